@@ -1,0 +1,13 @@
+// trainbench-cli's documented exit codes (README.md, `trainbench-cli --help`).
+#pragma once
+
+namespace tb::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitUsage = 2;      // bad flags or arguments
+inline constexpr int kExitData = 3;       // missing or malformed data or result files
+inline constexpr int kExitDevice = 4;     // unknown or unavailable device, unsupported precision
+inline constexpr int kExitRunFailed = 5;  // training failed (diverged, out of memory, ...)
+inline constexpr int kExitCancelled = 130;  // Ctrl-C, as shells report SIGINT
+
+}  // namespace tb::cli

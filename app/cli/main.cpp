@@ -1,0 +1,109 @@
+// trainbench-cli: the headless front end of TrainBench (links the core only, no Qt).
+#include "exit_codes.h"
+#include "info_commands.h"
+#include "run_command.h"
+
+#include "devices/system_info.h"
+#include "models/workload.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+namespace {
+
+constexpr const char* kExitCodeHelp =
+    "Exit codes: 0 ok, 2 usage, 3 data or file error, 4 device error, 5 run failed, "
+    "130 cancelled (Ctrl-C).";
+
+std::string workloadNames() {
+  std::string names;
+  for (const auto& spec : tb::knownWorkloads()) names += (names.empty() ? "" : ", ") + spec.name;
+  return names;
+}
+
+void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
+  auto& config = options.config;
+  run.add_option("-w,--workload", config.workload, "Workload to train: " + workloadNames())
+      ->capture_default_str()
+      ->check([](const std::string& name) {
+        return tb::findWorkload(name) ? std::string() : "unknown workload '" + name +
+                                                            "'; available: " + workloadNames();
+      });
+  run.add_option("-d,--device", options.devices,
+                 "Device: cpu, cuda, cuda:N or mps; repeat to run on each in turn (default cpu)");
+  run.add_option("-e,--epochs", config.epochs, "Epochs (default: the workload's, 10 for the seed)")
+      ->check(CLI::Range(1, 100000));
+  run.add_option("-b,--batch-size", config.batchSize, "Batch size (default: the workload's, 32)")
+      ->check(CLI::Range(1, 1 << 20));
+  run.add_option("--learning-rate", config.learningRate,
+                 "Adam learning rate (default: the workload's, Keras's 1e-3)")
+      ->check(CLI::PositiveNumber);
+  run.add_option("--seed", config.seed, "Random seed for weights, shuffling and synthetic data")
+      ->capture_default_str();
+  run.add_option("--threads", config.threads, "CPU threads (default: the physical cores)")
+      ->check(CLI::Range(1, 4096));
+  run.add_option("--data-dir", config.dataDir,
+                 "Folder with the dataset files (default: $TRAINBENCH_DATA_DIR or "
+                 "$XDG_DATA_HOME/trainbench/datasets/<dataset>)");
+  run.add_flag("--synthetic", config.synthetic,
+               "Use built-in synthetic data of the same shapes (recorded as synthetic)");
+  run.add_option("--train-limit", config.trainLimit, "Use only the first N training images")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  run.add_option("--test-limit", config.testLimit, "Use only the first N test images")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  run.add_option("--telemetry-interval", config.telemetryIntervalSeconds,
+                 "Seconds between CPU/memory samples (0.1 or more)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 3600.0));
+  run.add_option("-o,--out", options.out,
+                 "Result file, or folder for automatically named files (default: "
+                 "$TRAINBENCH_RESULTS_DIR or $XDG_DATA_HOME/trainbench/results)");
+  run.add_flag("-q,--quiet", options.quiet, "No progress output; only the summary");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"TrainBench: how fast does this machine, and each device in it, train a neural "
+               "network?",
+               "trainbench-cli"};
+  app.footer(kExitCodeHelp);
+  app.set_version_flag("--version", "trainbench-cli " + tb::appVersion() + " (LibTorch " +
+                                        tb::libtorchVersion() + ")");
+  app.require_subcommand(1);
+
+  bool json = false;
+  auto* devices = app.add_subcommand("devices", "List the devices this machine can train on");
+  devices->add_flag("--json", json, "Print JSON instead of a table");
+  auto* workloads = app.add_subcommand("workloads", "List the training workloads");
+  workloads->add_flag("--json", json, "Print JSON instead of a table");
+
+  tb::cli::RunOptions runOptions;
+  auto* run = app.add_subcommand("run", "Train a workload on one or more devices and save results");
+  addRunOptions(*run, runOptions);
+
+  std::string showPath;
+  auto* show = app.add_subcommand("show", "Summarise a result file");
+  show->add_option("file", showPath, "Result file (.json)")->required();
+  show->add_flag("--json", json, "Print the whole result as JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints the message and a hint
+    return tb::cli::kExitUsage;
+  }
+
+  if (*devices) return tb::cli::devicesCommand(json);
+  if (*workloads) return tb::cli::workloadsCommand(json);
+  if (*show) return tb::cli::showCommand(showPath, json);
+  if (runOptions.devices.empty()) runOptions.devices.push_back("cpu");
+  return tb::cli::runCommand(runOptions);
+}

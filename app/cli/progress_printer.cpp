@@ -1,0 +1,118 @@
+#include "progress_printer.h"
+
+#include <unistd.h>
+
+#include <cmath>
+
+namespace tb::cli {
+
+namespace {
+
+constexpr int kBarWidth = 30;
+
+std::string formatDuration(double seconds) {
+  char buffer[32];
+  if (seconds >= 3600) {
+    std::snprintf(buffer, sizeof buffer, "%d:%02d:%02d", static_cast<int>(seconds / 3600),
+                  static_cast<int>(std::fmod(seconds, 3600) / 60),
+                  static_cast<int>(std::fmod(seconds, 60)));
+  } else if (seconds >= 60) {
+    std::snprintf(buffer, sizeof buffer, "%d:%02d", static_cast<int>(seconds / 60),
+                  static_cast<int>(std::fmod(seconds, 60)));
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.0fs", seconds);
+  }
+  return buffer;
+}
+
+std::string lossAndAccuracy(double loss, double accuracy) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "loss: %.4f - accuracy: %.4f", loss, accuracy);
+  return buffer;
+}
+
+}  // namespace
+
+ProgressPrinter::Style styleFor(std::FILE* out, bool quiet) {
+  if (quiet) return ProgressPrinter::Style::Silent;
+  return isatty(fileno(out)) ? ProgressPrinter::Style::Bar : ProgressPrinter::Style::Lines;
+}
+
+ProgressPrinter::ProgressPrinter(std::FILE* out, Style style) : m_out(out), m_style(style) {}
+
+void ProgressPrinter::runStarted(const RunStarted& event) {
+  m_epochs = event.header.config.epochs;
+  m_stepsPerEpoch = event.stepsPerEpoch;
+  if (m_style == Style::Silent) return;
+  const auto& workload = event.header.workload;
+  std::fprintf(m_out, "%s on %s (%s): %lld training / %lld test images%s, %d epochs, batch %d\n",
+               workload.name.c_str(), event.header.device.id.c_str(),
+               event.header.device.name.c_str(), static_cast<long long>(workload.trainSamples),
+               static_cast<long long>(workload.testSamples),
+               workload.dataSource == "synthetic" ? " (synthetic data)" : "", m_epochs,
+               event.header.config.batchSize);
+  std::fflush(m_out);
+}
+
+void ProgressPrinter::printBar(std::int64_t step, const std::string& tail) {
+  const double fraction =
+      m_stepsPerEpoch > 0 ? static_cast<double>(step) / static_cast<double>(m_stepsPerEpoch) : 1;
+  const int filled = static_cast<int>(fraction * kBarWidth);
+  std::string bar(static_cast<std::size_t>(kBarWidth), '.');
+  for (int i = 0; i < filled && i < kBarWidth; ++i) bar[static_cast<std::size_t>(i)] = '=';
+  if (filled < kBarWidth) bar[static_cast<std::size_t>(filled)] = '>';
+  const int width = static_cast<int>(std::to_string(m_stepsPerEpoch).size());
+  // \r plus the erase-line escape redraws the bar in place, as Keras does.
+  std::fprintf(m_out, "\r\033[K%*lld/%lld [%s] - %s", width, static_cast<long long>(step),
+               static_cast<long long>(m_stepsPerEpoch), bar.c_str(), tail.c_str());
+  std::fflush(m_out);
+}
+
+void ProgressPrinter::batchProgress(const BatchProgress& event) {
+  if (m_style != Style::Bar) return;
+  if (event.epoch != m_currentEpoch) {
+    m_currentEpoch = event.epoch;
+    std::fprintf(m_out, "Epoch %d/%d\n", event.epoch, event.epochs);
+  }
+  const double perStep = event.epochSeconds / static_cast<double>(std::max<std::int64_t>(1, event.step));
+  std::string tail = "ETA: " + formatDuration(perStep * static_cast<double>(event.stepsPerEpoch - event.step));
+  if (event.runningLoss && event.runningAccuracy) {
+    tail += " - " + lossAndAccuracy(*event.runningLoss, *event.runningAccuracy);
+  }
+  printBar(event.step, tail);
+}
+
+void ProgressPrinter::epochFinished(const EpochRecord& epoch) {
+  if (m_style == Style::Silent) return;
+  if (m_style == Style::Lines) {
+    std::fprintf(m_out, "Epoch %d/%d - %.2fs - %.0f samples/s - %s\n", epoch.epoch, m_epochs,
+                 epoch.seconds, epoch.samplesPerSecond,
+                 lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy).c_str());
+    std::fflush(m_out);
+    return;
+  }
+  if (epoch.epoch != m_currentEpoch) {  // an epoch too short for any progress event
+    m_currentEpoch = epoch.epoch;
+    std::fprintf(m_out, "Epoch %d/%d\n", epoch.epoch, m_epochs);
+  }
+  const double msPerStep = 1000.0 * epoch.seconds / static_cast<double>(std::max<std::int64_t>(1, m_stepsPerEpoch));
+  char timing[64];
+  std::snprintf(timing, sizeof timing, "%s %.0fms/step - ", formatDuration(epoch.seconds).c_str(),
+                msPerStep);
+  printBar(m_stepsPerEpoch, timing + lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy));
+  std::fprintf(m_out, "\n");
+}
+
+void ProgressPrinter::evaluationStarted() {
+  if (m_style == Style::Silent) return;
+  std::fprintf(m_out, "Evaluating on the test set...\n");
+  std::fflush(m_out);
+}
+
+void ProgressPrinter::evaluationFinished(const TestRecord& test) {
+  if (m_style == Style::Silent) return;
+  std::fprintf(m_out, "Test %s\n", lossAndAccuracy(test.loss, test.accuracy).c_str());
+  std::fflush(m_out);
+}
+
+}  // namespace tb::cli

@@ -1,0 +1,36 @@
+// Prints a run's progress: a Keras-style live bar on a terminal, plain lines otherwise.
+#pragma once
+
+#include "engine/run_observer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+namespace tb::cli {
+
+class ProgressPrinter final : public RunObserver {
+ public:
+  enum class Style { Bar, Lines, Silent };
+  ProgressPrinter(std::FILE* out, Style style);
+
+  void runStarted(const RunStarted& event) override;
+  void batchProgress(const BatchProgress& event) override;
+  void epochFinished(const EpochRecord& epoch) override;
+  void evaluationStarted() override;
+  void evaluationFinished(const TestRecord& test) override;
+
+ private:
+  void printBar(std::int64_t step, const std::string& tail);
+
+  std::FILE* m_out;
+  Style m_style;
+  int m_epochs = 0;
+  std::int64_t m_stepsPerEpoch = 0;
+  int m_currentEpoch = 0;
+};
+
+// Bar when `out` is a terminal, plain lines when it is a pipe or file.
+ProgressPrinter::Style styleFor(std::FILE* out, bool quiet);
+
+}  // namespace tb::cli

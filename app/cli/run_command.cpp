@@ -1,0 +1,175 @@
+#include "run_command.h"
+
+#include "exit_codes.h"
+#include "progress_printer.h"
+
+#include "devices/device_id.h"
+#include "engine/trainer.h"
+#include "results/result_file.h"
+#include "results/result_paths.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+namespace tb::cli {
+
+namespace {
+
+std::atomic<bool> g_cancelRequested{false};
+
+extern "C" void onInterrupt(int /*signal*/) { g_cancelRequested.store(true); }
+
+// The first Ctrl-C cancels cleanly (the result is saved as cancelled); SA_RESETHAND makes a
+// second one end the program at once.
+class InterruptGuard {
+ public:
+  InterruptGuard() {
+    struct sigaction action {};
+    action.sa_handler = onInterrupt;
+    action.sa_flags = SA_RESETHAND;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &m_previous);
+    sigaction(SIGTERM, &action, &m_previousTerm);
+  }
+  ~InterruptGuard() {
+    sigaction(SIGINT, &m_previous, nullptr);
+    sigaction(SIGTERM, &m_previousTerm, nullptr);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  struct sigaction m_previous {};
+  struct sigaction m_previousTerm {};
+};
+
+int exitCodeFor(const RunResult& result) {
+  switch (result.status) {
+    case RunStatus::Completed: return kExitOk;
+    case RunStatus::Cancelled: return kExitCancelled;
+    case RunStatus::Failed: break;
+  }
+  switch (result.failure) {
+    case FailureKind::Data: return kExitData;
+    case FailureKind::Device: return kExitDevice;
+    default: return kExitRunFailed;
+  }
+}
+
+// The four lines the seed script prints, so outputs compare line by line.
+void printSeedSummary(const RunResult& result) {
+  std::printf("Training set contained %lld images\n",
+              static_cast<long long>(result.workload.trainSamples));
+  std::printf("Testing set contained %lld images\n",
+              static_cast<long long>(result.workload.testSamples));
+  if (result.test) std::printf("Model achieved %.2f testing accuracy\n", result.test->accuracy);
+  if (result.totalSeconds) {
+    std::printf("Training and testing took %.2f seconds\n", *result.totalSeconds);
+  }
+}
+
+double meanEpochSeconds(const RunResult& result) {
+  double sum = 0;
+  for (const auto& epoch : result.epochs) sum += epoch.seconds;
+  return result.epochs.empty() ? 0 : sum / static_cast<double>(result.epochs.size());
+}
+
+void printComparison(const std::vector<RunResult>& results) {
+  const RunResult* baseline = nullptr;
+  for (const auto& result : results) {
+    if (result.totalSeconds) {
+      baseline = &result;
+      break;
+    }
+  }
+  std::printf("\n%-10s %-10s %10s %12s %12s %9s %9s\n", "DEVICE", "STATUS", "TOTAL S", "EPOCH S",
+              "SAMPLES/S", "TEST ACC", "SPEED-UP");
+  for (const auto& result : results) {
+    const double samplesPerSecond =
+        result.epochs.empty() ? 0 : result.epochs.back().samplesPerSecond;
+    char total[16] = "n/a", accuracy[16] = "n/a", speedup[16] = "n/a";
+    if (result.totalSeconds) std::snprintf(total, sizeof total, "%.2f", *result.totalSeconds);
+    if (result.test) std::snprintf(accuracy, sizeof accuracy, "%.4f", result.test->accuracy);
+    if (baseline && result.totalSeconds && *result.totalSeconds > 0) {
+      std::snprintf(speedup, sizeof speedup, "%.2fx", *baseline->totalSeconds / *result.totalSeconds);
+    }
+    std::printf("%-10s %-10s %10s %12.3f %12.0f %9s %9s\n", result.device.id.c_str(),
+                toString(result.status), total, meanEpochSeconds(result), samplesPerSecond,
+                accuracy, speedup);
+  }
+}
+
+}  // namespace
+
+std::string resultPath(const std::string& out, const std::string& autoName,
+                       const std::string& deviceId, bool severalDevices) {
+  namespace fs = std::filesystem;
+  const std::string target = out.empty() ? defaultResultsDir() : out;
+  std::error_code error;
+  const bool isFolder = out.empty() || target.back() == '/' || fs::is_directory(target, error);
+  if (isFolder) return (fs::path(target) / autoName).string();
+  if (!severalDevices) return target;
+  fs::path path(target);
+  std::string device = deviceId;
+  for (auto& c : device) {
+    if (c == ':') c = '-';
+  }
+  const std::string extension = path.has_extension() ? path.extension().string() : ".json";
+  return (path.parent_path() / (path.stem().string() + "_" + device + extension)).string();
+}
+
+int runCommand(const RunOptions& options) {
+  // Check every device before training on the first, so a typo costs no time.
+  for (const auto& device : options.devices) {
+    try {
+      resolveDevice(device);
+    } catch (const DeviceError& e) {
+      std::fprintf(stderr, "trainbench-cli: error: --device: %s\n", e.what());
+      return kExitDevice;
+    }
+  }
+
+  InterruptGuard interrupts;
+  g_cancelRequested.store(false);
+  std::vector<RunResult> results;
+  int exitCode = kExitOk;
+  const bool severalDevices = options.devices.size() > 1;
+  for (const auto& device : options.devices) {
+    if (g_cancelRequested.load()) break;
+    RunConfig config = options.config;
+    config.device = device;
+    ProgressPrinter printer(stdout, styleFor(stdout, options.quiet));
+    RunResult result = runTraining(config, printer, g_cancelRequested);
+
+    const std::string path = resultPath(options.out, defaultResultFileName(result),
+                                        result.device.id, severalDevices);
+    try {
+      writeResultFile(result, path);
+    } catch (const ResultFileError& e) {
+      std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
+      exitCode = exitCode == kExitOk ? kExitData : exitCode;
+    }
+
+    if (result.status == RunStatus::Completed) {
+      printSeedSummary(result);
+    } else if (result.status == RunStatus::Cancelled) {
+      std::fprintf(stderr, "\ntrainbench-cli: cancelled on %s after %zu epoch(s)\n",
+                   result.device.id.c_str(), result.epochs.size());
+    } else {
+      std::fprintf(stderr, "trainbench-cli: error: %s: %s\n", result.device.id.c_str(),
+                   result.error.c_str());
+    }
+    std::printf("Result saved to %s\n", path.c_str());
+    std::fflush(stdout);
+    if (exitCode == kExitOk || result.status == RunStatus::Cancelled) {
+      exitCode = std::max(exitCode, exitCodeFor(result));
+    }
+    results.push_back(std::move(result));
+  }
+  if (severalDevices) printComparison(results);
+  return exitCode;
+}
+
+}  // namespace tb::cli

@@ -1,0 +1,26 @@
+// `trainbench-cli run`: trains the chosen workload on each device in turn and saves the results.
+#pragma once
+
+#include "engine/run_config.h"
+
+#include <string>
+#include <vector>
+
+namespace tb::cli {
+
+struct RunOptions {
+  RunConfig config;                  // device is taken from `devices`
+  std::vector<std::string> devices;  // each runs in turn
+  std::string out;                   // file or folder; empty: the default results folder
+  bool quiet = false;
+};
+
+// Returns the exit code (exit_codes.h).
+int runCommand(const RunOptions& options);
+
+// Where the result of `deviceId` goes: a folder gets an automatic name; a file named for
+// several devices gets the device added before its extension.
+std::string resultPath(const std::string& out, const std::string& autoName,
+                       const std::string& deviceId, bool severalDevices);
+
+}  // namespace tb::cli

@@ -1,0 +1,40 @@
+// In-memory datasets: images stay uint8 (N, C, H, W) and are normalised per batch on the device.
+#pragma once
+
+#include <torch/types.h>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace tb {
+
+// Thrown for missing or malformed data files; what() names the file and what is wrong.
+class DataError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ImageShape {
+  std::int64_t channels = 1;
+  std::int64_t height = 28;
+  std::int64_t width = 28;
+};
+
+struct LabelledImages {
+  torch::Tensor images;  // uint8, (N, C, H, W)
+  torch::Tensor labels;  // int64, (N)
+  std::int64_t size() const { return labels.defined() ? labels.size(0) : 0; }
+};
+
+struct DatasetSplits {
+  LabelledImages train;
+  LabelledImages test;
+  std::string source;  // "files" or "synthetic"
+  std::string location;  // folder the files came from; empty for synthetic data
+};
+
+// Keeps the first `limit` samples (0 keeps all).
+LabelledImages takeFirst(const LabelledImages& data, std::int64_t limit);
+
+}  // namespace tb

@@ -1,0 +1,117 @@
+// Known datasets, the default data root and finding a dataset's files on disk.
+#include "data/dataset_registry.h"
+
+#include "data/idx_reader.h"
+
+#include <array>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+namespace tb {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The four files of the MNIST layout, each accepted as NAME or NAME.gz.
+constexpr std::array<const char*, 4> kMnistFiles = {
+    "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte"};
+
+std::string envValue(const char* name) {
+  const char* value = std::getenv(name);
+  return value != nullptr ? std::string(value) : std::string();
+}
+
+// Names of the MNIST files that `folder` lacks (in neither plain nor .gz form).
+std::vector<std::string> missingFiles(const fs::path& folder) {
+  std::vector<std::string> missing;
+  std::error_code ec;
+  for (const char* name : kMnistFiles) {
+    const std::string plain = name;
+    if (!fs::is_regular_file(folder / plain, ec) &&
+        !fs::is_regular_file(folder / (plain + ".gz"), ec)) {
+      missing.push_back(plain);
+    }
+  }
+  return missing;
+}
+
+std::string joined(const std::vector<std::string>& items, const std::string& suffix) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item + suffix;
+  return text;
+}
+
+}  // namespace
+
+const std::vector<DatasetInfo>& knownDatasets() {
+  static const std::vector<DatasetInfo> datasets = {
+      {"fashion-mnist", "Fashion-MNIST", ImageShape{1, 28, 28}, 10, 60000, 10000},
+      {"mnist", "MNIST", ImageShape{1, 28, 28}, 10, 60000, 10000},
+  };
+  return datasets;
+}
+
+std::optional<DatasetInfo> findDataset(const std::string& name) {
+  for (const auto& info : knownDatasets()) {
+    if (info.name == name) return info;
+  }
+  return std::nullopt;
+}
+
+std::string defaultDataRoot() {
+  if (const std::string dir = envValue("TRAINBENCH_DATA_DIR"); !dir.empty()) return dir;
+  if (const std::string xdg = envValue("XDG_DATA_HOME"); !xdg.empty()) {
+    return (fs::path(xdg) / "trainbench" / "datasets").string();
+  }
+  if (const std::string home = envValue("HOME"); !home.empty()) {
+    return (fs::path(home) / ".local" / "share" / "trainbench" / "datasets").string();
+  }
+  // No home directory at all (some service accounts): fall back to the working directory.
+  return (fs::path("trainbench") / "datasets").string();
+}
+
+DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
+  const fs::path root = dataDir.empty() ? fs::path(defaultDataRoot()) : fs::path(dataDir);
+  const fs::path sub = root / info.name;
+
+  const std::vector<std::string> missingInRoot = missingFiles(root);
+  const std::vector<std::string> missingInSub = missingFiles(sub);
+  fs::path folder;
+  if (missingInRoot.empty()) {
+    folder = root;
+  } else if (missingInSub.empty()) {
+    folder = sub;
+  } else {
+    std::vector<std::string> all(kMnistFiles.begin(), kMnistFiles.end());
+    std::string message = info.name + " data not found: looked in " + root.string() + " and " +
+                          sub.string() + " for " + joined(all, "[.gz]") +
+                          "; put the files there, pass --data-dir, or use --synthetic";
+    // A half-copied folder is the likely mistake; say what it still lacks.
+    for (const auto& [dir, missing] :
+         {std::pair{root, missingInRoot}, std::pair{sub, missingInSub}}) {
+      if (missing.size() < kMnistFiles.size()) {
+        message += " (" + dir.string() + " lacks " + joined(missing, "") + ")";
+      }
+    }
+    throw DataError(message);
+  }
+
+  DatasetSplits splits = readMnistFolder(folder.string());
+  const auto expectShape = [&](const torch::Tensor& images) {
+    const bool ok = images.size(1) == info.shape.channels && images.size(2) == info.shape.height &&
+                    images.size(3) == info.shape.width;
+    if (!ok) {
+      throw DataError(folder.string() + ": " + info.name + " images must be " +
+                      std::to_string(info.shape.channels) + "x" +
+                      std::to_string(info.shape.height) + "x" + std::to_string(info.shape.width));
+    }
+  };
+  expectShape(splits.train.images);
+  expectShape(splits.test.images);
+  return splits;
+}
+
+}  // namespace tb

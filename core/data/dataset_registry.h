@@ -1,0 +1,33 @@
+// The datasets TrainBench knows: their file layout, shapes and where to look for them.
+#pragma once
+
+#include "data/dataset.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tb {
+
+struct DatasetInfo {
+  std::string name;   // "fashion-mnist", "mnist"
+  std::string title;  // "Fashion-MNIST"
+  ImageShape shape;
+  int numClasses = 10;
+  std::int64_t trainSamples = 0;  // of the official files
+  std::int64_t testSamples = 0;
+};
+
+const std::vector<DatasetInfo>& knownDatasets();
+std::optional<DatasetInfo> findDataset(const std::string& name);
+
+// $TRAINBENCH_DATA_DIR, else $XDG_DATA_HOME/trainbench/datasets, else
+// ~/.local/share/trainbench/datasets.
+std::string defaultDataRoot();
+
+// Loads a dataset from `dataDir` (the files themselves or a sub-folder named after the dataset),
+// or from the default root when `dataDir` is empty. Throws DataError naming what is missing.
+DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir);
+
+}  // namespace tb

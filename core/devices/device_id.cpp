@@ -1,0 +1,79 @@
+#include "devices/device_id.h"
+
+#include "devices/system_info.h"
+
+#include <torch/cuda.h>
+#include <ATen/Context.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace tb {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+bool allDigits(const std::string& text) {
+  return !text.empty() && text.size() <= 4 &&
+         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+
+}  // namespace
+
+std::string DeviceId::str() const {
+  return kind == "cuda" ? kind + ":" + std::to_string(index) : kind;
+}
+
+DeviceId parseDeviceId(const std::string& text) {
+  std::string lower = text;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "cpu" || lower == "mps") return DeviceId{lower, -1};
+  if (lower == "cuda" || lower == "gpu") return DeviceId{"cuda", 0};
+  for (const std::string prefix : {"cuda:", "gpu:"}) {
+    if (lower.rfind(prefix, 0) == 0 && allDigits(lower.substr(prefix.size()))) {
+      return DeviceId{"cuda", std::stoi(lower.substr(prefix.size()))};
+    }
+  }
+  throw DeviceError("unknown device '" + text +
+                    "': expected cpu, cuda, cuda:N or mps (available here: " +
+                    joined(availableDevices()) + ")");
+}
+
+std::vector<std::string> availableDevices() {
+  std::vector<std::string> devices{"cpu"};
+  if (torch::cuda::is_available()) {
+    const auto count = static_cast<int>(torch::cuda::device_count());
+    for (int i = 0; i < count; ++i) devices.push_back("cuda:" + std::to_string(i));
+  }
+  if (at::hasMPS()) devices.push_back("mps");
+  return devices;
+}
+
+std::string deviceDisplayName(const DeviceId& id) {
+  if (id.kind == "cpu") return cpuModelName();
+  if (id.kind == "mps") return "Apple GPU (Metal)";
+  return "CUDA device " + std::to_string(id.index);
+}
+
+DeviceId resolveDevice(const std::string& text) {
+  const DeviceId id = parseDeviceId(text);
+  const auto available = availableDevices();
+  if (std::find(available.begin(), available.end(), id.str()) == available.end()) {
+    std::string why = "device '" + text + "' is not available";
+    if (id.kind == "cuda" && !torch::cuda::is_available()) {
+      why += " (this LibTorch build or machine has no CUDA GPU)";
+    } else if (id.kind == "mps") {
+      why += " (Apple's GPU needs a macOS build of LibTorch)";
+    }
+    throw DeviceError(why + "; available devices: " + joined(available));
+  }
+  return id;
+}
+
+}  // namespace tb

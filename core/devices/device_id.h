@@ -1,0 +1,34 @@
+// Device strings as users type them ("cpu", "cuda", "cuda:1", "mps") and what this build can use.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tb {
+
+// Thrown for an unknown or unavailable device; what() lists the available ones.
+class DeviceError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct DeviceId {
+  std::string kind;  // "cpu", "cuda", "mps"
+  int index = -1;    // cuda only; "cuda" alone means index 0
+  std::string str() const;  // canonical form: "cpu", "cuda:0", "mps"
+};
+
+// Syntax only (no availability check). Throws DeviceError.
+DeviceId parseDeviceId(const std::string& text);
+
+// Canonical ids of the devices this LibTorch build can use on this machine, CPU first.
+std::vector<std::string> availableDevices();
+
+// A human-readable name: the CPU model, or the GPU's name where this build can tell it.
+std::string deviceDisplayName(const DeviceId& id);
+
+// Parses `text` and checks it against availableDevices(). Throws DeviceError listing them.
+DeviceId resolveDevice(const std::string& text);
+
+}  // namespace tb

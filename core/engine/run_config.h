@@ -1,0 +1,25 @@
+// What to run: the workload, the device and the knobs a user may change.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace tb {
+
+struct RunConfig {
+  std::string workload = "fashion-mlp";
+  std::string device = "cpu";
+  int epochs = 0;     // 0: the workload's default (the seed script's)
+  int batchSize = 0;  // 0: the workload's default
+  double learningRate = 0.0;  // 0: the workload's default (Keras's Adam: 1e-3)
+  std::uint64_t seed = 42;
+  int threads = 0;  // CPU threads; 0: the physical cores
+  std::string dataDir;  // empty: the default data folder
+  bool synthetic = false;
+  std::int64_t trainLimit = 0;  // 0: all samples
+  std::int64_t testLimit = 0;
+  double telemetryIntervalSeconds = 1.0;
+  std::string precision = "fp32";
+};
+
+}  // namespace tb

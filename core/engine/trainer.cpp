@@ -1,0 +1,306 @@
+// runTraining: resolves a RunConfig, loads data, trains, evaluates and builds the RunResult.
+#include "engine/trainer.h"
+
+#include "data/dataset_registry.h"
+#include "data/synthetic.h"
+#include "devices/device_id.h"
+#include "devices/system_info.h"
+#include "engine/epoch_stats.h"
+#include "engine/keras_adam.h"
+#include "models/workload.h"
+#include "telemetry/telemetry_sampler.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <memory>
+
+namespace tb {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kProgressInterval = std::chrono::milliseconds(50);  // at most ~20 events a second
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Thrown inside the loop when the cancel flag is seen; caught by TrainingRun::execute.
+struct Cancelled {};
+
+class Failure : public std::runtime_error {
+ public:
+  Failure(FailureKind kind, const std::string& message)
+      : std::runtime_error(message), m_kind(kind) {}
+  FailureKind kind() const { return m_kind; }
+
+ private:
+  FailureKind m_kind;
+};
+
+std::string workloadList() {
+  std::string names;
+  for (const auto& spec : knownWorkloads()) names += (names.empty() ? "" : ", ") + spec.name;
+  return names;
+}
+
+class TrainingRun {
+ public:
+  TrainingRun(const RunConfig& config, RunObserver& observer, const std::atomic<bool>& cancel)
+      : m_config(config), m_observer(observer), m_cancel(cancel) {}
+
+  RunResult execute();
+
+ private:
+  void resolve();
+  void loadData();
+  void train();
+  void trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer);
+  void evaluate(Classifier& model);
+  void checkCancelled() const {
+    if (m_cancel.load(std::memory_order_relaxed)) throw Cancelled{};
+  }
+  void forwardTelemetry();
+
+  const RunConfig& m_config;
+  RunObserver& m_observer;
+  const std::atomic<bool>& m_cancel;
+  RunResult m_result;
+  WorkloadSpec m_workload;
+  torch::Device m_device{torch::kCPU};
+  DatasetSplits m_data;
+  Clock::time_point m_start;
+  std::unique_ptr<TelemetrySampler> m_sampler;
+};
+
+RunResult TrainingRun::execute() {
+  m_result.created = isoTimestampUtc();
+  m_result.system = collectSystemInfo();
+  m_result.config.seed = m_config.seed;
+  m_result.config.precision = m_config.precision;
+  m_result.device.id = m_config.device;
+  m_result.workload.name = m_config.workload;
+  try {
+    resolve();
+    loadData();
+    train();
+    m_result.status = RunStatus::Completed;
+  } catch (const Cancelled&) {
+    m_result.status = RunStatus::Cancelled;
+  } catch (const Failure& e) {
+    m_result.failure = e.kind();
+    m_result.error = e.what();
+  } catch (const DataError& e) {
+    m_result.failure = FailureKind::Data;
+    m_result.error = e.what();
+  } catch (const DeviceError& e) {
+    m_result.failure = FailureKind::Device;
+    m_result.error = e.what();
+  } catch (const c10::Error& e) {
+    m_result.failure = FailureKind::Run;
+    m_result.error = e.what_without_backtrace();
+  } catch (const std::exception& e) {
+    m_result.failure = FailureKind::Run;
+    m_result.error = e.what();
+  } catch (...) {
+    m_result.failure = FailureKind::Run;
+    m_result.error = "unknown error";
+  }
+  if (m_result.status != RunStatus::Completed) m_result.totalSeconds.reset();
+  if (m_sampler) {
+    m_sampler->stop();
+    try {
+      forwardTelemetry();
+    } catch (...) {
+      // The run is over; an observer failing on a late sample must not change its outcome.
+    }
+    m_result.timeline = m_sampler->all();
+  }
+  return m_result;
+}
+
+void TrainingRun::resolve() {
+  const auto workload = findWorkload(m_config.workload);
+  if (!workload) {
+    throw Failure(FailureKind::Run, "unknown workload '" + m_config.workload +
+                                        "'; available workloads: " + workloadList());
+  }
+  m_workload = *workload;
+  const DeviceId id = resolveDevice(m_config.device);
+  m_device = id.kind == "cuda" ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(id.index))
+             : id.kind == "mps" ? torch::Device(torch::kMPS)
+                                : torch::Device(torch::kCPU);
+  if (m_config.precision != "fp32") {
+    throw Failure(FailureKind::Device, "precision '" + m_config.precision +
+                                           "' is not supported on " + id.str() +
+                                           "; this version trains in fp32");
+  }
+  const int threads = m_config.threads > 0 ? m_config.threads : physicalCoreCount();
+  at::set_num_threads(threads);
+
+  m_result.device.id = id.str();
+  m_result.device.kind = id.kind;
+  m_result.device.name = deviceDisplayName(id);
+  auto& config = m_result.config;
+  config.epochs = m_config.epochs > 0 ? m_config.epochs : m_workload.defaultEpochs;
+  config.batchSize = m_config.batchSize > 0 ? m_config.batchSize : m_workload.defaultBatchSize;
+  config.optimizer = "adam";
+  config.learningRate =
+      m_config.learningRate > 0 ? m_config.learningRate : m_workload.learningRate;
+  config.threads = at::get_num_threads();
+  m_result.workload.dataset = m_workload.dataset;
+  m_result.workload.parameters = m_workload.parameters;
+}
+
+void TrainingRun::loadData() {
+  const auto dataset = findDataset(m_workload.dataset);
+  if (!dataset) throw Failure(FailureKind::Data, "unknown dataset '" + m_workload.dataset + "'");
+  if (m_config.synthetic) {
+    const auto trainSamples = m_config.trainLimit > 0 ? m_config.trainLimit : dataset->trainSamples;
+    const auto testSamples = m_config.testLimit > 0 ? m_config.testLimit : dataset->testSamples;
+    m_data = makeSyntheticDataset(dataset->shape, trainSamples, testSamples, dataset->numClasses,
+                                  m_config.seed);
+  } else {
+    m_data = loadDataset(*dataset, m_config.dataDir);
+    m_data.train = takeFirst(m_data.train, m_config.trainLimit);
+    m_data.test = takeFirst(m_data.test, m_config.testLimit);
+  }
+  if (m_data.train.size() == 0) throw Failure(FailureKind::Data, "the training set is empty");
+  m_result.workload.dataSource = m_data.source;
+  m_result.workload.trainSamples = m_data.train.size();
+  m_result.workload.testSamples = m_data.test.size();
+}
+
+void TrainingRun::train() {
+  // The seed script starts its clock once the data are in memory, before normalisation.
+  m_start = Clock::now();
+  m_sampler = std::make_unique<TelemetrySampler>(
+      std::chrono::duration<double>(m_config.telemetryIntervalSeconds), m_start);
+  m_sampler->start();
+
+  RunStarted started;
+  started.header = m_result;
+  const std::int64_t batch = m_result.config.batchSize;
+  started.stepsPerEpoch = (m_data.train.size() + batch - 1) / batch;
+  m_observer.runStarted(started);
+
+  // Model and data stay on the device for the whole run.
+  m_data.train.images = m_data.train.images.to(m_device);
+  m_data.train.labels = m_data.train.labels.to(m_device);
+  m_data.test.images = m_data.test.images.to(m_device);
+  m_data.test.labels = m_data.test.labels.to(m_device);
+
+  torch::manual_seed(m_config.seed);
+  auto model = m_workload.makeModel();
+  model->to(m_device);
+  KerasAdam optimizer(model->parameters(), KerasAdamOptions{m_result.config.learningRate});
+
+  for (int epoch = 1; epoch <= m_result.config.epochs; ++epoch) {
+    trainEpoch(epoch, *model, optimizer);
+  }
+  evaluate(*model);
+  m_result.totalSeconds = secondsSince(m_start);
+}
+
+torch::Tensor normalised(const torch::Tensor& images) {
+  return images.to(torch::kFloat).div_(255.0);
+}
+
+void TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer) {
+  model.train();
+  const auto& data = m_data.train;
+  const std::int64_t samples = data.size();
+  const std::int64_t batch = m_result.config.batchSize;
+  EpochStats stats(samples, batch, m_device);
+  const std::int64_t steps = stats.steps();
+  const bool liveStats = m_device.is_cpu();  // reading CPU tensors needs no device sync
+
+  const auto epochStart = Clock::now();
+  auto lastReport = epochStart;
+  // Keras reshuffles every epoch.
+  const auto order = torch::randperm(samples, torch::TensorOptions().dtype(torch::kLong).device(m_device));
+  for (std::int64_t step = 0; step < steps; ++step) {
+    checkCancelled();
+    const auto indices = order.narrow(0, step * batch, std::min(batch, samples - step * batch));
+    const auto images = normalised(data.images.index_select(0, indices));
+    const auto labels = data.labels.index_select(0, indices);
+
+    const auto logits = model.forward(images);
+    const auto loss = torch::nn::functional::cross_entropy(logits, labels);
+    optimizer.zeroGrad();
+    loss.backward();
+    optimizer.step();
+    stats.add(step, loss, logits, labels);
+
+    const auto now = Clock::now();
+    if (now - lastReport >= kProgressInterval && step + 1 < steps) {
+      lastReport = now;
+      BatchProgress progress{epoch, m_result.config.epochs, step + 1, steps,
+                             secondsSince(epochStart), std::nullopt, std::nullopt};
+      if (liveStats) {
+        progress.runningLoss = stats.meanLoss(step + 1);
+        progress.runningAccuracy = stats.accuracy(step + 1);
+        if (!std::isfinite(*progress.runningLoss)) break;  // diverged: reported below
+      }
+      m_observer.batchProgress(progress);
+      forwardTelemetry();
+    }
+  }
+
+  EpochRecord record;
+  record.epoch = epoch;
+  record.trainLoss = stats.meanLoss(steps);  // reads the device, so the epoch's work is done
+  if (const auto bad = stats.firstNonFiniteStep(steps)) {
+    throw Failure(FailureKind::Run, "training diverged at epoch " + std::to_string(epoch) +
+                                        ", step " + std::to_string(*bad + 1) +
+                                        " (the loss became NaN or infinite)");
+  }
+  record.trainAccuracy = stats.accuracy(steps);
+  record.seconds = secondsSince(epochStart);
+  record.samplesPerSecond = record.seconds > 0 ? static_cast<double>(samples) / record.seconds : 0;
+  m_result.epochs.push_back(record);
+  m_observer.epochFinished(record);
+  forwardTelemetry();
+}
+
+void TrainingRun::evaluate(Classifier& model) {
+  m_observer.evaluationStarted();
+  const auto& data = m_data.test;
+  const std::int64_t samples = data.size();
+  if (samples == 0) return;  // nothing to evaluate: the result then has no test record
+  const std::int64_t batch = m_result.config.batchSize;
+  torch::NoGradGuard noGrad;
+  model.eval();
+  EpochStats stats(samples, batch, m_device);
+  for (std::int64_t step = 0; step < stats.steps(); ++step) {
+    checkCancelled();
+    const auto images = normalised(data.images.narrow(0, step * batch, std::min(batch, samples - step * batch)));
+    const auto labels = data.labels.narrow(0, step * batch, images.size(0));
+    const auto logits = model.forward(images);
+    stats.add(step, torch::nn::functional::cross_entropy(logits, labels), logits, labels);
+  }
+  const TestRecord test{stats.meanLoss(stats.steps()), stats.accuracy(stats.steps())};
+  m_result.test = test;
+  m_observer.evaluationFinished(test);
+}
+
+void TrainingRun::forwardTelemetry() {
+  if (!m_sampler) return;
+  for (const auto& sample : m_sampler->takeNew()) m_observer.telemetry(sample);
+}
+
+}  // namespace
+
+RunResult runTraining(const RunConfig& config, RunObserver& observer,
+                      const std::atomic<bool>& cancel) {
+  RunResult result = TrainingRun(config, observer, cancel).execute();
+  try {
+    observer.runFinished(result);
+  } catch (...) {
+    // The result stands whatever the observer does with it.
+  }
+  return result;
+}
+
+}  // namespace tb

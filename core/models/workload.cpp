@@ -1,0 +1,56 @@
+#include "models/workload.h"
+
+#include "models/fashion_mlp.h"
+
+namespace tb {
+
+namespace {
+
+WorkloadSpec mlpWorkload(std::string name, std::string title, std::string description,
+                         std::string dataset) {
+  WorkloadSpec spec;
+  spec.name = std::move(name);
+  spec.title = std::move(title);
+  spec.description = std::move(description);
+  spec.dataset = std::move(dataset);
+  spec.defaultEpochs = 10;     // fit(..., epochs=10)
+  spec.defaultBatchSize = 32;  // Keras's fit default
+  spec.learningRate = 1e-3;    // Keras Adam default
+  spec.makeModel = [] { return std::make_shared<FashionMlp>(); };
+  spec.parameters = countTrainableParameters(*spec.makeModel());
+  return spec;
+}
+
+std::vector<WorkloadSpec> buildWorkloads() {
+  std::vector<WorkloadSpec> workloads;
+  workloads.push_back(mlpWorkload(
+      "fashion-mlp", "Fashion-MNIST MLP \xE2\x80\x94 seed script 1",
+      "Flatten -> Dense(128, relu) -> Dense(10), Adam, batch 32, 10 epochs", "fashion-mnist"));
+  workloads.push_back(mlpWorkload("mnist-mlp", "MNIST MLP",
+                                  "The seed's MLP on handwritten digits", "mnist"));
+  return workloads;
+}
+
+}  // namespace
+
+const std::vector<WorkloadSpec>& knownWorkloads() {
+  static const std::vector<WorkloadSpec> workloads = buildWorkloads();
+  return workloads;
+}
+
+std::optional<WorkloadSpec> findWorkload(const std::string& name) {
+  for (const auto& spec : knownWorkloads()) {
+    if (spec.name == name) return spec;
+  }
+  return std::nullopt;
+}
+
+std::int64_t countTrainableParameters(const torch::nn::Module& module) {
+  std::int64_t count = 0;
+  for (const auto& parameter : module.parameters()) {
+    if (parameter.requires_grad()) count += parameter.numel();
+  }
+  return count;
+}
+
+}  // namespace tb

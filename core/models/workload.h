@@ -1,0 +1,33 @@
+// The training workloads TrainBench runs: a model, its dataset and the seed script's settings.
+#pragma once
+
+#include "models/classifier.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tb {
+
+struct WorkloadSpec {
+  std::string name;         // "fashion-mlp"
+  std::string title;        // "Fashion-MNIST MLP — seed script 1"
+  std::string description;  // one line for lists
+  std::string dataset;      // a name from knownDatasets()
+  int defaultEpochs = 10;
+  int defaultBatchSize = 32;
+  double learningRate = 1e-3;
+  std::int64_t parameters = 0;  // trainable parameters of the model
+  // Builds the model with its initial weights, drawn from torch's global generator.
+  std::function<std::shared_ptr<Classifier>()> makeModel;
+};
+
+const std::vector<WorkloadSpec>& knownWorkloads();
+std::optional<WorkloadSpec> findWorkload(const std::string& name);
+
+std::int64_t countTrainableParameters(const torch::nn::Module& module);
+
+}  // namespace tb

@@ -1,0 +1,311 @@
+// RunResult <-> JSON text (schema "trainbench-result/1", docs/result-format.md). Reading is
+// strict about the keys this version needs and silent about keys it does not know, so files from
+// later 1.x writers still load.
+#include "results/result_file.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+
+namespace tb {
+namespace {
+
+using OrderedJson = nlohmann::ordered_json;  // keeps the documented key order when writing
+using Json = nlohmann::json;
+
+constexpr const char* kSchemaPrefix = "trainbench-result/";
+
+// JSON has no NaN or infinity; a non-finite value becomes null.
+OrderedJson number(double value) {
+  return std::isfinite(value) ? OrderedJson(value) : OrderedJson(nullptr);
+}
+
+OrderedJson number(const std::optional<double>& value) {
+  return value ? number(*value) : OrderedJson(nullptr);
+}
+
+std::string childPath(const std::string& path, const char* key) {
+  return path.empty() ? std::string(key) : path + "." + key;
+}
+
+// Walks a parsed document; every failure names the source and the key path.
+class Reader {
+ public:
+  explicit Reader(const std::string& source) : m_source(source) {}
+
+  [[noreturn]] void fail(const std::string& what) const {
+    throw ResultFileError(m_source + ": " + what);
+  }
+
+  // nullptr when the key is absent or null: both mean "not recorded".
+  const Json* optionalValue(const Json& object, const char* key) const {
+    auto it = object.find(key);
+    return it == object.end() || it->is_null() ? nullptr : &*it;
+  }
+
+  const Json& value(const Json& object, const std::string& path, const char* key) const {
+    auto it = object.find(key);
+    if (it == object.end()) fail(childPath(path, key) + " is missing");
+    return *it;
+  }
+
+  const Json& object(const Json& parent, const std::string& path, const char* key) const {
+    const Json& v = value(parent, path, key);
+    if (!v.is_object()) fail(childPath(path, key) + " must be an object");
+    return v;
+  }
+
+  const Json& array(const Json& parent, const std::string& path, const char* key) const {
+    const Json& v = value(parent, path, key);
+    if (!v.is_array()) fail(childPath(path, key) + " must be an array");
+    return v;
+  }
+
+  std::string string(const Json& parent, const std::string& path, const char* key) const {
+    const Json& v = value(parent, path, key);
+    if (!v.is_string()) fail(childPath(path, key) + " must be a string");
+    return v.get<std::string>();
+  }
+
+  // A required measurement: null stands for a non-finite value and reads back as NaN.
+  double number(const Json& parent, const std::string& path, const char* key) const {
+    const Json& v = value(parent, path, key);
+    if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
+    if (!v.is_number()) fail(childPath(path, key) + " must be a number");
+    return v.get<double>();
+  }
+
+  std::optional<double> optionalNumber(const Json& parent, const std::string& path,
+                                       const char* key) const {
+    const Json* v = optionalValue(parent, key);
+    if (!v) return std::nullopt;
+    if (!v->is_number()) fail(childPath(path, key) + " must be a number or null");
+    return v->get<double>();
+  }
+
+  std::int64_t integer(const Json& parent, const std::string& path, const char* key,
+                       std::int64_t min = std::numeric_limits<std::int64_t>::min(),
+                       std::int64_t max = std::numeric_limits<std::int64_t>::max()) const {
+    const Json& v = value(parent, path, key);
+    if (!v.is_number_integer()) fail(childPath(path, key) + " must be an integer");
+    bool tooLarge = v.is_number_unsigned() &&
+                    v.get<std::uint64_t>() > static_cast<std::uint64_t>(max);
+    if (tooLarge || v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
+      fail(childPath(path, key) + " is out of range");
+    }
+    return v.get<std::int64_t>();
+  }
+
+  int smallInteger(const Json& parent, const std::string& path, const char* key) const {
+    return static_cast<int>(integer(parent, path, key, std::numeric_limits<int>::min(),
+                                    std::numeric_limits<int>::max()));
+  }
+
+  std::uint64_t unsignedInteger(const Json& parent, const std::string& path,
+                                const char* key) const {
+    const Json& v = value(parent, path, key);
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+    if (v.is_number_integer()) fail(childPath(path, key) + " must not be negative");
+    fail(childPath(path, key) + " must be an integer");
+  }
+
+ private:
+  std::string m_source;
+};
+
+// Accepts "trainbench-result/1"; anything else is either not ours or from a newer writer.
+void checkSchema(const Reader& reader, const Json& root) {
+  auto it = root.find("schema");
+  if (it == root.end()) reader.fail("not a TrainBench result: no \"schema\" key");
+  if (!it->is_string()) reader.fail("not a TrainBench result: \"schema\" is not a string");
+  const std::string schema = it->get<std::string>();
+  const std::string prefix = kSchemaPrefix;
+  if (schema.compare(0, prefix.size(), prefix) != 0) {
+    reader.fail("not a TrainBench result: schema is \"" + schema + "\"");
+  }
+  const std::string version = schema.substr(prefix.size());
+  bool digits = !version.empty() && version.size() <= 6 &&
+                version.find_first_not_of("0123456789") == std::string::npos;
+  int major = digits ? std::stoi(version) : 0;
+  if (major > kResultSchemaVersion) {
+    reader.fail("written by a newer TrainBench: schema " + schema + "; this version reads up to /" +
+                std::to_string(kResultSchemaVersion));
+  }
+  if (major != kResultSchemaVersion) reader.fail("unsupported schema \"" + schema + "\"");
+}
+
+}  // namespace
+
+std::string toJson(const RunResult& r, int indent) {
+  OrderedJson root;
+  root["schema"] = kResultSchema;
+  root["status"] = toString(r.status);
+  root["error"] = r.error.empty() ? OrderedJson(nullptr) : OrderedJson(r.error);
+  if (r.status == RunStatus::Failed) {
+    // A failed run always has a kind; "none" would contradict the status.
+    root["error_kind"] = toString(r.failure == FailureKind::None ? FailureKind::Run : r.failure);
+  }
+  root["created"] = r.created;
+  root["workload"] = {{"name", r.workload.name},
+                      {"dataset", r.workload.dataset},
+                      {"data_source", r.workload.dataSource},
+                      {"train_samples", r.workload.trainSamples},
+                      {"test_samples", r.workload.testSamples},
+                      {"parameters", r.workload.parameters}};
+  root["config"] = {{"epochs", r.config.epochs},
+                    {"batch_size", r.config.batchSize},
+                    {"optimizer", r.config.optimizer},
+                    {"learning_rate", number(r.config.learningRate)},
+                    {"seed", r.config.seed},
+                    {"threads", r.config.threads},
+                    {"precision", r.config.precision}};
+  root["device"] = {{"id", r.device.id}, {"kind", r.device.kind}, {"name", r.device.name}};
+  root["system"] = {{"os", r.system.os},
+                    {"hostname", r.system.hostname},
+                    {"cpu_model", r.system.cpuModel},
+                    {"physical_cores", r.system.physicalCores},
+                    {"logical_cores", r.system.logicalCores},
+                    {"memory_mb", number(r.system.memoryMb)},
+                    {"libtorch_version", r.system.libtorchVersion},
+                    {"app_version", r.system.appVersion}};
+  OrderedJson epochs = OrderedJson::array();
+  for (const EpochRecord& e : r.epochs) {
+    epochs.push_back({{"epoch", e.epoch},
+                      {"train_loss", number(e.trainLoss)},
+                      {"train_accuracy", number(e.trainAccuracy)},
+                      {"seconds", number(e.seconds)},
+                      {"samples_per_second", number(e.samplesPerSecond)}});
+  }
+  root["epochs"] = std::move(epochs);
+  root["test"] = r.test ? OrderedJson{{"loss", number(r.test->loss)},
+                                      {"accuracy", number(r.test->accuracy)}}
+                        : OrderedJson(nullptr);
+  root["total_seconds"] = number(r.totalSeconds);
+  OrderedJson timeline = OrderedJson::array();
+  for (const TelemetrySample& s : r.timeline) {
+    timeline.push_back({{"t", number(s.t)},
+                        {"cpu_percent", number(s.cpuPercent)},
+                        {"process_cpu_percent", number(s.processCpuPercent)},
+                        {"rss_mb", number(s.rssMb)}});
+  }
+  root["timeline"] = std::move(timeline);
+  // Error texts come from libraries and may hold invalid UTF-8; replace it rather than throw.
+  return root.dump(indent, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+RunResult fromJson(const std::string& text, const std::string& sourceName) {
+  Reader reader(sourceName);
+  Json root;
+  try {
+    root = Json::parse(text);
+  } catch (const Json::exception& e) {
+    // Keep nlohmann's "parse error at line L, column C: ..." and drop its "[json.exception.*]".
+    std::string what = e.what();
+    auto at = what.find("parse error");
+    reader.fail("not valid JSON: " + (at == std::string::npos ? what : what.substr(at)));
+  }
+  if (!root.is_object()) {
+    reader.fail(std::string("not a TrainBench result: the top level is ") + root.type_name() +
+                ", not an object");
+  }
+  checkSchema(reader, root);
+
+  RunResult r;
+  const std::string status = reader.string(root, "", "status");
+  auto parsedStatus = parseRunStatus(status);
+  if (!parsedStatus) {
+    reader.fail("unknown status \"" + status + "\" (expected completed, cancelled or failed)");
+  }
+  r.status = *parsedStatus;
+  if (const Json* error = reader.optionalValue(root, "error")) {
+    if (!error->is_string()) reader.fail("error must be a string or null");
+    r.error = error->get<std::string>();
+  }
+  r.failure = FailureKind::None;
+  if (r.status == RunStatus::Failed) {
+    r.failure = FailureKind::Run;  // the kind is optional; an unclassified failure is a run failure
+    if (const Json* kind = reader.optionalValue(root, "error_kind")) {
+      auto parsed = kind->is_string() ? parseFailureKind(kind->get<std::string>()) : std::nullopt;
+      if (!parsed || *parsed == FailureKind::None) {
+        reader.fail("error_kind must be \"data\", \"device\" or \"run\"");
+      }
+      r.failure = *parsed;
+    }
+  }
+  r.created = reader.string(root, "", "created");
+
+  const Json& w = reader.object(root, "", "workload");
+  r.workload.name = reader.string(w, "workload", "name");
+  r.workload.dataset = reader.string(w, "workload", "dataset");
+  r.workload.dataSource = reader.string(w, "workload", "data_source");
+  r.workload.trainSamples = reader.integer(w, "workload", "train_samples");
+  r.workload.testSamples = reader.integer(w, "workload", "test_samples");
+  r.workload.parameters = reader.integer(w, "workload", "parameters");
+
+  const Json& c = reader.object(root, "", "config");
+  r.config.epochs = reader.smallInteger(c, "config", "epochs");
+  r.config.batchSize = reader.smallInteger(c, "config", "batch_size");
+  r.config.optimizer = reader.string(c, "config", "optimizer");
+  r.config.learningRate = reader.number(c, "config", "learning_rate");
+  r.config.seed = reader.unsignedInteger(c, "config", "seed");
+  r.config.threads = reader.smallInteger(c, "config", "threads");
+  r.config.precision = reader.string(c, "config", "precision");
+
+  const Json& d = reader.object(root, "", "device");
+  r.device.id = reader.string(d, "device", "id");
+  r.device.kind = reader.string(d, "device", "kind");
+  r.device.name = reader.string(d, "device", "name");
+
+  const Json& s = reader.object(root, "", "system");
+  r.system.os = reader.string(s, "system", "os");
+  r.system.hostname = reader.string(s, "system", "hostname");
+  r.system.cpuModel = reader.string(s, "system", "cpu_model");
+  r.system.physicalCores = reader.smallInteger(s, "system", "physical_cores");
+  r.system.logicalCores = reader.smallInteger(s, "system", "logical_cores");
+  r.system.memoryMb = reader.optionalNumber(s, "system", "memory_mb");
+  r.system.libtorchVersion = reader.string(s, "system", "libtorch_version");
+  r.system.appVersion = reader.string(s, "system", "app_version");
+
+  const Json& epochs = reader.array(root, "", "epochs");
+  for (std::size_t i = 0; i < epochs.size(); ++i) {
+    const std::string path = "epochs[" + std::to_string(i) + "]";
+    if (!epochs[i].is_object()) reader.fail(path + " must be an object");
+    EpochRecord e;
+    e.epoch = reader.smallInteger(epochs[i], path, "epoch");
+    e.trainLoss = reader.number(epochs[i], path, "train_loss");
+    e.trainAccuracy = reader.number(epochs[i], path, "train_accuracy");
+    e.seconds = reader.number(epochs[i], path, "seconds");
+    e.samplesPerSecond = reader.number(epochs[i], path, "samples_per_second");
+    r.epochs.push_back(e);
+  }
+
+  if (const Json* test = reader.optionalValue(root, "test")) {
+    if (!test->is_object()) reader.fail("test must be an object or null");
+    r.test = TestRecord{reader.number(*test, "test", "loss"),
+                        reader.number(*test, "test", "accuracy")};
+  }
+  r.totalSeconds = reader.optionalNumber(root, "", "total_seconds");
+
+  // Optional as a whole: a run without telemetry may leave it out.
+  if (const Json* timeline = reader.optionalValue(root, "timeline")) {
+    if (!timeline->is_array()) reader.fail("timeline must be an array");
+    for (std::size_t i = 0; i < timeline->size(); ++i) {
+      const Json& item = (*timeline)[i];
+      const std::string path = "timeline[" + std::to_string(i) + "]";
+      if (!item.is_object()) reader.fail(path + " must be an object");
+      TelemetrySample sample;
+      const Json& t = reader.value(item, path, "t");
+      if (!t.is_number()) reader.fail(path + ".t must be a number");
+      sample.t = t.get<double>();
+      sample.cpuPercent = reader.optionalNumber(item, path, "cpu_percent");
+      sample.processCpuPercent = reader.optionalNumber(item, path, "process_cpu_percent");
+      sample.rssMb = reader.optionalNumber(item, path, "rss_mb");
+      r.timeline.push_back(sample);
+    }
+  }
+  return r;
+}
+
+}  // namespace tb

@@ -1,0 +1,29 @@
+// Readers for Linux /proc counters; each returns std::nullopt where the value cannot be read.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace tb {
+
+struct CpuTimes {
+  std::uint64_t busy = 0;   // jiffies spent not idle
+  std::uint64_t total = 0;  // all jiffies
+};
+
+// Parses the aggregate "cpu" line of /proc/stat text.
+std::optional<CpuTimes> parseProcStat(const std::string& text);
+// Parses utime + stime (in clock ticks) from /proc/<pid>/stat text.
+std::optional<std::uint64_t> parseProcessTicks(const std::string& text);
+// Parses VmRSS (in kB) from /proc/<pid>/status text and returns MiB.
+std::optional<double> parseRssMb(const std::string& text);
+
+std::optional<CpuTimes> readMachineCpuTimes();
+std::optional<std::uint64_t> readProcessTicks();
+std::optional<double> readProcessRssMb();
+
+// Percent busy between two readings; nullopt when no time passed.
+std::optional<double> cpuPercent(const CpuTimes& before, const CpuTimes& after);
+
+}  // namespace tb

@@ -1,0 +1,114 @@
+// The telemetry thread: wakes every interval, turns /proc counter deltas into percentages and
+// queues a sample. Sampling runs outside the lock so readers never wait on /proc.
+#include "telemetry/telemetry_sampler.h"
+
+#include <unistd.h>
+
+namespace tb {
+namespace {
+
+using Seconds = std::chrono::duration<double>;
+
+constexpr Seconds kMinInterval{0.1};
+// Longer intervals would overflow the clock arithmetic in wait_until; a day is plenty.
+constexpr Seconds kMaxInterval{24.0 * 3600.0};
+
+Seconds clampInterval(Seconds interval) {
+  if (!(interval >= kMinInterval)) return kMinInterval;  // also catches NaN
+  return interval > kMaxInterval ? kMaxInterval : interval;
+}
+
+// Clock ticks per second for /proc/<pid>/stat times; 0 when unknown (then no process CPU %).
+double ticksPerSecond() {
+  static const long ticks = ::sysconf(_SC_CLK_TCK);
+  return ticks > 0 ? static_cast<double>(ticks) : 0.0;
+}
+
+}  // namespace
+
+TelemetrySampler::TelemetrySampler(std::chrono::duration<double> interval,
+                                   Clock::time_point origin)
+    : m_interval(clampInterval(interval)), m_origin(origin) {}
+
+TelemetrySampler::~TelemetrySampler() { stop(); }
+
+void TelemetrySampler::start() {
+  if (m_thread.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_stopping = false;
+  }
+  // The baseline is taken here, on the caller's thread, so the first interval really starts now
+  // even if the new thread is scheduled late on a machine busy training.
+  m_lastCpu = readMachineCpuTimes();
+  m_lastTicks = readProcessTicks();
+  m_lastTicksAt = Clock::now();
+  m_thread = std::thread(&TelemetrySampler::loop, this);
+}
+
+void TelemetrySampler::stop() {
+  {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_stopping = true;
+  }
+  m_wake.notify_all();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+std::vector<TelemetrySample> TelemetrySampler::takeNew() {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  std::vector<TelemetrySample> fresh(m_samples.begin() + static_cast<std::ptrdiff_t>(m_delivered),
+                                     m_samples.end());
+  m_delivered = m_samples.size();
+  return fresh;
+}
+
+std::vector<TelemetrySample> TelemetrySampler::all() const {
+  std::lock_guard<std::mutex> lock(m_mutex);
+  return m_samples;
+}
+
+void TelemetrySampler::loop() {
+  const auto step = std::chrono::duration_cast<Clock::duration>(m_interval);
+  auto next = m_lastTicksAt + step;
+  std::unique_lock<std::mutex> lock(m_mutex);
+  while (!m_wake.wait_until(lock, next, [this] { return m_stopping; })) {
+    lock.unlock();
+    TelemetrySample sample = takeSample();
+    lock.lock();
+    m_samples.push_back(sample);
+    // A fixed schedule keeps samples evenly spaced; after a stall, resume from now instead of
+    // firing a burst of catch-up samples.
+    next += step;
+    const auto now = Clock::now();
+    if (next <= now) next = now + step;
+  }
+}
+
+TelemetrySample TelemetrySampler::takeSample() {
+  TelemetrySample sample;
+  const auto now = Clock::now();
+  sample.t = Seconds(now - m_origin).count();
+
+  if (auto cpu = readMachineCpuTimes()) {
+    if (m_lastCpu) sample.cpuPercent = cpuPercent(*m_lastCpu, *cpu);
+    m_lastCpu = cpu;
+  }
+
+  if (auto ticks = readProcessTicks()) {
+    const double wall = Seconds(now - m_lastTicksAt).count();
+    const double perSecond = ticksPerSecond();
+    if (m_lastTicks && *ticks >= *m_lastTicks && wall > 0.0 && perSecond > 0.0) {
+      // CPU seconds over wall seconds: several busy threads make this exceed 100.
+      const double cpuSeconds = static_cast<double>(*ticks - *m_lastTicks) / perSecond;
+      sample.processCpuPercent = 100.0 * cpuSeconds / wall;
+    }
+    m_lastTicks = ticks;
+    m_lastTicksAt = now;
+  }
+
+  sample.rssMb = readProcessRssMb();
+  return sample;
+}
+
+}  // namespace tb

@@ -1,0 +1,58 @@
+// Samples machine and process metrics on its own thread while a run trains.
+#pragma once
+
+#include "results/run_result.h"
+#include "telemetry/proc_stats.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+namespace tb {
+
+class TelemetrySampler {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // `interval` is clamped to at least 0.1 s. Times in samples count from `origin`.
+  TelemetrySampler(std::chrono::duration<double> interval, Clock::time_point origin);
+  ~TelemetrySampler();  // stops and joins
+
+  TelemetrySampler(const TelemetrySampler&) = delete;
+  TelemetrySampler& operator=(const TelemetrySampler&) = delete;
+
+  // Takes the baseline reading and starts the thread; the first sample follows one interval
+  // later. start() and stop() are idempotent and meant for the owning thread.
+  void start();
+  // Wakes the thread at once and joins it.
+  void stop();
+
+  // Samples taken since the previous call (thread-safe).
+  std::vector<TelemetrySample> takeNew();
+  // Every sample taken so far (thread-safe).
+  std::vector<TelemetrySample> all() const;
+
+ private:
+  void loop();
+  TelemetrySample takeSample();
+
+  // Previous readings; only the sampler thread touches them once it runs. A reading that
+  // failed leaves the older one in place, so the next good one spans the gap.
+  std::optional<CpuTimes> m_lastCpu;
+  std::optional<std::uint64_t> m_lastTicks;
+  Clock::time_point m_lastTicksAt;
+
+  std::chrono::duration<double> m_interval;
+  Clock::time_point m_origin;
+  mutable std::mutex m_mutex;
+  std::condition_variable m_wake;
+  bool m_stopping = false;
+  std::vector<TelemetrySample> m_samples;
+  std::size_t m_delivered = 0;
+  std::thread m_thread;
+};
+
+}  // namespace tb

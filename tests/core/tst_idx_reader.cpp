@@ -1,0 +1,282 @@
+// Tests for the IDX reader: exact round trips and one clear DataError per kind of broken file.
+#include "data/idx_reader.h"
+
+#include <zlib.h>
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstdint>
+#include <exception>
+#include <vector>
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+void appendBigEndian32(Bytes& bytes, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    bytes.push_back(static_cast<std::uint8_t>(value >> shift));
+  }
+}
+
+// A deterministic, position-dependent pattern so any shifted or swapped byte shows up.
+Bytes pixelPattern(std::uint32_t count, std::uint32_t rows, std::uint32_t cols) {
+  Bytes pixels(std::size_t{count} * rows * cols);
+  for (std::size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<std::uint8_t>(i * 7 + 3);
+  return pixels;
+}
+
+Bytes imageFile(std::uint32_t count, std::uint32_t rows = 28, std::uint32_t cols = 28,
+                std::uint32_t magic = 0x00000803) {
+  Bytes bytes;
+  appendBigEndian32(bytes, magic);
+  appendBigEndian32(bytes, count);
+  appendBigEndian32(bytes, rows);
+  appendBigEndian32(bytes, cols);
+  const Bytes pixels = pixelPattern(count, rows, cols);
+  bytes.insert(bytes.end(), pixels.begin(), pixels.end());
+  return bytes;
+}
+
+Bytes labelFile(const Bytes& labels) {
+  Bytes bytes;
+  appendBigEndian32(bytes, 0x00000801);
+  appendBigEndian32(bytes, static_cast<std::uint32_t>(labels.size()));
+  bytes.insert(bytes.end(), labels.begin(), labels.end());
+  return bytes;
+}
+
+Bytes labelsCounting(std::size_t count) {
+  Bytes labels(count);
+  for (std::size_t i = 0; i < count; ++i) labels[i] = static_cast<std::uint8_t>(i % 10);
+  return labels;
+}
+
+void writeFile(const QString& path, const Bytes& bytes, bool gzip = false) {
+  if (gzip) {
+    gzFile file = gzopen(QFile::encodeName(path).constData(), "wb");
+    QVERIFY(file != nullptr);
+    QCOMPARE(gzwrite(file, bytes.data(), static_cast<unsigned>(bytes.size())),
+             static_cast<int>(bytes.size()));
+    QCOMPARE(gzclose(file), Z_OK);
+    return;
+  }
+  QFile file(path);
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  const auto size = static_cast<qint64>(bytes.size());
+  QCOMPARE(file.write(reinterpret_cast<const char*>(bytes.data()), size), size);
+}
+
+torch::Tensor expectedImages(std::uint32_t count) {
+  Bytes pixels = pixelPattern(count, 28, 28);
+  return torch::from_blob(pixels.data(), {count, 1, 28, 28}, torch::kUInt8).clone();
+}
+
+// Runs `read` and checks it throws a DataError whose message starts with `path` and mentions
+// `fragment`; anything else (no throw, bad_alloc, ...) fails the test.
+template <typename Read>
+void expectDataError(Read read, const QString& path, const QString& fragment) {
+  try {
+    read();
+  } catch (const tb::DataError& error) {
+    const QString message = QString::fromStdString(error.what());
+    QVERIFY2(message.startsWith(path), qPrintable(message));
+    QVERIFY2(message.contains(fragment), qPrintable(message));
+    return;
+  } catch (const std::exception& other) {
+    QFAIL(
+        qPrintable(QStringLiteral("expected DataError, got: ") + QString::fromUtf8(other.what())));
+  }
+  QFAIL("expected DataError, nothing was thrown");
+}
+
+}  // namespace
+
+class TestIdxReader : public QObject {
+  Q_OBJECT
+
+ private:
+  QString path(const QString& name) const { return m_dir.filePath(name); }
+  void writeMnistFolder(const QString& folder, std::uint32_t trainLabels);
+
+  QTemporaryDir m_dir;
+
+ private Q_SLOTS:
+  void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+  // The basic contract: a plain file comes back pixel for pixel and label for label.
+  void readsPlainFiles() {
+    writeFile(path("images"), imageFile(3));
+    writeFile(path("labels"), labelFile({0, 9, 3}));
+    const torch::Tensor images = tb::readIdxImages(path("images").toStdString());
+    const torch::Tensor labels = tb::readIdxLabels(path("labels").toStdString());
+    QCOMPARE(images.scalar_type(), torch::kUInt8);
+    QCOMPARE(images.sizes().vec(), (std::vector<std::int64_t>{3, 1, 28, 28}));
+    QVERIFY(torch::equal(images, expectedImages(3)));
+    QCOMPARE(labels.scalar_type(), torch::kInt64);
+    QVERIFY(torch::equal(labels, torch::tensor({0, 9, 3}, torch::kInt64)));
+  }
+
+  // The official downloads are .gz; they must read identically without unpacking.
+  void readsGzipFiles() {
+    writeFile(path("images.gz"), imageFile(3), true);
+    writeFile(path("labels.gz"), labelFile({4, 2, 7}), true);
+    QVERIFY(torch::equal(tb::readIdxImages(path("images.gz").toStdString()), expectedImages(3)));
+    QVERIFY(torch::equal(tb::readIdxLabels(path("labels.gz").toStdString()),
+                         torch::tensor({4, 2, 7}, torch::kInt64)));
+  }
+
+  // Expected sizes of 0 let other image sizes through (and keep them).
+  void acceptsAnySizeWhenAsked() {
+    writeFile(path("small"), imageFile(2, 5, 4));
+    const torch::Tensor images = tb::readIdxImages(path("small").toStdString(), 0, 0);
+    QCOMPARE(images.sizes().vec(), (std::vector<std::int64_t>{2, 1, 5, 4}));
+  }
+
+  // The folder layout of MNIST/Fashion-MNIST, with plain and .gz files mixed.
+  void readsMnistFolder() {
+    const QString folder = path("mnist-ok");
+    writeMnistFolder(folder, 5);
+    const tb::DatasetSplits splits = tb::readMnistFolder(folder.toStdString());
+    QCOMPARE(splits.train.size(), std::int64_t{5});
+    QCOMPARE(splits.test.size(), std::int64_t{2});
+    QVERIFY(torch::equal(splits.train.images, expectedImages(5)));
+    QVERIFY(torch::equal(splits.test.labels, torch::tensor({0, 1}, torch::kInt64)));
+    QCOMPARE(QString::fromStdString(splits.source), QStringLiteral("files"));
+    QCOMPARE(QString::fromStdString(splits.location), folder);
+  }
+
+  // A typo in the path must say "cannot open", not something about the format.
+  void rejectsMissingPath() {
+    const QString missing = path("does-not-exist");
+    expectDataError([&] { tb::readIdxImages(missing.toStdString()); }, missing, "cannot open");
+  }
+
+  // Swapping the image and label files is an easy mistake; the magic number catches it.
+  void rejectsWrongMagic() {
+    writeFile(path("labels-as-images"), labelFile({1, 2}));
+    expectDataError([&] { tb::readIdxImages(path("labels-as-images").toStdString()); },
+                    path("labels-as-images"), "wrong magic number 0x00000801");
+    writeFile(path("garbage"), Bytes{'P', 'K', 3, 4, 0, 0, 0, 0});
+    expectDataError([&] { tb::readIdxLabels(path("garbage").toStdString()); }, path("garbage"),
+                    "not an IDX file");
+  }
+
+  // A uint8 file with 2 dimensions is not an image file even though the type byte matches.
+  void rejectsWrongDimensionCount() {
+    writeFile(path("two-dims"), imageFile(1, 28, 28, 0x00000802));
+    expectDataError([&] { tb::readIdxImages(path("two-dims").toStdString()); }, path("two-dims"),
+                    "wrong number of dimensions: 2");
+  }
+
+  // Models are built for 28x28; another size must be refused with both sizes named.
+  void rejectsWrongImageSize() {
+    writeFile(path("32x28"), imageFile(1, 32, 28));
+    expectDataError([&] { tb::readIdxImages(path("32x28").toStdString()); }, path("32x28"),
+                    "expected 28x28 images, found 32x28");
+  }
+
+  void rejectsOneByteShort_data() { gzipColumn(); }
+  // A file one byte short must be an error, never an image with a garbage last pixel.
+  void rejectsOneByteShort() {
+    QFETCH(bool, gzip);
+    const QString file = path(gzip ? "short.gz" : "short");
+    Bytes bytes = imageFile(2);
+    bytes.pop_back();
+    writeFile(file, bytes, gzip);
+    expectDataError([&] { tb::readIdxImages(file.toStdString()); }, file,
+                    "file is truncated: header promises 2 images (1568 bytes) but only 1567 bytes "
+                    "follow");
+  }
+
+  void rejectsTrailingByte_data() { gzipColumn(); }
+  // Extra bytes mean the header and the data disagree, so neither can be trusted.
+  void rejectsTrailingByte() {
+    QFETCH(bool, gzip);
+    const QString file = path(gzip ? "long.gz" : "long");
+    Bytes bytes = labelFile({1, 2, 3});
+    bytes.push_back(4);
+    writeFile(file, bytes, gzip);
+    expectDataError([&] { tb::readIdxLabels(file.toStdString()); }, file,
+                    "unexpected trailing data: 1 byte after the 3 labels (3 bytes)");
+  }
+
+  // A download cut off mid-stream must be reported, whatever part of the data survived.
+  void rejectsCutOffGzipStream() {
+    const QString file = path("cut.gz");
+    writeFile(file, imageFile(50), true);
+    QFile gz(file);
+    QVERIFY(gz.open(QIODevice::ReadWrite));
+    QVERIFY(gz.resize(gz.size() - 20));
+    gz.close();
+    expectDataError([&] { tb::readIdxImages(file.toStdString()); }, file, "");
+  }
+
+  // Out-of-range labels would index past the model's outputs during training.
+  void rejectsLabelOutOfRange() {
+    writeFile(path("label10"), labelFile({0, 1, 2, 3, 4, 10, 6}));
+    expectDataError([&] { tb::readIdxLabels(path("label10").toStdString()); }, path("label10"),
+                    "label 10 at index 5 is out of range 0..9");
+  }
+
+  // Images and labels that disagree in count cannot be paired; both files must be named.
+  void rejectsCountMismatch() {
+    const QString folder = path("mnist-mismatch");
+    writeMnistFolder(folder, 4);
+    try {
+      tb::readMnistFolder(folder.toStdString());
+      QFAIL("expected DataError");
+    } catch (const tb::DataError& error) {
+      const QString message = QString::fromStdString(error.what());
+      QVERIFY2(message.contains(folder + "/train-images-idx3-ubyte"), qPrintable(message));
+      QVERIFY2(message.contains(folder + "/train-labels-idx1-ubyte.gz"), qPrintable(message));
+    }
+  }
+
+  // A missing file is the common case; name the folder and exactly which file is absent.
+  void rejectsMissingFile() {
+    const QString folder = path("mnist-missing");
+    writeMnistFolder(folder, 5);
+    QVERIFY(QFile::remove(folder + "/t10k-labels-idx1-ubyte"));
+    expectDataError([&] { tb::readMnistFolder(folder.toStdString()); }, folder,
+                    "missing t10k-labels-idx1-ubyte");
+  }
+
+  void rejectsHugeHeaderFast_data() { gzipColumn(); }
+  // A header claiming 2^31 images (1.6 TB) in a tiny file must fail fast, not allocate it all.
+  void rejectsHugeHeaderFast() {
+    QFETCH(bool, gzip);
+    const QString file = path(gzip ? "huge.gz" : "huge");
+    Bytes bytes = imageFile(3);
+    bytes[4] = 0x80;  // count field 0x80000003
+    writeFile(file, bytes, gzip);
+    QElapsedTimer timer;
+    timer.start();
+    expectDataError([&] { tb::readIdxImages(file.toStdString()); }, file,
+                    "file is truncated: header promises 2147483651 images");
+    QVERIFY2(timer.elapsed() < 5000, "reading a lying header took too long");
+  }
+
+ private:
+  static void gzipColumn() {
+    QTest::addColumn<bool>("gzip");
+    QTest::newRow("plain") << false;
+    QTest::newRow("gzip") << true;
+  }
+};
+
+// train: 5 plain images with `trainLabels` gzip labels; test: 2 gzip images, 2 plain labels.
+void TestIdxReader::writeMnistFolder(const QString& folder, std::uint32_t trainLabels) {
+  QVERIFY(QDir().mkpath(folder));
+  writeFile(folder + "/train-images-idx3-ubyte", imageFile(5));
+  writeFile(folder + "/train-labels-idx1-ubyte.gz", labelFile(labelsCounting(trainLabels)), true);
+  writeFile(folder + "/t10k-images-idx3-ubyte.gz", imageFile(2), true);
+  writeFile(folder + "/t10k-labels-idx1-ubyte", labelFile(labelsCounting(2)));
+}
+
+QTEST_GUILESS_MAIN(TestIdxReader)
+#include "tst_idx_reader.moc"

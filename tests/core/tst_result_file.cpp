@@ -1,0 +1,372 @@
+// Tests for result files: exact round trips, absent metrics, rejection of malformed files with
+// useful messages, and crash-safe writing.
+#include "results/result_file.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cmath>
+#include <csignal>
+#include <functional>
+#include <limits>
+#include <tuple>
+
+using namespace tb;
+
+namespace {
+
+RunResult fullResult() {
+  RunResult r;
+  r.status = RunStatus::Completed;
+  r.created = "2026-11-26T14:30:00Z";
+  r.workload = {"fashion-mlp", "fashion-mnist", "files", 60000, 10000, 109386};
+  r.config = {5, 32, "adam", 0.001, 18446744073709551615ull, 8, "fp32"};
+  r.device = {"cuda:0", "cuda", "NVIDIA GeForce RTX 4090 \"quoted\" \xc3\xa9"};
+  r.system = {"Debian GNU/Linux 12", "bench-host", "AMD Ryzen 9 7950X", 16, 32, 64230.5,
+              "1.13.1", "0.1.0"};
+  r.epochs = {{1, 0.5123456789012345, 0.8123, 3.25, 18461.538461538461},
+              {2, 0.1, 0.9, 1e-300, 1.7976931348623157e308}};
+  r.test = TestRecord{0.3712, 0.8754};
+  r.totalSeconds = 7.125;
+  r.timeline = {{0.5, 12.5, 180.25, 512.0}, {1.0, std::nullopt, std::nullopt, std::nullopt}};
+  return r;
+}
+
+// Every field as a tuple; == on the tuples is exact (QCOMPARE on doubles would be fuzzy).
+auto fields(const WorkloadRecord& w) {
+  return std::tie(w.name, w.dataset, w.dataSource, w.trainSamples, w.testSamples, w.parameters);
+}
+auto fields(const ConfigRecord& c) {
+  return std::tie(c.epochs, c.batchSize, c.optimizer, c.learningRate, c.seed, c.threads,
+                  c.precision);
+}
+auto fields(const DeviceRecord& d) { return std::tie(d.id, d.kind, d.name); }
+auto fields(const SystemRecord& s) {
+  return std::tie(s.os, s.hostname, s.cpuModel, s.physicalCores, s.logicalCores, s.memoryMb,
+                  s.libtorchVersion, s.appVersion);
+}
+auto fields(const EpochRecord& e) {
+  return std::tie(e.epoch, e.trainLoss, e.trainAccuracy, e.seconds, e.samplesPerSecond);
+}
+auto fields(const TestRecord& t) { return std::tie(t.loss, t.accuracy); }
+auto fields(const TelemetrySample& s) {
+  return std::tie(s.t, s.cpuPercent, s.processCpuPercent, s.rssMb);
+}
+
+template <typename T>
+bool sameRecords(const std::vector<T>& a, const std::vector<T>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const T& x, const T& y) { return fields(x) == fields(y); });
+}
+
+// Exact comparison of every field, so a key that is lost on the way fails loudly.
+void compareResults(const RunResult& a, const RunResult& b) {
+  QCOMPARE(a.status, b.status);
+  QCOMPARE(a.failure, b.failure);
+  QCOMPARE(a.error, b.error);
+  QCOMPARE(a.created, b.created);
+  QVERIFY(fields(a.workload) == fields(b.workload));
+  QVERIFY(fields(a.config) == fields(b.config));
+  QVERIFY(fields(a.device) == fields(b.device));
+  QVERIFY(fields(a.system) == fields(b.system));
+  QVERIFY(sameRecords(a.epochs, b.epochs));
+  QCOMPARE(a.test.has_value(), b.test.has_value());
+  if (a.test) QVERIFY(fields(*a.test) == fields(*b.test));
+  QCOMPARE(a.totalSeconds, b.totalSeconds);
+  QVERIFY(sameRecords(a.timeline, b.timeline));
+}
+
+// QJsonDocument stores numbers as double, so fixtures it edits need a seed a double can hold.
+RunResult editableResult() {
+  RunResult r = fullResult();
+  r.config.seed = 42;
+  return r;
+}
+
+QJsonObject jsonOf(const RunResult& r) {
+  return QJsonDocument::fromJson(QByteArray::fromStdString(toJson(r))).object();
+}
+
+void writeText(const QString& path, const QByteArray& text) {
+  QFile file(path);
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  file.write(text);
+}
+
+QByteArray readText(const QString& path) {
+  QFile file(path);
+  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// The message of the ResultFileError that `action` throws; empty when it throws none.
+QString errorOf(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const ResultFileError& e) {
+    return QString::fromUtf8(e.what());
+  }
+  return {};
+}
+
+// Everything in a folder, hidden temporary files included.
+QStringList entriesOf(const QTemporaryDir& dir) {
+  return QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+}
+
+// Lowers the file size limit so writes fail with EFBIG (root too); restores it afterwards.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &m_saved);
+    m_oldHandler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of killing the test
+    rlimit limit = m_saved;
+    limit.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &m_saved);
+    std::signal(SIGXFSZ, m_oldHandler);
+  }
+
+ private:
+  rlimit m_saved{};
+  void (*m_oldHandler)(int) = nullptr;
+};
+
+}  // namespace
+
+class TestResultFile : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // Every field, including the extremes of doubles and uint64, must survive text and back.
+  void fullResultRoundTripsExactly() {
+    const RunResult original = fullResult();
+    compareResults(fromJson(toJson(original), "mem"), original);
+    compareResults(fromJson(toJson(original, -1), "mem"), original);
+  }
+
+  // Unmeasured metrics must stay "unknown" rather than turn into a misleading 0.
+  void absentMetricsStayAbsent() {
+    RunResult r = fullResult();
+    r.status = RunStatus::Failed;
+    r.failure = FailureKind::Device;
+    r.error = "CUDA out of memory";
+    r.system.memoryMb.reset();
+    r.test.reset();
+    r.totalSeconds.reset();
+    r.epochs.clear();
+    const QJsonObject json = jsonOf(r);
+    QVERIFY(json.value("test").isNull());
+    QVERIFY(json.value("total_seconds").isNull());
+    QVERIFY(json.value("system").toObject().value("memory_mb").isNull());
+    QVERIFY(json.value("timeline").toArray().at(1).toObject().value("rss_mb").isNull());
+    QCOMPARE(json.value("error_kind").toString(), QStringLiteral("device"));
+    const RunResult back = fromJson(toJson(r), "mem");
+    compareResults(back, r);
+    QVERIFY(!back.test && !back.totalSeconds && !back.system.memoryMb);
+    QVERIFY(!back.timeline[1].cpuPercent && !back.timeline[1].rssMb);
+  }
+
+  // Status and failure kind drive exit codes, so each value must map both ways.
+  void statusesAndKindsRoundTrip() {
+    for (FailureKind kind : {FailureKind::Data, FailureKind::Device, FailureKind::Run}) {
+      RunResult r = fullResult();
+      r.status = RunStatus::Failed;
+      r.failure = kind;
+      r.error = "boom";
+      compareResults(fromJson(toJson(r), "mem"), r);
+    }
+    RunResult cancelled = fullResult();
+    cancelled.status = RunStatus::Cancelled;
+    QVERIFY(!jsonOf(cancelled).contains("error_kind"));
+    QVERIFY(jsonOf(cancelled).value("error").isNull());
+    compareResults(fromJson(toJson(cancelled), "mem"), cancelled);
+    QCOMPARE(parseRunStatus("paused"), std::optional<RunStatus>());
+    QCOMPARE(parseFailureKind("run"), std::optional<FailureKind>(FailureKind::Run));
+  }
+
+  // A diverged run has NaN/inf losses; JSON cannot hold them, so they go out as null.
+  void nonFiniteValuesBecomeNull() {
+    RunResult r = fullResult();
+    r.epochs[0].trainLoss = std::numeric_limits<double>::quiet_NaN();
+    r.epochs[1].trainLoss = std::numeric_limits<double>::infinity();
+    r.totalSeconds = std::numeric_limits<double>::infinity();
+    r.timeline[0].cpuPercent = std::numeric_limits<double>::quiet_NaN();
+    const QJsonObject json = jsonOf(r);
+    QVERIFY(json.value("epochs").toArray().at(0).toObject().value("train_loss").isNull());
+    QVERIFY(json.value("total_seconds").isNull());
+    const RunResult back = fromJson(toJson(r), "mem");
+    QVERIFY(std::isnan(back.epochs[0].trainLoss));
+    QVERIFY(std::isnan(back.epochs[1].trainLoss));
+    QVERIFY(!back.totalSeconds);
+    QVERIFY(!back.timeline[0].cpuPercent);
+  }
+
+  // Files from later 1.x writers may carry keys this version does not know.
+  void unknownKeysAreIgnored() {
+    QJsonObject json = jsonOf(editableResult());
+    json.insert("gpu_clock_mhz", 2520);
+    QJsonObject device = json.value("device").toObject();
+    device.insert("driver", "550.54");
+    json.insert("device", device);
+    json.remove("timeline");  // optional as a whole
+    const RunResult back = fromJson(QJsonDocument(json).toJson().toStdString(), "mem");
+    QCOMPARE(back.device.id, std::string("cuda:0"));
+    QVERIFY(back.timeline.empty());
+  }
+
+  void malformedFilesAreRejected_data() {
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("expected");
+    const QJsonObject good = jsonOf(editableResult());
+    const QByteArray goodText = QJsonDocument(good).toJson();
+    auto variant = [&](auto edit) {
+      QJsonObject json = good;
+      edit(json);
+      return QJsonDocument(json).toJson();
+    };
+    QTest::newRow("not json") << QByteArray("hello") << "not valid JSON: parse error at line 1";
+    QTest::newRow("empty") << QByteArray() << "not valid JSON";
+    QTest::newRow("truncated") << goodText.left(goodText.size() / 2) << "not valid JSON";
+    QTest::newRow("array") << QByteArray("[1, 2]") << "top level is array, not an object";
+    QTest::newRow("no schema") << variant([](QJsonObject& j) { j.remove("schema"); })
+                               << "not a TrainBench result: no \"schema\" key";
+    QTest::newRow("other file") << QByteArray(R"({"name": "package", "version": "1.0"})")
+                                << "not a TrainBench result";
+    QTest::newRow("other schema")
+        << variant([](QJsonObject& j) { j.insert("schema", "vega-lite/5"); })
+        << "not a TrainBench result: schema is \"vega-lite/5\"";
+    QTest::newRow("newer schema")
+        << variant([](QJsonObject& j) { j.insert("schema", "trainbench-result/2"); })
+        << "written by a newer TrainBench: schema trainbench-result/2; this version reads up to /1";
+    QTest::newRow("bad version")
+        << variant([](QJsonObject& j) { j.insert("schema", "trainbench-result/x"); })
+        << "unsupported schema";
+    QTest::newRow("wrong type") << variant([](QJsonObject& j) {
+      QJsonArray epochs = j.value("epochs").toArray();
+      QJsonObject epoch = epochs.at(1).toObject();
+      epoch.insert("seconds", "fast");
+      epochs.replace(1, epoch);
+      j.insert("epochs", epochs);
+    }) << "epochs[1].seconds must be a number";
+    QTest::newRow("missing key") << variant([](QJsonObject& j) {
+      QJsonObject workload = j.value("workload").toObject();
+      workload.remove("dataset");
+      j.insert("workload", workload);
+    }) << "workload.dataset is missing";
+    QTest::newRow("integer expected") << variant([](QJsonObject& j) {
+      QJsonObject config = j.value("config").toObject();
+      config.insert("batch_size", 32.5);
+      j.insert("config", config);
+    }) << "config.batch_size must be an integer";
+    QTest::newRow("unknown status")
+        << variant([](QJsonObject& j) { j.insert("status", "paused"); })
+        << "unknown status \"paused\"";
+    QTest::newRow("bad test") << variant([](QJsonObject& j) { j.insert("test", 0.9); })
+                              << "test must be an object or null";
+  }
+
+  // Each broken file must be refused with a message that says which file and what is wrong.
+  void malformedFilesAreRejected() {
+    QFETCH(QByteArray, content);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath("broken.json");
+    writeText(path, content);
+    const QString message = errorOf([&] { readResultFile(path.toStdString()); });
+    QVERIFY2(message.startsWith(path + ": "), qPrintable(message));
+    QVERIFY2(message.contains(expected), qPrintable(message));
+  }
+
+  // A missing file and a runaway-size file must fail cleanly, naming the file.
+  void unreadableFilesAreRejected() {
+    QTemporaryDir dir;
+    const QString missing = dir.filePath("missing.json");
+    QVERIFY(errorOf([&] { readResultFile(missing.toStdString()); }).startsWith(missing + ": "));
+    const QString huge = dir.filePath("huge.json");
+    QFile file(huge);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QVERIFY(file.resize(static_cast<qint64>(kMaxResultFileBytes) + 1));  // sparse, fast
+    file.close();
+    const QString message = errorOf([&] { readResultFile(huge.toStdString()); });
+    QVERIFY2(message.startsWith(huge + ": larger than 64 MiB"), qPrintable(message));
+  }
+
+  // Saving into a folder that does not exist yet is the common first-run case.
+  void writeCreatesParentFolders() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("a/b/c/result.json");
+    writeResultFile(fullResult(), path.toStdString());
+    compareResults(readResultFile(path.toStdString()), fullResult());
+  }
+
+  // Overwriting replaces the content and leaves no temporary files behind.
+  void overwriteLeavesNoTempFiles() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("result.json");
+    writeResultFile(fullResult(), path.toStdString());
+    RunResult second = fullResult();
+    second.workload.name = "second";
+    writeResultFile(second, path.toStdString());
+    QCOMPARE(readResultFile(path.toStdString()).workload.name, std::string("second"));
+    QCOMPARE(entriesOf(dir), QStringList{"result.json"});
+  }
+
+  // The point of atomic writing: a write that fails midway must not damage the old file.
+  // A file size limit makes write() fail even when the tests run as root.
+  void failedWriteKeepsOldFile() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath("result.json");
+    writeResultFile(fullResult(), path.toStdString());
+    const QByteArray before = readText(path);
+    RunResult big = fullResult();
+    big.timeline.assign(5000, TelemetrySample{1.0, 50.0, 100.0, 512.0});
+    {
+      FileSizeLimit limit(4096);
+      const QString message = errorOf([&] { writeResultFile(big, path.toStdString()); });
+      QVERIFY2(message.startsWith(path + ": "), qPrintable(message));
+    }
+    QCOMPARE(readText(path), before);
+    QCOMPARE(entriesOf(dir), QStringList{"result.json"});
+  }
+
+  // Paths that cannot be written (parent is a file, target is a folder) give a named error
+  // and leave nothing behind.
+  void unwritablePathsAreRejected() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath("plain.txt");
+    writeText(file, "keep");
+    const QString underFile = file + "/result.json";
+    const QString message =
+        errorOf([&] { writeResultFile(fullResult(), underFile.toStdString()); });
+    QVERIFY2(message.startsWith(underFile + ": "), qPrintable(message));
+    QCOMPARE(readText(file), QByteArray("keep"));
+    const QString folder = dir.filePath("folder");
+    QVERIFY(QDir(dir.path()).mkpath("folder/inside"));
+    QVERIFY(!errorOf([&] { writeResultFile(fullResult(), folder.toStdString()); }).isEmpty());
+    QVERIFY(QFileInfo(folder).isDir());
+    QCOMPARE(entriesOf(dir), (QStringList{"folder", "plain.txt"}));
+  }
+
+  // The default name must sort by time and be a valid file name on every system.
+  void defaultFileName() {
+    RunResult r = fullResult();
+    QCOMPARE(defaultResultFileName(r), std::string("20261126T143000Z_fashion-mlp_cuda-0.json"));
+    r.workload.name = "a/b c";
+    r.device.id = "cpu";
+    QCOMPARE(defaultResultFileName(r), std::string("20261126T143000Z_a-b-c_cpu.json"));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestResultFile)
+#include "tst_result_file.moc"

@@ -1,0 +1,243 @@
+// Tests for the synthetic dataset, takeFirst and the dataset registry (finding files on disk).
+#include "data/dataset_registry.h"
+#include "data/synthetic.h"
+
+#include <torch/torch.h>
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstdint>
+#include <vector>
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+void appendBigEndian32(Bytes& bytes, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    bytes.push_back(static_cast<std::uint8_t>(value >> shift));
+  }
+}
+
+void writeBytes(const QString& path, const Bytes& bytes) {
+  QFile file(path);
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  const auto size = static_cast<qint64>(bytes.size());
+  QCOMPARE(file.write(reinterpret_cast<const char*>(bytes.data()), size), size);
+}
+
+// A complete, tiny MNIST-style folder: `train` and `test` samples of 28x28 with labels i % 10.
+void writeMnistFolder(const QString& folder, std::uint32_t train, std::uint32_t test) {
+  QVERIFY(QDir().mkpath(folder));
+  const auto writeSplit = [&folder](const QString& prefix, std::uint32_t count) {
+    Bytes images;
+    appendBigEndian32(images, 0x00000803);
+    appendBigEndian32(images, count);
+    appendBigEndian32(images, 28);
+    appendBigEndian32(images, 28);
+    images.resize(images.size() + std::size_t{count} * 28 * 28, 17);
+    writeBytes(folder + "/" + prefix + "-images-idx3-ubyte", images);
+    Bytes labels;
+    appendBigEndian32(labels, 0x00000801);
+    appendBigEndian32(labels, count);
+    for (std::uint32_t i = 0; i < count; ++i) labels.push_back(static_cast<std::uint8_t>(i % 10));
+    writeBytes(folder + "/" + prefix + "-labels-idx1-ubyte", labels);
+  };
+  writeSplit("train", train);
+  writeSplit("t10k", test);
+}
+
+// Sets an environment variable for one scope and restores the previous state afterwards.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const QByteArray& value)
+      : m_name(name), m_hadValue(qEnvironmentVariableIsSet(name)), m_old(qgetenv(name)) {
+    if (value.isNull()) {
+      qunsetenv(name);
+    } else {
+      qputenv(name, value);
+    }
+  }
+  ~ScopedEnv() {
+    if (m_hadValue) {
+      qputenv(m_name, m_old);
+    } else {
+      qunsetenv(m_name);
+    }
+  }
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* m_name;
+  bool m_hadValue;
+  QByteArray m_old;
+};
+
+const tb::ImageShape kMnistShape{1, 28, 28};
+
+}  // namespace
+
+class TestSyntheticData : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir m_dir;
+
+ private Q_SLOTS:
+  void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+  // Benchmarks compare runs: the same seed must give the very same data.
+  void sameSeedGivesIdenticalData() {
+    const auto a = tb::makeSyntheticDataset(kMnistShape, 300, 100, 10, 42);
+    const auto b = tb::makeSyntheticDataset(kMnistShape, 300, 100, 10, 42);
+    QVERIFY(torch::equal(a.train.images, b.train.images));
+    QVERIFY(torch::equal(a.train.labels, b.train.labels));
+    QVERIFY(torch::equal(a.test.images, b.test.images));
+    QVERIFY(torch::equal(a.test.labels, b.test.labels));
+  }
+
+  // The seed must actually matter, and train and test must be different samples.
+  void differentSeedGivesDifferentData() {
+    const auto a = tb::makeSyntheticDataset(kMnistShape, 300, 300, 10, 1);
+    const auto b = tb::makeSyntheticDataset(kMnistShape, 300, 300, 10, 2);
+    QVERIFY(!torch::equal(a.train.images, b.train.images));
+    QVERIFY(!torch::equal(a.train.labels, b.train.labels));
+    QVERIFY(!torch::equal(a.train.images, a.test.images));
+  }
+
+  // Trainers and the telemetry expect exactly this layout: uint8 (N,C,H,W), int64 (N).
+  void hasRequestedShapesAndTypes() {
+    const auto data = tb::makeSyntheticDataset(tb::ImageShape{3, 8, 12}, 50, 20, 4, 7);
+    QCOMPARE(data.train.images.sizes().vec(), (std::vector<std::int64_t>{50, 3, 8, 12}));
+    QCOMPARE(data.test.images.sizes().vec(), (std::vector<std::int64_t>{20, 3, 8, 12}));
+    QCOMPARE(data.train.images.scalar_type(), torch::kUInt8);
+    QCOMPARE(data.train.labels.scalar_type(), torch::kInt64);
+    QCOMPARE(data.test.labels.sizes().vec(), (std::vector<std::int64_t>{20}));
+    QCOMPARE(QString::fromStdString(data.source), QStringLiteral("synthetic"));
+    QVERIFY(data.location.empty());
+    const auto empty = tb::makeSyntheticDataset(kMnistShape, 0, 0, 10, 7);
+    QCOMPARE(empty.train.size(), std::int64_t{0});
+  }
+
+  // Labels outside 0..K-1 would crash the loss; a missing class would skew accuracy.
+  void labelsInRangeAndAllClassesPresent() {
+    const auto data = tb::makeSyntheticDataset(kMnistShape, 2000, 500, 10, 3);
+    QCOMPARE(data.train.labels.min().item<std::int64_t>(), std::int64_t{0});
+    QCOMPARE(data.train.labels.max().item<std::int64_t>(), std::int64_t{9});
+    const torch::Tensor counts = torch::bincount(data.train.labels, {}, 10);
+    QVERIFY(counts.min().item<std::int64_t>() > 100);
+  }
+
+  // Generating data must not shift the caller's torch::manual_seed sequence (model init).
+  void leavesGlobalRngAlone() {
+    torch::manual_seed(123);
+    const torch::Tensor expected = torch::rand({8});
+    torch::manual_seed(123);
+    tb::makeSyntheticDataset(kMnistShape, 100, 10, 10, 5);
+    QVERIFY(torch::equal(torch::rand({8}), expected));
+  }
+
+  // Curves should look like training: clearly learnable, but not solved perfectly at once.
+  void learnableButNotTrivial() {
+    const auto data = tb::makeSyntheticDataset(kMnistShape, 1000, 1000, 10, 11);
+    const torch::Tensor x = data.train.images.reshape({1000, -1}).to(torch::kFloat32);
+    const torch::Tensor counts = torch::bincount(data.train.labels, {}, 10).to(torch::kFloat32);
+    const torch::Tensor centroids =
+        torch::zeros({10, x.size(1)}).index_add_(0, data.train.labels, x) / counts.unsqueeze(1);
+    const torch::Tensor xt = data.test.images.reshape({1000, -1}).to(torch::kFloat32);
+    const torch::Tensor predicted = torch::cdist(xt, centroids).argmin(1);
+    const double accuracy =
+        (predicted == data.test.labels).to(torch::kFloat64).mean().item<double>();
+    QVERIFY2(accuracy > 0.7 && accuracy < 0.99, qPrintable(QString::number(accuracy)));
+  }
+
+  // --limit relies on takeFirst keeping the leading samples and 0 meaning "all".
+  void takeFirstKeepsLeadingSamples() {
+    const auto data = tb::makeSyntheticDataset(kMnistShape, 30, 0, 10, 9);
+    const tb::LabelledImages first = tb::takeFirst(data.train, 12);
+    QCOMPARE(first.size(), std::int64_t{12});
+    QVERIFY(torch::equal(first.images, data.train.images.narrow(0, 0, 12)));
+    QCOMPARE(tb::takeFirst(data.train, 0).size(), std::int64_t{30});
+    QCOMPARE(tb::takeFirst(data.train, 1000).size(), std::int64_t{30});
+  }
+
+  // The CLI and GUI list these names; their shapes must match the real files.
+  void registryKnowsMnistFamilies() {
+    const auto fashion = tb::findDataset("fashion-mnist");
+    QVERIFY(fashion.has_value());
+    QCOMPARE(QString::fromStdString(fashion->title), QStringLiteral("Fashion-MNIST"));
+    QCOMPARE(fashion->shape.height, std::int64_t{28});
+    QCOMPARE(fashion->trainSamples, std::int64_t{60000});
+    QCOMPARE(fashion->testSamples, std::int64_t{10000});
+    QVERIFY(tb::findDataset("mnist").has_value());
+    QVERIFY(!tb::findDataset("cifar-10").has_value());
+  }
+
+  // Files placed directly in --data-dir are found there.
+  void loadsFromDataDirItself() {
+    const QString dir = m_dir.filePath("flat");
+    writeMnistFolder(dir, 20, 10);
+    const auto splits = tb::loadDataset(*tb::findDataset("mnist"), dir.toStdString());
+    QCOMPARE(splits.train.size(), std::int64_t{20});
+    QCOMPARE(splits.test.size(), std::int64_t{10});
+    QCOMPARE(QString::fromStdString(splits.location), dir);
+  }
+
+  // One root can hold several datasets, each in a folder named after it.
+  void loadsFromNamedSubfolder() {
+    const QString root = m_dir.filePath("root");
+    writeMnistFolder(root + "/fashion-mnist", 12, 6);
+    const auto splits = tb::loadDataset(*tb::findDataset("fashion-mnist"), root.toStdString());
+    QCOMPARE(splits.train.size(), std::int64_t{12});
+    QCOMPARE(QString::fromStdString(splits.location), root + "/fashion-mnist");
+  }
+
+  // When nothing is found, the message must say where it looked and how to fix it.
+  void reportsWhereItLooked() {
+    const QString root = m_dir.filePath("empty");
+    QVERIFY(QDir().mkpath(root));
+    try {
+      tb::loadDataset(*tb::findDataset("fashion-mnist"), root.toStdString());
+      QFAIL("expected DataError");
+    } catch (const tb::DataError& error) {
+      const QString message = QString::fromStdString(error.what());
+      QVERIFY2(message.startsWith("fashion-mnist data not found"), qPrintable(message));
+      QVERIFY2(message.contains(root + " and " + root + "/fashion-mnist"), qPrintable(message));
+      QVERIFY2(message.contains("train-images-idx3-ubyte[.gz]"), qPrintable(message));
+      QVERIFY2(message.contains("--synthetic"), qPrintable(message));
+    }
+  }
+
+  // TRAINBENCH_DATA_DIR overrides XDG_DATA_HOME, which overrides ~/.local/share.
+  void defaultRootHonoursEnvironment() {
+    const QString dir = m_dir.filePath("env-root");
+    {
+      const ScopedEnv data("TRAINBENCH_DATA_DIR", QFile::encodeName(dir));
+      const ScopedEnv xdg("XDG_DATA_HOME", "/xdg");
+      QCOMPARE(QString::fromStdString(tb::defaultDataRoot()), dir);
+      writeMnistFolder(dir + "/mnist", 5, 5);
+      const auto splits = tb::loadDataset(*tb::findDataset("mnist"), "");
+      QCOMPARE(QString::fromStdString(splits.location), dir + "/mnist");
+    }
+    {
+      const ScopedEnv data("TRAINBENCH_DATA_DIR", QByteArray());
+      const ScopedEnv xdg("XDG_DATA_HOME", "/xdg");
+      QCOMPARE(QString::fromStdString(tb::defaultDataRoot()),
+               QStringLiteral("/xdg/trainbench/datasets"));
+    }
+    {
+      const ScopedEnv data("TRAINBENCH_DATA_DIR", QByteArray());
+      const ScopedEnv xdg("XDG_DATA_HOME", QByteArray());
+      const ScopedEnv home("HOME", "/home/someone");
+      QCOMPARE(QString::fromStdString(tb::defaultDataRoot()),
+               QStringLiteral("/home/someone/.local/share/trainbench/datasets"));
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(TestSyntheticData)
+#include "tst_synthetic_data.moc"

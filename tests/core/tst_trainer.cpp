@@ -1,0 +1,230 @@
+// The training engine: the seed's model and optimiser, events, cancellation and failures.
+#include "engine/keras_adam.h"
+#include "engine/trainer.h"
+#include "models/fashion_mlp.h"
+#include "models/workload.h"
+
+#include <torch/torch.h>
+
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <thread>
+
+using namespace tb;
+
+namespace {
+
+// Records every event as a letter so tests can check their order.
+class RecordingObserver : public RunObserver {
+ public:
+  std::string events;
+  int progressEvents = 0;
+  std::vector<EpochRecord> epochs;
+  RunStarted started;
+  std::function<void(const BatchProgress&)> onProgress;
+
+  void runStarted(const RunStarted& event) override {
+    started = event;
+    events += 'S';
+  }
+  void batchProgress(const BatchProgress& event) override {
+    ++progressEvents;
+    if (onProgress) onProgress(event);
+  }
+  void epochFinished(const EpochRecord& epoch) override {
+    epochs.push_back(epoch);
+    events += 'E';
+  }
+  void evaluationStarted() override { events += 'v'; }
+  void evaluationFinished(const TestRecord&) override { events += 'V'; }
+  void runFinished(const RunResult&) override { events += 'F'; }
+};
+
+RunConfig smallSyntheticRun(int epochs, std::int64_t trainSamples) {
+  RunConfig config;
+  config.workload = "fashion-mlp";
+  config.synthetic = true;
+  config.epochs = epochs;
+  config.trainLimit = trainSamples;
+  config.testLimit = 500;
+  config.threads = 1;
+  config.telemetryIntervalSeconds = 0.1;
+  return config;
+}
+
+}  // namespace
+
+class TrainerTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // The seed's MLP must have exactly Keras's parameter count, or timings are not comparable.
+  void mlpHasSeedParameterCount() {
+    FashionMlp model;
+    QCOMPARE(countTrainableParameters(model), std::int64_t{101770});
+    QCOMPARE(findWorkload("fashion-mlp")->parameters, std::int64_t{101770});
+    QCOMPARE(model.forward(torch::zeros({4, 1, 28, 28})).sizes().vec(),
+             (std::vector<std::int64_t>{4, 10}));
+  }
+
+  // Keras initialises biases to zero and kernels Glorot-uniform within sqrt(6/(in+out)).
+  void mlpUsesKerasInitialisation() {
+    torch::manual_seed(1);
+    FashionMlp model;
+    const double limit = std::sqrt(6.0 / (784 + 128));
+    for (const auto& item : model.named_parameters()) {
+      if (item.key().find("bias") != std::string::npos) {
+        QCOMPARE(item.value().abs().max().item<double>(), 0.0);
+      } else if (item.value().size(1) == 784) {
+        QVERIFY(item.value().abs().max().item<double>() <= limit);
+        QVERIFY(item.value().abs().max().item<double>() > 0.9 * limit);
+      }
+    }
+  }
+
+  // Keras adds epsilon to sqrt(v) before bias correction; torch's Adam does not. Hand-computed:
+  // step 1 with g = 0.5: m = 0.05, v = 0.00025, lr_t = 1e-3*sqrt(0.001)/0.1,
+  // p = 1 - lr_t * 0.05 / (sqrt(0.00025) + 1e-7).
+  void kerasAdamMatchesHandComputedStep() {
+    auto p = torch::ones({1}, torch::kDouble).requires_grad_(true);
+    KerasAdam adam({p});
+    (p * 0.5).sum().backward();
+    adam.step();
+    const double lrT = 1e-3 * std::sqrt(1 - 0.999) / (1 - 0.9);
+    const double expected = 1.0 - lrT * 0.05 / (std::sqrt(0.00025) + 1e-7);
+    QCOMPARE(p.item<double>(), expected);
+
+    // Step 2 with g = -1: m = 0.9*0.05 - 0.1 = -0.055, v = 0.999*0.00025 + 0.001.
+    adam.zeroGrad();
+    (p * -1.0).sum().backward();
+    adam.step();
+    const double m2 = 0.9 * 0.05 + 0.1 * -1.0;
+    const double v2 = 0.999 * 0.00025 + 0.001 * 1.0;
+    const double lrT2 = 1e-3 * std::sqrt(1 - 0.999 * 0.999) / (1 - 0.9 * 0.9);
+    QCOMPARE(p.item<double>(), expected - lrT2 * m2 / (std::sqrt(v2) + 1e-7));
+    QCOMPARE(adam.iterations(), std::int64_t{2});
+  }
+
+  // A short run on synthetic data must learn: loss falls and test accuracy beats chance.
+  void shortSyntheticRunLearns() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    const RunResult result = runTraining(smallSyntheticRun(3, 3000), observer, cancel);
+    QCOMPARE(toString(result.status), "completed");
+    QCOMPARE(result.epochs.size(), std::size_t{3});
+    QVERIFY(result.epochs.back().trainLoss < result.epochs.front().trainLoss);
+    QVERIFY(result.test.has_value());
+    QVERIFY2(result.test->accuracy > 0.5, "far above the 0.1 of guessing");
+    QVERIFY(result.totalSeconds.has_value() && *result.totalSeconds > 0);
+    QCOMPARE(result.workload.dataSource, std::string("synthetic"));
+    QCOMPARE(result.workload.trainSamples, std::int64_t{3000});
+    QCOMPARE(result.config.batchSize, 32);
+    QCOMPARE(result.config.optimizer, std::string("adam"));
+    QCOMPARE(result.config.threads, 1);
+    QCOMPARE(observer.started.stepsPerEpoch, std::int64_t{94});  // 3000/32, last batch kept
+    for (const auto& epoch : result.epochs) {
+      QVERIFY(epoch.seconds > 0 && epoch.samplesPerSecond > 0);
+    }
+  }
+
+  // Front ends rely on this order: started, each epoch, evaluation, finished.
+  void eventsArriveInOrder() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    runTraining(smallSyntheticRun(2, 1000), observer, cancel);
+    QCOMPARE(observer.events, std::string("SEEvVF"));
+  }
+
+  // The same seed gives the same curve, so runs on two machines train the same model.
+  void sameSeedSameResult() {
+    std::atomic<bool> cancel{false};
+    RecordingObserver a, b;
+    const auto first = runTraining(smallSyntheticRun(1, 500), a, cancel);
+    const auto second = runTraining(smallSyntheticRun(1, 500), b, cancel);
+    QCOMPARE(first.epochs[0].trainLoss, second.epochs[0].trainLoss);
+    QCOMPARE(first.test->accuracy, second.test->accuracy);
+  }
+
+  // Progress is throttled (~20 a second) so front ends are not flooded, and telemetry is sampled.
+  void progressIsThrottledAndTelemetryRecorded() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    QElapsedTimer timer;
+    timer.start();
+    const auto result = runTraining(smallSyntheticRun(2, 20000), observer, cancel);
+    const double seconds = static_cast<double>(timer.elapsed()) / 1000.0;
+    QVERIFY(observer.progressEvents <= static_cast<int>(seconds * 20) + 4);
+    QVERIFY(result.timeline.size() >= 2);
+    QVERIFY(result.timeline.back().t > result.timeline.front().t);
+    QVERIFY(result.timeline.back().rssMb.has_value());
+  }
+
+  // Stop must take effect within one batch: the run ends cancelled, not completed.
+  void cancelStopsWithinOneBatch() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    std::int64_t stepAtCancel = -1;
+    observer.onProgress = [&](const BatchProgress& progress) {
+      if (stepAtCancel < 0) {
+        stepAtCancel = progress.step;
+        cancel = true;
+      }
+    };
+    const auto result = runTraining(smallSyntheticRun(5, 60000), observer, cancel);
+    QCOMPARE(toString(result.status), "cancelled");
+    QVERIFY(stepAtCancel > 0);
+    QVERIFY(result.epochs.empty());  // cancelled inside epoch 1 of 5
+    QCOMPARE(observer.progressEvents, 1);  // no further batch was reported
+    QVERIFY(!result.totalSeconds.has_value());
+    QVERIFY(!result.test.has_value());
+    QCOMPARE(observer.events.back(), 'F');
+  }
+
+  // A loss that becomes NaN/inf fails the run and says where, instead of reporting garbage.
+  void divergenceFailsTheRun() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    RunConfig config = smallSyntheticRun(2, 2000);
+    config.learningRate = 1e30;  // weights overflow float32 after a few steps
+    const auto result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.status), "failed");
+    QVERIFY2(result.error.find("diverged at epoch 1, step ") != std::string::npos,
+             result.error.c_str());
+    QVERIFY(!result.totalSeconds.has_value());
+  }
+
+  // Bad input never throws out of the engine; it becomes a failed result of the right kind.
+  void errorsBecomeFailedResults() {
+    std::atomic<bool> cancel{false};
+    RecordingObserver observer;
+    RunConfig config = smallSyntheticRun(1, 100);
+    config.device = "cuda:7";
+    auto result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.failure), "device");
+    QVERIFY(result.error.find("available devices: cpu") != std::string::npos);
+
+    QTemporaryDir empty;
+    config = smallSyntheticRun(1, 100);
+    config.synthetic = false;
+    config.dataDir = empty.path().toStdString();
+    result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.failure), "data");
+    QVERIFY(result.error.find(config.dataDir) != std::string::npos);
+
+    config = smallSyntheticRun(1, 100);
+    config.workload = "no-such-workload";
+    result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.status), "failed");
+    QVERIFY(result.error.find("fashion-mlp") != std::string::npos);
+
+    config = smallSyntheticRun(1, 100);
+    config.precision = "fp16";
+    result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.failure), "device");
+  }
+};
+
+QTEST_APPLESS_MAIN(TrainerTest)
+#include "tst_trainer.moc"
