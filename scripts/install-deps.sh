@@ -10,7 +10,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev zlib1g-dev
 )
 if [[ "${TRAINBENCH_BUILD_GUI:-ON}" != "OFF" ]]; then
-  packages+=(qt6-base-dev libqcustomplot-dev xvfb xauth)
+  packages+=(qt6-base-dev libqcustomplot-dev libqt6svg6 xvfb xauth)  # libqt6svg6: the SVG icon
 fi
 
 missing=()

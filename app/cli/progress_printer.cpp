@@ -45,12 +45,12 @@ void ProgressPrinter::runStarted(const RunStarted& event) {
   m_stepsPerEpoch = event.stepsPerEpoch;
   if (m_style == Style::Silent) return;
   const auto& workload = event.header.workload;
-  std::fprintf(m_out, "%s on %s (%s): %lld training / %lld test images%s, %d epochs, batch %d\n",
+  std::fprintf(m_out, "%s on %s (%s): %lld training / %lld test images%s, %d epoch%s, batch %d\n",
                workload.name.c_str(), event.header.device.id.c_str(),
                event.header.device.name.c_str(), static_cast<long long>(workload.trainSamples),
                static_cast<long long>(workload.testSamples),
                workload.dataSource == "synthetic" ? " (synthetic data)" : "", m_epochs,
-               event.header.config.batchSize);
+               m_epochs == 1 ? "" : "s", event.header.config.batchSize);
   std::fflush(m_out);
 }
 

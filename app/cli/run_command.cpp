@@ -8,10 +8,12 @@
 #include "results/result_file.h"
 #include "results/result_paths.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 namespace tb::cli {
 
@@ -101,15 +103,39 @@ void printComparison(const std::vector<RunResult>& results) {
   }
 }
 
+// `path`, or `path` with "_2", "_3", ... before its extension when an earlier run of this
+// command wrote it, or (for automatic names) when a file is already there: runs never replace
+// each other's results.
+std::string unusedPath(const std::string& path, const std::set<std::string>& written,
+                       bool avoidExisting) {
+  namespace fs = std::filesystem;
+  const auto taken = [&](const std::string& candidate) {
+    std::error_code error;
+    return written.count(candidate) > 0 || (avoidExisting && fs::exists(candidate, error));
+  };
+  if (!taken(path)) return path;
+  const fs::path original(path);
+  for (int n = 2;; ++n) {
+    const std::string candidate = (original.parent_path() / (original.stem().string() + "_" +
+                                                             std::to_string(n) +
+                                                             original.extension().string()))
+                                      .string();
+    if (!taken(candidate)) return candidate;
+  }
+}
+
+bool isFolderTarget(const std::string& out) {
+  std::error_code error;
+  return out.empty() || out.back() == '/' || std::filesystem::is_directory(out, error);
+}
+
 }  // namespace
 
 std::string resultPath(const std::string& out, const std::string& autoName,
                        const std::string& deviceId, bool severalDevices) {
   namespace fs = std::filesystem;
   const std::string target = out.empty() ? defaultResultsDir() : out;
-  std::error_code error;
-  const bool isFolder = out.empty() || target.back() == '/' || fs::is_directory(target, error);
-  if (isFolder) return (fs::path(target) / autoName).string();
+  if (isFolderTarget(out)) return (fs::path(target) / autoName).string();
   if (!severalDevices) return target;
   fs::path path(target);
   std::string device = deviceId;
@@ -134,6 +160,8 @@ int runCommand(const RunOptions& options) {
   InterruptGuard interrupts;
   g_cancelRequested.store(false);
   std::vector<RunResult> results;
+  std::set<std::string> written;
+  const bool autoNamed = isFolderTarget(options.out);
   int exitCode = kExitOk;
   const bool severalDevices = options.devices.size() > 1;
   for (const auto& device : options.devices) {
@@ -143,13 +171,17 @@ int runCommand(const RunOptions& options) {
     ProgressPrinter printer(stdout, styleFor(stdout, options.quiet));
     RunResult result = runTraining(config, printer, g_cancelRequested);
 
-    const std::string path = resultPath(options.out, defaultResultFileName(result),
-                                        result.device.id, severalDevices);
+    const std::string path = unusedPath(resultPath(options.out, defaultResultFileName(result),
+                                                   result.device.id, severalDevices),
+                                        written, autoNamed);
+    bool saved = true;
     try {
       writeResultFile(result, path);
+      written.insert(path);
     } catch (const ResultFileError& e) {
       std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
       exitCode = exitCode == kExitOk ? kExitData : exitCode;
+      saved = false;
     }
 
     if (result.status == RunStatus::Completed) {
@@ -161,7 +193,7 @@ int runCommand(const RunOptions& options) {
       std::fprintf(stderr, "trainbench-cli: error: %s: %s\n", result.device.id.c_str(),
                    result.error.c_str());
     }
-    std::printf("Result saved to %s\n", path.c_str());
+    if (saved) std::printf("Result saved to %s\n", path.c_str());
     std::fflush(stdout);
     if (exitCode == kExitOk || result.status == RunStatus::Cancelled) {
       exitCode = std::max(exitCode, exitCodeFor(result));

@@ -73,6 +73,15 @@ std::string defaultDataRoot() {
   return (fs::path("trainbench") / "datasets").string();
 }
 
+std::optional<std::string> findDatasetFolder(const std::string& dataset,
+                                             const std::string& dataDir) {
+  const fs::path root = dataDir.empty() ? fs::path(defaultDataRoot()) : fs::path(dataDir);
+  for (const fs::path& folder : {root, root / dataset}) {
+    if (missingFiles(folder).empty()) return folder.string();
+  }
+  return std::nullopt;
+}
+
 DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
   const fs::path root = dataDir.empty() ? fs::path(defaultDataRoot()) : fs::path(dataDir);
   const fs::path sub = root / info.name;

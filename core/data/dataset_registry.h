@@ -1,6 +1,7 @@
 // The datasets TrainBench knows: their file layout, shapes and where to look for them.
 #pragma once
 
+#include "data/data_paths.h"
 #include "data/dataset.h"
 
 #include <cstdint>
@@ -22,9 +23,6 @@ struct DatasetInfo {
 const std::vector<DatasetInfo>& knownDatasets();
 std::optional<DatasetInfo> findDataset(const std::string& name);
 
-// $TRAINBENCH_DATA_DIR, else $XDG_DATA_HOME/trainbench/datasets, else
-// ~/.local/share/trainbench/datasets.
-std::string defaultDataRoot();
 
 // Loads a dataset from `dataDir` (the files themselves or a sub-folder named after the dataset),
 // or from the default root when `dataDir` is empty. Throws DataError naming what is missing.

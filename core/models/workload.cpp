@@ -1,6 +1,8 @@
 #include "models/workload.h"
 
+#include "data/dataset_registry.h"
 #include "models/fashion_mlp.h"
+#include "models/workload_catalog.h"
 
 namespace tb {
 
@@ -43,6 +45,17 @@ std::optional<WorkloadSpec> findWorkload(const std::string& name) {
     if (spec.name == name) return spec;
   }
   return std::nullopt;
+}
+
+std::vector<WorkloadInfo> workloadCatalog() {
+  std::vector<WorkloadInfo> catalog;
+  for (const auto& spec : knownWorkloads()) {
+    const auto dataset = findDataset(spec.dataset);
+    catalog.push_back({spec.name, spec.title, spec.description, spec.dataset,
+                       dataset ? dataset->title : spec.dataset, spec.defaultEpochs,
+                       spec.defaultBatchSize, spec.learningRate, spec.parameters});
+  }
+  return catalog;
 }
 
 std::int64_t countTrainableParameters(const torch::nn::Module& module) {

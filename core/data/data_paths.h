@@ -1,0 +1,17 @@
+// Where dataset files live; torch-free so front ends can ask without pulling LibTorch headers.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace tb {
+
+// $TRAINBENCH_DATA_DIR, else $XDG_DATA_HOME/trainbench/datasets, else
+// ~/.local/share/trainbench/datasets.
+std::string defaultDataRoot();
+
+// The folder holding `dataset`'s files under `dataDir` (or the default root when empty):
+// the folder itself or its sub-folder named after the dataset; nullopt when neither has them.
+std::optional<std::string> findDatasetFolder(const std::string& dataset, const std::string& dataDir);
+
+}  // namespace tb
