@@ -5,6 +5,7 @@
 
 #include "devices/device_id.h"
 #include "engine/trainer.h"
+#include "results/comparison.h"
 #include "results/result_file.h"
 #include "results/result_paths.h"
 
@@ -72,35 +73,16 @@ void printSeedSummary(const RunResult& result) {
   }
 }
 
-double meanEpochSeconds(const RunResult& result) {
-  double sum = 0;
-  for (const auto& epoch : result.epochs) sum += epoch.seconds;
-  return result.epochs.empty() ? 0 : sum / static_cast<double>(result.epochs.size());
-}
-
+// The runs side by side, as the Markdown table the GUI exports (readable in a terminal too).
 void printComparison(const std::vector<RunResult>& results) {
-  const RunResult* baseline = nullptr;
+  std::vector<ComparisonRow> rows;
+  std::size_t baseline = 0;
   for (const auto& result : results) {
-    if (result.totalSeconds) {
-      baseline = &result;
-      break;
-    }
+    if (rows.size() == baseline && !result.totalSeconds) ++baseline;  // first completed run
+    rows.push_back(comparisonRow(result));
   }
-  std::printf("\n%-10s %-10s %10s %12s %12s %9s %9s\n", "DEVICE", "STATUS", "TOTAL S", "EPOCH S",
-              "SAMPLES/S", "TEST ACC", "SPEED-UP");
-  for (const auto& result : results) {
-    const double samplesPerSecond =
-        result.epochs.empty() ? 0 : result.epochs.back().samplesPerSecond;
-    char total[16] = "n/a", accuracy[16] = "n/a", speedup[16] = "n/a";
-    if (result.totalSeconds) std::snprintf(total, sizeof total, "%.2f", *result.totalSeconds);
-    if (result.test) std::snprintf(accuracy, sizeof accuracy, "%.4f", result.test->accuracy);
-    if (baseline && result.totalSeconds && *result.totalSeconds > 0) {
-      std::snprintf(speedup, sizeof speedup, "%.2fx", *baseline->totalSeconds / *result.totalSeconds);
-    }
-    std::printf("%-10s %-10s %10s %12.3f %12.0f %9s %9s\n", result.device.id.c_str(),
-                toString(result.status), total, meanEpochSeconds(result), samplesPerSecond,
-                accuracy, speedup);
-  }
+  if (baseline < rows.size()) applySpeedups(rows, baseline);
+  std::printf("\n%s", comparisonMarkdown(rows).c_str());
 }
 
 // `path`, or `path` with "_2", "_3", ... before its extension when an earlier run of this

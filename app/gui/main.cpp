@@ -1,0 +1,106 @@
+// trainbench: the desktop app. Parses the automation flags and shows the main window.
+#include "common/metatypes.h"
+#include "devices/system_info.h"
+#include "models/workload_catalog.h"
+#include "window/automation.h"
+#include "window/main_window.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+
+#include <cstdio>
+
+namespace {
+
+bool parsePositive(const QCommandLineParser& parser, const QString& name, qint64& value) {
+  if (!parser.isSet(name)) return true;
+  bool ok = false;
+  value = parser.value(name).toLongLong(&ok);
+  if (!ok || value <= 0) {
+    std::fprintf(stderr, "trainbench: error: --%s expects a positive number, got '%s'\n",
+                 qPrintable(name), qPrintable(parser.value(name)));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  QApplication app(argc, argv);
+  Q_INIT_RESOURCE(trainbench);  // the .qrc lives in the static trainbench_ui library
+  QApplication::setOrganizationName(QStringLiteral("TrainBench"));
+  QApplication::setApplicationName(QStringLiteral("trainbench"));
+  QApplication::setApplicationDisplayName(QStringLiteral("TrainBench"));
+  QApplication::setApplicationVersion(
+      QStringLiteral("%1 (LibTorch %2, Qt %3)")
+          .arg(QString::fromStdString(tb::appVersion()),
+               QString::fromStdString(tb::libtorchVersion()), QLatin1String(qVersion())));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/trainbench.svg")));
+  tb::ui::registerMetaTypes();
+
+  QCommandLineParser parser;
+  parser.setApplicationDescription(QStringLiteral(
+      "TrainBench: how fast does this machine, and each device in it, train a neural network?"));
+  parser.addHelpOption();
+  parser.addVersionOption();
+  parser.addOptions({
+      {QStringLiteral("run"), QStringLiteral("Start a run of WORKLOAD at once."),
+       QStringLiteral("workload")},
+      {QStringLiteral("device"), QStringLiteral("Device to run on (repeatable): cpu, cuda:N, mps."),
+       QStringLiteral("device")},
+      {QStringLiteral("synthetic"), QStringLiteral("Use synthetic data.")},
+      {QStringLiteral("data-dir"), QStringLiteral("Dataset folder."), QStringLiteral("dir")},
+      {QStringLiteral("epochs"), QStringLiteral("Epochs."), QStringLiteral("n")},
+      {QStringLiteral("train-limit"), QStringLiteral("Use the first N training images."),
+       QStringLiteral("n")},
+      {QStringLiteral("test-limit"), QStringLiteral("Use the first N test images."),
+       QStringLiteral("n")},
+      {QStringLiteral("open"), QStringLiteral("Show a saved result file (repeatable)."),
+       QStringLiteral("file")},
+      {QStringLiteral("screenshot"), QStringLiteral("When done, save the window as a PNG."),
+       QStringLiteral("file")},
+      {QStringLiteral("report"), QStringLiteral("When done, save a PDF report."),
+       QStringLiteral("file")},
+      {QStringLiteral("quit-when-done"),
+       QStringLiteral("Quit when done (exit code 1 if a run did not complete).")},
+      {QStringLiteral("settings"), QStringLiteral("Use this INI settings file."),
+       QStringLiteral("file")},
+  });
+  parser.process(app);
+
+  tb::ui::AutomationOptions options;
+  options.workload = parser.value(QStringLiteral("run"));
+  options.devices = parser.values(QStringLiteral("device"));
+  options.synthetic = parser.isSet(QStringLiteral("synthetic"));
+  options.dataDir = parser.value(QStringLiteral("data-dir"));
+  options.openFiles = parser.values(QStringLiteral("open"));
+  options.screenshot = parser.value(QStringLiteral("screenshot"));
+  options.report = parser.value(QStringLiteral("report"));
+  options.quitWhenDone = parser.isSet(QStringLiteral("quit-when-done"));
+  qint64 epochs = 0;
+  if (!parsePositive(parser, QStringLiteral("epochs"), epochs) ||
+      !parsePositive(parser, QStringLiteral("train-limit"), options.trainLimit) ||
+      !parsePositive(parser, QStringLiteral("test-limit"), options.testLimit)) {
+    return 2;
+  }
+  options.epochs = static_cast<int>(epochs);
+  if (options.runs()) {
+    QStringList known;
+    for (const auto& info : tb::workloadCatalog()) known << QString::fromStdString(info.name);
+    if (!known.contains(options.workload)) {
+      std::fprintf(stderr, "trainbench: error: --run: unknown workload '%s'; available: %s\n",
+                   qPrintable(options.workload), qPrintable(known.join(QStringLiteral(", "))));
+      return 2;
+    }
+  }
+
+  tb::ui::MainWindow window(parser.value(QStringLiteral("settings")));
+  window.show();
+  if (options.active()) {
+    auto* automation = new tb::ui::Automation(&window, options);
+    automation->start();
+  }
+  return app.exec();
+}

@@ -1,0 +1,166 @@
+// Comparison rows: published references, speed-ups, missing metrics, CSV and Markdown output.
+#include "results/comparison.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <sstream>
+
+using namespace tb;
+
+namespace {
+
+std::vector<ComparisonRow> publishedRows(const std::string& workload) {
+  std::vector<ComparisonRow> rows;
+  for (const auto& reference : publishedReferences()) {
+    if (reference.workload == workload) rows.push_back(comparisonRow(reference));
+  }
+  return rows;
+}
+
+RunResult completedRun() {
+  RunResult result;
+  result.status = RunStatus::Completed;
+  result.workload.name = "fashion-mlp";
+  result.device = {"cpu", "cpu", "AMD EPYC 7B13"};
+  result.system.hostname = "bench-host";
+  result.epochs = {{1, 0.5, 0.8, 2.0, 30000.0}, {2, 0.4, 0.85, 4.0, 15000.0}};
+  result.test = TestRecord{0.45, 0.8512};
+  result.totalSeconds = 6.5;
+  return result;
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+int count(const std::string& text, char c) {
+  return static_cast<int>(std::count(text.begin(), text.end(), c));
+}
+
+}  // namespace
+
+class ComparisonTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // The references must reproduce the article's own claim: the M1 was 1.16x the 2080 Ti (14%).
+  void publishedReferencesGiveTheArticlesSpeedup() {
+    auto rows = publishedRows("fashion-mlp");
+    QCOMPARE(rows.size(), std::size_t{2});
+    QCOMPARE(rows[0].device, std::string("RTX 2080 Ti"));
+    QCOMPARE(rows[0].machine, std::string("Linux, i7-9700K, 32 GB"));
+    QCOMPARE(*rows[0].totalSeconds, 7.78);
+    QCOMPARE(*rows[0].testAccuracy, 0.88);
+    QCOMPARE(*rows[1].totalSeconds, 6.70);
+    QVERIFY(!rows[1].testAccuracy);
+    QVERIFY(rows[1].published);
+    QCOMPARE(rows[1].status, std::string("published"));
+
+    applySpeedups(rows, 0);
+    QCOMPARE(formatSpeedup(*rows[0].speedup), std::string("1.00x"));
+    QCOMPARE(formatSpeedup(*rows[1].speedup), std::string("1.16x"));
+
+    // ResNet-50: the M1 took 5.46x as long.
+    auto resnet = publishedRows("cifar10-resnet50");
+    QCOMPARE(resnet.size(), std::size_t{2});
+    applySpeedups(resnet, 1);
+    QCOMPARE(formatSpeedup(*resnet[0].speedup), std::string("5.46x"));
+  }
+
+  // A row carries the run's facts and averages epochs, so rows from two machines line up.
+  void rowFromCompletedRun() {
+    const ComparisonRow row = comparisonRow(completedRun());
+    QCOMPARE(row.device, std::string("cpu"));
+    QVERIFY(row.label.find("AMD EPYC 7B13") != std::string::npos);
+    QCOMPARE(row.machine, std::string("bench-host"));
+    QCOMPARE(row.workload, std::string("fashion-mlp"));
+    QCOMPARE(row.status, std::string("completed"));
+    QVERIFY(!row.published);
+    QCOMPARE(*row.totalSeconds, 6.5);
+    QCOMPARE(*row.meanEpochSeconds, 3.0);
+    QCOMPARE(*row.samplesPerSecond, 22500.0);
+    QCOMPARE(*row.testAccuracy, 0.8512);
+  }
+
+  // Metrics are valid or absent: a cancelled run without epochs, test or total must not read 0.
+  void missingMetricsStayMissing() {
+    RunResult result = completedRun();
+    result.status = RunStatus::Cancelled;
+    result.epochs.clear();
+    result.test.reset();
+    result.totalSeconds.reset();
+    std::vector<ComparisonRow> rows = {comparisonRow(completedRun()), comparisonRow(result)};
+    const ComparisonRow& row = rows[1];
+    QCOMPARE(row.status, std::string("cancelled"));
+    QVERIFY(!row.totalSeconds);
+    QVERIFY(!row.meanEpochSeconds);
+    QVERIFY(!row.samplesPerSecond);
+    QVERIFY(!row.testAccuracy);
+
+    applySpeedups(rows, 0);
+    QVERIFY(rows[0].speedup);
+    QVERIFY(!rows[1].speedup);
+    // With the incomplete row as baseline nobody gets a speed-up.
+    applySpeedups(rows, 1);
+    QVERIFY(!rows[0].speedup);
+    // An out-of-range baseline clears speed-ups instead of crashing.
+    applySpeedups(rows, 7);
+    QVERIFY(!rows[0].speedup);
+  }
+
+  // Hostnames and machine descriptions contain commas and quotes; the CSV must stay rectangular.
+  void csvQuotesCommasAndQuotes() {
+    ComparisonRow row = comparisonRow(publishedReferences().front());  // "Linux, i7-9700K, 32 GB"
+    row.label = "GPU \"fast\" one";
+    ComparisonRow incomplete = comparisonRow(RunResult{});
+    const std::string csv = comparisonCsv({row, incomplete});
+    const auto rows = lines(csv);
+    QCOMPARE(rows.size(), std::size_t{3});
+    QVERIFY(rows[0].rfind("label,device,machine,workload,status", 0) == 0);
+    QVERIFY(csv.find("\r\n") != std::string::npos);
+    QVERIFY(csv.find("\"GPU \"\"fast\"\" one\"") != std::string::npos);
+    QVERIFY(csv.find("\"Linux, i7-9700K, 32 GB\"") != std::string::npos);
+    QVERIFY(csv.find(",7.78,") != std::string::npos);
+    // Missing values are empty cells, never "n/a" or 0.
+    QVERIFY(csv.find("n/a") == std::string::npos);
+    QVERIFY(rows[2].find(",false,,,,,") != std::string::npos);
+    QCOMPARE(count(rows[2], ','), count(rows[0], ','));
+  }
+
+  // The report pastes this table as is: a header, an alignment row, one row per entry, the
+  // article's formatting (seconds with 2 decimals, "1.16x", "n/a" for what is missing).
+  void markdownTableShape() {
+    auto rows = publishedRows("fashion-mlp");
+    rows.push_back(comparisonRow(RunResult{}));
+    rows.back().machine = "odd|host";
+    applySpeedups(rows, 0);
+    const auto table = lines(comparisonMarkdown(rows));
+    QCOMPARE(table.size(), std::size_t{2 + rows.size()});
+    const int columns = 9;
+    for (const auto& line : table) {
+      QVERIFY(line.front() == '|' && line.back() == '|');
+      // Escaped pipes inside cells do not count as separators.
+      int separators = 0;
+      for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '|' && (i == 0 || line[i - 1] != '\\')) ++separators;
+      }
+      QCOMPARE(separators, columns + 1);
+    }
+    QVERIFY(table[0].find("Device") != std::string::npos);
+    QVERIFY(table[1].find("---:") != std::string::npos);
+    QVERIFY(table[2].find("| 7.78 |") != std::string::npos);
+    QVERIFY(table[2].find("| 0.88 |") != std::string::npos);
+    QVERIFY(table[3].find("| 6.70 |") != std::string::npos);
+    QVERIFY(table[3].find("| 1.16x |") != std::string::npos);
+    QVERIFY(table[3].find("published") != std::string::npos);
+    QVERIFY(table[4].find("odd\\|host") != std::string::npos);
+    QVERIFY(table[4].find("| n/a |") != std::string::npos);
+  }
+};
+
+QTEST_APPLESS_MAIN(ComparisonTest)
+#include "tst_comparison.moc"

@@ -1,0 +1,217 @@
+// The run charts: a real (tiny) run fills them, redraws are coalesced, the legend and the
+// collection hide and remove runs in every chart, hovering reads out the nearest point.
+#include "charts/chart_panel.h"
+#include "charts/plot_hover.h"
+#include "charts/run_legend.h"
+#include "common/qcustomplot_include.h"
+#include "engine/trainer.h"
+#include "model/run_collection.h"
+
+#include <QCheckBox>
+#include <QtTest>
+
+#include <chrono>
+#include <thread>
+
+using namespace tb;
+using namespace tb::ui;
+
+namespace {
+
+// Feeds a run into the collection the way the GUI does, event by event.
+class CollectionObserver final : public RunObserver {
+ public:
+  explicit CollectionObserver(RunCollection& runs) : m_runs(runs) {}
+  QString id;
+
+  void runStarted(const RunStarted& event) override { id = m_runs.add(event.header, true); }
+  void epochFinished(const EpochRecord& epoch) override {
+    m_runs.appendEpoch(id, epoch);
+    // Outlast one telemetry interval so the timeline has at least one sample.
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
+  void evaluationFinished(const TestRecord& test) override { m_runs.setTest(id, test); }
+  void telemetry(const TelemetrySample& sample) override { m_runs.appendTelemetry(id, sample); }
+  void runFinished(const RunResult& result) override { m_runs.setResult(id, result, false); }
+
+ private:
+  RunCollection& m_runs;
+};
+
+RunResult trainTinyRun(RunCollection& runs, QString* id) {
+  RunConfig config;
+  config.workload = "fashion-mlp";
+  config.synthetic = true;
+  config.epochs = 2;
+  config.trainLimit = 512;
+  config.testLimit = 256;
+  config.threads = 1;
+  config.telemetryIntervalSeconds = 0.1;
+  CollectionObserver observer(runs);
+  const std::atomic<bool> cancel{false};
+  const RunResult result = runTraining(config, observer, cancel);
+  *id = observer.id;
+  return result;
+}
+
+// A synthetic finished result, cheap enough to add many of.
+RunResult fakeResult(int epochs) {
+  RunResult result;
+  result.status = RunStatus::Completed;
+  result.device = {"cpu", "cpu", "Test CPU"};
+  result.system.hostname = "test-host";
+  result.system.logicalCores = 4;
+  for (int e = 1; e <= epochs; ++e) {
+    result.epochs.push_back({e, 1.0 / e, 0.5 + 0.1 * e, 2.0, 1000.0 * e});
+  }
+  result.test = TestRecord{0.6, 0.8};
+  for (int i = 0; i < 10; ++i) result.timeline.push_back({0.5 * i, 40.0 + i, 90.0 + i, 100.0});
+  result.totalSeconds = 2.0 * epochs;
+  return result;
+}
+
+}  // namespace
+
+class ChartPanelTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // The charts must show what the engine really reports, one point per epoch and a timeline.
+  void tinyRunFillsTheCharts() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    QString id;
+    const RunResult result = trainTinyRun(runs, &id);
+    QCOMPARE(result.status, RunStatus::Completed);
+    QVERIFY(!result.timeline.empty());
+    panel.replotNow();
+
+    const QStringList titles = panel.plotTitles();
+    QCOMPARE(titles, (QStringList{QStringLiteral("Loss"), QStringLiteral("Accuracy"),
+                                  QStringLiteral("Epoch time"), QStringLiteral("Throughput"),
+                                  QStringLiteral("CPU utilisation")}));
+    const QVector<QCustomPlot*> plots = panel.plots();
+    QCOMPARE(plots.size(), titles.size());
+    // Loss and accuracy: train per epoch, then one test marker at the last epoch.
+    for (int p = 0; p < 2; ++p) {
+      QCOMPARE(plots[p]->graphCount(), 2);
+      QCOMPARE(plots[p]->graph(0)->dataCount(), 2);
+      QCOMPARE(plots[p]->graph(1)->dataCount(), 1);
+      QCOMPARE(plots[p]->graph(1)->data()->at(0)->key, 2.0);
+    }
+    QCOMPARE(plots[0]->graph(1)->data()->at(0)->value, result.test->loss);
+    QCOMPARE(plots[2]->graph(0)->dataCount(), 2);
+    QCOMPARE(plots[3]->graph(0)->dataCount(), 2);
+    QCOMPARE(plots[3]->graph(0)->data()->at(1)->value, result.epochs[1].samplesPerSecond);
+    QCOMPARE(plots[4]->graph(0)->dataCount(), static_cast<int>(result.timeline.size()));
+    QVERIFY(plots[4]->graph(0)->dataCount() > 0);
+    // The run's colour and label reach the graphs.
+    const DisplayedRun* run = runs.find(id);
+    QCOMPARE(plots[0]->graph(0)->pen().color(), run->color);
+    QCOMPARE(plots[0]->graph(0)->name(), run->label());
+    // Axes follow the data: every epoch lies inside the x range.
+    QVERIFY(plots[0]->xAxis->range().contains(1.0) && plots[0]->xAxis->range().contains(2.0));
+  }
+
+  // A live run emits a change per telemetry sample; drawing each would stall the GUI.
+  void burstOfChangesReplotsOnce() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    const QString id = runs.add(fakeResult(1), true);
+    panel.replotNow();
+    const int before = panel.replotCount();
+    for (int i = 0; i < 200; ++i) runs.appendTelemetry(id, {10.0 + i, 50.0, 80.0, 100.0});
+    for (int e = 2; e <= 5; ++e) runs.appendEpoch(id, {e, 0.3, 0.9, 1.0, 900.0});
+    QCOMPARE(panel.replotCount(), before);  // nothing drawn synchronously
+    QTRY_COMPARE(panel.replotCount(), before + 1);
+    QTest::qWait(3 * ChartPanel::kReplotDelayMs);
+    QCOMPARE(panel.replotCount(), before + 1);
+    QCOMPARE(panel.plots()[0]->graph(0)->dataCount(), 5);
+    QCOMPARE(panel.plots()[4]->graph(0)->dataCount(), 210);
+  }
+
+  // Hiding a run (from the legend or elsewhere) hides it in every chart, and rescales to the rest.
+  void hidingARunHidesItsGraphs() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    const QString a = runs.add(fakeResult(3));
+    const QString b = runs.add(fakeResult(8));
+    panel.replotNow();
+    QVERIFY(panel.plots()[0]->xAxis->range().contains(8.0));
+
+    QCheckBox* entry = panel.legend()->entry(b);
+    QVERIFY(entry);
+    QVERIFY(entry->isChecked());
+    QVERIFY(entry->text().contains(QStringLiteral("Test CPU")));
+    entry->click();  // the user unticks run b in the legend
+    QVERIFY(!runs.find(b)->visible);
+    QTRY_VERIFY(!panel.graphs(b).first()->visible());
+    for (QCPGraph* graph : panel.graphs(b)) QVERIFY(!graph->visible());
+    for (QCPGraph* graph : panel.graphs(a)) QVERIFY(graph->visible());
+    QVERIFY(!panel.plots()[0]->xAxis->range().contains(8.0));
+
+    runs.setVisible(b, true);
+    panel.replotNow();
+    QVERIFY(entry->isChecked());
+    for (QCPGraph* graph : panel.graphs(b)) QVERIFY(graph->visible());
+  }
+
+  // Closing a run must free its graphs and legend entry, or charts leak and lie.
+  void removingARunRemovesItsGraphs() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    const QString a = runs.add(fakeResult(2));
+    const QString b = runs.add(fakeResult(2));
+    panel.replotNow();
+    QCOMPARE(panel.plots()[0]->graphCount(), 4);
+    runs.remove(a);
+    QTRY_COMPARE(panel.plots()[0]->graphCount(), 2);
+    QVERIFY(panel.graphs(a).isEmpty());
+    QVERIFY(!panel.legend()->entry(a));
+    QCOMPARE(panel.graphs(b).size(), 8);  // 2 + 2 + 1 + 1 + 2 series
+    runs.clear();
+    QTRY_COMPARE(panel.plots()[0]->graphCount(), 0);
+  }
+
+  // A chart added for a metric no run has (GPU on a CPU-only machine) stays off screen.
+  void emptyOptionalChartStaysHidden() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    runs.add(fakeResult(2));
+    ChartSpec gpu;
+    gpu.title = QStringLiteral("GPU utilisation");
+    gpu.showWhenEmpty = false;
+    gpu.series = {timelineSeries(
+        QStringLiteral("GPU"), SeriesLook::Line,
+        [](const RunResult&, const TelemetrySample&) { return std::optional<double>(); })};
+    panel.addChart(gpu);
+    panel.replotNow();
+    QVERIFY(!panel.plotTitles().contains(QStringLiteral("GPU utilisation")));
+    QCOMPARE(panel.plots().size(), 5);
+  }
+
+  // Hovering must name the run and give the exact x and y of the point under the mouse.
+  void hoverFindsNearestPoint() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    panel.resize(1200, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const QString id = runs.add(fakeResult(3));
+    panel.replotNow();
+    QCustomPlot* loss = panel.plots()[0];
+    const QPointF pixel(loss->xAxis->coordToPixel(2.0), loss->yAxis->coordToPixel(0.5));
+    const auto point = nearestPoint(loss, pixel + QPointF(3, -2));
+    QVERIFY(point);
+    QCOMPARE(point->key, 2.0);
+    QCOMPARE(point->value, 0.5);
+    const QString text = hoverText(*point, QStringLiteral("Epoch"), true);
+    QVERIFY(text.contains(runs.find(id)->label()));
+    QVERIFY(text.contains(QStringLiteral("Epoch: 2")));
+    QVERIFY(text.contains(QStringLiteral("Train loss: 0.5")));
+    QVERIFY(!nearestPoint(loss, pixel + QPointF(200, 200)));
+  }
+};
+
+QTEST_MAIN(ChartPanelTest)
+#include "tst_chart_panel.moc"

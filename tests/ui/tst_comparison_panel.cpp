@@ -1,0 +1,155 @@
+// The comparison panel: rows and speed-ups from the collection, the baseline chooser, published
+// reference rows, "n/a" for what was not measured, and the bar chart.
+#include "common/qcustomplot_include.h"
+#include "comparison/comparison_panel.h"
+#include "model/run_collection.h"
+
+#include <QComboBox>
+#include <QTableWidget>
+#include <QtTest>
+
+using namespace tb;
+using namespace tb::ui;
+
+namespace {
+
+RunResult finishedRun(const std::string& device, double totalSeconds,
+                      std::optional<double> testAccuracy) {
+  RunResult result;
+  result.status = RunStatus::Completed;
+  result.workload.name = "fashion-mlp";
+  result.device = {device, device.substr(0, device.find(':')), device + " name"};
+  result.system.hostname = "host-" + device;
+  result.epochs = {{1, 0.5, 0.8, totalSeconds / 2, 60000.0 / (totalSeconds / 2)},
+                   {2, 0.4, 0.85, totalSeconds / 2, 60000.0 / (totalSeconds / 2)}};
+  if (testAccuracy) result.test = TestRecord{0.4, *testAccuracy};
+  result.totalSeconds = totalSeconds;
+  return result;
+}
+
+QString cell(const ComparisonPanel& panel, int row, int column) {
+  const QTableWidgetItem* item = panel.table()->item(row, column);
+  return item ? item->text() : QString();
+}
+
+}  // namespace
+
+class ComparisonPanelTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // Two runs must read like the article: totals side by side, the first as the 1.00x baseline.
+  void twoRunsGiveTwoRowsWithSpeedups() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cuda:0", 7.78, 0.88));
+    runs.add(finishedRun("cpu", 6.70, 0.87));
+    QTRY_COMPARE(panel.table()->rowCount(), 2);
+
+    QCOMPARE(cell(panel, 0, ComparisonPanel::TotalColumn), QStringLiteral("7.78"));
+    QCOMPARE(cell(panel, 1, ComparisonPanel::TotalColumn), QStringLiteral("6.70"));
+    QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
+    QCOMPARE(cell(panel, 1, ComparisonPanel::SpeedupColumn), QStringLiteral("1.16x"));
+    QCOMPARE(cell(panel, 0, ComparisonPanel::MachineColumn), QStringLiteral("host-cuda:0"));
+    QCOMPARE(cell(panel, 1, ComparisonPanel::StatusColumn), QStringLiteral("completed"));
+    QCOMPARE(cell(panel, 0, ComparisonPanel::AccuracyColumn), QStringLiteral("0.88"));
+    QCOMPARE(cell(panel, 0, ComparisonPanel::MeanEpochColumn), QStringLiteral("3.89"));
+
+    const auto rows = panel.rows();
+    QCOMPARE(rows.size(), std::size_t{2});
+    QCOMPARE(*rows[1].totalSeconds, 6.70);
+    QVERIFY(qAbs(*rows[1].speedup - 7.78 / 6.70) < 1e-12);
+    QCOMPARE(panel.barChart()->plottableCount(), 2);
+  }
+
+  // Choosing another baseline (from the combo box, as a user does) recomputes every speed-up.
+  void baselineChooserChangesSpeedups() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cuda:0", 7.78, 0.88));
+    runs.add(finishedRun("cpu", 6.70, 0.87));
+    panel.refreshNow();
+    auto* chooser = panel.findChild<QComboBox*>();
+    QVERIFY(chooser);
+    QCOMPARE(chooser->count(), 2);
+    QCOMPARE(chooser->currentIndex(), 0);
+    panel.setBaselineRow(1);
+    QCOMPARE(chooser->currentIndex(), 1);
+    QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("0.86x"));
+    QCOMPARE(cell(panel, 1, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
+    // The baseline follows its run when a run before it goes away.
+    runs.remove(runs.at(0).id);
+    panel.refreshNow();
+    QCOMPARE(panel.table()->rowCount(), 1);
+    QCOMPARE(cell(panel, 0, ComparisonPanel::TotalColumn), QStringLiteral("6.70"));
+    QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
+  }
+
+  // The article's figures sit next to the user's runs, set apart as published.
+  void publishedFiguresAddReferenceRows() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cpu", 15.56, 0.88));
+    panel.refreshNow();
+    QCOMPARE(panel.table()->rowCount(), 1);
+    QVERIFY(!panel.showPublished());
+
+    panel.setShowPublished(true);
+    QVERIFY(panel.showPublished());
+    // Only the references of the workload present (fashion-mlp), not ResNet-50's.
+    QCOMPARE(panel.table()->rowCount(), 3);
+    QCOMPARE(cell(panel, 1, ComparisonPanel::StatusColumn), QStringLiteral("published"));
+    QCOMPARE(cell(panel, 1, ComparisonPanel::TotalColumn), QStringLiteral("7.78"));
+    QCOMPARE(cell(panel, 2, ComparisonPanel::TotalColumn), QStringLiteral("6.70"));
+    QCOMPARE(cell(panel, 1, ComparisonPanel::SpeedupColumn), QStringLiteral("2.00x"));
+    QCOMPARE(cell(panel, 2, ComparisonPanel::AccuracyColumn), QStringLiteral("n/a"));
+    QVERIFY(panel.table()->item(1, ComparisonPanel::DeviceColumn)->font().italic());
+    QVERIFY(!panel.table()->item(0, ComparisonPanel::DeviceColumn)->font().italic());
+    QVERIFY(panel.rows()[2].published);
+    QCOMPARE(panel.barChart()->plottableCount(), 3);
+
+    panel.setShowPublished(false);
+    QCOMPARE(panel.table()->rowCount(), 1);
+  }
+
+  // Metrics are valid or absent: a run without a test pass shows "n/a", never 0.
+  void missingTestAccuracyShowsNa() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cpu", 5.0, std::nullopt));
+    RunResult cancelled = finishedRun("cpu", 5.0, std::nullopt);
+    cancelled.status = RunStatus::Cancelled;
+    cancelled.totalSeconds.reset();
+    runs.add(cancelled);
+    panel.refreshNow();
+    QCOMPARE(cell(panel, 0, ComparisonPanel::AccuracyColumn), QStringLiteral("n/a"));
+    QCOMPARE(cell(panel, 1, ComparisonPanel::TotalColumn), QStringLiteral("n/a"));
+    QCOMPARE(cell(panel, 1, ComparisonPanel::SpeedupColumn), QStringLiteral("n/a"));
+    QCOMPARE(cell(panel, 1, ComparisonPanel::StatusColumn), QStringLiteral("cancelled"));
+    QVERIFY(!panel.rows()[1].totalSeconds);
+  }
+
+  // A live run shows as running and gets its totals when it finishes, via the coalescing timer.
+  void liveRunUpdatesWhenFinished() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    RunResult header = finishedRun("cpu", 4.0, 0.9);
+    const RunResult finished = header;
+    header.epochs.clear();
+    header.test.reset();
+    header.totalSeconds.reset();
+    const QString id = runs.add(header, true);
+    QTRY_COMPARE(panel.table()->rowCount(), 1);
+    QCOMPARE(cell(panel, 0, ComparisonPanel::StatusColumn), QStringLiteral("running"));
+    QCOMPARE(cell(panel, 0, ComparisonPanel::TotalColumn), QStringLiteral("n/a"));
+    QSignalSpy changed(&panel, &ComparisonPanel::rowsChanged);
+    for (int i = 0; i < 50; ++i) runs.appendTelemetry(id, {0.1 * i, 50.0, 90.0, 100.0});
+    runs.setResult(id, finished, false);
+    QTRY_COMPARE(cell(panel, 0, ComparisonPanel::TotalColumn), QStringLiteral("4.00"));
+    QCOMPARE(changed.count(), 1);  // one refresh for the whole burst
+    QCOMPARE(cell(panel, 0, ComparisonPanel::StatusColumn), QStringLiteral("completed"));
+  }
+};
+
+QTEST_MAIN(ComparisonPanelTest)
+#include "tst_comparison_panel.moc"

@@ -1,0 +1,193 @@
+// Tests for tb::ui::HistoryPanel: the table shows the library, Delete removes files, and imports
+// report problems without a modal dialog.
+#include "history/history_panel.h"
+#include "history/result_library.h"
+#include "results/result_file.h"
+
+#include <QAbstractItemModel>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileInfo>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QUrl>
+#include <QtTest>
+
+using tb::RunResult;
+using tb::ui::HistoryPanel;
+using tb::ui::ResultLibrary;
+
+namespace {
+
+RunResult makeResult(const std::string& created, const std::string& host,
+                     std::optional<double> total, bool tested = true) {
+  RunResult r;
+  r.status = tb::RunStatus::Completed;
+  r.created = created;
+  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 600, 100, 109386};
+  r.config = {1, 32, "adam", 0.001, 42, 2, "fp32"};
+  r.device = {"cpu", "cpu", "Test CPU"};
+  r.system.hostname = host;
+  r.epochs.push_back({1, 0.5, 0.82, 4.2, 14000.0});
+  if (tested) r.test = tb::TestRecord{0.4, 0.855};
+  r.totalSeconds = total;
+  return r;
+}
+
+QString cell(const QAbstractItemModel* model, int row, int column, int role = Qt::DisplayRole) {
+  return model->index(row, column).data(role).toString();
+}
+
+}  // namespace
+
+class TestHistoryPanel final : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir m_dir;
+
+  // A library of three runs: totals 100, 9.5 and none, so number sorting is observable.
+  void fill(ResultLibrary& library) {
+    library.save(makeResult("2026-11-26T10:00:00Z", "alpha", 100.0));
+    library.save(makeResult("2026-11-27T10:00:00Z", "beta", 9.5));
+    library.save(makeResult("2026-11-25T10:00:00Z", "gamma", std::nullopt, false));
+  }
+
+ private Q_SLOTS:
+  void init() {
+    QDir(m_dir.path()).removeRecursively();
+    QDir().mkpath(m_dir.path());
+  }
+
+  // The table is the library: one row per entry, newest first, with "n/a" for missing metrics.
+  void tableRowsMatchEntries() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    HistoryPanel panel(&library);
+    const QAbstractItemModel* model = panel.view()->model();
+    QCOMPARE(model->rowCount(), static_cast<int>(library.entries().size()));
+    for (int row = 0; row < model->rowCount(); ++row) {
+      const auto& entry = library.entries().at(row);
+      QCOMPARE(cell(model, row, HistoryPanel::DateColumn, HistoryPanel::kPathRole), entry.path);
+      QCOMPARE(cell(model, row, HistoryPanel::MachineColumn),
+               QString::fromStdString(entry.result.system.hostname));
+      QCOMPARE(cell(model, row, HistoryPanel::DataColumn), QStringLiteral("synthetic"));
+      QCOMPARE(cell(model, row, HistoryPanel::StatusColumn), QStringLiteral("completed"));
+    }
+    QCOMPARE(cell(model, 0, HistoryPanel::TotalTimeColumn), QStringLiteral("9.50 s"));
+    QCOMPARE(cell(model, 0, HistoryPanel::TestAccuracyColumn), QStringLiteral("85.50 %"));
+    QCOMPARE(cell(model, 2, HistoryPanel::TotalTimeColumn), QStringLiteral("n/a"));
+    QCOMPARE(cell(model, 2, HistoryPanel::TestAccuracyColumn), QStringLiteral("n/a"));
+  }
+
+  // Sorting a time column must compare numbers (9.5 < 100), not text ("100" < "9.5").
+  void timeColumnSortsByValue() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    HistoryPanel panel(&library);
+    panel.view()->sortByColumn(HistoryPanel::TotalTimeColumn, Qt::AscendingOrder);
+    const QAbstractItemModel* model = panel.view()->model();
+    QCOMPARE(cell(model, 0, HistoryPanel::MachineColumn), QStringLiteral("beta"));
+    QCOMPARE(cell(model, 1, HistoryPanel::MachineColumn), QStringLiteral("alpha"));
+    QCOMPARE(cell(model, 2, HistoryPanel::MachineColumn), QStringLiteral("gamma"));
+  }
+
+  // Delete (confirmation bypassed) removes the selected files and nothing else.
+  void deleteRemovesSelectedFiles() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    HistoryPanel panel(&library);
+    panel.setConfirmDeletes(false);
+    const QStringList doomed = {library.entries().at(0).path, library.entries().at(2).path};
+    const QString kept = library.entries().at(1).path;
+    panel.selectPaths(doomed);
+    QCOMPARE(panel.selectedPaths(), doomed);
+    QSignalSpy removed(&panel, &HistoryPanel::filesRemoved);
+    panel.deleteSelected();
+    for (const QString& path : doomed) QVERIFY(!QFileInfo::exists(path));
+    QVERIFY(QFileInfo::exists(kept));
+    QCOMPARE(panel.view()->model()->rowCount(), 1);
+    QCOMPARE(removed.count(), 1);
+    QCOMPARE(removed.front().front().toStringList(), doomed);
+    QVERIFY(!panel.lastMessageIsError());
+  }
+
+  // A malformed import is reported through message() (non-modal), naming the file; nothing opens.
+  void importOfAMalformedFileReportsItsName() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    HistoryPanel panel(&library);
+    QTemporaryDir elsewhere;
+    const QString bad = elsewhere.filePath(QStringLiteral("truncated.json"));
+    QFile file(bad);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"schema\": \"trainbench-result/1\"");
+    file.close();
+    QSignalSpy messages(&panel, &HistoryPanel::message);
+    QSignalSpy opened(&panel, &HistoryPanel::openRequested);
+    panel.importFiles({bad});
+    QCOMPARE(messages.count(), 1);
+    QVERIFY2(messages.front().at(0).toString().contains(bad),
+             qPrintable(messages.front().at(0).toString()));
+    QCOMPARE(messages.front().at(1).toBool(), true);
+    QVERIFY(panel.lastMessageIsError());
+    QVERIFY(panel.lastMessage().contains(bad));
+    QCOMPARE(opened.count(), 0);
+    QCOMPARE(library.entries().size(), 3);
+  }
+
+  // A good import lands in the library and is opened, so it appears on the charts at once.
+  void importOfAValidFileOpensIt() {
+    ResultLibrary library(m_dir.path());
+    HistoryPanel panel(&library);
+    QTemporaryDir elsewhere;
+    const QString source = elsewhere.filePath(QStringLiteral("other-machine.json"));
+    tb::writeResultFile(makeResult("2026-11-20T10:00:00Z", "delta", 7.0), source.toStdString());
+    QSignalSpy opened(&panel, &HistoryPanel::openRequested);
+    panel.importFiles({source});
+    QCOMPARE(library.entries().size(), 1);
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(opened.front().front().toStringList(), QStringList{library.entries().front().path});
+    QCOMPARE(panel.view()->model()->rowCount(), 1);
+    QVERIFY(!panel.lastMessageIsError());
+  }
+
+  // Double-clicking a row opens that run.
+  void doubleClickOpensTheRow() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    HistoryPanel panel(&library);
+    QSignalSpy opened(&panel, &HistoryPanel::openRequested);
+    const QModelIndex index = panel.view()->model()->index(1, HistoryPanel::WorkloadColumn);
+    Q_EMIT panel.view()->doubleClicked(index);
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(opened.front().front().toStringList(), QStringList{library.entries().at(1).path});
+  }
+
+  // Result files dropped onto the panel are imported; other files are ignored.
+  void droppedJsonFilesAreImported() {
+    ResultLibrary library(m_dir.path());
+    HistoryPanel panel(&library);
+    QTemporaryDir elsewhere;
+    const QString source = elsewhere.filePath(QStringLiteral("dropped.json"));
+    tb::writeResultFile(makeResult("2026-11-21T10:00:00Z", "eps", 5.0), source.toStdString());
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(source),
+                  QUrl::fromLocalFile(elsewhere.filePath(QStringLiteral("notes.txt")))});
+    // Qt delivers a drop only to the widget that accepted the drag when it entered.
+    QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&panel, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&panel, &drop);
+    QCOMPARE(library.entries().size(), 1);
+    QVERIFY(!panel.lastMessageIsError());
+  }
+};
+
+QTEST_MAIN(TestHistoryPanel)
+#include "tst_history_panel.moc"

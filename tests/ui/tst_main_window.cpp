@@ -1,0 +1,98 @@
+// The main window as a user drives it: settings survive a restart, a run fills the charts and the
+// comparison, a failed run is reported without stopping the queue.
+#include "charts/chart_panel.h"
+#include "common/metatypes.h"
+#include "comparison/comparison_panel.h"
+#include "history/result_library.h"
+#include "model/run_collection.h"
+#include "panels/setup_panel.h"
+#include "run/run_controller.h"
+#include "window/main_window.h"
+#include "window/notice_bar.h"
+
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tb::ui;
+
+class MainWindowTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir m_dir;
+  QString settingsFile() const { return m_dir.filePath(QStringLiteral("settings.ini")); }
+  QString resultsFolder() const { return m_dir.filePath(QStringLiteral("results")); }
+
+  static void setTinyRun(SetupPanel* setup) {
+    setup->setWorkload(QStringLiteral("fashion-mlp"));
+    setup->setCheckedDevices({QStringLiteral("cpu")});
+    setup->setSynthetic(true);
+    setup->setEpochs(2);
+    setup->setTrainLimit(600);
+    setup->setTestLimit(100);
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { registerMetaTypes(); }
+
+  // What the user set up last time is there again after a restart.
+  void settingsRoundTrip() {
+    {
+      MainWindow window(settingsFile(), resultsFolder());
+      setTinyRun(window.setupPanel());
+      window.setupPanel()->setEpochs(7);
+      window.close();
+    }
+    MainWindow window(settingsFile(), resultsFolder());
+    const auto configs = window.setupPanel()->configs();
+    QCOMPARE(configs.size(), 1);
+    QCOMPARE(configs[0].epochs, 7);
+    QCOMPARE(configs[0].trainLimit, std::int64_t{600});
+    QVERIFY(configs[0].synthetic);
+    QCOMPARE(configs[0].device, std::string("cpu"));
+  }
+
+  // Clicking Run trains, fills charts and comparison, and saves the run in the library.
+  void runFillsChartsComparisonAndLibrary() {
+    MainWindow window(settingsFile(), resultsFolder());
+    window.show();
+    setTinyRun(window.setupPanel());
+    QSignalSpy idle(window.controller(), &RunController::idle);
+    QTest::mouseClick(window.setupPanel()->runButton(), Qt::LeftButton);
+    QVERIFY(window.controller()->isBusy());
+    QVERIFY(idle.wait(60000));
+
+    QCOMPARE(window.collection()->count(), 1);
+    const auto& run = window.collection()->at(0);
+    QVERIFY(!run.live);
+    QCOMPARE(run.result.epochs.size(), std::size_t{2});
+    QVERIFY(!run.filePath.isEmpty());
+    QVERIFY(QFileInfo::exists(run.filePath));
+    QVERIFY(QTest::qWaitFor([&] { return window.comparisonPanel()->rows().size() >= 1; }, 2000));
+    QCOMPARE(window.comparisonPanel()->rows()[0].device, std::string("cpu"));
+    window.library()->reload();
+    QVERIFY(window.library()->entries().size() >= 1);
+  }
+
+  // A failing run shows its error without a modal dialog, and the next queued run still runs.
+  void failedRunIsReportedAndQueueContinues() {
+    MainWindow window(settingsFile(), resultsFolder());
+    setTinyRun(window.setupPanel());
+    auto configs = window.setupPanel()->configs();
+    auto failing = configs[0];
+    failing.synthetic = false;
+    failing.dataDir = m_dir.filePath(QStringLiteral("no-such-folder")).toStdString();
+    QSignalSpy idle(window.controller(), &RunController::idle);
+    window.controller()->enqueue({failing, configs[0]});
+    QVERIFY(idle.wait(60000));
+    QVERIFY(window.noticeBar()->text().contains(QStringLiteral("no-such-folder")));
+    QCOMPARE(window.collection()->count(), 1);  // the good run
+    QCOMPARE(window.collection()->at(0).result.epochs.size(), std::size_t{2});
+  }
+};
+
+QTEST_MAIN(MainWindowTest)
+#include "tst_main_window.moc"

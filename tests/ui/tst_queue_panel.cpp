@@ -1,0 +1,134 @@
+// QueuePanel: one row per queued run with its state, progress text and error message.
+#include "panels/queue_panel.h"
+
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTreeWidget>
+#include <QtTest>
+
+using namespace tb;
+using namespace tb::ui;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 120000;
+
+RunConfig syntheticRun(int epochs, std::int64_t trainSamples) {
+  RunConfig config;
+  config.workload = "fashion-mlp";
+  config.synthetic = true;
+  config.epochs = epochs;
+  config.trainLimit = trainSamples;
+  config.testLimit = 128;
+  config.threads = 1;
+  config.telemetryIntervalSeconds = 0.1;
+  return config;
+}
+
+QTreeWidget* treeOf(QueuePanel& panel) {
+  return panel.findChild<QTreeWidget*>(QStringLiteral("queueTree"));
+}
+
+QProgressBar* barOf(QTreeWidget* tree, int row) {
+  return qobject_cast<QProgressBar*>(
+      tree->itemWidget(tree->topLevelItem(row), QueuePanel::kProgressColumn));
+}
+
+}  // namespace
+
+class QueuePanelTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // The ETA and the durations must read like a clock, including runs of more than an hour.
+  void formatsDurations() {
+    QCOMPARE(QueuePanel::formatDuration(12.4), QStringLiteral("0:12"));
+    QCOMPARE(QueuePanel::formatDuration(723), QStringLiteral("12:03"));
+    QCOMPARE(QueuePanel::formatDuration(3723), QStringLiteral("1:02:03"));
+    QCOMPARE(QueuePanel::formatDuration(-1), QStringLiteral("0:00"));
+  }
+
+  // Users watch the queue to see which run is training, how far it is and what comes next.
+  void rowsShowStatesAndProgress() {
+    RunController controller;
+    QueuePanel panel(&controller);
+    panel.resize(900, 200);
+    panel.show();
+    QTreeWidget* tree = treeOf(panel);
+    QVERIFY(tree);
+    auto* clear = panel.findChild<QPushButton*>(QStringLiteral("clearFinishedButton"));
+    QVERIFY(clear);
+    QVERIFY(!clear->isEnabled());
+
+    RunConfig second = syntheticRun(1, 256);
+    second.device = "cpu";
+    controller.enqueue({syntheticRun(2, 60000), second});
+    QCOMPARE(tree->topLevelItemCount(), 2);
+    QCOMPARE(tree->topLevelItem(0)->text(QueuePanel::kDeviceColumn), QStringLiteral("cpu"));
+    QVERIFY(tree->topLevelItem(0)
+                ->text(QueuePanel::kWorkloadColumn)
+                .startsWith(QStringLiteral("fashion-mlp")));
+    QCOMPARE(tree->topLevelItem(0)->text(QueuePanel::kStateColumn), QStringLiteral("Running"));
+    QCOMPARE(tree->topLevelItem(1)->text(QueuePanel::kStateColumn), QStringLiteral("Waiting"));
+    QCOMPARE(barOf(tree, 1)->text(), QStringLiteral("Waiting"));
+
+    // Progress is coalesced, so wait until the bar shows a step count.
+    const QRegularExpression progress(
+        QStringLiteral(u"^Epoch 1/2 \u00b7 step \\d+/1875 \u00b7 ETA (\\d+:\\d\\d|n/a)$"));
+    QTRY_VERIFY_WITH_TIMEOUT(progress.match(barOf(tree, 0)->text()).hasMatch(), kRunTimeoutMs);
+    QVERIFY(barOf(tree, 0)->value() > 0);
+
+    QSignalSpy idle(&controller, &RunController::idle);
+    controller.stop();
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QCOMPARE(tree->topLevelItem(0)->text(QueuePanel::kStateColumn), QStringLiteral("Cancelled"));
+    QCOMPARE(tree->topLevelItem(1)->text(QueuePanel::kStateColumn), QStringLiteral("Cancelled"));
+    QVERIFY(clear->isEnabled());
+
+    clear->click();
+    QCOMPARE(tree->topLevelItemCount(), 0);
+    QVERIFY(!clear->isEnabled());
+  }
+
+  // A finished run shows a full bar and its duration.
+  void completedRunShowsFullBar() {
+    RunController controller;
+    QueuePanel panel(&controller);
+    QSignalSpy idle(&controller, &RunController::idle);
+    controller.enqueue({syntheticRun(1, 256)});
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QTreeWidget* tree = treeOf(panel);
+    QCOMPARE(tree->topLevelItem(0)->text(QueuePanel::kStateColumn), QStringLiteral("Completed"));
+    QCOMPARE(barOf(tree, 0)->value(), barOf(tree, 0)->maximum());
+    QVERIFY(barOf(tree, 0)->text().startsWith(QStringLiteral("Done in ")));
+  }
+
+  // A failed run must say why, in the row and in full in its tooltip.
+  void failedRunShowsItsMessage() {
+    RunController controller;
+    QueuePanel panel(&controller);
+    RunConfig badDevice = syntheticRun(1, 256);
+    badDevice.device = "cuda:7";
+    QSignalSpy idle(&controller, &RunController::idle);
+    controller.enqueue({badDevice});
+    QVERIFY(idle.wait(kRunTimeoutMs));
+
+    const QString message = controller.queue().value(0).message;
+    QVERIFY(!message.isEmpty());
+    QTreeWidgetItem* item = treeOf(panel)->topLevelItem(0);
+    QCOMPARE(item->text(QueuePanel::kStateColumn), QStringLiteral("Failed"));
+    QCOMPARE(item->toolTip(QueuePanel::kStateColumn), message);
+    QCOMPARE(item->text(QueuePanel::kProgressColumn), message);
+    QCOMPARE(item->toolTip(QueuePanel::kProgressColumn), message);
+    for (const int column : {QueuePanel::kStateColumn, QueuePanel::kProgressColumn}) {
+      const QColor color = item->foreground(column).color();
+      QVERIFY(color.red() > 150 && color.green() < 100 && color.blue() < 100);  // red
+    }
+    QVERIFY(!barOf(treeOf(panel), 0));  // the message takes the bar's place
+  }
+};
+
+QTEST_MAIN(QueuePanelTest)
+#include "tst_queue_panel.moc"

@@ -1,0 +1,256 @@
+// Tests for tb::ui::ResultLibrary: the results folder as a list of runs, and above all that
+// importing or scanning never changes or loses a file.
+#include "history/result_library.h"
+#include "results/result_file.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QMap>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using tb::RunResult;
+using tb::ui::ResultLibrary;
+
+namespace {
+
+RunResult makeResult(const std::string& created, const std::string& device = "cpu",
+                     std::optional<double> total = 8.5) {
+  RunResult r;
+  r.status = tb::RunStatus::Completed;
+  r.created = created;
+  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 600, 100, 109386};
+  r.config = {1, 32, "adam", 0.001, 42, 2, "fp32"};
+  r.device = {device, device.substr(0, device.find(':')), "Test Device"};
+  r.system.hostname = "bench-1";
+  r.system.cpuModel = "Test CPU";
+  r.epochs.push_back({1, 0.5, 0.82, 4.2, 14000.0});
+  r.test = tb::TestRecord{0.4, 0.855};
+  r.totalSeconds = total;
+  return r;
+}
+
+QByteArray readAll(const QString& path) {
+  QFile file(path);
+  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+void writeBytes(const QString& path, const QByteArray& bytes) {
+  QFile file(path);
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  file.write(bytes);
+}
+
+// Every file in the folder, hidden ones included, with its bytes.
+QMap<QString, QByteArray> snapshot(const QString& folder) {
+  QMap<QString, QByteArray> files;
+  const QDir dir(folder);
+  for (const QString& name : dir.entryList(QDir::Files | QDir::Hidden | QDir::System)) {
+    files.insert(name, readAll(dir.absoluteFilePath(name)));
+  }
+  return files;
+}
+
+}  // namespace
+
+class TestResultLibrary final : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // A saved run must be a normal result file under the default name that a fresh library reads.
+  void saveWritesAResultFileThatReloads() {
+    QTemporaryDir dir;
+    ResultLibrary library(dir.path());
+    QSignalSpy changed(&library, &ResultLibrary::changed);
+    QString error;
+    const RunResult result = makeResult("2026-11-26T14:30:00Z");
+    const QString path = library.save(result, &error);
+    QVERIFY2(!path.isEmpty(), qPrintable(error));
+    QCOMPARE(QFileInfo(path).fileName(), QString::fromStdString(tb::defaultResultFileName(result)));
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(library.entries().size(), 1);
+
+    ResultLibrary reopened(dir.path());
+    QCOMPARE(reopened.entries().size(), 1);
+    QCOMPARE(reopened.entries().front().path, path);
+    QCOMPARE(tb::toJson(reopened.entries().front().result), tb::toJson(result));
+  }
+
+  // The library opens on a folder that does not exist yet (first start); saving creates it.
+  void missingFolderIsAnEmptyLibrary() {
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("not/yet"));
+    ResultLibrary library(folder);
+    QVERIFY(library.entries().isEmpty());
+    QVERIFY(library.problems().isEmpty());
+    QVERIFY(!library.save(makeResult("2026-11-26T14:30:00Z")).isEmpty());
+    QCOMPARE(library.entries().size(), 1);
+  }
+
+  // The history lists the newest run first, whatever the file names say.
+  void entriesAreNewestFirst() {
+    QTemporaryDir dir;
+    ResultLibrary library(dir.path());
+    library.save(makeResult("2026-11-26T10:00:00Z"));
+    library.save(makeResult("2026-11-27T09:00:00Z"));
+    library.save(makeResult("2026-11-26T12:00:00Z", "cuda:0"));
+    QStringList order;
+    for (const auto& entry : library.entries())
+      order << QString::fromStdString(entry.result.created);
+    QCOMPARE(order, (QStringList{QStringLiteral("2026-11-27T09:00:00Z"),
+                                 QStringLiteral("2026-11-26T12:00:00Z"),
+                                 QStringLiteral("2026-11-26T10:00:00Z")}));
+  }
+
+  // Two different runs can share a default name (same second, device, workload): neither is lost.
+  void saveNeverOverwritesADifferentResult() {
+    QTemporaryDir dir;
+    ResultLibrary library(dir.path());
+    const QString first = library.save(makeResult("2026-11-26T14:30:00Z", "cpu", 8.5));
+    const QByteArray firstBytes = readAll(first);
+    const QString second = library.save(makeResult("2026-11-26T14:30:00Z", "cpu", 9.5));
+    QVERIFY(!second.isEmpty());
+    QVERIFY(first != second);
+    QCOMPARE(readAll(first), firstBytes);
+    QCOMPARE(QFileInfo(second).fileName(),
+             QStringLiteral("20261126T143000Z_fashion-mlp_cpu-2.json"));
+    QCOMPARE(library.entries().size(), 2);
+  }
+
+  // Saving the same run again (e.g. Save pressed twice) must not create a copy.
+  void savingTheSameResultTwiceKeepsOneFile() {
+    QTemporaryDir dir;
+    ResultLibrary library(dir.path());
+    const RunResult result = makeResult("2026-11-26T14:30:00Z");
+    const QString first = library.save(result);
+    QCOMPARE(library.save(result), first);
+    QCOMPARE(snapshot(dir.path()).size(), 1);
+  }
+
+  // An unreadable file under the default name is someone's data too: save goes next to it.
+  void saveNeverOverwritesAnUnreadableFile() {
+    QTemporaryDir dir;
+    const RunResult result = makeResult("2026-11-26T14:30:00Z");
+    const QString taken = dir.filePath(QString::fromStdString(tb::defaultResultFileName(result)));
+    writeBytes(taken, QByteArrayLiteral("half a file"));
+    ResultLibrary library(dir.path());
+    const QString path = library.save(result);
+    QCOMPARE(QFileInfo(path).fileName(), QStringLiteral("20261126T143000Z_fashion-mlp_cpu-2.json"));
+    QCOMPARE(readAll(taken), QByteArrayLiteral("half a file"));
+  }
+
+  // A run the CLI saved after the library was opened is found by name, not written again.
+  void saveFindsACopyWrittenBehindItsBack() {
+    QTemporaryDir dir;
+    ResultLibrary library(dir.path());
+    const RunResult result = makeResult("2026-11-26T14:30:00Z");
+    const QString cliPath = dir.filePath(QString::fromStdString(tb::defaultResultFileName(result)));
+    tb::writeResultFile(result, cliPath.toStdString());
+    QCOMPARE(library.save(result), QFileInfo(cliPath).absoluteFilePath());
+    QCOMPARE(snapshot(dir.path()).size(), 1);
+    QCOMPARE(library.entries().size(), 1);
+  }
+
+  // Delete removes exactly the chosen file and tells the views.
+  void removeDeletesTheFile() {
+    QTemporaryDir dir;
+    ResultLibrary library(dir.path());
+    const QString keep = library.save(makeResult("2026-11-26T10:00:00Z"));
+    const QString drop = library.save(makeResult("2026-11-26T11:00:00Z"));
+    QSignalSpy changed(&library, &ResultLibrary::changed);
+    QString error;
+    QVERIFY2(library.remove(drop, &error), qPrintable(error));
+    QVERIFY(!QFileInfo::exists(drop));
+    QVERIFY(QFileInfo::exists(keep));
+    QCOMPARE(library.entries().size(), 1);
+    QCOMPARE(changed.count(), 1);
+  }
+
+  // A path from outside the folder must never be deleted, whatever the caller passes.
+  void removeRefusesFilesOutsideTheLibrary() {
+    QTemporaryDir dir;
+    QTemporaryDir elsewhere;
+    ResultLibrary library(dir.path());
+    const QString outside = elsewhere.filePath(QStringLiteral("run.json"));
+    tb::writeResultFile(makeResult("2026-11-26T10:00:00Z"), outside.toStdString());
+    QString error;
+    QVERIFY(!library.remove(outside, &error));
+    QVERIFY(error.contains(outside));
+    QVERIFY(QFileInfo::exists(outside));
+  }
+
+  // A result from another machine is copied in byte for byte and listed.
+  void importCopiesAValidFile() {
+    QTemporaryDir dir;
+    QTemporaryDir elsewhere;
+    ResultLibrary library(dir.path());
+    const QString source = elsewhere.filePath(QStringLiteral("from-gpu-server.json"));
+    tb::writeResultFile(makeResult("2026-11-20T08:00:00Z", "cuda:0"), source.toStdString());
+    QSignalSpy changed(&library, &ResultLibrary::changed);
+    QString error;
+    const QString imported = library.importFile(source, &error);
+    QVERIFY2(!imported.isEmpty(), qPrintable(error));
+    QCOMPARE(QFileInfo(imported).absolutePath(), QDir(dir.path()).absolutePath());
+    QCOMPARE(readAll(imported), readAll(source));
+    QVERIFY(library.find(imported));
+    QCOMPARE(changed.count(), 1);
+    QVERIFY(QFileInfo::exists(source));  // a copy, not a move
+  }
+
+  // A malformed file is refused with a message naming it, and the library stays exactly as it was.
+  void importOfAMalformedFileChangesNothing() {
+    QTemporaryDir dir;
+    QTemporaryDir elsewhere;
+    ResultLibrary library(dir.path());
+    library.save(makeResult("2026-11-26T10:00:00Z"));
+    const QMap<QString, QByteArray> before = snapshot(dir.path());
+    const QString bad = elsewhere.filePath(QStringLiteral("broken.json"));
+    writeBytes(bad, QByteArrayLiteral("{\"schema\": \"trainbench-result/1\", \"status\": "));
+    QSignalSpy changed(&library, &ResultLibrary::changed);
+    QString error;
+    QVERIFY(library.importFile(bad, &error).isEmpty());
+    QVERIFY2(error.contains(bad), qPrintable(error));
+    QCOMPARE(snapshot(dir.path()), before);
+    QCOMPARE(library.entries().size(), 1);
+    QCOMPARE(changed.count(), 0);
+  }
+
+  // Importing the same file twice (or a file already in the library) must not duplicate it.
+  void importingTheSameFileTwiceDoesNotDuplicate() {
+    QTemporaryDir dir;
+    QTemporaryDir elsewhere;
+    ResultLibrary library(dir.path());
+    const QString source = elsewhere.filePath(QStringLiteral("run.json"));
+    tb::writeResultFile(makeResult("2026-11-20T08:00:00Z"), source.toStdString());
+    const QString first = library.importFile(source);
+    QVERIFY(!first.isEmpty());
+    QCOMPARE(library.importFile(source), first);
+    QCOMPARE(library.importFile(first), first);
+    QCOMPARE(snapshot(dir.path()).size(), 1);
+    QCOMPARE(library.entries().size(), 1);
+  }
+
+  // A broken file in the folder (a crash elsewhere, a hand edit) is listed as a problem, the
+  // other runs still load, and the broken file is left exactly as it was.
+  void malformedFileInTheFolderIsSkippedAndReported() {
+    QTemporaryDir dir;
+    tb::writeResultFile(makeResult("2026-11-26T10:00:00Z"),
+                        dir.filePath(QStringLiteral("good.json")).toStdString());
+    const QString bad = dir.filePath(QStringLiteral("bad.json"));
+    const QByteArray garbage = QByteArrayLiteral("not json at all");
+    writeBytes(bad, garbage);
+    ResultLibrary library(dir.path());
+    QCOMPARE(library.entries().size(), 1);
+    QCOMPARE(library.problems().size(), 1);
+    QVERIFY2(library.problems().front().contains(
+                 QDir(dir.path()).absoluteFilePath(QStringLiteral("bad.json"))),
+             qPrintable(library.problems().front()));
+    library.reload();
+    QCOMPARE(readAll(bad), garbage);
+  }
+};
+
+QTEST_MAIN(TestResultLibrary)
+#include "tst_result_library.moc"

@@ -1,0 +1,253 @@
+// Keeps one QCPGraph per (run, chart, series) in step with the RunCollection. Collection signals
+// only mark runs dirty; a single-shot timer then refreshes their data and redraws each chart once.
+#include "charts/chart_panel.h"
+
+#include "charts/plot_hover.h"
+#include "charts/plot_style.h"
+#include "charts/run_legend.h"
+#include "common/qcustomplot_include.h"
+#include "model/run_collection.h"
+
+#include <QEvent>
+#include <QGridLayout>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+namespace tb::ui {
+
+namespace {
+
+constexpr int kColumns = 3;  // three across keeps each chart readable on a 1280x800 screen
+constexpr int kMaxRows = 8;  // rows whose stretch is reset on relayout
+
+void styleGraph(QCPGraph* graph, const QColor& color, SeriesLook look, bool epochAxis) {
+  switch (look) {
+    case SeriesLook::Line:
+      graph->setPen(QPen(color, 2.0));
+      graph->setLineStyle(QCPGraph::lsLine);
+      // Per-epoch charts have few points: mark them. A timeline has hundreds: a plain line.
+      graph->setScatterStyle(epochAxis ? QCPScatterStyle(QCPScatterStyle::ssCircle, 5)
+                                       : QCPScatterStyle());
+      break;
+    case SeriesLook::DashedLine:
+      graph->setPen(QPen(color, 1.6, Qt::DashLine));
+      graph->setLineStyle(QCPGraph::lsLine);
+      graph->setScatterStyle(QCPScatterStyle());
+      break;
+    case SeriesLook::Marker:
+      graph->setPen(QPen(color, 1.5));
+      graph->setLineStyle(QCPGraph::lsNone);
+      graph->setScatterStyle(
+          QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(color, 1.5), QBrush(color), 11));
+      break;
+  }
+}
+
+}  // namespace
+
+ChartPanel::ChartPanel(RunCollection* runs, QWidget* parent)
+    : QWidget(parent), m_runs(runs), m_legend(new RunLegend(runs, this)), m_grid(new QGridLayout) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(4);
+  layout->addWidget(m_legend);
+  m_grid->setSpacing(6);
+  layout->addLayout(m_grid, 1);
+
+  m_replotTimer.setSingleShot(true);
+  m_replotTimer.setInterval(kReplotDelayMs);
+  connect(&m_replotTimer, &QTimer::timeout, this, &ChartPanel::replotNow);
+
+  connect(m_runs, &RunCollection::runAdded, this, &ChartPanel::markDirty);
+  connect(m_runs, &RunCollection::runChanged, this, &ChartPanel::markDirty);
+  connect(m_runs, &RunCollection::visibilityChanged, this, &ChartPanel::scheduleReplot);
+  connect(m_runs, &RunCollection::runRemoved, this, &ChartPanel::scheduleReplot);
+
+  for (const ChartSpec& spec : defaultChartSpecs()) addChart(spec);
+  // Runs already in the collection (reopened results) are drawn on the first refresh.
+  for (int i = 0; i < m_runs->count(); ++i) m_dirty.insert(m_runs->at(i).id);
+  replotNow();
+}
+
+ChartPanel::~ChartPanel() = default;
+
+void ChartPanel::addChart(const ChartSpec& spec) {
+  auto* plot = new QCustomPlot(this);
+  plot->setMinimumSize(260, 190);
+  plot->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+  plot->setMouseTracking(true);
+  plot->setAccessibleName(spec.title);
+  addPlotTitle(plot, spec.title, spec.caption);
+  plot->xAxis->setLabel(spec.xLabel);
+  plot->yAxis->setLabel(spec.yLabel);
+  if (spec.integerX) useIntegerTicks(plot->xAxis);
+  applyPlotPalette(plot, palette());
+  fitAxesToData(plot, spec.nonNegative, spec.integerX);
+
+  const int index = static_cast<int>(m_charts.size());
+  connect(plot, &QCustomPlot::mouseMove, this,
+          [this, index](QMouseEvent* event) { showHover(index, event); });
+  m_charts.push_back(Chart{spec, plot, spec.showWhenEmpty});
+  layoutCharts();
+  // Existing runs need graphs on the new chart.
+  for (auto it = m_graphs.cbegin(); it != m_graphs.cend(); ++it) m_dirty.insert(it.key());
+  scheduleReplot();
+}
+
+QVector<QCustomPlot*> ChartPanel::plots() const {
+  QVector<QCustomPlot*> shown;
+  for (const Chart& chart : m_charts) {
+    if (chart.shown) shown.push_back(chart.plot);
+  }
+  return shown;
+}
+
+QStringList ChartPanel::plotTitles() const {
+  QStringList titles;
+  for (const Chart& chart : m_charts) {
+    if (chart.shown) titles.push_back(chart.spec.title);
+  }
+  return titles;
+}
+
+QVector<QCPGraph*> ChartPanel::graphs(const QString& runId) const {
+  QVector<QCPGraph*> all;
+  const auto it = m_graphs.constFind(runId);
+  if (it == m_graphs.cend()) return all;
+  for (const auto& chartGraphs : *it) all += chartGraphs;
+  return all;
+}
+
+void ChartPanel::scheduleReplot() {
+  if (!m_replotTimer.isActive()) m_replotTimer.start();
+}
+
+void ChartPanel::markDirty(const QString& runId) {
+  m_dirty.insert(runId);
+  scheduleReplot();
+}
+
+void ChartPanel::replotNow() {
+  m_replotTimer.stop();
+  syncGraphs();
+  m_legend->sync();
+  if (updateChartVisibility()) layoutCharts();
+  for (const Chart& chart : m_charts) {
+    if (!chart.shown) continue;
+    fitAxesToData(chart.plot, chart.spec.nonNegative, chart.spec.integerX);
+    chart.plot->replot();
+  }
+  ++m_replotCount;
+}
+
+void ChartPanel::syncGraphs() {
+  // Runs that left the collection take their graphs with them.
+  for (auto it = m_graphs.begin(); it != m_graphs.end();) {
+    if (m_runs->indexOf(it.key()) >= 0) {
+      ++it;
+      continue;
+    }
+    for (int c = 0; c < it->size(); ++c) {
+      for (QCPGraph* graph : it->at(c)) m_charts[c].plot->removeGraph(graph);
+    }
+    it = m_graphs.erase(it);
+  }
+
+  for (int i = 0; i < m_runs->count(); ++i) {
+    const DisplayedRun& run = m_runs->at(i);
+    RunGraphs& graphs = m_graphs[run.id];
+    if (graphs.size() < m_charts.size()) {
+      addMissingGraphs(graphs);
+      m_dirty.insert(run.id);
+    }
+    if (m_dirty.contains(run.id)) updateGraphs(run, graphs);
+    for (const auto& chartGraphs : graphs) {
+      for (QCPGraph* graph : chartGraphs) graph->setVisible(run.visible);
+    }
+  }
+  m_dirty.clear();
+}
+
+void ChartPanel::addMissingGraphs(RunGraphs& graphs) {
+  for (int c = static_cast<int>(graphs.size()); c < m_charts.size(); ++c) {
+    const Chart& chart = m_charts[c];
+    QVector<QCPGraph*> chartGraphs;
+    for (const SeriesSpec& series : chart.spec.series) {
+      QCPGraph* graph = chart.plot->addGraph();
+      graph->setProperty(kSeriesProperty, series.name);
+      chartGraphs.push_back(graph);
+    }
+    graphs.push_back(chartGraphs);
+  }
+}
+
+void ChartPanel::updateGraphs(const DisplayedRun& run, const RunGraphs& graphs) const {
+  const QString label = run.label();
+  for (int c = 0; c < graphs.size(); ++c) {
+    const ChartSpec& spec = m_charts[c].spec;
+    for (int s = 0; s < graphs[c].size(); ++s) {
+      QCPGraph* graph = graphs[c][s];
+      const SeriesSpec& series = spec.series[s];
+      const SeriesData data = series.extract(run.result);
+      // Epochs and telemetry arrive in time order: sorted keys skip QCustomPlot's sort.
+      graph->setData(data.keys, data.values, /*alreadySorted=*/true);
+      graph->setName(label);
+      styleGraph(graph, run.color, series.look, spec.integerX);
+    }
+  }
+}
+
+bool ChartPanel::updateChartVisibility() {
+  bool changed = false;
+  for (Chart& chart : m_charts) {
+    bool shown = chart.spec.showWhenEmpty;
+    for (int g = 0; !shown && g < chart.plot->graphCount(); ++g) {
+      shown = !chart.plot->graph(g)->data()->isEmpty();
+    }
+    changed = changed || shown != chart.shown;
+    chart.shown = shown;
+  }
+  return changed;
+}
+
+void ChartPanel::layoutCharts() {
+  for (const Chart& chart : m_charts) m_grid->removeWidget(chart.plot);
+  for (int row = 0; row < kMaxRows; ++row) m_grid->setRowStretch(row, 0);
+  int shownCount = 0;
+  for (const Chart& chart : m_charts) shownCount += chart.shown ? 1 : 0;
+  int slot = 0;
+  for (const Chart& chart : m_charts) {
+    chart.plot->setVisible(chart.shown);
+    if (!chart.shown) continue;
+    const int row = slot / kColumns;
+    const int column = slot % kColumns;
+    // The last chart of a short row takes the rest of it: a timeline profits from the width.
+    const int span = slot == shownCount - 1 ? kColumns - column : 1;
+    m_grid->addWidget(chart.plot, row, column, 1, span);
+    m_grid->setRowStretch(row, 1);
+    ++slot;
+  }
+  for (int column = 0; column < kColumns; ++column) m_grid->setColumnStretch(column, 1);
+}
+
+void ChartPanel::showHover(int chartIndex, QMouseEvent* event) const {
+  const Chart& chart = m_charts[chartIndex];
+  const auto point = nearestPoint(chart.plot, event->position());
+  if (!point) {
+    QToolTip::hideText();
+    return;
+  }
+  QToolTip::showText(event->globalPosition().toPoint(),
+                     hoverText(*point, chart.spec.xLabel, chart.spec.integerX), chart.plot);
+}
+
+void ChartPanel::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  if (event->type() == QEvent::PaletteChange) {
+    // A switch between light and dark themes arrives here; restyle, then redraw.
+    for (const Chart& chart : m_charts) applyPlotPalette(chart.plot, palette());
+    scheduleReplot();
+  }
+}
+
+}  // namespace tb::ui

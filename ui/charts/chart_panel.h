@@ -1,0 +1,85 @@
+// The live run charts: loss, accuracy, epoch time and throughput per epoch, CPU utilisation over
+// wall-clock time; one colour per run, one shared legend that shows and hides runs, hover
+// read-outs, and redraws coalesced by a short timer.
+#pragma once
+
+#include "charts/chart_spec.h"
+
+#include <QHash>
+#include <QSet>
+#include <QStringList>
+#include <QTimer>
+#include <QVector>
+#include <QWidget>
+
+class QCustomPlot;
+class QCPGraph;
+class QGridLayout;
+class QMouseEvent;
+
+namespace tb::ui {
+
+class RunCollection;
+struct DisplayedRun;
+class RunLegend;
+
+class ChartPanel final : public QWidget {
+  Q_OBJECT
+
+ public:
+  // Collection changes within this window are drawn together (a run streams many per second).
+  static constexpr int kReplotDelayMs = 40;
+
+  // `runs` must outlive the panel.
+  explicit ChartPanel(RunCollection* runs, QWidget* parent = nullptr);
+  ~ChartPanel() override;
+
+  // Adds a chart after the existing ones (GPU utilisation and memory are added this way, with
+  // timeline series and showWhenEmpty = false so machines without them see no empty chart).
+  void addChart(const ChartSpec& spec);
+
+  // The charts on screen, in reading order, and their titles (export and PDF report use them).
+  QVector<QCustomPlot*> plots() const;
+  QStringList plotTitles() const;
+
+  // Brings every chart up to date at once instead of waiting for the timer.
+  void replotNow();
+  // How many coalesced redraws happened (tests check that bursts of changes cost one).
+  int replotCount() const { return m_replotCount; }
+
+  // Every chart's graphs of one run (empty for an unknown run).
+  QVector<QCPGraph*> graphs(const QString& runId) const;
+  RunLegend* legend() const { return m_legend; }
+
+ protected:
+  void changeEvent(QEvent* event) override;
+
+ private:
+  struct Chart {
+    ChartSpec spec;
+    QCustomPlot* plot = nullptr;
+    bool shown = true;
+  };
+  // One run's graphs, [chart][series], parallel to m_charts and their specs.
+  using RunGraphs = QVector<QVector<QCPGraph*>>;
+
+  void scheduleReplot();
+  void markDirty(const QString& runId);
+  void syncGraphs();
+  void addMissingGraphs(RunGraphs& graphs);
+  void updateGraphs(const DisplayedRun& run, const RunGraphs& graphs) const;
+  bool updateChartVisibility();
+  void layoutCharts();
+  void showHover(int chartIndex, QMouseEvent* event) const;
+
+  RunCollection* m_runs;
+  RunLegend* m_legend;
+  QGridLayout* m_grid;
+  QTimer m_replotTimer;
+  QVector<Chart> m_charts;
+  QHash<QString, RunGraphs> m_graphs;
+  QSet<QString> m_dirty;
+  int m_replotCount = 0;
+};
+
+}  // namespace tb::ui

@@ -1,0 +1,138 @@
+// Palette, titles and axis fitting shared by every TrainBench chart.
+#include "charts/plot_style.h"
+
+#include "common/qcustomplot_include.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tb::ui {
+
+namespace {
+
+constexpr double kPadding = 0.06;  // of the data span, each side
+constexpr int kTitleRow = 0;
+const char* const kCaptionProperty = "tbCaption";  // marks the caption element for restyling
+
+QColor withAlpha(QColor color, int alpha) {
+  color.setAlpha(alpha);
+  return color;
+}
+
+void styleAxis(QCPAxis* axis, const QPalette& palette) {
+  const QColor text = palette.color(QPalette::WindowText);
+  const QColor line = withAlpha(text, 140);
+  axis->setBasePen(QPen(line));
+  axis->setTickPen(QPen(line));
+  axis->setSubTickPen(QPen(line));
+  axis->setTickLabelColor(text);
+  axis->setLabelColor(text);
+  axis->grid()->setPen(QPen(withAlpha(text, 35), 1, Qt::SolidLine));
+  axis->grid()->setZeroLinePen(Qt::NoPen);
+  axis->grid()->setSubGridVisible(false);
+}
+
+QCPRange padded(QCPRange range, double minimumHalfWidth) {
+  const double span = range.upper - range.lower;
+  if (span <= 0.0) {
+    // One point (or a flat line): centre it in a range proportional to its size.
+    const double half = std::max(std::abs(range.lower) * 0.1, minimumHalfWidth);
+    range = QCPRange(range.lower - half, range.upper + half);
+  } else {
+    range = QCPRange(range.lower - span * kPadding, range.upper + span * kPadding);
+  }
+  return range;
+}
+
+}  // namespace
+
+void addPlotTitle(QCustomPlot* plot, const QString& title, const QString& caption) {
+  auto* layout = plot->plotLayout();
+  QFont titleFont = plot->font();
+  titleFont.setBold(true);
+  titleFont.setPointSizeF(titleFont.pointSizeF() * 1.05);
+  layout->insertRow(kTitleRow);
+  layout->addElement(kTitleRow, 0, new QCPTextElement(plot, title, titleFont));
+  if (!caption.isEmpty()) {
+    QFont captionFont = plot->font();
+    captionFont.setPointSizeF(captionFont.pointSizeF() * 0.85);
+    layout->insertRow(kTitleRow + 1);
+    auto* element = new QCPTextElement(plot, caption, captionFont);
+    element->setProperty(kCaptionProperty, true);
+    layout->addElement(kTitleRow + 1, 0, element);
+  }
+  layout->setRowSpacing(0);
+}
+
+void applyPlotPalette(QCustomPlot* plot, const QPalette& palette) {
+  const QColor text = palette.color(QPalette::WindowText);
+  plot->setBackground(palette.brush(QPalette::Base));
+  for (QCPAxisRect* rect : plot->axisRects()) {
+    rect->setBackground(palette.brush(QPalette::Base));
+    for (QCPAxis* axis : rect->axes()) styleAxis(axis, palette);
+  }
+  for (int i = 0; i < plot->plotLayout()->elementCount(); ++i) {
+    if (auto* element = qobject_cast<QCPTextElement*>(plot->plotLayout()->elementAt(i))) {
+      const bool caption = element->property(kCaptionProperty).toBool();
+      element->setTextColor(caption ? palette.color(QPalette::PlaceholderText) : text);
+    }
+  }
+  if (plot->legend) {
+    plot->legend->setBrush(palette.brush(QPalette::Base));
+    plot->legend->setTextColor(text);
+    plot->legend->setBorderPen(QPen(withAlpha(text, 80)));
+  }
+}
+
+void useIntegerTicks(QCPAxis* axis) {
+  QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+  ticker->setTickStep(1.0);
+  ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+  ticker->setTickCount(8);
+  axis->setTicker(ticker);
+  axis->setNumberFormat(QStringLiteral("f"));
+  axis->setNumberPrecision(0);
+}
+
+void fitAxesToData(QCustomPlot* plot, bool nonNegative, bool integerX) {
+  bool haveKeys = false;
+  bool haveValues = false;
+  QCPRange keys;
+  QCPRange values;
+  for (int i = 0; i < plot->plottableCount(); ++i) {
+    QCPAbstractPlottable* plottable = plot->plottable(i);
+    if (!plottable->visible()) continue;
+    bool found = false;
+    const QCPRange keyRange = plottable->getKeyRange(found);
+    if (found) {
+      keys = haveKeys ? QCPRange(std::min(keys.lower, keyRange.lower),
+                                 std::max(keys.upper, keyRange.upper))
+                      : keyRange;
+      haveKeys = true;
+    }
+    const QCPRange valueRange = plottable->getValueRange(found);
+    if (found) {
+      values = haveValues ? QCPRange(std::min(values.lower, valueRange.lower),
+                                     std::max(values.upper, valueRange.upper))
+                          : valueRange;
+      haveValues = true;
+    }
+  }
+  if (!haveKeys || !haveValues) {
+    // Nothing to show: a neutral frame instead of QCustomPlot's leftover range.
+    plot->xAxis->setRange(integerX ? QCPRange(0.5, 2.5) : QCPRange(0.0, 10.0));
+    plot->yAxis->setRange(0.0, 1.0);
+    return;
+  }
+  if (integerX) {
+    // Half an epoch each side keeps the first and last markers off the frame.
+    plot->xAxis->setRange(keys.lower - 0.5, keys.upper + 0.5);
+  } else {
+    plot->xAxis->setRange(padded(keys, 0.5));
+  }
+  QCPRange y = padded(values, 1e-3);
+  if (nonNegative && values.lower >= 0.0 && y.lower < 0.0) y.lower = 0.0;
+  plot->yAxis->setRange(y);
+}
+
+}  // namespace tb::ui

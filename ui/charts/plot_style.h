@@ -1,0 +1,27 @@
+// The look shared by TrainBench's QCustomPlot charts (run charts, comparison bars): colours from
+// the widget palette so light and dark themes both read, titles, and axes fitted to the data.
+#pragma once
+
+#include <QPalette>
+#include <QString>
+
+class QCustomPlot;
+class QCPAxis;
+
+namespace tb::ui {
+
+// Adds a bold title (and, if not empty, a smaller muted caption) above the axis rect.
+void addPlotTitle(QCustomPlot* plot, const QString& title, const QString& caption = QString());
+
+// Background, text, axis and grid colours from `palette`; call again on QEvent::PaletteChange.
+void applyPlotPalette(QCustomPlot* plot, const QPalette& palette);
+
+// Whole-number ticks (epochs), never more than about 8 labels however many epochs.
+void useIntegerTicks(QCPAxis* axis);
+
+// Rescales both axes to the visible graphs with a little padding, so markers at the edges stay
+// whole; a degenerate range (one point) gets a sensible width. `nonNegative` keeps the padding
+// from pushing the value axis below 0 when all data is >= 0.
+void fitAxesToData(QCustomPlot* plot, bool nonNegative, bool integerX);
+
+}  // namespace tb::ui

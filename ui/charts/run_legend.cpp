@@ -1,0 +1,91 @@
+// Legend entries as check boxes: keyboard- and screen-reader-friendly, and they wrap onto as
+// many lines as the labels need instead of covering a chart.
+#include "charts/run_legend.h"
+
+#include "charts/flow_layout.h"
+#include "model/run_collection.h"
+
+#include <QCheckBox>
+#include <QLabel>
+#include <QPainter>
+#include <QPixmap>
+#include <QSet>
+
+namespace tb::ui {
+
+namespace {
+
+const char* const kColorProperty = "tbColor";  // the colour an entry's icon was drawn in
+
+// A short line with a dot, like the series it stands for.
+QIcon swatch(const QColor& color, qreal devicePixelRatio) {
+  const QSize size(22, 12);
+  QPixmap pixmap(size * devicePixelRatio);
+  pixmap.setDevicePixelRatio(devicePixelRatio);
+  pixmap.fill(Qt::transparent);
+  QPainter painter(&pixmap);
+  painter.setRenderHint(QPainter::Antialiasing);
+  painter.setPen(QPen(color, 2.5));
+  painter.drawLine(QPointF(1, 6), QPointF(21, 6));
+  painter.setBrush(color);
+  painter.drawEllipse(QPointF(11, 6), 3, 3);
+  return QIcon(pixmap);
+}
+
+}  // namespace
+
+RunLegend::RunLegend(RunCollection* runs, QWidget* parent)
+    : QWidget(parent), m_runs(runs), m_layout(nullptr), m_empty(new QLabel(this)) {
+  m_layout = new FlowLayout(this, /*horizontalSpacing=*/14, /*verticalSpacing=*/0);
+  m_layout->setContentsMargins(4, 2, 4, 2);
+  m_empty->setText(tr("No runs to chart yet: start a run, or open saved results."));
+  m_empty->setForegroundRole(QPalette::PlaceholderText);
+  m_layout->addWidget(m_empty);
+  // As tall as the wrapped entries need (height for width). Not Fixed: a fixed policy would cap
+  // the height at one line. The charts' stretch keeps the extra space away from the legend.
+  QSizePolicy policy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+  policy.setHeightForWidth(true);
+  setSizePolicy(policy);
+  sync();
+}
+
+QCheckBox* RunLegend::createEntry(const QString& runId) {
+  auto* box = new QCheckBox(this);
+  box->setToolTip(tr("Show or hide this run in all charts"));
+  // clicked, not toggled: only the user's click changes the collection, sync() never loops.
+  connect(box, &QCheckBox::clicked, this,
+          [this, runId](bool checked) { m_runs->setVisible(runId, checked); });
+  m_layout->addWidget(box);
+  m_entries.insert(runId, box);
+  return box;
+}
+
+void RunLegend::sync() {
+  QSet<QString> present;
+  for (int i = 0; i < m_runs->count(); ++i) {
+    const DisplayedRun& run = m_runs->at(i);
+    present.insert(run.id);
+    QCheckBox* box = m_entries.value(run.id);
+    if (!box) box = createEntry(run.id);
+    const QString label = run.label();
+    if (box->text() != label) box->setText(label);
+    if (box->property(kColorProperty).value<QColor>() != run.color) {
+      box->setIcon(swatch(run.color, devicePixelRatioF()));
+      box->setProperty(kColorProperty, run.color);
+    }
+    if (box->isChecked() != run.visible) box->setChecked(run.visible);
+    // A hidden run's entry fades, so the legend reads like the charts.
+    box->setForegroundRole(run.visible ? QPalette::WindowText : QPalette::PlaceholderText);
+  }
+  for (auto it = m_entries.begin(); it != m_entries.end();) {
+    if (present.contains(it.key())) {
+      ++it;
+      continue;
+    }
+    delete it.value();  // also leaves the layout
+    it = m_entries.erase(it);
+  }
+  m_empty->setVisible(m_entries.isEmpty());
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,84 @@
+// Bars as one QCPBars per row, so each row keeps its run's colour.
+#include "comparison/comparison_chart.h"
+
+#include "charts/plot_style.h"
+#include "common/qcustomplot_include.h"
+#include "common/qt_convert.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+
+namespace tb::ui {
+
+namespace {
+
+constexpr int kMaxLabelChars = 38;
+constexpr double kBarWidth = 0.62;
+constexpr double kLabelRoom = 1.2;  // x range beyond the longest bar, for its value label
+
+QString text(const char* source) {
+  return QCoreApplication::translate("tb::ui::ComparisonPanel", source);
+}
+
+QString elided(const QString& label) {
+  return label.size() <= kMaxLabelChars ? label : label.left(kMaxLabelChars - 1) + QChar(0x2026);
+}
+
+}  // namespace
+
+void setUpTotalTimeChart(QCustomPlot* plot) {
+  addPlotTitle(plot, text("Total time"), text("training and testing, shorter is faster"));
+  plot->xAxis->setLabel(text("Total time (s)"));
+  plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
+  plot->yAxis->grid()->setVisible(false);
+  plot->yAxis->setTickLength(0, 0);
+  plot->yAxis->setSubTicks(false);
+}
+
+void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows,
+                       const QVector<QColor>& colors, const QPalette& palette) {
+  plot->clearPlottables();
+  plot->clearItems();
+  auto ticker = qSharedPointerCast<QCPAxisTickerText>(plot->yAxis->ticker());
+  ticker->clear();
+
+  const int count = static_cast<int>(rows.size());
+  double longest = 0.0;
+  for (const auto& row : rows) longest = std::max(longest, row.totalSeconds.value_or(0.0));
+  if (longest <= 0.0) longest = 1.0;
+
+  QFont valueFont = plot->font();
+  valueFont.setPointSizeF(valueFont.pointSizeF() * 0.9);
+  for (int i = 0; i < count; ++i) {
+    const ComparisonRow& row = rows[static_cast<std::size_t>(i)];
+    const double key = count - i;  // the table's first row on top
+    ticker->addTick(key, elided(toQString(row.label)));
+
+    auto* value = new QCPItemText(plot);
+    value->setFont(valueFont);
+    value->setColor(palette.color(QPalette::WindowText));
+    value->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    value->setPadding(QMargins(4, 0, 0, 0));
+    if (!row.totalSeconds) {
+      value->position->setCoords(0.0, key);
+      value->setText(QStringLiteral("n/a"));
+      continue;
+    }
+    auto* bars = new QCPBars(plot->yAxis, plot->xAxis);  // key on y: horizontal bars
+    bars->setWidth(kBarWidth);
+    const QColor color = colors.value(i, QColor(Qt::gray));
+    bars->setBrush(color);
+    bars->setPen(QPen(color.darker(115)));
+    bars->addData(key, *row.totalSeconds);
+    value->position->setCoords(*row.totalSeconds, key);
+    QString label = QString::number(*row.totalSeconds, 'f', 2) + QStringLiteral(" s");
+    if (row.speedup) label += QStringLiteral("  (") + toQString(formatSpeedup(*row.speedup)) + u')';
+    value->setText(label);
+  }
+  plot->xAxis->setRange(0.0, longest * kLabelRoom + longest * 0.15);
+  plot->yAxis->setRange(0.4, std::max(count, 1) + 0.6);
+  applyPlotPalette(plot, palette);
+}
+
+}  // namespace tb::ui

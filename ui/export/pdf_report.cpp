@@ -1,0 +1,277 @@
+// PDF report, painted with QPainter on a QPdfWriter (A4 portrait, 300 dpi layout units; images
+// keep their full resolution). The layout runs twice: a measuring pass without a painter counts
+// the pages, so every footer can say "Page n of N".
+#include "export/pdf_report.h"
+
+#include "common/qt_convert.h"
+#include "export/report_page.h"
+#include "model/run_collection.h"
+
+#include <QFont>
+#include <QPageLayout>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QStringList>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tb::ui {
+
+namespace {
+
+constexpr int kResolution = 300;
+constexpr double kMarginMm = 16.0;
+constexpr int kChartsPerPage = 3;
+// Vertical space in points: the "Charts" heading, between a chart's title and image, after a chart.
+constexpr double kChartsHeadingPoints = 30.0;
+constexpr double kChartTitleGap = 4.0;
+constexpr double kChartGap = 14.0;
+
+QString number(const std::optional<double>& value, int decimals, const QString& suffix = {}) {
+  if (!value || !std::isfinite(*value)) return QStringLiteral("n/a");
+  return QString::number(*value, 'f', decimals) + suffix;
+}
+
+QString textOrNa(const std::string& text) {
+  return text.empty() ? QStringLiteral("n/a") : toQString(text);
+}
+
+QString reportTitle(const ReportContent& content) {
+  return content.title.isEmpty() ? QObject::tr("TrainBench report") : content.title;
+}
+
+class ReportWriter final {
+ public:
+  // Without a painter nothing is drawn: the pass only measures and counts pages.
+  ReportWriter(QPdfWriter* device, QPainter* painter, const ReportContent& content, int pageCount)
+      : m_page(device, painter, reportTitle(content), pageCount), m_content(content) {}
+
+  // Returns the number of pages.
+  int render() {
+    titleBlock();
+    comparison();
+    machines();
+    charts();
+    m_page.finish();
+    return m_page.pageNumber();
+  }
+
+ private:
+  void titleBlock() {
+    m_page.text(m_page.font(20, true), kTextColor, reportTitle(m_content), Qt::AlignLeft);
+    QStringList facts;
+    if (!m_content.generatedAt.isEmpty()) {
+      facts << QObject::tr("Generated %1").arg(m_content.generatedAt);
+    }
+    if (!m_content.appVersion.isEmpty()) {
+      facts << QObject::tr("TrainBench %1").arg(m_content.appVersion);
+    }
+    const auto runs = m_content.rows.size();
+    const auto machines = m_content.machines.size();
+    facts << (runs == 1 ? QObject::tr("1 run") : QObject::tr("%1 runs").arg(runs))
+          << (machines == 1 ? QObject::tr("1 machine") : QObject::tr("%1 machines").arg(machines));
+    m_page.skip(m_page.pt(2));
+    m_page.text(m_page.font(9.5), kMutedColor, facts.join(QStringLiteral("  ·  ")), Qt::AlignLeft);
+    m_page.skip(m_page.pt(6));
+    m_page.rule(kAccentColor, m_page.pt(1.5));
+    m_page.skip(m_page.pt(14));
+  }
+
+  void comparison() {
+    m_page.heading(QObject::tr("Comparison"));
+    const std::vector<ComparisonRow>& rows = m_content.rows;
+    if (rows.empty()) {
+      m_page.text(m_page.font(10), kMutedColor, QObject::tr("No runs to compare."), Qt::AlignLeft);
+      m_page.skip(m_page.pt(16));
+      return;
+    }
+    // Columns that say the same on every row only take width from the device names; the
+    // workload then goes above the table and a status is shown only when a run did not finish.
+    const bool oneWorkload = std::all_of(rows.begin(), rows.end(), [&](const ComparisonRow& row) {
+      return row.workload == rows.front().workload;
+    });
+    const bool showStatus = std::any_of(rows.begin(), rows.end(), [](const ComparisonRow& row) {
+      return row.status != "completed" && row.status != "published";
+    });
+    if (oneWorkload) {
+      m_page.text(m_page.font(9.5), kTextColor,
+                  QObject::tr("Workload: %1").arg(textOrNa(rows.front().workload)), Qt::AlignLeft);
+      m_page.skip(m_page.pt(6));
+    }
+
+    QVector<ReportColumn> columns = {{QObject::tr("Run"), Qt::AlignLeft, true},
+                                     {QObject::tr("Machine"), Qt::AlignLeft, true}};
+    if (!oneWorkload) columns.push_back({QObject::tr("Workload"), Qt::AlignLeft, true});
+    if (showStatus) columns.push_back({QObject::tr("Status"), Qt::AlignLeft, false});
+    columns += {{QObject::tr("Total time"), Qt::AlignRight, false},
+                {QObject::tr("Mean epoch"), Qt::AlignRight, false},
+                {QObject::tr("Samples/s"), Qt::AlignRight, false},
+                {QObject::tr("Test accuracy"), Qt::AlignRight, false},
+                {QObject::tr("Speed-up"), Qt::AlignRight, false}};
+    QVector<ReportRow> cells;
+    for (const ComparisonRow& row : rows) {
+      const std::optional<double> accuracy =
+          row.testAccuracy ? std::optional<double>(*row.testAccuracy * 100.0) : std::nullopt;
+      QStringList line = {textOrNa(row.label), textOrNa(row.machine)};
+      if (!oneWorkload) line << textOrNa(row.workload);
+      if (showStatus) line << textOrNa(row.status);
+      line << number(row.totalSeconds, 2, QStringLiteral(" s"))
+           << number(row.meanEpochSeconds, 2, QStringLiteral(" s"))
+           << number(row.samplesPerSecond, 0) << number(accuracy, 2, QStringLiteral(" %"))
+           << number(row.speedup, 2, QStringLiteral("×"));
+      cells.push_back({line, row.published});
+    }
+    m_page.table(columns, cells);
+    m_page.skip(m_page.pt(5));
+
+    // applySpeedups gives the baseline exactly 1; naming it saves the reader a guess.
+    const auto baseline = std::find_if(rows.begin(), rows.end(), [](const ComparisonRow& row) {
+      return row.speedup && *row.speedup == 1.0;
+    });
+    const QString speedup =
+        baseline != rows.end()
+            ? QObject::tr(
+                  "Speed-up is the total time of %1 divided by each run's: 2.00× means it "
+                  "took half as long.")
+                  .arg(textOrNa(baseline->label))
+            : QObject::tr(
+                  "Speed-up is the baseline run's total time divided by each run's: "
+                  "2.00× means it took half as long.");
+    QStringList notes = {QObject::tr("Total time is training plus evaluation on the test set; "
+                                     "lower is better."),
+                         speedup};
+    if (std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.published; })) {
+      notes << QObject::tr(
+          "Rows in grey italics are figures published in the reference article, "
+          "not measured here.");
+    }
+    notes << QObject::tr("n/a: not measured.");
+    m_page.text(m_page.font(8), kMutedColor, notes.join(QLatin1Char(' ')), Qt::AlignLeft);
+    m_page.skip(m_page.pt(18));
+  }
+
+  void machines() {
+    if (m_content.machines.isEmpty()) return;
+    m_page.heading(QObject::tr("Machines"));
+    const QVector<ReportColumn> columns = {
+        {QObject::tr("Machine"), Qt::AlignLeft, true},
+        {QObject::tr("Operating system"), Qt::AlignLeft, true},
+        {QObject::tr("CPU"), Qt::AlignLeft, true},
+        {QObject::tr("Cores"), Qt::AlignRight, false},
+        {QObject::tr("Memory"), Qt::AlignRight, false},
+        {QObject::tr("LibTorch"), Qt::AlignLeft, false},
+        {QObject::tr("TrainBench"), Qt::AlignLeft, false},
+    };
+    QVector<ReportRow> cells;
+    for (const SystemRecord& system : m_content.machines) {
+      const bool coresKnown = system.physicalCores > 0 || system.logicalCores > 0;
+      const QString cores =
+          coresKnown ? QStringLiteral("%1 / %2").arg(system.physicalCores).arg(system.logicalCores)
+                     : QStringLiteral("n/a");
+      const std::optional<double> memoryGib =
+          system.memoryMb ? std::optional<double>(*system.memoryMb / 1024.0) : std::nullopt;
+      cells.push_back({{textOrNa(system.hostname), textOrNa(system.os), textOrNa(system.cpuModel),
+                        cores, number(memoryGib, 1, QStringLiteral(" GiB")),
+                        textOrNa(system.libtorchVersion), textOrNa(system.appVersion)},
+                       false});
+    }
+    m_page.table(columns, cells);
+    m_page.skip(m_page.pt(5));
+    m_page.text(m_page.font(8), kMutedColor,
+                QObject::tr("Cores: physical / logical. Memory: installed memory."), Qt::AlignLeft);
+  }
+
+  void charts() {
+    bool first = true;
+    for (const auto& [title, pixmap] : m_content.charts) {
+      if (pixmap.isNull()) continue;
+      if (first) {
+        // The charts start on a page of their own, after the tables.
+        m_page.newPage();
+        m_page.heading(QObject::tr("Charts"));
+        first = false;
+      }
+      const QFont titleFont = m_page.font(11, true);
+      const double titleHeight = m_page.textHeight(titleFont, title);
+      const double aspect = static_cast<double>(pixmap.width()) / pixmap.height();
+      double width = m_page.width();
+      double height = width / aspect;
+      // Three per page (below the "Charts" heading), so a reader can compare them at a glance.
+      const double maxHeight =
+          (m_page.bottom() - m_page.pt(kChartsHeadingPoints)) / kChartsPerPage - titleHeight -
+          m_page.pt(kChartTitleGap + kChartGap);
+      if (height > maxHeight) {
+        height = maxHeight;
+        width = height * aspect;
+      }
+      m_page.keepTogether(titleHeight + m_page.pt(kChartTitleGap) + height);
+      // Title and image share a left edge; a narrowed chart is centred.
+      const double left = (m_page.width() - width) / 2;
+      m_page.text(titleFont, kTextColor, title, Qt::AlignLeft, left);
+      m_page.skip(m_page.pt(kChartTitleGap));
+      m_page.image(pixmap, QRectF(left, m_page.y(), width, height));
+      m_page.skip(height + m_page.pt(kChartGap));
+    }
+  }
+
+  ReportPage m_page;
+  const ReportContent& m_content;
+};
+
+}  // namespace
+
+bool exportPdfReport(const QString& path, const ReportContent& content, QString* error) {
+  auto fail = [&](const QString& why) {
+    if (error) *error = path + QStringLiteral(": ") + why;
+    return false;
+  };
+  QSaveFile file(path);
+  if (!file.open(QIODevice::WriteOnly)) {
+    return fail(QObject::tr("cannot write: ") + file.errorString());
+  }
+  {
+    QPdfWriter writer(&file);
+    writer.setResolution(kResolution);
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
+                                     QMarginsF(kMarginMm, kMarginMm, kMarginMm, kMarginMm),
+                                     QPageLayout::Millimeter));
+    writer.setTitle(reportTitle(content));
+    writer.setCreator(QStringLiteral("TrainBench ") + content.appVersion);
+
+    const int pageCount = ReportWriter(&writer, nullptr, content, 0).render();
+
+    QPainter painter;
+    if (!painter.begin(&writer)) return fail(QObject::tr("cannot start the PDF"));
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform);
+    ReportWriter(&writer, &painter, content, pageCount).render();
+    if (!painter.end()) return fail(QObject::tr("cannot finish the PDF: ") + file.errorString());
+  }
+  if (!file.commit()) return fail(QObject::tr("cannot write: ") + file.errorString());
+  return true;
+}
+
+QVector<SystemRecord> machinesOf(const QVector<RunResult>& results) {
+  QVector<SystemRecord> machines;
+  for (const RunResult& result : results) {
+    const SystemRecord& system = result.system;
+    const bool known = std::any_of(machines.begin(), machines.end(), [&](const SystemRecord& m) {
+      return m.hostname == system.hostname && m.cpuModel == system.cpuModel;
+    });
+    if (!known) machines.push_back(system);
+  }
+  return machines;
+}
+
+QVector<SystemRecord> machinesOf(const RunCollection& runs, bool visibleOnly) {
+  QVector<RunResult> results;
+  for (int i = 0; i < runs.count(); ++i) {
+    if (!visibleOnly || runs.at(i).visible) results.push_back(runs.at(i).result);
+  }
+  return machinesOf(results);
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,381 @@
+// History panel: one table row per saved result. The model is rebuilt from the library on every
+// change (a folder holds hundreds of runs at most), keeping the selection by file path.
+#include "history/history_panel.h"
+
+#include "common/qt_convert.h"
+#include "history/result_library.h"
+
+#include <QAction>
+#include <QDateTime>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QList>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSortFilterProxyModel>
+#include <QStandardItem>
+#include <QStandardItemModel>
+#include <QStyle>
+#include <QTableView>
+#include <QToolButton>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tb::ui {
+
+namespace {
+
+QString dataText(const std::string& source) {
+  if (source == "files") return HistoryPanel::tr("files");
+  if (source == "synthetic") return HistoryPanel::tr("synthetic");
+  return source.empty() ? QStringLiteral("n/a") : toQString(source);
+}
+
+QString statusText(RunStatus status) {
+  switch (status) {
+    case RunStatus::Completed:
+      return HistoryPanel::tr("completed");
+    case RunStatus::Cancelled:
+      return HistoryPanel::tr("cancelled");
+    case RunStatus::Failed:
+      return HistoryPanel::tr("failed");
+  }
+  return QStringLiteral("n/a");
+}
+
+// Spelled out rather than "%n run(s)": the app ships no translation files to pick plurals.
+QString runCount(qsizetype n) {
+  return n == 1 ? HistoryPanel::tr("1 run") : HistoryPanel::tr("%1 runs").arg(n);
+}
+
+QString fileCount(qsizetype n) {
+  return n == 1 ? HistoryPanel::tr("1 file") : HistoryPanel::tr("%1 files").arg(n);
+}
+
+QString orNa(const std::string& text) {
+  return text.empty() ? QStringLiteral("n/a") : toQString(text);
+}
+
+// A diverged run reads back NaN where a number was required; show it as missing, not "nan".
+std::optional<double> finiteOrNone(double value) {
+  return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+}
+
+QStandardItem* textItem(const QString& text, const QString& toolTip = QString()) {
+  auto* item = new QStandardItem(text);
+  item->setEditable(false);
+  item->setData(text.toLower(), HistoryPanel::kSortRole);
+  if (!toolTip.isEmpty()) item->setToolTip(toolTip);
+  return item;
+}
+
+// A number column: right-aligned, sorted by value; a missing value sorts after every number.
+QStandardItem* numberItem(const std::optional<double>& value, const QString& text) {
+  auto* item = new QStandardItem(text);
+  item->setEditable(false);
+  item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  item->setData(value ? QVariant(*value) : QVariant(), HistoryPanel::kSortRole);
+  return item;
+}
+
+QList<QStandardItem*> rowItems(const ResultLibrary::Entry& entry) {
+  const RunResult& r = entry.result;
+  const QDateTime created = QDateTime::fromString(toQString(r.created), Qt::ISODate);
+
+  auto* date = new QStandardItem(
+      created.isValid() ? created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                        : orNa(r.created));
+  date->setEditable(false);
+  date->setData(created.isValid() ? QVariant(created.toMSecsSinceEpoch()) : QVariant(),
+                HistoryPanel::kSortRole);
+  date->setToolTip(entry.path);
+
+  QString device = orNa(r.device.id);
+  if (!r.device.name.empty()) device += QStringLiteral(" · ") + toQString(r.device.name);
+
+  const QString machineTip =
+      QStringList{toQString(r.system.cpuModel), toQString(r.system.os)}.join(QLatin1Char('\n'));
+  const QString statusTip = r.error.empty() ? QString() : toQString(r.error);
+  const std::optional<double> accuracy =
+      r.test ? finiteOrNone(r.test->accuracy * 100.0) : std::nullopt;
+  const std::optional<double> total = r.totalSeconds ? finiteOrNone(*r.totalSeconds) : std::nullopt;
+
+  QList<QStandardItem*> items;
+  items.reserve(HistoryPanel::ColumnCount);
+  items << date << textItem(orNa(r.system.hostname), machineTip) << textItem(device)
+        << textItem(orNa(r.workload.name), toQString(r.workload.dataset))
+        << textItem(dataText(r.workload.dataSource)) << textItem(statusText(r.status), statusTip)
+        << numberItem(total, formatOptional(total, 2, QStringLiteral(" s")))
+        << numberItem(accuracy, formatOptional(accuracy, 2, QStringLiteral(" %")));
+  for (QStandardItem* item : items) item->setData(entry.path, HistoryPanel::kPathRole);
+  return items;
+}
+
+bool isResultFile(const QUrl& url) {
+  return url.isLocalFile() &&
+         url.toLocalFile().endsWith(QStringLiteral(".json"), Qt::CaseInsensitive);
+}
+
+QToolButton* toolButton(QAction* action, QWidget* parent) {
+  auto* button = new QToolButton(parent);
+  button->setDefaultAction(action);
+  button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  return button;
+}
+
+}  // namespace
+
+HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
+    : QWidget(parent),
+      m_library(library),
+      m_model(new QStandardItemModel(0, ColumnCount, this)),
+      m_proxy(new QSortFilterProxyModel(this)),
+      m_view(new QTableView(this)),
+      m_summary(new QLabel(this)),
+      m_openAction(
+          new QAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("Open"), this)),
+      m_deleteAction(new QAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("Delete"), this)),
+      m_importAction(
+          new QAction(style()->standardIcon(QStyle::SP_FileDialogStart), tr("Import…"), this)),
+      m_refreshAction(
+          new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Refresh"), this)) {
+  m_model->setHorizontalHeaderLabels({tr("Date"), tr("Machine"), tr("Device"), tr("Workload"),
+                                      tr("Data"), tr("Status"), tr("Total time"),
+                                      tr("Test accuracy")});
+  m_proxy->setSourceModel(m_model);
+  m_proxy->setSortRole(kSortRole);
+
+  m_view->setModel(m_proxy);
+  m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+  m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  m_view->setSortingEnabled(true);
+  m_view->sortByColumn(DateColumn, Qt::DescendingOrder);
+  m_view->setAlternatingRowColors(true);
+  m_view->setWordWrap(false);
+  m_view->verticalHeader()->hide();
+  m_view->horizontalHeader()->setStretchLastSection(false);
+  m_view->horizontalHeader()->setSectionResizeMode(DeviceColumn, QHeaderView::Stretch);
+  m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+  m_view->addActions({m_openAction, m_deleteAction});
+
+  m_openAction->setToolTip(tr("Show the selected runs in the charts and the comparison"));
+  m_openAction->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
+  m_openAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  m_deleteAction->setToolTip(tr("Delete the selected result files from disk"));
+  m_deleteAction->setShortcut(QKeySequence::Delete);
+  m_deleteAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  m_importAction->setToolTip(
+      tr("Copy result files (.json), e.g. from another machine, into the "
+         "library; you can also drop them here"));
+  m_refreshAction->setToolTip(tr("Rescan the results folder"));
+  m_refreshAction->setShortcut(QKeySequence::Refresh);
+  m_refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  addActions({m_openAction, m_deleteAction, m_refreshAction});
+
+  m_summary->setWordWrap(true);
+  m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+  auto* buttons = new QHBoxLayout;
+  for (QAction* action : {m_openAction, m_deleteAction, m_importAction, m_refreshAction}) {
+    buttons->addWidget(toolButton(action, this));
+  }
+  buttons->addStretch(1);
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(buttons);
+  layout->addWidget(m_view, 1);
+  layout->addWidget(m_summary);
+
+  setAcceptDrops(true);
+
+  connect(m_openAction, &QAction::triggered, this, &HistoryPanel::openSelected);
+  connect(m_deleteAction, &QAction::triggered, this, &HistoryPanel::deleteSelected);
+  connect(m_importAction, &QAction::triggered, this, &HistoryPanel::importWithDialog);
+  connect(m_refreshAction, &QAction::triggered, this, &HistoryPanel::refresh);
+  connect(m_view, &QAbstractItemView::doubleClicked, this, &HistoryPanel::openIndex);
+  connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+          &HistoryPanel::updateActions);
+  connect(m_library, &ResultLibrary::changed, this, &HistoryPanel::rebuild);
+
+  rebuild();
+}
+
+void HistoryPanel::rebuild() {
+  const QStringList selected = selectedPaths();
+  m_model->removeRows(0, m_model->rowCount());
+  for (const ResultLibrary::Entry& entry : m_library->entries()) {
+    m_model->appendRow(rowItems(entry));
+  }
+  m_view->resizeColumnsToContents();
+  m_view->horizontalHeader()->setSectionResizeMode(DeviceColumn, QHeaderView::Stretch);
+  selectPaths(selected);
+  updateActions();
+  updateSummary();
+}
+
+void HistoryPanel::updateActions() {
+  const bool any = m_view->selectionModel()->hasSelection();
+  m_openAction->setEnabled(any);
+  m_deleteAction->setEnabled(any);
+}
+
+void HistoryPanel::updateSummary() {
+  const qsizetype runs = m_library->entries().size();
+  QString text = runs == 0
+                     ? tr("No saved runs yet in %1. Drop result files (.json) here to import them.")
+                           .arg(m_library->folder())
+                     : tr("%1 in %2").arg(runCount(runs), m_library->folder());
+  const QStringList& problems = m_library->problems();
+  if (!problems.isEmpty()) {
+    text += QStringLiteral(" · ") +
+            tr("%1 could not be read (hover for details)").arg(fileCount(problems.size()));
+  }
+  m_summary->setText(text);
+  m_summary->setToolTip(problems.join(QLatin1Char('\n')));
+}
+
+QStringList HistoryPanel::selectedPaths() const {
+  QStringList paths;
+  QModelIndexList rows = m_view->selectionModel()->selectedRows(DateColumn);
+  std::sort(rows.begin(), rows.end(),
+            [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
+  for (const QModelIndex& index : rows) paths << index.data(kPathRole).toString();
+  return paths;
+}
+
+void HistoryPanel::selectPaths(const QStringList& paths) {
+  QItemSelection selection;
+  for (int row = 0; row < m_proxy->rowCount(); ++row) {
+    const QModelIndex index = m_proxy->index(row, DateColumn);
+    if (paths.contains(index.data(kPathRole).toString())) {
+      selection.select(index, m_proxy->index(row, ColumnCount - 1));
+    }
+  }
+  m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+}
+
+void HistoryPanel::openSelected() {
+  const QStringList paths = selectedPaths();
+  if (!paths.isEmpty()) Q_EMIT openRequested(paths);
+}
+
+void HistoryPanel::openIndex(const QModelIndex& index) {
+  const QString path = index.data(kPathRole).toString();
+  if (!path.isEmpty()) Q_EMIT openRequested({path});
+}
+
+void HistoryPanel::deleteSelected() {
+  const QStringList paths = selectedPaths();
+  if (paths.isEmpty()) return;
+  if (m_confirmDeletes) {
+    const auto answer = QMessageBox::question(
+        this, tr("Delete runs"),
+        tr("Delete %1? Their result files are removed from disk.").arg(runCount(paths.size())),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Yes) return;
+  }
+  QStringList errors;
+  const int removed = m_library->remove(paths, &errors);
+  QStringList gone;
+  for (const QString& path : paths) {
+    if (!m_library->find(path)) gone << path;
+  }
+  if (!gone.isEmpty()) Q_EMIT filesRemoved(gone);
+  if (!errors.isEmpty()) {
+    notify(tr("Could not delete %1: %2")
+               .arg(fileCount(errors.size()), errors.join(QStringLiteral("; "))),
+           true);
+  } else {
+    notify(tr("Deleted %1").arg(runCount(removed)), false);
+  }
+}
+
+void HistoryPanel::importWithDialog() {
+  const QStringList paths = QFileDialog::getOpenFileNames(
+      this, tr("Import results"), QString(), tr("TrainBench results (*.json);;All files (*)"));
+  if (!paths.isEmpty()) importFiles(paths);
+}
+
+void HistoryPanel::importFiles(const QStringList& paths) {
+  QStringList imported;
+  QStringList failures;
+  for (const QString& path : paths) {
+    QString error;
+    const QString target = m_library->importFile(path, &error);
+    if (target.isEmpty()) {
+      failures << error;
+    } else if (!imported.contains(target)) {
+      imported << target;
+    }
+  }
+  if (!imported.isEmpty()) {
+    selectPaths(imported);
+    Q_EMIT openRequested(imported);
+  }
+  const QString done = tr("Imported %1").arg(runCount(imported.size()));
+  if (failures.isEmpty()) {
+    if (!imported.isEmpty()) notify(done, false);
+    return;
+  }
+  // Each failure already starts with the file's path.
+  QString text = failures.size() == 1
+                     ? tr("Could not import %1").arg(failures.front())
+                     : tr("Could not import %1: %2")
+                           .arg(fileCount(failures.size()), failures.join(QStringLiteral("; ")));
+  if (!imported.isEmpty()) text = done + QStringLiteral(". ") + text;
+  notify(text, true);
+}
+
+void HistoryPanel::refresh() {
+  m_library->reload();
+  const QStringList& problems = m_library->problems();
+  if (!problems.isEmpty()) {
+    notify(tr("%1 in the results folder could not be read: %2")
+               .arg(fileCount(problems.size()), problems.join(QStringLiteral("; "))),
+           true);
+  }
+}
+
+void HistoryPanel::notify(const QString& text, bool error) {
+  m_lastMessage = text;
+  m_lastMessageIsError = error;
+  Q_EMIT message(text, error);
+}
+
+void HistoryPanel::dragEnterEvent(QDragEnterEvent* event) {
+  const QList<QUrl> urls = event->mimeData()->urls();
+  if (std::any_of(urls.begin(), urls.end(), isResultFile)) event->acceptProposedAction();
+}
+
+void HistoryPanel::dropEvent(QDropEvent* event) {
+  QStringList paths;
+  for (const QUrl& url : event->mimeData()->urls()) {
+    if (isResultFile(url)) paths << url.toLocalFile();
+  }
+  if (paths.isEmpty()) return;
+  event->acceptProposedAction();
+  importFiles(paths);
+}
+
+void HistoryPanel::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (m_reloadOnShow) m_library->reload();
+  m_reloadOnShow = false;
+}
+
+void HistoryPanel::hideEvent(QHideEvent* event) {
+  QWidget::hideEvent(event);
+  // A minimised window also hides its children; rescanning when it comes back is fine too.
+  m_reloadOnShow = true;
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,99 @@
+// The saved-runs panel: a sortable table of the result library with Open, Delete, Import and
+// Refresh, double-click to open and .json files dropped onto it imported.
+#pragma once
+
+#include <QStringList>
+#include <QWidget>
+
+class QAction;
+class QLabel;
+class QModelIndex;
+class QSortFilterProxyModel;
+class QStandardItemModel;
+class QTableView;
+
+namespace tb::ui {
+
+class ResultLibrary;
+
+class HistoryPanel final : public QWidget {
+  Q_OBJECT
+
+ public:
+  enum Column {
+    DateColumn,
+    MachineColumn,
+    DeviceColumn,
+    WorkloadColumn,
+    DataColumn,
+    StatusColumn,
+    TotalTimeColumn,
+    TestAccuracyColumn,
+    ColumnCount
+  };
+  // On every column: the item's file path (DateColumn) and the value to sort by (all columns).
+  static constexpr int kPathRole = Qt::UserRole + 1;
+  static constexpr int kSortRole = Qt::UserRole + 2;
+
+  explicit HistoryPanel(ResultLibrary* library, QWidget* parent = nullptr);
+
+  // Imports each file; opens the imported ones (openRequested) and reports failures (message).
+  void importFiles(const QStringList& paths);
+
+  // The table; its model() is in display (sorted) order.
+  QTableView* view() const { return m_view; }
+  // Paths of the selected runs in display order.
+  QStringList selectedPaths() const;
+  void selectPaths(const QStringList& paths);
+
+  // Off in tests, which cannot click a modal dialog; on by default.
+  void setConfirmDeletes(bool confirm) { m_confirmDeletes = confirm; }
+  // The last text sent through message(), so tests (and a late-connecting window) can see it.
+  const QString& lastMessage() const { return m_lastMessage; }
+  bool lastMessageIsError() const { return m_lastMessageIsError; }
+
+ public Q_SLOTS:
+  void openSelected();
+  void deleteSelected();
+  void importWithDialog();
+  void refresh();
+
+ Q_SIGNALS:
+  // Paths of result files to show (overlaid with what is already on screen).
+  void openRequested(const QStringList& paths);
+  // Result files just deleted, so anything showing them can forget their paths.
+  void filesRemoved(const QStringList& paths);
+  // A short notice for the status bar; `error` marks it as a failure.
+  void message(const QString& text, bool error);
+
+ protected:
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+  void showEvent(QShowEvent* event) override;
+  void hideEvent(QHideEvent* event) override;
+
+ private:
+  void rebuild();
+  void updateActions();
+  void updateSummary();
+  void openIndex(const QModelIndex& index);
+  void notify(const QString& text, bool error);
+
+  ResultLibrary* m_library;
+  QStandardItemModel* m_model;
+  QSortFilterProxyModel* m_proxy;
+  QTableView* m_view;
+  QLabel* m_summary;
+  QAction* m_openAction;
+  QAction* m_deleteAction;
+  QAction* m_importAction;
+  QAction* m_refreshAction;
+  bool m_confirmDeletes = true;
+  // The library is scanned when it is created; rescan when the panel comes back into view, so runs
+  // the CLI saved meanwhile show up without pressing Refresh.
+  bool m_reloadOnShow = false;
+  QString m_lastMessage;
+  bool m_lastMessageIsError = false;
+};
+
+}  // namespace tb::ui

@@ -1,0 +1,244 @@
+// Result library: the results folder as a list of runs. Writes go through temp-file-and-rename
+// (tb::writeResultFile, QSaveFile), so a crash never leaves a half-written result behind.
+#include "history/result_library.h"
+
+#include "common/qt_convert.h"
+#include "results/result_file.h"
+#include "results/result_paths.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
+#include <algorithm>
+#include <exception>
+#include <limits>
+
+namespace tb::ui {
+
+namespace {
+
+// Far more than any real clash; stops a pathological folder from looping for long.
+constexpr int kMaxNameSuffix = 1000;
+
+qint64 createdMsecs(const RunResult& result) {
+  const QDateTime created = QDateTime::fromString(toQString(result.created), Qt::ISODate);
+  // Unparseable dates sort as the oldest rather than jumping to the top.
+  return created.isValid() ? created.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min();
+}
+
+void sortNewestFirst(QVector<ResultLibrary::Entry>& entries) {
+  std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    const qint64 ta = createdMsecs(a.result);
+    const qint64 tb = createdMsecs(b.result);
+    return ta != tb ? ta > tb : a.path < b.path;
+  });
+}
+
+bool sameResult(const RunResult& a, const RunResult& b) {
+  // Cheap fields first; the JSON text then compares everything, NaN included (both "null").
+  return a.created == b.created && a.device.id == b.device.id &&
+         a.workload.name == b.workload.name && toJson(a) == toJson(b);
+}
+
+// `base` with "-N" before the extension: run.json -> run-2.json.
+QString candidateName(const QString& base, int n) {
+  if (n <= 1) return base;
+  const QFileInfo info(base);
+  return info.completeBaseName() + QStringLiteral("-%1.").arg(n) + info.suffix();
+}
+
+void setError(QString* error, const QString& text) {
+  if (error) *error = text;
+}
+
+// Reads at most one byte past the cap, like tb::readResultFile, so a huge file is refused early.
+bool readCapped(const QString& path, QByteArray* bytes, QString* error) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) {
+    setError(error, path + QStringLiteral(": cannot open: ") + file.errorString());
+    return false;
+  }
+  *bytes = file.read(static_cast<qint64>(kMaxResultFileBytes) + 1);
+  if (file.error() != QFileDevice::NoError) {
+    setError(error, path + QStringLiteral(": cannot read: ") + file.errorString());
+    return false;
+  }
+  if (static_cast<std::size_t>(bytes->size()) > kMaxResultFileBytes) {
+    setError(error, path + QStringLiteral(": larger than %1 MiB; not a TrainBench result")
+                               .arg(kMaxResultFileBytes / (1024 * 1024)));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+QString ResultLibrary::defaultFolder() { return toQString(defaultResultsDir()); }
+
+ResultLibrary::ResultLibrary(const QString& folder, QObject* parent)
+    : QObject(parent),
+      m_folder(QDir::cleanPath(QDir(folder.isEmpty() ? defaultFolder() : folder).absolutePath())) {
+  scan();
+}
+
+void ResultLibrary::reload() {
+  scan();
+  Q_EMIT changed();
+}
+
+void ResultLibrary::scan() {
+  m_entries.clear();
+  m_problems.clear();
+  const QDir dir(m_folder);
+  // Hidden files are skipped on purpose: that is where in-flight temporary files live.
+  const QStringList names =
+      dir.entryList({QStringLiteral("*.json")}, QDir::Files | QDir::NoDotAndDotDot, QDir::Name);
+  for (const QString& name : names) {
+    const QString path = dir.absoluteFilePath(name);
+    try {
+      m_entries.push_back({path, readResultFile(toStdString(path))});
+    } catch (const ResultFileError& e) {
+      m_problems << QString::fromStdString(e.what());  // already starts with the path
+    } catch (const std::exception& e) {
+      m_problems << path + QStringLiteral(": ") + QString::fromStdString(e.what());
+    }
+  }
+  sortNewestFirst(m_entries);
+}
+
+const ResultLibrary::Entry* ResultLibrary::find(const QString& path) const {
+  const QString wanted = QFileInfo(path).absoluteFilePath();
+  for (const Entry& entry : m_entries) {
+    if (entry.path == wanted) return &entry;
+  }
+  return nullptr;
+}
+
+const ResultLibrary::Entry* ResultLibrary::findIdentical(const RunResult& result) const {
+  for (const Entry& entry : m_entries) {
+    // The list may be older than the folder: a file deleted meanwhile does not count.
+    if (sameResult(entry.result, result) && QFileInfo::exists(entry.path)) return &entry;
+  }
+  return nullptr;
+}
+
+ResultLibrary::Slot ResultLibrary::slotFor(const RunResult& result) const {
+  const QString base = toQString(defaultResultFileName(result));
+  const QDir dir(m_folder);
+  for (int n = 1; n <= kMaxNameSuffix; ++n) {
+    const QString path = dir.absoluteFilePath(candidateName(base, n));
+    if (!QFileInfo::exists(path)) return {path, false};
+    // The same run keeps the same default name, so a copy saved earlier (by the CLI too) sits
+    // here. Anything else under the name, unreadable files included, is never overwritten.
+    try {
+      if (sameResult(readResultFile(toStdString(path)), result)) return {path, true};
+    } catch (const std::exception&) {
+      // Unreadable: taken, try the next name.
+    }
+  }
+  return {};
+}
+
+void ResultLibrary::addEntry(const QString& path, const RunResult& result) {
+  m_entries.erase(std::remove_if(m_entries.begin(), m_entries.end(),
+                                 [&](const Entry& entry) { return entry.path == path; }),
+                  m_entries.end());
+  m_entries.push_back({path, result});
+  sortNewestFirst(m_entries);
+  Q_EMIT changed();
+}
+
+bool ResultLibrary::isInsideFolder(const QString& path) const {
+  const QFileInfo info(path);
+  const QString folder = QDir(m_folder).canonicalPath();
+  return !folder.isEmpty() && info.absoluteDir().canonicalPath() == folder;
+}
+
+QString ResultLibrary::save(const RunResult& result, QString* error) {
+  if (const Entry* existing = findIdentical(result)) return existing->path;
+  const Slot slot = slotFor(result);
+  if (slot.path.isEmpty()) {
+    setError(error, m_folder + QStringLiteral(": no free file name for ") +
+                        toQString(defaultResultFileName(result)));
+    return QString();
+  }
+  if (!slot.holdsResult) {
+    try {
+      writeResultFile(result, toStdString(slot.path));
+    } catch (const std::exception& e) {
+      setError(error, QString::fromStdString(e.what()));
+      return QString();
+    }
+  }
+  addEntry(slot.path, result);
+  return slot.path;
+}
+
+bool ResultLibrary::remove(const QString& path, QString* error) {
+  QStringList errors;
+  const bool removed = remove(QStringList{path}, &errors) == 1;
+  if (!removed) setError(error, errors.value(0));
+  return removed;
+}
+
+int ResultLibrary::remove(const QStringList& paths, QStringList* errors) {
+  int removed = 0;
+  for (const QString& path : paths) {
+    // Only result files of this folder: a stray path must never delete anything else.
+    if (!isInsideFolder(path) || QFileInfo(path).suffix() != QStringLiteral("json") ||
+        !QFileInfo(path).isFile()) {
+      if (errors) *errors << path + QStringLiteral(": not a result file in ") + m_folder;
+      continue;
+    }
+    QFile file(path);
+    if (!file.remove()) {
+      if (errors) *errors << path + QStringLiteral(": cannot delete: ") + file.errorString();
+      continue;
+    }
+    ++removed;
+  }
+  if (removed > 0) {
+    m_entries.erase(
+        std::remove_if(m_entries.begin(), m_entries.end(),
+                       [](const Entry& entry) { return !QFileInfo::exists(entry.path); }),
+        m_entries.end());
+    Q_EMIT changed();
+  }
+  return removed;
+}
+
+QString ResultLibrary::importFile(const QString& sourcePath, QString* error) {
+  const QString source = QFileInfo(sourcePath).absoluteFilePath();
+  // Validate and copy the very same bytes, so a file changing in between cannot slip through.
+  QByteArray bytes;
+  if (!readCapped(source, &bytes, error)) return QString();
+  RunResult result;
+  try {
+    result = fromJson(bytes.toStdString(), toStdString(source));
+  } catch (const std::exception& e) {
+    setError(error, QString::fromStdString(e.what()));
+    return QString();
+  }
+
+  if (const Entry* existing = findIdentical(result)) return existing->path;
+  const Slot slot = slotFor(result);
+  if (slot.path.isEmpty() || !QDir().mkpath(m_folder)) {
+    setError(error, source + QStringLiteral(": cannot copy into ") + m_folder);
+    return QString();
+  }
+  if (!slot.holdsResult) {
+    QSaveFile file(slot.path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+      setError(error, source + QStringLiteral(": cannot copy to ") + slot.path +
+                          QStringLiteral(": ") + file.errorString());
+      return QString();  // QSaveFile discards its temporary file on failure
+    }
+  }
+  addEntry(slot.path, result);
+  return slot.path;
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,80 @@
+// The folder of saved result files (the CLI saves there too): listing, saving, importing and
+// deleting runs. Files that cannot be read are reported, never changed or deleted.
+#pragma once
+
+#include "results/run_result.h"
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+namespace tb::ui {
+
+class ResultLibrary final : public QObject {
+  Q_OBJECT
+
+ public:
+  struct Entry {
+    QString path;  // absolute
+    RunResult result;
+  };
+
+  // tb::defaultResultsDir(): where the CLI saves too, so its runs show up here.
+  static QString defaultFolder();
+
+  // An empty `folder` means defaultFolder(). Scans the folder once (reload()).
+  explicit ResultLibrary(const QString& folder = QString(), QObject* parent = nullptr);
+
+  const QString& folder() const { return m_folder; }
+
+  // Rescans *.json in the folder. A missing folder is an empty library, not a problem.
+  void reload();
+  // Newest first (by `created`); ties by path so the order is stable.
+  const QVector<Entry>& entries() const { return m_entries; }
+  const Entry* find(const QString& path) const;
+  // One message per file the last reload() skipped; each starts with the file's path.
+  const QStringList& problems() const { return m_problems; }
+
+  // Saves atomically under tb::defaultResultFileName, adding "-2", "-3", ... when that name holds
+  // a different (or unreadable) file. A result already in the library is not saved twice: its
+  // existing path is returned.
+  // Returns the path, or an empty string with `error` set.
+  QString save(const RunResult& result, QString* error = nullptr);
+
+  // Deletes result files inside the library folder (anything else is refused).
+  bool remove(const QString& path, QString* error = nullptr);
+  // Deletes several with one changed(); returns how many were removed, one message per failure.
+  int remove(const QStringList& paths, QStringList* errors = nullptr);
+
+  // Validates `sourcePath` as a result file, then copies its bytes atomically into the library.
+  // If the same result is already there, nothing is written and the existing path is returned.
+  // A file that is not a valid result leaves the library unchanged; the error names the file.
+  QString importFile(const QString& sourcePath, QString* error = nullptr);
+
+ Q_SIGNALS:
+  void changed();
+
+ private:
+  // Where `result` goes: the first of its default name, "-2", "-3", ... that is free or already
+  // holds the same result (holdsResult). Empty path when every candidate is taken.
+  struct Slot {
+    QString path;
+    bool holdsResult = false;
+  };
+
+  // Rescans without emitting changed().
+  void scan();
+  // The listed entry whose result serialises to the same JSON, if any.
+  const Entry* findIdentical(const RunResult& result) const;
+  Slot slotFor(const RunResult& result) const;
+  // Lists a file just written (or found) without rescanning the folder; emits changed().
+  void addEntry(const QString& path, const RunResult& result);
+  bool isInsideFolder(const QString& path) const;
+
+  QString m_folder;
+  QVector<Entry> m_entries;
+  QStringList m_problems;
+};
+
+}  // namespace tb::ui

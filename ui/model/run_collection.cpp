@@ -1,0 +1,136 @@
+#include "model/run_collection.h"
+
+#include "common/qt_convert.h"
+#include "results/comparison.h"
+
+#include <array>
+
+namespace tb::ui {
+
+namespace {
+
+// Distinct colours that read on light and dark backgrounds (Tableau 10).
+constexpr std::array<QRgb, 10> kPalette = {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f,
+                                           0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac};
+
+}  // namespace
+
+QString DisplayedRun::label() const {
+  QString text = toQString(deviceLabel(result));
+  if (!result.system.hostname.empty()) {
+    text += QStringLiteral(" · ") + toQString(result.system.hostname);
+  }
+  return text;
+}
+
+RunCollection::RunCollection(QObject* parent) : QObject(parent) {}
+
+const DisplayedRun* RunCollection::find(const QString& id) const {
+  const int index = indexOf(id);
+  return index >= 0 ? &m_runs[index] : nullptr;
+}
+
+DisplayedRun* RunCollection::findMutable(const QString& id) {
+  const int index = indexOf(id);
+  return index >= 0 ? &m_runs[index] : nullptr;
+}
+
+int RunCollection::indexOf(const QString& id) const {
+  for (int i = 0; i < m_runs.size(); ++i) {
+    if (m_runs[i].id == id) return i;
+  }
+  return -1;
+}
+
+QString RunCollection::idForFile(const QString& path) const {
+  for (const auto& run : m_runs) {
+    if (!path.isEmpty() && run.filePath == path) return run.id;
+  }
+  return QString();
+}
+
+QColor RunCollection::nextColor() const {
+  // The first palette colour no shown run uses, so removing a run frees its colour.
+  for (const QRgb rgb : kPalette) {
+    bool used = false;
+    for (const auto& run : m_runs) used = used || run.color.rgb() == QColor(rgb).rgb();
+    if (!used) return QColor(rgb);
+  }
+  return QColor(kPalette[static_cast<std::size_t>(m_runs.size()) % kPalette.size()]);
+}
+
+QString RunCollection::add(const RunResult& result, bool live, const QString& filePath) {
+  DisplayedRun run;
+  run.id = QStringLiteral("run-%1").arg(m_nextId++);
+  run.result = result;
+  run.color = nextColor();
+  run.live = live;
+  run.filePath = filePath;
+  m_runs.push_back(run);
+  Q_EMIT runAdded(run.id);
+  return run.id;
+}
+
+void RunCollection::setResult(const QString& id, const RunResult& result, bool live) {
+  if (auto* run = findMutable(id)) {
+    run->result = result;
+    run->live = live;
+    Q_EMIT runChanged(id);
+  }
+}
+
+void RunCollection::setFilePath(const QString& id, const QString& filePath) {
+  if (auto* run = findMutable(id)) {
+    run->filePath = filePath;
+    Q_EMIT runChanged(id);
+  }
+}
+
+void RunCollection::appendEpoch(const QString& id, const EpochRecord& epoch) {
+  if (auto* run = findMutable(id)) {
+    run->result.epochs.push_back(epoch);
+    Q_EMIT runChanged(id);
+  }
+}
+
+void RunCollection::setTest(const QString& id, const TestRecord& test) {
+  if (auto* run = findMutable(id)) {
+    run->result.test = test;
+    Q_EMIT runChanged(id);
+  }
+}
+
+void RunCollection::appendTelemetry(const QString& id, const TelemetrySample& sample) {
+  auto* run = findMutable(id);
+  if (!run) return;
+  auto& timeline = run->result.timeline;
+  timeline.push_back(sample);
+  if (static_cast<int>(timeline.size()) > kMaxTimelineSamples) {
+    // Keep every other sample: the curve keeps its shape at half the resolution.
+    std::vector<TelemetrySample> thinned;
+    thinned.reserve(timeline.size() / 2 + 1);
+    for (std::size_t i = 0; i < timeline.size(); i += 2) thinned.push_back(timeline[i]);
+    timeline.swap(thinned);
+  }
+  Q_EMIT runChanged(id);
+}
+
+void RunCollection::setVisible(const QString& id, bool visible) {
+  auto* run = findMutable(id);
+  if (!run || run->visible == visible) return;
+  run->visible = visible;
+  Q_EMIT visibilityChanged(id);
+}
+
+void RunCollection::remove(const QString& id) {
+  const int index = indexOf(id);
+  if (index < 0) return;
+  m_runs.removeAt(index);
+  Q_EMIT runRemoved(id);
+}
+
+void RunCollection::clear() {
+  while (!m_runs.isEmpty()) remove(m_runs.back().id);
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,64 @@
+// The runs on screen: live ones as they train, and saved or imported ones reopened from the
+// library. Charts, the comparison and exports all read from here.
+#pragma once
+
+#include "common/metatypes.h"
+
+#include <QColor>
+#include <QObject>
+#include <QString>
+#include <QVector>
+
+namespace tb::ui {
+
+struct DisplayedRun {
+  QString id;  // unique while shown
+  RunResult result;
+  QColor color;
+  bool visible = true;
+  bool live = false;  // still training
+  QString filePath;   // where it is saved; empty until saved
+  QString label() const;  // for legends: "cpu · AMD EPYC · host"
+};
+
+class RunCollection final : public QObject {
+  Q_OBJECT
+
+ public:
+  // A live run's telemetry beyond this many samples is thinned, so a long run stays cheap.
+  static constexpr int kMaxTimelineSamples = 20000;
+
+  explicit RunCollection(QObject* parent = nullptr);
+
+  int count() const { return static_cast<int>(m_runs.size()); }
+  const DisplayedRun& at(int index) const { return m_runs.at(index); }
+  const DisplayedRun* find(const QString& id) const;
+  int indexOf(const QString& id) const;
+  // Shown runs whose file is `path` (so a reopened run is not shown twice).
+  QString idForFile(const QString& path) const;
+
+  QString add(const RunResult& result, bool live = false, const QString& filePath = QString());
+  void setResult(const QString& id, const RunResult& result, bool live);
+  void setFilePath(const QString& id, const QString& filePath);
+  void appendEpoch(const QString& id, const EpochRecord& epoch);
+  void setTest(const QString& id, const TestRecord& test);
+  void appendTelemetry(const QString& id, const TelemetrySample& sample);
+  void setVisible(const QString& id, bool visible);
+  void remove(const QString& id);
+  void clear();
+
+ Q_SIGNALS:
+  void runAdded(const QString& id);
+  void runChanged(const QString& id);  // data or state changed
+  void visibilityChanged(const QString& id);
+  void runRemoved(const QString& id);
+
+ private:
+  DisplayedRun* findMutable(const QString& id);
+  QColor nextColor() const;
+
+  QVector<DisplayedRun> m_runs;
+  int m_nextId = 1;
+};
+
+}  // namespace tb::ui

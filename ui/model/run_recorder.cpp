@@ -1,0 +1,43 @@
+#include "model/run_recorder.h"
+
+#include "history/result_library.h"
+#include "model/run_collection.h"
+#include "run/run_controller.h"
+
+namespace tb::ui {
+
+RunRecorder::RunRecorder(RunController* controller, RunCollection* collection,
+                         ResultLibrary* library, QObject* parent)
+    : QObject(parent), m_collection(collection), m_library(library) {
+  connect(controller, &RunController::runStarted, this,
+          [this](int queueId, const RunStarted& event) {
+            m_runIds.insert(queueId, m_collection->add(event.header, /*live=*/true));
+          });
+  connect(controller, &RunController::epochFinished, this,
+          [this](int queueId, const EpochRecord& epoch) {
+            m_collection->appendEpoch(m_runIds.value(queueId), epoch);
+          });
+  connect(controller, &RunController::evaluationFinished, this,
+          [this](int queueId, const TestRecord& test) {
+            m_collection->setTest(m_runIds.value(queueId), test);
+          });
+  connect(controller, &RunController::telemetry, this,
+          [this](int queueId, const TelemetrySample& sample) {
+            m_collection->appendTelemetry(m_runIds.value(queueId), sample);
+          });
+  connect(controller, &RunController::runFinished, this, &RunRecorder::onRunFinished);
+}
+
+void RunRecorder::onRunFinished(int queueId, const RunResult& result) {
+  // A run that failed before it started (bad device, missing data) was never shown; it is
+  // still saved, and the queue and the notice bar show its error.
+  const QString runId = m_runIds.take(queueId);
+  if (!runId.isEmpty()) m_collection->setResult(runId, result, /*live=*/false);
+
+  QString error;
+  const QString path = m_library->save(result, &error);
+  if (!runId.isEmpty() && !path.isEmpty()) m_collection->setFilePath(runId, path);
+  Q_EMIT runRecorded(result, path, error);
+}
+
+}  // namespace tb::ui

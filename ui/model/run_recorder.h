@@ -1,0 +1,36 @@
+// Connects the run controller to what the user sees and keeps: live runs appear in the
+// RunCollection as they train, and every finished, cancelled or failed run is saved to the library.
+#pragma once
+
+#include "common/metatypes.h"
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+
+namespace tb::ui {
+
+class ResultLibrary;
+class RunCollection;
+class RunController;
+
+class RunRecorder final : public QObject {
+  Q_OBJECT
+
+ public:
+  RunRecorder(RunController* controller, RunCollection* collection, ResultLibrary* library,
+              QObject* parent = nullptr);
+
+ Q_SIGNALS:
+  // A run ended; `savedPath` is empty when saving failed (then `saveError` says why).
+  void runRecorded(const tb::RunResult& result, const QString& savedPath, const QString& saveError);
+
+ private:
+  void onRunFinished(int queueId, const RunResult& result);
+
+  RunCollection* m_collection;
+  ResultLibrary* m_library;
+  QHash<int, QString> m_runIds;  // controller queue id -> collection run id
+};
+
+}  // namespace tb::ui

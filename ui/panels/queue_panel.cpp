@@ -1,0 +1,184 @@
+// QueuePanel: mirrors RunController::queue() into a QTreeWidget on every queueChanged.
+#include "panels/queue_panel.h"
+
+#include "common/qt_convert.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSet>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tb::ui {
+
+namespace {
+
+constexpr int kProgressMaximum = 1000;  // per mille: smooth enough for one-step increments
+const QColor kErrorColor(0xc0, 0x1c, 0x28);
+
+}  // namespace
+
+QueuePanel::QueuePanel(RunController* controller, QWidget* parent)
+    : QWidget(parent),
+      m_controller(controller),
+      m_tree(new QTreeWidget(this)),
+      m_clearButton(new QPushButton(tr("Clear finished"), this)) {
+  m_tree->setObjectName(QStringLiteral("queueTree"));
+  m_tree->setColumnCount(kColumnCount);
+  m_tree->setHeaderLabels({tr("Device"), tr("Workload"), tr("State"), tr("Progress")});
+  m_tree->setRootIsDecorated(false);
+  m_tree->setUniformRowHeights(true);
+  m_tree->setSelectionMode(QAbstractItemView::NoSelection);
+  m_tree->setFocusPolicy(Qt::NoFocus);  // nothing to select: no focus frame on a cell
+  m_tree->setTextElideMode(Qt::ElideRight);
+  QHeaderView* header = m_tree->header();
+  header->setStretchLastSection(false);
+  header->setSectionResizeMode(kDeviceColumn, QHeaderView::ResizeToContents);
+  header->setSectionResizeMode(kWorkloadColumn, QHeaderView::ResizeToContents);
+  header->setSectionResizeMode(kStateColumn, QHeaderView::ResizeToContents);
+  // The progress column takes the rest; a failed run's long message elides there.
+  header->setSectionResizeMode(kProgressColumn, QHeaderView::Stretch);
+
+  m_clearButton->setObjectName(QStringLiteral("clearFinishedButton"));
+  m_clearButton->setToolTip(tr("Remove completed, cancelled and failed runs from the queue"));
+  connect(m_clearButton, &QPushButton::clicked, m_controller, &RunController::clearFinished);
+
+  auto* buttons = new QHBoxLayout;
+  buttons->addStretch();
+  buttons->addWidget(m_clearButton);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(m_tree);
+  layout->addLayout(buttons);
+
+  connect(m_controller, &RunController::queueChanged, this, &QueuePanel::refresh);
+  refresh();
+}
+
+QString QueuePanel::stateText(QueuedRun::State state) {
+  switch (state) {
+    case QueuedRun::State::Waiting:
+      return tr("Waiting");
+    case QueuedRun::State::Running:
+      return tr("Running");
+    case QueuedRun::State::Completed:
+      return tr("Completed");
+    case QueuedRun::State::Cancelled:
+      return tr("Cancelled");
+    case QueuedRun::State::Failed:
+      return tr("Failed");
+  }
+  return QString();
+}
+
+QString QueuePanel::formatDuration(double seconds) {
+  const auto total = static_cast<long long>(std::llround(std::max(seconds, 0.0)));
+  const long long hours = total / 3600;
+  const long long minutes = (total / 60) % 60;
+  const long long secs = total % 60;
+  const QLatin1Char zero('0');
+  if (hours > 0) {
+    return QStringLiteral("%1:%2:%3").arg(hours).arg(minutes, 2, 10, zero).arg(secs, 2, 10, zero);
+  }
+  return QStringLiteral("%1:%2").arg(minutes).arg(secs, 2, 10, zero);
+}
+
+QString QueuePanel::progressText(const QueuedRun& run) {
+  switch (run.state) {
+    case QueuedRun::State::Waiting:
+      return tr("Waiting");
+    case QueuedRun::State::Completed:
+      return tr("Done in %1").arg(formatDuration(run.elapsedSeconds));
+    case QueuedRun::State::Cancelled:
+      if (run.totalSteps() == 0) return tr("Cancelled");
+      return tr("Cancelled at epoch %1/%2")
+          .arg(std::min(run.epoch + 1, run.epochs))
+          .arg(run.epochs);
+    case QueuedRun::State::Failed:
+      return tr("Failed");
+    case QueuedRun::State::Running:
+      break;
+  }
+  if (run.totalSteps() == 0) return tr("Starting…");
+  if (run.evaluating) return tr("Epoch %1/%2 · evaluating").arg(run.epochs).arg(run.epochs);
+  const QString eta = run.etaSeconds ? formatDuration(*run.etaSeconds) : QStringLiteral("n/a");
+  return tr("Epoch %1/%2 · step %3/%4 · ETA %5")
+      .arg(std::min(run.epoch + 1, run.epochs))
+      .arg(run.epochs)
+      .arg(run.step)
+      .arg(run.stepsPerEpoch)
+      .arg(eta);
+}
+
+void QueuePanel::refresh() {
+  const QVector<QueuedRun>& queue = m_controller->queue();
+  QSet<int> present;
+  bool anyFinished = false;
+  for (const QueuedRun& run : queue) {
+    present.insert(run.queueId);
+    anyFinished = anyFinished || run.isFinished();
+    QTreeWidgetItem* item = m_items.value(run.queueId);
+    if (!item) {
+      // The queue only appends, so appending keeps the table in queue order.
+      item = new QTreeWidgetItem(m_tree);
+      auto* bar = new QProgressBar;
+      bar->setRange(0, kProgressMaximum);
+      bar->setTextVisible(true);
+      bar->setAlignment(Qt::AlignCenter);
+      m_tree->setItemWidget(item, kProgressColumn, bar);
+      m_items.insert(run.queueId, item);
+    }
+    updateItem(item, run);
+  }
+  for (auto it = m_items.begin(); it != m_items.end();) {
+    if (present.contains(it.key())) {
+      ++it;
+    } else {
+      delete it.value();  // also deletes its progress bar
+      it = m_items.erase(it);
+    }
+  }
+  m_clearButton->setEnabled(anyFinished);
+}
+
+void QueuePanel::updateItem(QTreeWidgetItem* item, const QueuedRun& run) {
+  const QString workload = toQString(run.config.workload);
+  item->setText(kDeviceColumn, toQString(run.config.device));
+  item->setText(kWorkloadColumn,
+                run.config.synthetic ? tr("%1 (synthetic)").arg(workload) : workload);
+
+  const bool failed = run.state == QueuedRun::State::Failed;
+  item->setText(kStateColumn, stateText(run.state));
+  item->setToolTip(kStateColumn, failed ? run.message : QString());
+  item->setForeground(kStateColumn, failed ? QBrush(kErrorColor) : QBrush());
+
+  auto* bar = qobject_cast<QProgressBar*>(m_tree->itemWidget(item, kProgressColumn));
+  if (failed) {
+    // The error takes the bar's place: the widest column, elided, in full in the tooltip.
+    if (bar) m_tree->removeItemWidget(item, kProgressColumn);
+    item->setText(kProgressColumn, run.message.isEmpty() ? stateText(run.state) : run.message);
+    item->setToolTip(kProgressColumn, run.message);
+    item->setForeground(kProgressColumn, QBrush(kErrorColor));
+    return;
+  }
+  if (!bar) return;
+  int value = 0;
+  if (run.state == QueuedRun::State::Completed) {
+    value = kProgressMaximum;
+  } else if (run.totalSteps() > 0) {
+    value = static_cast<int>(static_cast<double>(run.stepsDone()) * kProgressMaximum /
+                             static_cast<double>(run.totalSteps()));
+  }
+  bar->setValue(std::clamp(value, 0, kProgressMaximum));
+  // setFormat treats '%' specially; the texts built here never contain one.
+  bar->setFormat(progressText(run));
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,288 @@
+#include "panels/setup_panel.h"
+
+#include "common/qt_convert.h"
+#include "data/data_paths.h"
+#include "devices/device_id.h"
+#include "devices/system_info.h"
+#include "models/workload_catalog.h"
+
+#include <QButtonGroup>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace tb::ui {
+
+namespace {
+
+QSpinBox* spinBox(int minimum, int maximum, int value, const QString& special = QString()) {
+  auto* box = new QSpinBox;
+  box->setRange(minimum, maximum);
+  box->setValue(value);
+  if (!special.isEmpty()) box->setSpecialValueText(special);
+  return box;
+}
+
+}  // namespace
+
+SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(buildWorkloadGroup());
+  layout->addWidget(buildDeviceGroup());
+  layout->addWidget(buildTrainingGroup());
+  layout->addWidget(buildDataGroup());
+
+  m_run = new QPushButton(tr("Run"));
+  m_run->setToolTip(tr("Train on each ticked device, one after another (Ctrl+R)"));
+  m_run->setDefault(true);
+  m_stop = new QPushButton(tr("Stop"));
+  m_stop->setToolTip(tr("Stop the running run and drop the waiting ones (Esc)"));
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(m_run, 2);
+  buttons->addWidget(m_stop, 1);
+  layout->addLayout(buttons);
+
+  connect(m_run, &QPushButton::clicked, this, &SetupPanel::runRequested);
+  connect(m_stop, &QPushButton::clicked, this, &SetupPanel::stopRequested);
+  applyWorkloadDefaults();
+  updateDataStatus();
+  setRunning(false);
+}
+
+QWidget* SetupPanel::buildWorkloadGroup() {
+  auto* group = new QGroupBox(tr("Workload"));
+  auto* layout = new QVBoxLayout(group);
+  m_workload = new QComboBox;
+  for (const auto& info : workloadCatalog()) {
+    m_workload->addItem(toQString(info.title), toQString(info.name));
+  }
+  m_workloadInfo = new QLabel;
+  m_workloadInfo->setWordWrap(true);
+  m_workloadInfo->setForegroundRole(QPalette::PlaceholderText);
+  layout->addWidget(m_workload);
+  layout->addWidget(m_workloadInfo);
+  connect(m_workload, &QComboBox::currentIndexChanged, this, [this] {
+    applyWorkloadDefaults();
+    updateDataStatus();
+  });
+  return group;
+}
+
+QWidget* SetupPanel::buildDeviceGroup() {
+  auto* group = new QGroupBox(tr("Devices"));
+  auto* layout = new QVBoxLayout(group);
+  for (const auto& id : availableDevices()) {
+    const DeviceId device = parseDeviceId(id);
+    auto* box = new QCheckBox(QStringLiteral("%1 \u2014 %2").arg(toQString(id),
+                                                                 toQString(deviceDisplayName(device))));
+    box->setProperty("deviceId", toQString(id));
+    box->setChecked(id == "cpu");
+    connect(box, &QCheckBox::toggled, this, &SetupPanel::updateRunEnabled);
+    m_devices.push_back(box);
+    layout->addWidget(box);
+  }
+  m_threads = spinBox(0, 1024, 0, tr("auto (%1 cores)").arg(physicalCoreCount()));
+  m_threads->setToolTip(tr("CPU threads for training; auto uses the physical cores"));
+  auto* threads = new QFormLayout;
+  threads->addRow(tr("CPU threads"), m_threads);
+  layout->addLayout(threads);
+  return group;
+}
+
+QWidget* SetupPanel::buildTrainingGroup() {
+  auto* group = new QGroupBox(tr("Training"));
+  auto* form = new QFormLayout(group);
+  m_epochs = spinBox(1, 10000, 10);
+  m_batchSize = spinBox(1, 65536, 32);
+  m_seed = spinBox(0, 2147483647, 42);
+  m_trainLimit = spinBox(0, 2147483647, 0, tr("all"));
+  m_trainLimit->setSingleStep(1000);
+  m_testLimit = spinBox(0, 2147483647, 0, tr("all"));
+  m_testLimit->setSingleStep(1000);
+  form->addRow(tr("Epochs"), m_epochs);
+  form->addRow(tr("Batch size"), m_batchSize);
+  form->addRow(tr("Seed"), m_seed);
+  form->addRow(tr("Training images"), m_trainLimit);
+  form->addRow(tr("Test images"), m_testLimit);
+  return group;
+}
+
+QWidget* SetupPanel::buildDataGroup() {
+  auto* group = new QGroupBox(tr("Data"));
+  auto* layout = new QVBoxLayout(group);
+  m_useFiles = new QRadioButton(tr("Dataset files"));
+  m_useSynthetic = new QRadioButton(tr("Synthetic data (same shapes, not real images)"));
+  auto* choice = new QButtonGroup(group);
+  choice->addButton(m_useFiles);
+  choice->addButton(m_useSynthetic);
+  m_useFiles->setChecked(true);
+
+  m_dataDir = new QLineEdit;
+  m_dataDir->setPlaceholderText(toQString(defaultDataRoot()));
+  m_dataDir->setToolTip(tr("Folder with the dataset files, or a folder with one sub-folder per "
+                           "dataset; empty uses the default data folder"));
+  auto* browse = new QToolButton;
+  browse->setText(tr("\u2026"));
+  browse->setToolTip(tr("Choose the dataset folder"));
+  auto* folderRow = new QHBoxLayout;
+  folderRow->addWidget(m_dataDir);
+  folderRow->addWidget(browse);
+
+  m_dataStatus = new QLabel;
+  m_dataStatus->setWordWrap(true);
+  m_dataStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+  layout->addWidget(m_useFiles);
+  layout->addLayout(folderRow);
+  layout->addWidget(m_useSynthetic);
+  layout->addWidget(m_dataStatus);
+
+  connect(browse, &QToolButton::clicked, this, [this] {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Dataset folder"),
+                                                             m_dataDir->text());
+    if (!folder.isEmpty()) setDataDir(folder);
+  });
+  connect(m_dataDir, &QLineEdit::textChanged, this, &SetupPanel::updateDataStatus);
+  connect(m_useSynthetic, &QRadioButton::toggled, this, &SetupPanel::updateDataStatus);
+  return group;
+}
+
+void SetupPanel::applyWorkloadDefaults() {
+  for (const auto& info : workloadCatalog()) {
+    if (toQString(info.name) != workload()) continue;
+    m_epochs->setValue(info.defaultEpochs);
+    m_batchSize->setValue(info.defaultBatchSize);
+    m_workloadInfo->setText(tr("%1\n%2 \u00b7 %L3 parameters")
+                                .arg(toQString(info.description), toQString(info.datasetTitle))
+                                .arg(static_cast<qlonglong>(info.parameters)));
+  }
+}
+
+void SetupPanel::updateDataStatus() {
+  m_dataDir->setEnabled(m_useFiles->isChecked());
+  if (m_useSynthetic->isChecked()) {
+    m_dataStatus->setText(tr("Results will be marked as synthetic."));
+    return;
+  }
+  QString dataset;
+  for (const auto& info : workloadCatalog()) {
+    if (toQString(info.name) == workload()) dataset = toQString(info.dataset);
+  }
+  const auto folder = findDatasetFolder(toStdString(dataset), toStdString(m_dataDir->text()));
+  m_dataStatus->setText(folder ? tr("%1 found in %2").arg(dataset, toQString(*folder))
+                               : tr("%1 files not found here: choose their folder or use "
+                                    "synthetic data.")
+                                     .arg(dataset));
+}
+
+void SetupPanel::updateRunEnabled() {
+  m_run->setEnabled(!m_running && problem().isEmpty());
+  m_run->setToolTip(problem().isEmpty()
+                        ? tr("Train on each ticked device, one after another (Ctrl+R)")
+                        : problem());
+}
+
+QString SetupPanel::problem() const {
+  if (checkedDevices().isEmpty()) return tr("Tick at least one device.");
+  return QString();
+}
+
+void SetupPanel::setRunning(bool running) {
+  m_running = running;
+  m_stop->setEnabled(running);
+  updateRunEnabled();
+}
+
+QString SetupPanel::workload() const { return m_workload->currentData().toString(); }
+
+QStringList SetupPanel::checkedDevices() const {
+  QStringList devices;
+  for (const auto* box : m_devices) {
+    if (box->isChecked()) devices << box->property("deviceId").toString();
+  }
+  return devices;
+}
+
+QVector<RunConfig> SetupPanel::configs() const {
+  RunConfig base;
+  base.workload = toStdString(workload());
+  base.epochs = m_epochs->value();
+  base.batchSize = m_batchSize->value();
+  base.seed = static_cast<std::uint64_t>(m_seed->value());
+  base.threads = m_threads->value();
+  base.trainLimit = m_trainLimit->value();
+  base.testLimit = m_testLimit->value();
+  base.synthetic = m_useSynthetic->isChecked();
+  base.dataDir = toStdString(m_dataDir->text().trimmed());
+  QVector<RunConfig> configs;
+  for (const QString& device : checkedDevices()) {
+    RunConfig config = base;
+    config.device = toStdString(device);
+    configs.push_back(config);
+  }
+  return configs;
+}
+
+void SetupPanel::setWorkload(const QString& name) {
+  const int index = m_workload->findData(name);
+  if (index >= 0) m_workload->setCurrentIndex(index);
+}
+
+void SetupPanel::setCheckedDevices(const QStringList& devices) {
+  for (auto* box : m_devices) box->setChecked(devices.contains(box->property("deviceId").toString()));
+}
+
+void SetupPanel::setSynthetic(bool synthetic) {
+  (synthetic ? m_useSynthetic : m_useFiles)->setChecked(true);
+}
+
+void SetupPanel::setEpochs(int epochs) { m_epochs->setValue(epochs); }
+void SetupPanel::setTrainLimit(qint64 limit) { m_trainLimit->setValue(static_cast<int>(limit)); }
+void SetupPanel::setTestLimit(qint64 limit) { m_testLimit->setValue(static_cast<int>(limit)); }
+void SetupPanel::setDataDir(const QString& folder) { m_dataDir->setText(folder); }
+
+void SetupPanel::saveSettings(QSettings& settings) const {
+  settings.beginGroup(QStringLiteral("setup"));
+  settings.setValue(QStringLiteral("workload"), workload());
+  settings.setValue(QStringLiteral("devices"), checkedDevices());
+  settings.setValue(QStringLiteral("threads"), m_threads->value());
+  settings.setValue(QStringLiteral("epochs"), m_epochs->value());
+  settings.setValue(QStringLiteral("batchSize"), m_batchSize->value());
+  settings.setValue(QStringLiteral("seed"), m_seed->value());
+  settings.setValue(QStringLiteral("trainLimit"), m_trainLimit->value());
+  settings.setValue(QStringLiteral("testLimit"), m_testLimit->value());
+  settings.setValue(QStringLiteral("synthetic"), m_useSynthetic->isChecked());
+  settings.setValue(QStringLiteral("dataDir"), m_dataDir->text());
+  settings.endGroup();
+}
+
+void SetupPanel::restoreSettings(const QSettings& settings) {
+  const auto value = [&settings](const char* key) {
+    return settings.value(QStringLiteral("setup/") + QLatin1String(key));
+  };
+  if (value("workload").isValid()) setWorkload(value("workload").toString());
+  if (value("devices").isValid()) setCheckedDevices(value("devices").toStringList());
+  if (checkedDevices().isEmpty()) setCheckedDevices({QStringLiteral("cpu")});  // a GPU went away
+  if (value("threads").isValid()) m_threads->setValue(value("threads").toInt());
+  if (value("epochs").isValid()) m_epochs->setValue(value("epochs").toInt());
+  if (value("batchSize").isValid()) m_batchSize->setValue(value("batchSize").toInt());
+  if (value("seed").isValid()) m_seed->setValue(value("seed").toInt());
+  if (value("trainLimit").isValid()) m_trainLimit->setValue(value("trainLimit").toInt());
+  if (value("testLimit").isValid()) m_testLimit->setValue(value("testLimit").toInt());
+  if (value("synthetic").isValid()) setSynthetic(value("synthetic").toBool());
+  if (value("dataDir").isValid()) setDataDir(value("dataDir").toString());
+}
+
+}  // namespace tb::ui

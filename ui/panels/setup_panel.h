@@ -1,0 +1,81 @@
+// The Setup panel: workload preset, devices, epochs, batch size, seed, data source, Run and Stop.
+#pragma once
+
+#include "engine/run_config.h"
+
+#include <QStringList>
+#include <QVector>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QRadioButton;
+class QSettings;
+class QSpinBox;
+class QVBoxLayout;
+
+namespace tb::ui {
+
+class SetupPanel final : public QWidget {
+  Q_OBJECT
+
+ public:
+  explicit SetupPanel(QWidget* parent = nullptr);
+
+  // One config per ticked device, in the order shown (CPU first).
+  QVector<RunConfig> configs() const;
+  // Why Run cannot start (no device ticked, ...), or empty when it can.
+  QString problem() const;
+  void setRunning(bool running);
+
+  QString workload() const;
+  QStringList checkedDevices() const;
+  void setWorkload(const QString& name);
+  void setCheckedDevices(const QStringList& devices);
+  void setSynthetic(bool synthetic);
+  void setEpochs(int epochs);
+  void setTrainLimit(qint64 limit);
+  void setTestLimit(qint64 limit);
+  void setDataDir(const QString& folder);
+
+  void saveSettings(QSettings& settings) const;
+  void restoreSettings(const QSettings& settings);
+
+  QPushButton* runButton() const { return m_run; }
+  QPushButton* stopButton() const { return m_stop; }
+
+ Q_SIGNALS:
+  void runRequested();
+  void stopRequested();
+
+ private:
+  QWidget* buildWorkloadGroup();
+  QWidget* buildDeviceGroup();
+  QWidget* buildTrainingGroup();
+  QWidget* buildDataGroup();
+  void applyWorkloadDefaults();
+  void updateDataStatus();
+  void updateRunEnabled();
+
+  QComboBox* m_workload = nullptr;
+  QLabel* m_workloadInfo = nullptr;
+  QVector<QCheckBox*> m_devices;
+  QSpinBox* m_threads = nullptr;
+  QSpinBox* m_epochs = nullptr;
+  QSpinBox* m_batchSize = nullptr;
+  QSpinBox* m_seed = nullptr;
+  QSpinBox* m_trainLimit = nullptr;
+  QSpinBox* m_testLimit = nullptr;
+  QRadioButton* m_useFiles = nullptr;
+  QRadioButton* m_useSynthetic = nullptr;
+  QLineEdit* m_dataDir = nullptr;
+  QLabel* m_dataStatus = nullptr;
+  QPushButton* m_run = nullptr;
+  QPushButton* m_stop = nullptr;
+  bool m_running = false;
+};
+
+}  // namespace tb::ui

@@ -1,0 +1,205 @@
+// RunController: the queue of runs, the worker thread they train on, and the events they send.
+#include "run/run_controller.h"
+
+#include "common/qt_convert.h"
+#include "run/run_worker.h"
+
+#include <algorithm>
+
+namespace tb::ui {
+
+namespace {
+
+// Long enough to merge the ~20 progress events a second, short enough to look live.
+constexpr int kChangeCoalesceMs = 100;
+
+}  // namespace
+
+RunController::RunController(QObject* parent) : QObject(parent) {
+  registerMetaTypes();
+  m_thread.setObjectName(QStringLiteral("TrainBench run"));
+  m_worker = new RunWorker;  // no parent: it moves to m_thread
+  m_worker->moveToThread(&m_thread);
+  // The worker is deleted on its own thread once the thread's event loop has ended.
+  connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+  connectWorker();
+
+  m_changeTimer.setSingleShot(true);
+  m_changeTimer.setInterval(kChangeCoalesceMs);
+  connect(&m_changeTimer, &QTimer::timeout, this, [this] { Q_EMIT queueChanged(); });
+
+  m_thread.start();
+}
+
+RunController::~RunController() {
+  // Late events of the cancelled run must not reach a half-destroyed controller.
+  disconnect(m_worker, nullptr, this, nullptr);
+  if (m_cancel) m_cancel->store(true);
+  m_thread.quit();
+  m_thread.wait();  // the run sees the flag within one batch
+}
+
+void RunController::connectWorker() {
+  // The worker emits on its thread, so these connections are queued: every handler runs on
+  // the GUI thread, in the order the core reported the events.
+  connect(m_worker, &RunWorker::runStarted, this, [this](int queueId, const RunStarted& event) {
+    if (QueuedRun* run = entry(queueId)) {
+      m_runClock.start();
+      run->epochs = event.header.config.epochs;
+      run->stepsPerEpoch = event.stepsPerEpoch;
+      run->epoch = 0;
+      run->step = 0;
+      progressChanged(*run);
+    }
+    Q_EMIT runStarted(queueId, event);
+  });
+  connect(m_worker, &RunWorker::batchProgress, this,
+          [this](int queueId, const BatchProgress& event) {
+            if (QueuedRun* run = entry(queueId)) {
+              run->epoch = event.epoch - 1;
+              run->epochs = event.epochs;
+              run->step = event.step;
+              run->stepsPerEpoch = event.stepsPerEpoch;
+              progressChanged(*run);
+            }
+            Q_EMIT batchProgress(queueId, event);
+          });
+  connect(m_worker, &RunWorker::epochFinished, this, [this](int queueId, const EpochRecord& epoch) {
+    if (QueuedRun* run = entry(queueId)) {
+      run->epoch = epoch.epoch;
+      run->step = 0;
+      progressChanged(*run);
+    }
+    Q_EMIT epochFinished(queueId, epoch);
+  });
+  connect(m_worker, &RunWorker::evaluationStarted, this, [this](int queueId) {
+    if (QueuedRun* run = entry(queueId)) {
+      run->evaluating = true;
+      progressChanged(*run);
+    }
+  });
+  connect(
+      m_worker, &RunWorker::evaluationFinished, this,
+      [this](int queueId, const TestRecord& test) { Q_EMIT evaluationFinished(queueId, test); });
+  connect(
+      m_worker, &RunWorker::telemetry, this,
+      [this](int queueId, const TelemetrySample& sample) { Q_EMIT telemetry(queueId, sample); });
+  connect(m_worker, &RunWorker::runFinished, this, &RunController::onRunFinished);
+}
+
+QVector<int> RunController::enqueue(const QVector<RunConfig>& configs) {
+  QVector<int> ids;
+  ids.reserve(configs.size());
+  for (const RunConfig& config : configs) {
+    QueuedRun run;
+    run.queueId = m_nextQueueId++;
+    run.config = config;
+    run.epochs = std::max(config.epochs, 0);  // 0 (the workload's default) until it starts
+    m_queue.append(run);
+    ids.append(run.queueId);
+  }
+  if (!ids.isEmpty()) Q_EMIT queueChanged();
+  startNext();
+  return ids;
+}
+
+void RunController::stop() {
+  // Set directly, not through a queued call: the worker's event loop is blocked in the run.
+  if (m_runningId != 0 && m_cancel) m_cancel->store(true);
+  bool changed = false;
+  for (QueuedRun& run : m_queue) {
+    if (run.state == QueuedRun::State::Waiting) {
+      run.state = QueuedRun::State::Cancelled;
+      changed = true;
+    }
+  }
+  if (changed) Q_EMIT queueChanged();
+}
+
+void RunController::clearFinished() {
+  const auto removed = m_queue.removeIf([](const QueuedRun& run) { return run.isFinished(); });
+  if (removed > 0) Q_EMIT queueChanged();
+}
+
+bool RunController::isBusy() const {
+  return m_runningId != 0 ||
+         std::any_of(m_queue.cbegin(), m_queue.cend(),
+                     [](const QueuedRun& run) { return run.state == QueuedRun::State::Waiting; });
+}
+
+void RunController::startNext() {
+  if (m_runningId != 0) return;  // one run at a time: concurrent runs distort the timings
+  const auto next = std::find_if(m_queue.begin(), m_queue.end(), [](const QueuedRun& run) {
+    return run.state == QueuedRun::State::Waiting;
+  });
+  if (next == m_queue.end()) {
+    Q_EMIT idle();
+    return;
+  }
+  next->state = QueuedRun::State::Running;
+  m_runningId = next->queueId;
+  // A fresh flag per run: a Stop aimed at one run can never cancel the next.
+  m_cancel = std::make_shared<std::atomic<bool>>(false);
+  m_runClock.start();
+  QMetaObject::invokeMethod(
+      m_worker,
+      [worker = m_worker, queueId = next->queueId, config = next->config, cancel = m_cancel] {
+        worker->run(queueId, config, cancel);
+      },
+      Qt::QueuedConnection);
+  Q_EMIT queueChanged();
+}
+
+QueuedRun* RunController::entry(int queueId) {
+  const auto it = std::find_if(m_queue.begin(), m_queue.end(),
+                               [queueId](const QueuedRun& run) { return run.queueId == queueId; });
+  return it == m_queue.end() ? nullptr : &*it;
+}
+
+void RunController::progressChanged(QueuedRun& run) {
+  run.elapsedSeconds = static_cast<double>(m_runClock.elapsed()) / 1000.0;
+  const std::int64_t done = run.stepsDone();
+  const std::int64_t total = run.totalSteps();
+  // Extrapolates the average pace so far over the steps left, across all epochs.
+  if (done > 0 && total >= done) {
+    run.etaSeconds =
+        run.elapsedSeconds * static_cast<double>(total - done) / static_cast<double>(done);
+  } else {
+    run.etaSeconds.reset();
+  }
+  if (!m_changeTimer.isActive()) m_changeTimer.start();
+}
+
+void RunController::onRunFinished(int queueId, const RunResult& result) {
+  if (QueuedRun* run = entry(queueId)) {
+    if (run->state == QueuedRun::State::Running) {
+      run->elapsedSeconds =
+          result.totalSeconds.value_or(static_cast<double>(m_runClock.elapsed()) / 1000.0);
+    }
+    run->evaluating = false;
+    run->etaSeconds.reset();
+    switch (result.status) {
+      case RunStatus::Completed:
+        run->state = QueuedRun::State::Completed;
+        run->epoch = run->epochs;
+        run->step = 0;
+        break;
+      case RunStatus::Cancelled:
+        run->state = QueuedRun::State::Cancelled;
+        break;
+      case RunStatus::Failed:
+        run->state = QueuedRun::State::Failed;
+        run->message = toQString(result.error);
+        break;
+    }
+  }
+  if (m_runningId == queueId) {
+    m_runningId = 0;
+    m_cancel.reset();
+  }
+  Q_EMIT runFinished(queueId, result);
+  Q_EMIT queueChanged();
+  startNext();
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,95 @@
+// Runs queued training runs one after another on a worker thread it owns, and reports their
+// events as queued signals on the GUI thread.
+#pragma once
+
+#include "common/metatypes.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QThread>
+#include <QTimer>
+#include <QVector>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace tb::ui {
+
+class RunWorker;
+
+struct QueuedRun {
+  enum class State { Waiting, Running, Completed, Cancelled, Failed };
+  int queueId = 0;  // unique for the controller's lifetime
+  RunConfig config;
+  State state = State::Waiting;
+  int epoch = 0;  // epochs finished
+  int epochs = 0;
+  std::int64_t step = 0;  // steps finished in the epoch being trained; 0 once it has finished
+  std::int64_t stepsPerEpoch = 0;
+  double elapsedSeconds = 0.0;  // since the run's clock started
+  std::optional<double> etaSeconds;
+  QString message;          // the error of a failed run
+  bool evaluating = false;  // training is over and the test set is being evaluated
+
+  // Training steps finished across all epochs, and the run's total (0 until it has started).
+  std::int64_t stepsDone() const { return epoch * stepsPerEpoch + step; }
+  std::int64_t totalSteps() const { return epochs * stepsPerEpoch; }
+  bool isFinished() const {
+    return state == State::Completed || state == State::Cancelled || state == State::Failed;
+  }
+};
+
+class RunController final : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit RunController(QObject* parent = nullptr);
+  ~RunController() override;  // cancels a running run, quits and waits for the thread
+
+  // Appends runs to the queue; they start one after another (concurrent runs would distort
+  // the measurement). Returns their queue ids.
+  QVector<int> enqueue(const QVector<RunConfig>& configs);
+  // Cancels the running run within one batch (sets the core's cancel flag directly) and drops
+  // the waiting ones.
+  void stop();
+  // Removes finished and cancelled entries from the queue.
+  void clearFinished();
+
+  bool isBusy() const;  // a run is running or waiting
+  const QVector<QueuedRun>& queue() const { return m_queue; }
+
+ Q_SIGNALS:
+  // Entries added, removed or changed state: emitted at once. Progress (step, epoch, ETA):
+  // coalesced, at most every ~100 ms.
+  void queueChanged();
+  void runStarted(int queueId, const tb::RunStarted& event);
+  void batchProgress(int queueId, const tb::BatchProgress& event);
+  void epochFinished(int queueId, const tb::EpochRecord& epoch);
+  void evaluationFinished(int queueId, const tb::TestRecord& test);
+  void telemetry(int queueId, const tb::TelemetrySample& sample);
+  void runFinished(int queueId, const tb::RunResult& result);
+  void idle();  // the queue has nothing left to run
+
+ private:
+  void connectWorker();
+  void startNext();
+  QueuedRun* entry(int queueId);
+  // Progress of the running entry: updates its clock and ETA and schedules one coalesced
+  // queueChanged (progress arrives ~20 times a second; state changes are signalled at once).
+  void progressChanged(QueuedRun& run);
+  void onRunFinished(int queueId, const tb::RunResult& result);
+
+  QThread m_thread;
+  RunWorker* m_worker = nullptr;  // lives on m_thread
+  std::shared_ptr<std::atomic<bool>> m_cancel;
+  QVector<QueuedRun> m_queue;
+  int m_nextQueueId = 1;
+  int m_runningId = 0;       // 0: nothing running
+  QElapsedTimer m_runClock;  // started at the running run's runStarted
+  QTimer m_changeTimer;      // coalesces progress-only queueChanged signals
+};
+
+}  // namespace tb::ui

@@ -1,0 +1,75 @@
+#include "window/automation.h"
+
+#include "charts/chart_panel.h"
+#include "panels/setup_panel.h"
+#include "results/run_result.h"
+#include "model/run_recorder.h"
+#include "run/run_controller.h"
+#include "window/export_actions.h"
+#include "window/main_window.h"
+
+#include <QApplication>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace tb::ui {
+
+Automation::Automation(MainWindow* window, AutomationOptions options)
+    : QObject(window), m_window(window), m_options(std::move(options)) {}
+
+void Automation::start() {
+  if (!m_options.openFiles.isEmpty()) m_window->openResultFiles(m_options.openFiles);
+  if (!m_options.runs()) {
+    // Nothing to train: export once the window has been laid out and painted.
+    QTimer::singleShot(300, this, &Automation::finish);
+    return;
+  }
+  auto* setup = m_window->setupPanel();
+  setup->setWorkload(m_options.workload);
+  setup->setCheckedDevices(m_options.devices.isEmpty() ? QStringList{QStringLiteral("cpu")}
+                                                       : m_options.devices);
+  setup->setSynthetic(m_options.synthetic);
+  if (!m_options.dataDir.isEmpty()) setup->setDataDir(m_options.dataDir);
+  if (m_options.epochs > 0) setup->setEpochs(m_options.epochs);
+  setup->setTrainLimit(m_options.trainLimit);
+  setup->setTestLimit(m_options.testLimit);
+
+  connect(m_window->recorder(), &RunRecorder::runRecorded, this,
+          [this](const RunResult& result, const QString&, const QString&) {
+            if (result.status != RunStatus::Completed) m_exitCode = 1;
+          });
+  connect(m_window->controller(), &RunController::idle, this, [this] {
+    // Let the coalesced chart redraw land before the window is grabbed.
+    QTimer::singleShot(300, this, &Automation::finish);
+  });
+  m_window->startRuns();
+  if (!m_window->controller()->isBusy()) {  // nothing could be queued
+    m_exitCode = 1;
+    QTimer::singleShot(300, this, &Automation::finish);
+  }
+}
+
+void Automation::finish() {
+  if (m_finished) return;
+  m_finished = true;
+  m_window->showResultsTab();
+  m_window->chartPanel()->replotNow();
+  QString error;
+  if (!m_options.screenshot.isEmpty() &&
+      !m_window->exportActions()->saveWindowPng(m_options.screenshot, &error)) {
+    std::fprintf(stderr, "trainbench: error: --screenshot: %s\n", qPrintable(error));
+    m_exitCode = 1;
+  }
+  if (!m_options.report.isEmpty() &&
+      !m_window->exportActions()->saveReport(m_options.report, &error)) {
+    std::fprintf(stderr, "trainbench: error: --report: %s\n", qPrintable(error));
+    m_exitCode = 1;
+  }
+  if (m_options.quitWhenDone) {
+    // exit() rather than quit(): the code tells scripts whether every run completed.
+    QTimer::singleShot(0, qApp, [code = m_exitCode] { QApplication::exit(code); });
+  }
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,48 @@
+// Command-line automation for docs and tests: `trainbench --run WORKLOAD --device D ...` goes
+// through the normal GUI path (setup panel, controller, worker, charts) and exports when done.
+#pragma once
+
+#include <QObject>
+#include <QStringList>
+
+namespace tb::ui {
+
+class MainWindow;
+
+struct AutomationOptions {
+  QString workload;     // empty: no run
+  QStringList devices;  // empty: cpu
+  bool synthetic = false;
+  int epochs = 0;  // 0: the preset's
+  qint64 trainLimit = 0;
+  qint64 testLimit = 0;
+  QString dataDir;
+  QStringList openFiles;  // result files to overlay before running
+  QString screenshot;     // PNG of the whole window when done
+  QString report;         // PDF report when done
+  bool quitWhenDone = false;
+
+  bool runs() const { return !workload.isEmpty(); }
+  bool active() const { return runs() || !screenshot.isEmpty() || !report.isEmpty() || !openFiles.isEmpty(); }
+};
+
+class Automation final : public QObject {
+  Q_OBJECT
+
+ public:
+  Automation(MainWindow* window, AutomationOptions options);
+
+  // Applies the options and presses Run; exports (and quits) when the queue is idle.
+  void start();
+  int exitCode() const { return m_exitCode; }
+
+ private:
+  void finish();
+
+  MainWindow* m_window;
+  AutomationOptions m_options;
+  int m_exitCode = 0;
+  bool m_finished = false;
+};
+
+}  // namespace tb::ui

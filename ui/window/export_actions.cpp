@@ -1,0 +1,116 @@
+#include "window/export_actions.h"
+
+#include "charts/chart_panel.h"
+#include "charts/run_legend.h"
+#include "common/qcustomplot_include.h"
+#include "common/qt_convert.h"
+#include "comparison/comparison_panel.h"
+#include "devices/system_info.h"
+#include "export/file_export.h"
+#include "export/pdf_report.h"
+#include "model/run_collection.h"
+#include "window/main_window.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QMenu>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+
+namespace tb::ui {
+
+ExportActions::ExportActions(MainWindow* window)
+    : QObject(window), m_window(window), m_menu(new QMenu(tr("&Export"), window)) {
+  addExport(tr("Charts as &PNG\u2026"), tr("PNG image (*.png)"), QStringLiteral("png"),
+            &ExportActions::saveChartsPng, QKeySequence(Qt::CTRL | Qt::Key_E));
+  addExport(tr("&Window as PNG\u2026"), tr("PNG image (*.png)"), QStringLiteral("png"),
+            &ExportActions::saveWindowPng);
+  auto* copy = m_menu->addAction(tr("&Copy charts to clipboard"));
+  connect(copy, &QAction::triggered, this, [this] {
+    copyToClipboard(m_window->chartPanel());
+    m_window->statusBar()->showMessage(tr("Charts copied to the clipboard"), 5000);
+  });
+  m_menu->addSeparator();
+  addExport(tr("PDF &report\u2026"), tr("PDF document (*.pdf)"), QStringLiteral("pdf"),
+            &ExportActions::saveReport, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+  addExport(tr("Comparison as C&SV\u2026"), tr("CSV table (*.csv)"), QStringLiteral("csv"),
+            &ExportActions::saveComparisonCsv);
+  addExport(tr("Comparison as &Markdown\u2026"), tr("Markdown (*.md)"), QStringLiteral("md"),
+            &ExportActions::saveComparisonMarkdown);
+}
+
+void ExportActions::addExport(const QString& text, const QString& filter, const QString& suffix,
+                              Exporter exporter, const QKeySequence& shortcut) {
+  auto* action = m_menu->addAction(text);
+  if (!shortcut.isEmpty()) action->setShortcut(shortcut);
+  connect(action, &QAction::triggered, this, [this, filter, suffix, exporter] {
+    const QString path = askPath(filter, suffix);
+    if (path.isEmpty()) return;
+    QString error;
+    if ((this->*exporter)(path, &error)) {
+      m_window->statusBar()->showMessage(tr("Exported %1").arg(path), 8000);
+    } else {
+      m_window->showNotice(tr("Export failed: %1").arg(error), true);
+    }
+  });
+}
+
+QString ExportActions::askPath(const QString& filter, const QString& suffix) {
+  QSettings settings;
+  const QString folder = settings
+                             .value(QStringLiteral("export/folder"),
+                                    QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                             .toString();
+  const QString name = QStringLiteral("trainbench-%1.%2")
+                           .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")),
+                                suffix);
+  QString path = QFileDialog::getSaveFileName(m_window, tr("Export"),
+                                              QDir(folder).filePath(name), filter);
+  if (path.isEmpty()) return path;
+  if (QFileInfo(path).suffix().isEmpty()) path += QLatin1Char('.') + suffix;
+  settings.setValue(QStringLiteral("export/folder"), QFileInfo(path).absolutePath());
+  return path;
+}
+
+bool ExportActions::saveChartsPng(const QString& path, QString* error) {
+  m_window->chartPanel()->replotNow();
+  return savePng(widgetToPixmap(m_window->chartPanel()), path, error);
+}
+
+bool ExportActions::saveWindowPng(const QString& path, QString* error) {
+  m_window->chartPanel()->replotNow();
+  return savePng(widgetToPixmap(m_window), path, error);
+}
+
+bool ExportActions::saveReport(const QString& path, QString* error) {
+  auto* charts = m_window->chartPanel();
+  charts->replotNow();
+  ReportContent content;
+  content.title = tr("TrainBench report");
+  // The legend is a widget of its own; without it the chart images would name no run.
+  content.charts.push_back({tr("Runs"), widgetToPixmap(charts->legend(), 2.0)});
+  const auto plots = charts->plots();
+  const auto titles = charts->plotTitles();
+  for (int i = 0; i < plots.size(); ++i) {
+    // Rendered at a fixed print size, independent of the window's current layout.
+    content.charts.push_back({titles.value(i), plots[i]->toPixmap(900, 480, 2.0)});
+  }
+  content.charts.push_back({tr("Total time"), m_window->comparisonPanel()->barChart()->toPixmap(900, 420, 2.0)});
+  content.rows = m_window->comparisonPanel()->rows();
+  content.machines = machinesOf(*m_window->collection());
+  content.generatedAt = QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm t"));
+  content.appVersion = toQString(appVersion());
+  return exportPdfReport(path, content, error);
+}
+
+bool ExportActions::saveComparisonCsv(const QString& path, QString* error) {
+  return saveTextFile(path, comparisonCsv(m_window->comparisonPanel()->rows()), error);
+}
+
+bool ExportActions::saveComparisonMarkdown(const QString& path, QString* error) {
+  return saveTextFile(path, comparisonMarkdown(m_window->comparisonPanel()->rows()), error);
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,260 @@
+#include "window/main_window.h"
+
+#include "charts/chart_panel.h"
+#include "common/qt_convert.h"
+#include "comparison/comparison_panel.h"
+#include "devices/system_info.h"
+#include "history/history_panel.h"
+#include "history/result_library.h"
+#include "model/run_collection.h"
+#include "model/run_recorder.h"
+#include "panels/queue_panel.h"
+#include "panels/setup_panel.h"
+#include "results/result_file.h"
+#include "results/result_paths.h"
+#include "run/run_controller.h"
+#include "window/export_actions.h"
+#include "window/notice_bar.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace tb::ui {
+
+MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder, QWidget* parent)
+    : QMainWindow(parent),
+      m_settings(settingsFile.isEmpty() ? std::make_unique<QSettings>()
+                                        : std::make_unique<QSettings>(settingsFile,
+                                                                      QSettings::IniFormat)),
+      m_collection(new RunCollection(this)),
+      m_library(new ResultLibrary(
+          resultsFolder.isEmpty() ? toQString(defaultResultsDir()) : resultsFolder, this)),
+      m_controller(new RunController(this)) {
+  setWindowTitle(tr("TrainBench"));
+  setAcceptDrops(true);
+  m_recorder = new RunRecorder(m_controller, m_collection, m_library, this);
+
+  auto* splitter = new QSplitter(Qt::Horizontal);
+  splitter->addWidget(buildSidebar());
+  splitter->addWidget(buildMainArea());
+  splitter->setStretchFactor(1, 1);
+  splitter->setSizes({330, 950});
+
+  m_notice = new NoticeBar;
+  auto* central = new QWidget;
+  auto* layout = new QVBoxLayout(central);
+  layout->setContentsMargins(6, 6, 6, 0);
+  layout->addWidget(m_notice);
+  layout->addWidget(splitter, 1);
+  setCentralWidget(central);
+
+  m_export = new ExportActions(this);
+  resize(1280, 800);
+  restoreSettings();  // before the menus, so their check marks show the restored state
+  buildMenus();
+  wireRuns();
+
+  statusBar()->addPermanentWidget(new QLabel(
+      tr("TrainBench %1 \u00b7 LibTorch %2 \u00b7 Qt %3")
+          .arg(toQString(appVersion()), toQString(libtorchVersion()), QLatin1String(qVersion()))));
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget* MainWindow::buildSidebar() {
+  m_setup = new SetupPanel;
+  m_queue = new QueuePanel(m_controller);
+  // The setup scrolls on small screens instead of squeezing its fields.
+  auto* scroll = new QScrollArea;
+  scroll->setWidget(m_setup);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  m_sideSplitter = new QSplitter(Qt::Vertical);
+  m_sideSplitter->addWidget(scroll);
+  m_sideSplitter->addWidget(m_queue);
+  m_sideSplitter->setStretchFactor(0, 3);
+  m_sideSplitter->setStretchFactor(1, 1);
+  return m_sideSplitter;
+}
+
+QWidget* MainWindow::buildMainArea() {
+  m_charts = new ChartPanel(m_collection);
+  m_comparison = new ComparisonPanel(m_collection);
+  m_history = new HistoryPanel(m_library);
+  m_resultsSplitter = new QSplitter(Qt::Vertical);
+  m_resultsSplitter->addWidget(m_charts);
+  m_resultsSplitter->addWidget(m_comparison);
+  m_resultsSplitter->setStretchFactor(0, 3);
+  m_resultsSplitter->setStretchFactor(1, 2);
+  m_tabs = new QTabWidget;
+  m_tabs->addTab(m_resultsSplitter, tr("Charts && comparison"));
+  m_tabs->addTab(m_history, tr("History"));
+  return m_tabs;
+}
+
+void MainWindow::buildMenus() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  auto* import = file->addAction(tr("&Import results\u2026"));
+  import->setShortcut(QKeySequence::Open);
+  connect(import, &QAction::triggered, m_history, &HistoryPanel::importWithDialog);
+  file->addMenu(m_export->menu());
+  file->addSeparator();
+  auto* quit = file->addAction(tr("&Quit"));
+  quit->setShortcut(QKeySequence::Quit);
+  connect(quit, &QAction::triggered, this, &QWidget::close);
+
+  auto* run = menuBar()->addMenu(tr("&Run"));
+  auto* start = run->addAction(tr("&Run"));
+  start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+  connect(start, &QAction::triggered, this, &MainWindow::startRuns);
+  auto* stop = run->addAction(tr("&Stop"));
+  stop->setShortcut(QKeySequence(Qt::Key_Escape));
+  connect(stop, &QAction::triggered, this, &MainWindow::stopRuns);
+  run->addSeparator();
+  auto* clear = run->addAction(tr("&Clear charts"));
+  connect(clear, &QAction::triggered, this, [this] {
+    for (int i = m_collection->count() - 1; i >= 0; --i) {
+      if (!m_collection->at(i).live) m_collection->remove(m_collection->at(i).id);
+    }
+  });
+
+  auto* view = menuBar()->addMenu(tr("&View"));
+  auto* published = view->addAction(tr("Show &published figures"));
+  published->setCheckable(true);
+  published->setChecked(m_comparison->showPublished());
+  connect(published, &QAction::toggled, m_comparison, &ComparisonPanel::setShowPublished);
+  auto* history = view->addAction(tr("&History"));
+  history->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
+  connect(history, &QAction::triggered, this, [this] { m_tabs->setCurrentWidget(m_history); });
+
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  auto* about = help->addAction(tr("&About TrainBench"));
+  connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::wireRuns() {
+  connect(m_setup, &SetupPanel::runRequested, this, &MainWindow::startRuns);
+  connect(m_setup, &SetupPanel::stopRequested, this, &MainWindow::stopRuns);
+  connect(m_controller, &RunController::queueChanged, this,
+          [this] { m_setup->setRunning(m_controller->isBusy()); });
+  connect(m_recorder, &RunRecorder::runRecorded, this,
+          [this](const RunResult& result, const QString& path, const QString& saveError) {
+            if (!saveError.isEmpty()) showNotice(tr("Could not save the result: %1").arg(saveError), true);
+            if (result.status == RunStatus::Failed) {
+              showNotice(tr("Run on %1 failed: %2")
+                             .arg(toQString(result.device.id), toQString(result.error)),
+                         true);
+            }
+            if (!path.isEmpty()) statusBar()->showMessage(tr("Saved %1").arg(path), 8000);
+          });
+  connect(m_history, &HistoryPanel::openRequested, this, &MainWindow::openResultFiles);
+  connect(m_history, &HistoryPanel::message, this, &MainWindow::showNotice);
+  connect(m_history, &HistoryPanel::filesRemoved, this, [this](const QStringList& paths) {
+    // Deleted runs stay on screen until closed, but are no longer backed by a file.
+    for (const QString& path : paths) m_collection->setFilePath(m_collection->idForFile(path), QString());
+  });
+}
+
+void MainWindow::startRuns() {
+  if (const QString problem = m_setup->problem(); !problem.isEmpty()) {
+    showNotice(problem, true);
+    return;
+  }
+  m_tabs->setCurrentWidget(m_resultsSplitter);
+  m_controller->enqueue(m_setup->configs());
+}
+
+void MainWindow::stopRuns() {
+  if (m_controller->isBusy()) {
+    m_controller->stop();
+    statusBar()->showMessage(tr("Stopped"), 5000);
+  }
+}
+
+void MainWindow::openResultFiles(const QStringList& paths) {
+  for (const QString& path : paths) {
+    if (!m_collection->idForFile(path).isEmpty()) continue;
+    try {
+      m_collection->add(readResultFile(toStdString(path)), /*live=*/false, path);
+    } catch (const ResultFileError& e) {
+      showNotice(toQString(e.what()), true);
+    }
+  }
+  m_tabs->setCurrentWidget(m_resultsSplitter);
+}
+
+void MainWindow::showNotice(const QString& text, bool error) {
+  m_notice->showNotice(text, error);
+  statusBar()->showMessage(text, 8000);
+}
+
+void MainWindow::showResultsTab() { m_tabs->setCurrentWidget(m_resultsSplitter); }
+
+void MainWindow::showAbout() {
+  QMessageBox::about(
+      this, tr("About TrainBench"),
+      tr("<h3>TrainBench %1</h3>"
+         "<p>How fast does this machine, and each device in it, train a neural network?</p>"
+         "<p>Runs the same training workload on each device and compares them side by side, "
+         "next to the figures of the RTX 2080 Ti vs. M1 article it grew from.</p>"
+         "<p>LibTorch %2 \u00b7 Qt %3 \u00b7 QCustomPlot</p>")
+          .arg(toQString(appVersion()), toQString(libtorchVersion()), QLatin1String(qVersion())));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  // Closing during a run cancels it; the controller's destructor waits for the worker.
+  m_controller->stop();
+  saveSettings();
+  event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  for (const QUrl& url : event->mimeData()->urls()) {
+    if (url.isLocalFile() && url.toLocalFile().endsWith(QLatin1String(".json"))) {
+      event->acceptProposedAction();
+      return;
+    }
+  }
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  QStringList paths;
+  for (const QUrl& url : event->mimeData()->urls()) {
+    if (url.isLocalFile()) paths << url.toLocalFile();
+  }
+  m_history->importFiles(paths);
+  event->acceptProposedAction();
+}
+
+void MainWindow::restoreSettings() {
+  m_setup->restoreSettings(*m_settings);
+  restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
+  m_resultsSplitter->restoreState(m_settings->value(QStringLiteral("window/results")).toByteArray());
+  m_comparison->setShowPublished(
+      m_settings->value(QStringLiteral("view/showPublished"), true).toBool());
+}
+
+void MainWindow::saveSettings() {
+  m_setup->saveSettings(*m_settings);
+  m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+  m_settings->setValue(QStringLiteral("window/results"), m_resultsSplitter->saveState());
+  m_settings->setValue(QStringLiteral("view/showPublished"), m_comparison->showPublished());
+  m_settings->sync();
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,87 @@
+// The main window: wires the panels (setup, queue, charts, comparison, history) to the run
+// controller and the results library. It holds no panel logic of its own.
+#pragma once
+
+#include <QMainWindow>
+#include <QString>
+
+#include <memory>
+
+class QSettings;
+class QSplitter;
+class QTabWidget;
+
+namespace tb::ui {
+
+class ChartPanel;
+class ComparisonPanel;
+class ExportActions;
+class HistoryPanel;
+class NoticeBar;
+class QueuePanel;
+class ResultLibrary;
+class RunCollection;
+class RunController;
+class RunRecorder;
+class SetupPanel;
+
+class MainWindow final : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  // `settingsFile` empty: the user's settings; otherwise an INI file (tests, automation).
+  // `resultsFolder` empty: the default results library folder.
+  explicit MainWindow(const QString& settingsFile = QString(),
+                      const QString& resultsFolder = QString(), QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  void startRuns();
+  void stopRuns();
+  // Adds saved result files to the charts and comparison (skipping ones already shown).
+  void openResultFiles(const QStringList& paths);
+  void showNotice(const QString& text, bool error);
+
+  SetupPanel* setupPanel() const { return m_setup; }
+  RunController* controller() const { return m_controller; }
+  RunCollection* collection() const { return m_collection; }
+  ChartPanel* chartPanel() const { return m_charts; }
+  ComparisonPanel* comparisonPanel() const { return m_comparison; }
+  HistoryPanel* historyPanel() const { return m_history; }
+  ResultLibrary* library() const { return m_library; }
+  RunRecorder* recorder() const { return m_recorder; }
+  ExportActions* exportActions() const { return m_export; }
+  NoticeBar* noticeBar() const { return m_notice; }
+  void showResultsTab();
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  QWidget* buildSidebar();
+  QWidget* buildMainArea();
+  void buildMenus();
+  void wireRuns();
+  void restoreSettings();
+  void saveSettings();
+  void showAbout();
+
+  std::unique_ptr<QSettings> m_settings;
+  RunCollection* m_collection;
+  ResultLibrary* m_library;
+  RunController* m_controller;
+  RunRecorder* m_recorder = nullptr;
+  SetupPanel* m_setup = nullptr;
+  QueuePanel* m_queue = nullptr;
+  ChartPanel* m_charts = nullptr;
+  ComparisonPanel* m_comparison = nullptr;
+  HistoryPanel* m_history = nullptr;
+  NoticeBar* m_notice = nullptr;
+  ExportActions* m_export = nullptr;
+  QTabWidget* m_tabs = nullptr;
+  QSplitter* m_sideSplitter = nullptr;
+  QSplitter* m_resultsSplitter = nullptr;
+};
+
+}  // namespace tb::ui

@@ -1,0 +1,43 @@
+#include "window/notice_bar.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolButton>
+
+namespace tb::ui {
+
+NoticeBar::NoticeBar(QWidget* parent) : QFrame(parent), m_label(new QLabel) {
+  setFrameShape(QFrame::StyledPanel);
+  setAutoFillBackground(true);
+  m_label->setWordWrap(true);
+  m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  auto* close = new QToolButton;
+  close->setText(QStringLiteral("\u2715"));
+  close->setToolTip(tr("Dismiss"));
+  close->setAutoRaise(true);
+  auto* layout = new QHBoxLayout(this);
+  layout->setContentsMargins(8, 4, 4, 4);
+  layout->addWidget(m_label, 1);
+  layout->addWidget(close, 0, Qt::AlignTop);
+  connect(close, &QToolButton::clicked, this, &QWidget::hide);
+  hide();
+}
+
+void NoticeBar::showNotice(const QString& text, bool error) {
+  // Tinted from the palette's highlight or a warm red, so it reads in light and dark themes.
+  QPalette colours = palette();
+  const QColor base = colours.color(QPalette::Window);
+  const QColor tint = error ? QColor(220, 60, 50) : colours.color(QPalette::Highlight);
+  const double mix = 0.22;
+  colours.setColor(QPalette::Window,
+                   QColor::fromRgbF(base.redF() * (1 - mix) + tint.redF() * mix,
+                                    base.greenF() * (1 - mix) + tint.greenF() * mix,
+                                    base.blueF() * (1 - mix) + tint.blueF() * mix));
+  setPalette(colours);
+  m_label->setText(text);
+  show();
+}
+
+QString NoticeBar::text() const { return isHidden() ? QString() : m_label->text(); }
+
+}  // namespace tb::ui
