@@ -200,6 +200,8 @@ void ComparisonPanel::refreshNow() {
   fillTable();
   fillBaselineChooser();
   drawChart();
+  // Each bar needs room for its label; the title and axis take about 80 px.
+  m_chart->setMinimumHeight(std::max(120, 80 + 24 * static_cast<int>(m_entries.size())));
   Q_EMIT rowsChanged();
 }
 

@@ -99,8 +99,9 @@ QWidget* MainWindow::buildMainArea() {
   m_resultsSplitter = new QSplitter(Qt::Vertical);
   m_resultsSplitter->addWidget(m_charts);
   m_resultsSplitter->addWidget(m_comparison);
-  m_resultsSplitter->setStretchFactor(0, 3);
-  m_resultsSplitter->setStretchFactor(1, 2);
+  m_resultsSplitter->setStretchFactor(0, 4);
+  m_resultsSplitter->setStretchFactor(1, 3);
+  m_resultsSplitter->setSizes({420, 330});  // at 1280x800 both charts rows and 4 table rows fit
   m_tabs = new QTabWidget;
   m_tabs->addTab(m_resultsSplitter, tr("Charts && comparison"));
   m_tabs->addTab(m_history, tr("History"));
