@@ -151,6 +151,7 @@ void TrainingRun::resolve() {
   config.threads = at::get_num_threads();
   m_result.workload.dataset = m_workload.dataset;
   m_result.workload.parameters = m_workload.parameters;
+  if (m_workload.flopsPerSample > 0) m_result.workload.flopsPerSample = m_workload.flopsPerSample;
 }
 
 void TrainingRun::loadData() {

@@ -53,7 +53,8 @@ std::vector<WorkloadInfo> workloadCatalog() {
     const auto dataset = findDataset(spec.dataset);
     catalog.push_back({spec.name, spec.title, spec.description, spec.dataset,
                        dataset ? dataset->title : spec.dataset, spec.defaultEpochs,
-                       spec.defaultBatchSize, spec.learningRate, spec.parameters});
+                       spec.defaultBatchSize, spec.learningRate, spec.parameters,
+                       spec.flopsPerSample});
   }
   return catalog;
 }

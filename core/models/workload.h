@@ -21,6 +21,7 @@ struct WorkloadSpec {
   int defaultBatchSize = 32;
   double learningRate = 1e-3;
   std::int64_t parameters = 0;  // trainable parameters of the model
+  double flopsPerSample = 0.0;  // analytic training FLOPs per sample; 0: not known
   // Builds the model with its initial weights, drawn from torch's global generator.
   std::function<std::shared_ptr<Classifier>()> makeModel;
 };

@@ -17,6 +17,7 @@ struct WorkloadInfo {
   int defaultBatchSize = 32;
   double learningRate = 1e-3;
   std::int64_t parameters = 0;
+  double flopsPerSample = 0.0;  // analytic training FLOPs per sample; 0: not known
 };
 
 std::vector<WorkloadInfo> workloadCatalog();

@@ -153,7 +153,8 @@ std::string toJson(const RunResult& r, int indent) {
                       {"data_source", r.workload.dataSource},
                       {"train_samples", r.workload.trainSamples},
                       {"test_samples", r.workload.testSamples},
-                      {"parameters", r.workload.parameters}};
+                      {"parameters", r.workload.parameters},
+                      {"flops_per_sample", number(r.workload.flopsPerSample)}};
   root["config"] = {{"epochs", r.config.epochs},
                     {"batch_size", r.config.batchSize},
                     {"optimizer", r.config.optimizer},
@@ -243,6 +244,7 @@ RunResult fromJson(const std::string& text, const std::string& sourceName) {
   r.workload.trainSamples = reader.integer(w, "workload", "train_samples");
   r.workload.testSamples = reader.integer(w, "workload", "test_samples");
   r.workload.parameters = reader.integer(w, "workload", "parameters");
+  r.workload.flopsPerSample = reader.optionalNumber(w, "workload", "flops_per_sample");
 
   const Json& c = reader.object(root, "", "config");
   r.config.epochs = reader.smallInteger(c, "config", "epochs");

@@ -30,6 +30,8 @@ struct WorkloadRecord {
   std::int64_t trainSamples = 0;
   std::int64_t testSamples = 0;
   std::int64_t parameters = 0;
+  // Analytic training FLOPs per sample (forward + backward); absent where not known.
+  std::optional<double> flopsPerSample;
 };
 
 struct ConfigRecord {
