@@ -27,7 +27,7 @@ RunResult fullResult() {
   RunResult r;
   r.status = RunStatus::Completed;
   r.created = "2026-11-26T14:30:00Z";
-  r.workload = {"fashion-mlp", "fashion-mnist", "files", 60000, 10000, 109386};
+  r.workload = {"fashion-mlp", "fashion-mnist", "files", 60000, 10000, 109386, 609792.0};
   r.config = {5, 32, "adam", 0.001, 18446744073709551615ull, 8, "fp32"};
   r.device = {"cuda:0", "cuda", "NVIDIA GeForce RTX 4090 \"quoted\" \xc3\xa9"};
   r.system = {"Debian GNU/Linux 12", "bench-host", "AMD Ryzen 9 7950X", 16, 32, 64230.5,

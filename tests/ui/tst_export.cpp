@@ -26,7 +26,7 @@ tb::RunResult makeResult(const std::string& device, const std::string& deviceNam
   tb::RunResult r;
   r.status = tb::RunStatus::Completed;
   r.created = "2026-11-26T14:30:00Z";
-  r.workload = {"fashion-mlp", "fashion-mnist", "files", 60000, 10000, 109386};
+  r.workload = {"fashion-mlp", "fashion-mnist", "files", 60000, 10000, 109386, 609792.0};
   r.config = {10, 32, "adam", 0.001, 42, 8, "fp32"};
   r.device = {device, device.substr(0, device.find(':')), deviceName};
   r.system = {"Debian GNU/Linux 12 (bookworm)", host, cpu, 8, 16, 31998.4, "1.13.1", "0.1.0"};

@@ -28,7 +28,7 @@ RunResult makeResult(const std::string& created, const std::string& host,
   RunResult r;
   r.status = tb::RunStatus::Completed;
   r.created = created;
-  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 600, 100, 109386};
+  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 600, 100, 109386, std::nullopt};
   r.config = {1, 32, "adam", 0.001, 42, 2, "fp32"};
   r.device = {"cpu", "cpu", "Test CPU"};
   r.system.hostname = host;

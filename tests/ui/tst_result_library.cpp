@@ -21,7 +21,7 @@ RunResult makeResult(const std::string& created, const std::string& device = "cp
   RunResult r;
   r.status = tb::RunStatus::Completed;
   r.created = created;
-  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 600, 100, 109386};
+  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 600, 100, 109386, std::nullopt};
   r.config = {1, 32, "adam", 0.001, 42, 2, "fp32"};
   r.device = {device, device.substr(0, device.find(':')), "Test Device"};
   r.system.hostname = "bench-1";
