@@ -7,10 +7,13 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build pkgconf
   libtorch-dev libopenblas0-openmp   # LibTorch; OpenBLAS makes the MLP ~6x faster than reference BLAS
-  nlohmann-json3-dev libcli11-dev zlib1g-dev
+  nlohmann-json3-dev libcli11-dev zlib1g-dev libarchive-dev
+  libcurl4-openssl-dev libssl-dev   # dataset downloads (HTTP) and their checksums (MD5)
+  help2man dpkg-dev file   # packaging: man pages from --help; .deb dependencies (dpkg-shlibdeps)
 )
 if [[ "${TRAINBENCH_BUILD_GUI:-ON}" != "OFF" ]]; then
   packages+=(qt6-base-dev libqcustomplot-dev libqt6svg6 xvfb xauth)  # libqt6svg6: the SVG icon
+  packages+=(desktop-file-utils appstream)  # tests: validate the desktop entry and metainfo
 fi
 
 missing=()

@@ -3,14 +3,19 @@
 #include "exit_codes.h"
 
 #include "data/dataset_registry.h"
+#include "devices/cuda_memory.h"
+#include "devices/device_facts.h"
 #include "devices/device_id.h"
 #include "devices/system_info.h"
+#include "engine/precision.h"
 #include "models/workload.h"
+#include "results/comparison.h"
 #include "results/result_file.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <vector>
 
 namespace tb::cli {
 
@@ -23,40 +28,97 @@ std::string orNa(const std::optional<double>& value, const char* format) {
   return buffer;
 }
 
+// The device's facts and measured peak, and the run's achieved TFLOPS and efficiency.
+void printDeviceFigures(const RunResult& result) {
+  const DeviceRecord& device = result.device;
+  const ComparisonRow row = comparisonRow(result);
+  std::printf("precision %s", result.config.precision.c_str());
+  if (device.computeCapability) std::printf("; compute %s", device.computeCapability->c_str());
+  if (device.driverVersion) std::printf("; driver %s", device.driverVersion->c_str());
+  if (device.memoryMb) std::printf("; %.1f GiB", *device.memoryMb / 1024.0);
+  std::printf("\n");
+  if (device.peak) {
+    const auto tflops = [](const std::optional<double>& value) {
+      return value ? formatTflops(*value) : std::string("n/a");
+    };
+    std::printf("measured peak: fp32 %s, tf32 %s, bf16 %s, fp16 %s TFLOPS; copy %s GB/s\n",
+                tflops(device.peak->fp32Tflops).c_str(), tflops(device.peak->tf32Tflops).c_str(),
+                tflops(device.peak->bf16Tflops).c_str(), tflops(device.peak->fp16Tflops).c_str(),
+                orNa(device.peak->bandwidthGbs, "%.0f").c_str());
+  }
+  std::printf("achieved %s TFLOPS, efficiency %s\n",
+              row.achievedTflops ? formatTflops(*row.achievedTflops).c_str() : "n/a",
+              row.efficiency ? formatEfficiency(*row.efficiency).c_str() : "n/a");
+}
+
 }  // namespace
 
 int devicesCommand(bool json) {
   const SystemRecord system = collectSystemInfo();
-  const auto devices = availableDevices();
+  std::vector<DeviceFacts> devices;
+  for (const auto& id : availableDevices()) devices.push_back(deviceFacts(parseDeviceId(id)));
+  const auto precisionsOf = [](const DeviceFacts& facts) {
+    std::vector<std::string> names;
+    for (const auto precision : supportedPrecisions(facts.id, facts.computeCapability)) {
+      names.emplace_back(toString(precision));
+    }
+    return names;
+  };
+  const auto unusable = gpusThisBuildCannotUse();
   if (json) {
+    const auto optional = [](const auto& value) {
+      return value ? nlohmann::json(*value) : nlohmann::json();
+    };
     auto list = nlohmann::json::array();
-    for (const auto& id : devices) {
-      nlohmann::json entry{{"id", id}, {"kind", parseDeviceId(id).kind},
-                           {"name", deviceDisplayName(parseDeviceId(id))}};
-      if (id == "cpu") {
+    for (const auto& facts : devices) {
+      nlohmann::json entry{{"id", facts.id.str()}, {"kind", facts.id.kind}, {"name", facts.name}};
+      if (facts.id.kind == "cpu") {
         entry["physical_cores"] = system.physicalCores;
         entry["logical_cores"] = system.logicalCores;
-        entry["memory_mb"] = system.memoryMb ? nlohmann::json(*system.memoryMb) : nlohmann::json();
       }
+      entry["memory_mb"] = optional(facts.memoryMb);
+      if (facts.id.kind == "cuda") {
+        entry["compute_capability"] = optional(facts.computeCapability);
+        entry["driver_version"] = optional(facts.driverVersion);
+        entry["pci_bus_id"] = optional(facts.pciBusId);
+        entry["telemetry"] = facts.nvmlIndex.has_value();
+      }
+      entry["precisions"] = precisionsOf(facts);
+      if (!facts.note.empty()) entry["note"] = facts.note;
       list.push_back(entry);
     }
     std::printf("%s\n", list.dump(2).c_str());
     return kExitOk;
   }
-  std::printf("%-8s %-6s %s\n", "ID", "KIND", "NAME");
-  for (const auto& id : devices) {
-    std::string name = deviceDisplayName(parseDeviceId(id));
-    if (id == "cpu") {
+  std::printf("%-8s %-6s %-21s %s\n", "ID", "KIND", "PRECISIONS", "NAME");
+  std::vector<std::string> notes;
+  for (const auto& facts : devices) {
+    std::string name = facts.name;
+    const auto gib = [](const std::optional<double>& mb) {
+      return orNa(mb ? std::optional<double>(*mb / 1024.0) : std::nullopt, "%.1f") + " GiB";
+    };
+    if (facts.id.kind == "cpu") {
       name += " (" + std::to_string(system.physicalCores) + " cores, " +
-              std::to_string(system.logicalCores) + " threads, " +
-              orNa(system.memoryMb ? std::optional<double>(*system.memoryMb / 1024.0) : std::nullopt,
-                   "%.1f") +
-              " GiB)";
+              std::to_string(system.logicalCores) + " threads, " + gib(system.memoryMb) + ")";
+    } else if (facts.id.kind == "cuda") {
+      name += " (" + gib(facts.memoryMb) + ", compute " + facts.computeCapability.value_or("n/a") +
+              ", driver " + facts.driverVersion.value_or("n/a") + ")";
     }
-    std::printf("%-8s %-6s %s\n", id.c_str(), parseDeviceId(id).kind.c_str(), name.c_str());
+    std::string precisions;
+    for (const auto& precision : precisionsOf(facts)) {
+      precisions += (precisions.empty() ? "" : ",") + precision;
+    }
+    std::printf("%-8s %-6s %-21s %s\n", facts.id.str().c_str(), facts.id.kind.c_str(),
+                precisions.c_str(), name.c_str());
+    if (!facts.note.empty()) notes.push_back(facts.id.str() + ": " + facts.note);
   }
-  std::printf("\nLibTorch %s; data folder %s\n", system.libtorchVersion.c_str(),
-              defaultDataRoot().c_str());
+  for (const auto& name : unusable) {
+    notes.push_back(name + ": seen by the NVIDIA driver, but this LibTorch build has no CUDA");
+  }
+  if (!notes.empty()) std::printf("\n");
+  for (const auto& note : notes) std::printf("%s\n", note.c_str());
+  std::printf("\nLibTorch %s%s; data folder %s\n", system.libtorchVersion.c_str(),
+              builtWithCuda() ? " with CUDA" : " (CPU only)", defaultDataRoot().c_str());
   return kExitOk;
 }
 
@@ -64,20 +126,27 @@ int workloadsCommand(bool json) {
   if (json) {
     auto list = nlohmann::json::array();
     for (const auto& spec : knownWorkloads()) {
+      // Training FLOPs per sample, as in result files; null where not known.
+      const auto flops =
+          spec.flopsPerSample > 0 ? nlohmann::json(spec.flopsPerSample) : nlohmann::json();
       list.push_back({{"name", spec.name}, {"title", spec.title},
                       {"description", spec.description}, {"dataset", spec.dataset},
-                      {"parameters", spec.parameters}, {"epochs", spec.defaultEpochs},
+                      {"parameters", spec.parameters}, {"flops_per_sample", flops},
+                      {"epochs", spec.defaultEpochs},
                       {"batch_size", spec.defaultBatchSize}, {"learning_rate", spec.learningRate}});
     }
     std::printf("%s\n", list.dump(2).c_str());
     return kExitOk;
   }
-  std::printf("%-14s %-14s %12s %7s %6s  %s\n", "NAME", "DATASET", "PARAMETERS", "EPOCHS",
-              "BATCH", "TITLE");
+  // GFLOP per training sample (forward + backward): what one image costs the device.
+  std::printf("%-16s %-14s %12s %13s %7s %6s  %s\n", "NAME", "DATASET", "PARAMETERS",
+              "GFLOP/SAMPLE", "EPOCHS", "BATCH", "TITLE");
   for (const auto& spec : knownWorkloads()) {
-    std::printf("%-14s %-14s %12lld %7d %6d  %s\n", spec.name.c_str(), spec.dataset.c_str(),
-                static_cast<long long>(spec.parameters), spec.defaultEpochs,
-                spec.defaultBatchSize, spec.title.c_str());
+    const auto gflop = spec.flopsPerSample > 0 ? std::optional<double>(spec.flopsPerSample / 1e9)
+                                               : std::nullopt;
+    std::printf("%-16s %-14s %12lld %13s %7d %6d  %s\n", spec.name.c_str(), spec.dataset.c_str(),
+                static_cast<long long>(spec.parameters), orNa(gflop, "%.4g").c_str(),
+                spec.defaultEpochs, spec.defaultBatchSize, spec.title.c_str());
   }
   return kExitOk;
 }
@@ -115,6 +184,7 @@ int showCommand(const std::string& path, bool json) {
               orNa(result.test ? std::optional<double>(result.test->loss) : std::nullopt, "%.4f").c_str(),
               orNa(result.test ? std::optional<double>(result.test->accuracy) : std::nullopt, "%.4f").c_str(),
               orNa(result.totalSeconds, "%.2f").c_str(), result.timeline.size());
+  printDeviceFigures(result);
   return kExitOk;
 }
 

@@ -1,6 +1,8 @@
 // trainbench-cli: the headless front end of TrainBench (links the core only, no Qt).
+#include "data_command.h"
 #include "exit_codes.h"
 #include "info_commands.h"
+#include "probe_command.h"
 #include "run_command.h"
 
 #include "devices/system_info.h"
@@ -59,6 +61,13 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("-o,--out", options.out,
                  "Result file, or folder for automatically named files (default: "
                  "$TRAINBENCH_RESULTS_DIR or $XDG_DATA_HOME/trainbench/results)");
+  run.add_option("--precision", config.precision,
+                 "fp32 (default), tf32 (CUDA, Ampere or newer), bf16 (CPU and CUDA mixed "
+                 "precision) or fp16 (CUDA mixed precision with loss scaling)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"fp32", "tf32", "bf16", "fp16"}));
+  run.add_flag("--no-probe", [&config](std::int64_t) { config.probePeak = false; },
+               "Do not measure the device's peak before the first run (no efficiency figures)");
   run.add_flag("-q,--quiet", options.quiet, "No progress output; only the summary");
 }
 
@@ -88,6 +97,9 @@ int main(int argc, char** argv) {
   show->add_option("file", showPath, "Result file (.json)")->required();
   show->add_flag("--json", json, "Print the whole result as JSON");
 
+  tb::cli::DataCommand data(app);  // `data status`, `data fetch NAME`
+  tb::cli::ProbeCommand probe(app);  // `probe [--device D] [--json]`
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -104,6 +116,8 @@ int main(int argc, char** argv) {
   if (*devices) return tb::cli::devicesCommand(json);
   if (*workloads) return tb::cli::workloadsCommand(json);
   if (*show) return tb::cli::showCommand(showPath, json);
+  if (data.parsed()) return data.run();
+  if (probe.parsed()) return probe.run();
   if (runOptions.devices.empty()) runOptions.devices.push_back("cpu");
   return tb::cli::runCommand(runOptions);
 }

@@ -3,7 +3,9 @@
 #include "exit_codes.h"
 #include "progress_printer.h"
 
+#include "devices/device_facts.h"
 #include "devices/device_id.h"
+#include "engine/precision.h"
 #include "engine/trainer.h"
 #include "results/comparison.h"
 #include "results/result_file.h"
@@ -73,6 +75,20 @@ void printSeedSummary(const RunResult& result) {
   }
 }
 
+// Achieved TFLOPS against the device's measured peak, where the workload's FLOPs are known.
+void printEfficiency(const RunResult& result) {
+  const ComparisonRow row = comparisonRow(result);
+  if (!row.achievedTflops) return;
+  std::printf("Achieved %s TFLOPS (%s)", formatTflops(*row.achievedTflops).c_str(),
+              result.config.precision.c_str());
+  if (row.efficiency && row.peakTflops) {
+    std::printf(", %s of the measured peak %s TFLOPS\n", formatEfficiency(*row.efficiency).c_str(),
+                formatTflops(*row.peakTflops).c_str());
+  } else {
+    std::printf("; the device's peak was not measured\n");
+  }
+}
+
 // The runs side by side, as the Markdown table the GUI exports (readable in a terminal too).
 void printComparison(const std::vector<RunResult>& results) {
   std::vector<ComparisonRow> rows;
@@ -132,7 +148,13 @@ int runCommand(const RunOptions& options) {
   // Check every device before training on the first, so a typo costs no time.
   for (const auto& device : options.devices) {
     try {
-      resolveDevice(device);
+      const DeviceId id = resolveDevice(device);
+      try {
+        checkPrecision(id, options.config.precision, deviceFacts(id).computeCapability);
+      } catch (const DeviceError& e) {
+        std::fprintf(stderr, "trainbench-cli: error: --precision: %s\n", e.what());
+        return kExitDevice;
+      }
     } catch (const DeviceError& e) {
       std::fprintf(stderr, "trainbench-cli: error: --device: %s\n", e.what());
       return kExitDevice;
@@ -176,6 +198,7 @@ int runCommand(const RunOptions& options) {
                    result.error.c_str());
     }
     if (saved) std::printf("Result saved to %s\n", path.c_str());
+    if (result.status == RunStatus::Completed) printEfficiency(result);
     std::fflush(stdout);
     if (exitCode == kExitOk || result.status == RunStatus::Cancelled) {
       exitCode = std::max(exitCode, exitCodeFor(result));

@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
           .arg(QString::fromStdString(tb::appVersion()),
                QString::fromStdString(tb::libtorchVersion()), QLatin1String(qVersion())));
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/trainbench.svg")));
+  // Wayland compositors find the window's icon and name through the installed desktop entry.
+  QGuiApplication::setDesktopFileName(QStringLiteral("io.github.trainbench.TrainBench"));
   tb::ui::registerMetaTypes();
 
   QCommandLineParser parser;

@@ -12,6 +12,7 @@ std::string defaultDataRoot();
 
 // The folder holding `dataset`'s files under `dataDir` (or the default root when empty):
 // the folder itself or its sub-folder named after the dataset; nullopt when neither has them.
+// For cifar10 it may be a cifar-10-batches-bin/ folder or the cifar-10-binary.tar.gz itself.
 std::optional<std::string> findDatasetFolder(const std::string& dataset, const std::string& dataDir);
 
 }  // namespace tb

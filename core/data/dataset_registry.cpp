@@ -1,6 +1,7 @@
 // Known datasets, the default data root and finding a dataset's files on disk.
 #include "data/dataset_registry.h"
 
+#include "data/cifar_reader.h"
 #include "data/idx_reader.h"
 
 #include <array>
@@ -50,6 +51,7 @@ const std::vector<DatasetInfo>& knownDatasets() {
   static const std::vector<DatasetInfo> datasets = {
       {"fashion-mnist", "Fashion-MNIST", ImageShape{1, 28, 28}, 10, 60000, 10000},
       {"mnist", "MNIST", ImageShape{1, 28, 28}, 10, 60000, 10000},
+      {"cifar10", "CIFAR-10", ImageShape{3, 32, 32}, 10, 50000, 10000},
   };
   return datasets;
 }
@@ -76,6 +78,7 @@ std::string defaultDataRoot() {
 std::optional<std::string> findDatasetFolder(const std::string& dataset,
                                              const std::string& dataDir) {
   const fs::path root = dataDir.empty() ? fs::path(defaultDataRoot()) : fs::path(dataDir);
+  if (dataset == "cifar10") return findCifarSource(root.string());  // a folder or the .tar.gz
   for (const fs::path& folder : {root, root / dataset}) {
     if (missingFiles(folder).empty()) return folder.string();
   }
@@ -84,6 +87,7 @@ std::optional<std::string> findDatasetFolder(const std::string& dataset,
 
 DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
   const fs::path root = dataDir.empty() ? fs::path(defaultDataRoot()) : fs::path(dataDir);
+  if (info.name == "cifar10") return loadCifar10(root.string());
   const fs::path sub = root / info.name;
 
   const std::vector<std::string> missingInRoot = missingFiles(root);

@@ -1,5 +1,7 @@
 #include "devices/device_id.h"
 
+#include "devices/device_facts.h"
+#include "devices/device_health.h"
 #include "devices/system_info.h"
 
 #include <torch/cuda.h>
@@ -57,8 +59,7 @@ std::vector<std::string> availableDevices() {
 
 std::string deviceDisplayName(const DeviceId& id) {
   if (id.kind == "cpu") return cpuModelName();
-  if (id.kind == "mps") return "Apple GPU (Metal)";
-  return "CUDA device " + std::to_string(id.index);
+  return deviceFacts(id).name;
 }
 
 DeviceId resolveDevice(const std::string& text) {
@@ -72,6 +73,10 @@ DeviceId resolveDevice(const std::string& text) {
       why += " (Apple's GPU needs a macOS build of LibTorch)";
     }
     throw DeviceError(why + "; available devices: " + joined(available));
+  }
+  if (const auto reason = deviceUnusableReason(id.str())) {
+    throw DeviceError(id.str() + " is unusable until TrainBench restarts, after a CUDA error it " +
+                      "cannot recover from (" + *reason + "); other devices still work");
   }
   return id;
 }

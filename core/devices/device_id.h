@@ -28,7 +28,8 @@ std::vector<std::string> availableDevices();
 // A human-readable name: the CPU model, or the GPU's name where this build can tell it.
 std::string deviceDisplayName(const DeviceId& id);
 
-// Parses `text` and checks it against availableDevices(). Throws DeviceError listing them.
+// Parses `text` and checks it against availableDevices() and the devices a sticky CUDA error
+// made unusable (devices/device_health.h). Throws DeviceError saying why.
 DeviceId resolveDevice(const std::string& text);
 
 }  // namespace tb

@@ -19,7 +19,10 @@ struct RunConfig {
   std::int64_t trainLimit = 0;  // 0: all samples
   std::int64_t testLimit = 0;
   double telemetryIntervalSeconds = 1.0;
-  std::string precision = "fp32";
+  std::string precision = "fp32";  // fp32, tf32, bf16 or fp16 (engine/precision.h)
+  // Measure the device's peak (devices/peak_probe.h) once per process and record it; also off
+  // when $TRAINBENCH_SKIP_PROBE is set.
+  bool probePeak = true;
 };
 
 }  // namespace tb

@@ -3,10 +3,17 @@
 
 #include "data/dataset_registry.h"
 #include "data/synthetic.h"
+#include "devices/cuda_memory.h"
+#include "devices/device_facts.h"
+#include "devices/device_health.h"
 #include "devices/device_id.h"
+#include "devices/peak_probe.h"
 #include "devices/system_info.h"
 #include "engine/epoch_stats.h"
 #include "engine/keras_adam.h"
+#include "engine/loss_scaler.h"
+#include "engine/precision.h"
+#include "engine/precision_scope.h"
 #include "models/workload.h"
 #include "telemetry/telemetry_sampler.h"
 
@@ -62,6 +69,7 @@ class TrainingRun {
     if (m_cancel.load(std::memory_order_relaxed)) throw Cancelled{};
   }
   void forwardTelemetry();
+  void recordFailure(const std::string& message);
 
   const RunConfig& m_config;
   RunObserver& m_observer;
@@ -69,6 +77,10 @@ class TrainingRun {
   RunResult m_result;
   WorkloadSpec m_workload;
   torch::Device m_device{torch::kCPU};
+  DeviceFacts m_facts;
+  Precision m_precision = Precision::Fp32;
+  std::unique_ptr<LossScaler> m_scaler;  // fp16 only
+  std::vector<torch::Tensor> m_parameters;
   DatasetSplits m_data;
   Clock::time_point m_start;
   std::unique_ptr<TelemetrySampler> m_sampler;
@@ -98,11 +110,9 @@ RunResult TrainingRun::execute() {
     m_result.failure = FailureKind::Device;
     m_result.error = e.what();
   } catch (const c10::Error& e) {
-    m_result.failure = FailureKind::Run;
-    m_result.error = e.what_without_backtrace();
+    recordFailure(e.what_without_backtrace());
   } catch (const std::exception& e) {
-    m_result.failure = FailureKind::Run;
-    m_result.error = e.what();
+    recordFailure(e.what());
   } catch (...) {
     m_result.failure = FailureKind::Run;
     m_result.error = "unknown error";
@@ -131,17 +141,23 @@ void TrainingRun::resolve() {
   m_device = id.kind == "cuda" ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(id.index))
              : id.kind == "mps" ? torch::Device(torch::kMPS)
                                 : torch::Device(torch::kCPU);
-  if (m_config.precision != "fp32") {
-    throw Failure(FailureKind::Device, "precision '" + m_config.precision +
-                                           "' is not supported on " + id.str() +
-                                           "; this version trains in fp32");
-  }
+  m_facts = deviceFacts(id);
+  m_precision = checkPrecision(id, m_config.precision, m_facts.computeCapability);
   const int threads = m_config.threads > 0 ? m_config.threads : physicalCoreCount();
   at::set_num_threads(threads);
 
   m_result.device.id = id.str();
   m_result.device.kind = id.kind;
-  m_result.device.name = deviceDisplayName(id);
+  m_result.device.name = m_facts.name;
+  if (id.kind != "cpu") m_result.device.memoryMb = m_facts.memoryMb;  // the CPU's: system.memory_mb
+  m_result.device.computeCapability = m_facts.computeCapability;
+  m_result.device.driverVersion = m_facts.driverVersion;
+  // Measured once per device and process, before the clock starts, so runs can be read as a
+  // share of the device's peak.
+  if (m_config.probePeak && probeEnabledByEnvironment()) {
+    m_result.device.peak = cachedPeak(id);
+    checkCancelled();
+  }
   auto& config = m_result.config;
   config.epochs = m_config.epochs > 0 ? m_config.epochs : m_workload.defaultEpochs;
   config.batchSize = m_config.batchSize > 0 ? m_config.batchSize : m_workload.defaultBatchSize;
@@ -176,9 +192,12 @@ void TrainingRun::loadData() {
 void TrainingRun::train() {
   // The seed script starts its clock once the data are in memory, before normalisation.
   m_start = Clock::now();
+  std::vector<GpuTarget> gpus;  // the run's GPU, where NVML knows which one it is
+  if (m_facts.nvmlIndex) gpus.push_back({m_result.device.id, *m_facts.nvmlIndex});
   m_sampler = std::make_unique<TelemetrySampler>(
-      std::chrono::duration<double>(m_config.telemetryIntervalSeconds), m_start);
+      std::chrono::duration<double>(m_config.telemetryIntervalSeconds), m_start, gpus);
   m_sampler->start();
+  const MathModeScope mathMode(m_precision, m_device);
 
   RunStarted started;
   started.header = m_result;
@@ -195,7 +214,9 @@ void TrainingRun::train() {
   torch::manual_seed(m_config.seed);
   auto model = m_workload.makeModel();
   model->to(m_device);
-  KerasAdam optimizer(model->parameters(), KerasAdamOptions{m_result.config.learningRate});
+  m_parameters = model->parameters();
+  KerasAdam optimizer(m_parameters, KerasAdamOptions{m_result.config.learningRate});
+  if (m_precision == Precision::Fp16) m_scaler = std::make_unique<LossScaler>();
 
   for (int epoch = 1; epoch <= m_result.config.epochs; ++epoch) {
     trainEpoch(epoch, *model, optimizer);
@@ -227,11 +248,24 @@ void TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer)
     const auto images = normalised(data.images.index_select(0, indices));
     const auto labels = data.labels.index_select(0, indices);
 
-    const auto logits = model.forward(images);
-    const auto loss = torch::nn::functional::cross_entropy(logits, labels);
+    torch::Tensor logits;
+    torch::Tensor loss;
+    {
+      // Autocast covers the forward pass only; backward follows the types it recorded.
+      const AutocastScope autocast(m_precision, m_device);
+      logits = model.forward(images);
+      loss = torch::nn::functional::cross_entropy(logits.to(torch::kFloat), labels);
+    }
     optimizer.zeroGrad();
-    loss.backward();
-    optimizer.step();
+    if (m_scaler) {
+      m_scaler->scale(loss).backward();
+      const bool finite = m_scaler->unscale(m_parameters);
+      if (finite) optimizer.step();  // an overflowed step is skipped, as GradScaler does
+      m_scaler->update(finite);
+    } else {
+      loss.backward();
+      optimizer.step();
+    }
     stats.add(step, loss, logits, labels);
 
     const auto now = Clock::now();
@@ -278,8 +312,10 @@ void TrainingRun::evaluate(Classifier& model) {
     checkCancelled();
     const auto images = normalised(data.images.narrow(0, step * batch, std::min(batch, samples - step * batch)));
     const auto labels = data.labels.narrow(0, step * batch, images.size(0));
+    const AutocastScope autocast(m_precision, m_device);
     const auto logits = model.forward(images);
-    stats.add(step, torch::nn::functional::cross_entropy(logits, labels), logits, labels);
+    stats.add(step, torch::nn::functional::cross_entropy(logits.to(torch::kFloat), labels), logits,
+              labels);
   }
   const TestRecord test{stats.meanLoss(stats.steps()), stats.accuracy(stats.steps())};
   m_result.test = test;
@@ -291,11 +327,42 @@ void TrainingRun::forwardTelemetry() {
   for (const auto& sample : m_sampler->takeNew()) m_observer.telemetry(sample);
 }
 
+// Device errors get a message a user can act on; a sticky CUDA error also retires the device
+// for the rest of the process (resolveDevice refuses it), so later runs fail fast and clearly.
+void TrainingRun::recordFailure(const std::string& message) {
+  const std::string& device = m_result.device.id;
+  m_result.failure = FailureKind::Run;
+  m_result.error = message;
+  switch (classifyDeviceError(message)) {
+    case DeviceErrorKind::OutOfMemory:
+      m_result.failure = FailureKind::Device;
+      m_result.error = outOfMemoryMessage(device, message);
+      break;
+    case DeviceErrorKind::Sticky:
+      if (m_device.is_cuda()) {
+        const std::string reason = firstLine(message);
+        markDeviceUnusable(device, reason);
+        m_result.failure = FailureKind::Device;
+        m_result.error = device + " hit a CUDA error it cannot recover from (" + reason +
+                         "); it stays unusable until TrainBench restarts, other devices still work";
+      }
+      break;
+    case DeviceErrorKind::Other:
+      break;
+  }
+}
+
 }  // namespace
 
 RunResult runTraining(const RunConfig& config, RunObserver& observer,
                       const std::atomic<bool>& cancel) {
   RunResult result = TrainingRun(config, observer, cancel).execute();
+  // The run's tensors went with it: hand its cached GPU memory back for the next run.
+  try {
+    releaseCachedMemory(parseDeviceId(result.device.id));
+  } catch (...) {
+    // An unparsable device never allocated anything.
+  }
   try {
     observer.runFinished(result);
   } catch (...) {

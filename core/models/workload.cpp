@@ -1,7 +1,9 @@
 #include "models/workload.h"
 
 #include "data/dataset_registry.h"
+#include "models/cifar_workloads.h"
 #include "models/fashion_mlp.h"
+#include "models/flops.h"
 #include "models/workload_catalog.h"
 
 namespace tb {
@@ -20,6 +22,9 @@ WorkloadSpec mlpWorkload(std::string name, std::string title, std::string descri
   spec.learningRate = 1e-3;    // Keras Adam default
   spec.makeModel = [] { return std::make_shared<FashionMlp>(); };
   spec.parameters = countTrainableParameters(*spec.makeModel());
+  spec.flopsPerSample =
+      denseStackFacts({FashionMlp::kInputs, FashionMlp::kHidden, FashionMlp::kClasses})
+          .trainingFlops();
   return spec;
 }
 
@@ -30,6 +35,7 @@ std::vector<WorkloadSpec> buildWorkloads() {
       "Flatten -> Dense(128, relu) -> Dense(10), Adam, batch 32, 10 epochs", "fashion-mnist"));
   workloads.push_back(mlpWorkload("mnist-mlp", "MNIST MLP",
                                   "The seed's MLP on handwritten digits", "mnist"));
+  for (auto& spec : cifarWorkloads()) workloads.push_back(std::move(spec));
   return workloads;
 }
 

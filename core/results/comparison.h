@@ -21,6 +21,14 @@ struct ComparisonRow {
   std::optional<double> samplesPerSecond;  // mean over epochs
   std::optional<double> testAccuracy;
   std::optional<double> speedup;  // baseline total / this total; "1.16x" means 16% faster
+  std::string precision;          // "fp32", "bf16", ...; empty for published rows
+  // flops_per_sample x mean samples/s, in TFLOPS; absent where the workload's FLOPs are unknown.
+  std::optional<double> achievedTflops;
+  std::optional<double> peakTflops;  // the device's measured peak in the run's precision
+  std::optional<double> efficiency;  // achieved / peak, 0..1
+  // This row's peak over the baseline's: next to the speed-up it shows whether the device trains
+  // as much faster as its peak promises (the article's M1: peak 0.26x, ResNet-50 0.18x as fast).
+  std::optional<double> peakRatio;
 };
 
 // A published figure from the seed article, shown as a reference row.
@@ -41,15 +49,23 @@ std::string deviceLabel(const RunResult& result);
 ComparisonRow comparisonRow(const RunResult& result);
 ComparisonRow comparisonRow(const PublishedReference& reference);
 
-// Fills `speedup` of every row against rows[baseline] (left empty where a total is missing).
+// Fills `speedup` and `peakRatio` of every row against rows[baseline] (left empty where a total
+// or a peak is missing).
 void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline);
 
 // "1.16x": two decimals, '.' as the decimal point whatever the locale.
 std::string formatSpeedup(double speedup);
+// A peak ratio: like formatSpeedup, with more decimals below 0.1 ("0.0017x").
+std::string formatRatio(double ratio);
+// Achieved or peak TFLOPS with three significant digits ("0.0612", "12.3", "702").
+std::string formatTflops(double tflops);
+// "42.1%" from a fraction; "0.73%" below 1%.
+std::string formatEfficiency(double efficiency);
 
 // RFC 4180 (CRLF, quoted where needed), a header row; missing values are empty cells.
 std::string comparisonCsv(const std::vector<ComparisonRow>& rows);
-// A pipe table like the seed article's; missing values read "n/a".
+// A pipe table like the seed article's; missing values read "n/a". When some row has a peak
+// ratio, a line under the table says how to read it against the speed-up.
 std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows);
 
 }  // namespace tb

@@ -136,6 +136,86 @@ void checkSchema(const Reader& reader, const Json& root) {
   if (major != kResultSchemaVersion) reader.fail("unsupported schema \"" + schema + "\"");
 }
 
+// The device's optional facts are written only when known (GPUs; a probed peak), so CPU-only
+// results without a probe look as before.
+OrderedJson deviceJson(const DeviceRecord& device) {
+  OrderedJson json = {{"id", device.id}, {"kind", device.kind}, {"name", device.name}};
+  if (device.memoryMb) json["memory_mb"] = number(device.memoryMb);
+  if (device.computeCapability) json["compute_capability"] = *device.computeCapability;
+  if (device.driverVersion) json["driver_version"] = *device.driverVersion;
+  if (device.peak) {
+    const PeakFigures& peak = *device.peak;
+    json["peak"] = {{"fp32_tflops", number(peak.fp32Tflops)},
+                    {"tf32_tflops", number(peak.tf32Tflops)},
+                    {"bf16_tflops", number(peak.bf16Tflops)},
+                    {"fp16_tflops", number(peak.fp16Tflops)},
+                    {"bandwidth_gbs", number(peak.bandwidthGbs)},
+                    {"note", peak.note.empty() ? OrderedJson(nullptr) : OrderedJson(peak.note)}};
+  }
+  return json;
+}
+
+OrderedJson gpusJson(const std::vector<GpuSample>& gpus) {
+  OrderedJson list = OrderedJson::array();
+  for (const GpuSample& gpu : gpus) {
+    list.push_back({{"device", gpu.device},
+                    {"util_percent", number(gpu.utilPercent)},
+                    {"memory_used_mb", number(gpu.memoryUsedMb)},
+                    {"memory_total_mb", number(gpu.memoryTotalMb)},
+                    {"power_w", number(gpu.powerW)},
+                    {"temperature_c", number(gpu.temperatureC)},
+                    {"sm_clock_mhz", number(gpu.smClockMhz)}});
+  }
+  return list;
+}
+
+std::optional<std::string> optionalString(const Reader& reader, const Json& parent,
+                                          const std::string& path, const char* key) {
+  const Json* value = reader.optionalValue(parent, key);
+  if (!value) return std::nullopt;
+  if (!value->is_string()) reader.fail(childPath(path, key) + " must be a string or null");
+  return value->get<std::string>();
+}
+
+void readDeviceFacts(const Reader& reader, const Json& d, DeviceRecord& device) {
+  device.memoryMb = reader.optionalNumber(d, "device", "memory_mb");
+  device.computeCapability = optionalString(reader, d, "device", "compute_capability");
+  device.driverVersion = optionalString(reader, d, "device", "driver_version");
+  if (const Json* peak = reader.optionalValue(d, "peak")) {
+    if (!peak->is_object()) reader.fail("device.peak must be an object or null");
+    PeakFigures figures;
+    figures.fp32Tflops = reader.optionalNumber(*peak, "device.peak", "fp32_tflops");
+    figures.tf32Tflops = reader.optionalNumber(*peak, "device.peak", "tf32_tflops");
+    figures.bf16Tflops = reader.optionalNumber(*peak, "device.peak", "bf16_tflops");
+    figures.fp16Tflops = reader.optionalNumber(*peak, "device.peak", "fp16_tflops");
+    figures.bandwidthGbs = reader.optionalNumber(*peak, "device.peak", "bandwidth_gbs");
+    figures.note = optionalString(reader, *peak, "device.peak", "note").value_or("");
+    device.peak = figures;
+  }
+}
+
+std::vector<GpuSample> readGpus(const Reader& reader, const Json& item, const std::string& path) {
+  std::vector<GpuSample> gpus;
+  const Json* list = reader.optionalValue(item, "gpus");
+  if (!list) return gpus;
+  if (!list->is_array()) reader.fail(path + ".gpus must be an array");
+  for (std::size_t g = 0; g < list->size(); ++g) {
+    const Json& entry = (*list)[g];
+    const std::string at = path + ".gpus[" + std::to_string(g) + "]";
+    if (!entry.is_object()) reader.fail(at + " must be an object");
+    GpuSample gpu;
+    gpu.device = reader.string(entry, at, "device");
+    gpu.utilPercent = reader.optionalNumber(entry, at, "util_percent");
+    gpu.memoryUsedMb = reader.optionalNumber(entry, at, "memory_used_mb");
+    gpu.memoryTotalMb = reader.optionalNumber(entry, at, "memory_total_mb");
+    gpu.powerW = reader.optionalNumber(entry, at, "power_w");
+    gpu.temperatureC = reader.optionalNumber(entry, at, "temperature_c");
+    gpu.smClockMhz = reader.optionalNumber(entry, at, "sm_clock_mhz");
+    gpus.push_back(std::move(gpu));
+  }
+  return gpus;
+}
+
 }  // namespace
 
 std::string toJson(const RunResult& r, int indent) {
@@ -162,7 +242,7 @@ std::string toJson(const RunResult& r, int indent) {
                     {"seed", r.config.seed},
                     {"threads", r.config.threads},
                     {"precision", r.config.precision}};
-  root["device"] = {{"id", r.device.id}, {"kind", r.device.kind}, {"name", r.device.name}};
+  root["device"] = deviceJson(r.device);
   root["system"] = {{"os", r.system.os},
                     {"hostname", r.system.hostname},
                     {"cpu_model", r.system.cpuModel},
@@ -186,10 +266,12 @@ std::string toJson(const RunResult& r, int indent) {
   root["total_seconds"] = number(r.totalSeconds);
   OrderedJson timeline = OrderedJson::array();
   for (const TelemetrySample& s : r.timeline) {
-    timeline.push_back({{"t", number(s.t)},
-                        {"cpu_percent", number(s.cpuPercent)},
-                        {"process_cpu_percent", number(s.processCpuPercent)},
-                        {"rss_mb", number(s.rssMb)}});
+    OrderedJson sample = {{"t", number(s.t)},
+                          {"cpu_percent", number(s.cpuPercent)},
+                          {"process_cpu_percent", number(s.processCpuPercent)},
+                          {"rss_mb", number(s.rssMb)}};
+    if (!s.gpus.empty()) sample["gpus"] = gpusJson(s.gpus);  // left out without a GPU
+    timeline.push_back(std::move(sample));
   }
   root["timeline"] = std::move(timeline);
   // Error texts come from libraries and may hold invalid UTF-8; replace it rather than throw.
@@ -259,6 +341,7 @@ RunResult fromJson(const std::string& text, const std::string& sourceName) {
   r.device.id = reader.string(d, "device", "id");
   r.device.kind = reader.string(d, "device", "kind");
   r.device.name = reader.string(d, "device", "name");
+  readDeviceFacts(reader, d, r.device);
 
   const Json& s = reader.object(root, "", "system");
   r.system.os = reader.string(s, "system", "os");
@@ -304,6 +387,7 @@ RunResult fromJson(const std::string& text, const std::string& sourceName) {
       sample.cpuPercent = reader.optionalNumber(item, path, "cpu_percent");
       sample.processCpuPercent = reader.optionalNumber(item, path, "process_cpu_percent");
       sample.rssMb = reader.optionalNumber(item, path, "rss_mb");
+      sample.gpus = readGpus(reader, item, path);
       r.timeline.push_back(sample);
     }
   }

@@ -38,4 +38,12 @@ std::optional<FailureKind> parseFailureKind(const std::string& text) {
   return std::nullopt;
 }
 
+std::optional<double> peakTflopsFor(const PeakFigures& peak, const std::string& precision) {
+  if (precision == "tf32") return peak.tf32Tflops;
+  if (precision == "bf16") return peak.bf16Tflops;
+  if (precision == "fp16") return peak.fp16Tflops;
+  if (precision == "fp32" || precision.empty()) return peak.fp32Tflops;
+  return std::nullopt;
+}
+
 }  // namespace tb

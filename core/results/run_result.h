@@ -44,10 +44,28 @@ struct ConfigRecord {
   std::string precision;
 };
 
+// A device's measured peak (core/devices/peak_probe.h); a figure not measured is absent.
+struct PeakFigures {
+  std::optional<double> fp32Tflops;  // dense matmul, 10^12 floating-point operations per second
+  std::optional<double> tf32Tflops;
+  std::optional<double> bf16Tflops;
+  std::optional<double> fp16Tflops;
+  std::optional<double> bandwidthGbs;  // device-to-device copy, bytes read + written, 10^9/s
+  std::string note;                    // why a figure is missing, e.g. "bf16: no fast path"
+};
+
+// The peak that matters for a run in `precision` ("fp32", "tf32", "bf16", "fp16").
+std::optional<double> peakTflopsFor(const PeakFigures& peak, const std::string& precision);
+
 struct DeviceRecord {
   std::string id;    // "cpu", "cuda:0", "mps"
   std::string kind;  // "cpu", "cuda", "mps"
   std::string name;  // human-readable, e.g. the CPU model
+  // Facts that could be read (GPUs: through NVML or the CUDA driver); absent otherwise.
+  std::optional<double> memoryMb = std::nullopt;
+  std::optional<std::string> computeCapability = std::nullopt;  // "9.0"
+  std::optional<std::string> driverVersion = std::nullopt;      // "580.65.06"
+  std::optional<PeakFigures> peak = std::nullopt;               // absent when not probed
 };
 
 struct SystemRecord {
@@ -74,12 +92,24 @@ struct TestRecord {
   double accuracy = 0.0;
 };
 
+// One GPU's readings in a telemetry sample (NVML); a metric that cannot be read is absent.
+struct GpuSample {
+  std::string device;  // "cuda:0"
+  std::optional<double> utilPercent = std::nullopt;  // busy time over the last period, 0..100
+  std::optional<double> memoryUsedMb = std::nullopt;  // by every process on the GPU
+  std::optional<double> memoryTotalMb = std::nullopt;
+  std::optional<double> powerW = std::nullopt;
+  std::optional<double> temperatureC = std::nullopt;
+  std::optional<double> smClockMhz = std::nullopt;
+};
+
 // One telemetry sample; `t` is seconds since the run's clock started.
 struct TelemetrySample {
   double t = 0.0;
   std::optional<double> cpuPercent;         // whole machine, 0..100
   std::optional<double> processCpuPercent;  // this process, 0..100*logical cores
   std::optional<double> rssMb;
+  std::vector<GpuSample> gpus = {};  // the run's GPU; empty without one (or without NVML)
 };
 
 struct RunResult {

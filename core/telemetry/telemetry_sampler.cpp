@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <utility>
+
 namespace tb {
 namespace {
 
@@ -27,8 +29,8 @@ double ticksPerSecond() {
 }  // namespace
 
 TelemetrySampler::TelemetrySampler(std::chrono::duration<double> interval,
-                                   Clock::time_point origin)
-    : m_interval(clampInterval(interval)), m_origin(origin) {}
+                                   Clock::time_point origin, std::vector<GpuTarget> gpus)
+    : m_gpuTargets(std::move(gpus)), m_interval(clampInterval(interval)), m_origin(origin) {}
 
 TelemetrySampler::~TelemetrySampler() { stop(); }
 
@@ -42,6 +44,12 @@ void TelemetrySampler::start() {
   // even if the new thread is scheduled late on a machine busy training.
   m_lastCpu = readMachineCpuTimes();
   m_lastTicks = readProcessTicks();
+  if (!m_gpuTargets.empty() && m_gpus.empty()) {
+    // Without NVML the GPU readings are simply absent; the CPU metrics go on.
+    if (auto nvml = Nvml::open()) {
+      for (const auto& target : m_gpuTargets) m_gpus.emplace_back(nvml, target);
+    }
+  }
   m_lastTicksAt = Clock::now();
   m_thread = std::thread(&TelemetrySampler::loop, this);
 }
@@ -108,6 +116,9 @@ TelemetrySample TelemetrySampler::takeSample() {
   }
 
   sample.rssMb = readProcessRssMb();
+  for (auto& gpu : m_gpus) {
+    if (auto reading = gpu.poll()) sample.gpus.push_back(std::move(*reading));
+  }
   return sample;
 }
 

@@ -1,7 +1,9 @@
-// Samples machine and process metrics on its own thread while a run trains.
+// Samples machine and process metrics, and the run's GPU through NVML, on its own thread while a
+// run trains.
 #pragma once
 
 #include "results/run_result.h"
+#include "telemetry/gpu_poller.h"
 #include "telemetry/proc_stats.h"
 
 #include <chrono>
@@ -17,8 +19,10 @@ class TelemetrySampler {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `interval` is clamped to at least 0.1 s. Times in samples count from `origin`.
-  TelemetrySampler(std::chrono::duration<double> interval, Clock::time_point origin);
+  // `interval` is clamped to at least 0.1 s. Times in samples count from `origin`. `gpus` are
+  // polled through NVML (Nvml::open) with the CPU metrics; without NVML they are left out.
+  TelemetrySampler(std::chrono::duration<double> interval, Clock::time_point origin,
+                   std::vector<GpuTarget> gpus = {});
   ~TelemetrySampler();  // stops and joins
 
   TelemetrySampler(const TelemetrySampler&) = delete;
@@ -44,6 +48,8 @@ class TelemetrySampler {
   std::optional<CpuTimes> m_lastCpu;
   std::optional<std::uint64_t> m_lastTicks;
   Clock::time_point m_lastTicksAt;
+  std::vector<GpuTarget> m_gpuTargets;
+  std::vector<GpuPoller> m_gpus;  // created by start() when NVML loads
 
   std::chrono::duration<double> m_interval;
   Clock::time_point m_origin;

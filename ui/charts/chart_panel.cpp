@@ -18,6 +18,11 @@ namespace tb::ui {
 namespace {
 
 constexpr int kColumns = 3;  // three across keeps each chart readable on a 1280x800 screen
+// More than six charts (a GPU run adds two) go four across, narrower, rather than into a third
+// row that would not fit a 1280x800 screen.
+constexpr int kWideColumns = 4;
+constexpr int kPlotMinWidth = 260;
+constexpr int kNarrowPlotMinWidth = 215;
 constexpr int kMaxRows = 8;  // rows whose stretch is reset on relayout
 
 void styleGraph(QCPGraph* graph, const QColor& color, SeriesLook look, bool epochAxis) {
@@ -73,7 +78,7 @@ ChartPanel::~ChartPanel() = default;
 
 void ChartPanel::addChart(const ChartSpec& spec) {
   auto* plot = new QCustomPlot(this);
-  plot->setMinimumSize(260, 190);
+  plot->setMinimumSize(kPlotMinWidth, 190);
   plot->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   plot->setMouseTracking(true);
   plot->setAccessibleName(spec.title);
@@ -215,19 +220,23 @@ void ChartPanel::layoutCharts() {
   for (int row = 0; row < kMaxRows; ++row) m_grid->setRowStretch(row, 0);
   int shownCount = 0;
   for (const Chart& chart : m_charts) shownCount += chart.shown ? 1 : 0;
+  const int columns = shownCount > 2 * kColumns ? kWideColumns : kColumns;
   int slot = 0;
   for (const Chart& chart : m_charts) {
     chart.plot->setVisible(chart.shown);
     if (!chart.shown) continue;
-    const int row = slot / kColumns;
-    const int column = slot % kColumns;
+    chart.plot->setMinimumWidth(columns == kColumns ? kPlotMinWidth : kNarrowPlotMinWidth);
+    const int row = slot / columns;
+    const int column = slot % columns;
     // The last chart of a short row takes the rest of it: a timeline profits from the width.
-    const int span = slot == shownCount - 1 ? kColumns - column : 1;
+    const int span = slot == shownCount - 1 ? columns - column : 1;
     m_grid->addWidget(chart.plot, row, column, 1, span);
     m_grid->setRowStretch(row, 1);
     ++slot;
   }
-  for (int column = 0; column < kColumns; ++column) m_grid->setColumnStretch(column, 1);
+  for (int column = 0; column < kWideColumns; ++column) {
+    m_grid->setColumnStretch(column, column < columns ? 1 : 0);
+  }
 }
 
 void ChartPanel::showHover(int chartIndex, QMouseEvent* event) const {

@@ -140,7 +140,7 @@ QVector<ChartSpec> defaultChartSpecs() {
       timelineSeries(text("Process CPU (% of machine)"), SeriesLook::DashedLine,
                      processShareOfMachine)};
 
-  // GPU utilisation and memory go here as timeline specs with showWhenEmpty = false.
+  // GPU utilisation and memory: gpu_charts.h, added by the main window and hidden without a GPU.
   return {loss, accuracy, epochTime, throughput, cpu};
 }
 

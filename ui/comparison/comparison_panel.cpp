@@ -49,7 +49,9 @@ bool sameRow(const ComparisonRow& a, const ComparisonRow& b) {
          a.workload == b.workload && a.status == b.status && a.published == b.published &&
          a.totalSeconds == b.totalSeconds && a.meanEpochSeconds == b.meanEpochSeconds &&
          a.samplesPerSecond == b.samplesPerSecond && a.testAccuracy == b.testAccuracy &&
-         a.speedup == b.speedup;
+         a.speedup == b.speedup && a.precision == b.precision &&
+         a.achievedTflops == b.achievedTflops && a.efficiency == b.efficiency &&
+         a.peakRatio == b.peakRatio;
 }
 
 }  // namespace
@@ -76,12 +78,17 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
 
   m_table->setHorizontalHeaderLabels(
       {tr("Device"), tr("Machine"), tr("Workload"), tr("Total (s)"), tr("Epoch (s)"),
-       tr("Samples/s"), tr("Test acc."), tr("Speed-up"), tr("Status")});
+       tr("Samples/s"), tr("Test acc."), tr("TFLOPS"), tr("Eff."), tr("Peak ratio"),
+       tr("Speed-up"), tr("Status")});
   // Short headers keep the device column readable at 1280 px; tooltips give the full meaning.
   const QStringList headerTips = {
       QString(), tr("Host name of the machine"), QString(),
       tr("Training and testing, as the seed script times it"), tr("Mean time of one epoch"),
       tr("Mean training throughput over the epochs"), tr("Accuracy on the test set"),
+      tr("Achieved TFLOPS: the workload's training FLOPs per sample times samples/s"),
+      tr("Efficiency: achieved TFLOPS over the device's measured peak in the run's precision"),
+      tr("This device's measured peak (in the run's precision) divided by the baseline's: "
+         "compare it with the speed-up"),
       tr("Baseline total time divided by this row's total time"), QString()};
   for (int column = 0; column < headerTips.size(); ++column) {
     m_table->horizontalHeaderItem(column)->setToolTip(headerTips[column]);
@@ -218,6 +225,9 @@ void ComparisonPanel::fillTable() {
         formatOptional(row.meanEpochSeconds, 2),
         formatOptional(row.samplesPerSecond, 0),
         trimmedNumber(row.testAccuracy, 4),
+        row.achievedTflops ? toQString(formatTflops(*row.achievedTflops)) : QStringLiteral("n/a"),
+        row.efficiency ? toQString(formatEfficiency(*row.efficiency)) : QStringLiteral("n/a"),
+        row.peakRatio ? toQString(formatRatio(*row.peakRatio)) : QStringLiteral("n/a"),
         row.speedup ? toQString(formatSpeedup(*row.speedup)) : QStringLiteral("n/a"),
         toQString(row.status)};
     for (int c = 0; c < ColumnCount; ++c) {
@@ -233,11 +243,26 @@ void ComparisonPanel::fillTable() {
         item->setForeground(palette().brush(QPalette::PlaceholderText));
         item->setToolTip(tr("Published in the seed article (TensorFlow); not measured here"));
       }
+      // The device column is elided when the table is crowded: the full label on hover.
+      if (c == DeviceColumn && !row.published) item->setToolTip(cells[c]);
       m_table->setItem(r, c, item);
     }
     m_table->item(r, DeviceColumn)->setIcon(colorSwatch(entry.color));
     if (r == m_baseline) m_table->item(r, SpeedupColumn)->setToolTip(tr("The baseline"));
   }
+  // Figures no row has stay out of the way, so the device names keep their room at 1280 px; a
+  // peak ratio needs a second measured device to say anything.
+  int achieved = 0;
+  int efficiencies = 0;
+  int peakRatios = 0;
+  for (const Entry& entry : m_entries) {
+    achieved += entry.row.achievedTflops ? 1 : 0;
+    efficiencies += entry.row.efficiency ? 1 : 0;
+    peakRatios += entry.row.peakRatio ? 1 : 0;
+  }
+  m_table->setColumnHidden(AchievedColumn, achieved == 0);
+  m_table->setColumnHidden(EfficiencyColumn, efficiencies == 0);
+  m_table->setColumnHidden(PeakRatioColumn, peakRatios < 2);
 }
 
 void ComparisonPanel::fillBaselineChooser() {

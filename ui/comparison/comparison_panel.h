@@ -33,6 +33,9 @@ class ComparisonPanel final : public QWidget {
     MeanEpochColumn,
     ThroughputColumn,
     AccuracyColumn,
+    AchievedColumn,    // achieved TFLOPS
+    EfficiencyColumn,  // achieved / measured peak
+    PeakRatioColumn,   // measured peak over the baseline's, read next to the speed-up
     SpeedupColumn,
     StatusColumn,
     ColumnCount

@@ -151,6 +151,50 @@ class ReportWriter final {
     notes << QObject::tr("n/a: not measured.");
     m_page.text(m_page.font(8), kMutedColor, notes.join(QLatin1Char(' ')), Qt::AlignLeft);
     m_page.skip(m_page.pt(18));
+    efficiency(rows);
+  }
+
+  // Each measured run against its device's measured peak, in a table of its own so the
+  // comparison keeps its columns on a portrait page; left out when no run has the figures.
+  void efficiency(const std::vector<ComparisonRow>& rows) {
+    const auto ratio = [](const std::optional<double>& value) {
+      // The report writes ratios with "×", as its speed-ups.
+      return value ? toQString(formatRatio(*value)).chopped(1) + QStringLiteral("×")
+                   : QStringLiteral("n/a");
+    };
+    const auto tflops = [](const std::optional<double>& value) {
+      return value ? toQString(formatTflops(*value)) : QStringLiteral("n/a");
+    };
+    QVector<ReportRow> cells;
+    for (const ComparisonRow& row : rows) {
+      if (row.published || (!row.achievedTflops && !row.peakTflops)) continue;
+      cells.push_back({{textOrNa(row.label), textOrNa(row.precision), tflops(row.achievedTflops),
+                        tflops(row.peakTflops),
+                        row.efficiency ? toQString(formatEfficiency(*row.efficiency))
+                                       : QStringLiteral("n/a"),
+                        ratio(row.peakRatio), number(row.speedup, 2, QStringLiteral("×"))},
+                       false});
+    }
+    if (cells.isEmpty()) return;
+    m_page.heading(QObject::tr("Throughput against measured peak"));
+    m_page.table({{QObject::tr("Run"), Qt::AlignLeft, true},
+                  {QObject::tr("Precision"), Qt::AlignLeft, false},
+                  {QObject::tr("Achieved TFLOPS"), Qt::AlignRight, false},
+                  {QObject::tr("Peak TFLOPS"), Qt::AlignRight, false},
+                  {QObject::tr("Efficiency"), Qt::AlignRight, false},
+                  {QObject::tr("Peak ratio"), Qt::AlignRight, false},
+                  {QObject::tr("Speed-up"), Qt::AlignRight, false}},
+                 cells);
+    m_page.skip(m_page.pt(5));
+    m_page.text(m_page.font(8), kMutedColor,
+                QObject::tr("Achieved TFLOPS is the workload's training FLOPs per sample times "
+                            "samples/s; peak TFLOPS the device's measured dense matrix product "
+                            "rate in the run's precision; efficiency their ratio. The peak ratio "
+                            "(each peak over the baseline's) next to the speed-up shows how much "
+                            "of a device's peak advantage becomes training speed. n/a: not "
+                            "measured."),
+                Qt::AlignLeft);
+    m_page.skip(m_page.pt(18));
   }
 
   void machines() {

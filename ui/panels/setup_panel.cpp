@@ -2,8 +2,10 @@
 
 #include "common/qt_convert.h"
 #include "data/data_paths.h"
+#include "devices/device_facts.h"
 #include "devices/device_id.h"
 #include "devices/system_info.h"
+#include "engine/precision.h"
 #include "models/workload_catalog.h"
 
 #include <QButtonGroup>
@@ -15,6 +17,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
@@ -32,6 +35,49 @@ QSpinBox* spinBox(int minimum, int maximum, int value, const QString& special = 
   box->setValue(value);
   if (!special.isEmpty()) box->setSpecialValueText(special);
   return box;
+}
+
+// "CIFAR-10 · 23.6M parameters · 1.16 GFLOP/sample": what a workload needs, at a glance.
+QString workloadNeeds(const WorkloadInfo& info) {
+  const QLocale locale;
+  QString text = info.parameters >= 1000000
+                     ? SetupPanel::tr("%1 \u00b7 %2M parameters")
+                           .arg(toQString(info.datasetTitle),
+                                locale.toString(static_cast<double>(info.parameters) / 1e6, 'f', 1))
+                     : SetupPanel::tr("%1 \u00b7 %L2 parameters")
+                           .arg(toQString(info.datasetTitle))
+                           .arg(static_cast<qlonglong>(info.parameters));
+  // Training FLOPs (forward + backward) per image; absent rather than 0 when not known.
+  if (info.flopsPerSample > 0) {
+    text += SetupPanel::tr(" \u00b7 %1 GFLOP/sample")
+                .arg(locale.toString(info.flopsPerSample / 1e9, 'g', 3));
+  }
+  return text;
+}
+
+// "79.6 GiB · compute 9.0 · driver 580.65.06 · precisions: fp32, tf32, bf16, fp16": a device's
+// facts at a glance, as the device's tooltip.
+QString deviceFactsText(const DeviceFacts& facts) {
+  QStringList parts;
+  if (facts.physicalCores && facts.logicalCores) {
+    parts << SetupPanel::tr("%1 cores, %2 threads")
+                 .arg(*facts.physicalCores)
+                 .arg(*facts.logicalCores);
+  }
+  if (facts.memoryMb) parts << SetupPanel::tr("%1 GiB").arg(*facts.memoryMb / 1024.0, 0, 'f', 1);
+  if (facts.computeCapability) {
+    parts << SetupPanel::tr("compute %1").arg(toQString(*facts.computeCapability));
+  }
+  if (facts.driverVersion) {
+    parts << SetupPanel::tr("driver %1").arg(toQString(*facts.driverVersion));
+  }
+  QStringList precisions;
+  for (const auto precision : supportedPrecisions(facts.id, facts.computeCapability)) {
+    precisions << QString::fromLatin1(toString(precision));
+  }
+  parts << SetupPanel::tr("precisions: %1").arg(precisions.join(QStringLiteral(", ")));
+  if (!facts.note.empty()) parts << toQString(facts.note);
+  return parts.join(QStringLiteral(" \u00b7 "));
 }
 
 }  // namespace
@@ -88,6 +134,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
     auto* box = new QCheckBox(QStringLiteral("%1 \u2014 %2").arg(toQString(id),
                                                                  toQString(deviceDisplayName(device))));
     box->setProperty("deviceId", toQString(id));
+    box->setToolTip(deviceFactsText(deviceFacts(device)));
     box->setChecked(id == "cpu");
     connect(box, &QCheckBox::toggled, this, &SetupPanel::updateRunEnabled);
     m_devices.push_back(box);
@@ -95,8 +142,16 @@ QWidget* SetupPanel::buildDeviceGroup() {
   }
   m_threads = spinBox(0, 1024, 0, tr("auto (%1 cores)").arg(physicalCoreCount()));
   m_threads->setToolTip(tr("CPU threads for training; auto uses the physical cores"));
+  m_precision = new QComboBox;
+  m_precision->addItem(tr("fp32 (the seed's)"), QStringLiteral("fp32"));
+  m_precision->addItem(tr("tf32 (NVIDIA Ampere or newer)"), QStringLiteral("tf32"));
+  m_precision->addItem(tr("bf16 mixed"), QStringLiteral("bf16"));
+  m_precision->addItem(tr("fp16 mixed (NVIDIA)"), QStringLiteral("fp16"));
+  m_precision->setToolTip(tr("Number format for training; mixed precision keeps fp32 weights"));
+  connect(m_precision, &QComboBox::currentIndexChanged, this, &SetupPanel::updateRunEnabled);
   auto* threads = new QFormLayout;
   threads->addRow(tr("CPU threads"), m_threads);
+  threads->addRow(tr("Precision"), m_precision);
   layout->addLayout(threads);
   return group;
 }
@@ -164,9 +219,7 @@ void SetupPanel::applyWorkloadDefaults() {
     if (toQString(info.name) != workload()) continue;
     m_epochs->setValue(info.defaultEpochs);
     m_batchSize->setValue(info.defaultBatchSize);
-    m_workloadInfo->setText(tr("%1\n%2 \u00b7 %L3 parameters")
-                                .arg(toQString(info.description), toQString(info.datasetTitle))
-                                .arg(static_cast<qlonglong>(info.parameters)));
+    m_workloadInfo->setText(toQString(info.description) + QLatin1Char('\n') + workloadNeeds(info));
   }
 }
 
@@ -182,8 +235,8 @@ void SetupPanel::updateDataStatus() {
   }
   const auto folder = findDatasetFolder(toStdString(dataset), toStdString(m_dataDir->text()));
   m_dataStatus->setText(folder ? tr("%1 found in %2").arg(dataset, toQString(*folder))
-                               : tr("%1 files not found here: choose their folder or use "
-                                    "synthetic data.")
+                               : tr("%1 files not found here; Run offers to download "
+                                    "them (or use synthetic data).")
                                      .arg(dataset));
 }
 
@@ -196,6 +249,15 @@ void SetupPanel::updateRunEnabled() {
 
 QString SetupPanel::problem() const {
   if (checkedDevices().isEmpty()) return tr("Tick at least one device.");
+  // Every ticked device must support the precision, or its run would only fail.
+  for (const QString& device : checkedDevices()) {
+    try {
+      const DeviceId id = parseDeviceId(toStdString(device));
+      checkPrecision(id, toStdString(precision()), deviceFacts(id).computeCapability);
+    } catch (const DeviceError& e) {
+      return QString::fromUtf8(e.what());
+    }
+  }
   return QString();
 }
 
@@ -222,6 +284,7 @@ QVector<RunConfig> SetupPanel::configs() const {
   base.batchSize = m_batchSize->value();
   base.seed = static_cast<std::uint64_t>(m_seed->value());
   base.threads = m_threads->value();
+  base.precision = toStdString(precision());
   base.trainLimit = m_trainLimit->value();
   base.testLimit = m_testLimit->value();
   base.synthetic = m_useSynthetic->isChecked();
@@ -252,12 +315,20 @@ void SetupPanel::setEpochs(int epochs) { m_epochs->setValue(epochs); }
 void SetupPanel::setTrainLimit(qint64 limit) { m_trainLimit->setValue(static_cast<int>(limit)); }
 void SetupPanel::setTestLimit(qint64 limit) { m_testLimit->setValue(static_cast<int>(limit)); }
 void SetupPanel::setDataDir(const QString& folder) { m_dataDir->setText(folder); }
+QString SetupPanel::precision() const { return m_precision->currentData().toString(); }
+
+void SetupPanel::setPrecision(const QString& precision) {
+  const int index = m_precision->findData(precision);
+  if (index >= 0) m_precision->setCurrentIndex(index);
+}
+QString SetupPanel::dataDir() const { return m_dataDir->text().trimmed(); }
 
 void SetupPanel::saveSettings(QSettings& settings) const {
   settings.beginGroup(QStringLiteral("setup"));
   settings.setValue(QStringLiteral("workload"), workload());
   settings.setValue(QStringLiteral("devices"), checkedDevices());
   settings.setValue(QStringLiteral("threads"), m_threads->value());
+  settings.setValue(QStringLiteral("precision"), precision());
   settings.setValue(QStringLiteral("epochs"), m_epochs->value());
   settings.setValue(QStringLiteral("batchSize"), m_batchSize->value());
   settings.setValue(QStringLiteral("seed"), m_seed->value());
@@ -276,6 +347,7 @@ void SetupPanel::restoreSettings(const QSettings& settings) {
   if (value("devices").isValid()) setCheckedDevices(value("devices").toStringList());
   if (checkedDevices().isEmpty()) setCheckedDevices({QStringLiteral("cpu")});  // a GPU went away
   if (value("threads").isValid()) m_threads->setValue(value("threads").toInt());
+  if (value("precision").isValid()) setPrecision(value("precision").toString());
   if (value("epochs").isValid()) m_epochs->setValue(value("epochs").toInt());
   if (value("batchSize").isValid()) m_batchSize->setValue(value("batchSize").toInt());
   if (value("seed").isValid()) m_seed->setValue(value("seed").toInt());

@@ -40,6 +40,11 @@ class SetupPanel final : public QWidget {
   void setTrainLimit(qint64 limit);
   void setTestLimit(qint64 limit);
   void setDataDir(const QString& folder);
+  void setPrecision(const QString& precision);  // "fp32", "tf32", "bf16" or "fp16"
+  QString precision() const;
+  QString dataDir() const;  // the data folder as typed; empty: the default data root
+  // Re-checks whether the chosen workload's dataset is on disk (after a download).
+  void refreshDataStatus() { updateDataStatus(); }
 
   void saveSettings(QSettings& settings) const;
   void restoreSettings(const QSettings& settings);
@@ -64,6 +69,7 @@ class SetupPanel final : public QWidget {
   QLabel* m_workloadInfo = nullptr;
   QVector<QCheckBox*> m_devices;
   QSpinBox* m_threads = nullptr;
+  QComboBox* m_precision = nullptr;
   QSpinBox* m_epochs = nullptr;
   QSpinBox* m_batchSize = nullptr;
   QSpinBox* m_seed = nullptr;

@@ -1,8 +1,10 @@
 #include "window/main_window.h"
 
 #include "charts/chart_panel.h"
+#include "charts/gpu_charts.h"
 #include "common/qt_convert.h"
 #include "comparison/comparison_panel.h"
+#include "data/dataset_gate.h"
 #include "devices/system_info.h"
 #include "history/history_panel.h"
 #include "history/result_library.h"
@@ -63,6 +65,7 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
   setCentralWidget(central);
 
   m_export = new ExportActions(this);
+  m_gate = new DatasetGate(this);
   resize(1280, 800);
   restoreSettings();  // before the menus, so their check marks show the restored state
   buildMenus();
@@ -94,6 +97,8 @@ QWidget* MainWindow::buildSidebar() {
 
 QWidget* MainWindow::buildMainArea() {
   m_charts = new ChartPanel(m_collection);
+  // GPU utilisation and memory: hidden until a run has GPU telemetry.
+  for (const ChartSpec& spec : gpuChartSpecs()) m_charts->addChart(spec);
   m_comparison = new ComparisonPanel(m_collection);
   m_history = new HistoryPanel(m_library);
   m_resultsSplitter = new QSplitter(Qt::Vertical);
@@ -114,6 +119,7 @@ void MainWindow::buildMenus() {
   import->setShortcut(QKeySequence::Open);
   connect(import, &QAction::triggered, m_history, &HistoryPanel::importWithDialog);
   file->addMenu(m_export->menu());
+  file->addMenu(m_gate->createDownloadMenu([this] { return m_setup->dataDir(); }, this));
   file->addSeparator();
   auto* quit = file->addAction(tr("&Quit"));
   quit->setShortcut(QKeySequence::Quit);
@@ -122,7 +128,7 @@ void MainWindow::buildMenus() {
   auto* run = menuBar()->addMenu(tr("&Run"));
   auto* start = run->addAction(tr("&Run"));
   start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-  connect(start, &QAction::triggered, this, &MainWindow::startRuns);
+  connect(start, &QAction::triggered, this, &MainWindow::requestRuns);
   auto* stop = run->addAction(tr("&Stop"));
   stop->setShortcut(QKeySequence(Qt::Key_Escape));
   connect(stop, &QAction::triggered, this, &MainWindow::stopRuns);
@@ -149,7 +155,12 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::wireRuns() {
-  connect(m_setup, &SetupPanel::runRequested, this, &MainWindow::startRuns);
+  connect(m_setup, &SetupPanel::runRequested, this, &MainWindow::requestRuns);
+  connect(m_gate, &DatasetGate::datasetDownloaded, this,
+          [this](const QString& dataset, const QString& folder) {
+            m_setup->refreshDataStatus();
+            statusBar()->showMessage(tr("%1 downloaded to %2").arg(dataset, folder), 8000);
+          });
   connect(m_setup, &SetupPanel::stopRequested, this, &MainWindow::stopRuns);
   connect(m_controller, &RunController::queueChanged, this,
           [this] { m_setup->setRunning(m_controller->isBusy()); });
@@ -178,6 +189,18 @@ void MainWindow::startRuns() {
   }
   m_tabs->setCurrentWidget(m_resultsSplitter);
   m_controller->enqueue(m_setup->configs());
+}
+
+void MainWindow::requestRuns() {
+  // No download while a run trains: it would distort the measurement. startRuns() reports
+  // the setup's problem, if any, itself.
+  if (m_controller->isBusy() || !m_setup->problem().isEmpty()) return startRuns();
+  switch (m_gate->ensureData(m_setup->configs())) {
+    case DatasetGate::Decision::Cancelled: return;
+    case DatasetGate::Decision::UseSynthetic: m_setup->setSynthetic(true); break;
+    case DatasetGate::Decision::Ready: break;
+  }
+  startRuns();
 }
 
 void MainWindow::stopRuns() {

@@ -15,6 +15,7 @@ namespace tb::ui {
 
 class ChartPanel;
 class ComparisonPanel;
+class DatasetGate;
 class ExportActions;
 class HistoryPanel;
 class NoticeBar;
@@ -36,6 +37,9 @@ class MainWindow final : public QMainWindow {
   ~MainWindow() override;
 
   void startRuns();
+  // What Run does for the user: offers to download a missing dataset (or to use synthetic
+  // data) first, then startRuns(). startRuns() alone never asks (automation, tests).
+  void requestRuns();
   void stopRuns();
   // Adds saved result files to the charts and comparison (skipping ones already shown).
   void openResultFiles(const QStringList& paths);
@@ -51,6 +55,7 @@ class MainWindow final : public QMainWindow {
   RunRecorder* recorder() const { return m_recorder; }
   ExportActions* exportActions() const { return m_export; }
   NoticeBar* noticeBar() const { return m_notice; }
+  DatasetGate* datasetGate() const { return m_gate; }
   void showResultsTab();
 
  protected:
@@ -79,6 +84,7 @@ class MainWindow final : public QMainWindow {
   HistoryPanel* m_history = nullptr;
   NoticeBar* m_notice = nullptr;
   ExportActions* m_export = nullptr;
+  DatasetGate* m_gate = nullptr;
   QTabWidget* m_tabs = nullptr;
   QSplitter* m_sideSplitter = nullptr;
   QSplitter* m_resultsSplitter = nullptr;

@@ -1,0 +1,256 @@
+// `trainbench-cli data status|fetch`: a table of the known datasets on this machine, and verified
+// downloads with live progress (bytes, rate) that Ctrl-C cancels.
+#include "data_command.h"
+
+#include "exit_codes.h"
+
+#include "data/dataset_sources.h"
+#include "data/download.h"
+
+#include <CLI/CLI.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include <unistd.h>
+
+namespace tb::cli {
+
+namespace {
+
+std::atomic<bool> g_fetchCancelled{false};
+
+extern "C" void onFetchInterrupt(int /*signal*/) { g_fetchCancelled.store(true); }
+
+// The first Ctrl-C cancels the download (the partial file stays for the next fetch to resume);
+// SA_RESETHAND lets a second one end the program at once.
+class FetchInterruptGuard {
+ public:
+  FetchInterruptGuard() {
+    struct sigaction action {};
+    action.sa_handler = onFetchInterrupt;
+    action.sa_flags = SA_RESETHAND;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &m_previous);
+    sigaction(SIGTERM, &action, &m_previousTerm);
+  }
+  ~FetchInterruptGuard() {
+    sigaction(SIGINT, &m_previous, nullptr);
+    sigaction(SIGTERM, &m_previousTerm, nullptr);
+  }
+  FetchInterruptGuard(const FetchInterruptGuard&) = delete;
+  FetchInterruptGuard& operator=(const FetchInterruptGuard&) = delete;
+
+ private:
+  struct sigaction m_previous {};
+  struct sigaction m_previousTerm {};
+};
+
+std::string datasetNames() {
+  std::string names;
+  for (const auto& source : datasetSources()) {
+    names += (names.empty() ? "" : ", ") + source.dataset;
+  }
+  return names;
+}
+
+std::string formatRate(double bytesPerSecond) {
+  return bytesPerSecond > 0 ? formatBytes(static_cast<std::int64_t>(bytesPerSecond)) + "/s"
+                            : std::string("--");
+}
+
+// Download progress on stderr: one live line on a terminal, one line per file otherwise.
+class FetchPrinter {
+ public:
+  FetchPrinter(std::FILE* out, bool quiet)
+      : m_out(out), m_quiet(quiet), m_live(!quiet && isatty(fileno(out)) != 0) {}
+
+  void operator()(const DownloadProgress& event) {
+    using Stage = DownloadProgress::Stage;
+    if (m_quiet) return;
+    const std::string prefix = "  [" + std::to_string(event.fileIndex) + "/" +
+                               std::to_string(event.fileCount) + "] " + event.file;
+    switch (event.stage) {
+      case Stage::Started:
+        m_fileStart = std::chrono::steady_clock::now();
+        m_startBytes = event.fileDone;
+        if (m_live) {
+          printLine(prefix + "  " + (event.fileDone > 0 ? "resuming from " : "from ") + event.url,
+                    false);
+        } else {
+          std::fprintf(m_out, "%s: %s %s\n", prefix.c_str(),
+                       event.fileDone > 0 ? "resuming from" : "downloading", event.url.c_str());
+        }
+        break;
+      case Stage::Transferring:
+        if (m_live) printLive(prefix, event);
+        break;
+      case Stage::Verifying:
+        if (m_live) printLine(prefix + "  verifying MD5...", false);
+        break;
+      case Stage::FileDone: {
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - m_fileStart).count();
+        const auto bytes = event.fileTotal - m_startBytes;
+        const double rate = seconds > 0 ? static_cast<double>(bytes) / seconds : 0.0;
+        printLine(prefix + "  " + formatBytes(event.fileTotal) + "  " + formatRate(rate) +
+                      "  MD5 verified",
+                  true);
+        break;
+      }
+      case Stage::FileSkipped:
+        printLine(prefix + "  already here", true);
+        break;
+      case Stage::Retrying:
+        printLine("  " + event.url + ": " + event.message, true);
+        break;
+    }
+    std::fflush(m_out);
+  }
+
+  // Ends a live line so what follows starts on its own.
+  void finish() {
+    if (m_live && m_lineOpen) std::fputc('\n', m_out);
+    m_lineOpen = false;
+  }
+
+ private:
+  void printLive(const std::string& prefix, const DownloadProgress& event) {
+    const int percent =
+        event.fileTotal > 0 ? static_cast<int>(100 * event.fileDone / event.fileTotal) : 0;
+    std::string line = prefix + "  " + formatBytes(event.fileDone) + " / " +
+                       formatBytes(event.fileTotal) + "  " + std::to_string(percent) + "%  " +
+                       formatRate(event.bytesPerSecond);
+    if (event.bytesPerSecond > 0 && event.total > event.done) {
+      const auto eta = static_cast<long long>(static_cast<double>(event.total - event.done) /
+                                              event.bytesPerSecond);
+      line += "  ETA " + std::to_string(eta) + " s";
+    }
+    printLine(line, false);
+  }
+
+  void printLine(const std::string& text, bool final) {
+    if (m_live) {
+      std::fprintf(m_out, "\r%s\x1b[K%s", text.c_str(), final ? "\n" : "");
+      m_lineOpen = !final;
+    } else if (final) {
+      std::fprintf(m_out, "%s\n", text.c_str());
+    }
+  }
+
+  std::FILE* m_out;
+  bool m_quiet;
+  bool m_live;
+  bool m_lineOpen = false;
+  std::chrono::steady_clock::time_point m_fileStart{};
+  std::int64_t m_startBytes = 0;
+};
+
+std::string statusNote(const DatasetStatus& status) {
+  if (status.state == DatasetState::Missing) return std::string();
+  std::string note = std::to_string(status.filesPresent()) + " of " +
+                     std::to_string(status.files.size()) + " files";
+  if (status.state == DatasetState::Partial) {
+    note += ", " + formatBytes(status.bytesToFetch) + " left to fetch";
+  }
+  return note;
+}
+
+}  // namespace
+
+DataCommand::DataCommand(CLI::App& app) {
+  m_data = app.add_subcommand("data", "Show and download the datasets the workloads train on");
+  m_data->require_subcommand(1);
+  const auto knownName = [](const std::string& name) {
+    return findDatasetSource(name) ? std::string()
+                                   : "unknown dataset '" + name + "'; available: " + datasetNames();
+  };
+  const std::string dataDirHelp =
+      "Data folder (default: $TRAINBENCH_DATA_DIR or $XDG_DATA_HOME/trainbench/datasets); "
+      "each dataset lives in DIR/<dataset>";
+
+  m_status = m_data->add_subcommand("status", "Which datasets are here, partial or missing");
+  m_status->add_option("dataset", m_datasets, "Only these datasets, with each file's state")
+      ->check(knownName);
+  m_status->add_option("--data-dir", m_dataDir, dataDirHelp);
+  m_status->add_flag("--verify", m_verify, "Also check every file's MD5 (reads them all)");
+
+  m_fetch = m_data->add_subcommand(
+      "fetch",
+      "Download datasets from their official mirrors (or $TRAINBENCH_MIRROR) and "
+      "verify their checksums");
+  m_fetch->add_option("dataset", m_datasets, "Dataset(s) to download: " + datasetNames())
+      ->required()
+      ->check(knownName);
+  m_fetch->add_option("--data-dir", m_dataDir, dataDirHelp);
+  m_fetch->add_flag("-q,--quiet", m_quiet, "No progress output");
+}
+
+bool DataCommand::parsed() const { return m_data->parsed(); }
+
+int DataCommand::run() const { return m_fetch->parsed() ? fetch() : status(); }
+
+int DataCommand::status() const {
+  std::vector<DatasetSource> sources;
+  if (m_datasets.empty()) {
+    sources = datasetSources();
+  } else {
+    for (const auto& name : m_datasets) sources.push_back(*findDatasetSource(name));
+  }
+  const bool details = !m_datasets.empty() || m_verify;
+  std::printf("%-14s %-8s %-9s %s\n", "DATASET", "STATE", "DOWNLOAD", "FOLDER");
+  bool anyMissing = false;
+  for (const auto& source : sources) {
+    const DatasetStatus status = datasetStatus(source, m_dataDir, m_verify);
+    anyMissing = anyMissing || status.state != DatasetState::Present;
+    const std::string note = statusNote(status);
+    std::printf("%-14s %-8s %-9s %s%s\n", source.dataset.c_str(), toString(status.state),
+                formatBytes(status.totalBytes).c_str(), status.folder.c_str(),
+                note.empty() ? "" : ("  (" + note + ")").c_str());
+    if (!details) continue;
+    for (const auto& file : status.files) {
+      std::printf("    %-30s %-9s %s\n", file.file.name.c_str(),
+                  formatBytes(file.file.size).c_str(), toString(file.state));
+    }
+  }
+  if (anyMissing) std::printf("\nDownload one with: trainbench-cli data fetch NAME\n");
+  return kExitOk;
+}
+
+int DataCommand::fetch() const {
+  FetchInterruptGuard interrupts;
+  g_fetchCancelled.store(false);
+  for (const auto& name : m_datasets) {
+    const DatasetSource source = *findDatasetSource(name);
+    const std::string folder = datasetTargetFolder(source.dataset, m_dataDir);
+    FetchPrinter printer(stderr, m_quiet);
+    DownloadOptions options;
+    options.cancel = &g_fetchCancelled;
+    options.onProgress = [&printer](const DownloadProgress& event) { printer(event); };
+    if (!m_quiet) {
+      std::fprintf(stderr, "Fetching %s (%zu files, %s) into %s\n", source.title.c_str(),
+                   source.files.size(), formatBytes(source.totalBytes()).c_str(), folder.c_str());
+    }
+    try {
+      const FetchSummary summary = fetchDataset(source, folder, options);
+      printer.finish();
+      std::printf("%s ready in %s (%d downloaded, %d already here)\n", source.dataset.c_str(),
+                  summary.folder.c_str(), summary.filesDownloaded, summary.filesPresent);
+      std::fflush(stdout);
+    } catch (const DownloadError& e) {
+      printer.finish();
+      if (e.kind() == DownloadError::Kind::Cancelled) {
+        std::fprintf(stderr, "trainbench-cli: %s; run the same command to resume\n", e.what());
+        return kExitCancelled;
+      }
+      std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
+      return kExitData;
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace tb::cli

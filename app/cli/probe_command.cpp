@@ -1,0 +1,117 @@
+// The probe subcommand: resolves the devices first (a typo costs no time), then measures each in
+// turn and prints a table or JSON.
+#include "probe_command.h"
+
+#include "exit_codes.h"
+
+#include "devices/device_id.h"
+#include "devices/peak_probe.h"
+#include "devices/system_info.h"
+#include "results/comparison.h"
+
+#include <torch/torch.h>
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+namespace tb::cli {
+
+namespace {
+
+std::string tflops(const std::optional<double>& value) {
+  return value ? formatTflops(*value) : "n/a";
+}
+
+nlohmann::json number(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json();
+}
+
+}  // namespace
+
+ProbeCommand::ProbeCommand(CLI::App& app) {
+  m_probe = app.add_subcommand(
+      "probe", "Measure each device's peak: dense matmul TFLOPS per precision and memory GB/s");
+  m_probe->add_option("-d,--device", m_devices,
+                      "Device to measure (repeat for several; default: every available device)");
+  m_probe->add_option("--seconds", m_seconds, "Measuring time per figure, in seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 60.0));
+  m_probe->add_option("--threads", m_threads, "CPU threads (default: the physical cores, as runs)")
+      ->check(CLI::Range(1, 4096));
+  m_probe->add_flag("--json", m_json, "Print JSON instead of a table");
+}
+
+bool ProbeCommand::parsed() const { return m_probe->parsed(); }
+
+int ProbeCommand::run() const {
+  std::vector<DeviceId> devices;
+  try {
+    if (m_devices.empty()) {
+      for (const auto& id : availableDevices()) devices.push_back(resolveDevice(id));
+    } else {
+      for (const auto& text : m_devices) devices.push_back(resolveDevice(text));
+    }
+  } catch (const DeviceError& e) {
+    std::fprintf(stderr, "trainbench-cli: error: --device: %s\n", e.what());
+    return kExitDevice;
+  }
+  at::set_num_threads(m_threads > 0 ? m_threads : physicalCoreCount());
+
+  ProbeOptions options;
+  options.secondsPerFigure = m_seconds;
+  auto list = nlohmann::json::array();
+  int exitCode = kExitOk;
+  if (!m_json) {
+    std::printf("%-8s %9s %9s %9s %9s %12s  %s\n", "DEVICE", "FP32", "TF32", "BF16", "FP16",
+                "COPY GB/s", "NAME");
+  }
+  for (const auto& device : devices) {
+    const std::string name = deviceDisplayName(device);
+    PeakFigures peak;
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      peak = probeDevice(device, options);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "trainbench-cli: error: %s: the probe failed: %s\n",
+                   device.str().c_str(), e.what());
+      exitCode = kExitRunFailed;
+      continue;
+    }
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (m_json) {
+      list.push_back({{"id", device.str()},
+                      {"name", name},
+                      {"threads", device.kind == "cpu" ? nlohmann::json(at::get_num_threads())
+                                                       : nlohmann::json()},
+                      {"fp32_tflops", number(peak.fp32Tflops)},
+                      {"tf32_tflops", number(peak.tf32Tflops)},
+                      {"bf16_tflops", number(peak.bf16Tflops)},
+                      {"fp16_tflops", number(peak.fp16Tflops)},
+                      {"bandwidth_gbs", number(peak.bandwidthGbs)},
+                      {"note", peak.note.empty() ? nlohmann::json() : nlohmann::json(peak.note)},
+                      {"seconds", seconds}});
+      continue;
+    }
+    const std::string bandwidth =
+        peak.bandwidthGbs ? std::to_string(static_cast<long long>(*peak.bandwidthGbs)) : "n/a";
+    std::printf("%-8s %9s %9s %9s %9s %12s  %s\n", device.str().c_str(),
+                tflops(peak.fp32Tflops).c_str(), tflops(peak.tf32Tflops).c_str(),
+                tflops(peak.bf16Tflops).c_str(), tflops(peak.fp16Tflops).c_str(), bandwidth.c_str(),
+                name.c_str());
+    if (!peak.note.empty()) std::printf("%-8s %s\n", "", peak.note.c_str());
+    std::fflush(stdout);
+  }
+  if (m_json) {
+    std::printf("%s\n", list.dump(2).c_str());
+  } else {
+    std::printf(
+        "\nTFLOPS of dense n x n matrix products (n = 1024 on the CPU, 8192 on a GPU); "
+        "COPY counts bytes read plus written. n/a: not supported or not measured.\n");
+  }
+  return exitCode;
+}
+
+}  // namespace tb::cli

@@ -1,0 +1,49 @@
+# CPack: `cpack` in the build folder (or scripts/package.sh) makes a .deb on Linux; the macOS and
+# Windows generators are set as documented in packaging/README.md but have not been tried.
+# Included by packaging/CMakeLists.txt after the install rules.
+
+set(CPACK_PACKAGE_NAME trainbench)
+set(CPACK_PACKAGE_VENDOR "The TrainBench developers")
+set(CPACK_PACKAGE_CONTACT "The TrainBench developers <trainbench@users.noreply.github.com>")
+set(CPACK_PACKAGE_HOMEPAGE_URL ${TRAINBENCH_HOMEPAGE})
+set(CPACK_PACKAGE_INSTALL_DIRECTORY TrainBench)
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+    "benchmark neural-network training on each device of this machine")
+if(TARGET trainbench)
+  set(CPACK_PACKAGE_DESCRIPTION
+      "TrainBench runs the same training workload (LibTorch) on each device you choose - the CPU, "
+      "every NVIDIA GPU, Apple's GPU - one after another and reports per-epoch loss, accuracy, "
+      "epoch time, throughput and CPU utilisation. Every run is saved as a result file that "
+      "compares side by side with runs from other machines.\n"
+      "This package has the desktop app (trainbench, Qt 6) and the headless CLI (trainbench-cli).")
+else()
+  set(CPACK_PACKAGE_DESCRIPTION
+      "TrainBench runs the same training workload (LibTorch) on each device you choose - the CPU, "
+      "every NVIDIA GPU - one after another and reports per-epoch loss, accuracy, epoch time, "
+      "throughput and CPU utilisation. Every run is saved as a result file that compares side by "
+      "side with runs from other machines.\n"
+      "This package has the headless CLI (trainbench-cli) only, built without Qt.")
+endif()
+string(REPLACE ";" "" CPACK_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
+set(CPACK_STRIP_FILES ON)
+
+if(APPLE)
+  set(CPACK_GENERATOR DragNDrop)  # untried: see packaging/README.md
+elseif(WIN32)
+  set(CPACK_GENERATOR ZIP)        # untried: see packaging/README.md
+else()
+  set(CPACK_GENERATOR DEB)
+endif()
+
+# Debian: trainbench_<version>_<arch>.deb; library dependencies come from dpkg-shlibdeps.
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION science)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# OpenBLAS makes the MLP workloads several times faster than Debian's reference BLAS.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS libopenblas0-openmp)
+if(TARGET trainbench)
+  # Loaded as Qt plugins at run time, so dpkg-shlibdeps cannot see it: the app's SVG icon.
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS libqt6svg6)
+endif()
+
+include(CPack)

@@ -1,0 +1,241 @@
+// The download table of every known dataset, mirror lists and the on-disk status of a dataset.
+#include "data/dataset_sources.h"
+
+#include "data/data_paths.h"
+#include "data/download_checksum.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+namespace tb {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The MNIST layout: four gzip files, each also accepted already decompressed.
+SourceFile idxFile(const char* name, std::int64_t size, const char* md5) {
+  std::string gz = name;
+  return SourceFile{gz + ".gz", size, md5, {gz}};
+}
+
+// Sizes and MD5s as the datasets' authors publish them; the MD5s are the ones torchvision
+// checks (torchvision/datasets/mnist.py), the CIFAR-10 one is from its download page.
+std::vector<DatasetSource> buildSources() {
+  return {
+      {"fashion-mnist",
+       "Fashion-MNIST",
+       {"http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+        "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/",
+        "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"},
+       {idxFile("train-images-idx3-ubyte", 26421880, "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
+        idxFile("train-labels-idx1-ubyte", 29515, "25c81989df183df01b3e8a0aad5dffbe"),
+        idxFile("t10k-images-idx3-ubyte", 4422102, "bef4ecab320f06d8554ea6380940ec79"),
+        idxFile("t10k-labels-idx1-ubyte", 5148, "bb300cfdad3c16e7a12a480ee83cd310")}},
+      {"mnist",
+       "MNIST",
+       // LeCun's own site often refuses downloads now, so PyTorch's copy comes first.
+       {"https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"},
+       {idxFile("train-images-idx3-ubyte", 9912422, "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
+        idxFile("train-labels-idx1-ubyte", 28881, "d53e105ee54ea40749a09fcbcd1e9432"),
+        idxFile("t10k-images-idx3-ubyte", 1648877, "9fb629c4189551a2d022fa330f9573f3"),
+        idxFile("t10k-labels-idx1-ubyte", 4542, "ec29112dd5afa0611ce80d1b7f02629c")}},
+      {"cifar10",
+       "CIFAR-10",
+       {"https://www.cs.toronto.edu/~kriz/"},
+       {SourceFile{"cifar-10-binary.tar.gz",
+                   170052171,
+                   "c32a1d4ab5d03f1284b67883e8d87530",
+                   {"cifar-10-batches-bin/test_batch.bin", "test_batch.bin"}}}},
+  };
+}
+
+std::vector<std::string> splitMirrorList(const std::string& text) {
+  std::vector<std::string> items;
+  std::string current;
+  for (const char c : text) {
+    if (c == ';' || c == ' ' || c == '\t' || c == '\n' || c == ',') {
+      if (!current.empty()) items.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) items.push_back(current);
+  return items;
+}
+
+std::string withSlash(std::string url) {
+  if (url.empty() || url.back() != '/') url += '/';
+  return url;
+}
+
+std::int64_t sizeOf(const fs::path& path) {
+  std::error_code error;
+  const auto size = fs::file_size(path, error);
+  return error ? -1 : static_cast<std::int64_t>(size);
+}
+
+FileStatus fileStatus(const fs::path& folder, const SourceFile& file, bool verifyChecksums) {
+  FileStatus status{file, FileState::Missing, 0};
+  const std::int64_t size = sizeOf(folder / file.name);
+  if (size >= 0) {
+    status.bytesOnDisk = size;
+    bool valid = size == file.size;
+    if (valid && verifyChecksums) {
+      try {
+        valid = md5OfFile((folder / file.name).string()) == file.md5;
+      } catch (const std::exception&) {
+        valid = false;
+      }
+    }
+    status.state = valid ? FileState::Present : FileState::Invalid;
+    return status;
+  }
+  std::error_code error;
+  for (const auto& alternative : file.alternatives) {
+    if (fs::exists(folder / alternative, error)) {
+      status.state = FileState::Present;
+      status.bytesOnDisk = std::max<std::int64_t>(sizeOf(folder / alternative), 0);
+      return status;
+    }
+  }
+  if (const std::int64_t part = sizeOf(folder / (file.name + ".part")); part > 0) {
+    status.state = FileState::Partial;
+    status.bytesOnDisk = part;
+  }
+  return status;
+}
+
+DatasetStatus statusIn(const DatasetSource& source, const fs::path& folder, bool verify) {
+  DatasetStatus status;
+  status.dataset = source.dataset;
+  status.folder = folder.string();
+  status.totalBytes = source.totalBytes();
+  bool anything = false;
+  for (const auto& file : source.files) {
+    FileStatus entry = fileStatus(folder, file, verify);
+    if (entry.state != FileState::Present) {
+      const std::int64_t resumed = entry.state == FileState::Partial ? entry.bytesOnDisk : 0;
+      status.bytesToFetch += std::max<std::int64_t>(file.size - resumed, 0);
+    }
+    anything = anything || entry.state != FileState::Missing;
+    status.files.push_back(entry);
+  }
+  const int present = status.filesPresent();
+  status.state = present == static_cast<int>(source.files.size())
+                     ? DatasetState::Present
+                     : (anything ? DatasetState::Partial : DatasetState::Missing);
+  return status;
+}
+
+}  // namespace
+
+std::int64_t DatasetSource::totalBytes() const {
+  std::int64_t total = 0;
+  for (const auto& file : files) total += file.size;
+  return total;
+}
+
+const std::vector<DatasetSource>& datasetSources() {
+  static const std::vector<DatasetSource> sources = buildSources();
+  return sources;
+}
+
+std::optional<DatasetSource> findDatasetSource(const std::string& dataset) {
+  for (const auto& source : datasetSources()) {
+    if (source.dataset == dataset) return source;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> mirrorsFor(const DatasetSource& source) {
+  const char* env = std::getenv("TRAINBENCH_MIRROR");
+  return mirrorsFor(source, env != nullptr ? env : "");
+}
+
+std::vector<std::string> mirrorsFor(const DatasetSource& source, const std::string& mirrorEnv) {
+  const std::vector<std::string> bases = splitMirrorList(mirrorEnv);
+  if (bases.empty()) return source.mirrors;
+  std::vector<std::string> mirrors;
+  for (const auto& base : bases) {
+    if (base == "default") {
+      mirrors.insert(mirrors.end(), source.mirrors.begin(), source.mirrors.end());
+      continue;
+    }
+    // A lab mirror usually copies the whole data root (one folder per dataset, where the
+    // two MNIST datasets' identical file names cannot clash); a base that holds just this
+    // dataset's files works too. The checksums catch a base that holds another dataset's.
+    mirrors.push_back(withSlash(base) + source.dataset + "/");
+    mirrors.push_back(withSlash(base));
+  }
+  return mirrors;
+}
+
+std::string datasetTargetFolder(const std::string& dataset, const std::string& dataDir) {
+  const fs::path root = dataDir.empty() ? fs::path(defaultDataRoot()) : fs::path(dataDir);
+  fs::path name = root.filename();
+  if (name.empty()) name = root.parent_path().filename();  // "DIR/" names DIR
+  return name == dataset ? root.string() : (root / dataset).string();
+}
+
+int DatasetStatus::filesPresent() const {
+  int present = 0;
+  for (const auto& file : files) present += file.state == FileState::Present ? 1 : 0;
+  return present;
+}
+
+DatasetStatus datasetStatus(const DatasetSource& source, const std::string& dataDir,
+                            bool verifyChecksums) {
+  const fs::path target = datasetTargetFolder(source.dataset, dataDir);
+  DatasetStatus status = statusIn(source, target, verifyChecksums);
+  if (status.state == DatasetState::Present || dataDir.empty()) return status;
+  // `--data-dir` may also name the folder holding the files themselves, as `run` accepts.
+  DatasetStatus direct = statusIn(source, fs::path(dataDir), verifyChecksums);
+  return direct.state == DatasetState::Present ? direct : status;
+}
+
+const char* toString(DatasetState state) {
+  switch (state) {
+    case DatasetState::Missing:
+      return "missing";
+    case DatasetState::Partial:
+      return "partial";
+    case DatasetState::Present:
+      return "present";
+  }
+  return "?";
+}
+
+const char* toString(FileState state) {
+  switch (state) {
+    case FileState::Missing:
+      return "missing";
+    case FileState::Partial:
+      return "partial";
+    case FileState::Invalid:
+      return "invalid";
+    case FileState::Present:
+      return "present";
+  }
+  return "?";
+}
+
+std::string formatBytes(std::int64_t bytes) {
+  char text[32];
+  const double value = static_cast<double>(bytes);
+  if (bytes < 1000) {
+    std::snprintf(text, sizeof text, "%lld B", static_cast<long long>(bytes));
+  } else if (bytes < 1000 * 1000) {
+    std::snprintf(text, sizeof text, "%.0f kB", value / 1e3);
+  } else if (bytes < std::int64_t{1000} * 1000 * 1000) {
+    std::snprintf(text, sizeof text, "%.1f MB", value / 1e6);
+  } else {
+    std::snprintf(text, sizeof text, "%.2f GB", value / 1e9);
+  }
+  return text;
+}
+
+}  // namespace tb

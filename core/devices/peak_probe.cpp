@@ -1,0 +1,162 @@
+// Each figure times as many back-to-back calls as fit in the budget after a warm-up call (which
+// picks kernels and touches the memory), with a device synchronisation before reading the clock.
+#include "devices/peak_probe.h"
+
+#include "devices/device_facts.h"
+#include "engine/precision.h"
+#include "engine/precision_scope.h"
+
+#include <torch/cuda.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+
+namespace tb {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::int64_t kCpuMatrix = 1024;
+constexpr std::int64_t kGpuMatrix = 8192;
+constexpr std::int64_t kCpuCopyBytes = 128ll << 20;
+constexpr std::int64_t kGpuCopyBytes = 1ll << 30;
+constexpr std::int64_t kTrialMatrix = 256;  // small enough to be quick even without a fast path
+constexpr double kSaneBf16Share = 0.5;      // bf16 below half the fp32 rate: no real bf16 path
+
+torch::Device torchDevice(const DeviceId& id) {
+  if (id.kind == "cuda")
+    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(id.index));
+  if (id.kind == "mps") return torch::Device(torch::kMPS);
+  return torch::Device(torch::kCPU);
+}
+
+void synchronise(const torch::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize(device.index());
+}
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Mean seconds per call of `op`, over as many calls as fit in `budget`.
+template <typename Op>
+double secondsPerCall(Op op, const torch::Device& device, double budget) {
+  op();
+  synchronise(device);
+  auto start = Clock::now();
+  op();
+  synchronise(device);
+  const double single = std::max(secondsSince(start), 1e-7);
+  const int calls = static_cast<int>(std::clamp(budget / single, 1.0, 100000.0));
+  start = Clock::now();
+  for (int i = 0; i < calls; ++i) op();
+  synchronise(device);
+  return std::max(secondsSince(start), 1e-9) / calls;
+}
+
+double matmulTflops(torch::ScalarType type, std::int64_t n, const torch::Device& device,
+                    double budget) {
+  torch::NoGradGuard noGrad;
+  const auto options = torch::TensorOptions().dtype(type).device(device);
+  const auto a = torch::randn({n, n}, options);
+  const auto b = torch::randn({n, n}, options);
+  auto c = torch::empty({n, n}, options);
+  const double seconds = secondsPerCall([&] { torch::mm_out(c, a, b); }, device, budget);
+  return 2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n) / seconds /
+         1e12;
+}
+
+double copyGbs(std::int64_t bytes, const torch::Device& device, double budget) {
+  torch::NoGradGuard noGrad;
+  const auto options = torch::TensorOptions().dtype(torch::kFloat).device(device);
+  const std::int64_t elements = std::max<std::int64_t>(bytes / 4, 1);
+  const auto source = torch::ones({elements}, options);
+  auto target = torch::empty({elements}, options);
+  const double seconds = secondsPerCall([&] { target.copy_(source); }, device, budget);
+  // Every byte is read once and written once, as STREAM's Copy counts it.
+  return 2.0 * static_cast<double>(elements) * 4.0 / seconds / 1e9;
+}
+
+std::string percent(double share) {
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%.0f%%", 100.0 * share);
+  return buffer;
+}
+
+}  // namespace
+
+PeakFigures probeDevice(const DeviceId& device, const ProbeOptions& options) {
+  const torch::Device target = torchDevice(device);
+  const bool cpu = target.is_cpu();
+  const std::int64_t n = options.matrixSize > 0 ? options.matrixSize
+                         : cpu                  ? kCpuMatrix
+                                                : kGpuMatrix;
+  const std::int64_t bytes = options.copyBytes > 0 ? options.copyBytes
+                             : cpu                 ? kCpuCopyBytes
+                                                   : kGpuCopyBytes;
+  const double budget = std::max(options.secondsPerFigure, 0.001);
+  const auto supported = supportedPrecisions(
+      device, device.kind == "cuda" ? deviceFacts(device).computeCapability : std::nullopt);
+  const auto supports = [&supported](Precision precision) {
+    return std::find(supported.begin(), supported.end(), precision) != supported.end();
+  };
+
+  PeakFigures peak;
+  {
+    const MathModeScope strict(Precision::Fp32, target);  // fp32 means no TF32 here
+    peak.fp32Tflops = matmulTflops(torch::kFloat, n, target, budget);
+  }
+  if (supports(Precision::Tf32)) {
+    const MathModeScope tf32(Precision::Tf32, target);
+    peak.tf32Tflops = matmulTflops(torch::kFloat, n, target, budget);
+  }
+  if (supports(Precision::Bf16)) {
+    bool measure = true;
+    if (cpu) {
+      // Without native bf16 a CPU converts element by element: try a small product first.
+      const double fp32 = matmulTflops(torch::kFloat, kTrialMatrix, target, budget / 4);
+      const double bf16 = matmulTflops(torch::kBFloat16, kTrialMatrix, target, budget / 4);
+      if (bf16 < kSaneBf16Share * fp32) {
+        measure = false;
+        peak.note = "bf16 not measured: this CPU multiplies bf16 matrices at " +
+                    percent(bf16 / fp32) + " of its fp32 rate (no native bf16)";
+      }
+    }
+    if (measure) peak.bf16Tflops = matmulTflops(torch::kBFloat16, n, target, budget);
+  }
+  if (supports(Precision::Fp16)) peak.fp16Tflops = matmulTflops(torch::kHalf, n, target, budget);
+  peak.bandwidthGbs = copyGbs(bytes, target, budget);
+  return peak;
+}
+
+std::optional<PeakFigures> cachedPeak(const DeviceId& device) {
+  static std::mutex mutex;
+  static std::map<std::string, std::optional<PeakFigures>> cache;
+  // A CPU's peak depends on the threads it may use; runs with other thread counts probe again.
+  const std::string key =
+      device.str() + (device.kind == "cpu" ? "/" + std::to_string(at::get_num_threads()) : "");
+  std::lock_guard<std::mutex> lock(mutex);
+  const auto found = cache.find(key);
+  if (found != cache.end()) return found->second;
+  std::optional<PeakFigures> peak;
+  try {
+    peak = probeDevice(device);
+  } catch (const std::exception&) {
+    // No peak is better than a failed run: the figures are context, not the measurement.
+  }
+  cache.emplace(key, peak);
+  return peak;
+}
+
+bool probeEnabledByEnvironment() {
+  const char* skip = std::getenv("TRAINBENCH_SKIP_PROBE");
+  return !skip || !*skip || std::string(skip) == "0";
+}
+
+}  // namespace tb

@@ -1,0 +1,272 @@
+// NVML through dlopen, after nvtop's extract_gpuinfo_nvidia.c: only the few functions and structs
+// TrainBench uses are declared here (no nvml.h, no link-time dependency), and versioned symbols
+// fall back to their older names (nvmlInit_v2 -> nvmlInit) so old drivers work too.
+#include "telemetry/nvml.h"
+
+#include <dlfcn.h>
+
+#include <cstdlib>
+#include <utility>
+#include <vector>
+
+namespace tb {
+
+namespace {
+
+using NvmlDevice = void*;  // nvmlDevice_t: an opaque pointer
+
+// nvml.h's structs, as far as TrainBench reads them (layouts are NVML's stable v1 ABI).
+struct NvmlUtilization {
+  unsigned int gpu;
+  unsigned int memory;
+};
+struct NvmlMemoryV1 {
+  unsigned long long total;
+  unsigned long long free;
+  unsigned long long used;
+};
+
+constexpr int kTemperatureGpu = 0;      // NVML_TEMPERATURE_GPU
+constexpr int kClockSm = 1;             // NVML_CLOCK_SM
+constexpr unsigned kNameBuffer = 96;    // NVML_DEVICE_NAME_V2_BUFFER_SIZE
+constexpr unsigned kDriverBuffer = 80;  // NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE
+constexpr double kBytesPerMb = 1024.0 * 1024.0;
+
+// The first of `names` the library exports, as a function pointer of type F.
+template <typename F>
+F loadSymbol(void* library, std::initializer_list<const char*> names) {
+  for (const char* name : names) {
+    if (void* symbol = dlsym(library, name)) return reinterpret_cast<F>(symbol);
+  }
+  return nullptr;
+}
+
+NvmlStatus statusOf(int code) { return static_cast<NvmlStatus>(code); }
+
+}  // namespace
+
+struct Nvml::Functions {
+  int (*init)() = nullptr;
+  int (*shutdown)() = nullptr;
+  int (*getCount)(unsigned*) = nullptr;
+  int (*getHandleByIndex)(unsigned, NvmlDevice*) = nullptr;
+  int (*getHandleByPciBusId)(const char*, NvmlDevice*) = nullptr;
+  int (*getIndex)(NvmlDevice, unsigned*) = nullptr;
+  int (*getName)(NvmlDevice, char*, unsigned) = nullptr;
+  int (*getComputeCapability)(NvmlDevice, int*, int*) = nullptr;
+  int (*getDriverVersion)(char*, unsigned) = nullptr;
+  int (*getUtilization)(NvmlDevice, NvmlUtilization*) = nullptr;
+  int (*getMemory)(NvmlDevice, NvmlMemoryV1*) = nullptr;
+  int (*getPower)(NvmlDevice, unsigned*) = nullptr;
+  int (*getTemperature)(NvmlDevice, int, unsigned*) = nullptr;
+  int (*getClock)(NvmlDevice, int, unsigned*) = nullptr;
+
+  void load(void* library) {
+    init = loadSymbol<decltype(init)>(library, {"nvmlInit_v2", "nvmlInit"});
+    shutdown = loadSymbol<decltype(shutdown)>(library, {"nvmlShutdown"});
+    getCount =
+        loadSymbol<decltype(getCount)>(library, {"nvmlDeviceGetCount_v2", "nvmlDeviceGetCount"});
+    getHandleByIndex = loadSymbol<decltype(getHandleByIndex)>(
+        library, {"nvmlDeviceGetHandleByIndex_v2", "nvmlDeviceGetHandleByIndex"});
+    getHandleByPciBusId = loadSymbol<decltype(getHandleByPciBusId)>(
+        library, {"nvmlDeviceGetHandleByPciBusId_v2", "nvmlDeviceGetHandleByPciBusId"});
+    getIndex = loadSymbol<decltype(getIndex)>(library, {"nvmlDeviceGetIndex"});
+    getName = loadSymbol<decltype(getName)>(library, {"nvmlDeviceGetName"});
+    getComputeCapability =
+        loadSymbol<decltype(getComputeCapability)>(library, {"nvmlDeviceGetCudaComputeCapability"});
+    getDriverVersion =
+        loadSymbol<decltype(getDriverVersion)>(library, {"nvmlSystemGetDriverVersion"});
+    getUtilization =
+        loadSymbol<decltype(getUtilization)>(library, {"nvmlDeviceGetUtilizationRates"});
+    getMemory = loadSymbol<decltype(getMemory)>(library, {"nvmlDeviceGetMemoryInfo"});
+    getPower = loadSymbol<decltype(getPower)>(library, {"nvmlDeviceGetPowerUsage"});
+    getTemperature = loadSymbol<decltype(getTemperature)>(library, {"nvmlDeviceGetTemperature"});
+    getClock = loadSymbol<decltype(getClock)>(library, {"nvmlDeviceGetClockInfo"});
+  }
+};
+
+std::shared_ptr<Nvml> Nvml::open(std::string* why) {
+  std::vector<std::string> candidates;
+  const char* custom = std::getenv("TRAINBENCH_NVML_LIBRARY");
+  if (custom && *custom) {
+    candidates.emplace_back(custom);
+  } else {
+    candidates = {"libnvidia-ml.so.1", "libnvidia-ml.so"};
+  }
+  const auto fail = [why](const std::string& message) {
+    if (why) *why = message;
+    return std::shared_ptr<Nvml>();
+  };
+
+  void* library = nullptr;
+  std::string path;
+  std::string errors;
+  for (const auto& candidate : candidates) {
+    library = dlopen(candidate.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (library) {
+      path = candidate;
+      break;
+    }
+    const char* error = dlerror();
+    errors += (errors.empty() ? "" : "; ") + std::string(error ? error : candidate);
+  }
+  if (!library) return fail("NVML not found (" + errors + ")");
+
+  auto functions = std::make_unique<Functions>();
+  functions->load(library);
+  if (!functions->init || !functions->shutdown || !functions->getCount ||
+      !functions->getHandleByIndex) {
+    dlclose(library);
+    return fail(path + " lacks the NVML functions TrainBench needs");
+  }
+  const int initialised = functions->init();
+  if (initialised != 0) {
+    dlclose(library);
+    return fail(std::string("nvmlInit failed: ") + toString(statusOf(initialised)));
+  }
+  return std::shared_ptr<Nvml>(new Nvml(library, path, std::move(functions)));
+}
+
+Nvml::Nvml(void* library, std::string path, std::unique_ptr<Functions> functions)
+    : m_library(library), m_path(std::move(path)), m_fn(std::move(functions)) {}
+
+Nvml::~Nvml() {
+  m_fn->shutdown();
+  dlclose(m_library);
+}
+
+int Nvml::deviceCount() const {
+  unsigned count = 0;
+  return m_fn->getCount(&count) == 0 ? static_cast<int>(count) : 0;
+}
+
+std::optional<std::string> Nvml::driverVersion() const {
+  if (!m_fn->getDriverVersion) return std::nullopt;
+  char buffer[kDriverBuffer] = {};
+  if (m_fn->getDriverVersion(buffer, kDriverBuffer) != 0 || buffer[0] == '\0') return std::nullopt;
+  return std::string(buffer);
+}
+
+NvmlStatus Nvml::handle(int index, void** device) const {
+  if (index < 0) return NvmlStatus::InvalidArgument;
+  return statusOf(m_fn->getHandleByIndex(static_cast<unsigned>(index), device));
+}
+
+NvmlResult<std::string> Nvml::name(int index) const {
+  NvmlDevice device = nullptr;
+  NvmlResult<std::string> result;
+  result.status = m_fn->getName ? handle(index, &device) : NvmlStatus::FunctionNotFound;
+  if (result.status != NvmlStatus::Success) return result;
+  char buffer[kNameBuffer] = {};
+  result.status = statusOf(m_fn->getName(device, buffer, kNameBuffer));
+  if (result.status == NvmlStatus::Success) result.value = std::string(buffer);
+  return result;
+}
+
+NvmlResult<std::string> Nvml::computeCapability(int index) const {
+  NvmlDevice device = nullptr;
+  NvmlResult<std::string> result;
+  result.status =
+      m_fn->getComputeCapability ? handle(index, &device) : NvmlStatus::FunctionNotFound;
+  if (result.status != NvmlStatus::Success) return result;
+  int major = 0;
+  int minor = 0;
+  result.status = statusOf(m_fn->getComputeCapability(device, &major, &minor));
+  if (result.status == NvmlStatus::Success) {
+    result.value = std::to_string(major) + "." + std::to_string(minor);
+  }
+  return result;
+}
+
+std::optional<int> Nvml::indexOfPciBusId(const std::string& busId) const {
+  if (!m_fn->getHandleByPciBusId || !m_fn->getIndex) return std::nullopt;
+  NvmlDevice device = nullptr;
+  if (m_fn->getHandleByPciBusId(busId.c_str(), &device) != 0) return std::nullopt;
+  unsigned index = 0;
+  if (m_fn->getIndex(device, &index) != 0) return std::nullopt;
+  return static_cast<int>(index);
+}
+
+NvmlResult<double> Nvml::utilisationPercent(int index) const {
+  NvmlDevice device = nullptr;
+  NvmlResult<double> result;
+  result.status = m_fn->getUtilization ? handle(index, &device) : NvmlStatus::FunctionNotFound;
+  if (result.status != NvmlStatus::Success) return result;
+  NvmlUtilization rates{};
+  result.status = statusOf(m_fn->getUtilization(device, &rates));
+  if (result.status == NvmlStatus::Success) result.value = static_cast<double>(rates.gpu);
+  return result;
+}
+
+NvmlResult<NvmlMemory> Nvml::memory(int index) const {
+  NvmlDevice device = nullptr;
+  NvmlResult<NvmlMemory> result;
+  result.status = m_fn->getMemory ? handle(index, &device) : NvmlStatus::FunctionNotFound;
+  if (result.status != NvmlStatus::Success) return result;
+  NvmlMemoryV1 memory{};
+  result.status = statusOf(m_fn->getMemory(device, &memory));
+  if (result.status == NvmlStatus::Success) {
+    result.value = NvmlMemory{static_cast<double>(memory.total) / kBytesPerMb,
+                              static_cast<double>(memory.used) / kBytesPerMb};
+  }
+  return result;
+}
+
+NvmlResult<double> Nvml::powerWatts(int index) const {
+  NvmlDevice device = nullptr;
+  NvmlResult<double> result;
+  result.status = m_fn->getPower ? handle(index, &device) : NvmlStatus::FunctionNotFound;
+  if (result.status != NvmlStatus::Success) return result;
+  unsigned milliwatts = 0;
+  result.status = statusOf(m_fn->getPower(device, &milliwatts));
+  if (result.status == NvmlStatus::Success) result.value = milliwatts / 1000.0;
+  return result;
+}
+
+NvmlResult<double> Nvml::temperatureC(int index) const {
+  NvmlDevice device = nullptr;
+  NvmlResult<double> result;
+  result.status = m_fn->getTemperature ? handle(index, &device) : NvmlStatus::FunctionNotFound;
+  if (result.status != NvmlStatus::Success) return result;
+  unsigned celsius = 0;
+  result.status = statusOf(m_fn->getTemperature(device, kTemperatureGpu, &celsius));
+  if (result.status == NvmlStatus::Success) result.value = static_cast<double>(celsius);
+  return result;
+}
+
+NvmlResult<double> Nvml::smClockMhz(int index) const {
+  NvmlDevice device = nullptr;
+  NvmlResult<double> result;
+  result.status = m_fn->getClock ? handle(index, &device) : NvmlStatus::FunctionNotFound;
+  if (result.status != NvmlStatus::Success) return result;
+  unsigned mhz = 0;
+  result.status = statusOf(m_fn->getClock(device, kClockSm, &mhz));
+  if (result.status == NvmlStatus::Success) result.value = static_cast<double>(mhz);
+  return result;
+}
+
+const char* toString(NvmlStatus status) {
+  switch (status) {
+    case NvmlStatus::Success:
+      return "NVML_SUCCESS";
+    case NvmlStatus::Uninitialized:
+      return "NVML_ERROR_UNINITIALIZED";
+    case NvmlStatus::InvalidArgument:
+      return "NVML_ERROR_INVALID_ARGUMENT";
+    case NvmlStatus::NotSupported:
+      return "NVML_ERROR_NOT_SUPPORTED";
+    case NvmlStatus::NoPermission:
+      return "NVML_ERROR_NO_PERMISSION";
+    case NvmlStatus::NotFound:
+      return "NVML_ERROR_NOT_FOUND";
+    case NvmlStatus::FunctionNotFound:
+      return "NVML_ERROR_FUNCTION_NOT_FOUND";
+    case NvmlStatus::GpuIsLost:
+      return "NVML_ERROR_GPU_IS_LOST";
+    case NvmlStatus::Unknown:
+      return "NVML_ERROR_UNKNOWN";
+  }
+  return "NVML error";  // any other code NVML may return
+}
+
+}  // namespace tb

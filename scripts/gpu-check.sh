@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# GPU verification: builds core + CLI (no Qt) against the PyTorch found on this machine, then runs
+# `devices`, `probe`, the seed's fashion-mlp (10 epochs) and cifar10-resnet50 (one epoch on
+# 10 000 images) on cuda:0, a few precision runs and an out-of-memory check, writing result files
+# and a log into OUTDIR. Meant for an H100-class machine without Qt or internet; under 8 minutes
+# there, build included.
+#
+#   scripts/gpu-check.sh OUTDIR
+#
+# Needs: cmake, ninja, g++, python3 with a CUDA build of PyTorch (or GPU_CHECK_TORCH_PREFIX), and
+# the header-only dependencies unpacked into .deps/root/usr (see the message below if missing).
+# Knobs (environment):
+#   GPU_CHECK_DEVICE=cuda:0        device to train on (cpu for a dry run on a machine without GPU)
+#   GPU_CHECK_QUICK=1              tiny sample counts (dry runs)
+#   GPU_CHECK_TORCH_PREFIX=DIR     CMake prefix of LibTorch instead of python3's torch
+#   GPU_CHECK_BUILD_DIR=DIR        build folder (default build-gpucheck)
+#   GPU_CHECK_CMAKE_ARGS="..."     extra CMake arguments
+#   GPU_CHECK_JOBS=N               build jobs (default 16)
+#   GPU_CHECK_BUILD_TIMEOUT=S      build time limit in seconds (default 330; more on small machines)
+set -uo pipefail
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: $0 OUTDIR" >&2
+  exit 2
+fi
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT" || exit 1
+mkdir -p "$1/results" || exit 1
+OUT="$(cd "$1" && pwd)"
+LOG="$OUT/gpu-check.log"
+: >"$LOG"
+DEVICE="${GPU_CHECK_DEVICE:-cuda:0}"
+BUILD="${GPU_CHECK_BUILD_DIR:-$ROOT/build-gpucheck}"
+JOBS="${GPU_CHECK_JOBS:-16}"
+START=$SECONDS
+SUMMARY=()
+
+log() { echo "[$(date -u +%H:%M:%S) +$((SECONDS - START))s] $*" | tee -a "$LOG"; }
+die() {
+  log "FATAL: $*"
+  exit 1
+}
+
+# Runs a named step with a time limit, logging its output; records ok/FAIL(code) for the summary.
+step() {
+  local name="$1" limit="$2"
+  shift 2
+  log "== $name: $*"
+  local begin=$SECONDS
+  timeout "$limit" "$@" >>"$LOG" 2>&1
+  local code=$?
+  local outcome="ok"
+  [[ $code -ne 0 ]] && outcome="FAIL($code)"
+  [[ $code -eq 124 ]] && outcome="TIMEOUT(${limit}s)"
+  SUMMARY+=("$(printf '%-34s %-14s %4ss' "$name" "$outcome" $((SECONDS - begin)))")
+  log "-- $name: $outcome in $((SECONDS - begin))s"
+  return $code
+}
+
+# --- what is here --------------------------------------------------------------------------------
+log "TrainBench GPU check into $OUT (device $DEVICE)"
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "host: $(hostname)"
+  uname -a
+  g++ --version | head -1
+  cmake --version | head -1
+  echo "ninja $(ninja --version 2>/dev/null || echo missing)"
+  command -v nvcc >/dev/null && nvcc --version | tail -2
+  command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=index,name,memory.total,driver_version,pci.bus_id,compute_cap --format=csv
+  python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' 2>&1
+} >>"$LOG" 2>&1
+
+# --- dependencies --------------------------------------------------------------------------------
+DEPS="$ROOT/.deps/root/usr"
+if [[ ! -f "$DEPS/share/cmake/nlohmann_json/nlohmann_jsonConfig.cmake" ||
+      ! -f "$DEPS/share/cmake/CLI11/CLI11Config.cmake" ]]; then
+  die "header-only dependencies missing: expected nlohmann-json and CLI11 CMake packages under
+  $DEPS/share/cmake. On a Debian/Ubuntu machine with apt (e.g. the development machine), run:
+    mkdir -p .deps && cd .deps && apt-get download nlohmann-json3-dev libcli11-dev zlib1g-dev \\
+      && for f in *.deb; do dpkg -x \"\$f\" root; done
+  and carry .deps to this machine (it is ignored by git)."
+fi
+if [[ -n "${GPU_CHECK_TORCH_PREFIX:-}" ]]; then
+  TORCH_PREFIX="$GPU_CHECK_TORCH_PREFIX"
+else
+  TORCH_PREFIX="$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>>"$LOG")" ||
+    die "no PyTorch found by python3 (set GPU_CHECK_TORCH_PREFIX to a LibTorch CMake prefix)"
+fi
+log "LibTorch CMake prefix: $TORCH_PREFIX"
+CUDA_ARGS=()
+if ! command -v nvcc >/dev/null && [[ -x /usr/local/cuda/bin/nvcc ]]; then
+  export PATH="/usr/local/cuda/bin:$PATH"
+fi
+[[ -d /usr/local/cuda ]] && CUDA_ARGS+=("-DCUDAToolkit_ROOT=/usr/local/cuda")
+
+# --- build ---------------------------------------------------------------------------------------
+# shellcheck disable=SC2086  # GPU_CHECK_CMAKE_ARGS is a list of arguments on purpose
+if ! step "configure (core + CLI, no Qt)" 120 cmake -S "$ROOT" -B "$BUILD" -G Ninja \
+  -DCMAKE_BUILD_TYPE=Release -DTRAINBENCH_BUILD_GUI=OFF -DTRAINBENCH_BUILD_TESTS=OFF \
+  "-DCMAKE_PREFIX_PATH=$TORCH_PREFIX;$DEPS" "${CUDA_ARGS[@]}" ${GPU_CHECK_CMAKE_ARGS:-}; then
+  # The core also needs a few system libraries (zlib, libarchive, libcurl, OpenSSL) with their
+  # headers; a machine without apt may lack them: name the missing ones.
+  grep -o "Could NOT find [A-Za-z0-9_]*" "$LOG" | sort -u | while read -r line; do log "  $line"; done
+  die "CMake configure failed (see $LOG)"
+fi
+if grep -q "CUDA code paths enabled" "$LOG"; then
+  log "this LibTorch has CUDA"
+else
+  log "warning: this LibTorch has no CUDA; GPU runs will be refused"
+fi
+step "build trainbench-cli" "${GPU_CHECK_BUILD_TIMEOUT:-330}" \
+  cmake --build "$BUILD" --target trainbench-cli -j "$JOBS" || die "build failed (see $LOG)"
+CLI="$BUILD/app/cli/trainbench-cli"
+
+# --- checks --------------------------------------------------------------------------------------
+export TRAINBENCH_RESULTS_DIR="$OUT/results"
+step "devices" 60 "$CLI" devices
+"$CLI" devices --json >"$OUT/devices.json" 2>>"$LOG"
+step "probe $DEVICE" 90 "$CLI" probe --device "$DEVICE"
+"$CLI" probe --device "$DEVICE" --json >"$OUT/probe.json" 2>>"$LOG"
+[[ "$DEVICE" != cpu ]] && step "probe cpu" 60 "$CLI" probe --device cpu
+
+if [[ -n "${GPU_CHECK_QUICK:-}" ]]; then
+  MLP_ARGS=(--epochs 1 --train-limit 2000 --test-limit 500)
+  RESNET_ARGS=(--epochs 1 --train-limit 64 --test-limit 32)
+  SHORT_ARGS=(--epochs 1 --train-limit 1000 --test-limit 200)
+else
+  MLP_ARGS=(--epochs 10)
+  RESNET_ARGS=(--epochs 1 --train-limit 10000)
+  SHORT_ARGS=(--epochs 2)
+fi
+
+# Real data where the default data folder has it, else synthetic (exit 3: data missing).
+run_workload() {
+  local name="$1" workload="$2" limit="$3"
+  shift 3
+  step "$name" "$limit" "$CLI" run --workload "$workload" --device "$DEVICE" --out "$OUT/results/" "$@"
+  local code=$?
+  if [[ $code -eq 3 ]]; then
+    # Not a failure of the check: the machine has no copy of the data set.
+    SUMMARY[-1]="$(printf '%-34s %-14s' "$name" "no data: synthetic next")"
+    step "$name (synthetic)" "$limit" "$CLI" run --workload "$workload" --device "$DEVICE" \
+      --synthetic --out "$OUT/results/" "$@"
+  fi
+}
+run_workload "fashion-mlp fp32" fashion-mlp 150 "${MLP_ARGS[@]}"
+if "$CLI" workloads | grep -q '^cifar10-resnet50 '; then
+  run_workload "cifar10-resnet50 fp32" cifar10-resnet50 180 "${RESNET_ARGS[@]}"
+else
+  log "cifar10-resnet50 is not in this build's workloads: skipped"
+  SUMMARY+=("cifar10-resnet50                   SKIPPED (not in this build)")
+fi
+
+# Precisions (short runs): bf16 everywhere it is supported, tf32 and fp16 on GPUs.
+for precision in bf16 tf32 fp16; do
+  [[ "$DEVICE" == cpu && "$precision" != bf16 ]] && continue
+  step "fashion-mlp $precision" 90 "$CLI" run --workload fashion-mlp --device "$DEVICE" \
+    --synthetic --precision "$precision" --out "$OUT/results/" "${SHORT_ARGS[@]}"
+done
+
+# Out of memory must fail cleanly (exit 4, "out of memory on cuda:0 ... tried to allocate"):
+# ResNet-50 keeps about 2.6 MB of activations per 32x32 image, so a batch of 65 536 needs some
+# 170 GB, more than an H100 or H200 has, while no single tensor reaches 2^31 elements.
+if [[ "$DEVICE" != cpu ]]; then
+  step "out-of-memory run (expected to fail)" 120 "$CLI" run --workload cifar10-resnet50 \
+    --device "$DEVICE" --synthetic --epochs 1 --batch-size 65536 --train-limit 65536 \
+    --test-limit 16 --no-probe --out "$OUT/results/"
+  if grep -q "out of memory on $DEVICE" "$LOG"; then
+    log "out-of-memory message: ok"
+  else
+    log "out-of-memory message: NOT FOUND"
+  fi
+fi
+
+for file in "$OUT"/results/*.json; do
+  [[ -f "$file" ]] && "$CLI" show "$file" >>"$LOG" 2>&1
+done
+
+log "summary (total $((SECONDS - START))s):"
+for line in "${SUMMARY[@]}"; do log "  $line"; done
+log "results in $OUT/results, log in $LOG"

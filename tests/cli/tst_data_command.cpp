@@ -1,0 +1,200 @@
+// `trainbench-cli data status|fetch` as a user runs it: the real binary ($TRAINBENCH_CLI) with
+// QProcess against a local mirror (tests/support/http_test_server.h) through TRAINBENCH_MIRROR,
+// and files fetched into the default data root used by `run` without --data-dir.
+#include "data/dataset_sources.h"
+#include "data/download.h"
+
+#include "../support/http_test_server.h"
+#include "../support/idx_fixtures.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <signal.h>
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+using tbtest::HttpReply;
+using tbtest::HttpRequest;
+using tbtest::HttpTestServer;
+
+namespace {
+
+struct CliRun {
+  int exitCode = -1;  // -1: crashed, killed or timed out
+  QString out;
+  QString err;
+  QByteArray report;
+  const char* why() const { return report.constData(); }
+};
+
+}  // namespace
+
+class DataCommandTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir m_dir;
+  QString m_cli;
+  QString m_dataRoot;  // TRAINBENCH_DATA_DIR of every process; one sub-folder per test
+
+  QProcessEnvironment environment(const QString& mirror = QString()) const {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TRAINBENCH_DATA_DIR"), m_dataRoot);
+    env.insert(QStringLiteral("TRAINBENCH_RESULTS_DIR"), m_dir.filePath(QStringLiteral("results")));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg")));
+    for (const char* proxy : {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"}) {
+      env.remove(QLatin1String(proxy));
+    }
+    if (!mirror.isEmpty()) env.insert(QStringLiteral("TRAINBENCH_MIRROR"), mirror);
+    return env;
+  }
+
+  CliRun runCli(const QStringList& args, const QString& mirror = QString()) const {
+    QProcess process;
+    process.setProcessEnvironment(environment(mirror));
+    process.start(m_cli, args);
+    CliRun run;
+    const bool finished = process.waitForStarted() && process.waitForFinished(60000);
+    if (!finished) {
+      process.kill();
+      process.waitForFinished();
+    }
+    if (finished && process.exitStatus() == QProcess::NormalExit) run.exitCode = process.exitCode();
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    run.report =
+        ("trainbench-cli " + args.join(' ') + "\nexit code " + QString::number(run.exitCode) +
+         "\n--- stdout:\n" + run.out + "--- stderr:\n" + run.err)
+            .toUtf8();
+    return run;
+  }
+
+  void useDataRoot(const QString& name) {
+    m_dataRoot = m_dir.filePath(name);
+    QVERIFY(QDir().mkpath(m_dataRoot));
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    m_cli = qEnvironmentVariable("TRAINBENCH_CLI");
+    QVERIFY2(QFileInfo(m_cli).isExecutable(), "TRAINBENCH_CLI must name the built trainbench-cli");
+  }
+
+  // A new user asks what is there: every dataset, its state, its download size and folder.
+  void statusListsEveryDataset() {
+    useDataRoot(QStringLiteral("status"));
+    const CliRun run = runCli({"data", "status"});
+    QVERIFY2(run.exitCode == 0, run.why());
+    for (const char* row : {"fashion-mnist  missing  30.9 MB", "mnist          missing  11.6 MB",
+                            "cifar10        missing  170.1 MB"}) {
+      QVERIFY2(run.out.contains(QLatin1String(row)), run.why());
+    }
+    QVERIFY2(run.out.contains(m_dataRoot + "/fashion-mnist"), run.why());
+    QVERIFY2(run.out.contains("data fetch NAME"), run.why());
+  }
+
+  // A typo in the dataset name is a usage error (2) that lists the real names.
+  void unknownDatasetIsUsageError() {
+    const CliRun run = runCli({"data", "fetch", "fashion"});
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains("unknown dataset 'fashion'") && run.err.contains("cifar10"),
+             run.why());
+  }
+
+  // Offline: exit code 3 and the one message that says what to do.
+  void offlineFetchSaysWhatToDo() {
+    useDataRoot(QStringLiteral("offline"));
+    const QString mirror = QStringLiteral("http://127.0.0.1:%1/").arg(HttpTestServer::closedPort());
+    const CliRun run = runCli({"data", "fetch", "mnist"}, mirror);
+    QVERIFY2(run.exitCode == 3, run.why());
+    QVERIFY2(run.err.contains("could not download mnist: no mirror reachable (tried " + mirror),
+             run.why());
+    QVERIFY2(run.err.contains("check your connection or set TRAINBENCH_MIRROR"), run.why());
+  }
+
+  // A mirror serving something else than the published file: exit 3, nothing left behind.
+  void mismatchedFileIsRejected() {
+    useDataRoot(QStringLiteral("mismatch"));
+    const auto source = tb::findDatasetSource("mnist");
+    const std::string wrong(static_cast<std::size_t>(source->files[0].size), '\0');
+    HttpTestServer server([&wrong](const HttpRequest& r) { return tbtest::fileReply(r, wrong); });
+    const CliRun run = runCli({"data", "fetch", "mnist"}, QString::fromStdString(server.url("/")));
+    QVERIFY2(run.exitCode == 3, run.why());
+    QVERIFY2(run.err.contains("checksum mismatch"), run.why());
+    QVERIFY(!QFile::exists(m_dataRoot + "/mnist/train-images-idx3-ubyte.gz"));
+    QVERIFY(!QFile::exists(m_dataRoot + "/mnist/train-images-idx3-ubyte.gz.part"));
+  }
+
+  // Ctrl-C during a download exits 130 and keeps the partial file for the next fetch.
+  void ctrlCCancelsTheDownload() {
+    useDataRoot(QStringLiteral("ctrlc"));
+    HttpTestServer server([](const HttpRequest&) {
+      HttpReply reply;
+      reply.body = std::string(2000000, 'x');
+      reply.chunkSize = 2000;
+      reply.chunkDelayMs = 20;  // far slower than the test waits
+      return reply;
+    });
+    QProcess process;
+    process.setProcessEnvironment(environment(QString::fromStdString(server.url("/"))));
+    process.start(m_cli, {"data", "fetch", "fashion-mnist"});
+    QVERIFY(process.waitForStarted());
+    QVERIFY(QTest::qWaitFor([&] { return server.bytesSent() > 20000; }, 20000));
+    ::kill(static_cast<pid_t>(process.processId()), SIGINT);
+    QVERIFY(process.waitForFinished(10000));
+    const QString err = QString::fromUtf8(process.readAllStandardError());
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(process.exitCode() == 130, qPrintable(err));
+    QVERIFY2(err.contains("cancelled"), qPrintable(err));
+    const QString target = m_dataRoot + "/fashion-mnist/train-images-idx3-ubyte.gz";
+    QVERIFY(!QFile::exists(target));
+    QVERIFY(QFileInfo(target + ".part").size() > 0);
+  }
+
+  // The promise: what a fetch from a local mirror puts in the default data folder is
+  // what `run` then trains on, without --data-dir. (The official checksums cannot match
+  // generated files, so the fetch goes through the core with this mirror's own checksums.)
+  void fetchedFilesAreUsedByRun() {
+    useDataRoot(QStringLiteral("fetched"));
+    tb::DatasetSource source = *tb::findDatasetSource("fashion-mnist");
+    std::map<std::string, std::string> files = tbtest::mnistLayoutFiles(96, 32);
+    for (auto& file : source.files) {
+      file.size = static_cast<std::int64_t>(files[file.name].size());
+      file.md5 = tbtest::md5Hex(files[file.name]);
+    }
+    HttpTestServer server([&files](const HttpRequest& request) {
+      const auto slash = request.path.rfind('/');
+      const auto it = files.find(request.path.substr(slash + 1));
+      if (request.path.rfind("/lab/fashion-mnist/", 0) == 0 && it != files.end()) {
+        return tbtest::fileReply(request, it->second);
+      }
+      HttpReply missing;
+      missing.status = 404;
+      return missing;
+    });
+    qputenv("TRAINBENCH_DATA_DIR", m_dataRoot.toUtf8());
+    const std::string folder = tb::datasetTargetFolder("fashion-mnist", "");
+    qunsetenv("TRAINBENCH_DATA_DIR");
+    tb::DownloadOptions options;
+    options.mirrors = tb::mirrorsFor(source, server.url("/lab"));
+    const tb::FetchSummary summary = tb::fetchDataset(source, folder, options);
+    QCOMPARE(summary.filesDownloaded, 4);
+
+    const CliRun run =
+        runCli({"run", "--workload", "fashion-mlp", "--epochs", "1", "--threads", "1", "--quiet"});
+    QVERIFY2(run.exitCode == 0, run.why());
+    QVERIFY2(run.out.contains("Training set contained 96 images"), run.why());
+    QVERIFY2(run.out.contains("Testing set contained 32 images"), run.why());
+  }
+};
+
+QTEST_GUILESS_MAIN(DataCommandTest)
+#include "tst_data_command.moc"

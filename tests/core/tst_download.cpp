@@ -1,0 +1,392 @@
+// The dataset downloader against a real HTTP server on 127.0.0.1 (tests/support): verified
+// files in place, bad ones never, mirrors in order, resume with Range, timeouts, cancel and the
+// offline message; plus mirror lists, target folders and the on-disk status.
+#include "data/dataset_sources.h"
+#include "data/download.h"
+
+#include "../support/http_test_server.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <atomic>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+using namespace tb;
+using tbtest::fileReply;
+using tbtest::HttpReply;
+using tbtest::HttpRequest;
+using tbtest::HttpTestServer;
+
+namespace {
+
+// Deterministic bytes that differ at every offset, so a shifted or repeated chunk shows.
+std::string payload(std::size_t size, unsigned seed) {
+  std::string bytes(size, '\0');
+  unsigned state = seed * 2654435761u + 1;
+  for (auto& byte : bytes) {
+    state = state * 1103515245u + 12345u;
+    byte = static_cast<char>(state >> 16);
+  }
+  return bytes;
+}
+
+std::string md5(const std::string& bytes) {
+  return QCryptographicHash::hash(QByteArray::fromStdString(bytes), QCryptographicHash::Md5)
+      .toHex()
+      .toStdString();
+}
+
+SourceFile fileOf(const std::string& name, const std::string& content) {
+  return SourceFile{name, static_cast<std::int64_t>(content.size()), md5(content), {}};
+}
+
+std::string readAll(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) return std::string();
+  return file.readAll().toStdString();
+}
+
+void writeAll(const QString& path, const std::string& bytes) {
+  QFile file(path);
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  file.write(bytes.data(), static_cast<qint64>(bytes.size()));
+}
+
+// Short timeouts so the failure cases take a second, not the real 15 s / 30 s.
+DownloadOptions quickOptions(std::vector<std::string> mirrors) {
+  DownloadOptions options;
+  options.mirrors = std::move(mirrors);
+  options.connectTimeoutMs = 2000;
+  options.lowSpeedBytes = 1;
+  options.lowSpeedSeconds = 1;
+  options.resumeAttempts = 2;
+  return options;
+}
+
+}  // namespace
+
+class DownloadTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir m_dir;
+  const std::string m_big = payload(300 * 1000, 1);  // several chunks: progress and halves
+  const std::string m_small = payload(1234, 2);
+
+  QString folder(const char* name) const { return m_dir.filePath(QLatin1String(name)); }
+  std::string folderStd(const char* name) const { return folder(name).toStdString(); }
+
+  DatasetSource twoFiles() const {
+    return DatasetSource{
+        "toy", "Toy", {}, {fileOf("big.bin", m_big), fileOf("small.bin", m_small)}};
+  }
+
+  // Serves big.bin and small.bin under /ds/, honouring Range requests; 404 for anything else.
+  HttpReply serveToy(const HttpRequest& request) const {
+    if (request.path == "/ds/big.bin") return fileReply(request, m_big);
+    if (request.path == "/ds/small.bin") return fileReply(request, m_small);
+    HttpReply missing;
+    missing.status = 404;
+    missing.body = "not here";
+    return missing;
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    // A proxy from the environment would swallow the requests to 127.0.0.1.
+    for (const char* name :
+         {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+      qunsetenv(name);
+    }
+  }
+
+  // The normal case: every file arrives, is verified and sits under its own name, no .part left.
+  void goodFilesAreVerifiedAndPutInPlace() {
+    HttpTestServer server([this](const HttpRequest& r) { return serveToy(r); });
+    std::vector<DownloadProgress> events;
+    DownloadOptions options = quickOptions({server.url("/ds/")});
+    options.onProgress = [&events](const DownloadProgress& event) { events.push_back(event); };
+    const FetchSummary summary = fetchDataset(twoFiles(), folderStd("good"), options);
+    QCOMPARE(summary.filesDownloaded, 2);
+    QCOMPARE(readAll(folder("good/big.bin")), m_big);
+    QCOMPARE(readAll(folder("good/small.bin")), m_small);
+    QVERIFY(!QFile::exists(folder("good/big.bin.part")));
+    QVERIFY(!events.empty());
+    QCOMPARE(events.back().stage, DownloadProgress::Stage::FileDone);
+    QCOMPARE(events.back().done, events.back().total);
+    QCOMPARE(events.back().total, static_cast<std::int64_t>(m_big.size() + m_small.size()));
+  }
+
+  // A second fetch of a complete dataset costs no traffic.
+  void presentFilesAreNotDownloadedAgain() {
+    HttpTestServer server([this](const HttpRequest& r) { return serveToy(r); });
+    fetchDataset(twoFiles(), folderStd("again"), quickOptions({server.url("/ds/")}));
+    const auto before = server.requests().size();
+    const FetchSummary summary =
+        fetchDataset(twoFiles(), folderStd("again"), quickOptions({server.url("/ds/")}));
+    QCOMPARE(summary.filesPresent, 2);
+    QCOMPARE(server.requests().size(), before);
+  }
+
+  // Bytes that do not match the published checksum never take the file's place, and the
+  // bad download is not kept to resume from.
+  void checksumMismatchNeverReplacesTheFile() {
+    const std::string wrong = payload(m_small.size(), 99);
+    HttpTestServer server([&wrong](const HttpRequest& r) { return fileReply(r, wrong); });
+    QDir().mkpath(folder("mismatch"));
+    writeAll(folder("mismatch/small.bin"), "the user's own copy");
+    DatasetSource source{"toy", "Toy", {}, {fileOf("small.bin", m_small)}};
+    try {
+      fetchDataset(source, folderStd("mismatch"), quickOptions({server.url("/ds/")}));
+      QFAIL("a mismatching file was accepted");
+    } catch (const DownloadError& e) {
+      QCOMPARE(e.kind(), DownloadError::Kind::Failed);
+      QVERIFY2(std::string(e.what()).find("checksum mismatch") != std::string::npos, e.what());
+    }
+    QCOMPARE(readAll(folder("mismatch/small.bin")), std::string("the user's own copy"));
+    QVERIFY(!QFile::exists(folder("mismatch/small.bin.part")));
+  }
+
+  // Like torchvision: a mirror without the file (404) or with a wrong one passes to the next.
+  void failingMirrorsPassToTheNext() {
+    const std::string wrong = payload(m_small.size(), 7);
+    HttpTestServer server([&](const HttpRequest& request) {
+      if (request.path.rfind("/good/", 0) == 0) return fileReply(request, m_small);
+      if (request.path.rfind("/bad/", 0) == 0) return fileReply(request, wrong);
+      HttpReply missing;
+      missing.status = 404;
+      return missing;
+    });
+    DatasetSource source{"toy", "Toy", {}, {fileOf("small.bin", m_small)}};
+    fetchDataset(source, folderStd("mirrors"),
+                 quickOptions({server.url("/gone/"), server.url("/bad/"), server.url("/good/")}));
+    QCOMPARE(readAll(folder("mirrors/small.bin")), m_small);
+    const auto requests = server.requests();
+    QCOMPARE(requests.size(), std::size_t{3});
+    QCOMPARE(requests[0].path, std::string("/gone/small.bin"));
+    QCOMPARE(requests[2].path, std::string("/good/small.bin"));
+  }
+
+  // A body shorter than its Content-Length is an error, never a file in place.
+  void truncatedTransferFails() {
+    HttpTestServer server([this](const HttpRequest&) {
+      HttpReply reply;
+      reply.body = m_big.substr(0, m_big.size() / 2);
+      reply.contentLength = static_cast<std::int64_t>(m_big.size());
+      return reply;  // and the connection closes
+    });
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    try {
+      fetchDataset(source, folderStd("truncated"), quickOptions({server.url("/ds/")}));
+      QFAIL("a truncated file was accepted");
+    } catch (const DownloadError& e) {
+      QCOMPARE(e.kind(), DownloadError::Kind::Failed);
+      QVERIFY2(std::string(e.what()).find("big.bin") != std::string::npos, e.what());
+    }
+    QVERIFY(!QFile::exists(folder("truncated/big.bin")));
+  }
+
+  // A server that drops the connection halfway: the download continues from where it stopped
+  // with a Range request, and no byte is transferred twice.
+  void serverGoneMidTransferIsResumedWithRange() {
+    std::atomic<int> calls{0};
+    HttpTestServer server([&](const HttpRequest& request) {
+      HttpReply reply = fileReply(request, m_big);
+      if (calls++ == 0) reply.sendAtMost = m_big.size() / 2;
+      return reply;
+    });
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    fetchDataset(source, folderStd("resume"), quickOptions({server.url("/ds/")}));
+    QCOMPARE(readAll(folder("resume/big.bin")), m_big);
+    const auto requests = server.requests();
+    QCOMPARE(requests.size(), std::size_t{2});
+    QVERIFY(!requests[0].rangeStart);
+    QVERIFY(requests[1].rangeStart.has_value());
+    QCOMPARE(*requests[1].rangeStart, static_cast<std::int64_t>(m_big.size() / 2));
+    QCOMPARE(server.bytesSent(), m_big.size());
+  }
+
+  // A .part left by an interrupted earlier fetch (Ctrl-C, crash) is resumed, not restarted.
+  void partialFileFromEarlierFetchIsResumed() {
+    HttpTestServer server([this](const HttpRequest& r) { return fileReply(r, m_big); });
+    QDir().mkpath(folder("earlier"));
+    writeAll(folder("earlier/big.bin.part"), m_big.substr(0, 100000));
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    fetchDataset(source, folderStd("earlier"), quickOptions({server.url("/ds/")}));
+    QCOMPARE(readAll(folder("earlier/big.bin")), m_big);
+    QCOMPARE(server.requests().size(), std::size_t{1});
+    QCOMPARE(server.requests()[0].rangeStart.value_or(-1), std::int64_t{100000});
+  }
+
+  // A server without Range support sends the whole file again; it replaces the partial one.
+  void serverWithoutRangeSupportRestarts() {
+    HttpTestServer server([this](const HttpRequest& r) { return fileReply(r, m_big, false); });
+    QDir().mkpath(folder("norange"));
+    writeAll(folder("norange/big.bin.part"), std::string(100000, 'x'));
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    fetchDataset(source, folderStd("norange"), quickOptions({server.url("/ds/")}));
+    QCOMPARE(readAll(folder("norange/big.bin")), m_big);
+  }
+
+  // A server that goes silent mid-transfer fails within the low-speed window instead of
+  // hanging the CLI or the GUI forever.
+  void silentServerTimesOut() {
+    HttpTestServer server([this](const HttpRequest&) {
+      HttpReply reply;
+      reply.body = m_big;
+      reply.sendAtMost = 1000;
+      reply.stallMs = 20000;
+      return reply;
+    });
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    DownloadOptions options = quickOptions({server.url("/ds/")});
+    options.resumeAttempts = 0;
+    // libcurl averages the speed over ~5 s: a high limit makes the stall count at once.
+    options.lowSpeedBytes = 50000;
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY_THROWS_EXCEPTION(DownloadError, fetchDataset(source, folderStd("silent"), options));
+    QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(!QFile::exists(folder("silent/big.bin")));
+  }
+
+  // Cancel stops a transfer within a moment and leaves no file in place (the .part stays to
+  // resume later).
+  void cancelStopsTheTransfer() {
+    HttpTestServer server([this](const HttpRequest&) {
+      HttpReply reply;
+      reply.body = m_big;
+      reply.chunkSize = 4000;
+      reply.chunkDelayMs = 50;  // ~4 s for the whole file
+      return reply;
+    });
+    std::atomic<bool> cancel{false};
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    DownloadOptions options = quickOptions({server.url("/ds/")});
+    options.cancel = &cancel;
+    options.onProgress = [&cancel](const DownloadProgress& event) {
+      if (event.fileDone > 0) cancel.store(true);
+    };
+    QElapsedTimer clock;
+    clock.start();
+    try {
+      fetchDataset(source, folderStd("cancel"), options);
+      QFAIL("the download ignored cancel");
+    } catch (const DownloadError& e) {
+      QCOMPARE(e.kind(), DownloadError::Kind::Cancelled);
+    }
+    QVERIFY2(clock.elapsed() < 2000, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(!QFile::exists(folder("cancel/big.bin")));
+  }
+
+  // Offline, the user gets one sentence that says what was tried and what to do.
+  void offlineGivesOneClearMessage() {
+    const std::string a =
+        "http://127.0.0.1:" + std::to_string(HttpTestServer::closedPort()) + "/a/";
+    const std::string b =
+        "http://127.0.0.1:" + std::to_string(HttpTestServer::closedPort()) + "/b/";
+    try {
+      fetchDataset(twoFiles(), folderStd("offline"), quickOptions({a, b}));
+      QFAIL("no error offline");
+    } catch (const DownloadError& e) {
+      QCOMPARE(e.kind(), DownloadError::Kind::Offline);
+      QCOMPARE(std::string(e.what()), "could not download toy: no mirror reachable (tried " + a +
+                                          ", " + b +
+                                          "); check your connection or set TRAINBENCH_MIRROR");
+    }
+  }
+
+  // TRAINBENCH_MIRROR replaces the official mirrors; "default" brings them back after it.
+  void mirrorVariableReplacesOrPrecedesOfficialMirrors() {
+    const DatasetSource source{"toy", "Toy", {"https://official/"}, {}};
+    QCOMPARE(mirrorsFor(source, ""), std::vector<std::string>{"https://official/"});
+    const std::vector<std::string> lab{"http://lab/data/toy/", "http://lab/data/",
+                                       "file:///mnt/sets/toy/", "file:///mnt/sets/"};
+    QCOMPARE(mirrorsFor(source, "http://lab/data; file:///mnt/sets/"), lab);
+    auto withDefault = lab;
+    withDefault.push_back("https://official/");
+    QCOMPARE(mirrorsFor(source, "http://lab/data file:///mnt/sets/ default"), withDefault);
+  }
+
+  // A lab mirror that copies a data root (one folder per dataset) works, and so does a
+  // shared drive through file://.
+  void labMirrorsServeTheDataRootLayout() {
+    HttpTestServer server([this](const HttpRequest& request) {
+      if (request.path == "/lab/toy/small.bin") return fileReply(request, m_small);
+      HttpReply missing;
+      missing.status = 404;
+      return missing;
+    });
+    const DatasetSource source{"toy", "Toy", {}, {fileOf("small.bin", m_small)}};
+    fetchDataset(source, folderStd("lab"), quickOptions(mirrorsFor(source, server.url("/lab"))));
+    QCOMPARE(readAll(folder("lab/small.bin")), m_small);
+    QCOMPARE(server.requests().size(), std::size_t{1});
+
+    QDir().mkpath(folder("share/toy"));
+    writeAll(folder("share/toy/small.bin"), m_small);
+    const std::string share = "file://" + folderStd("share");
+    fetchDataset(source, folderStd("fromshare"), quickOptions(mirrorsFor(source, share)));
+    QCOMPARE(readAll(folder("fromshare/small.bin")), m_small);
+  }
+
+  // Status tells missing from partial from present, and what is left to download.
+  void statusTellsMissingPartialAndPresent() {
+    const DatasetSource source = twoFiles();
+    const std::string root = folderStd("status");
+    DatasetStatus status = datasetStatus(source, root);
+    QCOMPARE(status.state, DatasetState::Missing);
+    QCOMPARE(status.folder, folderStd("status/toy"));
+    QCOMPARE(status.bytesToFetch, source.totalBytes());
+
+    QDir().mkpath(folder("status/toy"));
+    writeAll(folder("status/toy/big.bin.part"), m_big.substr(0, 1000));
+    status = datasetStatus(source, root);
+    QCOMPARE(status.state, DatasetState::Partial);
+    QCOMPARE(status.files[0].state, FileState::Partial);
+    QCOMPARE(status.bytesToFetch, source.totalBytes() - 1000);
+
+    writeAll(folder("status/toy/big.bin"), m_big);
+    writeAll(folder("status/toy/small.bin"), std::string(m_small.size(), 'z'));
+    status = datasetStatus(source, root);
+    QCOMPARE(status.state, DatasetState::Present);  // sizes only: quick
+    status = datasetStatus(source, root, /*verifyChecksums=*/true);
+    QCOMPARE(status.state, DatasetState::Partial);
+    QCOMPARE(status.files[1].state, FileState::Invalid);
+  }
+
+  // Downloads land where `run` looks: <data root>/<dataset>, or a --data-dir named after it.
+  void downloadsGoWhereRunLooks() {
+    qputenv("TRAINBENCH_DATA_DIR", folder("root").toUtf8());
+    QCOMPARE(datasetTargetFolder("mnist", ""), folderStd("root/mnist"));
+    qunsetenv("TRAINBENCH_DATA_DIR");
+    QCOMPARE(datasetTargetFolder("mnist", "/data"), std::string("/data/mnist"));
+    QCOMPARE(datasetTargetFolder("mnist", "/data/mnist"), std::string("/data/mnist"));
+    QCOMPARE(datasetTargetFolder("mnist", "/data/mnist/"), std::string("/data/mnist/"));
+  }
+
+  // Every dataset the app offers can be fetched: mirrors, sizes and a published MD5 each.
+  void everyDatasetHasVerifiableSources() {
+    for (const char* name : {"fashion-mnist", "mnist", "cifar10"}) {
+      const auto source = findDatasetSource(name);
+      QVERIFY2(source.has_value(), name);
+      QVERIFY(!source->mirrors.empty());
+      for (const auto& file : source->files) {
+        QVERIFY(file.size > 0);
+        QCOMPARE(file.md5.size(), std::size_t{32});
+      }
+    }
+    QCOMPARE(formatBytes(findDatasetSource("fashion-mnist")->totalBytes()), std::string("30.9 MB"));
+    QCOMPARE(formatBytes(findDatasetSource("cifar10")->totalBytes()), std::string("170.1 MB"));
+  }
+};
+
+QTEST_GUILESS_MAIN(DownloadTest)
+#include "tst_download.moc"

@@ -1,0 +1,241 @@
+// GPU telemetry through NVML, driven by a fake libnvidia-ml (tests/fake_nvml) whose answers the
+// test scripts: readings, NOT_SUPPORTED, NO_PERMISSION, a lost GPU, and no library at all.
+#include "devices/device_facts.h"
+#include "results/result_file.h"
+#include "telemetry/gpu_poller.h"
+#include "telemetry/nvml.h"
+#include "telemetry/telemetry_sampler.h"
+
+#include <QtTest>
+
+#include <dlfcn.h>
+
+#include <chrono>
+#include <thread>
+
+using namespace tb;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The fake's metric numbers (fake_nvml.cpp).
+enum FakeMetric { kUtil, kMemory, kPower, kTemperature, kClock };
+
+const char* const kScriptVariables[] = {"FAKE_NVML_INIT",
+                                        "FAKE_NVML_DEVICES",
+                                        "FAKE_NVML_UTIL",
+                                        "FAKE_NVML_MEMORY_USED_MB",
+                                        "FAKE_NVML_MEMORY_TOTAL_MB",
+                                        "FAKE_NVML_POWER_MW",
+                                        "FAKE_NVML_TEMP",
+                                        "FAKE_NVML_SM_CLOCK",
+                                        "FAKE_NVML_LOST_AFTER",
+                                        "FAKE_NVML_PCI"};
+
+// The fake's own hooks, reached through the same dlopen handle NVML's loader gets.
+struct FakeHooks {
+  int (*calls)(int) = nullptr;
+  int (*openSessions)() = nullptr;
+  void (*reset)() = nullptr;
+};
+
+}  // namespace
+
+class NvmlTest : public QObject {
+  Q_OBJECT
+
+ private:
+  void* m_fake = nullptr;
+  FakeHooks m_hooks;
+
+  // A fresh script: every variable cleared, then `settings` ("NAME", "value") applied.
+  void script(std::initializer_list<std::pair<const char*, const char*>> settings = {}) {
+    for (const char* name : kScriptVariables) qunsetenv(name);
+    for (const auto& [name, value] : settings) qputenv(name, value);
+    m_hooks.reset();
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    qputenv("TRAINBENCH_NVML_LIBRARY", TB_FAKE_NVML);
+    m_fake = dlopen(TB_FAKE_NVML, RTLD_NOW);
+    QVERIFY2(m_fake, dlerror());
+    m_hooks.calls = reinterpret_cast<int (*)(int)>(dlsym(m_fake, "fake_nvml_calls"));
+    m_hooks.openSessions = reinterpret_cast<int (*)()>(dlsym(m_fake, "fake_nvml_open_sessions"));
+    m_hooks.reset = reinterpret_cast<void (*)()>(dlsym(m_fake, "fake_nvml_reset"));
+    QVERIFY(m_hooks.calls && m_hooks.openSessions && m_hooks.reset);
+  }
+
+  void init() { script(); }
+
+  // Every metric the GUI charts and the result stores, in its unit, plus the device facts;
+  // the loader falls back from versioned names (nvmlInit_v2) to the plain ones the fake has.
+  void readsEveryMetricAndFact() {
+    std::string why;
+    auto nvml = Nvml::open(&why);
+    QVERIFY2(nvml, why.c_str());
+    QCOMPARE(nvml->libraryPath(), std::string(TB_FAKE_NVML));
+    QCOMPARE(nvml->deviceCount(), 1);
+    QCOMPARE(nvml->driverVersion().value_or(""), std::string("999.99.01"));
+    QCOMPARE(nvml->name(0).value.value_or(""), std::string("Fake GPU 0"));
+    QCOMPARE(nvml->computeCapability(0).value.value_or(""), std::string("8.6"));
+
+    std::optional<GpuSample> sample = GpuPoller(nvml, {"cuda:0", 0}).poll();
+    QVERIFY(sample);
+    QCOMPARE(sample->device, std::string("cuda:0"));
+    QCOMPARE(sample->utilPercent.value_or(-1), 42.0);
+    QCOMPARE(sample->memoryUsedMb.value_or(-1), 1024.0);
+    QCOMPARE(sample->memoryTotalMb.value_or(-1), 8192.0);
+    QCOMPARE(sample->powerW.value_or(-1), 150.5);  // NVML reports milliwatts
+    QCOMPARE(sample->temperatureC.value_or(-1), 61.0);
+    QCOMPARE(sample->smClockMhz.value_or(-1), 1755.0);
+
+    // Every nvmlInit is matched by nvmlShutdown when the last user lets go.
+    QCOMPARE(m_hooks.openSessions(), 1);
+    nvml.reset();
+    QCOMPARE(m_hooks.openSessions(), 0);
+  }
+
+  // CUDA numbers GPUs its own way; the same GPU is found in NVML by its PCI bus id, whichever
+  // width of domain each side writes.
+  void findsGpuByPciBusId() {
+    script({{"FAKE_NVML_DEVICES", "2"}, {"FAKE_NVML_PCI", "00000000:17:00.0,00000000:65:00.0"}});
+    auto nvml = Nvml::open();
+    QVERIFY(nvml);
+    QCOMPARE(nvml->indexOfPciBusId(normalisedPciBusId("0000:65:00.0")).value_or(-1), 1);
+    QCOMPARE(nvml->indexOfPciBusId("00000000:17:00.0").value_or(-1), 0);
+    QVERIFY(!nvml->indexOfPciBusId("0000:b3:00.0"));
+  }
+
+  // A metric the GPU does not support is absent (never 0) and not asked for again each second.
+  void notSupportedMetricIsAbsentAndDropped() {
+    script({{"FAKE_NVML_POWER_MW", "NOT_SUPPORTED"}});
+    GpuPoller poller(Nvml::open(), {"cuda:0", 0});
+    for (int i = 0; i < 3; ++i) {
+      const auto sample = poller.poll();
+      QVERIFY(sample);
+      QVERIFY(!sample->powerW);
+      QVERIFY(sample->utilPercent && sample->memoryUsedMb && sample->temperatureC);
+    }
+    QCOMPARE(m_hooks.calls(kPower), 1);
+    QCOMPARE(m_hooks.calls(kUtil), 3);
+  }
+
+  // Containers often may not read some counters: NO_PERMISSION is handled like NOT_SUPPORTED.
+  void noPermissionMetricIsAbsentAndDropped() {
+    script({{"FAKE_NVML_TEMP", "NO_PERMISSION"}, {"FAKE_NVML_UTIL", "NO_PERMISSION"}});
+    GpuPoller poller(Nvml::open(), {"cuda:0", 0});
+    const auto first = poller.poll();
+    const auto second = poller.poll();
+    QVERIFY(first && second);
+    QVERIFY(!second->temperatureC && !second->utilPercent);
+    QCOMPARE(second->memoryUsedMb.value_or(-1), 1024.0);
+    QCOMPARE(m_hooks.calls(kTemperature), 1);
+    QCOMPARE(m_hooks.calls(kUtil), 1);
+  }
+
+  // A passing failure (a timeout, an unknown error) leaves a gap and is asked again next time.
+  void transientErrorIsAbsentAndRetried() {
+    script({{"FAKE_NVML_SM_CLOCK", "UNKNOWN"}});
+    GpuPoller poller(Nvml::open(), {"cuda:0", 0});
+    QVERIFY(!poller.poll()->smClockMhz);
+    qputenv("FAKE_NVML_SM_CLOCK", "1410");
+    QCOMPARE(poller.poll()->smClockMhz.value_or(-1), 1410.0);
+    QCOMPARE(m_hooks.calls(kClock), 2);
+  }
+
+  // A GPU that fell off the bus disappears from the samples and is never polled again.
+  void lostGpuStopsBeingPolled() {
+    script({{"FAKE_NVML_LOST_AFTER", "2"}});
+    GpuPoller poller(Nvml::open(), {"cuda:0", 0});
+    QVERIFY(poller.poll());
+    QVERIFY(poller.poll());
+    QVERIFY(!poller.poll());
+    QVERIFY(poller.lost());
+    const int callsWhenLost = m_hooks.calls(kUtil) + m_hooks.calls(kMemory);
+    QVERIFY(!poller.poll());
+    QVERIFY(!poller.poll());
+    QCOMPARE(m_hooks.calls(kUtil) + m_hooks.calls(kMemory), callsWhenLost);
+  }
+
+  // The sampler thread stores the GPU next to the CPU metrics, once per interval.
+  void samplerRecordsGpuWithCpuMetrics() {
+    script({{"FAKE_NVML_UTIL", "97"}});
+    TelemetrySampler sampler(0.1s, std::chrono::steady_clock::now(), {{"cuda:0", 0}});
+    sampler.start();
+    std::this_thread::sleep_for(450ms);
+    sampler.stop();
+    const auto samples = sampler.all();
+    QVERIFY(samples.size() >= 2);
+    for (const auto& sample : samples) {
+      QCOMPARE(sample.gpus.size(), std::size_t{1});
+      QCOMPARE(sample.gpus[0].device, std::string("cuda:0"));
+      QCOMPARE(sample.gpus[0].utilPercent.value_or(-1), 97.0);
+      QVERIFY(sample.rssMb);  // the CPU side is unaffected
+    }
+  }
+
+  // No NVML at all (a machine without NVIDIA's driver): GPU readings are absent, the CPU metrics
+  // go on, and the reason can be shown.
+  void missingLibraryLeavesGpuAbsent() {
+    qputenv("TRAINBENCH_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1");
+    std::string why;
+    QVERIFY(!Nvml::open(&why));
+    QVERIFY2(why.find("NVML not found") != std::string::npos, why.c_str());
+    TelemetrySampler sampler(0.1s, std::chrono::steady_clock::now(), {{"cuda:0", 0}});
+    sampler.start();
+    std::this_thread::sleep_for(250ms);
+    sampler.stop();
+    const auto samples = sampler.all();
+    QVERIFY(!samples.empty());
+    for (const auto& sample : samples) QVERIFY(sample.gpus.empty());
+    qputenv("TRAINBENCH_NVML_LIBRARY", TB_FAKE_NVML);
+  }
+
+  // A driver that will not initialise is no NVML either, and says so.
+  void initFailureIsReported() {
+    script({{"FAKE_NVML_INIT", "fail"}});
+    std::string why;
+    QVERIFY(!Nvml::open(&why));
+    QVERIFY2(why.find("nvmlInit failed") != std::string::npos, why.c_str());
+  }
+
+  // GPU readings survive the result file: absent stays absent (null), and files without GPU
+  // keys (CPU runs, older files) read with none.
+  void gpuSamplesRoundTripThroughResultFile() {
+    RunResult result;
+    result.status = RunStatus::Completed;
+    result.created = "2026-11-26T14:30:00Z";
+    result.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 10, 10, 101770, std::nullopt};
+    result.config = {1, 32, "adam", 0.001, 42, 1, "fp32"};
+    result.device = {"cuda:0", "cuda", "Fake GPU 0"};
+    result.device.memoryMb = 8192.0;
+    result.device.computeCapability = "8.6";
+    result.device.driverVersion = "999.99.01";
+    TelemetrySample withGpu{1.0, 50.0, 100.0, 512.0};
+    GpuSample gpu;
+    gpu.device = "cuda:0";
+    gpu.utilPercent = 97.0;
+    gpu.memoryUsedMb = 1024.0;
+    gpu.memoryTotalMb = 8192.0;
+    withGpu.gpus.push_back(gpu);
+    result.timeline = {withGpu, TelemetrySample{2.0, 40.0, 90.0, 500.0}};
+
+    const std::string text = toJson(result);
+    QVERIFY(text.find("\"power_w\": null") != std::string::npos);
+    const RunResult back = fromJson(text, "gpu.json");
+    QCOMPARE(back.device.computeCapability.value_or(""), std::string("8.6"));
+    QCOMPARE(back.device.driverVersion.value_or(""), std::string("999.99.01"));
+    QCOMPARE(back.device.memoryMb.value_or(-1), 8192.0);
+    QCOMPARE(back.timeline.size(), std::size_t{2});
+    QCOMPARE(back.timeline[0].gpus.size(), std::size_t{1});
+    QCOMPARE(back.timeline[0].gpus[0].utilPercent.value_or(-1), 97.0);
+    QVERIFY(!back.timeline[0].gpus[0].powerW);
+    QVERIFY(back.timeline[1].gpus.empty());
+    // The second sample had no GPU: its JSON has no "gpus" key at all.
+    QCOMPARE(text.find("\"gpus\""), text.rfind("\"gpus\""));
+  }
+};
+
+QTEST_APPLESS_MAIN(NvmlTest)
+#include "tst_nvml.moc"
