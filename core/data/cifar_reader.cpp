@@ -2,8 +2,10 @@
 // and finding the data under a data root.
 #include "data/cifar_reader.h"
 
+#ifdef TRAINBENCH_WITH_LIBARCHIVE
 #include <archive.h>
 #include <archive_entry.h>
+#endif
 
 #include <array>
 #include <cerrno>
@@ -132,6 +134,7 @@ std::string joined(const std::vector<std::string>& items) {
   return text;
 }
 
+#ifdef TRAINBENCH_WITH_LIBARCHIVE
 // A tar member's path that could escape the folder it is extracted into; never read, and the
 // archive holding it is not trusted at all.
 bool unsafeMemberPath(const std::string& path) {
@@ -174,6 +177,7 @@ Bytes readMember(archive* handle, std::size_t limit, const std::string& name) {
   }
   return bytes;
 }
+#endif
 
 }  // namespace
 
@@ -211,6 +215,12 @@ DatasetSplits readCifarFolder(const std::string& folder, std::int64_t recordsPer
 DatasetSplits readCifarArchive(const std::string& archivePath, std::int64_t recordsPerFile) {
   std::error_code ec;
   if (!fs::is_regular_file(archivePath, ec)) fail(archivePath, "file is missing");
+#ifndef TRAINBENCH_WITH_LIBARCHIVE
+  // Builds for GPU servers may lack libarchive; the extracted folder still works there.
+  (void)recordsPerFile;
+  fail(archivePath, "this build reads no .tar.gz archives (built without libarchive); extract "
+                    "it with `tar xzf` and use the cifar-10-batches-bin folder");
+#else
   std::unique_ptr<archive, ArchiveFreer> handle(archive_read_new());
   if (!handle) fail(archivePath, "cannot open: out of memory");
   archive_read_support_filter_all(handle.get());  // gzip, or an already decompressed .tar
@@ -257,6 +267,7 @@ DatasetSplits readCifarArchive(const std::string& archivePath, std::int64_t reco
   }
   if (!missing.empty()) fail(archivePath, "the archive lacks " + joined(missing));
   return splits;
+#endif
 }
 
 std::optional<std::string> findCifarSource(const std::string& root) {

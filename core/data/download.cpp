@@ -337,6 +337,11 @@ class Fetcher {
 
 FetchSummary fetchDataset(const DatasetSource& source, const std::string& folder,
                           const DownloadOptions& options) {
+#ifndef TRAINBENCH_WITH_DOWNLOADS
+  throw DownloadError(DownloadError::Kind::Failed,
+                      "this build of TrainBench cannot download " + source.dataset +
+                          " (built without libcurl and OpenSSL); copy its files into " + folder);
+#endif
   return Fetcher(source, folder, options).run();
 }
 

@@ -1,6 +1,8 @@
 // libcurl easy-API transfer of one URL into a partial file (see download_transfer.h).
 #include "data/download_transfer.h"
 
+#ifdef TRAINBENCH_WITH_DOWNLOADS
+
 #include <curl/curl.h>
 #include <strings.h>
 
@@ -234,3 +236,18 @@ TransferOutcome transferToFile(const std::string& url, const std::string& partPa
 }
 
 }  // namespace tb::detail
+
+#else
+// Built without libcurl (a GPU server without apt): every transfer fails, and fetchDataset says
+// why before it gets here.
+namespace tb::detail {
+
+TransferOutcome transferToFile(const std::string& /*url*/, const std::string& /*partPath*/,
+                               const TransferSettings& /*settings*/) {
+  TransferOutcome outcome;
+  outcome.message = "this build has no download support (built without libcurl)";
+  return outcome;
+}
+
+}  // namespace tb::detail
+#endif

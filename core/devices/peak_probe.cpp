@@ -2,7 +2,9 @@
 // picks kernels and touches the memory), with a device synchronisation before reading the clock.
 #include "devices/peak_probe.h"
 
+#include "devices/cuda_memory.h"
 #include "devices/device_facts.h"
+#include "devices/system_info.h"
 #include "engine/precision.h"
 #include "engine/precision_scope.h"
 
@@ -132,25 +134,44 @@ PeakFigures probeDevice(const DeviceId& device, const ProbeOptions& options) {
   }
   if (supports(Precision::Fp16)) peak.fp16Tflops = matmulTflops(torch::kHalf, n, target, budget);
   peak.bandwidthGbs = copyGbs(bytes, target, budget);
+  releaseCachedMemory(device);  // the probe's matrices must not count against the run's memory
   return peak;
 }
 
+namespace {
+
+// Peaks measured in this process, by device (and CPU thread count: a CPU's peak depends on the
+// threads it may use, so runs with other thread counts measure again).
+std::mutex peakCacheMutex;
+std::map<std::string, std::optional<PeakFigures>> peakCache;
+
+std::string peakCacheKey(const DeviceId& device) {
+  return device.str() + (device.kind == "cpu" ? "/" + std::to_string(at::get_num_threads()) : "");
+}
+
+}  // namespace
+
 std::optional<PeakFigures> cachedPeak(const DeviceId& device) {
-  static std::mutex mutex;
-  static std::map<std::string, std::optional<PeakFigures>> cache;
-  // A CPU's peak depends on the threads it may use; runs with other thread counts probe again.
-  const std::string key =
-      device.str() + (device.kind == "cpu" ? "/" + std::to_string(at::get_num_threads()) : "");
-  std::lock_guard<std::mutex> lock(mutex);
-  const auto found = cache.find(key);
-  if (found != cache.end()) return found->second;
+  const std::string key = peakCacheKey(device);
+  std::lock_guard<std::mutex> lock(peakCacheMutex);
+  const auto found = peakCache.find(key);
+  if (found != peakCache.end()) return found->second;
   std::optional<PeakFigures> peak;
   try {
     peak = probeDevice(device);
   } catch (const std::exception&) {
     // No peak is better than a failed run: the figures are context, not the measurement.
   }
-  cache.emplace(key, peak);
+  peakCache.emplace(key, peak);
+  return peak;
+}
+
+PeakFigures measurePeakForRuns(const DeviceId& device, int cpuThreads) {
+  if (device.kind == "cpu") at::set_num_threads(cpuThreads > 0 ? cpuThreads : physicalCoreCount());
+  const std::string key = peakCacheKey(device);
+  std::lock_guard<std::mutex> lock(peakCacheMutex);
+  PeakFigures peak = probeDevice(device);
+  peakCache[key] = peak;
   return peak;
 }
 

@@ -26,6 +26,11 @@ PeakFigures probeDevice(const DeviceId& device, const ProbeOptions& options = {}
 // process and then reused, so repeated runs pay for it once. std::nullopt if the probe failed.
 std::optional<PeakFigures> cachedPeak(const DeviceId& device);
 
+// Measures `device` now, with `cpuThreads` for a CPU (0: the physical cores, as runs), and
+// keeps the figures for cachedPeak, so the next run on it records them without measuring
+// again (the GUI's "Measure device peaks"). Throws what probeDevice throws.
+PeakFigures measurePeakForRuns(const DeviceId& device, int cpuThreads);
+
 // False when $TRAINBENCH_SKIP_PROBE is set to anything but "0": runs then record no peak (the
 // test suites set it to stay fast).
 bool probeEnabledByEnvironment();

@@ -26,14 +26,26 @@ void KerasAdam::step() {
   const double correctedRate = m_options.learningRate *
                                std::sqrt(1.0 - std::pow(m_options.beta2, t)) /
                                (1.0 - std::pow(m_options.beta1, t));
+  std::vector<torch::Tensor> parameters, grads, firstMoments, secondMoments;
   for (std::size_t i = 0; i < m_parameters.size(); ++i) {
     const auto& grad = m_parameters[i].grad();
     if (!grad.defined()) continue;
-    m_firstMoments[i].mul_(m_options.beta1).add_(grad, 1.0 - m_options.beta1);
-    m_secondMoments[i].mul_(m_options.beta2).addcmul_(grad, grad, 1.0 - m_options.beta2);
-    auto denominator = m_secondMoments[i].sqrt().add_(m_options.epsilon);
-    m_parameters[i].addcdiv_(m_firstMoments[i], denominator, -correctedRate);
+    parameters.push_back(m_parameters[i]);
+    grads.push_back(grad);
+    firstMoments.push_back(m_firstMoments[i]);
+    secondMoments.push_back(m_secondMoments[i]);
   }
+  if (parameters.empty()) return;
+  // Multi-tensor ("foreach") operations: on a GPU each is a handful of kernel launches for all
+  // parameters instead of one per parameter (ResNet-50 has 214), which otherwise dominate a
+  // step at batch 32. On the CPU they run the same per-tensor arithmetic as before.
+  at::_foreach_mul_(firstMoments, m_options.beta1);
+  at::_foreach_add_(firstMoments, grads, 1.0 - m_options.beta1);
+  at::_foreach_mul_(secondMoments, m_options.beta2);
+  at::_foreach_addcmul_(secondMoments, grads, grads, 1.0 - m_options.beta2);
+  auto denominators = at::_foreach_sqrt(secondMoments);
+  at::_foreach_add_(denominators, m_options.epsilon);
+  at::_foreach_addcdiv_(parameters, firstMoments, denominators, -correctedRate);
 }
 
 }  // namespace tb

@@ -24,15 +24,26 @@ torch::Tensor LossScaler::scale(const torch::Tensor& loss) const { return loss *
 bool LossScaler::unscale(const std::vector<torch::Tensor>& parameters) {
   torch::NoGradGuard noGrad;
   const double inverse = 1.0 / m_scale;
-  torch::Tensor allFinite;
+  std::vector<torch::Tensor> grads;
   for (const auto& parameter : parameters) {
-    auto grad = parameter.grad();
-    if (!grad.defined()) continue;
+    if (parameter.grad().defined()) grads.push_back(parameter.grad());
+  }
+  if (grads.empty()) return true;
+  if (grads.front().is_cuda()) {
+    // PyTorch's own GradScaler kernel: unscales all gradients and flags inf/NaN in one pass,
+    // instead of three launches per parameter.
+    auto foundInf = torch::zeros({1}, grads.front().options().dtype(torch::kFloat));
+    const auto inverseScale = torch::full({1}, inverse, foundInf.options());
+    at::_amp_foreach_non_finite_check_and_unscale_(grads, foundInf, inverseScale);
+    return foundInf.item<float>() == 0.0F;
+  }
+  torch::Tensor allFinite;
+  for (auto& grad : grads) {
     grad.mul_(inverse);
     const auto finite = torch::isfinite(grad).all();
     allFinite = allFinite.defined() ? allFinite.logical_and(finite) : finite;
   }
-  return !allFinite.defined() || allFinite.item<bool>();
+  return allFinite.item<bool>();
 }
 
 void LossScaler::update(bool finite) {

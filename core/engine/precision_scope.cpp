@@ -64,6 +64,10 @@ MathModeScope::MathModeScope(Precision precision, const torch::Device& device) {
   m_active = true;
   m_cublas = context.allowTF32CuBLAS();
   m_cudnn = context.allowTF32CuDNN();
+  m_cudnnBenchmark = context.benchmarkCuDNN();
+  // cuDNN autotuning, as TensorFlow does by default: a run's shapes are fixed, so trying the
+  // convolution algorithms once pays off from the first epoch.
+  context.setBenchmarkCuDNN(true);
   const bool tf32 = precision == Precision::Tf32;
   context.setAllowTF32CuBLAS(tf32);
   context.setAllowTF32CuDNN(tf32);
@@ -74,6 +78,7 @@ MathModeScope::~MathModeScope() {
   auto& context = at::globalContext();
   context.setAllowTF32CuBLAS(m_cublas);
   context.setAllowTF32CuDNN(m_cudnn);
+  context.setBenchmarkCuDNN(m_cudnnBenchmark);
 }
 
 AutocastScope::AutocastScope(Precision precision, const torch::Device& device) {

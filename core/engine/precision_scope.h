@@ -9,8 +9,9 @@
 
 namespace tb {
 
-// For the whole run: TF32 for cuBLAS and cuDNN on exactly when the precision is tf32. These are
-// process-wide LibTorch settings, so runs must not overlap (TrainBench never overlaps them).
+// For the whole run on a GPU: TF32 for cuBLAS and cuDNN on exactly when the precision is tf32,
+// and cuDNN's algorithm autotuning on. These are process-wide LibTorch settings, so runs must not
+// overlap (TrainBench never overlaps them).
 class MathModeScope {
  public:
   MathModeScope(Precision precision, const torch::Device& device);
@@ -22,6 +23,7 @@ class MathModeScope {
   bool m_active = false;
   bool m_cublas = false;
   bool m_cudnn = false;
+  bool m_cudnnBenchmark = false;
 };
 
 // For one forward pass: autocast to bf16 or fp16 on the device for those precisions, nothing

@@ -5,6 +5,7 @@
 #include "results/result_file.h"
 
 #include "../support/cifar_fixture.h"
+#include "../support/cli_process.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -16,32 +17,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-namespace {
-
-struct CliRun {
-  int exitCode = -1;  // -1 when it crashed, was killed or timed out
-  QString out;
-  QString err;
-  QByteArray report;  // arguments, exit code and both streams, for failure messages
-
-  const char* why() const { return report.constData(); }
-  QString savedPath() const {
-    static const QRegularExpression saved(QStringLiteral("^Result saved to (.+)$"),
-                                          QRegularExpression::MultilineOption);
-    return saved.match(out).captured(1);
-  }
-};
-
-tb::RunResult readResult(const QString& file, QString& error) {
-  try {
-    return tb::readResultFile(file.toStdString());
-  } catch (const std::exception& e) {
-    error = QString::fromUtf8(e.what());
-    return {};
-  }
-}
-
-}  // namespace
+using tbtest::CliRun;
+using tbtest::readResult;
 
 class TestCliCifar : public QObject {
   Q_OBJECT
@@ -54,27 +31,10 @@ class TestCliCifar : public QObject {
   QString path(const QString& name) const { return m_dir.filePath(name); }
 
   CliRun runCli(const QStringList& args, int timeoutMs = 180000) const {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("TRAINBENCH_RESULTS_DIR"), path(QStringLiteral("results")));
-    env.insert(QStringLiteral("TRAINBENCH_DATA_DIR"), m_dataRoot);
-    env.insert(QStringLiteral("XDG_DATA_HOME"), path(QStringLiteral("xdg")));
-    QProcess process;
-    process.setProcessEnvironment(env);
-    process.start(m_cli, args);
-    CliRun run;
-    const bool finished = process.waitForStarted() && process.waitForFinished(timeoutMs);
-    if (!finished) {
-      process.kill();
-      process.waitForFinished();
-    }
-    if (finished && process.exitStatus() == QProcess::NormalExit) run.exitCode = process.exitCode();
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    run.report =
-        ("trainbench-cli " + args.join(' ') + "\nexit code " + QString::number(run.exitCode) +
-         (finished ? "" : " (timed out)") + "\n--- stdout:\n" + run.out + "--- stderr:\n" + run.err)
-            .toUtf8();
-    return run;
+    return tbtest::runCli(
+        m_cli, args,
+        tbtest::cliEnvironment(path(QStringLiteral("results")), m_dataRoot, path(QStringLiteral("xdg"))),
+        timeoutMs);
   }
 
  private Q_SLOTS:

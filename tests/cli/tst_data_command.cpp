@@ -4,6 +4,7 @@
 #include "data/dataset_sources.h"
 #include "data/download.h"
 
+#include "../support/cli_process.h"
 #include "../support/http_test_server.h"
 #include "../support/idx_fixtures.h"
 
@@ -24,17 +25,7 @@ using tbtest::HttpReply;
 using tbtest::HttpRequest;
 using tbtest::HttpTestServer;
 
-namespace {
-
-struct CliRun {
-  int exitCode = -1;  // -1: crashed, killed or timed out
-  QString out;
-  QString err;
-  QByteArray report;
-  const char* why() const { return report.constData(); }
-};
-
-}  // namespace
+using tbtest::CliRun;
 
 class DataCommandTest : public QObject {
   Q_OBJECT
@@ -45,35 +36,14 @@ class DataCommandTest : public QObject {
   QString m_dataRoot;  // TRAINBENCH_DATA_DIR of every process; one sub-folder per test
 
   QProcessEnvironment environment(const QString& mirror = QString()) const {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("TRAINBENCH_DATA_DIR"), m_dataRoot);
-    env.insert(QStringLiteral("TRAINBENCH_RESULTS_DIR"), m_dir.filePath(QStringLiteral("results")));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg")));
-    for (const char* proxy : {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"}) {
-      env.remove(QLatin1String(proxy));
-    }
+    QProcessEnvironment env = tbtest::cliEnvironment(m_dir.filePath(QStringLiteral("results")),
+                                                     m_dataRoot, m_dir.filePath(QStringLiteral("xdg")));
     if (!mirror.isEmpty()) env.insert(QStringLiteral("TRAINBENCH_MIRROR"), mirror);
     return env;
   }
 
   CliRun runCli(const QStringList& args, const QString& mirror = QString()) const {
-    QProcess process;
-    process.setProcessEnvironment(environment(mirror));
-    process.start(m_cli, args);
-    CliRun run;
-    const bool finished = process.waitForStarted() && process.waitForFinished(60000);
-    if (!finished) {
-      process.kill();
-      process.waitForFinished();
-    }
-    if (finished && process.exitStatus() == QProcess::NormalExit) run.exitCode = process.exitCode();
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    run.report =
-        ("trainbench-cli " + args.join(' ') + "\nexit code " + QString::number(run.exitCode) +
-         "\n--- stdout:\n" + run.out + "--- stderr:\n" + run.err)
-            .toUtf8();
-    return run;
+    return tbtest::runCli(m_cli, args, environment(mirror));
   }
 
   void useDataRoot(const QString& name) {

@@ -4,6 +4,8 @@
 #include "models/fashion_mlp.h"
 #include "models/workload.h"
 
+#include "../support/synthetic_run.h"
+
 #include <torch/torch.h>
 
 #include <QElapsedTimer>
@@ -43,15 +45,7 @@ class RecordingObserver : public RunObserver {
 };
 
 RunConfig smallSyntheticRun(int epochs, std::int64_t trainSamples) {
-  RunConfig config;
-  config.workload = "fashion-mlp";
-  config.synthetic = true;
-  config.epochs = epochs;
-  config.trainLimit = trainSamples;
-  config.testLimit = 500;
-  config.threads = 1;
-  config.telemetryIntervalSeconds = 0.1;
-  return config;
+  return tbtest::syntheticRun(epochs, trainSamples, /*testSamples=*/500);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // QueuePanel: one row per queued run with its state, progress text and error message.
 #include "panels/queue_panel.h"
 
+#include "../support/synthetic_run.h"
+
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -15,17 +17,7 @@ namespace {
 
 constexpr int kRunTimeoutMs = 120000;
 
-RunConfig syntheticRun(int epochs, std::int64_t trainSamples) {
-  RunConfig config;
-  config.workload = "fashion-mlp";
-  config.synthetic = true;
-  config.epochs = epochs;
-  config.trainLimit = trainSamples;
-  config.testLimit = 128;
-  config.threads = 1;
-  config.telemetryIntervalSeconds = 0.1;
-  return config;
-}
+using tbtest::syntheticRun;
 
 QTreeWidget* treeOf(QueuePanel& panel) {
   return panel.findChild<QTreeWidget*>(QStringLiteral("queueTree"));

@@ -2,6 +2,8 @@
 // destruction during a run.
 #include "run/run_controller.h"
 
+#include "../support/synthetic_run.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QPointer>
@@ -19,17 +21,7 @@ namespace {
 
 constexpr int kRunTimeoutMs = 120000;  // generous: the 2-core CI machine may be busy
 
-RunConfig syntheticRun(int epochs, std::int64_t trainSamples) {
-  RunConfig config;
-  config.workload = "fashion-mlp";
-  config.synthetic = true;
-  config.epochs = epochs;
-  config.trainLimit = trainSamples;
-  config.testLimit = 128;
-  config.threads = 1;
-  config.telemetryIntervalSeconds = 0.1;
-  return config;
-}
+using tbtest::syntheticRun;
 
 bool onGuiThread() { return QThread::currentThread() == qApp->thread(); }
 

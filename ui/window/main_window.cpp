@@ -5,6 +5,7 @@
 #include "common/qt_convert.h"
 #include "comparison/comparison_panel.h"
 #include "data/dataset_gate.h"
+#include "devices/probe_dialog.h"
 #include "devices/system_info.h"
 #include "history/history_panel.h"
 #include "history/result_library.h"
@@ -133,6 +134,9 @@ void MainWindow::buildMenus() {
   stop->setShortcut(QKeySequence(Qt::Key_Escape));
   connect(stop, &QAction::triggered, this, &MainWindow::stopRuns);
   run->addSeparator();
+  auto* probe = run->addAction(tr("&Measure device peaks\u2026"));
+  probe->setToolTip(tr("Measure the ticked devices' peak TFLOPS and memory bandwidth"));
+  connect(probe, &QAction::triggered, this, &MainWindow::measurePeaks);
   auto* clear = run->addAction(tr("&Clear charts"));
   connect(clear, &QAction::triggered, this, [this] {
     for (int i = m_collection->count() - 1; i >= 0; --i) {
@@ -201,6 +205,24 @@ void MainWindow::requestRuns() {
     case DatasetGate::Decision::Ready: break;
   }
   startRuns();
+}
+
+void MainWindow::measurePeaks() {
+  // Measuring while a run trains would distort both.
+  if (m_controller->isBusy()) {
+    showNotice(tr("Measure device peaks once the runs have finished."), true);
+    return;
+  }
+  QVector<ProbeTarget> targets;
+  for (const RunConfig& config : m_setup->configs())
+    targets.push_back({toQString(config.device), config.threads});
+  if (targets.isEmpty()) {
+    showNotice(tr("Tick the devices to measure in the setup panel."), true);
+    return;
+  }
+  ProbeDialog dialog(targets, this);
+  dialog.start();
+  dialog.exec();
 }
 
 void MainWindow::stopRuns() {

@@ -41,6 +41,8 @@ class MainWindow final : public QMainWindow {
   // data) first, then startRuns(). startRuns() alone never asks (automation, tests).
   void requestRuns();
   void stopRuns();
+  // Run › Measure device peaks: the ticked devices, in a modal dialog (not while training).
+  void measurePeaks();
   // Adds saved result files to the charts and comparison (skipping ones already shown).
   void openResultFiles(const QStringList& paths);
   void showNotice(const QString& text, bool error);

@@ -1,0 +1,192 @@
+// End-to-end tests of trainbench-cli's failures as a user meets them: bad flags (exit 2),
+// broken or missing data (3), unavailable devices (4), a damaged result file, and Ctrl-C (130,
+// with a complete "cancelled" result saved).
+#include "devices/device_id.h"
+
+#include "cli_fixture.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QRegularExpression>
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <algorithm>
+
+using namespace clitest;
+
+class TestCliErrors : public CliTestBase {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { setUpFixture(); }
+  void init() { startTest(); }
+
+  void badFlagExitsTwo_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("named");
+    QTest::newRow("epochs0") << (QStringList{"run", "--synthetic", "--epochs", "0"}) << "--epochs";
+    QTest::newRow("bogus") << (QStringList{"run", "--synthetic", "--bogus"}) << "--bogus";
+    QTest::newRow("workload") << (QStringList{"run", "--workload", "nope"}) << "--workload";
+    QTest::newRow("interval") << (QStringList{"run", "--telemetry-interval", "0"})
+                              << "--telemetry-interval";
+    QTest::newRow("no-command") << QStringList{} << "subcommand";
+  }
+  // Usage errors must exit 2 before any training and say which flag is wrong.
+  void badFlagExitsTwo() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, named);
+    const CliRun run = runCli(args);
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(named), run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+  // A download cut short by one byte must fail as a data error naming the file, not train on junk.
+  void truncatedImageFileExitsThree() {
+    const QString folder = path(QStringLiteral("truncated"));
+    Bytes images;
+    QVERIFY(writeDataset(folder, &images));
+    images.pop_back();
+    const QString broken = folder + "/t10k-images-idx3-ubyte.gz";
+    QVERIFY(writeFile(broken, images));
+    const CliRun run = runCli({"run", "--data-dir", folder, "--epochs", "1", "--threads", "1"});
+    QVERIFY2(run.exitCode == 3, run.why());
+    QVERIFY2(run.err.contains(broken) && run.err.contains(QLatin1String("truncated")), run.why());
+  }
+
+  // A label of 10 would index past the 10 outputs; it must be a data error naming the file.
+  void labelOutOfRangeExitsThree() {
+    const QString folder = path(QStringLiteral("label10"));
+    Bytes labels;
+    QVERIFY(writeDataset(folder, nullptr, &labels));
+    labels[8 + 17] = 10;
+    const QString broken = folder + "/train-labels-idx1-ubyte.gz";
+    QVERIFY(writeFile(broken, labels));
+    const CliRun run = runCli({"run", "--data-dir", folder, "--epochs", "1", "--threads", "1"});
+    QVERIFY2(run.exitCode == 3, run.why());
+    QVERIFY2(run.err.contains(broken) && run.err.contains(QLatin1String("label 10")), run.why());
+  }
+
+  // A first run without data is the most common mistake; the message must point to --synthetic.
+  void missingDataExitsThreeSuggestingSynthetic() {
+    const CliRun run = runCli({"run", "--epochs", "1", "--threads", "1"});
+    QVERIFY2(run.exitCode == 3, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("--synthetic")) && run.err.contains(m_dataRoot),
+             run.why());
+    const CliRun empty =
+        runCli({"run", "--data-dir", path(QStringLiteral("xdg")), "--epochs", "1"});
+    QVERIFY2(empty.exitCode == 3 && empty.err.contains(QLatin1String("--synthetic")), empty.why());
+  }
+
+  void unavailableDeviceExitsFour_data() {
+    QTest::addColumn<QString>("device");
+    QTest::newRow("cuda:3") << "cuda:3";
+    QTest::newRow("tpu") << "tpu";
+  }
+  // A device typo or missing GPU must fail at once (exit 4), saying which devices exist.
+  void unavailableDeviceExitsFour() {
+    QFETCH(QString, device);
+    const auto available = tb::availableDevices();
+    if (std::find(available.begin(), available.end(), device.toStdString()) != available.end()) {
+      QSKIP("this machine really has that device");
+    }
+    const CliRun run =
+        runCli(smallSyntheticRun() + QStringList{"--device", "cpu", "--device", device});
+    QVERIFY2(run.exitCode == 4, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("--device")) && run.err.contains(device), run.why());
+    QVERIFY2(
+        QRegularExpression(QStringLiteral("available[^\\n]*\\bcpu\\b")).match(run.err).hasMatch(),
+        run.why());
+    // Every device is checked before the first (cpu) one trains, so nothing was saved.
+    QVERIFY2(run.savedPaths().isEmpty() && filesIn(m_results).isEmpty(), run.why());
+  }
+
+  // `show` is how a saved run is read back on a headless machine.
+  void showPrintsSavedResult() {
+    const CliRun run = runCli(smallSyntheticRun(QStringLiteral("2")));
+    QVERIFY2(run.exitCode == 0 && run.savedPaths().size() == 1, run.why());
+    const CliRun show = runCli({"show", run.savedPaths()[0]});
+    QVERIFY2(show.exitCode == 0, show.why());
+    QVERIFY2(show.out.startsWith(QLatin1String("fashion-mlp on cpu (")), show.why());
+    QVERIFY2(show.out.contains(QLatin1String("completed")) &&
+                 show.out.contains(QLatin1String("2 epochs")),
+             show.why());
+    QVERIFY2(show.out.contains(QLatin1String("synthetic (256 train / 64 test)")), show.why());
+    static const QRegularExpression epochRow(QStringLiteral("^\\s+[12]\\s+\\d+\\.\\d{4}\\s"),
+                                             QRegularExpression::MultilineOption);
+    int rows = 0;
+    for (auto it = epochRow.globalMatch(show.out); it.hasNext(); it.next()) ++rows;
+    QVERIFY2(rows == 2, show.why());
+  }
+
+  // A damaged result file must be a clean data error naming it, never a crash.
+  void showMalformedFileExitsThree() {
+    const QString file = path(QStringLiteral("malformed.json"));
+    QFile broken(file);
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"schema\": \"trainbench-result/1\", \"status\": ");
+    broken.close();
+    const CliRun run = runCli({"show", file});
+    QVERIFY2(run.exitCode == 3, run.why());
+    QVERIFY2(run.err.contains(file), run.why());
+  }
+
+  // Ctrl-C must stop within a batch, exit 130 and still save a complete, valid "cancelled" file.
+  void sigintCancelsAndSavesCancelledResult() {
+    const QString folder = path(QStringLiteral("cancelled/"));
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.start(m_cli,
+                  {"run", "--synthetic", "--epochs", "50", "--train-limit", "60000", "--test-limit",
+                   "64", "--threads", "1", "--telemetry-interval", "0.1", "--out", folder});
+    QVERIFY(process.waitForStarted());
+    // The header line is printed once training starts, long after the SIGINT handler is set.
+    QByteArray out;
+    QElapsedTimer timer;
+    timer.start();
+    while (!out.contains("training /") && process.state() == QProcess::Running &&
+           timer.elapsed() < 60000) {
+      process.waitForReadyRead(100);
+      out += process.readAllStandardOutput();
+    }
+    QVERIFY2(out.contains("training /"), out.constData());
+    timer.restart();
+    while (!out.contains("Epoch 1/50") && process.state() == QProcess::Running &&
+           timer.elapsed() < 1500) {
+      process.waitForReadyRead(50);
+      out += process.readAllStandardOutput();
+    }
+    QCOMPARE(process.state(), QProcess::Running);
+    QCOMPARE(::kill(static_cast<pid_t>(process.processId()), SIGINT), 0);
+    QVERIFY(process.waitForFinished(30000));
+    out += process.readAllStandardOutput();
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(process.exitCode() == 130, (out + err).constData());
+    QVERIFY2(err.contains("cancelled on cpu"), err.constData());
+
+    // Exactly one file: the result, and no temporary file left behind by the write.
+    const QStringList files = filesIn(folder);
+    QCOMPARE(files.size(), 1);
+    QVERIFY2(out.contains("Result saved to " + (folder + files[0]).toUtf8()), out.constData());
+    QFile file(folder + files[0]);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    QCOMPARE(doc[QLatin1String("status")].toString(), QStringLiteral("cancelled"));
+    QString readError;
+    const tb::RunResult result = readResult(file.fileName(), readError);
+    QVERIFY2(readError.isEmpty(), qPrintable(readError));
+    QCOMPARE(statusOf(result), QStringLiteral("cancelled"));
+    QCOMPARE(result.config.epochs, 50);
+    QVERIFY(result.epochs.size() < 50);
+    QVERIFY(!result.totalSeconds.has_value());
+    QVERIFY(!result.timeline.empty());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliErrors)
+#include "tst_cli_errors.moc"
