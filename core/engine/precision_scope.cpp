@@ -7,6 +7,9 @@
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
 
+#include <cstdlib>
+#include <string>
+
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
 #define TB_AUTOCAST_BY_DEVICE_TYPE 1
 #endif
@@ -56,6 +59,11 @@ void setAutocastType(c10::DeviceType type, c10::ScalarType scalarType) {
 #endif
 }
 
+bool cudnnAutotuneWanted() {
+  const char* setting = std::getenv("TRAINBENCH_CUDNN_BENCHMARK");
+  return setting != nullptr && std::string(setting) == "1";
+}
+
 }  // namespace
 
 MathModeScope::MathModeScope(Precision precision, const torch::Device& device) {
@@ -65,9 +73,10 @@ MathModeScope::MathModeScope(Precision precision, const torch::Device& device) {
   m_cublas = context.allowTF32CuBLAS();
   m_cudnn = context.allowTF32CuDNN();
   m_cudnnBenchmark = context.benchmarkCuDNN();
-  // cuDNN autotuning, as TensorFlow does by default: a run's shapes are fixed, so trying the
-  // convolution algorithms once pays off from the first epoch.
-  context.setBenchmarkCuDNN(true);
+  // cuDNN autotuning stays off unless TRAINBENCH_CUDNN_BENCHMARK=1: on an H200 it made
+  // ResNet-50 at batch 32 slower over a 10 000-image epoch (fp32 1.25x, bf16 3.4x), the time
+  // spent trying algorithms never paid back (docs/benchmarks.md).
+  context.setBenchmarkCuDNN(cudnnAutotuneWanted());
   const bool tf32 = precision == Precision::Tf32;
   context.setAllowTF32CuBLAS(tf32);
   context.setAllowTF32CuDNN(tf32);

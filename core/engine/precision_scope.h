@@ -10,8 +10,8 @@
 namespace tb {
 
 // For the whole run on a GPU: TF32 for cuBLAS and cuDNN on exactly when the precision is tf32,
-// and cuDNN's algorithm autotuning on. These are process-wide LibTorch settings, so runs must not
-// overlap (TrainBench never overlaps them).
+// and cuDNN's algorithm autotuning only where $TRAINBENCH_CUDNN_BENCHMARK is 1. These are
+// process-wide LibTorch settings, so runs must not overlap (TrainBench never overlaps them).
 class MathModeScope {
  public:
   MathModeScope(Precision precision, const torch::Device& device);
