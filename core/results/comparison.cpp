@@ -2,6 +2,7 @@
 // written as CSV (for spreadsheets) or as a Markdown table (for reports and issues).
 #include "results/comparison.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <iomanip>
@@ -94,16 +95,26 @@ std::string markdownNumber(const std::optional<double>& value, int decimals) {
   return value ? fixed(*value, decimals) : kMissing;
 }
 
+std::string runSize(const std::string& workload, std::int64_t trainSamples,
+                    std::int64_t testSamples, int epochs, int batchSize) {
+  if (trainSamples <= 0 || epochs <= 0) return {};
+  return workload + ", " + std::to_string(trainSamples) + "/" + std::to_string(testSamples) +
+         " images x " + std::to_string(epochs) + (epochs == 1 ? " epoch" : " epochs") +
+         ", batch " + std::to_string(batchSize);
+}
+
 }  // namespace
 
 const std::vector<PublishedReference>& publishedReferences() {
   // The seed article's figures (docs/seed-article.md). Only the MLP script printed its accuracy,
   // and only for the RTX 2080 Ti machine; the other accuracies were not published.
   static const std::vector<PublishedReference> references = {
-      {"fashion-mlp", "RTX 2080 Ti", "Linux, i7-9700K, 32 GB", 7.78, 0.88},
-      {"fashion-mlp", "M1 Mac mini", "macOS, M1, 8 GB", 6.70, std::nullopt},
-      {"cifar10-resnet50", "RTX 2080 Ti", "Linux, i7-9700K, 32 GB", 418.73, std::nullopt},
-      {"cifar10-resnet50", "M1 Mac mini", "macOS, M1, 8 GB", 2286.16, std::nullopt},
+      {"fashion-mlp", "RTX 2080 Ti", "Linux, i7-9700K, 32 GB", 7.78, 0.88, 60000, 10000, 10, 32},
+      {"fashion-mlp", "M1 Mac mini", "macOS, M1, 8 GB", 6.70, std::nullopt, 60000, 10000, 10, 32},
+      {"cifar10-resnet50", "RTX 2080 Ti", "Linux, i7-9700K, 32 GB", 418.73, std::nullopt, 50000,
+       10000, 10, 32},
+      {"cifar10-resnet50", "M1 Mac mini", "macOS, M1, 8 GB", 2286.16, std::nullopt, 50000, 10000,
+       10, 32},
   };
   return references;
 }
@@ -143,6 +154,8 @@ ComparisonRow comparisonRow(const RunResult& result) {
   if (row.achievedTflops && row.peakTflops && *row.peakTflops > 0.0) {
     row.efficiency = *row.achievedTflops / *row.peakTflops;
   }
+  row.size = runSize(result.workload.name, result.workload.trainSamples,
+                     result.workload.testSamples, result.config.epochs, result.config.batchSize);
   return row;
 }
 
@@ -156,7 +169,22 @@ ComparisonRow comparisonRow(const PublishedReference& reference) {
   row.published = true;
   row.totalSeconds = reference.totalSeconds;
   row.testAccuracy = reference.testAccuracy;
+  row.size = runSize(reference.workload, reference.trainSamples, reference.testSamples,
+                     reference.epochs, reference.batchSize);
   return row;
+}
+
+std::string sizeMismatchNote(const std::vector<ComparisonRow>& rows) {
+  std::vector<std::string> sizes;
+  for (const auto& row : rows) {
+    if (row.size.empty() || row.status == "failed" || row.status == "cancelled") continue;
+    if (std::find(sizes.begin(), sizes.end(), row.size) == sizes.end()) sizes.push_back(row.size);
+  }
+  if (sizes.size() < 2) return {};
+  std::string list;
+  for (const auto& size : sizes) list += (list.empty() ? "" : "; ") + size;
+  return "These runs trained different amounts (" + list +
+         "): compare samples/s, not total times or speed-ups.";
 }
 
 void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {
@@ -245,6 +273,7 @@ std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
           "training speed (the seed article's M1 had 1/3.84 of the RTX 2080 Ti's spec-sheet "
           "peak and trained ResNet-50 5.46x slower).\n";
   }
+  if (const std::string note = sizeMismatchNote(rows); !note.empty()) md += "\n" + note + "\n";
   return md;
 }
 

@@ -3,6 +3,7 @@
 
 #include "results/run_result.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,9 @@ struct ComparisonRow {
   // This row's peak over the baseline's: next to the speed-up it shows whether the device trains
   // as much faster as its peak promises (the article's M1: peak 0.26x, ResNet-50 0.18x as fast).
   std::optional<double> peakRatio;
+  // How much the run trained ("fashion-mlp, 60000/10000 images x 10 epochs, batch 32"): total
+  // times and speed-ups compare only between rows of the same size. Empty where unknown.
+  std::string size;
 };
 
 // A published figure from the seed article, shown as a reference row.
@@ -38,6 +42,11 @@ struct PublishedReference {
   std::string machine;
   double totalSeconds = 0.0;
   std::optional<double> testAccuracy;
+  // What the seed script trained: the full data set, its epochs and batch size.
+  std::int64_t trainSamples = 0;
+  std::int64_t testSamples = 0;
+  int epochs = 0;
+  int batchSize = 0;
 };
 
 const std::vector<PublishedReference>& publishedReferences();
@@ -52,6 +61,11 @@ ComparisonRow comparisonRow(const PublishedReference& reference);
 // Fills `speedup` and `peakRatio` of every row against rows[baseline] (left empty where a total
 // or a peak is missing).
 void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline);
+
+// Why the total times and speed-ups of `rows` do not compare: the rows trained different amounts
+// (workloads, image counts, epochs or batch sizes), each size named; empty when they all match.
+// Failed and cancelled rows, and rows of unknown size, are left out.
+std::string sizeMismatchNote(const std::vector<ComparisonRow>& rows);
 
 // "1.16x": two decimals, '.' as the decimal point whatever the locale.
 std::string formatSpeedup(double speedup);

@@ -160,6 +160,41 @@ class ComparisonTest : public QObject {
     QVERIFY(table[4].find("odd\\|host") != std::string::npos);
     QVERIFY(table[4].find("| n/a |") != std::string::npos);
   }
+
+  // A short trial run next to a full one (or the article's full runs) must not pass for a
+  // like-for-like comparison of total times.
+  void differentRunSizesAreNamed() {
+    RunResult full = completedRun();
+    full.workload.trainSamples = 60000;
+    full.workload.testSamples = 10000;
+    full.config.epochs = 10;
+    full.config.batchSize = 32;
+    const std::string fullSize = "fashion-mlp, 60000/10000 images x 10 epochs, batch 32";
+    QCOMPARE(comparisonRow(full).size, fullSize);
+    // The seed's full run is what the article timed: same size, nothing to say.
+    auto rows = publishedRows("fashion-mlp");
+    QCOMPARE(rows[0].size, fullSize);
+    rows.push_back(comparisonRow(full));
+    QCOMPARE(sizeMismatchNote(rows), std::string());
+
+    RunResult trial = full;
+    trial.workload.trainSamples = 6000;
+    trial.workload.testSamples = 1000;
+    trial.config.epochs = 1;
+    RunResult failed = trial;
+    failed.status = RunStatus::Failed;
+    failed.config.batchSize = 64;
+    rows.push_back(comparisonRow(failed));  // failed runs have no total time to misread
+    QCOMPARE(sizeMismatchNote(rows), std::string());
+
+    rows.push_back(comparisonRow(trial));
+    const std::string note = sizeMismatchNote(rows);
+    QVERIFY2(note.find(fullSize) != std::string::npos, note.c_str());
+    QVERIFY2(note.find("fashion-mlp, 6000/1000 images x 1 epoch, batch 32") != std::string::npos,
+             note.c_str());
+    QVERIFY2(note.find("batch 64") == std::string::npos, note.c_str());
+    QVERIFY(comparisonMarkdown(rows).find(note) != std::string::npos);
+  }
 };
 
 QTEST_APPLESS_MAIN(ComparisonTest)

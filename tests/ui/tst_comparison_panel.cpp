@@ -112,6 +112,33 @@ class ComparisonPanelTest : public QObject {
     QCOMPARE(panel.table()->rowCount(), 1);
   }
 
+  // A 1-epoch trial next to a full run: the panel says the totals do not compare, until the
+  // trial is closed.
+  void differentRunSizesShowANote() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    RunResult full = finishedRun("cuda:0", 16.2, 0.93);
+    full.workload.trainSamples = 60000;
+    full.workload.testSamples = 10000;
+    full.config.epochs = 10;
+    full.config.batchSize = 32;
+    RunResult trial = full;
+    trial.device = {"cpu", "cpu", "cpu name"};
+    trial.workload.trainSamples = 6000;
+    trial.config.epochs = 1;
+    runs.add(full);
+    const QString trialId = runs.add(trial);
+    panel.refreshNow();
+    QVERIFY2(panel.sizeNote().contains(QLatin1String("60000/10000 images x 10 epochs")),
+             qPrintable(panel.sizeNote()));
+    QVERIFY2(panel.sizeNote().contains(QLatin1String("6000/10000 images x 1 epoch")),
+             qPrintable(panel.sizeNote()));
+
+    runs.remove(trialId);
+    panel.refreshNow();
+    QCOMPARE(panel.sizeNote(), QString());
+  }
+
   // Metrics are valid or absent: a run without a test pass shows "n/a", never 0.
   void missingTestAccuracyShowsNa() {
     RunCollection runs;

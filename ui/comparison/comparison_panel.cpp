@@ -51,7 +51,7 @@ bool sameRow(const ComparisonRow& a, const ComparisonRow& b) {
          a.samplesPerSecond == b.samplesPerSecond && a.testAccuracy == b.testAccuracy &&
          a.speedup == b.speedup && a.precision == b.precision &&
          a.achievedTflops == b.achievedTflops && a.efficiency == b.efficiency &&
-         a.peakRatio == b.peakRatio;
+         a.peakRatio == b.peakRatio && a.size == b.size;
 }
 
 }  // namespace
@@ -61,6 +61,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
       m_runs(runs),
       m_baselineChooser(new QComboBox(this)),
       m_publishedCheck(new QCheckBox(tr("Show published figures"), this)),
+      m_sizeNote(new QLabel(this)),
       m_table(new QTableWidget(0, ColumnCount, this)),
       m_chart(new QCustomPlot(this)) {
   auto* controls = new QHBoxLayout;
@@ -114,6 +115,11 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
 
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(controls);
+  // Comparing a short trial run with a full one is easy to do and easy to misread.
+  m_sizeNote->setWordWrap(true);
+  m_sizeNote->setStyleSheet(QStringLiteral("QLabel { color: #8a5a00; }"));
+  m_sizeNote->hide();
+  layout->addWidget(m_sizeNote);
   layout->addWidget(splitter, 1);
 
   m_refreshTimer.setSingleShot(true);
@@ -126,6 +132,10 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   connect(m_publishedCheck, &QCheckBox::toggled, this, &ComparisonPanel::setShowPublished);
 
   refreshNow();
+}
+
+QString ComparisonPanel::sizeNote() const {
+  return m_sizeNote->isHidden() ? QString() : m_sizeNote->text();
 }
 
 std::vector<ComparisonRow> ComparisonPanel::rows() const {
@@ -207,6 +217,9 @@ void ComparisonPanel::refreshNow() {
   fillTable();
   fillBaselineChooser();
   drawChart();
+  const QString note = toQString(sizeMismatchNote(rows));
+  m_sizeNote->setText(QStringLiteral("\u26a0 ") + note);
+  m_sizeNote->setVisible(!note.isEmpty());
   // Each bar needs room for its label; the title and axis take about 80 px.
   m_chart->setMinimumHeight(std::max(120, 80 + 24 * static_cast<int>(m_entries.size())));
   Q_EMIT rowsChanged();

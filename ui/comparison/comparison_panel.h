@@ -15,6 +15,7 @@
 class QCheckBox;
 class QComboBox;
 class QCustomPlot;
+class QLabel;
 class QTableWidget;
 
 namespace tb::ui {
@@ -57,6 +58,8 @@ class ComparisonPanel final : public QWidget {
 
   QTableWidget* table() const { return m_table; }
   QCustomPlot* barChart() const { return m_chart; }
+  // The warning shown above the table when the rows trained different amounts (empty: hidden).
+  QString sizeNote() const;
 
   // Rebuilds the rows at once instead of waiting for the timer.
   void refreshNow();
@@ -83,6 +86,7 @@ class ComparisonPanel final : public QWidget {
   RunCollection* m_runs;
   QComboBox* m_baselineChooser;
   QCheckBox* m_publishedCheck;
+  QLabel* m_sizeNote;
   QTableWidget* m_table;
   QCustomPlot* m_chart;
   QTimer m_refreshTimer;
