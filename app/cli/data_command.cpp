@@ -3,15 +3,14 @@
 #include "data_command.h"
 
 #include "exit_codes.h"
+#include "signal_guard.h"
 
 #include "data/dataset_sources.h"
 #include "data/download.h"
 
 #include <CLI/CLI.hpp>
 
-#include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -20,34 +19,6 @@
 namespace tb::cli {
 
 namespace {
-
-std::atomic<bool> g_fetchCancelled{false};
-
-extern "C" void onFetchInterrupt(int /*signal*/) { g_fetchCancelled.store(true); }
-
-// The first Ctrl-C cancels the download (the partial file stays for the next fetch to resume);
-// SA_RESETHAND lets a second one end the program at once.
-class FetchInterruptGuard {
- public:
-  FetchInterruptGuard() {
-    struct sigaction action {};
-    action.sa_handler = onFetchInterrupt;
-    action.sa_flags = SA_RESETHAND;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &m_previous);
-    sigaction(SIGTERM, &action, &m_previousTerm);
-  }
-  ~FetchInterruptGuard() {
-    sigaction(SIGINT, &m_previous, nullptr);
-    sigaction(SIGTERM, &m_previousTerm, nullptr);
-  }
-  FetchInterruptGuard(const FetchInterruptGuard&) = delete;
-  FetchInterruptGuard& operator=(const FetchInterruptGuard&) = delete;
-
- private:
-  struct sigaction m_previous {};
-  struct sigaction m_previousTerm {};
-};
 
 std::string datasetNames() {
   std::string names;
@@ -221,14 +192,14 @@ int DataCommand::status() const {
 }
 
 int DataCommand::fetch() const {
-  FetchInterruptGuard interrupts;
-  g_fetchCancelled.store(false);
+  // Ctrl-C (or SIGTERM, SIGHUP) cancels; the partial file stays for the next fetch to resume.
+  const SignalGuard signals;
   for (const auto& name : m_datasets) {
     const DatasetSource source = *findDatasetSource(name);
     const std::string folder = datasetTargetFolder(source.dataset, m_dataDir);
     FetchPrinter printer(stderr, m_quiet);
     DownloadOptions options;
-    options.cancel = &g_fetchCancelled;
+    options.cancel = &signals.cancelFlag();
     options.onProgress = [&printer](const DownloadProgress& event) { printer(event); };
     if (!m_quiet) {
       std::fprintf(stderr, "Fetching %s (%zu files, %s) into %s\n", source.title.c_str(),

@@ -4,13 +4,17 @@
 #include "info_commands.h"
 #include "probe_command.h"
 #include "run_command.h"
+#include "signal_guard.h"
 
 #include "devices/system_info.h"
 #include "models/workload.h"
 
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace {
 
@@ -22,6 +26,48 @@ std::string workloadNames() {
   std::string names;
   for (const auto& spec : tb::knownWorkloads()) names += (names.empty() ? "" : ", ") + spec.name;
   return names;
+}
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+// A finite number in [min, max] (above min when `aboveMin`). CLI11's own ranges let NaN through
+// and print their bounds as 309-digit numbers; this says what is wrong in a few words.
+CLI::Validator finiteNumber(double min, double max, bool aboveMin = false) {
+  const std::string bounds = (aboveMin ? "above " : "from ") + number(min) +
+                             (aboveMin ? " and at most " : " to ") + number(max);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        char* end = nullptr;
+        errno = 0;
+        const double value = std::strtod(text.c_str(), &end);
+        const bool parsed = !text.empty() && end == text.c_str() + text.size() && errno == 0;
+        if (!parsed || !std::isfinite(value) || value < min || value > max ||
+            (aboveMin && value == min)) {
+          return "expects a number " + bounds + ", not '" + text + "'";
+        }
+        return {};
+      },
+      "NUMBER " + bounds);
+}
+
+// Decimal digits that fit in 64 bits: CLI11 would turn -1 and 2^64 into 2^64-1 without a word.
+CLI::Validator unsigned64() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        errno = 0;
+        char* end = nullptr;
+        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        std::strtoull(text.c_str(), &end, 10);
+        if (!digits || errno == ERANGE) {
+          return "expects a whole number from 0 to 18446744073709551615, not '" + text + "'";
+        }
+        return {};
+      },
+      "UINT64");
 }
 
 void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
@@ -40,9 +86,10 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
       ->check(CLI::Range(1, 1 << 20));
   run.add_option("--learning-rate", config.learningRate,
                  "Adam learning rate (default: the workload's, Keras's 1e-3)")
-      ->check(CLI::PositiveNumber);
+      ->check(finiteNumber(0, tb::kMaxLearningRate, /*aboveMin=*/true));
   run.add_option("--seed", config.seed, "Random seed for weights, shuffling and synthetic data")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(unsigned64());
   run.add_option("--threads", config.threads, "CPU threads (default: the physical cores)")
       ->check(CLI::Range(1, 4096));
   run.add_option("--data-dir", config.dataDir,
@@ -57,7 +104,7 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("--telemetry-interval", config.telemetryIntervalSeconds,
                  "Seconds between CPU/memory samples (0.1 or more)")
       ->capture_default_str()
-      ->check(CLI::Range(0.1, 3600.0));
+      ->check(finiteNumber(tb::kMinTelemetryIntervalSeconds, tb::kMaxTelemetryIntervalSeconds));
   run.add_option("-o,--out", options.out,
                  "Result file, or folder for automatically named files (default: "
                  "$TRAINBENCH_RESULTS_DIR or $XDG_DATA_HOME/trainbench/results)");
@@ -74,6 +121,7 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tb::cli::ignoreFileSignals();
   CLI::App app{"TrainBench: how fast does this machine, and each device in it, train a neural "
                "network?",
                "trainbench-cli"};

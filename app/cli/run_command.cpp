@@ -2,6 +2,7 @@
 
 #include "exit_codes.h"
 #include "progress_printer.h"
+#include "signal_guard.h"
 
 #include "devices/device_facts.h"
 #include "devices/device_id.h"
@@ -12,43 +13,14 @@
 #include "results/result_paths.h"
 
 #include <algorithm>
-#include <atomic>
-#include <csignal>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
-#include <set>
+#include <string_view>
 
 namespace tb::cli {
 
 namespace {
-
-std::atomic<bool> g_cancelRequested{false};
-
-extern "C" void onInterrupt(int /*signal*/) { g_cancelRequested.store(true); }
-
-// The first Ctrl-C cancels cleanly (the result is saved as cancelled); SA_RESETHAND makes a
-// second one end the program at once.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    struct sigaction action {};
-    action.sa_handler = onInterrupt;
-    action.sa_flags = SA_RESETHAND;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &m_previous);
-    sigaction(SIGTERM, &action, &m_previousTerm);
-  }
-  ~InterruptGuard() {
-    sigaction(SIGINT, &m_previous, nullptr);
-    sigaction(SIGTERM, &m_previousTerm, nullptr);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  struct sigaction m_previous {};
-  struct sigaction m_previousTerm {};
-};
 
 int exitCodeFor(const RunResult& result) {
   switch (result.status) {
@@ -101,30 +73,45 @@ void printComparison(const std::vector<RunResult>& results) {
   std::printf("\n%s", comparisonMarkdown(rows).c_str());
 }
 
-// `path`, or `path` with "_2", "_3", ... before its extension when an earlier run of this
-// command wrote it, or (for automatic names) when a file is already there: runs never replace
-// each other's results.
-std::string unusedPath(const std::string& path, const std::set<std::string>& written,
-                       bool avoidExisting) {
-  namespace fs = std::filesystem;
-  const auto taken = [&](const std::string& candidate) {
-    std::error_code error;
-    return written.count(candidate) > 0 || (avoidExisting && fs::exists(candidate, error));
-  };
-  if (!taken(path)) return path;
-  const fs::path original(path);
-  for (int n = 2;; ++n) {
-    const std::string candidate = (original.parent_path() / (original.stem().string() + "_" +
-                                                             std::to_string(n) +
-                                                             original.extension().string()))
-                                      .string();
-    if (!taken(candidate)) return candidate;
-  }
+bool endsWithJson(const std::string& path) {
+  constexpr std::string_view kExtension = ".json";
+  if (path.size() < kExtension.size()) return false;
+  const std::string tail = path.substr(path.size() - kExtension.size());
+  return std::equal(tail.begin(), tail.end(), kExtension.begin(),
+                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
 }
 
+// A folder unless `out` names a .json file: an existing folder, "DIR/", or a new name such as
+// "results" (which once became a file that the next run replaced).
 bool isFolderTarget(const std::string& out) {
   std::error_code error;
-  return out.empty() || out.back() == '/' || std::filesystem::is_directory(out, error);
+  return out.empty() || out.back() == '/' || std::filesystem::is_directory(out, error) ||
+         !endsWithJson(out);
+}
+
+// Checks --out and the folder it saves to before any training: a run that cannot be saved does
+// not start. Returns an empty string or the message.
+std::string outProblem(const std::string& out) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const auto status = fs::symlink_status(out, error);
+  if (!out.empty() && fs::exists(status) && !fs::is_directory(fs::status(out, error))) {
+    if (!fs::is_regular_file(status)) {
+      return "--out: " + out + " is not a regular file or a folder";
+    }
+    if (!endsWithJson(out)) {
+      return "--out: " + out + " is a file, not a folder; name a result file with .json";
+    }
+  }
+  const std::string folder = isFolderTarget(out)
+                                 ? (out.empty() ? defaultResultsDir() : out)
+                                 : fs::path(out).parent_path().string();
+  try {
+    checkResultsFolder(folder.empty() ? "." : folder);
+  } catch (const ResultFileError& e) {
+    return e.what();
+  }
+  return {};
 }
 
 }  // namespace
@@ -161,32 +148,44 @@ int runCommand(const RunOptions& options) {
     }
   }
 
-  InterruptGuard interrupts;
-  g_cancelRequested.store(false);
+  if (const std::string problem = runConfigProblem(options.config); !problem.empty()) {
+    std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
+    return kExitUsage;
+  }
+  if (const std::string problem = outProblem(options.out); !problem.empty()) {
+    std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
+    return kExitData;
+  }
+
+  const SignalGuard signals;
   std::vector<RunResult> results;
-  std::set<std::string> written;
-  const bool autoNamed = isFolderTarget(options.out);
   int exitCode = kExitOk;
   const bool severalDevices = options.devices.size() > 1;
   for (const auto& device : options.devices) {
-    if (g_cancelRequested.load()) break;
+    if (signals.cancelled()) break;
     RunConfig config = options.config;
     config.device = device;
     ProgressPrinter printer(stdout, styleFor(stdout, options.quiet));
-    RunResult result = runTraining(config, printer, g_cancelRequested);
+    RunResult result = runTraining(config, printer, signals.cancelFlag());
 
-    const std::string path = unusedPath(resultPath(options.out, defaultResultFileName(result),
-                                                   result.device.id, severalDevices),
-                                        written, autoNamed);
-    bool saved = true;
+    // From here a second Ctrl-C waits until the result is saved and its path printed.
+    const SignalGuard::SaveSection saving;
+    const std::string wanted =
+        resultPath(options.out, defaultResultFileName(result), result.device.id, severalDevices);
+    std::string path;
     try {
-      writeResultFile(result, path);
-      written.insert(path);
+      // Never replaces a file: another run's result, or one saved a moment ago by a concurrent
+      // process, keeps its name and this one takes the next free "_N".
+      path = saveResultUnderFreeName(result, wanted);
+      if (path != wanted && !isFolderTarget(options.out)) {
+        std::fprintf(stderr, "trainbench-cli: %s exists; saving as %s instead\n", wanted.c_str(),
+                     path.c_str());
+      }
     } catch (const ResultFileError& e) {
-      std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
+      std::fprintf(stderr, "trainbench-cli: error: cannot save the result: %s\n", e.what());
       exitCode = exitCode == kExitOk ? kExitData : exitCode;
-      saved = false;
     }
+    const bool saved = !path.empty();
 
     if (result.status == RunStatus::Completed) {
       printSeedSummary(result);

@@ -1,5 +1,6 @@
 // trainbench: the desktop app. Parses the automation flags and shows the main window.
 #include "common/metatypes.h"
+#include "common/unix_signal_watcher.h"
 #include "devices/system_info.h"
 #include "models/workload_catalog.h"
 #include "window/automation.h"
@@ -9,9 +10,13 @@
 #include <QCommandLineParser>
 #include <QIcon>
 
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 
 namespace {
+
+constexpr int kExitCancelled = 130;  // as the CLI, and as shells report SIGINT
 
 bool parsePositive(const QCommandLineParser& parser, const QString& name, qint64& value) {
   if (!parser.isSet(name)) return true;
@@ -99,10 +104,21 @@ int main(int argc, char** argv) {
   }
 
   tb::ui::MainWindow window(parser.value(QStringLiteral("settings")));
+  // SIGTERM, SIGINT and SIGHUP close the window as the user would: a running run is stopped and
+  // saved as cancelled, then the app exits with 130. A second signal ends it at once (never
+  // during a save, which runs on this thread).
+  tb::ui::UnixSignalWatcher unixSignals({SIGTERM, SIGINT, SIGHUP});
+  std::signal(SIGXFSZ, SIG_IGN);  // a save past `ulimit -f` fails with a message, not a crash
+  QObject::connect(&unixSignals, &tb::ui::UnixSignalWatcher::received, &window, [&window] {
+    if (window.quitCode()) std::_Exit(kExitCancelled);
+    std::fprintf(stderr, "trainbench: stopping: the running run is saved as cancelled first\n");
+    window.requestQuit(kExitCancelled);
+  });
   window.show();
   if (options.active()) {
     auto* automation = new tb::ui::Automation(&window, options);
     automation->start();
   }
-  return app.exec();
+  const int exitCode = app.exec();
+  return window.quitCode().value_or(exitCode);
 }

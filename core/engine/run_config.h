@@ -25,4 +25,13 @@ struct RunConfig {
   bool probePeak = true;
 };
 
+// The limits a run's numbers must keep; the CLI's flags and the trainer check the same ones.
+inline constexpr double kMaxLearningRate = 1000.0;
+inline constexpr double kMinTelemetryIntervalSeconds = 0.1;
+inline constexpr double kMaxTelemetryIntervalSeconds = 3600.0;
+
+// Empty when `config` can run; otherwise one sentence saying which setting is wrong and why.
+// Catches what a front end may let through: NaN or infinite numbers, negative counts.
+std::string runConfigProblem(const RunConfig& config);
+
 }  // namespace tb

@@ -131,6 +131,9 @@ RunResult TrainingRun::execute() {
 }
 
 void TrainingRun::resolve() {
+  if (const std::string problem = runConfigProblem(m_config); !problem.empty()) {
+    throw Failure(FailureKind::Run, problem);
+  }
   const auto workload = findWorkload(m_config.workload);
   if (!workload) {
     throw Failure(FailureKind::Run, "unknown workload '" + m_config.workload +

@@ -148,11 +148,12 @@ ComparisonRow comparisonRow(const RunResult& result) {
   row.precision = result.config.precision;
   if (result.workload.flopsPerSample && *result.workload.flopsPerSample > 0 &&
       row.samplesPerSecond) {
-    row.achievedTflops = *result.workload.flopsPerSample * *row.samplesPerSecond / 1e12;
+    // Absurd inputs can overflow to infinity: such a figure is absent, never "inf".
+    row.achievedTflops = finiteOrNone(*result.workload.flopsPerSample * *row.samplesPerSecond / 1e12);
   }
   if (result.device.peak) row.peakTflops = peakTflopsFor(*result.device.peak, row.precision);
   if (row.achievedTflops && row.peakTflops && *row.peakTflops > 0.0) {
-    row.efficiency = *row.achievedTflops / *row.peakTflops;
+    row.efficiency = finiteOrNone(*row.achievedTflops / *row.peakTflops);
   }
   row.size = runSize(result.workload.name, result.workload.trainSamples,
                      result.workload.testSamples, result.config.epochs, result.config.batchSize);

@@ -1,9 +1,12 @@
-// Result files on disk: crash-safe writing (temp file + fsync + rename), size-capped reading and
-// the default file name. POSIX file calls are used because std::ofstream cannot fsync.
+// Result files on disk: crash-safe writing (temp file + fsync, then rename or link), checks of the
+// results folder before a run, size-capped reading and the default file name. POSIX file calls
+// are used because std::ofstream cannot fsync.
 #include "results/result_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <vector>
 
 namespace tb {
 namespace {
@@ -66,7 +70,7 @@ bool writeAll(int fd, const std::string& data) {
 
 // Makes the rename itself durable; best effort, since the data is already safe in the file.
 void syncFolder(const fs::path& folder) {
-  int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY);
+  int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd >= 0) {
     ::fsync(fd);
     ::close(fd);
@@ -84,12 +88,57 @@ std::string fileNamePart(const std::string& text) {
   return out.empty() ? "unknown" : out;
 }
 
-}  // namespace
+std::string hostName() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return fileNamePart(name);
+}
 
-void writeResultFile(const RunResult& result, const std::string& path) {
-  // Serialise first: if that fails nothing on disk has been touched.
-  const std::string text = toJson(result) + "\n";
+// Temporary files are named ".<name>.tmp-<pid>-<host>-XXXXXX", so a later save can tell one
+// left behind by a process that died (kill -9, power loss) from one still being written.
+constexpr const char* kTempMarker = ".tmp-";
 
+std::string tempPrefix(const fs::path& target) {
+  return "." + target.filename().string() + kTempMarker + std::to_string(::getpid()) + "-" +
+         hostName() + "-";
+}
+
+// True for a temporary file of ours whose writer, on this machine, no longer runs.
+bool isAbandonedTempFile(const std::string& name, const std::string& host) {
+  const std::size_t marker = name.rfind(kTempMarker);
+  if (name.empty() || name[0] != '.' || marker == std::string::npos) return false;
+  const std::size_t pidStart = marker + std::string(kTempMarker).size();
+  const std::size_t pidEnd = name.find('-', pidStart);
+  constexpr std::size_t kUniqueChars = 6;  // mkstemp's XXXXXX
+  if (pidEnd == std::string::npos || pidEnd == pidStart || name.size() < kUniqueChars + 1) {
+    return false;
+  }
+  const std::size_t hostEnd = name.size() - kUniqueChars - 1;
+  if (hostEnd <= pidEnd || name[hostEnd] != '-' ||
+      name.substr(pidEnd + 1, hostEnd - pidEnd - 1) != host) {
+    return false;
+  }
+  const std::string pidText = name.substr(pidStart, pidEnd - pidStart);
+  if (pidText.find_first_not_of("0123456789") != std::string::npos || pidText.size() > 9) {
+    return false;
+  }
+  const pid_t pid = static_cast<pid_t>(std::stol(pidText));
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+bool noHardLinks(int error) {
+  return error == EPERM || error == ENOTSUP || error == EOPNOTSUPP || error == EMLINK ||
+         error == ENOSYS || error == EXDEV;
+}
+
+enum class WriteMode { Replace, CreateNew };
+
+// The one durable write: a temporary file in the target's folder (so the final step stays on one
+// file system and is atomic), written, flushed to disk, then renamed over the target (Replace)
+// or linked to it (CreateNew: link(2) fails when the name exists, even if another process
+// created it a moment ago, so concurrent savers never take the same name). Returns false only
+// when CreateNew finds the name taken.
+bool writeDurably(const std::string& text, const std::string& path, WriteMode mode) {
   const fs::path target(path);
   const fs::path folder = target.parent_path();
   if (!folder.empty()) {
@@ -97,27 +146,132 @@ void writeResultFile(const RunResult& result, const std::string& path) {
     fs::create_directories(folder, ec);
     if (ec) fail(path, "cannot create folder " + folder.string() + ": " + ec.message());
   }
+  removeAbandonedTempFiles(folder.empty() ? "." : folder.string());
 
-  // Same folder as the target, so rename() stays on one file system and is atomic.
-  std::string pattern = (folder / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
+  std::string pattern = (folder / (tempPrefix(target) + "XXXXXX")).string();
   std::unique_ptr<char[]> buffer(new char[pattern.size() + 1]);
   std::memcpy(buffer.get(), pattern.c_str(), pattern.size() + 1);
-  int fd = ::mkstemp(buffer.get());
-  if (fd < 0) fail(path, "cannot create a temporary file: " + errnoText(errno));
+  int fd = ::mkostemp(buffer.get(), O_CLOEXEC);
+  if (fd < 0) {
+    fail(path, "cannot create a file in " + (folder.empty() ? std::string(".") : folder.string()) +
+                   ": " + errnoText(errno));
+  }
   TempFile temp(fd, buffer.get());
 
   // mkstemp creates 0600; a result is an ordinary document, so keep the replaced file's mode or
   // use the usual 0644.
   struct stat existing {};
-  ::fchmod(temp.fd(), ::stat(path.c_str(), &existing) == 0 ? (existing.st_mode & 07777) : 0644);
+  const bool replacing = mode == WriteMode::Replace && ::stat(path.c_str(), &existing) == 0;
+  ::fchmod(temp.fd(), replacing ? (existing.st_mode & 07777) : 0644);
   if (!writeAll(temp.fd(), text)) fail(path, "cannot write: " + errnoText(errno));
   if (::fsync(temp.fd()) != 0) fail(path, "cannot flush to disk: " + errnoText(errno));
   if (temp.close() != 0) fail(path, "cannot write: " + errnoText(errno));
-  if (::rename(temp.path().c_str(), path.c_str()) != 0) {
-    fail(path, "cannot replace the file: " + errnoText(errno));
+
+  if (mode == WriteMode::Replace) {
+    if (::rename(temp.path().c_str(), path.c_str()) != 0) {
+      fail(path, "cannot replace the file: " + errnoText(errno));
+    }
+    temp.release();
+  } else if (::link(temp.path().c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    if (error == EEXIST) return false;
+    if (!noHardLinks(error)) fail(path, "cannot create the file: " + errnoText(error));
+    // A file system without hard links: claim the name with an exclusive create, then move the
+    // finished file over the (empty) claim.
+    const int claim = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (claim < 0) {
+      if (errno == EEXIST) return false;
+      fail(path, "cannot create the file: " + errnoText(errno));
+    }
+    ::close(claim);
+    if (::rename(temp.path().c_str(), path.c_str()) != 0) {
+      const int renameError = errno;
+      ::unlink(path.c_str());
+      fail(path, "cannot create the file: " + errnoText(renameError));
+    }
+    temp.release();
   }
-  temp.release();
+  // After link(2) the temporary name is removed by ~TempFile; the result is already in place.
   syncFolder(folder);
+  return true;
+}
+
+}  // namespace
+
+void writeResultFile(const RunResult& result, const std::string& path) {
+  // Serialise first: if that fails nothing on disk has been touched.
+  writeDurably(toJson(result) + "\n", path, WriteMode::Replace);
+}
+
+bool writeNewResultFile(const RunResult& result, const std::string& path) {
+  return writeDurably(toJson(result) + "\n", path, WriteMode::CreateNew);
+}
+
+bool writeNewResultText(const std::string& text, const std::string& path) {
+  return writeDurably(text, path, WriteMode::CreateNew);
+}
+
+std::string numberedPath(const std::string& path, int n, const std::string& separator) {
+  if (n <= 1) return path;
+  const fs::path original(path);
+  return (original.parent_path() / (original.stem().string() + separator + std::to_string(n) +
+                                    original.extension().string()))
+      .string();
+}
+
+std::string saveResultUnderFreeName(const RunResult& result, const std::string& path) {
+  const std::string text = toJson(result) + "\n";
+  for (int n = 1; n <= kMaxNameSuffix; ++n) {
+    const std::string candidate = numberedPath(path, n, "_");
+    if (writeDurably(text, candidate, WriteMode::CreateNew)) return candidate;
+  }
+  fail(path, "no free file name: " + std::to_string(kMaxNameSuffix) + " results already use it");
+}
+
+void removeAbandonedTempFiles(const std::string& folder) {
+  std::error_code ec;
+  fs::directory_iterator it(folder, ec), end;
+  if (ec) return;  // an unreadable folder is reported by the write that follows
+  const std::string host = hostName();
+  for (; it != end; it.increment(ec)) {
+    if (ec) return;
+    const std::string name = it->path().filename().string();
+    if (isAbandonedTempFile(name, host)) ::unlink(it->path().c_str());
+  }
+}
+
+void checkResultsFolder(const std::string& folder) {
+  const std::string shown = folder.empty() ? std::string(".") : folder;
+  std::error_code ec;
+  const auto status = fs::status(shown, ec);
+  if (fs::exists(status) && !fs::is_directory(status)) {
+    throw ResultFileError(shown + ": not a folder (a file of that name is in the way)");
+  }
+  fs::create_directories(shown, ec);
+  if (ec) throw ResultFileError(shown + ": cannot create the results folder: " + ec.message());
+  removeAbandonedTempFiles(shown);
+
+  // Proves that a file can be created here (read-only mounts, permissions, quotas).
+  std::string pattern = (fs::path(shown) / ".trainbench-write-check-XXXXXX").string();
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  const int fd = ::mkostemp(buffer.data(), O_CLOEXEC);
+  if (fd < 0) {
+    throw ResultFileError(shown + ": cannot save results here: " + errnoText(errno));
+  }
+  ::close(fd);
+  ::unlink(buffer.data());
+
+  struct statvfs space {};
+  if (::statvfs(shown.c_str(), &space) == 0) {
+    const auto freeBytes = static_cast<std::uint64_t>(space.f_bavail) * space.f_frsize;
+    if (freeBytes < kMinFreeBytesForResults) {
+      throw ResultFileError(shown + ": cannot save results here: only " +
+                            std::to_string(freeBytes / 1024) + " KiB free (at least " +
+                            std::to_string(kMinFreeBytesForResults / (1024 * 1024)) +
+                            " MiB needed)");
+    }
+  }
 }
 
 RunResult readResultFile(const std::string& path) {

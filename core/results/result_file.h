@@ -4,6 +4,7 @@
 #include "results/run_result.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -23,6 +24,27 @@ RunResult fromJson(const std::string& json, const std::string& sourceName);
 // Writes atomically: a temporary file in the same folder, flushed, then renamed over `path`.
 // A failure leaves any existing file at `path` untouched. Throws ResultFileError.
 void writeResultFile(const RunResult& result, const std::string& path);
+// Like writeResultFile, but never replaces anything: the finished file is linked to `path`,
+// which fails when a file of that name exists, even one another process created a moment ago.
+// Returns false when the name is taken. Throws ResultFileError on any other failure.
+bool writeNewResultFile(const RunResult& result, const std::string& path);
+// The same for a result's JSON text (imports copy the very bytes they validated).
+bool writeNewResultText(const std::string& text, const std::string& path);
+// Saves under the first free one of `path`, "<stem>_2<ext>", "<stem>_3<ext>", ... (claimed
+// atomically, see writeNewResultFile) and returns the path used. Throws ResultFileError.
+std::string saveResultUnderFreeName(const RunResult& result, const std::string& path);
+// `path` with "<separator>N" before its extension; `path` itself for n <= 1.
+std::string numberedPath(const std::string& path, int n, const std::string& separator);
+inline constexpr int kMaxNameSuffix = 999;
+
+// Checks, before a run starts, that results can be saved in `folder`: creates it if needed,
+// then fails when it is not a folder, a file cannot be created there (read-only, permissions)
+// or it has less than kMinFreeBytesForResults free. Throws ResultFileError naming the folder.
+void checkResultsFolder(const std::string& folder);
+inline constexpr std::uint64_t kMinFreeBytesForResults = 4u * 1024u * 1024u;
+// Deletes the temporary files that saves on this machine left behind when their process died
+// (their names carry the writer's pid and host). Best effort; never touches anything else.
+void removeAbandonedTempFiles(const std::string& folder);
 // Reads at most kMaxResultFileBytes; anything larger is rejected. Throws ResultFileError.
 RunResult readResultFile(const std::string& path);
 

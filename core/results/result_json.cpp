@@ -1,6 +1,7 @@
 // RunResult <-> JSON text (schema "trainbench-result/1", docs/result-format.md). Reading is
 // strict about the keys this version needs and silent about keys it does not know, so files from
 // later 1.x writers still load.
+#include "results/result_checks.h"
 #include "results/result_file.h"
 
 #include <nlohmann/json.hpp>
@@ -391,6 +392,7 @@ RunResult fromJson(const std::string& text, const std::string& sourceName) {
       r.timeline.push_back(sample);
     }
   }
+  checkResultValues(r, sourceName);
   return r;
 }
 

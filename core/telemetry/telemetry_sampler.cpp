@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <utility>
 
 namespace tb {
@@ -15,9 +16,12 @@ constexpr Seconds kMinInterval{0.1};
 // Longer intervals would overflow the clock arithmetic in wait_until; a day is plenty.
 constexpr Seconds kMaxInterval{24.0 * 3600.0};
 
+// Compares the counts: std::chrono's `>=` is `!(a < b)`, which is true for NaN, and a NaN
+// interval would sample in a busy loop.
 Seconds clampInterval(Seconds interval) {
-  if (!(interval >= kMinInterval)) return kMinInterval;  // also catches NaN
-  return interval > kMaxInterval ? kMaxInterval : interval;
+  const double seconds = interval.count();
+  if (!std::isfinite(seconds) || seconds < kMinInterval.count()) return kMinInterval;
+  return seconds > kMaxInterval.count() ? kMaxInterval : interval;
 }
 
 // Clock ticks per second for /proc/<pid>/stat times; 0 when unknown (then no process CPU %).

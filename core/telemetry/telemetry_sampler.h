@@ -19,7 +19,7 @@ class TelemetrySampler {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `interval` is clamped to at least 0.1 s. Times in samples count from `origin`. `gpus` are
+  // `interval` is clamped to 0.1 s .. 1 day (NaN and infinity to 0.1 s). Times in samples count from `origin`. `gpus` are
   // polled through NVML (Nvml::open) with the CPU metrics; without NVML they are left out.
   TelemetrySampler(std::chrono::duration<double> interval, Clock::time_point origin,
                    std::vector<GpuTarget> gpus = {});
@@ -38,6 +38,8 @@ class TelemetrySampler {
   std::vector<TelemetrySample> takeNew();
   // Every sample taken so far (thread-safe).
   std::vector<TelemetrySample> all() const;
+  // The interval in use, after clamping.
+  std::chrono::duration<double> interval() const { return m_interval; }
 
  private:
   void loop();

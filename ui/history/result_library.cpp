@@ -1,5 +1,6 @@
-// Result library: the results folder as a list of runs. Writes go through temp-file-and-rename
-// (tb::writeResultFile, QSaveFile), so a crash never leaves a half-written result behind.
+// Result library: the results folder as a list of runs. Writes go through a temporary file that
+// is linked under its name once complete (tb::writeNewResultFile), so a crash never leaves a
+// half-written result behind and a CLI saving into the same folder never loses a file.
 #include "history/result_library.h"
 
 #include "common/qt_convert.h"
@@ -10,7 +11,6 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QSaveFile>
 
 #include <algorithm>
 #include <exception>
@@ -19,9 +19,6 @@
 namespace tb::ui {
 
 namespace {
-
-// Far more than any real clash; stops a pathological folder from looping for long.
-constexpr int kMaxNameSuffix = 1000;
 
 qint64 createdMsecs(const RunResult& result) {
   const QDateTime created = QDateTime::fromString(toQString(result.created), Qt::ISODate);
@@ -45,9 +42,7 @@ bool sameResult(const RunResult& a, const RunResult& b) {
 
 // `base` with "-N" before the extension: run.json -> run-2.json.
 QString candidateName(const QString& base, int n) {
-  if (n <= 1) return base;
-  const QFileInfo info(base);
-  return info.completeBaseName() + QStringLiteral("-%1.").arg(n) + info.suffix();
+  return toQString(numberedPath(toStdString(base), n, "-"));
 }
 
 void setError(QString* error, const QString& text) {
@@ -159,22 +154,29 @@ bool ResultLibrary::isInsideFolder(const QString& path) const {
 
 QString ResultLibrary::save(const RunResult& result, QString* error) {
   if (const Entry* existing = findIdentical(result)) return existing->path;
-  const Slot slot = slotFor(result);
-  if (slot.path.isEmpty()) {
-    setError(error, m_folder + QStringLiteral(": no free file name for ") +
-                        toQString(defaultResultFileName(result)));
-    return QString();
-  }
-  if (!slot.holdsResult) {
+  const std::string text = toJson(result) + "\n";
+  return claimSlot(result, text, toQString(defaultResultFileName(result)), error);
+}
+
+QString ResultLibrary::claimSlot(const RunResult& result, const std::string& text,
+                                 const QString& shownName, QString* error) {
+  // A name can be taken between choosing and writing it (a CLI saving into this folder at the
+  // same moment): the write then fails without replacing that file, and the next name is tried.
+  for (int attempt = 0; attempt < kMaxNameSuffix; ++attempt) {
+    const Slot slot = slotFor(result);
+    if (slot.path.isEmpty()) break;
     try {
-      writeResultFile(result, toStdString(slot.path));
+      if (slot.holdsResult || writeNewResultText(text, toStdString(slot.path))) {
+        addEntry(slot.path, result);
+        return slot.path;
+      }
     } catch (const std::exception& e) {
       setError(error, QString::fromStdString(e.what()));
       return QString();
     }
   }
-  addEntry(slot.path, result);
-  return slot.path;
+  setError(error, m_folder + QStringLiteral(": no free file name for ") + shownName);
+  return QString();
 }
 
 bool ResultLibrary::remove(const QString& path, QString* error) {
@@ -224,21 +226,11 @@ QString ResultLibrary::importFile(const QString& sourcePath, QString* error) {
   }
 
   if (const Entry* existing = findIdentical(result)) return existing->path;
-  const Slot slot = slotFor(result);
-  if (slot.path.isEmpty() || !QDir().mkpath(m_folder)) {
-    setError(error, source + QStringLiteral(": cannot copy into ") + m_folder);
-    return QString();
-  }
-  if (!slot.holdsResult) {
-    QSaveFile file(slot.path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
-      setError(error, source + QStringLiteral(": cannot copy to ") + slot.path +
-                          QStringLiteral(": ") + file.errorString());
-      return QString();  // QSaveFile discards its temporary file on failure
-    }
-  }
-  addEntry(slot.path, result);
-  return slot.path;
+  QString copyError;
+  const QString path = claimSlot(result, bytes.toStdString(), QFileInfo(source).fileName(),
+                                 &copyError);
+  if (path.isEmpty()) setError(error, source + QStringLiteral(": cannot copy: ") + copyError);
+  return path;
 }
 
 }  // namespace tb::ui

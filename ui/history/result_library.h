@@ -9,6 +9,8 @@
 #include <QStringList>
 #include <QVector>
 
+#include <string>
+
 namespace tb::ui {
 
 class ResultLibrary final : public QObject {
@@ -68,6 +70,10 @@ class ResultLibrary final : public QObject {
   // The listed entry whose result serialises to the same JSON, if any.
   const Entry* findIdentical(const RunResult& result) const;
   Slot slotFor(const RunResult& result) const;
+  // Writes `text` (the result's JSON) under the first slot it can claim and lists it; returns the
+  // path, or an empty string with `error` set. `shownName` names the result in that error.
+  QString claimSlot(const RunResult& result, const std::string& text, const QString& shownName,
+                    QString* error);
   // Lists a file just written (or found) without rescanning the folder; emits changed().
   void addEntry(const QString& path, const RunResult& result);
   bool isInsideFolder(const QString& path) const;

@@ -2,8 +2,8 @@
 
 #include "charts/chart_panel.h"
 #include "panels/setup_panel.h"
-#include "results/run_result.h"
 #include "model/run_recorder.h"
+#include "results/run_result.h"
 #include "run/run_controller.h"
 #include "window/export_actions.h"
 #include "window/main_window.h"
@@ -35,15 +35,32 @@ void Automation::start() {
   setup->setTrainLimit(m_options.trainLimit);
   setup->setTestLimit(m_options.testLimit);
 
+  // Scripts read these lines like the CLI's: which run started, where each result went.
+  connect(m_window->controller(), &RunController::runStarted, this,
+          [](int, const RunStarted& event) {
+            std::printf("Running %s on %s\n", event.header.workload.name.c_str(),
+                        event.header.device.id.c_str());
+            std::fflush(stdout);
+          });
   connect(m_window->recorder(), &RunRecorder::runRecorded, this,
-          [this](const RunResult& result, const QString&, const QString&) {
+          [this](const RunResult& result, const QString& path, const QString& saveError) {
             if (result.status != RunStatus::Completed) m_exitCode = 1;
+            if (path.isEmpty()) {
+              std::fprintf(stderr, "trainbench: error: the result was not saved: %s\n",
+                           qPrintable(saveError));
+              m_exitCode = 1;
+            } else {
+              std::printf("Result saved to %s\n", qPrintable(path));
+              std::fflush(stdout);
+            }
           });
   connect(m_window->controller(), &RunController::idle, this, [this] {
     // Let the coalesced chart redraw land before the window is grabbed.
     QTimer::singleShot(300, this, &Automation::finish);
   });
-  m_window->startRuns();
+  if (const QString problem = m_window->startRuns(); !problem.isEmpty()) {
+    std::fprintf(stderr, "trainbench: error: %s\n", qPrintable(problem));
+  }
   if (!m_window->controller()->isBusy()) {  // nothing could be queued
     m_exitCode = 1;
     QTimer::singleShot(300, this, &Automation::finish);

@@ -168,6 +168,9 @@ void MainWindow::wireRuns() {
   connect(m_setup, &SetupPanel::stopRequested, this, &MainWindow::stopRuns);
   connect(m_controller, &RunController::queueChanged, this,
           [this] { m_setup->setRunning(m_controller->isBusy()); });
+  connect(m_controller, &RunController::idle, this, [this] {
+    if (m_closeRequested) close();
+  });
   connect(m_recorder, &RunRecorder::runRecorded, this,
           [this](const RunResult& result, const QString& path, const QString& saveError) {
             if (!saveError.isEmpty()) showNotice(tr("Could not save the result: %1").arg(saveError), true);
@@ -186,19 +189,32 @@ void MainWindow::wireRuns() {
   });
 }
 
-void MainWindow::startRuns() {
-  if (const QString problem = m_setup->problem(); !problem.isEmpty()) {
+QString MainWindow::startRuns() {
+  QString problem = m_setup->problem();
+  if (problem.isEmpty()) {
+    // A run that cannot be saved does not start: the folder is checked before any training.
+    try {
+      checkResultsFolder(toStdString(m_library->folder()));
+    } catch (const ResultFileError& e) {
+      problem = tr("Results cannot be saved, so nothing was run: %1").arg(toQString(e.what()));
+    }
+  }
+  if (!problem.isEmpty()) {
     showNotice(problem, true);
-    return;
+    return problem;
   }
   m_tabs->setCurrentWidget(m_resultsSplitter);
   m_controller->enqueue(m_setup->configs());
+  return {};
 }
 
 void MainWindow::requestRuns() {
   // No download while a run trains: it would distort the measurement. startRuns() reports
   // the setup's problem, if any, itself.
-  if (m_controller->isBusy() || !m_setup->problem().isEmpty()) return startRuns();
+  if (m_controller->isBusy() || !m_setup->problem().isEmpty()) {
+    startRuns();
+    return;
+  }
   switch (m_gate->ensureData(m_setup->configs())) {
     case DatasetGate::Decision::Cancelled: return;
     case DatasetGate::Decision::UseSynthetic: m_setup->setSynthetic(true); break;
@@ -262,9 +278,21 @@ void MainWindow::showAbout() {
           .arg(toQString(appVersion()), toQString(libtorchVersion()), QLatin1String(qVersion())));
 }
 
+void MainWindow::requestQuit(int exitCode) {
+  m_quitCode = exitCode;
+  close();
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
-  // Closing during a run cancels it; the controller's destructor waits for the worker.
-  m_controller->stop();
+  // Closing during a run cancels it, and the window stays until the cancelled run is saved
+  // (the idle handler closes it then): the worker's last result must not be dropped.
+  if (m_controller->isBusy() && !m_closeRequested) {  // a second close does not wait
+    m_closeRequested = true;
+    m_controller->stop();
+    statusBar()->showMessage(tr("Stopping: the run is saved, then TrainBench closes"));
+    event->ignore();
+    return;
+  }
   saveSettings();
   event->accept();
 }

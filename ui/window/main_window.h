@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 class QSettings;
 class QSplitter;
@@ -36,7 +37,8 @@ class MainWindow final : public QMainWindow {
                       const QString& resultsFolder = QString(), QWidget* parent = nullptr);
   ~MainWindow() override;
 
-  void startRuns();
+  // Queues the ticked runs; returns why nothing was queued (empty when runs were queued).
+  QString startRuns();
   // What Run does for the user: offers to download a missing dataset (or to use synthetic
   // data) first, then startRuns(). startRuns() alone never asks (automation, tests).
   void requestRuns();
@@ -46,6 +48,10 @@ class MainWindow final : public QMainWindow {
   // Adds saved result files to the charts and comparison (skipping ones already shown).
   void openResultFiles(const QStringList& paths);
   void showNotice(const QString& text, bool error);
+  // Closes the window as the user would (a running run is stopped and saved first) and makes
+  // the app exit with `exitCode` (e.g. after SIGTERM). quitCode() is that code, once asked.
+  void requestQuit(int exitCode);
+  std::optional<int> quitCode() const { return m_quitCode; }
 
   SetupPanel* setupPanel() const { return m_setup; }
   RunController* controller() const { return m_controller; }
@@ -75,6 +81,8 @@ class MainWindow final : public QMainWindow {
   void showAbout();
 
   std::unique_ptr<QSettings> m_settings;
+  std::optional<int> m_quitCode;
+  bool m_closeRequested = false;  // closing waits until the stopped run is saved
   RunCollection* m_collection;
   ResultLibrary* m_library;
   RunController* m_controller;

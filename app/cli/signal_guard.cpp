@@ -1,0 +1,62 @@
+#include "signal_guard.h"
+
+#include <csignal>
+
+namespace tb::cli {
+namespace {
+
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+std::atomic<bool> g_cancel{false};
+std::atomic<bool> g_saving{false};
+std::atomic<int> g_pendingSignal{0};  // a second signal that arrived during a save
+struct sigaction g_previous[sizeof kSignals / sizeof kSignals[0]];
+
+// Only async-signal-safe calls: lock-free atomics, signal() and raise().
+extern "C" void onSignal(int signal) {
+  if (!g_cancel.exchange(true)) return;  // the first one: cancel cleanly
+  if (g_saving.load()) {
+    g_pendingSignal.store(signal);
+    return;
+  }
+  std::signal(signal, SIG_DFL);  // the second one: end at once, as the user asked twice
+  std::raise(signal);
+}
+
+}  // namespace
+
+SignalGuard::SignalGuard() {
+  g_cancel.store(false);
+  g_pendingSignal.store(0);
+  struct sigaction action {};
+  action.sa_handler = onSignal;
+  sigemptyset(&action.sa_mask);
+  for (std::size_t i = 0; i < sizeof kSignals / sizeof kSignals[0]; ++i) {
+    sigaction(kSignals[i], &action, &g_previous[i]);
+  }
+}
+
+SignalGuard::~SignalGuard() {
+  for (std::size_t i = 0; i < sizeof kSignals / sizeof kSignals[0]; ++i) {
+    sigaction(kSignals[i], &g_previous[i], nullptr);
+  }
+}
+
+const std::atomic<bool>& SignalGuard::cancelFlag() const { return g_cancel; }
+
+SignalGuard::SaveSection::SaveSection() { g_saving.store(true); }
+
+SignalGuard::SaveSection::~SaveSection() {
+  g_saving.store(false);
+  if (const int signal = g_pendingSignal.exchange(0); signal != 0) {
+    std::signal(signal, SIG_DFL);
+    std::raise(signal);
+  }
+}
+
+void ignoreFileSignals() {
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
+}
+
+}  // namespace tb::cli

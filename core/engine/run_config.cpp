@@ -1,0 +1,41 @@
+// Validation of a RunConfig before any work: numbers a front end lets through (NaN, infinity,
+// negative counts) must never reach the trainer, where they would distort or break the run.
+#include "engine/run_config.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace tb {
+namespace {
+
+std::string number(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", value);
+  return text;
+}
+
+}  // namespace
+
+std::string runConfigProblem(const RunConfig& config) {
+  if (config.epochs < 0) return "epochs must be 1 or more (0: the workload's default)";
+  if (config.batchSize < 0) return "batch size must be 1 or more (0: the workload's default)";
+  if (config.threads < 0) return "threads must be 1 or more (0: the physical cores)";
+  if (config.trainLimit < 0 || config.testLimit < 0) {
+    return "image limits must be 1 or more (0: all images)";
+  }
+  // 0 stands for the workload's default; anything else must be a usable rate.
+  const double rate = config.learningRate;
+  if (!std::isfinite(rate) || rate < 0 || rate > kMaxLearningRate) {
+    return "learning rate must be a number above 0 and at most " + number(kMaxLearningRate) +
+           ", not " + number(rate);
+  }
+  const double interval = config.telemetryIntervalSeconds;
+  if (!std::isfinite(interval) || interval < kMinTelemetryIntervalSeconds ||
+      interval > kMaxTelemetryIntervalSeconds) {
+    return "telemetry interval must be " + number(kMinTelemetryIntervalSeconds) + " to " +
+           number(kMaxTelemetryIntervalSeconds) + " seconds, not " + number(interval);
+  }
+  return {};
+}
+
+}  // namespace tb

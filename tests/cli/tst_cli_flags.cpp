@@ -1,0 +1,97 @@
+// Numeric flags are checked before any work, with a short message naming the flag (NaN once
+// passed --telemetry-interval and sampled in a busy loop; --learning-rate nan silently trained
+// with 0.001; -1 became 2^64-1 as a seed), and `show` refuses results with impossible numbers.
+#include "cli_fixture.h"
+
+#include "results/result_file.h"
+
+#include <QRegularExpression>
+
+using namespace clitest;
+
+class TestCliFlags : public CliTestBase {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { setUpFixture(); }
+  void init() { startTest(); }
+
+  void badNumbersExitTwo_data() {
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("value");
+    for (const char* value : {"nan", "inf", "-1", "0", "1e308", "abc"})
+      QTest::newRow(qPrintable(QStringLiteral("lr %1").arg(value)))
+          << QStringLiteral("--learning-rate") << QString::fromLatin1(value);
+    for (const char* value : {"nan", "-nan", "inf", "0", "0.05", "1e9"})
+      QTest::newRow(qPrintable(QStringLiteral("interval %1").arg(value)))
+          << QStringLiteral("--telemetry-interval") << QString::fromLatin1(value);
+    for (const char* value : {"-1", "18446744073709551616", "1.5", "0x10", ""})
+      QTest::newRow(qPrintable(QStringLiteral("seed '%1'").arg(value)))
+          << QStringLiteral("--seed") << QString::fromLatin1(value);
+    QTest::newRow("epochs -1") << QStringLiteral("--epochs") << QStringLiteral("-1");
+    QTest::newRow("batch nan") << QStringLiteral("--batch-size") << QStringLiteral("nan");
+    QTest::newRow("threads 0") << QStringLiteral("--threads") << QStringLiteral("0");
+    QTest::newRow("train-limit -5") << QStringLiteral("--train-limit") << QStringLiteral("-5");
+  }
+  void badNumbersExitTwo() {
+    QFETCH(QString, flag);
+    QFETCH(QString, value);
+    // FLAG=VALUE, so that "-1" or "-nan" cannot be taken for another flag.
+    const CliRun run = runCli(smallSyntheticRun() << flag + QLatin1Char('=') + value);
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(flag), run.why());
+    // Short and readable: no 309-digit bound (CLI11's ranges printed DBL_MAX in full).
+    QVERIFY2(!run.err.contains(QStringLiteral("0000000000")), run.why());
+    QVERIFY2(!run.out.contains(QLatin1String("training")), run.why());  // nothing started
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+  // The edges of each range still run, and the seed is recorded exactly.
+  void edgeValuesRun() {
+    const CliRun run = runCli(smallSyntheticRun() << "--seed"
+                                                  << "18446744073709551615"
+                                                  << "--learning-rate"
+                                                  << "1000"
+                                                  << "--telemetry-interval"
+                                                  << "0.1");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QString error;
+    const tb::RunResult result = readResult(run.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(result.config.seed, 18446744073709551615ull);
+    QCOMPARE(result.config.learningRate, 1000.0);
+  }
+
+  // `show` printed "-5 epochs" and "achieved inf TFLOPS": a result with impossible numbers is
+  // refused naming the key, and an overflowing figure reads "n/a".
+  void showRefusesImpossibleNumbers() {
+    const CliRun run = runCli(smallSyntheticRun());
+    QVERIFY2(run.exitCode == 0, run.why());
+    QString error;
+    tb::RunResult result = readResult(run.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+
+    tb::RunResult negative = result;
+    negative.epochs.front().epoch = -5;
+    const QString negativeFile = path(QStringLiteral("negative.json"));
+    tb::writeResultFile(negative, negativeFile.toStdString());
+    const CliRun refused = runCli({"show", negativeFile});
+    QVERIFY2(refused.exitCode == 3, refused.why());
+    QVERIFY2(refused.err.contains(negativeFile) &&
+                 refused.err.contains(QLatin1String("epochs[0].epoch")),
+             refused.why());
+
+    tb::RunResult huge = result;
+    huge.workload.flopsPerSample = 1e308;
+    huge.epochs.front().samplesPerSecond = 1e300;
+    const QString hugeFile = path(QStringLiteral("huge.json"));
+    tb::writeResultFile(huge, hugeFile.toStdString());
+    const CliRun shown = runCli({"show", hugeFile});
+    QVERIFY2(shown.exitCode == 0, shown.why());
+    QVERIFY2(!shown.out.contains(QRegularExpression(QStringLiteral("\\binf\\b"))), shown.why());
+    QVERIFY2(shown.out.contains(QLatin1String("achieved n/a TFLOPS")), shown.why());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliFlags)
+#include "tst_cli_flags.moc"

@@ -1,0 +1,239 @@
+// Tests for saving results without ever losing one: names claimed atomically (a taken name is
+// never replaced, even by a concurrent saver), the results folder checked before a run, files
+// left behind by a killed saver cleaned, and nonsense numbers refused when a result is read.
+#include "engine/run_config.h"
+#include "results/comparison.h"
+#include "results/result_file.h"
+#include "telemetry/telemetry_sampler.h"
+
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <functional>
+#include <future>
+#include <limits>
+#include <set>
+#include <thread>
+
+using namespace tb;
+
+namespace {
+
+RunResult sampleResult(const std::string& created = "2026-12-02T06:00:00Z") {
+  RunResult r;
+  r.status = RunStatus::Completed;
+  r.created = created;
+  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 256, 64, 101770, 609792.0};
+  r.config = {1, 32, "adam", 0.001, 42, 1, "fp32"};
+  r.device = {"cpu", "cpu", "Test CPU"};
+  r.system = {"Debian GNU/Linux 12", "test-host", "Test CPU", 2, 2, 1024.0, "1.13.1", "0.1.0"};
+  r.epochs = {{1, 0.5, 0.8, 0.25, 1024.0}};
+  r.test = TestRecord{0.4, 0.85};
+  r.totalSeconds = 0.3;
+  return r;
+}
+
+QByteArray bytesOf(const QString& path) {
+  QFile file(path);
+  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+QStringList hiddenFiles(const QString& folder) {
+  return QDir(folder)
+      .entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name)
+      .filter(QRegularExpression(QStringLiteral("^\\.")));
+}
+
+QString errorOf(const std::function<void()>& action) {
+  try {
+    action();
+  } catch (const std::exception& e) {
+    return QString::fromStdString(e.what());
+  }
+  return {};
+}
+
+// A pid that is certainly not running: a child that has already been reaped.
+pid_t deadPid() {
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return child;
+}
+
+std::string hostName() {
+  char name[256] = {};
+  ::gethostname(name, sizeof name - 1);
+  return name;
+}
+
+}  // namespace
+
+class TestResultSave : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // The core of "nothing is lost": a second save to a taken name fails instead of replacing.
+  void writeNewNeverReplaces() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("run.json"));
+    QVERIFY(writeNewResultFile(sampleResult("2026-12-02T06:00:00Z"), path.toStdString()));
+    const QByteArray first = bytesOf(path);
+    QVERIFY(!writeNewResultFile(sampleResult("2026-12-02T07:00:00Z"), path.toStdString()));
+    QCOMPARE(bytesOf(path), first);
+    QVERIFY(hiddenFiles(dir.path()).isEmpty());  // the losing write left nothing behind
+  }
+
+  // Savers that pick the same name get "_2", "_3", ...: every result keeps its own file.
+  void freeNamesAreNumbered() {
+    QTemporaryDir dir;
+    const std::string wanted = dir.filePath(QStringLiteral("run.json")).toStdString();
+    std::set<std::string> paths;
+    for (int i = 0; i < 3; ++i) paths.insert(saveResultUnderFreeName(sampleResult(), wanted));
+    QCOMPARE(paths.size(), std::size_t{3});
+    QVERIFY(paths.count(dir.filePath(QStringLiteral("run_2.json")).toStdString()) == 1);
+    QVERIFY(paths.count(dir.filePath(QStringLiteral("run_3.json")).toStdString()) == 1);
+  }
+
+  // Many threads saving under one name at once: each gets a distinct, complete file. (The
+  // issue's lost results came from choosing a name before a slow write and renaming over it.)
+  void concurrentSaversNeverCollide() {
+    QTemporaryDir dir;
+    const std::string wanted = dir.filePath(QStringLiteral("same.json")).toStdString();
+    constexpr int kSavers = 8;
+    std::vector<std::future<std::string>> savers;
+    for (int i = 0; i < kSavers; ++i) {
+      savers.push_back(std::async(std::launch::async, [&wanted, i] {
+        return saveResultUnderFreeName(sampleResult("2026-12-02T06:00:0" + std::to_string(i) + "Z"),
+                                       wanted);
+      }));
+    }
+    std::set<std::string> paths;
+    for (auto& saver : savers) paths.insert(saver.get());
+    QCOMPARE(paths.size(), std::size_t{kSavers});
+    std::set<std::string> created;
+    for (const auto& path : paths) created.insert(readResultFile(path).created);
+    QCOMPARE(created.size(), std::size_t{kSavers});
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot).size(),
+             kSavers);
+  }
+
+  // A run that cannot be saved must not start: each unusable folder is refused with its name.
+  void unusableFoldersAreRefusedUpFront() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("not-a-folder"));
+    QFile(file).open(QIODevice::WriteOnly);
+    const QString fileError = errorOf([&] { checkResultsFolder(file.toStdString()); });
+    QVERIFY2(fileError.contains(file) && fileError.contains(QLatin1String("not a folder")),
+             qPrintable(fileError));
+
+    const QString under = file + QStringLiteral("/results");
+    const QString underError = errorOf([&] { checkResultsFolder(under.toStdString()); });
+    QVERIFY2(underError.contains(under), qPrintable(underError));
+
+    const QString fresh = dir.filePath(QStringLiteral("new/results"));
+    QVERIFY(errorOf([&] { checkResultsFolder(fresh.toStdString()); }).isEmpty());
+    QVERIFY(QFileInfo(fresh).isDir());
+    QVERIFY(hiddenFiles(fresh).isEmpty());  // the write check cleans up after itself
+  }
+
+  // Temporary files of a saver that died (kill -9) are removed by the next save; those of a
+  // live process, another machine or another program are left alone.
+  void abandonedTemporaryFilesAreCleaned() {
+    QTemporaryDir dir;
+    const QString host = QString::fromStdString(hostName());
+    const QString dead = QStringLiteral(".run.json.tmp-%1-%2-AbC123").arg(deadPid()).arg(host);
+    const QString alive = QStringLiteral(".run.json.tmp-%1-%2-XyZ789").arg(::getpid()).arg(host);
+    const QString elsewhere = QStringLiteral(".run.json.tmp-%1-other-host-QqQ111").arg(deadPid());
+    const QString foreign = QStringLiteral(".notes.txt");
+    for (const QString& name : {dead, alive, elsewhere, foreign})
+      QVERIFY(QFile(dir.filePath(name)).open(QIODevice::WriteOnly));
+
+    saveResultUnderFreeName(sampleResult(), dir.filePath(QStringLiteral("run.json")).toStdString());
+    const QStringList left = hiddenFiles(dir.path());
+    QVERIFY2(!left.contains(dead), qPrintable(left.join(' ')));
+    QVERIFY(left.contains(alive));
+    QVERIFY(left.contains(elsewhere));
+    QVERIFY(left.contains(foreign));
+  }
+
+  // Well-formed JSON with impossible numbers is refused, naming the key ("show" printed
+  // "-5 epochs" before).
+  void impossibleNumbersAreRefused_data() {
+    QTest::addColumn<QString>("key");
+    QTest::newRow("epoch") << QStringLiteral("epochs[0].epoch");
+    QTest::newRow("seconds") << QStringLiteral("epochs[0].seconds");
+    QTest::newRow("total") << QStringLiteral("total_seconds");
+    QTest::newRow("epochs") << QStringLiteral("config.epochs");
+    QTest::newRow("samples") << QStringLiteral("workload.train_samples");
+  }
+  void impossibleNumbersAreRefused() {
+    QFETCH(QString, key);
+    RunResult r = sampleResult();
+    if (key == QLatin1String("epochs[0].epoch")) r.epochs[0].epoch = -5;
+    if (key == QLatin1String("epochs[0].seconds")) r.epochs[0].seconds = -1;
+    if (key == QLatin1String("total_seconds")) r.totalSeconds = -2;
+    if (key == QLatin1String("config.epochs")) r.config.epochs = -5;
+    if (key == QLatin1String("workload.train_samples")) r.workload.trainSamples = -1;
+    const QString error = errorOf([&] { fromJson(toJson(r), "bad.json"); });
+    QVERIFY2(error.startsWith(QLatin1String("bad.json: ") + key), qPrintable(error));
+  }
+
+  // A huge but positive figure stays exact; what overflows from it is absent, never "inf".
+  void overflowingFiguresAreAbsent() {
+    RunResult r = sampleResult();
+    r.workload.flopsPerSample = 1e308;
+    r.epochs[0].samplesPerSecond = 1e300;
+    const ComparisonRow row = comparisonRow(fromJson(toJson(r), "huge.json"));
+    QVERIFY(!row.achievedTflops.has_value());
+    QVERIFY(!row.efficiency.has_value());
+  }
+
+  // NaN and infinity in a config are refused before any work (a NaN telemetry interval once
+  // sampled in a busy loop and wrote a 183 MB result).
+  void configNumbersAreValidated_data() {
+    QTest::addColumn<double>("learningRate");
+    QTest::addColumn<double>("interval");
+    QTest::addColumn<bool>("valid");
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity();
+    QTest::newRow("defaults") << 0.0 << 1.0 << true;
+    QTest::newRow("rate nan") << nan << 1.0 << false;
+    QTest::newRow("rate inf") << inf << 1.0 << false;
+    QTest::newRow("rate negative") << -1.0 << 1.0 << false;
+    QTest::newRow("rate 1e308") << 1e308 << 1.0 << false;
+    QTest::newRow("interval nan") << 0.0 << nan << false;
+    QTest::newRow("interval 0") << 0.0 << 0.0 << false;
+    QTest::newRow("interval inf") << 0.0 << inf << false;
+  }
+  void configNumbersAreValidated() {
+    QFETCH(double, learningRate);
+    QFETCH(double, interval);
+    QFETCH(bool, valid);
+    RunConfig config;
+    config.learningRate = learningRate;
+    config.telemetryIntervalSeconds = interval;
+    QCOMPARE(runConfigProblem(config).empty(), valid);
+  }
+
+  // The sampler's own guard: std::chrono's >= is true for NaN, which let a NaN through.
+  void samplerIntervalNeverNaN() {
+    const TelemetrySampler sampler(std::chrono::duration<double>(std::nan("")),
+                                   TelemetrySampler::Clock::now());
+    QCOMPARE(sampler.interval().count(), 0.1);
+    const TelemetrySampler huge(std::chrono::duration<double>(1e300),
+                                TelemetrySampler::Clock::now());
+    QCOMPARE(huge.interval().count(), 24.0 * 3600.0);
+  }
+};
+
+QTEST_GUILESS_MAIN(TestResultSave)
+#include "tst_result_save.moc"

@@ -1,0 +1,197 @@
+// The desktop app under faults: SIGTERM, SIGINT and SIGHUP stop the run and save it as
+// cancelled before the app exits (130); a results folder that cannot take results stops the
+// run before it starts (and --quit-when-done exits non-zero); and the app's library saving at
+// the same moment as two CLI processes never loses or replaces a result.
+#include "history/result_library.h"
+#include "results/result_file.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+#include <set>
+
+using tb::RunResult;
+using tb::ui::ResultLibrary;
+
+namespace {
+
+RunResult makeResult(int index) {
+  RunResult r;
+  r.status = tb::RunStatus::Completed;
+  // The CLI names files by the second they were made: the same second here invites clashes.
+  r.created = "2026-12-02T06:00:00Z";
+  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 256, 64, 101770, std::nullopt};
+  r.config = {1, 32, "adam", 0.001, static_cast<std::uint64_t>(index), 1, "fp32"};
+  r.device = {"cpu", "cpu", "Test CPU"};
+  r.system.hostname = "bench-1";
+  r.epochs.push_back({1, 0.5, 0.8, 0.2, 1280.0});
+  r.totalSeconds = 0.25;
+  return r;
+}
+
+QStringList resultFiles(const QString& folder) {
+  return QDir(folder).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+}
+
+}  // namespace
+
+class TestAppFaults final : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+  QString m_app;
+  QString m_cli;
+  QString m_results;
+
+  QProcessEnvironment environment() const {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TRAINBENCH_RESULTS_DIR"), m_results);
+    env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg")));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    return env;
+  }
+
+  QStringList appRun(const QString& epochs) const {
+    return {QStringLiteral("--run"),
+            QStringLiteral("fashion-mlp"),
+            QStringLiteral("--device"),
+            QStringLiteral("cpu"),
+            QStringLiteral("--synthetic"),
+            QStringLiteral("--epochs"),
+            epochs,
+            QStringLiteral("--train-limit"),
+            QStringLiteral("64"),
+            QStringLiteral("--test-limit"),
+            QStringLiteral("32"),
+            QStringLiteral("--settings"),
+            m_dir.filePath(QStringLiteral("settings.ini")),
+            QStringLiteral("--quit-when-done")};
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    m_app = qEnvironmentVariable("TRAINBENCH_APP");
+    m_cli = qEnvironmentVariable("TRAINBENCH_CLI");
+    QVERIFY2(QFileInfo(m_app).isExecutable(), "TRAINBENCH_APP must name the built trainbench");
+    QVERIFY2(QFileInfo(m_cli).isExecutable(), "TRAINBENCH_CLI must name the built trainbench-cli");
+  }
+
+  void init() {
+    m_results = m_dir.filePath(QStringLiteral("results/") +
+                               QString::fromLatin1(QTest::currentTestFunction()) +
+                               QString::fromLatin1(QTest::currentDataTag()));
+  }
+
+  // The app receives a termination signal mid-run: the run is saved as cancelled, then the app
+  // exits with 130 (it saved nothing before).
+  void signalsSaveTheRunningRun_data() {
+    QTest::addColumn<int>("signalNumber");
+    QTest::newRow("SIGTERM") << int(SIGTERM);
+    QTest::newRow("SIGINT") << int(SIGINT);
+    QTest::newRow("SIGHUP") << int(SIGHUP);
+  }
+  void signalsSaveTheRunningRun() {
+    QFETCH(int, signalNumber);
+    QProcess app;
+    app.setProcessEnvironment(environment());
+    app.start(m_app, appRun(QStringLiteral("10000")));
+    QVERIFY(app.waitForStarted());
+    QString out;
+    while (!out.contains(QLatin1String("Running fashion-mlp on cpu"))) {
+      QVERIFY2(app.state() == QProcess::Running, qPrintable(app.readAllStandardError()));
+      app.waitForReadyRead(200);
+      out += QString::fromUtf8(app.readAllStandardOutput());
+    }
+    ::kill(static_cast<pid_t>(app.processId()), signalNumber);
+    QVERIFY(app.waitForFinished(120000));
+    out += QString::fromUtf8(app.readAllStandardOutput());
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(app.exitCode(), 130);
+    QVERIFY2(out.contains(QLatin1String("Result saved to")), qPrintable(out));
+    const QStringList saved = resultFiles(m_results);
+    QCOMPARE(saved.size(), 1);
+    const RunResult result =
+        tb::readResultFile(QDir(m_results).filePath(saved.first()).toStdString());
+    QCOMPARE(result.status, tb::RunStatus::Cancelled);
+  }
+
+  // A file where the results folder should be: nothing trains, the error is printed, and
+  // --quit-when-done exits 1 (it exited 0 after training and throwing the run away).
+  void unusableResultsFolderStopsTheRun() {
+    QVERIFY(QDir().mkpath(QFileInfo(m_results).path()));
+    QVERIFY(QFile(m_results).open(QIODevice::WriteOnly));
+    QProcess app;
+    app.setProcessEnvironment(environment());
+    app.start(m_app, appRun(QStringLiteral("1")));
+    QVERIFY(app.waitForFinished(120000));
+    const QString out = QString::fromUtf8(app.readAllStandardOutput());
+    const QString err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 1);
+    QVERIFY2(err.contains(m_results) && err.contains(QLatin1String("not a folder")),
+             qPrintable(err));
+    QVERIFY2(!out.contains(QLatin1String("Running")), qPrintable(out));
+  }
+
+  // Two CLI processes with a slow disk and the app's library saving into one folder at once:
+  // every result gets its own file and every reported path holds its own result.
+  void librarySavesBesideConcurrentClis() {
+    QVERIFY(QDir().mkpath(m_results));
+    QProcessEnvironment slow = environment();
+    slow.insert(QStringLiteral("LD_PRELOAD"), qEnvironmentVariable("TRAINBENCH_FAULT_INJECT"));
+    slow.insert(QStringLiteral("TB_FAULT_FSYNC_DELAY_MS"), QStringLiteral("300"));
+    const QStringList cliRun = {QStringLiteral("run"),           QStringLiteral("--synthetic"),
+                                QStringLiteral("--train-limit"), QStringLiteral("64"),
+                                QStringLiteral("--test-limit"),  QStringLiteral("32"),
+                                QStringLiteral("--epochs"),      QStringLiteral("1"),
+                                QStringLiteral("--threads"),     QStringLiteral("1")};
+    QProcess cliA;
+    QProcess cliB;
+    for (QProcess* cli : {&cliA, &cliB}) {
+      cli->setProcessEnvironment(slow);
+      cli->start(m_cli, cliRun);
+    }
+    ResultLibrary library(m_results);
+    std::set<QString> paths;
+    constexpr int kAppSaves = 6;
+    for (int i = 0; i < kAppSaves; ++i) {
+      QString error;
+      const QString path = library.save(makeResult(i), &error);
+      QVERIFY2(!path.isEmpty(), qPrintable(error));
+      paths.insert(path);
+    }
+    const QRegularExpression saved(QStringLiteral("Result saved to (.+)\\n"));
+    for (QProcess* cli : {&cliA, &cliB}) {
+      QVERIFY(cli->waitForFinished(120000));
+      QCOMPARE(cli->exitCode(), 0);
+      const QString path = saved.match(QString::fromUtf8(cli->readAllStandardOutput())).captured(1);
+      QVERIFY(!path.isEmpty());
+      paths.insert(path);
+    }
+    QCOMPARE(int(paths.size()), kAppSaves + 2);
+    QCOMPARE(resultFiles(m_results).size(), kAppSaves + 2);
+    for (int i = 0; i < kAppSaves; ++i) {
+      // Each of the app's results is still there, unchanged, under the path save() returned.
+      bool found = false;
+      for (const QString& path : paths) {
+        const RunResult back = tb::readResultFile(path.toStdString());
+        found = found || (back.config.seed == static_cast<std::uint64_t>(i) &&
+                          back.system.hostname == "bench-1");
+      }
+      QVERIFY2(found, qPrintable(QStringLiteral("result %1 is missing").arg(i)));
+    }
+    library.reload();
+    QVERIFY2(library.problems().isEmpty(), qPrintable(library.problems().join('\n')));
+    QCOMPARE(library.entries().size(), kAppSaves + 2);
+  }
+};
+
+QTEST_MAIN(TestAppFaults)
+#include "tst_app_faults.moc"

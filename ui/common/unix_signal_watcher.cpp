@@ -1,0 +1,47 @@
+#include "common/unix_signal_watcher.h"
+
+#include <QSocketNotifier>
+
+#include <sys/socket.h>
+#include <unistd.h>
+#include <csignal>
+
+namespace tb::ui {
+namespace {
+
+int g_pipe[2] = {-1, -1};  // [0] written by the handler, [1] read on the GUI thread
+
+// Async-signal-safe: one write(2) of the signal number.
+extern "C" void forwardSignal(int signalNumber) {
+  const unsigned char byte = static_cast<unsigned char>(signalNumber);
+  [[maybe_unused]] const ssize_t written = ::write(g_pipe[0], &byte, 1);
+}
+
+}  // namespace
+
+UnixSignalWatcher::UnixSignalWatcher(std::initializer_list<int> signalNumbers, QObject* parent)
+    : QObject(parent), m_signalNumbers(signalNumbers) {
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, g_pipe) != 0) return;
+  m_notifier = new QSocketNotifier(g_pipe[1], QSocketNotifier::Read, this);
+  connect(m_notifier, &QSocketNotifier::activated, this, &UnixSignalWatcher::readPipe);
+  struct sigaction action {};
+  action.sa_handler = forwardSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = SA_RESTART;
+  for (int number : m_signalNumbers) ::sigaction(number, &action, nullptr);
+}
+
+UnixSignalWatcher::~UnixSignalWatcher() {
+  for (int number : m_signalNumbers) std::signal(number, SIG_DFL);
+  for (int& fd : g_pipe) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+}
+
+void UnixSignalWatcher::readPipe() {
+  unsigned char byte = 0;
+  while (::read(g_pipe[1], &byte, 1) == 1) Q_EMIT received(byte);
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,32 @@
+// Turns SIGTERM, SIGINT and SIGHUP into a Qt signal on the GUI thread (the self-pipe trick), so
+// the app can stop its run and save it before quitting, as it does when its window is closed.
+#pragma once
+
+#include <QObject>
+
+#include <initializer_list>
+
+class QSocketNotifier;
+
+namespace tb::ui {
+
+class UnixSignalWatcher final : public QObject {
+  Q_OBJECT
+
+ public:
+  // One watcher per process: it installs the handlers, and restores the defaults when destroyed.
+  explicit UnixSignalWatcher(std::initializer_list<int> signalNumbers, QObject* parent = nullptr);
+  ~UnixSignalWatcher() override;
+
+ Q_SIGNALS:
+  // Emitted on the GUI thread, once per delivered signal.
+  void received(int signalNumber);
+
+ private:
+  void readPipe();
+
+  QList<int> m_signalNumbers;
+  QSocketNotifier* m_notifier = nullptr;
+};
+
+}  // namespace tb::ui
