@@ -38,6 +38,9 @@ class TelemetrySampler {
   std::vector<TelemetrySample> takeNew();
   // Every sample taken so far (thread-safe).
   std::vector<TelemetrySample> all() const;
+  // Blocks until at least `count` samples were taken, or `timeout` passed; true in the first
+  // case. Lets a caller (the tests) wait for the thread's progress instead of sleeping.
+  bool waitForSamples(std::size_t count, std::chrono::duration<double> timeout) const;
 
  private:
   void loop();
@@ -55,6 +58,7 @@ class TelemetrySampler {
   Clock::time_point m_origin;
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
+  mutable std::condition_variable m_sampled;  // notified after each new sample
   bool m_stopping = false;
   std::vector<TelemetrySample> m_samples;
   std::size_t m_delivered = 0;
