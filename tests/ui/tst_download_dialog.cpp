@@ -77,7 +77,7 @@ class DownloadDialogTest : public QObject {
 
  private:
   QTemporaryDir m_dir;
-  static constexpr std::size_t kHoldAt = 200 * 1000;
+  static constexpr std::size_t kHoldAt = 300 * 1000;
   static constexpr int kGenerousMs = 60000;  // waits fail the test only when nothing happens
   const std::string m_big = std::string(400 * 1000, 'b');
   std::map<std::string, std::string> m_files = tbtest::mnistLayoutFiles(96, 32);
@@ -100,12 +100,12 @@ class DownloadDialogTest : public QObject {
     return source;
   }
 
-  // The big file, trickled so the dialog measures a rate, and held halfway until the test calls
-  // server.release(): the test sees the transfer in progress however slow the machine is.
+  // The big file, trickled (~1.5 s) so the dialog measures a rate, then held at 300 kB until the
+  // test calls server.release(): the test sees the transfer in progress however slow the machine.
   HttpReply heldBig(const HttpRequest&) const {
     HttpReply reply;
     reply.body = m_big;
-    reply.chunkSize = 4000;
+    reply.chunkSize = 2000;
     reply.chunkDelayMs = 10;
     reply.holdAt = kHoldAt;
     return reply;

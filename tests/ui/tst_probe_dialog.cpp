@@ -35,13 +35,14 @@ class ProbeDialogTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // The real probe on the CPU fills the row, and later runs reuse its figures.
   void measuresTheCpuAndKeepsTheFiguresForRuns() {
     ProbeDialog dialog({{QStringLiteral("cpu"), 1}});
     QSignalSpy done(&dialog, &ProbeDialog::allMeasured);
     dialog.show();
     dialog.start();
     QVERIFY(dialog.isMeasuring());
-    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);  // generous: the machine may be busy
 
     bool ok = false;
     const double fp32 = cell(dialog, 0, Fp32).toDouble(&ok);
@@ -59,6 +60,7 @@ class ProbeDialogTest : public QObject {
     QCOMPARE(QString::number(*cached->fp32Tflops, 'f', 3), cell(dialog, 0, Fp32));
   }
 
+  // Each device gets its own row: figures where measured, the reason where it failed.
   void showsFiguresAndFailuresPerDevice() {
     ProbeDialog dialog({{QStringLiteral("cpu"), 2}, {QStringLiteral("cuda:0"), 0}}, nullptr,
                        [](const ProbeTarget& target) {
