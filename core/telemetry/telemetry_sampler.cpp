@@ -80,6 +80,12 @@ std::vector<TelemetrySample> TelemetrySampler::all() const {
   return m_samples;
 }
 
+bool TelemetrySampler::waitForSamples(std::size_t count,
+                                      std::chrono::duration<double> timeout) const {
+  std::unique_lock<std::mutex> lock(m_mutex);
+  return m_sampled.wait_for(lock, timeout, [&] { return m_samples.size() >= count; });
+}
+
 void TelemetrySampler::loop() {
   const auto step = std::chrono::duration_cast<Clock::duration>(m_interval);
   auto next = m_lastTicksAt + step;
@@ -89,6 +95,7 @@ void TelemetrySampler::loop() {
     TelemetrySample sample = takeSample();
     lock.lock();
     m_samples.push_back(sample);
+    m_sampled.notify_all();
     // A fixed schedule keeps samples evenly spaced; after a stall, resume from now instead of
     // firing a burst of catch-up samples.
     next += step;

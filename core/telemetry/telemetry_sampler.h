@@ -40,6 +40,9 @@ class TelemetrySampler {
   std::vector<TelemetrySample> all() const;
   // The interval in use, after clamping.
   std::chrono::duration<double> interval() const { return m_interval; }
+  // Blocks until at least `count` samples were taken, or `timeout` passed; true in the first
+  // case. Lets a caller (the tests) wait for the thread's progress instead of sleeping.
+  bool waitForSamples(std::size_t count, std::chrono::duration<double> timeout) const;
 
  private:
   void loop();
@@ -57,6 +60,7 @@ class TelemetrySampler {
   Clock::time_point m_origin;
   mutable std::mutex m_mutex;
   std::condition_variable m_wake;
+  mutable std::condition_variable m_sampled;  // notified after each new sample
   bool m_stopping = false;
   std::vector<TelemetrySample> m_samples;
   std::size_t m_delivered = 0;

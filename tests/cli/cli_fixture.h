@@ -7,8 +7,7 @@
 #include "results/result_file.h"
 
 #include "../support/cli_process.h"
-
-#include <zlib.h>
+#include "../support/idx_fixtures.h"
 
 #include <QDir>
 #include <QFile>
@@ -23,51 +22,34 @@
 
 namespace clitest {
 
+using tbtest::Bytes;
 using tbtest::CliRun;
 using tbtest::readResult;
-using Bytes = std::vector<std::uint8_t>;
 
 constexpr int kTrainImages = 256;
 constexpr int kTestImages = 64;
 
-inline void appendBigEndian32(Bytes& bytes, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8)
-    bytes.push_back(static_cast<std::uint8_t>(value >> shift));
+// `count` random bytes below `bound`.
+inline Bytes randomBytes(std::size_t count, int bound, QRandomGenerator& random) {
+  Bytes bytes(count);
+  for (auto& byte : bytes) byte = static_cast<std::uint8_t>(random.bounded(bound));
+  return bytes;
 }
 
 // An IDX image file of `count` 28x28 images with random pixels.
 inline Bytes imageFile(std::uint32_t count, QRandomGenerator& random) {
-  Bytes bytes;
-  for (std::uint32_t field : {0x00000803u, count, 28u, 28u}) appendBigEndian32(bytes, field);
-  for (std::uint32_t i = 0; i < count * 28 * 28; ++i) {
-    bytes.push_back(static_cast<std::uint8_t>(random.bounded(256)));
-  }
-  return bytes;
+  return tbtest::idxImageFile(count, 28, 28,
+                              randomBytes(std::size_t{count} * 28 * 28, 256, random));
 }
 
 // An IDX label file of `count` random labels 0..9.
 inline Bytes labelFile(std::uint32_t count, QRandomGenerator& random) {
-  Bytes bytes;
-  appendBigEndian32(bytes, 0x00000801);
-  appendBigEndian32(bytes, count);
-  for (std::uint32_t i = 0; i < count; ++i)
-    bytes.push_back(static_cast<std::uint8_t>(random.bounded(10)));
-  return bytes;
+  return tbtest::idxLabelFile(randomBytes(count, 10, random));
 }
 
 // Writes `bytes` to `path`, gzip-compressed when the name ends in ".gz"; false on any failure.
 inline bool writeFile(const QString& path, const Bytes& bytes) {
-  if (path.endsWith(QLatin1String(".gz"))) {
-    gzFile file = gzopen(QFile::encodeName(path).constData(), "wb");
-    if (file == nullptr) return false;
-    const bool written = gzwrite(file, bytes.data(), static_cast<unsigned>(bytes.size())) ==
-                         static_cast<int>(bytes.size());
-    return gzclose(file) == Z_OK && written;
-  }
-  QFile file(path);
-  const auto size = static_cast<qint64>(bytes.size());
-  return file.open(QIODevice::WriteOnly) &&
-         file.write(reinterpret_cast<const char*>(bytes.data()), size) == size;
+  return tbtest::writeIdxFile(path, bytes, path.endsWith(QLatin1String(".gz")));
 }
 
 inline QStringList smallSyntheticRun(const QString& epochs = QStringLiteral("1")) {

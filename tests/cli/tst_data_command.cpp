@@ -103,23 +103,24 @@ class DataCommandTest : public QObject {
     QVERIFY(!QFile::exists(m_dataRoot + "/mnist/train-images-idx3-ubyte.gz.part"));
   }
 
-  // Ctrl-C during a download exits 130 and keeps the partial file for the next fetch.
+  // Ctrl-C during a download exits 130 and keeps the partial file for the next fetch. The reply
+  // is held partway and never released, so the download is surely running when Ctrl-C comes.
   void ctrlCCancelsTheDownload() {
     useDataRoot(QStringLiteral("ctrlc"));
+    constexpr std::size_t kHoldAt = 100000;
     HttpTestServer server([](const HttpRequest&) {
       HttpReply reply;
       reply.body = std::string(2000000, 'x');
-      reply.chunkSize = 2000;
-      reply.chunkDelayMs = 20;  // far slower than the test waits
+      reply.holdAt = kHoldAt;
       return reply;
     });
     QProcess process;
     process.setProcessEnvironment(environment(QString::fromStdString(server.url("/"))));
     process.start(m_cli, {"data", "fetch", "fashion-mnist"});
     QVERIFY(process.waitForStarted());
-    QVERIFY(QTest::qWaitFor([&] { return server.bytesSent() > 20000; }, 20000));
+    QVERIFY(QTest::qWaitFor([&] { return server.bytesSent() >= kHoldAt; }, 60000));
     ::kill(static_cast<pid_t>(process.processId()), SIGINT);
-    QVERIFY(process.waitForFinished(10000));
+    QVERIFY(process.waitForFinished(60000));
     const QString err = QString::fromUtf8(process.readAllStandardError());
     QCOMPARE(process.exitStatus(), QProcess::NormalExit);
     QVERIFY2(process.exitCode() == 130, qPrintable(err));

@@ -1,6 +1,8 @@
 // Comparison rows: published references, speed-ups, missing metrics, CSV and Markdown output.
 #include "results/comparison.h"
 
+#include "../support/run_result_builder.h"
+
 #include <QtTest>
 
 #include <algorithm>
@@ -19,15 +21,18 @@ std::vector<ComparisonRow> publishedRows(const std::string& workload) {
 }
 
 RunResult completedRun() {
-  RunResult result;
-  result.status = RunStatus::Completed;
-  result.workload.name = "fashion-mlp";
-  result.device = {"cpu", "cpu", "AMD EPYC 7B13"};
-  result.system.hostname = "bench-host";
-  result.epochs = {{1, 0.5, 0.8, 2.0, 30000.0}, {2, 0.4, 0.85, 4.0, 15000.0}};
-  result.test = TestRecord{0.45, 0.8512};
-  result.totalSeconds = 6.5;
-  return result;
+  return tbtest::RunResultBuilder()
+      .workload("fashion-mlp")
+      .device("cpu", "AMD EPYC 7B13")
+      .host("bench-host")
+      .epoch(2.0, 30000.0)
+      .loss(0.5)
+      .accuracy(0.8)
+      .epoch(4.0, 15000.0)
+      .loss(0.4)
+      .accuracy(0.85)
+      .test(0.45, 0.8512)
+      .totalSeconds(6.5);
 }
 
 std::vector<std::string> lines(const std::string& text) {

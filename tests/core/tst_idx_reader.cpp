@@ -1,10 +1,9 @@
 // Tests for the IDX reader: exact round trips and one clear DataError per kind of broken file.
 #include "data/idx_reader.h"
 
-#include <zlib.h>
+#include "../support/idx_fixtures.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -15,13 +14,7 @@
 
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
-
-void appendBigEndian32(Bytes& bytes, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    bytes.push_back(static_cast<std::uint8_t>(value >> shift));
-  }
-}
+using tbtest::Bytes;
 
 // A deterministic, position-dependent pattern so any shifted or swapped byte shows up.
 Bytes pixelPattern(std::uint32_t count, std::uint32_t rows, std::uint32_t cols) {
@@ -31,24 +24,11 @@ Bytes pixelPattern(std::uint32_t count, std::uint32_t rows, std::uint32_t cols) 
 }
 
 Bytes imageFile(std::uint32_t count, std::uint32_t rows = 28, std::uint32_t cols = 28,
-                std::uint32_t magic = 0x00000803) {
-  Bytes bytes;
-  appendBigEndian32(bytes, magic);
-  appendBigEndian32(bytes, count);
-  appendBigEndian32(bytes, rows);
-  appendBigEndian32(bytes, cols);
-  const Bytes pixels = pixelPattern(count, rows, cols);
-  bytes.insert(bytes.end(), pixels.begin(), pixels.end());
-  return bytes;
+                std::uint32_t magic = tbtest::kIdxImagesMagic) {
+  return tbtest::idxImageFile(count, rows, cols, pixelPattern(count, rows, cols), magic);
 }
 
-Bytes labelFile(const Bytes& labels) {
-  Bytes bytes;
-  appendBigEndian32(bytes, 0x00000801);
-  appendBigEndian32(bytes, static_cast<std::uint32_t>(labels.size()));
-  bytes.insert(bytes.end(), labels.begin(), labels.end());
-  return bytes;
-}
+Bytes labelFile(const Bytes& labels) { return tbtest::idxLabelFile(labels); }
 
 Bytes labelsCounting(std::size_t count) {
   Bytes labels(count);
@@ -57,18 +37,7 @@ Bytes labelsCounting(std::size_t count) {
 }
 
 void writeFile(const QString& path, const Bytes& bytes, bool gzip = false) {
-  if (gzip) {
-    gzFile file = gzopen(QFile::encodeName(path).constData(), "wb");
-    QVERIFY(file != nullptr);
-    QCOMPARE(gzwrite(file, bytes.data(), static_cast<unsigned>(bytes.size())),
-             static_cast<int>(bytes.size()));
-    QCOMPARE(gzclose(file), Z_OK);
-    return;
-  }
-  QFile file(path);
-  QVERIFY(file.open(QIODevice::WriteOnly));
-  const auto size = static_cast<qint64>(bytes.size());
-  QCOMPARE(file.write(reinterpret_cast<const char*>(bytes.data()), size), size);
+  QVERIFY2(tbtest::writeIdxFile(path, bytes, gzip), qPrintable(path));
 }
 
 torch::Tensor expectedImages(std::uint32_t count) {
@@ -254,11 +223,8 @@ class TestIdxReader : public QObject {
     Bytes bytes = imageFile(3);
     bytes[4] = 0x80;  // count field 0x80000003
     writeFile(file, bytes, gzip);
-    QElapsedTimer timer;
-    timer.start();
     expectDataError([&] { tb::readIdxImages(file.toStdString()); }, file,
                     "file is truncated: header promises 2147483651 images");
-    QVERIFY2(timer.elapsed() < 5000, "reading a lying header took too long");
   }
 
  private:

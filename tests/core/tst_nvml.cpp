@@ -6,17 +6,21 @@
 #include "telemetry/nvml.h"
 #include "telemetry/telemetry_sampler.h"
 
+#include "../support/run_result_builder.h"
+
 #include <QtTest>
 
 #include <dlfcn.h>
 
 #include <chrono>
-#include <thread>
 
 using namespace tb;
 using namespace std::chrono_literals;
 
 namespace {
+
+// How long a test waits for the sampler thread before failing: generous, never a measurement.
+constexpr auto kGenerous = 60s;
 
 // The fake's metric numbers (fake_nvml.cpp).
 enum FakeMetric { kUtil, kMemory, kPower, kTemperature, kClock };
@@ -163,7 +167,7 @@ class NvmlTest : public QObject {
     script({{"FAKE_NVML_UTIL", "97"}});
     TelemetrySampler sampler(0.1s, std::chrono::steady_clock::now(), {{"cuda:0", 0}});
     sampler.start();
-    std::this_thread::sleep_for(450ms);
+    QVERIFY(sampler.waitForSamples(2, kGenerous));
     sampler.stop();
     const auto samples = sampler.all();
     QVERIFY(samples.size() >= 2);
@@ -184,7 +188,7 @@ class NvmlTest : public QObject {
     QVERIFY2(why.find("NVML not found") != std::string::npos, why.c_str());
     TelemetrySampler sampler(0.1s, std::chrono::steady_clock::now(), {{"cuda:0", 0}});
     sampler.start();
-    std::this_thread::sleep_for(250ms);
+    QVERIFY(sampler.waitForSamples(1, kGenerous));
     sampler.stop();
     const auto samples = sampler.all();
     QVERIFY(!samples.empty());
@@ -203,15 +207,20 @@ class NvmlTest : public QObject {
   // GPU readings survive the result file: absent stays absent (null), and files without GPU
   // keys (CPU runs, older files) read with none.
   void gpuSamplesRoundTripThroughResultFile() {
-    RunResult result;
-    result.status = RunStatus::Completed;
-    result.created = "2026-11-26T14:30:00Z";
-    result.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 10, 10, 101770, std::nullopt};
-    result.config = {1, 32, "adam", 0.001, 42, 1, "fp32"};
-    result.device = {"cuda:0", "cuda", "Fake GPU 0"};
-    result.device.memoryMb = 8192.0;
-    result.device.computeCapability = "8.6";
-    result.device.driverVersion = "999.99.01";
+    RunResult result = tbtest::RunResultBuilder()
+                           .created("2026-11-26T14:30:00Z")
+                           .workload("fashion-mlp", "fashion-mnist")
+                           .dataSource("synthetic")
+                           .samples(10, 10)
+                           .parameters(101770)
+                           .plannedEpochs(1)
+                           .batchSize(32)
+                           .optimizer("adam", 0.001)
+                           .seed(42)
+                           .threads(1)
+                           .precision("fp32")
+                           .device("cuda:0", "Fake GPU 0")
+                           .gpuFacts(8192.0, "8.6", "999.99.01");
     TelemetrySample withGpu{1.0, 50.0, 100.0, 512.0};
     GpuSample gpu;
     gpu.device = "cuda:0";

@@ -6,6 +6,8 @@
 #include "results/comparison.h"
 #include "results/result_file.h"
 
+#include "../support/run_result_builder.h"
+
 #include <torch/torch.h>
 
 #include <QtTest>
@@ -24,20 +26,16 @@ ProbeOptions tinyProbe() {
 
 RunResult completedRun(const std::string& device, double samplesPerSecond, double totalSeconds,
                        std::optional<double> fp32Peak) {
-  RunResult result;
-  result.status = RunStatus::Completed;
-  result.workload.name = "fashion-mlp";
-  result.workload.flopsPerSample = 609792.0;
-  result.config.precision = "fp32";
-  result.device = {device, device.substr(0, device.find(':')), "test device"};
-  if (fp32Peak) {
-    PeakFigures peak;
-    peak.fp32Tflops = fp32Peak;
-    result.device.peak = peak;
-  }
-  result.epochs = {{1, 0.5, 0.8, 1.0, samplesPerSecond}};
-  result.totalSeconds = totalSeconds;
-  return result;
+  return tbtest::RunResultBuilder()
+      .workload("fashion-mlp")
+      .flopsPerSample(609792.0)
+      .precision("fp32")
+      .device(device, "test device")
+      .peakFp32Tflops(fp32Peak)
+      .epoch(1.0, samplesPerSecond)
+      .loss(0.5)
+      .accuracy(0.8)
+      .totalSeconds(totalSeconds);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // useful messages, and crash-safe writing.
 #include "results/result_file.h"
 
+#include "../support/run_result_builder.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -24,20 +26,36 @@ using namespace tb;
 namespace {
 
 RunResult fullResult() {
-  RunResult r;
-  r.status = RunStatus::Completed;
-  r.created = "2026-11-26T14:30:00Z";
-  r.workload = {"fashion-mlp", "fashion-mnist", "files", 60000, 10000, 109386, 609792.0};
-  r.config = {5, 32, "adam", 0.001, 18446744073709551615ull, 8, "fp32"};
-  r.device = {"cuda:0", "cuda", "NVIDIA GeForce RTX 4090 \"quoted\" \xc3\xa9"};
-  r.system = {"Debian GNU/Linux 12", "bench-host", "AMD Ryzen 9 7950X", 16, 32, 64230.5,
-              "1.13.1", "0.1.0"};
-  r.epochs = {{1, 0.5123456789012345, 0.8123, 3.25, 18461.538461538461},
-              {2, 0.1, 0.9, 1e-300, 1.7976931348623157e308}};
-  r.test = TestRecord{0.3712, 0.8754};
-  r.totalSeconds = 7.125;
-  r.timeline = {{0.5, 12.5, 180.25, 512.0}, {1.0, std::nullopt, std::nullopt, std::nullopt}};
-  return r;
+  return tbtest::RunResultBuilder()
+      .created("2026-11-26T14:30:00Z")
+      .workload("fashion-mlp", "fashion-mnist")
+      .dataSource("files")
+      .samples(60000, 10000)
+      .parameters(109386)
+      .flopsPerSample(609792.0)
+      .plannedEpochs(5)
+      .batchSize(32)
+      .optimizer("adam", 0.001)
+      .seed(18446744073709551615ull)
+      .threads(8)
+      .precision("fp32")
+      .device("cuda:0", "NVIDIA GeForce RTX 4090 \"quoted\" \xc3\xa9")
+      .os("Debian GNU/Linux 12")
+      .host("bench-host")
+      .cpuModel("AMD Ryzen 9 7950X")
+      .cores(16, 32)
+      .memoryMb(64230.5)
+      .versions("1.13.1", "0.1.0")
+      .epoch(3.25, 18461.538461538461)
+      .loss(0.5123456789012345)
+      .accuracy(0.8123)
+      .epoch(1e-300, 1.7976931348623157e308)
+      .loss(0.1)
+      .accuracy(0.9)
+      .test(0.3712, 0.8754)
+      .totalSeconds(7.125)
+      .sample({0.5, 12.5, 180.25, 512.0})
+      .sample({1.0, std::nullopt, std::nullopt, std::nullopt});
 }
 
 // Every field as a tuple; == on the tuples is exact (QCOMPARE on doubles would be fuzzy).

@@ -2,6 +2,8 @@
 #include "data/dataset_registry.h"
 #include "data/synthetic.h"
 
+#include "../support/idx_fixtures.h"
+
 #include <torch/torch.h>
 
 #include <QDir>
@@ -14,37 +16,19 @@
 
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
-
-void appendBigEndian32(Bytes& bytes, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    bytes.push_back(static_cast<std::uint8_t>(value >> shift));
-  }
-}
-
-void writeBytes(const QString& path, const Bytes& bytes) {
-  QFile file(path);
-  QVERIFY(file.open(QIODevice::WriteOnly));
-  const auto size = static_cast<qint64>(bytes.size());
-  QCOMPARE(file.write(reinterpret_cast<const char*>(bytes.data()), size), size);
-}
+using tbtest::Bytes;
 
 // A complete, tiny MNIST-style folder: `train` and `test` samples of 28x28 with labels i % 10.
 void writeMnistFolder(const QString& folder, std::uint32_t train, std::uint32_t test) {
   QVERIFY(QDir().mkpath(folder));
   const auto writeSplit = [&folder](const QString& prefix, std::uint32_t count) {
-    Bytes images;
-    appendBigEndian32(images, 0x00000803);
-    appendBigEndian32(images, count);
-    appendBigEndian32(images, 28);
-    appendBigEndian32(images, 28);
-    images.resize(images.size() + std::size_t{count} * 28 * 28, 17);
-    writeBytes(folder + "/" + prefix + "-images-idx3-ubyte", images);
-    Bytes labels;
-    appendBigEndian32(labels, 0x00000801);
-    appendBigEndian32(labels, count);
-    for (std::uint32_t i = 0; i < count; ++i) labels.push_back(static_cast<std::uint8_t>(i % 10));
-    writeBytes(folder + "/" + prefix + "-labels-idx1-ubyte", labels);
+    const Bytes pixels(std::size_t{count} * 28 * 28, 17);
+    QVERIFY(tbtest::writeIdxFile(folder + "/" + prefix + "-images-idx3-ubyte",
+                                 tbtest::idxImageFile(count, 28, 28, pixels), false));
+    Bytes labels(count);
+    for (std::uint32_t i = 0; i < count; ++i) labels[i] = static_cast<std::uint8_t>(i % 10);
+    QVERIFY(tbtest::writeIdxFile(folder + "/" + prefix + "-labels-idx1-ubyte",
+                                 tbtest::idxLabelFile(labels), false));
   };
   writeSplit("train", train);
   writeSplit("t10k", test);

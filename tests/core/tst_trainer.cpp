@@ -4,11 +4,11 @@
 #include "models/fashion_mlp.h"
 #include "models/workload.h"
 
+#include "../support/absent_device.h"
 #include "../support/synthetic_run.h"
 
 #include <torch/torch.h>
 
-#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -26,6 +26,7 @@ class RecordingObserver : public RunObserver {
   std::vector<EpochRecord> epochs;
   RunStarted started;
   std::function<void(const BatchProgress&)> onProgress;
+  std::function<void(const TelemetrySample&)> onTelemetry;
 
   void runStarted(const RunStarted& event) override {
     started = event;
@@ -41,6 +42,9 @@ class RecordingObserver : public RunObserver {
   }
   void evaluationStarted() override { events += 'v'; }
   void evaluationFinished(const TestRecord&) override { events += 'V'; }
+  void telemetry(const TelemetrySample& sample) override {
+    if (onTelemetry) onTelemetry(sample);
+  }
   void runFinished(const RunResult&) override { events += 'F'; }
 };
 
@@ -141,15 +145,31 @@ class TrainerTest : public QObject {
     QCOMPARE(first.test->accuracy, second.test->accuracy);
   }
 
-  // Progress is throttled (~20 a second) so front ends are not flooded, and telemetry is sampled.
+  // Progress is throttled (~20 a second) so front ends are not flooded: within an epoch, the
+  // k-th report comes no sooner than k times 50 ms into it. Telemetry reaches the observer and
+  // the result's timeline. The run goes on until two telemetry samples have arrived.
   void progressIsThrottledAndTelemetryRecorded() {
     RecordingObserver observer;
     std::atomic<bool> cancel{false};
-    QElapsedTimer timer;
-    timer.start();
-    const auto result = runTraining(smallSyntheticRun(2, 20000), observer, cancel);
-    const double seconds = static_cast<double>(timer.elapsed()) / 1000.0;
-    QVERIFY(observer.progressEvents <= static_cast<int>(seconds * 20) + 4);
+    std::vector<BatchProgress> reports;
+    observer.onProgress = [&](const BatchProgress& progress) { reports.push_back(progress); };
+    int samples = 0;
+    observer.onTelemetry = [&](const TelemetrySample&) {
+      if (++samples >= 2) cancel = true;
+    };
+    const auto result = runTraining(smallSyntheticRun(100000, 20000), observer, cancel);
+    QCOMPARE(toString(result.status), "cancelled");
+    int epoch = 0;
+    int inEpoch = 0;
+    for (const BatchProgress& report : reports) {
+      inEpoch = report.epoch == epoch ? inEpoch + 1 : 1;
+      epoch = report.epoch;
+      QVERIFY2(report.epochSeconds >= 0.05 * inEpoch - 1e-6,
+               qPrintable(QStringLiteral("report %1 of epoch %2 at %3 s")
+                              .arg(inEpoch)
+                              .arg(epoch)
+                              .arg(report.epochSeconds)));
+    }
     QVERIFY(result.timeline.size() >= 2);
     QVERIFY(result.timeline.back().t > result.timeline.front().t);
     QVERIFY(result.timeline.back().rssMb.has_value());
@@ -194,7 +214,7 @@ class TrainerTest : public QObject {
     std::atomic<bool> cancel{false};
     RecordingObserver observer;
     RunConfig config = smallSyntheticRun(1, 100);
-    config.device = "cuda:7";
+    config.device = tbtest::absentCudaDevice();
     auto result = runTraining(config, observer, cancel);
     QCOMPARE(toString(result.failure), "device");
     QVERIFY(result.error.find("available devices: cpu") != std::string::npos);

@@ -1,6 +1,7 @@
 // A tiny scripted HTTP/1.1 server on 127.0.0.1 for the download tests: a thread with POSIX
 // sockets (so it answers while the test thread blocks in a download), one request per
-// connection, and replies that can lie about their length, stop halfway, trickle or stall.
+// connection, and replies that can lie about their length, stop halfway, trickle, stall, or hold
+// mid-transfer until the test releases them (so a test acts mid-transfer without racing it).
 #pragma once
 
 #include <arpa/inet.h>
@@ -13,6 +14,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -38,6 +40,8 @@ struct HttpReply {
   std::size_t chunkSize = 16384;
   int chunkDelayMs = 0;  // a slow server
   int stallMs = 0;       // after sending, stay silent this long before closing
+  // After this many body bytes, stay silent until release() (or the server's end), then go on.
+  std::size_t holdAt = std::string::npos;
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
@@ -85,7 +89,11 @@ class HttpTestServer {
   }
 
   ~HttpTestServer() {
-    m_stop.store(true);
+    {
+      std::lock_guard<std::mutex> lock(m_waitMutex);
+      m_stop.store(true);
+    }
+    m_wake.notify_all();
     m_thread.join();
     ::close(m_listener);
   }
@@ -102,6 +110,15 @@ class HttpTestServer {
     return m_requests;
   }
   std::size_t bytesSent() const { return m_bytesSent.load(); }
+
+  // Lets replies held at their holdAt go on (this one and any later ones).
+  void release() {
+    {
+      std::lock_guard<std::mutex> lock(m_waitMutex);
+      m_released = true;
+    }
+    m_wake.notify_all();
+  }
 
   // A local port that nothing listens on: connecting to it is refused at once.
   static int closedPort() {
@@ -184,11 +201,16 @@ class HttpTestServer {
     return true;
   }
 
+  // A slow or silent server: waits `milliseconds`, or less when the server ends.
   void pause(int milliseconds) {
-    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(milliseconds);
-    while (!m_stop.load() && std::chrono::steady_clock::now() < until) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    std::unique_lock<std::mutex> lock(m_waitMutex);
+    m_wake.wait_for(lock, std::chrono::milliseconds(milliseconds),
+                    [this] { return m_stop.load(); });
+  }
+
+  void hold() {
+    std::unique_lock<std::mutex> lock(m_waitMutex);
+    m_wake.wait(lock, [this] { return m_stop.load() || m_released; });
   }
 
   void handle(int client) {
@@ -210,10 +232,13 @@ class HttpTestServer {
     header += "\r\n";
     if (!sendAll(client, header.data(), header.size(), /*body=*/false)) return;
     const std::size_t end = std::min(reply.body.size(), reply.sendAtMost);
-    for (std::size_t offset = 0; offset < end && !m_stop.load(); offset += reply.chunkSize) {
-      if (!sendAll(client, reply.body.data() + offset, std::min(reply.chunkSize, end - offset))) {
-        return;
-      }
+    if (reply.holdAt == 0) hold();
+    for (std::size_t offset = 0; offset < end && !m_stop.load();) {
+      std::size_t chunkEnd = std::min(offset + reply.chunkSize, end);
+      if (offset < reply.holdAt && chunkEnd > reply.holdAt) chunkEnd = reply.holdAt;
+      if (!sendAll(client, reply.body.data() + offset, chunkEnd - offset)) return;
+      offset = chunkEnd;
+      if (offset == reply.holdAt) hold();
       if (reply.chunkDelayMs > 0) pause(reply.chunkDelayMs);
     }
     if (reply.stallMs > 0) pause(reply.stallMs);
@@ -223,6 +248,9 @@ class HttpTestServer {
   int m_listener = -1;
   int m_port = 0;
   std::atomic<bool> m_stop{false};
+  std::mutex m_waitMutex;  // with m_wake: pauses and holds end at once when the server stops
+  std::condition_variable m_wake;
+  bool m_released = false;
   std::atomic<std::size_t> m_bytesSent{0};
   mutable std::mutex m_mutex;
   std::vector<HttpRequest> m_requests;

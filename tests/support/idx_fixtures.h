@@ -1,43 +1,84 @@
-// Small generated MNIST-layout files (gzip-compressed IDX, as the mirrors publish them) for the
-// tests that download a dataset and then train on it.
+// The tests' one IDX writer: image and label files built in memory (so a test can also break
+// them byte by byte), gzip-compressed as the mirrors publish them, written to disk, and small
+// generated MNIST-layout datasets for the tests that download a dataset and then train on it.
 #pragma once
 
 #include <zlib.h>
 
 #include <QCryptographicHash>
+#include <QFile>
+#include <QString>
 
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace tbtest {
 
-inline void appendBigEndian32(std::string& bytes, std::uint32_t value) {
-  for (int shift = 24; shift >= 0; shift -= 8) bytes += static_cast<char>(value >> shift);
+using Bytes = std::vector<std::uint8_t>;
+
+constexpr std::uint32_t kIdxImagesMagic = 0x00000803;  // unsigned bytes, 3 dimensions
+constexpr std::uint32_t kIdxLabelsMagic = 0x00000801;  // unsigned bytes, 1 dimension
+
+inline void appendBigEndian32(Bytes& bytes, std::uint32_t value) {
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    bytes.push_back(static_cast<std::uint8_t>(value >> shift));
+  }
 }
 
-// A gzip-compressed IDX file of `count` 28x28 images, or of `count` labels 0..9.
-inline std::string gzipIdx(std::uint32_t count, bool images) {
-  std::string raw;
-  appendBigEndian32(raw, images ? 0x00000803u : 0x00000801u);
-  appendBigEndian32(raw, count);
-  if (images) {
-    appendBigEndian32(raw, 28);
-    appendBigEndian32(raw, 28);
-  }
-  const std::uint32_t values = images ? count * 28 * 28 : count;
-  for (std::uint32_t i = 0; i < values; ++i) raw += static_cast<char>(images ? i * 31 : i % 10);
+// An IDX image file: the header (magic, count, rows, cols), then `pixels` as they are (a test may
+// pass fewer or more than count * rows * cols to make a broken file).
+inline Bytes idxImageFile(std::uint32_t count, std::uint32_t rows, std::uint32_t cols,
+                          const Bytes& pixels, std::uint32_t magic = kIdxImagesMagic) {
+  Bytes bytes;
+  for (const std::uint32_t field : {magic, count, rows, cols}) appendBigEndian32(bytes, field);
+  bytes.insert(bytes.end(), pixels.begin(), pixels.end());
+  return bytes;
+}
+
+// An IDX label file of `labels`.
+inline Bytes idxLabelFile(const Bytes& labels) {
+  Bytes bytes;
+  appendBigEndian32(bytes, kIdxLabelsMagic);
+  appendBigEndian32(bytes, static_cast<std::uint32_t>(labels.size()));
+  bytes.insert(bytes.end(), labels.begin(), labels.end());
+  return bytes;
+}
+
+// `bytes` as a gzip stream (what gunzip and the readers' zlib expect).
+inline Bytes gzipped(const Bytes& bytes) {
   z_stream stream{};
   deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);  // gzip
-  std::string gz(deflateBound(&stream, raw.size()), '\0');
-  stream.next_in = reinterpret_cast<Bytef*>(raw.data());
-  stream.avail_in = static_cast<uInt>(raw.size());
-  stream.next_out = reinterpret_cast<Bytef*>(gz.data());
+  Bytes gz(deflateBound(&stream, static_cast<uLong>(bytes.size())));
+  stream.next_in = const_cast<Bytef*>(bytes.data());
+  stream.avail_in = static_cast<uInt>(bytes.size());
+  stream.next_out = gz.data();
   stream.avail_out = static_cast<uInt>(gz.size());
   deflate(&stream, Z_FINISH);
   gz.resize(stream.total_out);
   deflateEnd(&stream);
   return gz;
+}
+
+inline std::string asString(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
+
+// Writes `bytes` to `path`, gzip-compressed when `gzip`; false on any failure.
+inline bool writeIdxFile(const QString& path, const Bytes& bytes, bool gzip) {
+  const Bytes data = gzip ? gzipped(bytes) : bytes;
+  QFile file(path);
+  const auto size = static_cast<qint64>(data.size());
+  return file.open(QIODevice::WriteOnly) &&
+         file.write(reinterpret_cast<const char*>(data.data()), size) == size;
+}
+
+// A gzip-compressed IDX file of `count` 28x28 images, or of `count` labels 0..9.
+inline std::string gzipIdx(std::uint32_t count, bool images) {
+  Bytes values(images ? std::size_t{count} * 28 * 28 : count);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    values[i] = static_cast<std::uint8_t>(images ? i * 31 : i % 10);
+  }
+  return asString(gzipped(images ? idxImageFile(count, 28, 28, values) : idxLabelFile(values)));
 }
 
 // The four files of an MNIST-layout dataset with `train` and `test` images, by file name.

@@ -4,6 +4,8 @@
 #include "comparison/comparison_panel.h"
 #include "model/run_collection.h"
 
+#include "../support/run_result_builder.h"
+
 #include <QComboBox>
 #include <QTableWidget>
 #include <QtTest>
@@ -15,16 +17,12 @@ namespace {
 
 RunResult finishedRun(const std::string& device, double totalSeconds,
                       std::optional<double> testAccuracy) {
-  RunResult result;
-  result.status = RunStatus::Completed;
-  result.workload.name = "fashion-mlp";
-  result.device = {device, device.substr(0, device.find(':')), device + " name"};
-  result.system.hostname = "host-" + device;
-  result.epochs = {{1, 0.5, 0.8, totalSeconds / 2, 60000.0 / (totalSeconds / 2)},
-                   {2, 0.4, 0.85, totalSeconds / 2, 60000.0 / (totalSeconds / 2)}};
-  if (testAccuracy) result.test = TestRecord{0.4, *testAccuracy};
-  result.totalSeconds = totalSeconds;
-  return result;
+  tbtest::RunResultBuilder run;
+  run.workload("fashion-mlp").device(device, device + " name").host("host-" + device);
+  run.epoch(totalSeconds / 2, 60000.0 / (totalSeconds / 2)).loss(0.5).accuracy(0.8);
+  run.epoch(totalSeconds / 2, 60000.0 / (totalSeconds / 2)).loss(0.4).accuracy(0.85);
+  if (testAccuracy) run.test(0.4, *testAccuracy);
+  return run.totalSeconds(totalSeconds);
 }
 
 QString cell(const ComparisonPanel& panel, int row, int column) {
@@ -123,7 +121,7 @@ class ComparisonPanelTest : public QObject {
     full.config.epochs = 10;
     full.config.batchSize = 32;
     RunResult trial = full;
-    trial.device = {"cpu", "cpu", "cpu name"};
+    trial.device = finishedRun("cpu", 16.2, 0.93).device;
     trial.workload.trainSamples = 6000;
     trial.config.epochs = 1;
     runs.add(full);

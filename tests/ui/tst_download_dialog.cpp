@@ -77,6 +77,8 @@ class DownloadDialogTest : public QObject {
 
  private:
   QTemporaryDir m_dir;
+  static constexpr std::size_t kHoldAt = 300 * 1000;
+  static constexpr int kGenerousMs = 60000;  // waits fail the test only when nothing happens
   const std::string m_big = std::string(400 * 1000, 'b');
   std::map<std::string, std::string> m_files = tbtest::mnistLayoutFiles(96, 32);
 
@@ -98,11 +100,14 @@ class DownloadDialogTest : public QObject {
     return source;
   }
 
-  HttpReply slowBig(const HttpRequest&) const {
+  // The big file, trickled (~1.5 s) so the dialog measures a rate, then held at 300 kB until the
+  // test calls server.release(): the test sees the transfer in progress however slow the machine.
+  HttpReply heldBig(const HttpRequest&) const {
     HttpReply reply;
     reply.body = m_big;
-    reply.chunkSize = 4000;
-    reply.chunkDelayMs = 15;  // ~1.5 s: long enough to see progress and to cancel
+    reply.chunkSize = 2000;
+    reply.chunkDelayMs = 10;
+    reply.holdAt = kHoldAt;
     return reply;
   }
 
@@ -133,32 +138,35 @@ class DownloadDialogTest : public QObject {
 
   // The dialog shows the bytes and the rate while it downloads, then closes by itself.
   void dialogShowsProgressAndCloses() {
-    HttpTestServer server([this](const HttpRequest& r) { return slowBig(r); });
+    HttpTestServer server([this](const HttpRequest& r) { return heldBig(r); });
     DownloadDialog dialog(bigSource(server.url("/")), m_dir.filePath(QStringLiteral("progress")));
     QSignalSpy finished(&dialog, &QDialog::finished);
     dialog.show();
     dialog.start();
     QVERIFY(QTest::qWaitFor([&] { return dialog.progressText().contains(QStringLiteral("/s")); },
-                            5000));
+                            kGenerousMs));
     QVERIFY2(dialog.progressText().contains(QStringLiteral("kB of 400 kB")),
              qPrintable(dialog.progressText()));
     grab(&dialog, QStringLiteral("progress.png"));
-    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.count(), 0);  // held halfway: still downloading
+    server.release();
+    QVERIFY(finished.wait(kGenerousMs));
     QCOMPARE(dialog.result(), int(QDialog::Accepted));
     QCOMPARE(dialog.state(), DownloadDialog::State::Done);
     QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("progress/big.bin"))));
   }
 
-  // Cancel stops the transfer within a moment and leaves no file in place.
+  // Cancel stops the transfer and leaves no file in place. The server holds the reply halfway
+  // and is never released, so only Cancel can end this download.
   void cancelStopsTheDownload() {
-    HttpTestServer server([this](const HttpRequest& r) { return slowBig(r); });
+    HttpTestServer server([this](const HttpRequest& r) { return heldBig(r); });
     DownloadDialog dialog(bigSource(server.url("/")), m_dir.filePath(QStringLiteral("cancel")));
     QSignalSpy finished(&dialog, &QDialog::finished);
     dialog.show();
     dialog.start();
-    QVERIFY(QTest::qWaitFor([&] { return server.bytesSent() > 20000; }, 5000));
+    QVERIFY(QTest::qWaitFor([&] { return server.bytesSent() >= kHoldAt; }, kGenerousMs));
     dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Cancel)->click();
-    QVERIFY(finished.wait(3000));
+    QVERIFY(finished.wait(kGenerousMs));
     QCOMPARE(dialog.result(), int(QDialog::Rejected));
     QCOMPARE(dialog.state(), DownloadDialog::State::Cancelled);
     QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("cancel/big.bin"))));
@@ -171,8 +179,8 @@ class DownloadDialogTest : public QObject {
     DownloadDialog dialog(bigSource(mirror), m_dir.filePath(QStringLiteral("failed")));
     dialog.show();
     dialog.start();
-    QVERIFY(
-        QTest::qWaitFor([&] { return dialog.state() == DownloadDialog::State::Failed; }, 10000));
+    QVERIFY(QTest::qWaitFor([&] { return dialog.state() == DownloadDialog::State::Failed; },
+                            kGenerousMs));
     QVERIFY(dialog.isVisible());
     QVERIFY2(dialog.errorText().contains(QStringLiteral("no mirror reachable")),
              qPrintable(dialog.errorText()));

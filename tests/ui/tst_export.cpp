@@ -6,6 +6,8 @@
 #include "model/run_collection.h"
 #include "results/comparison.h"
 
+#include "../support/run_result_builder.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QDir>
@@ -23,19 +25,18 @@ namespace {
 
 tb::RunResult makeResult(const std::string& device, const std::string& deviceName,
                          const std::string& host, const std::string& cpu, double epochSeconds) {
-  tb::RunResult r;
-  r.status = tb::RunStatus::Completed;
-  r.created = "2026-11-26T14:30:00Z";
-  r.workload = {"fashion-mlp", "fashion-mnist", "files", 60000, 10000, 109386, 609792.0};
-  r.config = {10, 32, "adam", 0.001, 42, 8, "fp32"};
-  r.device = {device, device.substr(0, device.find(':')), deviceName};
-  r.system = {"Debian GNU/Linux 12 (bookworm)", host, cpu, 8, 16, 31998.4, "1.13.1", "0.1.0"};
+  tbtest::RunResultBuilder run;
+  run.created("2026-11-26T14:30:00Z");
+  run.workload("fashion-mlp", "fashion-mnist").dataSource("files").samples(60000, 10000);
+  run.parameters(109386).flopsPerSample(609792.0);
+  run.plannedEpochs(10).batchSize(32).optimizer("adam", 0.001).seed(42).threads(8);
+  run.precision("fp32").device(device, deviceName);
+  run.os("Debian GNU/Linux 12 (bookworm)").host(host).cpuModel(cpu).cores(8, 16);
+  run.memoryMb(31998.4).versions("1.13.1", "0.1.0");
   for (int e = 1; e <= 10; ++e) {
-    r.epochs.push_back({e, 0.5 / e, 0.8 + 0.01 * e, epochSeconds, 60000.0 / epochSeconds});
+    run.epoch(epochSeconds, 60000.0 / epochSeconds).loss(0.5 / e).accuracy(0.8 + 0.01 * e);
   }
-  r.test = tb::TestRecord{0.35, 0.8791};
-  r.totalSeconds = epochSeconds * 10 + 0.4;
-  return r;
+  return run.test(0.35, 0.8791).totalSeconds(epochSeconds * 10 + 0.4);
 }
 
 QByteArray readAll(const QString& path) {

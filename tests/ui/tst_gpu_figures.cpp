@@ -7,6 +7,8 @@
 #include "comparison/comparison_panel.h"
 #include "model/run_collection.h"
 
+#include "../support/run_result_builder.h"
+
 #include <QTableWidget>
 #include <QtTest>
 
@@ -18,22 +20,13 @@ using namespace tb::ui;
 namespace {
 
 RunResult finishedRun(const std::string& device, double totalSeconds, std::optional<double> peak) {
-  RunResult result;
-  result.status = RunStatus::Completed;
-  result.workload.name = "fashion-mlp";
-  result.workload.flopsPerSample = 609792.0;
-  result.config.precision = "fp32";
-  result.device = {device, device.substr(0, device.find(':')), device + " name"};
-  if (peak) {
-    PeakFigures figures;
-    figures.fp32Tflops = peak;
-    result.device.peak = figures;
-  }
-  result.system.hostname = "host";
-  result.epochs = {{1, 0.5, 0.8, totalSeconds, 60000.0 / totalSeconds}};
-  result.totalSeconds = totalSeconds;
-  for (int i = 0; i < 4; ++i) result.timeline.push_back({1.0 * i, 40.0, 90.0, 100.0});
-  return result;
+  tbtest::RunResultBuilder run;
+  run.workload("fashion-mlp").flopsPerSample(609792.0).precision("fp32");
+  run.device(device, device + " name").peakFp32Tflops(peak).host("host");
+  run.epoch(totalSeconds, 60000.0 / totalSeconds).loss(0.5).accuracy(0.8);
+  run.totalSeconds(totalSeconds);
+  for (int i = 0; i < 4; ++i) run.sample({1.0 * i, 40.0, 90.0, 100.0});
+  return run;
 }
 
 // A GPU run whose second sample lacks utilisation (NVML said NOT_SUPPORTED that time).

@@ -4,6 +4,8 @@
 #include "history/result_library.h"
 #include "results/result_file.h"
 
+#include "../support/run_result_builder.h"
+
 #include <QAbstractItemModel>
 #include <QDir>
 #include <QDragEnterEvent>
@@ -25,17 +27,14 @@ namespace {
 
 RunResult makeResult(const std::string& created, const std::string& host,
                      std::optional<double> total, bool tested = true) {
-  RunResult r;
-  r.status = tb::RunStatus::Completed;
-  r.created = created;
-  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 600, 100, 109386, std::nullopt};
-  r.config = {1, 32, "adam", 0.001, 42, 2, "fp32"};
-  r.device = {"cpu", "cpu", "Test CPU"};
-  r.system.hostname = host;
-  r.epochs.push_back({1, 0.5, 0.82, 4.2, 14000.0});
-  if (tested) r.test = tb::TestRecord{0.4, 0.855};
-  r.totalSeconds = total;
-  return r;
+  tbtest::RunResultBuilder run;
+  run.created(created);
+  run.workload("fashion-mlp", "fashion-mnist").dataSource("synthetic").samples(600, 100);
+  run.parameters(109386).plannedEpochs(1).batchSize(32).optimizer("adam", 0.001).seed(42);
+  run.threads(2).precision("fp32").device("cpu", "Test CPU").host(host);
+  run.epoch(4.2, 14000.0).loss(0.5).accuracy(0.82).totalSeconds(total);
+  if (tested) run.test(0.4, 0.855);
+  return run;
 }
 
 QString cell(const QAbstractItemModel* model, int row, int column, int role = Qt::DisplayRole) {

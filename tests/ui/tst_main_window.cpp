@@ -16,15 +16,24 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <memory>
+
 using namespace tb::ui;
+
+namespace {
+
+constexpr int kGenerousMs = 60000;  // waits fail the test only when nothing happens
+
+}  // namespace
 
 class MainWindowTest : public QObject {
   Q_OBJECT
 
  private:
-  QTemporaryDir m_dir;
-  QString settingsFile() const { return m_dir.filePath(QStringLiteral("settings.ini")); }
-  QString resultsFolder() const { return m_dir.filePath(QStringLiteral("results")); }
+  // A fresh folder per test function (init()), so no test sees another's settings or results.
+  std::unique_ptr<QTemporaryDir> m_dir;
+  QString settingsFile() const { return m_dir->filePath(QStringLiteral("settings.ini")); }
+  QString resultsFolder() const { return m_dir->filePath(QStringLiteral("results")); }
 
   static void setTinyRun(SetupPanel* setup) {
     setup->setWorkload(QStringLiteral("fashion-mlp"));
@@ -37,6 +46,11 @@ class MainWindowTest : public QObject {
 
  private Q_SLOTS:
   void initTestCase() { registerMetaTypes(); }
+  void init() {
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+  }
+  void cleanup() { m_dir.reset(); }
 
   // What the user set up last time is there again after a restart.
   void settingsRoundTrip() {
@@ -63,7 +77,7 @@ class MainWindowTest : public QObject {
     QSignalSpy idle(window.controller(), &RunController::idle);
     QTest::mouseClick(window.setupPanel()->runButton(), Qt::LeftButton);
     QVERIFY(window.controller()->isBusy());
-    QVERIFY(idle.wait(60000));
+    QVERIFY(idle.wait(kGenerousMs));
 
     QCOMPARE(window.collection()->count(), 1);
     const auto& run = window.collection()->at(0);
@@ -71,10 +85,11 @@ class MainWindowTest : public QObject {
     QCOMPARE(run.result.epochs.size(), std::size_t{2});
     QVERIFY(!run.filePath.isEmpty());
     QVERIFY(QFileInfo::exists(run.filePath));
-    QVERIFY(QTest::qWaitFor([&] { return window.comparisonPanel()->rows().size() >= 1; }, 2000));
+    QTRY_VERIFY_WITH_TIMEOUT(!window.comparisonPanel()->rows().empty(), kGenerousMs);
     QCOMPARE(window.comparisonPanel()->rows()[0].device, std::string("cpu"));
     window.library()->reload();
-    QVERIFY(window.library()->entries().size() >= 1);
+    // This test's own results folder holds this run and nothing else.
+    QCOMPARE(window.library()->entries().size(), qsizetype{1});
   }
 
   // A failing run shows its error without a modal dialog, and the next queued run still runs.
@@ -84,10 +99,10 @@ class MainWindowTest : public QObject {
     auto configs = window.setupPanel()->configs();
     auto failing = configs[0];
     failing.synthetic = false;
-    failing.dataDir = m_dir.filePath(QStringLiteral("no-such-folder")).toStdString();
+    failing.dataDir = m_dir->filePath(QStringLiteral("no-such-folder")).toStdString();
     QSignalSpy idle(window.controller(), &RunController::idle);
     window.controller()->enqueue({failing, configs[0]});
-    QVERIFY(idle.wait(60000));
+    QVERIFY(idle.wait(kGenerousMs));
     QVERIFY(window.noticeBar()->text().contains(QStringLiteral("no-such-folder")));
     QCOMPARE(window.collection()->count(), 1);  // the good run
     QCOMPARE(window.collection()->at(0).result.epochs.size(), std::size_t{2});

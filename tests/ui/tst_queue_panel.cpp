@@ -1,6 +1,7 @@
 // QueuePanel: one row per queued run with its state, progress text and error message.
 #include "panels/queue_panel.h"
 
+#include "../support/absent_device.h"
 #include "../support/synthetic_run.h"
 
 #include <QProgressBar>
@@ -102,7 +103,7 @@ class QueuePanelTest : public QObject {
     RunController controller;
     QueuePanel panel(&controller);
     RunConfig badDevice = syntheticRun(1, 256);
-    badDevice.device = "cuda:7";
+    badDevice.device = tbtest::absentCudaDevice();
     QSignalSpy idle(&controller, &RunController::idle);
     controller.enqueue({badDevice});
     QVERIFY(idle.wait(kRunTimeoutMs));

@@ -3,6 +3,8 @@
 #include "history/result_library.h"
 #include "results/result_file.h"
 
+#include "../support/run_result_builder.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -18,18 +20,14 @@ namespace {
 
 RunResult makeResult(const std::string& created, const std::string& device = "cpu",
                      std::optional<double> total = 8.5) {
-  RunResult r;
-  r.status = tb::RunStatus::Completed;
-  r.created = created;
-  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 600, 100, 109386, std::nullopt};
-  r.config = {1, 32, "adam", 0.001, 42, 2, "fp32"};
-  r.device = {device, device.substr(0, device.find(':')), "Test Device"};
-  r.system.hostname = "bench-1";
-  r.system.cpuModel = "Test CPU";
-  r.epochs.push_back({1, 0.5, 0.82, 4.2, 14000.0});
-  r.test = tb::TestRecord{0.4, 0.855};
-  r.totalSeconds = total;
-  return r;
+  tbtest::RunResultBuilder run;
+  run.created(created);
+  run.workload("fashion-mlp", "fashion-mnist").dataSource("synthetic").samples(600, 100);
+  run.parameters(109386).plannedEpochs(1).batchSize(32).optimizer("adam", 0.001).seed(42);
+  run.threads(2).precision("fp32").device(device, "Test Device");
+  run.host("bench-1").cpuModel("Test CPU");
+  run.epoch(4.2, 14000.0).loss(0.5).accuracy(0.82);
+  return run.test(0.4, 0.855).totalSeconds(total);
 }
 
 QByteArray readAll(const QString& path) {

@@ -46,6 +46,8 @@ class ChartPanel final : public QWidget {
   void replotNow();
   // How many coalesced redraws happened (tests check that bursts of changes cost one).
   int replotCount() const { return m_replotCount; }
+  // A coalesced redraw is scheduled (tests check that nothing more is pending after a burst).
+  bool replotPending() const { return m_replotTimer.isActive(); }
 
   // Every chart's graphs of one run (empty for an unknown run).
   QVector<QCPGraph*> graphs(const QString& runId) const;
