@@ -6,6 +6,8 @@
 #include "results/result_file.h"
 #include "telemetry/telemetry_sampler.h"
 
+#include "../support/run_result_builder.h"
+
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
@@ -23,21 +25,23 @@
 #include <thread>
 
 using namespace tb;
+using tbtest::RunResultBuilder;
 
 namespace {
 
 RunResult sampleResult(const std::string& created = "2026-12-02T06:00:00Z") {
-  RunResult r;
-  r.status = RunStatus::Completed;
-  r.created = created;
-  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 256, 64, 101770, 609792.0};
-  r.config = {1, 32, "adam", 0.001, 42, 1, "fp32"};
-  r.device = {"cpu", "cpu", "Test CPU"};
-  r.system = {"Debian GNU/Linux 12", "test-host", "Test CPU", 2, 2, 1024.0, "1.13.1", "0.1.0"};
-  r.epochs = {{1, 0.5, 0.8, 0.25, 1024.0}};
-  r.test = TestRecord{0.4, 0.85};
-  r.totalSeconds = 0.3;
-  return r;
+  return RunResultBuilder()
+      .created(created)
+      .workload("fashion-mlp", "fashion-mnist")
+      .samples(256, 64)
+      .flopsPerSample(609792.0)
+      .plannedEpochs(1)
+      .device("cpu", "Test CPU")
+      .host("test-host")
+      .epoch(/*seconds=*/0.25, /*samplesPerSecond=*/1024.0)
+      .test(/*loss=*/0.4, /*accuracy=*/0.85)
+      .totalSeconds(0.3)
+      .build();
 }
 
 QByteArray bytesOf(const QString& path) {

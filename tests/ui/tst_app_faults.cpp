@@ -5,6 +5,8 @@
 #include "history/result_library.h"
 #include "results/result_file.h"
 
+#include "../support/run_result_builder.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -18,21 +20,22 @@
 
 using tb::RunResult;
 using tb::ui::ResultLibrary;
+using tbtest::RunResultBuilder;
 
 namespace {
 
+// The CLI names files by the second they were made: the same second here invites clashes.
 RunResult makeResult(int index) {
-  RunResult r;
-  r.status = tb::RunStatus::Completed;
-  // The CLI names files by the second they were made: the same second here invites clashes.
-  r.created = "2026-12-02T06:00:00Z";
-  r.workload = {"fashion-mlp", "fashion-mnist", "synthetic", 256, 64, 101770, std::nullopt};
-  r.config = {1, 32, "adam", 0.001, static_cast<std::uint64_t>(index), 1, "fp32"};
-  r.device = {"cpu", "cpu", "Test CPU"};
-  r.system.hostname = "bench-1";
-  r.epochs.push_back({1, 0.5, 0.8, 0.2, 1280.0});
-  r.totalSeconds = 0.25;
-  return r;
+  return RunResultBuilder()
+      .created("2026-12-02T06:00:00Z")
+      .workload("fashion-mlp", "fashion-mnist")
+      .samples(256, 64)
+      .seed(static_cast<std::uint64_t>(index))
+      .device("cpu", "Test CPU")
+      .host("bench-1")
+      .epoch(/*seconds=*/0.2, /*samplesPerSecond=*/1280.0)
+      .totalSeconds(0.25)
+      .build();
 }
 
 QStringList resultFiles(const QString& folder) {
