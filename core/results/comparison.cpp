@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <locale>
 #include <sstream>
+#include <tuple>
 
 namespace tb {
 
@@ -104,6 +105,18 @@ std::string runSize(const std::string& workload, std::int64_t trainSamples,
 }
 
 }  // namespace
+
+bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
+  const auto fields = [](const ComparisonRow& row) {
+    return std::tie(row.label, row.device, row.machine, row.workload, row.status, row.published,
+                    row.totalSeconds, row.meanEpochSeconds, row.samplesPerSecond, row.testAccuracy,
+                    row.speedup, row.precision, row.achievedTflops, row.peakTflops, row.efficiency,
+                    row.peakRatio, row.size);
+  };
+  return fields(a) == fields(b);
+}
+
+bool operator!=(const ComparisonRow& a, const ComparisonRow& b) { return !(a == b); }
 
 const std::vector<PublishedReference>& publishedReferences() {
   // The seed article's figures (docs/seed-article.md). Only the MLP script printed its accuracy,
