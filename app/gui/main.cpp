@@ -1,5 +1,4 @@
 // trainbench: the desktop app. Parses the automation flags and shows the main window.
-#include "common/metatypes.h"
 #include "devices/system_info.h"
 #include "models/workload_catalog.h"
 #include "window/automation.h"
@@ -103,7 +102,6 @@ int main(int argc, char** argv) {
   QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/trainbench.svg")));
   // Wayland compositors find the window's icon and name through the installed desktop entry.
   QGuiApplication::setDesktopFileName(QStringLiteral("io.github.trainbench.TrainBench"));
-  tb::ui::registerMetaTypes();
 
   QCommandLineParser parser;
   describeOptions(parser);
