@@ -3,6 +3,7 @@
 #include "devices/device_facts.h"
 #include "devices/device_health.h"
 #include "devices/system_info.h"
+#include "util/text.h"
 
 #include <torch/cuda.h>
 #include <ATen/Context.h>
@@ -13,12 +14,6 @@
 namespace tb {
 
 namespace {
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
-  return text;
-}
 
 bool allDigits(const std::string& text) {
   return !text.empty() && text.size() <= 4 &&
