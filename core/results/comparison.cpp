@@ -2,6 +2,8 @@
 // written as CSV (for spreadsheets) or as a Markdown table (for reports and issues).
 #include "results/comparison.h"
 
+#include "engine/precision.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -139,7 +141,8 @@ std::string deviceLabel(const RunResult& result) {
              (result.config.threads == 1 ? " thread)" : " threads)");
   }
   // Runs that differ only in precision must not look alike; fp32 is the default and goes unsaid.
-  if (!result.config.precision.empty() && result.config.precision != "fp32") {
+  if (!result.config.precision.empty() &&
+      parsePrecision(result.config.precision) != Precision::Fp32) {
     label += " " + result.config.precision;
   }
   if (!result.device.name.empty()) label += " \u2014 " + result.device.name;
