@@ -57,7 +57,7 @@ int ProbeCommand::run() const {
     std::fprintf(stderr, "trainbench-cli: error: --device: %s\n", e.what());
     return kExitDevice;
   }
-  at::set_num_threads(m_threads > 0 ? m_threads : physicalCoreCount());
+  at::set_num_threads(cpuThreadCount(m_threads));
 
   ProbeOptions options;
   options.secondsPerFigure = m_seconds;

@@ -167,7 +167,7 @@ std::optional<PeakFigures> cachedPeak(const DeviceId& device) {
 }
 
 PeakFigures measurePeakForRuns(const DeviceId& device, int cpuThreads) {
-  if (device.kind == "cpu") at::set_num_threads(cpuThreads > 0 ? cpuThreads : physicalCoreCount());
+  if (device.kind == "cpu") at::set_num_threads(cpuThreadCount(cpuThreads));
   const std::string key = peakCacheKey(device);
   std::lock_guard<std::mutex> lock(peakCacheMutex);
   PeakFigures peak = probeDevice(device);

@@ -143,7 +143,7 @@ void TrainingRun::resolve() {
                                 : torch::Device(torch::kCPU);
   m_facts = deviceFacts(id);
   m_precision = checkPrecision(id, m_config.precision, m_facts.computeCapability);
-  const int threads = m_config.threads > 0 ? m_config.threads : physicalCoreCount();
+  const int threads = cpuThreadCount(m_config.threads);
   at::set_num_threads(threads);
 
   m_result.device.id = id.str();

@@ -3,6 +3,7 @@
 #include "devices/device_facts.h"
 #include "devices/device_health.h"
 #include "devices/device_id.h"
+#include "devices/system_info.h"
 #include "engine/trainer.h"
 
 #include <QtTest>
@@ -90,6 +91,13 @@ class DevicesTest : public QObject {
     QVERIFY(facts.logicalCores.value_or(0) >= facts.physicalCores.value_or(0));
     QVERIFY(facts.memoryMb.value_or(0) > 0);
     QVERIFY(!facts.computeCapability && !facts.nvmlIndex);
+  }
+
+  // --threads 0 and the GUI's "auto" mean the physical cores; a positive count is taken as is.
+  void threadCountDefaultsToPhysicalCores() {
+    QCOMPARE(cpuThreadCount(0), physicalCoreCount());
+    QCOMPARE(cpuThreadCount(-1), physicalCoreCount());
+    QCOMPARE(cpuThreadCount(3), 3);
   }
 
   // NVML writes PCI bus ids with an 8-digit domain, CUDA with 4: both must name the same GPU.
