@@ -64,8 +64,8 @@ const std::vector<Precision>& allPrecisions() {
 
 std::vector<Precision> supportedPrecisions(const DeviceId& device,
                                            const std::optional<std::string>& computeCapability) {
-  if (device.kind == "cpu") return {Precision::Fp32, Precision::Bf16};
-  if (device.kind == "cuda") {
+  if (device.kind == DeviceKind::Cpu) return {Precision::Fp32, Precision::Bf16};
+  if (device.kind == DeviceKind::Cuda) {
     const auto major = majorOf(computeCapability);
     if (major && *major < kAmpereMajor) return {Precision::Fp32, Precision::Fp16};
     return allPrecisions();
@@ -88,7 +88,7 @@ Precision checkPrecision(const DeviceId& device, const std::string& text,
     if (candidate == *precision) return *precision;
   }
   std::string why = "precision " + text + " is not supported on " + device.str();
-  if (device.kind == "cuda" && computeCapability) {
+  if (device.kind == DeviceKind::Cuda && computeCapability) {
     why += " (compute capability " + *computeCapability + "; " + text + " needs 8.0 or newer)";
   }
   throw DeviceError(why + "; supported: " + joined(namesOf(supported)));

@@ -2,6 +2,7 @@
 // written as CSV (for spreadsheets) or as a Markdown table (for reports and issues).
 #include "results/comparison.h"
 
+#include "devices/device_id.h"
 #include "engine/precision.h"
 
 #include <algorithm>
@@ -136,7 +137,7 @@ const std::vector<PublishedReference>& publishedReferences() {
 
 std::string deviceLabel(const RunResult& result) {
   std::string label = result.device.id;
-  if (result.device.kind == "cpu" && result.config.threads > 0) {
+  if (parseDeviceKind(result.device.kind) == DeviceKind::Cpu && result.config.threads > 0) {
     label += " (" + std::to_string(result.config.threads) +
              (result.config.threads == 1 ? " thread)" : " threads)");
   }

@@ -93,6 +93,17 @@ class DevicesTest : public QObject {
     QVERIFY(!facts.computeCapability && !facts.nvmlIndex);
   }
 
+  // Result files and `devices --json` record these words for the kinds: they must not change.
+  void kindNamesRoundTrip() {
+    for (const auto kind : {DeviceKind::Cpu, DeviceKind::Cuda, DeviceKind::Mps}) {
+      QCOMPARE(parseDeviceKind(toString(kind)), std::optional<DeviceKind>(kind));
+    }
+    QCOMPARE(std::string(toString(DeviceKind::Cuda)), std::string("cuda"));
+    QVERIFY(!parseDeviceKind("tpu"));
+    QVERIFY(parseDeviceId("GPU:2").kind == DeviceKind::Cuda);
+    QVERIFY(parseDeviceId("mps").kind == DeviceKind::Mps);
+  }
+
   // --threads 0 and the GUI's "auto" mean the physical cores; a positive count is taken as is.
   void threadCountDefaultsToPhysicalCores() {
     QCOMPARE(cpuThreadCount(0), physicalCoreCount());
