@@ -71,13 +71,14 @@ int devicesCommand(bool json) {
     };
     auto list = nlohmann::json::array();
     for (const auto& facts : devices) {
-      nlohmann::json entry{{"id", facts.id.str()}, {"kind", facts.id.kind}, {"name", facts.name}};
-      if (facts.id.kind == "cpu") {
+      nlohmann::json entry{
+          {"id", facts.id.str()}, {"kind", toString(facts.id.kind)}, {"name", facts.name}};
+      if (facts.id.kind == DeviceKind::Cpu) {
         entry["physical_cores"] = system.physicalCores;
         entry["logical_cores"] = system.logicalCores;
       }
       entry["memory_mb"] = optional(facts.memoryMb);
-      if (facts.id.kind == "cuda") {
+      if (facts.id.kind == DeviceKind::Cuda) {
         entry["compute_capability"] = optional(facts.computeCapability);
         entry["driver_version"] = optional(facts.driverVersion);
         entry["pci_bus_id"] = optional(facts.pciBusId);
@@ -97,10 +98,10 @@ int devicesCommand(bool json) {
     const auto gib = [](const std::optional<double>& mb) {
       return orNa(mb ? std::optional<double>(*mb / 1024.0) : std::nullopt, "%.1f") + " GiB";
     };
-    if (facts.id.kind == "cpu") {
+    if (facts.id.kind == DeviceKind::Cpu) {
       name += " (" + std::to_string(system.physicalCores) + " cores, " +
               std::to_string(system.logicalCores) + " threads, " + gib(system.memoryMb) + ")";
-    } else if (facts.id.kind == "cuda") {
+    } else if (facts.id.kind == DeviceKind::Cuda) {
       name += " (" + gib(facts.memoryMb) + ", compute " + facts.computeCapability.value_or("n/a") +
               ", driver " + facts.driverVersion.value_or("n/a") + ")";
     }
@@ -108,7 +109,7 @@ int devicesCommand(bool json) {
     for (const auto& precision : precisionsOf(facts)) {
       precisions += (precisions.empty() ? "" : ",") + precision;
     }
-    std::printf("%-8s %-6s %-21s %s\n", facts.id.str().c_str(), facts.id.kind.c_str(),
+    std::printf("%-8s %-6s %-21s %s\n", facts.id.str().c_str(), toString(facts.id.kind),
                 precisions.c_str(), name.c_str());
     if (!facts.note.empty()) notes.push_back(facts.id.str() + ": " + facts.note);
   }

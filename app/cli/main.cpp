@@ -7,6 +7,7 @@
 #include "signal_guard.h"
 
 #include "devices/system_info.h"
+#include "engine/precision.h"
 #include "models/workload.h"
 
 #include <CLI/CLI.hpp>
@@ -70,6 +71,13 @@ CLI::Validator unsigned64() {
       "UINT64");
 }
 
+// The --precision values: the core's one list of names.
+std::vector<std::string> precisionNames() {
+  std::vector<std::string> names;
+  for (const auto precision : tb::allPrecisions()) names.emplace_back(tb::toString(precision));
+  return names;
+}
+
 void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   auto& config = options.config;
   run.add_option("-w,--workload", config.workload, "Workload to train: " + workloadNames())
@@ -112,7 +120,7 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                  "fp32 (default), tf32 (CUDA, Ampere or newer), bf16 (CPU and CUDA mixed "
                  "precision) or fp16 (CUDA mixed precision with loss scaling)")
       ->capture_default_str()
-      ->check(CLI::IsMember({"fp32", "tf32", "bf16", "fp16"}));
+      ->check(CLI::IsMember(precisionNames()));
   run.add_flag("--no-probe", [&config](std::int64_t) { config.probePeak = false; },
                "Do not measure the device's peak before the first run (no efficiency figures)");
   run.add_flag("-q,--quiet", options.quiet, "No progress output; only the summary");

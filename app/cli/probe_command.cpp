@@ -57,7 +57,7 @@ int ProbeCommand::run() const {
     std::fprintf(stderr, "trainbench-cli: error: --device: %s\n", e.what());
     return kExitDevice;
   }
-  at::set_num_threads(m_threads > 0 ? m_threads : physicalCoreCount());
+  at::set_num_threads(cpuThreadCount(m_threads));
 
   ProbeOptions options;
   options.secondsPerFigure = m_seconds;
@@ -82,10 +82,11 @@ int ProbeCommand::run() const {
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (m_json) {
+      // Threads mean something on the CPU only.
+      const bool cpu = device.kind == DeviceKind::Cpu;
       list.push_back({{"id", device.str()},
                       {"name", name},
-                      {"threads", device.kind == "cpu" ? nlohmann::json(at::get_num_threads())
-                                                       : nlohmann::json()},
+                      {"threads", cpu ? nlohmann::json(at::get_num_threads()) : nlohmann::json()},
                       {"fp32_tflops", number(peak.fp32Tflops)},
                       {"tf32_tflops", number(peak.tf32Tflops)},
                       {"bf16_tflops", number(peak.bf16Tflops)},

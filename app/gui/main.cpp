@@ -1,5 +1,4 @@
 // trainbench: the desktop app. Parses the automation flags and shows the main window.
-#include "common/metatypes.h"
 #include "common/unix_signal_watcher.h"
 #include "devices/system_info.h"
 #include "models/workload_catalog.h"
@@ -10,9 +9,11 @@
 #include <QCommandLineParser>
 #include <QIcon>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -30,24 +31,17 @@ bool parsePositive(const QCommandLineParser& parser, const QString& name, qint64
   return true;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  QApplication app(argc, argv);
-  Q_INIT_RESOURCE(trainbench);  // the .qrc lives in the static trainbench_ui library
-  QApplication::setOrganizationName(QStringLiteral("TrainBench"));
-  QApplication::setApplicationName(QStringLiteral("trainbench"));
-  QApplication::setApplicationDisplayName(QStringLiteral("TrainBench"));
-  QApplication::setApplicationVersion(
+// Name and version for QCommandLineParser's --version, the settings path and the About box.
+void setApplicationFacts() {
+  QCoreApplication::setOrganizationName(QStringLiteral("TrainBench"));
+  QCoreApplication::setApplicationName(QStringLiteral("trainbench"));
+  QCoreApplication::setApplicationVersion(
       QStringLiteral("%1 (LibTorch %2, Qt %3)")
           .arg(QString::fromStdString(tb::appVersion()),
                QString::fromStdString(tb::libtorchVersion()), QLatin1String(qVersion())));
-  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/trainbench.svg")));
-  // Wayland compositors find the window's icon and name through the installed desktop entry.
-  QGuiApplication::setDesktopFileName(QStringLiteral("io.github.trainbench.TrainBench"));
-  tb::ui::registerMetaTypes();
+}
 
-  QCommandLineParser parser;
+void describeOptions(QCommandLineParser& parser) {
   parser.setApplicationDescription(QStringLiteral(
       "TrainBench: how fast does this machine, and each device in it, train a neural network?"));
   parser.addHelpOption();
@@ -75,6 +69,47 @@ int main(int argc, char** argv) {
       {QStringLiteral("settings"), QStringLiteral("Use this INI settings file."),
        QStringLiteral("file")},
   });
+}
+
+// --help and --version must answer without a display (on a server, over SSH): QApplication
+// aborts when it reaches no X server or Wayland compositor, so a QCoreApplication answers them
+// first. Returns when neither was asked for (or a flag was another option's value).
+void answerHelpAndVersion(int argc, char** argv) {
+  const auto asked = [](const char* arg) {
+    for (const char* flag : {"-h", "-?", "--help", "--help-all", "-v", "--version"}) {
+      if (std::strcmp(arg, flag) == 0) return true;
+    }
+    return false;
+  };
+  if (std::none_of(argv + 1, argv + argc, asked)) return;
+  QCoreApplication core(argc, argv);
+  setApplicationFacts();
+  QCommandLineParser parser;
+  describeOptions(parser);
+  // Other errors (and Qt's GUI options, like -platform) are left to the app's own parse.
+  parser.parse(QCoreApplication::arguments());
+  for (const QString& flag :
+       {QStringLiteral("help-all"), QStringLiteral("help"), QStringLiteral("version")}) {
+    if (!parser.isSet(flag)) continue;
+    // Prints the text and exits with 0, like the app's own parse would.
+    parser.process({QCoreApplication::arguments().constFirst(), QStringLiteral("--") + flag});
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  answerHelpAndVersion(argc, argv);
+  QApplication app(argc, argv);
+  Q_INIT_RESOURCE(trainbench);  // the .qrc lives in the static trainbench_ui library
+  setApplicationFacts();
+  QApplication::setApplicationDisplayName(QStringLiteral("TrainBench"));
+  QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/trainbench.svg")));
+  // Wayland compositors find the window's icon and name through the installed desktop entry.
+  QGuiApplication::setDesktopFileName(QStringLiteral("io.github.trainbench.TrainBench"));
+
+  QCommandLineParser parser;
+  describeOptions(parser);
   parser.process(app);
 
   tb::ui::AutomationOptions options;

@@ -3,6 +3,7 @@
 
 #include "data/cifar_reader.h"
 #include "data/idx_reader.h"
+#include "util/text.h"
 
 #include <array>
 #include <cstdlib>
@@ -37,12 +38,6 @@ std::vector<std::string> missingFiles(const fs::path& folder) {
     }
   }
   return missing;
-}
-
-std::string joined(const std::vector<std::string>& items, const std::string& suffix) {
-  std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item + suffix;
-  return text;
 }
 
 }  // namespace
@@ -106,7 +101,7 @@ DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
     for (const auto& [dir, missing] :
          {std::pair{root, missingInRoot}, std::pair{sub, missingInSub}}) {
       if (missing.size() < kMnistFiles.size()) {
-        message += " (" + dir.string() + " lacks " + joined(missing, "") + ")";
+        message += " (" + dir.string() + " lacks " + joined(missing) + ")";
       }
     }
     throw DataError(message);

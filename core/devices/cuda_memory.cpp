@@ -19,7 +19,7 @@ bool builtWithCuda() {
 }
 
 void releaseCachedMemory(const DeviceId& device) {
-  if (device.kind != "cuda" || deviceUnusableReason(device.str())) return;
+  if (device.kind != DeviceKind::Cuda || deviceUnusableReason(device.str())) return;
 #ifdef TRAINBENCH_WITH_CUDA
   try {
     if (!torch::cuda::is_available()) return;

@@ -77,11 +77,11 @@ DeviceFacts cudaFacts(const DeviceId& id) {
 }
 
 DeviceFacts readFacts(const DeviceId& id) {
-  if (id.kind == "cpu") return cpuFacts(id);
-  if (id.kind == "cuda") return cudaFacts(id);
+  if (id.kind == DeviceKind::Cpu) return cpuFacts(id);
+  if (id.kind == DeviceKind::Cuda) return cudaFacts(id);
   DeviceFacts facts;
   facts.id = id;
-  facts.name = id.kind == "mps" ? "Apple GPU (Metal)" : id.str();
+  facts.name = id.kind == DeviceKind::Mps ? "Apple GPU (Metal)" : id.str();
   return facts;
 }
 

@@ -3,22 +3,18 @@
 #include "devices/device_facts.h"
 #include "devices/device_health.h"
 #include "devices/system_info.h"
+#include "util/text.h"
 
 #include <torch/cuda.h>
 #include <ATen/Context.h>
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace tb {
 
 namespace {
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
-  return text;
-}
 
 bool allDigits(const std::string& text) {
   return !text.empty() && text.size() <= 4 &&
@@ -27,19 +23,42 @@ bool allDigits(const std::string& text) {
 
 }  // namespace
 
+// The one list of device kind names.
+constexpr std::pair<DeviceKind, const char*> kDeviceKindNames[] = {
+    {DeviceKind::Cpu, "cpu"},
+    {DeviceKind::Cuda, "cuda"},
+    {DeviceKind::Mps, "mps"},
+};
+
+const char* toString(DeviceKind kind) {
+  for (const auto& [candidate, name] : kDeviceKindNames) {
+    if (candidate == kind) return name;
+  }
+  return "cpu";  // unreachable for valid enum values
+}
+
+std::optional<DeviceKind> parseDeviceKind(const std::string& text) {
+  for (const auto& [kind, name] : kDeviceKindNames) {
+    if (text == name) return kind;
+  }
+  return std::nullopt;
+}
+
 std::string DeviceId::str() const {
-  return kind == "cuda" ? kind + ":" + std::to_string(index) : kind;
+  const std::string name = toString(kind);
+  return kind == DeviceKind::Cuda ? name + ":" + std::to_string(index) : name;
 }
 
 DeviceId parseDeviceId(const std::string& text) {
   std::string lower = text;
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == "cpu" || lower == "mps") return DeviceId{lower, -1};
-  if (lower == "cuda" || lower == "gpu") return DeviceId{"cuda", 0};
+  if (lower == "cpu") return DeviceId{DeviceKind::Cpu, -1};
+  if (lower == "mps") return DeviceId{DeviceKind::Mps, -1};
+  if (lower == "cuda" || lower == "gpu") return DeviceId{DeviceKind::Cuda, 0};
   for (const std::string prefix : {"cuda:", "gpu:"}) {
     if (lower.rfind(prefix, 0) == 0 && allDigits(lower.substr(prefix.size()))) {
-      return DeviceId{"cuda", std::stoi(lower.substr(prefix.size()))};
+      return DeviceId{DeviceKind::Cuda, std::stoi(lower.substr(prefix.size()))};
     }
   }
   throw DeviceError("unknown device '" + text +
@@ -58,7 +77,7 @@ std::vector<std::string> availableDevices() {
 }
 
 std::string deviceDisplayName(const DeviceId& id) {
-  if (id.kind == "cpu") return cpuModelName();
+  if (id.kind == DeviceKind::Cpu) return cpuModelName();
   return deviceFacts(id).name;
 }
 
@@ -67,9 +86,9 @@ DeviceId resolveDevice(const std::string& text) {
   const auto available = availableDevices();
   if (std::find(available.begin(), available.end(), id.str()) == available.end()) {
     std::string why = "device '" + text + "' is not available";
-    if (id.kind == "cuda" && !torch::cuda::is_available()) {
+    if (id.kind == DeviceKind::Cuda && !torch::cuda::is_available()) {
       why += " (this LibTorch build or machine has no CUDA GPU)";
-    } else if (id.kind == "mps") {
+    } else if (id.kind == DeviceKind::Mps) {
       why += " (Apple's GPU needs a macOS build of LibTorch)";
     }
     throw DeviceError(why + "; available devices: " + joined(available));

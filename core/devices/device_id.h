@@ -1,6 +1,7 @@
 // Device strings as users type them ("cpu", "cuda", "cuda:1", "mps") and what this build can use.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -13,9 +14,16 @@ class DeviceError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+enum class DeviceKind { Cpu, Cuda, Mps };
+
+// "cpu", "cuda", "mps": the words device ids, result files and `devices --json` use.
+const char* toString(DeviceKind kind);
+// The kind a result file records (DeviceRecord::kind); nothing for a word this build does not know.
+std::optional<DeviceKind> parseDeviceKind(const std::string& text);
+
 struct DeviceId {
-  std::string kind;  // "cpu", "cuda", "mps"
-  int index = -1;    // cuda only; "cuda" alone means index 0
+  DeviceKind kind = DeviceKind::Cpu;
+  int index = -1;           // cuda only; "cuda" alone means index 0
   std::string str() const;  // canonical form: "cpu", "cuda:0", "mps"
 };
 

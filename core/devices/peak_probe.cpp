@@ -32,9 +32,9 @@ constexpr std::int64_t kTrialMatrix = 256;  // small enough to be quick even wit
 constexpr double kSaneBf16Share = 0.5;      // bf16 below half the fp32 rate: no real bf16 path
 
 torch::Device torchDevice(const DeviceId& id) {
-  if (id.kind == "cuda")
+  if (id.kind == DeviceKind::Cuda)
     return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(id.index));
-  if (id.kind == "mps") return torch::Device(torch::kMPS);
+  if (id.kind == DeviceKind::Mps) return torch::Device(torch::kMPS);
   return torch::Device(torch::kCPU);
 }
 
@@ -103,8 +103,9 @@ PeakFigures probeDevice(const DeviceId& device, const ProbeOptions& options) {
                              : cpu                 ? kCpuCopyBytes
                                                    : kGpuCopyBytes;
   const double budget = std::max(options.secondsPerFigure, 0.001);
-  const auto supported = supportedPrecisions(
-      device, device.kind == "cuda" ? deviceFacts(device).computeCapability : std::nullopt);
+  const auto supported = supportedPrecisions(device, device.kind == DeviceKind::Cuda
+                                                         ? deviceFacts(device).computeCapability
+                                                         : std::nullopt);
   const auto supports = [&supported](Precision precision) {
     return std::find(supported.begin(), supported.end(), precision) != supported.end();
   };
@@ -146,7 +147,8 @@ std::mutex peakCacheMutex;
 std::map<std::string, std::optional<PeakFigures>> peakCache;
 
 std::string peakCacheKey(const DeviceId& device) {
-  return device.str() + (device.kind == "cpu" ? "/" + std::to_string(at::get_num_threads()) : "");
+  return device.str() +
+         (device.kind == DeviceKind::Cpu ? "/" + std::to_string(at::get_num_threads()) : "");
 }
 
 }  // namespace
@@ -167,7 +169,7 @@ std::optional<PeakFigures> cachedPeak(const DeviceId& device) {
 }
 
 PeakFigures measurePeakForRuns(const DeviceId& device, int cpuThreads) {
-  if (device.kind == "cpu") at::set_num_threads(cpuThreads > 0 ? cpuThreads : physicalCoreCount());
+  if (device.kind == DeviceKind::Cpu) at::set_num_threads(cpuThreadCount(cpuThreads));
   const std::string key = peakCacheKey(device);
   std::lock_guard<std::mutex> lock(peakCacheMutex);
   PeakFigures peak = probeDevice(device);

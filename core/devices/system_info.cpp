@@ -57,6 +57,8 @@ int logicalCoreCount() {
   return count > 0 ? static_cast<int>(count) : 1;
 }
 
+int cpuThreadCount(int requested) { return requested > 0 ? requested : physicalCoreCount(); }
+
 int physicalCoreCount() {
   std::ifstream in("/proc/cpuinfo");
   std::set<std::pair<std::string, std::string>> cores;  // (physical id, core id)

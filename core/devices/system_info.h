@@ -11,6 +11,9 @@ SystemRecord collectSystemInfo();
 
 // Physical cores (unique core ids in /proc/cpuinfo), else the logical count.
 int physicalCoreCount();
+// The CPU threads a run or a peak probe uses: `requested` when positive, else the physical cores
+// (what "auto" means in the GUI and the CLI's --threads 0).
+int cpuThreadCount(int requested);
 int logicalCoreCount();
 std::string cpuModelName();
 std::string libtorchVersion();

@@ -2,7 +2,10 @@
 // fp16, and tf32/bf16 from Ampere (compute capability 8.0) on; Apple's GPU fp32 only for now.
 #include "engine/precision.h"
 
+#include "util/text.h"
+
 #include <cstdio>
+#include <utility>
 
 namespace tb {
 
@@ -10,12 +13,19 @@ namespace {
 
 constexpr int kAmpereMajor = 8;  // TF32 tensor cores and fast bf16 start here
 
-std::string joined(const std::vector<Precision>& precisions) {
-  std::string text;
-  for (const auto precision : precisions) {
-    text += (text.empty() ? "" : ", ") + std::string(toString(precision));
-  }
-  return text;
+// The one list of precision names, in the order menus and messages show them. Result files,
+// flags and the GUI all use these words, so they never change.
+constexpr std::pair<Precision, const char*> kPrecisionNames[] = {
+    {Precision::Fp32, "fp32"},
+    {Precision::Tf32, "tf32"},
+    {Precision::Bf16, "bf16"},
+    {Precision::Fp16, "fp16"},
+};
+
+std::vector<std::string> namesOf(const std::vector<Precision>& precisions) {
+  std::vector<std::string> names;
+  for (const auto precision : precisions) names.emplace_back(toString(precision));
+  return names;
 }
 
 std::optional<int> majorOf(const std::optional<std::string>& capability) {
@@ -30,17 +40,10 @@ std::optional<int> majorOf(const std::optional<std::string>& capability) {
 }  // namespace
 
 const char* toString(Precision precision) {
-  switch (precision) {
-    case Precision::Fp32:
-      return "fp32";
-    case Precision::Tf32:
-      return "tf32";
-    case Precision::Bf16:
-      return "bf16";
-    case Precision::Fp16:
-      return "fp16";
+  for (const auto& [candidate, name] : kPrecisionNames) {
+    if (candidate == precision) return name;
   }
-  return "fp32";
+  return "fp32";  // unreachable for valid enum values
 }
 
 std::optional<Precision> parsePrecision(const std::string& text) {
@@ -51,15 +54,18 @@ std::optional<Precision> parsePrecision(const std::string& text) {
 }
 
 const std::vector<Precision>& allPrecisions() {
-  static const std::vector<Precision> all = {Precision::Fp32, Precision::Tf32, Precision::Bf16,
-                                             Precision::Fp16};
+  static const std::vector<Precision> all = [] {
+    std::vector<Precision> list;
+    for (const auto& entry : kPrecisionNames) list.push_back(entry.first);
+    return list;
+  }();
   return all;
 }
 
 std::vector<Precision> supportedPrecisions(const DeviceId& device,
                                            const std::optional<std::string>& computeCapability) {
-  if (device.kind == "cpu") return {Precision::Fp32, Precision::Bf16};
-  if (device.kind == "cuda") {
+  if (device.kind == DeviceKind::Cpu) return {Precision::Fp32, Precision::Bf16};
+  if (device.kind == DeviceKind::Cuda) {
     const auto major = majorOf(computeCapability);
     if (major && *major < kAmpereMajor) return {Precision::Fp32, Precision::Fp16};
     return allPrecisions();
@@ -72,16 +78,20 @@ Precision checkPrecision(const DeviceId& device, const std::string& text,
   const auto supported = supportedPrecisions(device, computeCapability);
   const auto precision = parsePrecision(text);
   if (!precision) {
-    throw DeviceError("unknown precision '" + text + "'; expected fp32, tf32, bf16 or fp16");
+    std::vector<std::string> names = namesOf(allPrecisions());
+    const std::string last = names.back();
+    names.pop_back();
+    throw DeviceError("unknown precision '" + text + "'; expected " + joined(names) + " or " +
+                      last);
   }
   for (const auto candidate : supported) {
     if (candidate == *precision) return *precision;
   }
   std::string why = "precision " + text + " is not supported on " + device.str();
-  if (device.kind == "cuda" && computeCapability) {
+  if (device.kind == DeviceKind::Cuda && computeCapability) {
     why += " (compute capability " + *computeCapability + "; " + text + " needs 8.0 or newer)";
   }
-  throw DeviceError(why + "; supported: " + joined(supported));
+  throw DeviceError(why + "; supported: " + joined(namesOf(supported)));
 }
 
 }  // namespace tb

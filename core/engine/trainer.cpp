@@ -141,18 +141,20 @@ void TrainingRun::resolve() {
   }
   m_workload = *workload;
   const DeviceId id = resolveDevice(m_config.device);
-  m_device = id.kind == "cuda" ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(id.index))
-             : id.kind == "mps" ? torch::Device(torch::kMPS)
-                                : torch::Device(torch::kCPU);
+  m_device = id.kind == DeviceKind::Cuda
+                 ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(id.index))
+             : id.kind == DeviceKind::Mps ? torch::Device(torch::kMPS)
+                                          : torch::Device(torch::kCPU);
   m_facts = deviceFacts(id);
   m_precision = checkPrecision(id, m_config.precision, m_facts.computeCapability);
-  const int threads = m_config.threads > 0 ? m_config.threads : physicalCoreCount();
+  const int threads = cpuThreadCount(m_config.threads);
   at::set_num_threads(threads);
 
   m_result.device.id = id.str();
-  m_result.device.kind = id.kind;
+  m_result.device.kind = toString(id.kind);
   m_result.device.name = m_facts.name;
-  if (id.kind != "cpu") m_result.device.memoryMb = m_facts.memoryMb;  // the CPU's: system.memory_mb
+  if (id.kind != DeviceKind::Cpu)
+    m_result.device.memoryMb = m_facts.memoryMb;  // the CPU's: system.memory_mb
   m_result.device.computeCapability = m_facts.computeCapability;
   m_result.device.driverVersion = m_facts.driverVersion;
   // Measured once per device and process, before the clock starts, so runs can be read as a

@@ -2,12 +2,16 @@
 // written as CSV (for spreadsheets) or as a Markdown table (for reports and issues).
 #include "results/comparison.h"
 
+#include "devices/device_id.h"
+#include "engine/precision.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <iomanip>
 #include <locale>
 #include <sstream>
+#include <tuple>
 
 namespace tb {
 
@@ -105,6 +109,18 @@ std::string runSize(const std::string& workload, std::int64_t trainSamples,
 
 }  // namespace
 
+bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
+  const auto fields = [](const ComparisonRow& row) {
+    return std::tie(row.label, row.device, row.machine, row.workload, row.status, row.published,
+                    row.totalSeconds, row.meanEpochSeconds, row.samplesPerSecond, row.testAccuracy,
+                    row.speedup, row.precision, row.achievedTflops, row.peakTflops, row.efficiency,
+                    row.peakRatio, row.size);
+  };
+  return fields(a) == fields(b);
+}
+
+bool operator!=(const ComparisonRow& a, const ComparisonRow& b) { return !(a == b); }
+
 const std::vector<PublishedReference>& publishedReferences() {
   // The seed article's figures (docs/seed-article.md). Only the MLP script printed its accuracy,
   // and only for the RTX 2080 Ti machine; the other accuracies were not published.
@@ -121,12 +137,13 @@ const std::vector<PublishedReference>& publishedReferences() {
 
 std::string deviceLabel(const RunResult& result) {
   std::string label = result.device.id;
-  if (result.device.kind == "cpu" && result.config.threads > 0) {
+  if (parseDeviceKind(result.device.kind) == DeviceKind::Cpu && result.config.threads > 0) {
     label += " (" + std::to_string(result.config.threads) +
              (result.config.threads == 1 ? " thread)" : " threads)");
   }
   // Runs that differ only in precision must not look alike; fp32 is the default and goes unsaid.
-  if (!result.config.precision.empty() && result.config.precision != "fp32") {
+  if (!result.config.precision.empty() &&
+      parsePrecision(result.config.precision) != Precision::Fp32) {
     label += " " + result.config.precision;
   }
   if (!result.device.name.empty()) label += " \u2014 " + result.device.name;

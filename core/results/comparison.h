@@ -35,6 +35,11 @@ struct ComparisonRow {
   std::string size;
 };
 
+// Every field compared (a field added above belongs in operator== too): the comparison panel
+// redraws and its exports refresh only when a row changes, so a field left out goes stale.
+bool operator==(const ComparisonRow& a, const ComparisonRow& b);
+bool operator!=(const ComparisonRow& a, const ComparisonRow& b);
+
 // A published figure from the seed article, shown as a reference row.
 struct PublishedReference {
   std::string workload;  // "fashion-mlp" or "cifar10-resnet50"

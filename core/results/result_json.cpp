@@ -217,6 +217,130 @@ std::vector<GpuSample> readGpus(const Reader& reader, const Json& item, const st
   return gpus;
 }
 
+Json parseDocument(const Reader& reader, const std::string& text) {
+  Json root;
+  try {
+    root = Json::parse(text);
+  } catch (const Json::exception& e) {
+    // Keep nlohmann's "parse error at line L, column C: ..." and drop its "[json.exception.*]".
+    std::string what = e.what();
+    auto at = what.find("parse error");
+    reader.fail("not valid JSON: " + (at == std::string::npos ? what : what.substr(at)));
+  }
+  if (!root.is_object()) {
+    reader.fail(std::string("not a TrainBench result: the top level is ") + root.type_name() +
+                ", not an object");
+  }
+  return root;
+}
+
+// status, error and error_kind.
+void readOutcome(const Reader& reader, const Json& root, RunResult& r) {
+  const std::string status = reader.string(root, "", "status");
+  auto parsedStatus = parseRunStatus(status);
+  if (!parsedStatus) {
+    reader.fail("unknown status \"" + status + "\" (expected completed, cancelled or failed)");
+  }
+  r.status = *parsedStatus;
+  if (const Json* error = reader.optionalValue(root, "error")) {
+    if (!error->is_string()) reader.fail("error must be a string or null");
+    r.error = error->get<std::string>();
+  }
+  r.failure = FailureKind::None;
+  if (r.status == RunStatus::Failed) {
+    r.failure = FailureKind::Run;  // the kind is optional; an unclassified failure is a run failure
+    if (const Json* kind = reader.optionalValue(root, "error_kind")) {
+      auto parsed = kind->is_string() ? parseFailureKind(kind->get<std::string>()) : std::nullopt;
+      if (!parsed || *parsed == FailureKind::None) {
+        reader.fail("error_kind must be \"data\", \"device\" or \"run\"");
+      }
+      r.failure = *parsed;
+    }
+  }
+}
+
+WorkloadRecord readWorkload(const Reader& reader, const Json& w) {
+  WorkloadRecord workload;
+  workload.name = reader.string(w, "workload", "name");
+  workload.dataset = reader.string(w, "workload", "dataset");
+  workload.dataSource = reader.string(w, "workload", "data_source");
+  workload.trainSamples = reader.integer(w, "workload", "train_samples");
+  workload.testSamples = reader.integer(w, "workload", "test_samples");
+  workload.parameters = reader.integer(w, "workload", "parameters");
+  workload.flopsPerSample = reader.optionalNumber(w, "workload", "flops_per_sample");
+  return workload;
+}
+
+ConfigRecord readConfig(const Reader& reader, const Json& c) {
+  ConfigRecord config;
+  config.epochs = reader.smallInteger(c, "config", "epochs");
+  config.batchSize = reader.smallInteger(c, "config", "batch_size");
+  config.optimizer = reader.string(c, "config", "optimizer");
+  config.learningRate = reader.number(c, "config", "learning_rate");
+  config.seed = reader.unsignedInteger(c, "config", "seed");
+  config.threads = reader.smallInteger(c, "config", "threads");
+  config.precision = reader.string(c, "config", "precision");
+  return config;
+}
+
+DeviceRecord readDevice(const Reader& reader, const Json& d) {
+  DeviceRecord device;
+  device.id = reader.string(d, "device", "id");
+  device.kind = reader.string(d, "device", "kind");
+  device.name = reader.string(d, "device", "name");
+  readDeviceFacts(reader, d, device);
+  return device;
+}
+
+SystemRecord readSystem(const Reader& reader, const Json& s) {
+  SystemRecord system;
+  system.os = reader.string(s, "system", "os");
+  system.hostname = reader.string(s, "system", "hostname");
+  system.cpuModel = reader.string(s, "system", "cpu_model");
+  system.physicalCores = reader.smallInteger(s, "system", "physical_cores");
+  system.logicalCores = reader.smallInteger(s, "system", "logical_cores");
+  system.memoryMb = reader.optionalNumber(s, "system", "memory_mb");
+  system.libtorchVersion = reader.string(s, "system", "libtorch_version");
+  system.appVersion = reader.string(s, "system", "app_version");
+  return system;
+}
+
+std::vector<EpochRecord> readEpochs(const Reader& reader, const Json& epochs) {
+  std::vector<EpochRecord> records;
+  for (std::size_t i = 0; i < epochs.size(); ++i) {
+    const std::string path = "epochs[" + std::to_string(i) + "]";
+    if (!epochs[i].is_object()) reader.fail(path + " must be an object");
+    EpochRecord e;
+    e.epoch = reader.smallInteger(epochs[i], path, "epoch");
+    e.trainLoss = reader.number(epochs[i], path, "train_loss");
+    e.trainAccuracy = reader.number(epochs[i], path, "train_accuracy");
+    e.seconds = reader.number(epochs[i], path, "seconds");
+    e.samplesPerSecond = reader.number(epochs[i], path, "samples_per_second");
+    records.push_back(e);
+  }
+  return records;
+}
+
+std::vector<TelemetrySample> readTimeline(const Reader& reader, const Json& timeline) {
+  if (!timeline.is_array()) reader.fail("timeline must be an array");
+  std::vector<TelemetrySample> samples;
+  for (std::size_t i = 0; i < timeline.size(); ++i) {
+    const Json& item = timeline[i];
+    const std::string path = "timeline[" + std::to_string(i) + "]";
+    if (!item.is_object()) reader.fail(path + " must be an object");
+    TelemetrySample sample;
+    const Json& t = reader.value(item, path, "t");
+    if (!t.is_number()) reader.fail(path + ".t must be a number");
+    sample.t = t.get<double>();
+    sample.cpuPercent = reader.optionalNumber(item, path, "cpu_percent");
+    sample.processCpuPercent = reader.optionalNumber(item, path, "process_cpu_percent");
+    sample.rssMb = reader.optionalNumber(item, path, "rss_mb");
+    sample.gpus = readGpus(reader, item, path);
+    samples.push_back(sample);
+  }
+  return samples;
+}
+
 }  // namespace
 
 std::string toJson(const RunResult& r, int indent) {
@@ -281,116 +405,25 @@ std::string toJson(const RunResult& r, int indent) {
 
 RunResult fromJson(const std::string& text, const std::string& sourceName) {
   Reader reader(sourceName);
-  Json root;
-  try {
-    root = Json::parse(text);
-  } catch (const Json::exception& e) {
-    // Keep nlohmann's "parse error at line L, column C: ..." and drop its "[json.exception.*]".
-    std::string what = e.what();
-    auto at = what.find("parse error");
-    reader.fail("not valid JSON: " + (at == std::string::npos ? what : what.substr(at)));
-  }
-  if (!root.is_object()) {
-    reader.fail(std::string("not a TrainBench result: the top level is ") + root.type_name() +
-                ", not an object");
-  }
+  const Json root = parseDocument(reader, text);
   checkSchema(reader, root);
-
   RunResult r;
-  const std::string status = reader.string(root, "", "status");
-  auto parsedStatus = parseRunStatus(status);
-  if (!parsedStatus) {
-    reader.fail("unknown status \"" + status + "\" (expected completed, cancelled or failed)");
-  }
-  r.status = *parsedStatus;
-  if (const Json* error = reader.optionalValue(root, "error")) {
-    if (!error->is_string()) reader.fail("error must be a string or null");
-    r.error = error->get<std::string>();
-  }
-  r.failure = FailureKind::None;
-  if (r.status == RunStatus::Failed) {
-    r.failure = FailureKind::Run;  // the kind is optional; an unclassified failure is a run failure
-    if (const Json* kind = reader.optionalValue(root, "error_kind")) {
-      auto parsed = kind->is_string() ? parseFailureKind(kind->get<std::string>()) : std::nullopt;
-      if (!parsed || *parsed == FailureKind::None) {
-        reader.fail("error_kind must be \"data\", \"device\" or \"run\"");
-      }
-      r.failure = *parsed;
-    }
-  }
+  readOutcome(reader, root, r);
   r.created = reader.string(root, "", "created");
-
-  const Json& w = reader.object(root, "", "workload");
-  r.workload.name = reader.string(w, "workload", "name");
-  r.workload.dataset = reader.string(w, "workload", "dataset");
-  r.workload.dataSource = reader.string(w, "workload", "data_source");
-  r.workload.trainSamples = reader.integer(w, "workload", "train_samples");
-  r.workload.testSamples = reader.integer(w, "workload", "test_samples");
-  r.workload.parameters = reader.integer(w, "workload", "parameters");
-  r.workload.flopsPerSample = reader.optionalNumber(w, "workload", "flops_per_sample");
-
-  const Json& c = reader.object(root, "", "config");
-  r.config.epochs = reader.smallInteger(c, "config", "epochs");
-  r.config.batchSize = reader.smallInteger(c, "config", "batch_size");
-  r.config.optimizer = reader.string(c, "config", "optimizer");
-  r.config.learningRate = reader.number(c, "config", "learning_rate");
-  r.config.seed = reader.unsignedInteger(c, "config", "seed");
-  r.config.threads = reader.smallInteger(c, "config", "threads");
-  r.config.precision = reader.string(c, "config", "precision");
-
-  const Json& d = reader.object(root, "", "device");
-  r.device.id = reader.string(d, "device", "id");
-  r.device.kind = reader.string(d, "device", "kind");
-  r.device.name = reader.string(d, "device", "name");
-  readDeviceFacts(reader, d, r.device);
-
-  const Json& s = reader.object(root, "", "system");
-  r.system.os = reader.string(s, "system", "os");
-  r.system.hostname = reader.string(s, "system", "hostname");
-  r.system.cpuModel = reader.string(s, "system", "cpu_model");
-  r.system.physicalCores = reader.smallInteger(s, "system", "physical_cores");
-  r.system.logicalCores = reader.smallInteger(s, "system", "logical_cores");
-  r.system.memoryMb = reader.optionalNumber(s, "system", "memory_mb");
-  r.system.libtorchVersion = reader.string(s, "system", "libtorch_version");
-  r.system.appVersion = reader.string(s, "system", "app_version");
-
-  const Json& epochs = reader.array(root, "", "epochs");
-  for (std::size_t i = 0; i < epochs.size(); ++i) {
-    const std::string path = "epochs[" + std::to_string(i) + "]";
-    if (!epochs[i].is_object()) reader.fail(path + " must be an object");
-    EpochRecord e;
-    e.epoch = reader.smallInteger(epochs[i], path, "epoch");
-    e.trainLoss = reader.number(epochs[i], path, "train_loss");
-    e.trainAccuracy = reader.number(epochs[i], path, "train_accuracy");
-    e.seconds = reader.number(epochs[i], path, "seconds");
-    e.samplesPerSecond = reader.number(epochs[i], path, "samples_per_second");
-    r.epochs.push_back(e);
-  }
-
+  r.workload = readWorkload(reader, reader.object(root, "", "workload"));
+  r.config = readConfig(reader, reader.object(root, "", "config"));
+  r.device = readDevice(reader, reader.object(root, "", "device"));
+  r.system = readSystem(reader, reader.object(root, "", "system"));
+  r.epochs = readEpochs(reader, reader.array(root, "", "epochs"));
   if (const Json* test = reader.optionalValue(root, "test")) {
     if (!test->is_object()) reader.fail("test must be an object or null");
     r.test = TestRecord{reader.number(*test, "test", "loss"),
                         reader.number(*test, "test", "accuracy")};
   }
   r.totalSeconds = reader.optionalNumber(root, "", "total_seconds");
-
   // Optional as a whole: a run without telemetry may leave it out.
   if (const Json* timeline = reader.optionalValue(root, "timeline")) {
-    if (!timeline->is_array()) reader.fail("timeline must be an array");
-    for (std::size_t i = 0; i < timeline->size(); ++i) {
-      const Json& item = (*timeline)[i];
-      const std::string path = "timeline[" + std::to_string(i) + "]";
-      if (!item.is_object()) reader.fail(path + " must be an object");
-      TelemetrySample sample;
-      const Json& t = reader.value(item, path, "t");
-      if (!t.is_number()) reader.fail(path + ".t must be a number");
-      sample.t = t.get<double>();
-      sample.cpuPercent = reader.optionalNumber(item, path, "cpu_percent");
-      sample.processCpuPercent = reader.optionalNumber(item, path, "process_cpu_percent");
-      sample.rssMb = reader.optionalNumber(item, path, "rss_mb");
-      sample.gpus = readGpus(reader, item, path);
-      r.timeline.push_back(sample);
-    }
+    r.timeline = readTimeline(reader, *timeline);
   }
   checkResultValues(r, sourceName);
   return r;

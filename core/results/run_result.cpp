@@ -2,6 +2,8 @@
 // change within a schema version.
 #include "results/run_result.h"
 
+#include "engine/precision.h"
+
 namespace tb {
 
 const char* toString(RunStatus status) {
@@ -39,10 +41,15 @@ std::optional<FailureKind> parseFailureKind(const std::string& text) {
 }
 
 std::optional<double> peakTflopsFor(const PeakFigures& peak, const std::string& precision) {
-  if (precision == "tf32") return peak.tf32Tflops;
-  if (precision == "bf16") return peak.bf16Tflops;
-  if (precision == "fp16") return peak.fp16Tflops;
-  if (precision == "fp32" || precision.empty()) return peak.fp32Tflops;
+  if (precision.empty()) return peak.fp32Tflops;  // results written before precisions
+  const auto parsed = parsePrecision(precision);
+  if (!parsed) return std::nullopt;
+  switch (*parsed) {
+    case Precision::Fp32: return peak.fp32Tflops;
+    case Precision::Tf32: return peak.tf32Tflops;
+    case Precision::Bf16: return peak.bf16Tflops;
+    case Precision::Fp16: return peak.fp16Tflops;
+  }
   return std::nullopt;
 }
 

@@ -152,30 +152,37 @@ NvmlStatus Nvml::handle(int index, void** device) const {
   return statusOf(m_fn->getHandleByIndex(static_cast<unsigned>(index), device));
 }
 
-NvmlResult<std::string> Nvml::name(int index) const {
+template <typename T, typename Function, typename Read>
+NvmlResult<T> Nvml::deviceValue(int index, Function* function, Read read) const {
   NvmlDevice device = nullptr;
-  NvmlResult<std::string> result;
-  result.status = m_fn->getName ? handle(index, &device) : NvmlStatus::FunctionNotFound;
+  NvmlResult<T> result;
+  result.status = function ? handle(index, &device) : NvmlStatus::FunctionNotFound;
   if (result.status != NvmlStatus::Success) return result;
-  char buffer[kNameBuffer] = {};
-  result.status = statusOf(m_fn->getName(device, buffer, kNameBuffer));
-  if (result.status == NvmlStatus::Success) result.value = std::string(buffer);
+  T value{};
+  result.status = statusOf(read(function, device, value));
+  if (result.status == NvmlStatus::Success) result.value = std::move(value);
   return result;
 }
 
+NvmlResult<std::string> Nvml::name(int index) const {
+  return deviceValue<std::string>(index, m_fn->getName,
+                                  [](auto* getName, NvmlDevice device, std::string& name) {
+                                    char buffer[kNameBuffer] = {};
+                                    const int status = getName(device, buffer, kNameBuffer);
+                                    name = buffer;
+                                    return status;
+                                  });
+}
+
 NvmlResult<std::string> Nvml::computeCapability(int index) const {
-  NvmlDevice device = nullptr;
-  NvmlResult<std::string> result;
-  result.status =
-      m_fn->getComputeCapability ? handle(index, &device) : NvmlStatus::FunctionNotFound;
-  if (result.status != NvmlStatus::Success) return result;
-  int major = 0;
-  int minor = 0;
-  result.status = statusOf(m_fn->getComputeCapability(device, &major, &minor));
-  if (result.status == NvmlStatus::Success) {
-    result.value = std::to_string(major) + "." + std::to_string(minor);
-  }
-  return result;
+  return deviceValue<std::string>(index, m_fn->getComputeCapability,
+                                  [](auto* get, NvmlDevice device, std::string& text) {
+                                    int major = 0;
+                                    int minor = 0;
+                                    const int status = get(device, &major, &minor);
+                                    text = std::to_string(major) + "." + std::to_string(minor);
+                                    return status;
+                                  });
 }
 
 std::optional<int> Nvml::indexOfPciBusId(const std::string& busId) const {
@@ -188,61 +195,53 @@ std::optional<int> Nvml::indexOfPciBusId(const std::string& busId) const {
 }
 
 NvmlResult<double> Nvml::utilisationPercent(int index) const {
-  NvmlDevice device = nullptr;
-  NvmlResult<double> result;
-  result.status = m_fn->getUtilization ? handle(index, &device) : NvmlStatus::FunctionNotFound;
-  if (result.status != NvmlStatus::Success) return result;
-  NvmlUtilization rates{};
-  result.status = statusOf(m_fn->getUtilization(device, &rates));
-  if (result.status == NvmlStatus::Success) result.value = static_cast<double>(rates.gpu);
-  return result;
+  return deviceValue<double>(index, m_fn->getUtilization,
+                             [](auto* get, NvmlDevice device, double& percent) {
+                               NvmlUtilization rates{};
+                               const int status = get(device, &rates);
+                               percent = static_cast<double>(rates.gpu);
+                               return status;
+                             });
 }
 
 NvmlResult<NvmlMemory> Nvml::memory(int index) const {
-  NvmlDevice device = nullptr;
-  NvmlResult<NvmlMemory> result;
-  result.status = m_fn->getMemory ? handle(index, &device) : NvmlStatus::FunctionNotFound;
-  if (result.status != NvmlStatus::Success) return result;
-  NvmlMemoryV1 memory{};
-  result.status = statusOf(m_fn->getMemory(device, &memory));
-  if (result.status == NvmlStatus::Success) {
-    result.value = NvmlMemory{static_cast<double>(memory.total) / kBytesPerMb,
-                              static_cast<double>(memory.used) / kBytesPerMb};
-  }
-  return result;
+  return deviceValue<NvmlMemory>(
+      index, m_fn->getMemory, [](auto* get, NvmlDevice device, NvmlMemory& memory) {
+        NvmlMemoryV1 bytes{};
+        const int status = get(device, &bytes);
+        memory = NvmlMemory{static_cast<double>(bytes.total) / kBytesPerMb,
+                            static_cast<double>(bytes.used) / kBytesPerMb};
+        return status;
+      });
 }
 
 NvmlResult<double> Nvml::powerWatts(int index) const {
-  NvmlDevice device = nullptr;
-  NvmlResult<double> result;
-  result.status = m_fn->getPower ? handle(index, &device) : NvmlStatus::FunctionNotFound;
-  if (result.status != NvmlStatus::Success) return result;
-  unsigned milliwatts = 0;
-  result.status = statusOf(m_fn->getPower(device, &milliwatts));
-  if (result.status == NvmlStatus::Success) result.value = milliwatts / 1000.0;
-  return result;
+  return deviceValue<double>(index, m_fn->getPower,
+                             [](auto* get, NvmlDevice device, double& watts) {
+                               unsigned milliwatts = 0;
+                               const int status = get(device, &milliwatts);
+                               watts = milliwatts / 1000.0;
+                               return status;
+                             });
 }
 
 NvmlResult<double> Nvml::temperatureC(int index) const {
-  NvmlDevice device = nullptr;
-  NvmlResult<double> result;
-  result.status = m_fn->getTemperature ? handle(index, &device) : NvmlStatus::FunctionNotFound;
-  if (result.status != NvmlStatus::Success) return result;
-  unsigned celsius = 0;
-  result.status = statusOf(m_fn->getTemperature(device, kTemperatureGpu, &celsius));
-  if (result.status == NvmlStatus::Success) result.value = static_cast<double>(celsius);
-  return result;
+  return deviceValue<double>(index, m_fn->getTemperature,
+                             [](auto* get, NvmlDevice device, double& celsius) {
+                               unsigned value = 0;
+                               const int status = get(device, kTemperatureGpu, &value);
+                               celsius = static_cast<double>(value);
+                               return status;
+                             });
 }
 
 NvmlResult<double> Nvml::smClockMhz(int index) const {
-  NvmlDevice device = nullptr;
-  NvmlResult<double> result;
-  result.status = m_fn->getClock ? handle(index, &device) : NvmlStatus::FunctionNotFound;
-  if (result.status != NvmlStatus::Success) return result;
-  unsigned mhz = 0;
-  result.status = statusOf(m_fn->getClock(device, kClockSm, &mhz));
-  if (result.status == NvmlStatus::Success) result.value = static_cast<double>(mhz);
-  return result;
+  return deviceValue<double>(index, m_fn->getClock, [](auto* get, NvmlDevice device, double& mhz) {
+    unsigned value = 0;
+    const int status = get(device, kClockSm, &value);
+    mhz = static_cast<double>(value);
+    return status;
+  });
 }
 
 const char* toString(NvmlStatus status) {

@@ -68,6 +68,11 @@ class Nvml {
   Nvml(void* library, std::string path, std::unique_ptr<Functions> functions);
   // The device handle for `index`, or the status that kept it from being found.
   NvmlStatus handle(int index, void** device) const;
+  // Every per-device getter: the handle for `index`, then `read(function, device, value)`, which
+  // calls NVML's `function` and returns its status. A function the driver lacks (null) reads
+  // FunctionNotFound; the value is set only on success.
+  template <typename T, typename Function, typename Read>
+  NvmlResult<T> deviceValue(int index, Function* function, Read read) const;
 
   void* m_library;
   std::string m_path;

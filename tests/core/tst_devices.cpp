@@ -3,6 +3,7 @@
 #include "devices/device_facts.h"
 #include "devices/device_health.h"
 #include "devices/device_id.h"
+#include "devices/system_info.h"
 #include "engine/trainer.h"
 
 #include "../support/absent_device.h"
@@ -93,6 +94,24 @@ class DevicesTest : public QObject {
     QVERIFY(facts.logicalCores.value_or(0) >= facts.physicalCores.value_or(0));
     QVERIFY(facts.memoryMb.value_or(0) > 0);
     QVERIFY(!facts.computeCapability && !facts.nvmlIndex);
+  }
+
+  // Result files and `devices --json` record these words for the kinds: they must not change.
+  void kindNamesRoundTrip() {
+    for (const auto kind : {DeviceKind::Cpu, DeviceKind::Cuda, DeviceKind::Mps}) {
+      QCOMPARE(parseDeviceKind(toString(kind)), std::optional<DeviceKind>(kind));
+    }
+    QCOMPARE(std::string(toString(DeviceKind::Cuda)), std::string("cuda"));
+    QVERIFY(!parseDeviceKind("tpu"));
+    QVERIFY(parseDeviceId("GPU:2").kind == DeviceKind::Cuda);
+    QVERIFY(parseDeviceId("mps").kind == DeviceKind::Mps);
+  }
+
+  // --threads 0 and the GUI's "auto" mean the physical cores; a positive count is taken as is.
+  void threadCountDefaultsToPhysicalCores() {
+    QCOMPARE(cpuThreadCount(0), physicalCoreCount());
+    QCOMPARE(cpuThreadCount(-1), physicalCoreCount());
+    QCOMPARE(cpuThreadCount(3), 3);
   }
 
   // NVML writes PCI bus ids with an 8-digit domain, CUDA with 4: both must name the same GPU.

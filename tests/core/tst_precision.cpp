@@ -5,6 +5,7 @@
 #include "engine/precision.h"
 #include "engine/precision_scope.h"
 #include "engine/trainer.h"
+#include "results/run_result.h"
 
 #include <torch/torch.h>
 
@@ -48,6 +49,23 @@ class PrecisionTest : public QObject {
     }
     QVERIFY(!parsePrecision("FP32"));
     QVERIFY(!parsePrecision("fp8"));
+    // Result files store these words: they must not change.
+    QCOMPARE(names(allPrecisions()), (std::vector<std::string>{"fp32", "tf32", "bf16", "fp16"}));
+  }
+
+  // A run's peak is the figure of its precision; results from before precisions mean fp32.
+  void peakFollowsThePrecision() {
+    PeakFigures peak;
+    peak.fp32Tflops = 1.0;
+    peak.tf32Tflops = 2.0;
+    peak.bf16Tflops = 3.0;
+    peak.fp16Tflops = 4.0;
+    QCOMPARE(peakTflopsFor(peak, "fp32"), std::optional<double>(1.0));
+    QCOMPARE(peakTflopsFor(peak, ""), std::optional<double>(1.0));
+    QCOMPARE(peakTflopsFor(peak, "tf32"), std::optional<double>(2.0));
+    QCOMPARE(peakTflopsFor(peak, "bf16"), std::optional<double>(3.0));
+    QCOMPARE(peakTflopsFor(peak, "fp16"), std::optional<double>(4.0));
+    QVERIFY(!peakTflopsFor(peak, "fp8"));
   }
 
   // The support matrix: CPU fp32 + bf16; CUDA everything from Ampere, fp32 + fp16 before; MPS fp32.

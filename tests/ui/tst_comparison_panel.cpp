@@ -174,6 +174,25 @@ class ComparisonPanelTest : public QObject {
     QCOMPARE(changed.count(), 1);  // one refresh for the whole burst
     QCOMPARE(cell(panel, 0, ComparisonPanel::StatusColumn), QStringLiteral("completed"));
   }
+
+  // A device probed after its run was shown changes only the row's peak; the panel must still
+  // refresh, or the exports (which read its rows) keep the old figure.
+  void peakAloneChangesTheRows() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    RunResult result = finishedRun("cpu", 4.0, 0.9);
+    result.device.peak = PeakFigures{};
+    result.device.peak->fp32Tflops = 1.5;
+    const QString id = runs.add(result);
+    panel.refreshNow();
+    QCOMPARE(panel.rows().at(0).peakTflops, std::optional<double>(1.5));
+    QSignalSpy changed(&panel, &ComparisonPanel::rowsChanged);
+    result.device.peak->fp32Tflops = 2.5;
+    runs.setResult(id, result, false);
+    panel.refreshNow();
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(panel.rows().at(0).peakTflops, std::optional<double>(2.5));
+  }
 };
 
 QTEST_MAIN(ComparisonPanelTest)

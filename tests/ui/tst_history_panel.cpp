@@ -167,16 +167,15 @@ class TestHistoryPanel final : public QObject {
     QCOMPARE(opened.front().front().toStringList(), QStringList{library.entries().at(1).path});
   }
 
-  // Result files dropped onto the panel are imported; other files are ignored.
+  // Result files dropped onto the panel are imported, whatever the case of their extension.
   void droppedJsonFilesAreImported() {
     ResultLibrary library(m_dir.path());
     HistoryPanel panel(&library);
     QTemporaryDir elsewhere;
-    const QString source = elsewhere.filePath(QStringLiteral("dropped.json"));
+    const QString source = elsewhere.filePath(QStringLiteral("Dropped.JSON"));
     tb::writeResultFile(makeResult("2026-11-21T10:00:00Z", "eps", 5.0), source.toStdString());
     QMimeData mime;
-    mime.setUrls({QUrl::fromLocalFile(source),
-                  QUrl::fromLocalFile(elsewhere.filePath(QStringLiteral("notes.txt")))});
+    mime.setUrls({QUrl::fromLocalFile(source)});
     // Qt delivers a drop only to the widget that accepted the drag when it entered.
     QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
     QCoreApplication::sendEvent(&panel, &enter);
@@ -185,6 +184,38 @@ class TestHistoryPanel final : public QObject {
     QCoreApplication::sendEvent(&panel, &drop);
     QCOMPARE(library.entries().size(), 1);
     QVERIFY(!panel.lastMessageIsError());
+  }
+
+  // Other files dropped with a result file are named in the message, not imported or forwarded
+  // silently; a drag of other files only is refused (the window follows the same rule).
+  void droppedOtherFilesAreReported() {
+    ResultLibrary library(m_dir.path());
+    HistoryPanel panel(&library);
+    QTemporaryDir elsewhere;
+    const QString source = elsewhere.filePath(QStringLiteral("dropped.json"));
+    tb::writeResultFile(makeResult("2026-11-21T10:00:00Z", "eps", 5.0), source.toStdString());
+    const QString notes = elsewhere.filePath(QStringLiteral("notes.txt"));
+    QMimeData others;
+    others.setUrls({QUrl::fromLocalFile(notes)});
+    QVERIFY(!HistoryPanel::carriesResultFiles(&others));
+    QDragEnterEvent refused(QPoint(5, 5), Qt::CopyAction, &others, Qt::LeftButton, Qt::NoModifier);
+    refused.ignore();
+    QCoreApplication::sendEvent(&panel, &refused);
+    QVERIFY(!refused.isAccepted());
+
+    QMimeData mixed;
+    mixed.setUrls({QUrl::fromLocalFile(source), QUrl::fromLocalFile(notes)});
+    QVERIFY(HistoryPanel::carriesResultFiles(&mixed));
+    QSignalSpy opened(&panel, &HistoryPanel::openRequested);
+    panel.importDropped(&mixed);
+    QCOMPARE(library.entries().size(), 1);
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(opened.front().front().toStringList().size(), 1);
+    QVERIFY(panel.lastMessageIsError());
+    QVERIFY2(panel.lastMessage().contains(QDir::toNativeSeparators(notes)),
+             qPrintable(panel.lastMessage()));
+    QVERIFY2(panel.lastMessage().startsWith(QStringLiteral("Imported 1")),
+             qPrintable(panel.lastMessage()));
   }
 };
 

@@ -1,6 +1,8 @@
-// The core's plain value types, registered so they can travel in queued signals.
+// The core's plain value types, declared so they can travel in queued signals, and the one
+// function that registers them (and the UI's own signal types) with Qt.
 #pragma once
 
+#include "data/download.h"
 #include "engine/run_config.h"
 #include "engine/run_observer.h"
 #include "results/run_result.h"
@@ -14,8 +16,12 @@ Q_DECLARE_METATYPE(tb::EpochRecord)
 Q_DECLARE_METATYPE(tb::TestRecord)
 Q_DECLARE_METATYPE(tb::TelemetrySample)
 Q_DECLARE_METATYPE(tb::RunResult)
+Q_DECLARE_METATYPE(tb::PeakFigures)
+Q_DECLARE_METATYPE(tb::DownloadProgress)
+Q_DECLARE_METATYPE(tb::DatasetSource)
 
 namespace tb::ui {
-// Call once before the first queued connection (QApplication start-up, test initTestCase).
+// Registers every type above, and the UI's enums sent in queued signals. WorkerThread calls it
+// before its first queued signal; the registration itself happens once, whoever calls first.
 void registerMetaTypes();
 }  // namespace tb::ui

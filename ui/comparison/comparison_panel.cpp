@@ -44,16 +44,6 @@ QIcon colorSwatch(const QColor& color) {
   return QIcon(pixmap);
 }
 
-bool sameRow(const ComparisonRow& a, const ComparisonRow& b) {
-  return a.label == b.label && a.device == b.device && a.machine == b.machine &&
-         a.workload == b.workload && a.status == b.status && a.published == b.published &&
-         a.totalSeconds == b.totalSeconds && a.meanEpochSeconds == b.meanEpochSeconds &&
-         a.samplesPerSecond == b.samplesPerSecond && a.testAccuracy == b.testAccuracy &&
-         a.speedup == b.speedup && a.precision == b.precision &&
-         a.achievedTflops == b.achievedTflops && a.efficiency == b.efficiency &&
-         a.peakRatio == b.peakRatio && a.size == b.size;
-}
-
 }  // namespace
 
 ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
@@ -208,7 +198,7 @@ void ComparisonPanel::refreshNow() {
   bool same = entries.size() == m_entries.size() && baseline == m_baseline;
   for (int i = 0; same && i < entries.size(); ++i) {
     same = entries[i].key == m_entries[i].key && entries[i].color == m_entries[i].color &&
-           sameRow(entries[i].row, m_entries[i].row);
+           entries[i].row == m_entries[i].row;
   }
   if (m_filled && same) return;
   m_filled = true;

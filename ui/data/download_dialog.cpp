@@ -29,8 +29,10 @@ QString secondsText(double seconds) {
 
 DownloadDialog::DownloadDialog(const tb::DatasetSource& source, const QString& folder,
                                QWidget* parent)
-    : QDialog(parent), m_source(source), m_folder(folder) {
-  registerDownloadMetaTypes();
+    : QDialog(parent),
+      m_source(source),
+      m_folder(folder),
+      m_worker(QStringLiteral("TrainBench download")) {
   setWindowTitle(tr("Download %1").arg(toQString(source.title)));
   setMinimumWidth(520);
 
@@ -69,21 +71,15 @@ DownloadDialog::DownloadDialog(const tb::DatasetSource& source, const QString& f
   layout->addStretch(1);
   layout->addWidget(buttons);
 
-  m_thread.setObjectName(QStringLiteral("TrainBench download"));
-  m_worker = new DownloadWorker;  // no parent: it moves to m_thread
-  m_worker->moveToThread(&m_thread);
-  connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
   // Queued: the handlers run on the GUI thread, in the order the core reported.
-  connect(m_worker, &DownloadWorker::progress, this, &DownloadDialog::onProgress);
-  connect(m_worker, &DownloadWorker::finished, this, &DownloadDialog::onFinished);
-  m_thread.start();
+  connect(m_worker.worker(), &DownloadWorker::progress, this, &DownloadDialog::onProgress);
+  connect(m_worker.worker(), &DownloadWorker::finished, this, &DownloadDialog::onFinished);
 }
 
 DownloadDialog::~DownloadDialog() {
-  disconnect(m_worker, nullptr, this, nullptr);
+  disconnect(m_worker.worker(), nullptr, this, nullptr);
   if (m_cancel) m_cancel->store(true);
-  m_thread.quit();
-  m_thread.wait();  // the transfer sees the flag within a second
+  m_worker.quitAndWait();  // the transfer sees the flag within a second
 }
 
 bool DownloadDialog::download(QWidget* parent, const tb::DatasetSource& source,
@@ -109,12 +105,9 @@ void DownloadDialog::start() {
   // A fresh flag per attempt: a Cancel aimed at one can never stop the next.
   m_cancel = std::make_shared<std::atomic<bool>>(false);
   setState(State::Running);
-  QMetaObject::invokeMethod(
-      m_worker,
-      [worker = m_worker, source = m_source, folder = m_folder, cancel = m_cancel] {
-        worker->fetch(source, folder, cancel);
-      },
-      Qt::QueuedConnection);
+  m_worker.post([source = m_source, folder = m_folder, cancel = m_cancel](DownloadWorker& worker) {
+    worker.fetch(source, folder, cancel);
+  });
 }
 
 QString DownloadDialog::progressText() const { return m_progress->text(); }

@@ -2,12 +2,12 @@
 // rate and time left, with Cancel; on failure it shows why and offers Retry.
 #pragma once
 
+#include "common/worker_thread.h"
 #include "data/dataset_sources.h"
 #include "data/download_worker.h"
 
 #include <QDialog>
 #include <QString>
-#include <QThread>
 
 #include <atomic>
 #include <memory>
@@ -51,8 +51,7 @@ class DownloadDialog final : public QDialog {
 
   tb::DatasetSource m_source;
   QString m_folder;
-  QThread m_thread;
-  DownloadWorker* m_worker = nullptr;  // lives on m_thread
+  WorkerThread<DownloadWorker> m_worker;
   std::shared_ptr<std::atomic<bool>> m_cancel;
   State m_state = State::Idle;
   QString m_error;

@@ -24,10 +24,4 @@ void DownloadWorker::fetch(const tb::DatasetSource& source, const QString& folde
   }
 }
 
-void registerDownloadMetaTypes() {
-  qRegisterMetaType<tb::DownloadProgress>();
-  qRegisterMetaType<tb::DatasetSource>();
-  qRegisterMetaType<tb::ui::DownloadWorker::Outcome>();
-}
-
 }  // namespace tb::ui

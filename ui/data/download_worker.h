@@ -2,17 +2,14 @@
 // (the core's blocking, libcurl-based fetchDataset) and reports it as signals.
 #pragma once
 
+#include "common/metatypes.h"
 #include "data/download.h"
 
-#include <QMetaType>
 #include <QObject>
 #include <QString>
 
 #include <atomic>
 #include <memory>
-
-Q_DECLARE_METATYPE(tb::DownloadProgress)
-Q_DECLARE_METATYPE(tb::DatasetSource)
 
 namespace tb::ui {
 
@@ -35,8 +32,5 @@ class DownloadWorker final : public QObject {
   // Exactly once per fetch(), after every progress signal of it.
   void finished(tb::ui::DownloadWorker::Outcome outcome, const QString& message);
 };
-
-// Call once before the first queued connection (the dialog does).
-void registerDownloadMetaTypes();
 
 }  // namespace tb::ui

@@ -1,3 +1,5 @@
+// ProbeDialog: a row per device, filled from the probe worker's signals; Close waits for the
+// device being measured.
 #include "devices/probe_dialog.h"
 
 #include "common/qt_convert.h"
@@ -9,10 +11,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
-#include <QThread>
 #include <QVBoxLayout>
-
-#include <exception>
 
 namespace tb::ui {
 
@@ -35,7 +34,8 @@ QTableWidgetItem* numberItem(const QString& text) {
 ProbeDialog::ProbeDialog(QVector<ProbeTarget> targets, QWidget* parent, Measure measure)
     : QDialog(parent),
       m_targets(std::move(targets)),
-      m_measure(measure ? std::move(measure) : Measure(measureWithCore)) {
+      m_measure(measure ? std::move(measure) : Measure(measureWithCore)),
+      m_worker(QStringLiteral("TrainBench probe")) {
   setWindowTitle(tr("Measure device peaks"));
   auto* layout = new QVBoxLayout(this);
   auto* intro = new QLabel(
@@ -70,44 +70,36 @@ ProbeDialog::ProbeDialog(QVector<ProbeTarget> targets, QWidget* parent, Measure 
   connect(buttons, &QDialogButtonBox::rejected, this, &ProbeDialog::reject);
   layout->addWidget(buttons);
   resize(760, 160 + 32 * static_cast<int>(m_targets.size()));
+
+  // Queued: the worker only measures; every widget change happens here, on the GUI thread.
+  ProbeWorker* worker = m_worker.worker();
+  connect(worker, &ProbeWorker::measuring, this,
+          [this](int row) { m_table->item(row, Note)->setText(tr("measuring\u2026")); });
+  connect(worker, &ProbeWorker::measured, this, &ProbeDialog::showFigures);
+  connect(worker, &ProbeWorker::failed, this, &ProbeDialog::showFailure);
+  connect(worker, &ProbeWorker::finished, this, &ProbeDialog::finish);
 }
 
 ProbeDialog::~ProbeDialog() {
-  m_stop = true;
-  if (m_thread) m_thread->wait();
+  disconnect(m_worker.worker(), nullptr, this, nullptr);
+  if (m_stop) m_stop->store(true);
+  m_worker.quitAndWait();  // after the device being measured (a second or two)
 }
 
 void ProbeDialog::start() {
   if (m_measuring) return;
   m_measuring = true;
-  m_stop = false;
+  m_stop = std::make_shared<std::atomic<bool>>(false);
   m_status->setText(tr("Measuring\u2026 about 2 s per device."));
-  // The thread only measures; every widget change is posted back to the GUI thread. The dialog
-  // outlives the thread (its destructor waits), so `this` stays valid in the posted calls.
-  m_thread.reset(QThread::create([this] {
-    for (int row = 0; row < m_targets.size() && !m_stop; ++row) {
-      QMetaObject::invokeMethod(this, [this, row] {
-        m_table->item(row, Note)->setText(tr("measuring\u2026"));
-      }, Qt::QueuedConnection);
-      try {
-        const PeakFigures peak = m_measure(m_targets[row]);
-        QMetaObject::invokeMethod(this, [this, row, peak] { showFigures(row, peak); },
-                                  Qt::QueuedConnection);
-      } catch (const std::exception& e) {
-        const QString reason = QString::fromUtf8(e.what());
-        QMetaObject::invokeMethod(this, [this, row, reason] { showFailure(row, reason); },
-                                  Qt::QueuedConnection);
-      }
-    }
-  }));
-  connect(m_thread.get(), &QThread::finished, this, &ProbeDialog::finish);
-  m_thread->start();
+  m_worker.post([targets = m_targets, measure = m_measure, stop = m_stop](ProbeWorker& worker) {
+    worker.measure(targets, measure, stop);
+  });
 }
 
 void ProbeDialog::reject() {
   if (!m_measuring) return QDialog::reject();
   // A matmul in flight cannot be interrupted; stop after it instead of freezing the window.
-  m_stop = true;
+  m_stop->store(true);
   m_closeWhenDone = true;
   m_close->setEnabled(false);
   m_status->setText(tr("Finishing the device being measured\u2026"));

@@ -3,34 +3,28 @@
 // as it finishes. Runs started afterwards record these figures instead of measuring again.
 #pragma once
 
-#include "results/run_result.h"
+#include "common/worker_thread.h"
+#include "devices/probe_worker.h"
 
 #include <QDialog>
 #include <QString>
 #include <QVector>
 
 #include <atomic>
-#include <functional>
 #include <memory>
 
 class QLabel;
 class QPushButton;
 class QTableWidget;
-class QThread;
 
 namespace tb::ui {
-
-struct ProbeTarget {
-  QString device;   // "cpu", "cuda:0", ...
-  int threads = 0;  // CPU threads (0: the physical cores), as the run would use
-};
 
 class ProbeDialog final : public QDialog {
   Q_OBJECT
 
  public:
   // Measures one device; throws std::exception with the reason when it cannot.
-  using Measure = std::function<PeakFigures(const ProbeTarget& target)>;
+  using Measure = ProbeWorker::Measure;
 
   // `measure` defaults to the core's probe (measurePeakForRuns).
   explicit ProbeDialog(QVector<ProbeTarget> targets, QWidget* parent = nullptr,
@@ -54,9 +48,10 @@ class ProbeDialog final : public QDialog {
 
   QVector<ProbeTarget> m_targets;
   Measure m_measure;
-  std::unique_ptr<QThread> m_thread;
+  WorkerThread<ProbeWorker> m_worker;
   bool m_measuring = false;
-  std::atomic<bool> m_stop{false};  // read by the measuring thread between devices
+  // Read by the worker between devices; a fresh flag per start(), like the download's.
+  std::shared_ptr<std::atomic<bool>> m_stop;
   bool m_closeWhenDone = false;
   QTableWidget* m_table = nullptr;
   QLabel* m_status = nullptr;

@@ -39,6 +39,76 @@ int wrapFlags(const QFontMetricsF& metrics, const QString& text, double width) {
 
 }  // namespace
 
+QVector<double> distributeColumnWidths(const QVector<ColumnNeed>& needs, double width) {
+  const int count = static_cast<int>(needs.size());
+  QVector<double> natural(count);
+  QVector<double> minimum(count);
+  QVector<double> widths(count);
+  double fixedSum = 0.0;
+  int flexibleCount = 0;
+  for (int c = 0; c < count; ++c) {
+    natural[c] = needs[c].natural;
+    minimum[c] = needs[c].minimum;
+    if (needs[c].wraps) {
+      ++flexibleCount;
+    } else {
+      fixedSum += minimum[c];
+    }
+  }
+
+  const double naturalSum = std::accumulate(natural.begin(), natural.end(), 0.0);
+  if (naturalSum <= width) {
+    // Room to spare: spread it in proportion.
+    for (int c = 0; c < count; ++c) widths[c] = natural[c] * width / naturalSum;
+    return widths;
+  }
+  if (flexibleCount == 0) {
+    for (int c = 0; c < count; ++c) widths[c] = minimum[c] * width / fixedSum;
+    return widths;
+  }
+  // If the numbers alone nearly fill the line, they give up some room too.
+  double rest = width - fixedSum;
+  double fixedScale = 1.0;
+  if (rest < width * kMinFlexibleShare) {
+    rest = width * kMinFlexibleShare;
+    fixedScale = (width - rest) / fixedSum;
+  }
+  // A word much longer than an even share (a fully qualified host name) may break rather than
+  // starve the other columns; one just a little longer keeps its width, breaking it would look odd.
+  const double fairShare = rest / flexibleCount;
+  double minimumSum = 0.0;
+  double widest = 0.0;
+  for (int c = 0; c < count; ++c) {
+    if (!needs[c].wraps) continue;
+    if (minimum[c] > fairShare * kLongWordTolerance) minimum[c] = fairShare;
+    minimumSum += minimum[c];
+    widest = std::max(widest, natural[c]);
+  }
+  // Water-filling: every flexible column grows to a common level (within its minimum and
+  // natural width) chosen so that they fill the line, so no name column starves.
+  auto flexibleWidth = [&](int c, double level) {
+    return std::clamp(level, minimum[c], std::max(minimum[c], natural[c]));
+  };
+  double low = 0.0;
+  double high = widest;
+  for (int step = 0; step < 50; ++step) {
+    const double level = (low + high) / 2;
+    double sum = 0.0;
+    for (int c = 0; c < count; ++c) sum += needs[c].wraps ? flexibleWidth(c, level) : 0.0;
+    (sum > rest ? high : low) = level;
+  }
+  for (int c = 0; c < count; ++c) {
+    if (!needs[c].wraps) {
+      widths[c] = minimum[c] * fixedScale;
+    } else if (minimumSum <= rest) {
+      widths[c] = flexibleWidth(c, low);
+    } else {
+      widths[c] = minimum[c] * rest / minimumSum;  // squeezed: words break anywhere
+    }
+  }
+  return widths;
+}
+
 ReportPage::ReportPage(QPagedPaintDevice* device, QPainter* painter, const QString& footerText,
                        int pageCount)
     : m_device(device),
@@ -133,11 +203,7 @@ QVector<double> ReportPage::columnWidths(const QVector<ReportColumn>& columns,
   // Fixed columns (numbers) get their widest cell on one line, the header may wrap at words.
   // Flexible columns (names) share the rest: natural = one line, minimum = their longest word.
   const int count = static_cast<int>(columns.size());
-  QVector<double> natural(count);
-  QVector<double> minimum(count);
-  QVector<double> widths(count);
-  double fixedSum = 0.0;
-  int flexibleCount = 0;
+  QVector<ColumnNeed> needs(count);
   for (int c = 0; c < count; ++c) {
     double widest = 0.0;
     double widestWord = 0.0;
@@ -147,67 +213,11 @@ QVector<double> ReportPage::columnWidths(const QVector<ReportColumn>& columns,
       widestWord = std::max(widestWord, longestWord(body, cell));
     }
     const double headerWord = longestWord(head, columns[c].header);
-    natural[c] = std::max(widest, head.horizontalAdvance(columns[c].header)) + padding;
-    if (columns[c].wraps) {
-      minimum[c] = std::max(widestWord, headerWord) + padding;
-      ++flexibleCount;
-    } else {
-      minimum[c] = std::max(widest, headerWord) + padding;
-      fixedSum += minimum[c];
-    }
+    needs[c].natural = std::max(widest, head.horizontalAdvance(columns[c].header)) + padding;
+    needs[c].minimum = std::max(columns[c].wraps ? widestWord : widest, headerWord) + padding;
+    needs[c].wraps = columns[c].wraps;
   }
-
-  const double naturalSum = std::accumulate(natural.begin(), natural.end(), 0.0);
-  if (naturalSum <= m_width) {
-    // Room to spare: spread it in proportion.
-    for (int c = 0; c < count; ++c) widths[c] = natural[c] * m_width / naturalSum;
-    return widths;
-  }
-  if (flexibleCount == 0) {
-    for (int c = 0; c < count; ++c) widths[c] = minimum[c] * m_width / fixedSum;
-    return widths;
-  }
-  // If the numbers alone nearly fill the line, they give up some room too.
-  double rest = m_width - fixedSum;
-  double fixedScale = 1.0;
-  if (rest < m_width * kMinFlexibleShare) {
-    rest = m_width * kMinFlexibleShare;
-    fixedScale = (m_width - rest) / fixedSum;
-  }
-  // A word much longer than an even share (a fully qualified host name) may break rather than
-  // starve the other columns; one just a little longer keeps its width, breaking it would look odd.
-  const double fairShare = rest / flexibleCount;
-  double minimumSum = 0.0;
-  double widest = 0.0;
-  for (int c = 0; c < count; ++c) {
-    if (!columns[c].wraps) continue;
-    if (minimum[c] > fairShare * kLongWordTolerance) minimum[c] = fairShare;
-    minimumSum += minimum[c];
-    widest = std::max(widest, natural[c]);
-  }
-  // Water-filling: every flexible column grows to a common level (within its minimum and
-  // natural width) chosen so that they fill the line, so no name column starves.
-  auto flexibleWidth = [&](int c, double level) {
-    return std::clamp(level, minimum[c], std::max(minimum[c], natural[c]));
-  };
-  double low = 0.0;
-  double high = widest;
-  for (int step = 0; step < 50; ++step) {
-    const double level = (low + high) / 2;
-    double sum = 0.0;
-    for (int c = 0; c < count; ++c) sum += columns[c].wraps ? flexibleWidth(c, level) : 0.0;
-    (sum > rest ? high : low) = level;
-  }
-  for (int c = 0; c < count; ++c) {
-    if (!columns[c].wraps) {
-      widths[c] = minimum[c] * fixedScale;
-    } else if (minimumSum <= rest) {
-      widths[c] = flexibleWidth(c, low);
-    } else {
-      widths[c] = minimum[c] * rest / minimumSum;  // squeezed: words break anywhere
-    }
-  }
-  return widths;
+  return distributeColumnWidths(needs, m_width);
 }
 
 double ReportPage::tableHeader(const QVector<ReportColumn>& columns,

@@ -31,6 +31,20 @@ struct ReportRow {
   bool muted = false;  // e.g. published reference figures, set apart from measured runs
 };
 
+// What one table column needs, in device pixels (cell padding included).
+struct ColumnNeed {
+  double natural = 0.0;  // every cell and the header on one line
+  double minimum = 0.0;  // its longest word (wrapping columns) or its widest cell (others)
+  bool wraps = true;
+};
+
+// Shares `width` among a table's columns (never more than `width` in all). With room to spare
+// each column gets a share in proportion to its natural width. Otherwise the columns that do not
+// wrap keep their minimum (scaled down only to leave the wrapping ones 30% of the line), and the
+// wrapping ones grow to a common level between their minimum and natural widths; a word much
+// longer than an even share may break instead of starving the other columns.
+QVector<double> distributeColumnWidths(const QVector<ColumnNeed>& needs, double width);
+
 class ReportPage final {
  public:
   // `device` must have its page layout set; `painter` (null: measure only) is active on it.

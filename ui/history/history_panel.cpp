@@ -7,6 +7,7 @@
 
 #include <QAction>
 #include <QDateTime>
+#include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -305,7 +306,29 @@ void HistoryPanel::importWithDialog() {
   if (!paths.isEmpty()) importFiles(paths);
 }
 
-void HistoryPanel::importFiles(const QStringList& paths) {
+void HistoryPanel::importFiles(const QStringList& paths) { importFiles(paths, {}); }
+
+bool HistoryPanel::carriesResultFiles(const QMimeData* data) {
+  const QList<QUrl> urls = data ? data->urls() : QList<QUrl>();
+  return std::any_of(urls.begin(), urls.end(), isResultFile);
+}
+
+void HistoryPanel::importDropped(const QMimeData* data) {
+  if (!data) return;
+  QStringList paths;
+  QStringList skipped;
+  for (const QUrl& url : data->urls()) {
+    if (isResultFile(url)) {
+      paths << url.toLocalFile();
+    } else {
+      skipped << (url.isLocalFile() ? QDir::toNativeSeparators(url.toLocalFile())
+                                    : url.toDisplayString());
+    }
+  }
+  importFiles(paths, skipped);
+}
+
+void HistoryPanel::importFiles(const QStringList& paths, const QStringList& skipped) {
   QStringList imported;
   QStringList failures;
   for (const QString& path : paths) {
@@ -322,17 +345,24 @@ void HistoryPanel::importFiles(const QStringList& paths) {
     Q_EMIT openRequested(imported);
   }
   const QString done = tr("Imported %1").arg(runCount(imported.size()));
-  if (failures.isEmpty()) {
+  if (failures.isEmpty() && skipped.isEmpty()) {
     if (!imported.isEmpty()) notify(done, false);
     return;
   }
+  QStringList parts;
+  if (!imported.isEmpty()) parts << done;
   // Each failure already starts with the file's path.
-  QString text = failures.size() == 1
-                     ? tr("Could not import %1").arg(failures.front())
-                     : tr("Could not import %1: %2")
-                           .arg(fileCount(failures.size()), failures.join(QStringLiteral("; ")));
-  if (!imported.isEmpty()) text = done + QStringLiteral(". ") + text;
-  notify(text, true);
+  if (failures.size() == 1) {
+    parts << tr("Could not import %1").arg(failures.front());
+  } else if (!failures.isEmpty()) {
+    parts << tr("Could not import %1: %2")
+                 .arg(fileCount(failures.size()), failures.join(QStringLiteral("; ")));
+  }
+  if (!skipped.isEmpty()) {
+    parts
+        << tr("Not imported, not a .json result file: %1").arg(skipped.join(QStringLiteral("; ")));
+  }
+  notify(parts.join(QStringLiteral(". ")), true);
 }
 
 void HistoryPanel::refresh() {
@@ -352,18 +382,13 @@ void HistoryPanel::notify(const QString& text, bool error) {
 }
 
 void HistoryPanel::dragEnterEvent(QDragEnterEvent* event) {
-  const QList<QUrl> urls = event->mimeData()->urls();
-  if (std::any_of(urls.begin(), urls.end(), isResultFile)) event->acceptProposedAction();
+  if (carriesResultFiles(event->mimeData())) event->acceptProposedAction();
 }
 
 void HistoryPanel::dropEvent(QDropEvent* event) {
-  QStringList paths;
-  for (const QUrl& url : event->mimeData()->urls()) {
-    if (isResultFile(url)) paths << url.toLocalFile();
-  }
-  if (paths.isEmpty()) return;
+  if (!carriesResultFiles(event->mimeData())) return;
   event->acceptProposedAction();
-  importFiles(paths);
+  importDropped(event->mimeData());
 }
 
 void HistoryPanel::showEvent(QShowEvent* event) {

@@ -7,6 +7,7 @@
 
 class QAction;
 class QLabel;
+class QMimeData;
 class QModelIndex;
 class QSortFilterProxyModel;
 class QStandardItemModel;
@@ -39,6 +40,12 @@ class HistoryPanel final : public QWidget {
 
   // Imports each file; opens the imported ones (openRequested) and reports failures (message).
   void importFiles(const QStringList& paths);
+
+  // Files dragged onto this panel or onto the window (which hands them here), one rule for both:
+  // a drag is taken when it carries a result file (a local `.json`, in any case); on the drop
+  // those are imported and every other file is named in the message instead of imported.
+  static bool carriesResultFiles(const QMimeData* data);
+  void importDropped(const QMimeData* data);
 
   // The table; its model() is in display (sorted) order.
   QTableView* view() const { return m_view; }
@@ -77,6 +84,7 @@ class HistoryPanel final : public QWidget {
   void updateActions();
   void updateSummary();
   void openIndex(const QModelIndex& index);
+  void importFiles(const QStringList& paths, const QStringList& skipped);
   void notify(const QString& text, bool error);
 
   ResultLibrary* m_library;

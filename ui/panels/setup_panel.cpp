@@ -57,6 +57,21 @@ QString workloadNeeds(const WorkloadInfo& info) {
 
 // "79.6 GiB · compute 9.0 · driver 580.65.06 · precisions: fp32, tf32, bf16, fp16": a device's
 // facts at a glance, as the device's tooltip.
+// What each precision means in the menu; its data is the core's name for it.
+QString precisionLabel(Precision precision) {
+  switch (precision) {
+    case Precision::Fp32:
+      return SetupPanel::tr("fp32 (the seed's)");
+    case Precision::Tf32:
+      return SetupPanel::tr("tf32 (NVIDIA Ampere or newer)");
+    case Precision::Bf16:
+      return SetupPanel::tr("bf16 mixed");
+    case Precision::Fp16:
+      return SetupPanel::tr("fp16 mixed (NVIDIA)");
+  }
+  return QString::fromLatin1(toString(precision));
+}
+
 QString deviceFactsText(const DeviceFacts& facts) {
   QStringList parts;
   if (facts.physicalCores && facts.logicalCores) {
@@ -143,10 +158,9 @@ QWidget* SetupPanel::buildDeviceGroup() {
   m_threads = spinBox(0, 1024, 0, tr("auto (%1 cores)").arg(physicalCoreCount()));
   m_threads->setToolTip(tr("CPU threads for training; auto uses the physical cores"));
   m_precision = new QComboBox;
-  m_precision->addItem(tr("fp32 (the seed's)"), QStringLiteral("fp32"));
-  m_precision->addItem(tr("tf32 (NVIDIA Ampere or newer)"), QStringLiteral("tf32"));
-  m_precision->addItem(tr("bf16 mixed"), QStringLiteral("bf16"));
-  m_precision->addItem(tr("fp16 mixed (NVIDIA)"), QStringLiteral("fp16"));
+  for (const Precision precision : allPrecisions()) {
+    m_precision->addItem(precisionLabel(precision), QString::fromLatin1(toString(precision)));
+  }
   m_precision->setToolTip(tr("Number format for training; mixed precision keeps fp32 weights"));
   connect(m_precision, &QComboBox::currentIndexChanged, this, &SetupPanel::updateRunEnabled);
   auto* threads = new QFormLayout;

@@ -15,34 +15,27 @@ constexpr int kChangeCoalesceMs = 100;
 
 }  // namespace
 
-RunController::RunController(QObject* parent) : QObject(parent) {
-  registerMetaTypes();
-  m_thread.setObjectName(QStringLiteral("TrainBench run"));
-  m_worker = new RunWorker;  // no parent: it moves to m_thread
-  m_worker->moveToThread(&m_thread);
-  // The worker is deleted on its own thread once the thread's event loop has ended.
-  connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+RunController::RunController(QObject* parent)
+    : QObject(parent), m_worker(QStringLiteral("TrainBench run")) {
   connectWorker();
 
   m_changeTimer.setSingleShot(true);
   m_changeTimer.setInterval(kChangeCoalesceMs);
   connect(&m_changeTimer, &QTimer::timeout, this, [this] { Q_EMIT queueChanged(); });
-
-  m_thread.start();
 }
 
 RunController::~RunController() {
   // Late events of the cancelled run must not reach a half-destroyed controller.
-  disconnect(m_worker, nullptr, this, nullptr);
+  disconnect(m_worker.worker(), nullptr, this, nullptr);
   if (m_cancel) m_cancel->store(true);
-  m_thread.quit();
-  m_thread.wait();  // the run sees the flag within one batch
+  m_worker.quitAndWait();  // the run sees the flag within one batch
 }
 
 void RunController::connectWorker() {
+  RunWorker* worker = m_worker.worker();
   // The worker emits on its thread, so these connections are queued: every handler runs on
   // the GUI thread, in the order the core reported the events.
-  connect(m_worker, &RunWorker::runStarted, this, [this](int queueId, const RunStarted& event) {
+  connect(worker, &RunWorker::runStarted, this, [this](int queueId, const RunStarted& event) {
     if (QueuedRun* run = entry(queueId)) {
       m_runClock.start();
       run->epochs = event.header.config.epochs;
@@ -53,18 +46,17 @@ void RunController::connectWorker() {
     }
     Q_EMIT runStarted(queueId, event);
   });
-  connect(m_worker, &RunWorker::batchProgress, this,
-          [this](int queueId, const BatchProgress& event) {
-            if (QueuedRun* run = entry(queueId)) {
-              run->epoch = event.epoch - 1;
-              run->epochs = event.epochs;
-              run->step = event.step;
-              run->stepsPerEpoch = event.stepsPerEpoch;
-              progressChanged(*run);
-            }
-            Q_EMIT batchProgress(queueId, event);
-          });
-  connect(m_worker, &RunWorker::epochFinished, this, [this](int queueId, const EpochRecord& epoch) {
+  connect(worker, &RunWorker::batchProgress, this, [this](int queueId, const BatchProgress& event) {
+    if (QueuedRun* run = entry(queueId)) {
+      run->epoch = event.epoch - 1;
+      run->epochs = event.epochs;
+      run->step = event.step;
+      run->stepsPerEpoch = event.stepsPerEpoch;
+      progressChanged(*run);
+    }
+    Q_EMIT batchProgress(queueId, event);
+  });
+  connect(worker, &RunWorker::epochFinished, this, [this](int queueId, const EpochRecord& epoch) {
     if (QueuedRun* run = entry(queueId)) {
       run->epoch = epoch.epoch;
       run->step = 0;
@@ -72,19 +64,19 @@ void RunController::connectWorker() {
     }
     Q_EMIT epochFinished(queueId, epoch);
   });
-  connect(m_worker, &RunWorker::evaluationStarted, this, [this](int queueId) {
+  connect(worker, &RunWorker::evaluationStarted, this, [this](int queueId) {
     if (QueuedRun* run = entry(queueId)) {
       run->evaluating = true;
       progressChanged(*run);
     }
   });
   connect(
-      m_worker, &RunWorker::evaluationFinished, this,
+      worker, &RunWorker::evaluationFinished, this,
       [this](int queueId, const TestRecord& test) { Q_EMIT evaluationFinished(queueId, test); });
-  connect(
-      m_worker, &RunWorker::telemetry, this,
-      [this](int queueId, const TelemetrySample& sample) { Q_EMIT telemetry(queueId, sample); });
-  connect(m_worker, &RunWorker::runFinished, this, &RunController::onRunFinished);
+  connect(worker, &RunWorker::telemetry, this, [this](int queueId, const TelemetrySample& sample) {
+    Q_EMIT telemetry(queueId, sample);
+  });
+  connect(worker, &RunWorker::runFinished, this, &RunController::onRunFinished);
 }
 
 QVector<int> RunController::enqueue(const QVector<RunConfig>& configs) {
@@ -141,12 +133,8 @@ void RunController::startNext() {
   // A fresh flag per run: a Stop aimed at one run can never cancel the next.
   m_cancel = std::make_shared<std::atomic<bool>>(false);
   m_runClock.start();
-  QMetaObject::invokeMethod(
-      m_worker,
-      [worker = m_worker, queueId = next->queueId, config = next->config, cancel = m_cancel] {
-        worker->run(queueId, config, cancel);
-      },
-      Qt::QueuedConnection);
+  m_worker.post([queueId = next->queueId, config = next->config,
+                 cancel = m_cancel](RunWorker& worker) { worker.run(queueId, config, cancel); });
   Q_EMIT queueChanged();
 }
 

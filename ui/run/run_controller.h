@@ -3,11 +3,11 @@
 #pragma once
 
 #include "common/metatypes.h"
+#include "common/worker_thread.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
-#include <QThread>
 #include <QTimer>
 #include <QVector>
 
@@ -82,8 +82,7 @@ class RunController final : public QObject {
   void progressChanged(QueuedRun& run);
   void onRunFinished(int queueId, const tb::RunResult& result);
 
-  QThread m_thread;
-  RunWorker* m_worker = nullptr;  // lives on m_thread
+  WorkerThread<RunWorker> m_worker;
   std::shared_ptr<std::atomic<bool>> m_cancel;
   QVector<QueuedRun> m_queue;
   int m_nextQueueId = 1;

@@ -1,8 +1,10 @@
+// Drives the window from the command line: sets up the runs, presses Run and exports when done.
 #include "window/automation.h"
 
 #include "charts/chart_panel.h"
-#include "panels/setup_panel.h"
+#include "comparison/comparison_panel.h"
 #include "model/run_recorder.h"
+#include "panels/setup_panel.h"
 #include "results/run_result.h"
 #include "run/run_controller.h"
 #include "window/export_actions.h"
@@ -21,8 +23,8 @@ Automation::Automation(MainWindow* window, AutomationOptions options)
 void Automation::start() {
   if (!m_options.openFiles.isEmpty()) m_window->openResultFiles(m_options.openFiles);
   if (!m_options.runs()) {
-    // Nothing to train: export once the window has been laid out and painted.
-    QTimer::singleShot(300, this, &Automation::finish);
+    // Nothing to train: export once the event loop has shown the window; finish() draws the rest.
+    QTimer::singleShot(0, this, &Automation::finish);
     return;
   }
   auto* setup = m_window->setupPanel();
@@ -54,16 +56,15 @@ void Automation::start() {
               std::fflush(stdout);
             }
           });
-  connect(m_window->controller(), &RunController::idle, this, [this] {
-    // Let the coalesced chart redraw land before the window is grabbed.
-    QTimer::singleShot(300, this, &Automation::finish);
-  });
+  // Queued: the window is grabbed after the controller has finished handling the last run.
+  connect(m_window->controller(), &RunController::idle, this, &Automation::finish,
+          Qt::QueuedConnection);
   if (const QString problem = m_window->startRuns(); !problem.isEmpty()) {
     std::fprintf(stderr, "trainbench: error: %s\n", qPrintable(problem));
   }
   if (!m_window->controller()->isBusy()) {  // nothing could be queued
     m_exitCode = 1;
-    QTimer::singleShot(300, this, &Automation::finish);
+    QTimer::singleShot(0, this, &Automation::finish);
   }
 }
 
@@ -71,7 +72,10 @@ void Automation::finish() {
   if (m_finished) return;
   m_finished = true;
   m_window->showResultsTab();
+  // The charts and the comparison coalesce their redraws on timers; draw both now rather than
+  // wait for those timers, so the screenshot and the report show every point and row.
   m_window->chartPanel()->replotNow();
+  m_window->comparisonPanel()->refreshNow();
   QString error;
   if (!m_options.screenshot.isEmpty() &&
       !m_window->exportActions()->saveWindowPng(m_options.screenshot, &error)) {

@@ -297,22 +297,15 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   event->accept();
 }
 
+// Drops anywhere on the window follow the history panel's rule (HistoryPanel::importDropped).
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  for (const QUrl& url : event->mimeData()->urls()) {
-    if (url.isLocalFile() && url.toLocalFile().endsWith(QLatin1String(".json"))) {
-      event->acceptProposedAction();
-      return;
-    }
-  }
+  if (HistoryPanel::carriesResultFiles(event->mimeData())) event->acceptProposedAction();
 }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-  QStringList paths;
-  for (const QUrl& url : event->mimeData()->urls()) {
-    if (url.isLocalFile()) paths << url.toLocalFile();
-  }
-  m_history->importFiles(paths);
+  if (!HistoryPanel::carriesResultFiles(event->mimeData())) return;
   event->acceptProposedAction();
+  m_history->importDropped(event->mimeData());
 }
 
 void MainWindow::restoreSettings() {

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `trainbench --help` and `--version` answer without a display (a server, an SSH session): no X
+# server, no Wayland, no offscreen platform. QApplication would abort there; these flags must not.
+# Usage: gui_flags.sh TRAINBENCH_BINARY
+set -euo pipefail
+app=$1
+bare=(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM)
+help=$("${bare[@]}" "$app" --help)
+[[ $help == *"--quit-when-done"* ]] || { echo "--help lacks the options: $help"; exit 1; }
+version=$("${bare[@]}" "$app" --version)
+[[ $version == trainbench*LibTorch* ]] || { echo "--version says: $version"; exit 1; }
+# Qt's own GUI options before the flag must not turn it into an error.
+"${bare[@]}" "$app" -platform xcb -v | grep -q LibTorch
+echo "gui flags test passed"

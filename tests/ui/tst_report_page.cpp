@@ -1,0 +1,101 @@
+// How the PDF report shares a line among table columns (tb::ui::distributeColumnWidths): numbers
+// stay on one line, names share what is left without one of them starving the others.
+#include "export/report_page.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <numeric>
+
+using tb::ui::ColumnNeed;
+using tb::ui::distributeColumnWidths;
+
+namespace {
+
+ColumnNeed fixedColumn(double natural, double minimum) { return {natural, minimum, false}; }
+ColumnNeed wrappingColumn(double natural, double minimum) { return {natural, minimum, true}; }
+
+double sum(const QVector<double>& widths) {
+  return std::accumulate(widths.begin(), widths.end(), 0.0);
+}
+
+bool near(double a, double b) { return std::abs(a - b) < 1e-6; }
+
+}  // namespace
+
+class ReportPageTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // With room to spare nothing wraps, and the spare room goes out in proportion.
+  void roomToSpareIsSharedInProportion() {
+    const auto widths = distributeColumnWidths({wrappingColumn(100, 40), fixedColumn(50, 50)}, 300);
+    QCOMPARE(widths.size(), 2);
+    QVERIFY(near(widths[0], 200));
+    QVERIFY(near(widths[1], 100));
+  }
+
+  // A table of numbers only that does not fit is scaled down as a whole.
+  void numbersOnlyAreScaledToTheLine() {
+    const auto widths = distributeColumnWidths({fixedColumn(100, 100), fixedColumn(300, 300)}, 200);
+    QVERIFY(near(widths[0], 50));
+    QVERIFY(near(widths[1], 150));
+  }
+
+  // Numbers keep their one-line width; the names fill the rest up to a common level, so a short
+  // name column keeps its natural width and the long one takes what remains.
+  void namesFillTheRestToACommonLevel() {
+    const auto widths = distributeColumnWidths(
+        {fixedColumn(100, 80), wrappingColumn(300, 50), wrappingColumn(60, 40)}, 300);
+    QVERIFY(near(widths[0], 80));
+    QVERIFY(near(widths[1], 160));
+    QVERIFY(near(widths[2], 60));
+    QVERIFY(near(sum(widths), 300));
+  }
+
+  // When the numbers alone nearly fill the line they give up room: names keep 30% of it.
+  void namesKeepAThirdOfAFullLine() {
+    const auto widths =
+        distributeColumnWidths({fixedColumn(250, 250), wrappingColumn(200, 20)}, 300);
+    QVERIFY(near(widths[0], 210));
+    QVERIFY(near(widths[1], 90));
+  }
+
+  // A word far longer than an even share (a fully qualified host name) breaks instead of
+  // squeezing the other name column below its natural width.
+  void aVeryLongWordBreaksRatherThanStarveOthers() {
+    const auto widths = distributeColumnWidths(
+        {fixedColumn(100, 100), wrappingColumn(400, 250), wrappingColumn(150, 60)}, 400);
+    QVERIFY(near(widths[0], 100));
+    QVERIFY(widths[1] < 250);  // narrower than its longest word: that word breaks
+    QVERIFY(near(widths[1], 150));
+    QVERIFY(near(widths[2], 150));
+  }
+
+  // Names whose words cannot all fit are squeezed in proportion to their longest words.
+  void namesThatCannotFitAreSqueezedEvenly() {
+    const auto widths = distributeColumnWidths(
+        {fixedColumn(100, 100), wrappingColumn(200, 120), wrappingColumn(200, 120)}, 300);
+    QVERIFY(near(widths[0], 100));
+    QVERIFY(near(widths[1], 100));
+    QVERIFY(near(widths[2], 100));
+  }
+
+  // Whatever the needs, the table never runs past the line.
+  void neverWiderThanTheLine() {
+    const QVector<QVector<ColumnNeed>> tables = {
+        {},
+        {fixedColumn(1000, 900)},
+        {wrappingColumn(5000, 4000), wrappingColumn(10, 10), fixedColumn(80, 80)},
+        {fixedColumn(290, 290), wrappingColumn(20, 10)},
+    };
+    for (const auto& needs : tables) {
+      const auto widths = distributeColumnWidths(needs, 300);
+      QCOMPARE(widths.size(), needs.size());
+      QVERIFY2(sum(widths) <= 300 + 1e-6, qPrintable(QString::number(sum(widths))));
+    }
+  }
+};
+
+QTEST_APPLESS_MAIN(ReportPageTest)
+#include "tst_report_page.moc"
