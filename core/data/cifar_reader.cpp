@@ -2,6 +2,11 @@
 // and finding the data under a data root.
 #include "data/cifar_reader.h"
 
+#include "io/regular_file.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
 #ifdef TRAINBENCH_WITH_LIBARCHIVE
 #include <archive.h>
 #include <archive_entry.h>
@@ -9,7 +14,6 @@
 
 #include <array>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -69,24 +73,32 @@ void parseInto(const std::uint8_t* data, std::size_t size, const std::string& na
   }
 }
 
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
+// Opens a batch file or archive: regular files only, never blocking on a FIFO or device.
+FileDescriptor openInput(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec) && !fs::is_symlink(path, ec)) fail(path, "file is missing");
+  std::string error;
+  FileDescriptor fd = openRegularFile(path, error);
+  if (!fd.valid()) fail(path, error);
+  return fd;
+}
 
 // Reads a whole batch file into `buffer`, checking its size before reading a byte.
 void readFile(const std::string& path, std::int64_t records, Bytes& buffer) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) fail(path, "cannot open: it is a directory");
-  if (!fs::exists(path, ec)) fail(path, "file is missing");
-  errno = 0;
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
-  if (!file) fail(path, std::string("cannot open: ") + std::strerror(errno));
-  const std::uint64_t size = fs::file_size(path, ec);
-  if (ec) fail(path, "cannot read its size: " + ec.message());
-  checkSize(size, path, records);
-  buffer.resize(static_cast<std::size_t>(size));
-  if (std::fread(buffer.data(), 1, buffer.size(), file.get()) != buffer.size()) {
-    fail(path, "read error or file shrank while reading");
+  const FileDescriptor fd = openInput(path);
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) {
+    fail(path, std::string("cannot read its size: ") + std::strerror(errno));
+  }
+  checkSize(static_cast<std::uint64_t>(info.st_size), path, records);
+  buffer.resize(static_cast<std::size_t>(info.st_size));
+  std::size_t done = 0;
+  while (done < buffer.size()) {
+    const ssize_t got = ::read(fd.get(), buffer.data() + done, buffer.size() - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) fail(path, std::string("read error: ") + std::strerror(errno));
+    if (got == 0) fail(path, "file shrank while reading");
+    done += static_cast<std::size_t>(got);
   }
 }
 
@@ -213,8 +225,7 @@ DatasetSplits readCifarFolder(const std::string& folder, std::int64_t recordsPer
 }
 
 DatasetSplits readCifarArchive(const std::string& archivePath, std::int64_t recordsPerFile) {
-  std::error_code ec;
-  if (!fs::is_regular_file(archivePath, ec)) fail(archivePath, "file is missing");
+  const FileDescriptor fd = openInput(archivePath);  // outlives the archive handle below
 #ifndef TRAINBENCH_WITH_LIBARCHIVE
   // Builds for GPU servers may lack libarchive; the extracted folder still works there.
   (void)recordsPerFile;
@@ -223,10 +234,12 @@ DatasetSplits readCifarArchive(const std::string& archivePath, std::int64_t reco
 #else
   std::unique_ptr<archive, ArchiveFreer> handle(archive_read_new());
   if (!handle) fail(archivePath, "cannot open: out of memory");
-  archive_read_support_filter_all(handle.get());  // gzip, or an already decompressed .tar
+  // gzip, or an already decompressed .tar; nothing else, as filter_all would also run external
+  // programs (lrzip, lzop, grzip) on whatever a crafted file claims to be.
+  archive_read_support_filter_gzip(handle.get());
+  archive_read_support_filter_none(handle.get());
   archive_read_support_format_tar(handle.get());
-  if (archive_read_open_filename(handle.get(), archivePath.c_str(), kArchiveBlockBytes) !=
-      ARCHIVE_OK) {
+  if (archive_read_open_fd(handle.get(), fd.get(), kArchiveBlockBytes) != ARCHIVE_OK) {
     fail(archivePath, "cannot open as a tar archive: " + archiveError(handle.get()));
   }
 

@@ -174,6 +174,13 @@ std::vector<std::string> mirrorsFor(const DatasetSource& source, const std::stri
   return mirrors;
 }
 
+std::string urlOrigin(const std::string& url) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const auto path = url.find('/', scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
+
 std::string datasetTargetFolder(const std::string& dataset, const std::string& dataDir) {
   const fs::path root = dataDir.empty() ? fs::path(defaultDataRoot()) : fs::path(dataDir);
   fs::path name = root.filename();

@@ -36,6 +36,10 @@ std::optional<DatasetSource> findDatasetSource(const std::string& dataset);
 std::vector<std::string> mirrorsFor(const DatasetSource& source);
 std::vector<std::string> mirrorsFor(const DatasetSource& source, const std::string& mirrorEnv);
 
+// "http://host:port" of a URL, the part a downloader gives up on as a whole when one file from it
+// is unreachable; the URL itself when it has no "://".
+std::string urlOrigin(const std::string& url);
+
 // The folder a download of `dataset` goes to: DIR/<dataset> under `dataDir` (the default data
 // root when empty), or DIR itself when it is already named after the dataset.
 std::string datasetTargetFolder(const std::string& dataset, const std::string& dataDir);

@@ -57,14 +57,6 @@ class RateMeter {
   std::deque<std::pair<Clock::time_point, std::int64_t>> m_samples;
 };
 
-// "http://host:port" of a URL: a host that refused one file will refuse the next.
-std::string originOf(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  const auto path = url.find('/', scheme + 3);
-  return path == std::string::npos ? url : url.substr(0, path);
-}
-
 std::int64_t sizeOf(const fs::path& path) {
   std::error_code error;
   const auto size = fs::file_size(path, error);
@@ -236,7 +228,7 @@ class Fetcher {
     for (std::size_t m = 0; m < m_mirrors.size(); ++m) {
       const std::string& mirror = m_mirrors[m];
       const std::string url = mirror + file.name;
-      if (m_unreachable.count(originOf(mirror)) > 0) continue;
+      if (m_unreachable.count(urlOrigin(mirror)) > 0) continue;
       int resumes = 0;
       bool restartedAfter416 = false;
       while (true) {
@@ -276,7 +268,7 @@ class Fetcher {
           continue;
         }
         failures.push_back(url + ": " + outcome.message);
-        if (outcome.result == Result::Unreachable) m_unreachable.insert(originOf(mirror));
+        if (outcome.result == Result::Unreachable) m_unreachable.insert(urlOrigin(mirror));
         const bool resumable = outcome.result == Result::Interrupted && outcome.bytesReceived > 0 &&
                                resumes < m_options.resumeAttempts;
         if (resumable) {
@@ -296,7 +288,7 @@ class Fetcher {
   // Whether a mirror after the m-th is still worth trying.
   bool mirrorAfter(std::size_t m) const {
     for (std::size_t next = m + 1; next < m_mirrors.size(); ++next) {
-      if (m_unreachable.count(originOf(m_mirrors[next])) == 0) return true;
+      if (m_unreachable.count(urlOrigin(m_mirrors[next])) == 0) return true;
     }
     return false;
   }

@@ -3,6 +3,8 @@
 
 #ifdef TRAINBENCH_WITH_DOWNLOADS
 
+#include "io/regular_file.h"
+
 #include <openssl/evp.h>
 
 #include <cstdio>
@@ -13,9 +15,14 @@
 namespace tb {
 
 std::string md5OfFile(const std::string& path) {
-  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+  // Regular files only, opened without blocking: `data status --verify` must not hang on a FIFO.
+  std::string error;
+  FileDescriptor fd = openRegularFile(path, error);
+  if (!fd.valid()) throw std::runtime_error(path + ": cannot read the file to check it: " + error);
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(::fdopen(fd.get(), "rb"),
                                                              &std::fclose);
   if (!file) throw std::runtime_error(path + ": cannot read the file to check it");
+  fd.release();  // fclose closes it from now on
   const std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> context(EVP_MD_CTX_new(),
                                                                    &EVP_MD_CTX_free);
   if (!context || EVP_DigestInit_ex(context.get(), EVP_md5(), nullptr) != 1) {

@@ -1,13 +1,14 @@
 // IDX reader: header validation, chunked reading through zlib and the MNIST folder layout.
 #include "data/idx_reader.h"
 
+#include "io/regular_file.h"
+
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <system_error>
@@ -21,8 +22,8 @@ namespace fs = std::filesystem;
 constexpr std::uint32_t kImagesMagic = 0x00000803;  // uint8 data, 3 dimensions
 constexpr std::uint32_t kLabelsMagic = 0x00000801;  // uint8 data, 1 dimension
 constexpr std::uint8_t kUint8Type = 0x08;
-// Never reserve more than this up front: a lying header must not trigger a huge allocation.
-constexpr std::size_t kMaxReserveBytes = 64u << 20;
+// Trailing data is counted up to this much, then reported as "at least".
+constexpr std::uint64_t kMaxTrailingCount = 64u << 20;
 constexpr std::size_t kChunkBytes = 1u << 20;
 // Real MNIST-like images are tiny; anything larger is a corrupt header, not a picture.
 constexpr std::uint32_t kMaxSide = 1u << 16;
@@ -42,18 +43,17 @@ struct GzCloser {
 };
 using GzHandle = std::unique_ptr<gzFile_s, GzCloser>;
 
-// gzopen reads gzip and plain files alike, so callers never care which one they were given.
+// gzdopen reads gzip and plain files alike, so callers never care which one they were given.
 class IdxFile {
  public:
   explicit IdxFile(const std::string& path) : m_path(path) {
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) fail(path, "cannot open: it is a directory");
-    errno = 0;
-    m_file.reset(gzopen(path.c_str(), "rb"));
-    if (!m_file) {
-      fail(path,
-           std::string("cannot open: ") + (errno != 0 ? std::strerror(errno) : "out of memory"));
-    }
+    std::string error;
+    FileDescriptor fd = openRegularFile(path, error);
+    if (!fd.valid()) fail(path, error);
+    m_fd = fd.get();
+    m_file.reset(gzdopen(m_fd, "rb"));
+    if (!m_file) fail(path, "cannot open: out of memory");
+    fd.release();                        // gzclose closes it from now on
     gzbuffer(m_file.get(), 256 * 1024);  // fewer syscalls and inflate calls than the 8 KiB default
   }
 
@@ -91,62 +91,67 @@ class IdxFile {
            (std::uint32_t{bytes[2]} << 8) | std::uint32_t{bytes[3]};
   }
 
-  // Plain files have a known size, which catches a lying header before reading anything.
-  void checkPlainSize(std::uint64_t headerBytes, std::uint64_t payloadBytes,
-                      const std::string& promise) {
-    if (gzdirect(m_file.get()) == 0) return;
-    std::error_code ec;
-    const std::uint64_t fileSize = fs::file_size(m_path, ec);
-    if (ec || fileSize < headerBytes) return;  // the streaming checks below still apply
-    const std::uint64_t follow = fileSize - headerBytes;
+  // Makes sure exactly `payloadBytes` follow the `headerBytes` just read, before the caller
+  // allocates anything of that size: the header's count is only a claim. A plain file shows its
+  // size; a gzip stream is decompressed once into a small scratch buffer and counted, because a
+  // few megabytes of gzip can expand to gigabytes and the header may promise terabytes. Memory
+  // thus never exceeds what the data really holds and the header agrees with.
+  void checkPayloadSize(std::uint64_t headerBytes, std::uint64_t payloadBytes,
+                        const std::string& promise) {
+    if (gzdirect(m_file.get()) != 0) {
+      struct stat info {};
+      if (::fstat(m_fd, &info) != 0 || static_cast<std::uint64_t>(info.st_size) < headerBytes) {
+        fail(m_path, "cannot read its size");
+      }
+      checkCount(static_cast<std::uint64_t>(info.st_size) - headerBytes, false, payloadBytes,
+                 promise);
+      return;
+    }
+    std::uint64_t follow = 0;
+    std::array<std::uint8_t, 64 * 1024> scratch{};
+    // Stop counting a while past the promise: a decompression bomb must not keep us busy.
+    while (follow <= payloadBytes + kMaxTrailingCount) {
+      const std::size_t got = read(scratch.data(), scratch.size());
+      if (got == 0) break;
+      follow += got;
+    }
+    checkStream();
+    checkCount(follow, follow > payloadBytes + kMaxTrailingCount, payloadBytes, promise);
+    // Back to the first payload byte for the real read.
+    if (gzrewind(m_file.get()) != 0 || gzseek(m_file.get(), static_cast<z_off_t>(headerBytes),
+                                              SEEK_SET) != static_cast<z_off_t>(headerBytes)) {
+      checkStream();
+      fail(m_path, "cannot rewind the gzip stream");
+    }
+  }
+
+  // Reads exactly `payloadBytes` (already checked by checkPayloadSize) into `out`.
+  void readPayload(std::uint8_t* out, std::uint64_t payloadBytes, const std::string& promise) {
+    const std::size_t got = read(out, static_cast<std::size_t>(payloadBytes));
+    if (got < payloadBytes) {
+      checkStream();  // the file changed under us, or the disk failed
+      fail(m_path, "file is truncated: header promises " + promise + " but only " +
+                       std::to_string(got) + " bytes follow");
+    }
+  }
+
+ private:
+  void checkCount(std::uint64_t follow, bool atLeast, std::uint64_t payloadBytes,
+                  const std::string& promise) {
     if (follow < payloadBytes) {
       fail(m_path, "file is truncated: header promises " + promise + " but only " +
                        std::to_string(follow) + " bytes follow");
     }
     if (follow > payloadBytes) {
-      failTrailing(follow - payloadBytes, false, promise);
+      const std::uint64_t bytes = follow - payloadBytes;
+      fail(m_path, "unexpected trailing data: " + std::string(atLeast ? "at least " : "") +
+                       std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes") + " after the " +
+                       promise + " the header promises");
     }
-  }
-
-  // Reads exactly `payloadBytes`, growing the buffer only as data actually arrives.
-  std::vector<std::uint8_t> readPayload(std::uint64_t payloadBytes, const std::string& promise) {
-    std::vector<std::uint8_t> buffer;
-    buffer.reserve(
-        static_cast<std::size_t>(std::min<std::uint64_t>(payloadBytes, kMaxReserveBytes)));
-    while (buffer.size() < payloadBytes) {
-      const std::size_t offset = buffer.size();
-      const auto chunk =
-          static_cast<std::size_t>(std::min<std::uint64_t>(payloadBytes - offset, kChunkBytes));
-      buffer.resize(offset + chunk);
-      const std::size_t got = read(buffer.data() + offset, chunk);
-      buffer.resize(offset + got);
-      if (got < chunk) {
-        checkStream();
-        fail(m_path, "file is truncated: header promises " + promise + " but only " +
-                         std::to_string(buffer.size()) + " bytes follow");
-      }
-    }
-    std::uint64_t trailing = 0;
-    std::array<std::uint8_t, 64 * 1024> scratch{};
-    // Count what is left, but stop early: a decompression bomb must not keep us busy.
-    while (trailing < kMaxReserveBytes) {
-      const std::size_t got = read(scratch.data(), scratch.size());
-      if (got == 0) break;
-      trailing += got;
-    }
-    checkStream();
-    if (trailing > 0) failTrailing(trailing, trailing >= kMaxReserveBytes, promise);
-    return buffer;
-  }
-
- private:
-  [[noreturn]] void failTrailing(std::uint64_t bytes, bool atLeast, const std::string& promise) {
-    fail(m_path, "unexpected trailing data: " + std::string(atLeast ? "at least " : "") +
-                     std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes") + " after the " +
-                     promise + " the header promises");
   }
 
   std::string m_path;
+  int m_fd = -1;
   GzHandle m_file;
 };
 
@@ -223,14 +228,13 @@ torch::Tensor readIdxImages(const std::string& path, std::int64_t expectedRows,
   const std::uint64_t imageBytes = std::uint64_t{rows} * cols;
   const std::uint64_t payload = std::uint64_t{count} * imageBytes;
   const std::string promise = promiseText(count, "images", payload);
-  file.checkPlainSize(16, payload, promise);
-  const std::vector<std::uint8_t> pixels = file.readPayload(payload, promise);
+  file.checkPayloadSize(16, payload, promise);
 
   torch::Tensor images =
       torch::empty({static_cast<std::int64_t>(count), 1, static_cast<std::int64_t>(rows),
                     static_cast<std::int64_t>(cols)},
                    torch::kUInt8);
-  if (!pixels.empty()) std::memcpy(images.data_ptr<std::uint8_t>(), pixels.data(), pixels.size());
+  file.readPayload(images.data_ptr<std::uint8_t>(), payload, promise);
   return images;
 }
 
@@ -239,8 +243,9 @@ torch::Tensor readIdxLabels(const std::string& path, int numClasses) {
   checkMagic(path, file.readBigEndian32("magic number"), kLabelsMagic, "label");
   const std::uint32_t count = file.readBigEndian32("label count");
   const std::string promise = promiseText(count, "labels", count);
-  file.checkPlainSize(8, count, promise);
-  const std::vector<std::uint8_t> raw = file.readPayload(count, promise);
+  file.checkPayloadSize(8, count, promise);
+  std::vector<std::uint8_t> raw(count);
+  file.readPayload(raw.data(), count, promise);
 
   torch::Tensor labels = torch::empty({static_cast<std::int64_t>(count)}, torch::kInt64);
   auto* out = labels.data_ptr<std::int64_t>();

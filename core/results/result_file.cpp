@@ -3,6 +3,8 @@
 // are used because std::ofstream cannot fsync.
 #include "results/result_file.h"
 
+#include "io/regular_file.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -275,9 +277,14 @@ void checkResultsFolder(const std::string& folder) {
 }
 
 RunResult readResultFile(const std::string& path) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                       &std::fclose);
+  // Regular files only, opened without blocking: a FIFO in the results library (or given to
+  // `show`) would otherwise hang the reader forever in open().
+  std::string error;
+  FileDescriptor fd = openRegularFile(path, error);
+  if (!fd.valid()) fail(path, error);
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(::fdopen(fd.get(), "rb"), &std::fclose);
   if (!file) fail(path, "cannot open: " + errnoText(errno));
+  fd.release();  // fclose closes it from now on
 
   // Read at most one byte past the cap: enough to know the file is too large without loading it.
   std::string text;

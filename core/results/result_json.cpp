@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -17,6 +18,10 @@ using OrderedJson = nlohmann::ordered_json;  // keeps the documented key order w
 using Json = nlohmann::json;
 
 constexpr const char* kSchemaPrefix = "trainbench-result/";
+// A result nests 4 levels deep (timeline[].gpus[]); the limit leaves room for later 1.x keys
+// while refusing a file of nested brackets before the parser builds a node for each of them
+// (57 MB of "[" once took 4.6 GB and 42 s to refuse).
+constexpr int kMaxJsonDepth = 64;
 
 // JSON has no NaN or infinity; a non-finite value becomes null.
 OrderedJson number(double value) {
@@ -25,6 +30,36 @@ OrderedJson number(double value) {
 
 OrderedJson number(const std::optional<double>& value) {
   return value ? number(*value) : OrderedJson(nullptr);
+}
+
+// The deepest nesting of arrays and objects in `text`, counting brackets outside strings; stops
+// early once past `limit`. Malformed text is left to the parser to describe.
+int nestingDepth(const std::string& text, int limit) {
+  int depth = 0;
+  int deepest = 0;
+  bool inString = false;
+  bool escaped = false;
+  for (const char ch : text) {
+    if (inString) {
+      if (escaped) {
+        escaped = false;
+      } else if (ch == '\\') {
+        escaped = true;
+      } else if (ch == '"') {
+        inString = false;
+      }
+      continue;
+    }
+    if (ch == '"') {
+      inString = true;
+    } else if (ch == '[' || ch == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > limit) break;
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 std::string childPath(const std::string& path, const char* key) {
@@ -218,6 +253,11 @@ std::vector<GpuSample> readGpus(const Reader& reader, const Json& item, const st
 }
 
 Json parseDocument(const Reader& reader, const std::string& text) {
+  // Refused before parsing: a file of nested brackets once took 4.6 GB and 42 s to refuse.
+  if (nestingDepth(text, kMaxJsonDepth) > kMaxJsonDepth) {
+    reader.fail("not a TrainBench result: nested deeper than " + std::to_string(kMaxJsonDepth) +
+                " levels");
+  }
   Json root;
   try {
     root = Json::parse(text);

@@ -6,6 +6,7 @@
 #include "data/dataset_registry.h"
 
 #include "../support/cifar_fixture.h"
+#include "../support/fifo_guard.h"
 
 #include <QDir>
 #include <QFile>
@@ -213,6 +214,33 @@ class TestCifarReader : public QObject {
     const QString absent = path(QStringLiteral("absent.tar.gz"));
     expectDataError([&] { tb::readCifarArchive(str(absent)); },
                     {absent, QStringLiteral("missing")});
+  }
+
+  void fifoRefusedWithoutBlocking_data() {
+    QTest::addColumn<bool>("archive");
+    QTest::newRow("batch file") << false;
+    QTest::newRow("archive") << true;
+  }
+  // A FIFO as a batch file or as the archive once could block the reader in open(); it must be
+  // refused at once and by name. The 10 s wait only keeps a regression from hanging the suite.
+  void fifoRefusedWithoutBlocking() {
+    QFETCH(bool, archive);
+    tbtest::Fifo fifo(
+        str(path(archive ? QStringLiteral("fifo.tar.gz") : QStringLiteral("fifo.bin"))));
+    QVERIFY(fifo.ok());
+    bool timedOut = false;
+    const std::string error = fifo.errorOf(
+        [&] {
+          if (archive) {
+            tb::readCifarArchive(fifo.path(), kRecords);
+          } else {
+            tb::readCifarBatch(fifo.path(), kRecords);
+          }
+        },
+        timedOut);
+    QVERIFY2(!timedOut, "the reader blocked on a FIFO");
+    QCOMPARE(QString::fromStdString(error),
+             QString::fromStdString(fifo.path() + ": not a regular file (it is a FIFO)"));
   }
 
   // The real sizes through the registry: the downloaded archive in <root>/cifar10/ is found and

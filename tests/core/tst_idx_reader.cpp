@@ -1,15 +1,21 @@
 // Tests for the IDX reader: exact round trips and one clear DataError per kind of broken file.
 #include "data/idx_reader.h"
 
+#include "../support/fifo_guard.h"
 #include "../support/idx_fixtures.h"
+
+#include <sys/resource.h>
+#include <zlib.h>
 
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <string>
 #include <vector>
 
 namespace {
@@ -61,6 +67,42 @@ void expectDataError(Read read, const QString& path, const QString& fragment) {
         qPrintable(QStringLiteral("expected DataError, got: ") + QString::fromUtf8(other.what())));
   }
   QFAIL("expected DataError, nothing was thrown");
+}
+
+// A gzip file: `header` followed by `zeroBytes` zero bytes, compressed a chunk at a time so the
+// test never holds the uncompressed data (zeros shrink about a thousandfold).
+std::string gzipWithZeros(const Bytes& header, std::uint64_t zeroBytes) {
+  z_stream stream{};
+  deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out;
+  std::vector<Bytef> chunk(1u << 20);
+  std::vector<Bytef> zeros(1u << 20, 0);
+  const auto pump = [&](const Bytef* data, std::size_t size, int flush) {
+    stream.next_in = const_cast<Bytef*>(data);
+    stream.avail_in = static_cast<uInt>(size);
+    do {
+      stream.next_out = chunk.data();
+      stream.avail_out = static_cast<uInt>(chunk.size());
+      deflate(&stream, flush);
+      out.append(reinterpret_cast<const char*>(chunk.data()), chunk.size() - stream.avail_out);
+    } while (stream.avail_out == 0);
+  };
+  pump(header.data(), header.size(), Z_NO_FLUSH);
+  for (std::uint64_t left = zeroBytes; left > 0;) {
+    const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(left, zeros.size()));
+    pump(zeros.data(), size, Z_NO_FLUSH);
+    left -= size;
+  }
+  pump(nullptr, 0, Z_FINISH);
+  deflateEnd(&stream);
+  return out;
+}
+
+// The process's peak resident memory so far, in bytes (Linux reports kilobytes).
+std::int64_t peakRss() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return std::int64_t{usage.ru_maxrss} * 1024;
 }
 
 }  // namespace
@@ -225,6 +267,58 @@ class TestIdxReader : public QObject {
     writeFile(file, bytes, gzip);
     expectDataError([&] { tb::readIdxImages(file.toStdString()); }, file,
                     "file is truncated: header promises 2147483651 images");
+  }
+
+  // A small gzip whose header claims 2^32-1 images once drove memory to gigabytes (the buffer
+  // grew with the decompressed zeros, and a memory limit then blamed the batch size): memory
+  // must follow what the file really holds and agrees with, and the refusal is a DataError.
+  void lyingGzipHeaderKeepsMemoryBounded() {
+    Bytes header;
+    appendBigEndian32(header, 0x00000803);
+    appendBigEndian32(header, 0xFFFFFFFFu);
+    appendBigEndian32(header, 28);
+    appendBigEndian32(header, 28);
+    constexpr std::uint64_t kZeros = 256u << 20;  // 256 MiB of data in ~250 kB of gzip
+    const std::string gz = gzipWithZeros(header, kZeros);
+    const QString file = path("lying-count.gz");
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    QCOMPARE(out.write(gz.data(), static_cast<qint64>(gz.size())), static_cast<qint64>(gz.size()));
+    out.close();
+    const std::int64_t before = peakRss();
+    expectDataError([&] { tb::readIdxImages(file.toStdString()); }, file,
+                    "file is truncated: header promises 4294967295 images (3367254359280 bytes) "
+                    "but only 268435456 bytes follow");
+    // Peak memory only ever grows, so this is exact about the read: well below the 256 MiB a
+    // buffer of the data would take.
+    const std::int64_t grown = peakRss() - before;
+    QVERIFY2(grown < std::int64_t{64} << 20, qPrintable(QString::number(grown >> 20) + " MiB"));
+  }
+
+  void refusesFifo_data() {
+    QTest::addColumn<bool>("labels");
+    QTest::newRow("images") << false;
+    QTest::newRow("labels") << true;
+  }
+  // A FIFO given as a data file once blocked the reader forever in open(); it must be refused at
+  // once and by name. (The 10 s wait only keeps a regression from hanging the suite.)
+  void refusesFifo() {
+    QFETCH(bool, labels);
+    tbtest::Fifo fifo(path(labels ? "labels.fifo" : "images.fifo").toStdString());
+    QVERIFY(fifo.ok());
+    bool timedOut = false;
+    const std::string error = fifo.errorOf(
+        [&] {
+          if (labels) {
+            tb::readIdxLabels(fifo.path());
+          } else {
+            tb::readIdxImages(fifo.path());
+          }
+        },
+        timedOut);
+    QVERIFY2(!timedOut, "the reader blocked on a FIFO");
+    QCOMPARE(QString::fromStdString(error),
+             QString::fromStdString(fifo.path() + ": not a regular file (it is a FIFO)"));
   }
 
  private:

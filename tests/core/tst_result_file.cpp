@@ -2,6 +2,7 @@
 // useful messages, and crash-safe writing.
 #include "results/result_file.h"
 
+#include "../support/fifo_guard.h"
 #include "../support/run_result_builder.h"
 
 #include <QDir>
@@ -291,6 +292,12 @@ class TestResultFile : public QObject {
         << "unknown status \"paused\"";
     QTest::newRow("bad test") << variant([](QJsonObject& j) { j.insert("test", 0.9); })
                               << "test must be an object or null";
+    QTest::newRow("deep nesting") << QByteArray(100000, '[') + QByteArray(100000, ']')
+                                  << "not a TrainBench result: nested deeper than 64 levels";
+    QTest::newRow("deep nesting in a key")
+        << goodText.left(goodText.lastIndexOf('}')) + ", \"x\": " + QByteArray(70, '[') +
+               QByteArray(70, ']') + "}"
+        << "nested deeper than 64 levels";
   }
 
   // Each broken file must be refused with a message that says which file and what is wrong.
@@ -318,6 +325,50 @@ class TestResultFile : public QObject {
     file.close();
     const QString message = errorOf([&] { readResultFile(huge.toStdString()); });
     QVERIFY2(message.startsWith(huge + ": larger than 64 MiB"), qPrintable(message));
+  }
+
+  // 57 MB of nested brackets once took 4.6 GB and 42 s to refuse: the parser built a node per
+  // bracket. The depth limit refuses it before parsing; brackets inside strings do not count,
+  // and a later writer's unknown key nested well within the limit still loads.
+  void deepNestingIsRefusedCheaply() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString brackets = dir.filePath("brackets.json");
+    writeText(brackets, QByteArray(48 << 20, '['));
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const long before = usage.ru_maxrss;
+    const QString message = errorOf([&] { readResultFile(brackets.toStdString()); });
+    QCOMPARE(message, brackets + ": not a TrainBench result: nested deeper than 64 levels");
+    getrusage(RUSAGE_SELF, &usage);
+    // The text itself (48 MiB) is read; nothing of the order of a node per bracket is built.
+    QVERIFY2(usage.ru_maxrss - before < 256 * 1024, qPrintable(QString::number(usage.ru_maxrss)));
+
+    QJsonObject json = jsonOf(editableResult());
+    QJsonValue nested = QString(30, u'[') + QStringLiteral("\\\"{");  // text, not nesting
+    for (int level = 0; level < 40; ++level) nested = QJsonArray{nested};
+    json.insert("later_key", nested);
+    const RunResult back = fromJson(QJsonDocument(json).toJson().toStdString(), "mem");
+    QCOMPARE(back.device.id, std::string("cuda:0"));
+  }
+
+  // A FIFO as a result (given to `show`, or in the results library the app scans at start)
+  // once blocked the reader forever in open(); it must be refused at once and by name. The 10 s
+  // wait only keeps a regression from hanging the suite.
+  void fifoIsRefusedWithoutBlocking() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    tbtest::Fifo fifo(dir.filePath("pipe.json").toStdString());
+    QVERIFY(fifo.ok());
+    bool timedOut = false;
+    const std::string error = fifo.errorOf([&] { readResultFile(fifo.path()); }, timedOut);
+    QVERIFY2(!timedOut, "readResultFile blocked on a FIFO");
+    QCOMPARE(QString::fromStdString(error),
+             QString::fromStdString(fifo.path() + ": not a regular file (it is a FIFO)"));
+    // A folder is named as such rather than failing later with a read error.
+    QVERIFY(errorOf([&] {
+              readResultFile(dir.path().toStdString());
+            }).endsWith(QStringLiteral(": cannot open: it is a directory")));
   }
 
   // Saving into a folder that does not exist yet is the common first-run case.

@@ -4,6 +4,7 @@
 #include "history/result_library.h"
 
 #include "common/qt_convert.h"
+#include "io/regular_file.h"
 #include "results/result_file.h"
 #include "results/result_paths.h"
 
@@ -50,12 +51,21 @@ void setError(QString* error, const QString& text) {
 }
 
 // Reads at most one byte past the cap, like tb::readResultFile, so a huge file is refused early.
+// Regular files only, opened without blocking (tb::openRegularFile): importing a FIFO must not
+// hang the window.
 bool readCapped(const QString& path, QByteArray* bytes, QString* error) {
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) {
+  std::string why;
+  tb::FileDescriptor fd = tb::openRegularFile(toStdString(path), why);
+  if (!fd.valid()) {
+    setError(error, path + QStringLiteral(": ") + QString::fromStdString(why));
+    return false;
+  }
+  QFile file;
+  if (!file.open(fd.get(), QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
     setError(error, path + QStringLiteral(": cannot open: ") + file.errorString());
     return false;
   }
+  fd.release();  // the QFile closes it from now on
   *bytes = file.read(static_cast<qint64>(kMaxResultFileBytes) + 1);
   if (file.error() != QFileDevice::NoError) {
     setError(error, path + QStringLiteral(": cannot read: ") + file.errorString());

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds core, the CLI and their Qt Test suites with AddressSanitizer and UndefinedBehaviorSanitizer
+# (TRAINBENCH_SANITIZERS) into build-asan/, without the GUI, and runs the core and CLI tests.
+# Any sanitizer report fails it, also one from a trainbench-cli that a test runs as a child
+# process and whose exit code the test may not look at: every report is written to
+# build-asan/sanitizer-logs/ and the script fails when that folder is not empty.
+# Usage: scripts/sanitize.sh [CTEST ARGS...]   (docs/reliability.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=build-asan
+if [[ ! -f $build/CMakeCache.txt ]]; then
+  # -O1 -g1: quick to build, line numbers in reports, fast enough for the training tests.
+  cmake -S . -B $build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1" \
+    -DTRAINBENCH_BUILD_GUI=OFF -DTRAINBENCH_SANITIZERS=ON >/dev/null
+fi
+start=$SECONDS
+# With the GUI off, "all" is the core, the CLI, the core and CLI tests and the fake NVML library.
+cmake --build $build --parallel "$(nproc)"
+echo "sanitize: built in $((SECONDS - start)) s"
+
+logs=$PWD/$build/sanitizer-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+supp=$PWD/tests/sanitizers
+# halt_on_error: the first report ends the process (UBSan would otherwise print and go on).
+export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:check_initialization_order=1:log_path=$logs/asan"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$logs/ubsan"
+export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
+start=$SECONDS
+status=0
+ctest --test-dir $build -R '^(core|cli)_' --output-on-failure --timeout 900 "$@" || status=$?
+echo "sanitize: tests ran in $((SECONDS - start)) s"
+
+reports=("$logs"/*)
+if [[ -e "${reports[0]}" ]]; then
+  echo "sanitize: ${#reports[@]} sanitizer report(s):" >&2
+  for report in "${reports[@]}"; do
+    echo "--- $report" >&2
+    head -n 60 "$report" >&2
+  done
+  exit 1
+fi
+exit $status

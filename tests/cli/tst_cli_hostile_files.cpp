@@ -1,0 +1,114 @@
+// End-to-end tests of trainbench-cli on files a hostile or unlucky user hands it: each is refused
+// quickly as a data or file error (exit 3) that names the file, never a hang, never a misleading
+// batch-size or device error. The readers' own tests cover the details.
+#include "../support/cli_process.h"
+#include "../support/fifo_guard.h"
+
+#include <zlib.h>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace {
+
+// A gzip IDX image file whose header claims 2^32-1 28x28 images, followed by `zeroBytes` zeros.
+QByteArray lyingGzipImages(std::uint64_t zeroBytes) {
+  std::string raw;
+  for (std::uint32_t field : {0x00000803u, 0xFFFFFFFFu, 28u, 28u}) {
+    for (int shift = 24; shift >= 0; shift -= 8) raw += static_cast<char>(field >> shift);
+  }
+  z_stream stream{};
+  deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  QByteArray out;
+  std::vector<Bytef> chunk(1u << 20);
+  const std::vector<Bytef> zeros(1u << 20, 0);
+  const auto pump = [&](const Bytef* data, std::size_t size, int flush) {
+    stream.next_in = const_cast<Bytef*>(data);
+    stream.avail_in = static_cast<uInt>(size);
+    do {
+      stream.next_out = chunk.data();
+      stream.avail_out = static_cast<uInt>(chunk.size());
+      deflate(&stream, flush);
+      out.append(reinterpret_cast<const char*>(chunk.data()),
+                 static_cast<qsizetype>(chunk.size() - stream.avail_out));
+    } while (stream.avail_out == 0);
+  };
+  pump(reinterpret_cast<const Bytef*>(raw.data()), raw.size(), Z_NO_FLUSH);
+  for (std::uint64_t left = zeroBytes; left > 0; left -= zeros.size()) {
+    pump(zeros.data(), zeros.size(), Z_NO_FLUSH);
+  }
+  pump(nullptr, 0, Z_FINISH);
+  deflateEnd(&stream);
+  return out;
+}
+
+bool writeBytes(const QString& path, const QByteArray& bytes) {
+  QFile file(path);
+  return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
+}  // namespace
+
+class TestCliHostileFiles : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir m_dir;
+  QString m_cli;
+
+  QProcessEnvironment environment() const {
+    return tbtest::cliEnvironment(m_dir.filePath("results"), m_dir.filePath("data"),
+                                  m_dir.filePath("xdg"));
+  }
+  // A generous limit: only a hang comes near it.
+  tbtest::CliRun run(const QStringList& args) const {
+    return tbtest::runCli(m_cli, args, environment(), 60000);
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    m_cli = qEnvironmentVariable("TRAINBENCH_CLI");
+    QVERIFY2(QFileInfo(m_cli).isExecutable(), "TRAINBENCH_CLI must name the built trainbench-cli");
+  }
+
+  // `mkfifo f.json; trainbench-cli show f.json` once hung forever in open().
+  void showRefusesFifo() {
+    tbtest::Fifo fifo(m_dir.filePath("f.json").toStdString());
+    QVERIFY(fifo.ok());
+    const tbtest::CliRun result = run({"show", QString::fromStdString(fifo.path())});
+    QVERIFY2(result.exitCode == 3, result.why());
+    QVERIFY2(result.err.contains(QString::fromStdString(fifo.path()) + ": not a regular file"),
+             result.why());
+  }
+
+  // A small gzip whose header claims 2^32-1 images once took gigabytes, and under a memory limit
+  // failed as a batch-size problem (exit 4). It is a data error, refused before any allocation
+  // of the claimed size.
+  void lyingImageCountIsDataError() {
+    const QString data = m_dir.filePath("lying");
+    QVERIFY(QDir().mkpath(data));
+    QVERIFY(writeBytes(data + "/train-images-idx3-ubyte.gz", lyingGzipImages(32u << 20)));
+    for (const char* name :
+         {"train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+      QVERIFY(writeBytes(data + "/" + name, QByteArray("unused")));
+    }
+    const tbtest::CliRun result = run(
+        {"run", "--workload", "fashion-mlp", "--data-dir", data, "--epochs", "1", "--no-probe"});
+    QVERIFY2(result.exitCode == 3, result.why());
+    QVERIFY2((result.out + result.err)
+                 .contains("train-images-idx3-ubyte.gz: file is truncated: header promises "
+                           "4294967295 images"),
+             result.why());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliHostileFiles)
+#include "tst_cli_hostile_files.moc"
