@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev zlib1g-dev libarchive-dev
   libcurl4-openssl-dev libssl-dev   # dataset downloads (HTTP) and their checksums (MD5)
   help2man dpkg-dev file   # packaging: man pages from --help; .deb dependencies (dpkg-shlibdeps)
+  clang-14 libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer targets of the parsers
 )
 if [[ "${TRAINBENCH_BUILD_GUI:-ON}" != "OFF" ]]; then
   packages+=(qt6-base-dev libqcustomplot-dev libqt6svg6 xvfb xauth)  # libqt6svg6: the SVG icon

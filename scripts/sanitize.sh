@@ -25,7 +25,9 @@ rm -rf "$logs"
 mkdir -p "$logs"
 supp=$PWD/tests/sanitizers
 # halt_on_error: the first report ends the process (UBSan would otherwise print and go on).
-export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:check_initialization_order=1:log_path=$logs/asan"
+# verify_asan_link_order=0: the fault tests preload tests/fault_inject ahead of libasan; its
+# few wrappers call on to the next definition, ASan's interceptors included.
+export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:check_initialization_order=1:verify_asan_link_order=0:log_path=$logs/asan"
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$logs/ubsan"
 export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
 start=$SECONDS
