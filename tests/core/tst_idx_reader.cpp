@@ -20,6 +20,7 @@
 
 namespace {
 
+using tbtest::appendBigEndian32;
 using tbtest::Bytes;
 
 // A deterministic, position-dependent pattern so any shifted or swapped byte shows up.

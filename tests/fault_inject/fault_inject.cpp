@@ -87,37 +87,26 @@ int mkostemp(char* pattern, int flags) {
 
 int mkstemp(char* pattern) { return mkostemp(pattern, 0); }
 
-int open(const char* path, int flags, ...) {
-  static auto real = next<int (*)(const char*, int, ...)>("open");
-  mode_t mode = 0;
-  if (creates(flags)) {
-    va_list args;
-    va_start(args, flags);
-    mode = static_cast<mode_t>(va_arg(args, int));
-    va_end(args);
+// open() and open64() are separate symbols; both create files the same way.
+#define TB_FAULT_OPEN(name)                                         \
+  int name(const char* path, int flags, ...) {                      \
+    static auto real = next<int (*)(const char*, int, ...)>(#name); \
+    mode_t mode = 0;                                                \
+    if (creates(flags)) {                                           \
+      va_list args;                                                 \
+      va_start(args, flags);                                        \
+      mode = static_cast<mode_t>(va_arg(args, int));                \
+      va_end(args);                                                 \
+      if (under("TB_FAULT_EROFS_DIR", path)) {                      \
+        errno = EROFS;                                              \
+        return -1;                                                  \
+      }                                                             \
+    }                                                               \
+    return real(path, flags, mode);                                 \
   }
-  if (creates(flags) && under("TB_FAULT_EROFS_DIR", path)) {
-    errno = EROFS;
-    return -1;
-  }
-  return real(path, flags, mode);
-}
 
-int open64(const char* path, int flags, ...) {
-  static auto real = next<int (*)(const char*, int, ...)>("open64");
-  mode_t mode = 0;
-  if (creates(flags)) {
-    va_list args;
-    va_start(args, flags);
-    mode = static_cast<mode_t>(va_arg(args, int));
-    va_end(args);
-  }
-  if (creates(flags) && under("TB_FAULT_EROFS_DIR", path)) {
-    errno = EROFS;
-    return -1;
-  }
-  return real(path, flags, mode);
-}
+TB_FAULT_OPEN(open)
+TB_FAULT_OPEN(open64)
 
 int statvfs(const char* path, struct statvfs* buffer) {
   static auto real = next<int (*)(const char*, struct statvfs*)>("statvfs");
