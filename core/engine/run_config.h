@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 namespace tb {
@@ -26,7 +27,9 @@ struct RunConfig {
 };
 
 // The limits a run's numbers must keep; the CLI's flags and the trainer check the same ones.
-inline constexpr double kMaxLearningRate = 1000.0;
+// The largest rate the float32 optimizer can hold; larger ones failed late with a conversion
+// error. (Huge rates stay allowed: they are how a user, or a test, makes a run diverge.)
+inline constexpr double kMaxLearningRate = static_cast<double>(std::numeric_limits<float>::max());
 inline constexpr double kMinTelemetryIntervalSeconds = 0.1;
 inline constexpr double kMaxTelemetryIntervalSeconds = 3600.0;
 

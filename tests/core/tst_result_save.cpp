@@ -214,6 +214,7 @@ class TestResultSave : public QObject {
     QTest::newRow("rate inf") << inf << 1.0 << false;
     QTest::newRow("rate negative") << -1.0 << 1.0 << false;
     QTest::newRow("rate 1e308") << 1e308 << 1.0 << false;
+    QTest::newRow("rate 1e30") << 1e30 << 1.0 << true;  // diverges, as a user may want
     QTest::newRow("interval nan") << 0.0 << nan << false;
     QTest::newRow("interval 0") << 0.0 << 0.0 << false;
     QTest::newRow("interval inf") << 0.0 << inf << false;
