@@ -1,4 +1,4 @@
-// Precision names and the support matrix: CPU fp32 and bf16 (LibTorch's CPU autocast); CUDA fp32,
+// Where each precision is supported: CPU fp32 and bf16 (LibTorch's CPU autocast); CUDA fp32,
 // fp16, and tf32/bf16 from Ampere (compute capability 8.0) on; Apple's GPU fp32 only for now.
 #include "engine/precision.h"
 
@@ -12,15 +12,6 @@ namespace tb {
 namespace {
 
 constexpr int kAmpereMajor = 8;  // TF32 tensor cores and fast bf16 start here
-
-// The one list of precision names, in the order menus and messages show them. Result files,
-// flags and the GUI all use these words, so they never change.
-constexpr std::pair<Precision, const char*> kPrecisionNames[] = {
-    {Precision::Fp32, "fp32"},
-    {Precision::Tf32, "tf32"},
-    {Precision::Bf16, "bf16"},
-    {Precision::Fp16, "fp16"},
-};
 
 std::vector<std::string> namesOf(const std::vector<Precision>& precisions) {
   std::vector<std::string> names;
@@ -38,29 +29,6 @@ std::optional<int> majorOf(const std::optional<std::string>& capability) {
 }
 
 }  // namespace
-
-const char* toString(Precision precision) {
-  for (const auto& [candidate, name] : kPrecisionNames) {
-    if (candidate == precision) return name;
-  }
-  return "fp32";  // unreachable for valid enum values
-}
-
-std::optional<Precision> parsePrecision(const std::string& text) {
-  for (const auto precision : allPrecisions()) {
-    if (text == toString(precision)) return precision;
-  }
-  return std::nullopt;
-}
-
-const std::vector<Precision>& allPrecisions() {
-  static const std::vector<Precision> all = [] {
-    std::vector<Precision> list;
-    for (const auto& entry : kPrecisionNames) list.push_back(entry.first);
-    return list;
-  }();
-  return all;
-}
 
 std::vector<Precision> supportedPrecisions(const DeviceId& device,
                                            const std::optional<std::string>& computeCapability) {
