@@ -46,12 +46,12 @@ class TestCliFlags : public CliTestBase {
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
-  // The edges of each range still run, and the seed is recorded exactly.
+  // The edges of the seed and interval ranges still run, and the seed is recorded exactly.
   void edgeValuesRun() {
     const CliRun run = runCli(smallSyntheticRun() << "--seed"
                                                   << "18446744073709551615"
                                                   << "--learning-rate"
-                                                  << "1000"
+                                                  << "0.5"
                                                   << "--telemetry-interval"
                                                   << "0.1");
     QVERIFY2(run.exitCode == 0, run.why());
