@@ -20,8 +20,9 @@
 namespace {
 
 constexpr const char* kExitCodeHelp =
-    "Exit codes: 0 ok, 2 usage, 3 data or file error, 4 device error, 5 run failed, "
-    "130 cancelled (Ctrl-C).";
+    "Exit codes: 0 ok, 2 usage, 3 data or file error (also: the result cannot be saved), "
+    "4 device error, 5 run failed, "
+    "130 cancelled (Ctrl-C, SIGTERM or SIGHUP; the run is saved as cancelled).";
 
 std::string workloadNames() {
   std::string names;
