@@ -3,6 +3,7 @@
 #include "data/cifar_reader.h"
 
 #include "io/regular_file.h"
+#include "util/text.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -138,12 +139,6 @@ std::vector<std::string> missingIn(const fs::path& folder) {
     if (!fs::is_regular_file(folder / name, ec)) missing.push_back((folder / name).string());
   }
   return missing;
-}
-
-std::string joined(const std::vector<std::string>& items) {
-  std::string text;
-  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
-  return text;
 }
 
 #ifdef TRAINBENCH_WITH_LIBARCHIVE
