@@ -3,8 +3,7 @@
 // batch-size or device error. The readers' own tests cover the details.
 #include "../support/cli_process.h"
 #include "../support/fifo_guard.h"
-
-#include <zlib.h>
+#include "../support/idx_fixtures.h"
 
 #include <QDir>
 #include <QFile>
@@ -20,33 +19,10 @@ namespace {
 
 // A gzip IDX image file whose header claims 2^32-1 28x28 images, followed by `zeroBytes` zeros.
 QByteArray lyingGzipImages(std::uint64_t zeroBytes) {
-  std::string raw;
-  for (std::uint32_t field : {0x00000803u, 0xFFFFFFFFu, 28u, 28u}) {
-    for (int shift = 24; shift >= 0; shift -= 8) raw += static_cast<char>(field >> shift);
-  }
-  z_stream stream{};
-  deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-  QByteArray out;
-  std::vector<Bytef> chunk(1u << 20);
-  const std::vector<Bytef> zeros(1u << 20, 0);
-  const auto pump = [&](const Bytef* data, std::size_t size, int flush) {
-    stream.next_in = const_cast<Bytef*>(data);
-    stream.avail_in = static_cast<uInt>(size);
-    do {
-      stream.next_out = chunk.data();
-      stream.avail_out = static_cast<uInt>(chunk.size());
-      deflate(&stream, flush);
-      out.append(reinterpret_cast<const char*>(chunk.data()),
-                 static_cast<qsizetype>(chunk.size() - stream.avail_out));
-    } while (stream.avail_out == 0);
-  };
-  pump(reinterpret_cast<const Bytef*>(raw.data()), raw.size(), Z_NO_FLUSH);
-  for (std::uint64_t left = zeroBytes; left > 0; left -= zeros.size()) {
-    pump(zeros.data(), zeros.size(), Z_NO_FLUSH);
-  }
-  pump(nullptr, 0, Z_FINISH);
-  deflateEnd(&stream);
-  return out;
+  tbtest::Bytes header;
+  for (std::uint32_t field : {0x00000803u, 0xFFFFFFFFu, 28u, 28u})
+    tbtest::appendBigEndian32(header, field);
+  return QByteArray::fromStdString(tbtest::gzipWithZeros(header, zeroBytes));
 }
 
 bool writeBytes(const QString& path, const QByteArray& bytes) {

@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QString>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -59,6 +60,35 @@ inline Bytes gzipped(const Bytes& bytes) {
   gz.resize(stream.total_out);
   deflateEnd(&stream);
   return gz;
+}
+
+// A gzip file: `header` followed by `zeroBytes` zero bytes, compressed a chunk at a time so the
+// test never holds the uncompressed data (zeros shrink about a thousandfold).
+inline std::string gzipWithZeros(const Bytes& header, std::uint64_t zeroBytes) {
+  z_stream stream{};
+  deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  std::string out;
+  std::vector<Bytef> chunk(1u << 20);
+  std::vector<Bytef> zeros(1u << 20, 0);
+  const auto pump = [&](const Bytef* data, std::size_t size, int flush) {
+    stream.next_in = const_cast<Bytef*>(data);
+    stream.avail_in = static_cast<uInt>(size);
+    do {
+      stream.next_out = chunk.data();
+      stream.avail_out = static_cast<uInt>(chunk.size());
+      deflate(&stream, flush);
+      out.append(reinterpret_cast<const char*>(chunk.data()), chunk.size() - stream.avail_out);
+    } while (stream.avail_out == 0);
+  };
+  pump(header.data(), header.size(), Z_NO_FLUSH);
+  for (std::uint64_t left = zeroBytes; left > 0;) {
+    const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(left, zeros.size()));
+    pump(zeros.data(), size, Z_NO_FLUSH);
+    left -= size;
+  }
+  pump(nullptr, 0, Z_FINISH);
+  deflateEnd(&stream);
+  return out;
 }
 
 inline std::string asString(const Bytes& bytes) { return std::string(bytes.begin(), bytes.end()); }
