@@ -152,6 +152,28 @@ int workloadsCommand(bool json) {
   return kExitOk;
 }
 
+// Steady state, projection, repeat group and validity, where the result has them.
+static void printTrustBlocks(const RunResult& result) {
+  if (const auto& s = result.steadyState) {
+    std::printf("steady state: %.1f samples/s (step p50 %.3f ms, p95 %.3f ms; %lld steps after "
+                "%lld warm-up steps)\n",
+                s->samplesPerSecond, 1000.0 * s->stepSecondsP50, 1000.0 * s->stepSecondsP95,
+                static_cast<long long>(s->steps), static_cast<long long>(s->warmupSteps));
+  }
+  if (const auto& p = result.projection) {
+    std::printf("projected full run (%d epochs, %lld/%lld images): %.0f s, 95%% interval "
+                "%.0f-%.0f, from %lld steps in a %.0f s budget\n",
+                p->epochs, static_cast<long long>(p->trainSamples),
+                static_cast<long long>(p->testSamples), p->totalSeconds, p->low, p->high,
+                static_cast<long long>(p->basisSteps), p->budgetSeconds);
+  }
+  if (!result.group.empty()) std::printf("repeat group: %s\n", result.group.c_str());
+  if (const auto& v = result.validity) {
+    std::printf("validity: %s\n", v->disturbed ? "disturbed" : "no disturbance seen");
+    for (const auto& warning : v->warnings) std::printf("  warning: %s\n", warning.c_str());
+  }
+}
+
 int showCommand(const std::string& path, bool json) {
   RunResult result;
   try {
@@ -186,6 +208,7 @@ int showCommand(const std::string& path, bool json) {
               orNa(result.test ? std::optional<double>(result.test->accuracy) : std::nullopt, "%.4f").c_str(),
               orNa(result.totalSeconds, "%.2f").c_str(), result.timeline.size());
   printDeviceFigures(result);
+  printTrustBlocks(result);
   return kExitOk;
 }
 

@@ -1,4 +1,5 @@
 // trainbench-cli: the headless front end of TrainBench (links the core only, no Qt).
+#include "compare_command.h"
 #include "data_command.h"
 #include "exit_codes.h"
 #include "info_commands.h"
@@ -125,6 +126,31 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_flag("--no-probe", [&config](std::int64_t) { config.probePeak = false; },
                "Do not measure the device's peak before the first run (no efficiency figures)");
   run.add_flag("-q,--quiet", options.quiet, "No progress output; only the summary");
+  run.add_option_function<std::string>(
+         "--repeat",
+         [&options](const std::string& text) {
+           options.autoRepeat = text == "auto";
+           if (!options.autoRepeat) options.repeats = std::stoi(text);
+         },
+         "Run each device N times (1-100), or 'auto': 3 to 10 times, until the 95% interval of "
+         "steady-state samples/s is within 2% of its median; the runs share a group id")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const bool digits = !text.empty() && text.size() <= 3 &&
+                                text.find_first_not_of("0123456789") == std::string::npos;
+            if (text == "auto" || (digits && std::stoi(text) >= 1 && std::stoi(text) <= 100)) {
+              return {};
+            }
+            return "expects a number from 1 to 100 or 'auto', not '" + text + "'";
+          },
+          "N|auto"));
+  run.add_option("--time-budget", config.timeBudgetSeconds,
+                 "Train for about this many seconds, then project the full run from the "
+                 "steady-state step time (e.g. 60); a run that fits in the budget runs in full")
+      ->check(finiteNumber(tb::kMinTimeBudgetSeconds, tb::kMaxTimeBudgetSeconds));
+  run.add_flag("--no-machine-check", [&options](std::int64_t) { options.checkMachine = false; },
+               "Do not sample the machine for a second before training to warn when it is busy "
+               "(also off when $TRAINBENCH_SKIP_MACHINE_CHECK is set)");
 }
 
 }  // namespace
@@ -154,6 +180,7 @@ int main(int argc, char** argv) {
   show->add_option("file", showPath, "Result file (.json)")->required();
   show->add_flag("--json", json, "Print the whole result as JSON");
 
+  tb::cli::CompareCommand compare(app);  // `compare FILE|DIR... [--json] [--baseline TEXT]`
   tb::cli::DataCommand data(app);  // `data status`, `data fetch NAME`
   tb::cli::ProbeCommand probe(app);  // `probe [--device D] [--json]`
 
@@ -173,8 +200,10 @@ int main(int argc, char** argv) {
   if (*devices) return tb::cli::devicesCommand(json);
   if (*workloads) return tb::cli::workloadsCommand(json);
   if (*show) return tb::cli::showCommand(showPath, json);
+  if (compare.parsed()) return compare.run();
   if (data.parsed()) return data.run();
   if (probe.parsed()) return probe.run();
   if (runOptions.devices.empty()) runOptions.devices.push_back("cpu");
+  if (std::getenv("TRAINBENCH_SKIP_MACHINE_CHECK")) runOptions.checkMachine = false;
   return tb::cli::runCommand(runOptions);
 }

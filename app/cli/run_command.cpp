@@ -8,9 +8,13 @@
 #include "devices/device_id.h"
 #include "engine/precision.h"
 #include "engine/trainer.h"
+#include "machine/disturbance.h"
 #include "results/comparison.h"
+#include "results/comparison_groups.h"
+#include "results/repeats.h"
 #include "results/result_file.h"
 #include "results/result_paths.h"
+#include "stats/summary.h"
 
 #include <algorithm>
 #include <cctype>
@@ -47,6 +51,33 @@ void printSeedSummary(const RunResult& result) {
   }
 }
 
+// Throughput once warm-up is over, and for a budgeted run the full run it projects.
+void printTrustFigures(const RunResult& result) {
+  if (const auto& steady = result.steadyState) {
+    std::printf("Steady state: %.1f samples/s (step p50 %.3f ms, p95 %.3f ms; %lld warm-up steps "
+                "left out)\n",
+                steady->samplesPerSecond, 1000.0 * steady->stepSecondsP50,
+                1000.0 * steady->stepSecondsP95, static_cast<long long>(steady->warmupSteps));
+  }
+  if (const auto& projection = result.projection) {
+    std::printf("Projected full run (%d epochs on %lld/%lld images): %.0f seconds, 95%% interval "
+                "%.0f-%.0f (from %lld steady-state steps in a %.0f-second budget)\n",
+                projection->epochs, static_cast<long long>(projection->trainSamples),
+                static_cast<long long>(projection->testSamples), projection->totalSeconds,
+                projection->low, projection->high,
+                static_cast<long long>(projection->basisSteps), projection->budgetSeconds);
+  }
+}
+
+// A disturbed run is saved like any other, with its warnings; the user hears of them at once.
+void printValidity(const RunResult& result) {
+  if (!result.validity || !result.validity->disturbed) return;
+  for (const auto& warning : result.validity->warnings) {
+    std::fprintf(stderr, "trainbench-cli: warning: %s: %s\n", result.device.id.c_str(),
+                 warning.c_str());
+  }
+}
+
 // Achieved TFLOPS against the device's measured peak, where the workload's FLOPs are known.
 void printEfficiency(const RunResult& result) {
   const ComparisonRow row = comparisonRow(result);
@@ -61,16 +92,9 @@ void printEfficiency(const RunResult& result) {
   }
 }
 
-// The runs side by side, as the Markdown table the GUI exports (readable in a terminal too).
+// The runs side by side, grouped and with repeats folded, as `compare` prints them.
 void printComparison(const std::vector<RunResult>& results) {
-  std::vector<ComparisonRow> rows;
-  std::size_t baseline = 0;
-  for (const auto& result : results) {
-    if (rows.size() == baseline && !result.totalSeconds) ++baseline;  // first completed run
-    rows.push_back(comparisonRow(result));
-  }
-  if (baseline < rows.size()) applySpeedups(rows, baseline);
-  std::printf("\n%s", comparisonMarkdown(rows).c_str());
+  std::printf("\n%s", comparisonText(buildComparison(results)).c_str());
 }
 
 bool endsWithJson(const std::string& path) {
@@ -112,6 +136,56 @@ std::string outProblem(const std::string& out) {
     return e.what();
   }
   return {};
+}
+
+int runOnce(const RunConfig& config, const RunOptions& options, bool severalFiles,
+            const SignalGuard& signals, std::vector<RunResult>& results) {
+  int exitCode = kExitOk;
+  {
+    ProgressPrinter printer(stdout, styleFor(stdout, options.quiet));
+    RunResult result = runTraining(config, printer, signals.cancelFlag());
+
+    // From here a second Ctrl-C waits until the result is saved and its path printed.
+    const SignalGuard::SaveSection saving;
+    const std::string wanted =
+        resultPath(options.out, defaultResultFileName(result), result.device.id, severalFiles);
+    std::string path;
+    try {
+      // Never replaces a file: another run's result, or one saved a moment ago by a concurrent
+      // process, keeps its name and this one takes the next free "_N".
+      path = saveResultUnderFreeName(result, wanted);
+      if (path != wanted && !isFolderTarget(options.out)) {
+        std::fprintf(stderr, "trainbench-cli: %s exists; saving as %s instead\n", wanted.c_str(),
+                     path.c_str());
+      }
+    } catch (const ResultFileError& e) {
+      std::fprintf(stderr, "trainbench-cli: error: cannot save the result: %s\n", e.what());
+      exitCode = exitCode == kExitOk ? kExitData : exitCode;
+    }
+    const bool saved = !path.empty();
+
+    if (result.status == RunStatus::Completed) {
+      printSeedSummary(result);
+    } else if (result.status == RunStatus::Cancelled) {
+      std::fprintf(stderr, "\ntrainbench-cli: cancelled on %s after %zu epoch(s)\n",
+                   result.device.id.c_str(), result.epochs.size());
+    } else {
+      std::fprintf(stderr, "trainbench-cli: error: %s: %s\n", result.device.id.c_str(),
+                   result.error.c_str());
+    }
+    if (saved) std::printf("Result saved to %s\n", path.c_str());
+    if (result.status == RunStatus::Completed) {
+      printTrustFigures(result);
+      printEfficiency(result);
+    }
+    std::fflush(stdout);
+    printValidity(result);
+    if (exitCode == kExitOk || result.status == RunStatus::Cancelled) {
+      exitCode = std::max(exitCode, exitCodeFor(result));
+    }
+    results.push_back(std::move(result));
+  }
+  return exitCode;
 }
 
 }  // namespace
@@ -157,54 +231,46 @@ int runCommand(const RunOptions& options) {
     return kExitData;
   }
 
+  // Warn, never block: the user may know the load is brief, or want to measure under it.
+  if (options.checkMachine) {
+    for (const auto& warning : checkMachineBeforeRun()) {
+      std::fprintf(stderr, "trainbench-cli: warning: %s\n", warning.c_str());
+    }
+  }
+
   const SignalGuard signals;
   std::vector<RunResult> results;
   int exitCode = kExitOk;
   const bool severalDevices = options.devices.size() > 1;
+  const bool repeating = options.autoRepeat || options.repeats > 1;
   for (const auto& device : options.devices) {
     if (signals.cancelled()) break;
     RunConfig config = options.config;
     config.device = device;
-    ProgressPrinter printer(stdout, styleFor(stdout, options.quiet));
-    RunResult result = runTraining(config, printer, signals.cancelFlag());
-
-    // From here a second Ctrl-C waits until the result is saved and its path printed.
-    const SignalGuard::SaveSection saving;
-    const std::string wanted =
-        resultPath(options.out, defaultResultFileName(result), result.device.id, severalDevices);
-    std::string path;
-    try {
-      // Never replaces a file: another run's result, or one saved a moment ago by a concurrent
-      // process, keeps its name and this one takes the next free "_N".
-      path = saveResultUnderFreeName(result, wanted);
-      if (path != wanted && !isFolderTarget(options.out)) {
-        std::fprintf(stderr, "trainbench-cli: %s exists; saving as %s instead\n", wanted.c_str(),
-                     path.c_str());
+    if (repeating) config.group = newGroupId();
+    std::vector<RunResult> repeats;
+    bool gaveUp = false;
+    for (int repeat = 1; !signals.cancelled(); ++repeat) {
+      if (!options.autoRepeat && repeat > options.repeats) break;
+      if (repeating) std::printf("Repeat %d on %s\n", repeat, device.c_str());
+      const int code = runOnce(config, options, severalDevices || repeating, signals, results);
+      // The first error's code stands; a later Ctrl-C still ends the command with 130.
+      if (exitCode == kExitOk || code == kExitCancelled) exitCode = std::max(exitCode, code);
+      const RunResult& result = results.back();
+      if (result.status != RunStatus::Completed) break;  // a failure repeats the same way
+      repeats.push_back(result);
+      if (options.autoRepeat) {
+        const RepeatDecision decision = autoRepeatDecision(steadyThroughputs(repeats));
+        if (decision == RepeatDecision::Continue) continue;
+        gaveUp = decision == RepeatDecision::GaveUp;
+        break;
       }
-    } catch (const ResultFileError& e) {
-      std::fprintf(stderr, "trainbench-cli: error: cannot save the result: %s\n", e.what());
-      exitCode = exitCode == kExitOk ? kExitData : exitCode;
     }
-    const bool saved = !path.empty();
-
-    if (result.status == RunStatus::Completed) {
-      printSeedSummary(result);
-    } else if (result.status == RunStatus::Cancelled) {
-      std::fprintf(stderr, "\ntrainbench-cli: cancelled on %s after %zu epoch(s)\n",
-                   result.device.id.c_str(), result.epochs.size());
-    } else {
-      std::fprintf(stderr, "trainbench-cli: error: %s: %s\n", result.device.id.c_str(),
-                   result.error.c_str());
+    if (repeating && !repeats.empty()) {
+      std::printf("%s\n", repeatSummary(device, repeats, gaveUp).c_str());
     }
-    if (saved) std::printf("Result saved to %s\n", path.c_str());
-    if (result.status == RunStatus::Completed) printEfficiency(result);
-    std::fflush(stdout);
-    if (exitCode == kExitOk || result.status == RunStatus::Cancelled) {
-      exitCode = std::max(exitCode, exitCodeFor(result));
-    }
-    results.push_back(std::move(result));
   }
-  if (severalDevices) printComparison(results);
+  if (severalDevices || repeating) printComparison(results);
   return exitCode;
 }
 

@@ -58,6 +58,12 @@ void describeOptions(QCommandLineParser& parser) {
        QStringLiteral("n")},
       {QStringLiteral("test-limit"), QStringLiteral("Use the first N test images."),
        QStringLiteral("n")},
+      {QStringLiteral("repeat"),
+       QStringLiteral("Run each device N times (1-10), or 'auto' (3 to 10, until the 95% "
+                      "interval is within 2%)."),
+       QStringLiteral("n")},
+      {QStringLiteral("quick"),
+       QStringLiteral("Train for about a minute and project the full run.")},
       {QStringLiteral("open"), QStringLiteral("Show a saved result file (repeatable)."),
        QStringLiteral("file")},
       {QStringLiteral("screenshot"), QStringLiteral("When done, save the window as a PNG."),
@@ -128,6 +134,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.epochs = static_cast<int>(epochs);
+  options.quick = parser.isSet(QStringLiteral("quick"));
+  if (parser.isSet(QStringLiteral("repeat"))) {
+    const QString repeat = parser.value(QStringLiteral("repeat"));
+    bool ok = false;
+    options.repeats = repeat == QLatin1String("auto") ? 0 : repeat.toInt(&ok);
+    if (repeat != QLatin1String("auto") && (!ok || options.repeats < 1 || options.repeats > 10)) {
+      std::fprintf(stderr, "trainbench: error: --repeat expects 1 to 10 or 'auto', got '%s'\n",
+                   qPrintable(repeat));
+      return 2;
+    }
+  }
   if (options.runs()) {
     QStringList known;
     for (const auto& info : tb::workloadCatalog()) known << QString::fromStdString(info.name);

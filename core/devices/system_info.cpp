@@ -1,5 +1,7 @@
 #include "devices/system_info.h"
 
+#include "machine/cpu_budget.h"
+
 #include <torch/version.h>
 
 #include <sys/utsname.h>
@@ -57,7 +59,10 @@ int logicalCoreCount() {
   return count > 0 ? static_cast<int>(count) : 1;
 }
 
-int cpuThreadCount(int requested) { return requested > 0 ? requested : physicalCoreCount(); }
+int cpuThreadCount(int requested) {
+  if (requested > 0) return requested;
+  return defaultThreadCount(physicalCoreCount(), affinityCpuCount(), cgroupCpuQuota());
+}
 
 int physicalCoreCount() {
   std::ifstream in("/proc/cpuinfo");

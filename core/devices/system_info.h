@@ -11,8 +11,9 @@ SystemRecord collectSystemInfo();
 
 // Physical cores (unique core ids in /proc/cpuinfo), else the logical count.
 int physicalCoreCount();
-// The CPU threads a run or a peak probe uses: `requested` when positive, else the physical cores
-// (what "auto" means in the GUI and the CLI's --threads 0).
+// The CPU threads a run or a peak probe uses: `requested` when positive, else the physical cores,
+// within the CPU affinity mask and the container's CPU quota (what "auto" means in the GUI and
+// the CLI's --threads 0).
 int cpuThreadCount(int requested);
 int logicalCoreCount();
 std::string cpuModelName();

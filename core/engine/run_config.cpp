@@ -35,6 +35,12 @@ std::string runConfigProblem(const RunConfig& config) {
     return "telemetry interval must be " + number(kMinTelemetryIntervalSeconds) + " to " +
            number(kMaxTelemetryIntervalSeconds) + " seconds, not " + number(interval);
   }
+  const double budget = config.timeBudgetSeconds;
+  if (!std::isfinite(budget) || budget < 0 ||
+      (budget > 0 && (budget < kMinTimeBudgetSeconds || budget > kMaxTimeBudgetSeconds))) {
+    return "time budget must be " + number(kMinTimeBudgetSeconds) + " to " +
+           number(kMaxTimeBudgetSeconds) + " seconds (0: the full run), not " + number(budget);
+  }
   return {};
 }
 

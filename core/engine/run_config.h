@@ -24,6 +24,11 @@ struct RunConfig {
   // Measure the device's peak (devices/peak_probe.h) once per process and record it; also off
   // when $TRAINBENCH_SKIP_PROBE is set.
   bool probePeak = true;
+  // Above 0: train for about this many seconds, evaluate briefly, and project the full run
+  // (engine/projection.h) instead of training it. A run that fits in the budget runs in full.
+  double timeBudgetSeconds = 0.0;
+  // Repeats of one configuration share this id in their results (results/run_result.h).
+  std::string group;
 };
 
 // The limits a run's numbers must keep; the CLI's flags and the trainer check the same ones.
@@ -32,6 +37,9 @@ struct RunConfig {
 inline constexpr double kMaxLearningRate = static_cast<double>(std::numeric_limits<float>::max());
 inline constexpr double kMinTelemetryIntervalSeconds = 0.1;
 inline constexpr double kMaxTelemetryIntervalSeconds = 3600.0;
+// A budget under a few seconds leaves no steady steps to project from; a week is plenty.
+inline constexpr double kMinTimeBudgetSeconds = 5.0;
+inline constexpr double kMaxTimeBudgetSeconds = 7.0 * 24 * 3600;
 
 // Empty when `config` can run; otherwise one sentence saying which setting is wrong and why.
 // Catches what a front end may let through: NaN or infinite numbers, negative counts.

@@ -14,6 +14,9 @@
 #include "engine/loss_scaler.h"
 #include "engine/precision.h"
 #include "engine/precision_scope.h"
+#include "engine/projection.h"
+#include "engine/step_times.h"
+#include "machine/validity_monitor.h"
 #include "models/workload.h"
 #include "telemetry/telemetry_sampler.h"
 
@@ -63,8 +66,12 @@ class TrainingRun {
   void resolve();
   void loadData();
   void train();
-  void trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer);
+  // Returns false when the time budget ended training within this epoch.
+  bool trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer);
   void evaluate(Classifier& model);
+  bool budgeted() const { return m_config.timeBudgetSeconds > 0; }
+  bool budgetSpent() const;
+  void project();
   void checkCancelled() const {
     if (m_cancel.load(std::memory_order_relaxed)) throw Cancelled{};
   }
@@ -84,7 +91,20 @@ class TrainingRun {
   DatasetSplits m_data;
   Clock::time_point m_start;
   std::unique_ptr<TelemetrySampler> m_sampler;
+  std::unique_ptr<ValidityMonitor> m_validity;
+  StepTimes m_stepTimes;
+  std::optional<double> m_setupSeconds;  // clock start to the first step
+  double m_evaluationSeconds = 0.0;
+  std::int64_t m_evaluatedSamples = 0;
+  bool m_cutShort = false;  // the time budget ended training before its last epoch
 };
+
+// A budgeted run needs enough steps after warm-up for a projection worth reading.
+constexpr std::int64_t kMinProjectionSteps = 30;
+// Evaluation of a budgeted run stops after this share of the budget (at least 5 s) and is
+// scaled up: on a laptop CPU, ResNet-50's 10 000 test images alone take minutes.
+constexpr double kEvaluationBudgetShare = 0.25;
+constexpr double kMinEvaluationBudgetSeconds = 5.0;
 
 RunResult TrainingRun::execute() {
   m_result.created = isoTimestampUtc();
@@ -93,6 +113,7 @@ RunResult TrainingRun::execute() {
   m_result.config.precision = m_config.precision;
   m_result.device.id = m_config.device;
   m_result.workload.name = m_config.workload;
+  m_result.group = m_config.group;
   try {
     resolve();
     loadData();
@@ -118,6 +139,9 @@ RunResult TrainingRun::execute() {
     m_result.error = "unknown error";
   }
   if (m_result.status != RunStatus::Completed) m_result.totalSeconds.reset();
+  m_result.steadyState = m_stepTimes.steadyState(m_result.config.batchSize);
+  // A failed run has nothing to judge; a cancelled one keeps its epochs and so its validity.
+  if (m_validity && m_result.status != RunStatus::Failed) m_result.validity = m_validity->finish();
   if (m_sampler) {
     m_sampler->stop();
     try {
@@ -202,6 +226,8 @@ void TrainingRun::train() {
   m_sampler = std::make_unique<TelemetrySampler>(
       std::chrono::duration<double>(m_config.telemetryIntervalSeconds), m_start, gpus);
   m_sampler->start();
+  m_validity = std::make_unique<ValidityMonitor>(m_facts.nvmlIndex, m_result.device.id);
+  m_validity->start();
   const MathModeScope mathMode(m_precision, m_device);
 
   RunStarted started;
@@ -223,18 +249,44 @@ void TrainingRun::train() {
   KerasAdam optimizer(m_parameters, KerasAdamOptions{m_result.config.learningRate});
   if (m_precision == Precision::Fp16) m_scaler = std::make_unique<LossScaler>();
 
-  for (int epoch = 1; epoch <= m_result.config.epochs; ++epoch) {
-    trainEpoch(epoch, *model, optimizer);
+  for (int epoch = 1; epoch <= m_result.config.epochs && !m_cutShort; ++epoch) {
+    m_cutShort = !trainEpoch(epoch, *model, optimizer);
+    m_validity->sampleGpu();
   }
   evaluate(*model);
   m_result.totalSeconds = secondsSince(m_start);
+  if (m_cutShort) project();
+}
+
+bool TrainingRun::budgetSpent() const {
+  return budgeted() && m_stepTimes.count() >= kMinProjectionSteps &&
+         secondsSince(m_start) >= m_config.timeBudgetSeconds;
+}
+
+void TrainingRun::project() {
+  const std::int64_t batch = m_result.config.batchSize;
+  ProjectionInputs in;
+  in.setupSeconds = m_setupSeconds.value_or(0.0);
+  in.warmupSteps = m_stepTimes.warmupSteps();
+  in.warmupSeconds = m_stepTimes.warmupSeconds();
+  in.steadyStepSeconds = m_stepTimes.steadySeconds();
+  in.evaluationSeconds = m_evaluationSeconds;
+  in.evaluatedSamples = m_evaluatedSamples;
+  in.epochs = m_result.config.epochs;
+  in.trainSamples = m_data.train.size();
+  in.stepsPerEpoch = (in.trainSamples + batch - 1) / batch;
+  in.testSamples = m_data.test.size();
+  in.budgetSeconds = m_config.timeBudgetSeconds;
+  m_result.projection = projectFullRun(in);
+  // The test figures describe the images evaluated, which the result must say.
+  m_result.workload.testSamples = m_evaluatedSamples;
 }
 
 torch::Tensor normalised(const torch::Tensor& images) {
   return images.to(torch::kFloat).div_(255.0);
 }
 
-void TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer) {
+bool TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer) {
   model.train();
   const auto& data = m_data.train;
   const std::int64_t samples = data.size();
@@ -247,9 +299,15 @@ void TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer)
   auto lastReport = epochStart;
   // Keras reshuffles every epoch.
   const auto order = torch::randperm(samples, torch::TensorOptions().dtype(torch::kLong).device(m_device));
+  if (!m_setupSeconds) m_setupSeconds = secondsSince(m_start);
+  // Host timestamps between steps, with no added device sync (engine/step_times.h).
+  auto stepClock = epochStart;
+  std::int64_t done = 0;
+  bool budgetLeft = true;
   for (std::int64_t step = 0; step < steps; ++step) {
     checkCancelled();
-    const auto indices = order.narrow(0, step * batch, std::min(batch, samples - step * batch));
+    const std::int64_t stepSamples = std::min(batch, samples - step * batch);
+    const auto indices = order.narrow(0, step * batch, stepSamples);
     const auto images = normalised(data.images.index_select(0, indices));
     const auto labels = data.labels.index_select(0, indices);
 
@@ -274,6 +332,15 @@ void TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer)
     stats.add(step, loss, logits, labels);
 
     const auto now = Clock::now();
+    m_stepTimes.add(epoch, std::chrono::duration<double>(now - stepClock).count(),
+                    stepSamples == batch);
+    stepClock = now;
+    done = step + 1;
+    const bool lastStepOfRun = epoch == m_result.config.epochs && done == steps;
+    if (!lastStepOfRun && budgetSpent()) {
+      budgetLeft = false;
+      break;
+    }
     if (now - lastReport >= kProgressInterval && step + 1 < steps) {
       lastReport = now;
       BatchProgress progress{epoch, m_result.config.epochs, step + 1, steps,
@@ -290,18 +357,21 @@ void TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer)
 
   EpochRecord record;
   record.epoch = epoch;
-  record.trainLoss = stats.meanLoss(steps);  // reads the device, so the epoch's work is done
-  if (const auto bad = stats.firstNonFiniteStep(steps)) {
+  record.trainLoss = stats.meanLoss(done);  // reads the device, so the epoch's work is done
+  if (const auto bad = stats.firstNonFiniteStep(done)) {
     throw Failure(FailureKind::Run, "training diverged at epoch " + std::to_string(epoch) +
                                         ", step " + std::to_string(*bad + 1) +
                                         " (the loss became NaN or infinite)");
   }
-  record.trainAccuracy = stats.accuracy(steps);
+  record.trainAccuracy = stats.accuracy(done);
   record.seconds = secondsSince(epochStart);
-  record.samplesPerSecond = record.seconds > 0 ? static_cast<double>(samples) / record.seconds : 0;
+  // A budget can end the epoch early: its throughput counts the images it trained.
+  const std::int64_t trained = std::min(samples, done * batch);
+  record.samplesPerSecond = record.seconds > 0 ? static_cast<double>(trained) / record.seconds : 0;
   m_result.epochs.push_back(record);
   m_observer.epochFinished(record);
   forwardTelemetry();
+  return budgetLeft;
 }
 
 void TrainingRun::evaluate(Classifier& model) {
@@ -313,16 +383,25 @@ void TrainingRun::evaluate(Classifier& model) {
   torch::NoGradGuard noGrad;
   model.eval();
   EpochStats stats(samples, batch, m_device);
+  const auto start = Clock::now();
+  // A budgeted run evaluates for part of its budget and scales the time up (project()).
+  const double evaluationBudget =
+      std::max(kMinEvaluationBudgetSeconds, kEvaluationBudgetShare * m_config.timeBudgetSeconds);
+  std::int64_t done = 0;
   for (std::int64_t step = 0; step < stats.steps(); ++step) {
     checkCancelled();
+    if (m_cutShort && done > 0 && secondsSince(start) >= evaluationBudget) break;
     const auto images = normalised(data.images.narrow(0, step * batch, std::min(batch, samples - step * batch)));
     const auto labels = data.labels.narrow(0, step * batch, images.size(0));
     const AutocastScope autocast(m_precision, m_device);
     const auto logits = model.forward(images);
     stats.add(step, torch::nn::functional::cross_entropy(logits.to(torch::kFloat), labels), logits,
               labels);
+    done = step + 1;
   }
-  const TestRecord test{stats.meanLoss(stats.steps()), stats.accuracy(stats.steps())};
+  const TestRecord test{stats.meanLoss(done), stats.accuracy(done)};
+  m_evaluationSeconds = secondsSince(start);  // the stats read above waited for the device
+  m_evaluatedSamples = std::min(samples, done * batch);
   m_result.test = test;
   m_observer.evaluationFinished(test);
 }

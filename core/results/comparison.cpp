@@ -4,38 +4,27 @@
 
 #include "devices/device_id.h"
 #include "engine/precision.h"
+#include "results/table_text.h"
+#include "stats/summary.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <iomanip>
-#include <locale>
-#include <sstream>
 #include <tuple>
 
 namespace tb {
 
 namespace {
 
+using table::fixed;
+using table::markdownCell;
+
 constexpr const char* kMissing = "n/a";
-
-// Rows always print with a '.' decimal point: a Qt app sets the C locale from the environment,
-// and a "7,78" would break both CSV columns and comparisons between machines.
-std::ostringstream classicStream() {
-  std::ostringstream out;
-  out.imbue(std::locale::classic());
-  return out;
-}
-
-std::string fixed(double value, int decimals) {
-  auto out = classicStream();
-  out << std::fixed << std::setprecision(decimals) << value;
-  return out.str();
-}
 
 // Enough digits for a spreadsheet to recompute anything, without float noise like 7.7800000001.
 std::string plain(double value) {
-  auto out = classicStream();
+  auto out = table::classicStream();
   out << std::setprecision(10) << value;
   return out.str();
 }
@@ -80,21 +69,6 @@ std::string csvField(const std::string& text) {
 
 std::string csvNumber(const std::optional<double>& value) { return value ? plain(*value) : ""; }
 
-// A cell must not end the row ('|') or the table (a line break).
-std::string markdownCell(const std::string& text) {
-  std::string cell;
-  for (const char c : text) {
-    if (c == '|') {
-      cell += "\\|";
-    } else if (c == '\r' || c == '\n') {
-      cell += ' ';
-    } else {
-      cell += c;
-    }
-  }
-  return cell;
-}
-
 std::string markdownNumber(const std::optional<double>& value, int decimals) {
   return value ? fixed(*value, decimals) : kMissing;
 }
@@ -107,6 +81,21 @@ std::string runSize(const std::string& workload, std::int64_t trainSamples,
          ", batch " + std::to_string(batchSize);
 }
 
+// The size a run's total stands for: the projected full run's when the total is a projection.
+std::string resultSize(const RunResult& result) {
+  if (const auto& p = result.projection) {
+    return runSize(result.workload.name, p->trainSamples, p->testSamples, p->epochs,
+                   result.config.batchSize);
+  }
+  return runSize(result.workload.name, result.workload.trainSamples, result.workload.testSamples,
+                 result.config.epochs, result.config.batchSize);
+}
+
+// Rows of unknown size still compare only within their workload.
+std::string groupOf(const std::string& workload, const std::string& size) {
+  return size.empty() ? workload : size;
+}
+
 }  // namespace
 
 bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
@@ -114,7 +103,10 @@ bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
     return std::tie(row.label, row.device, row.machine, row.workload, row.status, row.published,
                     row.totalSeconds, row.meanEpochSeconds, row.samplesPerSecond, row.testAccuracy,
                     row.speedup, row.precision, row.achievedTflops, row.peakTflops, row.efficiency,
-                    row.peakRatio, row.size);
+                    row.peakRatio, row.size, row.key, row.sources, row.n, row.samplesPerSecondLow,
+                    row.samplesPerSecondHigh, row.totalLow, row.totalHigh, row.projected,
+                    row.disturbed, row.warnings, row.withinNoise, row.group, row.created,
+                    row.threads);
   };
   return fields(a) == fields(b);
 }
@@ -157,10 +149,23 @@ ComparisonRow comparisonRow(const RunResult& result) {
   row.machine = result.system.hostname;
   row.workload = result.workload.name;
   row.status = toString(result.status);
-  if (result.totalSeconds) row.totalSeconds = finiteOrNone(*result.totalSeconds);
+  if (result.projection) {
+    // A run cut short by --time-budget stands for the full run it projects.
+    row.projected = true;
+    row.totalSeconds = finiteOrNone(result.projection->totalSeconds);
+    row.totalLow = finiteOrNone(result.projection->low);
+    row.totalHigh = finiteOrNone(result.projection->high);
+  } else if (result.totalSeconds) {
+    row.totalSeconds = finiteOrNone(*result.totalSeconds);
+  }
   row.meanEpochSeconds = meanOver(result.epochs, [](const EpochRecord& e) { return e.seconds; });
-  row.samplesPerSecond =
-      meanOver(result.epochs, [](const EpochRecord& e) { return e.samplesPerSecond; });
+  // The steady state leaves out warm-up (allocation, caches, autotuning): the device's speed.
+  if (result.steadyState && result.steadyState->samplesPerSecond > 0.0) {
+    row.samplesPerSecond = finiteOrNone(result.steadyState->samplesPerSecond);
+  } else {
+    row.samplesPerSecond =
+        meanOver(result.epochs, [](const EpochRecord& e) { return e.samplesPerSecond; });
+  }
   if (result.test) row.testAccuracy = finiteOrNone(result.test->accuracy);
   row.precision = result.config.precision;
   if (result.workload.flopsPerSample && *result.workload.flopsPerSample > 0 &&
@@ -172,9 +177,33 @@ ComparisonRow comparisonRow(const RunResult& result) {
   if (row.achievedTflops && row.peakTflops && *row.peakTflops > 0.0) {
     row.efficiency = finiteOrNone(*row.achievedTflops / *row.peakTflops);
   }
-  row.size = runSize(result.workload.name, result.workload.trainSamples,
-                     result.workload.testSamples, result.config.epochs, result.config.batchSize);
+  row.size = resultSize(result);
+  row.group = groupOf(row.workload, row.size);
+  row.key = foldKey(result);
+  row.created = result.created;
+  row.threads = result.config.threads;
+  if (result.validity) {
+    row.disturbed = result.validity->disturbed;
+    for (const auto& warning : result.validity->warnings) {
+      if (std::find(row.warnings.begin(), row.warnings.end(), warning) == row.warnings.end()) {
+        row.warnings.push_back(warning);
+      }
+    }
+  }
   return row;
+}
+
+std::string foldKey(const RunResult& result) {
+  // '|' between the parts: readable in a debugger, and none of them is expected to hold one.
+  std::string key = std::string(toString(result.status)) + '|' + result.system.hostname + '|' +
+                    result.device.id + '|' + result.device.name + '|' +
+                    groupOf(result.workload.name, resultSize(result)) + '|' +
+                    result.config.precision + '|' + std::to_string(result.config.threads) + '|' +
+                    std::to_string(result.config.batchSize) + '|' + result.workload.dataSource +
+                    '|' + (result.projection ? "projected" : "measured");
+  // Only completed runs are repeats of each other; anything else stands alone.
+  if (result.status != RunStatus::Completed) key += '|' + result.created;
+  return key;
 }
 
 ComparisonRow comparisonRow(const PublishedReference& reference) {
@@ -189,6 +218,9 @@ ComparisonRow comparisonRow(const PublishedReference& reference) {
   row.testAccuracy = reference.testAccuracy;
   row.size = runSize(reference.workload, reference.trainSamples, reference.testSamples,
                      reference.epochs, reference.batchSize);
+  row.group = groupOf(row.workload, row.size);
+  row.key = "published:" + reference.workload + ":" + reference.device;
+  row.threads = 0;
   return row;
 }
 
@@ -205,23 +237,62 @@ std::string sizeMismatchNote(const std::vector<ComparisonRow>& rows) {
          "): compare samples/s, not total times or speed-ups.";
 }
 
+bool comparableRows(const ComparisonRow& a, const ComparisonRow& b) {
+  if (a.group == b.group) return true;
+  return (a.size.empty() || b.size.empty()) && a.workload == b.workload;
+}
+
+bool hasTotalInterval(const ComparisonRow& row) {
+  return row.totalLow && row.totalHigh && (row.n >= 2 || row.projected);
+}
+
 void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {
   std::optional<double> base;
   std::optional<double> basePeak;
-  if (baseline < rows.size()) {
-    base = rows[baseline].totalSeconds;
-    basePeak = rows[baseline].peakTflops;
+  std::optional<Interval> baseInterval;
+  const ComparisonRow* baseRow = baseline < rows.size() ? &rows[baseline] : nullptr;
+  if (baseRow != nullptr) {
+    const ComparisonRow& row = *baseRow;
+    base = row.totalSeconds;
+    basePeak = row.peakTflops;
+    if (hasTotalInterval(row) && row.totalSeconds) {
+      baseInterval = Interval{*row.totalSeconds, *row.totalLow, *row.totalHigh,
+                              static_cast<std::size_t>(std::max(row.n, 1))};
+    }
   }
-  for (auto& row : rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ComparisonRow& row = rows[i];
     row.speedup.reset();
     row.peakRatio.reset();
+    row.withinNoise = false;
+    if (baseRow == nullptr || !comparableRows(row, *baseRow)) continue;
     if (base && *base > 0.0 && row.totalSeconds && *row.totalSeconds > 0.0) {
       row.speedup = *base / *row.totalSeconds;
+      // Two rows whose intervals overlap may differ by chance alone: the speed-up says so
+      // rather than passing a 1% difference off as a faster device.
+      if (i != baseline && baseInterval && hasTotalInterval(row)) {
+        const Interval interval{*row.totalSeconds, *row.totalLow, *row.totalHigh,
+                                static_cast<std::size_t>(std::max(row.n, 1))};
+        row.withinNoise = overlaps(*baseInterval, interval);
+      }
     }
     if (basePeak && *basePeak > 0.0 && row.peakTflops && *row.peakTflops > 0.0) {
       row.peakRatio = *row.peakTflops / *basePeak;
     }
   }
+}
+
+std::string projectionNote(const std::vector<ComparisonRow>& rows) {
+  const auto hasTotal = [](const ComparisonRow& row) { return row.totalSeconds.has_value(); };
+  const bool anyProjected = std::any_of(rows.begin(), rows.end(), [&](const ComparisonRow& row) {
+    return hasTotal(row) && row.projected;
+  });
+  const bool anyMeasured = std::any_of(rows.begin(), rows.end(), [&](const ComparisonRow& row) {
+    return hasTotal(row) && !row.projected;
+  });
+  if (!anyProjected || !anyMeasured) return {};
+  return "Totals marked ~ are projected from a short run (--time-budget); the others were "
+         "measured.";
 }
 
 std::string formatSpeedup(double speedup) { return fixed(speedup, 2) + "x"; }
@@ -252,7 +323,9 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
   std::string csv =
       "label,device,machine,workload,status,published,total_seconds,mean_epoch_seconds,"
       "samples_per_second,test_accuracy,speedup,precision,achieved_tflops,peak_tflops,efficiency,"
-      "peak_ratio\r\n";
+      "peak_ratio,n,samples_per_second_low,samples_per_second_high,total_low,total_high,projected,"
+      "disturbed,within_noise\r\n";
+  const auto flag = [](bool value) { return value ? "true" : "false"; };
   for (const auto& row : rows) {
     csv += csvField(row.label) + ',' + csvField(row.device) + ',' + csvField(row.machine) + ',' +
            csvField(row.workload) + ',' + csvField(row.status) + ',' +
@@ -261,7 +334,10 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
            csvNumber(row.testAccuracy) + ',' + csvNumber(row.speedup) + ',' +
            csvField(row.precision) + ',' + csvNumber(row.achievedTflops) + ',' +
            csvNumber(row.peakTflops) + ',' + csvNumber(row.efficiency) + ',' +
-           csvNumber(row.peakRatio) + "\r\n";
+           csvNumber(row.peakRatio) + ',' + std::to_string(row.n) + ',' +
+           csvNumber(row.samplesPerSecondLow) + ',' + csvNumber(row.samplesPerSecondHigh) + ',' +
+           csvNumber(row.totalLow) + ',' + csvNumber(row.totalHigh) + ',' + flag(row.projected) +
+           ',' + flag(row.disturbed) + ',' + flag(row.withinNoise) + "\r\n";
   }
   return csv;
 }
@@ -274,17 +350,20 @@ std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
   bool anyPeakRatio = false;
   for (const auto& row : rows) {
     md += "| " + markdownCell(row.label) + " | " + markdownCell(row.machine) + " | " +
-          markdownCell(row.workload) + " | " + markdownNumber(row.totalSeconds, 2) + " | " +
+          markdownCell(row.workload) + " | " + (row.projected && row.totalSeconds ? "~" : "") +
+          markdownNumber(row.totalSeconds, 2) + " | " +
           markdownNumber(row.meanEpochSeconds, 2) + " | " +
           markdownNumber(row.samplesPerSecond, 0) + " | " +
           (row.testAccuracy ? trimmed(*row.testAccuracy, 4) : kMissing) + " | " +
           (row.achievedTflops ? formatTflops(*row.achievedTflops) : kMissing) + " | " +
           (row.efficiency ? formatEfficiency(*row.efficiency) : kMissing) + " | " +
           (row.peakRatio ? formatRatio(*row.peakRatio) : kMissing) + " | " +
-          (row.speedup ? formatSpeedup(*row.speedup) : kMissing) + " | " +
-          markdownCell(row.status) + " |\n";
+          (row.speedup ? formatSpeedup(*row.speedup) + (row.withinNoise ? " (within noise)" : "")
+                       : kMissing) +
+          " | " + markdownCell(row.status) + " |\n";
     anyPeakRatio = anyPeakRatio || row.peakRatio.has_value();
   }
+  if (const std::string note = projectionNote(rows); !note.empty()) md += "\n" + note + "\n";
   if (anyPeakRatio) {
     md += "\nPeak ratio: each device's measured peak (in the run's precision) over the baseline's. "
           "Next to the speed-up it shows how much of its peak advantage a device turns into "

@@ -1,8 +1,10 @@
-// Side-by-side comparison rows of several runs, like the seed article's table.
+// Side-by-side comparison rows of several runs, like the seed article's table. Grouping runs by
+// workload and size, folding repeats and the grouped text and JSON outputs: comparison_groups.h.
 #pragma once
 
 #include "results/run_result.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,7 +21,9 @@ struct ComparisonRow {
   bool published = false;
   std::optional<double> totalSeconds;
   std::optional<double> meanEpochSeconds;
-  std::optional<double> samplesPerSecond;  // mean over epochs
+  // Steady-state samples/s where the run recorded it, else the mean over epochs; for repeats
+  // folded into one row (n > 1), the median over the runs.
+  std::optional<double> samplesPerSecond;
   std::optional<double> testAccuracy;
   std::optional<double> speedup;  // baseline total / this total; "1.16x" means 16% faster
   std::string precision;          // "fp32", "bf16", ...; empty for published rows
@@ -31,8 +35,37 @@ struct ComparisonRow {
   // as much faster as its peak promises (the article's M1: peak 0.26x, ResNet-50 0.18x as fast).
   std::optional<double> peakRatio;
   // How much the run trained ("fashion-mlp, 60000/10000 images x 10 epochs, batch 32"): total
-  // times and speed-ups compare only between rows of the same size. Empty where unknown.
+  // times and speed-ups compare only between rows of the same size. Empty where unknown. For a
+  // projected row, the size of the full run projected.
   std::string size;
+
+  // Repeats, noise and comparability (buildComparison in comparison_groups.h fills `sources` and
+  // folds repeats; a row of one run has n == 1 and no samples/s interval).
+  //
+  // The row's identity across refreshes: foldKey() for runs, "published:<workload>:<device>" for
+  // the article's rows. Front ends keep the chosen baseline and colours by it.
+  std::string key;
+  // The indices, into the results given to buildComparison, of the runs the row stands for.
+  std::vector<std::size_t> sources;
+  int n = 1;  // runs folded into the row
+  // 95% interval of samplesPerSecond over the folded runs (n >= 2); absent otherwise.
+  std::optional<double> samplesPerSecondLow;
+  std::optional<double> samplesPerSecondHigh;
+  // 95% interval of totalSeconds: over the folded runs (n >= 2), or a lone projection's own.
+  std::optional<double> totalLow;
+  std::optional<double> totalHigh;
+  // totalSeconds is projected from a run cut short by --time-budget, not measured.
+  bool projected = false;
+  bool disturbed = false;             // something on the machine disturbed a folded run
+  std::vector<std::string> warnings;  // the folded runs' validity warnings, each once
+  // Set with the speed-up: this row's and the baseline's total intervals overlap, so the
+  // difference between them is within the noise. Never set on the baseline itself.
+  bool withinNoise = false;
+  // Which rows compare (total times, speed-ups): the size, or the workload where the size is
+  // unknown. Rows of different groups never get a speed-up against each other.
+  std::string group;
+  std::string created;  // the earliest folded run's creation time (ISO-8601 UTC)
+  int threads = 0;      // CPU threads the run asked for; 0 where unknown (published rows)
 };
 
 // Every field compared (a field added above belongs in operator== too): the comparison panel
@@ -60,17 +93,36 @@ const std::vector<PublishedReference>& publishedReferences();
 // count tells apart CPU runs that differ only in it.
 std::string deviceLabel(const RunResult& result);
 
+// One run's row (n == 1, `sources` empty). A run cut short by --time-budget shows its projection
+// as the total (`projected`, with the projection's interval) and the projected run's size.
 ComparisonRow comparisonRow(const RunResult& result);
 ComparisonRow comparisonRow(const PublishedReference& reference);
 
-// Fills `speedup` and `peakRatio` of every row against rows[baseline] (left empty where a total
-// or a peak is missing).
+// Which runs are repeats of one configuration on one machine and fold into one row: completed
+// runs sharing the hostname, device id and name, workload and size (the row's group), precision,
+// threads, batch size, data source, and whether the total is projected. A cancelled or failed
+// run's key also holds its status and creation time, so it folds with nothing.
+std::string foldKey(const RunResult& result);
+
+// Whether the totals of two rows compare: the same group (workload and size), or the same
+// workload where a row's size is unknown (rows made by hand, results without image counts).
+bool comparableRows(const ComparisonRow& a, const ComparisonRow& b);
+
+// Fills `speedup`, `peakRatio` and `withinNoise` of every row against rows[baseline]: left empty
+// ("n/a") where a total or a peak is missing, and for every row not comparableRows with the
+// baseline, so a ResNet-50 row never reads as "40x slower" than an MLP baseline.
 void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline);
+
+// Whether a row's total has an interval to judge noise by: repeats (n >= 2) or a projection.
+bool hasTotalInterval(const ComparisonRow& row);
 
 // Why the total times and speed-ups of `rows` do not compare: the rows trained different amounts
 // (workloads, image counts, epochs or batch sizes), each size named; empty when they all match.
 // Failed and cancelled rows, and rows of unknown size, are left out.
 std::string sizeMismatchNote(const std::vector<ComparisonRow>& rows);
+// Where some totals of `rows` are projected (--time-budget) and others measured, a line saying
+// that "~" marks the projected ones; empty otherwise. Rows without a total are left out.
+std::string projectionNote(const std::vector<ComparisonRow>& rows);
 
 // "1.16x": two decimals, '.' as the decimal point whatever the locale.
 std::string formatSpeedup(double speedup);
@@ -81,10 +133,13 @@ std::string formatTflops(double tflops);
 // "42.1%" from a fraction; "0.73%" below 1%.
 std::string formatEfficiency(double efficiency);
 
-// RFC 4180 (CRLF, quoted where needed), a header row; missing values are empty cells.
+// RFC 4180 (CRLF, quoted where needed), a header row; missing values are empty cells. Columns
+// added later go at the end (n, intervals, projected, disturbed, within_noise).
 std::string comparisonCsv(const std::vector<ComparisonRow>& rows);
-// A pipe table like the seed article's; missing values read "n/a". When some row has a peak
-// ratio, a line under the table says how to read it against the speed-up.
+// A pipe table like the seed article's; missing values read "n/a", projected totals "~12.34" and
+// speed-ups within the noise "1.01x (within noise)". When some row has a peak ratio, a line under
+// the table says how to read it against the speed-up; projected totals next to measured ones and
+// different run sizes get a line each too.
 std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows);
 
 }  // namespace tb

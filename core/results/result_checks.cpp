@@ -68,6 +68,23 @@ void checkResultValues(const RunResult& r, const std::string& source) {
     check.amount(r.epochs[i].samplesPerSecond, at + ".samples_per_second");
   }
   check.amount(r.totalSeconds, "total_seconds");
+  if (r.steadyState) {
+    check.amount(r.steadyState->samplesPerSecond, "steady_state.samples_per_second");
+    check.amount(r.steadyState->stepSecondsP50, "steady_state.step_seconds_p50");
+    check.amount(r.steadyState->stepSecondsP95, "steady_state.step_seconds_p95");
+    check.amount(static_cast<double>(r.steadyState->warmupSteps), "steady_state.warmup_steps");
+    check.amount(static_cast<double>(r.steadyState->steps), "steady_state.steps");
+  }
+  if (r.projection) {
+    check.amount(r.projection->totalSeconds, "projection.total_seconds");
+    check.amount(r.projection->low, "projection.low");
+    check.amount(r.projection->high, "projection.high");
+    check.amount(static_cast<double>(r.projection->basisSteps), "projection.basis_steps");
+    check.amount(r.projection->budgetSeconds, "projection.budget_seconds");
+    check.amount(r.projection->epochs, "projection.epochs");
+    check.amount(static_cast<double>(r.projection->trainSamples), "projection.train_samples");
+    check.amount(static_cast<double>(r.projection->testSamples), "projection.test_samples");
+  }
 }
 
 }  // namespace tb

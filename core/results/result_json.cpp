@@ -381,6 +381,75 @@ std::vector<TelemetrySample> readTimeline(const Reader& reader, const Json& time
   return samples;
 }
 
+// The optional blocks of trust (docs/result-format.md): repeats' group, steady state, projection,
+// validity. Each is left out of the file when the run has none.
+void writeTrustBlocks(const RunResult& r, OrderedJson& root) {
+  if (!r.group.empty()) root["group"] = r.group;
+  if (const auto& s = r.steadyState) {
+    root["steady_state"] = {{"samples_per_second", number(s->samplesPerSecond)},
+                            {"step_seconds_p50", number(s->stepSecondsP50)},
+                            {"step_seconds_p95", number(s->stepSecondsP95)},
+                            {"warmup_steps", s->warmupSteps},
+                            {"steps", s->steps}};
+  }
+  if (const auto& p = r.projection) {
+    root["projection"] = {{"total_seconds", number(p->totalSeconds)},
+                          {"low", number(p->low)},
+                          {"high", number(p->high)},
+                          {"basis_steps", p->basisSteps},
+                          {"budget_seconds", number(p->budgetSeconds)},
+                          {"epochs", p->epochs},
+                          {"train_samples", p->trainSamples},
+                          {"test_samples", p->testSamples}};
+  }
+  if (const auto& v = r.validity) {
+    root["validity"] = {{"disturbed", v->disturbed}, {"warnings", v->warnings}};
+  }
+}
+
+void readTrustBlocks(const Reader& reader, const Json& root, RunResult& r) {
+  if (const Json* group = reader.optionalValue(root, "group")) {
+    if (!group->is_string()) reader.fail("group must be a string");
+    r.group = group->get<std::string>();
+  }
+  if (const Json* s = reader.optionalValue(root, "steady_state")) {
+    if (!s->is_object()) reader.fail("steady_state must be an object or null");
+    const std::string at = "steady_state";
+    r.steadyState = SteadyStateRecord{reader.number(*s, at, "samples_per_second"),
+                                      reader.number(*s, at, "step_seconds_p50"),
+                                      reader.number(*s, at, "step_seconds_p95"),
+                                      reader.integer(*s, at, "warmup_steps"),
+                                      reader.integer(*s, at, "steps")};
+  }
+  if (const Json* p = reader.optionalValue(root, "projection")) {
+    if (!p->is_object()) reader.fail("projection must be an object or null");
+    const std::string at = "projection";
+    ProjectionRecord projection;
+    projection.totalSeconds = reader.number(*p, at, "total_seconds");
+    projection.low = reader.number(*p, at, "low");
+    projection.high = reader.number(*p, at, "high");
+    projection.basisSteps = reader.integer(*p, at, "basis_steps");
+    projection.budgetSeconds = reader.number(*p, at, "budget_seconds");
+    projection.epochs = reader.smallInteger(*p, at, "epochs");
+    projection.trainSamples = reader.integer(*p, at, "train_samples");
+    projection.testSamples = reader.integer(*p, at, "test_samples");
+    r.projection = projection;
+  }
+  if (const Json* v = reader.optionalValue(root, "validity")) {
+    if (!v->is_object()) reader.fail("validity must be an object or null");
+    ValidityRecord validity;
+    const Json& disturbed = reader.value(*v, "validity", "disturbed");
+    if (!disturbed.is_boolean()) reader.fail("validity.disturbed must be true or false");
+    validity.disturbed = disturbed.get<bool>();
+    const Json& warnings = reader.array(*v, "validity", "warnings");
+    for (const Json& warning : warnings) {
+      if (!warning.is_string()) reader.fail("validity.warnings must hold strings");
+      validity.warnings.push_back(warning.get<std::string>());
+    }
+    r.validity = validity;
+  }
+}
+
 }  // namespace
 
 std::string toJson(const RunResult& r, int indent) {
@@ -439,6 +508,7 @@ std::string toJson(const RunResult& r, int indent) {
     timeline.push_back(std::move(sample));
   }
   root["timeline"] = std::move(timeline);
+  writeTrustBlocks(r, root);
   // Error texts come from libraries and may hold invalid UTF-8; replace it rather than throw.
   return root.dump(indent, ' ', false, OrderedJson::error_handler_t::replace);
 }
@@ -465,6 +535,7 @@ RunResult fromJson(const std::string& text, const std::string& sourceName) {
   if (const Json* timeline = reader.optionalValue(root, "timeline")) {
     r.timeline = readTimeline(reader, *timeline);
   }
+  readTrustBlocks(reader, root, r);
   checkResultValues(r, sourceName);
   return r;
 }

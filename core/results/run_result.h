@@ -112,6 +112,35 @@ struct TelemetrySample {
   std::vector<GpuSample> gpus = {};  // the run's GPU; empty without one (or without NVML)
 };
 
+// Throughput once warm-up is over (core/engine/step_times.h): the first epoch, or the first steps
+// of a one-epoch run, pay for allocation, caches and autotuning and are left out.
+struct SteadyStateRecord {
+  double samplesPerSecond = 0.0;  // batch size / median step time
+  double stepSecondsP50 = 0.0;
+  double stepSecondsP95 = 0.0;
+  std::int64_t warmupSteps = 0;  // steps left out at the start of the run
+  std::int64_t steps = 0;        // full-batch steps the figures come from
+};
+
+// A run cut short by --time-budget projects the full run it stands for (engine/projection.h).
+struct ProjectionRecord {
+  double totalSeconds = 0.0;  // projected training and testing time of the full run
+  double low = 0.0;           // 95% interval of that projection
+  double high = 0.0;
+  std::int64_t basisSteps = 0;  // steady-state steps the projection rests on
+  double budgetSeconds = 0.0;   // the --time-budget asked for
+  // The run projected: the seed script's epochs on all the images.
+  int epochs = 0;
+  std::int64_t trainSamples = 0;
+  std::int64_t testSamples = 0;
+};
+
+// Whether something on the machine disturbed the run (core/machine/disturbance.h).
+struct ValidityRecord {
+  bool disturbed = false;
+  std::vector<std::string> warnings;  // each a sentence a user can act on
+};
+
 struct RunResult {
   RunStatus status = RunStatus::Failed;
   FailureKind failure = FailureKind::None;
@@ -125,6 +154,11 @@ struct RunResult {
   std::optional<TestRecord> test;
   std::optional<double> totalSeconds;  // absent unless training and evaluation both finished
   std::vector<TelemetrySample> timeline;
+  // Repeats of one configuration share a group id (--repeat); empty for a single run.
+  std::string group;
+  std::optional<SteadyStateRecord> steadyState;
+  std::optional<ProjectionRecord> projection;
+  std::optional<ValidityRecord> validity;  // absent in results written before it existed
 };
 
 }  // namespace tb

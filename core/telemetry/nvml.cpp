@@ -5,6 +5,7 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <utility>
 #include <vector>
@@ -25,12 +26,29 @@ struct NvmlMemoryV1 {
   unsigned long long free;
   unsigned long long used;
 };
+// One compute process: nvmlDeviceGetComputeRunningProcesses (v1) fills the short record, its _v2
+// and _v3 the long one; reading one layout where the other was written would misread the pids.
+struct NvmlProcessInfoV1 {
+  unsigned int pid;
+  unsigned long long usedGpuMemory;
+};
+struct NvmlProcessInfoV2 {
+  unsigned int pid;
+  unsigned long long usedGpuMemory;
+  unsigned int gpuInstanceId;
+  unsigned int computeInstanceId;
+};
 
 constexpr int kTemperatureGpu = 0;      // NVML_TEMPERATURE_GPU
 constexpr int kClockSm = 1;             // NVML_CLOCK_SM
 constexpr unsigned kNameBuffer = 96;    // NVML_DEVICE_NAME_V2_BUFFER_SIZE
 constexpr unsigned kDriverBuffer = 80;  // NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE
 constexpr double kBytesPerMb = 1024.0 * 1024.0;
+// Room for the compute processes of one GPU: more than a shared GPU normally runs, so the list is
+// read in one call; a longer list is read again at the size NVML asks for (plus a few for
+// processes that start in between).
+constexpr unsigned kProcessBuffer = 64;
+constexpr unsigned kProcessSlack = 8;
 
 // The first of `names` the library exports, as a function pointer of type F.
 template <typename F>
@@ -42,6 +60,23 @@ F loadSymbol(void* library, std::initializer_list<const char*> names) {
 }
 
 NvmlStatus statusOf(int code) { return static_cast<NvmlStatus>(code); }
+
+// The pids of the GPU's compute processes, read with `get` (any version: Info is its record).
+template <typename Info>
+int computePids(int (*get)(NvmlDevice, unsigned*, Info*), NvmlDevice device,
+                std::vector<unsigned>& pids) {
+  std::vector<Info> infos(kProcessBuffer);
+  unsigned count = kProcessBuffer;
+  int status = get(device, &count, infos.data());
+  if (statusOf(status) == NvmlStatus::InsufficientSize) {
+    infos.resize(count + kProcessSlack);
+    count = static_cast<unsigned>(infos.size());
+    status = get(device, &count, infos.data());
+  }
+  if (status != 0) return status;
+  for (unsigned i = 0; i < count && i < infos.size(); ++i) pids.push_back(infos[i].pid);
+  return status;
+}
 
 }  // namespace
 
@@ -60,6 +95,10 @@ struct Nvml::Functions {
   int (*getPower)(NvmlDevice, unsigned*) = nullptr;
   int (*getTemperature)(NvmlDevice, int, unsigned*) = nullptr;
   int (*getClock)(NvmlDevice, int, unsigned*) = nullptr;
+  int (*getThrottleReasons)(NvmlDevice, unsigned long long*) = nullptr;
+  // The process list under its _v3 or _v2 name, else (older drivers only) under its plain one.
+  int (*getProcesses)(NvmlDevice, unsigned*, NvmlProcessInfoV2*) = nullptr;
+  int (*getProcessesV1)(NvmlDevice, unsigned*, NvmlProcessInfoV1*) = nullptr;
 
   void load(void* library) {
     init = loadSymbol<decltype(init)>(library, {"nvmlInit_v2", "nvmlInit"});
@@ -82,6 +121,17 @@ struct Nvml::Functions {
     getPower = loadSymbol<decltype(getPower)>(library, {"nvmlDeviceGetPowerUsage"});
     getTemperature = loadSymbol<decltype(getTemperature)>(library, {"nvmlDeviceGetTemperature"});
     getClock = loadSymbol<decltype(getClock)>(library, {"nvmlDeviceGetClockInfo"});
+    // Drivers from 535 call throttle reasons "clocks event reasons" and deprecate the old name.
+    getThrottleReasons = loadSymbol<decltype(getThrottleReasons)>(
+        library,
+        {"nvmlDeviceGetCurrentClocksEventReasons", "nvmlDeviceGetCurrentClocksThrottleReasons"});
+    getProcesses = loadSymbol<decltype(getProcesses)>(
+        library,
+        {"nvmlDeviceGetComputeRunningProcesses_v3", "nvmlDeviceGetComputeRunningProcesses_v2"});
+    if (!getProcesses) {
+      getProcessesV1 =
+          loadSymbol<decltype(getProcessesV1)>(library, {"nvmlDeviceGetComputeRunningProcesses"});
+    }
   }
 };
 
@@ -244,6 +294,32 @@ NvmlResult<double> Nvml::smClockMhz(int index) const {
   });
 }
 
+NvmlResult<std::uint64_t> Nvml::clocksThrottleReasons(int index) const {
+  return deviceValue<std::uint64_t>(index, m_fn->getThrottleReasons,
+                                    [](auto* get, NvmlDevice device, std::uint64_t& reasons) {
+                                      unsigned long long bits = 0;
+                                      const int status = get(device, &bits);
+                                      reasons = bits;
+                                      return status;
+                                    });
+}
+
+NvmlResult<int> Nvml::otherComputeProcesses(int index, int selfPid) const {
+  const auto countOthers = [selfPid](auto* get, NvmlDevice device, int& others) {
+    std::vector<unsigned> pids;
+    const int status = computePids(get, device, pids);
+    // A process may be listed more than once (once per MIG compute instance it uses).
+    std::sort(pids.begin(), pids.end());
+    pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
+    others = static_cast<int>(std::count_if(pids.begin(), pids.end(), [selfPid](unsigned pid) {
+      return static_cast<long long>(pid) != selfPid;
+    }));
+    return status;
+  };
+  if (m_fn->getProcesses) return deviceValue<int>(index, m_fn->getProcesses, countOthers);
+  return deviceValue<int>(index, m_fn->getProcessesV1, countOthers);
+}
+
 const char* toString(NvmlStatus status) {
   switch (status) {
     case NvmlStatus::Success:
@@ -258,6 +334,8 @@ const char* toString(NvmlStatus status) {
       return "NVML_ERROR_NO_PERMISSION";
     case NvmlStatus::NotFound:
       return "NVML_ERROR_NOT_FOUND";
+    case NvmlStatus::InsufficientSize:
+      return "NVML_ERROR_INSUFFICIENT_SIZE";
     case NvmlStatus::FunctionNotFound:
       return "NVML_ERROR_FUNCTION_NOT_FOUND";
     case NvmlStatus::GpuIsLost:

@@ -1,8 +1,10 @@
 // NVIDIA's management library (NVML), loaded at run time with dlopen so TrainBench neither links
 // nor needs it: GPU facts (name, memory, compute capability, driver) and live readings
-// (utilisation, memory, power, temperature, SM clock). Each reading says why it is missing.
+// (utilisation, memory, power, temperature, SM clock, clock throttle reasons, other processes).
+// Each reading says why it is missing.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,6 +19,7 @@ enum class NvmlStatus : int {
   NotSupported = 3,
   NoPermission = 4,
   NotFound = 6,
+  InsufficientSize = 7,   // a list did not fit the buffer; NVML says how many entries it needs
   FunctionNotFound = 13,  // NVML's code; also used here when this NVML lacks the symbol
   GpuIsLost = 15,
   Unknown = 999,
@@ -28,6 +31,22 @@ struct NvmlResult {
   std::optional<T> value;
   NvmlStatus status = NvmlStatus::Unknown;
 };
+
+// NVML's clock throttle reason bits (nvmlClocksThrottleReason*, renamed nvmlClocksEventReason* in
+// newer drivers with the same values), as Nvml::clocksThrottleReasons returns them.
+namespace throttle_reason {
+constexpr std::uint64_t kGpuIdle = 0x1;
+constexpr std::uint64_t kApplicationsClocksSetting = 0x2;
+constexpr std::uint64_t kSwPowerCap = 0x4;
+// Clocks cut by half or more for heat, an external power brake or too high a power draw; newer
+// drivers also set one of the two bits below when they know which.
+constexpr std::uint64_t kHwSlowdown = 0x8;
+constexpr std::uint64_t kSyncBoost = 0x10;
+constexpr std::uint64_t kSwThermalSlowdown = 0x20;
+constexpr std::uint64_t kHwThermalSlowdown = 0x40;
+constexpr std::uint64_t kHwPowerBrakeSlowdown = 0x80;
+constexpr std::uint64_t kDisplayClockSetting = 0x100;
+}  // namespace throttle_reason
 
 struct NvmlMemory {
   double totalMb = 0.0;
@@ -61,6 +80,14 @@ class Nvml {
   NvmlResult<double> powerWatts(int index) const;
   NvmlResult<double> temperatureC(int index) const;
   NvmlResult<double> smClockMhz(int index) const;
+  // Why the clocks are below their maximum at this moment (throttle_reason bits). One reading
+  // can miss a slowdown earlier in a run: OR the readings of every sample (accumulateThrottle in
+  // machine/gpu_disturbance.h).
+  NvmlResult<std::uint64_t> clocksThrottleReasons(int index) const;
+  // How many processes other than `selfPid` hold a compute context on the GPU now. NVML gives
+  // pids as the host sees them, so inside a container with its own pid namespace the own process
+  // is not recognised and counts as another.
+  NvmlResult<int> otherComputeProcesses(int index, int selfPid) const;
 
   struct Functions;  // the dlsym'd table (nvml.cpp)
 

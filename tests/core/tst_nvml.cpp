@@ -1,6 +1,8 @@
 // GPU telemetry through NVML, driven by a fake libnvidia-ml (tests/fake_nvml) whose answers the
-// test scripts: readings, NOT_SUPPORTED, NO_PERMISSION, a lost GPU, and no library at all.
+// test scripts: readings, NOT_SUPPORTED, NO_PERMISSION, a lost GPU, and no library at all; also
+// the disturbance readings (clock throttle reasons, other processes on the GPU).
 #include "devices/device_facts.h"
+#include "machine/gpu_disturbance.h"
 #include "results/result_file.h"
 #include "telemetry/gpu_poller.h"
 #include "telemetry/nvml.h"
@@ -34,7 +36,9 @@ const char* const kScriptVariables[] = {"FAKE_NVML_INIT",
                                         "FAKE_NVML_TEMP",
                                         "FAKE_NVML_SM_CLOCK",
                                         "FAKE_NVML_LOST_AFTER",
-                                        "FAKE_NVML_PCI"};
+                                        "FAKE_NVML_PCI",
+                                        "FAKE_NVML_THROTTLE_REASONS",
+                                        "FAKE_NVML_PROCESSES"};
 
 // The fake's own hooks, reached through the same dlopen handle NVML's loader gets.
 struct FakeHooks {
@@ -160,6 +164,76 @@ class NvmlTest : public QObject {
     QVERIFY(!poller.poll());
     QVERIFY(!poller.poll());
     QCOMPARE(m_hooks.calls(kUtil) + m_hooks.calls(kMemory), callsWhenLost);
+  }
+
+  // The throttle reason bits arrive as NVML gives them (through the older function name the
+  // fake has); a GPU at full speed reads 0, which is a reading, not a missing one.
+  void readsClockThrottleReasons() {
+    auto nvml = Nvml::open();
+    QVERIFY(nvml);
+    const auto fullSpeed = nvml->clocksThrottleReasons(0);
+    QCOMPARE(fullSpeed.status, NvmlStatus::Success);
+    QCOMPARE(fullSpeed.value.value_or(~0ull), std::uint64_t{0});
+
+    const std::uint64_t reasons =
+        throttle_reason::kSwPowerCap | throttle_reason::kHwThermalSlowdown;
+    qputenv("FAKE_NVML_THROTTLE_REASONS", QByteArray::number(quint64{reasons}));
+    QCOMPARE(nvml->clocksThrottleReasons(0).value.value_or(0), reasons);
+
+    qputenv("FAKE_NVML_THROTTLE_REASONS", "NOT_SUPPORTED");
+    const auto unsupported = nvml->clocksThrottleReasons(0);
+    QCOMPARE(unsupported.status, NvmlStatus::NotSupported);
+    QVERIFY(!unsupported.value);
+  }
+
+  // The benchmark's own process is on the GPU it measures and must not count as a disturbance;
+  // a process the driver lists twice (once per MIG instance) counts once. The fake fills
+  // NVML's longer (v2) records, so reading them with the short v1 layout would garble the pids.
+  void countsOtherComputeProcessesButNotItself() {
+    auto nvml = Nvml::open();
+    QVERIFY(nvml);
+    QCOMPARE(nvml->otherComputeProcesses(0, 4242).value.value_or(-1), 0);  // none listed
+
+    script({{"FAKE_NVML_PROCESSES", "4242"}});
+    QCOMPARE(nvml->otherComputeProcesses(0, 4242).value.value_or(-1), 0);
+    script({{"FAKE_NVML_PROCESSES", "1234,4242,5678,1234"}});
+    const auto others = nvml->otherComputeProcesses(0, 4242);
+    QCOMPARE(others.status, NvmlStatus::Success);
+    QCOMPARE(others.value.value_or(-1), 2);
+    QCOMPARE(nvml->otherComputeProcesses(0, 99).value.value_or(-1), 3);
+  }
+
+  // More processes than the first buffer holds: NVML answers INSUFFICIENT_SIZE with the count,
+  // and the list is read again at that size instead of being lost or cut short.
+  void longProcessListIsReadAgainAtItsSize() {
+    QByteArray pids = "4242";
+    for (int pid = 5000; pid < 5100; ++pid) pids += "," + QByteArray::number(pid);
+    script({{"FAKE_NVML_PROCESSES", pids.constData()}});
+    auto nvml = Nvml::open();
+    QVERIFY(nvml);
+    QCOMPARE(nvml->otherComputeProcesses(0, 4242).value.value_or(-1), 100);
+  }
+
+  // A reading NVML will not give (containers often may not list processes) stays absent in the
+  // disturbance reading, and the readings it did give still make their sentences.
+  void disturbanceReadingKeepsWhatNvmlCouldNotGiveAbsent() {
+    script({{"FAKE_NVML_DEVICES", "2"},
+            {"FAKE_NVML_THROTTLE_REASONS", "32"},  // software thermal slowdown
+            {"FAKE_NVML_PROCESSES", "NO_PERMISSION"}});
+    auto nvml = Nvml::open();
+    QVERIFY(nvml);
+    QCOMPARE(nvml->otherComputeProcesses(1, 4242).status, NvmlStatus::NoPermission);
+    const GpuReading reading = readGpuDisturbance(*nvml, 1, "cuda:1", 4242);
+    QCOMPARE(reading.device, std::string("cuda:1"));
+    QCOMPARE(reading.throttleReasons.value_or(0), throttle_reason::kSwThermalSlowdown);
+    QVERIFY(!reading.otherProcesses);
+    const auto warnings = gpuDisturbanceWarnings({reading});
+    QCOMPARE(warnings.size(), std::size_t{1});
+    QVERIFY2(warnings[0].find("cuda:1 slowed its clock for heat") == 0, warnings[0].c_str());
+
+    // A GPU index NVML does not have reads nothing rather than another GPU's values.
+    const GpuReading missing = readGpuDisturbance(*nvml, 5, "cuda:5", 4242);
+    QVERIFY(!missing.throttleReasons && !missing.otherProcesses);
   }
 
   // The sampler thread stores the GPU next to the CPU metrics, once per interval.

@@ -122,7 +122,7 @@ class ProbeTest : public QObject {
     QVERIFY(markdown.find("| 100.00x |") != std::string::npos);
     QVERIFY(markdown.find("Peak ratio: ") != std::string::npos);
     const std::string csv = comparisonCsv(rows);
-    QVERIFY(csv.find(",precision,achieved_tflops,peak_tflops,efficiency,peak_ratio\r\n") !=
+    QVERIFY(csv.find(",precision,achieved_tflops,peak_tflops,efficiency,peak_ratio,n,") !=
             std::string::npos);
     QVERIFY(csv.find(",fp32,0.0609792,0.5,0.121958") != std::string::npos);
   }

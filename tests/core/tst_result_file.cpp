@@ -174,6 +174,43 @@ class TestResultFile : public QObject {
   }
 
   // Unmeasured metrics must stay "unknown" rather than turn into a misleading 0.
+  // The blocks of trust: a repeat's group, steady state, projection and validity.
+  void trustBlocksRoundTrip() {
+    RunResult r = fullResult();
+    r.group = "20261202T101500Z-0a1b2c3d";
+    r.steadyState = SteadyStateRecord{1234.5, 0.0259, 0.031, 1875, 16874};
+    r.projection = ProjectionRecord{8123.4, 8010.25, 8240.5, 63, 60, 10, 50000, 10000};
+    r.validity = ValidityRecord{true, {"Other processes used 1.9 of 2 cores.", "On battery."}};
+    const RunResult back = fromJson(toJson(r), "mem");
+    compareResults(back, r);
+    QCOMPARE(back.group, r.group);
+    const auto steady = [](const SteadyStateRecord& s) {
+      return std::tie(s.samplesPerSecond, s.stepSecondsP50, s.stepSecondsP95, s.warmupSteps,
+                      s.steps);
+    };
+    QVERIFY(back.steadyState && steady(*back.steadyState) == steady(*r.steadyState));
+    const auto projection = [](const ProjectionRecord& p) {
+      return std::tie(p.totalSeconds, p.low, p.high, p.basisSteps, p.budgetSeconds, p.epochs,
+                      p.trainSamples, p.testSamples);
+    };
+    QVERIFY(back.projection && projection(*back.projection) == projection(*r.projection));
+    QVERIFY(back.validity);
+    QCOMPARE(back.validity->disturbed, true);
+    QCOMPARE(back.validity->warnings, r.validity->warnings);
+  }
+
+  // Results written before these blocks, or runs without them, leave the keys out entirely.
+  void trustBlocksAreOptional() {
+    const RunResult r = fullResult();
+    const QJsonObject json = jsonOf(r);
+    for (const char* key : {"group", "steady_state", "projection", "validity"}) {
+      QVERIFY2(!json.contains(QLatin1String(key)), key);
+    }
+    const RunResult back = fromJson(toJson(r), "mem");
+    QVERIFY(back.group.empty());
+    QVERIFY(!back.steadyState && !back.projection && !back.validity);
+  }
+
   void absentMetricsStayAbsent() {
     RunResult r = fullResult();
     r.status = RunStatus::Failed;
@@ -292,6 +329,16 @@ class TestResultFile : public QObject {
         << "unknown status \"paused\"";
     QTest::newRow("bad test") << variant([](QJsonObject& j) { j.insert("test", 0.9); })
                               << "test must be an object or null";
+    QTest::newRow("bad validity") << variant([](QJsonObject& j) {
+      j.insert("validity", QJsonObject{{"disturbed", "yes"}, {"warnings", QJsonArray()}});
+    }) << "validity.disturbed must be true or false";
+    QTest::newRow("negative steady state") << variant([](QJsonObject& j) {
+      j.insert("steady_state", QJsonObject{{"samples_per_second", -5.0},
+                                           {"step_seconds_p50", 0.1},
+                                           {"step_seconds_p95", 0.2},
+                                           {"warmup_steps", 1},
+                                           {"steps", 10}});
+    }) << "steady_state.samples_per_second";
     QTest::newRow("deep nesting") << QByteArray(100000, '[') + QByteArray(100000, ']')
                                   << "not a TrainBench result: nested deeper than 64 levels";
     QTest::newRow("deep nesting in a key")

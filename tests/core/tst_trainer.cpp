@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <thread>
 
 using namespace tb;
@@ -237,6 +238,74 @@ class TrainerTest : public QObject {
     config.precision = "fp16";
     result = runTraining(config, observer, cancel);
     QCOMPARE(toString(result.failure), "device");
+  }
+
+  // Every completed run reports its steady state apart from warm-up (the first epoch here), and
+  // the seed-style total stays what it was: training plus evaluation.
+  void completedRunsReportSteadyState() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    const RunResult result = runTraining(smallSyntheticRun(2, 3200), observer, cancel);
+    QCOMPARE(toString(result.status), "completed");
+    QVERIFY(result.steadyState);
+    const SteadyStateRecord& steady = *result.steadyState;
+    QCOMPARE(steady.warmupSteps, std::int64_t{100});  // 3200 / 32: all of epoch 1
+    QCOMPARE(steady.steps, std::int64_t{100});
+    QVERIFY(steady.stepSecondsP50 > 0);
+    QVERIFY(steady.stepSecondsP95 >= steady.stepSecondsP50);
+    QVERIFY(std::fabs(steady.samplesPerSecond - 32 / steady.stepSecondsP50) < 1e-6);
+    QVERIFY(*result.totalSeconds >= result.epochs[0].seconds + result.epochs[1].seconds);
+    QVERIFY(!result.projection);
+    // Every finished run is judged; whatever this machine is doing, the verdict is recorded.
+    QVERIFY(result.validity);
+    QCOMPARE(result.validity->disturbed, !result.validity->warnings.empty());
+  }
+
+  // A run far longer than its budget stops after it, evaluates, and projects the full run from
+  // its steady steps. (10 000 epochs of 3 200 images cannot fit in 5 s on any CPU.)
+  void timeBudgetProjectsTheFullRun() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    RunConfig config = smallSyntheticRun(10000, 3200);
+    config.testLimit = 3200;
+    config.timeBudgetSeconds = 5;
+    const RunResult result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.status), "completed");
+    QVERIFY(result.projection);
+    const ProjectionRecord& projection = *result.projection;
+    QCOMPARE(projection.epochs, 10000);
+    QCOMPARE(projection.trainSamples, std::int64_t{3200});
+    QCOMPARE(projection.testSamples, std::int64_t{3200});
+    QCOMPARE(projection.budgetSeconds, 5.0);
+    QVERIFY(result.epochs.size() < 10000u);
+    QVERIFY(projection.basisSteps > 0);
+    QVERIFY(projection.low <= projection.totalSeconds);
+    QVERIFY(projection.totalSeconds <= projection.high);
+    QVERIFY(projection.totalSeconds > *result.totalSeconds);
+    QVERIFY(result.test);  // evaluated, on the images it got through
+    QVERIFY(result.workload.testSamples > 0 && result.workload.testSamples <= 3200);
+  }
+
+  // A run that fits in its budget is an ordinary, measured run.
+  void runWithinItsBudgetIsMeasured() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    RunConfig config = smallSyntheticRun(1, 320);
+    config.timeBudgetSeconds = 3600;
+    const RunResult result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.status), "completed");
+    QVERIFY(!result.projection);
+    QCOMPARE(result.epochs.size(), std::size_t{1});
+    QCOMPARE(result.workload.testSamples, std::int64_t{500});
+  }
+
+  void groupIdIsRecorded() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    RunConfig config = smallSyntheticRun(1, 64);
+    config.group = "20261202T101500Z-0000abcd";
+    QCOMPARE(QString::fromStdString(runTraining(config, observer, cancel).group),
+             QStringLiteral("20261202T101500Z-0000abcd"));
   }
 };
 

@@ -9,14 +9,19 @@
 //   FAKE_NVML_TEMP, FAKE_NVML_SM_CLOCK             the same for the other metrics
 //   FAKE_NVML_LOST_AFTER=N         after N utilisation reads every device call says GPU_IS_LOST
 //   FAKE_NVML_PCI=id0,id1          PCI bus ids by index (default 00000000:0<i>:00.0)
+//   FAKE_NVML_THROTTLE_REASONS=96  clock throttle reason bits, in decimal (default 0), or an error
+//   FAKE_NVML_PROCESSES=pid,pid    compute processes on every GPU (default none), or an error;
+//                                  a list longer than the caller's buffer reads INSUFFICIENT_SIZE
 //
-// Legacy and versioned names are mixed on purpose (nvmlInit but nvmlDeviceGetCount_v2), so the
-// loader's fallback from versioned to plain names is exercised.
+// Legacy and versioned names are mixed on purpose (nvmlInit but nvmlDeviceGetCount_v2, the old
+// ClocksThrottleReasons, ComputeRunningProcesses_v2 but no _v3), so the loader's fallbacks
+// between names are exercised.
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -25,6 +30,7 @@ constexpr int kInvalidArgument = 2;
 constexpr int kNotSupported = 3;
 constexpr int kNoPermission = 4;
 constexpr int kNotFound = 6;
+constexpr int kInsufficientSize = 7;
 constexpr int kDriverNotLoaded = 9;
 constexpr int kGpuIsLost = 15;
 constexpr int kUnknown = 999;
@@ -55,6 +61,15 @@ bool lost() {
   return after && g_calls[kUtil].load() > std::atoi(after);
 }
 
+// The error a script's text names (NOT_SUPPORTED, ...), or kSuccess when it is a value.
+int scriptedError(const char* text) {
+  if (std::strcmp(text, "NOT_SUPPORTED") == 0) return kNotSupported;
+  if (std::strcmp(text, "NO_PERMISSION") == 0) return kNoPermission;
+  if (std::strcmp(text, "GPU_IS_LOST") == 0) return kGpuIsLost;
+  if (std::strcmp(text, "UNKNOWN") == 0) return kUnknown;
+  return kSuccess;
+}
+
 // The scripted answer for a metric: an error code, or success with `value` set.
 int scripted(const char* name, unsigned long long fallback, unsigned long long* value) {
   if (lost()) return kGpuIsLost;
@@ -63,12 +78,22 @@ int scripted(const char* name, unsigned long long fallback, unsigned long long* 
     *value = fallback;
     return kSuccess;
   }
-  if (std::strcmp(text, "NOT_SUPPORTED") == 0) return kNotSupported;
-  if (std::strcmp(text, "NO_PERMISSION") == 0) return kNoPermission;
-  if (std::strcmp(text, "GPU_IS_LOST") == 0) return kGpuIsLost;
-  if (std::strcmp(text, "UNKNOWN") == 0) return kUnknown;
+  if (const int error = scriptedError(text)) return error;
   *value = std::strtoull(text, nullptr, 10);
   return kSuccess;
+}
+
+// "a,b" -> {"a", "b"}; empty items are kept, so positions stay positions.
+std::vector<std::string> splitList(const std::string& list) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  std::size_t end = 0;
+  while ((end = list.find(',', start)) != std::string::npos) {
+    items.push_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  items.push_back(list.substr(start));
+  return items;
 }
 
 const FakeDevice* deviceOf(void* handle) {
@@ -80,17 +105,8 @@ const FakeDevice* deviceOf(void* handle) {
 
 std::string pciBusId(unsigned index) {
   if (const char* list = env("FAKE_NVML_PCI")) {
-    std::string ids = list;
-    unsigned at = 0;
-    std::size_t start = 0;
-    while (start <= ids.size()) {
-      const std::size_t end = ids.find(',', start);
-      const std::string id = ids.substr(start, end == std::string::npos ? end : end - start);
-      if (at++ == index) return id;
-      if (end == std::string::npos) break;
-      start = end + 1;
-    }
-    return {};
+    const std::vector<std::string> ids = splitList(list);
+    return index < ids.size() ? ids[index] : std::string();
   }
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "00000000:%02X:00.0", index + 1);
@@ -109,6 +125,12 @@ struct FakeMemory {
   unsigned long long total;
   unsigned long long free;
   unsigned long long used;
+};
+struct FakeProcessInfoV2 {  // nvmlProcessInfo_v2_t
+  unsigned int pid;
+  unsigned long long usedGpuMemory;
+  unsigned int gpuInstanceId;
+  unsigned int computeInstanceId;
 };
 
 __attribute__((visibility("default"))) int nvmlInit() {
@@ -238,6 +260,38 @@ __attribute__((visibility("default"))) int nvmlDeviceGetClockInfo(void* device, 
   const int status = scripted("FAKE_NVML_SM_CLOCK", 1755, &value);
   if (status == kSuccess) *mhz = static_cast<unsigned>(value);
   return status;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetCurrentClocksThrottleReasons(
+    void* device, unsigned long long* reasons) {
+  if (!deviceOf(device)) return kInvalidArgument;
+  unsigned long long value = 0;
+  const int status = scripted("FAKE_NVML_THROTTLE_REASONS", 0, &value);
+  if (status == kSuccess) *reasons = value;
+  return status;
+}
+
+// NVML's contract: `*count` is the room in `infos` on the way in and the number of processes on
+// the way out; when they do not fit, nothing is written and the status says so.
+__attribute__((visibility("default"))) int nvmlDeviceGetComputeRunningProcesses_v2(
+    void* device, unsigned* count, FakeProcessInfoV2* infos) {
+  if (!deviceOf(device) || !count) return kInvalidArgument;
+  if (lost()) return kGpuIsLost;
+  std::vector<unsigned> pids;
+  if (const char* text = env("FAKE_NVML_PROCESSES")) {
+    if (const int error = scriptedError(text)) return error;
+    for (const std::string& pid : splitList(text)) {
+      pids.push_back(static_cast<unsigned>(std::strtoul(pid.c_str(), nullptr, 10)));
+    }
+  }
+  const unsigned room = *count;
+  *count = static_cast<unsigned>(pids.size());
+  if (pids.size() > room) return kInsufficientSize;
+  if (!pids.empty() && !infos) return kInvalidArgument;
+  for (std::size_t i = 0; i < pids.size(); ++i) {
+    infos[i] = {pids[i], 256ull * 1024 * 1024, 0xFFFFFFFFu, 0xFFFFFFFFu};  // no MIG instance
+  }
+  return kSuccess;
 }
 
 // Test hooks (not NVML's): how often each metric was asked for, and a reset between cases.

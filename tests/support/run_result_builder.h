@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace tbtest {
 
@@ -168,6 +169,45 @@ class RunResultBuilder {
     m_result.totalSeconds = seconds;
     return *this;
   }
+  // The trust blocks: repeats' group id, steady state, a --time-budget projection, validity.
+  RunResultBuilder& group(std::string id) {
+    m_result.group = std::move(id);
+    return *this;
+  }
+  // Steady-state samples/s; the step times follow from the batch size when one is set.
+  RunResultBuilder& steadyState(double samplesPerSecond, std::int64_t steps = 100,
+                                std::int64_t warmupSteps = 10) {
+    tb::SteadyStateRecord steady;
+    steady.samplesPerSecond = samplesPerSecond;
+    const int batch = m_result.config.batchSize > 0 ? m_result.config.batchSize : 32;
+    steady.stepSecondsP50 = samplesPerSecond > 0.0 ? batch / samplesPerSecond : 0.0;
+    steady.stepSecondsP95 = steady.stepSecondsP50 * 1.1;
+    steady.steps = steps;
+    steady.warmupSteps = warmupSteps;
+    m_result.steadyState = steady;
+    return *this;
+  }
+  // A run cut short by --time-budget that projects the full run: `epochs` on train/test images.
+  RunResultBuilder& projection(double totalSeconds, double low, double high, int epochs,
+                               std::int64_t trainSamples, std::int64_t testSamples,
+                               double budgetSeconds = 60.0, std::int64_t basisSteps = 200) {
+    tb::ProjectionRecord record;
+    record.totalSeconds = totalSeconds;
+    record.low = low;
+    record.high = high;
+    record.basisSteps = basisSteps;
+    record.budgetSeconds = budgetSeconds;
+    record.epochs = epochs;
+    record.trainSamples = trainSamples;
+    record.testSamples = testSamples;
+    m_result.projection = record;
+    return *this;
+  }
+  RunResultBuilder& validity(bool disturbed, std::vector<std::string> warnings = {}) {
+    m_result.validity = tb::ValidityRecord{disturbed, std::move(warnings)};
+    return *this;
+  }
+
   // Appends a telemetry sample to the timeline.
   RunResultBuilder& sample(tb::TelemetrySample sample) {
     m_result.timeline.push_back(std::move(sample));

@@ -10,6 +10,7 @@
 
 #include <QEvent>
 #include <QGridLayout>
+#include <QScrollArea>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -55,7 +56,15 @@ ChartPanel::ChartPanel(RunCollection* runs, QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(4);
-  layout->addWidget(m_legend);
+  // Thirty runs make a tall legend: it scrolls within a few lines so the charts keep their room.
+  auto* legendScroll = new QScrollArea(this);
+  legendScroll->setWidget(m_legend);
+  legendScroll->setWidgetResizable(true);
+  legendScroll->setFrameShape(QFrame::NoFrame);
+  legendScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  legendScroll->setMaximumHeight(kLegendMaxHeight);
+  legendScroll->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+  layout->addWidget(legendScroll);
   m_grid->setSpacing(6);
   layout->addLayout(m_grid, 1);
 
@@ -78,7 +87,7 @@ ChartPanel::~ChartPanel() = default;
 
 void ChartPanel::addChart(const ChartSpec& spec) {
   auto* plot = new QCustomPlot(this);
-  plot->setMinimumSize(kPlotMinWidth, 190);
+  plot->setMinimumSize(kPlotMinWidth, kPlotMinHeight);
   plot->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   plot->setMouseTracking(true);
   plot->setAccessibleName(spec.title);

@@ -29,6 +29,10 @@ class ChartPanel final : public QWidget {
  public:
   // Collection changes within this window are drawn together (a run streams many per second).
   static constexpr int kReplotDelayMs = 40;
+  // A chart keeps this height at least (readable axes and a title), and the legend of many runs
+  // scrolls within this much: 30 runs on a 1366x768 screen leave room for the comparison.
+  static constexpr int kPlotMinHeight = 150;
+  static constexpr int kLegendMaxHeight = 64;
 
   // `runs` must outlive the panel.
   explicit ChartPanel(RunCollection* runs, QWidget* parent = nullptr);

@@ -67,7 +67,7 @@ void RunLegend::sync() {
     present.insert(run.id);
     QCheckBox* box = m_entries.value(run.id);
     if (!box) box = createEntry(run.id);
-    const QString label = run.label();
+    const QString label = m_runs->distinctLabel(i);
     if (box->text() != label) box->setText(label);
     if (box->property(kColorProperty).value<QColor>() != run.color) {
       box->setIcon(swatch(run.color, devicePixelRatioF()));

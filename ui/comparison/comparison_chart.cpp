@@ -45,7 +45,9 @@ void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows
 
   const int count = static_cast<int>(rows.size());
   double longest = 0.0;
-  for (const auto& row : rows) longest = std::max(longest, row.totalSeconds.value_or(0.0));
+  for (const auto& row : rows) {
+    longest = std::max({longest, row.totalSeconds.value_or(0.0), row.totalHigh.value_or(0.0)});
+  }
   if (longest <= 0.0) longest = 1.0;
 
   QFont valueFont = plot->font();
@@ -71,9 +73,27 @@ void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows
     bars->setBrush(color);
     bars->setPen(QPen(color.darker(115)));
     bars->addData(key, *row.totalSeconds);
-    value->position->setCoords(*row.totalSeconds, key);
-    QString label = QString::number(*row.totalSeconds, 'f', 2) + QStringLiteral(" s");
-    if (row.speedup) label += QStringLiteral("  (") + toQString(formatSpeedup(*row.speedup)) + u')';
+    double labelAt = *row.totalSeconds;
+    if (row.totalLow && row.totalHigh) {
+      // The 95% interval of repeats (or of a projection) as an error bar.
+      auto* errors = new QCPErrorBars(plot->yAxis, plot->xAxis);
+      errors->setDataPlottable(bars);
+      errors->setErrorType(QCPErrorBars::etValueError);
+      errors->setPen(QPen(palette.color(QPalette::WindowText), 1.2));
+      errors->setData(QVector<double>{std::max(0.0, *row.totalSeconds - *row.totalLow)},
+                      QVector<double>{std::max(0.0, *row.totalHigh - *row.totalSeconds)});
+      labelAt = std::max(labelAt, *row.totalHigh);
+    }
+    value->position->setCoords(labelAt, key);
+    // "~" marks a projected total; it never passes for a measured one.
+    QString label = (row.projected ? QStringLiteral("~") : QString()) +
+                    QString::number(*row.totalSeconds, 'f', row.projected ? 0 : 2) +
+                    QStringLiteral(" s");
+    if (row.n > 1) label += QStringLiteral(", n=%1").arg(row.n);
+    if (row.speedup) {
+      label += QStringLiteral("  (") + toQString(formatSpeedup(*row.speedup)) +
+               (row.withinNoise ? text(", within noise") : QString()) + u')';
+    }
     value->setText(label);
   }
   plot->xAxis->setRange(0.0, longest * kLabelRoom + longest * 0.15);

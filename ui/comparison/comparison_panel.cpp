@@ -1,5 +1,5 @@
-// Builds the comparison rows from the RunCollection (plus the published references), keeps the
-// chosen baseline across refreshes, and fills the table and the bar chart from the same rows.
+// Builds the grouped comparison (core/results/comparison_groups.h) from the RunCollection, keeps
+// the chosen baseline across refreshes, and fills the table and the bar chart from the same rows.
 #include "comparison/comparison_panel.h"
 
 #include "common/qcustomplot_include.h"
@@ -14,6 +14,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPainter>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -25,6 +27,12 @@ namespace tb::ui {
 namespace {
 
 const QColor kPublishedColor(150, 150, 150);  // reads on light and dark backgrounds
+const QColor kWarningColor(0x8a, 0x5a, 0x00);  // disturbed rows: amber on light backgrounds
+// The table always shows at least this many rows, however many runs are open.
+constexpr int kMinVisibleRows = 6;
+// Each bar of the chart keeps this much height; more bars scroll instead of squeezing.
+constexpr int kBarPixels = 24;
+constexpr int kChartFramePixels = 80;  // title and axis
 
 // "0.88" stays "0.88"; 0.881234 reads "0.8812" (same as the Markdown export).
 QString trimmedNumber(const std::optional<double>& value, int decimals) {
@@ -68,37 +76,59 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   controls->addStretch(1);
 
   m_table->setHorizontalHeaderLabels(
-      {tr("Device"), tr("Machine"), tr("Workload"), tr("Total (s)"), tr("Epoch (s)"),
-       tr("Samples/s"), tr("Test acc."), tr("TFLOPS"), tr("Eff."), tr("Peak ratio"),
-       tr("Speed-up"), tr("Status")});
+      {tr("Device"), tr("Machine"), tr("Workload"), tr("n"), tr("Total (s)"), tr("Epoch (s)"),
+       tr("Samples/s"), tr("95% interval"), tr("Test acc."), tr("TFLOPS"), tr("Eff."),
+       tr("Peak ratio"), tr("Speed-up"), tr("Status")});
   // Short headers keep the device column readable at 1280 px; tooltips give the full meaning.
   const QStringList headerTips = {
-      QString(), tr("Host name of the machine"), QString(),
-      tr("Training and testing, as the seed script times it"), tr("Mean time of one epoch"),
-      tr("Mean training throughput over the epochs"), tr("Accuracy on the test set"),
+      QString(), tr("Host name of the machine"), tr("Runs compare within one workload and size"),
+      tr("Runs of one configuration on one machine folded into the row (repeats)"),
+      tr("Training and testing, as the seed script times it (median of the repeats); ~ marks "
+         "a total projected from a quick run"),
+      tr("Mean time of one epoch"),
+      tr("Steady-state training throughput: warm-up left out, median step; the median over "
+         "repeats"),
+      tr("95% confidence interval of the samples/s over the repeats (2 runs or more)"),
+      tr("Accuracy on the test set"),
       tr("Achieved TFLOPS: the workload's training FLOPs per sample times samples/s"),
       tr("Efficiency: achieved TFLOPS over the device's measured peak in the run's precision"),
       tr("This device's measured peak (in the run's precision) divided by the baseline's: "
          "compare it with the speed-up"),
-      tr("Baseline total time divided by this row's total time"), QString()};
+      tr("Baseline total time divided by this row's total time, within its group only; \"within "
+         "noise\" where the two rows' intervals overlap"),
+      QString()};
   for (int column = 0; column < headerTips.size(); ++column) {
     m_table->horizontalHeaderItem(column)->setToolTip(headerTips[column]);
   }
   m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
   m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
   m_table->verticalHeader()->setVisible(false);
-  // Numbers keep their full width; the long device names give way (elided) when space runs out.
+  // Every column keeps its content's width, device names included (never "c…0"); a crowded
+  // table scrolls sideways instead.
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  m_table->horizontalHeader()->setSectionResizeMode(DeviceColumn, QHeaderView::Stretch);
-  m_table->setTextElideMode(Qt::ElideMiddle);
+  m_table->horizontalHeader()->setStretchLastSection(true);
+  m_table->setTextElideMode(Qt::ElideRight);
   m_table->setWordWrap(false);
+  m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
+  // However many runs are open, the table shows at least six rows and scrolls the rest.
+  const int rowHeight = m_table->verticalHeader()->defaultSectionSize();
+  m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() +
+                            kMinVisibleRows * rowHeight + 2 * m_table->frameWidth() +
+                            m_table->horizontalScrollBar()->sizeHint().height());
 
-  m_chart->setMinimumHeight(120);
   setUpTotalTimeChart(m_chart);
+  // The chart beside the table, not under it: the window's height goes to the run charts and the
+  // table rows. Its bars keep a readable height and scroll when there are many.
+  auto* chartScroll = new QScrollArea(this);
+  chartScroll->setWidget(m_chart);
+  chartScroll->setWidgetResizable(true);
+  chartScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  chartScroll->setFrameShape(QFrame::NoFrame);
+  chartScroll->setMinimumWidth(260);
 
-  auto* splitter = new QSplitter(Qt::Vertical, this);
+  auto* splitter = new QSplitter(Qt::Horizontal, this);
   splitter->addWidget(m_table);
-  splitter->addWidget(m_chart);
+  splitter->addWidget(chartScroll);
   splitter->setStretchFactor(0, 3);  // the table is the article's comparison: it gets the room
   splitter->setStretchFactor(1, 2);
   splitter->setChildrenCollapsible(false);
@@ -152,28 +182,26 @@ void ComparisonPanel::scheduleRefresh() {
   if (!m_refreshTimer.isActive()) m_refreshTimer.start();
 }
 
-QVector<ComparisonPanel::Entry> ComparisonPanel::collectEntries() const {
+QVector<ComparisonPanel::Entry> ComparisonPanel::collectEntries(
+    std::vector<ComparisonGroup>& groups) const {
+  std::vector<RunResult> results;
+  results.reserve(static_cast<std::size_t>(m_runs->count()));
+  for (int i = 0; i < m_runs->count(); ++i) results.push_back(m_runs->at(i).result);
+  ComparisonOptions options;
+  options.includePublished = m_showPublished;
+  if (!m_baselineKey.isEmpty()) options.baselineKey = toStdString(m_baselineKey);
+  groups = buildComparison(results, options);
+
   QVector<Entry> entries;
-  std::vector<std::string> workloads;
-  for (int i = 0; i < m_runs->count(); ++i) {
-    const DisplayedRun& run = m_runs->at(i);
-    Entry entry{run.id, run.color, comparisonRow(run.result)};
-    // A live run's result has no outcome yet; its totals fill in when it finishes.
-    if (run.live) entry.row.status = "running";
-    entries.push_back(entry);
-    const std::string& workload = run.result.workload.name;
-    if (std::find(workloads.begin(), workloads.end(), workload) == workloads.end()) {
-      workloads.push_back(workload);
-    }
-  }
-  if (m_showPublished) {
-    for (const std::string& workload : workloads) {
-      for (const PublishedReference& reference : publishedReferences()) {
-        if (reference.workload != workload) continue;
-        const QString key = QStringLiteral("published:%1:%2")
-                                .arg(toQString(reference.workload), toQString(reference.device));
-        entries.push_back(Entry{key, kPublishedColor, comparisonRow(reference)});
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (ComparisonRow& row : groups[g].rows) {
+      QColor color = kPublishedColor;
+      if (!row.sources.empty()) color = m_runs->at(static_cast<int>(row.sources.front())).color;
+      // A live run's result has no outcome yet; its totals fill in when it finishes.
+      for (const std::size_t source : row.sources) {
+        if (m_runs->at(static_cast<int>(source)).live) row.status = "running";
       }
+      entries.push_back(Entry{toQString(row.key), color, row, static_cast<int>(g)});
     }
   }
   return entries;
@@ -181,18 +209,22 @@ QVector<ComparisonPanel::Entry> ComparisonPanel::collectEntries() const {
 
 void ComparisonPanel::refreshNow() {
   m_refreshTimer.stop();
-  QVector<Entry> entries = collectEntries();
+  std::vector<ComparisonGroup> groups;
+  QVector<Entry> entries = collectEntries(groups);
 
-  // The baseline follows its row (by key) as rows come and go; the first row otherwise.
+  // The baseline follows its row (by key) as rows come and go; the first group's otherwise.
   int baseline = 0;
+  bool found = false;
   for (int i = 0; i < entries.size(); ++i) {
-    if (entries[i].key == m_baselineKey) baseline = i;
+    if (entries[i].key == m_baselineKey) {
+      baseline = i;
+      found = true;
+    }
   }
+  if (!found && !groups.empty()) baseline = static_cast<int>(groups.front().baseline);
   if (!entries.isEmpty()) m_baselineKey = entries[baseline].key;
   std::vector<ComparisonRow> rows;
   for (const Entry& entry : entries) rows.push_back(entry.row);
-  applySpeedups(rows, static_cast<std::size_t>(baseline));
-  for (int i = 0; i < entries.size(); ++i) entries[i].row = rows[static_cast<std::size_t>(i)];
 
   // A live run changes many times a second while its row stays the same: skip the redraw.
   bool same = entries.size() == m_entries.size() && baseline == m_baseline;
@@ -203,15 +235,23 @@ void ComparisonPanel::refreshNow() {
   if (m_filled && same) return;
   m_filled = true;
   m_entries = entries;
+  m_groups = std::move(groups);
   m_baseline = baseline;
   fillTable();
   fillBaselineChooser();
   drawChart();
-  const QString note = toQString(sizeMismatchNote(rows));
-  m_sizeNote->setText(QStringLiteral("\u26a0 ") + note);
-  m_sizeNote->setVisible(!note.isEmpty());
-  // Each bar needs room for its label; the title and axis take about 80 px.
-  m_chart->setMinimumHeight(std::max(120, 80 + 24 * static_cast<int>(m_entries.size())));
+  QStringList notes;
+  if (const std::string sizes = sizeMismatchNote(rows); !sizes.empty()) {
+    notes << toQString(sizes) +
+                 tr(" Speed-ups compare runs of one workload and size only; the chart shows the "
+                    "baseline's group.");
+  }
+  for (const ComparisonGroup& group : m_groups) {
+    for (const std::string& note : group.notes) notes << toQString(note);
+  }
+  notes.removeDuplicates();
+  m_sizeNote->setText(notes.isEmpty() ? QString() : QStringLiteral("\u26a0 ") + notes.join(u' '));
+  m_sizeNote->setVisible(!notes.isEmpty());
   Q_EMIT rowsChanged();
 }
 
@@ -220,22 +260,37 @@ void ComparisonPanel::fillTable() {
   for (int r = 0; r < m_entries.size(); ++r) {
     const Entry& entry = m_entries[r];
     const ComparisonRow& row = entry.row;
+    const bool severalGroups = m_groups.size() > 1;
+    QString speedup = row.speedup ? toQString(formatSpeedup(*row.speedup)) : QStringLiteral("n/a");
+    if (row.withinNoise) speedup += tr(" (within noise)");
+    QString interval = QStringLiteral("n/a");
+    if (row.samplesPerSecondLow && row.samplesPerSecondHigh) {
+      interval = QStringLiteral("%1\u2013%2").arg(QString::number(*row.samplesPerSecondLow, 'f', 0),
+                                                 QString::number(*row.samplesPerSecondHigh, 'f', 0));
+    }
+    QString total = formatOptional(row.totalSeconds, row.projected ? 0 : 2);
+    if (row.projected && row.totalSeconds) total = QStringLiteral("~") + total;
+    QString status = toQString(row.status);
+    if (row.disturbed) status += QStringLiteral(" \u26a0");
     const QStringList cells = {
-        toQString(row.label),
+        (row.disturbed ? QStringLiteral("\u26a0 ") : QString()) + toQString(row.label),
         toQString(row.machine),
-        toQString(row.workload),
-        formatOptional(row.totalSeconds, 2),
+        // Several groups: each row says which size it belongs to.
+        severalGroups && !row.size.empty() ? toQString(row.size) : toQString(row.workload),
+        QString::number(row.n),
+        total,
         formatOptional(row.meanEpochSeconds, 2),
         formatOptional(row.samplesPerSecond, 0),
+        interval,
         trimmedNumber(row.testAccuracy, 4),
         row.achievedTflops ? toQString(formatTflops(*row.achievedTflops)) : QStringLiteral("n/a"),
         row.efficiency ? toQString(formatEfficiency(*row.efficiency)) : QStringLiteral("n/a"),
         row.peakRatio ? toQString(formatRatio(*row.peakRatio)) : QStringLiteral("n/a"),
-        row.speedup ? toQString(formatSpeedup(*row.speedup)) : QStringLiteral("n/a"),
-        toQString(row.status)};
+        speedup,
+        status};
     for (int c = 0; c < ColumnCount; ++c) {
       auto* item = new QTableWidgetItem(cells[c]);
-      const bool numeric = c >= TotalColumn && c <= SpeedupColumn;
+      const bool numeric = c >= CountColumn && c <= SpeedupColumn;
       item->setTextAlignment(Qt::AlignVCenter | (numeric ? Qt::AlignRight : Qt::AlignLeft));
       QFont font = m_table->font();
       // Published figures are someone else's measurement: set apart, like a quotation.
@@ -246,8 +301,16 @@ void ComparisonPanel::fillTable() {
         item->setForeground(palette().brush(QPalette::PlaceholderText));
         item->setToolTip(tr("Published in the seed article (TensorFlow); not measured here"));
       }
-      // The device column is elided when the table is crowded: the full label on hover.
       if (c == DeviceColumn && !row.published) item->setToolTip(cells[c]);
+      if (c == TotalColumn && row.projected) {
+        item->setToolTip(tr("Projected from a quick run, not measured in full"));
+      }
+      if (row.disturbed && (c == DeviceColumn || c == StatusColumn)) {
+        QStringList warnings{tr("Disturbed run:")};
+        for (const auto& warning : row.warnings) warnings << toQString(warning);
+        item->setToolTip(warnings.join(u'\n'));
+        item->setForeground(kWarningColor);
+      }
       m_table->setItem(r, c, item);
     }
     m_table->item(r, DeviceColumn)->setIcon(colorSwatch(entry.color));
@@ -284,9 +347,17 @@ void ComparisonPanel::fillBaselineChooser() {
 }
 
 void ComparisonPanel::drawChart() {
+  // Only the baseline's group: total times of other workloads or sizes do not compare.
   QVector<QColor> colors;
-  for (const Entry& entry : m_entries) colors.push_back(entry.color);
-  drawTotalTimeBars(m_chart, rows(), colors, palette());
+  std::vector<ComparisonRow> rows;
+  const int group = m_entries.isEmpty() ? -1 : m_entries[m_baseline].group;
+  for (const Entry& entry : m_entries) {
+    if (entry.group != group) continue;
+    colors.push_back(entry.color);
+    rows.push_back(entry.row);
+  }
+  drawTotalTimeBars(m_chart, rows, colors, palette());
+  m_chart->setMinimumHeight(kChartFramePixels + kBarPixels * std::max<int>(2, static_cast<int>(rows.size())));
   m_chart->replot();
 }
 

@@ -1,8 +1,10 @@
-// The comparison table, like the seed article's: one row per run (and, on request, the article's
-// published figures), speed-ups against a chosen baseline, and a bar chart of total time.
+// The comparison table, like the seed article's: one row per configuration (repeats folded, with
+// n and a 95% interval), grouped by workload and size so speed-ups compare only comparable runs,
+// the article's published figures on request, and a bar chart of the baseline's group.
 #pragma once
 
 #include "results/comparison.h"
+#include "results/comparison_groups.h"
 
 #include <QColor>
 #include <QString>
@@ -30,9 +32,11 @@ class ComparisonPanel final : public QWidget {
     DeviceColumn,
     MachineColumn,
     WorkloadColumn,
+    CountColumn,  // n: runs folded into the row
     TotalColumn,
     MeanEpochColumn,
-    ThroughputColumn,
+    ThroughputColumn,  // steady-state samples/s (median over repeats)
+    IntervalColumn,    // its 95% interval
     AccuracyColumn,
     AchievedColumn,    // achieved TFLOPS
     EfficiencyColumn,  // achieved / measured peak
@@ -58,8 +62,11 @@ class ComparisonPanel final : public QWidget {
 
   QTableWidget* table() const { return m_table; }
   QCustomPlot* barChart() const { return m_chart; }
-  // The warning shown above the table when the rows trained different amounts (empty: hidden).
+  // The note shown above the table when the rows trained different amounts, or when projected
+  // totals sit next to measured ones (empty: hidden).
   QString sizeNote() const;
+  // The groups the rows belong to (workload and size), in table order.
+  const std::vector<ComparisonGroup>& groups() const { return m_groups; }
 
   // Rebuilds the rows at once instead of waiting for the timer.
   void refreshNow();
@@ -72,12 +79,14 @@ class ComparisonPanel final : public QWidget {
 
  private:
   struct Entry {
-    QString key;  // the run id, or "published:<workload>:<device>"
-    QColor color;
+    QString key;  // ComparisonRow::key: the folded configuration, or "published:..."
+    QColor color;  // the first folded run's
     ComparisonRow row;
+    int group = 0;  // index into m_groups
   };
 
-  QVector<Entry> collectEntries() const;
+  // Builds the grouped comparison of the collection's runs into `groups` and flattens it.
+  QVector<Entry> collectEntries(std::vector<ComparisonGroup>& groups) const;
   void fillTable();
   void fillBaselineChooser();
   void drawChart();
@@ -89,6 +98,7 @@ class ComparisonPanel final : public QWidget {
   QLabel* m_sizeNote;
   QTableWidget* m_table;
   QCustomPlot* m_chart;
+  std::vector<ComparisonGroup> m_groups;
   QTimer m_refreshTimer;
   QVector<Entry> m_entries;
   QString m_baselineKey;

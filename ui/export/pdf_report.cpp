@@ -108,6 +108,7 @@ class ReportWriter final {
     if (showStatus) columns.push_back({QObject::tr("Status"), Qt::AlignLeft, false});
     columns += {{QObject::tr("Total time"), Qt::AlignRight, false},
                 {QObject::tr("Mean epoch"), Qt::AlignRight, false},
+                {QObject::tr("n"), Qt::AlignRight, false},
                 {QObject::tr("Samples/s"), Qt::AlignRight, false},
                 {QObject::tr("Test accuracy"), Qt::AlignRight, false},
                 {QObject::tr("Speed-up"), Qt::AlignRight, false}};
@@ -115,13 +116,23 @@ class ReportWriter final {
     for (const ComparisonRow& row : rows) {
       const std::optional<double> accuracy =
           row.testAccuracy ? std::optional<double>(*row.testAccuracy * 100.0) : std::nullopt;
-      QStringList line = {textOrNa(row.label), textOrNa(row.machine)};
+      // Disturbed runs carry a mark; their warnings are listed under the table.
+      const QString mark = row.disturbed ? QStringLiteral("\u26a0 ") : QString();
+      QStringList line = {mark + textOrNa(row.label), textOrNa(row.machine)};
       if (!oneWorkload) line << textOrNa(row.workload);
       if (showStatus) line << textOrNa(row.status);
-      line << number(row.totalSeconds, 2, QStringLiteral(" s"))
-           << number(row.meanEpochSeconds, 2, QStringLiteral(" s"))
-           << number(row.samplesPerSecond, 0) << number(accuracy, 2, QStringLiteral(" %"))
-           << number(row.speedup, 2, QStringLiteral("×"));
+      QString samples = number(row.samplesPerSecond, 0);
+      if (row.samplesPerSecondLow && row.samplesPerSecondHigh) {
+        samples += QStringLiteral(" (%1–%2)")
+                       .arg(QString::number(*row.samplesPerSecondLow, 'f', 0),
+                            QString::number(*row.samplesPerSecondHigh, 'f', 0));
+      }
+      QString speedupText = number(row.speedup, 2, QStringLiteral("×"));
+      if (row.withinNoise) speedupText += QObject::tr(" (within noise)");
+      line << (row.projected ? QStringLiteral("~") + number(row.totalSeconds, 0, QObject::tr(" s projected"))
+                             : number(row.totalSeconds, 2, QStringLiteral(" s")))
+           << number(row.meanEpochSeconds, 2, QStringLiteral(" s")) << QString::number(row.n)
+           << samples << number(accuracy, 2, QStringLiteral(" %")) << speedupText;
       cells.push_back({line, row.published});
     }
     m_page.table(columns, cells);
@@ -148,8 +159,21 @@ class ReportWriter final {
           "Rows in grey italics are figures published in the reference article, "
           "not measured here.");
     }
-    notes << QObject::tr("n/a: not measured.");
+    notes << QObject::tr("n: runs of one configuration folded into the row; samples/s is their "
+                         "steady-state median with its 95% interval.");
+    if (std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.projected; })) {
+      notes << QObject::tr("~: projected from a quick run, not measured in full.");
+    }
+    notes << QObject::tr("n/a: not measured, or not comparable with the baseline.");
     m_page.text(m_page.font(8), kMutedColor, notes.join(QLatin1Char(' ')), Qt::AlignLeft);
+    for (const ComparisonRow& row : rows) {
+      for (const auto& warning : row.warnings) {
+        m_page.skip(m_page.pt(3));
+        m_page.text(m_page.font(8), kWarningColor,
+                    QStringLiteral("\u26a0 %1: %2").arg(textOrNa(row.label), QString::fromStdString(warning)),
+                    Qt::AlignLeft);
+      }
+    }
     m_page.skip(m_page.pt(18));
     efficiency(rows);
   }

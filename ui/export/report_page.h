@@ -18,6 +18,7 @@ namespace tb::ui {
 
 inline constexpr QRgb kTextColor = 0x1f2328;
 inline constexpr QRgb kMutedColor = 0x5f6670;
+inline constexpr QRgb kWarningColor = 0x8a5a00;  // disturbed runs: amber, readable on white
 inline constexpr QRgb kAccentColor = 0x2f5d8a;
 
 struct ReportColumn {

@@ -104,17 +104,30 @@ QList<QStandardItem*> rowItems(const ResultLibrary::Entry& entry) {
 
   const QString machineTip =
       QStringList{toQString(r.system.cpuModel), toQString(r.system.os)}.join(QLatin1Char('\n'));
-  const QString statusTip = r.error.empty() ? QString() : toQString(r.error);
+  QString statusTip = r.error.empty() ? QString() : toQString(r.error);
+  QString status = statusText(r.status);
+  if (r.validity && r.validity->disturbed) {
+    // Marked, never hidden: the user decides whether a disturbed run still tells them something.
+    status += QStringLiteral(" \u26a0");
+    QStringList warnings{HistoryPanel::tr("Disturbed run:")};
+    for (const auto& warning : r.validity->warnings) warnings << toQString(warning);
+    statusTip = warnings.join(QLatin1Char('\n'));
+  }
   const std::optional<double> accuracy =
       r.test ? finiteOrNone(r.test->accuracy * 100.0) : std::nullopt;
-  const std::optional<double> total = r.totalSeconds ? finiteOrNone(*r.totalSeconds) : std::nullopt;
+  // A budgeted run's total is the full run it projects, marked as such.
+  const std::optional<double> total =
+      r.projection ? finiteOrNone(r.projection->totalSeconds)
+                   : r.totalSeconds ? finiteOrNone(*r.totalSeconds) : std::nullopt;
+  const QString totalText = r.projection ? QStringLiteral("~") + formatOptional(total, 0, QStringLiteral(" s (projected)"))
+                                         : formatOptional(total, 2, QStringLiteral(" s"));
 
   QList<QStandardItem*> items;
   items.reserve(HistoryPanel::ColumnCount);
   items << date << textItem(orNa(r.system.hostname), machineTip) << textItem(device)
         << textItem(orNa(r.workload.name), toQString(r.workload.dataset))
-        << textItem(dataText(r.workload.dataSource)) << textItem(statusText(r.status), statusTip)
-        << numberItem(total, formatOptional(total, 2, QStringLiteral(" s")))
+        << textItem(dataText(r.workload.dataSource)) << textItem(status, statusTip)
+        << numberItem(total, totalText)
         << numberItem(accuracy, formatOptional(accuracy, 2, QStringLiteral(" %")));
   for (QStandardItem* item : items) item->setData(entry.path, HistoryPanel::kPathRole);
   return items;

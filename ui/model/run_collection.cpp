@@ -25,6 +25,25 @@ QString DisplayedRun::label() const {
 
 RunCollection::RunCollection(QObject* parent) : QObject(parent) {}
 
+QString RunCollection::distinctLabel(int index) const {
+  const DisplayedRun& run = m_runs[index];
+  QString label = run.label();
+  int same = 0;
+  int earlierSame = 0;
+  for (int i = 0; i < m_runs.size(); ++i) {
+    if (i == index || m_runs[i].label() != label) continue;
+    ++same;
+    if (m_runs[i].result.created == run.result.created && i < index) ++earlierSame;
+  }
+  if (same == 0) return label;
+  // "2026-12-02T10:31:05Z" reads "2026-12-02 10:31:05"; runs started the same second get "(2)".
+  QString created = toQString(run.result.created);
+  created.replace(u'T', u' ').remove(u'Z');
+  label += QStringLiteral(" · ") + created;
+  if (earlierSame > 0) label += QStringLiteral(" (%1)").arg(earlierSame + 1);
+  return label;
+}
+
 const DisplayedRun* RunCollection::find(const QString& id) const {
   const int index = indexOf(id);
   return index >= 0 ? &m_runs[index] : nullptr;

@@ -30,6 +30,9 @@ class RunCollection final : public QObject {
 
   explicit RunCollection(QObject* parent = nullptr);
 
+  // The run's label, made distinct among the collection's runs: the date and time are added where
+  // device, precision, threads and machine read the same (ten H200 runs must not look alike).
+  QString distinctLabel(int index) const;
   int count() const { return static_cast<int>(m_runs.size()); }
   const DisplayedRun& at(int index) const { return m_runs.at(index); }
   const DisplayedRun* find(const QString& id) const;

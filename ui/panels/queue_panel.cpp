@@ -155,9 +155,14 @@ void QueuePanel::updateItem(QTreeWidgetItem* item, const QueuedRun& run) {
                 run.config.synthetic ? tr("%1 (synthetic)").arg(workload) : workload);
 
   const bool failed = run.state == QueuedRun::State::Failed;
-  item->setText(kStateColumn, stateText(run.state));
-  item->setToolTip(kStateColumn, failed ? run.message : QString());
-  item->setForeground(kStateColumn, failed ? QBrush(kErrorColor) : QBrush());
+  const bool disturbed = !run.disturbance.isEmpty();
+  // A disturbed run is kept but marked: its numbers may be slower and noisier than the device.
+  item->setText(kStateColumn, disturbed ? stateText(run.state) + QStringLiteral(" \u26a0")
+                                        : stateText(run.state));
+  item->setToolTip(kStateColumn, failed      ? run.message
+                                 : disturbed ? tr("Disturbed run:\n%1").arg(run.disturbance)
+                                             : QString());
+  item->setForeground(kStateColumn, failed || disturbed ? QBrush(kErrorColor) : QBrush());
 
   auto* bar = qobject_cast<QProgressBar*>(m_tree->itemWidget(item, kProgressColumn));
   if (failed) {

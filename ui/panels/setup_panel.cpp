@@ -7,6 +7,7 @@
 #include "devices/system_info.h"
 #include "engine/precision.h"
 #include "models/workload_catalog.h"
+#include "results/repeats.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -24,6 +25,8 @@
 #include <QSpinBox>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace tb::ui {
 
@@ -155,8 +158,9 @@ QWidget* SetupPanel::buildDeviceGroup() {
     m_devices.push_back(box);
     layout->addWidget(box);
   }
-  m_threads = spinBox(0, 1024, 0, tr("auto (%1 cores)").arg(physicalCoreCount()));
-  m_threads->setToolTip(tr("CPU threads for training; auto uses the physical cores"));
+  m_threads = spinBox(0, 1024, 0, tr("auto (%1)").arg(cpuThreadCount(0)));
+  m_threads->setToolTip(tr("CPU threads for training; auto uses the physical cores this process "
+                           "may use (its CPU affinity and container quota)"));
   m_precision = new QComboBox;
   for (const Precision precision : allPrecisions()) {
     m_precision->addItem(precisionLabel(precision), QString::fromLatin1(toString(precision)));
@@ -180,6 +184,16 @@ QWidget* SetupPanel::buildTrainingGroup() {
   m_trainLimit->setSingleStep(1000);
   m_testLimit = spinBox(0, 2147483647, 0, tr("all"));
   m_testLimit->setSingleStep(1000);
+  m_length = new QComboBox;
+  m_length->addItem(tr("Full: the seed's epochs"));
+  m_length->addItem(tr("Quick: about 1 minute, projected"));
+  m_length->setToolTip(tr("Quick trains for about a minute and projects the full run's time "
+                          "from its steady-state steps; the result is marked projected"));
+  m_repeats = spinBox(0, 10, 1, tr("auto"));
+  m_repeats->setToolTip(tr("Runs per device, back to back. Auto repeats 3 to 10 times until the "
+                           "95% interval of steady-state samples/s is within 2% of its median"));
+  form->addRow(tr("Length"), m_length);
+  form->addRow(tr("Repeats"), m_repeats);
   form->addRow(tr("Epochs"), m_epochs);
   form->addRow(tr("Batch size"), m_batchSize);
   form->addRow(tr("Seed"), m_seed);
@@ -303,11 +317,15 @@ QVector<RunConfig> SetupPanel::configs() const {
   base.testLimit = m_testLimit->value();
   base.synthetic = m_useSynthetic->isChecked();
   base.dataDir = toStdString(m_dataDir->text().trimmed());
+  base.timeBudgetSeconds = quick() ? kQuickBudgetSeconds : 0.0;
   QVector<RunConfig> configs;
+  // Repeats run back to back on each device; auto starts with one and the controller adds more.
+  const int copies = std::max(1, repeats());
   for (const QString& device : checkedDevices()) {
     RunConfig config = base;
     config.device = toStdString(device);
-    configs.push_back(config);
+    if (repeats() != 1) config.group = newGroupId();
+    for (int copy = 0; copy < copies; ++copy) configs.push_back(config);
   }
   return configs;
 }
@@ -327,6 +345,11 @@ void SetupPanel::setSynthetic(bool synthetic) {
 
 void SetupPanel::setEpochs(int epochs) { m_epochs->setValue(epochs); }
 void SetupPanel::setTrainLimit(qint64 limit) { m_trainLimit->setValue(static_cast<int>(limit)); }
+int SetupPanel::repeats() const { return m_repeats->value(); }
+void SetupPanel::setRepeats(int repeats) { m_repeats->setValue(repeats); }
+bool SetupPanel::quick() const { return m_length->currentIndex() == 1; }
+void SetupPanel::setQuick(bool quick) { m_length->setCurrentIndex(quick ? 1 : 0); }
+
 void SetupPanel::setTestLimit(qint64 limit) { m_testLimit->setValue(static_cast<int>(limit)); }
 void SetupPanel::setDataDir(const QString& folder) { m_dataDir->setText(folder); }
 QString SetupPanel::precision() const { return m_precision->currentData().toString(); }
@@ -350,6 +373,8 @@ void SetupPanel::saveSettings(QSettings& settings) const {
   settings.setValue(QStringLiteral("testLimit"), m_testLimit->value());
   settings.setValue(QStringLiteral("synthetic"), m_useSynthetic->isChecked());
   settings.setValue(QStringLiteral("dataDir"), m_dataDir->text());
+  settings.setValue(QStringLiteral("repeats"), repeats());
+  settings.setValue(QStringLiteral("quick"), quick());
   settings.endGroup();
 }
 
@@ -369,6 +394,8 @@ void SetupPanel::restoreSettings(const QSettings& settings) {
   if (value("testLimit").isValid()) m_testLimit->setValue(value("testLimit").toInt());
   if (value("synthetic").isValid()) setSynthetic(value("synthetic").toBool());
   if (value("dataDir").isValid()) setDataDir(value("dataDir").toString());
+  if (value("repeats").isValid()) setRepeats(value("repeats").toInt());
+  if (value("quick").isValid()) setQuick(value("quick").toBool());
 }
 
 }  // namespace tb::ui

@@ -43,6 +43,14 @@ class SetupPanel final : public QWidget {
   void setPrecision(const QString& precision);  // "fp32", "tf32", "bf16" or "fp16"
   QString precision() const;
   QString dataDir() const;  // the data folder as typed; empty: the default data root
+  // Runs per device: 1 to 10, or 0 for auto (3 to 10, until the interval is within ±2%).
+  int repeats() const;
+  void setRepeats(int repeats);
+  bool autoRepeat() const { return repeats() == 0; }
+  // Quick: train for about a minute and project the full run (RunConfig::timeBudgetSeconds).
+  bool quick() const;
+  void setQuick(bool quick);
+  static constexpr double kQuickBudgetSeconds = 60.0;
   // Re-checks whether the chosen workload's dataset is on disk (after a download).
   void refreshDataStatus() { updateDataStatus(); }
 
@@ -75,6 +83,8 @@ class SetupPanel final : public QWidget {
   QSpinBox* m_seed = nullptr;
   QSpinBox* m_trainLimit = nullptr;
   QSpinBox* m_testLimit = nullptr;
+  QComboBox* m_length = nullptr;  // full run or quick projected run
+  QSpinBox* m_repeats = nullptr;
   QRadioButton* m_useFiles = nullptr;
   QRadioButton* m_useSynthetic = nullptr;
   QLineEdit* m_dataDir = nullptr;

@@ -4,6 +4,8 @@
 #include "common/qt_convert.h"
 #include "run/run_worker.h"
 
+#include "results/repeats.h"
+
 #include <algorithm>
 
 namespace tb::ui {
@@ -79,13 +81,14 @@ void RunController::connectWorker() {
   connect(worker, &RunWorker::runFinished, this, &RunController::onRunFinished);
 }
 
-QVector<int> RunController::enqueue(const QVector<RunConfig>& configs) {
+QVector<int> RunController::enqueue(const QVector<RunConfig>& configs, bool autoRepeat) {
   QVector<int> ids;
   ids.reserve(configs.size());
   for (const RunConfig& config : configs) {
     QueuedRun run;
     run.queueId = m_nextQueueId++;
     run.config = config;
+    run.autoRepeat = autoRepeat && !config.group.empty();
     run.epochs = std::max(config.epochs, 0);  // 0 (the workload's default) until it starts
     m_queue.append(run);
     ids.append(run.queueId);
@@ -166,6 +169,11 @@ void RunController::onRunFinished(int queueId, const RunResult& result) {
     }
     run->evaluating = false;
     run->etaSeconds.reset();
+    if (result.validity && result.validity->disturbed) {
+      QStringList warnings;
+      for (const auto& warning : result.validity->warnings) warnings << toQString(warning);
+      run->disturbance = warnings.join(QLatin1Char('\n'));
+    }
     switch (result.status) {
       case RunStatus::Completed:
         run->state = QueuedRun::State::Completed;
@@ -186,8 +194,41 @@ void RunController::onRunFinished(int queueId, const RunResult& result) {
     m_cancel.reset();
   }
   Q_EMIT runFinished(queueId, result);
+  if (!result.group.empty()) onRepeatFinished(queueId, result);
   Q_EMIT queueChanged();
   startNext();
+}
+
+void RunController::onRepeatFinished(int queueId, const RunResult& result) {
+  const QString group = toQString(result.group);
+  std::vector<RunResult>& runs = m_repeats[group];
+  const bool completed = result.status == RunStatus::Completed;
+  if (completed) runs.push_back(result);
+  const auto at = std::find_if(m_queue.begin(), m_queue.end(),
+                               [queueId](const QueuedRun& run) { return run.queueId == queueId; });
+  bool gaveUp = false;
+  if (at != m_queue.end() && at->autoRepeat && completed) {
+    const RepeatDecision decision = autoRepeatDecision(steadyThroughputs(runs));
+    if (decision == RepeatDecision::Continue) {
+      // The next repeat goes right after this one: a device's repeats stay back to back.
+      QueuedRun next;
+      next.queueId = m_nextQueueId++;
+      next.config = at->config;
+      next.autoRepeat = true;
+      next.epochs = std::max(at->config.epochs, 0);
+      m_queue.insert(at + 1, next);
+      return;
+    }
+    gaveUp = decision == RepeatDecision::GaveUp;
+  }
+  const bool more = std::any_of(m_queue.begin(), m_queue.end(), [&](const QueuedRun& run) {
+    return !run.isFinished() && run.queueId != queueId && toQString(run.config.group) == group;
+  });
+  if (more) return;
+  if (!runs.empty()) {
+    Q_EMIT repeatsFinished(toQString(repeatSummary(result.device.id, runs, gaveUp)));
+  }
+  m_repeats.remove(group);
 }
 
 }  // namespace tb::ui

@@ -6,6 +6,7 @@
 #include "common/worker_thread.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace tb::ui {
 
@@ -33,6 +35,11 @@ struct QueuedRun {
   std::optional<double> etaSeconds;
   QString message;          // the error of a failed run
   bool evaluating = false;  // training is over and the test set is being evaluated
+  // --repeat auto: when this run completes, the controller queues another of its group until
+  // the interval is tight enough (stats/summary.h).
+  bool autoRepeat = false;
+  // Why a finished run's numbers may not be trusted (its validity warnings), one per line.
+  QString disturbance;
 
   // Training steps finished across all epochs, and the run's total (0 until it has started).
   std::int64_t stepsDone() const { return epoch * stepsPerEpoch + step; }
@@ -51,7 +58,7 @@ class RunController final : public QObject {
 
   // Appends runs to the queue; they start one after another (concurrent runs would distort
   // the measurement). Returns their queue ids.
-  QVector<int> enqueue(const QVector<RunConfig>& configs);
+  QVector<int> enqueue(const QVector<RunConfig>& configs, bool autoRepeat = false);
   // Cancels the running run within one batch (sets the core's cancel flag directly) and drops
   // the waiting ones.
   void stop();
@@ -72,6 +79,8 @@ class RunController final : public QObject {
   void telemetry(int queueId, const tb::TelemetrySample& sample);
   void runFinished(int queueId, const tb::RunResult& result);
   void idle();  // the queue has nothing left to run
+  // The last run of a group of repeats finished: median, interval and n of its throughput.
+  void repeatsFinished(const QString& summary);
 
  private:
   void connectWorker();
@@ -81,6 +90,8 @@ class RunController final : public QObject {
   // queueChanged (progress arrives ~20 times a second; state changes are signalled at once).
   void progressChanged(QueuedRun& run);
   void onRunFinished(int queueId, const tb::RunResult& result);
+  // Collects a grouped run's result, queues the next auto repeat or reports the group's summary.
+  void onRepeatFinished(int queueId, const tb::RunResult& result);
 
   WorkerThread<RunWorker> m_worker;
   std::shared_ptr<std::atomic<bool>> m_cancel;
@@ -89,6 +100,7 @@ class RunController final : public QObject {
   int m_runningId = 0;       // 0: nothing running
   QElapsedTimer m_runClock;  // started at the running run's runStarted
   QTimer m_changeTimer;      // coalesces progress-only queueChanged signals
+  QHash<QString, std::vector<RunResult>> m_repeats;  // completed runs of each group so far
 };
 
 }  // namespace tb::ui

@@ -36,6 +36,8 @@ void Automation::start() {
   if (m_options.epochs > 0) setup->setEpochs(m_options.epochs);
   setup->setTrainLimit(m_options.trainLimit);
   setup->setTestLimit(m_options.testLimit);
+  setup->setRepeats(m_options.repeats);
+  setup->setQuick(m_options.quick);
 
   // Scripts read these lines like the CLI's: which run started, where each result went.
   connect(m_window->controller(), &RunController::runStarted, this,

@@ -16,6 +16,8 @@ struct AutomationOptions {
   int epochs = 0;  // 0: the preset's
   qint64 trainLimit = 0;
   qint64 testLimit = 0;
+  int repeats = 1;     // runs per device; 0: auto
+  bool quick = false;  // a time-budgeted, projected run
   QString dataDir;
   QStringList openFiles;  // result files to overlay before running
   QString screenshot;     // PNG of the whole window when done

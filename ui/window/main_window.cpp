@@ -9,6 +9,7 @@
 #include "devices/system_info.h"
 #include "history/history_panel.h"
 #include "history/result_library.h"
+#include "machine/disturbance.h"
 #include "model/run_collection.h"
 #include "model/run_recorder.h"
 #include "panels/queue_panel.h"
@@ -34,6 +35,7 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QThread>
 #include <QVBoxLayout>
 
 namespace tb::ui {
@@ -77,7 +79,9 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
           .arg(toQString(appVersion()), toQString(libtorchVersion()), QLatin1String(qVersion()))));
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  if (m_machineCheck) m_machineCheck->wait();  // at most its one-second sample
+}
 
 QWidget* MainWindow::buildSidebar() {
   m_setup = new SetupPanel;
@@ -168,6 +172,8 @@ void MainWindow::wireRuns() {
   connect(m_setup, &SetupPanel::stopRequested, this, &MainWindow::stopRuns);
   connect(m_controller, &RunController::queueChanged, this,
           [this] { m_setup->setRunning(m_controller->isBusy()); });
+  connect(m_controller, &RunController::repeatsFinished, this,
+          [this](const QString& summary) { showNotice(summary, false); });
   connect(m_controller, &RunController::idle, this, [this] {
     if (m_closeRequested) close();
   });
@@ -177,6 +183,12 @@ void MainWindow::wireRuns() {
             if (result.status == RunStatus::Failed) {
               showNotice(tr("Run on %1 failed: %2")
                              .arg(toQString(result.device.id), toQString(result.error)),
+                         true);
+            }
+            if (result.validity && result.validity->disturbed && !result.validity->warnings.empty()) {
+              showNotice(tr("\u26a0 The run on %1 was disturbed: %2")
+                             .arg(toQString(result.device.id),
+                                  toQString(result.validity->warnings.front())),
                          true);
             }
             if (!path.isEmpty()) statusBar()->showMessage(tr("Saved %1").arg(path), 8000);
@@ -204,8 +216,26 @@ QString MainWindow::startRuns() {
     return problem;
   }
   m_tabs->setCurrentWidget(m_resultsSplitter);
-  m_controller->enqueue(m_setup->configs());
+  checkMachineInBackground();
+  m_controller->enqueue(m_setup->configs(), m_setup->autoRepeat());
   return {};
+}
+
+void MainWindow::checkMachineInBackground() {
+  if (m_machineCheck || qEnvironmentVariableIsSet("TRAINBENCH_SKIP_MACHINE_CHECK")) return;
+  // A second's sample of the machine, off the GUI thread; the first run starts meanwhile (its
+  // own CPU is not counted). The warning never blocks the run.
+  auto warnings = std::make_shared<QStringList>();
+  m_machineCheck = QThread::create([warnings] {
+    for (const std::string& warning : checkMachineBeforeRun()) warnings->append(toQString(warning));
+  });
+  m_machineCheck->setParent(this);
+  connect(m_machineCheck, &QThread::finished, this, [this, warnings] {
+    if (!warnings->isEmpty()) showNotice(warnings->join(QLatin1Char(' ')), true);
+    m_machineCheck->deleteLater();
+    m_machineCheck = nullptr;
+  });
+  m_machineCheck->start();
 }
 
 void MainWindow::requestRuns() {

@@ -11,6 +11,7 @@
 class QSettings;
 class QSplitter;
 class QTabWidget;
+class QThread;
 
 namespace tb::ui {
 
@@ -79,6 +80,8 @@ class MainWindow final : public QMainWindow {
   void restoreSettings();
   void saveSettings();
   void showAbout();
+  // Warns (a notice, never a block) when other processes already keep the machine busy.
+  void checkMachineInBackground();
 
   std::unique_ptr<QSettings> m_settings;
   std::optional<int> m_quitCode;
@@ -98,6 +101,7 @@ class MainWindow final : public QMainWindow {
   QTabWidget* m_tabs = nullptr;
   QSplitter* m_sideSplitter = nullptr;
   QSplitter* m_resultsSplitter = nullptr;
+  QThread* m_machineCheck = nullptr;  // the running pre-run check, if any
 };
 
 }  // namespace tb::ui

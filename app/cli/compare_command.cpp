@@ -1,0 +1,150 @@
+// The compare subcommand: reads result files (folders: every *.json directly inside, by name),
+// skips unreadable ones with a warning, picks the --baseline row and prints the grouped
+// comparison as Markdown or JSON.
+#include "compare_command.h"
+
+#include "exit_codes.h"
+
+#include "results/comparison_groups.h"
+#include "results/result_file.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <system_error>
+
+namespace tb::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+bool isResultFileName(const std::string& name) {
+  // Hidden names are the temporary files of saves in progress (result_file.h).
+  return name.size() > 5 && name.front() != '.' && lower(name.substr(name.size() - 5)) == ".json";
+}
+
+// The files `paths` name, folders expanded; false (after saying which) when a path is missing.
+bool collectFiles(const std::vector<std::string>& paths, std::vector<std::string>& files) {
+  for (const auto& path : paths) {
+    std::error_code error;
+    const fs::file_status status = fs::status(path, error);
+    if (!fs::exists(status)) {
+      std::fprintf(stderr, "trainbench-cli: error: %s: no such file or folder\n", path.c_str());
+      return false;
+    }
+    if (!fs::is_directory(status)) {
+      files.push_back(path);
+      continue;
+    }
+    std::vector<std::string> inside;
+    for (fs::directory_iterator it(path, error), end; !error && it != end; it.increment(error)) {
+      std::error_code typeError;
+      if (it->is_directory(typeError)) continue;
+      if (isResultFileName(it->path().filename().string())) inside.push_back(it->path().string());
+    }
+    if (error) {
+      std::fprintf(stderr, "trainbench-cli: warning: %s: cannot list the folder: %s\n",
+                   path.c_str(), error.message().c_str());
+    }
+    // Result files are named by their creation time: by name is oldest first.
+    std::sort(inside.begin(), inside.end());
+    files.insert(files.end(), inside.begin(), inside.end());
+  }
+  return true;
+}
+
+// The row `text` names: its number as printed (1-based, across groups) or the first whose label
+// contains it, ignoring case. Null when none does.
+const ComparisonRow* findRow(const std::vector<ComparisonGroup>& groups, const std::string& text) {
+  std::vector<const ComparisonRow*> rows;
+  for (const auto& group : groups) {
+    for (const auto& row : group.rows) rows.push_back(&row);
+  }
+  const bool digits = !text.empty() && text.size() < 10 &&
+                      text.find_first_not_of("0123456789") == std::string::npos;
+  if (digits) {
+    const auto number = static_cast<std::size_t>(std::stoul(text));
+    if (number >= 1 && number <= rows.size()) return rows[number - 1];
+  }
+  const std::string needle = lower(text);
+  for (const ComparisonRow* row : rows) {
+    if (lower(row->label).find(needle) != std::string::npos) return row;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+CompareCommand::CompareCommand(CLI::App& app) {
+  m_compare = app.add_subcommand(
+      "compare", "Compare saved results: grouped by workload and size, repeats folded");
+  m_compare
+      ->add_option("paths", m_paths,
+                   "Result files, or folders (every *.json directly inside, in name order)")
+      ->required();
+  m_baselineOption = m_compare->add_option(
+      "--baseline", m_baseline,
+      "The row speed-ups are against (in its group): its number as printed, or part of its "
+      "label (case-insensitive; the first match). Default: each group's first completed row");
+  m_compare->add_flag("--published", m_published,
+                      "Add the seed article's published figures to the group of their size");
+  m_compare->add_flag("--json", m_json, "Print JSON (one object per row) instead of tables");
+}
+
+bool CompareCommand::parsed() const { return m_compare->parsed(); }
+
+int CompareCommand::run() const {
+  std::vector<std::string> files;
+  if (!collectFiles(m_paths, files)) return kExitData;
+  std::vector<RunResult> results;
+  for (const auto& file : files) {
+    // One broken file (a copy cut short, a foreign .json) must not hide the others.
+    try {
+      results.push_back(readResultFile(file));
+    } catch (const ResultFileError& e) {
+      std::fprintf(stderr, "trainbench-cli: warning: %s (skipped)\n", e.what());  // names the file
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "trainbench-cli: warning: %s: %s (skipped)\n", file.c_str(), e.what());
+    }
+  }
+  if (results.empty()) {
+    std::string list;
+    for (const auto& path : m_paths) list += (list.empty() ? "" : ", ") + path;
+    std::fprintf(stderr, "trainbench-cli: error: no readable result files in %s\n", list.c_str());
+    return kExitData;
+  }
+
+  ComparisonOptions options;
+  options.includePublished = m_published;
+  std::vector<ComparisonGroup> groups = buildComparison(results, options);
+  if (m_baselineOption->count() > 0) {
+    const ComparisonRow* row = m_baseline.empty() ? nullptr : findRow(groups, m_baseline);
+    if (row == nullptr) {
+      std::size_t count = 0;
+      for (const auto& group : groups) count += group.rows.size();
+      std::fprintf(stderr,
+                   "trainbench-cli: error: --baseline: no row's label contains '%s', and it is "
+                   "not a row number from 1 to %zu\n",
+                   m_baseline.c_str(), count);
+      return kExitUsage;
+    }
+    options.baselineKey = row->key;
+    groups = buildComparison(results, options);
+  }
+
+  const std::string text = m_json ? comparisonJson(groups) + "\n" : comparisonText(groups);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace tb::cli

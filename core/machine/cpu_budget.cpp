@@ -1,0 +1,126 @@
+// The CPU budget: affinity from the scheduler, the quota from the cgroup files. Containers often
+// show all of the host's cores while allowing only a few of them, so the quota matters most.
+#include "machine/cpu_budget.h"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace tb {
+namespace {
+
+// "/a/b" gives "/a/b", "/a" and "" (the root): a limit on any ancestor caps its children too.
+std::vector<std::string> selfAndAncestors(std::string path) {
+  while (!path.empty() && path.back() == '/') path.pop_back();
+  std::vector<std::string> paths{path};
+  while (!path.empty()) {
+    const auto slash = path.rfind('/');
+    path = slash == std::string::npos ? std::string() : path.substr(0, slash);
+    paths.push_back(path);
+  }
+  return paths;
+}
+
+// cgroup v2 cpu.max: "<quota> <period>" in microseconds, or "max <period>" for no limit.
+std::optional<double> readCpuMax(const std::string& file) {
+  auto text = readTextFile(file);
+  if (!text) return std::nullopt;
+  std::istringstream in(*text);
+  std::string quota;
+  double period = 100000.0;  // the kernel's default when only the quota is given
+  in >> quota >> period;
+  if (quota.empty() || quota == "max") return std::nullopt;
+  std::istringstream quotaIn(quota);
+  double value = 0.0;
+  if (!(quotaIn >> value) || value <= 0.0 || period <= 0.0) return std::nullopt;
+  return value / period;
+}
+
+// cgroup v1: cpu.cfs_quota_us is -1 for no limit.
+std::optional<double> readCfsQuota(const std::string& dir) {
+  auto quotaText = readTextFile(dir + "/cpu.cfs_quota_us");
+  auto periodText = readTextFile(dir + "/cpu.cfs_period_us");
+  if (!quotaText || !periodText) return std::nullopt;
+  double quota = 0.0, period = 0.0;
+  std::istringstream(*quotaText) >> quota;
+  std::istringstream(*periodText) >> period;
+  if (quota <= 0.0 || period <= 0.0) return std::nullopt;
+  return quota / period;
+}
+
+void keepTightest(std::optional<double>& tightest, std::optional<double> limit) {
+  if (limit && (!tightest || *limit < *tightest)) tightest = limit;
+}
+
+bool hasCpuController(const std::string& controllers) {
+  std::istringstream in(controllers);
+  std::string controller;
+  while (std::getline(in, controller, ','))
+    if (controller == "cpu") return true;  // not "cpuset", which pins CPUs but sets no quota
+  return false;
+}
+
+}  // namespace
+
+std::optional<int> affinityCpuCount() {
+  // cpu_set_t holds 1024 CPUs; the kernel refuses a mask smaller than its own, so grow it.
+  for (int cpus = CPU_SETSIZE; cpus <= (1 << 20); cpus *= 2) {
+    cpu_set_t* set = CPU_ALLOC(cpus);
+    if (!set) return std::nullopt;
+    const std::size_t size = CPU_ALLOC_SIZE(cpus);
+    CPU_ZERO_S(size, set);
+    const int rc = sched_getaffinity(0, size, set);
+    const int error = errno;
+    const int count = rc == 0 ? CPU_COUNT_S(size, set) : 0;
+    CPU_FREE(set);
+    if (rc == 0) return count > 0 ? std::optional<int>(count) : std::nullopt;
+    if (error != EINVAL) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+std::optional<double> cgroupCpuQuota(const MachineRoots& roots) {
+  auto text = readTextFile(roots.proc + "/self/cgroup");
+  if (!text) return std::nullopt;
+  const std::string base = roots.sys + "/fs/cgroup";
+  std::optional<double> tightest;
+  std::istringstream lines(*text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    // "hierarchy-id:controllers:path"; v2 is "0::/path", v1 e.g. "4:cpu,cpuacct:/docker/abc".
+    const auto first = line.find(':');
+    const auto second = first == std::string::npos ? first : line.find(':', first + 1);
+    if (second == std::string::npos) continue;
+    const std::string controllers = line.substr(first + 1, second - first - 1);
+    const bool v2 = line.compare(0, second + 1, "0::") == 0;
+    if (!v2 && !hasCpuController(controllers)) continue;
+    // Inside a container the path may be the host's ("/docker/abc") while the container's own
+    // cgroup is mounted at the root, or "/" with the limit at the root: walking up covers both.
+    for (const std::string& path : selfAndAncestors(line.substr(second + 1))) {
+      if (v2) {
+        keepTightest(tightest, readCpuMax(base + path + "/cpu.max"));
+      } else {
+        keepTightest(tightest, readCfsQuota(base + "/" + controllers + path));
+        keepTightest(tightest, readCfsQuota(base + "/cpu" + path));
+      }
+    }
+  }
+  return tightest;
+}
+
+int defaultThreadCount(int physicalCores, std::optional<int> affinityCpus,
+                       std::optional<double> quotaCpus) {
+  int threads = std::max(physicalCores, 1);
+  if (affinityCpus && *affinityCpus > 0) threads = std::min(threads, *affinityCpus);
+  // A 1.5-CPU quota still lets two threads make progress; rounding down would waste half a CPU.
+  if (quotaCpus && *quotaCpus > 0.0)
+    threads = std::min(threads, static_cast<int>(std::ceil(*quotaCpus)));
+  return std::max(threads, 1);
+}
+
+}  // namespace tb

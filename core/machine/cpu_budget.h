@@ -1,0 +1,25 @@
+// How many CPU threads this process can really use: the physical cores, narrowed by the CPU
+// affinity mask (taskset, Slurm) and the cgroup CPU quota (Docker --cpus, Kubernetes limits).
+// More threads than that only queue behind each other and make the benchmark look slower.
+#pragma once
+
+#include "machine/machine_snapshot.h"
+
+#include <optional>
+
+namespace tb {
+
+// CPUs this process may run on (sched_getaffinity); nullopt if the call fails.
+std::optional<int> affinityCpuCount();
+
+// The cgroup CPU quota in CPUs (e.g. 1.5); nullopt when unlimited or unknown. Reads
+// <proc>/self/cgroup and the v2 cpu.max or v1 cpu.cfs_quota_us / cpu.cfs_period_us under
+// <sys>/fs/cgroup, from the process's cgroup up to the root, and keeps the tightest limit.
+std::optional<double> cgroupCpuQuota(const MachineRoots& roots = {});
+
+// min(physical cores, affinity count, quota rounded up), at least 1. An unknown (nullopt or
+// non-positive) affinity or quota does not limit.
+int defaultThreadCount(int physicalCores, std::optional<int> affinityCpus,
+                       std::optional<double> quotaCpus);
+
+}  // namespace tb

@@ -1,0 +1,213 @@
+// Reads a MachineSnapshot from /proc and /sys. Everything is best effort: a file that is missing
+// (VMs, containers, ARM boards) or a process that exits while we read leaves a gap, not an error.
+#include "machine/machine_snapshot.h"
+
+#include "telemetry/proc_stats.h"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+namespace tb {
+namespace {
+
+bool allDigits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string_view trimmed(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+}
+
+std::optional<std::uint64_t> parseUnsigned(std::string_view text) {
+  text = trimmed(text);
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint64_t> readUnsigned(const std::string& path) {
+  auto text = readTextFile(path);
+  return text ? parseUnsigned(*text) : std::nullopt;
+}
+
+std::string readWord(const std::string& path) {
+  auto text = readTextFile(path);
+  return text ? std::string(trimmed(*text)) : std::string();
+}
+
+// Entry names of a directory; empty when it does not exist.
+std::vector<std::string> listDir(const std::string& path) {
+  std::vector<std::string> names;
+  DIR* dir = opendir(path.c_str());
+  if (!dir) return names;
+  while (const dirent* entry = readdir(dir)) names.emplace_back(entry->d_name);
+  closedir(dir);
+  return names;
+}
+
+// "cpu0", "cpu17", ... but not "cpufreq" or "cpuidle", which sit in the same folders.
+bool isCpuName(std::string_view name) {
+  return name.size() > 3 && name.substr(0, 3) == "cpu" && allDigits(name.substr(3));
+}
+
+// The aggregate line's fields after "cpu": user nice system idle iowait irq softirq steal
+// [guest guest_nice]. Guest time is already inside user and nice, so only eight fields add up.
+void readCpuLine(std::istringstream& fields, MachineSnapshot& snapshot) {
+  std::vector<std::uint64_t> values;
+  std::string token;
+  while (values.size() < 8 && fields >> token) {
+    auto value = parseUnsigned(token);
+    if (!value) return;
+    values.push_back(*value);
+  }
+  if (values.size() < 4) return;  // old kernels stop after idle; fewer is garbage
+  std::uint64_t total = 0;
+  for (std::uint64_t value : values) total += value;
+  snapshot.cpuTotal = total;
+  snapshot.cpuIdle = values[3] + (values.size() > 4 ? values[4] : 0);  // waiting is not working
+  if (values.size() == 8) snapshot.cpuSteal = values[7];
+}
+
+void readProcStat(const std::string& text, MachineSnapshot& snapshot) {
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string label;
+    fields >> label;
+    if (label == "cpu") readCpuLine(fields, snapshot);
+    if (isCpuName(label)) ++snapshot.logicalCpus;
+  }
+}
+
+// "pid (comm) state ...": comm may hold spaces and parentheses, so it ends at the last ')'.
+std::optional<ProcessTicks> parseProcessStat(const std::string& text) {
+  const auto open = text.find('(');
+  const auto close = text.rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open) return std::nullopt;
+  auto ticks = parseProcessTicks(text);
+  if (!ticks) return std::nullopt;
+  return ProcessTicks{text.substr(open + 1, close - open - 1), *ticks};
+}
+
+// Kernel threads (kthreadd, pid 2, and its children) do the machine's own work, much of it on the
+// benchmark's behalf (writeback, interrupts): not "other processes" a user could close.
+bool isKernelThread(int pid, const std::string& text) {
+  if (pid == 2) return true;
+  const auto close = text.rfind(')');
+  std::istringstream fields(text.substr(close + 1));
+  std::string state;
+  int parent = 0;
+  return static_cast<bool>(fields >> state >> parent) && parent == 2;
+}
+
+void readProcesses(const std::string& proc, int selfPid, MachineSnapshot& snapshot) {
+  for (const std::string& name : listDir(proc)) {
+    if (!allDigits(name) || name.size() > 9) continue;
+    const int pid = std::stoi(name);
+    if (pid == selfPid) {
+      if (auto text = readTextFile(proc + "/" + name + "/stat")) snapshot.selfTicks = parseProcessTicks(*text);
+      continue;
+    }
+    // A process may exit between the listing and this read: then it simply is not there.
+    auto text = readTextFile(proc + "/" + name + "/stat");
+    if (!text) continue;
+    if (isKernelThread(pid, *text)) continue;
+    if (auto process = parseProcessStat(*text)) snapshot.processes[pid] = std::move(*process);
+  }
+}
+
+void readCpuDevices(const std::string& sys, MachineSnapshot& snapshot) {
+  const std::string base = sys + "/devices/system/cpu/";
+  std::optional<double> fastest;
+  std::optional<std::uint64_t> coreEvents;
+  std::optional<std::uint64_t> packageEvents;
+  for (const std::string& name : listDir(base)) {
+    if (!isCpuName(name)) continue;
+    const std::string cpu = base + name;
+    // Core counters are per core; the package counter repeats on every CPU of its package, so
+    // it counts once (the largest, on machines with several packages).
+    if (auto count = readUnsigned(cpu + "/thermal_throttle/core_throttle_count"))
+      coreEvents = coreEvents.value_or(0) + *count;
+    if (auto count = readUnsigned(cpu + "/thermal_throttle/package_throttle_count"))
+      packageEvents = std::max(packageEvents.value_or(0), *count);
+    auto current = readUnsigned(cpu + "/cpufreq/scaling_cur_freq");
+    auto maximum = readUnsigned(cpu + "/cpufreq/cpuinfo_max_freq");
+    if (current && maximum && *maximum > 0) {
+      fastest = std::max(fastest.value_or(0.0),
+                         static_cast<double>(*current) / static_cast<double>(*maximum));
+    }
+  }
+  // The fastest CPU's clock: idle CPUs clock down at once, and a run on 1 of 16 cores must not
+  // read as slowed because the 15 others rest. If even the fastest is slow, the run was too.
+  snapshot.clockRatio = fastest;
+  if (coreEvents || packageEvents) snapshot.throttleEvents = coreEvents.value_or(0) + packageEvents.value_or(0);
+}
+
+void readPowerSupplies(const std::string& sys, MachineSnapshot& snapshot) {
+  const std::string base = sys + "/class/power_supply/";
+  bool anySupply = false, discharging = false, mainsSeen = false, mainsOnline = false;
+  for (const std::string& name : listDir(base)) {
+    if (name == "." || name == "..") continue;
+    const std::string supply = base + name;
+    // A wireless mouse's battery (scope "Device") says nothing about what powers the machine.
+    if (readWord(supply + "/scope") == "Device") continue;
+    const std::string type = readWord(supply + "/type");
+    if (type == "Battery") {
+      anySupply = true;
+      discharging = discharging || readWord(supply + "/status") == "Discharging";
+    } else if (type == "Mains") {
+      anySupply = mainsSeen = true;
+      mainsOnline = mainsOnline || readWord(supply + "/online") != "0";
+    }
+  }
+  // Docks and USB-C ports can add a second, unplugged Mains: on battery only if none is online.
+  if (anySupply) snapshot.onBattery = discharging || (mainsSeen && !mainsOnline);
+}
+
+void readMemInfo(const std::string& text, MachineSnapshot& snapshot) {
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);  // "MemTotal:       16314916 kB"
+    std::string key, value;
+    fields >> key >> value;
+    auto kb = parseUnsigned(value);
+    if (kb && key == "MemTotal:") snapshot.memTotalMb = static_cast<double>(*kb) / 1024.0;
+    if (kb && key == "MemAvailable:") snapshot.memAvailableMb = static_cast<double>(*kb) / 1024.0;
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> readTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return out.str();
+}
+
+MachineSnapshot readMachineSnapshot(const MachineRoots& roots, int selfPid) {
+  MachineSnapshot snapshot;
+  if (auto stat = readTextFile(roots.proc + "/stat")) readProcStat(*stat, snapshot);
+  readProcesses(roots.proc, selfPid, snapshot);
+  readCpuDevices(roots.sys, snapshot);
+  readPowerSupplies(roots.sys, snapshot);
+  if (auto meminfo = readTextFile(roots.proc + "/meminfo")) readMemInfo(*meminfo, snapshot);
+  return snapshot;
+}
+
+}  // namespace tb

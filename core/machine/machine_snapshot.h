@@ -1,0 +1,45 @@
+// One reading of the Linux counters that tell whether something else disturbed a benchmark:
+// machine CPU time, every other process's CPU ticks, clocks, heat throttling, power and memory.
+// The /proc and /sys roots are parameters so tests can read fake trees.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace tb {
+
+struct MachineRoots {
+  std::string proc = "/proc";
+  std::string sys = "/sys";
+};
+
+struct ProcessTicks {
+  std::string name;         // comm, as the kernel truncates it (15 characters)
+  std::uint64_t ticks = 0;  // utime + stime, in USER_HZ ticks
+};
+
+// Every value is nullopt where its file is missing or unreadable: VMs, containers and ARM boards
+// lack many of these, and "unknown" must never look like "fine" or "bad".
+struct MachineSnapshot {
+  // The aggregate "cpu" line of /proc/stat, in jiffies: total sums user..steal (guest time is
+  // already inside user and nice), idle is idle + iowait.
+  std::optional<std::uint64_t> cpuTotal, cpuIdle, cpuSteal;
+  int logicalCpus = 0;                          // the cpuN lines of /proc/stat
+  std::map<int, ProcessTicks> processes;        // every /proc/<pid> but the caller's own
+  std::optional<std::uint64_t> selfTicks;       // the caller's own utime + stime
+  std::optional<std::uint64_t> throttleEvents;  // thermal_throttle counts summed over CPUs
+  std::optional<double> clockRatio;             // the fastest CPU's current / maximum clock
+  std::optional<bool> onBattery;  // nullopt on machines without battery or mains supply
+  std::optional<double> memAvailableMb, memTotalMb;
+};
+
+// Reads the machine in one pass over <proc>; `selfPid` is left out of `processes` so the
+// benchmark does not count as its own disturbance. Never throws for missing files.
+MachineSnapshot readMachineSnapshot(const MachineRoots& roots, int selfPid);
+
+// A whole /proc or /sys file (they report size 0, so this reads to EOF); nullopt if unreadable.
+std::optional<std::string> readTextFile(const std::string& path);
+
+}  // namespace tb

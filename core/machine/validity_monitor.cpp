@@ -1,0 +1,50 @@
+// ValidityMonitor (validity_monitor.h): the machine rules and the GPU rules, joined.
+#include "machine/validity_monitor.h"
+
+#include "machine/disturbance.h"
+#include "machine/gpu_disturbance.h"
+#include "telemetry/nvml.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace tb {
+
+ValidityMonitor::ValidityMonitor(std::optional<int> nvmlIndex, std::string device,
+                                 MachineRoots roots)
+    : m_roots(std::move(roots)), m_device(std::move(device)), m_nvmlIndex(nvmlIndex) {
+  if (m_nvmlIndex) m_nvml = Nvml::open();
+}
+
+ValidityMonitor::~ValidityMonitor() = default;
+
+void ValidityMonitor::start() { m_before = readMachineSnapshot(m_roots, getpid()); }
+
+void ValidityMonitor::sampleGpu() {
+  if (!m_nvml || !m_nvmlIndex) return;
+  const GpuReading reading = readGpuDisturbance(*m_nvml, *m_nvmlIndex, m_device, getpid());
+  if (reading.throttleReasons) {
+    m_throttle = accumulateThrottle(m_throttle, *reading.throttleReasons);
+    m_throttleRead = true;
+  }
+  if (reading.otherProcesses) {
+    m_otherGpuProcesses = std::max(m_otherGpuProcesses.value_or(0), *reading.otherProcesses);
+  }
+}
+
+ValidityRecord ValidityMonitor::finish() {
+  const MachineSnapshot after = readMachineSnapshot(m_roots, getpid());
+  ValidityRecord record;
+  record.warnings = disturbanceWarnings(m_before, after);
+  sampleGpu();
+  if (m_nvml && m_nvmlIndex) {
+    GpuReading gpu{m_device, std::nullopt, m_otherGpuProcesses};
+    if (m_throttleRead) gpu.throttleReasons = m_throttle;
+    for (auto& warning : gpuDisturbanceWarnings({gpu})) record.warnings.push_back(warning);
+  }
+  record.disturbed = !record.warnings.empty();
+  return record;
+}
+
+}  // namespace tb

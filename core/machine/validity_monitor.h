@@ -1,0 +1,40 @@
+// Watches one training run for disturbances: a machine snapshot when the clock starts and one at
+// the end (other processes, steal, clocks, heat, battery, memory), and the run's GPU read through
+// NVML after every epoch, so a slowdown in the middle still counts.
+#pragma once
+
+#include "machine/machine_snapshot.h"
+#include "results/run_result.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace tb {
+
+class Nvml;
+
+class ValidityMonitor {
+ public:
+  // `nvmlIndex`: the run's GPU as NVML numbers it, when NVML knows it; `device` names it.
+  ValidityMonitor(std::optional<int> nvmlIndex, std::string device, MachineRoots roots = {});
+  ~ValidityMonitor();
+
+  void start();
+  void sampleGpu();
+  // The warnings between start() and now; disturbed when there is any.
+  ValidityRecord finish();
+
+ private:
+  MachineRoots m_roots;
+  std::string m_device;
+  std::optional<int> m_nvmlIndex;
+  std::shared_ptr<Nvml> m_nvml;
+  MachineSnapshot m_before;
+  std::uint64_t m_throttle = 0;
+  bool m_throttleRead = false;
+  std::optional<int> m_otherGpuProcesses;
+};
+
+}  // namespace tb

@@ -1,0 +1,393 @@
+// Grouping, folding and labelling of comparison rows, and the grouped Markdown and JSON outputs
+// (comparison_groups.h).
+#include "results/comparison_groups.h"
+
+#include "results/table_text.h"
+#include "stats/summary.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <utility>
+
+namespace tb {
+
+namespace {
+
+using table::fixed;
+using table::markdownCell;
+
+constexpr const char* kMissing = "n/a";
+constexpr const char* kWarningSign = "\u26a0";
+
+// The finite values of one optional field over `rows`.
+std::vector<double> valuesOf(const std::vector<ComparisonRow>& rows,
+                             std::optional<double> ComparisonRow::*field) {
+  std::vector<double> values;
+  for (const auto& row : rows) {
+    const auto& value = row.*field;
+    if (value && std::isfinite(*value)) values.push_back(*value);
+  }
+  return values;
+}
+
+// A 95% interval of a positive quantity: a t interval of two or three noisy runs can reach below
+// zero, which no time or throughput can.
+void setInterval(const std::vector<double>& values, std::optional<double>& low,
+                 std::optional<double>& high) {
+  low.reset();
+  high.reset();
+  if (values.size() < 2) return;
+  const auto interval = confidenceInterval(values);
+  if (!interval || !std::isfinite(interval->low) || !std::isfinite(interval->high)) return;
+  low = std::max(0.0, interval->low);
+  high = interval->high;
+}
+
+void addWarnings(std::vector<std::string>& warnings, const std::vector<std::string>& more) {
+  for (const auto& warning : more) {
+    if (std::find(warnings.begin(), warnings.end(), warning) == warnings.end()) {
+      warnings.push_back(warning);
+    }
+  }
+}
+
+// "2026-12-02T10:31:05Z" as "2026-12-02 10:31" (or with seconds); other text as it is.
+std::string dateTime(const std::string& created, bool seconds) {
+  if (created.size() < 16 || created[10] != 'T') return created;
+  std::string text = created.substr(0, 10) + ' ' + created.substr(11, 5);
+  if (seconds && created.size() >= 19) text += created.substr(16, 3);
+  return text;
+}
+
+// The rows of `rows` (pointers into one or more vectors) grouped by their current label, for the
+// labels that more than one row shares.
+std::vector<std::vector<ComparisonRow*>> alike(const std::vector<ComparisonRow*>& rows) {
+  std::map<std::string, std::vector<ComparisonRow*>> byLabel;
+  std::vector<std::string> order;
+  for (ComparisonRow* row : rows) {
+    auto& list = byLabel[row->label];
+    if (list.empty()) order.push_back(row->label);
+    list.push_back(row);
+  }
+  std::vector<std::vector<ComparisonRow*>> sets;
+  for (const auto& label : order) {
+    if (byLabel[label].size() > 1) sets.push_back(byLabel[label]);
+  }
+  return sets;
+}
+
+// Appends " · <part>" to the rows of a set of alike labels where the parts tell them apart.
+template <typename Part>
+void appendWhereItHelps(const std::vector<ComparisonRow*>& set, Part part) {
+  std::set<std::string> distinct;
+  for (const ComparisonRow* row : set) distinct.insert(part(*row));
+  if (distinct.size() < 2) return;
+  for (ComparisonRow* row : set) {
+    const std::string text = part(*row);
+    if (!text.empty()) row->label += " \u00b7 " + text;
+  }
+}
+
+void distinguish(const std::vector<ComparisonRow*>& rows) {
+  for (const auto& set : alike(rows)) {
+    appendWhereItHelps(set, [](const ComparisonRow& row) { return row.machine; });
+  }
+  for (const auto& set : alike(rows)) {
+    // To the minute reads best; seconds only where two runs started within one minute.
+    std::set<std::string> minutes;
+    for (const ComparisonRow* row : set) minutes.insert(dateTime(row->created, false));
+    const bool seconds = minutes.size() < set.size();
+    appendWhereItHelps(
+        set, [seconds](const ComparisonRow& row) { return dateTime(row.created, seconds); });
+  }
+  // Nothing else tells them apart (same machine, same second): number them. Rows of different
+  // groups are told apart by their group's heading already.
+  for (const auto& set : alike(rows)) {
+    std::map<std::string, int> seen;
+    for (ComparisonRow* row : set) {
+      const int number = ++seen[row->group];
+      if (number > 1) row->label += " (" + std::to_string(number) + ")";
+    }
+  }
+}
+
+std::size_t chooseBaseline(const std::vector<ComparisonRow>& rows,
+                           const std::optional<std::string>& baselineKey) {
+  if (baselineKey) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].key == *baselineKey) return i;
+    }
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].status == "completed" && rows[i].totalSeconds) return i;
+  }
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].totalSeconds) return i;
+  }
+  return 0;
+}
+
+std::string heading(const ComparisonGroup& group) {
+  if (!group.size.empty()) return group.size;
+  if (group.workload.empty()) return "unknown workload";
+  return group.workload + " (size unknown)";
+}
+
+// Samples/s with decimals enough for slow devices (a CPU trains ResNet-50 at a few images/s).
+int throughputDecimals(double value) {
+  const double magnitude = std::fabs(value);
+  return magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
+}
+
+std::string speedupCell(const ComparisonRow& row, bool baseline) {
+  if (!row.speedup) return kMissing;
+  if (baseline) return "**" + formatSpeedup(*row.speedup) + "** (baseline)";
+  return formatSpeedup(*row.speedup) + (row.withinNoise ? " (within noise)" : "");
+}
+
+using OrderedJson = nlohmann::ordered_json;
+
+OrderedJson jsonNumber(const std::optional<double>& value) {
+  return value && std::isfinite(*value) ? OrderedJson(*value) : OrderedJson(nullptr);
+}
+
+OrderedJson jsonText(const std::string& text) {
+  return text.empty() ? OrderedJson(nullptr) : OrderedJson(text);
+}
+
+}  // namespace
+
+ComparisonRow foldRows(const std::vector<ComparisonRow>& runs) {
+  if (runs.empty()) return {};
+  if (runs.size() == 1) return runs.front();
+  ComparisonRow row = runs.front();  // device, machine, workload, size, precision: all alike
+  row.n = static_cast<int>(runs.size());
+  row.sources.clear();
+  row.warnings.clear();
+  row.disturbed = false;
+  for (const auto& run : runs) {
+    row.sources.insert(row.sources.end(), run.sources.begin(), run.sources.end());
+    row.disturbed = row.disturbed || run.disturbed;
+    addWarnings(row.warnings, run.warnings);
+    if (!run.created.empty() && (row.created.empty() || run.created < row.created)) {
+      row.created = run.created;
+    }
+  }
+  // Medians: one run slowed by a background job moves them less than it moves a mean.
+  row.meanEpochSeconds = median(valuesOf(runs, &ComparisonRow::meanEpochSeconds));
+  row.testAccuracy = median(valuesOf(runs, &ComparisonRow::testAccuracy));
+  row.achievedTflops = median(valuesOf(runs, &ComparisonRow::achievedTflops));
+  row.peakTflops = median(valuesOf(runs, &ComparisonRow::peakTflops));
+  row.efficiency.reset();
+  if (row.achievedTflops && row.peakTflops && *row.peakTflops > 0.0) {
+    row.efficiency = *row.achievedTflops / *row.peakTflops;
+  }
+  const auto throughputs = valuesOf(runs, &ComparisonRow::samplesPerSecond);
+  row.samplesPerSecond = median(throughputs);
+  setInterval(throughputs, row.samplesPerSecondLow, row.samplesPerSecondHigh);
+  const auto totals = valuesOf(runs, &ComparisonRow::totalSeconds);
+  row.totalSeconds = median(totals);
+  if (totals.size() >= 2) {
+    setInterval(totals, row.totalLow, row.totalHigh);
+  } else {
+    // One total among the runs: its own interval (a projection's) is all there is.
+    row.totalLow.reset();
+    row.totalHigh.reset();
+    for (const auto& run : runs) {
+      if (run.totalSeconds) {
+        row.totalLow = run.totalLow;
+        row.totalHigh = run.totalHigh;
+      }
+    }
+  }
+  row.speedup.reset();
+  row.peakRatio.reset();
+  row.withinNoise = false;
+  return row;
+}
+
+std::vector<ComparisonGroup> buildComparison(const std::vector<RunResult>& results,
+                                             const ComparisonOptions& options) {
+  std::vector<ComparisonGroup> groups;
+  // Per group, per row: the single-run rows it folds.
+  std::vector<std::vector<std::vector<ComparisonRow>>> members;
+  std::map<std::string, std::size_t> groupIndex;
+  std::map<std::string, std::pair<std::size_t, std::size_t>> rowIndex;  // key -> (group, row)
+  std::set<std::string> keys;
+
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    ComparisonRow run = comparisonRow(results[i]);
+    run.sources = {i};
+    auto [groupAt, newGroup] = groupIndex.emplace(run.group, groups.size());
+    const std::size_t g = groupAt->second;
+    if (newGroup) {
+      ComparisonGroup group;
+      group.key = run.group;
+      group.workload = run.workload;
+      group.size = run.size;
+      groups.push_back(std::move(group));
+      members.emplace_back();
+    }
+    if (results[i].status == RunStatus::Completed) {
+      const auto found = rowIndex.find(run.key);
+      if (found != rowIndex.end()) {
+        members[found->second.first][found->second.second].push_back(std::move(run));
+        continue;
+      }
+    }
+    // A key stays unique even for two failed runs that started in the same second.
+    std::string key = run.key;
+    for (int copy = 2; keys.count(key) > 0; ++copy) key = run.key + "#" + std::to_string(copy);
+    run.key = key;
+    keys.insert(key);
+    rowIndex.emplace(key, std::make_pair(g, members[g].size()));
+    members[g].push_back({std::move(run)});
+  }
+
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (const auto& runs : members[g]) groups[g].rows.push_back(foldRows(runs));
+  }
+
+  if (options.includePublished) {
+    // The seed's figures join the runs of their size; else runs of unknown size of their
+    // workload (which compare within it); else, where the workload is shown at all, they stand as
+    // a group of their own, so ticking "published" always shows them but never compares them.
+    for (const PublishedReference& reference : publishedReferences()) {
+      ComparisonRow row = comparisonRow(reference);
+      auto found = groupIndex.find(row.group);
+      if (found == groupIndex.end()) found = groupIndex.find(row.workload);
+      if (found == groupIndex.end()) {
+        const bool workloadShown = std::any_of(groups.begin(), groups.end(), [&](const auto& g) {
+          return g.workload == row.workload;
+        });
+        if (!workloadShown) continue;
+        ComparisonGroup group;
+        group.key = row.group;
+        group.workload = row.workload;
+        group.size = row.size;
+        found = groupIndex.emplace(row.group, groups.size()).first;
+        groups.push_back(std::move(group));
+      }
+      groups[found->second].rows.push_back(std::move(row));
+    }
+  }
+
+  for (ComparisonGroup& group : groups) {
+    group.baseline = chooseBaseline(group.rows, options.baselineKey);
+    applySpeedups(group.rows, group.baseline);
+    if (std::string note = projectionNote(group.rows); !note.empty()) {
+      group.notes.push_back(std::move(note));
+    }
+  }
+  distinguishLabels(groups);
+  return groups;
+}
+
+void distinguishLabels(std::vector<ComparisonRow>& rows) {
+  std::vector<ComparisonRow*> pointers;
+  for (auto& row : rows) pointers.push_back(&row);
+  distinguish(pointers);
+}
+
+void distinguishLabels(std::vector<ComparisonGroup>& groups) {
+  std::vector<ComparisonRow*> pointers;
+  for (auto& group : groups) {
+    for (auto& row : group.rows) pointers.push_back(&row);
+  }
+  distinguish(pointers);
+}
+
+std::string comparisonText(const std::vector<ComparisonGroup>& groups) {
+  if (groups.empty()) return "No results to compare.\n";
+  std::string text;
+  int number = 0;
+  for (const ComparisonGroup& group : groups) {
+    if (!text.empty()) text += '\n';
+    text += "### " + markdownCell(heading(group)) + "\n\n";
+    text +=
+        "| # | Device | Machine | n | Samples/s (median) | 95% interval | Total (s) | Speed-up "
+        "| Status |\n"
+        "|---:|---|---|---:|---:|---:|---:|---|---|\n";
+    std::vector<std::string> warnings;
+    for (std::size_t i = 0; i < group.rows.size(); ++i) {
+      const ComparisonRow& row = group.rows[i];
+      const int decimals = row.samplesPerSecond ? throughputDecimals(*row.samplesPerSecond) : 0;
+      const std::string throughput =
+          row.samplesPerSecond ? fixed(*row.samplesPerSecond, decimals) : kMissing;
+      const std::string interval = row.samplesPerSecondLow && row.samplesPerSecondHigh
+                                       ? fixed(*row.samplesPerSecondLow, decimals) + "\u2013" +
+                                             fixed(*row.samplesPerSecondHigh, decimals)
+                                       : kMissing;
+      const std::string total =
+          row.totalSeconds ? (row.projected ? "~" : "") + fixed(*row.totalSeconds, 2) : kMissing;
+      const std::string device = (row.disturbed ? std::string(kWarningSign) + " " : "") + row.label;
+      text += "| " + std::to_string(++number) + " | " + markdownCell(device) + " | " +
+              markdownCell(row.machine) + " | " + std::to_string(row.n) + " | " + throughput +
+              " | " + interval + " | " + total + " | " + speedupCell(row, i == group.baseline) +
+              " | " + markdownCell(row.status) + " |\n";
+      for (const auto& warning : row.warnings) {
+        warnings.push_back("- " + std::string(kWarningSign) + " " + markdownCell(row.label) + ": " +
+                           markdownCell(warning));
+      }
+      if (row.disturbed && row.warnings.empty()) {
+        warnings.push_back("- " + std::string(kWarningSign) + " " + markdownCell(row.label) +
+                           ": disturbed by something else on the machine");
+      }
+    }
+    if (!group.notes.empty() || !warnings.empty()) text += '\n';
+    for (const auto& note : group.notes) text += note + '\n';
+    for (const auto& warning : warnings) text += warning + '\n';
+  }
+  if (groups.size() > 1) {
+    text +=
+        "\nTotal times and speed-ups compare only within a table: each table is one workload "
+        "trained to one size.\n";
+  }
+  return text;
+}
+
+std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int indent) {
+  OrderedJson list = OrderedJson::array();
+  int number = 0;
+  for (const ComparisonGroup& group : groups) {
+    for (std::size_t i = 0; i < group.rows.size(); ++i) {
+      const ComparisonRow& row = group.rows[i];
+      OrderedJson entry;
+      entry["row"] = ++number;
+      entry["workload"] = row.workload;
+      entry["size"] = jsonText(group.size);
+      entry["label"] = row.label;
+      entry["device"] = row.device;
+      entry["machine"] = row.machine;
+      entry["precision"] = jsonText(row.precision);
+      entry["threads"] = row.threads > 0 ? OrderedJson(row.threads) : OrderedJson(nullptr);
+      entry["n"] = row.n;
+      entry["disturbed"] = row.disturbed;
+      entry["warnings"] = row.warnings;
+      entry["samples_per_second"] = {{"median", jsonNumber(row.samplesPerSecond)},
+                                     {"low", jsonNumber(row.samplesPerSecondLow)},
+                                     {"high", jsonNumber(row.samplesPerSecondHigh)}};
+      entry["total_seconds"] = jsonNumber(row.totalSeconds);
+      entry["total_low"] = jsonNumber(row.totalLow);
+      entry["total_high"] = jsonNumber(row.totalHigh);
+      entry["projected"] = row.projected;
+      entry["speedup"] = jsonNumber(row.speedup);
+      entry["within_noise"] = row.withinNoise;
+      entry["baseline"] = i == group.baseline;
+      entry["status"] = row.status;
+      entry["published"] = row.published;
+      entry["test_accuracy"] = jsonNumber(row.testAccuracy);
+      entry["created"] = jsonText(row.created);
+      entry["notes"] = group.notes;
+      list.push_back(std::move(entry));
+    }
+  }
+  // Hostnames and device names come from the system and may hold invalid UTF-8: replace, not throw.
+  return list.dump(indent, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+}  // namespace tb

@@ -1,0 +1,72 @@
+// Group ids and the repeat summary (repeats.h).
+#include "results/repeats.h"
+
+#include "devices/system_info.h"
+
+#include <algorithm>
+#include <iomanip>
+#include <locale>
+#include <random>
+#include <sstream>
+
+namespace tb {
+
+namespace {
+
+// '.' as the decimal point whatever locale a Qt app set.
+std::string fixed(double value, int decimals) {
+  std::ostringstream out;
+  out.imbue(std::locale::classic());
+  out << std::fixed << std::setprecision(decimals) << value;
+  return out.str();
+}
+
+// Throughputs run from a few images/s (ResNet-50 on a laptop) to millions: 4 significant digits.
+std::string rate(double value) { return fixed(value, value >= 1000 ? 0 : value >= 10 ? 1 : 2); }
+
+}  // namespace
+
+std::string newGroupId() {
+  std::string time = isoTimestampUtc();  // "2026-12-02T10:15:00Z"
+  time.erase(std::remove_if(time.begin(), time.end(), [](char c) { return c == '-' || c == ':'; }),
+             time.end());
+  std::random_device random;
+  std::ostringstream out;
+  out << time << '-' << std::hex << std::setw(8) << std::setfill('0') << random();
+  return out.str();
+}
+
+std::vector<double> steadyThroughputs(const std::vector<RunResult>& runs) {
+  std::vector<double> throughputs;
+  for (const auto& run : runs) {
+    if (run.status == RunStatus::Completed && run.steadyState) {
+      throughputs.push_back(run.steadyState->samplesPerSecond);
+    }
+  }
+  return throughputs;
+}
+
+std::optional<Interval> repeatInterval(const std::vector<RunResult>& runs) {
+  return confidenceInterval(steadyThroughputs(runs));
+}
+
+std::string repeatSummary(const std::string& device, const std::vector<RunResult>& runs,
+                          bool gaveUp) {
+  const auto interval = repeatInterval(runs);
+  if (!interval) return device + ": no completed repeat measured a steady state";
+  std::string line = device + ": " + rate(interval->median) + " samples/s steady state (median of " +
+                     std::to_string(interval->n);
+  if (interval->n > 1) {
+    line += "; 95% interval " + rate(interval->low) + "-" + rate(interval->high) + ", \u00b1" +
+            fixed(100.0 * interval->relativeHalfWidth(), 1) + "%";
+  }
+  line += ")";
+  if (gaveUp) {
+    line += "\n" + device + ": stopped after " + std::to_string(runs.size()) +
+            " repeats without reaching \u00b1" + fixed(100.0 * kTargetHalfWidth, 0) +
+            "%: this machine is too noisy for a tighter figure; close other programs and repeat";
+  }
+  return line;
+}
+
+}  // namespace tb

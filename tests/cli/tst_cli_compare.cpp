@@ -1,0 +1,258 @@
+// End-to-end tests of `trainbench-cli compare` on a folder of result files the test writes (no
+// training): groups by workload and size, repeats folded into one row, --json, --baseline by label
+// or row number, and the exit codes for a bad baseline (2) and missing or unreadable files (3).
+#include "results/result_file.h"
+
+#include "../support/cli_process.h"
+#include "../support/run_result_builder.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <exception>
+#include <string>
+
+namespace {
+
+const QString kFashionFull =
+    QStringLiteral("fashion-mlp, 60000/10000 images x 10 epochs, batch 32");
+const QString kCifarFull =
+    QStringLiteral("cifar10-resnet50, 50000/10000 images x 10 epochs, batch 32");
+
+// A completed run of the seed's full size on machine "bench-a", created at 2026-12-02 `time`.
+tbtest::RunResultBuilder benchRun(const std::string& workload, const std::string& device,
+                                  double totalSeconds, double steadySamplesPerSecond,
+                                  const std::string& time) {
+  tbtest::RunResultBuilder run;
+  run.workload(workload, workload == "fashion-mlp" ? "fashion-mnist" : "cifar10");
+  run.dataSource("files").samples(workload == "fashion-mlp" ? 60000 : 50000, 10000);
+  run.plannedEpochs(10).batchSize(32).threads(8).precision("fp32").optimizer("adam", 0.001);
+  run.device(device, device == "cpu" ? "AMD EPYC 7B13" : "NVIDIA H200").host("bench-a");
+  run.created("2026-12-02T" + time + "Z").os("Linux").versions("2.5.1", "0.1.0");
+  for (int e = 0; e < 10; ++e) run.epoch(totalSeconds / 10, steadySamplesPerSecond * 0.95);
+  return run.steadyState(steadySamplesPerSecond).test(0.4, 0.88).totalSeconds(totalSeconds);
+}
+
+// Writes `result` as a result file; false (with the reason in `error`) when it cannot.
+bool writeRun(const QString& path, const tb::RunResult& result, QString& error) {
+  try {
+    tb::writeResultFile(result, path.toStdString());
+    return true;
+  } catch (const std::exception& e) {
+    error = QString::fromUtf8(e.what());
+    return false;
+  }
+}
+
+bool writeText(const QString& path, const QByteArray& bytes) {
+  QFile file(path);
+  return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
+QJsonArray parseArray(const tbtest::CliRun& result, bool& ok) {
+  QJsonParseError error{};
+  const QJsonDocument doc = QJsonDocument::fromJson(result.out.toUtf8(), &error);
+  ok = error.error == QJsonParseError::NoError && doc.isArray();
+  return doc.array();
+}
+
+}  // namespace
+
+class TestCliCompare : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir m_dir;
+  QString m_cli;
+  QString m_runs;  // three cpu repeats and a cuda:0 run of the MLP, one ResNet-50 run
+
+  tbtest::CliRun compare(const QStringList& args) const {
+    const QProcessEnvironment env = tbtest::cliEnvironment(
+        m_dir.filePath("results"), m_dir.filePath("data"), m_dir.filePath("xdg"));
+    return tbtest::runCli(m_cli, QStringList{"compare"} + args, env, 60000);
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QVERIFY(m_dir.isValid());
+    m_cli = qEnvironmentVariable("TRAINBENCH_CLI");
+    QVERIFY2(QFileInfo(m_cli).isExecutable(), "TRAINBENCH_CLI must name the built trainbench-cli");
+    m_runs = m_dir.filePath("runs");
+    QVERIFY(QDir().mkpath(m_runs));
+    QString error;
+    const double totals[] = {10.0, 10.2, 9.8};
+    const double throughputs[] = {6000.0, 5900.0, 6100.0};
+    for (int i = 0; i < 3; ++i) {
+      const std::string time = "10:3" + std::to_string(i) + ":00";
+      const QString name = "/20261202T103" + QString::number(i) + "00Z_fashion-mlp_cpu.json";
+      QVERIFY2(writeRun(m_runs + name,
+                        benchRun("fashion-mlp", "cpu", totals[i], throughputs[i], time)
+                            .group("20261202T103000Z-0badc0de"),
+                        error),
+               qPrintable(error));
+    }
+    QVERIFY2(writeRun(m_runs + "/20261202T103300Z_fashion-mlp_cuda-0.json",
+                      benchRun("fashion-mlp", "cuda:0", 2.0, 60000.0, "10:33:00"), error),
+             qPrintable(error));
+    QVERIFY2(writeRun(m_runs + "/20261202T104000Z_cifar10-resnet50_cpu.json",
+                      benchRun("cifar10-resnet50", "cpu", 4000.0, 25.0, "10:40:00"), error),
+             qPrintable(error));
+    // Not a result file by its name: a folder's other files are left alone.
+    QVERIFY(writeText(m_runs + "/notes.txt", "not a result"));
+  }
+
+  // The table a user reads: one per workload and size, the three repeats as one row with n = 3,
+  // the GPU's speed-up against the CPU baseline, nothing on stderr.
+  void textListsBothGroupsAndFoldsRepeats() {
+    const tbtest::CliRun result = compare({m_runs});
+    QVERIFY2(result.exitCode == 0, result.why());
+    QVERIFY2(result.err.isEmpty(), result.why());
+    QVERIFY2(result.out.contains("### " + kFashionFull + "\n"), result.why());
+    QVERIFY2(result.out.contains("### " + kCifarFull + "\n"), result.why());
+    QVERIFY2(result.out.indexOf(kFashionFull) < result.out.indexOf(kCifarFull), result.why());
+    static const QRegularExpression repeats(
+        QStringLiteral("^\\| 1 \\| cpu [^|]*\\| bench-a \\| 3 \\| 6000 \\| \\d+\u2013\\d+ \\| "
+                       "10\\.00 \\| \\*\\*1\\.00x\\*\\* \\(baseline\\) \\| completed \\|$"),
+        QRegularExpression::MultilineOption);
+    QVERIFY2(repeats.match(result.out).hasMatch(), result.why());
+    static const QRegularExpression gpu(
+        QStringLiteral("^\\| 2 \\| cuda:0 [^|]*\\| bench-a \\| 1 \\| 60000 \\| n/a \\| 2\\.00 \\| "
+                       "5\\.00x \\| completed \\|$"),
+        QRegularExpression::MultilineOption);
+    QVERIFY2(gpu.match(result.out).hasMatch(), result.why());
+    // The ResNet-50 run is its own group's baseline, never compared with the MLP's.
+    static const QRegularExpression resnet(
+        QStringLiteral("^\\| 3 \\| cpu [^|]*\\| bench-a \\| 1 \\| 25\\.0 \\| n/a \\| 4000\\.00 \\| "
+                       "\\*\\*1\\.00x\\*\\* \\(baseline\\) \\| completed \\|$"),
+        QRegularExpression::MultilineOption);
+    QVERIFY2(resnet.match(result.out).hasMatch(), result.why());
+  }
+
+  // Scripts read --json: an array, one object per row, with the keys the issue names.
+  void jsonParsesWithRequiredKeys() {
+    const tbtest::CliRun result = compare({m_runs, "--json"});
+    QVERIFY2(result.exitCode == 0, result.why());
+    bool ok = false;
+    const QJsonArray rows = parseArray(result, ok);
+    QVERIFY2(ok && rows.size() == 3, result.why());
+    for (const QJsonValue& value : rows) {
+      const QJsonObject row = value.toObject();
+      for (const char* key : {"workload", "label", "n", "disturbed", "samples_per_second",
+                              "speedup", "baseline", "total_seconds", "projected", "status"}) {
+        QVERIFY2(row.contains(QLatin1String(key)), key);
+      }
+      const QJsonObject throughput = row[QLatin1String("samples_per_second")].toObject();
+      for (const char* key : {"median", "low", "high"}) {
+        QVERIFY2(throughput.contains(QLatin1String(key)), key);
+      }
+    }
+    const QJsonObject cpu = rows[0].toObject();
+    QCOMPARE(cpu[QLatin1String("workload")].toString(), QStringLiteral("fashion-mlp"));
+    QCOMPARE(cpu[QLatin1String("n")].toInt(), 3);
+    QCOMPARE(cpu[QLatin1String("disturbed")].toBool(), false);
+    const QJsonObject throughput = cpu[QLatin1String("samples_per_second")].toObject();
+    QCOMPARE(throughput[QLatin1String("median")].toDouble(), 6000.0);
+    QVERIFY(throughput[QLatin1String("low")].toDouble() < 6000.0);
+    QVERIFY(throughput[QLatin1String("high")].toDouble() > 6000.0);
+    QCOMPARE(rows[1].toObject()[QLatin1String("speedup")].toDouble(), 5.0);
+    QVERIFY(rows[1].toObject()[QLatin1String("samples_per_second")][QLatin1String("low")].isNull());
+    QCOMPARE(rows[2].toObject()[QLatin1String("workload")].toString(),
+             QStringLiteral("cifar10-resnet50"));
+  }
+
+  void baselinePicksARow_data() {
+    QTest::addColumn<QString>("baseline");
+    QTest::newRow("label, any case") << QStringLiteral("CUDA");
+    QTest::newRow("row number") << QStringLiteral("2");
+  }
+  // --baseline makes the chosen row its group's baseline; the other group keeps its own.
+  void baselinePicksARow() {
+    QFETCH(QString, baseline);
+    const tbtest::CliRun result = compare({m_runs, "--json", "--baseline", baseline});
+    QVERIFY2(result.exitCode == 0, result.why());
+    bool ok = false;
+    const QJsonArray rows = parseArray(result, ok);
+    QVERIFY2(ok && rows.size() == 3, result.why());
+    QCOMPARE(rows[0].toObject()[QLatin1String("baseline")].toBool(), false);
+    QCOMPARE(rows[1].toObject()[QLatin1String("baseline")].toBool(), true);
+    QCOMPARE(rows[0].toObject()[QLatin1String("speedup")].toDouble(), 0.2);
+    QCOMPARE(rows[2].toObject()[QLatin1String("baseline")].toBool(), true);
+
+    const tbtest::CliRun text = compare({m_runs, "--baseline", baseline});
+    QVERIFY2(text.exitCode == 0, text.why());
+    static const QRegularExpression gpu(
+        QStringLiteral(
+            "^\\| 2 \\| cuda:0 .*\\| \\*\\*1\\.00x\\*\\* \\(baseline\\) \\| completed \\|$"),
+        QRegularExpression::MultilineOption);
+    QVERIFY2(gpu.match(text.out).hasMatch(), text.why());
+  }
+
+  void badBaselineExitsTwo_data() {
+    QTest::addColumn<QString>("baseline");
+    QTest::newRow("no such label") << QStringLiteral("tpu");
+    QTest::newRow("no such row") << QStringLiteral("99");
+  }
+  // A baseline that names no row is a usage error that says which flag and text.
+  void badBaselineExitsTwo() {
+    QFETCH(QString, baseline);
+    const tbtest::CliRun result = compare({m_runs, "--baseline", baseline});
+    QVERIFY2(result.exitCode == 2, result.why());
+    QVERIFY2(result.err.contains(QLatin1String("--baseline")), result.why());
+    QVERIFY2(result.err.contains("'" + baseline + "'"), result.why());
+    QVERIFY2(result.out.isEmpty(), result.why());
+  }
+
+  // A typo in a path is a file error naming it, not an empty comparison.
+  void missingPathExitsThree() {
+    const QString missing = m_dir.filePath("no-such-folder");
+    const tbtest::CliRun result = compare({m_runs, missing});
+    QVERIFY2(result.exitCode == 3, result.why());
+    QVERIFY2(result.err.contains(missing), result.why());
+  }
+
+  // One broken file does not hide the others: it is named in a warning and skipped. Nothing
+  // readable at all is a file error.
+  void corruptFileIsSkippedWithAWarning() {
+    const QString mixed = m_dir.filePath("mixed");
+    QVERIFY(QDir().mkpath(mixed));
+    QVERIFY(
+        QFile::copy(m_runs + "/20261202T103300Z_fashion-mlp_cuda-0.json", mixed + "/good.json"));
+    QVERIFY(writeText(mixed + "/broken.json", "{not json"));
+    const tbtest::CliRun result = compare({mixed});
+    QVERIFY2(result.exitCode == 0, result.why());
+    QVERIFY2(result.err.contains(QLatin1String("trainbench-cli: warning: ")), result.why());
+    QVERIFY2(result.err.contains(mixed + "/broken.json"), result.why());
+    QVERIFY2(result.out.contains(QLatin1String("| 1 | cuda:0 ")), result.why());
+
+    const QString broken = m_dir.filePath("only-broken");
+    QVERIFY(QDir().mkpath(broken));
+    QVERIFY(writeText(broken + "/broken.json", "{not json"));
+    const tbtest::CliRun none = compare({broken + "/broken.json"});
+    QVERIFY2(none.exitCode == 3, none.why());
+    QVERIFY2(none.err.contains(QLatin1String("no readable result files")), none.why());
+  }
+
+  // --published adds the article's rows to the groups of the seed's own sizes: both, here.
+  void publishedAddsTheArticlesRows() {
+    const tbtest::CliRun result = compare({m_runs, "--published", "--json"});
+    QVERIFY2(result.exitCode == 0, result.why());
+    bool ok = false;
+    const QJsonArray rows = parseArray(result, ok);
+    QVERIFY2(ok && rows.size() == 7, result.why());
+    QCOMPARE(rows[2].toObject()[QLatin1String("label")].toString(),
+             QStringLiteral("RTX 2080 Ti (published)"));
+    QCOMPARE(rows[2].toObject()[QLatin1String("published")].toBool(), true);
+    QCOMPARE(rows[5].toObject()[QLatin1String("workload")].toString(),
+             QStringLiteral("cifar10-resnet50"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliCompare)
+#include "tst_cli_compare.moc"

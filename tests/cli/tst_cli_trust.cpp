@@ -1,0 +1,110 @@
+// Numbers you can trust, as a CLI user meets them: --repeat N and auto (group ids, the closing
+// median/interval/n line), steady-state figures, --time-budget limits, and the busy-machine
+// warning before a run (with a real busy process next to it).
+#include "cli_fixture.h"
+
+#include "results/result_file.h"
+
+#include <QProcess>
+#include <QRegularExpression>
+
+using namespace clitest;
+
+class TestCliTrust : public CliTestBase {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { setUpFixture(); }
+  void init() { startTest(); }
+
+  // Three repeats: three files sharing one group id, each with its steady state, and a closing
+  // line with the median, the 95% interval and n.
+  void repeatRunsShareAGroup() {
+    const CliRun run = runCli(smallSyntheticRun(QStringLiteral("2")) << "--repeat"
+                                                                     << "3");
+    QVERIFY2(run.exitCode == 0, run.why());
+    const QStringList paths = run.savedPaths();
+    QCOMPARE(paths.size(), 3);
+    QString group;
+    for (const QString& path : paths) {
+      QString error;
+      const tb::RunResult result = readResult(path, error);
+      QVERIFY2(error.isEmpty(), qPrintable(error));
+      QVERIFY(!result.group.empty());
+      if (group.isEmpty()) group = QString::fromStdString(result.group);
+      QCOMPARE(QString::fromStdString(result.group), group);
+      QVERIFY(result.steadyState);
+      QVERIFY(result.validity);
+    }
+    static const QRegularExpression summary(
+        QStringLiteral(R"(^cpu: [0-9.]+ samples/s steady state \(median of 3; 95% interval )"
+                       R"([0-9.]+-[0-9.]+, ±[0-9.]+%\)$)"),
+        QRegularExpression::MultilineOption);
+    QVERIFY2(summary.match(run.out).hasMatch(), run.why());
+    QVERIFY2(run.out.contains(QLatin1String("Steady state: ")), run.why());
+    QVERIFY2(run.out.contains(QLatin1String("Repeat 3 on cpu")), run.why());
+  }
+
+  // auto: at least three, at most ten, and it says which it was.
+  void autoRepeatsBetweenThreeAndTen() {
+    const CliRun run = runCli(smallSyntheticRun(QStringLiteral("2")) << "--repeat"
+                                                                     << "auto",
+                              300000);
+    QVERIFY2(run.exitCode == 0, run.why());
+    const int count = run.savedPaths().size();
+    QVERIFY2(count >= 3 && count <= 10, run.why());
+    QVERIFY2(run.out.contains(QStringLiteral("(median of %1").arg(count)), run.why());
+    // Stopping at ten without reaching ±2% is said in so many words.
+    QCOMPARE(run.out.contains(QLatin1String("without reaching")), count == 10 &&
+                                                                   run.out.contains("stopped after"));
+  }
+
+  void badTrustFlagsExitTwo_data() {
+    QTest::addColumn<QStringList>("flags");
+    QTest::newRow("repeat 0") << QStringList{"--repeat", "0"};
+    QTest::newRow("repeat 101") << QStringList{"--repeat", "101"};
+    QTest::newRow("repeat word") << QStringList{"--repeat", "often"};
+    QTest::newRow("budget 1") << QStringList{"--time-budget", "1"};
+    QTest::newRow("budget nan") << QStringList{"--time-budget", "nan"};
+  }
+  void badTrustFlagsExitTwo() {
+    QFETCH(QStringList, flags);
+    const CliRun run = runCli(smallSyntheticRun() << flags);
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(flags.first()), run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+  // A run that fits in its budget is measured in full: no projection in the file.
+  void budgetLargerThanTheRunMeasuresIt() {
+    const CliRun run = runCli(smallSyntheticRun() << "--time-budget"
+                                                  << "600");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QString error;
+    const tb::RunResult result = readResult(run.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(!result.projection);
+    QVERIFY2(!run.out.contains(QLatin1String("Projected")), run.why());
+  }
+
+  // Before training, a machine kept busy by another process gets a warning naming the load;
+  // the run still goes ahead.
+  void busyMachineIsWarnedAbout() {
+    QProcess busy;
+    busy.start(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("while :; do :; done")});
+    QVERIFY(busy.waitForStarted());
+    QProcessEnvironment env = environment();
+    env.remove(QStringLiteral("TRAINBENCH_SKIP_MACHINE_CHECK"));
+    const CliRun run = tbtest::runCli(m_cli, smallSyntheticRun(), env);
+    busy.kill();
+    busy.waitForFinished();
+    QVERIFY2(run.exitCode == 0, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("warning: ")) &&
+                 run.err.contains(QLatin1String("results will be slower and noisier")),
+             run.why());
+    QVERIFY2(run.err.contains(QLatin1String("sh")), run.why());  // the busy process, by name
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliTrust)
+#include "tst_cli_trust.moc"

@@ -1,0 +1,143 @@
+// Tests for the default CPU thread count: the cgroup quota read from fake /proc and /sys trees
+// (v2 and v1, nested and container layouts) and the choice between cores, affinity and quota.
+#include "machine/cpu_budget.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tb;
+
+namespace {
+
+// A fake /proc/self/cgroup and /sys/fs/cgroup in a temporary folder.
+class FakeCgroups {
+ public:
+  MachineRoots roots() const {
+    return {m_dir.filePath("proc").toStdString(), m_dir.filePath("sys").toStdString()};
+  }
+  void selfCgroup(const QByteArray& text) { write("proc/self/cgroup", text); }
+  // A file under sys/fs/cgroup.
+  void cgroupFile(const QString& relative, const QByteArray& text) {
+    write("sys/fs/cgroup/" + relative, text + "\n");
+  }
+
+ private:
+  void write(const QString& relative, const QByteArray& text) {
+    const QString path = m_dir.filePath(relative);
+    QVERIFY2(QDir().mkpath(QFileInfo(path).path()), qPrintable(path));
+    QFile file(path);
+    QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
+    file.write(text);
+  }
+
+  QTemporaryDir m_dir;
+};
+
+}  // namespace
+
+class TestCpuBudget : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // "max" is cgroup v2's "no limit": the host's cores are all there is to know.
+  void v2UnlimitedIsUnknown() {
+    FakeCgroups fake;
+    fake.selfCgroup("0::/user.slice/app\n");
+    fake.cgroupFile("user.slice/app/cpu.max", "max 100000");
+    QVERIFY(!cgroupCpuQuota(fake.roots()));
+  }
+
+  // Quota over period: Docker's --cpus=1.5.
+  void v2Quota() {
+    FakeCgroups fake;
+    fake.selfCgroup("0::/user.slice/app\n");
+    fake.cgroupFile("user.slice/app/cpu.max", "150000 100000");
+    QCOMPARE(cgroupCpuQuota(fake.roots()), std::optional<double>(1.5));
+  }
+
+  // A parent's limit caps its children, however generous theirs is.
+  void v2TighterParentWins() {
+    FakeCgroups fake;
+    fake.selfCgroup("0::/kubepods/pod1/box\n");
+    fake.cgroupFile("kubepods/pod1/box/cpu.max", "300000 100000");
+    fake.cgroupFile("kubepods/pod1/cpu.max", "100000 100000");
+    fake.cgroupFile("kubepods/cpu.max", "max 100000");
+    QCOMPARE(cgroupCpuQuota(fake.roots()), std::optional<double>(1.0));
+  }
+
+  // Inside a container the process sees "0::/" and its limit sits at the mounted root; older
+  // runtimes show the host's path, which does not exist inside, so the root must still be read.
+  void v2ContainerRoot() {
+    FakeCgroups fake;
+    fake.selfCgroup("0::/\n");
+    fake.cgroupFile("cpu.max", "200000 100000");
+    QCOMPARE(cgroupCpuQuota(fake.roots()), std::optional<double>(2.0));
+    fake.selfCgroup("0::/docker/abc\n");
+    QCOMPARE(cgroupCpuQuota(fake.roots()), std::optional<double>(2.0));
+  }
+
+  // cgroup v1: quota -1 is no limit; the files live under the joined controller names or "cpu".
+  void v1Quota() {
+    FakeCgroups fake;
+    fake.selfCgroup("9:name=systemd:/docker/abc\n4:cpu,cpuacct:/docker/abc\n3:cpuset:/\n");
+    fake.cgroupFile("cpu,cpuacct/docker/abc/cpu.cfs_quota_us", "-1");
+    fake.cgroupFile("cpu,cpuacct/docker/abc/cpu.cfs_period_us", "100000");
+    QVERIFY(!cgroupCpuQuota(fake.roots()));
+    fake.cgroupFile("cpu,cpuacct/docker/abc/cpu.cfs_quota_us", "200000");
+    QCOMPARE(cgroupCpuQuota(fake.roots()), std::optional<double>(2.0));
+
+    FakeCgroups linked;  // distributions that mount only the "cpu" name
+    linked.selfCgroup("4:cpu,cpuacct:/docker/abc\n");
+    linked.cgroupFile("cpu/docker/abc/cpu.cfs_quota_us", "50000");
+    linked.cgroupFile("cpu/docker/abc/cpu.cfs_period_us", "100000");
+    QCOMPARE(cgroupCpuQuota(linked.roots()), std::optional<double>(0.5));
+  }
+
+  // "cpuset" pins CPUs (affinity covers it) but is not the "cpu" controller with a quota.
+  void v1CpusetIsNotCpu() {
+    FakeCgroups fake;
+    fake.selfCgroup("3:cpuset:/docker/abc\n");
+    fake.cgroupFile("cpuset/docker/abc/cpu.cfs_quota_us", "50000");
+    fake.cgroupFile("cpuset/docker/abc/cpu.cfs_period_us", "100000");
+    QVERIFY(!cgroupCpuQuota(fake.roots()));
+  }
+
+  // No cgroup file, or no limit files (no cgroup file system, odd mounts): unknown, never a throw.
+  void missingFilesAreUnknown() {
+    FakeCgroups fake;
+    QVERIFY(!cgroupCpuQuota(fake.roots()));
+    fake.selfCgroup("0::/user.slice\n");
+    QVERIFY(!cgroupCpuQuota(fake.roots()));
+    fake.cgroupFile("user.slice/cpu.max", "garbage");
+    QVERIFY(!cgroupCpuQuota(fake.roots()));
+  }
+
+  // The smallest of cores, affinity and quota (rounded up: 1.5 CPUs still run two threads),
+  // unknowns left out, and never less than one thread.
+  void defaultThreadCountChoices() {
+    QCOMPARE(defaultThreadCount(8, 4, std::nullopt), 4);
+    QCOMPARE(defaultThreadCount(8, 4, 1.5), 2);
+    QCOMPARE(defaultThreadCount(8, std::nullopt, 1.5), 2);
+    QCOMPARE(defaultThreadCount(8, std::nullopt, std::nullopt), 8);
+    QCOMPARE(defaultThreadCount(4, 16, 6.0), 4);
+    QCOMPARE(defaultThreadCount(8, 0, 0.0), 8);  // nonsense readings do not limit
+    QCOMPARE(defaultThreadCount(8, std::nullopt, 0.1), 1);
+    QCOMPARE(defaultThreadCount(0, std::nullopt, std::nullopt), 1);
+  }
+
+  // The real affinity mask holds at least the CPU this test runs on.
+  void realAffinity() {
+#ifdef __linux__
+    const auto cpus = affinityCpuCount();
+    QVERIFY(cpus && *cpus >= 1);
+#else
+    QSKIP("sched_getaffinity is Linux-only");
+#endif
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCpuBudget)
+#include "tst_cpu_budget.moc"

@@ -1,0 +1,174 @@
+// Statistics behind repeats and projections, on fixed samples: percentiles, 95% intervals, the
+// --repeat auto rule, the warm-up rule of step times, and the projection arithmetic.
+#include "engine/projection.h"
+#include "engine/step_times.h"
+#include "results/repeats.h"
+#include "stats/summary.h"
+
+#include "../support/run_result_builder.h"
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace tb;
+
+namespace {
+
+RunResult completedWithThroughput(double samplesPerSecond) {
+  RunResult result;
+  result.status = RunStatus::Completed;
+  result.steadyState = SteadyStateRecord{samplesPerSecond, 0.001, 0.002, 10, 100};
+  return result;
+}
+
+}  // namespace
+
+class StatisticsTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // numpy's default (linear) percentile, so figures can be checked with a one-liner.
+  void percentilesInterpolate() {
+    QCOMPARE(*percentile({4, 1, 3, 2}, 0.5), 2.5);
+    QCOMPARE(*percentile({1, 2, 3, 4, 5}, 0.95), 4.8);
+    QCOMPARE(*percentile({7}, 0.95), 7.0);
+    QVERIFY(!percentile({}, 0.5));
+    QCOMPARE(*median({10, 30, 20}), 20.0);
+  }
+
+  // mean ± t(0.975, n-1)·s/√n: for {98, 100, 102}, s = 2, so 100 ± 4.303·2/√3.
+  void intervalIsStudentsT() {
+    const auto interval = confidenceInterval({98, 100, 102});
+    QVERIFY(interval);
+    QCOMPARE(interval->n, std::size_t{3});
+    QCOMPARE(interval->median, 100.0);
+    const double half = 4.303 * 2.0 / std::sqrt(3.0);
+    QVERIFY(std::fabs(interval->low - (100 - half)) < 1e-9);
+    QVERIFY(std::fabs(interval->high - (100 + half)) < 1e-9);
+    QVERIFY(std::fabs(interval->relativeHalfWidth() - half / 100) < 1e-12);
+    // One sample: no spread to speak of, a zero-width interval at the sample.
+    const auto one = confidenceInterval({5});
+    QCOMPARE(one->low, 5.0);
+    QCOMPARE(one->high, 5.0);
+    QVERIFY(!confidenceInterval({}));
+  }
+
+  void overlappingIntervalsAreWithinNoise() {
+    const Interval a{100, 95, 105, 3};
+    const Interval b{104, 101, 107, 3};
+    const Interval c{120, 110, 130, 3};
+    QVERIFY(overlaps(a, b));
+    QVERIFY(overlaps(b, a));
+    QVERIFY(!overlaps(a, c));
+  }
+
+  // --repeat auto: never fewer than 3, stop once within ±2%, give up at 10.
+  void autoRepeatStopsWhenTightOrAtTen() {
+    QCOMPARE(autoRepeatDecision({1000, 1000}), RepeatDecision::Continue);
+    QCOMPARE(autoRepeatDecision({1000, 1001, 999}), RepeatDecision::Converged);
+    // ±30% spread after 3: keep going.
+    QCOMPARE(autoRepeatDecision({700, 1000, 1300}), RepeatDecision::Continue);
+    std::vector<double> noisy;
+    for (int i = 0; i < 9; ++i) noisy.push_back(i % 2 ? 700 : 1300);
+    QCOMPARE(autoRepeatDecision(noisy), RepeatDecision::Continue);
+    noisy.push_back(1000);
+    QCOMPARE(autoRepeatDecision(noisy), RepeatDecision::GaveUp);
+  }
+
+  // The summary names median, interval and n; only completed runs with a steady state count.
+  void repeatSummaryNamesMedianIntervalAndN() {
+    std::vector<RunResult> runs = {completedWithThroughput(1000), completedWithThroughput(1010),
+                                   completedWithThroughput(990)};
+    RunResult cancelled = completedWithThroughput(5);
+    cancelled.status = RunStatus::Cancelled;
+    runs.push_back(cancelled);
+    const QString summary = QString::fromStdString(repeatSummary("cpu", runs, false));
+    QVERIFY2(summary.startsWith(QStringLiteral("cpu: 1000 samples/s steady state (median of 3; "
+                                               "95% interval ")),
+             qPrintable(summary));
+    const QString gaveUp = QString::fromStdString(repeatSummary("cpu", runs, true));
+    QVERIFY2(gaveUp.contains(QStringLiteral("without reaching")), qPrintable(gaveUp));
+    QVERIFY(QString::fromStdString(repeatSummary("cpu", {}, false)).contains("no completed"));
+  }
+
+  void groupIdsDiffer() {
+    const std::string a = newGroupId();
+    const std::string b = newGroupId();
+    QVERIFY(!a.empty());
+    QVERIFY(a != b);
+  }
+
+  // With later epochs to measure, the whole first epoch is warm-up; partial batches are timed but
+  // never part of the steady state.
+  void warmupIsTheFirstEpoch() {
+    StepTimes times;
+    for (int i = 0; i < 10; ++i) times.add(1, i < 2 ? 1.0 : 0.1, i < 9);
+    for (int i = 0; i < 10; ++i) times.add(2, 0.1 + 0.01 * i, i < 9);
+    QCOMPARE(times.warmupSteps(), std::int64_t{10});
+    QCOMPARE(times.steadySeconds().size(), std::size_t{9});
+    const auto steady = times.steadyState(32);
+    QVERIFY(steady);
+    QVERIFY(std::fabs(steady->stepSecondsP50 - 0.14) < 1e-12);
+    QVERIFY(std::fabs(steady->samplesPerSecond - 32 / 0.14) < 1e-9);
+    QVERIFY(steady->stepSecondsP95 >= steady->stepSecondsP50);
+    QCOMPARE(steady->warmupSteps, std::int64_t{10});
+    QCOMPARE(steady->steps, std::int64_t{9});
+  }
+
+  // One epoch: its first tenth (at least 3 steps) is warm-up. Too few steps: no figure.
+  void oneEpochLeavesOutItsFirstSteps() {
+    StepTimes times;
+    for (int i = 0; i < 50; ++i) times.add(1, i < 5 ? 2.0 : 0.5, true);
+    QCOMPARE(times.warmupSteps(), std::int64_t{5});
+    QCOMPARE(times.warmupSeconds(), 10.0);
+    QCOMPARE(times.steadyState(10)->samplesPerSecond, 20.0);
+    StepTimes few;
+    for (int i = 0; i < 7; ++i) few.add(1, 0.1, true);
+    QVERIFY(!few.steadyState(10));
+  }
+
+  // setup + warm-up + remaining steps x mean step + evaluation scaled to the full test set.
+  void projectionAddsUpItsParts() {
+    ProjectionInputs in;
+    in.setupSeconds = 2.0;
+    in.warmupSteps = 10;
+    in.warmupSeconds = 5.0;
+    in.steadyStepSeconds = std::vector<double>(100, 0.5);
+    in.evaluationSeconds = 3.0;
+    in.evaluatedSamples = 1000;
+    in.epochs = 10;
+    in.stepsPerEpoch = 1563;
+    in.trainSamples = 50000;
+    in.testSamples = 10000;
+    in.budgetSeconds = 60;
+    const auto projection = projectFullRun(in);
+    QVERIFY(projection);
+    const double expected = 2.0 + 5.0 + (15630 - 10) * 0.5 + 3.0 * 10;
+    QVERIFY(std::fabs(projection->totalSeconds - expected) < 1e-6);
+    // Identical steps: no spread, so the interval closes on the total.
+    QVERIFY(std::fabs(projection->low - expected) < 1e-6);
+    QVERIFY(std::fabs(projection->high - expected) < 1e-6);
+    QCOMPARE(projection->basisSteps, std::int64_t{100});
+    QCOMPARE(projection->epochs, 10);
+    QCOMPARE(projection->trainSamples, std::int64_t{50000});
+  }
+
+  // A drift within the short run (steps slowing down as the machine heats) widens the interval.
+  void driftWidensTheProjection() {
+    ProjectionInputs in;
+    in.epochs = 1;
+    in.stepsPerEpoch = 1000;
+    for (int i = 0; i < 100; ++i) in.steadyStepSeconds.push_back(0.5 + 0.005 * i);
+    const auto projection = projectFullRun(in);
+    QVERIFY(projection);
+    QVERIFY(projection->low < projection->totalSeconds);
+    QVERIFY(projection->high > projection->totalSeconds);
+    QVERIFY(projection->high - projection->low > 0.05 * projection->totalSeconds);
+    in.steadyStepSeconds.clear();
+    QVERIFY(!projectFullRun(in));
+  }
+};
+
+QTEST_GUILESS_MAIN(StatisticsTest)
+#include "tst_statistics.moc"

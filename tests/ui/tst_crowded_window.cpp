@@ -1,0 +1,148 @@
+// Thirty results in one window on a 1366x768 screen: the window does not grow past the screen,
+// the run charts keep a readable height, the legend stays within its bounded area, the comparison
+// table shows at least six rows, repeats fold into rows with n, and no device name is cut short.
+#include "charts/chart_panel.h"
+#include "common/metatypes.h"
+#include "common/qcustomplot_include.h"
+#include "comparison/comparison_panel.h"
+#include "model/run_collection.h"
+#include "results/result_file.h"
+#include "window/main_window.h"
+
+#include "../support/run_result_builder.h"
+
+#include <QHeaderView>
+#include <QScrollArea>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tb;
+using namespace tb::ui;
+
+namespace {
+
+// 768 less a window manager's title bar; the offscreen platform draws none itself.
+const QSize kScreen(1366, 740);
+
+// Ten configurations on three machines, each run three times: 30 results, 10 rows once folded.
+// Every tenth run was disturbed, and the last machine's runs were projected from quick runs.
+QStringList writeThirtyResults(const QString& folder) {
+  QStringList paths;
+  const char* const devices[] = {"cpu", "cuda:0", "cuda:1"};
+  const char* const hosts[] = {"workstation", "gpu-server", "laptop"};
+  for (int config = 0; config < 10; ++config) {
+    const std::string device = devices[config % 3];
+    const std::string host = hosts[config / 4];
+    for (int repeat = 0; repeat < 3; ++repeat) {
+      const double speed = 20000.0 * (config + 1) * (1.0 + 0.01 * repeat);
+      tbtest::RunResultBuilder run;
+      run.created("2026-12-0" + std::to_string(1 + repeat) + "T10:0" + std::to_string(config % 10) +
+                  ":00Z")
+          .workload("fashion-mlp", "fashion-mnist")
+          .samples(60000, 10000)
+          .plannedEpochs(10)
+          .batchSize(32)
+          .threads(config % 2 ? 8 : 16)
+          .precision(config == 5 ? "bf16" : "fp32")
+          .device(device, device == "cpu" ? "AMD Ryzen Threadripper PRO 7995WX 96-Cores"
+                                          : "NVIDIA H200 NVL")
+          .host(host)
+          .group("group-" + std::to_string(config))
+          .steadyState(speed);
+      for (int epoch = 0; epoch < 10; ++epoch) run.epoch(60000.0 / speed, speed).loss(0.4).accuracy(0.88);
+      run.test(0.35, 0.875).totalSeconds(600000.0 / speed + 1.0);
+      if ((config * 3 + repeat) % 10 == 0) {
+        run.validity(true, {"Other processes used 1.9 of 2 cores during the run (most: cc1plus, "
+                            "ninja): results are slower and noisier. Close them, or run with "
+                            "fewer threads."});
+      } else {
+        run.validity(false);
+      }
+      const QString path =
+          QStringLiteral("%1/run-%2-%3.json").arg(folder).arg(config).arg(repeat);
+      writeResultFile(run, path.toStdString());
+      paths << path;
+    }
+  }
+  return paths;
+}
+
+}  // namespace
+
+class CrowdedWindowTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { registerMetaTypes(); }
+
+  void thirtyResultsStayReadableOnASmallScreen() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QStringList paths = writeThirtyResults(dir.path());
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
+                      dir.filePath(QStringLiteral("results")));
+    window.openResultFiles(paths);
+    QCOMPARE(window.collection()->count(), 30);
+    window.comparisonPanel()->refreshNow();
+    window.resize(kScreen);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCoreApplication::processEvents();
+
+    // The window fits the screen: its layout never asks for more.
+    const QSize minimum = window.minimumSizeHint().expandedTo(window.minimumSize());
+    QVERIFY2(minimum.height() <= kScreen.height() && minimum.width() <= kScreen.width(),
+             qPrintable(QStringLiteral("minimum %1x%2").arg(minimum.width()).arg(minimum.height())));
+    QCOMPARE(window.size(), kScreen);
+
+    // Every shown run chart keeps a readable height.
+    int shownCharts = 0;
+    for (QCustomPlot* plot : window.chartPanel()->findChildren<QCustomPlot*>()) {
+      if (!plot->isVisible()) continue;
+      ++shownCharts;
+      QVERIFY2(plot->height() >= ChartPanel::kPlotMinHeight,
+               qPrintable(QStringLiteral("%1: %2 px").arg(plot->accessibleName()).arg(plot->height())));
+    }
+    QVERIFY(shownCharts >= 4);
+    // The legend of thirty runs scrolls within its bounded area.
+    for (QScrollArea* area : window.chartPanel()->findChildren<QScrollArea*>()) {
+      QVERIFY(area->height() <= ChartPanel::kLegendMaxHeight);
+    }
+
+    // Repeats fold, and the table shows at least six rows at once.
+    ComparisonPanel* comparison = window.comparisonPanel();
+    QTableWidget* table = comparison->table();
+    // Ten rows of n = 3, plus the seed article's two published rows (shown by default).
+    QCOMPARE(table->rowCount(), 12);
+    int folded = 0;
+    for (int row = 0; row < table->rowCount(); ++row) {
+      const QString label = table->item(row, ComparisonPanel::DeviceColumn)->text();
+      if (label.endsWith(QLatin1String("(published)"))) continue;
+      QCOMPARE(table->item(row, ComparisonPanel::CountColumn)->text(), QStringLiteral("3"));
+      ++folded;
+    }
+    QCOMPARE(folded, 10);
+    const int rowHeight = table->verticalHeader()->defaultSectionSize();
+    QVERIFY2(table->viewport()->height() >= 6 * rowHeight,
+             qPrintable(QStringLiteral("viewport %1 px, rows %2 px")
+                            .arg(table->viewport()->height())
+                            .arg(rowHeight)));
+    // Device names in full, never "c…0", and every label distinct.
+    const QFontMetrics metrics(table->font());
+    QSet<QString> labels;
+    for (int row = 0; row < table->rowCount(); ++row) {
+      const QString text = table->item(row, ComparisonPanel::DeviceColumn)->text();
+      QVERIFY2(table->columnWidth(ComparisonPanel::DeviceColumn) >= metrics.horizontalAdvance(text),
+               qPrintable(text));
+      labels.insert(text);
+    }
+    QCOMPARE(labels.size(), table->rowCount());
+    // Disturbed rows carry the mark; the bar chart keeps a readable height per bar.
+    QVERIFY(table->item(0, ComparisonPanel::DeviceColumn)->text().startsWith(QChar(0x26a0)));
+    QVERIFY(comparison->barChart()->height() >= 80 + 24 * 12);
+  }
+};
+
+QTEST_MAIN(CrowdedWindowTest)
+#include "tst_crowded_window.moc"
