@@ -52,6 +52,10 @@ std::optional<Interval> confidenceInterval(const std::vector<double>& samples) {
                          : 0.0;
   interval.low = mean - halfWidth;
   interval.high = mean + halfWidth;
+  // Times and throughputs are never negative; a wide interval of few samples must not say so.
+  if (*std::min_element(samples.begin(), samples.end()) >= 0.0) {
+    interval.low = std::max(interval.low, 0.0);
+  }
   return interval;
 }
 

@@ -13,7 +13,8 @@ std::optional<double> percentile(std::vector<double> samples, double q);
 std::optional<double> median(const std::vector<double>& samples);
 
 // A 95% interval of the typical value of `samples`: Student's t interval of their mean
-// (mean ± t(0.975, n-1) · s/√n). One sample gives a zero-width interval at that sample.
+// (mean ± t(0.975, n-1) · s/√n), its low end kept at 0 or above for samples that are never
+// negative. One sample gives a zero-width interval at that sample.
 struct Interval {
   double median = 0.0;
   double low = 0.0;

@@ -52,6 +52,9 @@ class StatisticsTest : public QObject {
     QCOMPARE(one->low, 5.0);
     QCOMPARE(one->high, 5.0);
     QVERIFY(!confidenceInterval({}));
+    // Two far-apart throughputs: the t interval would reach below zero, which no rate can.
+    QCOMPARE(confidenceInterval({10, 1000})->low, 0.0);
+    QVERIFY(confidenceInterval({-10, 1000})->low < 0.0);
   }
 
   void overlappingIntervalsAreWithinNoise() {

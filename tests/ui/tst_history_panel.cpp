@@ -83,6 +83,26 @@ class TestHistoryPanel final : public QObject {
     QCOMPARE(cell(model, 2, HistoryPanel::TestAccuracyColumn), QStringLiteral("n/a"));
   }
 
+  // A disturbed run is listed with a warning mark and its warnings on hover; a quick run's
+  // total is the projected full run, marked as such.
+  void disturbedAndProjectedRunsAreMarked() {
+    ResultLibrary library(m_dir.path());
+    RunResult disturbed = makeResult("2026-11-26T10:00:00Z", "alpha", 10.0);
+    disturbed.validity = tb::ValidityRecord{true, {"The machine was on battery: plug it in."}};
+    library.save(disturbed);
+    RunResult projected = makeResult("2026-11-25T10:00:00Z", "beta", 70.0);
+    projected.projection = tb::ProjectionRecord{5088.0, 4747.0, 5423.0, 167, 60, 10, 50000, 10000};
+    projected.validity = tb::ValidityRecord{false, {}};
+    library.save(projected);
+    HistoryPanel panel(&library);
+    const QAbstractItemModel* model = panel.view()->model();
+    QCOMPARE(cell(model, 0, HistoryPanel::StatusColumn), QStringLiteral("completed \u26a0"));
+    QVERIFY(cell(model, 0, HistoryPanel::StatusColumn, Qt::ToolTipRole)
+                .contains(QLatin1String("on battery")));
+    QCOMPARE(cell(model, 1, HistoryPanel::StatusColumn), QStringLiteral("completed"));
+    QCOMPARE(cell(model, 1, HistoryPanel::TotalTimeColumn), QStringLiteral("~5088 s (projected)"));
+  }
+
   // Sorting a time column must compare numbers (9.5 < 100), not text ("100" < "9.5").
   void timeColumnSortsByValue() {
     ResultLibrary library(m_dir.path());

@@ -98,6 +98,26 @@ class QueuePanelTest : public QObject {
     QVERIFY(barOf(tree, 0)->text().startsWith(QStringLiteral("Done in ")));
   }
 
+  // A disturbed run keeps its result but carries a mark, with the reasons on hover.
+  void disturbedRunIsMarked() {
+    RunController controller;
+    QueuePanel panel(&controller);
+    QSignalSpy idle(&controller, &RunController::idle);
+    const int id = controller.enqueue({syntheticRun(1, 256)}).front();
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QTreeWidgetItem* item = treeOf(panel)->topLevelItem(0);
+    // Whether this machine was busy is its own affair: the mark follows the run's verdict.
+    const bool disturbed = !controller.queue().value(0).disturbance.isEmpty();
+    QCOMPARE(item->text(QueuePanel::kStateColumn).endsWith(QChar(0x26a0)), disturbed);
+    // A verdict arriving with the result shows at once.
+    QueuedRun run = controller.queue().value(0);
+    QCOMPARE(run.queueId, id);
+    run.disturbance = QStringLiteral("Other processes used 1.9 of 2 cores during the run.");
+    panel.updateItem(item, run);
+    QCOMPARE(item->text(QueuePanel::kStateColumn), QStringLiteral("Completed \u26a0"));
+    QVERIFY(item->toolTip(QueuePanel::kStateColumn).contains(QLatin1String("1.9 of 2 cores")));
+  }
+
   // A failed run must say why, in the row and in full in its tooltip.
   void failedRunShowsItsMessage() {
     RunController controller;

@@ -220,6 +220,46 @@ class RunControllerTest : public QObject {
     QCOMPARE(findRun(controller, id)->state, QueuedRun::State::Cancelled);
   }
 
+  // Fixed repeats run back to back, before the next device's, and end with one summary line.
+  void repeatsRunBackToBackAndEndWithASummary() {
+    RunController controller;
+    QSignalSpy idle(&controller, &RunController::idle);
+    QSignalSpy summaries(&controller, &RunController::repeatsFinished);
+    RunConfig repeat = syntheticRun(2, 640);
+    repeat.group = "group-a";
+    RunConfig other = syntheticRun(1, 256);
+    controller.enqueue({repeat, repeat, other});
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QCOMPARE(controller.queue().size(), 3);
+    QCOMPARE(summaries.count(), 1);
+    const QString summary = summaries.first().first().toString();
+    QVERIFY2(summary.startsWith(QLatin1String("cpu: ")) &&
+                 summary.contains(QLatin1String("(median of 2; 95% interval ")),
+             qPrintable(summary));
+  }
+
+  // Auto repeats: the controller queues another run of the group until the interval is tight
+  // or ten have run; never fewer than three. Each new repeat comes right after the last one.
+  void autoRepeatsQueueMoreUntilTight() {
+    RunController controller;
+    QSignalSpy idle(&controller, &RunController::idle);
+    QSignalSpy summaries(&controller, &RunController::repeatsFinished);
+    RunConfig repeat = syntheticRun(2, 640);
+    repeat.group = "group-auto";
+    RunConfig other = syntheticRun(1, 256);
+    controller.enqueue({repeat}, /*autoRepeat=*/true);
+    controller.enqueue({other});
+    QVERIFY(idle.wait(kRunTimeoutMs * 3));
+    const auto& queue = controller.queue();
+    const int repeats = static_cast<int>(queue.size()) - 1;
+    QVERIFY2(repeats >= 3 && repeats <= 10, qPrintable(QString::number(repeats)));
+    for (int i = 0; i < repeats; ++i) QCOMPARE(queue[i].config.group, std::string("group-auto"));
+    QVERIFY(queue.back().config.group.empty());  // the other run still comes last
+    QCOMPARE(summaries.count(), 1);
+    QVERIFY(summaries.first().first().toString().contains(
+        QStringLiteral("(median of %1").arg(repeats)));
+  }
+
   // Closing the window mid-run destroys the controller: it must cancel, join and not crash. The
   // run is far longer than the watchdog's limit, so only a cancelling destructor returns.
   void destroyingDuringRunReturnsPromptly() {

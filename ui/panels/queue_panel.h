@@ -28,9 +28,11 @@ class QueuePanel final : public QWidget {
   // "0:12", "12:03", "1:02:03".
   static QString formatDuration(double seconds);
 
+  // Shows `run` in its row (the panel calls it on every queue change; tests too).
+  void updateItem(QTreeWidgetItem* item, const QueuedRun& run);
+
  private:
   void refresh();
-  void updateItem(QTreeWidgetItem* item, const QueuedRun& run);
 
   RunController* m_controller;
   QTreeWidget* m_tree;
