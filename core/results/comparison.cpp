@@ -201,6 +201,9 @@ std::string foldKey(const RunResult& result) {
                     result.config.precision + '|' + std::to_string(result.config.threads) + '|' +
                     std::to_string(result.config.batchSize) + '|' + result.workload.dataSource +
                     '|' + (result.projection ? "projected" : "measured");
+  // A disturbed run folds only with disturbed ones: it must not widen, or shift, the interval
+  // of the quiet runs it sits beside.
+  if (result.validity && result.validity->disturbed) key += "|disturbed";
   // Only completed runs are repeats of each other; anything else stands alone.
   if (result.status != RunStatus::Completed) key += '|' + result.created;
   return key;

@@ -548,6 +548,21 @@ class ComparisonTest : public QObject {
     QCOMPARE(formatSpeedup(*againstM1[1].rows[0].speedup), std::string("0.43x"));
   }
 
+  // A disturbed run never folds into the quiet repeats beside it: it gets a row of its own, so
+  // the quiet runs' interval stays theirs.
+  void disturbedRunsFoldApart() {
+    std::vector<RunResult> results = repeats("cpu", {10.0, 10.1, 9.9});
+    RunResult busy = results[0];
+    busy.validity = ValidityRecord{true, {"Other processes used 1.9 of 2 cores."}};
+    results.push_back(busy);
+    const auto rows = allRows(buildComparison(results));
+    QCOMPARE(rows.size(), std::size_t{2});
+    QCOMPARE(rows[0].n, 3);
+    QVERIFY(!rows[0].disturbed);
+    QCOMPARE(rows[1].n, 1);
+    QVERIFY(rows[1].disturbed);
+  }
+
   // Disturbed runs keep their warnings: the row is flagged and each warning is listed once.
   void disturbedRowsListTheirWarnings() {
     std::vector<RunResult> results = repeats("cpu", {10.0, 10.1, 9.9});

@@ -57,14 +57,14 @@ ChartPanel::ChartPanel(RunCollection* runs, QWidget* parent)
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(4);
   // Thirty runs make a tall legend: it scrolls within a few lines so the charts keep their room.
-  auto* legendScroll = new QScrollArea(this);
-  legendScroll->setWidget(m_legend);
-  legendScroll->setWidgetResizable(true);
-  legendScroll->setFrameShape(QFrame::NoFrame);
-  legendScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  legendScroll->setMaximumHeight(kLegendMaxHeight);
-  legendScroll->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
-  layout->addWidget(legendScroll);
+  m_legendScroll = new QScrollArea(this);
+  m_legendScroll->setWidget(m_legend);
+  m_legendScroll->setWidgetResizable(true);
+  m_legendScroll->setFrameShape(QFrame::NoFrame);
+  m_legendScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  m_legendScroll->setMaximumHeight(kLegendMaxHeight);
+  m_legendScroll->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+  layout->addWidget(m_legendScroll);
   m_grid->setSpacing(6);
   layout->addLayout(m_grid, 1);
 
@@ -141,10 +141,23 @@ void ChartPanel::markDirty(const QString& runId) {
   scheduleReplot();
 }
 
+void ChartPanel::fitLegend() {
+  const int width = m_legendScroll->viewport()->width();
+  if (width <= 0) return;
+  const int height = m_legend->heightForWidth(width);
+  if (height > 0 && height != m_legend->height()) m_legend->setFixedHeight(height);
+}
+
+void ChartPanel::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  fitLegend();
+}
+
 void ChartPanel::replotNow() {
   m_replotTimer.stop();
   syncGraphs();
   m_legend->sync();
+  fitLegend();
   if (updateChartVisibility()) layoutCharts();
   for (const Chart& chart : m_charts) {
     if (!chart.shown) continue;

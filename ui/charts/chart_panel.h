@@ -15,6 +15,7 @@
 class QCustomPlot;
 class QCPGraph;
 class QGridLayout;
+class QScrollArea;
 class QMouseEvent;
 
 namespace tb::ui {
@@ -59,6 +60,7 @@ class ChartPanel final : public QWidget {
 
  protected:
   void changeEvent(QEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
   struct Chart {
@@ -80,6 +82,10 @@ class ChartPanel final : public QWidget {
 
   RunCollection* m_runs;
   RunLegend* m_legend;
+  QScrollArea* m_legendScroll = nullptr;
+  // Gives the legend the height its wrapped entries need at the scroll area's width: the scroll
+  // area does not hear of entries added later, and would clip them instead of scrolling.
+  void fitLegend();
   QGridLayout* m_grid;
   QTimer m_replotTimer;
   QVector<Chart> m_charts;

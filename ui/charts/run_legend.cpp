@@ -56,6 +56,9 @@ QCheckBox* RunLegend::createEntry(const QString& runId) {
   connect(box, &QCheckBox::clicked, this,
           [this, runId](bool checked) { m_runs->setVisible(runId, checked); });
   m_layout->addWidget(box);
+  // Shown now, not when the event loop gets to it: the legend's height for its width, which the
+  // chart panel reads right after sync(), counts only entries that are not hidden.
+  box->show();
   m_entries.insert(runId, box);
   return box;
 }

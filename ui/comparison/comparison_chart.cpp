@@ -13,9 +13,9 @@ namespace tb::ui {
 
 namespace {
 
-constexpr int kMaxLabelChars = 38;
+constexpr int kMaxLabelChars = 30;
 constexpr double kBarWidth = 0.62;
-constexpr double kLabelRoom = 1.2;  // x range beyond the longest bar, for its value label
+constexpr double kLabelRoom = 1.5;  // x range beyond the longest bar, for its value label
 
 QString text(const char* source) {
   return QCoreApplication::translate("tb::ui::ComparisonPanel", source);
@@ -89,7 +89,6 @@ void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows
     QString label = (row.projected ? QStringLiteral("~") : QString()) +
                     QString::number(*row.totalSeconds, 'f', row.projected ? 0 : 2) +
                     QStringLiteral(" s");
-    if (row.n > 1) label += QStringLiteral(", n=%1").arg(row.n);
     if (row.speedup) {
       label += QStringLiteral("  (") + toQString(formatSpeedup(*row.speedup)) +
                (row.withinNoise ? text(", within noise") : QString()) + u')';

@@ -75,28 +75,46 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   controls->addWidget(m_publishedCheck);
   controls->addStretch(1);
 
-  m_table->setHorizontalHeaderLabels(
-      {tr("Device"), tr("Machine"), tr("Workload"), tr("n"), tr("Total (s)"), tr("Epoch (s)"),
-       tr("Samples/s"), tr("95% interval"), tr("Test acc."), tr("TFLOPS"), tr("Eff."),
-       tr("Peak ratio"), tr("Speed-up"), tr("Status")});
-  // Short headers keep the device column readable at 1280 px; tooltips give the full meaning.
-  const QStringList headerTips = {
-      QString(), tr("Host name of the machine"), tr("Runs compare within one workload and size"),
-      tr("Runs of one configuration on one machine folded into the row (repeats)"),
-      tr("Training and testing, as the seed script times it (median of the repeats); ~ marks "
-         "a total projected from a quick run"),
-      tr("Mean time of one epoch"),
-      tr("Steady-state training throughput: warm-up left out, median step; the median over "
-         "repeats"),
-      tr("95% confidence interval of the samples/s over the repeats (2 runs or more)"),
-      tr("Accuracy on the test set"),
-      tr("Achieved TFLOPS: the workload's training FLOPs per sample times samples/s"),
-      tr("Efficiency: achieved TFLOPS over the device's measured peak in the run's precision"),
-      tr("This device's measured peak (in the run's precision) divided by the baseline's: "
-         "compare it with the speed-up"),
+  // Headers and tips by column, so the enum alone decides the order: what a comparison is read
+  // for (n, samples/s, interval, total, speed-up) comes first, the facts after.
+  QStringList headers(ColumnCount);
+  QStringList headerTips(ColumnCount);
+  headers[DeviceColumn] = tr("Device");
+  headers[CountColumn] = tr("n");
+  headerTips[CountColumn] =
+      tr("Runs of one configuration on one machine folded into the row (repeats)");
+  headers[ThroughputColumn] = tr("Samples/s");
+  headerTips[ThroughputColumn] = tr("Steady-state training throughput: warm-up left out, median "
+                                    "step; the median over repeats");
+  headers[IntervalColumn] = tr("95% interval");
+  headerTips[IntervalColumn] =
+      tr("95% confidence interval of the samples/s over the repeats (2 runs or more)");
+  headers[TotalColumn] = tr("Total (s)");
+  headerTips[TotalColumn] = tr("Training and testing, as the seed script times it (median of the "
+                               "repeats); ~ marks a total projected from a quick run");
+  headers[SpeedupColumn] = tr("Speed-up");
+  headerTips[SpeedupColumn] =
       tr("Baseline total time divided by this row's total time, within its group only; \"within "
-         "noise\" where the two rows' intervals overlap"),
-      QString()};
+         "noise\" where the two rows' intervals overlap");
+  headers[MeanEpochColumn] = tr("Epoch (s)");
+  headerTips[MeanEpochColumn] = tr("Mean time of one epoch");
+  headers[AccuracyColumn] = tr("Test acc.");
+  headerTips[AccuracyColumn] = tr("Accuracy on the test set");
+  headers[AchievedColumn] = tr("TFLOPS");
+  headerTips[AchievedColumn] =
+      tr("Achieved TFLOPS: the workload's training FLOPs per sample times samples/s");
+  headers[EfficiencyColumn] = tr("Eff.");
+  headerTips[EfficiencyColumn] =
+      tr("Efficiency: achieved TFLOPS over the device's measured peak in the run's precision");
+  headers[PeakRatioColumn] = tr("Peak ratio");
+  headerTips[PeakRatioColumn] = tr("This device's measured peak (in the run's precision) divided "
+                                   "by the baseline's: compare it with the speed-up");
+  headers[MachineColumn] = tr("Machine");
+  headerTips[MachineColumn] = tr("Host name of the machine");
+  headers[WorkloadColumn] = tr("Workload");
+  headerTips[WorkloadColumn] = tr("Runs compare within one workload and size");
+  headers[StatusColumn] = tr("Status");
+  m_table->setHorizontalHeaderLabels(headers);
   for (int column = 0; column < headerTips.size(); ++column) {
     m_table->horizontalHeaderItem(column)->setToolTip(headerTips[column]);
   }
@@ -131,6 +149,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   splitter->addWidget(chartScroll);
   splitter->setStretchFactor(0, 3);  // the table is the article's comparison: it gets the room
   splitter->setStretchFactor(1, 2);
+  splitter->setSizes({600, 400});  // the table's wide content must not squeeze the chart
   splitter->setChildrenCollapsible(false);
 
   auto* layout = new QVBoxLayout(this);
@@ -272,25 +291,31 @@ void ComparisonPanel::fillTable() {
     if (row.projected && row.totalSeconds) total = QStringLiteral("~") + total;
     QString status = toQString(row.status);
     if (row.disturbed) status += QStringLiteral(" \u26a0");
-    const QStringList cells = {
-        (row.disturbed ? QStringLiteral("\u26a0 ") : QString()) + toQString(row.label),
-        toQString(row.machine),
-        // Several groups: each row says which size it belongs to.
-        severalGroups && !row.size.empty() ? toQString(row.size) : toQString(row.workload),
-        QString::number(row.n),
-        total,
-        formatOptional(row.meanEpochSeconds, 2),
-        formatOptional(row.samplesPerSecond, 0),
-        interval,
-        trimmedNumber(row.testAccuracy, 4),
-        row.achievedTflops ? toQString(formatTflops(*row.achievedTflops)) : QStringLiteral("n/a"),
-        row.efficiency ? toQString(formatEfficiency(*row.efficiency)) : QStringLiteral("n/a"),
-        row.peakRatio ? toQString(formatRatio(*row.peakRatio)) : QStringLiteral("n/a"),
-        speedup,
-        status};
+    QStringList cells(ColumnCount);
+    cells[DeviceColumn] =
+        (row.disturbed ? QStringLiteral("\u26a0 ") : QString()) + toQString(row.label);
+    cells[CountColumn] = QString::number(row.n);
+    cells[ThroughputColumn] = formatOptional(row.samplesPerSecond, 0);
+    cells[IntervalColumn] = interval;
+    cells[TotalColumn] = total;
+    cells[SpeedupColumn] = speedup;
+    cells[MeanEpochColumn] = formatOptional(row.meanEpochSeconds, 2);
+    cells[AccuracyColumn] = trimmedNumber(row.testAccuracy, 4);
+    cells[AchievedColumn] =
+        row.achievedTflops ? toQString(formatTflops(*row.achievedTflops)) : QStringLiteral("n/a");
+    cells[EfficiencyColumn] =
+        row.efficiency ? toQString(formatEfficiency(*row.efficiency)) : QStringLiteral("n/a");
+    cells[PeakRatioColumn] =
+        row.peakRatio ? toQString(formatRatio(*row.peakRatio)) : QStringLiteral("n/a");
+    cells[MachineColumn] = toQString(row.machine);
+    // Several groups: each row says which size it belongs to.
+    cells[WorkloadColumn] =
+        severalGroups && !row.size.empty() ? toQString(row.size) : toQString(row.workload);
+    cells[StatusColumn] = status;
     for (int c = 0; c < ColumnCount; ++c) {
       auto* item = new QTableWidgetItem(cells[c]);
-      const bool numeric = c >= CountColumn && c <= SpeedupColumn;
+      const bool numeric = c != DeviceColumn && c != MachineColumn && c != WorkloadColumn &&
+                           c != StatusColumn;
       item->setTextAlignment(Qt::AlignVCenter | (numeric ? Qt::AlignRight : Qt::AlignLeft));
       QFont font = m_table->font();
       // Published figures are someone else's measurement: set apart, like a quotation.

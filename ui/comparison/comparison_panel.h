@@ -30,18 +30,18 @@ class ComparisonPanel final : public QWidget {
  public:
   enum Column {
     DeviceColumn,
-    MachineColumn,
-    WorkloadColumn,
-    CountColumn,  // n: runs folded into the row
-    TotalColumn,
-    MeanEpochColumn,
+    CountColumn,       // n: runs folded into the row
     ThroughputColumn,  // steady-state samples/s (median over repeats)
     IntervalColumn,    // its 95% interval
+    TotalColumn,
+    SpeedupColumn,
+    MeanEpochColumn,
     AccuracyColumn,
     AchievedColumn,    // achieved TFLOPS
     EfficiencyColumn,  // achieved / measured peak
     PeakRatioColumn,   // measured peak over the baseline's, read next to the speed-up
-    SpeedupColumn,
+    MachineColumn,
+    WorkloadColumn,
     StatusColumn,
     ColumnCount
   };

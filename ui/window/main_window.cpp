@@ -30,6 +30,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
@@ -69,7 +70,12 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
 
   m_export = new ExportActions(this);
   m_gate = new DatasetGate(this);
-  resize(1280, 800);
+  // 1280x800, or the screen's free area where that is smaller (a 1366x768 laptop).
+  QSize size(1280, 800);
+  if (const QScreen* screen = QGuiApplication::primaryScreen()) {
+    size = size.boundedTo(screen->availableGeometry().size());
+  }
+  resize(size);
   restoreSettings();  // before the menus, so their check marks show the restored state
   buildMenus();
   wireRuns();
