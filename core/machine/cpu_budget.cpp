@@ -2,6 +2,8 @@
 // show all of the host's cores while allowing only a few of them, so the quota matters most.
 #include "machine/cpu_budget.h"
 
+#include "telemetry/proc_stats.h"
+
 #include <sched.h>
 
 #include <algorithm>

@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <sstream>
 #include <string_view>
 #include <vector>
@@ -191,14 +190,6 @@ void readMemInfo(const std::string& text, MachineSnapshot& snapshot) {
 
 }  // namespace
 
-std::optional<std::string> readTextFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return out.str();
-}
 
 MachineSnapshot readMachineSnapshot(const MachineRoots& roots, int selfPid) {
   MachineSnapshot snapshot;

@@ -39,7 +39,4 @@ struct MachineSnapshot {
 // benchmark does not count as its own disturbance. Never throws for missing files.
 MachineSnapshot readMachineSnapshot(const MachineRoots& roots, int selfPid);
 
-// A whole /proc or /sys file (they report size 0, so this reads to EOF); nullopt if unreadable.
-std::optional<std::string> readTextFile(const std::string& path);
-
 }  // namespace tb

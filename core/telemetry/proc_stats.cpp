@@ -48,15 +48,6 @@ std::optional<std::string_view> findLine(std::string_view text, std::string_view
   return std::nullopt;
 }
 
-// /proc files report size 0, so read until EOF instead of trusting the size.
-std::optional<std::string> readFile(const char* path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return out.str();
-}
 
 }  // namespace
 
@@ -109,17 +100,17 @@ std::optional<double> parseRssMb(const std::string& text) {
 }
 
 std::optional<CpuTimes> readMachineCpuTimes() {
-  auto text = readFile("/proc/stat");
+  auto text = readTextFile("/proc/stat");
   return text ? parseProcStat(*text) : std::nullopt;
 }
 
 std::optional<std::uint64_t> readProcessTicks() {
-  auto text = readFile("/proc/self/stat");
+  auto text = readTextFile("/proc/self/stat");
   return text ? parseProcessTicks(*text) : std::nullopt;
 }
 
 std::optional<double> readProcessRssMb() {
-  auto text = readFile("/proc/self/status");
+  auto text = readTextFile("/proc/self/status");
   return text ? parseRssMb(*text) : std::nullopt;
 }
 
@@ -130,6 +121,16 @@ std::optional<double> cpuPercent(const CpuTimes& before, const CpuTimes& after) 
   const double busy = after.busy >= before.busy ? static_cast<double>(after.busy - before.busy)
                                                 : 0.0;
   return std::clamp(100.0 * busy / total, 0.0, 100.0);
+}
+
+// /proc files report size 0, so read until EOF instead of trusting the size.
+std::optional<std::string> readTextFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return out.str();
 }
 
 }  // namespace tb

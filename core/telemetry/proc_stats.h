@@ -19,6 +19,9 @@ std::optional<std::uint64_t> parseProcessTicks(const std::string& text);
 // Parses VmRSS (in kB) from /proc/<pid>/status text and returns MiB.
 std::optional<double> parseRssMb(const std::string& text);
 
+// A whole /proc or /sys file (they report size 0, so this reads to EOF); nullopt if unreadable.
+std::optional<std::string> readTextFile(const std::string& path);
+
 std::optional<CpuTimes> readMachineCpuTimes();
 std::optional<std::uint64_t> readProcessTicks();
 std::optional<double> readProcessRssMb();

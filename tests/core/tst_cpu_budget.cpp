@@ -2,10 +2,8 @@
 // (v2 and v1, nested and container layouts) and the choice between cores, affinity and quota.
 #include "machine/cpu_budget.h"
 
-#include <QDir>
-#include <QFile>
-#include <QFileInfo>
-#include <QTemporaryDir>
+#include "../support/fake_machine.h"
+
 #include <QtTest>
 
 using namespace tb;
@@ -15,25 +13,15 @@ namespace {
 // A fake /proc/self/cgroup and /sys/fs/cgroup in a temporary folder.
 class FakeCgroups {
  public:
-  MachineRoots roots() const {
-    return {m_dir.filePath("proc").toStdString(), m_dir.filePath("sys").toStdString()};
-  }
-  void selfCgroup(const QByteArray& text) { write("proc/self/cgroup", text); }
+  tb::MachineRoots roots() const { return m_machine.roots(); }
+  void selfCgroup(const QByteArray& text) { m_machine.write("proc/self/cgroup", text); }
   // A file under sys/fs/cgroup.
   void cgroupFile(const QString& relative, const QByteArray& text) {
-    write("sys/fs/cgroup/" + relative, text + "\n");
+    m_machine.write("sys/fs/cgroup/" + relative, text + "\n");
   }
 
  private:
-  void write(const QString& relative, const QByteArray& text) {
-    const QString path = m_dir.filePath(relative);
-    QVERIFY2(QDir().mkpath(QFileInfo(path).path()), qPrintable(path));
-    QFile file(path);
-    QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
-    file.write(text);
-  }
-
-  QTemporaryDir m_dir;
+  tbtest::FakeMachine m_machine;
 };
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include "machine/disturbance.h"
 #include "machine/machine_snapshot.h"
 
+#include "../support/fake_machine.h"
+
 #include <unistd.h>
 
 #include <QDir>
@@ -12,7 +14,6 @@
 #include <QtTest>
 
 #include <cmath>
-
 #include <locale>
 #include <string>
 #include <vector>
@@ -21,24 +22,7 @@ using namespace tb;
 
 namespace {
 
-// A fake /proc and /sys in a temporary folder: each test writes only the files it needs.
-class FakeMachine {
- public:
-  MachineRoots roots() const {
-    return {m_dir.filePath("proc").toStdString(), m_dir.filePath("sys").toStdString()};
-  }
-  void write(const QString& relative, const QByteArray& text) {
-    const QString path = m_dir.filePath(relative);
-    QVERIFY2(QDir().mkpath(QFileInfo(path).path()), qPrintable(path));
-    QFile file(path);
-    QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
-    file.write(text);
-  }
-  void mkdir(const QString& relative) { QVERIFY(QDir().mkpath(m_dir.filePath(relative))); }
-
- private:
-  QTemporaryDir m_dir;
-};
+using tbtest::FakeMachine;
 
 // A /proc/<pid>/stat line; utime and stime are fields 14 and 15.
 QByteArray procStat(int pid, const QByteArray& comm, int utime, int stime) {
