@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(fuzz_idx_reader fuzz_cifar_reader fuzz_result_file fuzz_mirrors)
+[[ ${#targets[@]} -gt 0 ]] ||
+  targets=(fuzz_idx_reader fuzz_cifar_reader fuzz_result_file fuzz_mirrors fuzz_launch_env)
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [[ "$seconds" -lt 1 ]]; then
   echo "usage: scripts/fuzz.sh [SECONDS] [TARGET...]" >&2
   exit 2

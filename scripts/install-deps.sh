@@ -11,6 +11,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev   # dataset downloads (HTTP) and their checksums (MD5)
   help2man dpkg-dev file   # packaging: man pages from --help; .deb dependencies (dpkg-shlibdeps)
   clang-14 libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer targets of the parsers
+  libgloo-dev   # data-parallel runs: the headers of LibTorch's Gloo process group (c10d)
 )
 if [[ "${TRAINBENCH_BUILD_GUI:-ON}" != "OFF" ]]; then
   packages+=(qt6-base-dev libqcustomplot-dev libqt6svg6 xvfb xauth)  # libqt6svg6: the SVG icon

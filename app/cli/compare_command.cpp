@@ -4,6 +4,7 @@
 #include "compare_command.h"
 
 #include "exit_codes.h"
+#include "result_inputs.h"
 
 #include "results/comparison_groups.h"
 #include "results/result_file.h"
@@ -14,53 +15,15 @@
 #include <cctype>
 #include <cstdio>
 #include <exception>
-#include <filesystem>
-#include <system_error>
 
 namespace tb::cli {
 
 namespace {
 
-namespace fs = std::filesystem;
 
 std::string lower(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
-}
-
-bool isResultFileName(const std::string& name) {
-  // Hidden names are the temporary files of saves in progress (result_file.h).
-  return name.size() > 5 && name.front() != '.' && lower(name.substr(name.size() - 5)) == ".json";
-}
-
-// The files `paths` name, folders expanded; false (after saying which) when a path is missing.
-bool collectFiles(const std::vector<std::string>& paths, std::vector<std::string>& files) {
-  for (const auto& path : paths) {
-    std::error_code error;
-    const fs::file_status status = fs::status(path, error);
-    if (!fs::exists(status)) {
-      std::fprintf(stderr, "trainbench-cli: error: %s: no such file or folder\n", path.c_str());
-      return false;
-    }
-    if (!fs::is_directory(status)) {
-      files.push_back(path);
-      continue;
-    }
-    std::vector<std::string> inside;
-    for (fs::directory_iterator it(path, error), end; !error && it != end; it.increment(error)) {
-      std::error_code typeError;
-      if (it->is_directory(typeError)) continue;
-      if (isResultFileName(it->path().filename().string())) inside.push_back(it->path().string());
-    }
-    if (error) {
-      std::fprintf(stderr, "trainbench-cli: warning: %s: cannot list the folder: %s\n",
-                   path.c_str(), error.message().c_str());
-    }
-    // Result files are named by their creation time: by name is oldest first.
-    std::sort(inside.begin(), inside.end());
-    files.insert(files.end(), inside.begin(), inside.end());
-  }
-  return true;
 }
 
 // The row `text` names: its number as printed (1-based, across groups) or the first whose label
@@ -104,25 +67,9 @@ CompareCommand::CompareCommand(CLI::App& app) {
 bool CompareCommand::parsed() const { return m_compare->parsed(); }
 
 int CompareCommand::run() const {
-  std::vector<std::string> files;
-  if (!collectFiles(m_paths, files)) return kExitData;
-  std::vector<RunResult> results;
-  for (const auto& file : files) {
-    // One broken file (a copy cut short, a foreign .json) must not hide the others.
-    try {
-      results.push_back(readResultFile(file));
-    } catch (const ResultFileError& e) {
-      std::fprintf(stderr, "trainbench-cli: warning: %s (skipped)\n", e.what());  // names the file
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "trainbench-cli: warning: %s: %s (skipped)\n", file.c_str(), e.what());
-    }
-  }
-  if (results.empty()) {
-    std::string list;
-    for (const auto& path : m_paths) list += (list.empty() ? "" : ", ") + path;
-    std::fprintf(stderr, "trainbench-cli: error: no readable result files in %s\n", list.c_str());
-    return kExitData;
-  }
+  const auto read = readResultInputs(m_paths);
+  if (!read) return kExitData;
+  const std::vector<RunResult>& results = *read;
 
   ComparisonOptions options;
   options.includePublished = m_published;

@@ -1,10 +1,12 @@
 // trainbench-cli: the headless front end of TrainBench (links the core only, no Qt).
 #include "compare_command.h"
 #include "data_command.h"
+#include "data_parallel.h"
 #include "exit_codes.h"
 #include "info_commands.h"
 #include "probe_command.h"
 #include "run_command.h"
+#include "scaling_command.h"
 #include "signal_guard.h"
 
 #include "devices/system_info.h"
@@ -148,6 +150,33 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                  "Train for about this many seconds, then project the full run from the "
                  "steady-state step time (e.g. 60); a run that fits in the budget runs in full")
       ->check(finiteNumber(tb::kMinTimeBudgetSeconds, tb::kMaxTimeBudgetSeconds));
+  run.add_option("--data-parallel", options.dataParallel,
+                 "Train one run on N local ranks (child processes), averaging gradients with "
+                 "allreduce (Gloo); CPU threads are split between CPU ranks")
+      ->check(CLI::Range(1, 256));
+  run.add_option("--rank", options.launch.rank, "This process's rank (overrides RANK and the "
+                                                "launcher's)")
+      ->check(CLI::Range(0, 1 << 20));
+  run.add_option("--world-size", options.launch.worldSize, "Ranks in the run (overrides WORLD_SIZE)")
+      ->check(CLI::Range(1, 1 << 20));
+  run.add_option("--master-addr", options.launch.masterAddr,
+                 "Rendezvous host, served by rank 0 (overrides MASTER_ADDR)");
+  run.add_option("--master-port", options.launch.masterPort, "Rendezvous port (overrides "
+                                                             "MASTER_PORT)")
+      ->check(CLI::Range(1, 65535));
+  run.add_option_function<std::string>(
+         "--scaling", [&options](const std::string& mode) { options.strongScaling = mode == "strong"; },
+         "weak (default: a full batch per rank, global batch = batch x ranks) or strong (the "
+         "batch split across the ranks, as Keras's MirroredStrategy)")
+      ->check(CLI::IsMember({"weak", "strong"}));
+  run.add_option("--dist-timeout", options.distTimeoutSeconds,
+                 "Seconds a rank waits for the others before it stops with an error")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  run.add_option("--bucket-mb", options.bucketMegabytes,
+                 "Gradients travel in allreduce buckets of about this many MB")
+      ->capture_default_str()
+      ->check(finiteNumber(0.001, 4096));
   run.add_flag("--no-machine-check", [&options](std::int64_t) { options.checkMachine = false; },
                "Do not sample the machine for a second before training to warn when it is busy "
                "(also off when $TRAINBENCH_SKIP_MACHINE_CHECK is set)");
@@ -181,6 +210,7 @@ int main(int argc, char** argv) {
   show->add_flag("--json", json, "Print the whole result as JSON");
 
   tb::cli::CompareCommand compare(app);  // `compare FILE|DIR... [--json] [--baseline TEXT]`
+  tb::cli::ScalingCommand scaling(app);  // `scaling FILE|DIR...`
   tb::cli::DataCommand data(app);  // `data status`, `data fetch NAME`
   tb::cli::ProbeCommand probe(app);  // `probe [--device D] [--json]`
 
@@ -200,10 +230,21 @@ int main(int argc, char** argv) {
   if (*devices) return tb::cli::devicesCommand(json);
   if (*workloads) return tb::cli::workloadsCommand(json);
   if (*show) return tb::cli::showCommand(showPath, json);
+  if (scaling.parsed()) return scaling.run();
   if (compare.parsed()) return compare.run();
   if (data.parsed()) return data.run();
   if (probe.parsed()) return probe.run();
   if (runOptions.devices.empty()) runOptions.devices.push_back("cpu");
   if (std::getenv("TRAINBENCH_SKIP_MACHINE_CHECK")) runOptions.checkMachine = false;
+  // A rank of a launched run joins it; --data-parallel N alone starts the ranks.
+  if (const int code = tb::cli::joinLaunchedRun(runOptions); code >= 0) return code;
+  if (!runOptions.config.exchange && runOptions.dataParallel > 1) {
+    if (!tb::cli::dataParallelBuilt()) {
+      std::fprintf(stderr, "trainbench-cli: error: --data-parallel: this trainbench-cli was "
+                           "built without data-parallel runs (build it with libgloo-dev)\n");
+      return tb::cli::kExitUsage;
+    }
+    return tb::cli::spawnLocalRanks(runOptions, argc, argv);
+  }
   return tb::cli::runCommand(runOptions);
 }

@@ -5,6 +5,7 @@
 #include "signal_guard.h"
 
 #include "devices/device_facts.h"
+#include "engine/gradient_exchange.h"
 #include "devices/device_id.h"
 #include "engine/precision.h"
 #include "engine/trainer.h"
@@ -66,6 +67,19 @@ void printTrustFigures(const RunResult& result) {
                 static_cast<long long>(projection->testSamples), projection->totalSeconds,
                 projection->low, projection->high,
                 static_cast<long long>(projection->basisSteps), projection->budgetSeconds);
+  }
+}
+
+// A data-parallel run's shape and each rank's share of it.
+void printDistributed(const RunResult& result) {
+  const auto& d = result.distributed;
+  if (!d) return;
+  std::printf("Data-parallel: %d ranks over %s, %s scaling, global batch %d\n", d->worldSize,
+              d->backend.c_str(), d->scaling.c_str(), d->globalBatch);
+  for (const RankRecord& rank : d->ranks) {
+    std::printf("  rank %d on %s (%s): %.1f samples/s, %.1f%% of its training time in allreduce\n",
+                rank.rank, rank.host.c_str(), rank.device.c_str(), rank.samplesPerSecond,
+                100.0 * rank.communicationShare);
   }
 }
 
@@ -145,6 +159,12 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
     ProgressPrinter printer(stdout, styleFor(stdout, options.quiet));
     RunResult result = runTraining(config, printer, signals.cancelFlag());
 
+    // A data-parallel run is saved once, by rank 0, for all ranks.
+    if (config.exchange && config.exchange->rank() != 0) {
+      const int code = exitCodeFor(result);
+      results.push_back(std::move(result));
+      return code;
+    }
     // From here a second Ctrl-C waits until the result is saved and its path printed.
     const SignalGuard::SaveSection saving;
     const std::string wanted =
@@ -176,6 +196,7 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
     if (saved) std::printf("Result saved to %s\n", path.c_str());
     if (result.status == RunStatus::Completed) {
       printTrustFigures(result);
+      printDistributed(result);
       printEfficiency(result);
     }
     std::fflush(stdout);

@@ -1,6 +1,7 @@
 // `trainbench-cli run`: trains the chosen workload on each device in turn and saves the results.
 #pragma once
 
+#include "dist/launch_env.h"
 #include "engine/run_config.h"
 
 #include <string>
@@ -16,6 +17,12 @@ struct RunOptions {
   int repeats = 1;          // runs of the configuration on each device (--repeat N)
   bool autoRepeat = false;  // --repeat auto: 3 to 10 runs, until the interval is within ±2%
   bool checkMachine = true;  // sample the machine for a second and warn when it is busy
+  // Data-parallel (app/cli/data_parallel.h): --data-parallel N, the launcher flags, and the knobs.
+  int dataParallel = 0;
+  LaunchFlags launch;
+  bool strongScaling = false;
+  int distTimeoutSeconds = 300;
+  double bucketMegabytes = 25.0;
 };
 
 // Returns the exit code (exit_codes.h).

@@ -35,6 +35,10 @@ std::string runConfigProblem(const RunConfig& config) {
     return "telemetry interval must be " + number(kMinTelemetryIntervalSeconds) + " to " +
            number(kMaxTelemetryIntervalSeconds) + " seconds, not " + number(interval);
   }
+  if (config.exchange && config.timeBudgetSeconds > 0) {
+    // Each rank would stop at its own moment and leave the others waiting in an allreduce.
+    return "a time budget cannot be combined with a data-parallel run";
+  }
   const double budget = config.timeBudgetSeconds;
   if (!std::isfinite(budget) || budget < 0 ||
       (budget > 0 && (budget < kMinTimeBudgetSeconds || budget > kMaxTimeBudgetSeconds))) {

@@ -3,9 +3,12 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 
 namespace tb {
+
+class GradientExchange;
 
 struct RunConfig {
   std::string workload = "fashion-mlp";
@@ -29,6 +32,12 @@ struct RunConfig {
   double timeBudgetSeconds = 0.0;
   // Repeats of one configuration share this id in their results (results/run_result.h).
   std::string group;
+  // Data-parallel: this process is one rank of a run (core/dist); null for a one-device run.
+  // Each step trains on this rank's share of the step's images and averages the gradients.
+  std::shared_ptr<GradientExchange> exchange;
+  // Strong scaling splits the batch across the ranks (the seed's global batch, as Keras's
+  // MirroredStrategy does); weak scaling (the default) gives every rank a full batch.
+  bool strongScaling = false;
 };
 
 // The limits a run's numbers must keep; the CLI's flags and the trainer check the same ones.

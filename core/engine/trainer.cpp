@@ -10,6 +10,7 @@
 #include "devices/peak_probe.h"
 #include "devices/system_info.h"
 #include "engine/epoch_stats.h"
+#include "engine/gradient_exchange.h"
 #include "engine/keras_adam.h"
 #include "engine/loss_scaler.h"
 #include "engine/precision.h"
@@ -23,6 +24,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 
 namespace tb {
@@ -72,6 +74,10 @@ class TrainingRun {
   bool budgeted() const { return m_config.timeBudgetSeconds > 0; }
   bool budgetSpent() const;
   void project();
+  int worldSize() const { return m_config.exchange ? m_config.exchange->worldSize() : 1; }
+  int rank() const { return m_config.exchange ? m_config.exchange->rank() : 0; }
+  void resolveDistributed();
+  void gatherRanks();
   void checkCancelled() const {
     if (m_cancel.load(std::memory_order_relaxed)) throw Cancelled{};
   }
@@ -139,7 +145,7 @@ RunResult TrainingRun::execute() {
     m_result.error = "unknown error";
   }
   if (m_result.status != RunStatus::Completed) m_result.totalSeconds.reset();
-  m_result.steadyState = m_stepTimes.steadyState(m_result.config.batchSize);
+  m_result.steadyState = m_stepTimes.steadyState(m_result.config.batchSize * worldSize());
   // A failed run has nothing to judge; a cancelled one keeps its epochs and so its validity.
   if (m_validity && m_result.status != RunStatus::Failed) m_result.validity = m_validity->finish();
   if (m_sampler) {
@@ -194,6 +200,7 @@ void TrainingRun::resolve() {
   config.learningRate =
       m_config.learningRate > 0 ? m_config.learningRate : m_workload.learningRate;
   config.threads = at::get_num_threads();
+  resolveDistributed();
   m_result.workload.dataset = m_workload.dataset;
   m_result.workload.parameters = m_workload.parameters;
   if (m_workload.flopsPerSample > 0) m_result.workload.flopsPerSample = m_workload.flopsPerSample;
@@ -226,14 +233,17 @@ void TrainingRun::train() {
   m_sampler = std::make_unique<TelemetrySampler>(
       std::chrono::duration<double>(m_config.telemetryIntervalSeconds), m_start, gpus);
   m_sampler->start();
-  m_validity = std::make_unique<ValidityMonitor>(m_facts.nvmlIndex, m_result.device.id);
+  m_validity = std::make_unique<ValidityMonitor>(m_facts.nvmlIndex, m_result.device.id,
+                                                 MachineRoots{}, worldSize() > 1);
   m_validity->start();
   const MathModeScope mathMode(m_precision, m_device);
 
   RunStarted started;
   started.header = m_result;
   const std::int64_t batch = m_result.config.batchSize;
-  started.stepsPerEpoch = (m_data.train.size() + batch - 1) / batch;
+  const std::int64_t world = worldSize();
+  started.stepsPerEpoch = world > 1 ? m_data.train.size() / (batch * world)
+                                    : (m_data.train.size() + batch - 1) / batch;
   m_observer.runStarted(started);
 
   // Model and data stay on the device for the whole run.
@@ -246,6 +256,8 @@ void TrainingRun::train() {
   auto model = m_workload.makeModel();
   model->to(m_device);
   m_parameters = model->parameters();
+  // Every rank starts from rank 0's weights.
+  if (m_config.exchange) m_config.exchange->broadcastParameters(m_parameters);
   KerasAdam optimizer(m_parameters, KerasAdamOptions{m_result.config.learningRate});
   if (m_precision == Precision::Fp16) m_scaler = std::make_unique<LossScaler>();
 
@@ -253,9 +265,65 @@ void TrainingRun::train() {
     m_cutShort = !trainEpoch(epoch, *model, optimizer);
     m_validity->sampleGpu();
   }
-  evaluate(*model);
+  // Rank 0 evaluates for the whole run; the other ranks' results are not kept.
+  if (rank() == 0) evaluate(*model);
   m_result.totalSeconds = secondsSince(m_start);
   if (m_cutShort) project();
+  if (m_config.exchange) gatherRanks();
+}
+
+void TrainingRun::resolveDistributed() {
+  if (!m_config.exchange) return;
+  auto& config = m_result.config;
+  const int world = worldSize();
+  if (m_config.strongScaling) {
+    if (config.batchSize % world != 0) {
+      throw Failure(FailureKind::Run, "strong scaling splits the batch of " +
+                                          std::to_string(config.batchSize) + " across " +
+                                          std::to_string(world) +
+                                          " ranks: the batch size must be a multiple of the "
+                                          "world size");
+    }
+    config.batchSize /= world;  // each rank's share of the seed's global batch
+  }
+  DistributedRecord record;
+  record.worldSize = world;
+  record.backend = m_config.exchange->backend();
+  record.scaling = m_config.strongScaling ? "strong" : "weak";
+  record.globalBatch = config.batchSize * world;
+  m_result.distributed = record;
+}
+
+// Every rank's host, device, own throughput and communication share, recorded by rank 0. A
+// collective call: every rank makes it, in the same order.
+void TrainingRun::gatherRanks() {
+  double seconds = 0.0;
+  double images = 0.0;
+  for (const auto& epoch : m_result.epochs) {
+    seconds += epoch.seconds;
+    images += epoch.samplesPerSecond * epoch.seconds / worldSize();  // this rank's share
+  }
+  const double own = seconds > 0 ? images / seconds : 0.0;
+  const double share = seconds > 0 ? m_config.exchange->communicationSeconds() / seconds : 0.0;
+  const std::string mine = m_result.system.hostname + '\t' + m_result.device.id + '\t' +
+                           std::to_string(own) + '\t' + std::to_string(share);
+  const std::vector<std::string> all = m_config.exchange->gatherStrings(mine);
+  for (std::size_t r = 0; r < all.size(); ++r) {
+    std::vector<std::string> fields;
+    std::string field;
+    for (const char c : all[r] + '\t') {
+      if (c == '\t') {
+        fields.push_back(field);
+        field.clear();
+      } else {
+        field += c;
+      }
+    }
+    if (fields.size() != 4) continue;
+    m_result.distributed->ranks.push_back(RankRecord{static_cast<int>(r), fields[0], fields[1],
+                                                     std::strtod(fields[2].c_str(), nullptr),
+                                                     std::strtod(fields[3].c_str(), nullptr)});
+  }
 }
 
 bool TrainingRun::budgetSpent() const {
@@ -291,9 +359,20 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer)
   const auto& data = m_data.train;
   const std::int64_t samples = data.size();
   const std::int64_t batch = m_result.config.batchSize;
-  EpochStats stats(samples, batch, m_device);
+  const int world = worldSize();
+  // Data-parallel: every rank runs the same number of full steps on its own part of each step's
+  // images (the remainder is left out, as drop_last does), or the ranks would fall out of step.
+  const std::int64_t ownSamples = world > 1 ? samples / (batch * world) * batch : samples;
+  if (ownSamples == 0) {
+    throw Failure(FailureKind::Run, "the training set (" + std::to_string(samples) +
+                                        " images) is smaller than one step of all ranks (" +
+                                        std::to_string(batch * world) + " images)");
+  }
+  EpochStats stats(ownSamples, batch, m_device);
   const std::int64_t steps = stats.steps();
-  const bool liveStats = m_device.is_cpu();  // reading CPU tensors needs no device sync
+  // Reading CPU tensors needs no device sync. A data-parallel rank must not stop early on its
+  // own reading either: the others would wait for it in the next allreduce.
+  const bool liveStats = m_device.is_cpu() && world == 1;
 
   const auto epochStart = Clock::now();
   auto lastReport = epochStart;
@@ -306,8 +385,10 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer)
   bool budgetLeft = true;
   for (std::int64_t step = 0; step < steps; ++step) {
     checkCancelled();
-    const std::int64_t stepSamples = std::min(batch, samples - step * batch);
-    const auto indices = order.narrow(0, step * batch, stepSamples);
+    // One shuffled order from the seed on every rank; rank r takes the r-th batch of each step.
+    const std::int64_t first = (step * world + rank()) * batch;
+    const std::int64_t stepSamples = std::min(batch, samples - first);
+    const auto indices = order.narrow(0, first, stepSamples);
     const auto images = normalised(data.images.index_select(0, indices));
     const auto labels = data.labels.index_select(0, indices);
 
@@ -322,11 +403,13 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer)
     optimizer.zeroGrad();
     if (m_scaler) {
       m_scaler->scale(loss).backward();
+      if (m_config.exchange) m_config.exchange->averageGradients(m_parameters);
       const bool finite = m_scaler->unscale(m_parameters);
       if (finite) optimizer.step();  // an overflowed step is skipped, as GradScaler does
       m_scaler->update(finite);
     } else {
       loss.backward();
+      if (m_config.exchange) m_config.exchange->averageGradients(m_parameters);
       optimizer.step();
     }
     stats.add(step, loss, logits, labels);
@@ -366,7 +449,9 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer)
   record.trainAccuracy = stats.accuracy(done);
   record.seconds = secondsSince(epochStart);
   // A budget can end the epoch early: its throughput counts the images it trained.
-  const std::int64_t trained = std::min(samples, done * batch);
+  // All ranks train in lockstep (each allreduce waits for all): the run's throughput is this
+  // rank's times the world size.
+  const std::int64_t trained = std::min(ownSamples, done * batch) * world;
   record.samplesPerSecond = record.seconds > 0 ? static_cast<double>(trained) / record.seconds : 0;
   m_result.epochs.push_back(record);
   m_observer.epochFinished(record);

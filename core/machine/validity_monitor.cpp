@@ -8,12 +8,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace tb {
 
 ValidityMonitor::ValidityMonitor(std::optional<int> nvmlIndex, std::string device,
-                                 MachineRoots roots)
-    : m_roots(std::move(roots)), m_device(std::move(device)), m_nvmlIndex(nvmlIndex) {
+                                 MachineRoots roots, bool otherRanks)
+    : m_roots(std::move(roots)),
+      m_otherRanks(otherRanks),
+      m_device(std::move(device)),
+      m_nvmlIndex(nvmlIndex) {
   if (m_nvmlIndex) m_nvml = Nvml::open();
 }
 
@@ -36,7 +40,11 @@ void ValidityMonitor::sampleGpu() {
 ValidityRecord ValidityMonitor::finish() {
   const MachineSnapshot after = readMachineSnapshot(m_roots, getpid());
   ValidityRecord record;
-  record.warnings = disturbanceWarnings(m_before, after);
+  DisturbanceThresholds thresholds;
+  // The other ranks are processes like any other to /proc: they cannot be told apart from a
+  // stranger's load, so that one rule stands down (the others still apply).
+  if (m_otherRanks) thresholds.otherProcessCores = std::numeric_limits<double>::infinity();
+  record.warnings = disturbanceWarnings(m_before, after, thresholds);
   sampleGpu();
   if (m_nvml && m_nvmlIndex) {
     GpuReading gpu{m_device, std::nullopt, m_otherGpuProcesses};

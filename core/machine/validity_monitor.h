@@ -18,7 +18,10 @@ class Nvml;
 class ValidityMonitor {
  public:
   // `nvmlIndex`: the run's GPU as NVML numbers it, when NVML knows it; `device` names it.
-  ValidityMonitor(std::optional<int> nvmlIndex, std::string device, MachineRoots roots = {});
+  // `otherRanks`: this run's other ranks share the machine on purpose (a data-parallel run on one
+  // host); their CPU use is then not held against the run.
+  ValidityMonitor(std::optional<int> nvmlIndex, std::string device, MachineRoots roots = {},
+                  bool otherRanks = false);
   ~ValidityMonitor();
 
   void start();
@@ -28,6 +31,7 @@ class ValidityMonitor {
 
  private:
   MachineRoots m_roots;
+  bool m_otherRanks = false;
   std::string m_device;
   std::optional<int> m_nvmlIndex;
   std::shared_ptr<Nvml> m_nvml;

@@ -75,6 +75,14 @@ void checkResultValues(const RunResult& r, const std::string& source) {
     check.amount(static_cast<double>(r.steadyState->warmupSteps), "steady_state.warmup_steps");
     check.amount(static_cast<double>(r.steadyState->steps), "steady_state.steps");
   }
+  if (r.distributed) {
+    check.atLeastOne(r.distributed->worldSize, "distributed.world_size");
+    check.amount(r.distributed->globalBatch, "distributed.global_batch");
+    for (const auto& rank : r.distributed->ranks) {
+      check.amount(rank.samplesPerSecond, "distributed.ranks.samples_per_second");
+      check.amount(rank.communicationShare, "distributed.ranks.communication_share");
+    }
+  }
   if (r.projection) {
     check.amount(r.projection->totalSeconds, "projection.total_seconds");
     check.amount(r.projection->low, "projection.low");

@@ -405,6 +405,42 @@ void writeTrustBlocks(const RunResult& r, OrderedJson& root) {
   if (const auto& v = r.validity) {
     root["validity"] = {{"disturbed", v->disturbed}, {"warnings", v->warnings}};
   }
+  if (const auto& d = r.distributed) {
+    OrderedJson ranks = OrderedJson::array();
+    for (const RankRecord& rank : d->ranks) {
+      ranks.push_back({{"rank", rank.rank},
+                       {"host", rank.host},
+                       {"device", rank.device},
+                       {"samples_per_second", number(rank.samplesPerSecond)},
+                       {"communication_share", number(rank.communicationShare)}});
+    }
+    root["distributed"] = {{"world_size", d->worldSize},
+                           {"backend", d->backend},
+                           {"scaling", d->scaling},
+                           {"global_batch", d->globalBatch},
+                           {"ranks", std::move(ranks)}};
+  }
+}
+
+DistributedRecord readDistributed(const Reader& reader, const Json& d) {
+  DistributedRecord record;
+  record.worldSize = reader.smallInteger(d, "distributed", "world_size");
+  record.backend = reader.string(d, "distributed", "backend");
+  record.scaling = reader.string(d, "distributed", "scaling");
+  record.globalBatch = reader.smallInteger(d, "distributed", "global_batch");
+  const Json& ranks = reader.array(d, "distributed", "ranks");
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    const std::string at = "distributed.ranks[" + std::to_string(i) + "]";
+    if (!ranks[i].is_object()) reader.fail(at + " must be an object");
+    RankRecord rank;
+    rank.rank = reader.smallInteger(ranks[i], at, "rank");
+    rank.host = reader.string(ranks[i], at, "host");
+    rank.device = reader.string(ranks[i], at, "device");
+    rank.samplesPerSecond = reader.number(ranks[i], at, "samples_per_second");
+    rank.communicationShare = reader.number(ranks[i], at, "communication_share");
+    record.ranks.push_back(rank);
+  }
+  return record;
 }
 
 void readTrustBlocks(const Reader& reader, const Json& root, RunResult& r) {
@@ -447,6 +483,10 @@ void readTrustBlocks(const Reader& reader, const Json& root, RunResult& r) {
       validity.warnings.push_back(warning.get<std::string>());
     }
     r.validity = validity;
+  }
+  if (const Json* d = reader.optionalValue(root, "distributed")) {
+    if (!d->is_object()) reader.fail("distributed must be an object or null");
+    r.distributed = readDistributed(reader, *d);
   }
 }
 

@@ -135,6 +135,24 @@ struct ProjectionRecord {
   std::int64_t testSamples = 0;
 };
 
+// One rank of a data-parallel run, as rank 0 records it.
+struct RankRecord {
+  int rank = 0;
+  std::string host;
+  std::string device;              // "cpu", "cuda:1"
+  double samplesPerSecond = 0.0;   // this rank's own images per second, over its epochs
+  double communicationShare = 0.0;  // share of its training time spent waiting on allreduce
+};
+
+// A data-parallel run (core/dist): rank 0 writes one result for all ranks.
+struct DistributedRecord {
+  int worldSize = 1;
+  std::string backend;  // "gloo"
+  std::string scaling;  // "weak" (a full batch per rank) or "strong" (the batch split)
+  int globalBatch = 0;  // images per step over all ranks
+  std::vector<RankRecord> ranks;
+};
+
 // Whether something on the machine disturbed the run (core/machine/disturbance.h).
 struct ValidityRecord {
   bool disturbed = false;
@@ -159,6 +177,7 @@ struct RunResult {
   std::optional<SteadyStateRecord> steadyState;
   std::optional<ProjectionRecord> projection;
   std::optional<ValidityRecord> validity;  // absent in results written before it existed
+  std::optional<DistributedRecord> distributed;  // data-parallel runs only
 };
 
 }  // namespace tb

@@ -1,4 +1,4 @@
-// Number and cell formatting shared by the comparison's text outputs (comparison.cpp,
+// Number and cell formatting shared by the text outputs (comparison.cpp, scaling.cpp,
 // comparison_groups.cpp): '.' as the decimal point whatever the locale, and Markdown cells that
 // cannot break their table.
 #pragma once

@@ -114,11 +114,37 @@ def mirror_seeds():
     }
 
 
+def env_lines(**variables):
+    return "".join("%s=%s\n" % item for item in variables.items()).encode()
+
+
+def launch_env_seeds():
+    # Lines of NAME=VALUE (the environment) or --flag=VALUE; the whole input is also a node list.
+    torchrun = dict(RANK=1, LOCAL_RANK=1, WORLD_SIZE=4, MASTER_ADDR="10.0.0.1", MASTER_PORT=29400)
+    slurm = dict(SLURM_PROCID=5, SLURM_LOCALID=1, SLURM_NTASKS=8,
+                 SLURM_JOB_NODELIST="gpu[003-004,010]", SLURM_NODELIST="gpu[003-004,010]")
+    return {
+        "torchrun": env_lines(**torchrun),
+        "torchrun-agent-store": env_lines(**torchrun, TORCHELASTIC_USE_AGENT_STORE="True"),
+        "slurm": env_lines(**slurm),
+        "slurm-step": env_lines(**slurm, SLURM_STEP_NODELIST="rack1-n[4,6]"),
+        "openmpi": env_lines(OMPI_COMM_WORLD_RANK=2, OMPI_COMM_WORLD_SIZE=4,
+                             OMPI_COMM_WORLD_LOCAL_RANK=0, MASTER_ADDR="head"),
+        "flags": b"--rank=1\n--world-size=2\n--master-addr=127.0.0.1\n--master-port=29501\n",
+        "errors": env_lines(RANK="-1", WORLD_SIZE="99999999999", MASTER_PORT=0, MASTER_ADDR=""),
+        "nodelist-padded": b"node[007-009]",
+        "nodelist-hosts": b"a1,b[2-3]",
+        "nodelist-two-brackets": b"r[2-3]n[05-06]x,c",
+        "nodelist-broken": b"node[1-,[",
+    }
+
+
 TARGETS = {
     "fuzz_idx_reader": idx_seeds,
     "fuzz_cifar_reader": cifar_seeds,
     "fuzz_result_file": result_seeds,
     "fuzz_mirrors": mirror_seeds,
+    "fuzz_launch_env": launch_env_seeds,
 }
 
 

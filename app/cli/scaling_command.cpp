@@ -1,0 +1,35 @@
+// The scaling subcommand (scaling_command.h).
+#include "scaling_command.h"
+
+#include "exit_codes.h"
+#include "result_inputs.h"
+
+#include "results/scaling.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+namespace tb::cli {
+
+ScalingCommand::ScalingCommand(CLI::App& app) {
+  m_scaling = app.add_subcommand(
+      "scaling", "Data-parallel runs: samples/s against ranks, with the scaling efficiency");
+  m_scaling
+      ->add_option("paths", m_paths,
+                   "Result files, or folders (every *.json directly inside); include a one-rank "
+                   "run of the same configuration for the efficiency")
+      ->required();
+}
+
+bool ScalingCommand::parsed() const { return m_scaling->parsed(); }
+
+int ScalingCommand::run() const {
+  const auto results = readResultInputs(m_paths);
+  if (!results) return kExitData;
+  const std::string text = scalingText(scalingSeries(*results));
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace tb::cli

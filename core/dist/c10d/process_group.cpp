@@ -1,0 +1,166 @@
+// GlooExchange: the trainer's GradientExchange on a c10d Gloo process group.
+#include "dist/c10d/process_group.h"
+
+#include "devices/system_info.h"
+
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/torch.h>
+
+#include <unistd.h>
+
+#include <array>
+
+namespace tb {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string hostName() {
+  std::array<char, 256> name{};
+  return gethostname(name.data(), name.size() - 1) == 0 ? std::string(name.data()) : "unknown";
+}
+
+bool isLoopback(const std::string& host) {
+  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
+}
+
+class GlooExchange final : public GradientExchange {
+ public:
+  GlooExchange(c10::intrusive_ptr<c10d::Store> store,
+               c10::intrusive_ptr<c10d::ProcessGroupGloo> group, const JoinOptions& options)
+      : m_store(std::move(store)),
+        m_group(std::move(group)),
+        m_rank(options.placement.rank),
+        m_world(options.placement.worldSize),
+        m_bucketBytes(std::max<std::size_t>(1, options.bucketBytes)),
+        m_where("rank " + std::to_string(m_rank) + " on " + hostName()) {}
+
+  int rank() const override { return m_rank; }
+  int worldSize() const override { return m_world; }
+  const char* backend() const override { return "gloo"; }
+  double communicationSeconds() const override { return m_seconds; }
+
+  void broadcastParameters(const std::vector<torch::Tensor>& parameters) override {
+    torch::NoGradGuard noGrad;
+    std::vector<torch::Tensor> flat{flatten(parameters, [](const torch::Tensor& p) { return p; })};
+    run("broadcasting the initial weights", [&] { return m_group->broadcast(flat); });
+    unflatten(flat[0], parameters, [](const torch::Tensor& p) { return p; });
+  }
+
+  void averageGradients(const std::vector<torch::Tensor>& parameters) override {
+    torch::NoGradGuard noGrad;
+    const auto gradient = [](const torch::Tensor& p) { return p.grad(); };
+    std::vector<torch::Tensor> bucket;
+    std::size_t bytes = 0;
+    const auto send = [&] {
+      if (bucket.empty()) return;
+      std::vector<torch::Tensor> flat{flatten(bucket, gradient)};
+      run("averaging the gradients", [&] { return m_group->allreduce(flat); });
+      flat[0].div_(m_world);
+      unflatten(flat[0], bucket, gradient);
+      bucket.clear();
+      bytes = 0;
+    };
+    for (const auto& parameter : parameters) {
+      if (!parameter.grad().defined()) continue;
+      bucket.push_back(parameter);
+      bytes += parameter.numel() * parameter.element_size();
+      if (bytes >= m_bucketBytes) send();
+    }
+    send();
+  }
+
+  std::vector<std::string> gatherStrings(const std::string& mine) override {
+    const std::string prefix = "gather/" + std::to_string(m_gathers++) + "/";
+    std::vector<std::string> all;
+    try {
+      m_store->set(prefix + std::to_string(m_rank), std::vector<std::uint8_t>(mine.begin(), mine.end()));
+      for (int r = 0; r < m_world; ++r) {
+        const auto value = m_store->get(prefix + std::to_string(r));  // waits, up to the timeout
+        all.emplace_back(value.begin(), value.end());
+      }
+    } catch (const c10::Error& e) {
+      throw DistributedError(m_where + ": gathering the ranks' figures failed: " +
+                             e.what_without_backtrace());
+    }
+    return all;
+  }
+
+ private:
+  // The tensors (as `pick` gives them) as one flat float tensor.
+  template <typename Pick>
+  static torch::Tensor flatten(const std::vector<torch::Tensor>& parameters, Pick pick) {
+    std::vector<torch::Tensor> pieces;
+    for (const auto& parameter : parameters) pieces.push_back(pick(parameter).reshape(-1));
+    return torch::cat(pieces);
+  }
+
+  template <typename Pick>
+  static void unflatten(const torch::Tensor& flat, const std::vector<torch::Tensor>& parameters,
+                        Pick pick) {
+    std::int64_t offset = 0;
+    for (const auto& parameter : parameters) {
+      torch::Tensor target = pick(parameter);
+      target.copy_(flat.narrow(0, offset, target.numel()).view_as(target));
+      offset += target.numel();
+    }
+  }
+
+  template <typename Start>
+  void run(const char* what, Start start) {
+    const auto begin = Clock::now();
+    try {
+      start()->wait();
+    } catch (const std::exception& e) {
+      throw DistributedError(m_where + ": " + what + " failed (another rank died, hung or lost "
+                             "its connection?): " + e.what());
+    }
+    m_seconds += std::chrono::duration<double>(Clock::now() - begin).count();
+  }
+
+  c10::intrusive_ptr<c10d::Store> m_store;
+  c10::intrusive_ptr<c10d::ProcessGroupGloo> m_group;
+  int m_rank;
+  int m_world;
+  std::size_t m_bucketBytes;
+  std::string m_where;
+  double m_seconds = 0.0;
+  int m_gathers = 0;
+};
+
+}  // namespace
+
+std::shared_ptr<GradientExchange> joinRun(const JoinOptions& options) {
+  const RankPlacement& place = options.placement;
+  const std::string rendezvous = place.masterAddr + ":" + std::to_string(place.masterPort);
+  const std::string where = "rank " + std::to_string(place.rank) + " on " + hostName();
+  try {
+    c10d::TCPStoreOptions storeOptions;
+    storeOptions.port = static_cast<std::uint16_t>(place.masterPort);
+    // Rank 0 serves the rendezvous, unless torchrun's agent already does.
+    storeOptions.isServer = place.rank == 0 && !place.useAgentStore;
+    storeOptions.numWorkers = place.worldSize;
+    storeOptions.waitWorkers = false;
+    storeOptions.timeout = options.timeout;
+    auto store = c10::make_intrusive<c10d::TCPStore>(place.masterAddr, storeOptions);
+
+    auto groupOptions = c10d::ProcessGroupGloo::Options::create(options.timeout);
+    // On one machine the loopback interface; across machines the one this host's name resolves to.
+    groupOptions->devices.push_back(
+        isLoopback(place.masterAddr)
+            ? c10d::ProcessGroupGloo::createDeviceForHostname(place.masterAddr)
+            : c10d::ProcessGroupGloo::createDefaultDevice());
+    auto group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, place.rank, place.worldSize,
+                                                             groupOptions);
+    return std::make_shared<GlooExchange>(store, group, options);
+  } catch (const DistributedError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw DistributedError(where + ": cannot join the run at " + rendezvous + " within " +
+                           std::to_string(options.timeout.count()) + " s: " + e.what());
+  }
+}
+
+}  // namespace tb

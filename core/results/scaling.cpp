@@ -1,0 +1,93 @@
+// Scaling series and their table (scaling.h).
+#include "results/scaling.h"
+
+#include "results/table_text.h"
+#include "stats/summary.h"
+
+#include <algorithm>
+#include <map>
+
+namespace tb {
+
+namespace {
+
+using table::fixed;
+
+double throughput(const RunResult& result) {
+  if (result.steadyState) return result.steadyState->samplesPerSecond;
+  double sum = 0.0;
+  for (const auto& epoch : result.epochs) sum += epoch.samplesPerSecond;
+  return result.epochs.empty() ? 0.0 : sum / static_cast<double>(result.epochs.size());
+}
+
+std::string seriesTitle(const RunResult& r, const std::string& scaling, int batch) {
+  return r.workload.name + ", " + std::to_string(r.workload.trainSamples) + " images x " +
+         std::to_string(r.config.epochs) + " epochs, " + r.device.kind + " " + r.config.precision +
+         ", " + scaling + " scaling, batch " + std::to_string(batch) +
+         (scaling == "weak" ? " per rank" : " in all");
+}
+
+
+}  // namespace
+
+std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results) {
+  // title -> world size -> throughputs; titles in order of first appearance.
+  std::map<std::string, std::map<int, std::vector<double>>> byTitle;
+  std::vector<std::string> order;
+  std::map<std::string, bool> hasDistributed;
+  const auto add = [&](const std::string& title, int world, double value, bool distributed) {
+    if (byTitle.count(title) == 0) order.push_back(title);
+    byTitle[title][world].push_back(value);
+    hasDistributed[title] = hasDistributed[title] || distributed;
+  };
+  for (const RunResult& r : results) {
+    if (r.status != RunStatus::Completed) continue;
+    const double value = throughput(r);
+    if (value <= 0.0) continue;
+    if (const auto& d = r.distributed) {
+      const int batch = d->scaling == "weak" ? r.config.batchSize : d->globalBatch;
+      add(seriesTitle(r, d->scaling, batch), d->worldSize, value, d->worldSize > 1);
+    } else {
+      add(seriesTitle(r, "weak", r.config.batchSize), 1, value, false);
+      add(seriesTitle(r, "strong", r.config.batchSize), 1, value, false);
+    }
+  }
+  std::vector<ScalingSeries> series;
+  for (const std::string& title : order) {
+    if (!hasDistributed[title]) continue;
+    ScalingSeries one{title, {}};
+    std::optional<double> single;
+    for (const auto& [world, values] : byTitle[title]) {
+      ScalingPoint point{world, *median(values), static_cast<int>(values.size()), std::nullopt};
+      if (world == 1) single = point.samplesPerSecond;
+      if (single && *single > 0) point.efficiency = point.samplesPerSecond / (world * *single);
+      one.points.push_back(point);
+    }
+    series.push_back(one);
+  }
+  return series;
+}
+
+std::string scalingText(const std::vector<ScalingSeries>& series) {
+  std::string text;
+  for (const ScalingSeries& one : series) {
+    text += "### " + one.title + "\n\n| Ranks | Samples/s | Ideal | Efficiency | Runs |\n"
+            "|---:|---:|---:|---:|---:|\n";
+    const std::optional<double> single =
+        one.points.front().worldSize == 1 ? std::optional<double>(one.points.front().samplesPerSecond)
+                                          : std::nullopt;
+    for (const ScalingPoint& point : one.points) {
+      text += "| " + std::to_string(point.worldSize) + " | " +
+              fixed(point.samplesPerSecond, 0) + " | " +
+              (single ? fixed(*single * point.worldSize, 0) : std::string("n/a")) + " | " +
+              (point.efficiency ? fixed(100.0 * *point.efficiency, 1) + "%" : std::string("n/a")) +
+              " | " + std::to_string(point.runs) + " |\n";
+    }
+    if (!single) text += "\nNo one-rank run of this configuration: efficiency needs one.\n";
+    text += "\n";
+  }
+  if (series.empty()) text = "No data-parallel runs among these results.\n";
+  return text;
+}
+
+}  // namespace tb

@@ -1,0 +1,34 @@
+// Scaling of data-parallel runs: throughput against world size, and the scaling efficiency, the
+// N-rank throughput over N times the one-rank throughput of the same configuration.
+#pragma once
+
+#include "results/run_result.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tb {
+
+struct ScalingPoint {
+  int worldSize = 1;
+  double samplesPerSecond = 0.0;  // the run's (steady state where recorded), median of its runs
+  int runs = 0;                   // results at this world size
+  std::optional<double> efficiency;  // absent without a one-rank run to compare with
+};
+
+// One configuration at several world sizes: workload, size, device kind, precision, scaling mode
+// and batch (per rank for weak scaling, global for strong). A one-rank run (no `distributed`)
+// belongs to the weak series of its batch and to the strong series of its batch alike.
+struct ScalingSeries {
+  std::string title;  // "fashion-mlp, 60000 images x 10 epochs, cpu fp32, weak scaling, batch 32 per rank"
+  std::vector<ScalingPoint> points;  // by world size
+};
+
+// Series with at least one data-parallel run; completed runs only.
+std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results);
+
+// A table per series: world size, samples/s, ideal samples/s, efficiency.
+std::string scalingText(const std::vector<ScalingSeries>& series);
+
+}  // namespace tb

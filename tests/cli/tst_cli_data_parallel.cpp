@@ -1,0 +1,74 @@
+// Data-parallel runs from the CLI, as a user starts them on one machine: --data-parallel 2 starts
+// two ranks and ends with one result for the run; a rank whose partner never comes stops within
+// --dist-timeout naming itself; launcher variables that cannot be right are refused.
+#include "cli_fixture.h"
+
+#include "results/result_file.h"
+
+using namespace clitest;
+
+class TestCliDataParallel : public CliTestBase {
+  Q_OBJECT
+
+ private:
+  // Skips where the CLI was built without c10d; true when the run may be checked.
+  bool built(const CliRun& run) {
+    return !run.err.contains(QLatin1String("built without data-parallel"));
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { setUpFixture(); }
+  void init() { startTest(); }
+
+  void twoLocalRanksSaveOneResult() {
+    const CliRun run = runCli(smallSyntheticRun(QStringLiteral("2")) << "--data-parallel"
+                                                                     << "2",
+                              180000);
+    if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QCOMPARE(run.savedPaths().size(), 1);  // rank 0 saves for the run
+    QCOMPARE(filesIn(m_results).size(), 1);
+    QString error;
+    const tb::RunResult result = readResult(run.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY(result.distributed);
+    QCOMPARE(result.distributed->worldSize, 2);
+    QCOMPARE(result.distributed->globalBatch, 64);
+    QCOMPARE(result.distributed->ranks.size(), std::size_t{2});
+    QVERIFY(result.test);
+    QVERIFY2(run.out.contains(QLatin1String("Data-parallel: 2 ranks over gloo")), run.why());
+  }
+
+  // Rank 0 of two, alone: it waits for the rendezvous only as long as it was told.
+  void loneRankTimesOut() {
+    const CliRun run = runCli(smallSyntheticRun() << "--world-size"
+                                                  << "2"
+                                                  << "--rank"
+                                                  << "0"
+                                                  << "--master-addr"
+                                                  << "127.0.0.1"
+                                                  << "--master-port"
+                                                  << "29517"
+                                                  << "--dist-timeout"
+                                                  << "2",
+                              120000);
+    if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
+    QVERIFY2(run.exitCode == 5, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("rank 0 on ")) &&
+                 run.err.contains(QLatin1String("127.0.0.1:29517")),
+             run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+  void badLauncherVariablesExitTwo() {
+    QProcessEnvironment env = environment();
+    env.insert(QStringLiteral("RANK"), QStringLiteral("abc"));
+    env.insert(QStringLiteral("WORLD_SIZE"), QStringLiteral("2"));
+    const CliRun run = tbtest::runCli(m_cli, smallSyntheticRun(), env);
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("RANK=abc")), run.why());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliDataParallel)
+#include "tst_cli_data_parallel.moc"

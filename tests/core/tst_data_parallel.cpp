@@ -1,0 +1,237 @@
+// Data-parallel training on c10d over Gloo, two ranks on 127.0.0.1 as two threads of this test:
+// the initial weights are broadcast, gradients averaged (bucketed and per tensor alike), two
+// ranks on 16 images each take the same step as one process on the 32, and a whole run on two
+// ranks ends with one result that describes both.
+#include "engine/gradient_exchange.h"
+#include "engine/keras_adam.h"
+#include "engine/trainer.h"
+#include "models/fashion_mlp.h"
+
+#include "../support/synthetic_run.h"
+
+#if TRAINBENCH_WITH_DISTRIBUTED
+#include "dist/c10d/process_group.h"
+#endif
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <array>
+#include <functional>
+#include <thread>
+
+using namespace tb;
+
+namespace {
+
+#if TRAINBENCH_WITH_DISTRIBUTED
+int freePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+// Runs `body(rank, exchange)` on two ranks at once, each in its own thread; rethrows a failure.
+void onTwoRanks(const std::function<void(int, GradientExchange&)>& body,
+                std::size_t bucketBytes = std::size_t{25} << 20) {
+  const int port = freePort();
+  std::array<std::exception_ptr, 2> failures;
+  std::array<std::thread, 2> threads;
+  for (int rank = 0; rank < 2; ++rank) {
+    threads[rank] = std::thread([&, rank] {
+      try {
+        JoinOptions options;
+        options.placement.rank = rank;
+        options.placement.localRank = rank;
+        options.placement.worldSize = 2;
+        options.placement.masterAddr = "127.0.0.1";
+        options.placement.masterPort = port;
+        options.timeout = std::chrono::seconds(60);
+        options.bucketBytes = bucketBytes;
+        const auto exchange = joinRun(options);
+        body(rank, *exchange);
+      } catch (...) {
+        failures[rank] = std::current_exception();
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+}
+
+std::vector<torch::Tensor> copies(const std::vector<torch::Tensor>& tensors) {
+  std::vector<torch::Tensor> result;
+  for (const auto& tensor : tensors) result.push_back(tensor.detach().clone());
+  return result;
+}
+
+// A gradient that differs from element to element, without any random numbers.
+torch::Tensor gradientPattern(const torch::Tensor& parameter) {
+  return torch::arange(parameter.numel(), torch::kFloat).remainder(97).div(97).reshape_as(parameter);
+}
+
+double largestDifference(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b) {
+  double largest = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    largest = std::max(largest, (a[i] - b[i]).abs().max().item<double>());
+  }
+  return largest;
+}
+#endif
+
+}  // namespace
+
+class DataParallelTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() {
+#if !TRAINBENCH_WITH_DISTRIBUTED
+    QSKIP("built without c10d (libgloo-dev): no data-parallel runs to test");
+#endif
+    at::set_num_threads(1);
+  }
+
+#if TRAINBENCH_WITH_DISTRIBUTED
+  // Ranks start from different weights; after the broadcast both hold rank 0's, and averaged
+  // gradients are the mean of the ranks', whether sent in one bucket or one tensor at a time.
+  void broadcastAndAverage() {
+    std::array<std::vector<torch::Tensor>, 2> weights;
+    std::array<std::vector<torch::Tensor>, 2> bucketed;
+    std::array<std::vector<torch::Tensor>, 2> perTensor;
+    for (const std::size_t bucketBytes : {std::size_t{25} << 20, std::size_t{1}}) {
+      onTwoRanks(
+          [&](int rank, GradientExchange& exchange) {
+            QCOMPARE(exchange.worldSize(), 2);
+            torch::manual_seed(100 + rank);
+            FashionMlp model;
+            auto parameters = model.parameters();
+            exchange.broadcastParameters(parameters);
+            weights[rank] = copies(parameters);
+            // Different gradients on each rank, without the RNG (the threads share it).
+            for (auto& parameter : parameters) {
+              parameter.mutable_grad() = gradientPattern(parameter) * (rank + 1);
+            }
+            exchange.averageGradients(parameters);
+            std::vector<torch::Tensor> averaged;
+            for (auto& parameter : parameters) averaged.push_back(parameter.grad().clone());
+            (bucketBytes > 1 ? bucketed : perTensor)[rank] = averaged;
+          },
+          bucketBytes);
+      QCOMPARE(largestDifference(weights[0], weights[1]), 0.0);
+    }
+    QCOMPARE(largestDifference(bucketed[0], bucketed[1]), 0.0);
+    QCOMPARE(largestDifference(bucketed[0], perTensor[0]), 0.0);
+    // (1 + 2) / 2 times the pattern.
+    FashionMlp shape;
+    std::vector<torch::Tensor> expected;
+    for (const auto& parameter : shape.parameters()) expected.push_back(gradientPattern(parameter) * 1.5);
+    QVERIFY(largestDifference(bucketed[0], expected) < 1e-6);
+  }
+
+  // Two ranks on 16 images each take the same Adam step as one process on all 32: the mean loss
+  // over 32 images is the mean of the two halves' means.
+  void twoRanksMatchOneProcess() {
+    torch::manual_seed(7);
+    const auto images = torch::rand({32, 1, 28, 28});
+    const auto labels = torch::randint(0, 10, {32}, torch::kLong);
+    const auto step = [&](FashionMlp& model, const torch::Tensor& x, const torch::Tensor& y,
+                          GradientExchange* exchange) {
+      auto parameters = model.parameters();
+      KerasAdam optimizer(parameters);
+      optimizer.zeroGrad();
+      torch::nn::functional::cross_entropy(model.forward(x), y).backward();
+      if (exchange) exchange->averageGradients(parameters);
+      optimizer.step();
+      return copies(parameters);
+    };
+    std::vector<torch::Tensor> initial;
+    std::array<std::vector<torch::Tensor>, 2> after;
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      FashionMlp model;
+      exchange.broadcastParameters(model.parameters());
+      if (rank == 0) initial = copies(model.parameters());
+      after[rank] = step(model, images.narrow(0, 16 * rank, 16), labels.narrow(0, 16 * rank, 16),
+                         &exchange);
+    });
+    // One process from the same weights, on all 32 images.
+    FashionMlp single;
+    {
+      torch::NoGradGuard noGrad;
+      auto parameters = single.parameters();
+      for (std::size_t i = 0; i < parameters.size(); ++i) parameters[i].copy_(initial[i]);
+    }
+    const auto expected = step(single, images, labels, nullptr);
+    QCOMPARE(largestDifference(after[0], after[1]), 0.0);
+    // Float sums in another order: equal within rounding.
+    QVERIFY2(largestDifference(after[0], expected) < 1e-6,
+             qPrintable(QString::number(largestDifference(after[0], expected))));
+  }
+
+  // A whole run on two ranks: both finish; rank 0's result describes the run and both ranks, and
+  // only rank 0 evaluates.
+  void wholeRunOnTwoRanks() {
+    std::array<RunResult, 2> results;
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      RunConfig config = tbtest::syntheticRun(2, 640);
+      // The exchange outlives the run: a non-owning pointer to it.
+      config.exchange = std::shared_ptr<GradientExchange>(&exchange, [](GradientExchange*) {});
+      RunObserver observer;
+      const std::atomic<bool> cancel{false};
+      results[rank] = runTraining(config, observer, cancel);
+    });
+    for (const auto& result : results) {
+      QVERIFY2(result.status == RunStatus::Completed, result.error.c_str());
+    }
+    const RunResult& run = results[0];
+    QVERIFY(run.distributed);
+    QCOMPARE(run.distributed->worldSize, 2);
+    QCOMPARE(run.distributed->backend, std::string("gloo"));
+    QCOMPARE(run.distributed->scaling, std::string("weak"));
+    QCOMPARE(run.distributed->globalBatch, 64);
+    QCOMPARE(run.distributed->ranks.size(), std::size_t{2});
+    QCOMPARE(run.distributed->ranks[1].rank, 1);
+    QVERIFY(run.distributed->ranks[1].samplesPerSecond > 0);
+    QVERIFY(run.distributed->ranks[0].communicationShare >= 0 &&
+            run.distributed->ranks[0].communicationShare <= 1);
+    QVERIFY(run.test);
+    QVERIFY(!results[1].test);
+    QCOMPARE(run.epochs.size(), std::size_t{2});
+  }
+
+  // A rank whose partner never comes stops within the timeout with a message naming it.
+  void missingRankTimesOut() {
+    JoinOptions options;
+    options.placement.rank = 0;
+    options.placement.worldSize = 2;
+    options.placement.masterAddr = "127.0.0.1";
+    options.placement.masterPort = freePort();
+    options.timeout = std::chrono::seconds(2);
+    try {
+      joinRun(options);
+      QFAIL("joined a run whose other rank never came");
+    } catch (const DistributedError& e) {
+      const QString message = QString::fromUtf8(e.what());
+      QVERIFY2(message.startsWith(QLatin1String("rank 0 on ")), qPrintable(message));
+      QVERIFY2(message.contains(QStringLiteral("127.0.0.1:%1").arg(options.placement.masterPort)),
+               qPrintable(message));
+    }
+  }
+#endif
+};
+
+QTEST_GUILESS_MAIN(DataParallelTest)
+#include "tst_data_parallel.moc"

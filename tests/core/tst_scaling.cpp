@@ -1,0 +1,72 @@
+// Scaling of data-parallel runs from saved results: series by configuration, one-rank runs as
+// the base of both weak and strong series, medians of repeats, efficiency against the ideal.
+#include "results/scaling.h"
+
+#include "../support/run_result_builder.h"
+
+#include <QtTest>
+
+using namespace tb;
+
+namespace {
+
+RunResult run(double samplesPerSecond, int world, const std::string& scaling = "weak") {
+  tbtest::RunResultBuilder builder;
+  builder.workload("fashion-mlp", "fashion-mnist").samples(60000, 10000).plannedEpochs(2);
+  builder.batchSize(scaling == "weak" || world == 1 ? 32 : 32 / world).precision("fp32");
+  builder.device("cpu", "Test CPU").steadyState(samplesPerSecond);
+  builder.epoch(1.0, samplesPerSecond).epoch(1.0, samplesPerSecond).totalSeconds(2.5);
+  RunResult result = builder;
+  result.device.kind = "cpu";
+  if (world > 1) {
+    DistributedRecord d;
+    d.worldSize = world;
+    d.backend = "gloo";
+    d.scaling = scaling;
+    d.globalBatch = scaling == "weak" ? 32 * world : 32;
+    result.distributed = d;
+  }
+  return result;
+}
+
+}  // namespace
+
+class ScalingTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // 2 ranks at 1.8x one rank: 90% efficient; 4 ranks, the median of two runs, at 3.2x: 80%.
+  void efficiencyAgainstOneRank() {
+    const auto series = scalingSeries({run(1000, 1), run(1800, 2), run(3000, 4), run(3400, 4),
+                                       run(3200, 4)});
+    QCOMPARE(series.size(), std::size_t{1});  // one-rank runs alone make no strong series
+    const auto& points = series[0].points;
+    QCOMPARE(points.size(), std::size_t{3});
+    QCOMPARE(points[1].worldSize, 2);
+    QVERIFY(qAbs(*points[1].efficiency - 0.9) < 1e-12);
+    QCOMPARE(points[2].runs, 3);
+    QCOMPARE(points[2].samplesPerSecond, 3200.0);
+    QVERIFY(qAbs(*points[2].efficiency - 0.8) < 1e-12);
+    const QString text = QString::fromStdString(scalingText(series));
+    QVERIFY2(text.contains(QLatin1String("| 4 | 3200 | 4000 | 80.0% | 3 |")), qPrintable(text));
+    QVERIFY2(text.contains(QLatin1String("weak scaling, batch 32 per rank")), qPrintable(text));
+  }
+
+  // Strong and weak runs are different series; the one-rank run is the base of both.
+  void weakAndStrongApart() {
+    const auto series = scalingSeries({run(1000, 1), run(1900, 2, "weak"), run(1500, 2, "strong")});
+    QCOMPARE(series.size(), std::size_t{2});
+    for (const auto& one : series) QCOMPARE(one.points.front().worldSize, 1);
+  }
+
+  void withoutOneRankNoEfficiency() {
+    const auto series = scalingSeries({run(1800, 2), run(3000, 4)});
+    QCOMPARE(series.size(), std::size_t{1});
+    QVERIFY(!series[0].points[0].efficiency);
+    QVERIFY(QString::fromStdString(scalingText(series)).contains("efficiency needs one"));
+    QVERIFY(QString::fromStdString(scalingText({})).contains("No data-parallel runs"));
+  }
+};
+
+QTEST_GUILESS_MAIN(ScalingTest)
+#include "tst_scaling.moc"
