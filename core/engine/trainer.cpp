@@ -16,6 +16,7 @@
 #include "engine/precision.h"
 #include "engine/precision_scope.h"
 #include "engine/projection.h"
+#include "engine/rank_records.h"
 #include "engine/step_times.h"
 #include "machine/validity_monitor.h"
 #include "models/workload.h"
@@ -24,7 +25,6 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <memory>
 
 namespace tb {
@@ -294,36 +294,8 @@ void TrainingRun::resolveDistributed() {
   m_result.distributed = record;
 }
 
-// Every rank's host, device, own throughput and communication share, recorded by rank 0. A
-// collective call: every rank makes it, in the same order.
 void TrainingRun::gatherRanks() {
-  double seconds = 0.0;
-  double images = 0.0;
-  for (const auto& epoch : m_result.epochs) {
-    seconds += epoch.seconds;
-    images += epoch.samplesPerSecond * epoch.seconds / worldSize();  // this rank's share
-  }
-  const double own = seconds > 0 ? images / seconds : 0.0;
-  const double share = seconds > 0 ? m_config.exchange->communicationSeconds() / seconds : 0.0;
-  const std::string mine = m_result.system.hostname + '\t' + m_result.device.id + '\t' +
-                           std::to_string(own) + '\t' + std::to_string(share);
-  const std::vector<std::string> all = m_config.exchange->gatherStrings(mine);
-  for (std::size_t r = 0; r < all.size(); ++r) {
-    std::vector<std::string> fields;
-    std::string field;
-    for (const char c : all[r] + '\t') {
-      if (c == '\t') {
-        fields.push_back(field);
-        field.clear();
-      } else {
-        field += c;
-      }
-    }
-    if (fields.size() != 4) continue;
-    m_result.distributed->ranks.push_back(RankRecord{static_cast<int>(r), fields[0], fields[1],
-                                                     std::strtod(fields[2].c_str(), nullptr),
-                                                     std::strtod(fields[3].c_str(), nullptr)});
-  }
+  m_result.distributed->ranks = gatherRankRecords(*m_config.exchange, m_result);
 }
 
 bool TrainingRun::budgetSpent() const {

@@ -3,6 +3,7 @@
 // later 1.x writers still load.
 #include "results/result_checks.h"
 #include "results/result_file.h"
+#include "results/result_json_parts.h"
 
 #include <nlohmann/json.hpp>
 
@@ -14,23 +15,13 @@
 namespace tb {
 namespace {
 
-using OrderedJson = nlohmann::ordered_json;  // keeps the documented key order when writing
-using Json = nlohmann::json;
+using namespace result_json;
 
 constexpr const char* kSchemaPrefix = "trainbench-result/";
 // A result nests 4 levels deep (timeline[].gpus[]); the limit leaves room for later 1.x keys
 // while refusing a file of nested brackets before the parser builds a node for each of them
 // (57 MB of "[" once took 4.6 GB and 42 s to refuse).
 constexpr int kMaxJsonDepth = 64;
-
-// JSON has no NaN or infinity; a non-finite value becomes null.
-OrderedJson number(double value) {
-  return std::isfinite(value) ? OrderedJson(value) : OrderedJson(nullptr);
-}
-
-OrderedJson number(const std::optional<double>& value) {
-  return value ? number(*value) : OrderedJson(nullptr);
-}
 
 // The deepest nesting of arrays and objects in `text`, counting brackets outside strings; stops
 // early once past `limit`. Malformed text is left to the parser to describe.
@@ -61,95 +52,6 @@ int nestingDepth(const std::string& text, int limit) {
   }
   return deepest;
 }
-
-std::string childPath(const std::string& path, const char* key) {
-  return path.empty() ? std::string(key) : path + "." + key;
-}
-
-// Walks a parsed document; every failure names the source and the key path.
-class Reader {
- public:
-  explicit Reader(const std::string& source) : m_source(source) {}
-
-  [[noreturn]] void fail(const std::string& what) const {
-    throw ResultFileError(m_source + ": " + what);
-  }
-
-  // nullptr when the key is absent or null: both mean "not recorded".
-  const Json* optionalValue(const Json& object, const char* key) const {
-    auto it = object.find(key);
-    return it == object.end() || it->is_null() ? nullptr : &*it;
-  }
-
-  const Json& value(const Json& object, const std::string& path, const char* key) const {
-    auto it = object.find(key);
-    if (it == object.end()) fail(childPath(path, key) + " is missing");
-    return *it;
-  }
-
-  const Json& object(const Json& parent, const std::string& path, const char* key) const {
-    const Json& v = value(parent, path, key);
-    if (!v.is_object()) fail(childPath(path, key) + " must be an object");
-    return v;
-  }
-
-  const Json& array(const Json& parent, const std::string& path, const char* key) const {
-    const Json& v = value(parent, path, key);
-    if (!v.is_array()) fail(childPath(path, key) + " must be an array");
-    return v;
-  }
-
-  std::string string(const Json& parent, const std::string& path, const char* key) const {
-    const Json& v = value(parent, path, key);
-    if (!v.is_string()) fail(childPath(path, key) + " must be a string");
-    return v.get<std::string>();
-  }
-
-  // A required measurement: null stands for a non-finite value and reads back as NaN.
-  double number(const Json& parent, const std::string& path, const char* key) const {
-    const Json& v = value(parent, path, key);
-    if (v.is_null()) return std::numeric_limits<double>::quiet_NaN();
-    if (!v.is_number()) fail(childPath(path, key) + " must be a number");
-    return v.get<double>();
-  }
-
-  std::optional<double> optionalNumber(const Json& parent, const std::string& path,
-                                       const char* key) const {
-    const Json* v = optionalValue(parent, key);
-    if (!v) return std::nullopt;
-    if (!v->is_number()) fail(childPath(path, key) + " must be a number or null");
-    return v->get<double>();
-  }
-
-  std::int64_t integer(const Json& parent, const std::string& path, const char* key,
-                       std::int64_t min = std::numeric_limits<std::int64_t>::min(),
-                       std::int64_t max = std::numeric_limits<std::int64_t>::max()) const {
-    const Json& v = value(parent, path, key);
-    if (!v.is_number_integer()) fail(childPath(path, key) + " must be an integer");
-    bool tooLarge = v.is_number_unsigned() &&
-                    v.get<std::uint64_t>() > static_cast<std::uint64_t>(max);
-    if (tooLarge || v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
-      fail(childPath(path, key) + " is out of range");
-    }
-    return v.get<std::int64_t>();
-  }
-
-  int smallInteger(const Json& parent, const std::string& path, const char* key) const {
-    return static_cast<int>(integer(parent, path, key, std::numeric_limits<int>::min(),
-                                    std::numeric_limits<int>::max()));
-  }
-
-  std::uint64_t unsignedInteger(const Json& parent, const std::string& path,
-                                const char* key) const {
-    const Json& v = value(parent, path, key);
-    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
-    if (v.is_number_integer()) fail(childPath(path, key) + " must not be negative");
-    fail(childPath(path, key) + " must be an integer");
-  }
-
- private:
-  std::string m_source;
-};
 
 // Accepts "trainbench-result/1"; anything else is either not ours or from a newer writer.
 void checkSchema(const Reader& reader, const Json& root) {
@@ -381,115 +283,6 @@ std::vector<TelemetrySample> readTimeline(const Reader& reader, const Json& time
   return samples;
 }
 
-// The optional blocks of trust (docs/result-format.md): repeats' group, steady state, projection,
-// validity. Each is left out of the file when the run has none.
-void writeTrustBlocks(const RunResult& r, OrderedJson& root) {
-  if (!r.group.empty()) root["group"] = r.group;
-  if (const auto& s = r.steadyState) {
-    root["steady_state"] = {{"samples_per_second", number(s->samplesPerSecond)},
-                            {"step_seconds_p50", number(s->stepSecondsP50)},
-                            {"step_seconds_p95", number(s->stepSecondsP95)},
-                            {"warmup_steps", s->warmupSteps},
-                            {"steps", s->steps}};
-  }
-  if (const auto& p = r.projection) {
-    root["projection"] = {{"total_seconds", number(p->totalSeconds)},
-                          {"low", number(p->low)},
-                          {"high", number(p->high)},
-                          {"basis_steps", p->basisSteps},
-                          {"budget_seconds", number(p->budgetSeconds)},
-                          {"epochs", p->epochs},
-                          {"train_samples", p->trainSamples},
-                          {"test_samples", p->testSamples}};
-  }
-  if (const auto& v = r.validity) {
-    root["validity"] = {{"disturbed", v->disturbed}, {"warnings", v->warnings}};
-  }
-  if (const auto& d = r.distributed) {
-    OrderedJson ranks = OrderedJson::array();
-    for (const RankRecord& rank : d->ranks) {
-      ranks.push_back({{"rank", rank.rank},
-                       {"host", rank.host},
-                       {"device", rank.device},
-                       {"samples_per_second", number(rank.samplesPerSecond)},
-                       {"communication_share", number(rank.communicationShare)}});
-    }
-    root["distributed"] = {{"world_size", d->worldSize},
-                           {"backend", d->backend},
-                           {"scaling", d->scaling},
-                           {"global_batch", d->globalBatch},
-                           {"ranks", std::move(ranks)}};
-  }
-}
-
-DistributedRecord readDistributed(const Reader& reader, const Json& d) {
-  DistributedRecord record;
-  record.worldSize = reader.smallInteger(d, "distributed", "world_size");
-  record.backend = reader.string(d, "distributed", "backend");
-  record.scaling = reader.string(d, "distributed", "scaling");
-  record.globalBatch = reader.smallInteger(d, "distributed", "global_batch");
-  const Json& ranks = reader.array(d, "distributed", "ranks");
-  for (std::size_t i = 0; i < ranks.size(); ++i) {
-    const std::string at = "distributed.ranks[" + std::to_string(i) + "]";
-    if (!ranks[i].is_object()) reader.fail(at + " must be an object");
-    RankRecord rank;
-    rank.rank = reader.smallInteger(ranks[i], at, "rank");
-    rank.host = reader.string(ranks[i], at, "host");
-    rank.device = reader.string(ranks[i], at, "device");
-    rank.samplesPerSecond = reader.number(ranks[i], at, "samples_per_second");
-    rank.communicationShare = reader.number(ranks[i], at, "communication_share");
-    record.ranks.push_back(rank);
-  }
-  return record;
-}
-
-void readTrustBlocks(const Reader& reader, const Json& root, RunResult& r) {
-  if (const Json* group = reader.optionalValue(root, "group")) {
-    if (!group->is_string()) reader.fail("group must be a string");
-    r.group = group->get<std::string>();
-  }
-  if (const Json* s = reader.optionalValue(root, "steady_state")) {
-    if (!s->is_object()) reader.fail("steady_state must be an object or null");
-    const std::string at = "steady_state";
-    r.steadyState = SteadyStateRecord{reader.number(*s, at, "samples_per_second"),
-                                      reader.number(*s, at, "step_seconds_p50"),
-                                      reader.number(*s, at, "step_seconds_p95"),
-                                      reader.integer(*s, at, "warmup_steps"),
-                                      reader.integer(*s, at, "steps")};
-  }
-  if (const Json* p = reader.optionalValue(root, "projection")) {
-    if (!p->is_object()) reader.fail("projection must be an object or null");
-    const std::string at = "projection";
-    ProjectionRecord projection;
-    projection.totalSeconds = reader.number(*p, at, "total_seconds");
-    projection.low = reader.number(*p, at, "low");
-    projection.high = reader.number(*p, at, "high");
-    projection.basisSteps = reader.integer(*p, at, "basis_steps");
-    projection.budgetSeconds = reader.number(*p, at, "budget_seconds");
-    projection.epochs = reader.smallInteger(*p, at, "epochs");
-    projection.trainSamples = reader.integer(*p, at, "train_samples");
-    projection.testSamples = reader.integer(*p, at, "test_samples");
-    r.projection = projection;
-  }
-  if (const Json* v = reader.optionalValue(root, "validity")) {
-    if (!v->is_object()) reader.fail("validity must be an object or null");
-    ValidityRecord validity;
-    const Json& disturbed = reader.value(*v, "validity", "disturbed");
-    if (!disturbed.is_boolean()) reader.fail("validity.disturbed must be true or false");
-    validity.disturbed = disturbed.get<bool>();
-    const Json& warnings = reader.array(*v, "validity", "warnings");
-    for (const Json& warning : warnings) {
-      if (!warning.is_string()) reader.fail("validity.warnings must hold strings");
-      validity.warnings.push_back(warning.get<std::string>());
-    }
-    r.validity = validity;
-  }
-  if (const Json* d = reader.optionalValue(root, "distributed")) {
-    if (!d->is_object()) reader.fail("distributed must be an object or null");
-    r.distributed = readDistributed(reader, *d);
-  }
-}
-
 }  // namespace
 
 std::string toJson(const RunResult& r, int indent) {
@@ -548,7 +341,7 @@ std::string toJson(const RunResult& r, int indent) {
     timeline.push_back(std::move(sample));
   }
   root["timeline"] = std::move(timeline);
-  writeTrustBlocks(r, root);
+  writeOptionalBlocks(r, root);
   // Error texts come from libraries and may hold invalid UTF-8; replace it rather than throw.
   return root.dump(indent, ' ', false, OrderedJson::error_handler_t::replace);
 }
@@ -575,7 +368,7 @@ RunResult fromJson(const std::string& text, const std::string& sourceName) {
   if (const Json* timeline = reader.optionalValue(root, "timeline")) {
     r.timeline = readTimeline(reader, *timeline);
   }
-  readTrustBlocks(reader, root, r);
+  readOptionalBlocks(reader, root, r);
   checkResultValues(r, sourceName);
   return r;
 }

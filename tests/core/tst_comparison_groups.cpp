@@ -1,0 +1,375 @@
+// The grouped comparison (results/comparison_groups.h): runs grouped by workload and size, no
+// speed-up across groups, repeats folded with their intervals, "within noise", distinct labels,
+// projected totals, published rows, disturbed runs, and the JSON and CSV outputs.
+#include "results/comparison.h"
+#include "results/comparison_groups.h"
+#include "stats/summary.h"
+
+#include "../support/comparison_runs.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+using namespace tb;
+using namespace tbtest;
+
+class ComparisonGroupsTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // The first rule: runs compare within a workload and size. Each group is one table,
+  // in order of first appearance, and speed-ups are against that group's own baseline.
+  void comparisonGroupsByWorkloadAndSize() {
+    const std::vector<RunResult> results = {fullRun("cpu", 10.0), cifarRun("cpu", 4000.0),
+                                            trialRun("cpu", 1.0), fullRun("cuda:0", 2.0)};
+    const auto groups = buildComparison(results);
+    QCOMPARE(groups.size(), std::size_t{3});
+    QCOMPARE(groups[0].size, std::string(kFashionFull));
+    QCOMPARE(groups[0].workload, std::string("fashion-mlp"));
+    QCOMPARE(groups[1].size, std::string(kCifarFull));
+    QCOMPARE(groups[2].size, std::string(kFashionTrial));
+    QCOMPARE(groups[0].rows.size(), std::size_t{2});
+    QCOMPARE(groups[0].rows[1].sources, std::vector<std::size_t>{3});
+    QCOMPARE(groups[0].rows[1].device, std::string("cuda:0"));
+    QCOMPARE(*groups[0].rows[1].speedup, 5.0);
+    // The other groups' only rows are their own baselines, never measured against the MLP.
+    QCOMPARE(*groups[1].rows[0].speedup, 1.0);
+    QCOMPARE(*groups[2].rows[0].speedup, 1.0);
+    for (const auto& group : groups) {
+      for (const auto& row : group.rows) QCOMPARE(row.group, group.key);
+    }
+    const std::string text = comparisonText(groups);
+    QVERIFY2(contains(text, std::string("### ") + kFashionFull + "\n"), text.c_str());
+    QVERIFY2(contains(text, std::string("### ") + kCifarFull + "\n"), text.c_str());
+    QVERIFY2(contains(text, std::string("### ") + kFashionTrial + "\n"), text.c_str());
+  }
+
+  // A ResNet-50 row next to an MLP baseline (or a trial next to a full run) must read "n/a", never
+  // "400x slower": applySpeedups leaves rows of another group without a speed-up or peak ratio.
+  void noSpeedupAcrossWorkloadsOrSizes() {
+    std::vector<ComparisonRow> rows = {
+        comparisonRow(fullRun("cpu", 10.0).peakFp32Tflops(1.0)),
+        comparisonRow(cifarRun("cuda:0", 400.0).peakFp32Tflops(50.0)),
+        comparisonRow(trialRun("cuda:0", 1.0).peakFp32Tflops(50.0)),
+        comparisonRow(fullRun("cuda:0", 2.0).peakFp32Tflops(50.0))};
+    applySpeedups(rows, 0);
+    QCOMPARE(*rows[0].speedup, 1.0);
+    QVERIFY(!rows[1].speedup && !rows[1].peakRatio);
+    QVERIFY(!rows[2].speedup && !rows[2].peakRatio);
+    QCOMPARE(*rows[3].speedup, 5.0);
+    QCOMPARE(*rows[3].peakRatio, 50.0);
+    QVERIFY(!comparableRows(rows[0], rows[1]));
+    QVERIFY(!comparableRows(rows[0], rows[2]));
+    const auto table = lines(comparisonMarkdown(rows));
+    QVERIFY(contains(table[3], "| n/a | n/a | completed |"));  // peak ratio, speed-up
+    QVERIFY(contains(table[4], "| n/a | n/a | completed |"));
+
+    // Choosing the cifar row as baseline moves only the cifar group's baseline.
+    const std::vector<RunResult> results = {fullRun("cpu", 10.0), cifarRun("cpu", 4000.0),
+                                            cifarRun("cuda:0", 400.0)};
+    ComparisonOptions options;
+    options.baselineKey = foldKey(results[2]);
+    const auto groups = buildComparison(results, options);
+    QCOMPARE(groups.size(), std::size_t{2});
+    QCOMPARE(groups[0].baseline, std::size_t{0});
+    QCOMPARE(*groups[0].rows[0].speedup, 1.0);
+    QCOMPARE(groups[1].baseline, std::size_t{1});
+    QCOMPARE(*groups[1].rows[0].speedup, 0.1);
+  }
+
+  // Three repeats of one configuration on one machine are one row: n, the median, a 95% interval.
+  // Steady-state samples/s (warm-up left out) is what the row reports, not the epochs' mean.
+  void repeatsFoldIntoOneRow() {
+    std::vector<RunResult> results = repeats("cpu", {10.0, 10.4, 9.8});
+    results.insert(results.begin() + 1, fullRun("cuda:0", 2.0));
+    const auto groups = buildComparison(results);
+    QCOMPARE(groups.size(), std::size_t{1});
+    QCOMPARE(groups[0].rows.size(), std::size_t{2});
+    const ComparisonRow& row = groups[0].rows[0];
+    QCOMPARE(row.n, 3);
+    QCOMPARE(row.sources, (std::vector<std::size_t>{0, 2, 3}));
+    QCOMPARE(*row.totalSeconds, 10.0);
+    const std::vector<double> throughputs = {6000.0, 60000.0 / 10.4, 60000.0 / 9.8};
+    const auto interval = *confidenceInterval(throughputs);
+    QCOMPARE(*row.samplesPerSecond, *median(throughputs));
+    QCOMPARE(*row.samplesPerSecondLow, interval.low);
+    QCOMPARE(*row.samplesPerSecondHigh, interval.high);
+    QVERIFY(*row.samplesPerSecondLow < *row.samplesPerSecond);
+    QVERIFY(*row.totalLow < 10.0 && *row.totalHigh > 10.0);
+    QCOMPARE(row.created, std::string("2026-12-02T10:30:00Z"));  // the earliest
+    QCOMPARE(groups[0].rows[1].n, 1);
+    QVERIFY(!groups[0].rows[1].samplesPerSecondLow);
+    // The steady state, not the epochs' mean (which counts warm-up), is the row's throughput.
+    QCOMPARE(*comparisonRow(fullRun("cpu", 10.0, 6500.0)).samplesPerSecond, 6500.0);
+
+    const std::string text = comparisonText(groups);
+    QVERIFY2(
+        contains(text, "| 3 | " +
+                           std::to_string(static_cast<int>(std::lround(*row.samplesPerSecond))) +
+                           " | "),
+        text.c_str());
+    QVERIFY2(contains(text, "\u2013"), text.c_str());  // "5712–6238"
+    QVERIFY2(contains(text, "| 1 | 6000 | n/a | 2.00 | 5.00x | completed |"), text.c_str());
+  }
+
+  // Runs differing in anything that changes the speed (threads, precision, data source, machine)
+  // stay apart, and failed or cancelled runs never fold: each is its own row, with its own key.
+  void onlyLikeCompletedRunsFold() {
+    const RunResult base = fullRun("cpu", 10.0);
+    std::vector<RunResult> results = {
+        base, fullRun("cpu", 10.0).threads(4), fullRun("cpu", 10.0).precision("bf16"),
+        fullRun("cpu", 10.0).dataSource("synthetic"), fullRun("cpu", 10.0, 6000.0, "bench-b")};
+    QCOMPARE(buildComparison(results)[0].rows.size(), std::size_t{5});
+
+    RunResult failed = fullRun("cpu", 10.0).failed(FailureKind::Run, "diverged");
+    failed.totalSeconds.reset();
+    RunResult cancelled = fullRun("cpu", 10.0).status(RunStatus::Cancelled);
+    cancelled.totalSeconds.reset();
+    results = {base, failed, failed, cancelled, cancelled, base};
+    const auto groups = buildComparison(results);
+    QCOMPARE(groups.size(), std::size_t{1});
+    const auto& rows = groups[0].rows;
+    QCOMPARE(rows.size(), std::size_t{5});
+    QCOMPARE(rows[0].n, 2);
+    QCOMPARE(rows[1].status, std::string("failed"));
+    QCOMPARE(rows[2].status, std::string("failed"));
+    QCOMPARE(rows[1].n, 1);
+    QCOMPARE(rows[3].status, std::string("cancelled"));
+    QVERIFY(rows[1].key != rows[2].key);
+    QVERIFY(rows[3].key != rows[4].key);
+    QVERIFY(!rows[1].speedup && !rows[3].speedup);
+    QVERIFY(foldKey(failed) != foldKey(base));
+    QCOMPARE(foldKey(base), foldKey(fullRun("cpu", 12.0).created("2027-01-01T00:00:00Z")));
+  }
+
+  // Two devices 1% apart with overlapping intervals may differ by chance alone: the speed-up says
+  // "within noise". Intervals apart, or rows without an interval, are not flagged.
+  void withinNoiseWhenIntervalsOverlap() {
+    std::vector<RunResult> results = repeats("cpu", {10.0, 10.1, 9.9});
+    for (const auto& run : repeats("cuda:0", {10.05, 10.15, 9.95})) results.push_back(run);
+    for (const auto& run : repeats("cuda:1", {5.0, 5.05, 4.95})) results.push_back(run);
+    results.push_back(fullRun("mps", 10.0));  // n == 1: no interval to judge by
+    const auto groups = buildComparison(results);
+    QCOMPARE(groups.size(), std::size_t{1});
+    const auto& rows = groups[0].rows;
+    QCOMPARE(rows.size(), std::size_t{4});
+    QVERIFY(!rows[0].withinNoise);  // the baseline
+    QVERIFY(rows[1].withinNoise);
+    QVERIFY(!rows[2].withinNoise);
+    QVERIFY(!rows[3].withinNoise);
+    QVERIFY(qAbs(*rows[1].speedup - 10.0 / 10.05) < 1e-12);
+    const std::string text = comparisonText(groups);
+    QVERIFY2(contains(text, "| 1.00x (within noise) |"), text.c_str());
+    QVERIFY2(contains(text, "| 2.00x |"), text.c_str());
+    QVERIFY2(contains(text, "| **1.00x** (baseline) |"), text.c_str());
+    QVERIFY(contains(comparisonMarkdown(rows), "1.00x (within noise)"));
+
+    // A projection's own interval counts as well.
+    results.push_back(trialRun("cuda:2", 3.0).projection(10.1, 9.5, 10.7, 10, 60000, 10000));
+    const auto withProjection = buildComparison(results);
+    QCOMPARE(withProjection[0].rows.size(), std::size_t{5});
+    QVERIFY(withProjection[0].rows[4].withinNoise);
+  }
+
+  // Labels tell rows apart: the machine where the device reads the same, then the date and time
+  // where the machine does too.
+  void labelsDistinctByMachineThenDate() {
+    const std::vector<RunResult> results = {fullRun("cpu", 10.0, 6000.0, "bench-a"),
+                                            fullRun("cpu", 10.0, 6000.0, "bench-b"),
+                                            fullRun("cpu", 10.0, 6000.0, "bench-a")
+                                                .dataSource("synthetic")
+                                                .created("2026-12-03T09:05:00Z"),
+                                            fullRun("cuda:0", 2.0)};
+    const auto rows = allRows(buildComparison(results));
+    QCOMPARE(rows.size(), std::size_t{4});
+    const std::string device = "cpu (8 threads) \u2014 AMD EPYC 7B13";
+    QCOMPARE(rows[0].label, device + " \u00b7 bench-a \u00b7 2026-12-02 10:31");
+    QCOMPARE(rows[1].label, device + " \u00b7 bench-b");
+    QCOMPARE(rows[2].label, device + " \u00b7 bench-a \u00b7 2026-12-03 09:05");
+    QCOMPARE(rows[3].label, std::string("cuda:0 \u2014 NVIDIA H200"));  // unique as it was
+
+    // Nothing tells two rows apart (same machine, same second): they are numbered.
+    std::vector<ComparisonRow> same = {comparisonRow(results[0]), comparisonRow(results[0])};
+    distinguishLabels(same);
+    QCOMPARE(same[0].label, device);
+    QCOMPARE(same[1].label, device + " (2)");
+    // Runs a few seconds apart show the seconds.
+    std::vector<ComparisonRow> close = {
+        comparisonRow(fullRun("cpu", 1.0).created("2026-12-02T10:31:05Z")),
+        comparisonRow(fullRun("cpu", 1.0).created("2026-12-02T10:31:40Z"))};
+    distinguishLabels(close);
+    QCOMPARE(close[1].label, device + " \u00b7 2026-12-02 10:31:40");
+  }
+
+  // A --time-budget run stands for the full run it projects: its total is the projection,
+  // flagged, with the projection's interval, in the full run's group, and a note says so.
+  void projectedRowTotalIsTheProjection() {
+    const RunResult projected =
+        trialRun("cuda:0", 12.0).projection(120.0, 110.0, 130.0, 10, 60000, 10000);
+    const ComparisonRow row = comparisonRow(projected);
+    QVERIFY(row.projected);
+    QCOMPARE(*row.totalSeconds, 120.0);
+    QCOMPARE(*row.totalLow, 110.0);
+    QCOMPARE(*row.totalHigh, 130.0);
+    QCOMPARE(row.size, std::string(kFashionFull));
+    QVERIFY(hasTotalInterval(row));
+    QVERIFY(!hasTotalInterval(comparisonRow(fullRun("cpu", 10.0))));
+
+    // Next to a measured full run: one group, never folded, and the mix is said.
+    const std::vector<RunResult> results = {fullRun("cuda:0", 100.0), projected};
+    const auto groups = buildComparison(results);
+    QCOMPARE(groups.size(), std::size_t{1});
+    QCOMPARE(groups[0].rows.size(), std::size_t{2});
+    QVERIFY(!groups[0].rows[0].projected);
+    QVERIFY(groups[0].rows[1].projected);
+    QCOMPARE(groups[0].notes.size(), std::size_t{1});
+    QVERIFY(contains(groups[0].notes[0], "projected"));
+    const std::string text = comparisonText(groups);
+    QVERIFY2(contains(text, "| ~120.00 |"), text.c_str());
+    QVERIFY2(contains(text, "| 100.00 |"), text.c_str());
+    QVERIFY2(contains(text, groups[0].notes[0]), text.c_str());
+    std::vector<ComparisonRow> flat = groups[0].rows;
+    QVERIFY(contains(comparisonMarkdown(flat), "| ~120.00 |"));
+    QVERIFY(contains(comparisonMarkdown(flat), projectionNote(flat)));
+    // Projected rows alone need no note.
+    QVERIFY(buildComparison({projected})[0].notes.empty());
+  }
+
+  // The article's rows join only the group of their own size (the seed's full runs): next to a
+  // one-epoch trial they would pass for a like-for-like comparison.
+  void publishedRowsJoinOnlyTheMatchingSize() {
+    const std::vector<RunResult> results = {trialRun("cpu", 1.0), fullRun("cpu", 15.56),
+                                            cifarRun("cpu", 4000.0).samples(5000, 1000)};
+    QCOMPARE(allRows(buildComparison(results)).size(), std::size_t{3});
+    ComparisonOptions options;
+    options.includePublished = true;
+    const auto groups = buildComparison(results, options);
+    QCOMPARE(groups.size(), std::size_t{4});
+    QCOMPARE(groups[0].rows.size(), std::size_t{1});  // the trial
+    QCOMPARE(groups[1].rows.size(), std::size_t{3});
+    QCOMPARE(groups[2].rows.size(), std::size_t{1});  // a smaller ResNet-50 run
+    // No ResNet-50 run of the seed's size: its published rows stand apart, still shown, and
+    // compared with nothing but each other.
+    QCOMPARE(groups[3].rows.size(), std::size_t{2});
+    QVERIFY(groups[3].rows[0].published && groups[3].rows[1].published);
+    QVERIFY(!groups[2].rows[0].speedup || *groups[2].rows[0].speedup == 1.0);
+    const ComparisonRow& published = groups[1].rows[1];
+    QVERIFY(published.published);
+    QCOMPARE(published.key, std::string("published:fashion-mlp:RTX 2080 Ti"));
+    QCOMPARE(published.label, std::string("RTX 2080 Ti (published)"));
+    QCOMPARE(formatSpeedup(*published.speedup), std::string("2.00x"));
+    QCOMPARE(groups[1].baseline, std::size_t{0});
+    // Chosen as baseline, a published row is one like any other.
+    options.baselineKey = "published:fashion-mlp:M1 Mac mini";
+    const auto againstM1 = buildComparison(results, options);
+    QCOMPARE(againstM1[1].baseline, std::size_t{2});
+    QCOMPARE(formatSpeedup(*againstM1[1].rows[0].speedup), std::string("0.43x"));
+  }
+
+  // A disturbed run never folds into the quiet repeats beside it: it gets a row of its own, so
+  // the quiet runs' interval stays theirs.
+  void disturbedRunsFoldApart() {
+    std::vector<RunResult> results = repeats("cpu", {10.0, 10.1, 9.9});
+    RunResult busy = results[0];
+    busy.validity = ValidityRecord{true, {"Other processes used 1.9 of 2 cores."}};
+    results.push_back(busy);
+    const auto rows = allRows(buildComparison(results));
+    QCOMPARE(rows.size(), std::size_t{2});
+    QCOMPARE(rows[0].n, 3);
+    QVERIFY(!rows[0].disturbed);
+    QCOMPARE(rows[1].n, 1);
+    QVERIFY(rows[1].disturbed);
+  }
+
+  // Disturbed runs keep their warnings: the row is flagged and each warning is listed once.
+  void disturbedRowsListTheirWarnings() {
+    std::vector<RunResult> results = repeats("cpu", {10.0, 10.1, 9.9});
+    const std::string busy = "Another process used 45% of the CPU during the run.";
+    results[0].validity = ValidityRecord{true, {busy}};
+    results[1].validity = ValidityRecord{true, {busy, "The CPU clock dropped by 30%."}};
+    results[2].validity = ValidityRecord{false, {}};
+    const auto groups = buildComparison(results);
+    const ComparisonRow& row = groups[0].rows[0];
+    QVERIFY(row.disturbed);
+    QCOMPARE(row.warnings.size(), std::size_t{2});
+    const std::string text = comparisonText(groups);
+    QVERIFY2(contains(text, "| 1 | \u26a0 cpu (8 threads)"), text.c_str());
+    QVERIFY2(contains(text, "- \u26a0 " + row.label + ": " + busy + "\n"), text.c_str());
+    QVERIFY(text.find(busy) == text.rfind(busy));  // once, though two runs said it
+  }
+
+  // Scripts read `compare --json`: one object per row with the documented keys, null for what is
+  // missing (a failed run's speed-up), '.' decimals.
+  void jsonHasTheDocumentedKeys() {
+    std::vector<RunResult> results = repeats("cpu", {10.0, 10.1, 9.9});
+    RunResult failed = fullRun("cuda:0", 1.0).failed(FailureKind::Device, "out of memory");
+    failed.totalSeconds.reset();
+    results.push_back(failed);
+    results.push_back(cifarRun("cpu", 4000.0));
+    const auto groups = buildComparison(results);
+    QJsonParseError error{};
+    const QJsonDocument doc =
+        QJsonDocument::fromJson(QByteArray::fromStdString(comparisonJson(groups)), &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(error.errorString()));
+    QVERIFY(doc.isArray());
+    const QJsonArray rows = doc.array();
+    QCOMPARE(rows.size(), 3);
+    const QStringList keys = {"row",           "workload",  "size",
+                              "label",         "device",    "machine",
+                              "precision",     "threads",   "n",
+                              "disturbed",     "warnings",  "samples_per_second",
+                              "total_seconds", "total_low", "total_high",
+                              "projected",     "speedup",   "within_noise",
+                              "baseline",      "status",    "published",
+                              "test_accuracy", "created",   "notes"};
+    for (const QJsonValue& value : rows) {
+      const QJsonObject row = value.toObject();
+      for (const QString& key : keys) QVERIFY2(row.contains(key), qPrintable(key));
+      const QJsonObject throughput = row[QLatin1String("samples_per_second")].toObject();
+      for (const char* key : {"median", "low", "high"}) QVERIFY(throughput.contains(key));
+    }
+    const QJsonObject cpu = rows[0].toObject();
+    QCOMPARE(cpu[QLatin1String("row")].toInt(), 1);
+    QCOMPARE(cpu[QLatin1String("n")].toInt(), 3);
+    QCOMPARE(cpu[QLatin1String("size")].toString(), QString::fromLatin1(kFashionFull));
+    QCOMPARE(cpu[QLatin1String("workload")].toString(), QStringLiteral("fashion-mlp"));
+    QCOMPARE(cpu[QLatin1String("baseline")].toBool(), true);
+    QCOMPARE(cpu[QLatin1String("speedup")].toDouble(), 1.0);
+    QCOMPARE(cpu[QLatin1String("threads")].toInt(), 8);
+    QCOMPARE(cpu[QLatin1String("total_seconds")].toDouble(), 10.0);
+    QVERIFY(cpu[QLatin1String("samples_per_second")][QLatin1String("low")].isDouble());
+    QCOMPARE(cpu[QLatin1String("disturbed")].toBool(), false);
+    const QJsonObject gpu = rows[1].toObject();
+    QCOMPARE(gpu[QLatin1String("status")].toString(), QStringLiteral("failed"));
+    QVERIFY(gpu[QLatin1String("speedup")].isNull());
+    QVERIFY(gpu[QLatin1String("total_seconds")].isNull());
+    QVERIFY(gpu[QLatin1String("samples_per_second")][QLatin1String("low")].isNull());
+    QCOMPARE(gpu[QLatin1String("baseline")].toBool(), false);
+    QCOMPARE(rows[2].toObject()[QLatin1String("workload")].toString(),
+             QStringLiteral("cifar10-resnet50"));
+    QCOMPARE(rows[2].toObject()[QLatin1String("row")].toInt(), 3);
+    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(comparisonJson({}))).array().size(),
+             0);
+  }
+
+  // Spreadsheets find the old columns where they were; the new ones come after them.
+  void csvKeepsOldColumnsAndAddsNewOnesAtTheEnd() {
+    const auto groups = buildComparison(repeats("cpu", {10.0, 10.1, 9.9}));
+    const std::string csv = comparisonCsv(groups[0].rows);
+    const auto rows = lines(csv);
+    QVERIFY(rows[0].rfind("label,device,machine,workload,status,published,total_seconds,"
+                          "mean_epoch_seconds,samples_per_second,test_accuracy,speedup,precision,"
+                          "achieved_tflops,peak_tflops,efficiency,peak_ratio,n,"
+                          "samples_per_second_low,samples_per_second_high,total_low,total_high,"
+                          "projected,disturbed,within_noise\r",
+                          0) == 0);
+    QCOMPARE(count(rows[1], ','), count(rows[0], ','));
+    QVERIFY(contains(rows[1], ",3,"));
+    QVERIFY(contains(rows[1], ",false,false,false\r"));
+  }
+};
+
+QTEST_APPLESS_MAIN(ComparisonGroupsTest)
+#include "tst_comparison_groups.moc"
