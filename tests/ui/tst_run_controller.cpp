@@ -220,6 +220,27 @@ class RunControllerTest : public QObject {
     QCOMPARE(findRun(controller, id)->state, QueuedRun::State::Cancelled);
   }
 
+  // A quick run's ETA counts down its budget, not the ten thousand epochs it will never train.
+  void quickRunEtaStaysWithinItsBudget() {
+    RunController controller;
+    QSignalSpy idle(&controller, &RunController::idle);
+    RunConfig quick = syntheticRun(10000, 3200);
+    quick.timeBudgetSeconds = 5;
+    double largestEta = 0.0;
+    bool sawEta = false;
+    connect(&controller, &RunController::queueChanged, this, [&] {
+      const QueuedRun& run = controller.queue().front();
+      if (!run.etaSeconds) return;
+      sawEta = true;
+      largestEta = std::max(largestEta, *run.etaSeconds);
+    });
+    controller.enqueue({quick});
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QCOMPARE(controller.queue().front().state, QueuedRun::State::Completed);
+    QVERIFY(sawEta);
+    QVERIFY2(largestEta <= 5.0, qPrintable(QString::number(largestEta)));
+  }
+
   // Fixed repeats run back to back, before the next device's, and end with one summary line.
   void repeatsRunBackToBackAndEndWithASummary() {
     RunController controller;

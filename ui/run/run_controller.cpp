@@ -155,6 +155,10 @@ void RunController::progressChanged(QueuedRun& run) {
   if (done > 0 && total >= done) {
     run.etaSeconds =
         run.elapsedSeconds * static_cast<double>(total - done) / static_cast<double>(done);
+    // A quick run stops training at its budget, whatever the epochs would take.
+    if (const double budget = run.config.timeBudgetSeconds; budget > 0) {
+      run.etaSeconds = std::min(*run.etaSeconds, std::max(0.0, budget - run.elapsedSeconds));
+    }
   } else {
     run.etaSeconds.reset();
   }
