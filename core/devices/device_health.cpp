@@ -116,4 +116,23 @@ std::string firstLine(const std::string& message) {
   return line;
 }
 
+RunFailure describeRunFailure(const std::string& deviceId, bool cuda, const std::string& message) {
+  switch (classifyDeviceError(message)) {
+    case DeviceErrorKind::OutOfMemory:
+      return {true, outOfMemoryMessage(deviceId, message)};
+    case DeviceErrorKind::Sticky:
+      if (cuda) {
+        const std::string reason = firstLine(message);
+        markDeviceUnusable(deviceId, reason);
+        return {true, deviceId + " hit a CUDA error it cannot recover from (" + reason +
+                          "); it stays unusable until TrainBench restarts, other devices still "
+                          "work"};
+      }
+      break;
+    case DeviceErrorKind::Other:
+      break;
+  }
+  return {false, message};
+}
+
 }  // namespace tb

@@ -33,4 +33,13 @@ void forgetUnusableDevices();  // tests only: a fresh session
 // The first line of a (possibly multi-line) error message, trimmed.
 std::string firstLine(const std::string& message);
 
+// What a run that failed with `message` on `deviceId` records: a device failure with a message a
+// user can act on (out of memory; a sticky CUDA error, which also retires the device for the rest
+// of the process, so later runs fail fast and clearly), or a run failure with the message as is.
+struct RunFailure {
+  bool deviceFault = false;
+  std::string message;
+};
+RunFailure describeRunFailure(const std::string& deviceId, bool cuda, const std::string& message);
+
 }  // namespace tb

@@ -468,29 +468,10 @@ void TrainingRun::forwardTelemetry() {
   for (const auto& sample : m_sampler->takeNew()) m_observer.telemetry(sample);
 }
 
-// Device errors get a message a user can act on; a sticky CUDA error also retires the device
-// for the rest of the process (resolveDevice refuses it), so later runs fail fast and clearly.
 void TrainingRun::recordFailure(const std::string& message) {
-  const std::string& device = m_result.device.id;
-  m_result.failure = FailureKind::Run;
-  m_result.error = message;
-  switch (classifyDeviceError(message)) {
-    case DeviceErrorKind::OutOfMemory:
-      m_result.failure = FailureKind::Device;
-      m_result.error = outOfMemoryMessage(device, message);
-      break;
-    case DeviceErrorKind::Sticky:
-      if (m_device.is_cuda()) {
-        const std::string reason = firstLine(message);
-        markDeviceUnusable(device, reason);
-        m_result.failure = FailureKind::Device;
-        m_result.error = device + " hit a CUDA error it cannot recover from (" + reason +
-                         "); it stays unusable until TrainBench restarts, other devices still work";
-      }
-      break;
-    case DeviceErrorKind::Other:
-      break;
-  }
+  const RunFailure failure = describeRunFailure(m_result.device.id, m_device.is_cuda(), message);
+  m_result.failure = failure.deviceFault ? FailureKind::Device : FailureKind::Run;
+  m_result.error = failure.message;
 }
 
 }  // namespace
