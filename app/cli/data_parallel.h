@@ -4,15 +4,25 @@
 
 #include "run_command.h"
 
+#include <string>
+
 namespace tb::cli {
+
+// Set in the ranks --data-parallel starts, which then do not repeat where they are.
+inline constexpr const char* kSpawnedRankVariable = "TRAINBENCH_SPAWNED_RANK";
+
+// Why `options` cannot train data-parallel (several devices, repeats, a time budget); empty
+// when it can.
+std::string dataParallelProblem(const RunOptions& options);
 
 // Whether this build can train data-parallel (core/dist/c10d was built).
 bool dataParallelBuilt();
 
 // --data-parallel N without a launcher: starts N copies of this command (argv) as child
 // processes, each one rank of a run on 127.0.0.1 and a free port, CPU threads split between them,
-// and waits for all. Rank 0 prints and saves; when a rank fails, the others are ended. Returns the
-// exit code (rank 0's, or the first failing rank's).
+// and waits for all. Rank 0 prints and saves. Ctrl-C and SIGTERM are forwarded to every rank; a
+// failed rank gives the others --dist-timeout to stop before they are killed. Returns the exit
+// code: 130 after a signal, else rank 0's, or the first failing rank's.
 int spawnLocalRanks(const RunOptions& options, int argc, char** argv);
 
 // Joins the run this process's launcher (or the flags) describe, filling `config.exchange`.

@@ -128,6 +128,9 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_flag("--no-probe", [&config](std::int64_t) { config.probePeak = false; },
                "Do not measure the device's peak before the first run (no efficiency figures)");
   run.add_flag("-q,--quiet", options.quiet, "No progress output; only the summary");
+  run.add_flag("--progress-json", options.jsonProgress,
+               "Progress as JSON lines on stdout, one event per line, for programs that drive "
+               "trainbench-cli (docs/result-format.md)");
   run.add_option_function<std::string>(
          "--repeat",
          [&options](const std::string& text) {
@@ -242,6 +245,10 @@ int main(int argc, char** argv) {
     if (!tb::cli::dataParallelBuilt()) {
       std::fprintf(stderr, "trainbench-cli: error: --data-parallel: this trainbench-cli was "
                            "built without data-parallel runs (build it with libgloo-dev)\n");
+      return tb::cli::kExitUsage;
+    }
+    if (const std::string problem = tb::cli::dataParallelProblem(runOptions); !problem.empty()) {
+      std::fprintf(stderr, "trainbench-cli: error: --data-parallel: %s\n", problem.c_str());
       return tb::cli::kExitUsage;
     }
     return tb::cli::spawnLocalRanks(runOptions, argc, argv);

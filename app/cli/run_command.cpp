@@ -1,6 +1,7 @@
 #include "run_command.h"
 
 #include "exit_codes.h"
+#include "json_progress.h"
 #include "progress_printer.h"
 #include "signal_guard.h"
 
@@ -157,7 +158,11 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
   int exitCode = kExitOk;
   {
     ProgressPrinter printer(stdout, styleFor(stdout, options.quiet));
-    RunResult result = runTraining(config, printer, signals.cancelFlag());
+    JsonProgress json(stdout);
+    RunObserver& observer = options.jsonProgress && !options.quiet
+                                ? static_cast<RunObserver&>(json)
+                                : static_cast<RunObserver&>(printer);
+    RunResult result = runTraining(config, observer, signals.cancelFlag());
 
     // A data-parallel run is saved once, by rank 0, for all ranks.
     if (config.exchange && config.exchange->rank() != 0) {

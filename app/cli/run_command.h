@@ -14,6 +14,7 @@ struct RunOptions {
   std::vector<std::string> devices;  // each runs in turn
   std::string out;                   // file or folder; empty: the default results folder
   bool quiet = false;
+  bool jsonProgress = false;  // --progress-json: events as JSON lines (json_progress.h)
   int repeats = 1;          // runs of the configuration on each device (--repeat N)
   bool autoRepeat = false;  // --repeat auto: 3 to 10 runs, until the interval is within ±2%
   bool checkMachine = true;  // sample the machine for a second and warn when it is busy

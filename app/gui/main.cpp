@@ -64,6 +64,10 @@ void describeOptions(QCommandLineParser& parser) {
        QStringLiteral("n")},
       {QStringLiteral("quick"),
        QStringLiteral("Train for about a minute and project the full run.")},
+      {QStringLiteral("data-parallel"),
+       QStringLiteral("Train one data-parallel run across the given devices (N ranks on the "
+                      "CPU), through trainbench-cli."),
+       QStringLiteral("n")},
       {QStringLiteral("open"), QStringLiteral("Show a saved result file (repeatable)."),
        QStringLiteral("file")},
       {QStringLiteral("screenshot"), QStringLiteral("When done, save the window as a PNG."),
@@ -134,6 +138,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.epochs = static_cast<int>(epochs);
+  if (!parsePositive(parser, QStringLiteral("data-parallel"), options.dataParallelRanks)) return 2;
   options.quick = parser.isSet(QStringLiteral("quick"));
   if (parser.isSet(QStringLiteral("repeat"))) {
     const QString repeat = parser.value(QStringLiteral("repeat"));

@@ -5,6 +5,7 @@
 #include "devices/cuda_memory.h"
 #include "devices/device_facts.h"
 #include "devices/system_info.h"
+#include "devices/torch_device.h"
 #include "engine/precision.h"
 #include "engine/precision_scope.h"
 
@@ -30,17 +31,6 @@ constexpr std::int64_t kCpuCopyBytes = 128ll << 20;
 constexpr std::int64_t kGpuCopyBytes = 1ll << 30;
 constexpr std::int64_t kTrialMatrix = 256;  // small enough to be quick even without a fast path
 constexpr double kSaneBf16Share = 0.5;      // bf16 below half the fp32 rate: no real bf16 path
-
-torch::Device torchDevice(const DeviceId& id) {
-  if (id.kind == DeviceKind::Cuda)
-    return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(id.index));
-  if (id.kind == DeviceKind::Mps) return torch::Device(torch::kMPS);
-  return torch::Device(torch::kCPU);
-}
-
-void synchronise(const torch::Device& device) {
-  if (device.is_cuda()) torch::cuda::synchronize(device.index());
-}
 
 double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();

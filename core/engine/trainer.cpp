@@ -144,6 +144,13 @@ RunResult TrainingRun::execute() {
     m_result.failure = FailureKind::Run;
     m_result.error = "unknown error";
   }
+  // Ranks of a cancelled data-parallel run stop at different steps: one that finds its partner
+  // gone was still cancelled by the user, not failed.
+  if (m_result.status == RunStatus::Failed && m_config.exchange && m_cancel.load()) {
+    m_result.status = RunStatus::Cancelled;
+    m_result.failure = FailureKind::None;
+    m_result.error.clear();
+  }
   if (m_result.status != RunStatus::Completed) m_result.totalSeconds.reset();
   m_result.steadyState = m_stepTimes.steadyState(m_result.config.batchSize * worldSize());
   // A failed run has nothing to judge; a cancelled one keeps its epochs and so its validity.

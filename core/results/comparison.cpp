@@ -138,6 +138,10 @@ std::string deviceLabel(const RunResult& result) {
       parsePrecision(result.config.precision) != Precision::Fp32) {
     label += " " + result.config.precision;
   }
+  // A data-parallel run is the whole run over its ranks, not one device's.
+  if (result.distributed) {
+    label += " \u00d7 " + std::to_string(result.distributed->worldSize) + " ranks";
+  }
   if (!result.device.name.empty()) label += " \u2014 " + result.device.name;
   return label;
 }
@@ -199,6 +203,7 @@ std::string foldKey(const RunResult& result) {
                     result.device.id + '|' + result.device.name + '|' +
                     groupOf(result.workload.name, resultSize(result)) + '|' +
                     result.config.precision + '|' + std::to_string(result.config.threads) + '|' +
+                    std::to_string(result.distributed ? result.distributed->worldSize : 1) + '|' +
                     std::to_string(result.config.batchSize) + '|' + result.workload.dataSource +
                     '|' + (result.projection ? "projected" : "measured");
   // A disturbed run folds only with disturbed ones: it must not widen, or shift, the interval

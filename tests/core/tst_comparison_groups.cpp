@@ -283,6 +283,25 @@ class ComparisonGroupsTest : public QObject {
     QVERIFY(rows[1].disturbed);
   }
 
+  // A data-parallel run is the run over all its ranks: its own row, labelled with them.
+  void dataParallelRunsFoldApart() {
+    std::vector<RunResult> results = repeats("cpu", {10.0, 10.1});
+    RunResult twoRanks = results[0];
+    DistributedRecord record;
+    record.worldSize = 2;
+    record.backend = "gloo";
+    record.scaling = "weak";
+    record.globalBatch = 64;
+    twoRanks.distributed = record;
+    results.push_back(twoRanks);
+    const auto rows = allRows(buildComparison(results));
+    QCOMPARE(rows.size(), std::size_t{2});
+    QCOMPARE(rows[0].n, 2);
+    QVERIFY2(!contains(rows[0].label, "ranks"), rows[0].label.c_str());
+    QCOMPARE(rows[1].n, 1);
+    QVERIFY2(contains(rows[1].label, "\u00d7 2 ranks"), rows[1].label.c_str());
+  }
+
   // Disturbed runs keep their warnings: the row is flagged and each warning is listed once.
   void disturbedRowsListTheirWarnings() {
     std::vector<RunResult> results = repeats("cpu", {10.0, 10.1, 9.9});

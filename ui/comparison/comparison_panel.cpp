@@ -5,6 +5,7 @@
 #include "common/qcustomplot_include.h"
 #include "common/qt_convert.h"
 #include "comparison/comparison_chart.h"
+#include "comparison/scaling_chart.h"
 #include "model/run_collection.h"
 
 #include <QCheckBox>
@@ -15,6 +16,7 @@
 #include <QLabel>
 #include <QPainter>
 #include <QScrollArea>
+#include <QTabWidget>
 #include <QScrollBar>
 #include <QSplitter>
 #include <QTableWidget>
@@ -61,7 +63,9 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
       m_publishedCheck(new QCheckBox(tr("Show published figures"), this)),
       m_sizeNote(new QLabel(this)),
       m_table(new QTableWidget(0, ColumnCount, this)),
-      m_chart(new QCustomPlot(this)) {
+      m_chart(new QCustomPlot(this)),
+      m_scaling(new ScalingChart(this)),
+      m_chartTabs(new QTabWidget(this)) {
   auto* controls = new QHBoxLayout;
   auto* baselineLabel = new QLabel(tr("Baseline:"), this);
   baselineLabel->setBuddy(m_baselineChooser);
@@ -146,7 +150,12 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
 
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   splitter->addWidget(m_table);
-  splitter->addWidget(chartScroll);
+  // Scaling shares the place: its tab shows while an open run is data-parallel.
+  m_chartTabs->addTab(chartScroll, tr("Total time"));
+  m_chartTabs->addTab(m_scaling, tr("Scaling"));
+  m_chartTabs->setTabVisible(kScalingTab, false);
+  m_chartTabs->setDocumentMode(true);
+  splitter->addWidget(m_chartTabs);
   splitter->setStretchFactor(0, 3);  // the table is the article's comparison: it gets the room
   splitter->setStretchFactor(1, 2);
   splitter->setSizes({600, 400});  // the table's wide content must not squeeze the chart
@@ -382,6 +391,15 @@ void ComparisonPanel::drawChart() {
     rows.push_back(entry.row);
   }
   drawTotalTimeBars(m_chart, rows, colors, palette());
+  std::vector<RunResult> results;
+  for (int i = 0; i < m_runs->count(); ++i) {
+    if (!m_runs->at(i).live) results.push_back(m_runs->at(i).result);
+  }
+  const int before = m_scaling->seriesCount();
+  m_scaling->setResults(results);
+  m_chartTabs->setTabVisible(kScalingTab, m_scaling->seriesCount() > 0);
+  // A new scaling series is what the user just ran: show it.
+  if (m_scaling->seriesCount() > before) m_chartTabs->setCurrentIndex(kScalingTab);
   m_chart->setMinimumHeight(kChartFramePixels + kBarPixels * std::max<int>(2, static_cast<int>(rows.size())));
   m_chart->replot();
 }

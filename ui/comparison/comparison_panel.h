@@ -18,9 +18,12 @@ class QCheckBox;
 class QComboBox;
 class QCustomPlot;
 class QLabel;
+class QTabWidget;
 class QTableWidget;
 
 namespace tb::ui {
+
+class ScalingChart;
 
 class RunCollection;
 
@@ -62,6 +65,8 @@ class ComparisonPanel final : public QWidget {
 
   QTableWidget* table() const { return m_table; }
   QCustomPlot* barChart() const { return m_chart; }
+  ScalingChart* scalingChart() const { return m_scaling; }
+  QTabWidget* chartTabs() const { return m_chartTabs; }
   // The note shown above the table when the rows trained different amounts, or when projected
   // totals sit next to measured ones (empty: hidden).
   QString sizeNote() const;
@@ -98,6 +103,9 @@ class ComparisonPanel final : public QWidget {
   QLabel* m_sizeNote;
   QTableWidget* m_table;
   QCustomPlot* m_chart;
+  ScalingChart* m_scaling;
+  QTabWidget* m_chartTabs;  // the total-time bars, and the scaling chart when there is one
+  static constexpr int kScalingTab = 1;
   std::vector<ComparisonGroup> m_groups;
   QTimer m_refreshTimer;
   QVector<Entry> m_entries;

@@ -150,7 +150,9 @@ void QueuePanel::refresh() {
 
 void QueuePanel::updateItem(QTreeWidgetItem* item, const QueuedRun& run) {
   const QString workload = toQString(run.config.workload);
-  item->setText(kDeviceColumn, toQString(run.config.device));
+  item->setText(kDeviceColumn, run.ranks > 0 ? tr("%1 \u00d7 %n rank(s)", nullptr, run.ranks)
+                                                   .arg(toQString(run.config.device))
+                                             : toQString(run.config.device));
   item->setText(kWorkloadColumn,
                 run.config.synthetic ? tr("%1 (synthetic)").arg(workload) : workload);
 

@@ -8,6 +8,7 @@
 #include "engine/precision.h"
 #include "models/workload_catalog.h"
 #include "results/repeats.h"
+#include "run/cli_run.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -158,6 +159,16 @@ QWidget* SetupPanel::buildDeviceGroup() {
     m_devices.push_back(box);
     layout->addWidget(box);
   }
+  m_dataParallel = new QCheckBox(tr("Train data-parallel across the ticked devices"));
+  m_dataParallel->setToolTip(tr("One run on all ticked GPUs at once, or on several CPU ranks: "
+                                "each trains on its share of every batch and the gradients are "
+                                "averaged (trainbench-cli --data-parallel). Compare runs of "
+                                "several sizes in Scaling."));
+  m_cpuRanks = spinBox(1, 64, 2);
+  m_cpuRanks->setToolTip(tr("Ranks of a data-parallel CPU run; the CPU threads are shared "
+                            "between them"));
+  layout->addWidget(m_dataParallel);
+  connect(m_dataParallel, &QCheckBox::toggled, this, &SetupPanel::updateRunEnabled);
   m_threads = spinBox(0, 1024, 0, tr("auto (%1)").arg(cpuThreadCount(0)));
   m_threads->setToolTip(tr("CPU threads for training; auto uses the physical cores this process "
                            "may use (its CPU affinity and container quota)"));
@@ -168,6 +179,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
   m_precision->setToolTip(tr("Number format for training; mixed precision keeps fp32 weights"));
   connect(m_precision, &QComboBox::currentIndexChanged, this, &SetupPanel::updateRunEnabled);
   auto* threads = new QFormLayout;
+  threads->addRow(tr("CPU ranks"), m_cpuRanks);
   threads->addRow(tr("CPU threads"), m_threads);
   threads->addRow(tr("Precision"), m_precision);
   layout->addLayout(threads);
@@ -192,6 +204,9 @@ QWidget* SetupPanel::buildTrainingGroup() {
   m_repeats = spinBox(0, 10, 1, tr("auto"));
   m_repeats->setToolTip(tr("Runs per device, back to back. Auto repeats 3 to 10 times until the "
                            "95% interval of steady-state samples/s is within 2% of its median"));
+  // Data-parallel runs allow neither: Run's state follows them.
+  connect(m_length, &QComboBox::currentIndexChanged, this, &SetupPanel::updateRunEnabled);
+  connect(m_repeats, &QSpinBox::valueChanged, this, &SetupPanel::updateRunEnabled);
   form->addRow(tr("Length"), m_length);
   form->addRow(tr("Repeats"), m_repeats);
   form->addRow(tr("Epochs"), m_epochs);
@@ -269,6 +284,9 @@ void SetupPanel::updateDataStatus() {
 }
 
 void SetupPanel::updateRunEnabled() {
+  if (m_run == nullptr) return;  // still being built
+  m_cpuRanks->setEnabled(m_dataParallel->isChecked() &&
+                         checkedDevices().contains(QStringLiteral("cpu")));
   m_run->setEnabled(!m_running && problem().isEmpty());
   m_run->setToolTip(problem().isEmpty()
                         ? tr("Train on each ticked device, one after another (Ctrl+R)")
@@ -286,7 +304,52 @@ QString SetupPanel::problem() const {
       return QString::fromUtf8(e.what());
     }
   }
+  if (m_dataParallel->isChecked()) return dataParallelProblem();
   return QString();
+}
+
+QString SetupPanel::dataParallelProblem() const {
+  const QStringList devices = checkedDevices();
+  const bool cpu = devices.contains(QStringLiteral("cpu"));
+  const bool gpus = std::any_of(devices.begin(), devices.end(), [](const QString& device) {
+    return device.startsWith(QLatin1String("cuda"));
+  });
+  if (cpu && gpus) {
+    return tr("A data-parallel run trains on one kind of device: tick the CPU or the GPUs, not "
+              "both.");
+  }
+  if (!cpu && !gpus) return tr("Data-parallel runs train on NVIDIA GPUs or on the CPU.");
+  if (repeats() != 1 || quick()) {
+    return tr("A data-parallel run trains once, in full: set Length to Full and Repeats to 1.");
+  }
+  if (CliRun::program().isEmpty()) {
+    return tr("Data-parallel runs need trainbench-cli, installed beside the app.");
+  }
+  return QString();
+}
+
+std::optional<DataParallelPlan> SetupPanel::dataParallelPlan() const {
+  const QVector<RunConfig> all = configs();
+  if (!m_dataParallel->isChecked() || all.isEmpty()) return std::nullopt;
+  DataParallelPlan plan;
+  plan.config = all.first();
+  plan.config.group.clear();
+  plan.config.timeBudgetSeconds = 0.0;
+  if (plan.config.device == "cpu") {
+    plan.ranks = m_cpuRanks->value();
+    return plan;
+  }
+  QStringList indices;
+  for (const QString& device : checkedDevices()) indices << device.section(QLatin1Char(':'), 1);
+  plan.config.device = "cuda";  // each rank takes cuda:LOCAL_RANK of the visible ones
+  plan.ranks = static_cast<int>(indices.size());
+  plan.cudaDevices = indices.join(QLatin1Char(','));
+  return plan;
+}
+
+void SetupPanel::setDataParallel(bool on, int cpuRanks) {
+  m_dataParallel->setChecked(on);
+  m_cpuRanks->setValue(cpuRanks);
 }
 
 void SetupPanel::setRunning(bool running) {
@@ -375,6 +438,8 @@ void SetupPanel::saveSettings(QSettings& settings) const {
   settings.setValue(QStringLiteral("dataDir"), m_dataDir->text());
   settings.setValue(QStringLiteral("repeats"), repeats());
   settings.setValue(QStringLiteral("quick"), quick());
+  settings.setValue(QStringLiteral("dataParallel"), m_dataParallel->isChecked());
+  settings.setValue(QStringLiteral("cpuRanks"), m_cpuRanks->value());
   settings.endGroup();
 }
 
@@ -396,6 +461,8 @@ void SetupPanel::restoreSettings(const QSettings& settings) {
   if (value("dataDir").isValid()) setDataDir(value("dataDir").toString());
   if (value("repeats").isValid()) setRepeats(value("repeats").toInt());
   if (value("quick").isValid()) setQuick(value("quick").toBool());
+  if (value("dataParallel").isValid()) m_dataParallel->setChecked(value("dataParallel").toBool());
+  if (value("cpuRanks").isValid()) m_cpuRanks->setValue(value("cpuRanks").toInt());
 }
 
 }  // namespace tb::ui

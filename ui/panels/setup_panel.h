@@ -3,7 +3,10 @@
 
 #include "engine/run_config.h"
 
+#include <optional>
+
 #include <QStringList>
+#include <QString>
 #include <QVector>
 #include <QWidget>
 
@@ -18,6 +21,13 @@ class QSpinBox;
 class QVBoxLayout;
 
 namespace tb::ui {
+
+// One data-parallel run: `config.device` is "cpu" or "cuda"; `cudaDevices` ("0,2") the GPUs.
+struct DataParallelPlan {
+  RunConfig config;
+  int ranks = 0;
+  QString cudaDevices;
+};
 
 class SetupPanel final : public QWidget {
   Q_OBJECT
@@ -54,6 +64,11 @@ class SetupPanel final : public QWidget {
   // Re-checks whether the chosen workload's dataset is on disk (after a download).
   void refreshDataStatus() { updateDataStatus(); }
 
+  // The data-parallel run the setup asks for: "Train data-parallel across the ticked devices"
+  // makes one run of all the ticked GPUs, or of `cpuRanks` ranks on the CPU. Empty when off.
+  std::optional<DataParallelPlan> dataParallelPlan() const;
+  void setDataParallel(bool on, int cpuRanks = 2);
+
   void saveSettings(QSettings& settings) const;
   void restoreSettings(const QSettings& settings);
 
@@ -72,10 +87,13 @@ class SetupPanel final : public QWidget {
   void applyWorkloadDefaults();
   void updateDataStatus();
   void updateRunEnabled();
+  QString dataParallelProblem() const;
 
   QComboBox* m_workload = nullptr;
   QLabel* m_workloadInfo = nullptr;
   QVector<QCheckBox*> m_devices;
+  QCheckBox* m_dataParallel = nullptr;
+  QSpinBox* m_cpuRanks = nullptr;
   QSpinBox* m_threads = nullptr;
   QComboBox* m_precision = nullptr;
   QSpinBox* m_epochs = nullptr;

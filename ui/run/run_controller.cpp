@@ -2,6 +2,7 @@
 #include "run/run_controller.h"
 
 #include "common/qt_convert.h"
+#include "run/cli_run.h"
 #include "run/run_worker.h"
 
 #include "results/repeats.h"
@@ -18,8 +19,9 @@ constexpr int kChangeCoalesceMs = 100;
 }  // namespace
 
 RunController::RunController(QObject* parent)
-    : QObject(parent), m_worker(QStringLiteral("TrainBench run")) {
-  connectWorker();
+    : QObject(parent), m_worker(QStringLiteral("TrainBench run")), m_cliRun(new CliRun(this)) {
+  connectRunEvents(m_worker.worker());
+  connectRunEvents(m_cliRun);
 
   m_changeTimer.setSingleShot(true);
   m_changeTimer.setInterval(kChangeCoalesceMs);
@@ -29,15 +31,16 @@ RunController::RunController(QObject* parent)
 RunController::~RunController() {
   // Late events of the cancelled run must not reach a half-destroyed controller.
   disconnect(m_worker.worker(), nullptr, this, nullptr);
+  disconnect(m_cliRun, nullptr, this, nullptr);
   if (m_cancel) m_cancel->store(true);
   m_worker.quitAndWait();  // the run sees the flag within one batch
 }
 
-void RunController::connectWorker() {
-  RunWorker* worker = m_worker.worker();
+template <typename Source>
+void RunController::connectRunEvents(Source* worker) {
   // The worker emits on its thread, so these connections are queued: every handler runs on
-  // the GUI thread, in the order the core reported the events.
-  connect(worker, &RunWorker::runStarted, this, [this](int queueId, const RunStarted& event) {
+  // the GUI thread, in the order the core reported the events. (CliRun lives on this thread.)
+  connect(worker, &Source::runStarted, this, [this](int queueId, const RunStarted& event) {
     if (QueuedRun* run = entry(queueId)) {
       m_runClock.start();
       run->epochs = event.header.config.epochs;
@@ -48,7 +51,7 @@ void RunController::connectWorker() {
     }
     Q_EMIT runStarted(queueId, event);
   });
-  connect(worker, &RunWorker::batchProgress, this, [this](int queueId, const BatchProgress& event) {
+  connect(worker, &Source::batchProgress, this, [this](int queueId, const BatchProgress& event) {
     if (QueuedRun* run = entry(queueId)) {
       run->epoch = event.epoch - 1;
       run->epochs = event.epochs;
@@ -58,7 +61,7 @@ void RunController::connectWorker() {
     }
     Q_EMIT batchProgress(queueId, event);
   });
-  connect(worker, &RunWorker::epochFinished, this, [this](int queueId, const EpochRecord& epoch) {
+  connect(worker, &Source::epochFinished, this, [this](int queueId, const EpochRecord& epoch) {
     if (QueuedRun* run = entry(queueId)) {
       run->epoch = epoch.epoch;
       run->step = 0;
@@ -66,19 +69,19 @@ void RunController::connectWorker() {
     }
     Q_EMIT epochFinished(queueId, epoch);
   });
-  connect(worker, &RunWorker::evaluationStarted, this, [this](int queueId) {
+  connect(worker, &Source::evaluationStarted, this, [this](int queueId) {
     if (QueuedRun* run = entry(queueId)) {
       run->evaluating = true;
       progressChanged(*run);
     }
   });
   connect(
-      worker, &RunWorker::evaluationFinished, this,
+      worker, &Source::evaluationFinished, this,
       [this](int queueId, const TestRecord& test) { Q_EMIT evaluationFinished(queueId, test); });
-  connect(worker, &RunWorker::telemetry, this, [this](int queueId, const TelemetrySample& sample) {
+  connect(worker, &Source::telemetry, this, [this](int queueId, const TelemetrySample& sample) {
     Q_EMIT telemetry(queueId, sample);
   });
-  connect(worker, &RunWorker::runFinished, this, &RunController::onRunFinished);
+  connect(worker, &Source::runFinished, this, &RunController::onRunFinished);
 }
 
 QVector<int> RunController::enqueue(const QVector<RunConfig>& configs, bool autoRepeat) {
@@ -98,9 +101,24 @@ QVector<int> RunController::enqueue(const QVector<RunConfig>& configs, bool auto
   return ids;
 }
 
+int RunController::enqueueDataParallel(const RunConfig& config, int ranks,
+                                       const QString& cudaDevices) {
+  QueuedRun run;
+  run.queueId = m_nextQueueId++;
+  run.config = config;
+  run.ranks = ranks;
+  run.cudaDevices = cudaDevices;
+  run.epochs = std::max(config.epochs, 0);
+  m_queue.append(run);
+  Q_EMIT queueChanged();
+  startNext();
+  return run.queueId;
+}
+
 void RunController::stop() {
   // Set directly, not through a queued call: the worker's event loop is blocked in the run.
   if (m_runningId != 0 && m_cancel) m_cancel->store(true);
+  if (m_cliRun->isRunning()) m_cliRun->stop();
   bool changed = false;
   for (QueuedRun& run : m_queue) {
     if (run.state == QueuedRun::State::Waiting) {
@@ -136,6 +154,11 @@ void RunController::startNext() {
   // A fresh flag per run: a Stop aimed at one run can never cancel the next.
   m_cancel = std::make_shared<std::atomic<bool>>(false);
   m_runClock.start();
+  if (next->ranks > 0) {
+    m_cliRun->start(next->queueId, next->config, next->ranks, next->cudaDevices);
+    Q_EMIT queueChanged();
+    return;
+  }
   m_worker.post([queueId = next->queueId, config = next->config,
                  cancel = m_cancel](RunWorker& worker) { worker.run(queueId, config, cancel); });
   Q_EMIT queueChanged();

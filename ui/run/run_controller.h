@@ -20,6 +20,7 @@
 
 namespace tb::ui {
 
+class CliRun;
 class RunWorker;
 
 struct QueuedRun {
@@ -38,6 +39,10 @@ struct QueuedRun {
   // --repeat auto: when this run completes, the controller queues another of its group until
   // the interval is tight enough (stats/summary.h).
   bool autoRepeat = false;
+  // Above 0: a data-parallel run on this many ranks, trained by trainbench-cli (run/cli_run.h);
+  // `cudaDevices` ("0,2") are the GPUs it may use, empty for CPU ranks.
+  int ranks = 0;
+  QString cudaDevices;
   // Why a finished run's numbers may not be trusted (its validity warnings), one per line.
   QString disturbance;
 
@@ -59,6 +64,8 @@ class RunController final : public QObject {
   // Appends runs to the queue; they start one after another (concurrent runs would distort
   // the measurement). Returns their queue ids.
   QVector<int> enqueue(const QVector<RunConfig>& configs, bool autoRepeat = false);
+  // Appends one data-parallel run (see QueuedRun::ranks); returns its queue id.
+  int enqueueDataParallel(const RunConfig& config, int ranks, const QString& cudaDevices);
   // Cancels the running run within one batch (sets the core's cancel flag directly) and drops
   // the waiting ones.
   void stop();
@@ -83,7 +90,9 @@ class RunController final : public QObject {
   void repeatsFinished(const QString& summary);
 
  private:
-  void connectWorker();
+  // Connects a source of run events: the worker thread's RunWorker or the CliRun.
+  template <typename Source>
+  void connectRunEvents(Source* source);
   void startNext();
   QueuedRun* entry(int queueId);
   // Progress of the running entry: updates its clock and ETA and schedules one coalesced
@@ -94,6 +103,7 @@ class RunController final : public QObject {
   void onRepeatFinished(int queueId, const tb::RunResult& result);
 
   WorkerThread<RunWorker> m_worker;
+  CliRun* m_cliRun = nullptr;  // data-parallel runs
   std::shared_ptr<std::atomic<bool>> m_cancel;
   QVector<QueuedRun> m_queue;
   int m_nextQueueId = 1;

@@ -223,7 +223,11 @@ QString MainWindow::startRuns() {
   }
   m_tabs->setCurrentWidget(m_resultsSplitter);
   checkMachineInBackground();
-  m_controller->enqueue(m_setup->configs(), m_setup->autoRepeat());
+  if (const auto plan = m_setup->dataParallelPlan()) {
+    m_controller->enqueueDataParallel(plan->config, plan->ranks, plan->cudaDevices);
+  } else {
+    m_controller->enqueue(m_setup->configs(), m_setup->autoRepeat());
+  }
   return {};
 }
 

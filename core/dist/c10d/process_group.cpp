@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <thread>
 
 namespace tb {
 
@@ -34,8 +35,11 @@ class GlooExchange final : public GradientExchange {
         m_group(std::move(group)),
         m_rank(options.placement.rank),
         m_world(options.placement.worldSize),
+        m_agentStore(options.placement.useAgentStore),
         m_bucketBytes(std::max<std::size_t>(1, options.bucketBytes)),
-        m_where("rank " + std::to_string(m_rank) + " on " + hostName()) {}
+        m_where("rank " + std::to_string(m_rank) + " on " + hostName()) {
+    m_hosts = gatherStrings(hostName());  // so a failure can name the rank that stopped, and where
+  }
 
   int rank() const override { return m_rank; }
   int worldSize() const override { return m_world; }
@@ -114,17 +118,62 @@ class GlooExchange final : public GradientExchange {
     try {
       start()->wait();
     } catch (const std::exception& e) {
-      throw DistributedError(m_where + ": " + what + " failed (another rank died, hung or lost "
-                             "its connection?): " + e.what());
+      throw DistributedError(m_where + ": " + what + " failed: " + silentRanks() + " (" +
+                             firstLine(e) + ")");
     }
     m_seconds += std::chrono::duration<double>(Clock::now() - begin).count();
+  }
+
+  static std::string firstLine(const std::exception& e) {
+    const auto* error = dynamic_cast<const c10::Error*>(&e);
+    const std::string text = error ? error->what_without_backtrace() : e.what();
+    return text.substr(0, text.find('\n'));
+  }
+
+  std::string rankName(int rank) const {
+    const std::string host = rank < static_cast<int>(m_hosts.size()) ? m_hosts[rank] : "?";
+    return "rank " + std::to_string(rank) + " on " + host;
+  }
+
+  // After a collective fails, every rank still running says so in the store; the ranks that do
+  // not within a few seconds are the ones that died, hung or lost their connection.
+  std::string silentRanks() {
+    constexpr auto kWait = std::chrono::seconds(3);
+    const std::string stopped = " stopped answering (it died, hung or lost its connection)";
+    try {
+      m_store->setTimeout(kWait);
+      m_store->set("failed/" + std::to_string(m_rank), std::vector<std::uint8_t>{1});
+      std::string silent;
+      int count = 0;
+      const auto until = Clock::now() + kWait;
+      do {
+        silent.clear();
+        count = 0;
+        for (int r = 0; r < m_world; ++r) {
+          if (r == m_rank || m_store->check({"failed/" + std::to_string(r)})) continue;
+          silent += (silent.empty() ? "" : ", ") + rankName(r);
+          ++count;
+        }
+        if (count == 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      } while (Clock::now() < until);
+      if (count == 0) return "every rank is still running, but a collective broke";
+      return silent + (count == 1 ? stopped : " stopped answering (they died, hung or lost their "
+                                              "connections)");
+    } catch (const std::exception&) {
+      // The store is gone too: it is served by rank 0, or by torchrun's agent.
+      return m_agentStore ? "the rendezvous store (torchrun's agent) stopped answering"
+                          : rankName(0) + ", which serves the rendezvous," + stopped;
+    }
   }
 
   c10::intrusive_ptr<c10d::Store> m_store;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> m_group;
   int m_rank;
   int m_world;
+  bool m_agentStore;
   std::size_t m_bucketBytes;
+  std::vector<std::string> m_hosts;  // by rank
   std::string m_where;
   double m_seconds = 0.0;
   int m_gathers = 0;

@@ -1,0 +1,56 @@
+#include "json_progress.h"
+
+#include "results/result_file.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace tb::cli {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
+
+void printLine(std::FILE* out, const Json& line) {
+  std::fprintf(out, "%s\n", line.dump().c_str());
+  std::fflush(out);
+}
+
+}  // namespace
+
+void JsonProgress::runStarted(const RunStarted& event) {
+  Json line{{"event", "started"}, {"steps_per_epoch", event.stepsPerEpoch}};
+  line["header"] = Json::parse(toJson(event.header, -1));
+  printLine(m_out, line);
+}
+
+void JsonProgress::batchProgress(const BatchProgress& event) {
+  printLine(m_out, Json{{"event", "batch"},
+                        {"epoch", event.epoch},
+                        {"epochs", event.epochs},
+                        {"step", event.step},
+                        {"steps_per_epoch", event.stepsPerEpoch},
+                        {"epoch_seconds", number(event.epochSeconds)}});
+}
+
+void JsonProgress::epochFinished(const EpochRecord& epoch) {
+  printLine(m_out, Json{{"event", "epoch"},
+                        {"epoch", epoch.epoch},
+                        {"train_loss", number(epoch.trainLoss)},
+                        {"train_accuracy", number(epoch.trainAccuracy)},
+                        {"seconds", number(epoch.seconds)},
+                        {"samples_per_second", number(epoch.samplesPerSecond)}});
+}
+
+void JsonProgress::evaluationStarted() { printLine(m_out, Json{{"event", "evaluating"}}); }
+
+void JsonProgress::evaluationFinished(const TestRecord& test) {
+  printLine(m_out, Json{{"event", "test"},
+                        {"loss", number(test.loss)},
+                        {"accuracy", number(test.accuracy)}});
+}
+
+}  // namespace tb::cli

@@ -1,0 +1,254 @@
+// --data-parallel N on one machine: starts the N ranks as child processes and supervises them
+// (data_parallel.h). The ranks live in their own process group, so Ctrl-C reaches them once,
+// forwarded from here; they end with this process (PR_SET_PDEATHSIG) even when it is killed; a
+// rank that fails gives the others --dist-timeout to notice and stop, after which they are killed.
+#include "data_parallel.h"
+
+#include "exit_codes.h"
+
+#include "devices/system_info.h"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace tb::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP};
+std::atomic<int> g_signalsReceived{0};
+std::atomic<int> g_lastSignal{SIGINT};
+
+extern "C" void countSignal(int signal) {
+  g_lastSignal.store(signal);
+  g_signalsReceived.fetch_add(1);
+}
+
+// A port the kernel calls free now; the rendezvous binds it a moment later (a race torchrun's
+// standalone mode takes too).
+int freeLocalPort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return 0;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof address;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+// argv without "--data-parallel N" / "--data-parallel=N", for the ranks.
+std::vector<std::string> rankArguments(int argc, char** argv) {
+  std::vector<std::string> args;
+  for (int i = 0; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--data-parallel") {
+      ++i;
+      continue;
+    }
+    if (arg.rfind("--data-parallel=", 0) == 0) continue;
+    args.push_back(arg);
+  }
+  return args;
+}
+
+struct Rank {
+  int index = 0;
+  pid_t pid = -1;
+  std::optional<int> exitCode;  // set once it has ended
+};
+
+// Runs in the child between fork and exec: its own process group, ended with its parent.
+[[noreturn]] void execRank(int rank, int ranks, int port, pid_t parent,
+                           std::vector<std::string>& args) {
+  setpgid(0, 0);
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() != parent) _exit(kExitCancelled);  // the parent died before prctl
+  setenv("RANK", std::to_string(rank).c_str(), 1);
+  setenv("LOCAL_RANK", std::to_string(rank).c_str(), 1);
+  setenv("WORLD_SIZE", std::to_string(ranks).c_str(), 1);
+  setenv("MASTER_ADDR", "127.0.0.1", 1);
+  setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
+  setenv(kSpawnedRankVariable, "1", 1);  // "Starting N ranks" said where they are
+  std::vector<char*> childArgv;
+  for (auto& arg : args) childArgv.push_back(arg.data());
+  childArgv.push_back(nullptr);
+  execv("/proc/self/exe", childArgv.data());
+  std::fprintf(stderr, "trainbench-cli: error: cannot start rank %d: %s\n", rank,
+               std::strerror(errno));
+  _exit(kExitRunFailed);
+}
+
+// The exit code a rank's end stands for; a rank killed by a signal is named on stderr, since it
+// could not say so itself.
+int recordEnd(const Rank& rank, int status, bool expected) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  const int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  if (!expected) {
+    std::fprintf(stderr, "trainbench-cli: error: rank %d (pid %d) on this machine was killed by "
+                         "signal %d (%s)\n", rank.index, static_cast<int>(rank.pid), signal,
+                 strsignal(signal));
+  }
+  return signal == SIGINT || signal == SIGTERM ? kExitCancelled : kExitRunFailed;
+}
+
+class Supervisor {
+ public:
+  Supervisor(std::vector<Rank>& ranks, int timeoutSeconds)
+      : m_ranks(ranks), m_timeout(std::chrono::seconds(timeoutSeconds)) {}
+
+  // Waits until every rank has ended; returns the run's exit code.
+  int wait() {
+    while (running() > 0) {
+      forwardSignals();
+      int status = 0;
+      const pid_t pid = waitpid(-1, &status, WNOHANG);
+      if (pid > 0) {
+        ended(pid, status);
+      } else if (pid < 0 && errno != EINTR) {
+        break;
+      } else {
+        killStragglers();
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+    if (g_signalsReceived.load() > 0) return kExitCancelled;
+    if (m_ranks[0].exitCode && *m_ranks[0].exitCode != kExitOk) return *m_ranks[0].exitCode;
+    return m_firstFailure.value_or(kExitOk);
+  }
+
+ private:
+  std::size_t running() const {
+    std::size_t count = 0;
+    for (const auto& rank : m_ranks) count += rank.exitCode ? 0 : 1;
+    return count;
+  }
+
+  // Each signal this process gets goes to every rank once: the first cancels them cleanly, a
+  // second ends them (signal_guard.h).
+  void forwardSignals() {
+    const int received = g_signalsReceived.load();
+    for (; m_forwarded < received; ++m_forwarded) {
+      for (const auto& rank : m_ranks) {
+        if (!rank.exitCode) kill(rank.pid, g_lastSignal.load());
+      }
+    }
+  }
+
+  void ended(pid_t pid, int status) {
+    for (auto& rank : m_ranks) {
+      if (rank.pid != pid) continue;
+      const bool expected = m_killed || g_signalsReceived.load() > 0;
+      rank.exitCode = recordEnd(rank, status, expected);
+      if (*rank.exitCode == kExitOk) return;
+      if (!m_firstFailure) {
+        m_firstFailure = *rank.exitCode;
+        // The others notice within --dist-timeout (at once when the rank died) and stop.
+        m_deadline = Clock::now() + m_timeout + std::chrono::seconds(10);
+      }
+      // Without rank 0 (it reports and saves) the others have nothing left to do.
+      if (rank.index == 0) m_deadline = std::min(*m_deadline, Clock::now() + std::chrono::seconds(5));
+      return;
+    }
+  }
+
+  void killStragglers() {
+    if (!m_deadline || Clock::now() < *m_deadline || m_killed) return;
+    m_killed = true;
+    for (const auto& rank : m_ranks) {
+      if (rank.exitCode) continue;
+      std::fprintf(stderr, "trainbench-cli: error: rank %d (pid %d) did not stop after the run "
+                           "failed; ending it\n", rank.index, static_cast<int>(rank.pid));
+      kill(rank.pid, SIGKILL);
+    }
+  }
+
+  std::vector<Rank>& m_ranks;
+  std::chrono::seconds m_timeout;
+  int m_forwarded = 0;
+  bool m_killed = false;
+  std::optional<int> m_firstFailure;
+  std::optional<Clock::time_point> m_deadline;
+};
+
+// Ctrl-C, SIGTERM and SIGHUP are counted here and forwarded; the previous handlers come back.
+class ForwardedSignals {
+ public:
+  ForwardedSignals() {
+    g_signalsReceived.store(0);
+    struct sigaction action {};
+    action.sa_handler = countSignal;
+    sigemptyset(&action.sa_mask);
+    for (std::size_t i = 0; i < std::size(kForwardedSignals); ++i) {
+      sigaction(kForwardedSignals[i], &action, &m_previous[i]);
+    }
+  }
+  ~ForwardedSignals() {
+    for (std::size_t i = 0; i < std::size(kForwardedSignals); ++i) {
+      sigaction(kForwardedSignals[i], &m_previous[i], nullptr);
+    }
+  }
+
+ private:
+  struct sigaction m_previous[std::size(kForwardedSignals)];
+};
+
+}  // namespace
+
+int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
+  const int ranks = options.dataParallel;
+  const int port = freeLocalPort();
+  if (port == 0) {
+    std::fprintf(stderr, "trainbench-cli: error: --data-parallel: no free local port\n");
+    return kExitRunFailed;
+  }
+  std::vector<std::string> args = rankArguments(argc, argv);
+  // CPU ranks share the cores: each gets its part of the default thread count.
+  if (options.config.threads == 0 && options.devices.size() == 1 && options.devices[0] == "cpu") {
+    args.push_back("--threads");
+    args.push_back(std::to_string(std::max(1, cpuThreadCount(0) / ranks)));
+  }
+  std::printf("Starting %d ranks on 127.0.0.1:%d\n", ranks, port);
+  std::fflush(stdout);
+
+  const ForwardedSignals signals;
+  const pid_t self = getpid();
+  std::vector<Rank> children;
+  for (int rank = 0; rank < ranks; ++rank) {
+    const pid_t pid = fork();
+    if (pid == 0) execRank(rank, ranks, port, self, args);
+    if (pid < 0) {
+      std::fprintf(stderr, "trainbench-cli: error: --data-parallel: cannot start rank %d: %s\n",
+                   rank, std::strerror(errno));
+      for (const auto& child : children) kill(child.pid, SIGTERM);
+      for (const auto& child : children) waitpid(child.pid, nullptr, 0);
+      return kExitRunFailed;
+    }
+    children.push_back(Rank{rank, pid, std::nullopt});
+  }
+  return Supervisor(children, options.distTimeoutSeconds).wait();
+}
+
+}  // namespace tb::cli

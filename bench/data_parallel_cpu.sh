@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# One machine's CPU as one rank with all its threads against N ranks (--data-parallel N, the
+# threads split between them), alternating, in one run: each configuration's steady-state
+# samples/s (the median of the repeats) and the N-rank figure as a share of the one-rank one.
+# On a small CPU this measures correctness and the cost of the gradient exchange, not a speed-up.
+# Usage: bench/data_parallel_cpu.sh [RANKS]   (default 2)
+# Environment: IMAGES (default 12000), EPOCHS (3), REPEATS (3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ranks=${1:-2}
+images=${IMAGES:-12000}
+epochs=${EPOCHS:-3}
+repeats=${REPEATS:-3}
+cli=build/app/cli/trainbench-cli
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+run() {  # $1: folder; the rest: extra flags. Saves one result in the folder.
+  local folder=$1
+  shift
+  mkdir -p "$folder"
+  "$cli" run --workload fashion-mlp --synthetic --epochs "$epochs" --train-limit "$images" \
+    --test-limit 1000 --no-probe --no-machine-check --quiet --out "$folder/" "$@" >/dev/null
+}
+
+for ((i = 1; i <= repeats; i++)); do
+  run "$out/one" --threads "$(nproc)"
+  run "$out/many" --data-parallel "$ranks"
+done
+median() {  # steady-state samples/s of the results in $1, median
+  python3 - "$1" <<'PY'
+import json, pathlib, statistics, sys
+values = [json.loads(p.read_text())["steady_state"]["samples_per_second"]
+          for p in pathlib.Path(sys.argv[1]).glob("*.json")]
+print(f"{statistics.median(values):.0f}")
+PY
+}
+one=$(median "$out/one")
+many=$(median "$out/many")
+echo "fashion-mlp, $images synthetic images x $epochs epochs, $(nproc) logical CPUs, median of $repeats"
+echo "1 rank, $(nproc) threads:       $one samples/s"
+echo "$ranks ranks, threads split:   $many samples/s ($(python3 -c "print(f'{$many / $one:.2f}')")x one rank)"
+"$cli" scaling "$out/one" "$out/many" 2>/dev/null | sed -n '1,12p' || true

@@ -1,0 +1,216 @@
+// Faults in data-parallel runs, as they happen to users: a rank killed or frozen mid-run, Ctrl-C
+// on the command, ranks started with different settings. Nothing may hang, every rank left must
+// stop naming the rank that failed, rank 0 saves a failed (or cancelled) result, and no rank
+// process outlives the command.
+#include "cli_fixture.h"
+
+#include "results/result_file.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+
+#include <signal.h>
+
+using namespace clitest;
+
+namespace {
+
+// A run far longer than any test waits for: it is ended by the fault under test.
+QStringList longRun() {
+  return smallSyntheticRun(QStringLiteral("100000")) << "--data-parallel"
+                                                     << "2";
+}
+
+// The child processes of `parent` (Linux: /proc/PID/task/PID/children).
+QList<qint64> childrenOf(qint64 parent) {
+  QFile file(QStringLiteral("/proc/%1/task/%1/children").arg(parent));
+  QList<qint64> pids;
+  if (!file.open(QIODevice::ReadOnly)) return pids;
+  for (const QByteArray& pid : file.readAll().split(' ')) {
+    if (!pid.trimmed().isEmpty()) pids << pid.trimmed().toLongLong();
+  }
+  return pids;
+}
+
+// The child of `parent` whose environment says RANK=`rank`; 0 when there is none.
+qint64 rankProcess(qint64 parent, int rank) {
+  for (const qint64 pid : childrenOf(parent)) {
+    QFile environ(QStringLiteral("/proc/%1/environ").arg(pid));
+    if (!environ.open(QIODevice::ReadOnly)) continue;
+    if (environ.readAll().split('\0').contains("RANK=" + QByteArray::number(rank))) return pid;
+  }
+  return 0;
+}
+
+bool processExists(qint64 pid) { return pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH); }
+
+}  // namespace
+
+class TestCliRankFaults : public CliTestBase {
+  Q_OBJECT
+
+ private:
+  QProcess m_process;
+  QString m_out;
+  QString m_err;
+  QList<qint64> m_ranks;
+
+  // Starts `args` and returns once rank 0 has finished its first epoch (false on timeout); the
+  // rank processes are in m_ranks, rank 0 first.
+  bool startTraining(const QStringList& args) {
+    m_process.setProcessEnvironment(environment());
+    m_process.start(m_cli, args);
+    if (!m_process.waitForStarted()) return false;
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < 120000) {
+      m_process.waitForReadyRead(100);
+      m_out += QString::fromUtf8(m_process.readAllStandardOutput());
+      if (m_out.contains(QLatin1String("Epoch 1/"))) {
+        m_ranks = {rankProcess(m_process.processId(), 0), rankProcess(m_process.processId(), 1)};
+        return m_ranks[0] != 0 && m_ranks[1] != 0;
+      }
+      if (m_process.state() == QProcess::NotRunning) return false;
+    }
+    return false;
+  }
+
+  // Waits for the command to end (a failed QVERIFY in the caller when it does not); its exit code.
+  int finish() {
+    const bool ended = m_process.waitForFinished(180000);
+    if (!ended) m_process.kill();
+    m_out += QString::fromUtf8(m_process.readAllStandardOutput());
+    m_err += QString::fromUtf8(m_process.readAllStandardError());
+    return ended && m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+  }
+
+  QByteArray why() const { return ("--- stdout:\n" + m_out + "--- stderr:\n" + m_err).toUtf8(); }
+
+  // The one result rank 0 saved.
+  tb::RunResult savedResult() {
+    const QStringList files = filesIn(m_results);
+    if (files.size() != 1) return {};
+    QString error;
+    return readResult(m_results + '/' + files.first(), error);
+  }
+
+  bool built() {
+    const CliRun probe = runCli(smallSyntheticRun() << "--data-parallel"
+                                                    << "2"
+                                                    << "--time-budget"
+                                                    << "10");
+    return !probe.err.contains(QLatin1String("built without data-parallel"));
+  }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    setUpFixture();
+    if (!built()) QSKIP("trainbench-cli was built without data-parallel runs");
+  }
+  void init() { startTest(); }
+  void cleanup() {
+    if (m_process.state() != QProcess::NotRunning) m_process.kill();
+    m_process.waitForFinished();
+    for (const qint64 pid : m_ranks) {
+      if (processExists(pid)) kill(static_cast<pid_t>(pid), SIGKILL);
+    }
+    m_out.clear();
+    m_err.clear();
+    m_ranks.clear();
+  }
+
+  void killedRankStopsTheRun() {
+    QVERIFY2(startTraining(longRun() << "--dist-timeout"
+                                     << "60"),
+             why().constData());
+    QCOMPARE(kill(static_cast<pid_t>(m_ranks[1]), SIGKILL), 0);
+    QCOMPARE(finish(), 5);
+    QVERIFY2(m_err.contains(QLatin1String("rank 1 (pid")) && m_err.contains(QLatin1String("signal 9")),
+             why().constData());
+    // Rank 0 says which rank stopped, and saves the run as failed with that reason.
+    QVERIFY2(m_err.contains(QLatin1String("rank 1 on ")) &&
+                 m_err.contains(QLatin1String("stopped answering")),
+             why().constData());
+    const tb::RunResult result = savedResult();
+    QCOMPARE(result.status, tb::RunStatus::Failed);
+    QVERIFY2(QString::fromStdString(result.error).contains(QLatin1String("rank 1 on ")),
+             result.error.c_str());
+    QVERIFY(!processExists(m_ranks[0]));
+  }
+
+  // A frozen rank never closes its connections: the others give up after --dist-timeout, and
+  // the command ends the frozen one.
+  void frozenRankTimesOut() {
+    QVERIFY2(startTraining(longRun() << "--dist-timeout"
+                                     << "3"),
+             why().constData());
+    QCOMPARE(kill(static_cast<pid_t>(m_ranks[1]), SIGSTOP), 0);
+    QCOMPARE(finish(), 5);
+    QVERIFY2(m_err.contains(QLatin1String("rank 1 on ")) &&
+                 m_err.contains(QLatin1String("stopped answering")),
+             why().constData());
+    QVERIFY2(m_err.contains(QLatin1String("rank 1 (pid")) && m_err.contains(QLatin1String("ending it")),
+             why().constData());
+    QCOMPARE(savedResult().status, tb::RunStatus::Failed);
+    QVERIFY(!processExists(m_ranks[0]));
+    QVERIFY(!processExists(m_ranks[1]));
+  }
+
+  // Ctrl-C (or the app's Stop, SIGTERM) on the command reaches every rank once: the run ends as
+  // cancelled, rank 0 saves it, and no rank is left.
+  void interruptStopsEveryRank_data() {
+    QTest::addColumn<int>("signal");
+    QTest::newRow("SIGINT") << SIGINT;
+    QTest::newRow("SIGTERM") << SIGTERM;
+  }
+  void interruptStopsEveryRank() {
+    QFETCH(int, signal);
+    QVERIFY2(startTraining(longRun()), why().constData());
+    QCOMPARE(kill(static_cast<pid_t>(m_process.processId()), signal), 0);
+    QCOMPARE(finish(), 130);
+    QCOMPARE(savedResult().status, tb::RunStatus::Cancelled);
+    QVERIFY(!processExists(m_ranks[0]));
+    QVERIFY(!processExists(m_ranks[1]));
+  }
+
+  // Two ranks launched by hand with different epochs refuse together, naming the setting.
+  void disagreeingRanksRefuse() {
+    const auto rank = [&](int index, const QString& epochs) {
+      auto* process = new QProcess(this);
+      process->setProcessEnvironment(environment());
+      process->start(m_cli, smallSyntheticRun(epochs)
+                                << "--rank" << QString::number(index) << "--world-size"
+                                << "2"
+                                << "--master-addr"
+                                << "127.0.0.1"
+                                << "--master-port"
+                                << "29531"
+                                << "--dist-timeout"
+                                << "60");
+      return process;
+    };
+    QProcess* first = rank(0, QStringLiteral("1"));
+    QProcess* second = rank(1, QStringLiteral("2"));
+    for (QProcess* process : {first, second}) {
+      QVERIFY(process->waitForFinished(120000));
+      const QString err = QString::fromUtf8(process->readAllStandardError());
+      QCOMPARE(process->exitCode(), 2);
+      QVERIFY2(err.contains(QLatin1String("ranks disagree on --epochs: rank 0 has 1, rank 1 has 2")),
+               qPrintable(err));
+    }
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+  void timeBudgetRefused() {
+    const CliRun run = runCli(smallSyntheticRun() << "--data-parallel"
+                                                  << "2"
+                                                  << "--time-budget"
+                                                  << "10");
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("--time-budget")), run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliRankFaults)
+#include "tst_cli_rank_faults.moc"

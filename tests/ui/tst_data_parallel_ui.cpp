@@ -1,0 +1,175 @@
+// "Train data-parallel across the ticked devices" as a user meets it: the setup turns ticked
+// devices into one run (CPU ranks here; the tests never assume a GPU), refuses what a
+// data-parallel run cannot do, the run trains through trainbench-cli with live epochs and one
+// result, Stop ends it as cancelled, and the comparison draws the scaling chart.
+#include "comparison/comparison_panel.h"
+#include "comparison/scaling_chart.h"
+#include "model/run_collection.h"
+#include "panels/setup_panel.h"
+#include "run/cli_run.h"
+#include "run/run_controller.h"
+
+#include "../support/run_result_builder.h"
+#include "../support/synthetic_run.h"
+
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QtTest>
+
+#include "common/qcustomplot_include.h"
+
+using namespace tb;
+using namespace tb::ui;
+
+namespace {
+
+constexpr int kRunTimeoutMs = 180000;
+
+RunResult scalingRun(double samplesPerSecond, int world) {
+  tbtest::RunResultBuilder builder;
+  builder.workload("fashion-mlp", "fashion-mnist").samples(60000, 10000).plannedEpochs(1);
+  builder.batchSize(32).precision("fp32").device("cpu", "Test CPU").steadyState(samplesPerSecond);
+  builder.epoch(1.0, samplesPerSecond).totalSeconds(1.5);
+  RunResult result = builder;
+  result.device.kind = "cpu";
+  if (world > 1) {
+    DistributedRecord record;
+    record.worldSize = world;
+    record.backend = "gloo";
+    record.scaling = "weak";
+    record.globalBatch = 32 * world;
+    result.distributed = record;
+  }
+  return result;
+}
+
+// Skips the calling test where trainbench-cli was built without data-parallel runs.
+bool builtWithoutDataParallel(const RunResult& result) {
+  return result.error.find("built without data-parallel") != std::string::npos;
+}
+
+}  // namespace
+
+class DataParallelUiTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void cpuRanksMakeOneRun() {
+    SetupPanel setup;
+    setup.setCheckedDevices({QStringLiteral("cpu")});
+    QVERIFY(!setup.dataParallelPlan());  // off by default
+    setup.setDataParallel(true, 3);
+    QVERIFY2(setup.problem().isEmpty(), qPrintable(setup.problem()));
+    const auto plan = setup.dataParallelPlan();
+    QVERIFY(plan);
+    QCOMPARE(plan->ranks, 3);
+    QCOMPARE(QString::fromStdString(plan->config.device), QStringLiteral("cpu"));
+    QVERIFY(plan->cudaDevices.isEmpty());
+  }
+
+  void repeatsAndQuickAreRefused() {
+    SetupPanel setup;
+    setup.setCheckedDevices({QStringLiteral("cpu")});
+    setup.setDataParallel(true, 2);
+    setup.setRepeats(3);
+    QVERIFY(setup.problem().contains(QLatin1String("Repeats to 1")));
+    QVERIFY(!setup.runButton()->isEnabled());
+    setup.setRepeats(1);
+    setup.setQuick(true);
+    QVERIFY(setup.problem().contains(QLatin1String("Length to Full")));
+    setup.setQuick(false);
+    QVERIFY(setup.problem().isEmpty());
+    QVERIFY(setup.runButton()->isEnabled());
+  }
+
+  void commandLineCarriesTheSetup() {
+    RunConfig config = tbtest::syntheticRun(2, 512, 64);
+    config.threads = 4;
+    config.precision = "bf16";
+    const QStringList args = CliRun::arguments(config, 2, QStringLiteral("/tmp/out"));
+    const QString line = args.join(QLatin1Char(' '));
+    QVERIFY2(line.contains(QLatin1String("--data-parallel 2")), qPrintable(line));
+    QVERIFY2(line.contains(QLatin1String("--threads 2")), qPrintable(line));  // each rank's share
+    QVERIFY2(line.contains(QLatin1String("--epochs 2 ")), qPrintable(line));
+    QVERIFY2(line.contains(QLatin1String("--train-limit 512")), qPrintable(line));
+    QVERIFY2(line.contains(QLatin1String("--precision bf16")), qPrintable(line));
+    QVERIFY2(line.contains(QLatin1String("--synthetic")), qPrintable(line));
+    QVERIFY2(line.contains(QLatin1String("--progress-json")), qPrintable(line));
+    QVERIFY2(line.contains(QLatin1String("--out /tmp/out/")), qPrintable(line));
+  }
+
+  // Through the controller, as the Run button does: live epochs, then one result of two ranks.
+  void runTrainsThroughTheCli() {
+    QVERIFY2(!CliRun::program().isEmpty(), "TRAINBENCH_CLI must name trainbench-cli");
+    RunController controller;
+    QSignalSpy started(&controller, &RunController::runStarted);
+    QSignalSpy epochs(&controller, &RunController::epochFinished);
+    QSignalSpy finished(&controller, &RunController::runFinished);
+    const int id = controller.enqueueDataParallel(tbtest::syntheticRun(2, 256, 64), 2, QString());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const auto result = finished.first().at(1).value<RunResult>();
+    if (builtWithoutDataParallel(result)) QSKIP("trainbench-cli was built without data-parallel");
+    QCOMPARE(finished.first().at(0).toInt(), id);
+    QVERIFY2(result.status == RunStatus::Completed, result.error.c_str());
+    QVERIFY(result.distributed);
+    QCOMPARE(result.distributed->worldSize, 2);
+    QCOMPARE(started.size(), 1);
+    QCOMPARE(epochs.size(), 2);
+    QCOMPARE(epochs.last().at(1).value<EpochRecord>().epoch, 2);
+    QVERIFY(!controller.isBusy());
+  }
+
+  void stopCancelsTheRun() {
+    RunController controller;
+    QSignalSpy epochs(&controller, &RunController::epochFinished);
+    QSignalSpy finished(&controller, &RunController::runFinished);
+    controller.enqueueDataParallel(tbtest::syntheticRun(100000, 256, 64), 2, QString());
+    if (!epochs.wait(kRunTimeoutMs)) {
+      QVERIFY(finished.size() == 1 || finished.wait(kRunTimeoutMs));
+      const auto early = finished.first().at(1).value<RunResult>();
+      if (builtWithoutDataParallel(early)) QSKIP("trainbench-cli was built without data-parallel");
+      QFAIL(early.error.c_str());
+    }
+    controller.stop();
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(finished.first().at(1).value<RunResult>().status, RunStatus::Cancelled);
+    QCOMPARE(controller.queue().first().state, QueuedRun::State::Cancelled);
+  }
+
+  void scalingChartDrawsIdealAndEfficiency() {
+    ScalingChart chart;
+    chart.setResults({scalingRun(1000, 1)});
+    QCOMPARE(chart.seriesCount(), 0);  // one-rank runs alone are no scaling series
+    QCOMPARE(chart.plot()->graphCount(), 0);
+    chart.setResults({scalingRun(1000, 1), scalingRun(1800, 2), scalingRun(3200, 4)});
+    QCOMPARE(chart.seriesCount(), 1);
+    QCOMPARE(chart.plot()->graphCount(), 2);  // measured and ideal
+    QCPGraph* ideal = chart.plot()->graph(1);
+    QCOMPARE(ideal->data()->size(), 2);
+    QCOMPARE((ideal->data()->end() - 1)->value, 4000.0);
+    QStringList labels;
+    for (int i = 0; i < chart.plot()->itemCount(); ++i) {
+      if (auto* text = qobject_cast<QCPItemText*>(chart.plot()->item(i))) labels << text->text();
+    }
+    QVERIFY2(labels.contains(QLatin1String("90%")) && labels.contains(QLatin1String("80%")),
+             qPrintable(labels.join(QLatin1Char(' '))));
+  }
+
+  // The comparison shows the Scaling tab once a data-parallel run is open, and turns to it.
+  void comparisonOffersScalingForDataParallelRuns() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(scalingRun(1000, 1));
+    panel.refreshNow();
+    QVERIFY(!panel.chartTabs()->isTabVisible(1));
+    QCOMPARE(panel.chartTabs()->currentIndex(), 0);
+    runs.add(scalingRun(1900, 2));
+    panel.refreshNow();
+    QVERIFY(panel.chartTabs()->isTabVisible(1));
+    QCOMPARE(panel.chartTabs()->currentIndex(), 1);
+    QCOMPARE(panel.scalingChart()->seriesCount(), 1);
+  }
+};
+
+QTEST_MAIN(DataParallelUiTest)
+#include "tst_data_parallel_ui.moc"

@@ -1,0 +1,99 @@
+// ScalingChart: one QCPGraph per series and a dashed one for its ideal.
+#include "comparison/scaling_chart.h"
+
+#include "charts/plot_style.h"
+#include "common/qcustomplot_include.h"
+#include "common/qt_convert.h"
+
+#include "results/scaling.h"
+
+#include <QEvent>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace tb::ui {
+
+namespace {
+
+constexpr int kChartHeight = 160;
+constexpr std::array<QRgb, 6> kSeriesColors = {0x1f77b4, 0xd62728, 0x2ca02c,
+                                               0x9467bd, 0xff7f0e, 0x17becf};
+
+}  // namespace
+
+ScalingChart::ScalingChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
+  addPlotTitle(m_plot, tr("Scaling"),
+               tr("samples/s against ranks; dashed: ideal (N \u00d7 one rank), labels: efficiency"));
+  m_plot->xAxis->setLabel(tr("Ranks (world size)"));
+  m_plot->yAxis->setLabel(tr("Samples/s"));
+  useIntegerTicks(m_plot->xAxis);
+  m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+  m_plot->setMinimumHeight(kChartHeight);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(m_plot);
+  applyPlotPalette(m_plot, palette());
+}
+
+void ScalingChart::setResults(const std::vector<RunResult>& results) {
+  m_results = results;
+  const std::vector<ScalingSeries> series = scalingSeries(results);
+  m_seriesCount = static_cast<int>(series.size());
+  m_plot->clearGraphs();
+  m_plot->clearItems();
+  // One series needs no legend: the comparison's table names the runs.
+  m_plot->legend->setVisible(series.size() > 1);
+  if (series.empty()) {
+    m_plot->replot();
+    return;
+  }
+
+  double top = 0.0;
+  int widest = 1;
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    const QColor color(kSeriesColors[s % kSeriesColors.size()]);
+    const auto& points = series[s].points;
+    QCPGraph* measured = m_plot->addGraph();
+    measured->setName(toQString(series[s].title));
+    measured->setPen(QPen(color, 2));
+    measured->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, color, 7));
+    const auto one = std::find_if(points.begin(), points.end(),
+                                  [](const ScalingPoint& p) { return p.worldSize == 1; });
+    for (const ScalingPoint& point : points) {
+      measured->addData(point.worldSize, point.samplesPerSecond);
+      top = std::max(top, point.samplesPerSecond);
+      widest = std::max(widest, point.worldSize);
+      if (!point.efficiency) continue;
+      auto* label = new QCPItemText(m_plot);
+      label->position->setCoords(point.worldSize, point.samplesPerSecond);
+      label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+      label->setPadding(QMargins(0, 0, 0, 6));
+      label->setText(QStringLiteral("%1%").arg(std::lround(*point.efficiency * 100.0)));
+      label->setColor(color);
+    }
+    if (one == points.end()) continue;  // no one-rank run: no ideal to draw
+    QCPGraph* ideal = m_plot->addGraph();
+    ideal->setName(tr("ideal"));
+    ideal->setPen(QPen(color, 1.5, Qt::DashLine));
+    const int last = points.back().worldSize;
+    ideal->addData(1, one->samplesPerSecond);
+    ideal->addData(last, one->samplesPerSecond * last);
+    top = std::max(top, one->samplesPerSecond * last);
+  }
+  m_plot->xAxis->setRange(0.5, widest + 0.5);
+  m_plot->yAxis->setRange(0.0, top * 1.15);
+  m_plot->replot();
+}
+
+void ScalingChart::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  if (event->type() == QEvent::PaletteChange) {
+    applyPlotPalette(m_plot, palette());
+    setResults(m_results);
+  }
+}
+
+}  // namespace tb::ui

@@ -1,0 +1,210 @@
+// CliRun: trainbench-cli in a QProcess, its JSON progress lines turned into run signals.
+#include "run/cli_run.h"
+
+#include "common/qt_convert.h"
+
+#include "devices/system_info.h"
+#include "results/result_file.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QStandardPaths>
+
+namespace tb::ui {
+
+namespace {
+
+constexpr char kSavedPrefix[] = "Result saved to ";
+constexpr char kErrorPrefix[] = "trainbench-cli: error: ";
+
+bool executable(const QString& path) {
+  const QFileInfo info(path);
+  return info.isFile() && info.isExecutable();
+}
+
+}  // namespace
+
+CliRun::CliRun(QObject* parent) : QObject(parent) {
+  connect(&m_process, &QProcess::readyReadStandardOutput, this, &CliRun::readOutput);
+  connect(&m_process, &QProcess::finished, this, &CliRun::finish);
+  connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+    if (error == QProcess::FailedToStart) {
+      m_errors << tr("cannot start %1: %2").arg(m_process.program(), m_process.errorString());
+      QMetaObject::invokeMethod(this, &CliRun::finish, Qt::QueuedConnection);
+    }
+  });
+}
+
+CliRun::~CliRun() {
+  disconnect(&m_process, nullptr, this, nullptr);
+  if (isRunning()) {
+    m_process.terminate();
+    if (!m_process.waitForFinished(10000)) m_process.kill();
+    m_process.waitForFinished(2000);
+  }
+}
+
+QString CliRun::program() {
+  const QString fromEnvironment = qEnvironmentVariable("TRAINBENCH_CLI");
+  if (executable(fromEnvironment)) return fromEnvironment;
+  const QDir appDir(QCoreApplication::applicationDirPath());
+  for (const QString& candidate :
+       {appDir.filePath(QStringLiteral("trainbench-cli")),
+        appDir.filePath(QStringLiteral("../cli/trainbench-cli"))}) {  // the build tree
+    if (executable(candidate)) return QFileInfo(candidate).canonicalFilePath();
+  }
+  return QStandardPaths::findExecutable(QStringLiteral("trainbench-cli"));
+}
+
+QStringList CliRun::arguments(const RunConfig& config, int ranks, const QString& outFolder) {
+  QStringList args{QStringLiteral("run"),
+                   QStringLiteral("--workload"), toQString(config.workload),
+                   QStringLiteral("--device"), toQString(config.device),
+                   QStringLiteral("--data-parallel"), QString::number(ranks),
+                   QStringLiteral("--seed"), QString::number(config.seed),
+                   QStringLiteral("--precision"), toQString(config.precision),
+                   QStringLiteral("--out"), outFolder + QLatin1Char('/'),
+                   QStringLiteral("--progress-json"),
+                   // The app has sampled the machine itself (MainWindow::checkMachineInBackground).
+                   QStringLiteral("--no-machine-check")};
+  const auto add = [&args](const char* flag, auto value) {
+    if (value > 0) args << QLatin1String(flag) << QString::number(value);
+  };
+  add("--epochs", config.epochs);
+  add("--batch-size", config.batchSize);
+  add("--learning-rate", config.learningRate);
+  add("--train-limit", config.trainLimit);
+  add("--test-limit", config.testLimit);
+  // The app's thread count is the run's; each CPU rank gets its share.
+  if (config.threads > 0) add("--threads", std::max(1, config.threads / ranks));
+  if (config.synthetic) {
+    args << QStringLiteral("--synthetic");
+  } else if (!config.dataDir.empty()) {
+    args << QStringLiteral("--data-dir") << toQString(config.dataDir);
+  }
+  return args;
+}
+
+void CliRun::start(int queueId, const RunConfig& config, int ranks, const QString& cudaDevices) {
+  m_queueId = queueId;
+  m_config = config;
+  m_ranks = ranks;
+  m_pending.clear();
+  m_savedPath.clear();
+  m_errors.clear();
+  m_stopped = false;
+  m_out = std::make_unique<QTemporaryDir>();
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  if (!cudaDevices.isEmpty()) env.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), cudaDevices);
+  m_process.setProcessEnvironment(env);
+  const QString cli = program();
+  if (cli.isEmpty() || !m_out->isValid()) {
+    m_errors << (cli.isEmpty() ? tr("trainbench-cli was not found beside the app or on PATH; "
+                                    "data-parallel runs need it")
+                               : tr("no temporary folder for the run: %1").arg(m_out->errorString()));
+    // Like every run, this one ends after start() has returned.
+    QMetaObject::invokeMethod(this, &CliRun::finish, Qt::QueuedConnection);
+    return;
+  }
+  m_process.start(cli, arguments(config, ranks, m_out->path()));
+}
+
+void CliRun::stop() {
+  m_stopped = true;
+  if (isRunning()) m_process.terminate();
+}
+
+void CliRun::readOutput() {
+  m_pending += m_process.readAllStandardOutput();
+  for (qsizetype end = m_pending.indexOf('\n'); end >= 0; end = m_pending.indexOf('\n')) {
+    const QByteArray line = m_pending.left(end).trimmed();
+    m_pending.remove(0, end + 1);
+    if (!line.isEmpty()) handleLine(line);
+  }
+}
+
+void CliRun::handleLine(const QByteArray& line) {
+  if (line.startsWith(kSavedPrefix)) {
+    m_savedPath = QString::fromUtf8(line.mid(sizeof kSavedPrefix - 1));
+    return;
+  }
+  if (!line.startsWith('{')) return;  // the command's other messages
+  const QJsonObject event = QJsonDocument::fromJson(line).object();
+  const QString kind = event.value(QLatin1String("event")).toString();
+  if (kind == QLatin1String("started")) {
+    RunStarted started;
+    const QByteArray header =
+        QJsonDocument(event.value(QLatin1String("header")).toObject()).toJson(QJsonDocument::Compact);
+    try {
+      started.header = fromJson(header.toStdString(), "trainbench-cli progress");
+    } catch (const ResultFileError&) {
+      started.header = unsavedResult();  // the charts need only its names and sizes
+    }
+    started.stepsPerEpoch = event.value(QLatin1String("steps_per_epoch")).toInteger();
+    Q_EMIT runStarted(m_queueId, started);
+  } else if (kind == QLatin1String("batch")) {
+    BatchProgress progress;
+    progress.epoch = event.value(QLatin1String("epoch")).toInt();
+    progress.epochs = event.value(QLatin1String("epochs")).toInt();
+    progress.step = event.value(QLatin1String("step")).toInteger();
+    progress.stepsPerEpoch = event.value(QLatin1String("steps_per_epoch")).toInteger();
+    progress.epochSeconds = event.value(QLatin1String("epoch_seconds")).toDouble();
+    Q_EMIT batchProgress(m_queueId, progress);
+  } else if (kind == QLatin1String("epoch")) {
+    EpochRecord epoch;
+    epoch.epoch = event.value(QLatin1String("epoch")).toInt();
+    epoch.trainLoss = event.value(QLatin1String("train_loss")).toDouble(qQNaN());
+    epoch.trainAccuracy = event.value(QLatin1String("train_accuracy")).toDouble(qQNaN());
+    epoch.seconds = event.value(QLatin1String("seconds")).toDouble();
+    epoch.samplesPerSecond = event.value(QLatin1String("samples_per_second")).toDouble();
+    Q_EMIT epochFinished(m_queueId, epoch);
+  } else if (kind == QLatin1String("evaluating")) {
+    Q_EMIT evaluationStarted(m_queueId);
+  } else if (kind == QLatin1String("test")) {
+    Q_EMIT evaluationFinished(m_queueId,
+                              TestRecord{event.value(QLatin1String("loss")).toDouble(qQNaN()),
+                                         event.value(QLatin1String("accuracy")).toDouble(qQNaN())});
+  }
+}
+
+void CliRun::finish() {
+  readOutput();
+  for (const QByteArray& line : m_process.readAllStandardError().split('\n')) {
+    if (line.startsWith(kErrorPrefix)) m_errors << QString::fromUtf8(line.mid(sizeof kErrorPrefix - 1));
+  }
+  RunResult result = unsavedResult();
+  if (!m_savedPath.isEmpty()) {
+    try {
+      result = readResultFile(toStdString(m_savedPath));
+    } catch (const ResultFileError& e) {
+      result.error = e.what();
+    }
+  }
+  m_out.reset();  // the app saves the result in its own library
+  Q_EMIT runFinished(m_queueId, result);
+}
+
+RunResult CliRun::unsavedResult() const {
+  RunResult result;
+  result.created = isoTimestampUtc();
+  result.workload.name = m_config.workload;
+  result.device.id = m_config.device;
+  result.config.precision = m_config.precision;
+  result.config.seed = m_config.seed;
+  if (m_stopped && m_errors.isEmpty()) {
+    result.status = RunStatus::Cancelled;
+    return result;
+  }
+  result.status = RunStatus::Failed;
+  result.failure = FailureKind::Run;
+  const int code = m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+  result.error = m_errors.isEmpty()
+                     ? toStdString(tr("trainbench-cli ended without a result (exit code %1)").arg(code))
+                     : toStdString(m_errors.join(QLatin1Char(' ')));
+  return result;
+}
+
+}  // namespace tb::ui
