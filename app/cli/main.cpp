@@ -4,7 +4,9 @@
 #include "data_parallel.h"
 #include "exit_codes.h"
 #include "info_commands.h"
+#include "option_checks.h"
 #include "probe_command.h"
+#include "profile_command.h"
 #include "run_command.h"
 #include "scaling_command.h"
 #include "signal_guard.h"
@@ -22,74 +24,22 @@
 
 namespace {
 
+using tb::cli::finiteNumber;
+using tb::cli::knownWorkload;
+using tb::cli::precisionNames;
+using tb::cli::unsigned64;
+using tb::cli::workloadNames;
+
 constexpr const char* kExitCodeHelp =
     "Exit codes: 0 ok, 2 usage, 3 data or file error (also: the result cannot be saved), "
     "4 device error, 5 run failed, "
     "130 cancelled (Ctrl-C, SIGTERM or SIGHUP; the run is saved as cancelled).";
 
-std::string workloadNames() {
-  std::string names;
-  for (const auto& spec : tb::knownWorkloads()) names += (names.empty() ? "" : ", ") + spec.name;
-  return names;
-}
-
-std::string number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
-
-// A finite number in [min, max] (above min when `aboveMin`). CLI11's own ranges let NaN through
-// and print their bounds as 309-digit numbers; this says what is wrong in a few words.
-CLI::Validator finiteNumber(double min, double max, bool aboveMin = false) {
-  const std::string bounds = (aboveMin ? "above " : "from ") + number(min) +
-                             (aboveMin ? " and at most " : " to ") + number(max);
-  return CLI::Validator(
-      [=](std::string& text) -> std::string {
-        char* end = nullptr;
-        errno = 0;
-        const double value = std::strtod(text.c_str(), &end);
-        const bool parsed = !text.empty() && end == text.c_str() + text.size() && errno == 0;
-        if (!parsed || !std::isfinite(value) || value < min || value > max ||
-            (aboveMin && value == min)) {
-          return "expects a number " + bounds + ", not '" + text + "'";
-        }
-        return {};
-      },
-      "NUMBER " + bounds);
-}
-
-// Decimal digits that fit in 64 bits: CLI11 would turn -1 and 2^64 into 2^64-1 without a word.
-CLI::Validator unsigned64() {
-  return CLI::Validator(
-      [](std::string& text) -> std::string {
-        errno = 0;
-        char* end = nullptr;
-        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-        std::strtoull(text.c_str(), &end, 10);
-        if (!digits || errno == ERANGE) {
-          return "expects a whole number from 0 to 18446744073709551615, not '" + text + "'";
-        }
-        return {};
-      },
-      "UINT64");
-}
-
-// The --precision values: the core's one list of names.
-std::vector<std::string> precisionNames() {
-  std::vector<std::string> names;
-  for (const auto precision : tb::allPrecisions()) names.emplace_back(tb::toString(precision));
-  return names;
-}
-
 void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   auto& config = options.config;
   run.add_option("-w,--workload", config.workload, "Workload to train: " + workloadNames())
       ->capture_default_str()
-      ->check([](const std::string& name) {
-        return tb::findWorkload(name) ? std::string() : "unknown workload '" + name +
-                                                            "'; available: " + workloadNames();
-      });
+      ->check(knownWorkload());
   run.add_option("-d,--device", options.devices,
                  "Device: cpu, cuda, cuda:N or mps; repeat to run on each in turn (default cpu)");
   run.add_option("-e,--epochs", config.epochs, "Epochs (default: the workload's, 10 for the seed)")
@@ -125,6 +75,10 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                  "precision) or fp16 (CUDA mixed precision with loss scaling)")
       ->capture_default_str()
       ->check(CLI::IsMember(precisionNames()));
+  run.add_option("--execution", config.execution,
+                 "eager (default: each kernel launched as the step runs) or graph (the step "
+                 "captured as a CUDA graph and replayed; not in this build)")
+      ->check(CLI::IsMember({"eager", "graph"}));
   run.add_flag("--no-probe", [&config](std::int64_t) { config.probePeak = false; },
                "Do not measure the device's peak before the first run (no efficiency figures)");
   run.add_flag("-q,--quiet", options.quiet, "No progress output; only the summary");
@@ -216,6 +170,7 @@ int main(int argc, char** argv) {
   tb::cli::ScalingCommand scaling(app);  // `scaling FILE|DIR...`
   tb::cli::DataCommand data(app);  // `data status`, `data fetch NAME`
   tb::cli::ProbeCommand probe(app);  // `probe [--device D] [--json]`
+  tb::cli::ProfileCommand profile(app);  // `profile --workload W --device D [--steps N]`
 
   try {
     app.parse(argc, argv);
@@ -237,6 +192,7 @@ int main(int argc, char** argv) {
   if (compare.parsed()) return compare.run();
   if (data.parsed()) return data.run();
   if (probe.parsed()) return probe.run();
+  if (profile.parsed()) return profile.run();
   if (runOptions.devices.empty()) runOptions.devices.push_back("cpu");
   if (std::getenv("TRAINBENCH_SKIP_MACHINE_CHECK")) runOptions.checkMachine = false;
   // A rank of a launched run joins it; --data-parallel N alone starts the ranks.

@@ -6,6 +6,7 @@
 #include "signal_guard.h"
 
 #include "devices/device_facts.h"
+#include "engine/execution.h"
 #include "engine/gradient_exchange.h"
 #include "devices/device_id.h"
 #include "engine/precision.h"
@@ -241,6 +242,12 @@ int runCommand(const RunOptions& options) {
       } catch (const DeviceError& e) {
         std::fprintf(stderr, "trainbench-cli: error: --precision: %s\n", e.what());
         return kExitDevice;
+      }
+      try {
+        resolveExecution(id, options.config.execution);
+      } catch (const ExecutionError& e) {
+        std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
+        return kExitUsage;
       }
     } catch (const DeviceError& e) {
       std::fprintf(stderr, "trainbench-cli: error: --device: %s\n", e.what());

@@ -59,6 +59,7 @@ RankSettings rankSettings(const RunConfig& config, bool strongScaling) {
       {"--learning-rate", number(rate)},
       {"--seed", std::to_string(config.seed)},
       {"--precision", config.precision},
+      {"--execution", config.execution.empty() ? "eager" : config.execution},
       {"--synthetic", config.synthetic ? "yes" : "no"},
       {"--train-limit", std::to_string(config.trainLimit)},
       {"--test-limit", std::to_string(config.testLimit)},

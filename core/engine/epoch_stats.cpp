@@ -25,6 +25,13 @@ void EpochStats::add(std::int64_t step, const torch::Tensor& meanLoss, const tor
   m_correct.add_(logits.detach().argmax(/*dim=*/1).eq(labels).sum());
 }
 
+void EpochStats::add(const torch::Tensor& step, const torch::Tensor& meanLoss,
+                     const torch::Tensor& logits, const torch::Tensor& labels) {
+  torch::NoGradGuard noGrad;
+  m_stepLosses.index_copy_(0, step, meanLoss.detach().view({1}));
+  m_correct.add_(logits.detach().argmax(/*dim=*/1).eq(labels).sum());
+}
+
 double EpochStats::meanLoss(std::int64_t steps) const {
   if (steps <= 0) return 0.0;
   const auto weights = m_stepWeights.narrow(0, 0, steps);

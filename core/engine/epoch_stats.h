@@ -15,6 +15,10 @@ class EpochStats {
   // Records one batch without any host synchronisation.
   void add(std::int64_t step, const torch::Tensor& meanLoss, const torch::Tensor& logits,
            const torch::Tensor& labels);
+  // The same, with the step as a device tensor (long, shape [1]): no host number in the kernels,
+  // as a captured graph needs (engine/train_step.h).
+  void add(const torch::Tensor& step, const torch::Tensor& meanLoss, const torch::Tensor& logits,
+           const torch::Tensor& labels);
 
   // Means over the first `steps` batches (reads the device: call sparingly).
   double meanLoss(std::int64_t steps) const;

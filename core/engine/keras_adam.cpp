@@ -2,30 +2,57 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace tb {
 
-KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions options)
+namespace {
+
+constexpr std::int64_t kMinPlannedSteps = 1024;
+
+}  // namespace
+
+KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions options,
+                     std::int64_t plannedSteps)
     : m_parameters(std::move(parameters)), m_options(options) {
   for (const auto& parameter : m_parameters) {
     m_firstMoments.push_back(torch::zeros_like(parameter));
     m_secondMoments.push_back(torch::zeros_like(parameter));
   }
+  const torch::Device device = m_parameters.empty() ? torch::Device(torch::kCPU)
+                                                    : m_parameters.front().device();
+  m_stepIndex = torch::zeros({1}, torch::TensorOptions().dtype(torch::kLong).device(device));
+  // In the parameters' type: the rounding a host-side scalar step would get.
+  const auto type = m_parameters.empty() ? torch::kFloat : m_parameters.front().scalar_type();
+  m_rates = torch::empty({0}, torch::TensorOptions().dtype(type).device(device));
+  planSteps(std::max(plannedSteps, kMinPlannedSteps));
+}
+
+void KerasAdam::planSteps(std::int64_t steps) {
+  std::vector<double> rates(static_cast<std::size_t>(steps));
+  for (std::int64_t i = 0; i < steps; ++i) {
+    const double t = static_cast<double>(i + 1);
+    rates[static_cast<std::size_t>(i)] = -m_options.learningRate *
+                                         std::sqrt(1.0 - std::pow(m_options.beta2, t)) /
+                                         (1.0 - std::pow(m_options.beta1, t));
+  }
+  m_rates = torch::tensor(rates, torch::kDouble).to(m_rates.options());
 }
 
 void KerasAdam::zeroGrad() {
-  // Dropping the gradient (rather than zeroing it) lets backward write it fresh.
+  // Dropping the gradient (rather than zeroing it) lets backward write it fresh. Under CUDA graph
+  // capture, backward then takes the gradients from the graph's private pool, where each replay
+  // finds them in the same place.
   for (auto& parameter : m_parameters) parameter.mutable_grad() = torch::Tensor();
 }
 
 void KerasAdam::step() {
   torch::NoGradGuard noGrad;
+  if (m_step >= m_rates.size(0)) planSteps(2 * m_rates.size(0));
   ++m_step;
-  const double t = static_cast<double>(m_step);
-  const double correctedRate = m_options.learningRate *
-                               std::sqrt(1.0 - std::pow(m_options.beta2, t)) /
-                               (1.0 - std::pow(m_options.beta1, t));
+  const torch::Tensor rate = m_rates.index_select(0, m_stepIndex);  // -lr_t, shape [1]
+  m_stepIndex.add_(1);
   std::vector<torch::Tensor> parameters, grads, firstMoments, secondMoments;
   for (std::size_t i = 0; i < m_parameters.size(); ++i) {
     const auto& grad = m_parameters[i].grad();
@@ -38,14 +65,18 @@ void KerasAdam::step() {
   if (parameters.empty()) return;
   // Multi-tensor ("foreach") operations: on a GPU each is a handful of kernel launches for all
   // parameters instead of one per parameter (ResNet-50 has 214), which otherwise dominate a
-  // step at batch 32. On the CPU they run the same per-tensor arithmetic as before.
+  // step at batch 32. On the CPU they run the same per-tensor arithmetic.
   at::_foreach_mul_(firstMoments, m_options.beta1);
   at::_foreach_add_(firstMoments, grads, 1.0 - m_options.beta1);
   at::_foreach_mul_(secondMoments, m_options.beta2);
   at::_foreach_addcmul_(secondMoments, grads, grads, 1.0 - m_options.beta2);
   auto denominators = at::_foreach_sqrt(secondMoments);
   at::_foreach_add_(denominators, m_options.epsilon);
-  at::_foreach_addcdiv_(parameters, firstMoments, denominators, -correctedRate);
+  // p + (-lr_t * m) / d: the order addcdiv_(m, d, -lr_t) rounds in, with lr_t from the device.
+  std::vector<torch::Tensor> scaled;
+  scaled.reserve(firstMoments.size());
+  for (const auto& moment : firstMoments) scaled.push_back(moment * rate);
+  at::_foreach_addcdiv_(parameters, scaled, denominators, 1.0);
 }
 
 }  // namespace tb

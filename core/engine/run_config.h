@@ -24,6 +24,8 @@ struct RunConfig {
   std::int64_t testLimit = 0;
   double telemetryIntervalSeconds = 1.0;
   std::string precision = "fp32";  // fp32, tf32, bf16 or fp16 (engine/precision.h)
+  // "" (the device's default), "eager" or "graph" (engine/execution.h).
+  std::string execution;
   // Measure the device's peak (devices/peak_probe.h) once per process and record it; also off
   // when $TRAINBENCH_SKIP_PROBE is set.
   bool probePeak = true;

@@ -1,15 +1,15 @@
 // runTraining: resolves a RunConfig, loads data, trains, evaluates and builds the RunResult.
 #include "engine/trainer.h"
 
-#include "data/dataset_registry.h"
-#include "data/synthetic.h"
 #include "devices/cuda_memory.h"
 #include "devices/device_facts.h"
 #include "devices/device_health.h"
 #include "devices/device_id.h"
 #include "devices/peak_probe.h"
 #include "devices/system_info.h"
+#include "devices/torch_device.h"
 #include "engine/epoch_stats.h"
+#include "engine/execution.h"
 #include "engine/gradient_exchange.h"
 #include "engine/keras_adam.h"
 #include "engine/loss_scaler.h"
@@ -17,7 +17,9 @@
 #include "engine/precision_scope.h"
 #include "engine/projection.h"
 #include "engine/rank_records.h"
+#include "engine/run_data.h"
 #include "engine/step_times.h"
+#include "engine/train_step.h"
 #include "machine/validity_monitor.h"
 #include "models/workload.h"
 #include "telemetry/telemetry_sampler.h"
@@ -69,7 +71,7 @@ class TrainingRun {
   void loadData();
   void train();
   // Returns false when the time budget ended training within this epoch.
-  bool trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer);
+  bool trainEpoch(int epoch, Classifier& model, TrainStep& step);
   void evaluate(Classifier& model);
   bool budgeted() const { return m_config.timeBudgetSeconds > 0; }
   bool budgetSpent() const;
@@ -178,12 +180,14 @@ void TrainingRun::resolve() {
   }
   m_workload = *workload;
   const DeviceId id = resolveDevice(m_config.device);
-  m_device = id.kind == DeviceKind::Cuda
-                 ? torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(id.index))
-             : id.kind == DeviceKind::Mps ? torch::Device(torch::kMPS)
-                                          : torch::Device(torch::kCPU);
+  m_device = torchDevice(id);
   m_facts = deviceFacts(id);
   m_precision = checkPrecision(id, m_config.precision, m_facts.computeCapability);
+  try {
+    m_result.config.execution = resolveExecution(id, m_config.execution);
+  } catch (const ExecutionError& e) {
+    throw Failure(FailureKind::Run, e.what());
+  }
   const int threads = cpuThreadCount(m_config.threads);
   at::set_num_threads(threads);
 
@@ -214,19 +218,7 @@ void TrainingRun::resolve() {
 }
 
 void TrainingRun::loadData() {
-  const auto dataset = findDataset(m_workload.dataset);
-  if (!dataset) throw Failure(FailureKind::Data, "unknown dataset '" + m_workload.dataset + "'");
-  if (m_config.synthetic) {
-    const auto trainSamples = m_config.trainLimit > 0 ? m_config.trainLimit : dataset->trainSamples;
-    const auto testSamples = m_config.testLimit > 0 ? m_config.testLimit : dataset->testSamples;
-    m_data = makeSyntheticDataset(dataset->shape, trainSamples, testSamples, dataset->numClasses,
-                                  m_config.seed);
-  } else {
-    m_data = loadDataset(*dataset, m_config.dataDir);
-    m_data.train = takeFirst(m_data.train, m_config.trainLimit);
-    m_data.test = takeFirst(m_data.test, m_config.testLimit);
-  }
-  if (m_data.train.size() == 0) throw Failure(FailureKind::Data, "the training set is empty");
+  m_data = loadRunData(m_config, m_workload.dataset);
   m_result.workload.dataSource = m_data.source;
   m_result.workload.trainSamples = m_data.train.size();
   m_result.workload.testSamples = m_data.test.size();
@@ -265,11 +257,24 @@ void TrainingRun::train() {
   m_parameters = model->parameters();
   // Every rank starts from rank 0's weights.
   if (m_config.exchange) m_config.exchange->broadcastParameters(m_parameters);
-  KerasAdam optimizer(m_parameters, KerasAdamOptions{m_result.config.learningRate});
+  KerasAdam optimizer(m_parameters, KerasAdamOptions{m_result.config.learningRate},
+                      started.stepsPerEpoch * m_result.config.epochs);
   if (m_precision == Precision::Fp16) m_scaler = std::make_unique<LossScaler>();
+  TrainStepParts parts;
+  parts.model = model.get();
+  parts.optimizer = &optimizer;
+  parts.parameters = m_parameters;
+  parts.images = m_data.train.images;
+  parts.labels = m_data.train.labels;
+  parts.batchSize = batch;
+  parts.precision = m_precision;
+  parts.device = m_device;
+  parts.scaler = m_scaler.get();
+  parts.exchange = m_config.exchange.get();
+  TrainStep step(parts);
 
   for (int epoch = 1; epoch <= m_result.config.epochs && !m_cutShort; ++epoch) {
-    m_cutShort = !trainEpoch(epoch, *model, optimizer);
+    m_cutShort = !trainEpoch(epoch, *model, step);
     m_validity->sampleGpu();
   }
   // Rank 0 evaluates for the whole run; the other ranks' results are not kept.
@@ -329,11 +334,7 @@ void TrainingRun::project() {
   m_result.workload.testSamples = m_evaluatedSamples;
 }
 
-torch::Tensor normalised(const torch::Tensor& images) {
-  return images.to(torch::kFloat).div_(255.0);
-}
-
-bool TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer) {
+bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep) {
   model.train();
   const auto& data = m_data.train;
   const std::int64_t samples = data.size();
@@ -357,6 +358,7 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer)
   auto lastReport = epochStart;
   // Keras reshuffles every epoch.
   const auto order = torch::randperm(samples, torch::TensorOptions().dtype(torch::kLong).device(m_device));
+  const std::int64_t fullSteps = trainStep.startEpoch(order, stats);
   if (!m_setupSeconds) m_setupSeconds = secondsSince(m_start);
   // Host timestamps between steps, with no added device sync (engine/step_times.h).
   auto stepClock = epochStart;
@@ -364,34 +366,14 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, KerasAdam& optimizer)
   bool budgetLeft = true;
   for (std::int64_t step = 0; step < steps; ++step) {
     checkCancelled();
-    // One shuffled order from the seed on every rank; rank r takes the r-th batch of each step.
-    const std::int64_t first = (step * world + rank()) * batch;
-    const std::int64_t stepSamples = std::min(batch, samples - first);
-    const auto indices = order.narrow(0, first, stepSamples);
-    const auto images = normalised(data.images.index_select(0, indices));
-    const auto labels = data.labels.index_select(0, indices);
-
-    torch::Tensor logits;
-    torch::Tensor loss;
-    {
-      // Autocast covers the forward pass only; backward follows the types it recorded.
-      const AutocastScope autocast(m_precision, m_device);
-      logits = model.forward(images);
-      loss = torch::nn::functional::cross_entropy(logits.to(torch::kFloat), labels);
-    }
-    optimizer.zeroGrad();
-    if (m_scaler) {
-      m_scaler->scale(loss).backward();
-      if (m_config.exchange) m_config.exchange->averageGradients(m_parameters);
-      const bool finite = m_scaler->unscale(m_parameters);
-      if (finite) optimizer.step();  // an overflowed step is skipped, as GradScaler does
-      m_scaler->update(finite);
+    // Full steps are graph-safe (engine/train_step.h); only a single process has a last,
+    // partial batch.
+    const std::int64_t stepSamples = step < fullSteps ? batch : samples - step * batch;
+    if (step < fullSteps) {
+      trainStep.runFull();
     } else {
-      loss.backward();
-      if (m_config.exchange) m_config.exchange->averageGradients(m_parameters);
-      optimizer.step();
+      trainStep.runPartial(step, order.narrow(0, step * batch, stepSamples));
     }
-    stats.add(step, loss, logits, labels);
 
     const auto now = Clock::now();
     m_stepTimes.add(epoch, std::chrono::duration<double>(now - stepClock).count(),

@@ -138,6 +138,8 @@ std::string deviceLabel(const RunResult& result) {
       parsePrecision(result.config.precision) != Precision::Fp32) {
     label += " " + result.config.precision;
   }
+  // Eager is what a plain PyTorch loop does and goes unsaid; graph runs must stand apart.
+  if (result.config.execution == "graph") label += " graph";
   // A data-parallel run is the whole run over its ranks, not one device's.
   if (result.distributed) {
     label += " \u00d7 " + std::to_string(result.distributed->worldSize) + " ranks";
@@ -202,7 +204,8 @@ std::string foldKey(const RunResult& result) {
   std::string key = std::string(toString(result.status)) + '|' + result.system.hostname + '|' +
                     result.device.id + '|' + result.device.name + '|' +
                     groupOf(result.workload.name, resultSize(result)) + '|' +
-                    result.config.precision + '|' + std::to_string(result.config.threads) + '|' +
+                    result.config.precision + '|' + result.config.execution + '|' +
+                    std::to_string(result.config.threads) + '|' +
                     std::to_string(result.distributed ? result.distributed->worldSize : 1) + '|' +
                     std::to_string(result.config.batchSize) + '|' + result.workload.dataSource +
                     '|' + (result.projection ? "projected" : "measured");

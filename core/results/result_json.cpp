@@ -222,6 +222,12 @@ ConfigRecord readConfig(const Reader& reader, const Json& c) {
   config.seed = reader.unsignedInteger(c, "config", "seed");
   config.threads = reader.smallInteger(c, "config", "threads");
   config.precision = reader.string(c, "config", "precision");
+  if (reader.optionalValue(c, "execution") != nullptr) {
+    config.execution = reader.string(c, "config", "execution");
+    if (config.execution != "eager" && config.execution != "graph") {
+      reader.fail("config.execution must be \"eager\" or \"graph\", not \"" + config.execution + "\"");
+    }
+  }
   return config;
 }
 
@@ -308,7 +314,8 @@ std::string toJson(const RunResult& r, int indent) {
                     {"learning_rate", number(r.config.learningRate)},
                     {"seed", r.config.seed},
                     {"threads", r.config.threads},
-                    {"precision", r.config.precision}};
+                    {"precision", r.config.precision},
+                    {"execution", r.config.execution}};
   root["device"] = deviceJson(r.device);
   root["system"] = {{"os", r.system.os},
                     {"hostname", r.system.hostname},

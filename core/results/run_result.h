@@ -42,6 +42,9 @@ struct ConfigRecord {
   std::uint64_t seed = 0;
   int threads = 0;
   std::string precision;
+  // How the step ran: "eager" (each kernel launched by the host) or "graph" (a replayed CUDA
+  // graph). Files from before execution modes read as "eager": that is how they trained.
+  std::string execution = "eager";
 };
 
 // A device's measured peak (core/devices/peak_probe.h); a figure not measured is absent.

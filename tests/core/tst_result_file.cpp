@@ -211,6 +211,19 @@ class TestResultFile : public QObject {
     QVERIFY(!back.steadyState && !back.projection && !back.validity);
   }
 
+  // The execution mode is written; files from before it read as eager, how they trained.
+  void executionIsRecordedAndDefaultsToEager() {
+    RunResult r = editableResult();
+    r.config.execution = "graph";
+    QCOMPARE(QString::fromStdString(fromJson(toJson(r), "mem").config.execution), QStringLiteral("graph"));
+    QJsonObject json = jsonOf(r);
+    QJsonObject config = json.value("config").toObject();
+    config.remove("execution");
+    json.insert("config", config);
+    const RunResult back = fromJson(QJsonDocument(json).toJson().toStdString(), "mem");
+    QCOMPARE(QString::fromStdString(back.config.execution), QStringLiteral("eager"));
+  }
+
   void absentMetricsStayAbsent() {
     RunResult r = fullResult();
     r.status = RunStatus::Failed;
@@ -339,6 +352,11 @@ class TestResultFile : public QObject {
                                            {"warmup_steps", 1},
                                            {"steps", 10}});
     }) << "steady_state.samples_per_second";
+    QTest::newRow("bad execution") << variant([](QJsonObject& j) {
+      QJsonObject config = j.value("config").toObject();
+      config.insert("execution", "warp");
+      j.insert("config", config);
+    }) << "config.execution must be \"eager\" or \"graph\", not \"warp\"";
     QTest::newRow("deep nesting") << QByteArray(100000, '[') + QByteArray(100000, ']')
                                   << "not a TrainBench result: nested deeper than 64 levels";
     QTest::newRow("deep nesting in a key")

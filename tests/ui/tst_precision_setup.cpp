@@ -1,5 +1,6 @@
-// The Setup panel's precision: it reaches every run's config, survives a restart through the
-// settings, and a precision a ticked device cannot do keeps Run disabled with the reason.
+// The Setup panel's precision and execution mode: they reach every run's config, survive a
+// restart through the settings, and a choice a ticked device cannot do keeps Run disabled with
+// the reason.
 #include "panels/setup_panel.h"
 
 #include <QPushButton>
@@ -48,6 +49,26 @@ class PrecisionSetupTest : public QObject {
     QVERIFY(!panel.runButton()->isEnabled());
     panel.setPrecision(QStringLiteral("bf16"));
     QVERIFY(panel.problem().isEmpty());
+    QVERIFY(panel.runButton()->isEnabled());
+  }
+
+  // Eager by default; CUDA graphs on the CPU would only fail, so Run stays off and says why.
+  void executionReachesConfigsAndGraphNeedsAGpu() {
+    SetupPanel panel;
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    QCOMPARE(panel.execution(), QStringLiteral("eager"));
+    QCOMPARE(panel.configs().first().execution, std::string("eager"));
+    panel.setExecution(QStringLiteral("graph"));
+    QVERIFY2(panel.problem().contains(QLatin1String("CUDA graphs need an NVIDIA GPU")),
+             qPrintable(panel.problem()));
+    QVERIFY(!panel.runButton()->isEnabled());
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("setup.ini")), QSettings::IniFormat);
+    panel.saveSettings(settings);
+    SetupPanel restored;
+    restored.restoreSettings(settings);
+    QCOMPARE(restored.execution(), QStringLiteral("graph"));
+    panel.setExecution(QStringLiteral("eager"));
     QVERIFY(panel.runButton()->isEnabled());
   }
 };

@@ -5,6 +5,7 @@
 #include "devices/device_facts.h"
 #include "devices/device_id.h"
 #include "devices/system_info.h"
+#include "engine/execution.h"
 #include "engine/precision.h"
 #include "models/workload_catalog.h"
 #include "results/repeats.h"
@@ -182,6 +183,14 @@ QWidget* SetupPanel::buildDeviceGroup() {
   threads->addRow(tr("CPU ranks"), m_cpuRanks);
   threads->addRow(tr("CPU threads"), m_threads);
   threads->addRow(tr("Precision"), m_precision);
+  m_execution = new QComboBox;
+  m_execution->addItem(tr("eager"), QStringLiteral("eager"));
+  m_execution->addItem(tr("graph (CUDA graphs)"), QStringLiteral("graph"));
+  m_execution->setToolTip(tr("Eager launches each kernel from the host as the step runs, as a "
+                             "plain PyTorch loop; graph captures the whole step as a CUDA graph "
+                             "and replays it"));
+  connect(m_execution, &QComboBox::currentIndexChanged, this, &SetupPanel::updateRunEnabled);
+  threads->addRow(tr("Execution"), m_execution);
   layout->addLayout(threads);
   return group;
 }
@@ -300,7 +309,10 @@ QString SetupPanel::problem() const {
     try {
       const DeviceId id = parseDeviceId(toStdString(device));
       checkPrecision(id, toStdString(precision()), deviceFacts(id).computeCapability);
+      resolveExecution(id, toStdString(execution()));
     } catch (const DeviceError& e) {
+      return QString::fromUtf8(e.what());
+    } catch (const ExecutionError& e) {
       return QString::fromUtf8(e.what());
     }
   }
@@ -376,6 +388,7 @@ QVector<RunConfig> SetupPanel::configs() const {
   base.seed = static_cast<std::uint64_t>(m_seed->value());
   base.threads = m_threads->value();
   base.precision = toStdString(precision());
+  base.execution = toStdString(execution());
   base.trainLimit = m_trainLimit->value();
   base.testLimit = m_testLimit->value();
   base.synthetic = m_useSynthetic->isChecked();
@@ -416,6 +429,12 @@ void SetupPanel::setQuick(bool quick) { m_length->setCurrentIndex(quick ? 1 : 0)
 void SetupPanel::setTestLimit(qint64 limit) { m_testLimit->setValue(static_cast<int>(limit)); }
 void SetupPanel::setDataDir(const QString& folder) { m_dataDir->setText(folder); }
 QString SetupPanel::precision() const { return m_precision->currentData().toString(); }
+QString SetupPanel::execution() const { return m_execution->currentData().toString(); }
+
+void SetupPanel::setExecution(const QString& execution) {
+  const int index = m_execution->findData(execution);
+  if (index >= 0) m_execution->setCurrentIndex(index);
+}
 
 void SetupPanel::setPrecision(const QString& precision) {
   const int index = m_precision->findData(precision);
@@ -429,6 +448,7 @@ void SetupPanel::saveSettings(QSettings& settings) const {
   settings.setValue(QStringLiteral("devices"), checkedDevices());
   settings.setValue(QStringLiteral("threads"), m_threads->value());
   settings.setValue(QStringLiteral("precision"), precision());
+  settings.setValue(QStringLiteral("execution"), execution());
   settings.setValue(QStringLiteral("epochs"), m_epochs->value());
   settings.setValue(QStringLiteral("batchSize"), m_batchSize->value());
   settings.setValue(QStringLiteral("seed"), m_seed->value());
@@ -452,6 +472,7 @@ void SetupPanel::restoreSettings(const QSettings& settings) {
   if (checkedDevices().isEmpty()) setCheckedDevices({QStringLiteral("cpu")});  // a GPU went away
   if (value("threads").isValid()) m_threads->setValue(value("threads").toInt());
   if (value("precision").isValid()) setPrecision(value("precision").toString());
+  if (value("execution").isValid()) setExecution(value("execution").toString());
   if (value("epochs").isValid()) m_epochs->setValue(value("epochs").toInt());
   if (value("batchSize").isValid()) m_batchSize->setValue(value("batchSize").toInt());
   if (value("seed").isValid()) m_seed->setValue(value("seed").toInt());

@@ -52,6 +52,9 @@ class SetupPanel final : public QWidget {
   void setDataDir(const QString& folder);
   void setPrecision(const QString& precision);  // "fp32", "tf32", "bf16" or "fp16"
   QString precision() const;
+  // "eager" or "graph" (engine/execution.h).
+  QString execution() const;
+  void setExecution(const QString& execution);
   QString dataDir() const;  // the data folder as typed; empty: the default data root
   // Runs per device: 1 to 10, or 0 for auto (3 to 10, until the interval is within ±2%).
   int repeats() const;
@@ -96,6 +99,7 @@ class SetupPanel final : public QWidget {
   QSpinBox* m_cpuRanks = nullptr;
   QSpinBox* m_threads = nullptr;
   QComboBox* m_precision = nullptr;
+  QComboBox* m_execution = nullptr;
   QSpinBox* m_epochs = nullptr;
   QSpinBox* m_batchSize = nullptr;
   QSpinBox* m_seed = nullptr;

@@ -80,6 +80,7 @@ QStringList CliRun::arguments(const RunConfig& config, int ranks, const QString&
   add("--test-limit", config.testLimit);
   // The app's thread count is the run's; each CPU rank gets its share.
   if (config.threads > 0) add("--threads", std::max(1, config.threads / ranks));
+  if (!config.execution.empty()) args << QStringLiteral("--execution") << toQString(config.execution);
   if (config.synthetic) {
     args << QStringLiteral("--synthetic");
   } else if (!config.dataDir.empty()) {

@@ -6,6 +6,7 @@
 #include "comparison/comparison_panel.h"
 #include "data/dataset_gate.h"
 #include "devices/probe_dialog.h"
+#include "devices/profile_dialog.h"
 #include "devices/system_info.h"
 #include "history/history_panel.h"
 #include "history/result_library.h"
@@ -38,6 +39,8 @@
 #include <QTabWidget>
 #include <QThread>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace tb::ui {
 
@@ -147,6 +150,10 @@ void MainWindow::buildMenus() {
   auto* probe = run->addAction(tr("&Measure device peaks\u2026"));
   probe->setToolTip(tr("Measure the ticked devices' peak TFLOPS and memory bandwidth"));
   connect(probe, &QAction::triggered, this, &MainWindow::measurePeaks);
+  auto* profile = run->addAction(tr("&Profile a training step\u2026"));
+  profile->setToolTip(tr("Time the ticked devices' training steps phase by phase: data, "
+                         "forward, backward, optimizer, and what bounds the step"));
+  connect(profile, &QAction::triggered, this, &MainWindow::profileSteps);
   auto* clear = run->addAction(tr("&Clear charts"));
   connect(clear, &QAction::triggered, this, [this] {
     for (int i = m_collection->count() - 1; i >= 0; --i) {
@@ -278,6 +285,33 @@ void MainWindow::measurePeaks() {
   }
   ProbeDialog dialog(targets, this);
   dialog.start();
+  dialog.exec();
+}
+
+void MainWindow::profileSteps() {
+  // Profiling sets LibTorch's threads and would distort a run, and a run the profile.
+  if (m_controller->isBusy()) {
+    showNotice(tr("Profile a step once the runs have finished."), true);
+    return;
+  }
+  const QVector<RunConfig> configs = m_setup->configs();
+  if (configs.isEmpty()) {
+    showNotice(tr("Tick the devices to profile in the setup panel."), true);
+    return;
+  }
+  switch (m_gate->ensureData(configs)) {
+    case DatasetGate::Decision::Cancelled: return;
+    case DatasetGate::Decision::UseSynthetic: m_setup->setSynthetic(true); break;
+    case DatasetGate::Decision::Ready: break;
+  }
+  // One profile per ticked device, whatever the repeats.
+  QVector<RunConfig> devices;
+  for (const RunConfig& config : m_setup->configs()) {
+    const bool seen = std::any_of(devices.begin(), devices.end(),
+                                  [&](const RunConfig& other) { return other.device == config.device; });
+    if (!seen) devices.push_back(config);
+  }
+  ProfileDialog dialog(devices, this);
   dialog.exec();
 }
 

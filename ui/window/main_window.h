@@ -46,6 +46,8 @@ class MainWindow final : public QMainWindow {
   void stopRuns();
   // Run › Measure device peaks: the ticked devices, in a modal dialog (not while training).
   void measurePeaks();
+  // Run › Profile a training step: the ticked devices' step, phase by phase (not while training).
+  void profileSteps();
   // Adds saved result files to the charts and comparison (skipping ones already shown).
   void openResultFiles(const QStringList& paths);
   void showNotice(const QString& text, bool error);

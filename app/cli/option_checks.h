@@ -1,0 +1,24 @@
+// The checks and choice lists the CLI's subcommands share: numbers that must be finite and in
+// range, 64-bit seeds, workload and precision names.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace tb::cli {
+
+// "fashion-mlp, cifar10-resnet50, ..."
+std::string workloadNames();
+// Accepts a known workload; names the ones there are otherwise.
+CLI::Validator knownWorkload();
+// The --precision values: the core's one list of names.
+std::vector<std::string> precisionNames();
+// A finite number in [min, max] (above min when `aboveMin`). CLI11's own ranges let NaN through
+// and print their bounds as 309-digit numbers; this says what is wrong in a few words.
+CLI::Validator finiteNumber(double min, double max, bool aboveMin = false);
+// Decimal digits that fit in 64 bits: CLI11 would turn -1 and 2^64 into 2^64-1 without a word.
+CLI::Validator unsigned64();
+
+}  // namespace tb::cli

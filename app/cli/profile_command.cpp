@@ -1,0 +1,111 @@
+// The profile subcommand (profile_command.h).
+#include "profile_command.h"
+
+#include "exit_codes.h"
+#include "option_checks.h"
+#include "signal_guard.h"
+
+#include "data/dataset.h"
+#include "devices/device_id.h"
+#include "engine/execution.h"
+#include "engine/step_profile.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace tb::cli {
+
+namespace {
+
+std::string profileJson(const StepProfile& profile) {
+  nlohmann::ordered_json phases = nlohmann::ordered_json::array();
+  for (const auto& phase : profile.phases) {
+    phases.push_back({{"phase", toString(phase.phase)},
+                      {"seconds_per_step", phase.secondsPerStep},
+                      {"share", phase.share}});
+  }
+  const nlohmann::ordered_json json{{"workload", profile.workload},
+                                    {"device", profile.device},
+                                    {"device_name", profile.deviceName},
+                                    {"precision", profile.precision},
+                                    {"execution", profile.execution},
+                                    {"threads", profile.threads},
+                                    {"batch_size", profile.batchSize},
+                                    {"steps", profile.steps},
+                                    {"phases", phases},
+                                    {"step_seconds", profile.stepSeconds},
+                                    {"run_step_seconds", profile.runStepSeconds},
+                                    {"issue_seconds", profile.issueSeconds},
+                                    {"verdict", profile.verdict}};
+  return json.dump(2) + "\n";
+}
+
+}  // namespace
+
+ProfileCommand::ProfileCommand(CLI::App& app) {
+  m_profile = app.add_subcommand(
+      "profile", "Time a few hundred training steps phase by phase (data, forward, backward, "
+                 "optimizer) and say what bounds the step");
+  auto& c = m_config;
+  m_profile->add_option("-w,--workload", c.workload, "Workload: " + workloadNames())
+      ->capture_default_str()
+      ->check(knownWorkload());
+  m_profile->add_option("-d,--device", c.device, "Device: cpu, cuda, cuda:N or mps")
+      ->capture_default_str();
+  m_profile->add_option("--execution", c.execution, "eager, or graph (CUDA graphs)")
+      ->check(CLI::IsMember({"eager", "graph"}));
+  m_profile->add_option("--precision", c.precision, "fp32, tf32, bf16 or fp16")
+      ->capture_default_str()
+      ->check(CLI::IsMember(precisionNames()));
+  m_profile->add_option("-b,--batch-size", c.batchSize, "Batch size (default: the workload's)")
+      ->check(CLI::Range(1, 1 << 20));
+  m_profile->add_option("--threads", c.threads, "CPU threads (default: the physical cores)")
+      ->check(CLI::Range(1, 4096));
+  m_profile->add_option("--seed", c.seed, "Random seed")->capture_default_str()->check(unsigned64());
+  m_profile->add_flag("--synthetic", c.synthetic, "Use synthetic data of the dataset's shape");
+  m_profile->add_option("--data-dir", c.dataDir, "Folder with the dataset files");
+  m_profile->add_option("--train-limit", c.trainLimit, "Use only the first N training images")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+  m_profile->add_option("--steps", m_steps, "Timed steps")->capture_default_str()->check(CLI::Range(1, 100000));
+  m_profile->add_option("--warmup", m_warmup, "Untimed steps first")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  m_profile->add_flag("--json", m_json, "Print JSON instead of a table");
+}
+
+bool ProfileCommand::parsed() const { return m_profile->parsed(); }
+
+int ProfileCommand::run() const {
+  const SignalGuard signals;
+  ProfileOptions options;
+  options.config = m_config;
+  options.steps = m_steps;
+  options.warmupSteps = m_warmup;
+  StepProfile profile;
+  try {
+    profile = profileTrainingStep(options, signals.cancelFlag());
+  } catch (const ExecutionError& e) {
+    std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
+    return kExitUsage;
+  } catch (const DeviceError& e) {
+    std::fprintf(stderr, "trainbench-cli: error: --device: %s\n", e.what());
+    return kExitDevice;
+  } catch (const DataError& e) {
+    std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
+    return kExitData;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "trainbench-cli: error: profile: %s\n", e.what());
+    return kExitRunFailed;
+  }
+  if (signals.cancelled()) {
+    std::fprintf(stderr, "trainbench-cli: profile cancelled\n");
+    return kExitCancelled;
+  }
+  const std::string text = m_json ? profileJson(profile) : profileText(profile);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace tb::cli

@@ -1,0 +1,19 @@
+// resolveExecution (execution.h).
+#include "engine/execution.h"
+
+namespace tb {
+
+std::string resolveExecution(const DeviceId& device, const std::string& requested) {
+  if (requested.empty() || requested == "eager") return "eager";
+  if (requested != "graph") {
+    throw ExecutionError("--execution: unknown mode '" + requested + "': eager or graph");
+  }
+  if (device.kind != DeviceKind::Cuda) {
+    throw ExecutionError("--execution graph: CUDA graphs need an NVIDIA GPU; " + device.str() +
+                         " trains eagerly (--execution eager)");
+  }
+  throw ExecutionError("--execution graph: this TrainBench build cannot capture CUDA graphs; " +
+                       device.str() + " trains eagerly (--execution eager)");
+}
+
+}  // namespace tb

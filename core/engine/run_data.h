@@ -1,0 +1,15 @@
+// The images a run (or a profile) trains and tests on: the workload's dataset from files, or
+// synthetic images of its shape, cut to the config's limits.
+#pragma once
+
+#include "data/dataset.h"
+#include "engine/run_config.h"
+
+#include <string>
+
+namespace tb {
+
+// Throws DataError naming what is missing or wrong (an unknown dataset, no images, bad files).
+DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetName);
+
+}  // namespace tb

@@ -1,0 +1,218 @@
+// profileTrainingStep (step_profile.h): three passes over the same steps, after a warm-up:
+// as a run trains them (no sync inside), one step at a time from an idle device (the host's
+// issue time), and phase by phase with a sync at each phase's end.
+#include "engine/step_profile.h"
+
+#include "devices/device_facts.h"
+#include "devices/device_id.h"
+#include "devices/system_info.h"
+#include "devices/torch_device.h"
+#include "engine/epoch_stats.h"
+#include "engine/execution.h"
+#include "engine/keras_adam.h"
+#include "engine/loss_scaler.h"
+#include "engine/run_data.h"
+#include "models/workload.h"
+
+#include <torch/torch.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
+
+namespace tb {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::duration duration) { return std::chrono::duration<double>(duration).count(); }
+
+// Adds each phase's synchronised time to its total.
+class PhaseTimer final : public PhaseObserver {
+ public:
+  explicit PhaseTimer(const torch::Device& device) : m_device(device) {}
+
+  void startStep() {
+    synchronise(m_device);
+    m_last = Clock::now();
+  }
+  void phaseEnded(StepPhase phase) override {
+    synchronise(m_device);
+    const auto now = Clock::now();
+    m_totals[static_cast<std::size_t>(phase)] += seconds(now - m_last);
+    m_last = now;
+  }
+  double total(StepPhase phase) const { return m_totals[static_cast<std::size_t>(phase)]; }
+
+ private:
+  torch::Device m_device;
+  Clock::time_point m_last;
+  std::array<double, std::size(kStepPhases)> m_totals{};
+};
+
+int percent(double share) { return static_cast<int>(share * 100.0 + 0.5); }
+
+}  // namespace
+
+StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic<bool>& cancel) {
+  const RunConfig& config = options.config;
+  const auto workload = findWorkload(config.workload);
+  if (!workload) throw std::runtime_error("unknown workload '" + config.workload + "'");
+  if (options.steps < 1 || options.warmupSteps < 0) {
+    throw std::runtime_error("a profile needs at least one timed step");
+  }
+  const DeviceId id = resolveDevice(config.device);
+  const Precision precision =
+      checkPrecision(id, config.precision, deviceFacts(id).computeCapability);
+  const torch::Device device = torchDevice(id);
+  at::set_num_threads(cpuThreadCount(config.threads));
+
+  StepProfile profile;
+  profile.workload = workload->name;
+  profile.device = id.str();
+  profile.deviceName = deviceFacts(id).name;
+  profile.precision = toString(precision);
+  profile.execution = resolveExecution(id, config.execution);
+  profile.threads = at::get_num_threads();
+  profile.batchSize = config.batchSize > 0 ? config.batchSize : workload->defaultBatchSize;
+  const std::int64_t batch = profile.batchSize;
+
+  // Synthetic data only needs enough images for a few dozen distinct batches.
+  RunConfig dataConfig = config;
+  if (config.synthetic && config.trainLimit == 0) dataConfig.trainLimit = batch * 64;
+  dataConfig.testLimit = 1;
+  DatasetSplits data = loadRunData(dataConfig, workload->dataset);
+  const std::int64_t batches = data.train.size() / batch;
+  if (batches == 0) {
+    throw DataError("the training set (" + std::to_string(data.train.size()) +
+                    " images) is smaller than one batch of " + std::to_string(batch));
+  }
+  const auto images = data.train.images.to(device);
+  const auto labels = data.train.labels.to(device);
+
+  torch::manual_seed(config.seed);
+  auto model = workload->makeModel();
+  model->to(device);
+  model->train();
+  const double rate = config.learningRate > 0 ? config.learningRate : workload->learningRate;
+  KerasAdam optimizer(model->parameters(), KerasAdamOptions{rate},
+                     options.warmupSteps + 3 * static_cast<std::int64_t>(options.steps));
+  std::unique_ptr<LossScaler> scaler;
+  if (precision == Precision::Fp16) scaler = std::make_unique<LossScaler>();
+  TrainStepParts parts;
+  parts.model = model.get();
+  parts.optimizer = &optimizer;
+  parts.parameters = model->parameters();
+  parts.images = images;
+  parts.labels = labels;
+  parts.batchSize = batch;
+  parts.precision = precision;
+  parts.device = device;
+  parts.scaler = scaler.get();
+  TrainStep step(parts);
+  // The run's full, graph-safe steps, over one shuffled order again and again.
+  const auto order = torch::randperm(data.train.size(),
+                                     torch::TensorOptions().dtype(torch::kLong).device(device));
+  EpochStats stats(batches * batch, batch, device);
+  std::int64_t next = 0;
+  const auto trainOne = [&](PhaseObserver* phases) {
+    if (next++ % batches == 0) step.startEpoch(order, stats);
+    step.runFull(phases);
+  };
+
+  for (int i = 0; i < options.warmupSteps && !cancel.load(); ++i) trainOne(nullptr);
+  synchronise(device);
+
+  // As a run trains: no sync inside.
+  int done = 0;
+  auto start = Clock::now();
+  for (; done < options.steps && !cancel.load(); ++done) trainOne(nullptr);
+  synchronise(device);
+  if (done == 0) return profile;
+  profile.runStepSeconds = seconds(Clock::now() - start) / done;
+
+  // One step at a time from an idle device: the host's time to issue it. (On the CPU that is
+  // the step itself, measured above.)
+  profile.issueSeconds = profile.runStepSeconds;
+  if (!device.is_cpu()) {
+    double issue = 0.0;
+    for (int i = 0; i < done; ++i) {
+      synchronise(device);
+      start = Clock::now();
+      trainOne(nullptr);
+      issue += seconds(Clock::now() - start);
+    }
+    synchronise(device);
+    profile.issueSeconds = issue / done;
+  }
+
+  PhaseTimer timer(device);
+  int timed = 0;
+  for (; timed < done && !cancel.load(); ++timed) {
+    timer.startStep();
+    trainOne(&timer);
+  }
+  if (timed == 0) return profile;
+  profile.steps = timed;
+  for (const StepPhase phase : kStepPhases) {
+    if (phase == StepPhase::Exchange) continue;  // one process: nothing to exchange
+    profile.phases.push_back(PhaseTime{phase, timer.total(phase) / timed, 0.0});
+    profile.stepSeconds += profile.phases.back().secondsPerStep;
+  }
+  for (auto& phase : profile.phases) {
+    phase.share = profile.stepSeconds > 0 ? phase.secondsPerStep / profile.stepSeconds : 0.0;
+  }
+  profile.verdict = stepVerdict(profile, toString(id.kind));
+  return profile;
+}
+
+std::string stepVerdict(const StepProfile& profile, const std::string& deviceKind) {
+  const PhaseTime* largest = nullptr;
+  for (const auto& phase : profile.phases) {
+    if (largest == nullptr || phase.secondsPerStep > largest->secondsPerStep) largest = &phase;
+  }
+  if (largest == nullptr || profile.runStepSeconds <= 0) return "no steps were timed";
+  const std::string top = std::string(toString(largest->phase)) + " takes " +
+                          std::to_string(percent(largest->share)) + " % of the step";
+  if (deviceKind == "cpu") return "compute-bound on the CPU: " + top;
+  // The device cannot start a kernel before the host has issued it.
+  const double issueShare = profile.issueSeconds / profile.runStepSeconds;
+  if (issueShare >= 0.8) {
+    return "launch-bound: the host needs " + std::to_string(percent(std::min(1.0, issueShare))) +
+           " % of the step to issue its kernels, so the " + deviceKind +
+           " device waits for it; " + top;
+  }
+  return "device-bound: the host issues a step in " + std::to_string(percent(issueShare)) +
+         " % of its time and the device's work sets the pace; " + top;
+}
+
+std::string profileText(const StepProfile& profile) {
+  std::string text;
+  char line[256];
+  std::snprintf(line, sizeof line, "%s on %s (%s), %s, %s, batch %lld, %d threads: %d steps\n\n",
+                profile.workload.c_str(), profile.device.c_str(), profile.deviceName.c_str(),
+                profile.precision.c_str(), profile.execution.c_str(),
+                static_cast<long long>(profile.batchSize), profile.threads, profile.steps);
+  text += line;
+  std::snprintf(line, sizeof line, "%-10s %12s %8s\n", "phase", "ms/step", "share");
+  text += line;
+  for (const auto& phase : profile.phases) {
+    std::snprintf(line, sizeof line, "%-10s %12.3f %7d%%\n", toString(phase.phase),
+                  phase.secondsPerStep * 1e3, percent(phase.share));
+    text += line;
+  }
+  std::snprintf(line, sizeof line, "%-10s %12.3f %7d%%\n\n", "step", profile.stepSeconds * 1e3, 100);
+  text += line;
+  std::snprintf(line, sizeof line,
+                "Trained as in a run (no sync inside a step): %.3f ms/step; the host issues a step "
+                "in %.3f ms.\n",
+                profile.runStepSeconds * 1e3, profile.issueSeconds * 1e3);
+  text += line;
+  text += profile.verdict + "\n";
+  return text;
+}
+
+}  // namespace tb

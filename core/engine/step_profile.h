@@ -1,0 +1,58 @@
+// Where a training step's time goes: `trainbench-cli profile` trains a few hundred steps of a
+// workload, phase by phase (engine/train_step.h), with the device synchronised at each phase's
+// end so each phase's time is its own, and says what bounds the step.
+#pragma once
+
+#include "engine/run_config.h"
+#include "engine/train_step.h"
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tb {
+
+struct ProfileOptions {
+  RunConfig config;      // workload, device, precision, threads, data, batch size, seed
+  int steps = 200;       // timed steps
+  int warmupSteps = 20;  // untimed steps first: allocator, caches, cuDNN's algorithm choice
+};
+
+struct PhaseTime {
+  StepPhase phase = StepPhase::Data;
+  double secondsPerStep = 0.0;  // mean, device synchronised at both ends
+  double share = 0.0;           // of the synchronised step; the shares add up to 1
+};
+
+struct StepProfile {
+  std::string workload;
+  std::string device;      // "cpu", "cuda:0"
+  std::string deviceName;
+  std::string precision;
+  std::string execution;   // "eager"
+  int threads = 0;
+  std::int64_t batchSize = 0;
+  int steps = 0;
+  std::vector<PhaseTime> phases;  // in step order; Exchange never (a profile runs one process)
+  double stepSeconds = 0.0;       // the sum of the phases: a step with a sync after each phase
+  // A step as a run trains it, with no sync inside (mean over the same number of steps): on an
+  // accelerator, smaller than stepSeconds by the overlap of host and device work.
+  double runStepSeconds = 0.0;
+  // Host time to issue one step with no sync inside (before waiting for the device). On the
+  // CPU, the work itself; on an accelerator, near runStepSeconds means launch-bound.
+  double issueSeconds = 0.0;
+  std::string verdict;  // one line: what bounds the step
+};
+
+// Throws DataError, DeviceError or std::runtime_error with a readable message; returns early
+// (with the steps done so far, or none) when `cancel` is set.
+StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic<bool>& cancel);
+
+// What bounds the step, in one line, from its figures (device kind "cpu", "cuda" or "mps").
+std::string stepVerdict(const StepProfile& profile, const std::string& deviceKind);
+
+// The profile as a table: phase, ms per step, share; then the step, the run's step and the verdict.
+std::string profileText(const StepProfile& profile);
+
+}  // namespace tb

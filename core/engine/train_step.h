@@ -1,0 +1,89 @@
+// One training step: the one code path of a run (engine/trainer.h) and of the per-step time
+// breakdown (engine/step_profile.h). It gathers and normalises the step's images, runs the
+// forward pass and the loss under the run's precision, backward (loss-scaled for fp16), a
+// data-parallel run's gradient exchange, Keras's Adam, and adds the loss and accuracy to the
+// epoch's figures on the device.
+//
+// Graph-safe: a full step reads nothing on the host and passes the kernels no number that
+// changes from step to step. The epoch's shuffled order is on the device and each step picks its
+// batch with a step counter that also lives there; the batch is gathered into the same input
+// buffers every step; the optimiser's step factor is indexed on the device
+// (engine/keras_adam.h). So K consecutive full steps are the same kernels on the same memory, as
+// a captured CUDA graph needs; the epoch's last, partial batch has shapes of its own. (fp16's
+// loss scaling reads its overflow flag on the host: it stays outside that guarantee.)
+#pragma once
+
+#include "engine/precision.h"
+
+#include <torch/types.h>
+
+#include <vector>
+
+namespace tb {
+
+class Classifier;
+class EpochStats;
+class GradientExchange;
+class KerasAdam;
+class LossScaler;
+
+// The parts of a step, in the order they run. A step without an exchange skips Exchange.
+enum class StepPhase { Data, Forward, Backward, Exchange, Optimizer };
+inline constexpr StepPhase kStepPhases[] = {StepPhase::Data, StepPhase::Forward,
+                                            StepPhase::Backward, StepPhase::Exchange,
+                                            StepPhase::Optimizer};
+const char* toString(StepPhase phase);  // "data", "forward", "backward", "exchange", "optimizer"
+
+// Told as each phase of a step ends; `trainbench-cli profile` synchronises the device and reads
+// the clock there. A run passes none.
+class PhaseObserver {
+ public:
+  virtual ~PhaseObserver() = default;
+  virtual void phaseEnded(StepPhase phase) = 0;
+};
+
+struct TrainStepParts {
+  Classifier* model = nullptr;
+  KerasAdam* optimizer = nullptr;
+  std::vector<torch::Tensor> parameters;  // the model's, in the exchange's order
+  torch::Tensor images;                   // the training images (uint8) on the device
+  torch::Tensor labels;
+  std::int64_t batchSize = 32;            // this rank's
+  Precision precision = Precision::Fp32;
+  torch::Device device{torch::kCPU};
+  LossScaler* scaler = nullptr;           // fp16 only
+  GradientExchange* exchange = nullptr;   // data-parallel only
+};
+
+class TrainStep {
+ public:
+  explicit TrainStep(TrainStepParts parts);
+
+  // A new epoch: `order` is its shuffled order of all training images, on the device. Full steps
+  // take its batches in turn (a data-parallel rank its own part of each step's images);
+  // `stats` gathers the epoch's loss and accuracy. Returns the epoch's full steps.
+  std::int64_t startEpoch(const torch::Tensor& order, EpochStats& stats);
+  // Trains the epoch's next full batch.
+  void runFull(PhaseObserver* phases = nullptr);
+  // Trains step `step` (0-based) of the epoch on the images `indices`: the last, partial batch.
+  void runPartial(std::int64_t step, const torch::Tensor& indices, PhaseObserver* phases = nullptr);
+
+ private:
+  // Forward, loss, backward, exchange and optimiser on a gathered batch; the batch's mean loss
+  // and its logits.
+  std::pair<torch::Tensor, torch::Tensor> train(const torch::Tensor& input,
+                                                const torch::Tensor& labels, PhaseObserver* phases);
+
+  TrainStepParts m_parts;
+  torch::Tensor m_batches;     // the epoch's full batches, [steps, batch] indices
+  torch::Tensor m_stepIndex;   // the step counter on the device (long, shape [1])
+  torch::Tensor m_imageBuffer; // the step's images as stored (uint8), then as float in [0, 1]
+  torch::Tensor m_input;
+  torch::Tensor m_labelBuffer;
+  EpochStats* m_stats = nullptr;
+};
+
+// uint8 images as float in [0, 1], as the seed scripts divide by 255.
+torch::Tensor normalised(const torch::Tensor& images);
+
+}  // namespace tb

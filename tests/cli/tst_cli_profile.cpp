@@ -1,0 +1,93 @@
+// `trainbench-cli profile` and `--execution` as a user meets them: a phase-by-phase breakdown
+// whose shares add up, in text and JSON; CUDA graphs refused on the CPU with exit 2 and a hint;
+// the execution mode recorded in the result.
+#include "cli_fixture.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace clitest;
+
+namespace {
+
+QStringList profileArgs() {
+  return {"profile", "--synthetic", "--threads", "1", "--steps", "20", "--warmup", "2"};
+}
+
+}  // namespace
+
+class TestCliProfile : public CliTestBase {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { setUpFixture(); }
+  void init() { startTest(); }
+
+  void tableNamesEveryPhaseAndTheBound() {
+    const CliRun run = runCli(profileArgs());
+    QVERIFY2(run.exitCode == 0, run.why());
+    for (const char* phase : {"data", "forward", "backward", "optimizer", "step"}) {
+      QVERIFY2(run.out.contains(QLatin1String(phase)), run.why());
+    }
+    QVERIFY2(run.out.contains(QLatin1String("compute-bound on the CPU")), run.why());
+    QVERIFY2(run.out.contains(QLatin1String("fashion-mlp on cpu")), run.why());
+  }
+
+  void jsonSharesAddUp() {
+    const CliRun run = runCli(profileArgs() << "--json");
+    QVERIFY2(run.exitCode == 0, run.why());
+    const QJsonObject profile = QJsonDocument::fromJson(run.out.toUtf8()).object();
+    QCOMPARE(profile.value(QLatin1String("steps")).toInt(), 20);
+    QCOMPARE(profile.value(QLatin1String("execution")).toString(), QStringLiteral("eager"));
+    double share = 0.0;
+    double seconds = 0.0;
+    const QJsonArray phases = profile.value(QLatin1String("phases")).toArray();
+    QCOMPARE(phases.size(), 4);
+    for (const auto& phase : phases) {
+      share += phase.toObject().value(QLatin1String("share")).toDouble();
+      seconds += phase.toObject().value(QLatin1String("seconds_per_step")).toDouble();
+    }
+    QVERIFY(qAbs(share - 1.0) < 1e-9);
+    QVERIFY(qAbs(seconds - profile.value(QLatin1String("step_seconds")).toDouble()) < 1e-9);
+  }
+
+  void graphOnTheCpuExitsTwo_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("run") << (smallSyntheticRun() << "--execution"
+                                                 << "graph");
+    QTest::newRow("profile") << (profileArgs() << "--execution"
+                                               << "graph");
+  }
+  void graphOnTheCpuExitsTwo() {
+    QFETCH(QStringList, args);
+    const CliRun run = runCli(args);
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("CUDA graphs need an NVIDIA GPU")) &&
+                 run.err.contains(QLatin1String("--execution eager")),
+             run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+  void resultRecordsTheExecution() {
+    const CliRun run = runCli(smallSyntheticRun() << "--execution"
+                                                  << "eager");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QString error;
+    const tb::RunResult result = readResult(run.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(QString::fromStdString(result.config.execution), QStringLiteral("eager"));
+    QFile file(run.savedPath());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().contains("\"execution\": \"eager\""));
+  }
+
+  void unknownWorkloadExitsTwo() {
+    const CliRun run = runCli({"profile", "--workload", "nope"});
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("unknown workload 'nope'")), run.why());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestCliProfile)
+#include "tst_cli_profile.moc"

@@ -1,0 +1,228 @@
+// The graph-safe training step against the plain eager loop it replaced: the device-side step
+// counter, the static input buffers and the device-side Adam factor must train exactly the
+// same weights, losses and accuracy, step for step (on the CPU, bit for bit: the same kernels
+// round the same numbers in the same order). Also the per-step time breakdown's phases, and
+// the execution modes.
+#include "data/synthetic.h"
+#include "devices/device_id.h"
+#include "engine/epoch_stats.h"
+#include "engine/execution.h"
+#include "engine/gradient_exchange.h"
+#include "engine/keras_adam.h"
+#include "engine/step_profile.h"
+#include "engine/train_step.h"
+#include "models/workload.h"
+
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace tb;
+
+namespace {
+
+constexpr std::int64_t kBatch = 32;
+
+// The training loop as TrainBench ran it before the step became graph-safe: host-side batch
+// slicing, host-side Adam step factor, per-step loss written at a host index.
+struct ReferenceTraining {
+  std::shared_ptr<Classifier> model;
+  std::vector<torch::Tensor> firstMoments, secondMoments;
+  int step = 0;
+
+  explicit ReferenceTraining(std::shared_ptr<Classifier> m) : model(std::move(m)) {
+    for (const auto& p : model->parameters()) {
+      firstMoments.push_back(torch::zeros_like(p));
+      secondMoments.push_back(torch::zeros_like(p));
+    }
+  }
+
+  void adam() {
+    torch::NoGradGuard noGrad;
+    ++step;
+    const double t = step;
+    const double rate = 1e-3 * std::sqrt(1.0 - std::pow(0.999, t)) / (1.0 - std::pow(0.9, t));
+    std::vector<torch::Tensor> params, grads;
+    for (const auto& p : model->parameters()) {
+      params.push_back(p);
+      grads.push_back(p.grad());
+    }
+    at::_foreach_mul_(firstMoments, 0.9);
+    at::_foreach_add_(firstMoments, grads, 1.0 - 0.9);
+    at::_foreach_mul_(secondMoments, 0.999);
+    at::_foreach_addcmul_(secondMoments, grads, grads, 1.0 - 0.999);
+    auto denominators = at::_foreach_sqrt(secondMoments);
+    at::_foreach_add_(denominators, 1e-7);
+    at::_foreach_addcdiv_(params, firstMoments, denominators, -rate);
+  }
+
+  // One epoch over `order`; the loss of each step.
+  std::vector<float> epoch(const LabelledImages& data, const torch::Tensor& order) {
+    std::vector<float> losses;
+    const std::int64_t samples = order.size(0);
+    for (std::int64_t first = 0; first < samples; first += kBatch) {
+      const auto indices = order.narrow(0, first, std::min(kBatch, samples - first));
+      const auto images = data.images.index_select(0, indices).to(torch::kFloat).div_(255.0);
+      const auto labels = data.labels.index_select(0, indices);
+      const auto loss = torch::nn::functional::cross_entropy(model->forward(images), labels);
+      for (auto& p : model->parameters()) p.mutable_grad() = torch::Tensor();
+      loss.backward();
+      adam();
+      losses.push_back(loss.item<float>());
+    }
+    return losses;
+  }
+};
+
+std::shared_ptr<Classifier> freshMlp() {
+  const auto workload = findWorkload("fashion-mlp");  // the first call builds models of its own
+  torch::manual_seed(7);
+  return workload->makeModel();
+}
+
+bool sameWeights(Classifier& a, Classifier& b) {
+  const auto pa = a.parameters();
+  const auto pb = b.parameters();
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    if (!torch::equal(pa[i], pb[i])) return false;
+  }
+  return true;
+}
+
+// Rank 1 of 2 without a partner: exchanges nothing, so its training can be followed alone.
+class LoneRank final : public GradientExchange {
+ public:
+  int rank() const override { return 1; }
+  int worldSize() const override { return 2; }
+  const char* backend() const override { return "none"; }
+  void broadcastParameters(const std::vector<torch::Tensor>&) override {}
+  void averageGradients(const std::vector<torch::Tensor>&) override {}
+  double communicationSeconds() const override { return 0.0; }
+  std::vector<std::string> gatherStrings(const std::string& mine) override { return {mine, mine}; }
+};
+
+TrainStepParts partsFor(Classifier& model, KerasAdam& optimizer, const LabelledImages& data) {
+  TrainStepParts parts;
+  parts.model = &model;
+  parts.optimizer = &optimizer;
+  parts.parameters = model.parameters();
+  parts.images = data.images;
+  parts.labels = data.labels;
+  parts.batchSize = kBatch;
+  return parts;
+}
+
+}  // namespace
+
+class TrainStepTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { at::set_num_threads(1); }
+
+  // Three epochs of 200 images: six full steps and a partial one of 8 each epoch; the optimiser
+  // planned fewer steps than it takes, so its factor table grows on the way.
+  void graphSafeStepMatchesTheEagerLoop() {
+    const auto data = makeSyntheticDataset({1, 28, 28}, 200, 1, 10, 3).train;
+    auto reference = ReferenceTraining(freshMlp());
+    auto model = freshMlp();
+    QVERIFY(sameWeights(*reference.model, *model));
+    KerasAdam optimizer(model->parameters(), KerasAdamOptions{}, /*plannedSteps=*/5);
+    TrainStep step(partsFor(*model, optimizer, data));
+
+    torch::manual_seed(11);
+    for (int epoch = 0; epoch < 3; ++epoch) {
+      const auto order = torch::randperm(200, torch::kLong);
+      const std::vector<float> expected = reference.epoch(data, order);
+      EpochStats stats(200, kBatch, torch::kCPU);
+      const std::int64_t full = step.startEpoch(order, stats);
+      QCOMPARE(full, std::int64_t{6});
+      for (std::int64_t s = 0; s < full; ++s) step.runFull();
+      step.runPartial(full, order.narrow(0, full * kBatch, 200 - full * kBatch));
+      QVERIFY2(sameWeights(*reference.model, *model), qPrintable(QStringLiteral("epoch %1").arg(epoch)));
+      double weighted = 0.0;
+      for (std::size_t s = 0; s < expected.size(); ++s) {
+        weighted += expected[s] * (s + 1 < expected.size() ? kBatch : 200 - full * kBatch);
+      }
+      QVERIFY(std::abs(stats.meanLoss(7) - weighted / 200) < 1e-6);
+    }
+    QCOMPARE(optimizer.iterations(), std::int64_t{21});
+  }
+
+  // A data-parallel rank's batches: the r-th block of each step's images, as before; the
+  // remainder that would leave the ranks out of step is left out.
+  void rankTakesItsBlockOfEachStep() {
+    const auto data = makeSyntheticDataset({1, 28, 28}, 200, 1, 10, 3).train;
+    auto reference = ReferenceTraining(freshMlp());
+    auto model = freshMlp();
+    KerasAdam optimizer(model->parameters());
+    LoneRank exchange;
+    TrainStepParts parts = partsFor(*model, optimizer, data);
+    parts.exchange = &exchange;
+    TrainStep step(parts);
+    const auto order = torch::randperm(200, torch::kLong);
+    std::vector<torch::Tensor> blocks;
+    for (std::int64_t s = 0; s < 3; ++s) blocks.push_back(order.narrow(0, (s * 2 + 1) * kBatch, kBatch));
+    reference.epoch(data, torch::cat(blocks));
+    EpochStats stats(96, kBatch, torch::kCPU);
+    QCOMPARE(step.startEpoch(order, stats), std::int64_t{3});  // 200 / (32 x 2)
+    for (int s = 0; s < 3; ++s) step.runFull();
+    QVERIFY(sameWeights(*reference.model, *model));
+  }
+
+  void profilePhasesAddUpToTheStep() {
+    ProfileOptions options;
+    options.config.workload = "fashion-mlp";
+    options.config.synthetic = true;
+    options.config.threads = 1;
+    options.steps = 30;
+    options.warmupSteps = 3;
+    const std::atomic<bool> cancel{false};
+    const StepProfile profile = profileTrainingStep(options, cancel);
+    QCOMPARE(profile.steps, 30);
+    QCOMPARE(profile.phases.size(), std::size_t{4});  // data, forward, backward, optimizer
+    double seconds = 0.0;
+    double shares = 0.0;
+    for (const auto& phase : profile.phases) {
+      QVERIFY2(phase.secondsPerStep > 0.0, toString(phase.phase));
+      seconds += phase.secondsPerStep;
+      shares += phase.share;
+    }
+    QVERIFY(std::abs(seconds - profile.stepSeconds) < 1e-12);
+    QVERIFY(std::abs(shares - 1.0) < 1e-9);
+    QVERIFY(profile.runStepSeconds > 0.0);
+    QVERIFY2(QString::fromStdString(profile.verdict).startsWith(QLatin1String("compute-bound on the CPU")),
+             profile.verdict.c_str());
+    QVERIFY(profileText(profile).find("backward") != std::string::npos);
+  }
+
+  void verdictNamesWhatBoundsTheStep() {
+    StepProfile profile;
+    profile.phases = {{StepPhase::Forward, 0.004, 0.4}, {StepPhase::Backward, 0.006, 0.6}};
+    profile.stepSeconds = 0.010;
+    profile.runStepSeconds = 0.010;
+    profile.issueSeconds = 0.0095;
+    QVERIFY(stepVerdict(profile, "cuda").rfind("launch-bound: the host needs 95 % of the step", 0) == 0);
+    profile.issueSeconds = 0.002;
+    QVERIFY(stepVerdict(profile, "cuda").rfind("device-bound", 0) == 0);
+    QVERIFY(stepVerdict(profile, "cpu").find("backward takes 60 % of the step") != std::string::npos);
+  }
+
+  void graphIsRefusedWhereItCannotRun() {
+    QCOMPARE(QString::fromStdString(resolveExecution(parseDeviceId("cpu"), "")), QStringLiteral("eager"));
+    QCOMPARE(QString::fromStdString(resolveExecution(parseDeviceId("cpu"), "eager")), QStringLiteral("eager"));
+    for (const char* device : {"cpu", "mps", "cuda:0"}) {
+      try {
+        resolveExecution(parseDeviceId(device), "graph");
+        QFAIL(device);
+      } catch (const ExecutionError& e) {
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QLatin1String("--execution eager")), e.what());
+      }
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(TrainStepTest)
+#include "tst_train_step.moc"

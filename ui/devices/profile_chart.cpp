@@ -1,0 +1,119 @@
+// One QCPBars per phase, stacked with moveAbove, so each phase has one colour and one legend entry
+// across all runs.
+#include "devices/profile_chart.h"
+
+#include "charts/plot_style.h"
+#include "common/qcustomplot_include.h"
+
+#include <QCoreApplication>
+
+#include <algorithm>
+
+namespace tb::ui {
+
+namespace {
+
+constexpr double kBarWidth = 0.6;
+constexpr double kLabelRoom = 1.3;  // x range beyond the longest bar, for its value label
+
+QString text(const char* source) {
+  return QCoreApplication::translate("tb::ui::ProfileDialog", source);
+}
+
+// Fixed per phase, so a phase keeps its colour from run to run and in both themes.
+QColor phaseColor(StepPhase phase) {
+  switch (phase) {
+    case StepPhase::Data: return QColor(0x4c, 0x72, 0xb0);
+    case StepPhase::Forward: return QColor(0xdd, 0x84, 0x52);
+    case StepPhase::Backward: return QColor(0x55, 0xa8, 0x68);
+    case StepPhase::Exchange: return QColor(0x81, 0x72, 0xb3);
+    case StepPhase::Optimizer: return QColor(0xc4, 0x4e, 0x52);
+  }
+  return QColor(Qt::gray);
+}
+
+void addValueLabel(QCustomPlot* plot, double key, double at, const QString& label,
+                   const QPalette& palette) {
+  QFont font = plot->font();
+  font.setPointSizeF(font.pointSizeF() * 0.9);
+  auto* item = new QCPItemText(plot);
+  item->setFont(font);
+  item->setColor(palette.color(QPalette::WindowText));
+  item->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+  item->setPadding(QMargins(4, 0, 0, 0));
+  item->position->setCoords(at, key);
+  item->setText(label);
+}
+
+}  // namespace
+
+void setUpProfileChart(QCustomPlot* plot) {
+  addPlotTitle(plot, text("Time per training step"),
+               text("by phase, the device synchronised at each phase's end"));
+  plot->xAxis->setLabel(text("Milliseconds per step"));
+  plot->yAxis->setTicker(QSharedPointer<QCPAxisTickerText>(new QCPAxisTickerText));
+  plot->yAxis->grid()->setVisible(false);
+  plot->yAxis->setTickLength(0, 0);
+  plot->yAxis->setSubTicks(false);
+  // The legend in a row of its own below the axes: inside them, long bars would run under it.
+  auto* legendRow = new QCPLayoutGrid;
+  const int row = plot->plotLayout()->rowCount();
+  plot->plotLayout()->addElement(row, 0, legendRow);
+  plot->plotLayout()->setRowStretchFactor(row, 0.001);
+  legendRow->setMargins(QMargins(5, 0, 5, 5));
+  legendRow->addElement(0, 0, plot->legend);
+  plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+}
+
+void drawProfileBars(QCustomPlot* plot, const QVector<ProfileRow>& rows, const QPalette& palette) {
+  plot->clearPlottables();
+  plot->clearItems();
+  auto ticker = qSharedPointerCast<QCPAxisTickerText>(plot->yAxis->ticker());
+  ticker->clear();
+  const int count = static_cast<int>(rows.size());
+
+  // Bars only for the phases some run has (a one-process profile has no exchange), stacked in
+  // step order; a run missing a phase just adds nothing to its stack.
+  QCPBars* below = nullptr;
+  for (const StepPhase phase : kStepPhases) {
+    QCPBars* bars = nullptr;
+    for (int i = 0; i < count; ++i) {
+      if (!rows[i].profile) continue;
+      for (const PhaseTime& time : rows[i].profile->phases) {
+        if (time.phase != phase) continue;
+        if (bars == nullptr) {
+          bars = new QCPBars(plot->yAxis, plot->xAxis);  // key on y: horizontal bars
+          bars->setName(QString::fromLatin1(toString(phase)));
+          bars->setWidth(kBarWidth);
+          bars->setBrush(phaseColor(phase));
+          bars->setPen(QPen(phaseColor(phase).darker(115)));
+          if (below != nullptr) bars->moveAbove(below);
+        }
+        bars->addData(count - i, time.secondsPerStep * 1e3);
+      }
+    }
+    if (bars != nullptr) below = bars;
+  }
+
+  double longest = 0.0;
+  for (int i = 0; i < count; ++i) {
+    const double key = count - i;  // the first run on top
+    // Numbered as in the report below: two runs may share a device and precision.
+    ticker->addTick(key, QStringLiteral("#%1 %2").arg(i + 1).arg(rows[i].label));
+    if (rows[i].profile) {
+      const double ms = rows[i].profile->stepSeconds * 1e3;
+      longest = std::max(longest, ms);
+      addValueLabel(plot, key, ms, QString::number(ms, 'f', 3) + QStringLiteral(" ms"), palette);
+    } else if (!rows[i].failure.isEmpty()) {
+      addValueLabel(plot, key, 0.0, text("failed"), palette);
+    }
+  }
+  if (longest <= 0.0) longest = 1.0;
+  plot->xAxis->setRange(0.0, longest * kLabelRoom);
+  plot->yAxis->setRange(0.4, std::max(count, 1) + 0.6);
+  plot->legend->setVisible(plot->plottableCount() > 0);
+  applyPlotPalette(plot, palette);
+  plot->replot();
+}
+
+}  // namespace tb::ui
