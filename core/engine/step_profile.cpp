@@ -192,10 +192,11 @@ std::string stepVerdict(const StepProfile& profile, const std::string& deviceKin
 std::string profileText(const StepProfile& profile) {
   std::string text;
   char line[256];
-  std::snprintf(line, sizeof line, "%s on %s (%s), %s, %s, batch %lld, %d threads: %d steps\n\n",
+  std::snprintf(line, sizeof line, "%s on %s (%s), %s, %s, batch %lld, %d thread%s: %d steps\n\n",
                 profile.workload.c_str(), profile.device.c_str(), profile.deviceName.c_str(),
                 profile.precision.c_str(), profile.execution.c_str(),
-                static_cast<long long>(profile.batchSize), profile.threads, profile.steps);
+                static_cast<long long>(profile.batchSize), profile.threads,
+                profile.threads == 1 ? "" : "s", profile.steps);
   text += line;
   std::snprintf(line, sizeof line, "%-10s %12s %8s\n", "phase", "ms/step", "share");
   text += line;
