@@ -20,6 +20,8 @@ KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions opt
     m_firstMoments.push_back(torch::zeros_like(parameter));
     m_secondMoments.push_back(torch::zeros_like(parameter));
   }
+  m_scaled.resize(m_parameters.size());
+  m_denominators.resize(m_parameters.size());
   const torch::Device device = m_parameters.empty() ? torch::Device(torch::kCPU)
                                                     : m_parameters.front().device();
   m_stepIndex = torch::zeros({1}, torch::TensorOptions().dtype(torch::kLong).device(device));
@@ -54,9 +56,11 @@ void KerasAdam::step() {
   const torch::Tensor rate = m_rates.index_select(0, m_stepIndex);  // -lr_t, shape [1]
   m_stepIndex.add_(1);
   std::vector<torch::Tensor> parameters, grads, firstMoments, secondMoments;
+  std::vector<std::size_t> used;
   for (std::size_t i = 0; i < m_parameters.size(); ++i) {
     const auto& grad = m_parameters[i].grad();
     if (!grad.defined()) continue;
+    used.push_back(i);
     parameters.push_back(m_parameters[i]);
     grads.push_back(grad);
     firstMoments.push_back(m_firstMoments[i]);
@@ -70,12 +74,27 @@ void KerasAdam::step() {
   at::_foreach_add_(firstMoments, grads, 1.0 - m_options.beta1);
   at::_foreach_mul_(secondMoments, m_options.beta2);
   at::_foreach_addcmul_(secondMoments, grads, grads, 1.0 - m_options.beta2);
-  auto denominators = at::_foreach_sqrt(secondMoments);
+  std::vector<torch::Tensor> denominators;
+  if (m_parameters.front().is_cpu()) {
+    // Into buffers kept across steps: on the CPU a fresh allocation of each parameter's size
+    // every step costs page faults (large blocks come straight from mmap). GPU allocators cache
+    // blocks, so there one multi-tensor launch does it.
+    denominators.reserve(used.size());
+    for (const std::size_t i : used) {
+      if (!m_denominators[i].defined()) m_denominators[i] = torch::empty_like(m_secondMoments[i]);
+      denominators.push_back(at::sqrt_out(m_denominators[i], m_secondMoments[i]));
+    }
+  } else {
+    denominators = at::_foreach_sqrt(secondMoments);
+  }
   at::_foreach_add_(denominators, m_options.epsilon);
   // p + (-lr_t * m) / d: the order addcdiv_(m, d, -lr_t) rounds in, with lr_t from the device.
   std::vector<torch::Tensor> scaled;
-  scaled.reserve(firstMoments.size());
-  for (const auto& moment : firstMoments) scaled.push_back(moment * rate);
+  scaled.reserve(used.size());
+  for (const std::size_t i : used) {
+    if (!m_scaled[i].defined()) m_scaled[i] = torch::empty_like(m_firstMoments[i]);
+    scaled.push_back(at::mul_out(m_scaled[i], m_firstMoments[i], rate));
+  }
   at::_foreach_addcdiv_(parameters, scaled, denominators, 1.0);
 }
 

@@ -46,6 +46,8 @@ class KerasAdam {
   std::vector<torch::Tensor> m_parameters;
   std::vector<torch::Tensor> m_firstMoments;
   std::vector<torch::Tensor> m_secondMoments;
+  std::vector<torch::Tensor> m_scaled;        // -lr_t * m, kept across steps
+  std::vector<torch::Tensor> m_denominators;  // sqrt(v) + epsilon, kept across steps (CPU)
   KerasAdamOptions m_options;
   std::int64_t m_step = 0;     // the host's count, for planning and iterations()
   torch::Tensor m_stepIndex;   // the device's count (long, shape [1]): indexes m_rates

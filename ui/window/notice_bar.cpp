@@ -24,17 +24,27 @@ NoticeBar::NoticeBar(QWidget* parent) : QFrame(parent), m_label(new QLabel) {
 }
 
 void NoticeBar::showNotice(const QString& text, bool error) {
+  // A batch of runs can end with several notices in a row (one run failed, the next was
+  // disturbed): the latest few stay, newest last, until dismissed.
+  if (isHidden()) {
+    m_notices.clear();
+    m_error = false;
+  }
+  m_notices.removeAll(text);
+  m_notices.append(text);
+  while (m_notices.size() > kMaxNotices) m_notices.removeFirst();
+  m_error = m_error || error;
   // Tinted from the palette's highlight or a warm red, so it reads in light and dark themes.
   QPalette colours = palette();
   const QColor base = colours.color(QPalette::Window);
-  const QColor tint = error ? QColor(220, 60, 50) : colours.color(QPalette::Highlight);
+  const QColor tint = m_error ? QColor(220, 60, 50) : colours.color(QPalette::Highlight);
   const double mix = 0.22;
   colours.setColor(QPalette::Window,
                    QColor::fromRgbF(base.redF() * (1 - mix) + tint.redF() * mix,
                                     base.greenF() * (1 - mix) + tint.greenF() * mix,
                                     base.blueF() * (1 - mix) + tint.blueF() * mix));
   setPalette(colours);
-  m_label->setText(text);
+  m_label->setText(m_notices.join(QLatin1Char('\n')));
   show();
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QFrame>
+#include <QStringList>
 
 class QLabel;
 
@@ -14,11 +15,15 @@ class NoticeBar final : public QFrame {
  public:
   explicit NoticeBar(QWidget* parent = nullptr);
 
+  // Adds `text` to the notices shown (the latest few, newest last; red if any is an error).
   void showNotice(const QString& text, bool error);
   QString text() const;
 
  private:
+  static constexpr int kMaxNotices = 3;
   QLabel* m_label;
+  QStringList m_notices;
+  bool m_error = false;
 };
 
 }  // namespace tb::ui
