@@ -210,6 +210,21 @@ class TrainStepTest : public QObject {
     QVERIFY(stepVerdict(profile, "cpu").find("backward takes 60 % of the step") != std::string::npos);
   }
 
+  // BatchNorm with no momentum reads its batch count on the host every step (1 / count); every
+  // workload's BatchNorm has one, so its running statistics stay on the device.
+  void batchNormNeverReadsTheHost() {
+    int batchNorms = 0;
+    for (const auto& workload : knownWorkloads()) {
+      for (const auto& module : workload.makeModel()->modules(/*include_self=*/false)) {
+        if (const auto* norm = module->as<torch::nn::BatchNorm2d>()) {
+          QVERIFY2(norm->options.momentum().has_value(), workload.name.c_str());
+          ++batchNorms;
+        }
+      }
+    }
+    QVERIFY(batchNorms > 0);
+  }
+
   void graphIsRefusedWhereItCannotRun() {
     QCOMPARE(QString::fromStdString(resolveExecution(parseDeviceId("cpu"), "")), QStringLiteral("eager"));
     QCOMPARE(QString::fromStdString(resolveExecution(parseDeviceId("cpu"), "eager")), QStringLiteral("eager"));
