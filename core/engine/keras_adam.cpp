@@ -10,6 +10,8 @@ namespace tb {
 namespace {
 
 constexpr std::int64_t kMinPlannedSteps = 1024;
+// A very long run plans its first million steps (8 MB of factors at most) and grows from there.
+constexpr std::int64_t kMaxPlannedSteps = std::int64_t{1} << 20;
 
 }  // namespace
 
@@ -28,7 +30,7 @@ KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions opt
   // In the parameters' type: the rounding a host-side scalar step would get.
   const auto type = m_parameters.empty() ? torch::kFloat : m_parameters.front().scalar_type();
   m_rates = torch::empty({0}, torch::TensorOptions().dtype(type).device(device));
-  planSteps(std::max(plannedSteps, kMinPlannedSteps));
+  planSteps(std::clamp(plannedSteps, kMinPlannedSteps, kMaxPlannedSteps));
 }
 
 void KerasAdam::planSteps(std::int64_t steps) {
