@@ -38,6 +38,7 @@ std::string profileJson(const StepProfile& profile) {
                                     {"step_seconds", profile.stepSeconds},
                                     {"run_step_seconds", profile.runStepSeconds},
                                     {"issue_seconds", profile.issueSeconds},
+                                    {"operator_calls", profile.operatorCalls},
                                     {"verdict", profile.verdict}};
   return json.dump(2) + "\n";
 }

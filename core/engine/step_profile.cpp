@@ -1,6 +1,6 @@
-// profileTrainingStep (step_profile.h): three passes over the same steps, after a warm-up:
-// as a run trains them (no sync inside), one step at a time from an idle device (the host's
-// issue time), and phase by phase with a sync at each phase's end.
+// profileTrainingStep (step_profile.h): passes over the same steps, after a warm-up: as a run
+// trains them (no sync inside), one step at a time from an idle device (the host's issue time),
+// a few with ATen's operator calls counted, and phase by phase with a sync at each phase's end.
 #include "engine/step_profile.h"
 
 #include "devices/device_facts.h"
@@ -14,6 +14,7 @@
 #include "engine/run_data.h"
 #include "models/workload.h"
 
+#include <ATen/record_function.h>
 #include <torch/torch.h>
 
 #include <array>
@@ -54,6 +55,33 @@ class PhaseTimer final : public PhaseObserver {
 };
 
 int percent(double share) { return static_cast<int>(share * 100.0 + 0.5); }
+
+std::atomic<std::int64_t> g_operatorCalls{0};
+
+std::unique_ptr<at::ObserverContext> countOperatorCall(const at::RecordFunction&) {
+  g_operatorCalls.fetch_add(1, std::memory_order_relaxed);
+  return nullptr;
+}
+
+// Counts ATen's operator calls while it lives (RecordFunction, every thread: backward runs on
+// the autograd engine's threads on a GPU).
+class OperatorCounter {
+ public:
+  OperatorCounter()
+      : m_handle(at::addGlobalCallback(
+            at::RecordFunctionCallback(countOperatorCall).scopes({at::RecordScope::FUNCTION}))) {
+    g_operatorCalls.store(0);
+  }
+  ~OperatorCounter() { at::removeCallback(m_handle); }
+  OperatorCounter(const OperatorCounter&) = delete;
+  OperatorCounter& operator=(const OperatorCounter&) = delete;
+  std::int64_t calls() const { return g_operatorCalls.load(); }
+
+ private:
+  at::CallbackHandle m_handle;
+};
+
+constexpr int kCountedSteps = 5;
 
 }  // namespace
 
@@ -149,6 +177,13 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
     profile.issueSeconds = issue / done;
   }
 
+  {
+    const OperatorCounter counter;
+    for (int i = 0; i < kCountedSteps; ++i) trainOne(nullptr);
+    synchronise(device);
+    profile.operatorCalls = static_cast<double>(counter.calls()) / kCountedSteps;
+  }
+
   PhaseTimer timer(device);
   int timed = 0;
   for (; timed < done && !cancel.load(); ++timed) {
@@ -209,8 +244,8 @@ std::string profileText(const StepProfile& profile) {
   text += line;
   std::snprintf(line, sizeof line,
                 "Trained as in a run (no sync inside a step): %.3f ms/step; the host issues a step "
-                "in %.3f ms.\n",
-                profile.runStepSeconds * 1e3, profile.issueSeconds * 1e3);
+                "in %.3f ms, making %.0f ATen operator calls.\n",
+                profile.runStepSeconds * 1e3, profile.issueSeconds * 1e3, profile.operatorCalls);
   text += line;
   text += profile.verdict + "\n";
   return text;

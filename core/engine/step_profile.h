@@ -42,6 +42,9 @@ struct StepProfile {
   // Host time to issue one step with no sync inside (before waiting for the device). On the
   // CPU, the work itself; on an accelerator, near runStepSeconds means launch-bound.
   double issueSeconds = 0.0;
+  // ATen operator calls per step, on every thread, nested calls and views included: an upper
+  // bound on the kernels a step launches, which is what a launch-bound step pays for.
+  double operatorCalls = 0.0;
   std::string verdict;  // one line: what bounds the step
 };
 

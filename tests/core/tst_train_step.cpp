@@ -193,6 +193,9 @@ class TrainStepTest : public QObject {
     QVERIFY(std::abs(seconds - profile.stepSeconds) < 1e-12);
     QVERIFY(std::abs(shares - 1.0) < 1e-9);
     QVERIFY(profile.runStepSeconds > 0.0);
+    // Forward, loss, backward and Adam are dozens of operator calls, the same every step.
+    QVERIFY2(profile.operatorCalls >= 20 && profile.operatorCalls == std::floor(profile.operatorCalls),
+             qPrintable(QString::number(profile.operatorCalls)));
     QVERIFY2(QString::fromStdString(profile.verdict).startsWith(QLatin1String("compute-bound on the CPU")),
              profile.verdict.c_str());
     QVERIFY(profileText(profile).find("backward") != std::string::npos);
