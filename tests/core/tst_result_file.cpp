@@ -491,15 +491,6 @@ class TestResultFile : public QObject {
     QVERIFY(QFileInfo(folder).isDir());
     QCOMPARE(entriesOf(dir), (QStringList{"folder", "plain.txt"}));
   }
-
-  // The default name must sort by time and be a valid file name on every system.
-  void defaultFileName() {
-    RunResult r = fullResult();
-    QCOMPARE(defaultResultFileName(r), std::string("20261126T143000Z_fashion-mlp_cuda-0.json"));
-    r.workload.name = "a/b c";
-    r.device.id = "cpu";
-    QCOMPARE(defaultResultFileName(r), std::string("20261126T143000Z_a-b-c_cpu.json"));
-  }
 };
 
 QTEST_APPLESS_MAIN(TestResultFile)

@@ -238,6 +238,18 @@ class TestResultSave : public QObject {
                                 TelemetrySampler::Clock::now());
     QCOMPARE(huge.interval().count(), 24.0 * 3600.0);
   }
+
+  // The default name must sort by time and be a valid file name on every system.
+  void defaultFileName() {
+    RunResult r = RunResultBuilder()
+                      .created("2026-11-26T14:30:00Z")
+                      .workload("fashion-mlp")
+                      .device("cuda:0", "GPU");
+    QCOMPARE(defaultResultFileName(r), std::string("20261126T143000Z_fashion-mlp_cuda-0.json"));
+    r.workload.name = "a/b c";
+    r.device.id = "cpu";
+    QCOMPARE(defaultResultFileName(r), std::string("20261126T143000Z_a-b-c_cpu.json"));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestResultSave)
