@@ -361,7 +361,7 @@ std::optional<DataParallelPlan> SetupPanel::dataParallelPlan() const {
 
 void SetupPanel::setDataParallel(bool on, int cpuRanks) {
   m_dataParallel->setChecked(on);
-  m_cpuRanks->setValue(cpuRanks);
+  if (cpuRanks > 0) m_cpuRanks->setValue(cpuRanks);
 }
 
 void SetupPanel::setRunning(bool running) {

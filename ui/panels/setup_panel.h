@@ -70,7 +70,7 @@ class SetupPanel final : public QWidget {
   // The data-parallel run the setup asks for: "Train data-parallel across the ticked devices"
   // makes one run of all the ticked GPUs, or of `cpuRanks` ranks on the CPU. Empty when off.
   std::optional<DataParallelPlan> dataParallelPlan() const;
-  void setDataParallel(bool on, int cpuRanks = 2);
+  void setDataParallel(bool on, int cpuRanks = 0);  // 0 keeps the CPU ranks as they are
 
   void saveSettings(QSettings& settings) const;
   void restoreSettings(const QSettings& settings);

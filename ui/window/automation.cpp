@@ -40,7 +40,7 @@ void Automation::start() {
   setup->setRepeats(m_options.repeats);
   setup->setQuick(m_options.quick);
   setup->setDataParallel(m_options.dataParallelRanks > 0,
-                         static_cast<int>(std::max<qint64>(1, m_options.dataParallelRanks)));
+                         static_cast<int>(std::max<qint64>(0, m_options.dataParallelRanks)));
 
   // Scripts read these lines like the CLI's: which run started, where each result went.
   connect(m_window->controller(), &RunController::runStarted, this,
