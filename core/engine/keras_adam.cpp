@@ -13,17 +13,33 @@ constexpr std::int64_t kMinPlannedSteps = 1024;
 // A very long run plans its first million steps (8 MB of factors at most) and grows from there.
 constexpr std::int64_t kMaxPlannedSteps = std::int64_t{1} << 20;
 
+// One buffer can hold them all: dense, contiguous, of one type on one device.
+bool flattenable(const std::vector<torch::Tensor>& parameters) {
+  if (parameters.empty()) return false;
+  const auto& first = parameters.front();
+  return std::all_of(parameters.begin(), parameters.end(), [&](const torch::Tensor& p) {
+    return p.layout() == torch::kStrided && p.is_contiguous() &&
+           p.scalar_type() == first.scalar_type() && p.device() == first.device();
+  });
+}
+
 }  // namespace
 
 KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions options,
                      std::int64_t plannedSteps)
     : m_parameters(std::move(parameters)), m_options(options) {
-  for (const auto& parameter : m_parameters) {
-    m_firstMoments.push_back(torch::zeros_like(parameter));
-    m_secondMoments.push_back(torch::zeros_like(parameter));
+  if (flattenable(m_parameters)) {
+    flatten();
+  } else {
+    for (const auto& parameter : m_parameters) {
+      m_each.firstMoments.push_back(torch::zeros_like(parameter));
+      m_each.secondMoments.push_back(torch::zeros_like(parameter));
+      // Kept across steps: on the CPU a fresh allocation of each parameter's size every step
+      // costs page faults (large blocks come straight from mmap).
+      m_each.denominators.push_back(torch::empty_like(parameter));
+      m_each.scaled.push_back(torch::empty_like(parameter));
+    }
   }
-  m_scaled.resize(m_parameters.size());
-  m_denominators.resize(m_parameters.size());
   const torch::Device device = m_parameters.empty() ? torch::Device(torch::kCPU)
                                                     : m_parameters.front().device();
   m_stepIndex = torch::zeros({1}, torch::TensorOptions().dtype(torch::kLong).device(device));
@@ -31,6 +47,35 @@ KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions opt
   const auto type = m_parameters.empty() ? torch::kFloat : m_parameters.front().scalar_type();
   m_rates = torch::empty({0}, torch::TensorOptions().dtype(type).device(device));
   planSteps(std::clamp(plannedSteps, kMinPlannedSteps, kMaxPlannedSteps));
+}
+
+void KerasAdam::flatten() {
+  torch::NoGradGuard noGrad;
+  std::int64_t total = 0;
+  for (const auto& parameter : m_parameters) total += parameter.numel();
+  const auto options = m_parameters.front().options().requires_grad(false);
+  m_flat.parameters.push_back(torch::empty({total}, options));
+  m_flat.grads.push_back(torch::empty({total}, options));
+  m_flat.firstMoments.push_back(torch::zeros({total}, options));
+  m_flat.secondMoments.push_back(torch::zeros({total}, options));
+  m_flat.denominators.push_back(torch::empty({total}, options));
+  m_flat.scaled.push_back(torch::empty({total}, options));
+  std::int64_t offset = 0;
+  for (auto& parameter : m_parameters) {
+    const auto part = [&](const std::vector<torch::Tensor>& flat) {
+      return flat.front().narrow(0, offset, parameter.numel()).view(parameter.sizes());
+    };
+    const auto storage = part(m_flat.parameters);
+    storage.copy_(parameter);
+    // The parameter keeps its identity (the model, autograd and a data-parallel exchange see
+    // the same tensor) and now reads and writes its part of the flat buffer.
+    parameter.set_data(storage);
+    m_each.firstMoments.push_back(part(m_flat.firstMoments));
+    m_each.secondMoments.push_back(part(m_flat.secondMoments));
+    m_each.denominators.push_back(part(m_flat.denominators));
+    m_each.scaled.push_back(part(m_flat.scaled));
+    offset += parameter.numel();
+  }
 }
 
 void KerasAdam::planSteps(std::int64_t steps) {
@@ -57,47 +102,49 @@ void KerasAdam::step() {
   ++m_step;
   const torch::Tensor rate = m_rates.index_select(0, m_stepIndex);  // -lr_t, shape [1]
   m_stepIndex.add_(1);
-  std::vector<torch::Tensor> parameters, grads, firstMoments, secondMoments;
-  std::vector<std::size_t> used;
+  const bool allHaveGrads = std::all_of(m_parameters.begin(), m_parameters.end(),
+                                        [](const torch::Tensor& p) { return p.grad().defined(); });
+  if (isFlat() && allHaveGrads) {
+    std::vector<torch::Tensor> grads;
+    grads.reserve(m_parameters.size());
+    for (const auto& parameter : m_parameters) grads.push_back(parameter.grad().reshape({-1}));
+    torch::Tensor flatGrad = m_flat.grads.front();
+    at::cat_out(flatGrad, grads, 0);
+    update(m_flat, rate);
+    return;
+  }
+  // Parameter by parameter, leaving those without a gradient as they are (as Keras does).
+  State used;
   for (std::size_t i = 0; i < m_parameters.size(); ++i) {
-    const auto& grad = m_parameters[i].grad();
-    if (!grad.defined()) continue;
-    used.push_back(i);
-    parameters.push_back(m_parameters[i]);
-    grads.push_back(grad);
-    firstMoments.push_back(m_firstMoments[i]);
-    secondMoments.push_back(m_secondMoments[i]);
+    if (!m_parameters[i].grad().defined()) continue;
+    used.parameters.push_back(m_parameters[i]);
+    used.grads.push_back(m_parameters[i].grad());
+    used.firstMoments.push_back(m_each.firstMoments[i]);
+    used.secondMoments.push_back(m_each.secondMoments[i]);
+    used.denominators.push_back(m_each.denominators[i]);
+    used.scaled.push_back(m_each.scaled[i]);
   }
-  if (parameters.empty()) return;
-  // Multi-tensor ("foreach") operations: on a GPU each is a handful of kernel launches for all
-  // parameters instead of one per parameter (ResNet-50 has 214), which otherwise dominate a
-  // step at batch 32. On the CPU they run the same per-tensor arithmetic.
-  at::_foreach_mul_(firstMoments, m_options.beta1);
-  at::_foreach_add_(firstMoments, grads, 1.0 - m_options.beta1);
-  at::_foreach_mul_(secondMoments, m_options.beta2);
-  at::_foreach_addcmul_(secondMoments, grads, grads, 1.0 - m_options.beta2);
-  std::vector<torch::Tensor> denominators;
-  if (m_parameters.front().is_cpu()) {
-    // Into buffers kept across steps: on the CPU a fresh allocation of each parameter's size
-    // every step costs page faults (large blocks come straight from mmap). GPU allocators cache
-    // blocks, so there one multi-tensor launch does it.
-    denominators.reserve(used.size());
-    for (const std::size_t i : used) {
-      if (!m_denominators[i].defined()) m_denominators[i] = torch::empty_like(m_secondMoments[i]);
-      denominators.push_back(at::sqrt_out(m_denominators[i], m_secondMoments[i]));
-    }
-  } else {
-    denominators = at::_foreach_sqrt(secondMoments);
+  if (!used.parameters.empty()) update(used, rate);
+}
+
+void KerasAdam::update(const State& state, const torch::Tensor& rate) const {
+  // Multi-tensor ("foreach") operations: on a GPU each is one or a few kernel launches for all
+  // the tensors listed. On the CPU they run the same arithmetic tensor by tensor.
+  at::_foreach_mul_(state.firstMoments, m_options.beta1);
+  at::_foreach_add_(state.firstMoments, state.grads, 1.0 - m_options.beta1);
+  at::_foreach_mul_(state.secondMoments, m_options.beta2);
+  at::_foreach_addcmul_(state.secondMoments, state.grads, state.grads, 1.0 - m_options.beta2);
+  for (std::size_t i = 0; i < state.parameters.size(); ++i) {
+    torch::Tensor denominator = state.denominators[i];  // out-arguments take a mutable handle
+    at::sqrt_out(denominator, state.secondMoments[i]);
   }
-  at::_foreach_add_(denominators, m_options.epsilon);
+  at::_foreach_add_(state.denominators, m_options.epsilon);
   // p + (-lr_t * m) / d: the order addcdiv_(m, d, -lr_t) rounds in, with lr_t from the device.
-  std::vector<torch::Tensor> scaled;
-  scaled.reserve(used.size());
-  for (const std::size_t i : used) {
-    if (!m_scaled[i].defined()) m_scaled[i] = torch::empty_like(m_firstMoments[i]);
-    scaled.push_back(at::mul_out(m_scaled[i], m_firstMoments[i], rate));
+  for (std::size_t i = 0; i < state.parameters.size(); ++i) {
+    torch::Tensor scaled = state.scaled[i];
+    at::mul_out(scaled, state.firstMoments[i], rate);
   }
-  at::_foreach_addcdiv_(parameters, scaled, denominators, 1.0);
+  at::_foreach_addcdiv_(state.parameters, state.scaled, state.denominators, 1.0);
 }
 
 }  // namespace tb
