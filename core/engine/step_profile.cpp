@@ -118,7 +118,7 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
     throw DataError("the training set (" + std::to_string(data.train.size()) +
                     " images) is smaller than one batch of " + std::to_string(batch));
   }
-  const auto images = data.train.images.to(device);
+  const auto images = normalised(data.train.images.to(device));
   const auto labels = data.train.labels.to(device);
 
   torch::manual_seed(config.seed);

@@ -39,8 +39,7 @@ TrainStep::TrainStep(TrainStepParts parts) : m_parts(std::move(parts)) {
   const auto& images = m_parts.images;
   std::vector<std::int64_t> shape = images.sizes().vec();
   shape[0] = m_parts.batchSize;
-  m_imageBuffer = torch::empty(shape, images.options());
-  m_input = torch::empty(shape, images.options().dtype(torch::kFloat));
+  m_input = torch::empty(shape, images.options());
   m_labelBuffer = torch::empty({m_parts.batchSize}, m_parts.labels.options());
   m_stepIndex = torch::zeros({1}, torch::TensorOptions().dtype(torch::kLong).device(m_parts.device));
 }
@@ -65,8 +64,7 @@ void TrainStep::runFull(PhaseObserver* phases) {
   {
     torch::NoGradGuard noGrad;
     indices = m_batches.index_select(0, m_stepIndex).view(-1);
-    torch::index_select_out(m_imageBuffer, m_parts.images, 0, indices);
-    m_input.copy_(m_imageBuffer).div_(255.0);
+    torch::index_select_out(m_input, m_parts.images, 0, indices);
     torch::index_select_out(m_labelBuffer, m_parts.labels, 0, indices);
   }
   ended(phases, StepPhase::Data);
@@ -76,7 +74,7 @@ void TrainStep::runFull(PhaseObserver* phases) {
 }
 
 void TrainStep::runPartial(std::int64_t step, const torch::Tensor& indices, PhaseObserver* phases) {
-  const auto input = normalised(m_parts.images.index_select(0, indices));
+  const auto input = m_parts.images.index_select(0, indices);
   const auto labels = m_parts.labels.index_select(0, indices);
   ended(phases, StepPhase::Data);
   const auto [loss, logits] = train(input, labels, phases);

@@ -1,5 +1,5 @@
 // One training step: the one code path of a run (engine/trainer.h) and of the per-step time
-// breakdown (engine/step_profile.h). It gathers and normalises the step's images, runs the
+// breakdown (engine/step_profile.h). It gathers the step's images, runs the
 // forward pass and the loss under the run's precision, backward (loss-scaled for fp16), a
 // data-parallel run's gradient exchange, Keras's Adam, and adds the loss and accuracy to the
 // epoch's figures on the device.
@@ -7,7 +7,7 @@
 // Graph-safe: a full step reads nothing on the host and passes the kernels no number that
 // changes from step to step. The epoch's shuffled order is on the device and each step picks its
 // batch with a step counter that also lives there; the batch is gathered into the same input
-// buffers every step; the optimiser's step factor is indexed on the device
+// buffer every step; the optimiser's step factor is indexed on the device
 // (engine/keras_adam.h). So K consecutive full steps are the same kernels on the same memory, as
 // a captured CUDA graph needs; the epoch's last, partial batch has shapes of its own. (fp16's
 // loss scaling reads its overflow flag on the host: it stays outside that guarantee.)
@@ -46,7 +46,9 @@ struct TrainStepParts {
   Classifier* model = nullptr;
   KerasAdam* optimizer = nullptr;
   std::vector<torch::Tensor> parameters;  // the model's, in the exchange's order
-  torch::Tensor images;                   // the training images (uint8) on the device
+  // The training images on the device, normalised once (normalised()), as the seed scripts
+  // divide the whole set by 255 before training: no step redoes it.
+  torch::Tensor images;
   torch::Tensor labels;
   std::int64_t batchSize = 32;            // this rank's
   Precision precision = Precision::Fp32;
@@ -77,8 +79,7 @@ class TrainStep {
   TrainStepParts m_parts;
   torch::Tensor m_batches;     // the epoch's full batches, [steps, batch] indices
   torch::Tensor m_stepIndex;   // the step counter on the device (long, shape [1])
-  torch::Tensor m_imageBuffer; // the step's images as stored (uint8), then as float in [0, 1]
-  torch::Tensor m_input;
+  torch::Tensor m_input;       // the step's images
   torch::Tensor m_labelBuffer;
   EpochStats* m_stats = nullptr;
 };

@@ -245,8 +245,9 @@ void TrainingRun::train() {
                                     : (m_data.train.size() + batch - 1) / batch;
   m_observer.runStarted(started);
 
-  // Model and data stay on the device for the whole run.
-  m_data.train.images = m_data.train.images.to(m_device);
+  // Model and data stay on the device for the whole run. The training images are normalised
+  // once, as the seed scripts do (and on their clock); the test images batch by batch.
+  m_data.train.images = normalised(m_data.train.images.to(m_device));
   m_data.train.labels = m_data.train.labels.to(m_device);
   m_data.test.images = m_data.test.images.to(m_device);
   m_data.test.labels = m_data.test.labels.to(m_device);

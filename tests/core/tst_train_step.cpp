@@ -108,7 +108,7 @@ TrainStepParts partsFor(Classifier& model, KerasAdam& optimizer, const LabelledI
   parts.model = &model;
   parts.optimizer = &optimizer;
   parts.parameters = model.parameters();
-  parts.images = data.images;
+  parts.images = normalised(data.images);
   parts.labels = data.labels;
   parts.batchSize = kBatch;
   return parts;
