@@ -18,6 +18,11 @@ EpochStats::EpochStats(std::int64_t samples, std::int64_t batchSize, const torch
   m_correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kLong).device(device));
 }
 
+void EpochStats::restart() {
+  m_stepLosses.zero_();
+  m_correct.zero_();
+}
+
 void EpochStats::add(std::int64_t step, const torch::Tensor& meanLoss, const torch::Tensor& logits,
                      const torch::Tensor& labels) {
   torch::NoGradGuard noGrad;

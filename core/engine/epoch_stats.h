@@ -12,6 +12,9 @@ class EpochStats {
  public:
   EpochStats(std::int64_t samples, std::int64_t batchSize, const torch::Device& device);
 
+  // Empties the figures for a new epoch of the same size, in the same memory.
+  void restart();
+
   // Records one batch without any host synchronisation.
   void add(std::int64_t step, const torch::Tensor& meanLoss, const torch::Tensor& logits,
            const torch::Tensor& labels);

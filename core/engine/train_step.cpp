@@ -50,10 +50,14 @@ std::int64_t TrainStep::startEpoch(const torch::Tensor& order, EpochStats& stats
   const std::int64_t rank = m_parts.exchange != nullptr ? m_parts.exchange->rank() : 0;
   const std::int64_t steps = order.size(0) / (batch * world);
   // One shuffled order from the seed on every rank; rank r takes the r-th batch of each step.
-  m_batches = order.narrow(0, 0, steps * batch * world)
-                  .view({steps, world, batch})
-                  .select(1, rank)
-                  .contiguous();
+  const auto batches = order.narrow(0, 0, steps * batch * world).view({steps, world, batch}).select(1, rank);
+  // Into the same memory every epoch (the epochs of a run have the same size), where a captured
+  // step reads it.
+  if (m_batches.defined() && m_batches.sizes() == batches.sizes()) {
+    m_batches.copy_(batches);
+  } else {
+    m_batches = batches.contiguous();
+  }
   m_stepIndex.zero_();
   m_stats = &stats;
   return steps;

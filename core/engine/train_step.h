@@ -9,7 +9,10 @@
 // batch with a step counter that also lives there; the batch is gathered into the same input
 // buffer every step; the optimiser's step factor is indexed on the device
 // (engine/keras_adam.h). So K consecutive full steps are the same kernels on the same memory, as
-// a captured CUDA graph needs; the epoch's last, partial batch has shapes of its own. (fp16's
+// a captured CUDA graph needs; the epoch's last, partial batch has shapes of its own. The
+// epoch's order and figures (EpochStats::restart) stay in the same memory from epoch to epoch,
+// so one capture serves the whole run (tests/core/tst_train_step.cpp checks all of this on
+// the operator calls of steps in different epochs). (fp16's
 // loss scaling reads its overflow flag on the host: it stays outside that guarantee.)
 #pragma once
 

@@ -95,6 +95,9 @@ class TrainingRun {
   DeviceFacts m_facts;
   Precision m_precision = Precision::Fp32;
   std::unique_ptr<LossScaler> m_scaler;  // fp16 only
+  // One for the whole run, restarted each epoch: a full step writes to the same memory every
+  // epoch (engine/train_step.h).
+  std::unique_ptr<EpochStats> m_epochStats;
   std::vector<torch::Tensor> m_parameters;
   DatasetSplits m_data;
   Clock::time_point m_start;
@@ -349,7 +352,12 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep)
                                         " images) is smaller than one step of all ranks (" +
                                         std::to_string(batch * world) + " images)");
   }
-  EpochStats stats(ownSamples, batch, m_device);
+  if (m_epochStats) {
+    m_epochStats->restart();
+  } else {
+    m_epochStats = std::make_unique<EpochStats>(ownSamples, batch, m_device);
+  }
+  EpochStats& stats = *m_epochStats;
   const std::int64_t steps = stats.steps();
   // Reading CPU tensors needs no device sync. A data-parallel rank must not stop early on its
   // own reading either: the others would wait for it in the next allreduce.

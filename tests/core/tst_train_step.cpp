@@ -18,6 +18,10 @@
 #include <QtTest>
 
 #include <cmath>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <sstream>
 
 using namespace tb;
 
@@ -103,6 +107,98 @@ class LoneRank final : public GradientExchange {
   std::vector<std::string> gatherStrings(const std::string& mine) override { return {mine, mine}; }
 };
 
+// One operator call as a captured CUDA graph would freeze it: the operator, its tensors' types
+// and shapes, and its other arguments' values; plus where its tensors are.
+struct OperatorCall {
+  std::string signature;
+  std::vector<const void*> inputs;
+  std::vector<const void*> outputs;
+};
+
+std::mutex g_callsMutex;
+std::vector<OperatorCall> g_calls;
+
+void describe(const c10::IValue& value, std::string& signature, std::vector<const void*>& addresses) {
+  std::ostringstream text;
+  if (value.isTensor()) {
+    const auto& tensor = value.toTensor();
+    if (tensor.defined() && tensor.unsafeGetTensorImpl()->is_wrapped_number()) {
+      // A number passed as a 0-dim tensor: its value is the argument.
+      if (tensor.scalar_type() == torch::kLong) text << *tensor.data_ptr<std::int64_t>();
+      else if (tensor.scalar_type() == torch::kDouble) text << *tensor.data_ptr<double>();
+      else text << "number";
+    } else if (tensor.defined()) {
+      text << tensor.scalar_type() << tensor.sizes();
+      addresses.push_back(tensor.data_ptr());
+    } else {
+      text << "undefined";
+    }
+  } else if (value.isTensorList()) {
+    for (const auto& tensor : value.toTensorVector()) describe(tensor, signature, addresses);
+  } else if (value.isDouble()) {
+    text << value.toDouble();
+  } else if (value.isInt()) {
+    text << value.toInt();
+  } else if (value.isBool()) {
+    text << value.toBool();
+  } else if (value.isIntList()) {
+    text << value.toIntVector();
+  } else {
+    text << value.tagKind();
+  }
+  signature += " " + text.str();
+}
+
+struct CallIndex : at::ObserverContext {
+  explicit CallIndex(std::size_t i) : index(i) {}
+  std::size_t index;
+};
+
+std::unique_ptr<at::ObserverContext> callStarted(const at::RecordFunction& function) {
+  OperatorCall call;
+  call.signature = function.name();
+  for (const auto& input : function.inputs()) describe(input, call.signature, call.inputs);
+  const std::lock_guard lock(g_callsMutex);
+  g_calls.push_back(std::move(call));
+  return std::make_unique<CallIndex>(g_calls.size() - 1);
+}
+
+void callEnded(const at::RecordFunction& function, at::ObserverContext* context) {
+  std::string ignored;
+  std::vector<const void*> outputs;
+  for (const auto& output : function.outputs()) describe(output, ignored, outputs);
+  const std::lock_guard lock(g_callsMutex);
+  g_calls[static_cast<CallIndex*>(context)->index].outputs = std::move(outputs);
+}
+
+// The operator calls of `work` (every thread), in the order they started.
+std::vector<OperatorCall> callsOf(const std::function<void()>& work) {
+  g_calls.clear();
+  const auto handle = at::addGlobalCallback(at::RecordFunctionCallback(callStarted, callEnded)
+                                                .needsInputs(true)
+                                                .needsOutputs(true)
+                                                .scopes({at::RecordScope::FUNCTION}));
+  work();
+  at::removeCallback(handle);
+  return std::move(g_calls);
+}
+
+// For each call, where its tensors from outside the step are: those no earlier call of the
+// step returned. (The others are the step's own intermediates, which a captured graph keeps in
+// its private memory pool.)
+std::vector<std::vector<const void*>> outsideTensors(const std::vector<OperatorCall>& calls) {
+  std::set<const void*> made;
+  std::vector<std::vector<const void*>> outside;
+  for (const auto& call : calls) {
+    outside.emplace_back();
+    for (const void* address : call.inputs) {
+      if (made.count(address) == 0) outside.back().push_back(address);
+    }
+    made.insert(call.outputs.begin(), call.outputs.end());
+  }
+  return outside;
+}
+
 TrainStepParts partsFor(Classifier& model, KerasAdam& optimizer, const LabelledImages& data) {
   TrainStepParts parts;
   parts.model = &model;
@@ -170,6 +266,48 @@ class TrainStepTest : public QObject {
     QCOMPARE(step.startEpoch(order, stats), std::int64_t{3});  // 200 / (32 x 2)
     for (int s = 0; s < 3; ++s) step.runFull();
     QVERIFY(sameWeights(*reference.model, *model));
+  }
+
+  // What CUDA graph capture needs of a full step, seen in its operator calls: a step in one
+  // epoch and another step in a later epoch call the same operators with the same shapes and
+  // the same host arguments (no step number, no learning rate that changes), read nothing back
+  // to the host, and take their batch and record their loss in the same memory.
+  void fullStepsAreTheSameWorkEveryEpoch() {
+    const auto data = makeSyntheticDataset({1, 28, 28}, 200, 1, 10, 3).train;
+    auto model = freshMlp();
+    KerasAdam optimizer(model->parameters(), KerasAdamOptions{}, /*plannedSteps=*/5);
+    TrainStep step(partsFor(*model, optimizer, data));
+    EpochStats stats(200, kBatch, torch::kCPU);  // one for the run, as the trainer keeps it
+    std::vector<std::vector<OperatorCall>> recorded;
+    for (int epoch = 0; epoch < 2; ++epoch) {
+      if (epoch > 0) stats.restart();
+      step.startEpoch(torch::randperm(200, torch::kLong), stats);
+      for (int s = 0; s < 6; ++s) {
+        if (s == 2 + 3 * epoch) {
+          recorded.push_back(callsOf([&] { step.runFull(); }));
+        } else {
+          step.runFull();
+        }
+      }
+    }
+    const auto& first = recorded[0];
+    const auto& later = recorded[1];
+    QCOMPARE(later.size(), first.size());
+    QVERIFY(first.size() > 20);
+    for (std::size_t i = 0; i < first.size(); ++i) {
+      QCOMPARE(later[i].signature, first[i].signature);
+      QVERIFY2(first[i].signature.rfind("aten::_local_scalar_dense", 0) != 0, "a host read");
+    }
+    // Every tensor the step reads from outside itself (images, labels, input buffers, the
+    // epoch's order, the weights, the optimiser's state, the epoch's figures) is where it was.
+    const auto firstOutside = outsideTensors(first);
+    const auto laterOutside = outsideTensors(later);
+    std::size_t outside = 0;
+    for (std::size_t i = 0; i < first.size(); ++i) {
+      QVERIFY2(laterOutside[i] == firstOutside[i], first[i].signature.c_str());
+      outside += firstOutside[i].size();
+    }
+    QVERIFY(outside >= 10);
   }
 
   void profilePhasesAddUpToTheStep() {
