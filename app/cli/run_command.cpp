@@ -87,6 +87,11 @@ void printDistributed(const RunResult& result) {
 
 // A disturbed run is saved like any other, with its warnings; the user hears of them at once.
 void printValidity(const RunResult& result) {
+  // Graph mode that trained eagerly: the figures are eager ones, and the user should know why.
+  if (!result.config.executionFallback.empty()) {
+    std::fprintf(stderr, "trainbench-cli: warning: %s: %s\n", result.device.id.c_str(),
+                 result.config.executionFallback.c_str());
+  }
   if (!result.validity || !result.validity->disturbed) return;
   for (const auto& warning : result.validity->warnings) {
     std::fprintf(stderr, "trainbench-cli: warning: %s: %s\n", result.device.id.c_str(),

@@ -1,6 +1,8 @@
 // resolveExecution (execution.h).
 #include "engine/execution.h"
 
+#include "engine/step_graph.h"
+
 namespace tb {
 
 std::string resolveExecution(const DeviceId& device, const std::string& requested) {
@@ -12,8 +14,11 @@ std::string resolveExecution(const DeviceId& device, const std::string& requeste
     throw ExecutionError("--execution graph: CUDA graphs need an NVIDIA GPU; " + device.str() +
                          " trains eagerly (--execution eager)");
   }
-  throw ExecutionError("--execution graph: this TrainBench build cannot capture CUDA graphs; " +
-                       device.str() + " trains eagerly (--execution eager)");
+  if (!builtWithCudaGraphs()) {
+    throw ExecutionError("--execution graph: this TrainBench build cannot capture CUDA graphs; " +
+                         device.str() + " trains eagerly (--execution eager)");
+  }
+  return "graph";
 }
 
 }  // namespace tb

@@ -1,7 +1,8 @@
 // Execution modes (--execution): "eager" launches each kernel from the host as the step runs,
 // as a plain PyTorch loop does; "graph" captures the whole training step as a CUDA graph and
-// replays it, as Keras's compiled model.fit does. This build trains eagerly on every device: CUDA
-// graph capture needs a CUDA LibTorch and has not been built or measured here (docs/benchmarks.md).
+// replays it, as Keras's compiled model.fit does (engine/step_graph.h). Graph mode needs a CUDA
+// device and a build whose LibTorch has CUDA. Eager stays the default everywhere until graph
+// mode has been measured on a GPU (docs/benchmarks.md).
 #pragma once
 
 #include "devices/device_id.h"

@@ -49,6 +49,12 @@ class KerasAdam {
   void zeroGrad();
   void step();
   std::int64_t iterations() const { return m_step; }
+  // Steps whose factors are on the device now; a captured step must not take more (the table
+  // would move, and the graph read the old one).
+  std::int64_t plannedSteps() const { return m_rates.size(0); }
+  // Steps taken without step() running on the host (a graph's replay: +1) or not taken by a
+  // step() that ran (a capture: -1). The device's count is right either way.
+  void addHostSteps(std::int64_t steps) { m_step += steps; }
   // Whether the parameters live in one flat buffer (see above).
   bool isFlat() const { return !m_flat.parameters.empty(); }
 

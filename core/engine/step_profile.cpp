@@ -104,6 +104,12 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
   profile.deviceName = deviceFacts(id).name;
   profile.precision = toString(precision);
   profile.execution = resolveExecution(id, config.execution);
+  if (profile.execution == "graph") {
+    // A replayed graph is one launch: its phases cannot be timed apart.
+    throw ExecutionError("profile --execution graph: the phases of a captured step cannot be "
+                         "timed apart; profile eagerly and compare the modes with `run "
+                         "--execution graph`");
+  }
   profile.threads = at::get_num_threads();
   profile.batchSize = config.batchSize > 0 ? config.batchSize : workload->defaultBatchSize;
   const std::int64_t batch = profile.batchSize;

@@ -1,8 +1,8 @@
 // One training step: the one code path of a run (engine/trainer.h) and of the per-step time
-// breakdown (engine/step_profile.h). It gathers the step's images, runs the
-// forward pass and the loss under the run's precision, backward (loss-scaled for fp16), a
-// data-parallel run's gradient exchange, Keras's Adam, and adds the loss and accuracy to the
-// epoch's figures on the device.
+// breakdown (engine/step_profile.h). It gathers the step's images, runs the forward pass and
+// the loss under the run's precision, backward (loss-scaled for fp16), a data-parallel run's
+// gradient exchange, Keras's Adam, and adds the loss and accuracy to the epoch's figures on the
+// device.
 //
 // Graph-safe: a full step reads nothing on the host and passes the kernels no number that
 // changes from step to step. The epoch's shuffled order is on the device and each step picks its
@@ -12,8 +12,8 @@
 // a captured CUDA graph needs; the epoch's last, partial batch has shapes of its own. The
 // epoch's order and figures (EpochStats::restart) stay in the same memory from epoch to epoch,
 // so one capture serves the whole run (tests/core/tst_train_step.cpp checks all of this on
-// the operator calls of steps in different epochs). (fp16's
-// loss scaling reads its overflow flag on the host: it stays outside that guarantee.)
+// the operator calls of steps in different epochs). fp16's loss scaling reads its overflow
+// flag on the host: it stays outside that guarantee.
 #pragma once
 
 #include "engine/precision.h"
@@ -72,6 +72,8 @@ class TrainStep {
   void runFull(PhaseObserver* phases = nullptr);
   // Trains step `step` (0-based) of the epoch on the images `indices`: the last, partial batch.
   void runPartial(std::int64_t step, const torch::Tensor& indices, PhaseObserver* phases = nullptr);
+
+  KerasAdam& optimizer() const { return *m_parts.optimizer; }
 
  private:
   // Forward, loss, backward, exchange and optimiser on a gathered batch; the batch's mean loss

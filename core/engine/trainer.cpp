@@ -10,6 +10,7 @@
 #include "devices/torch_device.h"
 #include "engine/epoch_stats.h"
 #include "engine/execution.h"
+#include "engine/step_graph.h"
 #include "engine/gradient_exchange.h"
 #include "engine/keras_adam.h"
 #include "engine/loss_scaler.h"
@@ -28,6 +29,7 @@
 
 #include <cmath>
 #include <memory>
+#include <utility>
 
 namespace tb {
 
@@ -35,6 +37,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kProgressInterval = std::chrono::milliseconds(50);  // at most ~20 events a second
+// Graph mode's first full steps run eagerly, settling cuDNN, cuBLAS and the allocator before
+// the capture, as PyTorch's examples warm up (they count as training steps).
+constexpr std::int64_t kGraphWarmupSteps = 3;
 
 double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -72,6 +77,9 @@ class TrainingRun {
   void train();
   // Returns false when the time budget ended training within this epoch.
   bool trainEpoch(int epoch, Classifier& model, TrainStep& step);
+  void prepareGraph(const KerasAdam& optimizer, std::int64_t runSteps);
+  void runFullStep(TrainStep& step);
+  void fallBackToEager(const std::string& reason);
   void evaluate(Classifier& model);
   bool budgeted() const { return m_config.timeBudgetSeconds > 0; }
   bool budgetSpent() const;
@@ -98,6 +106,10 @@ class TrainingRun {
   // One for the whole run, restarted each epoch: a full step writes to the same memory every
   // epoch (engine/train_step.h).
   std::unique_ptr<EpochStats> m_epochStats;
+  // Graph mode (engine/step_graph.h): the capture still to try, then the captured step.
+  StepCapture m_capture;
+  std::unique_ptr<StepGraph> m_graph;
+  std::int64_t m_fullStepsDone = 0;  // in the whole run
   std::vector<torch::Tensor> m_parameters;
   DatasetSplits m_data;
   Clock::time_point m_start;
@@ -187,7 +199,9 @@ void TrainingRun::resolve() {
   m_facts = deviceFacts(id);
   m_precision = checkPrecision(id, m_config.precision, m_facts.computeCapability);
   try {
-    m_result.config.execution = resolveExecution(id, m_config.execution);
+    // A capture given by a test runs graph mode on any device.
+    const bool givenCapture = m_config.stepCapture && m_config.execution == "graph";
+    m_result.config.execution = givenCapture ? "graph" : resolveExecution(id, m_config.execution);
   } catch (const ExecutionError& e) {
     throw Failure(FailureKind::Run, e.what());
   }
@@ -276,11 +290,15 @@ void TrainingRun::train() {
   parts.scaler = m_scaler.get();
   parts.exchange = m_config.exchange.get();
   TrainStep step(parts);
+  if (m_result.config.execution == "graph") {
+    prepareGraph(optimizer, started.stepsPerEpoch * m_result.config.epochs);
+  }
 
   for (int epoch = 1; epoch <= m_result.config.epochs && !m_cutShort; ++epoch) {
     m_cutShort = !trainEpoch(epoch, *model, step);
     m_validity->sampleGpu();
   }
+  m_graph.reset();  // it replays `step`, which ends here
   // Rank 0 evaluates for the whole run; the other ranks' results are not kept.
   if (rank() == 0) evaluate(*model);
   m_result.totalSeconds = secondsSince(m_start);
@@ -338,6 +356,43 @@ void TrainingRun::project() {
   m_result.workload.testSamples = m_evaluatedSamples;
 }
 
+void TrainingRun::prepareGraph(const KerasAdam& optimizer, std::int64_t runSteps) {
+  if (m_scaler) {
+    fallBackToEager("fp16's loss scaling reads its overflow flag on the host every step");
+  } else if (m_config.exchange) {
+    fallBackToEager("a data-parallel step exchanges its gradients through the host");
+  } else if (optimizer.plannedSteps() < runSteps) {
+    fallBackToEager("the run's " + std::to_string(runSteps) + " steps are more than the " +
+                    std::to_string(optimizer.plannedSteps()) +
+                    " whose optimiser factors a captured step can read");
+  } else {
+    m_capture = m_config.stepCapture ? m_config.stepCapture : cudaGraphCapture(m_device);
+  }
+}
+
+void TrainingRun::runFullStep(TrainStep& trainStep) {
+  if (!m_graph && m_capture && m_fullStepsDone >= kGraphWarmupSteps) {
+    const StepCapture capture = std::exchange(m_capture, nullptr);  // one try per run
+    try {
+      m_graph = capture(trainStep);
+    } catch (const std::exception& e) {
+      fallBackToEager(std::string("the capture failed: ") + e.what());
+    }
+  }
+  if (m_graph) {
+    m_graph->replay();
+  } else {
+    trainStep.runFull();
+  }
+  ++m_fullStepsDone;
+}
+
+void TrainingRun::fallBackToEager(const std::string& reason) {
+  m_result.config.execution = "eager";
+  m_result.config.executionFallback = "graph mode trained eagerly: " + reason;
+  m_capture = nullptr;
+}
+
 bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep) {
   model.train();
   const auto& data = m_data.train;
@@ -379,7 +434,7 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep)
     // partial batch.
     const std::int64_t stepSamples = step < fullSteps ? batch : samples - step * batch;
     if (step < fullSteps) {
-      trainStep.runFull();
+      runFullStep(trainStep);
     } else {
       trainStep.runPartial(step, order.narrow(0, step * batch, stepSamples));
     }

@@ -228,6 +228,9 @@ ConfigRecord readConfig(const Reader& reader, const Json& c) {
       reader.fail("config.execution must be \"eager\" or \"graph\", not \"" + config.execution + "\"");
     }
   }
+  if (reader.optionalValue(c, "execution_fallback") != nullptr) {
+    config.executionFallback = reader.string(c, "config", "execution_fallback");
+  }
   return config;
 }
 
@@ -316,6 +319,9 @@ std::string toJson(const RunResult& r, int indent) {
                     {"threads", r.config.threads},
                     {"precision", r.config.precision},
                     {"execution", r.config.execution}};
+  if (!r.config.executionFallback.empty()) {
+    root["config"]["execution_fallback"] = r.config.executionFallback;
+  }
   root["device"] = deviceJson(r.device);
   root["system"] = {{"os", r.system.os},
                     {"hostname", r.system.hostname},

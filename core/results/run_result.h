@@ -45,6 +45,9 @@ struct ConfigRecord {
   // How the step ran: "eager" (each kernel launched by the host) or "graph" (a replayed CUDA
   // graph). Files from before execution modes read as "eager": that is how they trained.
   std::string execution = "eager";
+  // Why a run asked to train in graph mode trained eagerly (execution then reads "eager");
+  // empty otherwise.
+  std::string executionFallback;
 };
 
 // A device's measured peak (core/devices/peak_probe.h); a figure not measured is absent.

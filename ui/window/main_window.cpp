@@ -204,6 +204,11 @@ void MainWindow::wireRuns() {
                                   toQString(result.validity->warnings.front())),
                          true);
             }
+            if (!result.config.executionFallback.empty()) {
+              showNotice(tr("The run on %1: %2")
+                             .arg(toQString(result.device.id), toQString(result.config.executionFallback)),
+                         false);
+            }
             if (!path.isEmpty()) statusBar()->showMessage(tr("Saved %1").arg(path), 8000);
           });
   connect(m_history, &HistoryPanel::openRequested, this, &MainWindow::openResultFiles);

@@ -1,0 +1,127 @@
+// CUDA graph capture of a training step (step_graph.h). The capture itself is compiled only
+// where LibTorch has CUDA (TRAINBENCH_WITH_CUDA_GRAPHS).
+#include "engine/step_graph.h"
+
+#include "engine/keras_adam.h"
+#include "engine/train_step.h"
+
+#include <stdexcept>
+
+#ifdef TRAINBENCH_WITH_CUDA_GRAPHS
+#include <ATen/autocast_mode.h>
+#include <ATen/cuda/CUDAEvent.h>
+#include <ATen/cuda/CUDAGraph.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#endif
+
+namespace tb {
+
+bool builtWithCudaGraphs() {
+#ifdef TRAINBENCH_WITH_CUDA_GRAPHS
+  return true;
+#else
+  return false;
+#endif
+}
+
+#ifdef TRAINBENCH_WITH_CUDA_GRAPHS
+
+namespace {
+
+// The autocast cache holds each weight's low-precision copy for the length of an autocast
+// region. Captured, a cached copy would be made once and never refreshed when the weights
+// change, so the cache is off while capturing: each replay casts the current weights.
+class AutocastCacheOff {
+ public:
+  AutocastCacheOff() : m_was(at::autocast::is_autocast_cache_enabled()) {
+    at::autocast::set_autocast_cache_enabled(false);
+  }
+  ~AutocastCacheOff() { at::autocast::set_autocast_cache_enabled(m_was); }
+  AutocastCacheOff(const AutocastCacheOff&) = delete;
+  AutocastCacheOff& operator=(const AutocastCacheOff&) = delete;
+
+ private:
+  bool m_was;
+};
+
+class CudaStepGraph final : public StepGraph {
+ public:
+  CudaStepGraph(TrainStep& step, const torch::Device& device) : m_step(step), m_device(device) {}
+
+  void capture() {
+    const c10::cuda::CUDAGuard deviceGuard(m_device.index());
+    const auto trainStream = c10::cuda::getCurrentCUDAStream();
+    // A capture needs a stream of its own, which starts after the eager work queued so far.
+    const auto captureStream = c10::cuda::getStreamFromPool();
+    at::cuda::CUDAEvent queued;
+    queued.record(trainStream);
+    queued.block(captureStream);
+    KerasAdam& optimizer = m_step.optimizer();
+    const std::int64_t stepsBefore = optimizer.iterations();
+    {
+      const AutocastCacheOff noCache;
+      const c10::cuda::CUDAStreamGuard onCaptureStream(captureStream);
+      // Thread-local mode: only this thread's calls can invalidate the capture, so the
+      // telemetry and probe threads of the app go on as they are.
+      m_graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
+      try {
+        m_step.runFull();
+      } catch (...) {
+        endFailedCapture();
+        optimizer.addHostSteps(stepsBefore - optimizer.iterations());
+        throw;
+      }
+      m_graph.capture_end();
+    }
+    // The captured step has not run: its host-side count is taken again by replay().
+    optimizer.addHostSteps(stepsBefore - optimizer.iterations());
+    at::cuda::CUDAEvent captured;
+    captured.record(captureStream);
+    captured.block(trainStream);
+  }
+
+  void replay() override {
+    m_graph.replay();
+    m_step.optimizer().addHostSteps(1);
+  }
+
+ private:
+  // Ends a capture that an operation broke (e.g. one that waits for the device), so the stream
+  // and the allocator leave capture mode; the broken graph is dropped.
+  void endFailedCapture() {
+    try {
+      m_graph.capture_end();
+    } catch (const std::exception&) {
+      // Expected: the capture was invalidated.
+    }
+    m_graph.reset();
+  }
+
+  TrainStep& m_step;
+  torch::Device m_device;
+  at::cuda::CUDAGraph m_graph;
+};
+
+}  // namespace
+
+StepCapture cudaGraphCapture(const torch::Device& device) {
+  return [device](TrainStep& step) -> std::unique_ptr<StepGraph> {
+    if (!device.is_cuda()) throw std::runtime_error("CUDA graphs need an NVIDIA GPU");
+    auto graph = std::make_unique<CudaStepGraph>(step, device);
+    graph->capture();
+    return graph;
+  };
+}
+
+#else
+
+StepCapture cudaGraphCapture(const torch::Device&) {
+  return [](TrainStep&) -> std::unique_ptr<StepGraph> {
+    throw std::runtime_error("this TrainBench build cannot capture CUDA graphs");
+  };
+}
+
+#endif
+
+}  // namespace tb
