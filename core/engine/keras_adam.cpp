@@ -96,12 +96,23 @@ void KerasAdam::zeroGrad() {
   for (auto& parameter : m_parameters) parameter.mutable_grad() = torch::Tensor();
 }
 
-void KerasAdam::step() {
+void KerasAdam::step(const torch::Tensor& overflow) {
   torch::NoGradGuard noGrad;
   if (m_step >= m_rates.size(0)) planSteps(2 * m_rates.size(0));
   ++m_step;
   const torch::Tensor rate = m_rates.index_select(0, m_stepIndex);  // -lr_t, shape [1]
-  m_stepIndex.add_(1);
+  if (overflow.defined()) {
+    m_stepIndex.add_(overflow.eq(0).to(torch::kLong));  // a skipped step is not counted
+  } else {
+    m_stepIndex.add_(1);
+  }
+  const auto apply = [&](const State& state) {
+    if (overflow.defined()) {
+      updateUnlessOverflow(state, rate, overflow);
+    } else {
+      update(state, rate);
+    }
+  };
   const bool allHaveGrads = std::all_of(m_parameters.begin(), m_parameters.end(),
                                         [](const torch::Tensor& p) { return p.grad().defined(); });
   if (isFlat() && allHaveGrads) {
@@ -110,7 +121,7 @@ void KerasAdam::step() {
     for (const auto& parameter : m_parameters) grads.push_back(parameter.grad().reshape({-1}));
     torch::Tensor flatGrad = m_flat.grads.front();
     at::cat_out(flatGrad, grads, 0);
-    update(m_flat, rate);
+    apply(m_flat);
     return;
   }
   // Parameter by parameter, leaving those without a gradient as they are (as Keras does).
@@ -124,7 +135,7 @@ void KerasAdam::step() {
     used.denominators.push_back(m_each.denominators[i]);
     used.scaled.push_back(m_each.scaled[i]);
   }
-  if (!used.parameters.empty()) update(used, rate);
+  if (!used.parameters.empty()) apply(used);
 }
 
 void KerasAdam::update(const State& state, const torch::Tensor& rate) const {
@@ -145,6 +156,35 @@ void KerasAdam::update(const State& state, const torch::Tensor& rate) const {
     at::mul_out(scaled, state.firstMoments[i], rate);
   }
   at::_foreach_addcdiv_(state.parameters, state.scaled, state.denominators, 1.0);
+}
+
+void KerasAdam::updateUnlessOverflow(const State& state, const torch::Tensor& rate,
+                                      const torch::Tensor& overflow) const {
+  // Every factor is chosen on the device: a skipped step multiplies the moments by 1, adds
+  // nothing to them and moves no parameter (its gradients, which hold an inf or NaN, are zeroed
+  // first, since inf * 0 is NaN).
+  const auto skip = overflow.gt(0);
+  const auto options = rate.options();
+  const auto factor = [&](double normal, double skipped) {
+    return torch::where(skip, torch::full({1}, skipped, options), torch::full({1}, normal, options));
+  };
+  const auto beta1 = factor(m_options.beta1, 1.0);
+  const auto gradShare1 = factor(1.0 - m_options.beta1, 0.0);
+  const auto beta2 = factor(m_options.beta2, 1.0);
+  const auto gradShare2 = factor(1.0 - m_options.beta2, 0.0);
+  const auto stepRate = torch::where(skip, torch::zeros_like(rate), rate);
+  for (std::size_t i = 0; i < state.parameters.size(); ++i) {
+    torch::Tensor grad = state.grads[i];
+    torch::Tensor scaled = state.scaled[i];
+    torch::Tensor denominator = state.denominators[i];
+    grad.masked_fill_(skip, 0.0);
+    state.firstMoments[i].mul_(beta1).addcmul_(grad, gradShare1);
+    at::mul_out(scaled, grad, gradShare2);  // (1 - beta2) g, in the products' buffer for now
+    state.secondMoments[i].mul_(beta2).addcmul_(grad, scaled);
+    at::sqrt_out(denominator, state.secondMoments[i]).add_(m_options.epsilon);
+    at::mul_out(scaled, state.firstMoments[i], stepRate);
+    state.parameters[i].addcdiv_(scaled, denominator, 1.0);
+  }
 }
 
 }  // namespace tb

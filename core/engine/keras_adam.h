@@ -47,7 +47,12 @@ class KerasAdam {
             std::int64_t plannedSteps = 0);
 
   void zeroGrad();
-  void step();
+  // One step; with `overflow` (fp16's loss scaling, engine/loss_scaler.h: a float flag of shape
+  // [1] on the device, 1 when a gradient holds an inf or NaN) the step is skipped on the device
+  // when it is set, leaving weights, moments and the step count as they were: nothing is read
+  // on the host.
+  void step(const torch::Tensor& overflow = {});
+  // Steps asked of the host, skipped ones included.
   std::int64_t iterations() const { return m_step; }
   // Steps whose factors are on the device now; a captured step must not take more (the table
   // would move, and the graph read the old one).
@@ -69,6 +74,8 @@ class KerasAdam {
   void planSteps(std::int64_t steps);
   void flatten();
   void update(const State& state, const torch::Tensor& rate) const;
+  void updateUnlessOverflow(const State& state, const torch::Tensor& rate,
+                            const torch::Tensor& overflow) const;
 
   std::vector<torch::Tensor> m_parameters;
   State m_each;                // per parameter (views of m_flat's buffers when flat); no grads

@@ -1,5 +1,5 @@
-// LossScaler: unscaling multiplies by 1/scale (exact for powers of two) and gathers one "all
-// finite" flag on the device, so a step costs a single host read.
+// LossScaler: unscaling multiplies by 1/scale (exact for powers of two) and gathers one overflow
+// flag on the device; the scale's update is a few element-wise operations there too.
 #include "engine/loss_scaler.h"
 
 #include <torch/torch.h>
@@ -16,47 +16,52 @@ constexpr double kMaxScale = 16777216.0;
 
 }  // namespace
 
-LossScaler::LossScaler(LossScalerOptions options)
-    : m_options(options), m_scale(std::clamp(options.initialScale, kMinScale, kMaxScale)) {}
+LossScaler::LossScaler(LossScalerOptions options, const torch::Device& device)
+    : m_options(options) {
+  const auto floats = torch::TensorOptions().dtype(torch::kFloat).device(device);
+  m_scale = torch::full({1}, std::clamp(options.initialScale, kMinScale, kMaxScale), floats);
+  m_goodSteps = torch::zeros({1}, floats);
+  m_skipped = torch::zeros({1}, floats.dtype(torch::kLong));
+}
 
 torch::Tensor LossScaler::scale(const torch::Tensor& loss) const { return loss * m_scale; }
 
-bool LossScaler::unscale(const std::vector<torch::Tensor>& parameters) {
+torch::Tensor LossScaler::unscale(const std::vector<torch::Tensor>& parameters) {
   torch::NoGradGuard noGrad;
-  const double inverse = 1.0 / m_scale;
+  auto overflow = torch::zeros_like(m_scale);
+  const auto inverse = m_scale.reciprocal();
   std::vector<torch::Tensor> grads;
   for (const auto& parameter : parameters) {
     if (parameter.grad().defined()) grads.push_back(parameter.grad());
   }
-  if (grads.empty()) return true;
+  if (grads.empty()) return overflow;
   if (grads.front().is_cuda()) {
     // PyTorch's own GradScaler kernel: unscales all gradients and flags inf/NaN in one pass,
     // instead of three launches per parameter.
-    auto foundInf = torch::zeros({1}, grads.front().options().dtype(torch::kFloat));
-    const auto inverseScale = torch::full({1}, inverse, foundInf.options());
-    at::_amp_foreach_non_finite_check_and_unscale_(grads, foundInf, inverseScale);
-    return foundInf.item<float>() == 0.0F;
+    at::_amp_foreach_non_finite_check_and_unscale_(grads, overflow, inverse);
+    return overflow;
   }
-  torch::Tensor allFinite;
   for (auto& grad : grads) {
     grad.mul_(inverse);
-    const auto finite = torch::isfinite(grad).all();
-    allFinite = allFinite.defined() ? allFinite.logical_and(finite) : finite;
+    overflow.logical_or_(torch::isfinite(grad).logical_not().any());
   }
-  return allFinite.item<bool>();
+  return overflow;
 }
 
-void LossScaler::update(bool finite) {
-  if (!finite) {
-    ++m_skipped;
-    m_goodSteps = 0;
-    m_scale = std::max(kMinScale, m_scale * m_options.backoffFactor);
-    return;
-  }
-  if (++m_goodSteps >= m_options.growthInterval) {
-    m_goodSteps = 0;
-    m_scale = std::min(kMaxScale, m_scale * m_options.growthFactor);
-  }
+void LossScaler::update(const torch::Tensor& overflow) {
+  torch::NoGradGuard noGrad;
+  const auto skipped = overflow.gt(0);
+  const auto good = torch::where(skipped, torch::zeros_like(m_goodSteps), m_goodSteps + 1);
+  const auto grow = good.ge(m_options.growthInterval);
+  const auto backedOff = (m_scale * m_options.backoffFactor).clamp_min(kMinScale);
+  const auto grown = (m_scale * m_options.growthFactor).clamp_max(kMaxScale);
+  m_scale.copy_(torch::where(skipped, backedOff, torch::where(grow, grown, m_scale)));
+  m_goodSteps.copy_(torch::where(grow, torch::zeros_like(good), good));
+  m_skipped.add_(skipped.to(torch::kLong));
 }
+
+double LossScaler::currentScale() const { return m_scale.item<double>(); }
+
+std::int64_t LossScaler::skippedSteps() const { return m_skipped.item<std::int64_t>(); }
 
 }  // namespace tb

@@ -2,6 +2,10 @@
 // the loss is multiplied by a large scale before backward so small fp16 gradients do not flush
 // to zero; gradients are divided back before the optimiser step; a step whose gradients hold an
 // inf or NaN is skipped and the scale halved; after enough good steps the scale doubles.
+//
+// All of it stays on the device: the scale, the count of good steps and the overflow flag are
+// tensors, and the optimiser skips an overflowed step on the device (KerasAdam::step). A step
+// with loss scaling then reads nothing on the host, so it can be captured as a CUDA graph.
 #pragma once
 
 #include <torch/types.h>
@@ -20,24 +24,26 @@ struct LossScalerOptions {
 
 class LossScaler {
  public:
-  explicit LossScaler(LossScalerOptions options = {});
+  explicit LossScaler(LossScalerOptions options = {}, const torch::Device& device = torch::kCPU);
 
   // loss * scale, to call backward on.
   torch::Tensor scale(const torch::Tensor& loss) const;
-  // Divides every defined gradient of `parameters` by the scale. Returns false when any of them
-  // holds an inf or NaN: the optimiser step must then be skipped. Reads one flag from the device.
-  bool unscale(const std::vector<torch::Tensor>& parameters);
+  // Divides every defined gradient of `parameters` by the scale. Returns the overflow flag: a
+  // float tensor of shape [1] on the device, 1 when any gradient holds an inf or NaN (the
+  // optimiser must then skip the step), else 0.
+  torch::Tensor unscale(const std::vector<torch::Tensor>& parameters);
   // Adjusts the scale after a step: back off after an overflow, grow after a run of good steps.
-  void update(bool finite);
+  void update(const torch::Tensor& overflow);
 
-  double currentScale() const { return m_scale; }
-  std::int64_t skippedSteps() const { return m_skipped; }
+  // These read the device.
+  double currentScale() const;
+  std::int64_t skippedSteps() const;
 
  private:
   LossScalerOptions m_options;
-  double m_scale;
-  int m_goodSteps = 0;
-  std::int64_t m_skipped = 0;
+  torch::Tensor m_scale;      // float, shape [1]: a power of two, so exact in float
+  torch::Tensor m_goodSteps;  // float, shape [1]: good steps since the scale last changed
+  torch::Tensor m_skipped;    // long, shape [1]
 };
 
 }  // namespace tb

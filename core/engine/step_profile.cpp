@@ -135,7 +135,9 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
   KerasAdam optimizer(model->parameters(), KerasAdamOptions{rate},
                      options.warmupSteps + 3 * static_cast<std::int64_t>(options.steps));
   std::unique_ptr<LossScaler> scaler;
-  if (precision == Precision::Fp16) scaler = std::make_unique<LossScaler>();
+  if (precision == Precision::Fp16) {
+    scaler = std::make_unique<LossScaler>(LossScalerOptions{}, device);
+  }
   TrainStepParts parts;
   parts.model = model.get();
   parts.optimizer = &optimizer;

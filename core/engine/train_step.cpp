@@ -105,9 +105,10 @@ std::pair<torch::Tensor, torch::Tensor> TrainStep::train(const torch::Tensor& in
     ended(phases, StepPhase::Exchange);
   }
   if (m_parts.scaler != nullptr) {
-    const bool finite = m_parts.scaler->unscale(m_parts.parameters);
-    if (finite) m_parts.optimizer->step();  // an overflowed step is skipped, as GradScaler does
-    m_parts.scaler->update(finite);
+    // An overflowed step is skipped, as GradScaler does, on the device.
+    const auto overflow = m_parts.scaler->unscale(m_parts.parameters);
+    m_parts.optimizer->step(overflow);
+    m_parts.scaler->update(overflow);
   } else {
     m_parts.optimizer->step();
   }

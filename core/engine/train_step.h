@@ -12,8 +12,8 @@
 // a captured CUDA graph needs; the epoch's last, partial batch has shapes of its own. The
 // epoch's order and figures (EpochStats::restart) stay in the same memory from epoch to epoch,
 // so one capture serves the whole run (tests/core/tst_train_step.cpp checks all of this on
-// the operator calls of steps in different epochs). fp16's loss scaling reads its overflow
-// flag on the host: it stays outside that guarantee.
+// the operator calls of steps in different epochs). fp16's loss scaling keeps its scale and
+// overflow flag on the device too (engine/loss_scaler.h).
 #pragma once
 
 #include "engine/precision.h"

@@ -277,7 +277,9 @@ void TrainingRun::train() {
   if (m_config.exchange) m_config.exchange->broadcastParameters(m_parameters);
   KerasAdam optimizer(m_parameters, KerasAdamOptions{m_result.config.learningRate},
                       started.stepsPerEpoch * m_result.config.epochs);
-  if (m_precision == Precision::Fp16) m_scaler = std::make_unique<LossScaler>();
+  if (m_precision == Precision::Fp16) {
+    m_scaler = std::make_unique<LossScaler>(LossScalerOptions{}, m_device);
+  }
   TrainStepParts parts;
   parts.model = model.get();
   parts.optimizer = &optimizer;
@@ -357,9 +359,7 @@ void TrainingRun::project() {
 }
 
 void TrainingRun::prepareGraph(const KerasAdam& optimizer, std::int64_t runSteps) {
-  if (m_scaler) {
-    fallBackToEager("fp16's loss scaling reads its overflow flag on the host every step");
-  } else if (m_config.exchange) {
+  if (m_config.exchange) {
     fallBackToEager("a data-parallel step exchanges its gradients through the host");
   } else if (optimizer.plannedSteps() < runSteps) {
     fallBackToEager("the run's " + std::to_string(runSteps) + " steps are more than the " +

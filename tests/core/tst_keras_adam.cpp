@@ -9,6 +9,8 @@
 
 #include <QtTest>
 
+#include <limits>
+
 using namespace tb;
 
 namespace {
@@ -111,6 +113,40 @@ class KerasAdamTest : public QObject {
       if (step == 1) QVERIFY(torch::equal(all.front(), first));
       else QVERIFY(!torch::equal(all.front(), first));
     }
+  }
+
+  // fp16's loss scaling skips an overflowed step on the device (engine/loss_scaler.h): the
+  // weights, moments and step count stay as they were, so the steps after it train as if it
+  // had never been asked for; a step that did not overflow trains as a plain step does.
+  void overflowedStepIsSkippedOnTheDevice() {
+    auto skipping = awkwardParameters();
+    auto reference = copiesOf(skipping);
+    auto plain = copiesOf(skipping);
+    KerasAdam skippingAdam(skipping);
+    KerasAdam referenceAdam(reference);
+    KerasAdam plainAdam(plain);
+    const auto good = torch::zeros({1});
+    const auto overflow = torch::ones({1});
+    for (int step = 0; step < 4; ++step) {
+      if (step == 1) {
+        setGradients(skipping, 50);
+        skipping[3].mutable_grad()[7] = std::numeric_limits<float>::infinity();
+        const auto before = copiesOf(skipping);
+        skippingAdam.step(overflow);
+        QVERIFY(equal(skipping, before));
+      }
+      setGradients(skipping, step);
+      setGradients(reference, step);
+      setGradients(plain, step);
+      skippingAdam.step(good);
+      referenceAdam.step(good);
+      plainAdam.step();
+      QVERIFY2(equal(skipping, reference), qPrintable(QStringLiteral("step %1").arg(step)));
+      for (std::size_t i = 0; i < plain.size(); ++i) {
+        QVERIFY(torch::allclose(reference[i], plain[i], /*rtol=*/1e-6, /*atol=*/1e-7));
+      }
+    }
+    QCOMPARE(skippingAdam.iterations(), std::int64_t{5});  // asked of the host, skipped one too
   }
 };
 
