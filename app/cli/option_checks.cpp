@@ -21,12 +21,6 @@ std::string number(double value) {
 
 }  // namespace
 
-std::string workloadNames() {
-  std::string names;
-  for (const auto& spec : tb::knownWorkloads()) names += (names.empty() ? "" : ", ") + spec.name;
-  return names;
-}
-
 CLI::Validator knownWorkload() {
   return CLI::Validator(
       [](std::string& name) -> std::string {

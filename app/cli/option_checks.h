@@ -2,6 +2,8 @@
 // range, 64-bit seeds, workload and precision names.
 #pragma once
 
+#include "models/workload.h"
+
 #include <CLI/CLI.hpp>
 
 #include <string>
@@ -9,8 +11,7 @@
 
 namespace tb::cli {
 
-// "fashion-mlp, cifar10-resnet50, ..."
-std::string workloadNames();
+using tb::workloadNames;
 // Accepts a known workload; names the ones there are otherwise.
 CLI::Validator knownWorkload();
 // The --precision values: the core's one list of names.

@@ -10,7 +10,7 @@
 #include "devices/torch_device.h"
 #include "engine/epoch_stats.h"
 #include "engine/execution.h"
-#include "engine/step_graph.h"
+#include "engine/graph_steps.h"
 #include "engine/gradient_exchange.h"
 #include "engine/keras_adam.h"
 #include "engine/loss_scaler.h"
@@ -29,7 +29,6 @@
 
 #include <cmath>
 #include <memory>
-#include <utility>
 
 namespace tb {
 
@@ -37,9 +36,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kProgressInterval = std::chrono::milliseconds(50);  // at most ~20 events a second
-// Graph mode's first full steps run eagerly, settling cuDNN, cuBLAS and the allocator before
-// the capture, as PyTorch's examples warm up (they count as training steps).
-constexpr std::int64_t kGraphWarmupSteps = 3;
 
 double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -58,12 +54,6 @@ class Failure : public std::runtime_error {
   FailureKind m_kind;
 };
 
-std::string workloadList() {
-  std::string names;
-  for (const auto& spec : knownWorkloads()) names += (names.empty() ? "" : ", ") + spec.name;
-  return names;
-}
-
 class TrainingRun {
  public:
   TrainingRun(const RunConfig& config, RunObserver& observer, const std::atomic<bool>& cancel)
@@ -76,10 +66,7 @@ class TrainingRun {
   void loadData();
   void train();
   // Returns false when the time budget ended training within this epoch.
-  bool trainEpoch(int epoch, Classifier& model, TrainStep& step);
-  void prepareGraph(const KerasAdam& optimizer, std::int64_t runSteps);
-  void runFullStep(TrainStep& step);
-  void fallBackToEager(const std::string& reason);
+  bool trainEpoch(int epoch, Classifier& model, TrainStep& step, GraphSteps& fullStepRunner);
   void evaluate(Classifier& model);
   bool budgeted() const { return m_config.timeBudgetSeconds > 0; }
   bool budgetSpent() const;
@@ -106,10 +93,6 @@ class TrainingRun {
   // One for the whole run, restarted each epoch: a full step writes to the same memory every
   // epoch (engine/train_step.h).
   std::unique_ptr<EpochStats> m_epochStats;
-  // Graph mode (engine/step_graph.h): the capture still to try, then the captured step.
-  StepCapture m_capture;
-  std::unique_ptr<StepGraph> m_graph;
-  std::int64_t m_fullStepsDone = 0;  // in the whole run
   std::vector<torch::Tensor> m_parameters;
   DatasetSplits m_data;
   Clock::time_point m_start;
@@ -191,7 +174,7 @@ void TrainingRun::resolve() {
   const auto workload = findWorkload(m_config.workload);
   if (!workload) {
     throw Failure(FailureKind::Run, "unknown workload '" + m_config.workload +
-                                        "'; available workloads: " + workloadList());
+                                        "'; available workloads: " + workloadNames());
   }
   m_workload = *workload;
   const DeviceId id = resolveDevice(m_config.device);
@@ -292,15 +275,15 @@ void TrainingRun::train() {
   parts.scaler = m_scaler.get();
   parts.exchange = m_config.exchange.get();
   TrainStep step(parts);
-  if (m_result.config.execution == "graph") {
-    prepareGraph(optimizer, started.stepsPerEpoch * m_result.config.epochs);
-  }
+  GraphSteps fullStepRunner(
+      m_result.config, m_config.stepCapture ? m_config.stepCapture : cudaGraphCapture(m_device),
+      optimizer, started.stepsPerEpoch * m_result.config.epochs, m_config.exchange.get());
 
   for (int epoch = 1; epoch <= m_result.config.epochs && !m_cutShort; ++epoch) {
-    m_cutShort = !trainEpoch(epoch, *model, step);
+    m_cutShort = !trainEpoch(epoch, *model, step, fullStepRunner);
     m_validity->sampleGpu();
   }
-  m_graph.reset();  // it replays `step`, which ends here
+  fullStepRunner.release();
   // Rank 0 evaluates for the whole run; the other ranks' results are not kept.
   if (rank() == 0) evaluate(*model);
   m_result.totalSeconds = secondsSince(m_start);
@@ -358,42 +341,8 @@ void TrainingRun::project() {
   m_result.workload.testSamples = m_evaluatedSamples;
 }
 
-void TrainingRun::prepareGraph(const KerasAdam& optimizer, std::int64_t runSteps) {
-  if (m_config.exchange) {
-    fallBackToEager("a data-parallel step exchanges its gradients through the host");
-  } else if (optimizer.plannedSteps() < runSteps) {
-    fallBackToEager("the run's " + std::to_string(runSteps) + " steps are more than the " +
-                    std::to_string(optimizer.plannedSteps()) +
-                    " whose optimiser factors a captured step can read");
-  } else {
-    m_capture = m_config.stepCapture ? m_config.stepCapture : cudaGraphCapture(m_device);
-  }
-}
-
-void TrainingRun::runFullStep(TrainStep& trainStep) {
-  if (!m_graph && m_capture && m_fullStepsDone >= kGraphWarmupSteps) {
-    const StepCapture capture = std::exchange(m_capture, nullptr);  // one try per run
-    try {
-      m_graph = capture(trainStep);
-    } catch (const std::exception& e) {
-      fallBackToEager(std::string("the capture failed: ") + e.what());
-    }
-  }
-  if (m_graph) {
-    m_graph->replay();
-  } else {
-    trainStep.runFull();
-  }
-  ++m_fullStepsDone;
-}
-
-void TrainingRun::fallBackToEager(const std::string& reason) {
-  m_result.config.execution = "eager";
-  m_result.config.executionFallback = "graph mode trained eagerly: " + reason;
-  m_capture = nullptr;
-}
-
-bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep) {
+bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep,
+                             GraphSteps& fullStepRunner) {
   model.train();
   const auto& data = m_data.train;
   const std::int64_t samples = data.size();
@@ -434,7 +383,7 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep)
     // partial batch.
     const std::int64_t stepSamples = step < fullSteps ? batch : samples - step * batch;
     if (step < fullSteps) {
-      runFullStep(trainStep);
+      fullStepRunner.runFull(trainStep);
     } else {
       trainStep.runPartial(step, order.narrow(0, step * batch, stepSamples));
     }

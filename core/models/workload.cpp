@@ -46,6 +46,12 @@ const std::vector<WorkloadSpec>& knownWorkloads() {
   return workloads;
 }
 
+std::string workloadNames() {
+  std::string names;
+  for (const auto& spec : knownWorkloads()) names += (names.empty() ? "" : ", ") + spec.name;
+  return names;
+}
+
 std::optional<WorkloadSpec> findWorkload(const std::string& name) {
   for (const auto& spec : knownWorkloads()) {
     if (spec.name == name) return spec;

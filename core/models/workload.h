@@ -28,6 +28,8 @@ struct WorkloadSpec {
 
 const std::vector<WorkloadSpec>& knownWorkloads();
 std::optional<WorkloadSpec> findWorkload(const std::string& name);
+// "fashion-mlp, mnist-mlp, ...": the known workloads' names, for messages and help.
+std::string workloadNames();
 
 std::int64_t countTrainableParameters(const torch::nn::Module& module);
 
