@@ -27,14 +27,7 @@ for ((i = 1; i <= repeats; i++)); do
   run "$out/one" --threads "$(nproc)"
   run "$out/many" --data-parallel "$ranks"
 done
-median() {  # steady-state samples/s of the results in $1, median
-  python3 - "$1" <<'PY'
-import json, pathlib, statistics, sys
-values = [json.loads(p.read_text())["steady_state"]["samples_per_second"]
-          for p in pathlib.Path(sys.argv[1]).glob("*.json")]
-print(f"{statistics.median(values):.0f}")
-PY
-}
+median() { python3 "$(dirname "$0")/steady_median.py" "$1"; }  # steady-state samples/s in folder $1
 one=$(median "$out/one")
 many=$(median "$out/many")
 echo "fashion-mlp, $images synthetic images x $epochs epochs, $(nproc) logical CPUs, median of $repeats"

@@ -28,14 +28,7 @@ for ((i = 1; i <= repeats; i++)); do
   run "$before" "$out/before"
   run "$after" "$out/after"
 done
-median() {  # steady-state samples/s of the results in $1, median
-  python3 - "$1" <<'PY'
-import json, pathlib, statistics, sys
-values = [json.loads(p.read_text())["steady_state"]["samples_per_second"]
-          for p in pathlib.Path(sys.argv[1]).glob("*.json")]
-print(f"{statistics.median(values):.0f}")
-PY
-}
+median() { python3 "$(dirname "$0")/steady_median.py" "$1"; }  # steady-state samples/s in folder $1
 calls() {  # operator calls per step of $1 on workload $2
   "$1" profile --workload "$2" --synthetic --threads "$threads" --steps 3 --warmup 1 --json |
     python3 -c 'import json, sys; print(round(json.load(sys.stdin)["operator_calls"]))'
