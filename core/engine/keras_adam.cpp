@@ -40,8 +40,8 @@ KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions opt
       m_each.scaled.push_back(torch::empty_like(parameter));
     }
   }
-  const torch::Device device = m_parameters.empty() ? torch::Device(torch::kCPU)
-                                                    : m_parameters.front().device();
+  const torch::Device device =
+      m_parameters.empty() ? torch::Device(torch::kCPU) : m_parameters.front().device();
   m_stepIndex = torch::zeros({1}, torch::TensorOptions().dtype(torch::kLong).device(device));
   // In the parameters' type: the rounding a host-side scalar step would get.
   const auto type = m_parameters.empty() ? torch::kFloat : m_parameters.front().scalar_type();
@@ -159,14 +159,15 @@ void KerasAdam::update(const State& state, const torch::Tensor& rate) const {
 }
 
 void KerasAdam::updateUnlessOverflow(const State& state, const torch::Tensor& rate,
-                                      const torch::Tensor& overflow) const {
+                                     const torch::Tensor& overflow) const {
   // Every factor is chosen on the device: a skipped step multiplies the moments by 1, adds
   // nothing to them and moves no parameter (its gradients, which hold an inf or NaN, are zeroed
   // first, since inf * 0 is NaN).
   const auto skip = overflow.gt(0);
   const auto options = rate.options();
   const auto factor = [&](double normal, double skipped) {
-    return torch::where(skip, torch::full({1}, skipped, options), torch::full({1}, normal, options));
+    return torch::where(skip, torch::full({1}, skipped, options),
+                        torch::full({1}, normal, options));
   };
   const auto beta1 = factor(m_options.beta1, 1.0);
   const auto gradShare1 = factor(1.0 - m_options.beta1, 0.0);

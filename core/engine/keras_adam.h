@@ -78,12 +78,12 @@ class KerasAdam {
                             const torch::Tensor& overflow) const;
 
   std::vector<torch::Tensor> m_parameters;
-  State m_each;                // per parameter (views of m_flat's buffers when flat); no grads
-  State m_flat;                // one tensor per list, when flat
+  State m_each;  // per parameter (views of m_flat's buffers when flat); no grads
+  State m_flat;  // one tensor per list, when flat
   KerasAdamOptions m_options;
-  std::int64_t m_step = 0;     // the host's count, for planning and iterations()
-  torch::Tensor m_stepIndex;   // the device's count (long, shape [1]): indexes m_rates
-  torch::Tensor m_rates;       // -lr_t of step t + 1 at index t (the parameters' type, on the device)
+  std::int64_t m_step = 0;    // the host's count, for planning and iterations()
+  torch::Tensor m_stepIndex;  // the device's count (long, shape [1]): indexes m_rates
+  torch::Tensor m_rates;  // -lr_t of step t + 1 at index t (the parameters' type, on the device)
 };
 
 }  // namespace tb

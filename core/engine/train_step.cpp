@@ -41,7 +41,8 @@ TrainStep::TrainStep(TrainStepParts parts) : m_parts(std::move(parts)) {
   shape[0] = m_parts.batchSize;
   m_input = torch::empty(shape, images.options());
   m_labelBuffer = torch::empty({m_parts.batchSize}, m_parts.labels.options());
-  m_stepIndex = torch::zeros({1}, torch::TensorOptions().dtype(torch::kLong).device(m_parts.device));
+  m_stepIndex =
+      torch::zeros({1}, torch::TensorOptions().dtype(torch::kLong).device(m_parts.device));
 }
 
 std::int64_t TrainStep::startEpoch(const torch::Tensor& order, EpochStats& stats) {
@@ -50,7 +51,8 @@ std::int64_t TrainStep::startEpoch(const torch::Tensor& order, EpochStats& stats
   const std::int64_t rank = m_parts.exchange != nullptr ? m_parts.exchange->rank() : 0;
   const std::int64_t steps = order.size(0) / (batch * world);
   // One shuffled order from the seed on every rank; rank r takes the r-th batch of each step.
-  const auto batches = order.narrow(0, 0, steps * batch * world).view({steps, world, batch}).select(1, rank);
+  const auto batches =
+      order.narrow(0, 0, steps * batch * world).view({steps, world, batch}).select(1, rank);
   // Into the same memory every epoch (the epochs of a run have the same size), where a captured
   // step reads it.
   if (m_batches.defined() && m_batches.sizes() == batches.sizes()) {

@@ -88,7 +88,7 @@ class GraphModeTest : public QObject {
     QVERIFY(graph.config.executionFallback.empty());
     QCOMPARE(log->captures, 1);
     QCOMPARE(log->stepsBeforeCapture, std::int64_t{3});  // three eager warm-up steps
-    QCOMPARE(log->replays, 2 * 6 - 3);                    // every full step after them
+    QCOMPARE(log->replays, 2 * 6 - 3);                   // every full step after them
   }
 
   void failedCaptureTrainsEagerlyAndSaysWhy() {

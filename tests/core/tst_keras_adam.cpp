@@ -21,7 +21,8 @@ std::vector<torch::Tensor> awkwardParameters(torch::ScalarType type = torch::kFl
   std::vector<torch::Tensor> parameters;
   for (const std::vector<std::int64_t>& shape :
        std::vector<std::vector<std::int64_t>>{{1}, {7}, {33, 3}, {1000}, {70001}, {5, 5, 3, 3}}) {
-    parameters.push_back(torch::randn(shape, torch::TensorOptions().dtype(type)).requires_grad_(true));
+    parameters.push_back(
+        torch::randn(shape, torch::TensorOptions().dtype(type)).requires_grad_(true));
   }
   return parameters;
 }
@@ -33,10 +34,12 @@ std::vector<torch::Tensor> copiesOf(const std::vector<torch::Tensor>& parameters
 }
 
 // Gradients of step `step`, the same for both sets; none for the parameters listed in `skip`.
-void setGradients(std::vector<torch::Tensor>& parameters, int step, std::vector<std::size_t> skip = {}) {
+void setGradients(std::vector<torch::Tensor>& parameters, int step,
+                  std::vector<std::size_t> skip = {}) {
   torch::manual_seed(100 + step);
   for (std::size_t i = 0; i < parameters.size(); ++i) {
-    const auto grad = torch::randn(parameters[i].sizes(), parameters[i].options().requires_grad(false));
+    const auto grad =
+        torch::randn(parameters[i].sizes(), parameters[i].options().requires_grad(false));
     const bool skipped = std::find(skip.begin(), skip.end(), i) != skip.end();
     parameters[i].mutable_grad() = skipped ? torch::Tensor() : grad.to(parameters[i].scalar_type());
   }
@@ -106,12 +109,15 @@ class KerasAdamTest : public QObject {
       const auto first = all.front().detach().clone();
       setGradients(all, step, step == 1 ? std::vector<std::size_t>{0} : std::vector<std::size_t>{});
       std::vector<torch::Tensor> withGrads(all.begin() + 1, all.end());
-      for (std::size_t i = 0; i < reference.size(); ++i) reference[i].mutable_grad() = withGrads[i].grad().clone();
+      for (std::size_t i = 0; i < reference.size(); ++i)
+        reference[i].mutable_grad() = withGrads[i].grad().clone();
       adam.step();
       referenceAdam.step();
       QVERIFY2(equal(others, reference), qPrintable(QStringLiteral("step %1").arg(step)));
-      if (step == 1) QVERIFY(torch::equal(all.front(), first));
-      else QVERIFY(!torch::equal(all.front(), first));
+      if (step == 1)
+        QVERIFY(torch::equal(all.front(), first));
+      else
+        QVERIFY(!torch::equal(all.front(), first));
     }
   }
 
