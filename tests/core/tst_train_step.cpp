@@ -167,8 +167,10 @@ void callEnded(const at::RecordFunction& function, at::ObserverContext* context)
   std::string ignored;
   std::vector<const void*> outputs;
   for (const auto& output : function.outputs()) describe(output, ignored, outputs);
+  const auto* call = static_cast<CallIndex*>(context);
+  if (call == nullptr) return;  // its start was not recorded
   const std::lock_guard lock(g_callsMutex);
-  g_calls[static_cast<CallIndex*>(context)->index].outputs = std::move(outputs);
+  g_calls[call->index].outputs = std::move(outputs);
 }
 
 // The operator calls of `work` (every thread), in the order they started.
