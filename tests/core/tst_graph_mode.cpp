@@ -8,6 +8,7 @@
 #include "engine/train_step.h"
 #include "engine/trainer.h"
 
+#include "../support/lone_rank.h"
 #include "../support/synthetic_run.h"
 
 #include <QtTest>
@@ -105,6 +106,20 @@ class GraphModeTest : public QObject {
     QCOMPARE(QString::fromStdString(fellBack.config.executionFallback),
              QStringLiteral("graph mode trained eagerly: the capture failed: operation not "
                             "permitted when stream is capturing"));
+  }
+
+  // A data-parallel step averages its gradients through the host (Gloo): not captured.
+  void dataParallelRunTrainsEagerly() {
+    auto log = std::make_shared<CaptureLog>();
+    RunConfig config = graphRun(log);
+    config.exchange = std::make_shared<tbtest::LoneRank>(/*rank=*/0);
+    const RunResult result = run(config);
+    QCOMPARE(result.status, RunStatus::Completed);
+    QCOMPARE(log->captures, 0);
+    QCOMPARE(QString::fromStdString(result.config.execution), QStringLiteral("eager"));
+    QVERIFY2(QString::fromStdString(result.config.executionFallback)
+                 .contains(QLatin1String("data-parallel")),
+             result.config.executionFallback.c_str());
   }
 };
 

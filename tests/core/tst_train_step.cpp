@@ -7,11 +7,12 @@
 #include "devices/device_id.h"
 #include "engine/epoch_stats.h"
 #include "engine/execution.h"
-#include "engine/gradient_exchange.h"
 #include "engine/keras_adam.h"
 #include "engine/step_profile.h"
 #include "engine/train_step.h"
 #include "models/workload.h"
+
+#include "../support/lone_rank.h"
 
 #include <torch/torch.h>
 
@@ -94,18 +95,6 @@ bool sameWeights(Classifier& a, Classifier& b) {
   }
   return true;
 }
-
-// Rank 1 of 2 without a partner: exchanges nothing, so its training can be followed alone.
-class LoneRank final : public GradientExchange {
- public:
-  int rank() const override { return 1; }
-  int worldSize() const override { return 2; }
-  const char* backend() const override { return "none"; }
-  void broadcastParameters(const std::vector<torch::Tensor>&) override {}
-  void averageGradients(const std::vector<torch::Tensor>&) override {}
-  double communicationSeconds() const override { return 0.0; }
-  std::vector<std::string> gatherStrings(const std::string& mine) override { return {mine, mine}; }
-};
 
 // One operator call as a captured CUDA graph would freeze it: the operator, its tensors' types
 // and shapes, and its other arguments' values; plus where its tensors are.
@@ -256,7 +245,7 @@ class TrainStepTest : public QObject {
     auto reference = ReferenceTraining(freshMlp());
     auto model = freshMlp();
     KerasAdam optimizer(model->parameters());
-    LoneRank exchange;
+    tbtest::LoneRank exchange;
     TrainStepParts parts = partsFor(*model, optimizer, data);
     parts.exchange = &exchange;
     TrainStep step(parts);
