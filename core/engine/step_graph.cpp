@@ -93,9 +93,13 @@ class CudaStepGraph final : public StepGraph {
     try {
       m_graph.capture_end();
     } catch (const std::exception&) {
-      // Expected: the capture was invalidated.
+      // Expected: the capture was invalidated. The step's own error says why.
     }
-    m_graph.reset();
+    try {
+      m_graph.reset();
+    } catch (const std::exception&) {
+      // Nothing more to free.
+    }
   }
 
   TrainStep& m_step;
