@@ -46,6 +46,12 @@ KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions opt
   // In the parameters' type: the rounding a host-side scalar step would get.
   const auto type = m_parameters.empty() ? torch::kFloat : m_parameters.front().scalar_type();
   m_rates = torch::empty({0}, torch::TensorOptions().dtype(type).device(device));
+  const KerasAdamOptions& o = m_options;
+  m_overflowFactors = torch::tensor({o.beta1, 1.0 - o.beta1, o.beta2, 1.0 - o.beta2,  //
+                                     1.0, 0.0, 1.0, 0.0},
+                                    torch::kDouble)
+                          .view({2, 4})
+                          .to(m_rates.options());
   planSteps(std::clamp(plannedSteps, kMinPlannedSteps, kMaxPlannedSteps));
 }
 
@@ -164,15 +170,11 @@ void KerasAdam::updateUnlessOverflow(const State& state, const torch::Tensor& ra
   // nothing to them and moves no parameter (its gradients, which hold an inf or NaN, are zeroed
   // first, since inf * 0 is NaN).
   const auto skip = overflow.gt(0);
-  const auto options = rate.options();
-  const auto factor = [&](double normal, double skipped) {
-    return torch::where(skip, torch::full({1}, skipped, options),
-                        torch::full({1}, normal, options));
-  };
-  const auto beta1 = factor(m_options.beta1, 1.0);
-  const auto gradShare1 = factor(1.0 - m_options.beta1, 0.0);
-  const auto beta2 = factor(m_options.beta2, 1.0);
-  const auto gradShare2 = factor(1.0 - m_options.beta2, 0.0);
+  const auto factors = m_overflowFactors.index_select(0, skip.to(torch::kLong)).view({4});
+  const auto beta1 = factors.narrow(0, 0, 1);
+  const auto gradShare1 = factors.narrow(0, 1, 1);
+  const auto beta2 = factors.narrow(0, 2, 1);
+  const auto gradShare2 = factors.narrow(0, 3, 1);
   const auto stepRate = torch::where(skip, torch::zeros_like(rate), rate);
   for (std::size_t i = 0; i < state.parameters.size(); ++i) {
     torch::Tensor grad = state.grads[i];

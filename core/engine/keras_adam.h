@@ -84,6 +84,9 @@ class KerasAdam {
   std::int64_t m_step = 0;    // the host's count, for planning and iterations()
   torch::Tensor m_stepIndex;  // the device's count (long, shape [1]): indexes m_rates
   torch::Tensor m_rates;  // -lr_t of step t + 1 at index t (the parameters' type, on the device)
+  // [beta1, 1 - beta1, beta2, 1 - beta2] of a step (row 0) and of a skipped one (row 1), for
+  // updateUnlessOverflow to pick from on the device in one operation.
+  torch::Tensor m_overflowFactors;
 };
 
 }  // namespace tb
