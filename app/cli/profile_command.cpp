@@ -14,17 +14,31 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <optional>
+#include <string>
 
 namespace tb::cli {
 
 namespace {
 
+// Figures that were not measured are null.
+nlohmann::ordered_json orNull(const std::optional<double>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+}
+nlohmann::ordered_json orNull(const std::string& text) {
+  return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+}
+
 std::string profileJson(const StepProfile& profile) {
+  const auto deviceStep = profile.deviceTimedSteps > 0
+                              ? nlohmann::ordered_json(profile.deviceStepSeconds)
+                              : nlohmann::ordered_json(nullptr);
   nlohmann::ordered_json phases = nlohmann::ordered_json::array();
   for (const auto& phase : profile.phases) {
     phases.push_back({{"phase", toString(phase.phase)},
                       {"seconds_per_step", phase.secondsPerStep},
-                      {"share", phase.share}});
+                      {"share", phase.share},
+                      {"device_seconds_per_step", orNull(phase.deviceSecondsPerStep)}});
   }
   const nlohmann::ordered_json json{{"workload", profile.workload},
                                     {"device", profile.device},
@@ -39,6 +53,9 @@ std::string profileJson(const StepProfile& profile) {
                                     {"run_step_seconds", profile.runStepSeconds},
                                     {"issue_seconds", profile.issueSeconds},
                                     {"operator_calls", profile.operatorCalls},
+                                    {"device_step_seconds", deviceStep},
+                                    {"device_timed_steps", profile.deviceTimedSteps},
+                                    {"device_time_note", orNull(profile.deviceTimeNote)},
                                     {"verdict", profile.verdict}};
   return json.dump(2) + "\n";
 }

@@ -1,12 +1,14 @@
 // profileTrainingStep (step_profile.h): passes over the same steps, after a warm-up: as a run
 // trains them (no sync inside), one step at a time from an idle device (the host's issue time),
-// a few with ATen's operator calls counted, and phase by phase with a sync at each phase's end.
+// a few with ATen's operator calls counted, phase by phase with a sync at each phase's end, and
+// on a GPU phase by phase on the device's own clock.
 #include "engine/step_profile.h"
 
 #include "devices/device_facts.h"
 #include "devices/device_id.h"
 #include "devices/system_info.h"
 #include "devices/torch_device.h"
+#include "engine/device_timer.h"
 #include "engine/epoch_stats.h"
 #include "engine/execution.h"
 #include "engine/keras_adam.h"
@@ -17,9 +19,11 @@
 #include <ATen/record_function.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 
@@ -82,6 +86,37 @@ class OperatorCounter {
 };
 
 constexpr int kCountedSteps = 5;
+constexpr int kDeviceTimedSteps = 50;
+// A host that cannot queue a phase within this long of holding the device is waiting for it.
+constexpr double kLongestHoldSeconds = 2.0;
+
+// Times up to kDeviceTimedSteps steps phase by phase on the device's own clock, where it has
+// one; `train` trains one step, telling `timer` of its phases.
+void timeOnDevice(StepProfile& profile, const torch::Device& device,
+                  const std::function<void(DeviceTimer& timer)>& train,
+                  const std::atomic<bool>& cancel) {
+  auto clock = deviceQueueClock(device);
+  if (!clock) return;
+  // Each phase is queued in less than the whole step's issue time: hold for twice that.
+  DeviceTimer timer(std::move(clock), 2.0 * profile.issueSeconds + 1e-3);
+  const int wanted = std::min(profile.steps, kDeviceTimedSteps);
+  while (timer.steps() < wanted && timer.holdSeconds() <= kLongestHoldSeconds && !cancel.load()) {
+    train(timer);
+  }
+  if (timer.steps() == 0) {
+    if (!cancel.load()) {
+      profile.deviceTimeNote = "no device time: the host could not queue a phase while the device "
+                               "was held for " + std::to_string(kLongestHoldSeconds) +
+                               " s, so something in the step waits for the device";
+    }
+    return;
+  }
+  profile.deviceTimedSteps = timer.steps();
+  for (auto& phase : profile.phases) {
+    phase.deviceSecondsPerStep = timer.total(phase.phase) / timer.steps();
+    profile.deviceStepSeconds += *phase.deviceSecondsPerStep;
+  }
+}
 
 }  // namespace
 
@@ -154,8 +189,11 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
                                      torch::TensorOptions().dtype(torch::kLong).device(device));
   EpochStats stats(batches * batch, batch, device);
   std::int64_t next = 0;
-  const auto trainOne = [&](PhaseObserver* phases) {
+  const auto nextBatch = [&] {
     if (next++ % batches == 0) step.startEpoch(order, stats);
+  };
+  const auto trainOne = [&](PhaseObserver* phases) {
+    nextBatch();
     step.runFull(phases);
   };
 
@@ -202,12 +240,21 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
   profile.steps = timed;
   for (const StepPhase phase : kStepPhases) {
     if (phase == StepPhase::Exchange) continue;  // one process: nothing to exchange
-    profile.phases.push_back(PhaseTime{phase, timer.total(phase) / timed, 0.0});
+    profile.phases.push_back(PhaseTime{phase, timer.total(phase) / timed, 0.0, std::nullopt});
     profile.stepSeconds += profile.phases.back().secondsPerStep;
   }
   for (auto& phase : profile.phases) {
     phase.share = profile.stepSeconds > 0 ? phase.secondsPerStep / profile.stepSeconds : 0.0;
   }
+  timeOnDevice(
+      profile, device,
+      [&](DeviceTimer& timer) {
+        nextBatch();
+        timer.startStep();
+        step.runFull(&timer);
+        timer.finishStep();
+      },
+      cancel);
   profile.verdict = stepVerdict(profile, toString(id.kind));
   return profile;
 }
@@ -221,6 +268,16 @@ std::string stepVerdict(const StepProfile& profile, const std::string& deviceKin
   const std::string top = std::string(toString(largest->phase)) + " takes " +
                           std::to_string(percent(largest->share)) + " % of the step";
   if (deviceKind == "cpu") return "compute-bound on the CPU: " + top;
+  if (profile.deviceStepSeconds > 0) {
+    // The device's own time against the step's: for the rest it waits for the host's launches.
+    const double busy = std::min(1.0, profile.deviceStepSeconds / profile.runStepSeconds);
+    if (busy < 0.8) {
+      return "launch-bound: the GPU is idle " + std::to_string(percent(1.0 - busy)) +
+             " % of the step, waiting for the host's launches; " + top;
+    }
+    return "device-bound: the GPU is busy " + std::to_string(percent(busy)) + " % of the step; " +
+           top;
+  }
   // The device cannot start a kernel before the host has issued it.
   const double issueShare = profile.issueSeconds / profile.runStepSeconds;
   if (issueShare >= 0.8) {
@@ -241,20 +298,38 @@ std::string profileText(const StepProfile& profile) {
                 static_cast<long long>(profile.batchSize), profile.threads,
                 profile.threads == 1 ? "" : "s", profile.steps);
   text += line;
-  std::snprintf(line, sizeof line, "%-10s %12s %8s\n", "phase", "ms/step", "share");
+  // The device's own time, where measured, in a column of its own.
+  const bool onDevice = profile.deviceTimedSteps > 0;
+  const auto deviceMs = [](std::optional<double> seconds) {
+    char cell[32] = "";
+    if (seconds) std::snprintf(cell, sizeof cell, " %15.3f", *seconds * 1e3);
+    return std::string(cell);
+  };
+  std::snprintf(line, sizeof line, "%-10s %12s %8s%s\n", "phase", "ms/step", "share",
+                onDevice ? "  device ms/step" : "");
   text += line;
   for (const auto& phase : profile.phases) {
-    std::snprintf(line, sizeof line, "%-10s %12.3f %7d%%\n", toString(phase.phase),
-                  phase.secondsPerStep * 1e3, percent(phase.share));
+    std::snprintf(line, sizeof line, "%-10s %12.3f %7d%%%s\n", toString(phase.phase),
+                  phase.secondsPerStep * 1e3, percent(phase.share),
+                  deviceMs(phase.deviceSecondsPerStep).c_str());
     text += line;
   }
-  std::snprintf(line, sizeof line, "%-10s %12.3f %7d%%\n\n", "step", profile.stepSeconds * 1e3, 100);
+  std::snprintf(line, sizeof line, "%-10s %12.3f %7d%%%s\n\n", "step", profile.stepSeconds * 1e3,
+                100, onDevice ? deviceMs(profile.deviceStepSeconds).c_str() : "");
   text += line;
   std::snprintf(line, sizeof line,
                 "Trained as in a run (no sync inside a step): %.3f ms/step; the host issues a step "
                 "in %.3f ms, making %.0f ATen operator calls.\n",
                 profile.runStepSeconds * 1e3, profile.issueSeconds * 1e3, profile.operatorCalls);
   text += line;
+  if (onDevice) {
+    std::snprintf(line, sizeof line,
+                  "On the device's own clock (CUDA events, %d steps, each phase queued while the "
+                  "device was held): %.3f ms of work per step.\n",
+                  profile.deviceTimedSteps, profile.deviceStepSeconds * 1e3);
+    text += line;
+  }
+  if (!profile.deviceTimeNote.empty()) text += profile.deviceTimeNote + "\n";
   text += profile.verdict + "\n";
   return text;
 }

@@ -1,6 +1,8 @@
 // Where a training step's time goes: `trainbench-cli profile` trains a few hundred steps of a
 // workload, phase by phase (engine/train_step.h), with the device synchronised at each phase's
-// end so each phase's time is its own, and says what bounds the step.
+// end so each phase's time is its own, and says what bounds the step. On a GPU it also times
+// each phase on the device itself (engine/device_timer.h), to tell how long the device sits idle
+// waiting for the host's launches.
 #pragma once
 
 #include "engine/run_config.h"
@@ -8,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,9 @@ struct PhaseTime {
   StepPhase phase = StepPhase::Data;
   double secondsPerStep = 0.0;  // mean, device synchronised at both ends
   double share = 0.0;           // of the synchronised step; the shares add up to 1
+  // The device's own time (engine/device_timer.h): its kernels back to back, without the host's
+  // launch gaps. Measured on CUDA devices only.
+  std::optional<double> deviceSecondsPerStep;
 };
 
 struct StepProfile {
@@ -45,6 +51,11 @@ struct StepProfile {
   // ATen operator calls per step, on every thread, nested calls and views included: an upper
   // bound on the kernels a step launches, which is what a launch-bound step pays for.
   double operatorCalls = 0.0;
+  // The sum of the phases' device times, and how many steps they were timed over: 0 where not
+  // measured. runStepSeconds minus it is the time the device sits idle in a step.
+  double deviceStepSeconds = 0.0;
+  int deviceTimedSteps = 0;
+  std::string deviceTimeNote;  // why a device that has a queue clock has no device time
   std::string verdict;  // one line: what bounds the step
 };
 

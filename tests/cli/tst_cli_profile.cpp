@@ -50,6 +50,14 @@ class TestCliProfile : public CliTestBase {
     }
     QVERIFY(qAbs(share - 1.0) < 1e-9);
     QVERIFY(qAbs(seconds - profile.value(QLatin1String("step_seconds")).toDouble()) < 1e-9);
+    // The device's own clock is a GPU's: on the CPU its figures are there, and null.
+    QVERIFY(profile.contains(QLatin1String("device_step_seconds")));
+    QVERIFY(profile.value(QLatin1String("device_step_seconds")).isNull());
+    QCOMPARE(profile.value(QLatin1String("device_timed_steps")).toInt(-1), 0);
+    for (const auto& phase : phases) {
+      QVERIFY(phase.toObject().contains(QLatin1String("device_seconds_per_step")));
+      QVERIFY(phase.toObject().value(QLatin1String("device_seconds_per_step")).isNull());
+    }
   }
 
   void graphOnTheCpuExitsTwo_data() {

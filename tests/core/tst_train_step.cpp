@@ -332,7 +332,7 @@ class TrainStepTest : public QObject {
 
   void verdictNamesWhatBoundsTheStep() {
     StepProfile profile;
-    profile.phases = {{StepPhase::Forward, 0.004, 0.4}, {StepPhase::Backward, 0.006, 0.6}};
+    profile.phases = {{StepPhase::Forward, 0.004, 0.4, {}}, {StepPhase::Backward, 0.006, 0.6, {}}};
     profile.stepSeconds = 0.010;
     profile.runStepSeconds = 0.010;
     profile.issueSeconds = 0.0095;

@@ -1,0 +1,166 @@
+// The device's own time per phase (engine/device_timer.h), on a simulated device queue: a
+// launch-bound step's phases are timed as the device's work alone, without the host's launch
+// gaps; a step the host queued too slowly for the hold is not counted, and the hold grows until
+// one is. And what the profile makes of it: no device time on the CPU; on a GPU, how long the
+// device sits idle.
+#include "engine/device_timer.h"
+#include "engine/step_profile.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <utility>
+#include <vector>
+
+using namespace tb;
+
+namespace {
+
+// A device queue in simulated time. The host's clock moves as it launches; the device runs each
+// queued item once it is free and the item has been queued, as a GPU's stream does.
+class SimulatedQueue final : public DeviceQueueClock {
+ public:
+  double hostNow = 0.0;
+
+  // Queues a kernel that runs `seconds` on the device; launching it costs the host `launch`.
+  void kernel(double seconds, double launch) {
+    run(seconds);
+    hostNow += launch;
+  }
+
+  void hold(double seconds) override { run(seconds); }
+  void mark(std::size_t mark) override {
+    run(0.0);
+    m_marks.at(mark) = m_deviceFree;
+  }
+  bool reached(std::size_t mark) override { return m_marks.at(mark) <= hostNow; }
+  void waitForDevice() override { hostNow = std::max(hostNow, m_deviceFree); }
+  double secondsBetween(std::size_t from, std::size_t to) override {
+    return m_marks.at(to) - m_marks.at(from);
+  }
+
+ private:
+  void run(double seconds) { m_deviceFree = std::max(m_deviceFree, hostNow) + seconds; }
+
+  double m_deviceFree = 0.0;
+  std::array<double, kDeviceClockMarks> m_marks{};
+};
+
+struct SimulatedPhase {
+  StepPhase phase;
+  int kernels;
+  double kernelSeconds;
+};
+
+// A small network's step: more launches than work, as on a fast GPU.
+const std::vector<SimulatedPhase> kStep = {{StepPhase::Data, 1, 0.0001},
+                                           {StepPhase::Forward, 4, 0.0005},
+                                           {StepPhase::Backward, 8, 0.0005},
+                                           {StepPhase::Optimizer, 2, 0.0002}};
+constexpr double kLaunchSeconds = 0.001;  // per kernel, twice each kernel's work
+
+double deviceWork(StepPhase phase) {
+  for (const auto& part : kStep) {
+    if (part.phase == phase) return part.kernels * part.kernelSeconds;
+  }
+  return 0.0;
+}
+
+bool queueStep(SimulatedQueue& queue, DeviceTimer& timer) {
+  timer.startStep();
+  for (const auto& part : kStep) {
+    for (int i = 0; i < part.kernels; ++i) queue.kernel(part.kernelSeconds, kLaunchSeconds);
+    timer.phaseEnded(part.phase);
+  }
+  return timer.finishStep();
+}
+
+std::pair<DeviceTimer, SimulatedQueue*> timerOnSimulatedQueue(double holdSeconds) {
+  auto queue = std::make_unique<SimulatedQueue>();
+  SimulatedQueue* raw = queue.get();
+  return {DeviceTimer(std::move(queue), holdSeconds), raw};
+}
+
+}  // namespace
+
+class TestDeviceTimer : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void phasesAreTheDevicesWorkWithoutLaunchGaps() {
+    auto [timer, queue] = timerOnSimulatedQueue(0.1);
+    // Without a hold, the device would wait for each launch: the forward pass alone would span
+    // its four launches, 3.5 ms, for 2 ms of work.
+    for (int step = 0; step < 3; ++step) QVERIFY(queueStep(*queue, timer));
+    QCOMPARE(timer.steps(), 3);
+    for (const auto& part : kStep) {
+      const double perStep = timer.total(part.phase) / timer.steps();
+      QVERIFY2(std::abs(perStep - deviceWork(part.phase)) < 1e-12, toString(part.phase));
+    }
+    QCOMPARE(timer.total(StepPhase::Exchange), 0.0);
+    QCOMPARE(timer.holdSeconds(), 0.1);
+  }
+
+  void aStepQueuedSlowerThanTheHoldIsNotCountedAndTheHoldGrows() {
+    // The backward pass takes the host 8 ms to queue: a 1 ms hold ends long before.
+    auto [timer, queue] = timerOnSimulatedQueue(0.001);
+    QVERIFY(!queueStep(*queue, timer));
+    QCOMPARE(timer.steps(), 0);
+    QCOMPARE(timer.total(StepPhase::Forward), 0.0);
+    QCOMPARE(timer.holdSeconds(), 0.002);
+    int failures = 1;
+    while (!queueStep(*queue, timer)) ++failures;
+    // 1 and 2 ms fail. With 4 ms, the holds before the forward and backward passes each start
+    // once the device has run the phase before, and the host queues backward's 8 ms of launches
+    // in time.
+    QCOMPARE(failures, 2);
+    QCOMPARE(timer.holdSeconds(), 0.004);
+    QCOMPARE(timer.steps(), 1);
+    QVERIFY(std::abs(timer.total(StepPhase::Backward) - deviceWork(StepPhase::Backward)) < 1e-12);
+  }
+
+  void theCpuHasNoDeviceClock() {
+    QVERIFY(deviceQueueClock(torch::Device(torch::kCPU)) == nullptr);
+    ProfileOptions options;
+    options.config.workload = "fashion-mlp";
+    options.config.synthetic = true;
+    options.config.threads = 1;
+    options.steps = 5;
+    options.warmupSteps = 1;
+    const std::atomic<bool> cancel{false};
+    const StepProfile profile = profileTrainingStep(options, cancel);
+    QCOMPARE(profile.steps, 5);
+    QCOMPARE(profile.deviceTimedSteps, 0);
+    QCOMPARE(profile.deviceStepSeconds, 0.0);
+    QVERIFY(profile.deviceTimeNote.empty());
+    for (const auto& phase : profile.phases) QVERIFY(!phase.deviceSecondsPerStep.has_value());
+    QVERIFY(profileText(profile).find("device ms") == std::string::npos);
+  }
+
+  void theVerdictSaysHowLongTheGpuSitsIdle() {
+    StepProfile profile;
+    profile.phases = {{StepPhase::Forward, 0.004, 0.4, 0.0008}, {StepPhase::Backward, 0.006, 0.6, 0.0014}};
+    profile.stepSeconds = 0.010;
+    profile.runStepSeconds = 0.010;
+    profile.issueSeconds = 0.002;  // without device time, this alone would read device-bound
+    profile.deviceStepSeconds = 0.0022;
+    profile.deviceTimedSteps = 50;
+    profile.steps = 200;
+    QVERIFY2(stepVerdict(profile, "cuda").rfind("launch-bound: the GPU is idle 78 % of the step", 0) == 0,
+             stepVerdict(profile, "cuda").c_str());
+    profile.deviceStepSeconds = 0.0095;
+    QVERIFY2(stepVerdict(profile, "cuda").rfind("device-bound: the GPU is busy 95 % of the step", 0) == 0,
+             stepVerdict(profile, "cuda").c_str());
+    profile.verdict = stepVerdict(profile, "cuda");
+    const std::string text = profileText(profile);
+    QVERIFY2(text.find("device ms/step") != std::string::npos, text.c_str());
+    QVERIFY2(text.find("1.400") != std::string::npos, text.c_str());  // backward on the device
+    QVERIFY2(text.find("CUDA events, 50 steps") != std::string::npos, text.c_str());
+  }
+};
+
+QTEST_GUILESS_MAIN(TestDeviceTimer)
+#include "tst_device_timer.moc"
