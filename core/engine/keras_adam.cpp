@@ -26,12 +26,13 @@ bool flattenable(const std::vector<torch::Tensor>& parameters) {
 }  // namespace
 
 KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions options,
-                     std::int64_t plannedSteps)
+                     std::int64_t plannedSteps, const std::vector<torch::Tensor>& bf16Copies)
     : m_parameters(std::move(parameters)), m_options(options) {
   if (flattenable(m_parameters)) {
-    flatten();
+    flatten(bf16Copies);
   } else {
     for (const auto& parameter : m_parameters) {
+      m_each.parameters.push_back(parameter);
       m_each.firstMoments.push_back(torch::zeros_like(parameter));
       m_each.secondMoments.push_back(torch::zeros_like(parameter));
       // Kept across steps: on the CPU a fresh allocation of each parameter's size every step
@@ -40,11 +41,12 @@ KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions opt
       m_each.scaled.push_back(torch::empty_like(parameter));
     }
   }
-  const torch::Device device =
-      m_parameters.empty() ? torch::Device(torch::kCPU) : m_parameters.front().device();
+  // The weights', not a bf16 copy's: the model may read some parameters as copies.
+  const auto& weights = m_each.parameters;
+  const torch::Device device = weights.empty() ? torch::Device(torch::kCPU) : weights.front().device();
   m_stepIndex = torch::zeros({1}, torch::TensorOptions().dtype(torch::kLong).device(device));
-  // In the parameters' type: the rounding a host-side scalar step would get.
-  const auto type = m_parameters.empty() ? torch::kFloat : m_parameters.front().scalar_type();
+  // In the weights' type: the rounding a host-side scalar step would get.
+  const auto type = weights.empty() ? torch::kFloat : weights.front().scalar_type();
   m_rates = torch::empty({0}, torch::TensorOptions().dtype(type).device(device));
   const KerasAdamOptions& o = m_options;
   m_overflowFactors = torch::tensor({o.beta1, 1.0 - o.beta1, o.beta2, 1.0 - o.beta2,  //
@@ -55,8 +57,24 @@ KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions opt
   planSteps(std::clamp(plannedSteps, kMinPlannedSteps, kMaxPlannedSteps));
 }
 
-void KerasAdam::flatten() {
+void KerasAdam::flatten(const std::vector<torch::Tensor>& bf16Copies) {
   torch::NoGradGuard noGrad;
+  const auto copied = [&](const torch::Tensor& parameter) {
+    return std::any_of(bf16Copies.begin(), bf16Copies.end(),
+                       [&](const torch::Tensor& c) { return c.is_same(parameter); });
+  };
+  std::vector<bool> isCopy(m_parameters.size());
+  for (std::size_t i = 0; i < m_parameters.size(); ++i) {
+    isCopy[i] = copied(m_parameters[i]) && m_parameters[i].scalar_type() == torch::kFloat;
+    if (isCopy[i]) {
+      m_layout.push_back(i);
+      m_copiedElements += m_parameters[i].numel();
+      ++m_copiedCount;
+    }
+  }
+  for (std::size_t i = 0; i < m_parameters.size(); ++i) {
+    if (!isCopy[i]) m_layout.push_back(i);
+  }
   std::int64_t total = 0;
   for (const auto& parameter : m_parameters) total += parameter.numel();
   const auto options = m_parameters.front().options().requires_grad(false);
@@ -66,22 +84,61 @@ void KerasAdam::flatten() {
   m_flat.secondMoments.push_back(torch::zeros({total}, options));
   m_flat.denominators.push_back(torch::empty({total}, options));
   m_flat.scaled.push_back(torch::empty({total}, options));
+  for (auto* list : {&m_each.parameters, &m_each.firstMoments, &m_each.secondMoments,
+                     &m_each.denominators, &m_each.scaled}) {
+    list->resize(m_parameters.size());
+  }
+  std::vector<std::int64_t> offsets(m_parameters.size());
   std::int64_t offset = 0;
-  for (auto& parameter : m_parameters) {
+  for (const std::size_t i : m_layout) {
+    auto& parameter = m_parameters[i];
     const auto part = [&](const std::vector<torch::Tensor>& flat) {
       return flat.front().narrow(0, offset, parameter.numel()).view(parameter.sizes());
     };
     const auto storage = part(m_flat.parameters);
     storage.copy_(parameter);
+    m_each.parameters[i] = storage;
+    m_each.firstMoments[i] = part(m_flat.firstMoments);
+    m_each.secondMoments[i] = part(m_flat.secondMoments);
+    m_each.denominators[i] = part(m_flat.denominators);
+    m_each.scaled[i] = part(m_flat.scaled);
     // The parameter keeps its identity (the model, autograd and a data-parallel exchange see
     // the same tensor) and now reads and writes its part of the flat buffer.
-    parameter.set_data(storage);
-    m_each.firstMoments.push_back(part(m_flat.firstMoments));
-    m_each.secondMoments.push_back(part(m_flat.secondMoments));
-    m_each.denominators.push_back(part(m_flat.denominators));
-    m_each.scaled.push_back(part(m_flat.scaled));
+    if (!isCopy[i]) parameter.set_data(storage);
+    offsets[i] = offset;
     offset += parameter.numel();
   }
+  // The flat gradient's parts, made once: a step then makes no views of its own.
+  const auto& flatGrad = m_flat.grads.front();
+  m_otherGrads = flatGrad.narrow(0, m_copiedElements, total - m_copiedElements);
+  if (m_copiedElements == 0) return;
+  m_copiedWeights = m_flat.parameters.front().narrow(0, 0, m_copiedElements);
+  m_copiedGrads = flatGrad.narrow(0, 0, m_copiedElements);
+  m_copies = m_copiedWeights.to(torch::kBFloat16);
+  m_copyGrads = torch::empty_like(m_copies);
+  for (std::size_t i = 0; i < m_parameters.size(); ++i) {
+    if (!isCopy[i]) continue;
+    auto& parameter = m_parameters[i];
+    parameter.set_data(m_copies.narrow(0, offsets[i], parameter.numel()).view(parameter.sizes()));
+  }
+}
+
+void KerasAdam::gatherFlatGradient() {
+  std::vector<torch::Tensor> copied;
+  std::vector<torch::Tensor> others;
+  for (std::size_t k = 0; k < m_layout.size(); ++k) {
+    (k < m_copiedCount ? copied : others).push_back(m_parameters[m_layout[k]].grad().reshape({-1}));
+  }
+  if (!copied.empty()) {
+    // One gather in bf16 and one widening: a cat of mixed types would copy input by input.
+    at::cat_out(m_copyGrads, copied, 0);
+    m_copiedGrads.copy_(m_copyGrads);
+  }
+  if (!others.empty()) at::cat_out(m_otherGrads, others, 0);
+}
+
+void KerasAdam::refreshCopies() {
+  if (m_copies.defined()) m_copies.copy_(m_copiedWeights);
 }
 
 void KerasAdam::planSteps(std::int64_t steps) {
@@ -122,26 +179,28 @@ void KerasAdam::step(const torch::Tensor& overflow) {
   const bool allHaveGrads = std::all_of(m_parameters.begin(), m_parameters.end(),
                                         [](const torch::Tensor& p) { return p.grad().defined(); });
   if (isFlat() && allHaveGrads) {
-    std::vector<torch::Tensor> grads;
-    grads.reserve(m_parameters.size());
-    for (const auto& parameter : m_parameters) grads.push_back(parameter.grad().reshape({-1}));
-    torch::Tensor flatGrad = m_flat.grads.front();
-    at::cat_out(flatGrad, grads, 0);
+    gatherFlatGradient();
     apply(m_flat);
+    refreshCopies();
     return;
   }
   // Parameter by parameter, leaving those without a gradient as they are (as Keras does).
   State used;
   for (std::size_t i = 0; i < m_parameters.size(); ++i) {
-    if (!m_parameters[i].grad().defined()) continue;
-    used.parameters.push_back(m_parameters[i]);
-    used.grads.push_back(m_parameters[i].grad());
+    const auto& grad = m_parameters[i].grad();
+    if (!grad.defined()) continue;
+    const auto& weight = m_each.parameters[i];
+    used.parameters.push_back(weight);
+    // A bf16 copy's gradient, widened to its weight's type.
+    used.grads.push_back(grad.scalar_type() == weight.scalar_type() ? grad
+                                                                     : grad.to(weight.scalar_type()));
     used.firstMoments.push_back(m_each.firstMoments[i]);
     used.secondMoments.push_back(m_each.secondMoments[i]);
     used.denominators.push_back(m_each.denominators[i]);
     used.scaled.push_back(m_each.scaled[i]);
   }
   if (!used.parameters.empty()) apply(used);
+  refreshCopies();
 }
 
 void KerasAdam::update(const State& state, const torch::Tensor& rate) const {

@@ -22,6 +22,11 @@
 // parameter: ResNet-50 has 214 parameters, and its step made 8 030 operator calls before and
 // 4 202 after. Parameters of mixed types or devices, or a step where some have no gradient,
 // take the same arithmetic parameter by parameter (tests/core/tst_keras_adam.cpp: bit for bit).
+//
+// bf16 copies (engine/weight_copies.h): the parameters named at construction are handed to the
+// model as bf16 copies of the optimiser's fp32 weights, all in one bf16 buffer that one copy
+// refreshes after each step. Their gradients arrive in bf16 and are widened into the fp32 flat
+// gradient in two operations, wherever they are in the model.
 #pragma once
 
 #include <torch/types.h>
@@ -43,8 +48,10 @@ class KerasAdam {
   // `plannedSteps`: the steps the run will take, so their factors are on the device before the
   // first; stepping past them grows the table (on the host, between steps). Construct it after
   // the model is on its device: the parameters' storage moves into the optimiser's buffer.
+  // `bf16Copies`: parameters (of `parameters`) the model should read as bf16 copies; kept only
+  // where all parameters share one buffer.
   KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions options = {},
-            std::int64_t plannedSteps = 0);
+            std::int64_t plannedSteps = 0, const std::vector<torch::Tensor>& bf16Copies = {});
 
   void zeroGrad();
   // One step; with `overflow` (fp16's loss scaling, engine/loss_scaler.h: a float flag of shape
@@ -62,6 +69,11 @@ class KerasAdam {
   void addHostSteps(std::int64_t steps) { m_step += steps; }
   // Whether the parameters live in one flat buffer (see above).
   bool isFlat() const { return !m_flat.parameters.empty(); }
+  // Whether some parameters are bf16 copies of the weights trained here.
+  bool keepsBf16Copies() const { return m_copies.defined(); }
+  // The weights trained, in the parameters' order: the parameters themselves, or for bf16
+  // copies their fp32 originals.
+  const std::vector<torch::Tensor>& weights() const { return m_each.parameters; }
 
  private:
   // The optimiser's tensors: per parameter, or one flat buffer each.
@@ -72,7 +84,9 @@ class KerasAdam {
   };
 
   void planSteps(std::int64_t steps);
-  void flatten();
+  void flatten(const std::vector<torch::Tensor>& bf16Copies);
+  void gatherFlatGradient();
+  void refreshCopies();
   void update(const State& state, const torch::Tensor& rate) const;
   void updateUnlessOverflow(const State& state, const torch::Tensor& rate,
                             const torch::Tensor& overflow) const;
@@ -80,6 +94,16 @@ class KerasAdam {
   std::vector<torch::Tensor> m_parameters;
   State m_each;  // per parameter (views of m_flat's buffers when flat); no grads
   State m_flat;  // one tensor per list, when flat
+  // The flat buffers' order: indexes into m_parameters, the m_copiedCount bf16-copied ones
+  // first, so that theirs are the first m_copiedElements of every buffer.
+  std::vector<std::size_t> m_layout;
+  std::size_t m_copiedCount = 0;
+  std::int64_t m_copiedElements = 0;
+  torch::Tensor m_copiedWeights;  // the fp32 weights of the copied parameters (a view)
+  torch::Tensor m_copies;         // bf16, what the model reads for them
+  torch::Tensor m_copyGrads;      // bf16, their gradients gathered
+  torch::Tensor m_copiedGrads;    // the flat gradient's part for them, and for the others
+  torch::Tensor m_otherGrads;
   KerasAdamOptions m_options;
   std::int64_t m_step = 0;    // the host's count, for planning and iterations()
   torch::Tensor m_stepIndex;  // the device's count (long, shape [1]): indexes m_rates
