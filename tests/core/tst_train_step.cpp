@@ -10,6 +10,7 @@
 #include "engine/keras_adam.h"
 #include "engine/step_profile.h"
 #include "engine/train_step.h"
+#include "engine/weight_copies.h"
 #include "models/workload.h"
 
 #include "../support/lone_rank.h"
@@ -25,6 +26,8 @@
 #include <sstream>
 
 using namespace tb;
+
+Q_DECLARE_METATYPE(tb::Precision)
 
 namespace {
 
@@ -263,11 +266,22 @@ class TrainStepTest : public QObject {
   // epoch and another step in a later epoch call the same operators with the same shapes and
   // the same host arguments (no step number, no learning rate that changes), read nothing back
   // to the host, and take their batch and record their loss in the same memory.
+  // bf16 trains on bf16 copies of the weights (engine/weight_copies.h), refreshed every step.
+  void fullStepsAreTheSameWorkEveryEpoch_data() {
+    QTest::addColumn<Precision>("precision");
+    QTest::newRow("fp32") << Precision::Fp32;
+    QTest::newRow("bf16") << Precision::Bf16;
+  }
   void fullStepsAreTheSameWorkEveryEpoch() {
+    QFETCH(Precision, precision);
     const auto data = makeSyntheticDataset({1, 28, 28}, 200, 1, 10, 3).train;
     auto model = freshMlp();
-    KerasAdam optimizer(model->parameters(), KerasAdamOptions{}, /*plannedSteps=*/5);
-    TrainStep step(partsFor(*model, optimizer, data));
+    KerasAdam optimizer(model->parameters(), KerasAdamOptions{}, /*plannedSteps=*/5,
+                        bf16CopiedParameters(*model, precision, torch::kCPU, false));
+    QCOMPARE(optimizer.keepsBf16Copies(), precision == Precision::Bf16);
+    TrainStepParts parts = partsFor(*model, optimizer, data);
+    parts.precision = precision;
+    TrainStep step(parts);
     EpochStats stats(200, kBatch, torch::kCPU);  // one for the run, as the trainer keeps it
     std::vector<std::vector<OperatorCall>> recorded;
     for (int epoch = 0; epoch < 2; ++epoch) {
