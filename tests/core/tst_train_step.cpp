@@ -342,6 +342,11 @@ class TrainStepTest : public QObject {
     QVERIFY2(QString::fromStdString(profile.verdict).startsWith(QLatin1String("compute-bound on the CPU")),
              profile.verdict.c_str());
     QVERIFY(profileText(profile).find("backward") != std::string::npos);
+    // The device's own clock (engine/device_timer.h) is a GPU's.
+    QCOMPARE(profile.deviceTimedSteps, 0);
+    QVERIFY(profile.deviceTimeNote.empty());
+    for (const auto& phase : profile.phases) QVERIFY(!phase.deviceSecondsPerStep.has_value());
+    QVERIFY(profileText(profile).find("device ms") == std::string::npos);
   }
 
   void verdictNamesWhatBoundsTheStep() {
