@@ -92,7 +92,9 @@ class KerasAdam {
                             const torch::Tensor& overflow) const;
 
   std::vector<torch::Tensor> m_parameters;
-  State m_each;  // per parameter (views of m_flat's buffers when flat); no grads
+  // Per parameter, in the parameters' order: the weights and their state (views of m_flat's
+  // buffers when flat); no grads.
+  State m_each;
   State m_flat;  // one tensor per list, when flat
   // The flat buffers' order: indexes into m_parameters, the m_copiedCount bf16-copied ones
   // first, so that theirs are the first m_copiedElements of every buffer.
