@@ -91,12 +91,11 @@ constexpr int kDeviceTimedSteps = 50;
 // A host that cannot queue a phase within this long of holding the device is waiting for it.
 constexpr double kLongestHoldSeconds = 2.0;
 
-// Times up to kDeviceTimedSteps steps phase by phase on the device's own clock, where it has
-// one; `train` trains one step, telling `timer` of its phases.
-void timeOnDevice(StepProfile& profile, const torch::Device& device,
+// Times up to kDeviceTimedSteps steps phase by phase on the device's own clock (none: the
+// device has no such clock); `train` trains one step, telling `timer` of its phases.
+void timeOnDevice(StepProfile& profile, std::unique_ptr<DeviceQueueClock> clock,
                   const std::function<void(DeviceTimer& timer)>& train,
                   const std::atomic<bool>& cancel) {
-  auto clock = deviceQueueClock(device);
   if (!clock) return;
   // Each phase is queued in less than the whole step's issue time: hold for twice that.
   DeviceTimer timer(std::move(clock), 2.0 * profile.issueSeconds + 1e-3);
@@ -249,7 +248,7 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
     phase.share = profile.stepSeconds > 0 ? phase.secondsPerStep / profile.stepSeconds : 0.0;
   }
   timeOnDevice(
-      profile, device,
+      profile, options.deviceClock ? options.deviceClock(device) : deviceQueueClock(device),
       [&](DeviceTimer& timer) {
         nextBatch();
         timer.startStep();

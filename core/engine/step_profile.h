@@ -10,16 +10,22 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace tb {
 
+class DeviceQueueClock;
+
 struct ProfileOptions {
   RunConfig config;      // workload, device, precision, threads, data, batch size, seed
   int steps = 200;       // timed steps
   int warmupSteps = 20;  // untimed steps first: allocator, caches, cuDNN's algorithm choice
+  // Test seam: the device's queue clock (engine/device_timer.h); deviceQueueClock where unset.
+  std::function<std::unique_ptr<DeviceQueueClock>(const torch::Device&)> deviceClock;
 };
 
 struct PhaseTime {

@@ -1,7 +1,8 @@
 // The device's own time per phase (engine/device_timer.h), on a simulated device queue: a
 // launch-bound step's phases are timed as the device's work alone, without the host's launch
 // gaps; a step the host queued too slowly for the hold is not counted, and the hold grows until
-// one is. And what the profile makes of it on a GPU: how long the device sits idle.
+// one is. The profile on such a clock (a stand-in, on the CPU): every phase timed, or a note why
+// not; and what it makes of the figures on a GPU: how long the device sits idle.
 #include "engine/device_timer.h"
 #include "engine/step_profile.h"
 
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -82,6 +84,39 @@ std::pair<DeviceTimer, SimulatedQueue*> timerOnSimulatedQueue(double holdSeconds
   return {DeviceTimer(std::move(queue), holdSeconds), raw};
 }
 
+// A device clock for a real step on the CPU: each phase takes 1 ms on it, or, where
+// `hostFallsBehind`, every hold has ended before the host has queued its phase.
+class SteadyClock final : public DeviceQueueClock {
+ public:
+  explicit SteadyClock(bool hostFallsBehind) : m_hostFallsBehind(hostFallsBehind) {}
+  void hold(double) override {}
+  void mark(std::size_t mark) override { m_marked.at(mark) = ++m_count; }
+  bool reached(std::size_t) override { return m_hostFallsBehind; }
+  void waitForDevice() override {}
+  double secondsBetween(std::size_t from, std::size_t to) override {
+    return 0.001 * static_cast<double>(m_marked.at(to) - m_marked.at(from));
+  }
+
+ private:
+  bool m_hostFallsBehind;
+  std::int64_t m_count = 0;
+  std::array<std::int64_t, kDeviceClockMarks> m_marked{};
+};
+
+StepProfile profileWithClock(bool hostFallsBehind, int steps) {
+  ProfileOptions options;
+  options.config.workload = "fashion-mlp";
+  options.config.synthetic = true;
+  options.config.threads = 1;
+  options.steps = steps;
+  options.warmupSteps = 1;
+  options.deviceClock = [hostFallsBehind](const torch::Device&) {
+    return std::make_unique<SteadyClock>(hostFallsBehind);
+  };
+  const std::atomic<bool> cancel{false};
+  return profileTrainingStep(options, cancel);
+}
+
 }  // namespace
 
 class TestDeviceTimer : public QObject {
@@ -123,6 +158,31 @@ class TestDeviceTimer : public QObject {
   void theCpuHasNoDeviceClock() {
     // (tst_train_step's profile checks that a CPU profile then has no device time.)
     QVERIFY(deviceQueueClock(torch::Device(torch::kCPU)) == nullptr);
+  }
+
+  void theProfileTimesEveryPhaseOnTheDeviceClock() {
+    const StepProfile profile = profileWithClock(false, 60);
+    QCOMPARE(profile.steps, 60);
+    QCOMPARE(profile.deviceTimedSteps, 50);  // at most 50: each costs the holds
+    QCOMPARE(profile.phases.size(), std::size_t{4});
+    for (const auto& phase : profile.phases) {
+      QVERIFY2(phase.deviceSecondsPerStep.has_value(), toString(phase.phase));
+      QVERIFY(std::abs(*phase.deviceSecondsPerStep - 0.001) < 1e-12);
+    }
+    QVERIFY(std::abs(profile.deviceStepSeconds - 0.004) < 1e-12);
+    QVERIFY(profile.deviceTimeNote.empty());
+    QVERIFY(profileText(profile).find("device ms/step") != std::string::npos);
+  }
+
+  void aStepThatWaitsForTheDeviceHasNoDeviceTimeAndSaysWhy() {
+    const StepProfile profile = profileWithClock(true, 10);
+    QCOMPARE(profile.steps, 10);
+    QCOMPARE(profile.deviceTimedSteps, 0);
+    QCOMPARE(profile.deviceStepSeconds, 0.0);
+    for (const auto& phase : profile.phases) QVERIFY(!phase.deviceSecondsPerStep.has_value());
+    QVERIFY2(profile.deviceTimeNote.rfind("no device time: the host could not queue a phase", 0) == 0,
+             profile.deviceTimeNote.c_str());
+    QVERIFY(profileText(profile).find(profile.deviceTimeNote) != std::string::npos);
   }
 
   void theVerdictSaysHowLongTheGpuSitsIdle() {
