@@ -1,5 +1,6 @@
 #include "engine/keras_adam.h"
 
+#include <c10/util/accumulate.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -26,10 +27,10 @@ bool flattenable(const std::vector<torch::Tensor>& parameters) {
 }  // namespace
 
 KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions options,
-                     std::int64_t plannedSteps, const std::vector<torch::Tensor>& bf16Copies)
+                     std::int64_t plannedSteps, const WeightLayout& layout)
     : m_parameters(std::move(parameters)), m_options(options) {
   if (flattenable(m_parameters)) {
-    flatten(bf16Copies);
+    flatten(layout);
   } else {
     for (const auto& parameter : m_parameters) {
       m_each.parameters.push_back(parameter);
@@ -57,8 +58,10 @@ KerasAdam::KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions opt
   planSteps(std::clamp(plannedSteps, kMinPlannedSteps, kMaxPlannedSteps));
 }
 
-void KerasAdam::flatten(const std::vector<torch::Tensor>& bf16Copies) {
+void KerasAdam::flatten(const WeightLayout& layout) {
   torch::NoGradGuard noGrad;
+  m_channelsLast = layout.channelsLast;
+  const auto& bf16Copies = layout.bf16Copies;
   const auto copied = [&](const torch::Tensor& parameter) {
     return std::any_of(bf16Copies.begin(), bf16Copies.end(),
                        [&](const torch::Tensor& c) { return c.is_same(parameter); });
@@ -93,7 +96,7 @@ void KerasAdam::flatten(const std::vector<torch::Tensor>& bf16Copies) {
   for (const std::size_t i : m_layout) {
     auto& parameter = m_parameters[i];
     const auto part = [&](const std::vector<torch::Tensor>& flat) {
-      return flat.front().narrow(0, offset, parameter.numel()).view(parameter.sizes());
+      return partOf(flat.front(), offset, parameter.sizes());
     };
     const auto storage = part(m_flat.parameters);
     storage.copy_(parameter);
@@ -119,7 +122,7 @@ void KerasAdam::flatten(const std::vector<torch::Tensor>& bf16Copies) {
   for (std::size_t i = 0; i < m_parameters.size(); ++i) {
     if (!isCopy[i]) continue;
     auto& parameter = m_parameters[i];
-    parameter.set_data(m_copies.narrow(0, offsets[i], parameter.numel()).view(parameter.sizes()));
+    parameter.set_data(partOf(m_copies, offsets[i], parameter.sizes()));
   }
 }
 
@@ -127,7 +130,7 @@ void KerasAdam::gatherFlatGradient() {
   std::vector<torch::Tensor> copied;
   std::vector<torch::Tensor> others;
   for (std::size_t k = 0; k < m_layout.size(); ++k) {
-    (k < m_copiedCount ? copied : others).push_back(m_parameters[m_layout[k]].grad().reshape({-1}));
+    (k < m_copiedCount ? copied : others).push_back(inBufferOrder(m_parameters[m_layout[k]].grad()));
   }
   if (!copied.empty()) {
     // One gather in bf16 and one widening: a cat of mixed types would copy input by input.
@@ -135,6 +138,22 @@ void KerasAdam::gatherFlatGradient() {
     m_copiedGrads.copy_(m_copyGrads);
   }
   if (!others.empty()) at::cat_out(m_otherGrads, others, 0);
+}
+
+torch::Tensor KerasAdam::partOf(const torch::Tensor& buffer, std::int64_t offset,
+                                torch::IntArrayRef sizes) const {
+  if (!m_channelsLast || sizes.size() != 4) {
+    return buffer.narrow(0, offset, c10::multiply_integers(sizes)).view(sizes);
+  }
+  // NHWC order: channels vary fastest, then width, height and the output kernel.
+  const std::int64_t c = sizes[1], h = sizes[2], w = sizes[3];
+  return buffer.as_strided(sizes, {c * h * w, 1, w * c, c}, buffer.storage_offset() + offset);
+}
+
+torch::Tensor KerasAdam::inBufferOrder(const torch::Tensor& tensor) const {
+  // A channels-last tensor permuted to NHWC is contiguous: a view, no copy.
+  if (m_channelsLast && tensor.dim() == 4) return tensor.permute({0, 2, 3, 1}).reshape({-1});
+  return tensor.reshape({-1});
 }
 
 void KerasAdam::refreshCopies() {

@@ -23,10 +23,13 @@
 // 4 202 after. Parameters of mixed types or devices, or a step where some have no gradient,
 // take the same arithmetic parameter by parameter (tests/core/tst_keras_adam.cpp: bit for bit).
 //
-// bf16 copies (engine/weight_copies.h): the parameters named at construction are handed to the
-// model as bf16 copies of the optimiser's fp32 weights, all in one bf16 buffer that one copy
-// refreshes after each step. Their gradients arrive in bf16 and are widened into the fp32 flat
-// gradient in two operations, wherever they are in the model.
+// The weights' layout (engine/weight_layout.h), where they share one buffer:
+// - bf16 copies: the parameters named are handed to the model as bf16 copies of the optimiser's
+//   fp32 weights, all in one bf16 buffer that one copy refreshes after each step. Their
+//   gradients arrive in bf16 and are widened into the fp32 flat gradient in two operations,
+//   wherever they are in the model.
+// - channels-last: each 4-D parameter's part of every buffer holds it in NHWC order, and the
+//   parameter is a channels-last view of it; its gradient is gathered in the same order.
 #pragma once
 
 #include <torch/types.h>
@@ -35,6 +38,11 @@
 #include <vector>
 
 namespace tb {
+
+struct WeightLayout {
+  std::vector<torch::Tensor> bf16Copies;  // parameters the model reads as bf16 copies
+  bool channelsLast = false;              // 4-D parameters stored channels-last
+};
 
 struct KerasAdamOptions {
   double learningRate = 1e-3;
@@ -48,10 +56,9 @@ class KerasAdam {
   // `plannedSteps`: the steps the run will take, so their factors are on the device before the
   // first; stepping past them grows the table (on the host, between steps). Construct it after
   // the model is on its device: the parameters' storage moves into the optimiser's buffer.
-  // `bf16Copies`: parameters (of `parameters`) the model should read as bf16 copies; kept only
-  // where all parameters share one buffer.
+  // `layout`: kept only where all parameters share one buffer.
   KerasAdam(std::vector<torch::Tensor> parameters, KerasAdamOptions options = {},
-            std::int64_t plannedSteps = 0, const std::vector<torch::Tensor>& bf16Copies = {});
+            std::int64_t plannedSteps = 0, const WeightLayout& layout = {});
 
   void zeroGrad();
   // One step; with `overflow` (fp16's loss scaling, engine/loss_scaler.h: a float flag of shape
@@ -84,7 +91,12 @@ class KerasAdam {
   };
 
   void planSteps(std::int64_t steps);
-  void flatten(const std::vector<torch::Tensor>& bf16Copies);
+  void flatten(const WeightLayout& layout);
+  // `sizes`' part of a flat buffer at `offset`, in the layout's order.
+  torch::Tensor partOf(const torch::Tensor& buffer, std::int64_t offset,
+                       torch::IntArrayRef sizes) const;
+  // A parameter-shaped tensor flattened in its part's order.
+  torch::Tensor inBufferOrder(const torch::Tensor& tensor) const;
   void gatherFlatGradient();
   void refreshCopies();
   void update(const State& state, const torch::Tensor& rate) const;
@@ -100,6 +112,7 @@ class KerasAdam {
   // first, so that theirs are the first m_copiedElements of every buffer.
   std::vector<std::size_t> m_layout;
   std::size_t m_copiedCount = 0;
+  bool m_channelsLast = false;
   std::int64_t m_copiedElements = 0;
   torch::Tensor m_copiedWeights;  // the fp32 weights of the copied parameters (a view)
   torch::Tensor m_copies;         // bf16, what the model reads for them

@@ -14,7 +14,7 @@
 #include "engine/keras_adam.h"
 #include "engine/loss_scaler.h"
 #include "engine/run_data.h"
-#include "engine/weight_copies.h"
+#include "engine/weight_layout.h"
 #include "models/workload.h"
 
 #include <ATen/record_function.h>
@@ -169,7 +169,7 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
   const double rate = config.learningRate > 0 ? config.learningRate : workload->learningRate;
   KerasAdam optimizer(model->parameters(), KerasAdamOptions{rate},
                      options.warmupSteps + 4 * static_cast<std::int64_t>(options.steps) + kCountedSteps,
-                     bf16CopiedParameters(*model, precision, device, /*dataParallel=*/false));
+                     weightLayoutFor(*model, precision, device, /*dataParallel=*/false));
   std::unique_ptr<LossScaler> scaler;
   if (precision == Precision::Fp16) {
     scaler = std::make_unique<LossScaler>(LossScalerOptions{}, device);

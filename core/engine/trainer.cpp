@@ -21,7 +21,7 @@
 #include "engine/run_data.h"
 #include "engine/step_times.h"
 #include "engine/train_step.h"
-#include "engine/weight_copies.h"
+#include "engine/weight_layout.h"
 #include "machine/validity_monitor.h"
 #include "models/workload.h"
 #include "telemetry/telemetry_sampler.h"
@@ -261,7 +261,7 @@ void TrainingRun::train() {
   if (m_config.exchange) m_config.exchange->broadcastParameters(m_parameters);
   KerasAdam optimizer(m_parameters, KerasAdamOptions{m_result.config.learningRate},
                       started.stepsPerEpoch * m_result.config.epochs,
-                      bf16CopiedParameters(*model, m_precision, m_device, m_config.exchange != nullptr));
+                      weightLayoutFor(*model, m_precision, m_device, m_config.exchange != nullptr));
   if (m_precision == Precision::Fp16) {
     m_scaler = std::make_unique<LossScaler>(LossScalerOptions{}, m_device);
   }

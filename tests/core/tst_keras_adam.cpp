@@ -2,7 +2,7 @@
 // identity, and a step over the whole buffer trains exactly what a step parameter by parameter
 // trains (bit for bit, with parameters of awkward sizes and two threads, so the buffer's parts
 // start and end in the middle of the kernels' vector and thread blocks). A parameter left
-// without a gradient is left alone.
+// without a gradient is left alone. Kernels stored channels-last step as contiguous ones do.
 #include "engine/keras_adam.h"
 
 #include <torch/torch.h>
@@ -118,6 +118,32 @@ class KerasAdamTest : public QObject {
         QVERIFY(torch::equal(all.front(), first));
       else
         QVERIFY(!torch::equal(all.front(), first));
+    }
+  }
+
+  // Channels-last (engine/weight_layout.h): the 4-D parameters become NHWC views of their parts,
+  // with their values, and step exactly as contiguous ones do, whole buffer or (a step where one
+  // has no gradient) parameter by parameter: moments and gradients line up with the weights.
+  void channelsLastLayoutStepsLikeTheContiguousOne() {
+    auto laidOut = awkwardParameters();
+    laidOut.push_back(torch::randn({8, 3, 3, 3}).requires_grad_(true));
+    auto contiguous = copiesOf(laidOut);
+    WeightLayout layout;
+    layout.channelsLast = true;
+    KerasAdam laidOutAdam(laidOut, KerasAdamOptions{}, 3, layout);
+    KerasAdam contiguousAdam(contiguous, KerasAdamOptions{}, 3);
+    QVERIFY(laidOutAdam.isFlat());
+    QVERIFY(equal(laidOut, contiguous));
+    for (const auto& parameter : laidOut) {
+      if (parameter.dim() == 4) QVERIFY(parameter.is_contiguous(at::MemoryFormat::ChannelsLast));
+    }
+    for (int step = 0; step < 5; ++step) {
+      const auto skip = step == 2 ? std::vector<std::size_t>{5} : std::vector<std::size_t>{};
+      setGradients(laidOut, step, skip);
+      setGradients(contiguous, step, skip);
+      laidOutAdam.step();
+      contiguousAdam.step();
+      QVERIFY2(equal(laidOut, contiguous), qPrintable(QStringLiteral("step %1").arg(step)));
     }
   }
 

@@ -10,7 +10,7 @@
 #include "engine/keras_adam.h"
 #include "engine/step_profile.h"
 #include "engine/train_step.h"
-#include "engine/weight_copies.h"
+#include "engine/weight_layout.h"
 #include "models/workload.h"
 
 #include "../support/lone_rank.h"
@@ -266,7 +266,7 @@ class TrainStepTest : public QObject {
   // epoch and another step in a later epoch call the same operators with the same shapes and
   // the same host arguments (no step number, no learning rate that changes), read nothing back
   // to the host, and take their batch and record their loss in the same memory.
-  // bf16 trains on bf16 copies of the weights (engine/weight_copies.h), refreshed every step.
+  // bf16 trains on bf16 copies of the weights (engine/weight_layout.h), refreshed every step.
   void fullStepsAreTheSameWorkEveryEpoch_data() {
     QTest::addColumn<Precision>("precision");
     QTest::newRow("fp32") << Precision::Fp32;
@@ -277,7 +277,7 @@ class TrainStepTest : public QObject {
     const auto data = makeSyntheticDataset({1, 28, 28}, 200, 1, 10, 3).train;
     auto model = freshMlp();
     KerasAdam optimizer(model->parameters(), KerasAdamOptions{}, /*plannedSteps=*/5,
-                        bf16CopiedParameters(*model, precision, torch::kCPU, false));
+                        weightLayoutFor(*model, precision, torch::kCPU, false));
     QCOMPARE(optimizer.keepsBf16Copies(), precision == Precision::Bf16);
     TrainStepParts parts = partsFor(*model, optimizer, data);
     parts.precision = precision;
