@@ -189,6 +189,9 @@ if [[ "$DEVICE" != cpu ]]; then
       cat "$profile_json" >>"$LOG"
     done
   done
+  # Channels-last kernels (on by default for bf16 on CUDA) against contiguous ones.
+  step "channels-last A/B bf16" 150 env REPEATS=1 STEPS=100 PRECISIONS=bf16 \
+    "$ROOT/bench/channels_last_ab.sh" "$CLI" "$DEVICE"
   run_workload "fashion-mlp fp32 graph" fashion-mlp 150 "${MLP_ARGS[@]}" --execution graph
   run_workload "cifar10-resnet50 fp32 graph" cifar10-resnet50 180 "${RESNET_ARGS[@]}" --execution graph
   run_workload "cifar10-resnet50 bf16 graph" cifar10-resnet50 180 "${RESNET_ARGS[@]}" \

@@ -10,9 +10,9 @@
 //
 // Channels-last: convolution kernels are stored channels-last (NHWC), so convolutions run in
 // that format from the first layer on, as oneDNN and cuDNN's tensor cores prefer. On the CPU it
-// made ResNet-50's forward and backward 1.07-1.2x faster in fp32 and bf16 (docs/benchmarks.md);
-// on CUDA it is used for bf16, where tensor cores want it. Training is the same up to the
-// convolutions' rounding in another order.
+// made a ResNet-50 step 1.02-1.07x faster in fp32 and bf16 (docs/benchmarks.md); on CUDA it is
+// used for bf16, where tensor cores want it. Training is the same up to the convolutions'
+// rounding in another order.
 #pragma once
 
 #include "engine/keras_adam.h"
