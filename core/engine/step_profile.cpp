@@ -89,7 +89,7 @@ class OperatorCounter {
 constexpr int kCountedSteps = 5;
 constexpr int kDeviceTimedSteps = 50;
 // A host that cannot queue a phase within this long of holding the device is waiting for it.
-constexpr double kLongestHoldSeconds = 2.0;
+constexpr int kLongestHoldSeconds = 2;
 
 // Times up to kDeviceTimedSteps steps phase by phase on the device's own clock (none: the
 // device has no such clock); `train` trains one step, telling `timer` of its phases.

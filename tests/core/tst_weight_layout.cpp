@@ -44,12 +44,6 @@ WeightLayout copiesOnly(const Classifier& model) {
   return layout;
 }
 
-WeightLayout channelsLastOnly(const Classifier&) {
-  WeightLayout layout;
-  layout.channelsLast = true;
-  return layout;
-}
-
 // A workload's model trained kSteps steps on the CPU in `precision`, its weights laid out by
 // `layoutFor` (none: each parameter as it is).
 struct Training {
