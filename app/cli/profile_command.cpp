@@ -45,6 +45,8 @@ std::string profileJson(const StepProfile& profile) {
                                     {"device_name", profile.deviceName},
                                     {"precision", profile.precision},
                                     {"execution", profile.execution},
+                                    {"bf16_weight_copies", profile.bf16WeightCopies},
+                                    {"channels_last_kernels", profile.channelsLastKernels},
                                     {"threads", profile.threads},
                                     {"batch_size", profile.batchSize},
                                     {"steps", profile.steps},

@@ -167,9 +167,15 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
   model->to(device);
   model->train();
   const double rate = config.learningRate > 0 ? config.learningRate : workload->learningRate;
+  const WeightLayout layout = weightLayoutFor(*model, precision, device, /*dataParallel=*/false);
   KerasAdam optimizer(model->parameters(), KerasAdamOptions{rate},
-                     options.warmupSteps + 4 * static_cast<std::int64_t>(options.steps) + kCountedSteps,
-                     weightLayoutFor(*model, precision, device, /*dataParallel=*/false));
+                      options.warmupSteps + 4 * static_cast<std::int64_t>(options.steps) + kCountedSteps,
+                      layout);
+  profile.bf16WeightCopies = optimizer.keepsBf16Copies();
+  const auto parameters = model->parameters();
+  profile.channelsLastKernels = layout.channelsLast && optimizer.isFlat() &&
+                                std::any_of(parameters.begin(), parameters.end(),
+                                            [](const torch::Tensor& p) { return p.dim() == 4; });
   std::unique_ptr<LossScaler> scaler;
   if (precision == Precision::Fp16) {
     scaler = std::make_unique<LossScaler>(LossScalerOptions{}, device);
@@ -177,7 +183,7 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
   TrainStepParts parts;
   parts.model = model.get();
   parts.optimizer = &optimizer;
-  parts.parameters = model->parameters();
+  parts.parameters = parameters;
   parts.images = images;
   parts.labels = labels;
   parts.batchSize = batch;
@@ -293,9 +299,11 @@ std::string stepVerdict(const StepProfile& profile, const std::string& deviceKin
 std::string profileText(const StepProfile& profile) {
   std::string text;
   char line[256];
-  std::snprintf(line, sizeof line, "%s on %s (%s), %s, %s, batch %lld, %d thread%s: %d steps\n\n",
+  const std::string layout = std::string(profile.bf16WeightCopies ? ", bf16 weight copies" : "") +
+                             (profile.channelsLastKernels ? ", channels-last kernels" : "");
+  std::snprintf(line, sizeof line, "%s on %s (%s), %s, %s%s, batch %lld, %d thread%s: %d steps\n\n",
                 profile.workload.c_str(), profile.device.c_str(), profile.deviceName.c_str(),
-                profile.precision.c_str(), profile.execution.c_str(),
+                profile.precision.c_str(), profile.execution.c_str(), layout.c_str(),
                 static_cast<long long>(profile.batchSize), profile.threads,
                 profile.threads == 1 ? "" : "s", profile.steps);
   text += line;

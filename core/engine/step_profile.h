@@ -43,6 +43,9 @@ struct StepProfile {
   std::string deviceName;
   std::string precision;
   std::string execution;   // "eager"
+  // The weights' layout the step trained with (engine/weight_layout.h).
+  bool bf16WeightCopies = false;
+  bool channelsLastKernels = false;
   int threads = 0;
   std::int64_t batchSize = 0;
   int steps = 0;

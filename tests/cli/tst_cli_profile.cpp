@@ -1,6 +1,6 @@
 // `trainbench-cli profile` and `--execution` as a user meets them: a phase-by-phase breakdown
-// whose shares add up, in text and JSON; CUDA graphs refused on the CPU with exit 2 and a hint;
-// the execution mode recorded in the result.
+// whose shares add up, in text and JSON, with the weights' layout it trained with; CUDA graphs
+// refused on the CPU with exit 2 and a hint; the execution mode recorded in the result.
 #include "cli_fixture.h"
 
 #include <QJsonArray>
@@ -58,6 +58,32 @@ class TestCliProfile : public CliTestBase {
       QVERIFY(phase.toObject().contains(QLatin1String("device_seconds_per_step")));
       QVERIFY(phase.toObject().value(QLatin1String("device_seconds_per_step")).isNull());
     }
+  }
+
+  // The weights' layout the step trained with (core/engine/weight_layout.h), and its override.
+  void jsonNamesTheWeightLayout() {
+    const QStringList args{"profile", "--workload", "cifar10-cnn", "--synthetic", "--precision", "bf16",
+                           "--threads", "1", "--steps", "2", "--warmup", "1", "--json"};
+    const CliRun run = runCli(args);
+    QVERIFY2(run.exitCode == 0, run.why());
+    QJsonObject profile = QJsonDocument::fromJson(run.out.toUtf8()).object();
+    QVERIFY(profile.value(QLatin1String("bf16_weight_copies")).toBool());
+    QVERIFY(profile.value(QLatin1String("channels_last_kernels")).toBool());
+
+    QProcessEnvironment contiguous = environment();
+    contiguous.insert(QStringLiteral("TRAINBENCH_CHANNELS_LAST"), QStringLiteral("0"));
+    const CliRun again = tbtest::runCli(m_cli, args, contiguous, 60000);
+    QVERIFY2(again.exitCode == 0, again.why());
+    profile = QJsonDocument::fromJson(again.out.toUtf8()).object();
+    QVERIFY(profile.value(QLatin1String("bf16_weight_copies")).toBool());
+    QVERIFY(!profile.value(QLatin1String("channels_last_kernels")).toBool(true));
+
+    // The MLP has no kernels to store channels-last, and fp32 no copies.
+    const CliRun mlp = runCli(profileArgs() << "--json");
+    QVERIFY2(mlp.exitCode == 0, mlp.why());
+    profile = QJsonDocument::fromJson(mlp.out.toUtf8()).object();
+    QVERIFY(!profile.value(QLatin1String("bf16_weight_copies")).toBool(true));
+    QVERIFY(!profile.value(QLatin1String("channels_last_kernels")).toBool(true));
   }
 
   void graphOnTheCpuExitsTwo_data() {
