@@ -85,7 +85,9 @@ class CrowdedWindowTest : public QObject {
                       dir.filePath(QStringLiteral("results")));
     window.openResultFiles(paths);
     QCOMPARE(window.collection()->count(), 30);
+    // Both panels coalesce updates on a timer; draw now rather than hope the timer has fired.
     window.comparisonPanel()->refreshNow();
+    window.chartPanel()->replotNow();
     window.resize(kScreen);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
