@@ -77,7 +77,10 @@ class ProbeTest : public QObject {
 
     const ComparisonRow row = comparisonRow(result);
     QVERIFY(row.achievedTflops && row.efficiency);
-    QVERIFY(*row.efficiency > 0.0 && *row.efficiency < 1.0);
+    // The share of the peak, not bounded by 1 here: on a loaded machine the probe may have
+    // measured a depressed peak, then the run had the cores to itself.
+    QVERIFY(*row.efficiency > 0.0);
+    QCOMPARE(*row.efficiency, *row.achievedTflops / *result.device.peak->fp32Tflops);
 
     // The peak travels in the result file; so does its absence.
     const RunResult back = fromJson(toJson(result), "peak.json");
