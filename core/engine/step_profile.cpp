@@ -266,6 +266,11 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
   return profile;
 }
 
+std::optional<double> deviceBusyShare(const StepProfile& profile) {
+  if (profile.deviceStepSeconds <= 0 || profile.runStepSeconds <= 0) return std::nullopt;
+  return std::min(1.0, profile.deviceStepSeconds / profile.runStepSeconds);
+}
+
 std::string stepVerdict(const StepProfile& profile, const std::string& deviceKind) {
   const PhaseTime* largest = nullptr;
   for (const auto& phase : profile.phases) {
@@ -275,9 +280,9 @@ std::string stepVerdict(const StepProfile& profile, const std::string& deviceKin
   const std::string top = std::string(toString(largest->phase)) + " takes " +
                           std::to_string(percent(largest->share)) + " % of the step";
   if (deviceKind == "cpu") return "compute-bound on the CPU: " + top;
-  if (profile.deviceStepSeconds > 0) {
+  if (const auto busyShare = deviceBusyShare(profile)) {
     // The device's own time against the step's: for the rest it waits for the host's launches.
-    const double busy = std::min(1.0, profile.deviceStepSeconds / profile.runStepSeconds);
+    const double busy = *busyShare;
     if (busy < 0.8) {
       return "launch-bound: the GPU is idle " + std::to_string(percent(1.0 - busy)) +
              " % of the step, waiting for the host's launches; " + top;

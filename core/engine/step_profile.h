@@ -72,6 +72,10 @@ struct StepProfile {
 // (with the steps done so far, or none) when `cancel` is set.
 StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic<bool>& cancel);
 
+// The share of a step as a run trains it that the device spends on its own work, at most 1:
+// nothing where the device time was not measured (the CPU, or a device clock that gave up).
+std::optional<double> deviceBusyShare(const StepProfile& profile);
+
 // What bounds the step, in one line, from its figures (device kind "cpu", "cuda" or "mps").
 std::string stepVerdict(const StepProfile& profile, const std::string& deviceKind);
 

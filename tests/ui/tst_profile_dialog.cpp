@@ -65,6 +65,66 @@ class ProfileDialogTest : public QObject {
       dialog.grab().save(QDir(folder).filePath(QStringLiteral("profile-dialog.png")));
   }
 
+  // A GPU profile with the device's own time: under its bar, a thin one of the same phases on
+  // the device's clock, out of the legend, labelled with how busy the device is. A CPU run in
+  // the same chart gets no such bar.
+  void drawsTheDeviceTimeUnderAGpuBar() {
+    tb::StepProfile gpu;
+    gpu.device = "cuda:0";
+    const double host[] = {0.1e-3, 1.5e-3, 2.6e-3, 0.8e-3};
+    const double device[] = {0.02e-3, 0.3e-3, 0.5e-3, 0.1e-3};
+    int i = 0;
+    for (const tb::StepPhase phase : {tb::StepPhase::Data, tb::StepPhase::Forward,
+                                      tb::StepPhase::Backward, tb::StepPhase::Optimizer}) {
+      gpu.phases.push_back({phase, host[i], 0.0, device[i]});
+      gpu.stepSeconds += host[i];
+      gpu.deviceStepSeconds += device[i];
+      ++i;
+    }
+    gpu.runStepSeconds = 4.6e-3;  // 0.92 ms of device work: busy 20 %
+    tb::StepProfile cpu = gpu;
+    cpu.device = "cpu";
+    cpu.deviceStepSeconds = 0.0;
+    for (tb::PhaseTime& phase : cpu.phases) phase.deviceSecondsPerStep.reset();
+
+    QCustomPlot plot;
+    plot.resize(700, 300);
+    setUpProfileChart(&plot);
+    drawProfileBars(
+        &plot, {{QStringLiteral("cuda:0 bf16"), gpu, {}}, {QStringLiteral("cpu fp32"), cpu, {}}},
+        plot.palette());
+
+    QCOMPARE(plot.plottableCount(), 8);  // four phases on the host's clock, four on the device's
+    QCOMPARE(plot.legend->itemCount(), 4);
+    for (int p = 0; p < 4; ++p) {
+      auto* hostBars = qobject_cast<QCPBars*>(plot.plottable(p));
+      auto* deviceBars = qobject_cast<QCPBars*>(plot.plottable(4 + p));
+      QCOMPARE(hostBars->data()->size(), 2);    // both runs
+      QCOMPARE(deviceBars->data()->size(), 1);  // the GPU's run only
+      QCOMPARE(deviceBars->name(), hostBars->name() + QStringLiteral(" on the device"));
+      QVERIFY(deviceBars->width() < hostBars->width());
+      // Just under the GPU run's bar (the top one, key 2), clear of the CPU run's (key 1).
+      const double key = deviceBars->data()->at(0)->key;
+      QVERIFY2(key < 2.0 - hostBars->width() / 2 &&
+                   key - deviceBars->width() / 2 > 1.0 + hostBars->width() / 2,
+               qPrintable(QString::number(key)));
+      QCOMPARE(deviceBars->data()->at(0)->value, device[p] * 1e3);
+    }
+    QStringList labels;
+    for (int item = 0; item < plot.itemCount(); ++item) {
+      if (auto* label = qobject_cast<QCPItemText*>(plot.item(item))) labels << label->text();
+    }
+    QVERIFY2(labels.contains(QStringLiteral("GPU: 0.920 ms, busy 20 % of a run's step")),
+             qPrintable(labels.join(QLatin1Char('|'))));
+    // Every label fits in the chart's range.
+    for (int item = 0; item < plot.itemCount(); ++item) {
+      if (auto* label = qobject_cast<QCPItemText*>(plot.item(item)))
+        QVERIFY(label->position->coords().x() < plot.xAxis->range().upper);
+    }
+    if (const QString folder = qEnvironmentVariable("TRAINBENCH_GRAB_DIR"); !folder.isEmpty())
+      plot.grab().save(QDir(folder).filePath(QStringLiteral("profile-device-bars.png")));
+  }
+
   // A run the device cannot train shows why, draws no bar, and the dialog still finishes.
   void graphExecutionOnTheCpuFailsWithTheReason() {
     tb::RunConfig config = smallCpuRun();

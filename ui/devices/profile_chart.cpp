@@ -8,6 +8,7 @@
 #include <QCoreApplication>
 
 #include <algorithm>
+#include <optional>
 
 namespace tb::ui {
 
@@ -15,6 +16,10 @@ namespace {
 
 constexpr double kBarWidth = 0.6;
 constexpr double kLabelRoom = 1.3;  // x range beyond the longest bar, for its value label
+// The device's bar: thin, just below its run's, clear of the next run's bar.
+constexpr double kDeviceBarWidth = 0.16;
+constexpr double kDeviceBarOffset = 0.42;
+constexpr double kDeviceLabelRoom = 2.0;  // its label is longer
 
 QString text(const char* source) {
   return QCoreApplication::translate("tb::ui::ProfileDialog", source);
@@ -45,6 +50,44 @@ void addValueLabel(QCustomPlot* plot, double key, double at, const QString& labe
   item->setText(label);
 }
 
+std::optional<double> hostMilliseconds(const PhaseTime& time) { return time.secondsPerStep * 1e3; }
+
+std::optional<double> deviceMilliseconds(const PhaseTime& time) {
+  if (!time.deviceSecondsPerStep) return std::nullopt;
+  return *time.deviceSecondsPerStep * 1e3;
+}
+
+// One QCPBars per phase that some run has a value for, stacked in step order, each run's at its
+// key plus `offset`; a run missing a phase just adds nothing to its stack. Bars with a
+// `nameSuffix` repeat phases already in the legend and stay out of it.
+void addPhaseStacks(QCustomPlot* plot, const QVector<ProfileRow>& rows, double offset,
+                    double width, std::optional<double> (*valueOf)(const PhaseTime&),
+                    const QString& nameSuffix) {
+  const int count = static_cast<int>(rows.size());
+  QCPBars* below = nullptr;
+  for (const StepPhase phase : kStepPhases) {
+    QCPBars* bars = nullptr;
+    for (int i = 0; i < count; ++i) {
+      if (!rows[i].profile) continue;
+      for (const PhaseTime& time : rows[i].profile->phases) {
+        const std::optional<double> value = valueOf(time);
+        if (time.phase != phase || !value) continue;
+        if (bars == nullptr) {
+          bars = new QCPBars(plot->yAxis, plot->xAxis);  // key on y: horizontal bars
+          bars->setName(QString::fromLatin1(toString(phase)) + nameSuffix);
+          bars->setWidth(width);
+          bars->setBrush(phaseColor(phase));
+          bars->setPen(QPen(phaseColor(phase).darker(115)));
+          if (!nameSuffix.isEmpty()) bars->removeFromLegend();
+          if (below != nullptr) bars->moveAbove(below);
+        }
+        bars->addData(count - i + offset, *value);
+      }
+    }
+    if (bars != nullptr) below = bars;
+  }
+}
+
 }  // namespace
 
 void setUpProfileChart(QCustomPlot* plot) {
@@ -72,28 +115,11 @@ void drawProfileBars(QCustomPlot* plot, const QVector<ProfileRow>& rows, const Q
   ticker->clear();
   const int count = static_cast<int>(rows.size());
 
-  // Bars only for the phases some run has (a one-process profile has no exchange), stacked in
-  // step order; a run missing a phase just adds nothing to its stack.
-  QCPBars* below = nullptr;
-  for (const StepPhase phase : kStepPhases) {
-    QCPBars* bars = nullptr;
-    for (int i = 0; i < count; ++i) {
-      if (!rows[i].profile) continue;
-      for (const PhaseTime& time : rows[i].profile->phases) {
-        if (time.phase != phase) continue;
-        if (bars == nullptr) {
-          bars = new QCPBars(plot->yAxis, plot->xAxis);  // key on y: horizontal bars
-          bars->setName(QString::fromLatin1(toString(phase)));
-          bars->setWidth(kBarWidth);
-          bars->setBrush(phaseColor(phase));
-          bars->setPen(QPen(phaseColor(phase).darker(115)));
-          if (below != nullptr) bars->moveAbove(below);
-        }
-        bars->addData(count - i, time.secondsPerStep * 1e3);
-      }
-    }
-    if (bars != nullptr) below = bars;
-  }
+  addPhaseStacks(plot, rows, 0.0, kBarWidth, hostMilliseconds, QString());
+  // On a GPU, a thin bar under each run's: the same phases on the device's own clock. The gap
+  // between the two is the time the device waits for the host's launches.
+  addPhaseStacks(plot, rows, -kDeviceBarOffset, kDeviceBarWidth, deviceMilliseconds,
+                 text(" on the device"));
 
   double longest = 0.0;
   for (int i = 0; i < count; ++i) {
@@ -101,9 +127,19 @@ void drawProfileBars(QCustomPlot* plot, const QVector<ProfileRow>& rows, const Q
     // Numbered as in the report below: two runs may share a device and precision.
     ticker->addTick(key, QStringLiteral("#%1 %2").arg(i + 1).arg(rows[i].label));
     if (rows[i].profile) {
-      const double ms = rows[i].profile->stepSeconds * 1e3;
+      const StepProfile& profile = *rows[i].profile;
+      const double ms = profile.stepSeconds * 1e3;
       longest = std::max(longest, ms);
       addValueLabel(plot, key, ms, QString::number(ms, 'f', 3) + QStringLiteral(" ms"), palette);
+      if (const auto busy = deviceBusyShare(profile)) {
+        const double deviceMs = profile.deviceStepSeconds * 1e3;
+        longest = std::max(longest, deviceMs * kDeviceLabelRoom / kLabelRoom);
+        addValueLabel(plot, key - kDeviceBarOffset, deviceMs,
+                      text("GPU: %1 ms, busy %2 % of a run's step")
+                          .arg(QString::number(deviceMs, 'f', 3))
+                          .arg(qRound(*busy * 100.0)),
+                      palette);
+      }
     } else if (!rows[i].failure.isEmpty()) {
       addValueLabel(plot, key, 0.0, text("failed"), palette);
     }
