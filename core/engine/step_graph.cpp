@@ -13,6 +13,7 @@
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
+#include <torch/version.h>
 #endif
 
 namespace tb {
@@ -62,9 +63,15 @@ class CudaStepGraph final : public StepGraph {
     {
       const AutocastCacheOff noCache;
       const c10::cuda::CUDAStreamGuard onCaptureStream(captureStream);
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
       // Thread-local mode: only this thread's calls can invalidate the capture, so the
       // telemetry and probe threads of the app go on as they are.
       m_graph.capture_begin({0, 0}, cudaStreamCaptureModeThreadLocal);
+#else
+      // Older LibTorch captures in global mode only: another thread's unsafe CUDA call breaks
+      // the capture, and the run falls back to eager with the reason in its result.
+      m_graph.capture_begin({0, 0});
+#endif
       try {
         m_step.runFull();
       } catch (...) {
