@@ -7,6 +7,11 @@
 
 #include <QProcess>
 #include <QRegularExpression>
+#include <QThread>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
 
 using namespace clitest;
 
@@ -90,14 +95,22 @@ class TestCliTrust : public CliTestBase {
   // Before training, a machine kept busy by another process gets a warning naming the load;
   // the run still goes ahead.
   void busyMachineIsWarnedAbout() {
-    QProcess busy;
-    busy.start(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("while :; do :; done")});
-    QVERIFY(busy.waitForStarted());
+    // One busy loop per core, so that "sh" leads the warning's names even when other tests
+    // load the machine too (the warning names the two busiest programs).
+    std::vector<std::unique_ptr<QProcess>> busy;
+    for (int core = 0; core < std::max(2, QThread::idealThreadCount()); ++core) {
+      busy.push_back(std::make_unique<QProcess>());
+      busy.back()->start(QStringLiteral("sh"),
+                         {QStringLiteral("-c"), QStringLiteral("while :; do :; done")});
+      QVERIFY(busy.back()->waitForStarted());
+    }
     QProcessEnvironment env = environment();
     env.remove(QStringLiteral("TRAINBENCH_SKIP_MACHINE_CHECK"));
     const CliRun run = tbtest::runCli(m_cli, smallSyntheticRun(), env);
-    busy.kill();
-    busy.waitForFinished();
+    for (auto& loop : busy) {
+      loop->kill();
+      loop->waitForFinished();
+    }
     QVERIFY2(run.exitCode == 0, run.why());
     QVERIFY2(run.err.contains(QLatin1String("warning: ")) &&
                  run.err.contains(QLatin1String("results will be slower and noisier")),

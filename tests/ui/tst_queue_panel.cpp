@@ -29,6 +29,14 @@ QProgressBar* barOf(QTreeWidget* tree, int row) {
       tree->itemWidget(tree->topLevelItem(row), QueuePanel::kProgressColumn));
 }
 
+// A run's state without the mark of a disturbed run: a run trained while the machine is loaded
+// (other tests in parallel) is marked so, honestly; the mark has a test of its own.
+QString stateOf(QTreeWidget* tree, int row) {
+  QString state = tree->topLevelItem(row)->text(QueuePanel::kStateColumn);
+  state.remove(QStringLiteral(" \u26a0"));
+  return state;
+}
+
 }  // namespace
 
 class QueuePanelTest : public QObject {
@@ -77,8 +85,8 @@ class QueuePanelTest : public QObject {
     QSignalSpy idle(&controller, &RunController::idle);
     controller.stop();
     QVERIFY(idle.wait(kRunTimeoutMs));
-    QCOMPARE(tree->topLevelItem(0)->text(QueuePanel::kStateColumn), QStringLiteral("Cancelled"));
-    QCOMPARE(tree->topLevelItem(1)->text(QueuePanel::kStateColumn), QStringLiteral("Cancelled"));
+    QCOMPARE(stateOf(tree, 0), QStringLiteral("Cancelled"));
+    QCOMPARE(stateOf(tree, 1), QStringLiteral("Cancelled"));
     QVERIFY(clear->isEnabled());
 
     clear->click();
@@ -94,7 +102,7 @@ class QueuePanelTest : public QObject {
     controller.enqueue({syntheticRun(1, 256)});
     QVERIFY(idle.wait(kRunTimeoutMs));
     QTreeWidget* tree = treeOf(panel);
-    QCOMPARE(tree->topLevelItem(0)->text(QueuePanel::kStateColumn), QStringLiteral("Completed"));
+    QCOMPARE(stateOf(tree, 0), QStringLiteral("Completed"));
     QCOMPARE(barOf(tree, 0)->value(), barOf(tree, 0)->maximum());
     QVERIFY(barOf(tree, 0)->text().startsWith(QStringLiteral("Done in ")));
   }
