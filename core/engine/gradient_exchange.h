@@ -19,7 +19,7 @@ class GradientExchange {
   virtual void broadcastParameters(const std::vector<torch::Tensor>& parameters) = 0;
   // Replaces each parameter's gradient by its mean over the ranks.
   virtual void averageGradients(const std::vector<torch::Tensor>& parameters) = 0;
-  // Seconds this rank has spent in communication so far.
+  // Seconds this rank has spent averaging gradients so far (a part of its training time).
   virtual double communicationSeconds() const = 0;
   // Every rank's `mine`, in rank order, on every rank (small texts: facts and figures).
   virtual std::vector<std::string> gatherStrings(const std::string& mine) = 0;

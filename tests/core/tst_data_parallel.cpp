@@ -22,6 +22,7 @@
 #include <QtTest>
 
 #include <array>
+#include <chrono>
 #include <functional>
 #include <thread>
 
@@ -179,6 +180,28 @@ class DataParallelTest : public QObject {
     // Float sums in another order: equal within rounding.
     QVERIFY2(largestDifference(after[0], expected) < 1e-6,
              qPrintable(QString::number(largestDifference(after[0], expected))));
+  }
+
+  // Waiting for a late rank before training (it was still loading its data) is not the
+  // training's communication: only the gradients' exchange counts, so the share stays a share
+  // of the training time.
+  void waitingForALateRankIsNotCommunication() {
+    std::array<double, 2> afterBroadcast{};
+    std::array<double, 2> afterAveraging{};
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      FashionMlp model;
+      if (rank == 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      exchange.broadcastParameters(model.parameters());  // rank 0 waits here for rank 1
+      afterBroadcast[rank] = exchange.communicationSeconds();
+      torch::nn::functional::cross_entropy(model.forward(torch::rand({4, 1, 28, 28})),
+                                           torch::zeros({4}, torch::kLong))
+          .backward();
+      exchange.averageGradients(model.parameters());
+      afterAveraging[rank] = exchange.communicationSeconds();
+    });
+    QCOMPARE(afterBroadcast[0], 0.0);
+    QCOMPARE(afterBroadcast[1], 0.0);
+    QVERIFY(afterAveraging[0] > 0.0 && afterAveraging[1] > 0.0);
   }
 
   // A whole run on two ranks: both finish; rank 0's result describes the run and both ranks, and

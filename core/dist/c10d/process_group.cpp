@@ -61,7 +61,9 @@ class GlooExchange final : public GradientExchange {
     const auto send = [&] {
       if (bucket.empty()) return;
       std::vector<torch::Tensor> flat{flatten(bucket, gradient)};
-      run("averaging the gradients", [&] { return m_group->allreduce(flat); });
+      // Only the gradients' exchange counts as the training's communication: the initial
+      // broadcast also waits for the slowest rank to load its data, which is not training time.
+      m_seconds += run("averaging the gradients", [&] { return m_group->allreduce(flat); });
       flat[0].div_(m_world);
       unflatten(flat[0], bucket, gradient);
       bucket.clear();
@@ -112,8 +114,9 @@ class GlooExchange final : public GradientExchange {
     }
   }
 
+  // Runs a collective and waits for it; returns the seconds it took.
   template <typename Start>
-  void run(const char* what, Start start) {
+  double run(const char* what, Start start) {
     const auto begin = Clock::now();
     try {
       start()->wait();
@@ -121,7 +124,7 @@ class GlooExchange final : public GradientExchange {
       throw DistributedError(m_where + ": " + what + " failed: " + silentRanks() + " (" +
                              firstLine(e) + ")");
     }
-    m_seconds += std::chrono::duration<double>(Clock::now() - begin).count();
+    return std::chrono::duration<double>(Clock::now() - begin).count();
   }
 
   static std::string firstLine(const std::exception& e) {
