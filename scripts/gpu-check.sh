@@ -5,7 +5,12 @@
 # precision runs and an out-of-memory check,
 # writing result files and a log into OUTDIR. Meant for an H100-class machine without Qt or
 # internet: about 3.5 minutes on an H200 machine, build included, before the graph-mode runs and
-# profiles were added (not yet run with them).
+# profiles were added (those have run only in the CPU dry run below: 7 minutes on 2 cores, all
+# but 45 s of it the build).
+#
+#   Dry run without a GPU (profiles and the channels-last A/B run on the CPU, a few steps each):
+#   GPU_CHECK_DEVICE=cpu GPU_CHECK_QUICK=1 GPU_CHECK_JOBS=2 GPU_CHECK_BUILD_TIMEOUT=1500 \
+#     GPU_CHECK_TORCH_PREFIX=/usr/lib/x86_64-linux-gnu/cmake/Torch scripts/gpu-check.sh /tmp/gc
 #
 #   scripts/gpu-check.sh OUTDIR
 #
@@ -146,10 +151,14 @@ if [[ -n "${GPU_CHECK_QUICK:-}" ]]; then
   MLP_ARGS=(--epochs 1 --train-limit 2000 --test-limit 500)
   RESNET_ARGS=(--epochs 1 --train-limit 64 --test-limit 32)
   SHORT_ARGS=(--epochs 1 --train-limit 1000 --test-limit 200)
+  PROFILE_STEPS=3
+  AB_STEPS=2
 else
   MLP_ARGS=(--epochs 10)
   RESNET_ARGS=(--epochs 1 --train-limit 10000)
   SHORT_ARGS=(--epochs 2)
+  PROFILE_STEPS=200
+  AB_STEPS=100
 fi
 
 # Real data where the default data folder has it, else synthetic (exit 3: data missing).
@@ -178,13 +187,16 @@ fi
 # Graph mode (--execution graph) against the eager runs above first (issue 11's main figures),
 # then each step's breakdown: phases, host issue time, operator calls, each phase's time on the
 # device's own clock (CUDA events) and the verdict; then channels-last kernels (on by default for
-# bf16 on CUDA) against contiguous ones.
+# bf16 on CUDA) against contiguous ones. A quick dry run on the CPU runs the breakdowns too (a few
+# steps), so that this part of the script has run before a GPU session depends on it.
 if [[ "$DEVICE" != cpu ]]; then
   run_workload "fashion-mlp fp32 graph" fashion-mlp 150 "${MLP_ARGS[@]}" --execution graph
   run_workload "cifar10-resnet50 fp32 graph" cifar10-resnet50 180 "${RESNET_ARGS[@]}" --execution graph
   run_workload "cifar10-resnet50 bf16 graph" cifar10-resnet50 180 "${RESNET_ARGS[@]}" \
     --precision bf16 --execution graph
   "$CLI" compare "$OUT/results" >>"$LOG" 2>&1
+fi
+if [[ "$DEVICE" != cpu || -n "${GPU_CHECK_QUICK:-}" ]]; then
   for workload in fashion-mlp cifar10-resnet50; do
     for precision in fp32 bf16; do
       [[ "$workload" == fashion-mlp && "$precision" == bf16 ]] && continue
@@ -192,11 +204,11 @@ if [[ "$DEVICE" != cpu ]]; then
       profile_json="$OUT/profile-$workload-$precision.json"
       step "profile $workload $precision" 120 sh -c '"$0" "$@" >"'"$profile_json"'"' "$CLI" \
         profile --workload "$workload" --device "$DEVICE" --synthetic --precision "$precision" \
-        --steps 200 --json
+        --steps "$PROFILE_STEPS" --json
       cat "$profile_json" >>"$LOG"
     done
   done
-  step "channels-last A/B bf16" 150 env REPEATS=1 STEPS=100 PRECISIONS=bf16 \
+  step "channels-last A/B bf16" 150 env REPEATS=1 STEPS="$AB_STEPS" PRECISIONS=bf16 \
     "$ROOT/bench/channels_last_ab.sh" "$CLI" "$DEVICE"
 fi
 
