@@ -1,9 +1,11 @@
 // The comparison panel: rows and speed-ups from the collection, the baseline chooser, published
 // reference rows, "n/a" for what was not measured, and the bar chart.
 #include "common/qcustomplot_include.h"
+#include "comparison/comparison_chart.h"
 #include "comparison/comparison_panel.h"
 #include "model/run_collection.h"
 
+#include "../support/bar_labels.h"
 #include "../support/run_result_builder.h"
 
 #include <QComboBox>
@@ -81,6 +83,39 @@ class ComparisonPanelTest : public QObject {
     QCOMPARE(panel.table()->rowCount(), 1);
     QCOMPARE(cell(panel, 0, ComparisonPanel::TotalColumn), QStringLiteral("6.70"));
     QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
+  }
+
+  // Each bar's value label ("2.31 s  (1.00x)") is whole however narrow the chart is drawn, and
+  // a wide chart gives the bars the room rather than leaving it empty.
+  void barLabelsFitAtAnyWidth() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cuda:0", 7.78, 0.88));
+    runs.add(finishedRun("cpu", 123.45, 0.87));
+    QTRY_COMPARE(panel.table()->rowCount(), 2);
+
+    for (const int width : {360, 600, 1000}) {
+      QCustomPlot plot;
+      plot.resize(width, 220);
+      setUpTotalTimeChart(&plot);
+      plot.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&plot));
+      drawTotalTimeBars(&plot, panel.rows(), {Qt::red, Qt::blue}, plot.palette());
+      plot.replot();  // once, as the panel draws new rows
+
+      const auto edges = tbtest::barLabelRightEdges(plot);
+      QCOMPARE(edges.size(), 2);
+      QVERIFY2(tbtest::cutOffBarLabels(plot).isEmpty(),
+               qPrintable(QStringLiteral("%1 px wide: %2").arg(width).arg(tbtest::cutOffBarLabels(plot))));
+      // The value axis's ticks are for the range drawn, not bunched at its start.
+      const QVector<double> ticks = plot.xAxis->tickVector();
+      QVERIFY(!ticks.isEmpty() && ticks.last() > plot.xAxis->range().upper / 2);
+      const double widest = std::max(edges[0].second, edges[1].second);
+      QVERIFY2(plot.axisRect()->right() - widest < 20.0,
+               qPrintable(QStringLiteral("%1 px wide: the labels end %2 px before the axis")
+                              .arg(width)
+                              .arg(plot.axisRect()->right() - widest)));
+    }
   }
 
   // The article's figures sit next to the user's runs, set apart as published.

@@ -3,6 +3,8 @@
 
 #include "common/qcustomplot_include.h"
 
+#include <QFontMetricsF>
+
 #include <algorithm>
 #include <cmath>
 
@@ -11,6 +13,8 @@ namespace tb::ui {
 namespace {
 
 constexpr double kPadding = 0.06;  // of the data span, each side
+constexpr double kLabelGapPixels = 6.0;  // between a value label and the axis rect's right edge
+constexpr double kNarrowestBars = 0.2;   // of the width, however long the labels
 constexpr int kTitleRow = 0;
 const char* const kCaptionProperty = "tbCaption";  // marks the caption element for restyling
 
@@ -133,6 +137,46 @@ void fitAxesToData(QCustomPlot* plot, bool nonNegative, bool integerX) {
   QCPRange y = padded(values, 1e-3);
   if (nonNegative && values.lower >= 0.0 && y.lower < 0.0) y.lower = 0.0;
   plot->yAxis->setRange(y);
+}
+
+QCPItemText* addBarValueLabel(QCustomPlot* plot, double key, double at, const QString& text,
+                              const QPalette& palette) {
+  QFont font = plot->font();
+  font.setPointSizeF(font.pointSizeF() * 0.9);
+  auto* label = new QCPItemText(plot);
+  label->setFont(font);
+  label->setColor(palette.color(QPalette::WindowText));
+  label->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+  label->setPadding(QMargins(4, 0, 0, 0));
+  label->position->setCoords(at, key);
+  label->setText(text);
+  return label;
+}
+
+void keepBarLabelsInside(QCustomPlot* plot) {
+  // After the layout, before the drawing: the axis rect's width is known and the new range
+  // is the one drawn.
+  QObject::connect(plot, &QCustomPlot::afterLayout, plot, [plot] {
+    const double width = plot->axisRect()->width();
+    if (width <= 0.0) return;
+    const double lower = plot->xAxis->range().lower;
+    double upper = lower;
+    for (int i = 0; i < plot->itemCount(); ++i) {
+      const auto* label = qobject_cast<QCPItemText*>(plot->item(i));
+      if (label == nullptr) continue;
+      const double at = label->position->coords().x() - lower;
+      if (at <= 0.0) continue;  // at the axis: no bar to make room beside
+      const double needed = QFontMetricsF(label->font()).horizontalAdvance(label->text()) +
+                            label->padding().left() + label->padding().right() + kLabelGapPixels;
+      // The bar ends at at / (upper - lower) of the width; its label needs `needed` after it.
+      const double forBars = std::max(width - needed, width * kNarrowestBars);
+      upper = std::max(upper, lower + at * width / forBars);
+    }
+    if (upper <= lower) upper = lower + 1.0;
+    plot->xAxis->setRange(lower, upper);
+    // The layout placed the ticks for the old range: place them again for the new one.
+    plot->axisRect()->update(QCPLayoutElement::upPreparation);
+  });
 }
 
 }  // namespace tb::ui

@@ -7,6 +7,7 @@
 
 class QCustomPlot;
 class QCPAxis;
+class QCPItemText;
 
 namespace tb::ui {
 
@@ -23,5 +24,13 @@ void useIntegerTicks(QCPAxis* axis);
 // whole; a degenerate range (one point) gets a sensible width. `nonNegative` keeps the padding
 // from pushing the value axis below 0 when all data is >= 0.
 void fitAxesToData(QCustomPlot* plot, bool nonNegative, bool integerX);
+
+// Horizontal bar charts (the key on the y axis, the value on the x axis).
+// A value label just right of the point `at` on the x axis, level with `key`.
+QCPItemText* addBarValueLabel(QCustomPlot* plot, double key, double at, const QString& text,
+                              const QPalette& palette);
+// Sets the x axis's upper end at every layout so that each bar's value label fits right of its
+// bar: the room a label needs is in pixels, so it depends on how wide the chart is drawn.
+void keepBarLabelsInside(QCustomPlot* plot);
 
 }  // namespace tb::ui

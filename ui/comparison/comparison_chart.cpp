@@ -15,7 +15,6 @@ namespace {
 
 constexpr int kMaxLabelChars = 30;
 constexpr double kBarWidth = 0.62;
-constexpr double kLabelRoom = 1.5;  // x range beyond the longest bar, for its value label
 
 QString text(const char* source) {
   return QCoreApplication::translate("tb::ui::ComparisonPanel", source);
@@ -34,6 +33,7 @@ void setUpTotalTimeChart(QCustomPlot* plot) {
   plot->yAxis->grid()->setVisible(false);
   plot->yAxis->setTickLength(0, 0);
   plot->yAxis->setSubTicks(false);
+  keepBarLabelsInside(plot);
 }
 
 void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows,
@@ -44,27 +44,13 @@ void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows
   ticker->clear();
 
   const int count = static_cast<int>(rows.size());
-  double longest = 0.0;
-  for (const auto& row : rows) {
-    longest = std::max({longest, row.totalSeconds.value_or(0.0), row.totalHigh.value_or(0.0)});
-  }
-  if (longest <= 0.0) longest = 1.0;
-
-  QFont valueFont = plot->font();
-  valueFont.setPointSizeF(valueFont.pointSizeF() * 0.9);
   for (int i = 0; i < count; ++i) {
     const ComparisonRow& row = rows[static_cast<std::size_t>(i)];
     const double key = count - i;  // the table's first row on top
     ticker->addTick(key, elided(toQString(row.label)));
 
-    auto* value = new QCPItemText(plot);
-    value->setFont(valueFont);
-    value->setColor(palette.color(QPalette::WindowText));
-    value->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    value->setPadding(QMargins(4, 0, 0, 0));
     if (!row.totalSeconds) {
-      value->position->setCoords(0.0, key);
-      value->setText(QStringLiteral("n/a"));
+      addBarValueLabel(plot, key, 0.0, QStringLiteral("n/a"), palette);
       continue;
     }
     auto* bars = new QCPBars(plot->yAxis, plot->xAxis);  // key on y: horizontal bars
@@ -84,7 +70,6 @@ void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows
                       QVector<double>{std::max(0.0, *row.totalHigh - *row.totalSeconds)});
       labelAt = std::max(labelAt, *row.totalHigh);
     }
-    value->position->setCoords(labelAt, key);
     // "~" marks a projected total; it never passes for a measured one.
     QString label = (row.projected ? QStringLiteral("~") : QString()) +
                     QString::number(*row.totalSeconds, 'f', row.projected ? 0 : 2) +
@@ -93,9 +78,9 @@ void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows
       label += QStringLiteral("  (") + toQString(formatSpeedup(*row.speedup)) +
                (row.withinNoise ? text(", within noise") : QString()) + u')';
     }
-    value->setText(label);
+    addBarValueLabel(plot, key, labelAt, label, palette);
   }
-  plot->xAxis->setRange(0.0, longest * kLabelRoom + longest * 0.15);
+  plot->xAxis->setRange(0.0, 1.0);  // the upper end: keepBarLabelsInside
   plot->yAxis->setRange(0.4, std::max(count, 1) + 0.6);
   applyPlotPalette(plot, palette);
 }

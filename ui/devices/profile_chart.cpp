@@ -15,11 +15,9 @@ namespace tb::ui {
 namespace {
 
 constexpr double kBarWidth = 0.6;
-constexpr double kLabelRoom = 1.3;  // x range beyond the longest bar, for its value label
 // The device's bar: thin, just below its run's, clear of the next run's bar.
 constexpr double kDeviceBarWidth = 0.16;
 constexpr double kDeviceBarOffset = 0.42;
-constexpr double kDeviceLabelRoom = 2.0;  // its label is longer
 
 QString text(const char* source) {
   return QCoreApplication::translate("tb::ui::ProfileDialog", source);
@@ -35,19 +33,6 @@ QColor phaseColor(StepPhase phase) {
     case StepPhase::Optimizer: return QColor(0xc4, 0x4e, 0x52);
   }
   return QColor(Qt::gray);
-}
-
-void addValueLabel(QCustomPlot* plot, double key, double at, const QString& label,
-                   const QPalette& palette) {
-  QFont font = plot->font();
-  font.setPointSizeF(font.pointSizeF() * 0.9);
-  auto* item = new QCPItemText(plot);
-  item->setFont(font);
-  item->setColor(palette.color(QPalette::WindowText));
-  item->setPositionAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-  item->setPadding(QMargins(4, 0, 0, 0));
-  item->position->setCoords(at, key);
-  item->setText(label);
 }
 
 std::optional<double> hostMilliseconds(const PhaseTime& time) { return time.secondsPerStep * 1e3; }
@@ -106,6 +91,7 @@ void setUpProfileChart(QCustomPlot* plot) {
   legendRow->setMargins(QMargins(5, 0, 5, 5));
   legendRow->addElement(0, 0, plot->legend);
   plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+  keepBarLabelsInside(plot);
 }
 
 void drawProfileBars(QCustomPlot* plot, const QVector<ProfileRow>& rows, const QPalette& palette) {
@@ -121,7 +107,6 @@ void drawProfileBars(QCustomPlot* plot, const QVector<ProfileRow>& rows, const Q
   addPhaseStacks(plot, rows, -kDeviceBarOffset, kDeviceBarWidth, deviceMilliseconds,
                  text(" on the device"));
 
-  double longest = 0.0;
   for (int i = 0; i < count; ++i) {
     const double key = count - i;  // the first run on top
     // Numbered as in the report below: two runs may share a device and precision.
@@ -129,23 +114,20 @@ void drawProfileBars(QCustomPlot* plot, const QVector<ProfileRow>& rows, const Q
     if (rows[i].profile) {
       const StepProfile& profile = *rows[i].profile;
       const double ms = profile.stepSeconds * 1e3;
-      longest = std::max(longest, ms);
-      addValueLabel(plot, key, ms, QString::number(ms, 'f', 3) + QStringLiteral(" ms"), palette);
+      addBarValueLabel(plot, key, ms, QString::number(ms, 'f', 3) + QStringLiteral(" ms"), palette);
       if (const auto busy = deviceBusyShare(profile)) {
         const double deviceMs = profile.deviceStepSeconds * 1e3;
-        longest = std::max(longest, deviceMs * kDeviceLabelRoom / kLabelRoom);
-        addValueLabel(plot, key - kDeviceBarOffset, deviceMs,
+        addBarValueLabel(plot, key - kDeviceBarOffset, deviceMs,
                       text("GPU: %1 ms, busy %2 % of a run's step")
                           .arg(QString::number(deviceMs, 'f', 3))
                           .arg(qRound(*busy * 100.0)),
                       palette);
       }
     } else if (!rows[i].failure.isEmpty()) {
-      addValueLabel(plot, key, 0.0, text("failed"), palette);
+      addBarValueLabel(plot, key, 0.0, text("failed"), palette);
     }
   }
-  if (longest <= 0.0) longest = 1.0;
-  plot->xAxis->setRange(0.0, longest * kLabelRoom);
+  plot->xAxis->setRange(0.0, 1.0);  // the upper end: keepBarLabelsInside
   plot->yAxis->setRange(0.4, std::max(count, 1) + 0.6);
   plot->legend->setVisible(plot->plottableCount() > 0);
   applyPlotPalette(plot, palette);
