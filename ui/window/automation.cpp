@@ -81,6 +81,9 @@ void Automation::finish() {
   // wait for those timers, so the screenshot and the report show every point and row.
   m_window->chartPanel()->replotNow();
   m_window->comparisonPanel()->refreshNow();
+  // Views lay out on zero-time timers (the queue's columns after its last state, the widgets in
+  // its rows): let those run, or the grab shows a column still sized for the previous text.
+  QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents);
   QString error;
   if (!m_options.screenshot.isEmpty() &&
       !m_window->exportActions()->saveWindowPng(m_options.screenshot, &error)) {
