@@ -5,11 +5,13 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSet>
+#include <QStyle>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -22,6 +24,11 @@ namespace {
 
 constexpr int kProgressMaximum = 1000;  // per mille: smooth enough for one-step increments
 const QColor kErrorColor(0xc0, 0x1c, 0x28);
+constexpr int kBarPadding = 16;  // around the bar's text, in pixels
+
+QString eta(const QueuedRun& run) {
+  return run.etaSeconds ? QueuePanel::formatDuration(*run.etaSeconds) : QStringLiteral("n/a");
+}
 
 }  // namespace
 
@@ -32,7 +39,7 @@ QueuePanel::QueuePanel(RunController* controller, QWidget* parent)
       m_clearButton(new QPushButton(tr("Clear finished"), this)) {
   m_tree->setObjectName(QStringLiteral("queueTree"));
   m_tree->setColumnCount(kColumnCount);
-  m_tree->setHeaderLabels({tr("Device"), tr("Workload"), tr("State"), tr("Progress")});
+  m_tree->setHeaderLabels({tr("Device"), tr("Workload"), tr("Progress")});
   m_tree->setRootIsDecorated(false);
   m_tree->setUniformRowHeights(true);
   m_tree->setSelectionMode(QAbstractItemView::NoSelection);
@@ -41,10 +48,13 @@ QueuePanel::QueuePanel(RunController* controller, QWidget* parent)
   QHeaderView* header = m_tree->header();
   header->setStretchLastSection(false);
   header->setSectionResizeMode(kDeviceColumn, QHeaderView::ResizeToContents);
-  header->setSectionResizeMode(kWorkloadColumn, QHeaderView::ResizeToContents);
-  header->setSectionResizeMode(kStateColumn, QHeaderView::ResizeToContents);
-  // The progress column takes the rest; a failed run's long message elides there.
+  // Sized by fitColumns(): its text's width, unless that leaves the bar too narrow to read.
+  header->setSectionResizeMode(kWorkloadColumn, QHeaderView::Interactive);
+  // The progress column takes the rest. The bar says the state in words, and a failed run's long
+  // message elides there: a column of its own for the state left the bar too narrow to read in
+  // the window's side panel.
   header->setSectionResizeMode(kProgressColumn, QHeaderView::Stretch);
+  m_tree->viewport()->installEventFilter(this);
 
   m_clearButton->setObjectName(QStringLiteral("clearFinishedButton"));
   m_clearButton->setToolTip(tr("Remove completed, cancelled and failed runs from the queue"));
@@ -60,22 +70,6 @@ QueuePanel::QueuePanel(RunController* controller, QWidget* parent)
 
   connect(m_controller, &RunController::queueChanged, this, &QueuePanel::refresh);
   refresh();
-}
-
-QString QueuePanel::stateText(QueuedRun::State state) {
-  switch (state) {
-    case QueuedRun::State::Waiting:
-      return tr("Waiting");
-    case QueuedRun::State::Running:
-      return tr("Running");
-    case QueuedRun::State::Completed:
-      return tr("Completed");
-    case QueuedRun::State::Cancelled:
-      return tr("Cancelled");
-    case QueuedRun::State::Failed:
-      return tr("Failed");
-  }
-  return QString();
 }
 
 QString QueuePanel::formatDuration(double seconds) {
@@ -97,10 +91,7 @@ QString QueuePanel::progressText(const QueuedRun& run) {
     case QueuedRun::State::Completed:
       return tr("Done in %1").arg(formatDuration(run.elapsedSeconds));
     case QueuedRun::State::Cancelled:
-      if (run.totalSteps() == 0) return tr("Cancelled");
-      return tr("Cancelled at epoch %1/%2")
-          .arg(std::min(run.epoch + 1, run.epochs))
-          .arg(run.epochs);
+      return tr("Cancelled");  // the bar shows how far it got; the tooltip, in which epoch
     case QueuedRun::State::Failed:
       return tr("Failed");
     case QueuedRun::State::Running:
@@ -108,13 +99,25 @@ QString QueuePanel::progressText(const QueuedRun& run) {
   }
   if (run.totalSteps() == 0) return tr("Starting…");
   if (run.evaluating) return tr("Epoch %1/%2 · evaluating").arg(run.epochs).arg(run.epochs);
-  const QString eta = run.etaSeconds ? formatDuration(*run.etaSeconds) : QStringLiteral("n/a");
+  return tr("Epoch %1/%2 · ETA %3")
+      .arg(std::min(run.epoch + 1, run.epochs))
+      .arg(run.epochs)
+      .arg(eta(run));
+}
+
+QString QueuePanel::progressDetail(const QueuedRun& run) {
+  if (run.state == QueuedRun::State::Cancelled && run.totalSteps() > 0) {
+    return tr("Cancelled in epoch %1/%2").arg(std::min(run.epoch + 1, run.epochs)).arg(run.epochs);
+  }
+  if (run.state != QueuedRun::State::Running || run.totalSteps() == 0 || run.evaluating) {
+    return progressText(run);
+  }
   return tr("Epoch %1/%2 · step %3/%4 · ETA %5")
       .arg(std::min(run.epoch + 1, run.epochs))
       .arg(run.epochs)
       .arg(run.step)
       .arg(run.stepsPerEpoch)
-      .arg(eta);
+      .arg(eta(run));
 }
 
 void QueuePanel::refresh() {
@@ -146,31 +149,49 @@ void QueuePanel::refresh() {
     }
   }
   m_clearButton->setEnabled(anyFinished);
+  fitColumns();
+}
+
+bool QueuePanel::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == m_tree->viewport() && event->type() == QEvent::Resize) fitColumns();
+  return QWidget::eventFilter(watched, event);
+}
+
+void QueuePanel::fitColumns() {
+  QHeaderView* header = m_tree->header();
+  // Room for a long run's bar text; the workload's name elides beyond it (whole in its tooltip).
+  const int barRoom =
+      m_tree->fontMetrics().horizontalAdvance(tr("Epoch 100/100 · ETA 10:00:00")) + kBarPadding;
+  const int fits = m_tree->viewport()->width() - header->sectionSize(kDeviceColumn) - barRoom;
+  // A cell's text has the style's focus-frame margin and one pixel on each side.
+  const int margins =
+      (m_tree->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_tree) + 1) * 2;
+  int wanted = header->sectionSizeHint(kWorkloadColumn);
+  for (const QTreeWidgetItem* item : std::as_const(m_items)) {
+    wanted = std::max(
+        wanted, m_tree->fontMetrics().horizontalAdvance(item->text(kWorkloadColumn)) + margins);
+  }
+  header->resizeSection(kWorkloadColumn,
+                        std::min(wanted, std::max(fits, header->sectionSizeHint(kWorkloadColumn))));
 }
 
 void QueuePanel::updateItem(QTreeWidgetItem* item, const QueuedRun& run) {
   const QString workload = toQString(run.config.workload);
-  item->setText(kDeviceColumn, run.ranks > 0 ? tr("%1 \u00d7 %n rank(s)", nullptr, run.ranks)
-                                                   .arg(toQString(run.config.device))
-                                             : toQString(run.config.device));
-  item->setText(kWorkloadColumn,
-                run.config.synthetic ? tr("%1 (synthetic)").arg(workload) : workload);
-
-  const bool failed = run.state == QueuedRun::State::Failed;
-  const bool disturbed = !run.disturbance.isEmpty();
-  // A disturbed run is kept but marked: its numbers may be slower and noisier than the device.
-  item->setText(kStateColumn, disturbed ? stateText(run.state) + QStringLiteral(" \u26a0")
-                                        : stateText(run.state));
-  item->setToolTip(kStateColumn, failed      ? run.message
-                                 : disturbed ? tr("Disturbed run:\n%1").arg(run.disturbance)
-                                             : QString());
-  item->setForeground(kStateColumn, failed || disturbed ? QBrush(kErrorColor) : QBrush());
+  item->setText(
+      kDeviceColumn,
+      run.ranks > 0
+          ? tr("%1 \u00d7 %n rank(s)", nullptr, run.ranks).arg(toQString(run.config.device))
+          : toQString(run.config.device));
+  const QString workloadText = run.config.synthetic ? tr("%1 (synthetic)").arg(workload) : workload;
+  item->setText(kWorkloadColumn, workloadText);
+  item->setToolTip(kWorkloadColumn, workloadText);  // when the column is too narrow for it
 
   auto* bar = qobject_cast<QProgressBar*>(m_tree->itemWidget(item, kProgressColumn));
-  if (failed) {
+  if (run.state == QueuedRun::State::Failed) {
     // The error takes the bar's place: the widest column, elided, in full in the tooltip.
     if (bar) m_tree->removeItemWidget(item, kProgressColumn);
-    item->setText(kProgressColumn, run.message.isEmpty() ? stateText(run.state) : run.message);
+    item->setText(kProgressColumn,
+                  run.message.isEmpty() ? tr("Failed") : tr("Failed: %1").arg(run.message));
     item->setToolTip(kProgressColumn, run.message);
     item->setForeground(kProgressColumn, QBrush(kErrorColor));
     return;
@@ -184,8 +205,13 @@ void QueuePanel::updateItem(QTreeWidgetItem* item, const QueuedRun& run) {
                              static_cast<double>(run.totalSteps()));
   }
   bar->setValue(std::clamp(value, 0, kProgressMaximum));
+  // A disturbed run is kept but marked: its numbers may be slower and noisier than the device.
+  const bool disturbed = !run.disturbance.isEmpty();
   // setFormat treats '%' specially; the texts built here never contain one.
-  bar->setFormat(progressText(run));
+  bar->setFormat(disturbed ? progressText(run) + QStringLiteral(" \u26a0") : progressText(run));
+  bar->setToolTip(disturbed
+                      ? progressDetail(run) + tr("\n\nDisturbed run:\n%1").arg(run.disturbance)
+                      : progressDetail(run));
 }
 
 }  // namespace tb::ui

@@ -1,5 +1,6 @@
-// QueuePanel: the run queue as a compact table (device, workload, state, progress bar with
-// epoch, step and ETA) and a "Clear finished" button.
+// QueuePanel: the run queue as a compact table (device, workload, and a progress bar that says
+// the run's state: waiting, epoch and ETA, done in, cancelled; or a failed run's message) and a
+// "Clear finished" button.
 #pragma once
 
 #include "run/run_controller.h"
@@ -17,22 +18,29 @@ class QueuePanel final : public QWidget {
   Q_OBJECT
 
  public:
-  enum Column { kDeviceColumn, kWorkloadColumn, kStateColumn, kProgressColumn, kColumnCount };
+  enum Column { kDeviceColumn, kWorkloadColumn, kProgressColumn, kColumnCount };
 
   explicit QueuePanel(RunController* controller, QWidget* parent = nullptr);
 
-  // The texts the panel shows, public so tests and tooltips agree with the table.
-  static QString stateText(QueuedRun::State state);
-  // e.g. "Epoch 3/10 · step 812/1875 · ETA 0:12", "Waiting", "Done in 1:05".
+  // The texts the panel shows, public so tests agree with the table.
+  // In the bar, short enough for the panel's width: e.g. "Waiting", "Epoch 3/10 · ETA 0:12",
+  // "Done in 1:05", "Cancelled".
   static QString progressText(const QueuedRun& run);
+  // The bar's tooltip: "Epoch 3/10 · step 812/1875 · ETA 0:12", "Cancelled in epoch 4/10", else
+  // the bar's text.
+  static QString progressDetail(const QueuedRun& run);
   // "0:12", "12:03", "1:02:03".
   static QString formatDuration(double seconds);
 
   // Shows `run` in its row (the panel calls it on every queue change; tests too).
   void updateItem(QTreeWidgetItem* item, const QueuedRun& run);
 
+ protected:
+  bool eventFilter(QObject* watched, QEvent* event) override;
+
  private:
   void refresh();
+  void fitColumns();
 
   RunController* m_controller;
   QTreeWidget* m_tree;
