@@ -106,6 +106,16 @@ class CrowdedWindowTest : public QObject {
       ++shownCharts;
       QVERIFY2(plot->height() >= ChartPanel::kPlotMinHeight,
                qPrintable(QStringLiteral("%1: %2 px").arg(plot->accessibleName()).arg(plot->height())));
+      // The value axis's label, drawn upright and centred on the axis, is not cut at either end.
+      const double labelHalf =
+          QFontMetricsF(plot->yAxis->labelFont()).horizontalAdvance(plot->yAxis->label()) / 2;
+      const double centre = plot->axisRect()->center().y();
+      QVERIFY2(centre - labelHalf >= 0 && centre + labelHalf <= plot->height(),
+               qPrintable(QStringLiteral("'%1': %2 px, centred at %3 px in %4 px")
+                              .arg(plot->yAxis->label())
+                              .arg(2 * labelHalf)
+                              .arg(centre)
+                              .arg(plot->height())));
     }
     QVERIFY(shownCharts >= 4);
     // The legend of thirty runs scrolls within its bounded area.

@@ -92,6 +92,8 @@ QVector<ChartSpec> defaultChartSpecs() {
   const QString epochLabel = text("Epoch");
   const QString trainTestKey = text("line: train \u00b7 \u25c6: test");
 
+  // Value-axis labels stay short enough to stand beside a chart at its smallest height; the
+  // titles say what is measured.
   ChartSpec loss;
   loss.title = text("Loss");
   loss.caption = trainTestKey;
@@ -105,7 +107,7 @@ QVector<ChartSpec> defaultChartSpecs() {
   accuracy.title = text("Accuracy");
   accuracy.caption = trainTestKey;
   accuracy.xLabel = epochLabel;
-  accuracy.yLabel = text("Accuracy (fraction correct)");
+  accuracy.yLabel = text("Fraction correct");
   accuracy.integerX = true;
   accuracy.series = {
       epochSeries(text("Train accuracy"), [](const EpochRecord& e) { return e.trainAccuracy; }),
@@ -124,7 +126,7 @@ QVector<ChartSpec> defaultChartSpecs() {
   throughput.title = text("Throughput");
   throughput.caption = text("higher is faster");
   throughput.xLabel = epochLabel;
-  throughput.yLabel = text("Throughput (samples/s)");
+  throughput.yLabel = text("Samples/s");
   throughput.integerX = true;
   throughput.series = {
       epochSeries(text("Samples/s"), [](const EpochRecord& e) { return e.samplesPerSecond; })};
