@@ -118,6 +118,32 @@ class ChartPanelTest : public QObject {
     QCOMPARE(panel.plots()[4]->graph(0)->dataCount(), 210);
   }
 
+  // Two short runs with one CPU sample each, microseconds apart in their runs' time: each shows
+  // as a dot, on a time axis of sensible width.
+  void loneTelemetrySamplesShowAsDots() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    for (const double t : {1.00026, 1.00031}) {
+      tbtest::RunResultBuilder run;
+      run.device("cpu", "Test CPU").host("test-host").cores(0, 4);
+      run.epoch(0.8, 25000.0).loss(0.5).accuracy(0.8);
+      run.sample({t, 90.0, 80.0, 100.0});
+      runs.add(run.totalSeconds(1.6));
+    }
+    panel.replotNow();
+
+    QCustomPlot* cpu = panel.plots()[4];
+    int dots = 0;
+    for (int g = 0; g < cpu->graphCount(); ++g) {
+      QCOMPARE(cpu->graph(g)->dataCount(), 1);
+      QVERIFY2(!cpu->graph(g)->scatterStyle().isNone(), qPrintable(cpu->graph(g)->name()));
+      ++dots;
+    }
+    QVERIFY(dots >= 2);  // the machine's and the process's, per run
+    QVERIFY(cpu->xAxis->range().size() >= 1.0);
+    QVERIFY(cpu->xAxis->range().contains(1.00026) && cpu->xAxis->range().contains(1.00031));
+  }
+
   // Hiding a run (from the legend or elsewhere) hides it in every chart, and rescales to the rest.
   void hidingARunHidesItsGraphs() {
     RunCollection runs;

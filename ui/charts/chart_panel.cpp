@@ -220,6 +220,10 @@ void ChartPanel::updateGraphs(const DisplayedRun& run, const RunGraphs& graphs) 
       graph->setData(data.keys, data.values, /*alreadySorted=*/true);
       graph->setName(label);
       styleGraph(graph, run.color, series.look, spec.integerX);
+      // A line needs two points: a timeline with one sample so far shows it as a dot.
+      if (graph->dataCount() == 1 && graph->scatterStyle().isNone()) {
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+      }
     }
   }
 }

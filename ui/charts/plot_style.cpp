@@ -38,10 +38,13 @@ void styleAxis(QCPAxis* axis, const QPalette& palette) {
 
 QCPRange padded(QCPRange range, double minimumHalfWidth) {
   const double span = range.upper - range.lower;
-  if (span <= 0.0) {
-    // One point (or a flat line): centre it in a range proportional to its size.
-    const double half = std::max(std::abs(range.lower) * 0.1, minimumHalfWidth);
-    range = QCPRange(range.lower - half, range.upper + half);
+  if (span < 2.0 * minimumHalfWidth) {
+    // One point, a flat line, or points closer than the axis's smallest sensible range (two runs'
+    // first telemetry samples a few microseconds apart): centre them in a range proportional to
+    // their size, rather than ticks that differ in the fifth decimal.
+    const double centre = range.center();
+    const double half = std::max(std::abs(centre) * 0.1, minimumHalfWidth);
+    range = QCPRange(centre - half, centre + half);
   } else {
     range = QCPRange(range.lower - span * kPadding, range.upper + span * kPadding);
   }
