@@ -85,8 +85,9 @@ class ComparisonPanelTest : public QObject {
     QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
   }
 
-  // Each bar's value label ("2.31 s  (1.00x)") is whole however narrow the chart is drawn, and
-  // a wide chart gives the bars the room rather than leaving it empty.
+  // Each bar's value label ("2.31 s  (1.00x)") is whole however narrow the chart is drawn (the
+  // narrowest show the seconds alone), and a wide chart gives the bars the room rather than
+  // leaving it empty.
   void barLabelsFitAtAnyWidth() {
     RunCollection runs;
     ComparisonPanel panel(&runs);
@@ -94,7 +95,7 @@ class ComparisonPanelTest : public QObject {
     runs.add(finishedRun("cpu", 123.45, 0.87));
     QTRY_COMPARE(panel.table()->rowCount(), 2);
 
-    for (const int width : {360, 600, 1000}) {
+    for (const int width : {260, 360, 600, 1000}) {
       QCustomPlot plot;
       plot.resize(width, 220);
       setUpTotalTimeChart(&plot);
@@ -105,6 +106,7 @@ class ComparisonPanelTest : public QObject {
 
       const auto edges = tbtest::barLabelRightEdges(plot);
       QCOMPARE(edges.size(), 2);
+      QCOMPARE(edges[1].first, width > 260 ? QStringLiteral("123.45 s  (0.06x)") : QStringLiteral("123.45 s"));
       QVERIFY2(tbtest::cutOffBarLabels(plot).isEmpty(),
                qPrintable(QStringLiteral("%1 px wide: %2").arg(width).arg(tbtest::cutOffBarLabels(plot))));
       // The value axis's ticks are for the range drawn, not bunched at its start.

@@ -12,11 +12,14 @@ namespace tb::ui {
 
 namespace {
 
-constexpr double kPadding = 0.06;  // of the data span, each side
+constexpr double kPadding = 0.06;        // of the data span, each side
 constexpr double kLabelGapPixels = 6.0;  // between a value label and the axis rect's right edge
 constexpr double kNarrowestBars = 0.2;   // of the width, however long the labels
 constexpr int kTitleRow = 0;
 const char* const kCaptionProperty = "tbCaption";  // marks the caption element for restyling
+// A bar's value label keeps both its texts: the chart's width picks one at each layout.
+const char* const kFullTextProperty = "tbFullText";
+const char* const kShortTextProperty = "tbShortText";
 
 QColor withAlpha(QColor color, int alpha) {
   color.setAlpha(alpha);
@@ -143,7 +146,7 @@ void fitAxesToData(QCustomPlot* plot, bool nonNegative, bool integerX) {
 }
 
 QCPItemText* addBarValueLabel(QCustomPlot* plot, double key, double at, const QString& text,
-                              const QPalette& palette) {
+                              const QPalette& palette, const QString& shortText) {
   QFont font = plot->font();
   font.setPointSizeF(font.pointSizeF() * 0.9);
   auto* label = new QCPItemText(plot);
@@ -153,6 +156,8 @@ QCPItemText* addBarValueLabel(QCustomPlot* plot, double key, double at, const QS
   label->setPadding(QMargins(4, 0, 0, 0));
   label->position->setCoords(at, key);
   label->setText(text);
+  label->setProperty(kFullTextProperty, text);
+  label->setProperty(kShortTextProperty, shortText.isEmpty() ? text : shortText);
   return label;
 }
 
@@ -165,14 +170,22 @@ void keepBarLabelsInside(QCustomPlot* plot) {
     const double lower = plot->xAxis->range().lower;
     double upper = lower;
     for (int i = 0; i < plot->itemCount(); ++i) {
-      const auto* label = qobject_cast<QCPItemText*>(plot->item(i));
+      auto* label = qobject_cast<QCPItemText*>(plot->item(i));
       if (label == nullptr) continue;
+      const auto needed = [label](const QString& text) {
+        return QFontMetricsF(label->font()).horizontalAdvance(text) + label->padding().left() +
+               label->padding().right() + kLabelGapPixels;
+      };
+      // The full text where it fits beside a bar of the narrowest length, else the short one.
+      const QString full = label->property(kFullTextProperty).toString();
+      const QString brief = label->property(kShortTextProperty).toString();
+      if (!full.isEmpty()) {
+        label->setText(needed(full) <= width * (1.0 - kNarrowestBars) ? full : brief);
+      }
       const double at = label->position->coords().x() - lower;
       if (at <= 0.0) continue;  // at the axis: no bar to make room beside
-      const double needed = QFontMetricsF(label->font()).horizontalAdvance(label->text()) +
-                            label->padding().left() + label->padding().right() + kLabelGapPixels;
       // The bar ends at at / (upper - lower) of the width; its label needs `needed` after it.
-      const double forBars = std::max(width - needed, width * kNarrowestBars);
+      const double forBars = std::max(width - needed(label->text()), width * kNarrowestBars);
       upper = std::max(upper, lower + at * width / forBars);
     }
     if (upper <= lower) upper = lower + 1.0;

@@ -26,11 +26,13 @@ void useIntegerTicks(QCPAxis* axis);
 void fitAxesToData(QCustomPlot* plot, bool nonNegative, bool integerX);
 
 // Horizontal bar charts (the key on the y axis, the value on the x axis).
-// A value label just right of the point `at` on the x axis, level with `key`.
+// A value label just right of the point `at` on the x axis, level with `key`; `shortText`, if
+// given, is shown where the chart is too narrow for `text`.
 QCPItemText* addBarValueLabel(QCustomPlot* plot, double key, double at, const QString& text,
-                              const QPalette& palette);
+                              const QPalette& palette, const QString& shortText = QString());
 // Sets the x axis's upper end at every layout so that each bar's value label fits right of its
-// bar: the room a label needs is in pixels, so it depends on how wide the chart is drawn.
+// bar: the room a label needs is in pixels, so it depends on how wide the chart is drawn. A
+// label too long for the chart's width, beside a bar of a fifth of it, shows its short text.
 void keepBarLabelsInside(QCustomPlot* plot);
 
 }  // namespace tb::ui

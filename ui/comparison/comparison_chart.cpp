@@ -71,14 +71,16 @@ void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows
       labelAt = std::max(labelAt, *row.totalHigh);
     }
     // "~" marks a projected total; it never passes for a measured one.
-    QString label = (row.projected ? QStringLiteral("~") : QString()) +
-                    QString::number(*row.totalSeconds, 'f', row.projected ? 0 : 2) +
-                    QStringLiteral(" s");
+    const QString seconds = (row.projected ? QStringLiteral("~") : QString()) +
+                            QString::number(*row.totalSeconds, 'f', row.projected ? 0 : 2) +
+                            QStringLiteral(" s");
+    QString label = seconds;
     if (row.speedup) {
       label += QStringLiteral("  (") + toQString(formatSpeedup(*row.speedup)) +
                (row.withinNoise ? text(", within noise") : QString()) + u')';
     }
-    addBarValueLabel(plot, key, labelAt, label, palette);
+    // A narrow chart shows the seconds alone: the table beside it has the speed-up.
+    addBarValueLabel(plot, key, labelAt, label, palette, seconds);
   }
   plot->xAxis->setRange(0.0, 1.0);  // the upper end: keepBarLabelsInside
   plot->yAxis->setRange(0.4, std::max(count, 1) + 0.6);

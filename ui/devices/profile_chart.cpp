@@ -117,11 +117,12 @@ void drawProfileBars(QCustomPlot* plot, const QVector<ProfileRow>& rows, const Q
       addBarValueLabel(plot, key, ms, QString::number(ms, 'f', 3) + QStringLiteral(" ms"), palette);
       if (const auto busy = deviceBusyShare(profile)) {
         const double deviceMs = profile.deviceStepSeconds * 1e3;
+        const QString gpu = text("GPU: %1 ms").arg(QString::number(deviceMs, 'f', 3));
         addBarValueLabel(plot, key - kDeviceBarOffset, deviceMs,
-                      text("GPU: %1 ms, busy %2 % of a run's step")
-                          .arg(QString::number(deviceMs, 'f', 3))
-                          .arg(qRound(*busy * 100.0)),
-                      palette);
+                         text("GPU: %1 ms, busy %2 % of a run's step")
+                             .arg(QString::number(deviceMs, 'f', 3))
+                             .arg(qRound(*busy * 100.0)),
+                         palette, gpu);
       }
     } else if (!rows[i].failure.isEmpty()) {
       addBarValueLabel(plot, key, 0.0, text("failed"), palette);
