@@ -103,6 +103,22 @@ class TestHistoryPanel final : public QObject {
     QCOMPARE(cell(model, 1, HistoryPanel::TotalTimeColumn), QStringLiteral("~5088 s (projected)"));
   }
 
+  // Runs of one device that differ in threads or precision must not look alike in the list.
+  void deviceColumnTellsConfigurationsApart() {
+    ResultLibrary library(m_dir.path());
+    RunResult oneThread = makeResult("2026-11-26T10:00:00Z", "alpha", 10.0);
+    oneThread.config.threads = 1;
+    library.save(oneThread);
+    RunResult bf16 = makeResult("2026-11-25T10:00:00Z", "alpha", 12.0);
+    bf16.config.precision = "bf16";
+    library.save(bf16);
+    HistoryPanel panel(&library);
+    const QAbstractItemModel* model = panel.view()->model();
+    QCOMPARE(cell(model, 0, HistoryPanel::DeviceColumn), QStringLiteral("cpu (1 thread) \u2014 Test CPU"));
+    QCOMPARE(cell(model, 1, HistoryPanel::DeviceColumn),
+             QStringLiteral("cpu (2 threads) bf16 \u2014 Test CPU"));
+  }
+
   // Sorting a time column must compare numbers (9.5 < 100), not text ("100" < "9.5").
   void timeColumnSortsByValue() {
     ResultLibrary library(m_dir.path());

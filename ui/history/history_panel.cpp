@@ -4,6 +4,7 @@
 
 #include "common/qt_convert.h"
 #include "history/result_library.h"
+#include "results/comparison.h"
 
 #include <QAction>
 #include <QDateTime>
@@ -99,8 +100,9 @@ QList<QStandardItem*> rowItems(const ResultLibrary::Entry& entry) {
                 HistoryPanel::kSortRole);
   date->setToolTip(entry.path);
 
-  QString device = orNa(r.device.id);
-  if (!r.device.name.empty()) device += QStringLiteral(" · ") + toQString(r.device.name);
+  // As the comparison and the charts name it: runs that differ in threads, precision, execution
+  // or ranks must not look alike here either.
+  const QString device = r.device.id.empty() ? orNa(r.device.id) : toQString(deviceLabel(r));
 
   const QString machineTip =
       QStringList{toQString(r.system.cpuModel), toQString(r.system.os)}.join(QLatin1Char('\n'));
