@@ -69,6 +69,59 @@ QStringList writeThirtyResults(const QString& folder) {
   return paths;
 }
 
+// The texts of a chart that cannot be read whole where it is drawn: a title or caption wider
+// than the chart, or the value-axis label (upright, centred on the axis) longer than the chart is
+// high or running up into a title or caption that reaches over the axis labels' margin.
+QString unreadableChartTexts(const QCustomPlot* plot) {
+  QString unreadable;
+  const double labelHalf =
+      QFontMetricsF(plot->yAxis->labelFont()).horizontalAdvance(plot->yAxis->label()) / 2;
+  const double centre = plot->axisRect()->center().y();
+  if (centre - labelHalf < 0 || centre + labelHalf > plot->height()) {
+    unreadable += QStringLiteral("'%1': %2 px, centred at %3 px in %4 px; ")
+                      .arg(plot->yAxis->label())
+                      .arg(2 * labelHalf)
+                      .arg(centre)
+                      .arg(plot->height());
+  }
+  for (int i = 0; i < plot->plotLayout()->elementCount(); ++i) {
+    const auto* text = qobject_cast<const QCPTextElement*>(plot->plotLayout()->elementAt(i));
+    if (text == nullptr) continue;
+    const double width = QFontMetricsF(text->font()).horizontalAdvance(text->text());
+    if (width > plot->width()) {
+      unreadable +=
+          QStringLiteral("'%1': %2 px in %3 px; ").arg(text->text()).arg(width).arg(plot->width());
+    }
+    const double left = text->rect().center().x() - width / 2;  // centred in its row
+    if (left < plot->axisRect()->left() && centre - labelHalf < text->rect().bottom()) {
+      unreadable += QStringLiteral("'%1' runs into '%2'; ").arg(plot->yAxis->label(), text->text());
+    }
+  }
+  return unreadable;
+}
+
+// A GPU run with NVML telemetry, which adds the GPU charts (four charts across).
+QString writeGpuResult(const QString& folder) {
+  tbtest::RunResultBuilder run;
+  run.workload("fashion-mlp", "fashion-mnist").samples(60000, 10000).plannedEpochs(10).batchSize(32);
+  run.device("cuda:0", "NVIDIA H200").host("gpu-server").steadyState(37775.0);
+  for (int epoch = 0; epoch < 10; ++epoch) run.epoch(1.6, 37775.0).loss(0.4).accuracy(0.88);
+  run.test(0.35, 0.875).totalSeconds(16.2);
+  for (int i = 0; i < 16; ++i) {
+    tb::TelemetrySample sample{1.0 * i, 99.0, 6.0, 2000.0};
+    tb::GpuSample gpu;
+    gpu.device = "cuda:0";
+    gpu.utilPercent = 25.0;
+    gpu.memoryUsedMb = 2048.0;
+    gpu.memoryTotalMb = 143771.0;
+    sample.gpus.push_back(gpu);
+    run.sample(sample);
+  }
+  const QString path = folder + QStringLiteral("/gpu-run.json");
+  writeResultFile(run, path.toStdString());
+  return path;
+}
+
 }  // namespace
 
 class CrowdedWindowTest : public QObject {
@@ -106,16 +159,7 @@ class CrowdedWindowTest : public QObject {
       ++shownCharts;
       QVERIFY2(plot->height() >= ChartPanel::kPlotMinHeight,
                qPrintable(QStringLiteral("%1: %2 px").arg(plot->accessibleName()).arg(plot->height())));
-      // The value axis's label, drawn upright and centred on the axis, is not cut at either end.
-      const double labelHalf =
-          QFontMetricsF(plot->yAxis->labelFont()).horizontalAdvance(plot->yAxis->label()) / 2;
-      const double centre = plot->axisRect()->center().y();
-      QVERIFY2(centre - labelHalf >= 0 && centre + labelHalf <= plot->height(),
-               qPrintable(QStringLiteral("'%1': %2 px, centred at %3 px in %4 px")
-                              .arg(plot->yAxis->label())
-                              .arg(2 * labelHalf)
-                              .arg(centre)
-                              .arg(plot->height())));
+      QVERIFY2(unreadableChartTexts(plot).isEmpty(), qPrintable(unreadableChartTexts(plot)));
     }
     QVERIFY(shownCharts >= 4);
     // The legend of thirty runs scrolls within its bounded area.
@@ -169,6 +213,30 @@ class CrowdedWindowTest : public QObject {
     QCOMPARE(labels.size(), table->rowCount());
     // The bar chart keeps a readable height per bar (and scrolls).
     QVERIFY(comparison->barChart()->height() >= 80 + 24 * 15);
+  }
+
+  // A GPU run adds two charts and the run charts go four across, narrower: their titles,
+  // captions and axis labels still read whole.
+  void gpuChartsFourAcrossReadWhole() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
+                      dir.filePath(QStringLiteral("results")));
+    window.openResultFiles({writeGpuResult(dir.path())});
+    window.chartPanel()->replotNow();
+    window.resize(1280, 740);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCoreApplication::processEvents();
+    window.chartPanel()->replotNow();
+
+    int shownCharts = 0;
+    for (QCustomPlot* plot : window.chartPanel()->findChildren<QCustomPlot*>()) {
+      if (!plot->isVisible()) continue;
+      ++shownCharts;
+      QVERIFY2(unreadableChartTexts(plot).isEmpty(), qPrintable(unreadableChartTexts(plot)));
+    }
+    QCOMPARE(shownCharts, 7);  // five run charts and the two GPU ones
   }
 };
 

@@ -135,7 +135,7 @@ QVector<ChartSpec> defaultChartSpecs() {
   cpu.title = text("CPU utilisation");
   cpu.caption = text("solid: whole machine \u00b7 dashed: this process");
   cpu.xLabel = text("Time since run start (s)");
-  cpu.yLabel = text("CPU (% of machine)");
+  cpu.yLabel = text("% of machine");
   cpu.series = {
       timelineSeries(text("Machine CPU (%)"), SeriesLook::Line,
                      [](const RunResult&, const TelemetrySample& s) { return s.cpuPercent; }),
