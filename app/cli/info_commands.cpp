@@ -193,11 +193,12 @@ int showCommand(const std::string& path, bool json) {
               result.system.hostname.c_str(), result.system.os.c_str(),
               result.system.physicalCores, result.system.libtorchVersion.c_str(),
               result.system.appVersion.c_str());
-  std::printf("created: %s; data: %s (%lld train / %lld test); %d epochs, batch %d, seed %llu\n",
+  std::printf("created: %s; data: %s (%lld train / %lld test); %d %s, batch %d, seed %llu\n",
               result.created.c_str(), result.workload.dataSource.c_str(),
               static_cast<long long>(result.workload.trainSamples),
               static_cast<long long>(result.workload.testSamples), result.config.epochs,
-              result.config.batchSize, static_cast<unsigned long long>(result.config.seed));
+              result.config.epochs == 1 ? "epoch" : "epochs", result.config.batchSize,
+              static_cast<unsigned long long>(result.config.seed));
   std::printf("\n%6s %10s %10s %10s %12s\n", "EPOCH", "LOSS", "ACCURACY", "SECONDS", "SAMPLES/S");
   for (const auto& epoch : result.epochs) {
     std::printf("%6d %10.4f %10.4f %10.3f %12.0f\n", epoch.epoch, epoch.trainLoss,
