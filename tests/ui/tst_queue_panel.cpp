@@ -179,6 +179,23 @@ class QueuePanelTest : public QObject {
     }
   }
 
+  // A data-parallel run is one row, named with its ranks.
+  void dataParallelRowNamesItsRanks() {
+    RunController controller;
+    QueuePanel panel(&controller);
+    QSignalSpy idle(&controller, &RunController::idle);
+    controller.enqueue({syntheticRun(1, 256)});
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QTreeWidgetItem* item = treeOf(panel)->topLevelItem(0);
+    QueuedRun run = controller.queue().value(0);
+    run.ranks = 2;
+    panel.updateItem(item, run);
+    QCOMPARE(item->text(QueuePanel::kDeviceColumn), QStringLiteral("cpu \u00d7 2 ranks"));
+    run.ranks = 1;
+    panel.updateItem(item, run);
+    QCOMPARE(item->text(QueuePanel::kDeviceColumn), QStringLiteral("cpu \u00d7 1 rank"));
+  }
+
   // A failed run must say why, in the row and in full in its tooltip.
   void failedRunShowsItsMessage() {
     RunController controller;

@@ -177,11 +177,12 @@ void QueuePanel::fitColumns() {
 
 void QueuePanel::updateItem(QTreeWidgetItem* item, const QueuedRun& run) {
   const QString workload = toQString(run.config.workload);
-  item->setText(
-      kDeviceColumn,
-      run.ranks > 0
-          ? tr("%1 \u00d7 %n rank(s)", nullptr, run.ranks).arg(toQString(run.config.device))
-          : toQString(run.config.device));
+  const QString device = toQString(run.config.device);
+  // Spelled out rather than "%n rank(s)": the app ships no translation files to pick plurals.
+  item->setText(kDeviceColumn, run.ranks == 0 ? device
+                               : run.ranks == 1
+                                   ? tr("%1 \u00d7 1 rank").arg(device)
+                                   : tr("%1 \u00d7 %2 ranks").arg(device).arg(run.ranks));
   const QString workloadText = run.config.synthetic ? tr("%1 (synthetic)").arg(workload) : workload;
   item->setText(kWorkloadColumn, workloadText);
   item->setToolTip(kWorkloadColumn, workloadText);  // when the column is too narrow for it
