@@ -6,6 +6,7 @@
 #include "common/qcustomplot_include.h"
 #include "comparison/comparison_panel.h"
 #include "model/run_collection.h"
+#include "panels/setup_panel.h"
 #include "results/result_file.h"
 #include "window/main_window.h"
 
@@ -13,6 +14,7 @@
 
 #include <QCheckBox>
 #include <QHeaderView>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -151,6 +153,19 @@ class CrowdedWindowTest : public QObject {
     QVERIFY2(minimum.height() <= kScreen.height() && minimum.width() <= kScreen.width(),
              qPrintable(QStringLiteral("minimum %1x%2").arg(minimum.width()).arg(minimum.height())));
     QCOMPARE(window.size(), kScreen);
+    // The setup's fields are whole beside its scroll bar, which would otherwise cover their edge.
+    const auto* setupScroll = window.setupPanel()->findChild<QScrollArea*>();
+    QVERIFY(setupScroll);
+    QVERIFY2(setupScroll->viewport()->width() >= setupScroll->widget()->minimumSizeHint().width(),
+             qPrintable(QStringLiteral("%1 px for %2 px of fields")
+                            .arg(setupScroll->viewport()->width())
+                            .arg(setupScroll->widget()->minimumSizeHint().width())));
+    // Run and Stop are in view without scrolling the setup.
+    for (const QPushButton* button :
+         {window.setupPanel()->runButton(), window.setupPanel()->stopButton()}) {
+      QVERIFY2(button->visibleRegion().boundingRect().size() == button->size(),
+               qPrintable(button->text()));
+    }
 
     // Every shown run chart keeps a readable height.
     int shownCharts = 0;

@@ -22,6 +22,8 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QRadioButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -103,12 +105,27 @@ QString deviceFactsText(const DeviceFacts& facts) {
 }  // namespace
 
 SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
+  // The fields scroll on small screens instead of squeezing; Run and Stop stay below them, in
+  // view (at 1366x768 they were below the fold).
+  auto* fields = new QWidget;
+  auto* fieldsLayout = new QVBoxLayout(fields);
+  fieldsLayout->setContentsMargins(0, 0, 0, 0);
+  fieldsLayout->addWidget(buildWorkloadGroup());
+  fieldsLayout->addWidget(buildDeviceGroup());
+  fieldsLayout->addWidget(buildTrainingGroup());
+  fieldsLayout->addWidget(buildDataGroup());
+  auto* scroll = new QScrollArea;
+  scroll->setWidget(fields);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  // Wide enough for the fields beside the vertical scroll bar, which would otherwise cover
+  // their right edge.
+  scroll->setMinimumWidth(fields->minimumSizeHint().width() +
+                          scroll->verticalScrollBar()->sizeHint().width());
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(buildWorkloadGroup());
-  layout->addWidget(buildDeviceGroup());
-  layout->addWidget(buildTrainingGroup());
-  layout->addWidget(buildDataGroup());
+  layout->addWidget(scroll, 1);
 
   m_run = new QPushButton(tr("Run"));
   m_run->setToolTip(tr("Train on each ticked device, one after another (Ctrl+R)"));

@@ -32,7 +32,6 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -95,14 +94,8 @@ MainWindow::~MainWindow() {
 QWidget* MainWindow::buildSidebar() {
   m_setup = new SetupPanel;
   m_queue = new QueuePanel(m_controller);
-  // The setup scrolls on small screens instead of squeezing its fields.
-  auto* scroll = new QScrollArea;
-  scroll->setWidget(m_setup);
-  scroll->setWidgetResizable(true);
-  scroll->setFrameShape(QFrame::NoFrame);
-  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   m_sideSplitter = new QSplitter(Qt::Vertical);
-  m_sideSplitter->addWidget(scroll);
+  m_sideSplitter->addWidget(m_setup);  // its fields scroll; Run and Stop stay in view
   m_sideSplitter->addWidget(m_queue);
   m_sideSplitter->setStretchFactor(0, 3);
   m_sideSplitter->setStretchFactor(1, 1);
