@@ -104,6 +104,18 @@ class QueuePanelTest : public QObject {
     QVERIFY(!clear->isEnabled());
   }
 
+  // A finished run's duration: seconds for a short run (never "0:00"), a clock for a long one.
+  void completedRunsSayHowLongTheyTook() {
+    QueuedRun run;
+    run.state = QueuedRun::State::Completed;
+    run.elapsedSeconds = 0.052;
+    QCOMPARE(QueuePanel::progressText(run), QStringLiteral("Done in 0.05 s"));
+    run.elapsedSeconds = 12.34;
+    QCOMPARE(QueuePanel::progressText(run), QStringLiteral("Done in 12.3 s"));
+    run.elapsedSeconds = 75.0;
+    QCOMPARE(QueuePanel::progressText(run), QStringLiteral("Done in 1:15"));
+  }
+
   // A finished run shows a full bar and its duration.
   void completedRunShowsFullBar() {
     RunController controller;

@@ -89,6 +89,11 @@ QString QueuePanel::progressText(const QueuedRun& run) {
     case QueuedRun::State::Waiting:
       return tr("Waiting");
     case QueuedRun::State::Completed:
+      // A short run's time in seconds: "Done in 0:00" read like a run that never trained.
+      if (run.elapsedSeconds < 60.0) {
+        return tr("Done in %1 s")
+            .arg(QString::number(run.elapsedSeconds, 'f', run.elapsedSeconds < 10.0 ? 2 : 1));
+      }
       return tr("Done in %1").arg(formatDuration(run.elapsedSeconds));
     case QueuedRun::State::Cancelled:
       return tr("Cancelled");  // the bar shows how far it got; the tooltip, in which epoch

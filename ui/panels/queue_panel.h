@@ -24,7 +24,7 @@ class QueuePanel final : public QWidget {
 
   // The texts the panel shows, public so tests agree with the table.
   // In the bar, short enough for the panel's width: e.g. "Waiting", "Epoch 3/10 · ETA 0:12",
-  // "Done in 1:05", "Cancelled".
+  // "Done in 2.66 s", "Done in 1:05", "Cancelled".
   static QString progressText(const QueuedRun& run);
   // The bar's tooltip: "Epoch 3/10 · step 812/1875 · ETA 0:12", "Cancelled in epoch 4/10", else
   // the bar's text.
