@@ -134,7 +134,7 @@ std::string statusNote(const DatasetStatus& status) {
 
 DataCommand::DataCommand(CLI::App& app) {
   m_data = app.add_subcommand("data", "Show and download the datasets the workloads train on");
-  m_data->require_subcommand(1);
+  m_data->require_subcommand(0, 1);  // `data` alone is `data status`
   const auto knownName = [](const std::string& name) {
     return findDatasetSource(name) ? std::string()
                                    : "unknown dataset '" + name + "'; available: " + datasetNames();

@@ -71,6 +71,14 @@ class DataCommandTest : public QObject {
     QVERIFY2(run.out.contains("data fetch NAME"), run.why());
   }
 
+  // `data` alone answers the question it is asked most: what is here (as `data status`).
+  void dataAloneShowsTheStatus() {
+    useDataRoot(QStringLiteral("alone"));
+    const CliRun alone = runCli({"data"});
+    QVERIFY2(alone.exitCode == 0, alone.why());
+    QCOMPARE(alone.out, runCli({"data", "status"}).out);
+  }
+
   // A typo in the dataset name is a usage error (2) that lists the real names.
   void unknownDatasetIsUsageError() {
     const CliRun run = runCli({"data", "fetch", "fashion"});
