@@ -120,6 +120,35 @@ class ComparisonPanelTest : public QObject {
     }
   }
 
+  // The 95% interval takes repeats: with single runs only its column stays out of the way (the
+  // speed-up then fits beside the device names); repeats bring it back, with their interval.
+  void intervalColumnShowsWithRepeats() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cuda:0", 7.78, 0.88));
+    runs.add(finishedRun("cpu", 6.70, 0.87));
+    panel.refreshNow();
+    QVERIFY(panel.table()->isColumnHidden(ComparisonPanel::IntervalColumn));
+
+    for (const double speed : {1000.0, 1010.0, 1020.0}) {
+      tbtest::RunResultBuilder run;
+      run.workload("fashion-mlp").device("cpu", "cpu name").host("host-cpu").threads(4);
+      run.group("repeats").steadyState(speed);
+      run.epoch(3.0, speed).loss(0.5).accuracy(0.8);
+      runs.add(run.totalSeconds(6.0));
+    }
+    panel.refreshNow();
+    QVERIFY(!panel.table()->isColumnHidden(ComparisonPanel::IntervalColumn));
+    bool found = false;
+    for (int row = 0; row < panel.table()->rowCount(); ++row) {
+      if (cell(panel, row, ComparisonPanel::CountColumn) != QLatin1String("3")) continue;
+      found = true;
+      QVERIFY2(cell(panel, row, ComparisonPanel::IntervalColumn).contains(QChar(0x2013)),
+               qPrintable(cell(panel, row, ComparisonPanel::IntervalColumn)));
+    }
+    QVERIFY(found);
+  }
+
   // The article's figures sit next to the user's runs, set apart as published.
   void publishedFiguresAddReferenceRows() {
     RunCollection runs;

@@ -352,14 +352,18 @@ void ComparisonPanel::fillTable() {
   }
   // Figures no row has stay out of the way, so the device names keep their room at 1280 px; a
   // peak ratio needs a second measured device to say anything.
+  int intervals = 0;
   int achieved = 0;
   int efficiencies = 0;
   int peakRatios = 0;
   for (const Entry& entry : m_entries) {
+    intervals += entry.row.samplesPerSecondLow && entry.row.samplesPerSecondHigh ? 1 : 0;
     achieved += entry.row.achievedTflops ? 1 : 0;
     efficiencies += entry.row.efficiency ? 1 : 0;
     peakRatios += entry.row.peakRatio ? 1 : 0;
   }
+  // Single runs have no interval (it takes repeats): the speed-up then stays in view.
+  m_table->setColumnHidden(IntervalColumn, intervals == 0);
   m_table->setColumnHidden(AchievedColumn, achieved == 0);
   m_table->setColumnHidden(EfficiencyColumn, efficiencies == 0);
   m_table->setColumnHidden(PeakRatioColumn, peakRatios < 2);
