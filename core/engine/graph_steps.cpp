@@ -27,20 +27,41 @@ GraphSteps::GraphSteps(ConfigRecord& config, StepCapture capture, const KerasAda
 }
 
 void GraphSteps::runFull(TrainStep& step) {
-  if (!m_graph && m_capture && m_fullStepsDone >= kWarmupSteps) {
+  if (m_capture) {
     const StepCapture capture = std::exchange(m_capture, nullptr);  // one try per run
     try {
       m_graph = capture(step);
     } catch (const std::exception& e) {
-      fallBack(std::string("the capture failed: ") + e.what());
+      fallBack(e.what());
     }
   }
   if (m_graph) {
-    m_graph->replay();
+    runOnGraph(step);
   } else {
     step.runFull();
   }
   ++m_fullStepsDone;
+}
+
+void GraphSteps::runOnGraph(TrainStep& step) {
+  if (m_captured) {
+    m_graph->replay();
+    return;
+  }
+  if (m_fullStepsDone < kWarmupSteps) {
+    m_graph->warmUp();
+    return;
+  }
+  try {
+    m_graph->capture();
+    m_captured = true;
+  } catch (const std::exception& e) {
+    m_graph.reset();
+    fallBack(std::string("the capture failed: ") + e.what());
+    step.runFull();
+    return;
+  }
+  m_graph->replay();
 }
 
 void GraphSteps::fallBack(const std::string& reason) {

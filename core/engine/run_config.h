@@ -29,8 +29,9 @@ struct RunConfig {
   std::string precision = "fp32";  // fp32, tf32, bf16 or fp16 (engine/precision.h)
   // "" (the device's default), "eager" or "graph" (engine/execution.h).
   std::string execution;
-  // How graph mode captures a step; empty: CUDA graphs (engine/step_graph.h). Tests give one
-  // that runs on the CPU, to follow the run's graph mode there.
+  // How graph mode warms up, captures and replays a step; empty: CUDA graphs
+  // (engine/step_graph.h). Tests give one that runs on the CPU, to follow the run's graph mode
+  // there.
   std::function<std::unique_ptr<StepGraph>(TrainStep&)> stepCapture;
   // Measure the device's peak (devices/peak_probe.h) once per process and record it; also off
   // when $TRAINBENCH_SKIP_PROBE is set.

@@ -48,21 +48,32 @@ class AutocastCacheOff {
 
 class CudaStepGraph final : public StepGraph {
  public:
-  CudaStepGraph(TrainStep& step, const torch::Device& device) : m_step(step), m_device(device) {}
+  // A capture needs a stream of its own; the warm-up steps run there too.
+  CudaStepGraph(TrainStep& step, const torch::Device& device)
+      : m_step(step),
+        m_device(device),
+        m_captureStream(c10::cuda::getStreamFromPool(/*isHighPriority=*/false, device.index())) {}
 
-  void capture() {
+  void warmUp() override {
     const c10::cuda::CUDAGuard deviceGuard(m_device.index());
     const auto trainStream = c10::cuda::getCurrentCUDAStream();
-    // A capture needs a stream of its own, which starts after the eager work queued so far.
-    const auto captureStream = c10::cuda::getStreamFromPool();
-    at::cuda::CUDAEvent queued;
-    queued.record(trainStream);
-    queued.block(captureStream);
+    follow(m_captureStream, trainStream);
+    {
+      const c10::cuda::CUDAStreamGuard onCaptureStream(m_captureStream);
+      m_step.runFull();
+    }
+    follow(trainStream, m_captureStream);
+  }
+
+  void capture() override {
+    const c10::cuda::CUDAGuard deviceGuard(m_device.index());
+    const auto trainStream = c10::cuda::getCurrentCUDAStream();
+    follow(m_captureStream, trainStream);
     KerasAdam& optimizer = m_step.optimizer();
     const std::int64_t stepsBefore = optimizer.iterations();
     {
       const AutocastCacheOff noCache;
-      const c10::cuda::CUDAStreamGuard onCaptureStream(captureStream);
+      const c10::cuda::CUDAStreamGuard onCaptureStream(m_captureStream);
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
       // Thread-local mode: only this thread's calls can invalidate the capture, so the
       // telemetry and probe threads of the app go on as they are.
@@ -83,17 +94,23 @@ class CudaStepGraph final : public StepGraph {
     }
     // The captured step has not run: its host-side count is taken again by replay().
     optimizer.addHostSteps(stepsBefore - optimizer.iterations());
-    at::cuda::CUDAEvent captured;
-    captured.record(captureStream);
-    captured.block(trainStream);
+    follow(trainStream, m_captureStream);
   }
 
+  // On the current (training) stream, after the work queued there.
   void replay() override {
     m_graph.replay();
     m_step.optimizer().addHostSteps(1);
   }
 
  private:
+  // `later` starts its next work once what is queued on `earlier` so far is done.
+  static void follow(const c10::cuda::CUDAStream& later, const c10::cuda::CUDAStream& earlier) {
+    at::cuda::CUDAEvent queued;
+    queued.record(earlier);
+    queued.block(later);
+  }
+
   // Ends a capture that an operation broke (e.g. one that waits for the device), so the stream
   // and the allocator leave capture mode; the broken graph is dropped.
   void endFailedCapture() {
@@ -111,6 +128,7 @@ class CudaStepGraph final : public StepGraph {
 
   TrainStep& m_step;
   torch::Device m_device;
+  c10::cuda::CUDAStream m_captureStream;
   at::cuda::CUDAGraph m_graph;
 };
 
@@ -119,9 +137,7 @@ class CudaStepGraph final : public StepGraph {
 StepCapture cudaGraphCapture(const torch::Device& device) {
   return [device](TrainStep& step) -> std::unique_ptr<StepGraph> {
     if (!device.is_cuda()) throw std::runtime_error("CUDA graphs need an NVIDIA GPU");
-    auto graph = std::make_unique<CudaStepGraph>(step, device);
-    graph->capture();
-    return graph;
+    return std::make_unique<CudaStepGraph>(step, device);
   };
 }
 

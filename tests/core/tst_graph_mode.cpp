@@ -1,7 +1,7 @@
-// Graph mode's run, followed on the CPU with a capture that records instead of capturing: the
-// run's first full steps train eagerly, one capture is tried, the captured step is replayed
-// for every full step after (the partial ones stay eager), and all of it trains exactly what
-// eager mode trains. A capture that fails, or a run that cannot be captured, trains eagerly and
+// Graph mode's run, followed on the CPU with a graph that records instead of capturing: the
+// run's first full steps warm up (eagerly, on the capture's stream), one capture is tried, the
+// captured step is replayed for every full step after (the partial ones stay eager), and all of
+// it trains exactly what eager mode trains. A capture that fails, or a run that cannot be captured, trains eagerly and
 // the result says why. (The CUDA capture itself needs a GPU: engine/step_graph.cpp.)
 #include "engine/keras_adam.h"
 #include "engine/step_graph.h"
@@ -20,16 +20,33 @@ using namespace tb;
 namespace {
 
 struct CaptureLog {
+  int graphsMade = 0;
+  int warmUps = 0;
   int captures = 0;
   int replays = 0;
   std::int64_t stepsBeforeCapture = -1;
+  bool captureFails = false;
 };
 
-// Replays by training the step eagerly: what a faithful graph does, observable on the CPU.
+// Warms up and replays by training the step eagerly: what a faithful graph does, observable on
+// the CPU.
 class RecordedGraph final : public StepGraph {
  public:
   RecordedGraph(TrainStep& step, CaptureLog& log) : m_step(step), m_log(log) {}
+  void warmUp() override {
+    QVERIFY(m_log.captures == 0);
+    ++m_log.warmUps;
+    m_step.runFull();
+  }
+  void capture() override {
+    ++m_log.captures;
+    m_log.stepsBeforeCapture = m_step.optimizer().iterations();
+    if (m_log.captureFails) {
+      throw std::runtime_error("operation not permitted when stream is capturing");
+    }
+  }
   void replay() override {
+    QVERIFY(m_log.captures == 1);
     ++m_log.replays;
     m_step.runFull();
   }
@@ -45,8 +62,7 @@ RunConfig graphRun(std::shared_ptr<CaptureLog> log) {
   config.probePeak = false;
   config.execution = "graph";
   config.stepCapture = [log](TrainStep& step) -> std::unique_ptr<StepGraph> {
-    ++log->captures;
-    log->stepsBeforeCapture = step.optimizer().iterations();
+    ++log->graphsMade;
     return std::make_unique<RecordedGraph>(step, *log);
   };
   return config;
@@ -87,17 +103,19 @@ class GraphModeTest : public QObject {
     compareTraining(graph, eager);
     QCOMPARE(QString::fromStdString(graph.config.execution), QStringLiteral("graph"));
     QVERIFY(graph.config.executionFallback.empty());
+    QCOMPARE(log->graphsMade, 1);
+    QCOMPARE(log->warmUps, 3);                           // on the capture's stream
     QCOMPARE(log->captures, 1);
-    QCOMPARE(log->stepsBeforeCapture, std::int64_t{3});  // three eager warm-up steps
+    QCOMPARE(log->stepsBeforeCapture, std::int64_t{3});  // the warm-up steps trained
     QCOMPARE(log->replays, 2 * 6 - 3);                   // every full step after them
   }
 
   void failedCaptureTrainsEagerlyAndSaysWhy() {
-    RunConfig config = graphRun(nullptr);
-    config.stepCapture = [](TrainStep&) -> std::unique_ptr<StepGraph> {
-      throw std::runtime_error("operation not permitted when stream is capturing");
-    };
-    const RunResult fellBack = run(config);
+    auto log = std::make_shared<CaptureLog>();
+    log->captureFails = true;
+    const RunResult fellBack = run(graphRun(log));
+    QCOMPARE(log->captures, 1);  // one try per run
+    QCOMPARE(log->replays, 0);
     RunConfig eagerConfig = graphRun(nullptr);
     eagerConfig.execution = "eager";
     eagerConfig.stepCapture = nullptr;
@@ -108,6 +126,23 @@ class GraphModeTest : public QObject {
                             "permitted when stream is capturing"));
   }
 
+  // No graph at all (e.g. a build without CUDA graphs): every step eager, and the result says why.
+  void runWithoutAGraphTrainsEagerlyAndSaysWhy() {
+    RunConfig config = graphRun(nullptr);
+    config.stepCapture = [](TrainStep&) -> std::unique_ptr<StepGraph> {
+      throw std::runtime_error("this TrainBench build cannot capture CUDA graphs");
+    };
+    const RunResult fellBack = run(config);
+    RunConfig eagerConfig = graphRun(nullptr);
+    eagerConfig.execution = "eager";
+    eagerConfig.stepCapture = nullptr;
+    compareTraining(fellBack, run(eagerConfig));
+    QCOMPARE(QString::fromStdString(fellBack.config.execution), QStringLiteral("eager"));
+    QCOMPARE(QString::fromStdString(fellBack.config.executionFallback),
+             QStringLiteral("graph mode trained eagerly: this TrainBench build cannot capture "
+                            "CUDA graphs"));
+  }
+
   // A data-parallel step averages its gradients through the host (Gloo): not captured.
   void dataParallelRunTrainsEagerly() {
     auto log = std::make_shared<CaptureLog>();
@@ -115,7 +150,7 @@ class GraphModeTest : public QObject {
     config.exchange = std::make_shared<tbtest::LoneRank>(/*rank=*/0);
     const RunResult result = run(config);
     QCOMPARE(result.status, RunStatus::Completed);
-    QCOMPARE(log->captures, 0);
+    QCOMPARE(log->graphsMade, 0);
     QCOMPARE(QString::fromStdString(result.config.execution), QStringLiteral("eager"));
     QVERIFY2(QString::fromStdString(result.config.executionFallback)
                  .contains(QLatin1String("data-parallel")),
