@@ -4,6 +4,7 @@
 #include "history/result_library.h"
 #include "results/result_file.h"
 
+#include "../support/private_trash.h"
 #include "../support/run_result_builder.h"
 
 #include <QAbstractItemModel>
@@ -131,8 +132,9 @@ class TestHistoryPanel final : public QObject {
     QCOMPARE(cell(model, 2, HistoryPanel::MachineColumn), QStringLiteral("gamma"));
   }
 
-  // Delete (confirmation bypassed) removes the selected files and nothing else.
-  void deleteRemovesSelectedFiles() {
+  // Delete (confirmation bypassed) moves the selected files to the trash, and nothing else.
+  void deleteMovesSelectedFilesToTheTrash() {
+    tbtest::PrivateTrash trash;
     ResultLibrary library(m_dir.path());
     fill(library);
     HistoryPanel panel(&library);
@@ -145,10 +147,32 @@ class TestHistoryPanel final : public QObject {
     panel.deleteSelected();
     for (const QString& path : doomed) QVERIFY(!QFileInfo::exists(path));
     QVERIFY(QFileInfo::exists(kept));
+    QCOMPARE(trash.trashed().size(), 2);
     QCOMPARE(panel.view()->model()->rowCount(), 1);
     QCOMPARE(removed.count(), 1);
     QCOMPARE(removed.front().front().toStringList(), doomed);
     QVERIFY(!panel.lastMessageIsError());
+    QCOMPARE(panel.lastMessage(), QStringLiteral("Moved 2 runs to the trash"));
+  }
+
+  // Where there is no trash to take them, the files are deleted for good only once the user says
+  // so (here the bypassed confirmation), and the message says they are gone.
+  void deleteWithoutATrashDeletesForGoodOnceConfirmed() {
+    tbtest::PrivateTrash trash;
+    trash.breakIt();
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    HistoryPanel panel(&library);
+    panel.setConfirmDeletes(false);
+    const QString doomed = library.entries().at(1).path;
+    panel.selectPaths({doomed});
+    QSignalSpy removed(&panel, &HistoryPanel::filesRemoved);
+    panel.deleteSelected();
+    QVERIFY(!QFileInfo::exists(doomed));
+    QCOMPARE(library.entries().size(), 2);
+    QCOMPARE(removed.count(), 1);
+    QVERIFY(!panel.lastMessageIsError());
+    QCOMPARE(panel.lastMessage(), QStringLiteral("Deleted 1 run"));
   }
 
   // A malformed import is reported through message() (non-modal), naming the file; nothing opens.

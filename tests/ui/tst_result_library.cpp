@@ -3,6 +3,7 @@
 #include "history/result_library.h"
 #include "results/result_file.h"
 
+#include "../support/private_trash.h"
 #include "../support/run_result_builder.h"
 
 #include <QDir>
@@ -151,8 +152,10 @@ class TestResultLibrary final : public QObject {
     QCOMPARE(library.entries().size(), 1);
   }
 
-  // Delete removes exactly the chosen file and tells the views.
-  void removeDeletesTheFile() {
+  // Removing moves exactly the chosen file to the desktop's trash, where it can be restored,
+  // and tells the views.
+  void removeMovesTheFileToTheTrash() {
+    tbtest::PrivateTrash trash;
     QTemporaryDir dir;
     ResultLibrary library(dir.path());
     const QString keep = library.save(makeResult("2026-11-26T10:00:00Z"));
@@ -162,12 +165,49 @@ class TestResultLibrary final : public QObject {
     QVERIFY2(library.remove(drop, &error), qPrintable(error));
     QVERIFY(!QFileInfo::exists(drop));
     QVERIFY(QFileInfo::exists(keep));
+    QCOMPARE(trash.trashed(), QStringList{QFileInfo(drop).fileName()});
     QCOMPARE(library.entries().size(), 1);
     QCOMPARE(changed.count(), 1);
   }
 
-  // A path from outside the folder must never be deleted, whatever the caller passes.
+  // Where the trash refuses a file, it is kept and reported as such (for the caller to offer
+  // deleting it for good), never deleted on the quiet.
+  void fileTheTrashRefusesIsKept() {
+    tbtest::PrivateTrash trash;
+    trash.breakIt();
+    // Qt 6.4 "trashes" into the working directory where it has no trash: none of that stays.
+    QTemporaryDir workingDir;
+    const QString before = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(workingDir.path()));
+    const auto restore = qScopeGuard([&] { QDir::setCurrent(before); });
+    QTemporaryDir dir;
+    ResultLibrary library(dir.path());
+    const QString path = library.save(makeResult("2026-11-26T10:00:00Z"));
+    QSignalSpy changed(&library, &ResultLibrary::changed);
+    QStringList errors;
+    QMap<QString, QString> untrashed;
+    QCOMPARE(library.remove({path}, &errors, ResultLibrary::Disposal::Trash, &untrashed), 0);
+    QVERIFY(errors.isEmpty());
+    QCOMPARE(untrashed.keys(), QStringList{path});
+    QVERIFY2(untrashed.value(path).contains(QLatin1String("cannot move to the trash")),
+             qPrintable(untrashed.value(path)));
+    QVERIFY(QFileInfo::exists(path));
+    QCOMPARE(QDir(workingDir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), {});
+    QCOMPARE(library.entries().size(), 1);
+    QCOMPARE(changed.count(), 0);
+    // Without anywhere to list it, the refusal is an error naming the file.
+    QString error;
+    QVERIFY(!library.remove(path, &error));
+    QVERIFY2(error.startsWith(path), qPrintable(error));
+    // Deleting for good, when asked for, works without a trash.
+    QVERIFY2(library.remove(path, &error, ResultLibrary::Disposal::Delete), qPrintable(error));
+    QVERIFY(!QFileInfo::exists(path));
+    QVERIFY(library.entries().isEmpty());
+  }
+
+  // A path from outside the folder must never be removed, whatever the caller passes.
   void removeRefusesFilesOutsideTheLibrary() {
+    tbtest::PrivateTrash trash;
     QTemporaryDir dir;
     QTemporaryDir elsewhere;
     ResultLibrary library(dir.path());
@@ -177,6 +217,7 @@ class TestResultLibrary final : public QObject {
     QVERIFY(!library.remove(outside, &error));
     QVERIFY(error.contains(outside));
     QVERIFY(QFileInfo::exists(outside));
+    QVERIFY(trash.trashed().isEmpty());
   }
 
   // A result from another machine is copied in byte for byte and listed.

@@ -186,7 +186,7 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   m_openAction->setToolTip(tr("Show the selected runs in the charts and the comparison"));
   m_openAction->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
   m_openAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-  m_deleteAction->setToolTip(tr("Delete the selected result files from disk"));
+  m_deleteAction->setToolTip(tr("Move the selected result files to the trash"));
   m_deleteAction->setShortcut(QKeySequence::Delete);
   m_deleteAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
   m_importAction->setToolTip(
@@ -295,12 +295,20 @@ void HistoryPanel::deleteSelected() {
   if (m_confirmDeletes) {
     const auto answer = QMessageBox::question(
         this, tr("Delete runs"),
-        tr("Delete %1? Their result files are removed from disk.").arg(runCount(paths.size())),
+        tr("Move %1 to the trash? Their result files can be restored from there.")
+            .arg(runCount(paths.size())),
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Yes) return;
   }
   QStringList errors;
-  const int removed = m_library->remove(paths, &errors);
+  QMap<QString, QString> untrashed;
+  const int trashed = m_library->remove(paths, &errors, ResultLibrary::Disposal::Trash, &untrashed);
+  int deleted = 0;
+  // A folder the trash cannot take (on a volume without a trash of its own, say): deleting for
+  // good is the user's choice, never a silent fallback.
+  if (!untrashed.isEmpty() && confirmPermanentDelete(untrashed)) {
+    deleted = m_library->remove(untrashed.keys(), &errors, ResultLibrary::Disposal::Delete);
+  }
   QStringList gone;
   for (const QString& path : paths) {
     if (!m_library->find(path)) gone << path;
@@ -310,9 +318,25 @@ void HistoryPanel::deleteSelected() {
     notify(tr("Could not delete %1: %2")
                .arg(fileCount(errors.size()), errors.join(QStringLiteral("; "))),
            true);
-  } else {
-    notify(tr("Deleted %1").arg(runCount(removed)), false);
+    return;
   }
+  QStringList done;
+  if (trashed > 0) done << tr("Moved %1 to the trash").arg(runCount(trashed));
+  if (deleted > 0) done << tr("Deleted %1").arg(runCount(deleted));
+  const qsizetype kept = untrashed.size() - deleted;
+  if (kept > 0) done << tr("%1 kept").arg(runCount(kept));
+  notify(done.join(QStringLiteral("; ")), false);
+}
+
+bool HistoryPanel::confirmPermanentDelete(const QMap<QString, QString>& untrashed) {
+  if (!m_confirmDeletes) return true;
+  QMessageBox box(QMessageBox::Warning, tr("Delete runs"),
+                  tr("%1 cannot be moved to the trash. Delete for good?")
+                      .arg(runCount(untrashed.size())),
+                  QMessageBox::Yes | QMessageBox::Cancel, this);
+  box.setDefaultButton(QMessageBox::Cancel);
+  box.setDetailedText(untrashed.values().join(QLatin1Char('\n')));
+  return box.exec() == QMessageBox::Yes;
 }
 
 void HistoryPanel::importWithDialog() {

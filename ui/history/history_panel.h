@@ -2,6 +2,7 @@
 // Refresh, double-click to open and .json files dropped onto it imported.
 #pragma once
 
+#include <QMap>
 #include <QStringList>
 #include <QWidget>
 
@@ -53,7 +54,8 @@ class HistoryPanel final : public QWidget {
   QStringList selectedPaths() const;
   void selectPaths(const QStringList& paths);
 
-  // Off in tests, which cannot click a modal dialog; on by default.
+  // Off in tests, which cannot click a modal dialog (every question is then answered yes); on by
+  // default.
   void setConfirmDeletes(bool confirm) { m_confirmDeletes = confirm; }
   // The last text sent through message(), so tests (and a late-connecting window) can see it.
   const QString& lastMessage() const { return m_lastMessage; }
@@ -86,6 +88,8 @@ class HistoryPanel final : public QWidget {
   void openIndex(const QModelIndex& index);
   void importFiles(const QStringList& paths, const QStringList& skipped);
   void notify(const QString& text, bool error);
+  // Whether to delete for good what the trash refused (path to reason).
+  bool confirmPermanentDelete(const QMap<QString, QString>& untrashed);
 
   ResultLibrary* m_library;
   QStandardItemModel* m_model;

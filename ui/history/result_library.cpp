@@ -4,6 +4,7 @@
 #include "history/result_library.h"
 
 #include "common/qt_convert.h"
+#include "history/trash.h"
 #include "io/regular_file.h"
 #include "results/result_file.h"
 #include "results/result_paths.h"
@@ -189,24 +190,36 @@ QString ResultLibrary::claimSlot(const RunResult& result, const std::string& tex
   return QString();
 }
 
-bool ResultLibrary::remove(const QString& path, QString* error) {
+bool ResultLibrary::remove(const QString& path, QString* error, Disposal how) {
   QStringList errors;
-  const bool removed = remove(QStringList{path}, &errors) == 1;
+  const bool removed = remove(QStringList{path}, &errors, how) == 1;
   if (!removed) setError(error, errors.value(0));
   return removed;
 }
 
-int ResultLibrary::remove(const QStringList& paths, QStringList* errors) {
+int ResultLibrary::remove(const QStringList& paths, QStringList* errors, Disposal how,
+                          QMap<QString, QString>* untrashed) {
   int removed = 0;
   for (const QString& path : paths) {
-    // Only result files of this folder: a stray path must never delete anything else.
+    // Only result files of this folder: a stray path must never be removed, whatever else it is.
     if (!isInsideFolder(path) || QFileInfo(path).suffix() != QStringLiteral("json") ||
         !QFileInfo(path).isFile()) {
       if (errors) *errors << path + QStringLiteral(": not a result file in ") + m_folder;
       continue;
     }
     QFile file(path);
-    if (!file.remove()) {
+    QString trashError;
+    if (how == Disposal::Trash) {
+      if (!moveToTrash(path, &trashError)) {
+        const QString why = path + QStringLiteral(": cannot move to the trash: ") + trashError;
+        if (untrashed) {
+          untrashed->insert(path, why);
+        } else if (errors) {
+          *errors << why;
+        }
+        continue;
+      }
+    } else if (!file.remove()) {
       if (errors) *errors << path + QStringLiteral(": cannot delete: ") + file.errorString();
       continue;
     }

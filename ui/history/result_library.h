@@ -1,9 +1,10 @@
 // The folder of saved result files (the CLI saves there too): listing, saving, importing and
-// deleting runs. Files that cannot be read are reported, never changed or deleted.
+// removing runs (into the desktop's trash). Files that cannot be read are reported, never changed or deleted.
 #pragma once
 
 #include "results/run_result.h"
 
+#include <QMap>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -44,10 +45,19 @@ class ResultLibrary final : public QObject {
   // Returns the path, or an empty string with `error` set.
   QString save(const RunResult& result, QString* error = nullptr);
 
-  // Deletes result files inside the library folder (anything else is refused).
-  bool remove(const QString& path, QString* error = nullptr);
-  // Deletes several with one changed(); returns how many were removed, one message per failure.
-  int remove(const QStringList& paths, QStringList* errors = nullptr);
+  // What remove() does with a result file.
+  enum class Disposal {
+    Trash,   // into the desktop's trash (freedesktop.org spec), where it can be restored
+    Delete,  // gone for good
+  };
+  // Removes result files inside the library folder (anything else is refused).
+  bool remove(const QString& path, QString* error = nullptr, Disposal how = Disposal::Trash);
+  // Removes several with one changed(); returns how many were removed, one message per failure.
+  // With Disposal::Trash and `untrashed`, the result files the trash refused (a folder on a
+  // volume without a trash, say) are kept and go there with the reason, path to message, instead
+  // of into `errors`: the caller may offer Disposal::Delete for them.
+  int remove(const QStringList& paths, QStringList* errors = nullptr,
+             Disposal how = Disposal::Trash, QMap<QString, QString>* untrashed = nullptr);
 
   // Validates `sourcePath` as a result file, then copies its bytes atomically into the library.
   // If the same result is already there, nothing is written and the existing path is returned.
