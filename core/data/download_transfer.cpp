@@ -114,6 +114,30 @@ bool isHttp(const std::string& url) {
   return url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
 }
 
+// The local path a file:// URL names, decoded ("" when the URL is not file:// or does not parse).
+std::string localPathOf(const std::string& url) {
+  if (strncasecmp(url.c_str(), "file://", 7) != 0) return {};
+  const std::unique_ptr<CURLU, void (*)(CURLU*)> parsed(curl_url(), &curl_url_cleanup);
+  if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
+  char* path = nullptr;
+  if (curl_url_get(parsed.get(), CURLUPART_PATH, &path, CURLU_URLDECODE) != CURLUE_OK) return {};
+  std::string decoded(path);
+  curl_free(path);
+  return decoded;
+}
+
+// libcurl opens a file:// source blocking: a FIFO there would hang the download for good, and a
+// folder or a device gives no dataset. Only a regular file (or a link to one) is read.
+std::string localSourceProblem(const std::string& url) {
+  const std::string path = localPathOf(url);
+  if (path.empty()) return {};
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (error || status.type() == fs::file_type::not_found) return {};  // libcurl says "not found"
+  if (status.type() == fs::file_type::regular) return {};
+  return path + ": not a regular file";
+}
+
 TransferOutcome classify(CURLcode code, CURL* curl, const TransferState& state,
                          const char* errorBuffer) {
   TransferOutcome outcome;
@@ -183,6 +207,9 @@ TransferOutcome classify(CURLcode code, CURL* curl, const TransferState& state,
 TransferOutcome transferToFile(const std::string& url, const std::string& partPath,
                                const TransferSettings& settings) {
   initCurlOnce();
+  if (const std::string problem = localSourceProblem(url); !problem.empty()) {
+    return {TransferOutcome::Result::Failed, 0, 0, problem};
+  }
   TransferState state;
   state.settings = &settings;
   state.partPath = partPath;

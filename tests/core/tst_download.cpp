@@ -4,12 +4,14 @@
 #include "data/dataset_sources.h"
 #include "data/download.h"
 
+#include "../support/fifo_guard.h"
 #include "../support/http_test_server.h"
 #include "../support/watchdog.h"
 
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -334,6 +336,27 @@ class DownloadTest : public QObject {
     const std::string share = "file://" + folderStd("share");
     fetchDataset(source, folderStd("fromshare"), quickOptions(mirrorsFor(source, share)));
     QCOMPARE(readAll(folder("fromshare/small.bin")), m_small);
+  }
+
+  // A file:// mirror whose file is a FIFO (or a folder) is refused at once, naming the path:
+  // libcurl would open the FIFO and wait for a writer for good.
+  void fileMirrorRefusesWhatIsNotARegularFile() {
+    QDir().mkpath(folder("oddshare/toy/small.bin"));  // a folder where the file should be
+    tbtest::Fifo fifo(folderStd("oddshare/toy/big.bin"));
+    QVERIFY(fifo.ok());
+    const std::string share = "file://" + folderStd("oddshare");
+    const DatasetSource source = twoFiles();
+    for (const SourceFile& file : source.files) {
+      const DatasetSource one{"toy", "Toy", {}, {file}};
+      bool timedOut = false;
+      const std::string error = fifo.errorOf(
+          [&] { fetchDataset(one, folderStd("fromodd"), quickOptions(mirrorsFor(one, share))); },
+          timedOut);
+      QVERIFY2(!timedOut, "the download blocked on the FIFO");
+      const std::string path = folderStd("oddshare/toy/") + file.name;
+      QVERIFY2(error.find(path + ": not a regular file") != std::string::npos, error.c_str());
+    }
+    QVERIFY(!QFileInfo::exists(folder("fromodd/toy/big.bin")));
   }
 
   // Status tells missing from partial from present, and what is left to download.
