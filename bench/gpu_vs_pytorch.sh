@@ -19,7 +19,9 @@
 # TRAINBENCH_CLI defaults to build-gpucheck/app/cli/trainbench-cli (scripts/gpu-check.sh builds
 # it), else build/app/cli/trainbench-cli. Needs python3 with a CUDA build of PyTorch.
 # Environment: REPEATS (default 2) rounds, DEVICE (cuda:0), QUICK=1 for tiny sizes (dry runs:
-# fashion-mlp 1 epoch on 2000 images, ResNet-50 on 256, too few steps for a steady state).
+# fashion-mlp 1 epoch on 2000 images, ResNet-50 on 256, too few steps for a steady state),
+# DEADLINE=S to start no run after S seconds (the rest is listed as SKIPPED, and the summary is
+# written from what ran), CONFIGS_ONLY="mlp-fp32 resnet50-bf16" to run only the named ones.
 # Writes OUTDIR/raw/ (each run's JSON), logs/, results/ (TrainBench's files), runs.tsv,
 # machine.txt, summary.txt and gpu_vs_pytorch.log.
 set -uo pipefail
@@ -101,9 +103,17 @@ outcome() {
   esac
 }
 
+# Whether DEADLINE has passed; if so, records run $2 of config $1 as skipped.
+past_deadline() {
+  [[ -n "${DEADLINE:-}" ]] && ((SECONDS - START >= DEADLINE)) || return 1
+  printf '%s\t%s\t%s\tSKIPPED(deadline %ss)\t0\t\n' "$1" "$2" "$3" "$DEADLINE" >>"$OUT/runs.tsv"
+  log "-- $1 $2 round $3: skipped, past the deadline"
+}
+
 # config workload precision epochs images limit mode round
 run_pytorch() {
   local name="$1-pytorch-$7-$8" begin=$SECONDS code
+  past_deadline "$1" "pytorch $7" "$8" && return
   log "== $name"
   (
     [[ -n "$VISIBLE" ]] && export CUDA_VISIBLE_DEVICES="$VISIBLE"
@@ -123,6 +133,7 @@ run_pytorch() {
 # config workload precision epochs images limit execution round
 run_trainbench() {
   local name="$1-trainbench-$7-$8" begin=$SECONDS code stamp="$OUT/results/.before-run"
+  past_deadline "$1" "trainbench $7" "$8" && return
   log "== $name"
   touch "$stamp"
   timeout -k 10 "$6" "$CLI" run --workload "$2" --device "$DEVICE" --synthetic --epochs "$4" \
@@ -147,14 +158,26 @@ run_trainbench() {
   grep -h "graph mode trained eagerly" "$OUT/logs/$name.log" | head -1 | tee -a "$LOG"
 }
 
+if [[ -n "${CONFIGS_ONLY:-}" ]]; then
+  chosen=()
+  for config in "${CONFIGS[@]}"; do
+    [[ " $CONFIGS_ONLY " == *" ${config%% *} "* ]] && chosen+=("$config")
+  done
+  [[ ${#chosen[@]} -gt 0 ]] || die "CONFIGS_ONLY names none of: $(cut -d' ' -f1 "$OUT/configs.txt" | tr '\n' ' ')"
+  CONFIGS=("${chosen[@]}")
+  printf '%s\n' "${CONFIGS[@]}" >"$OUT/configs.txt"
+fi
+[[ -z "${DEADLINE:-}" || "$DEADLINE" =~ ^[0-9]+$ ]] || die "DEADLINE must be seconds, not '$DEADLINE'"
+
+# torch.compile last in each round: its compilation is the longest, so a deadline cuts it first.
 for config in "${CONFIGS[@]}"; do
   read -r cname workload precision epochs images limit <<<"$config"
   for ((round = 1; round <= REPEATS; round++)); do
     args=("$cname" "$workload" "$precision" "$epochs" "$images" "$limit")
+    run_trainbench "${args[@]}" graph "$round"
+    run_trainbench "${args[@]}" eager "$round"
     run_pytorch "${args[@]}" eager "$round"
     run_pytorch "${args[@]}" compile "$round"
-    run_trainbench "${args[@]}" eager "$round"
-    run_trainbench "${args[@]}" graph "$round"
   done
 done
 
@@ -201,7 +224,8 @@ for line in (out / "configs.txt").read_text().splitlines():
         steady, seconds, ran, totals = [], [], [], []
         for _, _, round_, result, _, path in mine:
             if result != "ok":
-                notes.append(f"{contender}, round {round_}: {result} (logs/)")
+                where = "" if result.startswith("SKIPPED") else " (logs/)"
+                notes.append(f"{contender}, round {round_}: {result}{where}")
                 continue
             try:
                 s, t, r, why, total = figures(contender, path)

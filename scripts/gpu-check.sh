@@ -25,6 +25,8 @@
 #   GPU_CHECK_JOBS=N               build jobs (default 16)
 #   GPU_CHECK_BUILD_TIMEOUT=S      build time limit in seconds (default 330; more on small machines)
 #   GPU_CHECK_OOM=0                skip the out-of-memory check (about 30 s; passed on an H200)
+#   GPU_CHECK_DEADLINE=S           start no step after S seconds (the rest is listed as skipped),
+#                                  so the summary is written before a caller's time limit
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -50,9 +52,15 @@ die() {
 }
 
 # Runs a named step with a time limit, logging its output; records ok/FAIL(code) for the summary.
+# Past GPU_CHECK_DEADLINE a step is not started: it is recorded as skipped and fails (code 125).
 step() {
   local name="$1" limit="$2"
   shift 2
+  if [[ -n "${GPU_CHECK_DEADLINE:-}" ]] && ((SECONDS - START >= GPU_CHECK_DEADLINE)); then
+    SUMMARY+=("$(printf '%-34s %-14s' "$name" "SKIPPED (deadline ${GPU_CHECK_DEADLINE}s)")")
+    log "-- $name: skipped, past the deadline"
+    return 125
+  fi
   log "== $name: $*"
   local begin=$SECONDS
   timeout "$limit" "$@" >>"$LOG" 2>&1
@@ -143,8 +151,9 @@ CLI="$BUILD/app/cli/trainbench-cli"
 export TRAINBENCH_RESULTS_DIR="$OUT/results"
 step "devices" 60 "$CLI" devices
 "$CLI" devices --json >"$OUT/devices.json" 2>>"$LOG"
-step "probe $DEVICE" 90 "$CLI" probe --device "$DEVICE"
-"$CLI" probe --device "$DEVICE" --json >"$OUT/probe.json" 2>>"$LOG"
+# Once, as JSON (a second, human-readable probe would double its time on the GPU).
+step "probe $DEVICE" 90 sh -c '"$0" "$@" >"'"$OUT/probe.json"'"' "$CLI" probe --device "$DEVICE" --json
+[[ -f "$OUT/probe.json" ]] && cat "$OUT/probe.json" >>"$LOG"
 [[ "$DEVICE" != cpu ]] && step "probe cpu" 60 "$CLI" probe --device cpu
 
 if [[ -n "${GPU_CHECK_QUICK:-}" ]]; then
@@ -205,7 +214,7 @@ if [[ "$DEVICE" != cpu || -n "${GPU_CHECK_QUICK:-}" ]]; then
       step "profile $workload $precision" 120 sh -c '"$0" "$@" >"'"$profile_json"'"' "$CLI" \
         profile --workload "$workload" --device "$DEVICE" --synthetic --precision "$precision" \
         --steps "$PROFILE_STEPS" --json
-      cat "$profile_json" >>"$LOG"
+      [[ -f "$profile_json" ]] && cat "$profile_json" >>"$LOG"
     done
   done
   step "channels-last A/B bf16" 150 env REPEATS=1 STEPS="$AB_STEPS" PRECISIONS=bf16 \
