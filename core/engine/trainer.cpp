@@ -157,7 +157,7 @@ RunResult TrainingRun::execute() {
   // A failed run has nothing to judge; a cancelled one keeps its epochs and so its validity.
   if (m_validity && m_result.status != RunStatus::Failed) m_result.validity = m_validity->finish();
   if (m_sampler) {
-    m_sampler->stop();
+    m_sampler->finish();
     try {
       forwardTelemetry();
     } catch (...) {

@@ -67,6 +67,20 @@ void TelemetrySampler::stop() {
   if (m_thread.joinable()) m_thread.join();
 }
 
+void TelemetrySampler::finish() {
+  stop();
+  // Never started: no baseline to measure from. Otherwise the thread is gone and the readings
+  // are this thread's again. Shorter stretches than kMinClosingWindow are left out: /proc/stat
+  // counts in 10 ms ticks, too coarse for a percentage over a few of them.
+  if (m_lastTicksAt == Clock::time_point{} || Clock::now() - m_lastTicksAt < kMinClosingWindow) {
+    return;
+  }
+  TelemetrySample sample = takeSample();
+  std::lock_guard<std::mutex> lock(m_mutex);
+  m_samples.push_back(std::move(sample));
+  m_sampled.notify_all();
+}
+
 std::vector<TelemetrySample> TelemetrySampler::takeNew() {
   std::lock_guard<std::mutex> lock(m_mutex);
   std::vector<TelemetrySample> fresh(m_samples.begin() + static_cast<std::ptrdiff_t>(m_delivered),

@@ -33,6 +33,11 @@ class TelemetrySampler {
   void start();
   // Wakes the thread at once and joins it.
   void stop();
+  // stop(), then one last sample over the stretch since the previous reading where it is at
+  // least kMinClosingWindow long: a run shorter than one interval still gets a reading (over its
+  // whole length), and a longer one its last stretch. For the end of a run.
+  void finish();
+  static constexpr std::chrono::duration<double> kMinClosingWindow{0.25};
 
   // Samples taken since the previous call (thread-safe).
   std::vector<TelemetrySample> takeNew();

@@ -193,6 +193,31 @@ class TestTelemetry : public QObject {
     sampler.stop();
   }
 
+  // finish() ends with a sample over the stretch since the last reading, when it is long enough
+  // to mean something: with a one-day interval there is no other, yet the time sampled shows.
+  // The stretch is filled with work until it is longer than the shortest closing window.
+  void finishSamplesTheLastStretch() {
+#ifndef __linux__
+    QSKIP("/proc is Linux-only");
+#endif
+    const auto origin = TelemetrySampler::Clock::now();
+    TelemetrySampler sampler(24h, origin);
+    sampler.start();
+    volatile double sink = 0.0;
+    while (TelemetrySampler::Clock::now() - origin < TelemetrySampler::kMinClosingWindow + 50ms) {
+      sink += 1.0;
+    }
+    sampler.finish();
+    const auto samples = sampler.all();
+    QCOMPARE(samples.size(), std::size_t{1});
+    QVERIFY(samples[0].t >= TelemetrySampler::kMinClosingWindow.count());
+    QVERIFY(samples[0].cpuPercent && *samples[0].cpuPercent > 0.0);
+    QVERIFY(samples[0].processCpuPercent && *samples[0].processCpuPercent > 0.0);
+    TelemetrySampler never(24h, origin);
+    never.finish();  // never started: nothing to measure from
+    QVERIFY(never.all().empty());
+  }
+
   // A sampler destroyed while running stops its thread (the destructor joins it).
   void destructorStopsARunningSampler() {
     auto running = std::make_unique<TelemetrySampler>(24h, TelemetrySampler::Clock::now());

@@ -3,6 +3,7 @@
 #include "engine/trainer.h"
 #include "models/fashion_mlp.h"
 #include "models/workload.h"
+#include "telemetry/telemetry_sampler.h"
 
 #include "../support/absent_device.h"
 #include "../support/synthetic_run.h"
@@ -12,10 +13,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <chrono>
 #include <cmath>
 #include <thread>
 
 using namespace tb;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -174,6 +177,38 @@ class TrainerTest : public QObject {
     QVERIFY(result.timeline.size() >= 2);
     QVERIFY(result.timeline.back().t > result.timeline.front().t);
     QVERIFY(result.timeline.back().rssMb.has_value());
+  }
+
+  // A run shorter than one telemetry interval still gets a reading: the closing sample over its
+  // whole length, in the result's timeline and live to the observer. The run is held (busy, so
+  // that its CPU shows) until it has lasted longer than the shortest closing window.
+  void runShorterThanTheIntervalGetsOneSample() {
+    class HoldingObserver final : public RunObserver {
+     public:
+      std::vector<TelemetrySample> live;
+      void epochFinished(const EpochRecord&) override { m_epochEnd = Clock::now(); }
+      void evaluationStarted() override {
+        volatile double sink = 0.0;
+        while (Clock::now() - m_epochEnd < TelemetrySampler::kMinClosingWindow + 50ms) sink += 1.0;
+      }
+      void telemetry(const TelemetrySample& sample) override { live.push_back(sample); }
+
+     private:
+      using Clock = std::chrono::steady_clock;
+      Clock::time_point m_epochEnd;
+    } observer;
+    RunConfig config = smallSyntheticRun(1, 320);
+    config.telemetryIntervalSeconds = kMaxTelemetryIntervalSeconds;  // an hour: no periodic one
+    std::atomic<bool> cancel{false};
+    const RunResult result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.status), "completed");
+    QCOMPARE(result.timeline.size(), std::size_t{1});
+    const TelemetrySample& closing = result.timeline.front();
+    QVERIFY(closing.t >= TelemetrySampler::kMinClosingWindow.count());
+    QVERIFY(closing.cpuPercent && *closing.cpuPercent > 0.0);
+    QVERIFY(closing.processCpuPercent && *closing.processCpuPercent > 0.0);
+    QCOMPARE(observer.live.size(), std::size_t{1});
+    QCOMPARE(observer.live.front().t, closing.t);
   }
 
   // Stop must take effect within one batch: the run ends cancelled, not completed.

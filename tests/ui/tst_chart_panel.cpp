@@ -144,6 +144,28 @@ class ChartPanelTest : public QObject {
     QVERIFY(cpu->xAxis->range().contains(1.00026) && cpu->xAxis->range().contains(1.00031));
   }
 
+  // Utilisation is a share: its axis reads 0 to 100 however close the readings are (99.2 and
+  // 100 once filled the chart's height, a small wobble drawn as a cliff), and time runs from
+  // the run's start, so a short run's one sample is drawn where in the run it was taken.
+  void utilisationAxisShowsTheWholeShareFromTheStart() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    tbtest::RunResultBuilder run;
+    run.device("cpu", "Test CPU").host("test-host").cores(0, 2);
+    run.epoch(0.6, 25000.0).loss(0.5).accuracy(0.8);
+    run.sample({0.69, 100.0, 99.2 * 2, 100.0});  // process CPU: 198.4 % of one core of two
+    runs.add(run.totalSeconds(0.69));
+    panel.replotNow();
+
+    QCustomPlot* cpu = panel.plots()[4];
+    QCOMPARE(cpu->yAxis->range().lower, 0.0);
+    QVERIFY(cpu->yAxis->range().upper >= 100.0 && cpu->yAxis->range().upper <= 110.0);
+    QCOMPARE(cpu->xAxis->range().lower, 0.0);
+    QVERIFY(cpu->xAxis->range().contains(0.69));
+    // The epochs' charts are not shares: they still fit their data.
+    QVERIFY(panel.plots()[1]->yAxis->range().upper < 1.0);  // accuracy 0.8
+  }
+
   // Hiding a run (from the legend or elsewhere) hides it in every chart, and rescales to the rest.
   void hidingARunHidesItsGraphs() {
     RunCollection runs;

@@ -96,7 +96,7 @@ void ChartPanel::addChart(const ChartSpec& spec) {
   plot->yAxis->setLabel(spec.yLabel);
   if (spec.integerX) useIntegerTicks(plot->xAxis);
   applyPlotPalette(plot, palette());
-  fitAxesToData(plot, spec.nonNegative, spec.integerX);
+  fitAxesToData(plot, {spec.nonNegative, spec.integerX, spec.percent});
 
   const int index = static_cast<int>(m_charts.size());
   connect(plot, &QCustomPlot::mouseMove, this,
@@ -161,7 +161,7 @@ void ChartPanel::replotNow() {
   if (updateChartVisibility()) layoutCharts();
   for (const Chart& chart : m_charts) {
     if (!chart.shown) continue;
-    fitAxesToData(chart.plot, chart.spec.nonNegative, chart.spec.integerX);
+    fitAxesToData(chart.plot, {chart.spec.nonNegative, chart.spec.integerX, chart.spec.percent});
     chart.plot->replot();
   }
   ++m_replotCount;

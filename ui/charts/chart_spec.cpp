@@ -136,6 +136,7 @@ QVector<ChartSpec> defaultChartSpecs() {
   cpu.caption = text("solid: whole machine \u00b7 dashed: this process");
   cpu.xLabel = text("Time since run start (s)");
   cpu.yLabel = text("% of machine");
+  cpu.percent = true;
   cpu.series = {
       timelineSeries(text("Machine CPU (%)"), SeriesLook::Line,
                      [](const RunResult&, const TelemetrySample& s) { return s.cpuPercent; }),

@@ -39,6 +39,7 @@ struct ChartSpec {
   bool integerX = false;      // epochs: whole-number ticks
   bool showWhenEmpty = true;  // false: hidden until some run has a point (GPU charts)
   bool nonNegative = true;    // the y axis never pads below 0 for data that cannot go there
+  bool percent = false;       // y is a share in %: the axis shows 0 to 100
   QVector<SeriesSpec> series;
 };
 

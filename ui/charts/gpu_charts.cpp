@@ -32,6 +32,7 @@ QVector<ChartSpec> gpuChartSpecs() {
   utilisation.caption = text("share of time a kernel ran (NVML)");
   utilisation.xLabel = timeLabel;
   utilisation.yLabel = text("GPU (%)");
+  utilisation.percent = true;
   utilisation.showWhenEmpty = false;
   utilisation.series = {timelineSeries(text("GPU (%)"), SeriesLook::Line,
                                        [](const RunResult& run, const TelemetrySample& sample) {

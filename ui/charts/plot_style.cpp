@@ -104,7 +104,7 @@ void useIntegerTicks(QCPAxis* axis) {
   axis->setNumberPrecision(0);
 }
 
-void fitAxesToData(QCustomPlot* plot, bool nonNegative, bool integerX) {
+void fitAxesToData(QCustomPlot* plot, const AxisFit& fit) {
   bool haveKeys = false;
   bool haveValues = false;
   QCPRange keys;
@@ -128,20 +128,29 @@ void fitAxesToData(QCustomPlot* plot, bool nonNegative, bool integerX) {
       haveValues = true;
     }
   }
+  // A share in %: 0 to 100 always, and a little above so that points at 100 stay whole.
+  const QCPRange percentRange(0.0, 100.0 * (1.0 + kPadding));
   if (!haveKeys || !haveValues) {
     // Nothing to show: a neutral frame instead of QCustomPlot's leftover range.
-    plot->xAxis->setRange(integerX ? QCPRange(0.5, 2.5) : QCPRange(0.0, 10.0));
-    plot->yAxis->setRange(0.0, 1.0);
+    plot->xAxis->setRange(fit.integerX ? QCPRange(0.5, 2.5) : QCPRange(0.0, 10.0));
+    plot->yAxis->setRange(fit.percent ? percentRange : QCPRange(0.0, 1.0));
     return;
   }
-  if (integerX) {
+  if (fit.integerX) {
     // Half an epoch each side keeps the first and last markers off the frame.
     plot->xAxis->setRange(keys.lower - 0.5, keys.upper + 0.5);
+  } else if (keys.lower >= 0.0) {
+    // Seconds since the run's start: from the start.
+    plot->xAxis->setRange(0.0, std::max(keys.upper * (1.0 + kPadding), 1.0));
   } else {
     plot->xAxis->setRange(padded(keys, 0.5));
   }
+  if (fit.percent && values.lower >= 0.0 && values.upper <= 100.0) {
+    plot->yAxis->setRange(percentRange);
+    return;
+  }
   QCPRange y = padded(values, 1e-3);
-  if (nonNegative && values.lower >= 0.0 && y.lower < 0.0) y.lower = 0.0;
+  if (fit.nonNegative && values.lower >= 0.0 && y.lower < 0.0) y.lower = 0.0;
   plot->yAxis->setRange(y);
 }
 

@@ -20,10 +20,17 @@ void applyPlotPalette(QCustomPlot* plot, const QPalette& palette);
 // Whole-number ticks (epochs), never more than about 8 labels however many epochs.
 void useIntegerTicks(QCPAxis* axis);
 
+// How fitAxesToData() frames a chart's data.
+struct AxisFit {
+  bool nonNegative = true;  // the padding never pushes the value axis below 0 for data >= 0
+  bool integerX = false;    // epochs: half an epoch each side; else time, from 0
+  bool percent = false;     // a share in %: the value axis shows 0 to 100, whatever the data
+};
+
 // Rescales both axes to the visible graphs with a little padding, so markers at the edges stay
-// whole; a degenerate range (one point) gets a sensible width. `nonNegative` keeps the padding
-// from pushing the value axis below 0 when all data is >= 0.
-void fitAxesToData(QCustomPlot* plot, bool nonNegative, bool integerX);
+// whole; a degenerate range (one point) gets a sensible width. A time axis starts at 0 (the
+// run's start), so one sample late in a short run is not drawn as if at its beginning.
+void fitAxesToData(QCustomPlot* plot, const AxisFit& fit);
 
 // Horizontal bar charts (the key on the y axis, the value on the x axis).
 // A value label just right of the point `at` on the x axis, level with `key`; `shortText`, if
