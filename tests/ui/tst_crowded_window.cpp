@@ -11,6 +11,7 @@
 #include "window/main_window.h"
 
 #include "../support/run_result_builder.h"
+#include "../support/tick_labels.h"
 
 #include <QCheckBox>
 #include <QHeaderView>
@@ -175,6 +176,9 @@ class CrowdedWindowTest : public QObject {
       QVERIFY2(plot->height() >= ChartPanel::kPlotMinHeight,
                qPrintable(QStringLiteral("%1: %2 px").arg(plot->accessibleName()).arg(plot->height())));
       QVERIFY2(unreadableChartTexts(plot).isEmpty(), qPrintable(unreadableChartTexts(plot)));
+      QVERIFY2(tbtest::crowdedTickLabels(*plot).isEmpty(),
+               qPrintable(plot->accessibleName() + QStringLiteral(": ") +
+                          tbtest::crowdedTickLabels(*plot)));
     }
     QVERIFY(shownCharts >= 4);
     // The legend of thirty runs scrolls within its bounded area.
@@ -250,6 +254,9 @@ class CrowdedWindowTest : public QObject {
       if (!plot->isVisible()) continue;
       ++shownCharts;
       QVERIFY2(unreadableChartTexts(plot).isEmpty(), qPrintable(unreadableChartTexts(plot)));
+      QVERIFY2(tbtest::crowdedTickLabels(*plot).isEmpty(),
+               qPrintable(plot->accessibleName() + QStringLiteral(": ") +
+                          tbtest::crowdedTickLabels(*plot)));
     }
     QCOMPARE(shownCharts, 7);  // five run charts and the two GPU ones
   }

@@ -4,6 +4,7 @@
 
 #include "charts/plot_hover.h"
 #include "charts/plot_style.h"
+#include "charts/roomy_ticks.h"
 #include "charts/run_legend.h"
 #include "common/qcustomplot_include.h"
 #include "model/run_collection.h"
@@ -94,7 +95,7 @@ void ChartPanel::addChart(const ChartSpec& spec) {
   addPlotTitle(plot, spec.title, spec.caption);
   plot->xAxis->setLabel(spec.xLabel);
   plot->yAxis->setLabel(spec.yLabel);
-  if (spec.integerX) useIntegerTicks(plot->xAxis);
+  keepTickLabelsApart(plot, spec.integerX);
   applyPlotPalette(plot, palette());
   fitAxesToData(plot, {spec.nonNegative, spec.integerX, spec.percent});
 

@@ -1,0 +1,91 @@
+// keepTickLabelsApart (roomy_ticks.h). QCustomPlot's own tickers take a tick count and round the
+// step to the nearest readable one, which can give half as many ticks again as asked for; these
+// take the room their labels need and round the step up.
+#include "charts/roomy_ticks.h"
+
+#include "common/qcustomplot_include.h"
+
+#include <QFontMetricsF>
+
+#include <algorithm>
+#include <cmath>
+
+namespace tb::ui {
+
+namespace {
+
+// The smallest readable step of at least `exact`.
+double roundedUp(double exact, bool whole) {
+  if (!std::isfinite(exact) || exact <= 0.0) return 1.0;
+  if (whole && exact <= 1.0) return 1.0;
+  const double magnitude = std::pow(10.0, std::floor(std::log10(exact)));
+  for (const double mantissa : {1.0, 2.0, 2.5, 5.0}) {
+    if (whole && mantissa == 2.5) continue;
+    if (mantissa * magnitude >= exact * (1.0 - 1e-9)) return mantissa * magnitude;
+  }
+  return 10.0 * magnitude;
+}
+
+// Steps at least `spacing` pixels apart on an axis `pixels` long.
+class RoomyTicker final : public QCPAxisTicker {
+ public:
+  explicit RoomyTicker(bool whole) : m_whole(whole) {}
+  void setRoom(double pixels, double spacing) {
+    m_pixels = pixels;
+    m_spacing = spacing;
+  }
+
+ protected:
+  double getTickStep(const QCPRange& range) override {
+    if (m_pixels <= m_spacing) return roundedUp(range.size(), m_whole);
+    return roundedUp(range.size() * m_spacing / m_pixels, m_whole);
+  }
+
+ private:
+  bool m_whole;
+  double m_pixels = 0.0;
+  double m_spacing = 0.0;
+};
+
+// How much room the labels have: the axis rect as the last layout left it, resized with the
+// plot (right after a resize the rect still has its old size).
+void fitTickRoom(QCustomPlot* plot, RoomyTicker& xTicker, RoomyTicker& yTicker) {
+  const QCPAxisRect* rect = plot->axisRect();
+  const double width = plot->width() - (plot->viewport().width() - rect->width());
+  const double height = plot->height() - (plot->viewport().height() - rect->height());
+
+  const QFontMetricsF xMetrics(plot->xAxis->tickLabelFont());
+  const QCPRange range = plot->xAxis->range();
+  const auto advance = [&](double value) {
+    return xMetrics.horizontalAdvance(plot->locale().toString(value, 'g', 3));
+  };
+  // The wider end of the range, with room for a decimal between (a step of 2.5: "12.5"), and a
+  // gap of two digits.
+  const double label = std::max(advance(range.lower), advance(range.upper)) +
+                       xMetrics.horizontalAdvance(QStringLiteral(".5"));
+  xTicker.setRoom(width, label + xMetrics.horizontalAdvance(QStringLiteral("00")));
+
+  // Stacked labels: their digits' height, and most of it again between them.
+  const QFontMetricsF yMetrics(plot->yAxis->tickLabelFont());
+  const double digits = yMetrics.tightBoundingRect(QStringLiteral("0123456789")).height();
+  yTicker.setRoom(height, 1.7 * digits);
+}
+
+}  // namespace
+
+void keepTickLabelsApart(QCustomPlot* plot, bool integerX) {
+  const QSharedPointer<RoomyTicker> xTicker(new RoomyTicker(integerX));
+  const QSharedPointer<RoomyTicker> yTicker(new RoomyTicker(false));
+  plot->xAxis->setTicker(xTicker);
+  plot->yAxis->setTicker(yTicker);
+  if (integerX) {
+    plot->xAxis->setNumberFormat(QStringLiteral("f"));
+    plot->xAxis->setNumberPrecision(0);
+  }
+  // The plot owns the tickers; the connection ends with it.
+  QObject::connect(plot, &QCustomPlot::beforeReplot, plot, [plot, x = xTicker.data(), y = yTicker.data()] {
+    fitTickRoom(plot, *x, *y);
+  });
+}
+
+}  // namespace tb::ui
