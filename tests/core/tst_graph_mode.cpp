@@ -87,6 +87,16 @@ void compareTraining(const RunResult& a, const RunResult& b) {
   QCOMPARE(a.test->accuracy, b.test->accuracy);
 }
 
+// A graph-mode run that fell back: it trained exactly as eager mode does, and says why.
+void expectEagerFallback(const RunResult& fellBack, const QString& why) {
+  RunConfig eagerConfig = graphRun(nullptr);
+  eagerConfig.execution = "eager";
+  eagerConfig.stepCapture = nullptr;
+  compareTraining(fellBack, run(eagerConfig));
+  QCOMPARE(QString::fromStdString(fellBack.config.execution), QStringLiteral("eager"));
+  QCOMPARE(QString::fromStdString(fellBack.config.executionFallback), why);
+}
+
 }  // namespace
 
 class GraphModeTest : public QObject {
@@ -116,14 +126,8 @@ class GraphModeTest : public QObject {
     const RunResult fellBack = run(graphRun(log));
     QCOMPARE(log->captures, 1);  // one try per run
     QCOMPARE(log->replays, 0);
-    RunConfig eagerConfig = graphRun(nullptr);
-    eagerConfig.execution = "eager";
-    eagerConfig.stepCapture = nullptr;
-    compareTraining(fellBack, run(eagerConfig));
-    QCOMPARE(QString::fromStdString(fellBack.config.execution), QStringLiteral("eager"));
-    QCOMPARE(QString::fromStdString(fellBack.config.executionFallback),
-             QStringLiteral("graph mode trained eagerly: the capture failed: operation not "
-                            "permitted when stream is capturing"));
+    expectEagerFallback(fellBack, QStringLiteral("graph mode trained eagerly: the capture failed: "
+                                                 "operation not permitted when stream is capturing"));
   }
 
   // No graph at all (e.g. a build without CUDA graphs): every step eager, and the result says why.
@@ -132,15 +136,8 @@ class GraphModeTest : public QObject {
     config.stepCapture = [](TrainStep&) -> std::unique_ptr<StepGraph> {
       throw std::runtime_error("this TrainBench build cannot capture CUDA graphs");
     };
-    const RunResult fellBack = run(config);
-    RunConfig eagerConfig = graphRun(nullptr);
-    eagerConfig.execution = "eager";
-    eagerConfig.stepCapture = nullptr;
-    compareTraining(fellBack, run(eagerConfig));
-    QCOMPARE(QString::fromStdString(fellBack.config.execution), QStringLiteral("eager"));
-    QCOMPARE(QString::fromStdString(fellBack.config.executionFallback),
-             QStringLiteral("graph mode trained eagerly: this TrainBench build cannot capture "
-                            "CUDA graphs"));
+    expectEagerFallback(run(config), QStringLiteral("graph mode trained eagerly: this TrainBench "
+                                                    "build cannot capture CUDA graphs"));
   }
 
   // A data-parallel step averages its gradients through the host (Gloo): not captured.
