@@ -127,6 +127,20 @@ const std::vector<PublishedReference>& publishedReferences() {
   return references;
 }
 
+std::string withoutTrademarks(std::string name) {
+  for (const char* mark : {"(R)", "(r)", "(TM)", "(tm)", "\u00ae", "\u2122"}) {
+    const std::string text(mark);
+    for (auto at = name.find(text); at != std::string::npos; at = name.find(text, at)) {
+      name.erase(at, text.size());
+    }
+  }
+  // The marks' places leave double spaces ("Intel(R) Core(TM) i7" has none, "Core(TM) i7" one).
+  for (auto at = name.find("  "); at != std::string::npos; at = name.find("  ", at)) {
+    name.erase(at, 1);
+  }
+  return name;
+}
+
 std::string deviceLabel(const RunResult& result) {
   std::string label = result.device.id;
   if (parseDeviceKind(result.device.kind) == DeviceKind::Cpu && result.config.threads > 0) {
@@ -144,7 +158,7 @@ std::string deviceLabel(const RunResult& result) {
   if (result.distributed) {
     label += " \u00d7 " + std::to_string(result.distributed->worldSize) + " ranks";
   }
-  if (!result.device.name.empty()) label += " \u2014 " + result.device.name;
+  if (!result.device.name.empty()) label += " \u2014 " + withoutTrademarks(result.device.name);
   return label;
 }
 

@@ -90,8 +90,11 @@ struct PublishedReference {
 const std::vector<PublishedReference>& publishedReferences();
 
 // How a run's device is named in tables and legends: "cpu (2 threads) — AMD EPYC". The thread
-// count tells apart CPU runs that differ only in it.
+// count tells apart CPU runs that differ only in it. The name is shown withoutTrademarks().
 std::string deviceLabel(const RunResult& result);
+// A device name without "(R)", "(TM)", "®" and "™": "Intel(R) Xeon(R) Gold 6338" reads
+// "Intel Xeon Gold 6338", which leaves the table's other columns more room.
+std::string withoutTrademarks(std::string name);
 
 // One run's row (n == 1, `sources` empty). A run cut short by --time-budget shows its projection
 // as the total (`projected`, with the projection's interval) and the projected run's size.

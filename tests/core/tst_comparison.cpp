@@ -71,6 +71,21 @@ class ComparisonTest : public QObject {
     QCOMPARE(formatSpeedup(*resnet[0].speedup), std::string("5.46x"));
   }
 
+  // CPU model names carry trademark signs that only take room from the table's other columns.
+  void deviceNamesDropTrademarkSigns() {
+    QCOMPARE(withoutTrademarks("Intel(R) Xeon(R) Platinum 8480+"),
+             std::string("Intel Xeon Platinum 8480+"));
+    QCOMPARE(withoutTrademarks("Intel(R) Core(TM) i7-9750H CPU @ 2.60GHz"),
+             std::string("Intel Core i7-9750H CPU @ 2.60GHz"));
+    QCOMPARE(withoutTrademarks("AMD Ryzen\u2122 9 7950X"), std::string("AMD Ryzen 9 7950X"));
+    QCOMPARE(withoutTrademarks("AMD EPYC 7B13 64-Core Processor"),
+             std::string("AMD EPYC 7B13 64-Core Processor"));
+    RunResult run = completedRun();
+    run.device.name = "Intel(R) Xeon(R) Processor";
+    QVERIFY(deviceLabel(run).find("Intel Xeon Processor") != std::string::npos);
+    QCOMPARE(run.device.name, std::string("Intel(R) Xeon(R) Processor"));  // the record keeps it
+  }
+
   // A row carries the run's facts and averages epochs, so rows from two machines line up.
   void rowFromCompletedRun() {
     const ComparisonRow row = comparisonRow(completedRun());
