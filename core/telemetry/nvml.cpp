@@ -4,15 +4,23 @@
 #include "telemetry/nvml.h"
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <string>
 #include <utility>
 #include <vector>
 
 namespace tb {
 
 namespace {
+
+// Whether `pid` names a process in this process's pid namespace (its /proc has it).
+bool processVisible(unsigned pid) {
+  const std::string path = "/proc/" + std::to_string(pid);
+  return ::access(path.c_str(), F_OK) == 0;
+}
 
 using NvmlDevice = void*;  // nvmlDevice_t: an opaque pointer
 
@@ -311,9 +319,17 @@ NvmlResult<int> Nvml::otherComputeProcesses(int index, int selfPid) const {
     // A process may be listed more than once (once per MIG compute instance it uses).
     std::sort(pids.begin(), pids.end());
     pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
-    others = static_cast<int>(std::count_if(pids.begin(), pids.end(), [selfPid](unsigned pid) {
-      return static_cast<long long>(pid) != selfPid;
-    }));
+    const bool selfListed = std::any_of(pids.begin(), pids.end(), [selfPid](unsigned pid) {
+      return static_cast<long long>(pid) == selfPid;
+    });
+    others = static_cast<int>(pids.size()) - (selfListed ? 1 : 0);
+    // Not listed under its own pid, while some listed pid is no process here: the pids are the
+    // host's and this process is one of them (a container).
+    if (!selfListed && std::any_of(pids.begin(), pids.end(), [](unsigned pid) {
+          return !processVisible(pid);
+        })) {
+      others = std::max(0, others - 1);
+    }
     return status;
   };
   if (m_fn->getProcesses) return deviceValue<int>(index, m_fn->getProcesses, countOthers);

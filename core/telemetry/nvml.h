@@ -84,9 +84,10 @@ class Nvml {
   // can miss a slowdown earlier in a run: OR the readings of every sample (accumulateThrottle in
   // machine/gpu_disturbance.h).
   NvmlResult<std::uint64_t> clocksThrottleReasons(int index) const;
-  // How many processes other than `selfPid` hold a compute context on the GPU now. NVML gives
-  // pids as the host sees them, so inside a container with its own pid namespace the own process
-  // is not recognised and counts as another.
+  // How many processes other than `selfPid`, which holds a compute context on the GPU, hold one
+  // now. NVML gives pids as the host sees them: inside a container with its own pid namespace
+  // `selfPid` is not among them, and some of them name no process here. Then one of the listed
+  // is this process, and is not counted.
   NvmlResult<int> otherComputeProcesses(int index, int selfPid) const;
 
   struct Functions;  // the dlsym'd table (nvml.cpp)

@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 #include <chrono>
 
@@ -200,7 +201,23 @@ class NvmlTest : public QObject {
     const auto others = nvml->otherComputeProcesses(0, 4242);
     QCOMPARE(others.status, NvmlStatus::Success);
     QCOMPARE(others.value.value_or(-1), 2);
-    QCOMPARE(nvml->otherComputeProcesses(0, 99).value.value_or(-1), 3);
+  }
+
+  // In a container NVML lists the host's pids: this process is there under a pid that names no
+  // process here, and must not count as another (every run in Docker would read "disturbed").
+  // Processes of this namespace that are listed while this one is not are others all the same.
+  void ownProcessUnderAHostPidIsNotAnother() {
+    auto nvml = Nvml::open();
+    QVERIFY(nvml);
+    // Above the largest pid Linux gives (2^22): no process here has them.
+    script({{"FAKE_NVML_PROCESSES", "4194400"}});
+    QCOMPARE(nvml->otherComputeProcesses(0, 4242).value.value_or(-1), 0);
+    script({{"FAKE_NVML_PROCESSES", "4194400,4194401,4194402"}});
+    QCOMPARE(nvml->otherComputeProcesses(0, 4242).value.value_or(-1), 2);
+    // Every listed pid a process here (this test's own parent), but not the caller's: an other.
+    const QByteArray parent = QByteArray::number(static_cast<int>(getppid()));
+    script({{"FAKE_NVML_PROCESSES", parent.constData()}});
+    QCOMPARE(nvml->otherComputeProcesses(0, 4194499).value.value_or(-1), 1);
   }
 
   // More processes than the first buffer holds: NVML answers INSUFFICIENT_SIZE with the count,
