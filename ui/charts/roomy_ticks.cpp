@@ -82,10 +82,9 @@ void keepTickLabelsApart(QCustomPlot* plot, bool integerX) {
     plot->xAxis->setNumberFormat(QStringLiteral("f"));
     plot->xAxis->setNumberPrecision(0);
   }
-  // The plot owns the tickers; the connection ends with it.
-  QObject::connect(plot, &QCustomPlot::beforeReplot, plot, [plot, x = xTicker.data(), y = yTicker.data()] {
-    fitTickRoom(plot, *x, *y);
-  });
+  // The connection ends with the plot; it holds the tickers too, in case an axis drops them.
+  QObject::connect(plot, &QCustomPlot::beforeReplot, plot,
+                   [plot, xTicker, yTicker] { fitTickRoom(plot, *xTicker, *yTicker); });
 }
 
 }  // namespace tb::ui
