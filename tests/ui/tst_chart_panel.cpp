@@ -2,12 +2,14 @@
 // collection hide and remove runs in every chart, hovering reads out the nearest point.
 #include "charts/chart_panel.h"
 #include "charts/plot_hover.h"
+#include "charts/roomy_ticks.h"
 #include "charts/run_legend.h"
 #include "common/qcustomplot_include.h"
 #include "engine/trainer.h"
 #include "model/run_collection.h"
 
 #include "../support/run_result_builder.h"
+#include "../support/tick_labels.h"
 
 #include <QCheckBox>
 #include <QtTest>
@@ -164,6 +166,30 @@ class ChartPanelTest : public QObject {
     QVERIFY(cpu->xAxis->range().contains(0.69));
     // The epochs' charts are not shares: they still fit their data.
     QVERIFY(panel.plots()[1]->yAxis->range().upper < 1.0);  // accuracy 0.8
+  }
+
+  // A chart first laid out small (in a hidden tab, say) gets ticks for its real size once shown:
+  // several labels on each axis, none running into the next. (The scaling chart once showed
+  // only "0" and "2" after its tab was opened.)
+  void ticksFollowTheSizeAChartIsShownAt() {
+    QCustomPlot plot;
+    keepTickLabelsApart(&plot, /*integerX=*/true);
+    QCPGraph* graph = plot.addGraph();
+    graph->setData({1.0, 2.0, 3.0, 4.0}, {60000.0, 20000.0, 90000.0, 125000.0});
+    plot.xAxis->setRange(0.5, 4.5);
+    plot.yAxis->setRange(0.0, 130000.0);
+    plot.resize(60, 40);
+    plot.replot();
+    plot.resize(420, 300);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    const auto inRange = [](const QCPAxis* axis) {
+      int count = 0;
+      for (const double tick : axis->tickVector()) count += axis->range().contains(tick) ? 1 : 0;
+      return count;
+    };
+    QTRY_VERIFY(inRange(plot.xAxis) >= 4 && inRange(plot.yAxis) >= 3);
+    QVERIFY2(tbtest::crowdedTickLabels(plot).isEmpty(), qPrintable(tbtest::crowdedTickLabels(plot)));
   }
 
   // Hiding a run (from the legend or elsewhere) hides it in every chart, and rescales to the rest.

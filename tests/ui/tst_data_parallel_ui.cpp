@@ -11,6 +11,7 @@
 
 #include "../support/run_result_builder.h"
 #include "../support/synthetic_run.h"
+#include "../support/tick_labels.h"
 
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -168,6 +169,32 @@ class DataParallelUiTest : public QObject {
     QVERIFY(panel.chartTabs()->isTabVisible(1));
     QCOMPARE(panel.chartTabs()->currentIndex(), 1);
     QCOMPARE(panel.scalingChart()->seriesCount(), 1);
+  }
+
+  // The Scaling tab, first drawn while hidden, reads whole once it is turned to: ticks for the
+  // size it is shown at (it once showed only "0" on its value axis and "2" under the ranks).
+  void scalingTabShownLaterHasReadableTicks() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    panel.resize(1000, 420);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    runs.add(scalingRun(64000, 1));
+    panel.refreshNow();
+    runs.add(scalingRun(20000, 2));
+    panel.refreshNow();
+    QCOMPARE(panel.chartTabs()->currentIndex(), 1);
+    const QCustomPlot* plot = panel.scalingChart()->plot();
+    const auto inRange = [](const QCPAxis* axis) {
+      int count = 0;
+      for (const double tick : axis->tickVector()) count += axis->range().contains(tick) ? 1 : 0;
+      return count;
+    };
+    QTRY_VERIFY2(inRange(plot->xAxis) >= 2 && inRange(plot->yAxis) >= 3,
+                 qPrintable(QStringLiteral("%1 rank ticks, %2 value ticks")
+                                .arg(inRange(plot->xAxis))
+                                .arg(inRange(plot->yAxis))));
+    QVERIFY2(tbtest::crowdedTickLabels(*plot).isEmpty(), qPrintable(tbtest::crowdedTickLabels(*plot)));
   }
 };
 

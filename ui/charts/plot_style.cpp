@@ -94,16 +94,6 @@ void applyPlotPalette(QCustomPlot* plot, const QPalette& palette) {
   }
 }
 
-void useIntegerTicks(QCPAxis* axis) {
-  QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
-  ticker->setTickStep(1.0);
-  ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
-  ticker->setTickCount(8);
-  axis->setTicker(ticker);
-  axis->setNumberFormat(QStringLiteral("f"));
-  axis->setNumberPrecision(0);
-}
-
 void fitAxesToData(QCustomPlot* plot, const AxisFit& fit) {
   bool haveKeys = false;
   bool haveValues = false;

@@ -6,7 +6,6 @@
 #include <QString>
 
 class QCustomPlot;
-class QCPAxis;
 class QCPItemText;
 
 namespace tb::ui {
@@ -16,9 +15,6 @@ void addPlotTitle(QCustomPlot* plot, const QString& title, const QString& captio
 
 // Background, text, axis and grid colours from `palette`; call again on QEvent::PaletteChange.
 void applyPlotPalette(QCustomPlot* plot, const QPalette& palette);
-
-// Whole-number ticks (epochs), never more than about 8 labels however many epochs.
-void useIntegerTicks(QCPAxis* axis);
 
 // How fitAxesToData() frames a chart's data.
 struct AxisFit {

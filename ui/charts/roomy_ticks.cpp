@@ -34,9 +34,12 @@ class RoomyTicker final : public QCPAxisTicker {
     m_pixels = pixels;
     m_spacing = spacing;
   }
+  double pixels() const { return m_pixels; }
 
  protected:
   double getTickStep(const QCPRange& range) override {
+    // Not laid out yet: QCustomPlot's own choice, until the replot after the layout.
+    if (m_pixels <= 0.0) return QCPAxisTicker::getTickStep(range);
     if (m_pixels <= m_spacing) return roundedUp(range.size(), m_whole);
     return roundedUp(range.size() * m_spacing / m_pixels, m_whole);
   }
@@ -47,12 +50,12 @@ class RoomyTicker final : public QCPAxisTicker {
   double m_spacing = 0.0;
 };
 
-// How much room the labels have: the axis rect as the last layout left it, resized with the
-// plot (right after a resize the rect still has its old size).
+// How much room the labels have: the axis rect as the last layout left it. A replot that finds
+// it much changed replots again (relaidOut below), with the new size.
 void fitTickRoom(QCustomPlot* plot, RoomyTicker& xTicker, RoomyTicker& yTicker) {
   const QCPAxisRect* rect = plot->axisRect();
-  const double width = plot->width() - (plot->viewport().width() - rect->width());
-  const double height = plot->height() - (plot->viewport().height() - rect->height());
+  const double width = rect->width();
+  const double height = rect->height();
 
   const QFontMetricsF xMetrics(plot->xAxis->tickLabelFont());
   const QCPRange range = plot->xAxis->range();
@@ -71,6 +74,16 @@ void fitTickRoom(QCustomPlot* plot, RoomyTicker& xTicker, RoomyTicker& yTicker) 
   yTicker.setRoom(height, 1.7 * digits);
 }
 
+// Whether the layout just done left the axis rect far from the size its ticks were chosen for
+// (a resize, a first showing): then they are chosen again.
+bool relaidOut(const QCustomPlot* plot, const RoomyTicker& xTicker, const RoomyTicker& yTicker) {
+  const auto far = [](double now, double before) {
+    return std::abs(now - before) > std::max(4.0, 0.1 * before);
+  };
+  const QCPAxisRect* rect = plot->axisRect();
+  return far(rect->width(), xTicker.pixels()) || far(rect->height(), yTicker.pixels());
+}
+
 }  // namespace
 
 void keepTickLabelsApart(QCustomPlot* plot, bool integerX) {
@@ -82,9 +95,12 @@ void keepTickLabelsApart(QCustomPlot* plot, bool integerX) {
     plot->xAxis->setNumberFormat(QStringLiteral("f"));
     plot->xAxis->setNumberPrecision(0);
   }
-  // The connection ends with the plot; it holds the tickers too, in case an axis drops them.
+  // The connections end with the plot; they hold the tickers too, in case an axis drops them.
   QObject::connect(plot, &QCustomPlot::beforeReplot, plot,
                    [plot, xTicker, yTicker] { fitTickRoom(plot, *xTicker, *yTicker); });
+  QObject::connect(plot, &QCustomPlot::afterLayout, plot, [plot, xTicker, yTicker] {
+    if (relaidOut(plot, *xTicker, *yTicker)) plot->replot(QCustomPlot::rpQueuedReplot);
+  });
 }
 
 }  // namespace tb::ui

@@ -2,6 +2,7 @@
 #include "comparison/scaling_chart.h"
 
 #include "charts/plot_style.h"
+#include "charts/roomy_ticks.h"
 #include "common/qcustomplot_include.h"
 #include "common/qt_convert.h"
 
@@ -29,7 +30,7 @@ ScalingChart::ScalingChart(QWidget* parent) : QWidget(parent), m_plot(new QCusto
                tr("samples/s against ranks; dashed: ideal (N \u00d7 one rank), labels: efficiency"));
   m_plot->xAxis->setLabel(tr("Ranks (world size)"));
   m_plot->yAxis->setLabel(tr("Samples/s"));
-  useIntegerTicks(m_plot->xAxis);
+  keepTickLabelsApart(m_plot, /*integerX=*/true);
   m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
   m_plot->setMinimumHeight(kChartHeight);
   auto* layout = new QVBoxLayout(this);
