@@ -34,6 +34,13 @@ inline QString crowdedTickLabels(const QCPAxis* axis) {
   return crowded;
 }
 
+// How many of `axis`'s ticks lie in its range, as drawn at the last replot.
+inline int ticksInRange(const QCPAxis* axis) {
+  int count = 0;
+  for (const double tick : axis->tickVector()) count += axis->range().contains(tick) ? 1 : 0;
+  return count;
+}
+
 // The same for both axes of `plot`.
 inline QString crowdedTickLabels(const QCustomPlot& plot) {
   return crowdedTickLabels(plot.xAxis) + crowdedTickLabels(plot.yAxis);

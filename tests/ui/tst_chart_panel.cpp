@@ -183,12 +183,7 @@ class ChartPanelTest : public QObject {
     plot.resize(420, 300);
     plot.show();
     QVERIFY(QTest::qWaitForWindowExposed(&plot));
-    const auto inRange = [](const QCPAxis* axis) {
-      int count = 0;
-      for (const double tick : axis->tickVector()) count += axis->range().contains(tick) ? 1 : 0;
-      return count;
-    };
-    QTRY_VERIFY(inRange(plot.xAxis) >= 4 && inRange(plot.yAxis) >= 3);
+    QTRY_VERIFY(tbtest::ticksInRange(plot.xAxis) >= 4 && tbtest::ticksInRange(plot.yAxis) >= 3);
     QVERIFY2(tbtest::crowdedTickLabels(plot).isEmpty(), qPrintable(tbtest::crowdedTickLabels(plot)));
   }
 

@@ -185,15 +185,10 @@ class DataParallelUiTest : public QObject {
     panel.refreshNow();
     QCOMPARE(panel.chartTabs()->currentIndex(), 1);
     const QCustomPlot* plot = panel.scalingChart()->plot();
-    const auto inRange = [](const QCPAxis* axis) {
-      int count = 0;
-      for (const double tick : axis->tickVector()) count += axis->range().contains(tick) ? 1 : 0;
-      return count;
-    };
-    QTRY_VERIFY2(inRange(plot->xAxis) >= 2 && inRange(plot->yAxis) >= 3,
+    QTRY_VERIFY2(tbtest::ticksInRange(plot->xAxis) >= 2 && tbtest::ticksInRange(plot->yAxis) >= 3,
                  qPrintable(QStringLiteral("%1 rank ticks, %2 value ticks")
-                                .arg(inRange(plot->xAxis))
-                                .arg(inRange(plot->yAxis))));
+                                .arg(tbtest::ticksInRange(plot->xAxis))
+                                .arg(tbtest::ticksInRange(plot->yAxis))));
     QVERIFY2(tbtest::crowdedTickLabels(*plot).isEmpty(), qPrintable(tbtest::crowdedTickLabels(*plot)));
   }
 };
