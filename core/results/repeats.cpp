@@ -53,7 +53,11 @@ std::optional<Interval> repeatInterval(const std::vector<RunResult>& runs) {
 std::string repeatSummary(const std::string& device, const std::vector<RunResult>& runs,
                           bool gaveUp) {
   const auto interval = repeatInterval(runs);
-  if (!interval) return device + ": no completed repeat measured a steady state";
+  if (!interval) {
+    // Too few full batches after warm-up (StepTimes): every repeat of the run would be the same.
+    return device + ": no completed repeat measured a steady state (too few full batches after " +
+           "warm-up); train on more images or epochs to measure one";
+  }
   std::string line = device + ": " + rate(interval->median) + " samples/s steady state (median of " +
                      std::to_string(interval->n);
   if (interval->n > 1) {

@@ -64,6 +64,19 @@ class TestCliTrust : public CliTestBase {
                                                                    run.out.contains("stopped after"));
   }
 
+  // A run too short to measure a steady state (3 steps) would repeat the same way for ever:
+  // auto stops after three and says why.
+  void autoRepeatsEndWithoutASteadyState() {
+    QStringList args = smallSyntheticRun();
+    args[args.indexOf("--train-limit") + 1] = QStringLiteral("96");
+    const CliRun run = runCli(args << "--repeat" << "auto");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QCOMPARE(run.savedPaths().size(), 3);
+    QVERIFY2(run.out.contains(QLatin1String("cpu: no completed repeat measured a steady state")),
+             run.why());
+    QVERIFY2(run.out.contains(QLatin1String("train on more images or epochs")), run.why());
+  }
+
   void badTrustFlagsExitTwo_data() {
     QTest::addColumn<QStringList>("flags");
     QTest::newRow("repeat 0") << QStringList{"--repeat", "0"};

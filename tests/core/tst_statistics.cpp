@@ -57,6 +57,26 @@ class StatisticsTest : public QObject {
     QVERIFY(confidenceInterval({-10, 1000})->low < 0.0);
   }
 
+  // Six runs at 10 s and four at 11 s: the mean's interval is 10.03-10.77, the median 10. The
+  // interval shown beside the median must hold it.
+  void intervalHoldsItsMedian() {
+    const auto interval = confidenceInterval({10, 10, 10, 10, 10, 10, 11, 11, 11, 11});
+    QCOMPARE(interval->median, 10.0);
+    QCOMPARE(interval->low, 10.0);
+    QVERIFY(std::fabs(interval->high - 10.77) < 0.01);
+  }
+
+  // Beyond the table t still falls towards 1.96, never below it: t(31) = 2.0395, t(60) = 2.0003,
+  // t(120) = 1.9799, t(1000) = 1.9623.
+  void tQuantileBeyondTheTable() {
+    QCOMPARE(tQuantile975(30), 2.042);
+    QVERIFY(std::fabs(tQuantile975(31) - 2.0395) < 2e-4);
+    QVERIFY(std::fabs(tQuantile975(60) - 2.0003) < 2e-4);
+    QVERIFY(std::fabs(tQuantile975(120) - 1.9799) < 2e-4);
+    QVERIFY(std::fabs(tQuantile975(1000) - 1.9623) < 2e-4);
+    QVERIFY(tQuantile975(1000000) > 1.95996);
+  }
+
   void overlappingIntervalsAreWithinNoise() {
     const Interval a{100, 95, 105, 3};
     const Interval b{104, 101, 107, 3};
@@ -68,15 +88,26 @@ class StatisticsTest : public QObject {
 
   // --repeat auto: never fewer than 3, stop once within ±2%, give up at 10.
   void autoRepeatStopsWhenTightOrAtTen() {
-    QCOMPARE(autoRepeatDecision({1000, 1000}), RepeatDecision::Continue);
-    QCOMPARE(autoRepeatDecision({1000, 1001, 999}), RepeatDecision::Converged);
+    QCOMPARE(autoRepeatDecision(2, {1000, 1000}), RepeatDecision::Continue);
+    QCOMPARE(autoRepeatDecision(3, {1000, 1001, 999}), RepeatDecision::Converged);
     // ±30% spread after 3: keep going.
-    QCOMPARE(autoRepeatDecision({700, 1000, 1300}), RepeatDecision::Continue);
+    QCOMPARE(autoRepeatDecision(3, {700, 1000, 1300}), RepeatDecision::Continue);
     std::vector<double> noisy;
     for (int i = 0; i < 9; ++i) noisy.push_back(i % 2 ? 700 : 1300);
-    QCOMPARE(autoRepeatDecision(noisy), RepeatDecision::Continue);
+    QCOMPARE(autoRepeatDecision(noisy.size(), noisy), RepeatDecision::Continue);
     noisy.push_back(1000);
-    QCOMPARE(autoRepeatDecision(noisy), RepeatDecision::GaveUp);
+    QCOMPARE(autoRepeatDecision(noisy.size(), noisy), RepeatDecision::GaveUp);
+  }
+
+  // Runs that measure no steady state (too short) repeat the same way: they must not repeat
+  // for ever. Three without any end the repeats; a mix still stops at ten runs.
+  void autoRepeatEndsWithoutSteadyStates() {
+    QCOMPARE(autoRepeatDecision(1, {}), RepeatDecision::Continue);
+    QCOMPARE(autoRepeatDecision(3, {}), RepeatDecision::GaveUp);
+    QCOMPARE(autoRepeatDecision(9, {1000, 1300}), RepeatDecision::Continue);
+    QCOMPARE(autoRepeatDecision(10, {1000, 1300}), RepeatDecision::GaveUp);
+    // Three tight steady states among more runs still converge.
+    QCOMPARE(autoRepeatDecision(5, {1000, 1001, 999}), RepeatDecision::Converged);
   }
 
   // The summary names median, interval and n; only completed runs with a steady state count.

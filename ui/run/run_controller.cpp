@@ -235,7 +235,7 @@ void RunController::onRepeatFinished(int queueId, const RunResult& result) {
                                [queueId](const QueuedRun& run) { return run.queueId == queueId; });
   bool gaveUp = false;
   if (at != m_queue.end() && at->autoRepeat && completed) {
-    const RepeatDecision decision = autoRepeatDecision(steadyThroughputs(runs));
+    const RepeatDecision decision = autoRepeatDecision(runs.size(), steadyThroughputs(runs));
     if (decision == RepeatDecision::Continue) {
       // The next repeat goes right after this one: a device's repeats stay back to back.
       QueuedRun next;
