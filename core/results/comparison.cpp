@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstddef>
 #include <iomanip>
+#include <set>
 #include <tuple>
 
 namespace tb {
@@ -81,14 +82,33 @@ std::string runSize(const std::string& workload, std::int64_t trainSamples,
          ", batch " + std::to_string(batchSize);
 }
 
+// Images per training step: a data-parallel run's config.batch_size is each rank's, and what it
+// trained is its global batch (a strong-scaling run of batch 32 on 2 ranks trained the seed run).
+int stepBatch(const RunResult& result) {
+  if (result.distributed && result.distributed->globalBatch > 0) {
+    return result.distributed->globalBatch;
+  }
+  return result.config.batchSize;
+}
+
 // The size a run's total stands for: the projected full run's when the total is a projection.
 std::string resultSize(const RunResult& result) {
   if (const auto& p = result.projection) {
     return runSize(result.workload.name, p->trainSamples, p->testSamples, p->epochs,
-                   result.config.batchSize);
+                   stepBatch(result));
   }
   return runSize(result.workload.name, result.workload.trainSamples, result.workload.testSamples,
-                 result.config.epochs, result.config.batchSize);
+                 result.config.epochs, stepBatch(result));
+}
+
+// The devices a run trained on: one, or a data-parallel run's distinct host and device pairs
+// (CPU ranks on one machine share its CPU, whose probed peak already counts every core). The
+// ranks are assumed alike, as the probe measured only the recording rank's device.
+int devicesOf(const RunResult& result) {
+  if (!result.distributed) return 1;
+  std::set<std::pair<std::string, std::string>> devices;
+  for (const auto& rank : result.distributed->ranks) devices.emplace(rank.host, rank.device);
+  return std::max(1, static_cast<int>(devices.size()));
 }
 
 // Rows of unknown size still compare only within their workload.
@@ -193,7 +213,11 @@ ComparisonRow comparisonRow(const RunResult& result) {
     // Absurd inputs can overflow to infinity: such a figure is absent, never "inf".
     row.achievedTflops = finiteOrNone(*result.workload.flopsPerSample * *row.samplesPerSecond / 1e12);
   }
-  if (result.device.peak) row.peakTflops = peakTflopsFor(*result.device.peak, row.precision);
+  if (result.device.peak) {
+    const auto peak = peakTflopsFor(*result.device.peak, row.precision);
+    // A data-parallel run's throughput is all its devices': so is the peak it is measured against.
+    if (peak) row.peakTflops = *peak * devicesOf(result);
+  }
   if (row.achievedTflops && row.peakTflops && *row.peakTflops > 0.0) {
     row.efficiency = finiteOrNone(*row.achievedTflops / *row.peakTflops);
   }
@@ -221,7 +245,7 @@ std::string foldKey(const RunResult& result) {
                     result.config.precision + '|' + result.config.execution + '|' +
                     std::to_string(result.config.threads) + '|' +
                     std::to_string(result.distributed ? result.distributed->worldSize : 1) + '|' +
-                    std::to_string(result.config.batchSize) + '|' + result.workload.dataSource +
+                    std::to_string(stepBatch(result)) + '|' + result.workload.dataSource +
                     '|' + (result.projection ? "projected" : "measured");
   // A disturbed run folds only with disturbed ones: it must not widen, or shift, the interval
   // of the quiet runs it sits beside.

@@ -11,6 +11,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 using namespace tb;
@@ -99,6 +100,71 @@ class ComparisonTest : public QObject {
     QCOMPARE(*row.meanEpochSeconds, 3.0);
     QCOMPARE(*row.samplesPerSecond, 22500.0);
     QCOMPARE(*row.testAccuracy, 0.8512);
+  }
+
+  // A data-parallel run's samples/s are all its devices': its efficiency is against all their
+  // peaks. Four GPUs at 60% of 50 TFLOPS each read 60%, not 240%, and a peak ratio of 4x against
+  // one of them. CPU ranks on one machine share its CPU, whose peak counts every core already.
+  void dataParallelEfficiencyCountsEveryDevice() {
+    const auto run = [](const std::string& device) {
+      return RunResultBuilder()
+          .workload("fashion-mlp")
+          .device(device, "GPU")
+          .host("node")
+          .batchSize(32)
+          .flopsPerSample(1e9)
+          .peakFp32Tflops(50.0)
+          .epoch(1.0, 30000.0)
+          .totalSeconds(10.0);
+    };
+    RunResult single = run("cuda:0").steadyState(30000.0);  // 30 TFLOPS: 60%
+    RunResult four = run("cuda:0")
+                         .steadyState(120000.0)
+                         .distributed("weak", 128, {{"node", "cuda:0"}, {"node", "cuda:1"},
+                                                    {"node", "cuda:2"}, {"node", "cuda:3"}});
+    std::vector<ComparisonRow> rows = {comparisonRow(single), comparisonRow(four)};
+    QVERIFY(std::fabs(*rows[1].efficiency - 0.6) < 1e-9);
+    QCOMPARE(*rows[1].peakTflops, 200.0);
+    applySpeedups(rows, 0);
+    QCOMPARE(*rows[1].peakRatio, 4.0);
+    // Two machines with one GPU each: two devices, though both are "cuda:0".
+    four.distributed = RunResultBuilder()
+                           .distributed("weak", 64, {{"a", "cuda:0"}, {"b", "cuda:0"}})
+                           .build()
+                           .distributed;
+    QCOMPARE(*comparisonRow(four).peakTflops, 100.0);
+    // Two CPU ranks on one machine: its one CPU.
+    RunResult cpu = run("cpu").steadyState(30000.0).distributed(
+        "weak", 64, {{"node", "cpu"}, {"node", "cpu"}});
+    QCOMPARE(*comparisonRow(cpu).peakTflops, 50.0);
+    QVERIFY(std::fabs(*comparisonRow(cpu).efficiency - 0.6) < 1e-9);
+  }
+
+  // A data-parallel run trained its global batch: a strong-scaling run of batch 32 over 2 ranks
+  // (16 each) is the seed's size and compares with single runs of it; a weak-scaling one (32
+  // each, 64 a step) is another size.
+  void dataParallelRunsAreSizedByTheirGlobalBatch() {
+    const auto run = [](int batch) {
+      return RunResultBuilder()
+          .workload("fashion-mlp")
+          .device("cpu", "CPU")
+          .host("node")
+          .samples(60000, 10000)
+          .plannedEpochs(10)
+          .batchSize(batch)
+          .epoch(1.0, 30000.0)
+          .totalSeconds(10.0);
+    };
+    const RunResult single = run(32);
+    const RunResult strong = run(16).distributed("strong", 32, {{"node", "cpu"}, {"node", "cpu"}});
+    const RunResult weak = run(32).distributed("weak", 64, {{"node", "cpu"}, {"node", "cpu"}});
+    QCOMPARE(comparisonRow(strong).size, comparisonRow(single).size);
+    QVERIFY(comparisonRow(single).size.find("batch 32") != std::string::npos);
+    QVERIFY(comparisonRow(weak).size.find("batch 64") != std::string::npos);
+    // Two strong runs of 2 ranks still fold together; a 2-rank and a single run never do.
+    QCOMPARE(foldKey(strong), foldKey(run(16).distributed("strong", 32, {{"node", "cpu"},
+                                                                        {"node", "cpu"}})));
+    QVERIFY(foldKey(strong) != foldKey(single));
   }
 
   // Metrics are valid or absent: a cancelled run without epochs, test or total must not read 0.

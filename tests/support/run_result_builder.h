@@ -208,6 +208,22 @@ class RunResultBuilder {
     return *this;
   }
 
+  // A data-parallel run: one rank per (host, device) pair, in rank order; config.batch_size is
+  // each rank's batch (batchSize()), `globalBatch` the images of one step over all ranks.
+  RunResultBuilder& distributed(const std::string& scaling, int globalBatch,
+                                const std::vector<std::pair<std::string, std::string>>& ranks) {
+    tb::DistributedRecord record;
+    record.worldSize = static_cast<int>(ranks.size());
+    record.backend = "gloo";
+    record.scaling = scaling;
+    record.globalBatch = globalBatch;
+    for (const auto& [host, device] : ranks) {
+      record.ranks.push_back(tb::RankRecord{static_cast<int>(record.ranks.size()), host, device});
+    }
+    m_result.distributed = record;
+    return *this;
+  }
+
   // Appends a telemetry sample to the timeline.
   RunResultBuilder& sample(tb::TelemetrySample sample) {
     m_result.timeline.push_back(std::move(sample));
