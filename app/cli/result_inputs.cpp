@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <system_error>
 
 namespace tb::cli {
@@ -58,10 +60,24 @@ std::optional<std::vector<RunResult>> readResultInputs(const std::vector<std::st
   std::vector<std::string> files;
   if (!collectFiles(paths, files)) return std::nullopt;
   std::vector<RunResult> results;
+  std::set<fs::path> seenPaths;
+  std::map<std::string, std::string> seenRuns;  // a run's JSON text -> the file it came from
   for (const auto& file : files) {
+    // A file named twice (a folder and a file in it) is one run, not two repeats.
+    std::error_code error;
+    const fs::path canonical = fs::weakly_canonical(file, error);
+    if (!seenPaths.insert(error ? fs::path(file) : canonical).second) continue;
     // One broken file (a copy cut short, a foreign .json) must not hide the others.
     try {
-      results.push_back(readResultFile(file));
+      RunResult result = readResultFile(file);
+      // So is a copy of a run under another name (a folder and its backup, say).
+      const auto [at, isNew] = seenRuns.emplace(toJson(result), file);
+      if (!isNew) {
+        std::fprintf(stderr, "trainbench-cli: warning: %s: the same run as %s (skipped)\n",
+                     file.c_str(), at->second.c_str());
+        continue;
+      }
+      results.push_back(std::move(result));
     } catch (const ResultFileError& e) {
       std::fprintf(stderr, "trainbench-cli: warning: %s (skipped)\n", e.what());  // names the file
     } catch (const std::exception& e) {

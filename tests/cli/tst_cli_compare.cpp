@@ -239,6 +239,27 @@ class TestCliCompare : public QObject {
     QVERIFY2(none.err.contains(QLatin1String("no readable result files")), none.why());
   }
 
+  // A run given twice (its folder and the file, or a copy under another name) counts once: it
+  // must not fold with itself into n = 2 with a zero-width interval.
+  void aRunGivenTwiceCountsOnce() {
+    const QString gpuRun = m_runs + "/20261202T103300Z_fashion-mlp_cuda-0.json";
+    const QString copies = m_dir.filePath("copies");
+    QVERIFY(QDir().mkpath(copies));
+    QVERIFY(QFile::copy(gpuRun, copies + "/backup.json"));
+    const tbtest::CliRun result =
+        compare({m_runs, gpuRun, m_runs + "/../runs/" + QFileInfo(gpuRun).fileName(), copies,
+                 "--json"});
+    QVERIFY2(result.exitCode == 0, result.why());
+    bool ok = false;
+    const QJsonArray rows = parseArray(result, ok);
+    QVERIFY2(ok && rows.size() == 3, result.why());
+    QCOMPARE(rows[0].toObject()[QLatin1String("n")].toInt(), 3);  // the three cpu repeats
+    QCOMPARE(rows[1].toObject()[QLatin1String("n")].toInt(), 1);  // the GPU run, once
+    // The same path twice goes unsaid; a copy is named with the file it repeats.
+    QVERIFY2(result.err.contains(copies + "/backup.json: the same run as " + gpuRun), result.why());
+    QCOMPARE(result.err.count(QLatin1String("warning")), 1);
+  }
+
   // --published adds the article's rows to the groups of the seed's own sizes: both, here.
   void publishedAddsTheArticlesRows() {
     const tbtest::CliRun result = compare({m_runs, "--published", "--json"});
