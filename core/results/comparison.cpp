@@ -353,6 +353,11 @@ std::string formatRatio(double ratio) {
   return fixed(ratio, decimals) + "x";
 }
 
+int throughputDecimals(double samplesPerSecond) {
+  const double magnitude = std::fabs(samplesPerSecond);
+  return magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
+}
+
 std::string formatTflops(double tflops) {
   const double magnitude = std::fabs(tflops);
   const int decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2
@@ -402,7 +407,9 @@ std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
           markdownCell(row.workload) + " | " + (row.projected && row.totalSeconds ? "~" : "") +
           markdownNumber(row.totalSeconds, 2) + " | " +
           markdownNumber(row.meanEpochSeconds, 2) + " | " +
-          markdownNumber(row.samplesPerSecond, 0) + " | " +
+          markdownNumber(row.samplesPerSecond,
+                         row.samplesPerSecond ? throughputDecimals(*row.samplesPerSecond) : 0) +
+          " | " +
           (row.testAccuracy ? trimmed(*row.testAccuracy, 4) : kMissing) + " | " +
           (row.achievedTflops ? formatTflops(*row.achievedTflops) : kMissing) + " | " +
           (row.efficiency ? formatEfficiency(*row.efficiency) : kMissing) + " | " +

@@ -132,6 +132,9 @@ std::string projectionNote(const std::vector<ComparisonRow>& rows);
 std::string formatSpeedup(double speedup);
 // A peak ratio: like formatSpeedup, with more decimals below 0.1 ("0.0017x").
 std::string formatRatio(double ratio);
+// Decimals for samples/s: enough for slow devices (a CPU trains ResNet-50 at a few images/s),
+// none from 100 up. An interval takes its median's.
+int throughputDecimals(double samplesPerSecond);
 // Achieved or peak TFLOPS with three significant digits ("0.0612", "12.3", "702").
 std::string formatTflops(double tflops);
 // "42.1%" from a fraction; "0.73%" below 1%.

@@ -137,12 +137,6 @@ std::string heading(const ComparisonGroup& group) {
   return group.workload + " (size unknown)";
 }
 
-// Samples/s with decimals enough for slow devices (a CPU trains ResNet-50 at a few images/s).
-int throughputDecimals(double value) {
-  const double magnitude = std::fabs(value);
-  return magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
-}
-
 std::string speedupCell(const ComparisonRow& row, bool baseline) {
   if (!row.speedup) return kMissing;
   if (baseline) return "**" + formatSpeedup(*row.speedup) + "** (baseline)";

@@ -2,6 +2,7 @@
 #include "results/repeats.h"
 
 #include "devices/system_info.h"
+#include "results/comparison.h"
 
 #include <algorithm>
 #include <iomanip>
@@ -21,8 +22,6 @@ std::string fixed(double value, int decimals) {
   return out.str();
 }
 
-// Throughputs run from a few images/s (ResNet-50 on a laptop) to millions: 4 significant digits.
-std::string rate(double value) { return fixed(value, value >= 1000 ? 0 : value >= 10 ? 1 : 2); }
 
 }  // namespace
 
@@ -58,6 +57,8 @@ std::string repeatSummary(const std::string& device, const std::vector<RunResult
     return device + ": no completed repeat measured a steady state (too few full batches after " +
            "warm-up); train on more images or epochs to measure one";
   }
+  const int decimals = throughputDecimals(interval->median);
+  const auto rate = [decimals](double value) { return fixed(value, decimals); };
   std::string line = device + ": " + rate(interval->median) + " samples/s steady state (median of " +
                      std::to_string(interval->n);
   if (interval->n > 1) {

@@ -291,10 +291,12 @@ void ComparisonPanel::fillTable() {
     const bool severalGroups = m_groups.size() > 1;
     QString speedup = row.speedup ? toQString(formatSpeedup(*row.speedup)) : QStringLiteral("n/a");
     if (row.withinNoise) speedup += tr(" (within noise)");
+    const int decimals = row.samplesPerSecond ? throughputDecimals(*row.samplesPerSecond) : 0;
     QString interval = QStringLiteral("n/a");
     if (row.samplesPerSecondLow && row.samplesPerSecondHigh) {
-      interval = QStringLiteral("%1\u2013%2").arg(QString::number(*row.samplesPerSecondLow, 'f', 0),
-                                                 QString::number(*row.samplesPerSecondHigh, 'f', 0));
+      interval = QStringLiteral("%1\u2013%2").arg(
+          QString::number(*row.samplesPerSecondLow, 'f', decimals),
+          QString::number(*row.samplesPerSecondHigh, 'f', decimals));
     }
     QString total = formatOptional(row.totalSeconds, row.projected ? 0 : 2);
     if (row.projected && row.totalSeconds) total = QStringLiteral("~") + total;
@@ -304,7 +306,7 @@ void ComparisonPanel::fillTable() {
     cells[DeviceColumn] =
         (row.disturbed ? QStringLiteral("\u26a0 ") : QString()) + toQString(row.label);
     cells[CountColumn] = QString::number(row.n);
-    cells[ThroughputColumn] = formatOptional(row.samplesPerSecond, 0);
+    cells[ThroughputColumn] = formatOptional(row.samplesPerSecond, decimals);
     cells[IntervalColumn] = interval;
     cells[TotalColumn] = total;
     cells[SpeedupColumn] = speedup;
