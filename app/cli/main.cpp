@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -139,6 +140,17 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                "(also off when $TRAINBENCH_SKIP_MACHINE_CHECK is set)");
 }
 
+// A command whose product is its standard output (a table, JSON for a script) must not exit 0
+// when that could not be written in full: a full disk or a closed pipe left its reader half a
+// document. (A run's product is its result file; its progress may go to a closed pipe.)
+int checkedOutput(int code) {
+  errno = 0;
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return code;
+  std::fprintf(stderr, "trainbench-cli: error: standard output: the output was not written in full%s%s\n",
+               errno != 0 ? ": " : "", errno != 0 ? std::strerror(errno) : "");
+  return code == tb::cli::kExitOk ? tb::cli::kExitData : code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -185,14 +197,14 @@ int main(int argc, char** argv) {
     return tb::cli::kExitUsage;
   }
 
-  if (*devices) return tb::cli::devicesCommand(json);
-  if (*workloads) return tb::cli::workloadsCommand(json);
-  if (*show) return tb::cli::showCommand(showPath, json);
-  if (scaling.parsed()) return scaling.run();
-  if (compare.parsed()) return compare.run();
-  if (data.parsed()) return data.run();
-  if (probe.parsed()) return probe.run();
-  if (profile.parsed()) return profile.run();
+  if (*devices) return checkedOutput(tb::cli::devicesCommand(json));
+  if (*workloads) return checkedOutput(tb::cli::workloadsCommand(json));
+  if (*show) return checkedOutput(tb::cli::showCommand(showPath, json));
+  if (scaling.parsed()) return checkedOutput(scaling.run());
+  if (compare.parsed()) return checkedOutput(compare.run());
+  if (data.parsed()) return checkedOutput(data.run());
+  if (probe.parsed()) return checkedOutput(probe.run());
+  if (profile.parsed()) return checkedOutput(profile.run());
   if (runOptions.devices.empty()) runOptions.devices.push_back("cpu");
   if (std::getenv("TRAINBENCH_SKIP_MACHINE_CHECK")) runOptions.checkMachine = false;
   // A rank of a launched run joins it; --data-parallel N alone starts the ranks.

@@ -308,6 +308,12 @@ int runCommand(const RunOptions& options) {
       std::printf("%s\n", repeatSummary(device, repeats, gaveUp).c_str());
     }
   }
+  // A signal between two runs (while one was being saved, say) ends the command like one
+  // during a run: the runs saved so far stand, and the exit code says it was cancelled.
+  if (signals.cancelled() && exitCode != kExitCancelled) {
+    std::fprintf(stderr, "\ntrainbench-cli: cancelled; no further run started\n");
+    exitCode = kExitCancelled;
+  }
   if (severalDevices || repeating) printComparison(results);
   return exitCode;
 }

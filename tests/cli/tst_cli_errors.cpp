@@ -121,6 +121,27 @@ class TestCliErrors : public CliTestBase {
     QVERIFY2(rows == 2, show.why());
   }
 
+  // A script reading `show --json` or `workloads` must not take a cut-short document for a whole
+  // one: standard output on a full disk (/dev/full) is a file error, exit 3, and says so.
+  void fullStandardOutputExitsThree_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::newRow("workloads") << QStringList{"workloads", "--json"};
+    QTest::newRow("devices") << QStringList{"devices"};
+  }
+  void fullStandardOutputExitsThree() {
+    QFETCH(QStringList, args);
+    if (!QFileInfo::exists(QStringLiteral("/dev/full"))) QSKIP("no /dev/full on this system");
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.setStandardOutputFile(QStringLiteral("/dev/full"));
+    process.start(m_cli, args);
+    QVERIFY(process.waitForFinished(60000));
+    const QString err = QString::fromUtf8(process.readAllStandardError());
+    QCOMPARE(process.exitCode(), 3);
+    QVERIFY2(err.contains(QLatin1String("standard output: the output was not written in full")),
+             qPrintable(err));
+  }
+
   // A damaged result file must be a clean data error naming it, never a crash.
   void showMalformedFileExitsThree() {
     const QString file = path(QStringLiteral("malformed.json"));

@@ -317,6 +317,27 @@ class TestCliFaults : public CliTestBase {
     QVERIFY(tempFiles(m_results).isEmpty());
   }
 
+  // Ctrl-C between two repeats (here: while the first is being saved) ends the command like one
+  // during a run: the first run stays saved as it completed, no second starts, exit code 130.
+  void interruptBetweenRepeatsExitsCancelled() {
+    const QProcessEnvironment slowSave =
+        faultyEnvironment(QStringLiteral("TB_FAULT_FSYNC_DELAY_MS"), QStringLiteral("1500"));
+    CliProcess cli(m_cli, smallSyntheticRun() << "--repeat" << "3", slowSave);
+    QTRY_VERIFY_WITH_TIMEOUT(!tempFiles(m_results).isEmpty() || !cli.running(), 60000);
+    QVERIFY2(cli.running(), qPrintable(cli.report()));
+    cli.signal(SIGINT);
+    QCOMPARE(cli.finish(), 130);
+    QVERIFY2(cli.err().contains(QLatin1String("cancelled; no further run started")),
+             qPrintable(cli.report()));
+    QVERIFY2(!cli.out().contains(QLatin1String("Repeat 2 on cpu")), qPrintable(cli.report()));
+    const QStringList saved = resultFiles(m_results);
+    QCOMPARE(saved.size(), 1);
+    QString error;
+    const tb::RunResult result = tbtest::readResult(QDir(m_results).filePath(saved.first()), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(statusOf(result), QStringLiteral("completed"));
+  }
+
   // `trainbench-cli run ... | head -n 1`: the closed pipe drops the progress, never the run.
   void closedPipeDoesNotEndTheRun() {
     QProcess shell;
