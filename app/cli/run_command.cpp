@@ -152,7 +152,8 @@ std::string outProblem(const std::string& out) {
                                  ? (out.empty() ? defaultResultsDir() : out)
                                  : fs::path(out).parent_path().string();
   try {
-    checkResultsFolder(folder.empty() ? "." : folder);
+    checkResultsFolder(folder.empty() ? "." : folder,
+                       isFolderTarget(out) ? std::string() : fs::path(out).filename().string());
   } catch (const ResultFileError& e) {
     return e.what();
   }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -100,9 +101,16 @@ std::string hostName() {
 // left behind by a process that died (kill -9, power loss) from one still being written.
 constexpr const char* kTempMarker = ".tmp-";
 
+// Names of at most this many bytes fit every file system we save to (ext4, xfs, btrfs, tmpfs).
+constexpr std::size_t kMaxFileNameBytes = NAME_MAX;
+
 std::string tempPrefix(const fs::path& target) {
-  return "." + target.filename().string() + kTempMarker + std::to_string(::getpid()) + "-" +
-         hostName() + "-";
+  const std::string tail = kTempMarker + std::to_string(::getpid()) + "-" + hostName() + "-";
+  constexpr std::size_t kUniqueChars = 6;  // mkstemp's XXXXXX
+  // A long result name is cut short here, or its temporary file's name would not fit where the
+  // result's own does (only the marker and what follows it identify a temporary file).
+  const std::size_t room = kMaxFileNameBytes - std::min(kMaxFileNameBytes - 2, 1 + tail.size() + kUniqueChars);
+  return "." + target.filename().string().substr(0, room) + tail;
 }
 
 // True for a temporary file of ours whose writer, on this machine, no longer runs.
@@ -242,8 +250,16 @@ void removeAbandonedTempFiles(const std::string& folder) {
   }
 }
 
-void checkResultsFolder(const std::string& folder) {
+void checkResultsFolder(const std::string& folder, const std::string& fileName) {
   const std::string shown = folder.empty() ? std::string(".") : folder;
+  // Room for what may be added to the name: a device ("_cuda-12", for several devices) and a
+  // number after a taken one ("_999", writeNewResultFile).
+  constexpr std::size_t suffix = 16;
+  if (fileName.size() + suffix > kMaxFileNameBytes) {
+    throw ResultFileError((fs::path(shown) / fileName).string() + ": the file name is " +
+                          std::to_string(fileName.size()) + " bytes long; at most " +
+                          std::to_string(kMaxFileNameBytes - suffix) + " fit");
+  }
   std::error_code ec;
   const auto status = fs::status(shown, ec);
   if (fs::exists(status) && !fs::is_directory(status)) {

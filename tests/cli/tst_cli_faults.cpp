@@ -209,6 +209,22 @@ class TestCliFaults : public CliTestBase {
     QCOMPARE(resultFiles(bare).size(), 2);
   }
 
+  // A long --out name: one that leaves no room for "_2" or a device is refused before training,
+  // naming the file; one just short of that saves, though its temporary file's name is longer.
+  void longOutNames() {
+    const QString tooLong = path(QString(240, QLatin1Char('c')) + QStringLiteral(".json"));
+    const CliRun refused = runCli(smallSyntheticRun() << "--out" << tooLong);
+    QCOMPARE(refused.exitCode, 3);
+    QVERIFY2(refused.err.contains(QLatin1String("the file name is 245 bytes long")), refused.why());
+    QVERIFY2(!refused.out.contains(QLatin1String("Epoch")), refused.why());
+
+    const QString longest = path(QString(234, QLatin1Char('c')) + QStringLiteral(".json"));
+    const CliRun saved = runCli(smallSyntheticRun() << "--out" << longest);
+    QVERIFY2(saved.exitCode == 0, saved.why());
+    QCOMPARE(saved.savedPath(), longest);
+    QVERIFY(tempFiles(path(QString())).isEmpty());
+  }
+
   // Two CLI processes saving under the same name at the same moment (fsync slowed to widen the
   // window, as in the strace experiment): two distinct files, two distinct paths.
   void concurrentSaversKeepEveryResult() {
