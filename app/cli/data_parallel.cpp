@@ -5,6 +5,7 @@
 
 #include "dist/launch_env.h"
 #include "dist/rank_agreement.h"
+#include "models/workload.h"
 #if TRAINBENCH_WITH_DISTRIBUTED
 #include "dist/c10d/process_group.h"
 #endif
@@ -15,7 +16,7 @@
 
 namespace tb::cli {
 
-std::string dataParallelProblem(const RunOptions& options) {
+std::string dataParallelProblem(const RunOptions& options, int worldSize) {
   if (options.devices.size() != 1 || options.repeats != 1 || options.autoRepeat) {
     return "a data-parallel run trains one device per rank once: give one --device and no "
            "--repeat";
@@ -23,6 +24,18 @@ std::string dataParallelProblem(const RunOptions& options) {
   if (options.config.timeBudgetSeconds > 0) {
     return "--time-budget: a data-parallel run trains its full length (each rank would stop at "
            "a different step on its own clock)";
+  }
+  if (options.strongScaling) {
+    int batch = options.config.batchSize;
+    if (batch <= 0) {
+      const auto workload = findWorkload(options.config.workload);
+      batch = workload ? workload->defaultBatchSize : 0;
+    }
+    if (batch > 0 && worldSize > 0 && batch % worldSize != 0) {
+      return "--scaling strong splits the batch of " + std::to_string(batch) + " across " +
+             std::to_string(worldSize) + " ranks: give a --batch-size that is a multiple of " +
+             std::to_string(worldSize) + ", or another number of ranks";
+    }
   }
   return {};
 }
@@ -45,7 +58,8 @@ int joinLaunchedRun(RunOptions& options) {
   }
   if (placement.worldSize <= 1) return -1;
 #if TRAINBENCH_WITH_DISTRIBUTED
-  if (const std::string problem = dataParallelProblem(options); !problem.empty()) {
+  if (const std::string problem = dataParallelProblem(options, placement.worldSize);
+      !problem.empty()) {
     std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
     return kExitUsage;
   }

@@ -11,9 +11,9 @@ namespace tb::cli {
 // Set in the ranks --data-parallel starts, which then do not repeat where they are.
 inline constexpr const char* kSpawnedRankVariable = "TRAINBENCH_SPAWNED_RANK";
 
-// Why `options` cannot train data-parallel (several devices, repeats, a time budget); empty
-// when it can.
-std::string dataParallelProblem(const RunOptions& options);
+// Why `options` cannot train data-parallel on `worldSize` ranks (several devices, repeats, a time
+// budget, a strong-scaling batch that does not split evenly); empty when it can.
+std::string dataParallelProblem(const RunOptions& options, int worldSize);
 
 // Whether this build can train data-parallel (core/dist/c10d was built).
 bool dataParallelBuilt();

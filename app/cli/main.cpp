@@ -215,9 +215,15 @@ int main(int argc, char** argv) {
                            "built without data-parallel runs (build it with libgloo-dev)\n");
       return tb::cli::kExitUsage;
     }
-    if (const std::string problem = tb::cli::dataParallelProblem(runOptions); !problem.empty()) {
+    if (const std::string problem =
+            tb::cli::dataParallelProblem(runOptions, runOptions.dataParallel);
+        !problem.empty()) {
       std::fprintf(stderr, "trainbench-cli: error: --data-parallel: %s\n", problem.c_str());
       return tb::cli::kExitUsage;
+    }
+    // The device, precision and execution are checked once here, not once by every rank.
+    if (const int code = tb::cli::checkRunDevices(runOptions); code != tb::cli::kExitOk) {
+      return code;
     }
     return tb::cli::spawnLocalRanks(runOptions, argc, argv);
   }

@@ -238,8 +238,7 @@ std::string resultPath(const std::string& out, const std::string& autoName,
   return (path.parent_path() / (path.stem().string() + "_" + device + extension)).string();
 }
 
-int runCommand(const RunOptions& options) {
-  // Check every device before training on the first, so a typo costs no time.
+int checkRunDevices(const RunOptions& options) {
   for (const auto& device : options.devices) {
     try {
       const DeviceId id = resolveDevice(device);
@@ -260,6 +259,12 @@ int runCommand(const RunOptions& options) {
       return kExitDevice;
     }
   }
+  return kExitOk;
+}
+
+int runCommand(const RunOptions& options) {
+  // Check every device before training on the first, so a typo costs no time.
+  if (const int code = checkRunDevices(options); code != kExitOk) return code;
 
   if (const std::string problem = runConfigProblem(options.config); !problem.empty()) {
     std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());

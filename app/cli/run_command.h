@@ -26,6 +26,10 @@ struct RunOptions {
   double bucketMegabytes = 25.0;
 };
 
+// Checks every device of `options` (known, available, its precision and execution) before any
+// trains; prints the first problem and returns its exit code, or kExitOk.
+int checkRunDevices(const RunOptions& options);
+
 // Returns the exit code (exit_codes.h).
 int runCommand(const RunOptions& options);
 

@@ -60,6 +60,28 @@ class TestCliDataParallel : public CliTestBase {
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
+  // What no rank can train is refused once, before any rank starts: exit 2, nothing saved, one
+  // message (each rank used to print its own, and the uneven strong split exited 5 with a
+  // failed result).
+  void unrunnableDataParallelRefusedBeforeStarting_data() {
+    QTest::addColumn<QStringList>("flags");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("strong 32 over 3") << QStringList{"--data-parallel", "3", "--scaling", "strong"}
+                                      << "splits the batch of 32 across 3 ranks";
+    QTest::newRow("graph on cpu") << QStringList{"--data-parallel", "2", "--execution", "graph"}
+                                  << "--execution graph";
+  }
+  void unrunnableDataParallelRefusedBeforeStarting() {
+    QFETCH(QStringList, flags);
+    QFETCH(QString, message);
+    const CliRun run = runCli(smallSyntheticRun() << flags);
+    if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
+    QVERIFY2(run.exitCode == 2, run.why());
+    QCOMPARE(run.err.count(message), 1);
+    QVERIFY2(!run.out.contains(QLatin1String("Starting")), run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
   void badLauncherVariablesExitTwo() {
     QProcessEnvironment env = environment();
     env.insert(QStringLiteral("RANK"), QStringLiteral("abc"));
