@@ -60,9 +60,12 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                  "$XDG_DATA_HOME/trainbench/datasets/<dataset>)");
   run.add_flag("--synthetic", config.synthetic,
                "Use built-in synthetic data of the same shapes (recorded as synthetic)");
-  run.add_option("--train-limit", config.trainLimit, "Use only the first N training images")
+  run.add_option("--train-limit", config.trainLimit,
+                 "Use only the first N training images (with --synthetic: make N, more than the "
+                 "dataset has if asked)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  run.add_option("--test-limit", config.testLimit, "Use only the first N test images")
+  run.add_option("--test-limit", config.testLimit,
+                 "Use only the first N test images (with --synthetic: make N)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
   run.add_option("--telemetry-interval", config.telemetryIntervalSeconds,
                  "Seconds between CPU/memory samples (0.1 or more)")
@@ -146,7 +149,8 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
 int checkedOutput(int code) {
   errno = 0;
   if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return code;
-  std::fprintf(stderr, "trainbench-cli: error: standard output: the output was not written in full%s%s\n",
+  std::fprintf(stderr,
+               "trainbench-cli: error: standard output: the output was not written in full%s%s\n",
                errno != 0 ? ": " : "", errno != 0 ? std::strerror(errno) : "");
   return code == tb::cli::kExitOk ? tb::cli::kExitData : code;
 }

@@ -86,7 +86,8 @@ ProfileCommand::ProfileCommand(CLI::App& app) {
   m_profile->add_option("--seed", c.seed, "Random seed")->capture_default_str()->check(unsigned64());
   m_profile->add_flag("--synthetic", c.synthetic, "Use synthetic data of the dataset's shape");
   m_profile->add_option("--data-dir", c.dataDir, "Folder with the dataset files");
-  m_profile->add_option("--train-limit", c.trainLimit, "Use only the first N training images")
+  m_profile->add_option("--train-limit", c.trainLimit,
+                        "Use only the first N training images (with --synthetic: make N)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
   m_profile->add_option("--steps", m_steps, "Timed steps")->capture_default_str()->check(CLI::Range(1, 100000));
   m_profile->add_option("--warmup", m_warmup, "Untimed steps first")

@@ -142,6 +142,18 @@ class TestCliErrors : public CliTestBase {
              qPrintable(err));
   }
 
+  // Synthetic sets are as large as asked, but one that cannot fit in memory is a data error
+  // naming the flags, not an "out of memory ... a smaller batch size may fit" device error.
+  void syntheticSetLargerThanMemoryExitsThree() {
+    const CliRun run = runCli({"run", "--synthetic", "--train-limit", "1099511627776",
+                               "--test-limit", "64", "--epochs", "1", "--threads", "1"});
+    QVERIFY2(run.exitCode == 3, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("--train-limit/--test-limit: 1099511627776 + 64 "
+                                            "synthetic images need about")),
+             run.why());
+    QVERIFY2(!run.err.contains(QLatin1String("batch size")), run.why());
+  }
+
   // A damaged result file must be a clean data error naming it, never a crash.
   void showMalformedFileExitsThree() {
     const QString file = path(QStringLiteral("malformed.json"));
