@@ -3,6 +3,7 @@
 
 #include "exit_codes.h"
 #include "option_checks.h"
+#include "run_command.h"
 #include "signal_guard.h"
 
 #include "data/dataset.h"
@@ -99,6 +100,12 @@ ProfileCommand::ProfileCommand(CLI::App& app) {
 bool ProfileCommand::parsed() const { return m_profile->parsed(); }
 
 int ProfileCommand::run() const {
+  // The device, precision and execution are checked as `run` checks them, with the same flags
+  // named in the messages.
+  RunOptions check;
+  check.devices = {m_config.device};
+  check.config = m_config;
+  if (const int code = checkRunDevices(check); code != kExitOk) return code;
   const SignalGuard signals;
   ProfileOptions options;
   options.config = m_config;

@@ -3,6 +3,7 @@
 // cannot break their table.
 #pragma once
 
+#include <cmath>
 #include <iomanip>
 #include <locale>
 #include <sstream>
@@ -18,20 +19,34 @@ inline std::ostringstream classicStream() {
   return out;
 }
 
+// Beyond any real figure (a hand-edited peak of 1e-300 TFLOPS makes an efficiency of 1e302),
+// three significant digits in scientific notation, not three hundred in fixed.
 inline std::string fixed(double value, int decimals) {
   auto out = classicStream();
-  out << std::fixed << std::setprecision(decimals) << value;
+  if (std::fabs(value) >= 1e15) {
+    out << std::scientific << std::setprecision(2) << value;
+  } else {
+    out << std::fixed << std::setprecision(decimals) << value;
+  }
   return out.str();
 }
 
-// A cell must not end the row ('|') or the table (a line break).
+// Text from a result file, safe to print on a terminal: control characters (an escape sequence
+// in a shared file's device name, a line break that would fake a line) become spaces.
+inline std::string printable(const std::string& text) {
+  std::string shown = text;
+  for (char& c : shown) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return shown;
+}
+
+// A cell must not end the row ('|'), the table (a line break) or the terminal's sanity.
 inline std::string markdownCell(const std::string& text) {
   std::string cell;
-  for (const char c : text) {
+  for (const char c : printable(text)) {
     if (c == '|') {
       cell += "\\|";
-    } else if (c == '\r' || c == '\n') {
-      cell += ' ';
     } else {
       cell += c;
     }

@@ -73,11 +73,13 @@ class TestCliCompare : public QObject {
   QString m_cli;
   QString m_runs;  // three cpu repeats and a cuda:0 run of the MLP, one ResNet-50 run
 
-  tbtest::CliRun compare(const QStringList& args) const {
+  // trainbench-cli COMMAND args...
+  tbtest::CliRun cli(const QString& command, const QStringList& args) const {
     const QProcessEnvironment env = tbtest::cliEnvironment(
         m_dir.filePath("results"), m_dir.filePath("data"), m_dir.filePath("xdg"));
-    return tbtest::runCli(m_cli, QStringList{"compare"} + args, env, 60000);
+    return tbtest::runCli(m_cli, QStringList{command} + args, env, 60000);
   }
+  tbtest::CliRun compare(const QStringList& args) const { return cli("compare", args); }
 
  private Q_SLOTS:
   void initTestCase() {
@@ -258,6 +260,35 @@ class TestCliCompare : public QObject {
     // The same path twice goes unsaid; a copy is named with the file it repeats.
     QVERIFY2(result.err.contains(copies + "/backup.json: the same run as " + gpuRun), result.why());
     QCOMPARE(result.err.count(QLatin1String("warning")), 1);
+  }
+
+  // A result file from elsewhere is text a terminal would obey: an escape sequence or a line
+  // break in a device name must not reach it from `show` or `compare`, and an absurd peak
+  // (1e-300 TFLOPS) must not print a 300-digit efficiency.
+  void hostileTextAndNumbersPrintSafely() {
+    const QString folder = m_dir.filePath("hostile");
+    QVERIFY(QDir().mkpath(folder));
+    const QString file = folder + "/run.json";
+    QString error;
+    QVERIFY2(writeRun(file,
+                      benchRun("fashion-mlp", "cpu", 10.0, 6000.0, "11:00:00")
+                          .device("cpu", "EPYC\x1b[2J\x07\nfake line")
+                          .flopsPerSample(6e5)
+                          .peakFp32Tflops(1e-300),
+                      error),
+             qPrintable(error));
+    for (const tbtest::CliRun& result : {cli("show", {file}), compare({folder})}) {
+      QVERIFY2(result.exitCode == 0, result.why());
+      QVERIFY2(!result.out.contains(QChar(0x1b)) && !result.out.contains(QChar(0x07)),
+               result.why());
+      QVERIFY2(!result.out.contains(QLatin1String("\nfake line")), result.why());
+      QVERIFY2(result.out.contains(QLatin1String("EPYC [2J  fake line")), result.why());
+    }
+    const tbtest::CliRun show = cli("show", {file});
+    static const QRegularExpression longNumber(QStringLiteral("[0-9]{20}"));
+    QVERIFY2(!longNumber.match(show.out).hasMatch(), show.why());
+    QVERIFY2(show.out.contains(QLatin1String("efficiency ")) && show.out.contains(QLatin1String("e+")),
+             show.why());
   }
 
   // --published adds the article's rows to the groups of the seed's own sizes: both, here.

@@ -116,6 +116,14 @@ class TestCliProfile : public CliTestBase {
     QVERIFY(file.readAll().contains("\"execution\": \"eager\""));
   }
 
+  // A precision the device lacks names --precision, as `run` does (it said --device).
+  void unsupportedPrecisionNamesTheFlag() {
+    const CliRun run = runCli(profileArgs() << "--precision" << "fp16");
+    QVERIFY2(run.exitCode == 4, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("error: --precision: precision fp16 is not supported")),
+             run.why());
+  }
+
   void unknownWorkloadExitsTwo() {
     const CliRun run = runCli({"profile", "--workload", "nope"});
     QVERIFY2(run.exitCode == 2, run.why());
