@@ -92,6 +92,30 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.library()->entries().size(), qsizetype{1});
   }
 
+  // Closing during a run stops it and waits for its save; closing again (an impatient second
+  // click, Ctrl+Q twice) still waits, and Ctrl+R starts nothing meanwhile. The run is in the
+  // library, cancelled, when the window goes.
+  void closingTwiceDuringARunStillSavesIt() {
+    MainWindow window(settingsFile(), resultsFolder());
+    window.show();
+    setTinyRun(window.setupPanel());
+    window.setupPanel()->setEpochs(100000);
+    QSignalSpy progress(window.controller(), &RunController::batchProgress);
+    QSignalSpy idle(window.controller(), &RunController::idle);
+    QTest::mouseClick(window.setupPanel()->runButton(), Qt::LeftButton);
+    QVERIFY(progress.wait(kGenerousMs));
+    QVERIFY(!window.close());
+    QVERIFY(!window.close());
+    QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
+    QVERIFY(window.isVisible());
+    QVERIFY(idle.wait(kGenerousMs));
+    QTRY_VERIFY(!window.isVisible());
+    window.library()->reload();
+    QCOMPARE(window.library()->entries().size(), qsizetype{1});
+    QCOMPARE(window.library()->entries().first().result.status, tb::RunStatus::Cancelled);
+    QCOMPARE(window.controller()->queue().size(), std::size_t{1});  // Ctrl+R queued nothing
+  }
+
   // A failing run shows its error without a modal dialog, and the next queued run still runs.
   void failedRunIsReportedAndQueueContinues() {
     MainWindow window(settingsFile(), resultsFolder());

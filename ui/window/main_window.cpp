@@ -133,9 +133,9 @@ void MainWindow::buildMenus() {
   connect(quit, &QAction::triggered, this, &QWidget::close);
 
   auto* run = menuBar()->addMenu(tr("&Run"));
-  auto* start = run->addAction(tr("&Run"));
-  start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
-  connect(start, &QAction::triggered, this, &MainWindow::requestRuns);
+  m_runAction = run->addAction(tr("&Run"));
+  m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+  connect(m_runAction, &QAction::triggered, this, &MainWindow::requestRuns);
   auto* stop = run->addAction(tr("&Stop"));
   stop->setShortcut(QKeySequence(Qt::Key_Escape));
   connect(stop, &QAction::triggered, this, &MainWindow::stopRuns);
@@ -176,8 +176,10 @@ void MainWindow::wireRuns() {
             statusBar()->showMessage(tr("%1 downloaded to %2").arg(dataset, folder), 8000);
           });
   connect(m_setup, &SetupPanel::stopRequested, this, &MainWindow::stopRuns);
-  connect(m_controller, &RunController::queueChanged, this,
-          [this] { m_setup->setRunning(m_controller->isBusy()); });
+  connect(m_controller, &RunController::queueChanged, this, [this] {
+    m_setup->setRunning(m_controller->isBusy());
+    m_runAction->setEnabled(!m_controller->isBusy());
+  });
   connect(m_controller, &RunController::repeatsFinished, this,
           [this](const QString& summary) { showNotice(summary, false); });
   connect(m_controller, &RunController::idle, this, [this] {
@@ -254,6 +256,8 @@ void MainWindow::checkMachineInBackground() {
 }
 
 void MainWindow::requestRuns() {
+  // Closing: the window waits only for the stopped run, never for new ones.
+  if (m_closeRequested) return;
   // No download while a run trains: it would distort the measurement. startRuns() reports
   // the setup's problem, if any, itself.
   if (m_controller->isBusy() || !m_setup->problem().isEmpty()) {
@@ -358,9 +362,13 @@ void MainWindow::requestQuit(int exitCode) {
 void MainWindow::closeEvent(QCloseEvent* event) {
   // Closing during a run cancels it, and the window stays until the cancelled run is saved
   // (the idle handler closes it then): the worker's last result must not be dropped.
-  if (m_controller->isBusy() && !m_closeRequested) {  // a second close does not wait
-    m_closeRequested = true;
-    m_controller->stop();
+  // A second close waits too: letting the window go would not stop the run any sooner (the
+  // controller's destructor waits for the worker), only drop its result unsaved.
+  if (m_controller->isBusy()) {
+    if (!m_closeRequested) {
+      m_closeRequested = true;
+      m_controller->stop();
+    }
     statusBar()->showMessage(tr("Stopping: the run is saved, then TrainBench closes"));
     event->ignore();
     return;

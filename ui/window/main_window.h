@@ -98,6 +98,7 @@ class MainWindow final : public QMainWindow {
   ComparisonPanel* m_comparison = nullptr;
   HistoryPanel* m_history = nullptr;
   NoticeBar* m_notice = nullptr;
+  QAction* m_runAction = nullptr;  // Run › Run (Ctrl+R): off while runs train, as the button is
   ExportActions* m_export = nullptr;
   DatasetGate* m_gate = nullptr;
   QTabWidget* m_tabs = nullptr;
