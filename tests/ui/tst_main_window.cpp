@@ -7,13 +7,22 @@
 #include "model/run_collection.h"
 #include "panels/setup_panel.h"
 #include "run/run_controller.h"
+#include "window/export_actions.h"
 #include "window/main_window.h"
 #include "window/notice_bar.h"
 
+#include <QAbstractButton>
+#include <QApplication>
+#include <QFileDialog>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 #include <memory>
@@ -23,6 +32,35 @@ using namespace tb::ui;
 namespace {
 
 constexpr int kGenerousMs = 60000;  // waits fail the test only when nothing happens
+
+// Answers the dialogs the next export opens: the file dialog gets `path` typed in, and the
+// question whether to replace a file gets `answer` (`asked` set when it came). After "No" the
+// file dialog is still open, and is cancelled. The answers stop with the returned timer.
+std::unique_ptr<QTimer> answerDialogs(const QString& path, QMessageBox::StandardButton answer,
+                                      bool* asked) {
+  auto timer = std::make_unique<QTimer>();
+  auto typed = std::make_shared<bool>(false);
+  QObject::connect(timer.get(), &QTimer::timeout, timer.get(), [typed, path, answer, asked] {
+    QWidget* modal = QApplication::activeModalWidget();
+    auto* dialog = qobject_cast<QFileDialog*>(modal);
+    if (auto* box = qobject_cast<QMessageBox*>(modal)) {
+      *asked = true;
+      box->button(answer)->click();
+    } else if (dialog && !*typed) {
+      *typed = true;
+      // As typed: the name field has the focus, where selectFile() leaves the text alone.
+      dialog->setDirectory(QFileInfo(path).absolutePath());
+      if (auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"))) {
+        name->setText(QFileInfo(path).fileName());
+      }
+      QMetaObject::invokeMethod(dialog, "accept", Qt::QueuedConnection);
+    } else if (dialog && *asked) {
+      dialog->reject();
+    }
+  });
+  timer->start(50);
+  return timer;
+}
 
 }  // namespace
 
@@ -114,6 +152,37 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.library()->entries().size(), qsizetype{1});
     QCOMPARE(window.library()->entries().first().result.status, tb::RunStatus::Cancelled);
     QCOMPARE(window.controller()->queue().size(), std::size_t{1});  // Ctrl+R queued nothing
+  }
+
+  // Export › Comparison as CSV with a name typed without ".csv": the file written is
+  // "report.csv", so that is the one the dialog asks about replacing. "No" keeps it; "Yes"
+  // replaces it, and the folder is remembered in this window's settings file.
+  void exportAsksBeforeReplacingTheSuffixedFile() {
+    MainWindow window(settingsFile(), resultsFolder());
+    const QString folder = m_dir->filePath(QStringLiteral("exports"));
+    QVERIFY(QDir().mkpath(folder));
+    const QString existing = folder + QStringLiteral("/report.csv");
+    {
+      QFile file(existing);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write("OLD");
+    }
+    QAction* csv = nullptr;
+    for (QAction* action : window.exportActions()->menu()->actions()) {
+      if (action->text().remove(QLatin1Char('&')).contains(QStringLiteral("CSV"))) csv = action;
+    }
+    QVERIFY(csv);
+    for (const auto answer : {QMessageBox::No, QMessageBox::Yes}) {
+      bool asked = false;
+      const auto answers = answerDialogs(folder + QStringLiteral("/report"), answer, &asked);
+      csv->trigger();
+      QVERIFY(asked);
+      QFile file(existing);
+      QVERIFY(file.open(QIODevice::ReadOnly));
+      QCOMPARE(file.readAll() == "OLD", answer == QMessageBox::No);
+    }
+    QSettings settings(settingsFile(), QSettings::IniFormat);
+    QCOMPARE(settings.value(QStringLiteral("export/folder")).toString(), folder);
   }
 
   // A failing run shows its error without a modal dialog, and the next queued run still runs.

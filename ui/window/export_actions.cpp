@@ -15,6 +15,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QMenu>
+#include <QMessageBox>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -58,7 +59,7 @@ void ExportActions::addExport(const QString& text, const QString& filter, const 
 }
 
 QString ExportActions::askPath(const QString& filter, const QString& suffix) {
-  QSettings settings;
+  QSettings& settings = *m_window->settings();
   const QString folder = settings
                              .value(QStringLiteral("export/folder"),
                                     QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
@@ -66,10 +67,24 @@ QString ExportActions::askPath(const QString& filter, const QString& suffix) {
   const QString name = QStringLiteral("trainbench-%1.%2")
                            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")),
                                 suffix);
-  QString path = QFileDialog::getSaveFileName(m_window, tr("Export"),
-                                              QDir(folder).filePath(name), filter);
-  if (path.isEmpty()) return path;
-  if (QFileInfo(path).suffix().isEmpty()) path += QLatin1Char('.') + suffix;
+  // The dialog adds the suffix to a name typed without one, before it asks whether to replace
+  // an existing file: so the question is about the file that will be written.
+  QFileDialog dialog(m_window, tr("Export"), QDir(folder).filePath(name), filter);
+  dialog.setAcceptMode(QFileDialog::AcceptSave);
+  dialog.setFileMode(QFileDialog::AnyFile);
+  dialog.setDefaultSuffix(suffix);
+  if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return {};
+  QString path = dialog.selectedFiles().first();
+  if (QFileInfo(path).suffix().isEmpty()) {
+    // A dialog that kept the bare name (a platform's own): ask here before replacing.
+    path += QLatin1Char('.') + suffix;
+    if (QFileInfo::exists(path) &&
+        QMessageBox::question(m_window, tr("Export"),
+                              tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(path))) !=
+            QMessageBox::Yes) {
+      return {};
+    }
+  }
   settings.setValue(QStringLiteral("export/folder"), QFileInfo(path).absolutePath());
   return path;
 }

@@ -66,6 +66,8 @@ class MainWindow final : public QMainWindow {
   RunRecorder* recorder() const { return m_recorder; }
   ExportActions* exportActions() const { return m_export; }
   NoticeBar* noticeBar() const { return m_notice; }
+  // The settings file in use (--settings FILE, or the user's): what anything remembered goes to.
+  QSettings* settings() const { return m_settings.get(); }
   DatasetGate* datasetGate() const { return m_gate; }
   void showResultsTab();
 
