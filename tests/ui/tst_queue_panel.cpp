@@ -47,6 +47,31 @@ class QueuePanelTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // Auto repeats queue each next repeat right after the last one, ahead of runs queued
+  // earlier: the table shows the order the runs take, the other workload last.
+  void autoRepeatRowsStayInQueueOrder() {
+    RunController controller;
+    QueuePanel panel(&controller);
+    QTreeWidget* tree = treeOf(panel);
+    RunConfig repeat = syntheticRun(2, 640);
+    repeat.group = "group-auto";
+    RunConfig other = syntheticRun(1, 256);
+    other.workload = "mnist-mlp";
+    QSignalSpy idle(&controller, &RunController::idle);
+    controller.enqueue({repeat}, /*autoRepeat=*/true);
+    controller.enqueue({other});
+    QVERIFY(idle.wait(kRunTimeoutMs * 3));
+    const int rows = tree->topLevelItemCount();
+    QCOMPARE(rows, static_cast<int>(controller.queue().size()));
+    QVERIFY(rows >= 4);
+    for (int row = 0; row < rows; ++row) {
+      const QString workload = tree->topLevelItem(row)->text(QueuePanel::kWorkloadColumn);
+      QVERIFY2(workload.startsWith(row == rows - 1 ? QLatin1String("mnist-mlp")
+                                                   : QLatin1String("fashion-mlp")),
+               qPrintable(QStringLiteral("row %1: %2").arg(row).arg(workload)));
+    }
+  }
+
   // The ETA and the durations must read like a clock, including runs of more than an hour.
   void formatsDurations() {
     QCOMPARE(QueuePanel::formatDuration(12.4), QStringLiteral("0:12"));

@@ -128,14 +128,25 @@ QString QueuePanel::progressDetail(const QueuedRun& run) {
 void QueuePanel::refresh() {
   const QVector<QueuedRun>& queue = m_controller->queue();
   QSet<int> present;
+  for (const QueuedRun& run : queue) present.insert(run.queueId);
+  for (auto it = m_items.begin(); it != m_items.end();) {
+    if (present.contains(it.key())) {
+      ++it;
+    } else {
+      delete it.value();  // also deletes its progress bar
+      it = m_items.erase(it);
+    }
+  }
   bool anyFinished = false;
-  for (const QueuedRun& run : queue) {
-    present.insert(run.queueId);
+  for (int row = 0; row < queue.size(); ++row) {
+    const QueuedRun& run = queue[row];
     anyFinished = anyFinished || run.isFinished();
     QTreeWidgetItem* item = m_items.value(run.queueId);
     if (!item) {
-      // The queue only appends, so appending keeps the table in queue order.
-      item = new QTreeWidgetItem(m_tree);
+      // Inserted where the queue has it: an auto repeat goes right after the run it repeats,
+      // before runs queued earlier, and the table must show the order the runs will take.
+      item = new QTreeWidgetItem;
+      m_tree->insertTopLevelItem(row, item);
       auto* bar = new QProgressBar;
       bar->setRange(0, kProgressMaximum);
       bar->setTextVisible(true);
@@ -144,14 +155,6 @@ void QueuePanel::refresh() {
       m_items.insert(run.queueId, item);
     }
     updateItem(item, run);
-  }
-  for (auto it = m_items.begin(); it != m_items.end();) {
-    if (present.contains(it.key())) {
-      ++it;
-    } else {
-      delete it.value();  // also deletes its progress bar
-      it = m_items.erase(it);
-    }
   }
   m_clearButton->setEnabled(anyFinished);
   fitColumns();
