@@ -13,6 +13,7 @@
 
 #include <QAbstractButton>
 #include <QApplication>
+#include <QCheckBox>
 #include <QFileDialog>
 #include <QLineEdit>
 #include <QMenu>
@@ -183,6 +184,38 @@ class MainWindowTest : public QObject {
     }
     QSettings settings(settingsFile(), QSettings::IniFormat);
     QCOMPARE(settings.value(QStringLiteral("export/folder")).toString(), folder);
+  }
+
+  // View › Show published figures and the comparison's own checkbox are one setting: unticking
+  // either unticks both, and the next click on the menu shows the figures again.
+  void publishedFiguresMenuFollowsTheCheckbox() {
+    MainWindow window(settingsFile(), resultsFolder());
+    QAction* menu = nullptr;
+    for (QAction* action : window.findChildren<QAction*>()) {
+      if (action->text().remove(QLatin1Char('&')) == QStringLiteral("Show published figures")) {
+        menu = action;
+      }
+    }
+    QVERIFY(menu);
+    auto* box = window.comparisonPanel()->findChild<QCheckBox*>();
+    QVERIFY(box);
+    QVERIFY(menu->isChecked() && box->isChecked());
+    box->click();
+    QVERIFY(!menu->isChecked());
+    QVERIFY(!window.comparisonPanel()->showPublished());
+    menu->trigger();
+    QVERIFY(box->isChecked());
+    QVERIFY(window.comparisonPanel()->showPublished());
+  }
+
+  // Notices tint the bar once: the tenth error notice is no redder than the first.
+  void noticeTintDoesNotDeepen() {
+    MainWindow window(settingsFile(), resultsFolder());
+    window.show();
+    window.showNotice(QStringLiteral("first"), true);
+    const QColor first = window.noticeBar()->palette().color(QPalette::Window);
+    for (int i = 0; i < 9; ++i) window.showNotice(QStringLiteral("notice %1").arg(i), true);
+    QCOMPARE(window.noticeBar()->palette().color(QPalette::Window), first);
   }
 
   // A failing run shows its error without a modal dialog, and the next queued run still runs.

@@ -198,6 +198,7 @@ void ComparisonPanel::setShowPublished(bool show) {
   if (m_showPublished == show) return;
   m_showPublished = show;
   refreshNow();
+  Q_EMIT showPublishedChanged(show);
 }
 
 void ComparisonPanel::setBaselineRow(int row) {

@@ -78,6 +78,7 @@ class ComparisonPanel final : public QWidget {
 
  Q_SIGNALS:
   void rowsChanged();  // the displayed rows or speed-ups changed
+  void showPublishedChanged(bool show);  // from its own checkbox or setShowPublished()
 
  protected:
   void changeEvent(QEvent* event) override;

@@ -159,6 +159,8 @@ void MainWindow::buildMenus() {
   published->setCheckable(true);
   published->setChecked(m_comparison->showPublished());
   connect(published, &QAction::toggled, m_comparison, &ComparisonPanel::setShowPublished);
+  // The panel's own checkbox sets the same thing: the menu's tick follows it.
+  connect(m_comparison, &ComparisonPanel::showPublishedChanged, published, &QAction::setChecked);
   auto* history = view->addAction(tr("&History"));
   history->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
   connect(history, &QAction::triggered, this, [this] { m_tabs->setCurrentWidget(m_history); });

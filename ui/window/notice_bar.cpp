@@ -1,5 +1,7 @@
 #include "window/notice_bar.h"
 
+#include <QApplication>
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
@@ -34,8 +36,9 @@ void NoticeBar::showNotice(const QString& text, bool error) {
   m_notices.append(text);
   while (m_notices.size() > kMaxNotices) m_notices.removeFirst();
   m_error = m_error || error;
-  // Tinted from the palette's highlight or a warm red, so it reads in light and dark themes.
-  QPalette colours = palette();
+  // Tinted from the palette's highlight or a warm red, so it reads in light and dark themes;
+  // always from the window's own colours, never the bar's (each notice would tint it further).
+  QPalette colours = parentWidget() ? parentWidget()->palette() : QApplication::palette(this);
   const QColor base = colours.color(QPalette::Window);
   const QColor tint = m_error ? QColor(220, 60, 50) : colours.color(QPalette::Highlight);
   const double mix = 0.22;
