@@ -281,6 +281,22 @@ class RunControllerTest : public QObject {
         QStringLiteral("(median of %1").arg(repeats)));
   }
 
+  // Stop pressed as a run completes (its result already on its way) ends the auto repeats:
+  // no further repeat is queued, and the group's summary still comes.
+  void stopAsARepeatCompletesQueuesNoMore() {
+    RunController controller;
+    QSignalSpy idle(&controller, &RunController::idle);
+    QSignalSpy summaries(&controller, &RunController::repeatsFinished);
+    // Before the controller handles the result: the moment of the race.
+    connect(&controller, &RunController::runFinished, &controller, [&controller] { controller.stop(); });
+    RunConfig repeat = syntheticRun(2, 640);
+    repeat.group = "group-stopped";
+    controller.enqueue({repeat}, /*autoRepeat=*/true);
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QCOMPARE(controller.queue().size(), 1);
+    QCOMPARE(summaries.count(), 1);
+  }
+
   // Closing the window mid-run destroys the controller: it must cancel, join and not crash. The
   // run is far longer than the watchdog's limit, so only a cancelling destructor returns.
   void destroyingDuringRunReturnsPromptly() {

@@ -85,6 +85,7 @@ void RunController::connectRunEvents(Source* worker) {
 }
 
 QVector<int> RunController::enqueue(const QVector<RunConfig>& configs, bool autoRepeat) {
+  m_stopped = false;
   QVector<int> ids;
   ids.reserve(configs.size());
   for (const RunConfig& config : configs) {
@@ -103,6 +104,7 @@ QVector<int> RunController::enqueue(const QVector<RunConfig>& configs, bool auto
 
 int RunController::enqueueDataParallel(const RunConfig& config, int ranks,
                                        const QString& cudaDevices) {
+  m_stopped = false;
   QueuedRun run;
   run.queueId = m_nextQueueId++;
   run.config = config;
@@ -116,6 +118,8 @@ int RunController::enqueueDataParallel(const RunConfig& config, int ranks,
 }
 
 void RunController::stop() {
+  // A run that completed just before (its result still on its way) must not queue a repeat.
+  m_stopped = true;
   // Set directly, not through a queued call: the worker's event loop is blocked in the run.
   if (m_runningId != 0 && m_cancel) m_cancel->store(true);
   if (m_cliRun->isRunning()) m_cliRun->stop();
@@ -234,7 +238,7 @@ void RunController::onRepeatFinished(int queueId, const RunResult& result) {
   const auto at = std::find_if(m_queue.begin(), m_queue.end(),
                                [queueId](const QueuedRun& run) { return run.queueId == queueId; });
   bool gaveUp = false;
-  if (at != m_queue.end() && at->autoRepeat && completed) {
+  if (at != m_queue.end() && at->autoRepeat && completed && !m_stopped) {
     const RepeatDecision decision = autoRepeatDecision(runs.size(), steadyThroughputs(runs));
     if (decision == RepeatDecision::Continue) {
       // The next repeat goes right after this one: a device's repeats stay back to back.

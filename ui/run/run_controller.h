@@ -108,6 +108,7 @@ class RunController final : public QObject {
   QVector<QueuedRun> m_queue;
   int m_nextQueueId = 1;
   int m_runningId = 0;       // 0: nothing running
+  bool m_stopped = false;    // stop() since the last enqueue: no auto repeat is added
   QElapsedTimer m_runClock;  // started at the running run's runStarted
   QTimer m_changeTimer;      // coalesces progress-only queueChanged signals
   QHash<QString, std::vector<RunResult>> m_repeats;  // completed runs of each group so far
