@@ -22,6 +22,12 @@ class Checker {
   void amount(const std::optional<double>& value, const std::string& key) const {
     if (value) amount(*value, key);
   }
+  // A share or an accuracy: from 0 to 1, or NaN for "not measured".
+  void fraction(double value, const std::string& key) const {
+    if (value < 0 || value > 1) {
+      throw ResultFileError(m_source + ": " + key + " must be from 0 to 1, not " + shown(value));
+    }
+  }
   void atLeastOne(double value, const std::string& key) const {
     if (value < 1) {
       throw ResultFileError(m_source + ": " + key + " must be 1 or more, not " + shown(value));
@@ -66,7 +72,9 @@ void checkResultValues(const RunResult& r, const std::string& source) {
     check.atLeastOne(r.epochs[i].epoch, at + ".epoch");
     check.amount(r.epochs[i].seconds, at + ".seconds");
     check.amount(r.epochs[i].samplesPerSecond, at + ".samples_per_second");
+    check.fraction(r.epochs[i].trainAccuracy, at + ".train_accuracy");
   }
+  if (r.test) check.fraction(r.test->accuracy, "test.accuracy");
   check.amount(r.totalSeconds, "total_seconds");
   if (r.steadyState) {
     check.amount(r.steadyState->samplesPerSecond, "steady_state.samples_per_second");
@@ -80,7 +88,7 @@ void checkResultValues(const RunResult& r, const std::string& source) {
     check.amount(r.distributed->globalBatch, "distributed.global_batch");
     for (const auto& rank : r.distributed->ranks) {
       check.amount(rank.samplesPerSecond, "distributed.ranks.samples_per_second");
-      check.amount(rank.communicationShare, "distributed.ranks.communication_share");
+      check.fraction(rank.communicationShare, "distributed.ranks.communication_share");
     }
   }
   if (r.projection) {

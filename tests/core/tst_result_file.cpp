@@ -355,6 +355,18 @@ class TestResultFile : public QObject {
                                            {"warmup_steps", 1},
                                            {"steps", 10}});
     }) << "steady_state.samples_per_second";
+    QTest::newRow("accuracy above 1") << variant([](QJsonObject& j) {
+      QJsonObject test = j.value("test").toObject();
+      test.insert("accuracy", 2.5);
+      j.insert("test", test);
+    }) << "test.accuracy must be from 0 to 1, not 2.5";
+    QTest::newRow("negative train accuracy") << variant([](QJsonObject& j) {
+      QJsonArray epochs = j.value("epochs").toArray();
+      QJsonObject epoch = epochs.at(0).toObject();
+      epoch.insert("train_accuracy", -1);
+      epochs.replace(0, epoch);
+      j.insert("epochs", epochs);
+    }) << "epochs[0].train_accuracy must be from 0 to 1, not -1";
     QTest::newRow("bad execution") << variant([](QJsonObject& j) {
       QJsonObject config = j.value("config").toObject();
       config.insert("execution", "warp");
