@@ -3,6 +3,7 @@
 #include "probe_command.h"
 
 #include "exit_codes.h"
+#include "signal_guard.h"
 
 #include "devices/device_id.h"
 #include "devices/peak_probe.h"
@@ -63,11 +64,16 @@ int ProbeCommand::run() const {
   options.secondsPerFigure = m_seconds;
   auto list = nlohmann::json::array();
   int exitCode = kExitOk;
+  // Ctrl-C, SIGTERM and SIGHUP end the probe after the device being measured (a second or
+  // two), with the figures so far and exit code 130, as they end a run.
+  const SignalGuard signals;
   if (!m_json) {
     std::printf("%-8s %9s %9s %9s %9s %12s  %s\n", "DEVICE", "FP32", "TF32", "BF16", "FP16",
                 "COPY GB/s", "NAME");
+    std::fflush(stdout);  // the header shows while the first device is measured
   }
   for (const auto& device : devices) {
+    if (signals.cancelled()) break;
     const std::string name = deviceDisplayName(device);
     PeakFigures peak;
     const auto start = std::chrono::steady_clock::now();
@@ -104,6 +110,10 @@ int ProbeCommand::run() const {
                 name.c_str());
     if (!peak.note.empty()) std::printf("%-8s %s\n", "", peak.note.c_str());
     std::fflush(stdout);
+  }
+  if (signals.cancelled()) {
+    std::fprintf(stderr, "trainbench-cli: probe cancelled\n");
+    exitCode = kExitCancelled;
   }
   if (m_json) {
     std::printf("%s\n", list.dump(2).c_str());
