@@ -23,7 +23,10 @@ void printLine(std::FILE* out, const Json& line) {
 
 void JsonProgress::runStarted(const RunStarted& event) {
   Json line{{"event", "started"}, {"steps_per_epoch", event.stepsPerEpoch}};
-  line["header"] = Json::parse(toJson(event.header, -1));
+  Json header = Json::parse(toJson(event.header, -1));
+  // How the run ended is not known yet: a "status": "failed" here would read as a failure.
+  for (const char* key : {"status", "error", "error_kind"}) header.erase(key);
+  line["header"] = std::move(header);
   printLine(m_out, line);
 }
 

@@ -5,6 +5,8 @@
 
 #include "results/result_file.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QThread>
@@ -75,6 +77,31 @@ class TestCliTrust : public CliTestBase {
     QVERIFY2(run.out.contains(QLatin1String("cpu: no completed repeat measured a steady state")),
              run.why());
     QVERIFY2(run.out.contains(QLatin1String("train on more images or epochs")), run.why());
+  }
+
+  // --progress-json: every line a JSON object; "started" carries the header a driving program
+  // reads (workload, config, device), without a status, which is not known until the end.
+  void progressJsonLinesParse() {
+    const CliRun run = runCli(smallSyntheticRun(QStringLiteral("2")) << "--progress-json");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QStringList events;
+    for (const QString& line : run.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+      if (!line.startsWith(QLatin1Char('{'))) continue;  // "Result saved to ..."
+      QJsonParseError error{};
+      const QJsonObject event = QJsonDocument::fromJson(line.toUtf8(), &error).object();
+      QVERIFY2(error.error == QJsonParseError::NoError, qPrintable(line));
+      events << event.value(QLatin1String("event")).toString();
+      if (events.last() != QLatin1String("started")) continue;
+      const QJsonObject header = event.value(QLatin1String("header")).toObject();
+      QCOMPARE(header.value(QLatin1String("workload")).toObject().value(QLatin1String("name")),
+               QJsonValue(QStringLiteral("fashion-mlp")));
+      QVERIFY2(!header.contains(QLatin1String("status")) &&
+                   !header.contains(QLatin1String("error_kind")),
+               qPrintable(line));
+    }
+    QCOMPARE(events.first(), QStringLiteral("started"));
+    QCOMPARE(events.count(QStringLiteral("epoch")), 2);
+    QVERIFY(events.contains(QStringLiteral("test")));
   }
 
   void badTrustFlagsExitTwo_data() {

@@ -115,6 +115,10 @@ class DataParallelUiTest : public QObject {
     QVERIFY(result.distributed);
     QCOMPARE(result.distributed->worldSize, 2);
     QCOMPARE(started.size(), 1);
+    // The CLI's header, read back: the charts name the run's workload and size from it.
+    const auto header = started.first().at(1).value<RunStarted>().header;
+    QCOMPARE(header.workload.name, std::string("fashion-mlp"));
+    QCOMPARE(header.workload.trainSamples, std::int64_t{256});
     QCOMPARE(epochs.size(), 2);
     QCOMPARE(epochs.last().at(1).value<EpochRecord>().epoch, 2);
     QVERIFY(!controller.isBusy());

@@ -137,8 +137,11 @@ void CliRun::handleLine(const QByteArray& line) {
   const QString kind = event.value(QLatin1String("event")).toString();
   if (kind == QLatin1String("started")) {
     RunStarted started;
-    const QByteArray header =
-        QJsonDocument(event.value(QLatin1String("header")).toObject()).toJson(QJsonDocument::Compact);
+    QJsonObject headerObject = event.value(QLatin1String("header")).toObject();
+    // The header leaves out how the run ends; the reader wants a status, and the charts only
+    // its names and sizes.
+    headerObject.insert(QLatin1String("status"), QLatin1String("cancelled"));
+    const QByteArray header = QJsonDocument(headerObject).toJson(QJsonDocument::Compact);
     try {
       started.header = fromJson(header.toStdString(), "trainbench-cli progress");
     } catch (const ResultFileError&) {
