@@ -163,7 +163,7 @@ RunResult TrainingRun::execute() {
     } catch (...) {
       // The run is over; an observer failing on a late sample must not change its outcome.
     }
-    m_result.timeline = m_sampler->all();
+    m_result.timeline = thinnedTimeline(m_sampler->all());
   }
   return m_result;
 }

@@ -147,4 +147,16 @@ TelemetrySample TelemetrySampler::takeSample() {
   return sample;
 }
 
+std::vector<TelemetrySample> thinnedTimeline(std::vector<TelemetrySample> samples,
+                                             std::size_t maxSamples) {
+  if (maxSamples == 0 || samples.size() <= maxSamples) return samples;
+  const std::size_t step = (samples.size() + maxSamples - 1) / maxSamples;
+  std::vector<TelemetrySample> kept;
+  kept.reserve(samples.size() / step + 1);
+  // Counted back from the last sample, the one that closes the run.
+  const std::size_t first = (samples.size() - 1) % step;
+  for (std::size_t i = first; i < samples.size(); i += step) kept.push_back(std::move(samples[i]));
+  return kept;
+}
+
 }  // namespace tb

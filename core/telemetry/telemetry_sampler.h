@@ -72,4 +72,11 @@ class TelemetrySampler {
   std::thread m_thread;
 };
 
+// The most samples a result keeps: a day-long run sampled every 0.1 s would make a file past
+// what a reader accepts (kMaxResultFileBytes). 100 000 samples with a GPU's fields stay well
+// under it; a longer timeline keeps every k-th sample, the last one always, k as small as fits.
+inline constexpr std::size_t kMaxTimelineSamples = 100000;
+std::vector<TelemetrySample> thinnedTimeline(std::vector<TelemetrySample> samples,
+                                             std::size_t maxSamples = kMaxTimelineSamples);
+
 }  // namespace tb

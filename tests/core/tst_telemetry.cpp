@@ -218,6 +218,20 @@ class TestTelemetry : public QObject {
     QVERIFY(never.all().empty());
   }
 
+  // A very long timeline is thinned to fit a result file: evenly, the closing sample kept,
+  // never more than the cap; a short one is left as it is.
+  void longTimelinesAreThinned() {
+    std::vector<TelemetrySample> samples(250001);
+    for (std::size_t i = 0; i < samples.size(); ++i) samples[i].t = static_cast<double>(i);
+    const auto thinned = thinnedTimeline(samples, 100000);
+    QVERIFY(thinned.size() <= 100000);
+    QVERIFY(thinned.size() > 80000);
+    QCOMPARE(thinned.back().t, 250000.0);
+    for (std::size_t i = 1; i < thinned.size(); ++i) QCOMPARE(thinned[i].t - thinned[i - 1].t, 3.0);
+    const std::vector<TelemetrySample> few(10);
+    QCOMPARE(thinnedTimeline(few, 100000).size(), std::size_t{10});
+  }
+
   // A sampler destroyed while running stops its thread (the destructor joins it).
   void destructorStopsARunningSampler() {
     auto running = std::make_unique<TelemetrySampler>(24h, TelemetrySampler::Clock::now());
