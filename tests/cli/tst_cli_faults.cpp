@@ -94,6 +94,15 @@ class TestCliFaults : public CliTestBase {
     return env;
   }
 
+  // The one result file in the results folder, read back: its status, or what is wrong.
+  QString statusOfTheOnlyResult() const {
+    const QStringList saved = resultFiles(m_results);
+    if (saved.size() != 1) return QStringLiteral("%1 result files").arg(saved.size());
+    QString error;
+    const tb::RunResult result = tbtest::readResult(QDir(m_results).filePath(saved.first()), error);
+    return error.isEmpty() ? statusOf(result) : error;
+  }
+
   // Saves one ordinary result and returns its path (a result that must survive what follows).
   QString earlierResult() {
     const CliRun run = runCli(smallSyntheticRun());
@@ -307,12 +316,7 @@ class TestCliFaults : public CliTestBase {
     QVERIFY2(cli.waitForOutput(QStringLiteral("Epoch 1/")), qPrintable(cli.report()));
     cli.signal(signalNumber);
     QCOMPARE(cli.finish(), 130);
-    const QStringList saved = resultFiles(m_results);
-    QCOMPARE(saved.size(), 1);
-    QString error;
-    const tb::RunResult result = tbtest::readResult(QDir(m_results).filePath(saved.first()), error);
-    QVERIFY2(error.isEmpty(), qPrintable(error));
-    QCOMPARE(statusOf(result), QStringLiteral("cancelled"));
+    QCOMPARE(statusOfTheOnlyResult(), QStringLiteral("cancelled"));
   }
 
   // `probe` ends on SIGTERM as a run does: after the device being measured, exit code 130
@@ -357,12 +361,7 @@ class TestCliFaults : public CliTestBase {
     QVERIFY2(cli.err().contains(QLatin1String("cancelled; no further run started")),
              qPrintable(cli.report()));
     QVERIFY2(!cli.out().contains(QLatin1String("Repeat 2 on cpu")), qPrintable(cli.report()));
-    const QStringList saved = resultFiles(m_results);
-    QCOMPARE(saved.size(), 1);
-    QString error;
-    const tb::RunResult result = tbtest::readResult(QDir(m_results).filePath(saved.first()), error);
-    QVERIFY2(error.isEmpty(), qPrintable(error));
-    QCOMPARE(statusOf(result), QStringLiteral("completed"));
+    QCOMPARE(statusOfTheOnlyResult(), QStringLiteral("completed"));
   }
 
   // `trainbench-cli run ... | head -n 1`: the closed pipe drops the progress, never the run.
