@@ -122,11 +122,16 @@ std::size_t chooseBaseline(const std::vector<ComparisonRow>& rows,
       if (rows[i].key == *baselineKey) return i;
     }
   }
+  // A total of 0 (a clock too coarse, a hand-made file) can be no one's baseline: every speed-up
+  // against it would be blank.
+  const auto hasTotal = [](const ComparisonRow& row) {
+    return row.totalSeconds && *row.totalSeconds > 0.0;
+  };
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i].status == "completed" && rows[i].totalSeconds) return i;
+    if (rows[i].status == "completed" && hasTotal(rows[i])) return i;
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (rows[i].totalSeconds) return i;
+    if (hasTotal(rows[i])) return i;
   }
   return 0;
 }

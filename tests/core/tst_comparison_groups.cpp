@@ -79,6 +79,17 @@ class ComparisonGroupsTest : public QObject {
     QCOMPARE(*groups[1].rows[0].speedup, 0.1);
   }
 
+  // A completed run whose total reads 0 s is not chosen as the default baseline: the next one is,
+  // and the others get their speed-ups.
+  void zeroTotalIsNotTheDefaultBaseline() {
+    const std::vector<RunResult> results = {fullRun("cpu", 0.0), fullRun("cuda:0", 2.0),
+                                            fullRun("cuda:1", 4.0)};
+    const auto groups = buildComparison(results, {});
+    QCOMPARE(groups.size(), std::size_t{1});
+    QCOMPARE(groups[0].baseline, std::size_t{1});
+    QCOMPARE(*groups[0].rows[2].speedup, 0.5);
+  }
+
   // Three repeats of one configuration on one machine are one row: n, the median, a 95% interval.
   // Steady-state samples/s (warm-up left out) is what the row reports, not the epochs' mean.
   void repeatsFoldIntoOneRow() {
