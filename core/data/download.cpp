@@ -184,7 +184,10 @@ class Fetcher {
     const std::int64_t size = sizeOf(part);
     if (size != file.size) {
       why = "got " + std::to_string(size) + " bytes, expected " + std::to_string(file.size);
-      if (size > file.size) removeQuietly(part);  // a short one may still be resumed
+      // The server called it complete, so it sent another file (a page saying "not found",
+      // say): resuming it from the next mirror would splice two files together, fail the
+      // checksum and do the same on every later fetch.
+      removeQuietly(part);
       return false;
     }
     emit(DownloadProgress::Stage::Verifying, url);

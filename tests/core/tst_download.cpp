@@ -177,6 +177,26 @@ class DownloadTest : public QObject {
     QCOMPARE(requests[2].path, std::string("/good/small.bin"));
   }
 
+  // A mirror that answers 200 with a short page of its own (a lab server's "not found") is
+  // skipped, and the next mirror's file is downloaded whole: the page must not be kept and
+  // resumed from there, which spliced the two and failed the checksum on every fetch.
+  void shortCompleteReplyIsNotResumedElsewhere() {
+    HttpTestServer server([&](const HttpRequest& request) {
+      if (request.path.rfind("/good/", 0) == 0) return fileReply(request, m_big);
+      HttpReply page;
+      page.body = "<html>not found</html>";
+      return page;
+    });
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    fetchDataset(source, folderStd("page"),
+                 quickOptions({server.url("/page/"), server.url("/good/")}));
+    QCOMPARE(readAll(folder("page/big.bin")), m_big);
+    const auto requests = server.requests();
+    QCOMPARE(requests.size(), std::size_t{2});
+    QVERIFY(!requests[1].rangeStart);  // from the start, not after the page's bytes
+    QVERIFY(!QFile::exists(folder("page/big.bin.part")));
+  }
+
   // A body shorter than its Content-Length is an error, never a file in place.
   void truncatedTransferFails() {
     HttpTestServer server([this](const HttpRequest&) {
