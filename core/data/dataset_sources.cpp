@@ -16,9 +16,24 @@ namespace {
 namespace fs = std::filesystem;
 
 // The MNIST layout: four gzip files, each also accepted already decompressed.
-SourceFile idxFile(const char* name, std::int64_t size, const char* md5) {
-  std::string gz = name;
-  return SourceFile{gz + ".gz", size, md5, {gz}};
+// An IDX file as published (.gz), or already decompressed: `items` images of 28x28 bytes (or
+// labels of one byte) after the header, as both MNIST and Fashion-MNIST have them.
+SourceFile idxFile(const char* name, std::int64_t size, const char* md5, std::int64_t items) {
+  const std::string plain = name;
+  const bool images = plain.find("images") != std::string::npos;
+  const std::int64_t plainSize = images ? 16 + items * 28 * 28 : 8 + items;
+  return SourceFile{plain + ".gz", size, md5, {LocalCopy{{{plain, plainSize}}}}};
+}
+
+// CIFAR-10's archive, or the six batches it holds, extracted into its folder or beside it.
+LocalCopy cifarBatches(const std::string& folder) {
+  constexpr std::int64_t kBatchBytes = 10000 * (1 + 32 * 32 * 3);
+  LocalCopy copy;
+  for (const char* name : {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
+                           "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"}) {
+    copy.files.emplace_back(folder + name, kBatchBytes);
+  }
+  return copy;
 }
 
 // Sizes and MD5s as the datasets' authors publish them; the MD5s are the ones torchvision
@@ -30,25 +45,25 @@ std::vector<DatasetSource> buildSources() {
        {"http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
         "https://github.com/zalandoresearch/fashion-mnist/raw/master/data/fashion/",
         "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"},
-       {idxFile("train-images-idx3-ubyte", 26421880, "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
-        idxFile("train-labels-idx1-ubyte", 29515, "25c81989df183df01b3e8a0aad5dffbe"),
-        idxFile("t10k-images-idx3-ubyte", 4422102, "bef4ecab320f06d8554ea6380940ec79"),
-        idxFile("t10k-labels-idx1-ubyte", 5148, "bb300cfdad3c16e7a12a480ee83cd310")}},
+       {idxFile("train-images-idx3-ubyte", 26421880, "8d4fb7e6c68d591d4c3dfef9ec88bf0d", 60000),
+        idxFile("train-labels-idx1-ubyte", 29515, "25c81989df183df01b3e8a0aad5dffbe", 60000),
+        idxFile("t10k-images-idx3-ubyte", 4422102, "bef4ecab320f06d8554ea6380940ec79", 10000),
+        idxFile("t10k-labels-idx1-ubyte", 5148, "bb300cfdad3c16e7a12a480ee83cd310", 10000)}},
       {"mnist",
        "MNIST",
        // LeCun's own site often refuses downloads now, so PyTorch's copy comes first.
        {"https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/"},
-       {idxFile("train-images-idx3-ubyte", 9912422, "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
-        idxFile("train-labels-idx1-ubyte", 28881, "d53e105ee54ea40749a09fcbcd1e9432"),
-        idxFile("t10k-images-idx3-ubyte", 1648877, "9fb629c4189551a2d022fa330f9573f3"),
-        idxFile("t10k-labels-idx1-ubyte", 4542, "ec29112dd5afa0611ce80d1b7f02629c")}},
+       {idxFile("train-images-idx3-ubyte", 9912422, "f68b3c2dcbeaaa9fbdd348bbdeb94873", 60000),
+        idxFile("train-labels-idx1-ubyte", 28881, "d53e105ee54ea40749a09fcbcd1e9432", 60000),
+        idxFile("t10k-images-idx3-ubyte", 1648877, "9fb629c4189551a2d022fa330f9573f3", 10000),
+        idxFile("t10k-labels-idx1-ubyte", 4542, "ec29112dd5afa0611ce80d1b7f02629c", 10000)}},
       {"cifar10",
        "CIFAR-10",
        {"https://www.cs.toronto.edu/~kriz/"},
        {SourceFile{"cifar-10-binary.tar.gz",
                    170052171,
                    "c32a1d4ab5d03f1284b67883e8d87530",
-                   {"cifar-10-batches-bin/test_batch.bin", "test_batch.bin"}}}},
+                   {cifarBatches("cifar-10-batches-bin/"), cifarBatches("")}}}},
   };
 }
 
@@ -94,13 +109,10 @@ FileStatus fileStatus(const fs::path& folder, const SourceFile& file, bool verif
     status.state = valid ? FileState::Present : FileState::Invalid;
     return status;
   }
-  std::error_code error;
-  for (const auto& alternative : file.alternatives) {
-    if (fs::exists(folder / alternative, error)) {
-      status.state = FileState::Present;
-      status.bytesOnDisk = std::max<std::int64_t>(sizeOf(folder / alternative), 0);
-      return status;
-    }
+  if (hasLocalCopy(folder, file)) {
+    status.state = FileState::Present;
+    status.bytesOnDisk = file.size;  // stands for the download
+    return status;
   }
   if (const std::int64_t part = sizeOf(folder / (file.name + ".part")); part > 0) {
     status.state = FileState::Partial;
@@ -132,6 +144,18 @@ DatasetStatus statusIn(const DatasetSource& source, const fs::path& folder, bool
 }
 
 }  // namespace
+
+bool hasLocalCopy(const fs::path& folder, const SourceFile& file) {
+  for (const LocalCopy& copy : file.alternatives) {
+    const bool whole = std::all_of(copy.files.begin(), copy.files.end(), [&](const auto& entry) {
+      std::error_code error;
+      const fs::path path = folder / entry.first;
+      return fs::is_regular_file(path, error) && sizeOf(path) == entry.second;
+    });
+    if (whole && !copy.files.empty()) return true;
+  }
+  return false;
+}
 
 std::int64_t DatasetSource::totalBytes() const {
   std::int64_t total = 0;

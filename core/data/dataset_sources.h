@@ -3,20 +3,33 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tb {
+
+// Files (paths in the dataset folder) and the exact size of each, that together stand for a
+// downloaded file.
+struct LocalCopy {
+  std::vector<std::pair<std::string, std::int64_t>> files;
+};
 
 struct SourceFile {
   std::string name;  // as published and saved: "train-images-idx3-ubyte.gz"
   std::int64_t size = 0;
   std::string md5;  // lower-case hex, as the dataset's authors (and torchvision) publish it
-  // Paths in the dataset folder that make the download unnecessary: the file already
-  // decompressed or extracted by hand ("train-images-idx3-ubyte", "cifar-10-batches-bin/").
-  std::vector<std::string> alternatives;
+  // Copies in the dataset folder that make the download unnecessary: the file already
+  // decompressed or extracted by hand, each a set of files with the sizes they must have
+  // ("train-images-idx3-ubyte" of 47 040 016 bytes; the six CIFAR-10 batches).
+  std::vector<LocalCopy> alternatives;
 };
+
+// Whether `folder` holds one of `file`'s alternatives whole: every file of it a regular file of
+// its size. An empty or half-extracted copy does not count, so a fetch repairs it.
+bool hasLocalCopy(const std::filesystem::path& folder, const SourceFile& file);
 
 struct DatasetSource {
   std::string dataset;               // the registry's name: "fashion-mnist"

@@ -144,11 +144,7 @@ class Fetcher {
         return false;  // unreadable: download it again (the rename replaces it)
       }
     }
-    std::error_code error;
-    for (const auto& alternative : file.alternatives) {
-      if (fs::exists(fs::path(m_folder) / alternative, error)) return true;
-    }
-    return false;
+    return hasLocalCopy(m_folder, file);
   }
 
   void emit(DownloadProgress::Stage stage, const std::string& url = std::string(),

@@ -404,6 +404,46 @@ class DownloadTest : public QObject {
     QCOMPARE(status.files[1].state, FileState::Invalid);
   }
 
+  // A copy extracted or decompressed by hand stands for the download only when whole: one
+  // CIFAR-10 batch of six, or four empty IDX files, is not "present" (fetch would skip it and
+  // the run fail); the six batches, or the four files at their sizes, are.
+  void onlyWholeLocalCopiesCount() {
+    const auto sized = [](const QString& path, qint64 size) {
+      QFile file(path);
+      return file.open(QIODevice::WriteOnly) && file.resize(size);  // sparse: quick
+    };
+    const auto cifar = findDatasetSource("cifar10");
+    QVERIFY(cifar);
+    const QString batches = folder("local/cifar10/cifar-10-batches-bin");
+    QVERIFY(QDir().mkpath(batches));
+    QVERIFY(sized(batches + "/test_batch.bin", 30730000));
+    QCOMPARE(datasetStatus(*cifar, folderStd("local")).state, DatasetState::Missing);
+    for (int i = 1; i <= 5; ++i) {
+      const qint64 size = i == 5 ? 100 : 30730000;
+      QVERIFY(sized(batches + QStringLiteral("/data_batch_%1.bin").arg(i), size));
+    }
+    QCOMPARE(datasetStatus(*cifar, folderStd("local")).state, DatasetState::Missing);  // one short
+    QVERIFY(sized(batches + "/data_batch_5.bin", 30730000));
+    QCOMPARE(datasetStatus(*cifar, folderStd("local")).state, DatasetState::Present);
+
+    const auto mnist = findDatasetSource("mnist");
+    QVERIFY(mnist);
+    const QString idx = folder("local/mnist");
+    QVERIFY(QDir().mkpath(idx));
+    const std::pair<const char*, qint64> plain[] = {{"train-images-idx3-ubyte", 47040016},
+                                                    {"train-labels-idx1-ubyte", 60008},
+                                                    {"t10k-images-idx3-ubyte", 7840016},
+                                                    {"t10k-labels-idx1-ubyte", 10008}};
+    for (const auto& [name, size] : plain) QVERIFY(sized(idx + "/" + name, 0));
+    DatasetStatus status = datasetStatus(*mnist, folderStd("local"));
+    QCOMPARE(status.state, DatasetState::Missing);
+    QCOMPARE(status.bytesToFetch, mnist->totalBytes());
+    for (const auto& [name, size] : plain) QVERIFY(sized(idx + "/" + name, size));
+    status = datasetStatus(*mnist, folderStd("local"));
+    QCOMPARE(status.state, DatasetState::Present);
+    QCOMPARE(status.bytesToFetch, std::int64_t{0});
+  }
+
   // Downloads land where `run` looks: <data root>/<dataset>, or a --data-dir named after it.
   void downloadsGoWhereRunLooks() {
     qputenv("TRAINBENCH_DATA_DIR", folder("root").toUtf8());

@@ -98,7 +98,9 @@ QMenu* DatasetGate::createDownloadMenu(std::function<QString()> dataDir, QWidget
       const auto source = m_lookup(datasetSources()[static_cast<std::size_t>(i)].dataset);
       if (!source) continue;
       const DatasetStatus status = datasetStatus(*source, folder);
-      const bool here = isOnDisk(*source, folder);
+      // The download's own state: a folder the reader would take but holding empty or broken
+      // files can still be fetched whole (a fetch skips what is already right).
+      const bool here = status.state == DatasetState::Present;
       const QString title = toQString(source->title);
       actions[i]->setText(
           here ? tr("%1 \u2014 downloaded").arg(title)
