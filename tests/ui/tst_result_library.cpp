@@ -205,6 +205,27 @@ class TestResultLibrary final : public QObject {
     QVERIFY(library.entries().isEmpty());
   }
 
+  // The list shows "RUN.JSON" as a result ("*.json" in any case): Delete removes it too. A row
+  // whose file was removed outside the app meanwhile is dropped, not reported as "not a result".
+  void upperCaseAndVanishedFilesAreRemoved() {
+    tbtest::PrivateTrash trash;
+    QTemporaryDir dir;
+    const QString upper = dir.filePath(QStringLiteral("RUN.JSON"));
+    tb::writeResultFile(makeResult("2026-11-26T10:00:00Z"), upper.toStdString());
+    const QString gone = dir.filePath(QStringLiteral("gone.json"));
+    tb::writeResultFile(makeResult("2026-11-26T11:00:00Z"), gone.toStdString());
+    ResultLibrary library(dir.path());
+    QCOMPARE(library.entries().size(), 2);
+    QVERIFY(QFile::remove(gone));
+    QSignalSpy changed(&library, &ResultLibrary::changed);
+    QStringList errors;
+    QCOMPARE(library.remove({library.find(upper)->path, library.find(gone)->path}, &errors), 2);
+    QVERIFY2(errors.isEmpty(), qPrintable(errors.join('\n')));
+    QVERIFY(!QFileInfo::exists(upper));
+    QVERIFY(library.entries().isEmpty());
+    QCOMPARE(changed.count(), 1);
+  }
+
   // A path from outside the folder must never be removed, whatever the caller passes.
   void removeRefusesFilesOutsideTheLibrary() {
     tbtest::PrivateTrash trash;

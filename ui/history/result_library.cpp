@@ -201,9 +201,16 @@ int ResultLibrary::remove(const QStringList& paths, QStringList* errors, Disposa
                           QMap<QString, QString>* untrashed) {
   int removed = 0;
   for (const QString& path : paths) {
+    const QFileInfo info(path);
+    // Listed, but removed outside the app since: what was asked for is done; the list follows.
+    if (!info.exists() && find(path)) {
+      ++removed;
+      continue;
+    }
     // Only result files of this folder: a stray path must never be removed, whatever else it is.
-    if (!isInsideFolder(path) || QFileInfo(path).suffix() != QStringLiteral("json") ||
-        !QFileInfo(path).isFile()) {
+    // The listing matches "*.json" in any case, and so does this ("RUN.JSON").
+    const bool json = info.suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0;
+    if (!isInsideFolder(path) || !json || !info.isFile()) {
       if (errors) *errors << path + QStringLiteral(": not a result file in ") + m_folder;
       continue;
     }
