@@ -143,6 +143,29 @@ class TestAppFaults final : public QObject {
     QVERIFY2(!out.contains(QLatin1String("Running")), qPrintable(out));
   }
 
+  // `trainbench --open ... --screenshot ... --quit-when-done` in a script: a file that cannot
+  // be read fails the command (exit 1, named on stderr), while the readable one is shown and
+  // the screenshot still written.
+  void unreadableOpenFailsTheCommand() {
+    QVERIFY(QDir().mkpath(m_results));
+    const QString good = m_dir.filePath(QStringLiteral("good.json"));
+    tb::writeResultFile(makeResult(1), good.toStdString());
+    const QString missing = m_dir.filePath(QStringLiteral("missing.json"));
+    const QString shot = m_dir.filePath(QStringLiteral("open.png"));
+    QProcess app;
+    app.setProcessEnvironment(environment());
+    app.setWorkingDirectory(m_dir.path());
+    app.start(m_app, {QStringLiteral("--open"), good, QStringLiteral("--open"),
+                      QStringLiteral("./good.json"), QStringLiteral("--open"), missing,
+                      QStringLiteral("--settings"), m_dir.filePath(QStringLiteral("open.ini")),
+                      QStringLiteral("--screenshot"), shot, QStringLiteral("--quit-when-done")});
+    QVERIFY(app.waitForFinished(120000));
+    const QString err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 1);
+    QVERIFY2(err.contains(QLatin1String("trainbench: error: ") + missing), qPrintable(err));
+    QVERIFY(QFileInfo(shot).size() > 0);
+  }
+
   // Two CLI processes with a slow disk and the app's library saving into one folder at once:
   // every result gets its own file and every reported path holds its own result.
   void librarySavesBesideConcurrentClis() {

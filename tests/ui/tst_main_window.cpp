@@ -6,10 +6,13 @@
 #include "history/result_library.h"
 #include "model/run_collection.h"
 #include "panels/setup_panel.h"
+#include "results/result_file.h"
 #include "run/run_controller.h"
 #include "window/export_actions.h"
 #include "window/main_window.h"
 #include "window/notice_bar.h"
+
+#include "../support/run_result_builder.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -19,6 +22,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -216,6 +220,24 @@ class MainWindowTest : public QObject {
     const QColor first = window.noticeBar()->palette().color(QPalette::Window);
     for (int i = 0; i < 9; ++i) window.showNotice(QStringLiteral("notice %1").arg(i), true);
     QCOMPARE(window.noticeBar()->palette().color(QPalette::Window), first);
+  }
+
+  // One file opened under several spellings of its path is one run, kept under its absolute
+  // path (the one History's Delete names); a file that cannot be read is reported back.
+  void openingAFileTwiceShowsOneRun() {
+    MainWindow window(settingsFile(), resultsFolder());
+    const QString path = m_dir->filePath(QStringLiteral("run.json"));
+    tb::writeResultFile(tbtest::RunResultBuilder().workload("fashion-mlp").device("cpu", "CPU"),
+                        path.toStdString());
+    const QString before = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(m_dir->path()));
+    const auto restore = qScopeGuard([&] { QDir::setCurrent(before); });
+    const QStringList problems = window.openResultFiles(
+        {path, QStringLiteral("run.json"), QStringLiteral("./run.json"), QStringLiteral("no.json")});
+    QCOMPARE(window.collection()->count(), 1);
+    QCOMPARE(window.collection()->at(0).filePath, path);
+    QCOMPARE(problems.size(), 1);
+    QVERIFY2(problems.first().contains(QStringLiteral("no.json")), qPrintable(problems.first()));
   }
 
   // A failing run shows its error without a modal dialog, and the next queued run still runs.

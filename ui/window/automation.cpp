@@ -22,7 +22,12 @@ Automation::Automation(MainWindow* window, AutomationOptions options)
     : QObject(window), m_window(window), m_options(std::move(options)) {}
 
 void Automation::start() {
-  if (!m_options.openFiles.isEmpty()) m_window->openResultFiles(m_options.openFiles);
+  // A file that cannot be opened fails the command, as a failed run does: a script exporting a
+  // report must not get one that silently lacks it.
+  for (const QString& problem : m_window->openResultFiles(m_options.openFiles)) {
+    std::fprintf(stderr, "trainbench: error: %s\n", qPrintable(problem));
+    m_exitCode = 1;
+  }
   if (!m_options.runs()) {
     // Nothing to train: export once the event loop has shown the window; finish() draws the rest.
     QTimer::singleShot(0, this, &Automation::finish);

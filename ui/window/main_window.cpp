@@ -26,6 +26,7 @@
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QDir>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
@@ -326,16 +327,22 @@ void MainWindow::stopRuns() {
   }
 }
 
-void MainWindow::openResultFiles(const QStringList& paths) {
-  for (const QString& path : paths) {
+QStringList MainWindow::openResultFiles(const QStringList& paths) {
+  QStringList problems;
+  for (const QString& given : paths) {
+    // One spelling per file ("r.json", "./r.json", the library's absolute path): a file opened
+    // twice is one run, and History's Delete finds it by the library's path.
+    const QString path = QDir::cleanPath(QFileInfo(given).absoluteFilePath());
     if (!m_collection->idForFile(path).isEmpty()) continue;
     try {
       m_collection->add(readResultFile(toStdString(path)), /*live=*/false, path);
     } catch (const ResultFileError& e) {
-      showNotice(toQString(e.what()), true);
+      problems << toQString(e.what());
+      showNotice(problems.last(), true);
     }
   }
   m_tabs->setCurrentWidget(m_resultsSplitter);
+  return problems;
 }
 
 void MainWindow::showNotice(const QString& text, bool error) {

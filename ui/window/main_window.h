@@ -48,8 +48,9 @@ class MainWindow final : public QMainWindow {
   void measurePeaks();
   // Run › Profile a training step: the ticked devices' step, phase by phase (not while training).
   void profileSteps();
-  // Adds saved result files to the charts and comparison (skipping ones already shown).
-  void openResultFiles(const QStringList& paths);
+  // Adds saved result files to the charts and comparison (skipping ones already shown, under
+  // any spelling of their path); returns a message for each that could not be read.
+  QStringList openResultFiles(const QStringList& paths);
   void showNotice(const QString& text, bool error);
   // Closes the window as the user would (a running run is stopped and saved first) and makes
   // the app exit with `exitCode` (e.g. after SIGTERM). quitCode() is that code, once asked.
