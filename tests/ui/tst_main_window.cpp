@@ -232,8 +232,9 @@ class MainWindowTest : public QObject {
     const QString before = QDir::currentPath();
     QVERIFY(QDir::setCurrent(m_dir->path()));
     const auto restore = qScopeGuard([&] { QDir::setCurrent(before); });
-    const QStringList problems = window.openResultFiles(
-        {path, QStringLiteral("run.json"), QStringLiteral("./run.json"), QStringLiteral("no.json")});
+    const QStringList problems =
+        window.openResultFiles({path, QStringLiteral("run.json"), QStringLiteral("./run.json"),
+                                QStringLiteral("no.json")});
     QCOMPARE(window.collection()->count(), 1);
     QCOMPARE(window.collection()->at(0).filePath, path);
     QCOMPARE(problems.size(), 1);

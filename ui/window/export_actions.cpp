@@ -78,10 +78,10 @@ QString ExportActions::askPath(const QString& filter, const QString& suffix) {
   if (QFileInfo(path).suffix().isEmpty()) {
     // A dialog that kept the bare name (a platform's own): ask here before replacing.
     path += QLatin1Char('.') + suffix;
+    const QString question =
+        tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(path));
     if (QFileInfo::exists(path) &&
-        QMessageBox::question(m_window, tr("Export"),
-                              tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(path))) !=
-            QMessageBox::Yes) {
+        QMessageBox::question(m_window, tr("Export"), question) != QMessageBox::Yes) {
       return {};
     }
   }
