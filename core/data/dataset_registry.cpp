@@ -40,6 +40,19 @@ std::vector<std::string> missingFiles(const fs::path& folder) {
   return missing;
 }
 
+// The name of another known dataset when `root` is named after it ("/data/mnist" while looking
+// for fashion-mnist): MNIST and Fashion-MNIST use the same file names, so its files would be
+// read as this dataset's and the run would train on the wrong images. Empty otherwise.
+std::string namedForAnother(const fs::path& root, const std::string& dataset) {
+  const std::string name =
+      (root.has_filename() ? root.filename() : root.parent_path().filename()).string();
+  if (name == dataset) return {};
+  for (const auto& info : knownDatasets()) {
+    if (info.name == name) return name;
+  }
+  return {};
+}
+
 }  // namespace
 
 const std::vector<DatasetInfo>& knownDatasets() {
@@ -74,9 +87,8 @@ std::optional<std::string> findDatasetFolder(const std::string& dataset,
                                              const std::string& dataDir) {
   const fs::path root = dataDir.empty() ? fs::path(defaultDataRoot()) : fs::path(dataDir);
   if (dataset == "cifar10") return findCifarSource(root.string());  // a folder or the .tar.gz
-  for (const fs::path& folder : {root, root / dataset}) {
-    if (missingFiles(folder).empty()) return folder.string();
-  }
+  if (namedForAnother(root, dataset).empty() && missingFiles(root).empty()) return root.string();
+  if (missingFiles(root / dataset).empty()) return (root / dataset).string();
   return std::nullopt;
 }
 
@@ -87,8 +99,9 @@ DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
 
   const std::vector<std::string> missingInRoot = missingFiles(root);
   const std::vector<std::string> missingInSub = missingFiles(sub);
+  const std::string other = namedForAnother(root, info.name);
   fs::path folder;
-  if (missingInRoot.empty()) {
+  if (missingInRoot.empty() && other.empty()) {
     folder = root;
   } else if (missingInSub.empty()) {
     folder = sub;
@@ -97,6 +110,10 @@ DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
     std::string message = info.name + " data not found: looked in " + root.string() + " and " +
                           sub.string() + " for " + joined(all, "[.gz]") +
                           "; put the files there, pass --data-dir, or use --synthetic";
+    if (!other.empty()) {
+      message += " (" + root.string() + " is named for " + other + ": its files are taken for " +
+                 other + "'s, not " + info.name + "'s)";
+    }
     // A half-copied folder is the likely mistake; say what it still lacks.
     for (const auto& [dir, missing] :
          {std::pair{root, missingInRoot}, std::pair{sub, missingInSub}}) {

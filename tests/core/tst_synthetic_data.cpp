@@ -180,6 +180,25 @@ class TestSyntheticData : public QObject {
     QCOMPARE(QString::fromStdString(splits.location), root + "/fashion-mnist");
   }
 
+  // MNIST and Fashion-MNIST use the same file names: a --data-dir named after MNIST is not
+  // read as Fashion-MNIST (the run would train on digits, recorded as clothes), and says why.
+  void folderNamedForAnotherDatasetIsNotTaken() {
+    const QString mnist = m_dir.filePath("named/mnist");
+    writeMnistFolder(mnist, 8, 4);
+    QVERIFY(!tb::findDatasetFolder("fashion-mnist", mnist.toStdString()).has_value());
+    const auto found = tb::findDatasetFolder("mnist", mnist.toStdString());
+    QCOMPARE(QString::fromStdString(found.value_or("")), mnist);
+    try {
+      tb::loadDataset(*tb::findDataset("fashion-mnist"), mnist.toStdString());
+      QFAIL("MNIST's files were read as Fashion-MNIST");
+    } catch (const tb::DataError& error) {
+      const QString message = QString::fromStdString(error.what());
+      QVERIFY2(message.contains(mnist + " is named for mnist"), qPrintable(message));
+    }
+    QCOMPARE(tb::loadDataset(*tb::findDataset("mnist"), mnist.toStdString()).train.size(),
+             std::int64_t{8});
+  }
+
   // When nothing is found, the message must say where it looked and how to fix it.
   void reportsWhereItLooked() {
     const QString root = m_dir.filePath("empty");
