@@ -1,9 +1,9 @@
-// Tests for result files: exact round trips, absent metrics, rejection of malformed files with
-// useful messages, and crash-safe writing.
+// Tests for reading result files: exact round trips, absent metrics, rejection of malformed files
+// with useful messages (writing: tst_result_write).
 #include "results/result_file.h"
 
 #include "../support/fifo_guard.h"
-#include "../support/run_result_builder.h"
+#include "../support/result_file_fixtures.h"
 
 #include <QDir>
 #include <QFile>
@@ -17,91 +17,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <csignal>
 #include <functional>
 #include <limits>
 #include <tuple>
 
 using namespace tb;
+using namespace tbtest;
 
 namespace {
-
-RunResult fullResult() {
-  return tbtest::RunResultBuilder()
-      .created("2026-11-26T14:30:00Z")
-      .workload("fashion-mlp", "fashion-mnist")
-      .dataSource("files")
-      .samples(60000, 10000)
-      .parameters(109386)
-      .flopsPerSample(609792.0)
-      .plannedEpochs(5)
-      .batchSize(32)
-      .optimizer("adam", 0.001)
-      .seed(18446744073709551615ull)
-      .threads(8)
-      .precision("fp32")
-      .device("cuda:0", "NVIDIA GeForce RTX 4090 \"quoted\" \xc3\xa9")
-      .os("Debian GNU/Linux 12")
-      .host("bench-host")
-      .cpuModel("AMD Ryzen 9 7950X")
-      .cores(16, 32)
-      .memoryMb(64230.5)
-      .versions("1.13.1", "0.1.0")
-      .epoch(3.25, 18461.538461538461)
-      .loss(0.5123456789012345)
-      .accuracy(0.8123)
-      .epoch(1e-300, 1.7976931348623157e308)
-      .loss(0.1)
-      .accuracy(0.9)
-      .test(0.3712, 0.8754)
-      .totalSeconds(7.125)
-      .sample({0.5, 12.5, 180.25, 512.0})
-      .sample({1.0, std::nullopt, std::nullopt, std::nullopt});
-}
-
-// Every field as a tuple; == on the tuples is exact (QCOMPARE on doubles would be fuzzy).
-auto fields(const WorkloadRecord& w) {
-  return std::tie(w.name, w.dataset, w.dataSource, w.trainSamples, w.testSamples, w.parameters);
-}
-auto fields(const ConfigRecord& c) {
-  return std::tie(c.epochs, c.batchSize, c.optimizer, c.learningRate, c.seed, c.threads,
-                  c.precision);
-}
-auto fields(const DeviceRecord& d) { return std::tie(d.id, d.kind, d.name); }
-auto fields(const SystemRecord& s) {
-  return std::tie(s.os, s.hostname, s.cpuModel, s.physicalCores, s.logicalCores, s.memoryMb,
-                  s.libtorchVersion, s.appVersion);
-}
-auto fields(const EpochRecord& e) {
-  return std::tie(e.epoch, e.trainLoss, e.trainAccuracy, e.seconds, e.samplesPerSecond);
-}
-auto fields(const TestRecord& t) { return std::tie(t.loss, t.accuracy); }
-auto fields(const TelemetrySample& s) {
-  return std::tie(s.t, s.cpuPercent, s.processCpuPercent, s.rssMb);
-}
-
-template <typename T>
-bool sameRecords(const std::vector<T>& a, const std::vector<T>& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                    [](const T& x, const T& y) { return fields(x) == fields(y); });
-}
-
-// Exact comparison of every field, so a key that is lost on the way fails loudly.
-void compareResults(const RunResult& a, const RunResult& b) {
-  QCOMPARE(a.status, b.status);
-  QCOMPARE(a.failure, b.failure);
-  QCOMPARE(a.error, b.error);
-  QCOMPARE(a.created, b.created);
-  QVERIFY(fields(a.workload) == fields(b.workload));
-  QVERIFY(fields(a.config) == fields(b.config));
-  QVERIFY(fields(a.device) == fields(b.device));
-  QVERIFY(fields(a.system) == fields(b.system));
-  QVERIFY(sameRecords(a.epochs, b.epochs));
-  QCOMPARE(a.test.has_value(), b.test.has_value());
-  if (a.test) QVERIFY(fields(*a.test) == fields(*b.test));
-  QCOMPARE(a.totalSeconds, b.totalSeconds);
-  QVERIFY(sameRecords(a.timeline, b.timeline));
-}
 
 // QJsonDocument stores numbers as double, so fixtures it edits need a seed a double can hold.
 RunResult editableResult() {
@@ -113,52 +36,6 @@ RunResult editableResult() {
 QJsonObject jsonOf(const RunResult& r) {
   return QJsonDocument::fromJson(QByteArray::fromStdString(toJson(r))).object();
 }
-
-void writeText(const QString& path, const QByteArray& text) {
-  QFile file(path);
-  QVERIFY(file.open(QIODevice::WriteOnly));
-  file.write(text);
-}
-
-QByteArray readText(const QString& path) {
-  QFile file(path);
-  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-// The message of the ResultFileError that `action` throws; empty when it throws none.
-QString errorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const ResultFileError& e) {
-    return QString::fromUtf8(e.what());
-  }
-  return {};
-}
-
-// Everything in a folder, hidden temporary files included.
-QStringList entriesOf(const QTemporaryDir& dir) {
-  return QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
-}
-
-// Lowers the file size limit so writes fail with EFBIG (root too); restores it afterwards.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    getrlimit(RLIMIT_FSIZE, &m_saved);
-    m_oldHandler = std::signal(SIGXFSZ, SIG_IGN);  // EFBIG instead of killing the test
-    rlimit limit = m_saved;
-    limit.rlim_cur = bytes;
-    setrlimit(RLIMIT_FSIZE, &limit);
-  }
-  ~FileSizeLimit() {
-    setrlimit(RLIMIT_FSIZE, &m_saved);
-    std::signal(SIGXFSZ, m_oldHandler);
-  }
-
- private:
-  rlimit m_saved{};
-  void (*m_oldHandler)(int) = nullptr;
-};
 
 }  // namespace
 
@@ -449,62 +326,6 @@ class TestResultFile : public QObject {
     QVERIFY(errorOf([&] {
               readResultFile(dir.path().toStdString());
             }).endsWith(QStringLiteral(": cannot open: it is a directory")));
-  }
-
-  // Saving into a folder that does not exist yet is the common first-run case.
-  void writeCreatesParentFolders() {
-    QTemporaryDir dir;
-    const QString path = dir.filePath("a/b/c/result.json");
-    writeResultFile(fullResult(), path.toStdString());
-    compareResults(readResultFile(path.toStdString()), fullResult());
-  }
-
-  // Overwriting replaces the content and leaves no temporary files behind.
-  void overwriteLeavesNoTempFiles() {
-    QTemporaryDir dir;
-    const QString path = dir.filePath("result.json");
-    writeResultFile(fullResult(), path.toStdString());
-    RunResult second = fullResult();
-    second.workload.name = "second";
-    writeResultFile(second, path.toStdString());
-    QCOMPARE(readResultFile(path.toStdString()).workload.name, std::string("second"));
-    QCOMPARE(entriesOf(dir), QStringList{"result.json"});
-  }
-
-  // The point of atomic writing: a write that fails midway must not damage the old file.
-  // A file size limit makes write() fail even when the tests run as root.
-  void failedWriteKeepsOldFile() {
-    QTemporaryDir dir;
-    const QString path = dir.filePath("result.json");
-    writeResultFile(fullResult(), path.toStdString());
-    const QByteArray before = readText(path);
-    RunResult big = fullResult();
-    big.timeline.assign(5000, TelemetrySample{1.0, 50.0, 100.0, 512.0});
-    {
-      FileSizeLimit limit(4096);
-      const QString message = errorOf([&] { writeResultFile(big, path.toStdString()); });
-      QVERIFY2(message.startsWith(path + ": "), qPrintable(message));
-    }
-    QCOMPARE(readText(path), before);
-    QCOMPARE(entriesOf(dir), QStringList{"result.json"});
-  }
-
-  // Paths that cannot be written (parent is a file, target is a folder) give a named error
-  // and leave nothing behind.
-  void unwritablePathsAreRejected() {
-    QTemporaryDir dir;
-    const QString file = dir.filePath("plain.txt");
-    writeText(file, "keep");
-    const QString underFile = file + "/result.json";
-    const QString message =
-        errorOf([&] { writeResultFile(fullResult(), underFile.toStdString()); });
-    QVERIFY2(message.startsWith(underFile + ": "), qPrintable(message));
-    QCOMPARE(readText(file), QByteArray("keep"));
-    const QString folder = dir.filePath("folder");
-    QVERIFY(QDir(dir.path()).mkpath("folder/inside"));
-    QVERIFY(!errorOf([&] { writeResultFile(fullResult(), folder.toStdString()); }).isEmpty());
-    QVERIFY(QFileInfo(folder).isDir());
-    QCOMPARE(entriesOf(dir), (QStringList{"folder", "plain.txt"}));
   }
 };
 
