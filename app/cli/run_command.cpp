@@ -304,7 +304,8 @@ int runCommand(const RunOptions& options) {
       if (result.status != RunStatus::Completed) break;  // a failure repeats the same way
       repeats.push_back(result);
       if (options.autoRepeat) {
-        const RepeatDecision decision = autoRepeatDecision(repeats.size(), steadyThroughputs(repeats));
+        const RepeatDecision decision =
+            autoRepeatDecision(repeats.size(), steadyThroughputs(repeats));
         if (decision == RepeatDecision::Continue) continue;
         gaveUp = decision == RepeatDecision::GaveUp;
         break;

@@ -25,7 +25,8 @@ SourceFile idxFile(const char* name, std::int64_t size, const char* md5, std::in
   return SourceFile{plain + ".gz", size, md5, {LocalCopy{{{plain, plainSize}}}}};
 }
 
-// CIFAR-10's archive, or the six batches it holds, extracted into its folder or beside it.
+// CIFAR-10's archive, or the six batches it holds (the files cifar_reader.cpp reads), extracted
+// into its folder or beside it.
 LocalCopy cifarBatches(const std::string& folder) {
   constexpr std::int64_t kBatchBytes = 10000 * (1 + 32 * 32 * 3);
   LocalCopy copy;
