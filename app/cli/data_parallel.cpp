@@ -56,6 +56,24 @@ int joinLaunchedRun(RunOptions& options) {
     std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
     return kExitUsage;
   }
+  // --data-parallel starts its own ranks here and sets their places itself: a launcher's places,
+  // or --rank and the like, would override them in every rank (two "rank 0"s, a world of one).
+  const LaunchFlags& flags = options.launch;
+  if (options.dataParallel > 1 && std::getenv(kSpawnedRankVariable) == nullptr) {
+    if (flags.rank || flags.worldSize || flags.masterAddr || flags.masterPort) {
+      std::fprintf(stderr, "trainbench-cli: error: --data-parallel starts its ranks on this "
+                           "machine itself; --rank, --world-size, --master-addr and "
+                           "--master-port are for ranks started by a launcher: use one or the "
+                           "other\n");
+      return kExitUsage;
+    }
+    if (placement.worldSize > 1) {
+      std::fprintf(stderr, "trainbench-cli: error: --data-parallel: this process is already %s; "
+                           "the launcher starts the ranks: leave --data-parallel out\n",
+                   describe(placement).c_str());
+      return kExitUsage;
+    }
+  }
   if (placement.worldSize <= 1) return -1;
 #if TRAINBENCH_WITH_DISTRIBUTED
   if (const std::string problem = dataParallelProblem(options, placement.worldSize);
@@ -77,7 +95,8 @@ int joinLaunchedRun(RunOptions& options) {
   }
   // Ranks that would train different things refuse together, before training.
   try {
-    const std::string mine = encodeRankSettings(rankSettings(options.config, options.strongScaling));
+    const std::string mine = encodeRankSettings(
+        rankSettings(options.config, options.strongScaling, options.bucketMegabytes));
     if (const std::string problem = rankDisagreement(options.config.exchange->gatherStrings(mine));
         !problem.empty()) {
       std::fprintf(stderr, "trainbench-cli: error: rank %d: %s\n", placement.rank, problem.c_str());

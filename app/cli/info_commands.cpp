@@ -175,9 +175,10 @@ static RunResult withPrintableText(RunResult result) {
 // Steady state, projection, repeat group and validity, where the result has them.
 static void printTrustBlocks(const RunResult& result) {
   if (const auto& s = result.steadyState) {
-    std::printf("steady state: %.1f samples/s (step p50 %.3f ms, p95 %.3f ms; %lld steps after "
+    std::printf("steady state: %s samples/s (step p50 %.3f ms, p95 %.3f ms; %lld steps after "
                 "%lld warm-up steps)\n",
-                s->samplesPerSecond, 1000.0 * s->stepSecondsP50, 1000.0 * s->stepSecondsP95,
+                table::fixed(s->samplesPerSecond, throughputDecimals(s->samplesPerSecond)).c_str(),
+                1000.0 * s->stepSecondsP50, 1000.0 * s->stepSecondsP95,
                 static_cast<long long>(s->steps), static_cast<long long>(s->warmupSteps));
   }
   if (const auto& p = result.projection) {
@@ -222,8 +223,11 @@ int showCommand(const std::string& path, bool json) {
               static_cast<unsigned long long>(result.config.seed));
   std::printf("\n%6s %10s %10s %10s %12s\n", "EPOCH", "LOSS", "ACCURACY", "SECONDS", "SAMPLES/S");
   for (const auto& epoch : result.epochs) {
-    std::printf("%6d %10.4f %10.4f %10.3f %12.0f\n", epoch.epoch, epoch.trainLoss,
-                epoch.trainAccuracy, epoch.seconds, epoch.samplesPerSecond);
+    // A CPU trains ResNet-50 at a few images/s: its decimals are the comparison's.
+    const double rate = epoch.samplesPerSecond;
+    std::printf("%6d %10.4f %10.4f %10.3f %12s\n", epoch.epoch, epoch.trainLoss,
+                epoch.trainAccuracy, epoch.seconds,
+                table::fixed(rate, throughputDecimals(rate)).c_str());
   }
   std::printf("\ntest loss %s, test accuracy %s; total %s s; %zu telemetry samples\n",
               orNa(result.test ? std::optional<double>(result.test->loss) : std::nullopt, "%.4f").c_str(),

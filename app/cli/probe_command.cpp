@@ -3,12 +3,14 @@
 #include "probe_command.h"
 
 #include "exit_codes.h"
+#include "option_checks.h"
 #include "signal_guard.h"
 
 #include "devices/device_id.h"
 #include "devices/peak_probe.h"
 #include "devices/system_info.h"
 #include "results/comparison.h"
+#include "results/table_text.h"
 
 #include <torch/torch.h>
 #include <CLI/CLI.hpp>
@@ -38,7 +40,7 @@ ProbeCommand::ProbeCommand(CLI::App& app) {
                       "Device to measure (repeat for several; default: every available device)");
   m_probe->add_option("--seconds", m_seconds, "Measuring time per figure, in seconds")
       ->capture_default_str()
-      ->check(CLI::Range(0.01, 60.0));
+      ->check(finiteNumber(0.01, 60.0));
   m_probe->add_option("--threads", m_threads, "CPU threads (default: the physical cores, as runs)")
       ->check(CLI::Range(1, 4096));
   m_probe->add_flag("--json", m_json, "Print JSON instead of a table");
@@ -60,13 +62,14 @@ int ProbeCommand::run() const {
   }
   at::set_num_threads(cpuThreadCount(m_threads));
 
+  // Ctrl-C, SIGTERM and SIGHUP end the probe within the call being measured, with the figures
+  // of the devices measured so far and exit code 130, as they end a run.
+  const SignalGuard signals;
   ProbeOptions options;
   options.secondsPerFigure = m_seconds;
+  options.cancel = &signals.cancelFlag();
   auto list = nlohmann::json::array();
   int exitCode = kExitOk;
-  // Ctrl-C, SIGTERM and SIGHUP end the probe after the device being measured (a second or
-  // two), with the figures so far and exit code 130, as they end a run.
-  const SignalGuard signals;
   if (!m_json) {
     std::printf("%-8s %9s %9s %9s %9s %12s  %s\n", "DEVICE", "FP32", "TF32", "BF16", "FP16",
                 "COPY GB/s", "NAME");
@@ -85,6 +88,7 @@ int ProbeCommand::run() const {
       exitCode = kExitRunFailed;
       continue;
     }
+    if (signals.cancelled()) break;  // this device's figures were cut short
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (m_json) {
@@ -103,7 +107,7 @@ int ProbeCommand::run() const {
       continue;
     }
     const std::string bandwidth =
-        peak.bandwidthGbs ? std::to_string(static_cast<long long>(*peak.bandwidthGbs)) : "n/a";
+        peak.bandwidthGbs ? table::fixed(*peak.bandwidthGbs, 1) : std::string("n/a");
     std::printf("%-8s %9s %9s %9s %9s %12s  %s\n", device.str().c_str(),
                 tflops(peak.fp32Tflops).c_str(), tflops(peak.tf32Tflops).c_str(),
                 tflops(peak.bf16Tflops).c_str(), tflops(peak.fp16Tflops).c_str(), bandwidth.c_str(),

@@ -123,6 +123,10 @@ int ProfileCommand::run() const {
   } catch (const DataError& e) {
     std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
     return kExitData;
+  } catch (const c10::Error& e) {
+    // LibTorch's own errors carry a C++ backtrace, which says nothing to the user.
+    std::fprintf(stderr, "trainbench-cli: error: profile: %s\n", e.what_without_backtrace());
+    return kExitRunFailed;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "trainbench-cli: error: profile: %s\n", e.what());
     return kExitRunFailed;

@@ -174,6 +174,11 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
     // A data-parallel run is saved once, by rank 0, for all ranks.
     if (config.exchange && config.exchange->rank() != 0) {
       const int code = exitCodeFor(result);
+      // Rank 0 only learns that this rank stopped answering; the reason is known here alone.
+      if (result.status == RunStatus::Failed && !result.error.empty()) {
+        std::fprintf(stderr, "trainbench-cli: error: rank %d: %s\n", config.exchange->rank(),
+                     result.error.c_str());
+      }
       results.push_back(std::move(result));
       return code;
     }

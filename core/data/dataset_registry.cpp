@@ -5,6 +5,7 @@
 #include "data/idx_reader.h"
 #include "util/text.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <filesystem>
@@ -53,12 +54,46 @@ std::string namedForAnother(const fs::path& root, const std::string& dataset) {
   return {};
 }
 
+std::vector<std::int64_t> classCounts(const torch::Tensor& labels, int numClasses) {
+  const torch::Tensor counts = torch::bincount(labels.to(torch::kLong), {}, numClasses);
+  return {counts.data_ptr<std::int64_t>(), counts.data_ptr<std::int64_t>() + counts.numel()};
+}
+
+// "1000 of each" or "980, 1135, ...": images per class, as a message shows them.
+std::string describeCounts(const std::vector<std::int64_t>& counts) {
+  if (!counts.empty() && std::all_of(counts.begin(), counts.end(),
+                                     [&](std::int64_t count) { return count == counts[0]; })) {
+    return std::to_string(counts[0]) + " of each class";
+  }
+  std::vector<std::string> parts;
+  for (const std::int64_t count : counts) parts.push_back(std::to_string(count));
+  return joined(parts) + " of classes 0-" + std::to_string(counts.size() - 1);
+}
+
+// Why `test` is another known dataset's official test set (a folder of MNIST's digits asked for
+// as Fashion-MNIST, say: the run would train on one and record the other), or empty. Its images
+// per class tell: a subset, or a dataset of the user's own, passes.
+std::string anotherDatasetsTestSet(const DatasetInfo& info, const LabelledImages& test) {
+  const std::vector<std::int64_t> counts = classCounts(test.labels, info.numClasses);
+  if (counts == info.testClassCounts) return {};
+  for (const auto& other : knownDatasets()) {
+    if (other.name == info.name || other.testClassCounts.empty()) continue;
+    if (counts != other.testClassCounts) continue;
+    return "holds " + other.title + ", not " + info.title + ": its test set has " +
+           describeCounts(counts) + " as " + other.title + "'s does (" + info.title + "'s has " +
+           describeCounts(info.testClassCounts) + ")";
+  }
+  return {};
+}
+
 }  // namespace
 
 const std::vector<DatasetInfo>& knownDatasets() {
   static const std::vector<DatasetInfo> datasets = {
-      {"fashion-mnist", "Fashion-MNIST", ImageShape{1, 28, 28}, 10, 60000, 10000},
-      {"mnist", "MNIST", ImageShape{1, 28, 28}, 10, 60000, 10000},
+      {"fashion-mnist", "Fashion-MNIST", ImageShape{1, 28, 28}, 10, 60000, 10000,
+       std::vector<std::int64_t>(10, 1000)},
+      {"mnist", "MNIST", ImageShape{1, 28, 28}, 10, 60000, 10000,
+       {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}},
       {"cifar10", "CIFAR-10", ImageShape{3, 32, 32}, 10, 50000, 10000},
   };
   return datasets;
@@ -125,6 +160,11 @@ DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
   }
 
   DatasetSplits splits = readMnistFolder(folder.string());
+  if (const std::string why = anotherDatasetsTestSet(info, splits.test); !why.empty()) {
+    if (folder == root && missingInSub.empty()) return loadDataset(info, sub.string());
+    throw DataError(folder.string() + " " + why + "; put " + info.title + "'s files in " +
+                    sub.string() + " (each dataset in a folder named after it)");
+  }
   const auto expectShape = [&](const torch::Tensor& images) {
     const bool ok = images.size(1) == info.shape.channels && images.size(2) == info.shape.height &&
                     images.size(3) == info.shape.width;

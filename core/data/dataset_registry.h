@@ -18,6 +18,10 @@ struct DatasetInfo {
   int numClasses = 10;
   std::int64_t trainSamples = 0;  // of the official files
   std::int64_t testSamples = 0;
+  // Images of each class in the official test file, by label; empty where not worth knowing.
+  // MNIST and Fashion-MNIST share file names and sizes, so these counts are what tells a
+  // folder of one from a folder of the other.
+  std::vector<std::int64_t> testClassCounts;
 };
 
 const std::vector<DatasetInfo>& knownDatasets();

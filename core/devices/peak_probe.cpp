@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -36,9 +37,12 @@ double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// Mean seconds per call of `op`, over as many calls as fit in `budget`.
+bool cancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(); }
+
+// Mean seconds per call of `op`, over as many calls as fit in `budget` (or until `cancel`).
 template <typename Op>
-double secondsPerCall(Op op, const torch::Device& device, double budget) {
+double secondsPerCall(Op op, const torch::Device& device, double budget,
+                      const std::atomic<bool>* cancel) {
   op();
   synchronise(device);
   auto start = Clock::now();
@@ -47,30 +51,37 @@ double secondsPerCall(Op op, const torch::Device& device, double budget) {
   const double single = std::max(secondsSince(start), 1e-7);
   const int calls = static_cast<int>(std::clamp(budget / single, 1.0, 100000.0));
   start = Clock::now();
-  for (int i = 0; i < calls; ++i) op();
+  int done = 0;
+  while (done < calls && !cancelled(cancel)) {
+    op();
+    ++done;
+  }
   synchronise(device);
-  return std::max(secondsSince(start), 1e-9) / calls;
+  return std::max(secondsSince(start), 1e-9) / std::max(done, 1);
 }
 
 double matmulTflops(torch::ScalarType type, std::int64_t n, const torch::Device& device,
-                    double budget) {
+                    double budget, const std::atomic<bool>* cancel) {
   torch::NoGradGuard noGrad;
   const auto options = torch::TensorOptions().dtype(type).device(device);
   const auto a = torch::randn({n, n}, options);
   const auto b = torch::randn({n, n}, options);
   auto c = torch::empty({n, n}, options);
-  const double seconds = secondsPerCall([&] { torch::mm_out(c, a, b); }, device, budget);
+  const double seconds =
+      secondsPerCall([&] { torch::mm_out(c, a, b); }, device, budget, cancel);
   return 2.0 * static_cast<double>(n) * static_cast<double>(n) * static_cast<double>(n) / seconds /
          1e12;
 }
 
-double copyGbs(std::int64_t bytes, const torch::Device& device, double budget) {
+double copyGbs(std::int64_t bytes, const torch::Device& device, double budget,
+               const std::atomic<bool>* cancel) {
   torch::NoGradGuard noGrad;
   const auto options = torch::TensorOptions().dtype(torch::kFloat).device(device);
   const std::int64_t elements = std::max<std::int64_t>(bytes / 4, 1);
   const auto source = torch::ones({elements}, options);
   auto target = torch::empty({elements}, options);
-  const double seconds = secondsPerCall([&] { target.copy_(source); }, device, budget);
+  const double seconds =
+      secondsPerCall([&] { target.copy_(source); }, device, budget, cancel);
   // Every byte is read once and written once, as STREAM's Copy counts it.
   return 2.0 * static_cast<double>(elements) * 4.0 / seconds / 1e9;
 }
@@ -92,7 +103,10 @@ PeakFigures probeDevice(const DeviceId& device, const ProbeOptions& options) {
   const std::int64_t bytes = options.copyBytes > 0 ? options.copyBytes
                              : cpu                 ? kCpuCopyBytes
                                                    : kGpuCopyBytes;
-  const double budget = std::max(options.secondsPerFigure, 0.001);
+  // NaN would reach an int cast (no calls at all, and negative figures).
+  const double budget = std::isfinite(options.secondsPerFigure) && options.secondsPerFigure > 0
+                            ? std::max(options.secondsPerFigure, 0.001)
+                            : ProbeOptions{}.secondsPerFigure;
   const auto supported = supportedPrecisions(device, device.kind == DeviceKind::Cuda
                                                          ? deviceFacts(device).computeCapability
                                                          : std::nullopt);
@@ -100,31 +114,34 @@ PeakFigures probeDevice(const DeviceId& device, const ProbeOptions& options) {
     return std::find(supported.begin(), supported.end(), precision) != supported.end();
   };
 
+  const auto tflops = [&](torch::ScalarType type, std::int64_t size, double seconds) {
+    return matmulTflops(type, size, target, seconds, options.cancel);
+  };
   PeakFigures peak;
   {
     const MathModeScope strict(Precision::Fp32, target);  // fp32 means no TF32 here
-    peak.fp32Tflops = matmulTflops(torch::kFloat, n, target, budget);
+    peak.fp32Tflops = tflops(torch::kFloat, n, budget);
   }
   if (supports(Precision::Tf32)) {
     const MathModeScope tf32(Precision::Tf32, target);
-    peak.tf32Tflops = matmulTflops(torch::kFloat, n, target, budget);
+    peak.tf32Tflops = tflops(torch::kFloat, n, budget);
   }
   if (supports(Precision::Bf16)) {
     bool measure = true;
     if (cpu) {
       // Without native bf16 a CPU converts element by element: try a small product first.
-      const double fp32 = matmulTflops(torch::kFloat, kTrialMatrix, target, budget / 4);
-      const double bf16 = matmulTflops(torch::kBFloat16, kTrialMatrix, target, budget / 4);
+      const double fp32 = tflops(torch::kFloat, kTrialMatrix, budget / 4);
+      const double bf16 = tflops(torch::kBFloat16, kTrialMatrix, budget / 4);
       if (bf16 < kSaneBf16Share * fp32) {
         measure = false;
         peak.note = "bf16 not measured: this CPU multiplies bf16 matrices at " +
                     percent(bf16 / fp32) + " of its fp32 rate (no native bf16)";
       }
     }
-    if (measure) peak.bf16Tflops = matmulTflops(torch::kBFloat16, n, target, budget);
+    if (measure) peak.bf16Tflops = tflops(torch::kBFloat16, n, budget);
   }
-  if (supports(Precision::Fp16)) peak.fp16Tflops = matmulTflops(torch::kHalf, n, target, budget);
-  peak.bandwidthGbs = copyGbs(bytes, target, budget);
+  if (supports(Precision::Fp16)) peak.fp16Tflops = tflops(torch::kHalf, n, budget);
+  peak.bandwidthGbs = copyGbs(bytes, target, budget, options.cancel);
   releaseCachedMemory(device);  // the probe's matrices must not count against the run's memory
   return peak;
 }

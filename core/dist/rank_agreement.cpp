@@ -42,7 +42,7 @@ RankSettings decode(const std::string& encoded) {
 
 }  // namespace
 
-RankSettings rankSettings(const RunConfig& config, bool strongScaling) {
+RankSettings rankSettings(const RunConfig& config, bool strongScaling, double bucketMegabytes) {
   const auto workload = findWorkload(config.workload);
   const int epochs = config.epochs > 0 ? config.epochs : workload ? workload->defaultEpochs : 0;
   const int batch = config.batchSize > 0 ? config.batchSize : workload ? workload->defaultBatchSize : 0;
@@ -64,6 +64,7 @@ RankSettings rankSettings(const RunConfig& config, bool strongScaling) {
       {"--train-limit", std::to_string(config.trainLimit)},
       {"--test-limit", std::to_string(config.testLimit)},
       {"--scaling", strongScaling ? "strong" : "weak"},
+      {"--bucket-mb", number(bucketMegabytes)},
   };
 }
 

@@ -16,8 +16,9 @@ using RankSettings = std::vector<std::pair<std::string, std::string>>;
 
 // This rank's settings, with the workload's defaults filled in (so "--epochs 10" and no
 // --epochs agree for a workload whose default is 10). The device's kind counts, not its index:
-// rank 3 trains on cuda:3.
-RankSettings rankSettings(const RunConfig& config, bool strongScaling);
+// rank 3 trains on cuda:3. The gradient buckets' size counts too: it sets how many exchanges a
+// step makes and how large, and ranks that differ would break the exchange mid-run.
+RankSettings rankSettings(const RunConfig& config, bool strongScaling, double bucketMegabytes);
 
 // One line per setting: "flag=value". What travels between ranks.
 std::string encodeRankSettings(const RankSettings& settings);

@@ -2,6 +2,9 @@
 // negative counts) must never reach the trainer, where they would distort or break the run.
 #include "engine/run_config.h"
 
+#include "data/dataset_registry.h"
+#include "models/workload.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -34,6 +37,19 @@ std::string runConfigProblem(const RunConfig& config) {
       interval > kMaxTelemetryIntervalSeconds) {
     return "telemetry interval must be " + number(kMinTelemetryIntervalSeconds) + " to " +
            number(kMaxTelemetryIntervalSeconds) + " seconds, not " + number(interval);
+  }
+  if (const auto workload = findWorkload(config.workload)) {
+    const std::int64_t batch =
+        config.batchSize > 0 ? config.batchSize : workload->defaultBatchSize;
+    // The last step is known here where --train-limit cuts the official set (the trainer checks
+    // the files' own size); a data-parallel run leaves the remainder out anyway.
+    const auto dataset = findDataset(workload->dataset);
+    const bool cut = dataset && config.trainLimit > 0 && config.trainLimit <= dataset->trainSamples;
+    if (const std::string problem =
+            batchProblem(*workload, batch, cut && !config.exchange ? config.trainLimit : 0);
+        !problem.empty()) {
+      return problem;
+    }
   }
   if (config.exchange && config.timeBudgetSeconds > 0) {
     // Each rank would stop at its own moment and leave the others waiting in an allreduce.

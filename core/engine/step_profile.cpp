@@ -15,6 +15,7 @@
 #include "engine/loss_scaler.h"
 #include "engine/run_data.h"
 #include "engine/weight_layout.h"
+#include "data/dataset_registry.h"
 #include "models/workload.h"
 
 #include <ATen/record_function.h>
@@ -27,6 +28,8 @@
 #include <functional>
 #include <memory>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 namespace tb {
 
@@ -60,6 +63,29 @@ class PhaseTimer final : public PhaseObserver {
 };
 
 int percent(double share) { return static_cast<int>(share * 100.0 + 0.5); }
+
+// Whole percentages of `shares` (fractions that add up to 1) that add up to 100 as the shares
+// do: each rounded down, then the largest remainders rounded up (6.5 + 93.5 reads 7 + 93, not
+// 7 + 94).
+std::vector<int> wholePercents(const std::vector<double>& shares) {
+  std::vector<int> whole;
+  std::vector<std::pair<double, std::size_t>> remainders;
+  double total = 0.0;
+  for (std::size_t i = 0; i < shares.size(); ++i) {
+    const double exact = std::max(0.0, shares[i]) * 100.0;
+    whole.push_back(static_cast<int>(exact));
+    remainders.emplace_back(exact - whole.back(), i);
+    total += exact;
+  }
+  int missing = static_cast<int>(total + 0.5);
+  for (const int value : whole) missing -= value;
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t i = 0; i < remainders.size() && missing > 0; ++i, --missing) {
+    ++whole[remainders[i].second];
+  }
+  return whole;
+}
 
 std::atomic<std::int64_t> g_operatorCalls{0};
 
@@ -149,15 +175,24 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
   profile.batchSize = config.batchSize > 0 ? config.batchSize : workload->defaultBatchSize;
   const std::int64_t batch = profile.batchSize;
 
-  // Synthetic data only needs enough images for a few dozen distinct batches.
+  if (const std::string problem = batchProblem(*workload, batch, 0); !problem.empty()) {
+    throw ExecutionError(problem);
+  }
+  // Synthetic data only needs enough images for a few dozen distinct batches, and never more
+  // than a run would make (the dataset's size) unless one batch is larger.
   RunConfig dataConfig = config;
-  if (config.synthetic && config.trainLimit == 0) dataConfig.trainLimit = batch * 64;
+  if (config.synthetic && config.trainLimit == 0) {
+    const auto dataset = findDataset(workload->dataset);
+    const std::int64_t full = dataset ? dataset->trainSamples : batch * 64;
+    dataConfig.trainLimit = std::min(batch * 64, std::max(full, batch));
+  }
   dataConfig.testLimit = 1;
   DatasetSplits data = loadRunData(dataConfig, workload->dataset);
   const std::int64_t batches = data.train.size() / batch;
   if (batches == 0) {
     throw DataError("the training set (" + std::to_string(data.train.size()) +
-                    " images) is smaller than one batch of " + std::to_string(batch));
+                    " images; --train-limit) is smaller than one batch of " +
+                    std::to_string(batch) + " (--batch-size)");
   }
   const auto images = normalised(data.train.images.to(device));
   const auto labels = data.train.labels.to(device);
@@ -220,21 +255,25 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
   profile.issueSeconds = profile.runStepSeconds;
   if (!device.is_cpu()) {
     double issue = 0.0;
-    for (int i = 0; i < done; ++i) {
+    int issued = 0;
+    for (; issued < done && !cancel.load(); ++issued) {
       synchronise(device);
       start = Clock::now();
       trainOne(nullptr);
       issue += seconds(Clock::now() - start);
     }
     synchronise(device);
-    profile.issueSeconds = issue / done;
+    if (issued == 0) return profile;
+    profile.issueSeconds = issue / issued;
   }
 
   {
     const OperatorCounter counter;
-    for (int i = 0; i < kCountedSteps; ++i) trainOne(nullptr);
+    int counted = 0;
+    for (; counted < kCountedSteps && !cancel.load(); ++counted) trainOne(nullptr);
     synchronise(device);
-    profile.operatorCalls = static_cast<double>(counter.calls()) / kCountedSteps;
+    if (counted == 0) return profile;
+    profile.operatorCalls = static_cast<double>(counter.calls()) / counted;
   }
 
   PhaseTimer timer(device);
@@ -322,9 +361,13 @@ std::string profileText(const StepProfile& profile) {
   std::snprintf(line, sizeof line, "%-10s %12s %8s%s\n", "phase", "ms/step", "share",
                 onDevice ? "  device ms/step" : "");
   text += line;
-  for (const auto& phase : profile.phases) {
+  std::vector<double> shares;
+  for (const auto& phase : profile.phases) shares.push_back(phase.share);
+  const std::vector<int> percents = wholePercents(shares);
+  for (std::size_t i = 0; i < profile.phases.size(); ++i) {
+    const PhaseTime& phase = profile.phases[i];
     std::snprintf(line, sizeof line, "%-10s %12.3f %7d%%%s\n", toString(phase.phase),
-                  phase.secondsPerStep * 1e3, percent(phase.share),
+                  phase.secondsPerStep * 1e3, percents[i],
                   deviceMs(phase.deviceSecondsPerStep).c_str());
     text += line;
   }

@@ -77,6 +77,9 @@ void TrainStep::runFull(PhaseObserver* phases) {
   const auto [loss, logits] = train(m_input, m_labelBuffer, phases);
   m_stats->add(m_stepIndex, loss, logits, m_labelBuffer);
   m_stepIndex.add_(1);
+  // The step's loss and accuracy bookkeeping counts with the optimizer: every kernel of the step
+  // falls in a phase, so the phases add up to the step.
+  ended(phases, StepPhase::Optimizer);
 }
 
 void TrainStep::runPartial(std::int64_t step, const torch::Tensor& indices, PhaseObserver* phases) {
@@ -85,6 +88,7 @@ void TrainStep::runPartial(std::int64_t step, const torch::Tensor& indices, Phas
   ended(phases, StepPhase::Data);
   const auto [loss, logits] = train(input, labels, phases);
   m_stats->add(step, loss, logits, labels);
+  ended(phases, StepPhase::Optimizer);
 }
 
 std::pair<torch::Tensor, torch::Tensor> TrainStep::train(const torch::Tensor& input,
@@ -114,8 +118,7 @@ std::pair<torch::Tensor, torch::Tensor> TrainStep::train(const torch::Tensor& in
   } else {
     m_parts.optimizer->step();
   }
-  ended(phases, StepPhase::Optimizer);
-  return {loss, logits};
+  return {loss, logits};  // the caller ends the optimizer phase after its bookkeeping
 }
 
 }  // namespace tb

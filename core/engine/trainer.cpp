@@ -29,7 +29,10 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <iomanip>
+#include <locale>
 #include <memory>
+#include <sstream>
 
 namespace tb {
 
@@ -76,6 +79,8 @@ class TrainingRun {
   int rank() const { return m_config.exchange ? m_config.exchange->rank() : 0; }
   void resolveDistributed();
   void gatherRanks();
+  // The epoch's training loss and accuracy over every rank's images (data-parallel runs).
+  void averageOverRanks(EpochRecord& record);
   void checkCancelled() const {
     if (m_cancel.load(std::memory_order_relaxed)) throw Cancelled{};
   }
@@ -223,6 +228,14 @@ void TrainingRun::loadData() {
   m_result.workload.dataSource = m_data.source;
   m_result.workload.trainSamples = m_data.train.size();
   m_result.workload.testSamples = m_data.test.size();
+  // The files' own size decides the last step (a data-parallel run leaves the remainder out,
+  // and its per-rank batch was checked with the config).
+  const std::int64_t batch = m_result.config.batchSize;
+  if (const std::string problem =
+          batchProblem(m_workload, batch, worldSize() > 1 ? 0 : m_data.train.size());
+      !problem.empty()) {
+    throw Failure(FailureKind::Run, problem);
+  }
 }
 
 void TrainingRun::train() {
@@ -286,11 +299,13 @@ void TrainingRun::train() {
     m_validity->sampleGpu();
   }
   fullStepRunner.release();
+  // The ranks' training figures are gathered before rank 0 evaluates: the others would wait in
+  // the gather for the whole evaluation, which on a CPU can outlast --dist-timeout.
+  if (m_config.exchange) gatherRanks();
   // Rank 0 evaluates for the whole run; the other ranks' results are not kept.
   if (rank() == 0) evaluate(*model);
   m_result.totalSeconds = secondsSince(m_start);
   if (m_cutShort) project();
-  if (m_config.exchange) gatherRanks();
 }
 
 void TrainingRun::resolveDistributed() {
@@ -313,6 +328,29 @@ void TrainingRun::resolveDistributed() {
   record.scaling = m_config.strongScaling ? "strong" : "weak";
   record.globalBatch = config.batchSize * world;
   m_result.distributed = record;
+}
+
+void TrainingRun::averageOverRanks(EpochRecord& record) {
+  // Every rank trained as many images, so the mean of their means is the global batch's mean,
+  // as Keras reports it under a distribution strategy; rank 0's alone would describe 1/N of it.
+  std::ostringstream mine;
+  mine.imbue(std::locale::classic());
+  mine << std::setprecision(17) << record.trainLoss << ' ' << record.trainAccuracy;
+  double loss = 0.0;
+  double accuracy = 0.0;
+  const std::vector<std::string> all = m_config.exchange->gatherStrings(mine.str());
+  for (const std::string& text : all) {
+    std::istringstream in(text);
+    in.imbue(std::locale::classic());
+    double rankLoss = 0.0;
+    double rankAccuracy = 0.0;
+    in >> rankLoss >> rankAccuracy;
+    loss += rankLoss;
+    accuracy += rankAccuracy;
+  }
+  if (all.empty()) return;
+  record.trainLoss = loss / static_cast<double>(all.size());
+  record.trainAccuracy = accuracy / static_cast<double>(all.size());
 }
 
 void TrainingRun::gatherRanks() {
@@ -424,6 +462,7 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep,
   }
   record.trainAccuracy = stats.accuracy(done);
   record.seconds = secondsSince(epochStart);
+  if (world > 1) averageOverRanks(record);
   // A budget can end the epoch early: its throughput counts the images it trained.
   // All ranks train in lockstep (each allreduce waits for all): the run's throughput is this
   // rank's times the world size.

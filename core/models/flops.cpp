@@ -52,6 +52,11 @@ double ModelFacts::forwardFlops() const {
       [](double sum, const LayerFacts& layer) { return sum + layer.forwardFlops; });
 }
 
+double ModelFacts::trainingFlops() const {
+  const double firstLayer = m_layers.empty() ? 0.0 : m_layers.front().forwardFlops;
+  return kTrainingFlopsFactor * forwardFlops() - firstLayer;
+}
+
 std::int64_t ModelFacts::parameters() const {
   return std::accumulate(
       m_layers.begin(), m_layers.end(), std::int64_t{0},

@@ -52,6 +52,22 @@ std::string workloadNames() {
   return names;
 }
 
+std::string batchProblem(const WorkloadSpec& spec, std::int64_t batch, std::int64_t trainSamples) {
+  const std::string needs = spec.name + "'s batch normalisation needs at least " +
+                            std::to_string(spec.minimumBatch) + " images per training step";
+  if (batch < spec.minimumBatch) {
+    return "batch size (--batch-size) " + std::to_string(batch) + ": " + needs;
+  }
+  const std::int64_t last = batch > 0 && trainSamples > 0 ? trainSamples % batch : 0;
+  if (last > 0 && last < spec.minimumBatch) {
+    return std::to_string(trainSamples) + " training images in steps of " +
+           std::to_string(batch) + " leave a last step of " + std::to_string(last) + " (" +
+           needs + "): choose another training-image limit (--train-limit) or batch size "
+           "(--batch-size)";
+  }
+  return {};
+}
+
 std::optional<WorkloadSpec> findWorkload(const std::string& name) {
   for (const auto& spec : knownWorkloads()) {
     if (spec.name == name) return spec;

@@ -22,6 +22,9 @@ struct WorkloadSpec {
   double learningRate = 1e-3;
   std::int64_t parameters = 0;  // trainable parameters of the model
   double flopsPerSample = 0.0;  // analytic training FLOPs per sample; 0: not known
+  // Images a training step needs at least: 2 where a BatchNorm layer sees 1x1 maps (one image
+  // gives it one value per channel, which training-mode BatchNorm refuses).
+  std::int64_t minimumBatch = 1;
   // Builds the model with its initial weights, drawn from torch's global generator.
   std::function<std::shared_ptr<Classifier>()> makeModel;
 };
@@ -32,5 +35,9 @@ std::optional<WorkloadSpec> findWorkload(const std::string& name);
 std::string workloadNames();
 
 std::int64_t countTrainableParameters(const torch::nn::Module& module);
+
+// Why `spec` cannot train in steps of `batch` images on `trainSamples` images (0: not known
+// yet): a batch, or an epoch's last, partial step, below spec.minimumBatch. Empty when it can.
+std::string batchProblem(const WorkloadSpec& spec, std::int64_t batch, std::int64_t trainSamples);
 
 }  // namespace tb

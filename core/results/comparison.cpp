@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstddef>
 #include <iomanip>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -101,14 +102,28 @@ std::string resultSize(const RunResult& result) {
                  result.config.epochs, stepBatch(result));
 }
 
-// The devices a run trained on: one, or a data-parallel run's distinct host and device pairs
-// (CPU ranks on one machine share its CPU, whose probed peak already counts every core). The
-// ranks are assumed alike, as the probe measured only the recording rank's device.
+// How many CPU peaks `ranks` CPU ranks on one machine add up to. The recording rank probed the
+// peak with its own threads: ranks with a share of the cores each (local ranks get cores / N)
+// add their peaks up, ranks that each use every core share one.
+int cpuPeaksOf(const RunResult& result, int ranks) {
+  const int threads = result.config.threads;
+  const int cores = result.system.logicalCores;
+  if (threads <= 0 || cores <= 0) return 1;  // every core, or unknown: one CPU's peak
+  return std::clamp(cores / threads, 1, ranks);
+}
+
+// The device peaks a run trained on: one, or for a data-parallel run one per distinct host and
+// GPU, and per host the CPU shares of its CPU ranks (cpuPeaksOf). The ranks are assumed alike,
+// as the probe measured only the recording rank's device.
 int devicesOf(const RunResult& result) {
   if (!result.distributed) return 1;
-  std::set<std::pair<std::string, std::string>> devices;
-  for (const auto& rank : result.distributed->ranks) devices.emplace(rank.host, rank.device);
-  return std::max(1, static_cast<int>(devices.size()));
+  std::map<std::pair<std::string, std::string>, int> ranksOn;
+  for (const auto& rank : result.distributed->ranks) ++ranksOn[{rank.host, rank.device}];
+  int devices = 0;
+  for (const auto& [where, ranks] : ranksOn) {
+    devices += where.second == "cpu" ? cpuPeaksOf(result, ranks) : 1;
+  }
+  return std::max(1, devices);
 }
 
 // Rows of unknown size still compare only within their workload.
@@ -126,7 +141,7 @@ bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
                     row.peakRatio, row.size, row.key, row.sources, row.n, row.samplesPerSecondLow,
                     row.samplesPerSecondHigh, row.totalLow, row.totalHigh, row.projected,
                     row.disturbed, row.warnings, row.withinNoise, row.group, row.created,
-                    row.threads);
+                    row.threads, row.baseline);
   };
   return fields(a) == fields(b);
 }
@@ -314,9 +329,10 @@ void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {
     row.speedup.reset();
     row.peakRatio.reset();
     row.withinNoise = false;
+    row.baseline = i == baseline;
     if (baseRow == nullptr || !comparableRows(row, *baseRow)) continue;
     if (base && *base > 0.0 && row.totalSeconds && *row.totalSeconds > 0.0) {
-      row.speedup = *base / *row.totalSeconds;
+      row.speedup = finiteOrNone(*base / *row.totalSeconds);
       // Two rows whose intervals overlap may differ by chance alone: the speed-up says so
       // rather than passing a 1% difference off as a faster device.
       if (i != baseline && baseInterval && hasTotalInterval(row)) {
@@ -326,7 +342,7 @@ void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {
       }
     }
     if (basePeak && *basePeak > 0.0 && row.peakTflops && *row.peakTflops > 0.0) {
-      row.peakRatio = *row.peakTflops / *basePeak;
+      row.peakRatio = finiteOrNone(*row.peakTflops / *basePeak);
     }
   }
 }
@@ -344,7 +360,10 @@ std::string projectionNote(const std::vector<ComparisonRow>& rows) {
          "measured.";
 }
 
-std::string formatSpeedup(double speedup) { return fixed(speedup, 2) + "x"; }
+std::string formatSpeedup(double speedup) {
+  // A CPU training ResNet-50 next to a GPU is hundreds of times slower: not "0.00x".
+  return std::fabs(speedup) < 0.1 ? formatRatio(speedup) : fixed(speedup, 2) + "x";
+}
 
 std::string formatRatio(double ratio) {
   // A laptop CPU's peak can be 1/1000 of a GPU's: "0.00x" would hide it.
@@ -378,7 +397,7 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
       "label,device,machine,workload,status,published,total_seconds,mean_epoch_seconds,"
       "samples_per_second,test_accuracy,speedup,precision,achieved_tflops,peak_tflops,efficiency,"
       "peak_ratio,n,samples_per_second_low,samples_per_second_high,total_low,total_high,projected,"
-      "disturbed,within_noise\r\n";
+      "disturbed,within_noise,size,baseline\r\n";
   const auto flag = [](bool value) { return value ? "true" : "false"; };
   for (const auto& row : rows) {
     csv += csvField(row.label) + ',' + csvField(row.device) + ',' + csvField(row.machine) + ',' +
@@ -391,20 +410,27 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
            csvNumber(row.peakRatio) + ',' + std::to_string(row.n) + ',' +
            csvNumber(row.samplesPerSecondLow) + ',' + csvNumber(row.samplesPerSecondHigh) + ',' +
            csvNumber(row.totalLow) + ',' + csvNumber(row.totalHigh) + ',' + flag(row.projected) +
-           ',' + flag(row.disturbed) + ',' + flag(row.withinNoise) + "\r\n";
+           ',' + flag(row.disturbed) + ',' + flag(row.withinNoise) + ',' + csvField(row.size) +
+           ',' + flag(row.baseline) + "\r\n";
   }
   return csv;
 }
 
 std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
+  // Rows of several sizes say which is which: their speed-ups each go against their own group.
+  const bool severalGroups = std::any_of(rows.begin(), rows.end(), [&](const ComparisonRow& row) {
+    return row.group != rows.front().group;
+  });
   std::string md =
-      "| Device | Machine | Workload | Total (s) | Mean epoch (s) | Samples/s | Test accuracy "
+      std::string("| Device | Machine | ") + (severalGroups ? "Workload and size" : "Workload") +
+      " | Total (s) | Mean epoch (s) | Samples/s | Test accuracy "
       "| Achieved TFLOPS | Efficiency | Peak ratio | Speed-up | Status |\n"
       "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
   bool anyPeakRatio = false;
   for (const auto& row : rows) {
     md += "| " + markdownCell(row.label) + " | " + markdownCell(row.machine) + " | " +
-          markdownCell(row.workload) + " | " + (row.projected && row.totalSeconds ? "~" : "") +
+          markdownCell(severalGroups && !row.size.empty() ? row.size : row.workload) + " | " +
+          (row.projected && row.totalSeconds ? "~" : "") +
           markdownNumber(row.totalSeconds, 2) + " | " +
           markdownNumber(row.meanEpochSeconds, 2) + " | " +
           markdownNumber(row.samplesPerSecond,
@@ -414,7 +440,8 @@ std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
           (row.achievedTflops ? formatTflops(*row.achievedTflops) : kMissing) + " | " +
           (row.efficiency ? formatEfficiency(*row.efficiency) : kMissing) + " | " +
           (row.peakRatio ? formatRatio(*row.peakRatio) : kMissing) + " | " +
-          (row.speedup ? formatSpeedup(*row.speedup) + (row.withinNoise ? " (within noise)" : "")
+          (row.speedup ? formatSpeedup(*row.speedup) + (row.withinNoise ? " (within noise)" : "") +
+                             (row.baseline ? " (baseline)" : "")
                        : kMissing) +
           " | " + markdownCell(row.status) + " |\n";
     anyPeakRatio = anyPeakRatio || row.peakRatio.has_value();

@@ -26,6 +26,7 @@ struct ComparisonRow {
   std::optional<double> samplesPerSecond;
   std::optional<double> testAccuracy;
   std::optional<double> speedup;  // baseline total / this total; "1.16x" means 16% faster
+  bool baseline = false;          // the row the speed-ups of its group are against
   std::string precision;          // "fp32", "bf16", ...; empty for published rows
   // flops_per_sample x mean samples/s, in TFLOPS; absent where the workload's FLOPs are unknown.
   std::optional<double> achievedTflops;
@@ -112,7 +113,7 @@ std::string foldKey(const RunResult& result);
 // workload where a row's size is unknown (rows made by hand, results without image counts).
 bool comparableRows(const ComparisonRow& a, const ComparisonRow& b);
 
-// Fills `speedup`, `peakRatio` and `withinNoise` of every row against rows[baseline]: left empty
+// Fills `speedup`, `baseline`, `peakRatio` and `withinNoise` of every row against rows[baseline]: left empty
 // ("n/a") where a total or a peak is missing, and for every row not comparableRows with the
 // baseline, so a ResNet-50 row never reads as "40x slower" than an MLP baseline.
 void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline);
@@ -128,7 +129,8 @@ std::string sizeMismatchNote(const std::vector<ComparisonRow>& rows);
 // that "~" marks the projected ones; empty otherwise. Rows without a total are left out.
 std::string projectionNote(const std::vector<ComparisonRow>& rows);
 
-// "1.16x": two decimals, '.' as the decimal point whatever the locale.
+// "1.16x": two decimals, '.' as the decimal point whatever the locale; below 0.1 as
+// formatRatio ("0.0027x", not "0.00x").
 std::string formatSpeedup(double speedup);
 // A peak ratio: like formatSpeedup, with more decimals below 0.1 ("0.0017x").
 std::string formatRatio(double ratio);
@@ -141,12 +143,13 @@ std::string formatTflops(double tflops);
 std::string formatEfficiency(double efficiency);
 
 // RFC 4180 (CRLF, quoted where needed), a header row; missing values are empty cells. Columns
-// added later go at the end (n, intervals, projected, disturbed, within_noise).
+// added later go at the end (n, intervals, projected, disturbed, within_noise, size, baseline).
 std::string comparisonCsv(const std::vector<ComparisonRow>& rows);
 // A pipe table like the seed article's; missing values read "n/a", projected totals "~12.34" and
 // speed-ups within the noise "1.01x (within noise)". When some row has a peak ratio, a line under
 // the table says how to read it against the speed-up; projected totals next to measured ones and
-// different run sizes get a line each too.
+// different run sizes get a line each too. Where the rows are of several sizes, the Workload
+// column gives each row's size; the baseline's speed-up reads "1.00x (baseline)".
 std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows);
 
 }  // namespace tb

@@ -1,6 +1,7 @@
 // Scaling series and their table (scaling.h).
 #include "results/scaling.h"
 
+#include "results/comparison.h"
 #include "results/table_text.h"
 #include "stats/summary.h"
 
@@ -20,11 +21,21 @@ double throughput(const RunResult& result) {
   return result.epochs.empty() ? 0.0 : sum / static_cast<double>(result.epochs.size());
 }
 
+// A series is one configuration on one machine: a laptop's one-rank run is no base for a
+// server's two ranks, nor a run on synthetic data for one on the real files. A run across
+// machines goes by its rank 0's.
 std::string seriesTitle(const RunResult& r, const std::string& scaling, int batch) {
+  std::string machine = r.system.hostname;
+  if (!r.device.name.empty()) {
+    machine += (machine.empty() ? "" : " ") + std::string("(") + withoutTrademarks(r.device.name) +
+               ")";
+  }
   return r.workload.name + ", " + std::to_string(r.workload.trainSamples) + " images x " +
          std::to_string(r.config.epochs) + " epochs, " + r.device.kind + " " + r.config.precision +
          ", " + scaling + " scaling, batch " + std::to_string(batch) +
-         (scaling == "weak" ? " per rank" : " in all");
+         (scaling == "weak" ? " per rank" : " in all") +
+         (machine.empty() ? "" : ", on " + machine) +
+         (r.workload.dataSource.empty() ? "" : ", " + r.workload.dataSource + " data");
 }
 
 

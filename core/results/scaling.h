@@ -17,11 +17,14 @@ struct ScalingPoint {
   std::optional<double> efficiency;  // absent without a one-rank run to compare with
 };
 
-// One configuration at several world sizes: workload, size, device kind, precision, scaling mode
-// and batch (per rank for weak scaling, global for strong). A one-rank run (no `distributed`)
+// One configuration at several world sizes: workload, size, device kind, precision, scaling mode,
+// batch (per rank for weak scaling, global for strong), machine (rank 0's host and device name)
+// and data source. A one-rank run (no `distributed`)
 // belongs to the weak series of its batch and to the strong series of its batch alike.
 struct ScalingSeries {
-  std::string title;  // "fashion-mlp, 60000 images x 10 epochs, cpu fp32, weak scaling, batch 32 per rank"
+  // "fashion-mlp, 60000 images x 10 epochs, cpu fp32, weak scaling, batch 32 per rank, on
+  // bench-a (AMD EPYC 7B13), files data"
+  std::string title;
   std::vector<ScalingPoint> points;  // by world size
 };
 

@@ -32,24 +32,41 @@ inline std::string fixed(double value, int decimals) {
 }
 
 // Text from a result file, safe to print on a terminal: control characters (an escape sequence
-// in a shared file's device name, a line break that would fake a line) become spaces.
+// in a shared file's device name, a line break that would fake a line) become spaces. So do, in
+// UTF-8, the C1 controls (U+0080-U+009F, which some terminals obey), the line and paragraph
+// separators (U+2028, U+2029) and the bidi controls (U+202A-U+202E, U+2066-U+2069) that would
+// show a table's row in another order than it has.
 inline std::string printable(const std::string& text) {
-  std::string shown = text;
-  for (char& c : shown) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  std::string shown;
+  shown.reserve(text.size());
+  const auto byte = [&](std::size_t i) {
+    return i < text.size() ? static_cast<unsigned char>(text[i]) : 0u;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const unsigned c = byte(i);
+    if (c < 0x20 || c == 0x7f) {
+      shown += ' ';
+    } else if (c == 0xc2 && byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9f) {
+      shown += ' ';
+      i += 1;
+    } else if (c == 0xe2 && ((byte(i + 1) == 0x80 && byte(i + 2) >= 0xa8 && byte(i + 2) <= 0xae) ||
+                             (byte(i + 1) == 0x81 && byte(i + 2) >= 0xa6 && byte(i + 2) <= 0xa9))) {
+      shown += ' ';
+      i += 2;
+    } else {
+      shown += static_cast<char>(c);
+    }
   }
   return shown;
 }
 
-// A cell must not end the row ('|'), the table (a line break) or the terminal's sanity.
+// A cell must not end the row ('|'), the table (a line break) or the terminal's sanity. A
+// backslash is escaped too: "\|" in a name would otherwise escape the backslash, not the pipe.
 inline std::string markdownCell(const std::string& text) {
   std::string cell;
   for (const char c : printable(text)) {
-    if (c == '|') {
-      cell += "\\|";
-    } else {
-      cell += c;
-    }
+    if (c == '|' || c == '\\') cell += '\\';
+    cell += c;
   }
   return cell;
 }

@@ -76,10 +76,23 @@ class TestCliCifar : public QObject {
       ++seen;
       QVERIFY2(entry[QLatin1String("flops_per_sample")].toDouble() > 0, run.why());
       if (entry[QLatin1String("name")].toString() == QLatin1String("fashion-mlp")) {
-        QCOMPARE(entry[QLatin1String("flops_per_sample")].toDouble(), 609792.0);
+        QCOMPARE(entry[QLatin1String("flops_per_sample")].toDouble(), 409088.0);
       }
     }
     QVERIFY2(seen >= 5, run.why());
+  }
+
+  // A last step of one image would fail ResNet-50's BatchNorm after a whole epoch: refused up
+  // front, naming both flags that make it.
+  void lastStepOfOneImageIsRefused() {
+    const CliRun run = runCli({"run", "--workload", "cifar10-resnet50", "--synthetic",
+                               "--train-limit", "33", "--epochs", "1"});
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("leave a last step of 1")) &&
+                 run.err.contains(QLatin1String("--train-limit")) &&
+                 run.err.contains(QLatin1String("--batch-size")),
+             run.why());
+    QVERIFY(QDir(path(QStringLiteral("results"))).isEmpty());
   }
 
   // The acceptance run, small: the seed's ResNet-50 trains an epoch in seconds and saves

@@ -291,6 +291,19 @@ class TestCliCompare : public QObject {
              show.why());
   }
 
+  // A CPU trains ResNet-50 at a few images/s: `show` keeps the decimals that tell 3.46 from 3.
+  void slowDevicesKeepTheirDecimals() {
+    const QString file = m_dir.filePath("slow-resnet.json");
+    QString error;
+    QVERIFY2(writeRun(file, benchRun("cifar10-resnet50", "cpu", 150000.0, 3.4567, "12:00:00"),
+                      error),
+             qPrintable(error));
+    const tbtest::CliRun show = cli("show", {file});
+    QVERIFY2(show.exitCode == 0, show.why());
+    QVERIFY2(show.out.contains(QLatin1String("steady state: 3.46 samples/s")), show.why());
+    QVERIFY2(show.out.contains(QLatin1String(" 3.28\n")), show.why());  // 95% of it, each epoch
+  }
+
   // --published adds the article's rows to the groups of the seed's own sizes: both, here.
   void publishedAddsTheArticlesRows() {
     const tbtest::CliRun result = compare({m_runs, "--published", "--json"});

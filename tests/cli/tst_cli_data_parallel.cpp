@@ -57,6 +57,10 @@ class TestCliDataParallel : public CliTestBase {
     QVERIFY2(run.err.contains(QLatin1String("rank 0 on ")) &&
                  run.err.contains(QLatin1String("127.0.0.1:29517")),
              run.why());
+    // One sentence, not LibTorch's C++ backtrace.
+    QVERIFY2(!run.err.contains(QLatin1String("frame #")) &&
+                 !run.err.contains(QLatin1String("Exception raised from")),
+             run.why());
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
@@ -70,6 +74,11 @@ class TestCliDataParallel : public CliTestBase {
                                       << "splits the batch of 32 across 3 ranks";
     QTest::newRow("graph on cpu") << QStringList{"--data-parallel", "2", "--execution", "graph"}
                                   << "--execution graph";
+    // Launch flags would reach every local rank and override its place: two "rank 0"s.
+    QTest::newRow("with --rank") << QStringList{"--data-parallel", "2", "--rank", "0"}
+                                 << "use one or the other";
+    QTest::newRow("with --world-size") << QStringList{"--data-parallel", "2", "--world-size", "1"}
+                                       << "use one or the other";
   }
   void unrunnableDataParallelRefusedBeforeStarting() {
     QFETCH(QStringList, flags);
@@ -79,6 +88,22 @@ class TestCliDataParallel : public CliTestBase {
     QVERIFY2(run.exitCode == 2, run.why());
     QCOMPARE(run.err.count(message), 1);
     QVERIFY2(!run.out.contains(QLatin1String("Starting")), run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+  // Under a launcher this process is already one rank: --data-parallel there would start ranks
+  // of ranks, and was silently ignored.
+  void dataParallelUnderALauncherIsRefused() {
+    QProcessEnvironment env = environment();
+    env.insert(QStringLiteral("RANK"), QStringLiteral("0"));
+    env.insert(QStringLiteral("WORLD_SIZE"), QStringLiteral("2"));
+    env.insert(QStringLiteral("MASTER_ADDR"), QStringLiteral("127.0.0.1"));
+    const CliRun run =
+        tbtest::runCli(m_cli, smallSyntheticRun() << "--data-parallel" << "2", env);
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("--data-parallel: this process is already rank 0 "
+                                            "of 2")),
+             run.why());
     QVERIFY(filesIn(m_results).isEmpty());
   }
 

@@ -319,15 +319,17 @@ class TestCliFaults : public CliTestBase {
     QCOMPARE(statusOfTheOnlyResult(), QStringLiteral("cancelled"));
   }
 
-  // `probe` ends on SIGTERM as a run does: after the device being measured, exit code 130
-  // and a message (it used to die of the signal, exit 143, silently).
+  // `probe` ends on SIGTERM as a run does: exit code 130 and a message (it used to die of the
+  // signal, exit 143, silently). It stops within the call being measured, not after minutes of
+  // --seconds 60 per figure, and prints no figures for the device it cut short.
   void probeEndsWithCancelledOnSigterm() {
-    CliProcess cli(m_cli, {"probe", "--device", "cpu"}, environment());
+    CliProcess cli(m_cli, {"probe", "--device", "cpu", "--seconds", "60"}, environment());
     QVERIFY2(cli.waitForOutput(QStringLiteral("DEVICE")), qPrintable(cli.report()));
     cli.signal(SIGTERM);
     const int code = cli.finish();
     QVERIFY2(code == 130, qPrintable(QString::number(code) + "\n" + cli.report()));
     QVERIFY2(cli.err().contains(QLatin1String("probe cancelled")), qPrintable(cli.report()));
+    QVERIFY2(!cli.out().contains(QLatin1String("\ncpu")), qPrintable(cli.report()));
   }
 
   // A second Ctrl-C while the result is being saved ends the program only after the save.

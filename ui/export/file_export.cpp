@@ -31,7 +31,9 @@ bool writeFileAtomically(const QString& path, const QByteArray& data, QString* e
     setError(error, path + QStringLiteral(": cannot write: ") + file.errorString());
     return false;  // the QSaveFile destructor discards the temporary file
   }
-  if (!file.commit()) {
+  // Flushed first and checked: Qt 6.4's commit() renames the temporary file into place even
+  // when writing out its buffer failed (a full disk), leaving an empty file in place of the old.
+  if (!file.flush() || !file.commit()) {
     setError(error, path + QStringLiteral(": cannot write: ") + file.errorString());
     return false;
   }

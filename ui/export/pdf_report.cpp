@@ -5,7 +5,9 @@
 
 #include "common/qt_convert.h"
 #include "export/report_page.h"
+#include "export/report_tables.h"
 #include "model/run_collection.h"
+#include "results/table_text.h"
 
 #include <QFont>
 #include <QPageLayout>
@@ -32,7 +34,7 @@ constexpr double kChartGap = 14.0;
 
 QString number(const std::optional<double>& value, int decimals, const QString& suffix = {}) {
   if (!value || !std::isfinite(*value)) return QStringLiteral("n/a");
-  return QString::number(*value, 'f', decimals) + suffix;
+  return toQString(table::fixed(*value, decimals)) + suffix;
 }
 
 QString textOrNa(const std::string& text) {
@@ -69,10 +71,7 @@ class ReportWriter final {
     if (!m_content.appVersion.isEmpty()) {
       facts << QObject::tr("TrainBench %1").arg(m_content.appVersion);
     }
-    const auto runs = m_content.rows.size();
-    const auto machines = m_content.machines.size();
-    facts << (runs == 1 ? QObject::tr("1 run") : QObject::tr("%1 runs").arg(runs))
-          << (machines == 1 ? QObject::tr("1 machine") : QObject::tr("%1 machines").arg(machines));
+    facts << runsAndMachines(m_content.rows, static_cast<int>(m_content.machines.size()));
     m_page.skip(m_page.pt(2));
     m_page.text(m_page.font(9.5), kMutedColor, facts.join(QStringLiteral("  ·  ")), Qt::AlignLeft);
     m_page.skip(m_page.pt(6));
@@ -88,72 +87,20 @@ class ReportWriter final {
       m_page.skip(m_page.pt(16));
       return;
     }
-    // Columns that say the same on every row only take width from the device names; the
-    // workload then goes above the table and a status is shown only when a run did not finish.
-    const bool oneWorkload = std::all_of(rows.begin(), rows.end(), [&](const ComparisonRow& row) {
-      return row.workload == rows.front().workload;
-    });
-    const bool showStatus = std::any_of(rows.begin(), rows.end(), [](const ComparisonRow& row) {
-      return row.status != "completed" && row.status != "published";
-    });
-    if (oneWorkload) {
-      m_page.text(m_page.font(9.5), kTextColor,
-                  QObject::tr("Workload: %1").arg(textOrNa(rows.front().workload)), Qt::AlignLeft);
-      m_page.skip(m_page.pt(6));
+    // One table per size: total times and speed-ups compare only within one, each against its
+    // own baseline.
+    for (const ReportSection& section : comparisonSections(rows)) {
+      m_page.keepTogether(m_page.pt(60));
+      m_page.text(m_page.font(9.5, true), kTextColor, section.title, Qt::AlignLeft);
+      m_page.skip(m_page.pt(4));
+      m_page.table(section.columns, section.rows);
+      m_page.skip(m_page.pt(4));
+      m_page.text(m_page.font(8), kMutedColor, section.baselineNote, Qt::AlignLeft);
+      m_page.skip(m_page.pt(12));
     }
 
-    QVector<ReportColumn> columns = {{QObject::tr("Run"), Qt::AlignLeft, true},
-                                     {QObject::tr("Machine"), Qt::AlignLeft, true}};
-    if (!oneWorkload) columns.push_back({QObject::tr("Workload"), Qt::AlignLeft, true});
-    if (showStatus) columns.push_back({QObject::tr("Status"), Qt::AlignLeft, false});
-    columns += {{QObject::tr("Total time"), Qt::AlignRight, false},
-                {QObject::tr("Mean epoch"), Qt::AlignRight, false},
-                {QObject::tr("n"), Qt::AlignRight, false},
-                {QObject::tr("Samples/s"), Qt::AlignRight, false},
-                {QObject::tr("Test accuracy"), Qt::AlignRight, false},
-                {QObject::tr("Speed-up"), Qt::AlignRight, false}};
-    QVector<ReportRow> cells;
-    for (const ComparisonRow& row : rows) {
-      const std::optional<double> accuracy =
-          row.testAccuracy ? std::optional<double>(*row.testAccuracy * 100.0) : std::nullopt;
-      // Disturbed runs carry a mark; their warnings are listed under the table.
-      const QString mark = row.disturbed ? QStringLiteral("\u26a0 ") : QString();
-      QStringList line = {mark + textOrNa(row.label), textOrNa(row.machine)};
-      if (!oneWorkload) line << textOrNa(row.workload);
-      if (showStatus) line << textOrNa(row.status);
-      QString samples = number(row.samplesPerSecond, 0);
-      if (row.samplesPerSecondLow && row.samplesPerSecondHigh) {
-        samples += QStringLiteral(" (%1–%2)")
-                       .arg(QString::number(*row.samplesPerSecondLow, 'f', 0),
-                            QString::number(*row.samplesPerSecondHigh, 'f', 0));
-      }
-      QString speedupText = number(row.speedup, 2, QStringLiteral("×"));
-      if (row.withinNoise) speedupText += QObject::tr(" (within noise)");
-      line << (row.projected ? QStringLiteral("~") + number(row.totalSeconds, 0, QObject::tr(" s projected"))
-                             : number(row.totalSeconds, 2, QStringLiteral(" s")))
-           << number(row.meanEpochSeconds, 2, QStringLiteral(" s")) << QString::number(row.n)
-           << samples << number(accuracy, 2, QStringLiteral(" %")) << speedupText;
-      cells.push_back({line, row.published});
-    }
-    m_page.table(columns, cells);
-    m_page.skip(m_page.pt(5));
-
-    // applySpeedups gives the baseline exactly 1; naming it saves the reader a guess.
-    const auto baseline = std::find_if(rows.begin(), rows.end(), [](const ComparisonRow& row) {
-      return row.speedup && *row.speedup == 1.0;
-    });
-    const QString speedup =
-        baseline != rows.end()
-            ? QObject::tr(
-                  "Speed-up is the total time of %1 divided by each run's: 2.00× means it "
-                  "took half as long.")
-                  .arg(textOrNa(baseline->label))
-            : QObject::tr(
-                  "Speed-up is the baseline run's total time divided by each run's: "
-                  "2.00× means it took half as long.");
     QStringList notes = {QObject::tr("Total time is training plus evaluation on the test set; "
-                                     "lower is better."),
-                         speedup};
+                                     "lower is better.")};
     if (std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.published; })) {
       notes << QObject::tr(
           "Rows in grey italics are figures published in the reference article, "
@@ -196,7 +143,9 @@ class ReportWriter final {
                         tflops(row.peakTflops),
                         row.efficiency ? toQString(formatEfficiency(*row.efficiency))
                                        : QStringLiteral("n/a"),
-                        ratio(row.peakRatio), number(row.speedup, 2, QStringLiteral("×"))},
+                        ratio(row.peakRatio),
+                        row.speedup ? toQString(formatSpeedup(*row.speedup)).chopped(1) + QStringLiteral("×")
+                                    : QStringLiteral("n/a")},
                        false});
     }
     if (cells.isEmpty()) return;
@@ -318,7 +267,11 @@ bool exportPdfReport(const QString& path, const ReportContent& content, QString*
     ReportWriter(&writer, &painter, content, pageCount).render();
     if (!painter.end()) return fail(QObject::tr("cannot finish the PDF: ") + file.errorString());
   }
-  if (!file.commit()) return fail(QObject::tr("cannot write: ") + file.errorString());
+  // Flushed and checked first, as in writeFileAtomically (file_export.cpp): commit() alone
+  // would put a short file in place of the old one when the disk is full.
+  if (!file.flush() || !file.commit()) {
+    return fail(QObject::tr("cannot write: ") + file.errorString());
+  }
   return true;
 }
 

@@ -30,7 +30,11 @@ ExportActions::ExportActions(MainWindow* window)
             &ExportActions::saveWindowPng);
   auto* copy = m_menu->addAction(tr("&Copy charts to clipboard"));
   connect(copy, &QAction::triggered, this, [this] {
-    copyToClipboard(m_window->chartPanel());
+    if (!copyToClipboard(m_window->chartPanel())) {
+      m_window->statusBar()->showMessage(tr("The charts could not be copied to the clipboard"),
+                                         5000);
+      return;
+    }
     m_window->statusBar()->showMessage(tr("Charts copied to the clipboard"), 5000);
   });
   m_menu->addSeparator();
@@ -114,7 +118,8 @@ bool ExportActions::saveReport(const QString& path, QString* error) {
   }
   content.charts.push_back({tr("Total time"), m_window->comparisonPanel()->barChart()->toPixmap(900, 420, 2.0)});
   content.rows = m_window->comparisonPanel()->rows();
-  content.machines = machinesOf(*m_window->collection());
+  // Every run's machine: the comparison's rows hold the runs hidden from the charts too.
+  content.machines = machinesOf(*m_window->collection(), /*visibleOnly=*/false);
   content.generatedAt = QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm t"));
   content.appVersion = toQString(appVersion());
   return exportPdfReport(path, content, error);

@@ -27,6 +27,14 @@ bool isLoopback(const std::string& host) {
   return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
 }
 
+// The first line of an error, without the C++ backtrace LibTorch's errors carry: a rank that
+// cannot reach the rendezvous should read as one sentence, not fourteen stack frames.
+std::string firstLine(const std::exception& e) {
+  const auto* error = dynamic_cast<const c10::Error*>(&e);
+  const std::string text = error ? error->what_without_backtrace() : e.what();
+  return text.substr(0, text.find('\n'));
+}
+
 class GlooExchange final : public GradientExchange {
  public:
   GlooExchange(c10::intrusive_ptr<c10d::Store> store,
@@ -127,12 +135,6 @@ class GlooExchange final : public GradientExchange {
     return std::chrono::duration<double>(Clock::now() - begin).count();
   }
 
-  static std::string firstLine(const std::exception& e) {
-    const auto* error = dynamic_cast<const c10::Error*>(&e);
-    const std::string text = error ? error->what_without_backtrace() : e.what();
-    return text.substr(0, text.find('\n'));
-  }
-
   std::string rankName(int rank) const {
     const std::string host = rank < static_cast<int>(m_hosts.size()) ? m_hosts[rank] : "?";
     return "rank " + std::to_string(rank) + " on " + host;
@@ -211,7 +213,7 @@ std::shared_ptr<GradientExchange> joinRun(const JoinOptions& options) {
     throw;
   } catch (const std::exception& e) {
     throw DistributedError(where + ": cannot join the run at " + rendezvous + " within " +
-                           std::to_string(options.timeout.count()) + " s: " + e.what());
+                           std::to_string(options.timeout.count()) + " s: " + firstLine(e));
   }
 }
 

@@ -1,0 +1,121 @@
+// The PDF report's comparison tables, as text (see report_tables.h).
+#include "export/report_tables.h"
+
+#include "common/qt_convert.h"
+#include "results/table_text.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace tb::ui {
+
+namespace {
+
+QString number(const std::optional<double>& value, int decimals, const QString& suffix = {}) {
+  if (!value || !std::isfinite(*value)) return QStringLiteral("n/a");
+  return toQString(table::fixed(*value, decimals)) + suffix;
+}
+
+QString textOrNa(const std::string& text) {
+  return text.empty() ? QStringLiteral("n/a") : toQString(text);
+}
+
+// The report writes ratios with "×", not the text outputs' "x".
+QString speedupText(const ComparisonRow& row) {
+  if (!row.speedup) return QStringLiteral("n/a");
+  QString text = toQString(formatSpeedup(*row.speedup)).chopped(1) + QStringLiteral("×");
+  if (row.withinNoise) text += QObject::tr(" (within noise)");
+  return text;
+}
+
+QString samplesText(const ComparisonRow& row) {
+  const int decimals = row.samplesPerSecond ? throughputDecimals(*row.samplesPerSecond) : 0;
+  QString text = number(row.samplesPerSecond, decimals);
+  if (row.samplesPerSecondLow && row.samplesPerSecondHigh) {
+    text += QStringLiteral(" (%1–%2)").arg(number(row.samplesPerSecondLow, decimals),
+                                           number(row.samplesPerSecondHigh, decimals));
+  }
+  return text;
+}
+
+QString totalText(const ComparisonRow& row) {
+  return row.projected
+             ? QStringLiteral("~") + number(row.totalSeconds, 0, QObject::tr(" s projected"))
+             : number(row.totalSeconds, 2, QStringLiteral(" s"));
+}
+
+ReportSection section(const std::vector<const ComparisonRow*>& rows) {
+  ReportSection section;
+  const ComparisonRow& first = *rows.front();
+  section.title = textOrNa(first.size.empty() ? first.workload : first.size);
+  // A status only where some run did not finish: the column takes width from the names.
+  const bool showStatus = std::any_of(rows.begin(), rows.end(), [](const ComparisonRow* row) {
+    return row->status != "completed" && row->status != "published";
+  });
+  section.columns = {{QObject::tr("Run"), Qt::AlignLeft, true},
+                     {QObject::tr("Machine"), Qt::AlignLeft, true}};
+  if (showStatus) section.columns.push_back({QObject::tr("Status"), Qt::AlignLeft, false});
+  section.columns += {{QObject::tr("Total time"), Qt::AlignRight, false},
+                      {QObject::tr("Mean epoch"), Qt::AlignRight, false},
+                      {QObject::tr("n"), Qt::AlignRight, false},
+                      {QObject::tr("Samples/s"), Qt::AlignRight, false},
+                      {QObject::tr("Test accuracy"), Qt::AlignRight, false},
+                      {QObject::tr("Speed-up"), Qt::AlignRight, false}};
+  const ComparisonRow* baseline = nullptr;
+  for (const ComparisonRow* row : rows) {
+    const std::optional<double> accuracy =
+        row->testAccuracy ? std::optional<double>(*row->testAccuracy * 100.0) : std::nullopt;
+    // Disturbed runs carry a mark; their warnings are listed under the tables.
+    const QString mark = row->disturbed ? QStringLiteral("\u26a0 ") : QString();
+    QStringList line = {mark + textOrNa(row->label), textOrNa(row->machine)};
+    if (showStatus) line << textOrNa(row->status);
+    line << totalText(*row) << number(row->meanEpochSeconds, 2, QStringLiteral(" s"))
+         << QString::number(row->n) << samplesText(*row)
+         << number(accuracy, 2, QStringLiteral(" %")) << speedupText(*row);
+    section.rows.push_back({line, row->published});
+    if (row->baseline) baseline = row;
+  }
+  section.baselineNote =
+      baseline != nullptr
+          ? QObject::tr("Speed-up is the total time of %1 divided by each run's: 2.00× means it "
+                        "took half as long.")
+                .arg(textOrNa(baseline->label))
+          : QObject::tr("No run of this size has a total time to compare against.");
+  return section;
+}
+
+}  // namespace
+
+QVector<ReportSection> comparisonSections(const std::vector<ComparisonRow>& rows) {
+  std::vector<std::string> groups;
+  for (const ComparisonRow& row : rows) {
+    if (std::find(groups.begin(), groups.end(), row.group) == groups.end()) {
+      groups.push_back(row.group);
+    }
+  }
+  QVector<ReportSection> sections;
+  for (const std::string& group : groups) {
+    std::vector<const ComparisonRow*> members;
+    for (const ComparisonRow& row : rows) {
+      if (row.group == group) members.push_back(&row);
+    }
+    sections.push_back(section(members));
+  }
+  return sections;
+}
+
+QString runsAndMachines(const std::vector<ComparisonRow>& rows, int machines) {
+  int runs = 0;
+  for (const ComparisonRow& row : rows) {
+    if (!row.published) runs += std::max(row.n, 1);
+  }
+  return (runs == 1 ? QObject::tr("1 run") : QObject::tr("%1 runs").arg(runs)) +
+         QStringLiteral("  ·  ") +
+         (machines == 1 ? QObject::tr("1 machine") : QObject::tr("%1 machines").arg(machines));
+}
+
+}  // namespace tb::ui

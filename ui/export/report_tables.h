@@ -1,0 +1,31 @@
+// The PDF report's comparison as text: one table per group of runs that compare (a workload at
+// one size), each naming its size and its baseline. Apart from the painting so tests can read it.
+#pragma once
+
+#include "export/report_page.h"
+#include "results/comparison.h"
+
+#include <QString>
+#include <QVector>
+
+#include <vector>
+
+namespace tb::ui {
+
+struct ReportSection {
+  QString title;  // the group's size ("fashion-mlp, 60000/10000 images x 10 epochs, batch 32")
+  QVector<ReportColumn> columns;
+  QVector<ReportRow> rows;
+  QString baselineNote;  // "Speed-up is the total time of X divided by each run's: ..."
+};
+
+// The rows in groups (ComparisonRow::group, in order of first appearance), as the report shows
+// them: samples/s with the decimals a slow device needs, speed-ups as formatSpeedup, figures
+// beyond any real one in scientific notation.
+QVector<ReportSection> comparisonSections(const std::vector<ComparisonRow>& rows);
+
+// "3 runs · 2 machines": the measured runs (a row of folded repeats counts each of them; the
+// article's published rows count none).
+QString runsAndMachines(const std::vector<ComparisonRow>& rows, int machines);
+
+}  // namespace tb::ui
