@@ -10,11 +10,13 @@
 #include "devices/device_id.h"
 #include "engine/execution.h"
 #include "engine/step_profile.h"
+#include "machine/disturbance.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 
@@ -95,6 +97,8 @@ ProfileCommand::ProfileCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(0, 100000));
   m_profile->add_flag("--json", m_json, "Print JSON instead of a table");
+  m_profile->add_flag("--no-machine-check", [this](std::int64_t) { m_checkMachine = false; },
+                      "Skip the 1 s check for other busy processes before profiling");
 }
 
 bool ProfileCommand::parsed() const { return m_profile->parsed(); }
@@ -106,6 +110,12 @@ int ProfileCommand::run() const {
   check.devices = {m_config.device};
   check.config = m_config;
   if (const int code = checkRunDevices(check); code != kExitOk) return code;
+  // A busy machine distorts every phase, as it does a run: warn, never block.
+  if (m_checkMachine && std::getenv("TRAINBENCH_SKIP_MACHINE_CHECK") == nullptr) {
+    for (const auto& warning : checkMachineBeforeRun()) {
+      std::fprintf(stderr, "trainbench-cli: warning: %s\n", warning.c_str());
+    }
+  }
   const SignalGuard signals;
   ProfileOptions options;
   options.config = m_config;

@@ -22,6 +22,7 @@ class ProfileCommand {
   int m_steps = 200;
   int m_warmup = 20;
   bool m_json = false;
+  bool m_checkMachine = true;
 };
 
 }  // namespace tb::cli

@@ -37,6 +37,17 @@ class TrustSetupTest : public QObject {
     QVERIFY(panel.configs()[0].group != configs[0].group);
   }
 
+  // Measuring peaks and profiling take each device once: three repeats measured the CPU thrice.
+  void devicesAreMeasuredOnceWhateverTheRepeats() {
+    SetupPanel panel;
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    panel.setRepeats(3);
+    QCOMPARE(panel.configs().size(), 3);
+    const auto devices = panel.deviceConfigs();
+    QCOMPARE(devices.size(), 1);
+    QCOMPARE(QString::fromStdString(devices[0].device), QStringLiteral("cpu"));
+  }
+
   void autoStartsWithOneGroupedRun() {
     SetupPanel panel;
     panel.setCheckedDevices({QStringLiteral("cpu")});

@@ -365,6 +365,17 @@ QVector<RunConfig> SetupPanel::configs() const {
   return configs;
 }
 
+QVector<RunConfig> SetupPanel::deviceConfigs() const {
+  QVector<RunConfig> devices;
+  for (const RunConfig& config : configs()) {
+    const bool seen = std::any_of(devices.begin(), devices.end(), [&](const RunConfig& other) {
+      return other.device == config.device;
+    });
+    if (!seen) devices.push_back(config);
+  }
+  return devices;
+}
+
 void SetupPanel::setWorkload(const QString& name) {
   const int index = m_workload->findData(name);
   if (index >= 0) m_workload->setCurrentIndex(index);

@@ -35,8 +35,10 @@ class SetupPanel final : public QWidget {
  public:
   explicit SetupPanel(QWidget* parent = nullptr);
 
-  // One config per ticked device, in the order shown (CPU first).
+  // The runs to queue: each ticked device's, in the order shown (CPU first), once per repeat.
   QVector<RunConfig> configs() const;
+  // One config per ticked device whatever the repeats: what to measure or profile.
+  QVector<RunConfig> deviceConfigs() const;
   // Why Run cannot start (no device ticked, ...), or empty when it can.
   QString problem() const;
   void setRunning(bool running);

@@ -281,9 +281,11 @@ void MainWindow::measurePeaks() {
     showNotice(tr("Measure device peaks once the runs have finished."), true);
     return;
   }
+  // Each ticked device once, whatever the repeats.
   QVector<ProbeTarget> targets;
-  for (const RunConfig& config : m_setup->configs())
+  for (const RunConfig& config : m_setup->deviceConfigs()) {
     targets.push_back({toQString(config.device), config.threads});
+  }
   if (targets.isEmpty()) {
     showNotice(tr("Tick the devices to measure in the setup panel."), true);
     return;
@@ -310,13 +312,7 @@ void MainWindow::profileSteps() {
     case DatasetGate::Decision::Ready: break;
   }
   // One profile per ticked device, whatever the repeats.
-  QVector<RunConfig> devices;
-  for (const RunConfig& config : m_setup->configs()) {
-    const bool seen = std::any_of(devices.begin(), devices.end(),
-                                  [&](const RunConfig& other) { return other.device == config.device; });
-    if (!seen) devices.push_back(config);
-  }
-  ProfileDialog dialog(devices, this);
+  ProfileDialog dialog(m_setup->deviceConfigs(), this);
   dialog.exec();
 }
 
