@@ -48,6 +48,19 @@ class TrustSetupTest : public QObject {
     QCOMPARE(QString::fromStdString(devices[0].device), QStringLiteral("cpu"));
   }
 
+  // What the trainer would refuse at once keeps Run off and says why: 33 images in steps of 32
+  // leave ResNet-50's BatchNorm a last step of one image.
+  void runStaysOffForWhatTheTrainerRefuses() {
+    SetupPanel panel;
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    panel.setWorkload(QStringLiteral("cifar10-resnet50"));
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    panel.setTrainLimit(33);
+    QVERIFY2(panel.problem().contains(QLatin1String("last step of 1")), qPrintable(panel.problem()));
+    panel.setTrainLimit(64);
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+  }
+
   void autoStartsWithOneGroupedRun() {
     SetupPanel panel;
     panel.setCheckedDevices({QStringLiteral("cpu")});

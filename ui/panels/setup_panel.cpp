@@ -6,6 +6,7 @@
 #include "devices/device_id.h"
 #include "devices/system_info.h"
 #include "engine/execution.h"
+#include "engine/run_config.h"
 #include "engine/precision.h"
 #include "models/workload_catalog.h"
 #include "panels/setup_texts.h"
@@ -276,6 +277,13 @@ QString SetupPanel::problem() const {
     }
   }
   if (m_dataParallel->isChecked()) return dataParallelProblem();
+  // What the trainer would refuse at once (ResNet-50 with a batch of one image, say).
+  const QVector<RunConfig> runs = configs();
+  if (!runs.isEmpty()) {
+    if (const std::string why = runConfigProblem(runs.first()); !why.empty()) {
+      return QString::fromStdString(why);
+    }
+  }
   return QString();
 }
 
