@@ -26,15 +26,21 @@ std::string dataParallelProblem(const RunOptions& options, int worldSize) {
            "a different step on its own clock)";
   }
   if (options.strongScaling) {
+    const auto workload = findWorkload(options.config.workload);
     int batch = options.config.batchSize;
-    if (batch <= 0) {
-      const auto workload = findWorkload(options.config.workload);
-      batch = workload ? workload->defaultBatchSize : 0;
-    }
+    if (batch <= 0) batch = workload ? workload->defaultBatchSize : 0;
     if (batch > 0 && worldSize > 0 && batch % worldSize != 0) {
       return "--scaling strong splits the batch of " + std::to_string(batch) + " across " +
              std::to_string(worldSize) + " ranks: give a --batch-size that is a multiple of " +
              std::to_string(worldSize) + ", or another number of ranks";
+    }
+    // Each rank trains its share of the batch: that share must be a batch the model can take.
+    const int share = worldSize > 0 ? batch / worldSize : batch;
+    if (workload && batch > 0 && share < workload->minimumBatch) {
+      return "--scaling strong splits the batch of " + std::to_string(batch) + " into " +
+             std::to_string(share) + " per rank, but " + workload->name +
+             "'s batch normalisation needs at least " + std::to_string(workload->minimumBatch) +
+             " images per training step: give a larger --batch-size, or fewer ranks";
     }
   }
   return {};

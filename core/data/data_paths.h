@@ -11,7 +11,8 @@ namespace tb {
 std::string defaultDataRoot();
 
 // The folder holding `dataset`'s files under `dataDir` (or the default root when empty):
-// the folder itself or its sub-folder named after the dataset; nullopt when neither has them.
+// the folder itself or its sub-folder named after the dataset; nullopt when neither has them
+// (a folder whose test labels are another dataset's, MNIST's for Fashion-MNIST, has not).
 // For cifar10 it may be a cifar-10-batches-bin/ folder or the cifar-10-binary.tar.gz itself.
 std::optional<std::string> findDatasetFolder(const std::string& dataset, const std::string& dataDir);
 

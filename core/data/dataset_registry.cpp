@@ -70,11 +70,11 @@ std::string describeCounts(const std::vector<std::int64_t>& counts) {
   return joined(parts) + " of classes 0-" + std::to_string(counts.size() - 1);
 }
 
-// Why `test` is another known dataset's official test set (a folder of MNIST's digits asked for
-// as Fashion-MNIST, say: the run would train on one and record the other), or empty. Its images
-// per class tell: a subset, or a dataset of the user's own, passes.
-std::string anotherDatasetsTestSet(const DatasetInfo& info, const LabelledImages& test) {
-  const std::vector<std::int64_t> counts = classCounts(test.labels, info.numClasses);
+// Why `labels` are another known dataset's official test labels (a folder of MNIST's digits
+// asked for as Fashion-MNIST, say: the run would train on one and record the other), or empty.
+// Their images per class tell: a subset, or a dataset of the user's own, passes.
+std::string anotherDatasetsTestSet(const DatasetInfo& info, const torch::Tensor& labels) {
+  const std::vector<std::int64_t> counts = classCounts(labels, info.numClasses);
   if (counts == info.testClassCounts) return {};
   for (const auto& other : knownDatasets()) {
     if (other.name == info.name || other.testClassCounts.empty()) continue;
@@ -86,6 +86,33 @@ std::string anotherDatasetsTestSet(const DatasetInfo& info, const LabelledImages
   return {};
 }
 
+// anotherDatasetsTestSet for the test labels in `folder` alone (10 kB, not the 50 MB of images);
+// empty where they cannot be read: loading the folder then says what is wrong with them.
+std::string anotherDatasetIn(const DatasetInfo& info, const fs::path& folder) {
+  const std::string name = "t10k-labels-idx1-ubyte";
+  for (const fs::path& path : {folder / name, folder / (name + ".gz")}) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) continue;
+    try {
+      return anotherDatasetsTestSet(info, readIdxLabels(path.string(), info.numClasses));
+    } catch (const DataError&) {
+      return {};
+    }
+  }
+  return {};
+}
+
+// The error for `folder` holding another dataset, with where this one's files belong: the
+// folder itself when it is named after this dataset, else its sub-folder of that name.
+[[noreturn]] void failHoldsAnother(const DatasetInfo& info, const fs::path& folder,
+                                   const std::string& why) {
+  const bool named = folder.filename() == info.name;
+  throw DataError(folder.string() + " " + why + "; " +
+                  (named ? "replace its files with " + info.title + "'s"
+                         : "put " + info.title + "'s files in " + (folder / info.name).string() +
+                               " (each dataset in a folder named after it)"));
+}
+
 }  // namespace
 
 const std::vector<DatasetInfo>& knownDatasets() {
@@ -94,7 +121,7 @@ const std::vector<DatasetInfo>& knownDatasets() {
        std::vector<std::int64_t>(10, 1000)},
       {"mnist", "MNIST", ImageShape{1, 28, 28}, 10, 60000, 10000,
        {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}},
-      {"cifar10", "CIFAR-10", ImageShape{3, 32, 32}, 10, 50000, 10000},
+      {"cifar10", "CIFAR-10", ImageShape{3, 32, 32}, 10, 50000, 10000, {}},
   };
   return datasets;
 }
@@ -122,8 +149,12 @@ std::optional<std::string> findDatasetFolder(const std::string& dataset,
                                              const std::string& dataDir) {
   const fs::path root = dataDir.empty() ? fs::path(defaultDataRoot()) : fs::path(dataDir);
   if (dataset == "cifar10") return findCifarSource(root.string());  // a folder or the .tar.gz
-  if (namedForAnother(root, dataset).empty() && missingFiles(root).empty()) return root.string();
-  if (missingFiles(root / dataset).empty()) return (root / dataset).string();
+  const auto info = findDataset(dataset);
+  const auto holdsThis = [&](const fs::path& folder) {
+    return missingFiles(folder).empty() && (!info || anotherDatasetIn(*info, folder).empty());
+  };
+  if (namedForAnother(root, dataset).empty() && holdsThis(root)) return root.string();
+  if (holdsThis(root / dataset)) return (root / dataset).string();
   return std::nullopt;
 }
 
@@ -135,11 +166,15 @@ DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
   const std::vector<std::string> missingInRoot = missingFiles(root);
   const std::vector<std::string> missingInSub = missingFiles(sub);
   const std::string other = namedForAnother(root, info.name);
+  const std::string rootHolds =
+      missingInRoot.empty() && other.empty() ? anotherDatasetIn(info, root) : std::string();
   fs::path folder;
-  if (missingInRoot.empty() && other.empty()) {
+  if (missingInRoot.empty() && other.empty() && rootHolds.empty()) {
     folder = root;
   } else if (missingInSub.empty()) {
     folder = sub;
+  } else if (!rootHolds.empty()) {
+    failHoldsAnother(info, root, rootHolds);
   } else {
     std::vector<std::string> all(kMnistFiles.begin(), kMnistFiles.end());
     std::string message = info.name + " data not found: looked in " + root.string() + " and " +
@@ -160,10 +195,8 @@ DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
   }
 
   DatasetSplits splits = readMnistFolder(folder.string());
-  if (const std::string why = anotherDatasetsTestSet(info, splits.test); !why.empty()) {
-    if (folder == root && missingInSub.empty()) return loadDataset(info, sub.string());
-    throw DataError(folder.string() + " " + why + "; put " + info.title + "'s files in " +
-                    sub.string() + " (each dataset in a folder named after it)");
+  if (const std::string why = anotherDatasetsTestSet(info, splits.test.labels); !why.empty()) {
+    failHoldsAnother(info, folder, why);
   }
   const auto expectShape = [&](const torch::Tensor& images) {
     const bool ok = images.size(1) == info.shape.channels && images.size(2) == info.shape.height &&

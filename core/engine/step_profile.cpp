@@ -311,13 +311,16 @@ std::optional<double> deviceBusyShare(const StepProfile& profile) {
 }
 
 std::string stepVerdict(const StepProfile& profile, const std::string& deviceKind) {
-  const PhaseTime* largest = nullptr;
-  for (const auto& phase : profile.phases) {
-    if (largest == nullptr || phase.secondsPerStep > largest->secondsPerStep) largest = &phase;
+  std::vector<double> shares;
+  std::size_t largest = 0;
+  for (std::size_t i = 0; i < profile.phases.size(); ++i) {
+    shares.push_back(profile.phases[i].share);
+    if (profile.phases[i].secondsPerStep > profile.phases[largest].secondsPerStep) largest = i;
   }
-  if (largest == nullptr || profile.runStepSeconds <= 0) return "no steps were timed";
-  const std::string top = std::string(toString(largest->phase)) + " takes " +
-                          std::to_string(percent(largest->share)) + " % of the step";
+  if (shares.empty() || profile.runStepSeconds <= 0) return "no steps were timed";
+  // The percentage the table prints for it (wholePercents), not one rounded on its own.
+  const std::string top = std::string(toString(profile.phases[largest].phase)) + " takes " +
+                          std::to_string(wholePercents(shares)[largest]) + " % of the step";
   if (deviceKind == "cpu") return "compute-bound on the CPU: " + top;
   if (const auto busyShare = deviceBusyShare(profile)) {
     // The device's own time against the step's: for the rest it waits for the host's launches.

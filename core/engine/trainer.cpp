@@ -159,8 +159,7 @@ RunResult TrainingRun::execute() {
   }
   if (m_result.status != RunStatus::Completed) m_result.totalSeconds.reset();
   m_result.steadyState = m_stepTimes.steadyState(m_result.config.batchSize * worldSize());
-  // A failed run has nothing to judge; a cancelled one keeps its epochs and so its validity.
-  if (m_validity && m_result.status != RunStatus::Failed) m_result.validity = m_validity->finish();
+  // The closing telemetry sample first: the validity check's pass over /proc is not the run's.
   if (m_sampler) {
     m_sampler->finish();
     try {
@@ -170,6 +169,8 @@ RunResult TrainingRun::execute() {
     }
     m_result.timeline = thinnedTimeline(m_sampler->all());
   }
+  // A failed run has nothing to judge; a cancelled one keeps its epochs and so its validity.
+  if (m_validity && m_result.status != RunStatus::Failed) m_result.validity = m_validity->finish();
   return m_result;
 }
 
@@ -228,8 +229,9 @@ void TrainingRun::loadData() {
   m_result.workload.dataSource = m_data.source;
   m_result.workload.trainSamples = m_data.train.size();
   m_result.workload.testSamples = m_data.test.size();
-  // The files' own size decides the last step (a data-parallel run leaves the remainder out,
-  // and its per-rank batch was checked with the config).
+  // The files' own size decides the last step; a data-parallel run leaves the remainder out,
+  // so only its per-rank batch counts (the CLI refuses a strong split too small before the
+  // ranks start; this catches any other front end).
   const std::int64_t batch = m_result.config.batchSize;
   if (const std::string problem =
           batchProblem(m_workload, batch, worldSize() > 1 ? 0 : m_data.train.size());
@@ -239,6 +241,11 @@ void TrainingRun::loadData() {
 }
 
 void TrainingRun::train() {
+  // NVML starts up (loading and initialising the library can take a second) before the clock;
+  // the sampler's own open below then finds it ready.
+  m_validity = std::make_unique<ValidityMonitor>(m_facts.nvmlIndex, m_result.device.id,
+                                                 MachineRoots{}, worldSize() > 1);
+  m_validity->start();
   // The seed script starts its clock once the data are in memory, before normalisation.
   m_start = Clock::now();
   std::vector<GpuTarget> gpus;  // the run's GPU, where NVML knows which one it is
@@ -246,9 +253,6 @@ void TrainingRun::train() {
   m_sampler = std::make_unique<TelemetrySampler>(
       std::chrono::duration<double>(m_config.telemetryIntervalSeconds), m_start, gpus);
   m_sampler->start();
-  m_validity = std::make_unique<ValidityMonitor>(m_facts.nvmlIndex, m_result.device.id,
-                                                 MachineRoots{}, worldSize() > 1);
-  m_validity->start();
   const MathModeScope mathMode(m_precision, m_device);
 
   RunStarted started;

@@ -37,13 +37,17 @@ std::optional<std::uint64_t> delta(const std::optional<std::uint64_t>& before,
   return *after - *before;
 }
 
-// A pid absent before, or since reused by another program, started within the window: all of
-// its ticks belong to the window.
+// A pid absent before, or since reused by another process, started within the window: all of
+// its ticks belong to the window. The start time tells reuse apart (a process that renames
+// itself keeps its past ticks); the name only where a start time is missing.
 std::uint64_t ticksBetween(const MachineSnapshot& before, int pid, const ProcessTicks& now) {
   auto it = before.processes.find(pid);
-  if (it == before.processes.end() || it->second.name != now.name || it->second.ticks > now.ticks)
-    return now.ticks;
-  return now.ticks - it->second.ticks;
+  if (it == before.processes.end()) return now.ticks;
+  const ProcessTicks& then = it->second;
+  const bool known = then.startTime != 0 && now.startTime != 0;
+  const bool reused = known ? then.startTime != now.startTime : then.name != now.name;
+  if (reused || then.ticks > now.ticks) return now.ticks;
+  return now.ticks - then.ticks;
 }
 
 // The lowest free memory seen, when it is low enough to matter.
@@ -99,6 +103,7 @@ std::optional<OtherLoad> otherLoad(const MachineSnapshot& before, const MachineS
   std::uint64_t sum = 0;
   std::map<std::string, std::uint64_t> byName;  // a parallel build is many cc1plus, one cause
   for (const auto& [pid, process] : after.processes) {
+    if (thresholds.runProcesses.count(pid) != 0) continue;
     const std::uint64_t ticks = ticksBetween(before, pid, process);
     if (ticks == 0) continue;
     sum += ticks;
@@ -111,7 +116,7 @@ std::optional<OtherLoad> otherLoad(const MachineSnapshot& before, const MachineS
   const auto idle = delta(before.cpuIdle, after.cpuIdle);
   const auto steal = delta(before.cpuSteal, after.cpuSteal);
   const auto self = delta(before.selfTicks, after.selfTicks);
-  if (idle && self && *total >= *idle + steal.value_or(0) + *self) {
+  if (thresholds.countUnlisted && idle && self && *total >= *idle + steal.value_or(0) + *self) {
     const auto othersBusy = *total - *idle - steal.value_or(0) - *self;
     cores = std::max(cores, static_cast<double>(othersBusy) / wallTicks);
   }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,21 @@ struct DisturbanceThresholds {
   // Share of CPU time the hypervisor gave to other guests (steal). A few percent is common on
   // shared cloud machines; above 5% the timings track the neighbours, not this machine.
   double stealShare = 0.05;
-  // Mean clock below this share of its maximum. All-core turbo sits a little under the single-
-  // core maximum, so only a clearly lower clock means power saving or heat.
+  // The fastest CPU's clock at the end below this share of its maximum. All-core turbo sits a
+  // little under the single-core maximum, so only a clearly lower clock means power saving or
+  // heat.
   double clockRatio = 0.8;
   // Free memory under this many MB, or under this share of the total, means the run may have
   // swapped or fought the page cache: either one is enough.
   double lowMemoryMb = 1024.0;
   double lowMemoryShare = 0.05;
+  // The run's own other processes (a data-parallel run's other ranks and their launcher): not
+  // competing load.
+  std::set<int> runProcesses;
+  // Whether the machine's busy time less the listed processes' and this one's counts too (it
+  // catches processes that start and end within the window). Off where the run's own processes
+  // come and go: a rank that ended before the last look would read as a stranger's load.
+  bool countUnlisted = true;
 };
 
 struct OtherLoad {

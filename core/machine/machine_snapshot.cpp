@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
+#include <locale>
 #include <sstream>
 #include <string_view>
 #include <vector>
@@ -90,14 +92,23 @@ void readProcStat(const std::string& text, MachineSnapshot& snapshot) {
   }
 }
 
-// "pid (comm) state ...": comm may hold spaces and parentheses, so it ends at the last ')'.
+// "pid (comm) state ppid ...": comm may hold spaces and parentheses, so it ends at the last ')'.
+// After it: state(3) ppid(4) ... starttime(22), i.e. the 1st, 2nd and 20th fields.
 std::optional<ProcessTicks> parseProcessStat(const std::string& text) {
   const auto open = text.find('(');
   const auto close = text.rfind(')');
   if (open == std::string::npos || close == std::string::npos || close < open) return std::nullopt;
   auto ticks = parseProcessTicks(text);
   if (!ticks) return std::nullopt;
-  return ProcessTicks{text.substr(open + 1, close - open - 1), *ticks};
+  ProcessTicks process{text.substr(open + 1, close - open - 1), *ticks};
+  std::istringstream fields(text.substr(close + 1));
+  fields.imbue(std::locale::classic());
+  std::string field;
+  for (int index = 3; index <= 22 && fields >> field; ++index) {
+    if (index == 4) process.parent = std::atoi(field.c_str());
+    if (index == 22) process.startTime = std::strtoull(field.c_str(), nullptr, 10);
+  }
+  return process;
 }
 
 // Kernel threads (kthreadd, pid 2, and its children) do the machine's own work, much of it on the

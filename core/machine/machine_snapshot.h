@@ -18,6 +18,10 @@ struct MachineRoots {
 struct ProcessTicks {
   std::string name;         // comm, as the kernel truncates it (15 characters)
   std::uint64_t ticks = 0;  // utime + stime, in USER_HZ ticks
+  int parent = 0;           // ppid
+  // When it started, in ticks since boot (0: unknown): a pid seen twice with the same start is
+  // one process, whatever it renamed itself to (exec, prctl); another start is a reused pid.
+  std::uint64_t startTime = 0;
 };
 
 // Every value is nullopt where its file is missing or unreadable: VMs, containers and ARM boards

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <limits>
 
 namespace tb {
 
@@ -41,9 +40,25 @@ ValidityRecord ValidityMonitor::finish() {
   const MachineSnapshot after = readMachineSnapshot(m_roots, getpid());
   ValidityRecord record;
   DisturbanceThresholds thresholds;
-  // The other ranks are processes like any other to /proc: they cannot be told apart from a
-  // stranger's load, so that one rule stands down (the others still apply).
-  if (m_otherRanks) thresholds.otherProcessCores = std::numeric_limits<double>::infinity();
+  if (m_otherRanks) {
+    // The other ranks on this machine are this process's siblings under one launcher (the
+    // local ranks' trainbench-cli, torchrun, srun, mpirun): they and the launcher are the run.
+    // Strangers' processes still count; the busy time no process accounts for does not, as a
+    // rank that ended before this look would read as a stranger's.
+    const int launcher = getppid();
+    const auto addRanks = [&](const MachineSnapshot& snapshot) {
+      for (const auto& [pid, process] : snapshot.processes) {
+        if (process.parent == launcher) thresholds.runProcesses.insert(pid);
+      }
+    };
+    // An orphan's parent is init: its other children are the machine's daemons, not ranks.
+    if (launcher > 1) {
+      thresholds.runProcesses.insert(launcher);
+      addRanks(m_before);
+      addRanks(after);
+    }
+    thresholds.countUnlisted = false;
+  }
   record.warnings = disturbanceWarnings(m_before, after, thresholds);
   sampleGpu();
   if (m_nvml && m_nvmlIndex) {

@@ -18,8 +18,8 @@ class Nvml;
 class ValidityMonitor {
  public:
   // `nvmlIndex`: the run's GPU as NVML numbers it, when NVML knows it; `device` names it.
-  // `otherRanks`: this run's other ranks share the machine on purpose (a data-parallel run on one
-  // host); their CPU use is then not held against the run.
+  // `otherRanks`: this run's other ranks may share the machine on purpose (a data-parallel run):
+  // their CPU use, and their launcher's, is then not held against the run; strangers' still is.
   ValidityMonitor(std::optional<int> nvmlIndex, std::string device, MachineRoots roots = {},
                   bool otherRanks = false);
   ~ValidityMonitor();

@@ -329,7 +329,8 @@ void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {
     row.speedup.reset();
     row.peakRatio.reset();
     row.withinNoise = false;
-    row.baseline = i == baseline;
+    // Only a baseline with a total is one: without, no row has a speed-up against it.
+    row.baseline = i == baseline && base && *base > 0.0;
     if (baseRow == nullptr || !comparableRows(row, *baseRow)) continue;
     if (base && *base > 0.0 && row.totalSeconds && *row.totalSeconds > 0.0) {
       row.speedup = finiteOrNone(*base / *row.totalSeconds);

@@ -271,6 +271,9 @@ std::vector<ComparisonGroup> buildComparison(const std::vector<RunResult>& resul
         found = groupIndex.emplace(row.group, groups.size()).first;
         groups.push_back(std::move(group));
       }
+      // Their group is the one they joined (a workload's runs of unknown size, say): the rows
+      // of one comparison share its key, which front ends group their tables by.
+      row.group = groups[found->second].key;
       groups[found->second].rows.push_back(std::move(row));
     }
   }

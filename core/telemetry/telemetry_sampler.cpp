@@ -44,16 +44,17 @@ void TelemetrySampler::start() {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_stopping = false;
   }
-  // The baseline is taken here, on the caller's thread, so the first interval really starts now
-  // even if the new thread is scheduled late on a machine busy training.
-  m_lastCpu = readMachineCpuTimes();
-  m_lastTicks = readProcessTicks();
   if (!m_gpuTargets.empty() && m_gpus.empty()) {
     // Without NVML the GPU readings are simply absent; the CPU metrics go on.
     if (auto nvml = Nvml::open()) {
       for (const auto& target : m_gpuTargets) m_gpus.emplace_back(nvml, target);
     }
   }
+  // The baseline is taken here, on the caller's thread, so the first interval really starts now
+  // even if the new thread is scheduled late on a machine busy training; after NVML opened, and
+  // with its time, so the CPU its start-up took is not read as the run's.
+  m_lastCpu = readMachineCpuTimes();
+  m_lastTicks = readProcessTicks();
   m_lastTicksAt = Clock::now();
   m_thread = std::thread(&TelemetrySampler::loop, this);
 }

@@ -74,6 +74,11 @@ class TestCliDataParallel : public CliTestBase {
                                       << "splits the batch of 32 across 3 ranks";
     QTest::newRow("graph on cpu") << QStringList{"--data-parallel", "2", "--execution", "graph"}
                                   << "--execution graph";
+    // Each rank's share of a strong split must be a batch the model can train on.
+    QTest::newRow("strong share of 1")
+        << QStringList{"--workload", "cifar10-resnet50", "--data-parallel", "2", "--scaling",
+                       "strong", "--batch-size", "2"}
+        << "into 1 per rank";
     // Launch flags would reach every local rank and override its place: two "rank 0"s.
     QTest::newRow("with --rank") << QStringList{"--data-parallel", "2", "--rank", "0"}
                                  << "use one or the other";

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QRegularExpression>
 
 using namespace clitest;
@@ -39,11 +40,19 @@ class TestCliProfile : public CliTestBase {
         QRegularExpression::MultilineOption);
     int percents = 0;
     int phases = 0;
+    QMap<QString, int> percentOf;
     for (auto match = phaseLine.globalMatch(run.out); match.hasNext(); ++phases) {
-      percents += match.next().captured(2).toInt();
+      const auto line = match.next();
+      percents += line.captured(2).toInt();
+      percentOf[line.captured(1)] = line.captured(2).toInt();
     }
     QCOMPARE(phases, 4);
     QCOMPARE(percents, 100);
+    // The verdict quotes the table's own figure for the largest phase.
+    static const QRegularExpression verdict(QStringLiteral("CPU: (\\w+) takes ([0-9]+) %"));
+    const auto said = verdict.match(run.out);
+    QVERIFY2(said.hasMatch(), run.why());
+    QCOMPARE(said.captured(2).toInt(), percentOf.value(said.captured(1), -1));
   }
 
   // ResNet-50's last BatchNorm sees 1x1 maps: one image a step is refused before any work, with

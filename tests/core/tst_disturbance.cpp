@@ -131,6 +131,9 @@ class TestDisturbance : public QObject {
     QCOMPARE(s.processes.at(42).name, std::string("my (odd) proc) x"));
     QCOMPARE(s.processes.at(42).ticks, std::uint64_t(15));
     QCOMPARE(s.processes.at(43).name, std::string("tmux: server"));
+    // Parent and start time (fields 4 and 22) tell the run's own ranks and reused pids apart.
+    QCOMPARE(s.processes.at(42).parent, 1);
+    QCOMPARE(s.processes.at(42).startTime, std::uint64_t(100));
     // Core counts add up; the package's, repeated on each of its CPUs, counts once.
     QCOMPARE(s.throttleEvents, std::optional<std::uint64_t>(3 + 2 + 5));
     QVERIFY(s.clockRatio);
@@ -243,6 +246,42 @@ class TestDisturbance : public QObject {
     QCOMPARE(load->cores, 0.51);
     QCOMPARE(load->processes, 3);
     QCOMPARE(load->topNames, (std::vector<std::string>{"python3", "make"}));
+  }
+
+  // A process that renamed itself (exec, prctl) during the window is the same process: only its
+  // ticks in the window count, not its whole life's. Another start time is a reused pid.
+  void renamedProcessKeepsItsPast() {
+    Window w = quietWindow();
+    w.before.processes[30] = {"bash", 5000, 1, 777};
+    w.after.processes[30] = {"python3", 5000, 1, 777};
+    QCOMPARE(otherLoad(w.before, w.after)->cores, 0.0);
+    QVERIFY(runWarnings(w).isEmpty());
+    // Pid 30 again under the same name, but started anew: all of its ticks are new.
+    w.after.processes[30] = {"bash", 5060, 1, 900};
+    QCOMPARE(otherLoad(w.before, w.after)->cores, 2.0);  // the whole machine, at most
+  }
+
+  // A data-parallel rank: its launcher and sibling ranks are the run, a stranger still counts,
+  // and the machine's unlisted busy time (a rank that ended before the last look) does not.
+  void runProcessesAreNotOthers() {
+    Window w = quietWindow();
+    addBusy(w, 40, "trainbench-cli", 90);
+    addBusy(w, 41, "trainbench-cli", 5);
+    addBusy(w, 50, "yes", 60);
+    w.before.cpuIdle = 500;
+    w.after.cpuIdle = 500 + 10;  // 190 of 200 jiffies busy: a rank gone before the last look
+    w.before.selfTicks = 1000;
+    w.after.selfTicks = 1000 + 20;
+    DisturbanceThresholds thresholds;
+    thresholds.runProcesses = {40, 41};
+    thresholds.countUnlisted = false;
+    const auto load = otherLoad(w.before, w.after, thresholds);
+    QVERIFY(load);
+    QCOMPARE(load->cores, 0.6);
+    QCOMPARE(load->topNames, std::vector<std::string>{"yes"});
+    QCOMPARE(disturbanceWarnings(w.before, w.after, thresholds).size(), std::size_t(1));
+    w.after.processes.erase(50);
+    QVERIFY(disturbanceWarnings(w.before, w.after, thresholds).empty());
   }
 
   // Without the machine's CPU time, or when none passed, there is no honest figure.

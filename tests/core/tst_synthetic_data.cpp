@@ -237,12 +237,33 @@ class TestSyntheticData : public QObject {
     }
     QCOMPARE(tb::loadDataset(*tb::findDataset("mnist"), flat.toStdString()).test.size(),
              std::int64_t{10000});
+    // The app's data check agrees: no Fashion-MNIST here (so it offers the download).
+    QVERIFY(!tb::findDatasetFolder("fashion-mnist", flat.toStdString()).has_value());
+    QCOMPARE(QString::fromStdString(tb::findDatasetFolder("mnist", flat.toStdString()).value_or("")),
+             flat);
 
     // Fashion-MNIST's own folder beside the digits is used instead.
     writeMnistFolder(flat + "/fashion-mnist", 10, 0);
     writeTestClassCounts(flat + "/fashion-mnist", std::vector<int>(10, 1000));
     const auto splits = tb::loadDataset(fashion, flat.toStdString());
     QCOMPARE(QString::fromStdString(splits.location), flat + "/fashion-mnist");
+    QCOMPARE(QString::fromStdString(tb::findDatasetFolder("fashion-mnist", flat.toStdString())
+                                        .value_or("")),
+             flat + "/fashion-mnist");
+
+    // A folder named after Fashion-MNIST that holds the digits: its files are to be replaced.
+    const QString named = m_dir.filePath("named-wrong/fashion-mnist");
+    writeMnistFolder(named, 10, 0);
+    writeTestClassCounts(named, kMnistTestCounts);
+    try {
+      tb::loadDataset(fashion, named.toStdString());
+      QFAIL("MNIST's digits in a fashion-mnist folder were read as Fashion-MNIST");
+    } catch (const tb::DataError& error) {
+      const QString message = QString::fromStdString(error.what());
+      QVERIFY2(message.startsWith(named + " holds MNIST"), qPrintable(message));
+      QVERIFY2(message.endsWith(QLatin1String("replace its files with Fashion-MNIST's")),
+               qPrintable(message));
+    }
 
     // And the other way round: Fashion-MNIST's balanced test set is not taken for MNIST's.
     const QString clothes = m_dir.filePath("flat-clothes");

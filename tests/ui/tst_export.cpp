@@ -282,6 +282,32 @@ class TestExport final : public QObject {
     QCOMPARE(tb::ui::runsAndMachines(rows, 1), QStringLiteral("4 runs  ·  1 machine"));
   }
 
+  // The article's rows join a workload's runs of unknown size: one table, against one baseline
+  // (they were a table of their own, with speed-ups against the other table's baseline). A
+  // group where no row has a total names no baseline.
+  void publishedRowsShareTheTableTheyCompareIn() {
+    tbtest::RunResultBuilder unknownSize = tbtest::fullRun("cpu", 10.0);
+    unknownSize.samples(0, 0);
+    tb::ComparisonOptions options;
+    options.includePublished = true;
+    const auto rows = tbtest::allRows(tb::buildComparison({unknownSize}, options));
+    QCOMPARE(rows.size(), std::size_t{3});
+    const auto sections = tb::ui::comparisonSections(rows);
+    QCOMPARE(sections.size(), 1);
+    QCOMPARE(sections[0].rows.size(), 3);
+    QVERIFY2(sections[0].baselineNote.contains(QString::fromStdString(rows[0].label)),
+             qPrintable(sections[0].baselineNote));
+
+    tbtest::RunResultBuilder failed = tbtest::fullRun("cpu", 10.0);
+    tb::RunResult result = failed;
+    result.status = tb::RunStatus::Failed;
+    result.totalSeconds.reset();
+    const auto none = tbtest::allRows(tb::buildComparison({result}));
+    QVERIFY(!none[0].baseline);
+    QVERIFY2(tb::ui::comparisonSections(none)[0].baselineNote.startsWith(QLatin1String("No run")),
+             qPrintable(tb::ui::comparisonSections(none)[0].baselineNote));
+  }
+
   // Figures beyond any real one (a hand-edited file) stay short: the table keeps its columns.
   void hugeFiguresAreWrittenInScientificNotation() {
     const auto rows = tbtest::allRows(tb::buildComparison({tbtest::fullRun("cpu", 1e300)}));
