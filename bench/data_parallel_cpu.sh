@@ -6,7 +6,8 @@
 # Usage: bench/data_parallel_cpu.sh [RANKS]   (default 2)
 # Environment: IMAGES (default 12000), EPOCHS (3), REPEATS (3).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+here=$(cd "$(dirname "$0")" && pwd)  # before the cd: $0 may be relative to the caller
+cd "$here/.."
 ranks=${1:-2}
 images=${IMAGES:-12000}
 epochs=${EPOCHS:-3}
@@ -27,7 +28,7 @@ for ((i = 1; i <= repeats; i++)); do
   run "$out/one" --threads "$(nproc)"
   run "$out/many" --data-parallel "$ranks"
 done
-median() { python3 "$(dirname "$0")/steady_median.py" "$1"; }  # steady-state samples/s in folder $1
+median() { python3 "$here/steady_median.py" "$1"; }  # steady-state samples/s in folder $1
 one=$(median "$out/one")
 many=$(median "$out/many")
 echo "fashion-mlp, $images synthetic images x $epochs epochs, $(nproc) logical CPUs, median of $repeats"

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Configures and builds TrainBench (Release) into build/. Extra arguments go to CMake.
+# Configures and builds TrainBench (Release) into build/, or into $TRAINBENCH_BUILD_DIR. Extra
+# arguments go to CMake.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build=${TRAINBENCH_BUILD_DIR:-build}
 generator=()
 command -v ninja >/dev/null && generator=(-G Ninja)
-if [[ ! -f build/CMakeCache.txt ]]; then
-  cmake -S . -B build "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
+# Configured only once it has generated its build files: a configure that failed or was
+# interrupted leaves a CMakeCache.txt behind, and the next run must configure again.
+if [[ ! -f $build/build.ninja && ! -f $build/Makefile ]]; then
+  cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DTRAINBENCH_BUILD_GUI="${TRAINBENCH_BUILD_GUI:-ON}" "$@"
 elif [[ $# -gt 0 ]]; then
-  cmake -S . -B build "$@"
+  cmake -S . -B "$build" "$@"
 fi
-cmake --build build --parallel "$(nproc)"
+cmake --build "$build" --parallel "$(nproc)"

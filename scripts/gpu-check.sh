@@ -34,9 +34,10 @@ if [[ $# -ne 1 ]]; then
   exit 2
 fi
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$ROOT" || exit 1
+# OUTDIR is the caller's: resolved before moving to the repository.
 mkdir -p "$1/results" || exit 1
 OUT="$(cd "$1" && pwd)"
+cd "$ROOT" || exit 1
 LOG="$OUT/gpu-check.log"
 : >"$LOG"
 DEVICE="${GPU_CHECK_DEVICE:-cuda:0}"

@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages TrainBench needs to build, run and test, if any are missing.
-# As root it runs apt-get; otherwise it uses sudo when that works without a prompt, else it
-# prints the exact command to run.
+# Installs the Debian/Ubuntu packages TrainBench needs, if any are missing: to build and run it
+# (no argument: scripts/run.sh), and also to package it (`package`: scripts/package.sh) or to
+# run every test, packaging and fuzzing included (`test`: scripts/test.sh, as CI runs it). As root
+# it runs apt-get; otherwise it uses sudo when that works without a prompt, else it prints the
+# exact command to run.
 set -euo pipefail
+purpose=${1:-run}
+case "$purpose" in
+  run|package|test) ;;
+  *) echo "usage: $0 [run|package|test]" >&2; exit 2 ;;
+esac
 
 packages=(
   g++ cmake ninja-build pkgconf
   libtorch-dev libopenblas0-openmp   # LibTorch; OpenBLAS makes the MLP ~6x faster than reference BLAS
   nlohmann-json3-dev libcli11-dev zlib1g-dev libarchive-dev
-  libcurl4-openssl-dev libssl-dev   # dataset downloads (HTTP) and their checksums (MD5)
-  help2man dpkg-dev file   # packaging: man pages from --help; .deb dependencies (dpkg-shlibdeps)
-  clang-14 libclang-rt-14-dev   # scripts/fuzz.sh: libFuzzer targets of the parsers
+  libcurl4-openssl-dev libssl-dev ca-certificates   # dataset downloads (HTTPS), their checksums
   libgloo-dev   # data-parallel runs: the headers of LibTorch's Gloo process group (c10d)
+  qt6-base-dev  # the app, and Qt Test for the test suites (built by default, app or not)
 )
 if [[ "${TRAINBENCH_BUILD_GUI:-ON}" != "OFF" ]]; then
-  packages+=(qt6-base-dev libqcustomplot-dev libqt6svg6 xvfb xauth)  # libqt6svg6: the SVG icon
-  packages+=(desktop-file-utils appstream)  # tests: validate the desktop entry and metainfo
+  packages+=(libqcustomplot-dev libqt6svg6)  # the app's charts; libqt6svg6: its SVG icon
+fi
+if [[ $purpose == package || $purpose == test ]]; then
+  packages+=(help2man dpkg-dev file)  # packaging: man pages from --help; .deb dependencies
+fi
+if [[ $purpose == test ]]; then
+  packages+=(clang-14 libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer targets of the parsers
+  if [[ "${TRAINBENCH_BUILD_GUI:-ON}" != "OFF" ]]; then
+    packages+=(xvfb xauth desktop-file-utils appstream)  # the app in a real window; its metadata
+  fi
 fi
 
 missing=()
@@ -36,6 +50,6 @@ else
   exit 1
 fi
 echo "Installing: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${runner[@]}" apt-get update -qq
-"${runner[@]}" "${command[@]}"
+# Through env: sudo's env_reset would drop an exported DEBIAN_FRONTEND.
+"${runner[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${runner[@]}" env DEBIAN_FRONTEND=noninteractive "${command[@]}"

@@ -3,14 +3,18 @@
 #   scripts/run.sh                      opens the desktop app (arguments pass through to it)
 #   scripts/run.sh run --synthetic ...  a CLI subcommand (run, devices, workloads, show, compare,
 #                                       scaling, probe, profile, data) runs the CLI
+# Paths in the arguments are the caller's: the programs start in the caller's folder.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-scripts/install-deps.sh
-scripts/build.sh
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/install-deps.sh"
+"$root/scripts/build.sh"
 case "${1:-}" in
-  run|devices|workloads|show|compare|scaling|probe|profile|data|--version) exec build/app/cli/trainbench-cli "$@" ;;
+  run|devices|workloads|show|compare|scaling|probe|profile|data|--version)
+    exec "$root/build/app/cli/trainbench-cli" "$@" ;;
 esac
-if [[ -x build/app/gui/trainbench ]]; then
-  exec build/app/gui/trainbench "$@"
+# The app only where the build makes it now (a build reconfigured without it keeps the old one).
+if grep -qx 'TRAINBENCH_BUILD_GUI:BOOL=ON' "$root/build/CMakeCache.txt" &&
+   [[ -x $root/build/app/gui/trainbench ]]; then
+  exec "$root/build/app/gui/trainbench" "$@"
 fi
-exec build/app/cli/trainbench-cli "$@"
+exec "$root/build/app/cli/trainbench-cli" "$@"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs missing packages, builds, and runs the whole test suite.
+# Installs missing packages (those of the tests, packaging and fuzzing too), builds, and runs the
+# whole test suite. Finding no tests at all is a failure, not a pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh test
 scripts/build.sh
 cd build
-ctest --output-on-failure --timeout 900 "$@"
+ctest --output-on-failure --no-tests=error --timeout 900 "$@"

@@ -79,6 +79,9 @@ void describeOptions(QCommandLineParser& parser) {
       {QStringLiteral("settings"), QStringLiteral("Use this INI settings file."),
        QStringLiteral("file")},
   });
+  parser.addPositionalArgument(QStringLiteral("files"),
+                               QStringLiteral("Saved result files to show, as with --open."),
+                               QStringLiteral("[file...]"));
 }
 
 // --help and --version must answer without a display (on a server, over SSH): QApplication
@@ -127,7 +130,8 @@ int main(int argc, char** argv) {
   options.devices = parser.values(QStringLiteral("device"));
   options.synthetic = parser.isSet(QStringLiteral("synthetic"));
   options.dataDir = parser.value(QStringLiteral("data-dir"));
-  options.openFiles = parser.values(QStringLiteral("open"));
+  // Files named without --open (a file manager's "Open with", `trainbench run.json`) too.
+  options.openFiles = parser.values(QStringLiteral("open")) + parser.positionalArguments();
   options.screenshot = parser.value(QStringLiteral("screenshot"));
   options.report = parser.value(QStringLiteral("report"));
   options.quitWhenDone = parser.isSet(QStringLiteral("quit-when-done"));

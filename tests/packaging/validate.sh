@@ -41,7 +41,7 @@ case "${1:-}" in
     appstreamcli validate-tree --no-net --strict "$root"
     share=$root/usr/share
     desktop=$(ls "$share"/applications/*.desktop)
-    grep -qx 'Exec=trainbench' "$desktop"
+    grep -qx 'Exec=trainbench %F' "$desktop"  # files dropped on the launcher open as --open
     icon=$(sed -n 's/^Icon=//p' "$desktop")
     [[ -f $share/icons/hicolor/scalable/apps/$icon.svg ]]
     for size in 16 24 32 48 64 128 256 512; do

@@ -166,6 +166,21 @@ class TestAppFaults final : public QObject {
     QVERIFY(QFileInfo(shot).size() > 0);
   }
 
+  // A file named without --open (`trainbench run.json`, a file manager's "Open with") is opened
+  // as with it: it was silently ignored.
+  void fileWithoutOpenIsOpened() {
+    const QString missing = m_dir.filePath(QStringLiteral("positional-missing.json"));
+    QProcess app;
+    app.setProcessEnvironment(environment());
+    app.start(m_app, {missing, QStringLiteral("--settings"),
+                      m_dir.filePath(QStringLiteral("positional.ini")),
+                      QStringLiteral("--quit-when-done")});
+    QVERIFY(app.waitForFinished(120000));
+    const QString err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 1);
+    QVERIFY2(err.contains(QLatin1String("trainbench: error: ") + missing), qPrintable(err));
+  }
+
   // Two CLI processes with a slow disk and the app's library saving into one folder at once:
   // every result gets its own file and every reported path holds its own result.
   void librarySavesBesideConcurrentClis() {
