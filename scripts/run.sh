@@ -8,13 +8,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
+cli=$root/build/app/cli/trainbench-cli
+app=$root/build/app/gui/trainbench
 case "${1:-}" in
-  run|devices|workloads|show|compare|scaling|probe|profile|data|--version)
-    exec "$root/build/app/cli/trainbench-cli" "$@" ;;
+  run|devices|workloads|show|compare|scaling|probe|profile|data|--version) exec "$cli" "$@" ;;
 esac
 # The app only where the build makes it now (a build reconfigured without it keeps the old one).
-if grep -qx 'TRAINBENCH_BUILD_GUI:BOOL=ON' "$root/build/CMakeCache.txt" &&
-   [[ -x $root/build/app/gui/trainbench ]]; then
-  exec "$root/build/app/gui/trainbench" "$@"
+if grep -qx 'TRAINBENCH_BUILD_GUI:BOOL=ON' "$root/build/CMakeCache.txt" && [[ -x $app ]]; then
+  exec "$app" "$@"
 fi
-exec "$root/build/app/cli/trainbench-cli" "$@"
+exec "$cli" "$@"

@@ -6,7 +6,7 @@ set -euo pipefail
 run_sh=$1
 cli=$2
 # The case pattern of the line that execs the CLI, e.g. "run|devices|...|--version".
-dispatched=$(grep -E '^\s*[a-z|-]+\) exec build/app/cli/trainbench-cli' "$run_sh" | sed -E 's/^\s*([^)]*)\).*/\1/')
+dispatched=$(grep -E '^\s*[a-z|-]+\) exec "\$cli"' "$run_sh" | sed -E 's/^\s*([^)]*)\).*/\1/')
 [[ -n $dispatched ]] || { echo "no CLI dispatch line found in $run_sh" >&2; exit 1; }
 # The subcommands as --help lists them: two spaces, a name, spaces, its description.
 subcommands=$("$cli" --help | sed -n '/^Subcommands:/,/^$/p' | sed -nE 's/^  ([a-z-]+) .*/\1/p')
