@@ -58,7 +58,12 @@ std::optional<double> meanOver(const std::vector<EpochRecord>& epochs, Pick pick
   return count > 0 ? std::optional<double>(sum / count) : std::nullopt;
 }
 
-std::string csvField(const std::string& text) {
+std::string csvField(const std::string& raw) {
+  // Text that a spreadsheet would run as a formula ("=HYPERLINK(...)" as a device name in a
+  // shared file) is kept as text, behind an apostrophe, as OWASP's CSV-injection advice says.
+  const bool formula =
+      !raw.empty() && std::string("=+-@\t\r").find(raw.front()) != std::string::npos;
+  const std::string text = formula ? "'" + raw : raw;
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
   std::string quoted = "\"";
   for (const char c : text) {
@@ -107,7 +112,10 @@ std::string resultSize(const RunResult& result) {
 // add their peaks up, ranks that each use every core share one.
 int cpuPeaksOf(const RunResult& result, int ranks) {
   const int threads = result.config.threads;
-  const int cores = result.system.logicalCores;
+  // Physical cores where known: a hyperthread adds little to a matrix product's peak, and runs
+  // split the physical cores between ranks by default.
+  const int cores = result.system.physicalCores > 0 ? result.system.physicalCores
+                                                    : result.system.logicalCores;
   if (threads <= 0 || cores <= 0) return 1;  // every core, or unknown: one CPU's peak
   return std::clamp(cores / threads, 1, ranks);
 }

@@ -113,9 +113,10 @@ std::string foldKey(const RunResult& result);
 // workload where a row's size is unknown (rows made by hand, results without image counts).
 bool comparableRows(const ComparisonRow& a, const ComparisonRow& b);
 
-// Fills `speedup`, `baseline`, `peakRatio` and `withinNoise` of every row against rows[baseline]: left empty
-// ("n/a") where a total or a peak is missing, and for every row not comparableRows with the
-// baseline, so a ResNet-50 row never reads as "40x slower" than an MLP baseline.
+// Fills `speedup`, `baseline`, `peakRatio` and `withinNoise` of every row against
+// rows[baseline]: left empty ("n/a") where a total or a peak is missing, and for every row not
+// comparableRows with the baseline, so a ResNet-50 row never reads as "40x slower" than an MLP
+// baseline. `baseline` is set only where the baseline has a total.
 void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline);
 
 // Whether a row's total has an interval to judge noise by: repeats (n >= 2) or a projection.

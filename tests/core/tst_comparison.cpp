@@ -147,6 +147,10 @@ class ComparisonTest : public QObject {
     cpu.config.threads = 8;
     QCOMPARE(*comparisonRow(cpu).peakTflops, 100.0);
     QVERIFY(std::fabs(*comparisonRow(cpu).efficiency - 0.3) < 1e-9);
+    // Counted in physical cores where known: 8 of them, hyperthreaded to 16, hold one 8-thread
+    // peak, not two.
+    cpu.system.physicalCores = 8;
+    QCOMPARE(*comparisonRow(cpu).peakTflops, 50.0);
   }
 
   // A data-parallel run trained its global batch: a strong-scaling run of batch 32 over 2 ranks
@@ -203,6 +207,17 @@ class ComparisonTest : public QObject {
   }
 
   // Hostnames and machine descriptions contain commas and quotes; the CSV must stay rectangular.
+  // A device name from a shared file that a spreadsheet would run as a formula stays text.
+  void csvKeepsFormulasAsText() {
+    ComparisonRow row = comparisonRow(completedRun());
+    row.label = "=HYPERLINK(\"http://x\",\"gpu\")";
+    row.machine = "@SUM(A1)";
+    const std::string csv = comparisonCsv({row});
+    const auto rows = lines(csv);
+    QVERIFY2(rows[1].rfind("\"'=HYPERLINK(", 0) == 0, rows[1].c_str());
+    QVERIFY2(rows[1].find(",'@SUM(A1),") != std::string::npos, rows[1].c_str());
+  }
+
   void csvQuotesCommasAndQuotes() {
     ComparisonRow row = comparisonRow(publishedReferences().front());  // "Linux, i7-9700K, 32 GB"
     row.label = "GPU \"fast\" one";

@@ -72,7 +72,8 @@ class TestFlops : public QObject {
     const auto resnet50 = tb::findWorkload("cifar10-resnet50");
     QVERIFY(resnet50.has_value());
     const tb::ModelFacts facts = tb::KerasResNet50::facts({3, 32, 32});
-    QCOMPARE(resnet50->flopsPerSample, 3 * facts.forwardFlops() - facts.layers().front().forwardFlops);
+    QCOMPARE(resnet50->flopsPerSample,
+             3 * facts.forwardFlops() - facts.layers().front().forwardFlops);
   }
 };
 

@@ -68,8 +68,8 @@ class ScalingTest : public QObject {
                                        run(50000, 1), run(1000, 1, "weak", "bench-a", "synthetic"),
                                        run(1500, 2, "weak", "bench-a", "synthetic")});
     QCOMPARE(series.size(), std::size_t{2});
-    QVERIFY2(QString::fromStdString(series[0].title).endsWith(", on bench-a (Test CPU), files data"),
-             series[0].title.c_str());
+    const QString title = QString::fromStdString(series[0].title);
+    QVERIFY2(title.endsWith(", on bench-a (Test CPU), files data"), qPrintable(title));
     QCOMPARE(series[0].points.size(), std::size_t{2});
     QVERIFY(qAbs(*series[0].points[1].efficiency - 0.9) < 1e-12);
     QVERIFY2(QString::fromStdString(series[1].title).endsWith("synthetic data"),

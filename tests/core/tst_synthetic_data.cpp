@@ -239,8 +239,8 @@ class TestSyntheticData : public QObject {
              std::int64_t{10000});
     // The app's data check agrees: no Fashion-MNIST here (so it offers the download).
     QVERIFY(!tb::findDatasetFolder("fashion-mnist", flat.toStdString()).has_value());
-    QCOMPARE(QString::fromStdString(tb::findDatasetFolder("mnist", flat.toStdString()).value_or("")),
-             flat);
+    const auto digits = tb::findDatasetFolder("mnist", flat.toStdString());
+    QCOMPARE(QString::fromStdString(digits.value_or("")), flat);
 
     // Fashion-MNIST's own folder beside the digits is used instead.
     writeMnistFolder(flat + "/fashion-mnist", 10, 0);

@@ -106,7 +106,8 @@ class ComparisonPanelTest : public QObject {
 
       const auto edges = tbtest::barLabelRightEdges(plot);
       QCOMPARE(edges.size(), 2);
-      QCOMPARE(edges[1].first, width > 260 ? QStringLiteral("123.45 s  (0.063x)") : QStringLiteral("123.45 s"));
+      QCOMPARE(edges[1].first, width > 260 ? QStringLiteral("123.45 s  (0.063x)")
+                                           : QStringLiteral("123.45 s"));
       QVERIFY2(tbtest::cutOffBarLabels(plot).isEmpty(),
                qPrintable(QStringLiteral("%1 px wide: %2").arg(width).arg(tbtest::cutOffBarLabels(plot))));
       // The value axis's ticks are for the range drawn, not bunched at its start.

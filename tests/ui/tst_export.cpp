@@ -270,8 +270,10 @@ class TestExport final : public QObject {
     QCOMPARE(sections[1].title, QString::fromLatin1(tbtest::kCifarFull));
     const QString fashionBaseline = QString::fromStdString(groups[0].rows[0].label);
     const QString cifarBaseline = QString::fromStdString(groups[1].rows[0].label);
-    QVERIFY2(sections[0].baselineNote.contains(fashionBaseline), qPrintable(sections[0].baselineNote));
-    QVERIFY2(sections[1].baselineNote.contains(cifarBaseline), qPrintable(sections[1].baselineNote));
+    QVERIFY2(sections[0].baselineNote.contains(fashionBaseline),
+             qPrintable(sections[0].baselineNote));
+    QVERIFY2(sections[1].baselineNote.contains(cifarBaseline),
+             qPrintable(sections[1].baselineNote));
     const int speedup = static_cast<int>(sections[1].columns.size()) - 1;
     const int samples = speedup - 2;
     QCOMPARE(sections[1].columns[samples].header, QStringLiteral("Samples/s"));

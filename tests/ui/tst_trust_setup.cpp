@@ -56,7 +56,8 @@ class TrustSetupTest : public QObject {
     panel.setWorkload(QStringLiteral("cifar10-resnet50"));
     QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
     panel.setTrainLimit(33);
-    QVERIFY2(panel.problem().contains(QLatin1String("last step of 1")), qPrintable(panel.problem()));
+    QVERIFY2(panel.problem().contains(QLatin1String("last step of 1")),
+             qPrintable(panel.problem()));
     panel.setTrainLimit(64);
     QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
   }

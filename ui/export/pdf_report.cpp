@@ -32,11 +32,6 @@ constexpr double kChartsHeadingPoints = 30.0;
 constexpr double kChartTitleGap = 4.0;
 constexpr double kChartGap = 14.0;
 
-QString number(const std::optional<double>& value, int decimals, const QString& suffix = {}) {
-  if (!value || !std::isfinite(*value)) return QStringLiteral("n/a");
-  return toQString(table::fixed(*value, decimals)) + suffix;
-}
-
 QString textOrNa(const std::string& text) {
   return text.empty() ? QStringLiteral("n/a") : toQString(text);
 }
@@ -144,8 +139,9 @@ class ReportWriter final {
                         row.efficiency ? toQString(formatEfficiency(*row.efficiency))
                                        : QStringLiteral("n/a"),
                         ratio(row.peakRatio),
-                        row.speedup ? toQString(formatSpeedup(*row.speedup)).chopped(1) + QStringLiteral("×")
-                                    : QStringLiteral("n/a")},
+                        row.speedup
+                            ? toQString(formatSpeedup(*row.speedup)).chopped(1) + QStringLiteral("×")
+                            : QStringLiteral("n/a")},
                        false});
     }
     if (cells.isEmpty()) return;
@@ -188,10 +184,12 @@ class ReportWriter final {
       const QString cores =
           coresKnown ? QStringLiteral("%1 / %2").arg(system.physicalCores).arg(system.logicalCores)
                      : QStringLiteral("n/a");
-      const std::optional<double> memoryGib =
-          system.memoryMb ? std::optional<double>(*system.memoryMb / 1024.0) : std::nullopt;
+      const QString memory =
+          system.memoryMb
+              ? toQString(table::fixed(*system.memoryMb / 1024.0, 1)) + QStringLiteral(" GiB")
+              : QStringLiteral("n/a");
       cells.push_back({{textOrNa(system.hostname), textOrNa(system.os), textOrNa(system.cpuModel),
-                        cores, number(memoryGib, 1, QStringLiteral(" GiB")),
+                        cores, memory,
                         textOrNa(system.libtorchVersion), textOrNa(system.appVersion)},
                        false});
     }
