@@ -102,8 +102,12 @@ std::optional<OtherLoad> otherLoad(const MachineSnapshot& before, const MachineS
   load.logicalCpus = cpus;
   std::uint64_t sum = 0;
   std::map<std::string, std::uint64_t> byName;  // a parallel build is many cc1plus, one cause
+  std::uint64_t runTicks = 0;  // the run's own other processes', seen in both looks
   for (const auto& [pid, process] : after.processes) {
-    if (thresholds.runProcesses.count(pid) != 0) continue;
+    if (thresholds.runProcesses.count(pid) != 0) {
+      runTicks += ticksBetween(before, pid, process);
+      continue;
+    }
     const std::uint64_t ticks = ticksBetween(before, pid, process);
     if (ticks == 0) continue;
     sum += ticks;
@@ -116,8 +120,9 @@ std::optional<OtherLoad> otherLoad(const MachineSnapshot& before, const MachineS
   const auto idle = delta(before.cpuIdle, after.cpuIdle);
   const auto steal = delta(before.cpuSteal, after.cpuSteal);
   const auto self = delta(before.selfTicks, after.selfTicks);
-  if (thresholds.countUnlisted && idle && self && *total >= *idle + steal.value_or(0) + *self) {
-    const auto othersBusy = *total - *idle - steal.value_or(0) - *self;
+  const std::uint64_t own = self ? *self + runTicks : 0;
+  if (thresholds.countUnlisted && idle && self && *total >= *idle + steal.value_or(0) + own) {
+    const auto othersBusy = *total - *idle - steal.value_or(0) - own;
     cores = std::max(cores, static_cast<double>(othersBusy) / wallTicks);
   }
   // The files are read a moment apart, so the sum can overshoot the machine slightly.
@@ -197,12 +202,30 @@ std::vector<std::string> busyMachineWarnings(const MachineSnapshot& before,
   return warnings;
 }
 
+std::set<int> descendantsOf(int pid, const MachineSnapshot& snapshot) {
+  std::set<int> found;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [child, process] : snapshot.processes) {
+      const bool ours = process.parent == pid || found.count(process.parent) != 0;
+      if (ours && found.insert(child).second) grew = true;
+    }
+  }
+  return found;
+}
+
 std::vector<std::string> checkMachineBeforeRun(std::chrono::milliseconds window) {
   const MachineRoots roots;
   const int self = static_cast<int>(getpid());
   const MachineSnapshot before = readMachineSnapshot(roots, self);
   std::this_thread::sleep_for(window);
-  return busyMachineWarnings(before, readMachineSnapshot(roots, self));
+  const MachineSnapshot after = readMachineSnapshot(roots, self);
+  // The caller's own children are the run it has just started (the app's data-parallel
+  // trainbench-cli and its ranks), not competition.
+  DisturbanceThresholds thresholds;
+  thresholds.runProcesses = descendantsOf(self, after);
+  for (const int pid : descendantsOf(self, before)) thresholds.runProcesses.insert(pid);
+  return busyMachineWarnings(before, after, thresholds);
 }
 
 }  // namespace tb

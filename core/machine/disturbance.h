@@ -32,7 +32,7 @@ struct DisturbanceThresholds {
   double lowMemoryMb = 1024.0;
   double lowMemoryShare = 0.05;
   // The run's own other processes (a data-parallel run's other ranks and their launcher): not
-  // competing load.
+  // competing load; their ticks count as the run's in the busy-time check below.
   std::set<int> runProcesses;
   // Whether the machine's busy time less the listed processes' and this one's counts too (it
   // catches processes that start and end within the window). Off where the run's own processes
@@ -65,8 +65,11 @@ std::vector<std::string> busyMachineWarnings(const MachineSnapshot& before,
                                              const MachineSnapshot& after,
                                              const DisturbanceThresholds& thresholds = {});
 
+// The processes descended from `pid` in `snapshot` (children, their children, ...).
+std::set<int> descendantsOf(int pid, const MachineSnapshot& snapshot);
+
 // For front ends: samples the real machine `window` apart (blocking for that long) and returns
-// busyMachineWarnings.
+// busyMachineWarnings, the caller's own child processes (a run it started) left out.
 std::vector<std::string> checkMachineBeforeRun(
     std::chrono::milliseconds window = std::chrono::seconds(1));
 

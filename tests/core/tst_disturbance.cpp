@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <set>
+
 #include <cmath>
 #include <locale>
 #include <string>
@@ -282,6 +284,26 @@ class TestDisturbance : public QObject {
     QCOMPARE(disturbanceWarnings(w.before, w.after, thresholds).size(), std::size_t(1));
     w.after.processes.erase(50);
     QVERIFY(disturbanceWarnings(w.before, w.after, thresholds).empty());
+  }
+
+  // The app's check before a data-parallel run: the trainbench-cli it started and that one's
+  // ranks are the run (they were named as load to close), in the named processes and in the
+  // machine's busy time alike.
+  void callersChildrenAreTheRun() {
+    Window w = quietWindow();
+    w.after.processes[60] = {"trainbench-cli", 5, 500, 1};  // the app (500)'s child
+    w.after.processes[61] = {"trainbench-cli", 90, 60, 2};  // its ranks
+    w.after.processes[62] = {"trainbench-cli", 85, 60, 2};
+    w.after.processes[70] = {"bash", 0, 1, 3};
+    QCOMPARE(descendantsOf(500, w.after), (std::set<int>{60, 61, 62}));
+    w.before.cpuIdle = 500;
+    w.after.cpuIdle = 500 + 15;  // 185 of 200 jiffies busy: the ranks' 180, and 5 of the app's
+    w.before.selfTicks = 100;
+    w.after.selfTicks = 105;
+    DisturbanceThresholds thresholds;
+    thresholds.runProcesses = descendantsOf(500, w.after);
+    QVERIFY(busyMachineWarnings(w.before, w.after, thresholds).empty());
+    QVERIFY(!busyMachineWarnings(w.before, w.after).empty());  // as it was: "close them"
   }
 
   // Without the machine's CPU time, or when none passed, there is no honest figure.
