@@ -1,7 +1,12 @@
-// gatherRankRecords (rank_records.h): one tab-separated line per rank through the exchange.
+// gatherRankRecords and averageOverRanks (rank_records.h): one line per rank through the
+// exchange.
 #include "engine/rank_records.h"
 
 #include <cstdlib>
+#include <iomanip>
+#include <locale>
+#include <sstream>
+#include <stdexcept>
 #include <string>
 
 namespace tb {
@@ -24,6 +29,25 @@ std::vector<std::string> fieldsOf(const std::string& line) {
 
 }  // namespace
 
+DistributedRecord distributedRecord(const GradientExchange& exchange, bool strongScaling,
+                                    int& batchSize) {
+  const int world = exchange.worldSize();
+  if (strongScaling) {
+    if (batchSize % world != 0) {
+      throw std::invalid_argument("strong scaling splits the batch of " +
+                                  std::to_string(batchSize) + " across " + std::to_string(world) +
+                                  " ranks: the batch size must be a multiple of the world size");
+    }
+    batchSize /= world;  // each rank's share of the seed's global batch
+  }
+  DistributedRecord record;
+  record.worldSize = world;
+  record.backend = exchange.backend();
+  record.scaling = strongScaling ? "strong" : "weak";
+  record.globalBatch = batchSize * world;
+  return record;
+}
+
 std::vector<RankRecord> gatherRankRecords(GradientExchange& exchange, const RunResult& result) {
   double seconds = 0.0;
   double images = 0.0;
@@ -45,6 +69,27 @@ std::vector<RankRecord> gatherRankRecords(GradientExchange& exchange, const RunR
                                std::strtod(fields[3].c_str(), nullptr)});
   }
   return ranks;
+}
+
+void averageOverRanks(GradientExchange& exchange, EpochRecord& epoch) {
+  std::ostringstream mine;
+  mine.imbue(std::locale::classic());
+  mine << std::setprecision(17) << epoch.trainLoss << ' ' << epoch.trainAccuracy;
+  double loss = 0.0;
+  double accuracy = 0.0;
+  const std::vector<std::string> all = exchange.gatherStrings(mine.str());
+  for (const std::string& text : all) {
+    std::istringstream in(text);
+    in.imbue(std::locale::classic());
+    double rankLoss = 0.0;
+    double rankAccuracy = 0.0;
+    in >> rankLoss >> rankAccuracy;
+    loss += rankLoss;
+    accuracy += rankAccuracy;
+  }
+  if (all.empty()) return;
+  epoch.trainLoss = loss / static_cast<double>(all.size());
+  epoch.trainAccuracy = accuracy / static_cast<double>(all.size());
 }
 
 }  // namespace tb

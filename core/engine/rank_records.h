@@ -1,5 +1,6 @@
 // A data-parallel run's per-rank figures: every rank sends its host, device, own throughput and
-// communication share, and rank 0 records them all in its result.
+// communication share, and rank 0 records them all in its result; and each epoch's training
+// loss and accuracy over all ranks.
 #pragma once
 
 #include "engine/gradient_exchange.h"
@@ -9,8 +10,19 @@
 
 namespace tb {
 
+// The run's data-parallel record (world size, backend, scaling, global batch), with `batchSize`
+// made each rank's share where strong scaling splits the global batch. Throws
+// std::invalid_argument when that batch does not split evenly across the ranks.
+DistributedRecord distributedRecord(const GradientExchange& exchange, bool strongScaling,
+                                    int& batchSize);
+
 // A collective call: every rank makes it, in the same order. `result` is this rank's, with its
 // epochs (whose samples/s are the whole run's) and system facts filled in.
 std::vector<RankRecord> gatherRankRecords(GradientExchange& exchange, const RunResult& result);
+
+// A collective call at each epoch's end: sets `epoch`'s training loss and accuracy to their mean
+// over the ranks (each trained as many images), as Keras reports them under a distribution
+// strategy; rank 0's alone would describe 1/N of the epoch.
+void averageOverRanks(GradientExchange& exchange, EpochRecord& epoch);
 
 }  // namespace tb

@@ -29,10 +29,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <iomanip>
-#include <locale>
 #include <memory>
-#include <sstream>
 
 namespace tb {
 
@@ -78,9 +75,6 @@ class TrainingRun {
   int worldSize() const { return m_config.exchange ? m_config.exchange->worldSize() : 1; }
   int rank() const { return m_config.exchange ? m_config.exchange->rank() : 0; }
   void resolveDistributed();
-  void gatherRanks();
-  // The epoch's training loss and accuracy over every rank's images (data-parallel runs).
-  void averageOverRanks(EpochRecord& record);
   void checkCancelled() const {
     if (m_cancel.load(std::memory_order_relaxed)) throw Cancelled{};
   }
@@ -305,7 +299,9 @@ void TrainingRun::train() {
   fullStepRunner.release();
   // The ranks' training figures are gathered before rank 0 evaluates: the others would wait in
   // the gather for the whole evaluation, which on a CPU can outlast --dist-timeout.
-  if (m_config.exchange) gatherRanks();
+  if (m_config.exchange) {
+    m_result.distributed->ranks = gatherRankRecords(*m_config.exchange, m_result);
+  }
   // Rank 0 evaluates for the whole run; the other ranks' results are not kept.
   if (rank() == 0) evaluate(*model);
   m_result.totalSeconds = secondsSince(m_start);
@@ -314,51 +310,12 @@ void TrainingRun::train() {
 
 void TrainingRun::resolveDistributed() {
   if (!m_config.exchange) return;
-  auto& config = m_result.config;
-  const int world = worldSize();
-  if (m_config.strongScaling) {
-    if (config.batchSize % world != 0) {
-      throw Failure(FailureKind::Run, "strong scaling splits the batch of " +
-                                          std::to_string(config.batchSize) + " across " +
-                                          std::to_string(world) +
-                                          " ranks: the batch size must be a multiple of the "
-                                          "world size");
-    }
-    config.batchSize /= world;  // each rank's share of the seed's global batch
+  try {
+    m_result.distributed = distributedRecord(*m_config.exchange, m_config.strongScaling,
+                                             m_result.config.batchSize);
+  } catch (const std::invalid_argument& e) {
+    throw Failure(FailureKind::Run, e.what());
   }
-  DistributedRecord record;
-  record.worldSize = world;
-  record.backend = m_config.exchange->backend();
-  record.scaling = m_config.strongScaling ? "strong" : "weak";
-  record.globalBatch = config.batchSize * world;
-  m_result.distributed = record;
-}
-
-void TrainingRun::averageOverRanks(EpochRecord& record) {
-  // Every rank trained as many images, so the mean of their means is the global batch's mean,
-  // as Keras reports it under a distribution strategy; rank 0's alone would describe 1/N of it.
-  std::ostringstream mine;
-  mine.imbue(std::locale::classic());
-  mine << std::setprecision(17) << record.trainLoss << ' ' << record.trainAccuracy;
-  double loss = 0.0;
-  double accuracy = 0.0;
-  const std::vector<std::string> all = m_config.exchange->gatherStrings(mine.str());
-  for (const std::string& text : all) {
-    std::istringstream in(text);
-    in.imbue(std::locale::classic());
-    double rankLoss = 0.0;
-    double rankAccuracy = 0.0;
-    in >> rankLoss >> rankAccuracy;
-    loss += rankLoss;
-    accuracy += rankAccuracy;
-  }
-  if (all.empty()) return;
-  record.trainLoss = loss / static_cast<double>(all.size());
-  record.trainAccuracy = accuracy / static_cast<double>(all.size());
-}
-
-void TrainingRun::gatherRanks() {
-  m_result.distributed->ranks = gatherRankRecords(*m_config.exchange, m_result);
 }
 
 bool TrainingRun::budgetSpent() const {
@@ -466,7 +423,7 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep,
   }
   record.trainAccuracy = stats.accuracy(done);
   record.seconds = secondsSince(epochStart);
-  if (world > 1) averageOverRanks(record);
+  if (world > 1) averageOverRanks(*m_config.exchange, record);
   // A budget can end the epoch early: its throughput counts the images it trained.
   // All ranks train in lockstep (each allreduce waits for all): the run's throughput is this
   // rank's times the world size.

@@ -240,24 +240,34 @@ class DataParallelTest : public QObject {
     }
   }
 
-  // Rank 0 evaluates alone, for longer than the exchange's timeout here (ResNet-50 on a CPU
-  // takes minutes): the other rank must not be waiting for it then, or it fails the run.
-  void evaluationLongerThanTheTimeout() {
-    // Rank 0's evaluation takes 4 s; the exchange gives up after 2.
-    struct SlowEvaluation final : RunObserver {
-      void evaluationStarted() override { std::this_thread::sleep_for(std::chrono::seconds(4)); }
+  // Rank 0 evaluates alone (ResNet-50 on a CPU takes minutes, past --dist-timeout): the other
+  // rank must not be waiting for it then. Here rank 0's evaluation waits until rank 1's whole run
+  // has returned, which it can only do if nothing of rank 1's waits on that evaluation.
+  void otherRanksDoNotWaitForTheEvaluation() {
+    std::atomic<bool> rank1Done{false};
+    struct WaitForRank1 final : RunObserver {
+      explicit WaitForRank1(const std::atomic<bool>& done) : m_done(done) {}
+      void evaluationStarted() override {
+        // A generous limit, only against a hang: rank 1 fails at the exchange's timeout if it
+        // waits, and the run's status says so.
+        for (int i = 0; i < 6000 && !m_done.load(); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+      }
+      const std::atomic<bool>& m_done;
     };
     std::array<RunResult, 2> results;
     onTwoRanks(
         [&](int rank, GradientExchange& exchange) {
           RunConfig config = tbtest::syntheticRun(1, 320);
           config.exchange = std::shared_ptr<GradientExchange>(&exchange, [](GradientExchange*) {});
-          SlowEvaluation slow;
+          WaitForRank1 waiting(rank1Done);
           RunObserver quick;
           const std::atomic<bool> cancel{false};
-          results[rank] = runTraining(config, rank == 0 ? slow : quick, cancel);
+          results[rank] = runTraining(config, rank == 0 ? waiting : quick, cancel);
+          if (rank == 1) rank1Done = true;
         },
-        std::size_t{25} << 20, std::chrono::seconds(2));
+        std::size_t{25} << 20, std::chrono::seconds(20));
     for (const auto& result : results) {
       QVERIFY2(result.status == RunStatus::Completed, result.error.c_str());
     }
