@@ -11,7 +11,9 @@ command -v ninja >/dev/null && generator=(-G Ninja)
 if [[ ! -f $build/build.ninja && ! -f $build/Makefile ]]; then
   cmake -S . -B "$build" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
     -DTRAINBENCH_BUILD_GUI="${TRAINBENCH_BUILD_GUI:-ON}" "$@"
-elif [[ $# -gt 0 ]]; then
+elif [[ $# -gt 0 || $build/.packages-installed -nt $build/CMakeCache.txt ]]; then
+  # Arguments to apply, or packages installed since the last configure (a tool it looked for
+  # and did not find, such as xvfb-run, is looked for again).
   cmake -S . -B "$build" "$@"
 fi
 cmake --build "$build" --parallel "$(nproc)"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages TrainBench needs, if any are missing: to build and run it
-# (no argument: scripts/run.sh), and also to package it (`package`: scripts/package.sh) or to
-# run every test, packaging and fuzzing included (`test`: scripts/test.sh, as CI runs it). As root
-# it runs apt-get; otherwise it uses sudo when that works without a prompt, else it prints the
-# exact command to run.
+# Installs the Debian/Ubuntu packages TrainBench needs, if any are missing: to build, run and
+# package it (no argument, or `package`: scripts/run.sh, scripts/package.sh), and also to run every
+# test, fuzzing included (`test`: scripts/test.sh, as CI runs it). As root it runs apt-get;
+# otherwise it uses sudo when that works without a prompt, else it prints the exact command to
+# run. After installing it leaves build/.packages-installed, so build.sh configures build/ again
+# and finds what was missing.
 set -euo pipefail
 purpose=${1:-run}
 case "$purpose" in
@@ -18,12 +19,12 @@ packages=(
   libcurl4-openssl-dev libssl-dev ca-certificates   # dataset downloads (HTTPS), their checksums
   libgloo-dev   # data-parallel runs: the headers of LibTorch's Gloo process group (c10d)
   qt6-base-dev  # the app, and Qt Test for the test suites (built by default, app or not)
+  # Packaging (man pages from --help, .deb dependencies): light, and looked for when build/ is
+  # configured, so installed from the start rather than only for scripts/package.sh.
+  help2man dpkg-dev file
 )
 if [[ "${TRAINBENCH_BUILD_GUI:-ON}" != "OFF" ]]; then
   packages+=(libqcustomplot-dev libqt6svg6)  # the app's charts; libqt6svg6: its SVG icon
-fi
-if [[ $purpose == package || $purpose == test ]]; then
-  packages+=(help2man dpkg-dev file)  # packaging: man pages from --help; .deb dependencies
 fi
 if [[ $purpose == test ]]; then
   packages+=(clang-14 libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer targets of the parsers
@@ -53,3 +54,5 @@ echo "Installing: ${missing[*]}"
 # Through env: sudo's env_reset would drop an exported DEBIAN_FRONTEND.
 "${runner[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 "${runner[@]}" env DEBIAN_FRONTEND=noninteractive "${command[@]}"
+build="$(cd "$(dirname "$0")/.." && pwd)/${TRAINBENCH_BUILD_DIR:-build}"
+mkdir -p "$build" && touch "$build/.packages-installed"
