@@ -4,6 +4,7 @@
 
 #include "devices/device_id.h"
 #include "engine/precision.h"
+#include "models/workload_catalog.h"
 #include "results/table_text.h"
 #include "stats/summary.h"
 
@@ -205,6 +206,25 @@ std::string deviceLabel(const RunResult& result) {
   return label;
 }
 
+namespace {
+
+// Training FLOPs per sample, for achieved TFLOPS. A preset this version knows (same name and
+// parameter count) is counted as this version counts it, so files written before a change in
+// the count (2026-12-03: the first layer's input gradient left out) compare on one count.
+std::optional<double> countedFlopsPerSample(const WorkloadRecord& workload) {
+  static const std::vector<WorkloadInfo> catalog = workloadCatalog();
+  for (const auto& preset : catalog) {
+    if (preset.name == workload.name && preset.parameters == workload.parameters &&
+        preset.flopsPerSample > 0.0) {
+      return preset.flopsPerSample;
+    }
+  }
+  if (workload.flopsPerSample && *workload.flopsPerSample > 0.0) return workload.flopsPerSample;
+  return std::nullopt;
+}
+
+}  // namespace
+
 ComparisonRow comparisonRow(const RunResult& result) {
   ComparisonRow row;
   row.device = result.device.id;
@@ -231,10 +251,10 @@ ComparisonRow comparisonRow(const RunResult& result) {
   }
   if (result.test) row.testAccuracy = finiteOrNone(result.test->accuracy);
   row.precision = result.config.precision;
-  if (result.workload.flopsPerSample && *result.workload.flopsPerSample > 0 &&
-      row.samplesPerSecond) {
+  const auto flops = countedFlopsPerSample(result.workload);
+  if (flops && row.samplesPerSecond) {
     // Absurd inputs can overflow to infinity: such a figure is absent, never "inf".
-    row.achievedTflops = finiteOrNone(*result.workload.flopsPerSample * *row.samplesPerSecond / 1e12);
+    row.achievedTflops = finiteOrNone(*flops * *row.samplesPerSecond / 1e12);
   }
   if (result.device.peak) {
     const auto peak = peakTflopsFor(*result.device.peak, row.precision);

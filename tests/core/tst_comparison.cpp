@@ -104,6 +104,34 @@ class ComparisonTest : public QObject {
     QCOMPARE(*row.testAccuracy, 0.8512);
   }
 
+  // A seed-MLP file written before 2026-12-03 stores 609 792 FLOPs per sample, today's 409 088:
+  // both are counted on today's count, so the same speed reads the same achieved TFLOPS. A
+  // workload this version does not know keeps the count its file gives.
+  void achievedTflopsUseOneCountPerPreset() {
+    const auto mlp = [](double storedFlops) {
+      return RunResultBuilder()
+          .workload("fashion-mlp")
+          .parameters(101770)
+          .flopsPerSample(storedFlops)
+          .epoch(1.0, 1e6)
+          .steadyState(1e6)
+          .totalSeconds(1.0)
+          .build();
+    };
+    const ComparisonRow before = comparisonRow(mlp(609792.0));
+    const ComparisonRow now = comparisonRow(mlp(409088.0));
+    QVERIFY(before.achievedTflops && now.achievedTflops);
+    QCOMPARE(*before.achievedTflops, *now.achievedTflops);
+    QVERIFY(std::fabs(*now.achievedTflops - 0.409088) < 1e-12);
+    RunResult other = mlp(609792.0);
+    other.workload.name = "someone-elses-mlp";
+    QVERIFY(std::fabs(*comparisonRow(other).achievedTflops - 0.609792) < 1e-12);
+    // The same name with other parameters is another model: its own count stands.
+    RunResult wider = mlp(609792.0);
+    wider.workload.parameters = 203530;
+    QVERIFY(std::fabs(*comparisonRow(wider).achievedTflops - 0.609792) < 1e-12);
+  }
+
   // A data-parallel run's samples/s are all its devices': its efficiency is against all their
   // peaks. Four GPUs at 60% of 50 TFLOPS each read 60%, not 240%, and a peak ratio of 4x against
   // one of them. CPU ranks on one machine add up the shares of its CPU they had.
