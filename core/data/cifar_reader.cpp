@@ -278,25 +278,46 @@ DatasetSplits readCifarArchive(const std::string& archivePath, std::int64_t reco
 #endif
 }
 
-std::optional<std::string> findCifarSource(const std::string& root) {
-  const fs::path base = root;
-  const std::array<fs::path, 2> bases = {base, base / kDatasetFolder};
-  for (const fs::path& dir : bases) {
-    for (const fs::path& folder : {dir, dir / kCifarFolderName}) {
-      if (missingIn(folder).empty()) return folder.string();
-    }
-  }
+namespace {
+
+std::optional<std::string> findCifarArchive(const fs::path& base) {
   std::error_code ec;
-  for (const fs::path& dir : bases) {
+  for (const fs::path& dir : {base, base / kDatasetFolder}) {
     if (fs::is_regular_file(dir / kCifarArchiveName, ec)) return (dir / kCifarArchiveName).string();
   }
   return std::nullopt;
 }
 
+}  // namespace
+
+std::optional<std::string> findCifarSource(const std::string& root) {
+  const fs::path base = root;
+  for (const fs::path& dir : {base, base / kDatasetFolder}) {
+    for (const fs::path& folder : {dir, dir / kCifarFolderName}) {
+      if (missingIn(folder).empty()) return folder.string();
+    }
+  }
+  return findCifarArchive(base);
+}
+
 DatasetSplits loadCifar10(const std::string& root) {
   if (const auto source = findCifarSource(root)) {
     std::error_code ec;
-    return fs::is_directory(*source, ec) ? readCifarFolder(*source) : readCifarArchive(*source);
+    if (!fs::is_directory(*source, ec)) return readCifarArchive(*source);
+    try {
+      return readCifarFolder(*source);
+    } catch (const DataError&) {
+      // An extraction cut short (`tar xzf` interrupted: a truncated batch) beside the archive
+      // it came from: the archive holds the whole data. Where it fails too, the folder's
+      // problem is the one to report.
+      if (const auto archive = findCifarArchive(root)) {
+        try {
+          return readCifarArchive(*archive);
+        } catch (const DataError&) {
+        }
+      }
+      throw;
+    }
   }
   const fs::path base = root;
   // A half-copied folder is the likely mistake: reading it names exactly what it lacks.

@@ -239,6 +239,7 @@ class Fetcher {
         settings.connectTimeoutMs = m_options.connectTimeoutMs;
         settings.lowSpeedBytes = m_options.lowSpeedBytes;
         settings.lowSpeedSeconds = m_options.lowSpeedSeconds;
+        settings.expectedBytes = file.size;
         settings.cancel = m_options.cancel;
         settings.onBytes = [this, &url](std::int64_t onDisk) { onBytes(onDisk, url); };
         const TransferOutcome outcome = detail::transferToFile(url, part.string(), settings);
@@ -258,6 +259,15 @@ class Fetcher {
           failures.push_back(url + ": " + why);
           if (mirrorAfter(m)) emit(DownloadProgress::Stage::Retrying, url, why + kNextMirror);
           break;  // the next mirror may hold the right file
+        }
+        if (outcome.result == Result::TooLarge) {
+          // Another file (or an endless one) under this name: never resume from it.
+          removeQuietly(part);
+          failures.push_back(url + ": " + outcome.message);
+          if (mirrorAfter(m)) {
+            emit(DownloadProgress::Stage::Retrying, url, outcome.message + kNextMirror);
+          }
+          break;
         }
         if (outcome.result == Result::HttpError && outcome.httpStatus == 416 &&
             !restartedAfter416) {

@@ -33,6 +33,7 @@ struct TransferState {
   std::int64_t received = 0;
   std::FILE* file = nullptr;
   bool wrongRange = false;
+  bool tooLarge = false;
   std::string localError;
 
   std::int64_t onDisk() const { return decided ? base + received : resumeFrom; }
@@ -89,6 +90,11 @@ extern "C" std::size_t onBody(char* data, std::size_t size, std::size_t count, v
   auto& state = *static_cast<TransferState*>(user);
   const std::size_t length = size * count;
   if (!state.decided && !decide(state)) return 0;
+  const std::int64_t expected = state.settings->expectedBytes;
+  if (expected > 0 && state.base + state.received + static_cast<std::int64_t>(length) > expected) {
+    state.tooLarge = true;
+    return 0;
+  }
   if (std::fwrite(data, 1, length, state.file) != length) {
     state.localError = state.partPath + ": " + std::strerror(errno);
     return 0;
@@ -172,7 +178,11 @@ TransferOutcome classify(CURLcode code, CURL* curl, const TransferState& state,
       outcome.message = detail;
       return outcome;
     case CURLE_WRITE_ERROR:
-      if (state.wrongRange) {
+      if (state.tooLarge) {
+        outcome.result = Result::TooLarge;
+        outcome.message = "the server sent more than the published " +
+                          std::to_string(state.settings->expectedBytes) + " bytes";
+      } else if (state.wrongRange) {
         outcome.result = Result::Interrupted;
         outcome.message = "the server resumed at the wrong offset";
       } else {

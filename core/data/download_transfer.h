@@ -14,6 +14,9 @@ struct TransferSettings {
   long connectTimeoutMs = 15000;
   long lowSpeedBytes = 1;
   long lowSpeedSeconds = 30;
+  // The published size: a body that would make the file larger is cut off at once (TooLarge),
+  // so a wrong or endless reply cannot fill the disk. 0: not known.
+  std::int64_t expectedBytes = 0;
   const std::atomic<bool>* cancel = nullptr;
   // Bytes of the file on disk so far (a resumed part included); called often, from the
   // transferring thread.
@@ -27,6 +30,7 @@ struct TransferOutcome {
     NotFound,     // a file:// URL that does not exist
     Unreachable,  // no connection could be made (DNS, refused, connect timeout)
     Interrupted,  // connected, but the transfer ended early or stalled
+    TooLarge,     // the body went past TransferSettings::expectedBytes: another file
     Cancelled,
     LocalError,  // the partial file could not be written
     Failed,      // anything else (TLS, bad URL, ...)

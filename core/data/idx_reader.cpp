@@ -75,9 +75,13 @@ class IdxFile {
     int code = Z_OK;
     const char* message = gzerror(m_file.get(), &code);
     if (code != Z_OK) {
-      // zlib prefixes its message with the path, which our own prefix already gives.
+      // zlib prefixes its message with what it was opened on ("<fd:3>" after gzdopen), which
+      // our own prefix, the path, says better.
       std::string detail = message != nullptr ? message : "unknown zlib error";
-      if (detail.rfind(m_path + ": ", 0) == 0) detail.erase(0, m_path.size() + 2);
+      const std::string opened = "<fd:" + std::to_string(m_fd) + ">: ";
+      for (const std::string& prefix : {m_path + ": ", opened}) {
+        if (detail.rfind(prefix, 0) == 0) detail.erase(0, prefix.size());
+      }
       fail(m_path, "cannot decompress (corrupt or cut-off gzip data): " + detail);
     }
   }
@@ -177,31 +181,50 @@ std::string promiseText(std::uint64_t count, const char* noun, std::uint64_t byt
   return std::to_string(count) + " " + noun + " (" + std::to_string(bytes) + " bytes)";
 }
 
-// NAME if it exists, else NAME.gz if that exists, else empty.
-std::string findIdxFile(const fs::path& folder, const std::string& name) {
+// NAME and NAME.gz, those that exist, NAME first.
+std::vector<std::string> idxCandidates(const fs::path& folder, const std::string& name) {
+  std::vector<std::string> found;
   std::error_code ec;
   for (const auto& candidate : {folder / name, folder / (name + ".gz")}) {
-    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+    if (fs::is_regular_file(candidate, ec)) found.push_back(candidate.string());
   }
-  return {};
+  if (found.empty()) {
+    throw DataError(folder.string() + ": missing " + name + " (or " + name + ".gz)");
+  }
+  return found;
+}
+
+// `read` of the first candidate it succeeds on. An extracted copy cut short (`gunzip`
+// interrupted) must not hide the whole .gz beside it; where every one fails, the first one's
+// problem is reported.
+template <typename Read>
+auto readFirstGood(const std::vector<std::string>& candidates, Read read)
+    -> std::pair<decltype(read(candidates.front())), std::string> {
+  for (std::size_t i = 0;; ++i) {
+    try {
+      return {read(candidates[i]), candidates[i]};
+    } catch (const DataError&) {
+      if (i + 1 == candidates.size()) break;
+    }
+  }
+  return {read(candidates.front()), candidates.front()};  // throws the first one's problem
 }
 
 LabelledImages readSplit(const std::string& folder, const std::string& imagesName,
                          const std::string& labelsName) {
-  const std::string imagesPath = findIdxFile(folder, imagesName);
-  const std::string labelsPath = findIdxFile(folder, labelsName);
-  const auto requireFound = [&folder](const std::string& path, const std::string& name) {
-    if (path.empty()) throw DataError(folder + ": missing " + name + " (or " + name + ".gz)");
-  };
-  requireFound(imagesPath, imagesName);
-  requireFound(labelsPath, labelsName);
-  LabelledImages split{readIdxImages(imagesPath), readIdxLabels(labelsPath)};
-  if (split.images.size(0) != split.labels.size(0)) {
-    throw DataError(imagesPath + " holds " + std::to_string(split.images.size(0)) + " images but " +
-                    labelsPath + " holds " + std::to_string(split.labels.size(0)) +
-                    " labels; they must match");
-  }
-  return split;
+  const auto images = readFirstGood(idxCandidates(folder, imagesName),
+                                    [](const std::string& path) { return readIdxImages(path); });
+  const std::int64_t count = images.first.size(0);
+  const auto labels = readFirstGood(idxCandidates(folder, labelsName), [&](const std::string& path) {
+    // Compared before the labels are read: a small file can claim (and hold) billions of them.
+    const std::uint32_t labelCount = readIdxLabelCount(path);
+    if (count != static_cast<std::int64_t>(labelCount)) {
+      throw DataError(images.second + " holds " + std::to_string(count) + " images but " + path +
+                      " holds " + std::to_string(labelCount) + " labels; they must match");
+    }
+    return readIdxLabels(path);
+  });
+  return LabelledImages{images.first, labels.first};
 }
 
 }  // namespace
@@ -257,6 +280,12 @@ torch::Tensor readIdxLabels(const std::string& path, int numClasses) {
     out[i] = raw[i];
   }
   return labels;
+}
+
+std::uint32_t readIdxLabelCount(const std::string& path) {
+  IdxFile file(path);
+  checkMagic(path, file.readBigEndian32("magic number"), kLabelsMagic, "label");
+  return file.readBigEndian32("label count");
 }
 
 DatasetSplits readMnistFolder(const std::string& folder) {

@@ -16,6 +16,10 @@ torch::Tensor readIdxImages(const std::string& path, std::int64_t expectedRows =
 // below `numClasses`. Throws DataError naming the file.
 torch::Tensor readIdxLabels(const std::string& path, int numClasses = 10);
 
+// The label count an IDX label file's header claims, read without its payload: checked against
+// the images (or a plausible size) before the labels are read. Throws DataError naming the file.
+std::uint32_t readIdxLabelCount(const std::string& path);
+
 // Reads the four files of an MNIST-style dataset from `folder` (each as NAME or NAME.gz) and checks
 // that image and label counts agree. Throws DataError.
 DatasetSplits readMnistFolder(const std::string& folder);

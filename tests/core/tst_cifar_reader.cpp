@@ -270,6 +270,16 @@ class TestCifarReader : public QObject {
     QCOMPARE(QString::fromStdString(tb::findDatasetFolder("cifar10", str(root)).value_or("")),
              extracted);
     QCOMPARE(QString::fromStdString(tb::loadDataset(*cifar, str(root)).location), extracted);
+    // `tar xzf` cut short leaves a truncated batch: the archive beside it is read instead.
+    QFile batch(extracted + "/data_batch_5.bin");
+    QVERIFY(batch.open(QIODevice::ReadWrite));
+    QVERIFY(batch.resize(1000000));
+    batch.close();
+    QCOMPARE(QString::fromStdString(tb::loadDataset(*cifar, str(root)).location), archive);
+    // Without a good archive, the folder's problem is the one reported.
+    QVERIFY(QFile::remove(archive));
+    expectDataError([&] { tb::loadDataset(*cifar, str(root)); },
+                    {extracted + "/data_batch_5.bin", QStringLiteral("truncated")});
   }
 
   // With nothing there, the message says where it looked and offers --synthetic.

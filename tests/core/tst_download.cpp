@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -195,6 +196,31 @@ class DownloadTest : public QObject {
     QCOMPARE(requests.size(), std::size_t{2});
     QVERIFY(!requests[1].rangeStart);  // from the start, not after the page's bytes
     QVERIFY(!QFile::exists(folder("page/big.bin.part")));
+  }
+
+  // A mirror that sends more than the published size (another file, an endless stream) is cut
+  // off at that size: the disk never holds more, and the next mirror's file is fetched whole.
+  void oversizedReplyIsCutOffAtThePublishedSize() {
+    const std::string huge = payload(3 * 1000 * 1000, 3);
+    HttpTestServer server([&](const HttpRequest& request) {
+      if (request.path.rfind("/good/", 0) == 0) return fileReply(request, m_big);
+      HttpReply endless;
+      endless.body = huge;
+      return endless;
+    });
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    DownloadOptions options = quickOptions({server.url("/huge/"), server.url("/good/")});
+    std::int64_t mostOnDisk = 0;
+    options.onProgress = [&](const DownloadProgress& progress) {
+      mostOnDisk = std::max(mostOnDisk, progress.fileDone);
+    };
+    fetchDataset(source, folderStd("oversized"), options);
+    QCOMPARE(readAll(folder("oversized/big.bin")), m_big);
+    QVERIFY2(mostOnDisk <= static_cast<std::int64_t>(m_big.size()),
+             std::to_string(mostOnDisk).c_str());
+    const auto requests = server.requests();
+    QCOMPARE(requests.size(), std::size_t{2});
+    QVERIFY(!requests[1].rangeStart);  // the cut-off bytes are not resumed from
   }
 
   // A body shorter than its Content-Length is an error, never a file in place.

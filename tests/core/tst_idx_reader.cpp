@@ -198,6 +198,12 @@ class TestIdxReader : public QObject {
     QVERIFY(gz.resize(gz.size() - 20));
     gz.close();
     expectDataError([&] { tb::readIdxImages(file.toStdString()); }, file, "");
+    // Named once, by its path: not zlib's "<fd:N>" for the descriptor it was given.
+    try {
+      tb::readIdxImages(file.toStdString());
+    } catch (const tb::DataError& error) {
+      QVERIFY2(!QString::fromUtf8(error.what()).contains(QLatin1String("<fd:")), error.what());
+    }
   }
 
   // Out-of-range labels would index past the model's outputs during training.
@@ -219,6 +225,23 @@ class TestIdxReader : public QObject {
       QVERIFY2(message.contains(folder + "/train-images-idx3-ubyte"), qPrintable(message));
       QVERIFY2(message.contains(folder + "/train-labels-idx1-ubyte.gz"), qPrintable(message));
     }
+  }
+
+  // `gunzip` interrupted leaves a cut-off plain copy beside the whole .gz: the .gz is read. Where
+  // the .gz is no better, the plain copy's problem is the one reported.
+  void cutOffExtractionFallsBackToTheGzip() {
+    const QString folder = path("mnist-half-extracted");
+    writeMnistFolder(folder, 5);
+    writeFile(folder + "/train-images-idx3-ubyte.gz", imageFile(5), true);
+    QFile plain(folder + "/train-images-idx3-ubyte");
+    QVERIFY(plain.open(QIODevice::ReadWrite));
+    QVERIFY(plain.resize(plain.size() - 100));
+    plain.close();
+    const tb::DatasetSplits splits = tb::readMnistFolder(folder.toStdString());
+    QVERIFY(torch::equal(splits.train.images, expectedImages(5)));
+    writeFile(folder + "/train-images-idx3-ubyte.gz", Bytes(16, 0xFF));  // "not an IDX file"
+    expectDataError([&] { tb::readMnistFolder(folder.toStdString()); },
+                    folder + "/train-images-idx3-ubyte: file is truncated", "bytes follow");
   }
 
   // A missing file is the common case; name the folder and exactly which file is absent.
@@ -264,6 +287,29 @@ class TestIdxReader : public QObject {
                     "but only 268435456 bytes follow");
     // Peak memory only ever grows, so this is exact about the read: well below the 256 MiB a
     // buffer of the data would take.
+    const std::int64_t grown = peakRss() - before;
+    QVERIFY2(grown < std::int64_t{64} << 20, qPrintable(QString::number(grown >> 20) + " MiB"));
+  }
+
+  // A small gzip can really hold many labels (zeros compress 1000:1): next to 5 images, 128 Mi of
+  // them are refused for the count alone, before 9 bytes each (1.1 GiB) are read into memory.
+  void manyLabelsBesideFewImagesKeepMemoryBounded() {
+    const QString folder = path("mnist-label-bomb");
+    writeMnistFolder(folder, 5);
+    Bytes header;
+    appendBigEndian32(header, tbtest::kIdxLabelsMagic);
+    constexpr std::uint32_t kLabels = 128u << 20;
+    appendBigEndian32(header, kLabels);
+    const std::string gz = gzipWithZeros(header, kLabels);
+    QVERIFY(QFile::remove(folder + "/train-labels-idx1-ubyte.gz"));
+    QFile out(folder + "/train-labels-idx1-ubyte.gz");
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    QCOMPARE(out.write(gz.data(), static_cast<qint64>(gz.size())), static_cast<qint64>(gz.size()));
+    out.close();
+    const std::int64_t before = peakRss();
+    expectDataError([&] { tb::readMnistFolder(folder.toStdString()); }, folder,
+                    "holds 5 images but " + folder + "/train-labels-idx1-ubyte.gz holds " +
+                        QString::number(kLabels) + " labels");
     const std::int64_t grown = peakRss() - before;
     QVERIFY2(grown < std::int64_t{64} << 20, qPrintable(QString::number(grown >> 20) + " MiB"));
   }
