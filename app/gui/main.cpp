@@ -2,6 +2,7 @@
 #include "common/unix_signal_watcher.h"
 #include "devices/system_info.h"
 #include "models/workload_catalog.h"
+#include "panels/setup_panel.h"
 #include "window/automation.h"
 #include "window/main_window.h"
 
@@ -10,6 +11,7 @@
 #include <QIcon>
 
 #include <algorithm>
+#include <climits>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -19,13 +21,16 @@ namespace {
 
 constexpr int kExitCancelled = 130;  // as the CLI, and as shells report SIGINT
 
-bool parsePositive(const QCommandLineParser& parser, const QString& name, qint64& value) {
+// `maximum` is what the Setup panel's field holds: a larger value must be refused, not wrapped
+// or clamped to another number the run would then silently use.
+bool parsePositive(const QCommandLineParser& parser, const QString& name, qint64& value,
+                   qint64 maximum) {
   if (!parser.isSet(name)) return true;
   bool ok = false;
   value = parser.value(name).toLongLong(&ok);
-  if (!ok || value <= 0) {
-    std::fprintf(stderr, "trainbench: error: --%s expects a positive number, got '%s'\n",
-                 qPrintable(name), qPrintable(parser.value(name)));
+  if (!ok || value <= 0 || value > maximum) {
+    std::fprintf(stderr, "trainbench: error: --%s expects a number from 1 to %lld, got '%s'\n",
+                 qPrintable(name), static_cast<long long>(maximum), qPrintable(parser.value(name)));
     return false;
   }
   return true;
@@ -136,13 +141,14 @@ int main(int argc, char** argv) {
   options.report = parser.value(QStringLiteral("report"));
   options.quitWhenDone = parser.isSet(QStringLiteral("quit-when-done"));
   qint64 epochs = 0;
-  if (!parsePositive(parser, QStringLiteral("epochs"), epochs) ||
-      !parsePositive(parser, QStringLiteral("train-limit"), options.trainLimit) ||
-      !parsePositive(parser, QStringLiteral("test-limit"), options.testLimit)) {
+  if (!parsePositive(parser, QStringLiteral("epochs"), epochs, tb::ui::SetupPanel::kMaxEpochs) ||
+      !parsePositive(parser, QStringLiteral("train-limit"), options.trainLimit, INT_MAX) ||
+      !parsePositive(parser, QStringLiteral("test-limit"), options.testLimit, INT_MAX) ||
+      !parsePositive(parser, QStringLiteral("data-parallel"), options.dataParallelRanks,
+                     tb::ui::SetupPanel::kMaxCpuRanks)) {
     return 2;
   }
   options.epochs = static_cast<int>(epochs);
-  if (!parsePositive(parser, QStringLiteral("data-parallel"), options.dataParallelRanks)) return 2;
   options.quick = parser.isSet(QStringLiteral("quick"));
   if (parser.isSet(QStringLiteral("repeat"))) {
     const QString repeat = parser.value(QStringLiteral("repeat"));

@@ -20,6 +20,8 @@ class ResultFileError : public std::runtime_error {
 std::string toJson(const RunResult& result, int indent = 2);
 // `sourceName` (usually the path) starts every error message. Throws ResultFileError.
 RunResult fromJson(const std::string& json, const std::string& sourceName);
+// The same run: every recorded field alike (a file and its copy, or one file opened twice).
+bool sameRun(const RunResult& a, const RunResult& b);
 
 // Writes atomically: a temporary file in the same folder, flushed, then renamed over `path`.
 // A failure leaves any existing file at `path` untouched. Throws ResultFileError.

@@ -294,6 +294,12 @@ std::vector<TelemetrySample> readTimeline(const Reader& reader, const Json& time
 
 }  // namespace
 
+bool sameRun(const RunResult& a, const RunResult& b) {
+  // Cheap fields first; the JSON text then compares everything, NaN included (both "null").
+  return a.created == b.created && a.device.id == b.device.id &&
+         a.workload.name == b.workload.name && toJson(a) == toJson(b);
+}
+
 std::string toJson(const RunResult& r, int indent) {
   OrderedJson root;
   root["schema"] = kResultSchema;

@@ -244,6 +244,12 @@ class TestHistoryPanel final : public QObject {
     QCoreApplication::sendEvent(&panel, &drop);
     QCOMPARE(library.entries().size(), 1);
     QVERIFY(!panel.lastMessageIsError());
+    QVERIFY2(panel.lastMessage().startsWith(QStringLiteral("Imported 1")),
+             qPrintable(panel.lastMessage()));
+    // Dropped again, nothing is copied, and the message does not claim an import.
+    panel.importDropped(&mime);
+    QCOMPARE(library.entries().size(), 1);
+    QCOMPARE(panel.lastMessage(), QStringLiteral("1 run was in the library already"));
   }
 
   // Other files dropped with a result file are named in the message, not imported or forwarded

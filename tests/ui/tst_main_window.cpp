@@ -241,6 +241,34 @@ class MainWindowTest : public QObject {
     QVERIFY2(problems.first().contains(QStringLiteral("no.json")), qPrintable(problems.first()));
   }
 
+  // A copy of a shown run (a backup, the library's copy of an imported file) is the same run:
+  // shown twice it would count as two repeats, with a made-up interval. A run whose file was
+  // deleted takes the path of a copy opened later, so Delete finds it again.
+  void aCopyOfAShownRunIsTheSameRun() {
+    MainWindow window(settingsFile(), resultsFolder());
+    const tb::RunResult run = tbtest::RunResultBuilder().workload("fashion-mlp").device("cpu", "CPU");
+    const QString original = m_dir->filePath(QStringLiteral("run.json"));
+    const QString copy = m_dir->filePath(QStringLiteral("run-backup.json"));
+    tb::writeResultFile(run, original.toStdString());
+    tb::writeResultFile(run, copy.toStdString());
+    QVERIFY(window.openResultFiles({original, copy}).isEmpty());
+    QCOMPARE(window.collection()->count(), 1);
+    QCOMPARE(window.collection()->at(0).filePath, original);
+
+    window.collection()->setFilePath(window.collection()->at(0).id, QString());  // deleted
+    QVERIFY(window.openResultFiles({copy}).isEmpty());
+    QCOMPARE(window.collection()->count(), 1);
+    QCOMPARE(window.collection()->at(0).filePath, copy);
+
+    // Another run of the same device is another run.
+    tb::RunResult other = run;
+    other.created = "2026-12-03T10:00:00Z";
+    const QString second = m_dir->filePath(QStringLiteral("second.json"));
+    tb::writeResultFile(other, second.toStdString());
+    QVERIFY(window.openResultFiles({second}).isEmpty());
+    QCOMPARE(window.collection()->count(), 2);
+  }
+
   // A failing run shows its error without a modal dialog, and the next queued run still runs.
   void failedRunIsReportedAndQueueContinues() {
     MainWindow window(settingsFile(), resultsFolder());

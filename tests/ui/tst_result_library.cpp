@@ -292,6 +292,50 @@ class TestResultLibrary final : public QObject {
     QCOMPARE(library.entries().size(), 1);
   }
 
+  // The CLI saved into the folder under a name of its own (`--output`) while the list was not
+  // looking: importing that file lists it where it is instead of copying it next to itself.
+  void importingAFileInTheFolderListsItWithoutACopy() {
+    QTemporaryDir dir;
+    ResultLibrary library(dir.path());
+    const QString own = dir.filePath(QStringLiteral("my-run.json"));
+    tb::writeResultFile(makeResult("2026-11-20T08:00:00Z"), own.toStdString());
+    bool alreadyThere = false;
+    QString error;
+    QCOMPARE(library.importFile(own, &error, &alreadyThere), QFileInfo(own).absoluteFilePath());
+    QVERIFY(alreadyThere);
+    QCOMPARE(snapshot(dir.path()).keys(), QStringList{QStringLiteral("my-run.json")});
+    QVERIFY(library.find(own));
+    QCOMPARE(library.entries().size(), 1);
+  }
+
+  // Reloading reads only what changed since the last scan: a rewritten file shows its new
+  // contents, a new one appears, a removed one goes, a broken one is still reported.
+  void reloadSeesEveryChange() {
+    QTemporaryDir dir;
+    const QString kept = dir.filePath(QStringLiteral("kept.json"));
+    const QString changed = dir.filePath(QStringLiteral("changed.json"));
+    const QString removed = dir.filePath(QStringLiteral("removed.json"));
+    tb::writeResultFile(makeResult("2026-11-20T08:00:00Z"), kept.toStdString());
+    tb::writeResultFile(makeResult("2026-11-21T08:00:00Z"), changed.toStdString());
+    tb::writeResultFile(makeResult("2026-11-22T08:00:00Z"), removed.toStdString());
+    writeBytes(dir.filePath(QStringLiteral("bad.json")), QByteArrayLiteral("not json"));
+    ResultLibrary library(dir.path());
+    QCOMPARE(library.entries().size(), 3);
+    QCOMPARE(library.problems().size(), 1);
+
+    tb::writeResultFile(makeResult("2026-11-21T08:00:00Z", "cuda:0"), changed.toStdString());
+    QVERIFY(QFile::remove(removed));
+    tb::writeResultFile(makeResult("2026-11-23T08:00:00Z"),
+                        dir.filePath(QStringLiteral("new.json")).toStdString());
+    library.reload();
+    QCOMPARE(library.entries().size(), 3);
+    QCOMPARE(library.problems().size(), 1);
+    QVERIFY(library.find(kept));
+    QVERIFY(!library.find(removed));
+    QCOMPARE(library.find(changed)->result.device.id, std::string("cuda:0"));
+    QVERIFY(library.find(dir.filePath(QStringLiteral("new.json"))));
+  }
+
   // A broken file in the folder (a crash elsewhere, a hand edit) is listed as a problem, the
   // other runs still load, and the broken file is left exactly as it was.
   void malformedFileInTheFolderIsSkippedAndReported() {

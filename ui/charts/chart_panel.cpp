@@ -189,8 +189,14 @@ void ChartPanel::syncGraphs() {
       m_dirty.insert(run.id);
     }
     if (m_dirty.contains(run.id)) updateGraphs(run, graphs);
+    // Named as the legend names it (hover tooltips read it): a run added later can make an
+    // unchanged run's label need its date to stand apart.
+    const QString name = m_runs->distinctLabel(i);
     for (const auto& chartGraphs : graphs) {
-      for (QCPGraph* graph : chartGraphs) graph->setVisible(run.visible);
+      for (QCPGraph* graph : chartGraphs) {
+        graph->setVisible(run.visible);
+        graph->setName(name);
+      }
     }
   }
   m_dirty.clear();
@@ -210,7 +216,6 @@ void ChartPanel::addMissingGraphs(RunGraphs& graphs) {
 }
 
 void ChartPanel::updateGraphs(const DisplayedRun& run, const RunGraphs& graphs) const {
-  const QString label = run.label();
   for (int c = 0; c < graphs.size(); ++c) {
     const ChartSpec& spec = m_charts[c].spec;
     for (int s = 0; s < graphs[c].size(); ++s) {
@@ -219,7 +224,6 @@ void ChartPanel::updateGraphs(const DisplayedRun& run, const RunGraphs& graphs) 
       const SeriesData data = series.extract(run.result);
       // Epochs and telemetry arrive in time order: sorted keys skip QCustomPlot's sort.
       graph->setData(data.keys, data.values, /*alreadySorted=*/true);
-      graph->setName(label);
       styleGraph(graph, run.color, series.look, spec.integerX);
       // A line needs two points: a timeline with one sample so far shows it as a dot.
       if (graph->dataCount() == 1 && graph->scatterStyle().isNone()) {

@@ -165,6 +165,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   layout->addLayout(controls);
   // Comparing a short trial run with a full one is easy to do and easy to misread.
   m_sizeNote->setWordWrap(true);
+  m_sizeNote->setTextFormat(Qt::PlainText);  // workload names from files are not markup
   m_sizeNote->setStyleSheet(QStringLiteral("QLabel { color: #8a5a00; }"));
   m_sizeNote->hide();
   layout->addWidget(m_sizeNote);

@@ -370,20 +370,30 @@ void HistoryPanel::importDropped(const QMimeData* data) {
 void HistoryPanel::importFiles(const QStringList& paths, const QStringList& skipped) {
   QStringList imported;
   QStringList failures;
+  int copied = 0;
   for (const QString& path : paths) {
     QString error;
-    const QString target = m_library->importFile(path, &error);
+    bool alreadyThere = false;
+    const QString target = m_library->importFile(path, &error, &alreadyThere);
     if (target.isEmpty()) {
       failures << error;
     } else if (!imported.contains(target)) {
       imported << target;
+      copied += alreadyThere ? 0 : 1;
     }
   }
   if (!imported.isEmpty()) {
     selectPaths(imported);
     Q_EMIT openRequested(imported);
   }
-  const QString done = tr("Imported %1").arg(runCount(imported.size()));
+  // A run that was in the library already is opened, but not called imported.
+  const int known = static_cast<int>(imported.size()) - copied;
+  QString done = copied > 0 ? tr("Imported %1").arg(runCount(copied)) : QString();
+  if (known > 0) {
+    const QString there = known == 1 ? tr("1 run was in the library already")
+                                     : tr("%1 runs were in the library already").arg(known);
+    done = done.isEmpty() ? there : done + QStringLiteral("; ") + there;
+  }
   if (failures.isEmpty() && skipped.isEmpty()) {
     if (!imported.isEmpty()) notify(done, false);
     return;

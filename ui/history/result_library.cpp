@@ -36,12 +36,6 @@ void sortNewestFirst(QVector<ResultLibrary::Entry>& entries) {
   });
 }
 
-bool sameResult(const RunResult& a, const RunResult& b) {
-  // Cheap fields first; the JSON text then compares everything, NaN included (both "null").
-  return a.created == b.created && a.device.id == b.device.id &&
-         a.workload.name == b.workload.name && toJson(a) == toJson(b);
-}
-
 // `base` with "-N" before the extension: run.json -> run-2.json.
 QString candidateName(const QString& base, int n) {
   return toQString(numberedPath(toStdString(base), n, "-"));
@@ -96,21 +90,38 @@ void ResultLibrary::reload() {
 }
 
 void ResultLibrary::scan() {
+  // The last scan's results, to reuse for files that have not changed since.
+  QHash<QString, RunResult> previous;
+  for (Entry& entry : m_entries) previous.insert(entry.path, std::move(entry.result));
+  QHash<QString, Scanned> previousStamps;
+  previousStamps.swap(m_scanned);
   m_entries.clear();
   m_problems.clear();
   const QDir dir(m_folder);
   // Hidden files are skipped on purpose: that is where in-flight temporary files live.
-  const QStringList names =
-      dir.entryList({QStringLiteral("*.json")}, QDir::Files | QDir::NoDotAndDotDot, QDir::Name);
-  for (const QString& name : names) {
-    const QString path = dir.absoluteFilePath(name);
-    try {
-      m_entries.push_back({path, readResultFile(toStdString(path))});
-    } catch (const ResultFileError& e) {
-      m_problems << QString::fromStdString(e.what());  // already starts with the path
-    } catch (const std::exception& e) {
-      m_problems << path + QStringLiteral(": ") + QString::fromStdString(e.what());
+  const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.json")},
+                                               QDir::Files | QDir::NoDotAndDotDot, QDir::Name);
+  for (const QFileInfo& info : files) {
+    const QString path = info.absoluteFilePath();
+    Scanned stamp{info.lastModified(), info.size(), QString()};
+    const auto before = previousStamps.constFind(path);
+    const bool unchanged = before != previousStamps.cend() && before->modified == stamp.modified &&
+                           before->size == stamp.size;
+    if (unchanged && before->problem.isEmpty() && previous.contains(path)) {
+      m_entries.push_back({path, previous.take(path)});
+    } else if (unchanged && !before->problem.isEmpty()) {
+      stamp.problem = before->problem;
+    } else {
+      try {
+        m_entries.push_back({path, readResultFile(toStdString(path))});
+      } catch (const ResultFileError& e) {
+        stamp.problem = QString::fromStdString(e.what());  // already starts with the path
+      } catch (const std::exception& e) {
+        stamp.problem = path + QStringLiteral(": ") + QString::fromStdString(e.what());
+      }
     }
+    if (!stamp.problem.isEmpty()) m_problems << stamp.problem;
+    m_scanned.insert(path, stamp);
   }
   sortNewestFirst(m_entries);
 }
@@ -126,7 +137,7 @@ const ResultLibrary::Entry* ResultLibrary::find(const QString& path) const {
 const ResultLibrary::Entry* ResultLibrary::findIdentical(const RunResult& result) const {
   for (const Entry& entry : m_entries) {
     // The list may be older than the folder: a file deleted meanwhile does not count.
-    if (sameResult(entry.result, result) && QFileInfo::exists(entry.path)) return &entry;
+    if (sameRun(entry.result, result) && QFileInfo::exists(entry.path)) return &entry;
   }
   return nullptr;
 }
@@ -140,7 +151,7 @@ ResultLibrary::Slot ResultLibrary::slotFor(const RunResult& result) const {
     // The same run keeps the same default name, so a copy saved earlier (by the CLI too) sits
     // here. Anything else under the name, unreadable files included, is never overwritten.
     try {
-      if (sameResult(readResultFile(toStdString(path)), result)) return {path, true};
+      if (sameRun(readResultFile(toStdString(path)), result)) return {path, true};
     } catch (const std::exception&) {
       // Unreadable: taken, try the next name.
     }
@@ -242,7 +253,8 @@ int ResultLibrary::remove(const QStringList& paths, QStringList* errors, Disposa
   return removed;
 }
 
-QString ResultLibrary::importFile(const QString& sourcePath, QString* error) {
+QString ResultLibrary::importFile(const QString& sourcePath, QString* error, bool* alreadyThere) {
+  if (alreadyThere) *alreadyThere = false;
   const QString source = QFileInfo(sourcePath).absoluteFilePath();
   // Validate and copy the very same bytes, so a file changing in between cannot slip through.
   QByteArray bytes;
@@ -255,7 +267,17 @@ QString ResultLibrary::importFile(const QString& sourcePath, QString* error) {
     return QString();
   }
 
-  if (const Entry* existing = findIdentical(result)) return existing->path;
+  if (const Entry* existing = findIdentical(result)) {
+    if (alreadyThere) *alreadyThere = true;
+    return existing->path;
+  }
+  // A file already in the folder (saved there by the CLI under a name of its own, say) is listed
+  // as it is, not copied next to itself.
+  if (isInsideFolder(source)) {
+    addEntry(source, result);
+    if (alreadyThere) *alreadyThere = true;
+    return source;
+  }
   QString copyError;
   const QString path = claimSlot(result, bytes.toStdString(), QFileInfo(source).fileName(),
                                  &copyError);

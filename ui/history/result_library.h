@@ -4,6 +4,8 @@
 
 #include "results/run_result.h"
 
+#include <QDateTime>
+#include <QHash>
 #include <QMap>
 #include <QObject>
 #include <QString>
@@ -31,7 +33,9 @@ class ResultLibrary final : public QObject {
 
   const QString& folder() const { return m_folder; }
 
-  // Rescans *.json in the folder. A missing folder is an empty library, not a problem.
+  // Rescans *.json in the folder. A missing folder is an empty library, not a problem. Files
+  // unchanged since the last scan (same size and modification time) are not read again, so
+  // showing History again is quick however large the runs are.
   void reload();
   // Newest first (by `created`); ties by path so the order is stable.
   const QVector<Entry>& entries() const { return m_entries; }
@@ -60,9 +64,11 @@ class ResultLibrary final : public QObject {
              Disposal how = Disposal::Trash, QMap<QString, QString>* untrashed = nullptr);
 
   // Validates `sourcePath` as a result file, then copies its bytes atomically into the library.
-  // If the same result is already there, nothing is written and the existing path is returned.
+  // If the same result is already there, or the file is itself in the library folder, nothing is
+  // written, the existing path is returned and `alreadyThere` is set.
   // A file that is not a valid result leaves the library unchanged; the error names the file.
-  QString importFile(const QString& sourcePath, QString* error = nullptr);
+  QString importFile(const QString& sourcePath, QString* error = nullptr,
+                     bool* alreadyThere = nullptr);
 
  Q_SIGNALS:
   void changed();
@@ -88,9 +94,17 @@ class ResultLibrary final : public QObject {
   void addEntry(const QString& path, const RunResult& result);
   bool isInsideFolder(const QString& path) const;
 
+  // What the last scan found in a file, and the file's stamp when it was read.
+  struct Scanned {
+    QDateTime modified;
+    qint64 size = -1;
+    QString problem;  // empty when the file was a result (listed in m_entries)
+  };
+
   QString m_folder;
   QVector<Entry> m_entries;
   QStringList m_problems;
+  QHash<QString, Scanned> m_scanned;  // by absolute path
 };
 
 }  // namespace tb::ui

@@ -2,6 +2,7 @@
 
 #include "common/qt_convert.h"
 #include "results/comparison.h"
+#include "results/result_file.h"
 
 #include <array>
 
@@ -64,6 +65,13 @@ int RunCollection::indexOf(const QString& id) const {
 QString RunCollection::idForFile(const QString& path) const {
   for (const auto& run : m_runs) {
     if (!path.isEmpty() && run.filePath == path) return run.id;
+  }
+  return QString();
+}
+
+QString RunCollection::idForRun(const RunResult& result) const {
+  for (const auto& run : m_runs) {
+    if (!run.live && sameRun(run.result, result)) return run.id;
   }
   return QString();
 }

@@ -39,6 +39,9 @@ class RunCollection final : public QObject {
   int indexOf(const QString& id) const;
   // Shown runs whose file is `path` (so a reopened run is not shown twice).
   QString idForFile(const QString& path) const;
+  // A finished run on screen that is the same run as `result` (tb::sameRun): a copy of a shown
+  // file, or a deleted run's file imported back, is one run, not two repeats.
+  QString idForRun(const RunResult& result) const;
 
   QString add(const RunResult& result, bool live = false, const QString& filePath = QString());
   void setResult(const QString& id, const RunResult& result, bool live);

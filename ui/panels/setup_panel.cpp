@@ -125,7 +125,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
                                 "each trains on its share of every batch and the gradients are "
                                 "averaged (trainbench-cli --data-parallel). Compare runs of "
                                 "several sizes in Scaling."));
-  m_cpuRanks = spinBox(1, 64, 2);
+  m_cpuRanks = spinBox(1, kMaxCpuRanks, 2);
   m_cpuRanks->setToolTip(tr("Ranks of a data-parallel CPU run; the CPU threads are shared "
                             "between them"));
   layout->addWidget(m_dataParallel);
@@ -158,7 +158,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
 QWidget* SetupPanel::buildTrainingGroup() {
   auto* group = new QGroupBox(tr("Training"));
   auto* form = new QFormLayout(group);
-  m_epochs = spinBox(1, 10000, 10);
+  m_epochs = spinBox(1, kMaxEpochs, 10);
   m_batchSize = spinBox(1, 65536, 32);
   m_seed = spinBox(0, 2147483647, 42);
   m_trainLimit = spinBox(0, 2147483647, 0, tr("all"));

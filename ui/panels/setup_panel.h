@@ -33,6 +33,10 @@ class SetupPanel final : public QWidget {
   Q_OBJECT
 
  public:
+  // The largest values its fields take (the app's command line refuses larger ones).
+  static constexpr int kMaxEpochs = 10000;
+  static constexpr int kMaxCpuRanks = 64;
+
   explicit SetupPanel(QWidget* parent = nullptr);
 
   // The runs to queue: each ticked device's, in the order shown (CPU first), once per repeat.

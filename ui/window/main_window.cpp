@@ -331,7 +331,14 @@ QStringList MainWindow::openResultFiles(const QStringList& paths) {
     const QString path = QDir::cleanPath(QFileInfo(given).absoluteFilePath());
     if (!m_collection->idForFile(path).isEmpty()) continue;
     try {
-      m_collection->add(readResultFile(toStdString(path)), /*live=*/false, path);
+      RunResult result = readResultFile(toStdString(path));
+      // A copy of a run on screen is that run: counting it twice would make up a repeat.
+      if (const QString shown = m_collection->idForRun(result); !shown.isEmpty()) {
+        if (m_collection->find(shown)->filePath.isEmpty()) m_collection->setFilePath(shown, path);
+        statusBar()->showMessage(tr("%1 is a run already shown").arg(path), 8000);
+        continue;
+      }
+      m_collection->add(result, /*live=*/false, path);
     } catch (const ResultFileError& e) {
       problems << toQString(e.what());
       showNotice(problems.last(), true);
