@@ -8,6 +8,7 @@
 
 #include "results/comparison_groups.h"
 #include "results/result_file.h"
+#include "results/table_text.h"
 
 #include <CLI/CLI.hpp>
 
@@ -83,6 +84,13 @@ int CompareCommand::run() const {
                    "trainbench-cli: error: --baseline: no row's label contains '%s', and it is "
                    "not a row number from 1 to %zu\n",
                    m_baseline.c_str(), count);
+      return kExitUsage;
+    }
+    if (!row->totalSeconds || *row->totalSeconds <= 0.0) {
+      std::fprintf(stderr,
+                   "trainbench-cli: error: --baseline %s: %s (%s) has no total time, so no "
+                   "speed-up can be measured against it; choose a completed run\n",
+                   m_baseline.c_str(), table::printable(row->label).c_str(), row->status.c_str());
       return kExitUsage;
     }
     options.baselineKey = row->key;

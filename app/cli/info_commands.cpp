@@ -24,9 +24,13 @@ namespace {
 
 std::string orNa(const std::optional<double>& value, const char* format) {
   if (!value) return "n/a";
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, format, *value);
-  return buffer;
+  // Sized by a first call: "%.0f" of 1e40 takes 41 characters, and a cut figure reads wrong.
+  const int length = std::snprintf(nullptr, 0, format, *value);
+  if (length < 0) return "n/a";
+  std::string text(static_cast<std::size_t>(length) + 1, '\0');
+  std::snprintf(text.data(), text.size(), format, *value);
+  text.resize(static_cast<std::size_t>(length));
+  return text;
 }
 
 // The device's facts and measured peak, and the run's achieved TFLOPS and efficiency.

@@ -30,7 +30,11 @@ bool collectFiles(const std::vector<std::string>& paths, std::vector<std::string
     std::error_code error;
     const fs::file_status status = fs::status(path, error);
     if (!fs::exists(status)) {
-      std::fprintf(stderr, "trainbench-cli: error: %s: no such file or folder\n", path.c_str());
+      // A folder it cannot enter or a link loop exists but cannot be read: say which.
+      const std::string why = error && error != std::errc::no_such_file_or_directory
+                                  ? error.message()
+                                  : "no such file or folder";
+      std::fprintf(stderr, "trainbench-cli: error: %s: %s\n", path.c_str(), why.c_str());
       return false;
     }
     if (!fs::is_directory(status)) {

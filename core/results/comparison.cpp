@@ -324,7 +324,8 @@ std::string sizeMismatchNote(const std::vector<ComparisonRow>& rows) {
   }
   if (sizes.size() < 2) return {};
   std::string list;
-  for (const auto& size : sizes) list += (list.empty() ? "" : "; ") + size;
+  // Sizes name workloads from the files: no line breaks or control characters in the note.
+  for (const auto& size : sizes) list += (list.empty() ? "" : "; ") + table::printable(size);
   return "These runs trained different amounts (" + list +
          "): compare samples/s, not total times or speed-ups.";
 }

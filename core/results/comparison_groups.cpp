@@ -117,16 +117,16 @@ void distinguish(const std::vector<ComparisonRow*>& rows) {
 
 std::size_t chooseBaseline(const std::vector<ComparisonRow>& rows,
                            const std::optional<std::string>& baselineKey) {
-  if (baselineKey) {
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      if (rows[i].key == *baselineKey) return i;
-    }
-  }
-  // A total of 0 (a clock too coarse, a hand-made file) can be no one's baseline: every speed-up
-  // against it would be blank.
+  // A total of 0 (a clock too coarse, a hand-made file) or none (a failed run) can be no one's
+  // baseline, not even a chosen one: every speed-up against it would be blank.
   const auto hasTotal = [](const ComparisonRow& row) {
     return row.totalSeconds && *row.totalSeconds > 0.0;
   };
+  if (baselineKey) {
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].key == *baselineKey && hasTotal(rows[i])) return i;
+    }
+  }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (rows[i].status == "completed" && hasTotal(rows[i])) return i;
   }
@@ -183,7 +183,9 @@ ComparisonRow foldRows(const std::vector<ComparisonRow>& runs) {
   row.peakTflops = median(valuesOf(runs, &ComparisonRow::peakTflops));
   row.efficiency.reset();
   if (row.achievedTflops && row.peakTflops && *row.peakTflops > 0.0) {
-    row.efficiency = *row.achievedTflops / *row.peakTflops;
+    const double efficiency = *row.achievedTflops / *row.peakTflops;
+    // A denormal peak in a hand-made file would make it infinite: absent, never "inf".
+    if (std::isfinite(efficiency)) row.efficiency = efficiency;
   }
   const auto throughputs = valuesOf(runs, &ComparisonRow::samplesPerSecond);
   row.samplesPerSecond = median(throughputs);
@@ -379,7 +381,7 @@ std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int inden
       entry["projected"] = row.projected;
       entry["speedup"] = jsonNumber(row.speedup);
       entry["within_noise"] = row.withinNoise;
-      entry["baseline"] = i == group.baseline;
+      entry["baseline"] = row.baseline;  // as the table marks it: only a row with a total
       entry["status"] = row.status;
       entry["published"] = row.published;
       entry["test_accuracy"] = jsonNumber(row.testAccuracy);

@@ -14,8 +14,10 @@
 #include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <vector>
 
@@ -97,6 +99,19 @@ std::string hostName() {
   return fileNamePart(name);
 }
 
+// The umask, read without changing it (umask(2) can only swap, a race with other threads
+// creating files): Linux reports it in /proc/self/status; elsewhere the usual 022.
+mode_t processUmask() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Umask:", 0) == 0) {
+      return static_cast<mode_t>(std::strtoul(line.c_str() + 6, nullptr, 8) & 0777);
+    }
+  }
+  return 022;
+}
+
 // Temporary files are named ".<name>.tmp-<pid>-<host>-XXXXXX", so a later save can tell one
 // left behind by a process that died (kill -9, power loss) from one still being written.
 constexpr const char* kTempMarker = ".tmp-";
@@ -169,10 +184,10 @@ bool writeDurably(const std::string& text, const std::string& path, WriteMode mo
   TempFile temp(fd, buffer.get());
 
   // mkstemp creates 0600; a result is an ordinary document, so keep the replaced file's mode or
-  // use the usual 0644.
+  // make it as any new file is: 0666 less the user's umask (0644 for the usual 022).
   struct stat existing {};
   const bool replacing = mode == WriteMode::Replace && ::stat(path.c_str(), &existing) == 0;
-  ::fchmod(temp.fd(), replacing ? (existing.st_mode & 07777) : 0644);
+  ::fchmod(temp.fd(), replacing ? (existing.st_mode & 07777) : (0666 & ~processUmask()));
   if (!writeAll(temp.fd(), text)) fail(path, "cannot write: " + errnoText(errno));
   if (::fsync(temp.fd()) != 0) fail(path, "cannot flush to disk: " + errnoText(errno));
   if (temp.close() != 0) fail(path, "cannot write: " + errnoText(errno));
@@ -323,8 +338,13 @@ std::string defaultResultFileName(const RunResult& result) {
   for (char ch : result.created) {
     if (ch != '-' && ch != ':') stamp += ch;
   }
-  return fileNamePart(stamp) + "_" + fileNamePart(result.workload.name) + "_" +
-         fileNamePart(result.device.id) + ".json";
+  // Each part is cut short so that any name, "-999" added, fits NAME_MAX: a foreign result with
+  // a 300-character workload name must still import and save.
+  const auto part = [](const std::string& text, std::size_t bytes) {
+    return fileNamePart(text).substr(0, bytes);
+  };
+  return part(stamp, 40) + "_" + part(result.workload.name, 100) + "_" +
+         part(result.device.id, 80) + ".json";
 }
 
 }  // namespace tb

@@ -6,6 +6,7 @@
 #include "stats/summary.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace tb {
@@ -14,11 +15,11 @@ namespace {
 
 using table::fixed;
 
+// The comparison's samples/s (the steady state's where it is a number, else the epochs'
+// mean), so a run reads the same in both tables; 0 when it has none.
 double throughput(const RunResult& result) {
-  if (result.steadyState) return result.steadyState->samplesPerSecond;
-  double sum = 0.0;
-  for (const auto& epoch : result.epochs) sum += epoch.samplesPerSecond;
-  return result.epochs.empty() ? 0.0 : sum / static_cast<double>(result.epochs.size());
+  const std::optional<double> rate = comparisonRow(result).samplesPerSecond;
+  return rate && std::isfinite(*rate) && *rate > 0.0 ? *rate : 0.0;
 }
 
 // A series is one configuration on one machine: a laptop's one-rank run is no base for a
@@ -31,7 +32,7 @@ std::string seriesTitle(const RunResult& r, const std::string& scaling, int batc
                ")";
   }
   return r.workload.name + ", " + std::to_string(r.workload.trainSamples) + " images x " +
-         std::to_string(r.config.epochs) + " epochs, " + r.device.kind + " " + r.config.precision +
+         std::to_string(r.config.epochs) + (r.config.epochs == 1 ? " epoch, " : " epochs, ") + r.device.kind + " " + r.config.precision +
          ", " + scaling + " scaling, batch " + std::to_string(batch) +
          (scaling == "weak" ? " per rank" : " in all") +
          (machine.empty() ? "" : ", on " + machine) +
@@ -82,7 +83,8 @@ std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results) 
 std::string scalingText(const std::vector<ScalingSeries>& series) {
   std::string text;
   for (const ScalingSeries& one : series) {
-    text += "### " + one.title + "\n\n| Ranks | Samples/s | Ideal | Efficiency | Runs |\n"
+    // Titles carry host and device names from the files: no control characters or table breaks.
+    text += "### " + table::markdownCell(one.title) + "\n\n| Ranks | Samples/s | Ideal | Efficiency | Runs |\n"
             "|---:|---:|---:|---:|---:|\n";
     const std::optional<double> single =
         one.points.front().worldSize == 1 ? std::optional<double>(one.points.front().samplesPerSecond)

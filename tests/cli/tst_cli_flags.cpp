@@ -97,6 +97,8 @@ class TestCliFlags : public CliTestBase {
              refused.why());
 
     tb::RunResult huge = result;
+    // Not a preset's name: a preset's FLOPs are this version's count, not the file's.
+    huge.workload.name = "someone-elses-mlp";
     huge.workload.flopsPerSample = 1e308;
     huge.epochs.front().samplesPerSecond = 1e300;
     const QString hugeFile = path(QStringLiteral("huge.json"));

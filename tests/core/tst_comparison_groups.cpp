@@ -88,6 +88,18 @@ class ComparisonGroupsTest : public QObject {
     QCOMPARE(groups.size(), std::size_t{1});
     QCOMPARE(groups[0].baseline, std::size_t{1});
     QCOMPARE(*groups[0].rows[2].speedup, 0.5);
+    // Not even when chosen: the group keeps a baseline speed-ups can be measured against, and
+    // the JSON marks the row the table marks.
+    ComparisonOptions chosen;
+    chosen.baselineKey = groups[0].rows[0].key;
+    const auto again = buildComparison(results, chosen);
+    QCOMPARE(again[0].baseline, std::size_t{1});
+    QCOMPARE(*again[0].rows[2].speedup, 0.5);
+    const QJsonArray rows = QJsonDocument::fromJson(QByteArray::fromStdString(
+                                                        comparisonJson(again)))
+                                .array();
+    QCOMPARE(rows[0].toObject()[QLatin1String("baseline")].toBool(), false);
+    QCOMPARE(rows[1].toObject()[QLatin1String("baseline")].toBool(), true);
   }
 
   // Three repeats of one configuration on one machine are one row: n, the median, a 95% interval.

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cmath>
 #include <functional>
 #include <future>
@@ -249,6 +250,15 @@ class TestResultSave : public QObject {
     r.workload.name = "a/b c";
     r.device.id = "cpu";
     QCOMPARE(defaultResultFileName(r), std::string("20261126T143000Z_a-b-c_cpu.json"));
+    // A foreign file's 300-character workload and device names still make a name that saves.
+    r.workload.name = std::string(300, 'w');
+    r.device.id = std::string(300, 'd');
+    const std::string name = defaultResultFileName(r);
+    QVERIFY(name.size() + 4 <= NAME_MAX);  // room for "-999"
+    QTemporaryDir dir;
+    writeResultFile(r, dir.filePath(QString::fromStdString(name)).toStdString());
+    QCOMPARE(readResultFile(dir.filePath(QString::fromStdString(name)).toStdString()).workload.name,
+             r.workload.name);
   }
 };
 

@@ -6,6 +6,8 @@
 
 #include <QtTest>
 
+#include <limits>
+
 using namespace tb;
 
 namespace {
@@ -75,6 +77,28 @@ class ScalingTest : public QObject {
     QVERIFY2(QString::fromStdString(series[1].title).endsWith("synthetic data"),
              series[1].title.c_str());
     QVERIFY(qAbs(*series[1].points[1].efficiency - 0.75) < 1e-12);
+  }
+
+  // A run whose steady state is missing (null in its file) is measured by its epochs, as the
+  // comparison does: never "nan", and never an answer that depends on the order of the files.
+  // Names from the files cannot break the table or the terminal.
+  void runsReadAsTheComparisonReadsThem() {
+    RunResult noSteadyState = run(1000, 1);
+    noSteadyState.steadyState->samplesPerSecond = std::numeric_limits<double>::quiet_NaN();
+    RunResult zero = run(1000, 1);
+    zero.steadyState->samplesPerSecond = 0.0;
+    for (const auto& first : {noSteadyState, zero}) {
+      const auto series = scalingSeries({first, run(1000, 1), run(1800, 2)});
+      QCOMPARE(series.size(), std::size_t{1});
+      QCOMPARE(series[0].points[0].runs, 2);
+      QCOMPARE(series[0].points[0].samplesPerSecond, 1000.0);
+    }
+    RunResult one = run(1000, 1, "weak", "evil\x1b[2J\nfake | line");
+    RunResult two = run(1800, 2, "weak", "evil\x1b[2J\nfake | line");
+    const std::string text = scalingText(scalingSeries({one, two}));
+    QVERIFY2(text.find('\x1b') == std::string::npos, text.c_str());
+    QVERIFY2(text.find("\nfake") == std::string::npos, text.c_str());
+    QVERIFY2(text.find("2 epochs") != std::string::npos, text.c_str());
   }
 
   void withoutOneRankNoEfficiency() {
