@@ -202,7 +202,10 @@ class ForwardedSignals {
     action.sa_handler = countSignal;
     sigemptyset(&action.sa_mask);
     for (std::size_t i = 0; i < std::size(kForwardedSignals); ++i) {
-      sigaction(kForwardedSignals[i], &action, &m_previous[i]);
+      sigaction(kForwardedSignals[i], nullptr, &m_previous[i]);
+      // Ignored stays ignored (nohup), for this process and, through exec, for its ranks.
+      if (m_previous[i].sa_handler == SIG_IGN) continue;
+      sigaction(kForwardedSignals[i], &action, nullptr);
     }
   }
   ~ForwardedSignals() {

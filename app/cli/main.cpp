@@ -29,6 +29,7 @@ using tb::cli::finiteNumber;
 using tb::cli::knownWorkload;
 using tb::cli::precisionNames;
 using tb::cli::unsigned64;
+using tb::cli::wholeNumber;
 using tb::cli::workloadNames;
 
 constexpr const char* kExitCodeHelp =
@@ -44,17 +45,17 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("-d,--device", options.devices,
                  "Device: cpu, cuda, cuda:N or mps; repeat to run on each in turn (default cpu)");
   run.add_option("-e,--epochs", config.epochs, "Epochs (default: the workload's, 10 for the seed)")
-      ->check(CLI::Range(1, 100000));
+      ->transform(wholeNumber(1, 100000));
   run.add_option("-b,--batch-size", config.batchSize, "Batch size (default: the workload's, 32)")
-      ->check(CLI::Range(1, 1 << 20));
+      ->transform(wholeNumber(1, 1 << 20));
   run.add_option("--learning-rate", config.learningRate,
                  "Adam learning rate (default: the workload's, Keras's 1e-3)")
       ->check(finiteNumber(0, tb::kMaxLearningRate, /*aboveMin=*/true));
   run.add_option("--seed", config.seed, "Random seed for weights, shuffling and synthetic data")
       ->capture_default_str()
-      ->check(unsigned64());
+      ->transform(unsigned64());
   run.add_option("--threads", config.threads, "CPU threads (default: the physical cores)")
-      ->check(CLI::Range(1, 4096));
+      ->transform(wholeNumber(1, 4096));
   run.add_option("--data-dir", config.dataDir,
                  "Folder with the dataset files (default: $TRAINBENCH_DATA_DIR or "
                  "$XDG_DATA_HOME/trainbench/datasets/<dataset>)");
@@ -63,10 +64,10 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("--train-limit", config.trainLimit,
                  "Use only the first N training images (with --synthetic: make N, more than the "
                  "dataset has if asked)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+      ->transform(wholeNumber(std::int64_t{1}, std::int64_t{1} << 40));
   run.add_option("--test-limit", config.testLimit,
                  "Use only the first N test images (with --synthetic: make N)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
+      ->transform(wholeNumber(std::int64_t{1}, std::int64_t{1} << 40));
   run.add_option("--telemetry-interval", config.telemetryIntervalSeconds,
                  "Seconds between CPU/memory samples (0.1 or more)")
       ->capture_default_str()
@@ -83,7 +84,8 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                  "eager (default: each kernel launched as the step runs) or graph (the step "
                  "captured as a CUDA graph and replayed; not in this build)")
       ->check(CLI::IsMember({"eager", "graph"}));
-  run.add_flag("--no-probe", [&config](std::int64_t) { config.probePeak = false; },
+  // A function flag gets 1 for "--no-probe" and -1 for "--no-probe=false".
+  run.add_flag("--no-probe", [&config](std::int64_t count) { config.probePeak = count < 0; },
                "Do not measure the device's peak before the first run (no efficiency figures)");
   run.add_flag("-q,--quiet", options.quiet, "No progress output; only the summary");
   run.add_flag("--progress-json", options.jsonProgress,
@@ -114,17 +116,17 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("--data-parallel", options.dataParallel,
                  "Train one run on N local ranks (child processes), averaging gradients with "
                  "allreduce (Gloo); CPU threads are split between CPU ranks")
-      ->check(CLI::Range(1, 256));
+      ->transform(wholeNumber(1, 256));
   run.add_option("--rank", options.launch.rank, "This process's rank (overrides RANK and the "
                                                 "launcher's)")
-      ->check(CLI::Range(0, 1 << 20));
+      ->transform(wholeNumber(0, 1 << 20));
   run.add_option("--world-size", options.launch.worldSize, "Ranks in the run (overrides WORLD_SIZE)")
-      ->check(CLI::Range(1, 1 << 20));
+      ->transform(wholeNumber(1, 1 << 20));
   run.add_option("--master-addr", options.launch.masterAddr,
                  "Rendezvous host, served by rank 0 (overrides MASTER_ADDR)");
   run.add_option("--master-port", options.launch.masterPort, "Rendezvous port (overrides "
                                                              "MASTER_PORT)")
-      ->check(CLI::Range(1, 65535));
+      ->transform(wholeNumber(1, 65535));
   run.add_option_function<std::string>(
          "--scaling", [&options](const std::string& mode) { options.strongScaling = mode == "strong"; },
          "weak (default: a full batch per rank, global batch = batch x ranks) or strong (the "
@@ -133,12 +135,13 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("--dist-timeout", options.distTimeoutSeconds,
                  "Seconds a rank waits for the others before it stops with an error")
       ->capture_default_str()
-      ->check(CLI::Range(1, 86400));
+      ->transform(wholeNumber(1, 86400));
   run.add_option("--bucket-mb", options.bucketMegabytes,
                  "Gradients travel in allreduce buckets of about this many MB")
       ->capture_default_str()
       ->check(finiteNumber(0.001, 4096));
-  run.add_flag("--no-machine-check", [&options](std::int64_t) { options.checkMachine = false; },
+  run.add_flag("--no-machine-check",
+               [&options](std::int64_t count) { options.checkMachine = count < 0; },
                "Do not sample the machine for a second before training to warn when it is busy "
                "(also off when $TRAINBENCH_SKIP_MACHINE_CHECK is set)");
 }

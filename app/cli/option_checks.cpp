@@ -4,6 +4,7 @@
 #include "engine/precision.h"
 #include "models/workload.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -54,15 +55,44 @@ CLI::Validator finiteNumber(double min, double max, bool aboveMin) {
       "NUMBER " + bounds);
 }
 
+namespace {
+
+// Decimal digits only, and without their leading zeros: CLI11 converts with base 0, reading
+// "010" as octal 8 and "0x20" as 32. Returns false when `text` is not all digits.
+bool toPlainDecimal(std::string& text) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  const std::size_t first = std::min(text.find_first_not_of('0'), text.size() - 1);
+  text.erase(0, first);
+  return true;
+}
+
+}  // namespace
+
+CLI::Validator wholeNumber(std::int64_t min, std::int64_t max) {
+  const std::string bounds = "from " + std::to_string(min) + " to " + std::to_string(max);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        const std::string given = text;
+        errno = 0;
+        const bool digits = toPlainDecimal(text);
+        const long long value = digits ? std::strtoll(text.c_str(), nullptr, 10) : 0;
+        if (!digits || errno == ERANGE || value < min || value > max) {
+          return "expects a whole number " + bounds + ", not '" + given + "'";
+        }
+        return {};
+      },
+      "INT " + bounds);
+}
+
 CLI::Validator unsigned64() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
+        const std::string given = text;
         errno = 0;
-        char* end = nullptr;
-        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-        std::strtoull(text.c_str(), &end, 10);
+        const bool digits = toPlainDecimal(text);
+        if (digits) std::strtoull(text.c_str(), nullptr, 10);
         if (!digits || errno == ERANGE) {
-          return "expects a whole number from 0 to 18446744073709551615, not '" + text + "'";
+          return "expects a whole number from 0 to 18446744073709551615, not '" + given + "'";
         }
         return {};
       },

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,10 @@ std::vector<std::string> precisionNames();
 // A finite number in [min, max] (above min when `aboveMin`). CLI11's own ranges let NaN through
 // and print their bounds as 309-digit numbers; this says what is wrong in a few words.
 CLI::Validator finiteNumber(double min, double max, bool aboveMin = false);
+// Both are transforms (Option::transform): they read decimal digits only and drop leading
+// zeros before CLI11 converts, which would read "010" as octal 8 and "0x20" as 32.
+// A whole number in [min, max].
+CLI::Validator wholeNumber(std::int64_t min, std::int64_t max);
 // Decimal digits that fit in 64 bits: CLI11 would turn -1 and 2^64 into 2^64-1 without a word.
 CLI::Validator unsigned64();
 

@@ -42,7 +42,7 @@ ProbeCommand::ProbeCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(finiteNumber(0.01, 60.0));
   m_probe->add_option("--threads", m_threads, "CPU threads (default: the physical cores, as runs)")
-      ->check(CLI::Range(1, 4096));
+      ->transform(wholeNumber(1, 4096));
   m_probe->add_flag("--json", m_json, "Print JSON instead of a table");
 }
 

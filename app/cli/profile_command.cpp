@@ -83,19 +83,19 @@ ProfileCommand::ProfileCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember(precisionNames()));
   m_profile->add_option("-b,--batch-size", c.batchSize, "Batch size (default: the workload's)")
-      ->check(CLI::Range(1, 1 << 20));
+      ->transform(wholeNumber(1, 1 << 20));
   m_profile->add_option("--threads", c.threads, "CPU threads (default: the physical cores)")
-      ->check(CLI::Range(1, 4096));
-  m_profile->add_option("--seed", c.seed, "Random seed")->capture_default_str()->check(unsigned64());
+      ->transform(wholeNumber(1, 4096));
+  m_profile->add_option("--seed", c.seed, "Random seed")->capture_default_str()->transform(unsigned64());
   m_profile->add_flag("--synthetic", c.synthetic, "Use synthetic data of the dataset's shape");
   m_profile->add_option("--data-dir", c.dataDir, "Folder with the dataset files");
   m_profile->add_option("--train-limit", c.trainLimit,
                         "Use only the first N training images (with --synthetic: make N)")
-      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 40));
-  m_profile->add_option("--steps", m_steps, "Timed steps")->capture_default_str()->check(CLI::Range(1, 100000));
+      ->transform(wholeNumber(std::int64_t{1}, std::int64_t{1} << 40));
+  m_profile->add_option("--steps", m_steps, "Timed steps")->capture_default_str()->transform(wholeNumber(1, 100000));
   m_profile->add_option("--warmup", m_warmup, "Untimed steps first")
       ->capture_default_str()
-      ->check(CLI::Range(0, 100000));
+      ->transform(wholeNumber(0, 100000));
   m_profile->add_flag("--json", m_json, "Print JSON instead of a table");
   m_profile->add_flag("--no-machine-check", [this](std::int64_t) { m_checkMachine = false; },
                       "Skip the 1 s check for other busy processes before profiling");

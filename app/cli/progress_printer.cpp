@@ -66,6 +66,14 @@ void ProgressPrinter::printBar(std::int64_t step, const std::string& tail) {
   std::fprintf(m_out, "\r\033[K%*lld/%lld [%s] - %s", width, static_cast<long long>(step),
                static_cast<long long>(m_stepsPerEpoch), bar.c_str(), tail.c_str());
   std::fflush(m_out);
+  m_lineOpen = true;
+}
+
+void ProgressPrinter::finishLine() {
+  if (!m_lineOpen) return;
+  std::fprintf(m_out, "\n");
+  std::fflush(m_out);
+  m_lineOpen = false;
 }
 
 void ProgressPrinter::batchProgress(const BatchProgress& event) {
@@ -100,7 +108,7 @@ void ProgressPrinter::epochFinished(const EpochRecord& epoch) {
   std::snprintf(timing, sizeof timing, "%s %.0fms/step - ", formatDuration(epoch.seconds).c_str(),
                 msPerStep);
   printBar(m_stepsPerEpoch, timing + lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy));
-  std::fprintf(m_out, "\n");
+  finishLine();
 }
 
 void ProgressPrinter::evaluationStarted() {

@@ -19,6 +19,9 @@ class ProgressPrinter final : public RunObserver {
   void epochFinished(const EpochRecord& epoch) override;
   void evaluationStarted() override;
   void evaluationFinished(const TestRecord& test) override;
+  // Ends a bar left mid-line (a run that failed or was cancelled mid-epoch), so that what is
+  // printed next starts a line of its own.
+  void finishLine();
 
  private:
   void printBar(std::int64_t step, const std::string& tail);
@@ -28,6 +31,7 @@ class ProgressPrinter final : public RunObserver {
   int m_epochs = 0;
   std::int64_t m_stepsPerEpoch = 0;
   int m_currentEpoch = 0;
+  bool m_lineOpen = false;  // a bar was drawn and its line not yet ended
 };
 
 // Bar when `out` is a terminal, plain lines when it is a pipe or file.

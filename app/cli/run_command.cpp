@@ -170,6 +170,7 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
                                 ? static_cast<RunObserver&>(json)
                                 : static_cast<RunObserver&>(printer);
     RunResult result = runTraining(config, observer, signals.cancelFlag());
+    printer.finishLine();
 
     // A data-parallel run is saved once, by rank 0, for all ranks.
     if (config.exchange && config.exchange->rank() != 0) {
@@ -204,7 +205,7 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
     if (result.status == RunStatus::Completed) {
       printSeedSummary(result);
     } else if (result.status == RunStatus::Cancelled) {
-      std::fprintf(stderr, "\ntrainbench-cli: cancelled on %s after %zu epoch(s)\n",
+      std::fprintf(stderr, "trainbench-cli: cancelled on %s after %zu epoch(s)\n",
                    result.device.id.c_str(), result.epochs.size());
     } else {
       std::fprintf(stderr, "trainbench-cli: error: %s: %s\n", result.device.id.c_str(),
@@ -268,6 +269,9 @@ int checkRunDevices(const RunOptions& options) {
 }
 
 int runCommand(const RunOptions& options) {
+  // From the start: a Ctrl-C during the checks below cancels like one during training (exit
+  // 130), not with the default action's silent 143.
+  const SignalGuard signals;
   // Check every device before training on the first, so a typo costs no time.
   if (const int code = checkRunDevices(options); code != kExitOk) return code;
 
@@ -287,7 +291,6 @@ int runCommand(const RunOptions& options) {
     }
   }
 
-  const SignalGuard signals;
   std::vector<RunResult> results;
   int exitCode = kExitOk;
   const bool severalDevices = options.devices.size() > 1;

@@ -32,7 +32,11 @@ SignalGuard::SignalGuard() {
   action.sa_handler = onSignal;
   sigemptyset(&action.sa_mask);
   for (std::size_t i = 0; i < sizeof kSignals / sizeof kSignals[0]; ++i) {
-    sigaction(kSignals[i], &action, &g_previous[i]);
+    sigaction(kSignals[i], nullptr, &g_previous[i]);
+    // A signal ignored when we started stays ignored: `nohup` (SIGHUP) and a shell's background
+    // job (SIGINT) ask for a run that a closed session or a Ctrl-C elsewhere does not end.
+    if (g_previous[i].sa_handler == SIG_IGN) continue;
+    sigaction(kSignals[i], &action, nullptr);
   }
 }
 

@@ -160,17 +160,20 @@ std::string peakCacheKey(const DeviceId& device) {
 
 }  // namespace
 
-std::optional<PeakFigures> cachedPeak(const DeviceId& device) {
+std::optional<PeakFigures> cachedPeak(const DeviceId& device, const std::atomic<bool>* cancel) {
   const std::string key = peakCacheKey(device);
   std::lock_guard<std::mutex> lock(peakCacheMutex);
   const auto found = peakCache.find(key);
   if (found != peakCache.end()) return found->second;
   std::optional<PeakFigures> peak;
+  ProbeOptions options;
+  options.cancel = cancel;
   try {
-    peak = probeDevice(device);
+    peak = probeDevice(device, options);
   } catch (const std::exception&) {
     // No peak is better than a failed run: the figures are context, not the measurement.
   }
+  if (cancel != nullptr && cancel->load()) return std::nullopt;  // cut short: figures unsound
   peakCache.emplace(key, peak);
   return peak;
 }

@@ -28,8 +28,10 @@ struct ProbeOptions {
 PeakFigures probeDevice(const DeviceId& device, const ProbeOptions& options = {});
 
 // probeDevice with the default options, measured once per device (and CPU thread count) per
-// process and then reused, so repeated runs pay for it once. std::nullopt if the probe failed.
-std::optional<PeakFigures> cachedPeak(const DeviceId& device);
+// process and then reused, so repeated runs pay for it once. std::nullopt if the probe failed,
+// or was cut short by `cancel` (then nothing is kept for the next call).
+std::optional<PeakFigures> cachedPeak(const DeviceId& device,
+                                      const std::atomic<bool>* cancel = nullptr);
 
 // Measures `device` now, with `cpuThreads` for a CPU (0: the physical cores, as runs), and
 // keeps the figures for cachedPeak, so the next run on it records them without measuring

@@ -202,7 +202,7 @@ void TrainingRun::resolve() {
   // Measured once per device and process, before the clock starts, so runs can be read as a
   // share of the device's peak.
   if (m_config.probePeak && probeEnabledByEnvironment()) {
-    m_result.device.peak = cachedPeak(id);
+    m_result.device.peak = cachedPeak(id, &m_cancel);  // Ctrl-C need not wait for it
     checkCancelled();
   }
   auto& config = m_result.config;

@@ -211,6 +211,26 @@ class TestCliCompare : public QObject {
     QVERIFY2(result.out.isEmpty(), result.why());
   }
 
+  // A failed run has no total time: chosen as the baseline it would blank every speed-up, so it
+  // is refused, naming the row and why.
+  void failedRunIsNoBaseline() {
+    const QString folder = m_dir.filePath("with-failed");
+    QVERIFY(QDir().mkpath(folder));
+    QString error;
+    QVERIFY2(writeRun(folder + "/ok.json", benchRun("fashion-mlp", "cpu", 10.0, 6000.0, "11:00:00"),
+                      error),
+             qPrintable(error));
+    tb::RunResult failed = benchRun("fashion-mlp", "cuda:0", 1.0, 1.0, "11:01:00")
+                               .failed(tb::FailureKind::Device, "out of memory");
+    failed.totalSeconds.reset();
+    QVERIFY2(writeRun(folder + "/failed.json", failed, error), qPrintable(error));
+    const tbtest::CliRun result = compare({folder, "--baseline", "cuda"});
+    QVERIFY2(result.exitCode == 2, result.why());
+    QVERIFY2(result.err.contains(QLatin1String("no total time")), result.why());
+    QVERIFY2(result.err.contains(QLatin1String("failed")), result.why());
+    QVERIFY2(result.out.isEmpty(), result.why());
+  }
+
   // A typo in a path is a file error naming it, not an empty comparison.
   void missingPathExitsThree() {
     const QString missing = m_dir.filePath("no-such-folder");

@@ -167,6 +167,33 @@ class TestCliErrors : public CliTestBase {
   }
 
   // Ctrl-C must stop within a batch, exit 130 and still save a complete, valid "cancelled" file.
+  // Under `nohup` SIGHUP is ignored, and stays so: closing the SSH session that started the
+  // run must not cancel it (it did, with exit 130 and a cancelled result).
+  void ignoredHangupDoesNotCancel() {
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.start(QStringLiteral("nohup"),
+                  {m_cli, "run", "--synthetic", "--epochs", "3", "--train-limit", "20000",
+                   "--test-limit", "64", "--threads", "1", "--out", path("nohup/")});
+    QVERIFY(process.waitForStarted());
+    QByteArray out;
+    QElapsedTimer timer;
+    timer.start();
+    while (!out.contains("Epoch 1/3") && process.state() == QProcess::Running &&
+           timer.elapsed() < 60000) {
+      process.waitForReadyRead(100);
+      out += process.readAllStandardOutput();
+    }
+    QVERIFY2(out.contains("Epoch 1/3"), out.constData());
+    QCOMPARE(::kill(static_cast<pid_t>(process.processId()), SIGHUP), 0);
+    QVERIFY(process.waitForFinished(60000));
+    out += process.readAllStandardOutput();
+    const QByteArray err = process.readAllStandardError();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(process.exitCode() == 0, (out + err).constData());
+    QVERIFY2(out.contains("Epoch 3/3"), out.constData());
+  }
+
   void sigintCancelsAndSavesCancelledResult() {
     const QString folder = path(QStringLiteral("cancelled/"));
     QProcess process;

@@ -32,6 +32,10 @@ class TestCliFlags : public CliTestBase {
     QTest::newRow("batch nan") << QStringLiteral("--batch-size") << QStringLiteral("nan");
     QTest::newRow("threads 0") << QStringLiteral("--threads") << QStringLiteral("0");
     QTest::newRow("train-limit -5") << QStringLiteral("--train-limit") << QStringLiteral("-5");
+    // CLI11 alone read these as hexadecimal 32 and octal: a typo must not pick a number.
+    QTest::newRow("batch 0x20") << QStringLiteral("--batch-size") << QStringLiteral("0x20");
+    QTest::newRow("epochs 08") << QStringLiteral("--epochs") << QStringLiteral("0x8");
+    QTest::newRow("threads 1 ") << QStringLiteral("--threads") << QStringLiteral("1 ");
   }
   void badNumbersExitTwo() {
     QFETCH(QString, flag);
@@ -75,6 +79,37 @@ class TestCliFlags : public CliTestBase {
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(result.config.seed, 18446744073709551615ull);
     QCOMPARE(result.config.learningRate, 0.5);
+  }
+
+  // "--no-probe=false" asks for the probe, as "--no-probe" asks to leave it out (both used to
+  // leave it out). The probe is on here: the suite's environment turns it off.
+  void negatedFlagsKeepTheFeature() {
+    QProcessEnvironment env = environment();
+    env.remove(QStringLiteral("TRAINBENCH_SKIP_PROBE"));
+    for (const bool probe : {true, false}) {
+      const CliRun run = tbtest::runCli(
+          m_cli, smallSyntheticRun() << (probe ? "--no-probe=false" : "--no-probe"), env);
+      QVERIFY2(run.exitCode == 0, run.why());
+      QString error;
+      const tb::RunResult result = readResult(run.savedPath(), error);
+      QVERIFY2(error.isEmpty(), qPrintable(error));
+      QCOMPARE(result.device.peak.has_value(), probe);
+    }
+  }
+
+  // Whole numbers are decimal, leading zeros and all: "--epochs 02" is 2 epochs and
+  // "--seed 010" is 10 (CLI11 alone read both as octal, and refused "08").
+  void leadingZerosAreDecimal() {
+    const CliRun run = runCli({"run", "--synthetic", "--train-limit", "0256", "--test-limit",
+                               "064", "--epochs", "02", "--threads", "01", "--seed", "010"});
+    QVERIFY2(run.exitCode == 0, run.why());
+    QString error;
+    const tb::RunResult result = readResult(run.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(result.config.epochs, 2);
+    QCOMPARE(result.config.seed, 10ull);
+    QCOMPARE(result.workload.trainSamples, std::int64_t{256});
+    QCOMPARE(result.epochs.size(), std::size_t{2});
   }
 
   // `show` printed "-5 epochs" and "achieved inf TFLOPS": a result with impossible numbers is

@@ -59,6 +59,16 @@ class ProbeTest : public QObject {
     QVERIFY(peak.bf16Tflops ? *peak.bf16Tflops > 0.0 : !peak.note.empty());
   }
 
+  // Ctrl-C during the probe before a run: the probe stops and its cut-short figures are neither
+  // used nor kept, so the next run measures again.
+  void cancelledProbeIsNotKept() {
+    at::set_num_threads(1);
+    const std::atomic<bool> cancel{true};
+    QVERIFY(!cachedPeak(parseDeviceId("cpu"), &cancel));
+    const auto measured = cachedPeak(parseDeviceId("cpu"));
+    QVERIFY(measured && measured->fp32Tflops);
+  }
+
   // A run records the measured peak with its device facts, and reads as a share of it.
   void runRecordsPeakAndEfficiency() {
     qunsetenv("TRAINBENCH_SKIP_PROBE");
