@@ -110,6 +110,16 @@ class MainWindowTest : public QObject {
     QCOMPARE(configs[0].trainLimit, std::int64_t{600});
     QVERIFY(configs[0].synthetic);
     QCOMPARE(configs[0].device, std::string("cpu"));
+
+    // A command-line run (`trainbench --run ... --epochs 2`) leaves the user's settings alone.
+    {
+      MainWindow automated(settingsFile(), resultsFolder());
+      automated.keepSavedSettings();
+      automated.setupPanel()->setEpochs(2);
+      automated.close();
+    }
+    MainWindow next(settingsFile(), resultsFolder());
+    QCOMPARE(next.setupPanel()->configs()[0].epochs, 7);
   }
 
   // Clicking Run trains, fills charts and comparison, and saves the run in the library.

@@ -33,6 +33,7 @@ void Automation::start() {
     QTimer::singleShot(0, this, &Automation::finish);
     return;
   }
+  m_window->keepSavedSettings();
   auto* setup = m_window->setupPanel();
   setup->setWorkload(m_options.workload);
   setup->setCheckedDevices(m_options.devices.isEmpty() ? QStringList{QStringLiteral("cpu")}

@@ -385,7 +385,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     event->ignore();
     return;
   }
-  saveSettings();
+  if (!m_keepSavedSettings) saveSettings();
   event->accept();
 }
 

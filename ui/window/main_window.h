@@ -55,6 +55,9 @@ class MainWindow final : public QMainWindow {
   // Closes the window as the user would (a running run is stopped and saved first) and makes
   // the app exit with `exitCode` (e.g. after SIGTERM). quitCode() is that code, once asked.
   void requestQuit(int exitCode);
+  // Closing leaves the settings file as it was: a command-line run's values (--synthetic,
+  // --train-limit, ...) are for that session, not the user's next one.
+  void keepSavedSettings() { m_keepSavedSettings = true; }
   std::optional<int> quitCode() const { return m_quitCode; }
 
   SetupPanel* setupPanel() const { return m_setup; }
@@ -91,6 +94,7 @@ class MainWindow final : public QMainWindow {
   std::unique_ptr<QSettings> m_settings;
   std::optional<int> m_quitCode;
   bool m_closeRequested = false;  // closing waits until the stopped run is saved
+  bool m_keepSavedSettings = false;
   RunCollection* m_collection;
   ResultLibrary* m_library;
   RunController* m_controller;
