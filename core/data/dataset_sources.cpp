@@ -107,7 +107,9 @@ FileStatus fileStatus(const fs::path& folder, const SourceFile& file, bool verif
         valid = false;
       }
     }
-    status.state = valid ? FileState::Present : FileState::Invalid;
+    // A wrong download beside a good extracted copy is no gap: `fetch` and `run` use the copy,
+    // so the status says the same as they do.
+    status.state = valid || hasLocalCopy(folder, file) ? FileState::Present : FileState::Invalid;
     return status;
   }
   if (hasLocalCopy(folder, file)) {

@@ -468,6 +468,12 @@ class DownloadTest : public QObject {
     status = datasetStatus(*mnist, folderStd("local"));
     QCOMPARE(status.state, DatasetState::Present);
     QCOMPARE(status.bytesToFetch, std::int64_t{0});
+    // A wrong .gz beside the whole copy: present, as `fetch` (which then fetches nothing) and
+    // `run` (which reads the copy) find it. Status once said "invalid" for ever after.
+    writeAll(idx + "/t10k-labels-idx1-ubyte.gz", "junk");
+    status = datasetStatus(*mnist, folderStd("local"));
+    QCOMPARE(status.state, DatasetState::Present);
+    QCOMPARE(status.bytesToFetch, std::int64_t{0});
   }
 
   // Downloads land where `run` looks: <data root>/<dataset>, or a --data-dir named after it.
