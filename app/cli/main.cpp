@@ -50,7 +50,7 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
       ->transform(wholeNumber(1, 1 << 20));
   run.add_option("--learning-rate", config.learningRate,
                  "Adam learning rate (default: the workload's, Keras's 1e-3)")
-      ->check(finiteNumber(0, tb::kMaxLearningRate, /*aboveMin=*/true));
+      ->check(finiteNumber(tb::kMinLearningRate, tb::kMaxLearningRate));
   run.add_option("--seed", config.seed, "Random seed for weights, shuffling and synthetic data")
       ->capture_default_str()
       ->transform(unsigned64());

@@ -97,7 +97,7 @@ ProfileCommand::ProfileCommand(CLI::App& app) {
       ->capture_default_str()
       ->transform(wholeNumber(0, 100000));
   m_profile->add_flag("--json", m_json, "Print JSON instead of a table");
-  m_profile->add_flag("--no-machine-check", [this](std::int64_t) { m_checkMachine = false; },
+  m_profile->add_flag("--no-machine-check", [this](std::int64_t count) { m_checkMachine = count < 0; },
                       "Skip the 1 s check for other busy processes before profiling");
 }
 

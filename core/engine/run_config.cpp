@@ -28,9 +28,10 @@ std::string runConfigProblem(const RunConfig& config) {
   }
   // 0 stands for the workload's default; anything else must be a usable rate.
   const double rate = config.learningRate;
-  if (!std::isfinite(rate) || rate < 0 || rate > kMaxLearningRate) {
-    return "learning rate must be a number above 0 and at most " + number(kMaxLearningRate) +
-           ", not " + number(rate);
+  if (!std::isfinite(rate) || rate < 0 || rate > kMaxLearningRate ||
+      (rate > 0 && rate < kMinLearningRate)) {
+    return "learning rate must be a number from " + number(kMinLearningRate) + " to " +
+           number(kMaxLearningRate) + " (it must fit in float32), not " + number(rate);
   }
   const double interval = config.telemetryIntervalSeconds;
   if (!std::isfinite(interval) || interval < kMinTelemetryIntervalSeconds ||

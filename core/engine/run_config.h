@@ -53,6 +53,9 @@ struct RunConfig {
 // The largest rate the float32 optimizer can hold; larger ones failed late with a conversion
 // error. (Huge rates stay allowed: they are how a user, or a test, makes a run diverge.)
 inline constexpr double kMaxLearningRate = static_cast<double>(std::numeric_limits<float>::max());
+// The smallest normal float32: a smaller rate becomes a denormal or 0 in the optimizer, and a
+// run that cannot learn would look like a slow device.
+inline constexpr double kMinLearningRate = static_cast<double>(std::numeric_limits<float>::min());
 inline constexpr double kMinTelemetryIntervalSeconds = 0.1;
 inline constexpr double kMaxTelemetryIntervalSeconds = 3600.0;
 // A budget under a few seconds leaves no steady steps to project from; a week is plenty.

@@ -19,7 +19,7 @@ class TestCliFlags : public CliTestBase {
   void badNumbersExitTwo_data() {
     QTest::addColumn<QString>("flag");
     QTest::addColumn<QString>("value");
-    for (const char* value : {"nan", "inf", "-1", "0", "1e39", "1e308", "abc"})
+    for (const char* value : {"nan", "inf", "-1", "0", "1e39", "1e308", "abc", "1e-300", "1e-39"})
       QTest::newRow(qPrintable(QStringLiteral("lr %1").arg(value)))
           << QStringLiteral("--learning-rate") << QString::fromLatin1(value);
     for (const char* value : {"nan", "-nan", "inf", "0", "0.05", "1e9"})

@@ -306,6 +306,14 @@ class TestResultLibrary final : public QObject {
     QCOMPARE(snapshot(dir.path()).keys(), QStringList{QStringLiteral("my-run.json")});
     QVERIFY(library.find(own));
     QCOMPARE(library.entries().size(), 1);
+    // A name the folder's list would not show ("run.json.bak") is copied under a proper name.
+    const QString backup = dir.filePath(QStringLiteral("my-run.json.bak"));
+    tb::writeResultFile(makeResult("2026-11-21T08:00:00Z"), backup.toStdString());
+    const QString copied = library.importFile(backup, &error, &alreadyThere);
+    QVERIFY(!alreadyThere);
+    QVERIFY(copied.endsWith(QLatin1String(".json")));
+    library.reload();
+    QVERIFY(library.find(copied));
   }
 
   // Reloading reads only what changed since the last scan: a rewritten file shows its new

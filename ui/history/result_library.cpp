@@ -103,25 +103,22 @@ void ResultLibrary::scan() {
                                                QDir::Files | QDir::NoDotAndDotDot, QDir::Name);
   for (const QFileInfo& info : files) {
     const QString path = info.absoluteFilePath();
-    Scanned stamp{info.lastModified(), info.size(), QString()};
+    const Scanned stamp{info.lastModified(), info.metadataChangeTime(), info.size()};
     const auto before = previousStamps.constFind(path);
-    const bool unchanged = before != previousStamps.cend() && before->modified == stamp.modified &&
-                           before->size == stamp.size;
-    if (unchanged && before->problem.isEmpty() && previous.contains(path)) {
+    // Only results are reused: a file that failed (unreadable, say, until a chmod) is read again.
+    if (before != previousStamps.cend() && *before == stamp && previous.contains(path)) {
       m_entries.push_back({path, previous.take(path)});
-    } else if (unchanged && !before->problem.isEmpty()) {
-      stamp.problem = before->problem;
-    } else {
-      try {
-        m_entries.push_back({path, readResultFile(toStdString(path))});
-      } catch (const ResultFileError& e) {
-        stamp.problem = QString::fromStdString(e.what());  // already starts with the path
-      } catch (const std::exception& e) {
-        stamp.problem = path + QStringLiteral(": ") + QString::fromStdString(e.what());
-      }
+      m_scanned.insert(path, stamp);
+      continue;
     }
-    if (!stamp.problem.isEmpty()) m_problems << stamp.problem;
-    m_scanned.insert(path, stamp);
+    try {
+      m_entries.push_back({path, readResultFile(toStdString(path))});
+      m_scanned.insert(path, stamp);
+    } catch (const ResultFileError& e) {
+      m_problems << QString::fromStdString(e.what());  // already starts with the path
+    } catch (const std::exception& e) {
+      m_problems << path + QStringLiteral(": ") + QString::fromStdString(e.what());
+    }
   }
   sortNewestFirst(m_entries);
 }
@@ -272,8 +269,11 @@ QString ResultLibrary::importFile(const QString& sourcePath, QString* error, boo
     return existing->path;
   }
   // A file already in the folder (saved there by the CLI under a name of its own, say) is listed
-  // as it is, not copied next to itself.
-  if (isInsideFolder(source)) {
+  // as it is, not copied next to itself; one the folder's scan would not list (a hidden file,
+  // "run.json.bak") is copied under a proper name instead.
+  const QFileInfo sourceInfo(source);
+  if (isInsideFolder(source) && !sourceInfo.fileName().startsWith(QLatin1Char('.')) &&
+      sourceInfo.suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) == 0) {
     addEntry(source, result);
     if (alreadyThere) *alreadyThere = true;
     return source;

@@ -94,11 +94,14 @@ class ResultLibrary final : public QObject {
   void addEntry(const QString& path, const RunResult& result);
   bool isInsideFolder(const QString& path) const;
 
-  // What the last scan found in a file, and the file's stamp when it was read.
+  // A result file's stamp when the last scan read it: unchanged, it is not read again.
   struct Scanned {
     QDateTime modified;
+    QDateTime changed;  // metadata too: a copy with its old time (cp -p) is another file
     qint64 size = -1;
-    QString problem;  // empty when the file was a result (listed in m_entries)
+    bool operator==(const Scanned& other) const {
+      return modified == other.modified && changed == other.changed && size == other.size;
+    }
   };
 
   QString m_folder;
