@@ -16,6 +16,23 @@
 
 using namespace clitest;
 
+namespace {
+
+// Reads the process's stdout into `out` until it holds `marker`, the process ends, or a minute
+// passes (a state to wait for, not a time); true when the marker came.
+bool readUntil(QProcess& process, QByteArray& out, const char* marker) {
+  QElapsedTimer timer;
+  timer.start();
+  while (!out.contains(marker) && process.state() == QProcess::Running &&
+         timer.elapsed() < 60000) {
+    process.waitForReadyRead(100);
+    out += process.readAllStandardOutput();
+  }
+  return out.contains(marker);
+}
+
+}  // namespace
+
 class TestCliErrors : public CliTestBase {
   Q_OBJECT
 
@@ -177,14 +194,7 @@ class TestCliErrors : public CliTestBase {
                    "--test-limit", "64", "--threads", "1", "--out", path("nohup/")});
     QVERIFY(process.waitForStarted());
     QByteArray out;
-    QElapsedTimer timer;
-    timer.start();
-    while (!out.contains("Epoch 1/3") && process.state() == QProcess::Running &&
-           timer.elapsed() < 60000) {
-      process.waitForReadyRead(100);
-      out += process.readAllStandardOutput();
-    }
-    QVERIFY2(out.contains("Epoch 1/3"), out.constData());
+    QVERIFY2(readUntil(process, out, "Epoch 1/3"), out.constData());
     QCOMPARE(::kill(static_cast<pid_t>(process.processId()), SIGHUP), 0);
     QVERIFY(process.waitForFinished(60000));
     out += process.readAllStandardOutput();
@@ -204,22 +214,9 @@ class TestCliErrors : public CliTestBase {
     QVERIFY(process.waitForStarted());
     // The header line is printed once training starts, long after the SIGINT handler is set.
     QByteArray out;
-    QElapsedTimer timer;
-    timer.start();
-    while (!out.contains("training /") && process.state() == QProcess::Running &&
-           timer.elapsed() < 60000) {
-      process.waitForReadyRead(100);
-      out += process.readAllStandardOutput();
-    }
-    QVERIFY2(out.contains("training /"), out.constData());
+    QVERIFY2(readUntil(process, out, "training /"), out.constData());
     // Interrupt mid-run: once the first epoch is reported, 49 are left to cancel.
-    timer.restart();
-    while (!out.contains("Epoch 1/50") && process.state() == QProcess::Running &&
-           timer.elapsed() < 60000) {
-      process.waitForReadyRead(100);
-      out += process.readAllStandardOutput();
-    }
-    QVERIFY2(out.contains("Epoch 1/50"), out.constData());
+    QVERIFY2(readUntil(process, out, "Epoch 1/50"), out.constData());
     QCOMPARE(process.state(), QProcess::Running);
     QCOMPARE(::kill(static_cast<pid_t>(process.processId()), SIGINT), 0);
     QVERIFY(process.waitForFinished(30000));

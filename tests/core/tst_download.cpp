@@ -1,14 +1,14 @@
 // The dataset downloader against a real HTTP server on 127.0.0.1 (tests/support): verified
 // files in place, bad ones never, mirrors in order, resume with Range, timeouts, cancel and the
-// offline message; plus mirror lists, target folders and the on-disk status.
+// offline message; plus mirror lists (tst_dataset_status: target folders and the on-disk status).
 #include "data/dataset_sources.h"
 #include "data/download.h"
 
+#include "../support/download_fixtures.h"
 #include "../support/fifo_guard.h"
 #include "../support/http_test_server.h"
 #include "../support/watchdog.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -22,45 +22,16 @@
 #include <vector>
 
 using namespace tb;
+using tbtest::fileOf;
 using tbtest::fileReply;
 using tbtest::HttpReply;
 using tbtest::HttpRequest;
 using tbtest::HttpTestServer;
+using tbtest::payload;
+using tbtest::readAll;
+using tbtest::writeAll;
 
 namespace {
-
-// Deterministic bytes that differ at every offset, so a shifted or repeated chunk shows.
-std::string payload(std::size_t size, unsigned seed) {
-  std::string bytes(size, '\0');
-  unsigned state = seed * 2654435761u + 1;
-  for (auto& byte : bytes) {
-    state = state * 1103515245u + 12345u;
-    byte = static_cast<char>(state >> 16);
-  }
-  return bytes;
-}
-
-std::string md5(const std::string& bytes) {
-  return QCryptographicHash::hash(QByteArray::fromStdString(bytes), QCryptographicHash::Md5)
-      .toHex()
-      .toStdString();
-}
-
-SourceFile fileOf(const std::string& name, const std::string& content) {
-  return SourceFile{name, static_cast<std::int64_t>(content.size()), md5(content), {}};
-}
-
-std::string readAll(const QString& path) {
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) return std::string();
-  return file.readAll().toStdString();
-}
-
-void writeAll(const QString& path, const std::string& bytes) {
-  QFile file(path);
-  QVERIFY(file.open(QIODevice::WriteOnly));
-  file.write(bytes.data(), static_cast<qint64>(bytes.size()));
-}
 
 // Short timeouts so the failure cases take a second, not the real 15 s / 30 s.
 DownloadOptions quickOptions(std::vector<std::string> mirrors) {
@@ -403,102 +374,6 @@ class DownloadTest : public QObject {
       QVERIFY2(error.find(path + ": not a regular file") != std::string::npos, error.c_str());
     }
     QVERIFY(!QFileInfo::exists(folder("fromodd/toy/big.bin")));
-  }
-
-  // Status tells missing from partial from present, and what is left to download.
-  void statusTellsMissingPartialAndPresent() {
-    const DatasetSource source = twoFiles();
-    const std::string root = folderStd("status");
-    DatasetStatus status = datasetStatus(source, root);
-    QCOMPARE(status.state, DatasetState::Missing);
-    QCOMPARE(status.folder, folderStd("status/toy"));
-    QCOMPARE(status.bytesToFetch, source.totalBytes());
-
-    QDir().mkpath(folder("status/toy"));
-    writeAll(folder("status/toy/big.bin.part"), m_big.substr(0, 1000));
-    status = datasetStatus(source, root);
-    QCOMPARE(status.state, DatasetState::Partial);
-    QCOMPARE(status.files[0].state, FileState::Partial);
-    QCOMPARE(status.bytesToFetch, source.totalBytes() - 1000);
-
-    writeAll(folder("status/toy/big.bin"), m_big);
-    writeAll(folder("status/toy/small.bin"), std::string(m_small.size(), 'z'));
-    status = datasetStatus(source, root);
-    QCOMPARE(status.state, DatasetState::Present);  // sizes only: quick
-    status = datasetStatus(source, root, /*verifyChecksums=*/true);
-    QCOMPARE(status.state, DatasetState::Partial);
-    QCOMPARE(status.files[1].state, FileState::Invalid);
-  }
-
-  // A copy extracted or decompressed by hand stands for the download only when whole: one
-  // CIFAR-10 batch of six, or four empty IDX files, is not "present" (fetch would skip it and
-  // the run fail); the six batches, or the four files at their sizes, are.
-  void onlyWholeLocalCopiesCount() {
-    const auto sized = [](const QString& path, qint64 size) {
-      QFile file(path);
-      return file.open(QIODevice::WriteOnly) && file.resize(size);  // sparse: quick
-    };
-    const auto cifar = findDatasetSource("cifar10");
-    QVERIFY(cifar);
-    const QString batches = folder("local/cifar10/cifar-10-batches-bin");
-    QVERIFY(QDir().mkpath(batches));
-    QVERIFY(sized(batches + "/test_batch.bin", 30730000));
-    QCOMPARE(datasetStatus(*cifar, folderStd("local")).state, DatasetState::Missing);
-    for (int i = 1; i <= 5; ++i) {
-      const qint64 size = i == 5 ? 100 : 30730000;
-      QVERIFY(sized(batches + QStringLiteral("/data_batch_%1.bin").arg(i), size));
-    }
-    QCOMPARE(datasetStatus(*cifar, folderStd("local")).state, DatasetState::Missing);  // one short
-    QVERIFY(sized(batches + "/data_batch_5.bin", 30730000));
-    QCOMPARE(datasetStatus(*cifar, folderStd("local")).state, DatasetState::Present);
-
-    const auto mnist = findDatasetSource("mnist");
-    QVERIFY(mnist);
-    const QString idx = folder("local/mnist");
-    QVERIFY(QDir().mkpath(idx));
-    const std::pair<const char*, qint64> plain[] = {{"train-images-idx3-ubyte", 47040016},
-                                                    {"train-labels-idx1-ubyte", 60008},
-                                                    {"t10k-images-idx3-ubyte", 7840016},
-                                                    {"t10k-labels-idx1-ubyte", 10008}};
-    for (const auto& [name, size] : plain) QVERIFY(sized(idx + "/" + name, 0));
-    DatasetStatus status = datasetStatus(*mnist, folderStd("local"));
-    QCOMPARE(status.state, DatasetState::Missing);
-    QCOMPARE(status.bytesToFetch, mnist->totalBytes());
-    for (const auto& [name, size] : plain) QVERIFY(sized(idx + "/" + name, size));
-    status = datasetStatus(*mnist, folderStd("local"));
-    QCOMPARE(status.state, DatasetState::Present);
-    QCOMPARE(status.bytesToFetch, std::int64_t{0});
-    // A wrong .gz beside the whole copy: present, as `fetch` (which then fetches nothing) and
-    // `run` (which reads the copy) find it. Status once said "invalid" for ever after.
-    writeAll(idx + "/t10k-labels-idx1-ubyte.gz", "junk");
-    status = datasetStatus(*mnist, folderStd("local"));
-    QCOMPARE(status.state, DatasetState::Present);
-    QCOMPARE(status.bytesToFetch, std::int64_t{0});
-  }
-
-  // Downloads land where `run` looks: <data root>/<dataset>, or a --data-dir named after it.
-  void downloadsGoWhereRunLooks() {
-    qputenv("TRAINBENCH_DATA_DIR", folder("root").toUtf8());
-    QCOMPARE(datasetTargetFolder("mnist", ""), folderStd("root/mnist"));
-    qunsetenv("TRAINBENCH_DATA_DIR");
-    QCOMPARE(datasetTargetFolder("mnist", "/data"), std::string("/data/mnist"));
-    QCOMPARE(datasetTargetFolder("mnist", "/data/mnist"), std::string("/data/mnist"));
-    QCOMPARE(datasetTargetFolder("mnist", "/data/mnist/"), std::string("/data/mnist/"));
-  }
-
-  // Every dataset the app offers can be fetched: mirrors, sizes and a published MD5 each.
-  void everyDatasetHasVerifiableSources() {
-    for (const char* name : {"fashion-mnist", "mnist", "cifar10"}) {
-      const auto source = findDatasetSource(name);
-      QVERIFY2(source.has_value(), name);
-      QVERIFY(!source->mirrors.empty());
-      for (const auto& file : source->files) {
-        QVERIFY(file.size > 0);
-        QCOMPARE(file.md5.size(), std::size_t{32});
-      }
-    }
-    QCOMPARE(formatBytes(findDatasetSource("fashion-mnist")->totalBytes()), std::string("30.9 MB"));
-    QCOMPARE(formatBytes(findDatasetSource("cifar10")->totalBytes()), std::string("170.1 MB"));
   }
 };
 
