@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstddef>
 #include <iomanip>
 #include <map>
@@ -290,6 +291,12 @@ std::string foldKey(const RunResult& result) {
                     std::to_string(result.distributed ? result.distributed->worldSize : 1) + '|' +
                     std::to_string(stepBatch(result)) + '|' + result.workload.dataSource +
                     '|' + (result.projection ? "projected" : "measured");
+  // A different optimizer, learning rate or model is another experiment, whatever its speed:
+  // its accuracy must not become a repeat's. "%.17g" tells every two doubles apart.
+  char learningRate[32];
+  std::snprintf(learningRate, sizeof learningRate, "%.17g", result.config.learningRate);
+  key += '|' + result.config.optimizer + '|' + learningRate + '|' +
+         std::to_string(result.workload.parameters);
   // A disturbed run folds only with disturbed ones: it must not widen, or shift, the interval
   // of the quiet runs it sits beside.
   if (result.validity && result.validity->disturbed) key += "|disturbed";

@@ -104,8 +104,9 @@ ComparisonRow comparisonRow(const PublishedReference& reference);
 
 // Which runs are repeats of one configuration on one machine and fold into one row: completed
 // runs sharing the hostname, device id and name, workload and size (the row's group), precision,
-// threads, batch size, data source, whether the total is projected, and whether the run was
-// disturbed (disturbed runs fold only with each other). A cancelled or failed
+// execution, threads, ranks, batch size, data source, optimizer, learning rate, the model's
+// parameter count, whether the total is projected, and whether the run was disturbed (disturbed
+// runs fold only with each other). Seeds may differ: that is what repeats vary. A cancelled or failed
 // run's key also holds its status and creation time, so it folds with nothing.
 std::string foldKey(const RunResult& result);
 

@@ -145,6 +145,15 @@ class ComparisonGroupsTest : public QObject {
         base, fullRun("cpu", 10.0).threads(4), fullRun("cpu", 10.0).precision("bf16"),
         fullRun("cpu", 10.0).dataSource("synthetic"), fullRun("cpu", 10.0, 6000.0, "bench-b")};
     QCOMPARE(buildComparison(results)[0].rows.size(), std::size_t{5});
+    // Another learning rate, optimizer or model is another experiment, not a repeat; another
+    // seed is what repeats vary.
+    const RunResult adam = fullRun("cpu", 10.0);
+    results = {adam, fullRun("cpu", 10.0).optimizer(adam.config.optimizer, 0.01),
+               fullRun("cpu", 10.0).optimizer("sgd", adam.config.learningRate),
+               fullRun("cpu", 10.0).parameters(adam.workload.parameters + 1),
+               fullRun("cpu", 10.0).seed(adam.config.seed + 1)};
+    QCOMPARE(buildComparison(results)[0].rows.size(), std::size_t{4});
+    QCOMPARE(buildComparison(results)[0].rows[0].n, 2);
 
     RunResult failed = fullRun("cpu", 10.0).failed(FailureKind::Run, "diverged");
     failed.totalSeconds.reset();
