@@ -1,14 +1,18 @@
 // trainbench: the desktop app. Parses the automation flags and shows the main window.
 #include "common/unix_signal_watcher.h"
+#include "devices/device_id.h"
 #include "devices/system_info.h"
 #include "models/workload_catalog.h"
 #include "panels/setup_panel.h"
+#include "run/run_controller.h"
 #include "window/automation.h"
 #include "window/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QIcon>
+#include <QSettings>
 
 #include <algorithm>
 #include <climits>
@@ -16,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <tuple>
 
 namespace {
 
@@ -132,7 +137,16 @@ int main(int argc, char** argv) {
 
   tb::ui::AutomationOptions options;
   options.workload = parser.value(QStringLiteral("run"));
-  options.devices = parser.values(QStringLiteral("device"));
+  // A device this machine lacks is refused, as the CLI refuses it, rather than quietly left out
+  // of a scripted comparison.
+  for (const QString& device : parser.values(QStringLiteral("device"))) {
+    try {
+      options.devices << QString::fromStdString(tb::resolveDevice(device.toStdString()).str());
+    } catch (const tb::DeviceError& e) {
+      std::fprintf(stderr, "trainbench: error: --device: %s\n", e.what());
+      return 2;
+    }
+  }
   options.synthetic = parser.isSet(QStringLiteral("synthetic"));
   options.dataDir = parser.value(QStringLiteral("data-dir"));
   // Files named without --open (a file manager's "Open with", `trainbench run.json`) too.
@@ -140,6 +154,16 @@ int main(int argc, char** argv) {
   options.screenshot = parser.value(QStringLiteral("screenshot"));
   options.report = parser.value(QStringLiteral("report"));
   options.quitWhenDone = parser.isSet(QStringLiteral("quit-when-done"));
+  // The app writes PNG and PDF only: "shot.jpg" would be a PNG under a name that says otherwise.
+  for (const auto& [flag, path, suffix] :
+       {std::tuple{"screenshot", options.screenshot, "png"}, {"report", options.report, "pdf"}}) {
+    if (!path.isEmpty() &&
+        QFileInfo(path).suffix().compare(QLatin1String(suffix), Qt::CaseInsensitive) != 0) {
+      std::fprintf(stderr, "trainbench: error: --%s: '%s' must end in .%s\n", flag,
+                   qPrintable(path), suffix);
+      return 2;
+    }
+  }
   qint64 epochs = 0;
   if (!parsePositive(parser, QStringLiteral("epochs"), epochs, tb::ui::SetupPanel::kMaxEpochs) ||
       !parsePositive(parser, QStringLiteral("train-limit"), options.trainLimit, INT_MAX) ||
@@ -170,6 +194,17 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The app writes its settings back on closing: a file that is not a settings file (a result
+  // JSON named by mistake, say) must not be overwritten.
+  if (const QString file = parser.value(QStringLiteral("settings")); !file.isEmpty()) {
+    QSettings settings(file, QSettings::IniFormat);
+    settings.allKeys();  // QSettings reads, and so finds a format error, only when asked
+    if (settings.status() == QSettings::FormatError) {
+      std::fprintf(stderr, "trainbench: error: --settings: '%s' is not an INI settings file\n",
+                   qPrintable(file));
+      return 2;
+    }
+  }
   tb::ui::MainWindow window(parser.value(QStringLiteral("settings")));
   // SIGTERM, SIGINT and SIGHUP close the window as the user would: a running run is stopped and
   // saved as cancelled, then the app exits with 130. A second signal ends it at once (never
@@ -178,7 +213,9 @@ int main(int argc, char** argv) {
   std::signal(SIGXFSZ, SIG_IGN);  // a save past `ulimit -f` fails with a message, not a crash
   QObject::connect(&unixSignals, &tb::ui::UnixSignalWatcher::received, &window, [&window] {
     if (window.quitCode()) std::_Exit(kExitCancelled);
-    std::fprintf(stderr, "trainbench: stopping: the running run is saved as cancelled first\n");
+    if (window.controller()->isBusy()) {
+      std::fprintf(stderr, "trainbench: stopping: the running run is saved as cancelled first\n");
+    }
     window.requestQuit(kExitCancelled);
   });
   window.show();

@@ -453,26 +453,53 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
   return csv;
 }
 
+std::vector<std::string> markdownWarningLines(const ComparisonRow& row) {
+  const std::string sign = "\u26a0";
+  std::vector<std::string> lines;
+  for (const auto& warning : row.warnings) {
+    lines.push_back("- " + sign + " " + markdownCell(row.label) + ": " + markdownCell(warning));
+  }
+  if (row.disturbed && row.warnings.empty()) {
+    lines.push_back("- " + sign + " " + markdownCell(row.label) +
+                    ": disturbed by something else on the machine");
+  }
+  return lines;
+}
+
 std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
   // Rows of several sizes say which is which: their speed-ups each go against their own group.
   const bool severalGroups = std::any_of(rows.begin(), rows.end(), [&](const ComparisonRow& row) {
     return row.group != rows.front().group;
   });
+  // A median of repeats must not read as one measurement: n and its interval go beside it.
+  const bool repeats =
+      std::any_of(rows.begin(), rows.end(), [](const ComparisonRow& row) { return row.n > 1; });
   std::string md =
       std::string("| Device | Machine | ") + (severalGroups ? "Workload and size" : "Workload") +
-      " | Total (s) | Mean epoch (s) | Samples/s | Test accuracy "
-      "| Achieved TFLOPS | Efficiency | Peak ratio | Speed-up | Status |\n"
-      "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n";
+      " | Total (s) | Mean epoch (s) | Samples/s | " + (repeats ? "n | 95% interval | " : "") +
+      "Test accuracy | Achieved TFLOPS | Efficiency | Peak ratio | Speed-up | Status |\n"
+      "|---|---|---|---:|---:|---:|" + (repeats ? "---:|---:|" : "") +
+      "---:|---:|---:|---:|---:|---|\n";
   bool anyPeakRatio = false;
+  std::vector<std::string> warnings;
   for (const auto& row : rows) {
-    md += "| " + markdownCell(row.label) + " | " + markdownCell(row.machine) + " | " +
+    const int decimals = row.samplesPerSecond ? throughputDecimals(*row.samplesPerSecond) : 0;
+    std::string folded;
+    if (repeats) {
+      folded = std::to_string(row.n) + " | " +
+               (row.samplesPerSecondLow && row.samplesPerSecondHigh
+                    ? fixed(*row.samplesPerSecondLow, decimals) + "\u2013" +
+                          fixed(*row.samplesPerSecondHigh, decimals)
+                    : std::string(kMissing)) +
+               " | ";
+    }
+    md += "| " + markdownCell((row.disturbed ? "\u26a0 " : "") + row.label) + " | " +
+          markdownCell(row.machine) + " | " +
           markdownCell(severalGroups && !row.size.empty() ? row.size : row.workload) + " | " +
           (row.projected && row.totalSeconds ? "~" : "") +
           markdownNumber(row.totalSeconds, 2) + " | " +
           markdownNumber(row.meanEpochSeconds, 2) + " | " +
-          markdownNumber(row.samplesPerSecond,
-                         row.samplesPerSecond ? throughputDecimals(*row.samplesPerSecond) : 0) +
-          " | " +
+          markdownNumber(row.samplesPerSecond, decimals) + " | " + folded +
           (row.testAccuracy ? trimmed(*row.testAccuracy, 4) : kMissing) + " | " +
           (row.achievedTflops ? formatTflops(*row.achievedTflops) : kMissing) + " | " +
           (row.efficiency ? formatEfficiency(*row.efficiency) : kMissing) + " | " +
@@ -482,6 +509,7 @@ std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
                        : kMissing) +
           " | " + markdownCell(row.status) + " |\n";
     anyPeakRatio = anyPeakRatio || row.peakRatio.has_value();
+    for (auto& line : markdownWarningLines(row)) warnings.push_back(std::move(line));
   }
   if (const std::string note = projectionNote(rows); !note.empty()) md += "\n" + note + "\n";
   if (anyPeakRatio) {
@@ -491,6 +519,8 @@ std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
           "peak and trained ResNet-50 5.46x slower).\n";
   }
   if (const std::string note = sizeMismatchNote(rows); !note.empty()) md += "\n" + note + "\n";
+  if (!warnings.empty()) md += '\n';
+  for (const auto& line : warnings) md += line + '\n';
   return md;
 }
 

@@ -152,6 +152,12 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows);
 // the table says how to read it against the speed-up; projected totals next to measured ones and
 // different run sizes get a line each too. Where the rows are of several sizes, the Workload
 // column gives each row's size; the baseline's speed-up reads "1.00x (baseline)".
+// A disturbed row's label starts with "⚠ ". Where a row folds repeats, "n" and "95% interval"
+// columns follow Samples/s. Each row's warnings ("- ⚠ <label>: <warning>") end the text.
 std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows);
+
+// The lines that list `row`'s warnings under a Markdown table: "- ⚠ <label>: <warning>", and
+// one saying it was disturbed where it was with no warning of its own.
+std::vector<std::string> markdownWarningLines(const ComparisonRow& row);
 
 }  // namespace tb

@@ -333,14 +333,7 @@ std::string comparisonText(const std::vector<ComparisonGroup>& groups) {
               markdownCell(row.machine) + " | " + std::to_string(row.n) + " | " + throughput +
               " | " + interval + " | " + total + " | " + speedupCell(row, i == group.baseline) +
               " | " + markdownCell(row.status) + " |\n";
-      for (const auto& warning : row.warnings) {
-        warnings.push_back("- " + std::string(kWarningSign) + " " + markdownCell(row.label) + ": " +
-                           markdownCell(warning));
-      }
-      if (row.disturbed && row.warnings.empty()) {
-        warnings.push_back("- " + std::string(kWarningSign) + " " + markdownCell(row.label) +
-                           ": disturbed by something else on the machine");
-      }
+      for (auto& line : markdownWarningLines(row)) warnings.push_back(std::move(line));
     }
     if (!group.notes.empty() || !warnings.empty()) text += '\n';
     for (const auto& note : group.notes) text += note + '\n';

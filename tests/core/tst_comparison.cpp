@@ -395,6 +395,27 @@ class ComparisonTest : public QObject {
     QVERIFY(contains(one[0], "| Workload |") && contains(one[2], "| fashion-mlp |"));
   }
 
+  // The exported Markdown flags what the screen and `compare` flag: a disturbed run (⚠ and its
+  // warning under the table) and a median of repeats (n and its interval beside it).
+  void markdownFlagsDisturbedRunsAndRepeats() {
+    std::vector<RunResult> results = repeats("cpu", {10.0, 10.2, 9.8});
+    results.push_back(fullRun("cuda:0", 2.0).validity(true, {"3 other processes used 1.5 cores"}));
+    std::vector<ComparisonRow> rows;
+    for (const auto& group : buildComparison(results)) {
+      rows.insert(rows.end(), group.rows.begin(), group.rows.end());
+    }
+    QCOMPARE(rows.size(), std::size_t{2});
+    const std::string text = comparisonMarkdown(rows);
+    const auto table = lines(text);
+    QVERIFY2(contains(table[0], "| Samples/s | n | 95% interval |"), table[0].c_str());
+    QVERIFY2(contains(table[2], "| 3 | "), table[2].c_str());
+    QVERIFY2(contains(table[3], "| \u26a0 " + rows[1].label + " |"), table[3].c_str());
+    QVERIFY2(contains(text, "- \u26a0 " + rows[1].label + ": 3 other processes used 1.5 cores"),
+             text.c_str());
+    // Single runs keep the table as it was.
+    QVERIFY(!contains(comparisonMarkdown({rows[1]}), "| n |"));
+  }
+
   // Hundreds of times slower reads as such, not "0.00x"; a total of 0 or beyond any real figure
   // gives no speed-up at all, never "inf".
   void speedupsOfEveryMagnitudeRead() {

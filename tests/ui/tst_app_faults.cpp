@@ -181,6 +181,63 @@ class TestAppFaults final : public QObject {
     QVERIFY2(err.contains(QLatin1String("trainbench: error: ") + missing), qPrintable(err));
   }
 
+  // What a script gets wrong is refused up front, naming the flag: a device this machine lacks
+  // (it was left out and the run went on without it), and a --settings file that is not one
+  // (the app overwrote it with INI text on closing).
+  void badFlagsAreRefused() {
+    QProcess app;
+    app.setProcessEnvironment(environment());
+    QStringList args = appRun(QStringLiteral("1"));
+    args << QStringLiteral("--device") << QStringLiteral("cuda:97");
+    app.start(m_app, args);
+    QVERIFY(app.waitForFinished(120000));
+    QString err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("--device")) && err.contains(QLatin1String("cuda:97")),
+             qPrintable(err));
+    QVERIFY(resultFiles(m_results).isEmpty());
+
+    // The app writes PNG only: a ".jpg" name would hold a PNG.
+    const QString shot = m_dir.filePath(QStringLiteral("shot.jpg"));
+    app.start(m_app, {QStringLiteral("--screenshot"), shot, QStringLiteral("--quit-when-done")});
+    QVERIFY(app.waitForFinished(120000));
+    err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("--screenshot")) && err.contains(QLatin1String(".png")),
+             qPrintable(err));
+    QVERIFY(!QFileInfo::exists(shot));
+
+    const QString json = m_dir.filePath(QStringLiteral("a-result.json"));
+    tb::writeResultFile(makeResult(1), json.toStdString());
+    QFile before(json);
+    QVERIFY(before.open(QIODevice::ReadOnly));
+    const QByteArray content = before.readAll();
+    app.start(m_app, {QStringLiteral("--settings"), json, QStringLiteral("--quit-when-done")});
+    QVERIFY(app.waitForFinished(120000));
+    err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("--settings")) && err.contains(json), qPrintable(err));
+    QFile after(json);
+    QVERIFY(after.open(QIODevice::ReadOnly));
+    QCOMPARE(after.readAll(), content);
+  }
+
+  // A scripted run that fails says why on stderr, not only inside the saved file.
+  void failedRunSaysWhy() {
+    QProcess app;
+    app.setProcessEnvironment(environment());
+    QStringList args = appRun(QStringLiteral("1"));
+    args.removeAll(QStringLiteral("--synthetic"));
+    args << QStringLiteral("--data-dir") << m_dir.filePath(QStringLiteral("no-data-here"));
+    app.start(m_app, args);
+    QVERIFY(app.waitForFinished(120000));
+    const QString err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 1);
+    QVERIFY2(err.contains(QLatin1String("the run on cpu failed")) &&
+                 err.contains(QLatin1String("not found")),
+             qPrintable(err));
+  }
+
   // Two CLI processes with a slow disk and the app's library saving into one folder at once:
   // every result gets its own file and every reported path holds its own result.
   void librarySavesBesideConcurrentClis() {

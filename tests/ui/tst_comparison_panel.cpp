@@ -85,6 +85,26 @@ class ComparisonPanelTest : public QObject {
     QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
   }
 
+  // A failed run has no total, so it cannot be the baseline: choosing it leaves the combo and the
+  // bold 1.00x on the row the speed-ups (and the exports) are measured against.
+  void failedRowIsNeverTheBaseline() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cuda:0", 7.78, 0.88));
+    RunResult failed = finishedRun("cpu", 6.70, std::nullopt);
+    failed.status = RunStatus::Failed;
+    failed.error = "diverged";
+    failed.totalSeconds.reset();
+    runs.add(failed);
+    panel.refreshNow();
+    auto* chooser = panel.findChild<QComboBox*>();
+    QVERIFY(chooser);
+    panel.setBaselineRow(1);
+    QCOMPARE(chooser->currentIndex(), 0);
+    QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
+    QVERIFY(panel.rows()[0].baseline);
+  }
+
   // Each bar's value label ("2.31 s  (1.00x)") is whole however narrow the chart is drawn (the
   // narrowest show the seconds alone), and a wide chart gives the bars the room rather than
   // leaving it empty.

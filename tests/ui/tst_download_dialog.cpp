@@ -16,6 +16,7 @@
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFile>
+#include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -189,6 +190,15 @@ class DownloadDialogTest : public QObject {
       if (button->text() == QStringLiteral("Retry")) retry = button;
     }
     QVERIFY(retry != nullptr && retry->isVisible());
+    // The whole message shows, down to its last words (the fix): the label is as tall as its
+    // wrapped text.
+    QLabel* error = nullptr;
+    for (auto* label : dialog.findChildren<QLabel*>()) {
+      if (label->isVisible() && label->text() == dialog.errorText()) error = label;
+    }
+    QVERIFY(error != nullptr);
+    QVERIFY(QTest::qWaitFor(
+        [&] { return error->height() >= error->heightForWidth(error->width()); }, kGenerousMs));
     grab(&dialog, QStringLiteral("failed.png"));
   }
 

@@ -25,11 +25,13 @@
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace tb::ui;
@@ -78,6 +80,14 @@ class MainWindowTest : public QObject {
   QString settingsFile() const { return m_dir->filePath(QStringLiteral("settings.ini")); }
   QString resultsFolder() const { return m_dir->filePath(QStringLiteral("results")); }
 
+  // The splitter between the sidebar and the charts.
+  static QSplitter* sidebarSplitter(const MainWindow& window) {
+    for (QSplitter* splitter : window.findChildren<QSplitter*>()) {
+      if (splitter->orientation() == Qt::Horizontal) return splitter;
+    }
+    return nullptr;
+  }
+
   static void setTinyRun(SetupPanel* setup) {
     setup->setWorkload(QStringLiteral("fashion-mlp"));
     setup->setCheckedDevices({QStringLiteral("cpu")});
@@ -101,9 +111,16 @@ class MainWindowTest : public QObject {
       MainWindow window(settingsFile(), resultsFolder());
       setTinyRun(window.setupPanel());
       window.setupPanel()->setEpochs(7);
+      window.resize(1600, 800);  // room to drag the sidebar wider
+      window.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&window));
+      sidebarSplitter(window)->setSizes({500, 1100});
       window.close();
     }
     MainWindow window(settingsFile(), resultsFolder());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(sidebarSplitter(window)->sizes().constFirst(), 500);  // the sidebar as dragged
     const auto configs = window.setupPanel()->configs();
     QCOMPARE(configs.size(), 1);
     QCOMPARE(configs[0].epochs, 7);
@@ -157,6 +174,13 @@ class MainWindowTest : public QObject {
     QSignalSpy idle(window.controller(), &RunController::idle);
     QTest::mouseClick(window.setupPanel()->runButton(), Qt::LeftButton);
     QVERIFY(progress.wait(kGenerousMs));
+    // A download now would distort the measurement: File › Download dataset is off.
+    const auto menus = window.findChildren<QMenu*>();
+    const auto download = std::find_if(menus.begin(), menus.end(), [](const QMenu* menu) {
+      return menu->title() == QStringLiteral("&Download dataset");
+    });
+    QVERIFY(download != menus.end());
+    QVERIFY(!(*download)->menuAction()->isEnabled());
     QVERIFY(!window.close());
     QVERIFY(!window.close());
     QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
@@ -167,6 +191,39 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.library()->entries().size(), qsizetype{1});
     QCOMPARE(window.library()->entries().first().result.status, tb::RunStatus::Cancelled);
     QCOMPARE(window.controller()->queue().size(), std::size_t{1});  // Ctrl+R queued nothing
+  }
+
+  // A name with a dot ("results-2026.12.03") still gets ".csv"; the file starts with a UTF-8
+  // byte-order mark, so a spreadsheet reads the labels' "—" as such.
+  void exportedCsvHasItsSuffixAndMark() {
+    MainWindow window(settingsFile(), resultsFolder());
+    const QString folder = m_dir->filePath(QStringLiteral("exports"));
+    QVERIFY(QDir().mkpath(folder));
+    QAction* csv = nullptr;
+    for (QAction* action : window.exportActions()->menu()->actions()) {
+      if (action->text().remove(QLatin1Char('&')).contains(QStringLiteral("CSV"))) csv = action;
+    }
+    QVERIFY(csv);
+    bool asked = false;
+    const auto answers =
+        answerDialogs(folder + QStringLiteral("/results-2026.12.03"), QMessageBox::Yes, &asked);
+    csv->trigger();
+    QFile file(folder + QStringLiteral("/results-2026.12.03.csv"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().startsWith("\xEF\xBB\xBFlabel,device,"));
+  }
+
+  // A report of no runs is the comparison's page alone: no pages of empty axes.
+  void reportWithoutRunsHasNoEmptyCharts() {
+    MainWindow window(settingsFile(), resultsFolder());
+    const QString path = m_dir->filePath(QStringLiteral("empty.pdf"));
+    QString error;
+    QVERIFY2(window.exportActions()->saveReport(path, &error), qPrintable(error));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray pdf = file.readAll();
+    QCOMPARE(pdf.count("/Type /Page\n") + pdf.count("/Type /Page\r") + pdf.count("/Type /Page "),
+             qsizetype{1});
   }
 
   // Export › Comparison as CSV with a name typed without ".csv": the file written is

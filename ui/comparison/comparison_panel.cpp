@@ -252,6 +252,16 @@ void ComparisonPanel::refreshNow() {
     }
   }
   if (!found && !groups.empty()) baseline = static_cast<int>(groups.front().baseline);
+  // A row without a total (a failed run) cannot be the baseline: its group measured against
+  // another, and the combo, the bold speed-up and the exports must all name that one.
+  if (found && !entries[baseline].row.baseline) {
+    for (int i = 0; i < entries.size(); ++i) {
+      if (entries[i].row.baseline && entries[i].row.group == entries[baseline].row.group) {
+        baseline = i;
+        break;
+      }
+    }
+  }
   if (!entries.isEmpty()) m_baselineKey = entries[baseline].key;
   std::vector<ComparisonRow> rows;
   for (const Entry& entry : entries) rows.push_back(entry.row);

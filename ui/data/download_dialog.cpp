@@ -185,6 +185,8 @@ void DownloadDialog::onFinished(DownloadWorker::Outcome outcome, const QString& 
       m_retry->show();
       m_cancelButton->setEnabled(true);
       m_cancelButton->setText(tr("Close"));
+      // The message's last words are the fix (a mirror to set): the dialog grows to show it all.
+      adjustSize();
       setState(State::Failed);
       break;
   }

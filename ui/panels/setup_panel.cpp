@@ -16,7 +16,9 @@
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -32,6 +34,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <optional>
 
 namespace tb::ui {
 
@@ -102,6 +105,7 @@ QWidget* SetupPanel::buildWorkloadGroup() {
   connect(m_workload, &QComboBox::currentIndexChanged, this, [this] {
     applyWorkloadDefaults();
     updateDataStatus();
+    updateRunEnabled();
   });
   return group;
 }
@@ -130,7 +134,9 @@ QWidget* SetupPanel::buildDeviceGroup() {
                             "between them"));
   layout->addWidget(m_dataParallel);
   connect(m_dataParallel, &QCheckBox::toggled, this, &SetupPanel::updateRunEnabled);
+  connect(m_cpuRanks, &QSpinBox::valueChanged, this, &SetupPanel::updateRunEnabled);
   m_threads = spinBox(0, 1024, 0, tr("auto (%1)").arg(cpuThreadCount(0)));
+  connect(m_threads, &QSpinBox::valueChanged, this, &SetupPanel::updateRunEnabled);
   m_threads->setToolTip(tr("CPU threads for training; auto uses the physical cores this process "
                            "may use (its CPU affinity and container quota)"));
   m_precision = new QComboBox;
@@ -173,9 +179,12 @@ QWidget* SetupPanel::buildTrainingGroup() {
   m_repeats = spinBox(0, 10, 1, tr("auto"));
   m_repeats->setToolTip(tr("Runs per device, back to back. Auto repeats 3 to 10 times until the "
                            "95% interval of steady-state samples/s is within 2% of its median"));
-  // Data-parallel runs allow neither: Run's state follows them.
+  // Run's state and tooltip follow every field problem() checks: a batch the trainer refuses
+  // turns Run off, correcting it turns Run back on.
   connect(m_length, &QComboBox::currentIndexChanged, this, &SetupPanel::updateRunEnabled);
-  connect(m_repeats, &QSpinBox::valueChanged, this, &SetupPanel::updateRunEnabled);
+  for (QSpinBox* box : {m_repeats, m_epochs, m_batchSize, m_trainLimit, m_testLimit}) {
+    connect(box, &QSpinBox::valueChanged, this, &SetupPanel::updateRunEnabled);
+  }
   form->addRow(tr("Length"), m_length);
   form->addRow(tr("Repeats"), m_repeats);
   form->addRow(tr("Epochs"), m_epochs);
@@ -223,6 +232,7 @@ QWidget* SetupPanel::buildDataGroup() {
   });
   connect(m_dataDir, &QLineEdit::textChanged, this, &SetupPanel::updateDataStatus);
   connect(m_useSynthetic, &QRadioButton::toggled, this, &SetupPanel::updateDataStatus);
+  connect(m_useSynthetic, &QRadioButton::toggled, this, &SetupPanel::updateRunEnabled);
   return group;
 }
 
@@ -245,7 +255,7 @@ void SetupPanel::updateDataStatus() {
   for (const auto& info : workloadCatalog()) {
     if (toQString(info.name) == workload()) dataset = toQString(info.dataset);
   }
-  const auto folder = findDatasetFolder(toStdString(dataset), toStdString(m_dataDir->text()));
+  const auto folder = findDatasetFolder(toStdString(dataset), toStdString(dataDir()));
   m_dataStatus->setText(folder ? tr("%1 found in %2").arg(dataset, toQString(*folder))
                                : tr("%1 files not found here; Run offers to download "
                                     "them (or use synthetic data).")
@@ -359,7 +369,7 @@ QVector<RunConfig> SetupPanel::configs() const {
   base.trainLimit = m_trainLimit->value();
   base.testLimit = m_testLimit->value();
   base.synthetic = m_useSynthetic->isChecked();
-  base.dataDir = toStdString(m_dataDir->text().trimmed());
+  base.dataDir = toStdString(dataDir());
   base.timeBudgetSeconds = quick() ? kQuickBudgetSeconds : 0.0;
   QVector<RunConfig> configs;
   // Repeats run back to back on each device; auto starts with one and the controller adds more.
@@ -418,7 +428,16 @@ void SetupPanel::setPrecision(const QString& precision) {
   const int index = m_precision->findData(precision);
   if (index >= 0) m_precision->setCurrentIndex(index);
 }
-QString SetupPanel::dataDir() const { return m_dataDir->text().trimmed(); }
+QString SetupPanel::dataDir() const {
+  QString folder = m_dataDir->text().trimmed();
+  if (folder.isEmpty()) return folder;
+  // A shell would expand "~/data"; the app must too, or it makes a folder named "~" wherever
+  // it was started. A relative folder is the working directory's, said in full.
+  if (folder == QLatin1String("~") || folder.startsWith(QLatin1String("~/"))) {
+    folder.replace(0, 1, QDir::homePath());
+  }
+  return QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+}
 
 void SetupPanel::saveSettings(QSettings& settings) const {
   settings.beginGroup(QStringLiteral("setup"));
@@ -441,6 +460,30 @@ void SetupPanel::saveSettings(QSettings& settings) const {
   settings.endGroup();
 }
 
+namespace {
+
+// A number from the settings file, only where it is a whole number in the box's range: a
+// hand-edited "abc" or "-5" keeps the box's default instead of becoming 0 ("auto", "all").
+void restoreNumber(QSpinBox* box, const QVariant& value) {
+  if (!value.isValid()) return;
+  bool ok = false;
+  const qlonglong number = value.toString().trimmed().toLongLong(&ok);
+  if (ok && number >= box->minimum() && number <= box->maximum()) {
+    box->setValue(static_cast<int>(number));
+  }
+}
+
+// "true" or "false" (as QSettings writes them); anything else is no answer.
+std::optional<bool> strictBool(const QVariant& value) {
+  if (!value.isValid()) return std::nullopt;
+  const QString text = value.toString().trimmed().toLower();
+  if (text == QLatin1String("true") || text == QLatin1String("1")) return true;
+  if (text == QLatin1String("false") || text == QLatin1String("0")) return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
 void SetupPanel::restoreSettings(const QSettings& settings) {
   const auto value = [&settings](const char* key) {
     return settings.value(QStringLiteral("setup/") + QLatin1String(key));
@@ -448,20 +491,20 @@ void SetupPanel::restoreSettings(const QSettings& settings) {
   if (value("workload").isValid()) setWorkload(value("workload").toString());
   if (value("devices").isValid()) setCheckedDevices(value("devices").toStringList());
   if (checkedDevices().isEmpty()) setCheckedDevices({QStringLiteral("cpu")});  // a GPU went away
-  if (value("threads").isValid()) m_threads->setValue(value("threads").toInt());
+  restoreNumber(m_threads, value("threads"));
   if (value("precision").isValid()) setPrecision(value("precision").toString());
   if (value("execution").isValid()) setExecution(value("execution").toString());
-  if (value("epochs").isValid()) m_epochs->setValue(value("epochs").toInt());
-  if (value("batchSize").isValid()) m_batchSize->setValue(value("batchSize").toInt());
-  if (value("seed").isValid()) m_seed->setValue(value("seed").toInt());
-  if (value("trainLimit").isValid()) m_trainLimit->setValue(value("trainLimit").toInt());
-  if (value("testLimit").isValid()) m_testLimit->setValue(value("testLimit").toInt());
-  if (value("synthetic").isValid()) setSynthetic(value("synthetic").toBool());
+  restoreNumber(m_epochs, value("epochs"));
+  restoreNumber(m_batchSize, value("batchSize"));
+  restoreNumber(m_seed, value("seed"));
+  restoreNumber(m_trainLimit, value("trainLimit"));
+  restoreNumber(m_testLimit, value("testLimit"));
+  if (const auto synthetic = strictBool(value("synthetic"))) setSynthetic(*synthetic);
   if (value("dataDir").isValid()) setDataDir(value("dataDir").toString());
-  if (value("repeats").isValid()) setRepeats(value("repeats").toInt());
-  if (value("quick").isValid()) setQuick(value("quick").toBool());
-  if (value("dataParallel").isValid()) m_dataParallel->setChecked(value("dataParallel").toBool());
-  if (value("cpuRanks").isValid()) m_cpuRanks->setValue(value("cpuRanks").toInt());
+  restoreNumber(m_repeats, value("repeats"));
+  if (const auto quick = strictBool(value("quick"))) setQuick(*quick);
+  if (const auto on = strictBool(value("dataParallel"))) m_dataParallel->setChecked(*on);
+  restoreNumber(m_cpuRanks, value("cpuRanks"));
 }
 
 }  // namespace tb::ui

@@ -61,7 +61,9 @@ class SetupPanel final : public QWidget {
   // "eager" or "graph" (engine/execution.h).
   QString execution() const;
   void setExecution(const QString& execution);
-  QString dataDir() const;  // the data folder as typed; empty: the default data root
+  // The data folder typed, in full ("~/data" expanded, a relative one made absolute); empty:
+  // the default data root.
+  QString dataDir() const;
   // Runs per device: 1 to 10, or 0 for auto (3 to 10, until the interval is within ±2%).
   int repeats() const;
   void setRepeats(int repeats);

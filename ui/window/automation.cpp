@@ -58,6 +58,11 @@ void Automation::start() {
   connect(m_window->recorder(), &RunRecorder::runRecorded, this,
           [this](const RunResult& result, const QString& path, const QString& saveError) {
             if (result.status != RunStatus::Completed) m_exitCode = 1;
+            // The reason is in the saved file too, but a script reads stderr.
+            if (result.status == RunStatus::Failed) {
+              std::fprintf(stderr, "trainbench: error: the run on %s failed: %s\n",
+                           result.device.id.c_str(), result.error.c_str());
+            }
             if (path.isEmpty()) {
               std::fprintf(stderr, "trainbench: error: the result was not saved: %s\n",
                            qPrintable(saveError));

@@ -79,8 +79,11 @@ QString ExportActions::askPath(const QString& filter, const QString& suffix) {
   dialog.setDefaultSuffix(suffix);
   if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return {};
   QString path = dialog.selectedFiles().first();
-  if (QFileInfo(path).suffix().isEmpty()) {
-    // A dialog that kept the bare name (a platform's own): ask here before replacing.
+  // "results-2026.12.03" has a suffix to Qt, and "chart.jpg" the wrong one: the file gets the
+  // export's own, so it opens as what it is.
+  if (QFileInfo(path).suffix().compare(suffix, Qt::CaseInsensitive) != 0) {
+    // A dialog that kept the name as typed (a platform's own, or one with a dot): ask here
+    // before replacing.
     path += QLatin1Char('.') + suffix;
     const QString question =
         tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(path));
@@ -108,15 +111,25 @@ bool ExportActions::saveReport(const QString& path, QString* error) {
   charts->replotNow();
   ReportContent content;
   content.title = tr("TrainBench report");
-  // The legend is a widget of its own; without it the chart images would name no run.
-  content.charts.push_back({tr("Runs"), widgetToPixmap(charts->legend(), 2.0)});
-  const auto plots = charts->plots();
-  const auto titles = charts->plotTitles();
-  for (int i = 0; i < plots.size(); ++i) {
-    // Rendered at a fixed print size, independent of the window's current layout.
-    content.charts.push_back({titles.value(i), plots[i]->toPixmap(900, 480, 2.0)});
+  // Without runs on the charts, pages of empty axes (and the window's "start a run" hint) would
+  // only pad the report: it is the comparison alone.
+  const RunCollection& runs = *m_window->collection();
+  bool anyCharted = false;
+  for (int i = 0; i < runs.count(); ++i) anyCharted = anyCharted || runs.at(i).visible;
+  if (anyCharted) {
+    // The legend is a widget of its own; without it the chart images would name no run.
+    content.charts.push_back({tr("Runs"), widgetToPixmap(charts->legend(), 2.0)});
+    const auto plots = charts->plots();
+    const auto titles = charts->plotTitles();
+    for (int i = 0; i < plots.size(); ++i) {
+      // Rendered at a fixed print size, independent of the window's current layout.
+      content.charts.push_back({titles.value(i), plots[i]->toPixmap(900, 480, 2.0)});
+    }
   }
-  content.charts.push_back({tr("Total time"), m_window->comparisonPanel()->barChart()->toPixmap(900, 420, 2.0)});
+  if (!m_window->comparisonPanel()->rows().empty()) {
+    content.charts.push_back(
+        {tr("Total time"), m_window->comparisonPanel()->barChart()->toPixmap(900, 420, 2.0)});
+  }
   content.rows = m_window->comparisonPanel()->rows();
   // Every run's machine: the comparison's rows hold the runs hidden from the charts too.
   content.machines = machinesOf(*m_window->collection(), /*visibleOnly=*/false);
@@ -126,7 +139,10 @@ bool ExportActions::saveReport(const QString& path, QString* error) {
 }
 
 bool ExportActions::saveComparisonCsv(const QString& path, QString* error) {
-  return saveTextFile(path, comparisonCsv(m_window->comparisonPanel()->rows()), error);
+  // A byte-order mark: Excel reads a CSV without one in the system's code page, and every
+  // label holds a "—".
+  return saveTextFile(path, "\xEF\xBB\xBF" + comparisonCsv(m_window->comparisonPanel()->rows()),
+                      error);
 }
 
 bool ExportActions::saveComparisonMarkdown(const QString& path, QString* error) {

@@ -41,6 +41,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace tb::ui {
 
@@ -57,18 +58,18 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
   setAcceptDrops(true);
   m_recorder = new RunRecorder(m_controller, m_collection, m_library, this);
 
-  auto* splitter = new QSplitter(Qt::Horizontal);
-  splitter->addWidget(buildSidebar());
-  splitter->addWidget(buildMainArea());
-  splitter->setStretchFactor(1, 1);
-  splitter->setSizes({330, 950});
+  m_mainSplitter = new QSplitter(Qt::Horizontal);
+  m_mainSplitter->addWidget(buildSidebar());
+  m_mainSplitter->addWidget(buildMainArea());
+  m_mainSplitter->setStretchFactor(1, 1);
+  m_mainSplitter->setSizes({330, 950});
 
   m_notice = new NoticeBar;
   auto* central = new QWidget;
   auto* layout = new QVBoxLayout(central);
   layout->setContentsMargins(6, 6, 6, 0);
   layout->addWidget(m_notice);
-  layout->addWidget(splitter, 1);
+  layout->addWidget(m_mainSplitter, 1);
   setCentralWidget(central);
 
   m_export = new ExportActions(this);
@@ -127,7 +128,8 @@ void MainWindow::buildMenus() {
   import->setShortcut(QKeySequence::Open);
   connect(import, &QAction::triggered, m_history, &HistoryPanel::importWithDialog);
   file->addMenu(m_export->menu());
-  file->addMenu(m_gate->createDownloadMenu([this] { return m_setup->dataDir(); }, this));
+  m_downloadMenu =
+      file->addMenu(m_gate->createDownloadMenu([this] { return m_setup->dataDir(); }, this));
   file->addSeparator();
   auto* quit = file->addAction(tr("&Quit"));
   quit->setShortcut(QKeySequence::Quit);
@@ -182,6 +184,8 @@ void MainWindow::wireRuns() {
   connect(m_controller, &RunController::queueChanged, this, [this] {
     m_setup->setRunning(m_controller->isBusy());
     m_runAction->setEnabled(!m_controller->isBusy());
+    // A download beside a training run would distort its measurement.
+    m_downloadMenu->setEnabled(!m_controller->isBusy());
   });
   connect(m_controller, &RunController::repeatsFinished, this,
           [this](const QString& summary) { showNotice(summary, false); });
@@ -404,6 +408,8 @@ void MainWindow::restoreSettings() {
   m_setup->restoreSettings(*m_settings);
   restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
   m_resultsSplitter->restoreState(m_settings->value(QStringLiteral("window/results")).toByteArray());
+  m_mainSplitter->restoreState(m_settings->value(QStringLiteral("window/sidebar")).toByteArray());
+  m_sideSplitter->restoreState(m_settings->value(QStringLiteral("window/setup")).toByteArray());
   m_comparison->setShowPublished(
       m_settings->value(QStringLiteral("view/showPublished"), true).toBool());
 }
@@ -412,8 +418,15 @@ void MainWindow::saveSettings() {
   m_setup->saveSettings(*m_settings);
   m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
   m_settings->setValue(QStringLiteral("window/results"), m_resultsSplitter->saveState());
+  m_settings->setValue(QStringLiteral("window/sidebar"), m_mainSplitter->saveState());
+  m_settings->setValue(QStringLiteral("window/setup"), m_sideSplitter->saveState());
   m_settings->setValue(QStringLiteral("view/showPublished"), m_comparison->showPublished());
   m_settings->sync();
+  // The window is closing: stderr is where a lost setting can still be reported.
+  if (m_settings->status() == QSettings::AccessError) {
+    std::fprintf(stderr, "trainbench: warning: could not save the settings to %s\n",
+                 qPrintable(m_settings->fileName()));
+  }
 }
 
 }  // namespace tb::ui

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+class QAction;
 class QSettings;
 class QSplitter;
 class QTabWidget;
@@ -109,7 +110,9 @@ class MainWindow final : public QMainWindow {
   ExportActions* m_export = nullptr;
   DatasetGate* m_gate = nullptr;
   QTabWidget* m_tabs = nullptr;
+  QSplitter* m_mainSplitter = nullptr;  // sidebar | charts and tabs
   QSplitter* m_sideSplitter = nullptr;
+  QAction* m_downloadMenu = nullptr;  // File › Download dataset, off while a run trains
   QSplitter* m_resultsSplitter = nullptr;
   QThread* m_machineCheck = nullptr;  // the running pre-run check, if any
 };

@@ -1,0 +1,110 @@
+// The Setup panel as a user edits it: Run follows every field the trainer checks, a data
+// folder typed as "~/..." means the home folder, and a hand-edited settings file with values
+// that make no sense keeps the defaults instead of turning them into "auto" or "all".
+#include "panels/setup_panel.h"
+
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tb::ui;
+
+namespace {
+
+// The spin box whose row in the form is labelled `label` ("Batch size").
+QSpinBox* field(SetupPanel& panel, const QString& label) {
+  for (auto* box : panel.findChildren<QSpinBox*>()) {
+    if (auto* form = box->parentWidget()) {
+      for (auto* text : form->findChildren<QLabel*>()) {
+        if (text->text() == label && text->buddy() == box) return box;
+      }
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+class SetupPanelTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // ResNet-50 with a batch of one image is refused (BatchNorm): Run goes off with the reason,
+  // and typing a good batch size turns it back on. Run followed only Length and Repeats.
+  void runFollowsTheBatchSize() {
+    SetupPanel panel;
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    panel.setWorkload(QStringLiteral("cifar10-resnet50"));
+    panel.setSynthetic(true);
+    QSpinBox* batch = field(panel, QStringLiteral("Batch size"));
+    QVERIFY(batch != nullptr);
+    QVERIFY(panel.runButton()->isEnabled());
+    batch->setValue(1);
+    QVERIFY(!panel.runButton()->isEnabled());
+    QVERIFY2(!panel.runButton()->toolTip().contains(QLatin1String("Ctrl+R")),
+             qPrintable(panel.runButton()->toolTip()));
+    batch->setValue(32);
+    QVERIFY(panel.runButton()->isEnabled());
+    QVERIFY(panel.runButton()->toolTip().contains(QLatin1String("Ctrl+R")));
+    // Too few training images for one step of 32 is refused the same way.
+    panel.setTrainLimit(33);
+    QVERIFY(!panel.runButton()->isEnabled());
+    panel.setTrainLimit(0);
+    QVERIFY(panel.runButton()->isEnabled());
+  }
+
+  // "~/data" is the home folder's data, as in a shell; a relative folder is said in full. It
+  // made a folder named "~" wherever the app was started.
+  void dataFolderIsSaidInFull() {
+    SetupPanel panel;
+    panel.setDataDir(QStringLiteral("~/datasets "));
+    QCOMPARE(panel.dataDir(), QDir::homePath() + QStringLiteral("/datasets"));
+    panel.setDataDir(QStringLiteral("~"));
+    QCOMPARE(panel.dataDir(), QDir::homePath());
+    panel.setDataDir(QStringLiteral("relative/data"));
+    QCOMPARE(panel.dataDir(), QDir::current().absoluteFilePath(QStringLiteral("relative/data")));
+    panel.setDataDir(QStringLiteral("  "));
+    QVERIFY(panel.dataDir().isEmpty());  // the default data root
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    panel.setDataDir(QStringLiteral("~/datasets"));
+    QCOMPARE(QString::fromStdString(panel.configs().constFirst().dataDir),
+             QDir::homePath() + QStringLiteral("/datasets"));
+  }
+
+  // Values no field takes keep the field's default; good ones are restored.
+  void handEditedSettingsKeepDefaults() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("setup.ini"));
+    QFile ini(file);
+    QVERIFY(ini.open(QIODevice::WriteOnly));
+    ini.write("[setup]\nepochs=abc\nbatchSize=-5\nrepeats=xyz\nthreads=99999\n"
+              "trainLimit=3000000000\nseed=-1\nquick=maybe\nsynthetic=yes\ntestLimit=500\n");
+    ini.close();
+    SetupPanel defaults;
+    QSettings settings(file, QSettings::IniFormat);
+    SetupPanel panel;
+    panel.restoreSettings(settings);
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    defaults.setCheckedDevices({QStringLiteral("cpu")});
+    const auto restored = panel.configs().constFirst();
+    const auto fresh = defaults.configs().constFirst();
+    QCOMPARE(restored.epochs, fresh.epochs);
+    QCOMPARE(restored.batchSize, fresh.batchSize);
+    QCOMPARE(restored.threads, fresh.threads);
+    QCOMPARE(restored.trainLimit, fresh.trainLimit);
+    QCOMPARE(restored.seed, fresh.seed);
+    QCOMPARE(restored.synthetic, fresh.synthetic);
+    QCOMPARE(panel.repeats(), defaults.repeats());
+    QCOMPARE(panel.quick(), defaults.quick());
+    QCOMPARE(restored.testLimit, std::int64_t{500});  // the one good value
+  }
+};
+
+QTEST_MAIN(SetupPanelTest)
+#include "tst_setup_panel.moc"
