@@ -7,6 +7,7 @@
 #include "exit_codes.h"
 
 #include "devices/system_info.h"
+#include "machine/disturbance.h"
 
 #include <netinet/in.h>
 #include <signal.h>
@@ -21,8 +22,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -74,6 +77,15 @@ std::vector<std::string> rankArguments(int argc, char** argv) {
   return args;
 }
 
+// This program's path, so the ranks are "trainbench-cli" in ps and top, not the "exe" of
+// /proc/self/exe; that link where the path is gone (the binary replaced since it started).
+std::string ownProgram() {
+  std::error_code error;
+  const std::filesystem::path path = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error || !std::filesystem::is_regular_file(path, error)) return "/proc/self/exe";
+  return path.string();
+}
+
 struct Rank {
   int index = 0;
   pid_t pid = -1;
@@ -82,7 +94,7 @@ struct Rank {
 
 // Runs in the child between fork and exec: its own process group, ended with its parent.
 [[noreturn]] void execRank(int rank, int ranks, int port, pid_t parent,
-                           std::vector<std::string>& args) {
+                           const std::string& program, std::vector<std::string>& args) {
   setpgid(0, 0);
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != parent) _exit(kExitCancelled);  // the parent died before prctl
@@ -95,7 +107,7 @@ struct Rank {
   std::vector<char*> childArgv;
   for (auto& arg : args) childArgv.push_back(arg.data());
   childArgv.push_back(nullptr);
-  execv("/proc/self/exe", childArgv.data());
+  execv(program.c_str(), childArgv.data());
   std::fprintf(stderr, "trainbench-cli: error: cannot start rank %d: %s\n", rank,
                std::strerror(errno));
   _exit(kExitRunFailed);
@@ -233,15 +245,24 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
     args.push_back("--threads");
     args.push_back(std::to_string(std::max(1, cpuThreadCount(0) / ranks)));
   }
+  // The machine is checked once, here, before any rank starts: a rank checking it would count
+  // its sibling ranks, loading their data, as another program's load.
+  if (options.checkMachine) {
+    for (const auto& warning : checkMachineBeforeRun()) {
+      std::fprintf(stderr, "trainbench-cli: warning: %s\n", warning.c_str());
+    }
+  }
+  setenv("TRAINBENCH_SKIP_MACHINE_CHECK", "1", 1);
   std::printf("Starting %d ranks on 127.0.0.1:%d\n", ranks, port);
   std::fflush(stdout);
+  const std::string program = ownProgram();
 
   const ForwardedSignals signals;
   const pid_t self = getpid();
   std::vector<Rank> children;
   for (int rank = 0; rank < ranks; ++rank) {
     const pid_t pid = fork();
-    if (pid == 0) execRank(rank, ranks, port, self, args);
+    if (pid == 0) execRank(rank, ranks, port, self, program, args);
     if (pid < 0) {
       std::fprintf(stderr, "trainbench-cli: error: --data-parallel: cannot start rank %d: %s\n",
                    rank, std::strerror(errno));

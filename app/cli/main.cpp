@@ -228,8 +228,12 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "trainbench-cli: error: --data-parallel: %s\n", problem.c_str());
       return tb::cli::kExitUsage;
     }
-    // The device, precision and execution are checked once here, not once by every rank.
+    // The device, precision, execution, settings and --out folder are checked once here, not
+    // once by every rank after all of them started.
     if (const int code = tb::cli::checkRunDevices(runOptions); code != tb::cli::kExitOk) {
+      return code;
+    }
+    if (const int code = tb::cli::checkRunSettings(runOptions); code != tb::cli::kExitOk) {
       return code;
     }
     return tb::cli::spawnLocalRanks(runOptions, argc, argv);

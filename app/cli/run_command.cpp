@@ -268,14 +268,9 @@ int checkRunDevices(const RunOptions& options) {
   return kExitOk;
 }
 
-int runCommand(const RunOptions& options) {
-  // From the start: a Ctrl-C during the checks below cancels like one during training (exit
-  // 130), not with the default action's silent 143.
-  const SignalGuard signals;
-  // Check every device before training on the first, so a typo costs no time.
-  if (const int code = checkRunDevices(options); code != kExitOk) return code;
-
-  if (const std::string problem = runConfigProblem(options.config); !problem.empty()) {
+int checkRunSettings(const RunOptions& options) {
+  if (const std::string problem = runConfigProblem(options.config, options.dataParallel > 1);
+      !problem.empty()) {
     std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
     return kExitUsage;
   }
@@ -283,6 +278,16 @@ int runCommand(const RunOptions& options) {
     std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
     return kExitData;
   }
+  return kExitOk;
+}
+
+int runCommand(const RunOptions& options) {
+  // From the start: a Ctrl-C during the checks below cancels like one during training (exit
+  // 130), not with the default action's silent 143.
+  const SignalGuard signals;
+  // Check every device before training on the first, so a typo costs no time.
+  if (const int code = checkRunDevices(options); code != kExitOk) return code;
+  if (const int code = checkRunSettings(options); code != kExitOk) return code;
 
   // Warn, never block: the user may know the load is brief, or want to measure under it.
   if (options.checkMachine) {

@@ -29,6 +29,9 @@ struct RunOptions {
 // Checks every device of `options` (known, available, its precision and execution) before any
 // trains; prints the first problem and returns its exit code, or kExitOk.
 int checkRunDevices(const RunOptions& options);
+// Checks what the trainer would refuse at once (runConfigProblem) and the --out folder; prints
+// the problem and returns its exit code, or kExitOk.
+int checkRunSettings(const RunOptions& options);
 
 // Returns the exit code (exit_codes.h).
 int runCommand(const RunOptions& options);

@@ -19,7 +19,7 @@ std::string number(double value) {
 
 }  // namespace
 
-std::string runConfigProblem(const RunConfig& config) {
+std::string runConfigProblem(const RunConfig& config, bool dataParallel) {
   if (config.epochs < 0) return "epochs must be 1 or more (0: the workload's default)";
   if (config.batchSize < 0) return "batch size must be 1 or more (0: the workload's default)";
   if (config.threads < 0) return "threads must be 1 or more (0: the physical cores)";
@@ -47,7 +47,8 @@ std::string runConfigProblem(const RunConfig& config) {
     const auto dataset = findDataset(workload->dataset);
     const bool cut = dataset && config.trainLimit > 0 && config.trainLimit <= dataset->trainSamples;
     if (const std::string problem =
-            batchProblem(*workload, batch, cut && !config.exchange ? config.trainLimit : 0);
+            batchProblem(*workload, batch,
+                         cut && !config.exchange && !dataParallel ? config.trainLimit : 0);
         !problem.empty()) {
       return problem;
     }

@@ -64,6 +64,8 @@ inline constexpr double kMaxTimeBudgetSeconds = 7.0 * 24 * 3600;
 
 // Empty when `config` can run; otherwise one sentence saying which setting is wrong and why.
 // Catches what a front end may let through: NaN or infinite numbers, negative counts.
-std::string runConfigProblem(const RunConfig& config);
+// `dataParallel` (or a config with an exchange) skips the last-step check: the ranks leave
+// the remainder out.
+std::string runConfigProblem(const RunConfig& config, bool dataParallel = false);
 
 }  // namespace tb

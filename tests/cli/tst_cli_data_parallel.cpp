@@ -84,6 +84,29 @@ class TestCliDataParallel : public CliTestBase {
                                  << "use one or the other";
     QTest::newRow("with --world-size") << QStringList{"--data-parallel", "2", "--world-size", "1"}
                                        << "use one or the other";
+    // 256 images cannot fill one step of 2 x 200: it saved a failed result naming no flag.
+    QTest::newRow("train limit below a step")
+        << QStringList{"--data-parallel", "2", "--batch-size", "200"}
+        << "--train-limit 256 is smaller than one step of all 2 ranks";
+    // What the trainer refuses of any run is refused once too.
+    QTest::newRow("resnet batch of 1")
+        << QStringList{"--workload", "cifar10-resnet50", "--data-parallel", "2", "--batch-size",
+                       "1"}
+        << "batch normalisation";
+  }
+
+  // An --out that cannot take the result is said once, before the ranks start (each printed it).
+  void unusableOutRefusedBeforeStarting() {
+    const QString file = m_dir.filePath(QStringLiteral("a-file"));
+    QFile plain(file);
+    QVERIFY(plain.open(QIODevice::WriteOnly));
+    plain.close();
+    const CliRun run =
+        runCli(smallSyntheticRun() << "--data-parallel" << "2" << "--out" << file);
+    if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
+    QVERIFY2(run.exitCode == 3, run.why());
+    QCOMPARE(run.err.count(file), 1);
+    QVERIFY2(!run.out.contains(QLatin1String("Starting")), run.why());
   }
   void unrunnableDataParallelRefusedBeforeStarting() {
     QFETCH(QStringList, flags);
