@@ -68,6 +68,19 @@ class ChartPanelTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // A shared file's names cannot reorder or split a legend entry: bidi overrides and line
+  // breaks read as spaces, as in the tables.
+  void labelsArePrintable() {
+    DisplayedRun run;
+    run.result.device.id = "cuda:0";
+    run.result.device.name = "GPU\u202e0803 XTR";
+    run.result.system.hostname = "bench\nfake row";
+    const QString label = run.label();
+    QVERIFY2(!label.contains(QChar(0x202e)) && !label.contains(QLatin1Char('\n')),
+             qPrintable(label));
+    QVERIFY2(label.contains(QLatin1String("bench fake row")), qPrintable(label));
+  }
+
   // The charts must show what the engine really reports: one point per epoch and every telemetry
   // sample (a run this short may have none; burstOfChangesReplotsOnce draws a long timeline).
   void tinyRunFillsTheCharts() {

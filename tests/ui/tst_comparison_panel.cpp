@@ -85,6 +85,32 @@ class ComparisonPanelTest : public QObject {
     QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
   }
 
+  // One GPU model on two machines: the bars' labels keep what tells them apart (" · bench-1"),
+  // shortening the long device name instead; the baseline combo names each machine once.
+  void barLabelsKeepTheMachine() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    for (const char* host : {"bench-1", "bench-2"}) {
+      RunResult run = finishedRun("cuda:0", 7.78, 0.88);
+      run.device.name = "NVIDIA GeForce RTX 3080 Laptop GPU";
+      run.system.hostname = host;
+      runs.add(run);
+    }
+    panel.refreshNow();
+    const auto ticker = qSharedPointerCast<QCPAxisTickerText>(panel.barChart()->yAxis->ticker());
+    const QStringList labels = ticker->ticks().values();
+    QCOMPARE(labels.size(), 2);
+    QVERIFY2(labels[0] != labels[1], qPrintable(labels.join(QLatin1Char('|'))));
+    for (const QString& label : labels) {
+      QVERIFY2(label.endsWith(QLatin1String("bench-1")) || label.endsWith(QLatin1String("bench-2")),
+               qPrintable(label));
+      QVERIFY(label.size() <= 30);
+    }
+    auto* chooser = panel.findChild<QComboBox*>();
+    QVERIFY(chooser);
+    QCOMPARE(chooser->itemText(0).count(QStringLiteral("bench-1")), 1);
+  }
+
   // A failed run has no total, so it cannot be the baseline: choosing it leaves the combo and the
   // bold 1.00x on the row the speed-ups (and the exports) are measured against.
   void failedRowIsNeverTheBaseline() {

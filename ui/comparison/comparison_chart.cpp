@@ -20,8 +20,19 @@ QString text(const char* source) {
   return QCoreApplication::translate("tb::ui::ComparisonPanel", source);
 }
 
+// Shortened in the middle: what tells two rows apart is at the end (" · bench-2", a date), so
+// the end stays whole where it is short, and the device's name gives way.
 QString elided(const QString& label) {
-  return label.size() <= kMaxLabelChars ? label : label.left(kMaxLabelChars - 1) + QChar(0x2026);
+  if (label.size() <= kMaxLabelChars) return label;
+  const QChar ellipsis(0x2026);
+  const qsizetype split = label.indexOf(QStringLiteral(" \u00b7 "));
+  if (split > 0) {
+    const QString ending = label.mid(split);
+    const qsizetype room = kMaxLabelChars - 1 - ending.size();
+    if (room >= 8) return label.left(room) + ellipsis + ending;
+  }
+  const qsizetype head = (kMaxLabelChars - 1) / 2;
+  return label.left(head) + ellipsis + label.right(kMaxLabelChars - 1 - head);
 }
 
 }  // namespace

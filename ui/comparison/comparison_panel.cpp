@@ -389,8 +389,10 @@ void ComparisonPanel::fillBaselineChooser() {
   m_baselineChooser->clear();
   for (const Entry& entry : m_entries) {
     QString text = toQString(entry.row.label);
-    if (!entry.row.machine.empty() && !entry.row.published) {
-      text += QStringLiteral(" \u00b7 ") + toQString(entry.row.machine);
+    // Rows of two machines already carry it in their label (" · bench-1"): once is enough.
+    const QString machine = QStringLiteral(" \u00b7 ") + toQString(entry.row.machine);
+    if (!entry.row.machine.empty() && !entry.row.published && !text.contains(machine)) {
+      text += machine;
     }
     m_baselineChooser->addItem(colorSwatch(entry.color), text);
   }

@@ -3,6 +3,7 @@
 #include "common/qt_convert.h"
 #include "results/comparison.h"
 #include "results/result_file.h"
+#include "results/table_text.h"
 
 #include <array>
 
@@ -17,11 +18,11 @@ constexpr std::array<QRgb, 10> kPalette = {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b
 }  // namespace
 
 QString DisplayedRun::label() const {
-  QString text = toQString(deviceLabel(result));
-  if (!result.system.hostname.empty()) {
-    text += QStringLiteral(" · ") + toQString(result.system.hostname);
-  }
-  return text;
+  std::string text = deviceLabel(result);
+  if (!result.system.hostname.empty()) text += " \u00b7 " + result.system.hostname;
+  // Names from a shared file: a bidi override or line break must not reorder or split the
+  // legend, the chart's tooltips or the PDF's list of runs.
+  return toQString(table::printable(text));
 }
 
 RunCollection::RunCollection(QObject* parent) : QObject(parent) {}
