@@ -65,6 +65,7 @@ class TrainingRun {
  private:
   void resolve();
   void loadData();
+  void loadDataOnEveryRank();
   void noteLeftOutImages();
   void train();
   // Returns false when the time budget ended training within this epoch.
@@ -126,7 +127,7 @@ RunResult TrainingRun::execute() {
   m_result.group = m_config.group;
   try {
     resolve();
-    loadData();
+    loadDataOnEveryRank();
     train();
     m_result.status = RunStatus::Completed;
   } catch (const Cancelled&) {
@@ -224,6 +225,48 @@ void TrainingRun::resolve() {
   m_result.workload.dataset = m_workload.dataset;
   m_result.workload.parameters = m_workload.parameters;
   if (m_workload.flopsPerSample > 0) m_result.workload.flopsPerSample = m_workload.flopsPerSample;
+}
+
+// Every rank of a data-parallel run says how its loading went before any trains: a rank whose
+// data is missing, or holds another number of images (its own copy on another node, a smaller
+// one than --train-limit), would otherwise leave the others waiting for it until the timeout,
+// then blamed as "stopped answering".
+void TrainingRun::loadDataOnEveryRank() {
+  if (worldSize() <= 1) {
+    loadData();
+    return;
+  }
+  std::exception_ptr failure;
+  std::string mine;
+  try {
+    loadData();
+    mine = "ok " + std::to_string(m_data.train.size());
+  } catch (const Cancelled&) {
+    failure = std::current_exception();
+    mine = "cancelled";
+  } catch (const std::exception& e) {
+    failure = std::current_exception();
+    mine = std::string("failed ") + e.what();
+  } catch (...) {
+    failure = std::current_exception();
+    mine = "failed";
+  }
+  const std::vector<std::string> all = m_config.exchange->gatherStrings(mine);
+  if (failure) std::rethrow_exception(failure);
+  for (std::size_t r = 0; r < all.size(); ++r) {
+    if (all[r] == "cancelled") throw Cancelled{};  // a Ctrl-C reached that rank first
+    if (all[r].rfind("failed", 0) == 0) {
+      const std::string why = all[r].size() > 7 ? ": " + all[r].substr(7) : std::string();
+      throw Failure(FailureKind::Data, "rank " + std::to_string(r) + " could not load its data" + why);
+    }
+  }
+  for (std::size_t r = 1; r < all.size(); ++r) {
+    if (all[r] == all[0]) continue;
+    throw Failure(FailureKind::Data,
+                  "the ranks loaded different training sets: rank 0 has " + all[0].substr(3) +
+                      " images, rank " + std::to_string(r) + " has " + all[r].substr(3) +
+                      "; every rank needs the same dataset files (--data-dir) and --train-limit");
+  }
 }
 
 void TrainingRun::loadData() {

@@ -264,6 +264,42 @@ class DataParallelTest : public QObject {
     }
   }
 
+  // Ranks that loaded different training sets (each node its own copy), or a rank that could
+  // not load its data at all, fail every rank at once with the reason: they waited for each
+  // other until the timeout, and rank 0 blamed the other for "stopped answering".
+  void ranksAgreeOnTheirDataBeforeTraining() {
+    std::array<RunResult, 2> results;
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      RunConfig config = tbtest::syntheticRun(1, rank == 0 ? 640 : 704);
+      config.exchange = std::shared_ptr<GradientExchange>(&exchange, [](GradientExchange*) {});
+      RunObserver observer;
+      const std::atomic<bool> cancel{false};
+      results[rank] = runTraining(config, observer, cancel);
+    });
+    for (const auto& result : results) {
+      QCOMPARE(result.status, RunStatus::Failed);
+      QVERIFY2(result.error.find("rank 0 has 640 images, rank 1 has 704") != std::string::npos,
+               result.error.c_str());
+    }
+
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      RunConfig config = tbtest::syntheticRun(1, 640);
+      if (rank == 1) {
+        config.synthetic = false;
+        config.dataDir = "/nonexistent/trainbench-data";
+      }
+      config.exchange = std::shared_ptr<GradientExchange>(&exchange, [](GradientExchange*) {});
+      RunObserver observer;
+      const std::atomic<bool> cancel{false};
+      results[rank] = runTraining(config, observer, cancel);
+    });
+    QCOMPARE(results[0].status, RunStatus::Failed);
+    QCOMPARE(results[0].failure, FailureKind::Data);
+    QVERIFY2(results[0].error.find("rank 1 could not load its data: ") != std::string::npos &&
+                 results[0].error.find("/nonexistent/trainbench-data") != std::string::npos,
+             results[0].error.c_str());
+  }
+
   // Rank 0 evaluates alone (ResNet-50 on a CPU takes minutes, past --dist-timeout): the other
   // rank must not be waiting for it then. Here rank 0's evaluation waits until rank 1's whole run
   // has returned, which it can only do if nothing of rank 1's waits on that evaluation.
