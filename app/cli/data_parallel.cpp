@@ -105,6 +105,9 @@ int joinLaunchedRun(RunOptions& options) {
   join.bucketBytes = static_cast<std::size_t>(options.bucketMegabytes * 1e6);
   try {
     options.config.exchange = joinRun(join);
+  } catch (const RankMismatchError& e) {
+    std::fprintf(stderr, "trainbench-cli: error: rank %d: %s\n", placement.rank, e.what());
+    return kExitUsage;
   } catch (const DistributedError& e) {
     std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
     return kExitRunFailed;

@@ -201,6 +201,33 @@ class TestCliRankFaults : public CliTestBase {
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
+  // Two ranks told different world sizes refuse together, naming the flag: it was a Gloo
+  // "enforce fail" about address sizes, exit 5.
+  void ranksOfDifferentWorldSizesRefuse() {
+    const auto rank = [&](int index, const QString& world) {
+      auto* process = new QProcess(this);
+      process->setProcessEnvironment(environment());
+      process->start(m_cli, smallSyntheticRun() << "--rank" << QString::number(index)
+                                                << "--world-size" << world << "--master-addr"
+                                                << "127.0.0.1"
+                                                << "--master-port"
+                                                << "29533"
+                                                << "--dist-timeout"
+                                                << "60");
+      return process;
+    };
+    QProcess* first = rank(0, QStringLiteral("2"));
+    QProcess* second = rank(1, QStringLiteral("3"));
+    for (QProcess* process : {first, second}) {
+      QVERIFY(process->waitForFinished(120000));
+      const QString err = QString::fromUtf8(process->readAllStandardError());
+      QCOMPARE(process->exitCode(), 2);
+      QVERIFY2(err.contains(QLatin1String("ranks disagree on the world size (--world-size")),
+               qPrintable(err));
+    }
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
   void timeBudgetRefused() {
     const CliRun run = runCli(smallSyntheticRun() << "--data-parallel"
                                                   << "2"

@@ -184,6 +184,25 @@ class GlooExchange final : public GradientExchange {
   int m_gathers = 0;
 };
 
+// Ranks that were told different world sizes would fail inside Gloo's handshake with a message
+// naming no flag: each says its own through the store first. Rank 0 reads every other rank's, the
+// others rank 0's, so every rank of a mismatch learns it.
+void checkWorldSizes(c10d::Store& store, const RankPlacement& place) {
+  const std::string prefix = "trainbench/world_size/";
+  const std::string mine = std::to_string(place.worldSize);
+  store.set(prefix + std::to_string(place.rank), std::vector<std::uint8_t>(mine.begin(), mine.end()));
+  for (int r = 0; r < (place.rank == 0 ? place.worldSize : 1); ++r) {
+    if (r == place.rank) continue;
+    const auto value = store.get(prefix + std::to_string(r));  // waits, up to the timeout
+    const std::string theirs(value.begin(), value.end());
+    if (theirs != mine) {
+      throw RankMismatchError("ranks disagree on the world size (--world-size, WORLD_SIZE): rank " +
+                             std::to_string(place.rank) + " has " + mine + ", rank " +
+                             std::to_string(r) + " has " + theirs);
+    }
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<GradientExchange> joinRun(const JoinOptions& options) {
@@ -199,6 +218,7 @@ std::shared_ptr<GradientExchange> joinRun(const JoinOptions& options) {
     storeOptions.waitWorkers = false;
     storeOptions.timeout = options.timeout;
     auto store = c10::make_intrusive<c10d::TCPStore>(place.masterAddr, storeOptions);
+    checkWorldSizes(*store, place);
 
     auto groupOptions = c10d::ProcessGroupGloo::Options::create(options.timeout);
     // On one machine the loopback interface; across machines the one this host's name resolves to.
@@ -210,7 +230,7 @@ std::shared_ptr<GradientExchange> joinRun(const JoinOptions& options) {
                                                              groupOptions);
     return std::make_shared<GlooExchange>(store, group, options);
   } catch (const DistributedError&) {
-    throw;
+    throw;  // RankMismatchError too
   } catch (const std::exception& e) {
     throw DistributedError(where + ": cannot join the run at " + rendezvous + " within " +
                            std::to_string(options.timeout.count()) + " s: " + firstLine(e));

@@ -30,6 +30,13 @@ class DistributedError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The ranks were started with settings that cannot make one run (different world sizes): a
+// usage error, not a failure of the run.
+class RankMismatchError : public DistributedError {
+ public:
+  using DistributedError::DistributedError;
+};
+
 // Connects this process as `options.placement.rank`; returns once every rank has joined.
 std::shared_ptr<GradientExchange> joinRun(const JoinOptions& options);
 
