@@ -192,7 +192,14 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
       // Never replaces a file: another run's result, or one saved a moment ago by a concurrent
       // process, keeps its name and this one takes the next free "_N".
       path = saveResultUnderFreeName(result, wanted);
-      if (path != wanted && !isFolderTarget(options.out)) {
+      // Repeats of one run take "_2", "_3" beside the first as expected; only another file
+      // already there is worth a word.
+      const bool earlierRepeat =
+          std::any_of(results.begin(), results.end(), [&](const RunResult& earlier) {
+            return resultPath(options.out, defaultResultFileName(earlier), earlier.device.id,
+                              severalFiles) == wanted;
+          });
+      if (path != wanted && !isFolderTarget(options.out) && !earlierRepeat) {
         std::fprintf(stderr, "trainbench-cli: %s exists; saving as %s instead\n", wanted.c_str(),
                      path.c_str());
       }

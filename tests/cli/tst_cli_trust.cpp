@@ -52,6 +52,19 @@ class TestCliTrust : public CliTestBase {
     QVERIFY2(run.out.contains(QLatin1String("Repeat 3 on cpu")), run.why());
   }
 
+  // Repeats saved to one named file take "_2", "_3" beside it without a word per repeat; a file
+  // that was there before is still said.
+  void repeatsIntoOneNamedFileAreQuiet() {
+    const QString out = path(QStringLiteral("repeats.json"));
+    CliRun run = runCli(smallSyntheticRun() << "--repeat" << "2" << "--out" << out);
+    QVERIFY2(run.exitCode == 0, run.why());
+    QCOMPARE(run.savedPaths().size(), 2);
+    QVERIFY2(!run.err.contains(QLatin1String("instead")), run.why());
+    run = runCli(smallSyntheticRun() << "--repeat" << "2" << "--out" << out);
+    QVERIFY2(run.exitCode == 0, run.why());
+    QVERIFY2(run.err.count(QLatin1String("exists; saving as")) == 1, run.why());
+  }
+
   // auto: at least three, at most ten, and it says which it was.
   void autoRepeatsBetweenThreeAndTen() {
     const CliRun run = runCli(smallSyntheticRun(QStringLiteral("2")) << "--repeat"
