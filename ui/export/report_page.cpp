@@ -26,6 +26,15 @@ constexpr double kHeadingKeepPoints = 60.0;
 // Names and labels always keep at least this share of a table's width.
 constexpr double kMinFlexibleShare = 0.3;
 constexpr double kLongWordTolerance = 1.25;
+// Real host and device names are far shorter (a host name at most 253 characters); a shared
+// file's made-up 6000-character name would make a row taller than a page, its figures drawn
+// off the paper. Longer cell text is cut, with an ellipsis; a paragraph likewise.
+constexpr qsizetype kMaxCellChars = 300;
+constexpr qsizetype kMaxParagraphChars = 3000;
+
+QString clipped(const QString& text, qsizetype maxChars) {
+  return text.size() <= maxChars ? text : text.left(maxChars - 1) + QChar(0x2026);
+}
 
 // Word wrap, or wrap anywhere when a single word (a long host name, a path) is wider than the
 // cell: the text must never spill into the next column.
@@ -139,8 +148,9 @@ double ReportPage::textHeight(const QFont& font, const QString& text) const {
   return cellHeight(font, text, m_width);
 }
 
-void ReportPage::text(const QFont& font, QRgb color, const QString& text, Qt::Alignment alignment,
-                      double indent) {
+void ReportPage::text(const QFont& font, QRgb color, const QString& fullText,
+                      Qt::Alignment alignment, double indent) {
+  const QString text = clipped(fullText, kMaxParagraphChars);
   const double height = cellHeight(font, text, m_width - indent);
   keepTogether(height);
   drawCell(font, color, text, QRectF(indent, m_y, m_width - indent, height),
@@ -242,7 +252,11 @@ double ReportPage::tableHeader(const QVector<ReportColumn>& columns,
   return height;
 }
 
-void ReportPage::table(const QVector<ReportColumn>& columns, const QVector<ReportRow>& rows) {
+void ReportPage::table(const QVector<ReportColumn>& columns, const QVector<ReportRow>& fullRows) {
+  QVector<ReportRow> rows = fullRows;
+  for (ReportRow& row : rows) {
+    for (QString& cell : row.cells) cell = clipped(cell, kMaxCellChars);
+  }
   const QVector<double> widths = columnWidths(columns, rows);
   const double padX = pt(4);
   const double padY = pt(3);
