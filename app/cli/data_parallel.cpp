@@ -25,19 +25,14 @@ std::string dataParallelProblem(const RunOptions& options, int worldSize) {
     return "--time-budget: a data-parallel run trains its full length (each rank would stop at "
            "a different step on its own clock)";
   }
+  if (const std::string problem =
+          dataParallelStepProblem(options.config, worldSize, options.strongScaling);
+      !problem.empty()) {
+    return problem;
+  }
   const auto workload = findWorkload(options.config.workload);
   int batch = options.config.batchSize;
   if (batch <= 0) batch = workload ? workload->defaultBatchSize : 0;
-  // Every step takes a batch on every rank (weak) or one batch in all (strong): fewer training
-  // images than that give the ranks nothing to train, found only after they all started.
-  const std::int64_t stepImages =
-      options.strongScaling ? batch : static_cast<std::int64_t>(batch) * worldSize;
-  if (options.config.trainLimit > 0 && options.config.trainLimit < stepImages) {
-    return "--train-limit " + std::to_string(options.config.trainLimit) +
-           " is smaller than one step of all " + std::to_string(worldSize) + " ranks (" +
-           std::to_string(stepImages) + " images at --batch-size " + std::to_string(batch) +
-           "): give a larger --train-limit or a smaller --batch-size";
-  }
   if (options.strongScaling) {
     if (batch > 0 && worldSize > 0 && batch % worldSize != 0) {
       return "--scaling strong splits the batch of " + std::to_string(batch) + " across " +

@@ -92,7 +92,8 @@ void printValidity(const RunResult& result) {
     std::fprintf(stderr, "trainbench-cli: warning: %s: %s\n", result.device.id.c_str(),
                  result.config.executionFallback.c_str());
   }
-  if (!result.validity || !result.validity->disturbed) return;
+  // Warnings about the run itself (a data-parallel epoch's left-out images) come undisturbed too.
+  if (!result.validity) return;
   for (const auto& warning : result.validity->warnings) {
     std::fprintf(stderr, "trainbench-cli: warning: %s: %s\n", result.device.id.c_str(),
                  warning.c_str());

@@ -198,8 +198,10 @@ int main(int argc, char** argv) {
   // JSON named by mistake, say) must not be overwritten.
   if (const QString file = parser.value(QStringLiteral("settings")); !file.isEmpty()) {
     QSettings settings(file, QSettings::IniFormat);
-    settings.allKeys();  // QSettings reads, and so finds a format error, only when asked
-    if (settings.status() == QSettings::FormatError) {
+    // QSettings reads, and so finds a format error, only when asked. A hand-edited file with a
+    // stray line still holds settings; a result JSON holds none.
+    const bool noSettings = settings.allKeys().isEmpty();
+    if (settings.status() == QSettings::FormatError && noSettings) {
       std::fprintf(stderr, "trainbench: error: --settings: '%s' is not an INI settings file\n",
                    qPrintable(file));
       return 2;

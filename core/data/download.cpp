@@ -113,6 +113,8 @@ class Fetcher {
     summary.folder = m_folder;
     std::vector<bool> needed;
     for (const auto& file : m_source.files) {
+      // Checking a large file already here reads all of it: Ctrl-C must not wait for them all.
+      if (cancelled()) throwCancelled();
       needed.push_back(!alreadyPresent(file));
       if (needed.back()) m_progress.total += file.size;
     }

@@ -66,4 +66,16 @@ std::string runConfigProblem(const RunConfig& config, bool dataParallel) {
   return {};
 }
 
+std::string dataParallelStepProblem(const RunConfig& config, int ranks, bool strong) {
+  const auto workload = findWorkload(config.workload);
+  const std::int64_t batch =
+      config.batchSize > 0 ? config.batchSize : (workload ? workload->defaultBatchSize : 0);
+  const std::int64_t stepImages = strong ? batch : batch * ranks;
+  if (config.trainLimit <= 0 || config.trainLimit >= stepImages) return {};
+  return "--train-limit " + std::to_string(config.trainLimit) + " is smaller than one step of all " +
+         std::to_string(ranks) + " ranks (" + std::to_string(stepImages) +
+         " images at --batch-size " + std::to_string(batch) +
+         "): give a larger --train-limit or a smaller --batch-size";
+}
+
 }  // namespace tb

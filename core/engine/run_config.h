@@ -68,4 +68,9 @@ inline constexpr double kMaxTimeBudgetSeconds = 7.0 * 24 * 3600;
 // the remainder out.
 std::string runConfigProblem(const RunConfig& config, bool dataParallel = false);
 
+// Where `config` trains data-parallel on `ranks` ranks: every step takes a batch on every rank
+// (one batch in all with `strong` scaling), so a --train-limit below that leaves them nothing to
+// train. Empty when it fits; else a sentence naming --train-limit and --batch-size.
+std::string dataParallelStepProblem(const RunConfig& config, int ranks, bool strong);
+
 }  // namespace tb

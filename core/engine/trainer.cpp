@@ -244,6 +244,9 @@ void TrainingRun::loadDataOnEveryRank() {
   } catch (const Cancelled&) {
     failure = std::current_exception();
     mine = "cancelled";
+  } catch (const c10::Error& e) {
+    failure = std::current_exception();
+    mine = std::string("failed ") + e.what_without_backtrace();  // one line for the others
   } catch (const std::exception& e) {
     failure = std::current_exception();
     mine = std::string("failed ") + e.what();

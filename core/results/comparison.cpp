@@ -229,8 +229,9 @@ std::optional<double> countedFlopsPerSample(const WorkloadRecord& workload) {
 ComparisonRow comparisonRow(const RunResult& result) {
   ComparisonRow row;
   row.device = result.device.id;
-  row.label = deviceLabel(result);
-  row.machine = result.system.hostname;
+  // Names from a shared file reach tables, charts and reports: no control or bidi characters.
+  row.label = table::printable(deviceLabel(result));
+  row.machine = table::printable(result.system.hostname);
   row.workload = result.workload.name;
   row.status = toString(result.status);
   if (result.projection) {

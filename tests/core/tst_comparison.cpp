@@ -432,6 +432,10 @@ class ComparisonTest : public QObject {
   // Markdown cells keep their table whatever a shared file's names hold: a pipe, a backslash
   // before a pipe, line breaks, C1 and bidi controls that would reorder or fake a row.
   void markdownCellsKeepTheirTable() {
+    // A row's names are printable wherever it is shown: screen, charts, PDF, CSV.
+    const ComparisonRow row = comparisonRow(fullRun("cpu", 10.0, 6000.0, "bench\u202e-a\nx"));
+    QVERIFY2(!contains(row.machine, "\u202e") && !contains(row.machine, "\n"),
+             row.machine.c_str());
     QCOMPARE(table::markdownCell("a|b"), std::string("a\\|b"));
     QCOMPARE(table::markdownCell("a\\|b"), std::string("a\\\\\\|b"));
     QCOMPARE(table::printable("x\ny\x1b[2J"), std::string("x y [2J"));

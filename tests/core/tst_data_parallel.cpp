@@ -298,6 +298,22 @@ class DataParallelTest : public QObject {
     QVERIFY2(results[0].error.find("rank 1 could not load its data: ") != std::string::npos &&
                  results[0].error.find("/nonexistent/trainbench-data") != std::string::npos,
              results[0].error.c_str());
+
+    // A rank that ends before loading (a bad --out, a device it lacks) is named by the others
+    // as soon as its connection closes: the store alone waited out the whole timeout and then
+    // named no rank.
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      if (rank == 1) return;  // leaves the run, closing its connections
+      RunConfig config = tbtest::syntheticRun(1, 640);
+      config.exchange = std::shared_ptr<GradientExchange>(&exchange, [](GradientExchange*) {});
+      RunObserver observer;
+      const std::atomic<bool> cancel{false};
+      results[0] = runTraining(config, observer, cancel);
+    });
+    QCOMPARE(results[0].status, RunStatus::Failed);
+    QVERIFY2(results[0].error.find("rank 1 on ") != std::string::npos &&
+                 results[0].error.find("stopped answering") != std::string::npos,
+             results[0].error.c_str());
   }
 
   // Rank 0 evaluates alone (ResNet-50 on a CPU takes minutes, past --dist-timeout): the other

@@ -303,6 +303,20 @@ class DownloadTest : public QObject {
       QCOMPARE(e.kind(), DownloadError::Kind::Cancelled);
     }
     QVERIFY(!QFile::exists(folder("cancel/big.bin")));
+
+    // Cancelled before the transfers, while the files already here are checked: nothing more is
+    // read or fetched (a Ctrl-C there waited for every checksum).
+    HttpTestServer toy([this](const HttpRequest& r) { return serveToy(r); });
+    cancel.store(true);
+    DownloadOptions early = quickOptions({toy.url("/ds/")});
+    early.cancel = &cancel;
+    try {
+      fetchDataset(twoFiles(), folderStd("cancel-early"), early);
+      QFAIL("the fetch ignored cancel");
+    } catch (const DownloadError& e) {
+      QCOMPARE(e.kind(), DownloadError::Kind::Cancelled);
+    }
+    QVERIFY(toy.requests().empty());
   }
 
   // Offline, the user gets one sentence that says what was tried and what to do.

@@ -59,6 +59,22 @@ class SetupPanelTest : public QObject {
     QVERIFY(panel.runButton()->isEnabled());
   }
 
+  // A data-parallel run the CLI would refuse before starting its ranks keeps Run off too: 100
+  // training images cannot fill one step of 4 ranks x 32.
+  void runFollowsTheDataParallelChecks() {
+    SetupPanel panel;
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    panel.setSynthetic(true);
+    panel.setDataParallel(true, 4);
+    QVERIFY2(panel.runButton()->isEnabled(), qPrintable(panel.problem()));
+    panel.setTrainLimit(100);
+    QVERIFY(!panel.runButton()->isEnabled());
+    QVERIFY2(panel.problem().contains(QLatin1String("--train-limit 100")),
+             qPrintable(panel.problem()));
+    panel.setDataParallel(true, 2);  // 64 a step
+    QVERIFY2(panel.runButton()->isEnabled(), qPrintable(panel.problem()));
+  }
+
   // "~/data" is the home folder's data, as in a shell; a relative folder is said in full. It
   // made a folder named "~" wherever the app was started.
   void dataFolderIsSaidInFull() {

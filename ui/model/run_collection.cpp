@@ -39,7 +39,7 @@ QString RunCollection::distinctLabel(int index) const {
   }
   if (same == 0) return label;
   // "2026-12-02T10:31:05Z" reads "2026-12-02 10:31:05"; runs started the same second get "(2)".
-  QString created = toQString(run.result.created);
+  QString created = toQString(table::printable(run.result.created));
   created.replace(u'T', u' ').remove(u'Z');
   label += QStringLiteral(" · ") + created;
   if (earlierSame > 0) label += QStringLiteral(" (%1)").arg(earlierSame + 1);

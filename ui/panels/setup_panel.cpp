@@ -286,7 +286,17 @@ QString SetupPanel::problem() const {
       return QString::fromUtf8(e.what());
     }
   }
-  if (m_dataParallel->isChecked()) return dataParallelProblem();
+  if (m_dataParallel->isChecked()) {
+    if (const QString why = dataParallelProblem(); !why.isEmpty()) return why;
+    // What the CLI refuses before starting the ranks (batch too small, too few images).
+    if (const auto plan = dataParallelPlan()) {
+      for (const std::string& why : {runConfigProblem(plan->config, true),
+                                     dataParallelStepProblem(plan->config, plan->ranks, false)}) {
+        if (!why.empty()) return QString::fromStdString(why);
+      }
+    }
+    return QString();
+  }
   // What the trainer would refuse at once (ResNet-50 with a batch of one image, say).
   const QVector<RunConfig> runs = configs();
   if (!runs.isEmpty()) {

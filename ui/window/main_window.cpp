@@ -200,8 +200,10 @@ void MainWindow::wireRuns() {
                              .arg(toQString(result.device.id), toQString(result.error)),
                          true);
             }
-            if (result.validity && result.validity->disturbed && !result.validity->warnings.empty()) {
-              showNotice(tr("\u26a0 The run on %1 was disturbed: %2")
+            if (result.validity && !result.validity->warnings.empty()) {
+              // A note about the run itself (left-out images) is no disturbance.
+              showNotice((result.validity->disturbed ? tr("\u26a0 The run on %1 was disturbed: %2")
+                                                     : tr("\u26a0 The run on %1: %2"))
                              .arg(toQString(result.device.id),
                                   toQString(result.validity->warnings.front())),
                          true);

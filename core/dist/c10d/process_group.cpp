@@ -91,6 +91,14 @@ class GlooExchange final : public GradientExchange {
     std::vector<std::string> all;
     try {
       m_store->set(prefix + std::to_string(m_rank), std::vector<std::uint8_t>(mine.begin(), mine.end()));
+    } catch (const c10::Error& e) {
+      throw DistributedError(m_where + ": gathering the ranks' figures failed: " +
+                             e.what_without_backtrace());
+    }
+    // The store would wait out the whole timeout for a rank that already ended (a bad --out, a
+    // device it lacks); a barrier breaks as soon as one's connection closes, and says which.
+    run("gathering the ranks' figures", [&] { return m_group->barrier(); });
+    try {
       for (int r = 0; r < m_world; ++r) {
         const auto value = m_store->get(prefix + std::to_string(r));  // waits, up to the timeout
         all.emplace_back(value.begin(), value.end());
