@@ -17,6 +17,7 @@
 #include "engine/precision.h"
 #include "engine/precision_scope.h"
 #include "engine/projection.h"
+#include "engine/rank_data.h"
 #include "engine/rank_records.h"
 #include "engine/run_data.h"
 #include "engine/step_times.h"
@@ -66,7 +67,6 @@ class TrainingRun {
   void resolve();
   void loadData();
   void loadDataOnEveryRank();
-  void noteLeftOutImages();
   void train();
   // Returns false when the time budget ended training within this epoch.
   bool trainEpoch(int epoch, Classifier& model, TrainStep& step, GraphSteps& fullStepRunner);
@@ -101,7 +101,7 @@ class TrainingRun {
   std::unique_ptr<TelemetrySampler> m_sampler;
   std::unique_ptr<ValidityMonitor> m_validity;
   // Said in the result's warnings where a data-parallel epoch leaves out more than 1% of the
-  // training images (noteLeftOutImages); empty otherwise.
+  // training images (leftOutImagesWarning); empty otherwise.
   std::string m_leftOutWarning;
   StepTimes m_stepTimes;
   std::optional<double> m_setupSeconds;  // clock start to the first step
@@ -227,10 +227,8 @@ void TrainingRun::resolve() {
   if (m_workload.flopsPerSample > 0) m_result.workload.flopsPerSample = m_workload.flopsPerSample;
 }
 
-// Every rank of a data-parallel run says how its loading went before any trains: a rank whose
-// data is missing, or holds another number of images (its own copy on another node, a smaller
-// one than --train-limit), would otherwise leave the others waiting for it until the timeout,
-// then blamed as "stopped answering".
+// Every rank of a data-parallel run says how its loading went before any trains
+// (engine/rank_data.h); this rank's own failure is rethrown as it was.
 void TrainingRun::loadDataOnEveryRank() {
   if (worldSize() <= 1) {
     loadData();
@@ -240,36 +238,24 @@ void TrainingRun::loadDataOnEveryRank() {
   std::string mine;
   try {
     loadData();
-    mine = "ok " + std::to_string(m_data.train.size());
+    mine = loadedData(m_data.train.size());
   } catch (const Cancelled&) {
     failure = std::current_exception();
-    mine = "cancelled";
+    mine = cancelledLoading();
   } catch (const c10::Error& e) {
     failure = std::current_exception();
-    mine = std::string("failed ") + e.what_without_backtrace();  // one line for the others
+    mine = failedToLoad(e.what_without_backtrace());  // one line for the others
   } catch (const std::exception& e) {
     failure = std::current_exception();
-    mine = std::string("failed ") + e.what();
+    mine = failedToLoad(e.what());
   } catch (...) {
     failure = std::current_exception();
-    mine = "failed";
+    mine = failedToLoad("unknown error");
   }
-  const std::vector<std::string> all = m_config.exchange->gatherStrings(mine);
+  const DataAgreement agreement = agreeOnData(*m_config.exchange, mine);
   if (failure) std::rethrow_exception(failure);
-  for (std::size_t r = 0; r < all.size(); ++r) {
-    if (all[r] == "cancelled") throw Cancelled{};  // a Ctrl-C reached that rank first
-    if (all[r].rfind("failed", 0) == 0) {
-      const std::string why = all[r].size() > 7 ? ": " + all[r].substr(7) : std::string();
-      throw Failure(FailureKind::Data, "rank " + std::to_string(r) + " could not load its data" + why);
-    }
-  }
-  for (std::size_t r = 1; r < all.size(); ++r) {
-    if (all[r] == all[0]) continue;
-    throw Failure(FailureKind::Data,
-                  "the ranks loaded different training sets: rank 0 has " + all[0].substr(3) +
-                      " images, rank " + std::to_string(r) + " has " + all[r].substr(3) +
-                      "; every rank needs the same dataset files (--data-dir) and --train-limit");
-  }
+  if (agreement.cancelled) throw Cancelled{};
+  if (!agreement.problem.empty()) throw Failure(FailureKind::Data, agreement.problem);
 }
 
 void TrainingRun::loadData() {
@@ -286,22 +272,7 @@ void TrainingRun::loadData() {
       !problem.empty()) {
     throw Failure(FailureKind::Run, problem);
   }
-  noteLeftOutImages();
-}
-
-void TrainingRun::noteLeftOutImages() {
-  const int world = worldSize();
-  const std::int64_t samples = m_data.train.size();
-  const std::int64_t stepImages = m_result.config.batchSize * static_cast<std::int64_t>(world);
-  if (world <= 1 || stepImages <= 0) return;
-  const std::int64_t trained = samples / stepImages * stepImages;
-  // A few images short (59 968 of 60 000) changes no total worth reading; more does, and the
-  // result's size still says the whole set, so it says so.
-  if (trained == 0 || (samples - trained) * 100 < samples) return;
-  m_leftOutWarning = "each epoch trained " + std::to_string(trained) + " of the " +
-                     std::to_string(samples) + " training images (" + std::to_string(world) +
-                     " ranks take " + std::to_string(stepImages) +
-                     " a step and leave the rest out): compare its samples/s, not its total time";
+  m_leftOutWarning = leftOutImagesWarning(m_data.train.size(), batch, worldSize());
 }
 
 void TrainingRun::train() {

@@ -173,59 +173,46 @@ class TestCliRankFaults : public CliTestBase {
     QVERIFY(!processExists(m_ranks[1]));
   }
 
-  // Two ranks launched by hand with different epochs refuse together, naming the setting.
-  void disagreeingRanksRefuse() {
-    const auto rank = [&](int index, const QString& epochs) {
+ private:
+  // Two ranks launched by hand, each with its own run flags, on one local rendezvous: both
+  // refuse together (exit 2), saying `message`, and nothing is saved.
+  void handLaunchedRanksRefuse(const QStringList& rank0, const QStringList& rank1,
+                               const QString& port, const QString& message) {
+    QList<QProcess*> ranks;
+    for (const QStringList& flags : {rank0, rank1}) {
       auto* process = new QProcess(this);
       process->setProcessEnvironment(environment());
-      process->start(m_cli, smallSyntheticRun(epochs)
-                                << "--rank" << QString::number(index) << "--world-size"
-                                << "2"
-                                << "--master-addr"
+      process->start(m_cli, QStringList(flags)
+                                << "--rank" << QString::number(ranks.size()) << "--master-addr"
                                 << "127.0.0.1"
-                                << "--master-port"
-                                << "29531"
-                                << "--dist-timeout"
+                                << "--master-port" << port << "--dist-timeout"
                                 << "60");
-      return process;
-    };
-    QProcess* first = rank(0, QStringLiteral("1"));
-    QProcess* second = rank(1, QStringLiteral("2"));
-    for (QProcess* process : {first, second}) {
+      ranks << process;
+    }
+    for (QProcess* process : ranks) {
       QVERIFY(process->waitForFinished(120000));
       const QString err = QString::fromUtf8(process->readAllStandardError());
       QCOMPARE(process->exitCode(), 2);
-      QVERIFY2(err.contains(QLatin1String("ranks disagree on --epochs: rank 0 has 1, rank 1 has 2")),
-               qPrintable(err));
+      QVERIFY2(err.contains(message), qPrintable(err));
     }
     QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+ private Q_SLOTS:
+  // Two ranks launched by hand with different epochs refuse together, naming the setting.
+  void disagreeingRanksRefuse() {
+    handLaunchedRanksRefuse(smallSyntheticRun(QStringLiteral("1")) << "--world-size" << "2",
+                            smallSyntheticRun(QStringLiteral("2")) << "--world-size" << "2",
+                            QStringLiteral("29531"),
+                            QStringLiteral("ranks disagree on --epochs: rank 0 has 1, rank 1 has 2"));
   }
 
   // Two ranks told different world sizes refuse together, naming the flag: it was a Gloo
   // "enforce fail" about address sizes, exit 5.
   void ranksOfDifferentWorldSizesRefuse() {
-    const auto rank = [&](int index, const QString& world) {
-      auto* process = new QProcess(this);
-      process->setProcessEnvironment(environment());
-      process->start(m_cli, smallSyntheticRun() << "--rank" << QString::number(index)
-                                                << "--world-size" << world << "--master-addr"
-                                                << "127.0.0.1"
-                                                << "--master-port"
-                                                << "29533"
-                                                << "--dist-timeout"
-                                                << "60");
-      return process;
-    };
-    QProcess* first = rank(0, QStringLiteral("2"));
-    QProcess* second = rank(1, QStringLiteral("3"));
-    for (QProcess* process : {first, second}) {
-      QVERIFY(process->waitForFinished(120000));
-      const QString err = QString::fromUtf8(process->readAllStandardError());
-      QCOMPARE(process->exitCode(), 2);
-      QVERIFY2(err.contains(QLatin1String("ranks disagree on the world size (--world-size")),
-               qPrintable(err));
-    }
-    QVERIFY(filesIn(m_results).isEmpty());
+    handLaunchedRanksRefuse(smallSyntheticRun() << "--world-size" << "2",
+                            smallSyntheticRun() << "--world-size" << "3", QStringLiteral("29533"),
+                            QStringLiteral("ranks disagree on the world size (--world-size"));
   }
 
   void timeBudgetRefused() {

@@ -1,0 +1,83 @@
+// The Setup panel's fields saved in and restored from the settings file ("setup/..." keys).
+#include "panels/setup_panel.h"
+
+#include <QComboBox>
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QRadioButton>
+#include <QSettings>
+#include <QSpinBox>
+
+#include <optional>
+
+namespace tb::ui {
+
+void SetupPanel::saveSettings(QSettings& settings) const {
+  settings.beginGroup(QStringLiteral("setup"));
+  settings.setValue(QStringLiteral("workload"), workload());
+  settings.setValue(QStringLiteral("devices"), checkedDevices());
+  settings.setValue(QStringLiteral("threads"), m_threads->value());
+  settings.setValue(QStringLiteral("precision"), precision());
+  settings.setValue(QStringLiteral("execution"), execution());
+  settings.setValue(QStringLiteral("epochs"), m_epochs->value());
+  settings.setValue(QStringLiteral("batchSize"), m_batchSize->value());
+  settings.setValue(QStringLiteral("seed"), m_seed->value());
+  settings.setValue(QStringLiteral("trainLimit"), m_trainLimit->value());
+  settings.setValue(QStringLiteral("testLimit"), m_testLimit->value());
+  settings.setValue(QStringLiteral("synthetic"), m_useSynthetic->isChecked());
+  settings.setValue(QStringLiteral("dataDir"), m_dataDir->text());
+  settings.setValue(QStringLiteral("repeats"), repeats());
+  settings.setValue(QStringLiteral("quick"), quick());
+  settings.setValue(QStringLiteral("dataParallel"), m_dataParallel->isChecked());
+  settings.setValue(QStringLiteral("cpuRanks"), m_cpuRanks->value());
+  settings.endGroup();
+}
+
+namespace {
+
+// A number from the settings file, only where it is a whole number in the box's range: a
+// hand-edited "abc" or "-5" keeps the box's default instead of becoming 0 ("auto", "all").
+void restoreNumber(QSpinBox* box, const QVariant& value) {
+  if (!value.isValid()) return;
+  bool ok = false;
+  const qlonglong number = value.toString().trimmed().toLongLong(&ok);
+  if (ok && number >= box->minimum() && number <= box->maximum()) {
+    box->setValue(static_cast<int>(number));
+  }
+}
+
+// "true" or "false" (as QSettings writes them); anything else is no answer.
+std::optional<bool> strictBool(const QVariant& value) {
+  if (!value.isValid()) return std::nullopt;
+  const QString text = value.toString().trimmed().toLower();
+  if (text == QLatin1String("true") || text == QLatin1String("1")) return true;
+  if (text == QLatin1String("false") || text == QLatin1String("0")) return false;
+  return std::nullopt;
+}
+
+}  // namespace
+
+void SetupPanel::restoreSettings(const QSettings& settings) {
+  const auto value = [&settings](const char* key) {
+    return settings.value(QStringLiteral("setup/") + QLatin1String(key));
+  };
+  if (value("workload").isValid()) setWorkload(value("workload").toString());
+  if (value("devices").isValid()) setCheckedDevices(value("devices").toStringList());
+  if (checkedDevices().isEmpty()) setCheckedDevices({QStringLiteral("cpu")});  // a GPU went away
+  restoreNumber(m_threads, value("threads"));
+  if (value("precision").isValid()) setPrecision(value("precision").toString());
+  if (value("execution").isValid()) setExecution(value("execution").toString());
+  restoreNumber(m_epochs, value("epochs"));
+  restoreNumber(m_batchSize, value("batchSize"));
+  restoreNumber(m_seed, value("seed"));
+  restoreNumber(m_trainLimit, value("trainLimit"));
+  restoreNumber(m_testLimit, value("testLimit"));
+  if (const auto synthetic = strictBool(value("synthetic"))) setSynthetic(*synthetic);
+  if (value("dataDir").isValid()) setDataDir(value("dataDir").toString());
+  restoreNumber(m_repeats, value("repeats"));
+  if (const auto quick = strictBool(value("quick"))) setQuick(*quick);
+  if (const auto on = strictBool(value("dataParallel"))) m_dataParallel->setChecked(*on);
+  restoreNumber(m_cpuRanks, value("cpuRanks"));
+}
+
+}  // namespace tb::ui
