@@ -9,7 +9,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdlib>
 #include <thread>
 
 namespace tb {
@@ -194,20 +197,40 @@ class GlooExchange final : public GradientExchange {
 
 // Ranks that were told different world sizes would fail inside Gloo's handshake with a message
 // naming no flag: each says its own through the store first. Rank 0 reads every other rank's, the
-// others rank 0's, so every rank of a mismatch learns it.
+// others rank 0's, so every rank of a mismatch learns it. Rank 0 serves the store: on a mismatch
+// it waits (briefly) until the others have read its size before it ends and takes the store along.
 void checkWorldSizes(c10d::Store& store, const RankPlacement& place) {
   const std::string prefix = "trainbench/world_size/";
+  const std::string seen = "trainbench/world_size_seen/";
+  const auto text = [](const std::vector<std::uint8_t>& bytes) {
+    return std::string(bytes.begin(), bytes.end());
+  };
   const std::string mine = std::to_string(place.worldSize);
   store.set(prefix + std::to_string(place.rank), std::vector<std::uint8_t>(mine.begin(), mine.end()));
-  for (int r = 0; r < (place.rank == 0 ? place.worldSize : 1); ++r) {
-    if (r == place.rank) continue;
-    const auto value = store.get(prefix + std::to_string(r));  // waits, up to the timeout
-    const std::string theirs(value.begin(), value.end());
-    if (theirs != mine) {
-      throw RankMismatchError("ranks disagree on the world size (--world-size, WORLD_SIZE): rank " +
+  const auto mismatch = [&](int other, const std::string& theirs) {
+    return RankMismatchError("ranks disagree on the world size (--world-size, WORLD_SIZE): rank " +
                              std::to_string(place.rank) + " has " + mine + ", rank " +
-                             std::to_string(r) + " has " + theirs);
+                             std::to_string(other) + " has " + theirs);
+  };
+  if (place.rank != 0) {
+    const std::string theirs = text(store.get(prefix + "0"));  // waits, up to the timeout
+    store.set(seen + std::to_string(place.rank), std::vector<std::uint8_t>{1});
+    if (theirs != mine) throw mismatch(0, theirs);
+    return;
+  }
+  for (int r = 1; r < place.worldSize; ++r) {
+    const std::string theirs = text(store.get(prefix + std::to_string(r)));
+    if (theirs == mine) continue;
+    std::vector<std::string> readers;
+    for (int other = 1; other < std::max(place.worldSize, std::atoi(theirs.c_str())); ++other) {
+      readers.push_back(seen + std::to_string(other));
     }
+    try {
+      store.wait(readers, std::chrono::seconds(5));
+    } catch (const std::exception&) {
+      // A rank that never came: it learns nothing from a store that stays.
+    }
+    throw mismatch(r, theirs);
   }
 }
 
