@@ -3,6 +3,7 @@
 
 #include "exit_codes.h"
 
+#include "devices/device_id.h"
 #include "dist/launch_env.h"
 #include "dist/rank_agreement.h"
 #include "models/workload.h"
@@ -49,6 +50,30 @@ std::string dataParallelProblem(const RunOptions& options, int worldSize) {
     }
   }
   return {};
+}
+
+std::string rankDevicesProblem(const RunOptions& options, int worldSize) {
+  if (options.devices.size() != 1 || options.devices[0] != "cuda") return {};
+  for (int rank = 0; rank < worldSize; ++rank) {
+    try {
+      resolveDevice("cuda:" + std::to_string(rank));
+    } catch (const DeviceError& e) {
+      return std::to_string(worldSize) + " ranks on --device cuda train each on its own GPU, " +
+             "cuda:0 to cuda:" + std::to_string(worldSize - 1) + ", but " + e.what() +
+             ": start fewer ranks, or name one GPU (--device cuda:0) for all of them to share";
+    }
+  }
+  return {};
+}
+
+std::string unusedDataParallelFlags(const RunOptions& options) {
+  if (options.dataParallelFlagsGiven.empty()) return {};
+  std::string flags;
+  for (const auto& flag : options.dataParallelFlagsGiven) {
+    flags += (flags.empty() ? "" : ", ") + flag;
+  }
+  return flags + (options.dataParallelFlagsGiven.size() == 1 ? " applies" : " apply") +
+         " only to a data-parallel run: add --data-parallel N, or start the ranks with a launcher";
 }
 
 bool dataParallelBuilt() {

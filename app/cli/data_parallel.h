@@ -15,6 +15,15 @@ inline constexpr const char* kSpawnedRankVariable = "TRAINBENCH_SPAWNED_RANK";
 // budget, a strong-scaling batch that does not split evenly); empty when it can.
 std::string dataParallelProblem(const RunOptions& options, int worldSize);
 
+// Why the N ranks --data-parallel starts cannot have their devices: "cuda" gives each rank its
+// own GPU, cuda:0 to cuda:N-1, and all of them must be here before any rank starts. Empty when
+// they can.
+std::string rankDevicesProblem(const RunOptions& options, int worldSize);
+
+// Why `options` sets data-parallel knobs for a run of one process (which would ignore them);
+// empty when it does not.
+std::string unusedDataParallelFlags(const RunOptions& options);
+
 // Whether this build can train data-parallel (core/dist/c10d was built).
 bool dataParallelBuilt();
 

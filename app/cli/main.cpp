@@ -213,9 +213,18 @@ int main(int argc, char** argv) {
   if (probe.parsed()) return checkedOutput(probe.run());
   if (profile.parsed()) return checkedOutput(profile.run());
   if (runOptions.devices.empty()) runOptions.devices.push_back("cpu");
+  for (const char* flag : {"--scaling", "--dist-timeout", "--bucket-mb"}) {
+    if (run->count(flag) > 0) runOptions.dataParallelFlagsGiven.emplace_back(flag);
+  }
   if (std::getenv("TRAINBENCH_SKIP_MACHINE_CHECK")) runOptions.checkMachine = false;
   // A rank of a launched run joins it; --data-parallel N alone starts the ranks.
   if (const int code = tb::cli::joinLaunchedRun(runOptions); code >= 0) return code;
+  if (!runOptions.config.exchange && runOptions.dataParallel <= 1) {
+    if (const std::string problem = tb::cli::unusedDataParallelFlags(runOptions); !problem.empty()) {
+      std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
+      return tb::cli::kExitUsage;
+    }
+  }
   if (!runOptions.config.exchange && runOptions.dataParallel > 1) {
     if (!tb::cli::dataParallelBuilt()) {
       std::fprintf(stderr, "trainbench-cli: error: --data-parallel: this trainbench-cli was "
@@ -232,6 +241,12 @@ int main(int argc, char** argv) {
     // once by every rank after all of them started.
     if (const int code = tb::cli::checkRunDevices(runOptions); code != tb::cli::kExitOk) {
       return code;
+    }
+    if (const std::string problem =
+            tb::cli::rankDevicesProblem(runOptions, runOptions.dataParallel);
+        !problem.empty()) {
+      std::fprintf(stderr, "trainbench-cli: error: --data-parallel: %s\n", problem.c_str());
+      return tb::cli::kExitDevice;
     }
     if (const int code = tb::cli::checkRunSettings(runOptions); code != tb::cli::kExitOk) {
       return code;

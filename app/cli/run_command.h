@@ -24,6 +24,9 @@ struct RunOptions {
   bool strongScaling = false;
   int distTimeoutSeconds = 300;
   double bucketMegabytes = 25.0;
+  // The data-parallel knobs given on the command line (--scaling, ...): refused for a run of one
+  // process, which would silently ignore them.
+  std::vector<std::string> dataParallelFlagsGiven;
 };
 
 // Checks every device of `options` (known, available, its precision and execution) before any

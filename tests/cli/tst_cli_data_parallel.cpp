@@ -119,6 +119,27 @@ class TestCliDataParallel : public CliTestBase {
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
+  // The data-parallel knobs mean nothing to a run of one process: they were silently ignored,
+  // so a user who forgot --data-parallel believed they had measured strong scaling.
+  void dataParallelKnobsWithoutRanksRefused_data() {
+    QTest::addColumn<QStringList>("flags");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("scaling") << QStringList{"--scaling", "strong"}
+                             << "--scaling applies only to a data-parallel run";
+    QTest::newRow("two knobs") << QStringList{"--bucket-mb", "4", "--dist-timeout", "9"}
+                               << "--dist-timeout, --bucket-mb apply only to a data-parallel run";
+    QTest::newRow("one rank") << QStringList{"--data-parallel", "1", "--bucket-mb", "4"}
+                              << "--bucket-mb applies only";
+  }
+  void dataParallelKnobsWithoutRanksRefused() {
+    QFETCH(QStringList, flags);
+    QFETCH(QString, message);
+    const CliRun run = runCli(smallSyntheticRun() << flags);
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(message), run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
   // Under a launcher this process is already one rank: --data-parallel there would start ranks
   // of ranks, and was silently ignored.
   void dataParallelUnderALauncherIsRefused() {
