@@ -11,6 +11,7 @@
 #include "devices/device_id.h"
 #include "engine/precision.h"
 #include "engine/trainer.h"
+#include "machine/cpu_budget.h"
 #include "machine/disturbance.h"
 #include "results/comparison.h"
 #include "results/comparison_groups.h"
@@ -297,6 +298,13 @@ int runCommand(const RunOptions& options) {
   if (const int code = checkRunDevices(options); code != kExitOk) return code;
   if (const int code = checkRunSettings(options); code != kExitOk) return code;
 
+  // Said now, while Ctrl-C costs nothing; the result says it too.
+  const bool onCpu = std::find(options.devices.begin(), options.devices.end(), "cpu") !=
+                     options.devices.end();
+  if (const std::string warning = tooManyThreadsWarning(options.config.threads, usableCpuCount());
+      onCpu && !warning.empty()) {
+    std::fprintf(stderr, "trainbench-cli: warning: --threads: %s\n", warning.c_str());
+  }
   // Warn, never block: the user may know the load is brief, or want to measure under it.
   if (options.checkMachine) {
     for (const auto& warning : checkMachineBeforeRun()) {

@@ -23,6 +23,7 @@
 #include "engine/step_times.h"
 #include "engine/train_step.h"
 #include "engine/weight_layout.h"
+#include "machine/cpu_budget.h"
 #include "machine/validity_monitor.h"
 #include "models/workload.h"
 #include "telemetry/telemetry_sampler.h"
@@ -31,6 +32,9 @@
 
 #include <cmath>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace tb {
 
@@ -100,9 +104,9 @@ class TrainingRun {
   Clock::time_point m_start;
   std::unique_ptr<TelemetrySampler> m_sampler;
   std::unique_ptr<ValidityMonitor> m_validity;
-  // Said in the result's warnings where a data-parallel epoch leaves out more than 1% of the
-  // training images (leftOutImagesWarning); empty otherwise.
-  std::string m_leftOutWarning;
+  // What the settings themselves make doubtful, said in the result's warnings: a data-parallel
+  // epoch that leaves out more than 1% of the images, more CPU threads than CPUs.
+  std::vector<std::string> m_settingsWarnings;
   StepTimes m_stepTimes;
   std::optional<double> m_setupSeconds;  // clock start to the first step
   double m_evaluationSeconds = 0.0;
@@ -170,9 +174,9 @@ RunResult TrainingRun::execute() {
   }
   // A failed run has nothing to judge; a cancelled one keeps its epochs and so its validity.
   if (m_validity && m_result.status != RunStatus::Failed) m_result.validity = m_validity->finish();
-  if (!m_leftOutWarning.empty() && m_result.status != RunStatus::Failed) {
+  if (!m_settingsWarnings.empty() && m_result.status != RunStatus::Failed) {
     if (!m_result.validity) m_result.validity = ValidityRecord{};
-    m_result.validity->warnings.push_back(m_leftOutWarning);
+    for (const auto& warning : m_settingsWarnings) m_result.validity->warnings.push_back(warning);
   }
   return m_result;
 }
@@ -200,6 +204,11 @@ void TrainingRun::resolve() {
   }
   const int threads = cpuThreadCount(m_config.threads);
   at::set_num_threads(threads);
+  if (id.kind == DeviceKind::Cpu) {
+    if (std::string warning = tooManyThreadsWarning(threads, usableCpuCount()); !warning.empty()) {
+      m_settingsWarnings.push_back(std::move(warning));
+    }
+  }
 
   m_result.device.id = id.str();
   m_result.device.kind = toString(id.kind);
@@ -272,7 +281,10 @@ void TrainingRun::loadData() {
       !problem.empty()) {
     throw Failure(FailureKind::Run, problem);
   }
-  m_leftOutWarning = leftOutImagesWarning(m_data.train.size(), batch, worldSize());
+  if (std::string warning = leftOutImagesWarning(m_data.train.size(), batch, worldSize());
+      !warning.empty()) {
+    m_settingsWarnings.push_back(std::move(warning));
+  }
 }
 
 void TrainingRun::train() {

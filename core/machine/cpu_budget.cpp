@@ -11,6 +11,7 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace tb {
@@ -123,6 +124,19 @@ int defaultThreadCount(int physicalCores, std::optional<int> affinityCpus,
   if (quotaCpus && *quotaCpus > 0.0)
     threads = std::min(threads, static_cast<int>(std::ceil(*quotaCpus)));
   return std::max(threads, 1);
+}
+
+int usableCpuCount(const MachineRoots& roots) {
+  const int logical = static_cast<int>(std::thread::hardware_concurrency());
+  return defaultThreadCount(logical, affinityCpuCount(), cgroupCpuQuota(roots));
+}
+
+std::string tooManyThreadsWarning(int threads, int usableCpus) {
+  if (usableCpus <= 0 || threads <= usableCpus) return {};
+  const std::string cpus = std::to_string(usableCpus) + (usableCpus == 1 ? " CPU" : " CPUs");
+  return std::to_string(threads) + " CPU threads, but this process may run on only " + cpus +
+         ": the threads take turns on them, so the times measure that queueing more than the " +
+         "CPU. Use " + std::to_string(usableCpus) + " threads or fewer.";
 }
 
 }  // namespace tb

@@ -6,6 +6,7 @@
 #include "machine/machine_snapshot.h"
 
 #include <optional>
+#include <string>
 
 namespace tb {
 
@@ -21,5 +22,13 @@ std::optional<double> cgroupCpuQuota(const MachineRoots& roots = {});
 // non-positive) affinity or quota does not limit.
 int defaultThreadCount(int physicalCores, std::optional<int> affinityCpus,
                        std::optional<double> quotaCpus);
+
+// The CPUs this process may run on: the logical CPUs (hyper-threads count), narrowed by the
+// affinity mask and the quota rounded up.
+int usableCpuCount(const MachineRoots& roots = {});
+
+// A CPU run with more threads than `usableCpus` measures its threads queueing for the CPUs more
+// than the CPU: the warning its result carries, or empty when `threads` fit.
+std::string tooManyThreadsWarning(int threads, int usableCpus);
 
 }  // namespace tb

@@ -116,6 +116,19 @@ class TestCpuBudget : public QObject {
     QCOMPARE(defaultThreadCount(0, std::nullopt, std::nullopt), 1);
   }
 
+  // More threads than CPUs queue for them: the warning names both counts and what to use.
+  void tooManyThreadsAreSaid() {
+    const std::string warning = tooManyThreadsWarning(8, 2);
+    QVERIFY2(warning.find("8 CPU threads") != std::string::npos, warning.c_str());
+    QVERIFY2(warning.find("may run on only 2 CPUs") != std::string::npos, warning.c_str());
+    QVERIFY2(warning.find("2 threads or fewer") != std::string::npos, warning.c_str());
+    QVERIFY(tooManyThreadsWarning(2, 1).find("only 1 CPU:") != std::string::npos);
+    QVERIFY(tooManyThreadsWarning(2, 2).empty());
+    QVERIFY(tooManyThreadsWarning(1, 2).empty());
+    QVERIFY(tooManyThreadsWarning(4, 0).empty());  // unknown: no claim
+    QVERIFY(usableCpuCount() >= 1);
+  }
+
   // The real affinity mask holds at least the CPU this test runs on.
   void realAffinity() {
 #ifdef __linux__

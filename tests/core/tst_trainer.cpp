@@ -1,5 +1,6 @@
 // The training engine: the seed's model and optimiser, events, cancellation and failures.
 #include "engine/keras_adam.h"
+#include "machine/cpu_budget.h"
 #include "engine/trainer.h"
 #include "models/fashion_mlp.h"
 #include "models/workload.h"
@@ -128,6 +129,25 @@ class TrainerTest : public QObject {
     QCOMPARE(observer.started.stepsPerEpoch, std::int64_t{94});  // 3000/32, last batch kept
     for (const auto& epoch : result.epochs) {
       QVERIFY(epoch.seconds > 0 && epoch.samplesPerSecond > 0);
+    }
+  }
+
+  // A CPU run with more threads than the CPUs it may use says so in its result; one that fits
+  // does not. (The warning used to exist nowhere: --threads 64 on 2 cores just looked slow.)
+  void tooManyThreadsAreWarnedInTheResult() {
+    for (const int threads : {1, usableCpuCount() + 1}) {
+      RecordingObserver observer;
+      std::atomic<bool> cancel{false};
+      RunConfig config = smallSyntheticRun(1, 256);
+      config.threads = threads;
+      const RunResult result = runTraining(config, observer, cancel);
+      QCOMPARE(toString(result.status), "completed");
+      bool said = false;
+      for (const auto& warning :
+           result.validity ? result.validity->warnings : std::vector<std::string>{}) {
+        said = said || warning.find("CPU threads, but this process may run on only") != std::string::npos;
+      }
+      QCOMPARE(said, threads > 1 && threads > usableCpuCount());
     }
   }
 
