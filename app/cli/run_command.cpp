@@ -177,7 +177,8 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
     // A data-parallel run is saved once, by rank 0, for all ranks.
     if (config.exchange && config.exchange->rank() != 0) {
       const int code = exitCodeFor(result);
-      // Rank 0 only learns that this rank stopped answering; the reason is known here alone.
+      // Said here too: rank 0 names it from the store (reportFailure), but a launcher shows
+      // each rank's own output.
       if (result.status == RunStatus::Failed && !result.error.empty()) {
         std::fprintf(stderr, "trainbench-cli: error: rank %d: %s\n", config.exchange->rank(),
                      result.error.c_str());

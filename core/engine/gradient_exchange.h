@@ -23,6 +23,9 @@ class GradientExchange {
   virtual double communicationSeconds() const = 0;
   // Every rank's `mine`, in rank order, on every rank (small texts: facts and figures).
   virtual std::vector<std::string> gatherStrings(const std::string& mine) = 0;
+  // This rank's training failed for `reason` (out of memory, a bad batch): the others, which
+  // only see it stop answering, can say why. Never throws; a no-op where nothing is shared.
+  virtual void reportFailure(const std::string& reason) noexcept { (void)reason; }
 };
 
 }  // namespace tb

@@ -160,6 +160,10 @@ RunResult TrainingRun::execute() {
     m_result.failure = FailureKind::None;
     m_result.error.clear();
   }
+  // The other ranks see this one stop answering; the reason is known here alone.
+  if (m_result.status == RunStatus::Failed && m_config.exchange) {
+    m_config.exchange->reportFailure(m_result.error);
+  }
   if (m_result.status != RunStatus::Completed) m_result.totalSeconds.reset();
   m_result.steadyState = m_stepTimes.steadyState(m_result.config.batchSize * worldSize());
   // The closing telemetry sample first: the validity check's pass over /proc is not the run's.

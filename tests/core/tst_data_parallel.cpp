@@ -106,6 +106,35 @@ class DataParallelTest : public QObject {
     at::set_num_threads(1);
   }
 
+  // The trainer hands a failed run's reason to the exchange, for the other ranks to read.
+  void trainerReportsItsFailureToTheOtherRanks() {
+    class Recording final : public GradientExchange {
+     public:
+      int rank() const override { return 1; }
+      int worldSize() const override { return 2; }
+      const char* backend() const override { return "none"; }
+      void broadcastParameters(const std::vector<torch::Tensor>&) override {}
+      void averageGradients(const std::vector<torch::Tensor>&) override {}
+      double communicationSeconds() const override { return 0.0; }
+      std::vector<std::string> gatherStrings(const std::string& mine) override {
+        return {mine, mine};
+      }
+      void reportFailure(const std::string& reason) noexcept override { reported.push_back(reason); }
+      std::vector<std::string> reported;
+    };
+    auto exchange = std::make_shared<Recording>();
+    RunConfig config = tbtest::syntheticRun(1, 640);
+    config.synthetic = false;
+    config.dataDir = "/nonexistent/trainbench-data";
+    config.exchange = exchange;
+    RunObserver observer;
+    const std::atomic<bool> cancel{false};
+    const RunResult result = runTraining(config, observer, cancel);
+    QCOMPARE(result.status, RunStatus::Failed);
+    QCOMPARE(exchange->reported.size(), std::size_t{1});
+    QCOMPARE(exchange->reported[0], result.error);
+  }
+
 #if TRAINBENCH_WITH_DISTRIBUTED
   // Ranks start from different weights; after the broadcast both hold rank 0's, and averaged
   // gradients are the mean of the ranks', whether sent in one bucket or one tensor at a time.
@@ -349,6 +378,33 @@ class DataParallelTest : public QObject {
     }
     QCOMPARE(results[0].distributed->ranks.size(), std::size_t{2});
     QVERIFY(results[0].test);
+  }
+
+  // A rank whose training fails (out of memory on its GPU, say) leaves its reason: the rank
+  // waiting on it in an allreduce names it, where it used to say only that the rank "stopped
+  // answering".
+  void failedRankIsNamedWithItsReason() {
+    QString waiting;
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      FashionMlp model;
+      auto parameters = model.parameters();
+      exchange.broadcastParameters(parameters);
+      if (rank == 1) {
+        exchange.reportFailure("cuda:1 ran out of memory");
+        return;  // its connections close as it ends
+      }
+      for (auto& parameter : parameters) parameter.mutable_grad() = torch::ones_like(parameter);
+      try {
+        exchange.averageGradients(parameters);
+        QFAIL("averaged gradients with a rank that had ended");
+      } catch (const DistributedError& e) {
+        waiting = QString::fromUtf8(e.what());
+      }
+    }, std::size_t{25} << 20, std::chrono::seconds(10));
+    QVERIFY2(waiting.contains(QLatin1String("rank 1 on ")) &&
+                 waiting.contains(QLatin1String(" failed: cuda:1 ran out of memory")),
+             qPrintable(waiting));
+    QVERIFY2(!waiting.contains(QLatin1String("stopped answering")), qPrintable(waiting));
   }
 
   // A rank whose partner never comes stops within the timeout with a message naming it.

@@ -89,6 +89,17 @@ class GlooExchange final : public GradientExchange {
     send();
   }
 
+  void reportFailure(const std::string& reason) noexcept override {
+    // A rank whose collective broke has already said so: its reason is another rank's.
+    if (m_collectiveBroke || reason.empty()) return;
+    try {
+      m_store->setTimeout(std::chrono::seconds(3));
+      m_store->set(failedKey(m_rank), std::vector<std::uint8_t>(reason.begin(), reason.end()));
+    } catch (const std::exception&) {
+      // The store is gone with rank 0: the others learn of this rank's end from Gloo alone.
+    }
+  }
+
   std::vector<std::string> gatherStrings(const std::string& mine) override {
     const std::string prefix = "gather/" + std::to_string(m_gathers++) + "/";
     std::vector<std::string> all;
@@ -151,25 +162,41 @@ class GlooExchange final : public GradientExchange {
     return "rank " + std::to_string(rank) + " on " + host;
   }
 
-  // After a collective fails, every rank still running says so in the store; the ranks that do
-  // not within a few seconds are the ones that died, hung or lost their connection.
+  static std::string failedKey(int rank) { return "failed/" + std::to_string(rank); }
+
+  // After a collective fails, every rank still running says so in the store, and a rank whose
+  // training failed has left its reason there (reportFailure): the ranks that say nothing within
+  // a few seconds are the ones that died, hung or lost their connection.
   std::string silentRanks() {
     constexpr auto kWait = std::chrono::seconds(3);
     const std::string stopped = " stopped answering (it died, hung or lost its connection)";
+    m_collectiveBroke = true;
     try {
       m_store->setTimeout(kWait);
-      m_store->set("failed/" + std::to_string(m_rank), std::vector<std::uint8_t>{1});
+      m_store->set(failedKey(m_rank), std::vector<std::uint8_t>{kCollectiveBroke});
       std::string silent;
+      std::string failed;
       int count = 0;
       const auto until = Clock::now() + kWait;
       do {
         silent.clear();
+        failed.clear();
         count = 0;
         for (int r = 0; r < m_world; ++r) {
-          if (r == m_rank || m_store->check({"failed/" + std::to_string(r)})) continue;
-          silent += (silent.empty() ? "" : ", ") + rankName(r);
-          ++count;
+          if (r == m_rank) continue;
+          if (!m_store->check({failedKey(r)})) {
+            silent += (silent.empty() ? "" : ", ") + rankName(r);
+            ++count;
+            continue;
+          }
+          const auto said = m_store->get(failedKey(r));
+          if (said != std::vector<std::uint8_t>{kCollectiveBroke}) {
+            failed += (failed.empty() ? "" : "; ") + rankName(r) + " failed: " +
+                      std::string(said.begin(), said.end());
+          }
         }
+        // The first rank that failed is the cause; the others only stopped waiting for it.
+        if (!failed.empty()) return failed;
         if (count == 0) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       } while (Clock::now() < until);
@@ -183,6 +210,9 @@ class GlooExchange final : public GradientExchange {
     }
   }
 
+  // What a rank whose collective broke leaves under its failedKey.
+  static constexpr std::uint8_t kCollectiveBroke = 1;
+
   c10::intrusive_ptr<c10d::Store> m_store;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> m_group;
   int m_rank;
@@ -193,6 +223,7 @@ class GlooExchange final : public GradientExchange {
   std::string m_where;
   double m_seconds = 0.0;
   int m_gathers = 0;
+  bool m_collectiveBroke = false;  // this rank saw a collective fail (silentRanks)
 };
 
 // Ranks that were told different world sizes would fail inside Gloo's handshake with a message
