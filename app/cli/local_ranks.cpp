@@ -62,16 +62,17 @@ int freeLocalPort() {
   return port;
 }
 
-// argv without "--data-parallel N" / "--data-parallel=N", for the ranks.
+// argv without "--data-parallel N" and "--threads N" (either also as "--flag=N"), for the ranks:
+// each rank is given its own share of the threads.
 std::vector<std::string> rankArguments(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 0; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--data-parallel") {
+    if (arg == "--data-parallel" || arg == "--threads") {
       ++i;
       continue;
     }
-    if (arg.rfind("--data-parallel=", 0) == 0) continue;
+    if (arg.rfind("--data-parallel=", 0) == 0 || arg.rfind("--threads=", 0) == 0) continue;
     args.push_back(arg);
   }
   return args;
@@ -240,10 +241,12 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
     return kExitRunFailed;
   }
   std::vector<std::string> args = rankArguments(argc, argv);
-  // CPU ranks share the cores: each gets its part of the default thread count.
-  if (options.config.threads == 0 && options.devices.size() == 1 && options.devices[0] == "cpu") {
+  // The ranks share the machine's cores: --threads is the run's, and each rank gets its part.
+  // CPU ranks share the default too; a GPU rank keeps the default, as a run of one GPU does.
+  const bool cpuRanks = options.devices.size() == 1 && options.devices[0] == "cpu";
+  if (options.config.threads > 0 || cpuRanks) {
     args.push_back("--threads");
-    args.push_back(std::to_string(std::max(1, cpuThreadCount(0) / ranks)));
+    args.push_back(std::to_string(std::max(1, cpuThreadCount(options.config.threads) / ranks)));
   }
   // The machine is checked once, here, before any rank starts: a rank checking it would count
   // its sibling ranks, loading their data, as another program's load.

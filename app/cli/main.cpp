@@ -54,7 +54,9 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("--seed", config.seed, "Random seed for weights, shuffling and synthetic data")
       ->capture_default_str()
       ->transform(unsigned64());
-  run.add_option("--threads", config.threads, "CPU threads (default: the physical cores)")
+  run.add_option("--threads", config.threads,
+                 "CPU threads (default: the physical cores); with --data-parallel N, the run's, "
+                 "each rank taking its share")
       ->transform(wholeNumber(1, 4096));
   run.add_option("--data-dir", config.dataDir,
                  "Folder with the dataset files (default: $TRAINBENCH_DATA_DIR or "
@@ -219,7 +221,9 @@ int main(int argc, char** argv) {
   if (std::getenv("TRAINBENCH_SKIP_MACHINE_CHECK")) runOptions.checkMachine = false;
   // A rank of a launched run joins it; --data-parallel N alone starts the ranks.
   if (const int code = tb::cli::joinLaunchedRun(runOptions); code >= 0) return code;
-  if (!runOptions.config.exchange && runOptions.dataParallel <= 1) {
+  // --data-parallel 1 is the one-rank base of a scaling series (README): its knobs are the
+  // series'.
+  if (!runOptions.config.exchange && run->count("--data-parallel") == 0) {
     if (const std::string problem = tb::cli::unusedDataParallelFlags(runOptions); !problem.empty()) {
       std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
       return tb::cli::kExitUsage;

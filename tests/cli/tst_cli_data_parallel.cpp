@@ -39,6 +39,20 @@ class TestCliDataParallel : public CliTestBase {
     QVERIFY2(run.out.contains(QLatin1String("Data-parallel: 2 ranks over gloo")), run.why());
   }
 
+  // --threads is the run's: two CPU ranks of --threads 2 train with one thread each. Each took
+  // all of them, so two ranks on two cores ran four threads and measured the queueing.
+  void threadsAreSplitBetweenTheRanks() {
+    QStringList args = smallSyntheticRun();
+    args[args.indexOf(QLatin1String("--threads")) + 1] = QStringLiteral("2");
+    const CliRun run = runCli(args << "--data-parallel" << "2", 180000);
+    if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QString error;
+    const tb::RunResult result = readResult(run.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(result.config.threads, 1);
+  }
+
   // Rank 0 of two, alone: it waits for the rendezvous only as long as it was told.
   void loneRankTimesOut() {
     const CliRun run = runCli(smallSyntheticRun() << "--world-size"
@@ -128,8 +142,6 @@ class TestCliDataParallel : public CliTestBase {
                              << "--scaling applies only to a data-parallel run";
     QTest::newRow("two knobs") << QStringList{"--bucket-mb", "4", "--dist-timeout", "9"}
                                << "--dist-timeout, --bucket-mb apply only to a data-parallel run";
-    QTest::newRow("one rank") << QStringList{"--data-parallel", "1", "--bucket-mb", "4"}
-                              << "--bucket-mb applies only";
   }
   void dataParallelKnobsWithoutRanksRefused() {
     QFETCH(QStringList, flags);
@@ -138,6 +150,15 @@ class TestCliDataParallel : public CliTestBase {
     QVERIFY2(run.exitCode == 2, run.why());
     QVERIFY2(run.err.contains(message), run.why());
     QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+  // The one-rank base of a scaling series takes the series' flags (README: "the same command
+  // once with --data-parallel 1").
+  void oneRankBaseTakesTheSeriesFlags() {
+    const CliRun run = runCli(smallSyntheticRun() << "--data-parallel" << "1" << "--scaling"
+                                                  << "strong" << "--bucket-mb" << "4");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QCOMPARE(filesIn(m_results).size(), 1);
   }
 
   // Under a launcher this process is already one rank: --data-parallel there would start ranks

@@ -90,7 +90,8 @@ class DataParallelUiTest : public QObject {
     const QStringList args = CliRun::arguments(config, 2, QStringLiteral("/tmp/out"));
     const QString line = args.join(QLatin1Char(' '));
     QVERIFY2(line.contains(QLatin1String("--data-parallel 2")), qPrintable(line));
-    QVERIFY2(line.contains(QLatin1String("--threads 2")), qPrintable(line));  // each rank's share
+    // The run's threads: the CLI gives each rank its share (it split them a second time).
+    QVERIFY2(line.contains(QLatin1String("--threads 4")), qPrintable(line));
     QVERIFY2(line.contains(QLatin1String("--epochs 2 ")), qPrintable(line));
     QVERIFY2(line.contains(QLatin1String("--train-limit 512")), qPrintable(line));
     QVERIFY2(line.contains(QLatin1String("--precision bf16")), qPrintable(line));

@@ -78,8 +78,8 @@ QStringList CliRun::arguments(const RunConfig& config, int ranks, const QString&
   add("--learning-rate", config.learningRate);
   add("--train-limit", config.trainLimit);
   add("--test-limit", config.testLimit);
-  // The app's thread count is the run's; each CPU rank gets its share.
-  if (config.threads > 0) add("--threads", std::max(1, config.threads / ranks));
+  // The app's thread count is the run's; the CLI gives each rank its share.
+  add("--threads", config.threads);
   if (!config.execution.empty()) args << QStringLiteral("--execution") << toQString(config.execution);
   if (config.synthetic) {
     args << QStringLiteral("--synthetic");
