@@ -215,6 +215,29 @@ class TestCliRankFaults : public CliTestBase {
                             QStringLiteral("ranks disagree on the world size (--world-size"));
   }
 
+  // Rank 0 refuses its --out after joining and takes the rendezvous store along: rank 1 names
+  // it. It said only "Broken pipe" (the socket's error escaped as it was).
+  void rankZeroEndingBeforeTrainingIsNamed() {
+    if (!built()) QSKIP("trainbench-cli was built without data-parallel runs");
+    QList<QProcess*> ranks;
+    for (const QString& out : {QStringLiteral("/dev/null"), m_results + '/'}) {
+      auto* process = new QProcess(this);
+      process->setProcessEnvironment(environment());
+      process->start(m_cli, smallSyntheticRun()
+                                << "--world-size" << "2" << "--rank" << QString::number(ranks.size())
+                                << "--master-addr" << "127.0.0.1" << "--master-port" << "29535"
+                                << "--dist-timeout" << "60" << "--out" << out);
+      ranks << process;
+    }
+    for (QProcess* process : ranks) QVERIFY(process->waitForFinished(120000));
+    QCOMPARE(ranks[0]->exitCode(), 3);
+    const QString err = QString::fromUtf8(ranks[1]->readAllStandardError());
+    QCOMPARE(ranks[1]->exitCode(), 5);
+    QVERIFY2(err.contains(QLatin1String(", which serves the rendezvous, stopped answering")),
+             qPrintable(err));
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
   void timeBudgetRefused() {
     const CliRun run = runCli(smallSyntheticRun() << "--data-parallel"
                                                   << "2"

@@ -105,9 +105,9 @@ class GlooExchange final : public GradientExchange {
     std::vector<std::string> all;
     try {
       m_store->set(prefix + std::to_string(m_rank), std::vector<std::uint8_t>(mine.begin(), mine.end()));
-    } catch (const c10::Error& e) {
-      throw DistributedError(m_where + ": gathering the ranks' figures failed: " +
-                             e.what_without_backtrace());
+    } catch (const std::exception& e) {
+      // LibTorch's TCPStore throws c10::Error, or the socket's std::system_error ("Broken pipe").
+      throw storeFailed("gathering the ranks' figures", e);
     }
     // The store would wait out the whole timeout for a rank that already ended (a bad --out, a
     // device it lacks); a barrier breaks as soon as one's connection closes, and says which.
@@ -117,9 +117,8 @@ class GlooExchange final : public GradientExchange {
         const auto value = m_store->get(prefix + std::to_string(r));  // waits, up to the timeout
         all.emplace_back(value.begin(), value.end());
       }
-    } catch (const c10::Error& e) {
-      throw DistributedError(m_where + ": gathering the ranks' figures failed: " +
-                             e.what_without_backtrace());
+    } catch (const std::exception& e) {
+      throw storeFailed("gathering the ranks' figures", e);
     }
     return all;
   }
@@ -204,10 +203,20 @@ class GlooExchange final : public GradientExchange {
       return silent + (count == 1 ? stopped : " stopped answering (they died, hung or lost their "
                                               "connections)");
     } catch (const std::exception&) {
-      // The store is gone too: it is served by rank 0, or by torchrun's agent.
-      return m_agentStore ? "the rendezvous store (torchrun's agent) stopped answering"
-                          : rankName(0) + ", which serves the rendezvous," + stopped;
+      return storeGone();
     }
+  }
+
+  // The store is served by rank 0, or by torchrun's agent: when it is gone, so is its server.
+  std::string storeGone() const {
+    return m_agentStore ? "the rendezvous store (torchrun's agent) stopped answering"
+                        : rankName(0) + ", which serves the rendezvous, stopped answering (it " +
+                              "died, hung or lost its connection)";
+  }
+
+  DistributedError storeFailed(const char* what, const std::exception& e) const {
+    return DistributedError(m_where + ": " + what + " failed: " + storeGone() + " (" +
+                            firstLine(e) + ")");
   }
 
   // What a rank whose collective broke leaves under its failedKey.
