@@ -13,6 +13,7 @@
 
 #include "devices/system_info.h"
 #include "engine/precision.h"
+#include "engine/step_graph.h"
 #include "models/workload.h"
 
 #include <CLI/CLI.hpp>
@@ -46,7 +47,7 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                  "Device: cpu, cuda, cuda:N or mps; repeat to run on each in turn (default cpu)");
   run.add_option("-e,--epochs", config.epochs, "Epochs (default: the workload's, 10 for the seed)")
       ->transform(wholeNumber(1, 100000));
-  run.add_option("-b,--batch-size", config.batchSize, "Batch size (default: the workload's, 32)")
+  run.add_option("-b,--batch-size", config.batchSize, "Batch size (default: the workload's, 32 for the seed)")
       ->transform(wholeNumber(1, 1 << 20));
   run.add_option("--learning-rate", config.learningRate,
                  "Adam learning rate (default: the workload's, Keras's 1e-3)")
@@ -83,16 +84,19 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
       ->capture_default_str()
       ->check(CLI::IsMember(precisionNames()));
   run.add_option("--execution", config.execution,
-                 "eager (default: each kernel launched as the step runs) or graph (the step "
-                 "captured as a CUDA graph and replayed; not in this build)")
+                 std::string("eager (default: each kernel launched as the step runs) or graph (the "
+                             "step captured as a CUDA graph and replayed") +
+                     (tb::builtWithCudaGraphs() ? ")" : "; not in this build)"))
       ->check(CLI::IsMember({"eager", "graph"}));
   // A function flag gets 1 for "--no-probe" and -1 for "--no-probe=false".
   run.add_flag("--no-probe", [&config](std::int64_t count) { config.probePeak = count < 0; },
                "Do not measure the device's peak before the first run (no efficiency figures)");
-  run.add_flag("-q,--quiet", options.quiet, "No progress output; only the summary");
+  auto* quiet = run.add_flag("-q,--quiet", options.quiet, "No progress output; only the summary");
+  // Quiet would silence the events a driving program waits for.
   run.add_flag("--progress-json", options.jsonProgress,
                "Progress as JSON lines on stdout, one event per line, for programs that drive "
-               "trainbench-cli (docs/result-format.md)");
+               "trainbench-cli (docs/result-format.md)")
+      ->excludes(quiet);
   run.add_option_function<std::string>(
          "--repeat",
          [&options](const std::string& text) {

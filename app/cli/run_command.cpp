@@ -143,7 +143,9 @@ std::string outProblem(const std::string& out) {
   std::error_code error;
   const auto status = fs::symlink_status(out, error);
   if (!out.empty() && fs::exists(status) && !fs::is_directory(fs::status(out, error))) {
-    if (!fs::is_regular_file(status)) {
+    // A link (even one to nowhere) is a taken name like a file: the result gets the next free
+    // name beside it.
+    if (!fs::is_regular_file(status) && !fs::is_symlink(status)) {
       return "--out: " + out + " is not a regular file or a folder";
     }
     if (!endsWithJson(out)) {

@@ -192,7 +192,7 @@ DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
     // A half-copied folder is the likely mistake; say what it still lacks.
     for (const auto& [dir, missing] :
          {std::pair{root, missingInRoot}, std::pair{sub, missingInSub}}) {
-      if (missing.size() < kMnistFiles.size()) {
+      if (!missing.empty() && missing.size() < kMnistFiles.size()) {
         message += " (" + dir.string() + " lacks " + joined(missing) + ")";
       }
     }

@@ -226,7 +226,11 @@ DatasetStatus datasetStatus(const DatasetSource& source, const std::string& data
   const fs::path target = datasetTargetFolder(source.dataset, dataDir);
   DatasetStatus status = statusIn(source, target, verifyChecksums);
   if (status.state == DatasetState::Present || dataDir.empty()) return status;
-  // `--data-dir` may also name the folder holding the files themselves, as `run` accepts.
+  // `--data-dir` may also name the folder holding the files themselves, as `run` accepts; but
+  // not a folder `run` refuses to read as this dataset (MNIST's for Fashion-MNIST: same names).
+  if (source.dataset != "cifar10" && findDatasetFolder(source.dataset, dataDir) != dataDir) {
+    return status;
+  }
   DatasetStatus direct = statusIn(source, fs::path(dataDir), verifyChecksums);
   return direct.state == DatasetState::Present ? direct : status;
 }

@@ -45,7 +45,9 @@ std::string runConfigProblem(const RunConfig& config, bool dataParallel) {
     // The last step is known here where --train-limit cuts the official set (the trainer checks
     // the files' own size); a data-parallel run leaves the remainder out anyway.
     const auto dataset = findDataset(workload->dataset);
-    const bool cut = dataset && config.trainLimit > 0 && config.trainLimit <= dataset->trainSamples;
+    // Synthetic data are made to the limit, even beyond the official size.
+    const bool cut = dataset && config.trainLimit > 0 &&
+                     (config.synthetic || config.trainLimit <= dataset->trainSamples);
     if (const std::string problem =
             batchProblem(*workload, batch,
                          cut && !config.exchange && !dataParallel ? config.trainLimit : 0);

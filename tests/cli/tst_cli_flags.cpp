@@ -37,6 +37,27 @@ class TestCliFlags : public CliTestBase {
     QTest::newRow("epochs 08") << QStringLiteral("--epochs") << QStringLiteral("0x8");
     QTest::newRow("threads 1 ") << QStringLiteral("--threads") << QStringLiteral("1 ");
   }
+  // -q silenced the events a program drives by: the pair is refused, naming both.
+  void quietProgressJsonRefused() {
+    const CliRun run = runCli(smallSyntheticRun() << "-q" << "--progress-json");
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("--quiet excludes --progress-json")), run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+  // A link named by --out is a taken name, like a file: the result is saved beside it (it was
+  // refused as "not a regular file or a folder").
+  void outThroughALinkIsATakenName() {
+    const QString link = QDir(m_results).filePath(QStringLiteral("link.json"));
+    QVERIFY(QDir().mkpath(m_results));
+    QVERIFY(QFile::link(QDir(m_results).filePath(QStringLiteral("nowhere.json")), link));
+    const CliRun run = runCli(smallSyntheticRun() << "--out" << link);
+    QVERIFY2(run.exitCode == 0, run.why());
+    QCOMPARE(run.savedPath(), QDir(m_results).filePath(QStringLiteral("link_2.json")));
+    QVERIFY(QFileInfo(link).isSymLink());
+    QVERIFY(!QFileInfo::exists(QDir(m_results).filePath(QStringLiteral("nowhere.json"))));
+  }
+
   void badNumbersExitTwo() {
     QFETCH(QString, flag);
     QFETCH(QString, value);

@@ -1,5 +1,6 @@
 // Tests for the synthetic dataset, takeFirst and the dataset registry (finding files on disk).
 #include "data/dataset_registry.h"
+#include "data/dataset_sources.h"
 #include "data/synthetic.h"
 
 #include "../support/idx_fixtures.h"
@@ -213,9 +214,28 @@ class TestSyntheticData : public QObject {
     } catch (const tb::DataError& error) {
       const QString message = QString::fromStdString(error.what());
       QVERIFY2(message.contains(mnist + " is named for mnist"), qPrintable(message));
+      QVERIFY2(!message.contains(QLatin1String(" lacks )")), qPrintable(message));
     }
     QCOMPARE(tb::loadDataset(*tb::findDataset("mnist"), mnist.toStdString()).train.size(),
              std::int64_t{8});
+  }
+
+  // `data status` agrees with the run: a folder named for MNIST does not show Fashion-MNIST as
+  // present (it did, from the decompressed files' names and sizes alone).
+  void statusOfAFolderNamedForAnotherDataset() {
+    const QString mnist = m_dir.filePath("status-named/mnist");
+    QVERIFY(QDir().mkpath(mnist));
+    const auto source = tb::findDatasetSource("fashion-mnist");
+    QVERIFY(source);
+    for (const auto& file : source->files) {
+      for (const auto& [name, size] : file.alternatives.front().files) {
+        QFile copy(mnist + '/' + QString::fromStdString(name));
+        QVERIFY(copy.open(QIODevice::WriteOnly) && copy.resize(size));  // sparse: no disk used
+      }
+    }
+    const auto status = tb::datasetStatus(*source, mnist.toStdString());
+    QVERIFY(status.state != tb::DatasetState::Present);
+    QCOMPARE(QString::fromStdString(status.folder), mnist + "/fashion-mnist");
   }
 
   // The two datasets' decompressed files also have the same sizes: a flat folder of MNIST's
