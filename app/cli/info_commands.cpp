@@ -15,7 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <vector>
 
 namespace tb::cli {
@@ -208,7 +212,17 @@ int showCommand(const std::string& path, bool json) {
     return kExitData;
   }
   if (json) {
-    std::printf("%s\n", toJson(result).c_str());
+    // The file as it is, once it has been read as a result: written again from what this
+    // version knows, it lost a newer version's keys.
+    std::ifstream in(path, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in && !in.eof()) {
+      std::fprintf(stderr, "trainbench-cli: error: %s: cannot read: %s\n", path.c_str(),
+                   std::strerror(errno));
+      return kExitData;
+    }
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (text.empty() || text.back() != '\n') std::fputc('\n', stdout);
     return kExitOk;
   }
   result = withPrintableText(std::move(result));

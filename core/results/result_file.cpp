@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <new>
 #include <vector>
 
 namespace tb {
@@ -330,7 +331,11 @@ RunResult readResultFile(const std::string& path) {
     fail(path, "larger than " + std::to_string(kMaxResultFileBytes / (1024 * 1024)) +
                    " MiB; not a TrainBench result");
   }
-  return fromJson(text, path);
+  try {
+    return fromJson(text, path);
+  } catch (const std::bad_alloc&) {
+    fail(path, "too large to read into this machine's free memory");
+  }
 }
 
 std::string defaultResultFileName(const RunResult& result) {

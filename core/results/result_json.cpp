@@ -22,6 +22,7 @@ constexpr const char* kSchemaPrefix = "trainbench-result/";
 // while refusing a file of nested brackets before the parser builds a node for each of them
 // (57 MB of "[" once took 4.6 GB and 42 s to refuse).
 constexpr int kMaxJsonDepth = 64;
+constexpr std::size_t kMaxJsonValues = 2'000'000;
 
 // The deepest nesting of arrays and objects in `text`, counting brackets outside strings; stops
 // early once past `limit`. Malformed text is left to the parser to describe.
@@ -61,7 +62,7 @@ void checkSchema(const Reader& reader, const Json& root) {
   const std::string schema = it->get<std::string>();
   const std::string prefix = kSchemaPrefix;
   if (schema.compare(0, prefix.size(), prefix) != 0) {
-    reader.fail("not a TrainBench result: schema is \"" + schema + "\"");
+    reader.fail("not a TrainBench result: schema is " + Reader::quoted(schema));
   }
   const std::string version = schema.substr(prefix.size());
   bool digits = !version.empty() && version.size() <= 6 &&
@@ -71,7 +72,7 @@ void checkSchema(const Reader& reader, const Json& root) {
     reader.fail("written by a newer TrainBench: schema " + schema + "; this version reads up to /" +
                 std::to_string(kResultSchemaVersion));
   }
-  if (major != kResultSchemaVersion) reader.fail("unsupported schema \"" + schema + "\"");
+  if (major != kResultSchemaVersion) reader.fail("unsupported schema " + Reader::quoted(schema));
 }
 
 // The device's optional facts are written only when known (GPUs; a probed peak), so CPU-only
@@ -160,9 +161,23 @@ Json parseDocument(const Reader& reader, const std::string& text) {
     reader.fail("not a TrainBench result: nested deeper than " + std::to_string(kMaxJsonDepth) +
                 " levels");
   }
+  // And wide: 21 million empty objects fit in 64 MiB and took 2.4 GB and 17 s to parse. A real
+  // result holds well under a million values (100 000 epochs of a few figures each).
+  struct TooManyValues {};
+  std::size_t values = 0;
+  const auto count = [&values](int, Json::parse_event_t event, Json&) {
+    if (event == Json::parse_event_t::value || event == Json::parse_event_t::object_start ||
+        event == Json::parse_event_t::array_start) {
+      if (++values > kMaxJsonValues) throw TooManyValues{};
+    }
+    return true;
+  };
   Json root;
   try {
-    root = Json::parse(text);
+    root = Json::parse(text, count);
+  } catch (const TooManyValues&) {
+    reader.fail("not a TrainBench result: more than " + std::to_string(kMaxJsonValues) +
+                " values");
   } catch (const Json::exception& e) {
     // Keep nlohmann's "parse error at line L, column C: ..." and drop its "[json.exception.*]".
     std::string what = e.what();
@@ -181,7 +196,8 @@ void readOutcome(const Reader& reader, const Json& root, RunResult& r) {
   const std::string status = reader.string(root, "", "status");
   auto parsedStatus = parseRunStatus(status);
   if (!parsedStatus) {
-    reader.fail("unknown status \"" + status + "\" (expected completed, cancelled or failed)");
+    reader.fail("unknown status " + Reader::quoted(status) +
+                " (expected completed, cancelled or failed)");
   }
   r.status = *parsedStatus;
   if (const Json* error = reader.optionalValue(root, "error")) {
@@ -225,7 +241,8 @@ ConfigRecord readConfig(const Reader& reader, const Json& c) {
   if (reader.optionalValue(c, "execution") != nullptr) {
     config.execution = reader.string(c, "config", "execution");
     if (config.execution != "eager" && config.execution != "graph") {
-      reader.fail("config.execution must be \"eager\" or \"graph\", not \"" + config.execution + "\"");
+      reader.fail("config.execution must be \"eager\" or \"graph\", not " +
+                  Reader::quoted(config.execution));
     }
   }
   if (reader.optionalValue(c, "execution_fallback") != nullptr) {

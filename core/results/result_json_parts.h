@@ -4,6 +4,7 @@
 
 #include "results/result_file.h"
 #include "results/run_result.h"
+#include "results/table_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -37,8 +38,19 @@ class Reader {
  public:
   explicit Reader(const std::string& source) : m_source(source) {}
 
+  static constexpr std::size_t kMaxMessageBytes = 400;
+  static constexpr std::size_t kMaxQuotedBytes = 60;
+
+  // The message is cut short: it may quote a damaged file's megabytes (a value, or the JSON
+  // parser's "last read" token), which no reader wants and a word-wrapping label takes minutes
+  // to lay out.
   [[noreturn]] void fail(const std::string& what) const {
-    throw ResultFileError(m_source + ": " + what);
+    throw ResultFileError(m_source + ": " + table::printable(table::shortened(what, kMaxMessageBytes)));
+  }
+
+  // A value from the file, quoted and cut short, for a message.
+  static std::string quoted(const std::string& value) {
+    return "\"" + table::shortened(value, kMaxQuotedBytes) + "\"";
   }
 
   // nullptr when the key is absent or null: both mean "not recorded".

@@ -60,6 +60,15 @@ inline std::string printable(const std::string& text) {
   return shown;
 }
 
+// At most `maxBytes` of `text` (cut where a UTF-8 character starts), with "…" when cut: a value
+// quoted from a damaged file may be megabytes long.
+inline std::string shortened(const std::string& text, std::size_t maxBytes) {
+  if (text.size() <= maxBytes) return text;
+  std::size_t end = maxBytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
+  return text.substr(0, end) + "\u2026";
+}
+
 // A cell must not end the row ('|'), the table (a line break) or the terminal's sanity. A
 // backslash is escaped too: "\|" in a name would otherwise escape the backslash, not the pipe.
 inline std::string markdownCell(const std::string& text) {

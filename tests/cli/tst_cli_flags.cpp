@@ -5,6 +5,8 @@
 
 #include "results/result_file.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRegularExpression>
 
 using namespace clitest;
@@ -163,6 +165,27 @@ class TestCliFlags : public CliTestBase {
     QVERIFY2(shown.exitCode == 0, shown.why());
     QVERIFY2(!shown.out.contains(QRegularExpression(QStringLiteral("\\binf\\b"))), shown.why());
     QVERIFY2(shown.out.contains(QLatin1String("achieved n/a TFLOPS")), shown.why());
+  }
+
+  // `show --json` prints the whole result: a later 1.x version's keys too (it wrote the file
+  // again from what this version reads, and dropped them).
+  void showJsonKeepsKeysThisVersionDoesNotKnow() {
+    const CliRun run = runCli(smallSyntheticRun());
+    QVERIFY2(run.exitCode == 0, run.why());
+    QFile saved(run.savedPath());
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QJsonObject json = QJsonDocument::fromJson(saved.readAll()).object();
+    json.insert(QStringLiteral("energy_joules"), 1234.5);
+    const QString newer = path(QStringLiteral("newer.json"));
+    QFile out(newer);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(QJsonDocument(json).toJson());
+    out.close();
+    const CliRun shown = runCli({"show", "--json", newer});
+    QVERIFY2(shown.exitCode == 0, shown.why());
+    const QJsonObject back = QJsonDocument::fromJson(shown.out.toUtf8()).object();
+    QCOMPARE(back.value(QStringLiteral("energy_joules")).toDouble(), 1234.5);
+    QCOMPARE(back.value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
   }
 };
 

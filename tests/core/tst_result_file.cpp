@@ -309,6 +309,40 @@ class TestResultFile : public QObject {
     QCOMPARE(back.device.id, std::string("cuda:0"));
   }
 
+  // Wide as well as deep: 21 million empty objects fit in 64 MiB and took 2.4 GB to parse
+  // before they were accepted. Refused once past two million values.
+  void wideDocumentIsRefused() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString wide = dir.filePath("wide.json");
+    QByteArray text = QJsonDocument(jsonOf(editableResult())).toJson(QJsonDocument::Compact);
+    text.chop(1);
+    text += ",\"x\":[";
+    for (int i = 0; i < 2'100'000; ++i) text += "0,";
+    text += "0]}";
+    writeText(wide, text);
+    const QString message = errorOf([&] { readResultFile(wide.toStdString()); });
+    QCOMPARE(message, wide + ": not a TrainBench result: more than 2000000 values");
+  }
+
+  // A message quotes a damaged file's value only in part: a 2 MB status once made a 2 MB error,
+  // which the app's word-wrapping notice took minutes to lay out.
+  void hugeValuesAreQuotedShort() {
+    QJsonObject json = jsonOf(editableResult());
+    json.insert("status", QString(2'000'000, u'x'));
+    const QString status = errorOf(
+        [&] { fromJson(QJsonDocument(json).toJson().toStdString(), "mem"); });
+    QVERIFY2(status.startsWith(QLatin1String("mem: unknown status \"xxx")), qPrintable(status.left(200)));
+    QVERIFY2(status.contains(QStringLiteral("\u2026\" (expected completed")), qPrintable(status.left(200)));
+    QVERIFY2(status.size() < 200, qPrintable(status.left(200)));
+    const QString parse = errorOf([&] {
+      fromJson("{\"schema\": \"trainbench-result/1\", \"error\": \"" + std::string(2'000'000, 'y'),
+               "mem");
+    });
+    QVERIFY2(parse.startsWith(QLatin1String("mem: not valid JSON")), qPrintable(parse.left(200)));
+    QVERIFY2(parse.size() < 500, qPrintable(parse.left(200)));
+  }
+
   // A FIFO as a result (given to `show`, or in the results library the app scans at start)
   // once blocked the reader forever in open(); it must be refused at once and by name. The 10 s
   // wait only keeps a regression from hanging the suite.

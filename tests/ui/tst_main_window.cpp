@@ -29,6 +29,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QLabel>
 #include <QtTest>
 
 #include <algorithm>
@@ -287,6 +288,20 @@ class MainWindowTest : public QObject {
     const QColor first = window.noticeBar()->palette().color(QPalette::Window);
     for (int i = 0; i < 9; ++i) window.showNotice(QStringLiteral("notice %1").arg(i), true);
     QCOMPARE(window.noticeBar()->palette().color(QPalette::Window), first);
+  }
+
+  // A notice is a few lines of plain text: a megabyte took the word-wrapping label minutes to
+  // lay out, and markup from a shared file was rendered (a green "Imported OK" in an error).
+  void noticesAreShortPlainText() {
+    MainWindow window(settingsFile(), resultsFolder());
+    window.show();
+    window.showNotice(QStringLiteral("<b>bold</b> ") + QString(1'000'000, u'y'), true);
+    const QString shown = window.noticeBar()->text();
+    QVERIFY2(shown.size() < 1000, qPrintable(shown.left(100)));
+    QVERIFY(shown.startsWith(QLatin1String("<b>bold</b> yyy")));
+    const auto* label = window.noticeBar()->findChild<QLabel*>();
+    QVERIFY(label);
+    QCOMPARE(label->textFormat(), Qt::PlainText);
   }
 
   // One file opened under several spellings of its path is one run, kept under its absolute

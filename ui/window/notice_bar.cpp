@@ -12,6 +12,8 @@ NoticeBar::NoticeBar(QWidget* parent) : QFrame(parent), m_label(new QLabel) {
   setFrameShape(QFrame::StyledPanel);
   setAutoFillBackground(true);
   m_label->setWordWrap(true);
+  // Notices quote file names and file contents: never rendered as HTML.
+  m_label->setTextFormat(Qt::PlainText);
   m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
   auto* close = new QToolButton;
   close->setText(QStringLiteral("\u2715"));
@@ -32,8 +34,11 @@ void NoticeBar::showNotice(const QString& text, bool error) {
     m_notices.clear();
     m_error = false;
   }
-  m_notices.removeAll(text);
-  m_notices.append(text);
+  // A word-wrapping label takes minutes to lay out a megabyte: a notice is a few lines.
+  const QString shown =
+      text.size() > kMaxNoticeChars ? text.left(kMaxNoticeChars) + QChar(0x2026) : text;
+  m_notices.removeAll(shown);
+  m_notices.append(shown);
   while (m_notices.size() > kMaxNotices) m_notices.removeFirst();
   m_error = m_error || error;
   // Tinted from the palette's highlight or a warm red, so it reads in light and dark themes;

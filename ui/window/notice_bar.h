@@ -21,6 +21,7 @@ class NoticeBar final : public QFrame {
 
  private:
   static constexpr int kMaxNotices = 3;
+  static constexpr int kMaxNoticeChars = 600;
   QLabel* m_label;
   QStringList m_notices;
   bool m_error = false;
