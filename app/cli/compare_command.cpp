@@ -28,7 +28,7 @@ std::string lower(std::string text) {
 }
 
 // The row `text` names: its number as printed (1-based, across groups) or the first whose label
-// contains it, ignoring case. Null when none does.
+// contains it, ignoring case (a number as a whole number). Null when none does.
 const ComparisonRow* findRow(const std::vector<ComparisonGroup>& groups, const std::string& text) {
   std::vector<const ComparisonRow*> rows;
   for (const auto& group : groups) {
@@ -42,7 +42,15 @@ const ComparisonRow* findRow(const std::vector<ComparisonGroup>& groups, const s
   }
   const std::string needle = lower(text);
   for (const ComparisonRow* row : rows) {
-    if (lower(row->label).find(needle) != std::string::npos) return row;
+    const std::string label = lower(row->label);
+    for (auto at = label.find(needle); at != std::string::npos; at = label.find(needle, at + 1)) {
+      // A number past the last row names a label's whole number ("2080", "16 threads"), never
+      // the digits of its date: "7" picked the run of 2026-11-27.
+      const auto digitAt = [&](std::size_t i) {
+        return i < label.size() && std::isdigit(static_cast<unsigned char>(label[i]));
+      };
+      if (!digits || (!(at > 0 && digitAt(at - 1)) && !digitAt(at + needle.size()))) return row;
+    }
   }
   return nullptr;
 }

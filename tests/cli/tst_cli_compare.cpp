@@ -200,6 +200,9 @@ class TestCliCompare : public QObject {
     QTest::addColumn<QString>("baseline");
     QTest::newRow("no such label") << QStringLiteral("tpu");
     QTest::newRow("no such row") << QStringLiteral("99");
+    // Past the last row, a number names a label's whole number, not digits within one: "20"
+    // picked the H200 (as "7" picked a run of 2026-11-27).
+    QTest::newRow("digits of a number") << QStringLiteral("20");
   }
   // A baseline that names no row is a usage error that says which flag and text.
   void badBaselineExitsTwo() {
