@@ -161,25 +161,6 @@ int workloadsCommand(bool json) {
   return kExitOk;
 }
 
-// The result's text made safe for a terminal (table::printable): a result file from elsewhere
-// must not move the cursor, ring the bell or fake a line of `show`'s output.
-static RunResult withPrintableText(RunResult result) {
-  for (std::string* text :
-       {&result.workload.name, &result.workload.dataSource, &result.device.id, &result.device.name,
-        &result.error, &result.created, &result.system.hostname, &result.system.os,
-        &result.system.libtorchVersion, &result.system.appVersion, &result.config.precision,
-        &result.group}) {
-    *text = table::printable(*text);
-  }
-  for (auto* optional : {&result.device.computeCapability, &result.device.driverVersion}) {
-    if (*optional) **optional = table::printable(**optional);
-  }
-  if (result.validity) {
-    for (auto& warning : result.validity->warnings) warning = table::printable(warning);
-  }
-  return result;
-}
-
 // Steady state, projection, repeat group and validity, where the result has them.
 static void printTrustBlocks(const RunResult& result) {
   if (const auto& s = result.steadyState) {

@@ -3,6 +3,7 @@
 #include "results/run_result.h"
 
 #include "engine/precision.h"
+#include "results/table_text.h"
 
 namespace tb {
 
@@ -51,6 +52,24 @@ std::optional<double> peakTflopsFor(const PeakFigures& peak, const std::string& 
     case Precision::Fp16: return peak.fp16Tflops;
   }
   return std::nullopt;
+}
+
+RunResult withPrintableText(RunResult result) {
+  for (std::string* text :
+       {&result.workload.name, &result.workload.dataset, &result.workload.dataSource,
+        &result.device.id, &result.device.name, &result.error, &result.created,
+        &result.system.hostname, &result.system.os, &result.system.cpuModel,
+        &result.system.libtorchVersion, &result.system.appVersion, &result.config.precision,
+        &result.config.optimizer, &result.config.execution, &result.group}) {
+    *text = table::printable(*text);
+  }
+  for (auto* optional : {&result.device.computeCapability, &result.device.driverVersion}) {
+    if (*optional) **optional = table::printable(**optional);
+  }
+  if (result.validity) {
+    for (auto& warning : result.validity->warnings) warning = table::printable(warning);
+  }
+  return result;
 }
 
 }  // namespace tb

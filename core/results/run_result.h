@@ -186,4 +186,8 @@ struct RunResult {
   std::optional<DistributedRecord> distributed;  // data-parallel runs only
 };
 
+// The result's text made safe to show (table::printable): a result file from elsewhere must not
+// move a terminal's cursor, fake a line, or reverse a row with a bidi control.
+RunResult withPrintableText(RunResult result);
+
 }  // namespace tb

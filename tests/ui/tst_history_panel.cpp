@@ -120,6 +120,31 @@ class TestHistoryPanel final : public QObject {
              QStringLiteral("cpu (2 threads) bf16 \u2014 Test CPU"));
   }
 
+  // A shared file's text is shown as text: no bidi control reversing the device, no line break
+  // splitting the machine cell, no markup rendered in a tooltip, no 300-digit total.
+  void fileTextIsShownAsText() {
+    ResultLibrary library(m_dir.path());
+    RunResult odd = makeResult("2026-11-26T10:00:00Z", "evil\nhost", 1e308);
+    odd.device.name = "\u202e" "AMD EPYC";
+    library.save(odd);
+    RunResult failed = makeResult("2026-11-25T10:00:00Z", "alpha", std::nullopt, false);
+    failed.status = tb::RunStatus::Failed;
+    failed.failure = tb::FailureKind::Run;
+    failed.error = "<h1>Imported OK</h1>";
+    library.save(failed);
+    HistoryPanel panel(&library);
+    const QAbstractItemModel* model = panel.view()->model();
+    QCOMPARE(cell(model, 0, HistoryPanel::MachineColumn), QStringLiteral("evil host"));
+    QVERIFY2(!cell(model, 0, HistoryPanel::DeviceColumn).contains(QChar(0x202e)),
+             qPrintable(cell(model, 0, HistoryPanel::DeviceColumn)));
+    QVERIFY2(cell(model, 0, HistoryPanel::TotalTimeColumn).size() < 20,
+             qPrintable(cell(model, 0, HistoryPanel::TotalTimeColumn)));
+    const QString tip = cell(model, 1, HistoryPanel::StatusColumn, Qt::ToolTipRole);
+    QVERIFY2(tip.contains(QLatin1String("&lt;h1&gt;Imported OK")) &&
+                 !tip.contains(QLatin1String("<h1>")),
+             qPrintable(tip));
+  }
+
   // Sorting a time column must compare numbers (9.5 < 100), not text ("100" < "9.5").
   void timeColumnSortsByValue() {
     ResultLibrary library(m_dir.path());

@@ -349,14 +349,14 @@ void ComparisonPanel::fillTable() {
         item->setForeground(palette().brush(QPalette::PlaceholderText));
         item->setToolTip(tr("Published in the seed article (TensorFlow); not measured here"));
       }
-      if (c == DeviceColumn && !row.published) item->setToolTip(cells[c]);
+      if (c == DeviceColumn && !row.published) item->setToolTip(plainToolTip(cells[c]));
       if (c == TotalColumn && row.projected) {
         item->setToolTip(tr("Projected from a quick run, not measured in full"));
       }
       if (row.disturbed && (c == DeviceColumn || c == StatusColumn)) {
         QStringList warnings{tr("Disturbed run:")};
         for (const auto& warning : row.warnings) warnings << toQString(warning);
-        item->setToolTip(warnings.join(u'\n'));
+        item->setToolTip(plainToolTip(warnings.join(u'\n')));
         item->setForeground(kWarningColor);
       }
       m_table->setItem(r, c, item);

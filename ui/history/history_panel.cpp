@@ -75,7 +75,7 @@ QStandardItem* textItem(const QString& text, const QString& toolTip = QString())
   auto* item = new QStandardItem(text);
   item->setEditable(false);
   item->setData(text.toLower(), HistoryPanel::kSortRole);
-  if (!toolTip.isEmpty()) item->setToolTip(toolTip);
+  if (!toolTip.isEmpty()) item->setToolTip(plainToolTip(toolTip));
   return item;
 }
 
@@ -89,7 +89,7 @@ QStandardItem* numberItem(const std::optional<double>& value, const QString& tex
 }
 
 QList<QStandardItem*> rowItems(const ResultLibrary::Entry& entry) {
-  const RunResult& r = entry.result;
+  const RunResult r = withPrintableText(entry.result);
   const QDateTime created = QDateTime::fromString(toQString(r.created), Qt::ISODate);
 
   auto* date = new QStandardItem(
@@ -98,7 +98,7 @@ QList<QStandardItem*> rowItems(const ResultLibrary::Entry& entry) {
   date->setEditable(false);
   date->setData(created.isValid() ? QVariant(created.toMSecsSinceEpoch()) : QVariant(),
                 HistoryPanel::kSortRole);
-  date->setToolTip(entry.path);
+  date->setToolTip(plainToolTip(entry.path));
 
   // As the comparison and the charts name it: runs that differ in threads, precision, execution
   // or ranks must not look alike here either.
@@ -198,6 +198,7 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   addActions({m_openAction, m_deleteAction, m_refreshAction});
 
   m_summary->setWordWrap(true);
+  m_summary->setTextFormat(Qt::PlainText);  // it names a folder, which may hold anything
   m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
   auto* buttons = new QHBoxLayout;
@@ -256,7 +257,7 @@ void HistoryPanel::updateSummary() {
             tr("%1 could not be read (hover for details)").arg(fileCount(problems.size()));
   }
   m_summary->setText(text);
-  m_summary->setToolTip(problems.join(QLatin1Char('\n')));
+  m_summary->setToolTip(plainToolTip(problems.join(QLatin1Char('\n'))));
 }
 
 QStringList HistoryPanel::selectedPaths() const {
