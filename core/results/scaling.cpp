@@ -42,6 +42,34 @@ std::string seriesTitle(const RunResult& r, const std::string& scaling, int batc
 
 }  // namespace
 
+std::vector<std::string> shortSeriesNames(const std::vector<ScalingSeries>& series) {
+  const auto partsOf = [](const std::string& title) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (auto comma = title.find(", "); comma != std::string::npos;
+         comma = title.find(", ", start)) {
+      parts.push_back(title.substr(start, comma - start));
+      start = comma + 2;
+    }
+    parts.push_back(title.substr(start));
+    return parts;
+  };
+  std::vector<std::vector<std::string>> parts;
+  for (const auto& one : series) parts.push_back(partsOf(one.title));
+  std::vector<std::string> names;
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    std::string name;
+    for (const std::string& part : parts[s]) {
+      const bool shared = std::all_of(parts.begin(), parts.end(), [&](const auto& other) {
+        return std::find(other.begin(), other.end(), part) != other.end();
+      });
+      if (!shared) name += (name.empty() ? "" : ", ") + part;
+    }
+    names.push_back(name.empty() ? series[s].title : name);
+  }
+  return names;
+}
+
 std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results) {
   // title -> world size -> throughputs; titles in order of first appearance.
   std::map<std::string, std::map<int, std::vector<double>>> byTitle;

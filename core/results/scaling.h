@@ -31,6 +31,11 @@ struct ScalingSeries {
 // Series with at least one data-parallel run; completed runs only.
 std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results);
 
+// Each series' name for a legend beside the others: the parts of its title (", "-separated) that
+// not every series shares ("5000 images x 2 epochs" against "4000 images x 2 epochs"); the whole
+// title for a series alone, or where no part differs.
+std::vector<std::string> shortSeriesNames(const std::vector<ScalingSeries>& series);
+
 // A table per series: world size, samples/s, ideal samples/s, efficiency.
 std::string scalingText(const std::vector<ScalingSeries>& series);
 

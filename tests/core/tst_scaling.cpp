@@ -79,6 +79,21 @@ class ScalingTest : public QObject {
     QVERIFY(qAbs(*series[1].points[1].efficiency - 0.75) < 1e-12);
   }
 
+  // A legend names each series by what sets it apart: the long titles, cut to fit, all read
+  // alike ("…batch 32 per rank, on vm (AMD EPYC), synthetic data").
+  void shortNamesSayWhatDiffers() {
+    const auto series = scalingSeries({run(10000, 1, "weak", "laptop"), run(18000, 2, "weak", "laptop"),
+                                       run(1000, 1), run(1500, 2, "weak", "bench-a", "synthetic")});
+    QCOMPARE(series.size(), std::size_t{2});
+    const auto names = shortSeriesNames(series);
+    QCOMPARE(names.size(), std::size_t{2});
+    QCOMPARE(QString::fromStdString(names[0]), QStringLiteral("on laptop (Test CPU), files data"));
+    QCOMPARE(QString::fromStdString(names[1]),
+             QStringLiteral("on bench-a (Test CPU), synthetic data"));
+    const auto alone = scalingSeries({run(1000, 1), run(1900, 2)});
+    QCOMPARE(shortSeriesNames(alone).front(), alone.front().title);
+  }
+
   // A run whose steady state is missing (null in its file) is measured by its epochs, as the
   // comparison does: never "nan", and never an answer that depends on the order of the files.
   // Names from the files cannot break the table or the terminal.

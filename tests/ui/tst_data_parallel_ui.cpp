@@ -161,6 +161,24 @@ class DataParallelUiTest : public QObject {
              qPrintable(labels.join(QLatin1Char(' '))));
   }
 
+  // Two series: a legend under the plot (inside, its long names hid every point) naming each by
+  // what sets it apart, one entry per series (not one more per ideal line).
+  void scalingLegendNamesWhatDiffers() {
+    ScalingChart chart;
+    RunResult small = scalingRun(900, 1);
+    small.workload.trainSamples = 4000;
+    RunResult smallTwo = scalingRun(1700, 2);
+    smallTwo.workload.trainSamples = 4000;
+    chart.setResults({scalingRun(1000, 1), scalingRun(1800, 2), small, smallTwo});
+    QCOMPARE(chart.seriesCount(), 2);
+    QCPLegend* legend = chart.plot()->legend;
+    QVERIFY(legend->visible());
+    QVERIFY(!chart.plot()->axisRect()->insetLayout()->elements(false).contains(legend));
+    QCOMPARE(legend->itemCount(), 2);
+    QCOMPARE(chart.plot()->graph(0)->name(), QStringLiteral("60000 images x 1 epoch"));
+    QCOMPARE(chart.plot()->graph(2)->name(), QStringLiteral("4000 images x 1 epoch"));
+  }
+
   // The comparison shows the Scaling tab once a data-parallel run is open, and turns to it.
   void comparisonOffersScalingForDataParallelRuns() {
     RunCollection runs;

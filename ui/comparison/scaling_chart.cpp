@@ -7,6 +7,7 @@
 #include "common/qt_convert.h"
 
 #include "results/scaling.h"
+#include "results/table_text.h"
 
 #include <QEvent>
 #include <QVBoxLayout>
@@ -20,6 +21,8 @@ namespace tb::ui {
 namespace {
 
 constexpr int kChartHeight = 160;
+constexpr int kLegendRowHeight = 20;
+constexpr int kLegendColumns = 2;
 constexpr std::array<QRgb, 6> kSeriesColors = {0x1f77b4, 0xd62728, 0x2ca02c,
                                                0x9467bd, 0xff7f0e, 0x17becf};
 
@@ -31,7 +34,13 @@ ScalingChart::ScalingChart(QWidget* parent) : QWidget(parent), m_plot(new QCusto
   m_plot->xAxis->setLabel(tr("Ranks (world size)"));
   m_plot->yAxis->setLabel(tr("Samples/s"));
   keepTickLabelsApart(m_plot, /*integerX=*/true);
-  m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+  // The legend goes under the plot, where names of any length cover no point.
+  m_plot->axisRect()->insetLayout()->take(m_plot->legend);
+  m_plot->plotLayout()->addElement(m_plot->plotLayout()->rowCount(), 0, m_plot->legend);
+  m_plot->plotLayout()->setRowStretchFactor(m_plot->plotLayout()->rowCount() - 1, 0.001);
+  m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+  m_plot->legend->setWrap(kLegendColumns);
+  m_plot->legend->setRowSpacing(0);
   m_plot->setMinimumHeight(kChartHeight);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
@@ -47,6 +56,10 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
   m_plot->clearItems();
   // One series needs no legend: the comparison's table names the runs.
   m_plot->legend->setVisible(series.size() > 1);
+  const int legendRows =
+      series.size() > 1 ? static_cast<int>((series.size() + kLegendColumns - 1) / kLegendColumns) : 0;
+  m_plot->setMinimumHeight(kChartHeight + kLegendRowHeight * legendRows);
+  const std::vector<std::string> names = shortSeriesNames(series);
   if (series.empty()) {
     m_plot->replot();
     return;
@@ -58,7 +71,7 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
     const QColor color(kSeriesColors[s % kSeriesColors.size()]);
     const auto& points = series[s].points;
     QCPGraph* measured = m_plot->addGraph();
-    measured->setName(toQString(series[s].title));
+    measured->setName(toQString(table::printable(names[s])));
     measured->setPen(QPen(color, 2));
     measured->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, color, 7));
     const auto one = std::find_if(points.begin(), points.end(),
@@ -74,10 +87,12 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
       label->setPadding(QMargins(0, 0, 0, 6));
       label->setText(QStringLiteral("%1%").arg(std::lround(*point.efficiency * 100.0)));
       label->setColor(color);
+      label->setClipToAxisRect(false);  // a point at the top keeps its label whole
     }
     if (one == points.end()) continue;  // no one-rank run: no ideal to draw
     QCPGraph* ideal = m_plot->addGraph();
     ideal->setName(tr("ideal"));
+    ideal->removeFromLegend();  // the caption says dashed is ideal
     ideal->setPen(QPen(color, 1.5, Qt::DashLine));
     const int last = points.back().worldSize;
     ideal->addData(1, one->samplesPerSecond);
@@ -85,7 +100,8 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
     top = std::max(top, one->samplesPerSecond * last);
   }
   m_plot->xAxis->setRange(0.5, widest + 0.5);
-  m_plot->yAxis->setRange(0.0, top * 1.15);
+  // Headroom for the efficiency labels above the highest point.
+  m_plot->yAxis->setRange(0.0, top * 1.25);
   m_plot->replot();
 }
 
