@@ -147,7 +147,10 @@ DataCommand::DataCommand(CLI::App& app) {
   m_status->add_option("dataset", m_datasets, "Only these datasets, with each file's state")
       ->check(knownName);
   m_status->add_option("--data-dir", m_dataDir, dataDirHelp);
-  m_status->add_flag("--verify", m_verify, "Also check every file's MD5 (reads them all)");
+  m_status->add_flag("--verify", m_verify,
+                     "Also check every downloaded file's MD5 (reads them all); exit 3 if one is "
+                     "wrong. A copy extracted by hand is checked by its sizes only: no checksums "
+                     "of extracted files are published");
 
   m_fetch = m_data->add_subcommand(
       "fetch",
@@ -174,6 +177,7 @@ int DataCommand::status() const {
   const bool details = !m_datasets.empty() || m_verify;
   std::printf("%-14s %-8s %-9s %s\n", "DATASET", "STATE", "DOWNLOAD", "FOLDER");
   bool anyMissing = false;
+  bool anyInvalid = false;
   for (const auto& source : sources) {
     const DatasetStatus status = datasetStatus(source, m_dataDir, m_verify);
     anyMissing = anyMissing || status.state != DatasetState::Present;
@@ -183,11 +187,19 @@ int DataCommand::status() const {
                 note.empty() ? "" : ("  (" + note + ")").c_str());
     if (!details) continue;
     for (const auto& file : status.files) {
-      std::printf("    %-30s %-9s %s\n", file.file.name.c_str(),
-                  formatBytes(file.file.size).c_str(), toString(file.state));
+      anyInvalid = anyInvalid || file.state == FileState::Invalid;
+      std::printf("    %-30s %-9s %s%s\n", file.file.name.c_str(),
+                  formatBytes(file.file.size).c_str(), toString(file.state),
+                  file.localCopy ? " (extracted copy: sizes checked, no published checksum)" : "");
     }
   }
   if (anyMissing) std::printf("\nDownload one with: trainbench-cli data fetch NAME\n");
+  // A script checking its copies must be able to tell: a wrong file is a data error.
+  if (m_verify && anyInvalid) {
+    std::fprintf(stderr, "trainbench-cli: error: data status --verify: some files have the wrong "
+                         "size or checksum (marked invalid); `data fetch` replaces them\n");
+    return kExitData;
+  }
   return kExitOk;
 }
 

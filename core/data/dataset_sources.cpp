@@ -109,11 +109,13 @@ FileStatus fileStatus(const fs::path& folder, const SourceFile& file, bool verif
     }
     // A wrong download beside a good extracted copy is no gap: `fetch` and `run` use the copy,
     // so the status says the same as they do.
-    status.state = valid || hasLocalCopy(folder, file) ? FileState::Present : FileState::Invalid;
+    status.localCopy = !valid && hasLocalCopy(folder, file);
+    status.state = valid || status.localCopy ? FileState::Present : FileState::Invalid;
     return status;
   }
   if (hasLocalCopy(folder, file)) {
     status.state = FileState::Present;
+    status.localCopy = true;
     status.bytesOnDisk = file.size;  // stands for the download
     return status;
   }

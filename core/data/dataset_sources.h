@@ -68,6 +68,9 @@ struct FileStatus {
   SourceFile file;
   FileState state = FileState::Missing;
   std::int64_t bytesOnDisk = 0;  // of the file or of its partial download
+  // Present as a copy extracted by hand: only its sizes are checked, as no checksum of the
+  // extracted files is published.
+  bool localCopy = false;
 };
 
 enum class DatasetState { Missing, Partial, Present };

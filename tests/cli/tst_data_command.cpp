@@ -98,6 +98,34 @@ class DataCommandTest : public QObject {
     QVERIFY2(run.err.contains("check your connection or set TRAINBENCH_MIRROR"), run.why());
   }
 
+  // --verify reads the downloads: one of the right size but wrong content is invalid and the
+  // command exits 3, so a script can tell (it exited 0). Extracted copies, which no published
+  // checksum covers, say that only their sizes were checked.
+  void verifyFindsWrongFilesAndSaysWhatItCannotCheck() {
+    useDataRoot(QStringLiteral("verify"));
+    const auto source = tb::findDatasetSource("mnist");
+    QVERIFY(QDir().mkpath(m_dataRoot + "/mnist"));
+    for (std::size_t f = 0; f < source->files.size(); ++f) {
+      const auto& file = source->files[f];
+      if (f == 0) {  // the download itself, zeros of its published size
+        QFile wrong(m_dataRoot + "/mnist/" + QString::fromStdString(file.name));
+        QVERIFY(wrong.open(QIODevice::WriteOnly) && wrong.resize(file.size));
+        continue;
+      }
+      for (const auto& [name, size] : file.alternatives.front().files) {  // extracted by hand
+        QFile copy(m_dataRoot + "/mnist/" + QString::fromStdString(name));
+        QVERIFY(copy.open(QIODevice::WriteOnly) && copy.resize(size));
+      }
+    }
+    const CliRun quick = runCli({"data", "status", "mnist"});
+    QVERIFY2(quick.exitCode == 0, quick.why());  // sizes only: all there
+    const CliRun verified = runCli({"data", "status", "mnist", "--verify"});
+    QVERIFY2(verified.exitCode == 3, verified.why());
+    QVERIFY2(verified.out.contains(QLatin1String("invalid")), verified.why());
+    QVERIFY2(verified.out.contains(QLatin1String("extracted copy: sizes checked")), verified.why());
+    QVERIFY2(verified.err.contains(QLatin1String("data status --verify")), verified.why());
+  }
+
   // A mirror serving something else than the published file: exit 3, nothing left behind.
   void mismatchedFileIsRejected() {
     useDataRoot(QStringLiteral("mismatch"));
