@@ -45,11 +45,15 @@ const ComparisonRow* findRow(const std::vector<ComparisonGroup>& groups, const s
     const std::string label = lower(row->label);
     for (auto at = label.find(needle); at != std::string::npos; at = label.find(needle, at + 1)) {
       // A number past the last row names a label's whole number ("2080", "16 threads"), never
-      // the digits of its date: "7" picked the run of 2026-11-27.
-      const auto digitAt = [&](std::size_t i) {
-        return i < label.size() && std::isdigit(static_cast<unsigned char>(label[i]));
+      // a part of its date or time: "7" picked the run of 2026-11-27, "27" and "03" too.
+      const auto partOfNumber = [&](std::size_t i) {
+        if (i >= label.size()) return false;
+        const char c = label[i];
+        return std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == ':' || c == '.';
       };
-      if (!digits || (!(at > 0 && digitAt(at - 1)) && !digitAt(at + needle.size()))) return row;
+      if (!digits || (!(at > 0 && partOfNumber(at - 1)) && !partOfNumber(at + needle.size()))) {
+        return row;
+      }
     }
   }
   return nullptr;
@@ -67,7 +71,9 @@ CompareCommand::CompareCommand(CLI::App& app) {
   m_baselineOption = m_compare->add_option(
       "--baseline", m_baseline,
       "The row speed-ups are against (in its group): its number as printed, or part of its "
-      "label (case-insensitive; the first match). Default: each group's first completed row");
+      "label (case-insensitive; the first match; a number past the last row matches a number "
+      "of its own, as in 'RTX 2080', not one within a date). Default: each group's first "
+      "completed row");
   m_compare->add_flag("--published", m_published,
                       "Add the seed article's published figures to the group of their size");
   m_compare->add_flag("--json", m_json, "Print JSON (one object per row) instead of tables");
@@ -88,10 +94,13 @@ int CompareCommand::run() const {
     if (row == nullptr) {
       std::size_t count = 0;
       for (const auto& group : groups) count += group.rows.size();
+      const bool number = !m_baseline.empty() &&
+                          m_baseline.find_first_not_of("0123456789") == std::string::npos;
       std::fprintf(stderr,
-                   "trainbench-cli: error: --baseline: no row's label contains '%s', and it is "
+                   "trainbench-cli: error: --baseline: no row's label contains '%s'%s, and it is "
                    "not a row number from 1 to %zu\n",
-                   m_baseline.c_str(), count);
+                   m_baseline.c_str(), number ? " as a number of its own (not within a date)" : "",
+                   count);
       return kExitUsage;
     }
     if (!row->totalSeconds || *row->totalSeconds <= 0.0) {

@@ -28,19 +28,22 @@ class Checker {
       throw ResultFileError(m_source + ": " + key + " must be from 0 to 1, not " + shown(value));
     }
   }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw ResultFileError(m_source + ": " + what);
+  }
   void atLeastOne(double value, const std::string& key) const {
     if (value < 1) {
       throw ResultFileError(m_source + ": " + key + " must be 1 or more, not " + shown(value));
     }
   }
 
- private:
   static std::string shown(double value) {
     char text[32];
     std::snprintf(text, sizeof text, "%g", value);
     return text;
   }
 
+ private:
   const std::string& m_source;
 };
 
@@ -70,6 +73,15 @@ void checkResultValues(const RunResult& r, const std::string& source) {
   for (std::size_t i = 0; i < r.epochs.size(); ++i) {
     const std::string at = "epochs[" + std::to_string(i) + "]";
     check.atLeastOne(r.epochs[i].epoch, at + ".epoch");
+    // In order, each once, within the run's length: the charts draw them by number.
+    if (i > 0 && r.epochs[i].epoch <= r.epochs[i - 1].epoch) {
+      check.fail(at + ".epoch is " + std::to_string(r.epochs[i].epoch) + ", not after the " +
+                 std::to_string(r.epochs[i - 1].epoch) + " before it");
+    }
+    if (r.config.epochs > 0 && r.epochs[i].epoch > r.config.epochs) {
+      check.fail(at + ".epoch is " + std::to_string(r.epochs[i].epoch) + ", past config.epochs (" +
+                 std::to_string(r.config.epochs) + ")");
+    }
     check.amount(r.epochs[i].seconds, at + ".seconds");
     check.amount(r.epochs[i].samplesPerSecond, at + ".samples_per_second");
     check.fraction(r.epochs[i].trainAccuracy, at + ".train_accuracy");
@@ -83,18 +95,41 @@ void checkResultValues(const RunResult& r, const std::string& source) {
     check.amount(static_cast<double>(r.steadyState->warmupSteps), "steady_state.warmup_steps");
     check.amount(static_cast<double>(r.steadyState->steps), "steady_state.steps");
   }
+  for (std::size_t i = 0; i < r.timeline.size(); ++i) {
+    const TelemetrySample& sample = r.timeline[i];
+    const std::string at = "timeline[" + std::to_string(i) + "]";
+    check.amount(sample.t, at + ".t");
+    check.amount(sample.cpuPercent, at + ".cpu_percent");
+    check.amount(sample.processCpuPercent, at + ".process_cpu_percent");
+    check.amount(sample.rssMb, at + ".rss_mb");
+    for (std::size_t g = 0; g < sample.gpus.size(); ++g) {
+      const GpuSample& gpu = sample.gpus[g];
+      const std::string gpuAt = at + ".gpus[" + std::to_string(g) + "]";
+      check.amount(gpu.utilPercent, gpuAt + ".util_percent");
+      check.amount(gpu.memoryUsedMb, gpuAt + ".memory_used_mb");
+      check.amount(gpu.memoryTotalMb, gpuAt + ".memory_total_mb");
+      check.amount(gpu.powerW, gpuAt + ".power_w");
+      check.amount(gpu.smClockMhz, gpuAt + ".sm_clock_mhz");
+    }
+  }
   if (r.distributed) {
     check.atLeastOne(r.distributed->worldSize, "distributed.world_size");
     check.amount(r.distributed->globalBatch, "distributed.global_batch");
-    for (const auto& rank : r.distributed->ranks) {
-      check.amount(rank.samplesPerSecond, "distributed.ranks.samples_per_second");
-      check.fraction(rank.communicationShare, "distributed.ranks.communication_share");
+    for (std::size_t i = 0; i < r.distributed->ranks.size(); ++i) {
+      const auto& rank = r.distributed->ranks[i];
+      const std::string at = "distributed.ranks[" + std::to_string(i) + "]";
+      check.amount(rank.samplesPerSecond, at + ".samples_per_second");
+      check.fraction(rank.communicationShare, at + ".communication_share");
     }
   }
   if (r.projection) {
     check.amount(r.projection->totalSeconds, "projection.total_seconds");
     check.amount(r.projection->low, "projection.low");
     check.amount(r.projection->high, "projection.high");
+    if (r.projection->low > r.projection->high) {
+      check.fail("projection.low (" + Checker::shown(r.projection->low) +
+                 ") must not be above projection.high (" + Checker::shown(r.projection->high) + ")");
+    }
     check.amount(static_cast<double>(r.projection->basisSteps), "projection.basis_steps");
     check.amount(r.projection->budgetSeconds, "projection.budget_seconds");
     check.amount(r.projection->epochs, "projection.epochs");

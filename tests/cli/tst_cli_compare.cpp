@@ -214,6 +214,28 @@ class TestCliCompare : public QObject {
     QVERIFY2(result.out.isEmpty(), result.why());
   }
 
+  // Two GPU runs told apart by their dates ("· 2026-12-02 10:33"): a number past the last row
+  // that is only part of a date or time names no row (it picked the first that held it).
+  void numberWithinADateIsNoBaseline() {
+    const QString folder = m_dir.filePath(QStringLiteral("dated"));
+    QVERIFY(QDir().mkpath(folder));
+    QString error;
+    QVERIFY2(writeRun(folder + "/a.json", benchRun("fashion-mlp", "cuda:0", 2.0, 60000.0, "10:33:00"),
+                      error),
+             qPrintable(error));
+    QVERIFY2(writeRun(folder + "/b.json",
+                      benchRun("fashion-mlp", "cuda:0", 2.1, 59000.0, "11:45:00").optimizer("adam", 0.002),
+                      error),
+             qPrintable(error));
+    const tbtest::CliRun table = compare({folder});
+    QVERIFY2(table.out.contains(QLatin1String("2026-12-02 10:33")), table.why());
+    for (const char* part : {"2026", "12", "33", "45"}) {
+      const tbtest::CliRun result = compare({folder, "--baseline", QLatin1String(part)});
+      QVERIFY2(result.exitCode == 2, result.why());
+      QVERIFY2(result.err.contains(QLatin1String("not within a date")), result.why());
+    }
+  }
+
   // A failed run has no total time: chosen as the baseline it would blank every speed-up, so it
   // is refused, naming the row and why.
   void failedRunIsNoBaseline() {

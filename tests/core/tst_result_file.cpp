@@ -1,6 +1,7 @@
 // Tests for reading result files: exact round trips, absent metrics, rejection of malformed files
 // with useful messages (writing: tst_result_write).
 #include "results/result_file.h"
+#include "telemetry/telemetry_sampler.h"
 
 #include "../support/fifo_guard.h"
 #include "../support/result_file_fixtures.h"
@@ -310,7 +311,8 @@ class TestResultFile : public QObject {
   }
 
   // Wide as well as deep: 21 million empty objects fit in 64 MiB and took 2.4 GB to parse
-  // before they were accepted. Refused once past two million values.
+  // before they were accepted. Refused once past four million values (twice the most a result
+  // of 100 000 epochs and a full GPU timeline holds).
   void wideDocumentIsRefused() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -318,11 +320,30 @@ class TestResultFile : public QObject {
     QByteArray text = QJsonDocument(jsonOf(editableResult())).toJson(QJsonDocument::Compact);
     text.chop(1);
     text += ",\"x\":[";
-    for (int i = 0; i < 2'100'000; ++i) text += "0,";
+    for (int i = 0; i < 4'100'000; ++i) text += "0,";
     text += "0]}";
     writeText(wide, text);
     const QString message = errorOf([&] { readResultFile(wide.toStdString()); });
-    QCOMPARE(message, wide + ": not a TrainBench result: more than 2000000 values");
+    QCOMPARE(message, wide + ": not a TrainBench result: more than 4000000 values");
+  }
+
+  // The largest result the app writes (the CLI's 100 000 epochs, a timeline thinned to its
+  // cap, each sample with a GPU) is read back: the cap on values leaves it room.
+  void largestWrittenResultIsRead() {
+    RunResult big = editableResult();
+    big.config.epochs = 100000;
+    big.epochs.assign(100000, big.epochs.front());
+    for (std::size_t e = 0; e < big.epochs.size(); ++e) big.epochs[e].epoch = static_cast<int>(e) + 1;
+    TelemetrySample sample;
+    sample.cpuPercent = 50.0;
+    sample.processCpuPercent = 90.0;
+    sample.rssMb = 800.0;
+    sample.gpus = {GpuSample{"cuda:0", 99.0, 1000.0, 80000.0, 300.0, 60.0, 1980.0}};
+    big.timeline.assign(kMaxTimelineSamples, sample);
+    for (std::size_t i = 0; i < big.timeline.size(); ++i) big.timeline[i].t = 0.5 * i;
+    const RunResult back = fromJson(toJson(big), "big");
+    QCOMPARE(back.epochs.size(), big.epochs.size());
+    QCOMPARE(back.timeline.size(), big.timeline.size());
   }
 
   // A message quotes a damaged file's value only in part: a 2 MB status once made a 2 MB error,

@@ -177,6 +177,13 @@ class DataParallelUiTest : public QObject {
     QCOMPARE(legend->itemCount(), 2);
     QCOMPARE(chart.plot()->graph(0)->name(), QStringLiteral("60000 images x 1 epoch"));
     QCOMPARE(chart.plot()->graph(2)->name(), QStringLiteral("4000 images x 1 epoch"));
+    // One series again: no legend, and no empty row kept for it under the plot.
+    const int rowsWithLegend = chart.plot()->plotLayout()->rowCount();
+    chart.setResults({scalingRun(1000, 1), scalingRun(1800, 2)});
+    QVERIFY(!legend->visible());
+    QCOMPARE(chart.plot()->plotLayout()->rowCount(), rowsWithLegend - 1);
+    chart.setResults({scalingRun(1000, 1), scalingRun(1800, 2), small, smallTwo});
+    QCOMPARE(chart.plot()->plotLayout()->rowCount(), rowsWithLegend);
   }
 
   // The comparison shows the Scaling tab once a data-parallel run is open, and turns to it.

@@ -34,10 +34,10 @@ ScalingChart::ScalingChart(QWidget* parent) : QWidget(parent), m_plot(new QCusto
   m_plot->xAxis->setLabel(tr("Ranks (world size)"));
   m_plot->yAxis->setLabel(tr("Samples/s"));
   keepTickLabelsApart(m_plot, /*integerX=*/true);
-  // The legend goes under the plot, where names of any length cover no point.
+  // The legend goes under the plot (setResults), where names of any length cover no point.
   m_plot->axisRect()->insetLayout()->take(m_plot->legend);
-  m_plot->plotLayout()->addElement(m_plot->plotLayout()->rowCount(), 0, m_plot->legend);
-  m_plot->plotLayout()->setRowStretchFactor(m_plot->plotLayout()->rowCount() - 1, 0.001);
+  m_plot->axisRect()->insetLayout()->simplify();
+  m_plot->legend->setVisible(false);
   m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
   m_plot->legend->setWrap(kLegendColumns);
   m_plot->legend->setRowSpacing(0);
@@ -54,8 +54,9 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
   m_seriesCount = static_cast<int>(series.size());
   m_plot->clearGraphs();
   m_plot->clearItems();
-  // One series needs no legend: the comparison's table names the runs.
-  m_plot->legend->setVisible(series.size() > 1);
+  // One series needs no legend: the comparison's table names the runs. A hidden legend still
+  // keeps its row's height, so it leaves the layout.
+  showLegend(series.size() > 1);
   const int legendRows =
       series.size() > 1 ? static_cast<int>((series.size() + kLegendColumns - 1) / kLegendColumns) : 0;
   m_plot->setMinimumHeight(kChartHeight + kLegendRowHeight * legendRows);
@@ -103,6 +104,20 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
   // Headroom for the efficiency labels above the highest point.
   m_plot->yAxis->setRange(0.0, top * 1.25);
   m_plot->replot();
+}
+
+void ScalingChart::showLegend(bool show) {
+  QCPLayoutGrid* layout = m_plot->plotLayout();
+  const bool placed = layout->hasElement(layout->rowCount() - 1, 0) &&
+                      layout->element(layout->rowCount() - 1, 0) == m_plot->legend;
+  if (show && !placed) {
+    layout->addElement(layout->rowCount(), 0, m_plot->legend);
+    layout->setRowStretchFactor(layout->rowCount() - 1, 0.001);
+  } else if (!show && placed) {
+    layout->take(m_plot->legend);
+    layout->simplify();
+  }
+  m_plot->legend->setVisible(show);
 }
 
 void ScalingChart::changeEvent(QEvent* event) {

@@ -29,6 +29,7 @@ class ScalingChart final : public QWidget {
   void changeEvent(QEvent* event) override;
 
  private:
+  void showLegend(bool show);  // under the plot, or out of the layout
   QCustomPlot* m_plot;
   std::vector<RunResult> m_results;
   int m_seriesCount = 0;

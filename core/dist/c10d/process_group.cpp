@@ -194,7 +194,8 @@ class GlooExchange final : public GradientExchange {
                       std::string(said.begin(), said.end());
           }
         }
-        // The first rank that failed is the cause; the others only stopped waiting for it.
+        // A rank that failed is the cause (every one that left a reason, in rank order); the
+        // others only stopped waiting for it.
         if (!failed.empty()) return failed;
         if (count == 0) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
