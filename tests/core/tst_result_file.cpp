@@ -250,6 +250,29 @@ class TestResultFile : public QObject {
       config.insert("execution", "warp");
       j.insert("config", config);
     }) << "config.execution must be \"eager\" or \"graph\", not \"warp\"";
+    // What docs/result-format.md says the reader refuses: negative readings, epochs the charts
+    // cannot place, an interval upside down.
+    QTest::newRow("epochs out of order") << variant([](QJsonObject& j) {
+      QJsonArray epochs = j.value("epochs").toArray();
+      QJsonObject epoch = epochs.at(1).toObject();
+      epoch.insert("epoch", 1);
+      epochs.replace(1, epoch);
+      j.insert("epochs", epochs);
+    }) << "epochs[1].epoch is 1, not after the 1 before it";
+    QTest::newRow("epoch past the run") << variant([](QJsonObject& j) {
+      QJsonObject config = j.value("config").toObject();
+      config.insert("epochs", 1);
+      j.insert("config", config);
+    }) << "epochs[1].epoch is 2, past config.epochs (1)";
+    QTest::newRow("negative timeline") << variant([](QJsonObject& j) {
+      j.insert("timeline", QJsonArray{QJsonObject{{"t", -5.0}, {"rss_mb", 10.0}}});
+    }) << "timeline[0].t must not be negative, not -5";
+    QTest::newRow("projection upside down") << variant([](QJsonObject& j) {
+      j.insert("projection", QJsonObject{{"total_seconds", 10.0}, {"low", 50.0}, {"high", 1.0},
+                                         {"basis_steps", 100}, {"budget_seconds", 60.0},
+                                         {"epochs", 10}, {"train_samples", 600},
+                                         {"test_samples", 100}});
+    }) << "projection.low (50) must not be above projection.high (1)";
     QTest::newRow("deep nesting") << QByteArray(100000, '[') + QByteArray(100000, ']')
                                   << "not a TrainBench result: nested deeper than 64 levels";
     QTest::newRow("deep nesting in a key")
