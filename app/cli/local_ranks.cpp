@@ -7,6 +7,8 @@
 #include "exit_codes.h"
 
 #include "devices/system_info.h"
+#include "engine/run_config.h"
+#include "machine/cpu_budget.h"
 #include "machine/disturbance.h"
 
 #include <netinet/in.h>
@@ -247,6 +249,16 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
   if (options.config.threads > 0 || cpuRanks) {
     args.push_back("--threads");
     args.push_back(std::to_string(std::max(1, cpuThreadCount(options.config.threads) / ranks)));
+  }
+  if (const std::string warning = threadSplitWarning(options.config.threads, ranks);
+      !warning.empty()) {
+    std::fprintf(stderr, "trainbench-cli: warning: %s\n", warning.c_str());
+  }
+  // Each rank checks only its own share: the run's total is checked here.
+  if (const std::string warning =
+          tooManyThreadsWarning(options.config.threads, usableCpuCount());
+      cpuRanks && !warning.empty()) {
+    std::fprintf(stderr, "trainbench-cli: warning: --threads: %s\n", warning.c_str());
   }
   // The machine is checked once, here, before any rank starts: a rank checking it would count
   // its sibling ranks, loading their data, as another program's load.

@@ -5,6 +5,7 @@
 #include "data/dataset_registry.h"
 #include "models/workload.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -66,6 +67,15 @@ std::string runConfigProblem(const RunConfig& config, bool dataParallel) {
            number(kMaxTimeBudgetSeconds) + " seconds (0: the full run), not " + number(budget);
   }
   return {};
+}
+
+std::string threadSplitWarning(int threads, int ranks) {
+  if (threads <= 0 || ranks <= 1 || threads % ranks == 0) return {};
+  const int each = std::max(1, threads / ranks);
+  return "--threads " + std::to_string(threads) + " does not divide between " +
+         std::to_string(ranks) + " ranks: each takes " + std::to_string(each) + " (" +
+         std::to_string(each * ranks) + " in all); give a multiple of " + std::to_string(ranks) +
+         " to use exactly what you ask";
 }
 
 std::string dataParallelStepProblem(const RunConfig& config, int ranks, bool strong) {

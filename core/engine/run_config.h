@@ -73,4 +73,9 @@ std::string runConfigProblem(const RunConfig& config, bool dataParallel = false)
 // train. Empty when it fits; else a sentence naming --train-limit and --batch-size.
 std::string dataParallelStepProblem(const RunConfig& config, int ranks, bool strong);
 
+// Where a front end starts `ranks` local ranks sharing `threads` CPU threads (0: the default):
+// each rank takes one at least, so fewer threads than ranks run more threads than asked. Empty
+// when they divide; else a sentence naming --threads.
+std::string threadSplitWarning(int threads, int ranks);
+
 }  // namespace tb

@@ -51,6 +51,20 @@ class TestCliDataParallel : public CliTestBase {
     const tb::RunResult result = readResult(run.savedPath(), error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(result.config.threads, 1);
+    QVERIFY2(!run.err.contains(QLatin1String("does not divide")), run.why());
+  }
+
+  // A thread count the ranks cannot share evenly is said before they start (a thread was
+  // silently dropped, or with fewer threads than ranks, more run than asked).
+  void unevenThreadsAreSaid() {
+    QStringList args = smallSyntheticRun();
+    args[args.indexOf(QLatin1String("--threads")) + 1] = QStringLiteral("3");
+    const CliRun run = runCli(args << "--data-parallel" << "2", 180000);
+    if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("--threads 3 does not divide between 2 ranks: each "
+                                            "takes 1 (2 in all)")),
+             run.why());
   }
 
   // Rank 0 of two, alone: it waits for the rendezvous only as long as it was told.
