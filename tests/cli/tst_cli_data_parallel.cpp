@@ -16,6 +16,13 @@ class TestCliDataParallel : public CliTestBase {
     return !run.err.contains(QLatin1String("built without data-parallel"));
   }
 
+  // The small synthetic run on two local ranks, with `threads` as the run's --threads.
+  CliRun twoRanksWithThreads(const QString& threads) {
+    QStringList args = smallSyntheticRun();
+    args[args.indexOf(QLatin1String("--threads")) + 1] = threads;
+    return runCli(args << "--data-parallel" << "2", 180000);
+  }
+
  private Q_SLOTS:
   void initTestCase() { setUpFixture(); }
   void init() { startTest(); }
@@ -42,9 +49,7 @@ class TestCliDataParallel : public CliTestBase {
   // --threads is the run's: two CPU ranks of --threads 2 train with one thread each. Each took
   // all of them, so two ranks on two cores ran four threads and measured the queueing.
   void threadsAreSplitBetweenTheRanks() {
-    QStringList args = smallSyntheticRun();
-    args[args.indexOf(QLatin1String("--threads")) + 1] = QStringLiteral("2");
-    const CliRun run = runCli(args << "--data-parallel" << "2", 180000);
+    const CliRun run = twoRanksWithThreads(QStringLiteral("2"));
     if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
     QVERIFY2(run.exitCode == 0, run.why());
     QString error;
@@ -57,9 +62,7 @@ class TestCliDataParallel : public CliTestBase {
   // A thread count the ranks cannot share evenly is said before they start (a thread was
   // silently dropped, or with fewer threads than ranks, more run than asked).
   void unevenThreadsAreSaid() {
-    QStringList args = smallSyntheticRun();
-    args[args.indexOf(QLatin1String("--threads")) + 1] = QStringLiteral("3");
-    const CliRun run = runCli(args << "--data-parallel" << "2", 180000);
+    const CliRun run = twoRanksWithThreads(QStringLiteral("3"));
     if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
     QVERIFY2(run.exitCode == 0, run.why());
     QVERIFY2(run.err.contains(QLatin1String("--threads 3 does not divide between 2 ranks: each "
