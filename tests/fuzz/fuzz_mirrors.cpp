@@ -6,12 +6,16 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 namespace tb {
-// The registry's default data root and the checksum code are not under test here, and pulling
-// them in would link LibTorch and OpenSSL into this small target.
+// The registry's data paths and the checksum code are not under test here, and pulling them in
+// would link LibTorch and OpenSSL into this small target.
 std::string defaultDataRoot() { return "/nonexistent/trainbench/datasets"; }
+std::optional<std::string> findDatasetFolder(const std::string&, const std::string&) {
+  return std::nullopt;
+}
 std::string md5OfFile(const std::string&) { return {}; }
 }  // namespace tb
 
