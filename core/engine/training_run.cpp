@@ -1,0 +1,233 @@
+// TrainingRun's outline and set-up: resolving the settings, loading the data, and turning what
+// happened into the result.
+#include "engine/training_run.h"
+
+#include "devices/cuda_memory.h"
+#include "devices/device_facts.h"
+#include "devices/device_health.h"
+#include "devices/device_id.h"
+#include "devices/peak_probe.h"
+#include "devices/system_info.h"
+#include "devices/torch_device.h"
+#include "engine/epoch_stats.h"
+#include "engine/execution.h"
+#include "engine/graph_steps.h"
+#include "engine/gradient_exchange.h"
+#include "engine/keras_adam.h"
+#include "engine/loss_scaler.h"
+#include "engine/precision.h"
+#include "engine/precision_scope.h"
+#include "engine/projection.h"
+#include "engine/rank_data.h"
+#include "engine/rank_records.h"
+#include "engine/run_data.h"
+#include "engine/step_times.h"
+#include "engine/train_step.h"
+#include "engine/weight_layout.h"
+#include "machine/cpu_budget.h"
+#include "machine/validity_monitor.h"
+#include "models/workload.h"
+#include "telemetry/telemetry_sampler.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tb::detail {
+
+RunResult TrainingRun::execute() {
+  m_result.created = isoTimestampUtc();
+  m_result.system = collectSystemInfo();
+  m_result.config.seed = m_config.seed;
+  m_result.config.precision = m_config.precision;
+  m_result.device.id = m_config.device;
+  m_result.workload.name = m_config.workload;
+  m_result.group = m_config.group;
+  try {
+    resolve();
+    loadDataOnEveryRank();
+    train();
+    m_result.status = RunStatus::Completed;
+  } catch (const Cancelled&) {
+    m_result.status = RunStatus::Cancelled;
+  } catch (const Failure& e) {
+    m_result.failure = e.kind();
+    m_result.error = e.what();
+  } catch (const DataError& e) {
+    m_result.failure = FailureKind::Data;
+    m_result.error = e.what();
+  } catch (const DeviceError& e) {
+    m_result.failure = FailureKind::Device;
+    m_result.error = e.what();
+  } catch (const c10::Error& e) {
+    recordFailure(e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    recordFailure(e.what());
+  } catch (...) {
+    m_result.failure = FailureKind::Run;
+    m_result.error = "unknown error";
+  }
+  // Ranks of a cancelled data-parallel run stop at different steps: one that finds its partner
+  // gone was still cancelled by the user, not failed.
+  if (m_result.status == RunStatus::Failed && m_config.exchange && m_cancel.load()) {
+    m_result.status = RunStatus::Cancelled;
+    m_result.failure = FailureKind::None;
+    m_result.error.clear();
+  }
+  // The other ranks see this one stop answering; the reason is known here alone.
+  if (m_result.status == RunStatus::Failed && m_config.exchange) {
+    m_config.exchange->reportFailure(m_result.error);
+  }
+  if (m_result.status != RunStatus::Completed) m_result.totalSeconds.reset();
+  m_result.steadyState = m_stepTimes.steadyState(m_result.config.batchSize * worldSize());
+  // The closing telemetry sample first: the validity check's pass over /proc is not the run's.
+  if (m_sampler) {
+    m_sampler->finish();
+    try {
+      forwardTelemetry();
+    } catch (...) {
+      // The run is over; an observer failing on a late sample must not change its outcome.
+    }
+    m_result.timeline = thinnedTimeline(m_sampler->all());
+  }
+  // A failed run has nothing to judge; a cancelled one keeps its epochs and so its validity.
+  if (m_validity && m_result.status != RunStatus::Failed) m_result.validity = m_validity->finish();
+  if (!m_settingsWarnings.empty() && m_result.status != RunStatus::Failed) {
+    if (!m_result.validity) m_result.validity = ValidityRecord{};
+    for (const auto& warning : m_settingsWarnings) m_result.validity->warnings.push_back(warning);
+  }
+  return m_result;
+}
+
+void TrainingRun::resolve() {
+  if (const std::string problem = runConfigProblem(m_config); !problem.empty()) {
+    throw Failure(FailureKind::Run, problem);
+  }
+  const auto workload = findWorkload(m_config.workload);
+  if (!workload) {
+    throw Failure(FailureKind::Run, "unknown workload '" + m_config.workload +
+                                        "'; available workloads: " + workloadNames());
+  }
+  m_workload = *workload;
+  const DeviceId id = resolveDevice(m_config.device);
+  m_device = torchDevice(id);
+  m_facts = deviceFacts(id);
+  m_precision = checkPrecision(id, m_config.precision, m_facts.computeCapability);
+  try {
+    // A capture given by a test runs graph mode on any device.
+    const bool givenCapture = m_config.stepCapture && m_config.execution == "graph";
+    m_result.config.execution = givenCapture ? "graph" : resolveExecution(id, m_config.execution);
+  } catch (const ExecutionError& e) {
+    throw Failure(FailureKind::Run, e.what());
+  }
+  const int threads = cpuThreadCount(m_config.threads);
+  at::set_num_threads(threads);
+  if (id.kind == DeviceKind::Cpu) {
+    if (std::string warning = tooManyThreadsWarning(threads, usableCpuCount()); !warning.empty()) {
+      m_settingsWarnings.push_back(std::move(warning));
+    }
+  }
+
+  m_result.device.id = id.str();
+  m_result.device.kind = toString(id.kind);
+  m_result.device.name = m_facts.name;
+  if (id.kind != DeviceKind::Cpu)
+    m_result.device.memoryMb = m_facts.memoryMb;  // the CPU's: system.memory_mb
+  m_result.device.computeCapability = m_facts.computeCapability;
+  m_result.device.driverVersion = m_facts.driverVersion;
+  // Measured once per device and process, before the clock starts, so runs can be read as a
+  // share of the device's peak.
+  if (m_config.probePeak && probeEnabledByEnvironment()) {
+    m_result.device.peak = cachedPeak(id, &m_cancel);  // Ctrl-C need not wait for it
+    checkCancelled();
+  }
+  auto& config = m_result.config;
+  config.epochs = m_config.epochs > 0 ? m_config.epochs : m_workload.defaultEpochs;
+  config.batchSize = m_config.batchSize > 0 ? m_config.batchSize : m_workload.defaultBatchSize;
+  config.optimizer = "adam";
+  config.learningRate =
+      m_config.learningRate > 0 ? m_config.learningRate : m_workload.learningRate;
+  config.threads = at::get_num_threads();
+  resolveDistributed();
+  m_result.workload.dataset = m_workload.dataset;
+  m_result.workload.parameters = m_workload.parameters;
+  if (m_workload.flopsPerSample > 0) m_result.workload.flopsPerSample = m_workload.flopsPerSample;
+}
+
+// Every rank of a data-parallel run says how its loading went before any trains
+// (engine/rank_data.h); this rank's own failure is rethrown as it was.
+void TrainingRun::loadDataOnEveryRank() {
+  if (worldSize() <= 1) {
+    loadData();
+    return;
+  }
+  std::exception_ptr failure;
+  std::string mine;
+  try {
+    loadData();
+    mine = loadedData(m_data.train.size());
+  } catch (const Cancelled&) {
+    failure = std::current_exception();
+    mine = cancelledLoading();
+  } catch (const c10::Error& e) {
+    failure = std::current_exception();
+    mine = failedToLoad(e.what_without_backtrace());  // one line for the others
+  } catch (const std::exception& e) {
+    failure = std::current_exception();
+    mine = failedToLoad(e.what());
+  } catch (...) {
+    failure = std::current_exception();
+    mine = failedToLoad("unknown error");
+  }
+  const DataAgreement agreement = agreeOnData(*m_config.exchange, mine);
+  if (failure) std::rethrow_exception(failure);
+  if (agreement.cancelled) throw Cancelled{};
+  if (!agreement.problem.empty()) throw Failure(FailureKind::Data, agreement.problem);
+}
+
+void TrainingRun::loadData() {
+  m_data = loadRunData(m_config, m_workload.dataset);
+  m_result.workload.dataSource = m_data.source;
+  m_result.workload.trainSamples = m_data.train.size();
+  m_result.workload.testSamples = m_data.test.size();
+  // The files' own size decides the last step; a data-parallel run leaves the remainder out,
+  // so only its per-rank batch counts (the CLI refuses a strong split too small before the
+  // ranks start; this catches any other front end).
+  const std::int64_t batch = m_result.config.batchSize;
+  if (const std::string problem =
+          batchProblem(m_workload, batch, worldSize() > 1 ? 0 : m_data.train.size());
+      !problem.empty()) {
+    throw Failure(FailureKind::Run, problem);
+  }
+  if (std::string warning = leftOutImagesWarning(m_data.train.size(), batch, worldSize());
+      !warning.empty()) {
+    m_settingsWarnings.push_back(std::move(warning));
+  }
+}
+
+void TrainingRun::resolveDistributed() {
+  if (!m_config.exchange) return;
+  try {
+    m_result.distributed = distributedRecord(*m_config.exchange, m_config.strongScaling,
+                                             m_result.config.batchSize);
+  } catch (const std::invalid_argument& e) {
+    throw Failure(FailureKind::Run, e.what());
+  }
+}
+
+void TrainingRun::forwardTelemetry() {
+  if (!m_sampler) return;
+  for (const auto& sample : m_sampler->takeNew()) m_observer.telemetry(sample);
+}
+
+void TrainingRun::recordFailure(const std::string& message) {
+  const RunFailure failure = describeRunFailure(m_result.device.id, m_device.is_cuda(), message);
+  m_result.failure = failure.deviceFault ? FailureKind::Device : FailureKind::Run;
+  m_result.error = failure.message;
+}
+
+}  // namespace tb::detail
