@@ -16,6 +16,7 @@
 #include <QCheckBox>
 #include <QHeaderView>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QScrollArea>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -103,6 +104,26 @@ QString unreadableChartTexts(const QCustomPlot* plot) {
   return unreadable;
 }
 
+// The scroll area the charts and comparison tab sits in.
+const QScrollArea* resultsArea(const MainWindow& window) {
+  for (const QWidget* widget = window.chartPanel(); widget; widget = widget->parentWidget()) {
+    if (const auto* area = qobject_cast<const QScrollArea*>(widget)) return area;
+  }
+  return nullptr;
+}
+
+// A quick trial run of the same workload: the comparison then notes the runs' different sizes.
+QString writeTrialResult(const QString& folder) {
+  tbtest::RunResultBuilder run;
+  run.workload("fashion-mlp", "fashion-mnist").samples(2000, 500).plannedEpochs(2).batchSize(32);
+  run.device("cpu", "AMD Ryzen 7 PRO 7840U").host("laptop").steadyState(9000.0);
+  for (int epoch = 0; epoch < 2; ++epoch) run.epoch(0.3, 9000.0).loss(0.6).accuracy(0.8);
+  run.test(0.55, 0.81).totalSeconds(0.7);
+  const QString path = folder + QStringLiteral("/trial-run.json");
+  writeResultFile(run, path.toStdString());
+  return path;
+}
+
 // A GPU run with NVML telemetry, which adds the GPU charts (four charts across).
 QString writeGpuResult(const QString& folder) {
   tbtest::RunResultBuilder run;
@@ -154,6 +175,10 @@ class CrowdedWindowTest : public QObject {
     QVERIFY2(minimum.height() <= kScreen.height() && minimum.width() <= kScreen.width(),
              qPrintable(QStringLiteral("minimum %1x%2").arg(minimum.width()).arg(minimum.height())));
     QCOMPARE(window.size(), kScreen);
+    // ...and the charts and comparison fit it without scrolling.
+    QVERIFY(resultsArea(window));
+    QVERIFY(!resultsArea(window)->verticalScrollBar()->isVisible());
+    QVERIFY(!resultsArea(window)->horizontalScrollBar()->isVisible());
     // The setup's fields are whole beside its scroll bar, which would otherwise cover their edge.
     const auto* setupScroll = window.setupPanel()->findChild<QScrollArea*>();
     QVERIFY(setupScroll);
@@ -232,6 +257,45 @@ class CrowdedWindowTest : public QObject {
     QCOMPARE(labels.size(), table->rowCount());
     // The bar chart keeps a readable height per bar (and scrolls).
     QVERIFY(comparison->barChart()->height() >= 80 + 24 * 15);
+  }
+
+  // An error notice and the comparison's note on differently sized runs take height of their
+  // own: the window still fits the screen, the charts and the table keep their room.
+  void noticesStillFitASmallScreen() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QStringList paths = writeThirtyResults(dir.path());
+    paths << writeTrialResult(dir.path());
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
+                      dir.filePath(QStringLiteral("results")));
+    window.openResultFiles(paths);
+    window.comparisonPanel()->refreshNow();
+    window.chartPanel()->replotNow();
+    QVERIFY(!window.comparisonPanel()->sizeNote().isEmpty());
+    // As long a notice as the bar shows: a failed import names its file and what is wrong.
+    window.showNotice(QStringLiteral("Could not open /home/user/results/run.json: ").repeated(14),
+                      true);
+    window.resize(kScreen);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCoreApplication::processEvents();
+
+    const QSize minimum = window.minimumSizeHint().expandedTo(window.minimumSize());
+    QVERIFY2(minimum.height() <= kScreen.height(),
+             qPrintable(QStringLiteral("minimum height %1").arg(minimum.height())));
+    QCOMPARE(window.size(), kScreen);
+    // What does not fit scrolls, all of it within reach.
+    QVERIFY(resultsArea(window));
+    QVERIFY(!resultsArea(window)->horizontalScrollBar()->isVisible());
+    for (QCustomPlot* plot : window.chartPanel()->findChildren<QCustomPlot*>()) {
+      if (!plot->isVisible()) continue;
+      QVERIFY2(plot->height() >= ChartPanel::kPlotMinHeight,
+               qPrintable(QStringLiteral("%1: %2 px").arg(plot->accessibleName()).arg(plot->height())));
+    }
+    const QTableWidget* table = window.comparisonPanel()->table();
+    const int rowHeight = table->verticalHeader()->defaultSectionSize();
+    QVERIFY2(table->viewport()->height() >= 6 * rowHeight,
+             qPrintable(QStringLiteral("viewport %1 px").arg(table->viewport()->height())));
   }
 
   // A GPU run adds two charts and the run charts go four across, narrower: their titles,

@@ -34,6 +34,7 @@
 #include <QMimeData>
 #include <QScreen>
 #include <QSettings>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -116,8 +117,15 @@ QWidget* MainWindow::buildMainArea() {
   m_resultsSplitter->setStretchFactor(0, 4);
   m_resultsSplitter->setStretchFactor(1, 3);
   m_resultsSplitter->setSizes({420, 330});  // at 1280x800 both charts rows and 4 table rows fit
+  // On a small screen, with a notice or the comparison's note above, the charts and the table
+  // keep their readable heights and the tab scrolls, rather than the window outgrowing the
+  // screen.
+  m_resultsArea = new QScrollArea;
+  m_resultsArea->setWidget(m_resultsSplitter);
+  m_resultsArea->setWidgetResizable(true);
+  m_resultsArea->setFrameShape(QFrame::NoFrame);
   m_tabs = new QTabWidget;
-  m_tabs->addTab(m_resultsSplitter, tr("Charts && comparison"));
+  m_tabs->addTab(m_resultsArea, tr("Charts && comparison"));
   m_tabs->addTab(m_history, tr("History"));
   return m_tabs;
 }
@@ -237,7 +245,7 @@ QString MainWindow::startRuns() {
     showNotice(problem, true);
     return problem;
   }
-  m_tabs->setCurrentWidget(m_resultsSplitter);
+  showResultsTab();
   checkMachineInBackground();
   if (const auto plan = m_setup->dataParallelPlan()) {
     m_controller->enqueueDataParallel(plan->config, plan->ranks, plan->cudaDevices);
@@ -350,7 +358,7 @@ QStringList MainWindow::openResultFiles(const QStringList& paths) {
       showNotice(problems.last(), true);
     }
   }
-  m_tabs->setCurrentWidget(m_resultsSplitter);
+  showResultsTab();
   return problems;
 }
 
@@ -359,7 +367,7 @@ void MainWindow::showNotice(const QString& text, bool error) {
   statusBar()->showMessage(text, 8000);
 }
 
-void MainWindow::showResultsTab() { m_tabs->setCurrentWidget(m_resultsSplitter); }
+void MainWindow::showResultsTab() { m_tabs->setCurrentWidget(m_resultsArea); }
 
 void MainWindow::showAbout() {
   QMessageBox::about(

@@ -9,6 +9,7 @@
 #include <optional>
 
 class QAction;
+class QScrollArea;
 class QSettings;
 class QSplitter;
 class QTabWidget;
@@ -114,6 +115,7 @@ class MainWindow final : public QMainWindow {
   QSplitter* m_sideSplitter = nullptr;
   QAction* m_downloadMenu = nullptr;  // File › Download dataset, off while a run trains
   QSplitter* m_resultsSplitter = nullptr;
+  QScrollArea* m_resultsArea = nullptr;  // the results tab: m_resultsSplitter, scrolling
   QThread* m_machineCheck = nullptr;  // the running pre-run check, if any
 };
 
