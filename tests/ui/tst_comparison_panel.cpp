@@ -7,6 +7,7 @@
 
 #include "../support/bar_labels.h"
 #include "../support/run_result_builder.h"
+#include "../support/tick_labels.h"
 
 #include <QComboBox>
 #include <QTableWidget>
@@ -60,6 +61,30 @@ class ComparisonPanelTest : public QObject {
     QCOMPARE(*rows[1].totalSeconds, 6.70);
     QVERIFY(qAbs(*rows[1].speedup - 7.78 / 6.70) < 1e-12);
     QCOMPARE(panel.barChart()->plottableCount(), 2);
+  }
+
+  // The bar chart beside the table is narrow, its names take much of it: its seconds still read
+  // one by one
+  // ("0 0.050.10.150.2" before).
+  void narrowBarChartKeepsSecondsApart() {
+    std::vector<ComparisonRow> rows(2);
+    rows[0].label = "cpu (1 thread) \u2014 AMD EPYC \u00b7 2026-12-04 08:07:33";
+    rows[0].totalSeconds = 0.13;
+    rows[0].speedup = 1.0;
+    rows[1].label = "cpu (1 thread) \u2014 AMD EPYC \u00b7 2026-12-04 08:07:35";
+    rows[1].totalSeconds = 0.07;
+    rows[1].speedup = 0.13 / 0.07;
+    QCustomPlot plot;
+    setUpTotalTimeChart(&plot);
+    drawTotalTimeBars(&plot, rows, {Qt::blue, Qt::red}, plot.palette());
+    plot.resize(370, 200);  // as beside the table in a 1280 px window
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.replot();  // lays the chart out ...
+    plot.replot();  // ... and chooses its ticks for that room
+    QVERIFY(tbtest::ticksInRange(plot.xAxis) >= 2);
+    QVERIFY2(tbtest::crowdedTickLabels(plot.xAxis).isEmpty(),
+             qPrintable(tbtest::crowdedTickLabels(plot.xAxis)));
   }
 
   // Choosing another baseline (from the combo box, as a user does) recomputes every speed-up.

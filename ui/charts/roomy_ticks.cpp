@@ -52,7 +52,7 @@ class RoomyTicker final : public QCPAxisTicker {
 
 // How much room the labels have: the axis rect as the last layout left it. A replot that finds
 // it much changed replots again (relaidOut below), with the new size.
-void fitTickRoom(QCustomPlot* plot, RoomyTicker& xTicker, RoomyTicker& yTicker) {
+void fitTickRoom(QCustomPlot* plot, RoomyTicker& xTicker, RoomyTicker* yTicker) {
   const QCPAxisRect* rect = plot->axisRect();
   const double width = rect->width();
   const double height = rect->height();
@@ -69,38 +69,49 @@ void fitTickRoom(QCustomPlot* plot, RoomyTicker& xTicker, RoomyTicker& yTicker) 
   xTicker.setRoom(width, label + xMetrics.horizontalAdvance(QStringLiteral("00")));
 
   // Stacked labels: their digits' height, and most of it again between them.
+  if (yTicker == nullptr) return;
   const QFontMetricsF yMetrics(plot->yAxis->tickLabelFont());
   const double digits = yMetrics.tightBoundingRect(QStringLiteral("0123456789")).height();
-  yTicker.setRoom(height, 1.7 * digits);
+  yTicker->setRoom(height, 1.7 * digits);
 }
 
 // Whether the layout just done left the axis rect far from the size its ticks were chosen for
 // (a resize, a first showing): then they are chosen again.
-bool relaidOut(const QCustomPlot* plot, const RoomyTicker& xTicker, const RoomyTicker& yTicker) {
+bool relaidOut(const QCustomPlot* plot, const RoomyTicker& xTicker, const RoomyTicker* yTicker) {
   const auto far = [](double now, double before) {
     return std::abs(now - before) > std::max(4.0, 0.1 * before);
   };
   const QCPAxisRect* rect = plot->axisRect();
-  return far(rect->width(), xTicker.pixels()) || far(rect->height(), yTicker.pixels());
+  return far(rect->width(), xTicker.pixels()) ||
+         (yTicker != nullptr && far(rect->height(), yTicker->pixels()));
+}
+
+// Installs the tickers and keeps them fitted; a null yTicker leaves the y axis as it is.
+void installRoomyTickers(QCustomPlot* plot, const QSharedPointer<RoomyTicker>& xTicker,
+                         const QSharedPointer<RoomyTicker>& yTicker) {
+  plot->xAxis->setTicker(xTicker);
+  if (yTicker) plot->yAxis->setTicker(yTicker);
+  // The connections end with the plot; they hold the tickers too, in case an axis drops them.
+  QObject::connect(plot, &QCustomPlot::beforeReplot, plot,
+                   [plot, xTicker, yTicker] { fitTickRoom(plot, *xTicker, yTicker.data()); });
+  QObject::connect(plot, &QCustomPlot::afterLayout, plot, [plot, xTicker, yTicker] {
+    if (relaidOut(plot, *xTicker, yTicker.data())) plot->replot(QCustomPlot::rpQueuedReplot);
+  });
 }
 
 }  // namespace
 
 void keepTickLabelsApart(QCustomPlot* plot, bool integerX) {
-  const QSharedPointer<RoomyTicker> xTicker(new RoomyTicker(integerX));
-  const QSharedPointer<RoomyTicker> yTicker(new RoomyTicker(false));
-  plot->xAxis->setTicker(xTicker);
-  plot->yAxis->setTicker(yTicker);
+  installRoomyTickers(plot, QSharedPointer<RoomyTicker>(new RoomyTicker(integerX)),
+                      QSharedPointer<RoomyTicker>(new RoomyTicker(false)));
   if (integerX) {
     plot->xAxis->setNumberFormat(QStringLiteral("f"));
     plot->xAxis->setNumberPrecision(0);
   }
-  // The connections end with the plot; they hold the tickers too, in case an axis drops them.
-  QObject::connect(plot, &QCustomPlot::beforeReplot, plot,
-                   [plot, xTicker, yTicker] { fitTickRoom(plot, *xTicker, *yTicker); });
-  QObject::connect(plot, &QCustomPlot::afterLayout, plot, [plot, xTicker, yTicker] {
-    if (relaidOut(plot, *xTicker, *yTicker)) plot->replot(QCustomPlot::rpQueuedReplot);
-  });
+}
+
+void keepValueTickLabelsApart(QCustomPlot* plot) {
+  installRoomyTickers(plot, QSharedPointer<RoomyTicker>(new RoomyTicker(false)), nullptr);
 }
 
 }  // namespace tb::ui

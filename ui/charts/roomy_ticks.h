@@ -10,4 +10,7 @@ namespace tb::ui {
 // 5 on a whole-number axis such as epochs), the smallest with room between their labels.
 void keepTickLabelsApart(QCustomPlot* plot, bool integerX);
 
+// The same for the x axis alone, where the y axis has ticks of its own (a bar chart's names).
+void keepValueTickLabelsApart(QCustomPlot* plot);
+
 }  // namespace tb::ui

@@ -2,6 +2,7 @@
 #include "comparison/comparison_chart.h"
 
 #include "charts/plot_style.h"
+#include "charts/roomy_ticks.h"
 #include "common/qcustomplot_include.h"
 #include "common/qt_convert.h"
 
@@ -45,6 +46,7 @@ void setUpTotalTimeChart(QCustomPlot* plot) {
   plot->yAxis->setTickLength(0, 0);
   plot->yAxis->setSubTicks(false);
   keepBarLabelsInside(plot);
+  keepValueTickLabelsApart(plot);  // the chart beside the table can be narrow
 }
 
 void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows,

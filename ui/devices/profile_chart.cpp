@@ -3,6 +3,7 @@
 #include "devices/profile_chart.h"
 
 #include "charts/plot_style.h"
+#include "charts/roomy_ticks.h"
 #include "common/qcustomplot_include.h"
 
 #include <QCoreApplication>
@@ -92,6 +93,7 @@ void setUpProfileChart(QCustomPlot* plot) {
   legendRow->addElement(0, 0, plot->legend);
   plot->legend->setFillOrder(QCPLegend::foColumnsFirst);
   keepBarLabelsInside(plot);
+  keepValueTickLabelsApart(plot);
 }
 
 void drawProfileBars(QCustomPlot* plot, const QVector<ProfileRow>& rows, const QPalette& palette) {
