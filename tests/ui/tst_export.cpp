@@ -20,6 +20,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <cmath>
 
 using tb::ui::ReportContent;
@@ -96,6 +99,30 @@ ReportContent reportContent() {
                     {QStringLiteral("CPU utilisation"), chart(QStringLiteral("%"), 3)}};
   return content;
 }
+
+
+// While alive, files this process writes stop at `bytes`: a write crossing the limit is cut
+// short and the next fails, as when a disk fills up mid-file (SIGXFSZ ignored meanwhile).
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &m_old);
+    rlimit limited = m_old;
+    limited.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &limited);
+    m_oldHandler = std::signal(SIGXFSZ, SIG_IGN);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &m_old);
+    std::signal(SIGXFSZ, m_oldHandler);
+  }
+  FileSizeLimit(const FileSizeLimit&) = delete;
+  FileSizeLimit& operator=(const FileSizeLimit&) = delete;
+
+ private:
+  rlimit m_old{};
+  void (*m_oldHandler)(int) = SIG_DFL;
+};
 
 }  // namespace
 
@@ -249,6 +276,26 @@ class TestExport final : public QObject {
     QCOMPARE(allFiles(dir.path()), (QStringList{QStringLiteral("chart.png"),
                                                 QStringLiteral("comparison.csv"),
                                                 QStringLiteral("report.pdf")}));
+  }
+
+  // A report cut short by a file size limit (as by a disk filling up): Qt takes the short write
+  // without an error, so the old report must still be kept and the export refused, naming the
+  // file and why.
+  void reportCutShortKeepsTheExistingFile() {
+    QTemporaryDir dir;
+    const QString pdf = dir.filePath(QStringLiteral("report.pdf"));
+    QVERIFY(tb::ui::saveTextFile(pdf, QStringLiteral("previous report")));
+    QString error;
+    bool saved = false;
+    {
+      const FileSizeLimit limit(65536);  // past the first buffer: cut short, not refused
+      saved = tb::ui::exportPdfReport(pdf, reportContent(), &error);
+    }
+    QVERIFY(!saved);
+    QVERIFY2(error.startsWith(pdf + QStringLiteral(": cannot write: ")), qPrintable(error));
+    QVERIFY2(!error.contains(QStringLiteral("Unknown error")), qPrintable(error));
+    QCOMPARE(readAll(pdf), QByteArray("previous report"));
+    QCOMPARE(allFiles(dir.path()), QStringList{QStringLiteral("report.pdf")});
   }
 
   // The report's comparison has a table per size, each naming its own baseline: a ResNet-50

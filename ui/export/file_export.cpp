@@ -11,6 +11,8 @@
 #include <QSaveFile>
 #include <QWidget>
 
+#include <algorithm>
+
 namespace tb::ui {
 
 namespace {
@@ -27,8 +29,14 @@ bool writeFileAtomically(const QString& path, const QByteArray& data, QString* e
     setError(error, path + QStringLiteral(": cannot write: ") + file.errorString());
     return false;
   }
-  if (file.write(data) != data.size()) {
-    setError(error, path + QStringLiteral(": cannot write: ") + file.errorString());
+  if (const qint64 written = file.write(data); written != data.size()) {
+    // A write cut short (a disk filling up, a file size limit) sets no error in Qt.
+    const QString why = file.error() != QFileDevice::NoError
+                            ? file.errorString()
+                            : QStringLiteral("only %1 of %2 bytes written (is the disk full?)")
+                                  .arg(std::max<qint64>(written, 0))
+                                  .arg(data.size());
+    setError(error, path + QStringLiteral(": cannot write: ") + why);
     return false;  // the QSaveFile destructor discards the temporary file
   }
   // Flushed first and checked: Qt 6.4's commit() renames the temporary file into place even

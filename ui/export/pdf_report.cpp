@@ -4,6 +4,7 @@
 #include "export/pdf_report.h"
 
 #include "common/qt_convert.h"
+#include "export/file_export.h"
 #include "export/report_page.h"
 #include "export/report_tables.h"
 #include "model/run_collection.h"
@@ -14,7 +15,7 @@
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
-#include <QSaveFile>
+#include <QBuffer>
 #include <QStringList>
 
 #include <algorithm>
@@ -243,12 +244,14 @@ bool exportPdfReport(const QString& path, const ReportContent& content, QString*
     if (error) *error = path + QStringLiteral(": ") + why;
     return false;
   };
-  QSaveFile file(path);
-  if (!file.open(QIODevice::WriteOnly)) {
-    return fail(QObject::tr("cannot write: ") + file.errorString());
-  }
+  // Rendered in memory, then written as one checked write (writeFileAtomically): the PDF engine
+  // takes a short write (a full disk, a file size limit) without a word, and would leave a
+  // truncated report in place of the old one.
+  QByteArray pdf;
   {
-    QPdfWriter writer(&file);
+    QBuffer buffer(&pdf);
+    buffer.open(QIODevice::WriteOnly);
+    QPdfWriter writer(&buffer);
     writer.setResolution(kResolution);
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
                                      QMarginsF(kMarginMm, kMarginMm, kMarginMm, kMarginMm),
@@ -263,14 +266,9 @@ bool exportPdfReport(const QString& path, const ReportContent& content, QString*
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setRenderHint(QPainter::SmoothPixmapTransform);
     ReportWriter(&writer, &painter, content, pageCount).render();
-    if (!painter.end()) return fail(QObject::tr("cannot finish the PDF: ") + file.errorString());
+    if (!painter.end()) return fail(QObject::tr("cannot finish the PDF"));
   }
-  // Flushed and checked first, as in writeFileAtomically (file_export.cpp): commit() alone
-  // would put a short file in place of the old one when the disk is full.
-  if (!file.flush() || !file.commit()) {
-    return fail(QObject::tr("cannot write: ") + file.errorString());
-  }
-  return true;
+  return writeFileAtomically(path, pdf, error);
 }
 
 QVector<SystemRecord> machinesOf(const QVector<RunResult>& results) {
