@@ -6,13 +6,13 @@
 #include "panels/setup_panel.h"
 #include "run/run_controller.h"
 #include "window/automation.h"
+#include "window/launch_checks.h"
 #include "window/main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QIcon>
-#include <QSettings>
 
 #include <algorithm>
 #include <climits>
@@ -163,6 +163,12 @@ int main(int argc, char** argv) {
                    qPrintable(path), suffix);
       return 2;
     }
+    // Found now, not when done: a ResNet-50 run can take hours.
+    if (const QString problem = tb::ui::outputFileProblem(path);
+        !path.isEmpty() && !problem.isEmpty()) {
+      std::fprintf(stderr, "trainbench: error: --%s: %s\n", flag, qPrintable(problem));
+      return 2;
+    }
   }
   qint64 epochs = 0;
   if (!parsePositive(parser, QStringLiteral("epochs"), epochs, tb::ui::SetupPanel::kMaxEpochs) ||
@@ -195,15 +201,10 @@ int main(int argc, char** argv) {
   }
 
   // The app writes its settings back on closing: a file that is not a settings file (a result
-  // JSON named by mistake, say) must not be overwritten.
+  // JSON or a README named by mistake, say) must not be overwritten.
   if (const QString file = parser.value(QStringLiteral("settings")); !file.isEmpty()) {
-    QSettings settings(file, QSettings::IniFormat);
-    // QSettings reads, and so finds a format error, only when asked. A hand-edited file with a
-    // stray line still holds settings; a result JSON holds none.
-    const bool noSettings = settings.allKeys().isEmpty();
-    if (settings.status() == QSettings::FormatError && noSettings) {
-      std::fprintf(stderr, "trainbench: error: --settings: '%s' is not an INI settings file\n",
-                   qPrintable(file));
+    if (const QString problem = tb::ui::settingsFileProblem(file); !problem.isEmpty()) {
+      std::fprintf(stderr, "trainbench: error: --settings: %s\n", qPrintable(problem));
       return 2;
     }
   }

@@ -220,6 +220,34 @@ class TestAppFaults final : public QObject {
     QFile after(json);
     QVERIFY(after.open(QIODevice::ReadOnly));
     QCOMPARE(after.readAll(), content);
+
+    // Notes with an '=' in them read as INI keys: still not the app's settings to overwrite.
+    const QString notes = m_dir.filePath(QStringLiteral("notes.md"));
+    const QByteArray notesText = "# Setup\n\nBuild with `cmake -DCMAKE_BUILD_TYPE=Release`.\n";
+    {
+      QFile file(notes);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write(notesText);
+    }
+    app.start(m_app, {QStringLiteral("--settings"), notes, QStringLiteral("--quit-when-done")});
+    QVERIFY(app.waitForFinished(120000));
+    err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("--settings")) && err.contains(notes), qPrintable(err));
+    QFile notesAfter(notes);
+    QVERIFY(notesAfter.open(QIODevice::ReadOnly));
+    QCOMPARE(notesAfter.readAll(), notesText);
+
+    // A report into a folder that is not there is refused before the run, not after it.
+    args = appRun(QStringLiteral("1"));
+    args << QStringLiteral("--report") << m_dir.filePath(QStringLiteral("no-such-folder/r.pdf"));
+    app.start(m_app, args);
+    QVERIFY(app.waitForFinished(120000));
+    err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("--report")) && err.contains(QLatin1String("no-such-folder")),
+             qPrintable(err));
+    QVERIFY(resultFiles(m_results).isEmpty());
   }
 
   // A scripted run that fails says why on stderr, not only inside the saved file.

@@ -1,0 +1,87 @@
+// The app's command-line checks before anything starts: a --settings file it would overwrite,
+// and --screenshot / --report files it could not write hours later.
+#include "window/launch_checks.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tb::ui;
+
+namespace {
+
+void writeFile(const QString& path, const QByteArray& content) {
+  QFile file(path);
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  file.write(content);
+}
+
+}  // namespace
+
+class LaunchChecksTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // The app's own file, even hand-edited with a stray line, a new one and an empty one are
+  // settings files.
+  void settingsFilesAreAccepted() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString own = dir.filePath(QStringLiteral("own.ini"));
+    writeFile(own, "[setup]\nepochs=3\nthis line has no equals sign\n[view]\nshowPublished=true\n");
+    QCOMPARE(settingsFileProblem(own), QString());
+    const QString empty = dir.filePath(QStringLiteral("empty.ini"));
+    writeFile(empty, "");
+    QCOMPARE(settingsFileProblem(empty), QString());
+    QCOMPARE(settingsFileProblem(dir.filePath(QStringLiteral("new.ini"))), QString());
+  }
+
+  // Files with '=' in them parse as INI keys, but hold none of the app's: they are refused by
+  // name, not overwritten on closing.
+  void otherFilesAreRefused_data() {
+    QTest::addColumn<QByteArray>("content");
+    QTest::newRow("markdown") << QByteArray("# Notes\n\nRun `cmake -DX=1` first.\n| a | b=c |\n");
+    QTest::newRow("script") << QByteArray("#!/bin/sh\nset -e\nexport PATH=/usr/bin\n");
+    QTest::newRow("env") << QByteArray("TOKEN=abc\nHOST=example.org\n");
+    QTest::newRow("json") << QByteArray("{\"workload\": {\"name\": \"fashion-mlp\"}}\n");
+    QTest::newRow("other app's ini") << QByteArray("[General]\nvolume=3\n[player]\nloop=true\n");
+  }
+  void otherFilesAreRefused() {
+    QFETCH(QByteArray, content);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("notes.txt"));
+    writeFile(path, content);
+    const QString problem = settingsFileProblem(path);
+    QVERIFY2(problem.contains(path) && problem.contains(QStringLiteral("not a TrainBench")),
+             qPrintable(problem));
+    QVERIFY(settingsFileProblem(dir.path()).contains(QStringLiteral("folder")));
+  }
+
+  void outputFiles() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QCOMPARE(outputFileProblem(dir.filePath(QStringLiteral("shot.png"))), QString());
+    const QString existing = dir.filePath(QStringLiteral("old.pdf"));
+    writeFile(existing, "old");
+    QCOMPARE(outputFileProblem(existing), QString());
+
+    const QString missing = dir.filePath(QStringLiteral("no-such-folder/shot.png"));
+    QVERIFY2(outputFileProblem(missing).contains(QStringLiteral("does not exist")),
+             qPrintable(outputFileProblem(missing)));
+    QVERIFY(outputFileProblem(missing).contains(missing));
+    QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("a.pdf")));
+    QVERIFY(outputFileProblem(dir.filePath(QStringLiteral("a.pdf"))).contains(QStringLiteral("folder")));
+    const QString locked = dir.filePath(QStringLiteral("locked"));
+    QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("locked")));
+    QVERIFY(QFile::setPermissions(locked, QFile::ReadOwner | QFile::ExeOwner));
+    // (Root may write anywhere: then the folder is writable indeed.)
+    if (!QFileInfo(locked).isWritable()) {
+      QVERIFY(outputFileProblem(locked + QStringLiteral("/r.pdf")).contains(QStringLiteral("not writable")));
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(LaunchChecksTest)
+#include "tst_launch_checks.moc"

@@ -1,0 +1,18 @@
+// Checks the app makes on its command line before anything starts: a file it would overwrite on
+// closing, and files it would write when done, hours of training later.
+#pragma once
+
+#include <QString>
+
+namespace tb::ui {
+
+// Why `path` cannot be the app's --settings file, or empty. The app writes its settings back on
+// closing, so a file that holds none of TrainBench's (a result JSON, a README, a script, a .env)
+// is refused rather than overwritten. A missing or empty file is fine: it becomes one.
+QString settingsFileProblem(const QString& path);
+
+// Why a file cannot be written at `path` (a folder there, a missing or read-only folder, a
+// read-only file), or empty. Nothing is created.
+QString outputFileProblem(const QString& path);
+
+}  // namespace tb::ui
