@@ -232,7 +232,8 @@ ComparisonRow comparisonRow(const RunResult& result) {
   row.threads = result.config.threads;
   if (result.validity) {
     row.disturbed = result.validity->disturbed;
-    for (const auto& warning : result.validity->warnings) {
+    for (const auto& text : result.validity->warnings) {
+      const std::string warning = table::printable(text);  // it may come from a shared file
       if (std::find(row.warnings.begin(), row.warnings.end(), warning) == row.warnings.end()) {
         row.warnings.push_back(warning);
       }

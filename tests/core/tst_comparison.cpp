@@ -436,6 +436,13 @@ class ComparisonTest : public QObject {
     const ComparisonRow row = comparisonRow(fullRun("cpu", 10.0, 6000.0, "bench\u202e-a\nx"));
     QVERIFY2(!contains(row.machine, "\u202e") && !contains(row.machine, "\n"),
              row.machine.c_str());
+    // ...and so are its warnings, which the PDF report prints as they are.
+    RunResult warned = fullRun("cpu", 10.0);
+    warned.validity = ValidityRecord{};
+    warned.validity->warnings = {"warn \u202eDESREVER\u202c end", "line1\nline2"};
+    const ComparisonRow warnedRow = comparisonRow(warned);
+    QCOMPARE(warnedRow.warnings,
+             (std::vector<std::string>{"warn  DESREVER  end", "line1 line2"}));
     QCOMPARE(table::markdownCell("a|b"), std::string("a\\|b"));
     QCOMPARE(table::markdownCell("a\\|b"), std::string("a\\\\\\|b"));
     QCOMPARE(table::printable("x\ny\x1b[2J"), std::string("x y [2J"));

@@ -33,8 +33,9 @@ constexpr double kChartsHeadingPoints = 30.0;
 constexpr double kChartTitleGap = 4.0;
 constexpr double kChartGap = 14.0;
 
+// Text from result files, which may come from anywhere: no control or bidi characters.
 QString textOrNa(const std::string& text) {
-  return text.empty() ? QStringLiteral("n/a") : toQString(text);
+  return text.empty() ? QStringLiteral("n/a") : toQString(table::printable(text));
 }
 
 QString reportTitle(const ReportContent& content) {

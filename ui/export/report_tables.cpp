@@ -20,8 +20,9 @@ QString number(const std::optional<double>& value, int decimals, const QString& 
   return toQString(table::fixed(*value, decimals)) + suffix;
 }
 
+// Text from result files, which may come from anywhere: no control or bidi characters.
 QString textOrNa(const std::string& text) {
-  return text.empty() ? QStringLiteral("n/a") : toQString(text);
+  return text.empty() ? QStringLiteral("n/a") : toQString(table::printable(text));
 }
 
 // The report writes ratios with "×", not the text outputs' "x".
