@@ -228,10 +228,10 @@ int showCommand(const std::string& path, bool json) {
                 epoch.trainAccuracy, epoch.seconds,
                 table::fixed(rate, throughputDecimals(rate)).c_str());
   }
-  std::printf("\ntest loss %s, test accuracy %s; total %s s; %zu telemetry samples\n",
+  std::printf("\ntest loss %s, test accuracy %s; total %s; %zu telemetry samples\n",
               orNa(result.test ? std::optional<double>(result.test->loss) : std::nullopt, "%.4f").c_str(),
               orNa(result.test ? std::optional<double>(result.test->accuracy) : std::nullopt, "%.4f").c_str(),
-              orNa(result.totalSeconds, "%.2f").c_str(), result.timeline.size());
+              orNa(result.totalSeconds, "%.2f s").c_str(), result.timeline.size());
   printDeviceFigures(result);
   printTrustBlocks(result);
   return kExitOk;

@@ -81,6 +81,24 @@ class ChartPanelTest : public QObject {
     QVERIFY2(label.contains(QLatin1String("bench fake row")), qPrintable(label));
   }
 
+  // A name with '&' reads whole in the legend (a check box would take it for a shortcut mark,
+  // show "A _B" and lose the '&'), and so in the PNG and PDF images of it.
+  void ampersandInANameShowsInTheLegend() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    RunResult result;
+    result.device.id = "cpu";
+    result.device.name = "R&D box";
+    result.system.hostname = "lab";
+    const QString id = runs.add(result);
+    panel.legend()->sync();
+    QCheckBox* entry = panel.legend()->entry(id);
+    QVERIFY(entry);
+    // Qt draws "&&" as one '&', with no shortcut.
+    QVERIFY2(entry->text().contains(QLatin1String("R&&D box")), qPrintable(entry->text()));
+    QVERIFY(QKeySequence::mnemonic(entry->text()).isEmpty());
+  }
+
   // The charts must show what the engine really reports: one point per epoch and every telemetry
   // sample (a run this short may have none; burstOfChangesReplotsOnce draws a long timeline).
   void tinyRunFillsTheCharts() {

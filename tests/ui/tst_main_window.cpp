@@ -280,6 +280,29 @@ class MainWindowTest : public QObject {
     QVERIFY(window.comparisonPanel()->showPublished());
   }
 
+  // A hand-edited "no" turns the published figures off, as "false" does; what the app cannot
+  // read keeps the default (shown), rather than QVariant's "any other text is true".
+  void publishedFiguresSettingIsReadStrictly_data() {
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<bool>("shown");
+    QTest::newRow("false") << QStringLiteral("false") << false;
+    QTest::newRow("0") << QStringLiteral("0") << false;
+    QTest::newRow("no") << QStringLiteral("no") << false;
+    QTest::newRow("Off") << QStringLiteral("Off") << false;
+    QTest::newRow("true") << QStringLiteral("true") << true;
+    QTest::newRow("garbage") << QStringLiteral("perhaps") << true;
+  }
+  void publishedFiguresSettingIsReadStrictly() {
+    QFETCH(QString, value);
+    QFETCH(bool, shown);
+    {
+      QSettings settings(settingsFile(), QSettings::IniFormat);
+      settings.setValue(QStringLiteral("view/showPublished"), value);
+    }
+    MainWindow window(settingsFile(), resultsFolder());
+    QCOMPARE(window.comparisonPanel()->showPublished(), shown);
+  }
+
   // Notices tint the bar once: the tenth error notice is no redder than the first.
   void noticeTintDoesNotDeepen() {
     MainWindow window(settingsFile(), resultsFolder());

@@ -100,7 +100,7 @@ class SetupPanelTest : public QObject {
     QFile ini(file);
     QVERIFY(ini.open(QIODevice::WriteOnly));
     ini.write("[setup]\nepochs=abc\nbatchSize=-5\nrepeats=xyz\nthreads=99999\n"
-              "trainLimit=3000000000\nseed=-1\nquick=maybe\nsynthetic=yes\ntestLimit=500\n");
+              "trainLimit=3000000000\nseed=-1\nquick=maybe\nsynthetic=sometimes\ntestLimit=500\n");
     ini.close();
     SetupPanel defaults;
     QSettings settings(file, QSettings::IniFormat);

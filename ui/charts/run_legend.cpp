@@ -70,7 +70,8 @@ void RunLegend::sync() {
     present.insert(run.id);
     QCheckBox* box = m_entries.value(run.id);
     if (!box) box = createEntry(run.id);
-    const QString label = m_runs->distinctLabel(i);
+    // A check box reads '&' as a shortcut marker: "A & B" would show as "A _B".
+    const QString label = QString(m_runs->distinctLabel(i)).replace(u'&', QStringLiteral("&&"));
     if (box->text() != label) box->setText(label);
     if (box->property(kColorProperty).value<QColor>() != run.color) {
       box->setIcon(swatch(run.color, devicePixelRatioF()));

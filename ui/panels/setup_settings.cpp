@@ -1,6 +1,8 @@
 // The Setup panel's fields saved in and restored from the settings file ("setup/..." keys).
 #include "panels/setup_panel.h"
 
+#include "common/settings_values.h"
+
 #include <QComboBox>
 #include <QCheckBox>
 #include <QLineEdit>
@@ -44,15 +46,6 @@ void restoreNumber(QSpinBox* box, const QVariant& value) {
   if (ok && number >= box->minimum() && number <= box->maximum()) {
     box->setValue(static_cast<int>(number));
   }
-}
-
-// "true" or "false" (as QSettings writes them); anything else is no answer.
-std::optional<bool> strictBool(const QVariant& value) {
-  if (!value.isValid()) return std::nullopt;
-  const QString text = value.toString().trimmed().toLower();
-  if (text == QLatin1String("true") || text == QLatin1String("1")) return true;
-  if (text == QLatin1String("false") || text == QLatin1String("0")) return false;
-  return std::nullopt;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "charts/chart_panel.h"
 #include "charts/gpu_charts.h"
 #include "common/qt_convert.h"
+#include "common/settings_values.h"
 #include "comparison/comparison_panel.h"
 #include "data/dataset_gate.h"
 #include "devices/probe_dialog.h"
@@ -421,7 +422,7 @@ void MainWindow::restoreSettings() {
   m_mainSplitter->restoreState(m_settings->value(QStringLiteral("window/sidebar")).toByteArray());
   m_sideSplitter->restoreState(m_settings->value(QStringLiteral("window/setup")).toByteArray());
   m_comparison->setShowPublished(
-      m_settings->value(QStringLiteral("view/showPublished"), true).toBool());
+      strictBool(m_settings->value(QStringLiteral("view/showPublished"))).value_or(true));
 }
 
 void MainWindow::saveSettings() {
