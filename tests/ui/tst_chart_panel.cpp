@@ -14,6 +14,8 @@
 #include <QCheckBox>
 #include <QtTest>
 
+#include <ctime>
+
 using namespace tb;
 using namespace tb::ui;
 
@@ -79,6 +81,28 @@ class ChartPanelTest : public QObject {
     QVERIFY2(!label.contains(QChar(0x202e)) && !label.contains(QLatin1Char('\n')),
              qPrintable(label));
     QVERIFY2(label.contains(QLatin1String("bench fake row")), qPrintable(label));
+  }
+
+  // Two runs of one device tell apart by when they ran, in local time as History shows it (the
+  // file holds UTC).
+  void sameDeviceRunsShowTheirLocalTime() {
+    const QByteArray oldTz = qgetenv("TZ");
+    qputenv("TZ", "UTC-2");  // POSIX: two hours east of UTC
+    tzset();
+    RunCollection runs;
+    RunResult result;
+    result.device.id = "cpu";
+    result.device.name = "AMD EPYC";
+    result.created = "2026-12-04T08:07:33Z";
+    runs.add(result);
+    result.created = "2026-12-04T08:07:35Z";
+    runs.add(result);
+    const QString first = runs.distinctLabel(0);
+    const QString second = runs.distinctLabel(1);
+    if (oldTz.isNull()) qunsetenv("TZ"); else qputenv("TZ", oldTz);
+    tzset();
+    QVERIFY2(first.endsWith(QLatin1String("2026-12-04 10:07:33")), qPrintable(first));
+    QVERIFY2(second.endsWith(QLatin1String("2026-12-04 10:07:35")), qPrintable(second));
   }
 
   // A name with '&' reads whole in the legend (a check box would take it for a shortcut mark,

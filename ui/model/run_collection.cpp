@@ -5,6 +5,8 @@
 #include "results/result_file.h"
 #include "results/table_text.h"
 
+#include <QDateTime>
+
 #include <array>
 
 namespace tb::ui {
@@ -38,9 +40,15 @@ QString RunCollection::distinctLabel(int index) const {
     if (m_runs[i].result.created == run.result.created && i < index) ++earlierSame;
   }
   if (same == 0) return label;
-  // "2026-12-02T10:31:05Z" reads "2026-12-02 10:31:05"; runs started the same second get "(2)".
+  // "2026-12-02T10:31:05Z" reads "2026-12-02 11:31:05" in Berlin, local time as in History;
+  // runs started the same second get "(2)".
+  const QDateTime time = QDateTime::fromString(toQString(run.result.created), Qt::ISODate);
   QString created = toQString(table::printable(run.result.created));
-  created.replace(u'T', u' ').remove(u'Z');
+  if (time.isValid()) {
+    created = time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+  } else {
+    created.replace(u'T', u' ').remove(u'Z');
+  }
   label += QStringLiteral(" · ") + created;
   if (earlierSame > 0) label += QStringLiteral(" (%1)").arg(earlierSame + 1);
   return label;
