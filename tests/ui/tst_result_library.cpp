@@ -342,6 +342,19 @@ class TestResultLibrary final : public QObject {
     QVERIFY(!library.find(removed));
     QCOMPARE(library.find(changed)->result.device.id, std::string("cuda:0"));
     QVERIFY(library.find(dir.filePath(QStringLiteral("new.json"))));
+
+    // The damaged file, once repaired, is listed; one damaged anew is reported anew.
+    tb::writeResultFile(makeResult("2026-11-24T08:00:00Z"),
+                        dir.filePath(QStringLiteral("bad.json")).toStdString());
+    library.reload();
+    QCOMPARE(library.entries().size(), 4);
+    QVERIFY(library.problems().isEmpty());
+    writeBytes(dir.filePath(QStringLiteral("bad.json")), QByteArrayLiteral("[1, 2"));
+    library.reload();
+    QCOMPARE(library.entries().size(), 3);
+    QCOMPARE(library.problems().size(), 1);
+    library.reload();
+    QCOMPARE(library.problems().size(), 1);  // still reported, unchanged
   }
 
   // A broken file in the folder (a crash elsewhere, a hand edit) is listed as a problem, the

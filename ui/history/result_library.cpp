@@ -95,6 +95,8 @@ void ResultLibrary::scan() {
   for (Entry& entry : m_entries) previous.insert(entry.path, std::move(entry.result));
   QHash<QString, Scanned> previousStamps;
   previousStamps.swap(m_scanned);
+  QHash<QString, Failed> previousFailures;
+  previousFailures.swap(m_failed);
   m_entries.clear();
   m_problems.clear();
   const QDir dir(m_folder);
@@ -105,10 +107,16 @@ void ResultLibrary::scan() {
     const QString path = info.absoluteFilePath();
     const Scanned stamp{info.lastModified(), info.metadataChangeTime(), info.size()};
     const auto before = previousStamps.constFind(path);
-    // Only results are reused: a file that failed (unreadable, say, until a chmod) is read again.
     if (before != previousStamps.cend() && *before == stamp && previous.contains(path)) {
       m_entries.push_back({path, previous.take(path)});
       m_scanned.insert(path, stamp);
+      continue;
+    }
+    // A file that failed is read again once it changes: a chmod changes its metadata time too.
+    if (const auto failed = previousFailures.constFind(path);
+        failed != previousFailures.cend() && failed->stamp == stamp) {
+      m_problems << failed->problem;
+      m_failed.insert(path, *failed);
       continue;
     }
     try {
@@ -116,8 +124,10 @@ void ResultLibrary::scan() {
       m_scanned.insert(path, stamp);
     } catch (const ResultFileError& e) {
       m_problems << QString::fromStdString(e.what());  // already starts with the path
+      m_failed.insert(path, {stamp, m_problems.back()});
     } catch (const std::exception& e) {
       m_problems << path + QStringLiteral(": ") + QString::fromStdString(e.what());
+      m_failed.insert(path, {stamp, m_problems.back()});
     }
   }
   sortNewestFirst(m_entries);

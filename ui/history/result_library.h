@@ -108,6 +108,13 @@ class ResultLibrary final : public QObject {
   QVector<Entry> m_entries;
   QStringList m_problems;
   QHash<QString, Scanned> m_scanned;  // by absolute path
+  // Files the last scan could not read, with why: unchanged, they are not parsed again (a
+  // damaged 60 MB file would stall every showing of History).
+  struct Failed {
+    Scanned stamp;
+    QString problem;
+  };
+  QHash<QString, Failed> m_failed;  // by absolute path
 };
 
 }  // namespace tb::ui
