@@ -29,7 +29,9 @@ if [[ -z "$compiler" ]]; then
 fi
 
 build=build-fuzz
-if [[ ! -f $build/CMakeCache.txt ]]; then
+# Configured until it has generated its build files (as build.sh), and again for another compiler.
+if [[ ! -f $build/build.ninja ]] ||
+  ! grep -qx "CMAKE_CXX_COMPILER:.*=$(command -v "$compiler")" $build/CMakeCache.txt; then
   # Core and CLI are configured but never built: only the targets below are.
   cmake -S . -B $build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$compiler" \
     -DTRAINBENCH_FUZZ=ON -DTRAINBENCH_BUILD_GUI=OFF -DTRAINBENCH_BUILD_TESTS=OFF >/dev/null

@@ -6,6 +6,8 @@
 # run. After installing it leaves build/.packages-installed, so build.sh configures build/ again
 # and finds what was missing.
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/build-dir.sh"
 purpose=${1:-run}
 case "$purpose" in
   run|package|test) ;;
@@ -23,20 +25,22 @@ packages=(
   # configured, so installed from the start rather than only for scripts/package.sh.
   help2man dpkg-dev file
 )
-if [[ "${TRAINBENCH_BUILD_GUI:-ON}" != "OFF" ]]; then
+if ! cmake_false "${TRAINBENCH_BUILD_GUI:-ON}"; then
   packages+=(libqcustomplot-dev libqt6svg6)  # the app's charts; libqt6svg6: its SVG icon
 fi
 if [[ $purpose == test ]]; then
   packages+=(clang-14 libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer targets of the parsers
-  if [[ "${TRAINBENCH_BUILD_GUI:-ON}" != "OFF" ]]; then
+  if ! cmake_false "${TRAINBENCH_BUILD_GUI:-ON}"; then
     packages+=(xvfb xauth desktop-file-utils appstream)  # the app in a real window; its metadata
   fi
 fi
 
 missing=()
 for package in "${packages[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
-  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+  # One line per installed architecture ("ii " each where installed): a multiarch machine may
+  # have a library for two.
+  status=$(dpkg-query -W -f='${db:Status-Abbrev}\n' "$package" 2>/dev/null || true)
+  grep -q '^ii' <<<"$status" || missing+=("$package")
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
@@ -54,5 +58,5 @@ echo "Installing: ${missing[*]}"
 # Through env: sudo's env_reset would drop an exported DEBIAN_FRONTEND.
 "${runner[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 "${runner[@]}" env DEBIAN_FRONTEND=noninteractive "${command[@]}"
-build="$(cd "$(dirname "$0")/.." && pwd)/${TRAINBENCH_BUILD_DIR:-build}"
+build=$(trainbench_build_dir "$root")
 mkdir -p "$build" && touch "$build/.packages-installed"

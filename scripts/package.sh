@@ -5,6 +5,7 @@
 # Install the result with:  sudo apt install ./dist/trainbench_<version>_<arch>.deb
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/build-dir.sh
 export TRAINBENCH_BUILD_DIR=build-package
 scripts/install-deps.sh package
 # Every package is configured afresh from the arguments given now: a CLI-only package must not
@@ -12,8 +13,8 @@ scripts/install-deps.sh package
 # (The objects stay: only what the options change is built again.)
 rm -f "$TRAINBENCH_BUILD_DIR"/{CMakeCache.txt,build.ninja,Makefile}
 scripts/build.sh -DTRAINBENCH_BUILD_TESTS=OFF "$@"
-if grep -qx 'TRAINBENCH_BUILD_GUI:BOOL=OFF' "$TRAINBENCH_BUILD_DIR/CMakeCache.txt"; then
-  echo "Packaging the CLI only (-DTRAINBENCH_BUILD_GUI=OFF)"
+if ! built_with_gui "$TRAINBENCH_BUILD_DIR"; then
+  echo "Packaging the CLI only (TRAINBENCH_BUILD_GUI off)"
 else
   echo "Packaging the desktop app and the CLI"
 fi

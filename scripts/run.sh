@@ -6,15 +6,17 @@
 # Paths in the arguments are the caller's: the programs start in the caller's folder.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/build-dir.sh"
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
-cli=$root/build/app/cli/trainbench-cli
-app=$root/build/app/gui/trainbench
+build=$(trainbench_build_dir "$root")
+cli=$build/app/cli/trainbench-cli
+app=$build/app/gui/trainbench
 case "${1:-}" in
   run|devices|workloads|show|compare|scaling|probe|profile|data|--version) exec "$cli" "$@" ;;
 esac
 # The app only where the build makes it now (a build reconfigured without it keeps the old one).
-if grep -qx 'TRAINBENCH_BUILD_GUI:BOOL=ON' "$root/build/CMakeCache.txt" && [[ -x $app ]]; then
+if built_with_gui "$build" && [[ -x $app ]]; then
   exec "$app" "$@"
 fi
 exec "$cli" "$@"

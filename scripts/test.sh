@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
 scripts/build.sh
-cd build
+source scripts/build-dir.sh
+cd "$(trainbench_build_dir "$PWD")"
 ctest --output-on-failure --no-tests=error --timeout 900 "$@"
