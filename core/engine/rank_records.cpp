@@ -2,9 +2,11 @@
 // exchange.
 #include "engine/rank_records.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <iomanip>
 #include <locale>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -90,6 +92,44 @@ void averageOverRanks(GradientExchange& exchange, EpochRecord& epoch) {
   if (all.empty()) return;
   epoch.trainLoss = loss / static_cast<double>(all.size());
   epoch.trainAccuracy = accuracy / static_cast<double>(all.size());
+}
+
+std::string sharedCpuWarning(GradientExchange& exchange, const std::string& host, bool cpuRank,
+                             int threads, int usableCpus) {
+  const std::string mine = host + '\t' + (cpuRank ? "1" : "0") + '\t' + std::to_string(threads) +
+                           '\t' + std::to_string(usableCpus);
+  struct Host {
+    int ranks = 0;
+    long threads = 0;
+    int usableCpus = 0;
+  };
+  std::map<std::string, Host> hosts;
+  for (const std::string& line : exchange.gatherStrings(mine)) {
+    const std::vector<std::string> fields = fieldsOf(line);
+    if (fields.size() != 4 || fields[1] != "1") continue;
+    Host& shared = hosts[fields[0]];
+    ++shared.ranks;
+    shared.threads += std::strtol(fields[2].c_str(), nullptr, 10);
+    const int usable = static_cast<int>(std::strtol(fields[3].c_str(), nullptr, 10));
+    shared.usableCpus = shared.usableCpus > 0 ? std::min(shared.usableCpus, usable) : usable;
+  }
+  std::string warning;
+  for (const auto& [name, shared] : hosts) {
+    if (shared.usableCpus <= 0 || shared.threads <= shared.usableCpus) continue;
+    const std::string cpus =
+        std::to_string(shared.usableCpus) + (shared.usableCpus == 1 ? " CPU" : " CPUs");
+    const std::string who = shared.ranks == 1
+                                ? "The rank on " + name + " uses "
+                                : "The " + std::to_string(shared.ranks) + " ranks on " + name +
+                                      " use ";
+    warning += std::string(warning.empty() ? "" : " ") + who + std::to_string(shared.threads) +
+               " CPU threads" + (shared.ranks == 1 ? "" : " in all") + ", but may run on only " +
+               cpus +
+               ": the threads take turns on them, so the times measure that queueing more than "
+               "the CPU. Give the run " + std::to_string(shared.usableCpus) +
+               " threads or fewer (--threads is the run's total).";
+  }
+  return warning;
 }
 
 }  // namespace tb

@@ -126,7 +126,8 @@ void TrainingRun::resolve() {
   }
   const int threads = cpuThreadCount(m_config.threads);
   at::set_num_threads(threads);
-  if (id.kind == DeviceKind::Cpu) {
+  // A data-parallel rank's share is checked with its siblings' (loadDataOnEveryRank).
+  if (id.kind == DeviceKind::Cpu && !m_config.exchange) {
     if (std::string warning = tooManyThreadsWarning(threads, usableCpuCount()); !warning.empty()) {
       m_settingsWarnings.push_back(std::move(warning));
     }
@@ -187,6 +188,12 @@ void TrainingRun::loadDataOnEveryRank() {
   if (failure) std::rethrow_exception(failure);
   if (agreement.cancelled) throw Cancelled{};
   if (!agreement.problem.empty()) throw Failure(FailureKind::Data, agreement.problem);
+  if (std::string warning =
+          sharedCpuWarning(*m_config.exchange, m_result.system.hostname, m_device.is_cpu(),
+                           m_result.config.threads, usableCpuCount());
+      !warning.empty()) {
+    m_settingsWarnings.push_back(std::move(warning));
+  }
 }
 
 void TrainingRun::loadData() {

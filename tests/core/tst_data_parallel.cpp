@@ -4,7 +4,9 @@
 // ranks ends with one result that describes both.
 #include "engine/gradient_exchange.h"
 #include "engine/keras_adam.h"
+#include "engine/rank_records.h"
 #include "engine/trainer.h"
+#include "machine/cpu_budget.h"
 #include "models/fashion_mlp.h"
 
 #include "../support/synthetic_run.h"
@@ -291,6 +293,51 @@ class DataParallelTest : public QObject {
       }
       QCOMPARE(said, images == 700);
     }
+  }
+
+  // Ranks sharing a machine share its CPUs: more threads in all than it has is said in the
+  // result, though each rank's own share fits. A GPU rank's threads are not counted.
+  void siblingRanksShareTheCpus() {
+    std::array<std::string, 2> warnings;
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      warnings[rank] = sharedCpuWarning(exchange, "node1", true, 2, 3);
+    });
+    QCOMPARE(warnings[0], warnings[1]);
+    QVERIFY2(warnings[0].find("The 2 ranks on node1 use 4 CPU threads in all, but may run on "
+                              "only 3 CPUs") == 0,
+             warnings[0].c_str());
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      warnings[rank] = sharedCpuWarning(exchange, "node1", rank == 0, 2, 3);  // rank 1 a GPU's
+    });
+    QCOMPARE(warnings[0], std::string());
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      warnings[rank] = sharedCpuWarning(exchange, rank == 0 ? "node1" : "node2", true, 2, 3);
+    });
+    QCOMPARE(warnings[0], std::string());  // two machines, each with room
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      warnings[rank] = sharedCpuWarning(exchange, rank == 0 ? "node1" : "node2", true,
+                                        rank == 0 ? 2 : 5, 3);
+    });
+    QVERIFY2(warnings[0].find("The rank on node2 uses 5 CPU threads, but may run on only 3 CPUs") == 0,
+             warnings[0].c_str());
+
+    // A whole run whose two ranks each take every CPU there is: the result says so.
+    std::array<RunResult, 2> results;
+    onTwoRanks([&](int rank, GradientExchange& exchange) {
+      RunConfig config = tbtest::syntheticRun(1, 256);
+      config.threads = usableCpuCount();
+      config.exchange = std::shared_ptr<GradientExchange>(&exchange, [](GradientExchange*) {});
+      RunObserver observer;
+      const std::atomic<bool> cancel{false};
+      results[rank] = runTraining(config, observer, cancel);
+    });
+    QVERIFY2(results[0].status == RunStatus::Completed, results[0].error.c_str());
+    QVERIFY(results[0].validity);
+    bool said = false;
+    for (const auto& warning : results[0].validity->warnings) {
+      said = said || warning.find("CPU threads in all") != std::string::npos;
+    }
+    QVERIFY(said);
   }
 
   // Ranks that loaded different training sets (each node its own copy), or a rank that could
