@@ -2,39 +2,16 @@
 // run's projection.
 #include "engine/training_run.h"
 
-#include "devices/cuda_memory.h"
-#include "devices/device_facts.h"
-#include "devices/device_health.h"
-#include "devices/device_id.h"
-#include "devices/peak_probe.h"
-#include "devices/system_info.h"
-#include "devices/torch_device.h"
-#include "engine/epoch_stats.h"
-#include "engine/execution.h"
-#include "engine/graph_steps.h"
-#include "engine/gradient_exchange.h"
 #include "engine/keras_adam.h"
-#include "engine/loss_scaler.h"
-#include "engine/precision.h"
 #include "engine/precision_scope.h"
 #include "engine/projection.h"
-#include "engine/rank_data.h"
 #include "engine/rank_records.h"
-#include "engine/run_data.h"
-#include "engine/step_times.h"
-#include "engine/train_step.h"
+#include "engine/step_graph.h"
 #include "engine/weight_layout.h"
-#include "machine/cpu_budget.h"
-#include "machine/validity_monitor.h"
-#include "models/workload.h"
-#include "telemetry/telemetry_sampler.h"
 
-#include <torch/torch.h>
-
+#include <algorithm>
 #include <cmath>
-#include <memory>
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace tb::detail {
