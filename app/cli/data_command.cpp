@@ -209,13 +209,23 @@ int DataCommand::fetch() const {
   for (const auto& name : m_datasets) {
     const DatasetSource source = *findDatasetSource(name);
     const std::string folder = datasetTargetFolder(source.dataset, m_dataDir);
+    // Found where `run` reads it, outside the folder a fetch fills (the files in --data-dir
+    // itself, CIFAR-10 extracted there): nothing to download. Checked as --verify checks.
+    if (const DatasetStatus found = datasetStatus(source, m_dataDir, /*verifyChecksums=*/true);
+        found.state == DatasetState::Present && found.folder != folder) {
+      std::printf("%s ready in %s (0 downloaded, %d already here)\n", source.dataset.c_str(),
+                  found.folder.c_str(), found.filesPresent());
+      std::fflush(stdout);
+      continue;
+    }
     FetchPrinter printer(stderr, m_quiet);
     DownloadOptions options;
     options.cancel = &signals.cancelFlag();
     options.onProgress = [&printer](const DownloadProgress& event) { printer(event); };
     if (!m_quiet) {
-      std::fprintf(stderr, "Fetching %s (%zu files, %s) into %s\n", source.title.c_str(),
-                   source.files.size(), formatBytes(source.totalBytes()).c_str(), folder.c_str());
+      std::fprintf(stderr, "Fetching %s (%zu %s, %s) into %s\n", source.title.c_str(),
+                   source.files.size(), source.files.size() == 1 ? "file" : "files",
+                   formatBytes(source.totalBytes()).c_str(), folder.c_str());
     }
     try {
       const FetchSummary summary = fetchDataset(source, folder, options);

@@ -65,6 +65,14 @@ extern "C" std::size_t onHeader(char* buffer, std::size_t size, std::size_t coun
 }
 
 bool decide(TransferState& state) {
+  // A FIFO or a device under the part's name would block the open (and so Cancel) or take the
+  // bytes somewhere else.
+  std::error_code error;
+  if (std::filesystem::exists(state.partPath, error) &&
+      !std::filesystem::is_regular_file(state.partPath, error)) {
+    state.localError = state.partPath + ": not a regular file; remove it and fetch again";
+    return false;
+  }
   if (state.http && state.resumeFrom > 0 && state.status == 206) {
     // Appending at any other offset than the one asked for would corrupt the file.
     if (state.rangeStart != state.resumeFrom) {

@@ -9,6 +9,8 @@
 #include "../support/http_test_server.h"
 #include "../support/watchdog.h"
 
+#include <sys/stat.h>
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -231,6 +233,40 @@ class DownloadTest : public QObject {
     QVERIFY(requests[1].rangeStart.has_value());
     QCOMPARE(*requests[1].rangeStart, static_cast<std::int64_t>(m_big.size() / 2));
     QCOMPARE(server.bytesSent(), m_big.size());
+  }
+
+  // A server that closes right after the last byte, short of the length it announced: every
+  // byte is there, so the file is checked and kept, not resumed past its end (a 416) and
+  // thrown away.
+  void everyByteArrivedBeforeTheServerClosed() {
+    HttpTestServer server([this](const HttpRequest& request) {
+      HttpReply reply = fileReply(request, m_big);
+      if (!request.rangeStart) reply.contentLength = static_cast<std::int64_t>(m_big.size()) + 10;
+      return reply;
+    });
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    fetchDataset(source, folderStd("allarrived"), quickOptions({server.url("/ds/")}));
+    QCOMPARE(readAll(folder("allarrived/big.bin")), m_big);
+    QCOMPARE(server.requests().size(), std::size_t{1});
+    QVERIFY(!QFile::exists(folder("allarrived/big.bin.part")));
+  }
+
+  // A FIFO under the part's name (left by a script, say) would block the download, and with it
+  // Cancel, forever: it is refused as a local problem, naming it.
+  void partThatIsNotAFileIsRefused() {
+    HttpTestServer server([this](const HttpRequest& r) { return fileReply(r, m_big); });
+    QDir().mkpath(folder("fifo"));
+    QCOMPARE(::mkfifo(folderStd("fifo").append("/big.bin.part").c_str(), 0600), 0);
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    const tbtest::Watchdog watchdog("a fetch onto a FIFO", std::chrono::seconds(60));
+    try {
+      fetchDataset(source, folderStd("fifo"), quickOptions({server.url("/ds/")}));
+      QFAIL("a FIFO took the download");
+    } catch (const DownloadError& e) {
+      QCOMPARE(e.kind(), DownloadError::Kind::Local);
+      QVERIFY2(std::string(e.what()).find("big.bin.part: not a regular file") != std::string::npos,
+               e.what());
+    }
   }
 
   // A .part left by an interrupted earlier fetch (Ctrl-C, crash) is resumed, not restarted.
