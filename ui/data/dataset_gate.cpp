@@ -100,13 +100,17 @@ QMenu* DatasetGate::createDownloadMenu(std::function<QString()> dataDir, QWidget
       const DatasetStatus status = datasetStatus(*source, folder);
       // The download's own state: a folder the reader would take but holding empty or broken
       // files can still be fetched whole (a fetch skips what is already right).
+      // Present by size, it can still be damaged: choosing it checks every file against its
+      // published checksum and downloads again only the ones that are wrong.
       const bool here = status.state == DatasetState::Present;
       const QString title = toQString(source->title);
       actions[i]->setText(
-          here ? tr("%1 \u2014 downloaded").arg(title)
+          here ? tr("%1 \u2014 downloaded: check and repair\u2026").arg(title)
                : tr("%1 (%2)\u2026").arg(title, toQString(formatBytes(status.bytesToFetch))));
-      actions[i]->setEnabled(!here);
-      actions[i]->setToolTip(toQString(status.folder));
+      actions[i]->setToolTip(
+          here ? tr("%1\nChecks the files' checksums and downloads again any that are wrong.")
+                     .arg(toQString(status.folder))
+               : toQString(status.folder));
     }
   });
   return menu;

@@ -205,8 +205,14 @@ void MainWindow::wireRuns() {
           [this](const RunResult& result, const QString& path, const QString& saveError) {
             if (!saveError.isEmpty()) showNotice(tr("Could not save the result: %1").arg(saveError), true);
             if (result.status == RunStatus::Failed) {
+              // Damaged data files are a download away from repaired.
+              const QString repair = result.failure == FailureKind::Data
+                                         ? tr(" File \u203a Download dataset checks the files and "
+                                              "replaces damaged ones.")
+                                         : QString();
               showNotice(tr("Run on %1 failed: %2")
-                             .arg(toQString(result.device.id), toQString(result.error)),
+                                 .arg(toQString(result.device.id), toQString(result.error)) +
+                             repair,
                          true);
             }
             if (result.validity && !result.validity->warnings.empty()) {
