@@ -349,7 +349,16 @@ FetchSummary fetchDataset(const DatasetSource& source, const std::string& folder
                       "this build of TrainBench cannot download " + source.dataset +
                           " (built without libcurl and OpenSSL); copy its files into " + folder);
 #endif
-  return Fetcher(source, folder, options).run();
+  // A fetch that fails before any file arrives leaves no empty folder of its own behind (a
+  // partial file stays, for the next fetch to resume).
+  std::error_code error;
+  const bool existed = fs::exists(folder, error);
+  try {
+    return Fetcher(source, folder, options).run();
+  } catch (...) {
+    if (!existed) fs::remove(folder, error);  // only when empty
+    throw;
+  }
 }
 
 }  // namespace tb

@@ -215,6 +215,20 @@ class DownloadTest : public QObject {
     QVERIFY(!QFile::exists(folder("truncated/big.bin")));
   }
 
+  // A fetch that got nothing leaves no empty folder behind for `data status` and the file
+  // manager to show.
+  void failedFetchLeavesNoEmptyFolder() {
+    HttpTestServer server([](const HttpRequest&) {
+      HttpReply missing;
+      missing.status = 404;
+      return missing;
+    });
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    QVERIFY_THROWS_EXCEPTION(DownloadError, fetchDataset(source, folderStd("nothing/toy"),
+                                                         quickOptions({server.url("/ds/")})));
+    QVERIFY(!QFileInfo::exists(folder("nothing/toy")));
+  }
+
   // A server that drops the connection halfway: the download continues from where it stopped
   // with a Range request, and no byte is transferred twice.
   void serverGoneMidTransferIsResumedWithRange() {

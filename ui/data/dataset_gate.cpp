@@ -52,11 +52,13 @@ DatasetGate::Decision DatasetGate::ensureData(const QVector<tb::RunConfig>& conf
     QMessageBox box(QMessageBox::Question, tr("Dataset needed"),
                     tr("<b>%1 is not on this computer yet</b>").arg(title.toHtmlEscaped()),
                     QMessageBox::NoButton, m_window);
+    const bool ownMirrors = !qEnvironmentVariableIsEmpty("TRAINBENCH_MIRROR");
     box.setInformativeText(
-        tr("This workload trains on %1, which was not found in %2.\n\nDownload it now from its "
-           "official mirrors (checksums verified), or train on synthetic data of the same shape "
-           "(the results are marked synthetic).")
-            .arg(title, toQString(status.folder)));
+        tr("This workload trains on %1, which was not found in %2.\n\nDownload it now from %3 "
+           "(checksums verified), or train on synthetic data of the same shape (the results are "
+           "marked synthetic).")
+            .arg(title, toQString(status.folder),
+                 ownMirrors ? tr("the mirrors in $TRAINBENCH_MIRROR") : tr("its official mirrors")));
     auto* fetch =
         box.addButton(tr("Download (%1)").arg(toQString(formatBytes(status.bytesToFetch))),
                       QMessageBox::AcceptRole);
