@@ -208,16 +208,9 @@ int DataCommand::fetch() const {
   const SignalGuard signals;
   for (const auto& name : m_datasets) {
     const DatasetSource source = *findDatasetSource(name);
-    const std::string folder = datasetTargetFolder(source.dataset, m_dataDir);
-    // Found where `run` reads it, outside the folder a fetch fills (the files in --data-dir
-    // itself, CIFAR-10 extracted there): nothing to download. Checked as --verify checks.
-    if (const DatasetStatus found = datasetStatus(source, m_dataDir, /*verifyChecksums=*/true);
-        found.state == DatasetState::Present && found.folder != folder) {
-      std::printf("%s ready in %s (0 downloaded, %d already here)\n", source.dataset.c_str(),
-                  found.folder.c_str(), found.filesPresent());
-      std::fflush(stdout);
-      continue;
-    }
+    // Where `run` reads it when it is here (the files in --data-dir itself, CIFAR-10 extracted
+    // there): checked there, and only what is damaged is downloaded again.
+    const std::string folder = datasetFetchFolder(source, m_dataDir);
     FetchPrinter printer(stderr, m_quiet);
     DownloadOptions options;
     options.cancel = &signals.cancelFlag();

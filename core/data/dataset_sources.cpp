@@ -227,14 +227,22 @@ DatasetStatus datasetStatus(const DatasetSource& source, const std::string& data
                             bool verifyChecksums) {
   const fs::path target = datasetTargetFolder(source.dataset, dataDir);
   DatasetStatus status = statusIn(source, target, verifyChecksums);
-  if (status.state == DatasetState::Present || dataDir.empty()) return status;
-  // `--data-dir` may also name the folder holding the files themselves, as `run` accepts; but
-  // not a folder `run` refuses to read as this dataset (MNIST's for Fashion-MNIST: same names).
-  if (source.dataset != "cifar10" && findDatasetFolder(source.dataset, dataDir) != dataDir) {
+  if (status.state == DatasetState::Present) return status;
+  // The data folder (`--data-dir`, else the default root) may also hold the files themselves,
+  // as `run` accepts; but not a folder `run` refuses to read as this dataset (MNIST's for
+  // Fashion-MNIST: same names).
+  const std::string root = dataDir.empty() ? defaultDataRoot() : dataDir;
+  if (source.dataset != "cifar10" && findDatasetFolder(source.dataset, root) != root) {
     return status;
   }
-  DatasetStatus direct = statusIn(source, fs::path(dataDir), verifyChecksums);
+  DatasetStatus direct = statusIn(source, fs::path(root), verifyChecksums);
   return direct.state == DatasetState::Present ? direct : status;
+}
+
+std::string datasetFetchFolder(const DatasetSource& source, const std::string& dataDir) {
+  const DatasetStatus found = datasetStatus(source, dataDir);
+  return found.state == DatasetState::Present ? found.folder
+                                              : datasetTargetFolder(source.dataset, dataDir);
 }
 
 const char* toString(DatasetState state) {

@@ -90,6 +90,11 @@ struct DatasetStatus {
 DatasetStatus datasetStatus(const DatasetSource& source, const std::string& dataDir,
                             bool verifyChecksums = false);
 
+// Where a fetch fills, or checks and repairs, `source` under `dataDir`: the folder already
+// holding its files at their published sizes (the one `run` reads: DIR/<dataset> or DIR itself),
+// else datasetTargetFolder's.
+std::string datasetFetchFolder(const DatasetSource& source, const std::string& dataDir);
+
 const char* toString(DatasetState state);
 const char* toString(FileState state);
 

@@ -250,7 +250,13 @@ class DownloadDialogTest : public QObject {
 
   // A downloaded file of the right size but damaged (the run fails on it) can be repaired from
   // the menu: the entry stays available, checks every file and downloads the wrong one again.
+  void damagedDownloadIsRepairedFromTheMenu_data() {
+    QTest::addColumn<QString>("layout");
+    QTest::newRow("in its own folder") << QStringLiteral("/fashion-mnist");
+    QTest::newRow("in the data folder itself") << QString();  // where run reads it then
+  }
   void damagedDownloadIsRepairedFromTheMenu() {
+    QFETCH(QString, layout);
     HttpTestServer server([this](const HttpRequest& request) {
       const auto it = m_files.find(request.path.substr(request.path.rfind('/') + 1));
       if (it != m_files.end()) return tbtest::fileReply(request, it->second);
@@ -258,12 +264,13 @@ class DownloadDialogTest : public QObject {
       missing.status = 404;
       return missing;
     });
-    auto window = tinyWindow(QStringLiteral("repair"));
+    const QString name = layout.isEmpty() ? QStringLiteral("repair-flat") : QStringLiteral("repair");
+    auto window = tinyWindow(name);
     const tb::DatasetSource fixture = fixtureFashion(server);
     window->datasetGate()->setSourceLookup([fixture](const std::string& name) {
       return name == fixture.dataset ? std::optional<tb::DatasetSource>(fixture) : std::nullopt;
     });
-    const QString folder = m_dir.filePath(QStringLiteral("repair/data/fashion-mnist"));
+    const QString folder = m_dir.filePath(name + QStringLiteral("/data") + layout);
     QVERIFY(QDir().mkpath(folder));
     for (const auto& [name, content] : m_files) {
       QFile file(folder + QLatin1Char('/') + QString::fromStdString(name));
@@ -295,6 +302,9 @@ class DownloadDialogTest : public QObject {
         },
         kGenerousMs));
     QCOMPARE(server.requests().size(), std::size_t{1});  // only the damaged file
+    // Mended where it was, not fetched whole beside it.
+    QCOMPARE(QDir(m_dir.filePath(name + QStringLiteral("/data"))).exists(QStringLiteral("fashion-mnist")),
+             !layout.isEmpty());
   }
 
   // Cancel in the question starts nothing.

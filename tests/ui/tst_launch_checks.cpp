@@ -73,6 +73,11 @@ class LaunchChecksTest : public QObject {
     QVERIFY(outputFileProblem(missing).contains(missing));
     QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("a.pdf")));
     QVERIFY(outputFileProblem(dir.filePath(QStringLiteral("a.pdf"))).contains(QStringLiteral("folder")));
+    // A read-only report of an earlier run is not replaced (QSaveFile refuses it).
+    QVERIFY(QFile::setPermissions(existing, QFile::ReadOwner));
+    if (!QFileInfo(existing).isWritable()) {
+      QVERIFY(outputFileProblem(existing).contains(QStringLiteral("read-only")));
+    }
     const QString locked = dir.filePath(QStringLiteral("locked"));
     QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("locked")));
     QVERIFY(QFile::setPermissions(locked, QFile::ReadOwner | QFile::ExeOwner));

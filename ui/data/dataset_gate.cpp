@@ -13,6 +13,7 @@
 #include <QSet>
 #include <QWidget>
 
+#include <algorithm>
 #include <utility>
 
 namespace tb::ui {
@@ -77,7 +78,9 @@ DatasetGate::Decision DatasetGate::ensureData(const QVector<tb::RunConfig>& conf
 bool DatasetGate::download(const QString& dataset, const QString& dataDir) {
   const auto source = m_lookup(toStdString(dataset));
   if (!source) return false;
-  const QString folder = toQString(datasetTargetFolder(source->dataset, toStdString(dataDir)));
+  // Where the run reads it, when it is here: a repair must mend those files, not fetch a copy
+  // beside them.
+  const QString folder = toQString(datasetFetchFolder(*source, toStdString(dataDir)));
   if (!DownloadDialog::download(m_window, *source, folder)) return false;
   Q_EMIT datasetDownloaded(dataset, folder);
   return true;
@@ -101,18 +104,28 @@ QMenu* DatasetGate::createDownloadMenu(std::function<QString()> dataDir, QWidget
       if (!source) continue;
       const DatasetStatus status = datasetStatus(*source, folder);
       // The download's own state: a folder the reader would take but holding empty or broken
-      // files can still be fetched whole (a fetch skips what is already right).
-      // Present by size, it can still be damaged: choosing it checks every file against its
-      // published checksum and downloads again only the ones that are wrong.
+      // files can still be fetched whole (a fetch skips what is already right). Present by
+      // size, a download can still be damaged: choosing it checks every file against its
+      // published checksum and downloads again only the ones that are wrong. An extracted
+      // copy has no published checksum to check against.
       const bool here = status.state == DatasetState::Present;
+      const bool extracted = std::any_of(status.files.begin(), status.files.end(),
+                                         [](const FileStatus& file) { return file.localCopy; });
       const QString title = toQString(source->title);
-      actions[i]->setText(
-          here ? tr("%1 \u2014 downloaded: check and repair\u2026").arg(title)
-               : tr("%1 (%2)\u2026").arg(title, toQString(formatBytes(status.bytesToFetch))));
+      if (here && extracted) {
+        actions[i]->setText(tr("%1 \u2014 found (extracted copy)").arg(title));
+      } else if (here) {
+        actions[i]->setText(tr("%1 \u2014 downloaded: check and repair\u2026").arg(title));
+      } else {
+        actions[i]->setText(
+            tr("%1 (%2)\u2026").arg(title, toQString(formatBytes(status.bytesToFetch))));
+      }
+      actions[i]->setEnabled(!(here && extracted));
       actions[i]->setToolTip(
-          here ? tr("%1\nChecks the files' checksums and downloads again any that are wrong.")
-                     .arg(toQString(status.folder))
-               : toQString(status.folder));
+          here && !extracted
+              ? tr("%1\nChecks the files' checksums and downloads again any that are wrong.")
+                    .arg(toQString(status.folder))
+              : toQString(status.folder));
     }
   });
   return menu;

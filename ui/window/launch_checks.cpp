@@ -48,10 +48,11 @@ QString outputFileProblem(const QString& path) {
     return QStringLiteral("'%1': the folder %2 does not exist").arg(path, folder.filePath());
   }
   // A file is saved beside the target and renamed over it (QSaveFile): the folder must take
-  // new files, whatever the old file's own permissions.
+  // new files, and QSaveFile also refuses to replace a file that is itself read-only.
   if (!folder.isWritable()) {
     return QStringLiteral("'%1': the folder %2 is not writable").arg(path, folder.filePath());
   }
+  if (info.exists() && !info.isWritable()) return QStringLiteral("'%1' is read-only").arg(path);
   return {};
 }
 

@@ -207,8 +207,8 @@ void MainWindow::wireRuns() {
             if (result.status == RunStatus::Failed) {
               // Damaged data files are a download away from repaired.
               const QString repair = result.failure == FailureKind::Data
-                                         ? tr(" File \u203a Download dataset checks the files and "
-                                              "replaces damaged ones.")
+                                         ? tr(" File \u203a Download dataset can check a downloaded "
+                                              "copy and replace damaged files.")
                                          : QString();
               showNotice(tr("Run on %1 failed: %2")
                                  .arg(toQString(result.device.id), toQString(result.error)) +
