@@ -95,13 +95,13 @@ void averageOverRanks(GradientExchange& exchange, EpochRecord& epoch) {
 }
 
 std::string sharedCpuWarning(GradientExchange& exchange, const std::string& host, bool cpuRank,
-                             int threads, int usableCpus) {
+                             int threads, int machineCpus) {
   const std::string mine = host + '\t' + (cpuRank ? "1" : "0") + '\t' + std::to_string(threads) +
-                           '\t' + std::to_string(usableCpus);
+                           '\t' + std::to_string(machineCpus);
   struct Host {
     int ranks = 0;
     long threads = 0;
-    int usableCpus = 0;
+    int cpus = 0;
   };
   std::map<std::string, Host> hosts;
   for (const std::string& line : exchange.gatherStrings(mine)) {
@@ -110,24 +110,25 @@ std::string sharedCpuWarning(GradientExchange& exchange, const std::string& host
     Host& shared = hosts[fields[0]];
     ++shared.ranks;
     shared.threads += std::strtol(fields[2].c_str(), nullptr, 10);
-    const int usable = static_cast<int>(std::strtol(fields[3].c_str(), nullptr, 10));
-    shared.usableCpus = shared.usableCpus > 0 ? std::min(shared.usableCpus, usable) : usable;
+    shared.cpus = std::max(shared.cpus, static_cast<int>(std::strtol(fields[3].c_str(), nullptr, 10)));
   }
+  const auto count = [](long n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
   std::string warning;
+  // One rank alone checks its own threads (tooManyThreadsWarning).
   for (const auto& [name, shared] : hosts) {
-    if (shared.usableCpus <= 0 || shared.threads <= shared.usableCpus) continue;
-    const std::string cpus =
-        std::to_string(shared.usableCpus) + (shared.usableCpus == 1 ? " CPU" : " CPUs");
-    const std::string who = shared.ranks == 1
-                                ? "The rank on " + name + " uses "
-                                : "The " + std::to_string(shared.ranks) + " ranks on " + name +
-                                      " use ";
-    warning += std::string(warning.empty() ? "" : " ") + who + std::to_string(shared.threads) +
-               " CPU threads" + (shared.ranks == 1 ? "" : " in all") + ", but may run on only " +
-               cpus +
+    if (shared.ranks < 2 || shared.cpus <= 0 || shared.threads <= shared.cpus) continue;
+    // Ranks of one thread each can only be fewer.
+    const std::string fix =
+        shared.threads == shared.ranks
+            ? "Run at most " + count(shared.cpus, "rank", "ranks") + " on it."
+            : "Give its ranks " + count(shared.cpus, "thread", "threads") + " or fewer in all.";
+    warning += std::string(warning.empty() ? "" : " ") + std::to_string(shared.ranks) +
+               " ranks on " + name + " use " + count(shared.threads, "CPU thread", "CPU threads") +
+               " in all, but it has only " + count(shared.cpus, "CPU", "CPUs") +
                ": the threads take turns on them, so the times measure that queueing more than "
-               "the CPU. Give the run " + std::to_string(shared.usableCpus) +
-               " threads or fewer (--threads is the run's total).";
+               "the CPU. " + fix;
   }
   return warning;
 }

@@ -26,10 +26,11 @@ std::vector<RankRecord> gatherRankRecords(GradientExchange& exchange, const RunR
 void averageOverRanks(GradientExchange& exchange, EpochRecord& epoch);
 
 // A collective call before training: the CPU threads of the CPU ranks (`cpuRank`) on each host
-// added up and checked against that host's `usableCpus`. Each rank checks only its own share;
-// ranks sharing a machine can still ask for more threads than it has, and the run then measures
-// their queueing. Returns the warning the result carries, or empty; every rank gets the same.
+// added up and checked against that host's `machineCpus` (machineCpuCount). Each rank checks
+// only its own share; ranks sharing a machine can still ask for more threads than it has, and
+// the run then measures their queueing. Returns the warning the result carries, or empty; every
+// rank gets the same.
 std::string sharedCpuWarning(GradientExchange& exchange, const std::string& host, bool cpuRank,
-                             int threads, int usableCpus);
+                             int threads, int machineCpus);
 
 }  // namespace tb

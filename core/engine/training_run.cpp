@@ -106,8 +106,9 @@ void TrainingRun::resolve() {
   }
   const int threads = cpuThreadCount(m_config.threads);
   at::set_num_threads(threads);
-  // A data-parallel rank's share is checked with its siblings' (loadDataOnEveryRank).
-  if (id.kind == DeviceKind::Cpu && !m_config.exchange) {
+  // A data-parallel rank's share is checked here too, and with its siblings' on the same
+  // machine in loadDataOnEveryRank.
+  if (id.kind == DeviceKind::Cpu) {
     if (std::string warning = tooManyThreadsWarning(threads, usableCpuCount()); !warning.empty()) {
       m_settingsWarnings.push_back(std::move(warning));
     }
@@ -168,12 +169,11 @@ void TrainingRun::loadDataOnEveryRank() {
   if (failure) std::rethrow_exception(failure);
   if (agreement.cancelled) throw Cancelled{};
   if (!agreement.problem.empty()) throw Failure(FailureKind::Data, agreement.problem);
-  if (std::string warning =
-          sharedCpuWarning(*m_config.exchange, m_result.system.hostname, m_device.is_cpu(),
-                           m_result.config.threads, usableCpuCount());
-      !warning.empty()) {
-    m_settingsWarnings.push_back(std::move(warning));
-  }
+  std::string shared = sharedCpuWarning(*m_config.exchange, m_result.system.hostname,
+                                        m_device.is_cpu(), m_result.config.threads,
+                                        machineCpuCount());
+  // Said once: a rank over its own CPUs already said it (resolve()).
+  if (!shared.empty() && m_settingsWarnings.empty()) m_settingsWarnings.push_back(std::move(shared));
 }
 
 void TrainingRun::loadData() {

@@ -131,6 +131,11 @@ int usableCpuCount(const MachineRoots& roots) {
   return defaultThreadCount(logical, affinityCpuCount(), cgroupCpuQuota(roots));
 }
 
+int machineCpuCount(const MachineRoots& roots) {
+  const int logical = static_cast<int>(std::thread::hardware_concurrency());
+  return defaultThreadCount(logical, std::nullopt, cgroupCpuQuota(roots));
+}
+
 std::string tooManyThreadsWarning(int threads, int usableCpus) {
   if (usableCpus <= 0 || threads <= usableCpus) return {};
   const std::string cpus = std::to_string(usableCpus) + (usableCpus == 1 ? " CPU" : " CPUs");

@@ -27,6 +27,10 @@ int defaultThreadCount(int physicalCores, std::optional<int> affinityCpus,
 // affinity mask and the quota rounded up.
 int usableCpuCount(const MachineRoots& roots = {});
 
+// The machine's CPUs as the processes on it may share them: the logical CPUs narrowed by the
+// cgroup quota (a container's), whatever any one process's affinity mask.
+int machineCpuCount(const MachineRoots& roots = {});
+
 // A CPU run with more threads than `usableCpus` measures its threads queueing for the CPUs more
 // than the CPU: the warning its result carries, or empty when `threads` fit.
 std::string tooManyThreadsWarning(int threads, int usableCpus);
