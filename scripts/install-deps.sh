@@ -37,10 +37,10 @@ fi
 
 missing=()
 for package in "${packages[@]}"; do
-  # One line per installed architecture ("ii " each where installed): a multiarch machine may
-  # have a library for two.
+  # One line per installed architecture (its second letter "i" where installed, held or not): a
+  # multiarch machine may have a library for two.
   status=$(dpkg-query -W -f='${db:Status-Abbrev}\n' "$package" 2>/dev/null || true)
-  grep -q '^ii' <<<"$status" || missing+=("$package")
+  grep -q '^.i' <<<"$status" || missing+=("$package")
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 

@@ -65,14 +65,6 @@ extern "C" std::size_t onHeader(char* buffer, std::size_t size, std::size_t coun
 }
 
 bool decide(TransferState& state) {
-  // A FIFO or a device under the part's name would block the open (and so Cancel) or take the
-  // bytes somewhere else.
-  std::error_code error;
-  if (std::filesystem::exists(state.partPath, error) &&
-      !std::filesystem::is_regular_file(state.partPath, error)) {
-    state.localError = state.partPath + ": not a regular file; remove it and fetch again";
-    return false;
-  }
   if (state.http && state.resumeFrom > 0 && state.status == 206) {
     // Appending at any other offset than the one asked for would corrupt the file.
     if (state.rangeStart != state.resumeFrom) {
@@ -227,6 +219,12 @@ TransferOutcome transferToFile(const std::string& url, const std::string& partPa
   initCurlOnce();
   if (const std::string problem = localSourceProblem(url); !problem.empty()) {
     return {TransferOutcome::Result::Failed, 0, 0, problem};
+  }
+  // A FIFO or a device under the part's name would block the open (and so Cancel) or take the
+  // bytes somewhere else.
+  if (std::error_code kind; fs::exists(partPath, kind) && !fs::is_regular_file(partPath, kind)) {
+    return {TransferOutcome::Result::LocalError, 0, 0,
+            partPath + ": not a regular file; remove it and fetch again"};
   }
   TransferState state;
   state.settings = &settings;

@@ -119,6 +119,7 @@ void ResultLibrary::scan() {
       m_failed.insert(path, *failed);
       continue;
     }
+    ++m_filesParsed;
     try {
       m_entries.push_back({path, readResultFile(toStdString(path))});
       m_scanned.insert(path, stamp);

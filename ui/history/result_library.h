@@ -42,6 +42,8 @@ class ResultLibrary final : public QObject {
   const Entry* find(const QString& path) const;
   // One message per file the last reload() skipped; each starts with the file's path.
   const QStringList& problems() const { return m_problems; }
+  // How many files the scans have parsed so far: what the cache of unchanged files saves.
+  int filesParsed() const { return m_filesParsed; }
 
   // Saves atomically under tb::defaultResultFileName, adding "-2", "-3", ... when that name holds
   // a different (or unreadable) file. A result already in the library is not saved twice: its
@@ -115,6 +117,7 @@ class ResultLibrary final : public QObject {
     QString problem;
   };
   QHash<QString, Failed> m_failed;  // by absolute path
+  int m_filesParsed = 0;
 };
 
 }  // namespace tb::ui
