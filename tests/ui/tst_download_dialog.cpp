@@ -102,6 +102,15 @@ class DownloadDialogTest : public QObject {
     return source;
   }
 
+  // The generated files by name, as a mirror serves them; 404 for anything else.
+  HttpReply serveFixture(const HttpRequest& request) const {
+    const auto it = m_files.find(request.path.substr(request.path.rfind('/') + 1));
+    if (it != m_files.end()) return tbtest::fileReply(request, it->second);
+    HttpReply missing;
+    missing.status = 404;
+    return missing;
+  }
+
   // The big file, trickled (~1.5 s) so the dialog measures a rate, then held at 300 kB until the
   // test calls server.release(): the test sees the transfer in progress however slow the machine.
   HttpReply heldBig(const HttpRequest&) const {
@@ -223,13 +232,7 @@ class DownloadDialogTest : public QObject {
 
   // "Download" fetches the dataset into the data root, then the run trains on those files.
   void runOnMissingDataDownloadsThenRuns() {
-    HttpTestServer server([this](const HttpRequest& request) {
-      const auto it = m_files.find(request.path.substr(request.path.rfind('/') + 1));
-      if (it != m_files.end()) return tbtest::fileReply(request, it->second);
-      HttpReply missing;
-      missing.status = 404;
-      return missing;
-    });
+    HttpTestServer server([this](const HttpRequest& request) { return serveFixture(request); });
     auto window = tinyWindow(QStringLiteral("download"));
     const tb::DatasetSource fixture = fixtureFashion(server);
     window->datasetGate()->setSourceLookup([fixture](const std::string& name) {
@@ -257,13 +260,7 @@ class DownloadDialogTest : public QObject {
   }
   void damagedDownloadIsRepairedFromTheMenu() {
     QFETCH(QString, layout);
-    HttpTestServer server([this](const HttpRequest& request) {
-      const auto it = m_files.find(request.path.substr(request.path.rfind('/') + 1));
-      if (it != m_files.end()) return tbtest::fileReply(request, it->second);
-      HttpReply missing;
-      missing.status = 404;
-      return missing;
-    });
+    HttpTestServer server([this](const HttpRequest& request) { return serveFixture(request); });
     const QString name = layout.isEmpty() ? QStringLiteral("repair-flat") : QStringLiteral("repair");
     auto window = tinyWindow(name);
     const tb::DatasetSource fixture = fixtureFashion(server);
