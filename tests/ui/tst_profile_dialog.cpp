@@ -39,6 +39,10 @@ class ProfileDialogTest : public QObject {
     QCOMPARE(dialog.steps(), 20);
     QSignalSpy done(&dialog, &ProfileDialog::allDone);
     dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    // Before the first profile the empty chart spans the dialog, not the width of its title.
+    QVERIFY2(dialog.chart()->axisRect()->width() > dialog.chart()->width() / 2,
+             qPrintable(QString::number(dialog.chart()->axisRect()->width())));
     dialog.start();
     QVERIFY(dialog.isProfiling());
     QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kProfileTimeoutMs);

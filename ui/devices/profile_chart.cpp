@@ -74,6 +74,25 @@ void addPhaseStacks(QCustomPlot* plot, const QVector<ProfileRow>& rows, double o
   }
 }
 
+// Shows the legend's row under the axes, or takes it out of the layout: an empty legend, even
+// hidden, caps its column's width at its own few pixels, and the chart drew squeezed into the
+// width of its title until the first profile.
+void placeLegend(QCustomPlot* plot, bool show) {
+  auto* legendRow = qobject_cast<QCPLayoutGrid*>(plot->legend->layout());
+  QCPLayoutGrid* layout = plot->plotLayout();
+  if (legendRow == nullptr) return;
+  const int last = layout->rowCount() - 1;
+  const bool placed = layout->hasElement(last, 0) && layout->element(last, 0) == legendRow;
+  if (show && !placed) {
+    layout->addElement(layout->rowCount(), 0, legendRow);
+    layout->setRowStretchFactor(layout->rowCount() - 1, 0.001);
+  } else if (!show && placed) {
+    layout->take(legendRow);  // the plot keeps it (and deletes it)
+    layout->simplify();
+  }
+  plot->legend->setVisible(show);
+}
+
 }  // namespace
 
 void setUpProfileChart(QCustomPlot* plot) {
@@ -132,7 +151,7 @@ void drawProfileBars(QCustomPlot* plot, const QVector<ProfileRow>& rows, const Q
   }
   plot->xAxis->setRange(0.0, 1.0);  // the upper end: keepBarLabelsInside
   plot->yAxis->setRange(0.4, std::max(count, 1) + 0.6);
-  plot->legend->setVisible(plot->plottableCount() > 0);
+  placeLegend(plot, plot->plottableCount() > 0);
   applyPlotPalette(plot, palette);
   plot->replot();
 }
