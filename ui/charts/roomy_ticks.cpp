@@ -35,6 +35,9 @@ class RoomyTicker final : public QCPAxisTicker {
     m_spacing = spacing;
   }
   double pixels() const { return m_pixels; }
+  // The axis range the labels were measured for.
+  void setFittedRange(const QCPRange& range) { m_fittedRange = range; }
+  const QCPRange& fittedRange() const { return m_fittedRange; }
 
  protected:
   double getTickStep(const QCPRange& range) override {
@@ -48,6 +51,7 @@ class RoomyTicker final : public QCPAxisTicker {
   bool m_whole;
   double m_pixels = 0.0;
   double m_spacing = 0.0;
+  QCPRange m_fittedRange;
 };
 
 // How much room the labels have: the axis rect as the last layout left it. A replot that finds
@@ -67,6 +71,7 @@ void fitTickRoom(QCustomPlot* plot, RoomyTicker& xTicker, RoomyTicker* yTicker) 
   const double label = std::max(advance(range.lower), advance(range.upper)) +
                        xMetrics.horizontalAdvance(QStringLiteral(".5"));
   xTicker.setRoom(width, label + xMetrics.horizontalAdvance(QStringLiteral("00")));
+  xTicker.setFittedRange(range);
 
   // Stacked labels: their digits' height, and most of it again between them.
   if (yTicker == nullptr) return;
@@ -82,7 +87,13 @@ bool relaidOut(const QCustomPlot* plot, const RoomyTicker& xTicker, const RoomyT
     return std::abs(now - before) > std::max(4.0, 0.1 * before);
   };
   const QCPAxisRect* rect = plot->axisRect();
-  return far(rect->width(), xTicker.pixels()) ||
+  // A bar chart sets its value range after the layout (keepBarLabelsInside): labels measured
+  // for 0..1 ("1") are narrower than those of 0..0.37 ("0.37").
+  const QCPRange fitted = xTicker.fittedRange();
+  const QCPRange range = plot->xAxis->range();
+  const bool rangeMoved = std::abs(range.upper - fitted.upper) > 0.01 * range.size() ||
+                          std::abs(range.lower - fitted.lower) > 0.01 * range.size();
+  return rangeMoved || far(rect->width(), xTicker.pixels()) ||
          (yTicker != nullptr && far(rect->height(), yTicker->pixels()));
 }
 
