@@ -148,6 +148,12 @@ DatasetStatus statusIn(const DatasetSource& source, const fs::path& folder, bool
   return status;
 }
 
+// Whether `path` is `folder` or lies under it, by the names alone.
+bool isInside(const fs::path& path, const fs::path& folder) {
+  const fs::path relative = path.lexically_normal().lexically_relative(folder.lexically_normal());
+  return !relative.empty() && *relative.begin() != "..";
+}
+
 }  // namespace
 
 bool hasLocalCopy(const fs::path& folder, const SourceFile& file) {
@@ -226,23 +232,17 @@ int DatasetStatus::filesPresent() const {
 DatasetStatus datasetStatus(const DatasetSource& source, const std::string& dataDir,
                             bool verifyChecksums) {
   const fs::path target = datasetTargetFolder(source.dataset, dataDir);
-  DatasetStatus status = statusIn(source, target, verifyChecksums);
-  if (status.state == DatasetState::Present) return status;
   // The data folder (`--data-dir`, else the default root) may also hold the files themselves,
-  // as `run` accepts; but not a folder `run` refuses to read as this dataset (MNIST's for
-  // Fashion-MNIST: same names).
+  // as `run` accepts, and `run` reads those before DIR/<dataset>. The status, and with it a
+  // fetch or a repair, looks where `run` reads: a damaged copy in the root is the one to mend.
   const std::string root = dataDir.empty() ? defaultDataRoot() : dataDir;
-  if (source.dataset != "cifar10" && findDatasetFolder(source.dataset, root) != root) {
-    return status;
-  }
-  DatasetStatus direct = statusIn(source, fs::path(root), verifyChecksums);
-  return direct.state == DatasetState::Present ? direct : status;
+  const std::optional<std::string> reads = findDatasetFolder(source.dataset, root);
+  if (reads && !isInside(*reads, target)) return statusIn(source, fs::path(root), verifyChecksums);
+  return statusIn(source, target, verifyChecksums);
 }
 
 std::string datasetFetchFolder(const DatasetSource& source, const std::string& dataDir) {
-  const DatasetStatus found = datasetStatus(source, dataDir);
-  return found.state == DatasetState::Present ? found.folder
-                                              : datasetTargetFolder(source.dataset, dataDir);
+  return datasetStatus(source, dataDir).folder;
 }
 
 const char* toString(DatasetState state) {

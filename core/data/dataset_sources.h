@@ -85,14 +85,14 @@ struct DatasetStatus {
   int filesPresent() const;
 };
 
-// What of `source` lies in its target folder under `dataDir`. Sizes only, unless
+// What of `source` lies where `run` reads it under `dataDir`: the data folder itself when it
+// holds the dataset's files (whole or damaged), else its target folder. Sizes only, unless
 // `verifyChecksums` (reads every file once).
 DatasetStatus datasetStatus(const DatasetSource& source, const std::string& dataDir,
                             bool verifyChecksums = false);
 
-// Where a fetch fills, or checks and repairs, `source` under `dataDir`: the folder already
-// holding its files at their published sizes (the one `run` reads: DIR/<dataset> or DIR itself),
-// else datasetTargetFolder's.
+// Where a fetch fills, or checks and repairs, `source` under `dataDir`: the folder
+// datasetStatus looks at.
 std::string datasetFetchFolder(const DatasetSource& source, const std::string& dataDir);
 
 const char* toString(DatasetState state);

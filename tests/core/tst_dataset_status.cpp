@@ -29,6 +29,11 @@ class DatasetStatusTest : public QObject {
   QString folder(const char* name) const { return m_dir.filePath(QLatin1String(name)); }
   std::string folderStd(const char* name) const { return folder(name).toStdString(); }
 
+  static bool sized(const QString& path, qint64 size) {
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.resize(size);  // sparse: quick
+  }
+
   DatasetSource twoFiles() const {
     return DatasetSource{
         "toy", "Toy", {}, {fileOf("big.bin", m_big), fileOf("small.bin", m_small)}};
@@ -66,10 +71,6 @@ class DatasetStatusTest : public QObject {
   // CIFAR-10 batch of six, or four empty IDX files, is not "present" (fetch would skip it and
   // the run fail); the six batches, or the four files at their sizes, are.
   void onlyWholeLocalCopiesCount() {
-    const auto sized = [](const QString& path, qint64 size) {
-      QFile file(path);
-      return file.open(QIODevice::WriteOnly) && file.resize(size);  // sparse: quick
-    };
     const auto cifar = findDatasetSource("cifar10");
     QVERIFY(cifar);
     const QString batches = folder("local/cifar10/cifar-10-batches-bin");
@@ -106,6 +107,31 @@ class DatasetStatusTest : public QObject {
     status = datasetStatus(*mnist, folderStd("local"));
     QCOMPARE(status.state, DatasetState::Present);
     QCOMPARE(status.bytesToFetch, std::int64_t{0});
+  }
+
+  // `run` reads the data folder's own files before DIR/<dataset>: with MNIST's files in both,
+  // the status, and so a fetch or a repair, names the data folder. A damaged copy there is the
+  // one to mend, not the good one under DIR/mnist that the run never reads.
+  void statusLooksWhereRunReads() {
+    const auto mnist = findDatasetSource("mnist");
+    QVERIFY(mnist);
+    const QString root = folder("both");
+    QVERIFY(QDir().mkpath(root + "/mnist"));
+    for (const auto& file : mnist->files) {
+      for (const auto& [name, size] : file.alternatives.front().files) {
+        QVERIFY(sized(root + "/mnist/" + QString::fromStdString(name), size));
+        QVERIFY(sized(root + "/" + QString::fromStdString(name), size));
+      }
+    }
+    DatasetStatus status = datasetStatus(*mnist, root.toStdString());
+    QCOMPARE(status.state, DatasetState::Present);
+    QCOMPARE(status.folder, root.toStdString());
+    QVERIFY(sized(root + "/t10k-labels-idx1-ubyte", 8));  // cut short
+    status = datasetStatus(*mnist, root.toStdString());
+    QCOMPARE(status.folder, root.toStdString());
+    QCOMPARE(status.state, DatasetState::Partial);
+    QCOMPARE(status.bytesToFetch, mnist->files.back().size);
+    QCOMPARE(datasetFetchFolder(*mnist, root.toStdString()), root.toStdString());
   }
 
   // Downloads land where `run` looks: <data root>/<dataset>, or a --data-dir named after it.
