@@ -15,6 +15,7 @@
 
 #include <QSignalSpy>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "common/qcustomplot_include.h"
@@ -138,8 +139,53 @@ class DataParallelUiTest : public QObject {
     }
     controller.stop();
     QVERIFY(finished.wait(kRunTimeoutMs));
-    QCOMPARE(finished.first().at(1).value<RunResult>().status, RunStatus::Cancelled);
+    const auto result = finished.first().at(1).value<RunResult>();
+    QCOMPARE(result.status, RunStatus::Cancelled);
+    QVERIFY2(!result.epochs.empty(), "the cancelled run lost its epochs");
+    QVERIFY(result.distributed);
     QCOMPARE(controller.queue().first().state, QueuedRun::State::Cancelled);
+  }
+
+  // Stop pressed twice, or Stop and then closing the window: the CLI takes a second signal as
+  // "end at once, unsaved", which threw the trained epochs away. The app signals a run once.
+  // A stand-in CLI counts the signals it gets.
+  void stopSignalsTheCliOnce() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString script = dir.filePath(QStringLiteral("cli.sh"));
+    const QString ready = dir.filePath(QStringLiteral("ready"));
+    const QString signalLog = dir.filePath(QStringLiteral("signals"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QStringLiteral("#!/bin/sh\n"
+                              "trap 'echo TERM >> \"%1\"; stopping=1' TERM\n"
+                              ": > \"%2\"\n"
+                              "n=0\n"
+                              "while [ $n -lt 3000 ]; do\n"
+                              "  sleep 0.1 & wait $!\n"
+                              "  [ -n \"$stopping\" ] && [ -e \"%3\" ] && exit 130\n"
+                              "  n=$((n+1))\n"
+                              "done\n")
+                   .arg(signalLog, ready, dir.filePath(QStringLiteral("done")))
+                   .toUtf8());
+    file.close();
+    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    const QByteArray realCli = qgetenv("TRAINBENCH_CLI");
+    qputenv("TRAINBENCH_CLI", script.toUtf8());
+    RunController controller;
+    QSignalSpy finished(&controller, &RunController::runFinished);
+    controller.enqueueDataParallel(tbtest::syntheticRun(1, 256, 64), 2, QString());
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(ready), kRunTimeoutMs);
+    controller.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(signalLog), kRunTimeoutMs);  // the first one landed
+    controller.stop();
+    QFile(dir.filePath(QStringLiteral("done"))).open(QIODevice::WriteOnly);  // now it may end
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    qputenv("TRAINBENCH_CLI", realCli);
+    QFile received(signalLog);
+    QVERIFY(received.open(QIODevice::ReadOnly));
+    QCOMPARE(received.readAll(), QByteArray("TERM\n"));
+    QCOMPARE(finished.first().at(1).value<RunResult>().status, RunStatus::Cancelled);
   }
 
   void scalingChartDrawsIdealAndEfficiency() {

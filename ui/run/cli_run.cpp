@@ -114,6 +114,9 @@ void CliRun::start(int queueId, const RunConfig& config, int ranks, const QStrin
 }
 
 void CliRun::stop() {
+  // One signal per run: the CLI takes a second one as "end at once, unsaved", and a Stop pressed
+  // twice, or a Stop then a close, would throw the trained epochs away.
+  if (m_stopped) return;
   m_stopped = true;
   if (isRunning()) m_process.terminate();
 }
