@@ -222,10 +222,11 @@ int main(int argc, char** argv) {
     window.requestQuit(kExitCancelled);
   });
   window.show();
+  tb::ui::Automation* automation = nullptr;  // owned by the window
   if (options.active()) {
-    auto* automation = new tb::ui::Automation(&window, options);
+    automation = new tb::ui::Automation(&window, options);
     automation->start();
   }
   const int exitCode = app.exec();
-  return window.quitCode().value_or(exitCode);
+  return window.quitCode().value_or(automation ? automation->appExitCode(exitCode) : exitCode);
 }

@@ -84,6 +84,10 @@ void Automation::start() {
   }
 }
 
+int Automation::appExitCode(int loopExitCode) const {
+  return m_options.quitWhenDone ? std::max(loopExitCode, m_exitCode) : loopExitCode;
+}
+
 void Automation::finish() {
   if (m_finished) return;
   m_finished = true;

@@ -38,6 +38,10 @@ class Automation final : public QObject {
   // Applies the options and presses Run; exports (and quits) when the queue is idle.
   void start();
   int exitCode() const { return m_exitCode; }
+  // The app's exit code once its event loop returned `loopExitCode`. With --quit-when-done, 1
+  // where a run did not complete, also when the user closed the window during it: the loop then
+  // ends with 0 (the last window closed) before finish() can exit with the code.
+  int appExitCode(int loopExitCode) const;
 
  private:
   void finish();

@@ -1,0 +1,48 @@
+// `trainbench --run ... --quit-when-done` as a script meets it: the exit code says whether every
+// run completed. Its own executable: the automation ends the application's event loops, which
+// the tests after it in one executable would need.
+#include "common/metatypes.h"
+#include "run/run_controller.h"
+#include "window/automation.h"
+#include "window/main_window.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tb::ui;
+
+class AutomationTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { registerMetaTypes(); }
+
+  // The window closed during the run: the run is saved as cancelled, and the command exits 1,
+  // not the 0 that the event loop ends with once the last window has closed.
+  void closingDuringTheRunFailsTheCommand() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
+                      dir.filePath(QStringLiteral("results")));
+    AutomationOptions options;
+    options.workload = QStringLiteral("fashion-mlp");
+    options.synthetic = true;
+    options.epochs = 1000;
+    options.trainLimit = 256;
+    options.testLimit = 64;
+    options.quitWhenDone = true;
+    auto* automation = new Automation(&window, options);
+    QSignalSpy epochs(window.controller(), &RunController::epochFinished);
+    window.show();
+    automation->start();
+    QVERIFY(epochs.wait(60000));
+    QCOMPARE(automation->appExitCode(0), 0);  // nothing has gone wrong yet
+    window.close();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(automation->appExitCode(0), 1, 60000);
+  }
+};
+
+QTEST_MAIN(AutomationTest)
+#include "tst_automation.moc"
