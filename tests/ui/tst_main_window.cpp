@@ -385,7 +385,11 @@ class MainWindowTest : public QObject {
     QSignalSpy idle(window.controller(), &RunController::idle);
     window.controller()->enqueue({failing, configs[0]});
     QVERIFY(idle.wait(kGenerousMs));
-    QVERIFY(window.noticeBar()->text().contains(QStringLiteral("no-such-folder")));
+    const QString notice = window.noticeBar()->text();
+    QVERIFY(notice.contains(QStringLiteral("no-such-folder")));
+    // Missing data is a download away: the hint says so, after a full stop, not "repair".
+    QVERIFY2(notice.contains(QStringLiteral("--synthetic. File \u203a Download dataset fetches it.")),
+             qPrintable(notice));
     QCOMPARE(window.collection()->count(), 1);  // the good run
     QCOMPARE(window.collection()->at(0).result.epochs.size(), std::size_t{2});
   }

@@ -47,6 +47,28 @@
 
 namespace tb::ui {
 
+namespace {
+
+// A message from the core as a sentence, so a hint can follow it.
+QString sentence(const std::string& text) {
+  QString message = toQString(text).trimmed();
+  if (!message.isEmpty() && !QStringLiteral(".!?").contains(message.back())) message += u'.';
+  return message;
+}
+
+// What the Download dataset menu can do about a run that failed on its data: fetch data that is
+// not there, or check a downloaded copy and replace damaged files.
+QString dataHint(const RunResult& result) {
+  if (result.failure != FailureKind::Data) return {};
+  if (result.error.find("data not found") != std::string::npos) {
+    return MainWindow::tr(" File \u203a Download dataset fetches it.");
+  }
+  return MainWindow::tr(" File \u203a Download dataset can check a downloaded copy and replace "
+                        "damaged files.");
+}
+
+}  // namespace
+
 MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder, QWidget* parent)
     : QMainWindow(parent),
       m_settings(settingsFile.isEmpty() ? std::make_unique<QSettings>()
@@ -205,14 +227,9 @@ void MainWindow::wireRuns() {
           [this](const RunResult& result, const QString& path, const QString& saveError) {
             if (!saveError.isEmpty()) showNotice(tr("Could not save the result: %1").arg(saveError), true);
             if (result.status == RunStatus::Failed) {
-              // Damaged data files are a download away from repaired.
-              const QString repair = result.failure == FailureKind::Data
-                                         ? tr(" File \u203a Download dataset can check a downloaded "
-                                              "copy and replace damaged files.")
-                                         : QString();
               showNotice(tr("Run on %1 failed: %2")
-                                 .arg(toQString(result.device.id), toQString(result.error)) +
-                             repair,
+                                 .arg(toQString(result.device.id), sentence(result.error)) +
+                             dataHint(result),
                          true);
             }
             if (result.validity && !result.validity->warnings.empty()) {
