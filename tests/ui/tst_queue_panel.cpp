@@ -141,6 +141,20 @@ class QueuePanelTest : public QObject {
     QCOMPARE(QueuePanel::progressText(run), QStringLiteral("Done in 1:15"));
   }
 
+  // Evaluating after the epochs trained: a quick run whose time budget ended the training after
+  // 3 of 10 epochs says 3/10, not 10/10.
+  void evaluatingSaysTheEpochsTrained() {
+    QueuedRun run;
+    run.state = QueuedRun::State::Running;
+    run.epochs = 10;
+    run.stepsPerEpoch = 100;
+    run.epoch = 3;
+    run.evaluating = true;
+    QCOMPARE(QueuePanel::progressText(run), QStringLiteral("Epoch 3/10 \u00b7 evaluating"));
+    run.epoch = 10;
+    QCOMPARE(QueuePanel::progressText(run), QStringLiteral("Epoch 10/10 \u00b7 evaluating"));
+  }
+
   // A finished run shows a full bar and its duration.
   void completedRunShowsFullBar() {
     RunController controller;

@@ -103,7 +103,8 @@ QString QueuePanel::progressText(const QueuedRun& run) {
       break;
   }
   if (run.totalSteps() == 0) return tr("Starting…");
-  if (run.evaluating) return tr("Epoch %1/%2 · evaluating").arg(run.epochs).arg(run.epochs);
+  // The epochs trained: a quick run's time budget can end the training early.
+  if (run.evaluating) return tr("Epoch %1/%2 · evaluating").arg(run.epoch).arg(run.epochs);
   return tr("Epoch %1/%2 · ETA %3")
       .arg(std::min(run.epoch + 1, run.epochs))
       .arg(run.epochs)
