@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 namespace tb {
@@ -22,23 +23,50 @@ double throughput(const RunResult& result) {
   return rate && std::isfinite(*rate) && *rate > 0.0 ? *rate : 0.0;
 }
 
+// The CPU threads a run trained with on its (rank 0's) machine: each rank's share times the
+// ranks there. One rank of 4 threads and two of 2 use the same cores; one rank of 1 thread is
+// another base.
+int threadsOnMachine(const RunResult& r) {
+  if (!r.distributed) return r.config.threads;
+  const auto& ranks = r.distributed->ranks;
+  if (ranks.empty()) return r.config.threads * r.distributed->worldSize;
+  const auto local = std::count_if(ranks.begin(), ranks.end(),
+                                   [&](const RankRecord& rank) { return rank.host == ranks[0].host; });
+  return r.config.threads * static_cast<int>(local);
+}
+
 // A series is one configuration on one machine: a laptop's one-rank run is no base for a
-// server's two ranks, nor a run on synthetic data for one on the real files. A run across
-// machines goes by its rank 0's.
+// server's two ranks, nor a run on synthetic data for one on the real files, nor an eager run
+// for a graph one, one on fewer CPU threads, or one with another optimizer. A disturbed run is
+// a series of its own, as in the comparison: it must not shift the quiet runs' medians. A run
+// across machines goes by its rank 0's.
 std::string seriesTitle(const RunResult& r, const std::string& scaling, int batch) {
   std::string machine = r.system.hostname;
   if (!r.device.name.empty()) {
     machine += (machine.empty() ? "" : " ") + std::string("(") + withoutTrademarks(r.device.name) +
                ")";
   }
-  return r.workload.name + ", " + std::to_string(r.workload.trainSamples) + " images x " +
-         std::to_string(r.config.epochs) + (r.config.epochs == 1 ? " epoch, " : " epochs, ") + r.device.kind + " " + r.config.precision +
-         ", " + scaling + " scaling, batch " + std::to_string(batch) +
-         (scaling == "weak" ? " per rank" : " in all") +
-         (machine.empty() ? "" : ", on " + machine) +
-         (r.workload.dataSource.empty() ? "" : ", " + r.workload.dataSource + " data");
+  const int threads = threadsOnMachine(r);
+  std::string title =
+      r.workload.name + ", " + std::to_string(r.workload.trainSamples) + " images x " +
+      std::to_string(r.config.epochs) + (r.config.epochs == 1 ? " epoch, " : " epochs, ") +
+      r.device.kind + " " + r.config.precision +
+      (r.config.execution.empty() ? "" : ", " + r.config.execution) +
+      (r.device.kind == "cpu" && threads > 0
+           ? ", " + std::to_string(threads) + (threads == 1 ? " thread" : " threads")
+           : "") +
+      ", " + scaling + " scaling, batch " + std::to_string(batch) +
+      (scaling == "weak" ? " per rank" : " in all");
+  if (!r.config.optimizer.empty()) {
+    char learningRate[32];
+    std::snprintf(learningRate, sizeof learningRate, "%g", r.config.learningRate);
+    title += ", " + r.config.optimizer + " lr " + learningRate;
+  }
+  title += (machine.empty() ? "" : ", on " + machine) +
+           (r.workload.dataSource.empty() ? "" : ", " + r.workload.dataSource + " data");
+  if (r.validity && r.validity->disturbed) title += ", \u26a0 disturbed";
+  return title;
 }
-
 
 }  // namespace
 
@@ -100,7 +128,9 @@ std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results) 
     for (const auto& [world, values] : byTitle[title]) {
       ScalingPoint point{world, *median(values), static_cast<int>(values.size()), std::nullopt};
       if (world == 1) single = point.samplesPerSecond;
-      if (single && *single > 0) point.efficiency = point.samplesPerSecond / (world * *single);
+      // Values from a shared file can be huge: no "inf" ideal, no 0% efficiency from it.
+      const double ideal = single ? world * *single : 0.0;
+      if (ideal > 0.0 && std::isfinite(ideal)) point.efficiency = point.samplesPerSecond / ideal;
       one.points.push_back(point);
     }
     series.push_back(one);
@@ -120,7 +150,10 @@ std::string scalingText(const std::vector<ScalingSeries>& series) {
     for (const ScalingPoint& point : one.points) {
       text += "| " + std::to_string(point.worldSize) + " | " +
               fixed(point.samplesPerSecond, 0) + " | " +
-              (single ? fixed(*single * point.worldSize, 0) : std::string("n/a")) + " | " +
+              (single && std::isfinite(*single * point.worldSize)
+                   ? fixed(*single * point.worldSize, 0)
+                   : std::string("n/a")) +
+              " | " +
               (point.efficiency ? fixed(100.0 * *point.efficiency, 1) + "%" : std::string("n/a")) +
               " | " + std::to_string(point.runs) + " |\n";
     }

@@ -116,6 +116,53 @@ class ScalingTest : public QObject {
     QVERIFY2(text.find("2 epochs") != std::string::npos, text.c_str());
   }
 
+  // One-rank bases that differ in what sets their speed are not one point: a 1-thread and a
+  // 2-thread run (their median made 2 ranks read 57% efficient), an eager and a graph run (it
+  // read 400%), another optimizer, or a disturbed run. Two ranks of 1 thread use the cores one
+  // rank of 2 did: the same series.
+  void runsThatDifferInSpeedSettingsAreSeriesOfTheirOwn() {
+    const auto withThreads = [](double rate, int world, int threadsEach) {
+      RunResult r = run(rate, world);
+      r.config.threads = threadsEach;
+      return r;
+    };
+    auto series = scalingSeries(
+        {withThreads(50000, 1, 1), withThreads(90000, 1, 2), withThreads(80000, 2, 1)});
+    QCOMPARE(series.size(), std::size_t{1});  // the 1-thread base has no multi-rank run
+    QCOMPARE(series[0].points[0].samplesPerSecond, 90000.0);
+    QCOMPARE(series[0].points[0].runs, 1);
+    QVERIFY(qAbs(*series[0].points[1].efficiency - 80000.0 / 180000.0) < 1e-12);
+    QVERIFY2(series[0].title.find(", 2 threads,") != std::string::npos, series[0].title.c_str());
+
+    RunResult graph = run(10000, 1);
+    graph.config.execution = "graph";
+    RunResult eager = run(50000, 1);
+    eager.config.execution = "eager";
+    RunResult twoEager = run(90000, 2);
+    twoEager.config.execution = "eager";
+    RunResult sgd = run(5000, 1);
+    sgd.config.execution = "eager";
+    sgd.config.optimizer = "sgd";
+    RunResult disturbed = run(5000, 1);
+    disturbed.config.execution = "eager";
+    disturbed.validity = ValidityRecord{true, {"Other processes used 1.0 of 2 cores"}};
+    series = scalingSeries({graph, eager, twoEager, sgd, disturbed});
+    QCOMPARE(series.size(), std::size_t{1});
+    QCOMPARE(series[0].points[0].samplesPerSecond, 50000.0);
+    QVERIFY(qAbs(*series[0].points[1].efficiency - 0.9) < 1e-12);
+  }
+
+  // Values from a shared file too large to double: no "inf" ideal, no 0% efficiency.
+  void hugeValuesGiveNoEfficiency() {
+    const auto series = scalingSeries({run(1.7e308, 1), run(1.7e308, 2)});
+    QCOMPARE(series.size(), std::size_t{1});
+    QVERIFY(!series[0].points[1].efficiency);
+    const std::string text = scalingText(series);
+    QVERIFY2(text.find("inf") == std::string::npos, text.c_str());
+    QVERIFY2(text.find("| 2 | ") != std::string::npos && text.find("| n/a | n/a |") != std::string::npos,
+             text.c_str());
+  }
+
   void withoutOneRankNoEfficiency() {
     const auto series = scalingSeries({run(1800, 2), run(3000, 4)});
     QCOMPARE(series.size(), std::size_t{1});
