@@ -35,10 +35,16 @@ std::string newGroupId() {
   return out.str();
 }
 
+namespace {
+
+bool disturbed(const RunResult& run) { return run.validity && run.validity->disturbed; }
+
+}  // namespace
+
 std::vector<double> steadyThroughputs(const std::vector<RunResult>& runs) {
   std::vector<double> throughputs;
   for (const auto& run : runs) {
-    if (run.status == RunStatus::Completed && run.steadyState) {
+    if (run.status == RunStatus::Completed && run.steadyState && !disturbed(run)) {
       throughputs.push_back(run.steadyState->samplesPerSecond);
     }
   }
@@ -52,6 +58,13 @@ std::optional<Interval> repeatInterval(const std::vector<RunResult>& runs) {
 std::string repeatSummary(const std::string& device, const std::vector<RunResult>& runs,
                           bool gaveUp) {
   const auto interval = repeatInterval(runs);
+  const auto disturbedRuns = std::count_if(runs.begin(), runs.end(), [](const RunResult& run) {
+    return run.status == RunStatus::Completed && disturbed(run);
+  });
+  if (!interval && disturbedRuns > 0) {
+    return device + ": \u26a0 every completed repeat was disturbed by other load, so none gives " +
+           "a figure; close other programs and repeat";
+  }
   if (!interval) {
     // Too few full batches after warm-up (StepTimes): every repeat of the run would be the same.
     return device + ": no completed repeat measured a steady state (too few full batches after " +
@@ -64,6 +77,10 @@ std::string repeatSummary(const std::string& device, const std::vector<RunResult
   if (interval->n > 1) {
     line += "; 95% interval " + rate(interval->low) + "-" + rate(interval->high) + ", \u00b1" +
             fixed(100.0 * interval->relativeHalfWidth(), 1) + "%";
+  }
+  if (disturbedRuns > 0) {
+    line += "; \u26a0 " + std::to_string(disturbedRuns) +
+            (disturbedRuns == 1 ? " disturbed repeat" : " disturbed repeats") + " left out";
   }
   line += ")";
   if (gaveUp) {

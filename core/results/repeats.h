@@ -14,7 +14,9 @@ namespace tb {
 // A fresh id for one set of repeats: "<UTC time>-<8 hex digits>", unique enough across machines.
 std::string newGroupId();
 
-// Steady-state samples/s of the completed runs that have it, in order.
+// Steady-state samples/s of the completed runs that have it, in order. A disturbed run is left
+// out, as the comparison folds it apart: the summary and --repeat auto's decision must agree
+// with the table printed below them.
 std::vector<double> steadyThroughputs(const std::vector<RunResult>& runs);
 
 // The repeats' median and 95% interval of steady-state samples/s; nullopt without any.

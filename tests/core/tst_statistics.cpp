@@ -126,6 +126,24 @@ class StatisticsTest : public QObject {
     QVERIFY(QString::fromStdString(repeatSummary("cpu", {}, false)).contains("no completed"));
   }
 
+  // A disturbed repeat is left out of the summary and of --repeat auto's decision, as the
+  // comparison printed below it folds it apart; the summary says how many were left out.
+  void disturbedRepeatsAreLeftOut() {
+    RunResult slow = completedWithThroughput(400);
+    slow.validity = ValidityRecord{true, {"Other processes used 1.0 of 2 cores"}};
+    const std::vector<RunResult> runs = {completedWithThroughput(1000), slow,
+                                         completedWithThroughput(1010), completedWithThroughput(990)};
+    QCOMPARE(steadyThroughputs(runs), (std::vector<double>{1000, 1010, 990}));
+    const QString summary = QString::fromStdString(repeatSummary("cpu", runs, false));
+    QVERIFY2(summary.startsWith(QStringLiteral("cpu: 1000 samples/s steady state (median of 3; ")),
+             qPrintable(summary));
+    QVERIFY2(summary.contains(QStringLiteral("\u26a0 1 disturbed repeat left out)")),
+             qPrintable(summary));
+    const QString allDisturbed = QString::fromStdString(repeatSummary("cpu", {slow, slow}, false));
+    QVERIFY2(allDisturbed.contains(QStringLiteral("every completed repeat was disturbed")),
+             qPrintable(allDisturbed));
+  }
+
   void groupIdsDiffer() {
     const std::string a = newGroupId();
     const std::string b = newGroupId();
