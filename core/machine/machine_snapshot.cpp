@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <locale>
+#include <map>
 #include <sstream>
 #include <string_view>
 #include <vector>
@@ -113,13 +114,20 @@ std::optional<ProcessTicks> parseProcessStat(const std::string& text) {
 
 // Kernel threads (kthreadd, pid 2, and its children) do the machine's own work, much of it on the
 // benchmark's behalf (writeback, interrupts): not "other processes" a user could close.
-bool isKernelThread(int pid, const std::string& text) {
-  if (pid == 2) return true;
+bool isKernelThread(const std::string& text) {
+  // By the kernel's PF_KTHREAD flag (field 9), not by "pid 2 or its child": in a container with
+  // its own pid namespace, pid 2 is an ordinary process, maybe the user's shell, and what it
+  // starts is load a user can close.
+  constexpr unsigned long kKernelThreadFlag = 0x00200000;
   const auto close = text.rfind(')');
+  if (close == std::string::npos) return false;
   std::istringstream fields(text.substr(close + 1));
-  std::string state;
-  int parent = 0;
-  return static_cast<bool>(fields >> state >> parent) && parent == 2;
+  fields.imbue(std::locale::classic());
+  std::string field;
+  for (int index = 3; index <= 9 && fields >> field; ++index) {
+    if (index == 9) return (std::strtoul(field.c_str(), nullptr, 10) & kKernelThreadFlag) != 0;
+  }
+  return false;
 }
 
 void readProcesses(const std::string& proc, int selfPid, MachineSnapshot& snapshot) {
@@ -133,7 +141,7 @@ void readProcesses(const std::string& proc, int selfPid, MachineSnapshot& snapsh
     // A process may exit between the listing and this read: then it simply is not there.
     auto text = readTextFile(proc + "/" + name + "/stat");
     if (!text) continue;
-    if (isKernelThread(pid, *text)) continue;
+    if (isKernelThread(*text)) continue;
     if (auto process = parseProcessStat(*text)) snapshot.processes[pid] = std::move(*process);
   }
 }
@@ -141,17 +149,21 @@ void readProcesses(const std::string& proc, int selfPid, MachineSnapshot& snapsh
 void readCpuDevices(const std::string& sys, MachineSnapshot& snapshot) {
   const std::string base = sys + "/devices/system/cpu/";
   std::optional<double> fastest;
-  std::optional<std::uint64_t> coreEvents;
-  std::optional<std::uint64_t> packageEvents;
+  // A core's counter repeats on each of its hardware threads, and a package's on every CPU of
+  // the package: each counts once, and a machine's several packages each add theirs. Without
+  // topology files, each CPU is its own core and all are one package.
+  std::map<std::string, std::uint64_t> coreEvents;
+  std::map<std::string, std::uint64_t> packageEvents;
   for (const std::string& name : listDir(base)) {
     if (!isCpuName(name)) continue;
     const std::string cpu = base + name;
-    // Core counters are per core; the package counter repeats on every CPU of its package, so
-    // it counts once (the largest, on machines with several packages).
+    const std::string package = readWord(cpu + "/topology/physical_package_id");
+    const std::string core = readWord(cpu + "/topology/core_id");
+    const std::string coreKey = core.empty() ? name : package + ":" + core;
     if (auto count = readUnsigned(cpu + "/thermal_throttle/core_throttle_count"))
-      coreEvents = coreEvents.value_or(0) + *count;
+      coreEvents[coreKey] = std::max(coreEvents[coreKey], *count);
     if (auto count = readUnsigned(cpu + "/thermal_throttle/package_throttle_count"))
-      packageEvents = std::max(packageEvents.value_or(0), *count);
+      packageEvents[package] = std::max(packageEvents[package], *count);
     auto current = readUnsigned(cpu + "/cpufreq/scaling_cur_freq");
     auto maximum = readUnsigned(cpu + "/cpufreq/cpuinfo_max_freq");
     if (current && maximum && *maximum > 0) {
@@ -162,7 +174,12 @@ void readCpuDevices(const std::string& sys, MachineSnapshot& snapshot) {
   // The fastest CPU's clock: idle CPUs clock down at once, and a run on 1 of 16 cores must not
   // read as slowed because the 15 others rest. If even the fastest is slow, the run was too.
   snapshot.clockRatio = fastest;
-  if (coreEvents || packageEvents) snapshot.throttleEvents = coreEvents.value_or(0) + packageEvents.value_or(0);
+  if (!coreEvents.empty() || !packageEvents.empty()) {
+    std::uint64_t events = 0;
+    for (const auto& [key, count] : coreEvents) events += count;
+    for (const auto& [key, count] : packageEvents) events += count;
+    snapshot.throttleEvents = events;
+  }
 }
 
 void readPowerSupplies(const std::string& sys, MachineSnapshot& snapshot) {

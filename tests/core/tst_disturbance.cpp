@@ -102,6 +102,10 @@ class TestDisturbance : public QObject {
     // A kernel thread (parent 2) is the machine's own work, never "another process".
     fake.write("proc/77/stat", "77 (kworker/u8:0-events) I 2 0 0 0 -1 69238880 0 0 0 0 900 900 0 0 "
                                "20 0 1 0 100 0 0\n");
+    // In a container with its own pid namespace, pid 2 is an ordinary process (a shell), and so
+    // are its children: load a user can close. The kernel's flag, not the parent, tells.
+    fake.write("proc/2/stat", procStat(2, "bash", 1, 1));
+    fake.write("proc/78/stat", procStat(78, "yes", 300, 0).replace(" S 1 ", " R 2 "));
     fake.write("proc/42/stat", procStat(42, "my (odd) proc) x", 7, 8));
     fake.write("proc/43/stat", procStat(43, "tmux: server", 1, 2));
     fake.mkdir("proc/99");  // exited between the listing and the read
@@ -127,7 +131,10 @@ class TestDisturbance : public QObject {
     QCOMPARE(s.cpuIdle, std::optional<std::uint64_t>(450));
     QCOMPARE(s.cpuSteal, std::optional<std::uint64_t>(8));
     QCOMPARE(s.logicalCpus, 2);
-    QCOMPARE(s.processes.size(), std::size_t(3));
+    QCOMPARE(s.processes.size(), std::size_t(5));
+    QVERIFY(s.processes.count(77) == 0);  // the kworker
+    QCOMPARE(s.processes.at(78).name, std::string("yes"));
+    QCOMPARE(s.processes.at(78).parent, 2);
     QCOMPARE(s.processes.at(1).name, std::string("systemd"));
     QCOMPARE(s.processes.at(1).ticks, std::uint64_t(15));
     QCOMPARE(s.processes.at(42).name, std::string("my (odd) proc) x"));
@@ -143,6 +150,31 @@ class TestDisturbance : public QObject {
     QCOMPARE(s.onBattery, std::optional<bool>(true));
     QCOMPARE(s.memTotalMb, std::optional<double>(16000.0));
     QCOMPARE(s.memAvailableMb, std::optional<double>(8000.0));
+  }
+
+  // Two packages of one core with two hardware threads each: a core's counter, repeated on its
+  // threads, counts once; each package's counts once, and the second package's events are not
+  // hidden behind the first's larger count (the largest of them was taken before).
+  void throttleCountsOncePerCoreAndPackage() {
+    FakeMachine fake;
+    fake.mkdir("proc");
+    const QString cpu = "sys/devices/system/cpu/";
+    const struct {
+      const char* name;
+      const char* package;
+      int core;
+      int package_count;
+    } cpus[] = {{"cpu0", "0", 4, 1000}, {"cpu1", "0", 4, 1000}, {"cpu2", "1", 4, 9}, {"cpu3", "1", 4, 9}};
+    for (const auto& one : cpus) {
+      const QString dir = cpu + one.name;
+      fake.write(dir + "/topology/physical_package_id", QByteArray(one.package) + "\n");
+      fake.write(dir + "/topology/core_id", QByteArray::number(one.core) + "\n");
+      fake.write(dir + "/thermal_throttle/core_throttle_count", QByteArray(one.package) == "0" ? "3\n" : "2\n");
+      fake.write(dir + "/thermal_throttle/package_throttle_count",
+                 QByteArray::number(one.package_count) + "\n");
+    }
+    const MachineSnapshot s = readMachineSnapshot(fake.roots(), 1);
+    QCOMPARE(s.throttleEvents, std::optional<std::uint64_t>(3 + 2 + 1000 + 9));
   }
 
   // A container or VM without these files gives "unknown" everywhere, not zeros or a throw.
