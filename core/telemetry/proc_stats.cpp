@@ -2,6 +2,8 @@
 // feed them fixtures; the readers return std::nullopt off Linux or when /proc is unavailable.
 #include "telemetry/proc_stats.h"
 
+#include <ctime>
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -107,6 +109,12 @@ std::optional<CpuTimes> readMachineCpuTimes() {
 std::optional<std::uint64_t> readProcessTicks() {
   auto text = readTextFile("/proc/self/stat");
   return text ? parseProcessTicks(*text) : std::nullopt;
+}
+
+std::optional<double> readProcessCpuSeconds() {
+  timespec time{};
+  if (::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time) != 0) return std::nullopt;
+  return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_nsec) * 1e-9;
 }
 
 std::optional<double> readProcessRssMb() {

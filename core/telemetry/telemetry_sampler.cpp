@@ -24,12 +24,6 @@ Seconds clampInterval(Seconds interval) {
   return seconds > kMaxInterval.count() ? kMaxInterval : interval;
 }
 
-// Clock ticks per second for /proc/<pid>/stat times; 0 when unknown (then no process CPU %).
-double ticksPerSecond() {
-  static const long ticks = ::sysconf(_SC_CLK_TCK);
-  return ticks > 0 ? static_cast<double>(ticks) : 0.0;
-}
-
 }  // namespace
 
 TelemetrySampler::TelemetrySampler(std::chrono::duration<double> interval,
@@ -54,8 +48,8 @@ void TelemetrySampler::start() {
   // even if the new thread is scheduled late on a machine busy training; after NVML opened, and
   // with its time, so the CPU its start-up took is not read as the run's.
   m_lastCpu = readMachineCpuTimes();
-  m_lastTicks = readProcessTicks();
-  m_lastTicksAt = Clock::now();
+  m_lastCpuSeconds = readProcessCpuSeconds();
+  m_lastCpuSecondsAt = Clock::now();
   m_thread = std::thread(&TelemetrySampler::loop, this);
 }
 
@@ -73,7 +67,7 @@ void TelemetrySampler::finish() {
   // Never started: no baseline to measure from. Otherwise the thread is gone and the readings
   // are this thread's again. Shorter stretches than kMinClosingWindow are left out: /proc/stat
   // counts in 10 ms ticks, too coarse for a percentage over a few of them.
-  if (m_lastTicksAt == Clock::time_point{} || Clock::now() - m_lastTicksAt < kMinClosingWindow) {
+  if (m_lastCpuSecondsAt == Clock::time_point{} || Clock::now() - m_lastCpuSecondsAt < kMinClosingWindow) {
     return;
   }
   TelemetrySample sample = takeSample();
@@ -103,7 +97,7 @@ bool TelemetrySampler::waitForSamples(std::size_t count,
 
 void TelemetrySampler::loop() {
   const auto step = std::chrono::duration_cast<Clock::duration>(m_interval);
-  auto next = m_lastTicksAt + step;
+  auto next = m_lastCpuSecondsAt + step;
   std::unique_lock<std::mutex> lock(m_mutex);
   while (!m_wake.wait_until(lock, next, [this] { return m_stopping; })) {
     lock.unlock();
@@ -129,16 +123,14 @@ TelemetrySample TelemetrySampler::takeSample() {
     m_lastCpu = cpu;
   }
 
-  if (auto ticks = readProcessTicks()) {
-    const double wall = Seconds(now - m_lastTicksAt).count();
-    const double perSecond = ticksPerSecond();
-    if (m_lastTicks && *ticks >= *m_lastTicks && wall > 0.0 && perSecond > 0.0) {
+  if (auto cpuSeconds = readProcessCpuSeconds()) {
+    const double wall = Seconds(now - m_lastCpuSecondsAt).count();
+    if (m_lastCpuSeconds && *cpuSeconds >= *m_lastCpuSeconds && wall > 0.0) {
       // CPU seconds over wall seconds: several busy threads make this exceed 100.
-      const double cpuSeconds = static_cast<double>(*ticks - *m_lastTicks) / perSecond;
-      sample.processCpuPercent = 100.0 * cpuSeconds / wall;
+      sample.processCpuPercent = 100.0 * (*cpuSeconds - *m_lastCpuSeconds) / wall;
     }
-    m_lastTicks = ticks;
-    m_lastTicksAt = now;
+    m_lastCpuSeconds = cpuSeconds;
+    m_lastCpuSecondsAt = now;
   }
 
   sample.rssMb = readProcessRssMb();

@@ -56,8 +56,8 @@ class TelemetrySampler {
   // Previous readings; only the sampler thread touches them once it runs. A reading that
   // failed leaves the older one in place, so the next good one spans the gap.
   std::optional<CpuTimes> m_lastCpu;
-  std::optional<std::uint64_t> m_lastTicks;
-  Clock::time_point m_lastTicksAt;
+  std::optional<double> m_lastCpuSeconds;
+  Clock::time_point m_lastCpuSecondsAt;
   std::vector<GpuTarget> m_gpuTargets;
   std::vector<GpuPoller> m_gpus;  // created by start() when NVML loads
 

@@ -153,6 +153,23 @@ class TestTelemetry : public QObject {
     QVERIFY(sampler.takeNew().empty());
   }
 
+  // One busy thread reads as at most one core's worth: the process's CPU time is read to the
+  // nanosecond, where /proc's 10 ms ticks over a 0.1 s sample read it as 110%.
+  void oneBusyThreadIsOneCore() {
+    TelemetrySampler sampler(0.1s, TelemetrySampler::Clock::now());
+    sampler.start();
+    volatile double sink = 0.0;
+    while (sampler.all().size() < 6) {
+      for (int i = 0; i < 10000; ++i) sink = sink + 1.0;  // busy, on this thread only
+    }
+    sampler.stop();
+    for (const TelemetrySample& s : sampler.all()) {
+      QVERIFY(s.processCpuPercent);
+      // The sampler's own reads add a little; a tick more would add 10.
+      QVERIFY2(*s.processCpuPercent <= 103.0, qPrintable(QString::number(*s.processCpuPercent)));
+    }
+  }
+
   // Intervals below 0.1 s are clamped, so a tiny interval cannot flood the timeline: the
   // samples keep the 0.1 s schedule, not a 1 ms one.
   void intervalIsClamped() {
