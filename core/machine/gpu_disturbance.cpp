@@ -62,9 +62,9 @@ std::vector<std::string> gpuDisturbanceWarnings(const std::vector<GpuReading>& r
 }
 
 GpuReading readGpuDisturbance(const Nvml& nvml, int nvmlIndex, const std::string& device,
-                              int selfPid) {
+                              const std::vector<int>& runPids) {
   return GpuReading{device, nvml.clocksThrottleReasons(nvmlIndex).value,
-                    nvml.otherComputeProcesses(nvmlIndex, selfPid).value};
+                    nvml.otherComputeProcesses(nvmlIndex, runPids).value};
 }
 
 }  // namespace tb

@@ -25,11 +25,11 @@ struct GpuReading {
 // operation (idle between steps, settings the user chose), so they give none.
 std::vector<std::string> gpuDisturbanceWarnings(const std::vector<GpuReading>& readings);
 
-// The readings of the GPU at `nvmlIndex` now, recorded as `device`; `selfPid` is this process,
-// which does not count as another. Its throttle reasons are those of this one moment: the
+// The readings of the GPU at `nvmlIndex` now, recorded as `device`; `runPids` are this process
+// and its sibling ranks, which do not count as others. Its throttle reasons are those of this one moment: the
 // caller ORs them with those taken during the run (accumulateThrottle).
 GpuReading readGpuDisturbance(const Nvml& nvml, int nvmlIndex, const std::string& device,
-                              int selfPid);
+                              const std::vector<int>& runPids);
 
 // Throttle reasons are a reading of one moment, and a slowdown in the middle of a run is gone by
 // its end. OR the reasons read with every telemetry sample into one value (start from 0) and put

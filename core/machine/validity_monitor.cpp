@@ -22,11 +22,33 @@ ValidityMonitor::ValidityMonitor(std::optional<int> nvmlIndex, std::string devic
 
 ValidityMonitor::~ValidityMonitor() = default;
 
-void ValidityMonitor::start() { m_before = readMachineSnapshot(m_roots, getpid()); }
+namespace {
+
+// The launcher's children: with otherRanks, this process's sibling ranks (the local ranks'
+// trainbench-cli, torchrun, srun and mpirun start every rank as a child of theirs). An orphan's
+// parent is init: its other children are the machine's daemons, not ranks.
+void addSiblings(const MachineSnapshot& snapshot, std::vector<int>& pids) {
+  const int launcher = getppid();
+  if (launcher <= 1) return;
+  for (const auto& [pid, process] : snapshot.processes) {
+    if (process.parent == launcher && std::find(pids.begin(), pids.end(), pid) == pids.end()) {
+      pids.push_back(pid);
+    }
+  }
+}
+
+}  // namespace
+
+void ValidityMonitor::start() {
+  m_before = readMachineSnapshot(m_roots, getpid());
+  m_runPids = {getpid()};
+  if (m_otherRanks) addSiblings(m_before, m_runPids);
+}
 
 void ValidityMonitor::sampleGpu() {
   if (!m_nvml || !m_nvmlIndex) return;
-  const GpuReading reading = readGpuDisturbance(*m_nvml, *m_nvmlIndex, m_device, getpid());
+  if (m_runPids.empty()) m_runPids = {getpid()};
+  const GpuReading reading = readGpuDisturbance(*m_nvml, *m_nvmlIndex, m_device, m_runPids);
   if (reading.throttleReasons) {
     m_throttle = accumulateThrottle(m_throttle, *reading.throttleReasons);
     m_throttleRead = true;
@@ -60,6 +82,7 @@ ValidityRecord ValidityMonitor::finish() {
     thresholds.countUnlisted = false;
   }
   record.warnings = disturbanceWarnings(m_before, after, thresholds);
+  if (m_otherRanks) addSiblings(after, m_runPids);
   sampleGpu();
   if (m_nvml && m_nvmlIndex) {
     GpuReading gpu{m_device, std::nullopt, m_otherGpuProcesses};

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tb {
 
@@ -19,7 +20,8 @@ class ValidityMonitor {
  public:
   // `nvmlIndex`: the run's GPU as NVML numbers it, when NVML knows it; `device` names it.
   // `otherRanks`: this run's other ranks may share the machine on purpose (a data-parallel run):
-  // their CPU use, and their launcher's, is then not held against the run; strangers' still is.
+  // their CPU use, and their launcher's, is then not held against the run, nor their compute
+  // contexts on a GPU they share with this rank; strangers' still are.
   ValidityMonitor(std::optional<int> nvmlIndex, std::string device, MachineRoots roots = {},
                   bool otherRanks = false);
   ~ValidityMonitor();
@@ -36,6 +38,7 @@ class ValidityMonitor {
   std::optional<int> m_nvmlIndex;
   std::shared_ptr<Nvml> m_nvml;
   MachineSnapshot m_before;
+  std::vector<int> m_runPids;  // this process, then its sibling ranks (with otherRanks)
   std::uint64_t m_throttle = 0;
   bool m_throttleRead = false;
   std::optional<int> m_otherGpuProcesses;

@@ -312,24 +312,25 @@ NvmlResult<std::uint64_t> Nvml::clocksThrottleReasons(int index) const {
                                     });
 }
 
-NvmlResult<int> Nvml::otherComputeProcesses(int index, int selfPid) const {
-  const auto countOthers = [selfPid](auto* get, NvmlDevice device, int& others) {
+NvmlResult<int> Nvml::otherComputeProcesses(int index, const std::vector<int>& runPids) const {
+  const auto countOthers = [&runPids](auto* get, NvmlDevice device, int& others) {
     std::vector<unsigned> pids;
     const int status = computePids(get, device, pids);
     // A process may be listed more than once (once per MIG compute instance it uses).
     std::sort(pids.begin(), pids.end());
     pids.erase(std::unique(pids.begin(), pids.end()), pids.end());
-    const bool selfListed = std::any_of(pids.begin(), pids.end(), [selfPid](unsigned pid) {
-      return static_cast<long long>(pid) == selfPid;
-    });
-    others = static_cast<int>(pids.size()) - (selfListed ? 1 : 0);
-    // Not listed under its own pid, while some listed pid is no process here: the pids are the
-    // host's and this process is one of them (a container).
-    if (!selfListed && std::any_of(pids.begin(), pids.end(), [](unsigned pid) {
-          return !processVisible(pid);
-        })) {
-      others = std::max(0, others - 1);
-    }
+    const auto listed = [&pids](int pid) {
+      return std::any_of(pids.begin(), pids.end(),
+                         [pid](unsigned one) { return static_cast<long long>(one) == pid; });
+    };
+    const auto runListed = std::count_if(runPids.begin(), runPids.end(), listed);
+    const auto runUnlisted = static_cast<long>(runPids.size()) - runListed;
+    // Listed pids that are no process here are the host's names (a container): up to as many
+    // as the run has unlisted processes are the run's own.
+    const auto invisible = std::count_if(pids.begin(), pids.end(),
+                                         [](unsigned pid) { return !processVisible(pid); });
+    others = std::max<int>(0, static_cast<int>(static_cast<long>(pids.size()) - runListed -
+                                               std::min<long>(invisible, runUnlisted)));
     return status;
   };
   if (m_fn->getProcesses) return deviceValue<int>(index, m_fn->getProcesses, countOthers);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace tb {
 
@@ -84,11 +85,15 @@ class Nvml {
   // can miss a slowdown earlier in a run: OR the readings of every sample (accumulateThrottle in
   // machine/gpu_disturbance.h).
   NvmlResult<std::uint64_t> clocksThrottleReasons(int index) const;
-  // How many processes other than `selfPid`, which holds a compute context on the GPU, hold one
-  // now. NVML gives pids as the host sees them: inside a container with its own pid namespace
-  // `selfPid` is not among them, and some of them name no process here. Then one of the listed
-  // is this process, and is not counted.
-  NvmlResult<int> otherComputeProcesses(int index, int selfPid) const;
+  // How many processes other than the run's hold a compute context on the GPU now. `runPids` is
+  // this process and its sibling ranks (data-parallel ranks may share one GPU). NVML gives pids
+  // as the host sees them: inside a container with its own pid namespace the run's pids are not
+  // among them, and some listed ones name no process here. Those are taken for the run's
+  // unlisted processes, as many as there are, and are not counted.
+  NvmlResult<int> otherComputeProcesses(int index, const std::vector<int>& runPids) const;
+  NvmlResult<int> otherComputeProcesses(int index, int selfPid) const {
+    return otherComputeProcesses(index, std::vector<int>{selfPid});
+  }
 
   struct Functions;  // the dlsym'd table (nvml.cpp)
 

@@ -2,7 +2,6 @@
 // queues a sample. Sampling runs outside the lock so readers never wait on /proc.
 #include "telemetry/telemetry_sampler.h"
 
-#include <unistd.h>
 
 #include <cmath>
 #include <utility>

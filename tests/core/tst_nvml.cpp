@@ -3,11 +3,13 @@
 // the disturbance readings (clock throttle reasons, other processes on the GPU).
 #include "devices/device_facts.h"
 #include "machine/gpu_disturbance.h"
+#include "machine/validity_monitor.h"
 #include "results/result_file.h"
 #include "telemetry/gpu_poller.h"
 #include "telemetry/nvml.h"
 #include "telemetry/telemetry_sampler.h"
 
+#include "../support/fake_machine.h"
 #include "../support/run_result_builder.h"
 
 #include <QtTest>
@@ -220,6 +222,39 @@ class NvmlTest : public QObject {
     QCOMPARE(nvml->otherComputeProcesses(0, 4194499).value.value_or(-1), 1);
   }
 
+  // Data-parallel ranks may share one GPU (`--device cuda:0 --data-parallel 2`): a sibling rank
+  // is the run, not another process, or every such run would read "disturbed". In a container
+  // the run's ranks are listed under host pids: as many as it has do not count.
+  void siblingRanksOnTheGpuAreTheRun() {
+    auto nvml = Nvml::open();
+    QVERIFY(nvml);
+    script({{"FAKE_NVML_PROCESSES", "1234,4242,5678"}});
+    QCOMPARE(nvml->otherComputeProcesses(0, std::vector<int>{4242, 5678}).value.value_or(-1), 1);
+    script({{"FAKE_NVML_PROCESSES", "4194400,4194401,4194402"}});
+    QCOMPARE(nvml->otherComputeProcesses(0, std::vector<int>{4242, 4243}).value.value_or(-1), 1);
+
+    // Through the run's validity check: a sibling is a child of this process's launcher.
+    tbtest::FakeMachine fake;
+    const QByteArray sibling = "5678 (trainbench-cli) R " +
+                               QByteArray::number(static_cast<int>(getppid())) +
+                               " 5678 1 0 -1 4194560 0 0 0 0 10 10 0 0 20 0 1 0 100 0 0\n";
+    fake.write("proc/5678/stat", sibling);
+    const QByteArray self = QByteArray::number(static_cast<int>(getpid()));
+    script({{"FAKE_NVML_PROCESSES", (self + ",5678").constData()}});
+    ValidityMonitor rank(0, "cuda:0", fake.roots(), /*otherRanks=*/true);
+    rank.start();
+    rank.sampleGpu();
+    const ValidityRecord asRank = rank.finish();
+    QVERIFY2(!asRank.disturbed, asRank.warnings.empty() ? "" : asRank.warnings[0].c_str());
+    ValidityMonitor alone(0, "cuda:0", fake.roots());
+    alone.start();
+    alone.sampleGpu();
+    const ValidityRecord asAlone = alone.finish();
+    QVERIFY(asAlone.disturbed);  // a single run: the same process is a stranger's
+    QVERIFY2(asAlone.warnings[0].find("1 other process") != std::string::npos,
+             asAlone.warnings[0].c_str());
+  }
+
   // More processes than the first buffer holds: NVML answers INSUFFICIENT_SIZE with the count,
   // and the list is read again at that size instead of being lost or cut short.
   void longProcessListIsReadAgainAtItsSize() {
@@ -240,7 +275,7 @@ class NvmlTest : public QObject {
     auto nvml = Nvml::open();
     QVERIFY(nvml);
     QCOMPARE(nvml->otherComputeProcesses(1, 4242).status, NvmlStatus::NoPermission);
-    const GpuReading reading = readGpuDisturbance(*nvml, 1, "cuda:1", 4242);
+    const GpuReading reading = readGpuDisturbance(*nvml, 1, "cuda:1", {4242});
     QCOMPARE(reading.device, std::string("cuda:1"));
     QCOMPARE(reading.throttleReasons.value_or(0), throttle_reason::kSwThermalSlowdown);
     QVERIFY(!reading.otherProcesses);
@@ -249,7 +284,7 @@ class NvmlTest : public QObject {
     QVERIFY2(warnings[0].find("cuda:1 slowed its clock for heat") == 0, warnings[0].c_str());
 
     // A GPU index NVML does not have reads nothing rather than another GPU's values.
-    const GpuReading missing = readGpuDisturbance(*nvml, 5, "cuda:5", 4242);
+    const GpuReading missing = readGpuDisturbance(*nvml, 5, "cuda:5", {4242});
     QVERIFY(!missing.throttleReasons && !missing.otherProcesses);
   }
 
