@@ -43,15 +43,19 @@ int exitCodeFor(const RunResult& result) {
   }
 }
 
-// The four lines the seed script prints, so outputs compare line by line.
+// The four lines the seed script prints, so outputs compare line by line. A run its time budget
+// cut short says so on them: its accuracy and time are not the full run's, which is projected.
 void printSeedSummary(const RunResult& result) {
   std::printf("Training set contained %lld images\n",
               static_cast<long long>(result.workload.trainSamples));
   std::printf("Testing set contained %lld images\n",
               static_cast<long long>(result.workload.testSamples));
-  if (result.test) std::printf("Model achieved %.2f testing accuracy\n", result.test->accuracy);
+  const char* cutShort = result.projection ? " (cut short by the time budget)" : "";
+  if (result.test) {
+    std::printf("Model achieved %.2f testing accuracy%s\n", result.test->accuracy, cutShort);
+  }
   if (result.totalSeconds) {
-    std::printf("Training and testing took %.2f seconds\n", *result.totalSeconds);
+    std::printf("Training and testing took %.2f seconds%s\n", *result.totalSeconds, cutShort);
   }
 }
 
@@ -64,8 +68,8 @@ void printTrustFigures(const RunResult& result) {
                 1000.0 * steady->stepSecondsP95, static_cast<long long>(steady->warmupSteps));
   }
   if (const auto& projection = result.projection) {
-    std::printf("Projected full run (%d epochs on %lld/%lld images): %.0f seconds, 95%% interval "
-                "%.0f-%.0f (from %lld steady-state steps in a %.0f-second budget)\n",
+    std::printf("Projected full run (%d epochs on %lld/%lld images): %.2f seconds, 95%% interval "
+                "%.2f-%.2f (from %lld steady-state steps in a %.0f-second budget)\n",
                 projection->epochs, static_cast<long long>(projection->trainSamples),
                 static_cast<long long>(projection->testSamples), projection->totalSeconds,
                 projection->low, projection->high,

@@ -145,6 +145,28 @@ class TestCliTrust : public CliTestBase {
     QVERIFY2(!run.out.contains(QLatin1String("Projected")), run.why());
   }
 
+  // A run its budget cuts short says so beside the seed's accuracy and time lines, which are
+  // not the full run's; the projection of the full run follows, to the hundredth of a second.
+  void budgetCutShortSaysSo() {
+    const CliRun run = runCli({"run", "--workload", "fashion-mlp", "--synthetic", "--epochs", "200",
+                               "--train-limit", "4000", "--test-limit", "200", "--threads", "1",
+                               "--no-probe", "--time-budget", "5"});
+    QVERIFY2(run.exitCode == 0, run.why());
+    QString error;
+    const tb::RunResult result = readResult(run.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    if (!result.projection) QSKIP("200 epochs fitted in 5 s: nothing was cut short");
+    QVERIFY2(run.out.contains(QRegularExpression(
+                 "Model achieved [0-9.]+ testing accuracy \\(cut short by the time budget\\)")),
+             run.why());
+    QVERIFY2(run.out.contains(QRegularExpression(
+                 "Training and testing took [0-9.]+ seconds \\(cut short by the time budget\\)")),
+             run.why());
+    QVERIFY2(run.out.contains(QRegularExpression(
+                 "Projected full run \\(200 epochs on 4000/200 images\\): [0-9]+\\.[0-9]{2} seconds")),
+             run.why());
+  }
+
   // Before training, a machine kept busy by another process gets a warning naming the load;
   // the run still goes ahead.
   void busyMachineIsWarnedAbout() {
