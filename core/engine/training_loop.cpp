@@ -152,12 +152,14 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep,
   // own reading either: the others would wait for it in the next allreduce.
   const bool liveStats = m_device.is_cpu() && world == 1;
 
+  // Set-up ends where the first epoch starts: its shuffle is timed with its first step, as
+  // every epoch's is, and the projection (setup + warm-up + ...) must not count it twice.
+  if (!m_setupSeconds) m_setupSeconds = secondsSince(m_start);
   const auto epochStart = Clock::now();
   auto lastReport = epochStart;
   // Keras reshuffles every epoch.
   const auto order = torch::randperm(samples, torch::TensorOptions().dtype(torch::kLong).device(m_device));
   const std::int64_t fullSteps = trainStep.startEpoch(order, stats);
-  if (!m_setupSeconds) m_setupSeconds = secondsSince(m_start);
   // Host timestamps between steps, with no added device sync (engine/step_times.h).
   auto stepClock = epochStart;
   std::int64_t done = 0;
