@@ -2,6 +2,8 @@
 // flag on the device; the scale's update is a few element-wise operations there too.
 #include "engine/loss_scaler.h"
 
+#include <cstdio>
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -58,6 +60,19 @@ void LossScaler::update(const torch::Tensor& overflow) {
   m_scale.copy_(torch::where(skipped, backedOff, torch::where(grow, grown, m_scale)));
   m_goodSteps.copy_(torch::where(grow, torch::zeros_like(good), good));
   m_skipped.add_(skipped.to(torch::kLong));
+}
+
+std::string lossScalingNote(std::int64_t skipped, std::int64_t steps, double scale) {
+  // The start's back-offs (2^16 down to a usual 2^10 or so) and one per 2000 good steps.
+  const std::int64_t expected = 16 + steps / 100;
+  if (skipped <= expected || steps <= 0) return {};
+  char text[320];
+  std::snprintf(text, sizeof text,
+                "fp16: %lld of %lld steps were skipped because their gradients overflowed (loss "
+                "scale now %g): they trained nothing, and samples/s counts them all the same; "
+                "bf16 or fp32 avoid this",
+                static_cast<long long>(skipped), static_cast<long long>(steps), scale);
+  return text;
 }
 
 double LossScaler::currentScale() const { return m_scale.item<double>(); }

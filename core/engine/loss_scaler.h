@@ -11,6 +11,7 @@
 #include <torch/types.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace tb {
@@ -45,5 +46,11 @@ class LossScaler {
   torch::Tensor m_goodSteps;  // float, shape [1]: good steps since the scale last changed
   torch::Tensor m_skipped;    // long, shape [1]
 };
+
+// What a run's result says of its skipped fp16 steps (`skipped` of `steps`, the scale now
+// `scale`): nothing for the few a scale finding its level skips (a back-off from 2^16 at the
+// start, one per growth after), a sentence where more were skipped: those steps trained
+// nothing, and samples/s counts them all the same.
+std::string lossScalingNote(std::int64_t skipped, std::int64_t steps, double scale);
 
 }  // namespace tb

@@ -91,6 +91,7 @@ void TrainingRun::train() {
     m_validity->sampleGpu();
   }
   fullStepRunner.release();
+  if (m_scaler) noteSkippedSteps();
   // The ranks' training figures are gathered before rank 0 evaluates: the others would wait in
   // the gather for the whole evaluation, which on a CPU can outlast --dist-timeout.
   if (m_config.exchange) {
@@ -100,6 +101,20 @@ void TrainingRun::train() {
   if (rank() == 0) evaluate(*model);
   m_result.totalSeconds = secondsSince(m_start);
   if (m_cutShort) project();
+}
+
+void TrainingRun::noteSkippedSteps() {
+  const std::int64_t steps = m_stepTimes.count();
+  const std::int64_t skipped = m_scaler->skippedSteps();
+  // Overflowing at every step, even at the smallest scale: the weights never changed.
+  if (steps > 0 && skipped >= steps) {
+    throw Failure(FailureKind::Run, "fp16 gradients overflowed at every one of the " +
+                                        std::to_string(steps) +
+                                        " steps, so nothing was trained; use bf16 or fp32");
+  }
+  if (std::string note = lossScalingNote(skipped, steps, m_scaler->currentScale()); !note.empty()) {
+    m_settingsWarnings.push_back(std::move(note));
+  }
 }
 
 bool TrainingRun::budgetSpent() const {

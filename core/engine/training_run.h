@@ -68,6 +68,8 @@ class TrainingRun {
   void evaluate(Classifier& model);
   bool budgeted() const { return m_config.timeBudgetSeconds > 0; }
   bool budgetSpent() const;
+  // fp16: fails a run whose every step overflowed; notes many skipped steps in the result.
+  void noteSkippedSteps();
   void project();
   int worldSize() const { return m_config.exchange ? m_config.exchange->worldSize() : 1; }
   int rank() const { return m_config.exchange ? m_config.exchange->rank() : 0; }

@@ -180,6 +180,17 @@ class PrecisionTest : public QObject {
   }
 
   // Finite gradients come back divided by the scale, and good steps in a row grow the scale.
+  // A scale finding its level skips a few steps (the back-offs from 2^16, one per growth): no
+  // note. More, and the result says how many trained nothing while samples/s counted them.
+  void manySkippedStepsAreNoted() {
+    QVERIFY(lossScalingNote(0, 1875, 65536.0).empty());
+    QVERIFY(lossScalingNote(9, 1875, 1024.0).empty());
+    QVERIFY(lossScalingNote(30, 0, 1.0).empty());
+    const std::string note = lossScalingNote(400, 1875, 1.0);
+    QVERIFY2(note.find("fp16: 400 of 1875 steps were skipped") == 0, note.c_str());
+    QVERIFY2(note.find("loss scale now 1)") != std::string::npos, note.c_str());
+  }
+
   void lossScalerUnscalesAndGrows() {
     LossScaler scaler(LossScalerOptions{1024.0, 2.0, 0.5, 3});
     auto weight = torch::zeros({2}, torch::requires_grad());
