@@ -7,6 +7,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <sstream>
@@ -60,15 +61,72 @@ void keepTightest(std::optional<double>& tightest, std::optional<double> limit) 
   if (limit && (!tightest || *limit < *tightest)) tightest = limit;
 }
 
-bool hasCpuController(const std::string& controllers) {
+// The CPUs a cpuset list names: "0-3,8,10-11" is 7; nullopt when empty or not a list.
+std::optional<int> cpuListCount(const std::string& text) {
+  std::istringstream in(text);
+  std::string range;
+  int count = 0;
+  while (std::getline(in, range, ',')) {
+    while (!range.empty() && std::isspace(static_cast<unsigned char>(range.back()))) range.pop_back();
+    if (range.empty()) continue;
+    const auto dash = range.find('-');
+    try {
+      std::size_t used = 0;
+      const long first = std::stol(range.substr(0, dash), &used);
+      const long last = dash == std::string::npos ? first : std::stol(range.substr(dash + 1));
+      if (first < 0 || last < first || last - first > (1 << 20)) return std::nullopt;
+      count += static_cast<int>(last - first + 1);
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+  return count > 0 ? std::optional<int>(count) : std::nullopt;
+}
+
+std::optional<int> readCpuList(const std::string& file) {
+  const auto text = readTextFile(file);
+  return text ? cpuListCount(*text) : std::nullopt;
+}
+
+void keepFewest(std::optional<int>& fewest, std::optional<int> count) {
+  if (count && (!fewest || *count < *fewest)) fewest = count;
+}
+
+bool hasController(const std::string& controllers, const std::string& wanted) {
   std::istringstream in(controllers);
   std::string controller;
   while (std::getline(in, controller, ','))
-    if (controller == "cpu") return true;  // not "cpuset", which pins CPUs but sets no quota
+    if (controller == wanted) return true;
   return false;
 }
 
 }  // namespace
+
+std::optional<int> cgroupCpusetCount(const MachineRoots& roots) {
+  auto text = readTextFile(roots.proc + "/self/cgroup");
+  if (!text) return std::nullopt;
+  const std::string base = roots.sys + "/fs/cgroup";
+  std::optional<int> fewest;
+  std::istringstream lines(*text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    const auto first = line.find(':');
+    const auto second = first == std::string::npos ? first : line.find(':', first + 1);
+    if (second == std::string::npos) continue;
+    const std::string controllers = line.substr(first + 1, second - first - 1);
+    const bool v2 = line.compare(0, second + 1, "0::") == 0;
+    if (!v2 && !hasController(controllers, "cpuset")) continue;
+    for (const std::string& path : selfAndAncestors(line.substr(second + 1))) {
+      if (v2) {
+        keepFewest(fewest, readCpuList(base + path + "/cpuset.cpus.effective"));
+      } else {
+        keepFewest(fewest, readCpuList(base + "/" + controllers + path + "/cpuset.effective_cpus"));
+        keepFewest(fewest, readCpuList(base + "/" + controllers + path + "/cpuset.cpus"));
+      }
+    }
+  }
+  return fewest;
+}
 
 std::optional<int> affinityCpuCount() {
   // cpu_set_t holds 1024 CPUs; the kernel refuses a mask smaller than its own, so grow it.
@@ -101,7 +159,8 @@ std::optional<double> cgroupCpuQuota(const MachineRoots& roots) {
     if (second == std::string::npos) continue;
     const std::string controllers = line.substr(first + 1, second - first - 1);
     const bool v2 = line.compare(0, second + 1, "0::") == 0;
-    if (!v2 && !hasCpuController(controllers)) continue;
+    // Not "cpuset", which pins CPUs (cgroupCpusetCount) but sets no quota.
+    if (!v2 && !hasController(controllers, "cpu")) continue;
     // Inside a container the path may be the host's ("/docker/abc") while the container's own
     // cgroup is mounted at the root, or "/" with the limit at the root: walking up covers both.
     for (const std::string& path : selfAndAncestors(line.substr(second + 1))) {
@@ -133,7 +192,7 @@ int usableCpuCount(const MachineRoots& roots) {
 
 int machineCpuCount(const MachineRoots& roots) {
   const int logical = static_cast<int>(std::thread::hardware_concurrency());
-  return defaultThreadCount(logical, std::nullopt, cgroupCpuQuota(roots));
+  return defaultThreadCount(logical, cgroupCpusetCount(roots), cgroupCpuQuota(roots));
 }
 
 std::string tooManyThreadsWarning(int threads, int usableCpus) {

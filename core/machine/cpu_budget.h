@@ -18,6 +18,11 @@ std::optional<int> affinityCpuCount();
 // <sys>/fs/cgroup, from the process's cgroup up to the root, and keeps the tightest limit.
 std::optional<double> cgroupCpuQuota(const MachineRoots& roots = {});
 
+// The CPUs the process's cgroup may use (cpuset: Slurm, `docker --cpuset-cpus`), the fewest
+// from its cgroup up to the root: v2 cpuset.cpus.effective, v1 cpuset.effective_cpus or
+// cpuset.cpus. nullopt when unknown. Unlike the affinity mask, it binds every process in the
+// cgroup, so the ranks of one job share these CPUs whatever each one's own mask.
+std::optional<int> cgroupCpusetCount(const MachineRoots& roots = {});
 // min(physical cores, affinity count, quota rounded up), at least 1. An unknown (nullopt or
 // non-positive) affinity or quota does not limit.
 int defaultThreadCount(int physicalCores, std::optional<int> affinityCpus,
@@ -28,7 +33,8 @@ int defaultThreadCount(int physicalCores, std::optional<int> affinityCpus,
 int usableCpuCount(const MachineRoots& roots = {});
 
 // The machine's CPUs as the processes on it may share them: the logical CPUs narrowed by the
-// cgroup quota (a container's), whatever any one process's affinity mask.
+// cgroup's cpuset and quota (a container's, a Slurm job's), whatever any one process's own
+// affinity mask.
 int machineCpuCount(const MachineRoots& roots = {});
 
 // A CPU run with more threads than `usableCpus` measures its threads queueing for the CPUs more

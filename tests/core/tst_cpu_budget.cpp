@@ -93,6 +93,28 @@ class TestCpuBudget : public QObject {
     QVERIFY(!cgroupCpuQuota(fake.roots()));
   }
 
+  // A cpuset (Slurm's job, `docker --cpuset-cpus`) binds every process of the cgroup: four
+  // ranks of 4 threads in a job of 4 CPUs share those 4, on a 64-CPU machine. The fewest from
+  // the cgroup up counts; v1 names it under the cpuset controller.
+  void cpusetNarrowsTheMachine() {
+    FakeCgroups fake;
+    fake.selfCgroup("0::/slurm/job1/step0\n");
+    fake.cgroupFile("slurm/job1/step0/cpuset.cpus.effective", "0-1,8,10-11");
+    fake.cgroupFile("slurm/cpuset.cpus.effective", "0-63");
+    QCOMPARE(cgroupCpusetCount(fake.roots()), std::optional<int>(5));
+    QVERIFY(machineCpuCount(fake.roots()) <= 5);
+    fake.cgroupFile("slurm/job1/step0/cpuset.cpus.effective", "");  // none set: unknown
+    QCOMPARE(cgroupCpusetCount(fake.roots()), std::optional<int>(64));
+
+    FakeCgroups v1;
+    v1.selfCgroup("4:cpu,cpuacct:/docker/abc\n3:cpuset:/docker/abc\n");
+    v1.cgroupFile("cpuset/docker/abc/cpuset.cpus", "2-3");
+    QCOMPARE(cgroupCpusetCount(v1.roots()), std::optional<int>(2));
+    v1.cgroupFile("cpuset/docker/abc/cpuset.cpus", "banana");
+    QVERIFY(!cgroupCpusetCount(v1.roots()));
+    QVERIFY(!cgroupCpusetCount(FakeCgroups().roots()));
+  }
+
   // No cgroup file, or no limit files (no cgroup file system, odd mounts): unknown, never a throw.
   void missingFilesAreUnknown() {
     FakeCgroups fake;
