@@ -106,6 +106,41 @@ class MainWindowTest : public QObject {
   }
   void cleanup() { m_dir.reset(); }
 
+  // A run the library could not save (its folder replaced by a file mid-run, a full disk) stays
+  // on screen, and File › Save unsaved results saves it once the folder is back.
+  void unsavedResultCanBeSavedAgain() {
+    MainWindow window(settingsFile(), resultsFolder());
+    setTinyRun(window.setupPanel());
+    auto* saveAgain = window.findChild<QAction*>(QStringLiteral("saveUnsavedResults"));
+    QVERIFY(saveAgain);
+    QVERIFY(!saveAgain->isEnabled());
+    window.setupPanel()->setEpochs(100);  // time to replace the folder before it ends
+    QSignalSpy idle(window.controller(), &RunController::idle);
+    QSignalSpy epochs(window.controller(), &RunController::epochFinished);
+    QVERIFY(window.startRuns().isEmpty());
+    QVERIFY(epochs.wait(kGenerousMs));
+    QVERIFY(QDir(resultsFolder()).removeRecursively());
+    QFile blocker(resultsFolder());
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    QVERIFY(!idle.isEmpty() || idle.wait(kGenerousMs));
+    QVERIFY2(window.noticeBar()->text().contains(QStringLiteral("kept in this window only")),
+             qPrintable(window.noticeBar()->text()));
+    QVERIFY(saveAgain->isEnabled());
+    QCOMPARE(window.collection()->count(), 1);
+    QVERIFY(window.collection()->at(0).filePath.isEmpty());
+
+    saveAgain->trigger();  // still blocked: still unsaved, and said so
+    QVERIFY(saveAgain->isEnabled());
+    QVERIFY(window.noticeBar()->text().contains(QStringLiteral("still not saved")));
+    QVERIFY(QFile::remove(resultsFolder()));
+    saveAgain->trigger();
+    QVERIFY(!saveAgain->isEnabled());
+    const QString saved = window.collection()->at(0).filePath;
+    QVERIFY(QFileInfo(saved).isFile());
+    QCOMPARE(tb::readResultFile(saved.toStdString()).epochs.size(), std::size_t{100});
+  }
+
   // What the user set up last time is there again after a restart.
   void settingsRoundTrip() {
     {

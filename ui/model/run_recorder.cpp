@@ -40,4 +40,29 @@ void RunRecorder::onRunFinished(int queueId, const RunResult& result) {
   Q_EMIT runRecorded(result, path, error);
 }
 
+int RunRecorder::unsavedCount() const {
+  int unsaved = 0;
+  for (int i = 0; i < m_collection->count(); ++i) {
+    const DisplayedRun& run = m_collection->at(i);
+    unsaved += !run.live && run.filePath.isEmpty() ? 1 : 0;
+  }
+  return unsaved;
+}
+
+QStringList RunRecorder::saveUnsaved() {
+  QStringList errors;
+  for (int i = 0; i < m_collection->count(); ++i) {
+    const DisplayedRun run = m_collection->at(i);
+    if (run.live || !run.filePath.isEmpty()) continue;
+    QString error;
+    const QString path = m_library->save(run.result, &error);
+    if (path.isEmpty()) {
+      errors << error;
+    } else {
+      m_collection->setFilePath(run.id, path);
+    }
+  }
+  return errors;
+}
+
 }  // namespace tb::ui

@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 namespace tb::ui {
 
@@ -20,6 +21,12 @@ class RunRecorder final : public QObject {
  public:
   RunRecorder(RunController* controller, RunCollection* collection, ResultLibrary* library,
               QObject* parent = nullptr);
+
+  // Runs that finished but could not be saved (the results folder was full, read-only or gone):
+  // they live only in this window until saved.
+  int unsavedCount() const;
+  // Saves them again; the messages of those that still fail.
+  QStringList saveUnsaved();
 
  Q_SIGNALS:
   // A run ended; `savedPath` is empty when saving failed (then `saveError` says why).

@@ -158,6 +158,10 @@ void MainWindow::buildMenus() {
   auto* import = file->addAction(tr("&Import results\u2026"));
   import->setShortcut(QKeySequence::Open);
   connect(import, &QAction::triggered, m_history, &HistoryPanel::importWithDialog);
+  m_saveUnsavedAction = file->addAction(tr("&Save unsaved results"));
+  m_saveUnsavedAction->setObjectName(QStringLiteral("saveUnsavedResults"));
+  m_saveUnsavedAction->setEnabled(false);
+  connect(m_saveUnsavedAction, &QAction::triggered, this, &MainWindow::saveUnsavedResults);
   file->addMenu(m_export->menu());
   m_downloadMenu =
       file->addMenu(m_gate->createDownloadMenu([this] { return m_setup->dataDir(); }, this));
@@ -223,9 +227,17 @@ void MainWindow::wireRuns() {
   connect(m_controller, &RunController::idle, this, [this] {
     if (m_closeRequested) close();
   });
+  connect(m_collection, &RunCollection::runRemoved, this,
+          [this] { m_saveUnsavedAction->setEnabled(m_recorder->unsavedCount() > 0); });
   connect(m_recorder, &RunRecorder::runRecorded, this,
           [this](const RunResult& result, const QString& path, const QString& saveError) {
-            if (!saveError.isEmpty()) showNotice(tr("Could not save the result: %1").arg(saveError), true);
+            if (!saveError.isEmpty()) {
+              showNotice(tr("Could not save the result: %1. It is kept in this window only: "
+                            "File \u203a Save unsaved results tries again.")
+                             .arg(saveError),
+                         true);
+            }
+            m_saveUnsavedAction->setEnabled(m_recorder->unsavedCount() > 0);
             if (result.status == RunStatus::Failed) {
               showNotice(tr("Run on %1 failed: %2")
                                  .arg(toQString(result.device.id), sentence(result.error)) +
@@ -402,6 +414,19 @@ void MainWindow::showAbout() {
          "next to the figures of the RTX 2080 Ti vs. M1 article it grew from.</p>"
          "<p>LibTorch %2 \u00b7 Qt %3 \u00b7 QCustomPlot</p>")
           .arg(toQString(appVersion()), toQString(libtorchVersion()), QLatin1String(qVersion())));
+}
+
+void MainWindow::saveUnsavedResults() {
+  const int unsaved = m_recorder->unsavedCount();
+  const QStringList errors = m_recorder->saveUnsaved();
+  m_saveUnsavedAction->setEnabled(m_recorder->unsavedCount() > 0);
+  if (!errors.isEmpty()) {
+    showNotice(tr("%n result(s) still not saved: %1", nullptr, static_cast<int>(errors.size()))
+                   .arg(errors.first()),
+               true);
+    return;
+  }
+  statusBar()->showMessage(tr("%n result(s) saved", nullptr, unsaved), 8000);
 }
 
 void MainWindow::requestQuit(int exitCode) {

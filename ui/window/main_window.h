@@ -46,6 +46,8 @@ class MainWindow final : public QMainWindow {
   // data) first, then startRuns(). startRuns() alone never asks (automation, tests).
   void requestRuns();
   void stopRuns();
+  // File › Save unsaved results: the runs the library could not save, saved again.
+  void saveUnsavedResults();
   // Run › Measure device peaks: the ticked devices, in a modal dialog (not while training).
   void measurePeaks();
   // Run › Profile a training step: the ticked devices' step, phase by phase (not while training).
@@ -107,6 +109,7 @@ class MainWindow final : public QMainWindow {
   ComparisonPanel* m_comparison = nullptr;
   HistoryPanel* m_history = nullptr;
   NoticeBar* m_notice = nullptr;
+  QAction* m_saveUnsavedAction = nullptr;  // File › Save unsaved results: on while some are
   QAction* m_runAction = nullptr;  // Run › Run (Ctrl+R): off while runs train, as the button is
   ExportActions* m_export = nullptr;
   DatasetGate* m_gate = nullptr;
