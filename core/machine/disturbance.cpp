@@ -40,9 +40,10 @@ std::optional<std::uint64_t> delta(const std::optional<std::uint64_t>& before,
 // A pid absent before, or since reused by another process, started within the window: all of
 // its ticks belong to the window. The start time tells reuse apart (a process that renames
 // itself keeps its past ticks); the name only where a start time is missing.
-std::uint64_t ticksBetween(const MachineSnapshot& before, int pid, const ProcessTicks& now) {
-  auto it = before.processes.find(pid);
-  if (it == before.processes.end()) return now.ticks;
+std::uint64_t ticksBetween(const std::map<int, ProcessTicks>& before, int pid,
+                           const ProcessTicks& now) {
+  auto it = before.find(pid);
+  if (it == before.end()) return now.ticks;
   const ProcessTicks& then = it->second;
   const bool known = then.startTime != 0 && now.startTime != 0;
   const bool reused = known ? then.startTime != now.startTime : then.name != now.name;
@@ -105,10 +106,10 @@ std::optional<OtherLoad> otherLoad(const MachineSnapshot& before, const MachineS
   std::uint64_t runTicks = 0;  // the run's own other processes', seen in both looks
   for (const auto& [pid, process] : after.processes) {
     if (thresholds.runProcesses.count(pid) != 0) {
-      runTicks += ticksBetween(before, pid, process);
+      runTicks += ticksBetween(before.processes, pid, process);
       continue;
     }
-    const std::uint64_t ticks = ticksBetween(before, pid, process);
+    const std::uint64_t ticks = ticksBetween(before.processes, pid, process);
     if (ticks == 0) continue;
     sum += ticks;
     byName[process.name] += ticks;
@@ -120,7 +121,13 @@ std::optional<OtherLoad> otherLoad(const MachineSnapshot& before, const MachineS
   const auto idle = delta(before.cpuIdle, after.cpuIdle);
   const auto steal = delta(before.cpuSteal, after.cpuSteal);
   const auto self = delta(before.selfTicks, after.selfTicks);
-  const std::uint64_t own = self ? *self + runTicks : 0;
+  // Kernel threads and interrupts are the machine's own work, much of it for the run: busy
+  // time, but no process a user could close.
+  std::uint64_t machineWork = delta(before.cpuInterrupts, after.cpuInterrupts).value_or(0);
+  for (const auto& [pid, thread] : after.kernelThreads) {
+    machineWork += ticksBetween(before.kernelThreads, pid, thread);
+  }
+  const std::uint64_t own = self ? *self + runTicks + machineWork : 0;
   if (thresholds.countUnlisted && idle && self && *total >= *idle + steal.value_or(0) + own) {
     const auto othersBusy = *total - *idle - steal.value_or(0) - own;
     cores = std::max(cores, static_cast<double>(othersBusy) / wallTicks);

@@ -78,6 +78,7 @@ void readCpuLine(std::istringstream& fields, MachineSnapshot& snapshot) {
   for (std::uint64_t value : values) total += value;
   snapshot.cpuTotal = total;
   snapshot.cpuIdle = values[3] + (values.size() > 4 ? values[4] : 0);  // waiting is not working
+  if (values.size() >= 7) snapshot.cpuInterrupts = values[5] + values[6];
   if (values.size() == 8) snapshot.cpuSteal = values[7];
 }
 
@@ -141,8 +142,9 @@ void readProcesses(const std::string& proc, int selfPid, MachineSnapshot& snapsh
     // A process may exit between the listing and this read: then it simply is not there.
     auto text = readTextFile(proc + "/" + name + "/stat");
     if (!text) continue;
-    if (isKernelThread(*text)) continue;
-    if (auto process = parseProcessStat(*text)) snapshot.processes[pid] = std::move(*process);
+    auto process = parseProcessStat(*text);
+    if (!process) continue;
+    (isKernelThread(*text) ? snapshot.kernelThreads : snapshot.processes)[pid] = std::move(*process);
   }
 }
 

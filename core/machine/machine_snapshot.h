@@ -30,8 +30,13 @@ struct MachineSnapshot {
   // The aggregate "cpu" line of /proc/stat, in jiffies: total sums user..steal (guest time is
   // already inside user and nice), idle is idle + iowait.
   std::optional<std::uint64_t> cpuTotal, cpuIdle, cpuSteal;
+  // irq + softirq: interrupt work, much of it the run's own (disk, network, timers).
+  std::optional<std::uint64_t> cpuInterrupts;
   int logicalCpus = 0;                          // the cpuN lines of /proc/stat
   std::map<int, ProcessTicks> processes;        // every /proc/<pid> but the caller's own
+  // Kernel threads (kworker, ksoftirqd, ...): the machine's own work, often on the run's
+  // behalf; left out of `processes` and not held against the run.
+  std::map<int, ProcessTicks> kernelThreads;
   std::optional<std::uint64_t> selfTicks;       // the caller's own utime + stime
   std::optional<std::uint64_t> throttleEvents;  // thermal_throttle counts summed over CPUs
   std::optional<double> clockRatio;             // the fastest CPU's current / maximum clock

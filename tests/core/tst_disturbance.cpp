@@ -132,7 +132,9 @@ class TestDisturbance : public QObject {
     QCOMPARE(s.cpuSteal, std::optional<std::uint64_t>(8));
     QCOMPARE(s.logicalCpus, 2);
     QCOMPARE(s.processes.size(), std::size_t(5));
-    QVERIFY(s.processes.count(77) == 0);  // the kworker
+    QVERIFY(s.processes.count(77) == 0);  // the kworker: the machine's own work
+    QCOMPARE(s.kernelThreads.at(77).ticks, std::uint64_t(1800));
+    QCOMPARE(s.cpuInterrupts, std::optional<std::uint64_t>(6 + 7));
     QCOMPARE(s.processes.at(78).name, std::string("yes"));
     QCOMPARE(s.processes.at(78).parent, 2);
     QCOMPARE(s.processes.at(1).name, std::string("systemd"));
@@ -336,6 +338,25 @@ class TestDisturbance : public QObject {
     thresholds.runProcesses = descendantsOf(500, w.after);
     QVERIFY(busyMachineWarnings(w.before, w.after, thresholds).empty());
     QVERIFY(!busyMachineWarnings(w.before, w.after).empty());  // as it was: "close them"
+  }
+
+  // Kernel threads and interrupts are busy time no user process accounts for, and often the
+  // run's own (writeback, its network): not "other processes" (that read as disturbed).
+  void kernelWorkIsNotOtherLoad() {
+    Window w = quietWindow();
+    w.before.cpuIdle = 500;
+    w.after.cpuIdle = 500 + 80;  // 120 of the 200 jiffies busy...
+    w.before.selfTicks = 1000;
+    w.after.selfTicks = 1000 + 50;  // ...50 of them the run's...
+    w.before.kernelThreads[77] = {"kworker/u8:0", 100};
+    w.after.kernelThreads[77] = {"kworker/u8:0", 100 + 40};  // ...40 a kernel thread's...
+    w.before.cpuInterrupts = 10;
+    w.after.cpuInterrupts = 10 + 30;  // ...and 30 interrupts'
+    QVERIFY2(!fired(w, QStringLiteral("Other processes")), qPrintable(runWarnings(w).join('|')));
+    QVERIFY(runWarnings(w).isEmpty());
+    w.after.kernelThreads.clear();  // the same busy time, unexplained: another's load
+    w.after.cpuInterrupts = 10;
+    QVERIFY2(fired(w, QStringLiteral("Other processes")), qPrintable(runWarnings(w).join('|')));
   }
 
   // Without the machine's CPU time, or when none passed, there is no honest figure.
