@@ -9,19 +9,26 @@ set(CPACK_PACKAGE_HOMEPAGE_URL ${TRAINBENCH_HOMEPAGE})
 set(CPACK_PACKAGE_INSTALL_DIRECTORY TrainBench)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "benchmark neural-network training on each device of this machine")
+# Debian shows the description as written: lines under 80 characters, a new paragraph after
+# an empty line (CPack turns each into " ." and indents the others).
 if(TARGET trainbench)
   set(CPACK_PACKAGE_DESCRIPTION
-      "TrainBench runs the same training workload (LibTorch) on each device you choose - the CPU, "
-      "every NVIDIA GPU, Apple's GPU - one after another and reports per-epoch loss, accuracy, "
-      "epoch time, throughput and CPU utilisation. Every run is saved as a result file that "
-      "compares side by side with runs from other machines.\n"
-      "This package has the desktop app (trainbench, Qt 6) and the headless CLI (trainbench-cli).")
+      "TrainBench runs the same training workload (LibTorch) on each device you\n"
+      "choose - the CPU, every NVIDIA GPU, Apple's GPU - one after another and\n"
+      "reports per-epoch loss, accuracy, epoch time, throughput and CPU\n"
+      "utilisation. Every run is saved as a result file that compares side by\n"
+      "side with runs from other machines.\n"
+      "\n"
+      "This package has the desktop app (trainbench, Qt 6) and the headless CLI\n"
+      "(trainbench-cli).")
 else()
   set(CPACK_PACKAGE_DESCRIPTION
-      "TrainBench runs the same training workload (LibTorch) on each device you choose - the CPU, "
-      "every NVIDIA GPU - one after another and reports per-epoch loss, accuracy, epoch time, "
-      "throughput and CPU utilisation. Every run is saved as a result file that compares side by "
-      "side with runs from other machines.\n"
+      "TrainBench runs the same training workload (LibTorch) on each device you\n"
+      "choose - the CPU, every NVIDIA GPU - one after another and reports\n"
+      "per-epoch loss, accuracy, epoch time, throughput and CPU utilisation.\n"
+      "Every run is saved as a result file that compares side by side with runs\n"
+      "from other machines.\n"
+      "\n"
       "This package has the headless CLI (trainbench-cli) only, built without Qt.")
 endif()
 string(REPLACE ";" "" CPACK_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")

@@ -1,6 +1,7 @@
 # Turns a program's own --help into a man page with help2man (run by the build with cmake -P).
 #   -DHELP2MAN=path -DPROGRAM=built binary -DOUTPUT=page.1 -DNAME_LINE="what it does"
-#   -DINCLUDE=static sections (.h2m) -DSUBCOMMANDS=ON (optional: adds a COMMANDS section made
+#   -DINCLUDE=static sections (.h2m) -DGZIP=path (optional: also writes page.1.gz, gzip -9n)
+#   -DSUBCOMMANDS=ON (optional: adds a COMMANDS section made
 #   from "PROGRAM <subcommand> --help" for each subcommand the CLI11 help lists, recursively)
 # Output is captured and shown only on failure, so a noisy program does not clutter the build log.
 cmake_minimum_required(VERSION 3.21)
@@ -102,3 +103,9 @@ if(NOT rc EQUAL 0)
 endif()
 file(RENAME "${OUTPUT}.tmp" "${OUTPUT}")
 file(REMOVE "${generated_include}")
+if(GZIP)
+  execute_process(COMMAND "${GZIP}" -9nc "${OUTPUT}" OUTPUT_FILE "${OUTPUT}.gz" RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "gzip failed for ${OUTPUT} (${rc})")
+  endif()
+endif()

@@ -115,9 +115,11 @@ grep -q '"status": *"completed"' "$result"
 
 if [[ $man_pages == ON ]]; then
   step "man pages"
-  grep -qx "f $prefix/share/man/man1/trainbench-cli.1" "$work/kinds.txt"
-  grep -q "trainbench-cli $version" "$prefix/share/man/man1/trainbench-cli.1"
-  [[ $gui != ON ]] || grep -qx "f $prefix/share/man/man1/trainbench.1" "$work/kinds.txt"
+  # Gzipped, as Debian policy asks, with no name or time in the header (gzip -n).
+  grep -qx "f $prefix/share/man/man1/trainbench-cli.1.gz" "$work/kinds.txt"
+  zgrep -q "trainbench-cli $version" "$prefix/share/man/man1/trainbench-cli.1.gz"
+  [[ $(od -An -tx1 -j4 -N4 "$prefix/share/man/man1/trainbench-cli.1.gz" | tr -d ' ') == 00000000 ]]
+  [[ $gui != ON ]] || grep -qx "f $prefix/share/man/man1/trainbench.1.gz" "$work/kinds.txt"
 fi
 
 if [[ $gui == ON ]]; then
