@@ -106,8 +106,9 @@ void TrainingRun::train() {
 void TrainingRun::noteSkippedSteps() {
   const std::int64_t steps = m_stepTimes.count();
   const std::int64_t skipped = m_scaler->skippedSteps();
-  // Overflowing at every step, even at the smallest scale: the weights never changed.
-  if (steps > 0 && skipped >= steps) {
+  // Overflowing at every step, down to the smallest scale: the weights never changed. (A short
+  // run still backing off from 2^16 skips all its few steps too, and is no failure.)
+  if (steps > 0 && skipped >= steps && m_scaler->currentScale() <= 1.0) {
     throw Failure(FailureKind::Run, "fp16 gradients overflowed at every one of the " +
                                         std::to_string(steps) +
                                         " steps, so nothing was trained; use bf16 or fp32");

@@ -324,13 +324,15 @@ NvmlResult<int> Nvml::otherComputeProcesses(int index, const std::vector<int>& r
                          [pid](unsigned one) { return static_cast<long long>(one) == pid; });
     };
     const auto runListed = std::count_if(runPids.begin(), runPids.end(), listed);
-    const auto runUnlisted = static_cast<long>(runPids.size()) - runListed;
-    // Listed pids that are no process here are the host's names (a container): up to as many
-    // as the run has unlisted processes are the run's own.
-    const auto invisible = std::count_if(pids.begin(), pids.end(),
-                                         [](unsigned pid) { return !processVisible(pid); });
-    others = std::max<int>(0, static_cast<int>(static_cast<long>(pids.size()) - runListed -
-                                               std::min<long>(invisible, runUnlisted)));
+    // None of the run's pids listed, while some listed pid is no process here: the pids are the
+    // host's (a container), and one of them is this process. Which sibling ranks share this
+    // GPU is unknown there, and an unreadable pid may be a stranger's (hidepid), so only this
+    // process is forgiven.
+    const bool hostPids = runListed == 0 && std::any_of(pids.begin(), pids.end(), [](unsigned pid) {
+                            return !processVisible(pid);
+                          });
+    others = std::max<int>(0, static_cast<int>(pids.size()) - static_cast<int>(runListed) -
+                                  (hostPids ? 1 : 0));
     return status;
   };
   if (m_fn->getProcesses) return deviceValue<int>(index, m_fn->getProcesses, countOthers);

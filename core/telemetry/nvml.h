@@ -88,8 +88,8 @@ class Nvml {
   // How many processes other than the run's hold a compute context on the GPU now. `runPids` is
   // this process and its sibling ranks (data-parallel ranks may share one GPU). NVML gives pids
   // as the host sees them: inside a container with its own pid namespace the run's pids are not
-  // among them, and some listed ones name no process here. Those are taken for the run's
-  // unlisted processes, as many as there are, and are not counted.
+  // among them, and some listed ones name no process here. Then one of those is taken for this
+  // process and not counted.
   NvmlResult<int> otherComputeProcesses(int index, const std::vector<int>& runPids) const;
   NvmlResult<int> otherComputeProcesses(int index, int selfPid) const {
     return otherComputeProcesses(index, std::vector<int>{selfPid});

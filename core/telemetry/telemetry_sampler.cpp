@@ -115,6 +115,8 @@ void TelemetrySampler::loop() {
 TelemetrySample TelemetrySampler::takeSample() {
   TelemetrySample sample;
   const auto now = Clock::now();
+  // Read next to the wall clock, as in start(): a delay between the two would show as CPU %.
+  const std::optional<double> processCpuSeconds = readProcessCpuSeconds();
   sample.t = Seconds(now - m_origin).count();
 
   if (auto cpu = readMachineCpuTimes()) {
@@ -122,7 +124,7 @@ TelemetrySample TelemetrySampler::takeSample() {
     m_lastCpu = cpu;
   }
 
-  if (auto cpuSeconds = readProcessCpuSeconds()) {
+  if (const auto& cpuSeconds = processCpuSeconds) {
     const double wall = Seconds(now - m_lastCpuSecondsAt).count();
     if (m_lastCpuSeconds && *cpuSeconds >= *m_lastCpuSeconds && wall > 0.0) {
       // CPU seconds over wall seconds: several busy threads make this exceed 100.

@@ -224,14 +224,15 @@ class NvmlTest : public QObject {
 
   // Data-parallel ranks may share one GPU (`--device cuda:0 --data-parallel 2`): a sibling rank
   // is the run, not another process, or every such run would read "disturbed". In a container
-  // the run's ranks are listed under host pids: as many as it has do not count.
+  // this process is one of the host pids listed; a sibling there cannot be told from a
+  // stranger (nor can another user's process under hidepid), so it counts.
   void siblingRanksOnTheGpuAreTheRun() {
     auto nvml = Nvml::open();
     QVERIFY(nvml);
     script({{"FAKE_NVML_PROCESSES", "1234,4242,5678"}});
     QCOMPARE(nvml->otherComputeProcesses(0, std::vector<int>{4242, 5678}).value.value_or(-1), 1);
     script({{"FAKE_NVML_PROCESSES", "4194400,4194401,4194402"}});
-    QCOMPARE(nvml->otherComputeProcesses(0, std::vector<int>{4242, 4243}).value.value_or(-1), 1);
+    QCOMPARE(nvml->otherComputeProcesses(0, std::vector<int>{4242, 4243}).value.value_or(-1), 2);
 
     // Through the run's validity check: a sibling is a child of this process's launcher.
     tbtest::FakeMachine fake;
