@@ -237,8 +237,18 @@ DatasetStatus datasetStatus(const DatasetSource& source, const std::string& data
   // fetch or a repair, looks where `run` reads: a damaged copy in the root is the one to mend.
   const std::string root = dataDir.empty() ? defaultDataRoot() : dataDir;
   const std::optional<std::string> reads = findDatasetFolder(source.dataset, root);
-  if (reads && !isInside(*reads, target)) return statusIn(source, fs::path(root), verifyChecksums);
-  return statusIn(source, target, verifyChecksums);
+  DatasetStatus inTarget = statusIn(source, target, verifyChecksums);
+  if (reads && !isInside(*reads, target)) {
+    DatasetStatus inRoot = statusIn(source, fs::path(root), verifyChecksums);
+    // CIFAR-10's batches cut short in the root: `run` falls back to a whole archive in
+    // DIR/cifar10, and so does the status (a fetch would download it again).
+    if (source.dataset == "cifar10" && inRoot.state != DatasetState::Present &&
+        inTarget.state == DatasetState::Present) {
+      return inTarget;
+    }
+    return inRoot;
+  }
+  return inTarget;
 }
 
 std::string datasetFetchFolder(const DatasetSource& source, const std::string& dataDir) {

@@ -132,6 +132,21 @@ class DatasetStatusTest : public QObject {
     QCOMPARE(status.state, DatasetState::Partial);
     QCOMPARE(status.bytesToFetch, mnist->files.back().size);
     QCOMPARE(datasetFetchFolder(*mnist, root.toStdString()), root.toStdString());
+
+    // CIFAR-10 batches cut short in the root, the whole archive in DIR/cifar10: `run` falls back
+    // to the archive, and the status says it is present there.
+    const auto cifar = findDatasetSource("cifar10");
+    const QString cifarRoot = folder("cifarboth");
+    QVERIFY(QDir().mkpath(cifarRoot + "/cifar-10-batches-bin"));
+    QVERIFY(QDir().mkpath(cifarRoot + "/cifar10"));
+    for (const char* name : {"data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4",
+                             "data_batch_5", "test_batch"}) {
+      QVERIFY(sized(cifarRoot + "/cifar-10-batches-bin/" + name + ".bin", 100));
+    }
+    QVERIFY(sized(cifarRoot + "/cifar10/cifar-10-binary.tar.gz", cifar->files[0].size));
+    status = datasetStatus(*cifar, cifarRoot.toStdString());
+    QCOMPARE(status.state, DatasetState::Present);
+    QCOMPARE(status.folder, (cifarRoot + "/cifar10").toStdString());
   }
 
   // Downloads land where `run` looks: <data root>/<dataset>, or a --data-dir named after it.
