@@ -5,6 +5,7 @@
 #include "comparison/comparison_panel.h"
 #include "history/result_library.h"
 #include "model/run_collection.h"
+#include "model/run_recorder.h"
 #include "panels/setup_panel.h"
 #include "results/result_file.h"
 #include "run/run_controller.h"
@@ -139,6 +140,10 @@ class MainWindowTest : public QObject {
     const QString saved = window.collection()->at(0).filePath;
     QVERIFY(QFileInfo(saved).isFile());
     QCOMPARE(tb::readResultFile(saved.toStdString()).epochs.size(), std::size_t{100});
+    // A run whose file was deleted in History has no file either: it is not written back.
+    window.collection()->setFilePath(window.collection()->at(0).id, QString());
+    QCOMPARE(window.recorder()->unsavedCount(), 0);
+    QVERIFY(!saveAgain->isEnabled());
   }
 
   // What the user set up last time is there again after a restart.

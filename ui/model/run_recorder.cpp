@@ -26,6 +26,10 @@ RunRecorder::RunRecorder(RunController* controller, RunCollection* collection,
             m_collection->appendTelemetry(m_runIds.value(queueId), sample);
           });
   connect(controller, &RunController::runFinished, this, &RunRecorder::onRunFinished);
+  connect(collection, &RunCollection::runRemoved, this,
+          [this](const QString& id) {
+            if (m_unsaved.remove(id)) Q_EMIT unsavedChanged();
+          });
 }
 
 void RunRecorder::onRunFinished(int queueId, const RunResult& result) {
@@ -37,31 +41,35 @@ void RunRecorder::onRunFinished(int queueId, const RunResult& result) {
   QString error;
   const QString path = m_library->save(result, &error);
   if (!runId.isEmpty() && !path.isEmpty()) m_collection->setFilePath(runId, path);
-  Q_EMIT runRecorded(result, path, error);
+  if (!runId.isEmpty() && path.isEmpty()) {
+    m_unsaved.insert(runId);
+    Q_EMIT unsavedChanged();
+  }
+  Q_EMIT runRecorded(result, path, error, !runId.isEmpty());
 }
 
-int RunRecorder::unsavedCount() const {
-  int unsaved = 0;
-  for (int i = 0; i < m_collection->count(); ++i) {
-    const DisplayedRun& run = m_collection->at(i);
-    unsaved += !run.live && run.filePath.isEmpty() ? 1 : 0;
-  }
-  return unsaved;
-}
+int RunRecorder::unsavedCount() const { return static_cast<int>(m_unsaved.size()); }
 
 QStringList RunRecorder::saveUnsaved() {
+  // Only runs whose own save failed: a shown run whose file was deleted in History has no
+  // file either, and must not be written back.
   QStringList errors;
-  for (int i = 0; i < m_collection->count(); ++i) {
-    const DisplayedRun run = m_collection->at(i);
-    if (run.live || !run.filePath.isEmpty()) continue;
+  for (const QString& id : QSet<QString>(m_unsaved)) {
+    const DisplayedRun* run = m_collection->find(id);
+    if (!run) {
+      m_unsaved.remove(id);
+      continue;
+    }
     QString error;
-    const QString path = m_library->save(run.result, &error);
+    const QString path = m_library->save(run->result, &error);
     if (path.isEmpty()) {
       errors << error;
     } else {
-      m_collection->setFilePath(run.id, path);
+      m_collection->setFilePath(id, path);
+      m_unsaved.remove(id);
     }
   }
+  Q_EMIT unsavedChanged();
   return errors;
 }
 

@@ -5,6 +5,7 @@
 #include "common/metatypes.h"
 
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -29,8 +30,12 @@ class RunRecorder final : public QObject {
   QStringList saveUnsaved();
 
  Q_SIGNALS:
-  // A run ended; `savedPath` is empty when saving failed (then `saveError` says why).
-  void runRecorded(const tb::RunResult& result, const QString& savedPath, const QString& saveError);
+  // A run ended; `savedPath` is empty when saving failed (then `saveError` says why). `shown`:
+  // the run is on screen (one that failed before it started never is).
+  void runRecorded(const tb::RunResult& result, const QString& savedPath, const QString& saveError,
+                   bool shown);
+  // unsavedCount() may have changed.
+  void unsavedChanged();
 
  private:
   void onRunFinished(int queueId, const RunResult& result);
@@ -38,6 +43,7 @@ class RunRecorder final : public QObject {
   RunCollection* m_collection;
   ResultLibrary* m_library;
   QHash<int, QString> m_runIds;  // controller queue id -> collection run id
+  QSet<QString> m_unsaved;       // collection run ids whose save failed
 };
 
 }  // namespace tb::ui

@@ -227,17 +227,18 @@ void MainWindow::wireRuns() {
   connect(m_controller, &RunController::idle, this, [this] {
     if (m_closeRequested) close();
   });
-  connect(m_collection, &RunCollection::runRemoved, this,
+  connect(m_recorder, &RunRecorder::unsavedChanged, this,
           [this] { m_saveUnsavedAction->setEnabled(m_recorder->unsavedCount() > 0); });
   connect(m_recorder, &RunRecorder::runRecorded, this,
-          [this](const RunResult& result, const QString& path, const QString& saveError) {
+          [this](const RunResult& result, const QString& path, const QString& saveError,
+                 bool shown) {
             if (!saveError.isEmpty()) {
-              showNotice(tr("Could not save the result: %1. It is kept in this window only: "
-                            "File \u203a Save unsaved results tries again.")
-                             .arg(saveError),
+              showNotice(shown ? tr("Could not save the result: %1. It is kept in this window "
+                                    "only: File \u203a Save unsaved results tries again.")
+                                     .arg(saveError)
+                               : tr("Could not save the result: %1.").arg(saveError),
                          true);
             }
-            m_saveUnsavedAction->setEnabled(m_recorder->unsavedCount() > 0);
             if (result.status == RunStatus::Failed) {
               showNotice(tr("Run on %1 failed: %2")
                                  .arg(toQString(result.device.id), sentence(result.error)) +
@@ -419,7 +420,6 @@ void MainWindow::showAbout() {
 void MainWindow::saveUnsavedResults() {
   const int unsaved = m_recorder->unsavedCount();
   const QStringList errors = m_recorder->saveUnsaved();
-  m_saveUnsavedAction->setEnabled(m_recorder->unsavedCount() > 0);
   if (!errors.isEmpty()) {
     showNotice(tr("%n result(s) still not saved: %1", nullptr, static_cast<int>(errors.size()))
                    .arg(errors.first()),
