@@ -26,6 +26,8 @@ RunResult TrainingRun::execute() {
   m_result.config.precision = m_config.precision;
   m_result.device.id = m_config.device;
   m_result.workload.name = m_config.workload;
+  // As asked, so a run that fails before its data loads still says which it was.
+  m_result.workload.dataSource = m_config.synthetic ? "synthetic" : "files";
   m_result.group = m_config.group;
   try {
     resolve();

@@ -92,6 +92,10 @@ class TestCliErrors : public CliTestBase {
     QVERIFY2(run.exitCode == 3, run.why());
     QVERIFY2(run.err.contains(QLatin1String("--synthetic")) && run.err.contains(m_dataRoot),
              run.why());
+    // The failed run's file still says which data it asked for.
+    QVERIFY2(run.savedPaths().size() == 1, run.why());
+    QString readError;
+    QCOMPARE(readResult(run.savedPaths()[0], readError).workload.dataSource, std::string("files"));
     const CliRun empty =
         runCli({"run", "--data-dir", path(QStringLiteral("xdg")), "--epochs", "1"});
     QVERIFY2(empty.exitCode == 3 && empty.err.contains(QLatin1String("--synthetic")), empty.why());
