@@ -179,7 +179,6 @@ class PrecisionTest : public QObject {
     QCOMPARE(scaler.skippedSteps(), std::int64_t{1});
   }
 
-  // Finite gradients come back divided by the scale, and good steps in a row grow the scale.
   // A scale finding its level skips a few steps (the back-offs from 2^16, one per growth): no
   // note. More, and the result says how many trained nothing while samples/s counted them.
   void manySkippedStepsAreNoted() {
@@ -191,6 +190,7 @@ class PrecisionTest : public QObject {
     QVERIFY2(note.find("loss scale now 1)") != std::string::npos, note.c_str());
   }
 
+  // Finite gradients come back divided by the scale, and good steps in a row grow the scale.
   void lossScalerUnscalesAndGrows() {
     LossScaler scaler(LossScalerOptions{1024.0, 2.0, 0.5, 3});
     auto weight = torch::zeros({2}, torch::requires_grad());

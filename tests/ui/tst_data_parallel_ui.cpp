@@ -13,6 +13,7 @@
 #include "../support/synthetic_run.h"
 #include "../support/tick_labels.h"
 
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -171,6 +172,13 @@ class DataParallelUiTest : public QObject {
     file.close();
     QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
     const QByteArray realCli = qgetenv("TRAINBENCH_CLI");
+    const auto restoreCli = qScopeGuard([&realCli] {  // also when a check below fails
+      if (realCli.isEmpty()) {
+        qunsetenv("TRAINBENCH_CLI");
+      } else {
+        qputenv("TRAINBENCH_CLI", realCli);
+      }
+    });
     qputenv("TRAINBENCH_CLI", script.toUtf8());
     RunController controller;
     QSignalSpy finished(&controller, &RunController::runFinished);
@@ -181,7 +189,6 @@ class DataParallelUiTest : public QObject {
     controller.stop();
     QFile(dir.filePath(QStringLiteral("done"))).open(QIODevice::WriteOnly);  // now it may end
     QVERIFY(finished.wait(kRunTimeoutMs));
-    qputenv("TRAINBENCH_CLI", realCli);
     QFile received(signalLog);
     QVERIFY(received.open(QIODevice::ReadOnly));
     QCOMPARE(received.readAll(), QByteArray("TERM\n"));
