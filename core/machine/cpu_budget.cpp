@@ -100,31 +100,49 @@ bool hasController(const std::string& controllers, const std::string& wanted) {
   return false;
 }
 
-}  // namespace
-
-std::optional<int> cgroupCpusetCount(const MachineRoots& roots) {
+// Calls `visit(folder, v2)` for each cgroup folder that may limit this process's `controller`:
+// its own and its ancestors', in the v2 hierarchy and in v1's hierarchy for the controller
+// (under the joined controller names, "cpu,cpuacct", and under the controller's own name).
+template <typename Visit>
+void forEachCgroupFolder(const MachineRoots& roots, const std::string& controller, Visit visit) {
   auto text = readTextFile(roots.proc + "/self/cgroup");
-  if (!text) return std::nullopt;
+  if (!text) return;
   const std::string base = roots.sys + "/fs/cgroup";
-  std::optional<int> fewest;
   std::istringstream lines(*text);
   std::string line;
   while (std::getline(lines, line)) {
+    // "hierarchy-id:controllers:path"; v2 is "0::/path", v1 e.g. "4:cpu,cpuacct:/docker/abc".
     const auto first = line.find(':');
     const auto second = first == std::string::npos ? first : line.find(':', first + 1);
     if (second == std::string::npos) continue;
     const std::string controllers = line.substr(first + 1, second - first - 1);
     const bool v2 = line.compare(0, second + 1, "0::") == 0;
-    if (!v2 && !hasController(controllers, "cpuset")) continue;
+    if (!v2 && !hasController(controllers, controller)) continue;
+    // Inside a container the path may be the host's ("/docker/abc") while the container's own
+    // cgroup is mounted at the root, or "/" with the limit at the root: walking up covers both.
     for (const std::string& path : selfAndAncestors(line.substr(second + 1))) {
       if (v2) {
-        keepFewest(fewest, readCpuList(base + path + "/cpuset.cpus.effective"));
+        visit(base + path, true);
       } else {
-        keepFewest(fewest, readCpuList(base + "/" + controllers + path + "/cpuset.effective_cpus"));
-        keepFewest(fewest, readCpuList(base + "/" + controllers + path + "/cpuset.cpus"));
+        visit(base + "/" + controllers + path, false);
+        if (controllers != controller) visit(base + "/" + controller + path, false);
       }
     }
   }
+}
+
+}  // namespace
+
+std::optional<int> cgroupCpusetCount(const MachineRoots& roots) {
+  std::optional<int> fewest;
+  forEachCgroupFolder(roots, "cpuset", [&](const std::string& folder, bool v2) {
+    if (v2) {
+      keepFewest(fewest, readCpuList(folder + "/cpuset.cpus.effective"));
+    } else {
+      keepFewest(fewest, readCpuList(folder + "/cpuset.effective_cpus"));
+      keepFewest(fewest, readCpuList(folder + "/cpuset.cpus"));
+    }
+  });
   return fewest;
 }
 
@@ -146,32 +164,11 @@ std::optional<int> affinityCpuCount() {
 }
 
 std::optional<double> cgroupCpuQuota(const MachineRoots& roots) {
-  auto text = readTextFile(roots.proc + "/self/cgroup");
-  if (!text) return std::nullopt;
-  const std::string base = roots.sys + "/fs/cgroup";
   std::optional<double> tightest;
-  std::istringstream lines(*text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    // "hierarchy-id:controllers:path"; v2 is "0::/path", v1 e.g. "4:cpu,cpuacct:/docker/abc".
-    const auto first = line.find(':');
-    const auto second = first == std::string::npos ? first : line.find(':', first + 1);
-    if (second == std::string::npos) continue;
-    const std::string controllers = line.substr(first + 1, second - first - 1);
-    const bool v2 = line.compare(0, second + 1, "0::") == 0;
-    // Not "cpuset", which pins CPUs (cgroupCpusetCount) but sets no quota.
-    if (!v2 && !hasController(controllers, "cpu")) continue;
-    // Inside a container the path may be the host's ("/docker/abc") while the container's own
-    // cgroup is mounted at the root, or "/" with the limit at the root: walking up covers both.
-    for (const std::string& path : selfAndAncestors(line.substr(second + 1))) {
-      if (v2) {
-        keepTightest(tightest, readCpuMax(base + path + "/cpu.max"));
-      } else {
-        keepTightest(tightest, readCfsQuota(base + "/" + controllers + path));
-        keepTightest(tightest, readCfsQuota(base + "/cpu" + path));
-      }
-    }
-  }
+  // Not "cpuset", which pins CPUs (cgroupCpusetCount) but sets no quota.
+  forEachCgroupFolder(roots, "cpu", [&](const std::string& folder, bool v2) {
+    keepTightest(tightest, v2 ? readCpuMax(folder + "/cpu.max") : readCfsQuota(folder));
+  });
   return tightest;
 }
 
