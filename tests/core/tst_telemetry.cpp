@@ -8,6 +8,8 @@
 #include <QtTest>
 
 #include <chrono>
+#include <cmath>
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -153,8 +155,22 @@ class TestTelemetry : public QObject {
     QVERIFY(sampler.takeNew().empty());
   }
 
-  // One busy thread reads as at most one core's worth: the process's CPU time is read to the
-  // nanosecond, where /proc's 10 ms ticks over a 0.1 s sample read it as 110%.
+  // The process's CPU time is read to well under /proc's 10 ms tick: over a 0.1 s sample a tick
+  // is 10 points of CPU%. Tick-based seconds are all whole multiples of 0.01.
+  void processCpuSecondsAreFinerThanATick() {
+    int offTick = 0;
+    volatile double sink = 0.0;
+    for (int read = 0; read < 20; ++read) {
+      for (int i = 0; i < 100000; ++i) sink = sink + 1.0;
+      const std::optional<double> seconds = readProcessCpuSeconds();
+      QVERIFY(seconds && *seconds > 0.0);
+      const double hundredths = *seconds * 100.0;
+      if (std::abs(hundredths - std::round(hundredths)) > 1e-3) ++offTick;
+    }
+    QVERIFY2(offTick >= 15, qPrintable(QString::number(offTick)));
+  }
+
+  // One busy thread reads as about one core's worth, never a tick (10 points) high.
   void oneBusyThreadIsOneCore() {
     TelemetrySampler sampler(0.1s, TelemetrySampler::Clock::now());
     sampler.start();
@@ -165,8 +181,9 @@ class TestTelemetry : public QObject {
     sampler.stop();
     for (const TelemetrySample& s : sampler.all()) {
       QVERIFY(s.processCpuPercent);
-      // The sampler's own reads add a little; a tick more would add 10.
-      QVERIFY2(*s.processCpuPercent <= 103.0, qPrintable(QString::number(*s.processCpuPercent)));
+      // The sampler's own reads are the process's too: about 1 point, near 5 under the
+      // sanitizers (CI saw 104.5). A tick more would add 10.
+      QVERIFY2(*s.processCpuPercent <= 108.0, qPrintable(QString::number(*s.processCpuPercent)));
     }
   }
 
