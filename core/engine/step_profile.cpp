@@ -13,6 +13,7 @@
 #include "engine/execution.h"
 #include "engine/keras_adam.h"
 #include "engine/loss_scaler.h"
+#include "engine/precision_scope.h"
 #include "engine/run_data.h"
 #include "engine/weight_layout.h"
 #include "data/dataset_registry.h"
@@ -158,6 +159,9 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
       checkPrecision(id, config.precision, deviceFacts(id).computeCapability);
   const torch::Device device = torchDevice(id);
   at::set_num_threads(cpuThreadCount(config.threads));
+  // The math mode a run of this precision trains in (TF32 off for fp32, cuDNN autotuning as
+  // set), or the profile would time other kernels than the run's.
+  const MathModeScope mathMode(precision, device);
 
   StepProfile profile;
   profile.workload = workload->name;

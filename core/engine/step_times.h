@@ -1,11 +1,9 @@
-// Per-step training times, taken as host timestamps between consecutive steps (no device sync is
-// added), and the steady-state figures computed from them once warm-up is left out.
+// Per-step training times, read by the step clock (engine/step_clock.h) without any added device
+// sync, and the steady-state figures computed from them once warm-up is left out.
 //
-// On the CPU every step is done when the host moves on, so the timestamps are the steps. On CUDA
-// the host runs ahead of the GPU by at most the launch queue; in steady state the host therefore
-// advances at the GPU's pace (or the GPU waits on launches and the host's pace is the truth), so
-// the median of host step times is the device's throughput either way. Single-step spikes on CUDA
-// are smoothed by the queue: read p95 there as host-side jitter.
+// On the CPU a step's time is the host's, between consecutive steps. On CUDA it is the time
+// between events queued after consecutive steps: the step as the device ran it, including any
+// wait for the host's launches, so p95 there is the device's jitter.
 #pragma once
 
 #include "results/run_result.h"

@@ -42,6 +42,7 @@ void TrainingRun::train() {
       std::chrono::duration<double>(m_config.telemetryIntervalSeconds), m_start, gpus);
   m_sampler->start();
   const MathModeScope mathMode(m_precision, m_device);
+  m_stepClock = std::make_unique<StepClock>(stepMarksFor(m_device));
 
   RunStarted started;
   started.header = m_result;
@@ -119,7 +120,7 @@ void TrainingRun::noteSkippedSteps() {
 }
 
 bool TrainingRun::budgetSpent() const {
-  return budgeted() && m_stepTimes.count() >= kMinProjectionSteps &&
+  return budgeted() && m_stepClock && m_stepClock->stepsQueued() >= kMinProjectionSteps &&
          secondsSince(m_start) >= m_config.timeBudgetSeconds;
 }
 
@@ -173,11 +174,12 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep,
   if (!m_setupSeconds) m_setupSeconds = secondsSince(m_start);
   const auto epochStart = Clock::now();
   auto lastReport = epochStart;
+  // Each step timed where it runs, with no added device sync (engine/step_clock.h).
+  StepClock& stepClock = *m_stepClock;
+  stepClock.startEpoch(epoch);
   // Keras reshuffles every epoch.
   const auto order = torch::randperm(samples, torch::TensorOptions().dtype(torch::kLong).device(m_device));
   const std::int64_t fullSteps = trainStep.startEpoch(order, stats);
-  // Host timestamps between steps, with no added device sync (engine/step_times.h).
-  auto stepClock = epochStart;
   std::int64_t done = 0;
   bool budgetLeft = true;
   for (std::int64_t step = 0; step < steps; ++step) {
@@ -191,10 +193,8 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep,
       trainStep.runPartial(step, order.narrow(0, step * batch, stepSamples));
     }
 
+    stepClock.stepQueued(stepSamples == batch);
     const auto now = Clock::now();
-    m_stepTimes.add(epoch, std::chrono::duration<double>(now - stepClock).count(),
-                    stepSamples == batch);
-    stepClock = now;
     done = step + 1;
     const bool lastStepOfRun = epoch == m_result.config.epochs && done == steps;
     if (!lastStepOfRun && budgetSpent()) {
@@ -218,6 +218,7 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep,
   EpochRecord record;
   record.epoch = epoch;
   record.trainLoss = stats.meanLoss(done);  // reads the device, so the epoch's work is done
+  stepClock.flushInto(m_stepTimes);
   if (const auto bad = stats.firstNonFiniteStep(done)) {
     throw Failure(FailureKind::Run, "training diverged at epoch " + std::to_string(epoch) +
                                         ", step " + std::to_string(*bad + 1) +

@@ -65,6 +65,14 @@ RunResult TrainingRun::execute() {
     m_config.exchange->reportFailure(m_result.error);
   }
   if (m_result.status != RunStatus::Completed) m_result.totalSeconds.reset();
+  // A run that ended mid-epoch keeps the steps it trained there.
+  if (m_stepClock) {
+    try {
+      m_stepClock->flushInto(m_stepTimes);
+    } catch (...) {
+      // A device that failed cannot give its timestamps back; the earlier epochs' still count.
+    }
+  }
   m_result.steadyState = m_stepTimes.steadyState(m_result.config.batchSize * worldSize());
   // The closing telemetry sample first: the validity check's pass over /proc is not the run's.
   if (m_sampler) {

@@ -12,6 +12,7 @@
 #include "engine/run_config.h"
 #include "engine/run_data.h"
 #include "engine/run_observer.h"
+#include "engine/step_clock.h"
 #include "engine/step_times.h"
 #include "engine/train_step.h"
 #include "machine/validity_monitor.h"
@@ -100,7 +101,8 @@ class TrainingRun {
   // What the settings themselves make doubtful, said in the result's warnings: a data-parallel
   // epoch that leaves out more than 1% of the images, more CPU threads than CPUs.
   std::vector<std::string> m_settingsWarnings;
-  StepTimes m_stepTimes;
+  std::unique_ptr<StepClock> m_stepClock;  // made as training starts, for the run's device
+  StepTimes m_stepTimes;                   // the steps the clock has read back
   std::optional<double> m_setupSeconds;  // clock start to the first step
   double m_evaluationSeconds = 0.0;
   std::int64_t m_evaluatedSamples = 0;

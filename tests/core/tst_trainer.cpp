@@ -252,6 +252,25 @@ class TrainerTest : public QObject {
     QCOMPARE(observer.events.back(), 'F');
   }
 
+  // A run stopped mid-epoch keeps the steps it trained there: its steady state is read from
+  // them (the step clock reads an epoch's steps back as it ends, and a stop ends it early).
+  void cancelledRunKeepsItsSteps() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    std::int64_t stepAtCancel = -1;
+    observer.onProgress = [&](const BatchProgress& progress) {
+      if (stepAtCancel < 0 && progress.step >= 20) {
+        stepAtCancel = progress.step;
+        cancel = true;
+      }
+    };
+    const auto result = runTraining(smallSyntheticRun(5, 60000), observer, cancel);
+    QCOMPARE(toString(result.status), "cancelled");
+    QVERIFY(stepAtCancel >= 20);
+    QVERIFY(result.steadyState);
+    QCOMPARE(result.steadyState->warmupSteps + result.steadyState->steps, stepAtCancel);
+  }
+
   // A loss that becomes NaN/inf fails the run and says where, instead of reporting garbage.
   void divergenceFailsTheRun() {
     RecordingObserver observer;
