@@ -132,7 +132,9 @@ int joinLaunchedRun(RunOptions& options) {
     std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
     return kExitRunFailed;
   }
-  // Ranks that would train different things refuse together, before training.
+  // Ranks that would train different things refuse together, before training. The device is
+  // still only in the flags here; the run command sets it in the config later.
+  options.config.device = options.devices[0];
   try {
     const std::string mine = encodeRankSettings(
         rankSettings(options.config, options.strongScaling, options.bucketMegabytes));

@@ -106,6 +106,9 @@ struct Rank {
   setenv("WORLD_SIZE", std::to_string(ranks).c_str(), 1);
   setenv("MASTER_ADDR", "127.0.0.1", 1);
   setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
+  // Started inside a one-process torchrun, the ranks must not look for its agent's store: rank 0
+  // serves the rendezvous on MASTER_PORT itself.
+  unsetenv("TORCHELASTIC_USE_AGENT_STORE");
   setenv(kSpawnedRankVariable, "1", 1);  // "Starting N ranks" said where they are
   std::vector<char*> childArgv;
   for (auto& arg : args) childArgv.push_back(arg.data());

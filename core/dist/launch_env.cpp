@@ -24,17 +24,19 @@ struct Launcher {
 constexpr Launcher kTorchrun{"torchrun", "RANK", "LOCAL_RANK", "WORLD_SIZE", true};
 constexpr Launcher kOpenMpi{"mpirun", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_LOCAL_RANK",
                             "OMPI_COMM_WORLD_SIZE", true};
-// sbatch sets SLURM_PROCID but SLURM_NTASKS only with --ntasks.
-constexpr Launcher kSlurm{"slurm", "SLURM_PROCID", "SLURM_LOCALID", "SLURM_NTASKS", false};
+// The tasks of an srun step. A batch script's own shell has SLURM_PROCID=0 and, with --ntasks,
+// SLURM_NTASKS=N too, but it is one process: only srun sets the step's variables.
+constexpr Launcher kSlurm{"slurm", "SLURM_PROCID", "SLURM_LOCALID", "SLURM_STEP_NUM_TASKS", true};
 constexpr Launcher kFlags{"flags", nullptr, nullptr, nullptr, false};
 
 // The innermost launcher first (see the header). A world size without a rank also selects one:
-// it is a mistake to report, not to ignore. SLURM_NTASKS alone is in salloc shells, no task.
+// it is a mistake to report, not to ignore. Slurm's job variables alone are in batch scripts
+// and salloc shells, outside any step: one process.
 const Launcher* detect(const EnvLookup& env) {
   const auto set = [&](const char* name) { return env(name).has_value(); };
   if (set("RANK") || set("WORLD_SIZE")) return &kTorchrun;
   if (set("OMPI_COMM_WORLD_RANK") || set("OMPI_COMM_WORLD_SIZE")) return &kOpenMpi;
-  if (set("SLURM_PROCID")) return &kSlurm;
+  if (set("SLURM_STEP_NUM_TASKS")) return &kSlurm;
   return nullptr;
 }
 
@@ -121,6 +123,21 @@ std::optional<std::string> firstOfRanges(const std::string& ranges) {
   return first;
 }
 
+// GLOO_SOCKET_IFNAME's comma-separated names; none where it is unset.
+std::vector<std::string> socketInterfaces(const EnvLookup& env) {
+  const auto names = envText(env, "GLOO_SOCKET_IFNAME");
+  std::vector<std::string> interfaces;
+  if (!names) return interfaces;
+  for (std::size_t start = 0, end = 0; start <= names->size(); start = end + 1) {
+    end = std::min(names->find(',', start), names->size());
+    if (end == start) {
+      throw LaunchError("GLOO_SOCKET_IFNAME=" + *names + ": an empty interface name");
+    }
+    interfaces.push_back(names->substr(start, end - start));
+  }
+  return interfaces;
+}
+
 }  // namespace
 
 EnvLookup processEnvironment() {
@@ -170,6 +187,11 @@ RankPlacement readPlacement(const EnvLookup& env, const LaunchFlags& flags) {
   // agent's, so rank 0 must host the store itself there.
   placement.useAgentStore = launcher == &kTorchrun && !flags.masterAddr && !flags.masterPort &&
                             env("TORCHELASTIC_USE_AGENT_STORE") == std::string("True");
+  if (placement.useAgentStore) {
+    placement.storePrefix =
+        "/worker/attempt_" + env("TORCHELASTIC_RESTART_COUNT").value_or(std::string("0"));
+  }
+  placement.socketInterfaces = socketInterfaces(env);
   return placement;
 }
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace tb {
 
@@ -20,6 +21,12 @@ struct RankPlacement {
   // torchrun's own agent store: every rank, rank 0 included, connects as a client
   // (TORCHELASTIC_USE_AGENT_STORE=True); rank 0 starting a server too would find the port taken.
   bool useAgentStore = false;
+  // The agent's store outlives a failed attempt of `torchrun --max-restarts`: each attempt keeps
+  // its keys under its own prefix, as torch.distributed does ("/worker/attempt_N").
+  std::string storePrefix;
+  // GLOO_SOCKET_IFNAME, comma-separated: the network interfaces the ranks talk over (empty: the
+  // one this host's name resolves to), as torch.distributed reads it.
+  std::vector<std::string> socketInterfaces;
   std::string launcher;  // "torchrun", "slurm", "mpirun", "flags" or "" (none: a one-process run)
 };
 
@@ -42,16 +49,16 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup processEnvironment();
 
 // The launcher is the first of torchrun (RANK or WORLD_SIZE set), Open MPI (OMPI_COMM_WORLD_RANK
-// or OMPI_COMM_WORLD_SIZE) and Slurm (SLURM_PROCID) found: the innermost one, since torchrun or
-// mpirun started inside a Slurm allocation leaves the allocation's SLURM_* variables in place.
-// Its variables give rank, local rank and world size; MASTER_ADDR and MASTER_PORT the rendezvous,
-// under Slurm else the first host of the step's or job's node list, the port else 29500. Each
-// flag replaces the one value it names, whatever the launcher; flags without a launcher make a
-// "flags" run. Nothing at all: one process. Defaults: world size 1 where the launcher sets none
-// (sbatch without --ntasks), rank 0 only in a world of one, local rank = rank when the launcher
-// gives none (all ranks on one host). Throws LaunchError for non-numbers, negatives, values past
-// int, empty values, a rank or local rank not below the world size, a port outside 1..65535, a
-// missing rank or master address in a world of more than one.
+// or OMPI_COMM_WORLD_SIZE) and Slurm (an srun step: SLURM_STEP_NUM_TASKS) found: the innermost
+// one, since torchrun or mpirun started inside a Slurm allocation leaves the allocation's SLURM_*
+// variables in place. Its variables give rank, local rank and world size; MASTER_ADDR and
+// MASTER_PORT the rendezvous, under Slurm else the first host of the step's or job's node list,
+// the port else 29500. Each flag replaces the one value it names, whatever the launcher; flags
+// without a launcher make a "flags" run. Nothing at all: one process (so is a batch script's own
+// shell, outside any step). Defaults: rank 0 only in a world of one, local rank = rank when the
+// launcher gives none (all ranks on one host). Throws LaunchError for non-numbers, negatives,
+// values past int, empty values, a rank or local rank not below the world size, a port outside
+// 1..65535, a missing rank or master address in a world of more than one.
 RankPlacement readPlacement(const EnvLookup& env, const LaunchFlags& flags = {});
 
 // The first host name of a Slurm node list (hostlist syntax: prefix[ranges]suffix, ranges

@@ -194,6 +194,56 @@ class TestCliDataParallel : public CliTestBase {
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
+  // A batch script's own shell (sbatch --ntasks 4) has SLURM_PROCID=0 and SLURM_NTASKS=4 but is
+  // no task of a step: a plain run there is one process. It waited for three more ranks.
+  void slurmBatchShellRunsAlone() {
+    QProcessEnvironment env = environment();
+    env.insert(QStringLiteral("SLURM_PROCID"), QStringLiteral("0"));
+    env.insert(QStringLiteral("SLURM_LOCALID"), QStringLiteral("0"));
+    env.insert(QStringLiteral("SLURM_NTASKS"), QStringLiteral("4"));
+    env.insert(QStringLiteral("SLURM_JOB_NODELIST"), QStringLiteral("localhost"));
+    // Were it taken for rank 0 of 4, it would wait out the rendezvous (300 s) and fail.
+    const CliRun run = tbtest::runCli(m_cli, smallSyntheticRun(), env, 120000);
+    QVERIFY2(run.exitCode == 0, run.why());
+    QVERIFY2(!run.err.contains(QLatin1String("rank 0 of 4")), run.why());
+    QCOMPARE(run.savedPaths().size(), 1);
+  }
+
+  // --data-parallel inside a one-process torchrun: the ranks it starts serve their own
+  // rendezvous. They inherited TORCHELASTIC_USE_AGENT_STORE, so none served it and all waited.
+  void dataParallelInsideOneProcessTorchrun() {
+    QProcessEnvironment env = environment();
+    env.insert(QStringLiteral("RANK"), QStringLiteral("0"));
+    env.insert(QStringLiteral("LOCAL_RANK"), QStringLiteral("0"));
+    env.insert(QStringLiteral("WORLD_SIZE"), QStringLiteral("1"));
+    env.insert(QStringLiteral("MASTER_ADDR"), QStringLiteral("127.0.0.1"));
+    env.insert(QStringLiteral("MASTER_PORT"), QStringLiteral("29541"));
+    env.insert(QStringLiteral("TORCHELASTIC_USE_AGENT_STORE"), QStringLiteral("True"));
+    const CliRun run = tbtest::runCli(
+        m_cli, smallSyntheticRun() << "--data-parallel" << "2" << "--dist-timeout" << "30", env,
+        180000);
+    if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QCOMPARE(run.savedPaths().size(), 1);
+  }
+
+  // GLOO_SOCKET_IFNAME names the interface the ranks talk over, as in torch.distributed: the
+  // loopback interface works, one this host lacks is refused by name. It was not read at all.
+  void socketInterfaceVariableIsUsed() {
+    QProcessEnvironment env = environment();
+    env.insert(QStringLiteral("GLOO_SOCKET_IFNAME"), QStringLiteral("lo"));
+    const QStringList args = smallSyntheticRun() << "--data-parallel" << "2" << "--dist-timeout"
+                                                 << "30";
+    const CliRun loopback = tbtest::runCli(m_cli, args, env, 180000);
+    if (!built(loopback)) QSKIP("trainbench-cli was built without data-parallel runs");
+    QVERIFY2(loopback.exitCode == 0, loopback.why());
+    env.insert(QStringLiteral("GLOO_SOCKET_IFNAME"), QStringLiteral("nosuchif0"));
+    const CliRun missing = tbtest::runCli(m_cli, args, env, 180000);
+    QVERIFY2(missing.exitCode != 0, missing.why());
+    QVERIFY2(missing.err.contains(QLatin1String("GLOO_SOCKET_IFNAME names 'nosuchif0'")),
+             missing.why());
+  }
+
   void badLauncherVariablesExitTwo() {
     QProcessEnvironment env = environment();
     env.insert(QStringLiteral("RANK"), QStringLiteral("abc"));

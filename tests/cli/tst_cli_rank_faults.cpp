@@ -207,6 +207,16 @@ class TestCliRankFaults : public CliTestBase {
                             QStringLiteral("ranks disagree on --epochs: rank 0 has 1, rank 1 has 2"));
   }
 
+  // Ranks told different devices refuse together, whichever devices this machine has: the
+  // device was not compared (every rank sent the default, cpu), so a CPU rank and a GPU rank
+  // trained together, or one failed late, blamed on the other.
+  void ranksOfDifferentDevicesRefuse() {
+    handLaunchedRanksRefuse(smallSyntheticRun() << "--world-size" << "2" << "--device" << "cpu",
+                            smallSyntheticRun() << "--world-size" << "2" << "--device" << "cuda",
+                            QStringLiteral("29537"),
+                            QStringLiteral("ranks disagree on --device: rank 0 has cpu, rank 1 has cuda"));
+  }
+
   // Two ranks told different world sizes refuse together, naming the flag: it was a Gloo
   // "enforce fail" about address sizes, exit 5.
   void ranksOfDifferentWorldSizesRefuse() {

@@ -37,9 +37,12 @@ const Env kTorchrun{{"RANK", "3"},
                     {"LOCAL_WORLD_SIZE", "2"},
                     {"TORCHELASTIC_RUN_ID", "bench"}};
 
+// A task of an srun step, as srun sets them.
 const Env kSlurm{{"SLURM_PROCID", "5"},
                  {"SLURM_LOCALID", "1"},
                  {"SLURM_NTASKS", "8"},
+                 {"SLURM_STEP_ID", "0"},
+                 {"SLURM_STEP_NUM_TASKS", "8"},
                  {"SLURM_JOB_NODELIST", "gpu[03-04]"},
                  {"SLURM_NODELIST", "gpu[03-04]"}};
 
@@ -89,7 +92,37 @@ class TestLaunchEnv : public QObject {
     QVERIFY(!read(kSlurm).useAgentStore);  // only torchrun has an agent
   }
 
-  // Slurm: SLURM_PROCID/LOCALID/NTASKS; a MASTER_ADDR set by the job script wins over the node
+  // The agent's store outlives a failed attempt (torchrun --max-restarts): each attempt keys
+  // under its own prefix, as torch.distributed does, or the next one reads the last one's
+  // addresses and failure reasons. A store of our own needs none.
+  void agentStoreKeysArePerAttempt() {
+    const Env agent = with(kTorchrun, {{"TORCHELASTIC_USE_AGENT_STORE", "True"},
+                                       {"TORCHELASTIC_RESTART_COUNT", "2"}});
+    QCOMPARE(text(read(agent).storePrefix), QStringLiteral("/worker/attempt_2"));
+    QCOMPARE(text(read(with(agent, {{"TORCHELASTIC_USE_AGENT_STORE", "False"}})).storePrefix),
+             QString());
+  }
+
+  // GLOO_SOCKET_IFNAME picks the network interfaces, as in torch.distributed (the hostname's
+  // address may be 127.0.1.1 or the wrong one of several); an empty name is refused by name.
+  void socketInterfacesFromGloosVariable() {
+    QVERIFY(read(kTorchrun).socketInterfaces.empty());
+    const auto two = read(with(kTorchrun, {{"GLOO_SOCKET_IFNAME", "ib0,eth1"}})).socketInterfaces;
+    QCOMPARE(two.size(), std::size_t{2});
+    QCOMPARE(text(two[0]), QStringLiteral("ib0"));
+    QCOMPARE(text(two[1]), QStringLiteral("eth1"));
+    for (const char* bad : {"", "eth0,", ",eth0", "eth0,,eth1"}) {
+      std::string message = "<no error>";
+      try {
+        read(with(kTorchrun, {{"GLOO_SOCKET_IFNAME", bad}}));
+      } catch (const LaunchError& error) {
+        message = error.what();
+      }
+      QVERIFY2(message.find("GLOO_SOCKET_IFNAME") != std::string::npos, message.c_str());
+    }
+  }
+
+  // Slurm: SLURM_PROCID/LOCALID/STEP_NUM_TASKS; a MASTER_ADDR set by the job script wins over the node
   // list.
   void slurmWithMasterAddr() {
     const RankPlacement placement =
@@ -118,15 +151,28 @@ class TestLaunchEnv : public QObject {
     QCOMPARE(text(read(env).masterAddr), QStringLiteral("a1"));
   }
 
-  // sbatch sets SLURM_PROCID but SLURM_NTASKS only with --ntasks: a one-task job, which needs no
-  // rendezvous and so is not failed by a node list it cannot read.
-  void slurmBatchScriptIsOneTask() {
-    const RankPlacement placement =
-        read({{"SLURM_PROCID", "0"}, {"SLURM_LOCALID", "0"}, {"SLURM_JOB_NODELIST", "odd["}});
-    QCOMPARE(placement.worldSize, 1);
-    QCOMPARE(placement.rank, 0);
-    QCOMPARE(text(placement.masterAddr), QString());
-    QCOMPARE(text(placement.launcher), QStringLiteral("slurm"));
+  // A batch script's own shell has SLURM_PROCID=0 and, with --ntasks (or --ntasks-per-node),
+  // SLURM_NTASKS=N, but it is no task of a step: a plain run there is one process. It took
+  // itself for rank 0 of N and waited for ranks that never came.
+  void slurmBatchScriptIsOneProcess() {
+    for (const Env& env : {Env{{"SLURM_PROCID", "0"}, {"SLURM_LOCALID", "0"}},
+                           Env{{"SLURM_PROCID", "0"},
+                               {"SLURM_LOCALID", "0"},
+                               {"SLURM_NTASKS", "8"},
+                               {"SLURM_JOB_NODELIST", "odd["}}}) {
+      const RankPlacement placement = read(env);
+      QCOMPARE(placement.worldSize, 1);
+      QCOMPARE(placement.rank, 0);
+      QCOMPARE(text(placement.masterAddr), QString());
+      QCOMPARE(text(placement.launcher), QString());
+    }
+    // A one-task step (srun -n 1) is a world of one and needs no rendezvous either.
+    const RankPlacement step = read({{"SLURM_PROCID", "0"},
+                                     {"SLURM_STEP_NUM_TASKS", "1"},
+                                     {"SLURM_NTASKS", "8"},
+                                     {"SLURM_JOB_NODELIST", "odd["}});
+    QCOMPARE(step.worldSize, 1);
+    QCOMPARE(text(step.launcher), QStringLiteral("slurm"));
   }
 
   // The hostlist syntax: zero padding kept, commas inside brackets separate ranges, not hosts.
@@ -186,6 +232,7 @@ class TestLaunchEnv : public QObject {
     Env slurmOuter = kSlurm;
     slurmOuter["SLURM_PROCID"] = "0";
     slurmOuter["SLURM_NTASKS"] = "1";
+    slurmOuter["SLURM_STEP_NUM_TASKS"] = "1";
     QCOMPARE(text(read(with(slurmOuter, kTorchrun)).launcher), QStringLiteral("torchrun"));
     const RankPlacement mpi = read(with(slurmOuter, kOpenMpi));
     QCOMPARE(text(mpi.launcher), QStringLiteral("mpirun"));
@@ -250,7 +297,7 @@ class TestLaunchEnv : public QObject {
   // Each mistake is refused with a message naming the variable or flag and what is wrong, not
   // left to hang the rendezvous.
   void errorsNameTheCulprit() {
-    const Env slurmNoAddress = {{"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "2"}};
+    const Env slurmNoAddress = {{"SLURM_PROCID", "0"}, {"SLURM_STEP_NUM_TASKS", "2"}};
     LaunchFlags rank4, emptyAddress, port70000, worldOfTwo;
     rank4.rank = 4;
     emptyAddress.masterAddr = "";
@@ -295,12 +342,17 @@ class TestLaunchEnv : public QObject {
          "OMPI_COMM_WORLD_SIZE=4 without a rendezvous host: set MASTER_ADDR or --master-addr"},
         {slurmNoAddress,
          {},
-         "SLURM_NTASKS=2 without a rendezvous host: set MASTER_ADDR, SLURM_JOB_NODELIST or "
+         "SLURM_STEP_NUM_TASKS=2 without a rendezvous host: set MASTER_ADDR, SLURM_JOB_NODELIST or "
          "--master-addr"},
         {with(slurmNoAddress, {{"SLURM_JOB_NODELIST", "node["}}),
          {},
          "SLURM_JOB_NODELIST='node[': cannot read the first host"},
-        {{{"SLURM_PROCID", "2"}}, {}, "SLURM_PROCID=2 is not below the world size 1"},
+        {{{"SLURM_PROCID", "2"}, {"SLURM_STEP_NUM_TASKS", "2"}, {"MASTER_ADDR", "n0"}},
+         {},
+         "SLURM_PROCID=2 is not below the world size 2"},
+        {{{"SLURM_STEP_NUM_TASKS", "2"}, {"MASTER_ADDR", "n0"}},
+         {},
+         "SLURM_STEP_NUM_TASKS=2 without a rank: set SLURM_PROCID or --rank"},
         {with(kSlurm, {{"SLURM_LOCALID", "x"}}), {}, "SLURM_LOCALID=x: not a whole number"},
     };
     for (const Case& c : cases) {
@@ -320,7 +372,7 @@ class TestLaunchEnv : public QObject {
     QCOMPARE(text(describe(placement)), QStringLiteral("rank 0 of 1 (local 0), no launcher"));
     placement = read(with(
         kSlurm,
-        {{"SLURM_PROCID", "1"}, {"SLURM_NTASKS", "4"}, {"SLURM_JOB_NODELIST", "gpu-a,gpu-b"}}));
+        {{"SLURM_PROCID", "1"}, {"SLURM_STEP_NUM_TASKS", "4"}, {"SLURM_JOB_NODELIST", "gpu-a,gpu-b"}}));
     QCOMPARE(text(describe(placement)),
              QStringLiteral("rank 1 of 4 (local 1) via slurm, rendezvous gpu-a:29500"));
     placement.masterAddr = "fd00::1";

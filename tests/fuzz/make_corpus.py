@@ -121,11 +121,13 @@ def env_lines(**variables):
 def launch_env_seeds():
     # Lines of NAME=VALUE (the environment) or --flag=VALUE; the whole input is also a node list.
     torchrun = dict(RANK=1, LOCAL_RANK=1, WORLD_SIZE=4, MASTER_ADDR="10.0.0.1", MASTER_PORT=29400)
-    slurm = dict(SLURM_PROCID=5, SLURM_LOCALID=1, SLURM_NTASKS=8,
+    slurm = dict(SLURM_PROCID=5, SLURM_LOCALID=1, SLURM_NTASKS=8, SLURM_STEP_NUM_TASKS=8,
                  SLURM_JOB_NODELIST="gpu[003-004,010]", SLURM_NODELIST="gpu[003-004,010]")
     return {
         "torchrun": env_lines(**torchrun),
-        "torchrun-agent-store": env_lines(**torchrun, TORCHELASTIC_USE_AGENT_STORE="True"),
+        "torchrun-agent-store": env_lines(**torchrun, TORCHELASTIC_USE_AGENT_STORE="True",
+                                          TORCHELASTIC_RESTART_COUNT=1),
+        "gloo-interfaces": env_lines(**torchrun, GLOO_SOCKET_IFNAME="eth0,ib0"),
         "slurm": env_lines(**slurm),
         "slurm-step": env_lines(**slurm, SLURM_STEP_NODELIST="rack1-n[4,6]"),
         "openmpi": env_lines(OMPI_COMM_WORLD_RANK=2, OMPI_COMM_WORLD_SIZE=4,

@@ -195,6 +195,25 @@ class DataParallelUiTest : public QObject {
     QCOMPARE(finished.first().at(1).value<RunResult>().status, RunStatus::Cancelled);
   }
 
+  // Data missing for a data-parallel run: the CLI ends before any result with its data exit
+  // code, and the run's failure is a data failure, so the notice offers Download dataset.
+  void missingDataIsADataFailure() {
+    QTemporaryDir empty;
+    QVERIFY(empty.isValid());
+    RunConfig config = tbtest::syntheticRun(1, 256, 64);
+    config.synthetic = false;
+    config.dataDir = empty.path().toStdString();
+    RunController controller;
+    QSignalSpy finished(&controller, &RunController::runFinished);
+    controller.enqueueDataParallel(config, 2, QString());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const auto result = finished.first().at(1).value<RunResult>();
+    if (builtWithoutDataParallel(result)) QSKIP("trainbench-cli was built without data-parallel");
+    QCOMPARE(result.status, RunStatus::Failed);
+    QVERIFY2(result.failure == FailureKind::Data, result.error.c_str());
+    QVERIFY2(result.error.find("data not found") != std::string::npos, result.error.c_str());
+  }
+
   void scalingChartDrawsIdealAndEfficiency() {
     ScalingChart chart;
     chart.setResults({scalingRun(1000, 1)});

@@ -20,6 +20,16 @@ namespace {
 constexpr char kSavedPrefix[] = "Result saved to ";
 constexpr char kErrorPrefix[] = "trainbench-cli: error: ";
 
+// What trainbench-cli's documented exit codes (README, `trainbench-cli --help`) say failed: a
+// data failure gets the Download dataset hint, as the same failure in the app's own runs does.
+FailureKind failureOfExitCode(int code) {
+  switch (code) {
+    case 3: return FailureKind::Data;
+    case 4: return FailureKind::Device;
+    default: return FailureKind::Run;
+  }
+}
+
 bool executable(const QString& path) {
   const QFileInfo info(path);
   return info.isFile() && info.isExecutable();
@@ -206,8 +216,8 @@ RunResult CliRun::unsavedResult() const {
     return result;
   }
   result.status = RunStatus::Failed;
-  result.failure = FailureKind::Run;
   const int code = m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+  result.failure = failureOfExitCode(code);
   result.error = m_errors.isEmpty()
                      ? toStdString(tr("trainbench-cli ended without a result (exit code %1)").arg(code))
                      : toStdString(m_errors.join(QLatin1Char(' ')));

@@ -3,6 +3,7 @@
 
 #include "devices/system_info.h"
 
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
@@ -36,6 +37,28 @@ std::string firstLine(const std::exception& e) {
   const auto* error = dynamic_cast<const c10::Error*>(&e);
   const std::string text = error ? error->what_without_backtrace() : e.what();
   return text.substr(0, text.find('\n'));
+}
+
+// The interfaces the ranks talk over: GLOO_SOCKET_IFNAME's where it is set, as in
+// torch.distributed; else on one machine the loopback interface, and across machines the one
+// this host's name resolves to.
+std::vector<std::shared_ptr<::gloo::transport::Device>> glooDevices(const RankPlacement& place,
+                                                                     const std::string& where) {
+  if (place.socketInterfaces.empty()) {
+    return {isLoopback(place.masterAddr)
+                ? c10d::ProcessGroupGloo::createDeviceForHostname(place.masterAddr)
+                : c10d::ProcessGroupGloo::createDefaultDevice()};
+  }
+  std::vector<std::shared_ptr<::gloo::transport::Device>> devices;
+  for (const std::string& name : place.socketInterfaces) {
+    try {
+      devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(name));
+    } catch (const std::exception& e) {
+      throw DistributedError(where + ": GLOO_SOCKET_IFNAME names '" + name +
+                             "', which this host cannot use: " + firstLine(e));
+    }
+  }
+  return devices;
 }
 
 class GlooExchange final : public GradientExchange {
@@ -289,15 +312,15 @@ std::shared_ptr<GradientExchange> joinRun(const JoinOptions& options) {
     storeOptions.numWorkers = place.worldSize;
     storeOptions.waitWorkers = false;
     storeOptions.timeout = options.timeout;
-    auto store = c10::make_intrusive<c10d::TCPStore>(place.masterAddr, storeOptions);
+    c10::intrusive_ptr<c10d::Store> store =
+        c10::make_intrusive<c10d::TCPStore>(place.masterAddr, storeOptions);
+    if (!place.storePrefix.empty()) {
+      store = c10::make_intrusive<c10d::PrefixStore>(place.storePrefix, store);
+    }
     checkWorldSizes(*store, place);
 
     auto groupOptions = c10d::ProcessGroupGloo::Options::create(options.timeout);
-    // On one machine the loopback interface; across machines the one this host's name resolves to.
-    groupOptions->devices.push_back(
-        isLoopback(place.masterAddr)
-            ? c10d::ProcessGroupGloo::createDeviceForHostname(place.masterAddr)
-            : c10d::ProcessGroupGloo::createDefaultDevice());
+    groupOptions->devices = glooDevices(place, where);
     auto group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, place.rank, place.worldSize,
                                                              groupOptions);
     return std::make_shared<GlooExchange>(store, group, options);
