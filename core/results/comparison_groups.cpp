@@ -8,9 +8,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <ctime>
+#include <iomanip>
 #include <map>
 #include <set>
+#include <sstream>
 #include <utility>
 
 namespace tb {
@@ -55,12 +59,21 @@ void addWarnings(std::vector<std::string>& warnings, const std::vector<std::stri
   }
 }
 
-// "2026-12-02T10:31:05Z" as "2026-12-02 10:31" (or with seconds); other text as it is.
+// "2026-12-02T10:31:05Z" in this machine's local time, as the charts' legends and History show
+// it: "2026-12-02 11:31" in Paris (or with seconds). Other text as it is.
 std::string dateTime(const std::string& created, bool seconds) {
-  if (created.size() < 16 || created[10] != 'T') return created;
-  std::string text = created.substr(0, 10) + ' ' + created.substr(11, 5);
-  if (seconds && created.size() >= 19) text += created.substr(16, 3);
-  return text;
+  std::tm utc{};
+  std::istringstream in(created);
+  in >> std::get_time(&utc, "%Y-%m-%dT%H:%M:%S");
+  const bool utcTime = !in.fail() && created.size() > 19 && (created[19] == 'Z' || created[19] == '.');
+  if (!utcTime) return created;
+  const std::time_t time = timegm(&utc);
+  std::tm local{};
+  if (time == static_cast<std::time_t>(-1) || localtime_r(&time, &local) == nullptr) return created;
+  std::array<char, 32> text{};
+  const char* format = seconds ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M";
+  if (std::strftime(text.data(), text.size(), format, &local) == 0) return created;
+  return text.data();
 }
 
 // The rows of `rows` (pointers into one or more vectors) grouped by their current label, for the

@@ -49,8 +49,8 @@ std::vector<ComparisonGroup> buildComparison(const std::vector<RunResult>& resul
                                              const ComparisonOptions& options = {});
 
 // Makes the labels of `rows` distinct: rows that read the same get " · <machine>" (when their
-// machines differ), then those still alike " · <date and time>" ("2026-12-02 10:31", UTC; with
-// seconds where two started within a minute), then, as a last resort and only within one group,
+// machines differ), then those still alike " · <date and time>" ("2026-12-02 10:31", local
+// time as in the charts' legends; with seconds where two started within a minute), then, as a last resort and only within one group,
 // a number (" (2)"). Labels that are already unique are left as they are.
 void distinguishLabels(std::vector<ComparisonRow>& rows);
 // The same across every group of a comparison: the rows of different groups share chart legends.

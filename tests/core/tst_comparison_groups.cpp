@@ -12,6 +12,8 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <ctime>
+
 using namespace tb;
 using namespace tbtest;
 
@@ -19,6 +21,11 @@ class ComparisonGroupsTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // The labels' dates are local time: these checks read them in UTC wherever they run.
+  void initTestCase() {
+    qputenv("TZ", "UTC");
+    tzset();
+  }
   // The first rule: runs compare within a workload and size. Each group is one table,
   // in order of first appearance, and speed-ups are against that group's own baseline.
   void comparisonGroupsByWorkloadAndSize() {
@@ -233,6 +240,26 @@ class ComparisonGroupsTest : public QObject {
         comparisonRow(fullRun("cpu", 1.0).created("2026-12-02T10:31:40Z"))};
     distinguishLabels(close);
     QCOMPARE(close[1].label, device + " \u00b7 2026-12-02 10:31:40");
+  }
+
+  // The date in a label is this machine's local time, as the charts' legends and History show
+  // it: the table said 10:31 (UTC, unmarked) beside a legend of 11:31.
+  void labelDatesAreLocalTime() {
+    qputenv("TZ", "CET-1");  // UTC+1, spelled so that no time zone database is needed
+    tzset();
+    std::vector<ComparisonRow> close = {
+        comparisonRow(fullRun("cpu", 1.0).created("2026-12-02T23:31:05Z")),
+        comparisonRow(fullRun("cpu", 1.0).created("2026-12-02T23:31:40.250Z"))};
+    distinguishLabels(close);
+    qputenv("TZ", "UTC");
+    tzset();
+    QCOMPARE(close[0].label, std::string("cpu (8 threads) \u2014 AMD EPYC 7B13 \u00b7 2026-12-03 00:31:05"));
+    QCOMPARE(close[1].label, std::string("cpu (8 threads) \u2014 AMD EPYC 7B13 \u00b7 2026-12-03 00:31:40"));
+    // Text that is no UTC time stays as it is.
+    std::vector<ComparisonRow> odd = {comparisonRow(fullRun("cpu", 1.0).created("yesterday")),
+                                      comparisonRow(fullRun("cpu", 1.0).created("today"))};
+    distinguishLabels(odd);
+    QCOMPARE(odd[1].label, std::string("cpu (8 threads) \u2014 AMD EPYC 7B13 \u00b7 today"));
   }
 
   // A --time-budget run stands for the full run it projects: its total is the projection,

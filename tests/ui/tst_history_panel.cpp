@@ -155,6 +155,39 @@ class TestHistoryPanel final : public QObject {
     QCOMPARE(cell(model, 0, HistoryPanel::MachineColumn), QStringLiteral("beta"));
     QCOMPARE(cell(model, 1, HistoryPanel::MachineColumn), QStringLiteral("alpha"));
     QCOMPARE(cell(model, 2, HistoryPanel::MachineColumn), QStringLiteral("gamma"));
+    // Slowest first: the run with no total is still last, not above the slowest.
+    panel.view()->sortByColumn(HistoryPanel::TotalTimeColumn, Qt::DescendingOrder);
+    QCOMPARE(cell(model, 0, HistoryPanel::MachineColumn), QStringLiteral("alpha"));
+    QCOMPARE(cell(model, 1, HistoryPanel::MachineColumn), QStringLiteral("beta"));
+    QCOMPARE(cell(model, 2, HistoryPanel::MachineColumn), QStringLiteral("gamma"));
+  }
+
+  // Newest first, a run whose date does not parse is the oldest, not above the newest.
+  void unknownDateSortsOldest() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    library.save(makeResult("unknown", "delta", 1.0));
+    HistoryPanel panel(&library);
+    for (const auto order : {Qt::DescendingOrder, Qt::AscendingOrder}) {
+      panel.view()->sortByColumn(HistoryPanel::DateColumn, order);
+      const QAbstractItemModel* model = panel.view()->model();
+      QCOMPARE(model->rowCount(), 4);
+      QCOMPARE(cell(model, 3, HistoryPanel::MachineColumn), QStringLiteral("delta"));
+    }
+  }
+
+  // Runs the CLI saved while the app was open are listed the first time History comes into
+  // view, not only from the second (it rescanned only after having been hidden once).
+  void firstShowListsFilesSavedSinceStart() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    HistoryPanel panel(&library);
+    ResultLibrary cli(m_dir.path());  // another process's view of the folder
+    cli.save(makeResult("2026-11-28T10:00:00Z", "delta", 2.0));
+    QCOMPARE(panel.view()->model()->rowCount(), 3);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QCOMPARE(panel.view()->model()->rowCount(), 4);
   }
 
   // Delete (confirmation bypassed) moves the selected files to the trash, and nothing else.
@@ -178,6 +211,24 @@ class TestHistoryPanel final : public QObject {
     QCOMPARE(removed.front().front().toStringList(), doomed);
     QVERIFY(!panel.lastMessageIsError());
     QCOMPARE(panel.lastMessage(), QStringLiteral("Moved 2 runs to the trash"));
+  }
+
+  // A selected file removed outside the app meanwhile: the list follows, and the message does
+  // not say it went to the trash (it said "Moved 1 run to the trash").
+  void deletingAFileAlreadyGoneSaysSo() {
+    tbtest::PrivateTrash trash;
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    HistoryPanel panel(&library);
+    panel.setConfirmDeletes(false);
+    const QString gone = library.entries().at(0).path;
+    panel.selectPaths({gone});
+    QVERIFY(QFile::remove(gone));
+    panel.deleteSelected();
+    QCOMPARE(panel.view()->model()->rowCount(), 2);
+    QVERIFY(trash.trashed().isEmpty());
+    QVERIFY(!panel.lastMessageIsError());
+    QCOMPARE(panel.lastMessage(), QStringLiteral("1 file was already gone from the folder"));
   }
 
   // Where there is no trash to take them, the files are deleted for good only once the user says

@@ -134,12 +134,34 @@ class MainWindowTest : public QObject {
     saveAgain->trigger();  // still blocked: still unsaved, and said so
     QVERIFY(saveAgain->isEnabled());
     QVERIFY(window.noticeBar()->text().contains(QStringLiteral("still not saved")));
+    // Clear charts keeps it: it lives only here.
+    window.findChild<QAction*>(QStringLiteral("clearCharts"))->trigger();
+    QCOMPARE(window.collection()->count(), 1);
+    QVERIFY(saveAgain->isEnabled());
+    // Closing asks first: Cancel keeps the window; Save fails again (still blocked) and keeps it.
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    for (const auto answer : {QMessageBox::Cancel, QMessageBox::Save}) {
+      bool asked = false;
+      const auto answers = answerDialogs(QString(), answer, &asked);
+      QVERIFY(!window.close());
+      QVERIFY(asked);
+      QVERIFY(window.isVisible());
+      QCOMPARE(window.collection()->count(), 1);
+    }
     QVERIFY(QFile::remove(resultsFolder()));
     saveAgain->trigger();
     QVERIFY(!saveAgain->isEnabled());
     const QString saved = window.collection()->at(0).filePath;
     QVERIFY(QFileInfo(saved).isFile());
     QCOMPARE(tb::readResultFile(saved.toStdString()).epochs.size(), std::size_t{100});
+    // Saved, closing asks nothing.
+    {
+      bool asked = false;
+      const auto answers = answerDialogs(QString(), QMessageBox::Cancel, &asked);
+      QVERIFY(window.close());
+      QVERIFY(!asked);
+    }
     // A run whose file was deleted in History has no file either: it is not written back.
     window.collection()->setFilePath(window.collection()->at(0).id, QString());
     QCOMPARE(window.recorder()->unsavedCount(), 0);

@@ -12,6 +12,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -79,7 +80,8 @@ QStandardItem* textItem(const QString& text, const QString& toolTip = QString())
   return item;
 }
 
-// A number column: right-aligned, sorted by value; a missing value sorts after every number.
+// A number column: right-aligned, sorted by value; a missing value sorts after every number
+// (MissingLastProxy).
 QStandardItem* numberItem(const std::optional<double>& value, const QString& text) {
   auto* item = new QStandardItem(text);
   item->setEditable(false);
@@ -147,13 +149,31 @@ QToolButton* toolButton(QAction* action, QWidget* parent) {
   return button;
 }
 
+// Sorts by kSortRole with the rows that have no value (no total, no date that parses) last in
+// either order: Qt puts them first when sorting descending, so the newest-first default showed
+// a run of unknown date above the newest, and a slowest-first sort every failed run.
+class MissingLastProxy final : public QSortFilterProxyModel {
+ public:
+  using QSortFilterProxyModel::QSortFilterProxyModel;
+
+ protected:
+  bool lessThan(const QModelIndex& left, const QModelIndex& right) const override {
+    const bool leftMissing = !left.data(sortRole()).isValid();
+    const bool rightMissing = !right.data(sortRole()).isValid();
+    if (!leftMissing && !rightMissing) return QSortFilterProxyModel::lessThan(left, right);
+    if (leftMissing == rightMissing) return false;
+    // Descending lists the greater first: a missing value is then the least.
+    return sortOrder() == Qt::AscendingOrder ? rightMissing : leftMissing;
+  }
+};
+
 }  // namespace
 
 HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
     : QWidget(parent),
       m_library(library),
       m_model(new QStandardItemModel(0, ColumnCount, this)),
-      m_proxy(new QSortFilterProxyModel(this)),
+      m_proxy(new MissingLastProxy(this)),
       m_view(new QTableView(this)),
       m_summary(new QLabel(this)),
       m_openAction(
@@ -301,9 +321,14 @@ void HistoryPanel::deleteSelected() {
         QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Yes) return;
   }
+  // Files removed outside the app since the list was read: nothing goes to the trash for them,
+  // and the message must not send the user looking there.
+  const auto vanished = static_cast<int>(std::count_if(
+      paths.begin(), paths.end(), [](const QString& path) { return !QFileInfo::exists(path); }));
   QStringList errors;
   QMap<QString, QString> untrashed;
-  const int trashed = m_library->remove(paths, &errors, ResultLibrary::Disposal::Trash, &untrashed);
+  const int trashed =
+      m_library->remove(paths, &errors, ResultLibrary::Disposal::Trash, &untrashed) - vanished;
   int deleted = 0;
   // A folder the trash cannot take (on a volume without a trash of its own, say): deleting for
   // good is the user's choice, never a silent fallback.
@@ -323,6 +348,10 @@ void HistoryPanel::deleteSelected() {
   }
   QStringList done;
   if (trashed > 0) done << tr("Moved %1 to the trash").arg(runCount(trashed));
+  if (vanished > 0) {
+    done << (vanished == 1 ? tr("1 file was already gone from the folder")
+                           : tr("%1 files were already gone from the folder").arg(vanished));
+  }
   if (deleted > 0) done << tr("Deleted %1").arg(runCount(deleted));
   const qsizetype kept = untrashed.size() - deleted;
   if (kept > 0) done << tr("%1 kept").arg(runCount(kept));

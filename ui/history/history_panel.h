@@ -101,9 +101,9 @@ class HistoryPanel final : public QWidget {
   QAction* m_importAction;
   QAction* m_refreshAction;
   bool m_confirmDeletes = true;
-  // The library is scanned when it is created; rescan when the panel comes back into view, so runs
-  // the CLI saved meanwhile show up without pressing Refresh.
-  bool m_reloadOnShow = false;
+  // Rescan whenever the panel comes into view, the first time too (the library was scanned when
+  // the app started), so runs the CLI saved meanwhile show up without pressing Refresh.
+  bool m_reloadOnShow = true;
   QString m_lastMessage;
   bool m_lastMessageIsError = false;
 };

@@ -26,6 +26,8 @@ class RunRecorder final : public QObject {
   // Runs that finished but could not be saved (the results folder was full, read-only or gone):
   // they live only in this window until saved.
   int unsavedCount() const;
+  // Whether the collection's run `runId` is one of them.
+  bool isUnsaved(const QString& runId) const { return m_unsaved.contains(runId); }
   // Saves them again; the messages of those that still fail.
   QStringList saveUnsaved();
 

@@ -186,9 +186,22 @@ void MainWindow::buildMenus() {
                          "forward, backward, optimizer, and what bounds the step"));
   connect(profile, &QAction::triggered, this, &MainWindow::profileSteps);
   auto* clear = run->addAction(tr("&Clear charts"));
+  clear->setObjectName(QStringLiteral("clearCharts"));
   connect(clear, &QAction::triggered, this, [this] {
+    // A run the library could not save lives only here: clearing must not drop it.
+    int kept = 0;
     for (int i = m_collection->count() - 1; i >= 0; --i) {
-      if (!m_collection->at(i).live) m_collection->remove(m_collection->at(i).id);
+      if (m_collection->at(i).live) continue;
+      const QString id = m_collection->at(i).id;
+      if (m_recorder->isUnsaved(id)) {
+        ++kept;
+      } else {
+        m_collection->remove(id);
+      }
+    }
+    if (kept > 0) {
+      statusBar()->showMessage(tr("%n unsaved result(s) kept: File › Save unsaved results "
+                                  "saves them", nullptr, kept), 8000);
     }
   });
 
@@ -448,8 +461,32 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     event->ignore();
     return;
   }
+  if (!letUnsavedGo()) {
+    event->ignore();
+    return;
+  }
   if (!m_keepSavedSettings) saveSettings();
   event->accept();
+}
+
+bool MainWindow::letUnsavedGo() {
+  const int unsaved = m_recorder->unsavedCount();
+  if (unsaved == 0) return true;
+  if (m_quitCode) {  // asked to quit by a signal: nobody may be there to answer
+    m_recorder->saveUnsaved();
+    return true;
+  }
+  QMessageBox box(QMessageBox::Warning, tr("Unsaved results"),
+                  tr("%n result(s) could not be saved to the results folder and are only in "
+                     "this window.", nullptr, unsaved),
+                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+  box.setInformativeText(tr("Save tries again; Discard closes without them."));
+  box.setDefaultButton(QMessageBox::Save);
+  const int answer = box.exec();
+  if (answer == QMessageBox::Discard) return true;
+  if (answer != QMessageBox::Save) return false;
+  saveUnsavedResults();  // says why where it fails again; the window stays then
+  return m_recorder->unsavedCount() == 0;
 }
 
 // Drops anywhere on the window follow the history panel's rule (HistoryPanel::importDropped).

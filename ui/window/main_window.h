@@ -81,6 +81,9 @@ class MainWindow final : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  // Whether closing may drop the results the library could not save: asks the user, who may
+  // save them again first; true at once where there are none.
+  bool letUnsavedGo();
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
 
