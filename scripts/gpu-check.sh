@@ -136,11 +136,11 @@ if ! step "build trainbench-cli" "${GPU_CHECK_BUILD_TIMEOUT:-330}" \
     die "build failed (see $LOG)"
   # The compiler's diagnostics and ninja's FAILED lines only: its progress lines name every
   # file it builds, the ones that compiled too.
-  grep -E "^FAILED: |: (fatal )?error" "$LOG" | head -80 >"$OUT/cuda-build-errors.txt"
+  ERRORS=$(grep -E "^FAILED: |: (fatal )?error" "$LOG" || true)
+  head -80 <<<"$ERRORS" >"$OUT/cuda-build-errors.txt"
   WITHOUT=()
-  grep -qE "step_graph\.cpp(\.o|:[0-9]+)" "$OUT/cuda-build-errors.txt" &&
-    WITHOUT+=(-DTRAINBENCH_CUDA_GRAPHS=OFF)
-  grep -qE "(device_timer|step_clock)\.cpp(\.o|:[0-9]+)" "$OUT/cuda-build-errors.txt" &&
+  grep -qE "step_graph\.cpp(\.o|:[0-9]+)" <<<"$ERRORS" && WITHOUT+=(-DTRAINBENCH_CUDA_GRAPHS=OFF)
+  grep -qE "(device_timer|step_clock)\.cpp(\.o|:[0-9]+)" <<<"$ERRORS" &&
     WITHOUT+=(-DTRAINBENCH_CUDA_DEVICE_TIMER=OFF)
   [[ ${#WITHOUT[@]} -eq 0 ]] &&
     WITHOUT=(-DTRAINBENCH_CUDA_GRAPHS=OFF -DTRAINBENCH_CUDA_DEVICE_TIMER=OFF)

@@ -214,6 +214,32 @@ class DataParallelUiTest : public QObject {
     QVERIFY2(result.error.find("data not found") != std::string::npos, result.error.c_str());
   }
 
+  // Exit code 3 is also a result the CLI could not save: no dataset helps there, so it is no
+  // data failure (which would offer Download dataset). A stand-in CLI says so and exits 3.
+  void unsavableResultIsNoDataFailure() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString script = dir.filePath(QStringLiteral("cli.sh"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("#!/bin/sh\n"
+               "echo 'trainbench-cli: error: cannot save the result: No space left on device' >&2\n"
+               "exit 3\n");
+    file.close();
+    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    const QByteArray realCli = qgetenv("TRAINBENCH_CLI");
+    const auto restoreCli = qScopeGuard([&realCli] { qputenv("TRAINBENCH_CLI", realCli); });
+    qputenv("TRAINBENCH_CLI", script.toUtf8());
+    RunController controller;
+    QSignalSpy finished(&controller, &RunController::runFinished);
+    controller.enqueueDataParallel(tbtest::syntheticRun(1, 256, 64), 2, QString());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const auto result = finished.first().at(1).value<RunResult>();
+    QCOMPARE(result.status, RunStatus::Failed);
+    QVERIFY2(result.failure == FailureKind::Run, result.error.c_str());
+    QVERIFY2(result.error.find("No space left") != std::string::npos, result.error.c_str());
+  }
+
   void scalingChartDrawsIdealAndEfficiency() {
     ScalingChart chart;
     chart.setResults({scalingRun(1000, 1)});

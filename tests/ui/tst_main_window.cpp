@@ -124,6 +124,7 @@ class MainWindowTest : public QObject {
     QFile blocker(resultsFolder());
     QVERIFY(blocker.open(QIODevice::WriteOnly));
     blocker.close();
+    window.stopRuns();  // its epochs so far are saved as a cancelled run, however fast it trains
     QVERIFY(!idle.isEmpty() || idle.wait(kGenerousMs));
     QVERIFY2(window.noticeBar()->text().contains(QStringLiteral("kept in this window only")),
              qPrintable(window.noticeBar()->text()));
@@ -154,7 +155,9 @@ class MainWindowTest : public QObject {
     QVERIFY(!saveAgain->isEnabled());
     const QString saved = window.collection()->at(0).filePath;
     QVERIFY(QFileInfo(saved).isFile());
-    QCOMPARE(tb::readResultFile(saved.toStdString()).epochs.size(), std::size_t{100});
+    const std::size_t trained = window.collection()->at(0).result.epochs.size();
+    QVERIFY(trained > 0);
+    QCOMPARE(tb::readResultFile(saved.toStdString()).epochs.size(), trained);
     // Saved, closing asks nothing.
     {
       bool asked = false;
@@ -166,6 +169,52 @@ class MainWindowTest : public QObject {
     window.collection()->setFilePath(window.collection()->at(0).id, QString());
     QCOMPARE(window.recorder()->unsavedCount(), 0);
     QVERIFY(!saveAgain->isEnabled());
+  }
+
+  // Closed during a run whose result cannot be saved: the question comes once the run has
+  // stopped. Cancel keeps the window, and Run works again (Run did nothing, the window still
+  // waiting to close). A signal while it asks closes the window and the question with it.
+  void cancelledCloseLetsRunAgain() {
+    MainWindow window(settingsFile(), resultsFolder());
+    setTinyRun(window.setupPanel());
+    window.setupPanel()->setEpochs(100);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy idle(window.controller(), &RunController::idle);
+    QSignalSpy epochs(window.controller(), &RunController::epochFinished);
+    QVERIFY(window.startRuns().isEmpty());
+    QVERIFY(epochs.wait(kGenerousMs));
+    QVERIFY(QDir(resultsFolder()).removeRecursively());
+    QFile blocker(resultsFolder());
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    {
+      bool asked = false;
+      const auto answers = answerDialogs(QString(), QMessageBox::Cancel, &asked);
+      QVERIFY(!window.close());  // stops the run first
+      QTRY_VERIFY_WITH_TIMEOUT(asked, kGenerousMs);
+    }
+    QVERIFY(window.isVisible());
+    QCOMPARE(window.recorder()->unsavedCount(), 1);
+    QVERIFY(QFile::remove(resultsFolder()));  // a run refuses a folder it cannot save into
+    QSignalSpy started(window.controller(), &RunController::runStarted);
+    window.requestRuns();
+    QVERIFY(started.wait(kGenerousMs));
+    idle.clear();
+    window.stopRuns();
+    QVERIFY(idle.wait(kGenerousMs));
+    QVERIFY(window.isVisible());  // a plain stop does not close
+    QCOMPARE(window.recorder()->unsavedCount(), 1);  // the first run's save was never retried
+
+    QTimer signal;  // SIGTERM's handler, once the question is up
+    connect(&signal, &QTimer::timeout, &window, [&window] {
+      if (qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) window.requestQuit(130);
+    });
+    signal.start(50);
+    QVERIFY(window.close());
+    QCOMPARE(window.quitCode(), std::optional<int>(130));
+    QVERIFY(!window.isVisible());
+    QVERIFY(!QApplication::activeModalWidget());
   }
 
   // What the user set up last time is there again after a restart.

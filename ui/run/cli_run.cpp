@@ -13,6 +13,8 @@
 #include <QJsonObject>
 #include <QStandardPaths>
 
+#include <algorithm>
+
 namespace tb::ui {
 
 namespace {
@@ -20,14 +22,18 @@ namespace {
 constexpr char kSavedPrefix[] = "Result saved to ";
 constexpr char kErrorPrefix[] = "trainbench-cli: error: ";
 
+constexpr char kCannotSave[] = "cannot save the result";
+
 // What trainbench-cli's documented exit codes (README, `trainbench-cli --help`) say failed: a
 // data failure gets the Download dataset hint, as the same failure in the app's own runs does.
-FailureKind failureOfExitCode(int code) {
-  switch (code) {
-    case 3: return FailureKind::Data;
-    case 4: return FailureKind::Device;
-    default: return FailureKind::Run;
-  }
+// Code 3 is also a result the CLI could not save, which no dataset can help.
+FailureKind failureOfExitCode(int code, const QStringList& errors) {
+  const bool saveFailed = std::any_of(errors.begin(), errors.end(), [](const QString& error) {
+    return error.startsWith(QLatin1String(kCannotSave));
+  });
+  if (code == 3 && !saveFailed) return FailureKind::Data;
+  if (code == 4) return FailureKind::Device;
+  return FailureKind::Run;
 }
 
 bool executable(const QString& path) {
@@ -217,7 +223,7 @@ RunResult CliRun::unsavedResult() const {
   }
   result.status = RunStatus::Failed;
   const int code = m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
-  result.failure = failureOfExitCode(code);
+  result.failure = failureOfExitCode(code, m_errors);
   result.error = m_errors.isEmpty()
                      ? toStdString(tr("trainbench-cli ended without a result (exit code %1)").arg(code))
                      : toStdString(m_errors.join(QLatin1Char(' ')));

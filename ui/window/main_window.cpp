@@ -444,6 +444,12 @@ void MainWindow::saveUnsavedResults() {
 
 void MainWindow::requestQuit(int exitCode) {
   m_quitCode = exitCode;
+  // Asking about unsaved results already: the close that asked goes on once the question is
+  // gone, now without asking.
+  if (m_unsavedQuestion) {
+    m_unsavedQuestion->reject();
+    return;
+  }
   close();
 }
 
@@ -462,6 +468,9 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     return;
   }
   if (!letUnsavedGo()) {
+    // Closing was called off: a close asked for during a run no longer waits for its end.
+    m_closeRequested = false;
+    statusBar()->clearMessage();
     event->ignore();
     return;
   }
@@ -482,7 +491,13 @@ bool MainWindow::letUnsavedGo() {
                   QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
   box.setInformativeText(tr("Save tries again; Discard closes without them."));
   box.setDefaultButton(QMessageBox::Save);
+  m_unsavedQuestion = &box;
   const int answer = box.exec();
+  m_unsavedQuestion = nullptr;
+  if (m_quitCode) {  // a signal came while asking (requestQuit closed the question)
+    m_recorder->saveUnsaved();
+    return true;
+  }
   if (answer == QMessageBox::Discard) return true;
   if (answer != QMessageBox::Save) return false;
   saveUnsavedResults();  // says why where it fails again; the window stays then

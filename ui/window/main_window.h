@@ -3,6 +3,8 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QMessageBox>
+#include <QPointer>
 #include <QString>
 
 #include <memory>
@@ -101,6 +103,7 @@ class MainWindow final : public QMainWindow {
   std::unique_ptr<QSettings> m_settings;
   std::optional<int> m_quitCode;
   bool m_closeRequested = false;  // closing waits until the stopped run is saved
+  QPointer<QMessageBox> m_unsavedQuestion;  // while letUnsavedGo() asks
   bool m_keepSavedSettings = false;
   RunCollection* m_collection;
   ResultLibrary* m_library;
