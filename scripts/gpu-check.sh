@@ -215,6 +215,32 @@ if [[ "$DEVICE" != cpu ]]; then
     --precision bf16 --execution graph
   "$CLI" compare "$OUT/results" >>"$LOG" 2>&1
 fi
+# Steady state is timed by CUDA events between steps (core/engine/step_clock.h). Where a run
+# has later epochs to compare with, it must agree with its last epoch (images over the wall
+# seconds of an epoch that ends in a sync): several times faster means steps were timed at
+# their launch (10-100x for graph replays).
+timing=$(python3 - "$OUT/results" 2>&1 <<'PY'
+import json, pathlib, sys
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
+    run = json.loads(path.read_text())
+    steady = (run.get("steady_state") or {}).get("samples_per_second")
+    epochs = run.get("epochs") or []
+    last = epochs[-1].get("samples_per_second") if epochs else None
+    if not steady or not last:
+        continue
+    ratio = steady / last
+    # A median step against an epoch's mean with its tail: up to 1.5 is usual.
+    suspect = len(epochs) >= 2 and ratio > 3
+    print(f"{'SUSPECT' if suspect else 'ok'} step timing {path.name}: steady {steady:.0f}/s, "
+          f"last epoch {last:.0f}/s, ratio {ratio:.2f}")
+PY
+)
+log "$timing"
+if grep -q "^SUSPECT" <<<"$timing"; then
+  SUMMARY+=("$(printf '%-34s %-14s' "step timing vs epochs" "SUSPECT (log)")")
+else
+  SUMMARY+=("$(printf '%-34s %-14s' "step timing vs epochs" "ok")")
+fi
 if [[ "$DEVICE" != cpu || -n "${GPU_CHECK_QUICK:-}" ]]; then
   for workload in fashion-mlp cifar10-resnet50; do
     for precision in fp32 bf16; do
