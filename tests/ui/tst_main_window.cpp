@@ -99,6 +99,19 @@ class MainWindowTest : public QObject {
     setup->setTestLimit(100);
   }
 
+  // Starts a long run and, once it has trained an epoch, replaces the results folder with a
+  // file, so that its result cannot be saved.
+  void startRunThenBlockTheFolder(MainWindow& window) {
+    window.setupPanel()->setEpochs(100);  // time to replace the folder before it ends
+    QSignalSpy epochs(window.controller(), &RunController::epochFinished);
+    QVERIFY(window.startRuns().isEmpty());
+    QVERIFY(epochs.wait(kGenerousMs));
+    QVERIFY(QDir(resultsFolder()).removeRecursively());
+    QFile blocker(resultsFolder());
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+  }
+
  private Q_SLOTS:
   void initTestCase() { registerMetaTypes(); }
   void init() {
@@ -115,15 +128,9 @@ class MainWindowTest : public QObject {
     auto* saveAgain = window.findChild<QAction*>(QStringLiteral("saveUnsavedResults"));
     QVERIFY(saveAgain);
     QVERIFY(!saveAgain->isEnabled());
-    window.setupPanel()->setEpochs(100);  // time to replace the folder before it ends
     QSignalSpy idle(window.controller(), &RunController::idle);
-    QSignalSpy epochs(window.controller(), &RunController::epochFinished);
-    QVERIFY(window.startRuns().isEmpty());
-    QVERIFY(epochs.wait(kGenerousMs));
-    QVERIFY(QDir(resultsFolder()).removeRecursively());
-    QFile blocker(resultsFolder());
-    QVERIFY(blocker.open(QIODevice::WriteOnly));
-    blocker.close();
+    startRunThenBlockTheFolder(window);
+    if (QTest::currentTestFailed()) return;
     window.stopRuns();  // its epochs so far are saved as a cancelled run, however fast it trains
     QVERIFY(!idle.isEmpty() || idle.wait(kGenerousMs));
     QVERIFY2(window.noticeBar()->text().contains(QStringLiteral("kept in this window only")),
@@ -177,17 +184,11 @@ class MainWindowTest : public QObject {
   void cancelledCloseLetsRunAgain() {
     MainWindow window(settingsFile(), resultsFolder());
     setTinyRun(window.setupPanel());
-    window.setupPanel()->setEpochs(100);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QSignalSpy idle(window.controller(), &RunController::idle);
-    QSignalSpy epochs(window.controller(), &RunController::epochFinished);
-    QVERIFY(window.startRuns().isEmpty());
-    QVERIFY(epochs.wait(kGenerousMs));
-    QVERIFY(QDir(resultsFolder()).removeRecursively());
-    QFile blocker(resultsFolder());
-    QVERIFY(blocker.open(QIODevice::WriteOnly));
-    blocker.close();
+    startRunThenBlockTheFolder(window);
+    if (QTest::currentTestFailed()) return;
     {
       bool asked = false;
       const auto answers = answerDialogs(QString(), QMessageBox::Cancel, &asked);
