@@ -8,6 +8,7 @@
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/torch.h>
 
+#include <net/if.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,6 +52,11 @@ std::vector<std::shared_ptr<::gloo::transport::Device>> glooDevices(const RankPl
   }
   std::vector<std::shared_ptr<::gloo::transport::Device>> devices;
   for (const std::string& name : place.socketInterfaces) {
+    // Checked first: Gloo leaks the host's interface list when it throws for a missing one.
+    if (if_nametoindex(name.c_str()) == 0) {
+      throw DistributedError(where + ": GLOO_SOCKET_IFNAME names '" + name +
+                             "', which this host does not have");
+    }
     try {
       devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(name));
     } catch (const std::exception& e) {
