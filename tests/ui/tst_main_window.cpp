@@ -13,6 +13,7 @@
 #include "window/main_window.h"
 #include "window/notice_bar.h"
 
+#include "../support/answer_dialogs.h"
 #include "../support/run_result_builder.h"
 
 #include <QAbstractButton>
@@ -41,35 +42,6 @@ using namespace tb::ui;
 namespace {
 
 constexpr int kGenerousMs = 60000;  // waits fail the test only when nothing happens
-
-// Answers the dialogs the next export opens: the file dialog gets `path` typed in, and the
-// question whether to replace a file gets `answer` (`asked` set when it came). After "No" the
-// file dialog is still open, and is cancelled. The answers stop with the returned timer.
-std::unique_ptr<QTimer> answerDialogs(const QString& path, QMessageBox::StandardButton answer,
-                                      bool* asked) {
-  auto timer = std::make_unique<QTimer>();
-  auto typed = std::make_shared<bool>(false);
-  QObject::connect(timer.get(), &QTimer::timeout, timer.get(), [typed, path, answer, asked] {
-    QWidget* modal = QApplication::activeModalWidget();
-    auto* dialog = qobject_cast<QFileDialog*>(modal);
-    if (auto* box = qobject_cast<QMessageBox*>(modal)) {
-      *asked = true;
-      box->button(answer)->click();
-    } else if (dialog && !*typed) {
-      *typed = true;
-      // As typed: the name field has the focus, where selectFile() leaves the text alone.
-      dialog->setDirectory(QFileInfo(path).absolutePath());
-      if (auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"))) {
-        name->setText(QFileInfo(path).fileName());
-      }
-      QMetaObject::invokeMethod(dialog, "accept", Qt::QueuedConnection);
-    } else if (dialog && *asked) {
-      dialog->reject();
-    }
-  });
-  timer->start(50);
-  return timer;
-}
 
 }  // namespace
 
@@ -151,7 +123,7 @@ class MainWindowTest : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     for (const auto answer : {QMessageBox::Cancel, QMessageBox::Save}) {
       bool asked = false;
-      const auto answers = answerDialogs(QString(), answer, &asked);
+      const auto answers = tbtest::answerDialogs(QString(), answer, &asked);
       QVERIFY(!window.close());
       QVERIFY(asked);
       QVERIFY(window.isVisible());
@@ -168,7 +140,7 @@ class MainWindowTest : public QObject {
     // Saved, closing asks nothing.
     {
       bool asked = false;
-      const auto answers = answerDialogs(QString(), QMessageBox::Cancel, &asked);
+      const auto answers = tbtest::answerDialogs(QString(), QMessageBox::Cancel, &asked);
       QVERIFY(window.close());
       QVERIFY(!asked);
     }
@@ -191,7 +163,7 @@ class MainWindowTest : public QObject {
     if (QTest::currentTestFailed()) return;
     {
       bool asked = false;
-      const auto answers = answerDialogs(QString(), QMessageBox::Cancel, &asked);
+      const auto answers = tbtest::answerDialogs(QString(), QMessageBox::Cancel, &asked);
       QVERIFY(!window.close());  // stops the run first
       QTRY_VERIFY_WITH_TIMEOUT(asked, kGenerousMs);
     }
@@ -319,7 +291,7 @@ class MainWindowTest : public QObject {
     QVERIFY(csv);
     bool asked = false;
     const auto answers =
-        answerDialogs(folder + QStringLiteral("/results-2026.12.03"), QMessageBox::Yes, &asked);
+        tbtest::answerDialogs(folder + QStringLiteral("/results-2026.12.03"), QMessageBox::Yes, &asked);
     csv->trigger();
     QFile file(folder + QStringLiteral("/results-2026.12.03.csv"));
     QVERIFY(file.open(QIODevice::ReadOnly));
@@ -359,7 +331,7 @@ class MainWindowTest : public QObject {
     QVERIFY(csv);
     for (const auto answer : {QMessageBox::No, QMessageBox::Yes}) {
       bool asked = false;
-      const auto answers = answerDialogs(folder + QStringLiteral("/report"), answer, &asked);
+      const auto answers = tbtest::answerDialogs(folder + QStringLiteral("/report"), answer, &asked);
       csv->trigger();
       QVERIFY(asked);
       QFile file(existing);

@@ -1,0 +1,89 @@
+// MainWindow (main_window.h): how the window ends. A run still training is stopped and saved
+// first; results the library could not save are offered for saving again; a signal quits
+// without asking anyone.
+#include "window/main_window.h"
+
+#include "model/run_recorder.h"
+#include "run/run_controller.h"
+
+#include <QCloseEvent>
+#include <QMessageBox>
+#include <QStatusBar>
+
+namespace tb::ui {
+
+void MainWindow::saveUnsavedResults() {
+  const int unsaved = m_recorder->unsavedCount();
+  const QStringList errors = m_recorder->saveUnsaved();
+  if (!errors.isEmpty()) {
+    showNotice(tr("%n result(s) still not saved: %1", nullptr, static_cast<int>(errors.size()))
+                   .arg(errors.first()),
+               true);
+    return;
+  }
+  statusBar()->showMessage(tr("%n result(s) saved", nullptr, unsaved), 8000);
+}
+
+void MainWindow::requestQuit(int exitCode) {
+  m_quitCode = exitCode;
+  // Asking about unsaved results already: the close that asked goes on once the question is
+  // gone, now without asking.
+  if (m_unsavedQuestion) {
+    m_unsavedQuestion->reject();
+    return;
+  }
+  close();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  // Closing during a run cancels it, and the window stays until the cancelled run is saved
+  // (the idle handler closes it then): the worker's last result must not be dropped.
+  // A second close waits too: letting the window go would not stop the run any sooner (the
+  // controller's destructor waits for the worker), only drop its result unsaved.
+  if (m_controller->isBusy()) {
+    if (!m_closeRequested) {
+      m_closeRequested = true;
+      m_controller->stop();
+    }
+    statusBar()->showMessage(tr("Stopping: the run is saved, then TrainBench closes"));
+    event->ignore();
+    return;
+  }
+  if (!letUnsavedGo()) {
+    // Closing was called off: a close asked for during a run no longer waits for its end.
+    m_closeRequested = false;
+    statusBar()->clearMessage();
+    event->ignore();
+    return;
+  }
+  if (!m_keepSavedSettings) saveSettings();
+  event->accept();
+}
+
+bool MainWindow::letUnsavedGo() {
+  const int unsaved = m_recorder->unsavedCount();
+  if (unsaved == 0) return true;
+  if (m_quitCode) {  // asked to quit by a signal: nobody may be there to answer
+    m_recorder->saveUnsaved();
+    return true;
+  }
+  QMessageBox box(QMessageBox::Warning, tr("Unsaved results"),
+                  tr("%n result(s) could not be saved to the results folder and are only in "
+                     "this window.", nullptr, unsaved),
+                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, this);
+  box.setInformativeText(tr("Save tries again; Discard closes without them."));
+  box.setDefaultButton(QMessageBox::Save);
+  m_unsavedQuestion = &box;
+  const int answer = box.exec();
+  m_unsavedQuestion = nullptr;
+  if (m_quitCode) {  // a signal came while asking (requestQuit closed the question)
+    m_recorder->saveUnsaved();
+    return true;
+  }
+  if (answer == QMessageBox::Discard) return true;
+  if (answer != QMessageBox::Save) return false;
+  saveUnsavedResults();  // says why where it fails again; the window stays then
+  return m_recorder->unsavedCount() == 0;
+}
+
+}  // namespace tb::ui
