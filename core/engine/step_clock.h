@@ -5,8 +5,9 @@
 // returns at once: hundreds of steps can be queued before the host waits, so host timestamps
 // would time the launches. There an event is queued after each step on the training stream, and
 // the time between two events is that step as the device ran it, any wait for the host's
-// launches included. The events are read once the epoch's work is done. Apple's GPU keeps host
-// timestamps: its queue is shallow enough that the host soon runs at its pace.
+// launches included. The events are read once the epoch's work is done. Apple's GPU keeps the
+// host timestamps it had before; how far its queue lets the host run ahead was never measured
+// (no Mac).
 #pragma once
 
 #include "engine/step_times.h"
