@@ -2,6 +2,7 @@
 #include "result_inputs.h"
 
 #include "results/result_file.h"
+#include "results/table_text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -16,6 +17,10 @@ namespace tb::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A path or message as the terminal may show it: a file name in a shared folder can hold escape
+// sequences or line breaks (table::printable).
+std::string shown(const std::string& text) { return table::printable(text); }
 
 bool isResultFileName(const std::string& name) {
   if (name.size() <= 5 || name.front() == '.') return false;  // hidden: saves in progress
@@ -34,7 +39,7 @@ bool collectFiles(const std::vector<std::string>& paths, std::vector<std::string
       const std::string why = error && error != std::errc::no_such_file_or_directory
                                   ? error.message()
                                   : "no such file or folder";
-      std::fprintf(stderr, "trainbench-cli: error: %s: %s\n", path.c_str(), why.c_str());
+      std::fprintf(stderr, "trainbench-cli: error: %s: %s\n", shown(path).c_str(), why.c_str());
       return false;
     }
     if (!fs::is_directory(status)) {
@@ -49,7 +54,7 @@ bool collectFiles(const std::vector<std::string>& paths, std::vector<std::string
     }
     if (error) {
       std::fprintf(stderr, "trainbench-cli: warning: %s: cannot list the folder: %s\n",
-                   path.c_str(), error.message().c_str());
+                   shown(path).c_str(), error.message().c_str());
     }
     // Result files are named by their creation time: by name is oldest first.
     std::sort(inside.begin(), inside.end());
@@ -78,20 +83,23 @@ std::optional<std::vector<RunResult>> readResultInputs(const std::vector<std::st
       const auto [at, isNew] = seenRuns.emplace(toJson(result), file);
       if (!isNew) {
         std::fprintf(stderr, "trainbench-cli: warning: %s: the same run as %s (skipped)\n",
-                     file.c_str(), at->second.c_str());
+                     shown(file).c_str(), shown(at->second).c_str());
         continue;
       }
       results.push_back(std::move(result));
     } catch (const ResultFileError& e) {
-      std::fprintf(stderr, "trainbench-cli: warning: %s (skipped)\n", e.what());  // names the file
+      // The message names the file.
+      std::fprintf(stderr, "trainbench-cli: warning: %s (skipped)\n", shown(e.what()).c_str());
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "trainbench-cli: warning: %s: %s (skipped)\n", file.c_str(), e.what());
+      std::fprintf(stderr, "trainbench-cli: warning: %s: %s (skipped)\n", shown(file).c_str(),
+                   shown(e.what()).c_str());
     }
   }
   if (results.empty()) {
     std::string list;
     for (const auto& path : paths) list += (list.empty() ? "" : ", ") + path;
-    std::fprintf(stderr, "trainbench-cli: error: no readable result files in %s\n", list.c_str());
+    std::fprintf(stderr, "trainbench-cli: error: no readable result files in %s\n",
+                 shown(list).c_str());
     return std::nullopt;
   }
   return results;

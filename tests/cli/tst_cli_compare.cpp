@@ -336,6 +336,27 @@ class TestCliCompare : public QObject {
              show.why());
   }
 
+  // So are the names of files in a shared folder: the warnings that name a broken file or a
+  // copy printed them as they were, a window-title escape, a colour, a faked line and all.
+  void hostileFileNamesPrintSafely() {
+    const QString folder = m_dir.filePath("hostile-names");
+    QVERIFY(QDir().mkpath(folder));
+    QString error;
+    const tb::RunResult run = benchRun("fashion-mlp", "cpu", 10.0, 6000.0, "11:30:00");
+    QVERIFY2(writeRun(folder + "/good.json", run, error), qPrintable(error));
+    QVERIFY2(writeRun(folder + "/x\nFAKE LINE: all runs OK\x1b[31m.json", run, error),
+             qPrintable(error));
+    QVERIFY(writeText(folder + "/b\x1b]0;pwned\x07" "ad.json", "{\"x\": 1}"));
+    const tbtest::CliRun result = compare({folder});
+    QVERIFY2(result.exitCode == 0, result.why());
+    const QString all = result.out + result.err;
+    QVERIFY2(!all.contains(QChar(0x1b)) && !all.contains(QChar(0x07)), result.why());
+    QVERIFY2(!all.contains(QLatin1String("\nFAKE LINE")), result.why());
+    QVERIFY2(result.err.contains(QLatin1String("x FAKE LINE: all runs OK [31m.json: the same run")),
+             result.why());
+    QVERIFY2(result.err.contains(QLatin1String("b ]0;pwned ad.json: ")), result.why());
+  }
+
   // A CPU trains ResNet-50 at a few images/s: `show` keeps the decimals that tell 3.46 from 3.
   void slowDevicesKeepTheirDecimals() {
     const QString file = m_dir.filePath("slow-resnet.json");
