@@ -13,7 +13,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <string>
+#include <vector>
 
 namespace tb::cli {
 
@@ -75,6 +77,49 @@ std::string unusedDataParallelFlags(const RunOptions& options) {
   return flags + (options.dataParallelFlagsGiven.size() == 1 ? " applies" : " apply") +
          " only to a data-parallel run: add --data-parallel N, or start the ranks with a launcher";
 }
+
+#if TRAINBENCH_WITH_DISTRIBUTED
+namespace {
+
+// What a rank found wrong before training, and which rank.
+struct RankCheck {
+  int rank = -1;
+  RunCheck check;
+};
+
+// This rank's own checks: its device (with precision and execution), its settings and --out.
+RunCheck ownChecks(const RunOptions& options) {
+  RunCheck check = runDevicesCheck(options);
+  if (check.code == kExitOk) check = runSettingsCheck(options);
+  return check;
+}
+
+// "code\nmessage": what travels between ranks.
+std::string encodeCheck(const RunCheck& check) {
+  return std::to_string(check.code) + '\n' + check.message;
+}
+
+// The lowest rank whose check failed; rank -1 and kExitOk when none did.
+RankCheck firstFailedCheck(const std::vector<std::string>& encodedPerRank) {
+  for (std::size_t rank = 0; rank < encodedPerRank.size(); ++rank) {
+    const std::string& encoded = encodedPerRank[rank];
+    const auto newline = encoded.find('\n');
+    int code = kExitOk;
+    try {
+      code = std::stoi(encoded.substr(0, newline));
+    } catch (const std::exception&) {
+      code = kExitUsage;  // a rank of another TrainBench version
+    }
+    if (code == kExitOk) continue;
+    const std::string message =
+        newline == std::string::npos ? "refused to train" : encoded.substr(newline + 1);
+    return {static_cast<int>(rank), {code, message}};
+  }
+  return {};
+}
+
+}  // namespace
+#endif
 
 bool dataParallelBuilt() {
 #if TRAINBENCH_WITH_DISTRIBUTED
@@ -142,6 +187,15 @@ int joinLaunchedRun(RunOptions& options) {
         !problem.empty()) {
       std::fprintf(stderr, "trainbench-cli: error: rank %d: %s\n", placement.rank, problem.c_str());
       return kExitUsage;
+    }
+    // Each rank's own checks travel too (its GPU, its --out): one that cannot train would
+    // otherwise fail alone and leave the others waiting for it until --dist-timeout.
+    if (const RankCheck failed = firstFailedCheck(options.config.exchange->gatherStrings(
+            encodeCheck(ownChecks(options))));
+        failed.check.code != kExitOk) {
+      std::fprintf(stderr, "trainbench-cli: error: rank %d cannot train: %s\n", failed.rank,
+                   failed.check.message.c_str());
+      return failed.check.code;
     }
   } catch (const DistributedError& e) {
     std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());

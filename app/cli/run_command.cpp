@@ -163,7 +163,7 @@ std::string outProblem(const std::string& out) {
     checkResultsFolder(folder.empty() ? "." : folder,
                        isFolderTarget(out) ? std::string() : fs::path(out).filename().string());
   } catch (const ResultFileError& e) {
-    return e.what();
+    return std::string("--out: ") + e.what();
   }
   return {};
 }
@@ -260,42 +260,50 @@ std::string resultPath(const std::string& out, const std::string& autoName,
   return (path.parent_path() / (path.stem().string() + "_" + device + extension)).string();
 }
 
-int checkRunDevices(const RunOptions& options) {
+RunCheck runDevicesCheck(const RunOptions& options) {
   for (const auto& device : options.devices) {
     try {
       const DeviceId id = resolveDevice(device);
       try {
         checkPrecision(id, options.config.precision, deviceFacts(id).computeCapability);
       } catch (const DeviceError& e) {
-        std::fprintf(stderr, "trainbench-cli: error: --precision: %s\n", e.what());
-        return kExitDevice;
+        return {kExitDevice, std::string("--precision: ") + e.what()};
       }
       try {
         resolveExecution(id, options.config.execution);
       } catch (const ExecutionError& e) {
-        std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
-        return kExitUsage;
+        return {kExitUsage, e.what()};
       }
     } catch (const DeviceError& e) {
-      std::fprintf(stderr, "trainbench-cli: error: --device: %s\n", e.what());
-      return kExitDevice;
+      return {kExitDevice, std::string("--device: ") + e.what()};
     }
   }
-  return kExitOk;
+  return {};
 }
 
-int checkRunSettings(const RunOptions& options) {
-  if (const std::string problem = runConfigProblem(options.config, options.dataParallel > 1);
+RunCheck runSettingsCheck(const RunOptions& options) {
+  if (std::string problem = runConfigProblem(options.config, options.dataParallel > 1);
       !problem.empty()) {
-    std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
-    return kExitUsage;
+    return {kExitUsage, std::move(problem)};
   }
-  if (const std::string problem = outProblem(options.out); !problem.empty()) {
-    std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
-    return kExitData;
+  if (std::string problem = outProblem(options.out); !problem.empty()) {
+    return {kExitData, std::move(problem)};
   }
-  return kExitOk;
+  return {};
 }
+
+namespace {
+
+int printed(const RunCheck& check) {
+  if (check.code != kExitOk) std::fprintf(stderr, "trainbench-cli: error: %s\n", check.message.c_str());
+  return check.code;
+}
+
+}  // namespace
+
+int checkRunDevices(const RunOptions& options) { return printed(runDevicesCheck(options)); }
+
+int checkRunSettings(const RunOptions& options) { return printed(runSettingsCheck(options)); }
 
 int runCommand(const RunOptions& options) {
   // From the start: a Ctrl-C during the checks below cancels like one during training (exit

@@ -29,11 +29,20 @@ struct RunOptions {
   std::vector<std::string> dataParallelFlagsGiven;
 };
 
+// A problem that stops a run before it trains: its exit code (exit_codes.h) and the message,
+// without the "error:" prefix. kExitOk and no message when there is none.
+struct RunCheck {
+  int code = 0;
+  std::string message;
+};
+
 // Checks every device of `options` (known, available, its precision and execution) before any
-// trains; prints the first problem and returns its exit code, or kExitOk.
+// trains: the first problem.
+RunCheck runDevicesCheck(const RunOptions& options);
+// Checks what the trainer would refuse at once (runConfigProblem) and the --out folder.
+RunCheck runSettingsCheck(const RunOptions& options);
+// The same checks, printing the problem; they return its exit code, or kExitOk.
 int checkRunDevices(const RunOptions& options);
-// Checks what the trainer would refuse at once (runConfigProblem) and the --out folder; prints
-// the problem and returns its exit code, or kExitOk.
 int checkRunSettings(const RunOptions& options);
 
 // Returns the exit code (exit_codes.h).

@@ -224,7 +224,9 @@ class TestCliFaults : public CliTestBase {
     const QString tooLong = path(QString(240, QLatin1Char('c')) + QStringLiteral(".json"));
     const CliRun refused = runCli(smallSyntheticRun() << "--out" << tooLong);
     QCOMPARE(refused.exitCode, 3);
-    QVERIFY2(refused.err.contains(QLatin1String("the file name is 245 bytes long")), refused.why());
+    QVERIFY2(refused.err.contains(QLatin1String("error: --out: ")) &&
+                 refused.err.contains(QLatin1String("the file name is 245 bytes long")),
+             refused.why());
     QVERIFY2(!refused.out.contains(QLatin1String("Epoch")), refused.why());
 
     const QString longest = path(QString(234, QLatin1Char('c')) + QStringLiteral(".json"));

@@ -225,27 +225,50 @@ class TestCliRankFaults : public CliTestBase {
                             QStringLiteral("ranks disagree on the world size (--world-size"));
   }
 
-  // Rank 0 refuses its --out after joining and takes the rendezvous store along: rank 1 names
-  // it. It said only "Broken pipe" (the socket's error escaped as it was).
-  void rankZeroEndingBeforeTrainingIsNamed() {
-    if (!built()) QSKIP("trainbench-cli was built without data-parallel runs");
+  // A rank that cannot train (here its --out; on a machine with one GPU, its cuda:1) is named
+  // by every rank at once. It failed alone, and the others waited --dist-timeout for it or,
+  // when it was rank 0, said only that the rendezvous had stopped answering.
+  void rankThatCannotTrainIsNamedByEveryRank_data() {
+    QTest::addColumn<int>("badRank");
+    QTest::newRow("rank 0") << 0;
+    QTest::newRow("rank 1") << 1;
+  }
+  void rankThatCannotTrainIsNamedByEveryRank() {
+    QFETCH(int, badRank);
     QList<QProcess*> ranks;
-    for (const QString& out : {QStringLiteral("/dev/null"), m_results + '/'}) {
+    for (int rank = 0; rank < 2; ++rank) {
       auto* process = new QProcess(this);
       process->setProcessEnvironment(environment());
       process->start(m_cli, smallSyntheticRun()
-                                << "--world-size" << "2" << "--rank" << QString::number(ranks.size())
-                                << "--master-addr" << "127.0.0.1" << "--master-port" << "29535"
-                                << "--dist-timeout" << "60" << "--out" << out);
+                                << "--world-size" << "2" << "--rank" << QString::number(rank)
+                                << "--master-addr" << "127.0.0.1" << "--master-port"
+                                << QString::number(29535 + badRank) << "--dist-timeout" << "300"
+                                << "--out" << (rank == badRank ? "/dev/null" : m_results + '/'));
       ranks << process;
     }
-    for (QProcess* process : ranks) QVERIFY(process->waitForFinished(120000));
-    QCOMPARE(ranks[0]->exitCode(), 3);
-    const QString err = QString::fromUtf8(ranks[1]->readAllStandardError());
-    QCOMPARE(ranks[1]->exitCode(), 5);
-    QVERIFY2(err.contains(QLatin1String(", which serves the rendezvous, stopped answering")),
-             qPrintable(err));
+    const QString named = QStringLiteral("rank %1 cannot train: --out: /dev/null").arg(badRank);
+    for (QProcess* process : ranks) {
+      QVERIFY(process->waitForFinished(120000));
+      const QString err = QString::fromUtf8(process->readAllStandardError());
+      QVERIFY2(err.contains(named), qPrintable(err));
+      QCOMPARE(process->exitCode(), 3);
+    }
     QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+  // Rank 0 serves the rendezvous: when it dies, rank 1 says so by name, and the command reports
+  // rank 0's end.
+  void killedRankZeroIsNamed() {
+    QVERIFY2(startTraining(longRun() << "--dist-timeout"
+                                     << "60"),
+             why().constData());
+    QCOMPARE(kill(static_cast<pid_t>(m_ranks[0]), SIGKILL), 0);
+    QCOMPARE(finish(), 5);
+    QVERIFY2(m_err.contains(QLatin1String("rank 0 (pid")) && m_err.contains(QLatin1String("signal 9")),
+             why().constData());
+    QVERIFY2(m_err.contains(QLatin1String("which serves the rendezvous, stopped answering")),
+             why().constData());
+    QVERIFY(!processExists(m_ranks[1]));
   }
 
   void timeBudgetRefused() {

@@ -214,17 +214,22 @@ class DataParallelUiTest : public QObject {
     QVERIFY2(result.error.find("data not found") != std::string::npos, result.error.c_str());
   }
 
-  // Exit code 3 is also a result the CLI could not save: no dataset helps there, so it is no
-  // data failure (which would offer Download dataset). A stand-in CLI says so and exits 3.
+  // Exit code 3 is also a result the CLI could not save, or a results folder it refused: no
+  // dataset helps there, so it is no data failure (which would offer Download dataset). A
+  // stand-in CLI says so and exits 3.
+  void unsavableResultIsNoDataFailure_data() {
+    QTest::addColumn<QByteArray>("error");
+    QTest::newRow("save failed") << QByteArray("cannot save the result: No space left on device");
+    QTest::newRow("--out refused") << QByteArray("--out: /r/x.json: No space left on device");
+  }
   void unsavableResultIsNoDataFailure() {
+    QFETCH(QByteArray, error);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString script = dir.filePath(QStringLiteral("cli.sh"));
     QFile file(script);
     QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("#!/bin/sh\n"
-               "echo 'trainbench-cli: error: cannot save the result: No space left on device' >&2\n"
-               "exit 3\n");
+    file.write("#!/bin/sh\necho 'trainbench-cli: error: " + error + "' >&2\nexit 3\n");
     file.close();
     QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
     const QByteArray realCli = qgetenv("TRAINBENCH_CLI");

@@ -22,14 +22,18 @@ namespace {
 constexpr char kSavedPrefix[] = "Result saved to ";
 constexpr char kErrorPrefix[] = "trainbench-cli: error: ";
 
+// The CLI's errors about where results go: a result it could not save, an --out it refused.
 constexpr char kCannotSave[] = "cannot save the result";
+constexpr char kOutRefused[] = "--out: ";
 
 // What trainbench-cli's documented exit codes (README, `trainbench-cli --help`) say failed: a
 // data failure gets the Download dataset hint, as the same failure in the app's own runs does.
-// Code 3 is also a result the CLI could not save, which no dataset can help.
+// Code 3 is also a result the CLI could not save or a results folder it refused, which no
+// dataset can help.
 FailureKind failureOfExitCode(int code, const QStringList& errors) {
   const bool saveFailed = std::any_of(errors.begin(), errors.end(), [](const QString& error) {
-    return error.startsWith(QLatin1String(kCannotSave));
+    return error.startsWith(QLatin1String(kCannotSave)) ||
+           error.startsWith(QLatin1String(kOutRefused));
   });
   if (code == 3 && !saveFailed) return FailureKind::Data;
   if (code == 4) return FailureKind::Device;
