@@ -3,6 +3,7 @@
 
 #include "data/cifar_reader.h"
 #include "data/idx_reader.h"
+#include "io/user_folders.h"
 #include "util/text.h"
 
 #include <algorithm>
@@ -140,14 +141,7 @@ std::optional<DatasetInfo> findDataset(const std::string& name) {
 
 std::string defaultDataRoot() {
   if (const std::string dir = envValue("TRAINBENCH_DATA_DIR"); !dir.empty()) return dir;
-  if (const std::string xdg = envValue("XDG_DATA_HOME"); !xdg.empty()) {
-    return (fs::path(xdg) / "trainbench" / "datasets").string();
-  }
-  if (const std::string home = envValue("HOME"); !home.empty()) {
-    return (fs::path(home) / ".local" / "share" / "trainbench" / "datasets").string();
-  }
-  // No home directory at all (some service accounts): fall back to the working directory.
-  return (fs::path("trainbench") / "datasets").string();
+  return (fs::path(userDataHome()) / "trainbench" / "datasets").string();
 }
 
 std::optional<std::string> findDatasetFolder(const std::string& dataset,

@@ -1,27 +1,17 @@
 #include "results/result_paths.h"
 
+#include "io/user_folders.h"
+
 #include <cstdlib>
 #include <filesystem>
 
 namespace tb {
 
-namespace {
-
-std::string environment(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
-
-}  // namespace
-
 std::string defaultResultsDir() {
-  if (auto dir = environment("TRAINBENCH_RESULTS_DIR"); !dir.empty()) return dir;
-  std::filesystem::path base = environment("XDG_DATA_HOME");
-  if (base.empty()) {
-    const std::string home = environment("HOME");
-    base = std::filesystem::path(home.empty() ? "." : home) / ".local" / "share";
+  if (const char* dir = std::getenv("TRAINBENCH_RESULTS_DIR"); dir != nullptr && *dir != '\0') {
+    return dir;
   }
-  return (base / "trainbench" / "results").string();
+  return (std::filesystem::path(userDataHome()) / "trainbench" / "results").string();
 }
 
 }  // namespace tb

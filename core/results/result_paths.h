@@ -5,8 +5,8 @@
 
 namespace tb {
 
-// $TRAINBENCH_RESULTS_DIR, else $XDG_DATA_HOME/trainbench/results, else
-// ~/.local/share/trainbench/results.
+// $TRAINBENCH_RESULTS_DIR, else trainbench/results in the user's data folder
+// ($XDG_DATA_HOME or ~/.local/share: io/user_folders.h).
 std::string defaultResultsDir();
 
 }  // namespace tb

@@ -4,6 +4,7 @@
 #include "data/synthetic.h"
 
 #include "../support/idx_fixtures.h"
+#include "../support/scoped_env.h"
 
 #include <torch/torch.h>
 
@@ -18,6 +19,7 @@
 namespace {
 
 using tbtest::Bytes;
+using tbtest::ScopedEnv;
 
 // A complete, tiny MNIST-style folder: `train` and `test` samples of 28x28 with labels i % 10.
 void writeMnistFolder(const QString& folder, std::uint32_t train, std::uint32_t test) {
@@ -53,33 +55,6 @@ void writeTestClassCounts(const QString& folder, const std::vector<int>& counts)
                                tbtest::idxImageFile(count, 28, 28, Bytes(count * 28 * 28, 9)),
                                false));
 }
-
-// Sets an environment variable for one scope and restores the previous state afterwards.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const QByteArray& value)
-      : m_name(name), m_hadValue(qEnvironmentVariableIsSet(name)), m_old(qgetenv(name)) {
-    if (value.isNull()) {
-      qunsetenv(name);
-    } else {
-      qputenv(name, value);
-    }
-  }
-  ~ScopedEnv() {
-    if (m_hadValue) {
-      qputenv(m_name, m_old);
-    } else {
-      qunsetenv(m_name);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* m_name;
-  bool m_hadValue;
-  QByteArray m_old;
-};
 
 const tb::ImageShape kMnistShape{1, 28, 28};
 

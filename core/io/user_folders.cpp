@@ -1,0 +1,53 @@
+#include "io/user_folders.h"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+#include <vector>
+
+namespace tb {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The variable's value when it is an absolute path; empty otherwise. A relative one would put
+// the library under whatever folder the program started in: each its own, none found again.
+fs::path absoluteVariable(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr) return {};
+  const fs::path path(value);
+  return path.is_absolute() ? path : fs::path();
+}
+
+// The account's home folder from the password database (HOME unset under some service managers).
+fs::path passwordHome() {
+  long size = sysconf(_SC_GETPW_R_SIZE_MAX);
+  std::vector<char> buffer(size > 0 ? static_cast<std::size_t>(size) : 16384);
+  passwd entry{};
+  passwd* found = nullptr;
+  if (getpwuid_r(getuid(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr ||
+      found->pw_dir == nullptr) {
+    return {};
+  }
+  const fs::path home(found->pw_dir);
+  return home.is_absolute() ? home : fs::path();
+}
+
+}  // namespace
+
+std::string userDataHome() {
+  if (fs::path xdg = absoluteVariable("XDG_DATA_HOME"); !xdg.empty()) return xdg.string();
+  fs::path home = absoluteVariable("HOME");
+  if (home.empty()) home = passwordHome();
+  if (home.empty()) {
+    std::error_code error;
+    home = fs::current_path(error);
+  }
+  return (home / ".local" / "share").string();
+}
+
+}  // namespace tb

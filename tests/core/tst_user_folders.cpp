@@ -1,0 +1,73 @@
+// Where the results library and the datasets live by default (io/user_folders.h): the same
+// absolute folder whatever the working folder, as the CLI and the app must both find it.
+#include "data/data_paths.h"
+#include "io/user_folders.h"
+#include "results/result_paths.h"
+
+#include "../support/scoped_env.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <pwd.h>
+#include <unistd.h>
+
+using tbtest::ScopedEnv;
+
+namespace {
+
+QString dataHome() { return QString::fromStdString(tb::userDataHome()); }
+
+}  // namespace
+
+class TestUserFolders : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void absoluteXdgDataHomeIsUsed() {
+    const ScopedEnv xdg("XDG_DATA_HOME", "/xdg");
+    const ScopedEnv home("HOME", "/home/someone");
+    QCOMPARE(dataHome(), QStringLiteral("/xdg"));
+  }
+
+  // The XDG specification: a relative $XDG_DATA_HOME is invalid and ignored. Used, it put each
+  // working folder's runs in its own library, which neither the app nor a later run found.
+  void relativeXdgDataHomeIsIgnored() {
+    const ScopedEnv xdg("XDG_DATA_HOME", "rel");
+    const ScopedEnv home("HOME", "/home/someone");
+    const ScopedEnv results("TRAINBENCH_RESULTS_DIR", QByteArray());
+    const ScopedEnv data("TRAINBENCH_DATA_DIR", QByteArray());
+    QCOMPARE(dataHome(), QStringLiteral("/home/someone/.local/share"));
+    QCOMPARE(QString::fromStdString(tb::defaultResultsDir()),
+             QStringLiteral("/home/someone/.local/share/trainbench/results"));
+    QCOMPARE(QString::fromStdString(tb::defaultDataRoot()),
+             QStringLiteral("/home/someone/.local/share/trainbench/datasets"));
+  }
+
+  // No $HOME (a service manager's environment): the account's home folder from the password
+  // database, not ./.local/share under whatever folder the run started in.
+  void missingHomeUsesTheAccountsHome() {
+    const passwd* account = getpwuid(getuid());
+    if (account == nullptr || account->pw_dir == nullptr || account->pw_dir[0] != '/') {
+      QSKIP("this account has no absolute home folder in the password database");
+    }
+    const ScopedEnv xdg("XDG_DATA_HOME", QByteArray());
+    const ScopedEnv home("HOME", QByteArray());
+    QCOMPARE(dataHome(), QDir::cleanPath(QString::fromLocal8Bit(account->pw_dir)) +
+                             QStringLiteral("/.local/share"));
+    const ScopedEnv relativeHome("HOME", "somewhere");
+    QCOMPARE(dataHome(), QDir::cleanPath(QString::fromLocal8Bit(account->pw_dir)) +
+                             QStringLiteral("/.local/share"));
+  }
+
+  void anExplicitFolderWins() {
+    const ScopedEnv results("TRAINBENCH_RESULTS_DIR", "/r");
+    const ScopedEnv data("TRAINBENCH_DATA_DIR", "/d");
+    QCOMPARE(QString::fromStdString(tb::defaultResultsDir()), QStringLiteral("/r"));
+    QCOMPARE(QString::fromStdString(tb::defaultDataRoot()), QStringLiteral("/d"));
+  }
+};
+
+QTEST_GUILESS_MAIN(TestUserFolders)
+#include "tst_user_folders.moc"
