@@ -179,12 +179,18 @@ class TestTelemetry : public QObject {
       for (int i = 0; i < 10000; ++i) sink = sink + 1.0;  // busy, on this thread only
     }
     sampler.stop();
+    // Averaged over the samples: a sampler thread paused between its clock and its CPU reads (a
+    // loaded machine) moves CPU time from one sample to the next, not in total. The sampler's
+    // own reads are the process's too: about 1 point, near 5 under the sanitizers (CI saw
+    // 104.5 in one sample). A tick more per sample would add 10.
+    double sum = 0.0;
+    QString seen;
     for (const TelemetrySample& s : sampler.all()) {
       QVERIFY(s.processCpuPercent);
-      // The sampler's own reads are the process's too: about 1 point, near 5 under the
-      // sanitizers (CI saw 104.5). A tick more would add 10.
-      QVERIFY2(*s.processCpuPercent <= 108.0, qPrintable(QString::number(*s.processCpuPercent)));
+      sum += *s.processCpuPercent;
+      seen += QString::number(*s.processCpuPercent) + ' ';
     }
+    QVERIFY2(sum / sampler.all().size() <= 108.0, qPrintable(seen));
   }
 
   // Intervals below 0.1 s are clamped, so a tiny interval cannot flood the timeline: the

@@ -74,7 +74,7 @@ class ProbeDialogTest : public QObject {
                        });
     QSignalSpy done(&dialog, &ProbeDialog::allMeasured);
     dialog.start();
-    QTRY_COMPARE(done.count(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
     QCOMPARE(cell(dialog, 0, Fp32), QStringLiteral("1.500"));
     QCOMPARE(cell(dialog, 0, Bf16), QStringLiteral("3.250"));
     QCOMPARE(cell(dialog, 0, Fp16), QStringLiteral("n/a"));
@@ -102,13 +102,13 @@ class ProbeDialogTest : public QObject {
     QSignalSpy rejected(&dialog, &QDialog::rejected);
     dialog.show();
     dialog.start();
-    QTRY_COMPARE(cell(dialog, 0, Note), QStringLiteral("measuring\u2026"));
+    QTRY_COMPARE_WITH_TIMEOUT(cell(dialog, 0, Note), QStringLiteral("measuring\u2026"), 60000);
     dialog.reject();
     // The dialog stays until the device in flight is done, then closes without the others.
     QVERIFY(dialog.isVisible());
     QCOMPARE(rejected.count(), 0);
     firstMeasurement.open();
-    QTRY_COMPARE(rejected.count(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(rejected.count(), 1, 60000);
     QCOMPARE(done.count(), 1);
     QCOMPARE(measured.load(), 1);
     QCOMPARE(cell(dialog, 2, Note), QStringLiteral("not measured (closed)"));
