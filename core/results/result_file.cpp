@@ -281,6 +281,11 @@ void checkResultsFolder(const std::string& folder, const std::string& fileName) 
   if (fs::exists(status) && !fs::is_directory(status)) {
     throw ResultFileError(shown + ": not a folder (a file of that name is in the way)");
   }
+  // A link to a folder that is gone: creating it would fail with a baffling "File exists".
+  if (!fs::exists(status) && fs::is_symlink(fs::symlink_status(shown, ec))) {
+    throw ResultFileError(shown + ": a link to " + fs::read_symlink(shown, ec).string() +
+                          ", which does not exist (a drive not mounted?)");
+  }
   fs::create_directories(shown, ec);
   if (ec) throw ResultFileError(shown + ": cannot create the results folder: " + ec.message());
   removeAbandonedTempFiles(shown);

@@ -144,6 +144,14 @@ class TestResultSave : public QObject {
     const QString underError = errorOf([&] { checkResultsFolder(under.toStdString()); });
     QVERIFY2(underError.contains(under), qPrintable(underError));
 
+    // A link to a folder that is gone (a drive not mounted) says so; it said "File exists".
+    const QString dangling = dir.filePath(QStringLiteral("dangling"));
+    QVERIFY(QFile::link(dir.filePath(QStringLiteral("gone/deep")), dangling));
+    const QString danglingError = errorOf([&] { checkResultsFolder(dangling.toStdString()); });
+    QVERIFY2(danglingError.startsWith(dangling + QStringLiteral(": a link to ")) &&
+                 danglingError.contains(QLatin1String("gone/deep, which does not exist")),
+             qPrintable(danglingError));
+
     const QString fresh = dir.filePath(QStringLiteral("new/results"));
     QVERIFY(errorOf([&] { checkResultsFolder(fresh.toStdString()); }).isEmpty());
     QVERIFY(QFileInfo(fresh).isDir());
