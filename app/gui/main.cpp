@@ -1,4 +1,5 @@
 // trainbench: the desktop app. Parses the automation flags and shows the main window.
+#include "common/number_format.h"
 #include "common/unix_signal_watcher.h"
 #include "devices/device_id.h"
 #include "devices/system_info.h"
@@ -124,6 +125,7 @@ void answerHelpAndVersion(int argc, char** argv) {
 int main(int argc, char** argv) {
   answerHelpAndVersion(argc, argv);
   QApplication app(argc, argv);
+  tb::ui::useOneNumberFormat();
   Q_INIT_RESOURCE(trainbench);  // the .qrc lives in the static trainbench_ui library
   setApplicationFacts();
   QApplication::setApplicationDisplayName(QStringLiteral("TrainBench"));

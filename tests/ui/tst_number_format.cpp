@@ -1,0 +1,55 @@
+// Numbers in the window read one way under any locale (common/number_format.h): under a
+// decimal-comma locale the chart axes said "0,1" beside a table that said "0.08".
+#include "common/number_format.h"
+#include "common/qcustomplot_include.h"
+#include "models/workload_catalog.h"
+#include "panels/setup_texts.h"
+
+#include <QLocale>
+#include <QtTest>
+
+class TestNumberFormat : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void init() { QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany)); }
+  void cleanup() { QLocale::setDefault(QLocale::c()); }
+
+  void axesUseADecimalPoint() {
+    tb::ui::useOneNumberFormat();
+    QCustomPlot plot;
+    plot.resize(400, 300);
+    plot.xAxis->setRange(0.0, 0.2);
+    plot.replot();
+    const QVector<QString> labels = plot.xAxis->tickVectorLabels();
+    QVERIFY(!labels.isEmpty());
+    const QString shown = QStringList(labels.begin(), labels.end()).join(u' ');
+    QVERIFY2(labels.contains(QStringLiteral("0.1")), qPrintable(shown));
+    for (const QString& label : labels) QVERIFY2(!label.contains(u','), qPrintable(label));
+  }
+
+  void workloadFactsUseADecimalPoint() {
+    tb::ui::useOneNumberFormat();
+    for (const tb::WorkloadInfo& info : tb::workloadCatalog()) {
+      if (info.name != "fashion-mlp") continue;
+      const QString text = tb::ui::workloadNeeds(info);
+      QVERIFY2(text.contains(QLatin1String(" parameters")) && text.contains(QLatin1String("0.000")),
+               qPrintable(text));
+      QVERIFY2(!text.contains(QLatin1String("0,000")), qPrintable(text));
+      return;
+    }
+    QFAIL("fashion-mlp is not in the catalog");
+  }
+
+  // The check itself: without the call, the German locale writes a decimal comma.
+  void theLocaleWouldOtherwiseWriteAComma() {
+    QCustomPlot plot;
+    plot.resize(400, 300);
+    plot.xAxis->setRange(0.0, 0.2);
+    plot.replot();
+    QVERIFY(plot.xAxis->tickVectorLabels().contains(QStringLiteral("0,1")));
+  }
+};
+
+QTEST_MAIN(TestNumberFormat)
+#include "tst_number_format.moc"
