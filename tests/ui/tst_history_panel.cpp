@@ -190,6 +190,28 @@ class TestHistoryPanel final : public QObject {
     QCOMPARE(panel.view()->model()->rowCount(), 4);
   }
 
+  // The list is rebuilt when a run is saved: the selection stays on the same files, adjacent or
+  // not, and on nothing else.
+  void selectionSurvivesARebuild() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    library.save(makeResult("2026-11-28T10:00:00Z", "delta", 2.0));
+    HistoryPanel panel(&library);
+    for (const QStringList& chosen :
+         {QStringList{library.entries().at(0).path, library.entries().at(2).path},
+          QStringList{library.entries().at(1).path, library.entries().at(2).path,
+                      library.entries().at(3).path}}) {
+      panel.selectPaths(chosen);
+      library.save(makeResult("2026-11-29T10:00:00Z", "epsilon", 3.0));
+      QCOMPARE(panel.view()->model()->rowCount(), static_cast<int>(library.entries().size()));
+      QStringList kept = panel.selectedPaths();
+      QStringList expected = chosen;
+      kept.sort();
+      expected.sort();
+      QCOMPARE(kept, expected);
+    }
+  }
+
   // Delete (confirmation bypassed) moves the selected files to the trash, and nothing else.
   void deleteMovesSelectedFilesToTheTrash() {
     tbtest::PrivateTrash trash;

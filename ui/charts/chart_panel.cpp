@@ -91,6 +91,9 @@ void ChartPanel::addChart(const ChartSpec& spec) {
   plot->setMinimumSize(kPlotMinWidth, kPlotMinHeight);
   plot->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   plot->setMouseTracking(true);
+  // The run legend (run_legend.h) names the runs; QCustomPlot's own, hidden, would still hold an
+  // entry per graph, and removing a thousand runs' graphs from it froze the window for seconds.
+  plot->setAutoAddPlottableToLegend(false);
   plot->setAccessibleName(spec.title);
   addPlotTitle(plot, spec.title, spec.caption);
   plot->xAxis->setLabel(spec.xLabel);
