@@ -121,6 +121,10 @@ class ChartPanelTest : public QObject {
     // Qt draws "&&" as one '&', with no shortcut.
     QVERIFY2(entry->text().contains(QLatin1String("R&&D box")), qPrintable(entry->text()));
     QVERIFY(QKeySequence::mnemonic(entry->text()).isEmpty());
+    // A label cut at the legend's width is whole in the tooltip, as plain text.
+    QVERIFY2(entry->toolTip().contains(QLatin1String("R&amp;D box")) &&
+                 entry->toolTip().contains(QLatin1String("lab")),
+             qPrintable(entry->toolTip()));
   }
 
   // The charts must show what the engine really reports: one point per epoch and every telemetry

@@ -136,6 +136,29 @@ class ComparisonPanelTest : public QObject {
     QCOMPARE(chooser->itemText(0).count(QStringLiteral("bench-1")), 1);
   }
 
+  // Fully qualified host names: the bars keep each host's first part, which differs, not the
+  // domain's end, which every row shares (all twelve read "…rch.example.org").
+  void barLabelsKeepTheHostOfAQualifiedName() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    for (const char* host : {"gpu-node-00.hpc-cluster.research.example.org",
+                             "gpu-node-01.hpc-cluster.research.example.org"}) {
+      RunResult run = finishedRun("cpu", 7.78, 0.88);
+      run.device.name = "AMD EPYC 7B13 64-Core Processor";
+      run.system.hostname = host;
+      runs.add(run);
+    }
+    panel.refreshNow();
+    const auto ticker = qSharedPointerCast<QCPAxisTickerText>(panel.barChart()->yAxis->ticker());
+    const QStringList labels = ticker->ticks().values();
+    QCOMPARE(labels.size(), 2);
+    const QString both = labels.join(QLatin1Char('|'));
+    QVERIFY2(labels[0] != labels[1] && both.contains(QStringLiteral(" \u00b7 gpu-node-00\u2026")) &&
+                 both.contains(QStringLiteral(" \u00b7 gpu-node-01\u2026")),
+             qPrintable(both));
+    for (const QString& label : labels) QVERIFY2(label.size() <= 30, qPrintable(label));
+  }
+
   // A failed run has no total, so it cannot be the baseline: choosing it leaves the combo and the
   // bold 1.00x on the row the speed-ups (and the exports) are measured against.
   void failedRowIsNeverTheBaseline() {

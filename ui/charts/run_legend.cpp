@@ -3,6 +3,7 @@
 #include "charts/run_legend.h"
 
 #include "charts/flow_layout.h"
+#include "common/qt_convert.h"
 #include "model/run_collection.h"
 
 #include <QCheckBox>
@@ -51,7 +52,6 @@ RunLegend::RunLegend(RunCollection* runs, QWidget* parent)
 
 QCheckBox* RunLegend::createEntry(const QString& runId) {
   auto* box = new QCheckBox(this);
-  box->setToolTip(tr("Show or hide this run in all charts"));
   // clicked, not toggled: only the user's click changes the collection, sync() never loops.
   connect(box, &QCheckBox::clicked, this,
           [this, runId](bool checked) { m_runs->setVisible(runId, checked); });
@@ -72,7 +72,12 @@ void RunLegend::sync() {
     if (!box) box = createEntry(run.id);
     // A check box reads '&' as a shortcut marker: "A & B" would show as "A _B".
     const QString label = QString(m_runs->distinctLabel(i)).replace(u'&', QStringLiteral("&&"));
-    if (box->text() != label) box->setText(label);
+    if (box->text() != label) {
+      box->setText(label);
+      // A long label is cut at the legend's width: the tooltip says it in full.
+      box->setToolTip(plainToolTip(
+          tr("%1\nShow or hide this run in all charts").arg(m_runs->distinctLabel(i))));
+    }
     if (box->property(kColorProperty).value<QColor>() != run.color) {
       box->setIcon(swatch(run.color, devicePixelRatioF()));
       box->setProperty(kColorProperty, run.color);

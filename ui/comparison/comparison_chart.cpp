@@ -7,6 +7,7 @@
 #include "common/qt_convert.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 
 #include <algorithm>
 
@@ -21,6 +22,22 @@ QString text(const char* source) {
   return QCoreApplication::translate("tb::ui::ComparisonPanel", source);
 }
 
+// A fully qualified host name keeps its first part, which tells machines apart; the domain is
+// the same on every row ("gpu-node-07.cluster.example.org" -> "gpu-node-07…"). Addresses and
+// other parts (a date) stay as they are.
+QString shortHosts(const QString& ending) {
+  const QString separator = QStringLiteral(" \u00b7 ");
+  static const QRegularExpression letter(QStringLiteral("[A-Za-z]"));
+  QStringList parts = ending.split(separator);
+  for (QString& part : parts) {
+    const qsizetype dot = part.indexOf(u'.');
+    if (dot > 0 && part.left(dot).contains(letter)) {
+      part = part.left(dot) + QChar(0x2026);
+    }
+  }
+  return parts.join(separator);
+}
+
 // Shortened in the middle: what tells two rows apart is at the end (" · bench-2", a date), so
 // the end stays whole where it is short, and the device's name gives way.
 QString elided(const QString& label) {
@@ -28,7 +45,7 @@ QString elided(const QString& label) {
   const QChar ellipsis(0x2026);
   const qsizetype split = label.indexOf(QStringLiteral(" \u00b7 "));
   if (split > 0) {
-    const QString ending = label.mid(split);
+    const QString ending = shortHosts(label.mid(split));
     const qsizetype room = kMaxLabelChars - 1 - ending.size();
     if (room >= 8) return label.left(room) + ellipsis + ending;
   }

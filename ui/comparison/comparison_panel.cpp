@@ -32,6 +32,8 @@ const QColor kPublishedColor(150, 150, 150);  // reads on light and dark backgro
 const QColor kWarningColor(0x8a, 0x5a, 0x00);  // disturbed rows: amber on light backgrounds
 // The table always shows at least this many rows, however many runs are open.
 constexpr int kMinVisibleRows = 6;
+// No column grows wider: room for "cpu (16 threads) — AMD Ryzen 9 7950X 16-Core Processor · host".
+constexpr int kMaxColumnWidth = 480;
 // Each bar of the chart keeps this much height; more bars scroll instead of squeezing.
 constexpr int kBarPixels = 24;
 constexpr int kChartFramePixels = 80;  // title and axis
@@ -69,7 +71,10 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   auto* controls = new QHBoxLayout;
   auto* baselineLabel = new QLabel(tr("Baseline:"), this);
   baselineLabel->setBuddy(m_baselineChooser);
-  m_baselineChooser->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  // As wide as a usual label, not as the longest: a 170-character host name grew it over the
+  // check box beside it. The full label is in the item's tooltip and the popup.
+  m_baselineChooser->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  m_baselineChooser->setMinimumContentsLength(40);
   m_baselineChooser->setToolTip(tr("Speed-ups are this row's total time divided by each row's"));
   m_publishedCheck->setToolTip(
       tr("Add the seed article's published times (TensorFlow, 2021) for the workloads shown"));
@@ -126,10 +131,13 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
   m_table->verticalHeader()->setVisible(false);
   // Every column keeps its content's width, device names included (never "c…0"); a crowded
-  // table scrolls sideways instead.
+  // table scrolls sideways instead. Up to a limit: a 170-character device or host name pushed
+  // every figure out of view. Such a name loses its middle, so the device at its start and the
+  // machine at its end still tell the rows apart; its tooltip has it whole.
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  m_table->horizontalHeader()->setMaximumSectionSize(kMaxColumnWidth);
   m_table->horizontalHeader()->setStretchLastSection(true);
-  m_table->setTextElideMode(Qt::ElideRight);
+  m_table->setTextElideMode(Qt::ElideMiddle);
   m_table->setWordWrap(false);
   m_table->setHorizontalScrollMode(QAbstractItemView::ScrollPerPixel);
   // However many runs are open, the table shows at least six rows and scrolls the rest.
@@ -395,6 +403,8 @@ void ComparisonPanel::fillBaselineChooser() {
       text += machine;
     }
     m_baselineChooser->addItem(colorSwatch(entry.color), text);
+    m_baselineChooser->setItemData(m_baselineChooser->count() - 1, plainToolTip(text),
+                                   Qt::ToolTipRole);
   }
   m_baselineChooser->setCurrentIndex(m_entries.isEmpty() ? -1 : m_baseline);
   m_baselineChooser->setEnabled(!m_entries.isEmpty());
