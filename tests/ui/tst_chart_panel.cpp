@@ -12,6 +12,7 @@
 #include "../support/tick_labels.h"
 
 #include <QCheckBox>
+#include <QSet>
 #include <QtTest>
 
 #include <ctime>
@@ -103,6 +104,24 @@ class ChartPanelTest : public QObject {
     tzset();
     QVERIFY2(first.endsWith(QLatin1String("2026-12-04 10:07:33")), qPrintable(first));
     QVERIFY2(second.endsWith(QLatin1String("2026-12-04 10:07:35")), qPrintable(second));
+  }
+
+  // Twenty runs open get twenty colours (the eleventh took the first's); a closed run's
+  // colour goes to the next one opened.
+  void runsKeepDistinctColours() {
+    RunCollection runs;
+    RunResult result;
+    result.device.id = "cpu";
+    QSet<QRgb> colours;
+    QStringList ids;
+    for (int i = 0; i < 20; ++i) {
+      ids << runs.add(result);
+      colours.insert(runs.at(i).color.rgb());
+    }
+    QCOMPARE(colours.size(), 20);
+    const QRgb freed = runs.find(ids[12])->color.rgb();
+    runs.remove(ids[12]);
+    QCOMPARE(runs.find(runs.add(result))->color.rgb(), freed);
   }
 
   // A name with '&' reads whole in the legend (a check box would take it for a shortcut mark,

@@ -86,11 +86,17 @@ QString RunCollection::idForRun(const RunResult& result) const {
 }
 
 QColor RunCollection::nextColor() const {
-  // The first palette colour no shown run uses, so removing a run frees its colour.
-  for (const QRgb rgb : kPalette) {
-    bool used = false;
-    for (const auto& run : m_runs) used = used || run.color.rgb() == QColor(rgb).rgb();
-    if (!used) return QColor(rgb);
+  // The first palette colour no shown run uses, so removing a run frees its colour. Past ten
+  // runs, a darker shade of each: two runs drawn alike could not be told apart in the charts,
+  // the legend or the table. Past twenty, colours repeat (a lighter shade fades into the
+  // background and few more shades would still read as different).
+  for (const int shade : {100, 170}) {
+    for (const QRgb rgb : kPalette) {
+      const QColor candidate = QColor(rgb).darker(shade);
+      bool used = false;
+      for (const auto& run : m_runs) used = used || run.color.rgb() == candidate.rgb();
+      if (!used) return candidate;
+    }
   }
   return QColor(kPalette[static_cast<std::size_t>(m_runs.size()) % kPalette.size()]);
 }
