@@ -210,6 +210,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (const QString problem = tb::ui::resultsFolderProblem(); !problem.isEmpty()) {
+    std::fprintf(stderr, "trainbench: error: %s\n", qPrintable(problem));
+    return 2;
+  }
   tb::ui::MainWindow window(parser.value(QStringLiteral("settings")));
   // SIGTERM, SIGINT and SIGHUP close the window as the user would: a running run is stopped and
   // saved as cancelled, then the app exits with 130. A second signal ends it at once (never

@@ -2,6 +2,8 @@
 // and --screenshot / --report files it could not write hours later.
 #include "window/launch_checks.h"
 
+#include "../support/scoped_env.h"
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -57,6 +59,19 @@ class LaunchChecksTest : public QObject {
     QVERIFY2(problem.contains(path) && problem.contains(QStringLiteral("not a TrainBench")),
              qPrintable(problem));
     QVERIFY(settingsFileProblem(dir.path()).contains(QStringLiteral("folder")));
+  }
+
+  // A results folder whose path is not UTF-8 cannot be named in Qt: the app would save to and
+  // list a folder named with replacement characters, beside the real one the CLI uses.
+  void resultsFolderMustBeUtf8() {
+    {
+      const tbtest::ScopedEnv folder("TRAINBENCH_RESULTS_DIR", "/tmp/r\xe9s");
+      QVERIFY2(resultsFolderProblem().contains(QLatin1String("not valid UTF-8")) &&
+                   resultsFolderProblem().contains(QLatin1String("TRAINBENCH_RESULTS_DIR")),
+               qPrintable(resultsFolderProblem()));
+    }
+    const tbtest::ScopedEnv folder("TRAINBENCH_RESULTS_DIR", "/tmp/r\xc3\xa9sultats");
+    QCOMPARE(resultsFolderProblem(), QString());
   }
 
   void outputFiles() {

@@ -14,6 +14,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 using tb::RunResult;
 using tb::ui::ResultLibrary;
 
@@ -275,6 +278,21 @@ class TestResultLibrary final : public QObject {
     QCOMPARE(snapshot(dir.path()), before);
     QCOMPARE(library.entries().size(), 1);
     QCOMPARE(changed.count(), 0);
+  }
+
+  // A file whose name is not UTF-8 (an old Latin-1 name) reaches the app with a replacement
+  // character: opening it says why it cannot, not only "No such file or directory".
+  void fileNamedInAnotherEncodingIsExplained() {
+    QTemporaryDir dir;
+    QTemporaryDir elsewhere;
+    ResultLibrary library(dir.path());
+    const QByteArray latin1 = QFile::encodeName(elsewhere.path()) + "/r\xe9sultat.json";
+    QVERIFY(::close(::open(latin1.constData(), O_CREAT | O_WRONLY, 0644)) == 0);
+    const QString asQtSeesIt = QFile::decodeName(latin1);
+    QVERIFY(asQtSeesIt.contains(QChar::ReplacementCharacter));
+    QString error;
+    QVERIFY(library.importFile(asQtSeesIt, &error).isEmpty());
+    QVERIFY2(error.contains(QLatin1String("not valid UTF-8")), qPrintable(error));
   }
 
   // Importing the same file twice (or a file already in the library) must not duplicate it.

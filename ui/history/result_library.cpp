@@ -52,6 +52,11 @@ bool readCapped(const QString& path, QByteArray* bytes, QString* error) {
   std::string why;
   tb::FileDescriptor fd = tb::openRegularFile(toStdString(path), why);
   if (!fd.valid()) {
+    // A name that is not UTF-8 (an old Latin-1 name, say) reached Qt with a replacement
+    // character for its odd bytes, so the name asked for is not the file's.
+    if (path.contains(QChar::ReplacementCharacter)) {
+      why += ": its name is not valid UTF-8, which the app cannot open; rename the file";
+    }
     setError(error, path + QStringLiteral(": ") + QString::fromStdString(why));
     return false;
   }

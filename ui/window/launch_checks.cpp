@@ -1,6 +1,9 @@
-// settingsFileProblem and outputFileProblem (launch_checks.h).
+// settingsFileProblem, resultsFolderProblem and outputFileProblem (launch_checks.h).
 #include "window/launch_checks.h"
 
+#include "results/result_paths.h"
+
+#include <QFile>
 #include <QFileInfo>
 #include <QSettings>
 #include <QStringList>
@@ -24,6 +27,15 @@ bool isOwnKey(const QString& key) {
 }
 
 }  // namespace
+
+QString resultsFolderProblem() {
+  const QByteArray raw = QByteArray::fromStdString(defaultResultsDir());
+  const QString name = QFile::decodeName(raw);
+  if (QFile::encodeName(name) == raw) return {};
+  return QStringLiteral("the results folder '%1' has a name that is not valid UTF-8, which the "
+                        "app cannot use; set TRAINBENCH_RESULTS_DIR to another folder")
+      .arg(name);
+}
 
 QString settingsFileProblem(const QString& path) {
   const QFileInfo info(path);

@@ -11,6 +11,11 @@ namespace tb::ui {
 // is refused rather than overwritten. A missing or empty file is fine: it becomes one.
 QString settingsFileProblem(const QString& path);
 
+// Why the app cannot use the results folder ($TRAINBENCH_RESULTS_DIR, or the one in the home
+// folder): a path that is not UTF-8 has no name in Qt, and the app would save to, and list,
+// another folder than the CLI. Empty when it can.
+QString resultsFolderProblem();
+
 // Why a file cannot be written at `path` (a folder there, a missing or read-only folder, a
 // read-only file), or empty. Nothing is created.
 QString outputFileProblem(const QString& path);
