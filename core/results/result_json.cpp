@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace tb {
 namespace {
@@ -24,13 +25,22 @@ constexpr const char* kSchemaPrefix = "trainbench-result/";
 constexpr int kMaxJsonDepth = 64;
 constexpr std::size_t kMaxJsonValues = 4'000'000;
 
-// The deepest nesting of arrays and objects in `text`, counting brackets outside strings; stops
-// early once past `limit`. Malformed text is left to the parser to describe.
-int nestingDepth(const std::string& text, int limit) {
-  int depth = 0;
+// How deep arrays and objects nest in a document, and how many values it holds (the root, each
+// object member's value and each array element, containers included), read from the text
+// without building anything.
+struct JsonShape {
   int deepest = 0;
+  std::size_t values = 0;
+};
+
+// Counts brackets, colons and commas outside strings; stops early once past either limit.
+// Malformed text is left to the parser to describe.
+JsonShape jsonShape(const std::string& text, int depthLimit, std::size_t valueLimit) {
+  JsonShape shape;
+  std::vector<char> open;  // the containers around the current point: '[' or '{'
   bool inString = false;
   bool escaped = false;
+  bool elementDue = false;  // just after '[' or an array's ',': the next token starts a value
   for (const char ch : text) {
     if (inString) {
       if (escaped) {
@@ -42,16 +52,28 @@ int nestingDepth(const std::string& text, int limit) {
       }
       continue;
     }
-    if (ch == '"') {
-      inString = true;
-    } else if (ch == '[' || ch == '{') {
-      deepest = std::max(deepest, ++depth);
-      if (deepest > limit) break;
-    } else if ((ch == ']' || ch == '}') && depth > 0) {
-      --depth;
+    if (ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t') continue;
+    if (shape.values == 0 || (elementDue && ch != ']')) ++shape.values;
+    elementDue = false;
+    if (shape.deepest > depthLimit || shape.values > valueLimit) break;
+    switch (ch) {
+      case '"': inString = true; break;
+      case '[':
+      case '{':
+        open.push_back(ch);
+        shape.deepest = std::max(shape.deepest, static_cast<int>(open.size()));
+        elementDue = ch == '[';
+        break;
+      case ']':
+      case '}':
+        if (!open.empty()) open.pop_back();
+        break;
+      case ':': ++shape.values; break;
+      case ',': elementDue = !open.empty() && open.back() == '['; break;
+      default: break;
     }
   }
-  return deepest;
+  return shape;
 }
 
 // Accepts "trainbench-result/1"; anything else is either not ours or from a newer writer.
@@ -157,28 +179,23 @@ std::vector<GpuSample> readGpus(const Reader& reader, const Json& item, const st
 
 Json parseDocument(const Reader& reader, const std::string& text) {
   // Refused before parsing: a file of nested brackets once took 4.6 GB and 42 s to refuse.
-  if (nestingDepth(text, kMaxJsonDepth) > kMaxJsonDepth) {
+  // And wide: 21 million empty objects fit in 64 MiB and took 2.4 GB and 17 s to parse. The
+  // largest result the writer makes holds about two million values (100 000 epochs of 6, and a
+  // timeline thinned to 100 000 samples of up to 14 with a GPU): twice that is allowed. Counted
+  // in the text, not by a parser callback: nlohmann's callback parser searches the enclosing
+  // array after every object, and 100 000 epochs took seconds.
+  const JsonShape shape = jsonShape(text, kMaxJsonDepth, kMaxJsonValues);
+  if (shape.deepest > kMaxJsonDepth) {
     reader.fail("not a TrainBench result: nested deeper than " + std::to_string(kMaxJsonDepth) +
                 " levels");
   }
-  // And wide: 21 million empty objects fit in 64 MiB and took 2.4 GB and 17 s to parse. The
-  // largest result the writer makes holds about two million values (100 000 epochs of 6, and a
-  // timeline thinned to 100 000 samples of up to 14 with a GPU): twice that is allowed.
-  struct TooManyValues {};
-  std::size_t values = 0;
-  const auto count = [&values](int, Json::parse_event_t event, Json&) {
-    if (event == Json::parse_event_t::value || event == Json::parse_event_t::object_start ||
-        event == Json::parse_event_t::array_start) {
-      if (++values > kMaxJsonValues) throw TooManyValues{};
-    }
-    return true;
-  };
-  Json root;
-  try {
-    root = Json::parse(text, count);
-  } catch (const TooManyValues&) {
+  if (shape.values > kMaxJsonValues) {
     reader.fail("not a TrainBench result: more than " + std::to_string(kMaxJsonValues) +
                 " values");
+  }
+  Json root;
+  try {
+    root = Json::parse(text);
   } catch (const Json::exception& e) {
     // Keep nlohmann's "parse error at line L, column C: ..." and drop its "[json.exception.*]".
     std::string what = e.what();

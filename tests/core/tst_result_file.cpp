@@ -350,6 +350,35 @@ class TestResultFile : public QObject {
     QCOMPARE(message, wide + ": not a TrainBench result: more than 4000000 values");
   }
 
+  // The cap counts values as a parser does (here, in the text before parsing): a document of
+  // exactly four million is read, one more is refused. Brackets, colons and commas inside
+  // strings, and empty containers, count as what they are.
+  void valueCapIsExact() {
+    QJsonObject json = jsonOf(editableResult());
+    json.insert("later_text", QStringLiteral("a: [1, {\"b\": 2}], \\"));
+    json.insert("later_empty", QJsonArray{QJsonObject{}, QJsonArray{}});
+    const std::function<std::size_t(const QJsonValue&)> count = [&](const QJsonValue& value) {
+      std::size_t values = 1;
+      if (value.isArray()) {
+        for (const QJsonValue& element : value.toArray()) values += count(element);
+      } else if (value.isObject()) {
+        for (const QJsonValue& member : value.toObject()) values += count(member);
+      }
+      return values;
+    };
+    const std::size_t before = count(json) + 1;  // and the array of zeros below
+    QByteArray text = QJsonDocument(json).toJson(QJsonDocument::Compact);
+    text.chop(1);
+    text += ",\"zeros\": [";
+    const std::size_t zeros = 4'000'000 - before;
+    text.reserve(text.size() + 2 * static_cast<qsizetype>(zeros) + 8);
+    for (std::size_t i = 0; i < zeros; ++i) text += i == 0 ? "0" : ", 0";
+    const RunResult read = fromJson((text + "]}").toStdString(), "exact");
+    QCOMPARE(read.device.id, std::string("cuda:0"));
+    const QString message = errorOf([&] { fromJson((text + ", 0]}").toStdString(), "one more"); });
+    QCOMPARE(message, QStringLiteral("one more: not a TrainBench result: more than 4000000 values"));
+  }
+
   // The largest result the app writes (the CLI's 100 000 epochs, a timeline thinned to its
   // cap, each sample with a GPU) is read back: the cap on values leaves it room.
   void largestWrittenResultIsRead() {
