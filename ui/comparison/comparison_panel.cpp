@@ -4,6 +4,7 @@
 
 #include "common/qcustomplot_include.h"
 #include "common/qt_convert.h"
+#include "common/status_colors.h"
 #include "comparison/comparison_chart.h"
 #include "comparison/scaling_chart.h"
 #include "model/run_collection.h"
@@ -29,7 +30,6 @@ namespace tb::ui {
 namespace {
 
 const QColor kPublishedColor(150, 150, 150);  // reads on light and dark backgrounds
-const QColor kWarningColor(0x8a, 0x5a, 0x00);  // disturbed rows: amber on light backgrounds
 // The table always shows at least this many rows, however many runs are open.
 constexpr int kMinVisibleRows = 6;
 // No column grows wider: room for "cpu (16 threads) — AMD Ryzen 9 7950X 16-Core Processor · host".
@@ -174,7 +174,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   // Comparing a short trial run with a full one is easy to do and easy to misread.
   m_sizeNote->setWordWrap(true);
   m_sizeNote->setTextFormat(Qt::PlainText);  // workload names from files are not markup
-  m_sizeNote->setStyleSheet(QStringLiteral("QLabel { color: #8a5a00; }"));
+  useWarningText(m_sizeNote);
   m_sizeNote->hide();
   layout->addWidget(m_sizeNote);
   layout->addWidget(splitter, 1);
@@ -365,7 +365,7 @@ void ComparisonPanel::fillTable() {
         QStringList warnings{tr("Disturbed run:")};
         for (const auto& warning : row.warnings) warnings << toQString(warning);
         item->setToolTip(plainToolTip(warnings.join(u'\n')));
-        item->setForeground(kWarningColor);
+        item->setForeground(warningTextColor(m_table->palette()));
       }
       m_table->setItem(r, c, item);
     }

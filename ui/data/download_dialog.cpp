@@ -2,6 +2,7 @@
 #include "data/download_dialog.h"
 
 #include "common/qt_convert.h"
+#include "common/status_colors.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>
@@ -50,7 +51,7 @@ DownloadDialog::DownloadDialog(const tb::DatasetSource& source, const QString& f
   m_errorLabel = new QLabel;
   m_errorLabel->setWordWrap(true);
   m_errorLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  m_errorLabel->setStyleSheet(QStringLiteral("color: #b3261e;"));
+  useErrorText(m_errorLabel);
   m_errorLabel->hide();
 
   auto* buttons = new QDialogButtonBox;

@@ -3,6 +3,7 @@
 #include "devices/probe_dialog.h"
 
 #include "common/qt_convert.h"
+#include "common/status_colors.h"
 #include "devices/device_id.h"
 #include "devices/peak_probe.h"
 
@@ -116,7 +117,7 @@ void ProbeDialog::showFigures(int row, const PeakFigures& peak) {
 
 void ProbeDialog::showFailure(int row, const QString& reason) {
   m_table->item(row, Note)->setText(tr("failed: %1").arg(reason));
-  m_table->item(row, Note)->setForeground(Qt::darkRed);
+  m_table->item(row, Note)->setForeground(errorTextColor(m_table->palette()));
 }
 
 void ProbeDialog::finish() {

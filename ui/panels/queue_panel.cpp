@@ -2,6 +2,7 @@
 #include "panels/queue_panel.h"
 
 #include "common/qt_convert.h"
+#include "common/status_colors.h"
 
 #include <QBrush>
 #include <QColor>
@@ -23,7 +24,6 @@ namespace tb::ui {
 namespace {
 
 constexpr int kProgressMaximum = 1000;  // per mille: smooth enough for one-step increments
-const QColor kErrorColor(0xc0, 0x1c, 0x28);
 constexpr int kBarPadding = 16;  // around the bar's text, in pixels
 
 QString eta(const QueuedRun& run) {
@@ -203,7 +203,7 @@ void QueuePanel::updateItem(QTreeWidgetItem* item, const QueuedRun& run) {
     item->setText(kProgressColumn,
                   run.message.isEmpty() ? tr("Failed") : tr("Failed: %1").arg(run.message));
     item->setToolTip(kProgressColumn, run.message);
-    item->setForeground(kProgressColumn, QBrush(kErrorColor));
+    item->setForeground(kProgressColumn, QBrush(errorTextColor(m_tree->palette())));
     return;
   }
   if (!bar) return;
