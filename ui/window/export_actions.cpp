@@ -7,6 +7,7 @@
 #include "comparison/comparison_panel.h"
 #include "devices/system_info.h"
 #include "export/file_export.h"
+#include "export/paper_palette.h"
 #include "export/pdf_report.h"
 #include "model/run_collection.h"
 #include "window/main_window.h"
@@ -108,6 +109,8 @@ bool ExportActions::saveWindowPng(const QString& path, QString* error) {
 
 bool ExportActions::saveReport(const QString& path, QString* error) {
   auto* charts = m_window->chartPanel();
+  // Paper is white: a dark theme's charts print light, and the window gets its own back after.
+  const PaperPalette paper({charts, m_window->comparisonPanel()});
   charts->replotNow();
   ReportContent content;
   content.title = tr("TrainBench report");
