@@ -12,6 +12,7 @@
 #include "../support/tick_labels.h"
 
 #include <QCheckBox>
+#include <QScrollArea>
 #include <QSet>
 #include <QtTest>
 
@@ -263,6 +264,29 @@ class ChartPanelTest : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&plot));
     QTRY_VERIFY(tbtest::ticksInRange(plot.xAxis) >= 4 && tbtest::ticksInRange(plot.yAxis) >= 3);
     QVERIFY2(tbtest::crowdedTickLabels(plot).isEmpty(), qPrintable(tbtest::crowdedTickLabels(plot)));
+  }
+
+  // On a small screen or with a large font the charts go two or one across, so nothing is cut
+  // off at the right; shown inside a scrolling area, they follow its visible width.
+  void columnsFollowTheRoom() {
+    RunCollection runs;
+    QScrollArea area;
+    auto* panel = new ChartPanel(&runs);
+    area.setWidget(panel);
+    area.setWidgetResizable(true);
+    area.resize(1300, 700);
+    area.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&area));
+    QCOMPARE(panel->columns(), 3);
+    area.resize(640, 700);
+    QTRY_COMPARE(panel->columns(), 2);
+    // Every chart fits the visible width: no horizontal scrolling past a chart.
+    QTRY_VERIFY2(panel->minimumSizeHint().width() <= area.viewport()->width(),
+                 qPrintable(QString::number(panel->minimumSizeHint().width())));
+    area.resize(360, 700);
+    QTRY_COMPARE(panel->columns(), 1);
+    area.resize(1300, 700);
+    QTRY_COMPARE(panel->columns(), 3);
   }
 
   // Hiding a run (from the legend or elsewhere) hides it in every chart, and rescales to the rest.

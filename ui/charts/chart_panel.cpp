@@ -15,6 +15,8 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace tb::ui {
 
 namespace {
@@ -254,12 +256,14 @@ void ChartPanel::layoutCharts() {
   for (int row = 0; row < kMaxRows; ++row) m_grid->setRowStretch(row, 0);
   int shownCount = 0;
   for (const Chart& chart : m_charts) shownCount += chart.shown ? 1 : 0;
-  const int columns = shownCount > 2 * kColumns ? kWideColumns : kColumns;
+  const int columns =
+      std::min(shownCount > 2 * kColumns ? kWideColumns : kColumns, m_maxColumns);
+  m_columns = columns;
   int slot = 0;
   for (const Chart& chart : m_charts) {
     chart.plot->setVisible(chart.shown);
     if (!chart.shown) continue;
-    chart.plot->setMinimumWidth(columns == kColumns ? kPlotMinWidth : kNarrowPlotMinWidth);
+    chart.plot->setMinimumWidth(columns == kWideColumns ? kNarrowPlotMinWidth : kPlotMinWidth);
     const int row = slot / columns;
     const int column = slot % columns;
     // The last chart of a short row takes the rest of it: a timeline profits from the width.
@@ -271,6 +275,41 @@ void ChartPanel::layoutCharts() {
   for (int column = 0; column < kWideColumns; ++column) {
     m_grid->setColumnStretch(column, column < columns ? 1 : 0);
   }
+}
+
+void ChartPanel::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  if (m_viewport) return;
+  // The results area that scrolls the charts: its visible width is the room they have (this
+  // panel is never narrower than its charts' minimum, so its own width cannot tell).
+  for (QWidget* ancestor = parentWidget(); ancestor; ancestor = ancestor->parentWidget()) {
+    if (auto* area = qobject_cast<QScrollArea*>(ancestor)) {
+      m_viewport = area->viewport();
+      m_viewport->installEventFilter(this);
+      fitColumnsTo(m_viewport->width());
+      return;
+    }
+  }
+}
+
+bool ChartPanel::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == m_viewport && event->type() == QEvent::Resize) fitColumnsTo(m_viewport->width());
+  return QWidget::eventFilter(watched, event);
+}
+
+void ChartPanel::fitColumnsTo(int width) {
+  // Each chart keeps its readable minimum; the grid's spacing and margins come off the width.
+  const QMargins margins = contentsMargins() + m_grid->contentsMargins();
+  const int room = width - margins.left() - margins.right();
+  const int spacing = std::max(0, m_grid->horizontalSpacing());
+  const int fit = std::max(1, (room + spacing) / (kPlotMinWidth + spacing));
+  // Four narrower charts across where four of those fit (GPU runs show eight).
+  const int fitNarrow = std::max(1, (room + spacing) / (kNarrowPlotMinWidth + spacing));
+  const int allowed =
+      fitNarrow >= kWideColumns && fit >= kColumns ? kWideColumns : std::min(fit, kColumns);
+  if (allowed == m_maxColumns) return;
+  m_maxColumns = allowed;
+  layoutCharts();
 }
 
 void ChartPanel::showHover(int chartIndex, QMouseEvent* event) const {

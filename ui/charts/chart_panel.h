@@ -6,6 +6,7 @@
 #include "charts/chart_spec.h"
 
 #include <QHash>
+#include <QPointer>
 #include <QSet>
 #include <QStringList>
 #include <QTimer>
@@ -58,9 +59,18 @@ class ChartPanel final : public QWidget {
   QVector<QCPGraph*> graphs(const QString& runId) const;
   RunLegend* legend() const { return m_legend; }
 
+  // Lays the charts out for `width` pixels of room (the results area's visible width): three
+  // across where three fit, else two, else one, so a small screen or a large font scrolls down
+  // rather than sideways past charts it cannot show.
+  void fitColumnsTo(int width);
+  // How many charts a row holds now.
+  int columns() const { return m_columns; }
+
  protected:
   void changeEvent(QEvent* event) override;
   void resizeEvent(QResizeEvent* event) override;
+  void showEvent(QShowEvent* event) override;
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   struct Chart {
@@ -92,6 +102,9 @@ class ChartPanel final : public QWidget {
   QHash<QString, RunGraphs> m_graphs;
   QSet<QString> m_dirty;
   int m_replotCount = 0;
+  QPointer<QWidget> m_viewport;  // the scrolling results area's, once shown
+  int m_maxColumns = 4;          // what fitColumnsTo allows
+  int m_columns = 0;             // what layoutCharts chose
 };
 
 }  // namespace tb::ui

@@ -32,8 +32,9 @@ namespace {
 const QColor kPublishedColor(150, 150, 150);  // reads on light and dark backgrounds
 // The table always shows at least this many rows, however many runs are open.
 constexpr int kMinVisibleRows = 6;
-// No column grows wider: room for "cpu (16 threads) — AMD Ryzen 9 7950X 16-Core Processor · host".
-constexpr int kMaxColumnWidth = 480;
+// No column grows wider: room for a long real label, "⚠ cpu (16 threads) — AMD Ryzen
+// Threadripper PRO 7995WX 96-Cores · workstation · 2026-12-01 10:00".
+constexpr int kMaxColumnWidth = 640;
 // Each bar of the chart keeps this much height; more bars scroll instead of squeezing.
 constexpr int kBarPixels = 24;
 constexpr int kChartFramePixels = 80;  // title and axis
