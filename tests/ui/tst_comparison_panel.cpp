@@ -159,6 +159,30 @@ class ComparisonPanelTest : public QObject {
     for (const QString& label : labels) QVERIFY2(label.size() <= 30, qPrintable(label));
   }
 
+  // Bars are sized by the font: at a larger one (a high-DPI desktop) a fixed 24 px per bar made
+  // their labels overlap.
+  void barsGrowWithTheFont() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    for (int i = 0; i < 6; ++i) {
+      RunResult run = finishedRun("cpu", 7.0 + i, 0.88);
+      run.system.hostname = "bench-" + std::to_string(i);  // six rows, not six repeats of one
+      runs.add(run);
+    }
+    panel.refreshNow();
+    QCOMPARE(panel.table()->rowCount(), 6);
+    const int normal = panel.barChart()->minimumHeight();
+    QFont big = panel.font();
+    big.setPointSizeF(big.pointSizeF() * 2);
+    panel.setFont(big);
+    const int line = panel.fontMetrics().height();
+    QVERIFY2(panel.barChart()->minimumHeight() >= line * 3 / 2 * 6,
+             qPrintable(QStringLiteral("%1 px for 6 bars of %2 px lines")
+                            .arg(panel.barChart()->minimumHeight())
+                            .arg(line)));
+    QVERIFY(panel.barChart()->minimumHeight() > normal * 3 / 2);
+  }
+
   // A failed run has no total, so it cannot be the baseline: choosing it leaves the combo and the
   // bold 1.00x on the row the speed-ups (and the exports) are measured against.
   void failedRowIsNeverTheBaseline() {

@@ -255,8 +255,11 @@ class CrowdedWindowTest : public QObject {
       labels.insert(text);
     }
     QCOMPARE(labels.size(), table->rowCount());
-    // The bar chart keeps a readable height per bar (and scrolls).
-    QVERIFY(comparison->barChart()->height() >= 80 + 24 * 15);
+    // The bar chart keeps a readable height per bar, a line and a half of its font (and
+    // scrolls).
+    const int line = comparison->barChart()->fontMetrics().height();
+    QVERIFY2(comparison->barChart()->height() >= line * 3 / 2 * 15,
+             qPrintable(QString::number(comparison->barChart()->height())));
   }
 
   // An error notice and the comparison's note on differently sized runs take height of their

@@ -35,9 +35,11 @@ constexpr int kMinVisibleRows = 6;
 // No column grows wider: room for a long real label, "⚠ cpu (16 threads) — AMD Ryzen
 // Threadripper PRO 7995WX 96-Cores · workstation · 2026-12-01 10:00".
 constexpr int kMaxColumnWidth = 640;
-// Each bar of the chart keeps this much height; more bars scroll instead of squeezing.
-constexpr int kBarPixels = 24;
-constexpr int kChartFramePixels = 80;  // title and axis
+// Each bar of the chart keeps this many text lines of height (24 px at the usual font); more
+// bars scroll instead of squeezing. A larger font (a high-DPI desktop) needs more: at a fixed
+// 24 px the bars' labels overlapped.
+constexpr double kBarLines = 1.75;
+constexpr double kChartFrameLines = 5.75;  // title, caption and axis
 
 // "0.88" stays "0.88"; 0.881234 reads "0.8812" (same as the Markdown export).
 QString trimmedNumber(const std::optional<double>& value, int decimals) {
@@ -431,13 +433,18 @@ void ComparisonPanel::drawChart() {
   m_chartTabs->setTabVisible(kScalingTab, m_scaling->seriesCount() > 0);
   // A new scaling series is what the user just ran: show it.
   if (m_scaling->seriesCount() > before) m_chartTabs->setCurrentIndex(kScalingTab);
-  m_chart->setMinimumHeight(kChartFramePixels + kBarPixels * std::max<int>(2, static_cast<int>(rows.size())));
+  const int line = fontMetrics().height();
+  const int bars = std::max<int>(2, static_cast<int>(rows.size()));
+  m_chart->setMinimumHeight(static_cast<int>(line * (kChartFrameLines + kBarLines * bars)));
   m_chart->replot();
 }
 
 void ComparisonPanel::changeEvent(QEvent* event) {
   QWidget::changeEvent(event);
-  if (event->type() == QEvent::PaletteChange && m_filled) {
+  // A theme or font change (the bars' heights follow the font) redraws.
+  const bool restyled =
+      event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange;
+  if (restyled && m_filled) {
     fillTable();
     drawChart();
   }
