@@ -5,6 +5,7 @@
 #include "charts/roomy_ticks.h"
 #include "charts/run_legend.h"
 #include "common/qcustomplot_include.h"
+#include "export/file_export.h"
 #include "engine/trainer.h"
 #include "model/run_collection.h"
 
@@ -264,6 +265,38 @@ class ChartPanelTest : public QObject {
     QVERIFY(QTest::qWaitForWindowExposed(&plot));
     QTRY_VERIFY(tbtest::ticksInRange(plot.xAxis) >= 4 && tbtest::ticksInRange(plot.yAxis) >= 3);
     QVERIFY2(tbtest::crowdedTickLabels(plot).isEmpty(), qPrintable(tbtest::crowdedTickLabels(plot)));
+  }
+
+  // A chart drawn for the report at 900 x 480 gets ticks for that size, not the few a small
+  // chart on screen has room for (the PDF showed one label per axis under a large font).
+  void exportedChartsGetTicksForTheirSize() {
+    QCustomPlot plot;
+    keepTickLabelsApart(&plot, /*integerX=*/true);
+    QCPGraph* graph = plot.addGraph();
+    graph->setData({1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0},
+                   {60000.0, 20000.0, 90000.0, 125000.0, 70000.0, 80000.0, 95000.0, 99000.0});
+    plot.xAxis->setRange(0.5, 8.5);
+    plot.yAxis->setRange(0.0, 130000.0);
+    plot.resize(220, 150);
+    plot.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&plot));
+    plot.replot();
+    QTRY_VERIFY2(tbtest::ticksInRange(plot.xAxis) >= 1,
+                 qPrintable(QStringLiteral("%1 ticks, axis rect %2 px")
+                                .arg(plot.xAxis->tickVector().size())
+                                .arg(plot.axisRect()->width())));
+    const int screenTicks = tbtest::ticksInRange(plot.xAxis);
+    const QPixmap pixmap = plotToPixmap(&plot, 900, 480, 1.0);
+    QCOMPARE(pixmap.size(), QSize(900, 480));
+    // The ticks of the last drawing, the export's.
+    QVERIFY2(tbtest::ticksInRange(plot.xAxis) == 8 && screenTicks < 8,
+             qPrintable(QStringLiteral("%1 on screen, %2 exported")
+                            .arg(screenTicks)
+                            .arg(tbtest::ticksInRange(plot.xAxis))));
+    QVERIFY2(tbtest::ticksInRange(plot.yAxis) >= 4,
+             qPrintable(QString::number(tbtest::ticksInRange(plot.yAxis))));
+    // And the screen gets its own back.
+    QTRY_COMPARE(tbtest::ticksInRange(plot.xAxis), screenTicks);
   }
 
   // On a small screen or with a large font the charts go two or one across, so nothing is cut

@@ -105,8 +105,12 @@ void installRoomyTickers(QCustomPlot* plot, const QSharedPointer<RoomyTicker>& x
   // The connections end with the plot; they hold the tickers too, in case an axis drops them.
   QObject::connect(plot, &QCustomPlot::beforeReplot, plot,
                    [plot, xTicker, yTicker] { fitTickRoom(plot, *xTicker, yTicker.data()); });
+  // The ticks of a draw are made before its layout: ticks fitted to a new size take effect in
+  // the next draw, a queued replot on screen, a second rendering in an export (plotToPixmap).
   QObject::connect(plot, &QCustomPlot::afterLayout, plot, [plot, xTicker, yTicker] {
-    if (relaidOut(plot, *xTicker, yTicker.data())) plot->replot(QCustomPlot::rpQueuedReplot);
+    if (!relaidOut(plot, *xTicker, yTicker.data())) return;
+    fitTickRoom(plot, *xTicker, yTicker.data());
+    plot->replot(QCustomPlot::rpQueuedReplot);
   });
 }
 

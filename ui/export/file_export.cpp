@@ -76,6 +76,11 @@ bool savePng(const QPixmap& pixmap, const QString& path, QString* error) {
   return savePng(pixmap.toImage(), path, error);
 }
 
+QPixmap plotToPixmap(QCustomPlot* plot, int width, int height, qreal devicePixelRatio) {
+  plot->toPixmap(width, height, devicePixelRatio);  // lays it out at that size: ticks to fit
+  return plot->toPixmap(width, height, devicePixelRatio);
+}
+
 QPixmap widgetToPixmap(QWidget* widget, qreal devicePixelRatio) {
   if (!widget) return QPixmap();
   const qreal ratio = devicePixelRatio > 0.0 ? devicePixelRatio : widget->devicePixelRatioF();

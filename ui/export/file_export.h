@@ -8,6 +8,7 @@
 #include <string>
 
 class QImage;
+class QCustomPlot;
 class QPixmap;
 class QWidget;
 
@@ -29,6 +30,11 @@ bool savePng(const QPixmap& pixmap, const QString& path, QString* error = nullpt
 // pixels; 0 means the widget's own ratio, so a HiDPI screen gives a sharp image. Use a ratio of
 // 2 or more for print-quality images on a normal screen. Null for a null widget.
 QPixmap widgetToPixmap(QWidget* widget, qreal devicePixelRatio = 0.0);
+
+// `plot` drawn at width x height (in device-independent pixels) for a report, with ticks for
+// that size: its axes' labels are spaced for the size it is drawn at (charts/roomy_ticks.h), and
+// a size other than the screen's takes one drawing to learn.
+QPixmap plotToPixmap(QCustomPlot* plot, int width, int height, qreal devicePixelRatio);
 
 // Puts the widget's image on the clipboard (for pasting into slides or mail).
 bool copyToClipboard(QWidget* widget, qreal devicePixelRatio = 0.0);

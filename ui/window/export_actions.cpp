@@ -126,12 +126,12 @@ bool ExportActions::saveReport(const QString& path, QString* error) {
     const auto titles = charts->plotTitles();
     for (int i = 0; i < plots.size(); ++i) {
       // Rendered at a fixed print size, independent of the window's current layout.
-      content.charts.push_back({titles.value(i), plots[i]->toPixmap(900, 480, 2.0)});
+      content.charts.push_back({titles.value(i), plotToPixmap(plots[i], 900, 480, 2.0)});
     }
   }
   if (!m_window->comparisonPanel()->rows().empty()) {
     content.charts.push_back(
-        {tr("Total time"), m_window->comparisonPanel()->barChart()->toPixmap(900, 420, 2.0)});
+        {tr("Total time"), plotToPixmap(m_window->comparisonPanel()->barChart(), 900, 420, 2.0)});
   }
   content.rows = m_window->comparisonPanel()->rows();
   // Every run's machine: the comparison's rows hold the runs hidden from the charts too.
