@@ -89,9 +89,15 @@ struct RankCheck {
 
 // This rank's own checks: its device (with precision and execution), its settings and --out.
 RunCheck ownChecks(const RunOptions& options) {
-  RunCheck check = runDevicesCheck(options);
-  if (check.code == kExitOk) check = runSettingsCheck(options);
-  return check;
+  // Whatever goes wrong here is this rank's reason: leaving before the gather would keep the
+  // others waiting for it.
+  try {
+    RunCheck check = runDevicesCheck(options);
+    if (check.code == kExitOk) check = runSettingsCheck(options);
+    return check;
+  } catch (const std::exception& e) {
+    return {kExitRunFailed, e.what()};
+  }
 }
 
 // "code\nmessage": what travels between ranks.

@@ -163,7 +163,8 @@ std::string outProblem(const std::string& out) {
     checkResultsFolder(folder.empty() ? "." : folder,
                        isFolderTarget(out) ? std::string() : fs::path(out).filename().string());
   } catch (const ResultFileError& e) {
-    return std::string("--out: ") + e.what();
+    // Without --out, the folder is the default one ($TRAINBENCH_RESULTS_DIR or the user's).
+    return (out.empty() ? std::string("results folder: ") : std::string("--out: ")) + e.what();
   }
   return {};
 }

@@ -46,6 +46,8 @@ std::string userDataHome() {
   if (home.empty()) {
     std::error_code error;
     home = fs::current_path(error);
+    if (error) home = fs::temp_directory_path(error);
+    if (error) home = "/";
   }
   return (home / ".local" / "share").string();
 }

@@ -281,10 +281,18 @@ void checkResultsFolder(const std::string& folder, const std::string& fileName) 
   if (fs::exists(status) && !fs::is_directory(status)) {
     throw ResultFileError(shown + ": not a folder (a file of that name is in the way)");
   }
-  // A link to a folder that is gone: creating it would fail with a baffling "File exists".
-  if (!fs::exists(status) && fs::is_symlink(fs::symlink_status(shown, ec))) {
-    throw ResultFileError(shown + ": a link to " + fs::read_symlink(shown, ec).string() +
-                          ", which does not exist (a drive not mounted?)");
+  // A link to a folder that is gone, the folder itself or one above it ("--out dir/" names
+  // the folder with a slash): creating it would fail with a baffling "File exists".
+  if (!fs::exists(status)) {
+    fs::path part = fs::path(shown);
+    while (!part.empty() && !part.has_filename()) part = part.parent_path();  // "dir/" -> "dir"
+    for (; !part.empty() && part != part.root_path(); part = part.parent_path()) {
+      if (fs::is_symlink(fs::symlink_status(part, ec)) && !fs::exists(fs::status(part, ec))) {
+        throw ResultFileError(shown + ": " + part.string() + " is a link to " +
+                              fs::read_symlink(part, ec).string() +
+                              ", which does not exist (a drive not mounted?)");
+      }
+    }
   }
   fs::create_directories(shown, ec);
   if (ec) throw ResultFileError(shown + ": cannot create the results folder: " + ec.message());

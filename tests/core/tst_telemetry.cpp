@@ -189,6 +189,8 @@ class TestTelemetry : public QObject {
       QVERIFY(s.processCpuPercent);
       sum += *s.processCpuPercent;
       seen += QString::number(*s.processCpuPercent) + ' ';
+      // Loosely, each one too: a pause moves at most a sample's worth, never two cores' worth.
+      QVERIFY2(*s.processCpuPercent <= 150.0, qPrintable(seen));
     }
     QVERIFY2(sum / sampler.all().size() <= 108.0, qPrintable(seen));
   }

@@ -9,6 +9,7 @@
 #include "engine/trainer.h"
 #include "model/run_collection.h"
 
+#include "../support/contrast.h"
 #include "../support/run_result_builder.h"
 #include "../support/tick_labels.h"
 
@@ -108,9 +109,21 @@ class ChartPanelTest : public QObject {
     QVERIFY2(second.endsWith(QLatin1String("2026-12-04 10:07:35")), qPrintable(second));
   }
 
-  // Twenty runs open get twenty colours (the eleventh took the first's); a closed run's
-  // colour goes to the next one opened.
+  // Twenty runs open get twenty colours (the eleventh took the first's); the second ten stand
+  // out from the theme's background as lines must (3:1); a closed run's colour goes to the next
+  // one opened.
+  void runsKeepDistinctColours_data() {
+    QTest::addColumn<QColor>("base");
+    QTest::newRow("light") << QColor(Qt::white);
+    QTest::newRow("dark") << QColor(0x2b, 0x2b, 0x2b);
+  }
   void runsKeepDistinctColours() {
+    QFETCH(QColor, base);
+    const QPalette before = QGuiApplication::palette();
+    const auto restore = qScopeGuard([&before] { QGuiApplication::setPalette(before); });
+    QPalette theme(base);
+    theme.setColor(QPalette::Base, base);
+    QGuiApplication::setPalette(theme);
     RunCollection runs;
     RunResult result;
     result.device.id = "cpu";
@@ -119,6 +132,10 @@ class ChartPanelTest : public QObject {
     for (int i = 0; i < 20; ++i) {
       ids << runs.add(result);
       colours.insert(runs.at(i).color.rgb());
+      if (i >= 10) {
+        QVERIFY2(tbtest::contrast(runs.at(i).color, base) >= 3.0,
+                 qPrintable(runs.at(i).color.name()));
+      }
     }
     QCOMPARE(colours.size(), 20);
     const QRgb freed = runs.find(ids[12])->color.rgb();

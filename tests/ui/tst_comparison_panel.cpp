@@ -157,6 +157,21 @@ class ComparisonPanelTest : public QObject {
                  both.contains(QStringLiteral(" \u00b7 gpu-node-01\u2026")),
              qPrintable(both));
     for (const QString& label : labels) QVERIFY2(label.size() <= 30, qPrintable(label));
+
+    // Hosts that differ only in their domain keep it: the bars still read apart.
+    RunCollection sites;
+    ComparisonPanel sitesPanel(&sites);
+    for (const char* host : {"node1.site-a.example.org", "node1.site-b.example.org"}) {
+      RunResult run = finishedRun("cpu", 7.78, 0.88);
+      run.device.name = "AMD EPYC 7B13 64-Core Processor";
+      run.system.hostname = host;
+      sites.add(run);
+    }
+    sitesPanel.refreshNow();
+    const QStringList siteLabels =
+        qSharedPointerCast<QCPAxisTickerText>(sitesPanel.barChart()->yAxis->ticker())->ticks().values();
+    QCOMPARE(siteLabels.size(), 2);
+    QVERIFY2(siteLabels[0] != siteLabels[1], qPrintable(siteLabels.join(QLatin1Char('|'))));
   }
 
   // Bars are sized by the font: at a larger one (a high-DPI desktop) a fixed 24 px per bar made

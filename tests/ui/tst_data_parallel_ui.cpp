@@ -221,6 +221,8 @@ class DataParallelUiTest : public QObject {
     QTest::addColumn<QByteArray>("error");
     QTest::newRow("save failed") << QByteArray("cannot save the result: No space left on device");
     QTest::newRow("--out refused") << QByteArray("--out: /r/x.json: No space left on device");
+    QTest::newRow("a rank's --out refused")
+        << QByteArray("rank 1 cannot train: --out: /r/: No space left on device");
   }
   void unsavableResultIsNoDataFailure() {
     QFETCH(QByteArray, error);

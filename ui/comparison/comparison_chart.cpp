@@ -8,6 +8,7 @@
 
 #include <QCoreApplication>
 #include <QRegularExpression>
+#include <QSet>
 
 #include <algorithm>
 
@@ -22,35 +23,51 @@ QString text(const char* source) {
   return QCoreApplication::translate("tb::ui::ComparisonPanel", source);
 }
 
-// A fully qualified host name keeps its first part, which tells machines apart; the domain is
-// the same on every row ("gpu-node-07.cluster.example.org" -> "gpu-node-07…"). Addresses and
-// other parts (a date) stay as they are.
+// A fully qualified host name keeps its first part, which tells machines apart where their
+// domain is the same ("gpu-node-07.cluster.example.org" -> "gpu-node-07…"); a number the
+// comparison added to tell runs apart (" (2)") stays. Addresses and other parts (a date) stay
+// as they are.
 QString shortHosts(const QString& ending) {
   const QString separator = QStringLiteral(" \u00b7 ");
   static const QRegularExpression letter(QStringLiteral("[A-Za-z]"));
+  static const QRegularExpression number(QStringLiteral(" \\(\\d+\\)$"));
   QStringList parts = ending.split(separator);
   for (QString& part : parts) {
-    const qsizetype dot = part.indexOf(u'.');
-    if (dot > 0 && part.left(dot).contains(letter)) {
-      part = part.left(dot) + QChar(0x2026);
-    }
+    const QRegularExpressionMatch counted = number.match(part);
+    const QString suffix = counted.hasMatch() ? counted.captured() : QString();
+    const QString name = part.left(part.size() - suffix.size());
+    const qsizetype dot = name.indexOf(u'.');
+    if (dot > 0 && name.left(dot).contains(letter)) part = name.left(dot) + QChar(0x2026) + suffix;
   }
   return parts.join(separator);
 }
 
 // Shortened in the middle: what tells two rows apart is at the end (" · bench-2", a date), so
 // the end stays whole where it is short, and the device's name gives way.
-QString elided(const QString& label) {
+QString elided(const QString& label, bool hostsShortened) {
   if (label.size() <= kMaxLabelChars) return label;
   const QChar ellipsis(0x2026);
   const qsizetype split = label.indexOf(QStringLiteral(" \u00b7 "));
   if (split > 0) {
-    const QString ending = shortHosts(label.mid(split));
+    const QString ending = hostsShortened ? shortHosts(label.mid(split)) : label.mid(split);
     const qsizetype room = kMaxLabelChars - 1 - ending.size();
     if (room >= 8) return label.left(room) + ellipsis + ending;
   }
   const qsizetype head = (kMaxLabelChars - 1) / 2;
   return label.left(head) + ellipsis + label.right(kMaxLabelChars - 1 - head);
+}
+
+// Every row's label, shortened; host names lose their domain only where the labels stay
+// distinct without it ("node1.siteA.org" and "node1.siteB.org" keep theirs).
+QStringList elidedLabels(const std::vector<ComparisonRow>& rows) {
+  for (const bool hostsShortened : {true, false}) {
+    QStringList labels;
+    for (const ComparisonRow& row : rows) labels << elided(toQString(row.label), hostsShortened);
+    if (!hostsShortened || QSet<QString>(labels.begin(), labels.end()).size() == labels.size()) {
+      return labels;
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -74,10 +91,11 @@ void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows
   ticker->clear();
 
   const int count = static_cast<int>(rows.size());
+  const QStringList labels = elidedLabels(rows);
   for (int i = 0; i < count; ++i) {
     const ComparisonRow& row = rows[static_cast<std::size_t>(i)];
     const double key = count - i;  // the table's first row on top
-    ticker->addTick(key, elided(toQString(row.label)));
+    ticker->addTick(key, labels.value(i));
 
     if (!row.totalSeconds) {
       addBarValueLabel(plot, key, 0.0, QStringLiteral("n/a"), palette);

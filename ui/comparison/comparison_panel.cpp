@@ -444,6 +444,8 @@ void ComparisonPanel::changeEvent(QEvent* event) {
   // A theme or font change (the bars' heights follow the font) redraws.
   const bool restyled =
       event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange;
+  // The note's amber for the new background (its own palette keeps only the text colour).
+  if (event->type() == QEvent::PaletteChange) useWarningText(m_sizeNote);
   if (restyled && m_filled) {
     fillTable();
     drawChart();

@@ -1,11 +1,13 @@
 #include "model/run_collection.h"
 
 #include "common/qt_convert.h"
+#include "common/status_colors.h"
 #include "results/comparison.h"
 #include "results/result_file.h"
 #include "results/table_text.h"
 
 #include <QDateTime>
+#include <QGuiApplication>
 
 #include <array>
 
@@ -87,12 +89,14 @@ QString RunCollection::idForRun(const RunResult& result) const {
 
 QColor RunCollection::nextColor() const {
   // The first palette colour no shown run uses, so removing a run frees its colour. Past ten
-  // runs, a darker shade of each: two runs drawn alike could not be told apart in the charts,
-  // the legend or the table. Past twenty, colours repeat (a lighter shade fades into the
-  // background and few more shades would still read as different).
-  for (const int shade : {100, 170}) {
+  // runs, a second shade of each, away from the background (darker on a light theme, lighter
+  // on a dark one): two runs drawn alike could not be told apart in the charts, the legend or
+  // the table. Past twenty, colours repeat.
+  const bool dark = isDarkPalette(QGuiApplication::palette());
+  for (const bool second : {false, true}) {
     for (const QRgb rgb : kPalette) {
-      const QColor candidate = QColor(rgb).darker(shade);
+      const QColor base(rgb);
+      const QColor candidate = !second ? base : dark ? base.lighter(140) : base.darker(170);
       bool used = false;
       for (const auto& run : m_runs) used = used || run.color.rgb() == candidate.rgb();
       if (!used) return candidate;

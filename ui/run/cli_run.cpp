@@ -32,8 +32,10 @@ constexpr char kOutRefused[] = "--out: ";
 // dataset can help.
 FailureKind failureOfExitCode(int code, const QStringList& errors) {
   const bool saveFailed = std::any_of(errors.begin(), errors.end(), [](const QString& error) {
+    // A rank of a launched run names it after its own: "rank 1 cannot train: --out: ...".
     return error.startsWith(QLatin1String(kCannotSave)) ||
-           error.startsWith(QLatin1String(kOutRefused));
+           error.startsWith(QLatin1String(kOutRefused)) ||
+           error.contains(QLatin1String(": ") + QLatin1String(kOutRefused));
   });
   if (code == 3 && !saveFailed) return FailureKind::Data;
   if (code == 4) return FailureKind::Device;
