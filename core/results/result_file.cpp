@@ -285,7 +285,7 @@ void checkResultsFolder(const std::string& folder, const std::string& fileName) 
   // the folder with a slash): creating it would fail with a baffling "File exists".
   if (!fs::exists(status)) {
     fs::path part = fs::path(shown);
-    while (!part.empty() && !part.has_filename()) part = part.parent_path();  // "dir/" -> "dir"
+    while (part.has_relative_path() && !part.has_filename()) part = part.parent_path();  // "dir/"
     for (; !part.empty() && part != part.root_path(); part = part.parent_path()) {
       if (fs::is_symlink(fs::symlink_status(part, ec)) && !fs::exists(fs::status(part, ec))) {
         throw ResultFileError(shown + ": " + part.string() + " is a link to " +

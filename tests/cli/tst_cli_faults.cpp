@@ -126,6 +126,8 @@ class TestCliFaults : public CliTestBase {
     QCOMPARE(run.exitCode, 3);
     QVERIFY2(run.err.contains(m_results) && run.err.contains(QLatin1String("not a folder")),
              run.why());
+    // No --out was given: the default folder is named as such, not as "--out".
+    QVERIFY2(run.err.contains(QLatin1String("error: results folder: ")), run.why());
     QVERIFY2(!run.out.contains(QLatin1String("Epoch")), run.why());  // nothing trained
   }
 

@@ -1,6 +1,7 @@
 // The comparison panel: rows and speed-ups from the collection, the baseline chooser, published
 // reference rows, "n/a" for what was not measured, and the bar chart.
 #include "common/qcustomplot_include.h"
+#include "common/status_colors.h"
 #include "comparison/comparison_chart.h"
 #include "comparison/comparison_panel.h"
 #include "model/run_collection.h"
@@ -10,6 +11,7 @@
 #include "../support/tick_labels.h"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QTableWidget>
 #include <QtTest>
 
@@ -158,10 +160,11 @@ class ComparisonPanelTest : public QObject {
              qPrintable(both));
     for (const QString& label : labels) QVERIFY2(label.size() <= 30, qPrintable(label));
 
-    // Hosts that differ only in their domain keep it: the bars still read apart.
+    // Hosts that differ only in their domain keep the part that differs: the bars still read
+    // apart.
     RunCollection sites;
     ComparisonPanel sitesPanel(&sites);
-    for (const char* host : {"node1.site-a.example.org", "node1.site-b.example.org"}) {
+    for (const char* host : {"node1.site-a.hpc.example.org", "node1.site-b.hpc.example.org"}) {
       RunResult run = finishedRun("cpu", 7.78, 0.88);
       run.device.name = "AMD EPYC 7B13 64-Core Processor";
       run.system.hostname = host;
@@ -171,7 +174,10 @@ class ComparisonPanelTest : public QObject {
     const QStringList siteLabels =
         qSharedPointerCast<QCPAxisTickerText>(sitesPanel.barChart()->yAxis->ticker())->ticks().values();
     QCOMPARE(siteLabels.size(), 2);
-    QVERIFY2(siteLabels[0] != siteLabels[1], qPrintable(siteLabels.join(QLatin1Char('|'))));
+    const QString bothSites = siteLabels.join(QLatin1Char('|'));
+    QVERIFY2(bothSites.contains(QStringLiteral(" \u00b7 node1.site-a\u2026")) &&
+                 bothSites.contains(QStringLiteral(" \u00b7 node1.site-b\u2026")),
+             qPrintable(bothSites));
   }
 
   // Bars are sized by the font: at a larger one (a high-DPI desktop) a fixed 24 px per bar made
@@ -331,6 +337,18 @@ class ComparisonPanelTest : public QObject {
              qPrintable(panel.sizeNote()));
     QVERIFY2(panel.sizeNote().contains(QLatin1String("6000/10000 images x 1 epoch")),
              qPrintable(panel.sizeNote()));
+    // In amber that reads on the theme's background, also after a switch to a dark theme.
+    QLabel* note = nullptr;
+    for (QLabel* label : panel.findChildren<QLabel*>()) {
+      if (label->text() == panel.sizeNote()) note = label;
+    }
+    QVERIFY(note);
+    QCOMPARE(note->palette().color(QPalette::WindowText), warningTextColor(panel.palette()));
+    QPalette dark(QColor(0x3d, 0x3d, 0x3d));
+    dark.setColor(QPalette::Base, QColor(0x2b, 0x2b, 0x2b));
+    panel.setPalette(dark);
+    QCOMPARE(note->palette().color(QPalette::WindowText), warningTextColor(dark));
+    QVERIFY(isDarkPalette(dark));
 
     runs.remove(trialId);
     panel.refreshNow();

@@ -288,12 +288,12 @@ class TestResultLibrary final : public QObject {
     ResultLibrary library(dir.path());
     const QByteArray latin1 = QFile::encodeName(elsewhere.path()) + "/r\xe9sultat.json";
     QVERIFY(::close(::open(latin1.constData(), O_CREAT | O_WRONLY, 0644)) == 0);
+    // QTemporaryDir cannot name it to remove it either.
+    const auto remove = qScopeGuard([&latin1] { ::unlink(latin1.constData()); });
     const QString asQtSeesIt = QFile::decodeName(latin1);
     QVERIFY(asQtSeesIt.contains(QChar::ReplacementCharacter));
     QString error;
     QVERIFY(library.importFile(asQtSeesIt, &error).isEmpty());
-    // QTemporaryDir cannot name it to remove it either.
-    ::unlink(latin1.constData());
     QVERIFY2(error.contains(QLatin1String("not valid UTF-8")), qPrintable(error));
   }
 

@@ -28,7 +28,11 @@ QColor errorTextColor(const QPalette& palette) {
   return isDarkPalette(palette) ? QColor(0xff, 0x9a, 0x92) : QColor(0xb3, 0x26, 0x1e);
 }
 
-void useWarningText(QWidget* label) { setTextColor(label, warningTextColor(label->palette())); }
+void useWarningText(QWidget* label) { useWarningText(label, label->palette()); }
+
+void useWarningText(QWidget* label, const QPalette& background) {
+  setTextColor(label, warningTextColor(background));
+}
 
 void useErrorText(QWidget* label) { setTextColor(label, errorTextColor(label->palette())); }
 

@@ -16,8 +16,10 @@ bool isDarkPalette(const QPalette& palette);
 QColor warningTextColor(const QPalette& palette);
 QColor errorTextColor(const QPalette& palette);
 
-// Gives `label`'s text the warning or error colour of its palette.
+// Gives `label`'s text the warning or error colour of its palette, or of `background`: in a
+// parent's PaletteChange, the parent's palette is the new one and the label's still the old.
 void useWarningText(QWidget* label);
+void useWarningText(QWidget* label, const QPalette& background);
 void useErrorText(QWidget* label);
 
 }  // namespace tb::ui

@@ -8,9 +8,9 @@
 
 #include <QCoreApplication>
 #include <QRegularExpression>
-#include <QSet>
 
 #include <algorithm>
+#include <optional>
 
 namespace tb::ui {
 
@@ -23,33 +23,77 @@ QString text(const char* source) {
   return QCoreApplication::translate("tb::ui::ComparisonPanel", source);
 }
 
-// A fully qualified host name keeps its first part, which tells machines apart where their
-// domain is the same ("gpu-node-07.cluster.example.org" -> "gpu-node-07…"); a number the
-// comparison added to tell runs apart (" (2)") stays. Addresses and other parts (a date) stay
-// as they are.
-QString shortHosts(const QString& ending) {
-  const QString separator = QStringLiteral(" \u00b7 ");
+const QString kPartSeparator = QStringLiteral(" \u00b7 ");
+
+// A part of a label's ending that is a qualified host name ("gpu-node-07.cluster.example.org"),
+// split into its name and a number the comparison added to tell runs apart (" (2)"); an address
+// or a date is none.
+struct HostPart {
+  QString name;
+  QString suffix;
+};
+
+std::optional<HostPart> hostPart(const QString& part) {
   static const QRegularExpression letter(QStringLiteral("[A-Za-z]"));
   static const QRegularExpression number(QStringLiteral(" \\(\\d+\\)$"));
-  QStringList parts = ending.split(separator);
-  for (QString& part : parts) {
-    const QRegularExpressionMatch counted = number.match(part);
-    const QString suffix = counted.hasMatch() ? counted.captured() : QString();
-    const QString name = part.left(part.size() - suffix.size());
-    const qsizetype dot = name.indexOf(u'.');
-    if (dot > 0 && name.left(dot).contains(letter)) part = name.left(dot) + QChar(0x2026) + suffix;
+  const QRegularExpressionMatch counted = number.match(part);
+  const QString suffix = counted.hasMatch() ? counted.captured() : QString();
+  const QString name = part.left(part.size() - suffix.size());
+  const qsizetype dot = name.indexOf(u'.');
+  if (dot <= 0 || !name.left(dot).contains(letter)) return std::nullopt;
+  return HostPart{name, suffix};
+}
+
+// The domain every qualified host in `labels` shares, in whole labels ("cluster.example.org"),
+// leaving each host at least its first part; empty when they share none.
+QString sharedDomain(const QStringList& labels) {
+  std::optional<QStringList> shared;
+  for (const QString& label : labels) {
+    const qsizetype split = label.indexOf(kPartSeparator);
+    if (split < 0) continue;
+    for (const QString& part : label.mid(split).split(kPartSeparator)) {
+      const auto host = hostPart(part);
+      if (!host) continue;
+      const QStringList pieces = host->name.split(u'.');
+      if (!shared) {
+        shared = pieces.mid(1);
+        continue;
+      }
+      qsizetype common = 0;
+      while (common < shared->size() && common < pieces.size() - 1 &&
+             shared->at(shared->size() - 1 - common) == pieces.at(pieces.size() - 1 - common)) {
+        ++common;
+      }
+      *shared = shared->mid(shared->size() - common);
+    }
   }
-  return parts.join(separator);
+  return shared ? shared->join(u'.') : QString();
+}
+
+// The ending of a label (" · host · date") with the shared domain taken off its host names:
+// "gpu-node-07.cluster.example.org" -> "gpu-node-07…" where every host ends in that domain,
+// "node1.site-a.hpc.example.org" -> "node1.site-a…" where only "hpc.example.org" is shared.
+QString withoutDomain(const QString& ending, const QString& domain) {
+  if (domain.isEmpty()) return ending;
+  QStringList parts = ending.split(kPartSeparator);
+  for (QString& part : parts) {
+    const auto host = hostPart(part);
+    const QString tail = u'.' + domain;
+    if (host && host->name.endsWith(tail)) {
+      part = host->name.left(host->name.size() - tail.size()) + QChar(0x2026) + host->suffix;
+    }
+  }
+  return parts.join(kPartSeparator);
 }
 
 // Shortened in the middle: what tells two rows apart is at the end (" · bench-2", a date), so
 // the end stays whole where it is short, and the device's name gives way.
-QString elided(const QString& label, bool hostsShortened) {
+QString elided(const QString& label, const QString& domain) {
   if (label.size() <= kMaxLabelChars) return label;
   const QChar ellipsis(0x2026);
-  const qsizetype split = label.indexOf(QStringLiteral(" \u00b7 "));
+  const qsizetype split = label.indexOf(kPartSeparator);
   if (split > 0) {
-    const QString ending = hostsShortened ? shortHosts(label.mid(split)) : label.mid(split);
+    const QString ending = withoutDomain(label.mid(split), domain);
     const qsizetype room = kMaxLabelChars - 1 - ending.size();
     if (room >= 8) return label.left(room) + ellipsis + ending;
   }
@@ -57,17 +101,14 @@ QString elided(const QString& label, bool hostsShortened) {
   return label.left(head) + ellipsis + label.right(kMaxLabelChars - 1 - head);
 }
 
-// Every row's label, shortened; host names lose their domain only where the labels stay
-// distinct without it ("node1.siteA.org" and "node1.siteB.org" keep theirs).
+// Every row's label, shortened; host names lose the domain they all share.
 QStringList elidedLabels(const std::vector<ComparisonRow>& rows) {
-  for (const bool hostsShortened : {true, false}) {
-    QStringList labels;
-    for (const ComparisonRow& row : rows) labels << elided(toQString(row.label), hostsShortened);
-    if (!hostsShortened || QSet<QString>(labels.begin(), labels.end()).size() == labels.size()) {
-      return labels;
-    }
-  }
-  return {};
+  QStringList full;
+  for (const ComparisonRow& row : rows) full << toQString(row.label);
+  const QString domain = sharedDomain(full);
+  QStringList labels;
+  for (const QString& label : full) labels << elided(label, domain);
+  return labels;
 }
 
 }  // namespace

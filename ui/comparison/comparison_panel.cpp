@@ -368,7 +368,7 @@ void ComparisonPanel::fillTable() {
         QStringList warnings{tr("Disturbed run:")};
         for (const auto& warning : row.warnings) warnings << toQString(warning);
         item->setToolTip(plainToolTip(warnings.join(u'\n')));
-        item->setForeground(warningTextColor(m_table->palette()));
+        item->setForeground(warningTextColor(palette()));  // the table's may be the old one
       }
       m_table->setItem(r, c, item);
     }
@@ -444,8 +444,8 @@ void ComparisonPanel::changeEvent(QEvent* event) {
   // A theme or font change (the bars' heights follow the font) redraws.
   const bool restyled =
       event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange;
-  // The note's amber for the new background (its own palette keeps only the text colour).
-  if (event->type() == QEvent::PaletteChange) useWarningText(m_sizeNote);
+  // The note's amber for the new background: this panel's palette is already the new one.
+  if (event->type() == QEvent::PaletteChange) useWarningText(m_sizeNote, palette());
   if (restyled && m_filled) {
     fillTable();
     drawChart();

@@ -77,7 +77,7 @@ bool savePng(const QPixmap& pixmap, const QString& path, QString* error) {
 }
 
 QPixmap plotToPixmap(QCustomPlot* plot, int width, int height, qreal devicePixelRatio) {
-  plot->toPixmap(width, height, devicePixelRatio);  // lays it out at that size: ticks to fit
+  plot->toPixmap(width, height, 1.0);  // lays it out at that size: ticks to fit
   return plot->toPixmap(width, height, devicePixelRatio);
 }
 
