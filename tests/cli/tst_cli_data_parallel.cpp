@@ -2,6 +2,7 @@
 // two ranks and ends with one result for the run; a rank whose partner never comes stops within
 // --dist-timeout naming itself; launcher variables that cannot be right are refused.
 #include "cli_fixture.h"
+#include "../support/free_port.h"
 
 #include "results/result_file.h"
 
@@ -72,21 +73,21 @@ class TestCliDataParallel : public CliTestBase {
 
   // Rank 0 of two, alone: it waits for the rendezvous only as long as it was told.
   void loneRankTimesOut() {
+    const QString port = tbtest::freeLocalPort();
     const CliRun run = runCli(smallSyntheticRun() << "--world-size"
                                                   << "2"
                                                   << "--rank"
                                                   << "0"
                                                   << "--master-addr"
                                                   << "127.0.0.1"
-                                                  << "--master-port"
-                                                  << "29517"
+                                                  << "--master-port" << port
                                                   << "--dist-timeout"
                                                   << "2",
                               120000);
     if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
     QVERIFY2(run.exitCode == 5, run.why());
     QVERIFY2(run.err.contains(QLatin1String("rank 0 on ")) &&
-                 run.err.contains(QLatin1String("127.0.0.1:29517")),
+                 run.err.contains(QStringLiteral("127.0.0.1:") + port),
              run.why());
     // One sentence, not LibTorch's C++ backtrace.
     QVERIFY2(!run.err.contains(QLatin1String("frame #")) &&
@@ -217,7 +218,7 @@ class TestCliDataParallel : public CliTestBase {
     env.insert(QStringLiteral("LOCAL_RANK"), QStringLiteral("0"));
     env.insert(QStringLiteral("WORLD_SIZE"), QStringLiteral("1"));
     env.insert(QStringLiteral("MASTER_ADDR"), QStringLiteral("127.0.0.1"));
-    env.insert(QStringLiteral("MASTER_PORT"), QStringLiteral("29541"));
+    env.insert(QStringLiteral("MASTER_PORT"), tbtest::freeLocalPort());
     env.insert(QStringLiteral("TORCHELASTIC_USE_AGENT_STORE"), QStringLiteral("True"));
     const CliRun run = tbtest::runCli(
         m_cli, smallSyntheticRun() << "--data-parallel" << "2" << "--dist-timeout" << "30", env,

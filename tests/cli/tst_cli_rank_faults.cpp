@@ -3,6 +3,7 @@
 // stop naming the rank that failed, rank 0 saves a failed (or cancelled) result, and no rank
 // process outlives the command.
 #include "cli_fixture.h"
+#include "../support/free_port.h"
 
 #include "results/result_file.h"
 
@@ -203,7 +204,7 @@ class TestCliRankFaults : public CliTestBase {
   void disagreeingRanksRefuse() {
     handLaunchedRanksRefuse(smallSyntheticRun(QStringLiteral("1")) << "--world-size" << "2",
                             smallSyntheticRun(QStringLiteral("2")) << "--world-size" << "2",
-                            QStringLiteral("29531"),
+                            tbtest::freeLocalPort(),
                             QStringLiteral("ranks disagree on --epochs: rank 0 has 1, rank 1 has 2"));
   }
 
@@ -213,7 +214,7 @@ class TestCliRankFaults : public CliTestBase {
   void ranksOfDifferentDevicesRefuse() {
     handLaunchedRanksRefuse(smallSyntheticRun() << "--world-size" << "2" << "--device" << "cpu",
                             smallSyntheticRun() << "--world-size" << "2" << "--device" << "cuda",
-                            QStringLiteral("29537"),
+                            tbtest::freeLocalPort(),
                             QStringLiteral("ranks disagree on --device: rank 0 has cpu, rank 1 has cuda"));
   }
 
@@ -221,7 +222,7 @@ class TestCliRankFaults : public CliTestBase {
   // "enforce fail" about address sizes, exit 5.
   void ranksOfDifferentWorldSizesRefuse() {
     handLaunchedRanksRefuse(smallSyntheticRun() << "--world-size" << "2",
-                            smallSyntheticRun() << "--world-size" << "3", QStringLiteral("29533"),
+                            smallSyntheticRun() << "--world-size" << "3", tbtest::freeLocalPort(),
                             QStringLiteral("ranks disagree on the world size (--world-size"));
   }
 
@@ -235,6 +236,7 @@ class TestCliRankFaults : public CliTestBase {
   }
   void rankThatCannotTrainIsNamedByEveryRank() {
     QFETCH(int, badRank);
+    const QString port = tbtest::freeLocalPort();
     QList<QProcess*> ranks;
     for (int rank = 0; rank < 2; ++rank) {
       auto* process = new QProcess(this);
@@ -242,7 +244,7 @@ class TestCliRankFaults : public CliTestBase {
       process->start(m_cli, smallSyntheticRun()
                                 << "--world-size" << "2" << "--rank" << QString::number(rank)
                                 << "--master-addr" << "127.0.0.1" << "--master-port"
-                                << QString::number(29535 + badRank) << "--dist-timeout" << "300"
+                                << port << "--dist-timeout" << "300"
                                 << "--out" << (rank == badRank ? "/dev/null" : m_results + '/'));
       ranks << process;
     }
