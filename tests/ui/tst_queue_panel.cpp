@@ -1,6 +1,8 @@
 // QueuePanel: one row per queued run with its state, progress text and error message.
 #include "panels/queue_panel.h"
 
+#include "common/status_colors.h"
+
 #include "../support/absent_device.h"
 #include "../support/synthetic_run.h"
 
@@ -264,7 +266,15 @@ class QueuePanelTest : public QObject {
     QCOMPARE(item->toolTip(QueuePanel::kProgressColumn), message);
     const QColor color = item->foreground(QueuePanel::kProgressColumn).color();
     QVERIFY(color.red() > 150 && color.green() < 100 && color.blue() < 100);  // red
+    QCOMPARE(color, errorTextColor(panel.palette()));
     QVERIFY(!barOf(treeOf(panel), 0));  // the message takes the bar's place
+
+    // A switch to a dark theme redraws it in the red that reads there (it kept the light one).
+    QPalette dark(QColor(0x3d, 0x3d, 0x3d));
+    dark.setColor(QPalette::Base, QColor(0x2b, 0x2b, 0x2b));
+    panel.setPalette(dark);
+    QVERIFY(isDarkPalette(dark) && errorTextColor(dark) != color);
+    QCOMPARE(item->foreground(QueuePanel::kProgressColumn).color(), errorTextColor(dark));
   }
 };
 

@@ -166,6 +166,11 @@ bool QueuePanel::eventFilter(QObject* watched, QEvent* event) {
   return QWidget::eventFilter(watched, event);
 }
 
+void QueuePanel::changeEvent(QEvent* event) {
+  QWidget::changeEvent(event);
+  if (event->type() == QEvent::PaletteChange) refresh();
+}
+
 void QueuePanel::fitColumns() {
   QHeaderView* header = m_tree->header();
   // Room for a long run's bar text; the workload's name elides beyond it (whole in its tooltip).
@@ -203,7 +208,8 @@ void QueuePanel::updateItem(QTreeWidgetItem* item, const QueuedRun& run) {
     item->setText(kProgressColumn,
                   run.message.isEmpty() ? tr("Failed") : tr("Failed: %1").arg(run.message));
     item->setToolTip(kProgressColumn, run.message);
-    item->setForeground(kProgressColumn, QBrush(errorTextColor(m_tree->palette())));
+    // The panel's palette: in its PaletteChange the tree's may still be the old one.
+    item->setForeground(kProgressColumn, QBrush(errorTextColor(palette())));
     return;
   }
   if (!bar) return;

@@ -37,6 +37,8 @@ class QueuePanel final : public QWidget {
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
+  // A theme switch redraws failed rows in the new theme's red.
+  void changeEvent(QEvent* event) override;
 
  private:
   void refresh();
