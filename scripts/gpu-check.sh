@@ -203,11 +203,11 @@ else
   SUMMARY+=("cifar10-resnet50                   SKIPPED (not in this build)")
 fi
 
-# Graph mode (--execution graph) against the eager runs above first (issue 11's main figures),
+# Graph mode (--execution graph) against the eager runs above first (the main figures),
 # then each step's breakdown: phases, host issue time, operator calls, each phase's time on the
 # device's own clock (CUDA events) and the verdict; then channels-last kernels (on by default for
 # bf16 on CUDA) against contiguous ones. A quick dry run on the CPU runs the breakdowns too (a few
-# steps), so that this part of the script has run before a GPU session depends on it.
+# steps), so that this part of the script is known to run before a GPU machine depends on it.
 if [[ "$DEVICE" != cpu ]]; then
   run_workload "fashion-mlp fp32 graph" fashion-mlp 150 "${MLP_ARGS[@]}" --execution graph
   run_workload "cifar10-resnet50 fp32 graph" cifar10-resnet50 180 "${RESNET_ARGS[@]}" --execution graph

@@ -98,7 +98,7 @@ class TestCliCifar : public QObject {
     }
   }
 
-  // The acceptance run, small: the seed's ResNet-50 trains an epoch in seconds and saves
+  // The seed article's run, small: the seed's ResNet-50 trains an epoch in seconds and saves
   // a result that records the workload's size and cost.
   void resnet50SyntheticRunCompletes() {
     const CliRun run =

@@ -137,7 +137,7 @@ class TestCliCompare : public QObject {
     QVERIFY2(resnet.match(result.out).hasMatch(), result.why());
   }
 
-  // Scripts read --json: an array, one object per row, with the keys the issue names.
+  // Scripts read --json: an array, one object per row, with the keys scripts rely on.
   void jsonParsesWithRequiredKeys() {
     const tbtest::CliRun result = compare({m_runs, "--json"});
     QVERIFY2(result.exitCode == 0, result.why());

@@ -239,7 +239,7 @@ class TestCliFaults : public CliTestBase {
   }
 
   // Two CLI processes saving under the same name at the same moment (fsync slowed to widen the
-  // window, as in the strace experiment): two distinct files, two distinct paths.
+  // window in which both could pick the same name): two distinct files, two distinct paths.
   void concurrentSaversKeepEveryResult() {
     const QString target = path(QStringLiteral("shared/same.json"));
     const QProcessEnvironment slow =

@@ -188,7 +188,7 @@ class DataCommandTest : public QObject {
     QVERIFY(QFileInfo(target + ".part").size() > 0);
   }
 
-  // The promise: what a fetch from a local mirror puts in the default data folder is
+  // The promise: what a fetch from a local mirror puts in the default data folder is
   // what `run` then trains on, without --data-dir. (The official checksums cannot match
   // generated files, so the fetch goes through the core with this mirror's own checksums.)
   void fetchedFilesAreUsedByRun() {

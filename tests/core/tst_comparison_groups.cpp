@@ -26,7 +26,7 @@ class ComparisonGroupsTest : public QObject {
     qputenv("TZ", "UTC");
     tzset();
   }
-  // The first rule: runs compare within a workload and size. Each group is one table,
+  // The first rule: runs compare within a workload and size. Each group is one table,
   // in order of first appearance, and speed-ups are against that group's own baseline.
   void comparisonGroupsByWorkloadAndSize() {
     const std::vector<RunResult> results = {fullRun("cpu", 10.0), cifarRun("cpu", 4000.0),
