@@ -11,6 +11,7 @@
 #include "scaling_command.h"
 #include "signal_guard.h"
 
+#include "devices/device_id.h"
 #include "devices/system_info.h"
 #include "engine/precision.h"
 #include "engine/step_graph.h"
@@ -219,6 +220,8 @@ int main(int argc, char** argv) {
   if (probe.parsed()) return checkedOutput(probe.run());
   if (profile.parsed()) return checkedOutput(profile.run());
   if (runOptions.devices.empty()) runOptions.devices.push_back("cpu");
+  // One spelling from here on: every check below compares the words ("cpu", "cuda").
+  for (std::string& device : runOptions.devices) device = tb::canonicalDeviceText(device);
   for (const char* flag : {"--scaling", "--dist-timeout", "--bucket-mb"}) {
     if (run->count(flag) > 0) runOptions.dataParallelFlagsGiven.emplace_back(flag);
   }

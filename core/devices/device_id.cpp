@@ -66,6 +66,18 @@ DeviceId parseDeviceId(const std::string& text) {
                     joined(availableDevices()) + ")");
 }
 
+std::string canonicalDeviceText(const std::string& text) {
+  std::string lower = text;
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (lower == "cuda" || lower == "gpu") return "cuda";
+  try {
+    return parseDeviceId(text).str();
+  } catch (const DeviceError&) {
+    return text;
+  }
+}
+
 std::vector<std::string> availableDevices() {
   std::vector<std::string> devices{"cpu"};
   if (torch::cuda::is_available()) {

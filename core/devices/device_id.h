@@ -30,6 +30,11 @@ struct DeviceId {
 // Syntax only (no availability check). Throws DeviceError.
 DeviceId parseDeviceId(const std::string& text);
 
+// `text` as the rest of the program compares it: "CPU" is "cpu", "gpu:1" and "Cuda:01" are
+// "cuda:1". "cuda" and "gpu" stay "cuda", without an index: a data-parallel rank reads that as
+// its own GPU. Text that is no device comes back unchanged, for the error that names it.
+std::string canonicalDeviceText(const std::string& text);
+
 // Canonical ids of the devices this LibTorch build can use on this machine, CPU first.
 std::vector<std::string> availableDevices();
 

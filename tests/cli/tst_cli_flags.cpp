@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include <sched.h>
+
 using namespace clitest;
 
 class TestCliFlags : public CliTestBase {
@@ -39,6 +41,22 @@ class TestCliFlags : public CliTestBase {
     QTest::newRow("epochs 08") << QStringLiteral("--epochs") << QStringLiteral("0x8");
     QTest::newRow("threads 1 ") << QStringLiteral("--threads") << QStringLiteral("1 ");
   }
+  // A device spelled loosely ("CPU") gets the checks of "cpu": the warning for more threads than
+  // CPUs compared the raw text and stayed silent (and CPU ranks did not share the cores).
+  void looselySpelledDeviceGetsTheSameChecks() {
+    cpu_set_t usable;
+    CPU_ZERO(&usable);
+    QVERIFY(sched_getaffinity(0, sizeof usable, &usable) == 0);
+    QStringList args = smallSyntheticRun();
+    args[args.indexOf(QLatin1String("--threads")) + 1] = QString::number(CPU_COUNT(&usable) + 1);
+    const CliRun run = runCli(args << "--device" << "CPU" << "-q");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("trainbench-cli: warning: --threads: ")), run.why());
+    QString error;
+    QCOMPARE(QString::fromStdString(readResult(run.savedPath(), error).device.id),
+             QStringLiteral("cpu"));
+  }
+
   // -q silenced the events a program drives by: the pair is refused, naming both.
   void quietProgressJsonRefused() {
     const CliRun run = runCli(smallSyntheticRun() << "-q" << "--progress-json");

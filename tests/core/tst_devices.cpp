@@ -52,6 +52,26 @@ class DevicesTest : public QObject {
     QCOMPARE(QString::fromStdString(parseDeviceId(text.toStdString()).str()), canonical);
   }
 
+  // The CLI compares the words after this: one spelling per device, and "cuda" keeps meaning
+  // "the rank's own GPU" (no index); what is no device stays as typed, for its error.
+  void canonicalDeviceTexts_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("canonical");
+    QTest::newRow("CPU") << "CPU" << "cpu";
+    QTest::newRow("Mps") << "Mps" << "mps";
+    QTest::newRow("GPU") << "GPU" << "cuda";
+    QTest::newRow("CUDA") << "CUDA" << "cuda";
+    QTest::newRow("gpu:1") << "gpu:1" << "cuda:1";
+    QTest::newRow("Cuda:01") << "Cuda:01" << "cuda:1";
+    QTest::newRow("typo") << "cdua" << "cdua";
+    QTest::newRow("huge index") << "cuda:99999" << "cuda:99999";
+  }
+  void canonicalDeviceTexts() {
+    QFETCH(QString, text);
+    QFETCH(QString, canonical);
+    QCOMPARE(QString::fromStdString(canonicalDeviceText(text.toStdString())), canonical);
+  }
+
   // A typo must say what was wrong and what exists, not fall back to some device.
   void rejectsMalformedDevices_data() {
     QTest::addColumn<QString>("text");
