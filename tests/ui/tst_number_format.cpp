@@ -2,11 +2,26 @@
 // decimal-comma locale the chart axes said "0,1" beside a table that said "0.08".
 #include "common/number_format.h"
 #include "common/qcustomplot_include.h"
+#include "data/dataset_sources.h"
 #include "models/workload_catalog.h"
 #include "panels/setup_texts.h"
 
 #include <QLocale>
 #include <QtTest>
+
+#include <clocale>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+QString decimalText() {
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f", 1.5);
+  return QString::fromLatin1(text);
+}
+
+}  // namespace
 
 class TestNumberFormat : public QObject {
   Q_OBJECT
@@ -39,6 +54,29 @@ class TestNumberFormat : public QObject {
       return;
     }
     QFAIL("fashion-mlp is not in the catalog");
+  }
+
+  // Text the core formats with printf (download sizes, memory in an out-of-memory error, the
+  // profile's table) follows the C library's locale, which QApplication sets from the
+  // environment: "29,5 MB" beside "0.08". Needs a decimal-comma locale installed.
+  void coreTextUsesADecimalPoint() {
+    const std::string before = std::setlocale(LC_NUMERIC, nullptr);
+    bool commaLocale = false;
+    for (const char* name : {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8", "ru_RU.UTF-8"})
+      if (std::setlocale(LC_NUMERIC, name) && decimalText() == QLatin1String("1,5")) {
+        commaLocale = true;
+        break;
+      }
+    if (!commaLocale) {
+      std::setlocale(LC_NUMERIC, before.c_str());
+      QSKIP("no decimal-comma locale is installed here");
+    }
+    tb::ui::useOneNumberFormat();
+    const QString size = QString::fromStdString(tb::formatBytes(29'515'000));
+    const QString shown = decimalText();
+    std::setlocale(LC_NUMERIC, before.c_str());
+    QCOMPARE(shown, QStringLiteral("1.5"));
+    QVERIFY2(size.contains(u'.') && !size.contains(u','), qPrintable(size));
   }
 
   // The check itself: without the call, the German locale writes a decimal comma.
