@@ -379,6 +379,30 @@ class TestResultLibrary final : public QObject {
     QCOMPARE(library.filesParsed(), parsed);  // ...and not parsed again, nor the good ones
   }
 
+  // What the app saved or imported itself is not read back at the next scan (History's first
+  // show after a day of runs parsed every one of them on the GUI thread), until it changes.
+  void savedAndImportedRunsAreNotReadAgain() {
+    QTemporaryDir dir;
+    QTemporaryDir elsewhere;
+    const QString outside = elsewhere.filePath(QStringLiteral("other.json"));
+    tb::writeResultFile(makeResult("2026-11-25T10:00:00Z", "cuda:0"), outside.toStdString());
+    ResultLibrary library(dir.path());
+    const QString saved = library.save(makeResult("2026-11-26T10:00:00Z"));
+    QVERIFY(!saved.isEmpty());
+    QVERIFY(!library.save(makeResult("2026-11-26T11:00:00Z")).isEmpty());
+    QString error;
+    QVERIFY2(!library.importFile(outside, &error).isEmpty(), qPrintable(error));
+    const int parsed = library.filesParsed();
+    library.reload();
+    QCOMPARE(library.entries().size(), 3);
+    QCOMPARE(library.filesParsed(), parsed);
+
+    tb::writeResultFile(makeResult("2026-11-26T10:00:00Z", "cuda:1"), saved.toStdString());
+    library.reload();
+    QCOMPARE(library.filesParsed(), parsed + 1);
+    QCOMPARE(library.find(saved)->result.device.id, std::string("cuda:1"));
+  }
+
   // A broken file in the folder (a crash elsewhere, a hand edit) is listed as a problem, the
   // other runs still load, and the broken file is left exactly as it was.
   void malformedFileInTheFolderIsSkippedAndReported() {

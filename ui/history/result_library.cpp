@@ -178,6 +178,12 @@ void ResultLibrary::addEntry(const QString& path, const RunResult& result) {
                   m_entries.end());
   m_entries.push_back({path, result});
   sortNewestFirst(m_entries);
+  // Known as it is now, so the next scan does not read back what was just written or imported.
+  const QFileInfo info(path);
+  if (info.exists()) {
+    m_scanned.insert(path, {info.lastModified(), info.metadataChangeTime(), info.size()});
+    m_failed.remove(path);
+  }
   Q_EMIT changed();
 }
 
