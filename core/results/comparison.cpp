@@ -307,6 +307,24 @@ bool hasTotalInterval(const ComparisonRow& row) {
   return row.totalLow && row.totalHigh && (row.n >= 2 || row.projected);
 }
 
+std::string totalIntervalText(const ComparisonRow& row) {
+  if (!hasTotalInterval(row)) return {};
+  return fixed(*row.totalLow, 2) + "\u2013" + fixed(*row.totalHigh, 2) + " s";
+}
+
+std::string withinNoiseNote(const std::vector<const ComparisonRow*>& rows) {
+  const ComparisonRow* baseline = nullptr;
+  std::string listed;
+  for (const ComparisonRow* row : rows) {
+    if (row->baseline) baseline = row;
+    if (row->withinNoise) listed += ", " + table::printable(row->label) + " " + totalIntervalText(*row);
+  }
+  if (listed.empty() || baseline == nullptr) return {};
+  return "within noise: the 95% intervals of the total times overlap, so the difference may be "
+         "chance: " + table::printable(baseline->label) + " " + totalIntervalText(*baseline) +
+         " (baseline)" + listed + ".";
+}
+
 void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {
   std::optional<double> base;
   std::optional<double> basePeak;

@@ -122,6 +122,13 @@ void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline);
 
 // Whether a row's total has an interval to judge noise by: repeats (n >= 2) or a projection.
 bool hasTotalInterval(const ComparisonRow& row);
+// "0.17–0.52 s": the 95% interval of a row's total time, which its speed-up's noise is judged
+// on; empty where it has none.
+std::string totalIntervalText(const ComparisonRow& row);
+// Why speed-ups among `rows` read "within noise", for under their table (which shows only the
+// samples/s interval): "within noise: the 95% intervals of the total times overlap, so the
+// difference may be chance: cpu 0.17–0.52 s (baseline), cuda:0 0.10–0.46 s." Empty when none is.
+std::string withinNoiseNote(const std::vector<const ComparisonRow*>& rows);
 
 // Why the total times and speed-ups of `rows` do not compare: the rows trained different amounts
 // (workloads, image counts, epochs or batch sizes), each size named; empty when they all match.

@@ -348,7 +348,11 @@ std::string comparisonText(const std::vector<ComparisonGroup>& groups) {
               " | " + markdownCell(row.status) + " |\n";
       for (auto& line : markdownWarningLines(row)) warnings.push_back(std::move(line));
     }
-    if (!group.notes.empty() || !warnings.empty()) text += '\n';
+    std::vector<const ComparisonRow*> rows;
+    for (const ComparisonRow& row : group.rows) rows.push_back(&row);
+    const std::string noise = withinNoiseNote(rows);
+    if (!group.notes.empty() || !warnings.empty() || !noise.empty()) text += '\n';
+    if (!noise.empty()) text += noise + '\n';
     for (const auto& note : group.notes) text += note + '\n';
     for (const auto& warning : warnings) text += warning + '\n';
   }

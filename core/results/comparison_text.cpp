@@ -142,6 +142,9 @@ std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
     for (auto& line : markdownWarningLines(row)) warnings.push_back(std::move(line));
   }
   if (const std::string note = projectionNote(rows); !note.empty()) md += "\n" + note + "\n";
+  std::vector<const ComparisonRow*> pointers;
+  for (const ComparisonRow& row : rows) pointers.push_back(&row);
+  if (const std::string note = withinNoiseNote(pointers); !note.empty()) md += "\n" + note + "\n";
   if (anyPeakRatio) {
     md += "\nPeak ratio: each device's measured peak (in the run's precision) over the baseline's. "
           "Next to the speed-up it shows how much of its peak advantage a device turns into "

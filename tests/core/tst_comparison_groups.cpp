@@ -204,6 +204,18 @@ class ComparisonGroupsTest : public QObject {
     QVERIFY2(contains(text, "| 2.00x |"), text.c_str());
     QVERIFY2(contains(text, "| **1.00x** (baseline) |"), text.c_str());
     QVERIFY(contains(comparisonMarkdown(rows), "1.00x (within noise)"));
+    // The table shows samples/s intervals; a note under it gives the total times' intervals the
+    // verdict is judged on (they were only in --json), and names no row that is not in noise.
+    const std::string note = "within noise: the 95% intervals of the total times overlap, so the "
+                             "difference may be chance: " +
+                             rows[0].label + " " + totalIntervalText(rows[0]) + " (baseline), " +
+                             rows[1].label + " " + totalIntervalText(rows[1]) + ".";
+    QVERIFY(!totalIntervalText(rows[1]).empty() && totalIntervalText(rows[3]).empty());
+    QVERIFY2(contains(text, "\n" + note + "\n"), text.c_str());
+    QVERIFY(contains(comparisonMarkdown(rows), note));
+    const std::vector<RunResult> apart = {results[0], results[1], results[2], results[6],
+                                          results[7], results[8]};
+    QVERIFY(!contains(comparisonText(buildComparison(apart)), "within noise"));
 
     // A projection's own interval counts as well.
     results.push_back(trialRun("cuda:2", 3.0).projection(10.1, 9.5, 10.7, 10, 60000, 10000));

@@ -1,6 +1,7 @@
 // The comparison panel: rows and speed-ups from the collection, the baseline chooser, published
 // reference rows, "n/a" for what was not measured, and the bar chart.
 #include "common/qcustomplot_include.h"
+#include "common/qt_convert.h"
 #include "common/status_colors.h"
 #include "comparison/comparison_chart.h"
 #include "comparison/comparison_panel.h"
@@ -282,6 +283,36 @@ class ComparisonPanelTest : public QObject {
                qPrintable(cell(panel, row, ComparisonPanel::IntervalColumn)));
     }
     QVERIFY(found);
+  }
+
+  // "Within noise" is judged on the total times' intervals, which the table does not show: the
+  // speed-up's tooltip gives both, the total's its own (the samples/s interval alone could sit
+  // far apart beside "within noise").
+  void withinNoiseSaysWhichIntervalsOverlap() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    for (const int threads : {1, 2}) {
+      for (const double total : {6.0, 6.1, 5.9}) {
+        tbtest::RunResultBuilder run;
+        run.workload("fashion-mlp").device("cpu", "cpu name").host("host-cpu").threads(threads);
+        run.group("repeats").steadyState(1000.0 * threads + total);
+        run.epoch(3.0, 1000.0).loss(0.5).accuracy(0.8);
+        runs.add(run.totalSeconds(total + 0.01 * threads));
+      }
+    }
+    panel.refreshNow();
+    QCOMPARE(panel.table()->rowCount(), 2);
+    QVERIFY(cell(panel, 1, ComparisonPanel::SpeedupColumn).endsWith(QLatin1String("(within noise)")));
+    const auto rows = panel.rows();
+    const QString tip = panel.table()->item(1, ComparisonPanel::SpeedupColumn)->toolTip();
+    QVERIFY2(tip.contains(QLatin1String("95% intervals of the total times overlap")) &&
+                 tip.contains(toQString(totalIntervalText(rows[0]) + " (baseline)")) &&
+                 tip.contains(toQString(totalIntervalText(rows[1]))),
+             qPrintable(tip));
+    QCOMPARE(panel.table()->item(0, ComparisonPanel::TotalColumn)->toolTip(),
+             QStringLiteral("95% interval ") + toQString(totalIntervalText(rows[0])));
+    QVERIFY(panel.table()->item(0, ComparisonPanel::SpeedupColumn)->toolTip() !=
+            tip);  // the baseline's says it is the baseline
   }
 
   // The article's figures sit next to the user's runs, set apart as published.

@@ -107,7 +107,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   headers[SpeedupColumn] = tr("Speed-up");
   headerTips[SpeedupColumn] =
       tr("Baseline total time divided by this row's total time, within its group only; \"within "
-         "noise\" where the two rows' intervals overlap");
+         "noise\" where the 95% intervals of the two total times overlap");
   headers[MeanEpochColumn] = tr("Epoch (s)");
   headerTips[MeanEpochColumn] = tr("Mean time of one epoch");
   headers[AccuracyColumn] = tr("Test acc.");
@@ -361,8 +361,19 @@ void ComparisonPanel::fillTable() {
         item->setToolTip(tr("Published in the seed article (TensorFlow); not measured here"));
       }
       if (c == DeviceColumn && !row.published) item->setToolTip(plainToolTip(cells[c]));
-      if (c == TotalColumn && row.projected) {
-        item->setToolTip(tr("Projected from a quick run, not measured in full"));
+      if (c == TotalColumn) {
+        QStringList tip;
+        if (row.projected) tip << tr("Projected from a quick run, not measured in full");
+        if (const std::string interval = totalIntervalText(row); !interval.empty())
+          tip << tr("95% interval %1").arg(toQString(interval));
+        if (!tip.isEmpty()) item->setToolTip(tip.join(u'\n'));
+      }
+      if (c == SpeedupColumn && row.withinNoise) {
+        // The table shows the samples/s interval; the verdict is on the totals' intervals.
+        for (const Entry& other : std::as_const(m_entries)) {
+          if (other.row.baseline && comparableRows(other.row, row))
+            item->setToolTip(toQString(withinNoiseNote({&other.row, &row})));
+        }
       }
       if (row.disturbed && (c == DeviceColumn || c == StatusColumn)) {
         QStringList warnings{tr("Disturbed run:")};

@@ -86,6 +86,9 @@ ReportSection section(const std::vector<const ComparisonRow*>& rows) {
                         "took half as long.")
                 .arg(textOrNa(baseline->label))
           : QObject::tr("No run of this size has a total time to compare against.");
+  // The table shows samples/s intervals; "within noise" is judged on the totals'.
+  if (const std::string noise = withinNoiseNote(rows); !noise.empty())
+    section.baselineNote += u' ' + toQString(noise);
   return section;
 }
 
