@@ -10,7 +10,15 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include <QDeadlineTimer>
+
+#include <cmath>
 #include <cstdint>
+#include <utility>
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 using namespace clitest;
 
@@ -224,6 +232,48 @@ class TestCli : public CliTestBase {
     QStringList epochs;
     for (auto it = epoch.globalMatch(run.out); it.hasNext();) epochs << it.next().captured(1);
     QCOMPARE(epochs, (QStringList{"1", "2"}));
+  }
+
+  // On a terminal the bar ends each epoch with its time per step as Keras writes it: a step
+  // under a millisecond in microseconds ("1ms/step" beside a 0.4 ms median; a GPU read 0ms).
+  void terminalBarGivesTheTimePerStep() {
+    const int terminal = posix_openpt(O_RDWR | O_NOCTTY);
+    QVERIFY(terminal >= 0 && grantpt(terminal) == 0 && unlockpt(terminal) == 0);
+    QVERIFY(fcntl(terminal, F_SETFL, O_NONBLOCK) == 0);
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.setStandardOutputFile(QString::fromLatin1(ptsname(terminal)));
+    process.start(m_cli, smallSyntheticRun(QStringLiteral("2")) << "--out" << m_results + '/');
+    QByteArray shown;
+    const auto drain = [&] {
+      char buffer[4096];
+      for (ssize_t got; (got = ::read(terminal, buffer, sizeof buffer)) > 0;) shown.append(buffer, got);
+    };
+    QDeadlineTimer deadline(120000);
+    while (!process.waitForFinished(20) && !deadline.hasExpired()) drain();
+    drain();
+    ::close(terminal);
+    QCOMPARE(process.exitCode(), 0);
+    QVERIFY2(shown.contains('\r'), shown.constData());  // the live bar, not plain lines
+
+    const QString saved = filesIn(m_results).value(0);
+    QString error;
+    const tb::RunResult result = readResult(QDir(m_results).filePath(saved), error);
+    QVERIFY2(error.isEmpty() && result.epochs.size() == 2, qPrintable(error));
+    static const QRegularExpression perStep(QStringLiteral(" (\\d+)(s|ms|us)/step - "));
+    QList<QRegularExpressionMatch> ends;
+    for (auto it = perStep.globalMatch(QString::fromUtf8(shown)); it.hasNext();) ends << it.next();
+    QCOMPARE(ends.size(), 2);
+    const double steps = std::ceil(256.0 / 32.0);
+    for (int epoch = 0; epoch < 2; ++epoch) {
+      // The largest unit that keeps the figure at 1 or more.
+      const double seconds = result.epochs[epoch].seconds / steps;
+      const auto [unit, scale] = seconds >= 1.0    ? std::pair{QStringLiteral("s"), 1.0}
+                                 : seconds >= 1e-3 ? std::pair{QStringLiteral("ms"), 1e3}
+                                                   : std::pair{QStringLiteral("us"), 1e6};
+      QCOMPARE(ends[epoch].captured(2), unit);
+      QCOMPARE(ends[epoch].captured(1).toDouble(), std::round(seconds * scale));
+    }
   }
 };
 

@@ -56,6 +56,14 @@ class ScalingTest : public QObject {
     QVERIFY2(text.contains(QLatin1String("weak scaling, batch 32 per rank")), qPrintable(text));
   }
 
+  // A CPU trains ResNet-50 at a few images/s: the figures keep the comparison's decimals, so a
+  // row reads what its efficiency says (whole numbers gave "6 | 7" beside 89.7%).
+  void slowDevicesKeepTheirDecimals() {
+    const std::string text = scalingText(scalingSeries({run(3.456, 1), run(6.2, 2)}));
+    QVERIFY2(text.find("| 1 | 3.46 | 3.46 | 100.0% | 1 |") != std::string::npos, text.c_str());
+    QVERIFY2(text.find("| 2 | 6.20 | 6.91 | 89.7% | 1 |") != std::string::npos, text.c_str());
+  }
+
   // Strong and weak runs are different series; the one-rank run is the base of both.
   void weakAndStrongApart() {
     const auto series = scalingSeries({run(1000, 1), run(1900, 2, "weak"), run(1500, 2, "strong")});
