@@ -185,6 +185,18 @@ std::optional<double> countedFlopsPerSample(const WorkloadRecord& workload) {
 
 }  // namespace
 
+std::vector<EpochRecord> wholeEpochs(const RunResult& result) {
+  std::vector<EpochRecord> epochs = result.epochs;
+  if (result.projection && !epochs.empty() && result.workload.trainSamples > 0) {
+    // Its throughput counts the images it trained (engine/training_loop.cpp); ranks may leave
+    // out a remainder smaller than the world size.
+    const EpochRecord& last = epochs.back();
+    const double trained = last.samplesPerSecond * last.seconds;
+    if (trained < 0.99 * static_cast<double>(result.workload.trainSamples)) epochs.pop_back();
+  }
+  return epochs;
+}
+
 ComparisonRow comparisonRow(const RunResult& result) {
   ComparisonRow row;
   row.device = result.device.id;
@@ -202,7 +214,7 @@ ComparisonRow comparisonRow(const RunResult& result) {
   } else if (result.totalSeconds) {
     row.totalSeconds = finiteOrNone(*result.totalSeconds);
   }
-  row.meanEpochSeconds = meanOver(result.epochs, [](const EpochRecord& e) { return e.seconds; });
+  row.meanEpochSeconds = meanOver(wholeEpochs(result), [](const EpochRecord& e) { return e.seconds; });
   // The steady state leaves out warm-up (allocation, caches, autotuning): the device's speed.
   if (result.steadyState && result.steadyState->samplesPerSecond > 0.0) {
     row.samplesPerSecond = finiteOrNone(result.steadyState->samplesPerSecond);

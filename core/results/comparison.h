@@ -120,6 +120,10 @@ bool comparableRows(const ComparisonRow& a, const ComparisonRow& b);
 // baseline. `baseline` is set only where the baseline has a total.
 void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline);
 
+// `result`'s epochs without the last one where --time-budget stopped it part way: the mean
+// epoch of a projected run stands for whole epochs (one cut at a tenth read 15% too fast).
+std::vector<EpochRecord> wholeEpochs(const RunResult& result);
+
 // Whether a row's total has an interval to judge noise by: repeats (n >= 2) or a projection.
 bool hasTotalInterval(const ComparisonRow& row);
 // "0.17–0.52 s": the 95% interval of a row's total time, which its speed-up's noise is judged

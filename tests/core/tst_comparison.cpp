@@ -104,6 +104,27 @@ class ComparisonTest : public QObject {
     QCOMPARE(*row.testAccuracy, 0.8512);
   }
 
+  // A --time-budget run's last epoch stops part way: the mean epoch leaves it out (it read 15%
+  // too fast beside the full runs), unless the budget ended in a run's only epoch.
+  void meanEpochLeavesOutAnEpochCutByTheBudget() {
+    tbtest::RunResultBuilder run;
+    run.workload("fashion-mlp", "fashion-mnist").samples(60000, 10000).plannedEpochs(5);
+    run.device("cpu", "AMD EPYC 7B13").host("bench-host").batchSize(32);
+    run.epoch(1.0, 60000.0).epoch(1.2, 50000.0).epoch(0.1, 60000.0);  // 6 000 images of 60 000
+    run.steadyState(60000.0).projection(11.0, 10.0, 12.0, 10, 60000, 10000);
+    QVERIFY(qAbs(*comparisonRow(run).meanEpochSeconds - 1.1) < 1e-12);
+
+    tb::RunResult measured = run;
+    measured.projection.reset();  // a measured run's epochs are all whole
+    QVERIFY(qAbs(*comparisonRow(measured).meanEpochSeconds - 2.3 / 3) < 1e-12);
+
+    tbtest::RunResultBuilder oneCut;
+    oneCut.workload("cifar10-resnet50", "cifar10").samples(50000, 10000).plannedEpochs(10);
+    oneCut.device("cpu", "AMD EPYC 7B13").host("bench-host").batchSize(32);
+    oneCut.epoch(60.0, 20.0).steadyState(20.0).projection(250000.0, 240000.0, 260000.0, 10, 50000, 10000);
+    QVERIFY(!comparisonRow(oneCut).meanEpochSeconds);  // part of an epoch is no epoch's time
+  }
+
   // A seed-MLP file written before 2026-12-03 stores 609 792 FLOPs per sample, today's 409 088:
   // both are counted on today's count, so the same speed reads the same achieved TFLOPS. A
   // workload this version does not know keeps the count its file gives.

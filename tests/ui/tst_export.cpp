@@ -357,6 +357,21 @@ class TestExport final : public QObject {
              qPrintable(tb::ui::comparisonSections(none)[0].baselineNote));
   }
 
+  // A speed-up within the noise reads so in every table of the report (the peak table dropped
+  // it), and the note under its table gives the total times' intervals it is judged on.
+  void withinNoiseReadsTheSameInEveryTable() {
+    std::vector<tb::RunResult> results = tbtest::repeats("cpu", {10.0, 10.1, 9.9});
+    for (const auto& run : tbtest::repeats("cuda:0", {10.05, 10.15, 9.95})) results.push_back(run);
+    const auto rows = tbtest::allRows(tb::buildComparison(results));
+    QVERIFY(rows.size() == 2 && rows[1].withinNoise);
+    QCOMPARE(tb::ui::speedupText(rows[1]), QStringLiteral("1.00× (within noise)"));
+    const auto sections = tb::ui::comparisonSections(rows);
+    QCOMPARE(sections[0].rows[1].cells.last(), tb::ui::speedupText(rows[1]));
+    QVERIFY2(sections[0].baselineNote.contains(
+                 QString::fromStdString(tb::withinNoiseNote({&rows[0], &rows[1]}))),
+             qPrintable(sections[0].baselineNote));
+  }
+
   // Figures beyond any real one (a hand-edited file) stay short: the table keeps its columns.
   void hugeFiguresAreWrittenInScientificNotation() {
     const auto rows = tbtest::allRows(tb::buildComparison({tbtest::fullRun("cpu", 1e300)}));

@@ -140,10 +140,7 @@ class ReportWriter final {
                         tflops(row.peakTflops),
                         row.efficiency ? toQString(formatEfficiency(*row.efficiency))
                                        : QStringLiteral("n/a"),
-                        ratio(row.peakRatio),
-                        row.speedup
-                            ? toQString(formatSpeedup(*row.speedup)).chopped(1) + QStringLiteral("×")
-                            : QStringLiteral("n/a")},
+                        ratio(row.peakRatio), speedupText(row)},
                        false});
     }
     if (cells.isEmpty()) return;

@@ -25,14 +25,6 @@ QString textOrNa(const std::string& text) {
   return text.empty() ? QStringLiteral("n/a") : toQString(table::printable(text));
 }
 
-// The report writes ratios with "×", not the text outputs' "x".
-QString speedupText(const ComparisonRow& row) {
-  if (!row.speedup) return QStringLiteral("n/a");
-  QString text = toQString(formatSpeedup(*row.speedup)).chopped(1) + QStringLiteral("×");
-  if (row.withinNoise) text += QObject::tr(" (within noise)");
-  return text;
-}
-
 QString samplesText(const ComparisonRow& row) {
   const int decimals = row.samplesPerSecond ? throughputDecimals(*row.samplesPerSecond) : 0;
   QString text = number(row.samplesPerSecond, decimals);
@@ -93,6 +85,14 @@ ReportSection section(const std::vector<const ComparisonRow*>& rows) {
 }
 
 }  // namespace
+
+QString speedupText(const ComparisonRow& row) {
+  if (!row.speedup) return QStringLiteral("n/a");
+  // The report writes ratios with "×", not the text outputs' "x".
+  QString text = toQString(formatSpeedup(*row.speedup)).chopped(1) + QStringLiteral("×");
+  if (row.withinNoise) text += QObject::tr(" (within noise)");
+  return text;
+}
 
 QVector<ReportSection> comparisonSections(const std::vector<ComparisonRow>& rows) {
   std::vector<std::string> groups;

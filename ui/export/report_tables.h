@@ -24,6 +24,9 @@ struct ReportSection {
 // beyond any real one in scientific notation.
 QVector<ReportSection> comparisonSections(const std::vector<ComparisonRow>& rows);
 
+// "1.41×", "1.01× (within noise)", "n/a": a row's speed-up as every table of the report writes it.
+QString speedupText(const ComparisonRow& row);
+
 // "3 runs · 2 machines": the measured runs (a row of folded repeats counts each of them; the
 // article's published rows count none).
 QString runsAndMachines(const std::vector<ComparisonRow>& rows, int machines);
