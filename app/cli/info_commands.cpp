@@ -12,6 +12,7 @@
 #include "results/comparison.h"
 #include "results/result_file.h"
 #include "results/table_text.h"
+#include "results/trust_text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -163,19 +164,10 @@ int workloadsCommand(bool json) {
 
 // Steady state, projection, repeat group and validity, where the result has them.
 static void printTrustBlocks(const RunResult& result) {
-  if (const auto& s = result.steadyState) {
-    std::printf("steady state: %s samples/s (step p50 %.3f ms, p95 %.3f ms; %lld steps after "
-                "%lld warm-up steps)\n",
-                table::fixed(s->samplesPerSecond, throughputDecimals(s->samplesPerSecond)).c_str(),
-                1000.0 * s->stepSecondsP50, 1000.0 * s->stepSecondsP95,
-                static_cast<long long>(s->steps), static_cast<long long>(s->warmupSteps));
-  }
+  // As `run` said them when it saved the file.
+  if (const auto& s = result.steadyState) std::printf("steady state: %s\n", steadyStateText(*s).c_str());
   if (const auto& p = result.projection) {
-    std::printf("projected full run (%d epochs, %lld/%lld images): %.0f s, 95%% interval "
-                "%.0f-%.0f, from %lld steps in a %.0f s budget\n",
-                p->epochs, static_cast<long long>(p->trainSamples),
-                static_cast<long long>(p->testSamples), p->totalSeconds, p->low, p->high,
-                static_cast<long long>(p->basisSteps), p->budgetSeconds);
+    std::printf("projected full run %s\n", projectionText(*p).c_str());
   }
   if (!result.group.empty()) std::printf("repeat group: %s\n", result.group.c_str());
   if (const auto& v = result.validity) {

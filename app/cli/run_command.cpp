@@ -18,6 +18,7 @@
 #include "results/repeats.h"
 #include "results/result_file.h"
 #include "results/result_paths.h"
+#include "results/trust_text.h"
 #include "stats/summary.h"
 
 #include <algorithm>
@@ -62,18 +63,10 @@ void printSeedSummary(const RunResult& result) {
 // Throughput once warm-up is over, and for a budgeted run the full run it projects.
 void printTrustFigures(const RunResult& result) {
   if (const auto& steady = result.steadyState) {
-    std::printf("Steady state: %.1f samples/s (step p50 %.3f ms, p95 %.3f ms; %lld warm-up steps "
-                "left out)\n",
-                steady->samplesPerSecond, 1000.0 * steady->stepSecondsP50,
-                1000.0 * steady->stepSecondsP95, static_cast<long long>(steady->warmupSteps));
+    std::printf("Steady state: %s\n", steadyStateText(*steady).c_str());
   }
   if (const auto& projection = result.projection) {
-    std::printf("Projected full run (%d epochs on %lld/%lld images): %.2f seconds, 95%% interval "
-                "%.2f-%.2f (from %lld steady-state steps in a %.0f-second budget)\n",
-                projection->epochs, static_cast<long long>(projection->trainSamples),
-                static_cast<long long>(projection->testSamples), projection->totalSeconds,
-                projection->low, projection->high,
-                static_cast<long long>(projection->basisSteps), projection->budgetSeconds);
+    std::printf("Projected full run %s\n", projectionText(*projection).c_str());
   }
 }
 

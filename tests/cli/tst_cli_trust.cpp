@@ -165,6 +165,18 @@ class TestCliTrust : public CliTestBase {
     QVERIFY2(run.out.contains(QRegularExpression(
                  "Projected full run \\(200 epochs on 4000/200 images\\): [0-9]+\\.[0-9]{2} seconds")),
              run.why());
+
+    // `show` says the same figures later, from the file (it rounded them differently).
+    const CliRun show = runCli({"show", run.savedPath()});
+    QVERIFY2(show.exitCode == 0, show.why());
+    for (const QString& figure : {QStringLiteral("teady state: "), QStringLiteral("rojected full run ")}) {
+      const auto lineAfter = [&](const QString& text) {
+        const qsizetype at = text.indexOf(figure);
+        return at < 0 ? QString() : text.mid(at, text.indexOf(u'\n', at) - at);
+      };
+      QVERIFY2(!lineAfter(run.out).isEmpty(), run.why());
+      QCOMPARE(lineAfter(show.out), lineAfter(run.out));
+    }
   }
 
   // Before training, a machine kept busy by another process gets a warning naming the load;

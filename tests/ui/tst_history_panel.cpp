@@ -101,7 +101,7 @@ class TestHistoryPanel final : public QObject {
     QVERIFY(cell(model, 0, HistoryPanel::StatusColumn, Qt::ToolTipRole)
                 .contains(QLatin1String("on battery")));
     QCOMPARE(cell(model, 1, HistoryPanel::StatusColumn), QStringLiteral("completed"));
-    QCOMPARE(cell(model, 1, HistoryPanel::TotalTimeColumn), QStringLiteral("~5088 s (projected)"));
+    QCOMPARE(cell(model, 1, HistoryPanel::TotalTimeColumn), QStringLiteral("~5088.00 s (projected)"));
   }
 
   // Runs of one device that differ in threads or precision must not look alike in the list.

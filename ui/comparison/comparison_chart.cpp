@@ -161,7 +161,7 @@ void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows
     }
     // "~" marks a projected total; it never passes for a measured one.
     const QString seconds = (row.projected ? QStringLiteral("~") : QString()) +
-                            QString::number(*row.totalSeconds, 'f', row.projected ? 0 : 2) +
+                            QString::number(*row.totalSeconds, 'f', 2) +
                             QStringLiteral(" s");
     QString label = seconds;
     if (row.speedup) {

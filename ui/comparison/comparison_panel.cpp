@@ -321,7 +321,8 @@ void ComparisonPanel::fillTable() {
           QString::number(*row.samplesPerSecondLow, 'f', decimals),
           QString::number(*row.samplesPerSecondHigh, 'f', decimals));
     }
-    QString total = formatOptional(row.totalSeconds, row.projected ? 0 : 2);
+    // Two decimals like a measured total: a GPU projects a run of about a second ("~1").
+    QString total = formatOptional(row.totalSeconds, 2);
     if (row.projected && row.totalSeconds) total = QStringLiteral("~") + total;
     QString status = toQString(row.status);
     if (row.disturbed) status += QStringLiteral(" \u26a0");

@@ -124,7 +124,7 @@ QList<QStandardItem*> rowItems(const ResultLibrary::Entry& entry) {
   const std::optional<double> total =
       r.projection ? finiteOrNone(r.projection->totalSeconds)
                    : r.totalSeconds ? finiteOrNone(*r.totalSeconds) : std::nullopt;
-  const QString totalText = r.projection ? QStringLiteral("~") + formatOptional(total, 0, QStringLiteral(" s (projected)"))
+  const QString totalText = r.projection ? QStringLiteral("~") + formatOptional(total, 2, QStringLiteral(" s (projected)"))
                                          : formatOptional(total, 2, QStringLiteral(" s"));
 
   QList<QStandardItem*> items;
