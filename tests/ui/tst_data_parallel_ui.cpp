@@ -19,6 +19,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
+
 #include "common/qcustomplot_include.h"
 
 using namespace tb;
@@ -245,6 +247,34 @@ class DataParallelUiTest : public QObject {
     QCOMPARE(result.status, RunStatus::Failed);
     QVERIFY2(result.failure == FailureKind::Run, result.error.c_str());
     QVERIFY2(result.error.find("No space left") != std::string::npos, result.error.c_str());
+  }
+
+  // A figure the CLI sends as null (it writes what is not a number so) stays missing, as in an
+  // in-process run: it read 0, a point at the bottom of the epoch-time and throughput charts.
+  void missingFiguresFromTheCliStayMissing() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString script = dir.filePath(QStringLiteral("cli.sh"));
+    QFile file(script);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("#!/bin/sh\n"
+               "echo '{\"event\":\"epoch\",\"epoch\":1,\"train_loss\":0.5,"
+               "\"train_accuracy\":0.8,\"seconds\":null,\"samples_per_second\":null}'\n"
+               "echo 'trainbench-cli: error: stopped' >&2\nexit 3\n");
+    file.close();
+    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    const QByteArray realCli = qgetenv("TRAINBENCH_CLI");
+    const auto restoreCli = qScopeGuard([&realCli] { qputenv("TRAINBENCH_CLI", realCli); });
+    qputenv("TRAINBENCH_CLI", script.toUtf8());
+    RunController controller;
+    QSignalSpy epochs(&controller, &RunController::epochFinished);
+    QSignalSpy finished(&controller, &RunController::runFinished);
+    controller.enqueueDataParallel(tbtest::syntheticRun(1, 256, 64), 2, QString());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    QCOMPARE(epochs.size(), 1);
+    const auto epoch = epochs.first().at(1).value<EpochRecord>();
+    QCOMPARE(epoch.trainLoss, 0.5);
+    QVERIFY(std::isnan(epoch.seconds) && std::isnan(epoch.samplesPerSecond));
   }
 
   void scalingChartDrawsIdealAndEfficiency() {

@@ -180,15 +180,16 @@ void CliRun::handleLine(const QByteArray& line) {
     progress.epochs = event.value(QLatin1String("epochs")).toInt();
     progress.step = event.value(QLatin1String("step")).toInteger();
     progress.stepsPerEpoch = event.value(QLatin1String("steps_per_epoch")).toInteger();
-    progress.epochSeconds = event.value(QLatin1String("epoch_seconds")).toDouble();
+    // A figure the CLI could not give is null: missing (NaN) as in-process runs keep it, not 0.
+    progress.epochSeconds = event.value(QLatin1String("epoch_seconds")).toDouble(qQNaN());
     Q_EMIT batchProgress(m_queueId, progress);
   } else if (kind == QLatin1String("epoch")) {
     EpochRecord epoch;
     epoch.epoch = event.value(QLatin1String("epoch")).toInt();
     epoch.trainLoss = event.value(QLatin1String("train_loss")).toDouble(qQNaN());
     epoch.trainAccuracy = event.value(QLatin1String("train_accuracy")).toDouble(qQNaN());
-    epoch.seconds = event.value(QLatin1String("seconds")).toDouble();
-    epoch.samplesPerSecond = event.value(QLatin1String("samples_per_second")).toDouble();
+    epoch.seconds = event.value(QLatin1String("seconds")).toDouble(qQNaN());
+    epoch.samplesPerSecond = event.value(QLatin1String("samples_per_second")).toDouble(qQNaN());
     Q_EMIT epochFinished(m_queueId, epoch);
   } else if (kind == QLatin1String("evaluating")) {
     Q_EMIT evaluationStarted(m_queueId);
