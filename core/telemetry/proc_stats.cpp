@@ -106,11 +106,6 @@ std::optional<CpuTimes> readMachineCpuTimes() {
   return text ? parseProcStat(*text) : std::nullopt;
 }
 
-std::optional<std::uint64_t> readProcessTicks() {
-  auto text = readTextFile("/proc/self/stat");
-  return text ? parseProcessTicks(*text) : std::nullopt;
-}
-
 std::optional<double> readProcessCpuSeconds() {
   timespec time{};
   if (::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time) != 0) return std::nullopt;

@@ -23,7 +23,6 @@ std::optional<double> parseRssMb(const std::string& text);
 std::optional<std::string> readTextFile(const std::string& path);
 
 std::optional<CpuTimes> readMachineCpuTimes();
-std::optional<std::uint64_t> readProcessTicks();
 // This process's CPU time in seconds, to the nanosecond: /proc's 10 ms ticks over a 0.1 s
 // sample overstate one busy thread as 110%.
 std::optional<double> readProcessCpuSeconds();

@@ -4,6 +4,7 @@
 #include "devices/device_id.h"
 
 #include "cli_fixture.h"
+#include "../support/absent_device.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -103,7 +104,7 @@ class TestCliErrors : public CliTestBase {
 
   void unavailableDeviceExitsFour_data() {
     QTest::addColumn<QString>("device");
-    QTest::newRow("cuda:3") << "cuda:3";
+    QTest::newRow("a GPU this machine lacks") << QString::fromStdString(tbtest::absentCudaDevice());
     QTest::newRow("tpu") << "tpu";
   }
   // A device typo or missing GPU must fail at once (exit 4), saying which devices exist.

@@ -116,7 +116,7 @@ class TestTelemetry : public QObject {
 #ifdef __linux__
     auto cpu = readMachineCpuTimes();
     QVERIFY(cpu && cpu->total > 0 && cpu->busy <= cpu->total);
-    QVERIFY(readProcessTicks());
+    QVERIFY(readProcessCpuSeconds());
     auto rss = readProcessRssMb();
     QVERIFY(rss && *rss > 0.0);
 #else

@@ -61,7 +61,6 @@ class ComparisonPanel final : public QWidget {
   bool showPublished() const { return m_showPublished; }
   // Makes table row `row` the baseline of the speed-ups; it stays the baseline while it is shown.
   void setBaselineRow(int row);
-  int baselineRow() const { return m_baseline; }
 
   QTableWidget* table() const { return m_table; }
   QCustomPlot* barChart() const { return m_chart; }

@@ -193,9 +193,6 @@ void DownloadDialog::onFinished(DownloadWorker::Outcome outcome, const QString& 
   }
 }
 
-void DownloadDialog::setState(State state) {
-  m_state = state;
-  Q_EMIT stateChanged(state);
-}
+void DownloadDialog::setState(State state) { m_state = state; }
 
 }  // namespace tb::ui

@@ -41,9 +41,6 @@ class DownloadDialog final : public QDialog {
   // then the dialog closes.
   void reject() override;
 
- Q_SIGNALS:
-  void stateChanged(tb::ui::DownloadDialog::State state);
-
  private:
   void onProgress(const tb::DownloadProgress& event);
   void onFinished(DownloadWorker::Outcome outcome, const QString& message);

@@ -71,7 +71,6 @@ class MainWindow final : public QMainWindow {
   RunCollection* collection() const { return m_collection; }
   ChartPanel* chartPanel() const { return m_charts; }
   ComparisonPanel* comparisonPanel() const { return m_comparison; }
-  HistoryPanel* historyPanel() const { return m_history; }
   ResultLibrary* library() const { return m_library; }
   RunRecorder* recorder() const { return m_recorder; }
   ExportActions* exportActions() const { return m_export; }
