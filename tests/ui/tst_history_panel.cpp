@@ -190,6 +190,27 @@ class TestHistoryPanel final : public QObject {
     QCOMPARE(panel.view()->model()->rowCount(), 4);
   }
 
+  // While History is on screen, runs another process saves into the folder or deletes from it
+  // show at once (they waited until History was hidden and shown again, or Refresh). A rescan
+  // that finds nothing new does not rebuild the table (a second at 10 000 runs).
+  void filesSavedOrRemovedWhileShownAppear() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    HistoryPanel panel(&library);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QCOMPARE(panel.view()->model()->rowCount(), 3);
+    ResultLibrary cli(m_dir.path());  // another process's view of the folder
+    const QString saved = cli.save(makeResult("2026-11-28T10:00:00Z", "delta", 2.0));
+    QTRY_COMPARE_WITH_TIMEOUT(panel.view()->model()->rowCount(), 4, 10000);
+    QVERIFY(QFile::remove(saved));
+    QTRY_COMPARE_WITH_TIMEOUT(panel.view()->model()->rowCount(), 3, 10000);
+
+    QSignalSpy changed(&library, &ResultLibrary::changed);
+    library.reload();
+    QCOMPARE(changed.count(), 0);
+  }
+
   // The list is rebuilt when a run is saved: the selection stays on the same files, adjacent or
   // not, and on nothing else.
   void selectionSurvivesARebuild() {

@@ -3,6 +3,7 @@
 #include "history/history_panel.h"
 
 #include "common/qt_convert.h"
+#include "history/folder_watch.h"
 #include "history/result_library.h"
 #include "results/comparison.h"
 
@@ -183,7 +184,8 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
       m_importAction(
           new QAction(style()->standardIcon(QStyle::SP_FileDialogStart), tr("Import…"), this)),
       m_refreshAction(
-          new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Refresh"), this)) {
+          new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Refresh"), this)),
+      m_folderWatch(new FolderWatch(library->folder(), this)) {
   m_model->setHorizontalHeaderLabels({tr("Date"), tr("Machine"), tr("Device"), tr("Workload"),
                                       tr("Data"), tr("Status"), tr("Total time"),
                                       tr("Test accuracy")});
@@ -243,6 +245,11 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
           &HistoryPanel::updateActions);
   connect(m_library, &ResultLibrary::changed, this, &HistoryPanel::rebuild);
+  // Hidden, it rescans when shown (showEvent); unchanged files are not read again.
+  connect(m_library, &ResultLibrary::changed, m_folderWatch, &FolderWatch::rewatch);
+  connect(m_folderWatch, &FolderWatch::changed, this, [this] {
+    if (isVisible()) m_library->reload();
+  });
 
   rebuild();
 }

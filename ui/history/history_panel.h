@@ -16,6 +16,7 @@ class QTableView;
 
 namespace tb::ui {
 
+class FolderWatch;
 class ResultLibrary;
 
 class HistoryPanel final : public QWidget {
@@ -104,6 +105,8 @@ class HistoryPanel final : public QWidget {
   // Rescan whenever the panel comes into view, the first time too (the library was scanned when
   // the app started), so runs the CLI saved meanwhile show up without pressing Refresh.
   bool m_reloadOnShow = true;
+  // Runs the CLI saves or removes while History is on screen show at once.
+  FolderWatch* m_folderWatch;
   QString m_lastMessage;
   bool m_lastMessageIsError = false;
 };

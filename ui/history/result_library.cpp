@@ -11,6 +11,7 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QSet>
 #include <QFile>
 #include <QFileInfo>
 
@@ -90,8 +91,17 @@ ResultLibrary::ResultLibrary(const QString& folder, QObject* parent)
 }
 
 void ResultLibrary::reload() {
+  QSet<QString> before;
+  for (const Entry& entry : m_entries) before.insert(entry.path);
+  const QStringList problemsBefore = m_problems;
+  const int parsedBefore = m_filesParsed;
   scan();
-  Q_EMIT changed();
+  // Rebuilding History's table takes a second at 10 000 runs: not for a scan that found nothing
+  // new (the folder watch rescans after the app's own saves too).
+  QSet<QString> after;
+  for (const Entry& entry : m_entries) after.insert(entry.path);
+  if (m_filesParsed != parsedBefore || after != before || m_problems != problemsBefore)
+    Q_EMIT changed();
 }
 
 void ResultLibrary::scan() {

@@ -35,7 +35,8 @@ class ResultLibrary final : public QObject {
 
   // Rescans *.json in the folder. A missing folder is an empty library, not a problem. Files
   // unchanged since the last scan (same size and modification time) are not read again, so
-  // showing History again is quick however large the runs are.
+  // showing History again is quick however large the runs are. Emits changed() only when the
+  // scan found something new, changed or gone.
   void reload();
   // Newest first (by `created`); ties by path so the order is stable.
   const QVector<Entry>& entries() const { return m_entries; }
