@@ -285,6 +285,25 @@ class ComparisonPanelTest : public QObject {
     QVERIFY(found);
   }
 
+  // Figures beyond any real one (hand-edited files) read in scientific notation in every cell,
+  // as in the exports: the interval wrote all sixteen digits beside a median of "2.00e+15".
+  void hugeIntervalsReadLikeTheirMedian() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    for (const double speed : {2.0e15, 2.1e15, 2.2e15}) {
+      tbtest::RunResultBuilder run;
+      run.workload("fashion-mlp").device("cpu", "cpu name").host("host-cpu");
+      run.group("repeats").steadyState(speed);
+      run.epoch(3.0, speed).loss(0.5).accuracy(0.8);
+      runs.add(run.totalSeconds(6.0));
+    }
+    panel.refreshNow();
+    QCOMPARE(panel.table()->rowCount(), 1);
+    QCOMPARE(cell(panel, 0, ComparisonPanel::ThroughputColumn), QStringLiteral("2.10e+15"));
+    QCOMPARE(cell(panel, 0, ComparisonPanel::IntervalColumn),
+             QStringLiteral("1.85e+15\u20132.35e+15"));
+  }
+
   // "Within noise" is judged on the total times' intervals, which the table does not show: the
   // speed-up's tooltip gives both, the total's its own (the samples/s interval alone could sit
   // far apart beside "within noise").

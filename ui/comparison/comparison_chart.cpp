@@ -161,7 +161,7 @@ void drawTotalTimeBars(QCustomPlot* plot, const std::vector<ComparisonRow>& rows
     }
     // "~" marks a projected total; it never passes for a measured one.
     const QString seconds = (row.projected ? QStringLiteral("~") : QString()) +
-                            QString::number(*row.totalSeconds, 'f', 2) +
+                            formatOptional(row.totalSeconds, 2) +
                             QStringLiteral(" s");
     QString label = seconds;
     if (row.speedup) {

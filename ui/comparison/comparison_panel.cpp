@@ -44,8 +44,8 @@ constexpr double kChartFrameLines = 5.75;  // title, caption and axis
 // "0.88" stays "0.88"; 0.881234 reads "0.8812" (same as the Markdown export).
 QString trimmedNumber(const std::optional<double>& value, int decimals) {
   if (!value) return QStringLiteral("n/a");
-  QString text = QString::number(*value, 'f', decimals);
-  while (text.contains(u'.') && (text.endsWith(u'0') || text.endsWith(u'.'))) text.chop(1);
+  QString text = formatOptional(value, decimals);
+  while (!text.contains(u'e') && text.contains(u'.') && (text.endsWith(u'0') || text.endsWith(u'.'))) text.chop(1);
   return text;
 }
 
@@ -317,9 +317,9 @@ void ComparisonPanel::fillTable() {
     const int decimals = row.samplesPerSecond ? throughputDecimals(*row.samplesPerSecond) : 0;
     QString interval = QStringLiteral("n/a");
     if (row.samplesPerSecondLow && row.samplesPerSecondHigh) {
-      interval = QStringLiteral("%1\u2013%2").arg(
-          QString::number(*row.samplesPerSecondLow, 'f', decimals),
-          QString::number(*row.samplesPerSecondHigh, 'f', decimals));
+      // As the median beside it and the text exports: huge figures in scientific notation.
+      interval = QStringLiteral("%1\u2013%2").arg(formatOptional(row.samplesPerSecondLow, decimals),
+                                                  formatOptional(row.samplesPerSecondHigh, decimals));
     }
     // Two decimals like a measured total: a GPU projects a run of about a second ("~1").
     QString total = formatOptional(row.totalSeconds, 2);
