@@ -322,6 +322,15 @@ void checkResultsFolder(const std::string& folder, const std::string& fileName) 
 }
 
 RunResult readResultFile(const std::string& path) {
+  const std::string text = readResultText(path);
+  try {
+    return fromJson(text, path);
+  } catch (const std::bad_alloc&) {
+    fail(path, "too large to read into this machine's free memory");
+  }
+}
+
+std::string readResultText(const std::string& path) {
   // Regular files only, opened without blocking: a FIFO in the results library (or given to
   // `show`) would otherwise hang the reader forever in open().
   std::string error;
@@ -344,11 +353,7 @@ RunResult readResultFile(const std::string& path) {
     fail(path, "larger than " + std::to_string(kMaxResultFileBytes / (1024 * 1024)) +
                    " MiB; not a TrainBench result");
   }
-  try {
-    return fromJson(text, path);
-  } catch (const std::bad_alloc&) {
-    fail(path, "too large to read into this machine's free memory");
-  }
+  return text;
 }
 
 std::string defaultResultFileName(const RunResult& result) {

@@ -50,6 +50,9 @@ inline constexpr std::uint64_t kMinFreeBytesForResults = 4u * 1024u * 1024u;
 void removeAbandonedTempFiles(const std::string& folder);
 // Reads at most kMaxResultFileBytes; anything larger is rejected. Throws ResultFileError.
 RunResult readResultFile(const std::string& path);
+// readResultFile's bytes, unparsed (an import validates and copies the very same bytes): regular
+// files only, opened without blocking, at most kMaxResultFileBytes. Throws ResultFileError.
+std::string readResultText(const std::string& path);
 
 inline constexpr std::size_t kMaxResultFileBytes = 64u * 1024u * 1024u;
 

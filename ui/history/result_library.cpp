@@ -5,15 +5,14 @@
 
 #include "common/qt_convert.h"
 #include "history/trash.h"
-#include "io/regular_file.h"
 #include "results/result_file.h"
 #include "results/result_paths.h"
 
 #include <QDateTime>
 #include <QDir>
-#include <QSet>
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 
 #include <algorithm>
 #include <exception>
@@ -44,40 +43,6 @@ QString candidateName(const QString& base, int n) {
 
 void setError(QString* error, const QString& text) {
   if (error) *error = text;
-}
-
-// Reads at most one byte past the cap, like tb::readResultFile, so a huge file is refused early.
-// Regular files only, opened without blocking (tb::openRegularFile): importing a FIFO must not
-// hang the window.
-bool readCapped(const QString& path, QByteArray* bytes, QString* error) {
-  std::string why;
-  tb::FileDescriptor fd = tb::openRegularFile(toStdString(path), why);
-  if (!fd.valid()) {
-    // A name that is not UTF-8 (an old Latin-1 name, say) reached Qt with a replacement
-    // character for its odd bytes, so the name asked for is not the file's.
-    if (path.contains(QChar::ReplacementCharacter)) {
-      why += ": its name is not valid UTF-8, which the app cannot open; rename the file";
-    }
-    setError(error, path + QStringLiteral(": ") + QString::fromStdString(why));
-    return false;
-  }
-  QFile file;
-  if (!file.open(fd.get(), QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
-    setError(error, path + QStringLiteral(": cannot open: ") + file.errorString());
-    return false;
-  }
-  fd.release();  // the QFile closes it from now on
-  *bytes = file.read(static_cast<qint64>(kMaxResultFileBytes) + 1);
-  if (file.error() != QFileDevice::NoError) {
-    setError(error, path + QStringLiteral(": cannot read: ") + file.errorString());
-    return false;
-  }
-  if (static_cast<std::size_t>(bytes->size()) > kMaxResultFileBytes) {
-    setError(error, path + QStringLiteral(": larger than %1 MiB; not a TrainBench result")
-                               .arg(kMaxResultFileBytes / (1024 * 1024)));
-    return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -286,13 +251,18 @@ QString ResultLibrary::importFile(const QString& sourcePath, QString* error, boo
   if (alreadyThere) *alreadyThere = false;
   const QString source = QFileInfo(sourcePath).absoluteFilePath();
   // Validate and copy the very same bytes, so a file changing in between cannot slip through.
-  QByteArray bytes;
-  if (!readCapped(source, &bytes, error)) return QString();
+  std::string bytes;
   RunResult result;
   try {
-    result = fromJson(bytes.toStdString(), toStdString(source));
+    bytes = readResultText(toStdString(source));
+    result = fromJson(bytes, toStdString(source));
   } catch (const std::exception& e) {
-    setError(error, QString::fromStdString(e.what()));
+    QString why = QString::fromStdString(e.what());
+    // A name that is not UTF-8 (an old Latin-1 name, say) reached Qt with a replacement
+    // character for its odd bytes, so the name asked for is not the file's.
+    if (source.contains(QChar::ReplacementCharacter))
+      why += QStringLiteral(": its name is not valid UTF-8, which the app cannot open; rename the file");
+    setError(error, why);
     return QString();
   }
 
@@ -311,7 +281,7 @@ QString ResultLibrary::importFile(const QString& sourcePath, QString* error, boo
     return source;
   }
   QString copyError;
-  const QString path = claimSlot(result, bytes.toStdString(), QFileInfo(source).fileName(),
+  const QString path = claimSlot(result, bytes, QFileInfo(source).fileName(),
                                  &copyError);
   if (path.isEmpty()) setError(error, source + QStringLiteral(": cannot copy: ") + copyError);
   return path;
