@@ -162,6 +162,27 @@ int workloadsCommand(bool json) {
   return kExitOk;
 }
 
+// Every setting that changes the training, so a run can be told apart and run again: two runs
+// of other learning rates, or a data-parallel run and one process at its per-rank batch, read
+// the same.
+static void printSettings(const RunResult& result) {
+  const ConfigRecord& c = result.config;
+  std::string threads = c.threads > 0 ? std::to_string(c.threads) : std::string("default");
+  threads += c.threads == 1 ? " thread" : " threads";
+  std::printf("settings: %d %s, batch %d, %s lr %s, seed %llu, %s, %s, %s\n", c.epochs,
+              c.epochs == 1 ? "epoch" : "epochs", c.batchSize,
+              c.optimizer.empty() ? "n/a" : c.optimizer.c_str(),
+              table::shortNumber(c.learningRate).c_str(), static_cast<unsigned long long>(c.seed),
+              threads.c_str(), c.precision.empty() ? "n/a" : c.precision.c_str(),
+              c.execution.c_str());
+  if (!c.executionFallback.empty()) std::printf("  graph mode fell back: %s\n", c.executionFallback.c_str());
+  if (const auto& d = result.distributed) {
+    std::printf("data-parallel: %d ranks (%s), %s scaling, global batch %d; batch and threads "
+                "above are each rank's\n",
+                d->worldSize, d->backend.c_str(), d->scaling.c_str(), d->globalBatch);
+  }
+}
+
 // Steady state, projection, repeat group and validity, where the result has them.
 static void printTrustBlocks(const RunResult& result) {
   // As `run` said them when it saved the file.
@@ -206,12 +227,11 @@ int showCommand(const std::string& path, bool json) {
               result.system.hostname.c_str(), result.system.os.c_str(),
               result.system.physicalCores, result.system.libtorchVersion.c_str(),
               result.system.appVersion.c_str());
-  std::printf("created: %s; data: %s (%lld train / %lld test); %d %s, batch %d, seed %llu\n",
-              result.created.c_str(), result.workload.dataSource.c_str(),
+  std::printf("created: %s; data: %s (%lld train / %lld test)\n", result.created.c_str(),
+              result.workload.dataSource.c_str(),
               static_cast<long long>(result.workload.trainSamples),
-              static_cast<long long>(result.workload.testSamples), result.config.epochs,
-              result.config.epochs == 1 ? "epoch" : "epochs", result.config.batchSize,
-              static_cast<unsigned long long>(result.config.seed));
+              static_cast<long long>(result.workload.testSamples));
+  printSettings(result);
   std::printf("\n%6s %10s %10s %10s %12s\n", "EPOCH", "LOSS", "ACCURACY", "SECONDS", "SAMPLES/S");
   for (const auto& epoch : result.epochs) {
     // A CPU trains ResNet-50 at a few images/s: its decimals are the comparison's.

@@ -2,6 +2,7 @@
 #include "option_checks.h"
 
 #include "engine/precision.h"
+#include "results/table_text.h"
 #include "models/workload.h"
 
 #include <algorithm>
@@ -14,11 +15,7 @@ namespace tb::cli {
 
 namespace {
 
-std::string number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
+std::string number(double value) { return table::shortNumber(value); }
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 
 #include "data/dataset_registry.h"
 #include "models/workload.h"
+#include "results/table_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,11 +13,7 @@
 namespace tb {
 namespace {
 
-std::string number(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
-}
+std::string number(double value) { return table::shortNumber(value); }
 
 }  // namespace
 

@@ -31,6 +31,14 @@ inline std::string fixed(double value, int decimals) {
   return out.str();
 }
 
+// Six significant digits, trailing zeros dropped, as printf's %g but with '.' in any locale:
+// "0.001", "1e-05", "250".
+inline std::string shortNumber(double value) {
+  auto out = classicStream();
+  out << value;
+  return out.str();
+}
+
 // Text from a result file, safe to print on a terminal: control characters (an escape sequence
 // in a shared file's device name, a line break that would fake a line) become spaces. So do, in
 // UTF-8, the C1 controls (U+0080-U+009F, which some terminals obey), the line and paragraph

@@ -370,6 +370,30 @@ class TestCliCompare : public QObject {
     QVERIFY2(show.out.contains(QLatin1String(" 3.28\n")), show.why());  // 95% of it, each epoch
   }
 
+  // `show` gives every setting that changes the training: a run at another learning rate, and a
+  // data-parallel run, read like the default run and one process at the per-rank batch.
+  void showGivesEverySettingOfTheTraining() {
+    const QString file = m_dir.filePath("strong.json");
+    tbtest::RunResultBuilder run = benchRun("fashion-mlp", "cpu", 20.0, 5000.0, "12:00:00");
+    run.optimizer("adam", 0.01).seed(7).threads(3).batchSize(16);
+    tb::RunResult result = run;
+    tb::DistributedRecord distributed;
+    distributed.worldSize = 2;
+    distributed.backend = "gloo";
+    distributed.scaling = "strong";
+    distributed.globalBatch = 32;
+    result.distributed = distributed;
+    QString error;
+    QVERIFY2(writeRun(file, result, error), qPrintable(error));
+    const tbtest::CliRun show = cli("show", {file});
+    QVERIFY2(show.exitCode == 0, show.why());
+    QVERIFY2(show.out.contains(QLatin1String("batch 16, adam lr 0.01, seed 7, 3 threads, fp32, eager")),
+             show.why());
+    QVERIFY2(show.out.contains(QLatin1String("data-parallel: 2 ranks (gloo), strong scaling, global "
+                                             "batch 32; batch and threads above are each rank's")),
+             show.why());
+  }
+
   // --published adds the article's rows to the groups of the seed's own sizes: both, here.
   void publishedAddsTheArticlesRows() {
     const tbtest::CliRun result = compare({m_runs, "--published", "--json"});
