@@ -231,8 +231,8 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
   parts.scaler = scaler.get();
   TrainStep step(parts);
   // The run's full, graph-safe steps, over one shuffled order again and again.
-  const auto order = torch::randperm(data.train.size(),
-                                     torch::TensorOptions().dtype(torch::kLong).device(device));
+  const auto order =
+      torch::randperm(data.train.size(), torch::TensorOptions().dtype(torch::kLong)).to(device);
   EpochStats stats(batches * batch, batch, device);
   std::int64_t next = 0;
   const auto nextBatch = [&] {

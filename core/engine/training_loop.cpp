@@ -177,8 +177,10 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep,
   // Each step timed where it runs, with no added device sync (engine/step_clock.h).
   StepClock& stepClock = *m_stepClock;
   stepClock.startEpoch(epoch);
-  // Keras reshuffles every epoch.
-  const auto order = torch::randperm(samples, torch::TensorOptions().dtype(torch::kLong).device(m_device));
+  // Keras reshuffles every epoch. Drawn from the CPU's generator on every device, so one seed
+  // gives every device the same order of images (a GPU's generator drew another); one copy of
+  // 8 bytes an image per epoch.
+  const auto order = torch::randperm(samples, torch::TensorOptions().dtype(torch::kLong)).to(m_device);
   const std::int64_t fullSteps = trainStep.startEpoch(order, stats);
   std::int64_t done = 0;
   bool budgetLeft = true;
