@@ -8,6 +8,8 @@
 
 #include <QDir>
 #include <QSignalSpy>
+#include <QApplication>
+#include <QSpinBox>
 #include <QtTest>
 
 using namespace tb::ui;
@@ -43,7 +45,15 @@ class ProfileDialogTest : public QObject {
     // Before the first profile the empty chart spans the dialog, not the width of its title.
     QVERIFY2(dialog.chart()->axisRect()->width() > dialog.chart()->width() / 2,
              qPrintable(QString::number(dialog.chart()->axisRect()->width())));
-    dialog.start();
+    // Enter in the steps field profiles (it pressed Close, the dialog's default button).
+    auto* steps = dialog.findChild<QSpinBox*>();
+    QVERIFY(steps);
+    QApplication::setActiveWindow(&dialog);
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
+    steps->setFocus();
+    QTRY_VERIFY(steps->hasFocus());
+    QTest::keyClick(steps, Qt::Key_Return);
+    QVERIFY(dialog.isVisible());
     QVERIFY(dialog.isProfiling());
     QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kProfileTimeoutMs);
     QVERIFY(!dialog.isProfiling());

@@ -71,6 +71,9 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
       m_chart(new QCustomPlot(this)),
       m_scaling(new ScalingChart(this)),
       m_chartTabs(new QTabWidget(this)) {
+  // Tab moves on to the next control, arrows between cells: Tab wrapped inside the table.
+  m_table->setTabKeyNavigation(false);
+  m_table->setAccessibleName(tr("Comparison table"));
   auto* controls = new QHBoxLayout;
   auto* baselineLabel = new QLabel(tr("Baseline:"), this);
   baselineLabel->setBuddy(m_baselineChooser);

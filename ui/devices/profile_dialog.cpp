@@ -67,6 +67,9 @@ ProfileDialog::ProfileDialog(const QVector<tb::RunConfig>& configs, QWidget* par
   connect(m_start, &QPushButton::clicked, this, &ProfileDialog::start);
   connect(buttons, &QDialogButtonBox::rejected, this, &ProfileDialog::reject);
   layout->addWidget(buttons);
+  // Enter in the steps field profiles; it pressed Close. Set once the button is in the dialog,
+  // which otherwise makes its first button the default.
+  m_start->setDefault(true);
   resize(820, 560 + 24 * static_cast<int>(m_rows.size()));
   drawChart();
 

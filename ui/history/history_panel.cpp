@@ -193,6 +193,9 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   m_proxy->setSortRole(kSortRole);
 
   m_view->setModel(m_proxy);
+  // Tab moves on to the buttons, arrows between rows: Tab wrapped inside the table.
+  m_view->setTabKeyNavigation(false);
+  m_view->setAccessibleName(tr("Saved runs"));
   m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
   m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
   m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -44,6 +44,7 @@ QueuePanel::QueuePanel(RunController* controller, QWidget* parent)
   m_tree->setUniformRowHeights(true);
   m_tree->setSelectionMode(QAbstractItemView::NoSelection);
   m_tree->setFocusPolicy(Qt::NoFocus);  // nothing to select: no focus frame on a cell
+  m_tree->setAccessibleName(tr("Run queue"));
   m_tree->setTextElideMode(Qt::ElideRight);
   QHeaderView* header = m_tree->header();
   header->setStretchLastSection(false);

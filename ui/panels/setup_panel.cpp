@@ -74,7 +74,6 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
 
   m_run = new QPushButton(tr("Run"));
   m_run->setToolTip(tr("Train on each ticked device, one after another (Ctrl+R)"));
-  m_run->setDefault(true);
   m_stop = new QPushButton(tr("Stop"));
   m_stop->setToolTip(tr("Stop the running run and drop the waiting ones (Esc)"));
   auto* buttons = new QHBoxLayout;
@@ -211,6 +210,7 @@ QWidget* SetupPanel::buildDataGroup() {
   auto* browse = new QToolButton;
   browse->setText(tr("\u2026"));
   browse->setToolTip(tr("Choose the dataset folder"));
+  browse->setAccessibleName(tr("Choose the dataset folder"));  // not "…"
   auto* folderRow = new QHBoxLayout;
   folderRow->addWidget(m_dataDir);
   folderRow->addWidget(browse);

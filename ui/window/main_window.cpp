@@ -37,6 +37,8 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTableView>
+#include <QTableWidget>
 #include <QTabWidget>
 #include <QThread>
 #include <QVBoxLayout>
@@ -211,9 +213,19 @@ void MainWindow::buildMenus() {
   connect(published, &QAction::toggled, m_comparison, &ComparisonPanel::setShowPublished);
   // The panel's own checkbox sets the same thing: the menu's tick follows it.
   connect(m_comparison, &ComparisonPanel::showPublishedChanged, published, &QAction::setChecked);
+  // Each tab with the keyboard's focus in it: Tab took some twenty presses to get there.
   auto* history = view->addAction(tr("&History"));
   history->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
-  connect(history, &QAction::triggered, this, [this] { m_tabs->setCurrentWidget(m_history); });
+  connect(history, &QAction::triggered, this, [this] {
+    m_tabs->setCurrentWidget(m_history);
+    m_history->view()->setFocus(Qt::ShortcutFocusReason);
+  });
+  auto* charts = view->addAction(tr("&Charts and comparison"));
+  charts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+  connect(charts, &QAction::triggered, this, [this] {
+    m_tabs->setCurrentIndex(0);
+    m_comparison->table()->setFocus(Qt::ShortcutFocusReason);
+  });
 
   auto* help = menuBar()->addMenu(tr("&Help"));
   auto* about = help->addAction(tr("&About TrainBench"));

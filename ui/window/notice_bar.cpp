@@ -1,5 +1,6 @@
 #include "window/notice_bar.h"
 
+#include <QAccessible>
 #include <QApplication>
 
 #include <QHBoxLayout>
@@ -18,6 +19,7 @@ NoticeBar::NoticeBar(QWidget* parent) : QFrame(parent), m_label(new QLabel) {
   auto* close = new QToolButton;
   close->setText(QStringLiteral("\u2715"));
   close->setToolTip(tr("Dismiss"));
+  close->setAccessibleName(tr("Dismiss the notice"));  // not "✕"
   close->setAutoRaise(true);
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(8, 4, 4, 4);
@@ -54,6 +56,10 @@ void NoticeBar::showNotice(const QString& text, bool error) {
   setPalette(colours);
   m_label->setText(m_notices.join(QLatin1Char('\n')));
   show();
+  // Said by a screen reader as it appears: focus stays where the user works.
+  m_label->setAccessibleName(shown);
+  QAccessibleEvent alert(m_label, QAccessible::Alert);
+  QAccessible::updateAccessibility(&alert);
 }
 
 QString NoticeBar::text() const { return isHidden() ? QString() : m_label->text(); }
