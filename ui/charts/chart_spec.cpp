@@ -124,7 +124,7 @@ QVector<ChartSpec> defaultChartSpecs() {
 
   ChartSpec throughput;
   throughput.title = text("Throughput");
-  throughput.caption = text("per epoch, warm-up included \u00b7 higher is faster");
+  throughput.caption = text("per epoch, with warm-up \u00b7 higher is faster");
   throughput.xLabel = epochLabel;
   throughput.yLabel = text("Samples/s");
   throughput.integerX = true;
