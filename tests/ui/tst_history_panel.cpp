@@ -15,6 +15,7 @@
 #include <QFileInfo>
 #include <QMimeData>
 #include <QSignalSpy>
+#include <QItemSelectionModel>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QUrl>
@@ -231,6 +232,33 @@ class TestHistoryPanel final : public QObject {
       expected.sort();
       QCOMPARE(kept, expected);
     }
+  }
+
+  // The keyboard's row comes through a rebuild on its file (a run saved above it); where its
+  // file is gone, on the row that took its place, selected, so Delete or Enter acts on the next
+  // file. The cursor went back to the first row with nothing selected.
+  void keyboardRowSurvivesARebuild() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    library.save(makeResult("2026-11-28T10:00:00Z", "delta", 2.0));
+    HistoryPanel panel(&library);
+    QTableView* view = panel.view();
+    const auto pathAt = [&](int row) {
+      return view->model()->index(row, HistoryPanel::DateColumn).data(HistoryPanel::kPathRole).toString();
+    };
+    const QString third = pathAt(2);
+    const QString fourth = pathAt(3);
+    view->selectionModel()->setCurrentIndex(view->model()->index(2, HistoryPanel::DeviceColumn),
+                                            QItemSelectionModel::ClearAndSelect |
+                                                QItemSelectionModel::Rows);
+    library.save(makeResult("2026-11-29T10:00:00Z", "epsilon", 3.0));  // newest: row 0
+    QCOMPARE(pathAt(view->currentIndex().row()), third);
+    QCOMPARE(view->currentIndex().column(), static_cast<int>(HistoryPanel::DeviceColumn));
+
+    QVERIFY(QFile::remove(third));
+    library.reload();
+    QCOMPARE(pathAt(view->currentIndex().row()), fourth);
+    QCOMPARE(panel.selectedPaths(), QStringList{fourth});
   }
 
   // Delete (confirmation bypassed) moves the selected files to the trash, and nothing else.

@@ -4,6 +4,7 @@
 
 #include "common/qt_convert.h"
 #include "history/folder_watch.h"
+#include "history/path_selection.h"
 #include "history/result_library.h"
 #include "results/comparison.h"
 
@@ -259,6 +260,7 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
 
 void HistoryPanel::rebuild() {
   const QStringList selected = selectedPaths();
+  const KeyboardRow keyboard = keyboardRow(m_view, kPathRole, DateColumn);
   m_model->removeRows(0, m_model->rowCount());
   for (const ResultLibrary::Entry& entry : m_library->entries()) {
     m_model->appendRow(rowItems(entry));
@@ -266,6 +268,7 @@ void HistoryPanel::rebuild() {
   m_view->resizeColumnsToContents();
   m_view->horizontalHeader()->setSectionResizeMode(DeviceColumn, QHeaderView::Stretch);
   selectPaths(selected);
+  restoreKeyboardRow(m_view, keyboard, kPathRole, DateColumn);
   updateActions();
   updateSummary();
 }
@@ -292,35 +295,11 @@ void HistoryPanel::updateSummary() {
 }
 
 QStringList HistoryPanel::selectedPaths() const {
-  QStringList paths;
-  QModelIndexList rows = m_view->selectionModel()->selectedRows(DateColumn);
-  std::sort(rows.begin(), rows.end(),
-            [](const QModelIndex& a, const QModelIndex& b) { return a.row() < b.row(); });
-  for (const QModelIndex& index : rows) paths << index.data(kPathRole).toString();
-  return paths;
+  return tb::ui::selectedPaths(m_view, kPathRole, DateColumn);
 }
 
 void HistoryPanel::selectPaths(const QStringList& paths) {
-  // A set and one range per run of adjacent rows: with every row of a library of thousands
-  // selected, a list search per row froze the rebuild for seconds.
-  const QSet<QString> wanted(paths.begin(), paths.end());
-  QItemSelection selection;
-  int first = -1;  // the first row of the range being collected
-  const auto closeRange = [&](int end) {
-    if (first >= 0) {
-      selection.select(m_proxy->index(first, DateColumn), m_proxy->index(end - 1, ColumnCount - 1));
-    }
-    first = -1;
-  };
-  for (int row = 0; row < m_proxy->rowCount(); ++row) {
-    if (wanted.contains(m_proxy->index(row, DateColumn).data(kPathRole).toString())) {
-      if (first < 0) first = row;
-    } else {
-      closeRange(row);
-    }
-  }
-  closeRange(m_proxy->rowCount());
-  m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect);
+  tb::ui::selectPaths(m_view, paths, kPathRole, DateColumn);
 }
 
 void HistoryPanel::openSelected() {
