@@ -3,6 +3,7 @@
 // that make no sense keeps the defaults instead of turning them into "auto" or "all".
 #include "panels/setup_panel.h"
 
+#include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -57,6 +58,26 @@ class SetupPanelTest : public QObject {
     QVERIFY(!panel.runButton()->isEnabled());
     panel.setTrainLimit(0);
     QVERIFY(panel.runButton()->isEnabled());
+  }
+
+  // When a run ends while the keyboard is on Stop, it goes back to Run (it landed on whatever
+  // followed the disabled Stop: "Clear finished").
+  void focusReturnsToRunWhenTheRunEnds() {
+    SetupPanel panel;
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    panel.setSynthetic(true);
+    panel.show();
+    QApplication::setActiveWindow(&panel);
+    QVERIFY(QTest::qWaitForWindowActive(&panel));
+    panel.setRunning(true);
+    QPushButton* stop = nullptr;
+    for (QPushButton* button : panel.findChildren<QPushButton*>())
+      if (button->text() == QLatin1String("Stop")) stop = button;
+    QVERIFY(stop && stop->isEnabled());
+    stop->setFocus();
+    QTRY_VERIFY(stop->hasFocus());
+    panel.setRunning(false);
+    QVERIFY(panel.runButton()->hasFocus());
   }
 
   // A data-parallel run the CLI would refuse before starting its ranks keeps Run off too: 100

@@ -75,8 +75,10 @@ void RunLegend::sync() {
     if (box->text() != label) {
       box->setText(label);
       // A long label is cut at the legend's width: the tooltip says it in full.
-      box->setToolTip(plainToolTip(
-          tr("%1\nShow or hide this run in all charts").arg(m_runs->distinctLabel(i))));
+      const QString tip = tr("%1\nShow or hide this run in all charts").arg(m_runs->distinctLabel(i));
+      box->setToolTip(plainToolTip(tip));
+      // A screen reader reads the description as text: the tooltip's markup read aloud.
+      box->setAccessibleDescription(tip);
     }
     if (box->property(kColorProperty).value<QColor>() != run.color) {
       box->setIcon(swatch(run.color, devicePixelRatioF()));

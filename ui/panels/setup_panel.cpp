@@ -352,8 +352,11 @@ void SetupPanel::setDataParallel(bool on, int cpuRanks) {
 
 void SetupPanel::setRunning(bool running) {
   m_running = running;
+  // The keyboard goes back to Run, not to whatever follows a disabled Stop.
+  const bool stopHadFocus = m_stop->hasFocus();
   m_stop->setEnabled(running);
   updateRunEnabled();
+  if (!running && stopHadFocus && m_run->isEnabled()) m_run->setFocus(Qt::OtherFocusReason);
 }
 
 QString SetupPanel::workload() const { return m_workload->currentData().toString(); }
