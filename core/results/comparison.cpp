@@ -188,11 +188,14 @@ std::optional<double> countedFlopsPerSample(const WorkloadRecord& workload) {
 std::vector<EpochRecord> wholeEpochs(const RunResult& result) {
   std::vector<EpochRecord> epochs = result.epochs;
   if (result.projection && !epochs.empty() && result.workload.trainSamples > 0) {
-    // Its throughput counts the images it trained (engine/training_loop.cpp); ranks may leave
-    // out a remainder smaller than the world size.
+    // Its throughput counts the images it trained (engine/training_loop.cpp). Data-parallel
+    // ranks train only whole steps of all ranks: the rest of the images are left out.
+    std::int64_t whole = result.workload.trainSamples;
+    if (result.distributed && result.distributed->globalBatch > 0)
+      whole = whole / result.distributed->globalBatch * result.distributed->globalBatch;
     const EpochRecord& last = epochs.back();
     const double trained = last.samplesPerSecond * last.seconds;
-    if (trained < 0.99 * static_cast<double>(result.workload.trainSamples)) epochs.pop_back();
+    if (trained < 0.99 * static_cast<double>(whole)) epochs.pop_back();
   }
   return epochs;
 }
@@ -325,16 +328,22 @@ std::string totalIntervalText(const ComparisonRow& row) {
 }
 
 std::string withinNoiseNote(const std::vector<const ComparisonRow*>& rows) {
-  const ComparisonRow* baseline = nullptr;
-  std::string listed;
-  for (const ComparisonRow* row : rows) {
-    if (row->baseline) baseline = row;
-    if (row->withinNoise) listed += ", " + table::printable(row->label) + " " + totalIntervalText(*row);
+  // Each group has its own baseline: one sentence per baseline, with the rows judged against it.
+  std::string note;
+  for (const ComparisonRow* baseline : rows) {
+    if (!baseline->baseline) continue;
+    std::string listed;
+    for (const ComparisonRow* row : rows) {
+      if (row->withinNoise && row != baseline && comparableRows(*row, *baseline))
+        listed += ", " + table::printable(row->label) + " " + totalIntervalText(*row);
+    }
+    if (listed.empty()) continue;
+    note += std::string(note.empty() ? "" : "\n") +
+            "within noise: the 95% intervals of the total times overlap, so the difference may "
+            "be chance: " + table::printable(baseline->label) + " " +
+            totalIntervalText(*baseline) + " (baseline)" + listed + ".";
   }
-  if (listed.empty() || baseline == nullptr) return {};
-  return "within noise: the 95% intervals of the total times overlap, so the difference may be "
-         "chance: " + table::printable(baseline->label) + " " + totalIntervalText(*baseline) +
-         " (baseline)" + listed + ".";
+  return note;
 }
 
 void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {

@@ -131,7 +131,8 @@ bool hasTotalInterval(const ComparisonRow& row);
 std::string totalIntervalText(const ComparisonRow& row);
 // Why speed-ups among `rows` read "within noise", for under their table (which shows only the
 // samples/s interval): "within noise: the 95% intervals of the total times overlap, so the
-// difference may be chance: cpu 0.17–0.52 s (baseline), cuda:0 0.10–0.46 s." Empty when none is.
+// difference may be chance: cpu 0.17–0.52 s (baseline), cuda:0 0.10–0.46 s." One line per
+// group's baseline, with that group's rows; empty when no row is within noise.
 std::string withinNoiseNote(const std::vector<const ComparisonRow*>& rows);
 
 // Why the total times and speed-ups of `rows` do not compare: the rows trained different amounts

@@ -60,7 +60,8 @@ RunResult withPrintableText(RunResult result) {
         &result.device.id, &result.device.name, &result.error, &result.created,
         &result.system.hostname, &result.system.os, &result.system.cpuModel,
         &result.system.libtorchVersion, &result.system.appVersion, &result.config.precision,
-        &result.config.optimizer, &result.config.execution, &result.group}) {
+        &result.config.optimizer, &result.config.execution, &result.config.executionFallback,
+        &result.group}) {
     *text = table::printable(*text);
   }
   for (auto* optional : {&result.device.computeCapability, &result.device.driverVersion}) {
@@ -68,6 +69,14 @@ RunResult withPrintableText(RunResult result) {
   }
   if (result.validity) {
     for (auto& warning : result.validity->warnings) warning = table::printable(warning);
+  }
+  if (result.distributed) {
+    result.distributed->backend = table::printable(result.distributed->backend);
+    result.distributed->scaling = table::printable(result.distributed->scaling);
+    for (RankRecord& rank : result.distributed->ranks) {
+      rank.host = table::printable(rank.host);
+      rank.device = table::printable(rank.device);
+    }
   }
   return result;
 }

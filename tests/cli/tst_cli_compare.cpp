@@ -315,18 +315,26 @@ class TestCliCompare : public QObject {
     QVERIFY(QDir().mkpath(folder));
     const QString file = folder + "/run.json";
     QString error;
-    QVERIFY2(writeRun(file,
-                      benchRun("fashion-mlp", "cpu", 10.0, 6000.0, "11:00:00")
-                          .device("cpu", "EPYC\x1b[2J\x07\nfake line")
-                          .flopsPerSample(6e5)
-                          .peakFp32Tflops(1e-300),
-                      error),
-             qPrintable(error));
+    tb::RunResult hostile = benchRun("fashion-mlp", "cpu", 10.0, 6000.0, "11:00:00")
+                                .device("cpu", "EPYC\x1b[2J\x07\nfake line")
+                                .flopsPerSample(6e5)
+                                .peakFp32Tflops(1e-300);
+    // The settings `show` prints too (the graph fallback's reason, the data-parallel block).
+    hostile.config.executionFallback = "fell\x1b]0;TITLE\x07back\nFAKE LINE: all good";
+    tb::DistributedRecord distributed;
+    distributed.worldSize = 2;
+    distributed.backend = "gloo\x1b[31m";
+    distributed.scaling = "weak\r";
+    distributed.globalBatch = 64;
+    hostile.distributed = distributed;
+    QVERIFY2(writeRun(file, hostile, error), qPrintable(error));
     for (const tbtest::CliRun& result : {cli("show", {file}), compare({folder})}) {
       QVERIFY2(result.exitCode == 0, result.why());
       QVERIFY2(!result.out.contains(QChar(0x1b)) && !result.out.contains(QChar(0x07)),
                result.why());
       QVERIFY2(!result.out.contains(QLatin1String("\nfake line")), result.why());
+      QVERIFY2(!result.out.contains(QLatin1String("\nFAKE LINE")) && !result.out.contains(u'\r'),
+               result.why());
       QVERIFY2(result.out.contains(QLatin1String("EPYC [2J  fake line")), result.why());
     }
     const tbtest::CliRun show = cli("show", {file});

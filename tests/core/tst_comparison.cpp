@@ -105,7 +105,7 @@ class ComparisonTest : public QObject {
   }
 
   // A --time-budget run's last epoch stops part way: the mean epoch leaves it out (it read 15%
-  // too fast beside the full runs), unless the budget ended in a run's only epoch.
+  // too fast beside the full runs); where the budget ended in the first epoch, there is none.
   void meanEpochLeavesOutAnEpochCutByTheBudget() {
     tbtest::RunResultBuilder run;
     run.workload("fashion-mlp", "fashion-mnist").samples(60000, 10000).plannedEpochs(5);
@@ -123,6 +123,17 @@ class ComparisonTest : public QObject {
     oneCut.device("cpu", "AMD EPYC 7B13").host("bench-host").batchSize(32);
     oneCut.epoch(60.0, 20.0).steadyState(20.0).projection(250000.0, 240000.0, 260000.0, 10, 50000, 10000);
     QVERIFY(!comparisonRow(oneCut).meanEpochSeconds);  // part of an epoch is no epoch's time
+
+    // Data-parallel ranks train whole steps of all ranks only: 8 ranks of 128 train 49 152 of
+    // CIFAR-10's 50 000 images in a whole epoch, which is no cut epoch.
+    tbtest::RunResultBuilder ranks;
+    ranks.workload("cifar10-resnet50", "cifar10").samples(50000, 10000).plannedEpochs(10);
+    ranks.device("cpu", "AMD EPYC 7B13").host("bench-host").batchSize(128);
+    ranks.epoch(10.0, 4915.2).epoch(12.0, 4096.0);
+    ranks.steadyState(4915.2).projection(120.0, 110.0, 130.0, 10, 50000, 10000);
+    tb::RunResult distributed = ranks;
+    distributed.distributed = tb::DistributedRecord{8, "gloo", "weak", 1024, {}};
+    QVERIFY(qAbs(*comparisonRow(distributed).meanEpochSeconds - 11.0) < 1e-12);
   }
 
   // A seed-MLP file written before 2026-12-03 stores 609 792 FLOPs per sample, today's 409 088:

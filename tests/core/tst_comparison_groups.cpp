@@ -216,6 +216,20 @@ class ComparisonGroupsTest : public QObject {
     const std::vector<RunResult> apart = {results[0], results[1], results[2], results[6],
                                           results[7], results[8]};
     QVERIFY(!contains(comparisonText(buildComparison(apart)), "within noise"));
+    // Rows of several sizes in one export: each is named against its own group's baseline.
+    std::vector<RunResult> twoSizes = {results[0], results[1], results[2], results[3], results[4],
+                                       results[5]};
+    for (const double total : {20.0, 20.2, 19.8}) twoSizes.push_back(cifarRun("cpu", total));
+    for (const double total : {20.1, 20.3, 19.9}) twoSizes.push_back(cifarRun("cuda:0", total));
+    const auto mixed = allRows(buildComparison(twoSizes));
+    QCOMPARE(mixed.size(), std::size_t{4});
+    const std::string both = comparisonMarkdown(mixed);
+    QVERIFY2(contains(both, mixed[0].label + " " + totalIntervalText(mixed[0]) + " (baseline), " +
+                                mixed[1].label + " " + totalIntervalText(mixed[1]) + ".\n"),
+             both.c_str());
+    QVERIFY2(contains(both, mixed[2].label + " " + totalIntervalText(mixed[2]) + " (baseline), " +
+                                mixed[3].label + " " + totalIntervalText(mixed[3]) + ".\n"),
+             both.c_str());
 
     // A projection's own interval counts as well.
     results.push_back(trialRun("cuda:2", 3.0).projection(10.1, 9.5, 10.7, 10, 60000, 10000));

@@ -234,6 +234,24 @@ class TestHistoryPanel final : public QObject {
     }
   }
 
+  // A results folder that does not exist yet (a fresh install), or is removed and made again,
+  // is still followed: the CLI's first run there shows at once.
+  void folderMadeLaterIsFollowed() {
+    const QString folder = QDir(m_dir.path()).filePath(QStringLiteral("later/results"));
+    ResultLibrary library(folder);
+    HistoryPanel panel(&library);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QCOMPARE(panel.view()->model()->rowCount(), 0);
+    for (int round = 0; round < 2; ++round) {
+      ResultLibrary cli(folder);  // another process: it makes the folder when it saves
+      QVERIFY(!cli.save(makeResult("2026-11-28T10:00:00Z", "delta", 2.0)).isEmpty());
+      QTRY_COMPARE_WITH_TIMEOUT(panel.view()->model()->rowCount(), 1, 10000);
+      QVERIFY(QDir(QDir(m_dir.path()).filePath(QStringLiteral("later"))).removeRecursively());
+      QTRY_COMPARE_WITH_TIMEOUT(panel.view()->model()->rowCount(), 0, 10000);
+    }
+  }
+
   // The keyboard's row comes through a rebuild on its file (a run saved above it); where its
   // file is gone, on the row that took its place, selected, so Delete or Enter acts on the next
   // file. The cursor went back to the first row with nothing selected.

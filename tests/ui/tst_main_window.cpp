@@ -389,7 +389,6 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.comparisonPanel()->showPublished(), shown);
   }
 
-  // Notices tint the bar once: the tenth error notice is no redder than the first.
   // With the keyboard alone: Ctrl+H and Ctrl+G put the focus in History's table and in the
   // comparison (Ctrl+H only showed the tab, twenty Tab presses away), Tab leaves a table
   // instead of wrapping through its cells, and a notice can be announced where it appears.
@@ -425,6 +424,7 @@ class MainWindowTest : public QObject {
     QCOMPARE(label->accessibleName(), QStringLiteral("Tick at least one device."));
   }
 
+  // Notices tint the bar once: the tenth error notice is no redder than the first.
   void noticeTintDoesNotDeepen() {
     MainWindow window(settingsFile(), resultsFolder());
     window.show();

@@ -376,7 +376,7 @@ void ComparisonPanel::fillTable() {
         // The table shows the samples/s interval; the verdict is on the totals' intervals.
         for (const Entry& other : std::as_const(m_entries)) {
           if (other.row.baseline && comparableRows(other.row, row))
-            item->setToolTip(toQString(withinNoiseNote({&other.row, &row})));
+            item->setToolTip(plainToolTip(toQString(withinNoiseNote({&other.row, &row}))));
         }
       }
       if (row.disturbed && (c == DeviceColumn || c == StatusColumn)) {

@@ -24,7 +24,18 @@ FolderWatch::FolderWatch(const QString& folder, QObject* parent)
 }
 
 void FolderWatch::rewatch() {
-  if (m_watcher.directories().isEmpty() && QFileInfo(m_folder).isDir()) m_watcher.addPath(m_folder);
+  // While the folder is missing (before the first save, or removed), the nearest folder above
+  // it that exists is watched, to see it made.
+  QString target = m_folder;
+  while (!QFileInfo(target).isDir()) {
+    const QString parent = QFileInfo(target).absolutePath();
+    if (parent == target) return;
+    target = parent;
+  }
+  const QStringList watched = m_watcher.directories();
+  if (watched == QStringList{target}) return;
+  if (!watched.isEmpty()) m_watcher.removePaths(watched);
+  m_watcher.addPath(target);
 }
 
 }  // namespace tb::ui

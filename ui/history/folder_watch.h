@@ -16,8 +16,8 @@ class FolderWatch final : public QObject {
  public:
   explicit FolderWatch(const QString& folder, QObject* parent = nullptr);
 
-  // Starts watching if the folder exists now and is not watched yet (it is made by the first
-  // save, and a watch ends when the folder is removed).
+  // Watches the folder, or while it is missing the nearest folder above it that exists (it is
+  // made by the first save, by the app or the CLI, and may be removed and made again).
   void rewatch();
 
  Q_SIGNALS:

@@ -57,7 +57,7 @@ void NoticeBar::showNotice(const QString& text, bool error) {
   m_label->setText(m_notices.join(QLatin1Char('\n')));
   show();
   // Said by a screen reader as it appears: focus stays where the user works.
-  m_label->setAccessibleName(shown);
+  m_label->setAccessibleName(m_label->text());
   QAccessibleEvent alert(m_label, QAccessible::Alert);
   QAccessible::updateAccessibility(&alert);
 }
