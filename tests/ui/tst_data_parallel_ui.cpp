@@ -13,7 +13,8 @@
 #include "../support/synthetic_run.h"
 #include "../support/tick_labels.h"
 
-#include <QScopeGuard>
+#include <QDir>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -52,6 +53,36 @@ RunResult scalingRun(double samplesPerSecond, int world) {
 bool builtWithoutDataParallel(const RunResult& result) {
   return result.error.find("built without data-parallel") != std::string::npos;
 }
+
+// A stand-in trainbench-cli: `script` written to `folder` and named by TRAINBENCH_CLI while
+// this lives (the real one, or none, afterwards, also when a check fails).
+class FakeCli {
+ public:
+  FakeCli(const QString& folder, const QByteArray& script)
+      : m_path(QDir(folder).filePath(QStringLiteral("cli.sh"))),
+        m_real(qgetenv("TRAINBENCH_CLI")) {
+    QFile file(m_path);
+    m_ok = file.open(QIODevice::WriteOnly) && file.write(script) == script.size();
+    file.close();
+    m_ok = m_ok && file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    qputenv("TRAINBENCH_CLI", m_path.toUtf8());
+  }
+  ~FakeCli() {
+    if (m_real.isEmpty()) {
+      qunsetenv("TRAINBENCH_CLI");
+    } else {
+      qputenv("TRAINBENCH_CLI", m_real);
+    }
+  }
+  FakeCli(const FakeCli&) = delete;
+  FakeCli& operator=(const FakeCli&) = delete;
+  bool ok() const { return m_ok; }
+
+ private:
+  QString m_path;
+  QByteArray m_real;
+  bool m_ok = false;
+};
 
 }  // namespace
 
@@ -155,33 +186,21 @@ class DataParallelUiTest : public QObject {
   void stopSignalsTheCliOnce() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString script = dir.filePath(QStringLiteral("cli.sh"));
     const QString ready = dir.filePath(QStringLiteral("ready"));
     const QString signalLog = dir.filePath(QStringLiteral("signals"));
-    QFile file(script);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(QStringLiteral("#!/bin/sh\n"
-                              "trap 'echo TERM >> \"%1\"; stopping=1' TERM\n"
-                              ": > \"%2\"\n"
-                              "n=0\n"
-                              "while [ $n -lt 3000 ]; do\n"
-                              "  sleep 0.1 & wait $!\n"
-                              "  [ -n \"$stopping\" ] && [ -e \"%3\" ] && exit 130\n"
-                              "  n=$((n+1))\n"
-                              "done\n")
-                   .arg(signalLog, ready, dir.filePath(QStringLiteral("done")))
-                   .toUtf8());
-    file.close();
-    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
-    const QByteArray realCli = qgetenv("TRAINBENCH_CLI");
-    const auto restoreCli = qScopeGuard([&realCli] {  // also when a check below fails
-      if (realCli.isEmpty()) {
-        qunsetenv("TRAINBENCH_CLI");
-      } else {
-        qputenv("TRAINBENCH_CLI", realCli);
-      }
-    });
-    qputenv("TRAINBENCH_CLI", script.toUtf8());
+    const FakeCli cli(dir.path(),
+                      QStringLiteral("#!/bin/sh\n"
+                                     "trap 'echo TERM >> \"%1\"; stopping=1' TERM\n"
+                                     ": > \"%2\"\n"
+                                     "n=0\n"
+                                     "while [ $n -lt 3000 ]; do\n"
+                                     "  sleep 0.1 & wait $!\n"
+                                     "  [ -n \"$stopping\" ] && [ -e \"%3\" ] && exit 130\n"
+                                     "  n=$((n+1))\n"
+                                     "done\n")
+                          .arg(signalLog, ready, dir.filePath(QStringLiteral("done")))
+                          .toUtf8());
+    QVERIFY(cli.ok());
     RunController controller;
     QSignalSpy finished(&controller, &RunController::runFinished);
     controller.enqueueDataParallel(tbtest::syntheticRun(1, 256, 64), 2, QString());
@@ -230,15 +249,8 @@ class DataParallelUiTest : public QObject {
     QFETCH(QByteArray, error);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString script = dir.filePath(QStringLiteral("cli.sh"));
-    QFile file(script);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("#!/bin/sh\necho 'trainbench-cli: error: " + error + "' >&2\nexit 3\n");
-    file.close();
-    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
-    const QByteArray realCli = qgetenv("TRAINBENCH_CLI");
-    const auto restoreCli = qScopeGuard([&realCli] { qputenv("TRAINBENCH_CLI", realCli); });
-    qputenv("TRAINBENCH_CLI", script.toUtf8());
+    const FakeCli cli(dir.path(), "#!/bin/sh\necho 'trainbench-cli: error: " + error + "' >&2\nexit 3\n");
+    QVERIFY(cli.ok());
     RunController controller;
     QSignalSpy finished(&controller, &RunController::runFinished);
     controller.enqueueDataParallel(tbtest::syntheticRun(1, 256, 64), 2, QString());
@@ -254,18 +266,12 @@ class DataParallelUiTest : public QObject {
   void missingFiguresFromTheCliStayMissing() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const QString script = dir.filePath(QStringLiteral("cli.sh"));
-    QFile file(script);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write("#!/bin/sh\n"
-               "echo '{\"event\":\"epoch\",\"epoch\":1,\"train_loss\":0.5,"
-               "\"train_accuracy\":0.8,\"seconds\":null,\"samples_per_second\":null}'\n"
-               "echo 'trainbench-cli: error: stopped' >&2\nexit 3\n");
-    file.close();
-    QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
-    const QByteArray realCli = qgetenv("TRAINBENCH_CLI");
-    const auto restoreCli = qScopeGuard([&realCli] { qputenv("TRAINBENCH_CLI", realCli); });
-    qputenv("TRAINBENCH_CLI", script.toUtf8());
+    const FakeCli cli(dir.path(),
+                      "#!/bin/sh\n"
+                      "echo '{\"event\":\"epoch\",\"epoch\":1,\"train_loss\":0.5,"
+                      "\"train_accuracy\":0.8,\"seconds\":null,\"samples_per_second\":null}'\n"
+                      "echo 'trainbench-cli: error: stopped' >&2\nexit 3\n");
+    QVERIFY(cli.ok());
     RunController controller;
     QSignalSpy epochs(&controller, &RunController::epochFinished);
     QSignalSpy finished(&controller, &RunController::runFinished);
