@@ -19,6 +19,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QUrl>
+#include <QApplication>
 #include <QtTest>
 
 using tb::RunResult;
@@ -250,6 +251,21 @@ class TestHistoryPanel final : public QObject {
       QVERIFY(QDir(QDir(m_dir.path()).filePath(QStringLiteral("later"))).removeRecursively());
       QTRY_COMPARE_WITH_TIMEOUT(panel.view()->model()->rowCount(), 0, 10000);
     }
+  }
+
+  // Tabbing into the table selects the row it lands on: Enter and Delete did nothing until an
+  // arrow key was pressed.
+  void tabbingInSelectsARow() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    HistoryPanel panel(&library);
+    panel.show();
+    QApplication::setActiveWindow(&panel);
+    QVERIFY(QTest::qWaitForWindowActive(&panel));
+    panel.view()->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(panel.view()->hasFocus());
+    const QModelIndex first = panel.view()->model()->index(0, HistoryPanel::DateColumn);
+    QCOMPARE(panel.selectedPaths(), QStringList{first.data(HistoryPanel::kPathRole).toString()});
   }
 
   // The keyboard's row comes through a rebuild on its file (a run saved above it); where its

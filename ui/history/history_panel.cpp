@@ -196,6 +196,7 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   m_view->setModel(m_proxy);
   // Tab moves on to the buttons, arrows between rows: Tab wrapped inside the table.
   m_view->setTabKeyNavigation(false);
+  m_view->installEventFilter(this);
   m_view->setAccessibleName(tr("Saved runs"));
   m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
   m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -470,6 +471,17 @@ void HistoryPanel::dropEvent(QDropEvent* event) {
   if (!carriesResultFiles(event->mimeData())) return;
   event->acceptProposedAction();
   importDropped(event->mimeData());
+}
+
+bool HistoryPanel::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == m_view && event->type() == QEvent::FocusIn && m_proxy->rowCount() > 0 &&
+      !m_view->selectionModel()->hasSelection()) {
+    const QModelIndex current = m_view->currentIndex();
+    m_view->selectionModel()->setCurrentIndex(
+        current.isValid() ? current : m_proxy->index(0, DateColumn),
+        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  }
+  return QWidget::eventFilter(watched, event);
 }
 
 void HistoryPanel::showEvent(QShowEvent* event) {

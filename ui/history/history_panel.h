@@ -77,6 +77,8 @@ class HistoryPanel final : public QWidget {
   void message(const QString& text, bool error);
 
  protected:
+  // Tabbing into the table selects the row the keyboard lands on, so Enter and Delete act on it.
+  bool eventFilter(QObject* watched, QEvent* event) override;
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
   void showEvent(QShowEvent* event) override;
