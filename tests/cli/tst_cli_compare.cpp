@@ -321,12 +321,7 @@ class TestCliCompare : public QObject {
                                 .peakFp32Tflops(1e-300);
     // The settings `show` prints too (the graph fallback's reason, the data-parallel block).
     hostile.config.executionFallback = "fell\x1b]0;TITLE\x07back\nFAKE LINE: all good";
-    tb::DistributedRecord distributed;
-    distributed.worldSize = 2;
-    distributed.backend = "gloo\x1b[31m";
-    distributed.scaling = "weak\r";
-    distributed.globalBatch = 64;
-    hostile.distributed = distributed;
+    hostile.distributed = tb::DistributedRecord{2, "gloo\x1b[31m", "weak\r", 64, {}};
     QVERIFY2(writeRun(file, hostile, error), qPrintable(error));
     for (const tbtest::CliRun& result : {cli("show", {file}), compare({folder})}) {
       QVERIFY2(result.exitCode == 0, result.why());
@@ -385,12 +380,7 @@ class TestCliCompare : public QObject {
     tbtest::RunResultBuilder run = benchRun("fashion-mlp", "cpu", 20.0, 5000.0, "12:00:00");
     run.optimizer("adam", 0.01).seed(7).threads(3).batchSize(16);
     tb::RunResult result = run;
-    tb::DistributedRecord distributed;
-    distributed.worldSize = 2;
-    distributed.backend = "gloo";
-    distributed.scaling = "strong";
-    distributed.globalBatch = 32;
-    result.distributed = distributed;
+    result.distributed = tb::DistributedRecord{2, "gloo", "strong", 32, {}};
     QString error;
     QVERIFY2(writeRun(file, result, error), qPrintable(error));
     const tbtest::CliRun show = cli("show", {file});
