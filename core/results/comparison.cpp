@@ -110,7 +110,8 @@ bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
                     row.peakRatio, row.size, row.key, row.sources, row.n, row.samplesPerSecondLow,
                     row.samplesPerSecondHigh, row.totalLow, row.totalHigh, row.projected,
                     row.disturbed, row.warnings, row.withinNoise, row.group, row.created,
-                    row.threads, row.baseline);
+                    row.threads, row.baseline, row.execution, row.optimizer,
+                    row.learningRate);
   };
   return fields(a) == fields(b);
 }
@@ -245,6 +246,9 @@ ComparisonRow comparisonRow(const RunResult& result) {
   row.key = foldKey(result);
   row.created = result.created;
   row.threads = result.config.threads;
+  row.execution = result.config.execution;
+  row.optimizer = table::printable(result.config.optimizer);
+  row.learningRate = finiteOrNone(result.config.learningRate);
   if (result.validity) {
     row.disturbed = result.validity->disturbed;
     for (const auto& text : result.validity->warnings) {

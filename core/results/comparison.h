@@ -67,6 +67,10 @@ struct ComparisonRow {
   std::string group;
   std::string created;  // the earliest folded run's creation time (ISO-8601 UTC)
   int threads = 0;      // CPU threads the run asked for; 0 where unknown (published rows)
+  // How the run trained, for labels and exports; empty (absent) for published rows.
+  std::string execution;                // "eager" or "graph"
+  std::string optimizer;                // "adam", "sgd"
+  std::optional<double> learningRate;
 };
 
 // Every field compared (a field added above belongs in operator== too): the comparison panel

@@ -106,6 +106,16 @@ void appendWhereItHelps(const std::vector<ComparisonRow*>& set, Part part) {
 }
 
 void distinguish(const std::vector<ComparisonRow*>& rows) {
+  // What the runs trained with comes first: "cpu · lr 0.01" says why two rows differ, where the
+  // date would only say when.
+  for (const auto& set : alike(rows)) {
+    appendWhereItHelps(set, [](const ComparisonRow& row) { return row.optimizer; });
+  }
+  for (const auto& set : alike(rows)) {
+    appendWhereItHelps(set, [](const ComparisonRow& row) {
+      return row.learningRate ? "lr " + table::shortNumber(*row.learningRate) : std::string();
+    });
+  }
   for (const auto& set : alike(rows)) {
     appendWhereItHelps(set, [](const ComparisonRow& row) { return row.machine; });
   }
@@ -379,6 +389,9 @@ std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int inden
       entry["machine"] = row.machine;
       entry["precision"] = jsonText(row.precision);
       entry["threads"] = row.threads > 0 ? OrderedJson(row.threads) : OrderedJson(nullptr);
+      entry["execution"] = jsonText(row.execution);
+      entry["optimizer"] = jsonText(row.optimizer);
+      entry["learning_rate"] = jsonNumber(row.learningRate);
       entry["n"] = row.n;
       entry["disturbed"] = row.disturbed;
       entry["warnings"] = row.warnings;

@@ -48,8 +48,9 @@ ComparisonRow foldRows(const std::vector<ComparisonRow>& runs);
 std::vector<ComparisonGroup> buildComparison(const std::vector<RunResult>& results,
                                              const ComparisonOptions& options = {});
 
-// Makes the labels of `rows` distinct: rows that read the same get " · <machine>" (when their
-// machines differ), then those still alike " · <date and time>" ("2026-12-02 10:31", local
+// Makes the labels of `rows` distinct: rows that read the same get " · <optimizer>" and
+// " · lr <learning rate>" (where those differ), then " · <machine>" (when their machines
+// differ), then those still alike " · <date and time>" ("2026-12-02 10:31", local
 // time as in the charts' legends; with seconds where two started within a minute), then, as a last resort and only within one group,
 // a number (" (2)"). Labels that are already unique are left as they are.
 void distinguishLabels(std::vector<ComparisonRow>& rows);
@@ -64,7 +65,8 @@ void distinguishLabels(std::vector<ComparisonGroup>& groups);
 std::string comparisonText(const std::vector<ComparisonGroup>& groups);
 
 // A JSON array with one object per row, in the order and numbering of comparisonText: row,
-// workload, size, label, device, machine, precision, threads, n, disturbed, warnings,
+// workload, size, label, device, machine, precision, threads, execution, optimizer,
+// learning_rate, n, disturbed, warnings,
 // samples_per_second {median, low, high}, total_seconds, total_low, total_high, projected,
 // speedup, within_noise, baseline, status, published, test_accuracy, created, notes (the group's).
 // Missing values are null; numbers use '.' whatever the locale.

@@ -224,7 +224,7 @@ class TestCliCompare : public QObject {
                       error),
              qPrintable(error));
     QVERIFY2(writeRun(folder + "/b.json",
-                      benchRun("fashion-mlp", "cuda:0", 2.1, 59000.0, "11:45:00").optimizer("adam", 0.002),
+                      benchRun("fashion-mlp", "cuda:0", 2.1, 59000.0, "11:45:00").parameters(101770),
                       error),
              qPrintable(error));
     const tbtest::CliRun table = compare({folder});

@@ -266,6 +266,16 @@ class ComparisonGroupsTest : public QObject {
         comparisonRow(fullRun("cpu", 1.0).created("2026-12-02T10:31:40Z"))};
     distinguishLabels(close);
     QCOMPARE(close[1].label, device + " \u00b7 2026-12-02 10:31:40");
+
+    // Runs that differ only in what they trained with say so, not when they ran.
+    const RunResult adam = fullRun("cpu", 10.0).optimizer("adam", 0.001);
+    const auto experiments = allRows(buildComparison(
+        {adam, fullRun("cpu", 10.0).optimizer("adam", 0.01).created("2026-12-02T11:00:00Z"),
+         fullRun("cpu", 10.0).optimizer("sgd", 0.01).created("2026-12-02T12:00:00Z")}));
+    QCOMPARE(experiments.size(), std::size_t{3});
+    QCOMPARE(experiments[0].label, device + " \u00b7 adam \u00b7 lr 0.001");
+    QCOMPARE(experiments[1].label, device + " \u00b7 adam \u00b7 lr 0.01");
+    QCOMPARE(experiments[2].label, device + " \u00b7 sgd");
   }
 
   // The date in a label is this machine's local time, as the charts' legends and History show
@@ -422,7 +432,8 @@ class ComparisonGroupsTest : public QObject {
     QCOMPARE(rows.size(), 3);
     const QStringList keys = {"row",           "workload",  "size",
                               "label",         "device",    "machine",
-                              "precision",     "threads",   "n",
+                              "precision",     "threads",   "execution",
+                              "optimizer",     "learning_rate", "n",
                               "disturbed",     "warnings",  "samples_per_second",
                               "total_seconds", "total_low", "total_high",
                               "projected",     "speedup",   "within_noise",
@@ -442,6 +453,7 @@ class ComparisonGroupsTest : public QObject {
     QCOMPARE(cpu[QLatin1String("baseline")].toBool(), true);
     QCOMPARE(cpu[QLatin1String("speedup")].toDouble(), 1.0);
     QCOMPARE(cpu[QLatin1String("threads")].toInt(), 8);
+    QCOMPARE(cpu[QLatin1String("execution")].toString(), QStringLiteral("eager"));
     QCOMPARE(cpu[QLatin1String("total_seconds")].toDouble(), 10.0);
     QVERIFY(cpu[QLatin1String("samples_per_second")][QLatin1String("low")].isDouble());
     QCOMPARE(cpu[QLatin1String("disturbed")].toBool(), false);
