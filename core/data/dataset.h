@@ -1,4 +1,4 @@
-// In-memory datasets: images stay uint8 (N, C, H, W) and are normalised per batch on the device.
+// In-memory datasets: images load as uint8 (N, C, H, W); the run normalises them on the device.
 #pragma once
 
 #include <torch/types.h>

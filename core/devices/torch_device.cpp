@@ -22,4 +22,10 @@ void synchronise(const torch::Device& device) {
   }
 }
 
+void wakeDevice(const torch::Device& device) {
+  const torch::Tensor square = torch::ones({64, 64}, torch::TensorOptions().device(device));
+  (void)square.mm(square);
+  synchronise(device);
+}
+
 }  // namespace tb

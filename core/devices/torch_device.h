@@ -13,4 +13,9 @@ torch::Device torchDevice(const DeviceId& id);
 // return, so there is nothing to wait for.
 void synchronise(const torch::Device& device);
 
+// Creates `device`'s context and its matrix library's handle (a CUDA context takes a second or
+// more) and waits for them: a run's clock, started after this, then measures training whether or
+// not the peak probe woke the device first.
+void wakeDevice(const torch::Device& device);
+
 }  // namespace tb

@@ -2,6 +2,7 @@
 // run's projection.
 #include "engine/training_run.h"
 
+#include "devices/torch_device.h"
 #include "engine/keras_adam.h"
 #include "engine/precision_scope.h"
 #include "engine/projection.h"
@@ -34,7 +35,9 @@ void TrainingRun::train() {
   m_validity = std::make_unique<ValidityMonitor>(m_facts.nvmlIndex, m_result.device.id,
                                                  MachineRoots{}, worldSize() > 1);
   m_validity->start();
-  // The seed script starts its clock once the data are in memory, before normalisation.
+  // The seed script starts its clock once the data are in memory, before normalisation. The
+  // device's start-up is not training: it happens before the clock, probe or no probe.
+  wakeDevice(m_device);
   m_start = Clock::now();
   std::vector<GpuTarget> gpus;  // the run's GPU, where NVML knows which one it is
   if (m_facts.nvmlIndex) gpus.push_back({m_result.device.id, *m_facts.nvmlIndex});

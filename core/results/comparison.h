@@ -71,6 +71,7 @@ struct ComparisonRow {
   std::string execution;                // "eager" or "graph"
   std::string optimizer;                // "adam", "sgd"
   std::optional<double> learningRate;
+  std::string dataSource;               // "files" or "synthetic"
 };
 
 // Every field compared (a field added above belongs in operator== too): the comparison panel
@@ -95,8 +96,10 @@ struct PublishedReference {
 const std::vector<PublishedReference>& publishedReferences();
 
 // How a run's device is named in tables and legends: "cpu (2 threads) — AMD EPYC". The thread
-// count tells apart CPU runs that differ only in it. The name is shown withoutTrademarks().
-std::string deviceLabel(const RunResult& result);
+// count tells apart CPU runs that differ only in it; a precision other than fp32, graph
+// execution, ranks and (unless `sayDataSource` is false, for a list with a data column of its
+// own) synthetic data are said too. The name is shown withoutTrademarks().
+std::string deviceLabel(const RunResult& result, bool sayDataSource = true);
 // A device name without "(R)", "(TM)", "®" and "™": "Intel(R) Xeon(R) Gold 6338" reads
 // "Intel Xeon Gold 6338", which leaves the table's other columns more room.
 std::string withoutTrademarks(std::string name);

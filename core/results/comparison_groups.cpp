@@ -392,6 +392,7 @@ std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int inden
       entry["execution"] = jsonText(row.execution);
       entry["optimizer"] = jsonText(row.optimizer);
       entry["learning_rate"] = jsonNumber(row.learningRate);
+      entry["data_source"] = jsonText(row.dataSource);
       entry["n"] = row.n;
       entry["disturbed"] = row.disturbed;
       entry["warnings"] = row.warnings;

@@ -66,7 +66,7 @@ std::string comparisonText(const std::vector<ComparisonGroup>& groups);
 
 // A JSON array with one object per row, in the order and numbering of comparisonText: row,
 // workload, size, label, device, machine, precision, threads, execution, optimizer,
-// learning_rate, n, disturbed, warnings,
+// learning_rate, data_source, n, disturbed, warnings,
 // samples_per_second {median, low, high}, total_seconds, total_low, total_high, projected,
 // speedup, within_noise, baseline, status, published, test_accuracy, created, notes (the group's).
 // Missing values are null; numbers use '.' whatever the locale.

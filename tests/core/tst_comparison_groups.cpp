@@ -244,7 +244,7 @@ class ComparisonGroupsTest : public QObject {
     const std::vector<RunResult> results = {fullRun("cpu", 10.0, 6000.0, "bench-a"),
                                             fullRun("cpu", 10.0, 6000.0, "bench-b"),
                                             fullRun("cpu", 10.0, 6000.0, "bench-a")
-                                                .dataSource("synthetic")
+                                                .parameters(101770)
                                                 .created("2026-12-03T09:05:00Z"),
                                             fullRun("cuda:0", 2.0)};
     const auto rows = allRows(buildComparison(results));
@@ -276,6 +276,27 @@ class ComparisonGroupsTest : public QObject {
     QCOMPARE(experiments[0].label, device + " \u00b7 adam \u00b7 lr 0.001");
     QCOMPARE(experiments[1].label, device + " \u00b7 adam \u00b7 lr 0.01");
     QCOMPARE(experiments[2].label, device + " \u00b7 sgd");
+  }
+
+  // A run on built-in data trains as fast as on the files, so it joins the article's group, but
+  // its accuracy means nothing: its label says synthetic, and so does --json.
+  void syntheticRunsSaySo() {
+    ComparisonOptions withPublished;
+    withPublished.includePublished = true;
+    const auto groups =
+        buildComparison({fullRun("cpu", 10.0).dataSource("synthetic"), fullRun("cpu", 10.0)},
+                        withPublished);
+    QCOMPARE(groups.size(), std::size_t{1});
+    const auto& rows = groups[0].rows;
+    QCOMPARE(rows.size(), std::size_t{4});  // two runs, two published rows
+    QCOMPARE(rows[0].label, std::string("cpu (8 threads) synthetic \u2014 AMD EPYC 7B13"));
+    QCOMPARE(rows[1].label, std::string("cpu (8 threads) \u2014 AMD EPYC 7B13"));
+    QVERIFY(rows[2].published);
+    const QJsonArray json =
+        QJsonDocument::fromJson(QByteArray::fromStdString(comparisonJson(groups))).array();
+    QCOMPARE(json[0].toObject()[QLatin1String("data_source")].toString(), QStringLiteral("synthetic"));
+    QCOMPARE(json[1].toObject()[QLatin1String("data_source")].toString(), QStringLiteral("files"));
+    QVERIFY(json[2].toObject()[QLatin1String("data_source")].isNull());
   }
 
   // The date in a label is this machine's local time, as the charts' legends and History show
@@ -433,7 +454,7 @@ class ComparisonGroupsTest : public QObject {
     const QStringList keys = {"row",           "workload",  "size",
                               "label",         "device",    "machine",
                               "precision",     "threads",   "execution",
-                              "optimizer",     "learning_rate", "n",
+                              "optimizer",     "learning_rate", "data_source", "n",
                               "disturbed",     "warnings",  "samples_per_second",
                               "total_seconds", "total_low", "total_high",
                               "projected",     "speedup",   "within_noise",

@@ -106,8 +106,9 @@ QList<QStandardItem*> rowItems(const ResultLibrary::Entry& entry) {
   date->setToolTip(plainToolTip(entry.path));
 
   // As the comparison and the charts name it: runs that differ in threads, precision, execution
-  // or ranks must not look alike here either.
-  const QString device = r.device.id.empty() ? orNa(r.device.id) : toQString(deviceLabel(r));
+  // or ranks must not look alike here either. The Data column says synthetic.
+  const QString device =
+      r.device.id.empty() ? orNa(r.device.id) : toQString(deviceLabel(r, false));
 
   const QString machineTip =
       QStringList{toQString(r.system.cpuModel), toQString(r.system.os)}.join(QLatin1Char('\n'));
