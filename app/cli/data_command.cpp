@@ -7,11 +7,15 @@
 
 #include "data/dataset_sources.h"
 #include "data/download.h"
+#include "models/workload.h"
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 #include <unistd.h>
@@ -130,14 +134,38 @@ std::string statusNote(const DatasetStatus& status) {
   return note;
 }
 
+// `text` as one word a POSIX shell reads back as it is: quoted where it holds anything else
+// than letters, digits and / . _ - +.
+std::string shellWord(const std::string& text) {
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("/._-+", c) != nullptr;
+  });
+  if (plain) return text;
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
 }  // namespace
+
+std::string fetchHint(const std::string& error, const std::string& dataset,
+                      const std::string& dataDir) {
+  if (error.find("data not found") == std::string::npos || !findDatasetSource(dataset)) return {};
+  std::string command = "trainbench-cli data fetch " + dataset;
+  if (!dataDir.empty()) command += " --data-dir " + shellWord(dataDir);
+  return "trainbench-cli: to download it: " + command + "\n";
+}
 
 DataCommand::DataCommand(CLI::App& app) {
   m_data = app.add_subcommand("data", "Show and download the datasets the workloads train on");
   m_data->require_subcommand(0, 1);  // `data` alone is `data status`
   const auto knownName = [](const std::string& name) {
-    return findDatasetSource(name) ? std::string()
-                                   : "unknown dataset '" + name + "'; available: " + datasetNames();
+    if (findDatasetSource(name)) return std::string();
+    // A workload's name is the likeliest mistake: say which dataset it trains on.
+    if (const auto workload = findWorkload(name)) {
+      return "'" + name + "' is a workload; the dataset it trains on is " + workload->dataset;
+    }
+    return "unknown dataset '" + name + "'; available: " + datasetNames();
   };
   const std::string dataDirHelp =
       "Data folder (default: $TRAINBENCH_DATA_DIR or $XDG_DATA_HOME/trainbench/datasets); "

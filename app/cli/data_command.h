@@ -11,6 +11,12 @@ class App;
 
 namespace tb::cli {
 
+// Where a run or profile failed because `dataset`'s files are not on this machine ("data not
+// found" in `error`), the line that says how to download them (into `dataDir`, the run's
+// --data-dir, where one was given); else empty.
+std::string fetchHint(const std::string& error, const std::string& dataset,
+                      const std::string& dataDir);
+
 class DataCommand {
  public:
   // Adds the `data` subcommand (with `status` and `fetch`) to `app`.

@@ -198,6 +198,23 @@ int main(int argc, char** argv) {
   tb::cli::ProbeCommand probe(app);  // `probe [--device D] [--json]`
   tb::cli::ProfileCommand profile(app);  // `profile --workload W --device D [--steps N]`
 
+  // CLI11 reads a mistyped command as no command at all ("A subcommand is required").
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string word = argv[1];
+    bool known = false;
+    std::string names;
+    for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
+      known = known || command->check_name(word);
+      names += (names.empty() ? "" : ", ") + command->get_name();
+    }
+    if (!known) {
+      std::fprintf(stderr, "trainbench-cli: error: unknown command '%s'; the commands are %s "
+                           "(trainbench-cli --help says more)\n",
+                   word.c_str(), names.c_str());
+      return tb::cli::kExitUsage;
+    }
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,6 +1,7 @@
 // The profile subcommand (profile_command.h).
 #include "profile_command.h"
 
+#include "data_command.h"
 #include "exit_codes.h"
 #include "option_checks.h"
 #include "run_command.h"
@@ -11,6 +12,7 @@
 #include "engine/execution.h"
 #include "engine/step_profile.h"
 #include "machine/disturbance.h"
+#include "models/workload.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -132,6 +134,9 @@ int ProfileCommand::run() const {
     return kExitDevice;
   } catch (const DataError& e) {
     std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
+    if (const auto workload = findWorkload(m_config.workload)) {
+      std::fputs(fetchHint(e.what(), workload->dataset, m_config.dataDir).c_str(), stderr);
+    }
     return kExitData;
   } catch (const c10::Error& e) {
     // LibTorch's own errors carry a C++ backtrace, which says nothing to the user.

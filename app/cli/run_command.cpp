@@ -1,5 +1,6 @@
 #include "run_command.h"
 
+#include "data_command.h"
 #include "exit_codes.h"
 #include "json_progress.h"
 #include "progress_printer.h"
@@ -220,6 +221,9 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
     } else {
       std::fprintf(stderr, "trainbench-cli: error: %s: %s\n", result.device.id.c_str(),
                    result.error.c_str());
+      const std::string hint =
+          fetchHint(result.error, result.workload.dataset, options.config.dataDir);
+      std::fputs(hint.c_str(), stderr);
     }
     if (saved) std::printf("Result saved to %s\n", path.c_str());
     if (result.status == RunStatus::Completed) {

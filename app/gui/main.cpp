@@ -120,10 +120,37 @@ void answerHelpAndVersion(int argc, char** argv) {
   }
 }
 
+// Without a display QApplication aborts with Qt's advice to reinstall the app: a user who
+// started it over SSH on a GPU server is told instead what to do there. A platform chosen by
+// QT_QPA_PLATFORM or -platform (offscreen, vnc) is left to Qt.
+void refuseWithoutDisplay(int argc, char** argv) {
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+  const auto set = [](const char* name) {
+    const char* value = std::getenv(name);
+    return value != nullptr && *value != '\0';
+  };
+  if (set("DISPLAY") || set("WAYLAND_DISPLAY") || set("QT_QPA_PLATFORM")) return;
+  const auto choosesPlatform = [](const char* arg) {
+    return std::strcmp(arg, "-platform") == 0 || std::strcmp(arg, "--platform") == 0;
+  };
+  if (std::any_of(argv + 1, argv + argc, choosesPlatform)) return;
+  std::fputs("trainbench: no display to open a window on (DISPLAY and WAYLAND_DISPLAY are not "
+             "set). On a server, run the benchmarks with trainbench-cli and open the result "
+             "files in the app on your desktop; to draw off-screen (--screenshot), set "
+             "QT_QPA_PLATFORM=offscreen or use xvfb-run.\n",
+             stderr);
+  std::exit(1);
+#else
+  (void)argc;
+  (void)argv;
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   answerHelpAndVersion(argc, argv);
+  refuseWithoutDisplay(argc, argv);
   QApplication app(argc, argv);
   tb::ui::useOneNumberFormat();
   Q_INIT_RESOURCE(trainbench);  // the .qrc lives in the static trainbench_ui library

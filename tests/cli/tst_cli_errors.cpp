@@ -50,6 +50,8 @@ class TestCliErrors : public CliTestBase {
     QTest::newRow("interval") << (QStringList{"run", "--telemetry-interval", "0"})
                               << "--telemetry-interval";
     QTest::newRow("no-command") << QStringList{} << "subcommand";
+    QTest::newRow("mistyped command") << QStringList{"runn", "--epochs", "1"}
+                                      << "unknown command 'runn'; the commands are devices,";
   }
   // Usage errors must exit 2 before any training and say which flag is wrong.
   void badFlagExitsTwo() {
@@ -87,12 +89,19 @@ class TestCliErrors : public CliTestBase {
     QVERIFY2(run.err.contains(broken) && run.err.contains(QLatin1String("label 10")), run.why());
   }
 
-  // A first run without data is the most common mistake; the message must point to --synthetic.
+  // A first run without data is the most common mistake; the message must point to --synthetic
+  // and to the command that downloads the data.
   void missingDataExitsThreeSuggestingSynthetic() {
     const CliRun run = runCli({"run", "--epochs", "1", "--threads", "1"});
     QVERIFY2(run.exitCode == 3, run.why());
     QVERIFY2(run.err.contains(QLatin1String("--synthetic")) && run.err.contains(m_dataRoot),
              run.why());
+    QVERIFY2(run.err.contains(QLatin1String("trainbench-cli data fetch fashion-mnist\n")),
+             run.why());
+    const CliRun profile = runCli({"profile", "--workload", "cifar10-cnn", "--steps", "2"});
+    QVERIFY2(profile.exitCode == 3, profile.why());
+    QVERIFY2(profile.err.contains(QLatin1String("trainbench-cli data fetch cifar10\n")),
+             profile.why());
     // The failed run's file still says which data it asked for.
     QVERIFY2(run.savedPaths().size() == 1, run.why());
     QString readError;
@@ -100,6 +109,10 @@ class TestCliErrors : public CliTestBase {
     const CliRun empty =
         runCli({"run", "--data-dir", path(QStringLiteral("xdg")), "--epochs", "1"});
     QVERIFY2(empty.exitCode == 3 && empty.err.contains(QLatin1String("--synthetic")), empty.why());
+    // The download goes where the run looked.
+    QVERIFY2(empty.err.contains("trainbench-cli data fetch fashion-mnist --data-dir " +
+                                path(QStringLiteral("xdg")) + "\n"),
+             empty.why());
   }
 
   void unavailableDeviceExitsFour_data() {

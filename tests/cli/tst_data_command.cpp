@@ -85,6 +85,10 @@ class DataCommandTest : public QObject {
     QVERIFY2(run.exitCode == 2, run.why());
     QVERIFY2(run.err.contains("unknown dataset 'fashion'") && run.err.contains("cifar10"),
              run.why());
+    // A workload's name says which dataset it trains on.
+    const CliRun workload = runCli({"data", "fetch", "fashion-mlp"});
+    QVERIFY2(workload.exitCode == 2, workload.why());
+    QVERIFY2(workload.err.contains("the dataset it trains on is fashion-mnist"), workload.why());
   }
 
   // Offline: exit code 3 and the one message that says what to do.
