@@ -1,6 +1,7 @@
 // The Setup panel as a user edits it: Run follows every field the trainer checks, a data
 // folder typed as "~/..." means the home folder, and a hand-edited settings file with values
 // that make no sense keeps the defaults instead of turning them into "auto" or "all".
+#include "panels/seed_field.h"
 #include "panels/setup_panel.h"
 
 #include <QApplication>
@@ -140,6 +141,41 @@ class SetupPanelTest : public QObject {
     QCOMPARE(panel.repeats(), defaults.repeats());
     QCOMPARE(panel.quick(), defaults.quick());
     QCOMPARE(restored.testLimit, std::int64_t{500});  // the one good value
+  }
+
+  // Any seed the CLI takes and a result file records (up to 2^64-1) can be typed in, saved and
+  // restored: the box stopped at 2^31-1, and a larger saved seed silently became 42.
+  void everySeedTheCliTakesFits() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("seed.ini"));
+    {
+      SetupPanel panel;
+      auto* seed = panel.findChild<SeedField*>();
+      QVERIFY(seed != nullptr);
+      seed->clear();
+      QTest::keyClicks(seed, QStringLiteral("18446744073709551615"));
+      panel.setCheckedDevices({QStringLiteral("cpu")});
+      QCOMPARE(panel.configs().constFirst().seed, std::uint64_t{18446744073709551615ULL});
+      QSettings settings(file, QSettings::IniFormat);
+      panel.saveSettings(settings);
+    }
+    QSettings settings(file, QSettings::IniFormat);
+    SetupPanel restored;
+    restored.restoreSettings(settings);
+    restored.setCheckedDevices({QStringLiteral("cpu")});
+    QCOMPARE(restored.configs().constFirst().seed, std::uint64_t{18446744073709551615ULL});
+
+    // Beyond 2^64-1, letters and signs are not taken; an emptied field reads as the default.
+    auto* seed = restored.findChild<SeedField*>();
+    seed->clear();
+    QTest::keyClicks(seed, QStringLiteral("18446744073709551616"));
+    QCOMPARE(seed->text(), QStringLiteral("1844674407370955161"));
+    seed->clear();
+    QTest::keyClicks(seed, QStringLiteral("-7x"));
+    QCOMPARE(seed->text(), QStringLiteral("7"));
+    seed->clear();
+    QCOMPARE(restored.configs().constFirst().seed, std::uint64_t{42});
+    QVERIFY(!SeedField::parse(QStringLiteral("+5")) && !SeedField::parse(QStringLiteral(" 5")));
   }
 };
 

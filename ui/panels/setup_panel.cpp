@@ -9,6 +9,7 @@
 #include "engine/run_config.h"
 #include "engine/precision.h"
 #include "models/workload_catalog.h"
+#include "panels/seed_field.h"
 #include "panels/setup_texts.h"
 #include "results/repeats.h"
 #include "run/cli_run.h"
@@ -164,7 +165,7 @@ QWidget* SetupPanel::buildTrainingGroup() {
   auto* form = new QFormLayout(group);
   m_epochs = spinBox(1, kMaxEpochs, 10);
   m_batchSize = spinBox(1, 65536, 32);
-  m_seed = spinBox(0, 2147483647, 42);
+  m_seed = new SeedField;
   m_trainLimit = spinBox(0, 2147483647, 0, tr("all"));
   m_trainLimit->setSingleStep(1000);
   m_testLimit = spinBox(0, 2147483647, 0, tr("all"));
@@ -374,7 +375,7 @@ QVector<RunConfig> SetupPanel::configs() const {
   base.workload = toStdString(workload());
   base.epochs = m_epochs->value();
   base.batchSize = m_batchSize->value();
-  base.seed = static_cast<std::uint64_t>(m_seed->value());
+  base.seed = m_seed->value();
   base.threads = m_threads->value();
   base.precision = toStdString(precision());
   base.execution = toStdString(execution());

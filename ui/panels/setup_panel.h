@@ -22,6 +22,8 @@ class QVBoxLayout;
 
 namespace tb::ui {
 
+class SeedField;
+
 // One data-parallel run: `config.device` is "cpu" or "cuda"; `cudaDevices` ("0,2") the GPUs.
 struct DataParallelPlan {
   RunConfig config;
@@ -110,7 +112,7 @@ class SetupPanel final : public QWidget {
   QComboBox* m_execution = nullptr;
   QSpinBox* m_epochs = nullptr;
   QSpinBox* m_batchSize = nullptr;
-  QSpinBox* m_seed = nullptr;
+  SeedField* m_seed = nullptr;
   QSpinBox* m_trainLimit = nullptr;
   QSpinBox* m_testLimit = nullptr;
   QComboBox* m_length = nullptr;  // full run or quick projected run

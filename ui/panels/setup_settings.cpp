@@ -2,6 +2,7 @@
 #include "panels/setup_panel.h"
 
 #include "common/settings_values.h"
+#include "panels/seed_field.h"
 
 #include <QComboBox>
 #include <QCheckBox>
@@ -23,7 +24,8 @@ void SetupPanel::saveSettings(QSettings& settings) const {
   settings.setValue(QStringLiteral("execution"), execution());
   settings.setValue(QStringLiteral("epochs"), m_epochs->value());
   settings.setValue(QStringLiteral("batchSize"), m_batchSize->value());
-  settings.setValue(QStringLiteral("seed"), m_seed->value());
+  // As text: a QVariant of a number above 2^63-1 would be written as a signed one.
+  settings.setValue(QStringLiteral("seed"), QString::number(m_seed->value()));
   settings.setValue(QStringLiteral("trainLimit"), m_trainLimit->value());
   settings.setValue(QStringLiteral("testLimit"), m_testLimit->value());
   settings.setValue(QStringLiteral("synthetic"), m_useSynthetic->isChecked());
@@ -62,7 +64,9 @@ void SetupPanel::restoreSettings(const QSettings& settings) {
   if (value("execution").isValid()) setExecution(value("execution").toString());
   restoreNumber(m_epochs, value("epochs"));
   restoreNumber(m_batchSize, value("batchSize"));
-  restoreNumber(m_seed, value("seed"));
+  if (const auto seed = SeedField::parse(value("seed").toString().trimmed())) {
+    m_seed->setValue(*seed);
+  }
   restoreNumber(m_trainLimit, value("trainLimit"));
   restoreNumber(m_testLimit, value("testLimit"));
   if (const auto synthetic = strictBool(value("synthetic"))) setSynthetic(*synthetic);
