@@ -8,6 +8,7 @@
 #include "probe_command.h"
 #include "profile_command.h"
 #include "run_command.h"
+#include "run_from.h"
 #include "scaling_command.h"
 #include "signal_guard.h"
 
@@ -16,6 +17,7 @@
 #include "engine/precision.h"
 #include "engine/step_graph.h"
 #include "models/workload.h"
+#include "results/result_file.h"
 
 #include <CLI/CLI.hpp>
 
@@ -120,6 +122,10 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                  "Train for about this many seconds, then project the full run from the "
                  "steady-state step time (e.g. 60); a run that fits in the budget runs in full")
       ->check(finiteNumber(tb::kMinTimeBudgetSeconds, tb::kMaxTimeBudgetSeconds));
+  run.add_option("--from", options.from,
+                 "Run again with the settings of a saved result file (workload, device, epochs, "
+                 "batch size, learning rate, seed, threads, precision, execution, images, data "
+                 "source, time budget); flags given as well override them");
   run.add_option("--data-parallel", options.dataParallel,
                  "Train one run on N local ranks (child processes), averaging gradients with "
                  "allreduce (Gloo); CPU threads are split between CPU ranks")
@@ -236,6 +242,22 @@ int main(int argc, char** argv) {
   if (data.parsed()) return checkedOutput(data.run());
   if (probe.parsed()) return checkedOutput(probe.run());
   if (profile.parsed()) return checkedOutput(profile.run());
+  if (!runOptions.from.empty()) {
+    tb::RunResult saved;
+    try {
+      saved = tb::readResultFile(runOptions.from);
+    } catch (const tb::ResultFileError& e) {
+      std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", e.what());
+      return tb::cli::kExitData;
+    }
+    const auto given = [run](const std::string& flag) { return run->count(flag) > 0; };
+    if (const std::string problem =
+            tb::cli::applySavedSettings(saved, runOptions.from, given, runOptions);
+        !problem.empty()) {
+      std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", problem.c_str());
+      return tb::cli::kExitUsage;
+    }
+  }
   if (runOptions.devices.empty()) runOptions.devices.push_back("cpu");
   // One spelling from here on: every check below compares the words ("cpu", "cuda").
   for (std::string& device : runOptions.devices) device = tb::canonicalDeviceText(device);

@@ -1,0 +1,106 @@
+// `run --from FILE` runs a saved run again with its settings, so that a user can repeat a
+// colleague's benchmark, or their own, without typing every flag; flags given override the file.
+#include "cli_fixture.h"
+
+#include "../support/run_result_builder.h"
+
+#include "results/result_file.h"
+
+using namespace clitest;
+
+class TestCliRunFrom : public CliTestBase {
+  Q_OBJECT
+
+ private:
+  // A saved run with settings that all differ from the defaults.
+  tb::RunResult savedRun(QString& path) {
+    const CliRun first =
+        runCli({"run", "--synthetic", "--train-limit", "200", "--test-limit", "40", "--epochs",
+                "2", "--batch-size", "16", "--learning-rate", "0.002", "--seed", "7",
+                "--threads", "1", "-q"});
+    if (first.exitCode != 0) qWarning("%s", qPrintable(first.why()));
+    path = first.savedPath();
+    QString error;
+    return readResult(path, error);
+  }
+
+ private Q_SLOTS:
+  void initTestCase() { setUpFixture(); }
+  void init() { startTest(); }
+
+  // The same settings, and on the same machine with the same threads the same losses: it is
+  // the same benchmark again.
+  void runsTheSameSettingsAgain() {
+    QString path;
+    const tb::RunResult first = savedRun(path);
+    QCOMPARE(first.config.seed, std::uint64_t{7});
+    const CliRun again = runCli({"run", "--from", path, "-q"});
+    QVERIFY2(again.exitCode == 0, again.why());
+    QVERIFY2(again.savedPath() != path, again.why());
+    QString error;
+    const tb::RunResult second = readResult(again.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(second.workload.name, first.workload.name);
+    QCOMPARE(second.workload.dataSource, std::string("synthetic"));
+    QCOMPARE(second.workload.trainSamples, std::int64_t{200});
+    QCOMPARE(second.workload.testSamples, std::int64_t{40});
+    QCOMPARE(second.device.id, first.device.id);
+    QCOMPARE(second.config.epochs, 2);
+    QCOMPARE(second.config.batchSize, 16);
+    QCOMPARE(second.config.learningRate, 0.002);
+    QCOMPARE(second.config.seed, std::uint64_t{7});
+    QCOMPARE(second.config.threads, 1);
+    QCOMPARE(second.config.precision, first.config.precision);
+    QCOMPARE(second.epochs.size(), first.epochs.size());
+    for (std::size_t e = 0; e < first.epochs.size(); ++e) {
+      QCOMPARE(second.epochs[e].trainLoss, first.epochs[e].trainLoss);
+    }
+  }
+
+  // A flag given beside --from wins; the rest still come from the file.
+  void flagsOverrideTheFile() {
+    QString path;
+    savedRun(path);
+    const CliRun again = runCli({"run", "--from", path, "--epochs", "1", "--seed", "9", "-q"});
+    QVERIFY2(again.exitCode == 0, again.why());
+    QString error;
+    const tb::RunResult second = readResult(again.savedPath(), error);
+    QCOMPARE(second.config.epochs, 1);
+    QCOMPARE(second.config.seed, std::uint64_t{9});
+    QCOMPARE(second.config.batchSize, 16);
+    QCOMPARE(second.workload.trainSamples, std::int64_t{200});
+  }
+
+  // A file that cannot be read, or a run this command cannot repeat, is refused before anything
+  // trains, naming --from and the file.
+  void unusableFilesAreRefused() {
+    const QString missing = path(QStringLiteral("no-such-run.json"));
+    const CliRun absent = runCli({"run", "--from", missing});
+    QVERIFY2(absent.exitCode == 3, absent.why());
+    QVERIFY2(absent.err.contains(QLatin1String("--from: ")) && absent.err.contains(missing),
+             absent.why());
+
+    const QString ranks = path(QStringLiteral("ranks.json"));
+    tb::writeResultFile(tbtest::RunResultBuilder()
+                            .workload("fashion-mlp", "fashion-mnist")
+                            .device("cpu", "Test CPU")
+                            .distributed("weak", 64, {{"a", "cpu"}, {"a", "cpu"}}),
+                        ranks.toStdString());
+    const CliRun parallel = runCli({"run", "--from", ranks});
+    QVERIFY2(parallel.exitCode == 2, parallel.why());
+    QVERIFY2(parallel.err.contains(QLatin1String("data-parallel run of 2 ranks")), parallel.why());
+
+    const QString newer = path(QStringLiteral("newer.json"));
+    tb::writeResultFile(tbtest::RunResultBuilder()
+                            .workload("imagenet-vit", "imagenet")
+                            .device("cpu", "Test CPU"),
+                        newer.toStdString());
+    const CliRun unknown = runCli({"run", "--from", newer});
+    QVERIFY2(unknown.exitCode == 2, unknown.why());
+    QVERIFY2(unknown.err.contains(QLatin1String("the workload 'imagenet-vit'")), unknown.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+};
+
+QTEST_MAIN(TestCliRunFrom)
+#include "tst_cli_run_from.moc"
