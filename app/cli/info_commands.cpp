@@ -215,8 +215,12 @@ int showCommand(const std::string& path, bool json) {
                    std::strerror(errno));
       return kExitData;
     }
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    if (text.empty() || text.back() != '\n') std::fputc('\n', stdout);
+    // A byte-order mark (an editor's) is no JSON: Python's json.load refuses the output.
+    const std::string_view bom = "\xEF\xBB\xBF";
+    const std::string_view shown =
+        std::string_view(text).substr(text.compare(0, bom.size(), bom) == 0 ? bom.size() : 0);
+    std::fwrite(shown.data(), 1, shown.size(), stdout);
+    if (shown.empty() || shown.back() != '\n') std::fputc('\n', stdout);
     return kExitOk;
   }
   result = withPrintableText(std::move(result));

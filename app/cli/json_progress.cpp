@@ -56,4 +56,16 @@ void JsonProgress::evaluationFinished(const TestRecord& test) {
                         {"accuracy", number(test.accuracy)}});
 }
 
+void JsonProgress::runFinished(const RunResult& result, const std::string& path) {
+  const bool failed = result.status == RunStatus::Failed;
+  printLine(m_out, Json{{"event", "finished"},
+                        {"device", result.device.id},
+                        {"status", toString(result.status)},
+                        {"error_kind", failed ? Json(toString(result.failure)) : Json(nullptr)},
+                        {"error", result.error.empty() ? Json(nullptr) : Json(result.error)},
+                        {"total_seconds", result.totalSeconds ? number(*result.totalSeconds)
+                                                              : Json(nullptr)},
+                        {"path", path.empty() ? Json(nullptr) : Json(path)}});
+}
+
 }  // namespace tb::cli

@@ -5,6 +5,7 @@
 #include "engine/run_observer.h"
 
 #include <cstdio>
+#include <string>
 
 namespace tb::cli {
 
@@ -14,9 +15,14 @@ namespace tb::cli {
 //   {"event":"epoch","epoch":E,"train_loss":L,"train_accuracy":A,"seconds":X,"samples_per_second":Y}
 //   {"event":"evaluating"}
 //   {"event":"test","loss":L,"accuracy":A}
+//   {"event":"finished","device":D,"status":S,"error_kind":K,"error":E,"total_seconds":T,
+//    "path":P}   (every run, however it ended; also one that failed before it started)
 class JsonProgress final : public RunObserver {
  public:
   explicit JsonProgress(std::FILE* out) : m_out(out) {}
+
+  // How the run ended and where its result was saved (`path` empty: it could not be saved).
+  void runFinished(const RunResult& result, const std::string& path);
 
   void runStarted(const RunStarted& event) override;
   void batchProgress(const BatchProgress& event) override;

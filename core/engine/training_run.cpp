@@ -73,7 +73,10 @@ RunResult TrainingRun::execute() {
       // A device that failed cannot give its timestamps back; the earlier epochs' still count.
     }
   }
-  m_result.steadyState = m_stepTimes.steadyState(m_result.config.batchSize * worldSize());
+  // A failed run is no measurement: a diverged one timed its last steps on NaN weights.
+  if (m_result.status != RunStatus::Failed) {
+    m_result.steadyState = m_stepTimes.steadyState(m_result.config.batchSize * worldSize());
+  }
   // The closing telemetry sample first: the validity check's pass over /proc is not the run's.
   if (m_sampler) {
     m_sampler->finish();

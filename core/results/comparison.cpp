@@ -111,7 +111,7 @@ bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
                     row.samplesPerSecondHigh, row.totalLow, row.totalHigh, row.projected,
                     row.disturbed, row.warnings, row.withinNoise, row.group, row.created,
                     row.threads, row.baseline, row.execution, row.optimizer,
-                    row.learningRate, row.dataSource);
+                    row.learningRate, row.dataSource, row.noiseJudged);
   };
   return fields(a) == fields(b);
 }
@@ -373,6 +373,7 @@ void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {
     row.speedup.reset();
     row.peakRatio.reset();
     row.withinNoise = false;
+    row.noiseJudged = false;
     // Only a baseline with a total is one: without, no row has a speed-up against it.
     row.baseline = i == baseline && base && *base > 0.0;
     if (baseRow == nullptr || !comparableRows(row, *baseRow)) continue;
@@ -384,6 +385,7 @@ void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {
         const Interval interval{*row.totalSeconds, *row.totalLow, *row.totalHigh,
                                 static_cast<std::size_t>(std::max(row.n, 1))};
         row.withinNoise = overlaps(*baseInterval, interval);
+        row.noiseJudged = true;
       }
     }
     if (basePeak && *basePeak > 0.0 && row.peakTflops && *row.peakTflops > 0.0) {

@@ -62,6 +62,9 @@ struct ComparisonRow {
   // Set with the speed-up: this row's and the baseline's total intervals overlap, so the
   // difference between them is within the noise. Never set on the baseline itself.
   bool withinNoise = false;
+  // Whether withinNoise was judged: only a row with a speed-up, with its and the baseline's total
+  // intervals, can be. Exports leave the verdict empty (null) where it was not.
+  bool noiseJudged = false;
   // Which rows compare (total times, speed-ups): the size, or the workload where the size is
   // unknown. Rows of different groups never get a speed-up against each other.
   std::string group;

@@ -231,6 +231,7 @@ ComparisonRow foldRows(const std::vector<ComparisonRow>& runs) {
   row.speedup.reset();
   row.peakRatio.reset();
   row.withinNoise = false;
+  row.noiseJudged = false;
   return row;
 }
 
@@ -404,7 +405,9 @@ std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int inden
       entry["total_high"] = jsonNumber(row.totalHigh);
       entry["projected"] = row.projected;
       entry["speedup"] = jsonNumber(row.speedup);
-      entry["within_noise"] = row.withinNoise;
+      // null where it could not be judged (no interval on one side): false would read as "a
+      // real difference".
+      entry["within_noise"] = row.noiseJudged ? OrderedJson(row.withinNoise) : OrderedJson(nullptr);
       entry["baseline"] = row.baseline;  // as the table marks it: only a row with a total
       entry["status"] = row.status;
       entry["published"] = row.published;

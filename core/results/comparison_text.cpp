@@ -77,7 +77,8 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
            csvNumber(row.peakRatio) + ',' + std::to_string(row.n) + ',' +
            csvNumber(row.samplesPerSecondLow) + ',' + csvNumber(row.samplesPerSecondHigh) + ',' +
            csvNumber(row.totalLow) + ',' + csvNumber(row.totalHigh) + ',' + flag(row.projected) +
-           ',' + flag(row.disturbed) + ',' + flag(row.withinNoise) + ',' + csvField(row.size) +
+           ',' + flag(row.disturbed) + ',' + (row.noiseJudged ? flag(row.withinNoise) : "") + ',' +
+           csvField(row.size) +
            ',' + flag(row.baseline) + "\r\n";
   }
   return csv;

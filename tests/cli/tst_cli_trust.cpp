@@ -17,6 +17,19 @@
 
 using namespace clitest;
 
+namespace {
+
+// The last JSON line of `out`.
+QJsonObject lastEvent(const QString& out) {
+  QJsonObject last;
+  for (const QString& line : out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+    if (line.startsWith(QLatin1Char('{'))) last = QJsonDocument::fromJson(line.toUtf8()).object();
+  }
+  return last;
+}
+
+}  // namespace
+
 class TestCliTrust : public CliTestBase {
   Q_OBJECT
 
@@ -115,6 +128,25 @@ class TestCliTrust : public CliTestBase {
     QCOMPARE(events.first(), QStringLiteral("started"));
     QCOMPARE(events.count(QStringLiteral("epoch")), 2);
     QVERIFY(events.contains(QStringLiteral("test")));
+    // The last event says how the run ended and where it was saved.
+    const QJsonObject finished = lastEvent(run.out);
+    QCOMPARE(finished.value(QLatin1String("event")).toString(), QStringLiteral("finished"));
+    QCOMPARE(finished.value(QLatin1String("status")).toString(), QStringLiteral("completed"));
+    QVERIFY(finished.value(QLatin1String("error_kind")).isNull());
+    QVERIFY(finished.value(QLatin1String("total_seconds")).toDouble() > 0.0);
+    QCOMPARE(finished.value(QLatin1String("path")).toString(), run.savedPath());
+
+    // A run that fails before it starts (no data) still ends with the event, and nothing else.
+    const CliRun failed = runCli({"run", "--data-dir", path(QStringLiteral("nothing-here")),
+                                  "--progress-json", "--epochs", "1"});
+    QVERIFY2(failed.exitCode == 3, failed.why());
+    const QJsonObject end = lastEvent(failed.out);
+    QCOMPARE(end.value(QLatin1String("event")).toString(), QStringLiteral("finished"));
+    QCOMPARE(end.value(QLatin1String("status")).toString(), QStringLiteral("failed"));
+    QCOMPARE(end.value(QLatin1String("error_kind")).toString(), QStringLiteral("data"));
+    QVERIFY(end.value(QLatin1String("error")).toString().contains(QLatin1String("not found")));
+    QVERIFY(end.value(QLatin1String("total_seconds")).isNull());
+    QCOMPARE(end.value(QLatin1String("path")).toString(), failed.savedPath());
   }
 
   void badTrustFlagsExitTwo_data() {

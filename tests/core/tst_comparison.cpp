@@ -393,6 +393,9 @@ class ComparisonTest : public QObject {
     QVERIFY(differs([](ComparisonRow& r) { r.disturbed = true; }));
     QVERIFY(differs([](ComparisonRow& r) { r.warnings = {"busy"}; }));
     QVERIFY(differs([](ComparisonRow& r) { r.withinNoise = true; }));
+    QVERIFY(differs([](ComparisonRow& r) { r.noiseJudged = true; }));
+    QVERIFY(differs([](ComparisonRow& r) { r.learningRate = 0.5; }));
+    QVERIFY(differs([](ComparisonRow& r) { r.dataSource = "synthetic"; }));
     QVERIFY(differs([](ComparisonRow& r) { r.group = "other"; }));
     QVERIFY(differs([](ComparisonRow& r) { r.created = "2027-01-01T00:00:00Z"; }));
     QVERIFY(differs([](ComparisonRow& r) { r.threads = 3; }));

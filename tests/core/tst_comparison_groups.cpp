@@ -199,6 +199,15 @@ class ComparisonGroupsTest : public QObject {
     QVERIFY(!rows[2].withinNoise);
     QVERIFY(!rows[3].withinNoise);
     QVERIFY(qAbs(*rows[1].speedup - 10.0 / 10.05) < 1e-12);
+    // Scripts tell "a real difference" (false) from "not judged" (null: the baseline, a row
+    // without an interval).
+    const QJsonArray json =
+        QJsonDocument::fromJson(QByteArray::fromStdString(comparisonJson(groups))).array();
+    const auto noise = [&json](int i) { return json[i].toObject()[QLatin1String("within_noise")]; };
+    QVERIFY(noise(0).isNull());
+    QCOMPARE(noise(1), QJsonValue(true));
+    QCOMPARE(noise(2), QJsonValue(false));
+    QVERIFY(noise(3).isNull());
     const std::string text = comparisonText(groups);
     QVERIFY2(contains(text, "| 1.00x (within noise) |"), text.c_str());
     QVERIFY2(contains(text, "| 2.00x |"), text.c_str());

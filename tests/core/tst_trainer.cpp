@@ -282,6 +282,9 @@ class TrainerTest : public QObject {
     QVERIFY2(result.error.find("diverged at epoch 1, step ") != std::string::npos,
              result.error.c_str());
     QVERIFY(!result.totalSeconds.has_value());
+    // Steps timed on NaN weights are no throughput: a failed run keeps no steady state (a
+    // script ranking `compare --json` rows by samples/s ranked it).
+    QVERIFY(!result.steadyState.has_value());
   }
 
   // Bad input never throws out of the engine; it becomes a failed result of the right kind.
