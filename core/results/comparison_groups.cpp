@@ -337,9 +337,9 @@ std::string comparisonText(const std::vector<ComparisonGroup>& groups) {
     if (!text.empty()) text += '\n';
     text += "### " + markdownCell(heading(group)) + "\n\n";
     text +=
-        "| # | Device | Machine | n | Samples/s (median) | 95% interval | Total (s) | Speed-up "
-        "| Status |\n"
-        "|---:|---|---|---:|---:|---:|---:|---|---|\n";
+        "| # | Device | Machine | n | Samples/s (median) | 95% interval | Total (s) | Test "
+        "accuracy | Speed-up | Status |\n"
+        "|---:|---|---|---:|---:|---:|---:|---:|---|---|\n";
     std::vector<std::string> warnings;
     for (std::size_t i = 0; i < group.rows.size(); ++i) {
       const ComparisonRow& row = group.rows[i];
@@ -355,7 +355,9 @@ std::string comparisonText(const std::vector<ComparisonGroup>& groups) {
       const std::string device = (row.disturbed ? std::string(kWarningSign) + " " : "") + row.label;
       text += "| " + std::to_string(++number) + " | " + markdownCell(device) + " | " +
               markdownCell(row.machine) + " | " + std::to_string(row.n) + " | " + throughput +
-              " | " + interval + " | " + total + " | " + speedupCell(row, i == group.baseline) +
+              " | " + interval + " | " + total + " | " +
+              (row.testAccuracy ? table::trimmed(*row.testAccuracy, 4) : kMissing) + " | " +
+              speedupCell(row, i == group.baseline) +
               " | " + markdownCell(row.status) + " |\n";
       for (auto& line : markdownWarningLines(row)) warnings.push_back(std::move(line));
     }

@@ -58,7 +58,8 @@ void distinguishLabels(std::vector<ComparisonRow>& rows);
 void distinguishLabels(std::vector<ComparisonGroup>& groups);
 
 // "### <size>" and a Markdown table per group: #, Device ("⚠ " when disturbed), Machine, n,
-// Samples/s (median), 95% interval, Total (s) ("~" when projected), Speed-up ("1.01x (within
+// Samples/s (median), 95% interval, Total (s) ("~" when projected), Test accuracy (the folded
+// runs' median), Speed-up ("1.01x (within
 // noise)", "n/a" where not comparable; the baseline reads "**1.00x** (baseline)"), Status; then
 // the group's notes and every row's warnings ("- ⚠ <label>: <warning>"). Rows are numbered from
 // 1 across all groups, the numbers `trainbench-cli compare --baseline N` takes.

@@ -14,6 +14,7 @@ namespace {
 
 using table::fixed;
 using table::markdownCell;
+using table::trimmed;
 
 constexpr const char* kMissing = "n/a";
 // Enough digits for a spreadsheet to recompute anything, without float noise like 7.7800000001.
@@ -21,15 +22,6 @@ std::string plain(double value) {
   auto out = table::classicStream();
   out << std::setprecision(10) << value;
   return out.str();
-}
-
-// Fixed decimals with trailing zeros dropped: 0.88 stays "0.88", 0.881234 becomes "0.8812".
-std::string trimmed(double value, int decimals) {
-  std::string text = fixed(value, decimals);
-  if (text.find('.') == std::string::npos) return text;
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text;
 }
 
 

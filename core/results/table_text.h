@@ -31,6 +31,15 @@ inline std::string fixed(double value, int decimals) {
   return out.str();
 }
 
+// Fixed decimals with trailing zeros dropped: 0.88 stays "0.88", 0.881234 becomes "0.8812".
+inline std::string trimmed(double value, int decimals) {
+  std::string text = fixed(value, decimals);
+  if (text.find('.') == std::string::npos) return text;
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
 // Six significant digits, trailing zeros dropped, as printf's %g but with '.' in any locale:
 // "0.001", "1e-05", "250".
 inline std::string shortNumber(double value) {

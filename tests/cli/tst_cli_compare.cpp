@@ -121,18 +121,18 @@ class TestCliCompare : public QObject {
     QVERIFY2(result.out.indexOf(kFashionFull) < result.out.indexOf(kCifarFull), result.why());
     static const QRegularExpression repeats(
         QStringLiteral("^\\| 1 \\| cpu [^|]*\\| bench-a \\| 3 \\| 6000 \\| \\d+\u2013\\d+ \\| "
-                       "10\\.00 \\| \\*\\*1\\.00x\\*\\* \\(baseline\\) \\| completed \\|$"),
+                       "10\\.00 \\| 0\\.88 \\| \\*\\*1\\.00x\\*\\* \\(baseline\\) \\| completed \\|$"),
         QRegularExpression::MultilineOption);
     QVERIFY2(repeats.match(result.out).hasMatch(), result.why());
     static const QRegularExpression gpu(
         QStringLiteral("^\\| 2 \\| cuda:0 [^|]*\\| bench-a \\| 1 \\| 60000 \\| n/a \\| 2\\.00 \\| "
-                       "5\\.00x \\| completed \\|$"),
+                       "0\\.88 \\| 5\\.00x \\| completed \\|$"),
         QRegularExpression::MultilineOption);
     QVERIFY2(gpu.match(result.out).hasMatch(), result.why());
     // The ResNet-50 run is its own group's baseline, never compared with the MLP's.
     static const QRegularExpression resnet(
         QStringLiteral("^\\| 3 \\| cpu [^|]*\\| bench-a \\| 1 \\| 25\\.0 \\| n/a \\| 4000\\.00 \\| "
-                       "\\*\\*1\\.00x\\*\\* \\(baseline\\) \\| completed \\|$"),
+                       "0\\.88 \\| \\*\\*1\\.00x\\*\\* \\(baseline\\) \\| completed \\|$"),
         QRegularExpression::MultilineOption);
     QVERIFY2(resnet.match(result.out).hasMatch(), result.why());
   }

@@ -141,7 +141,7 @@ class ComparisonGroupsTest : public QObject {
                            " | "),
         text.c_str());
     QVERIFY2(contains(text, "\u2013"), text.c_str());  // "5712–6238"
-    QVERIFY2(contains(text, "| 1 | 6000 | n/a | 2.00 | 5.00x | completed |"), text.c_str());
+    QVERIFY2(contains(text, "| 1 | 6000 | n/a | 2.00 | 0.88 | 5.00x | completed |"), text.c_str());
   }
 
   // Runs differing in anything that changes the speed (threads, precision, data source, machine)
