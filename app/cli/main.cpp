@@ -49,9 +49,9 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("-d,--device", options.devices,
                  "Device: cpu, cuda, cuda:N or mps; repeat to run on each in turn (default cpu)");
   run.add_option("-e,--epochs", config.epochs, "Epochs (default: the workload's, 10 for the seed)")
-      ->transform(wholeNumber(1, 100000));
+      ->transform(wholeNumber(1, tb::kMaxEpochs));
   run.add_option("-b,--batch-size", config.batchSize, "Batch size (default: the workload's, 32 for the seed)")
-      ->transform(wholeNumber(1, 1 << 20));
+      ->transform(wholeNumber(1, tb::kMaxBatchSize));
   run.add_option("--learning-rate", config.learningRate,
                  "Adam learning rate (default: the workload's, Keras's 1e-3)")
       ->check(finiteNumber(tb::kMinLearningRate, tb::kMaxLearningRate));
@@ -61,7 +61,7 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("--threads", config.threads,
                  "CPU threads (default: the physical cores); with --data-parallel N, the run's, "
                  "each rank taking its share")
-      ->transform(wholeNumber(1, 4096));
+      ->transform(wholeNumber(1, tb::kMaxThreads));
   run.add_option("--data-dir", config.dataDir,
                  "Folder with the dataset files (default: $TRAINBENCH_DATA_DIR or "
                  "$XDG_DATA_HOME/trainbench/datasets/<dataset>)");
@@ -106,16 +106,19 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
            options.autoRepeat = text == "auto";
            if (!options.autoRepeat) options.repeats = std::stoi(text);
          },
-         "Run each device N times (1-100), or 'auto': 3 to 10 times, until the 95% interval of "
-         "steady-state samples/s is within 2% of its median; the runs share a group id")
+         "Run each device N times (1-" + std::to_string(tb::kMaxRepeats) +
+             "), or 'auto': 3 to 10 times, until the 95% interval of steady-state samples/s is "
+             "within 2% of its median; the runs share a group id")
       ->check(CLI::Validator(
           [](std::string& text) -> std::string {
             const bool digits = !text.empty() && text.size() <= 3 &&
                                 text.find_first_not_of("0123456789") == std::string::npos;
-            if (text == "auto" || (digits && std::stoi(text) >= 1 && std::stoi(text) <= 100)) {
+            if (text == "auto" ||
+                (digits && std::stoi(text) >= 1 && std::stoi(text) <= tb::kMaxRepeats)) {
               return {};
             }
-            return "expects a number from 1 to 100 or 'auto', not '" + text + "'";
+            return "expects a number from 1 to " + std::to_string(tb::kMaxRepeats) +
+                   " or 'auto', not '" + text + "'";
           },
           "N|auto"));
   run.add_option("--time-budget", config.timeBudgetSeconds,

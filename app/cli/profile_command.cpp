@@ -85,9 +85,9 @@ ProfileCommand::ProfileCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember(precisionNames()));
   m_profile->add_option("-b,--batch-size", c.batchSize, "Batch size (default: the workload's)")
-      ->transform(wholeNumber(1, 1 << 20));
+      ->transform(wholeNumber(1, kMaxBatchSize));
   m_profile->add_option("--threads", c.threads, "CPU threads (default: the physical cores)")
-      ->transform(wholeNumber(1, 4096));
+      ->transform(wholeNumber(1, kMaxThreads));
   m_profile->add_option("--seed", c.seed, "Random seed")->capture_default_str()->transform(unsigned64());
   m_profile->add_flag("--synthetic", c.synthetic, "Use synthetic data of the dataset's shape");
   m_profile->add_option("--data-dir", c.dataDir, "Folder with the dataset files");

@@ -70,8 +70,9 @@ void describeOptions(QCommandLineParser& parser) {
       {QStringLiteral("test-limit"), QStringLiteral("Use the first N test images."),
        QStringLiteral("n")},
       {QStringLiteral("repeat"),
-       QStringLiteral("Run each device N times (1-10), or 'auto' (3 to 10, until the 95% "
-                      "interval is within 2%)."),
+       QStringLiteral("Run each device N times (1-%1), or 'auto' (3 to 10, until the 95% "
+                      "interval is within 2%).")
+           .arg(tb::kMaxRepeats),
        QStringLiteral("n")},
       {QStringLiteral("quick"),
        QStringLiteral("Train for about a minute and project the full run.")},
@@ -200,7 +201,7 @@ int main(int argc, char** argv) {
     }
   }
   qint64 epochs = 0;
-  if (!parsePositive(parser, QStringLiteral("epochs"), epochs, tb::ui::SetupPanel::kMaxEpochs) ||
+  if (!parsePositive(parser, QStringLiteral("epochs"), epochs, tb::kMaxEpochs) ||
       !parsePositive(parser, QStringLiteral("train-limit"), options.trainLimit, INT_MAX) ||
       !parsePositive(parser, QStringLiteral("test-limit"), options.testLimit, INT_MAX) ||
       !parsePositive(parser, QStringLiteral("data-parallel"), options.dataParallelRanks,
@@ -213,9 +214,10 @@ int main(int argc, char** argv) {
     const QString repeat = parser.value(QStringLiteral("repeat"));
     bool ok = false;
     options.repeats = repeat == QLatin1String("auto") ? 0 : repeat.toInt(&ok);
-    if (repeat != QLatin1String("auto") && (!ok || options.repeats < 1 || options.repeats > 10)) {
-      std::fprintf(stderr, "trainbench: error: --repeat expects 1 to 10 or 'auto', got '%s'\n",
-                   qPrintable(repeat));
+    if (repeat != QLatin1String("auto") &&
+        (!ok || options.repeats < 1 || options.repeats > tb::kMaxRepeats)) {
+      std::fprintf(stderr, "trainbench: error: --repeat expects 1 to %d or 'auto', got '%s'\n",
+                   tb::kMaxRepeats, qPrintable(repeat));
       return 2;
     }
   }

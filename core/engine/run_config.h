@@ -56,6 +56,11 @@ inline constexpr double kMaxLearningRate = static_cast<double>(std::numeric_limi
 // The smallest normal float32: a smaller rate becomes a denormal or 0 in the optimizer, and a
 // run that cannot learn would look like a slow device.
 inline constexpr double kMinLearningRate = static_cast<double>(std::numeric_limits<float>::min());
+// The largest counts the front ends take, the same in the app's fields and the CLI's flags.
+inline constexpr int kMaxEpochs = 100000;
+inline constexpr int kMaxBatchSize = 1 << 20;
+inline constexpr int kMaxThreads = 4096;
+inline constexpr int kMaxRepeats = 100;
 inline constexpr double kMinTelemetryIntervalSeconds = 0.1;
 inline constexpr double kMaxTelemetryIntervalSeconds = 3600.0;
 // A budget under a few seconds leaves no steady steps to project from; a week is plenty.

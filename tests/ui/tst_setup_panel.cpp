@@ -143,6 +143,31 @@ class SetupPanelTest : public QObject {
     QCOMPARE(restored.testLimit, std::int64_t{500});  // the one good value
   }
 
+  // The largest values the CLI takes fit the app's fields too: a settings file (or a CLI run
+  // typed in again) with 100000 epochs became the default 10 without a word.
+  void fieldsTakeWhatTheCliTakes() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("large.ini"));
+    QFile ini(file);
+    QVERIFY(ini.open(QIODevice::WriteOnly));
+    ini.write(QStringLiteral("[setup]\nepochs=%1\nbatchSize=%2\nthreads=%3\nrepeats=%4\n")
+                  .arg(tb::kMaxEpochs)
+                  .arg(tb::kMaxBatchSize)
+                  .arg(tb::kMaxThreads)
+                  .arg(tb::kMaxRepeats)
+                  .toUtf8());
+    ini.close();
+    QSettings settings(file, QSettings::IniFormat);
+    SetupPanel panel;
+    panel.restoreSettings(settings);
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    const auto config = panel.configs().constFirst();
+    QCOMPARE(config.epochs, tb::kMaxEpochs);
+    QCOMPARE(config.batchSize, tb::kMaxBatchSize);
+    QCOMPARE(config.threads, tb::kMaxThreads);
+    QCOMPARE(panel.repeats(), tb::kMaxRepeats);
+  }
+
   // Any seed the CLI takes and a result file records (up to 2^64-1) can be typed in, saved and
   // restored: the box stopped at 2^31-1, and a larger saved seed silently became 42.
   void everySeedTheCliTakesFits() {

@@ -134,7 +134,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
   layout->addWidget(m_dataParallel);
   connect(m_dataParallel, &QCheckBox::toggled, this, &SetupPanel::updateRunEnabled);
   connect(m_cpuRanks, &QSpinBox::valueChanged, this, &SetupPanel::updateRunEnabled);
-  m_threads = spinBox(0, 1024, 0, tr("auto (%1)").arg(cpuThreadCount(0)));
+  m_threads = spinBox(0, kMaxThreads, 0, tr("auto (%1)").arg(cpuThreadCount(0)));
   connect(m_threads, &QSpinBox::valueChanged, this, &SetupPanel::updateRunEnabled);
   m_threads->setToolTip(tr("CPU threads for training; auto uses the physical cores this process "
                            "may use (its CPU affinity and container quota)"));
@@ -164,7 +164,7 @@ QWidget* SetupPanel::buildTrainingGroup() {
   auto* group = new QGroupBox(tr("Training"));
   auto* form = new QFormLayout(group);
   m_epochs = spinBox(1, kMaxEpochs, 10);
-  m_batchSize = spinBox(1, 65536, 32);
+  m_batchSize = spinBox(1, kMaxBatchSize, 32);
   m_seed = new SeedField;
   m_trainLimit = spinBox(0, 2147483647, 0, tr("all"));
   m_trainLimit->setSingleStep(1000);
@@ -175,7 +175,7 @@ QWidget* SetupPanel::buildTrainingGroup() {
   m_length->addItem(tr("Quick: about 1 minute, projected"));
   m_length->setToolTip(tr("Quick trains for about a minute and projects the full run's time "
                           "from its steady-state steps; the result is marked projected"));
-  m_repeats = spinBox(0, 10, 1, tr("auto"));
+  m_repeats = spinBox(0, kMaxRepeats, 1, tr("auto"));
   m_repeats->setToolTip(tr("Runs per device, back to back. Auto repeats 3 to 10 times until the "
                            "95% interval of steady-state samples/s is within 2% of its median"));
   // Run's state and tooltip follow every field problem() checks: a batch the trainer refuses

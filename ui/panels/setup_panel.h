@@ -36,7 +36,6 @@ class SetupPanel final : public QWidget {
 
  public:
   // The largest values its fields take (the app's command line refuses larger ones).
-  static constexpr int kMaxEpochs = 10000;
   static constexpr int kMaxCpuRanks = 64;
 
   explicit SetupPanel(QWidget* parent = nullptr);
