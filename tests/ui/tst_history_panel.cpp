@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMimeData>
+#include <QAction>
 #include <QSignalSpy>
 #include <QItemSelectionModel>
 #include <QTableView>
@@ -293,6 +294,27 @@ class TestHistoryPanel final : public QObject {
     library.reload();
     QCOMPARE(pathAt(view->currentIndex().row()), fourth);
     QCOMPARE(panel.selectedPaths(), QStringList{fourth});
+  }
+
+  // "Use Settings" takes one run: with one selected it names that file; with two it is off.
+  void useSettingsTakesOneRun() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    HistoryPanel panel(&library);
+    QAction* use = nullptr;
+    for (QAction* action : panel.view()->actions()) {
+      if (action->text() == QLatin1String("Use Settings")) use = action;
+    }
+    QVERIFY(use != nullptr);
+    QSignalSpy requested(&panel, &HistoryPanel::settingsRequested);
+    const QString chosen = library.entries().at(1).path;
+    panel.selectPaths({chosen});
+    QVERIFY(use->isEnabled());
+    use->trigger();
+    QCOMPARE(requested.count(), 1);
+    QCOMPARE(requested.front().front().toString(), chosen);
+    panel.selectPaths({chosen, library.entries().at(0).path});
+    QVERIFY(!use->isEnabled());
   }
 
   // Delete (confirmation bypassed) moves the selected files to the trash, and nothing else.

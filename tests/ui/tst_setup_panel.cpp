@@ -4,6 +4,8 @@
 #include "panels/seed_field.h"
 #include "panels/setup_panel.h"
 
+#include "../support/run_result_builder.h"
+
 #include <QApplication>
 #include <QDir>
 #include <QFile>
@@ -166,6 +168,44 @@ class SetupPanelTest : public QObject {
     QCOMPARE(config.batchSize, tb::kMaxBatchSize);
     QCOMPARE(config.threads, tb::kMaxThreads);
     QCOMPARE(panel.repeats(), tb::kMaxRepeats);
+  }
+
+  // History's "Use Settings": a saved run's settings go into the fields, so that Run trains the
+  // same benchmark again; what the app cannot set is said, not silently replaced.
+  void savedRunSettingsFillTheFields() {
+    SetupPanel panel;
+    panel.setWorkload(QStringLiteral("cifar10-cnn"));
+    tbtest::RunResultBuilder saved;
+    saved.workload("fashion-mlp", "fashion-mnist").dataSource("synthetic").samples(2000, 500);
+    saved.plannedEpochs(3).batchSize(64).seed(5000000000ULL).threads(1).precision("bf16");
+    saved.device("cpu", "Test CPU").optimizer("adam", 0.001);
+    QVERIFY(panel.useSettingsOf(saved).isEmpty());
+    const auto configs = panel.configs();
+    QCOMPARE(configs.size(), 1);
+    const tb::RunConfig& config = configs.constFirst();
+    QCOMPARE(config.workload, std::string("fashion-mlp"));
+    QCOMPARE(config.device, std::string("cpu"));
+    QCOMPARE(config.epochs, 3);
+    QCOMPARE(config.batchSize, 64);
+    QCOMPARE(config.seed, std::uint64_t{5000000000ULL});
+    QCOMPARE(config.threads, 1);
+    QCOMPARE(config.precision, std::string("bf16"));
+    QVERIFY(config.synthetic);
+    QCOMPARE(config.trainLimit, std::int64_t{2000});
+    QCOMPARE(config.testLimit, std::int64_t{500});
+    QCOMPARE(config.timeBudgetSeconds, 0.0);
+
+    // A quick run comes back as Quick; a learning rate and a device the app cannot give are
+    // named.
+    saved.optimizer("adam", 0.01).device("cuda:7", "Far GPU").projection(30.0, 28.0, 32.0, 10,
+                                                                          60000, 10000);
+    const QStringList unset = panel.useSettingsOf(saved);
+    QVERIFY(panel.quick());
+    QCOMPARE(unset.size(), 2);
+    QVERIFY2(unset.join(u' ').contains(QLatin1String("cuda:7 is not on this computer")),
+             qPrintable(unset.join(u' ')));
+    QVERIFY2(unset.join(u' ').contains(QLatin1String("learning rate was 0.01")),
+             qPrintable(unset.join(u' ')));
   }
 
   // Any seed the CLI takes and a result file records (up to 2^64-1) can be typed in, saved and

@@ -183,6 +183,8 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
       m_openAction(
           new QAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("Open"), this)),
       m_deleteAction(new QAction(style()->standardIcon(QStyle::SP_TrashIcon), tr("Delete"), this)),
+      m_useSettingsAction(new QAction(style()->standardIcon(QStyle::SP_ArrowBack),
+                                      tr("Use Settings"), this)),
       m_importAction(
           new QAction(style()->standardIcon(QStyle::SP_FileDialogStart), tr("Import…"), this)),
       m_refreshAction(
@@ -210,11 +212,14 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   m_view->horizontalHeader()->setStretchLastSection(false);
   m_view->horizontalHeader()->setSectionResizeMode(DeviceColumn, QHeaderView::Stretch);
   m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
-  m_view->addActions({m_openAction, m_deleteAction});
+  m_view->addActions({m_openAction, m_useSettingsAction, m_deleteAction});
 
   m_openAction->setToolTip(tr("Show the selected runs in the charts and the comparison"));
   m_openAction->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
   m_openAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  m_useSettingsAction->setToolTip(
+      tr("Put the selected run's settings in Setup, to run it again (as trainbench-cli run "
+         "--from FILE)"));
   m_deleteAction->setToolTip(tr("Move the selected result files to the trash"));
   m_deleteAction->setShortcut(QKeySequence::Delete);
   m_deleteAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -231,7 +236,8 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
   auto* buttons = new QHBoxLayout;
-  for (QAction* action : {m_openAction, m_deleteAction, m_importAction, m_refreshAction}) {
+  for (QAction* action :
+       {m_openAction, m_useSettingsAction, m_deleteAction, m_importAction, m_refreshAction}) {
     buttons->addWidget(toolButton(action, this));
   }
   buttons->addStretch(1);
@@ -245,6 +251,10 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
 
   connect(m_openAction, &QAction::triggered, this, &HistoryPanel::openSelected);
   connect(m_deleteAction, &QAction::triggered, this, &HistoryPanel::deleteSelected);
+  connect(m_useSettingsAction, &QAction::triggered, this, [this] {
+    const QStringList paths = selectedPaths();
+    if (paths.size() == 1) Q_EMIT settingsRequested(paths.constFirst());
+  });
   connect(m_importAction, &QAction::triggered, this, &HistoryPanel::importWithDialog);
   connect(m_refreshAction, &QAction::triggered, this, &HistoryPanel::refresh);
   connect(m_view, &QAbstractItemView::doubleClicked, this, &HistoryPanel::openIndex);
@@ -279,6 +289,7 @@ void HistoryPanel::updateActions() {
   const bool any = m_view->selectionModel()->hasSelection();
   m_openAction->setEnabled(any);
   m_deleteAction->setEnabled(any);
+  m_useSettingsAction->setEnabled(selectedPaths().size() == 1);
 }
 
 void HistoryPanel::updateSummary() {

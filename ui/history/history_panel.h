@@ -71,6 +71,8 @@ class HistoryPanel final : public QWidget {
  Q_SIGNALS:
   // Paths of result files to show (overlaid with what is already on screen).
   void openRequested(const QStringList& paths);
+  // "Use Settings": the selected run's settings go into Setup, to run it again.
+  void settingsRequested(const QString& path);
   // Result files just deleted, so anything showing them can forget their paths.
   void filesRemoved(const QStringList& paths);
   // A short notice for the status bar; `error` marks it as a failure.
@@ -101,6 +103,7 @@ class HistoryPanel final : public QWidget {
   QLabel* m_summary;
   QAction* m_openAction;
   QAction* m_deleteAction;
+  QAction* m_useSettingsAction;
   QAction* m_importAction;
   QAction* m_refreshAction;
   bool m_confirmDeletes = true;

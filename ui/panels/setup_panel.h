@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/run_config.h"
+#include "results/run_result.h"
 
 #include <optional>
 
@@ -65,7 +66,7 @@ class SetupPanel final : public QWidget {
   // The data folder typed, in full ("~/data" expanded, a relative one made absolute); empty:
   // the default data root.
   QString dataDir() const;
-  // Runs per device: 1 to 10, or 0 for auto (3 to 10, until the interval is within ±2%).
+  // Runs per device: 1 to kMaxRepeats, or 0 for auto (3 to 10, until the interval is within ±2%).
   int repeats() const;
   void setRepeats(int repeats);
   bool autoRepeat() const { return repeats() == 0; }
@@ -80,6 +81,12 @@ class SetupPanel final : public QWidget {
   // makes one run of all the ticked GPUs, or of `cpuRanks` ranks on the CPU. Empty when off.
   std::optional<DataParallelPlan> dataParallelPlan() const;
   void setDataParallel(bool on, int cpuRanks = 0);  // 0 keeps the CPU ranks as they are
+
+  // Sets the fields to what the saved run `result` trained with (workload, device, epochs,
+  // batch, seed, threads, precision, execution, images, data source, Quick), so that Run runs it
+  // again (setup_from_result.cpp). Returns, one sentence each, what the app could not set (a
+  // learning rate other than the workload's, a device not on this computer, ...).
+  QStringList useSettingsOf(const RunResult& result);
 
   void saveSettings(QSettings& settings) const;
   void restoreSettings(const QSettings& settings);

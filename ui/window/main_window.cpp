@@ -28,6 +28,7 @@
 #include <QDropEvent>
 #include <QDir>
 #include <QFileInfo>
+#include <QPushButton>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -286,6 +287,17 @@ void MainWindow::wireRuns() {
           });
   connect(m_history, &HistoryPanel::openRequested, this, &MainWindow::openResultFiles);
   connect(m_history, &HistoryPanel::message, this, &MainWindow::showNotice);
+  connect(m_history, &HistoryPanel::settingsRequested, this, [this](const QString& path) {
+    for (const auto& entry : m_library->entries()) {
+      if (entry.path != path) continue;
+      QStringList notice = {tr("Setup has the settings of %1: Run runs it again.")
+                                .arg(QFileInfo(path).fileName())};
+      notice << m_setup->useSettingsOf(entry.result);
+      showNotice(notice.join(u' '), false);
+      m_setup->runButton()->setFocus(Qt::OtherFocusReason);
+      return;
+    }
+  });
   connect(m_history, &HistoryPanel::filesRemoved, this, [this](const QStringList& paths) {
     // Deleted runs stay on screen until closed, but are no longer backed by a file.
     for (const QString& path : paths) m_collection->setFilePath(m_collection->idForFile(path), QString());

@@ -1,0 +1,86 @@
+// SetupPanel::useSettingsOf (setup_panel.h): History's "Use Settings" puts a saved run's settings
+// in the fields, as `trainbench-cli run --from FILE` does on the command line.
+#include "panels/setup_panel.h"
+
+#include "common/qt_convert.h"
+#include "models/workload_catalog.h"
+#include "panels/seed_field.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QSpinBox>
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <optional>
+
+namespace tb::ui {
+
+namespace {
+
+// The learning rate the app trains `workload` with (it has no field for another).
+std::optional<double> catalogLearningRate(const std::string& workload) {
+  for (const auto& info : workloadCatalog()) {
+    if (info.name == workload) return info.learningRate;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+QStringList SetupPanel::useSettingsOf(const RunResult& result) {
+  QStringList unset;
+  const QString workloadName = toQString(result.workload.name);
+  if (m_workload->findData(workloadName) < 0) {
+    return {tr("The run trained %1, which this version does not have.").arg(workloadName)};
+  }
+  setWorkload(workloadName);  // first: it sets the workload's default epochs and batch
+  const QString device = toQString(result.device.id);
+  const bool here = std::any_of(m_devices.begin(), m_devices.end(), [&](const QCheckBox* box) {
+    return box->property("deviceId").toString() == device;
+  });
+  if (here) {
+    setCheckedDevices({device});
+  } else {
+    unset << tr("%1 is not on this computer: tick the device to run it on.").arg(device);
+  }
+  setDataParallel(false);
+  if (result.distributed && result.distributed->worldSize > 1) {
+    unset << tr("It was a data-parallel run of %1 ranks: tick \u201cTrain data-parallel\u201d to "
+                "run one again.")
+                 .arg(result.distributed->worldSize);
+  }
+  if (result.config.epochs > 0) setEpochs(result.config.epochs);
+  if (result.config.batchSize > 0) m_batchSize->setValue(result.config.batchSize);
+  m_seed->setValue(result.config.seed);
+  if (result.config.threads > 0) m_threads->setValue(result.config.threads);
+  if (!result.config.precision.empty()) setPrecision(toQString(result.config.precision));
+  // A graph run that fell back to eager asked for graph.
+  setExecution(result.config.executionFallback.empty() ? toQString(result.config.execution)
+                                                       : QStringLiteral("graph"));
+  setSynthetic(result.workload.dataSource == "synthetic");
+  // A run that failed before loading its data recorded no image counts: all images.
+  const auto limit = [](std::int64_t samples) {
+    return samples > 0 && samples <= INT_MAX ? samples : 0;
+  };
+  setTrainLimit(limit(result.workload.trainSamples));
+  setTestLimit(limit(result.workload.testSamples));
+  const double budget = result.projection ? result.projection->budgetSeconds : 0.0;
+  setQuick(budget > 0.0);
+  if (budget > 0.0 && budget != kQuickBudgetSeconds) {
+    unset << tr("Its time budget was %1 s; Quick trains for %2 s.")
+                 .arg(budget)
+                 .arg(kQuickBudgetSeconds);
+  }
+  const auto learningRate = catalogLearningRate(result.workload.name);
+  if (learningRate && result.config.learningRate > 0.0 &&
+      std::abs(result.config.learningRate - *learningRate) > 1e-12 * *learningRate) {
+    unset << tr("Its learning rate was %1; the app trains with the workload's %2.")
+                 .arg(result.config.learningRate)
+                 .arg(*learningRate);
+  }
+  return unset;
+}
+
+}  // namespace tb::ui
