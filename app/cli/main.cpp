@@ -17,7 +17,6 @@
 #include "engine/precision.h"
 #include "engine/step_graph.h"
 #include "models/workload.h"
-#include "results/result_file.h"
 
 #include <CLI/CLI.hpp>
 
@@ -128,7 +127,8 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("--from", options.from,
                  "Run again with the settings of a saved result file (workload, device, epochs, "
                  "batch size, learning rate, seed, threads, precision, execution, images, data "
-                 "source, time budget); flags given as well override them");
+                 "source, time budget); flags given as well override them")
+      ->type_name("FILE");
   run.add_option("--data-parallel", options.dataParallel,
                  "Train one run on N local ranks (child processes), averaging gradients with "
                  "allreduce (Gloo); CPU threads are split between CPU ranks")
@@ -246,19 +246,9 @@ int main(int argc, char** argv) {
   if (probe.parsed()) return checkedOutput(probe.run());
   if (profile.parsed()) return checkedOutput(profile.run());
   if (!runOptions.from.empty()) {
-    tb::RunResult saved;
-    try {
-      saved = tb::readResultFile(runOptions.from);
-    } catch (const tb::ResultFileError& e) {
-      std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", e.what());
-      return tb::cli::kExitData;
-    }
     const auto given = [run](const std::string& flag) { return run->count(flag) > 0; };
-    if (const std::string problem =
-            tb::cli::applySavedSettings(saved, runOptions.from, given, runOptions);
-        !problem.empty()) {
-      std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", problem.c_str());
-      return tb::cli::kExitUsage;
+    if (const int code = tb::cli::useSavedSettings(given, runOptions); code != tb::cli::kExitOk) {
+      return code;
     }
   }
   if (runOptions.devices.empty()) runOptions.devices.push_back("cpu");

@@ -1,20 +1,25 @@
-// applySavedSettings (run_from.h).
+// applySavedSettings and useSavedSettings (run_from.h).
 #include "run_from.h"
 
+#include "exit_codes.h"
 #include "option_checks.h"
 
+#include "devices/device_id.h"
 #include "models/workload.h"
+#include "results/result_file.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace tb::cli {
 
-std::string applySavedSettings(const RunResult& result, const std::string& path,
-                               const std::function<bool(const std::string& flag)>& given,
-                               RunOptions& options) {
+namespace {
+
+// The reason `result` cannot run again in this version, or empty.
+std::string unrunnable(const RunResult& result, const std::string& path, const FlagGiven& given) {
   if (result.distributed && result.distributed->worldSize > 1) {
     return path + " is a data-parallel run of " + std::to_string(result.distributed->worldSize) +
-           " ranks; --from runs one device's run again";
+           " ranks; --from runs one device's run again (`show` prints its settings)";
   }
   // Every run so far trained with Adam; a newer version's optimizer would silently become it.
   if (!result.config.optimizer.empty() && result.config.optimizer != "adam") {
@@ -32,41 +37,89 @@ std::string applySavedSettings(const RunResult& result, const std::string& path,
     return path + " trained in the precision '" + result.config.precision +
            "', which this version does not have";
   }
+  return {};
+}
+
+// The kind of device ("cpu", "cuda") `text` names; empty where it names none.
+std::string deviceKind(const std::string& text) {
+  try {
+    return toString(parseDeviceId(text).kind);
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+}  // namespace
+
+std::string applySavedSettings(const RunResult& result, const std::string& path,
+                               const FlagGiven& given, RunOptions& options) {
+  if (std::string problem = unrunnable(result, path, given); !problem.empty()) return problem;
   RunConfig& config = options.config;
   const auto take = [&given](const char* flag, auto& setting, const auto& saved) {
     if (!given(flag)) setting = saved;
   };
+  // Epochs, batch, learning rate and image counts are the file's workload's: another workload
+  // keeps its own defaults (the MLP's 60000 images are more than CIFAR-10 has).
+  const bool sameWorkload = !given("--workload") || config.workload == result.workload.name;
   take("--workload", config.workload, result.workload.name);
   if (!given("--device") && !result.device.id.empty()) options.devices = {result.device.id};
+  const bool sameDeviceKind =
+      std::all_of(options.devices.begin(), options.devices.end(), [&](const std::string& device) {
+        return deviceKind(device) == deviceKind(result.device.id);
+      });
   // A file from before a setting was recorded holds 0 (or nothing) for it: the default stays.
-  if (result.config.epochs > 0) take("--epochs", config.epochs, result.config.epochs);
-  if (result.config.batchSize > 0) take("--batch-size", config.batchSize, result.config.batchSize);
-  if (result.config.learningRate > 0.0) {
-    take("--learning-rate", config.learningRate, result.config.learningRate);
+  if (sameWorkload) {
+    if (result.config.epochs > 0) take("--epochs", config.epochs, result.config.epochs);
+    if (result.config.batchSize > 0) take("--batch-size", config.batchSize, result.config.batchSize);
+    if (result.config.learningRate > 0.0) {
+      take("--learning-rate", config.learningRate, result.config.learningRate);
+    }
+    // The images it trained on: a run on fewer than the dataset's (or, synthetic, more) did so
+    // with a limit. A run that failed before loading its data recorded none.
+    if (result.workload.trainSamples > 0) {
+      take("--train-limit", config.trainLimit, result.workload.trainSamples);
+    }
+    if (result.workload.testSamples > 0) {
+      take("--test-limit", config.testLimit, result.workload.testSamples);
+    }
   }
   take("--seed", config.seed, result.config.seed);
-  if (result.config.threads > 0) take("--threads", config.threads, result.config.threads);
-  if (!result.config.precision.empty()) take("--precision", config.precision, result.config.precision);
-  // A graph run that fell back to eager asked for graph: ask for it again.
+  // A count equal to its machine's cores was that machine's default: this machine's applies.
+  if (result.config.threads > 0 && result.config.threads != result.system.physicalCores) {
+    take("--threads", config.threads, result.config.threads);
+  }
+  if (!result.config.precision.empty()) {
+    take("--precision", config.precision, result.config.precision);
+  }
+  // A graph run that fell back to eager asked for graph: ask for it again, on a device of the
+  // same kind only (CUDA graphs on the CPU would be refused for a flag nobody typed).
   const std::string execution =
       result.config.executionFallback.empty() ? result.config.execution : std::string("graph");
-  if (!execution.empty()) take("--execution", config.execution, execution);
+  if (sameDeviceKind && !execution.empty()) take("--execution", config.execution, execution);
   // A data folder asks for the files.
   if (!given("--synthetic") && !given("--data-dir")) {
     config.synthetic = result.workload.dataSource == "synthetic";
-  }
-  // The images it trained on: a run on fewer than the dataset's (or, synthetic, more) did so
-  // with a limit. A run that failed before loading its data recorded none.
-  if (result.workload.trainSamples > 0) {
-    take("--train-limit", config.trainLimit, result.workload.trainSamples);
-  }
-  if (result.workload.testSamples > 0) {
-    take("--test-limit", config.testLimit, result.workload.testSamples);
   }
   if (result.projection && result.projection->budgetSeconds > 0.0) {
     take("--time-budget", config.timeBudgetSeconds, result.projection->budgetSeconds);
   }
   return {};
+}
+
+int useSavedSettings(const FlagGiven& given, RunOptions& options) {
+  RunResult saved;
+  try {
+    saved = readResultFile(options.from);
+  } catch (const ResultFileError& e) {
+    std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", e.what());
+    return kExitData;
+  }
+  if (const std::string problem = applySavedSettings(saved, options.from, given, options);
+      !problem.empty()) {
+    std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", problem.c_str());
+    return kExitUsage;
+  }
+  return kExitOk;
 }
 
 }  // namespace tb::cli

@@ -11,13 +11,22 @@
 
 namespace tb::cli {
 
-// Fills `options` with `result`'s workload, device, epochs, batch size, learning rate, seed,
-// threads, precision, execution, image counts, data source and time budget, except the settings
-// whose flag `given` says was on the command line ("--epochs"). Returns the reason, naming
-// `path`, where the file cannot be run again (a data-parallel run, an optimizer this version
-// does not train); empty otherwise.
+// Whether the flag ("--epochs") was on the command line.
+using FlagGiven = std::function<bool(const std::string& flag)>;
+
+// Fills `options` with `result`'s settings, except those whose flag was given: the workload;
+// the device; the epochs, batch size, learning rate and image counts (only where the workload is
+// the file's: they are that workload's); the seed; the threads (where the run chose them: a count
+// equal to its machine's cores was that machine's default, and this one's applies); the
+// precision; the execution (only on the file's kind of device); synthetic or not (a --data-dir
+// asks for the files); the time budget. Returns the reason, naming `path`, where the file cannot
+// be run again (a data-parallel run, a workload, precision or optimizer this version lacks);
+// empty otherwise.
 std::string applySavedSettings(const RunResult& result, const std::string& path,
-                               const std::function<bool(const std::string& flag)>& given,
-                               RunOptions& options);
+                               const FlagGiven& given, RunOptions& options);
+
+// Reads options.from and applies it (above); kExitOk, or the exit code after printing why not
+// (a file that cannot be read: kExitData; one that cannot be run again: kExitUsage).
+int useSavedSettings(const FlagGiven& given, RunOptions& options);
 
 }  // namespace tb::cli

@@ -140,7 +140,7 @@ void refuseWithoutDisplay(int argc, char** argv) {
              "files in the app on your desktop; to draw off-screen (--screenshot), set "
              "QT_QPA_PLATFORM=offscreen or use xvfb-run.\n",
              stderr);
-  std::exit(1);
+  std::exit(2);  // refused before anything started, as the app's other refusals
 #else
   (void)argc;
   (void)argv;

@@ -223,7 +223,10 @@ ComparisonRow comparisonRow(const RunResult& result) {
   }
   row.meanEpochSeconds = meanOver(wholeEpochs(result), [](const EpochRecord& e) { return e.seconds; });
   // The steady state leaves out warm-up (allocation, caches, autotuning): the device's speed.
-  if (result.steadyState && result.steadyState->samplesPerSecond > 0.0) {
+  // A failed run is no measurement (a diverged one timed steps on NaN weights): no speed.
+  if (result.status == RunStatus::Failed) {
+    row.samplesPerSecond.reset();
+  } else if (result.steadyState && result.steadyState->samplesPerSecond > 0.0) {
     row.samplesPerSecond = finiteOrNone(result.steadyState->samplesPerSecond);
   } else {
     row.samplesPerSecond =

@@ -71,6 +71,43 @@ class TestCliRunFrom : public CliTestBase {
     QCOMPARE(second.workload.trainSamples, std::int64_t{200});
   }
 
+  // Another workload keeps its own epochs, batch and images (the MLP's are not CIFAR's); another
+  // kind of device its own execution (a GPU's graph mode would be refused on the CPU for a flag
+  // nobody typed); a thread count that was its machine's default is not carried over.
+  void overridesKeepWhatBelongsToTheFile() {
+    tb::RunResult gpu = tbtest::RunResultBuilder()
+                            .workload("fashion-mlp", "fashion-mnist")
+                            .dataSource("synthetic")
+                            .samples(200, 40)
+                            .plannedEpochs(1)
+                            .batchSize(16)
+                            .threads(64)
+                            .precision("fp32")
+                            .optimizer("adam", 0.001)
+                            .device("cuda:0", "NVIDIA H200");
+    gpu.config.execution = "graph";
+    gpu.system.physicalCores = 64;  // 64 threads were that machine's default
+    const QString file = path(QStringLiteral("gpu.json"));
+    tb::writeResultFile(gpu, file.toStdString());
+    const CliRun onCpu = runCli({"run", "--from", file, "--device", "cpu", "-q"});
+    QVERIFY2(onCpu.exitCode == 0, onCpu.why());
+    QString error;
+    const tb::RunResult cpu = readResult(onCpu.savedPath(), error);
+    QCOMPARE(cpu.device.id, std::string("cpu"));
+    QCOMPARE(cpu.config.execution, std::string("eager"));
+    QVERIFY(cpu.config.threads != 64);
+    QCOMPARE(cpu.config.batchSize, 16);
+
+    const CliRun other = runCli({"run", "--from", file, "--device", "cpu", "--workload",
+                                 "cifar10-cnn", "--epochs", "1", "--train-limit", "64",
+                                 "--test-limit", "32", "-q"});
+    QVERIFY2(other.exitCode == 0, other.why());
+    const tb::RunResult cifar = readResult(other.savedPath(), error);
+    QCOMPARE(cifar.workload.name, std::string("cifar10-cnn"));
+    QVERIFY(cifar.config.batchSize != 16);  // the CNN's own default
+    QCOMPARE(cifar.workload.dataSource, std::string("synthetic"));
+  }
+
   // A file that cannot be read, or a run this command cannot repeat, is refused before anything
   // trains, naming --from and the file.
   void unusableFilesAreRefused() {

@@ -240,6 +240,24 @@ class ComparisonTest : public QObject {
     QVERIFY(foldKey(strong) != foldKey(single));
   }
 
+  // A failed run is no measurement: no samples/s, from an old file's steady state or from its
+  // epochs (a script ranking `compare --json` rows by speed ranked a diverged run).
+  void failedRunHasNoSpeed() {
+    RunResult failed = tbtest::RunResultBuilder()
+                           .workload("fashion-mlp")
+                           .device("cpu", "AMD EPYC 7B13")
+                           .epoch(2.0, 30000.0)
+                           .steadyState(31000.0);
+    QVERIFY(comparisonRow(failed).samplesPerSecond);
+    failed.status = RunStatus::Failed;
+    failed.failure = FailureKind::Run;
+    QVERIFY(!failed.epochs.empty() && failed.steadyState);
+    const ComparisonRow row = comparisonRow(failed);
+    QVERIFY(!row.samplesPerSecond);
+    QVERIFY(!row.achievedTflops);
+    QVERIFY(comparisonRow(completedRun()).samplesPerSecond);
+  }
+
   // Metrics are valid or absent: a cancelled run without epochs, test or total must not read 0.
   void missingMetricsStayMissing() {
     RunResult result = completedRun();

@@ -54,11 +54,15 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   if (result.config.epochs > 0) setEpochs(result.config.epochs);
   if (result.config.batchSize > 0) m_batchSize->setValue(result.config.batchSize);
   m_seed->setValue(result.config.seed);
-  if (result.config.threads > 0) m_threads->setValue(result.config.threads);
+  // A count equal to its machine's cores was that machine's default: auto, this one's, applies.
+  const int threads = result.config.threads;
+  m_threads->setValue(threads > 0 && threads != result.system.physicalCores ? threads : 0);
   if (!result.config.precision.empty()) setPrecision(toQString(result.config.precision));
-  // A graph run that fell back to eager asked for graph.
-  setExecution(result.config.executionFallback.empty() ? toQString(result.config.execution)
-                                                       : QStringLiteral("graph"));
+  // A graph run that fell back to eager asked for graph; on another device the device's own.
+  if (here) {
+    setExecution(result.config.executionFallback.empty() ? toQString(result.config.execution)
+                                                         : QStringLiteral("graph"));
+  }
   setSynthetic(result.workload.dataSource == "synthetic");
   // A run that failed before loading its data recorded no image counts: all images.
   const auto limit = [](std::int64_t samples) {
