@@ -109,6 +109,26 @@ class ChartPanelTest : public QObject {
     QVERIFY2(second.endsWith(QLatin1String("2026-12-04 10:07:35")), qPrintable(second));
   }
 
+  // Runs that differ only in learning rate say so in the legend, as the comparison's labels do;
+  // the date comes after only where the rate does not tell them apart.
+  void legendsSayTheLearningRate() {
+    RunCollection runs;
+    RunResult result;
+    result.device.id = "cpu";
+    result.created = "2026-12-04T08:07:33Z";
+    result.config.learningRate = 0.001;
+    runs.add(result);
+    result.config.learningRate = 0.01;
+    runs.add(result);
+    result.created = "2026-12-04T09:00:00Z";
+    runs.add(result);
+    QVERIFY2(runs.distinctLabel(0).endsWith(QStringLiteral(" \u00b7 lr 0.001")),
+             qPrintable(runs.distinctLabel(0)));
+    QVERIFY2(runs.distinctLabel(1).contains(QStringLiteral(" \u00b7 lr 0.01 \u00b7 2026-12-04")),
+             qPrintable(runs.distinctLabel(1)));
+    QVERIFY(runs.distinctLabel(1) != runs.distinctLabel(2));
+  }
+
   // Twenty runs open get twenty colours (the eleventh took the first's); the second ten stand
   // out from the theme's background as lines must (3:1); a closed run's colour goes to the next
   // one opened.

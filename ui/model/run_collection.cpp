@@ -9,6 +9,7 @@
 #include <QDateTime>
 #include <QGuiApplication>
 
+#include <algorithm>
 #include <array>
 
 namespace tb::ui {
@@ -34,14 +35,26 @@ RunCollection::RunCollection(QObject* parent) : QObject(parent) {}
 QString RunCollection::distinctLabel(int index) const {
   const DisplayedRun& run = m_runs[index];
   QString label = run.label();
-  int same = 0;
-  int earlierSame = 0;
+  QVector<int> alike;
   for (int i = 0; i < m_runs.size(); ++i) {
-    if (i == index || m_runs[i].label() != label) continue;
-    ++same;
-    if (m_runs[i].result.created == run.result.created && i < index) ++earlierSame;
+    if (i != index && m_runs[i].label() == label) alike << i;
   }
-  if (same == 0) return label;
+  if (alike.isEmpty()) return label;
+  // Runs that differ in learning rate say so, as the comparison's labels do, before the date.
+  const auto rate = [this](int i) {
+    return QStringLiteral("lr ") +
+           toQString(table::shortNumber(m_runs[i].result.config.learningRate));
+  };
+  if (std::any_of(alike.begin(), alike.end(), [&](int i) { return rate(i) != rate(index); })) {
+    label += QStringLiteral(" · ") + rate(index);
+    alike.erase(std::remove_if(alike.begin(), alike.end(),
+                               [&](int i) { return rate(i) != rate(index); }),
+                alike.end());
+    if (alike.isEmpty()) return label;
+  }
+  const int earlierSame = static_cast<int>(std::count_if(alike.begin(), alike.end(), [&](int i) {
+    return i < index && m_runs[i].result.created == run.result.created;
+  }));
   // "2026-12-02T10:31:05Z" reads "2026-12-02 11:31:05" in Berlin, local time as in History;
   // runs started the same second get "(2)".
   const QDateTime time = QDateTime::fromString(toQString(run.result.created), Qt::ISODate);
