@@ -232,7 +232,9 @@ ComparisonRow comparisonRow(const RunResult& result) {
     row.samplesPerSecond =
         meanOver(result.epochs, [](const EpochRecord& e) { return e.samplesPerSecond; });
   }
-  if (result.test) row.testAccuracy = finiteOrNone(result.test->accuracy);
+  // A projected row stands for the full run, but its model trained only for the budget: that
+  // accuracy is not the full run's.
+  if (result.test && !result.projection) row.testAccuracy = finiteOrNone(result.test->accuracy);
   row.precision = result.config.precision;
   const auto flops = countedFlopsPerSample(result.workload);
   if (flops && row.samplesPerSecond) {

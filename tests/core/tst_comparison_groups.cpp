@@ -342,6 +342,8 @@ class ComparisonGroupsTest : public QObject {
     QCOMPARE(*row.totalHigh, 130.0);
     QCOMPARE(row.size, std::string(kFashionFull));
     QVERIFY(hasTotalInterval(row));
+    // Its model trained for the budget only: no accuracy beside the full runs'.
+    QVERIFY(projected.test && !row.testAccuracy);
     QVERIFY(!hasTotalInterval(comparisonRow(fullRun("cpu", 10.0))));
 
     // Next to a measured full run: one group, never folded, and the mix is said.
