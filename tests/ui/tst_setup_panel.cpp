@@ -195,17 +195,47 @@ class SetupPanelTest : public QObject {
     QCOMPARE(config.testLimit, std::int64_t{500});
     QCOMPARE(config.timeBudgetSeconds, 0.0);
 
-    // A quick run comes back as Quick; a learning rate and a device the app cannot give are
-    // named.
-    saved.optimizer("adam", 0.01).device("cuda:7", "Far GPU").projection(30.0, 28.0, 32.0, 10,
-                                                                          60000, 10000);
+    QCOMPARE(config.learningRate, 0.0);  // the workload's own: the field stays empty
+
+    // A quick run comes back as Quick, another learning rate as typed; a device this computer
+    // lacks is named.
+    saved.optimizer("adam", 0.0125).device("cuda:7", "Far GPU").projection(30.0, 28.0, 32.0, 10,
+                                                                            60000, 10000);
     const QStringList unset = panel.useSettingsOf(saved);
     QVERIFY(panel.quick());
-    QCOMPARE(unset.size(), 2);
+    QCOMPARE(panel.configs().constFirst().learningRate, 0.0125);
+    QCOMPARE(unset.size(), 1);
     QVERIFY2(unset.join(u' ').contains(QLatin1String("cuda:7 is not on this computer")),
              qPrintable(unset.join(u' ')));
-    QVERIFY2(unset.join(u' ').contains(QLatin1String("learning rate was 0.01")),
-             qPrintable(unset.join(u' ')));
+  }
+
+  // The learning rate: empty is the workload's; a typed one reaches the run and the settings
+  // file; one the trainer refuses turns Run off.
+  void learningRateReachesTheRun() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("rate.ini"));
+    {
+      SetupPanel panel;
+      panel.setCheckedDevices({QStringLiteral("cpu")});
+      QCOMPARE(panel.configs().constFirst().learningRate, 0.0);
+      panel.setLearningRate(2e-4);
+      QCOMPARE(panel.configs().constFirst().learningRate, 2e-4);
+      QVERIFY(panel.problem().isEmpty());
+      QSettings settings(file, QSettings::IniFormat);
+      panel.saveSettings(settings);
+      auto* field = panel.findChild<QLineEdit*>();
+      for (QLineEdit* edit : panel.findChildren<QLineEdit*>()) {
+        if (edit->text() == QLatin1String("0.0002")) field = edit;
+      }
+      field->setText(QStringLiteral("1e"));
+      QVERIFY2(panel.problem().contains(QLatin1String("learning rate")), qPrintable(panel.problem()));
+      QVERIFY(!panel.runButton()->isEnabled());
+    }
+    QSettings settings(file, QSettings::IniFormat);
+    SetupPanel restored;
+    restored.restoreSettings(settings);
+    restored.setCheckedDevices({QStringLiteral("cpu")});
+    QCOMPARE(restored.configs().constFirst().learningRate, 2e-4);
   }
 
   // Any seed the CLI takes and a result file records (up to 2^64-1) can be typed in, saved and

@@ -77,13 +77,11 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
                  .arg(budget)
                  .arg(kQuickBudgetSeconds);
   }
-  const auto learningRate = catalogLearningRate(result.workload.name);
-  if (learningRate && result.config.learningRate > 0.0 &&
-      std::abs(result.config.learningRate - *learningRate) > 1e-12 * *learningRate) {
-    unset << tr("Its learning rate was %1; the app trains with the workload's %2.")
-                 .arg(result.config.learningRate)
-                 .arg(*learningRate);
-  }
+  // The workload's own rate leaves the field empty (the default); another is typed in.
+  const auto workloadRate = catalogLearningRate(result.workload.name);
+  const double rate = result.config.learningRate;
+  setLearningRate(workloadRate && std::abs(rate - *workloadRate) <= 1e-12 * *workloadRate ? 0.0
+                                                                                          : rate);
   return unset;
 }
 

@@ -30,10 +30,13 @@
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSpinBox>
+#include <QRegularExpressionValidator>
+#include <QLocale>
 #include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 
 namespace tb::ui {
@@ -166,6 +169,13 @@ QWidget* SetupPanel::buildTrainingGroup() {
   m_epochs = spinBox(1, kMaxEpochs, 10);
   m_batchSize = spinBox(1, kMaxBatchSize, 32);
   m_seed = new SeedField;
+  // Text, not a spin box: rates span 1e-38 to 3e38 and are written as 1e-4. Empty: the
+  // workload's (Keras's Adam default); what the trainer refuses turns Run off (problem()).
+  m_learningRate = new QLineEdit;
+  m_learningRate->setValidator(new QRegularExpressionValidator(
+      QRegularExpression(QStringLiteral("[0-9]*\\.?[0-9]*([eE][-+]?[0-9]*)?")), m_learningRate));
+  m_learningRate->setToolTip(tr("Adam's learning rate; empty for the workload's"));
+  connect(m_learningRate, &QLineEdit::textChanged, this, &SetupPanel::updateRunEnabled);
   m_trainLimit = spinBox(0, 2147483647, 0, tr("all"));
   m_trainLimit->setSingleStep(1000);
   m_testLimit = spinBox(0, 2147483647, 0, tr("all"));
@@ -188,6 +198,7 @@ QWidget* SetupPanel::buildTrainingGroup() {
   form->addRow(tr("Repeats"), m_repeats);
   form->addRow(tr("Epochs"), m_epochs);
   form->addRow(tr("Batch size"), m_batchSize);
+  form->addRow(tr("Learning rate"), m_learningRate);
   form->addRow(tr("Seed"), m_seed);
   form->addRow(tr("Training images"), m_trainLimit);
   form->addRow(tr("Test images"), m_testLimit);
@@ -241,6 +252,7 @@ void SetupPanel::applyWorkloadDefaults() {
     if (toQString(info.name) != workload()) continue;
     m_epochs->setValue(info.defaultEpochs);
     m_batchSize->setValue(info.defaultBatchSize);
+    m_learningRate->setPlaceholderText(tr("the workload's (%1)").arg(info.learningRate));
     m_workloadInfo->setText(toQString(info.description) + QLatin1Char('\n') + workloadNeeds(info));
   }
 }
@@ -376,6 +388,7 @@ QVector<RunConfig> SetupPanel::configs() const {
   base.epochs = m_epochs->value();
   base.batchSize = m_batchSize->value();
   base.seed = m_seed->value();
+  base.learningRate = learningRate();
   base.threads = m_threads->value();
   base.precision = toStdString(precision());
   base.execution = toStdString(execution());
@@ -421,6 +434,19 @@ void SetupPanel::setSynthetic(bool synthetic) {
 }
 
 void SetupPanel::setEpochs(int epochs) { m_epochs->setValue(epochs); }
+
+double SetupPanel::learningRate() const {
+  const QString text = m_learningRate->text().trimmed();
+  if (text.isEmpty()) return 0.0;
+  bool ok = false;
+  const double rate = QLocale::c().toDouble(text, &ok);
+  return ok ? rate : std::numeric_limits<double>::quiet_NaN();  // "1e": problem() says so
+}
+
+void SetupPanel::setLearningRate(double rate) {
+  // 15 digits: "0.0002", not the shortest form's "2e-04" or 17 digits' "0.00020000000000000001".
+  m_learningRate->setText(rate > 0.0 ? QString::number(rate, 'g', 15) : QString());
+}
 void SetupPanel::setTrainLimit(qint64 limit) { m_trainLimit->setValue(static_cast<int>(limit)); }
 int SetupPanel::repeats() const { return m_repeats->value(); }
 void SetupPanel::setRepeats(int repeats) { m_repeats->setValue(repeats); }

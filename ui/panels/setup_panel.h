@@ -55,6 +55,9 @@ class SetupPanel final : public QWidget {
   void setCheckedDevices(const QStringList& devices);
   void setSynthetic(bool synthetic);
   void setEpochs(int epochs);
+  // Adam's learning rate; 0 (the field empty) for the workload's.
+  double learningRate() const;
+  void setLearningRate(double rate);
   void setTrainLimit(qint64 limit);
   void setTestLimit(qint64 limit);
   void setDataDir(const QString& folder);
@@ -118,6 +121,7 @@ class SetupPanel final : public QWidget {
   QComboBox* m_execution = nullptr;
   QSpinBox* m_epochs = nullptr;
   QSpinBox* m_batchSize = nullptr;
+  QLineEdit* m_learningRate = nullptr;
   SeedField* m_seed = nullptr;
   QSpinBox* m_trainLimit = nullptr;
   QSpinBox* m_testLimit = nullptr;

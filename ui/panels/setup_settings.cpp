@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QCheckBox>
 #include <QLineEdit>
+#include <QLocale>
 #include <QRadioButton>
 #include <QSettings>
 #include <QSpinBox>
@@ -26,6 +27,7 @@ void SetupPanel::saveSettings(QSettings& settings) const {
   settings.setValue(QStringLiteral("batchSize"), m_batchSize->value());
   // As text: a QVariant of a number above 2^63-1 would be written as a signed one.
   settings.setValue(QStringLiteral("seed"), QString::number(m_seed->value()));
+  settings.setValue(QStringLiteral("learningRate"), m_learningRate->text().trimmed());
   settings.setValue(QStringLiteral("trainLimit"), m_trainLimit->value());
   settings.setValue(QStringLiteral("testLimit"), m_testLimit->value());
   settings.setValue(QStringLiteral("synthetic"), m_useSynthetic->isChecked());
@@ -64,6 +66,12 @@ void SetupPanel::restoreSettings(const QSettings& settings) {
   if (value("execution").isValid()) setExecution(value("execution").toString());
   restoreNumber(m_epochs, value("epochs"));
   restoreNumber(m_batchSize, value("batchSize"));
+  if (value("learningRate").isValid()) {
+    // Only a rate the trainer takes; anything else keeps the workload's.
+    bool ok = false;
+    const double rate = QLocale::c().toDouble(value("learningRate").toString().trimmed(), &ok);
+    if (ok && rate >= kMinLearningRate && rate <= kMaxLearningRate) setLearningRate(rate);
+  }
   if (const auto seed = SeedField::parse(value("seed").toString().trimmed())) {
     m_seed->setValue(*seed);
   }
