@@ -1,0 +1,114 @@
+// One History row: the saved run's date, machine, device, workload, data, status, total and
+// accuracy, each cell sorted by value (HistoryPanel::kSortRole) and carrying the file's path.
+#include "history/history_rows.h"
+
+#include "common/qt_convert.h"
+#include "history/history_panel.h"
+#include "results/comparison.h"
+
+#include <QDateTime>
+#include <QStandardItem>
+#include <QStringList>
+
+#include <cmath>
+
+namespace tb::ui {
+
+namespace {
+
+QString dataText(const std::string& source) {
+  if (source == "files") return HistoryPanel::tr("files");
+  if (source == "synthetic") return HistoryPanel::tr("synthetic");
+  return source.empty() ? QStringLiteral("n/a") : toQString(source);
+}
+
+QString statusText(RunStatus status) {
+  switch (status) {
+    case RunStatus::Completed:
+      return HistoryPanel::tr("completed");
+    case RunStatus::Cancelled:
+      return HistoryPanel::tr("cancelled");
+    case RunStatus::Failed:
+      return HistoryPanel::tr("failed");
+  }
+  return QStringLiteral("n/a");
+}
+
+QString orNa(const std::string& text) {
+  return text.empty() ? QStringLiteral("n/a") : toQString(text);
+}
+
+// A diverged run reads back NaN where a number was required; show it as missing, not "nan".
+std::optional<double> finiteOrNone(double value) {
+  return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
+}
+
+QStandardItem* textItem(const QString& text, const QString& toolTip = QString()) {
+  auto* item = new QStandardItem(text);
+  item->setEditable(false);
+  item->setData(text.toLower(), HistoryPanel::kSortRole);
+  if (!toolTip.isEmpty()) item->setToolTip(plainToolTip(toolTip));
+  return item;
+}
+
+// A number column: right-aligned, sorted by value; a missing value sorts after every number
+// (MissingLastProxy).
+QStandardItem* numberItem(const std::optional<double>& value, const QString& text) {
+  auto* item = new QStandardItem(text);
+  item->setEditable(false);
+  item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+  item->setData(value ? QVariant(*value) : QVariant(), HistoryPanel::kSortRole);
+  return item;
+}
+
+}  // namespace
+
+QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry) {
+  const RunResult r = withPrintableText(entry.result);
+  const QDateTime created = QDateTime::fromString(toQString(r.created), Qt::ISODate);
+
+  auto* date = new QStandardItem(
+      created.isValid() ? created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                        : orNa(r.created));
+  date->setEditable(false);
+  date->setData(created.isValid() ? QVariant(created.toMSecsSinceEpoch()) : QVariant(),
+                HistoryPanel::kSortRole);
+  date->setToolTip(plainToolTip(entry.path));
+
+  // As the comparison and the charts name it: runs that differ in threads, precision, execution
+  // or ranks must not look alike here either. The Data column says synthetic.
+  const QString device =
+      r.device.id.empty() ? orNa(r.device.id) : toQString(deviceLabel(r, false));
+
+  const QString machineTip =
+      QStringList{toQString(r.system.cpuModel), toQString(r.system.os)}.join(QLatin1Char('\n'));
+  QString statusTip = r.error.empty() ? QString() : toQString(r.error);
+  QString status = statusText(r.status);
+  if (r.validity && r.validity->disturbed) {
+    // Marked, never hidden: the user decides whether a disturbed run still tells them something.
+    status += QStringLiteral(" \u26a0");
+    QStringList warnings{HistoryPanel::tr("Disturbed run:")};
+    for (const auto& warning : r.validity->warnings) warnings << toQString(warning);
+    statusTip = warnings.join(QLatin1Char('\n'));
+  }
+  const std::optional<double> accuracy =
+      r.test ? finiteOrNone(r.test->accuracy * 100.0) : std::nullopt;
+  // A budgeted run's total is the full run it projects, marked as such.
+  const std::optional<double> total =
+      r.projection ? finiteOrNone(r.projection->totalSeconds)
+                   : r.totalSeconds ? finiteOrNone(*r.totalSeconds) : std::nullopt;
+  const QString totalText = r.projection ? QStringLiteral("~") + formatOptional(total, 2, QStringLiteral(" s (projected)"))
+                                         : formatOptional(total, 2, QStringLiteral(" s"));
+
+  QList<QStandardItem*> items;
+  items.reserve(HistoryPanel::ColumnCount);
+  items << date << textItem(orNa(r.system.hostname), machineTip) << textItem(device)
+        << textItem(orNa(r.workload.name), toQString(r.workload.dataset))
+        << textItem(dataText(r.workload.dataSource)) << textItem(status, statusTip)
+        << numberItem(total, totalText)
+        << numberItem(accuracy, formatOptional(accuracy, 2, QStringLiteral(" %")));
+  for (QStandardItem* item : items) item->setData(entry.path, HistoryPanel::kPathRole);
+  return items;
+}
+
+}  // namespace tb::ui

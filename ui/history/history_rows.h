@@ -1,0 +1,15 @@
+// The cells of one History row, built from a saved result (see history_rows.cpp).
+#pragma once
+
+#include "history/result_library.h"
+
+#include <QList>
+
+class QStandardItem;
+
+namespace tb::ui {
+
+// Owned by the caller (the History model takes them with appendRow).
+QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry);
+
+}  // namespace tb::ui
