@@ -133,6 +133,15 @@ class DataParallelUiTest : public QObject {
     QVERIFY2(line.contains(QLatin1String("--synthetic")), qPrintable(line));
     QVERIFY2(line.contains(QLatin1String("--progress-json")), qPrintable(line));
     QVERIFY2(line.contains(QLatin1String("--out /tmp/out/")), qPrintable(line));
+    QVERIFY2(!line.contains(QLatin1String("--learning-rate")), qPrintable(line));  // the workload's
+
+    // A typed rate reaches the ranks as typed, not rounded to 6 digits.
+    config.learningRate = 0.0012345678;
+    const QStringList rated = CliRun::arguments(config, 2, QStringLiteral("/tmp/out"));
+    const auto flag = rated.indexOf(QStringLiteral("--learning-rate"));
+    QVERIFY(flag >= 0 && flag + 1 < rated.size());
+    QCOMPARE(rated.at(flag + 1), QStringLiteral("0.0012345678"));
+    QCOMPARE(rated.at(flag + 1).toDouble(), config.learningRate);
   }
 
   // Through the controller, as the Run button does: live epochs, then one result of two ranks.

@@ -11,9 +11,11 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QStandardPaths>
 
 #include <algorithm>
+#include <type_traits>
 
 namespace tb::ui {
 
@@ -93,7 +95,14 @@ QStringList CliRun::arguments(const RunConfig& config, int ranks, const QString&
                    // The app has sampled the machine itself (MainWindow::checkMachineInBackground).
                    QStringLiteral("--no-machine-check")};
   const auto add = [&args](const char* flag, auto value) {
-    if (value > 0) args << QLatin1String(flag) << QString::number(value);
+    if (value <= 0) return;
+    // A rate passes in full (the shortest text that reads back the same double): the default
+    // 6 digits ran the ranks at another rate than the one typed, and saved that one.
+    if constexpr (std::is_floating_point_v<decltype(value)>) {
+      args << QLatin1String(flag) << QString::number(value, 'g', QLocale::FloatingPointShortest);
+    } else {
+      args << QLatin1String(flag) << QString::number(value);
+    }
   };
   add("--epochs", config.epochs);
   add("--batch-size", config.batchSize);
