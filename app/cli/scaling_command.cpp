@@ -20,6 +20,7 @@ ScalingCommand::ScalingCommand(CLI::App& app) {
                    "Result files, or folders (every *.json directly inside); include a one-rank "
                    "run of the same configuration for the efficiency")
       ->required();
+  m_scaling->add_flag("--json", m_json, "Print JSON (one object per configuration) instead of tables");
 }
 
 bool ScalingCommand::parsed() const { return m_scaling->parsed(); }
@@ -27,7 +28,8 @@ bool ScalingCommand::parsed() const { return m_scaling->parsed(); }
 int ScalingCommand::run() const {
   const auto results = readResultInputs(m_paths);
   if (!results) return kExitData;
-  const std::string text = scalingText(scalingSeries(*results));
+  const auto series = scalingSeries(*results);
+  const std::string text = m_json ? scalingJson(series) + "\n" : scalingText(series);
   std::fwrite(text.data(), 1, text.size(), stdout);
   return kExitOk;
 }

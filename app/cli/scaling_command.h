@@ -20,6 +20,7 @@ class ScalingCommand {
  private:
   CLI::App* m_scaling = nullptr;
   std::vector<std::string> m_paths;
+  bool m_json = false;
 };
 
 }  // namespace tb::cli

@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 namespace tb {
 
 namespace {
@@ -165,6 +167,37 @@ std::string scalingText(const std::vector<ScalingSeries>& series) {
   }
   if (series.empty()) text = "No data-parallel runs among these results.\n";
   return text;
+}
+
+std::string scalingJson(const std::vector<ScalingSeries>& series, int indent) {
+  using Json = nlohmann::ordered_json;
+  const auto number = [](std::optional<double> value) {
+    return value && std::isfinite(*value) ? Json(*value) : Json(nullptr);
+  };
+  Json list = Json::array();
+  for (const ScalingSeries& one : series) {
+    const std::optional<double> single =
+        one.points.front().worldSize == 1
+            ? std::optional<double>(one.points.front().samplesPerSecond)
+            : std::nullopt;
+    Json points = Json::array();
+    for (const ScalingPoint& point : one.points) {
+      Json entry;
+      entry["world_size"] = point.worldSize;
+      entry["samples_per_second"] = number(point.samplesPerSecond);
+      entry["ideal_samples_per_second"] =
+          number(single ? std::optional<double>(*single * point.worldSize) : std::nullopt);
+      entry["efficiency"] = number(point.efficiency);
+      entry["runs"] = point.runs;
+      points.push_back(std::move(entry));
+    }
+    Json entry;
+    entry["title"] = one.title;
+    entry["points"] = std::move(points);
+    list.push_back(std::move(entry));
+  }
+  // Names from shared files may hold invalid UTF-8: replaced, never an exception.
+  return list.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 
 }  // namespace tb

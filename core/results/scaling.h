@@ -39,4 +39,9 @@ std::vector<std::string> shortSeriesNames(const std::vector<ScalingSeries>& seri
 // A table per series: world size, samples/s, ideal samples/s, efficiency.
 std::string scalingText(const std::vector<ScalingSeries>& series);
 
+// The same as a JSON array, one object per series: `title` and `points`, each with `world_size`,
+// `samples_per_second`, `ideal_samples_per_second` and `efficiency` (null without a one-rank
+// run) and `runs`.
+std::string scalingJson(const std::vector<ScalingSeries>& series, int indent = 2);
+
 }  // namespace tb

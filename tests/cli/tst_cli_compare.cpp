@@ -1,6 +1,7 @@
 // End-to-end tests of `trainbench-cli compare` on a folder of result files the test writes (no
 // training): groups by workload and size, repeats folded into one row, --json, --baseline by label
-// or row number, and the exit codes for a bad baseline (2) and missing or unreadable files (3).
+// or row number, and the exit codes for a bad baseline (2) and missing or unreadable files (3);
+// `scaling` (and its --json) on data-parallel runs written the same way.
 #include "results/result_file.h"
 
 #include "../support/cli_process.h"
@@ -404,6 +405,52 @@ class TestCliCompare : public QObject {
     QCOMPARE(rows[2].toObject()[QLatin1String("published")].toBool(), true);
     QCOMPARE(rows[5].toObject()[QLatin1String("workload")].toString(),
              QStringLiteral("cifar10-resnet50"));
+  }
+
+  // `scaling --json` gives a script the table's figures: 2 ranks at 1.8x one rank, 90%
+  // efficient against an ideal of 2x; without a one-rank run, no ideal and no efficiency.
+  void scalingJsonGivesEachSeriesPoints() {
+    const QString folder = m_dir.filePath("scaling");
+    QVERIFY(QDir().mkpath(folder));
+    QString error;
+    tb::RunResult one = benchRun("fashion-mlp", "cpu", 10.0, 1000.0, "13:00:00").threads(4);
+    tb::RunResult two = benchRun("fashion-mlp", "cpu", 6.0, 1800.0, "13:10:00")
+                            .threads(2)
+                            .distributed("weak", 64, {{"bench-a", "cpu"}, {"bench-a", "cpu"}});
+    QVERIFY2(writeRun(folder + "/one.json", one, error), qPrintable(error));
+    QVERIFY2(writeRun(folder + "/two.json", two, error), qPrintable(error));
+
+    const tbtest::CliRun text = cli("scaling", {folder});
+    QVERIFY2(text.exitCode == 0 && text.out.contains(QLatin1String("| 2 | 1800 | 2000 | 90.0% | 1 |")),
+             text.why());
+    const tbtest::CliRun json = cli("scaling", {folder, "--json"});
+    QVERIFY2(json.exitCode == 0, json.why());
+    bool ok = false;
+    const QJsonArray series = parseArray(json, ok);
+    QVERIFY2(ok && series.size() == 1, json.why());
+    const QJsonObject only = series[0].toObject();
+    QVERIFY2(only[QLatin1String("title")].toString().contains(QLatin1String("weak scaling")),
+             json.why());
+    const QJsonArray points = only[QLatin1String("points")].toArray();
+    QCOMPARE(points.size(), 2);
+    const QJsonObject pair = points[1].toObject();
+    QCOMPARE(pair[QLatin1String("world_size")].toInt(), 2);
+    QCOMPARE(pair[QLatin1String("samples_per_second")].toDouble(), 1800.0);
+    QCOMPARE(pair[QLatin1String("ideal_samples_per_second")].toDouble(), 2000.0);
+    QVERIFY(qAbs(pair[QLatin1String("efficiency")].toDouble() - 0.9) < 1e-12);
+    QCOMPARE(pair[QLatin1String("runs")].toInt(), 1);
+
+    QVERIFY(QFile::remove(folder + "/one.json"));
+    const tbtest::CliRun alone = cli("scaling", {folder, "--json"});
+    const QJsonArray lone = parseArray(alone, ok);
+    QVERIFY2(ok && lone.size() == 1, alone.why());
+    const QJsonObject point = lone[0].toObject()[QLatin1String("points")].toArray()[0].toObject();
+    QVERIFY2(point[QLatin1String("efficiency")].isNull() &&
+                 point[QLatin1String("ideal_samples_per_second")].isNull(),
+             alone.why());
+    // No data-parallel runs at all: an empty list, as compare gives no rows.
+    const tbtest::CliRun none = cli("scaling", {m_runs, "--json"});
+    QVERIFY2(none.exitCode == 0 && parseArray(none, ok).isEmpty() && ok, none.why());
   }
 };
 
