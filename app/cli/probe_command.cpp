@@ -86,6 +86,8 @@ int ProbeCommand::run() const {
       std::fprintf(stderr, "trainbench-cli: error: %s: the probe failed: %s\n",
                    device.str().c_str(), e.what());
       exitCode = kExitRunFailed;
+      // A script reading the list learns which device failed and why, not only that one is missing.
+      if (m_json) list.push_back({{"id", device.str()}, {"name", name}, {"error", e.what()}});
       continue;
     }
     if (signals.cancelled()) break;  // this device's figures were cut short
@@ -103,7 +105,8 @@ int ProbeCommand::run() const {
                       {"fp16_tflops", number(peak.fp16Tflops)},
                       {"bandwidth_gbs", number(peak.bandwidthGbs)},
                       {"note", peak.note.empty() ? nlohmann::json() : nlohmann::json(peak.note)},
-                      {"seconds", seconds}});
+                      {"seconds", seconds},
+                      {"error", nullptr}});
       continue;
     }
     const std::string bandwidth =
