@@ -3,6 +3,7 @@
 #include "exit_codes.h"
 
 #include "data/dataset_registry.h"
+#include "devices/blas_library.h"
 #include "devices/cuda_memory.h"
 #include "devices/device_facts.h"
 #include "devices/device_id.h"
@@ -128,8 +129,12 @@ int devicesCommand(bool json) {
   }
   if (!notes.empty()) std::printf("\n");
   for (const auto& note : notes) std::printf("%s\n", note.c_str());
-  std::printf("\nLibTorch %s%s; data folder %s\n", system.libtorchVersion.c_str(),
-              builtWithCuda() ? " with CUDA" : " (CPU only)", defaultDataRoot().c_str());
+  std::printf("\nLibTorch %s%s; CPU BLAS: %s; data folder %s\n", system.libtorchVersion.c_str(),
+              builtWithCuda() ? " with CUDA" : " (CPU only)",
+              system.blas.empty() ? "not found" : system.blas.c_str(), defaultDataRoot().c_str());
+  if (const std::string warning = referenceBlasWarning(loadedBlasLibrary()); !warning.empty()) {
+    std::printf("warning: %s\n", warning.c_str());
+  }
   return kExitOk;
 }
 
@@ -227,10 +232,11 @@ int showCommand(const std::string& path, bool json) {
   std::printf("%s on %s (%s), %s\n", result.workload.name.c_str(), result.device.id.c_str(),
               result.device.name.c_str(), toString(result.status));
   if (!result.error.empty()) std::printf("error: %s\n", result.error.c_str());
-  std::printf("machine: %s, %s, %d cores; LibTorch %s; TrainBench %s\n",
+  std::printf("machine: %s, %s, %d cores; LibTorch %s; TrainBench %s%s%s\n",
               result.system.hostname.c_str(), result.system.os.c_str(),
               result.system.physicalCores, result.system.libtorchVersion.c_str(),
-              result.system.appVersion.c_str());
+              result.system.appVersion.c_str(), result.system.blas.empty() ? "" : "; BLAS ",
+              result.system.blas.c_str());
   std::printf("created: %s; data: %s (%lld train / %lld test)\n", result.created.c_str(),
               result.workload.dataSource.c_str(),
               static_cast<long long>(result.workload.trainSamples),

@@ -8,6 +8,7 @@
 #include "signal_guard.h"
 
 #include "data/dataset.h"
+#include "devices/blas_library.h"
 #include "devices/device_id.h"
 #include "engine/execution.h"
 #include "engine/step_profile.h"
@@ -117,6 +118,10 @@ int ProfileCommand::run() const {
     for (const auto& warning : checkMachineBeforeRun()) {
       std::fprintf(stderr, "trainbench-cli: warning: %s\n", warning.c_str());
     }
+  }
+  if (const std::string warning = referenceBlasWarning(loadedBlasLibrary());
+      parseDeviceId(m_config.device).kind == DeviceKind::Cpu && !warning.empty()) {
+    std::fprintf(stderr, "trainbench-cli: warning: %s\n", warning.c_str());
   }
   const SignalGuard signals;
   ProfileOptions options;

@@ -6,6 +6,7 @@
 #include "progress_printer.h"
 #include "signal_guard.h"
 
+#include "devices/blas_library.h"
 #include "devices/device_facts.h"
 #include "engine/execution.h"
 #include "engine/gradient_exchange.h"
@@ -293,16 +294,26 @@ RunCheck runSettingsCheck(const RunOptions& options) {
 
 namespace {
 
-int printed(const RunCheck& check) {
-  if (check.code != kExitOk) std::fprintf(stderr, "trainbench-cli: error: %s\n", check.message.c_str());
+int printed(const RunCheck& check, const RunOptions& options) {
+  if (check.code == kExitOk) return check.code;
+  // A setting the user did not type came from the file: say so, and how to change it.
+  const std::string from =
+      options.from.empty() ? std::string()
+                           : " (settings from --from " + options.from +
+                                 "; a flag given beside it overrides the file's)";
+  std::fprintf(stderr, "trainbench-cli: error: %s%s\n", check.message.c_str(), from.c_str());
   return check.code;
 }
 
 }  // namespace
 
-int checkRunDevices(const RunOptions& options) { return printed(runDevicesCheck(options)); }
+int checkRunDevices(const RunOptions& options) {
+  return printed(runDevicesCheck(options), options);
+}
 
-int checkRunSettings(const RunOptions& options) { return printed(runSettingsCheck(options)); }
+int checkRunSettings(const RunOptions& options) {
+  return printed(runSettingsCheck(options), options);
+}
 
 int runCommand(const RunOptions& options) {
   // From the start: a Ctrl-C during the checks below cancels like one during training (exit
@@ -318,6 +329,10 @@ int runCommand(const RunOptions& options) {
   if (const std::string warning = tooManyThreadsWarning(options.config.threads, usableCpuCount());
       onCpu && !warning.empty()) {
     std::fprintf(stderr, "trainbench-cli: warning: --threads: %s\n", warning.c_str());
+  }
+  if (const std::string warning = referenceBlasWarning(loadedBlasLibrary());
+      onCpu && !warning.empty()) {
+    std::fprintf(stderr, "trainbench-cli: warning: %s\n", warning.c_str());
   }
   // Warn, never block: the user may know the load is brief, or want to measure under it.
   if (options.checkMachine) {

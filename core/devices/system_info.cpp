@@ -1,5 +1,6 @@
 #include "devices/system_info.h"
 
+#include "devices/blas_library.h"
 #include "machine/cpu_budget.h"
 
 #include <torch/version.h>
@@ -114,6 +115,7 @@ SystemRecord collectSystemInfo() {
   }
   system.libtorchVersion = libtorchVersion();
   system.appVersion = appVersion();
+  system.blas = loadedBlasLibrary().name;
   return system;
 }
 

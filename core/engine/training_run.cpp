@@ -2,6 +2,7 @@
 // happened into the result.
 #include "engine/training_run.h"
 
+#include "devices/blas_library.h"
 #include "devices/device_health.h"
 #include "devices/device_id.h"
 #include "devices/peak_probe.h"
@@ -124,6 +125,10 @@ void TrainingRun::resolve() {
   if (id.kind == DeviceKind::Cpu) {
     if (std::string warning = tooManyThreadsWarning(threads, usableCpuCount()); !warning.empty()) {
       m_settingsWarnings.push_back(std::move(warning));
+      m_threadsWarned = true;
+    }
+    if (std::string warning = referenceBlasWarning(loadedBlasLibrary()); !warning.empty()) {
+      m_settingsWarnings.push_back(std::move(warning));
     }
   }
 
@@ -186,7 +191,7 @@ void TrainingRun::loadDataOnEveryRank() {
                                         m_device.is_cpu(), m_result.config.threads,
                                         machineCpuCount());
   // Said once: a rank over its own CPUs already said it (resolve()).
-  if (!shared.empty() && m_settingsWarnings.empty()) m_settingsWarnings.push_back(std::move(shared));
+  if (!shared.empty() && !m_threadsWarned) m_settingsWarnings.push_back(std::move(shared));
 }
 
 void TrainingRun::loadData() {

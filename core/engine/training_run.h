@@ -101,6 +101,7 @@ class TrainingRun {
   // What the settings themselves make doubtful, said in the result's warnings: a data-parallel
   // epoch that leaves out more than 1% of the images, more CPU threads than CPUs.
   std::vector<std::string> m_settingsWarnings;
+  bool m_threadsWarned = false;  // this rank has more threads than CPUs (said once)
   std::unique_ptr<StepClock> m_stepClock;  // made as training starts, for the run's device
   StepTimes m_stepTimes;                   // the steps the clock has read back
   std::optional<double> m_setupSeconds;  // clock start to the first step

@@ -289,6 +289,13 @@ std::string foldKey(const RunResult& result) {
   // A disturbed run folds only with disturbed ones: it must not widen, or shift, the interval
   // of the quiet runs it sits beside.
   if (result.validity && result.validity->disturbed) key += "|disturbed";
+  // Files from before the steady state was recorded give the epochs' mean, warm-up included:
+  // another measure, whose median with steady-state figures would be neither.
+  const bool steady = result.steadyState && result.steadyState->samplesPerSecond > 0.0;
+  if (!steady) key += "|epoch mean";
+  // A CPU run on the reference BLAS is several times slower than one on OpenBLAS: no repeat of
+  // it. (Other libraries, and files from before the BLAS was recorded, fold as before.)
+  if (result.system.blas == "reference BLAS") key += "|reference BLAS";
   // Only completed runs are repeats of each other; anything else stands alone.
   if (result.status != RunStatus::Completed) key += '|' + result.created;
   return key;

@@ -288,6 +288,7 @@ SystemRecord readSystem(const Reader& reader, const Json& s) {
   system.memoryMb = reader.optionalNumber(s, "system", "memory_mb");
   system.libtorchVersion = reader.string(s, "system", "libtorch_version");
   system.appVersion = reader.string(s, "system", "app_version");
+  system.blas = optionalString(reader, s, "system", "blas").value_or("");
   return system;
 }
 
@@ -371,7 +372,8 @@ std::string toJson(const RunResult& r, int indent) {
                     {"logical_cores", r.system.logicalCores},
                     {"memory_mb", number(r.system.memoryMb)},
                     {"libtorch_version", r.system.libtorchVersion},
-                    {"app_version", r.system.appVersion}};
+                    {"app_version", r.system.appVersion},
+                    {"blas", r.system.blas.empty() ? OrderedJson(nullptr) : OrderedJson(r.system.blas)}};
   OrderedJson epochs = OrderedJson::array();
   for (const EpochRecord& e : r.epochs) {
     epochs.push_back({{"epoch", e.epoch},

@@ -59,7 +59,8 @@ RunResult withPrintableText(RunResult result) {
        {&result.workload.name, &result.workload.dataset, &result.workload.dataSource,
         &result.device.id, &result.device.name, &result.error, &result.created,
         &result.system.hostname, &result.system.os, &result.system.cpuModel,
-        &result.system.libtorchVersion, &result.system.appVersion, &result.config.precision,
+        &result.system.libtorchVersion, &result.system.appVersion, &result.system.blas,
+        &result.config.precision,
         &result.config.optimizer, &result.config.execution, &result.config.executionFallback,
         &result.group}) {
     *text = table::printable(*text);

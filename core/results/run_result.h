@@ -83,6 +83,9 @@ struct SystemRecord {
   std::optional<double> memoryMb;
   std::string libtorchVersion;
   std::string appVersion;
+  // The BLAS that did the CPU's matrix products ("OpenBLAS 0.3.21 (OpenMP)"); empty in files
+  // written before it was recorded.
+  std::string blas;
 };
 
 struct EpochRecord {

@@ -1,6 +1,6 @@
 // Numbers you can trust, as a CLI user meets them: --repeat N and auto (group ids, the closing
-// median/interval/n line), steady-state figures, --time-budget limits, and the busy-machine
-// warning before a run (with a real busy process next to it).
+// median/interval/n line), steady-state figures, --time-budget limits, the busy-machine
+// warning before a run (with a real busy process next to it), and the CPU's BLAS in each result.
 #include "cli_fixture.h"
 
 #include "results/result_file.h"
@@ -236,6 +236,40 @@ class TestCliTrust : public CliTestBase {
              run.why());
     // The busy processes, by name, first in the list: "2 other processes (sh, ...) are using".
     QVERIFY2(run.err.contains(QLatin1String("(sh")), run.why());
+  }
+
+  // Each result names the BLAS that did the CPU's matrix products; a CPU run on Debian's
+  // reference BLAS (6-13x slower, docs/benchmarks.md) says so, and `show` prints it.
+  void resultsNameTheirBlas() {
+    const CliRun usual = runCli(smallSyntheticRun() << "-q");
+    QVERIFY2(usual.exitCode == 0 && usual.savedPaths().size() == 1, usual.why());
+    QString error;
+    const tb::RunResult result = readResult(usual.savedPaths().first(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(!result.system.blas.empty(), usual.why());
+    const CliRun show = runCli({"show", usual.savedPaths().first()});
+    QVERIFY2(show.out.contains(QString::fromStdString("; BLAS " + result.system.blas)),
+             show.why());
+
+    const QString reference = QStringLiteral("/usr/lib/x86_64-linux-gnu/blas");
+    if (!QFileInfo::exists(reference + "/libblas.so.3")) {
+      QSKIP("Debian's reference BLAS (libblas3) is not installed");
+    }
+    QProcessEnvironment env = environment();
+    env.insert("LD_LIBRARY_PATH", reference);
+    const CliRun slow = tbtest::runCli(m_cli, smallSyntheticRun() << "-q", env, 120000);
+    QVERIFY2(slow.exitCode == 0 && slow.savedPaths().size() == 1, slow.why());
+    const tb::RunResult onReference = readResult(slow.savedPaths().first(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(QString::fromStdString(onReference.system.blas), QStringLiteral("reference BLAS"));
+    QVERIFY(onReference.validity);
+    const auto& warnings = onReference.validity->warnings;
+    QVERIFY2(std::any_of(warnings.begin(), warnings.end(),
+                         [](const std::string& w) {
+                           return w.find("reference BLAS") != std::string::npos &&
+                                  w.find("libopenblas0-openmp") != std::string::npos;
+                         }),
+             slow.why());
   }
 };
 

@@ -331,6 +331,28 @@ class ComparisonGroupsTest : public QObject {
     QVERIFY(rows[1].disturbed);
   }
 
+  // A file from before the steady state was recorded gives the epochs' mean, warm-up included:
+  // folded with steady-state repeats, its median and interval would mix two measures.
+  // A run on the reference BLAS is another speed.
+  void runsWithoutASteadyStateFoldApart() {
+    std::vector<RunResult> results = repeats("cpu", {10.0, 10.1, 9.9});
+    RunResult older = results[0];
+    older.steadyState.reset();
+    older.created = "2026-11-20T10:00:00Z";
+    results.push_back(older);
+    const auto rows = allRows(buildComparison(results));
+    QCOMPARE(rows.size(), std::size_t{2});
+    QCOMPARE(rows[0].n, 3);
+    QCOMPARE(rows[1].n, 1);
+    // Nor does a run on the reference BLAS fold with runs on OpenBLAS.
+    results.pop_back();
+    for (auto& run : results) run.system.blas = "OpenBLAS 0.3.21 (OpenMP)";
+    RunResult slowBlas = results[0];
+    slowBlas.system.blas = "reference BLAS";
+    results.push_back(slowBlas);
+    QCOMPARE(allRows(buildComparison(results)).size(), std::size_t{2});
+  }
+
   // A data-parallel run is the run over all its ranks: its own row, labelled with them.
   void dataParallelRunsFoldApart() {
     std::vector<RunResult> results = repeats("cpu", {10.0, 10.1});

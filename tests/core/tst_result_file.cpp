@@ -174,6 +174,27 @@ class TestResultFile : public QObject {
     QVERIFY(back.timeline.empty());
   }
 
+  // The CPU's BLAS is recorded (round trip: fullResultRoundTripsExactly); files from before it
+  // read as unknown, and a wrong type names the key.
+  void blasIsOptional() {
+    RunResult unknown = editableResult();
+    unknown.system.blas.clear();
+    QJsonObject json = jsonOf(unknown);
+    QJsonObject system = json.value("system").toObject();
+    QVERIFY(system.contains("blas") && system.value("blas").isNull());  // not found: null, never a guess
+    system.remove("blas");
+    json.insert("system", system);
+    QVERIFY(fromJson(QJsonDocument(json).toJson().toStdString(), "mem").system.blas.empty());
+    system.insert("blas", 3);
+    json.insert("system", system);
+    try {
+      fromJson(QJsonDocument(json).toJson().toStdString(), "mem");
+      QFAIL("a number as the BLAS was read");
+    } catch (const std::exception& e) {
+      QVERIFY2(QString::fromUtf8(e.what()).contains("system.blas must be a string or null"), e.what());
+    }
+  }
+
   void malformedFilesAreRejected_data() {
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<QString>("expected");

@@ -142,6 +142,10 @@ class RunResultBuilder {
     m_result.system.appVersion = std::move(app);
     return *this;
   }
+  RunResultBuilder& blas(std::string name) {
+    m_result.system.blas = std::move(name);
+    return *this;
+  }
 
   // Appends the next epoch (numbered from 1); loss() and accuracy() then set its training loss
   // and accuracy (0 until set).

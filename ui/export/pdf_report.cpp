@@ -176,6 +176,7 @@ class ReportWriter final {
         {QObject::tr("Memory"), Qt::AlignRight, false},
         {QObject::tr("LibTorch"), Qt::AlignLeft, false},
         {QObject::tr("TrainBench"), Qt::AlignLeft, false},
+        {QObject::tr("CPU BLAS"), Qt::AlignLeft, true},
     };
     QVector<ReportRow> cells;
     for (const SystemRecord& system : m_content.machines) {
@@ -189,7 +190,8 @@ class ReportWriter final {
               : QStringLiteral("n/a");
       cells.push_back({{textOrNa(system.hostname), textOrNa(system.os), textOrNa(system.cpuModel),
                         cores, memory,
-                        textOrNa(system.libtorchVersion), textOrNa(system.appVersion)},
+                        textOrNa(system.libtorchVersion), textOrNa(system.appVersion),
+                        textOrNa(system.blas)},
                        false});
     }
     m_page.table(columns, cells);

@@ -12,7 +12,7 @@
 
 namespace tb::ui {
 
-// "CIFAR-10 · 23.6M parameters · 1.16 GFLOP/sample": what a workload needs, at a glance.
+// "CIFAR-10 · 23.6M parameters · 0.467 GFLOP/sample": what a workload needs, at a glance.
 QString workloadNeeds(const WorkloadInfo& info) {
   const QLocale locale;
   QString text = info.parameters >= 1000000

@@ -1,0 +1,72 @@
+// The CPU's BLAS: named from its file and from OpenBLAS's own description, found in this process,
+// and a warning for the reference BLAS that makes CPU results several times slower.
+#include "devices/blas_library.h"
+
+#include <QFileInfo>
+#include <QtTest>
+
+#include <dlfcn.h>
+
+using namespace tb;
+
+class BlasLibraryTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void librariesAreNamedFromTheirFile_data() {
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("reference");
+    QTest::newRow("debian reference") << "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0"
+                                      << "reference BLAS" << true;
+    QTest::newRow("debian openblas") << "/usr/lib/x86_64-linux-gnu/openblas-openmp/libblas.so.3"
+                                     << "OpenBLAS" << false;
+    QTest::newRow("openblas itself") << "/usr/lib/libopenblas.so.0" << "OpenBLAS" << false;
+    QTest::newRow("mkl") << "/opt/intel/lib/libmkl_rt.so.2" << "Intel MKL" << false;
+    QTest::newRow("blis") << "/usr/lib/x86_64-linux-gnu/blis-openmp/libblas.so.3" << "BLIS"
+                          << false;
+    // A libblas.so.3 elsewhere is not known to be the reference one: named by its file only.
+    QTest::newRow("unknown") << "/opt/vendor/libblas.so.3" << "libblas.so.3" << false;
+  }
+  void librariesAreNamedFromTheirFile() {
+    QFETCH(QString, path);
+    QFETCH(QString, name);
+    QFETCH(bool, reference);
+    const BlasLibrary blas = blasFromPath(path.toStdString());
+    QCOMPARE(QString::fromStdString(blas.name), name);
+    QCOMPARE(blas.reference, reference);
+    QCOMPARE(QString::fromStdString(blas.path), path);
+  }
+
+  void openBlasSaysItsVersionAndThreading() {
+    const std::string config = "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64";
+    QCOMPARE(openBlasName(config, 2), std::string("OpenBLAS 0.3.21 (OpenMP)"));
+    QCOMPARE(openBlasName(config, 1), std::string("OpenBLAS 0.3.21 (pthreads)"));
+    QCOMPARE(openBlasName(config, 0), std::string("OpenBLAS 0.3.21 (single-threaded)"));
+    QCOMPARE(openBlasName("", -1), std::string("OpenBLAS"));
+  }
+
+  // The warning names the file and the package that fixes it; other libraries get none.
+  void onlyTheReferenceBlasIsWarnedAbout() {
+    const BlasLibrary reference = blasFromPath("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3");
+    const std::string warning = referenceBlasWarning(reference);
+    QVERIFY(warning.find("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3") != std::string::npos);
+    QVERIFY(warning.find("libopenblas0-openmp") != std::string::npos);
+    QVERIFY(referenceBlasWarning(blasFromPath("/usr/lib/libopenblas.so.0")).empty());
+    QVERIFY(referenceBlasWarning(BlasLibrary{}).empty());
+  }
+
+  // Where this process has a sgemm_ (LibTorch on Debian links libblas.so.3), its file is found.
+  void theLoadedLibraryIsFound() {
+    const BlasLibrary& blas = loadedBlasLibrary();
+    if (::dlsym(RTLD_DEFAULT, "sgemm_") == nullptr) {
+      QVERIFY(blas.name.empty());
+      return;
+    }
+    QVERIFY(!blas.name.empty());
+    QVERIFY2(QFileInfo(QString::fromStdString(blas.path)).isFile(), blas.path.c_str());
+  }
+};
+
+QTEST_APPLESS_MAIN(BlasLibraryTest)
+#include "tst_blas_library.moc"
