@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace tb::cli {
@@ -57,6 +58,10 @@ ProgressPrinter::ProgressPrinter(std::FILE* out, Style style) : m_out(out), m_st
 void ProgressPrinter::runStarted(const RunStarted& event) {
   m_epochs = event.header.config.epochs;
   m_stepsPerEpoch = event.stepsPerEpoch;
+  const auto& header = event.header;
+  m_imagesPerStep = header.distributed && header.distributed->globalBatch > 0
+                        ? header.distributed->globalBatch
+                        : header.config.batchSize;
   if (m_style == Style::Silent) return;
   const auto& workload = event.header.workload;
   std::fprintf(m_out, "%s on %s (%s): %lld training / %lld test images%s, %d epoch%s, batch %d\n",
@@ -117,13 +122,24 @@ void ProgressPrinter::epochFinished(const EpochRecord& epoch) {
     m_currentEpoch = epoch.epoch;
     std::fprintf(m_out, "Epoch %d/%d\n", epoch.epoch, m_epochs);
   }
-  const double secondsPerStep =
-      epoch.seconds / static_cast<double>(std::max<std::int64_t>(1, m_stepsPerEpoch));
+  const std::int64_t steps = stepsDone(epoch);
+  const double secondsPerStep = epoch.seconds / static_cast<double>(std::max<std::int64_t>(1, steps));
   char timing[64];
   std::snprintf(timing, sizeof timing, "%s %s - ", formatDuration(epoch.seconds).c_str(),
                 formatStepTime(secondsPerStep).c_str());
-  printBar(m_stepsPerEpoch, timing + lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy));
+  printBar(steps, timing + lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy));
   finishLine();
+}
+
+std::int64_t ProgressPrinter::stepsDone(const EpochRecord& epoch) const {
+  if (m_imagesPerStep <= 0 || !(epoch.seconds > 0.0) || !std::isfinite(epoch.samplesPerSecond)) {
+    return m_stepsPerEpoch;
+  }
+  // The images it trained, from its throughput; a last, partial batch is a step of its own.
+  const double images = epoch.seconds * epoch.samplesPerSecond;
+  const double steps = std::ceil(images / static_cast<double>(m_imagesPerStep) - 1e-6);
+  if (!(steps >= 1.0)) return 1;
+  return std::min(m_stepsPerEpoch, static_cast<std::int64_t>(steps));
 }
 
 void ProgressPrinter::evaluationStarted() {

@@ -25,11 +25,14 @@ class ProgressPrinter final : public RunObserver {
 
  private:
   void printBar(std::int64_t step, const std::string& tail);
+  // The steps an epoch trained: all of them, or fewer where the time budget cut it short.
+  std::int64_t stepsDone(const EpochRecord& epoch) const;
 
   std::FILE* m_out;
   Style m_style;
   int m_epochs = 0;
   std::int64_t m_stepsPerEpoch = 0;
+  std::int64_t m_imagesPerStep = 0;  // the batch over all ranks
   int m_currentEpoch = 0;
   bool m_lineOpen = false;  // a bar was drawn and its line not yet ended
 };

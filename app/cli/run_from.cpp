@@ -75,13 +75,13 @@ std::string applySavedSettings(const RunResult& result, const std::string& path,
       take("--learning-rate", config.learningRate, result.config.learningRate);
     }
     // The images it trained on: a run on fewer than the dataset's (or, synthetic, more) did so
-    // with a limit. A run that failed before loading its data recorded none.
-    if (result.workload.trainSamples > 0) {
-      take("--train-limit", config.trainLimit, result.workload.trainSamples);
-    }
-    if (result.workload.testSamples > 0) {
-      take("--test-limit", config.testLimit, result.workload.testSamples);
-    }
+    // with a limit. A run that failed before loading its data recorded none. A budgeted run's
+    // are those of the full run it projects: it evaluated only part of its test images.
+    const auto& projected = result.projection;
+    const std::int64_t train = projected ? projected->trainSamples : result.workload.trainSamples;
+    const std::int64_t test = projected ? projected->testSamples : result.workload.testSamples;
+    if (train > 0) take("--train-limit", config.trainLimit, train);
+    if (test > 0) take("--test-limit", config.testLimit, test);
   }
   take("--seed", config.seed, result.config.seed);
   // A count equal to its machine's cores was that machine's default: this machine's applies.

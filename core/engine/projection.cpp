@@ -10,8 +10,16 @@ namespace tb {
 std::optional<ProjectionRecord> projectFullRun(const ProjectionInputs& in) {
   const auto step = batchMeansInterval(in.steadyStepSeconds);
   if (!step || in.epochs <= 0 || in.stepsPerEpoch <= 0) return std::nullopt;
-  const std::int64_t fullSteps = static_cast<std::int64_t>(in.epochs) * in.stepsPerEpoch;
-  const double remainingSteps = static_cast<double>(std::max<std::int64_t>(0, fullSteps - in.warmupSteps));
+  // Steady state leaves each epoch's last, partial batch out of the mean step; timed as a full
+  // step, 2001 images in batches of 2000 projected twice the run they stood for.
+  double stepsPerEpoch = static_cast<double>(in.stepsPerEpoch);
+  if (in.batchSize > 0 && in.trainSamples > 0 && in.trainSamples % in.batchSize != 0) {
+    stepsPerEpoch = static_cast<double>(in.trainSamples / in.batchSize) +
+                    static_cast<double>(in.trainSamples % in.batchSize) /
+                        static_cast<double>(in.batchSize);
+  }
+  const double remainingSteps =
+      std::max(0.0, in.epochs * stepsPerEpoch - static_cast<double>(in.warmupSteps));
   const double evaluation =
       in.evaluatedSamples > 0
           ? in.evaluationSeconds * static_cast<double>(in.testSamples) / static_cast<double>(in.evaluatedSamples)

@@ -1,6 +1,7 @@
 // Projects a full run (the seed script's epochs on all the images, then the test set) from a run
 // cut short by --time-budget: its setup and warm-up as measured, every later step at the mean
-// steady-state step time, and the evaluation scaled from the images it got through.
+// steady-state step time (an epoch's last, partial batch at its share of one), and the
+// evaluation scaled from the images it got through.
 #pragma once
 
 #include "results/run_result.h"
@@ -20,7 +21,8 @@ struct ProjectionInputs {
   std::int64_t evaluatedSamples = 0;
   // The full run projected.
   int epochs = 0;
-  std::int64_t stepsPerEpoch = 0;
+  std::int64_t stepsPerEpoch = 0;  // the last, partial batch included
+  std::int64_t batchSize = 0;      // 0: every step a full batch
   std::int64_t trainSamples = 0;
   std::int64_t testSamples = 0;
   double budgetSeconds = 0.0;

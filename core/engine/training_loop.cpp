@@ -139,6 +139,7 @@ void TrainingRun::project() {
   in.epochs = m_result.config.epochs;
   in.trainSamples = m_data.train.size();
   in.stepsPerEpoch = (in.trainSamples + batch - 1) / batch;
+  in.batchSize = batch;
   in.testSamples = m_data.test.size();
   in.budgetSeconds = m_config.timeBudgetSeconds;
   m_result.projection = projectFullRun(in);

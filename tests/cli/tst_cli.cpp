@@ -237,23 +237,10 @@ class TestCli : public CliTestBase {
   // On a terminal the bar ends each epoch with its time per step as Keras writes it: a step
   // under a millisecond in microseconds ("1ms/step" beside a 0.4 ms median; a GPU read 0ms).
   void terminalBarGivesTheTimePerStep() {
-    const int terminal = posix_openpt(O_RDWR | O_NOCTTY);
-    QVERIFY(terminal >= 0 && grantpt(terminal) == 0 && unlockpt(terminal) == 0);
-    QVERIFY(fcntl(terminal, F_SETFL, O_NONBLOCK) == 0);
-    QProcess process;
-    process.setProcessEnvironment(environment());
-    process.setStandardOutputFile(QString::fromLatin1(ptsname(terminal)));
-    process.start(m_cli, smallSyntheticRun(QStringLiteral("2")) << "--out" << m_results + '/');
-    QByteArray shown;
-    const auto drain = [&] {
-      char buffer[4096];
-      for (ssize_t got; (got = ::read(terminal, buffer, sizeof buffer)) > 0;) shown.append(buffer, got);
-    };
-    QDeadlineTimer deadline(120000);
-    while (!process.waitForFinished(20) && !deadline.hasExpired()) drain();
-    drain();
-    ::close(terminal);
-    QCOMPARE(process.exitCode(), 0);
+    int exitCode = -1;
+    const QByteArray shown =
+        onTerminal(smallSyntheticRun(QStringLiteral("2")) << "--out" << m_results + '/', exitCode);
+    QCOMPARE(exitCode, 0);
     QVERIFY2(shown.contains('\r'), shown.constData());  // the live bar, not plain lines
 
     const QString saved = filesIn(m_results).value(0);
@@ -274,6 +261,60 @@ class TestCli : public CliTestBase {
       QCOMPARE(ends[epoch].captured(2), unit);
       QCOMPARE(ends[epoch].captured(1).toDouble(), std::round(seconds * scale));
     }
+  }
+
+  // An epoch the time budget cut short ends its bar at the steps it trained, not full: it drew
+  // "8/8 [=====]" and a time per step over all eight.
+  void terminalBarShowsAnEpochCutShort() {
+    int exitCode = -1;
+    const QByteArray shown = onTerminal(smallSyntheticRun(QStringLiteral("100000")) << "--time-budget"
+                                                                              << "5" << "--out"
+                                                                              << m_results + '/',
+                                        exitCode);
+    QCOMPARE(exitCode, 0);
+    QString error;
+    const tb::RunResult result =
+        readResult(QDir(m_results).filePath(filesIn(m_results).value(0)), error);
+    QVERIFY2(error.isEmpty() && result.projection, qPrintable(error));
+    // The last bar of each epoch: "N/8 [...] - 0s 1ms/step - loss ...".
+    static const QRegularExpression end(QStringLiteral("(\\d+)/8 \\[[=>.]+\\] - \\S+ \\d+(?:s|ms|us)/step - "));
+    QList<int> steps;
+    for (QByteArray line : shown.split('\n')) {
+      while (line.endsWith('\r')) line.chop(1);  // the terminal ends lines in "\r\n"
+      const auto match = end.match(QString::fromUtf8(line.mid(line.lastIndexOf('\r') + 1)));
+      if (match.hasMatch()) steps << match.captured(1).toInt();
+    }
+    QCOMPARE(steps.size(), static_cast<qsizetype>(result.epochs.size()));
+    const auto& last = result.epochs.back();
+    const int trained = static_cast<int>(std::ceil(last.seconds * last.samplesPerSecond / 32.0 - 1e-6));
+    QVERIFY(trained >= 1 && trained <= 8);
+    QCOMPARE(steps.back(), trained);
+    for (int epoch = 0; epoch + 1 < steps.size(); ++epoch) QCOMPARE(steps[epoch], 8);
+  }
+
+ private:
+  // Runs trainbench-cli with its output on a terminal (where it draws the progress bar).
+  QByteArray onTerminal(const QStringList& args, int& exitCode) const {
+    const int terminal = posix_openpt(O_RDWR | O_NOCTTY);
+    if (terminal < 0 || grantpt(terminal) != 0 || unlockpt(terminal) != 0 ||
+        fcntl(terminal, F_SETFL, O_NONBLOCK) != 0) {
+      return {};
+    }
+    QProcess process;
+    process.setProcessEnvironment(environment());
+    process.setStandardOutputFile(QString::fromLatin1(ptsname(terminal)));
+    process.start(m_cli, args);
+    QByteArray shown;
+    const auto drain = [&] {
+      char buffer[4096];
+      for (ssize_t got; (got = ::read(terminal, buffer, sizeof buffer)) > 0;) shown.append(buffer, got);
+    };
+    QDeadlineTimer deadline(120000);
+    while (!process.waitForFinished(20) && !deadline.hasExpired()) drain();
+    drain();
+    ::close(terminal);
+    exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    return shown;
   }
 };
 

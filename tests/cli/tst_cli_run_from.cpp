@@ -137,6 +137,47 @@ class TestCliRunFrom : public CliTestBase {
     QVERIFY2(unknown.err.contains(QLatin1String("the workload 'imagenet-vit'")), unknown.why());
     QVERIFY(filesIn(m_results).isEmpty());
   }
+
+  // A setting from the file that this machine cannot run is refused naming the file, not only
+  // a flag the user never typed.
+  void refusalsOfTheFilesSettingsNameTheFile() {
+    const QString far = path(QStringLiteral("far-gpu.json"));
+    tb::writeResultFile(tbtest::RunResultBuilder()
+                            .workload("fashion-mlp", "fashion-mnist")
+                            .samples(200, 40)
+                            .device("cuda:99", "Far GPU"),
+                        far.toStdString());
+    const CliRun absent = runCli({"run", "--from", far, "-q"});
+    QVERIFY2(absent.exitCode == 4, absent.why());
+    QVERIFY2(absent.err.contains(QLatin1String("--device: ")) &&
+                 absent.err.contains(QStringLiteral("settings from --from ") + far),
+             absent.why());
+  }
+
+  // A quick (--time-budget) run evaluated only part of its test images; running it again runs
+  // the full run it projects, not a smaller one (which the comparison would put in another group).
+  void aBudgetedRunIsRunAgainAtItsProjectedSize() {
+    tb::RunResult quick = tbtest::RunResultBuilder()
+                              .workload("fashion-mlp", "fashion-mnist")
+                              .dataSource("synthetic")
+                              .samples(200, 16)
+                              .plannedEpochs(1)
+                              .batchSize(16)
+                              .threads(1)
+                              .precision("fp32")
+                              .optimizer("adam", 0.001)
+                              .device("cpu", "Test CPU")
+                              .projection(3.0, 2.8, 3.2, 1, 200, 40, 30.0);
+    const QString file = path(QStringLiteral("quick.json"));
+    tb::writeResultFile(quick, file.toStdString());
+    const CliRun again = runCli({"run", "--from", file, "-q"});
+    QVERIFY2(again.exitCode == 0, again.why());
+    QString error;
+    const tb::RunResult second = readResult(again.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(second.workload.trainSamples, std::int64_t{200});
+    QCOMPARE(second.workload.testSamples, std::int64_t{40});
+  }
 };
 
 QTEST_MAIN(TestCliRunFrom)

@@ -204,6 +204,19 @@ class StatisticsTest : public QObject {
     QCOMPARE(projection->basisSteps, std::int64_t{100});
     QCOMPARE(projection->epochs, 10);
     QCOMPARE(projection->trainSamples, std::int64_t{50000});
+
+    // 50000 images in batches of 32: 1562 full steps and one of 16 images, timed at half a step
+    // (steady state's mean leaves partial batches out; a whole step for it overcounted).
+    in.batchSize = 32;
+    const double partial = 2.0 + 5.0 + (10 * 1562.5 - 10) * 0.5 + 3.0 * 10;
+    QVERIFY(std::fabs(projectFullRun(in)->totalSeconds - partial) < 1e-6);
+    in.trainSamples = 2001;
+    in.batchSize = 2000;
+    in.stepsPerEpoch = 2;
+    in.warmupSteps = 0;
+    in.warmupSeconds = 0.0;
+    const double tiny = 2.0 + 10 * 1.0005 * 0.5 + 3.0 * 10;
+    QVERIFY(std::fabs(projectFullRun(in)->totalSeconds - tiny) < 1e-6);
   }
 
   // A drift within the short run (steps slowing down as the machine heats) widens the interval.

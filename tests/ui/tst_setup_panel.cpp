@@ -207,6 +207,31 @@ class SetupPanelTest : public QObject {
     QCOMPARE(unset.size(), 1);
     QVERIFY2(unset.join(u' ').contains(QLatin1String("cuda:7 is not on this computer")),
              qPrintable(unset.join(u' ')));
+    // Its image counts are the full run's it projects, not the part of the test set it reached.
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    QCOMPARE(panel.configs().constFirst().trainLimit, std::int64_t{60000});
+    QCOMPARE(panel.configs().constFirst().testLimit, std::int64_t{10000});
+  }
+
+  // A setting this version does not have is refused as `run --from` refuses it, the fields left
+  // as they were: it used to keep the field's precision, or train Adam for another optimizer.
+  void settingsThisVersionLacksAreRefused() {
+    SetupPanel panel;
+    panel.setPrecision(QStringLiteral("bf16"));
+    panel.setEpochs(4);
+    tbtest::RunResultBuilder saved;
+    saved.workload("fashion-mlp", "fashion-mnist").plannedEpochs(3).device("cpu", "Test CPU");
+    saved.precision("fp8").optimizer("adam", 0.001);
+    QStringList unset = panel.useSettingsOf(saved);
+    QCOMPARE(unset.size(), 1);
+    QVERIFY2(unset.constFirst().contains(QLatin1String("precision fp8")), qPrintable(unset.join(u' ')));
+    saved.precision("fp32").optimizer("sgd", 0.1);
+    unset = panel.useSettingsOf(saved);
+    QCOMPARE(unset.size(), 1);
+    QVERIFY2(unset.constFirst().contains(QLatin1String("optimizer sgd")), qPrintable(unset.join(u' ')));
+    QCOMPARE(panel.precision(), QStringLiteral("bf16"));
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    QCOMPARE(panel.configs().constFirst().epochs, 4);
   }
 
   // The learning rate: empty is the workload's; a typed one reaches the run and the settings

@@ -19,7 +19,7 @@ namespace tb::ui {
 
 namespace {
 
-// The learning rate the app trains `workload` with (it has no field for another).
+// The rate `workload` trains with when the Learning rate field is left empty.
 std::optional<double> catalogLearningRate(const std::string& workload) {
   for (const auto& info : workloadCatalog()) {
     if (info.name == workload) return info.learningRate;
@@ -34,6 +34,16 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   const QString workloadName = toQString(result.workload.name);
   if (m_workload->findData(workloadName) < 0) {
     return {tr("The run trained %1, which this version does not have.").arg(workloadName)};
+  }
+  // As `run --from` refuses them: a setting the app lacks would silently become another one.
+  if (!result.config.optimizer.empty() && result.config.optimizer != "adam") {
+    return {tr("The run trained with the optimizer %1, which this version does not have.")
+                .arg(toQString(result.config.optimizer))};
+  }
+  const QString precision = toQString(result.config.precision);
+  if (!precision.isEmpty() && m_precision->findData(precision) < 0) {
+    return {tr("The run trained in the precision %1, which this version does not have.")
+                .arg(precision)};
   }
   setWorkload(workloadName);  // first: it sets the workload's default epochs and batch
   const QString device = toQString(result.device.id);
@@ -57,19 +67,21 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   // A count equal to its machine's cores was that machine's default: auto, this one's, applies.
   const int threads = result.config.threads;
   m_threads->setValue(threads > 0 && threads != result.system.physicalCores ? threads : 0);
-  if (!result.config.precision.empty()) setPrecision(toQString(result.config.precision));
+  if (!precision.isEmpty()) setPrecision(precision);
   // A graph run that fell back to eager asked for graph; on another device the device's own.
   if (here) {
     setExecution(result.config.executionFallback.empty() ? toQString(result.config.execution)
                                                          : QStringLiteral("graph"));
   }
   setSynthetic(result.workload.dataSource == "synthetic");
-  // A run that failed before loading its data recorded no image counts: all images.
+  // A run that failed before loading its data recorded no image counts: all images. A quick
+  // run's are those of the full run it projects (it evaluated only part of the test images).
   const auto limit = [](std::int64_t samples) {
     return samples > 0 && samples <= INT_MAX ? samples : 0;
   };
-  setTrainLimit(limit(result.workload.trainSamples));
-  setTestLimit(limit(result.workload.testSamples));
+  const auto& projected = result.projection;
+  setTrainLimit(limit(projected ? projected->trainSamples : result.workload.trainSamples));
+  setTestLimit(limit(projected ? projected->testSamples : result.workload.testSamples));
   const double budget = result.projection ? result.projection->budgetSeconds : 0.0;
   setQuick(budget > 0.0);
   if (budget > 0.0 && budget != kQuickBudgetSeconds) {
