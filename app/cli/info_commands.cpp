@@ -9,6 +9,7 @@
 #include "devices/device_id.h"
 #include "devices/system_info.h"
 #include "engine/precision.h"
+#include "machine/speed_switches.h"
 #include "models/workload.h"
 #include "results/comparison.h"
 #include "results/result_file.h"
@@ -181,6 +182,9 @@ static void printSettings(const RunResult& result) {
               threads.c_str(), c.precision.empty() ? "n/a" : c.precision.c_str(),
               c.execution.c_str());
   if (!c.executionFallback.empty()) std::printf("  graph mode fell back: %s\n", c.executionFallback.c_str());
+  if (!c.environment.empty()) {
+    std::printf("environment: %s\n", speedSwitchesText(c.environment).c_str());
+  }
   if (const auto& d = result.distributed) {
     std::printf("data-parallel: %d ranks (%s), %s scaling, global batch %d; batch and threads "
                 "above are each rank's\n",
@@ -235,7 +239,7 @@ int showCommand(const std::string& path, bool json) {
   std::printf("machine: %s, %s, %d cores; LibTorch %s; TrainBench %s%s%s\n",
               result.system.hostname.c_str(), result.system.os.c_str(),
               result.system.physicalCores, result.system.libtorchVersion.c_str(),
-              result.system.appVersion.c_str(), result.system.blas.empty() ? "" : "; BLAS ",
+              result.system.appVersion.c_str(), result.system.blas.empty() ? "" : "; CPU BLAS: ",
               result.system.blas.c_str());
   std::printf("created: %s; data: %s (%lld train / %lld test)\n", result.created.c_str(),
               result.workload.dataSource.c_str(),

@@ -87,7 +87,13 @@ int ProbeCommand::run() const {
                    device.str().c_str(), e.what());
       exitCode = kExitRunFailed;
       // A script reading the list learns which device failed and why, not only that one is missing.
-      if (m_json) list.push_back({{"id", device.str()}, {"name", name}, {"error", e.what()}});
+      if (m_json) {
+        list.push_back({{"id", device.str()}, {"name", name}, {"threads", nullptr},
+                        {"fp32_tflops", nullptr}, {"tf32_tflops", nullptr},
+                        {"bf16_tflops", nullptr}, {"fp16_tflops", nullptr},
+                        {"bandwidth_gbs", nullptr}, {"note", nullptr}, {"seconds", nullptr},
+                        {"error", e.what()}});
+      }
       continue;
     }
     if (signals.cancelled()) break;  // this device's figures were cut short
@@ -123,7 +129,8 @@ int ProbeCommand::run() const {
     exitCode = kExitCancelled;
   }
   if (m_json) {
-    std::printf("%s\n", list.dump(2).c_str());
+    // A driver's message may hold invalid UTF-8: replaced, never an exception.
+    std::printf("%s\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
   } else {
     std::printf(
         "\nTFLOPS of dense n x n matrix products (n = 1024 on the CPU, 8192 on a GPU); "

@@ -297,10 +297,12 @@ namespace {
 int printed(const RunCheck& check, const RunOptions& options) {
   if (check.code == kExitOk) return check.code;
   // A setting the user did not type came from the file: say so, and how to change it.
+  const std::string flag = check.message.substr(0, check.message.find(':'));
+  const bool fromFile = std::find(options.flagsFromFile.begin(), options.flagsFromFile.end(),
+                                  flag) != options.flagsFromFile.end();
   const std::string from =
-      options.from.empty() ? std::string()
-                           : " (settings from --from " + options.from +
-                                 "; a flag given beside it overrides the file's)";
+      fromFile ? " (" + flag + " from --from " + options.from + "; give " + flag + " to override it)"
+               : std::string();
   std::fprintf(stderr, "trainbench-cli: error: %s%s\n", check.message.c_str(), from.c_str());
   return check.code;
 }

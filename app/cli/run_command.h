@@ -14,6 +14,7 @@ struct RunOptions {
   std::vector<std::string> devices;  // each runs in turn
   std::string out;                   // file or folder; empty: the default results folder
   std::string from;  // --from FILE: a saved result whose settings run again (run_from.h)
+  std::vector<std::string> flagsFromFile;  // the flags whose values --from supplied ("--device")
   bool quiet = false;
   bool jsonProgress = false;  // --progress-json: events as JSON lines (json_progress.h)
   int repeats = 1;          // runs of the configuration on each device (--repeat N)

@@ -5,6 +5,7 @@
 #include "option_checks.h"
 
 #include "devices/device_id.h"
+#include "machine/speed_switches.h"
 #include "models/workload.h"
 #include "results/result_file.h"
 
@@ -55,14 +56,19 @@ std::string applySavedSettings(const RunResult& result, const std::string& path,
                                const FlagGiven& given, RunOptions& options) {
   if (std::string problem = unrunnable(result, path, given); !problem.empty()) return problem;
   RunConfig& config = options.config;
-  const auto take = [&given](const char* flag, auto& setting, const auto& saved) {
-    if (!given(flag)) setting = saved;
+  const auto take = [&given, &options](const char* flag, auto& setting, const auto& saved) {
+    if (given(flag)) return;
+    setting = saved;
+    options.flagsFromFile.emplace_back(flag);
   };
   // Epochs, batch, learning rate and image counts are the file's workload's: another workload
   // keeps its own defaults (the MLP's 60000 images are more than CIFAR-10 has).
   const bool sameWorkload = !given("--workload") || config.workload == result.workload.name;
   take("--workload", config.workload, result.workload.name);
-  if (!given("--device") && !result.device.id.empty()) options.devices = {result.device.id};
+  if (!given("--device") && !result.device.id.empty()) {
+    options.devices = {result.device.id};
+    options.flagsFromFile.emplace_back("--device");
+  }
   const bool sameDeviceKind =
       std::all_of(options.devices.begin(), options.devices.end(), [&](const std::string& device) {
         return deviceKind(device) == deviceKind(result.device.id);
@@ -118,6 +124,17 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
       !problem.empty()) {
     std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", problem.c_str());
     return kExitUsage;
+  }
+  // The libraries read these when they load, before any flag: only the user can set them.
+  if (const auto here = speedSwitches(); here != saved.config.environment) {
+    const std::string then = speedSwitchesText(saved.config.environment);
+    const std::string now = speedSwitchesText(here);
+    std::fprintf(stderr,
+                 "trainbench-cli: warning: --from: %s ran with the speed-changing environment "
+                 "variables %s; this run has %s: set the same ones to measure the same "
+                 "benchmark\n",
+                 options.from.c_str(), then.empty() ? "none" : then.c_str(),
+                 now.empty() ? "none" : now.c_str());
   }
   return kExitOk;
 }

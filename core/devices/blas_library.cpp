@@ -16,10 +16,6 @@ std::string realPath(const char* path) {
   return resolved ? std::string(resolved.get()) : std::string(path);
 }
 
-bool contains(const std::string& text, const char* part) {
-  return text.find(part) != std::string::npos;
-}
-
 BlasLibrary lookUp() {
   // The symbol LibTorch's CPU gemm calls; the global lookup finds the library it binds to.
   void* sgemm = ::dlsym(RTLD_DEFAULT, "sgemm_");
@@ -50,20 +46,31 @@ BlasLibrary lookUp() {
 BlasLibrary blasFromPath(const std::string& path) {
   BlasLibrary blas;
   blas.path = path;
-  const std::string file = path.substr(path.rfind('/') + 1);
-  const std::string folder = path.substr(0, path.rfind('/') + 1);
-  if (contains(path, "openblas")) {
+  // By the file's name, or for Debian's libblas.so.3 alternatives by their folder
+  // (/usr/lib/<triplet>/openblas-openmp/, blis-pthread/, atlas/, blas/): never by a folder
+  // further up, which may be anyone's ("/home/mkleinberg/lib").
+  const std::size_t slash = path.rfind('/');
+  const std::string file = slash == std::string::npos ? path : path.substr(slash + 1);
+  const std::string parent = slash == std::string::npos || slash == 0
+                                 ? std::string()
+                                 : path.substr(path.rfind('/', slash - 1) + 1,
+                                               slash - path.rfind('/', slash - 1) - 1);
+  const auto starts = [](const std::string& text, const char* prefix) {
+    return text.rfind(prefix, 0) == 0;
+  };
+  const bool genericBlas = starts(file, "libblas.so");
+  if (starts(file, "libopenblas") || (genericBlas && starts(parent, "openblas"))) {
     blas.name = "OpenBLAS";
-  } else if (contains(path, "mkl")) {
+  } else if (starts(file, "libmkl")) {
     blas.name = "Intel MKL";
-  } else if (contains(path, "blis")) {
+  } else if (starts(file, "libblis") || (genericBlas && starts(parent, "blis"))) {
     blas.name = "BLIS";
-  } else if (contains(path, "atlas")) {
+  } else if (starts(file, "libatlas") || starts(file, "libsatlas") || starts(file, "libtatlas") ||
+             (genericBlas && parent == "atlas")) {
     blas.name = "ATLAS";
-  } else if (contains(path, "Accelerate")) {
-    blas.name = "Apple Accelerate";
-  } else if (file.rfind("libblas.so", 0) == 0 &&
-             (folder.size() >= 6 && folder.compare(folder.size() - 6, 6, "/blas/") == 0)) {
+  } else if (starts(file, "libflexiblas")) {
+    blas.name = "FlexiBLAS";
+  } else if (genericBlas && parent == "blas") {
     // Debian's libblas3: /usr/lib/<triplet>/blas/libblas.so.3.
     blas.name = "reference BLAS";
     blas.reference = true;

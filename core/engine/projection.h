@@ -1,7 +1,7 @@
 // Projects a full run (the seed script's epochs on all the images, then the test set) from a run
 // cut short by --time-budget: its setup and warm-up as measured, every later step at the mean
-// steady-state step time (an epoch's last, partial batch at its share of one), and the
-// evaluation scaled from the images it got through.
+// steady-state step time (an epoch's last, smaller batch at the mean of those timed, or at its
+// share of a full step where none was), and the evaluation scaled from the images it got through.
 #pragma once
 
 #include "results/run_result.h"
@@ -16,7 +16,10 @@ struct ProjectionInputs {
   double setupSeconds = 0.0;  // from the clock's start to the first step (model, data to device)
   std::int64_t warmupSteps = 0;
   double warmupSeconds = 0.0;
-  std::vector<double> steadyStepSeconds;  // in order; the projection's basis
+  std::vector<double> steadyStepSeconds;  // in order; the projection's basis (full batches)
+  // Each epoch's last, smaller batch: the ones timed after warm-up, and how many warm-up holds.
+  std::vector<double> partialStepSeconds;
+  std::int64_t warmupPartialSteps = 0;
   double evaluationSeconds = 0.0;
   std::int64_t evaluatedSamples = 0;
   // The full run projected.

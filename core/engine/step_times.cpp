@@ -30,6 +30,22 @@ std::vector<double> StepTimes::steadySeconds() const {
   return seconds;
 }
 
+std::vector<double> StepTimes::partialSeconds() const {
+  std::vector<double> seconds;
+  for (std::size_t i = static_cast<std::size_t>(warmupSteps()); i < m_steps.size(); ++i) {
+    if (!m_steps[i].fullBatch) seconds.push_back(m_steps[i].seconds);
+  }
+  return seconds;
+}
+
+std::int64_t StepTimes::warmupPartialSteps() const {
+  std::int64_t partial = 0;
+  for (std::int64_t i = 0; i < warmupSteps(); ++i) {
+    if (!m_steps[static_cast<std::size_t>(i)].fullBatch) ++partial;
+  }
+  return partial;
+}
+
 double StepTimes::warmupSeconds() const {
   double total = 0.0;
   for (std::int64_t i = 0; i < warmupSteps(); ++i) total += m_steps[static_cast<std::size_t>(i)].seconds;

@@ -29,6 +29,10 @@ class StepTimes {
   std::vector<double> steadySeconds() const;
   // Seconds spent in the warm-up steps.
   double warmupSeconds() const;
+  // The last, smaller batches of epochs: the times of those after warm-up, in order, and how
+  // many the warm-up holds (a projection times the rest of them from these).
+  std::vector<double> partialSeconds() const;
+  std::int64_t warmupPartialSteps() const;
 
   // Samples/s from the median steady step (batch / p50) with p50 and p95; nullopt when too few
   // steps are left after warm-up to say anything.

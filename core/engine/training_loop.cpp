@@ -134,6 +134,8 @@ void TrainingRun::project() {
   in.warmupSteps = m_stepTimes.warmupSteps();
   in.warmupSeconds = m_stepTimes.warmupSeconds();
   in.steadyStepSeconds = m_stepTimes.steadySeconds();
+  in.partialStepSeconds = m_stepTimes.partialSeconds();
+  in.warmupPartialSteps = m_stepTimes.warmupPartialSteps();
   in.evaluationSeconds = m_evaluationSeconds;
   in.evaluatedSamples = m_evaluatedSamples;
   in.epochs = m_result.config.epochs;

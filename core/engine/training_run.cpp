@@ -12,6 +12,7 @@
 #include "engine/rank_data.h"
 #include "engine/rank_records.h"
 #include "machine/cpu_budget.h"
+#include "machine/speed_switches.h"
 
 #include <exception>
 #include <string>
@@ -152,6 +153,7 @@ void TrainingRun::resolve() {
   config.learningRate =
       m_config.learningRate > 0 ? m_config.learningRate : m_workload.learningRate;
   config.threads = at::get_num_threads();
+  config.environment = speedSwitches();
   resolveDistributed();
   m_result.workload.dataset = m_workload.dataset;
   m_result.workload.parameters = m_workload.parameters;

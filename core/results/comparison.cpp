@@ -2,8 +2,10 @@
 // the figures' formats (comparison_text.cpp writes the rows as CSV or a Markdown table).
 #include "results/comparison.h"
 
+
 #include "devices/device_id.h"
 #include "engine/precision.h"
+#include "machine/speed_switches.h"
 #include "models/workload_catalog.h"
 #include "results/table_text.h"
 #include "stats/summary.h"
@@ -95,6 +97,17 @@ int devicesOf(const RunResult& result) {
   return std::max(1, devices);
 }
 
+// What sets a run's speed beyond its settings, for folding and labels: the reference BLAS (other
+// libraries, and files from before the BLAS was recorded, fold together) and the speed switches.
+std::string environmentText(const RunResult& result) {
+  // The CPU's BLAS, for a CPU run: a GPU's speed owes nothing to it.
+  const bool cpu = result.device.kind == "cpu" || result.device.id == "cpu";
+  std::string text = cpu && result.system.blas == "reference BLAS" ? "reference BLAS" : "";
+  const std::string switches = speedSwitchesText(result.config.environment);
+  if (!switches.empty()) text += (text.empty() ? "" : ", ") + switches;
+  return text;
+}
+
 // Rows of unknown size still compare only within their workload.
 std::string groupOf(const std::string& workload, const std::string& size) {
   return size.empty() ? workload : size;
@@ -111,7 +124,7 @@ bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
                     row.samplesPerSecondHigh, row.totalLow, row.totalHigh, row.projected,
                     row.disturbed, row.warnings, row.withinNoise, row.group, row.created,
                     row.threads, row.baseline, row.execution, row.optimizer,
-                    row.learningRate, row.dataSource, row.noiseJudged);
+                    row.learningRate, row.dataSource, row.noiseJudged, row.environment);
   };
   return fields(a) == fields(b);
 }
@@ -257,6 +270,7 @@ ComparisonRow comparisonRow(const RunResult& result) {
   row.execution = result.config.execution;
   row.dataSource = table::printable(result.workload.dataSource);
   row.optimizer = table::printable(result.config.optimizer);
+  row.environment = table::printable(environmentText(result));
   row.learningRate = finiteOrNone(result.config.learningRate);
   if (result.validity) {
     row.disturbed = result.validity->disturbed;
@@ -293,9 +307,11 @@ std::string foldKey(const RunResult& result) {
   // another measure, whose median with steady-state figures would be neither.
   const bool steady = result.steadyState && result.steadyState->samplesPerSecond > 0.0;
   if (!steady) key += "|epoch mean";
-  // A CPU run on the reference BLAS is several times slower than one on OpenBLAS: no repeat of
-  // it. (Other libraries, and files from before the BLAS was recorded, fold as before.)
-  if (result.system.blas == "reference BLAS") key += "|reference BLAS";
+  // A CPU run on the reference BLAS is several times slower than one on OpenBLAS, and one under
+  // another OpenMP wait policy, channels-last setting or TF32 override is another speed too.
+  if (const std::string environment = environmentText(result); !environment.empty()) {
+    key += "|" + environment;
+  }
   // Only completed runs are repeats of each other; anything else stands alone.
   if (result.status != RunStatus::Completed) key += '|' + result.created;
   return key;

@@ -75,6 +75,9 @@ struct ComparisonRow {
   std::string optimizer;                // "adam", "sgd"
   std::optional<double> learningRate;
   std::string dataSource;               // "files" or "synthetic"
+  // What the folding tells apart beyond the settings: "reference BLAS" and the speed switches
+  // set ("OMP_WAIT_POLICY=passive"), ", "-joined; empty for neither.
+  std::string environment;
 };
 
 // Every field compared (a field added above belongs in operator== too): the comparison panel
@@ -115,8 +118,9 @@ ComparisonRow comparisonRow(const PublishedReference& reference);
 // Which runs are repeats of one configuration on one machine and fold into one row: completed
 // runs sharing the hostname, device id and name, workload and size (the row's group), precision,
 // execution, threads, ranks, batch size, data source, optimizer, learning rate, the model's
-// parameter count, whether the total is projected, and whether the run was disturbed (disturbed
-// runs fold only with each other). Seeds may differ: that is what repeats vary. A cancelled or failed
+// parameter count, whether the total is projected, whether the run was disturbed (disturbed
+// runs fold only with each other), whether it has a steady state, and its environment (the
+// reference BLAS, the speed switches set). Seeds may differ: that is what repeats vary. A cancelled or failed
 // run's key also holds its status and creation time, so it folds with nothing.
 std::string foldKey(const RunResult& result);
 

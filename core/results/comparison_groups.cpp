@@ -93,6 +93,17 @@ std::vector<std::vector<ComparisonRow*>> alike(const std::vector<ComparisonRow*>
   return sets;
 }
 
+// "reference BLAS, OMP_WAIT_POLICY=passive" as its parts.
+std::vector<std::string> environmentParts(const std::string& environment) {
+  std::vector<std::string> parts;
+  for (std::size_t start = 0; start < environment.size();) {
+    const std::size_t comma = environment.find(", ", start);
+    parts.push_back(environment.substr(start, comma - start));
+    start = comma == std::string::npos ? environment.size() : comma + 2;
+  }
+  return parts;
+}
+
 // Appends " · <part>" to the rows of a set of alike labels where the parts tell them apart.
 template <typename Part>
 void appendWhereItHelps(const std::vector<ComparisonRow*>& set, Part part) {
@@ -114,6 +125,20 @@ void distinguish(const std::vector<ComparisonRow*>& rows) {
   for (const auto& set : alike(rows)) {
     appendWhereItHelps(set, [](const ComparisonRow& row) {
       return row.learningRate ? "lr " + table::shortNumber(*row.learningRate) : std::string();
+    });
+  }
+  for (const auto& set : alike(rows)) {
+    // Only the switches that differ: one every run here was under says nothing.
+    std::map<std::string, std::size_t> seen;
+    for (const ComparisonRow* row : set) {
+      for (const auto& part : environmentParts(row->environment)) ++seen[part];
+    }
+    appendWhereItHelps(set, [&seen, &set](const ComparisonRow& row) {
+      std::string differing;
+      for (const auto& part : environmentParts(row.environment)) {
+        if (seen[part] < set.size()) differing += (differing.empty() ? "" : ", ") + part;
+      }
+      return differing;
     });
   }
   for (const auto& set : alike(rows)) {
@@ -395,6 +420,7 @@ std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int inden
       entry["execution"] = jsonText(row.execution);
       entry["optimizer"] = jsonText(row.optimizer);
       entry["learning_rate"] = jsonNumber(row.learningRate);
+      entry["environment"] = jsonText(row.environment);
       entry["data_source"] = jsonText(row.dataSource);
       entry["n"] = row.n;
       entry["disturbed"] = row.disturbed;

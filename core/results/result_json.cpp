@@ -266,6 +266,13 @@ ConfigRecord readConfig(const Reader& reader, const Json& c) {
   if (reader.optionalValue(c, "execution_fallback") != nullptr) {
     config.executionFallback = reader.string(c, "config", "execution_fallback");
   }
+  if (reader.optionalValue(c, "environment") != nullptr) {
+    const Json& environment = reader.object(c, "config", "environment");
+    for (const auto& [name, value] : environment.items()) {
+      if (!value.is_string()) reader.fail("config.environment." + name + " must be a string");
+      config.environment[name] = value.get<std::string>();
+    }
+  }
   return config;
 }
 
@@ -363,6 +370,11 @@ std::string toJson(const RunResult& r, int indent) {
                     {"execution", r.config.execution}};
   if (!r.config.executionFallback.empty()) {
     root["config"]["execution_fallback"] = r.config.executionFallback;
+  }
+  if (!r.config.environment.empty()) {
+    OrderedJson environment = OrderedJson::object();
+    for (const auto& [name, value] : r.config.environment) environment[name] = value;
+    root["config"]["environment"] = std::move(environment);
   }
   root["device"] = deviceJson(r.device);
   root["system"] = {{"os", r.system.os},

@@ -71,6 +71,11 @@ RunResult withPrintableText(RunResult result) {
   if (result.validity) {
     for (auto& warning : result.validity->warnings) warning = table::printable(warning);
   }
+  std::map<std::string, std::string> environment;
+  for (const auto& [name, value] : result.config.environment) {
+    environment[table::printable(name)] = table::printable(value);
+  }
+  result.config.environment = std::move(environment);
   if (result.distributed) {
     result.distributed->backend = table::printable(result.distributed->backend);
     result.distributed->scaling = table::printable(result.distributed->scaling);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,9 @@ struct ConfigRecord {
   // Why a run asked to train in graph mode trained eagerly (execution then reads "eager");
   // empty otherwise.
   std::string executionFallback;
+  // The speed-changing environment variables that were set (machine/speed_switches.h), name to
+  // value; empty where none was, or in files from before they were recorded.
+  std::map<std::string, std::string> environment;
 };
 
 // A device's measured peak (core/devices/peak_probe.h); a figure not measured is absent.

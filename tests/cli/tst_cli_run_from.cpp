@@ -150,8 +150,13 @@ class TestCliRunFrom : public CliTestBase {
     const CliRun absent = runCli({"run", "--from", far, "-q"});
     QVERIFY2(absent.exitCode == 4, absent.why());
     QVERIFY2(absent.err.contains(QLatin1String("--device: ")) &&
-                 absent.err.contains(QStringLiteral("settings from --from ") + far),
+                 absent.err.contains(QStringLiteral("--device from --from ") + far),
              absent.why());
+    // A device the user typed is theirs: no word of the file.
+    QString path2;
+    savedRun(path2);
+    const CliRun typed = runCli({"run", "--from", path2, "--device", "cuda:99", "-q"});
+    QVERIFY2(typed.exitCode == 4 && !typed.err.contains(QLatin1String("from --from")), typed.why());
   }
 
   // A quick (--time-budget) run evaluated only part of its test images; running it again runs

@@ -413,6 +413,7 @@ class ComparisonTest : public QObject {
     QVERIFY(differs([](ComparisonRow& r) { r.withinNoise = true; }));
     QVERIFY(differs([](ComparisonRow& r) { r.noiseJudged = true; }));
     QVERIFY(differs([](ComparisonRow& r) { r.learningRate = 0.5; }));
+    QVERIFY(differs([](ComparisonRow& r) { r.environment = "reference BLAS"; }));
     QVERIFY(differs([](ComparisonRow& r) { r.dataSource = "synthetic"; }));
     QVERIFY(differs([](ComparisonRow& r) { r.group = "other"; }));
     QVERIFY(differs([](ComparisonRow& r) { r.created = "2027-01-01T00:00:00Z"; }));

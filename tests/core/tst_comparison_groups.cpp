@@ -351,6 +351,23 @@ class ComparisonGroupsTest : public QObject {
     slowBlas.system.blas = "reference BLAS";
     results.push_back(slowBlas);
     QCOMPARE(allRows(buildComparison(results)).size(), std::size_t{2});
+    // Nor one under another OpenMP wait policy (1.5x the seed MLP's speed, docs/benchmarks.md).
+    results.back().system.blas = results[0].system.blas;
+    for (auto& run : results) run.config.environment = {{"OPENBLAS_CORETYPE", "Haswell"}};
+    results.back().config.environment["OMP_WAIT_POLICY"] = "passive";
+    const auto apart = allRows(buildComparison(results));
+    QCOMPARE(apart.size(), std::size_t{2});
+    // ...and the labels say why, before any date, with only the switch that differs.
+    QVERIFY2(contains(apart[1].label, " \u00b7 OMP_WAIT_POLICY=passive") &&
+                 !contains(apart[1].label, "Haswell") && !contains(apart[0].label, "Haswell"),
+             (apart[0].label + " / " + apart[1].label).c_str());
+    QCOMPARE(apart[1].environment, std::string("OMP_WAIT_POLICY=passive, OPENBLAS_CORETYPE=Haswell"));
+    results.back().config.environment.erase("OMP_WAIT_POLICY");
+    QCOMPARE(allRows(buildComparison(results)).size(), std::size_t{1});
+    // A GPU's speed owes nothing to the CPU's BLAS: its runs fold whatever that is.
+    std::vector<RunResult> gpu = repeats("cuda:0", {2.0, 2.1});
+    gpu[1].system.blas = "reference BLAS";
+    QCOMPARE(allRows(buildComparison(gpu)).size(), std::size_t{1});
   }
 
   // A data-parallel run is the run over all its ranks: its own row, labelled with them.
@@ -408,7 +425,7 @@ class ComparisonGroupsTest : public QObject {
     const QStringList keys = {"row",           "workload",  "size",
                               "label",         "device",    "machine",
                               "precision",     "threads",   "execution",
-                              "optimizer",     "learning_rate", "data_source", "n",
+                              "optimizer",     "learning_rate", "environment", "data_source", "n",
                               "disturbed",     "warnings",  "samples_per_second",
                               "total_seconds", "total_low", "total_high",
                               "projected",     "speedup",   "within_noise",
@@ -426,6 +443,7 @@ class ComparisonGroupsTest : public QObject {
     QCOMPARE(cpu[QLatin1String("size")].toString(), QString::fromLatin1(kFashionFull));
     QCOMPARE(cpu[QLatin1String("workload")].toString(), QStringLiteral("fashion-mlp"));
     QCOMPARE(cpu[QLatin1String("baseline")].toBool(), true);
+    QVERIFY(cpu[QLatin1String("environment")].isNull());  // nothing beyond the settings
     QCOMPARE(cpu[QLatin1String("speedup")].toDouble(), 1.0);
     QCOMPARE(cpu[QLatin1String("threads")].toInt(), 8);
     QCOMPARE(cpu[QLatin1String("execution")].toString(), QStringLiteral("eager"));

@@ -195,6 +195,27 @@ class TestResultFile : public QObject {
     }
   }
 
+  // The speed switches round trip (fullResultRoundTripsExactly); a value that is no string is
+  // refused naming the key, and a file without them reads as none set.
+  void environmentValuesAreStrings() {
+    QJsonObject json = jsonOf(editableResult());
+    QJsonObject config = json.value("config").toObject();
+    QCOMPARE(config.value("environment").toObject().value("OMP_WAIT_POLICY").toString(),
+             QStringLiteral("passive"));
+    config.insert("environment", QJsonObject{{"OMP_WAIT_POLICY", 1}});
+    json.insert("config", config);
+    try {
+      fromJson(QJsonDocument(json).toJson().toStdString(), "mem");
+      QFAIL("a number as a variable's value was read");
+    } catch (const std::exception& e) {
+      QVERIFY2(QString::fromUtf8(e.what()).contains("config.environment.OMP_WAIT_POLICY must be a string"),
+               e.what());
+    }
+    config.remove("environment");
+    json.insert("config", config);
+    QVERIFY(fromJson(QJsonDocument(json).toJson().toStdString(), "mem").config.environment.empty());
+  }
+
   void malformedFilesAreRejected_data() {
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<QString>("expected");

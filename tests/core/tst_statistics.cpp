@@ -217,6 +217,13 @@ class StatisticsTest : public QObject {
     in.warmupSeconds = 0.0;
     const double tiny = 2.0 + 10 * 1.0005 * 0.5 + 3.0 * 10;
     QVERIFY(std::fabs(projectFullRun(in)->totalSeconds - tiny) < 1e-6);
+    // Where the run timed such small batches, their mean counts (a step's fixed cost does not
+    // shrink with its images): 9 more at 0.2 s, and 8 full steps left after warm-up's 2.
+    in.partialStepSeconds = {0.1, 0.3};
+    in.warmupSteps = 3;
+    in.warmupPartialSteps = 1;
+    const double timed = 2.0 + 9 * 0.2 + 8 * 0.5 + 3.0 * 10;
+    QVERIFY(std::fabs(projectFullRun(in)->totalSeconds - timed) < 1e-6);
   }
 
   // A drift within the short run (steps slowing down as the machine heats) widens the interval.

@@ -41,6 +41,7 @@ inline tb::RunResult fullResult() {
       .memoryMb(64230.5)
       .versions("1.13.1", "0.1.0")
       .blas("OpenBLAS 0.3.21 (OpenMP)")
+      .environment({{"OMP_WAIT_POLICY", "passive"}, {"TRAINBENCH_CHANNELS_LAST", ""}})
       .epoch(3.25, 18461.538461538461)
       .loss(0.5123456789012345)
       .accuracy(0.8123)
@@ -59,7 +60,7 @@ inline auto fields(const tb::WorkloadRecord& w) {
 }
 inline auto fields(const tb::ConfigRecord& c) {
   return std::tie(c.epochs, c.batchSize, c.optimizer, c.learningRate, c.seed, c.threads,
-                  c.precision);
+                  c.precision, c.environment);
 }
 inline auto fields(const tb::DeviceRecord& d) { return std::tie(d.id, d.kind, d.name); }
 inline auto fields(const tb::SystemRecord& s) {

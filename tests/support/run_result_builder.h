@@ -13,6 +13,7 @@
 #include "results/run_result.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -140,6 +141,10 @@ class RunResultBuilder {
   RunResultBuilder& versions(std::string libtorch, std::string app) {
     m_result.system.libtorchVersion = std::move(libtorch);
     m_result.system.appVersion = std::move(app);
+    return *this;
+  }
+  RunResultBuilder& environment(std::map<std::string, std::string> switches) {
+    m_result.config.environment = std::move(switches);
     return *this;
   }
   RunResultBuilder& blas(std::string name) {

@@ -1,6 +1,7 @@
 // The Setup panel as a user edits it: Run follows every field the trainer checks, a data
 // folder typed as "~/..." means the home folder, and a hand-edited settings file with values
 // that make no sense keeps the defaults instead of turning them into "auto" or "all".
+#include "machine/speed_switches.h"
 #include "panels/seed_field.h"
 #include "panels/setup_panel.h"
 
@@ -39,6 +40,11 @@ class SetupPanelTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // Use Settings compares a run's speed switches with this process's: none set here.
+  void initTestCase() {
+    for (const std::string& name : tb::speedSwitchNames()) qunsetenv(name.c_str());
+  }
+
   // ResNet-50 with a batch of one image is refused (BatchNorm): Run goes off with the reason,
   // and typing a good batch size turns it back on. Run followed only Length and Repeats.
   void runFollowsTheBatchSize() {
@@ -208,6 +214,10 @@ class SetupPanelTest : public QObject {
     QVERIFY2(unset.join(u' ').contains(QLatin1String("cuda:7 is not on this computer")),
              qPrintable(unset.join(u' ')));
     // Its image counts are the full run's it projects, not the part of the test set it reached.
+    // A speed switch the app was not started with is said (libraries read them when they load).
+    saved.environment({{"GOMP_SPINCOUNT", "12345"}});
+    QVERIFY2(panel.useSettingsOf(saved).join(u' ').contains(QLatin1String("GOMP_SPINCOUNT=12345")),
+             qPrintable(panel.useSettingsOf(saved).join(u' ')));
     panel.setCheckedDevices({QStringLiteral("cpu")});
     QCOMPARE(panel.configs().constFirst().trainLimit, std::int64_t{60000});
     QCOMPARE(panel.configs().constFirst().testLimit, std::int64_t{10000});

@@ -3,6 +3,7 @@
 #include "panels/setup_panel.h"
 
 #include "common/qt_convert.h"
+#include "machine/speed_switches.h"
 #include "models/workload_catalog.h"
 #include "panels/seed_field.h"
 
@@ -88,6 +89,15 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
     unset << tr("Its time budget was %1 s; Quick trains for %2 s.")
                  .arg(budget)
                  .arg(kQuickBudgetSeconds);
+  }
+  // Read by the libraries when they load: only the user, starting the app, can set these.
+  if (const auto here = speedSwitches(); here != result.config.environment) {
+    const auto text = [](const std::map<std::string, std::string>& switches) {
+      return switches.empty() ? tr("none") : toQString(speedSwitchesText(switches));
+    };
+    unset << tr("Its speed-changing environment variables were %1; this app's are %2 (set them "
+                "before starting the app).")
+                 .arg(text(result.config.environment), text(here));
   }
   // The workload's own rate leaves the field empty (the default); another is typed in.
   const auto workloadRate = catalogLearningRate(result.workload.name);

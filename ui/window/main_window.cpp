@@ -329,23 +329,6 @@ QString MainWindow::startRuns() {
   return {};
 }
 
-void MainWindow::checkMachineInBackground() {
-  if (m_machineCheck || qEnvironmentVariableIsSet("TRAINBENCH_SKIP_MACHINE_CHECK")) return;
-  // A second's sample of the machine, off the GUI thread; the first run starts meanwhile (its
-  // own CPU is not counted). The warning never blocks the run.
-  auto warnings = std::make_shared<QStringList>();
-  m_machineCheck = QThread::create([warnings] {
-    for (const std::string& warning : checkMachineBeforeRun()) warnings->append(toQString(warning));
-  });
-  m_machineCheck->setParent(this);
-  connect(m_machineCheck, &QThread::finished, this, [this, warnings] {
-    if (!warnings->isEmpty()) showNotice(warnings->join(QLatin1Char(' ')), true);
-    m_machineCheck->deleteLater();
-    m_machineCheck = nullptr;
-  });
-  m_machineCheck->start();
-}
-
 void MainWindow::requestRuns() {
   // Closing: the window waits only for the stopped run, never for new ones.
   if (m_closeRequested) return;

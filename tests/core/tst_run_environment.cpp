@@ -1,6 +1,8 @@
-// The CPU's BLAS: named from its file and from OpenBLAS's own description, found in this process,
-// and a warning for the reference BLAS that makes CPU results several times slower.
+// What a run's software environment adds to its speed: the CPU's BLAS (named from its file and
+// from OpenBLAS's own description, found in this process, a warning for the reference BLAS that
+// makes CPU results several times slower) and the speed-changing environment variables.
 #include "devices/blas_library.h"
+#include "machine/speed_switches.h"
 
 #include <QFileInfo>
 #include <QtTest>
@@ -9,7 +11,7 @@
 
 using namespace tb;
 
-class BlasLibraryTest : public QObject {
+class RunEnvironmentTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
@@ -27,6 +29,10 @@ class BlasLibraryTest : public QObject {
                           << false;
     // A libblas.so.3 elsewhere is not known to be the reference one: named by its file only.
     QTest::newRow("unknown") << "/opt/vendor/libblas.so.3" << "libblas.so.3" << false;
+    // Folders further up are anyone's: a user named mkleinberg has no MKL.
+    QTest::newRow("home folders") << "/home/mkleinberg/publisher/lib/libblas.so.3"
+                                  << "libblas.so.3" << false;
+    QTest::newRow("atlas file") << "/usr/lib/x86_64-linux-gnu/libsatlas.so.3" << "ATLAS" << false;
   }
   void librariesAreNamedFromTheirFile() {
     QFETCH(QString, path);
@@ -66,7 +72,25 @@ class BlasLibraryTest : public QObject {
     QVERIFY(!blas.name.empty());
     QVERIFY2(QFileInfo(QString::fromStdString(blas.path)).isFile(), blas.path.c_str());
   }
+
+  // The variables set are found, with their values (an empty one too); others are not looked at.
+  void speedSwitchesAreTheOnesSet() {
+    for (const std::string& name : speedSwitchNames()) qunsetenv(name.c_str());
+    QVERIFY(speedSwitches().empty());
+    QVERIFY(speedSwitchesText({}).empty());
+    qputenv("OMP_WAIT_POLICY", "passive");
+    qputenv("TRAINBENCH_CHANNELS_LAST", "");
+    qputenv("TRAINBENCH_TEST_UNRELATED", "1");
+    const auto set = speedSwitches();
+    QCOMPARE(set.size(), std::size_t{2});
+    QCOMPARE(set.at("OMP_WAIT_POLICY"), std::string("passive"));
+    QCOMPARE(set.at("TRAINBENCH_CHANNELS_LAST"), std::string());
+    QCOMPARE(speedSwitchesText(set),
+             std::string("OMP_WAIT_POLICY=passive, TRAINBENCH_CHANNELS_LAST="));
+    qunsetenv("OMP_WAIT_POLICY");
+    qunsetenv("TRAINBENCH_CHANNELS_LAST");
+  }
 };
 
-QTEST_APPLESS_MAIN(BlasLibraryTest)
-#include "tst_blas_library.moc"
+QTEST_APPLESS_MAIN(RunEnvironmentTest)
+#include "tst_run_environment.moc"
