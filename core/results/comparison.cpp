@@ -273,6 +273,7 @@ ComparisonRow comparisonRow(const RunResult& result) {
   row.environment = table::printable(environmentText(result));
   row.learningRate = finiteOrNone(result.config.learningRate);
   if (result.validity) {
+    row.watched = true;
     row.disturbed = result.validity->disturbed;
     for (const auto& text : result.validity->warnings) {
       const std::string warning = table::printable(text);  // it may come from a shared file

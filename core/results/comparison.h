@@ -58,6 +58,9 @@ struct ComparisonRow {
   // totalSeconds is projected from a run cut short by --time-budget, not measured.
   bool projected = false;
   bool disturbed = false;             // something on the machine disturbed a folded run
+  // Some folded run's machine was watched (its file has a validity record): a file from before
+  // validity was recorded can say neither "quiet" nor "disturbed".
+  bool watched = false;
   std::vector<std::string> warnings;  // the folded runs' validity warnings, each once
   // Set with the speed-up: this row's and the baseline's total intervals overlap, so the
   // difference between them is within the noise. Never set on the baseline itself.

@@ -216,9 +216,11 @@ ComparisonRow foldRows(const std::vector<ComparisonRow>& runs) {
   row.sources.clear();
   row.warnings.clear();
   row.disturbed = false;
+  row.watched = false;
   for (const auto& run : runs) {
     row.sources.insert(row.sources.end(), run.sources.begin(), run.sources.end());
     row.disturbed = row.disturbed || run.disturbed;
+    row.watched = row.watched || run.watched;
     addWarnings(row.warnings, run.warnings);
     if (!run.created.empty() && (row.created.empty() || run.created < row.created)) {
       row.created = run.created;
@@ -423,7 +425,8 @@ std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int inden
       entry["environment"] = jsonText(row.environment);
       entry["data_source"] = jsonText(row.dataSource);
       entry["n"] = row.n;
-      entry["disturbed"] = row.disturbed;
+      // null where no folded run was watched: false would read as "checked, and quiet".
+      entry["disturbed"] = row.watched ? OrderedJson(row.disturbed) : OrderedJson(nullptr);
       entry["warnings"] = row.warnings;
       entry["samples_per_second"] = {{"median", jsonNumber(row.samplesPerSecond)},
                                      {"low", jsonNumber(row.samplesPerSecondLow)},

@@ -87,6 +87,13 @@ class TestCli : public CliTestBase {
     QCOMPARE(cpu[QLatin1String("id")].toString(), QStringLiteral("cpu"));
     QCOMPARE(cpu[QLatin1String("kind")].toString(), QStringLiteral("cpu"));
     QVERIFY(cpu[QLatin1String("logical_cores")].toInt() >= 1);
+    // The BLAS: the same library the table names, or null where none was found.
+    QVERIFY(cpu.toObject().contains(QLatin1String("blas")));
+    const CliRun table = runCli({"devices"});
+    const QJsonValue blas = cpu[QLatin1String("blas")];
+    const QString named = blas.isNull() ? QStringLiteral("not found") : blas.toString();
+    QVERIFY2(!named.isEmpty() && table.out.contains(QStringLiteral("CPU BLAS: ") + named + ';'),
+             qPrintable(table.out));
   }
 
   // The main use: train on IDX files (plain and .gz), print the seed's four lines, save a result.
