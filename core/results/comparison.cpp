@@ -159,6 +159,34 @@ std::string withoutTrademarks(std::string name) {
   return name;
 }
 
+RankPlacement rankPlacement(const RunResult& result) {
+  RankPlacement placement;
+  if (!result.distributed) return placement;
+  std::set<std::string> hosts;
+  std::set<std::pair<std::string, std::string>> gpus;
+  for (const auto& rank : result.distributed->ranks) {
+    hosts.insert(rank.host);
+    if (rank.device != "cpu") gpus.insert({rank.host, rank.device});
+  }
+  placement.gpus = static_cast<int>(gpus.size());
+  placement.machines = std::max(1, static_cast<int>(hosts.size()));
+  return placement;
+}
+
+std::string rankPlacementText(const RunResult& result) {
+  if (!result.distributed) return {};
+  const RankPlacement placement = rankPlacement(result);
+  std::string text;
+  if (placement.gpus > 0 && placement.gpus < result.distributed->worldSize) {
+    text = "on " + std::to_string(placement.gpus) + (placement.gpus == 1 ? " GPU" : " GPUs");
+  }
+  if (placement.machines > 1) {
+    text += (text.empty() ? "" : " ") + std::string("across ") +
+            std::to_string(placement.machines) + " machines";
+  }
+  return text;
+}
+
 std::string deviceLabel(const RunResult& result, bool sayDataSource) {
   std::string label = result.device.id;
   if (parseDeviceKind(result.device.kind) == DeviceKind::Cpu && result.config.threads > 0) {
@@ -178,6 +206,9 @@ std::string deviceLabel(const RunResult& result, bool sayDataSource) {
   // A data-parallel run is the whole run over its ranks, not one device's.
   if (result.distributed) {
     label += " \u00d7 " + std::to_string(result.distributed->worldSize) + " ranks";
+    if (const std::string placement = rankPlacementText(result); !placement.empty()) {
+      label += " " + placement;
+    }
   }
   if (!result.device.name.empty()) label += " \u2014 " + withoutTrademarks(result.device.name);
   return label;
@@ -293,6 +324,7 @@ std::string foldKey(const RunResult& result) {
                     result.config.precision + '|' + result.config.execution + '|' +
                     std::to_string(result.config.threads) + '|' +
                     std::to_string(result.distributed ? result.distributed->worldSize : 1) + '|' +
+                    rankPlacementText(result) + '|' +
                     std::to_string(stepBatch(result)) + '|' + result.workload.dataSource +
                     '|' + (result.projection ? "projected" : "measured");
   // A different optimizer, learning rate or model is another experiment, whatever its speed:

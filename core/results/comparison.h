@@ -109,6 +109,16 @@ const std::vector<PublishedReference>& publishedReferences();
 // execution, ranks and (unless `sayDataSource` is false, for a list with a data column of its
 // own) synthetic data are said too. The name is shown withoutTrademarks().
 std::string deviceLabel(const RunResult& result, bool sayDataSource = true);
+// Where a data-parallel run's ranks trained, from its ranks' records: the distinct GPUs (0 for
+// CPU ranks) and machines. Four ranks sharing one GPU are not four GPUs.
+struct RankPlacement {
+  int gpus = 0;
+  int machines = 1;
+};
+RankPlacement rankPlacement(const RunResult& result);
+// What a label says of it beyond the rank count: "on 1 GPU" where ranks share GPUs, "across 2
+// machines"; empty for one GPU per rank, or CPU ranks, on one machine.
+std::string rankPlacementText(const RunResult& result);
 // A device name without "(R)", "(TM)", "®" and "™": "Intel(R) Xeon(R) Gold 6338" reads
 // "Intel Xeon Gold 6338", which leaves the table's other columns more room.
 std::string withoutTrademarks(std::string name);
@@ -120,7 +130,7 @@ ComparisonRow comparisonRow(const PublishedReference& reference);
 
 // Which runs are repeats of one configuration on one machine and fold into one row: completed
 // runs sharing the hostname, device id and name, workload and size (the row's group), precision,
-// execution, threads, ranks, batch size, data source, optimizer, learning rate, the model's
+// execution, threads, ranks and where they trained (rankPlacementText), batch size, data source, optimizer, learning rate, the model's
 // parameter count, whether the total is projected, whether the run was disturbed (disturbed
 // runs fold only with each other), whether it has a steady state, and its environment (the
 // reference BLAS, the speed switches set). Seeds may differ: that is what repeats vary. A cancelled or failed

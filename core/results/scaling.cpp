@@ -67,6 +67,13 @@ std::string seriesTitle(const RunResult& r, const std::string& scaling, int batc
   title += (machine.empty() ? "" : ", on " + machine) +
            (r.workload.dataSource.empty() ? "" : ", " + r.workload.dataSource + " data");
   if (r.validity && r.validity->disturbed) title += ", \u26a0 disturbed";
+  // Ranks sharing GPUs are no point on a curve of one GPU per rank, and one rank alone is no
+  // base for them: a series of their own, without efficiencies.
+  if (const RankPlacement placement = rankPlacement(r);
+      r.distributed && placement.gpus > 0 && placement.gpus < r.distributed->worldSize) {
+    title += ", ranks sharing " + std::to_string(placement.gpus) +
+             (placement.gpus == 1 ? " GPU" : " GPUs");
+  }
   return title;
 }
 
@@ -176,17 +183,16 @@ std::string scalingJson(const std::vector<ScalingSeries>& series, int indent) {
   };
   Json list = Json::array();
   for (const ScalingSeries& one : series) {
-    const std::optional<double> single =
-        one.points.front().worldSize == 1
-            ? std::optional<double>(one.points.front().samplesPerSecond)
-            : std::nullopt;
+    // 0 without a one-rank point (every point's samples/s is above 0).
+    const double single =
+        one.points.front().worldSize == 1 ? one.points.front().samplesPerSecond : 0.0;
     Json points = Json::array();
     for (const ScalingPoint& point : one.points) {
       Json entry;
       entry["world_size"] = point.worldSize;
       entry["samples_per_second"] = number(point.samplesPerSecond);
       entry["ideal_samples_per_second"] =
-          number(single ? std::optional<double>(*single * point.worldSize) : std::nullopt);
+          number(single > 0.0 ? std::optional<double>(single * point.worldSize) : std::nullopt);
       entry["efficiency"] = number(point.efficiency);
       entry["runs"] = point.runs;
       points.push_back(std::move(entry));

@@ -189,12 +189,24 @@ class ComparisonTest : public QObject {
     QCOMPARE(*rows[1].peakTflops, 200.0);
     applySpeedups(rows, 0);
     QCOMPARE(*rows[1].peakRatio, 4.0);
+    // Four ranks on one GPU (`--device cuda:0 --data-parallel 4`) are not four GPUs: another
+    // label, and no repeat of the four-GPU run.
+    RunResult shared = run("cuda:0").steadyState(29000.0).distributed(
+        "weak", 128, {{"node", "cuda:0"}, {"node", "cuda:0"}, {"node", "cuda:0"}, {"node", "cuda:0"}});
+    QVERIFY2(deviceLabel(shared).find("\u00d7 4 ranks on 1 GPU \u2014") != std::string::npos,
+             deviceLabel(shared).c_str());
+    QVERIFY2(deviceLabel(four).find("\u00d7 4 ranks \u2014") != std::string::npos,
+             deviceLabel(four).c_str());
+    QVERIFY(foldKey(shared) != foldKey(four));
+    QCOMPARE(*comparisonRow(shared).peakTflops, 50.0);
     // Two machines with one GPU each: two devices, though both are "cuda:0".
     four.distributed = RunResultBuilder()
                            .distributed("weak", 64, {{"a", "cuda:0"}, {"b", "cuda:0"}})
                            .build()
                            .distributed;
     QCOMPARE(*comparisonRow(four).peakTflops, 100.0);
+    QVERIFY2(deviceLabel(four).find("\u00d7 2 ranks across 2 machines") != std::string::npos,
+             deviceLabel(four).c_str());
     // Two CPU ranks on one machine of 16 cores, each using every core: its one CPU's peak.
     RunResult cpu = run("cpu").steadyState(30000.0).distributed(
         "weak", 64, {{"node", "cpu"}, {"node", "cpu"}});

@@ -171,6 +171,30 @@ class ScalingTest : public QObject {
              text.c_str());
   }
 
+  // `--device cuda:0 --data-parallel 4` puts four ranks on one GPU: no point on the curve of
+  // four GPUs (it read 59% efficient there), a series of its own with no base.
+  void ranksSharingAGpuAreASeriesOfTheirOwn() {
+    const auto onGpus = [](double samplesPerSecond, const std::vector<std::string>& devices) {
+      RunResult r = run(samplesPerSecond, static_cast<int>(devices.size()));
+      r.device = {"cuda:0", "cuda", "NVIDIA H100"};
+      for (std::size_t i = 0; i < devices.size() && r.distributed; ++i) {
+        r.distributed->ranks.push_back({static_cast<int>(i), "bench-a", devices[i]});
+      }
+      return r;
+    };
+    const auto series =
+        scalingSeries({onGpus(1000, {"cuda:0"}), onGpus(3900, {"cuda:0", "cuda:1", "cuda:2", "cuda:3"}),
+                       onGpus(1100, {"cuda:0", "cuda:0", "cuda:0", "cuda:0"})});
+    QCOMPARE(series.size(), std::size_t{2});
+    QCOMPARE(series[0].points.size(), std::size_t{2});
+    QVERIFY(qAbs(*series[0].points[1].efficiency - 0.975) < 1e-12);
+    QVERIFY2(QString::fromStdString(series[1].title).endsWith(", ranks sharing 1 GPU"),
+             series[1].title.c_str());
+    QCOMPARE(series[1].points.size(), std::size_t{1});
+    QCOMPARE(series[1].points[0].samplesPerSecond, 1100.0);
+    QVERIFY(!series[1].points[0].efficiency);
+  }
+
   void withoutOneRankNoEfficiency() {
     const auto series = scalingSeries({run(1800, 2), run(3000, 4)});
     QCOMPARE(series.size(), std::size_t{1});
