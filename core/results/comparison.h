@@ -180,7 +180,7 @@ std::string formatRatio(double ratio);
 int throughputDecimals(double samplesPerSecond);
 // Achieved or peak TFLOPS with three significant digits ("0.0612", "12.3", "702").
 std::string formatTflops(double tflops);
-// "42.1%" from a fraction; "0.73%" below 1%.
+// "42.1%" from a fraction; "0.73%" below 1%, "0.0021%" below 0.01%.
 std::string formatEfficiency(double efficiency);
 
 // RFC 4180 (CRLF, quoted where needed), a header row; missing values are empty cells. Columns

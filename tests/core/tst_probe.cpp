@@ -114,6 +114,10 @@ class ProbeTest : public QObject {
     QCOMPARE(*row.efficiency, *row.achievedTflops / 0.5);
     QCOMPARE(formatTflops(*row.achievedTflops), std::string("0.0610"));
     QCOMPARE(formatEfficiency(*row.efficiency), std::string("12.2%"));
+    // An MLP in bf16 on an H200 reaches 0.0016% of its peak: a figure, not "0.00%".
+    QCOMPARE(formatEfficiency(0.0073), std::string("0.73%"));
+    QCOMPARE(formatEfficiency(0.000016), std::string("0.0016%"));
+    QCOMPARE(formatEfficiency(0.0000002), std::string("0.00002%"));
     // Without a measured peak (or known FLOPs) the figures are absent, not 0.
     QVERIFY(!comparisonRow(completedRun("cpu", 100000.0, 10.0, std::nullopt)).efficiency);
     RunResult unknownFlops = completedRun("cpu", 100000.0, 10.0, 0.5);
