@@ -443,6 +443,12 @@ std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int inden
       entry["status"] = row.status;
       entry["published"] = row.published;
       entry["test_accuracy"] = jsonNumber(row.testAccuracy);
+      entry["mean_epoch_seconds"] = jsonNumber(row.meanEpochSeconds);
+      // How much of the device's measured peak the run used, as the CSV and the app show it.
+      entry["achieved_tflops"] = jsonNumber(row.achievedTflops);
+      entry["peak_tflops"] = jsonNumber(row.peakTflops);
+      entry["efficiency"] = jsonNumber(row.efficiency);
+      entry["peak_ratio"] = jsonNumber(row.peakRatio);
       entry["created"] = jsonText(row.created);
       entry["notes"] = group.notes;
       list.push_back(std::move(entry));

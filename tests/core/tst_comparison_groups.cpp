@@ -413,8 +413,10 @@ class ComparisonGroupsTest : public QObject {
     RunResult failed = fullRun("cuda:0", 1.0).failed(FailureKind::Device, "out of memory");
     failed.totalSeconds.reset();
     results.push_back(failed);
-    results.push_back(cifarRun("cpu", 4000.0));
+    results.push_back(cifarRun("cpu", 4000.0).flopsPerSample(1e9).peakFp32Tflops(1.0));
     results.back().validity = ValidityRecord{false, {}};  // watched, and quiet
+    const ComparisonRow cifar = comparisonRow(results.back());
+    QVERIFY(cifar.efficiency && cifar.achievedTflops);
     const auto groups = buildComparison(results);
     QJsonParseError error{};
     const QJsonDocument doc =
@@ -431,7 +433,9 @@ class ComparisonGroupsTest : public QObject {
                               "total_seconds", "total_low", "total_high",
                               "projected",     "speedup",   "within_noise",
                               "baseline",      "status",    "published",
-                              "test_accuracy", "created",   "notes"};
+                              "test_accuracy", "created",   "notes",
+                              "mean_epoch_seconds", "achieved_tflops", "peak_tflops",
+                              "efficiency",    "peak_ratio"};
     for (const QJsonValue& value : rows) {
       const QJsonObject row = value.toObject();
       for (const QString& key : keys) QVERIFY2(row.contains(key), qPrintable(key));
@@ -462,6 +466,10 @@ class ComparisonGroupsTest : public QObject {
              QStringLiteral("cifar10-resnet50"));
     QCOMPARE(rows[2].toObject()[QLatin1String("row")].toInt(), 3);
     QCOMPARE(rows[2].toObject()[QLatin1String("disturbed")], QJsonValue(false));
+    // The GPU server's figures a script compares: achieved TFLOPS against the measured peak.
+    QCOMPARE(rows[2].toObject()[QLatin1String("efficiency")].toDouble(), *cifar.efficiency);
+    QCOMPARE(rows[2].toObject()[QLatin1String("peak_tflops")].toDouble(), 1.0);
+    QVERIFY(cpu[QLatin1String("efficiency")].isNull());  // no peak measured
     QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(comparisonJson({}))).array().size(),
              0);
   }
