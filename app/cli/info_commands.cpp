@@ -191,6 +191,7 @@ static void printSettings(const RunResult& result) {
     std::printf("data-parallel: %d ranks (%s), %s scaling, global batch %d; batch and threads "
                 "above are each rank's\n",
                 d->worldSize, d->backend.c_str(), d->scaling.c_str(), d->globalBatch);
+    for (const RankRecord& rank : d->ranks) std::printf("  %s\n", rankText(rank).c_str());
   }
 }
 
@@ -256,10 +257,11 @@ int showCommand(const std::string& path, bool json) {
                 epoch.trainAccuracy, epoch.seconds,
                 table::fixed(rate, throughputDecimals(rate)).c_str());
   }
-  std::printf("\ntest loss %s, test accuracy %s; total %s; %zu telemetry samples\n",
+  std::printf("\ntest loss %s, test accuracy %s; total %s; %zu telemetry %s\n",
               orNa(result.test ? std::optional<double>(result.test->loss) : std::nullopt, "%.4f").c_str(),
               orNa(result.test ? std::optional<double>(result.test->accuracy) : std::nullopt, "%.4f").c_str(),
-              orNa(result.totalSeconds, "%.2f s").c_str(), result.timeline.size());
+              orNa(result.totalSeconds, "%.2f s").c_str(), result.timeline.size(),
+              result.timeline.size() == 1 ? "sample" : "samples");
   printDeviceFigures(result);
   printTrustBlocks(result);
   return kExitOk;

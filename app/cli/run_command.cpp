@@ -78,11 +78,7 @@ void printDistributed(const RunResult& result) {
   if (!d) return;
   std::printf("Data-parallel: %d ranks over %s, %s scaling, global batch %d\n", d->worldSize,
               d->backend.c_str(), d->scaling.c_str(), d->globalBatch);
-  for (const RankRecord& rank : d->ranks) {
-    std::printf("  rank %d on %s (%s): %.1f samples/s, %.1f%% of its training time in allreduce\n",
-                rank.rank, rank.host.c_str(), rank.device.c_str(), rank.samplesPerSecond,
-                100.0 * rank.communicationShare);
-  }
+  for (const RankRecord& rank : d->ranks) std::printf("  %s\n", rankText(rank).c_str());
 }
 
 // A disturbed run is saved like any other, with its warnings; the user hears of them at once.

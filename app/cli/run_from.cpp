@@ -127,14 +127,15 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
   }
   // The libraries read these when they load, before any flag: only the user can set them.
   if (const auto here = speedSwitches(); here != saved.config.environment) {
-    const std::string then = speedSwitchesText(saved.config.environment);
-    const std::string now = speedSwitchesText(here);
+    const std::string then = saved.config.environment.empty()
+                                 ? "no speed-changing environment variables set"
+                                 : "the speed-changing environment variables " +
+                                       speedSwitchesText(saved.config.environment);
+    const std::string now = here.empty() ? "none" : speedSwitchesText(here);
     std::fprintf(stderr,
-                 "trainbench-cli: warning: --from: %s ran with the speed-changing environment "
-                 "variables %s; this run has %s: set the same ones to measure the same "
-                 "benchmark\n",
-                 options.from.c_str(), then.empty() ? "none" : then.c_str(),
-                 now.empty() ? "none" : now.c_str());
+                 "trainbench-cli: warning: --from: %s ran with %s; this run has %s: set the "
+                 "same ones to measure the same benchmark\n",
+                 options.from.c_str(), then.c_str(), now.c_str());
   }
   return kExitOk;
 }

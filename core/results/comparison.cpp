@@ -159,8 +159,8 @@ std::string withoutTrademarks(std::string name) {
   return name;
 }
 
-RankPlacement rankPlacement(const RunResult& result) {
-  RankPlacement placement;
+RankDevices rankDevices(const RunResult& result) {
+  RankDevices placement;
   if (!result.distributed) return placement;
   std::set<std::string> hosts;
   std::set<std::pair<std::string, std::string>> gpus;
@@ -173,9 +173,9 @@ RankPlacement rankPlacement(const RunResult& result) {
   return placement;
 }
 
-std::string rankPlacementText(const RunResult& result) {
+std::string rankDevicesText(const RunResult& result) {
   if (!result.distributed) return {};
-  const RankPlacement placement = rankPlacement(result);
+  const RankDevices placement = rankDevices(result);
   std::string text;
   if (placement.gpus > 0 && placement.gpus < result.distributed->worldSize) {
     text = "on " + std::to_string(placement.gpus) + (placement.gpus == 1 ? " GPU" : " GPUs");
@@ -206,7 +206,7 @@ std::string deviceLabel(const RunResult& result, bool sayDataSource) {
   // A data-parallel run is the whole run over its ranks, not one device's.
   if (result.distributed) {
     label += " \u00d7 " + std::to_string(result.distributed->worldSize) + " ranks";
-    if (const std::string placement = rankPlacementText(result); !placement.empty()) {
+    if (const std::string placement = rankDevicesText(result); !placement.empty()) {
       label += " " + placement;
     }
   }
@@ -324,7 +324,7 @@ std::string foldKey(const RunResult& result) {
                     result.config.precision + '|' + result.config.execution + '|' +
                     std::to_string(result.config.threads) + '|' +
                     std::to_string(result.distributed ? result.distributed->worldSize : 1) + '|' +
-                    rankPlacementText(result) + '|' +
+                    rankDevicesText(result) + '|' +
                     std::to_string(stepBatch(result)) + '|' + result.workload.dataSource +
                     '|' + (result.projection ? "projected" : "measured");
   // A different optimizer, learning rate or model is another experiment, whatever its speed:

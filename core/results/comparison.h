@@ -111,14 +111,14 @@ const std::vector<PublishedReference>& publishedReferences();
 std::string deviceLabel(const RunResult& result, bool sayDataSource = true);
 // Where a data-parallel run's ranks trained, from its ranks' records: the distinct GPUs (0 for
 // CPU ranks) and machines. Four ranks sharing one GPU are not four GPUs.
-struct RankPlacement {
+struct RankDevices {
   int gpus = 0;
   int machines = 1;
 };
-RankPlacement rankPlacement(const RunResult& result);
+RankDevices rankDevices(const RunResult& result);
 // What a label says of it beyond the rank count: "on 1 GPU" where ranks share GPUs, "across 2
 // machines"; empty for one GPU per rank, or CPU ranks, on one machine.
-std::string rankPlacementText(const RunResult& result);
+std::string rankDevicesText(const RunResult& result);
 // A device name without "(R)", "(TM)", "®" and "™": "Intel(R) Xeon(R) Gold 6338" reads
 // "Intel Xeon Gold 6338", which leaves the table's other columns more room.
 std::string withoutTrademarks(std::string name);
@@ -130,11 +130,12 @@ ComparisonRow comparisonRow(const PublishedReference& reference);
 
 // Which runs are repeats of one configuration on one machine and fold into one row: completed
 // runs sharing the hostname, device id and name, workload and size (the row's group), precision,
-// execution, threads, ranks and where they trained (rankPlacementText), batch size, data source, optimizer, learning rate, the model's
-// parameter count, whether the total is projected, whether the run was disturbed (disturbed
-// runs fold only with each other), whether it has a steady state, and its environment (the
-// reference BLAS, the speed switches set). Seeds may differ: that is what repeats vary. A cancelled or failed
-// run's key also holds its status and creation time, so it folds with nothing.
+// execution, threads, ranks and where they trained (rankDevicesText), batch size, data source,
+// optimizer, learning rate, the model's parameter count, whether the total is projected,
+// whether the run was disturbed (disturbed runs fold only with each other), whether it has a
+// steady state, and its environment (the reference BLAS, the speed switches set). Seeds may
+// differ: that is what repeats vary. A cancelled or failed run's key also holds its status and
+// creation time, so it folds with nothing.
 std::string foldKey(const RunResult& result);
 
 // Whether the totals of two rows compare: the same group (workload and size), or the same

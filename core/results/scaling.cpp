@@ -69,7 +69,7 @@ std::string seriesTitle(const RunResult& r, const std::string& scaling, int batc
   if (r.validity && r.validity->disturbed) title += ", \u26a0 disturbed";
   // Ranks sharing GPUs are no point on a curve of one GPU per rank, and one rank alone is no
   // base for them: a series of their own, without efficiencies.
-  if (const RankPlacement placement = rankPlacement(r);
+  if (const RankDevices placement = rankDevices(r);
       r.distributed && placement.gpus > 0 && placement.gpus < r.distributed->worldSize) {
     title += ", ranks sharing " + std::to_string(placement.gpus) +
              (placement.gpus == 1 ? " GPU" : " GPUs");

@@ -23,4 +23,10 @@ std::string projectionText(const ProjectionRecord& projection) {
          fixed(projection.budgetSeconds, 0) + "-second budget)";
 }
 
+std::string rankText(const RankRecord& rank) {
+  return "rank " + std::to_string(rank.rank) + " on " + rank.host + " (" + rank.device +
+         "): " + fixed(rank.samplesPerSecond, 1) + " samples/s, " +
+         fixed(100.0 * rank.communicationShare, 1) + "% of its training time in allreduce";
+}
+
 }  // namespace tb

@@ -381,7 +381,8 @@ class TestCliCompare : public QObject {
     tbtest::RunResultBuilder run = benchRun("fashion-mlp", "cpu", 20.0, 5000.0, "12:00:00");
     run.optimizer("adam", 0.01).seed(7).threads(3).batchSize(16);
     tb::RunResult result = run;
-    result.distributed = tb::DistributedRecord{2, "gloo", "strong", 32, {}};
+    result.distributed = tb::DistributedRecord{
+        2, "gloo", "strong", 32, {{0, "gpu-a", "cuda:0", 2500.0, 0.04}, {1, "gpu-b", "cuda:0", 2400.0, 0.06}}};
     QString error;
     QVERIFY2(writeRun(file, result, error), qPrintable(error));
     const tbtest::CliRun show = cli("show", {file});
@@ -390,6 +391,10 @@ class TestCliCompare : public QObject {
              show.why());
     QVERIFY2(show.out.contains(QLatin1String("data-parallel: 2 ranks (gloo), strong scaling, global "
                                              "batch 32; batch and threads above are each rank's")),
+             show.why());
+    // Each rank's machine, device and share, as `run` said them when it ended.
+    QVERIFY2(show.out.contains(QLatin1String("  rank 1 on gpu-b (cuda:0): 2400.0 samples/s, 6.0% of "
+                                             "its training time in allreduce\n")),
              show.why());
   }
 

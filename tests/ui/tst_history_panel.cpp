@@ -5,7 +5,7 @@
 #include "results/result_file.h"
 
 #include "../support/private_trash.h"
-#include "../support/run_result_builder.h"
+#include "../support/history_runs.h"
 
 #include <QAbstractItemModel>
 #include <QDir>
@@ -26,26 +26,8 @@
 using tb::RunResult;
 using tb::ui::HistoryPanel;
 using tb::ui::ResultLibrary;
-
-namespace {
-
-RunResult makeResult(const std::string& created, const std::string& host,
-                     std::optional<double> total, bool tested = true) {
-  tbtest::RunResultBuilder run;
-  run.created(created);
-  run.workload("fashion-mlp", "fashion-mnist").dataSource("synthetic").samples(600, 100);
-  run.parameters(109386).plannedEpochs(1).batchSize(32).optimizer("adam", 0.001).seed(42);
-  run.threads(2).precision("fp32").device("cpu", "Test CPU").host(host);
-  run.epoch(4.2, 14000.0).loss(0.5).accuracy(0.82).totalSeconds(total);
-  if (tested) run.test(0.4, 0.855);
-  return run;
-}
-
-QString cell(const QAbstractItemModel* model, int row, int column, int role = Qt::DisplayRole) {
-  return model->index(row, column).data(role).toString();
-}
-
-}  // namespace
+using tbtest::cell;
+using tbtest::makeResult;
 
 class TestHistoryPanel final : public QObject {
   Q_OBJECT
@@ -85,67 +67,6 @@ class TestHistoryPanel final : public QObject {
     QCOMPARE(cell(model, 0, HistoryPanel::TestAccuracyColumn), QStringLiteral("85.50 %"));
     QCOMPARE(cell(model, 2, HistoryPanel::TotalTimeColumn), QStringLiteral("n/a"));
     QCOMPARE(cell(model, 2, HistoryPanel::TestAccuracyColumn), QStringLiteral("n/a"));
-  }
-
-  // A disturbed run is listed with a warning mark and its warnings on hover; a quick run's
-  // total is the projected full run, marked as such.
-  void disturbedAndProjectedRunsAreMarked() {
-    ResultLibrary library(m_dir.path());
-    RunResult disturbed = makeResult("2026-11-26T10:00:00Z", "alpha", 10.0);
-    disturbed.validity = tb::ValidityRecord{true, {"The machine was on battery: plug it in."}};
-    library.save(disturbed);
-    RunResult projected = makeResult("2026-11-25T10:00:00Z", "beta", 70.0);
-    projected.projection = tb::ProjectionRecord{5088.0, 4747.0, 5423.0, 167, 60, 10, 50000, 10000};
-    projected.validity = tb::ValidityRecord{false, {}};
-    library.save(projected);
-    HistoryPanel panel(&library);
-    const QAbstractItemModel* model = panel.view()->model();
-    QCOMPARE(cell(model, 0, HistoryPanel::StatusColumn), QStringLiteral("completed \u26a0"));
-    QVERIFY(cell(model, 0, HistoryPanel::StatusColumn, Qt::ToolTipRole)
-                .contains(QLatin1String("on battery")));
-    QCOMPARE(cell(model, 1, HistoryPanel::StatusColumn), QStringLiteral("completed"));
-    QCOMPARE(cell(model, 1, HistoryPanel::TotalTimeColumn), QStringLiteral("~5088.00 s (projected)"));
-  }
-
-  // Runs of one device that differ in threads or precision must not look alike in the list.
-  void deviceColumnTellsConfigurationsApart() {
-    ResultLibrary library(m_dir.path());
-    RunResult oneThread = makeResult("2026-11-26T10:00:00Z", "alpha", 10.0);
-    oneThread.config.threads = 1;
-    library.save(oneThread);
-    RunResult bf16 = makeResult("2026-11-25T10:00:00Z", "alpha", 12.0);
-    bf16.config.precision = "bf16";
-    library.save(bf16);
-    HistoryPanel panel(&library);
-    const QAbstractItemModel* model = panel.view()->model();
-    QCOMPARE(cell(model, 0, HistoryPanel::DeviceColumn), QStringLiteral("cpu (1 thread) \u2014 Test CPU"));
-    QCOMPARE(cell(model, 1, HistoryPanel::DeviceColumn),
-             QStringLiteral("cpu (2 threads) bf16 \u2014 Test CPU"));
-  }
-
-  // A shared file's text is shown as text: no bidi control reversing the device, no line break
-  // splitting the machine cell, no markup rendered in a tooltip, no 300-digit total.
-  void fileTextIsShownAsText() {
-    ResultLibrary library(m_dir.path());
-    RunResult odd = makeResult("2026-11-26T10:00:00Z", "evil\nhost", 1e308);
-    odd.device.name = "\u202e" "AMD EPYC";
-    library.save(odd);
-    RunResult failed = makeResult("2026-11-25T10:00:00Z", "alpha", std::nullopt, false);
-    failed.status = tb::RunStatus::Failed;
-    failed.failure = tb::FailureKind::Run;
-    failed.error = "<h1>Imported OK</h1>";
-    library.save(failed);
-    HistoryPanel panel(&library);
-    const QAbstractItemModel* model = panel.view()->model();
-    QCOMPARE(cell(model, 0, HistoryPanel::MachineColumn), QStringLiteral("evil host"));
-    QVERIFY2(!cell(model, 0, HistoryPanel::DeviceColumn).contains(QChar(0x202e)),
-             qPrintable(cell(model, 0, HistoryPanel::DeviceColumn)));
-    QVERIFY2(cell(model, 0, HistoryPanel::TotalTimeColumn).size() < 20,
-             qPrintable(cell(model, 0, HistoryPanel::TotalTimeColumn)));
-    const QString tip = cell(model, 1, HistoryPanel::StatusColumn, Qt::ToolTipRole);
-    QVERIFY2(tip.contains(QLatin1String("&lt;h1&gt;Imported OK")) &&
-                 !tip.contains(QLatin1String("<h1>")),
-             qPrintable(tip));
   }
 
   // Sorting a time column must compare numbers (9.5 < 100), not text ("100" < "9.5").

@@ -16,6 +16,7 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
 
 using namespace tb::ui;
@@ -209,10 +210,22 @@ class SetupPanelTest : public QObject {
                                                                             60000, 10000);
     const QStringList unset = panel.useSettingsOf(saved);
     QVERIFY(panel.quick());
-    QCOMPARE(panel.configs().constFirst().learningRate, 0.0125);
     QCOMPARE(unset.size(), 1);
     QVERIFY2(unset.join(u' ').contains(QLatin1String("cuda:7 is not on this computer")),
              qPrintable(unset.join(u' ')));
+    // Nothing stays ticked: one click on Run must not train the CPU in the GPU's place.
+    QVERIFY(panel.configs().isEmpty());
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    QCOMPARE(panel.configs().constFirst().learningRate, 0.0125);
+    // A server's thread count, more than this computer has, becomes auto, and is said.
+    const int threadsHere = QThread::idealThreadCount();
+    saved.threads(threadsHere + 30);
+    const QString more = panel.useSettingsOf(saved).join(u' ');
+    QVERIFY2(more.contains(QStringLiteral("It trained with %1 CPU threads").arg(threadsHere + 30)),
+             qPrintable(more));
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    QCOMPARE(panel.configs().constFirst().threads, 0);
+    saved.threads(1);
     // Its image counts are the full run's it projects, not the part of the test set it reached.
     // A speed switch the app was not started with is said (libraries read them when they load).
     saved.environment({{"GOMP_SPINCOUNT", "12345"}});

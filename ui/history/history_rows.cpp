@@ -80,8 +80,12 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry) {
   const QString device =
       r.device.id.empty() ? orNa(r.device.id) : toQString(deviceLabel(r, false));
 
-  const QString machineTip =
-      QStringList{toQString(r.system.cpuModel), toQString(r.system.os)}.join(QLatin1Char('\n'));
+  // What else sets a CPU's speed: the BLAS (the reference one is ~6x slower than OpenBLAS).
+  QStringList machineLines{toQString(r.system.cpuModel), toQString(r.system.os)};
+  if (!r.system.blas.empty()) {
+    machineLines << HistoryPanel::tr("CPU BLAS: %1").arg(toQString(r.system.blas));
+  }
+  const QString machineTip = machineLines.join(QLatin1Char('\n'));
   QString statusTip = r.error.empty() ? QString() : toQString(r.error);
   QString status = statusText(r.status);
   if (r.validity && r.validity->disturbed) {
@@ -91,8 +95,10 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry) {
     for (const auto& warning : r.validity->warnings) warnings << toQString(warning);
     statusTip = warnings.join(QLatin1Char('\n'));
   }
+  // A budgeted run stopped early: its accuracy is not the full run's its total projects, and
+  // the comparison leaves it out too.
   const std::optional<double> accuracy =
-      r.test ? finiteOrNone(r.test->accuracy * 100.0) : std::nullopt;
+      r.test && !r.projection ? finiteOrNone(r.test->accuracy * 100.0) : std::nullopt;
   // A budgeted run's total is the full run it projects, marked as such.
   const std::optional<double> total =
       r.projection ? finiteOrNone(r.projection->totalSeconds)
@@ -107,6 +113,11 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry) {
         << textItem(dataText(r.workload.dataSource)) << textItem(status, statusTip)
         << numberItem(total, totalText)
         << numberItem(accuracy, formatOptional(accuracy, 2, QStringLiteral(" %")));
+  if (r.projection && r.test) {
+    items.back()->setToolTip(plainToolTip(
+        HistoryPanel::tr("A quick run stops early: its accuracy (%1) is not the full run's.")
+            .arg(formatOptional(finiteOrNone(r.test->accuracy * 100.0), 2, QStringLiteral(" %")))));
+  }
   for (QStandardItem* item : items) item->setData(entry.path, HistoryPanel::kPathRole);
   return items;
 }

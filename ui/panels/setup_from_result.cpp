@@ -10,6 +10,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QSpinBox>
+#include <QThread>
 
 #include <algorithm>
 #include <climits>
@@ -51,11 +52,9 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   const bool here = std::any_of(m_devices.begin(), m_devices.end(), [&](const QCheckBox* box) {
     return box->property("deviceId").toString() == device;
   });
-  if (here) {
-    setCheckedDevices({device});
-  } else {
-    unset << tr("%1 is not on this computer: tick the device to run it on.").arg(device);
-  }
+  // A device this computer lacks leaves none ticked: Run must not train the CPU instead.
+  setCheckedDevices(here ? QStringList{device} : QStringList{});
+  if (!here) unset << tr("%1 is not on this computer: tick the device to run it on.").arg(device);
   setDataParallel(false);
   if (result.distributed && result.distributed->worldSize > 1) {
     unset << tr("It was a data-parallel run of %1 ranks: tick \u201cTrain data-parallel\u201d to "
@@ -66,8 +65,17 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   if (result.config.batchSize > 0) m_batchSize->setValue(result.config.batchSize);
   m_seed->setValue(result.config.seed);
   // A count equal to its machine's cores was that machine's default: auto, this one's, applies.
+  // More than this computer's threads (a server's run) would oversubscribe it: auto instead.
   const int threads = result.config.threads;
-  m_threads->setValue(threads > 0 && threads != result.system.physicalCores ? threads : 0);
+  const int threadsHere = QThread::idealThreadCount();
+  if (threads > threadsHere) {
+    unset << tr("It trained with %1 CPU threads; this computer has %2: CPU threads is auto.")
+                 .arg(threads)
+                 .arg(threadsHere);
+  }
+  m_threads->setValue(threads > 0 && threads <= threadsHere && threads != result.system.physicalCores
+                          ? threads
+                          : 0);
   if (!precision.isEmpty()) setPrecision(precision);
   // A graph run that fell back to eager asked for graph; on another device the device's own.
   if (here) {
@@ -92,12 +100,15 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   }
   // Read by the libraries when they load: only the user, starting the app, can set these.
   if (const auto here = speedSwitches(); here != result.config.environment) {
-    const auto text = [](const std::map<std::string, std::string>& switches) {
-      return switches.empty() ? tr("none") : toQString(speedSwitchesText(switches));
-    };
-    unset << tr("Its speed-changing environment variables were %1; this app's are %2 (set them "
-                "before starting the app).")
-                 .arg(text(result.config.environment), text(here));
+    const QString then =
+        result.config.environment.empty()
+            ? tr("It ran with no speed-changing environment variables set")
+            : tr("It ran with the speed-changing environment variables %1")
+                  .arg(toQString(speedSwitchesText(result.config.environment)));
+    const QString now = here.empty() ? tr("this app has none")
+                                     : tr("this app has %1").arg(toQString(speedSwitchesText(here)));
+    unset << tr("%1; %2 (start the app with the same ones to measure the same benchmark).")
+                 .arg(then, now);
   }
   // The workload's own rate leaves the field empty (the default); another is typed in.
   const auto workloadRate = catalogLearningRate(result.workload.name);

@@ -287,14 +287,17 @@ void MainWindow::wireRuns() {
             if (!path.isEmpty()) statusBar()->showMessage(tr("Saved %1").arg(path), 8000);
           });
   connect(m_history, &HistoryPanel::openRequested, this, &MainWindow::openResultFiles);
-  connect(m_history, &HistoryPanel::message, this, &MainWindow::showNotice);
+  connect(m_history, &HistoryPanel::message, this,
+          [this](const QString& text, bool error) { showNotice(text, error); });
   connect(m_history, &HistoryPanel::settingsRequested, this, [this](const QString& path) {
     for (const auto& entry : m_library->entries()) {
       if (entry.path != path) continue;
       QStringList notice = {tr("Setup has the settings of %1: Run runs it again.")
                                 .arg(QFileInfo(path).fileName())};
       notice << m_setup->useSettingsOf(entry.result);
-      showNotice(notice.join(u' '), false);
+      // The Setup holds one run's settings: what the last Use Settings said is out of date.
+      showNotice(notice.join(u' '), false, m_settingsNotice);
+      m_settingsNotice = notice.join(u' ');
       m_setup->runButton()->setFocus(Qt::OtherFocusReason);
       return;
     }
@@ -419,8 +422,8 @@ QStringList MainWindow::openResultFiles(const QStringList& paths) {
   return problems;
 }
 
-void MainWindow::showNotice(const QString& text, bool error) {
-  m_notice->showNotice(text, error);
+void MainWindow::showNotice(const QString& text, bool error, const QString& replacing) {
+  m_notice->showNotice(text, error, replacing);
   statusBar()->showMessage(text, 8000);
 }
 

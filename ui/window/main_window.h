@@ -57,7 +57,7 @@ class MainWindow final : public QMainWindow {
   // Adds saved result files to the charts and comparison (skipping ones already shown, under
   // any spelling of their path); returns a message for each that could not be read.
   QStringList openResultFiles(const QStringList& paths);
-  void showNotice(const QString& text, bool error);
+  void showNotice(const QString& text, bool error, const QString& replacing = {});
   // Closes the window as the user would (a running run is stopped and saved first) and makes
   // the app exit with `exitCode` (e.g. after SIGTERM). quitCode() is that code, once asked.
   void requestQuit(int exitCode);
@@ -114,6 +114,7 @@ class MainWindow final : public QMainWindow {
   ComparisonPanel* m_comparison = nullptr;
   HistoryPanel* m_history = nullptr;
   NoticeBar* m_notice = nullptr;
+  QString m_settingsNotice;  // the last Use Settings notice: the next one replaces it
   QAction* m_saveUnsavedAction = nullptr;  // File › Save unsaved results: on while some are
   QAction* m_runAction = nullptr;  // Run › Run (Ctrl+R): off while runs train, as the button is
   ExportActions* m_export = nullptr;

@@ -29,7 +29,7 @@ NoticeBar::NoticeBar(QWidget* parent) : QFrame(parent), m_label(new QLabel) {
   hide();
 }
 
-void NoticeBar::showNotice(const QString& text, bool error) {
+void NoticeBar::showNotice(const QString& text, bool error, const QString& replacing) {
   // A batch of runs can end with several notices in a row (one run failed, the next was
   // disturbed): the latest few stay, newest last, until dismissed.
   if (isHidden()) {
@@ -37,9 +37,12 @@ void NoticeBar::showNotice(const QString& text, bool error) {
     m_error = false;
   }
   // A word-wrapping label takes minutes to lay out a megabyte: a notice is a few lines.
-  const QString shown =
-      text.size() > kMaxNoticeChars ? text.left(kMaxNoticeChars) + QChar(0x2026) : text;
+  const auto shortened = [](const QString& notice) {
+    return notice.size() > kMaxNoticeChars ? notice.left(kMaxNoticeChars) + QChar(0x2026) : notice;
+  };
+  const QString shown = shortened(text);
   m_notices.removeAll(shown);
+  if (!replacing.isEmpty()) m_notices.removeAll(shortened(replacing));
   m_notices.append(shown);
   while (m_notices.size() > kMaxNotices) m_notices.removeFirst();
   m_error = m_error || error;

@@ -15,8 +15,9 @@ class NoticeBar final : public QFrame {
  public:
   explicit NoticeBar(QWidget* parent = nullptr);
 
-  // Adds `text` to the notices shown (the latest few, newest last; red if any is an error).
-  void showNotice(const QString& text, bool error);
+  // Adds `text` to the notices shown (the latest few, newest last; red if any is an error), in
+  // place of `replacing` where that is one of them: a notice the new one makes out of date.
+  void showNotice(const QString& text, bool error, const QString& replacing = {});
   QString text() const;
 
  private:

@@ -1,0 +1,113 @@
+// What one History row says of a saved run: its marks (disturbed, projected), a device label
+// that tells configurations apart, the machine's facts on hover, and a shared file's text shown
+// as text.
+#include "history/history_panel.h"
+#include "history/result_library.h"
+
+#include "../support/history_runs.h"
+
+#include <QAbstractItemModel>
+#include <QDir>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using tb::RunResult;
+using tb::ui::HistoryPanel;
+using tb::ui::ResultLibrary;
+using tbtest::cell;
+using tbtest::makeResult;
+
+class TestHistoryRows final : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir m_dir;
+
+ private Q_SLOTS:
+  void init() {
+    QDir(m_dir.path()).removeRecursively();
+    QDir().mkpath(m_dir.path());
+  }
+
+  // A disturbed run is listed with a warning mark and its warnings on hover; a quick run's
+  // total is the projected full run, marked as such.
+  void disturbedAndProjectedRunsAreMarked() {
+    ResultLibrary library(m_dir.path());
+    RunResult disturbed = makeResult("2026-11-26T10:00:00Z", "alpha", 10.0);
+    disturbed.validity = tb::ValidityRecord{true, {"The machine was on battery: plug it in."}};
+    library.save(disturbed);
+    RunResult projected = makeResult("2026-11-25T10:00:00Z", "beta", 70.0);
+    projected.projection = tb::ProjectionRecord{5088.0, 4747.0, 5423.0, 167, 60, 10, 50000, 10000};
+    projected.validity = tb::ValidityRecord{false, {}};
+    library.save(projected);
+    HistoryPanel panel(&library);
+    const QAbstractItemModel* model = panel.view()->model();
+    QCOMPARE(cell(model, 0, HistoryPanel::StatusColumn), QStringLiteral("completed \u26a0"));
+    QVERIFY(cell(model, 0, HistoryPanel::StatusColumn, Qt::ToolTipRole)
+                .contains(QLatin1String("on battery")));
+    QCOMPARE(cell(model, 1, HistoryPanel::StatusColumn), QStringLiteral("completed"));
+    QCOMPARE(cell(model, 1, HistoryPanel::TotalTimeColumn), QStringLiteral("~5088.00 s (projected)"));
+    // Its accuracy is the stopped run's, not the full run's: not beside the projected total.
+    QCOMPARE(cell(model, 1, HistoryPanel::TestAccuracyColumn), QStringLiteral("n/a"));
+    QVERIFY2(cell(model, 1, HistoryPanel::TestAccuracyColumn, Qt::ToolTipRole)
+                 .contains(QLatin1String("85.50 %")),
+             qPrintable(cell(model, 1, HistoryPanel::TestAccuracyColumn, Qt::ToolTipRole)));
+    QCOMPARE(cell(model, 0, HistoryPanel::TestAccuracyColumn), QStringLiteral("85.50 %"));
+  }
+
+  // Runs of one device that differ in threads or precision must not look alike in the list.
+  void deviceColumnTellsConfigurationsApart() {
+    ResultLibrary library(m_dir.path());
+    RunResult oneThread = makeResult("2026-11-26T10:00:00Z", "alpha", 10.0);
+    oneThread.config.threads = 1;
+    library.save(oneThread);
+    RunResult bf16 = makeResult("2026-11-25T10:00:00Z", "alpha", 12.0);
+    bf16.config.precision = "bf16";
+    library.save(bf16);
+    HistoryPanel panel(&library);
+    const QAbstractItemModel* model = panel.view()->model();
+    QCOMPARE(cell(model, 0, HistoryPanel::DeviceColumn), QStringLiteral("cpu (1 thread) \u2014 Test CPU"));
+    QCOMPARE(cell(model, 1, HistoryPanel::DeviceColumn),
+             QStringLiteral("cpu (2 threads) bf16 \u2014 Test CPU"));
+  }
+
+  // A shared file's text is shown as text: no bidi control reversing the device, no line break
+  // splitting the machine cell, no markup rendered in a tooltip, no 300-digit total.
+  void fileTextIsShownAsText() {
+    ResultLibrary library(m_dir.path());
+    RunResult odd = makeResult("2026-11-26T10:00:00Z", "evil\nhost", 1e308);
+    odd.device.name = "\u202e" "AMD EPYC";
+    library.save(odd);
+    RunResult failed = makeResult("2026-11-25T10:00:00Z", "alpha", std::nullopt, false);
+    failed.status = tb::RunStatus::Failed;
+    failed.failure = tb::FailureKind::Run;
+    failed.error = "<h1>Imported OK</h1>";
+    library.save(failed);
+    HistoryPanel panel(&library);
+    const QAbstractItemModel* model = panel.view()->model();
+    QCOMPARE(cell(model, 0, HistoryPanel::MachineColumn), QStringLiteral("evil host"));
+    QVERIFY2(!cell(model, 0, HistoryPanel::DeviceColumn).contains(QChar(0x202e)),
+             qPrintable(cell(model, 0, HistoryPanel::DeviceColumn)));
+    QVERIFY2(cell(model, 0, HistoryPanel::TotalTimeColumn).size() < 20,
+             qPrintable(cell(model, 0, HistoryPanel::TotalTimeColumn)));
+    const QString tip = cell(model, 1, HistoryPanel::StatusColumn, Qt::ToolTipRole);
+    QVERIFY2(tip.contains(QLatin1String("&lt;h1&gt;Imported OK")) &&
+                 !tip.contains(QLatin1String("<h1>")),
+             qPrintable(tip));
+  }
+
+  // The machine cell's tooltip has what else sets a CPU's speed: the BLAS that did its products.
+  void machineTipNamesTheBlas() {
+    ResultLibrary library(m_dir.path());
+    RunResult run = makeResult("2026-11-26T10:00:00Z", "alpha", 10.0);
+    run.system.cpuModel = "Test CPU";
+    run.system.blas = "reference BLAS";
+    library.save(run);
+    HistoryPanel panel(&library);
+    const QString tip = cell(panel.view()->model(), 0, HistoryPanel::MachineColumn, Qt::ToolTipRole);
+    QVERIFY2(tip.contains(QLatin1String("CPU BLAS: reference BLAS")), qPrintable(tip));
+  }
+};
+
+QTEST_MAIN(TestHistoryRows)
+#include "tst_history_rows.moc"
