@@ -90,7 +90,11 @@ ReportContent reportContent() {
   }
   tb::applySpeedups(content.rows, 0);
   QVector<tb::RunResult> results(runs.begin(), runs.end());
+  results[1].device.memoryMb = 10240.0;
+  results[1].device.computeCapability = "8.6";
+  results[1].device.driverVersion = "550.54.14";
   content.machines = tb::ui::machinesOf(results);
+  content.gpus = tb::ui::gpusOf(results);
   content.generatedAt = QStringLiteral("2026-11-26 15:42 CET");
   content.appVersion = QStringLiteral("0.1.0");
   content.charts = {{QStringLiteral("Training loss"), chart(QStringLiteral("loss"), 0)},
@@ -382,7 +386,7 @@ class TestExport final : public QObject {
     QVERIFY2(total.startsWith(QStringLiteral("1.00e+300")), qPrintable(total));
   }
 
-  // The report lists each machine once, even with several runs (devices) on it.
+  // The report lists each machine once, even with several runs (devices) on it, and each GPU.
   void machinesAreUniqueByHostAndCpu() {
     tb::ui::RunCollection runs;
     runs.add(makeResult("cpu", "", "bench-1", "Ryzen", 4.0));
@@ -395,6 +399,12 @@ class TestExport final : public QObject {
     QCOMPARE(QString::fromStdString(machines[0].hostname), QStringLiteral("bench-1"));
     QCOMPARE(QString::fromStdString(machines[1].hostname), QStringLiteral("bench-2"));
     QCOMPARE(tb::ui::machinesOf(runs, /*visibleOnly=*/false).size(), 3);
+    // Its GPUs too: one, not the CPUs, with the facts its run recorded.
+    const QVector<tb::ui::ReportGpu> gpus = tb::ui::gpusOf(runs);
+    QCOMPARE(gpus.size(), 1);
+    QCOMPARE(QString::fromStdString(gpus[0].machine), QStringLiteral("bench-1"));
+    QCOMPARE(QString::fromStdString(gpus[0].device.id), QStringLiteral("cuda:0"));
+    QCOMPARE(QString::fromStdString(gpus[0].device.name), QStringLiteral("RTX"));
   }
 };
 

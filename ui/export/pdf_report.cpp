@@ -53,6 +53,7 @@ class ReportWriter final {
     titleBlock();
     comparison();
     machines();
+    gpus();
     charts();
     m_page.finish();
     return m_page.pageNumber();
@@ -200,6 +201,34 @@ class ReportWriter final {
                 QObject::tr("Cores: physical / logical. Memory: installed memory."), Qt::AlignLeft);
   }
 
+  // What a GPU server's runs were measured on: the model alone does not say its memory, or the
+  // driver that can change its speed.
+  void gpus() {
+    if (m_content.gpus.isEmpty()) return;
+    m_page.skip(m_page.pt(10));
+    m_page.heading(QObject::tr("GPUs"));
+    const QVector<ReportColumn> columns = {
+        {QObject::tr("Machine"), Qt::AlignLeft, true},
+        {QObject::tr("Device"), Qt::AlignLeft, false},
+        {QObject::tr("GPU"), Qt::AlignLeft, true},
+        {QObject::tr("Memory"), Qt::AlignRight, false},
+        {QObject::tr("Compute capability"), Qt::AlignRight, false},
+        {QObject::tr("Driver"), Qt::AlignLeft, false},
+    };
+    QVector<ReportRow> cells;
+    for (const ReportGpu& gpu : m_content.gpus) {
+      const DeviceRecord& d = gpu.device;
+      const QString memory =
+          d.memoryMb ? toQString(table::fixed(*d.memoryMb / 1024.0, 1)) + QStringLiteral(" GiB")
+                     : QStringLiteral("n/a");
+      cells.push_back({{textOrNa(gpu.machine), textOrNa(d.id), textOrNa(d.name), memory,
+                        textOrNa(d.computeCapability.value_or(std::string())),
+                        textOrNa(d.driverVersion.value_or(std::string()))},
+                       false});
+    }
+    m_page.table(columns, cells);
+  }
+
   void charts() {
     bool first = true;
     for (const auto& [title, pixmap] : m_content.charts) {
@@ -281,6 +310,27 @@ QVector<SystemRecord> machinesOf(const QVector<RunResult>& results) {
     if (!known) machines.push_back(system);
   }
   return machines;
+}
+
+QVector<ReportGpu> gpusOf(const QVector<RunResult>& results) {
+  QVector<ReportGpu> gpus;
+  for (const RunResult& result : results) {
+    if (result.device.kind == "cpu" || result.device.id.empty()) continue;
+    const bool known = std::any_of(gpus.begin(), gpus.end(), [&](const ReportGpu& gpu) {
+      return gpu.machine == result.system.hostname && gpu.device.id == result.device.id &&
+             gpu.device.name == result.device.name;
+    });
+    if (!known) gpus.push_back({result.system.hostname, result.device});
+  }
+  return gpus;
+}
+
+QVector<ReportGpu> gpusOf(const RunCollection& runs, bool visibleOnly) {
+  QVector<RunResult> results;
+  for (int i = 0; i < runs.count(); ++i) {
+    if (!visibleOnly || runs.at(i).visible) results.push_back(runs.at(i).result);
+  }
+  return gpusOf(results);
 }
 
 QVector<SystemRecord> machinesOf(const RunCollection& runs, bool visibleOnly) {

@@ -16,21 +16,31 @@ namespace tb::ui {
 
 class RunCollection;
 
+// A GPU a run trained on, with the facts its result recorded.
+struct ReportGpu {
+  std::string machine;  // the hostname
+  DeviceRecord device;
+};
+
 struct ReportContent {
   QString title;
   QVector<QPair<QString, QPixmap>> charts;  // title and image, in report order
   std::vector<ComparisonRow> rows;
   QVector<SystemRecord> machines;  // one per machine; see machinesOf()
+  QVector<ReportGpu> gpus;         // one per machine and GPU; see gpusOf()
   QString generatedAt;             // as it should read, e.g. "2026-11-26 15:30 CET"
   QString appVersion;
 };
 
-// Page 1: title, comparison table, machines; then the charts at page width, several per page.
+// Page 1: title, comparison table, machines, GPUs; then the charts at page width, several per page.
 // A4 portrait. Written atomically; on failure returns false with `error` naming the file.
 bool exportPdfReport(const QString& path, const ReportContent& content, QString* error = nullptr);
 
 // The distinct machines (by hostname and CPU model) of the runs, in the order they first appear.
 QVector<SystemRecord> machinesOf(const RunCollection& runs, bool visibleOnly = true);
 QVector<SystemRecord> machinesOf(const QVector<RunResult>& results);
+// The distinct GPUs (by hostname, device id and name) the runs trained on, in the same order.
+QVector<ReportGpu> gpusOf(const RunCollection& runs, bool visibleOnly = true);
+QVector<ReportGpu> gpusOf(const QVector<RunResult>& results);
 
 }  // namespace tb::ui

@@ -136,6 +136,7 @@ bool ExportActions::saveReport(const QString& path, QString* error) {
   content.rows = m_window->comparisonPanel()->rows();
   // Every run's machine: the comparison's rows hold the runs hidden from the charts too.
   content.machines = machinesOf(*m_window->collection(), /*visibleOnly=*/false);
+  content.gpus = gpusOf(*m_window->collection(), /*visibleOnly=*/false);
   content.generatedAt = QDateTime::currentDateTime().toString(QStringLiteral("yyyy-MM-dd HH:mm t"));
   content.appVersion = toQString(appVersion());
   return exportPdfReport(path, content, error);
