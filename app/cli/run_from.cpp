@@ -125,6 +125,18 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
     std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", problem.c_str());
     return kExitUsage;
   }
+  // Graph mode captures CUDA steps: on another kind of device the rerun trains eagerly. The
+  // figures are another measurement, so it says so rather than dropping the mode unseen.
+  const bool savedGraph =
+      saved.config.execution == "graph" || !saved.config.executionFallback.empty();
+  if (savedGraph && options.config.execution != "graph") {
+    std::string devices;
+    for (const auto& device : options.devices) devices += (devices.empty() ? "" : ", ") + device;
+    std::fprintf(stderr,
+                 "trainbench-cli: warning: --from: %s ran in graph mode on %s; this run on %s "
+                 "trains eagerly (graph mode is for CUDA devices)\n",
+                 options.from.c_str(), saved.device.id.c_str(), devices.c_str());
+  }
   // The libraries read these when they load, before any flag: only the user can set them.
   if (const auto here = speedSwitches(); here != saved.config.environment) {
     const std::string then = saved.config.environment.empty()

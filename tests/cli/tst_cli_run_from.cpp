@@ -95,6 +95,9 @@ class TestCliRunFrom : public CliTestBase {
     const tb::RunResult cpu = readResult(onCpu.savedPath(), error);
     QCOMPARE(cpu.device.id, std::string("cpu"));
     QCOMPARE(cpu.config.execution, std::string("eager"));
+    QVERIFY2(onCpu.err.contains(QLatin1String("ran in graph mode on cuda:0; this run on cpu trains "
+                                              "eagerly")),
+             onCpu.why());
     QVERIFY(cpu.config.threads != 64);
     QCOMPARE(cpu.config.batchSize, 16);
 
