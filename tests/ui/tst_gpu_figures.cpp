@@ -109,7 +109,7 @@ class GpuFiguresTest : public QObject {
     QCOMPARE(cell(panel, 1, ComparisonPanel::PeakRatioColumn), QStringLiteral("100.00x"));
     QCOMPARE(cell(panel, 1, ComparisonPanel::SpeedupColumn), QStringLiteral("5.00x"));
     QCOMPARE(cell(panel, 1, ComparisonPanel::AchievedColumn), QStringLiteral("0.0183"));
-    QCOMPARE(cell(panel, 1, ComparisonPanel::EfficiencyColumn), QStringLiteral("0.04%"));
+    QCOMPARE(cell(panel, 1, ComparisonPanel::EfficiencyColumn), QStringLiteral("0.037%"));
     QCOMPARE(cell(panel, 0, ComparisonPanel::EfficiencyColumn), QStringLiteral("0.73%"));
     // No measured peak: efficiency and ratio are not known.
     QCOMPARE(cell(panel, 2, ComparisonPanel::EfficiencyColumn), QStringLiteral("n/a"));
