@@ -239,11 +239,12 @@ int showCommand(const std::string& path, bool json) {
   std::printf("%s on %s (%s), %s\n", result.workload.name.c_str(), result.device.id.c_str(),
               result.device.name.c_str(), toString(result.status));
   if (!result.error.empty()) std::printf("error: %s\n", result.error.c_str());
-  std::printf("machine: %s, %s, %d cores; LibTorch %s; TrainBench %s%s%s\n",
+  const std::string build = result.system.build.empty() ? "" : " (" + result.system.build + ")";
+  std::printf("machine: %s, %s, %d cores; LibTorch %s; TrainBench %s%s%s%s\n",
               result.system.hostname.c_str(), result.system.os.c_str(),
               result.system.physicalCores, result.system.libtorchVersion.c_str(),
-              result.system.appVersion.c_str(), result.system.blas.empty() ? "" : "; CPU BLAS: ",
-              result.system.blas.c_str());
+              result.system.appVersion.c_str(), build.c_str(),
+              result.system.blas.empty() ? "" : "; CPU BLAS: ", result.system.blas.c_str());
   std::printf("created: %s; data: %s (%lld train / %lld test)\n", result.created.c_str(),
               result.workload.dataSource.c_str(),
               static_cast<long long>(result.workload.trainSamples),

@@ -12,6 +12,7 @@
 #include "scaling_command.h"
 #include "signal_guard.h"
 
+#include "devices/build_info.h"
 #include "devices/device_id.h"
 #include "devices/system_info.h"
 #include "engine/precision.h"
@@ -183,7 +184,8 @@ int main(int argc, char** argv) {
                "trainbench-cli"};
   app.footer(kExitCodeHelp);
   app.set_version_flag("--version", "trainbench-cli " + tb::appVersion() + " (LibTorch " +
-                                        tb::libtorchVersion() + ")");
+                                        tb::libtorchVersion() + "; " +
+                                        tb::buildText(tb::thisBuild()) + ")");
   app.require_subcommand(1);
 
   bool json = false;

@@ -1,6 +1,7 @@
 #include "devices/system_info.h"
 
 #include "devices/blas_library.h"
+#include "devices/build_info.h"
 #include "machine/cpu_budget.h"
 
 #include <torch/version.h>
@@ -116,6 +117,7 @@ SystemRecord collectSystemInfo() {
   system.libtorchVersion = libtorchVersion();
   system.appVersion = appVersion();
   system.blas = loadedBlasLibrary().name;
+  system.build = buildText(thisBuild());
   return system;
 }
 

@@ -3,6 +3,7 @@
 #include "engine/training_run.h"
 
 #include "devices/blas_library.h"
+#include "devices/build_info.h"
 #include "devices/device_health.h"
 #include "devices/device_id.h"
 #include "devices/peak_probe.h"
@@ -131,6 +132,9 @@ void TrainingRun::resolve() {
     if (std::string warning = referenceBlasWarning(loadedBlasLibrary()); !warning.empty()) {
       m_settingsWarnings.push_back(std::move(warning));
     }
+  }
+  if (std::string warning = unoptimisedBuildWarning(thisBuild()); !warning.empty()) {
+    m_settingsWarnings.push_back(std::move(warning));
   }
 
   m_result.device.id = id.str();

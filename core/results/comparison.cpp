@@ -3,6 +3,7 @@
 #include "results/comparison.h"
 
 
+#include "devices/build_info.h"
 #include "devices/device_id.h"
 #include "engine/precision.h"
 #include "machine/speed_switches.h"
@@ -98,11 +99,16 @@ int devicesOf(const RunResult& result) {
 }
 
 // What sets a run's speed beyond its settings, for folding and labels: the reference BLAS (other
-// libraries, and files from before the BLAS was recorded, fold together) and the speed switches.
+// libraries, and files from before the BLAS was recorded, fold together), a build without
+// optimisation, and the speed switches.
 std::string environmentText(const RunResult& result) {
   // The CPU's BLAS, for a CPU run: a GPU's speed owes nothing to it.
   const bool cpu = result.device.kind == "cpu" || result.device.id == "cpu";
   std::string text = cpu && result.system.blas == "reference BLAS" ? "reference BLAS" : "";
+  // The steps around the kernels are TrainBench's own code, on every device.
+  if (unoptimisedBuild(result.system.build)) {
+    text += (text.empty() ? "" : ", ") + std::string("unoptimised build");
+  }
   const std::string switches = speedSwitchesText(result.config.environment);
   if (!switches.empty()) text += (text.empty() ? "" : ", ") + switches;
   return text;
@@ -122,7 +128,7 @@ bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
                     row.speedup, row.precision, row.achievedTflops, row.peakTflops, row.efficiency,
                     row.peakRatio, row.size, row.key, row.sources, row.n, row.samplesPerSecondLow,
                     row.samplesPerSecondHigh, row.totalLow, row.totalHigh, row.projected,
-                    row.disturbed, row.warnings, row.withinNoise, row.group, row.created,
+                    row.disturbed, row.watched, row.warnings, row.withinNoise, row.group, row.created,
                     row.threads, row.baseline, row.execution, row.optimizer,
                     row.learningRate, row.dataSource, row.noiseJudged, row.environment);
   };
@@ -453,6 +459,18 @@ void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {
       row.peakRatio = finiteOrNone(*row.peakTflops / *basePeak);
     }
   }
+}
+
+std::string publishedNote(const std::vector<ComparisonRow>& rows) {
+  const bool anyPublished = std::any_of(rows.begin(), rows.end(),
+                                        [](const ComparisonRow& row) { return row.published; });
+  if (!anyPublished) return {};
+  return "Rows marked (published) are the seed article's figures (TensorFlow, 2021), not "
+         "measured here.";
+}
+
+std::string runCountText(const ComparisonRow& row) {
+  return row.published ? "n/a" : std::to_string(row.n);
 }
 
 std::string projectionNote(const std::vector<ComparisonRow>& rows) {

@@ -170,6 +170,11 @@ std::string sizeMismatchNote(const std::vector<ComparisonRow>& rows);
 // Where some totals of `rows` are projected (--time-budget) and others measured, a line saying
 // that "~" marks the projected ones; empty otherwise. Rows without a total are left out.
 std::string projectionNote(const std::vector<ComparisonRow>& rows);
+// Where some of `rows` are the seed article's figures, a line saying they were not measured
+// here; empty otherwise.
+std::string publishedNote(const std::vector<ComparisonRow>& rows);
+// A row's n as tables print it: "n/a" for published figures, which are no runs of this tool.
+std::string runCountText(const ComparisonRow& row);
 
 // "1.16x": two decimals, '.' as the decimal point whatever the locale; below 0.1 as
 // formatRatio ("0.0027x", not "0.00x").

@@ -334,8 +334,8 @@ std::vector<ComparisonGroup> buildComparison(const std::vector<RunResult>& resul
   for (ComparisonGroup& group : groups) {
     group.baseline = chooseBaseline(group.rows, options.baselineKey);
     applySpeedups(group.rows, group.baseline);
-    if (std::string note = projectionNote(group.rows); !note.empty()) {
-      group.notes.push_back(std::move(note));
+    for (std::string note : {projectionNote(group.rows), publishedNote(group.rows)}) {
+      if (!note.empty()) group.notes.push_back(std::move(note));
     }
   }
   distinguishLabels(groups);
@@ -381,7 +381,7 @@ std::string comparisonText(const std::vector<ComparisonGroup>& groups) {
           row.totalSeconds ? (row.projected ? "~" : "") + fixed(*row.totalSeconds, 2) : kMissing;
       const std::string device = (row.disturbed ? std::string(kWarningSign) + " " : "") + row.label;
       text += "| " + std::to_string(++number) + " | " + markdownCell(device) + " | " +
-              markdownCell(row.machine) + " | " + std::to_string(row.n) + " | " + throughput +
+              markdownCell(row.machine) + " | " + runCountText(row) + " | " + throughput +
               " | " + interval + " | " + total + " | " +
               (row.testAccuracy ? table::trimmed(*row.testAccuracy, 4) : kMissing) + " | " +
               speedupCell(row, i == group.baseline) +
@@ -424,7 +424,7 @@ std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int inden
       entry["learning_rate"] = jsonNumber(row.learningRate);
       entry["environment"] = jsonText(row.environment);
       entry["data_source"] = jsonText(row.dataSource);
-      entry["n"] = row.n;
+      entry["n"] = row.published ? OrderedJson(nullptr) : OrderedJson(row.n);
       // null where no folded run was watched: false would read as "checked, and quiet".
       entry["disturbed"] = row.watched ? OrderedJson(row.disturbed) : OrderedJson(nullptr);
       entry["warnings"] = row.warnings;

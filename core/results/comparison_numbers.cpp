@@ -12,7 +12,14 @@ using table::fixed;
 
 std::string formatSpeedup(double speedup) {
   // A CPU training ResNet-50 next to a GPU is hundreds of times slower: not "0.00x".
-  return std::fabs(speedup) < 0.1 ? formatRatio(speedup) : fixed(speedup, 2) + "x";
+  if (std::fabs(speedup) < 0.1) return formatRatio(speedup);
+  // Two GPUs 0.4% apart, their intervals apart too, must not both read "1.00x": a difference
+  // from the baseline keeps the digits that show it (up to four).
+  int decimals = 2;
+  while (decimals < 4 && speedup != 1.0 && fixed(speedup, decimals) == fixed(1.0, decimals)) {
+    ++decimals;
+  }
+  return fixed(speedup, decimals) + "x";
 }
 
 std::string formatRatio(double ratio) {

@@ -66,7 +66,7 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
            csvNumber(row.testAccuracy) + ',' + csvNumber(row.speedup) + ',' +
            csvField(row.precision) + ',' + csvNumber(row.achievedTflops) + ',' +
            csvNumber(row.peakTflops) + ',' + csvNumber(row.efficiency) + ',' +
-           csvNumber(row.peakRatio) + ',' + std::to_string(row.n) + ',' +
+           csvNumber(row.peakRatio) + ',' + (row.published ? "" : std::to_string(row.n)) + ',' +
            csvNumber(row.samplesPerSecondLow) + ',' + csvNumber(row.samplesPerSecondHigh) + ',' +
            csvNumber(row.totalLow) + ',' + csvNumber(row.totalHigh) + ',' + flag(row.projected) +
            ',' + flag(row.disturbed) + ',' + (row.noiseJudged ? flag(row.withinNoise) : "") + ',' +
@@ -90,16 +90,14 @@ std::vector<std::string> markdownWarningLines(const ComparisonRow& row) {
 }
 
 std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
-  // Rows of several sizes say which is which: their speed-ups each go against their own group.
-  const bool severalGroups = std::any_of(rows.begin(), rows.end(), [&](const ComparisonRow& row) {
-    return row.group != rows.front().group;
-  });
+  // Each row says how much it trained: a 1-epoch trial's 6.6 s must not read as a full run's
+  // beside the article's 418 s, and rows of several sizes each go against their own group.
   // A median of repeats must not read as one measurement: n and its interval go beside it.
   const bool repeats =
       std::any_of(rows.begin(), rows.end(), [](const ComparisonRow& row) { return row.n > 1; });
   std::string md =
-      std::string("| Device | Machine | ") + (severalGroups ? "Workload and size" : "Workload") +
-      " | Total (s) | Mean epoch (s) | Samples/s | " + (repeats ? "n | 95% interval | " : "") +
+      std::string("| Device | Machine | Workload and size | Total (s) | Mean epoch (s) | ") +
+      "Samples/s | " + (repeats ? "n | 95% interval | " : "") +
       "Test accuracy | Achieved TFLOPS | Efficiency | Peak ratio | Speed-up | Status |\n"
       "|---|---|---|---:|---:|---:|" + (repeats ? "---:|---:|" : "") +
       "---:|---:|---:|---:|---:|---|\n";
@@ -109,7 +107,7 @@ std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
     const int decimals = row.samplesPerSecond ? throughputDecimals(*row.samplesPerSecond) : 0;
     std::string folded;
     if (repeats) {
-      folded = std::to_string(row.n) + " | " +
+      folded = runCountText(row) + " | " +
                (row.samplesPerSecondLow && row.samplesPerSecondHigh
                     ? fixed(*row.samplesPerSecondLow, decimals) + "\u2013" +
                           fixed(*row.samplesPerSecondHigh, decimals)
@@ -118,7 +116,7 @@ std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
     }
     md += "| " + markdownCell((row.disturbed ? "\u26a0 " : "") + row.label) + " | " +
           markdownCell(row.machine) + " | " +
-          markdownCell(severalGroups && !row.size.empty() ? row.size : row.workload) + " | " +
+          markdownCell(row.size.empty() ? row.workload : row.size) + " | " +
           (row.projected && row.totalSeconds ? "~" : "") +
           markdownNumber(row.totalSeconds, 2) + " | " +
           markdownNumber(row.meanEpochSeconds, 2) + " | " +
@@ -135,6 +133,7 @@ std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
     for (auto& line : markdownWarningLines(row)) warnings.push_back(std::move(line));
   }
   if (const std::string note = projectionNote(rows); !note.empty()) md += "\n" + note + "\n";
+  if (const std::string note = publishedNote(rows); !note.empty()) md += "\n" + note + "\n";
   std::vector<const ComparisonRow*> pointers;
   for (const ComparisonRow& row : rows) pointers.push_back(&row);
   if (const std::string note = withinNoiseNote(pointers); !note.empty()) md += "\n" + note + "\n";

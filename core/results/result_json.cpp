@@ -296,6 +296,7 @@ SystemRecord readSystem(const Reader& reader, const Json& s) {
   system.libtorchVersion = reader.string(s, "system", "libtorch_version");
   system.appVersion = reader.string(s, "system", "app_version");
   system.blas = optionalString(reader, s, "system", "blas").value_or("");
+  system.build = optionalString(reader, s, "system", "build").value_or("");
   return system;
 }
 
@@ -385,7 +386,8 @@ std::string toJson(const RunResult& r, int indent) {
                     {"memory_mb", number(r.system.memoryMb)},
                     {"libtorch_version", r.system.libtorchVersion},
                     {"app_version", r.system.appVersion},
-                    {"blas", r.system.blas.empty() ? OrderedJson(nullptr) : OrderedJson(r.system.blas)}};
+                    {"blas", r.system.blas.empty() ? OrderedJson(nullptr) : OrderedJson(r.system.blas)},
+                    {"build", r.system.build.empty() ? OrderedJson(nullptr) : OrderedJson(r.system.build)}};
   OrderedJson epochs = OrderedJson::array();
   for (const EpochRecord& e : r.epochs) {
     epochs.push_back({{"epoch", e.epoch},

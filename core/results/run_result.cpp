@@ -60,6 +60,7 @@ RunResult withPrintableText(RunResult result) {
         &result.device.id, &result.device.name, &result.error, &result.created,
         &result.system.hostname, &result.system.os, &result.system.cpuModel,
         &result.system.libtorchVersion, &result.system.appVersion, &result.system.blas,
+        &result.system.build,
         &result.config.precision,
         &result.config.optimizer, &result.config.execution, &result.config.executionFallback,
         &result.group}) {

@@ -90,6 +90,9 @@ struct SystemRecord {
   // The BLAS that did the CPU's matrix products ("OpenBLAS 0.3.21 (OpenMP)"); empty in files
   // written before it was recorded.
   std::string blas;
+  // How TrainBench was compiled ("GCC 12.2.0, optimised"; build_info.h); empty in files written
+  // before it was recorded.
+  std::string build;
 };
 
 struct EpochRecord {

@@ -1,6 +1,7 @@
 // End-to-end tests of trainbench-cli: the real binary ($TRAINBENCH_CLI) run with QProcess on small
 // generated IDX files: the information commands, training runs, their output and the result
 // files they save. Failures and exit codes: tst_cli_errors.cpp.
+#include "devices/build_info.h"
 #include "devices/system_info.h"
 
 #include "cli_fixture.h"
@@ -35,6 +36,8 @@ class TestCli : public CliTestBase {
     QVERIFY2(run.exitCode == 0, run.why());
     QVERIFY2(run.out.contains("trainbench-cli " + QString::fromStdString(tb::appVersion())),
              run.why());
+    // ...and how it was built, as its results record it.
+    QVERIFY2(run.out.contains(QString::fromStdString(tb::buildText(tb::thisBuild()))), run.why());
   }
 
   // The table is how users discover workload names; the seed MLP must show Keras's 101770.

@@ -408,6 +408,12 @@ class TestCliCompare : public QObject {
     QCOMPARE(rows[2].toObject()[QLatin1String("label")].toString(),
              QStringLiteral("RTX 2080 Ti (published)"));
     QCOMPARE(rows[2].toObject()[QLatin1String("published")].toBool(), true);
+    // Not runs of this tool: no count, and the group's notes say whose figures they are.
+    QVERIFY(rows[2].toObject()[QLatin1String("n")].isNull());
+    QVERIFY2(rows[2].toObject()[QLatin1String("notes")].toArray().contains(
+                 QStringLiteral("Rows marked (published) are the seed article's figures "
+                                "(TensorFlow, 2021), not measured here.")),
+             result.why());
     QCOMPARE(rows[5].toObject()[QLatin1String("workload")].toString(),
              QStringLiteral("cifar10-resnet50"));
   }

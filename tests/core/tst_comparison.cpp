@@ -333,8 +333,15 @@ class ComparisonTest : public QObject {
     rows.push_back(comparisonRow(RunResult{}));
     rows.back().machine = "odd|host";
     applySpeedups(rows, 0);
-    const auto table = lines(comparisonMarkdown(rows));
+    // The table's lines; a note under it says whose the published figures are.
+    const std::string markdown = comparisonMarkdown(rows);
+    std::vector<std::string> table;
+    for (const auto& line : lines(markdown)) {
+      if (!line.empty() && line.front() == '|') table.push_back(line);
+    }
     QCOMPARE(table.size(), std::size_t{2 + rows.size()});
+    QVERIFY2(contains(markdown, "\nRows marked (published) are the seed article's figures"),
+             markdown.c_str());
     const int columns = 12;
     for (const auto& line : table) {
       QVERIFY(line.front() == '|' && line.back() == '|');
@@ -421,6 +428,7 @@ class ComparisonTest : public QObject {
     QVERIFY(differs([](ComparisonRow& r) { r.totalHigh = 1.0; }));
     QVERIFY(differs([](ComparisonRow& r) { r.projected = true; }));
     QVERIFY(differs([](ComparisonRow& r) { r.disturbed = true; }));
+    QVERIFY(differs([](ComparisonRow& r) { r.watched = !r.watched; }));
     QVERIFY(differs([](ComparisonRow& r) { r.warnings = {"busy"}; }));
     QVERIFY(differs([](ComparisonRow& r) { r.withinNoise = true; }));
     QVERIFY(differs([](ComparisonRow& r) { r.noiseJudged = true; }));

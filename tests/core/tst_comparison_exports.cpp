@@ -38,9 +38,16 @@ class ComparisonExportsTest : public QObject {
     QVERIFY2(contains(table[3], "| 5.00x |"), table[3].c_str());
     QVERIFY2(contains(table[4], std::string("| ") + kFashionTrial + " |"), table[4].c_str());
     QVERIFY2(contains(table[4], "| 1.00x (baseline) |"), table[4].c_str());
-    // One size: the column stays the workload's.
+    // One size still says it: a trial's seconds must not read as a full run's.
     const auto one = lines(comparisonMarkdown({rows[0], rows[1]}));
-    QVERIFY(contains(one[0], "| Workload |") && contains(one[2], "| fashion-mlp |"));
+    QVERIFY(contains(one[0], "| Workload and size |"));
+    QVERIFY2(contains(one[2], std::string("| ") + kFashionFull + " |"), one[2].c_str());
+    // The article's figures are said to be the article's, with no count of runs.
+    std::vector<ComparisonRow> withPublished = {rows[0]};
+    withPublished.push_back(comparisonRow(publishedReferences().front()));
+    const std::string published = comparisonMarkdown(withPublished);
+    QVERIFY2(contains(published, "Rows marked (published) are the seed article's figures"),
+             published.c_str());
   }
 
   // The exported Markdown flags what the screen and `compare` flag: a disturbed run (⚠ and its
@@ -69,6 +76,11 @@ class ComparisonExportsTest : public QObject {
   void speedupsOfEveryMagnitudeRead() {
     QCOMPARE(formatSpeedup(0.0027), std::string("0.0027x"));
     QCOMPARE(formatSpeedup(0.5), std::string("0.50x"));
+    // Two GPUs 0.4% apart do not both read 1.00x; the baseline does.
+    QCOMPARE(formatSpeedup(1.0036), std::string("1.004x"));
+    QCOMPARE(formatSpeedup(0.9996), std::string("0.9996x"));
+    QCOMPARE(formatSpeedup(1.0), std::string("1.00x"));
+    QCOMPARE(formatSpeedup(1.02), std::string("1.02x"));
     std::vector<ComparisonRow> rows = {comparisonRow(fullRun("cpu", 1e300)),
                                        comparisonRow(fullRun("cuda:0", 1e-20))};
     applySpeedups(rows, 0);

@@ -174,24 +174,33 @@ class TestResultFile : public QObject {
     QVERIFY(back.timeline.empty());
   }
 
-  // The CPU's BLAS is recorded (round trip: fullResultRoundTripsExactly); files from before it
-  // read as unknown, and a wrong type names the key.
-  void blasIsOptional() {
+  // The CPU's BLAS and TrainBench's build are recorded (round trip: fullResultRoundTripsExactly);
+  // files from before them read as unknown, and a wrong type names the key.
+  void blasAndBuildAreOptional_data() {
+    QTest::addColumn<QString>("key");
+    QTest::newRow("blas") << QStringLiteral("blas");
+    QTest::newRow("build") << QStringLiteral("build");
+  }
+  void blasAndBuildAreOptional() {
+    QFETCH(QString, key);
     RunResult unknown = editableResult();
     unknown.system.blas.clear();
+    unknown.system.build.clear();
     QJsonObject json = jsonOf(unknown);
     QJsonObject system = json.value("system").toObject();
-    QVERIFY(system.contains("blas") && system.value("blas").isNull());  // not found: null, never a guess
-    system.remove("blas");
+    QVERIFY(system.contains(key) && system.value(key).isNull());  // not found: null, never a guess
+    system.remove(key);
     json.insert("system", system);
-    QVERIFY(fromJson(QJsonDocument(json).toJson().toStdString(), "mem").system.blas.empty());
-    system.insert("blas", 3);
+    const RunResult back = fromJson(QJsonDocument(json).toJson().toStdString(), "mem");
+    QVERIFY(back.system.blas.empty() && back.system.build.empty());
+    system.insert(key, 3);
     json.insert("system", system);
     try {
       fromJson(QJsonDocument(json).toJson().toStdString(), "mem");
-      QFAIL("a number as the BLAS was read");
+      QFAIL("a number was read as text");
     } catch (const std::exception& e) {
-      QVERIFY2(QString::fromUtf8(e.what()).contains("system.blas must be a string or null"), e.what());
+      QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("system.%1 must be a string or null").arg(key)),
+               e.what());
     }
   }
 

@@ -1,8 +1,14 @@
 // What a run's software environment adds to its speed: the CPU's BLAS (named from its file and
 // from OpenBLAS's own description, found in this process, a warning for the reference BLAS that
-// makes CPU results several times slower) and the speed-changing environment variables.
+// makes CPU results several times slower), how TrainBench was built, and the speed-changing
+// environment variables.
 #include "devices/blas_library.h"
+#include "devices/build_info.h"
+#include "devices/system_info.h"
 #include "machine/speed_switches.h"
+#include "results/comparison_groups.h"
+
+#include "../support/comparison_runs.h"
 
 #include <QFileInfo>
 #include <QtTest>
@@ -71,6 +77,37 @@ class RunEnvironmentTest : public QObject {
     }
     QVERIFY(!blas.name.empty());
     QVERIFY2(QFileInfo(QString::fromStdString(blas.path)).isFile(), blas.path.c_str());
+  }
+
+  // How this TrainBench was built goes in every result: "GCC 12.2.0, optimised"; a debug build's
+  // runs are warned about (the steps around the kernels run slower).
+  void theBuildIsRecorded() {
+    const BuildInfo build = thisBuild();
+    QVERIFY(!build.compiler.empty());
+    QCOMPARE(collectSystemInfo().build, buildText(build));
+    QCOMPARE(unoptimisedBuild(buildText(build)), !build.optimised);
+    QCOMPARE(buildText({"GCC 12.2.0", false, ""}), std::string("GCC 12.2.0, not optimised"));
+    QCOMPARE(buildText({"Clang 14.0.6", true, "AddressSanitizer"}),
+             std::string("Clang 14.0.6, optimised, AddressSanitizer"));
+    QVERIFY(unoptimisedBuild("GCC 12.2.0, not optimised"));
+    QVERIFY(!unoptimisedBuild("GCC 12.2.0, optimised") && !unoptimisedBuild(""));
+    QVERIFY(unoptimisedBuildWarning({"GCC 12.2.0", false, ""}).find("scripts/build.sh") !=
+            std::string::npos);
+    QVERIFY(unoptimisedBuildWarning({"GCC 12.2.0", true, ""}).empty());
+  }
+
+  // A debug build's runs are another speed, on any device: they fold apart, labelled so. Another
+  // compiler, optimised, is the same benchmark.
+  void unoptimisedBuildsFoldApart() {
+    std::vector<RunResult> results = tbtest::repeats("cuda:0", {2.0, 2.1});
+    results[0].system.build = "GCC 12.2.0, optimised";
+    results[1].system.build = "Clang 14.0.6, optimised";
+    QCOMPARE(tbtest::allRows(buildComparison(results)).size(), std::size_t{1});
+    results[1].system.build = "GCC 12.2.0, not optimised";
+    const auto rows = tbtest::allRows(buildComparison(results));
+    QCOMPARE(rows.size(), std::size_t{2});
+    QCOMPARE(rows[1].environment, std::string("unoptimised build"));
+    QVERIFY2(tbtest::contains(rows[1].label, "unoptimised build"), rows[1].label.c_str());
   }
 
   // The variables set are found, with their values (an empty one too); others are not looked at.

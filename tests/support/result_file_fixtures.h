@@ -41,6 +41,7 @@ inline tb::RunResult fullResult() {
       .memoryMb(64230.5)
       .versions("1.13.1", "0.1.0")
       .blas("OpenBLAS 0.3.21 (OpenMP)")
+      .build("GCC 12.2.0, optimised")
       .environment({{"OMP_WAIT_POLICY", "passive"}, {"TRAINBENCH_CHANNELS_LAST", ""}})
       .epoch(3.25, 18461.538461538461)
       .loss(0.5123456789012345)
@@ -65,7 +66,7 @@ inline auto fields(const tb::ConfigRecord& c) {
 inline auto fields(const tb::DeviceRecord& d) { return std::tie(d.id, d.kind, d.name); }
 inline auto fields(const tb::SystemRecord& s) {
   return std::tie(s.os, s.hostname, s.cpuModel, s.physicalCores, s.logicalCores, s.memoryMb,
-                  s.libtorchVersion, s.appVersion, s.blas);
+                  s.libtorchVersion, s.appVersion, s.blas, s.build);
 }
 inline auto fields(const tb::EpochRecord& e) {
   return std::tie(e.epoch, e.trainLoss, e.trainAccuracy, e.seconds, e.samplesPerSecond);

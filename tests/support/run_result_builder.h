@@ -151,6 +151,10 @@ class RunResultBuilder {
     m_result.system.blas = std::move(name);
     return *this;
   }
+  RunResultBuilder& build(std::string text) {
+    m_result.system.build = std::move(text);
+    return *this;
+  }
 
   // Appends the next epoch (numbered from 1); loss() and accuracy() then set its training loss
   // and accuracy (0 until set).

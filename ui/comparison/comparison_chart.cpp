@@ -108,6 +108,16 @@ QStringList elidedLabels(const std::vector<ComparisonRow>& rows) {
   const QString domain = sharedDomain(full);
   QStringList labels;
   for (const QString& label : full) labels << elided(label, domain);
+  // Two rows that read alike once shortened (bf16 and fp32 runs of one CPU, cut in its name)
+  // keep their whole labels: a bar must never be taken for another.
+  for (int i = 0; i < labels.size(); ++i) {
+    for (int j = i + 1; j < labels.size(); ++j) {
+      if (labels[i] == labels[j] && full[i] != full[j]) {
+        labels[i] = full[i];
+        labels[j] = full[j];
+      }
+    }
+  }
   return labels;
 }
 

@@ -24,6 +24,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <set>
 
 namespace tb::ui {
 
@@ -126,7 +127,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
                                    "by the baseline's: compare it with the speed-up");
   headers[MachineColumn] = tr("Machine");
   headerTips[MachineColumn] = tr("Host name of the machine");
-  headers[WorkloadColumn] = tr("Workload");
+  headers[WorkloadColumn] = tr("Workload and size");
   headerTips[WorkloadColumn] = tr("Runs compare within one workload and size");
   headers[StatusColumn] = tr("Status");
   m_table->setHorizontalHeaderLabels(headers);
@@ -314,7 +315,6 @@ void ComparisonPanel::fillTable() {
   for (int r = 0; r < m_entries.size(); ++r) {
     const Entry& entry = m_entries[r];
     const ComparisonRow& row = entry.row;
-    const bool severalGroups = m_groups.size() > 1;
     QString speedup = row.speedup ? toQString(formatSpeedup(*row.speedup)) : QStringLiteral("n/a");
     if (row.withinNoise) speedup += tr(" (within noise)");
     const int decimals = row.samplesPerSecond ? throughputDecimals(*row.samplesPerSecond) : 0;
@@ -332,7 +332,7 @@ void ComparisonPanel::fillTable() {
     QStringList cells(ColumnCount);
     cells[DeviceColumn] =
         (row.disturbed ? QStringLiteral("\u26a0 ") : QString()) + toQString(row.label);
-    cells[CountColumn] = QString::number(row.n);
+    cells[CountColumn] = toQString(runCountText(row));
     cells[ThroughputColumn] = formatOptional(row.samplesPerSecond, decimals);
     cells[IntervalColumn] = interval;
     cells[TotalColumn] = total;
@@ -346,9 +346,8 @@ void ComparisonPanel::fillTable() {
     cells[PeakRatioColumn] =
         row.peakRatio ? toQString(formatRatio(*row.peakRatio)) : QStringLiteral("n/a");
     cells[MachineColumn] = toQString(row.machine);
-    // Several groups: each row says which size it belongs to.
-    cells[WorkloadColumn] =
-        severalGroups && !row.size.empty() ? toQString(row.size) : toQString(row.workload);
+    // How much each row trained: a quick trial's total must not read as a full run's.
+    cells[WorkloadColumn] = toQString(row.size.empty() ? row.workload : row.size);
     cells[StatusColumn] = status;
     for (int c = 0; c < ColumnCount; ++c) {
       auto* item = new QTableWidgetItem(cells[c]);
@@ -409,12 +408,27 @@ void ComparisonPanel::fillTable() {
   m_table->setColumnHidden(PeakRatioColumn, peakRatios < 2);
 }
 
+QString ComparisonPanel::chartGroup() const {
+  if (m_entries.isEmpty()) return {};
+  const ComparisonGroup& group = m_groups[static_cast<std::size_t>(m_entries[m_baseline].group)];
+  return toQString(group.size.empty() ? group.workload : group.size);
+}
+
 void ComparisonPanel::fillBaselineChooser() {
   // Rebuilt silently: only the user's choice (activated) changes the baseline.
   const QSignalBlocker blocker(m_baselineChooser);
   m_baselineChooser->clear();
+  // Rows of several groups say theirs: the article's RTX 2080 Ti is in the MLP's and ResNet-50's.
+  std::set<std::string> workloads;
+  for (const ComparisonGroup& group : m_groups) workloads.insert(group.workload);
+  const bool byWorkload = workloads.size() == m_groups.size();
   for (const Entry& entry : m_entries) {
     QString text = toQString(entry.row.label);
+    if (m_groups.size() > 1) {
+      const ComparisonGroup& group = m_groups[static_cast<std::size_t>(entry.group)];
+      text += QStringLiteral(" \u00b7 ") +
+              toQString(byWorkload || group.size.empty() ? group.workload : group.size);
+    }
     // Rows of two machines already carry it in their label (" · bench-1"): once is enough.
     const QString machine = QStringLiteral(" \u00b7 ") + toQString(entry.row.machine);
     if (!entry.row.machine.empty() && !entry.row.published && !text.contains(machine)) {

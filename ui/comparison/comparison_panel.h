@@ -71,6 +71,9 @@ class ComparisonPanel final : public QWidget {
   QString sizeNote() const;
   // The groups the rows belong to (workload and size), in table order.
   const std::vector<ComparisonGroup>& groups() const { return m_groups; }
+  // The group the Total time chart shows (the baseline's): its size, else its workload; empty
+  // without rows.
+  QString chartGroup() const;
 
   // Rebuilds the rows at once instead of waiting for the timer.
   void refreshNow();

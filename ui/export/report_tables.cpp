@@ -67,7 +67,7 @@ ReportSection section(const std::vector<const ComparisonRow*>& rows) {
     QStringList line = {mark + textOrNa(row->label), textOrNa(row->machine)};
     if (showStatus) line << textOrNa(row->status);
     line << totalText(*row) << number(row->meanEpochSeconds, 2, QStringLiteral(" s"))
-         << QString::number(row->n) << samplesText(*row)
+         << toQString(runCountText(*row)) << samplesText(*row)
          << number(accuracy, 2, QStringLiteral(" %")) << speedupText(*row);
     section.rows.push_back({line, row->published});
     if (row->baseline) baseline = row;

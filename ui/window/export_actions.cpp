@@ -5,6 +5,7 @@
 #include "common/qcustomplot_include.h"
 #include "common/qt_convert.h"
 #include "comparison/comparison_panel.h"
+#include "comparison/scaling_chart.h"
 #include "devices/system_info.h"
 #include "export/file_export.h"
 #include "export/paper_palette.h"
@@ -20,6 +21,8 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
+
+#include <algorithm>
 
 namespace tb::ui {
 
@@ -129,9 +132,17 @@ bool ExportActions::saveReport(const QString& path, QString* error) {
       content.charts.push_back({titles.value(i), plotToPixmap(plots[i], 900, 480, 2.0)});
     }
   }
-  if (!m_window->comparisonPanel()->rows().empty()) {
-    content.charts.push_back(
-        {tr("Total time"), plotToPixmap(m_window->comparisonPanel()->barChart(), 900, 420, 2.0)});
+  ComparisonPanel* comparison = m_window->comparisonPanel();
+  if (!comparison->rows().empty()) {
+    // The chart shows one group (the baseline's): the title says which.
+    content.charts.push_back({tr("Total time: %1").arg(comparison->chartGroup()),
+                              plotToPixmap(comparison->barChart(), 900, 420, 2.0)});
+  }
+  // Data-parallel runs' scaling, which no other page shows.
+  if (ScalingChart* scaling = comparison->scalingChart(); scaling->seriesCount() > 0) {
+    content.charts.push_back({tr("Scaling"),
+                              plotToPixmap(scaling->plot(), 900,
+                                           std::max(480, scaling->plot()->minimumHeight()), 2.0)});
   }
   content.rows = m_window->comparisonPanel()->rows();
   // Every run's machine: the comparison's rows hold the runs hidden from the charts too.

@@ -9,6 +9,7 @@
 #include "devices/probe_dialog.h"
 #include "devices/profile_dialog.h"
 #include "devices/blas_library.h"
+#include "devices/build_info.h"
 #include "devices/system_info.h"
 #include "history/history_panel.h"
 #include "history/result_library.h"
@@ -437,10 +438,12 @@ void MainWindow::showAbout() {
          "<p>Runs the same training workload on each device and compares them side by side, "
          "next to the figures of the RTX 2080 Ti vs. M1 article it grew from.</p>"
          "<p>LibTorch %2 \u00b7 Qt %3 \u00b7 QCustomPlot</p>"
-         "<p>CPU BLAS: %4</p>")
+         "<p>CPU BLAS: %4</p>"
+         "<p>Built with %5</p>")
           .arg(toQString(appVersion()), toQString(libtorchVersion()), QLatin1String(qVersion()),
                loadedBlasLibrary().name.empty() ? tr("not found")
-                                                : toQString(loadedBlasLibrary().name).toHtmlEscaped()));
+                                                : toQString(loadedBlasLibrary().name).toHtmlEscaped(),
+               toQString(buildText(thisBuild())).toHtmlEscaped()));
 }
 
 // Drops anywhere on the window follow the history panel's rule (HistoryPanel::importDropped).
