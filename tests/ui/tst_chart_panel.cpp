@@ -440,6 +440,28 @@ class ChartPanelTest : public QObject {
     QVERIFY(text.contains(QStringLiteral("Train loss: 0.5")));
     QVERIFY(!nearestPoint(loss, pixel + QPointF(200, 200)));
   }
+
+  // Sixteen runs' legend scrolls in the window; the exported image names every run, above the
+  // charts as shown. A legend that fits is exported as shown.
+  void exportedImageHasTheWholeLegend() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    runs.add(fakeResult(2));
+    panel.replotNow();
+    QCOMPARE(panel.imageWithWholeLegend(1.0).size(), panel.size());
+    for (int i = 0; i < 15; ++i) runs.add(fakeResult(2));
+    panel.replotNow();
+    QTRY_VERIFY(panel.legend()->height() > panel.legend()->parentWidget()->height());
+    const QPixmap image = panel.imageWithWholeLegend(1.0);
+    QCOMPARE(image.width(), panel.width());
+    const int scrolled = panel.legend()->height() - panel.legend()->parentWidget()->height();
+    QVERIFY2(std::abs(image.height() - (panel.height() + scrolled)) <= 4,
+             qPrintable(QStringLiteral("%1 against %2 + %3")
+                            .arg(image.height()).arg(panel.height()).arg(scrolled)));
+  }
 };
 
 QTEST_MAIN(ChartPanelTest)

@@ -7,10 +7,13 @@
 #include "charts/roomy_ticks.h"
 #include "charts/run_legend.h"
 #include "common/qcustomplot_include.h"
+#include "export/file_export.h"
 #include "model/run_collection.h"
 
 #include <QEvent>
 #include <QGridLayout>
+#include <QPainter>
+#include <QPixmap>
 #include <QScrollArea>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -145,6 +148,24 @@ void ChartPanel::scheduleReplot() {
 void ChartPanel::markDirty(const QString& runId) {
   m_dirty.insert(runId);
   scheduleReplot();
+}
+
+QPixmap ChartPanel::imageWithWholeLegend(qreal devicePixelRatio) {
+  const QPixmap whole = widgetToPixmap(this, devicePixelRatio);
+  if (whole.isNull() || m_legend->height() <= m_legendScroll->height()) return whole;
+  const qreal ratio = whole.devicePixelRatio();
+  const QPixmap legend = widgetToPixmap(m_legend, ratio);
+  // Below the scrolling legend: the charts, as the window shows them.
+  const int chartsTop = m_legendScroll->geometry().bottom() + 1;
+  const QSize size(width(), m_legend->height() + height() - chartsTop);
+  QPixmap image((QSizeF(size) * ratio).toSize());
+  image.setDevicePixelRatio(ratio);
+  image.fill(palette().color(QPalette::Window));
+  QPainter painter(&image);
+  painter.drawPixmap(QPointF(0, 0), legend);
+  painter.drawPixmap(QPointF(0, m_legend->height()), whole,
+                     QRectF(0, chartsTop * ratio, whole.width(), whole.height() - chartsTop * ratio));
+  return image;
 }
 
 void ChartPanel::fitLegend() {

@@ -58,6 +58,9 @@ class ChartPanel final : public QWidget {
   // Every chart's graphs of one run (empty for an unknown run).
   QVector<QCPGraph*> graphs(const QString& runId) const;
   RunLegend* legend() const { return m_legend; }
+  // The charts as one image with the whole legend above them: in the window the legend of many
+  // runs scrolls, and an exported image would name only the runs scrolled into view.
+  QPixmap imageWithWholeLegend(qreal devicePixelRatio = 0.0);
 
   // Lays the charts out for `width` pixels of room (the results area's visible width): three
   // across where three fit, else two, else one, so a small screen or a large font scrolls down

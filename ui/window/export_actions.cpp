@@ -13,7 +13,9 @@
 #include "model/run_collection.h"
 #include "window/main_window.h"
 
+#include <QClipboard>
 #include <QDateTime>
+#include <QGuiApplication>
 #include <QDir>
 #include <QFileDialog>
 #include <QMenu>
@@ -34,11 +36,15 @@ ExportActions::ExportActions(MainWindow* window)
             &ExportActions::saveWindowPng);
   auto* copy = m_menu->addAction(tr("&Copy charts to clipboard"));
   connect(copy, &QAction::triggered, this, [this] {
-    if (!copyToClipboard(m_window->chartPanel())) {
+    m_window->chartPanel()->replotNow();
+    QClipboard* clipboard = QGuiApplication::clipboard();
+    const QPixmap image = m_window->chartPanel()->imageWithWholeLegend();
+    if (clipboard == nullptr || image.isNull()) {
       m_window->statusBar()->showMessage(tr("The charts could not be copied to the clipboard"),
                                          5000);
       return;
     }
+    clipboard->setImage(image.toImage());
     m_window->statusBar()->showMessage(tr("Charts copied to the clipboard"), 5000);
   });
   m_menu->addSeparator();
@@ -102,7 +108,7 @@ QString ExportActions::askPath(const QString& filter, const QString& suffix) {
 
 bool ExportActions::saveChartsPng(const QString& path, QString* error) {
   m_window->chartPanel()->replotNow();
-  return savePng(widgetToPixmap(m_window->chartPanel()), path, error);
+  return savePng(m_window->chartPanel()->imageWithWholeLegend(), path, error);
 }
 
 bool ExportActions::saveWindowPng(const QString& path, QString* error) {
