@@ -127,15 +127,17 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
   }
   // Graph mode captures CUDA steps: on another kind of device the rerun trains eagerly. The
   // figures are another measurement, so it says so rather than dropping the mode unseen.
-  const bool savedGraph =
-      saved.config.execution == "graph" || !saved.config.executionFallback.empty();
-  if (savedGraph && options.config.execution != "graph") {
+  // An --execution the user typed is their choice, and needs no word.
+  const bool fellBack = !saved.config.executionFallback.empty();
+  const bool savedGraph = saved.config.execution == "graph" || fellBack;
+  if (savedGraph && options.config.execution != "graph" && !given("--execution")) {
     std::string devices;
     for (const auto& device : options.devices) devices += (devices.empty() ? "" : ", ") + device;
     std::fprintf(stderr,
-                 "trainbench-cli: warning: --from: %s ran in graph mode on %s; this run on %s "
+                 "trainbench-cli: warning: --from: %s %s graph mode on %s; this run on %s "
                  "trains eagerly (graph mode is for CUDA devices)\n",
-                 options.from.c_str(), saved.device.id.c_str(), devices.c_str());
+                 options.from.c_str(), fellBack ? "asked for" : "ran in", saved.device.id.c_str(),
+                 devices.c_str());
   }
   // The libraries read these when they load, before any flag: only the user can set them.
   if (const auto here = speedSwitches(); here != saved.config.environment) {

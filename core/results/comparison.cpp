@@ -176,16 +176,23 @@ RankDevices rankDevices(const RunResult& result) {
   }
   placement.gpus = static_cast<int>(gpus.size());
   placement.machines = std::max(1, static_cast<int>(hosts.size()));
+  // Only a complete list of ranks can show that they shared (a hand-edited file may hold fewer).
+  const auto& d = *result.distributed;
+  if (placement.gpus > 0 && placement.gpus < d.worldSize &&
+      static_cast<int>(d.ranks.size()) == d.worldSize) {
+    std::set<std::string> ids;
+    for (const auto& [host, device] : gpus) ids.insert(device);
+    for (const std::string& id : ids) {
+      placement.sharedIds += (placement.sharedIds.empty() ? "" : ", ") + id;
+    }
+  }
   return placement;
 }
 
 std::string rankDevicesText(const RunResult& result) {
   if (!result.distributed) return {};
   const RankDevices placement = rankDevices(result);
-  std::string text;
-  if (placement.gpus > 0 && placement.gpus < result.distributed->worldSize) {
-    text = "on " + std::to_string(placement.gpus) + (placement.gpus == 1 ? " GPU" : " GPUs");
-  }
+  std::string text = placement.sharedIds.empty() ? "" : "on " + placement.sharedIds;
   if (placement.machines > 1) {
     text += (text.empty() ? "" : " ") + std::string("across ") +
             std::to_string(placement.machines) + " machines";

@@ -110,14 +110,17 @@ const std::vector<PublishedReference>& publishedReferences();
 // own) synthetic data are said too. The name is shown withoutTrademarks().
 std::string deviceLabel(const RunResult& result, bool sayDataSource = true);
 // Where a data-parallel run's ranks trained, from its ranks' records: the distinct GPUs (0 for
-// CPU ranks) and machines. Four ranks sharing one GPU are not four GPUs.
+// CPU ranks), the machines, and the GPU ids where fewer than the ranks: four ranks that each
+// named "cuda:0" are not four GPUs' run as the file tells it (one GPU, or four that each rank saw
+// as its only one: the file cannot tell, so labels say the ids, not a count).
 struct RankDevices {
   int gpus = 0;
   int machines = 1;
+  std::string sharedIds;  // "cuda:0" or "cuda:0, cuda:1" where ranks named fewer GPUs; else empty
 };
 RankDevices rankDevices(const RunResult& result);
-// What a label says of it beyond the rank count: "on 1 GPU" where ranks share GPUs, "across 2
-// machines"; empty for one GPU per rank, or CPU ranks, on one machine.
+// What a label says of it beyond the rank count: "on cuda:0" where ranks named fewer GPUs than
+// there are ranks, "across 2 machines"; empty for one GPU per rank, or CPU ranks, on one machine.
 std::string rankDevicesText(const RunResult& result);
 // A device name without "(R)", "(TM)", "®" and "™": "Intel(R) Xeon(R) Gold 6338" reads
 // "Intel Xeon Gold 6338", which leaves the table's other columns more room.
@@ -176,8 +179,8 @@ std::string publishedNote(const std::vector<ComparisonRow>& rows);
 // A row's n as tables print it: "n/a" for published figures, which are no runs of this tool.
 std::string runCountText(const ComparisonRow& row);
 
-// "1.16x": two decimals, '.' as the decimal point whatever the locale; below 0.1 as
-// formatRatio ("0.0027x", not "0.00x").
+// "1.16x": two decimals, '.' as the decimal point whatever the locale; a difference from 1 that
+// two would hide keeps up to four ("1.004x"); below 0.1 as formatRatio ("0.0027x", not "0.00x").
 std::string formatSpeedup(double speedup);
 // A peak ratio: like formatSpeedup, with more decimals below 0.1 ("0.0017x").
 std::string formatRatio(double ratio);
@@ -195,8 +198,8 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows);
 // A pipe table like the seed article's; missing values read "n/a", projected totals "~12.34" and
 // speed-ups within the noise "1.01x (within noise)". When some row has a peak ratio, a line under
 // the table says how to read it against the speed-up; projected totals next to measured ones and
-// different run sizes get a line each too. Where the rows are of several sizes, the Workload
-// column gives each row's size; the baseline's speed-up reads "1.00x (baseline)".
+// different run sizes and published figures get a line each too. The "Workload and size" column
+// gives each row's size; the baseline's speed-up reads "1.00x (baseline)".
 // A disturbed row's label starts with "⚠ ". Where a row folds repeats, "n" and "95% interval"
 // columns follow Samples/s. Each row's warnings ("- ⚠ <label>: <warning>") end the text.
 std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows);

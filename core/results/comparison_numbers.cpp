@@ -15,11 +15,12 @@ std::string formatSpeedup(double speedup) {
   if (std::fabs(speedup) < 0.1) return formatRatio(speedup);
   // Two GPUs 0.4% apart, their intervals apart too, must not both read "1.00x": a difference
   // from the baseline keeps the digits that show it (up to four).
-  int decimals = 2;
-  while (decimals < 4 && speedup != 1.0 && fixed(speedup, decimals) == fixed(1.0, decimals)) {
-    ++decimals;
+  // A difference too small for four ("1.0000x") reads as the baseline's 1.00x.
+  for (int decimals = 2; decimals <= 4; ++decimals) {
+    const std::string text = fixed(speedup, decimals);
+    if (speedup == 1.0 || text != fixed(1.0, decimals)) return text + "x";
   }
-  return fixed(speedup, decimals) + "x";
+  return fixed(speedup, 2) + "x";
 }
 
 std::string formatRatio(double ratio) {
@@ -46,6 +47,7 @@ std::string formatEfficiency(double efficiency) {
   // decimals the smaller it is, so it never reads "0.00%".
   const double percent = 100.0 * efficiency;
   const double magnitude = std::fabs(percent);
+  if (magnitude == 0.0) return "0%";
   const int decimals = magnitude >= 1.0 ? 1 : magnitude >= 0.1 ? 2 : magnitude >= 0.01 ? 3
                        : magnitude >= 0.001 ? 4 : 5;
   return fixed(percent, decimals) + "%";

@@ -69,7 +69,7 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
            csvNumber(row.peakRatio) + ',' + (row.published ? "" : std::to_string(row.n)) + ',' +
            csvNumber(row.samplesPerSecondLow) + ',' + csvNumber(row.samplesPerSecondHigh) + ',' +
            csvNumber(row.totalLow) + ',' + csvNumber(row.totalHigh) + ',' + flag(row.projected) +
-           ',' + flag(row.disturbed) + ',' + (row.noiseJudged ? flag(row.withinNoise) : "") + ',' +
+           ',' + (row.watched ? flag(row.disturbed) : "") + ',' + (row.noiseJudged ? flag(row.withinNoise) : "") + ',' +
            csvField(row.size) +
            ',' + flag(row.baseline) + "\r\n";
   }

@@ -67,12 +67,10 @@ std::string seriesTitle(const RunResult& r, const std::string& scaling, int batc
   title += (machine.empty() ? "" : ", on " + machine) +
            (r.workload.dataSource.empty() ? "" : ", " + r.workload.dataSource + " data");
   if (r.validity && r.validity->disturbed) title += ", \u26a0 disturbed";
-  // Ranks sharing GPUs are no point on a curve of one GPU per rank, and one rank alone is no
-  // base for them: a series of their own, without efficiencies.
-  if (const RankDevices placement = rankDevices(r);
-      r.distributed && placement.gpus > 0 && placement.gpus < r.distributed->worldSize) {
-    title += ", ranks sharing " + std::to_string(placement.gpus) +
-             (placement.gpus == 1 ? " GPU" : " GPUs");
+  // Ranks that named fewer GPUs than there are ranks are no point on a curve of one GPU per
+  // rank, and one rank alone is no base for them: a series of their own, without efficiencies.
+  if (const RankDevices placement = rankDevices(r); !placement.sharedIds.empty()) {
+    title += ", ranks on " + placement.sharedIds;
   }
   return title;
 }

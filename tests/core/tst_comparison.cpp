@@ -193,8 +193,13 @@ class ComparisonTest : public QObject {
     // label, and no repeat of the four-GPU run.
     RunResult shared = run("cuda:0").steadyState(29000.0).distributed(
         "weak", 128, {{"node", "cuda:0"}, {"node", "cuda:0"}, {"node", "cuda:0"}, {"node", "cuda:0"}});
-    QVERIFY2(deviceLabel(shared).find("\u00d7 4 ranks on 1 GPU \u2014") != std::string::npos,
+    QVERIFY2(deviceLabel(shared).find("\u00d7 4 ranks on cuda:0 \u2014") != std::string::npos,
              deviceLabel(shared).c_str());
+    // A file listing fewer ranks than its world cannot show that they shared.
+    RunResult partial = shared;
+    partial.distributed->ranks.pop_back();
+    QVERIFY2(deviceLabel(partial).find("\u00d7 4 ranks \u2014") != std::string::npos,
+             deviceLabel(partial).c_str());
     QVERIFY2(deviceLabel(four).find("\u00d7 4 ranks \u2014") != std::string::npos,
              deviceLabel(four).c_str());
     QVERIFY(foldKey(shared) != foldKey(four));

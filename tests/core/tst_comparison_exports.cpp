@@ -81,6 +81,7 @@ class ComparisonExportsTest : public QObject {
     QCOMPARE(formatSpeedup(0.9996), std::string("0.9996x"));
     QCOMPARE(formatSpeedup(1.0), std::string("1.00x"));
     QCOMPARE(formatSpeedup(1.02), std::string("1.02x"));
+    QCOMPARE(formatSpeedup(0.99999), std::string("1.00x"));  // too small to show
     std::vector<ComparisonRow> rows = {comparisonRow(fullRun("cpu", 1e300)),
                                        comparisonRow(fullRun("cuda:0", 1e-20))};
     applySpeedups(rows, 0);

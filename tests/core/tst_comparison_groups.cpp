@@ -486,9 +486,13 @@ class ComparisonGroupsTest : public QObject {
                           "projected,disturbed,within_noise,size,baseline\r",
                           0) == 0);
     QVERIFY(contains(rows[1], ",3,"));
-    // projected, disturbed, then within_noise: empty, as the baseline is never judged.
-    QVERIFY(contains(rows[1], ",false,false,,\""));
+    // projected; disturbed, empty as no run was watched (files from before validity); then
+    // within_noise: empty, as the baseline is never judged.
+    QVERIFY(contains(rows[1], ",false,,,\""));
     QVERIFY(contains(rows[1], "\",true\r"));
+    std::vector<RunResult> watched = repeats("cpu", {10.0, 10.1, 9.9});
+    for (RunResult& run : watched) run.validity = ValidityRecord{false, {}};
+    QVERIFY(contains(lines(comparisonCsv(buildComparison(watched)[0].rows))[1], ",false,false,,\""));
   }
 };
 

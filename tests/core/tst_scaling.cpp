@@ -188,7 +188,7 @@ class ScalingTest : public QObject {
     QCOMPARE(series.size(), std::size_t{2});
     QCOMPARE(series[0].points.size(), std::size_t{2});
     QVERIFY(qAbs(*series[0].points[1].efficiency - 0.975) < 1e-12);
-    QVERIFY2(QString::fromStdString(series[1].title).endsWith(", ranks sharing 1 GPU"),
+    QVERIFY2(QString::fromStdString(series[1].title).endsWith(", ranks on cuda:0"),
              series[1].title.c_str());
     QCOMPARE(series[1].points.size(), std::size_t{1});
     QCOMPARE(series[1].points[0].samplesPerSecond, 1100.0);

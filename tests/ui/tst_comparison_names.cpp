@@ -69,6 +69,8 @@ class ComparisonNamesTest : public QObject {
     QCOMPARE(choices.removeDuplicates(), 0);
     QCOMPARE(panel.chartGroup(),
              QStringLiteral("fashion-mlp, 60000/10000 images x 10 epochs, batch 32"));
+    // Their italics set them apart: the amber warning line does not speak of them.
+    QVERIFY2(!panel.sizeNote().contains(QLatin1String("published")), qPrintable(panel.sizeNote()));
     // Published figures are no runs of this tool: no count of runs.
     for (int row = 0; row < panel.table()->rowCount(); ++row) {
       const QString device = panel.table()->item(row, ComparisonPanel::DeviceColumn)->text();

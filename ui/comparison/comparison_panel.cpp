@@ -301,8 +301,12 @@ void ComparisonPanel::refreshNow() {
                  tr(" Speed-ups compare runs of one workload and size only; the chart shows the "
                     "baseline's group.");
   }
+  // The published rows are set apart in italics, with a tooltip: their note is no warning.
   for (const ComparisonGroup& group : m_groups) {
-    for (const std::string& note : group.notes) notes << toQString(note);
+    const std::string published = publishedNote(group.rows);
+    for (const std::string& note : group.notes) {
+      if (note != published) notes << toQString(note);
+    }
   }
   notes.removeDuplicates();
   m_sizeNote->setText(notes.isEmpty() ? QString() : QStringLiteral("\u26a0 ") + notes.join(u' '));
