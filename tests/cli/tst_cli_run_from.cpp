@@ -98,6 +98,10 @@ class TestCliRunFrom : public CliTestBase {
     QVERIFY2(onCpu.err.contains(QLatin1String("ran in graph mode on cuda:0; this run on cpu trains "
                                               "eagerly")),
              onCpu.why());
+    // An --execution the user typed is their choice: nothing to warn about.
+    const CliRun typed =
+        runCli({"run", "--from", file, "--device", "cpu", "--execution", "eager", "-q"});
+    QVERIFY2(typed.exitCode == 0 && !typed.err.contains(QLatin1String("graph mode")), typed.why());
     QVERIFY(cpu.config.threads != 64);
     QCOMPARE(cpu.config.batchSize, 16);
 
