@@ -123,6 +123,12 @@ class QueuePanelTest : public QObject {
     QVERIFY(idle.wait(kRunTimeoutMs));
     QCOMPARE(barTextOf(tree, 0), QStringLiteral("Cancelled"));
     QVERIFY(barOf(tree, 0)->toolTip().startsWith(QStringLiteral("Cancelled in epoch 1/2")));
+    // The keyboard reaches the queue, and a screen reader hears each row's state.
+    QVERIFY(tree->focusPolicy() & Qt::TabFocus);
+    QVERIFY(tree->topLevelItem(0)
+                ->data(QueuePanel::kProgressColumn, Qt::AccessibleTextRole)
+                .toString()
+                .startsWith(QStringLiteral("Cancelled in epoch 1/2")));
     QCOMPARE(barTextOf(tree, 1), QStringLiteral("Cancelled"));
     QVERIFY(clear->isEnabled());
 
@@ -264,6 +270,8 @@ class QueuePanelTest : public QObject {
     QTreeWidgetItem* item = treeOf(panel)->topLevelItem(0);
     QCOMPARE(item->text(QueuePanel::kProgressColumn), QStringLiteral("Failed: ") + message);
     QCOMPARE(item->toolTip(QueuePanel::kProgressColumn), message);
+    QCOMPARE(item->data(QueuePanel::kProgressColumn, Qt::AccessibleTextRole).toString(),
+             item->text(QueuePanel::kProgressColumn));
     const QColor color = item->foreground(QueuePanel::kProgressColumn).color();
     QVERIFY(color.red() > 150 && color.green() < 100 && color.blue() < 100);  // red
     QCOMPARE(color, errorTextColor(panel.palette()));

@@ -42,8 +42,11 @@ QueuePanel::QueuePanel(RunController* controller, QWidget* parent)
   m_tree->setHeaderLabels({tr("Device"), tr("Workload"), tr("Progress")});
   m_tree->setRootIsDecorated(false);
   m_tree->setUniformRowHeights(true);
-  m_tree->setSelectionMode(QAbstractItemView::NoSelection);
-  m_tree->setFocusPolicy(Qt::NoFocus);  // nothing to select: no focus frame on a cell
+  // Tab reaches it and the arrows walk its rows, so a keyboard or screen-reader user can read
+  // each run's state (each progress cell carries its bar's text as accessible text).
+  m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
+  m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
+  m_tree->setFocusPolicy(Qt::StrongFocus);
   m_tree->setAccessibleName(tr("Run queue"));
   m_tree->setTextElideMode(Qt::ElideRight);
   QHeaderView* header = m_tree->header();
@@ -208,6 +211,7 @@ void QueuePanel::updateItem(QTreeWidgetItem* item, const QueuedRun& run) {
     if (bar) m_tree->removeItemWidget(item, kProgressColumn);
     item->setText(kProgressColumn,
                   run.message.isEmpty() ? tr("Failed") : tr("Failed: %1").arg(run.message));
+    item->setData(kProgressColumn, Qt::AccessibleTextRole, item->text(kProgressColumn));
     item->setToolTip(kProgressColumn, run.message);
     // The panel's palette: in its PaletteChange the tree's may still be the old one.
     item->setForeground(kProgressColumn, QBrush(errorTextColor(palette())));
@@ -229,6 +233,10 @@ void QueuePanel::updateItem(QTreeWidgetItem* item, const QueuedRun& run) {
   bar->setToolTip(disturbed
                       ? progressDetail(run) + tr("\n\nDisturbed run:\n%1").arg(run.disturbance)
                       : progressDetail(run));
+  // The bar is a widget over the cell: the cell says what it shows, for screen readers.
+  item->setData(kProgressColumn, Qt::AccessibleTextRole,
+                disturbed ? progressDetail(run) + tr(", disturbed: %1").arg(run.disturbance)
+                          : progressDetail(run));
 }
 
 }  // namespace tb::ui
