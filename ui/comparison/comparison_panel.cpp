@@ -422,23 +422,29 @@ void ComparisonPanel::fillBaselineChooser() {
   // Rebuilt silently: only the user's choice (activated) changes the baseline.
   const QSignalBlocker blocker(m_baselineChooser);
   m_baselineChooser->clear();
-  // Rows of several groups say theirs: the article's RTX 2080 Ti is in the MLP's and ResNet-50's.
-  std::set<std::string> workloads;
-  for (const ComparisonGroup& group : m_groups) workloads.insert(group.workload);
-  const bool byWorkload = workloads.size() == m_groups.size();
+  QStringList texts;
   for (const Entry& entry : m_entries) {
     QString text = toQString(entry.row.label);
-    if (m_groups.size() > 1) {
-      const ComparisonGroup& group = m_groups[static_cast<std::size_t>(entry.group)];
-      text += QStringLiteral(" \u00b7 ") +
-              toQString(byWorkload || group.size.empty() ? group.workload : group.size);
-    }
     // Rows of two machines already carry it in their label (" · bench-1"): once is enough.
     const QString machine = QStringLiteral(" \u00b7 ") + toQString(entry.row.machine);
     if (!entry.row.machine.empty() && !entry.row.published && !text.contains(machine)) {
       text += machine;
     }
-    m_baselineChooser->addItem(colorSwatch(entry.color), text);
+    texts << text;
+  }
+  // Choices that would read alike say their group: the article's RTX 2080 Ti is a row of the
+  // MLP's and of ResNet-50's. By workload where the groups' differ, else by size.
+  std::set<std::string> workloads;
+  for (const ComparisonGroup& group : m_groups) workloads.insert(group.workload);
+  const bool byWorkload = workloads.size() == m_groups.size();
+  for (int i = 0; i < m_entries.size(); ++i) {
+    QString text = texts[i];
+    if (texts.count(texts[i]) > 1) {
+      const ComparisonGroup& group = m_groups[static_cast<std::size_t>(m_entries[i].group)];
+      text += QStringLiteral(" \u00b7 ") +
+              toQString(byWorkload || group.size.empty() ? group.workload : group.size);
+    }
+    m_baselineChooser->addItem(colorSwatch(m_entries[i].color), text);
     m_baselineChooser->setItemData(m_baselineChooser->count() - 1, plainToolTip(text),
                                    Qt::ToolTipRole);
   }
