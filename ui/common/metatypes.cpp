@@ -2,6 +2,7 @@
 #include "common/metatypes.h"
 
 #include "data/download_worker.h"
+#include "history/result_reader.h"
 
 namespace tb::ui {
 
@@ -18,6 +19,7 @@ void registerMetaTypes() {
     qRegisterMetaType<tb::DownloadProgress>();
     qRegisterMetaType<tb::DatasetSource>();
     qRegisterMetaType<tb::ui::DownloadWorker::Outcome>();
+    qRegisterMetaType<QVector<tb::ui::ResultFileRead>>();
     return true;
   }();
 }

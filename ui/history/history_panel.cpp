@@ -169,7 +169,11 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   // Hidden, it rescans when shown (showEvent); unchanged files are not read again.
   connect(m_library, &ResultLibrary::changed, m_folderWatch, &FolderWatch::rewatch);
   connect(m_folderWatch, &FolderWatch::changed, this, [this] {
-    if (isVisible()) m_library->reload();
+    if (isVisible()) m_library->reloadInBackground();
+  });
+  connect(m_library, &ResultLibrary::readingChanged, this, [this] {
+    updateSummary();
+    reportProblemsOnceRead();
   });
 
   rebuild();
@@ -199,10 +203,18 @@ void HistoryPanel::updateActions() {
 
 void HistoryPanel::updateSummary() {
   const qsizetype runs = m_library->entries().size();
-  QString text = runs == 0
-                     ? tr("No saved runs yet in %1. Drop result files (.json) here to import them.")
-                           .arg(m_library->folder())
-                     : tr("%1 in %2").arg(runCount(runs), m_library->folder());
+  QString text;
+  if (m_library->reading()) {
+    const QString done = tr("%1 of %2").arg(m_library->readingDone()).arg(m_library->readingTotal());
+    text = runs == 0 ? tr("Reading the result files in %1: %2…").arg(m_library->folder(), done)
+                     : tr("%1 in %2 · reading %3 more result files…")
+                           .arg(runCount(runs), m_library->folder(), done);
+  } else if (runs == 0) {
+    text = tr("No saved runs yet in %1. Drop result files (.json) here to import them.")
+               .arg(m_library->folder());
+  } else {
+    text = tr("%1 in %2").arg(runCount(runs), m_library->folder());
+  }
   const QStringList& problems = m_library->problems();
   if (!problems.isEmpty()) {
     text += QStringLiteral(" · ") +
@@ -365,7 +377,14 @@ void HistoryPanel::importFiles(const QStringList& paths, const QStringList& skip
 }
 
 void HistoryPanel::refresh() {
-  m_library->reload();
+  m_reportProblems = true;
+  m_library->reloadInBackground();
+  reportProblemsOnceRead();
+}
+
+void HistoryPanel::reportProblemsOnceRead() {
+  if (!m_reportProblems || m_library->reading()) return;
+  m_reportProblems = false;
   const QStringList& problems = m_library->problems();
   if (!problems.isEmpty()) {
     notify(tr("%1 in the results folder could not be read: %2")
@@ -403,7 +422,7 @@ bool HistoryPanel::eventFilter(QObject* watched, QEvent* event) {
 
 void HistoryPanel::showEvent(QShowEvent* event) {
   QWidget::showEvent(event);
-  if (m_reloadOnShow) m_library->reload();
+  if (m_reloadOnShow) m_library->reloadInBackground();
   m_reloadOnShow = false;
 }
 

@@ -93,6 +93,8 @@ class HistoryPanel final : public QWidget {
   void openIndex(const QModelIndex& index);
   void importFiles(const QStringList& paths, const QStringList& skipped);
   void notify(const QString& text, bool error);
+  // After Refresh: names the files that could not be read, once the rescan has read them.
+  void reportProblemsOnceRead();
   // Whether to delete for good what the trash refused (path to reason).
   bool confirmPermanentDelete(const QMap<QString, QString>& untrashed);
 
@@ -107,9 +109,10 @@ class HistoryPanel final : public QWidget {
   QAction* m_importAction;
   QAction* m_refreshAction;
   bool m_confirmDeletes = true;
-  // Rescan whenever the panel comes into view, the first time too (the library was scanned when
-  // the app started), so runs the CLI saved meanwhile show up without pressing Refresh.
+  // Rescan whenever the panel comes into view, the first time too (the app's first scan may
+  // still be reading), so runs the CLI saved meanwhile show up without pressing Refresh.
   bool m_reloadOnShow = true;
+  bool m_reportProblems = false;  // Refresh was pressed; its rescan is still reading
   // Runs the CLI saves or removes while History is on screen show at once.
   FolderWatch* m_folderWatch;
   QString m_lastMessage;

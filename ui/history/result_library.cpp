@@ -49,31 +49,116 @@ void setError(QString* error, const QString& text) {
 
 QString ResultLibrary::defaultFolder() { return toQString(defaultResultsDir()); }
 
-ResultLibrary::ResultLibrary(const QString& folder, QObject* parent)
+ResultLibrary::ResultLibrary(const QString& folder, QObject* parent, FirstScan firstScan)
     : QObject(parent),
       m_folder(QDir::cleanPath(QDir(folder.isEmpty() ? defaultFolder() : folder).absolutePath())) {
-  scan();
+  if (firstScan == FirstScan::Now) {
+    scan();
+  } else {
+    reloadInBackground();
+  }
+}
+
+ResultLibrary::~ResultLibrary() {
+  m_stopReading->store(true);
+  if (m_reader) m_reader->quitAndWait();
+}
+
+ResultLibrary::Shown ResultLibrary::shown() const {
+  Shown shown{{}, m_problems, m_filesParsed};
+  for (const Entry& entry : m_entries) shown.paths.insert(entry.path);
+  return shown;
+}
+
+void ResultLibrary::notifyIfChanged(const Shown& before) {
+  // Rebuilding History's table takes a second at 10 000 runs: not for a scan that found nothing
+  // new (the folder watch rescans after the app's own saves too).
+  if (!(shown() == before)) Q_EMIT changed();
 }
 
 void ResultLibrary::reload() {
-  QSet<QString> before;
-  for (const Entry& entry : m_entries) before.insert(entry.path);
-  const QStringList problemsBefore = m_problems;
-  const int parsedBefore = m_filesParsed;
+  const Shown before = shown();
   scan();
-  // Rebuilding History's table takes a second at 10 000 runs: not for a scan that found nothing
-  // new (the folder watch rescans after the app's own saves too).
-  QSet<QString> after;
-  for (const Entry& entry : m_entries) after.insert(entry.path);
-  if (m_filesParsed != parsedBefore || after != before || m_problems != problemsBefore)
-    Q_EMIT changed();
+  notifyIfChanged(before);
 }
 
-void ResultLibrary::scan() {
+void ResultLibrary::reloadInBackground() {
+  if (m_reading) {
+    m_readAgain = true;
+    return;
+  }
+  const Shown before = shown();
+  QVector<FileToRead> toRead;
+  scan(&toRead);
+  notifyIfChanged(before);
+  if (!toRead.isEmpty()) startReading(toRead);
+}
+
+void ResultLibrary::startReading(const QVector<FileToRead>& files) {
+  if (!m_reader) {
+    m_reader = std::make_unique<WorkerThread<ResultReader>>(QStringLiteral("Result reader"));
+    connect(m_reader->worker(), &ResultReader::progress, this, [this](int done, int total) {
+      m_readingDone = done;
+      m_readingTotal = total;
+      Q_EMIT readingChanged();
+    });
+    connect(m_reader->worker(), &ResultReader::finished, this, &ResultLibrary::finishReading);
+  }
+  m_reading = true;
+  m_readingDone = 0;
+  m_readingTotal = static_cast<int>(files.size());
+  m_reader->post([files, stop = m_stopReading](ResultReader& reader) { reader.read(files, stop); });
+  Q_EMIT readingChanged();
+}
+
+void ResultLibrary::finishReading(const QVector<ResultFileRead>& files) {
+  const Shown before = shown();
+  adopt(files);
+  m_reading = false;
+  // Files that came (or changed) while these were read are read next, in the background too.
+  QVector<FileToRead> more;
+  scan(&more);
+  notifyIfChanged(before);
+  if (m_readAgain || !more.isEmpty()) {
+    m_readAgain = false;
+    if (!more.isEmpty()) {
+      startReading(more);
+      return;
+    }
+  }
+  Q_EMIT readingChanged();
+}
+
+void ResultLibrary::adopt(const QVector<ResultFileRead>& files) {
+  QSet<QString> replaced;
+  for (const ResultFileRead& file : files) {
+    // Saved or imported by the app while it was read: what the app listed is as new.
+    if (const auto known = m_scanned.constFind(file.path);
+        known != m_scanned.cend() && *known == file.stamp) {
+      continue;
+    }
+    ++m_filesParsed;
+    if (file.result) {
+      replaced.insert(file.path);
+      m_scanned.insert(file.path, file.stamp);
+      m_failed.remove(file.path);
+    } else {
+      m_failed.insert(file.path, {file.stamp, file.problem});
+    }
+  }
+  m_entries.erase(std::remove_if(m_entries.begin(), m_entries.end(),
+                                 [&](const Entry& entry) { return replaced.contains(entry.path); }),
+                  m_entries.end());
+  for (const ResultFileRead& file : files) {
+    if (file.result && replaced.contains(file.path)) m_entries.push_back({file.path, *file.result});
+  }
+}
+
+void ResultLibrary::scan(QVector<FileToRead>* deferred) {
   // The last scan's results, to reuse for files that have not changed since.
   QHash<QString, RunResult> previous;
   for (Entry& entry : m_entries) previous.insert(entry.path, std::move(entry.result));
-  QHash<QString, Scanned> previousStamps;
+  QHash<QString, FileStamp> previousStamps;
   previousStamps.swap(m_scanned);
   QHash<QString, Failed> previousFailures;
   previousFailures.swap(m_failed);
@@ -85,7 +170,7 @@ void ResultLibrary::scan() {
                                                QDir::Files | QDir::NoDotAndDotDot, QDir::Name);
   for (const QFileInfo& info : files) {
     const QString path = info.absoluteFilePath();
-    const Scanned stamp{info.lastModified(), info.metadataChangeTime(), info.size()};
+    const FileStamp stamp{info.lastModified(), info.metadataChangeTime(), info.size()};
     const auto before = previousStamps.constFind(path);
     if (before != previousStamps.cend() && *before == stamp && previous.contains(path)) {
       m_entries.push_back({path, previous.take(path)});
@@ -99,16 +184,18 @@ void ResultLibrary::scan() {
       m_failed.insert(path, *failed);
       continue;
     }
+    if (deferred) {
+      deferred->push_back({path, stamp});
+      continue;
+    }
     ++m_filesParsed;
-    try {
-      m_entries.push_back({path, readResultFile(toStdString(path))});
+    const ResultFileRead read = readResultFileAt({path, stamp});
+    if (read.result) {
+      m_entries.push_back({path, *read.result});
       m_scanned.insert(path, stamp);
-    } catch (const ResultFileError& e) {
-      m_problems << QString::fromStdString(e.what());  // already starts with the path
-      m_failed.insert(path, {stamp, m_problems.back()});
-    } catch (const std::exception& e) {
-      m_problems << path + QStringLiteral(": ") + QString::fromStdString(e.what());
-      m_failed.insert(path, {stamp, m_problems.back()});
+    } else {
+      m_problems << read.problem;
+      m_failed.insert(path, {stamp, read.problem});
     }
   }
   sortNewestFirst(m_entries);

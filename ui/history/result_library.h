@@ -2,16 +2,21 @@
 // removing runs (into the desktop's trash). Files that cannot be read are reported, never changed or deleted.
 #pragma once
 
+#include "common/worker_thread.h"
+#include "history/result_reader.h"
 #include "results/run_result.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QMap>
+#include <QSet>
 #include <QObject>
 #include <QString>
 #include <QStringList>
 #include <QVector>
 
+#include <atomic>
+#include <memory>
 #include <string>
 
 namespace tb::ui {
@@ -28,8 +33,16 @@ class ResultLibrary final : public QObject {
   // tb::defaultResultsDir(): where the CLI saves too, so its runs show up here.
   static QString defaultFolder();
 
-  // An empty `folder` means defaultFolder(). Scans the folder once (reload()).
-  explicit ResultLibrary(const QString& folder = QString(), QObject* parent = nullptr);
+  // When the first scan happens: at once (tests, the CLI-like uses), or in the background, so
+  // the window opens at once however many runs the folder holds.
+  enum class FirstScan { Now, InBackground };
+
+  // An empty `folder` means defaultFolder(). Scans the folder once (reload(), or
+  // reloadInBackground()).
+  explicit ResultLibrary(const QString& folder = QString(), QObject* parent = nullptr,
+                         FirstScan firstScan = FirstScan::Now);
+  // Stops a background read after the file in hand.
+  ~ResultLibrary() override;
 
   const QString& folder() const { return m_folder; }
 
@@ -38,6 +51,14 @@ class ResultLibrary final : public QObject {
   // showing History again is quick however large the runs are. Emits changed() only when the
   // scan found something new, changed or gone.
   void reload();
+  // As reload(), but the files that need parsing are read on a thread of their own: the list
+  // keeps what it had until they are read, then emits changed() as reload() would. Asked again
+  // while reading, it scans once more after the read in progress.
+  void reloadInBackground();
+  // Whether a background read is in progress, and how far it is (files read, of how many).
+  bool reading() const { return m_reading; }
+  int readingDone() const { return m_readingDone; }
+  int readingTotal() const { return m_readingTotal; }
   // Newest first (by `created`); ties by path so the order is stable.
   const QVector<Entry>& entries() const { return m_entries; }
   const Entry* find(const QString& path) const;
@@ -75,6 +96,8 @@ class ResultLibrary final : public QObject {
 
  Q_SIGNALS:
   void changed();
+  // A background read started, moved on or ended (reading() says which).
+  void readingChanged();
 
  private:
   // Where `result` goes: the first of its default name, "-2", "-3", ... that is free or already
@@ -84,8 +107,24 @@ class ResultLibrary final : public QObject {
     bool holdsResult = false;
   };
 
-  // Rescans without emitting changed().
-  void scan();
+  // What History shows of the library, to tell whether a scan changed it.
+  struct Shown {
+    QSet<QString> paths;
+    QStringList problems;
+    int parsed = 0;
+    bool operator==(const Shown& other) const {
+      return paths == other.paths && problems == other.problems && parsed == other.parsed;
+    }
+  };
+  Shown shown() const;
+  void notifyIfChanged(const Shown& before);
+  // Rescans without emitting changed(). With `deferred`, files that need parsing are not read
+  // but listed there (for the background reader); their old entries, if any, are dropped.
+  void scan(QVector<FileToRead>* deferred = nullptr);
+  // Lists what a background read brought (unless the file was read again meanwhile).
+  void adopt(const QVector<ResultFileRead>& files);
+  void startReading(const QVector<FileToRead>& files);
+  void finishReading(const QVector<ResultFileRead>& files);
   // The listed entry whose result serialises to the same JSON, if any.
   const Entry* findIdentical(const RunResult& result) const;
   Slot slotFor(const RunResult& result) const;
@@ -97,28 +136,27 @@ class ResultLibrary final : public QObject {
   void addEntry(const QString& path, const RunResult& result);
   bool isInsideFolder(const QString& path) const;
 
-  // A result file's stamp when the last scan read it: unchanged, it is not read again.
-  struct Scanned {
-    QDateTime modified;
-    QDateTime changed;  // metadata too: a copy with its old time (cp -p) is another file
-    qint64 size = -1;
-    bool operator==(const Scanned& other) const {
-      return modified == other.modified && changed == other.changed && size == other.size;
-    }
-  };
-
   QString m_folder;
   QVector<Entry> m_entries;
   QStringList m_problems;
-  QHash<QString, Scanned> m_scanned;  // by absolute path
+  QHash<QString, FileStamp> m_scanned;  // by absolute path
   // Files the last scan could not read, with why: unchanged, they are not parsed again (a
   // damaged 60 MB file would stall every showing of History).
   struct Failed {
-    Scanned stamp;
+    FileStamp stamp;
     QString problem;
   };
   QHash<QString, Failed> m_failed;  // by absolute path
   int m_filesParsed = 0;
+
+  // The background read: its thread starts with the first one; `m_stopReading` ends a read
+  // early when the library goes (the app closing while it reads a large folder).
+  std::unique_ptr<WorkerThread<ResultReader>> m_reader;
+  std::shared_ptr<std::atomic<bool>> m_stopReading = std::make_shared<std::atomic<bool>>(false);
+  bool m_reading = false;
+  bool m_readAgain = false;
+  int m_readingDone = 0;
+  int m_readingTotal = 0;
 };
 
 }  // namespace tb::ui

@@ -79,8 +79,10 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
                                         : std::make_unique<QSettings>(settingsFile,
                                                                       QSettings::IniFormat)),
       m_collection(new RunCollection(this)),
+      // Read in the background: a folder of thousands of runs must not hold the window back.
       m_library(new ResultLibrary(
-          resultsFolder.isEmpty() ? toQString(defaultResultsDir()) : resultsFolder, this)),
+          resultsFolder.isEmpty() ? toQString(defaultResultsDir()) : resultsFolder, this,
+          ResultLibrary::FirstScan::InBackground)),
       m_controller(new RunController(this)) {
   setWindowTitle(tr("TrainBench"));
   setAcceptDrops(true);

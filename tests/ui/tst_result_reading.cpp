@@ -1,0 +1,145 @@
+// Tests for reading the results folder in the background (ResultLibrary::reloadInBackground): the
+// app's first scan and History's rescans parse result files off the GUI thread, and what they
+// list in the end is what a scan on the spot would list.
+#include "history/history_panel.h"
+#include "history/result_library.h"
+#include "results/result_file.h"
+
+#include "../support/history_runs.h"
+
+#include <QDir>
+#include <QFile>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+using tb::RunResult;
+using tb::ui::HistoryPanel;
+using tb::ui::ResultLibrary;
+
+namespace {
+
+QString saveRun(const QString& folder, const QString& name, const RunResult& result) {
+  const QString path = QDir(folder).filePath(name);
+  tb::writeResultFile(result, path.toStdString());
+  return path;
+}
+
+void writeBytes(const QString& path, const QByteArray& bytes) {
+  QFile file(path);
+  QVERIFY(file.open(QIODevice::WriteOnly));
+  file.write(bytes);
+}
+
+RunResult run(int day) {
+  return tbtest::makeResult(QStringLiteral("2026-11-%1T10:00:00Z").arg(day, 2, 10, QLatin1Char('0'))
+                                .toStdString(),
+                            "bench-1", 8.5);
+}
+
+QString summaryOf(const HistoryPanel& panel) {
+  // The summary is the panel's only label.
+  const QList<QLabel*> labels = panel.findChildren<QLabel*>();
+  return labels.size() == 1 ? labels.front()->text() : QString();
+}
+
+}  // namespace
+
+class TestResultReading final : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // The window's library lists nothing until the background read ends, then lists what a scan
+  // on the spot lists (the damaged file as a problem, not a run), with one changed().
+  void backgroundFirstScanListsWhatAScanWould() {
+    QTemporaryDir dir;
+    for (int day = 1; day <= 5; ++day) saveRun(dir.path(), QStringLiteral("run-%1.json").arg(day), run(day));
+    writeBytes(dir.filePath(QStringLiteral("damaged.json")), "{\"schema_version\": ");
+
+    ResultLibrary library(dir.path(), nullptr, ResultLibrary::FirstScan::InBackground);
+    QSignalSpy changed(&library, &ResultLibrary::changed);
+    QVERIFY(library.reading());
+    QCOMPARE(library.readingTotal(), 6);
+    QVERIFY(library.entries().isEmpty());
+
+    QTRY_VERIFY(!library.reading());
+    QCOMPARE(changed.count(), 1);
+    const ResultLibrary onTheSpot(dir.path());
+    QCOMPARE(library.entries().size(), onTheSpot.entries().size());
+    for (qsizetype i = 0; i < library.entries().size(); ++i) {
+      QCOMPARE(library.entries()[i].path, onTheSpot.entries()[i].path);  // newest first
+    }
+    QCOMPARE(library.problems(), onTheSpot.problems());
+    QCOMPARE(library.problems().size(), 1);
+    QVERIFY(library.problems().front().startsWith(dir.filePath(QStringLiteral("damaged.json"))));
+  }
+
+  // A file the CLI saves while the first read is going on is listed once that read ends.
+  void fileSavedWhileReadingIsListedAfter() {
+    QTemporaryDir dir;
+    saveRun(dir.path(), QStringLiteral("first.json"), run(1));
+    ResultLibrary library(dir.path(), nullptr, ResultLibrary::FirstScan::InBackground);
+    QVERIFY(library.reading());
+    const QString late = saveRun(dir.path(), QStringLiteral("late.json"), run(2));
+    library.reloadInBackground();  // the folder watch, say
+
+    QTRY_VERIFY(!library.reading());
+    QCOMPARE(library.entries().size(), 2);
+    QVERIFY(library.find(late));
+  }
+
+  // The app saving a run that is already in the folder while the first read is going on neither
+  // writes a second copy nor lists the run twice.
+  void savingDuringTheReadKeepsOneCopy() {
+    QTemporaryDir dir;
+    const RunResult result = run(3);
+    const QString existing = saveRun(dir.path(), QString::fromStdString(tb::defaultResultFileName(result)), result);
+    ResultLibrary library(dir.path(), nullptr, ResultLibrary::FirstScan::InBackground);
+    QVERIFY(library.reading());
+
+    QString error;
+    QCOMPARE(library.save(result, &error), existing);
+    QTRY_VERIFY(!library.reading());
+    QCOMPARE(library.entries().size(), 1);
+    QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.json")}, QDir::Files).size(), 1);
+  }
+
+  // Closing the app while a large folder is read stops the read; nothing is left running.
+  void destroyingTheLibraryStopsTheRead() {
+    QTemporaryDir dir;
+    for (int i = 0; i < 200; ++i) saveRun(dir.path(), QStringLiteral("run-%1.json").arg(i), run(1 + i % 28));
+    auto library = std::make_unique<ResultLibrary>(dir.path(), nullptr,
+                                                   ResultLibrary::FirstScan::InBackground);
+    QVERIFY(library->reading());
+    library.reset();  // returns once the reader's thread has ended
+    QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.json")}, QDir::Files).size(), 200);
+  }
+
+  // History says it is reading (how far) rather than "No saved runs yet", then lists the runs;
+  // Refresh names the damaged file once its rescan has read it.
+  void historySaysItIsReadingThenListsTheRuns() {
+    QTemporaryDir dir;
+    for (int day = 1; day <= 3; ++day) saveRun(dir.path(), QStringLiteral("run-%1.json").arg(day), run(day));
+    ResultLibrary library(dir.path(), nullptr, ResultLibrary::FirstScan::InBackground);
+    HistoryPanel panel(&library);
+    QVERIFY2(summaryOf(panel).startsWith(QStringLiteral("Reading the result files in ")),
+             qPrintable(summaryOf(panel)));
+    QVERIFY(summaryOf(panel).contains(QStringLiteral("of 3")));
+    QTRY_COMPARE(panel.view()->model()->rowCount(), 3);
+    QVERIFY2(summaryOf(panel).startsWith(QStringLiteral("3 runs in ")), qPrintable(summaryOf(panel)));
+
+    writeBytes(dir.filePath(QStringLiteral("damaged.json")), "not json");
+    panel.refresh();
+    QTRY_VERIFY(panel.lastMessage().contains(QStringLiteral("could not be read")));
+    QVERIFY(panel.lastMessageIsError());
+    QVERIFY(panel.lastMessage().contains(dir.filePath(QStringLiteral("damaged.json"))));
+    QCOMPARE(panel.view()->model()->rowCount(), 3);
+  }
+};
+
+QTEST_MAIN(TestResultReading)
+#include "tst_result_reading.moc"
