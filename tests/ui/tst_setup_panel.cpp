@@ -234,6 +234,12 @@ class SetupPanelTest : public QObject {
     panel.setCheckedDevices({QStringLiteral("cpu")});
     QCOMPARE(panel.configs().constFirst().trainLimit, std::int64_t{60000});
     QCOMPARE(panel.configs().constFirst().testLimit, std::int64_t{10000});
+    // A CLI run's budget of two minutes comes back as it was, not as Quick's minute.
+    saved.projection(30.0, 28.0, 32.0, 10, 60000, 10000, 120.0).environment({}).device("cpu", "Test CPU");
+    const QStringList budgetNotes = panel.useSettingsOf(saved);
+    QVERIFY2(budgetNotes.isEmpty(), qPrintable(budgetNotes.join(u' ')));
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    QCOMPARE(panel.configs().constFirst().timeBudgetSeconds, 120.0);
   }
 
   // A setting this version does not have is refused as `run --from` refuses it, the fields left

@@ -1,14 +1,30 @@
 // The Setup panel's Repeats and Length: fixed repeats queue N runs per device sharing a group,
-// auto starts with one and lets the controller add more, Quick gives every run a time budget,
+// auto starts with one and lets the controller add more, Quick gives every run the time budget
+// chosen (1, 5 or 15 minutes, or a CLI run's own),
 // and both survive a restart.
 #include "panels/setup_panel.h"
 
+#include <QComboBox>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
+
 using namespace tb;
 using namespace tb::ui;
+
+namespace {
+
+// Length: the box whose first entry is the full run.
+QComboBox* lengthBox(const SetupPanel& panel) {
+  for (auto* box : panel.findChildren<QComboBox*>()) {
+    if (box->count() > 0 && box->itemText(0).startsWith(QStringLiteral("Full:"))) return box;
+  }
+  return nullptr;
+}
+
+}  // namespace
 
 class TrustSetupTest : public QObject {
   Q_OBJECT
@@ -81,19 +97,65 @@ class TrustSetupTest : public QObject {
     }
   }
 
+  // Length offers longer budgets than a minute (a projection of ResNet-50 on a laptop CPU wants
+  // more steps than a minute times), and each run of the setup gets the one chosen.
+  void lengthOffersLongerBudgets() {
+    SetupPanel panel;
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    auto* length = lengthBox(panel);
+    QVERIFY(length);
+    QStringList texts;
+    for (int i = 0; i < length->count(); ++i) texts << length->itemText(i);
+    QCOMPARE(texts, (QStringList{QStringLiteral("Full: the seed's epochs"),
+                                 QStringLiteral("Quick: about 1 minute, projected"),
+                                 QStringLiteral("Quick: about 5 minutes, projected"),
+                                 QStringLiteral("Quick: about 15 minutes, projected")}));
+    QCOMPARE(panel.timeBudget(), 0.0);  // the full run by default
+    length->setCurrentIndex(3);
+    QVERIFY(panel.quick());
+    for (const auto& config : panel.configs()) QCOMPARE(config.timeBudgetSeconds, 900.0);
+  }
+
+  // A budget Length does not offer (a CLI run's --time-budget 120) gets an entry of its own, in
+  // order; one a run would refuse changes nothing.
+  void anOtherBudgetGetsItsOwnEntry() {
+    SetupPanel panel;
+    QVERIFY(panel.setTimeBudget(120.0));
+    auto* length = lengthBox(panel);
+    QCOMPARE(length->currentText(), QStringLiteral("Quick: about 2 minutes, projected"));
+    QCOMPARE(length->currentIndex(), 2);  // after 1 minute, before 5
+    QVERIFY(panel.setTimeBudget(7.5));
+    QCOMPARE(length->currentText(), QStringLiteral("Quick: about 7.5 s, projected"));
+    QVERIFY(panel.setTimeBudget(120.0));
+    QCOMPARE(length->count(), 6);  // not added twice
+    QVERIFY(!panel.setTimeBudget(2.0));
+    QVERIFY(!panel.setTimeBudget(std::nan("")));
+    QCOMPARE(panel.timeBudget(), 120.0);
+  }
+
   void repeatsAndLengthAreRestored() {
     QTemporaryDir dir;
     QSettings settings(dir.filePath(QStringLiteral("setup.ini")), QSettings::IniFormat);
     {
       SetupPanel panel;
       panel.setRepeats(0);
-      panel.setQuick(true);
+      panel.setTimeBudget(300.0);
       panel.saveSettings(settings);
     }
     SetupPanel restored;
     restored.restoreSettings(settings);
     QVERIFY(restored.autoRepeat());
-    QVERIFY(restored.quick());
+    QCOMPARE(restored.timeBudget(), 300.0);
+  }
+
+  // Settings saved before Length offered budgets said only "quick": a minute.
+  void anOlderQuickSettingIsAMinute() {
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("setup.ini")), QSettings::IniFormat);
+    settings.setValue(QStringLiteral("setup/quick"), true);
+    SetupPanel restored;
+    restored.restoreSettings(settings);
+    QCOMPARE(restored.timeBudget(), SetupPanel::kQuickBudgetSeconds);
   }
 };
 

@@ -92,9 +92,10 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   setTrainLimit(limit(projected ? projected->trainSamples : result.workload.trainSamples));
   setTestLimit(limit(projected ? projected->testSamples : result.workload.testSamples));
   const double budget = result.projection ? result.projection->budgetSeconds : 0.0;
-  setQuick(budget > 0.0);
-  if (budget > 0.0 && budget != kQuickBudgetSeconds) {
-    unset << tr("Its time budget was %1 s; Quick trains for %2 s.")
+  // Length gains an entry for a budget it does not offer (the CLI takes any).
+  if (!setTimeBudget(budget)) {
+    setQuick(true);
+    unset << tr("Its time budget was %1 s, which a run does not accept; Quick trains for %2 s.")
                  .arg(budget)
                  .arg(kQuickBudgetSeconds);
   }

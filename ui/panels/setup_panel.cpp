@@ -181,10 +181,12 @@ QWidget* SetupPanel::buildTrainingGroup() {
   m_testLimit = spinBox(0, 2147483647, 0, tr("all"));
   m_testLimit->setSingleStep(1000);
   m_length = new QComboBox;
-  m_length->addItem(tr("Full: the seed's epochs"));
-  m_length->addItem(tr("Quick: about 1 minute, projected"));
-  m_length->setToolTip(tr("Quick trains for about a minute and projects the full run's time "
-                          "from its steady-state steps; the result is marked projected"));
+  m_length->addItem(tr("Full: the seed's epochs"), 0.0);
+  for (const double minutes : {1.0, 5.0, 15.0}) setTimeBudget(minutes * 60.0);
+  m_length->setCurrentIndex(0);
+  m_length->setToolTip(tr("Quick trains for about the time chosen and projects the full run's "
+                          "time from its steady-state steps; the result is marked projected. "
+                          "A longer budget times more steps: slow devices want it"));
   m_repeats = spinBox(0, kMaxRepeats, 1, tr("auto"));
   m_repeats->setToolTip(tr("Runs per device, back to back. Auto repeats 3 to 10 times until the "
                            "95% interval of steady-state samples/s is within 2% of its median"));
@@ -396,7 +398,7 @@ QVector<RunConfig> SetupPanel::configs() const {
   base.testLimit = m_testLimit->value();
   base.synthetic = m_useSynthetic->isChecked();
   base.dataDir = toStdString(dataDir());
-  base.timeBudgetSeconds = quick() ? kQuickBudgetSeconds : 0.0;
+  base.timeBudgetSeconds = timeBudget();
   QVector<RunConfig> configs;
   // Repeats run back to back on each device; auto starts with one and the controller adds more.
   const int copies = std::max(1, repeats());
@@ -450,8 +452,20 @@ void SetupPanel::setLearningRate(double rate) {
 void SetupPanel::setTrainLimit(qint64 limit) { m_trainLimit->setValue(static_cast<int>(limit)); }
 int SetupPanel::repeats() const { return m_repeats->value(); }
 void SetupPanel::setRepeats(int repeats) { m_repeats->setValue(repeats); }
-bool SetupPanel::quick() const { return m_length->currentIndex() == 1; }
-void SetupPanel::setQuick(bool quick) { m_length->setCurrentIndex(quick ? 1 : 0); }
+double SetupPanel::timeBudget() const { return m_length->currentData().toDouble(); }
+
+bool SetupPanel::setTimeBudget(double seconds) {
+  if (seconds != 0.0 && !(seconds >= kMinTimeBudgetSeconds && seconds <= kMaxTimeBudgetSeconds))
+    return false;
+  // Entries are kept in order of budget, the full run (0) first.
+  int index = 0;
+  while (index < m_length->count() && m_length->itemData(index).toDouble() < seconds) ++index;
+  if (index == m_length->count() || m_length->itemData(index).toDouble() != seconds) {
+    m_length->insertItem(index, quickLengthText(seconds), seconds);
+  }
+  m_length->setCurrentIndex(index);
+  return true;
+}
 
 void SetupPanel::setTestLimit(qint64 limit) { m_testLimit->setValue(static_cast<int>(limit)); }
 void SetupPanel::setDataDir(const QString& folder) { m_dataDir->setText(folder); }

@@ -73,10 +73,19 @@ class SetupPanel final : public QWidget {
   int repeats() const;
   void setRepeats(int repeats);
   bool autoRepeat() const { return repeats() == 0; }
-  // Quick: train for about a minute and project the full run (RunConfig::timeBudgetSeconds).
-  bool quick() const;
-  void setQuick(bool quick);
+  // Quick: train for a time budget and project the full run (RunConfig::timeBudgetSeconds).
+  // Length offers 1, 5 and 15 minutes; a longer budget times more steady-state steps, which a
+  // slow device (ResNet-50 on a laptop CPU) needs for a projection worth trusting.
+  bool quick() const { return timeBudget() > 0.0; }
+  void setQuick(bool quick) { setTimeBudget(quick ? kQuickBudgetSeconds : 0.0); }
   static constexpr double kQuickBudgetSeconds = 60.0;
+  // The time budget in seconds, 0 for the full run.
+  double timeBudget() const;
+  // Picks the Length entry of `seconds`, adding one for a budget it does not offer (Use
+  // Settings of a run made with `trainbench-cli run --time-budget 120`, say). Outside the
+  // range a run accepts (RunConfig's kMin/kMaxTimeBudgetSeconds), nothing changes and false is
+  // returned.
+  bool setTimeBudget(double seconds);
   // Re-checks whether the chosen workload's dataset is on disk (after a download).
   void refreshDataStatus() { updateDataStatus(); }
 

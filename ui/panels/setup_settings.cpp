@@ -33,7 +33,7 @@ void SetupPanel::saveSettings(QSettings& settings) const {
   settings.setValue(QStringLiteral("synthetic"), m_useSynthetic->isChecked());
   settings.setValue(QStringLiteral("dataDir"), m_dataDir->text());
   settings.setValue(QStringLiteral("repeats"), repeats());
-  settings.setValue(QStringLiteral("quick"), quick());
+  settings.setValue(QStringLiteral("timeBudget"), timeBudget());
   settings.setValue(QStringLiteral("dataParallel"), m_dataParallel->isChecked());
   settings.setValue(QStringLiteral("cpuRanks"), m_cpuRanks->value());
   settings.endGroup();
@@ -80,7 +80,14 @@ void SetupPanel::restoreSettings(const QSettings& settings) {
   if (const auto synthetic = strictBool(value("synthetic"))) setSynthetic(*synthetic);
   if (value("dataDir").isValid()) setDataDir(value("dataDir").toString());
   restoreNumber(m_repeats, value("repeats"));
-  if (const auto quick = strictBool(value("quick"))) setQuick(*quick);
+  // "quick" (a 1-minute budget or none) is what versions before the budget choice saved.
+  if (value("timeBudget").isValid()) {
+    bool number = false;
+    const double seconds = value("timeBudget").toDouble(&number);
+    if (number) setTimeBudget(seconds);
+  } else if (const auto quick = strictBool(value("quick"))) {
+    setQuick(*quick);
+  }
   if (const auto on = strictBool(value("dataParallel"))) m_dataParallel->setChecked(*on);
   restoreNumber(m_cpuRanks, value("cpuRanks"));
 }

@@ -70,4 +70,17 @@ QString deviceFactsText(const DeviceFacts& facts) {
   return parts.join(QStringLiteral(" \u00b7 "));
 }
 
+QString quickLengthText(double seconds) {
+  const QLocale locale;
+  QString about;
+  if (seconds == 60.0) {
+    about = SetupPanel::tr("about 1 minute");
+  } else if (seconds >= 120.0 && static_cast<long long>(seconds) % 60 == 0) {
+    about = SetupPanel::tr("about %1 minutes").arg(static_cast<long long>(seconds) / 60);
+  } else {
+    about = SetupPanel::tr("about %1 s").arg(locale.toString(seconds, 'g', 6));
+  }
+  return SetupPanel::tr("Quick: %1, projected").arg(about);
+}
+
 }  // namespace tb::ui

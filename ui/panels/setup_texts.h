@@ -16,6 +16,8 @@ namespace tb::ui {
 QString workloadNeeds(const WorkloadInfo& info);
 // "fp32 (the seed's)", "bf16 mixed": a precision's entry in the menu.
 QString precisionLabel(Precision precision);
+// "Quick: about 5 minutes, projected": a time budget's entry in Length.
+QString quickLengthText(double seconds);
 // "79.6 GiB · compute 9.0 · driver 580.65.06 · precisions: fp32, tf32, bf16, fp16"
 QString deviceFactsText(const DeviceFacts& facts);
 
