@@ -262,8 +262,8 @@ int main(int argc, char** argv) {
   if (std::getenv("TRAINBENCH_SKIP_MACHINE_CHECK")) runOptions.checkMachine = false;
   // A rank of a launched run joins it; --data-parallel N alone starts the ranks.
   if (const int code = tb::cli::joinLaunchedRun(runOptions); code >= 0) return code;
-  // --data-parallel 1 is the one-rank base of a scaling series (README): its knobs are the
-  // series'.
+  // --data-parallel 1 is the one-rank base of a scaling series (docs/data-parallel.md): its knobs
+  // are the series'.
   if (!runOptions.config.exchange && run->count("--data-parallel") == 0) {
     if (const std::string problem = tb::cli::unusedDataParallelFlags(runOptions); !problem.empty()) {
       std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());

@@ -170,8 +170,8 @@ class TestCliDataParallel : public CliTestBase {
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
-  // The one-rank base of a scaling series takes the series' flags (README: "the same command
-  // once with --data-parallel 1").
+  // The one-rank base of a scaling series takes the series' flags (docs/data-parallel.md: "the
+  // same command once with --data-parallel 1").
   void oneRankBaseTakesTheSeriesFlags() {
     const CliRun run = runCli(smallSyntheticRun() << "--data-parallel" << "1" << "--scaling"
                                                   << "strong" << "--bucket-mb" << "4");
