@@ -2,6 +2,7 @@
 // only mark runs dirty; a single-shot timer then refreshes their data and redraws each chart once.
 #include "charts/chart_panel.h"
 
+#include "charts/chart_text.h"
 #include "charts/plot_hover.h"
 #include "charts/plot_style.h"
 #include "charts/roomy_ticks.h"
@@ -100,6 +101,7 @@ void ChartPanel::addChart(const ChartSpec& spec) {
   // entry per graph, and removing a thousand runs' graphs from it froze the window for seconds.
   plot->setAutoAddPlottableToLegend(false);
   plot->setAccessibleName(spec.title);
+  // Its accessible description, set on every redraw, says in words what the lines show.
   addPlotTitle(plot, spec.title, spec.caption);
   plot->xAxis->setLabel(spec.xLabel);
   plot->yAxis->setLabel(spec.yLabel);
@@ -190,6 +192,8 @@ void ChartPanel::replotNow() {
     if (!chart.shown) continue;
     fitAxesToData(chart.plot, {chart.spec.nonNegative, chart.spec.integerX, chart.spec.percent});
     chart.plot->replot();
+    chart.plot->setAccessibleDescription(
+        chartDescription(chart.plot, chart.spec.xLabel, chart.spec.integerX));
   }
   ++m_replotCount;
 }

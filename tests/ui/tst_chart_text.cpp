@@ -1,0 +1,77 @@
+// The charts' text alternative: each chart's accessible description says in words what its
+// lines show (a screen reader gets the plot as a picture otherwise), kept up to date as runs are
+// drawn, hidden and added.
+#include "charts/chart_panel.h"
+#include "common/qcustomplot_include.h"
+#include "model/run_collection.h"
+
+#include "../support/run_result_builder.h"
+
+#include <QtTest>
+
+using namespace tb;
+using namespace tb::ui;
+
+namespace {
+
+RunResult twoEpochRun(const std::string& host) {
+  tbtest::RunResultBuilder run;
+  run.device("cpu", "Test CPU").host(host).cores(0, 4);
+  run.epoch(2.0, 1000.0).loss(1.0).accuracy(0.6);
+  run.epoch(2.0, 1200.0).loss(0.5).accuracy(0.7);
+  run.test(0.625, 0.8).totalSeconds(4.0);
+  for (int i = 0; i < 4; ++i) run.sample({0.5 * i, 40.0 + i, 90.0 + i, 100.0});
+  return run;
+}
+
+QString descriptionOf(const ChartPanel& panel, const QString& title) {
+  for (const QCustomPlot* plot : panel.plots()) {
+    if (plot->accessibleName() == title) return plot->accessibleDescription();
+  }
+  return QStringLiteral("(no chart %1)").arg(title);
+}
+
+}  // namespace
+
+class ChartTextTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // Each run's series from their first to their last value, over the epochs (or seconds) drawn,
+  // named as the legend names the run.
+  void describesEachRunsLines() {
+    RunCollection runs;
+    const QString id = runs.add(twoEpochRun("bench-1"));
+    ChartPanel panel(&runs);
+    panel.replotNow();
+    const QString run = runs.distinctLabel(runs.indexOf(id));
+    QCOMPARE(descriptionOf(panel, QStringLiteral("Loss")),
+             run + QStringLiteral(": Train loss 1 to 0.5, Test loss 0.625 (Epoch 1 to 2)."));
+    QCOMPARE(descriptionOf(panel, QStringLiteral("Throughput")),
+             run + QStringLiteral(": Samples/s 1000 to 1200 (Epoch 1 to 2)."));
+    QVERIFY2(descriptionOf(panel, QStringLiteral("CPU utilisation"))
+                 .contains(QStringLiteral("Machine CPU (%) 40 to 43")),
+             qPrintable(descriptionOf(panel, QStringLiteral("CPU utilisation"))));
+  }
+
+  // A hidden run is not described (it is not drawn); many runs are counted past the eighth.
+  void followsWhatIsDrawn() {
+    RunCollection runs;
+    const QString id = runs.add(twoEpochRun("bench-1"));
+    ChartPanel panel(&runs);
+    runs.setVisible(id, false);
+    panel.replotNow();
+    QCOMPARE(descriptionOf(panel, QStringLiteral("Loss")), QStringLiteral("No runs drawn."));
+    runs.setVisible(id, true);
+    for (int i = 2; i <= 10; ++i) runs.add(twoEpochRun("bench-" + std::to_string(i)));
+    panel.replotNow();
+    const QString text = descriptionOf(panel, QStringLiteral("Loss"));
+    QVERIFY2(text.endsWith(QStringLiteral(
+                 "2 more runs; the comparison table lists every run.")),
+             qPrintable(text));
+    QCOMPARE(text.count(QStringLiteral("Train loss")), 8);
+  }
+};
+
+QTEST_MAIN(ChartTextTest)
+#include "tst_chart_text.moc"
