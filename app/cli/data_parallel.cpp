@@ -6,7 +6,6 @@
 #include "devices/device_id.h"
 #include "dist/launch_env.h"
 #include "dist/rank_agreement.h"
-#include "models/workload.h"
 #if TRAINBENCH_WITH_DISTRIBUTED
 #include "dist/c10d/process_group.h"
 #endif
@@ -28,30 +27,7 @@ std::string dataParallelProblem(const RunOptions& options, int worldSize) {
     return "--time-budget: a data-parallel run trains its full length (each rank would stop at "
            "a different step on its own clock)";
   }
-  if (const std::string problem =
-          dataParallelStepProblem(options.config, worldSize, options.strongScaling);
-      !problem.empty()) {
-    return problem;
-  }
-  const auto workload = findWorkload(options.config.workload);
-  int batch = options.config.batchSize;
-  if (batch <= 0) batch = workload ? workload->defaultBatchSize : 0;
-  if (options.strongScaling) {
-    if (batch > 0 && worldSize > 0 && batch % worldSize != 0) {
-      return "--scaling strong splits the batch of " + std::to_string(batch) + " across " +
-             std::to_string(worldSize) + " ranks: give a --batch-size that is a multiple of " +
-             std::to_string(worldSize) + ", or another number of ranks";
-    }
-    // Each rank trains its share of the batch: that share must be a batch the model can take.
-    const int share = worldSize > 0 ? batch / worldSize : batch;
-    if (workload && batch > 0 && share < workload->minimumBatch) {
-      return "--scaling strong splits the batch of " + std::to_string(batch) + " into " +
-             std::to_string(share) + " per rank, but " + workload->name +
-             "'s batch normalisation needs at least " + std::to_string(workload->minimumBatch) +
-             " images per training step: give a larger --batch-size, or fewer ranks";
-    }
-  }
-  return {};
+  return dataParallelStepProblem(options.config, worldSize, options.strongScaling);
 }
 
 std::string rankDevicesProblem(const RunOptions& options, int worldSize) {

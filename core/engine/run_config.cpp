@@ -79,6 +79,21 @@ std::string dataParallelStepProblem(const RunConfig& config, int ranks, bool str
   const auto workload = findWorkload(config.workload);
   const std::int64_t batch =
       config.batchSize > 0 ? config.batchSize : (workload ? workload->defaultBatchSize : 0);
+  if (strong && batch > 0 && ranks > 0) {
+    if (batch % ranks != 0) {
+      return "--scaling strong splits the batch of " + std::to_string(batch) + " across " +
+             std::to_string(ranks) + " ranks: give a --batch-size that is a multiple of " +
+             std::to_string(ranks) + ", or another number of ranks";
+    }
+    // Each rank trains its share of the batch: that share must be a batch the model can take.
+    const std::int64_t share = batch / ranks;
+    if (workload && share < workload->minimumBatch) {
+      return "--scaling strong splits the batch of " + std::to_string(batch) + " into " +
+             std::to_string(share) + " per rank, but " + workload->name +
+             "'s batch normalisation needs at least " + std::to_string(workload->minimumBatch) +
+             " images per training step: give a larger --batch-size, or fewer ranks";
+    }
+  }
   const std::int64_t stepImages = strong ? batch : batch * ranks;
   if (config.trainLimit <= 0 || config.trainLimit >= stepImages) return {};
   return "--train-limit " + std::to_string(config.trainLimit) + " is smaller than one step of all " +

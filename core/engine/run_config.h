@@ -75,7 +75,8 @@ std::string runConfigProblem(const RunConfig& config, bool dataParallel = false)
 
 // Where `config` trains data-parallel on `ranks` ranks: every step takes a batch on every rank
 // (one batch in all with `strong` scaling), so a --train-limit below that leaves them nothing to
-// train. Empty when it fits; else a sentence naming --train-limit and --batch-size.
+// train; `strong` scaling splits the batch, which must divide by the ranks into shares the model
+// can take. Empty when it fits; else a sentence naming the flags to change.
 std::string dataParallelStepProblem(const RunConfig& config, int ranks, bool strong);
 
 // Where a front end starts `ranks` local ranks sharing `threads` CPU threads (0: the default):

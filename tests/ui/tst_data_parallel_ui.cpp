@@ -15,6 +15,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -116,6 +117,37 @@ class DataParallelUiTest : public QObject {
     setup.setQuick(false);
     QVERIFY(setup.problem().isEmpty());
     QVERIFY(setup.runButton()->isEnabled());
+  }
+
+  // Scaling: strong splits the batch across the ranks, so a batch that does not divide is
+  // refused before Run, as the CLI would refuse it; the choice reaches the command line and
+  // survives a restart.
+  void strongScalingReachesTheCommandLine() {
+    SetupPanel setup;
+    setup.setCheckedDevices({QStringLiteral("cpu")});
+    setup.setDataParallel(true, 3);
+    QCOMPARE(setup.scaling(), QStringLiteral("weak"));  // the CLI's default
+    auto plan = setup.dataParallelPlan();
+    QVERIFY(plan && !plan->config.strongScaling);
+    QVERIFY(!CliRun::arguments(plan->config, 3, QStringLiteral("/tmp/out")).contains(
+        QStringLiteral("--scaling")));
+
+    setup.setScaling(QStringLiteral("strong"));
+    QVERIFY2(setup.problem().contains(QLatin1String("multiple of 3")), qPrintable(setup.problem()));
+    QVERIFY(!setup.runButton()->isEnabled());
+    setup.setDataParallel(true, 2);
+    QVERIFY2(setup.problem().isEmpty(), qPrintable(setup.problem()));
+    plan = setup.dataParallelPlan();
+    QVERIFY(plan && plan->config.strongScaling);
+    const QString line = CliRun::arguments(plan->config, 2, QStringLiteral("/tmp/out")).join(u' ');
+    QVERIFY2(line.contains(QLatin1String("--scaling strong")), qPrintable(line));
+
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("setup.ini")), QSettings::IniFormat);
+    setup.saveSettings(settings);
+    SetupPanel restored;
+    restored.restoreSettings(settings);
+    QCOMPARE(restored.scaling(), QStringLiteral("strong"));
   }
 
   void commandLineCarriesTheSetup() {

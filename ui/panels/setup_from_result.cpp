@@ -56,6 +56,8 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   setCheckedDevices(here ? QStringList{device} : QStringList{});
   if (!here) unset << tr("%1 is not on this computer: tick the device to run it on.").arg(device);
   setDataParallel(false);
+  // Its scaling is set, for when data-parallel is ticked again.
+  if (result.distributed) setScaling(toQString(result.distributed->scaling));
   if (result.distributed && result.distributed->worldSize > 1) {
     unset << tr("It was a data-parallel run of %1 ranks: tick \u201cTrain data-parallel\u201d to "
                 "run one again.")

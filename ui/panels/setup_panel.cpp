@@ -134,9 +134,17 @@ QWidget* SetupPanel::buildDeviceGroup() {
   m_cpuRanks = spinBox(1, kMaxCpuRanks, 2);
   m_cpuRanks->setToolTip(tr("Ranks of a data-parallel CPU run; the CPU threads are shared "
                             "between them"));
+  m_scaling = new QComboBox;
+  m_scaling->addItem(tr("weak: a full batch per rank"), QStringLiteral("weak"));
+  m_scaling->addItem(tr("strong: the batch split across the ranks"), QStringLiteral("strong"));
+  m_scaling->setToolTip(tr("Weak scaling gives every rank the batch size, so the ranks train "
+                           "more images per step; strong scaling splits it, so the run trains "
+                           "as one device would (the seed's batch, as Keras's MirroredStrategy "
+                           "does)"));
   layout->addWidget(m_dataParallel);
   connect(m_dataParallel, &QCheckBox::toggled, this, &SetupPanel::updateRunEnabled);
   connect(m_cpuRanks, &QSpinBox::valueChanged, this, &SetupPanel::updateRunEnabled);
+  connect(m_scaling, &QComboBox::currentIndexChanged, this, &SetupPanel::updateRunEnabled);
   m_threads = spinBox(0, kMaxThreads, 0, tr("auto (%1)").arg(cpuThreadCount(0)));
   connect(m_threads, &QSpinBox::valueChanged, this, &SetupPanel::updateRunEnabled);
   m_threads->setToolTip(tr("CPU threads for training; auto uses the physical cores this process "
@@ -149,6 +157,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
   connect(m_precision, &QComboBox::currentIndexChanged, this, &SetupPanel::updateRunEnabled);
   auto* threads = new QFormLayout;
   threads->addRow(tr("CPU ranks"), m_cpuRanks);
+  threads->addRow(tr("Scaling"), m_scaling);
   threads->addRow(tr("CPU threads"), m_threads);
   threads->addRow(tr("Precision"), m_precision);
   m_execution = new QComboBox;
@@ -280,6 +289,7 @@ void SetupPanel::updateRunEnabled() {
   if (m_run == nullptr) return;  // still being built
   m_cpuRanks->setEnabled(m_dataParallel->isChecked() &&
                          checkedDevices().contains(QStringLiteral("cpu")));
+  m_scaling->setEnabled(m_dataParallel->isChecked());
   m_run->setEnabled(!m_running && problem().isEmpty());
   m_run->setToolTip(problem().isEmpty()
                         ? tr("Train on each ticked device, one after another (Ctrl+R)")
@@ -305,7 +315,8 @@ QString SetupPanel::problem() const {
     // What the CLI refuses before starting the ranks (batch too small, too few images).
     if (const auto plan = dataParallelPlan()) {
       for (const std::string& why : {runConfigProblem(plan->config, true),
-                                     dataParallelStepProblem(plan->config, plan->ranks, false)}) {
+                                     dataParallelStepProblem(plan->config, plan->ranks,
+                                                             plan->config.strongScaling)}) {
         if (!why.empty()) return QString::fromStdString(why);
       }
     }
@@ -348,6 +359,7 @@ std::optional<DataParallelPlan> SetupPanel::dataParallelPlan() const {
   plan.config = all.first();
   plan.config.group.clear();
   plan.config.timeBudgetSeconds = 0.0;
+  plan.config.strongScaling = scaling() == QLatin1String("strong");
   if (plan.config.device == "cpu") {
     plan.ranks = m_cpuRanks->value();
     return plan;
@@ -358,6 +370,12 @@ std::optional<DataParallelPlan> SetupPanel::dataParallelPlan() const {
   plan.ranks = static_cast<int>(indices.size());
   plan.cudaDevices = indices.join(QLatin1Char(','));
   return plan;
+}
+
+QString SetupPanel::scaling() const { return m_scaling->currentData().toString(); }
+
+void SetupPanel::setScaling(const QString& scaling) {
+  if (const int index = m_scaling->findData(scaling); index >= 0) m_scaling->setCurrentIndex(index);
 }
 
 void SetupPanel::setDataParallel(bool on, int cpuRanks) {

@@ -93,6 +93,11 @@ class SetupPanel final : public QWidget {
   // makes one run of all the ticked GPUs, or of `cpuRanks` ranks on the CPU. Empty when off.
   std::optional<DataParallelPlan> dataParallelPlan() const;
   void setDataParallel(bool on, int cpuRanks = 0);  // 0 keeps the CPU ranks as they are
+  // A data-parallel run's scaling (trainbench-cli --scaling): "weak" gives every rank a full
+  // batch, "strong" splits the batch across the ranks (the seed's global batch, as Keras's
+  // MirroredStrategy does). Anything else is ignored.
+  QString scaling() const;
+  void setScaling(const QString& scaling);
 
   // Sets the fields to what the saved run `result` trained with (workload, device, epochs,
   // batch, seed, threads, precision, execution, images, data source, Quick), so that Run runs it
@@ -125,6 +130,7 @@ class SetupPanel final : public QWidget {
   QVector<QCheckBox*> m_devices;
   QCheckBox* m_dataParallel = nullptr;
   QSpinBox* m_cpuRanks = nullptr;
+  QComboBox* m_scaling = nullptr;
   QSpinBox* m_threads = nullptr;
   QComboBox* m_precision = nullptr;
   QComboBox* m_execution = nullptr;

@@ -36,6 +36,7 @@ void SetupPanel::saveSettings(QSettings& settings) const {
   settings.setValue(QStringLiteral("timeBudget"), timeBudget());
   settings.setValue(QStringLiteral("dataParallel"), m_dataParallel->isChecked());
   settings.setValue(QStringLiteral("cpuRanks"), m_cpuRanks->value());
+  settings.setValue(QStringLiteral("scaling"), scaling());
   settings.endGroup();
 }
 
@@ -90,6 +91,7 @@ void SetupPanel::restoreSettings(const QSettings& settings) {
   }
   if (const auto on = strictBool(value("dataParallel"))) m_dataParallel->setChecked(*on);
   restoreNumber(m_cpuRanks, value("cpuRanks"));
+  if (value("scaling").isValid()) setScaling(value("scaling").toString());
 }
 
 }  // namespace tb::ui

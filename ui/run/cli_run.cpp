@@ -112,6 +112,7 @@ QStringList CliRun::arguments(const RunConfig& config, int ranks, const QString&
   // The app's thread count is the run's; the CLI gives each rank its share.
   add("--threads", config.threads);
   if (!config.execution.empty()) args << QStringLiteral("--execution") << toQString(config.execution);
+  if (config.strongScaling) args << QStringLiteral("--scaling") << QStringLiteral("strong");
   if (config.synthetic) {
     args << QStringLiteral("--synthetic");
   } else if (!config.dataDir.empty()) {
