@@ -108,6 +108,44 @@ class TestResultReading final : public QObject {
     QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.json")}, QDir::Files).size(), 1);
   }
 
+  // A listed file whose times change (touch, chmod, a backup's hard link) is read again in the
+  // background, and stays listed meanwhile: its row and its selection do not blink out.
+  void aTouchedFileStaysListedWhileReadAgain() {
+    QTemporaryDir dir;
+    const QString path = saveRun(dir.path(), QStringLiteral("run.json"), run(1));
+    ResultLibrary library(dir.path(), nullptr, ResultLibrary::FirstScan::InBackground);
+    QTRY_VERIFY(!library.reading());
+    QSignalSpy changed(&library, &ResultLibrary::changed);
+    QFile file(path);
+    QVERIFY(file.setPermissions(file.permissions() | QFileDevice::ExeOwner));  // a new ctime
+    library.reloadInBackground();
+    QVERIFY(library.reading());
+    QCOMPARE(library.entries().size(), 1);
+    QCOMPARE(changed.count(), 0);
+    QTRY_VERIFY(!library.reading());
+    QCOMPARE(library.entries().size(), 1);
+    QVERIFY(library.find(path));
+  }
+
+  // Importing a copy of a run that sits in the folder under a name of its own (a CLI --out
+  // name), while the first read has not reached it, says it is there already: no second copy.
+  void importingDuringTheReadFindsTheRunThere() {
+    QTemporaryDir dir;
+    QTemporaryDir elsewhere;
+    const RunResult result = run(4);
+    const QString mine = saveRun(dir.path(), QStringLiteral("mine.json"), result);
+    const QString copy = saveRun(elsewhere.path(), QStringLiteral("copy.json"), result);
+    ResultLibrary library(dir.path(), nullptr, ResultLibrary::FirstScan::InBackground);
+    QVERIFY(library.reading());
+    QString error;
+    bool alreadyThere = false;
+    QCOMPARE(library.importFile(copy, &error, &alreadyThere), mine);
+    QVERIFY(alreadyThere);
+    QTRY_VERIFY(!library.reading());
+    QCOMPARE(library.entries().size(), 1);
+    QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.json")}, QDir::Files).size(), 1);
+  }
+
   // Closing the app while a large folder is read stops the read; nothing is left running.
   void destroyingTheLibraryStopsTheRead() {
     QTemporaryDir dir;

@@ -128,6 +128,13 @@ class TrustSetupTest : public QObject {
     QCOMPARE(length->currentText(), QStringLiteral("Quick: about 7.5 s, projected"));
     QVERIFY(panel.setTimeBudget(120.0));
     QCOMPARE(length->count(), 6);  // not added twice
+    // Whole minutes and hours read as such, anything else in seconds: no two entries alike.
+    QVERIFY(panel.setTimeBudget(120.5));
+    QCOMPARE(length->currentText(), QStringLiteral("Quick: about 120.5 s, projected"));
+    QVERIFY(panel.setTimeBudget(7200.0));
+    QCOMPARE(length->currentText(), QStringLiteral("Quick: about 2 hours, projected"));
+    QVERIFY(panel.setTimeBudget(120.0));
+    QCOMPARE(length->count(), 8);
     QVERIFY(!panel.setTimeBudget(2.0));
     QVERIFY(!panel.setTimeBudget(std::nan("")));
     QCOMPARE(panel.timeBudget(), 120.0);
@@ -156,6 +163,11 @@ class TrustSetupTest : public QObject {
     SetupPanel restored;
     restored.restoreSettings(settings);
     QCOMPARE(restored.timeBudget(), SetupPanel::kQuickBudgetSeconds);
+    // A budget edited into something a run refuses leaves the older setting to decide.
+    settings.setValue(QStringLiteral("setup/timeBudget"), QStringLiteral("abc"));
+    SetupPanel edited;
+    edited.restoreSettings(settings);
+    QCOMPARE(edited.timeBudget(), SetupPanel::kQuickBudgetSeconds);
   }
 };
 

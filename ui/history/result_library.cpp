@@ -186,6 +186,9 @@ void ResultLibrary::scan(QVector<FileToRead>* deferred) {
     }
     if (deferred) {
       deferred->push_back({path, stamp});
+      // Listed as it was until it is read again (without a stamp, so the next scan does not
+      // take it as current): a touched file's row, and its selection, must not blink out.
+      if (previous.contains(path)) m_entries.push_back({path, previous.take(path)});
       continue;
     }
     ++m_filesParsed;
@@ -255,7 +258,12 @@ bool ResultLibrary::isInsideFolder(const QString& path) const {
   return !folder.isEmpty() && info.absoluteDir().canonicalPath() == folder;
 }
 
+void ResultLibrary::catchUp() {
+  if (m_reading) reload();
+}
+
 QString ResultLibrary::save(const RunResult& result, QString* error) {
+  catchUp();
   if (const Entry* existing = findIdentical(result)) return existing->path;
   const std::string text = toJson(result) + "\n";
   return claimSlot(result, text, toQString(defaultResultFileName(result)), error);
@@ -353,6 +361,7 @@ QString ResultLibrary::importFile(const QString& sourcePath, QString* error, boo
     return QString();
   }
 
+  catchUp();
   if (const Entry* existing = findIdentical(result)) {
     if (alreadyThere) *alreadyThere = true;
     return existing->path;

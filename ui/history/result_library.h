@@ -119,8 +119,11 @@ class ResultLibrary final : public QObject {
   Shown shown() const;
   void notifyIfChanged(const Shown& before);
   // Rescans without emitting changed(). With `deferred`, files that need parsing are not read
-  // but listed there (for the background reader); their old entries, if any, are dropped.
+  // but listed there (for the background reader); their old entries stay until read again.
   void scan(QVector<FileToRead>* deferred = nullptr);
+  // Reads at once what a background read in progress has not listed yet: saving and importing
+  // must know every run in the folder, or they would write one a second time.
+  void catchUp();
   // Lists what a background read brought (unless the file was read again meanwhile).
   void adopt(const QVector<ResultFileRead>& files);
   void startReading(const QVector<FileToRead>& files);

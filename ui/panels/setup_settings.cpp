@@ -81,13 +81,16 @@ void SetupPanel::restoreSettings(const QSettings& settings) {
   if (const auto synthetic = strictBool(value("synthetic"))) setSynthetic(*synthetic);
   if (value("dataDir").isValid()) setDataDir(value("dataDir").toString());
   restoreNumber(m_repeats, value("repeats"));
-  // "quick" (a 1-minute budget or none) is what versions before the budget choice saved.
+  // "quick" (a 1-minute budget or none) is what versions before the budget choice saved; it is
+  // read where there is no usable budget.
+  bool budgetSet = false;
   if (value("timeBudget").isValid()) {
     bool number = false;
-    const double seconds = value("timeBudget").toDouble(&number);
-    if (number) setTimeBudget(seconds);
-  } else if (const auto quick = strictBool(value("quick"))) {
-    setQuick(*quick);
+    const double seconds = value("timeBudget").toString().trimmed().toDouble(&number);
+    budgetSet = number && setTimeBudget(seconds);
+  }
+  if (!budgetSet) {
+    if (const auto quick = strictBool(value("quick"))) setQuick(*quick);
   }
   if (const auto on = strictBool(value("dataParallel"))) m_dataParallel->setChecked(*on);
   restoreNumber(m_cpuRanks, value("cpuRanks"));

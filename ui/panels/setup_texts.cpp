@@ -10,6 +10,8 @@
 #include <QLocale>
 #include <QStringList>
 
+#include <cmath>
+
 namespace tb::ui {
 
 // "CIFAR-10 · 23.6M parameters · 0.467 GFLOP/sample": what a workload needs, at a glance.
@@ -72,13 +74,19 @@ QString deviceFactsText(const DeviceFacts& facts) {
 
 QString quickLengthText(double seconds) {
   const QLocale locale;
+  // Whole minutes and hours read as such; anything else in seconds, so two budgets never read
+  // alike (120.5 s is not "2 minutes").
   QString about;
-  if (seconds == 60.0) {
+  if (seconds == 3600.0) {
+    about = SetupPanel::tr("about 1 hour");
+  } else if (seconds > 3600.0 && std::fmod(seconds, 3600.0) == 0.0) {
+    about = SetupPanel::tr("about %1 hours").arg(seconds / 3600.0);
+  } else if (seconds == 60.0) {
     about = SetupPanel::tr("about 1 minute");
-  } else if (seconds >= 120.0 && static_cast<long long>(seconds) % 60 == 0) {
-    about = SetupPanel::tr("about %1 minutes").arg(static_cast<long long>(seconds) / 60);
+  } else if (seconds > 60.0 && std::fmod(seconds, 60.0) == 0.0) {
+    about = SetupPanel::tr("about %1 minutes").arg(seconds / 60.0);
   } else {
-    about = SetupPanel::tr("about %1 s").arg(locale.toString(seconds, 'g', 6));
+    about = SetupPanel::tr("about %1 s").arg(locale.toString(seconds, 'g', 10));
   }
   return SetupPanel::tr("Quick: %1, projected").arg(about);
 }
