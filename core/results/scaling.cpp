@@ -41,7 +41,7 @@ int threadsOnMachine(const RunResult& r) {
 // server's two ranks, nor a run on synthetic data for one on the real files, nor an eager run
 // for a graph one, one on fewer CPU threads, or one with another optimizer. A disturbed run is
 // a series of its own, as in the comparison: it must not shift the quiet runs' medians. A run
-// across machines goes by its rank 0's.
+// across machines goes by its rank 0's, as a point of its own (ScalingPoint::machines).
 std::string seriesTitle(const RunResult& r, const std::string& scaling, int batch) {
   std::string machine = r.system.hostname;
   if (!r.device.name.empty()) {
@@ -106,13 +106,14 @@ std::vector<std::string> shortSeriesNames(const std::vector<ScalingSeries>& seri
 }
 
 std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results) {
-  // title -> world size -> throughputs; titles in order of first appearance.
-  std::map<std::string, std::map<int, std::vector<double>>> byTitle;
+  // title -> (world size, machines) -> throughputs; titles in order of first appearance.
+  std::map<std::string, std::map<std::pair<int, int>, std::vector<double>>> byTitle;
   std::vector<std::string> order;
   std::map<std::string, bool> hasDistributed;
-  const auto add = [&](const std::string& title, int world, double value, bool distributed) {
+  const auto add = [&](const std::string& title, int world, int machines, double value,
+                       bool distributed) {
     if (byTitle.count(title) == 0) order.push_back(title);
-    byTitle[title][world].push_back(value);
+    byTitle[title][{world, machines}].push_back(value);
     hasDistributed[title] = hasDistributed[title] || distributed;
   };
   for (const RunResult& r : results) {
@@ -121,10 +122,11 @@ std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results) 
     if (value <= 0.0) continue;
     if (const auto& d = r.distributed) {
       const int batch = d->scaling == "weak" ? r.config.batchSize : d->globalBatch;
-      add(seriesTitle(r, d->scaling, batch), d->worldSize, value, d->worldSize > 1);
+      add(seriesTitle(r, d->scaling, batch), d->worldSize, rankDevices(r).machines, value,
+          d->worldSize > 1);
     } else {
-      add(seriesTitle(r, "weak", r.config.batchSize), 1, value, false);
-      add(seriesTitle(r, "strong", r.config.batchSize), 1, value, false);
+      add(seriesTitle(r, "weak", r.config.batchSize), 1, 1, value, false);
+      add(seriesTitle(r, "strong", r.config.batchSize), 1, 1, value, false);
     }
   }
   std::vector<ScalingSeries> series;
@@ -132,9 +134,11 @@ std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results) 
     if (!hasDistributed[title]) continue;
     ScalingSeries one{title, {}};
     std::optional<double> single;
-    for (const auto& [world, values] : byTitle[title]) {
-      ScalingPoint point{world, *median(values), static_cast<int>(values.size()), std::nullopt};
-      if (world == 1) single = point.samplesPerSecond;
+    for (const auto& [place, values] : byTitle[title]) {
+      const auto [world, machines] = place;
+      ScalingPoint point{world, machines, *median(values), static_cast<int>(values.size()),
+                         std::nullopt};
+      if (world == 1 && machines == 1) single = point.samplesPerSecond;
       // Values from a shared file can be huge: no "inf" ideal, no 0% efficiency from it.
       const double ideal = single ? world * *single : 0.0;
       if (ideal > 0.0 && std::isfinite(ideal)) point.efficiency = point.samplesPerSecond / ideal;
@@ -158,7 +162,9 @@ std::string scalingText(const std::vector<ScalingSeries>& series) {
     // read "3 | 3" and "6 | 7" beside an efficiency of 89.7%.
     const int decimals = throughputDecimals(single ? *single : one.points.front().samplesPerSecond);
     for (const ScalingPoint& point : one.points) {
-      text += "| " + std::to_string(point.worldSize) + " | " +
+      text += "| " + std::to_string(point.worldSize) +
+              (point.machines > 1 ? " (" + std::to_string(point.machines) + " machines)" : "") +
+              " | " +
               fixed(point.samplesPerSecond, decimals) + " | " +
               (single && std::isfinite(*single * point.worldSize)
                    ? fixed(*single * point.worldSize, decimals)
@@ -188,6 +194,7 @@ std::string scalingJson(const std::vector<ScalingSeries>& series, int indent) {
     for (const ScalingPoint& point : one.points) {
       Json entry;
       entry["world_size"] = point.worldSize;
+      entry["machines"] = point.machines;
       entry["samples_per_second"] = number(point.samplesPerSecond);
       entry["ideal_samples_per_second"] =
           number(single > 0.0 ? std::optional<double>(single * point.worldSize) : std::nullopt);

@@ -12,6 +12,9 @@ namespace tb {
 
 struct ScalingPoint {
   int worldSize = 1;
+  // The machines its ranks ran on: 8 ranks on one machine and 8 across two are two points (the
+  // network between the machines is part of what the second measures).
+  int machines = 1;
   double samplesPerSecond = 0.0;  // the run's (steady state where recorded), median of its runs
   int runs = 0;                   // results at this world size
   std::optional<double> efficiency;  // absent without a one-rank run to compare with
@@ -36,11 +39,12 @@ std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results);
 // title for a series alone, or where no part differs.
 std::vector<std::string> shortSeriesNames(const std::vector<ScalingSeries>& series);
 
-// A table per series: world size, samples/s, ideal samples/s, efficiency.
+// A table per series: world size (with the machines where more than one), samples/s, ideal
+// samples/s, efficiency.
 std::string scalingText(const std::vector<ScalingSeries>& series);
 
 // The same as a JSON array, one object per series: `title` and `points`, each with `world_size`,
-// `samples_per_second`, `ideal_samples_per_second` and `efficiency` (null without a one-rank
+// `machines`, `samples_per_second`, `ideal_samples_per_second` and `efficiency` (null without a one-rank
 // run) and `runs`.
 std::string scalingJson(const std::vector<ScalingSeries>& series, int indent = 2);
 

@@ -195,6 +195,39 @@ class ScalingTest : public QObject {
     QVERIFY(!series[1].points[0].efficiency);
   }
 
+  // Eight GPUs in one machine and eight across two (the network between them is measured too)
+  // are two points, not the median of both; each has its efficiency against the one GPU.
+  void ranksAcrossMachinesAreAPointOfTheirOwn() {
+    const auto onHosts = [](double samplesPerSecond, const std::vector<std::string>& hosts) {
+      RunResult r = run(samplesPerSecond, static_cast<int>(hosts.size()));
+      r.device = {"cuda:0", "cuda", "NVIDIA H100"};
+      for (std::size_t i = 0; i < hosts.size() && r.distributed; ++i) {
+        r.distributed->ranks.push_back(
+            {static_cast<int>(i), hosts[i], "cuda:" + std::to_string(i % 4)});
+      }
+      return r;
+    };
+    const std::vector<std::string> oneHost(4, "bench-a");
+    std::vector<std::string> twoHosts = {"bench-a", "bench-a", "bench-b", "bench-b"};
+    const auto series =
+        scalingSeries({onHosts(1000, {"bench-a"}), onHosts(3800, oneHost), onHosts(3000, twoHosts)});
+    QCOMPARE(series.size(), std::size_t{1});
+    const auto& points = series[0].points;
+    QCOMPARE(points.size(), std::size_t{3});
+    QCOMPARE(points[1].worldSize, 4);
+    QCOMPARE(points[1].machines, 1);
+    QCOMPARE(points[1].samplesPerSecond, 3800.0);
+    QCOMPARE(points[2].worldSize, 4);
+    QCOMPARE(points[2].machines, 2);
+    QVERIFY(qAbs(*points[2].efficiency - 0.75) < 1e-12);
+    const QString text = QString::fromStdString(scalingText(series));
+    QVERIFY2(text.contains(QLatin1String("| 4 | 3800 | 4000 | 95.0% | 1 |")), qPrintable(text));
+    QVERIFY2(text.contains(QLatin1String("| 4 (2 machines) | 3000 | 4000 | 75.0% | 1 |")),
+             qPrintable(text));
+    const QString json = QString::fromStdString(scalingJson(series));
+    QVERIFY2(json.contains(QLatin1String("\"machines\": 2")), qPrintable(json));
+  }
+
   void withoutOneRankNoEfficiency() {
     const auto series = scalingSeries({run(1800, 2), run(3000, 4)});
     QCOMPARE(series.size(), std::size_t{1});

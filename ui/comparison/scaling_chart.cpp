@@ -10,6 +10,7 @@
 #include "results/table_text.h"
 
 #include <QEvent>
+#include <QStringList>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -77,16 +78,30 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
     measured->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, color, 7));
     const auto one = std::find_if(points.begin(), points.end(),
                                   [](const ScalingPoint& p) { return p.worldSize == 1; });
+    // Ranks across several machines are points of their own, unjoined: the line is one
+    // machine's, and 8 ranks across two machines may sit beside 8 on one.
+    QCPGraph* acrossMachines = nullptr;
     for (const ScalingPoint& point : points) {
-      measured->addData(point.worldSize, point.samplesPerSecond);
+      if (point.machines > 1 && !acrossMachines) {
+        acrossMachines = m_plot->addGraph();
+        acrossMachines->removeFromLegend();
+        acrossMachines->setLineStyle(QCPGraph::lsNone);
+        acrossMachines->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssDiamond, color, color, 9));
+      }
+      (point.machines > 1 ? acrossMachines : measured)
+          ->addData(point.worldSize, point.samplesPerSecond);
       top = std::max(top, point.samplesPerSecond);
       widest = std::max(widest, point.worldSize);
-      if (!point.efficiency) continue;
+      if (!point.efficiency && point.machines == 1) continue;
+      QStringList parts;
+      if (point.efficiency) parts << QStringLiteral("%1%").arg(std::lround(*point.efficiency * 100.0));
+      if (point.machines > 1) parts << tr("%1 machines").arg(point.machines);
       auto* label = new QCPItemText(m_plot);
       label->position->setCoords(point.worldSize, point.samplesPerSecond);
       label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
       label->setPadding(QMargins(0, 0, 0, 6));
-      label->setText(QStringLiteral("%1%").arg(std::lround(*point.efficiency * 100.0)));
+      label->setText(parts.join(QStringLiteral(", ")));
       label->setColor(color);
       label->setClipToAxisRect(false);  // a point at the top keeps its label whole
     }
