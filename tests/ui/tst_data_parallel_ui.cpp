@@ -9,6 +9,7 @@
 #include "run/cli_run.h"
 #include "run/run_controller.h"
 
+#include "../support/fake_cli.h"
 #include "../support/run_result_builder.h"
 #include "../support/synthetic_run.h"
 #include "../support/tick_labels.h"
@@ -54,36 +55,6 @@ RunResult scalingRun(double samplesPerSecond, int world) {
 bool builtWithoutDataParallel(const RunResult& result) {
   return result.error.find("built without data-parallel") != std::string::npos;
 }
-
-// A stand-in trainbench-cli: `script` written to `folder` and named by TRAINBENCH_CLI while
-// this lives (the real one, or none, afterwards, also when a check fails).
-class FakeCli {
- public:
-  FakeCli(const QString& folder, const QByteArray& script)
-      : m_path(QDir(folder).filePath(QStringLiteral("cli.sh"))),
-        m_real(qgetenv("TRAINBENCH_CLI")) {
-    QFile file(m_path);
-    m_ok = file.open(QIODevice::WriteOnly) && file.write(script) == script.size();
-    file.close();
-    m_ok = m_ok && file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
-    qputenv("TRAINBENCH_CLI", m_path.toUtf8());
-  }
-  ~FakeCli() {
-    if (m_real.isEmpty()) {
-      qunsetenv("TRAINBENCH_CLI");
-    } else {
-      qputenv("TRAINBENCH_CLI", m_real);
-    }
-  }
-  FakeCli(const FakeCli&) = delete;
-  FakeCli& operator=(const FakeCli&) = delete;
-  bool ok() const { return m_ok; }
-
- private:
-  QString m_path;
-  QByteArray m_real;
-  bool m_ok = false;
-};
 
 }  // namespace
 
@@ -229,7 +200,7 @@ class DataParallelUiTest : public QObject {
     QVERIFY(dir.isValid());
     const QString ready = dir.filePath(QStringLiteral("ready"));
     const QString signalLog = dir.filePath(QStringLiteral("signals"));
-    const FakeCli cli(dir.path(),
+    const tbtest::FakeCli cli(dir.path(),
                       QStringLiteral("#!/bin/sh\n"
                                      "trap 'echo TERM >> \"%1\"; stopping=1' TERM\n"
                                      ": > \"%2\"\n"
@@ -290,7 +261,7 @@ class DataParallelUiTest : public QObject {
     QFETCH(QByteArray, error);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const FakeCli cli(dir.path(), "#!/bin/sh\necho 'trainbench-cli: error: " + error + "' >&2\nexit 3\n");
+    const tbtest::FakeCli cli(dir.path(), "#!/bin/sh\necho 'trainbench-cli: error: " + error + "' >&2\nexit 3\n");
     QVERIFY(cli.ok());
     RunController controller;
     QSignalSpy finished(&controller, &RunController::runFinished);
@@ -307,7 +278,7 @@ class DataParallelUiTest : public QObject {
   void missingFiguresFromTheCliStayMissing() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const FakeCli cli(dir.path(),
+    const tbtest::FakeCli cli(dir.path(),
                       "#!/bin/sh\n"
                       "echo '{\"event\":\"epoch\",\"epoch\":1,\"train_loss\":0.5,"
                       "\"train_accuracy\":0.8,\"seconds\":null,\"samples_per_second\":null}'\n"

@@ -17,6 +17,12 @@
 #include <algorithm>
 #include <type_traits>
 
+#include <csignal>
+#include <unistd.h>
+#if defined(__linux__)
+#include <sys/prctl.h>
+#endif
+
 namespace tb::ui {
 
 namespace {
@@ -52,6 +58,21 @@ bool executable(const QString& path) {
 }  // namespace
 
 CliRun::CliRun(QObject* parent) : QObject(parent) {
+  // The command runs in a process group of its own, so the terminal's Ctrl-C (or a closed
+  // terminal's SIGHUP) reaches the app alone, which stops the run with one SIGTERM: the command
+  // takes a second signal as "end at once, unsaved", and the group's signal and the app's Stop
+  // were two. On Linux it also gets SIGTERM when the app dies without stopping it (killed, or
+  // crashed), rather than training on, orphaned, to the end.
+  const pid_t app = getpid();
+  m_process.setChildProcessModifier([app] {
+    setpgid(0, 0);
+#if defined(__linux__)
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != app) _exit(127);  // the app died before the line above
+#else
+    (void)app;
+#endif
+  });
   connect(&m_process, &QProcess::readyReadStandardOutput, this, &CliRun::readOutput);
   connect(&m_process, &QProcess::finished, this, &CliRun::finish);
   connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
@@ -129,6 +150,7 @@ void CliRun::start(int queueId, const RunConfig& config, int ranks, const QStrin
   m_savedPath.clear();
   m_errors.clear();
   m_stopped = false;
+  m_reported.reset();
   m_out = std::make_unique<QTemporaryDir>();
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   if (!cudaDevices.isEmpty()) env.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), cudaDevices);
@@ -182,6 +204,7 @@ void CliRun::handleLine(const QByteArray& line) {
     } catch (const ResultFileError&) {
       started.header = unsavedResult();  // the charts need only its names and sizes
     }
+    m_reported = started.header;
     started.stepsPerEpoch = event.value(QLatin1String("steps_per_epoch")).toInteger();
     Q_EMIT runStarted(m_queueId, started);
   } else if (kind == QLatin1String("batch")) {
@@ -200,13 +223,15 @@ void CliRun::handleLine(const QByteArray& line) {
     epoch.trainAccuracy = event.value(QLatin1String("train_accuracy")).toDouble(qQNaN());
     epoch.seconds = event.value(QLatin1String("seconds")).toDouble(qQNaN());
     epoch.samplesPerSecond = event.value(QLatin1String("samples_per_second")).toDouble(qQNaN());
+    if (m_reported) m_reported->epochs.push_back(epoch);
     Q_EMIT epochFinished(m_queueId, epoch);
   } else if (kind == QLatin1String("evaluating")) {
     Q_EMIT evaluationStarted(m_queueId);
   } else if (kind == QLatin1String("test")) {
-    Q_EMIT evaluationFinished(m_queueId,
-                              TestRecord{event.value(QLatin1String("loss")).toDouble(qQNaN()),
-                                         event.value(QLatin1String("accuracy")).toDouble(qQNaN())});
+    const TestRecord test{event.value(QLatin1String("loss")).toDouble(qQNaN()),
+                          event.value(QLatin1String("accuracy")).toDouble(qQNaN())};
+    if (m_reported) m_reported->test = test;
+    Q_EMIT evaluationFinished(m_queueId, test);
   }
 }
 
@@ -229,11 +254,15 @@ void CliRun::finish() {
 
 RunResult CliRun::unsavedResult() const {
   RunResult result;
-  result.created = isoTimestampUtc();
-  result.workload.name = m_config.workload;
-  result.device.id = m_config.device;
-  result.config.precision = m_config.precision;
-  result.config.seed = m_config.seed;
+  if (m_reported) {
+    result = *m_reported;
+  } else {
+    result.created = isoTimestampUtc();
+    result.workload.name = m_config.workload;
+    result.device.id = m_config.device;
+    result.config.precision = m_config.precision;
+    result.config.seed = m_config.seed;
+  }
   if (m_stopped && m_errors.isEmpty()) {
     result.status = RunStatus::Cancelled;
     return result;

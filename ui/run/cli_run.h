@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 
 #include <memory>
+#include <optional>
 
 namespace tb::ui {
 
@@ -50,7 +51,8 @@ class CliRun final : public QObject {
   void readOutput();
   void handleLine(const QByteArray& line);
   void finish();
-  // The run as far as it got, failed or cancelled, when trainbench-cli saved nothing.
+  // The run as far as it got (its header, the epochs and test it reported), failed or
+  // cancelled, when trainbench-cli saved nothing: the live charts keep what it trained.
   RunResult unsavedResult() const;
 
   QProcess m_process;
@@ -62,6 +64,8 @@ class CliRun final : public QObject {
   QString m_savedPath;
   QStringList m_errors;  // "trainbench-cli: error: ..." lines
   bool m_stopped = false;
+  // What the progress lines said so far: the header, then the epochs and the test.
+  std::optional<RunResult> m_reported;
 };
 
 }  // namespace tb::ui
