@@ -25,18 +25,6 @@ double throughput(const RunResult& result) {
   return rate && std::isfinite(*rate) && *rate > 0.0 ? *rate : 0.0;
 }
 
-// The CPU threads a run trained with on its (rank 0's) machine: each rank's share times the
-// ranks there. One rank of 4 threads and two of 2 use the same cores; one rank of 1 thread is
-// another base.
-int threadsOnMachine(const RunResult& r) {
-  if (!r.distributed) return r.config.threads;
-  const auto& ranks = r.distributed->ranks;
-  if (ranks.empty()) return r.config.threads * r.distributed->worldSize;
-  const auto local = std::count_if(ranks.begin(), ranks.end(),
-                                   [&](const RankRecord& rank) { return rank.host == ranks[0].host; });
-  return r.config.threads * static_cast<int>(local);
-}
-
 // A series is one configuration on one machine: a laptop's one-rank run is no base for a
 // server's two ranks, nor a run on synthetic data for one on the real files, nor an eager run
 // for a graph one, one on fewer CPU threads, or one with another optimizer. A disturbed run is
@@ -76,6 +64,15 @@ std::string seriesTitle(const RunResult& r, const std::string& scaling, int batc
 }
 
 }  // namespace
+
+int threadsOnMachine(const RunResult& r) {
+  if (!r.distributed) return r.config.threads;
+  const auto& ranks = r.distributed->ranks;
+  if (ranks.empty()) return r.config.threads * r.distributed->worldSize;
+  const auto local = std::count_if(ranks.begin(), ranks.end(),
+                                   [&](const RankRecord& rank) { return rank.host == ranks[0].host; });
+  return r.config.threads * static_cast<int>(local);
+}
 
 std::vector<std::string> shortSeriesNames(const std::vector<ScalingSeries>& series) {
   const auto partsOf = [](const std::string& title) {

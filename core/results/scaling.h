@@ -31,6 +31,11 @@ struct ScalingSeries {
   std::vector<ScalingPoint> points;  // by world size
 };
 
+// The CPU threads a run trained with on its (rank 0's) machine: a data-parallel result records
+// each rank's share, times the ranks there. One rank of 4 threads and two of 2 use the same
+// cores.
+int threadsOnMachine(const RunResult& result);
+
 // Series with at least one data-parallel run; completed runs only.
 std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results);
 

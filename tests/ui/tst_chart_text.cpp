@@ -9,6 +9,8 @@
 
 #include <QtTest>
 
+#include <cmath>
+
 using namespace tb;
 using namespace tb::ui;
 
@@ -17,8 +19,8 @@ namespace {
 RunResult twoEpochRun(const std::string& host) {
   tbtest::RunResultBuilder run;
   run.device("cpu", "Test CPU").host(host).cores(0, 4);
-  run.epoch(2.0, 1000.0).loss(1.0).accuracy(0.6);
-  run.epoch(2.0, 1200.0).loss(0.5).accuracy(0.7);
+  run.epoch(2.0, 100000.0).loss(1.0).accuracy(0.6);
+  run.epoch(2.0, 120000.0).loss(0.5).accuracy(0.7);
   run.test(0.625, 0.8).totalSeconds(4.0);
   for (int i = 0; i < 4; ++i) run.sample({0.5 * i, 40.0 + i, 90.0 + i, 100.0});
   return run;
@@ -46,9 +48,10 @@ class ChartTextTest : public QObject {
     panel.replotNow();
     const QString run = runs.distinctLabel(runs.indexOf(id));
     QCOMPARE(descriptionOf(panel, QStringLiteral("Loss")),
-             run + QStringLiteral(": Train loss 1 to 0.5, Test loss 0.625 (Epoch 1 to 2)."));
+             run + QStringLiteral(": Train loss 1 to 0.5 (Epoch 1 to 2); Test loss 0.625 (Epoch 2)."));
+    // Numbers as a screen reader speaks them: never "1.2e+05".
     QCOMPARE(descriptionOf(panel, QStringLiteral("Throughput")),
-             run + QStringLiteral(": Samples/s 1000 to 1200 (Epoch 1 to 2)."));
+             run + QStringLiteral(": Samples/s 100,000 to 120,000 (Epoch 1 to 2)."));
     QVERIFY2(descriptionOf(panel, QStringLiteral("CPU utilisation"))
                  .contains(QStringLiteral("Machine CPU (%) 40 to 43")),
              qPrintable(descriptionOf(panel, QStringLiteral("CPU utilisation"))));
@@ -70,6 +73,23 @@ class ChartTextTest : public QObject {
                  "2 more runs; the comparison table lists every run.")),
              qPrintable(text));
     QCOMPARE(text.count(QStringLiteral("Train loss")), 8);
+  }
+
+  // A loss that went NaN after epoch 2 of 4 says so: it read as a run of two epochs.
+  void saysWhatWasNotMeasured() {
+    tbtest::RunResultBuilder diverged;
+    diverged.device("cpu", "Test CPU").host("bench-1");
+    diverged.epoch(2.0, 1000.0).loss(2.0).accuracy(0.5);
+    diverged.epoch(2.0, 1000.0).loss(1.5).accuracy(0.5);
+    diverged.epoch(2.0, 1000.0).loss(std::nan("")).accuracy(0.1);
+    diverged.epoch(2.0, 1000.0).loss(std::nan("")).accuracy(0.1);
+    RunCollection runs;
+    runs.add(diverged);
+    ChartPanel panel(&runs);
+    panel.replotNow();
+    const QString text = descriptionOf(panel, QStringLiteral("Loss"));
+    QVERIFY2(text.contains(QStringLiteral("Train loss 2 to 1.5 (Epoch 1 to 2), 2 values not measured")),
+             qPrintable(text));
   }
 };
 

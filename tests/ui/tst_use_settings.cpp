@@ -69,6 +69,28 @@ class UseSettingsTest : public QObject {
     QVERIFY2(shown.contains(QLatin1String("out of memory")) && !shown.contains(QLatin1String("cuda:6")),
              qPrintable(shown));
   }
+
+  // A data-parallel result records each rank's batch and threads; Setup's Batch size and CPU
+  // threads are the run's. Use Settings of a strong run of 32 over 2 ranks of 1 thread gave
+  // Batch size 16 and 1 thread: ticking data-parallel again trained 8 images per rank.
+  void dataParallelRunComesBackAsTheRun() {
+    tbtest::RunResultBuilder run;
+    run.workload("fashion-mlp", "fashion-mnist").samples(2000, 500).plannedEpochs(2);
+    run.device("cpu", "Test CPU").host("bench-1").threads(1).batchSize(16).cores(0, 64);
+    run.distributed("strong", 32, {{"bench-1", "cpu"}, {"bench-1", "cpu"}});
+    run.epoch(1.0, 2000.0).epoch(1.0, 2000.0).totalSeconds(2.5);
+    SetupPanel setup;
+    setup.useSettingsOf(run);
+    QCOMPARE(setup.scaling(), QStringLiteral("strong"));
+    setup.setCheckedDevices({QStringLiteral("cpu")});
+    setup.setDataParallel(true);  // the ranks as the run had them
+    const auto plan = setup.dataParallelPlan();
+    QVERIFY(plan);
+    QCOMPARE(plan->ranks, 2);
+    QCOMPARE(plan->config.batchSize, 32);
+    QVERIFY(plan->config.strongScaling);
+    if (QThread::idealThreadCount() >= 2) QCOMPARE(plan->config.threads, 2);
+  }
 };
 
 QTEST_MAIN(UseSettingsTest)

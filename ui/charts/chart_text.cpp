@@ -5,6 +5,7 @@
 #include "common/qcustomplot_include.h"
 
 #include <QCoreApplication>
+#include <QLocale>
 #include <QStringList>
 #include <QVector>
 
@@ -19,6 +20,7 @@ QString tr(const char* text) { return QCoreApplication::translate("ChartPanel", 
 
 struct Span {
   double firstKey = 0.0, firstValue = 0.0, lastKey = 0.0, lastValue = 0.0;
+  int missing = 0;  // points between them with nothing measured (NaN)
 };
 
 // The first and last measured points (a NaN is a gap: nothing measured there).
@@ -29,13 +31,34 @@ std::optional<Span> measuredSpan(const QCPGraph* graph) {
   if (first == data->constEnd()) return std::nullopt;
   auto last = data->constEnd() - 1;
   while (std::isnan(last->value)) --last;
-  return Span{first->key, first->value, last->key, last->value};
+  Span span{first->key, first->value, last->key, last->value, 0};
+  for (auto it = data->constBegin(); it != data->constEnd(); ++it) span.missing += std::isnan(it->value);
+  return span;
 }
 
-QString number(double value) { return QString::number(value, 'g', 4); }
+// Spoken as a number, never in exponent form: "117,741 samples/s", "0.3125".
+QString number(double value) {
+  if (std::abs(value) >= 1000.0) return QLocale().toString(static_cast<qlonglong>(std::llround(value)));
+  if (value != 0.0 && std::abs(value) < 0.0001) return QLocale().toString(value, 'g', 3);
+  return QLocale().toString(value, 'g', 4);
+}
 
 QString keyText(double key, bool integerX) {
   return integerX ? QString::number(std::lround(key)) : QString::number(key, 'f', 1);
+}
+
+// "Train loss 1 to 0.5 (Epoch 1 to 2)", "Test loss 0.625 (Epoch 2)", with the values missing.
+QString seriesText(const QString& series, const Span& span, const QString& xLabel, bool integerX) {
+  const bool onePoint = span.firstKey == span.lastKey;
+  QString text =
+      onePoint ? tr("%1 %2 (%3 %4)")
+                     .arg(series, number(span.lastValue), xLabel, keyText(span.lastKey, integerX))
+               : tr("%1 %2 to %3 (%4 %5 to %6)")
+                     .arg(series, number(span.firstValue), number(span.lastValue), xLabel,
+                          keyText(span.firstKey, integerX), keyText(span.lastKey, integerX));
+  if (span.missing == 1) text += tr(", 1 value not measured");
+  if (span.missing > 1) text += tr(", %1 values not measured").arg(span.missing);
+  return text;
 }
 
 }  // namespace
@@ -45,7 +68,6 @@ QString chartDescription(const QCustomPlot* plot, const QString& xLabel, bool in
   // Runs in the order their graphs were added (the legend's), each with its series' texts.
   QStringList runs;
   QVector<QStringList> seriesOf;
-  QVector<std::pair<double, double>> keysOf;
   for (int i = 0; i < plot->graphCount(); ++i) {
     const QCPGraph* graph = plot->graph(i);
     if (!graph->visible()) continue;
@@ -55,30 +77,19 @@ QString chartDescription(const QCustomPlot* plot, const QString& xLabel, bool in
     if (run < 0) {
       runs << graph->name();
       seriesOf.push_back({});
-      keysOf.push_back({span->firstKey, span->lastKey});
       run = runs.size() - 1;
     }
-    auto& keys = keysOf[run];
-    keys = {std::min(keys.first, span->firstKey), std::max(keys.second, span->lastKey)};
-    const QString series = graph->property(kSeriesProperty).toString();
-    seriesOf[run] << (span->firstKey == span->lastKey
-                          ? tr("%1 %2").arg(series, number(span->lastValue))
-                          : tr("%1 %2 to %3")
-                                .arg(series, number(span->firstValue), number(span->lastValue)));
+    seriesOf[run] << seriesText(graph->property(kSeriesProperty).toString(), *span, xLabel,
+                                integerX);
   }
   if (runs.isEmpty()) return tr("No runs drawn.");
   QStringList parts;
   for (qsizetype run = 0; run < runs.size() && run < maxRuns; ++run) {
-    const auto [from, to] = keysOf[run];
-    const QString range = from == to ? keyText(to, integerX)
-                                     : tr("%1 to %2").arg(keyText(from, integerX),
-                                                          keyText(to, integerX));
-    parts << tr("%1: %2 (%3 %4).").arg(runs[run], seriesOf[run].join(QStringLiteral(", ")),
-                                       xLabel, range);
+    parts << tr("%1: %2.").arg(runs[run], seriesOf[run].join(QStringLiteral("; ")));
   }
-  if (runs.size() > maxRuns) {
-    parts << tr("%1 more runs; the comparison table lists every run.").arg(runs.size() - maxRuns);
-  }
+  const qsizetype more = runs.size() - maxRuns;
+  if (more == 1) parts << tr("1 more run; the comparison table lists every run.");
+  if (more > 1) parts << tr("%1 more runs; the comparison table lists every run.").arg(more);
   return parts.join(QLatin1Char(' '));
 }
 

@@ -8,9 +8,9 @@ class QCustomPlot;
 
 namespace tb::ui {
 
-// "Train loss 0.52 to 0.31, test loss 0.35 (Epoch 1 to 10)", per visible run, named as the
-// legend names it: each series' first and last measured values over the x range they span.
-// Runs past `maxRuns` are counted, not described.
+// "Train loss 0.52 to 0.31 (Epoch 1 to 10); Test loss 0.35 (Epoch 10)" per visible run, named
+// as the legend names it: each series' first and last measured values over the x range they
+// span, and how many of its values were not measured. Runs past `maxRuns` are counted.
 QString chartDescription(const QCustomPlot* plot, const QString& xLabel, bool integerX,
                          int maxRuns = 8);
 

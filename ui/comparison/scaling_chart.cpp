@@ -69,6 +69,9 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
 
   double top = 0.0;
   int widest = 1;
+  for (const ScalingSeries& one : series) {
+    for (const ScalingPoint& point : one.points) widest = std::max(widest, point.worldSize);
+  }
   for (std::size_t s = 0; s < series.size(); ++s) {
     const QColor color(kSeriesColors[s % kSeriesColors.size()]);
     const auto& points = series[s].points;
@@ -92,15 +95,18 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
       (point.machines > 1 ? acrossMachines : measured)
           ->addData(point.worldSize, point.samplesPerSecond);
       top = std::max(top, point.samplesPerSecond);
-      widest = std::max(widest, point.worldSize);
       if (!point.efficiency && point.machines == 1) continue;
       QStringList parts;
       if (point.efficiency) parts << QStringLiteral("%1%").arg(std::lround(*point.efficiency * 100.0));
       if (point.machines > 1) parts << tr("%1 machines").arg(point.machines);
       auto* label = new QCPItemText(m_plot);
       label->position->setCoords(point.worldSize, point.samplesPerSecond);
-      label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
-      label->setPadding(QMargins(0, 0, 0, 6));
+      // One machine's labels above their points, several machines' below theirs, so two points
+      // at one rank count both read; the last column's end at their point, inside the chart.
+      const Qt::Alignment across = point.worldSize == widest ? Qt::AlignRight : Qt::AlignHCenter;
+      const bool below = point.machines > 1;
+      label->setPositionAlignment(across | (below ? Qt::AlignTop : Qt::AlignBottom));
+      label->setPadding(below ? QMargins(0, 8, 0, 0) : QMargins(0, 0, 0, 6));
       label->setText(parts.join(QStringLiteral(", ")));
       label->setColor(color);
       label->setClipToAxisRect(false);  // a point at the top keeps its label whole

@@ -6,6 +6,7 @@
 #include "machine/speed_switches.h"
 #include "models/workload_catalog.h"
 #include "panels/seed_field.h"
+#include "results/scaling.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -56,19 +57,30 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   setCheckedDevices(here ? QStringList{device} : QStringList{});
   if (!here) unset << tr("%1 is not on this computer: tick the device to run it on.").arg(device);
   setDataParallel(false);
-  // Its scaling is set, for when data-parallel is ticked again.
-  if (result.distributed) setScaling(toQString(result.distributed->scaling));
-  if (result.distributed && result.distributed->worldSize > 1) {
+  // Its scaling and CPU ranks are set, for when data-parallel is ticked again.
+  const auto& distributed = result.distributed;
+  if (distributed) {
+    setScaling(toQString(distributed->scaling));
+    if (result.device.kind == "cpu" && distributed->worldSize >= 1 &&
+        distributed->worldSize <= kMaxCpuRanks) {
+      m_cpuRanks->setValue(distributed->worldSize);
+    }
+  }
+  if (distributed && distributed->worldSize > 1) {
     unset << tr("It was a data-parallel run of %1 ranks: tick \u201cTrain data-parallel\u201d to "
                 "run one again.")
                  .arg(result.distributed->worldSize);
   }
   if (result.config.epochs > 0) setEpochs(result.config.epochs);
-  if (result.config.batchSize > 0) m_batchSize->setValue(result.config.batchSize);
+  // A strong-scaling result records each rank's share of the batch; Batch size is the run's.
+  const int batch = distributed && distributed->scaling == "strong" ? distributed->globalBatch
+                                                                     : result.config.batchSize;
+  if (batch > 0) m_batchSize->setValue(batch);
   m_seed->setValue(result.config.seed);
   // A count equal to its machine's cores was that machine's default: auto, this one's, applies.
   // More than this computer's threads (a server's run) would oversubscribe it: auto instead.
-  const int threads = result.config.threads;
+  // A data-parallel result records each rank's threads; CPU threads is the run's on its machine.
+  const int threads = threadsOnMachine(result);
   const int threadsHere = QThread::idealThreadCount();
   if (threads > threadsHere) {
     unset << tr("It trained with %1 CPU threads; this computer has %2: CPU threads is auto.")
