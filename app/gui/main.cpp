@@ -80,6 +80,10 @@ void describeOptions(QCommandLineParser& parser) {
        QStringLiteral("Train one data-parallel run across the given devices (N ranks on the "
                       "CPU), through trainbench-cli."),
        QStringLiteral("n")},
+      {QStringLiteral("scaling"),
+       QStringLiteral("A data-parallel run's scaling: weak (a full batch per rank, the default) "
+                      "or strong (the batch split across the ranks)."),
+       QStringLiteral("mode")},
       {QStringLiteral("open"), QStringLiteral("Show a saved result file (repeatable)."),
        QStringLiteral("file")},
       {QStringLiteral("screenshot"), QStringLiteral("When done, save the window as a PNG."),
@@ -210,6 +214,14 @@ int main(int argc, char** argv) {
   }
   options.epochs = static_cast<int>(epochs);
   options.quick = parser.isSet(QStringLiteral("quick"));
+  if (parser.isSet(QStringLiteral("scaling"))) {
+    options.scaling = parser.value(QStringLiteral("scaling"));
+    if (options.scaling != QLatin1String("weak") && options.scaling != QLatin1String("strong")) {
+      std::fprintf(stderr, "trainbench: error: --scaling expects weak or strong, got '%s'\n",
+                   qPrintable(options.scaling));
+      return 2;
+    }
+  }
   if (parser.isSet(QStringLiteral("repeat"))) {
     const QString repeat = parser.value(QStringLiteral("repeat"));
     bool ok = false;

@@ -197,6 +197,14 @@ class TestAppFaults final : public QObject {
              qPrintable(err));
     QVERIFY(resultFiles(m_results).isEmpty());
 
+    // A scaling that is not one: a strong run's scaling would otherwise come from the settings.
+    app.start(m_app, appRun(QStringLiteral("1")) << QStringLiteral("--scaling")
+                                                 << QStringLiteral("strongest"));
+    QVERIFY(app.waitForFinished(120000));
+    err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("--scaling expects weak or strong")), qPrintable(err));
+
     // The app writes PNG only: a ".jpg" name would hold a PNG.
     const QString shot = m_dir.filePath(QStringLiteral("shot.jpg"));
     app.start(m_app, {QStringLiteral("--screenshot"), shot, QStringLiteral("--quit-when-done")});

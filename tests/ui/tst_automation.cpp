@@ -4,6 +4,7 @@
 #include "common/metatypes.h"
 #include "run/run_controller.h"
 #include "window/automation.h"
+#include "panels/setup_panel.h"
 #include "window/main_window.h"
 
 #include <QSignalSpy>
@@ -17,6 +18,28 @@ class AutomationTest : public QObject {
 
  private Q_SLOTS:
   void initTestCase() { registerMetaTypes(); }
+
+  // A script's data-parallel run takes the scaling its command line gives, weak by default,
+  // never the one the settings kept from the last session.
+  void scalingIsTheCommandLines() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
+                      dir.filePath(QStringLiteral("results")));
+    window.setupPanel()->setScaling(QStringLiteral("strong"));  // as the last session left it
+    AutomationOptions options;
+    options.workload = QStringLiteral("fashion-mlp");
+    options.synthetic = true;
+    options.epochs = 1;
+    options.trainLimit = 256;
+    options.testLimit = 64;
+    options.dataParallelRanks = 2;
+    auto* automation = new Automation(&window, options);
+    automation->start();
+    QCOMPARE(window.setupPanel()->scaling(), QStringLiteral("weak"));
+    window.controller()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+  }
 
   // The window closed during the run: the run is saved as cancelled, and the command exits 1,
   // not the 0 that the event loop ends with once the last window has closed.

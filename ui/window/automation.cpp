@@ -47,6 +47,8 @@ void Automation::start() {
   setup->setQuick(m_options.quick);
   setup->setDataParallel(m_options.dataParallelRanks > 0,
                          static_cast<int>(std::max<qint64>(0, m_options.dataParallelRanks)));
+  // Not the saved settings': a script's run is what its command line says.
+  setup->setScaling(m_options.scaling);
 
   // Scripts read these lines like the CLI's: which run started, where each result went.
   connect(m_window->controller(), &RunController::runStarted, this,

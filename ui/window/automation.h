@@ -19,6 +19,7 @@ struct AutomationOptions {
   int repeats = 1;     // runs per device; 0: auto
   bool quick = false;  // a time-budgeted, projected run
   qint64 dataParallelRanks = 0;  // above 0: one data-parallel run (N ranks on the CPU)
+  QString scaling = QStringLiteral("weak");  // of a data-parallel run, as the CLI's default
   QString dataDir;
   QStringList openFiles;  // result files to overlay before running
   QString screenshot;     // PNG of the whole window when done
