@@ -4,6 +4,7 @@
 
 #include <sys/socket.h>
 #include <unistd.h>
+#include <cerrno>
 #include <csignal>
 
 namespace tb::ui {
@@ -11,10 +12,13 @@ namespace {
 
 int g_pipe[2] = {-1, -1};  // [0] written by the handler, [1] read on the GUI thread
 
-// Async-signal-safe: one write(2) of the signal number.
+// Async-signal-safe: one write(2) of the signal number. errno is kept: the handler runs on
+// whichever thread the signal lands, between a failed call and the code that reads its errno.
 extern "C" void forwardSignal(int signalNumber) {
+  const int savedErrno = errno;
   const unsigned char byte = static_cast<unsigned char>(signalNumber);
   [[maybe_unused]] const ssize_t written = ::write(g_pipe[0], &byte, 1);
+  errno = savedErrno;
 }
 
 }  // namespace
