@@ -41,8 +41,9 @@ class WorkerThread final {
   }
 
   // Ends the thread once the call in progress returns (the owner first sets the cancel flag that
-  // ends it) and waits; calls still waiting are dropped. The owner calls this in its destructor,
-  // before the members the work reads are gone; calling it again does nothing.
+  // ends it) and waits. Calls still waiting may run before it ends or be dropped: owners post
+  // one call at a time. The owner calls this in its destructor, before the members the work
+  // reads are gone; calling it again does nothing.
   void quitAndWait() {
     m_thread.quit();
     m_thread.wait();
