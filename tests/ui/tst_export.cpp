@@ -335,6 +335,28 @@ class TestExport final : public QObject {
     QCOMPARE(tb::ui::runsAndMachines(rows, 1), QStringLiteral("4 runs  ·  1 machine"));
   }
 
+  // The peak table is one per group too: its peak ratios and speed-ups are against each group's
+  // baseline, and one table of two groups read "1.00×" on both baselines as if against one.
+  void peakTablesAreOnePerGroup() {
+    const auto probed = [](tbtest::RunResultBuilder run, double peak) {
+      return tb::RunResult(run.flopsPerSample(1e6).peakFp32Tflops(peak));
+    };
+    const std::vector<tb::RunResult> results = {
+        probed(tbtest::fullRun("cpu", 20.0), 1.0), probed(tbtest::fullRun("cuda:0", 5.0), 50.0),
+        probed(tbtest::trialRun("cpu", 2.0), 1.0)};
+    const auto rows = tbtest::allRows(tb::buildComparison(results));
+    const auto sections = tb::ui::efficiencySections(rows);
+    QCOMPARE(sections.size(), 2);
+    QCOMPARE(sections[0].title, QString::fromLatin1(tbtest::kFashionFull));
+    QCOMPARE(sections[1].title, QString::fromLatin1(tbtest::kFashionTrial));
+    QCOMPARE(sections[0].rows.size(), 2);
+    QCOMPARE(sections[1].rows.size(), 1);
+    const int peakRatio = 5;
+    QCOMPARE(sections[0].columns[peakRatio].header, QStringLiteral("Peak ratio"));
+    QCOMPARE(sections[0].rows[1].cells[peakRatio], QStringLiteral("50.00×"));
+    QCOMPARE(sections[1].rows[0].cells[peakRatio], QStringLiteral("1.00×"));  // its own baseline
+  }
+
   // The article's rows join a workload's runs of unknown size: one table, against one baseline
   // (they were a table of their own, with speed-ups against the other table's baseline). A
   // group where no row has a total names no baseline.

@@ -123,45 +123,30 @@ class ReportWriter final {
     efficiency(rows);
   }
 
-  // Each measured run against its device's measured peak, in a table of its own so the
-  // comparison keeps its columns on a portrait page; left out when no run has the figures.
+  // Each measured run against its device's measured peak, in tables of their own so the
+  // comparison keeps its columns on a portrait page; one per group, as the comparison's, since
+  // peak ratios and speed-ups are against each group's baseline. Left out when no run has the
+  // figures.
   void efficiency(const std::vector<ComparisonRow>& rows) {
-    const auto ratio = [](const std::optional<double>& value) {
-      // The report writes ratios with "×", as its speed-ups.
-      return value ? toQString(formatRatio(*value)).chopped(1) + QStringLiteral("×")
-                   : QStringLiteral("n/a");
-    };
-    const auto tflops = [](const std::optional<double>& value) {
-      return value ? toQString(formatTflops(*value)) : QStringLiteral("n/a");
-    };
-    QVector<ReportRow> cells;
-    for (const ComparisonRow& row : rows) {
-      if (row.published || (!row.achievedTflops && !row.peakTflops)) continue;
-      cells.push_back({{textOrNa(row.label), textOrNa(row.precision), tflops(row.achievedTflops),
-                        tflops(row.peakTflops),
-                        row.efficiency ? toQString(formatEfficiency(*row.efficiency))
-                                       : QStringLiteral("n/a"),
-                        ratio(row.peakRatio), speedupText(row)},
-                       false});
-    }
-    if (cells.isEmpty()) return;
+    const QVector<ReportSection> sections = efficiencySections(rows);
+    if (sections.isEmpty()) return;
     m_page.heading(QObject::tr("Throughput against measured peak"));
-    m_page.table({{QObject::tr("Run"), Qt::AlignLeft, true},
-                  {QObject::tr("Precision"), Qt::AlignLeft, false},
-                  {QObject::tr("Achieved TFLOPS"), Qt::AlignRight, false},
-                  {QObject::tr("Peak TFLOPS"), Qt::AlignRight, false},
-                  {QObject::tr("Efficiency"), Qt::AlignRight, false},
-                  {QObject::tr("Peak ratio"), Qt::AlignRight, false},
-                  {QObject::tr("Speed-up"), Qt::AlignRight, false}},
-                 cells);
-    m_page.skip(m_page.pt(5));
+    for (const ReportSection& section : sections) {
+      if (sections.size() > 1) {
+        m_page.keepTogether(m_page.pt(60));
+        m_page.text(m_page.font(9.5, true), kTextColor, section.title, Qt::AlignLeft);
+        m_page.skip(m_page.pt(4));
+      }
+      m_page.table(section.columns, section.rows);
+      m_page.skip(m_page.pt(5));
+    }
     m_page.text(m_page.font(8), kMutedColor,
                 QObject::tr("Achieved TFLOPS is the workload's training FLOPs per sample times "
                             "samples/s; peak TFLOPS the device's measured dense matrix product "
                             "rate in the run's precision; efficiency their ratio. The peak ratio "
-                            "(each peak over the baseline's) next to the speed-up shows how much "
-                            "of a device's peak advantage becomes training speed. n/a: not "
-                            "measured."),
+                            "(each peak over its group's baseline's) next to the speed-up shows "
+                            "how much of a device's peak advantage becomes training speed. n/a: "
+                            "not measured."),
                 Qt::AlignLeft);
     m_page.skip(m_page.pt(18));
   }

@@ -41,6 +41,22 @@ QString totalText(const ComparisonRow& row) {
              : number(row.totalSeconds, 2, QStringLiteral(" s"));
 }
 
+// The rows by ComparisonRow::group, groups in order of first appearance.
+std::vector<std::vector<const ComparisonRow*>> byGroup(const std::vector<ComparisonRow>& rows) {
+  std::vector<std::string> groups;
+  std::vector<std::vector<const ComparisonRow*>> members;
+  for (const ComparisonRow& row : rows) {
+    auto it = std::find(groups.begin(), groups.end(), row.group);
+    if (it == groups.end()) {
+      groups.push_back(row.group);
+      members.emplace_back();
+      it = groups.end() - 1;
+    }
+    members[static_cast<std::size_t>(it - groups.begin())].push_back(&row);
+  }
+  return members;
+}
+
 ReportSection section(const std::vector<const ComparisonRow*>& rows) {
   ReportSection section;
   const ComparisonRow& first = *rows.front();
@@ -95,19 +111,42 @@ QString speedupText(const ComparisonRow& row) {
 }
 
 QVector<ReportSection> comparisonSections(const std::vector<ComparisonRow>& rows) {
-  std::vector<std::string> groups;
-  for (const ComparisonRow& row : rows) {
-    if (std::find(groups.begin(), groups.end(), row.group) == groups.end()) {
-      groups.push_back(row.group);
-    }
-  }
   QVector<ReportSection> sections;
-  for (const std::string& group : groups) {
-    std::vector<const ComparisonRow*> members;
-    for (const ComparisonRow& row : rows) {
-      if (row.group == group) members.push_back(&row);
+  for (const auto& members : byGroup(rows)) sections.push_back(section(members));
+  return sections;
+}
+
+QVector<ReportSection> efficiencySections(const std::vector<ComparisonRow>& rows) {
+  const auto ratio = [](const std::optional<double>& value) {
+    // The report writes ratios with "×", as its speed-ups.
+    return value ? toQString(formatRatio(*value)).chopped(1) + QStringLiteral("×")
+                 : QStringLiteral("n/a");
+  };
+  const auto tflops = [](const std::optional<double>& value) {
+    return value ? toQString(formatTflops(*value)) : QStringLiteral("n/a");
+  };
+  QVector<ReportSection> sections;
+  for (const auto& members : byGroup(rows)) {
+    ReportSection section;
+    section.title = textOrNa(members.front()->size.empty() ? members.front()->workload
+                                                           : members.front()->size);
+    section.columns = {{QObject::tr("Run"), Qt::AlignLeft, true},
+                       {QObject::tr("Precision"), Qt::AlignLeft, false},
+                       {QObject::tr("Achieved TFLOPS"), Qt::AlignRight, false},
+                       {QObject::tr("Peak TFLOPS"), Qt::AlignRight, false},
+                       {QObject::tr("Efficiency"), Qt::AlignRight, false},
+                       {QObject::tr("Peak ratio"), Qt::AlignRight, false},
+                       {QObject::tr("Speed-up"), Qt::AlignRight, false}};
+    for (const ComparisonRow* row : members) {
+      if (row->published || (!row->achievedTflops && !row->peakTflops)) continue;
+      section.rows.push_back(
+          {{textOrNa(row->label), textOrNa(row->precision), tflops(row->achievedTflops),
+            tflops(row->peakTflops),
+            row->efficiency ? toQString(formatEfficiency(*row->efficiency)) : QStringLiteral("n/a"),
+            ratio(row->peakRatio), speedupText(*row)},
+           false});
     }
-    sections.push_back(section(members));
+    if (!section.rows.isEmpty()) sections.push_back(section);
   }
   return sections;
 }

@@ -24,6 +24,11 @@ struct ReportSection {
 // beyond any real one in scientific notation.
 QVector<ReportSection> comparisonSections(const std::vector<ComparisonRow>& rows);
 
+// Each measured run against its device's measured peak (achieved and peak TFLOPS, efficiency,
+// peak ratio, speed-up), one table per group as comparisonSections: the peak ratio and the
+// speed-up are against the group's baseline. Groups without such figures are left out.
+QVector<ReportSection> efficiencySections(const std::vector<ComparisonRow>& rows);
+
 // "1.41×", "1.01× (within noise)", "n/a": a row's speed-up as every table of the report writes it.
 QString speedupText(const ComparisonRow& row);
 
