@@ -221,6 +221,12 @@ int main(int argc, char** argv) {
                    qPrintable(options.scaling));
       return 2;
     }
+    // As trainbench-cli refuses it: a user who forgot --data-parallel measured no scaling.
+    if (options.dataParallelRanks <= 0) {
+      std::fprintf(stderr, "trainbench: error: --scaling applies only to a data-parallel run: "
+                           "give --data-parallel N\n");
+      return 2;
+    }
   }
   if (parser.isSet(QStringLiteral("repeat"))) {
     const QString repeat = parser.value(QStringLiteral("repeat"));

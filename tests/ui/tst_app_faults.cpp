@@ -204,6 +204,13 @@ class TestAppFaults final : public QObject {
     err = QString::fromUtf8(app.readAllStandardError());
     QCOMPARE(app.exitCode(), 2);
     QVERIFY2(err.contains(QLatin1String("--scaling expects weak or strong")), qPrintable(err));
+    app.start(m_app, appRun(QStringLiteral("1")) << QStringLiteral("--scaling")
+                                                 << QStringLiteral("strong"));
+    QVERIFY(app.waitForFinished(120000));
+    err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("--scaling applies only to a data-parallel run")),
+             qPrintable(err));
 
     // The app writes PNG only: a ".jpg" name would hold a PNG.
     const QString shot = m_dir.filePath(QStringLiteral("shot.jpg"));

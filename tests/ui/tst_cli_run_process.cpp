@@ -88,6 +88,84 @@ class CliRunProcessTest : public QObject {
     QCOMPARE(result.epochs[1].trainLoss, 0.7);
     QCOMPARE(result.system.hostname, std::string("bench-1"));
   }
+
+  // One that fails before it says what it trains is still listed as the data-parallel run it
+  // was asked for (it read as a plain "cpu" run with no data source, machine or batch).
+  void aCommandFailingAtOnceIsStillADataParallelRun() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const tbtest::FakeCli cli(dir.path(), "#!/bin/sh\necho 'trainbench-cli: error: no' >&2\nexit 5\n");
+    QVERIFY(cli.ok());
+    RunController controller;
+    QSignalSpy finished(&controller, &RunController::runFinished);
+    RunConfig config = tbtest::syntheticRun(1, 256, 64);
+    config.batchSize = 32;
+    config.strongScaling = true;
+    controller.enqueueDataParallel(config, 2, QString());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const auto result = finished.first().at(1).value<RunResult>();
+    QCOMPARE(result.status, RunStatus::Failed);
+    QVERIFY(result.distributed);
+    QCOMPARE(result.distributed->worldSize, 2);
+    QCOMPARE(result.distributed->scaling, std::string("strong"));
+    QCOMPARE(result.distributed->globalBatch, 32);
+    QCOMPARE(result.config.batchSize, 16);
+    QCOMPARE(result.workload.dataSource, std::string("synthetic"));
+    QVERIFY(!result.system.hostname.empty());
+  }
+
+  // The app started inside a launched job (torchrun's RANK and WORLD_SIZE set) does not pass
+  // its place in that job on: every data-parallel run failed asking for MASTER_ADDR.
+  void aLaunchersVariablesStayWithTheApp() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString seen = dir.filePath(QStringLiteral("env"));
+    const tbtest::FakeCli cli(dir.path(), QStringLiteral("#!/bin/sh\nenv > \"%1\"\nexit 5\n")
+                                              .arg(seen)
+                                              .toUtf8());
+    QVERIFY(cli.ok());
+    qputenv("RANK", "1");
+    qputenv("WORLD_SIZE", "2");
+    RunController controller;
+    QSignalSpy finished(&controller, &RunController::runFinished);
+    controller.enqueueDataParallel(tbtest::syntheticRun(1, 256, 64), 2, QString());
+    const bool ended = finished.wait(kRunTimeoutMs);
+    qunsetenv("RANK");
+    qunsetenv("WORLD_SIZE");
+    QVERIFY(ended);
+    QFile file(seen);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray env = file.readAll();
+    QVERIFY2(!env.contains("\nRANK=") && !env.startsWith("RANK=") && !env.contains("WORLD_SIZE="),
+             env.constData());
+  }
+
+  // What the command warns of before its ranks start (threads that do not divide) is in no
+  // rank's result: the app's copy keeps it, so the window and the comparison say it.
+  void theCommandsWarningsAreKept() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    tbtest::RunResultBuilder saved;
+    saved.workload("fashion-mlp", "fashion-mnist").dataSource("synthetic").samples(256, 64);
+    saved.device("cpu", "Test CPU").host("bench-1").epoch(1.0, 1000.0).totalSeconds(1.5);
+    saved.distributed("weak", 64, {{"bench-1", "cpu"}, {"bench-1", "cpu"}});
+    const QString path = dir.filePath(QStringLiteral("saved.json"));
+    writeResultFile(saved, path.toStdString());
+    const QByteArray warning = "--threads 1 does not divide between 2 ranks: each takes 1";
+    const tbtest::FakeCli cli(dir.path(), "#!/bin/sh\necho 'trainbench-cli: warning: " + warning +
+                                              "' >&2\necho 'Result saved to " + path.toUtf8() +
+                                              "'\nexit 0\n");
+    QVERIFY(cli.ok());
+    RunController controller;
+    QSignalSpy finished(&controller, &RunController::runFinished);
+    controller.enqueueDataParallel(tbtest::syntheticRun(1, 256, 64), 2, QString());
+    QVERIFY(finished.wait(kRunTimeoutMs));
+    const auto result = finished.first().at(1).value<RunResult>();
+    QCOMPARE(result.status, RunStatus::Completed);
+    QVERIFY(result.validity);
+    QVERIFY(!result.validity->disturbed);
+    QCOMPARE(result.validity->warnings, std::vector<std::string>{warning.toStdString()});
+  }
 };
 
 QTEST_MAIN(CliRunProcessTest)

@@ -29,6 +29,7 @@ namespace {
 
 constexpr char kSavedPrefix[] = "Result saved to ";
 constexpr char kErrorPrefix[] = "trainbench-cli: error: ";
+constexpr char kWarningPrefix[] = "trainbench-cli: warning: ";
 
 // The CLI's errors about where results go: a result it could not save, an --out it refused.
 constexpr char kCannotSave[] = "cannot save the result";
@@ -153,6 +154,13 @@ void CliRun::start(int queueId, const RunConfig& config, int ranks, const QStrin
   m_reported.reset();
   m_out = std::make_unique<QTemporaryDir>();
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  // The app's ranks are its own: an app started inside a launched job (torchrun, mpirun, srun)
+  // must not pass its place in that job on, or the command would join it as one rank.
+  for (const char* name : {"RANK", "LOCAL_RANK", "WORLD_SIZE", "OMPI_COMM_WORLD_RANK",
+                           "OMPI_COMM_WORLD_LOCAL_RANK", "OMPI_COMM_WORLD_SIZE", "SLURM_PROCID",
+                           "SLURM_LOCALID", "SLURM_STEP_NUM_TASKS"}) {
+    env.remove(QLatin1String(name));
+  }
   if (!cudaDevices.isEmpty()) env.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), cudaDevices);
   m_process.setProcessEnvironment(env);
   const QString cli = program();
@@ -237,8 +245,10 @@ void CliRun::handleLine(const QByteArray& line) {
 
 void CliRun::finish() {
   readOutput();
+  std::vector<std::string> warnings;
   for (const QByteArray& line : m_process.readAllStandardError().split('\n')) {
     if (line.startsWith(kErrorPrefix)) m_errors << QString::fromUtf8(line.mid(sizeof kErrorPrefix - 1));
+    if (line.startsWith(kWarningPrefix)) warnings.push_back(line.mid(sizeof kWarningPrefix - 1).toStdString());
   }
   RunResult result = unsavedResult();
   if (!m_savedPath.isEmpty()) {
@@ -246,6 +256,15 @@ void CliRun::finish() {
       result = readResultFile(toStdString(m_savedPath));
     } catch (const ResultFileError& e) {
       result.error = e.what();
+    }
+  }
+  // What the command warned of before its ranks started (threads that do not divide between
+  // them, say) is in no rank's result: the app's copy keeps it, and the window says it.
+  if (result.status != RunStatus::Failed) {
+    for (const std::string& warning : warnings) {
+      if (!result.validity) result.validity = ValidityRecord{};
+      auto& kept = result.validity->warnings;
+      if (std::find(kept.begin(), kept.end(), warning) == kept.end()) kept.push_back(warning);
     }
   }
   m_out.reset();  // the app saves the result in its own library
@@ -257,11 +276,28 @@ RunResult CliRun::unsavedResult() const {
   if (m_reported) {
     result = *m_reported;
   } else {
+    // Ended before it said what it trains: what it was asked to train, as an in-process run
+    // that fails early records it (engine/training_run.cpp), with its ranks, so it is listed
+    // as the data-parallel run it was.
     result.created = isoTimestampUtc();
+    result.system = collectSystemInfo();
     result.workload.name = m_config.workload;
+    result.workload.dataSource = m_config.synthetic ? "synthetic" : "files";
     result.device.id = m_config.device;
+    result.device.kind = m_config.device.rfind("cuda", 0) == 0 ? "cuda" : m_config.device;
+    result.config.epochs = m_config.epochs;
     result.config.precision = m_config.precision;
     result.config.seed = m_config.seed;
+    DistributedRecord distributed;
+    distributed.worldSize = m_ranks;
+    distributed.scaling = m_config.strongScaling ? "strong" : "weak";
+    if (m_config.batchSize > 0 && m_ranks > 0) {
+      distributed.globalBatch =
+          m_config.strongScaling ? m_config.batchSize : m_config.batchSize * m_ranks;
+      result.config.batchSize =
+          m_config.strongScaling ? m_config.batchSize / m_ranks : m_config.batchSize;
+    }
+    result.distributed = distributed;
   }
   if (m_stopped && m_errors.isEmpty()) {
     result.status = RunStatus::Cancelled;
