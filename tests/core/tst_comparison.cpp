@@ -203,6 +203,12 @@ class ComparisonTest : public QObject {
     QVERIFY2(deviceLabel(four).find("\u00d7 4 ranks \u2014") != std::string::npos,
              deviceLabel(four).c_str());
     QVERIFY(foldKey(shared) != foldKey(four));
+    // A strong run split the batch: it must not read like the weak one (they looked alike in
+    // the legend, the comparison and the report).
+    RunResult strong = four;
+    strong.distributed->scaling = "strong";
+    QVERIFY2(deviceLabel(strong).find("\u00d7 4 ranks (strong) \u2014") != std::string::npos,
+             deviceLabel(strong).c_str());
     QCOMPARE(*comparisonRow(shared).peakTflops, 50.0);
     // Two machines with one GPU each: two devices, though both are "cuda:0".
     four.distributed = RunResultBuilder()
