@@ -104,7 +104,10 @@ class DataParallelUiTest : public QObject {
         QStringLiteral("--scaling")));
 
     setup.setScaling(QStringLiteral("strong"));
-    QVERIFY2(setup.problem().contains(QLatin1String("multiple of 3")), qPrintable(setup.problem()));
+    QVERIFY2(setup.problem().startsWith(QStringLiteral(
+                 "Strong scaling splits the batch of 32 across 3 ranks: give a \u201cBatch "
+                 "size\u201d that is a multiple of 3")),
+             qPrintable(setup.problem()));
     QVERIFY(!setup.runButton()->isEnabled());
     setup.setDataParallel(true, 2);
     QVERIFY2(setup.problem().isEmpty(), qPrintable(setup.problem()));

@@ -312,12 +312,13 @@ QString SetupPanel::problem() const {
   }
   if (m_dataParallel->isChecked()) {
     if (const QString why = dataParallelProblem(); !why.isEmpty()) return why;
-    // What the CLI refuses before starting the ranks (batch too small, too few images).
+    // What the CLI refuses before starting the ranks (batch too small, too few images), in
+    // the words of this panel's fields rather than the CLI's flags.
     if (const auto plan = dataParallelPlan()) {
       for (const std::string& why : {runConfigProblem(plan->config, true),
                                      dataParallelStepProblem(plan->config, plan->ranks,
                                                              plan->config.strongScaling)}) {
-        if (!why.empty()) return QString::fromStdString(why);
+        if (!why.empty()) return inFieldNames(QString::fromStdString(why));
       }
     }
     return QString();
@@ -330,6 +331,15 @@ QString SetupPanel::problem() const {
     }
   }
   return QString();
+}
+
+QString SetupPanel::inFieldNames(QString text) {
+  const std::pair<const char*, QString> names[] = {
+      {"--scaling strong", tr("Strong scaling")},
+      {"--batch-size", tr("\u201cBatch size\u201d")},
+      {"--train-limit", tr("\u201cTraining images\u201d")}};
+  for (const auto& [flag, field] : names) text.replace(QLatin1String(flag), field);
+  return text;
 }
 
 QString SetupPanel::dataParallelProblem() const {

@@ -123,6 +123,9 @@ class SetupPanel final : public QWidget {
   void applyWorkloadDefaults();
   void updateDataStatus();
   void updateRunEnabled();
+  // A core message about the run's settings with the CLI's flags named as this panel's fields
+  // ("--batch-size" as "Batch size").
+  static QString inFieldNames(QString text);
   QString dataParallelProblem() const;
 
   QComboBox* m_workload = nullptr;
