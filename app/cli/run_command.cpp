@@ -178,8 +178,14 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
       // Said here too: rank 0 names it from the store (reportFailure), but a launcher shows
       // each rank's own output.
       if (result.status == RunStatus::Failed && !result.error.empty()) {
-        std::fprintf(stderr, "trainbench-cli: error: rank %d: %s\n", config.exchange->rank(),
-                     result.error.c_str());
+        // Its error may name the rank already ("rank 1 on node7: rank 0 ... stopped answering").
+        const std::string rank = "rank " + std::to_string(config.exchange->rank());
+        if (result.error.rfind(rank + " ", 0) == 0) {
+          std::fprintf(stderr, "trainbench-cli: error: %s\n", result.error.c_str());
+        } else {
+          std::fprintf(stderr, "trainbench-cli: error: %s: %s\n", rank.c_str(),
+                       result.error.c_str());
+        }
       }
       results.push_back(std::move(result));
       return code;
