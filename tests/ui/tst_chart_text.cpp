@@ -2,6 +2,7 @@
 // lines show (a screen reader gets the plot as a picture otherwise), kept up to date as runs are
 // drawn, hidden and added.
 #include "charts/chart_panel.h"
+#include "common/number_format.h"
 #include "common/qcustomplot_include.h"
 #include "model/run_collection.h"
 
@@ -39,6 +40,9 @@ class ChartTextTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // The app's one number format (a comma between thousands), whatever the machine's locale.
+  void initTestCase() { useOneNumberFormat(); }
+
   // Each run's series from their first to their last value, over the epochs (or seconds) drawn,
   // named as the legend names the run.
   void describesEachRunsLines() {

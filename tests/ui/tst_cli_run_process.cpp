@@ -2,8 +2,9 @@
 // a process group of its own, so the terminal's Ctrl-C reaches the app alone (which then stops
 // the run with one signal), and a command that ends without saving leaves the run as far as it
 // got, not an empty one. Stand-in CLIs (shell scripts) play the command.
-#include "run/run_controller.h"
+#include "engine/run_config.h"
 #include "results/result_file.h"
+#include "run/run_controller.h"
 
 #include "../support/fake_cli.h"
 #include "../support/run_result_builder.h"
@@ -140,31 +141,37 @@ class CliRunProcessTest : public QObject {
              env.constData());
   }
 
-  // What the command warns of before its ranks start (threads that do not divide) is in no
-  // rank's result: the app's copy keeps it, so the window and the comparison say it.
-  void theCommandsWarningsAreKept() {
+  // Threads that do not divide between the ranks: the command warns before its ranks start,
+  // so no rank's result holds it; the app's copy keeps it, once, beside the run's own warnings
+  // (which rank 0 repeats on stderr, and which must not be kept twice).
+  void threadsThatDoNotDivideAreSaid() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     tbtest::RunResultBuilder saved;
     saved.workload("fashion-mlp", "fashion-mnist").dataSource("synthetic").samples(256, 64);
     saved.device("cpu", "Test CPU").host("bench-1").epoch(1.0, 1000.0).totalSeconds(1.5);
     saved.distributed("weak", 64, {{"bench-1", "cpu"}, {"bench-1", "cpu"}});
+    const std::string leftOut = "each epoch left out 10 images";
+    saved.validity(false, {leftOut});
     const QString path = dir.filePath(QStringLiteral("saved.json"));
     writeResultFile(saved, path.toStdString());
-    const QByteArray warning = "--threads 1 does not divide between 2 ranks: each takes 1";
-    const tbtest::FakeCli cli(dir.path(), "#!/bin/sh\necho 'trainbench-cli: warning: " + warning +
-                                              "' >&2\necho 'Result saved to " + path.toUtf8() +
-                                              "'\nexit 0\n");
+    const tbtest::FakeCli cli(
+        dir.path(), "#!/bin/sh\necho 'trainbench-cli: warning: --threads 3 does not divide' >&2\n"
+                    "echo 'trainbench-cli: warning: cpu: " + QByteArray::fromStdString(leftOut) +
+                        "' >&2\necho 'Result saved to " + path.toUtf8() + "'\nexit 0\n");
     QVERIFY(cli.ok());
     RunController controller;
     QSignalSpy finished(&controller, &RunController::runFinished);
-    controller.enqueueDataParallel(tbtest::syntheticRun(1, 256, 64), 2, QString());
+    RunConfig config = tbtest::syntheticRun(1, 256, 64);
+    config.threads = 3;
+    controller.enqueueDataParallel(config, 2, QString());
     QVERIFY(finished.wait(kRunTimeoutMs));
     const auto result = finished.first().at(1).value<RunResult>();
     QCOMPARE(result.status, RunStatus::Completed);
     QVERIFY(result.validity);
     QVERIFY(!result.validity->disturbed);
-    QCOMPARE(result.validity->warnings, std::vector<std::string>{warning.toStdString()});
+    QCOMPARE(result.validity->warnings,
+             (std::vector<std::string>{leftOut, threadSplitWarning(3, 2)}));
   }
 };
 

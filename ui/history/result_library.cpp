@@ -83,10 +83,8 @@ void ResultLibrary::reload() {
 }
 
 void ResultLibrary::reloadInBackground() {
-  if (m_reading) {
-    m_readAgain = true;
-    return;
-  }
+  // The read in progress rescans the folder when it ends (finishReading).
+  if (m_reading) return;
   const Shown before = shown();
   QVector<FileToRead> toRead;
   scan(&toRead);
@@ -119,12 +117,9 @@ void ResultLibrary::finishReading(const QVector<ResultFileRead>& files) {
   QVector<FileToRead> more;
   scan(&more);
   notifyIfChanged(before);
-  if (m_readAgain || !more.isEmpty()) {
-    m_readAgain = false;
-    if (!more.isEmpty()) {
-      startReading(more);
-      return;
-    }
+  if (!more.isEmpty()) {
+    startReading(more);
+    return;
   }
   Q_EMIT readingChanged();
 }
@@ -132,9 +127,13 @@ void ResultLibrary::finishReading(const QVector<ResultFileRead>& files) {
 void ResultLibrary::adopt(const QVector<ResultFileRead>& files) {
   QSet<QString> replaced;
   for (const ResultFileRead& file : files) {
-    // Saved or imported by the app while it was read: what the app listed is as new.
+    // Saved, imported or read at once (catchUp) meanwhile: what is listed is as new.
     if (const auto known = m_scanned.constFind(file.path);
         known != m_scanned.cend() && *known == file.stamp) {
+      continue;
+    }
+    if (const auto failed = m_failed.constFind(file.path);
+        failed != m_failed.cend() && failed->stamp == file.stamp) {
       continue;
     }
     ++m_filesParsed;

@@ -53,7 +53,7 @@ class ResultLibrary final : public QObject {
   void reload();
   // As reload(), but the files that need parsing are read on a thread of their own: the list
   // keeps what it had until they are read, then emits changed() as reload() would. Asked again
-  // while reading, it scans once more after the read in progress.
+  // while reading, it waits: the read rescans the folder when it ends.
   void reloadInBackground();
   // Whether a background read is in progress, and how far it is (files read, of how many).
   bool reading() const { return m_reading; }
@@ -157,7 +157,6 @@ class ResultLibrary final : public QObject {
   std::unique_ptr<WorkerThread<ResultReader>> m_reader;
   std::shared_ptr<std::atomic<bool>> m_stopReading = std::make_shared<std::atomic<bool>>(false);
   bool m_reading = false;
-  bool m_readAgain = false;
   int m_readingDone = 0;
   int m_readingTotal = 0;
 };

@@ -4,6 +4,7 @@
 #include "common/qt_convert.h"
 
 #include "devices/system_info.h"
+#include "engine/run_config.h"
 #include "results/result_file.h"
 
 #include <QCoreApplication>
@@ -29,7 +30,6 @@ namespace {
 
 constexpr char kSavedPrefix[] = "Result saved to ";
 constexpr char kErrorPrefix[] = "trainbench-cli: error: ";
-constexpr char kWarningPrefix[] = "trainbench-cli: warning: ";
 
 // The CLI's errors about where results go: a result it could not save, an --out it refused.
 constexpr char kCannotSave[] = "cannot save the result";
@@ -245,10 +245,8 @@ void CliRun::handleLine(const QByteArray& line) {
 
 void CliRun::finish() {
   readOutput();
-  std::vector<std::string> warnings;
   for (const QByteArray& line : m_process.readAllStandardError().split('\n')) {
     if (line.startsWith(kErrorPrefix)) m_errors << QString::fromUtf8(line.mid(sizeof kErrorPrefix - 1));
-    if (line.startsWith(kWarningPrefix)) warnings.push_back(line.mid(sizeof kWarningPrefix - 1).toStdString());
   }
   RunResult result = unsavedResult();
   if (!m_savedPath.isEmpty()) {
@@ -258,14 +256,13 @@ void CliRun::finish() {
       result.error = e.what();
     }
   }
-  // What the command warned of before its ranks started (threads that do not divide between
-  // them, say) is in no rank's result: the app's copy keeps it, and the window says it.
-  if (result.status != RunStatus::Failed) {
-    for (const std::string& warning : warnings) {
-      if (!result.validity) result.validity = ValidityRecord{};
-      auto& kept = result.validity->warnings;
-      if (std::find(kept.begin(), kept.end(), warning) == kept.end()) kept.push_back(warning);
-    }
+  // Threads that do not divide between the ranks: the command warns before its ranks start,
+  // so no rank's result holds it. The app's copy keeps it, and the window says it. (Not read off
+  // the command's stderr: rank 0 repeats its own warnings there, in other words.)
+  if (const std::string warning = threadSplitWarning(m_config.threads, m_ranks);
+      !warning.empty() && result.status != RunStatus::Failed) {
+    if (!result.validity) result.validity = ValidityRecord{};
+    result.validity->warnings.push_back(warning);
   }
   m_out.reset();  // the app saves the result in its own library
   Q_EMIT runFinished(m_queueId, result);
