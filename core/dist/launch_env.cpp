@@ -29,6 +29,8 @@ constexpr Launcher kOpenMpi{"mpirun", "OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_L
 constexpr Launcher kSlurm{"slurm", "SLURM_PROCID", "SLURM_LOCALID", "SLURM_STEP_NUM_TASKS", true};
 constexpr Launcher kFlags{"flags", nullptr, nullptr, nullptr, false};
 
+constexpr const Launcher* kLaunchers[] = {&kTorchrun, &kOpenMpi, &kSlurm};
+
 // The innermost launcher first (see the header). A world size without a rank also selects one:
 // it is a mistake to report, not to ignore. Slurm's job variables alone are in batch scripts
 // and salloc shells, outside any step: one process.
@@ -230,6 +232,16 @@ std::string describe(const RankPlacement& placement) {
     if (placement.useAgentStore) line += " (torchrun's agent store)";
   }
   return line;
+}
+
+std::vector<std::string> launcherVariableNames() {
+  std::vector<std::string> names;
+  for (const Launcher* launcher : kLaunchers) {
+    for (const char* name : {launcher->rank, launcher->localRank, launcher->worldSize}) {
+      if (name != nullptr) names.emplace_back(name);
+    }
+  }
+  return names;
 }
 
 }  // namespace tb

@@ -66,6 +66,10 @@ RankPlacement readPlacement(const EnvLookup& env, const LaunchFlags& flags = {})
 // "node[07-09,12]" gives "node07", "gpu-a,gpu-b" gives "gpu-a"; nullopt when malformed.
 std::optional<std::string> firstSlurmHost(const std::string& nodeList);
 
+// The variables by which a launcher (torchrun, mpirun, srun) gives a process its place: a
+// program that starts ranks of its own leaves them out of their environment.
+std::vector<std::string> launcherVariableNames();
+
 // One line for logs: "rank 1 of 4 (local 1) via slurm, rendezvous gpu-a:29500".
 std::string describe(const RankPlacement& placement);
 

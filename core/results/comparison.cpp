@@ -219,8 +219,7 @@ std::string deviceLabel(const RunResult& result, bool sayDataSource) {
   // A data-parallel run is the whole run over its ranks, not one device's.
   if (result.distributed) {
     label += " \u00d7 " + std::to_string(result.distributed->worldSize) + " ranks";
-    // Weak scaling (a full batch per rank) is the default and goes unsaid; a strong run, which
-    // split the batch, must not read like it.
+    // Weak scaling is the default and goes unsaid; a strong run split the batch: it is said.
     if (result.distributed->scaling == "strong" && result.distributed->worldSize > 1) {
       label += " (strong)";
     }

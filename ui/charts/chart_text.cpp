@@ -20,7 +20,7 @@ QString tr(const char* text) { return QCoreApplication::translate("ChartPanel", 
 
 struct Span {
   double firstKey = 0.0, firstValue = 0.0, lastKey = 0.0, lastValue = 0.0;
-  int missing = 0;  // points between them with nothing measured (NaN)
+  int missing = 0;  // points of the series with nothing measured (NaN), wherever they are
 };
 
 // The first and last measured points (a NaN is a gap: nothing measured there).

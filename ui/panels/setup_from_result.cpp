@@ -73,8 +73,12 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   }
   if (result.config.epochs > 0) setEpochs(result.config.epochs);
   // A strong-scaling result records each rank's share of the batch; Batch size is the run's.
-  const int batch = distributed && distributed->scaling == "strong" ? distributed->globalBatch
-                                                                     : result.config.batchSize;
+  // (A file without the global batch: each rank's share times the ranks.)
+  int batch = result.config.batchSize;
+  if (distributed && distributed->scaling == "strong") {
+    batch = distributed->globalBatch > 0 ? distributed->globalBatch
+                                         : result.config.batchSize * distributed->worldSize;
+  }
   if (batch > 0) m_batchSize->setValue(batch);
   m_seed->setValue(result.config.seed);
   // A count equal to its machine's cores was that machine's default: auto, this one's, applies.

@@ -100,7 +100,8 @@ class SetupPanel final : public QWidget {
   void setScaling(const QString& scaling);
 
   // Sets the fields to what the saved run `result` trained with (workload, device, epochs,
-  // batch, seed, threads, precision, execution, images, data source, Quick), so that Run runs it
+  // batch, seed, threads, precision, execution, images, data source, time budget, and a
+  // data-parallel run's scaling and CPU ranks), so that Run runs it
   // again (setup_from_result.cpp). Returns, one sentence each, what the app could not set (a
   // learning rate other than the workload's, a device not on this computer, ...).
   QStringList useSettingsOf(const RunResult& result);

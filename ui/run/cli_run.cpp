@@ -4,6 +4,7 @@
 #include "common/qt_convert.h"
 
 #include "devices/system_info.h"
+#include "dist/launch_env.h"
 #include "engine/run_config.h"
 #include "results/result_file.h"
 
@@ -63,7 +64,8 @@ CliRun::CliRun(QObject* parent) : QObject(parent) {
   // terminal's SIGHUP) reaches the app alone, which stops the run with one SIGTERM: the command
   // takes a second signal as "end at once, unsaved", and the group's signal and the app's Stop
   // were two. On Linux it also gets SIGTERM when the app dies without stopping it (killed, or
-  // crashed), rather than training on, orphaned, to the end.
+  // crashed), rather than training on, orphaned, to the end. (The signal follows the thread
+  // that started the command: CliRun lives on the GUI thread, which lasts as long as the app.)
   const pid_t app = getpid();
   m_process.setChildProcessModifier([app] {
     setpgid(0, 0);
@@ -156,11 +158,7 @@ void CliRun::start(int queueId, const RunConfig& config, int ranks, const QStrin
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   // The app's ranks are its own: an app started inside a launched job (torchrun, mpirun, srun)
   // must not pass its place in that job on, or the command would join it as one rank.
-  for (const char* name : {"RANK", "LOCAL_RANK", "WORLD_SIZE", "OMPI_COMM_WORLD_RANK",
-                           "OMPI_COMM_WORLD_LOCAL_RANK", "OMPI_COMM_WORLD_SIZE", "SLURM_PROCID",
-                           "SLURM_LOCALID", "SLURM_STEP_NUM_TASKS"}) {
-    env.remove(QLatin1String(name));
-  }
+  for (const std::string& name : launcherVariableNames()) env.remove(toQString(name));
   if (!cudaDevices.isEmpty()) env.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), cudaDevices);
   m_process.setProcessEnvironment(env);
   const QString cli = program();
@@ -298,6 +296,8 @@ RunResult CliRun::unsavedResult() const {
   }
   if (m_stopped && m_errors.isEmpty()) {
     result.status = RunStatus::Cancelled;
+    result.failure = FailureKind::None;  // a header that could not be read said "failed"
+    result.error.clear();
     return result;
   }
   result.status = RunStatus::Failed;
