@@ -71,8 +71,8 @@ ResultLibrary::Shown ResultLibrary::shown() const {
 }
 
 void ResultLibrary::notifyIfChanged(const Shown& before) {
-  // Rebuilding History's table takes a second at 10 000 runs: not for a scan that found nothing
-  // new (the folder watch rescans after the app's own saves too).
+  // Rebuilding History's table takes 0.2 s at 10 000 runs (2-core VM): not for a scan that
+  // found nothing new (the folder watch rescans after the app's own saves too).
   if (!(shown() == before)) Q_EMIT changed();
 }
 
