@@ -3,6 +3,7 @@
 #include "common/unix_signal_watcher.h"
 #include "devices/device_id.h"
 #include "devices/system_info.h"
+#include "engine/run_config.h"
 #include "models/workload_catalog.h"
 #include "panels/setup_panel.h"
 #include "run/run_controller.h"
@@ -76,6 +77,10 @@ void describeOptions(QCommandLineParser& parser) {
        QStringLiteral("n")},
       {QStringLiteral("quick"),
        QStringLiteral("Train for about a minute and project the full run.")},
+      {QStringLiteral("time-budget"),
+       QStringLiteral("Train for about SECONDS (5 to 604800) and project the full run, as "
+                      "Setup's Length (5 and 15 minutes: 300, 900)."),
+       QStringLiteral("seconds")},
       {QStringLiteral("data-parallel"),
        QStringLiteral("Train one data-parallel run across the given devices (N ranks on the "
                       "CPU), through trainbench-cli."),
@@ -213,7 +218,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   options.epochs = static_cast<int>(epochs);
-  options.quick = parser.isSet(QStringLiteral("quick"));
+  if (parser.isSet(QStringLiteral("quick"))) options.timeBudget = tb::ui::SetupPanel::kQuickBudgetSeconds;
+  if (parser.isSet(QStringLiteral("time-budget"))) {
+    bool ok = false;
+    const double seconds = parser.value(QStringLiteral("time-budget")).toDouble(&ok);
+    if (parser.isSet(QStringLiteral("quick"))) {
+      std::fprintf(stderr, "trainbench: error: give --quick or --time-budget, not both\n");
+      return 2;
+    }
+    if (!ok || !(seconds >= tb::kMinTimeBudgetSeconds && seconds <= tb::kMaxTimeBudgetSeconds)) {
+      std::fprintf(stderr, "trainbench: error: --time-budget expects %g to %g seconds, got '%s'\n",
+                   tb::kMinTimeBudgetSeconds, tb::kMaxTimeBudgetSeconds,
+                   qPrintable(parser.value(QStringLiteral("time-budget"))));
+      return 2;
+    }
+    options.timeBudget = seconds;
+  }
   if (parser.isSet(QStringLiteral("scaling"))) {
     options.scaling = parser.value(QStringLiteral("scaling"));
     if (options.scaling != QLatin1String("weak") && options.scaling != QLatin1String("strong")) {

@@ -211,6 +211,18 @@ class TestAppFaults final : public QObject {
     QCOMPARE(app.exitCode(), 2);
     QVERIFY2(err.contains(QLatin1String("--scaling applies only to a data-parallel run")),
              qPrintable(err));
+    // A budget a run refuses, or two of them.
+    app.start(m_app, appRun(QStringLiteral("1")) << QStringLiteral("--time-budget")
+                                                 << QStringLiteral("3"));
+    QVERIFY(app.waitForFinished(120000));
+    err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("--time-budget expects 5 to 604800 seconds")),
+             qPrintable(err));
+    app.start(m_app, appRun(QStringLiteral("1")) << QStringLiteral("--time-budget")
+                                                 << QStringLiteral("300") << QStringLiteral("--quick"));
+    QVERIFY(app.waitForFinished(120000));
+    QCOMPARE(app.exitCode(), 2);
 
     // The app writes PNG only: a ".jpg" name would hold a PNG.
     const QString shot = m_dir.filePath(QStringLiteral("shot.jpg"));

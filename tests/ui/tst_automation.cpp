@@ -41,6 +41,27 @@ class AutomationTest : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
   }
 
+  // A script's time budget is its command line's (--quick: a minute, --time-budget: any, 5 and
+  // 15 minutes as Length offers), not the settings'; without either the run is full.
+  void timeBudgetIsTheCommandLines() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
+                      dir.filePath(QStringLiteral("results")));
+    AutomationOptions options;
+    options.workload = QStringLiteral("fashion-mlp");
+    options.synthetic = true;
+    options.epochs = 1;
+    options.trainLimit = 256;
+    options.testLimit = 64;
+    options.timeBudget = 300.0;
+    auto* automation = new Automation(&window, options);
+    automation->start();
+    QCOMPARE(window.setupPanel()->timeBudget(), 300.0);
+    window.controller()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
+  }
+
   // The window closed during the run: the run is saved as cancelled, and the command exits 1,
   // not the 0 that the event loop ends with once the last window has closed.
   void closingDuringTheRunFailsTheCommand() {

@@ -44,7 +44,7 @@ void Automation::start() {
   setup->setTrainLimit(m_options.trainLimit);
   setup->setTestLimit(m_options.testLimit);
   setup->setRepeats(m_options.repeats);
-  setup->setQuick(m_options.quick);
+  setup->setTimeBudget(m_options.timeBudget);
   setup->setDataParallel(m_options.dataParallelRanks > 0,
                          static_cast<int>(std::max<qint64>(0, m_options.dataParallelRanks)));
   // Not the saved settings': a script's run is what its command line says.

@@ -17,7 +17,7 @@ struct AutomationOptions {
   qint64 trainLimit = 0;
   qint64 testLimit = 0;
   int repeats = 1;     // runs per device; 0: auto
-  bool quick = false;  // a time-budgeted, projected run
+  double timeBudget = 0.0;  // seconds of a time-budgeted, projected run (--quick: 60); 0: full
   qint64 dataParallelRanks = 0;  // above 0: one data-parallel run (N ranks on the CPU)
   QString scaling = QStringLiteral("weak");  // of a data-parallel run, as the CLI's default
   QString dataDir;
