@@ -79,6 +79,25 @@ class ChartTextTest : public QObject {
     QCOMPARE(text.count(QStringLiteral("Train loss")), 8);
   }
 
+  // A time budget cut the last epoch short: its minute is no epoch time, and the Epoch time
+  // chart leaves it out (it drew a 60 s epoch beside the 200 s ones); loss still has it.
+  void aCutShortEpochIsNoEpochTime() {
+    tbtest::RunResultBuilder quick;
+    quick.workload("cifar10-resnet50", "cifar10").samples(50000, 10000).plannedEpochs(10);
+    quick.device("cpu", "Test CPU").host("bench-1");
+    quick.epoch(200.0, 250.0).loss(2.0).accuracy(0.3);  // 50 000 images
+    quick.epoch(60.0, 250.0).loss(1.8).accuracy(0.35);  // 15 000 of them, then the budget ended
+    quick.projection(2000.0, 1990.0, 2010.0, 10, 50000, 10000, 260.0);
+    RunCollection runs;
+    runs.add(quick);
+    ChartPanel panel(&runs);
+    panel.replotNow();
+    const QString time = descriptionOf(panel, QStringLiteral("Epoch time"));
+    QVERIFY2(time.contains(QStringLiteral("Epoch time (s) 200 (Epoch 1)")), qPrintable(time));
+    const QString loss = descriptionOf(panel, QStringLiteral("Loss"));
+    QVERIFY2(loss.contains(QStringLiteral("Train loss 2 to 1.8 (Epoch 1 to 2)")), qPrintable(loss));
+  }
+
   // A loss that went NaN after epoch 2 of 4 says so: it read as a run of two epochs.
   void saysWhatWasNotMeasured() {
     tbtest::RunResultBuilder diverged;

@@ -1,6 +1,8 @@
 // The ChartPanel's default charts and the helpers that turn a RunResult into series points.
 #include "charts/chart_spec.h"
 
+#include "results/comparison.h"
+
 #include <QCoreApplication>
 
 #include <cmath>
@@ -53,13 +55,14 @@ SeriesSpec timelineSeries(const QString& name, SeriesLook look, TimelineMetric m
   return spec;
 }
 
-SeriesSpec epochSeries(const QString& name, std::function<double(const EpochRecord&)> metric) {
+SeriesSpec epochSeries(const QString& name, std::function<double(const EpochRecord&)> metric,
+                       bool wholeOnly) {
   SeriesSpec spec;
   spec.name = name;
   spec.look = SeriesLook::Line;
-  spec.extract = [metric = std::move(metric)](const RunResult& run) {
+  spec.extract = [metric = std::move(metric), wholeOnly](const RunResult& run) {
     SeriesData data;
-    for (const auto& epoch : run.epochs) {
+    for (const auto& epoch : wholeOnly ? wholeEpochs(run) : run.epochs) {
       const double value = metric(epoch);
       data.keys.push_back(epoch.epoch);
       data.values.push_back(std::isfinite(value) ? value : kGap);
@@ -119,8 +122,9 @@ QVector<ChartSpec> defaultChartSpecs() {
   epochTime.xLabel = epochLabel;
   epochTime.yLabel = text("Epoch time (s)");
   epochTime.integerX = true;
-  epochTime.series = {
-      epochSeries(text("Epoch time (s)"), [](const EpochRecord& e) { return e.seconds; })};
+  // A time budget cuts its last epoch short: a minute of a 200-second epoch is no epoch time.
+  epochTime.series = {epochSeries(
+      text("Epoch time (s)"), [](const EpochRecord& e) { return e.seconds; }, true)};
 
   ChartSpec throughput;
   throughput.title = text("Throughput");

@@ -50,8 +50,10 @@ using TimelineMetric =
 
 // Series over wall-clock time (x: seconds since run start) from the run's telemetry.
 SeriesSpec timelineSeries(const QString& name, SeriesLook look, TimelineMetric metric);
-// Series over epochs (x: the 1-based epoch).
-SeriesSpec epochSeries(const QString& name, std::function<double(const EpochRecord&)> metric);
+// Series over epochs (x: the 1-based epoch). `wholeOnly` leaves out the epoch a time budget
+// cut short (results/comparison.h, wholeEpochs).
+SeriesSpec epochSeries(const QString& name, std::function<double(const EpochRecord&)> metric,
+                       bool wholeOnly = false);
 // A single marker at the last epoch, for the test metric measured after training.
 SeriesSpec testMarkerSeries(const QString& name, std::function<double(const TestRecord&)> metric);
 
