@@ -251,17 +251,23 @@ int showCommand(const std::string& path, bool json) {
               static_cast<long long>(result.workload.testSamples));
   printSettings(result);
   std::printf("\n%6s %10s %10s %10s %12s\n", "EPOCH", "LOSS", "ACCURACY", "SECONDS", "SAMPLES/S");
-  for (const auto& epoch : result.epochs) {
+  // The epoch a time budget stopped part way is no epoch time: it is marked, as in the run's
+  // own output.
+  const std::size_t whole = wholeEpochs(result).size();
+  constexpr const char* kCutShort = " (cut short by the time budget)";
+  for (std::size_t i = 0; i < result.epochs.size(); ++i) {
+    const EpochRecord& epoch = result.epochs[i];
     // A CPU trains ResNet-50 at a few images/s: its decimals are the comparison's.
     const double rate = epoch.samplesPerSecond;
-    std::printf("%6d %10.4f %10.4f %10.3f %12s\n", epoch.epoch, epoch.trainLoss,
+    std::printf("%6d %10.4f %10.4f %10.3f %12s%s\n", epoch.epoch, epoch.trainLoss,
                 epoch.trainAccuracy, epoch.seconds,
-                table::fixed(rate, throughputDecimals(rate)).c_str());
+                table::fixed(rate, throughputDecimals(rate)).c_str(), i >= whole ? kCutShort : "");
   }
-  std::printf("\ntest loss %s, test accuracy %s; total %s; %zu telemetry %s\n",
+  std::printf("\ntest loss %s, test accuracy %s; total %s%s; %zu telemetry %s\n",
               orNa(result.test ? std::optional<double>(result.test->loss) : std::nullopt, "%.4f").c_str(),
               orNa(result.test ? std::optional<double>(result.test->accuracy) : std::nullopt, "%.4f").c_str(),
-              orNa(result.totalSeconds, "%.2f s").c_str(), result.timeline.size(),
+              orNa(result.totalSeconds, "%.2f s").c_str(), result.projection ? kCutShort : "",
+              result.timeline.size(),
               result.timeline.size() == 1 ? "sample" : "samples");
   printDeviceFigures(result);
   printTrustBlocks(result);

@@ -4,6 +4,7 @@
 // speed-changing environment variables in each result.
 #include "cli_fixture.h"
 
+#include "results/comparison.h"
 #include "results/result_file.h"
 
 #include <QJsonDocument>
@@ -199,9 +200,15 @@ class TestCliTrust : public CliTestBase {
                  "Projected full run \\(200 epochs on 4000/200 images\\): [0-9]+\\.[0-9]{2} seconds")),
              run.why());
 
-    // `show` says the same figures later, from the file (it rounded them differently).
+    // `show` says the same figures later, from the file (it rounded them differently), and
+    // marks the measured total and the epoch the budget stopped part way (no epoch time).
     const CliRun show = runCli({"show", run.savedPath()});
     QVERIFY2(show.exitCode == 0, show.why());
+    QVERIFY2(show.out.contains(QRegularExpression(
+                 "; total [0-9.]+ s \\(cut short by the time budget\\);")),
+             show.why());
+    const auto cutLines = show.out.count(QLatin1String("(cut short by the time budget)"));
+    QCOMPARE(cutLines, tb::wholeEpochs(result).size() < result.epochs.size() ? 2 : 1);
     for (const QString& figure : {QStringLiteral("teady state: "), QStringLiteral("rojected full run ")}) {
       const auto lineAfter = [&](const QString& text) {
         const qsizetype at = text.indexOf(figure);
