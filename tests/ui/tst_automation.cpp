@@ -13,6 +13,21 @@
 
 using namespace tb::ui;
 
+namespace {
+
+// `trainbench --run fashion-mlp --synthetic --epochs N` on a few hundred images.
+AutomationOptions tinyRun(int epochs) {
+  AutomationOptions options;
+  options.workload = QStringLiteral("fashion-mlp");
+  options.synthetic = true;
+  options.epochs = epochs;
+  options.trainLimit = 256;
+  options.testLimit = 64;
+  return options;
+}
+
+}  // namespace
+
 class AutomationTest : public QObject {
   Q_OBJECT
 
@@ -27,12 +42,7 @@ class AutomationTest : public QObject {
     MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
                       dir.filePath(QStringLiteral("results")));
     window.setupPanel()->setScaling(QStringLiteral("strong"));  // as the last session left it
-    AutomationOptions options;
-    options.workload = QStringLiteral("fashion-mlp");
-    options.synthetic = true;
-    options.epochs = 1;
-    options.trainLimit = 256;
-    options.testLimit = 64;
+    AutomationOptions options = tinyRun(1);
     options.dataParallelRanks = 2;
     auto* automation = new Automation(&window, options);
     automation->start();
@@ -42,18 +52,13 @@ class AutomationTest : public QObject {
   }
 
   // A script's time budget is its command line's (--quick: a minute, --time-budget: any, 5 and
-  // 15 minutes as Length offers), not the settings'; without either the run is full.
+  // 15 minutes as Length offers), not the settings'.
   void timeBudgetIsTheCommandLines() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
                       dir.filePath(QStringLiteral("results")));
-    AutomationOptions options;
-    options.workload = QStringLiteral("fashion-mlp");
-    options.synthetic = true;
-    options.epochs = 1;
-    options.trainLimit = 256;
-    options.testLimit = 64;
+    AutomationOptions options = tinyRun(1);
     options.timeBudget = 300.0;
     auto* automation = new Automation(&window, options);
     automation->start();
@@ -69,12 +74,7 @@ class AutomationTest : public QObject {
     QVERIFY(dir.isValid());
     MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
                       dir.filePath(QStringLiteral("results")));
-    AutomationOptions options;
-    options.workload = QStringLiteral("fashion-mlp");
-    options.synthetic = true;
-    options.epochs = 1000;
-    options.trainLimit = 256;
-    options.testLimit = 64;
+    AutomationOptions options = tinyRun(1000);
     options.quitWhenDone = true;
     auto* automation = new Automation(&window, options);
     QSignalSpy epochs(window.controller(), &RunController::epochFinished);
