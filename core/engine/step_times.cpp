@@ -11,44 +11,71 @@ void StepTimes::add(int epoch, double seconds, bool fullBatch) {
   m_steps.push_back(Step{epoch, seconds, fullBatch});
 }
 
-std::int64_t StepTimes::warmupSteps() const {
-  const auto firstEpochSteps = static_cast<std::int64_t>(std::count_if(
-      m_steps.begin(), m_steps.end(), [](const Step& step) { return step.epoch == 1; }));
+std::int64_t StepTimes::warmupPrefix() const {
+  const auto inFirstEpoch = [](const Step& step) { return step.epoch == 1; };
+  const auto firstEpochSteps =
+      static_cast<std::int64_t>(std::count_if(m_steps.begin(), m_steps.end(), inFirstEpoch));
+  const auto firstEpochFullSteps = static_cast<std::int64_t>(std::count_if(
+      m_steps.begin(), m_steps.end(), [](const Step& step) { return step.epoch == 1 && step.fullBatch; }));
   const auto laterFullSteps = static_cast<std::int64_t>(std::count_if(
       m_steps.begin(), m_steps.end(),
       [](const Step& step) { return step.epoch > 1 && step.fullBatch; }));
-  if (laterFullSteps >= kMinSteadySteps) return firstEpochSteps;
-  // A one-epoch (or cut short) run: its first steps pay for allocation and caches.
+  // A second epoch as long as the first: leave all of the first out, whatever it paid for.
+  if (laterFullSteps >= std::max(kMinSteadySteps, firstEpochFullSteps)) return firstEpochSteps;
+  // One epoch, or a run cut short before a second whole one (a time budget, a stop): its first
+  // steps pay for allocation and caches. Leaving out all of epoch 1 there would rest the steady
+  // state on a few steps of epoch 2 (a 300 s budget: 90 s of steps against 210 s left out).
   return std::min(count(), std::max(kMinWarmupSteps, count() / 10));
 }
 
+bool StepTimes::isWarmup(std::size_t index, std::int64_t prefix) const {
+  if (static_cast<std::int64_t>(index) < prefix) return true;
+  // The first epoch's last, smaller batch is the first step of its shape: it pays for its own
+  // buffers, cuDNN algorithm or captured graph, so it never stands for the later ones.
+  const Step& step = m_steps[index];
+  return step.epoch == 1 && !step.fullBatch;
+}
+
+std::int64_t StepTimes::warmupSteps() const {
+  const std::int64_t prefix = warmupPrefix();
+  std::int64_t steps = 0;
+  for (std::size_t i = 0; i < m_steps.size(); ++i) steps += isWarmup(i, prefix) ? 1 : 0;
+  return steps;
+}
+
 std::vector<double> StepTimes::steadySeconds() const {
+  const std::int64_t prefix = warmupPrefix();
   std::vector<double> seconds;
-  for (std::size_t i = static_cast<std::size_t>(warmupSteps()); i < m_steps.size(); ++i) {
-    if (m_steps[i].fullBatch) seconds.push_back(m_steps[i].seconds);
+  for (std::size_t i = 0; i < m_steps.size(); ++i) {
+    if (!isWarmup(i, prefix) && m_steps[i].fullBatch) seconds.push_back(m_steps[i].seconds);
   }
   return seconds;
 }
 
 std::vector<double> StepTimes::partialSeconds() const {
+  const std::int64_t prefix = warmupPrefix();
   std::vector<double> seconds;
-  for (std::size_t i = static_cast<std::size_t>(warmupSteps()); i < m_steps.size(); ++i) {
-    if (!m_steps[i].fullBatch) seconds.push_back(m_steps[i].seconds);
+  for (std::size_t i = 0; i < m_steps.size(); ++i) {
+    if (!isWarmup(i, prefix) && !m_steps[i].fullBatch) seconds.push_back(m_steps[i].seconds);
   }
   return seconds;
 }
 
 std::int64_t StepTimes::warmupPartialSteps() const {
+  const std::int64_t prefix = warmupPrefix();
   std::int64_t partial = 0;
-  for (std::int64_t i = 0; i < warmupSteps(); ++i) {
-    if (!m_steps[static_cast<std::size_t>(i)].fullBatch) ++partial;
+  for (std::size_t i = 0; i < m_steps.size(); ++i) {
+    if (isWarmup(i, prefix) && !m_steps[i].fullBatch) ++partial;
   }
   return partial;
 }
 
 double StepTimes::warmupSeconds() const {
+  const std::int64_t prefix = warmupPrefix();
   double total = 0.0;
-  for (std::int64_t i = 0; i < warmupSteps(); ++i) total += m_steps[static_cast<std::size_t>(i)].seconds;
+  for (std::size_t i = 0; i < m_steps.size(); ++i) {
+    if (isWarmup(i, prefix)) total += m_steps[i].seconds;
+  }
   return total;
 }
 

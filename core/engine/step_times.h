@@ -8,6 +8,7 @@
 
 #include "results/run_result.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -22,8 +23,9 @@ class StepTimes {
 
   std::int64_t count() const { return static_cast<std::int64_t>(m_steps.size()); }
 
-  // Steps left out as warm-up: all of the first epoch when later epochs hold at least
-  // kMinSteadySteps full steps; otherwise the first 10% of the steps (at least kMinWarmupSteps).
+  // Steps left out as warm-up: all of the first epoch when later epochs hold at least as many
+  // full steps as it (and at least kMinSteadySteps); otherwise the first 10% of the steps (at
+  // least kMinWarmupSteps) and the first epoch's last, smaller batch.
   std::int64_t warmupSteps() const;
   // The full-batch step times after warm-up, in order.
   std::vector<double> steadySeconds() const;
@@ -47,6 +49,11 @@ class StepTimes {
     double seconds;
     bool fullBatch;
   };
+  // How many steps from the start are warm-up, and whether step `index` is (the prefix, or the
+  // first step of the smaller last batch's shape).
+  std::int64_t warmupPrefix() const;
+  bool isWarmup(std::size_t index, std::int64_t prefix) const;
+
   std::vector<Step> m_steps;
 };
 

@@ -180,6 +180,30 @@ class StatisticsTest : public QObject {
     QVERIFY(!few.steadyState(10));
   }
 
+  // A run cut short early in its second epoch (a time budget, a stop) is measured like a
+  // one-epoch run: leaving all of epoch 1 out rested its steady state on a few steps of epoch 2.
+  // The first epoch's smaller last batch (the first step of its shape) stays warm-up, so a slow
+  // one never stands for the later ones; a second whole epoch makes all of the first warm-up.
+  void cutShortRunKeepsMostOfEpochOne() {
+    StepTimes times;
+    for (int i = 0; i < 30; ++i) times.add(1, i < 3 ? 2.0 : 0.5, true);
+    times.add(1, 3.0, false);
+    for (int i = 0; i < 6; ++i) times.add(2, 0.5, true);
+    QCOMPARE(times.warmupSteps(), std::int64_t{4});  // 37 steps: the first tenth, and the small batch
+    QCOMPARE(times.warmupSeconds(), 9.0);
+    QCOMPARE(times.warmupPartialSteps(), std::int64_t{1});
+    QCOMPARE(times.steadySeconds().size(), std::size_t{33});
+    QVERIFY(times.partialSeconds().empty());
+    QCOMPARE(times.steadyState(10)->warmupSteps, std::int64_t{4});
+
+    for (int i = 6; i < 30; ++i) times.add(2, 0.5, true);
+    times.add(2, 0.25, false);
+    QCOMPARE(times.warmupSteps(), std::int64_t{31});
+    QCOMPARE(times.steadySeconds().size(), std::size_t{30});
+    QCOMPARE(times.partialSeconds(), std::vector<double>{0.25});
+    QCOMPARE(times.warmupPartialSteps(), std::int64_t{1});
+  }
+
   // setup + warm-up + remaining steps x mean step + evaluation scaled to the full test set.
   void projectionAddsUpItsParts() {
     ProjectionInputs in;
