@@ -111,10 +111,13 @@ void ProgressPrinter::batchProgress(const BatchProgress& event) {
 
 void ProgressPrinter::epochFinished(const EpochRecord& epoch) {
   if (m_style == Style::Silent) return;
+  const std::int64_t steps = stepsDone(epoch);
+  // An epoch the time budget stopped part way: its time is no epoch's (as `show` marks it).
+  const char* cutShort = steps < m_stepsPerEpoch ? " (cut short by the time budget)" : "";
   if (m_style == Style::Lines) {
-    std::fprintf(m_out, "Epoch %d/%d - %.2fs - %.0f samples/s - %s\n", epoch.epoch, m_epochs,
+    std::fprintf(m_out, "Epoch %d/%d - %.2fs - %.0f samples/s - %s%s\n", epoch.epoch, m_epochs,
                  epoch.seconds, epoch.samplesPerSecond,
-                 lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy).c_str());
+                 lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy).c_str(), cutShort);
     std::fflush(m_out);
     return;
   }
@@ -122,12 +125,11 @@ void ProgressPrinter::epochFinished(const EpochRecord& epoch) {
     m_currentEpoch = epoch.epoch;
     std::fprintf(m_out, "Epoch %d/%d\n", epoch.epoch, m_epochs);
   }
-  const std::int64_t steps = stepsDone(epoch);
   const double secondsPerStep = epoch.seconds / static_cast<double>(std::max<std::int64_t>(1, steps));
   char timing[64];
   std::snprintf(timing, sizeof timing, "%s %s - ", formatDuration(epoch.seconds).c_str(),
                 formatStepTime(secondsPerStep).c_str());
-  printBar(steps, timing + lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy));
+  printBar(steps, timing + lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy) + cutShort);
   finishLine();
 }
 

@@ -260,7 +260,7 @@ std::vector<EpochRecord> wholeEpochs(const RunResult& result) {
       whole = whole / result.distributed->globalBatch * result.distributed->globalBatch;
     const EpochRecord& last = epochs.back();
     const double trained = last.samplesPerSecond * last.seconds;
-    if (trained < 0.99 * static_cast<double>(whole)) epochs.pop_back();
+    if (trained < static_cast<double>(whole) - 0.5) epochs.pop_back();  // a step short is cut
   }
   return epochs;
 }
@@ -492,9 +492,9 @@ std::string projectionNote(const std::vector<ComparisonRow>& rows) {
   const bool anyMeasured = std::any_of(rows.begin(), rows.end(), [&](const ComparisonRow& row) {
     return hasTotal(row) && !row.projected;
   });
-  if (!anyProjected || !anyMeasured) return {};
-  return "Totals marked ~ are projected from a short run (--time-budget); the others were "
-         "measured.";
+  if (!anyProjected) return {};  // where all are, "~" still needs saying: a shared table has no key
+  return anyMeasured ? "Totals marked ~ are projected from a short run (--time-budget); the others were measured."
+                     : "Totals marked ~ are projected from short runs (--time-budget).";
 }
 
 }  // namespace tb

@@ -170,8 +170,9 @@ std::string withinNoiseNote(const std::vector<const ComparisonRow*>& rows);
 // (workloads, image counts, epochs or batch sizes), each size named; empty when they all match.
 // Failed and cancelled rows, and rows of unknown size, are left out.
 std::string sizeMismatchNote(const std::vector<ComparisonRow>& rows);
-// Where some totals of `rows` are projected (--time-budget) and others measured, a line saying
-// that "~" marks the projected ones; empty otherwise. Rows without a total are left out.
+// Where some totals of `rows` are projected (--time-budget), a line saying that "~" marks them
+// (and, beside measured ones, that those were measured); empty otherwise. Rows without a total
+// are left out.
 std::string projectionNote(const std::vector<ComparisonRow>& rows);
 // Where some of `rows` are the seed article's figures, a line saying they were not measured
 // here; empty otherwise.

@@ -208,7 +208,15 @@ class TestCliTrust : public CliTestBase {
                  "; total [0-9.]+ s \\(cut short by the time budget\\);")),
              show.why());
     const auto cutLines = show.out.count(QLatin1String("(cut short by the time budget)"));
-    QCOMPARE(cutLines, tb::wholeEpochs(result).size() < result.epochs.size() ? 2 : 1);
+    const bool epochCut = tb::wholeEpochs(result).size() < result.epochs.size();
+    QCOMPARE(cutLines, epochCut ? 2 : 1);
+    // The run's own epoch lines mark that epoch too: only it, and only where it was cut.
+    const QRegularExpression cutEpochLine(QStringLiteral("Epoch %1/200 - [^\\n]*\\(cut short by the time budget\\)\\n")
+                                              .arg(result.epochs.size()));
+    QCOMPARE(run.out.count(QRegularExpression(QStringLiteral("^Epoch .*\\(cut short"),
+                                              QRegularExpression::MultilineOption)),
+             epochCut ? 1 : 0);
+    QCOMPARE(run.out.contains(cutEpochLine), epochCut);
     for (const QString& figure : {QStringLiteral("teady state: "), QStringLiteral("rojected full run ")}) {
       const auto lineAfter = [&](const QString& text) {
         const qsizetype at = text.indexOf(figure);

@@ -124,6 +124,15 @@ class ComparisonTest : public QObject {
     oneCut.epoch(60.0, 20.0).steadyState(20.0).projection(250000.0, 240000.0, 260000.0, 10, 50000, 10000);
     QVERIFY(!comparisonRow(oneCut).meanEpochSeconds);  // part of an epoch is no epoch's time
 
+    // Stopped two steps before the epoch's end (59 936 of 60 000 images) is cut all the same:
+    // its time is short of an epoch's by those steps.
+    tbtest::RunResultBuilder nearlyWhole;
+    nearlyWhole.workload("fashion-mlp", "fashion-mnist").samples(60000, 10000).plannedEpochs(5);
+    nearlyWhole.device("cpu", "AMD EPYC 7B13").host("bench-host").batchSize(32);
+    nearlyWhole.epoch(1.0, 60000.0).epoch(1.2, 50000.0).epoch(1.0, 59936.0);
+    nearlyWhole.steadyState(60000.0).projection(11.0, 10.0, 12.0, 10, 60000, 10000);
+    QVERIFY(qAbs(*comparisonRow(nearlyWhole).meanEpochSeconds - 1.1) < 1e-12);
+
     // Data-parallel ranks train whole steps of all ranks only: 8 ranks of 128 train 49 152 of
     // CIFAR-10's 50 000 images in a whole epoch, which is no cut epoch.
     tbtest::RunResultBuilder ranks;

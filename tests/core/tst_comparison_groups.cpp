@@ -281,8 +281,8 @@ class ComparisonGroupsTest : public QObject {
     std::vector<ComparisonRow> flat = groups[0].rows;
     QVERIFY(contains(comparisonMarkdown(flat), "| ~120.00 |"));
     QVERIFY(contains(comparisonMarkdown(flat), projectionNote(flat)));
-    // Projected rows alone need no note.
-    QVERIFY(buildComparison({projected})[0].notes.empty());
+    // Projected rows alone still say what "~" means, without measured rows to set apart.
+    QCOMPARE(buildComparison({projected})[0].notes, std::vector<std::string>{projectionNote({row})});
   }
 
   // The article's rows join only the group of their own size (the seed's full runs): next to a
