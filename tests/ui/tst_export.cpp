@@ -335,6 +335,22 @@ class TestExport final : public QObject {
     QCOMPARE(tb::ui::runsAndMachines(rows, 1), QStringLiteral("4 runs  ·  1 machine"));
   }
 
+  // A run cut short by its time budget stands for the full run it projects: the report writes
+  // its total as History does, "~74.40 s (projected)".
+  void reportMarksProjectedTotals() {
+    tbtest::RunResultBuilder cut = tbtest::fullRun("cpu", 10.0);
+    cut.projection(74.4, 70.0, 80.0, 10, 60000, 10000);
+    const auto rows = tbtest::allRows(tb::buildComparison({tbtest::fullRun("cuda:0", 2.0), cut}, {}));
+    const auto sections = tb::ui::comparisonSections(rows);
+    QCOMPARE(sections.size(), 1);
+    const int total = 2;  // after Run and Machine
+    QCOMPARE(sections[0].columns[total].header, QStringLiteral("Total time"));
+    QStringList totals;
+    for (const auto& row : sections[0].rows) totals << row.cells[total];
+    QVERIFY2(totals.contains(QStringLiteral("~74.40 s (projected)")), qPrintable(totals.join(u'|')));
+    QVERIFY2(totals.contains(QStringLiteral("2.00 s")), qPrintable(totals.join(u'|')));
+  }
+
   // The peak table is one per group too: its peak ratios and speed-ups are against each group's
   // baseline, and one table of two groups read "1.00×" on both baselines as if against one.
   void peakTablesAreOnePerGroup() {

@@ -37,7 +37,7 @@ QString samplesText(const ComparisonRow& row) {
 
 QString totalText(const ComparisonRow& row) {
   return row.projected
-             ? QStringLiteral("~") + number(row.totalSeconds, 2, QObject::tr(" s projected"))
+             ? QStringLiteral("~") + number(row.totalSeconds, 2, QObject::tr(" s (projected)"))
              : number(row.totalSeconds, 2, QStringLiteral(" s"));
 }
 
