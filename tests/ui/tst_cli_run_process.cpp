@@ -5,12 +5,16 @@
 #include "engine/run_config.h"
 #include "results/result_file.h"
 #include "run/run_controller.h"
+#include "run/run_folder.h"
 
 #include "../support/fake_cli.h"
 #include "../support/run_result_builder.h"
 #include "../support/synthetic_run.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -172,6 +176,39 @@ class CliRunProcessTest : public QObject {
     QVERIFY(!result.validity->disturbed);
     QCOMPARE(result.validity->warnings,
              (std::vector<std::string>{leftOut, threadSplitWarning(3, 2)}));
+  }
+
+  // An app killed with SIGKILL leaves its run folder behind (a cancelled rank 0 may even save
+  // into it later): the next app removes the folders whose app is gone, and only those.
+  void foldersOfAppsThatAreGoneAreRemoved() {
+    QTemporaryDir root;
+    QVERIFY(root.isValid());
+    QProcess gone;
+    gone.start(QStringLiteral("true"), {});
+    QVERIFY(gone.waitForStarted());
+    const qint64 gonePid = gone.processId();
+    QVERIFY(gone.waitForFinished());
+    const QDir dir(root.path());
+    const QString abandoned = QStringLiteral("trainbench-run-%1-a1B2c3").arg(gonePid);
+    QVERIFY(dir.mkpath(abandoned + QStringLiteral("/nested")));
+    QFile leftOver(dir.filePath(abandoned + QStringLiteral("/nested/result.json")));
+    QVERIFY(leftOver.open(QIODevice::WriteOnly));
+    leftOver.close();
+    const auto mine = makeRunFolder(root.path());
+    QVERIFY(mine->isValid());
+    QVERIFY2(QFileInfo(mine->path()).fileName().startsWith(
+                 QStringLiteral("trainbench-run-%1-").arg(QCoreApplication::applicationPid())),
+             qPrintable(mine->path()));
+    const QString parentsFolder = QStringLiteral("trainbench-run-%1-x").arg(getppid());  // still runs
+    const QStringList kept = {QStringLiteral("trainbench-run-notes"), QStringLiteral("trainbench-ABC123"),
+                              parentsFolder};
+    for (const QString& name : kept) QVERIFY(dir.mkdir(name));
+
+    QCOMPARE(removeAbandonedRunFolders(root.path()), 1);
+    QVERIFY(!dir.exists(abandoned));
+    QVERIFY(QFileInfo(mine->path()).isDir());
+    for (const QString& name : kept) QVERIFY2(dir.exists(name), qPrintable(name));
+    QCOMPARE(removeAbandonedRunFolders(root.path()), 0);
   }
 };
 

@@ -2,6 +2,7 @@
 #include "run/cli_run.h"
 
 #include "common/qt_convert.h"
+#include "run/run_folder.h"
 
 #include "devices/system_info.h"
 #include "dist/launch_env.h"
@@ -154,7 +155,8 @@ void CliRun::start(int queueId, const RunConfig& config, int ranks, const QStrin
   m_errors.clear();
   m_stopped = false;
   m_reported.reset();
-  m_out = std::make_unique<QTemporaryDir>();
+  removeAbandonedRunFolders();  // an app killed with SIGKILL could not remove its own
+  m_out = makeRunFolder();
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   // The app's ranks are its own: an app started inside a launched job (torchrun, mpirun, srun)
   // must not pass its place in that job on, or the command would join it as one rank.
