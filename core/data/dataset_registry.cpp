@@ -176,8 +176,10 @@ DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
     failHoldsAnother(info, root, rootHolds);
   } else {
     std::vector<std::string> all(kMnistFiles.begin(), kMnistFiles.end());
-    std::string message = info.name + " data not found: looked in " + root.string() + " and " +
-                          sub.string() + " for " + joined(all, "[.gz]") +
+    // A root named for another dataset was not looked in for this one's files: said below.
+    const std::string lookedIn = other.empty() ? root.string() + " and " + sub.string() : sub.string();
+    std::string message = info.name + " data not found: looked in " + lookedIn + " for " +
+                          joined(all, "[.gz]") +
                           "; put the files there, pass --data-dir, or use --synthetic";
     if (!other.empty()) {
       message += " (" + root.string() + " is named for " + other + ": its files are taken for " +

@@ -189,6 +189,8 @@ class TestSyntheticData : public QObject {
     } catch (const tb::DataError& error) {
       const QString message = QString::fromStdString(error.what());
       QVERIFY2(message.contains(mnist + " is named for mnist"), qPrintable(message));
+      // Its files were not looked at for Fashion-MNIST: the message did not say it looked there.
+      QVERIFY2(message.contains("looked in " + mnist + "/fashion-mnist for"), qPrintable(message));
       QVERIFY2(!message.contains(QLatin1String(" lacks )")), qPrintable(message));
     }
     QCOMPARE(tb::loadDataset(*tb::findDataset("mnist"), mnist.toStdString()).train.size(),
