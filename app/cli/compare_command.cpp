@@ -4,6 +4,7 @@
 #include "compare_command.h"
 
 #include "exit_codes.h"
+#include "option_checks.h"
 #include "result_inputs.h"
 
 #include "results/comparison_groups.h"
@@ -67,7 +68,8 @@ CompareCommand::CompareCommand(CLI::App& app) {
   m_compare
       ->add_option("paths", m_paths,
                    "Result files, or folders (every *.json directly inside, in name order)")
-      ->required();
+      ->required()
+      ->check(nonEmptyPath());
   m_baselineOption = m_compare->add_option(
       "--baseline", m_baseline,
       "The row speed-ups are against (in its group): its number as printed, or part of its "

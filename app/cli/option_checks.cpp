@@ -34,6 +34,14 @@ std::vector<std::string> precisionNames() {
   return names;
 }
 
+CLI::Validator nonEmptyPath() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        return text.empty() ? "expects a file or folder name, not an empty one" : std::string();
+      },
+      "PATH");
+}
+
 CLI::Validator finiteNumber(double min, double max, bool aboveMin) {
   const std::string bounds = (aboveMin ? "above " : "from ") + number(min) +
                              (aboveMin ? " and at most " : " to ") + number(max);

@@ -2,6 +2,7 @@
 #include "scaling_command.h"
 
 #include "exit_codes.h"
+#include "option_checks.h"
 #include "result_inputs.h"
 
 #include "results/scaling.h"
@@ -19,7 +20,8 @@ ScalingCommand::ScalingCommand(CLI::App& app) {
       ->add_option("paths", m_paths,
                    "Result files, or folders (every *.json directly inside); include a one-rank "
                    "run of the same configuration for the efficiency")
-      ->required();
+      ->required()
+      ->check(nonEmptyPath());
   m_scaling->add_flag("--json", m_json, "Print JSON (one object per configuration) instead of tables");
 }
 

@@ -49,6 +49,16 @@ class TestCliErrors : public CliTestBase {
     QTest::newRow("workload") << (QStringList{"run", "--workload", "nope"}) << "--workload";
     QTest::newRow("interval") << (QStringList{"run", "--telemetry-interval", "0"})
                               << "--telemetry-interval";
+    // An empty name (a script's unset "$DIR") is no default: --out "" saved to the default folder.
+    const QString emptyName = QStringLiteral(": expects a file or folder name, not an empty one");
+    QTest::newRow("out empty") << (QStringList{"run", "--synthetic", "--out", ""}) << "--out" + emptyName;
+    QTest::newRow("data-dir empty") << (QStringList{"run", "--data-dir", ""}) << "--data-dir" + emptyName;
+    QTest::newRow("from empty") << (QStringList{"run", "--synthetic", "--from", ""}) << "--from" + emptyName;
+    QTest::newRow("show empty") << (QStringList{"show", ""}) << emptyName;
+    QTest::newRow("compare empty") << (QStringList{"compare", "a.json", ""}) << emptyName;
+    QTest::newRow("scaling empty") << (QStringList{"scaling", ""}) << emptyName;
+    QTest::newRow("data empty") << (QStringList{"data", "status", "--data-dir", ""}) << "--data-dir" + emptyName;
+    QTest::newRow("profile empty") << (QStringList{"profile", "--data-dir", ""}) << "--data-dir" + emptyName;
     QTest::newRow("no-command") << QStringList{} << "subcommand";
     QTest::newRow("mistyped command") << QStringList{"runn", "--epochs", "1"}
                                       << "unknown command 'runn'; the commands are devices,";
