@@ -1,6 +1,7 @@
 // trainbench: the desktop app. Parses the automation flags and shows the main window.
 #include "common/number_format.h"
 #include "common/unix_signal_watcher.h"
+#include "devices/build_info.h"
 #include "devices/device_id.h"
 #include "devices/system_info.h"
 #include "engine/run_config.h"
@@ -48,9 +49,10 @@ void setApplicationFacts() {
   QCoreApplication::setOrganizationName(QStringLiteral("TrainBench"));
   QCoreApplication::setApplicationName(QStringLiteral("trainbench"));
   QCoreApplication::setApplicationVersion(
-      QStringLiteral("%1 (LibTorch %2, Qt %3)")
+      QStringLiteral("%1 (LibTorch %2, Qt %3; %4)")
           .arg(QString::fromStdString(tb::appVersion()),
-               QString::fromStdString(tb::libtorchVersion()), QLatin1String(qVersion())));
+               QString::fromStdString(tb::libtorchVersion()), QLatin1String(qVersion()),
+               QString::fromStdString(tb::buildText(tb::thisBuild()))));
 }
 
 void describeOptions(QCommandLineParser& parser) {
