@@ -1,7 +1,7 @@
 // Comparison rows: from runs and from the seed article's published figures, with speed-ups and
-// the figures' formats (comparison_text.cpp writes the rows as CSV or a Markdown table).
+// the figures' formats (comparison_text.cpp writes the rows as CSV or a Markdown table,
+// comparison_notes.cpp the notes beside them).
 #include "results/comparison.h"
-
 
 #include "devices/build_info.h"
 #include "devices/device_id.h"
@@ -385,20 +385,6 @@ ComparisonRow comparisonRow(const PublishedReference& reference) {
   return row;
 }
 
-std::string sizeMismatchNote(const std::vector<ComparisonRow>& rows) {
-  std::vector<std::string> sizes;
-  for (const auto& row : rows) {
-    if (row.size.empty() || row.status == "failed" || row.status == "cancelled") continue;
-    if (std::find(sizes.begin(), sizes.end(), row.size) == sizes.end()) sizes.push_back(row.size);
-  }
-  if (sizes.size() < 2) return {};
-  std::string list;
-  // Sizes name workloads from the files: no line breaks or control characters in the note.
-  for (const auto& size : sizes) list += (list.empty() ? "" : "; ") + table::printable(size);
-  return "These runs trained different amounts (" + list +
-         "): compare samples/s, not total times or speed-ups.";
-}
-
 bool comparableRows(const ComparisonRow& a, const ComparisonRow& b) {
   if (a.group == b.group) return true;
   return (a.size.empty() || b.size.empty()) && a.workload == b.workload;
@@ -406,30 +392,6 @@ bool comparableRows(const ComparisonRow& a, const ComparisonRow& b) {
 
 bool hasTotalInterval(const ComparisonRow& row) {
   return row.totalLow && row.totalHigh && (row.n >= 2 || row.projected);
-}
-
-std::string totalIntervalText(const ComparisonRow& row) {
-  if (!hasTotalInterval(row)) return {};
-  return fixed(*row.totalLow, 2) + "\u2013" + fixed(*row.totalHigh, 2) + " s";
-}
-
-std::string withinNoiseNote(const std::vector<const ComparisonRow*>& rows) {
-  // Each group has its own baseline: one sentence per baseline, with the rows judged against it.
-  std::string note;
-  for (const ComparisonRow* baseline : rows) {
-    if (!baseline->baseline) continue;
-    std::string listed;
-    for (const ComparisonRow* row : rows) {
-      if (row->withinNoise && row != baseline && comparableRows(*row, *baseline))
-        listed += ", " + table::printable(row->label) + " " + totalIntervalText(*row);
-    }
-    if (listed.empty()) continue;
-    note += std::string(note.empty() ? "" : "\n") +
-            "within noise: the 95% intervals of the total times overlap, so the difference may "
-            "be chance: " + table::printable(baseline->label) + " " +
-            totalIntervalText(*baseline) + " (baseline)" + listed + ".";
-  }
-  return note;
 }
 
 void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {
@@ -470,31 +432,6 @@ void applySpeedups(std::vector<ComparisonRow>& rows, std::size_t baseline) {
       row.peakRatio = finiteOrNone(*row.peakTflops / *basePeak);
     }
   }
-}
-
-std::string publishedNote(const std::vector<ComparisonRow>& rows) {
-  const bool anyPublished = std::any_of(rows.begin(), rows.end(),
-                                        [](const ComparisonRow& row) { return row.published; });
-  if (!anyPublished) return {};
-  return "Rows marked (published) are the seed article's figures (TensorFlow, 2021), not "
-         "measured here.";
-}
-
-std::string runCountText(const ComparisonRow& row) {
-  return row.published ? "n/a" : std::to_string(row.n);
-}
-
-std::string projectionNote(const std::vector<ComparisonRow>& rows) {
-  const auto hasTotal = [](const ComparisonRow& row) { return row.totalSeconds.has_value(); };
-  const bool anyProjected = std::any_of(rows.begin(), rows.end(), [&](const ComparisonRow& row) {
-    return hasTotal(row) && row.projected;
-  });
-  const bool anyMeasured = std::any_of(rows.begin(), rows.end(), [&](const ComparisonRow& row) {
-    return hasTotal(row) && !row.projected;
-  });
-  if (!anyProjected) return {};  // where all are, "~" still needs saying: a shared table has no key
-  return anyMeasured ? "Totals marked ~ are projected from a short run (--time-budget); the others were measured."
-                     : "Totals marked ~ are projected from short runs (--time-budget).";
 }
 
 }  // namespace tb
