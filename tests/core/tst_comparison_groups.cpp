@@ -1,9 +1,9 @@
 // The grouped comparison (results/comparison_groups.h): runs grouped by workload and size, no
-// speed-up across groups, repeats folded with their intervals, "within noise", projected totals,
-// published rows, disturbed runs, and the JSON and CSV outputs. Labels: tst_comparison_labels.
+// speed-up across groups, "within noise", projected totals, published rows, disturbed runs'
+// warnings, and the JSON and CSV outputs. Labels: tst_comparison_labels; repeats folded into
+// one row, and the runs that never fold: tst_comparison_folding.
 #include "results/comparison.h"
 #include "results/comparison_groups.h"
-#include "stats/summary.h"
 
 #include "../support/comparison_runs.h"
 
@@ -107,80 +107,6 @@ class ComparisonGroupsTest : public QObject {
                                 .array();
     QCOMPARE(rows[0].toObject()[QLatin1String("baseline")].toBool(), false);
     QCOMPARE(rows[1].toObject()[QLatin1String("baseline")].toBool(), true);
-  }
-
-  // Three repeats of one configuration on one machine are one row: n, the median, a 95% interval.
-  // Steady-state samples/s (warm-up left out) is what the row reports, not the epochs' mean.
-  void repeatsFoldIntoOneRow() {
-    std::vector<RunResult> results = repeats("cpu", {10.0, 10.4, 9.8});
-    results.insert(results.begin() + 1, fullRun("cuda:0", 2.0));
-    const auto groups = buildComparison(results);
-    QCOMPARE(groups.size(), std::size_t{1});
-    QCOMPARE(groups[0].rows.size(), std::size_t{2});
-    const ComparisonRow& row = groups[0].rows[0];
-    QCOMPARE(row.n, 3);
-    QCOMPARE(row.sources, (std::vector<std::size_t>{0, 2, 3}));
-    QCOMPARE(*row.totalSeconds, 10.0);
-    const std::vector<double> throughputs = {6000.0, 60000.0 / 10.4, 60000.0 / 9.8};
-    const auto interval = *confidenceInterval(throughputs);
-    QCOMPARE(*row.samplesPerSecond, *median(throughputs));
-    QCOMPARE(*row.samplesPerSecondLow, interval.low);
-    QCOMPARE(*row.samplesPerSecondHigh, interval.high);
-    QVERIFY(*row.samplesPerSecondLow < *row.samplesPerSecond);
-    QVERIFY(*row.totalLow < 10.0 && *row.totalHigh > 10.0);
-    QCOMPARE(row.created, std::string("2026-12-02T10:30:00Z"));  // the earliest
-    QCOMPARE(groups[0].rows[1].n, 1);
-    QVERIFY(!groups[0].rows[1].samplesPerSecondLow);
-    // The steady state, not the epochs' mean (which counts warm-up), is the row's throughput.
-    QCOMPARE(*comparisonRow(fullRun("cpu", 10.0, 6500.0)).samplesPerSecond, 6500.0);
-
-    const std::string text = comparisonText(groups);
-    QVERIFY2(
-        contains(text, "| 3 | " +
-                           std::to_string(static_cast<int>(std::lround(*row.samplesPerSecond))) +
-                           " | "),
-        text.c_str());
-    QVERIFY2(contains(text, "\u2013"), text.c_str());  // "5712–6238"
-    QVERIFY2(contains(text, "| 1 | 6000 | n/a | 2.00 | 0.88 | 5.00x | completed |"), text.c_str());
-  }
-
-  // Runs differing in anything that changes the speed (threads, precision, data source, machine)
-  // stay apart, and failed or cancelled runs never fold: each is its own row, with its own key.
-  void onlyLikeCompletedRunsFold() {
-    const RunResult base = fullRun("cpu", 10.0);
-    std::vector<RunResult> results = {
-        base, fullRun("cpu", 10.0).threads(4), fullRun("cpu", 10.0).precision("bf16"),
-        fullRun("cpu", 10.0).dataSource("synthetic"), fullRun("cpu", 10.0, 6000.0, "bench-b")};
-    QCOMPARE(buildComparison(results)[0].rows.size(), std::size_t{5});
-    // Another learning rate, optimizer or model is another experiment, not a repeat; another
-    // seed is what repeats vary.
-    const RunResult adam = fullRun("cpu", 10.0);
-    results = {adam, fullRun("cpu", 10.0).optimizer(adam.config.optimizer, 0.01),
-               fullRun("cpu", 10.0).optimizer("sgd", adam.config.learningRate),
-               fullRun("cpu", 10.0).parameters(adam.workload.parameters + 1),
-               fullRun("cpu", 10.0).seed(adam.config.seed + 1)};
-    QCOMPARE(buildComparison(results)[0].rows.size(), std::size_t{4});
-    QCOMPARE(buildComparison(results)[0].rows[0].n, 2);
-
-    RunResult failed = fullRun("cpu", 10.0).failed(FailureKind::Run, "diverged");
-    failed.totalSeconds.reset();
-    RunResult cancelled = fullRun("cpu", 10.0).status(RunStatus::Cancelled);
-    cancelled.totalSeconds.reset();
-    results = {base, failed, failed, cancelled, cancelled, base};
-    const auto groups = buildComparison(results);
-    QCOMPARE(groups.size(), std::size_t{1});
-    const auto& rows = groups[0].rows;
-    QCOMPARE(rows.size(), std::size_t{5});
-    QCOMPARE(rows[0].n, 2);
-    QCOMPARE(rows[1].status, std::string("failed"));
-    QCOMPARE(rows[2].status, std::string("failed"));
-    QCOMPARE(rows[1].n, 1);
-    QCOMPARE(rows[3].status, std::string("cancelled"));
-    QVERIFY(rows[1].key != rows[2].key);
-    QVERIFY(rows[3].key != rows[4].key);
-    QVERIFY(!rows[1].speedup && !rows[3].speedup);
-    QVERIFY(foldKey(failed) != foldKey(base));
-    QCOMPARE(foldKey(base), foldKey(fullRun("cpu", 12.0).created("2027-01-01T00:00:00Z")));
   }
 
   // Two devices 1% apart with overlapping intervals may differ by chance alone: the speed-up says
@@ -314,79 +240,6 @@ class ComparisonGroupsTest : public QObject {
     const auto againstM1 = buildComparison(results, options);
     QCOMPARE(againstM1[1].baseline, std::size_t{2});
     QCOMPARE(formatSpeedup(*againstM1[1].rows[0].speedup), std::string("0.43x"));
-  }
-
-  // A disturbed run never folds into the quiet repeats beside it: it gets a row of its own, so
-  // the quiet runs' interval stays theirs.
-  void disturbedRunsFoldApart() {
-    std::vector<RunResult> results = repeats("cpu", {10.0, 10.1, 9.9});
-    RunResult busy = results[0];
-    busy.validity = ValidityRecord{true, {"Other processes used 1.9 of 2 cores."}};
-    results.push_back(busy);
-    const auto rows = allRows(buildComparison(results));
-    QCOMPARE(rows.size(), std::size_t{2});
-    QCOMPARE(rows[0].n, 3);
-    QVERIFY(!rows[0].disturbed);
-    QCOMPARE(rows[1].n, 1);
-    QVERIFY(rows[1].disturbed);
-  }
-
-  // A file from before the steady state was recorded gives the epochs' mean, warm-up included:
-  // folded with steady-state repeats, its median and interval would mix two measures.
-  // A run on the reference BLAS is another speed.
-  void runsWithoutASteadyStateFoldApart() {
-    std::vector<RunResult> results = repeats("cpu", {10.0, 10.1, 9.9});
-    RunResult older = results[0];
-    older.steadyState.reset();
-    older.created = "2026-11-20T10:00:00Z";
-    results.push_back(older);
-    const auto rows = allRows(buildComparison(results));
-    QCOMPARE(rows.size(), std::size_t{2});
-    QCOMPARE(rows[0].n, 3);
-    QCOMPARE(rows[1].n, 1);
-    // Nor does a run on the reference BLAS fold with runs on OpenBLAS.
-    results.pop_back();
-    for (auto& run : results) run.system.blas = "OpenBLAS 0.3.21 (OpenMP)";
-    RunResult slowBlas = results[0];
-    slowBlas.system.blas = "reference BLAS";
-    results.push_back(slowBlas);
-    QCOMPARE(allRows(buildComparison(results)).size(), std::size_t{2});
-    // Nor one under another OpenMP wait policy (1.5x the seed MLP's speed, docs/benchmarks.md).
-    results.back().system.blas = results[0].system.blas;
-    for (auto& run : results) run.config.environment = {{"OPENBLAS_CORETYPE", "Haswell"}};
-    results.back().config.environment["OMP_WAIT_POLICY"] = "passive";
-    const auto apart = allRows(buildComparison(results));
-    QCOMPARE(apart.size(), std::size_t{2});
-    // ...and the labels say why, before any date, with only the switch that differs.
-    QVERIFY2(contains(apart[1].label, " \u00b7 OMP_WAIT_POLICY=passive") &&
-                 !contains(apart[1].label, "Haswell") && !contains(apart[0].label, "Haswell"),
-             (apart[0].label + " / " + apart[1].label).c_str());
-    QCOMPARE(apart[1].environment, std::string("OMP_WAIT_POLICY=passive, OPENBLAS_CORETYPE=Haswell"));
-    results.back().config.environment.erase("OMP_WAIT_POLICY");
-    QCOMPARE(allRows(buildComparison(results)).size(), std::size_t{1});
-    // A GPU's speed owes nothing to the CPU's BLAS: its runs fold whatever that is.
-    std::vector<RunResult> gpu = repeats("cuda:0", {2.0, 2.1});
-    gpu[1].system.blas = "reference BLAS";
-    QCOMPARE(allRows(buildComparison(gpu)).size(), std::size_t{1});
-  }
-
-  // A data-parallel run is the run over all its ranks: its own row, labelled with them.
-  void dataParallelRunsFoldApart() {
-    std::vector<RunResult> results = repeats("cpu", {10.0, 10.1});
-    RunResult twoRanks = results[0];
-    DistributedRecord record;
-    record.worldSize = 2;
-    record.backend = "gloo";
-    record.scaling = "weak";
-    record.globalBatch = 64;
-    twoRanks.distributed = record;
-    results.push_back(twoRanks);
-    const auto rows = allRows(buildComparison(results));
-    QCOMPARE(rows.size(), std::size_t{2});
-    QCOMPARE(rows[0].n, 2);
-    QVERIFY2(!contains(rows[0].label, "ranks"), rows[0].label.c_str());
-    QCOMPARE(rows[1].n, 1);
-    QVERIFY2(contains(rows[1].label, "\u00d7 2 ranks"), rows[1].label.c_str());
   }
 
   // Disturbed runs keep their warnings: the row is flagged and each warning is listed once.
