@@ -2,6 +2,7 @@
 #include "engine/graph_steps.h"
 
 #include "engine/keras_adam.h"
+#include "engine/step_times.h"
 #include "engine/train_step.h"
 #include "results/run_result.h"
 
@@ -9,6 +10,9 @@
 #include <utility>
 
 namespace tb {
+
+// The steps before a captured graph's first replay, and the capture, are warm-up in any run.
+static_assert(StepTimes::kMinWarmupSteps > GraphSteps::kWarmupSteps);
 
 GraphSteps::GraphSteps(ConfigRecord& config, StepCapture capture, const KerasAdam& optimizer,
                        std::int64_t runSteps, const GradientExchange* exchange)

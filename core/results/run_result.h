@@ -129,12 +129,13 @@ struct TelemetrySample {
 };
 
 // Throughput once warm-up is over (core/engine/step_times.h): the first epoch, or the first steps
-// of a one-epoch run, pay for allocation, caches and autotuning and are left out.
+// of a run without a second whole epoch, pay for allocation, caches and autotuning and are left
+// out, as is the first epoch's smaller last batch.
 struct SteadyStateRecord {
   double samplesPerSecond = 0.0;  // batch size / median step time
   double stepSecondsP50 = 0.0;
   double stepSecondsP95 = 0.0;
-  std::int64_t warmupSteps = 0;  // steps left out at the start of the run
+  std::int64_t warmupSteps = 0;  // steps left out as warm-up (at the start of the run)
   std::int64_t steps = 0;        // full-batch steps the figures come from
 };
 
