@@ -179,35 +179,38 @@ class CliRunProcessTest : public QObject {
   }
 
   // An app killed with SIGKILL leaves its run folder behind (a cancelled rank 0 may even save
-  // into it later): the next app removes the folders whose app is gone, and only those.
-  void foldersOfAppsThatAreGoneAreRemoved() {
+  // into it later): the next app removes the folders no app holds, and only those: never a
+  // live app's, never through a link a user of a shared /tmp planted, never a folder of
+  // another program's.
+  void foldersNoAppHoldsAreRemoved() {
     QTemporaryDir root;
-    QVERIFY(root.isValid());
-    QProcess gone;
-    gone.start(QStringLiteral("true"), {});
-    QVERIFY(gone.waitForStarted());
-    const qint64 gonePid = gone.processId();
-    QVERIFY(gone.waitForFinished());
+    QTemporaryDir elsewhere;
+    QVERIFY(root.isValid() && elsewhere.isValid());
     const QDir dir(root.path());
-    const QString abandoned = QStringLiteral("trainbench-run-%1-a1B2c3").arg(gonePid);
+    const RunFolder live(root.path());  // an app that runs: its owner file stays locked
+    QVERIFY2(live.isValid(), qPrintable(live.errorString()));
+    QVERIFY(QFileInfo(live.path()).fileName().startsWith(QLatin1String("trainbench-run-")));
+    // What a killed app leaves: the folder and its owner file, which no process locks.
+    const QString abandoned = dir.filePath(QStringLiteral("trainbench-run-a1B2c3"));
     QVERIFY(dir.mkpath(abandoned + QStringLiteral("/nested")));
-    QFile leftOver(dir.filePath(abandoned + QStringLiteral("/nested/result.json")));
-    QVERIFY(leftOver.open(QIODevice::WriteOnly));
-    leftOver.close();
-    const auto mine = makeRunFolder(root.path());
-    QVERIFY(mine->isValid());
-    QVERIFY2(QFileInfo(mine->path()).fileName().startsWith(
-                 QStringLiteral("trainbench-run-%1-").arg(QCoreApplication::applicationPid())),
-             qPrintable(mine->path()));
-    const QString parentsFolder = QStringLiteral("trainbench-run-%1-x").arg(getppid());  // still runs
-    const QStringList kept = {QStringLiteral("trainbench-run-notes"), QStringLiteral("trainbench-ABC123"),
-                              parentsFolder};
-    for (const QString& name : kept) QVERIFY(dir.mkdir(name));
+    for (const QString& name : {QStringLiteral("/.owner"), QStringLiteral("/nested/result.json")}) {
+      QFile file(abandoned + name);
+      QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    // A link to someone's folder, planted in a shared /tmp, and folders of other programs.
+    QFile precious(elsewhere.filePath(QStringLiteral(".owner")));
+    QVERIFY(precious.open(QIODevice::WriteOnly));
+    precious.close();
+    QVERIFY(QFile::link(elsewhere.path(), dir.filePath(QStringLiteral("trainbench-run-link42"))));
+    const QStringList others = {QStringLiteral("trainbench-run-notes"), QStringLiteral("trainbench-ABC123")};
+    for (const QString& name : others) QVERIFY(dir.mkdir(name));
 
     QCOMPARE(removeAbandonedRunFolders(root.path()), 1);
     QVERIFY(!dir.exists(abandoned));
-    QVERIFY(QFileInfo(mine->path()).isDir());
-    for (const QString& name : kept) QVERIFY2(dir.exists(name), qPrintable(name));
+    QVERIFY(QFileInfo(live.path()).isDir());
+    QVERIFY(QFileInfo::exists(precious.fileName()));
+    QVERIFY(QFileInfo(dir.filePath(QStringLiteral("trainbench-run-link42"))).isSymLink());
+    for (const QString& name : others) QVERIFY2(dir.exists(name), qPrintable(name));
     QCOMPARE(removeAbandonedRunFolders(root.path()), 0);
   }
 };

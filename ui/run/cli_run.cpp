@@ -156,7 +156,7 @@ void CliRun::start(int queueId, const RunConfig& config, int ranks, const QStrin
   m_stopped = false;
   m_reported.reset();
   removeAbandonedRunFolders();  // an app killed with SIGKILL could not remove its own
-  m_out = makeRunFolder();
+  m_out = std::make_unique<RunFolder>();
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   // The app's ranks are its own: an app started inside a launched job (torchrun, mpirun, srun)
   // must not pass its place in that job on, or the command would join it as one rank.

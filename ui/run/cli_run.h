@@ -11,12 +11,13 @@
 #include <QProcess>
 #include <QString>
 #include <QStringList>
-#include <QTemporaryDir>
 
 #include <memory>
 #include <optional>
 
 namespace tb::ui {
+
+class RunFolder;
 
 class CliRun final : public QObject {
   Q_OBJECT
@@ -56,7 +57,7 @@ class CliRun final : public QObject {
   RunResult unsavedResult() const;
 
   QProcess m_process;
-  std::unique_ptr<QTemporaryDir> m_out;  // where the command saves; the app saves its own copy
+  std::unique_ptr<RunFolder> m_out;  // where the command saves; the app saves its own copy
   int m_queueId = 0;
   RunConfig m_config;
   int m_ranks = 0;

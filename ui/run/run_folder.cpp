@@ -1,41 +1,69 @@
-// Run folders named by their app's process id (run_folder.h).
+// Run folders held by a lock on their owner file (run_folder.h).
 #include "run/run_folder.h"
 
-#include <QCoreApplication>
-#include <QRegularExpression>
+#include <QFileInfo>
 
 #include <cerrno>
-#include <csignal>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace tb::ui {
 
 namespace {
 
 constexpr QLatin1String kPrefix("trainbench-run-");
+constexpr QLatin1String kOwnerFile(".owner");
 
-// Whether process `pid` still runs (EPERM: it does, as another user's).
-bool processRuns(qint64 pid) {
-  if (pid <= 0) return false;
-  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
+// Whether `folder` is a real folder (not a link) of this user's, holding an owner file that
+// no process has locked.
+bool abandoned(const QString& folder) {
+  struct stat info {};
+  if (::lstat(QFile::encodeName(folder).constData(), &info) != 0 || !S_ISDIR(info.st_mode) ||
+      info.st_uid != ::getuid()) {
+    return false;
+  }
+  // O_NOFOLLOW: a link planted as the owner file is no owner file.
+  const int fd = ::open(QFile::encodeName(folder + u'/' + kOwnerFile).constData(),
+                        O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return false;  // not ours, or still being made
+  const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+  ::close(fd);
+  return free;
 }
 
 }  // namespace
 
-std::unique_ptr<QTemporaryDir> makeRunFolder(const QString& tempRoot) {
-  return std::make_unique<QTemporaryDir>(
-      QDir(tempRoot).filePath(kPrefix + QString::number(QCoreApplication::applicationPid()) +
-                              QLatin1String("-XXXXXX")));
+RunFolder::RunFolder(const QString& tempRoot)
+    : m_dir(QDir(tempRoot).filePath(kPrefix + QLatin1String("XXXXXX"))) {
+  if (!m_dir.isValid()) return;
+  const QByteArray owner = QFile::encodeName(m_dir.filePath(kOwnerFile));
+  m_ownerFd = ::open(owner.constData(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  // Held until this object goes, or the process ends however it ends.
+  if (m_ownerFd >= 0 && ::flock(m_ownerFd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(m_ownerFd);
+    m_ownerFd = -1;
+  }
+  if (m_ownerFd < 0) {
+    m_error = QString::fromLocal8Bit(std::strerror(errno)) + QLatin1String(": ") + QFile::decodeName(owner);
+  }
+}
+
+RunFolder::~RunFolder() {
+  if (m_ownerFd >= 0) ::close(m_ownerFd);  // before QTemporaryDir removes the folder
 }
 
 int removeAbandonedRunFolders(const QString& tempRoot) {
-  static const QRegularExpression name(QStringLiteral("^trainbench-run-(\\d+)-[^/]+$"));
   int removed = 0;
   const QDir root(tempRoot);
-  const auto folders = root.entryList({kPrefix + QLatin1Char('*')}, QDir::Dirs | QDir::NoDotAndDotDot);
+  const auto folders = root.entryList({kPrefix + QLatin1Char('*')},
+                                      QDir::Dirs | QDir::NoSymLinks | QDir::Hidden | QDir::NoDotAndDotDot);
   for (const QString& folder : folders) {
-    const auto match = name.match(folder);
-    if (!match.hasMatch() || processRuns(match.captured(1).toLongLong())) continue;
-    if (QDir(root.filePath(folder)).removeRecursively()) ++removed;
+    const QString path = root.filePath(folder);
+    if (abandoned(path) && QDir(path).removeRecursively()) ++removed;
   }
   return removed;
 }

@@ -1,21 +1,35 @@
 // The temporary folder a data-parallel command saves its result into. The app removes it when
-// the run ends, but an app killed with SIGKILL cannot: the folder's name carries the app's
-// process id ("trainbench-run-4242-a1B2c3"), so a later app removes those whose app is gone.
+// the run ends, but an app killed with SIGKILL cannot: the folder holds a file the app keeps
+// locked (flock) while it lives, so a later app removes those nobody holds any more. A lock, not
+// a process id: an app in another PID namespace sharing /tmp (a container) would look gone.
 #pragma once
 
 #include <QDir>
 #include <QString>
 #include <QTemporaryDir>
 
-#include <memory>
-
 namespace tb::ui {
 
-// A new folder under `tempRoot`, removed with the returned object.
-std::unique_ptr<QTemporaryDir> makeRunFolder(const QString& tempRoot = QDir::tempPath());
+class RunFolder {
+ public:
+  // A new folder under `tempRoot` ("trainbench-run-XXXXXX"), removed with this object.
+  explicit RunFolder(const QString& tempRoot = QDir::tempPath());
+  ~RunFolder();
+  RunFolder(const RunFolder&) = delete;
+  RunFolder& operator=(const RunFolder&) = delete;
 
-// Removes the run folders under `tempRoot` left by apps that no longer run (another app's, still
-// running, are kept); returns how many it removed.
+  bool isValid() const { return m_dir.isValid() && m_ownerFd >= 0; }
+  QString path() const { return m_dir.path(); }
+  QString errorString() const { return m_error.isEmpty() ? m_dir.errorString() : m_error; }
+
+ private:
+  QTemporaryDir m_dir;
+  int m_ownerFd = -1;  // the locked owner file
+  QString m_error;
+};
+
+// Removes the run folders under `tempRoot` that no app holds (left by one killed). Only this
+// user's own folders, never through a symbolic link; returns how many it removed.
 int removeAbandonedRunFolders(const QString& tempRoot = QDir::tempPath());
 
 }  // namespace tb::ui
