@@ -28,6 +28,13 @@
 
 namespace tb::ui {
 
+namespace {
+
+// The report's charts, in pixels drawn at 1 pt each: a chart prints about 400 pt wide.
+constexpr int kReportChartWidth = 560;
+
+}  // namespace
+
 ExportActions::ExportActions(MainWindow* window)
     : QObject(window), m_window(window), m_menu(new QMenu(tr("&Export"), window)) {
   addExport(tr("Charts as &PNG\u2026"), tr("PNG image (*.png)"), QStringLiteral("png"),
@@ -134,21 +141,23 @@ bool ExportActions::saveReport(const QString& path, QString* error) {
     const auto plots = charts->plots();
     const auto titles = charts->plotTitles();
     for (int i = 0; i < plots.size(); ++i) {
-      // Rendered at a fixed print size, independent of the window's current layout.
-      content.charts.push_back({titles.value(i), plotToPixmap(plots[i], 900, 480, 2.0)});
+      // Rendered at a fixed print size, independent of the window's current layout: about the
+      // size it prints at (three to a page), so its text reads as the report's. At 900 x 480 it
+      // printed at 4-5 pt, under a y axis of 20 ticks.
+      content.charts.push_back({titles.value(i), plotToPixmap(plots[i], kReportChartWidth, 300, 3.0)});
     }
   }
   ComparisonPanel* comparison = m_window->comparisonPanel();
   if (!comparison->rows().empty()) {
     // The chart shows one group (the baseline's): the title says which.
     content.charts.push_back({tr("Total time: %1").arg(comparison->chartGroup()),
-                              plotToPixmap(comparison->barChart(), 900, 420, 2.0)});
+                              plotToPixmap(comparison->barChart(), kReportChartWidth, 280, 3.0)});
   }
   // Data-parallel runs' scaling, which no other page shows.
   if (ScalingChart* scaling = comparison->scalingChart(); scaling->seriesCount() > 0) {
     content.charts.push_back({tr("Scaling"),
-                              plotToPixmap(scaling->plot(), 900,
-                                           std::max(480, scaling->plot()->minimumHeight()), 2.0)});
+                              plotToPixmap(scaling->plot(), kReportChartWidth,
+                                           std::max(300, scaling->plot()->minimumHeight()), 3.0)});
   }
   content.rows = m_window->comparisonPanel()->rows();
   // Every run's machine: the comparison's rows hold the runs hidden from the charts too.
