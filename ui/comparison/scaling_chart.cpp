@@ -30,8 +30,11 @@ constexpr std::array<QRgb, 6> kSeriesColors = {0x1f77b4, 0xd62728, 0x2ca02c,
 }  // namespace
 
 ScalingChart::ScalingChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
+  // Two lines: on one, the subtitle's width was the chart's least, and even while its tab was
+  // hidden the comparison's table got only what was left beside it.
   addPlotTitle(m_plot, tr("Scaling"),
-               tr("samples/s against ranks; dashed: ideal (N \u00d7 one rank), labels: efficiency (\u25c6: ranks across machines)"));
+               tr("samples/s against ranks; dashed: ideal (N \u00d7 one rank)\n"
+                  "labels: efficiency (\u25c6: ranks across machines)"));
   m_plot->xAxis->setLabel(tr("Ranks (world size)"));
   m_plot->yAxis->setLabel(tr("Samples/s"));
   keepTickLabelsApart(m_plot, /*integerX=*/true);

@@ -134,8 +134,8 @@ QWidget* SetupPanel::buildDeviceGroup() {
   m_cpuRanks->setToolTip(tr("Ranks of a data-parallel CPU run; the CPU threads are shared "
                             "between them"));
   m_scaling = new QComboBox;
-  m_scaling->addItem(tr("weak: a full batch per rank"), QStringLiteral("weak"));
-  m_scaling->addItem(tr("strong: the batch split across the ranks"), QStringLiteral("strong"));
+  m_scaling->addItem(tr("weak: a batch per rank"), QStringLiteral("weak"));
+  m_scaling->addItem(tr("strong: the batch split"), QStringLiteral("strong"));
   m_scaling->setToolTip(tr("Weak scaling gives every rank the batch size, so the ranks train "
                            "more images per step; strong scaling splits it, so the run trains "
                            "as one device would (the seed's batch, as Keras's MirroredStrategy "
