@@ -419,6 +419,32 @@ class ChartPanelTest : public QObject {
     QCOMPARE(panel.plots().size(), 5);
   }
 
+  // A run its time budget stopped in epoch 1 has no epoch time: Epoch time says why rather than
+  // showing bare axes, until a run with whole epochs gives it points.
+  void emptyEpochTimeSaysWhy() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    tbtest::RunResultBuilder cut;
+    cut.workload("cifar10-cnn", "cifar10").samples(8000, 500).device("cpu", "Test CPU").host("test-host");
+    cut.epoch(5.0, 1000.0).projection(40.0, 38.0, 42.0, 10, 8000, 500);  // 5000 of 8000 images
+    runs.add(cut);
+    panel.replotNow();
+    QCustomPlot* plot = panel.plots().value(panel.plotTitles().indexOf(QStringLiteral("Epoch time")));
+    QVERIFY(plot);
+    const auto noteShown = [plot] {
+      for (int i = 0; i < plot->itemCount(); ++i) {
+        const auto* text = qobject_cast<QCPItemText*>(plot->item(i));
+        if (text && text->visible() && text->text().startsWith(QLatin1String("No whole epoch"))) return true;
+      }
+      return false;
+    };
+    QVERIFY(noteShown());
+    QVERIFY(!panel.plots()[0]->itemCount());  // Loss has the cut epoch's point: no note
+    runs.add(fakeResult(2));
+    panel.replotNow();
+    QVERIFY(!noteShown());
+  }
+
   // Hovering must name the run and give the exact x and y of the point under the mouse.
   void hoverFindsNearestPoint() {
     RunCollection runs;

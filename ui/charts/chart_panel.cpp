@@ -112,7 +112,17 @@ void ChartPanel::addChart(const ChartSpec& spec) {
   const int index = static_cast<int>(m_charts.size());
   connect(plot, &QCustomPlot::mouseMove, this,
           [this, index](QMouseEvent* event) { showHover(index, event); });
-  m_charts.push_back(Chart{spec, plot, spec.showWhenEmpty});
+  QCPItemText* note = nullptr;
+  if (!spec.emptyNote.isEmpty()) {
+    note = new QCPItemText(plot);
+    note->position->setType(QCPItemPosition::ptAxisRectRatio);
+    note->position->setCoords(0.5, 0.5);
+    note->setText(spec.emptyNote);
+    note->setTextAlignment(Qt::AlignCenter);
+    note->setColor(palette().color(QPalette::PlaceholderText));
+    note->setVisible(false);
+  }
+  m_charts.push_back(Chart{spec, plot, spec.showWhenEmpty, note});
   layoutCharts();
   // Existing runs need graphs on the new chart.
   for (auto it = m_graphs.cbegin(); it != m_graphs.cend(); ++it) m_dirty.insert(it.key());
@@ -191,6 +201,7 @@ void ChartPanel::replotNow() {
   for (const Chart& chart : m_charts) {
     if (!chart.shown) continue;
     fitAxesToData(chart.plot, {chart.spec.nonNegative, chart.spec.integerX, chart.spec.percent});
+    updateEmptyNote(chart);
     chart.plot->replot();
     chart.plot->setAccessibleDescription(
         chartDescription(chart.plot, chart.spec.xLabel, chart.spec.integerX));
@@ -274,6 +285,20 @@ bool ChartPanel::updateChartVisibility() {
     chart.shown = shown;
   }
   return changed;
+}
+
+void ChartPanel::updateEmptyNote(const Chart& chart) const {
+  if (chart.emptyNote == nullptr) return;
+  bool anyPoint = false;
+  for (int g = 0; !anyPoint && g < chart.plot->graphCount(); ++g) {
+    anyPoint = chart.plot->graph(g)->visible() && !chart.plot->graph(g)->data()->isEmpty();
+  }
+  bool anyEpoch = false;
+  for (int i = 0; !anyEpoch && i < m_runs->count(); ++i) {
+    anyEpoch = m_runs->at(i).visible && !m_runs->at(i).result.epochs.empty();
+  }
+  chart.emptyNote->setColor(palette().color(QPalette::PlaceholderText));
+  chart.emptyNote->setVisible(anyEpoch && !anyPoint);
 }
 
 void ChartPanel::layoutCharts() {

@@ -15,6 +15,7 @@
 
 class QCustomPlot;
 class QCPGraph;
+class QCPItemText;
 class QGridLayout;
 class QScrollArea;
 class QMouseEvent;
@@ -80,6 +81,7 @@ class ChartPanel final : public QWidget {
     ChartSpec spec;
     QCustomPlot* plot = nullptr;
     bool shown = true;
+    QCPItemText* emptyNote = nullptr;  // spec.emptyNote across the axis rect, when it has one
   };
   // One run's graphs, [chart][series], parallel to m_charts and their specs.
   using RunGraphs = QVector<QVector<QCPGraph*>>;
@@ -90,6 +92,8 @@ class ChartPanel final : public QWidget {
   void addMissingGraphs(RunGraphs& graphs);
   void updateGraphs(const DisplayedRun& run, const RunGraphs& graphs) const;
   bool updateChartVisibility();
+  // Shows a chart's empty note where the visible runs have epochs but the chart no point.
+  void updateEmptyNote(const Chart& chart) const;
   void layoutCharts();
   void showHover(int chartIndex, QMouseEvent* event) const;
 

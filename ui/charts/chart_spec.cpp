@@ -125,6 +125,7 @@ QVector<ChartSpec> defaultChartSpecs() {
   // A time budget cuts its last epoch short: a minute of a 200-second epoch is no epoch time.
   epochTime.series = {epochSeries(
       text("Epoch time (s)"), [](const EpochRecord& e) { return e.seconds; }, true)};
+  epochTime.emptyNote = text("No whole epoch:\nthe time budget ended\nepoch 1 part way");
 
   ChartSpec throughput;
   throughput.title = text("Throughput");

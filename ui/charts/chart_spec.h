@@ -40,6 +40,9 @@ struct ChartSpec {
   bool showWhenEmpty = true;  // false: hidden until some run has a point (GPU charts)
   bool nonNegative = true;    // the y axis never pads below 0 for data that cannot go there
   bool percent = false;       // y is a share in %: the axis shows 0 to 100
+  // Said across the empty chart where the runs shown have epochs but none gives it a point
+  // (Epoch time of runs a time budget stopped in their first epoch); empty: nothing said.
+  QString emptyNote;
   QVector<SeriesSpec> series;
 };
 
