@@ -1,5 +1,6 @@
 // The comparison panel: rows and speed-ups from the collection, the baseline chooser, published
 // reference rows, "n/a" for what was not measured, and the bar chart.
+#include "common/eliding_combo_box.h"
 #include "common/qcustomplot_include.h"
 #include "common/qt_convert.h"
 #include "common/status_colors.h"
@@ -137,6 +138,28 @@ class ComparisonPanelTest : public QObject {
     auto* chooser = panel.findChild<QComboBox*>();
     QVERIFY(chooser);
     QCOMPARE(chooser->itemText(0).count(QStringLiteral("bench-1")), 1);
+  }
+
+  // A label longer than the baseline box is cut in its middle: the device at its start and the
+  // host at its end, which tells runs apart, both stay in view (the box cut the end off).
+  void baselineBoxKeepsBothEndsOfALongLabel() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    RunResult run = finishedRun("cuda:0", 7.78, 0.88);
+    run.device.name = "NVIDIA H200 NVL Tensor Core GPU with a long marketing name";
+    run.system.hostname = "gpu-node-with-a-really-long-host-name-7";
+    runs.add(run);
+    panel.refreshNow();
+    panel.resize(900, 500);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto* chooser = panel.findChild<ElidingComboBox*>();
+    QVERIFY(chooser);
+    const QString shown = chooser->shownText();
+    QVERIFY2(shown.contains(QChar(0x2026)) && shown.startsWith(QLatin1String("cuda:0")) &&
+                 shown.endsWith(QLatin1String("name-7")),
+             qPrintable(shown));
+    QVERIFY(chooser->currentText().size() > shown.size());
   }
 
   // Fully qualified host names: the bars keep what tells the hosts apart, not the end of the

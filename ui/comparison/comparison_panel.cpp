@@ -2,6 +2,7 @@
 // the chosen baseline across refreshes, and fills the table and the bar chart from the same rows.
 #include "comparison/comparison_panel.h"
 
+#include "common/eliding_combo_box.h"
 #include "common/qcustomplot_include.h"
 #include "common/qt_convert.h"
 #include "common/status_colors.h"
@@ -65,7 +66,7 @@ QIcon colorSwatch(const QColor& color) {
 ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
     : QWidget(parent),
       m_runs(runs),
-      m_baselineChooser(new QComboBox(this)),
+      m_baselineChooser(new ElidingComboBox(this)),
       m_publishedCheck(new QCheckBox(tr("Show published figures"), this)),
       m_sizeNote(new QLabel(this)),
       m_table(new QTableWidget(0, ColumnCount, this)),
@@ -79,7 +80,8 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   auto* baselineLabel = new QLabel(tr("Baseline:"), this);
   baselineLabel->setBuddy(m_baselineChooser);
   // As wide as a usual label, not as the longest: a 170-character host name grew it over the
-  // check box beside it. The full label is in the item's tooltip and the popup.
+  // check box beside it. Elided in the middle, so the time that tells repeats apart stays in
+  // view; the full label is in the item's tooltip and the popup.
   m_baselineChooser->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
   m_baselineChooser->setMinimumContentsLength(40);
   m_baselineChooser->setToolTip(tr("Speed-ups are this row's total time divided by each row's"));
