@@ -70,12 +70,11 @@ void RunLegend::sync() {
     present.insert(run.id);
     QCheckBox* box = m_entries.value(run.id);
     if (!box) box = createEntry(run.id);
-    // A check box reads '&' as a shortcut marker: "A & B" would show as "A _B".
-    const QString label = QString(m_runs->distinctLabel(i)).replace(u'&', QStringLiteral("&&"));
-    if (box->text() != label) {
-      box->setText(label);
-      // A long label is cut at the legend's width: the tooltip says it in full.
-      const QString tip = tr("%1\nShow or hide this run in all charts").arg(m_runs->distinctLabel(i));
+    const QString label = m_runs->distinctLabel(i);
+    if (m_labels.value(run.id) != label) {
+      m_labels.insert(run.id, label);
+      // A long label is cut to the legend's width (fitLabels): the tooltip says it in full.
+      const QString tip = tr("%1\nShow or hide this run in all charts").arg(label);
       box->setToolTip(plainToolTip(tip));
       // A screen reader reads the description as text: the tooltip's markup read aloud.
       box->setAccessibleDescription(tip);
@@ -94,9 +93,32 @@ void RunLegend::sync() {
       continue;
     }
     delete it.value();  // also leaves the layout
+    m_labels.remove(it.key());
     it = m_entries.erase(it);
   }
   m_empty->setVisible(m_entries.isEmpty());
+  fitLabels();
+}
+
+void RunLegend::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  fitLabels();
+}
+
+void RunLegend::fitLabels() {
+  const QMargins margins = m_layout->contentsMargins();
+  const int room = width() - margins.left() - margins.right();
+  for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+    QCheckBox* box = it.value();
+    const QString label = m_labels.value(it.key());
+    // The box, its swatch and their spacing: its width beside that of its text.
+    const QFontMetrics metrics = box->fontMetrics();
+    const int chrome = box->sizeHint().width() - metrics.size(Qt::TextShowMnemonic, box->text()).width();
+    const QString shown = room > chrome ? metrics.elidedText(label, Qt::ElideMiddle, room - chrome) : label;
+    // A check box reads '&' as a shortcut marker: "A & B" would show as "A _B".
+    const QString text = QString(shown).replace(u'&', QStringLiteral("&&"));
+    if (box->text() != text) box->setText(text);
+  }
 }
 
 }  // namespace tb::ui

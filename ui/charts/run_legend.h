@@ -27,13 +27,20 @@ class RunLegend final : public QWidget {
   // The entry of a run, or nullptr (tests click it).
   QCheckBox* entry(const QString& runId) const { return m_entries.value(runId); }
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
  private:
   QCheckBox* createEntry(const QString& runId);
+  // Shows each label whole where it fits the legend's width, else cut in its middle: the
+  // device at its start and the host at its end both stay in view.
+  void fitLabels();
 
   RunCollection* m_runs;
   FlowLayout* m_layout;
   QLabel* m_empty;
   QHash<QString, QCheckBox*> m_entries;
+  QHash<QString, QString> m_labels;  // each entry's whole label, as the collection gives it
 };
 
 }  // namespace tb::ui
