@@ -152,6 +152,8 @@ class ChartPanelTest : public QObject {
     for (int i = 0; i < 20; ++i) {
       ids << runs.add(result);
       colours.insert(runs.at(i).color.rgb());
+      // No grey (nor white): it read as one of the article's grey published rows beside them.
+      QVERIFY2(runs.at(i).color.hsvSaturationF() >= 0.2, qPrintable(runs.at(i).color.name()));
       if (i >= 10) {
         QVERIFY2(tbtest::contrast(runs.at(i).color, base) >= 3.0,
                  qPrintable(runs.at(i).color.name()));

@@ -16,9 +16,17 @@ namespace tb::ui {
 
 namespace {
 
-// Distinct colours that read on light and dark backgrounds (Tableau 10).
+// Distinct colours that read on light and dark backgrounds (Tableau 10, its grey swapped for a
+// cyan: beside the article's grey published rows a tenth run read as one of them).
 constexpr std::array<QRgb, 10> kPalette = {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f,
-                                           0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac};
+                                           0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0x17becf};
+
+// A lighter shade of `base` that keeps its hue: QColor::lighter(140) takes the saturation away
+// from a colour already at full value, and the pink's shade came out white.
+QColor lighterShade(const QColor& base) {
+  return QColor::fromHsvF(base.hsvHueF(), base.hsvSaturationF() * 0.75,
+                          std::min(1.0F, base.valueF() * 1.4F));
+}
 
 }  // namespace
 
@@ -109,7 +117,7 @@ QColor RunCollection::nextColor() const {
   for (const bool second : {false, true}) {
     for (const QRgb rgb : kPalette) {
       const QColor base(rgb);
-      const QColor candidate = !second ? base : dark ? base.lighter(140) : base.darker(170);
+      const QColor candidate = !second ? base : dark ? lighterShade(base) : base.darker(170);
       bool used = false;
       for (const auto& run : m_runs) used = used || run.color.rgb() == candidate.rgb();
       if (!used) return candidate;
