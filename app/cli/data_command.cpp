@@ -175,7 +175,7 @@ DataCommand::DataCommand(CLI::App& app) {
   m_status = m_data->add_subcommand("status", "Which datasets are here, partial or missing");
   m_status->add_option("dataset", m_datasets, "Only these datasets, with each file's state")
       ->check(knownName);
-  m_status->add_option("--data-dir", m_dataDir, dataDirHelp)->check(nonEmptyPath());
+  m_status->add_option("--data-dir", m_dataDir, dataDirHelp)->check(pathName());
   m_status->add_flag("--verify", m_verify,
                      "Also check every downloaded file's MD5 (reads them all); exit 3 if one is "
                      "wrong. A copy extracted by hand is checked by its sizes only: no checksums "
@@ -188,7 +188,7 @@ DataCommand::DataCommand(CLI::App& app) {
   m_fetch->add_option("dataset", m_datasets, "Dataset(s) to download: " + datasetNames())
       ->required()
       ->check(knownName);
-  m_fetch->add_option("--data-dir", m_dataDir, dataDirHelp)->check(nonEmptyPath());
+  m_fetch->add_option("--data-dir", m_dataDir, dataDirHelp)->check(pathName());
   m_fetch->add_flag("-q,--quiet", m_quiet, "No progress output");
 }
 

@@ -31,7 +31,7 @@ namespace {
 
 using tb::cli::finiteNumber;
 using tb::cli::knownWorkload;
-using tb::cli::nonEmptyPath;
+using tb::cli::pathName;
 using tb::cli::precisionNames;
 using tb::cli::unsigned64;
 using tb::cli::wholeNumber;
@@ -66,7 +66,7 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("--data-dir", config.dataDir,
                  "Folder with the dataset files (default: $TRAINBENCH_DATA_DIR or "
                  "$XDG_DATA_HOME/trainbench/datasets/<dataset>)")
-      ->check(nonEmptyPath());
+      ->check(pathName());
   run.add_flag("--synthetic", config.synthetic,
                "Use built-in synthetic data of the same shapes (recorded as synthetic)");
   run.add_option("--train-limit", config.trainLimit,
@@ -83,7 +83,7 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("-o,--out", options.out,
                  "Result file, or folder for automatically named files (default: "
                  "$TRAINBENCH_RESULTS_DIR or $XDG_DATA_HOME/trainbench/results)")
-      ->check(nonEmptyPath());
+      ->check(pathName());
   run.add_option("--precision", config.precision,
                  "fp32 (default), tf32 (CUDA, Ampere or newer), bf16 (CPU and CUDA mixed "
                  "precision) or fp16 (CUDA mixed precision with loss scaling)")
@@ -133,7 +133,7 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                  "batch size, learning rate, seed, threads, precision, execution, images, data "
                  "source, time budget); flags given as well override them")
       ->type_name("FILE")
-      ->check(nonEmptyPath());
+      ->check(pathName());
   run.add_option("--data-parallel", options.dataParallel,
                  "Train one run on N local ranks (child processes), averaging gradients with "
                  "allreduce (Gloo); CPU threads are split between CPU ranks")
@@ -204,7 +204,7 @@ int main(int argc, char** argv) {
 
   std::string showPath;
   auto* show = app.add_subcommand("show", "Summarise a result file");
-  show->add_option("file", showPath, "Result file (.json)")->required()->check(nonEmptyPath());
+  show->add_option("file", showPath, "Result file (.json)")->required()->check(pathName());
   show->add_flag("--json", json, "Print the whole result as JSON");
 
   tb::cli::CompareCommand compare(app);  // `compare FILE|DIR... [--json] [--baseline TEXT]`

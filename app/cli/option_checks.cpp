@@ -34,10 +34,15 @@ std::vector<std::string> precisionNames() {
   return names;
 }
 
-CLI::Validator nonEmptyPath() {
+CLI::Validator pathName() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
-        return text.empty() ? "expects a file or folder name, not an empty one" : std::string();
+        if (text.empty()) return "expects a file or folder name, not an empty one";
+        if (text.front() == '-') {
+          return "expects a file or folder name, not the option '" + text +
+                 "' (a name that starts with '-': ./" + text + ")";
+        }
+        return {};
       },
       "PATH");
 }

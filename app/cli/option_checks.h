@@ -27,7 +27,8 @@ CLI::Validator wholeNumber(std::int64_t min, std::int64_t max);
 // Decimal digits that fit in 64 bits: CLI11 would turn -1 and 2^64 into 2^64-1 without a word.
 CLI::Validator unsigned64();
 // A file or folder name: an empty one ("$DIR" unset in a script) was read as no option at all,
-// and --out "" saved to the default folder without a word.
-CLI::Validator nonEmptyPath();
+// and --out "" saved to the default folder without a word; one that starts with '-' is an
+// option taken as the value (`--out= --synthetic` saved into a folder named --synthetic).
+CLI::Validator pathName();
 
 }  // namespace tb::cli

@@ -59,6 +59,9 @@ class TestCliErrors : public CliTestBase {
     QTest::newRow("scaling empty") << (QStringList{"scaling", ""}) << emptyName;
     QTest::newRow("data empty") << (QStringList{"data", "status", "--data-dir", ""}) << "--data-dir" + emptyName;
     QTest::newRow("profile empty") << (QStringList{"profile", "--data-dir", ""}) << "--data-dir" + emptyName;
+    // `--out= --synthetic` took the next option as the folder's name and saved there.
+    QTest::newRow("out option") << (QStringList{"run", "--out=", "--synthetic"})
+                                << "--out: expects a file or folder name, not the option '--synthetic'";
     QTest::newRow("no-command") << QStringList{} << "subcommand";
     QTest::newRow("mistyped command") << QStringList{"runn", "--epochs", "1"}
                                       << "unknown command 'runn'; the commands are devices,";
