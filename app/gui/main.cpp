@@ -97,6 +97,10 @@ void describeOptions(QCommandLineParser& parser) {
        QStringLiteral("file")},
       {QStringLiteral("report"), QStringLiteral("When done, save a PDF report."),
        QStringLiteral("file")},
+      {QStringLiteral("tab"),
+       QStringLiteral("When done, show this tab (for --screenshot): charts (the default) or "
+                      "history, once it has read the results folder."),
+       QStringLiteral("name")},
       {QStringLiteral("quit-when-done"),
        QStringLiteral("Quit when done (exit code 1 if a run did not complete).")},
       {QStringLiteral("settings"), QStringLiteral("Use this INI settings file."),
@@ -195,6 +199,14 @@ int main(int argc, char** argv) {
   options.screenshot = parser.value(QStringLiteral("screenshot"));
   options.report = parser.value(QStringLiteral("report"));
   options.quitWhenDone = parser.isSet(QStringLiteral("quit-when-done"));
+  if (parser.isSet(QStringLiteral("tab"))) {
+    const QString tab = parser.value(QStringLiteral("tab"));
+    if (tab != QLatin1String("charts") && tab != QLatin1String("history")) {
+      std::fprintf(stderr, "trainbench: error: --tab: '%s' is not charts or history\n", qPrintable(tab));
+      return 2;
+    }
+    options.historyTab = tab == QLatin1String("history");
+  }
   // The app writes PNG and PDF only: "shot.jpg" would be a PNG under a name that says otherwise.
   for (const auto& [flag, path, suffix] :
        {std::tuple{"screenshot", options.screenshot, "png"}, {"report", options.report, "pdf"}}) {

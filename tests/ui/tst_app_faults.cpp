@@ -236,6 +236,11 @@ class TestAppFaults final : public QObject {
     QVERIFY2(err.contains(QLatin1String("--screenshot")) && err.contains(QLatin1String(".png")),
              qPrintable(err));
     QVERIFY(!QFileInfo::exists(shot));
+    app.start(m_app, {QStringLiteral("--tab"), QStringLiteral("histroy"), QStringLiteral("--quit-when-done")});
+    QVERIFY(app.waitForFinished(120000));
+    err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("--tab: 'histroy' is not charts or history")), qPrintable(err));
 
     const QString json = m_dir.filePath(QStringLiteral("a-result.json"));
     tb::writeResultFile(makeResult(1), json.toStdString());

@@ -2,12 +2,20 @@
 // run completed. Its own executable: the automation ends the application's event loops, which
 // the tests after it in one executable would need.
 #include "common/metatypes.h"
+#include "history/history_panel.h"
+#include "history/result_library.h"
+#include "results/result_file.h"
 #include "run/run_controller.h"
 #include "window/automation.h"
 #include "panels/setup_panel.h"
 #include "window/main_window.h"
 
+#include "../support/run_result_builder.h"
+
+#include <QDir>
+#include <QFileInfo>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -85,6 +93,32 @@ class AutomationTest : public QObject {
     window.close();
     QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
     QTRY_COMPARE_WITH_TIMEOUT(automation->appExitCode(0), 1, 60000);
+  }
+
+  // `trainbench --tab history --screenshot shot.png`: the picture is History's, taken once the
+  // results folder is read (not its "Reading the result files…" line).
+  void historyTabIsShownOnceRead() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString results = dir.filePath(QStringLiteral("results"));
+    QVERIFY(QDir().mkpath(results));
+    for (int i = 0; i < 40; ++i) {
+      tbtest::RunResultBuilder run;
+      run.workload("fashion-mlp", "fashion-mnist").device("cpu", "Test CPU").host("bench");
+      run.epoch(1.0, 1000.0).totalSeconds(1.5 + i);
+      tb::writeResultFile(run, QStringLiteral("%1/run-%2.json").arg(results).arg(i).toStdString());
+    }
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")), results);
+    AutomationOptions options;
+    options.historyTab = true;
+    options.screenshot = dir.filePath(QStringLiteral("history.png"));
+    QVERIFY(options.active());
+    auto* automation = new Automation(&window, options);
+    automation->start();
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(options.screenshot), 60000);
+    QVERIFY(!window.library()->reading());
+    QCOMPARE(window.library()->entries().size(), qsizetype{40});
+    QVERIFY(qobject_cast<HistoryPanel*>(window.findChild<QTabWidget*>()->currentWidget()));
   }
 };
 

@@ -3,6 +3,7 @@
 
 #include "charts/chart_panel.h"
 #include "comparison/comparison_panel.h"
+#include "history/result_library.h"
 #include "model/run_recorder.h"
 #include "panels/setup_panel.h"
 #include "results/run_result.h"
@@ -92,8 +93,20 @@ int Automation::appExitCode(int loopExitCode) const {
 
 void Automation::finish() {
   if (m_finished) return;
+  // History is shown as the results folder has it: a picture of "Reading the result files…"
+  // would show none of them.
+  ResultLibrary* library = m_window->library();
+  if (m_options.historyTab && library->reading()) {
+    connect(library, &ResultLibrary::readingChanged, this, &Automation::finish,
+            Qt::SingleShotConnection);
+    return;
+  }
   m_finished = true;
-  m_window->showResultsTab();
+  if (m_options.historyTab) {
+    m_window->showHistoryTab();
+  } else {
+    m_window->showResultsTab();
+  }
   // The charts and the comparison coalesce their redraws on timers; draw both now rather than
   // wait for those timers, so the screenshot and the report show every point and row.
   m_window->chartPanel()->replotNow();

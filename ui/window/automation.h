@@ -24,10 +24,13 @@ struct AutomationOptions {
   QStringList openFiles;  // result files to overlay before running
   QString screenshot;     // PNG of the whole window when done
   QString report;         // PDF report when done
+  bool historyTab = false;  // when done, History shown (once it has read the results folder)
   bool quitWhenDone = false;
 
   bool runs() const { return !workload.isEmpty(); }
-  bool active() const { return runs() || !screenshot.isEmpty() || !report.isEmpty() || !openFiles.isEmpty(); }
+  bool active() const {
+    return runs() || !screenshot.isEmpty() || !report.isEmpty() || !openFiles.isEmpty() || historyTab;
+  }
 };
 
 class Automation final : public QObject {

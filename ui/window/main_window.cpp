@@ -435,6 +435,8 @@ void MainWindow::showNotice(const QString& text, bool error, const QString& repl
 
 void MainWindow::showResultsTab() { m_tabs->setCurrentWidget(m_resultsArea); }
 
+void MainWindow::showHistoryTab() { m_tabs->setCurrentWidget(m_history); }
+
 void MainWindow::showAbout() {
   QMessageBox::about(
       this, tr("About TrainBench"),

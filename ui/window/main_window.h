@@ -79,6 +79,7 @@ class MainWindow final : public QMainWindow {
   QSettings* settings() const { return m_settings.get(); }
   DatasetGate* datasetGate() const { return m_gate; }
   void showResultsTab();
+  void showHistoryTab();
 
  protected:
   void closeEvent(QCloseEvent* event) override;
