@@ -20,12 +20,20 @@ std::int64_t StepTimes::warmupPrefix() const {
   const auto laterFullSteps = static_cast<std::int64_t>(std::count_if(
       m_steps.begin(), m_steps.end(),
       [](const Step& step) { return step.epoch > 1 && step.fullBatch; }));
+  // At least the steps up to the kMinWarmupSteps-th full one: a CUDA graph counts its eager
+  // steps and its capture in full steps across epochs, so an epoch of three holds no capture.
+  std::int64_t throughMinFull = 0;
+  for (std::int64_t full = 0; throughMinFull < count() && full < kMinWarmupSteps; ++throughMinFull) {
+    if (m_steps[static_cast<std::size_t>(throughMinFull)].fullBatch) ++full;
+  }
   // A second epoch as long as the first: leave all of the first out, whatever it paid for.
-  if (laterFullSteps >= std::max(kMinSteadySteps, firstEpochFullSteps)) return firstEpochSteps;
+  if (laterFullSteps >= std::max(kMinSteadySteps, firstEpochFullSteps)) {
+    return std::max(firstEpochSteps, throughMinFull);
+  }
   // One epoch, or a run cut short before a second whole one (a time budget, a stop): its first
   // steps pay for allocation and caches. Leaving out all of epoch 1 there would rest the steady
   // state on a few steps of epoch 2 (a 300 s budget: 90 s of steps against 210 s left out).
-  return std::min(count(), std::max(kMinWarmupSteps, count() / 10));
+  return std::max(throughMinFull, std::min(count(), std::max(kMinWarmupSteps, count() / 10)));
 }
 
 bool StepTimes::isWarmup(std::size_t index, std::int64_t prefix) const {

@@ -40,8 +40,8 @@ class StepTimes {
   // steps are left after warm-up to say anything.
   std::optional<SteadyStateRecord> steadyState(int batchSize) const;
 
-  // A CUDA graph's eager warm-up steps and its capture (engine/graph_steps.h) are all warm-up:
-  // a short run's steady state never holds the capture.
+  // Warm-up holds at least this many full steps: a CUDA graph's eager warm-up steps and its
+  // capture (engine/graph_steps.h), so a short run's steady state never holds the capture.
   static constexpr std::int64_t kMinWarmupSteps = 4;
   static constexpr std::int64_t kMinSteadySteps = 5;
 

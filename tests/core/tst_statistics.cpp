@@ -9,6 +9,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace tb;
@@ -202,6 +203,20 @@ class StatisticsTest : public QObject {
     QCOMPARE(times.steadySeconds().size(), std::size_t{30});
     QCOMPARE(times.partialSeconds(), std::vector<double>{0.25});
     QCOMPARE(times.warmupPartialSteps(), std::int64_t{1});
+  }
+
+  // Epochs of three full steps: a CUDA graph's capture (its fourth full step) is epoch 2's
+  // first, and stays warm-up although all of epoch 1 is.
+  void warmupHoldsTheGraphCapture() {
+    StepTimes times;
+    for (int epoch = 1; epoch <= 3; ++epoch) {
+      for (int i = 0; i < 3; ++i) times.add(epoch, epoch == 2 && i == 0 ? 5.0 : 0.01, true);
+      times.add(epoch, 0.005, false);
+    }
+    QCOMPARE(times.warmupSteps(), std::int64_t{5});  // epoch 1 (4 steps) and the capture
+    const std::vector<double> steady = times.steadySeconds();
+    QCOMPARE(steady.size(), std::size_t{5});
+    QVERIFY(*std::max_element(steady.begin(), steady.end()) < 1.0);
   }
 
   // setup + warm-up + remaining steps x mean step + evaluation scaled to the full test set.
