@@ -46,9 +46,13 @@ class RunLegendTest : public QObject {
     QVERIFY2(legend.entry(shortId)->text().contains(QLatin1String("Test && CPU")),
              qPrintable(legend.entry(shortId)->text()));
 
-    // Wider room, more of the label.
+    // Wider room, the whole label; narrower again, cut again (its whole width had become the
+    // legend's least, so it stayed whole, off the edge).
     legend.resize(1400, 80);
     QTRY_VERIFY2(!legend.entry(id)->text().contains(QChar(0x2026)), qPrintable(legend.entry(id)->text()));
+    legend.resize(500, 80);
+    QTRY_COMPARE(legend.width(), 500);
+    QTRY_VERIFY2(legend.entry(id)->text().contains(QChar(0x2026)), qPrintable(legend.entry(id)->text()));
   }
 };
 

@@ -17,6 +17,7 @@ namespace tb::ui {
 namespace {
 
 const char* const kColorProperty = "tbColor";  // the colour an entry's icon was drawn in
+constexpr int kEntryMinWidth = 90;                 // the box, the swatch and a few letters
 
 // A short line with a dot, like the series it stands for.
 QIcon swatch(const QColor& color, qreal devicePixelRatio) {
@@ -52,6 +53,10 @@ RunLegend::RunLegend(RunCollection* runs, QWidget* parent)
 
 QCheckBox* RunLegend::createEntry(const QString& runId) {
   auto* box = new QCheckBox(this);
+  // A check box's least width is its whole label: the legend could then never be narrower than
+  // its longest label, and a label set at a wide window stayed whole (off the edge) in a narrow
+  // one. fitLabels cuts the labels to the room instead.
+  box->setMinimumWidth(kEntryMinWidth);
   // clicked, not toggled: only the user's click changes the collection, sync() never loops.
   connect(box, &QCheckBox::clicked, this,
           [this, runId](bool checked) { m_runs->setVisible(runId, checked); });
