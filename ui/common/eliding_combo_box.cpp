@@ -14,7 +14,8 @@ QString ElidingComboBox::shownText() const {
   const QRect field = style()->subControlRect(QStyle::CC_ComboBox, &option,
                                               QStyle::SC_ComboBoxEditField, this);
   const int iconRoom = option.currentIcon.isNull() ? 0 : option.iconSize.width() + 4;
-  return fontMetrics().elidedText(option.currentText, Qt::ElideMiddle, field.width() - iconRoom);
+  // The style draws the label a pixel in from each side of the field.
+  return fontMetrics().elidedText(option.currentText, Qt::ElideMiddle, field.width() - iconRoom - 2);
 }
 
 void ElidingComboBox::paintEvent(QPaintEvent*) {
