@@ -8,6 +8,7 @@
 
 #include <QAbstractItemModel>
 #include <QDir>
+#include <QHeaderView>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -69,6 +70,33 @@ class TestHistoryRows final : public QObject {
     QCOMPARE(cell(model, 0, HistoryPanel::DeviceColumn), QStringLiteral("cpu (1 thread) \u2014 Test CPU"));
     QCOMPARE(cell(model, 1, HistoryPanel::DeviceColumn),
              QStringLiteral("cpu (2 threads) bf16 \u2014 Test CPU"));
+  }
+
+  // A long host name is cut in its middle, not given the width: the status, the total and the
+  // accuracy stay in view (they were pushed off the right edge); the device reads whole in its
+  // tooltip.
+  void longNamesLeaveTheFiguresInView() {
+    ResultLibrary library(m_dir.path());
+    RunResult run = makeResult("2026-11-26T10:00:00Z",
+                               "very-long-hostname-build-server-number-0042.datacenter-eu-west-"
+                               "frankfurt.example.corp.internal",
+                               10.0);
+    run.device.name = "AMD EPYC 9754 128-Core Processor with an extremely long marketing name";
+    library.save(run);
+    HistoryPanel panel(&library);
+    panel.resize(1000, 400);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const QTableView* view = panel.view();
+    const QHeaderView* header = view->horizontalHeader();
+    const int right = header->sectionViewportPosition(HistoryPanel::TestAccuracyColumn) +
+                      header->sectionSize(HistoryPanel::TestAccuracyColumn);
+    QVERIFY2(right <= view->viewport()->width(),
+             qPrintable(QStringLiteral("ends at %1 of %2 px").arg(right).arg(view->viewport()->width())));
+    QVERIFY(cell(view->model(), 0, HistoryPanel::DeviceColumn, Qt::ToolTipRole)
+                .contains(QLatin1String("extremely long marketing name")));
+    QVERIFY(cell(view->model(), 0, HistoryPanel::MachineColumn, Qt::ToolTipRole)
+                .contains(QLatin1String("frankfurt.example.corp.internal")));
   }
 
   // A shared file's text is shown as text: no bidi control reversing the device, no line break

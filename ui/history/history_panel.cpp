@@ -113,6 +113,9 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   m_view->sortByColumn(DateColumn, Qt::DescendingOrder);
   m_view->setAlternatingRowColors(true);
   m_view->setWordWrap(false);
+  // A cut host or device name keeps its start and its end (the node number): their tooltips
+  // have them whole.
+  m_view->setTextElideMode(Qt::ElideMiddle);
   m_view->verticalHeader()->hide();
   m_view->horizontalHeader()->setStretchLastSection(false);
   m_view->horizontalHeader()->setSectionResizeMode(DeviceColumn, QHeaderView::Stretch);
@@ -187,6 +190,14 @@ void HistoryPanel::rebuild() {
     m_model->appendRow(historyRowItems(entry));
   }
   m_view->resizeColumnsToContents();
+  // As wide as their content up to a limit (a host name 16 letters, the others 28): a long host
+  // name took the whole width and pushed the status, the total and the accuracy out of view.
+  // The device, stretched, keeps the rest.
+  const int letter = m_view->fontMetrics().averageCharWidth();
+  for (int column = 0; column < ColumnCount; ++column) {
+    const int widest = letter * (column == MachineColumn ? 16 : 28);
+    if (column != DeviceColumn && m_view->columnWidth(column) > widest) m_view->setColumnWidth(column, widest);
+  }
   m_view->horizontalHeader()->setSectionResizeMode(DeviceColumn, QHeaderView::Stretch);
   selectPaths(selected);
   restoreKeyboardRow(m_view, keyboard, kPathRole, DateColumn);

@@ -81,7 +81,8 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry) {
       r.device.id.empty() ? orNa(r.device.id) : toQString(deviceLabel(r, false));
 
   // What else sets a CPU's speed: the BLAS (the reference one is ~6x slower than OpenBLAS).
-  QStringList machineLines{toQString(r.system.cpuModel), toQString(r.system.os)};
+  // The host first: a long one is cut in its cell.
+  QStringList machineLines{orNa(r.system.hostname), toQString(r.system.cpuModel), toQString(r.system.os)};
   if (!r.system.blas.empty()) {
     machineLines << HistoryPanel::tr("CPU BLAS: %1").arg(toQString(r.system.blas));
   }
@@ -108,7 +109,7 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry) {
 
   QList<QStandardItem*> items;
   items.reserve(HistoryPanel::ColumnCount);
-  items << date << textItem(orNa(r.system.hostname), machineTip) << textItem(device)
+  items << date << textItem(orNa(r.system.hostname), machineTip) << textItem(device, device)
         << textItem(orNa(r.workload.name), toQString(r.workload.dataset))
         << textItem(dataText(r.workload.dataSource)) << textItem(status, statusTip)
         << numberItem(total, totalText)
