@@ -17,6 +17,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <fstream>
 #include <memory>
 
 using tb::RunResult;
@@ -181,6 +182,23 @@ class TestResultReading final : public QObject {
     QVERIFY(library->reading());
     library.reset();  // returns once the reader's thread has ended
     QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("*.json")}, QDir::Files).size(), 200);
+  }
+
+  // A result file whose name is not UTF-8 (an old Latin-1 "café.json"): Qt's listing leaves it
+  // out, and History showed neither its run nor that a file could not be read.
+  void aNameThatIsNotUtf8IsReported() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QByteArray latin1 = QFile::encodeName(dir.path()) + "/caf\xe9.json";
+    {
+      std::ofstream file(latin1.constData());
+      file << "{}";
+    }
+    ResultLibrary library(dir.path());
+    QCOMPARE(library.problems().size(), qsizetype{1});
+    QVERIFY2(library.problems()[0].contains(QLatin1String("not valid UTF-8")) &&
+                 library.problems()[0].contains(QLatin1String("caf")),
+             qPrintable(library.problems()[0]));
   }
 
   // History says it is reading (how far) rather than "No saved runs yet", then lists the runs;

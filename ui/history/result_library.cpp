@@ -14,13 +14,38 @@
 #include <QFileInfo>
 #include <QSet>
 
+#include <QStringDecoder>
+
 #include <algorithm>
+#include <cctype>
 #include <exception>
+#include <filesystem>
 #include <limits>
+#include <string>
 
 namespace tb::ui {
 
 namespace {
+
+// Result files whose names are not UTF-8 (an old Latin-1 name, say): Qt's listing leaves them
+// out without a word, so the folder is listed again here and they are reported, not missing.
+QStringList namesNotUtf8(const QString& folder) {
+  namespace fs = std::filesystem;
+  QStringList names;
+  std::error_code error;
+  for (fs::directory_iterator it(QFile::encodeName(folder).toStdString(), error), end;
+       !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    std::string suffix = name.size() > 5 ? name.substr(name.size() - 5) : std::string();
+    std::transform(suffix.begin(), suffix.end(), suffix.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::error_code typeError;
+    if (suffix != ".json" || name.front() == '.' || !it->is_regular_file(typeError)) continue;
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString shown = decoder(QByteArray::fromStdString(name));
+    if (decoder.hasError()) names << QDir(folder).filePath(shown);
+  }
+  return names;
+}
 
 qint64 createdMsecs(const RunResult& result) {
   const QDateTime created = QDateTime::fromString(toQString(result.created), Qt::ISODate);
@@ -199,6 +224,9 @@ void ResultLibrary::scan(QVector<FileToRead>* deferred) {
       m_problems << read.problem;
       m_failed.insert(path, {stamp, read.problem});
     }
+  }
+  for (const QString& path : namesNotUtf8(m_folder)) {
+    m_problems << path + QStringLiteral(": its name is not valid UTF-8, which the app cannot open; rename the file");
   }
   sortNewestFirst(m_entries);
 }
