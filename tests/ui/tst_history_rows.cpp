@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <ctime>
+
 using tb::RunResult;
 using tb::ui::HistoryPanel;
 using tb::ui::ResultLibrary;
@@ -70,6 +72,24 @@ class TestHistoryRows final : public QObject {
     QCOMPARE(cell(model, 0, HistoryPanel::DeviceColumn), QStringLiteral("cpu (1 thread) \u2014 Test CPU"));
     QCOMPARE(cell(model, 1, HistoryPanel::DeviceColumn),
              QStringLiteral("cpu (2 threads) bf16 \u2014 Test CPU"));
+  }
+
+  // `created` is UTC (docs/result-format.md), also where a hand-edited file leaves out the "Z":
+  // History read that as local time, hours off beside the others.
+  void createdWithoutAnOffsetIsUtc() {
+    ResultLibrary library(m_dir.path());
+    library.save(makeResult("2026-12-04T10:00:00", "alpha", 10.0));
+    library.save(makeResult("2026-12-04T09:00:00Z", "beta", 10.0));
+    const QByteArray oldTz = qgetenv("TZ");
+    qputenv("TZ", "UTC-9");  // POSIX: nine hours east of UTC (Tokyo)
+    tzset();
+    HistoryPanel panel(&library);
+    const QString newer = cell(panel.view()->model(), 0, HistoryPanel::DateColumn);
+    const QString older = cell(panel.view()->model(), 1, HistoryPanel::DateColumn);
+    if (oldTz.isNull()) qunsetenv("TZ"); else qputenv("TZ", oldTz);
+    tzset();
+    QCOMPARE(newer, QStringLiteral("2026-12-04 19:00"));
+    QCOMPARE(older, QStringLiteral("2026-12-04 18:00"));
   }
 
   // A long host name is cut in its middle, not given the width: the status, the total and the

@@ -3,6 +3,7 @@
 
 #include "results/table_text.h"
 
+#include <QDateTime>
 #include <QString>
 
 #include <optional>
@@ -18,6 +19,14 @@ inline std::string toStdString(const QString& text) { return text.toStdString();
 inline QString formatOptional(const std::optional<double>& value, int decimals,
                               const QString& suffix = QString()) {
   return value ? toQString(table::fixed(*value, decimals)) + suffix : QStringLiteral("n/a");
+}
+
+// A result's `created` time (ISO 8601). One written without an offset is UTC, as the format
+// says: Qt would read it as local time. Invalid where it does not parse.
+inline QDateTime createdTime(const std::string& created) {
+  QDateTime time = QDateTime::fromString(toQString(created), Qt::ISODate);
+  if (time.isValid() && time.timeSpec() == Qt::LocalTime) time.setTimeSpec(Qt::UTC);
+  return time;
 }
 
 // A tooltip that shows `text` as it is: Qt renders a tooltip that looks like HTML as HTML, and

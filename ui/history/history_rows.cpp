@@ -65,7 +65,7 @@ QStandardItem* numberItem(const std::optional<double>& value, const QString& tex
 
 QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry) {
   const RunResult r = withPrintableText(entry.result);
-  const QDateTime created = QDateTime::fromString(toQString(r.created), Qt::ISODate);
+  const QDateTime created = createdTime(r.created);
 
   auto* date = new QStandardItem(
       created.isValid() ? created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))

@@ -48,7 +48,7 @@ QStringList namesNotUtf8(const QString& folder) {
 }
 
 qint64 createdMsecs(const RunResult& result) {
-  const QDateTime created = QDateTime::fromString(toQString(result.created), Qt::ISODate);
+  const QDateTime created = createdTime(result.created);
   // Unparseable dates sort as the oldest rather than jumping to the top.
   return created.isValid() ? created.toMSecsSinceEpoch() : std::numeric_limits<qint64>::min();
 }

@@ -65,7 +65,7 @@ QString RunCollection::distinctLabel(int index) const {
   }));
   // "2026-12-02T10:31:05Z" reads "2026-12-02 11:31:05" in Berlin, local time as in History;
   // runs started the same second get "(2)".
-  const QDateTime time = QDateTime::fromString(toQString(run.result.created), Qt::ISODate);
+  const QDateTime time = createdTime(run.result.created);
   QString created = toQString(table::printable(run.result.created));
   if (time.isValid()) {
     created = time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
