@@ -138,7 +138,7 @@ QVector<ChartSpec> defaultChartSpecs() {
 
   ChartSpec cpu;
   cpu.title = text("CPU utilisation");
-  cpu.caption = text("solid: whole machine \u00b7 dashed: this process");
+  cpu.caption = text("solid: machine \u00b7 dashed: this process");  // fits four across
   cpu.xLabel = text("Time since run start (s)");
   cpu.yLabel = text("% of machine");
   cpu.percent = true;
