@@ -100,6 +100,14 @@ class ComparisonLabelsTest : public QObject {
     tzset();
     QCOMPARE(close[0].label, std::string("cpu (8 threads) \u2014 AMD EPYC 7B13 \u00b7 2026-12-03 00:31:05"));
     QCOMPARE(close[1].label, std::string("cpu (8 threads) \u2014 AMD EPYC 7B13 \u00b7 2026-12-03 00:31:40"));
+    // A time written without an offset is UTC as the format says (the app reads it so); one
+    // with an offset is moved by it.
+    std::vector<ComparisonRow> offsets = {
+        comparisonRow(fullRun("cpu", 1.0).created("2026-12-02T23:31:05")),
+        comparisonRow(fullRun("cpu", 1.0).created("2026-12-02T23:31:40+05:30"))};
+    distinguishLabels(offsets);
+    QCOMPARE(offsets[0].label, std::string("cpu (8 threads) \u2014 AMD EPYC 7B13 \u00b7 2026-12-02 23:31"));
+    QCOMPARE(offsets[1].label, std::string("cpu (8 threads) \u2014 AMD EPYC 7B13 \u00b7 2026-12-02 18:01"));
     // Text that is no UTC time stays as it is.
     std::vector<ComparisonRow> odd = {comparisonRow(fullRun("cpu", 1.0).created("yesterday")),
                                       comparisonRow(fullRun("cpu", 1.0).created("today"))};

@@ -1,6 +1,7 @@
 // What one History row says of a saved run: its marks (disturbed, projected), a device label
 // that tells configurations apart, the machine's facts on hover, and a shared file's text shown
 // as text.
+#include "common/qt_convert.h"
 #include "history/history_panel.h"
 #include "history/result_library.h"
 
@@ -16,6 +17,7 @@
 #include <ctime>
 
 using tb::RunResult;
+using tb::ui::createdTime;
 using tb::ui::HistoryPanel;
 using tb::ui::ResultLibrary;
 using tbtest::cell;
@@ -90,6 +92,16 @@ class TestHistoryRows final : public QObject {
     tzset();
     QCOMPARE(newer, QStringLiteral("2026-12-04 19:00"));
     QCOMPARE(older, QStringLiteral("2026-12-04 18:00"));
+
+    // 02:30 on the day Berlin's clocks skip from 02:00 to 03:00 is no local time, but is UTC.
+    qputenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3");
+    tzset();
+    const QDateTime skipped = createdTime("2024-03-31T02:30:00");
+    const QString shown = skipped.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    if (oldTz.isNull()) qunsetenv("TZ"); else qputenv("TZ", oldTz);
+    tzset();
+    QCOMPARE(shown, QStringLiteral("2024-03-31 04:30"));
+    QVERIFY(!createdTime("yesterday").isValid());
   }
 
   // A long host name is cut in its middle, not given the width: the status, the total and the

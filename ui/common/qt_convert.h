@@ -22,11 +22,11 @@ inline QString formatOptional(const std::optional<double>& value, int decimals,
 }
 
 // A result's `created` time (ISO 8601). One written without an offset is UTC, as the format
-// says: Qt would read it as local time. Invalid where it does not parse.
+// says: Qt reads it as local time, and as no time at all in the hour a clock change skips.
+// Invalid where it does not parse.
 inline QDateTime createdTime(const std::string& created) {
-  QDateTime time = QDateTime::fromString(toQString(created), Qt::ISODate);
-  if (time.isValid() && time.timeSpec() == Qt::LocalTime) time.setTimeSpec(Qt::UTC);
-  return time;
+  const QDateTime time = QDateTime::fromString(toQString(created), Qt::ISODate);
+  return time.timeSpec() == Qt::LocalTime ? QDateTime(time.date(), time.time(), Qt::UTC) : time;
 }
 
 // A tooltip that shows `text` as it is: Qt renders a tooltip that looks like HTML as HTML, and
