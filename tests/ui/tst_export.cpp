@@ -444,6 +444,26 @@ class TestExport final : public QObject {
     QCOMPARE(QString::fromStdString(gpus[0].device.id), QStringLiteral("cuda:0"));
     QCOMPARE(QString::fromStdString(gpus[0].device.name), QStringLiteral("RTX"));
   }
+
+  // A data-parallel run across two machines lists both: rank 0's with its facts, the other by
+  // the name its rank recorded (the report read as a run on one machine), and its GPU by id.
+  void dataParallelRunsListEveryMachine() {
+    tb::RunResult run = makeResult("cuda:0", "H200", "node-1", "Xeon", 10.0);
+    run.distributed = tb::DistributedRecord{3, "gloo", "weak", 96,
+                                            {{0, "node-1", "cuda:0", 1000.0, 0.1},
+                                             {1, "node-1", "cuda:1", 1000.0, 0.1},
+                                             {2, "node-2", "cuda:0", 1000.0, 0.1}}};
+    const QVector<tb::SystemRecord> machines = tb::ui::machinesOf(QVector<tb::RunResult>{run});
+    QCOMPARE(machines.size(), 2);
+    QCOMPARE(QString::fromStdString(machines[1].hostname), QStringLiteral("node-2"));
+    QVERIFY(machines[1].cpuModel.empty());
+    const QVector<tb::ui::ReportGpu> gpus = tb::ui::gpusOf(QVector<tb::RunResult>{run});
+    QCOMPARE(gpus.size(), 3);  // node-1's cuda:0 (named) and cuda:1, node-2's cuda:0
+    QCOMPARE(QString::fromStdString(gpus[0].device.name), QStringLiteral("H200"));
+    QCOMPARE(QString::fromStdString(gpus[1].device.id), QStringLiteral("cuda:1"));
+    QCOMPARE(QString::fromStdString(gpus[2].machine), QStringLiteral("node-2"));
+    QCOMPARE(QString::fromStdString(gpus[2].device.id), QStringLiteral("cuda:0"));
+  }
 };
 
 QTEST_MAIN(TestExport)

@@ -182,8 +182,14 @@ class ReportWriter final {
     }
     m_page.table(columns, cells);
     m_page.skip(m_page.pt(5));
+    const bool rankOnly = std::any_of(m_content.machines.begin(), m_content.machines.end(),
+                                      [](const SystemRecord& m) { return m.cpuModel.empty() && m.os.empty(); });
     m_page.text(m_page.font(8), kMutedColor,
-                QObject::tr("Cores: physical / logical. Memory: installed memory."), Qt::AlignLeft);
+                QObject::tr("Cores: physical / logical. Memory: installed memory.") +
+                    (rankOnly ? QObject::tr(" A data-parallel run records only the names of the "
+                                            "machines its other ranks ran on (n/a).")
+                              : QString()),
+                Qt::AlignLeft);
   }
 
   // What a GPU server's runs were measured on: the model alone does not say its memory, or the
@@ -294,6 +300,19 @@ QVector<SystemRecord> machinesOf(const QVector<RunResult>& results) {
     });
     if (!known) machines.push_back(system);
   }
+  // The other machines of data-parallel runs: rank 0 writes the result and records only their
+  // names, but a run across machines left out of the list read as a run on one.
+  for (const RunResult& result : results) {
+    if (!result.distributed) continue;
+    for (const RankRecord& rank : result.distributed->ranks) {
+      const bool known = std::any_of(machines.begin(), machines.end(),
+                                     [&](const SystemRecord& m) { return m.hostname == rank.host; });
+      if (known || rank.host.empty()) continue;
+      SystemRecord other;
+      other.hostname = rank.host;
+      machines.push_back(other);
+    }
+  }
   return machines;
 }
 
@@ -306,6 +325,20 @@ QVector<ReportGpu> gpusOf(const QVector<RunResult>& results) {
              gpu.device.name == result.device.name;
     });
     if (!known) gpus.push_back({result.system.hostname, result.device});
+  }
+  // The GPUs the other ranks trained on, by id: only rank 0's name is recorded.
+  for (const RunResult& result : results) {
+    if (!result.distributed) continue;
+    for (const RankRecord& rank : result.distributed->ranks) {
+      if (rank.device.empty() || rank.device == "cpu") continue;
+      const bool known = std::any_of(gpus.begin(), gpus.end(), [&](const ReportGpu& gpu) {
+        return gpu.machine == rank.host && gpu.device.id == rank.device;
+      });
+      if (known) continue;
+      DeviceRecord device;
+      device.id = rank.device;
+      gpus.push_back({rank.host, device});
+    }
   }
   return gpus;
 }

@@ -36,10 +36,12 @@ struct ReportContent {
 // A4 portrait. Written atomically; on failure returns false with `error` naming the file.
 bool exportPdfReport(const QString& path, const ReportContent& content, QString* error = nullptr);
 
-// The distinct machines (by hostname and CPU model) of the runs, in the order they first appear.
+// The distinct machines (by hostname and CPU model) of the runs, in the order they first appear,
+// then the other hosts of data-parallel runs' ranks (their names alone).
 QVector<SystemRecord> machinesOf(const RunCollection& runs, bool visibleOnly = true);
 QVector<SystemRecord> machinesOf(const QVector<RunResult>& results);
-// The distinct GPUs (by hostname, device id and name) the runs trained on, in the same order.
+// The distinct GPUs (by hostname, device id and name) the runs trained on, in the same order,
+// then those of other hosts' ranks (their ids alone).
 QVector<ReportGpu> gpusOf(const RunCollection& runs, bool visibleOnly = true);
 QVector<ReportGpu> gpusOf(const QVector<RunResult>& results);
 
