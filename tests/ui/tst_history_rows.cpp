@@ -129,6 +129,8 @@ class TestHistoryRows final : public QObject {
                 .contains(QLatin1String("extremely long marketing name")));
     QVERIFY(cell(view->model(), 0, HistoryPanel::MachineColumn, Qt::ToolTipRole)
                 .contains(QLatin1String("frankfurt.example.corp.internal")));
+    QVERIFY(cell(view->model(), 0, HistoryPanel::WorkloadColumn, Qt::ToolTipRole)
+                .contains(QLatin1String("fashion-mlp")));
   }
 
   // A shared file's text is shown as text: no bidi control reversing the device, no line break

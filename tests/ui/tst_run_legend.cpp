@@ -42,6 +42,7 @@ class RunLegendTest : public QObject {
              qPrintable(shown));
     QVERIFY2(entry->sizeHint().width() <= legend.width(), qPrintable(shown));
     QVERIFY(entry->toolTip().contains(QLatin1String("extremely long marketing name")));
+    QCOMPARE(entry->accessibleName(), runs.distinctLabel(runs.indexOf(id)));  // read whole
     // A short label stays whole (its '&' escaped so it shows, not underlines).
     QVERIFY2(legend.entry(shortId)->text().contains(QLatin1String("Test && CPU")),
              qPrintable(legend.entry(shortId)->text()));

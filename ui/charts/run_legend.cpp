@@ -83,6 +83,8 @@ void RunLegend::sync() {
       box->setToolTip(plainToolTip(tip));
       // A screen reader reads the description as text: the tooltip's markup read aloud.
       box->setAccessibleDescription(tip);
+      // A screen reader reads the whole label, not the cut one shown.
+      box->setAccessibleName(label);
     }
     if (box->property(kColorProperty).value<QColor>() != run.color) {
       box->setIcon(swatch(run.color, devicePixelRatioF()));

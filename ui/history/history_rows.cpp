@@ -110,7 +110,9 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry) {
   QList<QStandardItem*> items;
   items.reserve(HistoryPanel::ColumnCount);
   items << date << textItem(orNa(r.system.hostname), machineTip) << textItem(device, device)
-        << textItem(orNa(r.workload.name), toQString(r.workload.dataset))
+        << textItem(orNa(r.workload.name),
+                    // The name whole (a long one from a shared file is cut in its cell).
+                    QStringLiteral("%1 (%2)").arg(orNa(r.workload.name), orNa(r.workload.dataset)))
         << textItem(dataText(r.workload.dataSource)) << textItem(status, statusTip)
         << numberItem(total, totalText)
         << numberItem(accuracy, formatOptional(accuracy, 2, QStringLiteral(" %")));
