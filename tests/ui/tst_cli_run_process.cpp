@@ -190,6 +190,9 @@ class CliRunProcessTest : public QObject {
     const RunFolder live(root.path());  // an app that runs: its owner file stays locked
     QVERIFY2(live.isValid(), qPrintable(live.errorString()));
     QVERIFY(QFileInfo(live.path()).fileName().startsWith(QLatin1String("trainbench-run-")));
+    // Its owner file is there, under its own name, from the start (a sweep skips a folder
+    // without one, so a live folder without it would be kept by chance, not by its lock).
+    QCOMPARE(QDir(live.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral(".owner")});
     // What a killed app leaves: the folder and its owner file, which no process locks.
     const QString abandoned = dir.filePath(QStringLiteral("trainbench-run-a1B2c3"));
     QVERIFY(dir.mkpath(abandoned + QStringLiteral("/nested")));

@@ -41,9 +41,12 @@ RunFolder::RunFolder(const QString& tempRoot)
     : m_dir(QDir(tempRoot).filePath(kPrefix + QLatin1String("XXXXXX"))) {
   if (!m_dir.isValid()) return;
   const QByteArray owner = QFile::encodeName(m_dir.filePath(kOwnerFile));
-  m_ownerFd = ::open(owner.constData(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  // Held until this object goes, or the process ends however it ends.
-  if (m_ownerFd >= 0 && ::flock(m_ownerFd, LOCK_EX | LOCK_NB) != 0) {
+  // Locked under another name, then named: a sweep finds the owner file only once it is held
+  // (until this object goes, or the process ends however it ends), never in between.
+  const QByteArray locking = owner + ".locking";
+  m_ownerFd = ::open(locking.constData(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (m_ownerFd >= 0 && (::flock(m_ownerFd, LOCK_EX | LOCK_NB) != 0 ||
+                         ::rename(locking.constData(), owner.constData()) != 0)) {
     ::close(m_ownerFd);
     m_ownerFd = -1;
   }
