@@ -154,7 +154,9 @@ QVector<QCPGraph*> ChartPanel::graphs(const QString& runId) const {
 }
 
 void ChartPanel::scheduleReplot() {
-  if (!m_replotTimer.isActive()) m_replotTimer.start();
+  // A run that has just finished is drawn at once, not at the live pace.
+  const int delay = m_runs->anyLive() ? kLiveReplotDelayMs : kReplotDelayMs;
+  if (!m_replotTimer.isActive() || m_replotTimer.remainingTime() > delay) m_replotTimer.start(delay);
 }
 
 void ChartPanel::markDirty(const QString& runId) {

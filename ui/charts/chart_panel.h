@@ -32,6 +32,10 @@ class ChartPanel final : public QWidget {
  public:
   // Collection changes within this window are drawn together (a run streams many per second).
   static constexpr int kReplotDelayMs = 40;
+  // While a run trains, twice a second at most: redrawn 25 times a second, the GUI thread took
+  // a core from a two-thread run of short epochs, whose epochs read 13-22% longer in the app than
+  // in the CLI (docs/benchmarks.md).
+  static constexpr int kLiveReplotDelayMs = 500;
   // A chart keeps this height at least (readable axes and a title), and the legend of many runs
   // scrolls within this much: 30 runs on a 1366x768 screen leave room for the comparison.
   static constexpr int kPlotMinHeight = 150;
@@ -55,6 +59,7 @@ class ChartPanel final : public QWidget {
   int replotCount() const { return m_replotCount; }
   // A coalesced redraw is scheduled (tests check that nothing more is pending after a burst).
   bool replotPending() const { return m_replotTimer.isActive(); }
+  int replotDelayMs() const { return m_replotTimer.interval(); }  // of the pending replot
 
   // Every chart's graphs of one run (empty for an unknown run).
   QVector<QCPGraph*> graphs(const QString& runId) const;

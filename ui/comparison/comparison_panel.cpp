@@ -226,7 +226,8 @@ void ComparisonPanel::setBaselineRow(int row) {
 }
 
 void ComparisonPanel::scheduleRefresh() {
-  if (!m_refreshTimer.isActive()) m_refreshTimer.start();
+  const int delay = m_runs->anyLive() ? kLiveRefreshDelayMs : kRefreshDelayMs;
+  if (!m_refreshTimer.isActive() || m_refreshTimer.remainingTime() > delay) m_refreshTimer.start(delay);
 }
 
 QVector<ComparisonPanel::Entry> ComparisonPanel::collectEntries(

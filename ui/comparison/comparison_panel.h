@@ -48,8 +48,12 @@ class ComparisonPanel final : public QWidget {
     StatusColumn,
     ColumnCount
   };
-  // Collection changes within this window are shown together.
+  // Collection changes within this window are shown together; while a run trains, once a
+  // second at most (a full rebuild per epoch took CPU from training: chart_panel.h).
   static constexpr int kRefreshDelayMs = 40;
+  static constexpr int kLiveRefreshDelayMs = 1000;
+  bool refreshPending() const { return m_refreshTimer.isActive(); }
+  int refreshDelayMs() const { return m_refreshTimer.interval(); }  // of the pending refresh
 
   // `runs` must outlive the panel.
   explicit ComparisonPanel(RunCollection* runs, QWidget* parent = nullptr);
