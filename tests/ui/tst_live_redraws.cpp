@@ -6,9 +6,12 @@
 #include "common/qcustomplot_include.h"
 #include "comparison/comparison_panel.h"
 #include "model/run_collection.h"
+#include "window/export_actions.h"
+#include "window/main_window.h"
 
 #include "../support/run_result_builder.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace tb;
@@ -51,6 +54,26 @@ class LiveRedrawsTest : public QObject {
     QCOMPARE(comparison.refreshDelayMs(), ComparisonPanel::kRefreshDelayMs);
     QTRY_VERIFY(!charts.replotPending() && !comparison.refreshPending());
     QCOMPARE(charts.graphs(id).first()->dataCount(), 2);
+  }
+
+  // An export while a run trains writes the views as they are now, not as last drawn.
+  void exportsDrawWhatIsPending() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")), dir.filePath(QStringLiteral("results")));
+    RunCollection* runs = window.collection();
+    const QString id = runs->add(epochs(1), /*live=*/true);
+    window.comparisonPanel()->refreshNow();
+    runs->appendEpoch(id, {2, 0.5, 0.9, 0.03, 100000.0});
+    QVERIFY(window.comparisonPanel()->refreshPending());
+    QString error;
+    QVERIFY2(window.exportActions()->saveComparisonMarkdown(dir.filePath(QStringLiteral("c.md")), &error),
+             qPrintable(error));
+    QVERIFY(!window.comparisonPanel()->refreshPending());
+    runs->appendEpoch(id, {3, 0.4, 0.9, 0.03, 100000.0});
+    QVERIFY2(window.exportActions()->saveWindowPng(dir.filePath(QStringLiteral("w.png")), &error),
+             qPrintable(error));
+    QVERIFY(!window.comparisonPanel()->refreshPending() && !window.chartPanel()->replotPending());
   }
 };
 

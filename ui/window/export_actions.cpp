@@ -120,7 +120,9 @@ bool ExportActions::saveChartsPng(const QString& path, QString* error) {
 }
 
 bool ExportActions::saveWindowPng(const QString& path, QString* error) {
+  // What is pending now, drawn: while a run trains the views redraw only every half second or so.
   m_window->chartPanel()->replotNow();
+  m_window->comparisonPanel()->refreshNow();
   return savePng(widgetToPixmap(m_window), path, error);
 }
 
@@ -129,6 +131,7 @@ bool ExportActions::saveReport(const QString& path, QString* error) {
   // Paper is white: a dark theme's charts print light, and the window gets its own back after.
   const PaperPalette paper({charts, m_window->comparisonPanel()});
   charts->replotNow();
+  m_window->comparisonPanel()->refreshNow();
   ReportContent content;
   content.title = tr("TrainBench report");
   // Without runs on the charts, pages of empty axes (and the window's "start a run" hint) would
@@ -170,6 +173,7 @@ bool ExportActions::saveReport(const QString& path, QString* error) {
 }
 
 bool ExportActions::saveComparisonCsv(const QString& path, QString* error) {
+  m_window->comparisonPanel()->refreshNow();
   // A byte-order mark: Excel reads a CSV without one in the system's code page, and every
   // label holds a "—".
   return saveTextFile(path, "\xEF\xBB\xBF" + comparisonCsv(m_window->comparisonPanel()->rows()),
@@ -177,6 +181,7 @@ bool ExportActions::saveComparisonCsv(const QString& path, QString* error) {
 }
 
 bool ExportActions::saveComparisonMarkdown(const QString& path, QString* error) {
+  m_window->comparisonPanel()->refreshNow();
   return saveTextFile(path, comparisonMarkdown(m_window->comparisonPanel()->rows()), error);
 }
 
