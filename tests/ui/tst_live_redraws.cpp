@@ -34,8 +34,8 @@ class LiveRedrawsTest : public QObject {
  private Q_SLOTS:
   void initTestCase() { registerMetaTypes(); }
 
-  // While a run trains: twice a second at most for the charts, once for the comparison. The
-  // run's end is drawn at once, without waiting out the live pace.
+  // A training run's new data: twice a second at most for the charts, once for the
+  // comparison. Its end, and the user's own changes, are drawn at once.
   void liveRunsRedrawAtTheirOwnPace() {
     RunCollection runs;
     ChartPanel charts(&runs);
@@ -47,6 +47,15 @@ class LiveRedrawsTest : public QObject {
     QVERIFY(charts.replotPending() && comparison.refreshPending());
     QCOMPARE(charts.replotDelayMs(), ChartPanel::kLiveReplotDelayMs);
     QCOMPARE(comparison.refreshDelayMs(), ComparisonPanel::kLiveRefreshDelayMs);
+
+    // The user's own change (another run hidden, opened or removed) shows soon, run or not.
+    const QString other = runs.add(epochs(3));
+    QCOMPARE(comparison.refreshDelayMs(), ComparisonPanel::kRefreshDelayMs);
+    charts.replotNow();
+    runs.appendEpoch(id, {2, 0.5, 0.9, 0.03, 100000.0});
+    QCOMPARE(charts.replotDelayMs(), ChartPanel::kLiveReplotDelayMs);
+    runs.setVisible(other, false);
+    QCOMPARE(charts.replotDelayMs(), ChartPanel::kReplotDelayMs);
 
     runs.setResult(id, epochs(2), /*live=*/false);
     QVERIFY(charts.replotPending() && comparison.refreshPending());

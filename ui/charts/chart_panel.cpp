@@ -79,10 +79,13 @@ ChartPanel::ChartPanel(RunCollection* runs, QWidget* parent)
   m_replotTimer.setInterval(kReplotDelayMs);
   connect(&m_replotTimer, &QTimer::timeout, this, &ChartPanel::replotNow);
 
-  connect(m_runs, &RunCollection::runAdded, this, &ChartPanel::markDirty);
+  connect(m_runs, &RunCollection::runAdded, this, [this](const QString& runId) {
+    m_dirty.insert(runId);
+    scheduleReplot();  // a run that starts shows at once
+  });
   connect(m_runs, &RunCollection::runChanged, this, &ChartPanel::markDirty);
-  connect(m_runs, &RunCollection::visibilityChanged, this, &ChartPanel::scheduleReplot);
-  connect(m_runs, &RunCollection::runRemoved, this, &ChartPanel::scheduleReplot);
+  connect(m_runs, &RunCollection::visibilityChanged, this, [this] { scheduleReplot(); });
+  connect(m_runs, &RunCollection::runRemoved, this, [this] { scheduleReplot(); });
 
   for (const ChartSpec& spec : defaultChartSpecs()) addChart(spec);
   // Runs already in the collection (reopened results) are drawn on the first refresh.
@@ -153,15 +156,14 @@ QVector<QCPGraph*> ChartPanel::graphs(const QString& runId) const {
   return all;
 }
 
-void ChartPanel::scheduleReplot() {
-  // A run that has just finished is drawn at once, not at the live pace.
-  const int delay = m_runs->anyLive() ? kLiveReplotDelayMs : kReplotDelayMs;
-  if (!m_replotTimer.isActive() || m_replotTimer.remainingTime() > delay) m_replotTimer.start(delay);
+void ChartPanel::scheduleReplot(int delayMs) {
+  if (!m_replotTimer.isActive() || m_replotTimer.remainingTime() > delayMs) m_replotTimer.start(delayMs);
 }
 
 void ChartPanel::markDirty(const QString& runId) {
   m_dirty.insert(runId);
-  scheduleReplot();
+  const DisplayedRun* run = m_runs->find(runId);
+  scheduleReplot(run != nullptr && run->live ? kLiveReplotDelayMs : kReplotDelayMs);
 }
 
 QPixmap ChartPanel::imageWithWholeLegend(qreal devicePixelRatio) {

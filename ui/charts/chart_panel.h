@@ -32,9 +32,9 @@ class ChartPanel final : public QWidget {
  public:
   // Collection changes within this window are drawn together (a run streams many per second).
   static constexpr int kReplotDelayMs = 40;
-  // While a run trains, twice a second at most: redrawn 25 times a second, the GUI thread took
-  // a core from a two-thread run of short epochs, whose epochs read 13-22% longer in the app than
-  // in the CLI (docs/benchmarks.md).
+  // A training run's new data, twice a second at most: redrawn 25 times a second, the GUI
+  // thread took a core from a two-thread run of short epochs, whose epochs read 13-22% longer in
+  // the app than in the CLI (docs/benchmarks.md).
   static constexpr int kLiveReplotDelayMs = 500;
   // A chart keeps this height at least (readable axes and a title), and the legend of many runs
   // scrolls within this much: 30 runs on a 1366x768 screen leave room for the comparison.
@@ -91,7 +91,10 @@ class ChartPanel final : public QWidget {
   // One run's graphs, [chart][series], parallel to m_charts and their specs.
   using RunGraphs = QVector<QVector<QCPGraph*>>;
 
-  void scheduleReplot();
+  // Draws soon (kReplotDelayMs), or within `delayMs` where that is sooner than already due.
+  void scheduleReplot(int delayMs = kReplotDelayMs);
+  // A run's data changed: a training run's new epochs and samples at the live pace, anything
+  // else (a finished run, a toggle, a removal) soon.
   void markDirty(const QString& runId);
   void syncGraphs();
   void addMissingGraphs(RunGraphs& graphs);

@@ -191,9 +191,12 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   m_refreshTimer.setSingleShot(true);
   m_refreshTimer.setInterval(kRefreshDelayMs);
   connect(&m_refreshTimer, &QTimer::timeout, this, &ComparisonPanel::refreshNow);
-  connect(m_runs, &RunCollection::runAdded, this, &ComparisonPanel::scheduleRefresh);
-  connect(m_runs, &RunCollection::runChanged, this, &ComparisonPanel::scheduleRefresh);
-  connect(m_runs, &RunCollection::runRemoved, this, &ComparisonPanel::scheduleRefresh);
+  connect(m_runs, &RunCollection::runAdded, this, [this] { scheduleRefresh(); });
+  connect(m_runs, &RunCollection::runChanged, this, [this](const QString& runId) {
+    const DisplayedRun* run = m_runs->find(runId);
+    scheduleRefresh(run != nullptr && run->live ? kLiveRefreshDelayMs : kRefreshDelayMs);
+  });
+  connect(m_runs, &RunCollection::runRemoved, this, [this] { scheduleRefresh(); });
   connect(m_baselineChooser, &QComboBox::activated, this, &ComparisonPanel::setBaselineRow);
   connect(m_publishedCheck, &QCheckBox::toggled, this, &ComparisonPanel::setShowPublished);
 
@@ -225,9 +228,8 @@ void ComparisonPanel::setBaselineRow(int row) {
   refreshNow();
 }
 
-void ComparisonPanel::scheduleRefresh() {
-  const int delay = m_runs->anyLive() ? kLiveRefreshDelayMs : kRefreshDelayMs;
-  if (!m_refreshTimer.isActive() || m_refreshTimer.remainingTime() > delay) m_refreshTimer.start(delay);
+void ComparisonPanel::scheduleRefresh(int delayMs) {
+  if (!m_refreshTimer.isActive() || m_refreshTimer.remainingTime() > delayMs) m_refreshTimer.start(delayMs);
 }
 
 QVector<ComparisonPanel::Entry> ComparisonPanel::collectEntries(

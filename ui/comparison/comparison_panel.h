@@ -48,7 +48,7 @@ class ComparisonPanel final : public QWidget {
     StatusColumn,
     ColumnCount
   };
-  // Collection changes within this window are shown together; while a run trains, once a
+  // Collection changes within this window are shown together; a training run's new data once a
   // second at most (a full rebuild per epoch took CPU from training: chart_panel.h).
   static constexpr int kRefreshDelayMs = 40;
   static constexpr int kLiveRefreshDelayMs = 1000;
@@ -102,7 +102,8 @@ class ComparisonPanel final : public QWidget {
   void fillTable();
   void fillBaselineChooser();
   void drawChart();
-  void scheduleRefresh();
+  // Refreshes soon, or within `delayMs` where that is sooner than already due.
+  void scheduleRefresh(int delayMs = kRefreshDelayMs);
 
   RunCollection* m_runs;
   QComboBox* m_baselineChooser;

@@ -126,10 +126,6 @@ QColor RunCollection::nextColor() const {
   return QColor(kPalette[static_cast<std::size_t>(m_runs.size()) % kPalette.size()]);
 }
 
-bool RunCollection::anyLive() const {
-  return std::any_of(m_runs.begin(), m_runs.end(), [](const DisplayedRun& run) { return run.live; });
-}
-
 QString RunCollection::add(const RunResult& result, bool live, const QString& filePath) {
   DisplayedRun run;
   run.id = QStringLiteral("run-%1").arg(m_nextId++);

@@ -34,8 +34,6 @@ class RunCollection final : public QObject {
   // device, precision, threads and machine read the same (ten H200 runs must not look alike).
   QString distinctLabel(int index) const;
   int count() const { return static_cast<int>(m_runs.size()); }
-  // Whether a run is still training: the views then redraw less often (chart_panel.h).
-  bool anyLive() const;
   const DisplayedRun& at(int index) const { return m_runs.at(index); }
   const DisplayedRun* find(const QString& id) const;
   int indexOf(const QString& id) const;
