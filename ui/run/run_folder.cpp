@@ -47,11 +47,13 @@ RunFolder::RunFolder(const QString& tempRoot)
   m_ownerFd = ::open(locking.constData(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (m_ownerFd >= 0 && (::flock(m_ownerFd, LOCK_EX | LOCK_NB) != 0 ||
                          ::rename(locking.constData(), owner.constData()) != 0)) {
+    const int error = errno;
     ::close(m_ownerFd);
     m_ownerFd = -1;
+    errno = error;
   }
   if (m_ownerFd < 0) {
-    m_error = QString::fromLocal8Bit(std::strerror(errno)) + QLatin1String(": ") + QFile::decodeName(owner);
+    m_error = QString::fromLocal8Bit(std::strerror(errno)) + QLatin1String(": ") + QFile::decodeName(locking);
   }
 }
 
