@@ -19,7 +19,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/time.h>
 #include <unistd.h>
+
+#include <ctime>
 
 using namespace tb;
 using namespace tb::ui;
@@ -215,6 +218,38 @@ class CliRunProcessTest : public QObject {
     QVERIFY(QFileInfo(dir.filePath(QStringLiteral("trainbench-run-link42"))).isSymLink());
     for (const QString& name : others) QVERIFY2(dir.exists(name), qPrintable(name));
     QCOMPARE(removeAbandonedRunFolders(root.path()), 0);
+  }
+
+  // An app killed between making its folder and naming its locked owner file left a folder no
+  // sweep would ever take: without an owner file it read as one still being made. An hour on it
+  // cannot be; a folder that young, or holding anything else, stays.
+  void foldersLeftHalfMadeAreRemovedOnceOld() {
+    QTemporaryDir root;
+    QVERIFY(root.isValid());
+    const QDir dir(root.path());
+    const auto makeFolder = [&](const QString& name, const QStringList& files, qint64 ageSeconds) {
+      const QString path = dir.filePath(name);
+      QVERIFY(dir.mkdir(name));
+      for (const QString& file : files) {
+        QFile made(path + u'/' + file);
+        QVERIFY(made.open(QIODevice::WriteOnly));
+      }
+      const struct timeval then[2] = {{::time(nullptr) - ageSeconds, 0}, {::time(nullptr) - ageSeconds, 0}};
+      QVERIFY(::utimes(QFile::encodeName(path).constData(), then) == 0);
+    };
+    constexpr qint64 kTwoHours = 2 * 3600;
+    makeFolder(QStringLiteral("trainbench-run-Aa11Bb"), {QStringLiteral(".owner.locking")}, kTwoHours);
+    makeFolder(QStringLiteral("trainbench-run-Cc22Dd"), {}, kTwoHours);
+    makeFolder(QStringLiteral("trainbench-run-Ee33Ff"), {QStringLiteral(".owner.locking")}, 5);
+    makeFolder(QStringLiteral("trainbench-run-Gg44Hh"), {QStringLiteral("result.json")}, kTwoHours);
+    makeFolder(QStringLiteral("trainbench-run-archive"), {}, kTwoHours);
+
+    QCOMPARE(removeAbandonedRunFolders(root.path()), 2);
+    QVERIFY(!dir.exists(QStringLiteral("trainbench-run-Aa11Bb")));
+    QVERIFY(!dir.exists(QStringLiteral("trainbench-run-Cc22Dd")));
+    for (const char* kept : {"trainbench-run-Ee33Ff", "trainbench-run-Gg44Hh", "trainbench-run-archive"}) {
+      QVERIFY2(dir.exists(QLatin1String(kept)), kept);
+    }
   }
 };
 

@@ -28,8 +28,9 @@ class RunFolder {
   QString m_error;
 };
 
-// Removes the run folders under `tempRoot` that no app holds (left by one killed). Only this
-// user's own folders, never through a symbolic link; returns how many it removed.
+// Removes the run folders under `tempRoot` that no app holds (left by one killed), and those an
+// app was killed making (no owner file yet, an hour on). Only this user's own folders, never
+// through a symbolic link; returns how many it removed.
 int removeAbandonedRunFolders(const QString& tempRoot = QDir::tempPath());
 
 }  // namespace tb::ui
