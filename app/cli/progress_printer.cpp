@@ -1,15 +1,34 @@
 #include "progress_printer.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
 namespace tb::cli {
 
 namespace {
 
-constexpr int kBarWidth = 30;
+constexpr int kBarWidth = 30;     // Keras's, where the terminal has room for it
+constexpr int kMinBarWidth = 10;  // narrower says too little; the tail gives way instead
+// The usual length of what follows the bar ("ETA: 1:05 - loss: 0.3712 - accuracy: 0.8935", or an
+// epoch's "3s 1ms/step - loss: ..."): the bar's width is set from it, not from each line's own
+// tail, so that the bar keeps its width while the ETA's length changes.
+constexpr int kUsualTailLength = 45;
+
+// The terminal's width: what it says, else $COLUMNS, else the 80 columns terminals start with.
+int terminalColumns(std::FILE* out) {
+  winsize size{};
+  if (::ioctl(fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    const int parsed = std::atoi(columns);
+    if (parsed > 0) return parsed;
+  }
+  return 80;
+}
 
 std::string formatDuration(double seconds) {
   char buffer[32];
@@ -50,7 +69,12 @@ std::string lossAndAccuracy(double loss, double accuracy) {
 
 ProgressPrinter::Style styleFor(std::FILE* out, bool quiet) {
   if (quiet) return ProgressPrinter::Style::Silent;
-  return isatty(fileno(out)) ? ProgressPrinter::Style::Bar : ProgressPrinter::Style::Lines;
+  // A terminal that cannot erase a line (Emacs' shell, some CI logs: TERM=dumb or none) would
+  // show the bar's escapes and every redraw.
+  const char* term = std::getenv("TERM");
+  const bool erases = term && *term && std::strcmp(term, "dumb") != 0;
+  return isatty(fileno(out)) && erases ? ProgressPrinter::Style::Bar
+                                       : ProgressPrinter::Style::Lines;
 }
 
 ProgressPrinter::ProgressPrinter(std::FILE* out, Style style) : m_out(out), m_style(style) {}
@@ -73,17 +97,29 @@ void ProgressPrinter::runStarted(const RunStarted& event) {
   std::fflush(m_out);
 }
 
-void ProgressPrinter::printBar(std::int64_t step, const std::string& tail) {
+void ProgressPrinter::printBar(std::int64_t step, const std::string& tail, bool redrawn) {
+  const std::string total = std::to_string(m_stepsPerEpoch);
+  std::string counter = std::to_string(step);
+  counter.insert(0, total.size() > counter.size() ? total.size() - counter.size() : 0, ' ');
+  counter += '/' + total;
+  // A line longer than the terminal wraps, and the erase below clears only its last row: each
+  // redraw would leave a row behind. So the line keeps to the width, less one column (a line
+  // that fills the last column wraps on some terminals); the bar narrows first, then a redrawn
+  // line's tail is cut. A line drawn once, the epoch's last, keeps its tail and may wrap.
+  const int room = terminalColumns(m_out) - 1;
+  const int besideBar = static_cast<int>(counter.size() + std::strlen(" [] - ")) + kUsualTailLength;
+  const int barWidth = std::clamp(room - besideBar, kMinBarWidth, kBarWidth);
   const double fraction =
       m_stepsPerEpoch > 0 ? static_cast<double>(step) / static_cast<double>(m_stepsPerEpoch) : 1;
-  const int filled = static_cast<int>(fraction * kBarWidth);
-  std::string bar(static_cast<std::size_t>(kBarWidth), '.');
-  for (int i = 0; i < filled && i < kBarWidth; ++i) bar[static_cast<std::size_t>(i)] = '=';
-  if (filled < kBarWidth) bar[static_cast<std::size_t>(filled)] = '>';
-  const int width = static_cast<int>(std::to_string(m_stepsPerEpoch).size());
+  const int filled = static_cast<int>(fraction * barWidth);
+  std::string bar(static_cast<std::size_t>(barWidth), '.');
+  for (int i = 0; i < filled && i < barWidth; ++i) bar[static_cast<std::size_t>(i)] = '=';
+  if (filled < barWidth) bar[static_cast<std::size_t>(filled)] = '>';
+  std::string line = counter + " [" + bar + "] - " + tail;
+  if (redrawn && room > 0 && line.size() > static_cast<std::size_t>(room))
+    line.resize(static_cast<std::size_t>(room));
   // \r plus the erase-line escape redraws the bar in place, as Keras does.
-  std::fprintf(m_out, "\r\033[K%*lld/%lld [%s] - %s", width, static_cast<long long>(step),
-               static_cast<long long>(m_stepsPerEpoch), bar.c_str(), tail.c_str());
+  std::fprintf(m_out, "\r\033[K%s", line.c_str());
   std::fflush(m_out);
   m_lineOpen = true;
 }
@@ -101,12 +137,14 @@ void ProgressPrinter::batchProgress(const BatchProgress& event) {
     m_currentEpoch = event.epoch;
     std::fprintf(m_out, "Epoch %d/%d\n", event.epoch, event.epochs);
   }
-  const double perStep = event.epochSeconds / static_cast<double>(std::max<std::int64_t>(1, event.step));
-  std::string tail = "ETA: " + formatDuration(perStep * static_cast<double>(event.stepsPerEpoch - event.step));
+  const double perStep =
+      event.epochSeconds / static_cast<double>(std::max<std::int64_t>(1, event.step));
+  std::string tail =
+      "ETA: " + formatDuration(perStep * static_cast<double>(event.stepsPerEpoch - event.step));
   if (event.runningLoss && event.runningAccuracy) {
     tail += " - " + lossAndAccuracy(*event.runningLoss, *event.runningAccuracy);
   }
-  printBar(event.step, tail);
+  printBar(event.step, tail, true);
 }
 
 void ProgressPrinter::epochFinished(const EpochRecord& epoch) {
@@ -125,11 +163,12 @@ void ProgressPrinter::epochFinished(const EpochRecord& epoch) {
     m_currentEpoch = epoch.epoch;
     std::fprintf(m_out, "Epoch %d/%d\n", epoch.epoch, m_epochs);
   }
-  const double secondsPerStep = epoch.seconds / static_cast<double>(std::max<std::int64_t>(1, steps));
+  const double secondsPerStep =
+      epoch.seconds / static_cast<double>(std::max<std::int64_t>(1, steps));
   char timing[64];
   std::snprintf(timing, sizeof timing, "%s %s - ", formatDuration(epoch.seconds).c_str(),
                 formatStepTime(secondsPerStep).c_str());
-  printBar(steps, timing + lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy) + cutShort);
+  printBar(steps, timing + lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy) + cutShort, false);
   finishLine();
 }
 

@@ -24,7 +24,8 @@ class ProgressPrinter final : public RunObserver {
   void finishLine();
 
  private:
-  void printBar(std::int64_t step, const std::string& tail);
+  // `redrawn`: the line is drawn over by the next one, so it must fit on one terminal row.
+  void printBar(std::int64_t step, const std::string& tail, bool redrawn);
   // The steps an epoch trained: all of them, or fewer where the time budget cut it short.
   std::int64_t stepsDone(const EpochRecord& epoch) const;
 
@@ -37,7 +38,8 @@ class ProgressPrinter final : public RunObserver {
   bool m_lineOpen = false;  // a bar was drawn and its line not yet ended
 };
 
-// Bar when `out` is a terminal, plain lines when it is a pipe or file.
+// Bar when `out` is a terminal that can erase a line, plain lines when it is a pipe or file, or
+// a terminal that cannot (TERM=dumb or unset).
 ProgressPrinter::Style styleFor(std::FILE* out, bool quiet);
 
 }  // namespace tb::cli

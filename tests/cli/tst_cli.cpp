@@ -19,6 +19,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 using namespace clitest;
@@ -302,16 +303,61 @@ class TestCli : public CliTestBase {
     for (int epoch = 0; epoch + 1 < steps.size(); ++epoch) QCOMPARE(steps[epoch], 8);
   }
 
+  // A bar longer than the terminal wrapped, and each redraw erased only its last row: on an
+  // 80-column terminal every redraw (20 a second) left a row behind. Redrawn lines keep to the
+  // width; the epoch's closing line, drawn once, keeps its loss and accuracy whole.
+  void terminalBarKeepsToANarrowTerminal() {
+    int exitCode = -1;
+    constexpr int kColumns = 60;
+    const QStringList args = {"run",       "--synthetic", "--train-limit", "30000", "--test-limit", "64",
+                              "--epochs",  "1",           "--threads",     "1",     "--out",        m_results + '/'};
+    const QByteArray shown = onTerminal(args, exitCode, kColumns);
+    QCOMPARE(exitCode, 0);
+    int redraws = 0;
+    QByteArray closing;
+    for (QByteArray line : shown.split('\n')) {
+      while (line.endsWith('\r')) line.chop(1);
+      for (QByteArray drawn : line.split('\r')) {
+        drawn.replace("\033[K", "");
+        if (drawn.contains("ETA: ")) {
+          ++redraws;
+          QVERIFY2(drawn.size() < kColumns, drawn.constData());
+        } else if (drawn.contains("/step - ")) {
+          closing = drawn;
+        }
+      }
+    }
+    QVERIFY2(redraws > 0, shown.constData());
+    QVERIFY2(QRegularExpression(QStringLiteral("^938/938 \\[=+\\] - .* - accuracy: \\d\\.\\d{4}$"))
+                 .match(QString::fromUtf8(closing))
+                 .hasMatch(),
+             closing.constData());
+  }
+
+  // A terminal that cannot erase a line (TERM=dumb) gets the plain epoch lines, not the bar's
+  // escapes and every redraw.
+  void dumbTerminalGetsPlainLines() {
+    int exitCode = -1;
+    const QByteArray shown = onTerminal(smallSyntheticRun(QStringLiteral("2")), exitCode, 80, "dumb");
+    QCOMPARE(exitCode, 0);
+    QVERIFY2(!shown.contains("\033[") && shown.contains("Epoch 2/2 - "), shown.constData());
+  }
+
  private:
-  // Runs trainbench-cli with its output on a terminal (where it draws the progress bar).
-  QByteArray onTerminal(const QStringList& args, int& exitCode) const {
+  // Runs trainbench-cli with its output on a terminal (where it draws the progress bar) of
+  // `columns` columns and the given TERM.
+  QByteArray onTerminal(const QStringList& args, int& exitCode, int columns = 80,
+                        const QString& term = QStringLiteral("xterm")) const {
     const int terminal = posix_openpt(O_RDWR | O_NOCTTY);
+    const winsize size{24, static_cast<unsigned short>(columns), 0, 0};
     if (terminal < 0 || grantpt(terminal) != 0 || unlockpt(terminal) != 0 ||
-        fcntl(terminal, F_SETFL, O_NONBLOCK) != 0) {
+        fcntl(terminal, F_SETFL, O_NONBLOCK) != 0 || ioctl(terminal, TIOCSWINSZ, &size) != 0) {
       return {};
     }
     QProcess process;
-    process.setProcessEnvironment(environment());
+    QProcessEnvironment environment = this->environment();
+    environment.insert(QStringLiteral("TERM"), term);
+    process.setProcessEnvironment(environment);
     process.setStandardOutputFile(QString::fromLatin1(ptsname(terminal)));
     process.start(m_cli, args);
     QByteArray shown;
