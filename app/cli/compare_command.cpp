@@ -10,6 +10,7 @@
 #include "results/comparison_groups.h"
 #include "results/result_file.h"
 #include "results/table_text.h"
+#include "util/text.h"
 
 #include <CLI/CLI.hpp>
 
@@ -22,11 +23,6 @@ namespace tb::cli {
 
 namespace {
 
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // The row `text` names: its number as printed (1-based, across groups) or the first whose label
 // contains it, ignoring case (a number as a whole number). Null when none does.
@@ -41,9 +37,9 @@ const ComparisonRow* findRow(const std::vector<ComparisonGroup>& groups, const s
     const auto number = static_cast<std::size_t>(std::stoul(text));
     if (number >= 1 && number <= rows.size()) return rows[number - 1];
   }
-  const std::string needle = lower(text);
+  const std::string needle = asciiLower(text);
   for (const ComparisonRow* row : rows) {
-    const std::string label = lower(row->label);
+    const std::string label = asciiLower(row->label);
     for (auto at = label.find(needle); at != std::string::npos; at = label.find(needle, at + 1)) {
       // A number past the last row names a label's whole number ("2080", "16 threads"), never
       // a part of its date or time: "7" picked the run of 2026-11-27, "27" and "03" too.

@@ -3,6 +3,7 @@
 
 #include "results/result_file.h"
 #include "results/table_text.h"
+#include "util/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -24,9 +25,7 @@ std::string shown(const std::string& text) { return table::printable(text); }
 
 bool isResultFileName(const std::string& name) {
   if (name.size() <= 5 || name.front() == '.') return false;  // hidden: saves in progress
-  std::string extension = name.substr(name.size() - 5);
-  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return extension == ".json";
+  return asciiLower(name.substr(name.size() - 5)) == ".json";
 }
 
 // The files `paths` name, folders expanded; false (after saying which) when a path is missing.

@@ -22,6 +22,7 @@
 #include "results/result_paths.h"
 #include "results/trust_text.h"
 #include "stats/summary.h"
+#include "util/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -118,9 +119,7 @@ void printComparison(const std::vector<RunResult>& results) {
 bool endsWithJson(const std::string& path) {
   constexpr std::string_view kExtension = ".json";
   if (path.size() < kExtension.size()) return false;
-  const std::string tail = path.substr(path.size() - kExtension.size());
-  return std::equal(tail.begin(), tail.end(), kExtension.begin(),
-                    [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  return asciiLower(path.substr(path.size() - kExtension.size())) == kExtension;
 }
 
 // A folder unless `out` names a .json file: an existing folder, "DIR/", or a new name such as

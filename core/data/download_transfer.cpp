@@ -1,10 +1,11 @@
 // libcurl easy-API transfer of one URL into a partial file (see download_transfer.h).
 #include "data/download_transfer.h"
 
+#include "util/text.h"
+
 #ifdef TRAINBENCH_WITH_DOWNLOADS
 
 #include <curl/curl.h>
-#include <strings.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -39,23 +40,18 @@ struct TransferState {
   std::int64_t onDisk() const { return decided ? base + received : resumeFrom; }
 };
 
-bool startsWithNoCase(const char* text, std::size_t length, const char* prefix) {
-  const std::size_t n = std::strlen(prefix);
-  return length >= n && strncasecmp(text, prefix, n) == 0;
-}
-
 extern "C" std::size_t onHeader(char* buffer, std::size_t size, std::size_t count, void* user) {
   auto& state = *static_cast<TransferState*>(user);
   const std::size_t length = size * count;
   const std::string line(buffer, length);
-  if (startsWithNoCase(buffer, length, "HTTP/")) {
+  if (startsWithNoCase(line, "HTTP/")) {
     // A new response (after a redirect or a 100 Continue): forget the previous one's headers.
     state.status = 0;
     state.rangeStart = -1;
     const auto space = line.find(' ');
     if (space != std::string::npos)
       state.status = std::strtol(line.c_str() + space + 1, nullptr, 10);
-  } else if (startsWithNoCase(buffer, length, "Content-Range:")) {
+  } else if (startsWithNoCase(line, "Content-Range:")) {
     const auto bytes = line.find("bytes");
     if (bytes != std::string::npos) {
       state.rangeStart = std::strtoll(line.c_str() + bytes + 5, nullptr, 10);
@@ -122,7 +118,7 @@ bool isHttp(const std::string& url) {
 
 // The local path a file:// URL names, decoded ("" when the URL is not file:// or does not parse).
 std::string localPathOf(const std::string& url) {
-  if (strncasecmp(url.c_str(), "file://", 7) != 0) return {};
+  if (!startsWithNoCase(url, "file://")) return {};
   const std::unique_ptr<CURLU, void (*)(CURLU*)> parsed(curl_url(), &curl_url_cleanup);
   if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
   char* path = nullptr;

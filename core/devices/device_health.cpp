@@ -2,6 +2,8 @@
 // LibTorch 2.x) with CUDA's own wording, which is stable across versions.
 #include "devices/device_health.h"
 
+#include "util/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -12,12 +14,6 @@
 namespace tb {
 
 namespace {
-
-std::string lowered(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 bool containsAny(const std::string& text, std::initializer_list<const char*> phrases) {
   return std::any_of(phrases.begin(), phrases.end(), [&text](const char* phrase) {
@@ -50,7 +46,7 @@ std::map<std::string, std::string>& unusable() {
 }  // namespace
 
 DeviceErrorKind classifyDeviceError(const std::string& message) {
-  const std::string text = lowered(message);
+  const std::string text = asciiLower(message);
   if (containsAny(text, {"out of memory", "cublas_status_alloc_failed", "cudnn_status_alloc_failed",
                          "defaultcpuallocator: not enough memory",
                          "defaultcpuallocator: can't allocate memory", "std::bad_alloc"})) {
@@ -74,7 +70,7 @@ std::optional<std::string> attemptedAllocation(const std::string& message) {
                                 std::regex::icase);
   std::smatch match;
   if (!std::regex_search(message, match, sized)) return std::nullopt;
-  if (lowered(match[2].str()) == "bytes") return humanBytes(std::stod(match[1].str()));
+  if (asciiLower(match[2].str()) == "bytes") return humanBytes(std::stod(match[1].str()));
   return match[1].str() + " " + match[2].str();
 }
 
@@ -89,7 +85,10 @@ std::string outOfMemoryMessage(const std::string& deviceId, const std::string& m
   if (std::regex_search(message, match, total)) {
     text += " (" + (match[1].matched ? match[1].str() : match[2].str()) + " in total)";
   }
-  return text + "; a smaller batch size may fit";
+  // The whole training set lives on the device too (training_loop.cpp): on a big one it, not a
+  // batch, may be what did not fit.
+  return text + "; a smaller batch size, or fewer training images (the run keeps them all on the "
+                "device), may fit";
 }
 
 void markDeviceUnusable(const std::string& deviceId, const std::string& reason) {

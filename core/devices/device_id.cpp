@@ -50,9 +50,7 @@ std::string DeviceId::str() const {
 }
 
 DeviceId parseDeviceId(const std::string& text) {
-  std::string lower = text;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = asciiLower(text);
   if (lower == "cpu") return DeviceId{DeviceKind::Cpu, -1};
   if (lower == "mps") return DeviceId{DeviceKind::Mps, -1};
   if (lower == "cuda" || lower == "gpu") return DeviceId{DeviceKind::Cuda, 0};
@@ -67,9 +65,7 @@ DeviceId parseDeviceId(const std::string& text) {
 }
 
 std::string canonicalDeviceText(const std::string& text) {
-  std::string lower = text;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = asciiLower(text);
   if (lower == "cuda" || lower == "gpu") return "cuda";
   try {
     return parseDeviceId(text).str();

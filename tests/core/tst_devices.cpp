@@ -8,9 +8,13 @@
 
 #include "../support/absent_device.h"
 
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
+#include <cctype>
+#include <clocale>
 
 using namespace tb;
 
@@ -158,6 +162,10 @@ class DevicesTest : public QObject {
   // The messages LibTorch 2.x and 1.x give for CUDA, cuBLAS and CPU allocation failures all read
   // as out of memory, with the size that did not fit.
   void readsOutOfMemoryMessages_data() {
+    // The whole training set is on the device as well as the batch: either may not have fit.
+    const QString kAdvice = QStringLiteral(
+        "; a smaller batch size, or fewer training images (the run keeps them all on the device), "
+        "may fit");
     QTest::addColumn<QString>("device");
     QTest::addColumn<QString>("message");
     QTest::addColumn<QString>("expected");
@@ -166,22 +174,20 @@ class DevicesTest : public QObject {
         << "CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.19 "
            "GiB of which 1.50 GiB is free. Including non-PyTorch memory, this process has 77.60 "
            "GiB memory in use. Of the allocated memory 76.10 GiB is allocated by PyTorch"
-        << "out of memory on cuda:0: tried to allocate 2.00 GiB (79.19 GiB in total); a smaller "
-           "batch size may fit";
+        << "out of memory on cuda:0: tried to allocate 2.00 GiB (79.19 GiB in total)" + kAdvice;
     QTest::newRow("LibTorch 1.x")
         << "cuda:1"
         << "CUDA out of memory. Tried to allocate 20.00 MiB (GPU 1; 7.79 GiB total capacity; "
            "6.12 GiB already allocated; 3.94 MiB free; 6.20 GiB reserved in total by PyTorch)"
-        << "out of memory on cuda:1: tried to allocate 20.00 MiB (7.79 GiB in total); a smaller "
-           "batch size may fit";
+        << "out of memory on cuda:1: tried to allocate 20.00 MiB (7.79 GiB in total)" + kAdvice;
     QTest::newRow("cuBLAS")
         << "cuda:0"
         << "CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`"
-        << "out of memory on cuda:0; a smaller batch size may fit";
+        << "out of memory on cuda:0" + kAdvice;
     QTest::newRow("CPU")
         << "cpu"
         << "DefaultCPUAllocator: not enough memory: you tried to allocate 1099511627776 bytes."
-        << "out of memory on cpu: tried to allocate 1.00 TiB; a smaller batch size may fit";
+        << "out of memory on cpu: tried to allocate 1.00 TiB" + kAdvice;
   }
   void readsOutOfMemoryMessages() {
     QFETCH(QString, device);
@@ -191,6 +197,28 @@ class DevicesTest : public QObject {
     QCOMPARE(
         QString::fromStdString(outOfMemoryMessage(device.toStdString(), message.toStdString())),
         expected);
+  }
+
+  // The app takes the C library's locale from the user (QApplication calls setlocale), and
+  // under a Turkish one tolower('I') is 'I': "CUBLAS_STATUS_ALLOC_FAILED" lowered to
+  // "cublas_status_alloc_faIled" and an out-of-memory error read as some other failure (its
+  // cached memory was not freed for the next run). Device texts are ASCII: read them so.
+  void readsErrorsAlikeUnderATurkishLocale() {
+    QTemporaryDir locales;
+    QProcess compile;
+    compile.start(QStringLiteral("localedef"),
+                  {"-i", "tr_TR", "-f", "UTF-8", locales.filePath(QStringLiteral("tr_TR.UTF-8"))});
+    if (!compile.waitForFinished(60000) || compile.exitCode() != 0) {
+      QSKIP("localedef cannot make a Turkish locale here (the locales package is missing)");
+    }
+    qputenv("LOCPATH", QFile::encodeName(locales.path()));
+    const std::string before = std::setlocale(LC_ALL, nullptr);
+    const bool turkish = std::setlocale(LC_ALL, "tr_TR.UTF-8") != nullptr && std::tolower('I') != 'i';
+    const auto kind = classifyDeviceError("CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`");
+    std::setlocale(LC_ALL, before.c_str());
+    qunsetenv("LOCPATH");
+    if (!turkish) QSKIP("the Turkish locale made here does not take effect");
+    QCOMPARE(kind, DeviceErrorKind::OutOfMemory);
   }
 
   // Errors that corrupt the CUDA context are sticky; ordinary errors are not.
