@@ -129,6 +129,36 @@ class ChartPanelTest : public QObject {
     QVERIFY(runs.distinctLabel(1) != runs.distinctLabel(2));
   }
 
+  // Labels are worked out once for all runs and kept: they must still follow the runs shown.
+  // Runs started the same second count up in order; a run removed, or given a new result, takes
+  // the others' dates away or changes them.
+  void labelsFollowTheRunsShown() {
+    RunCollection runs;
+    RunResult result;
+    result.device.id = "cpu";
+    result.created = "2026-12-04T08:07:33Z";
+    const QString first = runs.add(result);
+    const QString second = runs.add(result);
+    QVERIFY2(!runs.distinctLabel(0).endsWith(QLatin1Char(')')), qPrintable(runs.distinctLabel(0)));
+    QVERIFY2(runs.distinctLabel(1).endsWith(QLatin1String(" (2)")), qPrintable(runs.distinctLabel(1)));
+    const QString third = runs.add(result);
+    QVERIFY2(runs.distinctLabel(2).endsWith(QLatin1String(" (3)")), qPrintable(runs.distinctLabel(2)));
+
+    runs.remove(first);
+    runs.remove(third);
+    QCOMPARE(runs.distinctLabel(0), runs.at(0).label());  // alone: no date
+
+    RunResult other = result;
+    other.system.hostname = "gpu-server";
+    runs.add(other);
+    QVERIFY2(runs.distinctLabel(1).endsWith(QLatin1String("gpu-server")), qPrintable(runs.distinctLabel(1)));
+    runs.setResult(second, other, false);  // the same machine now: both need their dates
+    QVERIFY2(runs.distinctLabel(0).endsWith(QStringLiteral("gpu-server \u00b7 2026-12-04 ") +
+                                            runs.distinctLabel(0).right(8)),
+             qPrintable(runs.distinctLabel(0)));
+    QVERIFY2(runs.distinctLabel(1).endsWith(QLatin1String(" (2)")), qPrintable(runs.distinctLabel(1)));
+  }
+
   // Twenty runs open get twenty colours (the eleventh took the first's); the second ten stand
   // out from the theme's background as lines must (3:1); a closed run's colour goes to the next
   // one opened.

@@ -8,9 +8,11 @@
 
 #include <QDateTime>
 #include <QGuiApplication>
+#include <QHash>
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace tb::ui {
 
@@ -41,40 +43,51 @@ QString DisplayedRun::label() const {
 RunCollection::RunCollection(QObject* parent) : QObject(parent) {}
 
 QString RunCollection::distinctLabel(int index) const {
-  const DisplayedRun& run = m_runs[index];
-  QString label = run.label();
-  QVector<int> alike;
+  // Every chart replot and legend sync asks for every label: worked out for all runs at once
+  // and kept until the runs change (each label compared with all others made hundreds of shown
+  // runs take the GUI thread, and so the cores a run trains on, for seconds).
+  if (m_distinctLabels.size() != m_runs.size()) m_distinctLabels = distinctLabels();
+  return m_distinctLabels.at(index);
+}
+
+QVector<QString> RunCollection::distinctLabels() const {
+  QVector<QString> labels;
+  labels.reserve(m_runs.size());
+  QHash<QString, QVector<int>> alike;  // runs by label, in order
   for (int i = 0; i < m_runs.size(); ++i) {
-    if (i != index && m_runs[i].label() == label) alike << i;
+    labels << m_runs[i].label();
+    alike[labels.back()] << i;
   }
-  if (alike.isEmpty()) return label;
-  // Runs that differ in learning rate say so, as the comparison's labels do, before the date.
-  const auto rate = [this](int i) {
-    return QStringLiteral("lr ") +
-           toQString(table::shortNumber(m_runs[i].result.config.learningRate));
-  };
-  if (std::any_of(alike.begin(), alike.end(), [&](int i) { return rate(i) != rate(index); })) {
-    label += QStringLiteral(" · ") + rate(index);
-    alike.erase(std::remove_if(alike.begin(), alike.end(),
-                               [&](int i) { return rate(i) != rate(index); }),
-                alike.end());
-    if (alike.isEmpty()) return label;
+  for (const QVector<int>& group : std::as_const(alike)) {
+    if (group.size() < 2) continue;
+    // Runs that differ in learning rate say so, as the comparison's labels do, before the date.
+    QHash<QString, QVector<int>> byRate;
+    for (const int i : group) {
+      byRate[QStringLiteral("lr ") + toQString(table::shortNumber(m_runs[i].result.config.learningRate))] << i;
+    }
+    for (auto rate = byRate.cbegin(); rate != byRate.cend(); ++rate) {
+      if (byRate.size() > 1) {
+        for (const int i : rate.value()) labels[i] += QStringLiteral(" · ") + rate.key();
+      }
+      if (rate.value().size() < 2) continue;
+      // Then the date; runs started the same second get "(2)", "(3)" in order.
+      QHash<QString, int> startedAlike;
+      for (const int i : rate.value()) {
+        const int earlierSame = startedAlike[toQString(m_runs[i].result.created)]++;
+        labels[i] += QStringLiteral(" · ") + createdLabel(m_runs[i].result.created);
+        if (earlierSame > 0) labels[i] += QStringLiteral(" (%1)").arg(earlierSame + 1);
+      }
+    }
   }
-  const int earlierSame = static_cast<int>(std::count_if(alike.begin(), alike.end(), [&](int i) {
-    return i < index && m_runs[i].result.created == run.result.created;
-  }));
-  // "2026-12-02T10:31:05Z" reads "2026-12-02 11:31:05" in Berlin, local time as in History;
-  // runs started the same second get "(2)".
-  const QDateTime time = createdTime(run.result.created);
-  QString created = toQString(table::printable(run.result.created));
-  if (time.isValid()) {
-    created = time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-  } else {
-    created.replace(u'T', u' ').remove(u'Z');
-  }
-  label += QStringLiteral(" · ") + created;
-  if (earlierSame > 0) label += QStringLiteral(" (%1)").arg(earlierSame + 1);
-  return label;
+  return labels;
+}
+
+QString RunCollection::createdLabel(const std::string& created) {
+  // "2026-12-02T10:31:05Z" reads "2026-12-02 11:31:05" in Berlin, local time as in History.
+  const QDateTime time = createdTime(created);
+  if (time.isValid()) return time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+  QString text = toQString(table::printable(created));
+  return text.replace(u'T', u' ').remove(u'Z');
 }
 
 const DisplayedRun* RunCollection::find(const QString& id) const {
@@ -134,6 +147,7 @@ QString RunCollection::add(const RunResult& result, bool live, const QString& fi
   run.live = live;
   run.filePath = filePath;
   m_runs.push_back(run);
+  m_distinctLabels.clear();
   Q_EMIT runAdded(run.id);
   return run.id;
 }
@@ -142,6 +156,7 @@ void RunCollection::setResult(const QString& id, const RunResult& result, bool l
   if (auto* run = findMutable(id)) {
     run->result = result;
     run->live = live;
+    m_distinctLabels.clear();
     Q_EMIT runChanged(id);
   }
 }
@@ -193,6 +208,7 @@ void RunCollection::remove(const QString& id) {
   const int index = indexOf(id);
   if (index < 0) return;
   m_runs.removeAt(index);
+  m_distinctLabels.clear();
   Q_EMIT runRemoved(id);
 }
 

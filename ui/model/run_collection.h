@@ -9,6 +9,8 @@
 #include <QString>
 #include <QVector>
 
+#include <string>
+
 namespace tb::ui {
 
 struct DisplayedRun {
@@ -62,8 +64,13 @@ class RunCollection final : public QObject {
  private:
   DisplayedRun* findMutable(const QString& id);
   QColor nextColor() const;
+  QVector<QString> distinctLabels() const;
+  static QString createdLabel(const std::string& created);
 
   QVector<DisplayedRun> m_runs;
+  // distinctLabel()'s answers, worked out at the first call after the runs were added, removed
+  // or given a new result (epochs and telemetry leave labels as they are).
+  mutable QVector<QString> m_distinctLabels;
   int m_nextId = 1;
 };
 
