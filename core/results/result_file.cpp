@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -308,6 +309,17 @@ void checkResultsFolder(const std::string& folder, const std::string& fileName) 
   }
   ::close(fd);
   ::unlink(buffer.data());
+
+  // A file size limit (ulimit -f, set on some shared servers) under what a result may need
+  // would stop the save after the run, however much the disk has free.
+  struct rlimit fileSize {};
+  if (::getrlimit(RLIMIT_FSIZE, &fileSize) == 0 && fileSize.rlim_cur != RLIM_INFINITY &&
+      fileSize.rlim_cur < kMinFreeBytesForResults) {
+    throw ResultFileError(shown + ": cannot save results: this process may write files of only " +
+                          std::to_string(fileSize.rlim_cur / 1024) +
+                          " KiB (its file size limit, ulimit -f; at least " +
+                          std::to_string(kMinFreeBytesForResults / (1024 * 1024)) + " MiB needed)");
+  }
 
   struct statvfs space {};
   if (::statvfs(shown.c_str(), &space) == 0) {

@@ -40,8 +40,9 @@ std::string numberedPath(const std::string& path, int n, const std::string& sepa
 inline constexpr int kMaxNameSuffix = 999;
 
 // Checks, before a run starts, that results can be saved in `folder`: creates it if needed,
-// then fails when it is not a folder, a file cannot be created there (read-only, permissions)
-// or it has less than kMinFreeBytesForResults free, and when `fileName`, the result's name where
+// then fails when it is not a folder, a file cannot be created there (read-only, permissions),
+// it has less than kMinFreeBytesForResults free or the process's file size limit is below that,
+// and when `fileName`, the result's name where
 // one is chosen, is too long for a file name. Throws ResultFileError naming the folder or file.
 void checkResultsFolder(const std::string& folder, const std::string& fileName = {});
 inline constexpr std::uint64_t kMinFreeBytesForResults = 4u * 1024u * 1024u;

@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/resource.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -162,6 +164,23 @@ class TestResultSave : public QObject {
     QVERIFY(errorOf([&] { checkResultsFolder(fresh.toStdString()); }).isEmpty());
     QVERIFY(QFileInfo(fresh).isDir());
     QVERIFY(hiddenFiles(fresh).isEmpty());  // the write check cleans up after itself
+  }
+
+  // A file size limit (ulimit -f) too small for a result stopped the save only after the run
+  // had trained, however free the disk: the run was lost. It is refused up front, named.
+  void aSmallFileSizeLimitIsRefusedUpFront() {
+    QTemporaryDir dir;
+    struct rlimit before {};
+    QVERIFY(::getrlimit(RLIMIT_FSIZE, &before) == 0);
+    struct rlimit small = before;
+    small.rlim_cur = 1024 * 1024;
+    QVERIFY(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+    const QString error = errorOf([&] { checkResultsFolder(dir.path().toStdString()); });
+    QVERIFY(::setrlimit(RLIMIT_FSIZE, &before) == 0);
+    QVERIFY2(error.startsWith(dir.path()) && error.contains(QLatin1String("ulimit -f")) &&
+                 error.contains(QLatin1String("1024 KiB")),
+             qPrintable(error));
+    QVERIFY(errorOf([&] { checkResultsFolder(dir.path().toStdString()); }).isEmpty());
   }
 
   // Temporary files of a saver that died (kill -9) are removed by the next save; those of a

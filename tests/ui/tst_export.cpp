@@ -282,9 +282,8 @@ class TestExport final : public QObject {
                                                 QStringLiteral("report.pdf")}));
   }
 
-  // A report cut short by a file size limit (as by a disk filling up): Qt takes the short write
-  // without an error, so the old report must still be kept and the export refused, naming the
-  // file and why.
+  // A report cut short by a file size limit: Qt takes the short write without an error, so the
+  // old report must still be kept and the export refused, naming the file and the limit.
   void reportCutShortKeepsTheExistingFile() {
     QTemporaryDir dir;
     const QString pdf = dir.filePath(QStringLiteral("report.pdf"));
@@ -298,6 +297,8 @@ class TestExport final : public QObject {
     QVERIFY(!saved);
     QVERIFY2(error.startsWith(pdf + QStringLiteral(": cannot write: ")), qPrintable(error));
     QVERIFY2(!error.contains(QStringLiteral("Unknown error")), qPrintable(error));
+    // The limit, not a full disk, is named (it read "is the disk full?").
+    QVERIFY2(error.contains(QStringLiteral("file size limit of 64 KiB (ulimit -f)")), qPrintable(error));
     QCOMPARE(readAll(pdf), QByteArray("previous report"));
     QCOMPARE(allFiles(dir.path()), QStringList{QStringLiteral("report.pdf")});
   }

@@ -11,6 +11,8 @@
 #include <QSaveFile>
 #include <QWidget>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 
 namespace tb::ui {
@@ -31,11 +33,18 @@ bool writeFileAtomically(const QString& path, const QByteArray& data, QString* e
   }
   if (const qint64 written = file.write(data); written != data.size()) {
     // A write cut short (a disk filling up, a file size limit) sets no error in Qt.
-    const QString why = file.error() != QFileDevice::NoError
-                            ? file.errorString()
-                            : QStringLiteral("only %1 of %2 bytes written (is the disk full?)")
-                                  .arg(std::max<qint64>(written, 0))
-                                  .arg(data.size());
+    QString why = file.error() != QFileDevice::NoError
+                      ? file.errorString()
+                      : QStringLiteral("only %1 of %2 bytes written (is the disk full?)")
+                            .arg(std::max<qint64>(written, 0))
+                            .arg(data.size());
+    struct rlimit fileSize {};
+    if (::getrlimit(RLIMIT_FSIZE, &fileSize) == 0 && fileSize.rlim_cur != RLIM_INFINITY &&
+        static_cast<rlim_t>(data.size()) > fileSize.rlim_cur) {
+      why = QStringLiteral("%1 bytes, more than this process's file size limit of %2 KiB (ulimit -f)")
+                .arg(data.size())
+                .arg(fileSize.rlim_cur / 1024);
+    }
     setError(error, path + QStringLiteral(": cannot write: ") + why);
     return false;  // the QSaveFile destructor discards the temporary file
   }
