@@ -23,11 +23,6 @@ constexpr std::array<const char*, 4> kMnistFiles = {
     "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
     "t10k-labels-idx1-ubyte"};
 
-std::string envValue(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr ? std::string(value) : std::string();
-}
-
 // Names of the MNIST files that `folder` lacks (in neither plain nor .gz form).
 std::vector<std::string> missingFiles(const fs::path& folder) {
   std::vector<std::string> missing;
@@ -140,7 +135,7 @@ std::optional<DatasetInfo> findDataset(const std::string& name) {
 }
 
 std::string defaultDataRoot() {
-  if (const std::string dir = envValue("TRAINBENCH_DATA_DIR"); !dir.empty()) return dir;
+  if (std::string dir = folderFromVariable("TRAINBENCH_DATA_DIR"); !dir.empty()) return dir;
   return (fs::path(userDataHome()) / "trainbench" / "datasets").string();
 }
 

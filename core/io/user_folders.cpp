@@ -37,12 +37,29 @@ fs::path passwordHome() {
   return home.is_absolute() ? home : fs::path();
 }
 
+// $HOME when absolute, else the account's home; empty when neither is known.
+fs::path homeFolder() {
+  const fs::path home = absoluteVariable("HOME");
+  return home.empty() ? passwordHome() : home;
+}
+
 }  // namespace
+
+std::string folderFromVariable(const char* name) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return {};
+  std::string text(value);
+  if (text == "~" || text.rfind("~/", 0) == 0) {
+    if (const fs::path home = homeFolder(); !home.empty()) text = (home / text.substr(text.size() > 1 ? 2 : 1)).string();
+  }
+  std::error_code error;
+  const fs::path absolute = fs::absolute(text, error);
+  return error ? text : absolute.string();
+}
 
 std::string userDataHome() {
   if (fs::path xdg = absoluteVariable("XDG_DATA_HOME"); !xdg.empty()) return xdg.string();
-  fs::path home = absoluteVariable("HOME");
-  if (home.empty()) home = passwordHome();
+  fs::path home = homeFolder();
   if (home.empty()) {
     std::error_code error;
     home = fs::current_path(error);

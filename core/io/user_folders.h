@@ -12,4 +12,11 @@ namespace tb {
 // accounts), the working folder's .local/share, made absolute so that messages say where.
 std::string userDataHome();
 
+// The folder the environment variable `name` names (TRAINBENCH_RESULTS_DIR, ...); empty when it
+// is unset or empty. A leading "~" is the home folder: shells expand it, but systemd's
+// Environment=, a Dockerfile's ENV and a quoted assignment pass it on, and the results went to
+// a folder named "~" below the working folder. A relative path is made absolute from the working
+// folder, so that "Result saved to" says where.
+std::string folderFromVariable(const char* name);
+
 }  // namespace tb

@@ -8,9 +8,7 @@
 namespace tb {
 
 std::string defaultResultsDir() {
-  if (const char* dir = std::getenv("TRAINBENCH_RESULTS_DIR"); dir != nullptr && *dir != '\0') {
-    return dir;
-  }
+  if (std::string dir = folderFromVariable("TRAINBENCH_RESULTS_DIR"); !dir.empty()) return dir;
   return (std::filesystem::path(userDataHome()) / "trainbench" / "results").string();
 }
 

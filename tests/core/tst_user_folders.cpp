@@ -67,6 +67,24 @@ class TestUserFolders : public QObject {
     QCOMPARE(QString::fromStdString(tb::defaultResultsDir()), QStringLiteral("/r"));
     QCOMPARE(QString::fromStdString(tb::defaultDataRoot()), QStringLiteral("/d"));
   }
+
+  // A "~" the shell did not expand (systemd's Environment=, a Dockerfile's ENV, a quoted value)
+  // saved into a folder named "~" below the working folder, while "Result saved to ~/results"
+  // read as the home folder. It is the home folder; a relative value is made absolute.
+  void homeAndRelativeFoldersAreResolved() {
+    const ScopedEnv home("HOME", "/home/someone");
+    {
+      const ScopedEnv results("TRAINBENCH_RESULTS_DIR", "~/results");
+      const ScopedEnv data("TRAINBENCH_DATA_DIR", "~");
+      QCOMPARE(QString::fromStdString(tb::defaultResultsDir()), QStringLiteral("/home/someone/results"));
+      QCOMPARE(QDir::cleanPath(QString::fromStdString(tb::defaultDataRoot())), QStringLiteral("/home/someone"));
+    }
+    const ScopedEnv results("TRAINBENCH_RESULTS_DIR", "runs/today");
+    const ScopedEnv data("TRAINBENCH_DATA_DIR", "~someone-else/data");  // not ours to expand
+    QCOMPARE(QString::fromStdString(tb::defaultResultsDir()), QDir::currentPath() + QStringLiteral("/runs/today"));
+    QCOMPARE(QString::fromStdString(tb::defaultDataRoot()),
+             QDir::currentPath() + QStringLiteral("/~someone-else/data"));
+  }
 };
 
 QTEST_GUILESS_MAIN(TestUserFolders)
