@@ -6,6 +6,7 @@
 #include "../support/absent_device.h"
 #include "../support/synthetic_run.h"
 
+#include <QAction>
 #include <QHeaderView>
 #include <QProgressBar>
 #include <QPushButton>
@@ -22,6 +23,7 @@ using namespace tb::ui;
 namespace {
 
 constexpr int kRunTimeoutMs = 120000;
+constexpr int kEndlessEpochs = 100000;  // a run that ends only when cancelled
 
 using tbtest::syntheticRun;
 
@@ -72,6 +74,38 @@ class QueuePanelTest : public QObject {
                                                    : QLatin1String("fashion-mlp")),
                qPrintable(QStringLiteral("row %1: %2").arg(row).arg(workload)));
     }
+  }
+
+  // A queued run is dropped from its row (Delete, or the row's context menu) while the others
+  // go on; a finished row offers nothing to cancel.
+  void deleteCancelsTheSelectedRunOnly() {
+    RunController controller;
+    QueuePanel panel(&controller);
+    QTreeWidget* tree = treeOf(panel);
+    QAction* cancel = panel.findChild<QAction*>(QStringLiteral("cancelQueuedRunAction"));
+    QVERIFY(cancel != nullptr && tree->actions().contains(cancel));
+    QSignalSpy idle(&controller, &RunController::idle);
+    QSignalSpy started(&controller, &RunController::runStarted);
+    const QVector<int> ids =
+        controller.enqueue({syntheticRun(kEndlessEpochs, 60000), syntheticRun(1, 256)});
+    QVERIFY(started.wait(kRunTimeoutMs));
+    QVERIFY(!cancel->isEnabled());  // nothing selected
+    tree->setCurrentItem(tree->topLevelItem(1));
+    QVERIFY(cancel->isEnabled());
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    tree->setFocus();
+    QTest::keyClick(tree, Qt::Key_Delete);
+    QCOMPARE(controller.queue()[1].state, QueuedRun::State::Cancelled);
+    QCOMPARE(barTextOf(tree, 1), QStringLiteral("Cancelled"));
+    QVERIFY(!cancel->isEnabled());  // the selected row is finished now
+    QCOMPARE(controller.queue()[0].state, QueuedRun::State::Running);
+    tree->setCurrentItem(tree->topLevelItem(0));
+    cancel->trigger();
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QCOMPARE(controller.queue()[0].state, QueuedRun::State::Cancelled);
+    QCOMPARE(started.count(), 1);
+    QCOMPARE(ids.size(), 2);
   }
 
   // The ETA and the durations must read like a clock, including runs of more than an hour.

@@ -191,6 +191,59 @@ class RunControllerTest : public QObject {
     QVERIFY(!controller.isBusy());
   }
 
+  // One run can be dropped without stopping the queue: a waiting one before it starts, the
+  // running one as Stop does; the runs after them still run.
+  void cancelDropsOneRunAndTheQueueGoesOn() {
+    RunController controller;
+    QVector<int> started;
+    connect(&controller, &RunController::runStarted, this,
+            [&](int queueId, const RunStarted&) { started.append(queueId); });
+    QVector<int> ids;
+    bool cancelled = false;
+    connect(&controller, &RunController::batchProgress, this, [&](int queueId, const BatchProgress&) {
+      if (!cancelled && queueId == ids.value(0)) {
+        cancelled = true;
+        controller.cancel(ids[1]);  // waiting
+        QCOMPARE(findRun(controller, ids[1])->state, QueuedRun::State::Cancelled);
+        QCOMPARE(findRun(controller, ids[0])->state, QueuedRun::State::Running);
+        controller.cancel(ids[0]);  // running
+      }
+    });
+    QSignalSpy idle(&controller, &RunController::idle);
+    ids = controller.enqueue(
+        {syntheticRun(kEndlessEpochs, 60000), syntheticRun(1, 256), syntheticRun(1, 256)});
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QVERIFY(cancelled);
+    QCOMPARE(started, (QVector<int>{ids[0], ids[2]}));
+    QCOMPARE(findRun(controller, ids[0])->state, QueuedRun::State::Cancelled);
+    QCOMPARE(findRun(controller, ids[1])->state, QueuedRun::State::Cancelled);
+    QCOMPARE(findRun(controller, ids[2])->state, QueuedRun::State::Completed);
+    QCOMPARE(idle.count(), 1);
+  }
+
+  // Cancelling the last repeat still to run ends its group with the repeats it has: its summary
+  // comes then, not never.
+  void cancellingAGroupsLastRepeatEndsTheGroup() {
+    RunController controller;
+    QSignalSpy summaries(&controller, &RunController::repeatsFinished);
+    QSignalSpy idle(&controller, &RunController::idle);
+    RunConfig repeat = syntheticRun(1, 256);
+    repeat.group = "group-c";
+    QVector<int> ids;
+    connect(&controller, &RunController::runStarted, this, [&](int queueId, const RunStarted&) {
+      if (queueId != ids.value(1)) return;
+      QCOMPARE(summaries.count(), 0);  // the group's second repeat still waits
+      controller.cancel(ids[2]);
+      QCOMPARE(summaries.count(), 1);
+      controller.cancel(ids[1]);
+    });
+    ids = controller.enqueue({repeat, syntheticRun(kEndlessEpochs, 60000), repeat});
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QCOMPARE(summaries.count(), 1);
+    const QString summary = summaries.first().first().toString();
+    QVERIFY2(summary.startsWith(QLatin1String("cpu: ")), qPrintable(summary));
+  }
+
   // Training must never block the GUI thread: while a run trains, a timer on the GUI thread
   // keeps firing and sees the run progress between its ticks. (Were the GUI thread blocked by the
   // run, the ticks could not watch it advance, and only the end of the endless run would come.)

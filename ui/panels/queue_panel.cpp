@@ -4,11 +4,13 @@
 #include "common/qt_convert.h"
 #include "common/status_colors.h"
 
+#include <QAction>
 #include <QBrush>
 #include <QColor>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeySequence>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSet>
@@ -36,7 +38,8 @@ QueuePanel::QueuePanel(RunController* controller, QWidget* parent)
     : QWidget(parent),
       m_controller(controller),
       m_tree(new QTreeWidget(this)),
-      m_clearButton(new QPushButton(tr("Clear finished"), this)) {
+      m_clearButton(new QPushButton(tr("Clear finished"), this)),
+      m_cancelAction(new QAction(tr("Cancel This Run"), this)) {
   m_tree->setObjectName(QStringLiteral("queueTree"));
   m_tree->setColumnCount(kColumnCount);
   m_tree->setHeaderLabels({tr("Device"), tr("Workload"), tr("Progress")});
@@ -59,6 +62,19 @@ QueuePanel::QueuePanel(RunController* controller, QWidget* parent)
   // the window's side panel.
   header->setSectionResizeMode(kProgressColumn, QHeaderView::Stretch);
   m_tree->viewport()->installEventFilter(this);
+
+  // One run dropped from a long queue (a device's remaining repeats, a run queued by mistake)
+  // without stopping the rest: right-click or Delete on its row.
+  m_cancelAction->setObjectName(QStringLiteral("cancelQueuedRunAction"));
+  m_cancelAction->setShortcut(QKeySequence::Delete);
+  m_cancelAction->setShortcutContext(Qt::WidgetShortcut);
+  m_cancelAction->setEnabled(false);
+  m_tree->addAction(m_cancelAction);
+  m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
+  connect(m_cancelAction, &QAction::triggered, this, [this] {
+    if (const int id = selectedQueueId(); id != 0) m_controller->cancel(id);
+  });
+  connect(m_tree, &QTreeWidget::itemSelectionChanged, this, &QueuePanel::updateCancelAction);
 
   m_clearButton->setObjectName(QStringLiteral("clearFinishedButton"));
   m_clearButton->setToolTip(tr("Remove completed, cancelled and failed runs from the queue"));
@@ -162,7 +178,25 @@ void QueuePanel::refresh() {
     updateItem(item, run);
   }
   m_clearButton->setEnabled(anyFinished);
+  updateCancelAction();
   fitColumns();
+}
+
+int QueuePanel::selectedQueueId() const {
+  const QList<QTreeWidgetItem*> selected = m_tree->selectedItems();
+  if (selected.isEmpty()) return 0;
+  for (auto it = m_items.cbegin(); it != m_items.cend(); ++it) {
+    if (it.value() == selected.first()) return it.key();
+  }
+  return 0;
+}
+
+void QueuePanel::updateCancelAction() {
+  const int id = selectedQueueId();
+  const auto& queue = m_controller->queue();
+  const auto run = std::find_if(queue.cbegin(), queue.cend(),
+                                [id](const QueuedRun& entry) { return entry.queueId == id; });
+  m_cancelAction->setEnabled(run != queue.cend() && !run->isFinished());
 }
 
 bool QueuePanel::eventFilter(QObject* watched, QEvent* event) {

@@ -1,6 +1,6 @@
 // QueuePanel: the run queue as a compact table (device, workload, and a progress bar that says
-// the run's state: waiting, epoch and ETA, done in, cancelled; or a failed run's message) and a
-// "Clear finished" button.
+// the run's state: waiting, epoch and ETA, done in, cancelled; or a failed run's message), a
+// "Clear finished" button, and "Cancel This Run" (right-click or Delete) for the selected row.
 #pragma once
 
 #include "run/run_controller.h"
@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QWidget>
 
+class QAction;
 class QPushButton;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -43,10 +44,13 @@ class QueuePanel final : public QWidget {
  private:
   void refresh();
   void fitColumns();
+  int selectedQueueId() const;  // 0: no row selected
+  void updateCancelAction();    // enabled for a selected run still waiting or running
 
   RunController* m_controller;
   QTreeWidget* m_tree;
   QPushButton* m_clearButton;
+  QAction* m_cancelAction;
   QHash<int, QTreeWidgetItem*> m_items;  // by queue id
 };
 

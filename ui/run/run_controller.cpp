@@ -133,6 +133,24 @@ void RunController::stop() {
   if (changed) Q_EMIT queueChanged();
 }
 
+void RunController::cancel(int queueId) {
+  QueuedRun* run = entry(queueId);
+  if (run == nullptr || run->isFinished()) return;
+  if (run->state == QueuedRun::State::Running) {
+    // Its result comes back cancelled (onRunFinished), and the next entry starts then.
+    if (m_cancel) m_cancel->store(true);
+    if (m_cliRun->isRunning()) m_cliRun->stop();
+    return;
+  }
+  run->state = QueuedRun::State::Cancelled;
+  // The last of a group's repeats still to run: the group ends with the ones it has.
+  if (const QString group = toQString(run->config.group); !group.isEmpty()) {
+    reportGroupIfDone(group, run->config.device, queueId, false);
+  }
+  Q_EMIT queueChanged();
+  if (m_runningId == 0) startNext();  // idle() when nothing is left
+}
+
 void RunController::clearFinished() {
   const auto removed = m_queue.removeIf([](const QueuedRun& run) { return run.isFinished(); });
   if (removed > 0) Q_EMIT queueChanged();
@@ -252,12 +270,17 @@ void RunController::onRepeatFinished(int queueId, const RunResult& result) {
     }
     gaveUp = decision == RepeatDecision::GaveUp;
   }
+  reportGroupIfDone(group, result.device.id, queueId, gaveUp);
+}
+
+void RunController::reportGroupIfDone(const QString& group, const std::string& device,
+                                      int finishedId, bool gaveUp) {
   const bool more = std::any_of(m_queue.begin(), m_queue.end(), [&](const QueuedRun& run) {
-    return !run.isFinished() && run.queueId != queueId && toQString(run.config.group) == group;
+    return !run.isFinished() && run.queueId != finishedId && toQString(run.config.group) == group;
   });
   if (more) return;
-  if (!runs.empty()) {
-    Q_EMIT repeatsFinished(toQString(repeatSummary(result.device.id, runs, gaveUp)));
+  if (const auto runs = m_repeats.constFind(group); runs != m_repeats.constEnd() && !runs->empty()) {
+    Q_EMIT repeatsFinished(toQString(repeatSummary(device, *runs, gaveUp)));
   }
   m_repeats.remove(group);
 }

@@ -69,6 +69,9 @@ class RunController final : public QObject {
   // Cancels the running run within one batch (sets the core's cancel flag directly) and drops
   // the waiting ones.
   void stop();
+  // Cancels one entry: the running run as stop() does, a waiting one before it starts; the
+  // rest of the queue goes on. Nothing for a finished entry.
+  void cancel(int queueId);
   // Removes finished and cancelled entries from the queue.
   void clearFinished();
 
@@ -101,6 +104,9 @@ class RunController final : public QObject {
   void onRunFinished(int queueId, const tb::RunResult& result);
   // Collects a grouped run's result, queues the next auto repeat or reports the group's summary.
   void onRepeatFinished(int queueId, const tb::RunResult& result);
+  // Reports `group`'s summary and forgets it once no entry but `finishedId` is left to run.
+  void reportGroupIfDone(const QString& group, const std::string& device, int finishedId,
+                         bool gaveUp);
 
   WorkerThread<RunWorker> m_worker;
   CliRun* m_cliRun = nullptr;  // data-parallel runs
