@@ -519,6 +519,25 @@ class ChartPanelTest : public QObject {
              qPrintable(QStringLiteral("%1 against %2 + %3")
                             .arg(image.height()).arg(panel.height()).arg(scrolled)));
   }
+
+  // The legend scrolls within a few lines when many runs are shown; once they are all closed
+  // (Run > Clear charts) it gives the room back to the charts, as tall as with no run ever shown.
+  void clearedLegendGivesItsRoomBack() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    panel.resize(1000, 700);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QWidget* scroll = panel.legend()->parentWidget()->parentWidget();  // viewport's scroll area
+    QTRY_VERIFY(scroll->height() > 0);
+    const int emptyHeight = scroll->height();
+    for (int i = 0; i < 30; ++i) runs.add(fakeResult(2));
+    panel.replotNow();
+    QTRY_VERIFY(scroll->height() > emptyHeight);
+    runs.clear();
+    panel.replotNow();
+    QTRY_COMPARE(scroll->height(), emptyHeight);
+  }
 };
 
 QTEST_MAIN(ChartPanelTest)

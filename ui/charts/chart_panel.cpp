@@ -188,7 +188,15 @@ void ChartPanel::fitLegend() {
   const int width = m_legendScroll->viewport()->width();
   if (width <= 0) return;
   const int height = m_legend->heightForWidth(width);
-  if (height > 0 && height != m_legend->height()) m_legend->setFixedHeight(height);
+  if (height <= 0) return;
+  if (height != m_legend->height()) m_legend->setFixedHeight(height);
+  // The scroll area as tall as the legend, up to its few lines: left to its size hint (which
+  // QScrollArea works out once and keeps) it stayed at the most, and a legend of one line, or
+  // none (no runs yet, or all closed), left an empty band above the charts.
+  const int shown = std::min(height, kLegendMaxHeight);
+  if (m_legendScroll->height() != shown || m_legendScroll->minimumHeight() != shown) {
+    m_legendScroll->setFixedHeight(shown);
+  }
 }
 
 void ChartPanel::resizeEvent(QResizeEvent* event) {
