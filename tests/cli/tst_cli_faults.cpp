@@ -6,6 +6,7 @@
 
 #include <QCryptographicHash>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <csignal>
@@ -175,8 +176,7 @@ class TestCliFaults : public CliTestBase {
     QCOMPARE(resultFiles(m_results), QStringList{QFileInfo(earlier).fileName()});
     QVERIFY2(tempFiles(m_results).isEmpty(), qPrintable(filesIn(m_results).join(' ')));
 
-    // A file-size limit (ulimit -f) once killed the CLI with SIGXFSZ mid-save, leaving its
-    // temporary file behind: now the save fails with a message and cleans up.
+    // A file size limit (ulimit -f) too small for a result is refused before training.
     QProcess limited;
     limited.setProcessEnvironment(environment());
     limited.start(QStringLiteral("bash"),
@@ -187,7 +187,28 @@ class TestCliFaults : public CliTestBase {
     const QString limitedErr = QString::fromUtf8(limited.readAllStandardError());
     QCOMPARE(limited.exitStatus(), QProcess::NormalExit);
     QCOMPARE(limited.exitCode(), 3);
-    QVERIFY2(limitedErr.contains(QLatin1String("File too large")), qPrintable(limitedErr));
+    QVERIFY2(limitedErr.contains(m_results) && limitedErr.contains(QLatin1String("ulimit -f")),
+             qPrintable(limitedErr));
+    QVERIFY(!limited.readAllStandardOutput().contains("Epoch"));
+
+    // One lowered while the run trains (prlimit) once killed the CLI with SIGXFSZ mid-save,
+    // leaving its temporary file behind: now the save fails with a message and cleans up.
+    QProcess lowered;
+    lowered.setProcessEnvironment(environment());
+    lowered.start(m_cli, smallSyntheticRun(QStringLiteral("400")));
+    QVERIFY(lowered.waitForStarted());
+    QByteArray shown;
+    while (!shown.contains("Epoch 1/") && lowered.waitForReadyRead(120000)) {
+      shown += lowered.readAllStandardOutput();
+    }
+    QVERIFY2(shown.contains("Epoch 1/"), shown.constData());
+    const struct rlimit oneKiB = {1024, RLIM_INFINITY};
+    QVERIFY(::prlimit(static_cast<pid_t>(lowered.processId()), RLIMIT_FSIZE, &oneKiB, nullptr) == 0);
+    QVERIFY(lowered.waitForFinished(120000));
+    const QString loweredErr = QString::fromUtf8(lowered.readAllStandardError());
+    QCOMPARE(lowered.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(lowered.exitCode(), 3);
+    QVERIFY2(loweredErr.contains(QLatin1String("File too large")), qPrintable(loweredErr));
     QCOMPARE(sha256(earlier), before);
     QCOMPARE(resultFiles(m_results), QStringList{QFileInfo(earlier).fileName()});
     QVERIFY2(tempFiles(m_results).isEmpty(), qPrintable(filesIn(m_results).join(' ')));
