@@ -244,6 +244,31 @@ class RunControllerTest : public QObject {
     QVERIFY2(summary.startsWith(QLatin1String("cpu: ")), qPrintable(summary));
   }
 
+  // A repeat that fails fails the same way again (here: the data are missing): the group's
+  // other repeats are not run, as the CLI does not run them, and say why; other runs go on.
+  void aFailedRepeatDropsTheGroupsOthers() {
+    QTemporaryDir emptyDataDir;
+    QVERIFY(emptyDataDir.isValid());
+    RunController controller;
+    RunConfig missingData = syntheticRun(1, 256);
+    missingData.synthetic = false;
+    missingData.dataDir = emptyDataDir.path().toStdString();
+    missingData.group = "group-f";
+    QSignalSpy finished(&controller, &RunController::runFinished);
+    QSignalSpy idle(&controller, &RunController::idle);
+    const QVector<int> ids =
+        controller.enqueue({missingData, missingData, missingData, syntheticRun(1, 256)});
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QCOMPARE(finished.count(), 2);  // the first repeat and the other run
+    QCOMPARE(findRun(controller, ids[0])->state, QueuedRun::State::Failed);
+    for (const int id : {ids[1], ids[2]}) {
+      const QueuedRun* run = findRun(controller, id);
+      QCOMPARE(run->state, QueuedRun::State::Cancelled);
+      QVERIFY2(run->message.contains(QLatin1String("earlier repeat failed")), qPrintable(run->message));
+    }
+    QCOMPARE(findRun(controller, ids[3])->state, QueuedRun::State::Completed);
+  }
+
   // Training must never block the GUI thread: while a run trains, a timer on the GUI thread
   // keeps firing and sees the run progress between its ticks. (Were the GUI thread blocked by the
   // run, the ticks could not watch it advance, and only the end of the endless run would come.)

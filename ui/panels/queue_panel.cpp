@@ -132,6 +132,9 @@ QString QueuePanel::progressText(const QueuedRun& run) {
 }
 
 QString QueuePanel::progressDetail(const QueuedRun& run) {
+  if (run.state == QueuedRun::State::Cancelled && !run.message.isEmpty()) {
+    return tr("Cancelled: %1").arg(run.message);
+  }
   if (run.state == QueuedRun::State::Cancelled && run.totalSteps() > 0) {
     return tr("Cancelled in epoch %1/%2").arg(std::min(run.epoch + 1, run.epochs)).arg(run.epochs);
   }

@@ -237,6 +237,16 @@ void RunController::onRunFinished(int queueId, const RunResult& result) {
         run->message = toQString(result.error);
         break;
     }
+    // A failure repeats the same way (missing data, a device out of memory): the group's
+    // other repeats are not run, as the CLI does not run them.
+    if (result.status == RunStatus::Failed && !run->config.group.empty()) {
+      for (QueuedRun& other : m_queue) {
+        if (other.state == QueuedRun::State::Waiting && other.config.group == run->config.group) {
+          other.state = QueuedRun::State::Cancelled;
+          other.message = tr("an earlier repeat failed, and would again");
+        }
+      }
+    }
   }
   if (m_runningId == queueId) {
     m_runningId = 0;

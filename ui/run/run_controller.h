@@ -34,7 +34,7 @@ struct QueuedRun {
   std::int64_t stepsPerEpoch = 0;
   double elapsedSeconds = 0.0;  // since the run's clock started
   std::optional<double> etaSeconds;
-  QString message;          // the error of a failed run
+  QString message;          // the error of a failed run; why a cancelled one never ran
   bool evaluating = false;  // training is over and the test set is being evaluated
   // --repeat auto: when this run completes, the controller queues another of its group until
   // the interval is tight enough (stats/summary.h).
