@@ -24,10 +24,12 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -91,6 +93,76 @@ class MainWindowTest : public QObject {
     QVERIFY(m_dir->isValid());
   }
   void cleanup() { m_dir.reset(); }
+
+  // Esc (Run › Stop) asks before it stops: a stray Esc ended runs of hours. Esc on the question
+  // keeps training; Stop stops. The Stop button itself stops at once (other tests).
+  void escapeAsksBeforeStopping() {
+    MainWindow window(settingsFile(), resultsFolder());
+    setTinyRun(window.setupPanel());
+    window.setupPanel()->setEpochs(100000);  // ends only when stopped
+    auto* stop = window.findChild<QAction*>(QStringLiteral("stopRunsAction"));
+    QVERIFY(stop != nullptr);
+    QCOMPARE(stop->shortcut(), QKeySequence(Qt::Key_Escape));
+    QSignalSpy started(window.controller(), &RunController::runStarted);
+    QSignalSpy idle(window.controller(), &RunController::idle);
+    QVERIFY(window.startRuns().isEmpty());
+    QVERIFY(started.wait(kGenerousMs));
+    {
+      bool asked = false;
+      const auto answers = tbtest::answerDialogs(QString(), QMessageBox::No, &asked);
+      stop->trigger();
+      QVERIFY(asked);
+    }
+    QVERIFY(window.controller()->isBusy());  // still training
+    QVERIFY(idle.isEmpty());
+    {
+      bool asked = false;
+      const auto answers = tbtest::answerDialogs(QString(), QMessageBox::Yes, &asked);
+      stop->trigger();
+      QVERIFY(asked);
+    }
+    QVERIFY(!idle.isEmpty() || idle.wait(kGenerousMs));
+    QCOMPARE(window.controller()->queue().first().state, QueuedRun::State::Cancelled);
+  }
+
+  // Opening runs from History (Enter) or running from there (Ctrl+R) shows the charts: the
+  // focus, hidden with History, landed on a legend entry, where Space hid a run. It goes to
+  // the comparison table.
+  void leavingHistoryFocusesTheComparison() {
+    MainWindow window(settingsFile(), resultsFolder());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    tbtest::RunResultBuilder run;
+    run.device("cpu", "Test CPU").host("lab").epoch(1.0, 1000.0);
+    const QString file = m_dir->filePath(QStringLiteral("run.json"));
+    tb::writeResultFile(run, file.toStdString());
+    window.showHistoryTab();
+    auto* history = window.findChild<QTabWidget*>()->currentWidget();
+    QWidget* inHistory = nullptr;
+    for (QWidget* child : history->findChildren<QWidget*>()) {
+      if (child->isVisible() && (child->focusPolicy() & Qt::TabFocus)) {
+        inHistory = child;
+        break;
+      }
+    }
+    QVERIFY(inHistory != nullptr);
+    inHistory->setFocus();
+    QTRY_COMPARE(QApplication::focusWidget(), inHistory);
+    QVERIFY(window.openResultFiles({file}).isEmpty());
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(window.comparisonPanel()->table()));
+  }
+
+  // Tab stops only where something takes the focus visibly: the scroll areas around the
+  // setup fields, the charts and the comparison were stops of their own that showed nothing.
+  void scrollAreasAreNoTabStops() {
+    MainWindow window(settingsFile(), resultsFolder());
+    const auto areas = window.findChildren<QScrollArea*>();
+    QVERIFY(!areas.isEmpty());
+    for (const QScrollArea* area : areas) {
+      QVERIFY2(!(area->focusPolicy() & Qt::TabFocus),
+               qPrintable(area->widget() ? area->widget()->metaObject()->className() : "empty"));
+    }
+  }
 
   // A run the library could not save (its folder replaced by a file mid-run, a full disk) stays
   // on screen, and File › Save unsaved results saves it once the folder is back.

@@ -6,6 +6,8 @@
 #include "../support/run_result_builder.h"
 
 #include <QCheckBox>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QtTest>
 
 using namespace tb;
@@ -54,6 +56,26 @@ class RunLegendTest : public QObject {
     legend.resize(500, 80);
     QTRY_COMPARE(legend.width(), 500);
     QTRY_VERIFY2(legend.entry(id)->text().contains(QChar(0x2026)), qPrintable(legend.entry(id)->text()));
+  }
+
+  // Tab reaches the legend's entries where they are, before what comes after the legend, in
+  // the runs' order: added as runs came, they joined the end of the window's Tab order, after
+  // the whole comparison.
+  void entriesFollowTheLegendInTabOrder() {
+    RunCollection runs;
+    QWidget window;
+    auto* before = new QLineEdit(&window);
+    auto* legend = new RunLegend(&runs, &window);
+    auto* after = new QPushButton(QStringLiteral("after"), &window);
+    const QString first = runs.add(tbtest::RunResultBuilder().device("cpu", "A").host("a"));
+    legend->sync();
+    const QString second = runs.add(tbtest::RunResultBuilder().device("cpu", "B").host("b"));
+    legend->sync();
+    QList<QWidget*> order;
+    for (QWidget* widget = before->nextInFocusChain(); widget != before; widget = widget->nextInFocusChain()) {
+      if (widget->focusPolicy() & Qt::TabFocus) order << widget;
+    }
+    QCOMPARE(order, (QList<QWidget*>{legend->entry(first), legend->entry(second), after}));
   }
 };
 

@@ -70,6 +70,7 @@ ChartPanel::ChartPanel(RunCollection* runs, QWidget* parent)
   m_legendScroll->setFrameShape(QFrame::NoFrame);
   m_legendScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   m_legendScroll->setMaximumHeight(kLegendMaxHeight);
+  m_legendScroll->setFocusPolicy(Qt::NoFocus);  // a Tab stop that shows nothing; its entries take focus
   m_legendScroll->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
   layout->addWidget(m_legendScroll);
   m_grid->setSpacing(6);

@@ -70,11 +70,15 @@ QCheckBox* RunLegend::createEntry(const QString& runId) {
 
 void RunLegend::sync() {
   QSet<QString> present;
+  bool added = false;
   for (int i = 0; i < m_runs->count(); ++i) {
     const DisplayedRun& run = m_runs->at(i);
     present.insert(run.id);
     QCheckBox* box = m_entries.value(run.id);
-    if (!box) box = createEntry(run.id);
+    if (!box) {
+      box = createEntry(run.id);
+      added = true;
+    }
     const QString label = m_runs->distinctLabel(i);
     if (m_labels.value(run.id) != label) {
       m_labels.insert(run.id, label);
@@ -104,6 +108,20 @@ void RunLegend::sync() {
     it = m_entries.erase(it);
   }
   m_empty->setVisible(m_entries.isEmpty());
+  // A new widget joins the end of the window's Tab order: the entries, at the top of the charts,
+  // came after the whole comparison. They follow the legend itself, in the runs' order.
+  if (added) {
+    // setTabOrder ignores a widget that takes no focus, as the legend does not: it may while
+    // the chain is set, so the entries hang from it.
+    setFocusPolicy(Qt::TabFocus);
+    QWidget* previous = this;
+    for (int i = 0; i < m_runs->count(); ++i) {
+      QCheckBox* box = m_entries.value(m_runs->at(i).id);
+      setTabOrder(previous, box);
+      previous = box;
+    }
+    setFocusPolicy(Qt::NoFocus);
+  }
   fitLabels();
 }
 

@@ -163,6 +163,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   chartScroll->setWidgetResizable(true);
   chartScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   chartScroll->setFrameShape(QFrame::NoFrame);
+  chartScroll->setFocusPolicy(Qt::NoFocus);  // a Tab stop that showed no focus
   chartScroll->setMinimumWidth(260);
 
   auto* splitter = new QSplitter(Qt::Horizontal, this);

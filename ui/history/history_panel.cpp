@@ -135,7 +135,9 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
       tr("Copy result files (.json), e.g. from another machine, into the "
          "library; you can also drop them here"));
   m_refreshAction->setToolTip(tr("Rescan the results folder"));
-  m_refreshAction->setShortcut(QKeySequence::Refresh);
+  // F5, not QKeySequence::Refresh: GNOME's and macOS's key schemes add Ctrl+R (Cmd+R) to it,
+  // which Run has; two actions on one key, Qt fires neither.
+  m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
   m_refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
   addActions({m_openAction, m_deleteAction, m_refreshAction});
 

@@ -67,6 +67,7 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
   scroll->setWidgetResizable(true);
   scroll->setFrameShape(QFrame::NoFrame);
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll->setFocusPolicy(Qt::NoFocus);  // no Tab stop of its own; it follows its fields' focus
   // Wide enough for the fields beside the vertical scroll bar, which would otherwise cover
   // their right edge.
   scroll->setMinimumWidth(fields->minimumSizeHint().width() +
@@ -78,7 +79,7 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
   m_run = new QPushButton(tr("Run"));
   m_run->setToolTip(tr("Train on each ticked device, one after another (Ctrl+R)"));
   m_stop = new QPushButton(tr("Stop"));
-  m_stop->setToolTip(tr("Stop the running run and drop the waiting ones (Esc)"));
+  m_stop->setToolTip(tr("Stop the running run and drop the waiting ones (Esc asks first)"));
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(m_run, 2);
   buttons->addWidget(m_stop, 1);

@@ -156,6 +156,8 @@ QWidget* MainWindow::buildMainArea() {
   m_resultsArea->setWidget(m_resultsSplitter);
   m_resultsArea->setWidgetResizable(true);
   m_resultsArea->setFrameShape(QFrame::NoFrame);
+  // No Tab stop of its own (it showed no focus); it scrolls to whichever of its widgets has it.
+  m_resultsArea->setFocusPolicy(Qt::NoFocus);
   m_tabs = new QTabWidget;
   m_tabs->addTab(m_resultsArea, tr("Charts && comparison"));
   m_tabs->addTab(m_history, tr("History"));
@@ -183,9 +185,10 @@ void MainWindow::buildMenus() {
   m_runAction = run->addAction(tr("&Run"));
   m_runAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
   connect(m_runAction, &QAction::triggered, this, &MainWindow::requestRuns);
-  auto* stop = run->addAction(tr("&Stop"));
+  auto* stop = run->addAction(tr("&Stop\u2026"));
+  stop->setObjectName(QStringLiteral("stopRunsAction"));
   stop->setShortcut(QKeySequence(Qt::Key_Escape));
-  connect(stop, &QAction::triggered, this, &MainWindow::stopRuns);
+  connect(stop, &QAction::triggered, this, &MainWindow::stopRunsAfterAsking);
   run->addSeparator();
   auto* probe = run->addAction(tr("&Measure device peaks\u2026"));
   probe->setToolTip(tr("Measure the ticked devices' peak TFLOPS and memory bandwidth"));
@@ -396,6 +399,31 @@ void MainWindow::profileSteps() {
   dialog.exec();
 }
 
+void MainWindow::stopRunsAfterAsking() {
+  if (!m_controller->isBusy() || m_stopQuestion) return;
+  const auto& queue = m_controller->queue();
+  const auto running = std::find_if(queue.cbegin(), queue.cend(), [](const QueuedRun& run) {
+    return run.state == QueuedRun::State::Running;
+  });
+  const QString text =
+      running != queue.cend()
+          ? tr("The run on %1 has trained for %2. Stopping keeps its epochs so far, saved as a "
+               "cancelled run, and drops the runs still waiting.")
+                .arg(toQString(running->config.device),
+                     QueuePanel::formatDuration(running->elapsedSeconds))
+          : tr("Stopping drops the runs still waiting.");
+  QMessageBox box(QMessageBox::Question, tr("Stop the run?"), text,
+                  QMessageBox::Yes | QMessageBox::No, this);
+  box.button(QMessageBox::Yes)->setText(tr("Stop"));
+  box.button(QMessageBox::No)->setText(tr("Keep Training"));
+  box.setDefaultButton(QMessageBox::Yes);  // Esc, Enter: a deliberate second key
+  box.setEscapeButton(QMessageBox::No);    // Esc, Esc: the run goes on
+  m_stopQuestion = &box;
+  const int answer = box.exec();
+  m_stopQuestion = nullptr;
+  if (answer == QMessageBox::Yes) stopRuns();
+}
+
 void MainWindow::stopRuns() {
   if (m_controller->isBusy()) {
     m_controller->stop();
@@ -433,7 +461,13 @@ void MainWindow::showNotice(const QString& text, bool error, const QString& repl
   statusBar()->showMessage(text, 8000);
 }
 
-void MainWindow::showResultsTab() { m_tabs->setCurrentWidget(m_resultsArea); }
+void MainWindow::showResultsTab() {
+  const bool fromHistory = m_history->isAncestorOf(QApplication::focusWidget());
+  m_tabs->setCurrentWidget(m_resultsArea);
+  // The focus, hidden with History, went on to the next widget Qt found: a legend entry, where
+  // Space hides a run. The comparison table instead, as Ctrl+G puts it.
+  if (fromHistory) m_comparison->table()->setFocus(Qt::OtherFocusReason);
+}
 
 void MainWindow::showHistoryTab() { m_tabs->setCurrentWidget(m_history); }
 

@@ -48,6 +48,9 @@ class MainWindow final : public QMainWindow {
   // data) first, then startRuns(). startRuns() alone never asks (automation, tests).
   void requestRuns();
   void stopRuns();
+  // Run › Stop and its key, Esc: asks first (Esc is pressed to back out of many things, and a
+  // stray one ended runs of hours); the Stop button stops at once.
+  void stopRunsAfterAsking();
   // File › Save unsaved results: the runs the library could not save, saved again.
   void saveUnsavedResults();
   // Run › Measure device peaks: the ticked devices, in a modal dialog (not while training).
@@ -104,6 +107,7 @@ class MainWindow final : public QMainWindow {
   std::optional<int> m_quitCode;
   bool m_closeRequested = false;  // closing waits until the stopped run is saved
   QPointer<QMessageBox> m_unsavedQuestion;  // while letUnsavedGo() asks
+  QPointer<QMessageBox> m_stopQuestion;     // while stopRunsAfterAsking() asks
   bool m_keepSavedSettings = false;
   RunCollection* m_collection;
   ResultLibrary* m_library;

@@ -32,6 +32,8 @@ void MainWindow::requestQuit(int exitCode) {
     m_unsavedQuestion->reject();
     return;
   }
+  // Asking whether to stop: the close stops the run anyway.
+  if (m_stopQuestion) m_stopQuestion->reject();
   close();
 }
 
