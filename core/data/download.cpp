@@ -231,7 +231,7 @@ class Fetcher {
       const std::string url = mirror + file.name;
       if (m_unreachable.count(urlOrigin(mirror)) > 0) continue;
       int resumes = 0;
-      bool restartedAfter416 = false;
+      bool restartedFromZero = false;
       while (true) {
         if (cancelled()) throwCancelled();
         m_rate.reset();
@@ -275,11 +275,14 @@ class Fetcher {
           }
           break;
         }
-        if (outcome.result == Result::HttpError && outcome.httpStatus == 416 &&
-            !restartedAfter416) {
-          // The partial file does not fit this server's copy: start it over, once.
+        // The partial file does not fit this server's copy (416), or the server cannot resume
+        // it where it ends (a proxy answering another range): start it over, once. Kept, the
+        // part met the same answer on every later fetch.
+        const bool cannotResume = (outcome.result == Result::HttpError && outcome.httpStatus == 416) ||
+                                  outcome.result == Result::WrongOffset;
+        if (cannotResume && !restartedFromZero) {
           removeQuietly(part);
-          restartedAfter416 = true;
+          restartedFromZero = true;
           continue;
         }
         failures.push_back(url + ": " + outcome.message);

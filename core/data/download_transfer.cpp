@@ -179,7 +179,7 @@ TransferOutcome classify(CURLcode code, CURL* curl, const TransferState& state,
         outcome.message = "the server sent more than the published " +
                           std::to_string(state.settings->expectedBytes) + " bytes";
       } else if (state.wrongRange) {
-        outcome.result = Result::Interrupted;
+        outcome.result = Result::WrongOffset;
         outcome.message = "the server resumed at the wrong offset";
       } else {
         outcome.result = Result::LocalError;

@@ -30,6 +30,7 @@ struct TransferOutcome {
     NotFound,     // a file:// URL that does not exist
     Unreachable,  // no connection could be made (DNS, refused, connect timeout)
     Interrupted,  // connected, but the transfer ended early or stalled
+    WrongOffset,  // asked to resume, the server sent the file from another offset
     TooLarge,     // the body went past TransferSettings::expectedBytes: another file
     Cancelled,
     LocalError,  // the partial file could not be written

@@ -308,6 +308,29 @@ class DownloadTest : public QObject {
     QCOMPARE(readAll(folder("norange/big.bin")), m_big);
   }
 
+  // A proxy that answers a resume from another offset (206, "bytes 0-...") cannot be appended
+  // to; the partial file is dropped and the file fetched again from its start. Kept, it met
+  // the same answer on every later fetch, and the dataset could never be had.
+  void resumeAnsweredAtTheWrongOffsetRestarts() {
+    HttpTestServer server([this](const HttpRequest& request) {
+      HttpReply reply = fileReply(HttpRequest{request.method, request.path, std::nullopt}, m_big);
+      if (request.rangeStart) {
+        reply.status = 206;
+        reply.headers.emplace_back("Content-Range", "bytes 0-" + std::to_string(m_big.size() - 1) +
+                                                        "/" + std::to_string(m_big.size()));
+      }
+      return reply;
+    });
+    QDir().mkpath(folder("wrongoffset"));
+    writeAll(folder("wrongoffset/big.bin.part"), m_big.substr(0, 100000));
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    fetchDataset(source, folderStd("wrongoffset"), quickOptions({server.url("/ds/")}));
+    QCOMPARE(readAll(folder("wrongoffset/big.bin")), m_big);
+    QCOMPARE(server.requests().size(), std::size_t{2});
+    QCOMPARE(server.requests()[0].rangeStart.value_or(-1), std::int64_t{100000});
+    QVERIFY(!server.requests()[1].rangeStart);
+  }
+
   // A server that goes silent mid-transfer fails within the low-speed window instead of
   // hanging the CLI or the GUI forever. The reply is held and never released: only the
   // low-speed rule can end this transfer.
