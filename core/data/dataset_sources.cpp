@@ -5,8 +5,10 @@
 #include "data/download_checksum.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 
@@ -85,6 +87,27 @@ std::vector<std::string> splitMirrorList(const std::string& text) {
 
 std::string withSlash(std::string url) {
   if (url.empty() || url.back() != '/') url += '/';
+  return url;
+}
+
+// A base without a scheme is a folder ("/mnt/datasets", as a shared drive is named): its
+// file:// URL, absolute, with the bytes a URL path cannot hold percent-encoded. Given to
+// libcurl as it was, it failed with "URL using bad/illegal format".
+std::string mirrorUrl(const std::string& base) {
+  if (base.find("://") != std::string::npos) return base;
+  std::error_code error;
+  const std::string path = fs::absolute(base, error).string();
+  std::string url = "file://";
+  for (const unsigned char c : error ? base : path) {
+    const bool plain = std::isalnum(c) != 0 || std::strchr("/-._~", c) != nullptr;
+    if (plain && c < 0x80) {
+      url += static_cast<char>(c);
+    } else {
+      char escaped[4];
+      std::snprintf(escaped, sizeof escaped, "%%%02X", c);
+      url += escaped;
+    }
+  }
   return url;
 }
 
@@ -203,8 +226,9 @@ std::vector<std::string> mirrorsFor(const DatasetSource& source, const std::stri
     // A lab mirror usually copies the whole data root (one folder per dataset, where the
     // two MNIST datasets' identical file names cannot clash); a base that holds just this
     // dataset's files works too. The checksums catch a base that holds another dataset's.
-    mirrors.push_back(withSlash(base) + source.dataset + "/");
-    mirrors.push_back(withSlash(base));
+    const std::string url = withSlash(mirrorUrl(base));
+    mirrors.push_back(url + source.dataset + "/");
+    mirrors.push_back(url);
   }
   return mirrors;
 }

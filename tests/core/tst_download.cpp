@@ -423,6 +423,12 @@ class DownloadTest : public QObject {
     auto withDefault = lab;
     withDefault.push_back("https://official/");
     QCOMPARE(mirrorsFor(source, "http://lab/data file:///mnt/sets/ default"), withDefault);
+    // A folder, as a shared drive is named, is its file:// URL (curl refused the bare path as
+    // "URL using bad/illegal format"); a relative one is taken from the working folder.
+    QCOMPARE(mirrorsFor(source, "/mnt/lab#1/100%"),
+             (std::vector<std::string>{"file:///mnt/lab%231/100%25/toy/", "file:///mnt/lab%231/100%25/"}));
+    const std::string here = QDir::currentPath().toStdString();
+    QCOMPARE(mirrorsFor(source, "sets").back(), "file://" + here + "/sets/");
   }
 
   // A lab mirror that copies a data root (one folder per dataset) works, and so does a
@@ -444,6 +450,9 @@ class DownloadTest : public QObject {
     const std::string share = "file://" + folderStd("share");
     fetchDataset(source, folderStd("fromshare"), quickOptions(mirrorsFor(source, share)));
     QCOMPARE(readAll(folder("fromshare/small.bin")), m_small);
+    // The same drive named as a folder.
+    fetchDataset(source, folderStd("fromfolder"), quickOptions(mirrorsFor(source, folderStd("share"))));
+    QCOMPARE(readAll(folder("fromfolder/small.bin")), m_small);
   }
 
   // A file:// mirror whose file is a FIFO (or a folder) is refused at once, naming the path:
