@@ -235,6 +235,9 @@ int DataCommand::status() const {
 int DataCommand::fetch() const {
   // Ctrl-C (or SIGTERM, SIGHUP) cancels; the partial file stays for the next fetch to resume.
   const SignalGuard signals;
+  // A dataset that fails does not stop the others (`data fetch mnist cifar10` left CIFAR-10
+  // untried after a bad MNIST mirror); the exit code still says one failed.
+  bool anyFailed = false;
   for (const auto& name : m_datasets) {
     const DatasetSource source = *findDatasetSource(name);
     // Where `run` reads it when it is here (the files in --data-dir itself, CIFAR-10 extracted
@@ -262,10 +265,10 @@ int DataCommand::fetch() const {
         return kExitCancelled;
       }
       std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
-      return kExitData;
+      anyFailed = true;
     }
   }
-  return kExitOk;
+  return anyFailed ? kExitData : kExitOk;
 }
 
 }  // namespace tb::cli

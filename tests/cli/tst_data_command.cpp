@@ -121,6 +121,25 @@ class DataCommandTest : public QObject {
     QVERIFY(!QFileInfo::exists(m_dataRoot + "/cifar10"));
   }
 
+  // One dataset failing does not stop the others: CIFAR-10, here already, is still made
+  // ready after MNIST's mirror failed, and the exit code says one failed.
+  void oneFailedDatasetDoesNotStopTheOthers() {
+    useDataRoot(QStringLiteral("several"));
+    const QString extracted = m_dataRoot + "/cifar-10-batches-bin";
+    QVERIFY(QDir().mkpath(extracted));
+    for (const char* name : {"data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4",
+                             "data_batch_5", "test_batch"}) {
+      QFile batch(extracted + "/" + name + ".bin");
+      QVERIFY(batch.open(QIODevice::WriteOnly));
+      QVERIFY(batch.resize(30730000));  // sparse: the size is what is checked
+    }
+    const QString mirror = QStringLiteral("http://127.0.0.1:%1/").arg(HttpTestServer::closedPort());
+    const CliRun run = runCli({"data", "fetch", "mnist", "cifar10", "--data-dir", m_dataRoot}, mirror);
+    QVERIFY2(run.exitCode == 3, run.why());
+    QVERIFY2(run.err.contains("could not download mnist"), run.why());
+    QVERIFY2(run.out.contains("cifar10 ready in " + m_dataRoot), run.why());
+  }
+
   // --verify reads the downloads: one of the right size but wrong content is invalid and the
   // command exits 3, so a script can tell (it exited 0). Extracted copies, which no published
   // checksum covers, say that only their sizes were checked.
