@@ -101,7 +101,11 @@ class Fetcher {
     m_progress.fileCount = static_cast<int>(source.files.size());
   }
 
-  FetchSummary run() {
+  // `madeHere`: the folder did not exist when the fetch began. A fetch that then fails before
+  // any file arrives removes it again (a partial file stays, for the next fetch to resume) —
+  // while it holds the folder's lock: a fetch that found another one at work must not remove
+  // the folder the other has just made and not yet written into.
+  FetchSummary run(bool madeHere) {
     std::error_code error;
     fs::create_directories(m_folder, error);
     if (error) {
@@ -109,6 +113,16 @@ class Fetcher {
                           "cannot create " + m_folder + ": " + error.message());
     }
     FolderLock lock(m_folder);
+    try {
+      return runLocked();
+    } catch (...) {
+      if (madeHere) fs::remove(m_folder, error);  // only when empty
+      throw;
+    }
+  }
+
+ private:
+  FetchSummary runLocked() {
     FetchSummary summary;
     summary.folder = m_folder;
     std::vector<bool> needed;
@@ -136,7 +150,6 @@ class Fetcher {
     return summary;
   }
 
- private:
   bool alreadyPresent(const SourceFile& file) const {
     const fs::path path = fs::path(m_folder) / file.name;
     if (sizeOf(path) == file.size) {
@@ -352,16 +365,9 @@ FetchSummary fetchDataset(const DatasetSource& source, const std::string& folder
                       "this build of TrainBench cannot download " + source.dataset +
                           " (built without libcurl and OpenSSL); copy its files into " + folder);
 #endif
-  // A fetch that fails before any file arrives leaves no empty folder of its own behind (a
-  // partial file stays, for the next fetch to resume).
   std::error_code error;
   const bool existed = fs::exists(folder, error);
-  try {
-    return Fetcher(source, folder, options).run();
-  } catch (...) {
-    if (!existed) fs::remove(folder, error);  // only when empty
-    throw;
-  }
+  return Fetcher(source, folder, options).run(!existed);
 }
 
 }  // namespace tb
