@@ -8,6 +8,8 @@
 #include "../support/run_result_builder.h"
 
 #include <QApplication>
+#include <QComboBox>
+#include <QSet>
 #include <QDir>
 #include <QFile>
 #include <QLabel>
@@ -41,6 +43,27 @@ class SetupPanelTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // A screen reader names each field by its label, or by the name it was given where no label
+  // stands beside it: the workload box and the dataset folder had neither.
+  void everyFieldHasAName() {
+    SetupPanel panel;
+    QSet<const QWidget*> labelled;
+    for (const QLabel* label : panel.findChildren<QLabel*>()) {
+      if (label->buddy()) labelled.insert(label->buddy());
+    }
+    int fields = 0;
+    for (QWidget* field : panel.findChildren<QWidget*>()) {
+      const bool input = qobject_cast<QComboBox*>(field) || qobject_cast<QAbstractSpinBox*>(field) ||
+                         (qobject_cast<QLineEdit*>(field) && !qobject_cast<QAbstractSpinBox*>(field->parentWidget()) &&
+                          !qobject_cast<QComboBox*>(field->parentWidget()));
+      if (!input) continue;
+      ++fields;
+      QVERIFY2(labelled.contains(field) || !field->accessibleName().isEmpty(),
+               qPrintable(QStringLiteral("%1 (%2)").arg(field->objectName(), field->metaObject()->className())));
+    }
+    QVERIFY(fields >= 10);
+  }
+
   // Use Settings compares a run's speed switches with this process's: none set here.
   void initTestCase() {
     for (const std::string& name : tb::speedSwitchNames()) qunsetenv(name.c_str());

@@ -96,6 +96,8 @@ QWidget* SetupPanel::buildWorkloadGroup() {
   auto* group = new QGroupBox(tr("Workload"));
   auto* layout = new QVBoxLayout(group);
   m_workload = new QComboBox;
+  // No label beside it (the group's title is none to a screen reader): it names itself.
+  m_workload->setAccessibleName(tr("Workload"));
   for (const auto& info : workloadCatalog()) {
     m_workload->addItem(toQString(info.title), toQString(info.name));
   }
@@ -227,6 +229,7 @@ QWidget* SetupPanel::buildDataGroup() {
   m_useFiles->setChecked(true);
 
   m_dataDir = new QLineEdit;
+  m_dataDir->setAccessibleName(tr("Dataset folder"));  // no label beside it either
   m_dataDir->setPlaceholderText(toQString(defaultDataRoot()));
   m_dataDir->setToolTip(tr("Folder with the dataset files, or a folder with one sub-folder per "
                            "dataset; empty uses the default data folder"));
