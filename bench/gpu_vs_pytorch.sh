@@ -20,8 +20,8 @@
 # it), else build/app/cli/trainbench-cli. Needs python3 with a CUDA build of PyTorch.
 # Environment: REPEATS (default 2) rounds, DEVICE (cuda:0), QUICK=1 for tiny sizes (dry runs:
 # fashion-mlp 1 epoch on 2000 images, ResNet-50 on 256, too few steps for a steady state),
-# DEADLINE=S to start no run after S seconds (the rest is listed as SKIPPED, and the summary is
-# written from what ran), CONFIGS_ONLY="mlp-fp32 resnet50-bf16" to run only the named ones.
+# DEADLINE=S to end the runs by S seconds (each run gets at most the time left; none starts with
+# under 10 s left: listed as SKIPPED; the summary is written from what ran), CONFIGS_ONLY="mlp-fp32 resnet50-bf16" to run only the named ones.
 # Writes OUTDIR/raw/ (each run's JSON), logs/, results/ (TrainBench's files), runs.tsv,
 # machine.txt, summary.txt and gpu_vs_pytorch.log.
 set -uo pipefail
@@ -103,26 +103,38 @@ outcome() {
   esac
 }
 
-# Whether DEADLINE has passed; if so, records run $2 of config $1 as skipped.
+# Whether DEADLINE has passed (under 10 s left); if so, records run $2 of config $1 as skipped.
 past_deadline() {
-  [[ -n "${DEADLINE:-}" ]] && ((SECONDS - START >= DEADLINE)) || return 1
+  [[ -n "${DEADLINE:-}" ]] && ((DEADLINE - (SECONDS - START) < 10)) || return 1
   printf '%s\t%s\t%s\tSKIPPED(deadline %ss)\t0\t\n' "$1" "$2" "$3" "$DEADLINE" >>"$OUT/runs.tsv"
   log "-- $1 $2 round $3: skipped, past the deadline"
 }
 
+# A run's time limit $1, cut to the time left before DEADLINE: a run started just before it
+# went on to its own limit, past the caller's, and the summary was never written.
+capped_limit() {
+  local limit="$1"
+  if [[ -n "${DEADLINE:-}" ]]; then
+    local left=$((DEADLINE - (SECONDS - START)))
+    ((limit > left)) && limit=$left
+  fi
+  echo "$limit"
+}
+
 # config workload precision epochs images limit mode round
 run_pytorch() {
-  local name="$1-pytorch-$7-$8" begin=$SECONDS code
+  local name="$1-pytorch-$7-$8" begin=$SECONDS code limit
   past_deadline "$1" "pytorch $7" "$8" && return
+  limit="$(capped_limit "$6")"
   log "== $name"
   (
     [[ -n "$VISIBLE" ]] && export CUDA_VISIBLE_DEVICES="$VISIBLE"
-    timeout -k 10 "$6" python3 bench/reference/pytorch_train.py --workload "$2" --mode "$7" \
+    timeout -k 10 "$limit" python3 bench/reference/pytorch_train.py --workload "$2" --mode "$7" \
       --precision "$3" --epochs "$4" --train-images "$5" --device cuda
   ) >"$OUT/raw/$name.json" 2>"$OUT/logs/$name.log"
   code=$?
   local result
-  result="$(outcome "$code" "$6")"
+  result="$(outcome "$code" "$limit")"
   printf '%s\tpytorch %s\t%s\t%s\t%s\t%s\n' "$1" "$7" "$8" "$result" $((SECONDS - begin)) \
     "raw/$name.json" >>"$OUT/runs.tsv"
   log "-- $name: $result in $((SECONDS - begin))s"
@@ -132,16 +144,17 @@ run_pytorch() {
 
 # config workload precision epochs images limit execution round
 run_trainbench() {
-  local name="$1-trainbench-$7-$8" begin=$SECONDS code stamp="$OUT/results/.before-run"
+  local name="$1-trainbench-$7-$8" begin=$SECONDS code stamp="$OUT/results/.before-run" limit
   past_deadline "$1" "trainbench $7" "$8" && return
+  limit="$(capped_limit "$6")"
   log "== $name"
   touch "$stamp"
-  timeout -k 10 "$6" "$CLI" run --workload "$2" --device "$DEVICE" --synthetic --epochs "$4" \
+  timeout -k 10 "$limit" "$CLI" run --workload "$2" --device "$DEVICE" --synthetic --epochs "$4" \
     --train-limit "$5" --test-limit 1000 --precision "$3" --execution "$7" --no-probe \
     --no-machine-check --quiet --out "$OUT/results/" >"$OUT/logs/$name.log" 2>&1
   code=$?
   local result newest file=""
-  result="$(outcome "$code" "$6")"
+  result="$(outcome "$code" "$limit")"
   # The run's own file: the newest one written since it started (a failed run saves one too).
   newest="$(find "$OUT/results" -maxdepth 1 -name '*.json' -newer "$stamp" -printf '%T@ %p\n' |
     sort -n | tail -1 | cut -d' ' -f2-)"

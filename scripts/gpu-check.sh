@@ -25,8 +25,9 @@
 #   GPU_CHECK_JOBS=N               build jobs (default 16)
 #   GPU_CHECK_BUILD_TIMEOUT=S      build time limit in seconds (default 330; more on small machines)
 #   GPU_CHECK_OOM=0                skip the out-of-memory check (about 30 s; passed on an H200)
-#   GPU_CHECK_DEADLINE=S           start no step after S seconds (the rest is listed as skipped),
-#                                  so the summary is written before a caller's time limit
+#   GPU_CHECK_DEADLINE=S           end by S seconds: each step gets at most the time left, none
+#                                  starts with under 10 s left (listed as skipped); the summary
+#                                  (OUTDIR/summary.txt) is written after every step
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -52,27 +53,48 @@ die() {
   exit 1
 }
 
+# The summary so far, into OUTDIR/summary.txt after every step: a caller's time limit that ends
+# the script still finds what ran.
+write_summary() {
+  {
+    echo "TrainBench GPU check, $(date -u +%Y-%m-%dT%H:%M:%SZ), +$((SECONDS - START))s"
+    printf '%s\n' "${SUMMARY[@]}"
+  } >"$OUT/summary.txt"
+}
+trap write_summary EXIT
+
 # Runs a named step with a time limit, logging its output; records ok/FAIL(code) for the summary.
-# Past GPU_CHECK_DEADLINE a step is not started: it is recorded as skipped and fails (code 125).
+# With GPU_CHECK_DEADLINE a step gets at most the time left (a step started just before it ran
+# on to its own limit, past the caller's), and none starts with under 10 s left: it is recorded
+# as skipped and fails (code 125). -k: a process stuck in a CUDA call may outlive SIGTERM.
 step() {
   local name="$1" limit="$2"
   shift 2
-  if [[ -n "${GPU_CHECK_DEADLINE:-}" ]] && ((SECONDS - START >= GPU_CHECK_DEADLINE)); then
-    SUMMARY+=("$(printf '%-34s %-14s' "$name" "SKIPPED (deadline ${GPU_CHECK_DEADLINE}s)")")
-    log "-- $name: skipped, past the deadline"
-    return 125
+  if [[ -n "${GPU_CHECK_DEADLINE:-}" ]]; then
+    local left=$((GPU_CHECK_DEADLINE - (SECONDS - START)))
+    if ((left < 10)); then
+      SUMMARY+=("$(printf '%-34s %-14s' "$name" "SKIPPED (deadline ${GPU_CHECK_DEADLINE}s)")")
+      log "-- $name: skipped, past the deadline"
+      write_summary
+      return 125
+    fi
+    ((limit > left)) && limit=$left
   fi
   log "== $name: $*"
   local begin=$SECONDS
-  timeout "$limit" "$@" >>"$LOG" 2>&1
+  timeout -k 10 "$limit" "$@" >>"$LOG" 2>&1
   local code=$?
   local outcome="ok"
   [[ $code -ne 0 ]] && outcome="FAIL($code)"
-  [[ $code -eq 124 ]] && outcome="TIMEOUT(${limit}s)"
+  [[ $code -eq 124 || $code -eq 137 ]] && outcome="TIMEOUT(${limit}s)"
   SUMMARY+=("$(printf '%-34s %-14s %4ss' "$name" "$outcome" $((SECONDS - begin)))")
   log "-- $name: $outcome in $((SECONDS - begin))s"
+  write_summary
   return $code
 }
+
+# A helper command outside step(): bounded too, its output to the log.
+bounded() { timeout -k 5 60 "$@"; }
 
 # --- what is here --------------------------------------------------------------------------------
 log "TrainBench GPU check into $OUT (device $DEVICE)"
@@ -155,7 +177,7 @@ CLI="$BUILD/app/cli/trainbench-cli"
 # --- checks --------------------------------------------------------------------------------------
 export TRAINBENCH_RESULTS_DIR="$OUT/results"
 step "devices" 60 "$CLI" devices
-"$CLI" devices --json >"$OUT/devices.json" 2>>"$LOG"
+bounded "$CLI" devices --json >"$OUT/devices.json" 2>>"$LOG"
 # Once, as JSON (a second, human-readable probe would double its time on the GPU).
 # TO_FILE FILE COMMAND...: the command's output into FILE, under step's timeout. The file is an
 # argument, not part of the command string: any path is safe.
@@ -189,10 +211,33 @@ run_workload() {
     SUMMARY[-1]="$(printf '%-34s %-14s' "$name" "no data: synthetic next")"
     step "$name (synthetic)" "$limit" "$CLI" run --workload "$workload" --device "$DEVICE" \
       --synthetic --out "$OUT/results/" "$@"
+    code=$?
+  fi
+  [[ $code -eq 0 && " $* " == *" --execution graph "* ]] && check_graph_ran "$name"
+  return $code
+}
+
+# A graph-mode run whose capture failed trains eagerly and exits 0: "ok" would read as graph
+# mode working. Its result (the newest) says so; the summary then does too, as a failure.
+check_graph_ran() {
+  local newest fallback
+  newest=$(ls -t "$OUT"/results/*.json 2>/dev/null | head -1)
+  [[ -n "$newest" ]] || return 0
+  fallback=$(bounded python3 - "$newest" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1])).get("config", {})
+if config.get("execution") != "graph":
+    print(config.get("execution_fallback") or "ran as " + str(config.get("execution")))
+PY
+)
+  if [[ -n "$fallback" ]]; then
+    log "$1: $fallback"
+    SUMMARY[-1]="$(printf '%-34s %-14s %s' "$1" "FAIL(fell back)" "${fallback:0:120}")"
+    write_summary
   fi
 }
 run_workload "fashion-mlp fp32" fashion-mlp 150 "${MLP_ARGS[@]}"
-if ! workloads=$("$CLI" workloads 2>>"$LOG"); then
+if ! workloads=$(bounded "$CLI" workloads 2>>"$LOG"); then
   SUMMARY+=("$(printf '%-34s %-14s' "workloads" "FAIL")")
 elif grep -q '^cifar10-resnet50 ' <<<"$workloads"; then
   run_workload "cifar10-resnet50 fp32" cifar10-resnet50 180 "${RESNET_ARGS[@]}"
@@ -213,13 +258,13 @@ if [[ "$DEVICE" != cpu ]]; then
   run_workload "cifar10-resnet50 fp32 graph" cifar10-resnet50 180 "${RESNET_ARGS[@]}" --execution graph
   run_workload "cifar10-resnet50 bf16 graph" cifar10-resnet50 180 "${RESNET_ARGS[@]}" \
     --precision bf16 --execution graph
-  "$CLI" compare "$OUT/results" >>"$LOG" 2>&1
+  bounded "$CLI" compare "$OUT/results" >>"$LOG" 2>&1
 fi
 # Steady state is timed by CUDA events between steps (core/engine/step_clock.h). Where a run
 # has later epochs to compare with, it must agree with its last epoch (images over the wall
 # seconds of an epoch that ends in a sync): several times faster means steps were timed at
 # their launch (10-100x for graph replays).
-timing=$(python3 - "$OUT/results" 2>&1 <<'PY'
+timing=$(bounded python3 - "$OUT/results" 2>&1 <<'PY'
 import json, pathlib, sys
 for path in sorted(pathlib.Path(sys.argv[1]).glob("*.json")):
     run = json.loads(path.read_text())
@@ -286,9 +331,10 @@ if [[ "$DEVICE" != cpu && "${GPU_CHECK_OOM:-1}" == 1 ]]; then
 fi
 
 for file in "$OUT"/results/*.json; do
-  [[ -f "$file" ]] && "$CLI" show "$file" >>"$LOG" 2>&1
+  [[ -f "$file" ]] && bounded "$CLI" show "$file" >>"$LOG" 2>&1
 done
 
+write_summary
 log "summary (total $((SECONDS - START))s):"
 for line in "${SUMMARY[@]}"; do log "  $line"; done
 log "results in $OUT/results, log in $LOG"

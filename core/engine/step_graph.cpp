@@ -83,14 +83,16 @@ class CudaStepGraph final : public StepGraph {
       // the capture, and the run falls back to eager with the reason in its result.
       m_graph.capture_begin({0, 0});
 #endif
+      // capture_end() inside: a capture the step invalidated fails there, and the host's step
+      // count must be put back as for a step that threw.
       try {
         m_step.runFull();
+        m_graph.capture_end();
       } catch (...) {
         endFailedCapture();
         optimizer.addHostSteps(stepsBefore - optimizer.iterations());
         throw;
       }
-      m_graph.capture_end();
     }
     // The captured step has not run: its host-side count is taken again by replay().
     optimizer.addHostSteps(stepsBefore - optimizer.iterations());

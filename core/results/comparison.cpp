@@ -227,6 +227,10 @@ std::string deviceLabel(const RunResult& result, bool sayDataSource) {
       label += " " + placement;
     }
   }
+  // Figures measured another way (an older file's) must not sit unmarked beside this
+  // version's: the note under the table says how they differ.
+  if (result.system.measurementMethod < kMeasurementMethod) label += " (earlier TrainBench)";
+  if (result.system.measurementMethod > kMeasurementMethod) label += " (newer TrainBench)";
   if (!result.device.name.empty()) label += " \u2014 " + withoutTrademarks(result.device.name);
   return label;
 }
@@ -310,6 +314,7 @@ ComparisonRow comparisonRow(const RunResult& result) {
   if (row.achievedTflops && row.peakTflops && *row.peakTflops > 0.0) {
     row.efficiency = finiteOrNone(*row.achievedTflops / *row.peakTflops);
   }
+  row.otherMethod = result.system.measurementMethod != kMeasurementMethod;
   row.size = resultSize(result);
   row.group = groupOf(row.workload, row.size);
   row.key = foldKey(result);
@@ -357,6 +362,9 @@ std::string foldKey(const RunResult& result) {
   // another measure, whose median with steady-state figures would be neither.
   const bool steady = result.steadyState && result.steadyState->samplesPerSecond > 0.0;
   if (!steady) key += "|epoch mean";
+  // Nor do figures of another measurement method (another warm-up rule, GPU steps timed as
+  // launched) fold with this one's.
+  key += "|method " + std::to_string(result.system.measurementMethod);
   // A CPU run on the reference BLAS is several times slower than one on OpenBLAS, and one under
   // another OpenMP wait policy, channels-last setting or TF32 override is another speed too.
   if (const std::string environment = environmentText(result); !environment.empty()) {

@@ -28,6 +28,9 @@ struct ComparisonRow {
   std::optional<double> speedup;  // baseline total / this total; "1.16x" means 16% faster
   bool baseline = false;          // the row the speed-ups of its group are against
   std::string precision;          // "fp32", "bf16", ...; empty for published rows
+  // Measured by a TrainBench that measures otherwise (system.measurement_method): its label says
+  // "(earlier TrainBench)" or "(newer TrainBench)", and methodNote() what that means.
+  bool otherMethod = false;
   // flops_per_sample x mean samples/s, in TFLOPS; absent where the workload's FLOPs are unknown.
   std::optional<double> achievedTflops;
   std::optional<double> peakTflops;  // the device's measured peak in the run's precision
@@ -177,6 +180,8 @@ std::string projectionNote(const std::vector<ComparisonRow>& rows);
 // Where some of `rows` are the seed article's figures, a line saying they were not measured
 // here; empty otherwise.
 std::string publishedNote(const std::vector<ComparisonRow>& rows);
+// What "(earlier TrainBench)" means, where a row is so marked; empty otherwise.
+std::string methodNote(const std::vector<ComparisonRow>& rows);
 // A row's n as tables print it: "n/a" for published figures, which are no runs of this tool.
 std::string runCountText(const ComparisonRow& row);
 

@@ -355,7 +355,8 @@ std::vector<ComparisonGroup> buildComparison(const std::vector<RunResult>& resul
   for (ComparisonGroup& group : groups) {
     group.baseline = chooseBaseline(group.rows, options.baselineKey);
     applySpeedups(group.rows, group.baseline);
-    for (std::string note : {projectionNote(group.rows), publishedNote(group.rows)}) {
+    for (std::string note :
+         {projectionNote(group.rows), methodNote(group.rows), publishedNote(group.rows)}) {
       if (!note.empty()) group.notes.push_back(std::move(note));
     }
   }

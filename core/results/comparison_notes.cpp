@@ -56,6 +56,25 @@ std::string publishedNote(const std::vector<ComparisonRow>& rows) {
          "measured here.";
 }
 
+std::string methodNote(const std::vector<ComparisonRow>& rows) {
+  const auto marked = [&rows](const char* mark) {
+    return std::any_of(rows.begin(), rows.end(), [mark](const ComparisonRow& row) {
+      return row.otherMethod && row.label.find(mark) != std::string::npos;
+    });
+  };
+  const bool earlier = marked("(earlier TrainBench)");
+  const bool newer = marked("(newer TrainBench)");
+  if (!earlier && !newer) return {};
+  const std::string marks = earlier && newer ? "(earlier TrainBench) or (newer TrainBench)"
+                            : earlier        ? "(earlier TrainBench)"
+                                             : "(newer TrainBench)";
+  return "Rows marked " + marks +
+         " were measured by a version that measures otherwise (an older file's samples/s may be "
+         "its epochs' mean with warm-up, or leave out another warm-up; its GPU steps may be timed "
+         "as launched): they never fold with this version's runs, and their figures compare only "
+         "roughly.";
+}
+
 std::string runCountText(const ComparisonRow& row) {
   return row.published ? "n/a" : std::to_string(row.n);
 }

@@ -297,6 +297,10 @@ SystemRecord readSystem(const Reader& reader, const Json& s) {
   system.appVersion = reader.string(s, "system", "app_version");
   system.blas = optionalString(reader, s, "system", "blas").value_or("");
   system.build = optionalString(reader, s, "system", "build").value_or("");
+  // Absent: written before the method was recorded, by a TrainBench that measured otherwise.
+  system.measurementMethod = s.contains("measurement_method")
+                                 ? reader.smallInteger(s, "system", "measurement_method")
+                                 : 0;
   return system;
 }
 
@@ -387,7 +391,8 @@ std::string toJson(const RunResult& r, int indent) {
                     {"libtorch_version", r.system.libtorchVersion},
                     {"app_version", r.system.appVersion},
                     {"blas", r.system.blas.empty() ? OrderedJson(nullptr) : OrderedJson(r.system.blas)},
-                    {"build", r.system.build.empty() ? OrderedJson(nullptr) : OrderedJson(r.system.build)}};
+                    {"build", r.system.build.empty() ? OrderedJson(nullptr) : OrderedJson(r.system.build)},
+                    {"measurement_method", r.system.measurementMethod}};
   OrderedJson epochs = OrderedJson::array();
   for (const EpochRecord& e : r.epochs) {
     epochs.push_back({{"epoch", e.epoch},

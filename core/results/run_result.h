@@ -78,6 +78,11 @@ struct DeviceRecord {
   std::optional<PeakFigures> peak = std::nullopt;               // absent when not probed
 };
 
+// The way throughput is measured, counted up when it changes so that figures measured one way
+// are never folded or compared unmarked with figures measured another (docs/result-format.md):
+// 1: the steady state's warm-up rule of 2026-12-05, and GPU steps timed on the device.
+inline constexpr int kMeasurementMethod = 1;
+
 struct SystemRecord {
   std::string os;
   std::string hostname;
@@ -93,6 +98,9 @@ struct SystemRecord {
   // How TrainBench was compiled ("GCC 12.2.0, optimised"; build_info.h); empty in files written
   // before it was recorded.
   std::string build;
+  // How this TrainBench measures (kMeasurementMethod); 0 in files written before it was
+  // recorded, which measured differently.
+  int measurementMethod = kMeasurementMethod;
 };
 
 struct EpochRecord {

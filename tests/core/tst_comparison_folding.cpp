@@ -9,6 +9,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <ctime>
 
 using namespace tb;
@@ -150,6 +151,34 @@ class ComparisonFoldingTest : public QObject {
     std::vector<RunResult> gpu = repeats("cuda:0", {2.0, 2.1});
     gpu[1].system.blas = "reference BLAS";
     QCOMPARE(allRows(buildComparison(gpu)).size(), std::size_t{1});
+  }
+
+  // A run measured by an earlier TrainBench (another warm-up rule, GPU steps timed as launched,
+  // or the epochs' mean) never folds with this version's runs, and says so: its label is marked
+  // and a note under the table says what the mark means. An older server's CLI wrote such files
+  // beside a newer desktop's, and they folded silently into one median.
+  void runsOfAnotherMeasurementMethodFoldApartMarked() {
+    std::vector<RunResult> results = repeats("cpu", {10.0, 10.1, 9.9});
+    RunResult older = results[0];
+    older.system.measurementMethod = 0;
+    older.created = "2026-12-03T10:00:00Z";
+    results.push_back(older);
+    const auto groups = buildComparison(results);
+    const auto rows = allRows(groups);
+    QCOMPARE(rows.size(), std::size_t{2});
+    QCOMPARE(rows[0].n, 3);
+    QVERIFY(!rows[0].otherMethod && !contains(rows[0].label, "TrainBench"));
+    QVERIFY(rows[1].otherMethod);
+    QVERIFY2(contains(rows[1].label, "(earlier TrainBench)"), rows[1].label.c_str());
+    QCOMPARE(groups.size(), std::size_t{1});
+    QVERIFY2(std::any_of(groups[0].notes.begin(), groups[0].notes.end(),
+                         [](const std::string& note) { return contains(note, "(earlier TrainBench)"); }),
+             comparisonText(groups).c_str());
+    results.back().system.measurementMethod = kMeasurementMethod + 1;
+    QVERIFY(contains(allRows(buildComparison(results))[1].label, "(newer TrainBench)"));
+    // Only this version's runs: no mark, no note.
+    results.pop_back();
+    QVERIFY(buildComparison(results)[0].notes.empty());
   }
 
   // A data-parallel run is the run over all its ranks: its own row, labelled with them.

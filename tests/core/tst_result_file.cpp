@@ -204,6 +204,29 @@ class TestResultFile : public QObject {
     }
   }
 
+  // How TrainBench measured is recorded; a file without it (written before it was) reads as
+  // method 0, "measured otherwise", never as this version's method.
+  void measurementMethodIsRecorded() {
+    const RunResult run = editableResult();
+    QJsonObject json = jsonOf(run);
+    QJsonObject system = json.value("system").toObject();
+    QCOMPARE(system.value("measurement_method").toInt(-1), kMeasurementMethod);
+    QCOMPARE(fromJson(QJsonDocument(json).toJson().toStdString(), "mem").system.measurementMethod,
+             kMeasurementMethod);
+    system.remove("measurement_method");
+    json.insert("system", system);
+    QCOMPARE(fromJson(QJsonDocument(json).toJson().toStdString(), "mem").system.measurementMethod, 0);
+    system.insert("measurement_method", "1");
+    json.insert("system", system);
+    try {
+      fromJson(QJsonDocument(json).toJson().toStdString(), "mem");
+      QFAIL("text was read as a method");
+    } catch (const std::exception& e) {
+      QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("system.measurement_method must be an integer")),
+               e.what());
+    }
+  }
+
   // The speed switches round trip (fullResultRoundTripsExactly); a value that is no string is
   // refused naming the key, and a file without them reads as none set.
   void environmentValuesAreStrings() {

@@ -446,6 +446,22 @@ class TestExport final : public QObject {
     QCOMPARE(QString::fromStdString(gpus[0].device.name), QStringLiteral("RTX"));
   }
 
+  // A machine whose LibTorch (or BLAS, or TrainBench) changed between its runs is listed once
+  // per version, each with its own: one row with the first run's versions hid the change that
+  // may explain a speed. It still counts as one machine.
+  void aMachineIsListedOncePerSoftwareVersion() {
+    tb::RunResult before = makeResult("cpu", "", "bench-1", "Ryzen", 4.0);
+    before.system.libtorchVersion = "1.12.1";
+    tb::RunResult after = makeResult("cpu", "", "bench-1", "Ryzen", 3.0);
+    after.system.blas = "OpenBLAS 0.3.21 (OpenMP)";
+    const tb::RunResult again = makeResult("cpu", "", "bench-1", "Ryzen", 3.1);
+    const QVector<tb::SystemRecord> machines = tb::ui::machinesOf(QVector<tb::RunResult>{before, after, again});
+    QCOMPARE(machines.size(), 3);
+    QCOMPARE(QString::fromStdString(machines[0].libtorchVersion), QStringLiteral("1.12.1"));
+    QCOMPARE(QString::fromStdString(machines[1].blas), QStringLiteral("OpenBLAS 0.3.21 (OpenMP)"));
+    QCOMPARE(tb::ui::distinctMachineCount(machines), 1);
+  }
+
   // A data-parallel run across two machines lists both: rank 0's with its facts, the other by
   // the name its rank recorded (the report read as a run on one machine), and its GPU by id.
   void dataParallelRunsListEveryMachine() {

@@ -69,7 +69,7 @@ class ReportWriter final {
     if (!m_content.appVersion.isEmpty()) {
       facts << QObject::tr("TrainBench %1").arg(m_content.appVersion);
     }
-    facts << runsAndMachines(m_content.rows, static_cast<int>(m_content.machines.size()));
+    facts << runsAndMachines(m_content.rows, distinctMachineCount(m_content.machines));
     m_page.skip(m_page.pt(2));
     m_page.text(m_page.font(9.5), kMutedColor, facts.join(QStringLiteral("  ·  ")), Qt::AlignLeft);
     m_page.skip(m_page.pt(6));
@@ -291,12 +291,26 @@ bool exportPdfReport(const QString& path, const ReportContent& content, QString*
   return writeFileAtomically(path, pdf, error);
 }
 
+int distinctMachineCount(const QVector<SystemRecord>& machines) {
+  QSet<QString> names;
+  for (const SystemRecord& system : machines) {
+    names.insert(toQString(system.hostname) + QLatin1Char('\n') + toQString(system.cpuModel));
+  }
+  return static_cast<int>(names.size());
+}
+
 QVector<SystemRecord> machinesOf(const QVector<RunResult>& results) {
   QVector<SystemRecord> machines;
   for (const RunResult& result : results) {
     const SystemRecord& system = result.system;
+    // One row per machine as each run found it: a machine whose LibTorch, BLAS or TrainBench
+    // changed between its runs is listed once per version (they may explain a speed), not once
+    // with the first run's.
     const bool known = std::any_of(machines.begin(), machines.end(), [&](const SystemRecord& m) {
-      return m.hostname == system.hostname && m.cpuModel == system.cpuModel;
+      return m.hostname == system.hostname && m.cpuModel == system.cpuModel && m.os == system.os &&
+             m.physicalCores == system.physicalCores && m.logicalCores == system.logicalCores &&
+             m.memoryMb == system.memoryMb && m.libtorchVersion == system.libtorchVersion &&
+             m.appVersion == system.appVersion && m.blas == system.blas;
     });
     if (!known) machines.push_back(system);
   }

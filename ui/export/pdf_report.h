@@ -36,10 +36,14 @@ struct ReportContent {
 // A4 portrait. Written atomically; on failure returns false with `error` naming the file.
 bool exportPdfReport(const QString& path, const ReportContent& content, QString* error = nullptr);
 
-// The distinct machines (by hostname and CPU model) of the runs, in the order they first appear,
-// then the other hosts of data-parallel runs' ranks (their names alone).
+// The distinct machines of the runs, one per version of their software (LibTorch, BLAS,
+// TrainBench), in the order they first appear, then the other hosts of data-parallel runs'
+// ranks (their names alone).
 QVector<SystemRecord> machinesOf(const RunCollection& runs, bool visibleOnly = true);
 QVector<SystemRecord> machinesOf(const QVector<RunResult>& results);
+// How many machines (hostname and CPU model) `machines` lists: one listed once per version of
+// its software counts once.
+int distinctMachineCount(const QVector<SystemRecord>& machines);
 // The distinct GPUs (by hostname, device id and name) the runs trained on, in the same order,
 // then those of other hosts' ranks (their ids alone).
 QVector<ReportGpu> gpusOf(const RunCollection& runs, bool visibleOnly = true);
