@@ -216,6 +216,12 @@ std::string deviceLabel(const RunResult& result, bool sayDataSource) {
   // Built-in data trains as fast as the real files but learns nothing a test set can show: its
   // accuracy must not sit unmarked beside the article's.
   if (sayDataSource && result.workload.dataSource == "synthetic") label += " synthetic";
+  // A data source this version does not know (a newer writer's): said as written, never taken
+  // for the real files.
+  const std::string& source = result.workload.dataSource;
+  if (sayDataSource && !source.empty() && source != "files" && source != "synthetic") {
+    label += " " + source;
+  }
   // A data-parallel run is the whole run over its ranks, not one device's.
   if (result.distributed) {
     label += " \u00d7 " + std::to_string(result.distributed->worldSize) + " ranks";

@@ -86,10 +86,16 @@ void checkSchema(const Reader& reader, const Json& root) {
   if (schema.compare(0, prefix.size(), prefix) != 0) {
     reader.fail("not a TrainBench result: schema is " + Reader::quoted(schema));
   }
+  // "N", or "N.M": a minor revision adds only optional keys, which this reader ignores.
   const std::string version = schema.substr(prefix.size());
-  bool digits = !version.empty() && version.size() <= 6 &&
-                version.find_first_not_of("0123456789") == std::string::npos;
-  int major = digits ? std::stoi(version) : 0;
+  const std::string majorText = version.substr(0, version.find('.'));
+  const std::string minorText =
+      majorText.size() < version.size() ? version.substr(majorText.size() + 1) : "0";
+  const auto allDigits = [](const std::string& text) {
+    return !text.empty() && text.size() <= 6 && text.find_first_not_of("0123456789") == std::string::npos;
+  };
+  const bool digits = allDigits(majorText) && allDigits(minorText);
+  int major = digits ? std::stoi(majorText) : 0;
   if (major > kResultSchemaVersion) {
     reader.fail("written by a newer TrainBench: schema " + schema + "; this version reads up to /" +
                 std::to_string(kResultSchemaVersion));

@@ -1,5 +1,6 @@
 // Tests for reading result files: exact round trips, absent metrics, rejection of malformed files
 // with useful messages (writing: tst_result_write).
+#include "results/comparison.h"
 #include "results/result_file.h"
 #include "telemetry/telemetry_sampler.h"
 
@@ -204,6 +205,19 @@ class TestResultFile : public QObject {
     }
   }
 
+  // A minor revision of version 1 adds only optional keys: it reads (it said "unsupported").
+  // A data source this version does not know is shown as written, never as the real files.
+  void minorRevisionsAndUnknownValuesRead() {
+    QJsonObject json = jsonOf(editableResult());
+    json.insert("schema", "trainbench-result/1.1");
+    QJsonObject workload = json.value("workload").toObject();
+    workload.insert("data_source", "stream");
+    json.insert("workload", workload);
+    const RunResult back = fromJson(QJsonDocument(json).toJson().toStdString(), "mem");
+    QCOMPARE(QString::fromStdString(back.workload.dataSource), QStringLiteral("stream"));
+    QVERIFY2(deviceLabel(back).find(" stream") != std::string::npos, deviceLabel(back).c_str());
+  }
+
   // How TrainBench measured is recorded; a file without it (written before it was) reads as
   // method 0, "measured otherwise", never as this version's method.
   void measurementMethodIsRecorded() {
@@ -272,8 +286,14 @@ class TestResultFile : public QObject {
     QTest::newRow("newer schema")
         << variant([](QJsonObject& j) { j.insert("schema", "trainbench-result/2"); })
         << "written by a newer TrainBench: schema trainbench-result/2; this version reads up to /1";
+    QTest::newRow("newer minor revision")
+        << variant([](QJsonObject& j) { j.insert("schema", "trainbench-result/2.1"); })
+        << "written by a newer TrainBench: schema trainbench-result/2.1";
     QTest::newRow("bad version")
         << variant([](QJsonObject& j) { j.insert("schema", "trainbench-result/x"); })
+        << "unsupported schema";
+    QTest::newRow("bad minor version")
+        << variant([](QJsonObject& j) { j.insert("schema", "trainbench-result/1.x"); })
         << "unsupported schema";
     QTest::newRow("wrong type") << variant([](QJsonObject& j) {
       QJsonArray epochs = j.value("epochs").toArray();
