@@ -107,7 +107,9 @@ void ProgressPrinter::printBar(std::int64_t step, const std::string& tail, bool 
   // that fills the last column wraps on some terminals); the bar narrows first, then a redrawn
   // line's tail is cut. A line drawn once, the epoch's last, keeps its tail and may wrap.
   const int room = terminalColumns(m_out) - 1;
-  const int besideBar = static_cast<int>(counter.size() + std::strlen(" [] - ")) + kUsualTailLength;
+  // The epoch's closing line by its own tail ("12s 13ms/step - ..." is longer than the usual).
+  const int tailLength = redrawn ? kUsualTailLength : static_cast<int>(tail.size());
+  const int besideBar = static_cast<int>(counter.size() + std::strlen(" [] - ")) + tailLength;
   const int barWidth = std::clamp(room - besideBar, kMinBarWidth, kBarWidth);
   const double fraction =
       m_stepsPerEpoch > 0 ? static_cast<double>(step) / static_cast<double>(m_stepsPerEpoch) : 1;
@@ -115,9 +117,21 @@ void ProgressPrinter::printBar(std::int64_t step, const std::string& tail, bool 
   std::string bar(static_cast<std::size_t>(barWidth), '.');
   for (int i = 0; i < filled && i < barWidth; ++i) bar[static_cast<std::size_t>(i)] = '=';
   if (filled < barWidth) bar[static_cast<std::size_t>(filled)] = '>';
-  std::string line = counter + " [" + bar + "] - " + tail;
-  if (redrawn && room > 0 && line.size() > static_cast<std::size_t>(room))
-    line.resize(static_cast<std::size_t>(room));
+  std::string shownTail = tail;
+  const auto length = [&] { return counter.size() + bar.size() + std::strlen(" [] - ") + shownTail.size(); };
+  if (redrawn && room > 0) {
+    // Whole " - field" parts go from the end: a figure cut short ("loss: 0.37") would read as
+    // another figure.
+    for (std::size_t cut; length() > static_cast<std::size_t>(room) &&
+                          (cut = shownTail.rfind(" - ")) != std::string::npos;) {
+      shownTail.resize(cut);
+    }
+    if (length() > static_cast<std::size_t>(room)) shownTail.clear();
+  }
+  std::string line = counter + " [" + bar + "] - " + shownTail;
+  if (redrawn && room > 0 && line.size() > static_cast<std::size_t>(room)) {
+    line.resize(static_cast<std::size_t>(room));  // a terminal too narrow for the bar itself
+  }
   // \r plus the erase-line escape redraws the bar in place, as Keras does.
   std::fprintf(m_out, "\r\033[K%s", line.c_str());
   std::fflush(m_out);

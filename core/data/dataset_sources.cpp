@@ -90,13 +90,18 @@ std::string withSlash(std::string url) {
   return url;
 }
 
-// A base without a scheme is a folder ("/mnt/datasets", as a shared drive is named): its
+// A base that names a folder ("/mnt/datasets", as a shared drive is named, or "./sets"): its
 // file:// URL, absolute, with the bytes a URL path cannot hold percent-encoded. Given to
 // libcurl as it was, it failed with "URL using bad/illegal format".
 std::string mirrorUrl(const std::string& base) {
-  if (base.find("://") != std::string::npos) return base;
+  // A folder only as a path is written, or one that is there: "localhost:8000/data" is a web
+  // server without its scheme, which libcurl takes as http://.
   std::error_code error;
-  const std::string path = fs::absolute(base, error).string();
+  const bool pathLike = base.front() == '/' || base.rfind("./", 0) == 0 || base.rfind("../", 0) == 0;
+  if (base.find("://") != std::string::npos || (!pathLike && !fs::is_directory(base, error))) {
+    return base;
+  }
+  const std::string path = fs::absolute(base, error).lexically_normal().string();
   std::string url = "file://";
   for (const unsigned char c : error ? base : path) {
     const bool plain = std::isalnum(c) != 0 || std::strchr("/-._~", c) != nullptr;

@@ -50,7 +50,11 @@ std::string folderFromVariable(const char* name) {
   if (value == nullptr || *value == '\0') return {};
   std::string text(value);
   if (text == "~" || text.rfind("~/", 0) == 0) {
-    if (const fs::path home = homeFolder(); !home.empty()) text = (home / text.substr(text.size() > 1 ? 2 : 1)).string();
+    if (const fs::path home = homeFolder(); !home.empty()) {
+      // "~//x" as a shell reads it: below the home folder (an absolute rest would replace it).
+      const std::size_t rest = text.find_first_not_of('/', 1);
+      text = (home / (rest == std::string::npos ? std::string() : text.substr(rest))).string();
+    }
   }
   std::error_code error;
   const fs::path absolute = fs::absolute(text, error);

@@ -305,14 +305,22 @@ class TestCli : public CliTestBase {
 
   // A bar longer than the terminal wrapped, and each redraw erased only its last row: on an
   // 80-column terminal every redraw (20 a second) left a row behind. Redrawn lines keep to the
-  // width; the epoch's closing line, drawn once, keeps its loss and accuracy whole.
+  // width, dropping whole fields (a cut figure would read as another); the epoch's closing
+  // line, drawn once, keeps its loss and accuracy whole, and fits 80 columns too.
+  void terminalBarKeepsToANarrowTerminal_data() {
+    QTest::addColumn<int>("columns");
+    QTest::newRow("60 columns") << 60;
+    QTest::newRow("80 columns") << 80;
+  }
   void terminalBarKeepsToANarrowTerminal() {
+    QFETCH(int, columns);
     int exitCode = -1;
-    constexpr int kColumns = 60;
     const QStringList args = {"run",       "--synthetic", "--train-limit", "30000", "--test-limit", "64",
                               "--epochs",  "1",           "--threads",     "1",     "--out",        m_results + '/'};
-    const QByteArray shown = onTerminal(args, exitCode, kColumns);
+    const QByteArray shown = onTerminal(args, exitCode, columns);
     QCOMPARE(exitCode, 0);
+    static const QRegularExpression wholeFields(
+        QStringLiteral("\\] - ETA: \\S+( - loss: \\d+\\.\\d{4}( - accuracy: \\d\\.\\d{4})?)?$"));
     int redraws = 0;
     QByteArray closing;
     for (QByteArray line : shown.split('\n')) {
@@ -321,7 +329,8 @@ class TestCli : public CliTestBase {
         drawn.replace("\033[K", "");
         if (drawn.contains("ETA: ")) {
           ++redraws;
-          QVERIFY2(drawn.size() < kColumns, drawn.constData());
+          QVERIFY2(drawn.size() < columns, drawn.constData());
+          QVERIFY2(wholeFields.match(QString::fromUtf8(drawn)).hasMatch(), drawn.constData());
         } else if (drawn.contains("/step - ")) {
           closing = drawn;
         }
@@ -332,6 +341,7 @@ class TestCli : public CliTestBase {
                  .match(QString::fromUtf8(closing))
                  .hasMatch(),
              closing.constData());
+    if (columns == 80) QVERIFY2(closing.size() < columns, closing.constData());
   }
 
   // A terminal that cannot erase a line (TERM=dumb) gets the plain epoch lines, not the bar's

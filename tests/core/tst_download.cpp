@@ -429,7 +429,9 @@ class DownloadTest : public QObject {
     QCOMPARE(mirrorsFor(source, "/mnt/lab#1/100%"),
              (std::vector<std::string>{"file:///mnt/lab%231/100%25/toy/", "file:///mnt/lab%231/100%25/"}));
     const std::string here = QDir::currentPath().toStdString();
-    QCOMPARE(mirrorsFor(source, "sets").back(), "file://" + here + "/sets/");
+    QCOMPARE(mirrorsFor(source, "./sets").back(), "file://" + here + "/sets/");
+    // A web server written without its scheme stays as written (libcurl takes it as http://).
+    QCOMPARE(mirrorsFor(source, "localhost:8000/data").back(), std::string("localhost:8000/data/"));
   }
 
   // A lab mirror that copies a data root (one folder per dataset) works, and so does a

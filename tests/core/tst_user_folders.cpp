@@ -79,6 +79,12 @@ class TestUserFolders : public QObject {
       QCOMPARE(QString::fromStdString(tb::defaultResultsDir()), QStringLiteral("/home/someone/results"));
       QCOMPARE(QDir::cleanPath(QString::fromStdString(tb::defaultDataRoot())), QStringLiteral("/home/someone"));
     }
+    {
+      const ScopedEnv results("TRAINBENCH_RESULTS_DIR", "~//results");  // not the root's /results
+      const ScopedEnv data("TRAINBENCH_DATA_DIR", "~/");
+      QCOMPARE(QString::fromStdString(tb::defaultResultsDir()), QStringLiteral("/home/someone/results"));
+      QCOMPARE(QDir::cleanPath(QString::fromStdString(tb::defaultDataRoot())), QStringLiteral("/home/someone"));
+    }
     const ScopedEnv results("TRAINBENCH_RESULTS_DIR", "runs/today");
     const ScopedEnv data("TRAINBENCH_DATA_DIR", "~someone-else/data");  // not ours to expand
     QCOMPARE(QString::fromStdString(tb::defaultResultsDir()), QDir::currentPath() + QStringLiteral("/runs/today"));
