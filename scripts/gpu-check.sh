@@ -205,15 +205,16 @@ run_workload() {
   local name="$1" workload="$2" limit="$3"
   shift 3
   step "$name" "$limit" "$CLI" run --workload "$workload" --device "$DEVICE" --out "$OUT/results/" "$@"
-  local code=$?
+  local code=$? ran="$name"
   if [[ $code -eq 3 ]]; then
     # Not a failure of the check: the machine has no copy of the data set.
     SUMMARY[-1]="$(printf '%-34s %-14s' "$name" "no data: synthetic next")"
     step "$name (synthetic)" "$limit" "$CLI" run --workload "$workload" --device "$DEVICE" \
       --synthetic --out "$OUT/results/" "$@"
     code=$?
+    ran="$name (synthetic)"
   fi
-  [[ $code -eq 0 && " $* " == *" --execution graph "* ]] && check_graph_ran "$name"
+  [[ $code -eq 0 && " $* " == *" --execution graph "* ]] && check_graph_ran "$ran"
   return $code
 }
 
