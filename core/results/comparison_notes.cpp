@@ -69,10 +69,10 @@ std::string methodNote(const std::vector<ComparisonRow>& rows) {
                             : earlier        ? "(earlier TrainBench)"
                                              : "(newer TrainBench)";
   return "Rows marked " + marks +
-         " were measured by a version that measures otherwise (an older file's samples/s may be "
-         "its epochs' mean with warm-up, or leave out another warm-up; its GPU steps may be timed "
-         "as launched): they never fold with this version's runs, and their figures compare only "
-         "roughly.";
+         " were saved by another version of TrainBench, which may have measured otherwise (an "
+         "older file's samples/s may be its epochs' mean with warm-up, or leave out another "
+         "warm-up; its GPU steps may be timed as launched): they never fold with this version's "
+         "runs, and their figures compare only roughly.";
 }
 
 std::string runCountText(const ComparisonRow& row) {

@@ -99,7 +99,7 @@ struct SystemRecord {
   // before it was recorded.
   std::string build;
   // How this TrainBench measures (kMeasurementMethod); 0 in files written before it was
-  // recorded, which measured differently.
+  // recorded, which may have measured differently.
   int measurementMethod = kMeasurementMethod;
 };
 

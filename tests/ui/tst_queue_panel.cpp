@@ -4,6 +4,7 @@
 #include "common/status_colors.h"
 
 #include "../support/absent_device.h"
+#include "../support/answer_dialogs.h"
 #include "../support/synthetic_run.h"
 
 #include <QAction>
@@ -77,7 +78,7 @@ class QueuePanelTest : public QObject {
   }
 
   // A queued run is dropped from its row (Delete, or the row's context menu) while the others
-  // go on; a finished row offers nothing to cancel.
+  // go on; the running one after a question; a finished row offers nothing to cancel.
   void deleteCancelsTheSelectedRunOnly() {
     RunController controller;
     QueuePanel panel(&controller);
@@ -100,8 +101,15 @@ class QueuePanelTest : public QObject {
     QCOMPARE(barTextOf(tree, 1), QStringLiteral("Cancelled"));
     QVERIFY(!cancel->isEnabled());  // the selected row is finished now
     QCOMPARE(controller.queue()[0].state, QueuedRun::State::Running);
+    // The running run is asked about first: Keep Training keeps it, Cancel Run cancels it.
     tree->setCurrentItem(tree->topLevelItem(0));
-    cancel->trigger();
+    for (const auto answer : {QMessageBox::No, QMessageBox::Yes}) {
+      bool asked = false;
+      const auto answers = tbtest::answerDialogs(QString(), answer, &asked);
+      cancel->trigger();
+      QVERIFY(asked);
+      if (answer == QMessageBox::No) QCOMPARE(controller.queue()[0].state, QueuedRun::State::Running);
+    }
     QVERIFY(idle.wait(kRunTimeoutMs));
     QCOMPARE(controller.queue()[0].state, QueuedRun::State::Cancelled);
     QCOMPARE(started.count(), 1);

@@ -375,6 +375,26 @@ class RunControllerTest : public QObject {
     QCOMPARE(summaries.count(), 1);
   }
 
+  // Cancelling a running auto repeat as it completes (its result on its way, done training):
+  // it still counts as completed, but no further repeat is queued, as with Stop.
+  void cancellingARepeatAsItCompletesQueuesNoMore() {
+    RunController controller;
+    QSignalSpy idle(&controller, &RunController::idle);
+    QSignalSpy summaries(&controller, &RunController::repeatsFinished);
+    int cancelled = 0;
+    connect(&controller, &RunController::evaluationFinished, &controller,
+            [&controller, &cancelled](int queueId) {
+              if (cancelled++ == 0) controller.cancel(queueId);
+            });
+    RunConfig repeat = syntheticRun(2, 640);
+    repeat.group = "group-cancelled";
+    controller.enqueue({repeat}, /*autoRepeat=*/true);
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QCOMPARE(cancelled, 1);
+    QCOMPARE(controller.queue().size(), 1);
+    QCOMPARE(summaries.count(), 1);
+  }
+
   // Closing the window mid-run destroys the controller: it must cancel, join and not crash. The
   // run is far longer than the watchdog's limit, so only a cancelling destructor returns.
   void destroyingDuringRunReturnsPromptly() {

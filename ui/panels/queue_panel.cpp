@@ -11,6 +11,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QKeySequence>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSet>
@@ -71,9 +72,7 @@ QueuePanel::QueuePanel(RunController* controller, QWidget* parent)
   m_cancelAction->setEnabled(false);
   m_tree->addAction(m_cancelAction);
   m_tree->setContextMenuPolicy(Qt::ActionsContextMenu);
-  connect(m_cancelAction, &QAction::triggered, this, [this] {
-    if (const int id = selectedQueueId(); id != 0) m_controller->cancel(id);
-  });
+  connect(m_cancelAction, &QAction::triggered, this, &QueuePanel::cancelSelectedRun);
   connect(m_tree, &QTreeWidget::itemSelectionChanged, this, &QueuePanel::updateCancelAction);
 
   m_clearButton->setObjectName(QStringLiteral("clearFinishedButton"));
@@ -183,6 +182,29 @@ void QueuePanel::refresh() {
   m_clearButton->setEnabled(anyFinished);
   updateCancelAction();
   fitColumns();
+}
+
+void QueuePanel::cancelSelectedRun() {
+  const int id = selectedQueueId();
+  const auto& queue = m_controller->queue();
+  const auto run = std::find_if(queue.cbegin(), queue.cend(),
+                                [id](const QueuedRun& entry) { return entry.queueId == id; });
+  if (run == queue.cend() || run->isFinished()) return;
+  // A waiting run goes at once; the running one is asked about first, as Esc asks: a stray key
+  // must not end a run of hours.
+  if (run->state == QueuedRun::State::Running) {
+    QMessageBox box(QMessageBox::Question, tr("Cancel this run?"),
+                    tr("The run on %1 has trained for %2. Cancelling keeps its epochs so far, "
+                       "saved as a cancelled run; the runs after it go on.")
+                        .arg(toQString(run->config.device), formatDuration(run->elapsedSeconds)),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.button(QMessageBox::Yes)->setText(tr("Cancel Run"));
+    box.button(QMessageBox::No)->setText(tr("Keep Training"));
+    box.setDefaultButton(QMessageBox::Yes);
+    box.setEscapeButton(QMessageBox::No);
+    if (box.exec() != QMessageBox::Yes) return;
+  }
+  m_controller->cancel(id);
 }
 
 int QueuePanel::selectedQueueId() const {

@@ -45,6 +45,7 @@ class QueuePanel final : public QWidget {
   void refresh();
   void fitColumns();
   int selectedQueueId() const;  // 0: no row selected
+  void cancelSelectedRun();     // a running one after asking
   void updateCancelAction();    // enabled for a selected run still waiting or running
 
   RunController* m_controller;

@@ -138,6 +138,7 @@ void RunController::cancel(int queueId) {
   if (run == nullptr || run->isFinished()) return;
   if (run->state == QueuedRun::State::Running) {
     // Its result comes back cancelled (onRunFinished), and the next entry starts then.
+    m_cancelledIds.insert(queueId);
     if (m_cancel) m_cancel->store(true);
     if (m_cliRun->isRunning()) m_cliRun->stop();
     return;
@@ -252,13 +253,14 @@ void RunController::onRunFinished(int queueId, const RunResult& result) {
     m_runningId = 0;
     m_cancel.reset();
   }
+  const bool cancelRequested = m_cancelledIds.remove(queueId);
   Q_EMIT runFinished(queueId, result);
-  if (!result.group.empty()) onRepeatFinished(queueId, result);
+  if (!result.group.empty()) onRepeatFinished(queueId, result, cancelRequested);
   Q_EMIT queueChanged();
   startNext();
 }
 
-void RunController::onRepeatFinished(int queueId, const RunResult& result) {
+void RunController::onRepeatFinished(int queueId, const RunResult& result, bool cancelRequested) {
   const QString group = toQString(result.group);
   std::vector<RunResult>& runs = m_repeats[group];
   const bool completed = result.status == RunStatus::Completed;
@@ -266,7 +268,7 @@ void RunController::onRepeatFinished(int queueId, const RunResult& result) {
   const auto at = std::find_if(m_queue.begin(), m_queue.end(),
                                [queueId](const QueuedRun& run) { return run.queueId == queueId; });
   bool gaveUp = false;
-  if (at != m_queue.end() && at->autoRepeat && completed && !m_stopped) {
+  if (at != m_queue.end() && at->autoRepeat && completed && !m_stopped && !cancelRequested) {
     const RepeatDecision decision = autoRepeatDecision(runs.size(), steadyThroughputs(runs));
     if (decision == RepeatDecision::Continue) {
       // The next repeat goes right after this one: a device's repeats stay back to back.

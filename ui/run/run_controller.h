@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QSet>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -103,7 +104,8 @@ class RunController final : public QObject {
   void progressChanged(QueuedRun& run);
   void onRunFinished(int queueId, const tb::RunResult& result);
   // Collects a grouped run's result, queues the next auto repeat or reports the group's summary.
-  void onRepeatFinished(int queueId, const tb::RunResult& result);
+  // `cancelRequested`: cancel() was asked for it; no auto repeat follows, even if it completed.
+  void onRepeatFinished(int queueId, const tb::RunResult& result, bool cancelRequested);
   // Reports `group`'s summary and forgets it once no entry but `finishedId` is left to run.
   void reportGroupIfDone(const QString& group, const std::string& device, int finishedId,
                          bool gaveUp);
@@ -118,6 +120,9 @@ class RunController final : public QObject {
   QElapsedTimer m_runClock;  // started at the running run's runStarted
   QTimer m_changeTimer;      // coalesces progress-only queueChanged signals
   QHash<QString, std::vector<RunResult>> m_repeats;  // completed runs of each group so far
+  // Entries cancel() was asked to stop while running: a result that comes back completed
+  // anyway (it finished as the cancel came) queues no further auto repeat.
+  QSet<int> m_cancelledIds;
 };
 
 }  // namespace tb::ui
