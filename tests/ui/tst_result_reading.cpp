@@ -221,6 +221,25 @@ class TestResultReading final : public QObject {
     QVERIFY(panel.lastMessage().contains(dir.filePath(QStringLiteral("damaged.json"))));
     QCOMPARE(panel.view()->model()->rowCount(), 3);
   }
+
+  // A file written by a newer TrainBench is no damaged file: History says how many there are
+  // and what to do (update), apart from the files that could not be read.
+  void newerFilesAreCountedApart() {
+    QTemporaryDir dir;
+    saveRun(dir.path(), QStringLiteral("run-1.json"), run(1));
+    QFile original(dir.filePath(QStringLiteral("run-1.json")));
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    QByteArray newer = original.readAll();
+    newer.replace("\"trainbench-result/1\"", "\"trainbench-result/2\"");
+    writeBytes(dir.filePath(QStringLiteral("newer.json")), newer);
+    writeBytes(dir.filePath(QStringLiteral("damaged.json")), "not json");
+    ResultLibrary library(dir.path());
+    HistoryPanel panel(&library);
+    QTRY_COMPARE(panel.view()->model()->rowCount(), 1);
+    QVERIFY2(summaryOf(panel).contains(QStringLiteral("1 file written by a newer TrainBench (update it to read them)")) &&
+                 summaryOf(panel).contains(QStringLiteral("1 file could not be read")),
+             qPrintable(summaryOf(panel)));
+  }
 };
 
 QTEST_MAIN(TestResultReading)

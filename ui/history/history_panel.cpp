@@ -229,9 +229,17 @@ void HistoryPanel::updateSummary() {
     text = tr("%1 in %2").arg(runCount(runs), m_library->folder());
   }
   const QStringList& problems = m_library->problems();
-  if (!problems.isEmpty()) {
+  // Files of a newer TrainBench are no damage: they say what to do (update), apart from the rest.
+  const auto newer = std::count_if(problems.begin(), problems.end(), [](const QString& problem) {
+    return problem.contains(QLatin1String("written by a newer TrainBench"));
+  });
+  if (newer > 0) {
     text += QStringLiteral(" · ") +
-            tr("%1 could not be read (hover for details)").arg(fileCount(problems.size()));
+            tr("%1 written by a newer TrainBench (update it to read them)").arg(fileCount(newer));
+  }
+  if (problems.size() > newer) {
+    text += QStringLiteral(" · ") + tr("%1 could not be read (hover for details)")
+                                        .arg(fileCount(problems.size() - newer));
   }
   m_summary->setText(text);
   m_summary->setToolTip(plainToolTip(problems.join(QLatin1Char('\n'))));
