@@ -152,9 +152,23 @@ TransferOutcome classify(CURLcode code, CURL* curl, const TransferState& state,
   const std::string detail = errorBuffer[0] != '\0' ? errorBuffer : curl_easy_strerror(code);
   using Result = TransferOutcome::Result;
   switch (code) {
-    case CURLE_OK:
+    case CURLE_OK: {
+      // A server that sends no length ends the body by closing the connection, so a dropped
+      // connection reads as the end: short of the published size, it is an interruption to
+      // resume, not a whole file (which was deleted as another file, losing what arrived).
+      curl_off_t announced = -1;
+      curl_easy_getinfo(curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
+      const std::int64_t expected = state.settings ? state.settings->expectedBytes : 0;
+      if (state.http && announced < 0 && expected > 0 && state.onDisk() < expected) {
+        outcome.result = Result::Interrupted;
+        outcome.message = "the server closed the connection after " +
+                          std::to_string(state.onDisk()) + " of " + std::to_string(expected) +
+                          " bytes";
+        return outcome;
+      }
       outcome.result = Result::Complete;
       return outcome;
+    }
     case CURLE_ABORTED_BY_CALLBACK:
       outcome.result = Result::Cancelled;
       outcome.message = "cancelled";

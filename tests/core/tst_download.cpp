@@ -253,6 +253,25 @@ class DownloadTest : public QObject {
     QTRY_COMPARE(server.bytesSent(), m_big.size());
   }
 
+  // A server that sends no length (HTTP/1.0 style) ends the body by closing: a connection that
+  // drops halfway read as a whole, short file, and the half that arrived was deleted. It is
+  // resumed instead.
+  void droppedReplyWithoutALengthIsResumed() {
+    std::atomic<int> calls{0};
+    HttpTestServer server([&](const HttpRequest& request) {
+      HttpReply reply = fileReply(request, m_big);
+      reply.sendLength = false;
+      if (calls++ == 0) reply.sendAtMost = m_big.size() / 2;
+      return reply;
+    });
+    DatasetSource source{"toy", "Toy", {}, {fileOf("big.bin", m_big)}};
+    fetchDataset(source, folderStd("nolength"), quickOptions({server.url("/ds/")}));
+    QCOMPARE(readAll(folder("nolength/big.bin")), m_big);
+    const auto requests = server.requests();
+    QCOMPARE(requests.size(), std::size_t{2});
+    QCOMPARE(requests[1].rangeStart.value_or(-1), static_cast<std::int64_t>(m_big.size() / 2));
+  }
+
   // A server that closes right after the last byte, short of the length it announced: every
   // byte is there, so the file is checked and kept, not resumed past its end (a 416) and
   // thrown away.

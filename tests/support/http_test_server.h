@@ -36,6 +36,7 @@ struct HttpReply {
   int status = 200;
   std::string body;
   std::int64_t contentLength = -1;  // -1: the body's size; more: a transfer that ends short
+  bool sendLength = true;  // false: no Content-Length (HTTP/1.0 style: the close ends the body)
   std::size_t sendAtMost = std::string::npos;  // then close (a server gone mid-transfer)
   std::size_t chunkSize = 16384;
   int chunkDelayMs = 0;  // a slow server
@@ -226,8 +227,9 @@ class HttpTestServer {
                                     ? reply.contentLength
                                     : static_cast<std::int64_t>(reply.body.size());
     std::string header = "HTTP/1.1 " + std::to_string(reply.status) + " " + reason(reply.status) +
-                         "\r\nContent-Length: " + std::to_string(length) +
-                         "\r\nConnection: close\r\n";
+                         "\r\n";
+    if (reply.sendLength) header += "Content-Length: " + std::to_string(length) + "\r\n";
+    header += "Connection: close\r\n";
     for (const auto& [name, value] : reply.headers) header += name + ": " + value + "\r\n";
     header += "\r\n";
     if (!sendAll(client, header.data(), header.size(), /*body=*/false)) return;
