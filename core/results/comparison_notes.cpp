@@ -57,22 +57,15 @@ std::string publishedNote(const std::vector<ComparisonRow>& rows) {
 }
 
 std::string methodNote(const std::vector<ComparisonRow>& rows) {
-  const auto marked = [&rows](const char* mark) {
-    return std::any_of(rows.begin(), rows.end(), [mark](const ComparisonRow& row) {
-      return row.otherMethod && row.label.find(mark) != std::string::npos;
-    });
-  };
-  const bool earlier = marked("(earlier TrainBench)");
-  const bool newer = marked("(newer TrainBench)");
-  if (!earlier && !newer) return {};
-  const std::string marks = earlier && newer ? "(earlier TrainBench) or (newer TrainBench)"
-                            : earlier        ? "(earlier TrainBench)"
-                                             : "(newer TrainBench)";
-  return "Rows marked " + marks +
-         " were saved by another version of TrainBench, which may have measured otherwise (an "
-         "older file's samples/s may be its epochs' mean with warm-up, or leave out another "
-         "warm-up; its GPU steps may be timed as launched): they never fold with this version's "
-         "runs, and their figures compare only roughly.";
+  if (std::none_of(rows.begin(), rows.end(), [](const ComparisonRow& row) { return row.otherMethod; })) {
+    return {};
+  }
+  // One text for every table, so that front ends listing the notes of several say it once.
+  return "Rows marked (earlier TrainBench) or (newer TrainBench) were saved by another version "
+         "of TrainBench, which may have measured otherwise (an older file's samples/s may be its "
+         "epochs' mean with warm-up, or leave out another warm-up; its GPU steps may be timed as "
+         "launched): they never fold with this version's runs, and their figures compare only "
+         "roughly.";
 }
 
 std::string runCountText(const ComparisonRow& row) {

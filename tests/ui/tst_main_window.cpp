@@ -25,6 +25,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
@@ -150,6 +151,56 @@ class MainWindowTest : public QObject {
     QTRY_COMPARE(QApplication::focusWidget(), inHistory);
     QVERIFY(window.openResultFiles({file}).isEmpty());
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(window.comparisonPanel()->table()));
+  }
+
+  // A stop question left open while the run ends closes by itself: it named a run that had
+  // ended, and its Stop did nothing (or stopped the next run).
+  void stopQuestionClosesWhenTheRunEnds() {
+    MainWindow window(settingsFile(), resultsFolder());
+    setTinyRun(window.setupPanel());
+    auto* stop = window.findChild<QAction*>(QStringLiteral("stopRunsAction"));
+    QSignalSpy started(window.controller(), &RunController::runStarted);
+    QVERIFY(window.startRuns().isEmpty());
+    QVERIFY(started.wait(kGenerousMs));
+    bool answeredByTest = false;
+    QTimer::singleShot(kGenerousMs, &window, [&answeredByTest] {  // only if it stays open
+      if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+        answeredByTest = true;
+        box->reject();
+      }
+    });
+    stop->trigger();  // returns when the question closes
+    QVERIFY(!answeredByTest);
+    QVERIFY(!window.controller()->isBusy());
+    QCOMPARE(window.controller()->queue().first().state, QueuedRun::State::Completed);
+  }
+
+  // Tab from outside into Setup (or Shift+Tab from Run) lands on a field scrolled out of
+  // sight: the scroll area follows the focus however it came.
+  void focusedSetupFieldIsScrolledIntoView() {
+    MainWindow window(settingsFile(), resultsFolder());
+    window.resize(1000, 420);  // Setup's fields need scrolling
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QScrollArea* setupScroll = nullptr;
+    for (QScrollArea* area : window.findChildren<QScrollArea*>()) {
+      if (area->widget() && window.setupPanel()->isAncestorOf(area)) setupScroll = area;
+    }
+    QVERIFY(setupScroll != nullptr);
+    QTRY_VERIFY(setupScroll->verticalScrollBar()->maximum() > 0);
+    QWidget* last = nullptr;
+    for (QWidget* child : setupScroll->widget()->findChildren<QWidget*>()) {
+      if (child->isVisibleTo(setupScroll->widget()) && (child->focusPolicy() & Qt::TabFocus) &&
+          (!last || child->mapTo(setupScroll->widget(), QPoint()).y() >
+                        last->mapTo(setupScroll->widget(), QPoint()).y())) {
+        last = child;
+      }
+    }
+    QVERIFY(last != nullptr);
+    setupScroll->verticalScrollBar()->setValue(0);
+    window.setupPanel()->runButton()->setFocus(Qt::TabFocusReason);
+    last->setFocus(Qt::BacktabFocusReason);  // as Shift+Tab from Run brings it
+    QTRY_VERIFY2(!last->visibleRegion().isEmpty(), last->metaObject()->className());
   }
 
   // Tab stops only where something takes the focus visibly: the scroll areas around the

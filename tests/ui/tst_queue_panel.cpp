@@ -13,9 +13,11 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QtTest>
 
+#include <cstdlib>
 #include <tuple>
 
 using namespace tb;
@@ -114,6 +116,39 @@ class QueuePanelTest : public QObject {
     QCOMPARE(controller.queue()[0].state, QueuedRun::State::Cancelled);
     QCOMPARE(started.count(), 1);
     QCOMPARE(ids.size(), 2);
+  }
+
+  // A group whose first repeat failed: its row holds the error as text (lower than a bar), and
+  // the cancelled repeats below keep their bars on their own rows (with uniform row heights the
+  // first row's set them all, and each bar stood a row below its text). An empty queue is no
+  // Tab stop; one with runs is.
+  void barsStayOnTheirRowsBelowAFailedRun() {
+    QTemporaryDir emptyDataDir;
+    RunController controller;
+    QueuePanel panel(&controller);
+    QTreeWidget* tree = treeOf(panel);
+    QCOMPARE(tree->focusPolicy(), Qt::NoFocus);
+    RunConfig missingData = syntheticRun(1, 256);
+    missingData.synthetic = false;
+    missingData.dataDir = emptyDataDir.path().toStdString();
+    missingData.group = "group-failing";
+    QSignalSpy idle(&controller, &RunController::idle);
+    controller.enqueue({missingData, missingData, missingData});
+    QVERIFY(idle.wait(kRunTimeoutMs));
+    QCOMPARE(tree->focusPolicy(), Qt::StrongFocus);
+    panel.resize(500, 300);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QCOMPARE(controller.queue()[0].state, QueuedRun::State::Failed);
+    for (int row = 1; row < 3; ++row) {
+      QTreeWidgetItem* item = tree->topLevelItem(row);
+      const QRect rect = tree->visualItemRect(item);
+      QProgressBar* bar = barOf(tree, row);
+      QVERIFY(bar != nullptr);
+      QTRY_VERIFY2(std::abs(bar->geometry().center().y() - rect.center().y()) <= 2,
+                   qPrintable(QStringLiteral("row %1: bar at %2, row at %3")
+                                  .arg(row).arg(bar->geometry().center().y()).arg(rect.center().y())));
+    }
   }
 
   // The ETA and the durations must read like a clock, including runs of more than an hour.

@@ -110,6 +110,7 @@ class ReportWriter final {
       notes << QObject::tr("~: projected from a quick run, not measured in full.");
     }
     notes << QObject::tr("n/a: not measured, or not comparable with the baseline.");
+    if (const std::string method = methodNote(rows); !method.empty()) notes << toQString(method);
     m_page.text(m_page.font(8), kMutedColor, notes.join(QLatin1Char(' ')), Qt::AlignLeft);
     for (const ComparisonRow& row : rows) {
       for (const auto& warning : row.warnings) {

@@ -138,7 +138,8 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   // F5, not QKeySequence::Refresh: GNOME's and macOS's key schemes add Ctrl+R (Cmd+R) to it,
   // which Run has; two actions on one key, Qt fires neither.
   m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
-  m_refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  // Wherever the focus is while History is shown (its tab bar, say); nothing else takes F5.
+  m_refreshAction->setShortcutContext(Qt::WindowShortcut);
   addActions({m_openAction, m_deleteAction, m_refreshAction});
 
   m_summary->setWordWrap(true);

@@ -45,7 +45,9 @@ QueuePanel::QueuePanel(RunController* controller, QWidget* parent)
   m_tree->setColumnCount(kColumnCount);
   m_tree->setHeaderLabels({tr("Device"), tr("Workload"), tr("Progress")});
   m_tree->setRootIsDecorated(false);
-  m_tree->setUniformRowHeights(true);
+  // Not uniform: a failed run's row holds text, not a bar, and is lower; as the first row it set
+  // every row's height, and the bars below it stood a row off their text.
+  m_tree->setUniformRowHeights(false);
   // Tab reaches it and the arrows walk its rows, so a keyboard or screen-reader user can read
   // each run's state (each progress cell carries its bar's text as accessible text).
   m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -180,6 +182,8 @@ void QueuePanel::refresh() {
     updateItem(item, run);
   }
   m_clearButton->setEnabled(anyFinished);
+  // An empty queue is no Tab stop: it would take the focus and show none.
+  m_tree->setFocusPolicy(queue.isEmpty() ? Qt::NoFocus : Qt::StrongFocus);
   updateCancelAction();
   fitColumns();
 }

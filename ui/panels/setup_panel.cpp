@@ -10,6 +10,7 @@
 #include "engine/precision.h"
 #include "models/workload_catalog.h"
 #include "panels/seed_field.h"
+#include "common/focus_in_view.h"
 #include "panels/setup_texts.h"
 #include "results/repeats.h"
 
@@ -67,7 +68,8 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
   scroll->setWidgetResizable(true);
   scroll->setFrameShape(QFrame::NoFrame);
   scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-  scroll->setFocusPolicy(Qt::NoFocus);  // no Tab stop of its own; it follows its fields' focus
+  scroll->setFocusPolicy(Qt::NoFocus);  // no Tab stop of its own; its fields are
+  keepFocusInView(scroll);
   // Wide enough for the fields beside the vertical scroll bar, which would otherwise cover
   // their right edge.
   scroll->setMinimumWidth(fields->minimumSizeHint().width() +

@@ -2,6 +2,7 @@
 
 #include "charts/chart_panel.h"
 #include "charts/gpu_charts.h"
+#include "common/focus_in_view.h"
 #include "common/qt_convert.h"
 #include "common/settings_values.h"
 #include "comparison/comparison_panel.h"
@@ -158,6 +159,7 @@ QWidget* MainWindow::buildMainArea() {
   m_resultsArea->setFrameShape(QFrame::NoFrame);
   // No Tab stop of its own (it showed no focus); it scrolls to whichever of its widgets has it.
   m_resultsArea->setFocusPolicy(Qt::NoFocus);
+  keepFocusInView(m_resultsArea);
   m_tabs = new QTabWidget;
   m_tabs->addTab(m_resultsArea, tr("Charts && comparison"));
   m_tabs->addTab(m_history, tr("History"));
@@ -260,6 +262,8 @@ void MainWindow::wireRuns() {
   connect(m_controller, &RunController::repeatsFinished, this,
           [this](const QString& summary) { showNotice(summary, false); });
   connect(m_controller, &RunController::idle, this, [this] {
+    // Nothing left to stop: the question would stay, naming a run that ended.
+    if (m_stopQuestion) m_stopQuestion->reject();
     if (m_closeRequested) close();
   });
   connect(m_recorder, &RunRecorder::unsavedChanged, this,
