@@ -130,7 +130,8 @@ bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
                     row.samplesPerSecondHigh, row.totalLow, row.totalHigh, row.projected,
                     row.disturbed, row.watched, row.warnings, row.withinNoise, row.group, row.created,
                     row.threads, row.baseline, row.execution, row.optimizer,
-                    row.learningRate, row.dataSource, row.noiseJudged, row.environment);
+                    row.learningRate, row.dataSource, row.noiseJudged, row.environment,
+                    row.error, row.otherMethod);
   };
   return fields(a) == fields(b);
 }
@@ -283,6 +284,7 @@ ComparisonRow comparisonRow(const RunResult& result) {
   row.machine = table::printable(result.system.hostname);
   row.workload = result.workload.name;
   row.status = toString(result.status);
+  if (result.status == RunStatus::Failed) row.error = table::printable(result.error);
   if (result.projection) {
     // A run cut short by --time-budget stands for the full run it projects.
     row.projected = true;

@@ -18,6 +18,7 @@ struct ComparisonRow {
   std::string machine;  // hostname, or the published machine description
   std::string workload;
   std::string status;  // "completed", "cancelled", "failed", "published"
+  std::string error;   // why a failed run failed (its result's error, printable); else empty
   bool published = false;
   std::optional<double> totalSeconds;
   std::optional<double> meanEpochSeconds;

@@ -463,6 +463,7 @@ std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int inden
       entry["within_noise"] = row.noiseJudged ? OrderedJson(row.withinNoise) : OrderedJson(nullptr);
       entry["baseline"] = row.baseline;  // as the table marks it: only a row with a total
       entry["status"] = row.status;
+      entry["error"] = row.error.empty() ? OrderedJson(nullptr) : OrderedJson(row.error);
       entry["published"] = row.published;
       entry["test_accuracy"] = jsonNumber(row.testAccuracy);
       entry["mean_epoch_seconds"] = jsonNumber(row.meanEpochSeconds);

@@ -86,6 +86,10 @@ std::vector<std::string> markdownWarningLines(const ComparisonRow& row) {
     lines.push_back("- " + sign + " " + markdownCell(row.label) +
                     ": disturbed by something else on the machine");
   }
+  // A failed row's figures are all n/a: its reason belongs beside it, not only in `show`.
+  if (!row.error.empty()) {
+    lines.push_back("- " + markdownCell(row.label) + ": failed: " + markdownCell(row.error));
+  }
   return lines;
 }
 

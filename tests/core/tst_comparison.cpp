@@ -418,6 +418,22 @@ class ComparisonTest : public QObject {
     QVERIFY(comparisonMarkdown(rows).find(note) != std::string::npos);
   }
 
+  // A failed run's row is all n/a: why it failed is said beside the table and in the JSON (it
+  // was only in `show`), and a completed run has no error.
+  void failedRowsSayWhy() {
+    RunResult failed = completedRun();
+    failed.status = RunStatus::Failed;
+    failed.error = "data not found in /data/fashion-mnist; use --synthetic";
+    const auto groups = buildComparison({completedRun(), failed});
+    const std::string text = comparisonText(groups);
+    QVERIFY2(text.find(": failed: data not found in /data/fashion-mnist; use --synthetic") != std::string::npos,
+             text.c_str());
+    const std::string json = comparisonJson(groups, -1);
+    QVERIFY2(json.find("\"error\":\"data not found in /data/fashion-mnist; use --synthetic\"") != std::string::npos,
+             json.c_str());
+    QVERIFY2(json.find("\"error\":null") != std::string::npos, json.c_str());
+  }
+
   // The comparison panel redraws (and its exports refresh) only when a row is unequal to the one
   // shown: a field left out of the comparison, like the peak once was, leaves them stale.
   void rowsDifferingInOneFieldAreUnequal() {
@@ -448,6 +464,8 @@ class ComparisonTest : public QObject {
     QVERIFY(differs([](ComparisonRow& r) { r.totalHigh = 1.0; }));
     QVERIFY(differs([](ComparisonRow& r) { r.projected = true; }));
     QVERIFY(differs([](ComparisonRow& r) { r.disturbed = true; }));
+    QVERIFY(differs([](ComparisonRow& r) { r.otherMethod = true; }));
+    QVERIFY(differs([](ComparisonRow& r) { r.error = "out of memory"; }));
     QVERIFY(differs([](ComparisonRow& r) { r.watched = !r.watched; }));
     QVERIFY(differs([](ComparisonRow& r) { r.warnings = {"busy"}; }));
     QVERIFY(differs([](ComparisonRow& r) { r.withinNoise = true; }));

@@ -388,6 +388,9 @@ void ComparisonPanel::fillTable() {
             item->setToolTip(plainToolTip(toQString(withinNoiseNote({&other.row, &row}))));
         }
       }
+      if (c == StatusColumn && !row.error.empty()) {
+        item->setToolTip(plainToolTip(tr("Failed: %1").arg(toQString(row.error))));
+      }
       if (row.disturbed && (c == DeviceColumn || c == StatusColumn)) {
         QStringList warnings{tr("Disturbed run:")};
         for (const auto& warning : row.warnings) warnings << toQString(warning);
