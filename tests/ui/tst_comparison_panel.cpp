@@ -162,6 +162,30 @@ class ComparisonPanelTest : public QObject {
     QVERIFY(chooser->currentText().size() > shown.size());
   }
 
+  // A long device label took up to 640 px, and in a window of common size the table showed
+  // names and hardly any figures: no column takes more than about half the table's width (the
+  // label elides in its middle, whole in its tooltip).
+  void longLabelsLeaveTheFiguresInView() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    RunResult run = finishedRun("cuda:0", 7.78, 0.88);
+    run.device.name = "NVIDIA H200 NVL Tensor Core GPU with a long marketing name, and more of it";
+    run.system.hostname = "gpu-node-with-a-really-long-host-name-7";
+    runs.add(run);
+    runs.add(finishedRun("cpu", 20.0, 0.87));
+    panel.refreshNow();
+    panel.resize(900, 500);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto* table = panel.table();
+    QTRY_VERIFY(table->viewport()->width() > 0);
+    const int device = table->horizontalHeader()->sectionSize(ComparisonPanel::DeviceColumn);
+    QVERIFY2(device <= table->viewport()->width() / 2,
+             qPrintable(QStringLiteral("%1 of %2").arg(device).arg(table->viewport()->width())));
+    QVERIFY(table->item(0, ComparisonPanel::DeviceColumn)->toolTip().contains(QLatin1String("more of it")) ||
+            table->item(1, ComparisonPanel::DeviceColumn)->toolTip().contains(QLatin1String("more of it")));
+  }
+
   // Fully qualified host names: the bars keep what tells the hosts apart, not the end of the
   // domain they share (twelve cluster nodes all read "…rch.example.org"), and keep the part
   // that differs where only the domain does.

@@ -37,6 +37,10 @@ constexpr int kMinVisibleRows = 6;
 // No column grows wider: room for a long real label, "⚠ cpu (16 threads) — AMD Ryzen
 // Threadripper PRO 7995WX 96-Cores · workstation · 2026-12-01 10:00".
 constexpr int kMaxColumnWidth = 640;
+// ...and none wider than this share of the table: the device's label elides in its middle, and
+// the figures stay in view beside it.
+constexpr double kMaxColumnShare = 0.45;
+constexpr int kMinColumnCap = 160;
 // Each bar of the chart keeps this many text lines of height (24 px at the usual font); more
 // bars scroll instead of squeezing. A larger font (a high-DPI desktop) needs more: at a fixed
 // 24 px the bars' labels overlapped.
@@ -145,6 +149,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   // machine at its end still tell the rows apart; its tooltip has it whole.
   m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
   m_table->horizontalHeader()->setMaximumSectionSize(kMaxColumnWidth);
+  m_table->viewport()->installEventFilter(this);
   m_table->horizontalHeader()->setStretchLastSection(true);
   m_table->setTextElideMode(Qt::ElideMiddle);
   m_table->setWordWrap(false);
@@ -320,6 +325,19 @@ void ComparisonPanel::refreshNow() {
   Q_EMIT rowsChanged();
 }
 
+bool ComparisonPanel::eventFilter(QObject* watched, QEvent* event) {
+  if (watched == m_table->viewport() && event->type() == QEvent::Resize) fitColumnCap();
+  return QWidget::eventFilter(watched, event);
+}
+
+void ComparisonPanel::fitColumnCap() {
+  const int share = static_cast<int>(m_table->viewport()->width() * kMaxColumnShare);
+  const int cap = std::clamp(share, kMinColumnCap, kMaxColumnWidth);
+  if (m_table->horizontalHeader()->maximumSectionSize() != cap) {
+    m_table->horizontalHeader()->setMaximumSectionSize(cap);
+  }
+}
+
 void ComparisonPanel::fillTable() {
   m_table->setRowCount(static_cast<int>(m_entries.size()));
   for (int r = 0; r < m_entries.size(); ++r) {
@@ -392,7 +410,9 @@ void ComparisonPanel::fillTable() {
         item->setToolTip(plainToolTip(tr("Failed: %1").arg(toQString(row.error))));
       }
       if (row.disturbed && (c == DeviceColumn || c == StatusColumn)) {
-        QStringList warnings{tr("Disturbed run:")};
+        // The Device cell's label may be cut to the column: its tooltip has it whole, first.
+        QStringList warnings{c == DeviceColumn ? cells[c] + QStringLiteral("\n\n") + tr("Disturbed run:")
+                                               : tr("Disturbed run:")};
         for (const auto& warning : row.warnings) warnings << toQString(warning);
         item->setToolTip(plainToolTip(warnings.join(u'\n')));
         item->setForeground(warningTextColor(palette()));  // the table's may be the old one

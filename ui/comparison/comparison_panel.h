@@ -88,8 +88,13 @@ class ComparisonPanel final : public QWidget {
 
  protected:
   void changeEvent(QEvent* event) override;
+  // The table's width caps its columns (fitColumnCap).
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
+  // No column wider than a share of the table: a long device label (up to kMaxColumnWidth) left
+  // the figures out of view in a window of common size.
+  void fitColumnCap();
   struct Entry {
     QString key;  // ComparisonRow::key: the folded configuration, or "published:..."
     QColor color;  // the first folded run's
