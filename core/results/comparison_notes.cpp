@@ -61,11 +61,10 @@ std::string methodNote(const std::vector<ComparisonRow>& rows) {
     return {};
   }
   // One text for every table, so that front ends listing the notes of several say it once.
+  // Short: it sits above the app's table. How they may differ: docs/result-format.md.
   return "Rows marked (earlier TrainBench) or (newer TrainBench) were saved by another version "
-         "of TrainBench, which may have measured otherwise (an older file's samples/s may be its "
-         "epochs' mean with warm-up, or leave out another warm-up; its GPU steps may be timed as "
-         "launched): they never fold with this version's runs, and their figures compare only "
-         "roughly.";
+         "of TrainBench, which may have measured otherwise: they never fold with this version's "
+         "runs, and compare only roughly.";
 }
 
 std::string runCountText(const ComparisonRow& row) {
