@@ -24,13 +24,10 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
-#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -94,126 +91,6 @@ class MainWindowTest : public QObject {
     QVERIFY(m_dir->isValid());
   }
   void cleanup() { m_dir.reset(); }
-
-  // Esc (Run › Stop) asks before it stops: a stray Esc ended runs of hours. Esc on the question
-  // keeps training; Stop stops. The Stop button itself stops at once (other tests).
-  void escapeAsksBeforeStopping() {
-    MainWindow window(settingsFile(), resultsFolder());
-    setTinyRun(window.setupPanel());
-    window.setupPanel()->setEpochs(100000);  // ends only when stopped
-    auto* stop = window.findChild<QAction*>(QStringLiteral("stopRunsAction"));
-    QVERIFY(stop != nullptr);
-    QCOMPARE(stop->shortcut(), QKeySequence(Qt::Key_Escape));
-    QSignalSpy started(window.controller(), &RunController::runStarted);
-    QSignalSpy idle(window.controller(), &RunController::idle);
-    QVERIFY(window.startRuns().isEmpty());
-    QVERIFY(started.wait(kGenerousMs));
-    {
-      bool asked = false;
-      const auto answers = tbtest::answerDialogs(QString(), QMessageBox::No, &asked);
-      stop->trigger();
-      QVERIFY(asked);
-    }
-    QVERIFY(window.controller()->isBusy());  // still training
-    QVERIFY(idle.isEmpty());
-    {
-      bool asked = false;
-      const auto answers = tbtest::answerDialogs(QString(), QMessageBox::Yes, &asked);
-      stop->trigger();
-      QVERIFY(asked);
-    }
-    QVERIFY(!idle.isEmpty() || idle.wait(kGenerousMs));
-    QCOMPARE(window.controller()->queue().first().state, QueuedRun::State::Cancelled);
-  }
-
-  // Opening runs from History (Enter) or running from there (Ctrl+R) shows the charts: the
-  // focus, hidden with History, landed on a legend entry, where Space hid a run. It goes to
-  // the comparison table.
-  void leavingHistoryFocusesTheComparison() {
-    MainWindow window(settingsFile(), resultsFolder());
-    window.show();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
-    tbtest::RunResultBuilder run;
-    run.device("cpu", "Test CPU").host("lab").epoch(1.0, 1000.0);
-    const QString file = m_dir->filePath(QStringLiteral("run.json"));
-    tb::writeResultFile(run, file.toStdString());
-    window.showHistoryTab();
-    auto* history = window.findChild<QTabWidget*>()->currentWidget();
-    QWidget* inHistory = nullptr;
-    for (QWidget* child : history->findChildren<QWidget*>()) {
-      if (child->isVisible() && (child->focusPolicy() & Qt::TabFocus)) {
-        inHistory = child;
-        break;
-      }
-    }
-    QVERIFY(inHistory != nullptr);
-    inHistory->setFocus();
-    QTRY_COMPARE(QApplication::focusWidget(), inHistory);
-    QVERIFY(window.openResultFiles({file}).isEmpty());
-    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(window.comparisonPanel()->table()));
-  }
-
-  // A stop question left open while the run ends closes by itself: it named a run that had
-  // ended, and its Stop did nothing (or stopped the next run).
-  void stopQuestionClosesWhenTheRunEnds() {
-    MainWindow window(settingsFile(), resultsFolder());
-    setTinyRun(window.setupPanel());
-    auto* stop = window.findChild<QAction*>(QStringLiteral("stopRunsAction"));
-    QSignalSpy started(window.controller(), &RunController::runStarted);
-    QVERIFY(window.startRuns().isEmpty());
-    QVERIFY(started.wait(kGenerousMs));
-    bool answeredByTest = false;
-    QTimer::singleShot(kGenerousMs, &window, [&answeredByTest] {  // only if it stays open
-      if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
-        answeredByTest = true;
-        box->reject();
-      }
-    });
-    stop->trigger();  // returns when the question closes
-    QVERIFY(!answeredByTest);
-    QVERIFY(!window.controller()->isBusy());
-    QCOMPARE(window.controller()->queue().first().state, QueuedRun::State::Completed);
-  }
-
-  // Tab from outside into Setup (or Shift+Tab from Run) lands on a field scrolled out of
-  // sight: the scroll area follows the focus however it came.
-  void focusedSetupFieldIsScrolledIntoView() {
-    MainWindow window(settingsFile(), resultsFolder());
-    window.resize(1000, 420);  // Setup's fields need scrolling
-    window.show();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
-    QScrollArea* setupScroll = nullptr;
-    for (QScrollArea* area : window.findChildren<QScrollArea*>()) {
-      if (area->widget() && window.setupPanel()->isAncestorOf(area)) setupScroll = area;
-    }
-    QVERIFY(setupScroll != nullptr);
-    QTRY_VERIFY(setupScroll->verticalScrollBar()->maximum() > 0);
-    QWidget* last = nullptr;
-    for (QWidget* child : setupScroll->widget()->findChildren<QWidget*>()) {
-      if (child->isVisibleTo(setupScroll->widget()) && (child->focusPolicy() & Qt::TabFocus) &&
-          (!last || child->mapTo(setupScroll->widget(), QPoint()).y() >
-                        last->mapTo(setupScroll->widget(), QPoint()).y())) {
-        last = child;
-      }
-    }
-    QVERIFY(last != nullptr);
-    setupScroll->verticalScrollBar()->setValue(0);
-    window.setupPanel()->runButton()->setFocus(Qt::TabFocusReason);
-    last->setFocus(Qt::BacktabFocusReason);  // as Shift+Tab from Run brings it
-    QTRY_VERIFY2(!last->visibleRegion().isEmpty(), last->metaObject()->className());
-  }
-
-  // Tab stops only where something takes the focus visibly: the scroll areas around the
-  // setup fields, the charts and the comparison were stops of their own that showed nothing.
-  void scrollAreasAreNoTabStops() {
-    MainWindow window(settingsFile(), resultsFolder());
-    const auto areas = window.findChildren<QScrollArea*>();
-    QVERIFY(!areas.isEmpty());
-    for (const QScrollArea* area : areas) {
-      QVERIFY2(!(area->focusPolicy() & Qt::TabFocus),
-               qPrintable(area->widget() ? area->widget()->metaObject()->className() : "empty"));
-    }
-  }
 
   // A run the library could not save (its folder replaced by a file mid-run, a full disk) stays
   // on screen, and File › Save unsaved results saves it once the folder is back.
