@@ -4,6 +4,9 @@
 #include "stats/summary.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
 
 namespace tb {
 
@@ -100,6 +103,25 @@ std::optional<SteadyStateRecord> StepTimes::steadyState(int batchSize) const {
   record.warmupSteps = warmupSteps();
   record.steps = static_cast<std::int64_t>(seconds.size());
   return record;
+}
+
+std::string StepTimes::stallWarning(int batchSize) const {
+  const std::optional<SteadyStateRecord> steady = steadyState(batchSize);
+  if (!steady) return {};
+  const std::vector<double> seconds = steadySeconds();
+  const double total = std::accumulate(seconds.begin(), seconds.end(), 0.0);
+  const double atMedian = steady->stepSecondsP50 * static_cast<double>(seconds.size());
+  const double ratio = total / atMedian;
+  if (!(ratio >= kStallRatio) || !(total - atMedian >= kStallSeconds)) return {};
+  const double delivered = batchSize * static_cast<double>(seconds.size()) / total;
+  char ratioText[16];
+  std::snprintf(ratioText, sizeof ratioText, "%.1f", ratio);
+  return "Some steps stalled: the steady steps took " + std::string(ratioText) +
+         "x their median step's time in all, so the run trained at " +
+         std::to_string(std::llround(delivered)) + " samples/s, not the " +
+         std::to_string(std::llround(steady->samplesPerSecond)) +
+         " of its median step (other processes, swapping or the device held it up). Close "
+         "other programs and run again.";
 }
 
 }  // namespace tb

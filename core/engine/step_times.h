@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace tb {
@@ -40,10 +41,22 @@ class StepTimes {
   // steps are left after warm-up to say anything.
   std::optional<SteadyStateRecord> steadyState(int batchSize) const;
 
+  // When the steady steps took kStallRatio times their median or more in all, and so at least
+  // kStallSeconds more, some of them stalled, and the median step (steadyState's samples/s)
+  // overstates what the run delivered: a sentence saying so, with both rates. Empty otherwise,
+  // or without a steady state.
+  std::string stallWarning(int batchSize) const;
+
   // Warm-up holds at least this many full steps: a CUDA graph's eager warm-up steps and its
   // capture (engine/graph_steps.h), so a short run's steady state never holds the capture.
   static constexpr std::int64_t kMinWarmupSteps = 4;
   static constexpr std::int64_t kMinSteadySteps = 5;
+  // Quiet runs sit within a few percent of their median (the seed MLP on a 2-core VM: 1.03x);
+  // a quarter more is time lost to something other than the steps' own work.
+  static constexpr double kStallRatio = 1.25;
+  // One time slice lost to another process is a large share of a run of a tenth of a second,
+  // yet nothing a user would notice or act on.
+  static constexpr double kStallSeconds = 1.0;
 
  private:
   struct Step {

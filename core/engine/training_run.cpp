@@ -92,6 +92,16 @@ RunResult TrainingRun::execute() {
   }
   // A failed run has nothing to judge; a cancelled one keeps its epochs and so its validity.
   if (m_validity && m_result.status != RunStatus::Failed) m_result.validity = m_validity->finish();
+  // Stalls disturb the run whatever caused them: they show in its own steps, also where no
+  // reading of the machine caught the cause (a process that came and went, the device).
+  if (m_result.steadyState) {
+    if (std::string stall = m_stepTimes.stallWarning(m_result.config.batchSize * worldSize());
+        !stall.empty()) {
+      if (!m_result.validity) m_result.validity = ValidityRecord{};
+      m_result.validity->disturbed = true;
+      m_result.validity->warnings.push_back(std::move(stall));
+    }
+  }
   if (!m_settingsWarnings.empty() && m_result.status != RunStatus::Failed) {
     if (!m_result.validity) m_result.validity = ValidityRecord{};
     for (const auto& warning : m_settingsWarnings) m_result.validity->warnings.push_back(warning);

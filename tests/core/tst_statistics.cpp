@@ -219,6 +219,35 @@ class StatisticsTest : public QObject {
     QVERIFY(*std::max_element(steady.begin(), steady.end()) < 1.0);
   }
 
+  // Steps that stalled make the median step overstate the run: the warning gives both rates.
+  // Steady steps within a quarter of their median in all stay quiet, and so do stalls of a
+  // short run that lost under a second.
+  void stalledStepsAreWarnedAbout() {
+    StepTimes even;
+    for (int i = 0; i < 20; ++i) even.add(1, 0.1, true);
+    for (int i = 0; i < 20; ++i) even.add(2, i % 10 == 0 ? 0.3 : 0.1, true);  // 1.2x in all
+    QVERIFY(even.steadyState(32));
+    QCOMPARE(even.stallWarning(32), std::string());
+
+    StepTimes stalled;
+    for (int i = 0; i < 20; ++i) stalled.add(1, 0.1, true);
+    for (int i = 0; i < 20; ++i) stalled.add(2, i % 10 == 0 ? 1.0 : 0.1, true);  // 1.9x
+    const std::string warning = stalled.stallWarning(32);
+    QVERIFY2(warning.find("1.9x") != std::string::npos, warning.c_str());
+    QVERIFY2(warning.find("trained at 168 samples/s, not the 320 of its median step") !=
+                 std::string::npos,
+             warning.c_str());
+
+    StepTimes shortRun;  // the same shape, 0.018 s lost in all: nothing worth a warning
+    for (int i = 0; i < 20; ++i) shortRun.add(1, 0.001, true);
+    for (int i = 0; i < 20; ++i) shortRun.add(2, i % 10 == 0 ? 0.01 : 0.001, true);
+    QCOMPARE(shortRun.stallWarning(32), std::string());
+
+    StepTimes tooFew;  // no steady state, nothing to judge
+    for (int i = 0; i < 6; ++i) tooFew.add(1, i == 5 ? 5.0 : 0.1, true);
+    QCOMPARE(tooFew.stallWarning(32), std::string());
+  }
+
   // setup + warm-up + remaining steps x mean step + evaluation scaled to the full test set.
   void projectionAddsUpItsParts() {
     ProjectionInputs in;
