@@ -85,6 +85,25 @@ class ReportPageTest : public QObject {
     QVERIFY(near(widths[1], 90));
   }
 
+  // Numbers too wide for the line wrap at their spaces first ("116577 (113361-119794)", "0.02x
+  // (within noise)"), down to a common cap and never below their longest word; headers broke
+  // inside words ("Tota|l tim|e") when they were scaled down as a whole.
+  void numbersWrapAtSpacesBeforeWordsBreak() {
+    ColumnNeed interval = fixedColumn(250, 250);
+    interval.word = 120;
+    ColumnNeed speedup = fixedColumn(150, 150);
+    speedup.word = 100;
+    const auto widths = distributeColumnWidths({interval, speedup, wrappingColumn(200, 20)}, 400);
+    QVERIFY(near(widths[0], 140));
+    QVERIFY(near(widths[1], 140));
+    QVERIFY(near(widths[2], 120));
+    // Where even their longest words do not fit, they scale down from those.
+    const auto squeezed = distributeColumnWidths({interval, speedup, wrappingColumn(200, 20)}, 200);
+    QVERIFY(near(squeezed[0], 140 * 120.0 / 220));
+    QVERIFY(near(squeezed[1], 140 * 100.0 / 220));
+    QVERIFY(near(sum(squeezed), 200));
+  }
+
   // A word far longer than an even share (a fully qualified host name) breaks instead of
   // squeezing the other name column below its natural width.
   void aVeryLongWordBreaksRatherThanStarveOthers() {
@@ -103,6 +122,30 @@ class ReportPageTest : public QObject {
     QVERIFY(near(widths[0], 100));
     QVERIFY(near(widths[1], 100));
     QVERIFY(near(widths[2], 100));
+  }
+
+  // A cell breaks at spaces; only a word wider than the cell (a kernel version) breaks inside it.
+  // It broke anywhere once one word was too long: "Ubuntu 24.04.3 L" / "TS (Linux ...".
+  void onlyAWordWiderThanTheCellBreaks() {
+    QImage device(16, 16, QImage::Format_RGB32);
+    QFont font;
+    font.setPointSizeF(8.5);
+    const QFontMetricsF metrics(font, &device);
+    const QString text = QStringLiteral("Ubuntu 24.04.3 LTS (Linux 6.18.44-fc-v657-gpu)");
+    const double width = metrics.horizontalAdvance(QStringLiteral("(Linux 6.18.44"));
+    const QStringList lines = tb::ui::wrappedLines(font, &device, text, width);
+    QVERIFY2(lines.size() >= 3, qPrintable(lines.join(QLatin1Char('|'))));
+    for (const QString& line : lines) {
+      QVERIFY2(metrics.horizontalAdvance(line) <= width + 0.5, qPrintable(line));
+    }
+    QStringList words;
+    for (const QString& line : lines) words += line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (const QString& word : text.split(QLatin1Char(' '))) {
+      if (metrics.horizontalAdvance(word) <= width) {
+        QVERIFY2(words.contains(word), qPrintable(word + " broken: " + lines.join('|')));
+      }
+    }
+    QCOMPARE(lines.join(QString()).remove(QLatin1Char(' ')), QString(text).remove(' '));
   }
 
   // Whatever the needs, the table never runs past the line.

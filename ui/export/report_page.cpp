@@ -8,6 +8,7 @@
 #include <QPainter>
 #include <QPen>
 #include <QPixmap>
+#include <QTextLayout>
 
 #include <algorithm>
 #include <numeric>
@@ -36,14 +37,56 @@ QString clipped(const QString& text, qsizetype maxChars) {
   return text.size() <= maxChars ? text : text.left(maxChars - 1) + QChar(0x2026);
 }
 
-// Word wrap, or wrap anywhere when a single word (a long host name, a path) is wider than the
-// cell: the text must never spill into the next column.
-int wrapFlags(const QFontMetricsF& metrics, const QString& text, double width) {
-  const QStringList words = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-  const bool tooLong = std::any_of(words.begin(), words.end(), [&](const QString& word) {
-    return metrics.horizontalAdvance(word) > width;
-  });
-  return tooLong ? Qt::TextWrapAnywhere : Qt::TextWordWrap;
+// Lays `text` out in lines of `width`: at word boundaries, and inside a word only where that word
+// (a kernel version, a long host name) is wider than the line, so the text never spills into the
+// next column and short words never break. Returns the lines' height.
+double layOut(QTextLayout& layout, double width, Qt::Alignment alignment) {
+  QTextOption option(alignment & Qt::AlignHorizontal_Mask);
+  option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+  layout.setTextOption(option);
+  double height = 0.0;
+  layout.beginLayout();
+  for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+    line.setLineWidth(width);
+    line.setPosition(QPointF(0.0, height));
+    height += line.height();
+  }
+  layout.endLayout();
+  return height;
+}
+
+// Fits the columns that keep one line (`needs` that do not wrap; the others get 0) into `room`:
+// first each wraps at its spaces ("116577 (113361-119794)" on two lines), down to a common cap
+// and never below its longest word; only when their longest words alone do not fit are they
+// scaled down, words breaking.
+QVector<double> fitOneLineColumns(const QVector<ColumnNeed>& needs, double room) {
+  const int count = static_cast<int>(needs.size());
+  QVector<double> oneLine(count, 0.0);
+  QVector<double> word(count, 0.0);
+  for (int c = 0; c < count; ++c) {
+    if (needs[c].wraps) continue;
+    oneLine[c] = needs[c].minimum;
+    word[c] = needs[c].word > 0.0 ? std::min(needs[c].word, oneLine[c]) : oneLine[c];
+  }
+  const double oneLineSum = std::accumulate(oneLine.begin(), oneLine.end(), 0.0);
+  const double wordSum = std::accumulate(word.begin(), word.end(), 0.0);
+  QVector<double> widths(count, 0.0);
+  if (oneLineSum <= room) return oneLine;
+  if (wordSum >= room) {
+    for (int c = 0; c < count; ++c) widths[c] = wordSum > 0.0 ? word[c] * room / wordSum : 0.0;
+    return widths;
+  }
+  auto capped = [&](int c, double cap) { return std::clamp(cap, word[c], oneLine[c]); };
+  double low = 0.0;
+  double high = *std::max_element(oneLine.begin(), oneLine.end());
+  for (int step = 0; step < 50; ++step) {
+    const double cap = (low + high) / 2;
+    double sum = 0.0;
+    for (int c = 0; c < count; ++c) sum += capped(c, cap);
+    (sum > room ? high : low) = cap;
+  }
+  for (int c = 0; c < count; ++c) widths[c] = needs[c].wraps ? 0.0 : capped(c, low);
+  return widths;
 }
 
 }  // namespace
@@ -71,16 +114,13 @@ QVector<double> distributeColumnWidths(const QVector<ColumnNeed>& needs, double 
     for (int c = 0; c < count; ++c) widths[c] = natural[c] * width / naturalSum;
     return widths;
   }
-  if (flexibleCount == 0) {
-    for (int c = 0; c < count; ++c) widths[c] = minimum[c] * width / fixedSum;
-    return widths;
-  }
+  if (flexibleCount == 0) return fitOneLineColumns(needs, width);
   // If the numbers alone nearly fill the line, they give up some room too.
   double rest = width - fixedSum;
-  double fixedScale = 1.0;
+  QVector<double> fixedWidths = minimum;
   if (rest < width * kMinFlexibleShare) {
     rest = width * kMinFlexibleShare;
-    fixedScale = (width - rest) / fixedSum;
+    fixedWidths = fitOneLineColumns(needs, width - rest);
   }
   // A word much longer than an even share (a fully qualified host name) may break rather than
   // starve the other columns; one just a little longer keeps its width, breaking it would look odd.
@@ -108,7 +148,7 @@ QVector<double> distributeColumnWidths(const QVector<ColumnNeed>& needs, double 
   }
   for (int c = 0; c < count; ++c) {
     if (!needs[c].wraps) {
-      widths[c] = minimum[c] * fixedScale;
+      widths[c] = fixedWidths[c];
     } else if (minimumSum <= rest) {
       widths[c] = flexibleWidth(c, low);
     } else {
@@ -181,19 +221,33 @@ void ReportPage::image(const QPixmap& pixmap, const QRectF& target) {
 }
 
 double ReportPage::cellHeight(const QFont& font, const QString& text, double width) const {
-  const QFontMetricsF metrics(font, m_device);
-  if (text.isEmpty()) return metrics.height();
-  const int flags = wrapFlags(metrics, text, width);
-  return metrics.boundingRect(QRectF(0.0, 0.0, width, 1e9), flags, text).height();
+  if (text.isEmpty()) return QFontMetricsF(font, m_device).height();
+  QTextLayout layout(text, font, m_device);
+  return layOut(layout, width, Qt::AlignLeft);
 }
 
 void ReportPage::drawCell(const QFont& font, QRgb color, const QString& text, const QRectF& cell,
                           Qt::Alignment alignment) const {
   if (!m_painter) return;
-  const QFontMetricsF metrics(font, m_device);
-  m_painter->setFont(font);
+  QTextLayout layout(text, font, m_device);
+  const double height = layOut(layout, cell.width(), alignment);
+  double top = cell.top();
+  if (alignment & Qt::AlignBottom) top = cell.bottom() - height;
+  if (alignment & Qt::AlignVCenter) top = cell.top() + (cell.height() - height) / 2;
   m_painter->setPen(QColor(color));
-  m_painter->drawText(cell, wrapFlags(metrics, text, cell.width()) | int(alignment), text);
+  layout.draw(m_painter, QPointF(cell.left(), top));
+}
+
+QStringList wrappedLines(const QFont& font, QPaintDevice* device, const QString& text,
+                         double width) {
+  QTextLayout layout(text, font, device);
+  layOut(layout, width, Qt::AlignLeft);
+  QStringList lines;
+  for (int i = 0; i < layout.lineCount(); ++i) {
+    const QTextLine line = layout.lineAt(i);
+    lines << text.mid(line.textStart(), line.textLength()).trimmed();
+  }
+  return lines;
 }
 
 QVector<double> ReportPage::columnWidths(const QVector<ReportColumn>& columns,
@@ -226,6 +280,7 @@ QVector<double> ReportPage::columnWidths(const QVector<ReportColumn>& columns,
     needs[c].natural = std::max(widest, head.horizontalAdvance(columns[c].header)) + padding;
     needs[c].minimum = std::max(columns[c].wraps ? widestWord : widest, headerWord) + padding;
     needs[c].wraps = columns[c].wraps;
+    needs[c].word = std::max(widestWord, headerWord) + padding;
   }
   return distributeColumnWidths(needs, m_width);
 }

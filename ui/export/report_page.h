@@ -11,6 +11,7 @@
 #include <QVector>
 
 class QPagedPaintDevice;
+class QPaintDevice;
 class QPainter;
 class QPixmap;
 
@@ -37,14 +38,23 @@ struct ColumnNeed {
   double natural = 0.0;  // every cell and the header on one line
   double minimum = 0.0;  // its longest word (wrapping columns) or its widest cell (others)
   bool wraps = true;
+  // A column that keeps one line: its longest word, the narrowest it gets before a word breaks
+  // when the line is too full for its one-line width. 0: as `minimum`.
+  double word = 0.0;
 };
 
 // Shares `width` among a table's columns (never more than `width` in all). With room to spare
 // each column gets a share in proportion to its natural width. Otherwise the columns that do not
-// wrap keep their minimum (scaled down only to leave the wrapping ones 30% of the line), and the
+// wrap keep their minimum (wrapped at their spaces, and only then scaled down, to leave the
+// wrapping ones 30% of the line), and the
 // wrapping ones grow to a common level between their minimum and natural widths; a word much
 // longer than an even share may break instead of starving the other columns.
 QVector<double> distributeColumnWidths(const QVector<ColumnNeed>& needs, double width);
+
+// The lines `text` takes in `width` on `device`, as the report draws it: broken at spaces, and
+// inside a word only where that word alone is wider than the line.
+QStringList wrappedLines(const QFont& font, QPaintDevice* device, const QString& text,
+                         double width);
 
 class ReportPage final {
  public:
