@@ -86,6 +86,22 @@ class ComparisonGroupsTest : public QObject {
     QCOMPARE(*groups[1].rows[0].speedup, 0.1);
   }
 
+  // A disturbed run measured the machine's other work too: the first quiet row is the default
+  // baseline. Chosen, it is the baseline all the same; with no quiet row, the first is.
+  void disturbedRunIsNotTheDefaultBaseline() {
+    RunResult busy = fullRun("cpu", 8.0);
+    busy.validity = ValidityRecord{true, {"Other processes used 1.5 of 2 cores during the run"}};
+    const std::vector<RunResult> results = {busy, fullRun("cuda:0", 2.0), fullRun("cuda:1", 4.0)};
+    const auto groups = buildComparison(results, {});
+    QCOMPARE(groups[0].baseline, std::size_t{1});
+    QCOMPARE(*groups[0].rows[0].speedup, 0.25);
+    QCOMPARE(*groups[0].rows[2].speedup, 0.5);
+    ComparisonOptions chosen;
+    chosen.baselineKey = groups[0].rows[0].key;
+    QCOMPARE(buildComparison(results, chosen)[0].baseline, std::size_t{0});
+    QCOMPARE(buildComparison({busy}, {})[0].baseline, std::size_t{0});
+  }
+
   // A completed run whose total reads 0 s is not chosen as the default baseline: the next one is,
   // and the others get their speed-ups.
   void zeroTotalIsNotTheDefaultBaseline() {
