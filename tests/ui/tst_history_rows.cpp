@@ -60,6 +60,20 @@ class TestHistoryRows final : public QObject {
     QCOMPARE(cell(model, 0, HistoryPanel::TestAccuracyColumn), QStringLiteral("85.50 %"));
   }
 
+  // Repeats a few seconds apart read apart by their dates (to the minute they read alike), as
+  // the comparison's labels give them.
+  void datesTellRunsOfOneMinuteApart() {
+    ResultLibrary library(m_dir.path());
+    library.save(makeResult("2026-12-05T20:25:14Z", "alpha", 10.0));
+    library.save(makeResult("2026-12-05T20:25:46Z", "alpha", 10.0));
+    HistoryPanel panel(&library);
+    const QAbstractItemModel* model = panel.view()->model();
+    const QString newer = cell(model, 0, HistoryPanel::DateColumn);
+    const QString older = cell(model, 1, HistoryPanel::DateColumn);
+    QVERIFY2(newer != older, qPrintable(newer));
+    QVERIFY2(newer.endsWith(QLatin1String(":46")), qPrintable(newer));
+  }
+
   // Runs of one device that differ in threads or precision must not look alike in the list.
   void deviceColumnTellsConfigurationsApart() {
     ResultLibrary library(m_dir.path());
@@ -90,8 +104,8 @@ class TestHistoryRows final : public QObject {
     const QString older = cell(panel.view()->model(), 1, HistoryPanel::DateColumn);
     if (oldTz.isNull()) qunsetenv("TZ"); else qputenv("TZ", oldTz);
     tzset();
-    QCOMPARE(newer, QStringLiteral("2026-12-04 19:00"));
-    QCOMPARE(older, QStringLiteral("2026-12-04 18:00"));
+    QCOMPARE(newer, QStringLiteral("2026-12-04 19:00:00"));
+    QCOMPARE(older, QStringLiteral("2026-12-04 18:00:00"));
 
     // 02:30 on the day Berlin's clocks skip from 02:00 to 03:00 is no local time, but is UTC.
     qputenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3");

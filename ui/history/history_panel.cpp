@@ -26,6 +26,7 @@
 #include <QStandardItem>
 #include <QStandardItemModel>
 #include <QStyle>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QToolButton>
 #include <QUrl>
@@ -36,6 +37,20 @@
 namespace tb::ui {
 
 namespace {
+
+// A device tells its runs apart at its start ("cpu (1 thread) bf16 — AMD EPYC"): cut at the end,
+// the CPU or GPU model, which its tooltip has whole. The middle, where other names are cut, held
+// the threads and the precision ("cpu (1 threa…6 — AMD EPYC").
+class ElideRightDelegate final : public QStyledItemDelegate {
+ public:
+  using QStyledItemDelegate::QStyledItemDelegate;
+
+ protected:
+  void initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const override {
+    QStyledItemDelegate::initStyleOption(option, index);
+    option->textElideMode = Qt::ElideRight;
+  }
+};
 
 // Spelled out rather than "%n run(s)": the app ships no translation files to pick plurals.
 QString runCount(qsizetype n) {
@@ -116,6 +131,7 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   // A cut host or device name keeps its start and its end (the node number): their tooltips
   // have them whole.
   m_view->setTextElideMode(Qt::ElideMiddle);
+  m_view->setItemDelegateForColumn(DeviceColumn, new ElideRightDelegate(m_view));
   m_view->verticalHeader()->hide();
   m_view->horizontalHeader()->setStretchLastSection(false);
   m_view->horizontalHeader()->setSectionResizeMode(DeviceColumn, QHeaderView::Stretch);

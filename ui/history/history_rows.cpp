@@ -68,7 +68,7 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry) {
   const QDateTime created = createdTime(r.created);
 
   auto* date = new QStandardItem(
-      created.isValid() ? created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+      created.isValid() ? created.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
                         : orNa(r.created));
   date->setEditable(false);
   date->setData(created.isValid() ? QVariant(created.toMSecsSinceEpoch()) : QVariant(),
