@@ -374,6 +374,26 @@ class TestExport final : public QObject {
     QCOMPARE(sections[1].rows[0].cells[peakRatio], QStringLiteral("1.00×"));  // its own baseline
   }
 
+  // A group where no device's peak was measured (CLI runs with --no-probe) has no peak columns:
+  // they read n/a on every row. A group with one keeps them, n/a where a peak is missing.
+  void peakColumnsOnlyWhereAPeakWasMeasured() {
+    const std::vector<tb::RunResult> results = {
+        tbtest::fullRun("cpu", 20.0).flopsPerSample(1e6),
+        tbtest::fullRun("cuda:0", 5.0).flopsPerSample(1e6),
+        tbtest::trialRun("cpu", 2.0).flopsPerSample(1e6).peakFp32Tflops(1.0),
+        tbtest::trialRun("cuda:0", 1.0).flopsPerSample(1e6)};
+    const auto sections = tb::ui::efficiencySections(tbtest::allRows(tb::buildComparison(results)));
+    QCOMPARE(sections.size(), 2);
+    QVERIFY(!sections[0].peaks);
+    QStringList headers;
+    for (const auto& column : sections[0].columns) headers << column.header;
+    QCOMPARE(headers.join(u'|'), QStringLiteral("Run|Precision|Achieved TFLOPS|Speed-up"));
+    for (const auto& row : sections[0].rows) QCOMPARE(row.cells.size(), 4);
+    QVERIFY(sections[1].peaks);
+    QCOMPARE(sections[1].columns.size(), 7);
+    QCOMPARE(sections[1].rows[1].cells[3], QStringLiteral("n/a"));  // cuda:0's peak
+  }
+
   // The article's rows join a workload's runs of unknown size: one table, against one baseline
   // (they were a table of their own, with speed-ups against the other table's baseline). A
   // group where no row has a total names no baseline.

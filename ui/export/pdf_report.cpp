@@ -131,7 +131,10 @@ class ReportWriter final {
   void efficiency(const std::vector<ComparisonRow>& rows) {
     const QVector<ReportSection> sections = efficiencySections(rows);
     if (sections.isEmpty()) return;
-    m_page.heading(QObject::tr("Throughput against measured peak"));
+    const bool peaks = std::any_of(sections.begin(), sections.end(),
+                                   [](const ReportSection& section) { return section.peaks; });
+    m_page.heading(peaks ? QObject::tr("Throughput against measured peak")
+                         : QObject::tr("Achieved throughput"));
     for (const ReportSection& section : sections) {
       if (sections.size() > 1) {
         m_page.keepTogether(m_page.pt(60));
@@ -142,12 +145,16 @@ class ReportWriter final {
       m_page.skip(m_page.pt(5));
     }
     m_page.text(m_page.font(8), kMutedColor,
-                QObject::tr("Achieved TFLOPS is the workload's training FLOPs per sample times "
-                            "samples/s; peak TFLOPS the device's measured dense matrix product "
-                            "rate in the run's precision; efficiency their ratio. The peak ratio "
-                            "(each peak over its group's baseline's) next to the speed-up shows "
-                            "how much of a device's peak advantage becomes training speed. n/a: "
-                            "not measured."),
+                peaks ? QObject::tr("Achieved TFLOPS is the workload's training FLOPs per sample "
+                                    "times samples/s; peak TFLOPS the device's measured dense "
+                                    "matrix product rate in the run's precision; efficiency their "
+                                    "ratio. The peak ratio (each peak over its group's baseline's) "
+                                    "next to the speed-up shows how much of a device's peak "
+                                    "advantage becomes training speed. n/a: not measured.")
+                      : QObject::tr("Achieved TFLOPS is the workload's training FLOPs per sample "
+                                    "times samples/s. No run here recorded its device's peak (a "
+                                    "CLI run with --no-probe skips it), so there is no "
+                                    "efficiency."),
                 Qt::AlignLeft);
     m_page.skip(m_page.pt(18));
   }

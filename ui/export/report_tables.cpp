@@ -130,21 +130,31 @@ QVector<ReportSection> efficiencySections(const std::vector<ComparisonRow>& rows
     ReportSection section;
     section.title = textOrNa(members.front()->size.empty() ? members.front()->workload
                                                            : members.front()->size);
+    // Where no device's peak was measured its three columns would read n/a on every row.
+    const bool peaks = std::any_of(members.begin(), members.end(), [](const ComparisonRow* row) {
+      return !row->published && row->peakTflops;
+    });
+    section.peaks = peaks;
     section.columns = {{QObject::tr("Run"), Qt::AlignLeft, true},
                        {QObject::tr("Precision"), Qt::AlignLeft, false},
-                       {QObject::tr("Achieved TFLOPS"), Qt::AlignRight, false},
-                       {QObject::tr("Peak TFLOPS"), Qt::AlignRight, false},
-                       {QObject::tr("Efficiency"), Qt::AlignRight, false},
-                       {QObject::tr("Peak ratio"), Qt::AlignRight, false},
-                       {QObject::tr("Speed-up"), Qt::AlignRight, false}};
+                       {QObject::tr("Achieved TFLOPS"), Qt::AlignRight, false}};
+    if (peaks) {
+      section.columns += {{QObject::tr("Peak TFLOPS"), Qt::AlignRight, false},
+                          {QObject::tr("Efficiency"), Qt::AlignRight, false},
+                          {QObject::tr("Peak ratio"), Qt::AlignRight, false}};
+    }
+    section.columns += {{QObject::tr("Speed-up"), Qt::AlignRight, false}};
     for (const ComparisonRow* row : members) {
       if (row->published || (!row->achievedTflops && !row->peakTflops)) continue;
-      section.rows.push_back(
-          {{textOrNa(row->label), textOrNa(row->precision), tflops(row->achievedTflops),
-            tflops(row->peakTflops),
-            row->efficiency ? toQString(formatEfficiency(*row->efficiency)) : QStringLiteral("n/a"),
-            ratio(row->peakRatio), speedupText(*row)},
-           false});
+      QStringList cells{textOrNa(row->label), textOrNa(row->precision), tflops(row->achievedTflops)};
+      if (peaks) {
+        cells << tflops(row->peakTflops)
+              << (row->efficiency ? toQString(formatEfficiency(*row->efficiency))
+                                  : QStringLiteral("n/a"))
+              << ratio(row->peakRatio);
+      }
+      cells << speedupText(*row);
+      section.rows.push_back({cells, false});
     }
     if (!section.rows.isEmpty()) sections.push_back(section);
   }

@@ -17,6 +17,7 @@ struct ReportSection {
   QVector<ReportColumn> columns;
   QVector<ReportRow> rows;
   QString baselineNote;  // "Speed-up is the total time of X divided by each run's: ..."
+  bool peaks = false;    // efficiencySections: some device's peak was measured, its columns shown
 };
 
 // The rows in groups (ComparisonRow::group, in order of first appearance), as the report shows
@@ -26,7 +27,8 @@ QVector<ReportSection> comparisonSections(const std::vector<ComparisonRow>& rows
 
 // Each measured run against its device's measured peak (achieved and peak TFLOPS, efficiency,
 // peak ratio, speed-up), one table per group as comparisonSections: the peak ratio and the
-// speed-up are against the group's baseline. Groups without such figures are left out.
+// speed-up are against the group's baseline. Groups without such figures are left out; a group
+// where no device's peak was measured has no peak, efficiency or peak ratio columns.
 QVector<ReportSection> efficiencySections(const std::vector<ComparisonRow>& rows);
 
 // "1.41×", "1.01× (within noise)", "n/a": a row's speed-up as every table of the report writes it.
