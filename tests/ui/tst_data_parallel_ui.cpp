@@ -1,4 +1,4 @@
-// "Train data-parallel across the ticked devices" as a user meets it: the setup turns ticked
+// "Data-parallel over the ticked devices" as a user meets it: the setup turns ticked
 // devices into one run (CPU ranks here; the tests never assume a GPU), refuses what a
 // data-parallel run cannot do, the run trains through trainbench-cli with live epochs and one
 // result, Stop ends it as cancelled, and the comparison draws the scaling chart.

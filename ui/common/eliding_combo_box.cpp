@@ -15,7 +15,7 @@ QString ElidingComboBox::shownText() const {
                                               QStyle::SC_ComboBoxEditField, this);
   const int iconRoom = option.currentIcon.isNull() ? 0 : option.iconSize.width() + 4;
   // The style draws the label a pixel in from each side of the field.
-  return fontMetrics().elidedText(option.currentText, Qt::ElideMiddle, field.width() - iconRoom - 2);
+  return fontMetrics().elidedText(option.currentText, m_elideMode, field.width() - iconRoom - 2);
 }
 
 void ElidingComboBox::paintEvent(QPaintEvent*) {

@@ -3,6 +3,7 @@
 #include "devices/probe_dialog.h"
 
 #include "common/qt_convert.h"
+#include "common/screen_fit.h"
 #include "common/status_colors.h"
 #include "devices/device_id.h"
 #include "devices/peak_probe.h"
@@ -70,7 +71,7 @@ ProbeDialog::ProbeDialog(QVector<ProbeTarget> targets, QWidget* parent, Measure 
   m_close = buttons->button(QDialogButtonBox::Close);
   connect(buttons, &QDialogButtonBox::rejected, this, &ProbeDialog::reject);
   layout->addWidget(buttons);
-  resize(760, 160 + 32 * static_cast<int>(m_targets.size()));
+  resize(sizeWithinScreen(this, QSize(760, 160 + 32 * static_cast<int>(m_targets.size()))));
 
   // Queued: the worker only measures; every widget change happens here, on the GUI thread.
   ProbeWorker* worker = m_worker.worker();

@@ -4,6 +4,7 @@
 
 #include "common/qcustomplot_include.h"
 #include "common/qt_convert.h"
+#include "common/screen_fit.h"
 
 #include <QDialogButtonBox>
 #include <QEvent>
@@ -70,7 +71,7 @@ ProfileDialog::ProfileDialog(const QVector<tb::RunConfig>& configs, QWidget* par
   // Enter in the steps field profiles; it pressed Close. Set once the button is in the dialog,
   // which otherwise makes its first button the default.
   m_start->setDefault(true);
-  resize(820, 560 + 24 * static_cast<int>(m_rows.size()));
+  resize(sizeWithinScreen(this, QSize(820, 560 + 24 * static_cast<int>(m_rows.size()))));
   drawChart();
 
   // Queued: the worker only profiles; every widget change happens here, on the GUI thread.

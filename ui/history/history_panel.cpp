@@ -14,7 +14,6 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -28,6 +27,7 @@
 #include <QStyle>
 #include <QStyledItemDelegate>
 #include <QTableView>
+#include <QToolBar>
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
@@ -162,15 +162,19 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   m_summary->setTextFormat(Qt::PlainText);  // it names a folder, which may hold anything
   m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-  auto* buttons = new QHBoxLayout;
+  // A tool bar: on a narrow window (a small or scaled screen) the buttons that do not fit go
+  // behind its » button, where a row of them held the whole window 470 pixels wide. The buttons
+  // are added as widgets, which keep their Tab stops (the tool bar's own take none).
+  auto* buttons = new QToolBar(this);
+  buttons->setFloatable(false);
+  buttons->setMovable(false);
   for (QAction* action :
        {m_openAction, m_useSettingsAction, m_deleteAction, m_importAction, m_refreshAction}) {
-    buttons->addWidget(toolButton(action, this));
+    buttons->addWidget(toolButton(action, buttons));
   }
-  buttons->addStretch(1);
 
   auto* layout = new QVBoxLayout(this);
-  layout->addLayout(buttons);
+  layout->addWidget(buttons);
   layout->addWidget(m_view, 1);
   layout->addWidget(m_summary);
 

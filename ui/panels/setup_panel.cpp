@@ -10,6 +10,7 @@
 #include "engine/precision.h"
 #include "models/workload_catalog.h"
 #include "panels/seed_field.h"
+#include "common/eliding_combo_box.h"
 #include "common/focus_in_view.h"
 #include "panels/setup_texts.h"
 #include "results/repeats.h"
@@ -42,6 +43,26 @@
 namespace tb::ui {
 
 namespace {
+
+// A combo box that may get narrower than its longest item, its face cut at the end ("Fashion-
+// MNIST MLP — se…"; the popup lists the items whole): at their full length the items held the
+// sidebar 380 pixels wide, too wide beside the charts on a small or scaled screen.
+QComboBox* shrinkingComboBox() {
+  auto* box = new ElidingComboBox;
+  box->setElideMode(Qt::ElideRight);
+  box->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  box->setMinimumContentsLength(10);
+  box->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+  return box;
+}
+
+// A device's name cut at about 28 letters ("cpu — 11th Gen Intel(R) Core(TM) i7-118…"): the check
+// box cannot wrap, and a long CPU model held the sidebar wide. Its tooltip has the facts.
+QString deviceBoxText(const QCheckBox& box, const QString& id, const QString& name) {
+  const QFontMetrics metrics = box.fontMetrics();
+  return QStringLiteral("%1 \u2014 %2").arg(
+      id, metrics.elidedText(name, Qt::ElideRight, 28 * metrics.averageCharWidth()));
+}
 
 QSpinBox* spinBox(int minimum, int maximum, int value, const QString& special = QString()) {
   auto* box = new QSpinBox;
@@ -97,7 +118,7 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
 QWidget* SetupPanel::buildWorkloadGroup() {
   auto* group = new QGroupBox(tr("Workload"));
   auto* layout = new QVBoxLayout(group);
-  m_workload = new QComboBox;
+  m_workload = shrinkingComboBox();
   // No label beside it (the group's title is none to a screen reader): it names itself.
   m_workload->setAccessibleName(tr("Workload"));
   for (const auto& info : workloadCatalog()) {
@@ -121,8 +142,8 @@ QWidget* SetupPanel::buildDeviceGroup() {
   auto* layout = new QVBoxLayout(group);
   for (const auto& id : availableDevices()) {
     const DeviceId device = parseDeviceId(id);
-    auto* box = new QCheckBox(QStringLiteral("%1 \u2014 %2").arg(toQString(id),
-                                                                 toQString(deviceDisplayName(device))));
+    auto* box = new QCheckBox;
+    box->setText(deviceBoxText(*box, toQString(id), toQString(deviceDisplayName(device))));
     box->setProperty("deviceId", toQString(id));
     box->setToolTip(deviceFactsText(deviceFacts(device)));
     box->setChecked(id == "cpu");
@@ -130,7 +151,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
     m_devices.push_back(box);
     layout->addWidget(box);
   }
-  m_dataParallel = new QCheckBox(tr("Train data-parallel across the ticked devices"));
+  m_dataParallel = new QCheckBox(tr("Data-parallel over the ticked devices"));
   m_dataParallel->setToolTip(tr("One run on all ticked GPUs at once, or on several CPU ranks: "
                                 "each trains on its share of every batch and the gradients are "
                                 "averaged (trainbench-cli --data-parallel). Compare runs of "
@@ -138,7 +159,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
   m_cpuRanks = spinBox(1, kMaxCpuRanks, 2);
   m_cpuRanks->setToolTip(tr("Ranks of a data-parallel CPU run; the CPU threads are shared "
                             "between them"));
-  m_scaling = new QComboBox;
+  m_scaling = shrinkingComboBox();
   m_scaling->addItem(tr("weak: a batch per rank"), QStringLiteral("weak"));
   m_scaling->addItem(tr("strong: the batch split"), QStringLiteral("strong"));
   m_scaling->setToolTip(tr("Weak scaling gives every rank the batch size, so the ranks train "
@@ -153,7 +174,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
   connect(m_threads, &QSpinBox::valueChanged, this, &SetupPanel::updateRunEnabled);
   m_threads->setToolTip(tr("CPU threads for training; auto uses the physical cores this process "
                            "may use (its CPU affinity and container quota)"));
-  m_precision = new QComboBox;
+  m_precision = shrinkingComboBox();
   for (const Precision precision : allPrecisions()) {
     m_precision->addItem(precisionLabel(precision), QString::fromLatin1(toString(precision)));
   }
@@ -164,7 +185,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
   threads->addRow(tr("Scaling"), m_scaling);
   threads->addRow(tr("CPU threads"), m_threads);
   threads->addRow(tr("Precision"), m_precision);
-  m_execution = new QComboBox;
+  m_execution = shrinkingComboBox();
   m_execution->addItem(tr("eager"), QStringLiteral("eager"));
   m_execution->addItem(tr("graph (CUDA graphs)"), QStringLiteral("graph"));
   m_execution->setToolTip(tr("Eager launches each kernel from the host as the step runs, as a "
@@ -193,7 +214,7 @@ QWidget* SetupPanel::buildTrainingGroup() {
   m_trainLimit->setSingleStep(1000);
   m_testLimit = spinBox(0, 2147483647, 0, tr("all"));
   m_testLimit->setSingleStep(1000);
-  m_length = new QComboBox;
+  m_length = shrinkingComboBox();
   m_length->addItem(tr("Full: the seed's epochs"), 0.0);
   for (const double minutes : {1.0, 5.0, 15.0}) setTimeBudget(minutes * 60.0);
   m_length->setCurrentIndex(0);
@@ -224,7 +245,10 @@ QWidget* SetupPanel::buildDataGroup() {
   auto* group = new QGroupBox(tr("Data"));
   auto* layout = new QVBoxLayout(group);
   m_useFiles = new QRadioButton(tr("Dataset files"));
-  m_useSynthetic = new QRadioButton(tr("Synthetic data (same shapes, not real images)"));
+  m_useSynthetic = new QRadioButton(tr("Synthetic data (not real images)"));
+  m_useSynthetic->setToolTip(tr("Random images of the dataset's shapes, made on the spot: the "
+                                "same speed as the real ones, nothing to download, an accuracy "
+                                "that means nothing"));
   auto* choice = new QButtonGroup(group);
   choice->addButton(m_useFiles);
   choice->addButton(m_useSynthetic);

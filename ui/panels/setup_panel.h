@@ -89,7 +89,7 @@ class SetupPanel final : public QWidget {
   // Re-checks whether the chosen workload's dataset is on disk (after a download).
   void refreshDataStatus() { updateDataStatus(); }
 
-  // The data-parallel run the setup asks for: "Train data-parallel across the ticked devices"
+  // The data-parallel run the setup asks for: "Data-parallel over the ticked devices"
   // makes one run of all the ticked GPUs, or of `cpuRanks` ranks on the CPU. Empty when off.
   std::optional<DataParallelPlan> dataParallelPlan() const;
   void setDataParallel(bool on, int cpuRanks = 0);  // 0 keeps the CPU ranks as they are

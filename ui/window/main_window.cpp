@@ -93,7 +93,7 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
   m_mainSplitter->addWidget(buildSidebar());
   m_mainSplitter->addWidget(buildMainArea());
   m_mainSplitter->setStretchFactor(1, 1);
-  m_mainSplitter->setSizes({330, 950});
+  m_mainSplitter->setSizes({380, 900});
 
   m_notice = new NoticeBar;
   auto* central = new QWidget;

@@ -1,0 +1,87 @@
+// The window on a small or scaled screen: a 1024x768 screen at 150% scaling leaves 683 logical
+// pixels across, a 1280x720 one at 150% 853x480. The window must shrink to fit such a screen and
+// the dialogs open within it, their buttons on it.
+#include "devices/probe_dialog.h"
+#include "devices/profile_dialog.h"
+#include "engine/run_config.h"
+#include "window/main_window.h"
+
+#include <QScreen>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <algorithm>
+#include <memory>
+
+using namespace tb::ui;
+
+namespace {
+
+// How narrow a layout lets a widget get.
+int minimumWidth(const QWidget* widget) {
+  return std::max(widget->minimumWidth(), widget->minimumSizeHint().width());
+}
+
+// What sets a widget's minimum width, child by child, for the failure message.
+QString widthReport(const QWidget* widget, int depth = 0) {
+  QString text = QStringLiteral("%1%2: %3\n")
+                     .arg(QString(depth * 2, QLatin1Char(' ')),
+                          QString::fromLatin1(widget->metaObject()->className()))
+                     .arg(minimumWidth(widget));
+  if (depth > 12) return text;
+  for (const QWidget* child : widget->findChildren<QWidget*>(Qt::FindDirectChildrenOnly)) {
+    if (!child->isWindow() && minimumWidth(child) > 120) text += widthReport(child, depth + 1);
+  }
+  return text;
+}
+
+// The dialog, shown, lies within its screen's free area.
+bool fitsItsScreen(const QWidget& dialog) {
+  const QSize free = dialog.screen()->availableGeometry().size();
+  return dialog.width() <= free.width() && dialog.height() <= free.height();
+}
+
+}  // namespace
+
+class SmallScreenTest : public QObject {
+  Q_OBJECT
+
+ private:
+  std::unique_ptr<QTemporaryDir> m_dir;
+
+ private Q_SLOTS:
+  void init() { m_dir = std::make_unique<QTemporaryDir>(); }
+
+  // The window could not get narrower than 870 pixels: the sidebar's combo boxes and check
+  // boxes at their full text (a long CPU model more), and History's row of buttons.
+  void windowShrinksToASmallScreen() {
+    MainWindow window(m_dir->filePath(QStringLiteral("settings.ini")),
+                      m_dir->filePath(QStringLiteral("results")));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const int width = window.minimumSizeHint().width();
+    if (width > 640) qInfo().noquote() << widthReport(&window);
+    QVERIFY2(width <= 640, qPrintable(QString::number(width)));
+  }
+
+  // The profile dialog opened 820 pixels wide and taller than a 1280x720 screen at 150%, its
+  // Profile and Close buttons below the screen's edge. (Offscreen, the screen is 800x600.)
+  void dialogsOpenWithinTheScreen() {
+    tb::RunConfig config;
+    config.workload = "fashion-mlp";
+    config.device = "cpu";
+    config.synthetic = true;
+    ProfileDialog profile({config, config, config});
+    profile.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&profile));
+    QVERIFY2(fitsItsScreen(profile), qPrintable(QStringLiteral("%1x%2").arg(profile.width()).arg(profile.height())));
+
+    ProbeDialog probe({{QStringLiteral("cpu"), 1}});
+    probe.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&probe));
+    QVERIFY(fitsItsScreen(probe));
+  }
+};
+
+QTEST_MAIN(SmallScreenTest)
+#include "tst_small_screen.moc"
