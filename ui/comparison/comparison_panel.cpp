@@ -83,11 +83,15 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   auto* controls = new QHBoxLayout;
   auto* baselineLabel = new QLabel(tr("Baseline:"), this);
   baselineLabel->setBuddy(m_baselineChooser);
-  // As wide as a usual label, not as the longest: a 170-character host name grew it over the
-  // check box beside it. Elided in the middle, so the time that tells repeats apart stays in
-  // view; the full label is in the item's tooltip and the popup.
+  // Not as wide as the longest label: a 170-character host name grew it over the check box
+  // beside it, and 40 letters held the charts wider than a small screen (they scrolled sideways,
+  // the notes under the controls cut off). It takes the room there is, up to about 60 letters,
+  // down to 12. Elided in the middle, so the time that tells repeats apart stays in view; the
+  // full label is in the item's tooltip and the popup.
   m_baselineChooser->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-  m_baselineChooser->setMinimumContentsLength(40);
+  m_baselineChooser->setMinimumContentsLength(12);
+  m_baselineChooser->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+  m_baselineChooser->setMaximumWidth(60 * fontMetrics().averageCharWidth());
   m_baselineChooser->setToolTip(tr("Speed-ups are this row's total time divided by each row's"));
   m_publishedCheck->setToolTip(
       tr("Add the seed article's published times (TensorFlow, 2021) for the workloads shown"));

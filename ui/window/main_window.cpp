@@ -93,7 +93,6 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
   m_mainSplitter->addWidget(buildSidebar());
   m_mainSplitter->addWidget(buildMainArea());
   m_mainSplitter->setStretchFactor(1, 1);
-  m_mainSplitter->setSizes({380, 900});
 
   m_notice = new NoticeBar;
   auto* central = new QWidget;
@@ -114,6 +113,11 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
     size = size.boundedTo(screen->availableGeometry().size());
   }
   resize(size);
+  // The sidebar takes 30% of the window, at most 380 pixels: on a small or scaled screen (853
+  // logical pixels across at 1280x720 and 150%) the charts keep the rest. A saved layout
+  // (restoreSettings) replaces this.
+  const int sidebar = std::min(380, size.width() * 3 / 10);
+  m_mainSplitter->setSizes({sidebar, size.width() - sidebar});
   restoreSettings();  // before the menus, so their check marks show the restored state
   buildMenus();
   wireRuns();
