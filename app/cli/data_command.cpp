@@ -153,6 +153,13 @@ std::string fetchHint(const std::string& error, const std::string& dataset,
                       const std::string& dataDir) {
   if (error.find("data not found") == std::string::npos || !findDatasetSource(dataset)) return {};
   std::string command = "trainbench-cli data fetch " + dataset;
+  // Another rank's data ("rank 1 could not load its data: ..."): its folder is on its machine,
+  // given by its own --data-dir, not this one's.
+  int rank = 0;
+  if (std::sscanf(error.c_str(), "rank %d could not load its data", &rank) == 1 && rank > 0) {
+    return "trainbench-cli: to download it on rank " + std::to_string(rank) +
+           "'s machine: " + command + " (with that rank's --data-dir, if it has one)\n";
+  }
   if (!dataDir.empty()) command += " --data-dir " + shellWord(dataDir);
   return "trainbench-cli: to download it: " + command + "\n";
 }

@@ -1,7 +1,8 @@
 // --data-parallel N on one machine: starts the N ranks as child processes and supervises them
 // (data_parallel.h). The ranks live in their own process group, so Ctrl-C reaches them once,
 // forwarded from here; they end with this process (PR_SET_PDEATHSIG) even when it is killed; a
-// rank that fails gives the others --dist-timeout to notice and stop, after which they are killed.
+// rank that fails gives the others --dist-timeout to notice and stop, after which they are killed;
+// so are ranks left 10 s after rank 0 saved the run, or 3 s after a second Ctrl-C.
 #include "data_parallel.h"
 
 #include "exit_codes.h"
@@ -36,6 +37,12 @@ namespace tb::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// How long the other ranks get to end once rank 0 has saved the run (they have nothing left to
+// do but leave), and once a second Ctrl-C has asked for an end at once (a rank saving its part
+// finishes the save first: signal_guard.h).
+constexpr std::chrono::seconds kAfterRunGrace{10};
+constexpr std::chrono::seconds kSecondSignalGrace{3};
 
 constexpr int kForwardedSignals[] = {SIGINT, SIGTERM, SIGHUP};
 std::atomic<int> g_signalsReceived{0};
@@ -95,7 +102,9 @@ struct Rank {
   std::optional<int> exitCode;  // set once it has ended
 };
 
-// Runs in the child between fork and exec: its own process group, ended with its parent.
+// Runs in the child between fork and exec: its own process group, ended with its parent. The
+// forwarded signals arrive blocked (spawnLocalRanks) and stay so until the rank's handlers are in
+// place (SignalGuard): a Ctrl-C in its first second, before them, killed it unsaved.
 [[noreturn]] void execRank(int rank, int ranks, int port, pid_t parent,
                            const std::string& program, std::vector<std::string>& args) {
   setpgid(0, 0);
@@ -153,7 +162,9 @@ class Supervisor {
       }
     }
     if (g_signalsReceived.load() > 0) return kExitCancelled;
-    if (m_ranks[0].exitCode && *m_ranks[0].exitCode != kExitOk) return *m_ranks[0].exitCode;
+    // Rank 0 reports and saves the run: when it ended well, the run did, whatever a rank did
+    // after (killed while rank 0 evaluated, said on stderr as it happened).
+    if (m_ranks[0].exitCode) return *m_ranks[0].exitCode;
     return m_firstFailure.value_or(kExitOk);
   }
 
@@ -165,7 +176,8 @@ class Supervisor {
   }
 
   // Each signal this process gets goes to every rank once: the first cancels them cleanly, a
-  // second ends them (signal_guard.h).
+  // second ends them (signal_guard.h), and ends a rank that cannot act on it (stopped, stuck in
+  // a call) kSecondSignalGrace later.
   void forwardSignals() {
     const int received = g_signalsReceived.load();
     for (; m_forwarded < received; ++m_forwarded) {
@@ -173,6 +185,15 @@ class Supervisor {
         if (!rank.exitCode) kill(rank.pid, g_lastSignal.load());
       }
     }
+    if (received >= 2) endBy(Clock::now() + kSecondSignalGrace, "after a second interrupt");
+  }
+
+  // The remaining ranks are killed at `deadline` (or the earlier one already set), named as
+  // not having stopped `when`.
+  void endBy(Clock::time_point deadline, const char* when) {
+    if (m_deadline && *m_deadline <= deadline) return;
+    m_deadline = deadline;
+    m_deadlineReason = when;
   }
 
   void ended(pid_t pid, int status) {
@@ -180,14 +201,19 @@ class Supervisor {
       if (rank.pid != pid) continue;
       const bool expected = m_killed || g_signalsReceived.load() > 0;
       rank.exitCode = recordEnd(rank, status, expected);
-      if (*rank.exitCode == kExitOk) return;
+      if (*rank.exitCode == kExitOk) {
+        // The run is saved: a rank that does not leave (stopped, stuck) must not hold the
+        // command open for ever.
+        if (rank.index == 0) endBy(Clock::now() + kAfterRunGrace, "after the run finished");
+        return;
+      }
       if (!m_firstFailure) {
         m_firstFailure = *rank.exitCode;
         // The others notice within --dist-timeout (at once when the rank died) and stop.
-        m_deadline = Clock::now() + m_timeout + std::chrono::seconds(10);
+        endBy(Clock::now() + m_timeout + std::chrono::seconds(10), "after the run failed");
       }
       // Without rank 0 (it reports and saves) the others have nothing left to do.
-      if (rank.index == 0) m_deadline = std::min(*m_deadline, Clock::now() + std::chrono::seconds(5));
+      if (rank.index == 0) endBy(Clock::now() + std::chrono::seconds(5), "after the run failed");
       return;
     }
   }
@@ -197,8 +223,8 @@ class Supervisor {
     m_killed = true;
     for (const auto& rank : m_ranks) {
       if (rank.exitCode) continue;
-      std::fprintf(stderr, "trainbench-cli: error: rank %d (pid %d) did not stop after the run "
-                           "failed; ending it\n", rank.index, static_cast<int>(rank.pid));
+      std::fprintf(stderr, "trainbench-cli: error: rank %d (pid %d) did not stop %s; ending it\n",
+                   rank.index, static_cast<int>(rank.pid), m_deadlineReason);
       kill(rank.pid, SIGKILL);
     }
   }
@@ -209,6 +235,7 @@ class Supervisor {
   bool m_killed = false;
   std::optional<int> m_firstFailure;
   std::optional<Clock::time_point> m_deadline;
+  const char* m_deadlineReason = "";
 };
 
 // Ctrl-C, SIGTERM and SIGHUP are counted here and forwarded; the previous handlers come back.
@@ -239,6 +266,9 @@ class ForwardedSignals {
 }  // namespace
 
 int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
+  // From the start: a Ctrl-C before the ranks start ends the command with 130 and a word, where
+  // the default action ended it in silence.
+  const ForwardedSignals signals;
   const int ranks = options.dataParallel;
   const int port = freeLocalPort();
   if (port == 0) {
@@ -275,8 +305,18 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
   std::fflush(stdout);
   const std::string program = ownProgram();
 
-  const ForwardedSignals signals;
+  if (g_signalsReceived.load() > 0) {
+    std::fprintf(stderr, "trainbench-cli: cancelled before the run started; nothing saved\n");
+    return kExitCancelled;
+  }
   const pid_t self = getpid();
+  // Blocked while the ranks start, so each starts with them blocked (execRank); one that comes
+  // meanwhile waits here and is forwarded once they are all started.
+  sigset_t forwarded;
+  sigset_t previousMask;
+  sigemptyset(&forwarded);
+  for (const int signal : kForwardedSignals) sigaddset(&forwarded, signal);
+  sigprocmask(SIG_BLOCK, &forwarded, &previousMask);
   std::vector<Rank> children;
   for (int rank = 0; rank < ranks; ++rank) {
     const pid_t pid = fork();
@@ -284,12 +324,14 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
     if (pid < 0) {
       std::fprintf(stderr, "trainbench-cli: error: --data-parallel: cannot start rank %d: %s\n",
                    rank, std::strerror(errno));
-      for (const auto& child : children) kill(child.pid, SIGTERM);
+      for (const auto& child : children) kill(child.pid, SIGKILL);  // blocked: TERM would wait
       for (const auto& child : children) waitpid(child.pid, nullptr, 0);
+      sigprocmask(SIG_SETMASK, &previousMask, nullptr);
       return kExitRunFailed;
     }
     children.push_back(Rank{rank, pid, std::nullopt});
   }
+  sigprocmask(SIG_SETMASK, &previousMask, nullptr);
   return Supervisor(children, options.distTimeoutSeconds).wait();
 }
 

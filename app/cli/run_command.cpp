@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string_view>
 
@@ -379,7 +380,13 @@ int runCommand(const RunOptions& options) {
   // A signal between two runs (while one was being saved, say) ends the command like one
   // during a run: the runs saved so far stand, and the exit code says it was cancelled.
   if (signals.cancelled() && exitCode != kExitCancelled) {
-    std::fprintf(stderr, "\ntrainbench-cli: cancelled; no further run started\n");
+    // Said once for a data-parallel run, by rank 0: a launcher shows every rank's output.
+    const char* rank = std::getenv("RANK");
+    if (rank == nullptr || std::string(rank) == "0") {
+      std::fprintf(stderr, results.empty()
+                               ? "\ntrainbench-cli: cancelled before the run started; nothing saved\n"
+                               : "\ntrainbench-cli: cancelled; no further run started\n");
+    }
     exitCode = kExitCancelled;
   }
   if (severalDevices || repeating) printComparison(results);

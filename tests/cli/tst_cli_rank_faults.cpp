@@ -85,6 +85,27 @@ class TestCliRankFaults : public CliTestBase {
     return ended && m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
   }
 
+  // Starts a one-epoch run with a large test set and returns rank 1's process once rank 0 says
+  // it is evaluating (only rank 0 evaluates; rank 1 waits for it); 0 when rank 1 had ended.
+  qint64 startUntilRankZeroEvaluates() {
+    m_process.setProcessEnvironment(environment());
+    m_process.start(m_cli, {"run", "--synthetic", "--train-limit", "2048", "--test-limit",
+                            "200000", "--epochs", "1", "--threads", "1", "--data-parallel", "2",
+                            "--dist-timeout", "5"});
+    if (!m_process.waitForStarted()) return 0;
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < 120000 && m_process.state() != QProcess::NotRunning) {
+      m_process.waitForReadyRead(100);
+      m_out += QString::fromUtf8(m_process.readAllStandardOutput());
+      if (m_out.contains(QLatin1String("Evaluating"))) {
+        m_ranks = {rankProcess(m_process.processId(), 0), rankProcess(m_process.processId(), 1)};
+        return m_ranks[1];
+      }
+    }
+    return 0;
+  }
+
   QByteArray why() const { return ("--- stdout:\n" + m_out + "--- stderr:\n" + m_err).toUtf8(); }
 
   // The one result rank 0 saved.
@@ -155,6 +176,51 @@ class TestCliRankFaults : public CliTestBase {
     QCOMPARE(savedResult().status, tb::RunStatus::Failed);
     QVERIFY(!processExists(m_ranks[0]));
     QVERIFY(!processExists(m_ranks[1]));
+  }
+
+  // A rank that stops answering once rank 0 has saved the run (stopped here while rank 0
+  // evaluates) held the command open for ever, a second Ctrl-C too: it is ended 10 s after, and
+  // the run stands as completed (exit 0).
+  void rankFrozenAfterTheRunIsEnded() {
+    const qint64 rank1 = startUntilRankZeroEvaluates();
+    if (rank1 == 0 || kill(static_cast<pid_t>(rank1), SIGSTOP) != 0) {
+      QSKIP("rank 1 had ended before rank 0 evaluated");
+    }
+    QVERIFY2(finish() == 0, why().constData());
+    QVERIFY2(m_err.contains(QLatin1String("did not stop after the run finished; ending it")),
+             why().constData());
+    QCOMPARE(savedResult().status, tb::RunStatus::Completed);
+    QVERIFY(!processExists(rank1));
+  }
+
+  // A rank killed while rank 0 evaluates: rank 0 saves the completed run, and the command
+  // says so with exit 0 (it was 5, "run failed", beside a completed result).
+  void rankKilledAfterTrainingLeavesTheRunCompleted() {
+    const qint64 rank1 = startUntilRankZeroEvaluates();
+    if (rank1 == 0 || kill(static_cast<pid_t>(rank1), SIGKILL) != 0) {
+      QSKIP("rank 1 had ended before rank 0 evaluated");
+    }
+    QVERIFY2(finish() == 0, why().constData());
+    QCOMPARE(savedResult().status, tb::RunStatus::Completed);
+  }
+
+  // Stopped while the ranks start, before they can catch it: they died of it without a word,
+  // and the command exited 130 in silence. Now it waits for them and each says so.
+  void interruptAsTheRanksStartIsSaid() {
+    m_process.setProcessEnvironment(environment());
+    m_process.start(m_cli, longRun());
+    QVERIFY(m_process.waitForStarted());
+    QElapsedTimer waited;
+    waited.start();
+    while (!m_out.contains(QLatin1String("Starting 2 ranks")) && waited.elapsed() < 60000 &&
+           m_process.state() != QProcess::NotRunning) {
+      m_process.waitForReadyRead(20);
+      m_out += QString::fromUtf8(m_process.readAllStandardOutput());
+    }
+    QCOMPARE(kill(static_cast<pid_t>(m_process.processId()), SIGTERM), 0);
+    QVERIFY2(finish() == 130, why().constData());
+    QVERIFY2(m_err.contains(QLatin1String("trainbench-cli: cancelled")), why().constData());
+    QVERIFY(childrenOf(m_process.processId()).isEmpty());
   }
 
   // Ctrl-C (or the app's Stop, SIGTERM) on the command reaches every rank once: the run ends as
