@@ -341,6 +341,23 @@ class TestCliRankFaults : public CliTestBase {
     QVERIFY(!processExists(m_ranks[1]));
   }
 
+  // Rank 0 cannot serve the rendezvous on a port in use: it says so at once, naming the port
+  // and the flag (it said "cannot join ... within 60 s" with the socket's words).
+  void portInUseIsNamed() {
+    const tbtest::HeldPort taken;
+    const QString port = taken.port();
+    QVERIFY(!port.isEmpty());
+    const CliRun run = runCli(smallSyntheticRun() << "--world-size" << "2" << "--rank" << "0"
+                                                  << "--master-addr" << "127.0.0.1"
+                                                  << "--master-port" << port << "--dist-timeout"
+                                                  << "60");
+    QVERIFY2(run.exitCode != 0, run.why());
+    QVERIFY2(run.err.contains("cannot serve the rendezvous on port " + port) &&
+                 run.err.contains(QLatin1String("--master-port")),
+             run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
   void timeBudgetRefused() {
     const CliRun run = runCli(smallSyntheticRun() << "--data-parallel"
                                                   << "2"

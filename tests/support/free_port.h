@@ -29,4 +29,33 @@ inline QString freeLocalPort() {
   return port > 0 ? QString::number(port) : QString();
 }
 
+// A port held for as long as the object lives: listening on every interface, as a rendezvous
+// binds, so one asked to serve on it finds it in use.
+class HeldPort {
+ public:
+  HeldPort() : m_fd(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_ANY);
+    socklen_t length = sizeof address;
+    if (m_fd >= 0 && ::bind(m_fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
+        ::listen(m_fd, 1) == 0 &&
+        ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+      m_port = ntohs(address.sin_port);
+    }
+  }
+  ~HeldPort() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  HeldPort(const HeldPort&) = delete;
+  HeldPort& operator=(const HeldPort&) = delete;
+
+  // Empty when no port could be held.
+  QString port() const { return m_port > 0 ? QString::number(m_port) : QString(); }
+
+ private:
+  int m_fd;
+  int m_port = 0;
+};
+
 }  // namespace tbtest

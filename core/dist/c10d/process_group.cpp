@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -318,8 +319,22 @@ std::shared_ptr<GradientExchange> joinRun(const JoinOptions& options) {
     storeOptions.numWorkers = place.worldSize;
     storeOptions.waitWorkers = false;
     storeOptions.timeout = options.timeout;
-    c10::intrusive_ptr<c10d::Store> store =
-        c10::make_intrusive<c10d::TCPStore>(place.masterAddr, storeOptions);
+    c10::intrusive_ptr<c10d::Store> store;
+    try {
+      store = c10::make_intrusive<c10d::TCPStore>(place.masterAddr, storeOptions);
+    } catch (const std::exception& e) {
+      // Said as what it is, at once: "cannot join ... within 300 s" named neither the port nor
+      // the flag, for a failure that took no time.
+      const std::string why = e.what();
+      if (storeOptions.isServer &&
+          why.find("errno: " + std::to_string(EADDRINUSE)) != std::string::npos) {
+        throw DistributedError(where + ": cannot serve the rendezvous on port " +
+                               std::to_string(place.masterPort) +
+                               ": another program (or run) is using it; choose a free port with "
+                               "--master-port (or MASTER_PORT)");
+      }
+      throw;
+    }
     if (!place.storePrefix.empty()) {
       store = c10::make_intrusive<c10d::PrefixStore>(place.storePrefix, store);
     }
