@@ -363,6 +363,9 @@ std::string foldKey(const RunResult& result) {
   std::snprintf(learningRate, sizeof learningRate, "%.17g", result.config.learningRate);
   key += '|' + result.config.optimizer + '|' + learningRate + '|' +
          std::to_string(result.workload.parameters);
+  // Two machines of one host name (cloud images are all "ubuntu") are two machines: their CPUs
+  // tell them apart, and a GPU run is as fast as its host launches kernels.
+  key += '|' + result.system.cpuModel + '|' + std::to_string(result.system.logicalCores);
   // A disturbed run folds only with disturbed ones: it must not widen, or shift, the interval
   // of the quiet runs it sits beside.
   if (result.validity && result.validity->disturbed) key += "|disturbed";

@@ -136,7 +136,8 @@ ComparisonRow comparisonRow(const RunResult& result);
 ComparisonRow comparisonRow(const PublishedReference& reference);
 
 // Which runs are repeats of one configuration on one machine and fold into one row: completed
-// runs sharing the hostname, device id and name, workload and size (the row's group), precision,
+// runs sharing the hostname, CPU model and logical core count (two machines may share a host
+// name), device id and name, workload and size (the row's group), precision,
 // execution, threads, ranks and where they trained (rankDevicesText), batch size, data source,
 // optimizer, learning rate, the model's parameter count, whether the total is projected,
 // whether the run was disturbed (disturbed runs fold only with each other), whether it has a

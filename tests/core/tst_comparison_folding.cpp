@@ -68,6 +68,14 @@ class ComparisonFoldingTest : public QObject {
         base, fullRun("cpu", 10.0).threads(4), fullRun("cpu", 10.0).precision("bf16"),
         fullRun("cpu", 10.0).dataSource("synthetic"), fullRun("cpu", 10.0, 6000.0, "bench-b")};
     QCOMPARE(buildComparison(results)[0].rows.size(), std::size_t{5});
+    // Two machines of one host name: the same GPU on another host CPU, or another core count,
+    // is another machine, not a repeat.
+    results = {fullRun("cuda:0", 2.0).host("ubuntu").cpuModel("AMD EPYC 9654"),
+               fullRun("cuda:0", 2.0).host("ubuntu").cpuModel("Intel Xeon Platinum 8480+"),
+               fullRun("cuda:0", 2.0).host("ubuntu").cpuModel("AMD EPYC 9654").cores(8, 16),
+               fullRun("cuda:0", 2.1).host("ubuntu").cpuModel("AMD EPYC 9654")};
+    QCOMPARE(buildComparison(results)[0].rows.size(), std::size_t{3});
+    QCOMPARE(buildComparison(results)[0].rows[0].n, 2);
     // Another learning rate, optimizer or model is another experiment, not a repeat; another
     // seed is what repeats vary.
     const RunResult adam = fullRun("cpu", 10.0);
