@@ -40,7 +40,7 @@ using tb::cli::workloadNames;
 constexpr const char* kExitCodeHelp =
     "Exit codes: 0 ok, 2 usage, 3 data or file error (also: the result cannot be saved), "
     "4 device error, 5 run failed, "
-    "130 cancelled (Ctrl-C, SIGTERM or SIGHUP; the run is saved as cancelled).";
+    "130 cancelled (Ctrl-C, SIGTERM or SIGHUP; `run` saves the run as cancelled).";
 
 void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   auto& config = options.config;

@@ -352,11 +352,11 @@ std::string profileText(const StepProfile& profile) {
   char line[256];
   const std::string layout = std::string(profile.bf16WeightCopies ? ", bf16 weight copies" : "") +
                              (profile.channelsLastKernels ? ", channels-last kernels" : "");
-  std::snprintf(line, sizeof line, "%s on %s (%s), %s, %s%s, batch %lld, %d thread%s: %d steps\n\n",
+  std::snprintf(line, sizeof line, "%s on %s (%s), %s, %s%s, batch %lld, %d thread%s: %d step%s\n\n",
                 profile.workload.c_str(), profile.device.c_str(), profile.deviceName.c_str(),
                 profile.precision.c_str(), profile.execution.c_str(), layout.c_str(),
                 static_cast<long long>(profile.batchSize), profile.threads,
-                profile.threads == 1 ? "" : "s", profile.steps);
+                profile.threads == 1 ? "" : "s", profile.steps, profile.steps == 1 ? "" : "s");
   text += line;
   // The device's own time, where measured, in a column of its own.
   const bool onDevice = profile.deviceTimedSteps > 0;

@@ -73,6 +73,10 @@ void ExportActions::addExport(const QString& text, const QString& filter, const 
     if (path.isEmpty()) return;
     QString error;
     if ((this->*exporter)(path, &error)) {
+      // Only a folder that took an export opens the next dialog: a failed one (read-only, say)
+      // would be offered again.
+      m_window->settings()->setValue(QStringLiteral("export/folder"),
+                                     QFileInfo(path).absolutePath());
       m_window->statusBar()->showMessage(tr("Exported %1").arg(path), 8000);
     } else {
       m_window->showNotice(tr("Export failed: %1").arg(error), true);
@@ -110,7 +114,6 @@ QString ExportActions::askPath(const QString& filter, const QString& suffix) {
       return {};
     }
   }
-  settings.setValue(QStringLiteral("export/folder"), QFileInfo(path).absolutePath());
   return path;
 }
 
