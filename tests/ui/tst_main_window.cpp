@@ -342,29 +342,6 @@ class MainWindowTest : public QObject {
     QCOMPARE(settings.value(QStringLiteral("export/folder")).toString(), folder);
   }
 
-  // A folder where the export failed (here /proc, where no file can be made) is not the one the
-  // next dialog opens: the last folder that took an export stays.
-  void failedExportKeepsTheRememberedFolder() {
-    MainWindow window(settingsFile(), resultsFolder());
-    const QString good = m_dir->filePath(QStringLiteral("good"));
-    QVERIFY(QDir().mkpath(good));
-    QAction* csv = nullptr;
-    for (QAction* action : window.exportActions()->menu()->actions()) {
-      if (action->text().remove(QLatin1Char('&')).contains(QStringLiteral("CSV"))) csv = action;
-    }
-    QVERIFY(csv);
-    bool asked = false;
-    for (const QString& folder : {good, QStringLiteral("/proc")}) {
-      const auto answers =
-          tbtest::answerDialogs(folder + QStringLiteral("/report.csv"), QMessageBox::Yes, &asked);
-      csv->trigger();
-    }
-    QVERIFY(QFileInfo(good + QStringLiteral("/report.csv")).isFile());
-    QVERIFY2(window.findChild<NoticeBar*>()->text().contains(QStringLiteral("Export failed")),
-             qPrintable(window.findChild<NoticeBar*>()->text()));
-    QCOMPARE(window.settings()->value(QStringLiteral("export/folder")).toString(), good);
-  }
-
   // View › Show published figures and the comparison's own checkbox are one setting: unticking
   // either unticks both, and the next click on the menu shows the figures again.
   void publishedFiguresMenuFollowsTheCheckbox() {
