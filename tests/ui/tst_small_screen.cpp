@@ -3,13 +3,20 @@
 // the dialogs open within it, their buttons on it.
 #include "devices/probe_dialog.h"
 #include "devices/profile_dialog.h"
+#include "history/history_panel.h"
+#include "history/result_library.h"
 #include "engine/run_config.h"
 #include "results/result_file.h"
 #include "window/main_window.h"
 
 #include "../support/run_result_builder.h"
 
+#include <QApplication>
+#include <QMenu>
 #include <QScreen>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
 #include <QScrollArea>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -95,6 +102,37 @@ class SmallScreenTest : public QObject {
                  qPrintable(QStringLiteral("%1 > %2\n").arg(area->widget()->width())
                                 .arg(area->viewport()->width()) +
                             widthReport(area->widget())));
+  }
+
+  // On a narrow window History's buttons that do not fit are in its tool bar's » menu, every
+  // one of them: buttons added as widgets never reached it, and the menu opened empty.
+  void historyButtonsThatDoNotFitAreInTheMenu() {
+    ResultLibrary library(m_dir->path());
+    HistoryPanel panel(&library);
+    panel.resize(220, 400);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    auto* bar = panel.findChild<QToolBar*>();
+    QVERIFY(bar);
+    QStringList hidden;
+    for (QAction* action : bar->actions()) {
+      if (!bar->widgetForAction(action)->isVisible()) hidden << action->text();
+    }
+    QVERIFY2(!hidden.isEmpty(), "all buttons fit: the test needs a narrower panel");
+    auto* more = bar->findChild<QToolButton*>(QStringLiteral("qt_toolbar_ext_button"));
+    QVERIFY(more && more->isVisible());
+    QStringList inMenu;
+    QTimer::singleShot(100, &panel, [&inMenu] {
+      if (auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget())) {
+        for (QAction* action : menu->actions()) {
+          if (!action->isSeparator()) inMenu << action->text();
+        }
+        menu->close();
+      }
+    });
+    more->click();
+    QTRY_VERIFY(!inMenu.isEmpty());
+    for (const QString& text : hidden) QVERIFY2(inMenu.contains(text), qPrintable(text));
   }
 
   // The profile dialog opened 820 pixels wide and taller than a 1280x720 screen at 150%, its

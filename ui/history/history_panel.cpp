@@ -28,7 +28,6 @@
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QToolBar>
-#include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
 
@@ -64,13 +63,6 @@ QString fileCount(qsizetype n) {
 bool isResultFile(const QUrl& url) {
   return url.isLocalFile() &&
          url.toLocalFile().endsWith(QStringLiteral(".json"), Qt::CaseInsensitive);
-}
-
-QToolButton* toolButton(QAction* action, QWidget* parent) {
-  auto* button = new QToolButton(parent);
-  button->setDefaultAction(action);
-  button->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-  return button;
 }
 
 // Sorts by kSortRole with the rows that have no value (no total, no date that parses) last in
@@ -162,15 +154,18 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   m_summary->setTextFormat(Qt::PlainText);  // it names a folder, which may hold anything
   m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-  // A tool bar: on a narrow window (a small or scaled screen) the buttons that do not fit go
-  // behind its » button, where a row of them held the whole window 470 pixels wide. The buttons
-  // are added as widgets, which keep their Tab stops (the tool bar's own take none).
+  // A tool bar: on a narrow window (a small or scaled screen) the actions that do not fit go
+  // into its » menu, where a row of buttons held the whole window 470 pixels wide. Its buttons
+  // take no Tab stop of their own; these do, as the row's did. (Buttons added as widgets never
+  // reach the » menu outside a main window.)
   auto* buttons = new QToolBar(this);
   buttons->setFloatable(false);
   buttons->setMovable(false);
+  buttons->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
   for (QAction* action :
        {m_openAction, m_useSettingsAction, m_deleteAction, m_importAction, m_refreshAction}) {
-    buttons->addWidget(toolButton(action, buttons));
+    buttons->addAction(action);
+    buttons->widgetForAction(action)->setFocusPolicy(Qt::TabFocus);
   }
 
   auto* layout = new QVBoxLayout(this);
