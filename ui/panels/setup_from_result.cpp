@@ -67,8 +67,8 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
     }
   }
   if (distributed && distributed->worldSize > 1) {
-    unset << tr("It was a data-parallel run of %1 ranks: tick \u201cTrain data-parallel\u201d to "
-                "run one again.")
+    unset << tr("It was a data-parallel run of %1 ranks: tick \u201cData-parallel over the ticked "
+                "devices\u201d to run one again.")
                  .arg(result.distributed->worldSize);
   }
   if (result.config.epochs > 0) setEpochs(result.config.epochs);
