@@ -100,11 +100,10 @@ struct Rank {
   int index = 0;
   pid_t pid = -1;
   std::optional<int> exitCode;  // set once it has ended
+  bool killedBySignal = false;  // ended by a signal's default action, not by exiting
 };
 
-// Runs in the child between fork and exec: its own process group, ended with its parent. The
-// forwarded signals arrive blocked (spawnLocalRanks) and stay so until the rank's handlers are in
-// place (SignalGuard): a Ctrl-C in its first second, before them, killed it unsaved.
+// Runs in the child between fork and exec: its own process group, ended with its parent.
 [[noreturn]] void execRank(int rank, int ranks, int port, pid_t parent,
                            const std::string& program, std::vector<std::string>& args) {
   setpgid(0, 0);
@@ -201,6 +200,7 @@ class Supervisor {
       if (rank.pid != pid) continue;
       const bool expected = m_killed || g_signalsReceived.load() > 0;
       rank.exitCode = recordEnd(rank, status, expected);
+      rank.killedBySignal = WIFSIGNALED(status);
       if (*rank.exitCode == kExitOk) {
         // The run is saved: a rank that does not leave (stopped, stuck) must not hold the
         // command open for ever.
@@ -223,8 +223,10 @@ class Supervisor {
     m_killed = true;
     for (const auto& rank : m_ranks) {
       if (rank.exitCode) continue;
-      std::fprintf(stderr, "trainbench-cli: error: rank %d (pid %d) did not stop %s; ending it\n",
-                   rank.index, static_cast<int>(rank.pid), m_deadlineReason);
+      // After a run saved as completed it is no error of the run's.
+      std::fprintf(stderr, "trainbench-cli: %s: rank %d (pid %d) did not stop %s; ending it\n",
+                   m_ranks[0].exitCode == kExitOk ? "warning" : "error", rank.index,
+                   static_cast<int>(rank.pid), m_deadlineReason);
       kill(rank.pid, SIGKILL);
     }
   }
@@ -237,6 +239,15 @@ class Supervisor {
   std::optional<Clock::time_point> m_deadline;
   const char* m_deadlineReason = "";
 };
+
+// A Ctrl-C before the ranks could catch it (starting, joining the rendezvous: its default
+// action ends them) leaves nothing saved, and no rank said so. (A second one ends them by its
+// default action too, as asked, after the first was said.)
+void sayWhenCancelledBeforeTheRun(const std::vector<Rank>& ranks) {
+  if (g_signalsReceived.load() == 1 && ranks[0].killedBySignal) {
+    std::fprintf(stderr, "trainbench-cli: cancelled before the run started; nothing saved\n");
+  }
+}
 
 // Ctrl-C, SIGTERM and SIGHUP are counted here and forwarded; the previous handlers come back.
 class ForwardedSignals {
@@ -310,13 +321,6 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
     return kExitCancelled;
   }
   const pid_t self = getpid();
-  // Blocked while the ranks start, so each starts with them blocked (execRank); one that comes
-  // meanwhile waits here and is forwarded once they are all started.
-  sigset_t forwarded;
-  sigset_t previousMask;
-  sigemptyset(&forwarded);
-  for (const int signal : kForwardedSignals) sigaddset(&forwarded, signal);
-  sigprocmask(SIG_BLOCK, &forwarded, &previousMask);
   std::vector<Rank> children;
   for (int rank = 0; rank < ranks; ++rank) {
     const pid_t pid = fork();
@@ -324,15 +328,15 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
     if (pid < 0) {
       std::fprintf(stderr, "trainbench-cli: error: --data-parallel: cannot start rank %d: %s\n",
                    rank, std::strerror(errno));
-      for (const auto& child : children) kill(child.pid, SIGKILL);  // blocked: TERM would wait
+      for (const auto& child : children) kill(child.pid, SIGTERM);
       for (const auto& child : children) waitpid(child.pid, nullptr, 0);
-      sigprocmask(SIG_SETMASK, &previousMask, nullptr);
       return kExitRunFailed;
     }
     children.push_back(Rank{rank, pid, std::nullopt});
   }
-  sigprocmask(SIG_SETMASK, &previousMask, nullptr);
-  return Supervisor(children, options.distTimeoutSeconds).wait();
+  const int code = Supervisor(children, options.distTimeoutSeconds).wait();
+  sayWhenCancelledBeforeTheRun(children);
+  return code;
 }
 
 }  // namespace tb::cli

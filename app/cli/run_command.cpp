@@ -27,7 +27,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <string_view>
 
@@ -381,8 +380,7 @@ int runCommand(const RunOptions& options) {
   // during a run: the runs saved so far stand, and the exit code says it was cancelled.
   if (signals.cancelled() && exitCode != kExitCancelled) {
     // Said once for a data-parallel run, by rank 0: a launcher shows every rank's output.
-    const char* rank = std::getenv("RANK");
-    if (rank == nullptr || std::string(rank) == "0") {
+    if (!options.config.exchange || options.config.exchange->rank() == 0) {
       std::fprintf(stderr, results.empty()
                                ? "\ntrainbench-cli: cancelled before the run started; nothing saved\n"
                                : "\ntrainbench-cli: cancelled; no further run started\n");

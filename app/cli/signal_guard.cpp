@@ -2,9 +2,6 @@
 
 #include <csignal>
 
-#include <pthread.h>
-#include <signal.h>
-
 namespace tb::cli {
 namespace {
 
@@ -41,12 +38,6 @@ SignalGuard::SignalGuard() {
     if (g_previous[i].sa_handler == SIG_IGN) continue;
     sigaction(kSignals[i], &action, nullptr);
   }
-  // A data-parallel rank starts with them blocked (local_ranks.cpp), so that one sent before
-  // this point waits for the handlers instead of killing it unsaved: it arrives now.
-  sigset_t handled;
-  sigemptyset(&handled);
-  for (const int signal : kSignals) sigaddset(&handled, signal);
-  pthread_sigmask(SIG_UNBLOCK, &handled, nullptr);
 }
 
 SignalGuard::~SignalGuard() {
