@@ -51,7 +51,7 @@ class StepTimes {
   // capture (engine/graph_steps.h), so a short run's steady state never holds the capture.
   static constexpr std::int64_t kMinWarmupSteps = 4;
   static constexpr std::int64_t kMinSteadySteps = 5;
-  // Quiet runs sit within a few percent of their median (the seed MLP on a 2-core VM: 1.03x);
+  // Quiet runs sit within a few percent of their median (the seed MLP on a 2-core VM: 1.01x);
   // a quarter more is time lost to something other than the steps' own work.
   static constexpr double kStallRatio = 1.25;
   // One time slice lost to another process is a large share of a run of a tenth of a second,
