@@ -77,7 +77,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   m_publishedCheck->setToolTip(
       tr("Add the seed article's published times (TensorFlow, 2021) for the workloads shown"));
   controls->addWidget(baselineLabel);
-  controls->addWidget(m_baselineChooser);
+  controls->addWidget(m_baselineChooser, 3);  // the room first, up to its maximum
   controls->addSpacing(16);
   controls->addWidget(m_publishedCheck);
   controls->addStretch(1);
