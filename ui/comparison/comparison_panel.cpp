@@ -216,6 +216,7 @@ void ComparisonPanel::setShowPublished(bool show) {
 void ComparisonPanel::setBaselineRow(int row) {
   if (row < 0 || row >= m_entries.size()) return;
   m_baselineKey = m_entries[row].key;
+  m_baselineChosen = true;
   refreshNow();
 }
 
@@ -230,7 +231,9 @@ QVector<ComparisonPanel::Entry> ComparisonPanel::collectEntries(
   for (int i = 0; i < m_runs->count(); ++i) results.push_back(m_runs->at(i).result);
   ComparisonOptions options;
   options.includePublished = m_showPublished;
-  if (!m_baselineKey.isEmpty()) options.baselineKey = toStdString(m_baselineKey);
+  if (m_baselineChosen && !m_baselineKey.isEmpty()) {
+    options.baselineKey = toStdString(m_baselineKey);
+  }
   groups = buildComparison(results, options);
 
   QVector<Entry> entries;
@@ -253,10 +256,12 @@ void ComparisonPanel::refreshNow() {
   std::vector<ComparisonGroup> groups;
   QVector<Entry> entries = collectEntries(groups);
 
-  // The baseline follows its row (by key) as rows come and go; the first group's otherwise.
+  // A baseline the user chose follows its row (by key) as rows come and go; otherwise it is the
+  // first group's, as `compare` picks it (the first quiet completed run): kept by key, a
+  // disturbed run shown first stayed the baseline after quiet ones came.
   int baseline = 0;
   bool found = false;
-  for (int i = 0; i < entries.size(); ++i) {
+  for (int i = 0; m_baselineChosen && i < entries.size(); ++i) {
     if (entries[i].key == m_baselineKey) {
       baseline = i;
       found = true;

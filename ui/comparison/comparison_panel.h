@@ -123,6 +123,7 @@ class ComparisonPanel final : public QWidget {
   QTimer m_refreshTimer;
   QVector<Entry> m_entries;
   QString m_baselineKey;
+  bool m_baselineChosen = false;  // by the user (setBaselineRow), not the comparison's default
   int m_baseline = 0;
   bool m_showPublished = false;
   bool m_filled = false;  // the table and chart show m_entries
