@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -26,9 +27,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <thread>
 #include <vector>
 
@@ -100,32 +103,75 @@ struct Rank {
   int index = 0;
   pid_t pid = -1;
   std::optional<int> exitCode;  // set once it has ended
-  bool killedBySignal = false;  // ended by a signal's default action, not by exiting
+  int endSignal = 0;  // the signal whose default action ended it; 0 when it exited
 };
 
-// Runs in the child between fork and exec: its own process group, ended with its parent.
-[[noreturn]] void execRank(int rank, int ranks, int port, pid_t parent,
-                           const std::string& program, std::vector<std::string>& args) {
-  setpgid(0, 0);
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (getppid() != parent) _exit(kExitCancelled);  // the parent died before prctl
-  setenv("RANK", std::to_string(rank).c_str(), 1);
-  setenv("LOCAL_RANK", std::to_string(rank).c_str(), 1);
-  setenv("WORLD_SIZE", std::to_string(ranks).c_str(), 1);
-  setenv("MASTER_ADDR", "127.0.0.1", 1);
-  setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
-  // Started inside a one-process torchrun, the ranks must not look for its agent's store: rank 0
-  // serves the rendezvous on MASTER_PORT itself.
-  unsetenv("TORCHELASTIC_USE_AGENT_STORE");
-  setenv(kSpawnedRankVariable, "1", 1);  // "Starting N ranks" said where they are
-  std::vector<char*> childArgv;
-  for (auto& arg : args) childArgv.push_back(arg.data());
-  childArgv.push_back(nullptr);
-  execv(program.c_str(), childArgv.data());
-  std::fprintf(stderr, "trainbench-cli: error: cannot start rank %d: %s\n", rank,
-               std::strerror(errno));
-  _exit(kExitRunFailed);
-}
+// What one rank is started with, made before fork: between fork and exec the child may only make
+// async-signal-safe calls (the parent has threads; one may hold the allocator's or setenv's lock).
+class RankLaunch {
+ public:
+  RankLaunch(int rank, int ranks, int port, const std::string& program,
+             const std::vector<std::string>& args)
+      : m_program(program), m_args(args) {
+    const std::vector<std::pair<std::string, std::string>> place = {
+        {"RANK", std::to_string(rank)},
+        {"LOCAL_RANK", std::to_string(rank)},
+        {"WORLD_SIZE", std::to_string(ranks)},
+        {"MASTER_ADDR", "127.0.0.1"},
+        {"MASTER_PORT", std::to_string(port)},
+        {kSpawnedRankVariable, "1"}};  // "Starting N ranks" said where they are
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      const std::string variable = *entry;
+      const std::string name = variable.substr(0, variable.find('='));
+      // Started inside a one-process torchrun, the ranks must not look for its agent's store:
+      // rank 0 serves the rendezvous on MASTER_PORT itself.
+      const bool replaced = name == "TORCHELASTIC_USE_AGENT_STORE" ||
+                            std::any_of(place.begin(), place.end(),
+                                        [&](const auto& pair) { return pair.first == name; });
+      if (!replaced) m_environment.push_back(variable);
+    }
+    for (const auto& [name, value] : place) m_environment.push_back(name + "=" + value);
+    for (auto& arg : m_args) m_argv.push_back(arg.data());
+    m_argv.push_back(nullptr);
+    for (auto& variable : m_environment) m_envp.push_back(variable.data());
+    m_envp.push_back(nullptr);
+    m_failure = "trainbench-cli: error: cannot start rank " + std::to_string(rank) + "\n";
+  }
+  // The pointers point into its own strings: it stays where it was made.
+  RankLaunch(const RankLaunch&) = delete;
+  RankLaunch& operator=(const RankLaunch&) = delete;
+
+  // In the child: its own process group, ended with its parent; the forwarded signals back to
+  // their default actions (the parent's handler only counts) and unblocked, so one that came
+  // since fork ends it now, as it would have before.
+  [[noreturn]] void exec(pid_t parent, const sigset_t& forwarded) const {
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(kExitCancelled);  // the parent died before prctl
+    for (const int signal : kForwardedSignals) {
+      struct sigaction current {};
+      sigaction(signal, nullptr, &current);
+      if (current.sa_handler == SIG_IGN) continue;  // nohup: ignored stays ignored
+      struct sigaction reset {};
+      reset.sa_handler = SIG_DFL;
+      sigemptyset(&reset.sa_mask);
+      sigaction(signal, &reset, nullptr);
+    }
+    sigprocmask(SIG_UNBLOCK, &forwarded, nullptr);
+    execve(m_program.c_str(), m_argv.data(), m_envp.data());
+    const ssize_t written = write(STDERR_FILENO, m_failure.data(), m_failure.size());
+    (void)written;
+    _exit(kExitRunFailed);
+  }
+
+ private:
+  std::string m_program;
+  std::vector<std::string> m_args;
+  std::vector<std::string> m_environment;
+  std::vector<char*> m_argv;
+  std::vector<char*> m_envp;
+  std::string m_failure;
+};
 
 // The exit code a rank's end stands for; a rank killed by a signal is named on stderr, since it
 // could not say so itself.
@@ -200,7 +246,7 @@ class Supervisor {
       if (rank.pid != pid) continue;
       const bool expected = m_killed || g_signalsReceived.load() > 0;
       rank.exitCode = recordEnd(rank, status, expected);
-      rank.killedBySignal = WIFSIGNALED(status);
+      rank.endSignal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
       if (*rank.exitCode == kExitOk) {
         // The run is saved: a rank that does not leave (stopped, stuck) must not hold the
         // command open for ever.
@@ -244,7 +290,7 @@ class Supervisor {
 // action ends them) leaves nothing saved, and no rank said so. (A second one ends them by its
 // default action too, as asked, after the first was said.)
 void sayWhenCancelledBeforeTheRun(const std::vector<Rank>& ranks) {
-  if (g_signalsReceived.load() == 1 && ranks[0].killedBySignal) {
+  if (g_signalsReceived.load() == 1 && ranks[0].endSignal == g_lastSignal.load()) {
     std::fprintf(stderr, "trainbench-cli: cancelled before the run started; nothing saved\n");
   }
 }
@@ -321,19 +367,33 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
     return kExitCancelled;
   }
   const pid_t self = getpid();
+  std::vector<std::unique_ptr<RankLaunch>> launches;
+  for (int rank = 0; rank < ranks; ++rank) {
+    launches.push_back(std::make_unique<RankLaunch>(rank, ranks, port, program, args));
+  }
+  // Blocked across fork: until a child has reset them (RankLaunch::exec) a signal would run this
+  // process's handler there, counted in the child and lost; one for this process waits, and is
+  // forwarded once the ranks are there.
+  sigset_t forwarded;
+  sigset_t previousMask;
+  sigemptyset(&forwarded);
+  for (const int signal : kForwardedSignals) sigaddset(&forwarded, signal);
+  sigprocmask(SIG_BLOCK, &forwarded, &previousMask);
   std::vector<Rank> children;
   for (int rank = 0; rank < ranks; ++rank) {
     const pid_t pid = fork();
-    if (pid == 0) execRank(rank, ranks, port, self, program, args);
+    if (pid == 0) launches[static_cast<std::size_t>(rank)]->exec(self, forwarded);
     if (pid < 0) {
       std::fprintf(stderr, "trainbench-cli: error: --data-parallel: cannot start rank %d: %s\n",
                    rank, std::strerror(errno));
-      for (const auto& child : children) kill(child.pid, SIGTERM);
+      for (const auto& child : children) kill(child.pid, SIGKILL);  // none has trained yet
       for (const auto& child : children) waitpid(child.pid, nullptr, 0);
+      sigprocmask(SIG_SETMASK, &previousMask, nullptr);
       return kExitRunFailed;
     }
     children.push_back(Rank{rank, pid, std::nullopt});
   }
+  sigprocmask(SIG_SETMASK, &previousMask, nullptr);
   const int code = Supervisor(children, options.distTimeoutSeconds).wait();
   sayWhenCancelledBeforeTheRun(children);
   return code;
