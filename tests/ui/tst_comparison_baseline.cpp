@@ -64,6 +64,25 @@ class ComparisonBaselineTest : public QObject {
     QCOMPARE(speedup(panel, 0), QStringLiteral("1.00x"));
     QCOMPARE(speedup(panel, 2), QStringLiteral("2.00x"));
   }
+
+  // Once the chosen run is gone the default takes over again: the fallback was kept as if
+  // chosen, so after the charts were cleared a disturbed run shown first stayed the baseline.
+  void defaultReturnsWhenTheChosenRunIsGone() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cpu", 8.0));
+    runs.add(finishedRun("cuda:0", 2.0));
+    panel.refreshNow();
+    panel.setBaselineRow(1);
+    while (runs.count() > 0) runs.remove(runs.at(0).id);
+    panel.refreshNow();
+    runs.add(finishedRun("cuda:1", 8.0, true));
+    panel.refreshNow();
+    runs.add(finishedRun("cuda:2", 2.0));
+    panel.refreshNow();
+    QCOMPARE(speedup(panel, 1), QStringLiteral("1.00x"));
+    QCOMPARE(speedup(panel, 0), QStringLiteral("0.25x"));
+  }
 };
 
 QTEST_MAIN(ComparisonBaselineTest)

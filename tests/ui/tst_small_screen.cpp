@@ -122,7 +122,8 @@ class SmallScreenTest : public QObject {
     auto* more = bar->findChild<QToolButton*>(QStringLiteral("qt_toolbar_ext_button"));
     QVERIFY(more && more->isVisible());
     QStringList inMenu;
-    QTimer::singleShot(100, &panel, [&inMenu] {
+    QTimer poll;  // reads the menu once it is up, inside its own event loop
+    QObject::connect(&poll, &QTimer::timeout, &panel, [&inMenu] {
       if (auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget())) {
         for (QAction* action : menu->actions()) {
           if (!action->isSeparator()) inMenu << action->text();
@@ -130,6 +131,7 @@ class SmallScreenTest : public QObject {
         menu->close();
       }
     });
+    poll.start(20);
     more->click();
     QTRY_VERIFY(!inMenu.isEmpty());
     for (const QString& text : hidden) QVERIFY2(inMenu.contains(text), qPrintable(text));

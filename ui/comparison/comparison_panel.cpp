@@ -77,10 +77,10 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   m_publishedCheck->setToolTip(
       tr("Add the seed article's published times (TensorFlow, 2021) for the workloads shown"));
   controls->addWidget(baselineLabel);
-  controls->addWidget(m_baselineChooser, 3);  // the room first, up to its maximum
+  controls->addWidget(m_baselineChooser, 1);  // the room first, up to its maximum
   controls->addSpacing(16);
   controls->addWidget(m_publishedCheck);
-  controls->addStretch(1);
+  controls->addStretch(0);  // what the box leaves past its maximum
 
   // Headers and tips by column, so the enum alone decides the order: what a comparison is read
   // for (n, samples/s, interval, total, speed-up) comes first, the facts after.
@@ -267,6 +267,8 @@ void ComparisonPanel::refreshNow() {
       found = true;
     }
   }
+  // The chosen run gone (removed, cleared), the default takes over again, until the next choice.
+  if (!found) m_baselineChosen = false;
   if (!found && !groups.empty()) baseline = static_cast<int>(groups.front().baseline);
   // A row without a total (a failed run) cannot be the baseline: its group measured against
   // another, and the combo, the bold speed-up and the exports must all name that one.
