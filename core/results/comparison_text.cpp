@@ -47,6 +47,15 @@ std::string markdownNumber(const std::optional<double>& value, int decimals) {
   return value ? fixed(*value, decimals) : kMissing;
 }
 
+// A row's warnings in one cell, as the Markdown lists them under its table: "disturbed" alone
+// told a spreadsheet nothing of why.
+std::string joinedWarnings(const ComparisonRow& row) {
+  std::string text;
+  for (const auto& warning : row.warnings) text += (text.empty() ? "" : "; ") + warning;
+  if (text.empty() && row.disturbed) text = "disturbed by something else on the machine";
+  return text;
+}
+
 }  // namespace
 
 std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
@@ -56,7 +65,7 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
       "label,device,machine,workload,status,published,total_seconds,mean_epoch_seconds,"
       "samples_per_second,test_accuracy,speedup,precision,achieved_tflops,peak_tflops,efficiency,"
       "peak_ratio,n,samples_per_second_low,samples_per_second_high,total_low,total_high,projected,"
-      "disturbed,within_noise,size,baseline\r\n";
+      "disturbed,within_noise,size,baseline,warnings,error\r\n";
   const auto flag = [](bool value) { return value ? "true" : "false"; };
   for (const auto& row : rows) {
     csv += csvField(row.label) + ',' + csvField(row.device) + ',' + csvField(row.machine) + ',' +
@@ -71,7 +80,8 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
            csvNumber(row.totalLow) + ',' + csvNumber(row.totalHigh) + ',' + flag(row.projected) +
            ',' + (row.watched ? flag(row.disturbed) : "") + ',' + (row.noiseJudged ? flag(row.withinNoise) : "") + ',' +
            csvField(row.size) +
-           ',' + flag(row.baseline) + "\r\n";
+           ',' + flag(row.baseline) + ',' + csvField(joinedWarnings(row)) + ',' +
+           csvField(row.error) + "\r\n";
   }
   return csv;
 }

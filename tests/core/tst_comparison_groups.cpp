@@ -352,13 +352,13 @@ class ComparisonGroupsTest : public QObject {
                           "mean_epoch_seconds,samples_per_second,test_accuracy,speedup,precision,"
                           "achieved_tflops,peak_tflops,efficiency,peak_ratio,n,"
                           "samples_per_second_low,samples_per_second_high,total_low,total_high,"
-                          "projected,disturbed,within_noise,size,baseline\r",
+                          "projected,disturbed,within_noise,size,baseline,warnings,error\r",
                           0) == 0);
     QVERIFY(contains(rows[1], ",3,"));
     // projected; disturbed, empty as no run was watched (files from before validity); then
     // within_noise: empty, as the baseline is never judged.
     QVERIFY(contains(rows[1], ",false,,,\""));
-    QVERIFY(contains(rows[1], "\",true\r"));
+    QVERIFY(contains(rows[1], "\",true,,\r"));
     std::vector<RunResult> watched = repeats("cpu", {10.0, 10.1, 9.9});
     for (RunResult& run : watched) run.validity = ValidityRecord{false, {}};
     QVERIFY(contains(lines(comparisonCsv(buildComparison(watched)[0].rows))[1], ",false,false,,\""));
