@@ -1,6 +1,6 @@
-// Which row the comparison measures speed-ups against in the app: the one the user chose,
-// following its run; otherwise the one `trainbench-cli compare` picks, the first quiet
-// completed run, however the runs arrived.
+// Which row the comparison measures speed-ups against in the app: the one the user chose from
+// the combo box (never a failed run), following its run; otherwise the one `trainbench-cli
+// compare` picks, the first quiet completed run, however the runs arrived.
 #include "comparison/comparison_panel.h"
 #include "model/run_collection.h"
 
@@ -25,9 +25,13 @@ RunResult finishedRun(const std::string& device, double totalSeconds, bool distu
   return result;
 }
 
-QString speedup(const ComparisonPanel& panel, int row) {
-  const QTableWidgetItem* item = panel.table()->item(row, ComparisonPanel::SpeedupColumn);
+QString cell(const ComparisonPanel& panel, int row, int column) {
+  const QTableWidgetItem* item = panel.table()->item(row, column);
   return item ? item->text() : QString();
+}
+
+QString speedup(const ComparisonPanel& panel, int row) {
+  return cell(panel, row, ComparisonPanel::SpeedupColumn);
 }
 
 }  // namespace
@@ -36,6 +40,49 @@ class ComparisonBaselineTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // Choosing another baseline (from the combo box, as a user does) recomputes every speed-up.
+  void baselineChooserChangesSpeedups() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cuda:0", 7.78));
+    runs.add(finishedRun("cpu", 6.70));
+    panel.refreshNow();
+    auto* chooser = panel.findChild<QComboBox*>();
+    QVERIFY(chooser);
+    QCOMPARE(chooser->count(), 2);
+    QCOMPARE(chooser->currentIndex(), 0);
+    panel.setBaselineRow(1);
+    QCOMPARE(chooser->currentIndex(), 1);
+    QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("0.86x"));
+    QCOMPARE(cell(panel, 1, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
+    // The baseline follows its run when a run before it goes away.
+    runs.remove(runs.at(0).id);
+    panel.refreshNow();
+    QCOMPARE(panel.table()->rowCount(), 1);
+    QCOMPARE(cell(panel, 0, ComparisonPanel::TotalColumn), QStringLiteral("6.70"));
+    QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
+  }
+
+  // A failed run has no total, so it cannot be the baseline: choosing it leaves the combo and the
+  // bold 1.00x on the row the speed-ups (and the exports) are measured against.
+  void failedRowIsNeverTheBaseline() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cuda:0", 7.78));
+    RunResult failed = finishedRun("cpu", 6.70);
+    failed.status = RunStatus::Failed;
+    failed.error = "diverged";
+    failed.totalSeconds.reset();
+    runs.add(failed);
+    panel.refreshNow();
+    auto* chooser = panel.findChild<QComboBox*>();
+    QVERIFY(chooser);
+    panel.setBaselineRow(1);
+    QCOMPARE(chooser->currentIndex(), 0);
+    QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
+    QVERIFY(panel.rows()[0].baseline);
+  }
+
   // A disturbed run shown first was kept as the baseline once a quiet run came (by its key,
   // chosen by no one), where `compare` measured against the quiet one.
   void defaultBaselineIsTheFirstQuietRun() {

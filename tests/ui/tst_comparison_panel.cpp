@@ -91,29 +91,6 @@ class ComparisonPanelTest : public QObject {
              qPrintable(tbtest::crowdedTickLabels(plot.xAxis)));
   }
 
-  // Choosing another baseline (from the combo box, as a user does) recomputes every speed-up.
-  void baselineChooserChangesSpeedups() {
-    RunCollection runs;
-    ComparisonPanel panel(&runs);
-    runs.add(finishedRun("cuda:0", 7.78, 0.88));
-    runs.add(finishedRun("cpu", 6.70, 0.87));
-    panel.refreshNow();
-    auto* chooser = panel.findChild<QComboBox*>();
-    QVERIFY(chooser);
-    QCOMPARE(chooser->count(), 2);
-    QCOMPARE(chooser->currentIndex(), 0);
-    panel.setBaselineRow(1);
-    QCOMPARE(chooser->currentIndex(), 1);
-    QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("0.86x"));
-    QCOMPARE(cell(panel, 1, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
-    // The baseline follows its run when a run before it goes away.
-    runs.remove(runs.at(0).id);
-    panel.refreshNow();
-    QCOMPARE(panel.table()->rowCount(), 1);
-    QCOMPARE(cell(panel, 0, ComparisonPanel::TotalColumn), QStringLiteral("6.70"));
-    QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
-  }
-
   // One GPU model on two machines: the bars' labels keep what tells them apart (" · bench-1"),
   // shortening the long device name instead; the baseline combo names each machine once.
   void barLabelsKeepTheMachine() {
@@ -245,26 +222,6 @@ class ComparisonPanelTest : public QObject {
                             .arg(panel.barChart()->minimumHeight())
                             .arg(line)));
     QVERIFY(panel.barChart()->minimumHeight() > normal * 3 / 2);
-  }
-
-  // A failed run has no total, so it cannot be the baseline: choosing it leaves the combo and the
-  // bold 1.00x on the row the speed-ups (and the exports) are measured against.
-  void failedRowIsNeverTheBaseline() {
-    RunCollection runs;
-    ComparisonPanel panel(&runs);
-    runs.add(finishedRun("cuda:0", 7.78, 0.88));
-    RunResult failed = finishedRun("cpu", 6.70, std::nullopt);
-    failed.status = RunStatus::Failed;
-    failed.error = "diverged";
-    failed.totalSeconds.reset();
-    runs.add(failed);
-    panel.refreshNow();
-    auto* chooser = panel.findChild<QComboBox*>();
-    QVERIFY(chooser);
-    panel.setBaselineRow(1);
-    QCOMPARE(chooser->currentIndex(), 0);
-    QCOMPARE(cell(panel, 0, ComparisonPanel::SpeedupColumn), QStringLiteral("1.00x"));
-    QVERIFY(panel.rows()[0].baseline);
   }
 
   // Each bar's value label ("2.31 s  (1.00x)") is whole however narrow the chart is drawn (the
