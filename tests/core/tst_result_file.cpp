@@ -23,21 +23,6 @@
 using namespace tb;
 using namespace tbtest;
 
-namespace {
-
-// QJsonDocument stores numbers as double, so fixtures it edits need a seed a double can hold.
-RunResult editableResult() {
-  RunResult r = fullResult();
-  r.config.seed = 42;
-  return r;
-}
-
-QJsonObject jsonOf(const RunResult& r) {
-  return QJsonDocument::fromJson(QByteArray::fromStdString(toJson(r))).object();
-}
-
-}  // namespace
-
 class TestResultFile : public QObject {
   Q_OBJECT
 

@@ -9,6 +9,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -97,6 +99,18 @@ inline void compareResults(const tb::RunResult& a, const tb::RunResult& b) {
   if (a.test) QVERIFY(fields(*a.test) == fields(*b.test));
   QCOMPARE(a.totalSeconds, b.totalSeconds);
   QVERIFY(sameRecords(a.timeline, b.timeline));
+}
+
+// fullResult() with a seed a double can hold: QJsonDocument, which tests edit files with, stores
+// numbers as doubles.
+inline tb::RunResult editableResult() {
+  tb::RunResult r = fullResult();
+  r.config.seed = 42;
+  return r;
+}
+
+inline QJsonObject jsonOf(const tb::RunResult& r) {
+  return QJsonDocument::fromJson(QByteArray::fromStdString(tb::toJson(r))).object();
 }
 
 inline void writeText(const QString& path, const QByteArray& text) {

@@ -15,6 +15,7 @@
 
 #include "../support/answer_dialogs.h"
 #include "../support/run_result_builder.h"
+#include "../support/tiny_run_setup.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -62,15 +63,6 @@ class MainWindowTest : public QObject {
     return nullptr;
   }
 
-  static void setTinyRun(SetupPanel* setup) {
-    setup->setWorkload(QStringLiteral("fashion-mlp"));
-    setup->setCheckedDevices({QStringLiteral("cpu")});
-    setup->setSynthetic(true);
-    setup->setEpochs(2);
-    setup->setTrainLimit(600);
-    setup->setTestLimit(100);
-  }
-
   // Starts a long run and, once it has trained an epoch, replaces the results folder with a
   // file, so that its result cannot be saved.
   void startRunThenBlockTheFolder(MainWindow& window) {
@@ -96,7 +88,7 @@ class MainWindowTest : public QObject {
   // on screen, and File › Save unsaved results saves it once the folder is back.
   void unsavedResultCanBeSavedAgain() {
     MainWindow window(settingsFile(), resultsFolder());
-    setTinyRun(window.setupPanel());
+    tbtest::setTinyRun(window.setupPanel());
     auto* saveAgain = window.findChild<QAction*>(QStringLiteral("saveUnsavedResults"));
     QVERIFY(saveAgain);
     QVERIFY(!saveAgain->isEnabled());
@@ -155,7 +147,7 @@ class MainWindowTest : public QObject {
   // waiting to close). A signal while it asks closes the window and the question with it.
   void cancelledCloseLetsRunAgain() {
     MainWindow window(settingsFile(), resultsFolder());
-    setTinyRun(window.setupPanel());
+    tbtest::setTinyRun(window.setupPanel());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QSignalSpy idle(window.controller(), &RunController::idle);
@@ -194,7 +186,7 @@ class MainWindowTest : public QObject {
   void settingsRoundTrip() {
     {
       MainWindow window(settingsFile(), resultsFolder());
-      setTinyRun(window.setupPanel());
+      tbtest::setTinyRun(window.setupPanel());
       window.setupPanel()->setEpochs(7);
       window.resize(1600, 800);  // room to drag the sidebar wider
       window.show();
@@ -228,7 +220,7 @@ class MainWindowTest : public QObject {
   void runFillsChartsComparisonAndLibrary() {
     MainWindow window(settingsFile(), resultsFolder());
     window.show();
-    setTinyRun(window.setupPanel());
+    tbtest::setTinyRun(window.setupPanel());
     QSignalSpy idle(window.controller(), &RunController::idle);
     QTest::mouseClick(window.setupPanel()->runButton(), Qt::LeftButton);
     QVERIFY(window.controller()->isBusy());
@@ -253,7 +245,7 @@ class MainWindowTest : public QObject {
   void closingTwiceDuringARunStillSavesIt() {
     MainWindow window(settingsFile(), resultsFolder());
     window.show();
-    setTinyRun(window.setupPanel());
+    tbtest::setTinyRun(window.setupPanel());
     window.setupPanel()->setEpochs(100000);
     QSignalSpy progress(window.controller(), &RunController::batchProgress);
     QSignalSpy idle(window.controller(), &RunController::idle);
@@ -461,7 +453,7 @@ class MainWindowTest : public QObject {
   // A failing run shows its error without a modal dialog, and the next queued run still runs.
   void failedRunIsReportedAndQueueContinues() {
     MainWindow window(settingsFile(), resultsFolder());
-    setTinyRun(window.setupPanel());
+    tbtest::setTinyRun(window.setupPanel());
     auto configs = window.setupPanel()->configs();
     auto failing = configs[0];
     failing.synthetic = false;

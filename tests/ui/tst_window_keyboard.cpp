@@ -10,6 +10,7 @@
 
 #include "../support/answer_dialogs.h"
 #include "../support/run_result_builder.h"
+#include "../support/tiny_run_setup.h"
 
 #include <QAction>
 #include <QApplication>
@@ -43,15 +44,6 @@ class WindowKeyboardTest : public QObject {
   QString settingsFile() const { return m_dir->filePath(QStringLiteral("settings.ini")); }
   QString resultsFolder() const { return m_dir->filePath(QStringLiteral("results")); }
 
-  static void setTinyRun(SetupPanel* setup) {
-    setup->setWorkload(QStringLiteral("fashion-mlp"));
-    setup->setCheckedDevices({QStringLiteral("cpu")});
-    setup->setSynthetic(true);
-    setup->setEpochs(2);
-    setup->setTrainLimit(600);
-    setup->setTestLimit(100);
-  }
-
  private Q_SLOTS:
   void initTestCase() { registerMetaTypes(); }
   void init() {
@@ -64,7 +56,7 @@ class WindowKeyboardTest : public QObject {
   // keeps training; Stop stops. The Stop button itself stops at once (other tests).
   void escapeAsksBeforeStopping() {
     MainWindow window(settingsFile(), resultsFolder());
-    setTinyRun(window.setupPanel());
+    tbtest::setTinyRun(window.setupPanel());
     window.setupPanel()->setEpochs(100000);  // ends only when stopped
     auto* stop = window.findChild<QAction*>(QStringLiteral("stopRunsAction"));
     QVERIFY(stop != nullptr);
@@ -122,7 +114,7 @@ class WindowKeyboardTest : public QObject {
   // ended, and its Stop did nothing (or stopped the next run).
   void stopQuestionClosesWhenTheRunEnds() {
     MainWindow window(settingsFile(), resultsFolder());
-    setTinyRun(window.setupPanel());
+    tbtest::setTinyRun(window.setupPanel());
     auto* stop = window.findChild<QAction*>(QStringLiteral("stopRunsAction"));
     QSignalSpy started(window.controller(), &RunController::runStarted);
     QVERIFY(window.startRuns().isEmpty());
