@@ -65,6 +65,7 @@ class TestCliRankFaults : public CliTestBase {
   QProcess m_process;
   QString m_out;
   QString m_err;
+  QString m_exit;  // how finish() saw the command end
   QList<qint64> m_ranks;
 
   // Starts `args` and returns once rank 0 has finished its first epoch (false on timeout); the
@@ -93,6 +94,10 @@ class TestCliRankFaults : public CliTestBase {
     if (!ended) m_process.kill();
     m_out += QString::fromUtf8(m_process.readAllStandardOutput());
     m_err += QString::fromUtf8(m_process.readAllStandardError());
+    m_exit = !ended ? QStringLiteral("still running after 180 s")
+             : m_process.exitStatus() == QProcess::NormalExit
+                 ? QStringLiteral("exit code %1").arg(m_process.exitCode())
+                 : QStringLiteral("crashed");
     return ended && m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
   }
 
@@ -118,7 +123,10 @@ class TestCliRankFaults : public CliTestBase {
     return 0;
   }
 
-  QByteArray why() const { return ("--- stdout:\n" + m_out + "--- stderr:\n" + m_err).toUtf8(); }
+  // How the command ended and its stderr first: a failure's tail shows only so much.
+  QByteArray why() const {
+    return ("--- " + m_exit + "\n--- stderr:\n" + m_err + "--- stdout:\n" + m_out).toUtf8();
+  }
 
   // The one result rank 0 saved.
   tb::RunResult savedResult() {
@@ -150,6 +158,7 @@ class TestCliRankFaults : public CliTestBase {
     }
     m_out.clear();
     m_err.clear();
+    m_exit.clear();
     m_ranks.clear();
   }
 
@@ -368,6 +377,22 @@ class TestCliRankFaults : public CliTestBase {
     QVERIFY2(run.exitCode != 0, run.why());
     QVERIFY2(run.err.contains("cannot serve the rendezvous on port " + port) &&
                  run.err.contains(QLatin1String("--master-port")),
+             run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
+  // A rendezvous host that does not resolve ("invalid" never does) is said at once, naming the
+  // flag: it was retried, a warning a second, for the whole --dist-timeout (here 600 s, far past
+  // what the test waits).
+  void unresolvableRendezvousHostIsNamed() {
+    const CliRun run = runCli(smallSyntheticRun() << "--world-size" << "2" << "--rank" << "1"
+                                                  << "--master-addr" << "no-such-host.invalid"
+                                                  << "--master-port" << "29500" << "--dist-timeout"
+                                                  << "600",
+                              120000);
+    QVERIFY2(run.exitCode > 0, run.why());  // -1: still waiting when the test gave up
+    QVERIFY2(run.err.contains(QLatin1String("'no-such-host.invalid' (--master-addr or MASTER_ADDR) "
+                                            "cannot be resolved")),
              run.why());
     QVERIFY(filesIn(m_results).isEmpty());
   }

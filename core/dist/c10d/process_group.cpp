@@ -9,6 +9,8 @@
 #include <torch/torch.h>
 
 #include <net/if.h>
+#include <netdb.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -305,12 +307,30 @@ void checkWorldSizes(c10d::Store& store, const RankPlacement& place) {
   }
 }
 
+// A rendezvous host no resolver knows (a typo, a node's name from another cluster) is said at
+// once: LibTorch's store retries it, a warning a second, for the whole --dist-timeout. A lookup
+// that may succeed later (the resolver unreachable for now: EAI_AGAIN) is left to those retries.
+void checkResolvable(const std::string& host, const std::string& where) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  const int status = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+  if (found != nullptr) freeaddrinfo(found);
+  if (status == EAI_NONAME || status == EAI_FAIL || status == EAI_NODATA) {
+    throw DistributedError(where + ": the rendezvous host '" + host +
+                           "' (--master-addr or MASTER_ADDR) cannot be resolved: " +
+                           gai_strerror(status) + "; give the name or address of rank 0's machine");
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<GradientExchange> joinRun(const JoinOptions& options) {
   const RankPlacement& place = options.placement;
   const std::string rendezvous = place.masterAddr + ":" + std::to_string(place.masterPort);
   const std::string where = "rank " + std::to_string(place.rank) + " on " + hostName();
+  checkResolvable(place.masterAddr, where);
   try {
     c10d::TCPStoreOptions storeOptions;
     storeOptions.port = static_cast<std::uint16_t>(place.masterPort);
