@@ -121,6 +121,22 @@ void TrainingRun::resolve() {
                                         "'; available workloads: " + workloadNames());
   }
   m_workload = *workload;
+  const int threads = cpuThreadCount(m_config.threads);
+  at::set_num_threads(threads);
+  // The settings asked for, before anything that may fail or be cancelled (a device that is not
+  // there, the peak's measurement): a result saved without them reads as "0 epochs, batch 0", in
+  // a group of its own, and `run --from` it repeats the workload's defaults instead.
+  auto& config = m_result.config;
+  config.epochs = m_config.epochs > 0 ? m_config.epochs : m_workload.defaultEpochs;
+  config.batchSize = m_config.batchSize > 0 ? m_config.batchSize : m_workload.defaultBatchSize;
+  config.optimizer = "adam";
+  config.learningRate =
+      m_config.learningRate > 0 ? m_config.learningRate : m_workload.learningRate;
+  config.threads = at::get_num_threads();
+  config.environment = speedSwitches();
+  m_result.workload.dataset = m_workload.dataset;
+  m_result.workload.parameters = m_workload.parameters;
+  if (m_workload.flopsPerSample > 0) m_result.workload.flopsPerSample = m_workload.flopsPerSample;
   const DeviceId id = resolveDevice(m_config.device);
   m_device = torchDevice(id);
   m_facts = deviceFacts(id);
@@ -132,8 +148,6 @@ void TrainingRun::resolve() {
   } catch (const ExecutionError& e) {
     throw Failure(FailureKind::Run, e.what());
   }
-  const int threads = cpuThreadCount(m_config.threads);
-  at::set_num_threads(threads);
   // A data-parallel rank's share is checked here too, and with its siblings' on the same
   // machine in loadDataOnEveryRank.
   if (id.kind == DeviceKind::Cpu) {
@@ -156,24 +170,13 @@ void TrainingRun::resolve() {
     m_result.device.memoryMb = m_facts.memoryMb;  // the CPU's: system.memory_mb
   m_result.device.computeCapability = m_facts.computeCapability;
   m_result.device.driverVersion = m_facts.driverVersion;
+  resolveDistributed();
   // Measured once per device and process, before the clock starts, so runs can be read as a
-  // share of the device's peak.
+  // share of the device's peak. Last: a run cancelled while it measures keeps its settings.
   if (m_config.probePeak && probeEnabledByEnvironment()) {
     m_result.device.peak = cachedPeak(id, &m_cancel);  // Ctrl-C need not wait for it
     checkCancelled();
   }
-  auto& config = m_result.config;
-  config.epochs = m_config.epochs > 0 ? m_config.epochs : m_workload.defaultEpochs;
-  config.batchSize = m_config.batchSize > 0 ? m_config.batchSize : m_workload.defaultBatchSize;
-  config.optimizer = "adam";
-  config.learningRate =
-      m_config.learningRate > 0 ? m_config.learningRate : m_workload.learningRate;
-  config.threads = at::get_num_threads();
-  config.environment = speedSwitches();
-  resolveDistributed();
-  m_result.workload.dataset = m_workload.dataset;
-  m_result.workload.parameters = m_workload.parameters;
-  if (m_workload.flopsPerSample > 0) m_result.workload.flopsPerSample = m_workload.flopsPerSample;
 }
 
 // Every rank of a data-parallel run says how its loading went before any trains

@@ -271,6 +271,34 @@ class TrainerTest : public QObject {
     QCOMPARE(result.steadyState->warmupSteps + result.steadyState->steps, stepAtCancel);
   }
 
+  // A run stopped while the device's peak is measured (its first seconds), or failed on a device
+  // that is not there, keeps the settings it was asked for: it was saved as "0 epochs, batch 0",
+  // in a group of its own, and `run --from` it trained the workload's defaults.
+  void runEndedBeforeTrainingKeepsItsSettings() {
+    RecordingObserver observer;
+    RunConfig config = smallSyntheticRun(4, 640);
+    config.batchSize = 64;
+    config.probePeak = true;
+    const QByteArray skipProbe = qgetenv("TRAINBENCH_SKIP_PROBE");
+    qunsetenv("TRAINBENCH_SKIP_PROBE");
+    std::atomic<bool> cancel{true};  // stopped before the measurement could end
+    const RunResult cancelled = runTraining(config, observer, cancel);
+    if (!skipProbe.isNull()) qputenv("TRAINBENCH_SKIP_PROBE", skipProbe);
+    config.device = tbtest::absentCudaDevice();
+    cancel = false;
+    const RunResult failed = runTraining(config, observer, cancel);
+    QCOMPARE(toString(cancelled.status), "cancelled");
+    QCOMPARE(toString(failed.failure), "device");
+    for (const RunResult& result : {cancelled, failed}) {
+      QCOMPARE(result.config.epochs, 4);
+      QCOMPARE(result.config.batchSize, 64);
+      QCOMPARE(result.config.optimizer, std::string("adam"));
+      QCOMPARE(result.config.threads, 1);
+      QCOMPARE(result.workload.dataset, std::string("fashion-mnist"));
+      QVERIFY(result.workload.parameters > 0);
+    }
+  }
+
   // A loss that becomes NaN/inf fails the run and says where, instead of reporting garbage.
   void divergenceFailsTheRun() {
     RecordingObserver observer;
