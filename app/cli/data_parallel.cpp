@@ -10,10 +10,16 @@
 #include "dist/c10d/process_group.h"
 #endif
 
+#include "engine/gradient_exchange.h"
+
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace tb::cli {
@@ -198,6 +204,33 @@ int joinLaunchedRun(RunOptions& options) {
                "(build it with libgloo-dev installed), but %s\n", describe(placement).c_str());
   return kExitUsage;
 #endif
+}
+
+int leaveRun(std::shared_ptr<GradientExchange> exchange, int code) {
+  if (!exchange) return code;
+  // Closing takes milliseconds when the other ranks are there to close with.
+  constexpr std::chrono::seconds kLeaveLimit{5};
+  const int rank = exchange->rank();
+  std::mutex mutex;
+  std::condition_variable closed;
+  bool left = false;
+  std::thread closing([&] {
+    exchange.reset();
+    const std::lock_guard<std::mutex> lock(mutex);
+    left = true;
+    closed.notify_one();
+  });
+  std::unique_lock<std::mutex> lock(mutex);
+  if (!closed.wait_for(lock, kLeaveLimit, [&] { return left; })) {
+    std::fprintf(stderr, "trainbench-cli: warning: rank %d: closing its connections to the other "
+                         "ranks had not ended after %d s; leaving without\n",
+                 rank, static_cast<int>(kLeaveLimit.count()));
+    std::fflush(nullptr);
+    std::_Exit(code);  // the closing thread still waits; what this rank had to say is said
+  }
+  lock.unlock();
+  closing.join();
+  return code;
 }
 
 }  // namespace tb::cli

@@ -4,7 +4,12 @@
 
 #include "run_command.h"
 
+#include <memory>
 #include <string>
+
+namespace tb {
+class GradientExchange;
+}
 
 namespace tb::cli {
 
@@ -38,5 +43,11 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv);
 // Returns an exit code when it cannot (with the message printed), or -1 when joined or when
 // the placement is a single process.
 int joinLaunchedRun(RunOptions& options);
+
+// Closes this rank's connections to the others (`exchange`, its last owner) and returns `code`;
+// when that has not ended within a few seconds it says so and exits with `code` without it.
+// LibTorch's teardown can wait on another rank that no longer answers (stopped, say), and a rank
+// 0 that saved the run but never ended held --data-parallel's command open for ever.
+int leaveRun(std::shared_ptr<GradientExchange> exchange, int code);
 
 }  // namespace tb::cli

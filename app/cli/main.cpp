@@ -265,7 +265,9 @@ int main(int argc, char** argv) {
   }
   if (std::getenv("TRAINBENCH_SKIP_MACHINE_CHECK")) runOptions.checkMachine = false;
   // A rank of a launched run joins it; --data-parallel N alone starts the ranks.
-  if (const int code = tb::cli::joinLaunchedRun(runOptions); code >= 0) return code;
+  if (const int code = tb::cli::joinLaunchedRun(runOptions); code >= 0) {
+    return tb::cli::leaveRun(std::move(runOptions.config.exchange), code);
+  }
   // --data-parallel 1 is the one-rank base of a scaling series (docs/data-parallel.md): its knobs
   // are the series'.
   if (!runOptions.config.exchange && run->count("--data-parallel") == 0) {
@@ -302,5 +304,6 @@ int main(int argc, char** argv) {
     }
     return tb::cli::spawnLocalRanks(runOptions, argc, argv);
   }
-  return tb::cli::runCommand(runOptions);
+  const int code = tb::cli::runCommand(runOptions);
+  return tb::cli::leaveRun(std::move(runOptions.config.exchange), code);
 }
