@@ -127,6 +127,34 @@ class TestAppFaults final : public QObject {
     QCOMPARE(result.status, tb::RunStatus::Cancelled);
   }
 
+  // Started with SIGHUP ignored (`nohup trainbench ... &`, then the terminal closes): the run
+  // goes on to its end and is saved as completed (the app took the signal as a request to stop).
+  void ignoredHangupLetsTheRunFinish() {
+    QProcess app;
+    app.setProcessEnvironment(environment());
+    app.setChildProcessModifier([] { ::signal(SIGHUP, SIG_IGN); });
+    QStringList args = appRun(QStringLiteral("300"));  // seconds of steps: the signal comes first
+    args[args.indexOf(QStringLiteral("64"))] = QStringLiteral("640");
+    app.start(m_app, args);
+    QVERIFY(app.waitForStarted());
+    QString out;
+    while (!out.contains(QLatin1String("Running fashion-mlp on cpu"))) {
+      QVERIFY2(app.state() == QProcess::Running, qPrintable(app.readAllStandardError()));
+      app.waitForReadyRead(200);
+      out += QString::fromUtf8(app.readAllStandardOutput());
+    }
+    ::kill(static_cast<pid_t>(app.processId()), SIGHUP);
+    QVERIFY(app.waitForFinished(120000));
+    const QString err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(app.exitCode() == 0, qPrintable(err));
+    const QStringList saved = resultFiles(m_results);
+    QCOMPARE(saved.size(), 1);
+    const RunResult result =
+        tb::readResultFile(QDir(m_results).filePath(saved.first()).toStdString());
+    QCOMPARE(result.status, tb::RunStatus::Completed);
+  }
+
   // A file where the results folder should be: nothing trains, the error is printed, and
   // --quit-when-done exits 1 (it exited 0 after training and throwing the run away).
   void unusableResultsFolderStopsTheRun() {

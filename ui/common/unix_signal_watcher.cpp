@@ -24,7 +24,7 @@ extern "C" void forwardSignal(int signalNumber) {
 }  // namespace
 
 UnixSignalWatcher::UnixSignalWatcher(std::initializer_list<int> signalNumbers, QObject* parent)
-    : QObject(parent), m_signalNumbers(signalNumbers) {
+    : QObject(parent) {
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, g_pipe) != 0) return;
   m_notifier = new QSocketNotifier(g_pipe[1], QSocketNotifier::Read, this);
   connect(m_notifier, &QSocketNotifier::activated, this, &UnixSignalWatcher::readPipe);
@@ -32,11 +32,19 @@ UnixSignalWatcher::UnixSignalWatcher(std::initializer_list<int> signalNumbers, Q
   action.sa_handler = forwardSignal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = SA_RESTART;
-  for (int number : m_signalNumbers) ::sigaction(number, &action, nullptr);
+  for (int number : signalNumbers) {
+    struct sigaction previous {};
+    ::sigaction(number, nullptr, &previous);
+    // Ignored stays ignored: `nohup trainbench ...`, or a script's background job, asked for the
+    // run to outlive the terminal, as the CLI's does.
+    if (previous.sa_handler == SIG_IGN) continue;
+    ::sigaction(number, &action, nullptr);
+    m_previous.emplace_back(number, previous);
+  }
 }
 
 UnixSignalWatcher::~UnixSignalWatcher() {
-  for (int number : m_signalNumbers) std::signal(number, SIG_DFL);
+  for (const auto& [number, previous] : m_previous) ::sigaction(number, &previous, nullptr);
   for (int& fd : g_pipe) {
     if (fd >= 0) ::close(fd);
     fd = -1;

@@ -4,7 +4,10 @@
 
 #include <QObject>
 
+#include <csignal>
 #include <initializer_list>
+#include <utility>
+#include <vector>
 
 class QSocketNotifier;
 
@@ -14,7 +17,8 @@ class UnixSignalWatcher final : public QObject {
   Q_OBJECT
 
  public:
-  // One watcher per process: it installs the handlers, and restores the defaults when destroyed.
+  // One watcher per process: it installs the handlers (not for a signal ignored when it starts),
+  // and puts the previous ones back when destroyed.
   explicit UnixSignalWatcher(std::initializer_list<int> signalNumbers, QObject* parent = nullptr);
   ~UnixSignalWatcher() override;
 
@@ -25,7 +29,7 @@ class UnixSignalWatcher final : public QObject {
  private:
   void readPipe();
 
-  QList<int> m_signalNumbers;
+  std::vector<std::pair<int, struct sigaction>> m_previous;  // the signals it handles
   QSocketNotifier* m_notifier = nullptr;
 };
 
