@@ -171,6 +171,17 @@ class MainWindowTest : public QObject {
     QVERIFY(window.isVisible());  // a plain stop does not close
     QCOMPARE(window.recorder()->unsavedCount(), 1);  // the first run's save was never retried
 
+    // With nobody to ask, a result the folder refuses (blocked again) goes to the temporary
+    // folder: it was thrown away in silence.
+    QVERIFY(QDir(resultsFolder()).removeRecursively());
+    QFile blocker(resultsFolder());
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const QString tmp = m_dir->filePath(QStringLiteral("tmp"));
+    QVERIFY(QDir().mkpath(tmp));
+    const QByteArray tmpBefore = qgetenv("TMPDIR");
+    const auto restoreTmp = qScopeGuard([&] { qputenv("TMPDIR", tmpBefore); });
+    qputenv("TMPDIR", QFile::encodeName(tmp));
     QTimer signal;  // SIGTERM's handler, once the question is up
     connect(&signal, &QTimer::timeout, &window, [&window] {
       if (qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) window.requestQuit(130);
@@ -180,6 +191,10 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.quitCode(), std::optional<int>(130));
     QVERIFY(!window.isVisible());
     QVERIFY(!QApplication::activeModalWidget());
+    const QStringList kept = QDir(tmp + QStringLiteral("/trainbench-unsaved"))
+                                 .entryList({QStringLiteral("*.json")}, QDir::Files);
+    QCOMPARE(kept.size(), qsizetype{1});
+    QCOMPARE(window.recorder()->unsavedCount(), 0);
   }
 
   // What the user set up last time is there again after a restart.

@@ -1,8 +1,15 @@
 #include "model/run_recorder.h"
 
+#include "common/qt_convert.h"
 #include "history/result_library.h"
 #include "model/run_collection.h"
+#include "results/result_file.h"
 #include "run/run_controller.h"
+
+#include <QDir>
+
+#include <exception>
+#include <string>
 
 namespace tb::ui {
 
@@ -71,6 +78,27 @@ QStringList RunRecorder::saveUnsaved() {
   }
   Q_EMIT unsavedChanged();
   return errors;
+}
+
+QStringList RunRecorder::saveUnsavedInto(const QString& folder, QStringList* errors) {
+  QStringList paths;
+  QDir().mkpath(folder);  // a failure is the save's to say
+  for (const QString& id : QSet<QString>(m_unsaved)) {
+    const DisplayedRun* run = m_collection->find(id);
+    if (!run) continue;
+    try {
+      const std::string wanted =
+          QDir(folder).filePath(toQString(defaultResultFileName(run->result))).toStdString();
+      const QString path = toQString(saveResultUnderFreeName(run->result, wanted));
+      m_collection->setFilePath(id, path);
+      m_unsaved.remove(id);
+      paths << path;
+    } catch (const std::exception& e) {
+      if (errors) *errors << QString::fromStdString(e.what());
+    }
+  }
+  Q_EMIT unsavedChanged();
+  return paths;
 }
 
 }  // namespace tb::ui

@@ -30,6 +30,9 @@ class RunRecorder final : public QObject {
   bool isUnsaved(const QString& runId) const { return m_unsaved.contains(runId); }
   // Saves them again; the messages of those that still fail.
   QStringList saveUnsaved();
+  // Saves them into `folder` instead (made if needed), for a quit with nobody there to choose:
+  // the paths written, and in `errors` why any could not be.
+  QStringList saveUnsavedInto(const QString& folder, QStringList* errors);
 
  Q_SIGNALS:
   // A run ended; `savedPath` is empty when saving failed (then `saveError` says why). `shown`:

@@ -89,6 +89,9 @@ class MainWindow final : public QMainWindow {
   // Whether closing may drop the results the library could not save: asks the user, who may
   // save them again first; true at once where there are none.
   bool letUnsavedGo();
+  // The same when quitting on a signal: they are saved again, and where the results folder
+  // still refuses them, into the temporary folder; stderr says where, or that one is lost.
+  void keepUnsavedUnattended();
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
 

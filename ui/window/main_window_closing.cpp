@@ -7,8 +7,11 @@
 #include "run/run_controller.h"
 
 #include <QCloseEvent>
+#include <QDir>
 #include <QMessageBox>
 #include <QStatusBar>
+
+#include <cstdio>
 
 namespace tb::ui {
 
@@ -66,7 +69,7 @@ bool MainWindow::letUnsavedGo() {
   const int unsaved = m_recorder->unsavedCount();
   if (unsaved == 0) return true;
   if (m_quitCode) {  // asked to quit by a signal: nobody may be there to answer
-    m_recorder->saveUnsaved();
+    keepUnsavedUnattended();
     return true;
   }
   QMessageBox box(QMessageBox::Warning, tr("Unsaved results"),
@@ -79,13 +82,30 @@ bool MainWindow::letUnsavedGo() {
   const int answer = box.exec();
   m_unsavedQuestion = nullptr;
   if (m_quitCode) {  // a signal came while asking (requestQuit closed the question)
-    m_recorder->saveUnsaved();
+    keepUnsavedUnattended();
     return true;
   }
   if (answer == QMessageBox::Discard) return true;
   if (answer != QMessageBox::Save) return false;
   saveUnsavedResults();  // says why where it fails again; the window stays then
   return m_recorder->unsavedCount() == 0;
+}
+
+void MainWindow::keepUnsavedUnattended() {
+  const QStringList errors = m_recorder->saveUnsaved();
+  if (errors.isEmpty()) return;
+  // The results folder still refuses them (full, read-only, gone): the temporary folder takes
+  // them, and stderr says where, since no window is left to say it. They were lost in silence.
+  const QString fallback = QDir(QDir::tempPath()).filePath(QStringLiteral("trainbench-unsaved"));
+  QStringList lost;
+  for (const QString& path : m_recorder->saveUnsavedInto(fallback, &lost)) {
+    std::fprintf(stderr, "trainbench: warning: the results folder did not take a result (%s); "
+                         "saved to %s instead\n", qPrintable(errors.first()), qPrintable(path));
+  }
+  for (const QString& error : lost) {
+    std::fprintf(stderr, "trainbench: error: a result could not be saved and is lost: %s\n",
+                 qPrintable(error));
+  }
 }
 
 }  // namespace tb::ui
