@@ -9,7 +9,9 @@
 
 #include <QAbstractItemModel>
 #include <QDir>
+#include <QFile>
 #include <QHeaderView>
+#include <QLabel>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -170,6 +172,44 @@ class TestHistoryRows final : public QObject {
     QVERIFY2(tip.contains(QLatin1String("&lt;h1&gt;Imported OK")) &&
                  !tip.contains(QLatin1String("<h1>")),
              qPrintable(tip));
+  }
+
+  // A cluster's hosts read apart by their first labels: cut at 16 letters in their middle,
+  // "gpu-node-01.cluster.example.com" and "-02" both read "gpu-n…e.com". The whole name is on
+  // hover; an address keeps its dots.
+  void clusterHostsReadApart() {
+    ResultLibrary library(m_dir.path());
+    library.save(makeResult("2026-11-26T10:00:00Z", "gpu-node-01.cluster.example.com", 10.0));
+    library.save(makeResult("2026-11-25T10:00:00Z", "gpu-node-02.cluster.example.com", 10.0));
+    library.save(makeResult("2026-11-24T10:00:00Z", "10.0.0.5", 10.0));
+    HistoryPanel panel(&library);
+    const QAbstractItemModel* model = panel.view()->model();
+    QCOMPARE(cell(model, 0, HistoryPanel::MachineColumn), QStringLiteral("gpu-node-01\u2026"));
+    QCOMPARE(cell(model, 1, HistoryPanel::MachineColumn), QStringLiteral("gpu-node-02\u2026"));
+    QCOMPARE(cell(model, 2, HistoryPanel::MachineColumn), QStringLiteral("10.0.0.5"));
+    QVERIFY(cell(model, 1, HistoryPanel::MachineColumn, Qt::ToolTipRole)
+                .contains(QLatin1String("gpu-node-02.cluster.example.com")));
+  }
+
+  // A results folder shared with many files that are not results: the summary's tooltip names
+  // the first few and counts the rest (it listed all 1,500, a tooltip taller than the screen).
+  void manyUnreadableFilesAreCounted() {
+    for (int i = 0; i < 40; ++i) {
+      QFile file(m_dir.filePath(QStringLiteral("package-%1.json").arg(i)));
+      QVERIFY(file.open(QIODevice::WriteOnly));
+      file.write("{\"name\": \"left-pad\"}");
+    }
+    ResultLibrary library(m_dir.path());
+    QCOMPARE(library.problems().size(), qsizetype{40});
+    HistoryPanel panel(&library);
+    QLabel* summary = nullptr;
+    for (QLabel* label : panel.findChildren<QLabel*>()) {
+      if (label->text().contains(QLatin1String("40 files could not be read"))) summary = label;
+    }
+    QVERIFY(summary);
+    const QString tip = summary->toolTip();
+    QVERIFY2(tip.contains(QStringLiteral("\u2026and 28 more")), qPrintable(tip));
+    QVERIFY2(tip.count(QLatin1String("package-")) == 12, qPrintable(tip));
   }
 
   // The machine cell's tooltip has what else sets a CPU's speed: the BLAS that did its products.

@@ -3,6 +3,7 @@
 
 #include "charts/plot_style.h"
 #include "charts/roomy_ticks.h"
+#include "common/host_names.h"
 #include "common/qcustomplot_include.h"
 #include "common/qt_convert.h"
 
@@ -34,54 +35,35 @@ struct HostPart {
 };
 
 std::optional<HostPart> hostPart(const QString& part) {
-  static const QRegularExpression letter(QStringLiteral("[A-Za-z]"));
   static const QRegularExpression number(QStringLiteral(" \\(\\d+\\)$"));
   const QRegularExpressionMatch counted = number.match(part);
   const QString suffix = counted.hasMatch() ? counted.captured() : QString();
   const QString name = part.left(part.size() - suffix.size());
-  const qsizetype dot = name.indexOf(u'.');
-  if (dot <= 0 || !name.left(dot).contains(letter)) return std::nullopt;
+  if (!isQualifiedHost(name)) return std::nullopt;
   return HostPart{name, suffix};
 }
 
-// The domain every qualified host in `labels` shares, in whole labels ("cluster.example.org"),
-// leaving each host at least its first part; empty when they share none.
-QString sharedDomain(const QStringList& labels) {
-  std::optional<QStringList> shared;
+// The domain every qualified host in `labels` shares (host_names.h).
+QString sharedLabelDomain(const QStringList& labels) {
+  QStringList hosts;
   for (const QString& label : labels) {
     const qsizetype split = label.indexOf(kPartSeparator);
     if (split < 0) continue;
     for (const QString& part : label.mid(split).split(kPartSeparator)) {
-      const auto host = hostPart(part);
-      if (!host) continue;
-      const QStringList pieces = host->name.split(u'.');
-      if (!shared) {
-        shared = pieces.mid(1);
-        continue;
-      }
-      qsizetype common = 0;
-      while (common < shared->size() && common < pieces.size() - 1 &&
-             shared->at(shared->size() - 1 - common) == pieces.at(pieces.size() - 1 - common)) {
-        ++common;
-      }
-      *shared = shared->mid(shared->size() - common);
+      if (const auto host = hostPart(part)) hosts << host->name;
     }
   }
-  return shared ? shared->join(u'.') : QString();
+  return sharedDomain(hosts);
 }
 
 // The ending of a label (" · host · date") with the shared domain taken off its host names:
 // "gpu-node-07.cluster.example.org" -> "gpu-node-07…" where every host ends in that domain,
 // "node1.site-a.hpc.example.org" -> "node1.site-a…" where only "hpc.example.org" is shared.
-QString withoutDomain(const QString& ending, const QString& domain) {
+QString labelWithoutDomain(const QString& ending, const QString& domain) {
   if (domain.isEmpty()) return ending;
   QStringList parts = ending.split(kPartSeparator);
   for (QString& part : parts) {
-    const auto host = hostPart(part);
-    const QString tail = u'.' + domain;
-    if (host && host->name.endsWith(tail)) {
-      part = host->name.left(host->name.size() - tail.size()) + QChar(0x2026) + host->suffix;
-    }
+    if (const auto host = hostPart(part)) part = withoutDomain(host->name, domain) + host->suffix;
   }
   return parts.join(kPartSeparator);
 }
@@ -93,7 +75,7 @@ QString elided(const QString& label, const QString& domain) {
   const QChar ellipsis(0x2026);
   const qsizetype split = label.indexOf(kPartSeparator);
   if (split > 0) {
-    const QString ending = withoutDomain(label.mid(split), domain);
+    const QString ending = labelWithoutDomain(label.mid(split), domain);
     const qsizetype room = kMaxLabelChars - 1 - ending.size();
     if (room >= 8) return label.left(room) + ellipsis + ending;
   }
@@ -105,7 +87,7 @@ QString elided(const QString& label, const QString& domain) {
 QStringList elidedLabels(const std::vector<ComparisonRow>& rows) {
   QStringList full;
   for (const ComparisonRow& row : rows) full << toQString(row.label);
-  const QString domain = sharedDomain(full);
+  const QString domain = sharedLabelDomain(full);
   QStringList labels;
   for (const QString& label : full) labels << elided(label, domain);
   // Two rows that read alike once shortened (bf16 and fp32 runs of one CPU, cut in its name)

@@ -2,6 +2,7 @@
 // change (10 000 runs take a second), keeping the selection by file path.
 #include "history/history_panel.h"
 
+#include "common/host_names.h"
 #include "common/qt_convert.h"
 #include "history/folder_watch.h"
 #include "history/history_rows.h"
@@ -58,6 +59,20 @@ QString runCount(qsizetype n) {
 
 QString fileCount(qsizetype n) {
   return n == 1 ? HistoryPanel::tr("1 file") : HistoryPanel::tr("%1 files").arg(n);
+}
+
+// How many unreadable files the summary's tooltip and the notice name: a folder shared with
+// 1,500 files of other tools made a tooltip taller than the screen.
+constexpr qsizetype kProblemsOnHover = 12;
+constexpr qsizetype kProblemsInNotice = 3;
+
+// The first `shown` of `problems`, joined by `separator`, and how many more there are.
+QString someProblems(const QStringList& problems, qsizetype shown, const QString& separator) {
+  QStringList listed = problems.mid(0, shown);
+  if (problems.size() > shown) {
+    listed << HistoryPanel::tr("\u2026and %1 more").arg(problems.size() - shown);
+  }
+  return listed.join(separator);
 }
 
 bool isResultFile(const QUrl& url) {
@@ -204,8 +219,14 @@ void HistoryPanel::rebuild() {
   const QStringList selected = selectedPaths();
   const KeyboardRow keyboard = keyboardRow(m_view, kPathRole, DateColumn);
   m_model->removeRows(0, m_model->rowCount());
+  // A cluster's hosts read apart by their first labels ("gpu-node-07…"), the whole name on hover.
+  QStringList hosts;
   for (const ResultLibrary::Entry& entry : m_library->entries()) {
-    m_model->appendRow(historyRowItems(entry));
+    hosts << QString::fromStdString(entry.result.system.hostname);
+  }
+  const QString hostDomain = sharedDomain(hosts);
+  for (const ResultLibrary::Entry& entry : m_library->entries()) {
+    m_model->appendRow(historyRowItems(entry, hostDomain));
   }
   m_view->resizeColumnsToContents();
   // As wide as their content up to a limit (a host name 16 letters, the others 28): a long host
@@ -258,7 +279,7 @@ void HistoryPanel::updateSummary() {
                                         .arg(fileCount(problems.size() - newer));
   }
   m_summary->setText(text);
-  m_summary->setToolTip(plainToolTip(problems.join(QLatin1Char('\n'))));
+  m_summary->setToolTip(plainToolTip(someProblems(problems, kProblemsOnHover, QStringLiteral("\n"))));
 }
 
 QStringList HistoryPanel::selectedPaths() const {
@@ -425,7 +446,8 @@ void HistoryPanel::reportProblemsOnceRead() {
   const QStringList& problems = m_library->problems();
   if (!problems.isEmpty()) {
     notify(tr("%1 in the results folder could not be read: %2")
-               .arg(fileCount(problems.size()), problems.join(QStringLiteral("; "))),
+               .arg(fileCount(problems.size()),
+                    someProblems(problems, kProblemsInNotice, QStringLiteral("; "))),
            true);
   }
 }

@@ -2,6 +2,7 @@
 // accuracy, each cell sorted by value (HistoryPanel::kSortRole) and carrying the file's path.
 #include "history/history_rows.h"
 
+#include "common/host_names.h"
 #include "common/qt_convert.h"
 #include "history/history_panel.h"
 #include "results/comparison.h"
@@ -63,7 +64,7 @@ QStandardItem* numberItem(const std::optional<double>& value, const QString& tex
 
 }  // namespace
 
-QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry) {
+QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry, const QString& hostDomain) {
   const RunResult r = withPrintableText(entry.result);
   const QDateTime created = createdTime(r.created);
 
@@ -109,7 +110,8 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry) {
 
   QList<QStandardItem*> items;
   items.reserve(HistoryPanel::ColumnCount);
-  items << date << textItem(orNa(r.system.hostname), machineTip) << textItem(device, device)
+  items << date << textItem(withoutDomain(orNa(r.system.hostname), hostDomain), machineTip)
+        << textItem(device, device)
         << textItem(orNa(r.workload.name),
                     // The name whole (a long one from a shared file is cut in its cell).
                     QStringLiteral("%1 (%2)").arg(orNa(r.workload.name), orNa(r.workload.dataset)))

@@ -9,7 +9,9 @@ class QStandardItem;
 
 namespace tb::ui {
 
-// Owned by the caller (the History model takes them with appendRow).
-QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry);
+// Owned by the caller (the History model takes them with appendRow). The Machine column shows
+// the host without `hostDomain`, the domain every listed host shares (host_names.h).
+QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry,
+                                      const QString& hostDomain = {});
 
 }  // namespace tb::ui
