@@ -2,6 +2,7 @@
 // the run charts keep a readable height, the legend stays within its bounded area, the comparison
 // table shows at least six rows, repeats fold into rows with n, and no device name is cut short.
 #include "charts/chart_panel.h"
+#include "common/capped_note.h"
 #include "common/metatypes.h"
 #include "common/qcustomplot_include.h"
 #include "comparison/comparison_panel.h"
@@ -114,13 +115,13 @@ const QScrollArea* resultsArea(const MainWindow& window) {
 }
 
 // A quick trial run of the same workload: the comparison then notes the runs' different sizes.
-QString writeTrialResult(const QString& folder) {
+QString writeTrialResult(const QString& folder, int trainImages = 2000) {
   tbtest::RunResultBuilder run;
-  run.workload("fashion-mlp", "fashion-mnist").samples(2000, 500).plannedEpochs(2).batchSize(32);
+  run.workload("fashion-mlp", "fashion-mnist").samples(trainImages, 500).plannedEpochs(2).batchSize(32);
   run.device("cpu", "AMD Ryzen 7 PRO 7840U").host("laptop").steadyState(9000.0);
   for (int epoch = 0; epoch < 2; ++epoch) run.epoch(0.3, 9000.0).loss(0.6).accuracy(0.8);
   run.test(0.55, 0.81).totalSeconds(0.7);
-  const QString path = folder + QStringLiteral("/trial-run.json");
+  const QString path = folder + QStringLiteral("/trial-run-%1.json").arg(trainImages);
   writeResultFile(run, path.toStdString());
   return path;
 }
@@ -305,6 +306,34 @@ class CrowdedWindowTest : public QObject {
     const QTableWidget* table = window.comparisonPanel()->table();
     const int rowHeight = table->verticalHeader()->defaultSectionSize();
     QVERIFY2(table->viewport()->height() >= 6 * rowHeight,
+             qPrintable(QStringLiteral("viewport %1 px").arg(table->viewport()->height())));
+  }
+
+  // Trial runs of twenty sizes beside the full ones: the note naming every size keeps to three
+  // lines, the rest on hover, and the table its six rows (the note took 9 lines and left 3).
+  void noteOnManySizesStaysShort() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QStringList paths = writeThirtyResults(dir.path());
+    for (int size = 1; size <= 20; ++size) paths << writeTrialResult(dir.path(), 1000 * size);
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
+                      dir.filePath(QStringLiteral("results")));
+    window.openResultFiles(paths);
+    window.resize(kScreen);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.comparisonPanel()->refreshNow();
+    QCoreApplication::processEvents();
+    const QString whole = window.comparisonPanel()->sizeNote();
+    QVERIFY2(whole.contains(QLatin1String("20000/500 images")), qPrintable(whole));
+    const auto* note = window.comparisonPanel()->findChild<CappedNote*>();
+    QVERIFY(note && note->isVisible());
+    const int lines = note->height() / note->fontMetrics().lineSpacing();
+    QVERIFY2(lines <= 3, qPrintable(QStringLiteral("%1 lines: %2").arg(lines).arg(note->text())));
+    QVERIFY(note->text().endsWith(QLatin1String("(hover for the whole note)")));
+    QVERIFY(note->toolTip().contains(QLatin1String("20000/500 images")));
+    const QTableWidget* table = window.comparisonPanel()->table();
+    QVERIFY2(table->viewport()->height() >= 6 * table->verticalHeader()->defaultSectionSize(),
              qPrintable(QStringLiteral("viewport %1 px").arg(table->viewport()->height())));
   }
 

@@ -2,6 +2,7 @@
 // the chosen baseline across refreshes, and fills the table and the bar chart from the same rows.
 #include "comparison/comparison_panel.h"
 
+#include "common/capped_note.h"
 #include "common/eliding_combo_box.h"
 #include "common/qcustomplot_include.h"
 #include "common/qt_convert.h"
@@ -32,6 +33,8 @@ namespace {
 const QColor kPublishedColor(150, 150, 150);  // reads on light and dark backgrounds
 // The table always shows at least this many rows, however many runs are open.
 constexpr int kMinVisibleRows = 6;
+// The note above it (runs of different sizes, groups' notes) takes no more lines than this.
+constexpr int kMaxNoteLines = 3;
 // No column grows wider: room for a long real label, "⚠ cpu (16 threads) — AMD Ryzen
 // Threadripper PRO 7995WX 96-Cores · workstation · 2026-12-01 10:00".
 constexpr int kMaxColumnWidth = 640;
@@ -53,7 +56,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
       m_runs(runs),
       m_baselineChooser(new ElidingComboBox(this)),
       m_publishedCheck(new QCheckBox(tr("Show published figures"), this)),
-      m_sizeNote(new QLabel(this)),
+      m_sizeNote(new CappedNote(kMaxNoteLines, this)),
       m_table(new QTableWidget(0, ColumnCount, this)),
       m_chart(new QCustomPlot(this)),
       m_scaling(new ScalingChart(this)),
@@ -172,8 +175,6 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->addLayout(controls);
   // Comparing a short trial run with a full one is easy to do and easy to misread.
-  m_sizeNote->setWordWrap(true);
-  m_sizeNote->setTextFormat(Qt::PlainText);  // workload names from files are not markup
   useWarningText(m_sizeNote);
   m_sizeNote->hide();
   layout->addWidget(m_sizeNote);
@@ -195,7 +196,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
 }
 
 QString ComparisonPanel::sizeNote() const {
-  return m_sizeNote->isHidden() ? QString() : m_sizeNote->text();
+  return m_sizeNote->isHidden() ? QString() : m_sizeNote->note();
 }
 
 std::vector<ComparisonRow> ComparisonPanel::rows() const {
@@ -312,8 +313,8 @@ void ComparisonPanel::refreshNow() {
     }
   }
   notes.removeDuplicates();
-  m_sizeNote->setText(notes.isEmpty() ? QString() : QStringLiteral("\u26a0 ") + notes.join(u' '));
   m_sizeNote->setVisible(!notes.isEmpty());
+  m_sizeNote->setNote(notes.isEmpty() ? QString() : QStringLiteral("\u26a0 ") + notes.join(u' '));
   Q_EMIT rowsChanged();
 }
 

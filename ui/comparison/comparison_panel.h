@@ -23,6 +23,8 @@ class QTableWidget;
 
 namespace tb::ui {
 
+class CappedNote;
+
 class ScalingChart;
 
 class RunCollection;
@@ -113,7 +115,7 @@ class ComparisonPanel final : public QWidget {
   RunCollection* m_runs;
   QComboBox* m_baselineChooser;
   QCheckBox* m_publishedCheck;
-  QLabel* m_sizeNote;
+  CappedNote* m_sizeNote;
   QTableWidget* m_table;
   QCustomPlot* m_chart;
   ScalingChart* m_scaling;
