@@ -34,12 +34,21 @@ std::string withinNoiseNote(const std::vector<const ComparisonRow*>& rows) {
   std::string note;
   for (const ComparisonRow* baseline : rows) {
     if (!baseline->baseline) continue;
+    // A few rows by name; the rest only counted: each is marked "(within noise)" in its table,
+    // and a year of runs listed some seventy labels on one line of 6,000 characters.
+    constexpr int kRowsNamed = 4;
     std::string listed;
+    int count = 0;
     for (const ComparisonRow* row : rows) {
-      if (row->withinNoise && row != baseline && comparableRows(*row, *baseline))
+      if (!row->withinNoise || row == baseline || !comparableRows(*row, *baseline)) continue;
+      if (++count <= kRowsNamed) {
         listed += ", " + table::printable(row->label) + " " + totalIntervalText(*row);
+      }
     }
-    if (listed.empty()) continue;
+    if (count == 0) continue;
+    if (count > kRowsNamed) {
+      listed += ", and " + std::to_string(count - kRowsNamed) + " more rows marked (within noise)";
+    }
     note += std::string(note.empty() ? "" : "\n") +
             "within noise: the 95% intervals of the total times overlap, so the difference may "
             "be chance: " + table::printable(baseline->label) + " " +

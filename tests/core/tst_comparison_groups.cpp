@@ -166,6 +166,19 @@ class ComparisonGroupsTest : public QObject {
     QVERIFY(!totalIntervalText(rows[1]).empty() && totalIntervalText(rows[3]).empty());
     QVERIFY2(contains(text, "\n" + note + "\n"), text.c_str());
     QVERIFY(contains(comparisonMarkdown(rows), note));
+    // Many rows in noise: four named, the rest counted (a year of runs made a 6,000-character
+    // line of them); the table marks each.
+    std::vector<RunResult> many = repeats("cpu", {10.0, 10.1, 9.9});
+    for (int gpu = 0; gpu < 7; ++gpu) {
+      for (const auto& run : repeats("cuda:" + std::to_string(gpu), {10.05, 10.15, 9.95})) {
+        many.push_back(run);
+      }
+    }
+    const std::string crowded = comparisonText(buildComparison(many));
+    QVERIFY2(contains(crowded, ", and 3 more rows marked (within noise).\n"), crowded.c_str());
+    QVERIFY2(contains(crowded, "cuda:3") && !contains(crowded.substr(crowded.find("within noise:")),
+                                                      "cuda:4"),
+             crowded.c_str());
     const std::vector<RunResult> apart = {results[0], results[1], results[2], results[6],
                                           results[7], results[8]};
     QVERIFY(!contains(comparisonText(buildComparison(apart)), "within noise"));
