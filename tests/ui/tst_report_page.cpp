@@ -51,6 +51,32 @@ class ReportPageTest : public QObject {
     page.finish();
   }
 
+  // Two hundred runs' legend prints a line a run, at the tables' size, over as many pages as it
+  // takes: as one image it was squeezed onto part of a page, its text too small to read.
+  void aLongLegendContinuesOverPages() {
+    QBuffer pdf;
+    QVERIFY(pdf.open(QIODevice::WriteOnly));
+    QPdfWriter writer(&pdf);
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
+                                     QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter));
+    QPainter painter(&writer);
+    tb::ui::ReportPage page(&writer, &painter, QStringLiteral("test"), 1);
+    QVector<QPair<QColor, QString>> runs;
+    for (int i = 0; i < 200; ++i) {
+      runs.push_back({QColor::fromHsv(i % 360, 200, 200),
+                      QStringLiteral("cuda:0 bf16 \u2014 NVIDIA H200 \u00b7 gpu-node-%1").arg(i)});
+    }
+    const double start = page.y();
+    page.legend(runs.mid(0, 1));
+    const double line = page.y() - start;
+    QVERIFY(line >= page.textHeight(page.font(8.5), runs[0].second));
+    page.legend(runs.mid(1));
+    const int pages = page.pageNumber();
+    QVERIFY2(pages >= 3, qPrintable(QStringLiteral("%1 page(s)").arg(pages)));
+    QVERIFY(page.y() <= page.bottom());
+    page.finish();
+  }
+
   // With room to spare nothing wraps, and the spare room goes out in proportion.
   void roomToSpareIsSharedInProportion() {
     const auto widths = distributeColumnWidths({wrappingColumn(100, 40), fixedColumn(50, 50)}, 300);

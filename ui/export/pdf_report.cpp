@@ -230,14 +230,25 @@ class ReportWriter final {
 
   void charts() {
     bool first = true;
+    const auto startCharts = [&] {
+      if (!first) return;
+      // The charts start on a page of their own, after the tables.
+      m_page.newPage();
+      m_page.heading(QObject::tr("Charts"));
+      first = false;
+    };
+    // Their runs as text, a line each: as the window's legend, an image, two hundred runs
+    // printed too small to read, on one page.
+    if (!m_content.legend.isEmpty()) {
+      startCharts();
+      m_page.text(m_page.font(11, true), kTextColor, QObject::tr("Runs"), Qt::AlignLeft);
+      m_page.skip(m_page.pt(kChartTitleGap));
+      m_page.legend(m_content.legend);
+      m_page.skip(m_page.pt(kChartGap));
+    }
     for (const auto& [title, pixmap] : m_content.charts) {
       if (pixmap.isNull()) continue;
-      if (first) {
-        // The charts start on a page of their own, after the tables.
-        m_page.newPage();
-        m_page.heading(QObject::tr("Charts"));
-        first = false;
-      }
+      startCharts();
       const QFont titleFont = m_page.font(11, true);
       const double titleHeight = m_page.textHeight(titleFont, title);
       const double aspect = static_cast<double>(pixmap.width()) / pixmap.height();

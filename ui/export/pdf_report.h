@@ -5,6 +5,7 @@
 #include "results/comparison.h"
 #include "results/run_result.h"
 
+#include <QColor>
 #include <QPair>
 #include <QPixmap>
 #include <QString>
@@ -25,6 +26,7 @@ struct ReportGpu {
 struct ReportContent {
   QString title;
   QVector<QPair<QString, QPixmap>> charts;  // title and image, in report order
+  QVector<QPair<QColor, QString>> legend;   // the run charts' runs: colour and label
   std::vector<ComparisonRow> rows;
   QVector<SystemRecord> machines;  // one per machine; see machinesOf()
   QVector<ReportGpu> gpus;         // one per machine and GPU; see gpusOf()

@@ -350,6 +350,24 @@ void ReportPage::table(const QVector<ReportColumn>& columns, const QVector<Repor
   rule(kRuleColor, pt(0.75));
 }
 
+void ReportPage::legend(const QVector<QPair<QColor, QString>>& entries) {
+  const QFont entryFont = font(kCellPoints);
+  const double swatch = pt(7);
+  const double indent = swatch + pt(5);
+  const double firstLine = QFontMetricsF(entryFont, m_device).height();
+  for (const auto& [color, label] : entries) {
+    const QString shown = clipped(label, kMaxCellChars);
+    const double height = cellHeight(entryFont, shown, m_width - indent) + pt(2);
+    keepTogether(height);
+    if (m_painter) {
+      m_painter->fillRect(QRectF(0.0, m_y + (firstLine - swatch) / 2, swatch, swatch), color);
+    }
+    drawCell(entryFont, kTextColor, shown, QRectF(indent, m_y, m_width - indent, height),
+             Qt::AlignLeft | Qt::AlignTop);
+    m_y += height;
+  }
+}
+
 void ReportPage::footer() {
   if (!m_painter) return;
   const QFont footerFont = font(kFooterPoints);

@@ -5,6 +5,7 @@
 
 #include <QColor>
 #include <QFont>
+#include <QPair>
 #include <QRectF>
 #include <QString>
 #include <QStringList>
@@ -81,6 +82,8 @@ class ReportPage final {
   void heading(const QString& text);
   void rule(QRgb color, double thickness);
   void table(const QVector<ReportColumn>& columns, const QVector<ReportRow>& rows);
+  // The charts' runs, a line each: a colour swatch and the label, continued on the next page.
+  void legend(const QVector<QPair<QColor, QString>>& entries);
   void image(const QPixmap& pixmap, const QRectF& target);
 
   // Footer of the current page, then a fresh page.

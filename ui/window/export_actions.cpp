@@ -144,7 +144,9 @@ bool ExportActions::saveReport(const QString& path, QString* error) {
   for (int i = 0; i < runs.count(); ++i) anyCharted = anyCharted || runs.at(i).visible;
   if (anyCharted) {
     // The legend is a widget of its own; without it the chart images would name no run.
-    content.charts.push_back({tr("Runs"), widgetToPixmap(charts->legend(), 2.0)});
+    for (int i = 0; i < runs.count(); ++i) {
+      if (runs.at(i).visible) content.legend.push_back({runs.at(i).color, runs.distinctLabel(i)});
+    }
     const auto plots = charts->plots();
     const auto titles = charts->plotTitles();
     for (int i = 0; i < plots.size(); ++i) {
