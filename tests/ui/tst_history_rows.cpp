@@ -212,6 +212,22 @@ class TestHistoryRows final : public QObject {
     QVERIFY2(tip.count(QLatin1String("package-")) == 12, qPrintable(tip));
   }
 
+  // A results folder replaced by a file is said to be one: "No saved runs yet ... Drop result
+  // files here" sent the user to drop files where none can go.
+  void resultsFolderThatIsAFileIsSaidToBe() {
+    const QString folder = m_dir.filePath(QStringLiteral("results"));
+    QFile blocker(folder);
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    ResultLibrary library(folder);
+    HistoryPanel panel(&library);
+    bool said = false;
+    for (const QLabel* label : panel.findChildren<QLabel*>()) {
+      said = said || label->text().contains(QLatin1String("is a file, not a folder"));
+    }
+    QVERIFY(said);
+  }
+
   // The machine cell's tooltip has what else sets a CPU's speed: the BLAS that did its products.
   void machineTipNamesTheBlas() {
     ResultLibrary library(m_dir.path());

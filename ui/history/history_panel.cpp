@@ -259,6 +259,12 @@ void HistoryPanel::updateSummary() {
     text = runs == 0 ? tr("Reading the result files in %1: %2…").arg(m_library->folder(), done)
                      : tr("%1 in %2 · reading %3 more result files…")
                            .arg(runCount(runs), m_library->folder(), done);
+  } else if (runs == 0 && QFileInfo(m_library->folder()).exists() &&
+             !QFileInfo(m_library->folder()).isDir()) {
+    // Replaced by a file (a mistaken `mv`, a sync tool): no run can be saved or read there.
+    text = tr("%1 is a file, not a folder: no run can be saved there. Move the file away, or "
+              "set TRAINBENCH_RESULTS_DIR to another folder.")
+               .arg(m_library->folder());
   } else if (runs == 0) {
     text = tr("No saved runs yet in %1. Drop result files (.json) here to import them.")
                .arg(m_library->folder());
