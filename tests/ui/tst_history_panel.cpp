@@ -17,6 +17,8 @@
 #include <QAction>
 #include <QSignalSpy>
 #include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QUrl>
@@ -67,6 +69,42 @@ class TestHistoryPanel final : public QObject {
     QCOMPARE(cell(model, 0, HistoryPanel::TestAccuracyColumn), QStringLiteral("85.50 %"));
     QCOMPARE(cell(model, 2, HistoryPanel::TotalTimeColumn), QStringLiteral("n/a"));
     QCOMPARE(cell(model, 2, HistoryPanel::TestAccuracyColumn), QStringLiteral("n/a"));
+  }
+
+  // Among thousands of runs the filter finds some: every word must match (any case), names
+  // match whole where a cell cuts them, the CPU model counts though no column shows it, and the
+  // summary says how many of all are shown. Ctrl+F goes to it; emptied, all are back.
+  void filterShowsTheRunsWithEveryWord() {
+    ResultLibrary library(m_dir.path());
+    fill(library);
+    RunResult cluster = makeResult("2026-11-28T10:00:00Z", "gpu-node-07.cluster.example.com", 5.0);
+    cluster.system.cpuModel = "AMD EPYC 9654";
+    library.save(cluster);
+    HistoryPanel panel(&library);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const QAbstractItemModel* model = panel.view()->model();
+    QCOMPARE(model->rowCount(), 4);
+    auto* filter = panel.findChild<QLineEdit*>();
+    QVERIFY(filter);
+    panel.view()->setFocus();
+    QTest::keyClick(panel.view(), Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(filter->hasFocus());
+    QTest::keyClicks(filter, QStringLiteral("BETA"));
+    QCOMPARE(model->rowCount(), 1);
+    QCOMPARE(cell(model, 0, HistoryPanel::MachineColumn), QStringLiteral("beta"));
+    panel.setFilterText(QStringLiteral("epyc cluster.example"));
+    QCOMPARE(model->rowCount(), 1);
+    QVERIFY(cell(model, 0, HistoryPanel::MachineColumn, Qt::ToolTipRole).contains(QLatin1String("gpu-node-07")));
+    bool counted = false;
+    for (const QLabel* label : panel.findChildren<QLabel*>()) {
+      counted = counted || label->text().startsWith(QLatin1String("1 of 4 runs"));
+    }
+    QVERIFY(counted);
+    panel.setFilterText(QStringLiteral("epyc beta"));
+    QCOMPARE(model->rowCount(), 0);
+    filter->clear();
+    QCOMPARE(model->rowCount(), 4);
   }
 
   // Sorting a time column must compare numbers (9.5 < 100), not text ("100" < "9.5").

@@ -18,6 +18,7 @@
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
+#include <QLineEdit>
 #include <QList>
 #include <QMessageBox>
 #include <QMimeData>
@@ -83,11 +84,29 @@ bool isResultFile(const QUrl& url) {
 // Sorts by kSortRole with the rows that have no value (no total, no date that parses) last in
 // either order: Qt puts them first when sorting descending, so the newest-first default showed
 // a run of unknown date above the newest, and a slowest-first sort every failed run.
+// It also filters: a row stays when its kFilterRole text has every word of the filter.
 class MissingLastProxy final : public QSortFilterProxyModel {
  public:
   using QSortFilterProxyModel::QSortFilterProxyModel;
 
+  void setWords(const QString& text) {
+    const QStringList words = text.toLower().split(u' ', Qt::SkipEmptyParts);
+    if (words == m_words) return;
+    m_words = words;
+    invalidateFilter();
+  }
+
  protected:
+  bool filterAcceptsRow(int row, const QModelIndex& parent) const override {
+    if (m_words.isEmpty()) return true;
+    const QString text = sourceModel()
+                             ->index(row, HistoryPanel::DateColumn, parent)
+                             .data(HistoryPanel::kFilterRole)
+                             .toString();
+    return std::all_of(m_words.begin(), m_words.end(),
+                       [&](const QString& word) { return text.contains(word); });
+  }
+
   bool lessThan(const QModelIndex& left, const QModelIndex& right) const override {
     const bool leftMissing = !left.data(sortRole()).isValid();
     const bool rightMissing = !right.data(sortRole()).isValid();
@@ -96,6 +115,9 @@ class MissingLastProxy final : public QSortFilterProxyModel {
     // Descending lists the greater first: a missing value is then the least.
     return sortOrder() == Qt::AscendingOrder ? rightMissing : leftMissing;
   }
+
+ private:
+  QStringList m_words;  // the filter's, lower case
 };
 
 }  // namespace
@@ -106,6 +128,7 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
       m_model(new QStandardItemModel(0, ColumnCount, this)),
       m_proxy(new MissingLastProxy(this)),
       m_view(new QTableView(this)),
+      m_filter(new QLineEdit(this)),
       m_summary(new QLabel(this)),
       m_openAction(
           new QAction(style()->standardIcon(QStyle::SP_DialogOpenButton), tr("Open"), this)),
@@ -183,8 +206,25 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
     buttons->widgetForAction(action)->setFocusPolicy(Qt::TabFocus);
   }
 
+  // A year of runs, or a team's shared folder, holds thousands: sorting and scrolling was the
+  // only way to find some. A line of its own, whatever the width.
+  m_filter->setPlaceholderText(tr("Filter: words in a run's host, device, workload, status or "
+                                  "date (Ctrl+F)"));
+  m_filter->setClearButtonEnabled(true);
+  m_filter->setAccessibleName(tr("Filter the saved runs"));
+  auto* findAction = new QAction(this);
+  findAction->setShortcut(QKeySequence::Find);
+  findAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  connect(findAction, &QAction::triggered, m_filter, [this] {
+    m_filter->setFocus(Qt::ShortcutFocusReason);
+    m_filter->selectAll();
+  });
+  addAction(findAction);
+  connect(m_filter, &QLineEdit::textChanged, this, &HistoryPanel::setFilterText);
+
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(buttons);
+  layout->addWidget(m_filter);
   layout->addWidget(m_view, 1);
   layout->addWidget(m_summary);
 
@@ -268,6 +308,10 @@ void HistoryPanel::updateSummary() {
   } else if (runs == 0) {
     text = tr("No saved runs yet in %1. Drop result files (.json) here to import them.")
                .arg(m_library->folder());
+  } else if (m_proxy->rowCount() < runs) {
+    text = tr("%1 of %2 in %3 match the filter")
+               .arg(m_proxy->rowCount())
+               .arg(runCount(runs), m_library->folder());
   } else {
     text = tr("%1 in %2").arg(runCount(runs), m_library->folder());
   }
@@ -294,6 +338,16 @@ QStringList HistoryPanel::selectedPaths() const {
 
 void HistoryPanel::selectPaths(const QStringList& paths) {
   tb::ui::selectPaths(m_view, paths, kPathRole, DateColumn);
+}
+
+void HistoryPanel::setFilterText(const QString& text) {
+  if (m_filter->text() != text) {
+    m_filter->setText(text);  // back here through textChanged
+    return;
+  }
+  static_cast<MissingLastProxy*>(m_proxy)->setWords(text);
+  updateActions();
+  updateSummary();
 }
 
 void HistoryPanel::openSelected() {

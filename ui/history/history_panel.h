@@ -8,6 +8,7 @@
 
 class QAction;
 class QLabel;
+class QLineEdit;
 class QMimeData;
 class QModelIndex;
 class QSortFilterProxyModel;
@@ -37,6 +38,8 @@ class HistoryPanel final : public QWidget {
   // On every column: the item's file path (DateColumn) and the value to sort by (all columns).
   static constexpr int kPathRole = Qt::UserRole + 1;
   static constexpr int kSortRole = Qt::UserRole + 2;
+  // On DateColumn: what the filter matches, the row's words whole (host, device, CPU, ...).
+  static constexpr int kFilterRole = Qt::UserRole + 3;
 
   explicit HistoryPanel(ResultLibrary* library, QWidget* parent = nullptr);
 
@@ -49,8 +52,11 @@ class HistoryPanel final : public QWidget {
   static bool carriesResultFiles(const QMimeData* data);
   void importDropped(const QMimeData* data);
 
-  // The table; its model() is in display (sorted) order.
+  // The table; its model() is in display (sorted, filtered) order.
   QTableView* view() const { return m_view; }
+  // Shows only the runs that have every word of `text` (any case) in their row: host, device,
+  // CPU, workload, data, status, precision or date. Empty shows all.
+  void setFilterText(const QString& text);
   // Paths of the selected runs in display order.
   QStringList selectedPaths() const;
   void selectPaths(const QStringList& paths);
@@ -102,6 +108,7 @@ class HistoryPanel final : public QWidget {
   QStandardItemModel* m_model;
   QSortFilterProxyModel* m_proxy;
   QTableView* m_view;
+  QLineEdit* m_filter;
   QLabel* m_summary;
   QAction* m_openAction;
   QAction* m_deleteAction;

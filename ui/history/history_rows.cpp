@@ -124,6 +124,19 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry, const Q
             .arg(formatOptional(finiteOrNone(r.test->accuracy * 100.0), 2, QStringLiteral(" %")))));
   }
   for (QStandardItem* item : items) item->setData(entry.path, HistoryPanel::kPathRole);
+  // The filter's words: the names whole (a cell may show them cut), and what the cells leave
+  // out (the CPU model, the precision).
+  const QStringList words{date->text(),
+                          toQString(r.system.hostname),
+                          device,
+                          toQString(r.device.name),
+                          toQString(r.system.cpuModel),
+                          toQString(r.config.precision),
+                          toQString(r.workload.name),
+                          toQString(r.workload.dataset),
+                          dataText(r.workload.dataSource),
+                          status};
+  date->setData(words.join(u' ').toLower(), HistoryPanel::kFilterRole);
   return items;
 }
 
