@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/stat.h>
+
 using namespace tb::ui;
 
 namespace {
@@ -59,6 +61,27 @@ class LaunchChecksTest : public QObject {
     QVERIFY2(problem.contains(path) && problem.contains(QStringLiteral("not a TrainBench")),
              qPrintable(problem));
     QVERIFY(settingsFileProblem(dir.path()).contains(QStringLiteral("folder")));
+  }
+
+  // Files the app could not use as its settings are refused by name before its window opens: a
+  // pipe held it for ever, a group line without its "]" reset every setting after it (and
+  // closing wrote them back so), a folder that is a file was said only on closing.
+  void unusableSettingsFilesAreRefused() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString fifo = dir.filePath(QStringLiteral("fifo.ini"));
+    QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+    QVERIFY2(settingsFileProblem(fifo).contains(QLatin1String("not a regular file")),
+             qPrintable(settingsFileProblem(fifo)));
+    const QString broken = dir.filePath(QStringLiteral("broken.ini"));
+    writeFile(broken, "[setup]\nworkload=cifar10-cnn\n[broken\nepochs=3\n");
+    QVERIFY2(settingsFileProblem(broken).contains(QLatin1String("line 3")),
+             qPrintable(settingsFileProblem(broken)));
+    const QString notAFolder = dir.filePath(QStringLiteral("file"));
+    writeFile(notAFolder, "x");
+    const QString inside = notAFolder + QStringLiteral("/settings.ini");
+    QVERIFY2(settingsFileProblem(inside).contains(QLatin1String("is a file, not a folder")),
+             qPrintable(settingsFileProblem(inside)));
   }
 
   // A results folder whose path is not UTF-8 cannot be named in Qt: the app would save to and

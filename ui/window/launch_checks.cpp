@@ -26,6 +26,20 @@ bool isOwnKey(const QString& key) {
   return false;
 }
 
+// The number of the first line that opens a group without closing it; 0 when none does.
+int unclosedGroupLine(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) return 0;  // QSettings says what it cannot read
+  int number = 0;
+  // A settings file is a few kilobytes: the first megabyte is every line a user wrote.
+  for (const QByteArray& line : file.read(1 << 20).split('\n')) {
+    ++number;
+    const QByteArray trimmed = line.trimmed();
+    if (trimmed.startsWith('[') && !trimmed.contains(']')) return number;
+  }
+  return 0;
+}
+
 }  // namespace
 
 QString resultsFolderProblem() {
@@ -39,8 +53,30 @@ QString resultsFolderProblem() {
 
 QString settingsFileProblem(const QString& path) {
   const QFileInfo info(path);
+  // Its folder a file: the settings could be read from nowhere and saved nowhere, which was said
+  // only on closing, the session's settings lost.
+  if (const QFileInfo folder(info.absolutePath()); folder.exists() && !folder.isDir()) {
+    return QStringLiteral("'%1': %2 is a file, not a folder").arg(path, folder.filePath());
+  }
   if (!info.exists() || (info.isFile() && info.size() == 0)) return {};
   if (info.isDir()) return QStringLiteral("'%1' is a folder, not a settings file").arg(path);
+  // A pipe (`<(...)`, a FIFO) held the app before its window, for ever, waiting to be read; and
+  // it could not take the settings back.
+  if (!info.isFile()) {
+    return QStringLiteral("'%1' is not a regular file (a pipe or a device?): the settings must "
+                          "be a file the app can read and write back")
+        .arg(path);
+  }
+  // A group line without its "]" ("[setup") puts every key after it in a group of that name:
+  // they were all reset to their defaults, and written back so on closing. (Other stray lines
+  // are passed over.)
+  if (const int line = unclosedGroupLine(path); line > 0) {
+    return QStringLiteral("'%1', line %2: a '[' without its ']': fix or delete the line, or "
+                          "closing the app would rewrite the settings after it with their "
+                          "defaults")
+        .arg(path)
+        .arg(line);
+  }
   QSettings settings(path, QSettings::IniFormat);
   // A hand-edited settings file with a stray line still holds the app's own keys.
   const QStringList keys = settings.allKeys();
