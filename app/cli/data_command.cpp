@@ -185,8 +185,9 @@ DataCommand::DataCommand(CLI::App& app) {
   m_status->add_option("--data-dir", m_dataDir, dataDirHelp)->check(pathName());
   m_status->add_flag("--verify", m_verify,
                      "Also check every downloaded file's MD5 (reads them all); exit 3 if one is "
-                     "wrong. A copy extracted by hand is checked by its sizes only: no checksums "
-                     "of extracted files are published");
+                     "wrong, or a dataset named is partial or missing. A copy extracted by hand "
+                     "is checked by its sizes only: no checksums of extracted files are "
+                     "published");
 
   m_fetch = m_data->add_subcommand(
       "fetch",
@@ -229,11 +230,22 @@ int DataCommand::status() const {
                   file.localCopy ? " (extracted copy: sizes checked, no published checksum)" : "");
     }
   }
-  if (anyMissing) std::printf("\nDownload one with: trainbench-cli data fetch NAME\n");
+  // Into the folder looked in: without its --data-dir the fetch filled the default one, and
+  // the run with --data-dir still found nothing.
+  const std::string into = m_dataDir.empty() ? "" : " --data-dir " + shellWord(m_dataDir);
+  if (anyMissing) std::printf("\nDownload one with: trainbench-cli data fetch NAME%s\n", into.c_str());
   // A script checking its copies must be able to tell: a wrong file is a data error.
   if (m_verify && anyInvalid) {
     std::fprintf(stderr, "trainbench-cli: error: data status --verify: some files have the wrong "
                          "size or checksum (marked invalid); `data fetch` replaces them\n");
+    return kExitData;
+  }
+  // So is a dataset it was asked to verify that is not all here (`data status X --verify ||
+  // data fetch X` never fetched); a listing of every dataset names the missing ones only.
+  if (m_verify && anyMissing && !m_datasets.empty()) {
+    std::fprintf(stderr, "trainbench-cli: error: data status --verify: a dataset named is "
+                         "partial or missing, so it could not be verified; `data fetch` "
+                         "downloads it\n");
     return kExitData;
   }
   return kExitOk;

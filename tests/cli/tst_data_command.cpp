@@ -170,6 +170,20 @@ class DataCommandTest : public QObject {
     QVERIFY2(verified.err.contains(QLatin1String("data status --verify")), verified.why());
   }
 
+  // A dataset named to --verify that is not here fails it (`data status X --verify || data
+  // fetch X` never fetched); a listing of all only names the missing. The hint downloads into
+  // the folder looked in (without --data-dir it filled the default one).
+  void verifyOfAMissingDatasetFails() {
+    useDataRoot(QStringLiteral("absent"));
+    const QString elsewhere = m_dataRoot + QStringLiteral("/elsewhere");
+    QVERIFY(QDir().mkpath(elsewhere));
+    const CliRun named = runCli({"data", "status", "fashion-mnist", "--verify", "--data-dir", elsewhere});
+    QVERIFY2(named.exitCode == 3, named.why());
+    QVERIFY2(named.out.contains("data fetch NAME --data-dir " + elsewhere), named.why());
+    const CliRun all = runCli({"data", "status", "--verify", "--data-dir", elsewhere});
+    QVERIFY2(all.exitCode == 0, all.why());
+  }
+
   // A mirror serving something else than the published file: exit 3, nothing left behind.
   void mismatchedFileIsRejected() {
     useDataRoot(QStringLiteral("mismatch"));
