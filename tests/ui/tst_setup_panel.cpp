@@ -5,6 +5,7 @@
 #include "panels/seed_field.h"
 #include "panels/setup_panel.h"
 
+#include "../support/absent_device.h"
 #include "../support/run_result_builder.h"
 
 #include <QApplication>
@@ -148,19 +149,32 @@ class SetupPanelTest : public QObject {
              QDir::homePath() + QStringLiteral("/datasets"));
   }
 
-  // Values no field takes keep the field's default; good ones are restored.
+  // Values no field takes keep the field's default, and are named (they were dropped without a
+  // word, and closing wrote the defaults back); good ones are restored.
   void handEditedSettingsKeepDefaults() {
     QTemporaryDir dir;
     const QString file = dir.filePath(QStringLiteral("setup.ini"));
     QFile ini(file);
     QVERIFY(ini.open(QIODevice::WriteOnly));
     ini.write("[setup]\nepochs=abc\nbatchSize=-5\nrepeats=xyz\nthreads=99999\n"
-              "trainLimit=3000000000\nseed=-1\nquick=maybe\nsynthetic=sometimes\ntestLimit=500\n");
+              "trainLimit=3000000000\nseed=-1\nquick=maybe\nsynthetic=sometimes\ntestLimit=500\n"
+              "workload=cifar10-resnet50x\nprecision=fp8\ndevices=cpu," +
+              QByteArray::fromStdString(tbtest::absentCudaDevice()) + "\n");
     ini.close();
     SetupPanel defaults;
     QSettings settings(file, QSettings::IniFormat);
     SetupPanel panel;
-    panel.restoreSettings(settings);
+    const QStringList ignored = panel.restoreSettings(settings);
+    for (const char* entry : {"epochs=abc", "batchSize=-5", "repeats=xyz", "threads=99999",
+                              "trainLimit=3000000000", "seed=-1", "quick=maybe",
+                              "synthetic=sometimes", "workload=cifar10-resnet50x", "precision=fp8"}) {
+      QVERIFY2(ignored.contains(QLatin1String(entry)), qPrintable(ignored.join(u'|')));
+    }
+    QVERIFY2(ignored.filter(QStringLiteral("devices=") +
+                            QString::fromStdString(tbtest::absentCudaDevice()))
+                     .size() == 1,
+             qPrintable(ignored.join(u'|')));
+    QCOMPARE(ignored.size(), 11);  // not testLimit=500
     panel.setCheckedDevices({QStringLiteral("cpu")});
     defaults.setCheckedDevices({QStringLiteral("cpu")});
     const auto restored = panel.configs().constFirst();

@@ -107,7 +107,9 @@ class SetupPanel final : public QWidget {
   QStringList useSettingsOf(const RunResult& result);
 
   void saveSettings(QSettings& settings) const;
-  void restoreSettings(const QSettings& settings);
+  // Returns what it could not use ("epochs=-5", "devices=cuda:7 (not on this computer now)"):
+  // those keep their defaults.
+  QStringList restoreSettings(const QSettings& settings);
 
   QPushButton* runButton() const { return m_run; }
   QPushButton* stopButton() const { return m_stop; }

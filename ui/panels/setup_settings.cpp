@@ -44,57 +44,110 @@ namespace {
 
 // A number from the settings file, only where it is a whole number in the box's range: a
 // hand-edited "abc" or "-5" keeps the box's default instead of becoming 0 ("auto", "all").
-void restoreNumber(QSpinBox* box, const QVariant& value) {
-  if (!value.isValid()) return;
+// False where there was a value it could not take.
+bool restoreNumber(QSpinBox* box, const QVariant& value) {
+  if (!value.isValid()) return true;
   bool ok = false;
   const qlonglong number = value.toString().trimmed().toLongLong(&ok);
-  if (ok && number >= box->minimum() && number <= box->maximum()) {
-    box->setValue(static_cast<int>(number));
-  }
+  if (!ok || number < box->minimum() || number > box->maximum()) return false;
+  box->setValue(static_cast<int>(number));
+  return true;
+}
+
+// "key=value" as the file has it, cut where a hand edit made it long.
+QString entry(const char* key, const QVariant& value) {
+  const QString text = value.userType() == QMetaType::QStringList
+                           ? value.toStringList().join(u',')
+                           : value.toString();
+  return QLatin1String(key) + u'=' + (text.size() > 40 ? text.left(39) + QChar(0x2026) : text);
 }
 
 }  // namespace
 
-void SetupPanel::restoreSettings(const QSettings& settings) {
+QStringList SetupPanel::restoreSettings(const QSettings& settings) {
   const auto value = [&settings](const char* key) {
     return settings.value(QStringLiteral("setup/") + QLatin1String(key));
   };
-  if (value("workload").isValid()) setWorkload(value("workload").toString());
-  if (value("devices").isValid()) setCheckedDevices(value("devices").toStringList());
+  QStringList ignored;
+  const auto text = [&](const char* key) { return value(key).toString().trimmed(); };
+  if (value("workload").isValid()) {
+    setWorkload(text("workload"));
+    if (workload() != text("workload")) ignored << entry("workload", value("workload"));
+  }
+  if (value("devices").isValid()) {
+    const QStringList wanted = value("devices").toStringList();
+    setCheckedDevices(wanted);
+    QStringList absent;
+    for (const QString& device : wanted) {
+      if (!checkedDevices().contains(device)) absent << device;
+    }
+    if (!absent.isEmpty()) {
+      ignored << tr("devices=%1 (not on this computer now)").arg(absent.join(u','));
+    }
+  }
   if (checkedDevices().isEmpty()) setCheckedDevices({QStringLiteral("cpu")});  // a GPU went away
-  restoreNumber(m_threads, value("threads"));
-  if (value("precision").isValid()) setPrecision(value("precision").toString());
-  if (value("execution").isValid()) setExecution(value("execution").toString());
-  restoreNumber(m_epochs, value("epochs"));
-  restoreNumber(m_batchSize, value("batchSize"));
-  if (value("learningRate").isValid()) {
+  const auto number = [&](QSpinBox* box, const char* key) {
+    if (!restoreNumber(box, value(key))) ignored << entry(key, value(key));
+  };
+  number(m_threads, "threads");
+  if (value("precision").isValid()) {
+    setPrecision(text("precision"));
+    if (precision() != text("precision")) ignored << entry("precision", value("precision"));
+  }
+  if (value("execution").isValid()) {
+    setExecution(text("execution"));
+    if (execution() != text("execution")) ignored << entry("execution", value("execution"));
+  }
+  number(m_epochs, "epochs");
+  number(m_batchSize, "batchSize");
+  if (!text("learningRate").isEmpty()) {
     // Only a rate the trainer takes; anything else keeps the workload's.
     bool ok = false;
-    const double rate = QLocale::c().toDouble(value("learningRate").toString().trimmed(), &ok);
-    if (ok && rate >= kMinLearningRate && rate <= kMaxLearningRate) setLearningRate(rate);
+    const double rate = QLocale::c().toDouble(text("learningRate"), &ok);
+    if (ok && rate >= kMinLearningRate && rate <= kMaxLearningRate) {
+      setLearningRate(rate);
+    } else {
+      ignored << entry("learningRate", value("learningRate"));
+    }
   }
-  if (const auto seed = SeedField::parse(value("seed").toString().trimmed())) {
+  if (const auto seed = SeedField::parse(text("seed"))) {
     m_seed->setValue(*seed);
+  } else if (!text("seed").isEmpty()) {
+    ignored << entry("seed", value("seed"));
   }
-  restoreNumber(m_trainLimit, value("trainLimit"));
-  restoreNumber(m_testLimit, value("testLimit"));
-  if (const auto synthetic = strictBool(value("synthetic"))) setSynthetic(*synthetic);
+  number(m_trainLimit, "trainLimit");
+  number(m_testLimit, "testLimit");
+  const auto flag = [&](const char* key) {
+    const auto on = strictBool(value(key));
+    if (!on && value(key).isValid()) ignored << entry(key, value(key));
+    return on;
+  };
+  if (const auto synthetic = flag("synthetic")) setSynthetic(*synthetic);
   if (value("dataDir").isValid()) setDataDir(value("dataDir").toString());
-  restoreNumber(m_repeats, value("repeats"));
+  number(m_repeats, "repeats");
   // "quick" (a 1-minute budget or none) is what versions before the budget choice saved; it is
   // read where there is no usable budget.
   bool budgetSet = false;
   if (value("timeBudget").isValid()) {
-    bool number = false;
-    const double seconds = value("timeBudget").toString().trimmed().toDouble(&number);
-    budgetSet = number && setTimeBudget(seconds);
+    bool isNumber = false;
+    const double seconds = text("timeBudget").toDouble(&isNumber);
+    budgetSet = isNumber && setTimeBudget(seconds);
   }
   if (!budgetSet) {
-    if (const auto quick = strictBool(value("quick"))) setQuick(*quick);
+    if (value("timeBudget").isValid()) ignored << entry("timeBudget", value("timeBudget"));
+    if (const auto quick = strictBool(value("quick"))) {
+      setQuick(*quick);
+    } else if (value("quick").isValid()) {
+      ignored << entry("quick", value("quick"));
+    }
   }
-  if (const auto on = strictBool(value("dataParallel"))) m_dataParallel->setChecked(*on);
-  restoreNumber(m_cpuRanks, value("cpuRanks"));
-  if (value("scaling").isValid()) setScaling(value("scaling").toString());
+  if (const auto on = flag("dataParallel")) m_dataParallel->setChecked(*on);
+  number(m_cpuRanks, "cpuRanks");
+  if (value("scaling").isValid()) {
+    setScaling(text("scaling"));
+    if (scaling() != text("scaling")) ignored << entry("scaling", value("scaling"));
+  }
+  return ignored;
 }
 
 }  // namespace tb::ui
