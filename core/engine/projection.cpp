@@ -4,6 +4,7 @@
 #include "stats/summary.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace tb {
 
@@ -38,7 +39,16 @@ std::optional<ProjectionRecord> projectFullRun(const ProjectionInputs& in) {
 
   ProjectionRecord record;
   record.totalSeconds = fixed + remainingSteps * step->median;  // batchMeansInterval: the mean
-  record.low = fixed + remainingSteps * std::max(0.0, step->low);
+  // Never below what the run already took, with the steps still to come at the fastest step it
+  // timed: a run with a few long stalls had an interval reaching below zero, which projected
+  // the remaining steps at 0 s, a full run shorter than the part of it already measured.
+  const auto& steps = in.steadyStepSeconds;
+  const double measured = std::accumulate(steps.begin(), steps.end(), 0.0);
+  const double fastest = *std::min_element(steps.begin(), steps.end());
+  const double untimed = std::max(0.0, remainingSteps - static_cast<double>(steps.size()));
+  record.low = std::min(record.totalSeconds,
+                        std::max(fixed + remainingSteps * std::max(0.0, step->low),
+                                 fixed + measured + untimed * fastest));
   record.high = fixed + remainingSteps * step->high;
   record.basisSteps = static_cast<std::int64_t>(in.steadyStepSeconds.size());
   record.budgetSeconds = in.budgetSeconds;

@@ -299,6 +299,23 @@ class StatisticsTest : public QObject {
     QVERIFY(std::fabs(projectFullRun(in)->totalSeconds - timed) < 1e-6);
   }
 
+  // A run with a few long stalls: its steps' interval reaches below zero, and its low end
+  // projected the 99,800 steps to come at 0 s, below the 40 s the run had already taken. The
+  // low end is at least what was taken, the rest at the fastest step timed.
+  void stallsNeverProjectBelowTheTimeTaken() {
+    ProjectionInputs in;
+    in.epochs = 10;
+    in.stepsPerEpoch = 10000;
+    in.steadyStepSeconds = std::vector<double>(190, 0.01);
+    for (int i = 0; i < 10; ++i) in.steadyStepSeconds.push_back(3.8);
+    const auto projection = projectFullRun(in);
+    QVERIFY(projection);
+    const double taken = 190 * 0.01 + 10 * 3.8;
+    QVERIFY2(projection->low >= taken + (100000 - 200) * 0.01 - 1e-6,
+             qPrintable(QString::number(projection->low)));
+    QVERIFY(projection->low <= projection->totalSeconds);
+  }
+
   // A drift within the short run (steps slowing down as the machine heats) widens the interval.
   void driftWidensTheProjection() {
     ProjectionInputs in;
