@@ -350,6 +350,12 @@ class ChartPanelTest : public QObject {
     QVERIFY(text.contains(QStringLiteral("Epoch: 2")));
     QVERIFY(text.contains(QStringLiteral("Train loss: 0.5")));
     QVERIFY(!nearestPoint(loss, pixel + QPointF(200, 200)));
+    // A throughput reads as the table writes it, not "1.1836e+05".
+    HoverPoint fast = *point;
+    fast.series = QStringLiteral("Samples/s");
+    fast.value = 118358.4;
+    QVERIFY2(hoverText(fast, QStringLiteral("Epoch"), true).contains(QStringLiteral("Samples/s: 118358")),
+             qPrintable(hoverText(fast, QStringLiteral("Epoch"), true)));
   }
 
   // Sixteen runs' legend scrolls in the window; the exported image names every run, above the

@@ -34,12 +34,22 @@ std::optional<HoverPoint> nearestPoint(const QCustomPlot* plot, const QPointF& p
   return best;
 }
 
+namespace {
+
+// Five significant digits, as the CLI gives a loss, but a large value whole, as the table
+// writes it: 118358 samples/s read "1.1836e+05".
+QString readableValue(double value) {
+  return std::fabs(value) >= 1e4 ? QString::number(value, 'f', 0) : QString::number(value, 'g', 5);
+}
+
+}  // namespace
+
 QString hoverText(const HoverPoint& point, const QString& xLabel, bool integerX) {
   const QString x =
       integerX ? QString::number(std::lround(point.key)) : QString::number(point.key, 'f', 1);
   return QStringLiteral("<b>%1</b><br>%2: %3<br>%4: %5")
       .arg(point.run.toHtmlEscaped(), xLabel.toHtmlEscaped(), x, point.series.toHtmlEscaped(),
-           QString::number(point.value, 'g', 5));
+           readableValue(point.value));
 }
 
 }  // namespace tb::ui
