@@ -289,11 +289,16 @@ void MainWindow::wireRuns() {
                          true);
             }
             if (result.validity && !result.validity->warnings.empty()) {
+              // Every warning: the first alone named the other programs' load, not the stalls
+              // that made its median-step samples/s overstate the run.
+              QStringList warnings;
+              for (const std::string& warning : result.validity->warnings) {
+                warnings << toQString(warning);
+              }
               // A note about the run itself (left-out images) is no disturbance.
               showNotice((result.validity->disturbed ? tr("\u26a0 The run on %1 was disturbed: %2")
                                                      : tr("\u26a0 The run on %1: %2"))
-                             .arg(toQString(result.device.id),
-                                  toQString(result.validity->warnings.front())),
+                             .arg(toQString(result.device.id), warnings.join(u' ')),
                          true);
             }
             if (!result.config.executionFallback.empty()) {

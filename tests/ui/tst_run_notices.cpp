@@ -1,0 +1,42 @@
+// What the window says as a run ends: a disturbed run's every warning, in its notice.
+#include "common/metatypes.h"
+#include "model/run_recorder.h"
+#include "window/main_window.h"
+#include "window/notice_bar.h"
+
+#include "../support/run_result_builder.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using tb::ui::MainWindow;
+
+class RunNoticesTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void initTestCase() { tb::ui::registerMetaTypes(); }
+
+  // Both of a disturbed run's warnings: the notice said only the first (the machine's load),
+  // not that stalls made its median-step samples/s overstate the run.
+  void disturbedRunNamesEveryWarning() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
+                      dir.filePath(QStringLiteral("results")));
+    tbtest::RunResultBuilder run;
+    run.device("cpu", "Test CPU").epoch(1.0, 1000.0).totalSeconds(1.2);
+    run.validity(true, {"Other processes used 1.0 of 2 cores during the run.",
+                        "Some steps stalled: the run trained at 1410 samples/s, not the 148746 "
+                        "of its median step."});
+    Q_EMIT window.recorder()->runRecorded(run.build(), dir.filePath(QStringLiteral("r.json")),
+                                          QString(), true);
+    const QString notice = window.noticeBar()->text();
+    QVERIFY2(notice.contains(QLatin1String("Other processes used")) &&
+                 notice.contains(QLatin1String("trained at 1410 samples/s")),
+             qPrintable(notice));
+  }
+};
+
+QTEST_MAIN(RunNoticesTest)
+#include "tst_run_notices.moc"
