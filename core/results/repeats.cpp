@@ -62,8 +62,11 @@ std::string repeatSummary(const std::string& device, const std::vector<RunResult
     return run.status == RunStatus::Completed && disturbed(run);
   });
   if (!interval && disturbedRuns > 0) {
+    // The comparison still folds them, among themselves and marked: said here, or the two read
+    // as a contradiction.
     return device + ": \u26a0 every completed repeat was disturbed by other load, so none gives " +
-           "a figure; close other programs and repeat";
+           "a figure to trust (the comparison shows them marked disturbed); close other programs " +
+           "and repeat";
   }
   if (!interval) {
     // Too few full batches after warm-up (StepTimes): every repeat of the run would be the same.
