@@ -45,7 +45,8 @@ void checkSyntheticFits(const ImageShape& shape, std::int64_t train, std::int64_
 
 }  // namespace
 
-DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetName) {
+DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetName,
+                          bool withTest) {
   const auto dataset = findDataset(datasetName);
   if (!dataset) throw DataError("unknown dataset '" + datasetName + "'");
   DatasetSplits data;
@@ -53,14 +54,15 @@ DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetNam
     // Synthetic sets take the limits as their sizes, larger than the real files if asked (a
     // longer epoch for a fast GPU), as long as they fit in memory.
     const auto trainSamples = config.trainLimit > 0 ? config.trainLimit : dataset->trainSamples;
-    const auto testSamples = config.testLimit > 0 ? config.testLimit : dataset->testSamples;
+    const auto testSamples =
+        !withTest ? 0 : config.testLimit > 0 ? config.testLimit : dataset->testSamples;
     checkSyntheticFits(dataset->shape, trainSamples, testSamples);
     data = makeSyntheticDataset(dataset->shape, trainSamples, testSamples, dataset->numClasses,
                                 config.seed);
   } else {
     data = loadDataset(*dataset, config.dataDir);
     data.train = takeFirst(data.train, config.trainLimit);
-    data.test = takeFirst(data.test, config.testLimit);
+    data.test = withTest ? takeFirst(data.test, config.testLimit) : LabelledImages{};
   }
   if (data.train.size() == 0) throw DataError("the training set is empty");
   return data;

@@ -10,6 +10,9 @@
 namespace tb {
 
 // Throws DataError naming what is missing or wrong (an unknown dataset, no images, bad files).
-DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetName);
+// Without `withTest` the test set is left empty: a data-parallel run's other ranks never
+// evaluate (rank 0 does), and each held its own copy, on its GPU too.
+DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetName,
+                          bool withTest = true);
 
 }  // namespace tb

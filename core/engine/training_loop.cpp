@@ -59,8 +59,10 @@ void TrainingRun::train() {
   // once, as the seed scripts do (and on their clock); the test images batch by batch.
   m_data.train.images = normalised(m_data.train.images.to(m_device));
   m_data.train.labels = m_data.train.labels.to(m_device);
-  m_data.test.images = m_data.test.images.to(m_device);
-  m_data.test.labels = m_data.test.labels.to(m_device);
+  if (m_data.test.size() > 0) {  // the other ranks of a data-parallel run have none
+    m_data.test.images = m_data.test.images.to(m_device);
+    m_data.test.labels = m_data.test.labels.to(m_device);
+  }
 
   torch::manual_seed(m_config.seed);
   auto model = m_workload.makeModel();

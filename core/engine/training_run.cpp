@@ -216,7 +216,7 @@ void TrainingRun::loadDataOnEveryRank() {
 }
 
 void TrainingRun::loadData() {
-  m_data = loadRunData(m_config, m_workload.dataset);
+  m_data = loadRunData(m_config, m_workload.dataset, /*withTest=*/rank() == 0);
   m_result.workload.dataSource = m_data.source;
   m_result.workload.trainSamples = m_data.train.size();
   m_result.workload.testSamples = m_data.test.size();

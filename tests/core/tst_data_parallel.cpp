@@ -262,6 +262,9 @@ class DataParallelTest : public QObject {
             run.distributed->ranks[0].communicationShare <= 1);
     QVERIFY(run.test);
     QVERIFY(!results[1].test);
+    // Only rank 0 evaluates, so only it loads the test set (each rank held a copy, on its GPU).
+    QVERIFY(run.workload.testSamples > 0);
+    QCOMPARE(results[1].workload.testSamples, std::int64_t{0});
     QCOMPARE(run.epochs.size(), std::size_t{2});
     // Each epoch's loss and accuracy are over both ranks' images, not rank 0's half: the ranks
     // trained on different images, yet report the same figures.
