@@ -36,18 +36,21 @@ std::string withinNoiseNote(const std::vector<const ComparisonRow*>& rows) {
     if (!baseline->baseline) continue;
     // A few rows by name; the rest only counted: each is marked "(within noise)" in its table,
     // and a year of runs listed some seventy labels on one line of 6,000 characters.
-    constexpr int kRowsNamed = 4;
-    std::string listed;
-    int count = 0;
+    std::vector<const ComparisonRow*> inNoise;
     for (const ComparisonRow* row : rows) {
-      if (!row->withinNoise || row == baseline || !comparableRows(*row, *baseline)) continue;
-      if (++count <= kRowsNamed) {
-        listed += ", " + table::printable(row->label) + " " + totalIntervalText(*row);
+      if (row->withinNoise && row != baseline && comparableRows(*row, *baseline)) {
+        inNoise.push_back(row);
       }
     }
-    if (count == 0) continue;
-    if (count > kRowsNamed) {
-      listed += ", and " + std::to_string(count - kRowsNamed) + " more rows marked (within noise)";
+    if (inNoise.empty()) continue;
+    // Five names rather than four and "1 more".
+    const std::size_t named = inNoise.size() <= 5 ? inNoise.size() : 4;
+    std::string listed;
+    for (std::size_t i = 0; i < named; ++i) {
+      listed += ", " + table::printable(inNoise[i]->label) + " " + totalIntervalText(*inNoise[i]);
+    }
+    if (named < inNoise.size()) {
+      listed += ", and " + std::to_string(inNoise.size() - named) + " more rows marked (within noise)";
     }
     note += std::string(note.empty() ? "" : "\n") +
             "within noise: the 95% intervals of the total times overlap, so the difference may "

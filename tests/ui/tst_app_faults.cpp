@@ -133,7 +133,7 @@ class TestAppFaults final : public QObject {
     QProcess app;
     app.setProcessEnvironment(environment());
     app.setChildProcessModifier([] { ::signal(SIGHUP, SIG_IGN); });
-    QStringList args = appRun(QStringLiteral("300"));  // seconds of steps: the signal comes first
+    QStringList args = appRun(QStringLiteral("300"));  // epochs: seconds, the signal comes first
     args[args.indexOf(QStringLiteral("64"))] = QStringLiteral("640");
     app.start(m_app, args);
     QVERIFY(app.waitForStarted());
@@ -143,6 +143,16 @@ class TestAppFaults final : public QObject {
       app.waitForReadyRead(200);
       out += QString::fromUtf8(app.readAllStandardOutput());
     }
+    // Still ignored while it trains (the app's handler had replaced the inherited SIG_IGN).
+    QFile status(QStringLiteral("/proc/%1/status").arg(app.processId()));
+    QVERIFY(status.open(QIODevice::ReadOnly));
+    bool ignored = false;
+    for (const QByteArray& line : status.readAll().split('\n')) {
+      if (line.startsWith("SigIgn:")) {
+        ignored = (line.mid(7).trimmed().toULongLong(nullptr, 16) >> (SIGHUP - 1)) & 1U;
+      }
+    }
+    QVERIFY(ignored);
     ::kill(static_cast<pid_t>(app.processId()), SIGHUP);
     QVERIFY(app.waitForFinished(120000));
     const QString err = QString::fromUtf8(app.readAllStandardError());

@@ -318,11 +318,15 @@ class CrowdedWindowTest : public QObject {
     for (int size = 1; size <= 20; ++size) paths << writeTrialResult(dir.path(), 1000 * size);
     MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
                       dir.filePath(QStringLiteral("results")));
-    window.openResultFiles(paths);
     window.resize(kScreen);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // Set while its tab is hidden (runs ending while History is shown), cut once it is shown.
+    window.showHistoryTab();
+    window.openResultFiles(paths);
     window.comparisonPanel()->refreshNow();
+    QCoreApplication::processEvents();
+    window.showResultsTab();
     QCoreApplication::processEvents();
     const QString whole = window.comparisonPanel()->sizeNote();
     QVERIFY2(whole.contains(QLatin1String("20000/500 images")), qPrintable(whole));

@@ -73,6 +73,7 @@ class LaunchChecksTest : public QObject {
     QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
     QVERIFY2(settingsFileProblem(fifo).contains(QLatin1String("not a regular file")),
              qPrintable(settingsFileProblem(fifo)));
+    QCOMPARE(settingsFileProblem(QStringLiteral("/dev/null")), QString());  // a session unsaved
     const QString broken = dir.filePath(QStringLiteral("broken.ini"));
     writeFile(broken, "[setup]\nworkload=cifar10-cnn\n[broken\nepochs=3\n");
     QVERIFY2(settingsFileProblem(broken).contains(QLatin1String("line 3")),

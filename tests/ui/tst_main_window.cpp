@@ -35,6 +35,8 @@
 #include <QLabel>
 #include <QtTest>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <memory>
 
@@ -191,7 +193,7 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.quitCode(), std::optional<int>(130));
     QVERIFY(!window.isVisible());
     QVERIFY(!QApplication::activeModalWidget());
-    const QStringList kept = QDir(tmp + QStringLiteral("/trainbench-unsaved"))
+    const QStringList kept = QDir(tmp + QStringLiteral("/trainbench-unsaved-%1").arg(::getuid()))
                                  .entryList({QStringLiteral("*.json")}, QDir::Files);
     QCOMPARE(kept.size(), qsizetype{1});
     QCOMPARE(window.recorder()->unsavedCount(), 0);

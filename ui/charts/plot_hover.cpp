@@ -39,7 +39,8 @@ namespace {
 // Five significant digits, as the CLI gives a loss, but a large value whole, as the table
 // writes it: 118358 samples/s read "1.1836e+05".
 QString readableValue(double value) {
-  return std::fabs(value) >= 1e4 ? QString::number(value, 'f', 0) : QString::number(value, 'g', 5);
+  const double size = std::fabs(value);
+  return size >= 1e4 && size < 1e15 ? QString::number(value, 'f', 0) : QString::number(value, 'g', 5);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <QEvent>
 #include <QFontMetrics>
 #include <QResizeEvent>
+#include <QShowEvent>
 
 namespace tb::ui {
 
@@ -22,6 +23,11 @@ void CappedNote::setNote(const QString& text) {
 void CappedNote::resizeEvent(QResizeEvent* event) {
   QLabel::resizeEvent(event);
   if (event->size().width() != m_fittedWidth) fit();
+}
+
+void CappedNote::showEvent(QShowEvent* event) {
+  QLabel::showEvent(event);
+  if (contentsRect().width() != m_fittedWidth) fit();
 }
 
 void CappedNote::changeEvent(QEvent* event) {

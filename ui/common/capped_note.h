@@ -20,6 +20,9 @@ class CappedNote final : public QLabel {
 
  protected:
   void resizeEvent(QResizeEvent* event) override;
+  // Qt delivers a hidden widget's pending resize before it counts as visible: set while its tab
+  // was hidden, the note was cut only at the next change of width.
+  void showEvent(QShowEvent* event) override;
   void changeEvent(QEvent* event) override;  // a new font: new line heights
 
  private:

@@ -22,6 +22,7 @@
 #include <QList>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSortFilterProxyModel>
 #include <QStandardItem>
@@ -90,7 +91,8 @@ class MissingLastProxy final : public QSortFilterProxyModel {
   using QSortFilterProxyModel::QSortFilterProxyModel;
 
   void setWords(const QString& text) {
-    const QStringList words = text.toLower().split(u' ', Qt::SkipEmptyParts);
+    static const QRegularExpression space(QStringLiteral("\\s+"));  // a pasted tab or no-break space too
+    const QStringList words = text.toLower().split(space, Qt::SkipEmptyParts);
     if (words == m_words) return;
     m_words = words;
     invalidateFilter();
@@ -262,9 +264,11 @@ void HistoryPanel::rebuild() {
   // A cluster's hosts read apart by their first labels ("gpu-node-07…"), the whole name on hover.
   QStringList hosts;
   for (const ResultLibrary::Entry& entry : m_library->entries()) {
-    hosts << QString::fromStdString(entry.result.system.hostname);
+    const QString host = QString::fromStdString(entry.result.system.hostname);
+    if (isQualifiedHost(host) && !hosts.contains(host)) hosts << host;
   }
-  const QString hostDomain = sharedDomain(hosts);
+  // One machine's name stays whole: there is nothing to tell it apart from.
+  const QString hostDomain = hosts.size() > 1 ? sharedDomain(hosts) : QString();
   for (const ResultLibrary::Entry& entry : m_library->entries()) {
     m_model->appendRow(historyRowItems(entry, hostDomain));
   }

@@ -110,8 +110,10 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry, const Q
 
   QList<QStandardItem*> items;
   items.reserve(HistoryPanel::ColumnCount);
-  items << date << textItem(withoutDomain(orNa(r.system.hostname), hostDomain), machineTip)
-        << textItem(device, device)
+  QStandardItem* machine = textItem(withoutDomain(orNa(r.system.hostname), hostDomain), machineTip);
+  // Sorted by the whole name: cut, "node10…" sorted before "node1…".
+  machine->setData(orNa(r.system.hostname).toLower(), HistoryPanel::kSortRole);
+  items << date << machine << textItem(device, device)
         << textItem(orNa(r.workload.name),
                     // The name whole (a long one from a shared file is cut in its cell).
                     QStringLiteral("%1 (%2)").arg(orNa(r.workload.name), orNa(r.workload.dataset)))

@@ -79,7 +79,7 @@ QStringList SetupPanel::restoreSettings(const QSettings& settings) {
     setCheckedDevices(wanted);
     QStringList absent;
     for (const QString& device : wanted) {
-      if (!checkedDevices().contains(device)) absent << device;
+      if (!device.trimmed().isEmpty() && !checkedDevices().contains(device)) absent << device;
     }
     if (!absent.isEmpty()) {
       ignored << tr("devices=%1 (not on this computer now)").arg(absent.join(u','));

@@ -61,9 +61,10 @@ QString settingsFileProblem(const QString& path) {
   if (!info.exists() || (info.isFile() && info.size() == 0)) return {};
   if (info.isDir()) return QStringLiteral("'%1' is a folder, not a settings file").arg(path);
   // A pipe (`<(...)`, a FIFO) held the app before its window, for ever, waiting to be read; and
-  // it could not take the settings back.
+  // it could not take the settings back. /dev/null stays a way to start without settings.
   if (!info.isFile()) {
-    return QStringLiteral("'%1' is not a regular file (a pipe or a device?): the settings must "
+    if (info.canonicalFilePath() == QLatin1String("/dev/null")) return {};
+    return QStringLiteral("'%1' is not a regular file (a pipe or a device): the settings must "
                           "be a file the app can read and write back")
         .arg(path);
   }

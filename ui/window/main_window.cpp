@@ -401,7 +401,7 @@ void MainWindow::restoreSettings() {
   // Said, not dropped in silence: closing writes the settings back, and a GPU away for now
   // (a driver reload) turned "devices=cuda:1" into "cpu" for good without a word.
   if (const QStringList ignored = m_setup->restoreSettings(*m_settings); !ignored.isEmpty()) {
-    showNotice(tr("Settings in %1 this version cannot use, left at their defaults (closing "
+    showNotice(tr("Settings in %1 that cannot be used now, left at their defaults (closing "
                   "TrainBench saves the settings shown): %2")
                    .arg(m_settings->fileName(), ignored.join(QStringLiteral(", "))),
                false);

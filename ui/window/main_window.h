@@ -90,7 +90,8 @@ class MainWindow final : public QMainWindow {
   // save them again first; true at once where there are none.
   bool letUnsavedGo();
   // The same when quitting on a signal: they are saved again, and where the results folder
-  // still refuses them, into the temporary folder; stderr says where, or that one is lost.
+  // still refuses them, into this user's folder in the temporary one; stderr says where, or
+  // that one is lost.
   void keepUnsavedUnattended();
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;

@@ -8,10 +8,13 @@
 
 #include <QCloseEvent>
 #include <QDir>
+#include <QFile>
 #include <QMessageBox>
 #include <QStatusBar>
 
 #include <cstdio>
+
+#include <unistd.h>
 
 namespace tb::ui {
 
@@ -94,13 +97,22 @@ bool MainWindow::letUnsavedGo() {
 void MainWindow::keepUnsavedUnattended() {
   const QStringList errors = m_recorder->saveUnsaved();
   if (errors.isEmpty()) return;
-  // The results folder still refuses them (full, read-only, gone): the temporary folder takes
-  // them, and stderr says where, since no window is left to say it. They were lost in silence.
-  const QString fallback = QDir(QDir::tempPath()).filePath(QStringLiteral("trainbench-unsaved"));
+  // The results folder still refuses them (full, read-only, gone): a folder of this user's in
+  // the temporary folder takes them (/tmp is shared), and stderr says where, since no window is
+  // left to say it. They were lost in silence.
+  const QString fallback = QDir(QDir::tempPath())
+                               .filePath(QStringLiteral("trainbench-unsaved-%1").arg(::getuid()));
+  if (QDir().mkpath(fallback)) {
+    QFile::setPermissions(fallback, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                        QFileDevice::ExeOwner);
+  }
   QStringList lost;
-  for (const QString& path : m_recorder->saveUnsavedInto(fallback, &lost)) {
-    std::fprintf(stderr, "trainbench: warning: the results folder did not take a result (%s); "
-                         "saved to %s instead\n", qPrintable(errors.first()), qPrintable(path));
+  const QStringList kept = m_recorder->saveUnsavedInto(fallback, &lost);
+  if (!kept.isEmpty()) {
+    std::fprintf(stderr, "trainbench: warning: the results folder did not take %lld result(s) "
+                         "(%s); saved instead:\n",
+                 static_cast<long long>(kept.size()), qPrintable(errors.first()));
+    for (const QString& path : kept) std::fprintf(stderr, "  %s\n", qPrintable(path));
   }
   for (const QString& error : lost) {
     std::fprintf(stderr, "trainbench: error: a result could not be saved and is lost: %s\n",

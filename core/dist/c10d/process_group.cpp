@@ -26,6 +26,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long a rendezvous host that does not resolve is looked up again (checkResolvable).
+constexpr int kResolveGraceSeconds = 30;
+
 std::string hostName() {
   std::array<char, 256> name{};
   return gethostname(name.data(), name.size() - 1) == 0 ? std::string(name.data()) : "unknown";
@@ -307,20 +310,29 @@ void checkWorldSizes(c10d::Store& store, const RankPlacement& place) {
   }
 }
 
-// A rendezvous host no resolver knows (a typo, a node's name from another cluster) is said at
-// once: LibTorch's store retries it, a warning a second, for the whole --dist-timeout. A lookup
-// that may succeed later (the resolver unreachable for now: EAI_AGAIN) is left to those retries.
-void checkResolvable(const std::string& host, const std::string& where) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  const int status = getaddrinfo(host.c_str(), nullptr, &hints, &found);
-  if (found != nullptr) freeaddrinfo(found);
-  if (status == EAI_NONAME || status == EAI_FAIL || status == EAI_NODATA) {
-    throw DistributedError(where + ": the rendezvous host '" + host +
-                           "' (--master-addr or MASTER_ADDR) cannot be resolved: " +
-                           gai_strerror(status) + "; give the name or address of rank 0's machine");
+// A rendezvous host no resolver knows (a typo, a node's name from another cluster) is said as
+// such: LibTorch's store retries it, a warning a second, for the whole --dist-timeout. It is
+// looked up again for up to `grace` first: on Kubernetes, rank 0's name exists only once its pod
+// does. A lookup that may succeed later (the resolver unreachable for now: EAI_AGAIN) is left
+// to the store's retries.
+void checkResolvable(const std::string& host, const std::string& where,
+                     std::chrono::seconds grace) {
+  const auto until = Clock::now() + grace;
+  while (true) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    const int status = getaddrinfo(host.c_str(), nullptr, &hints, &found);
+    if (found != nullptr) freeaddrinfo(found);
+    if (status != EAI_NONAME && status != EAI_FAIL && status != EAI_NODATA) return;
+    if (Clock::now() >= until) {
+      throw DistributedError(where + ": the rendezvous host '" + host +
+                             "' (--master-addr or MASTER_ADDR) cannot be resolved: " +
+                             gai_strerror(status) + "; give the name or address of rank 0's " +
+                             "machine");
+    }
+    std::this_thread::sleep_for(std::chrono::seconds(1));
   }
 }
 
@@ -330,7 +342,8 @@ std::shared_ptr<GradientExchange> joinRun(const JoinOptions& options) {
   const RankPlacement& place = options.placement;
   const std::string rendezvous = place.masterAddr + ":" + std::to_string(place.masterPort);
   const std::string where = "rank " + std::to_string(place.rank) + " on " + hostName();
-  checkResolvable(place.masterAddr, where);
+  checkResolvable(place.masterAddr, where,
+                  std::min(options.timeout, std::chrono::seconds(kResolveGraceSeconds)));
   try {
     c10d::TCPStoreOptions storeOptions;
     storeOptions.port = static_cast<std::uint16_t>(place.masterPort);
