@@ -31,7 +31,7 @@ QSpinBox* field(SetupPanel& panel, const QString& label) {
   for (auto* box : panel.findChildren<QSpinBox*>()) {
     if (auto* form = box->parentWidget()) {
       for (auto* text : form->findChildren<QLabel*>()) {
-        if (text->text() == label && text->buddy() == box) return box;
+        if (QString(text->text()).remove(u'&') == label && text->buddy() == box) return box;
       }
     }
   }

@@ -12,8 +12,13 @@
 #include "../support/run_result_builder.h"
 #include "../support/tiny_run_setup.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
+#include <QGroupBox>
+#include <QLabel>
+#include <QMap>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
@@ -158,6 +163,52 @@ class WindowKeyboardTest : public QObject {
     window.setupPanel()->runButton()->setFocus(Qt::TabFocusReason);
     last->setFocus(Qt::BacktabFocusReason);  // as Shift+Tab from Run brings it
     QTRY_VERIFY2(!last->visibleRegion().isEmpty(), last->metaObject()->className());
+  }
+
+  // Alt and a letter reach each setup field, as in other desktop apps (only Tab did): every
+  // mnemonic in the window is one key, none shared with another field or a menu, and Alt+E
+  // puts the cursor in Epochs.
+  void everySetupFieldHasItsOwnAltKey() {
+    MainWindow window(settingsFile(), resultsFolder());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    const auto mnemonic = [](QString text) {
+      text.replace(QStringLiteral("&&"), QString());
+      const qsizetype amp = text.indexOf(u'&');
+      return amp >= 0 && amp + 1 < text.size() ? text.at(amp + 1).toLower() : QChar();
+    };
+    QMap<QChar, QString> keys;
+    QStringList clashes;
+    const auto take = [&](const QString& text) {
+      const QChar key = mnemonic(text);
+      if (key.isNull()) return;
+      if (keys.contains(key)) clashes << keys.value(key) + QStringLiteral(" / ") + text;
+      keys.insert(key, text);
+    };
+    for (QAction* menu : window.menuBar()->actions()) take(menu->text());
+    int fields = 0;
+    for (const QLabel* label : window.setupPanel()->findChildren<QLabel*>()) {
+      if (!label->buddy()) continue;
+      ++fields;
+      QVERIFY2(!mnemonic(label->text()).isNull(), qPrintable(label->text()));
+      take(label->text());
+    }
+    for (const QGroupBox* group : window.setupPanel()->findChildren<QGroupBox*>()) take(group->title());
+    for (const QAbstractButton* button : window.setupPanel()->findChildren<QAbstractButton*>()) {
+      take(button->text());
+    }
+    QVERIFY(fields >= 10);
+    QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QStringLiteral("; "))));
+    QTest::keyClick(&window, Qt::Key_E, Qt::AltModifier);
+    const QWidget* focused = QApplication::focusWidget();
+    QVERIFY(focused);
+    bool inEpochs = false;
+    for (const QLabel* label : window.setupPanel()->findChildren<QLabel*>()) {
+      if (label->text() == QLatin1String("&Epochs")) {
+        inEpochs = focused == label->buddy() || label->buddy()->isAncestorOf(focused);
+      }
+    }
+    QVERIFY2(inEpochs, focused->metaObject()->className());
   }
 
   // Tab stops only where something takes the focus visibly: the scroll areas around the

@@ -116,7 +116,7 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
 }
 
 QWidget* SetupPanel::buildWorkloadGroup() {
-  auto* group = new QGroupBox(tr("Workload"));
+  auto* group = new QGroupBox(tr("&Workload"));
   auto* layout = new QVBoxLayout(group);
   m_workload = shrinkingComboBox();
   // No label beside it (the group's title is none to a screen reader): it names itself.
@@ -138,7 +138,7 @@ QWidget* SetupPanel::buildWorkloadGroup() {
 }
 
 QWidget* SetupPanel::buildDeviceGroup() {
-  auto* group = new QGroupBox(tr("Devices"));
+  auto* group = new QGroupBox(tr("&Devices"));
   auto* layout = new QVBoxLayout(group);
   for (const auto& id : availableDevices()) {
     const DeviceId device = parseDeviceId(id);
@@ -151,7 +151,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
     m_devices.push_back(box);
     layout->addWidget(box);
   }
-  m_dataParallel = new QCheckBox(tr("Data-parallel over the ticked devices"));
+  m_dataParallel = new QCheckBox(tr("Data-parallel &over the ticked devices"));
   m_dataParallel->setToolTip(tr("One run on all ticked GPUs at once, or on several CPU ranks: "
                                 "each trains on its share of every batch and the gradients are "
                                 "averaged (trainbench-cli --data-parallel). Compare runs of "
@@ -181,10 +181,10 @@ QWidget* SetupPanel::buildDeviceGroup() {
   m_precision->setToolTip(tr("Number format for training; mixed precision keeps fp32 weights"));
   connect(m_precision, &QComboBox::currentIndexChanged, this, &SetupPanel::updateRunEnabled);
   auto* threads = new QFormLayout;
-  threads->addRow(tr("CPU ranks"), m_cpuRanks);
-  threads->addRow(tr("Scaling"), m_scaling);
-  threads->addRow(tr("CPU threads"), m_threads);
-  threads->addRow(tr("Precision"), m_precision);
+  threads->addRow(tr("CPU ran&ks"), m_cpuRanks);
+  threads->addRow(tr("S&caling"), m_scaling);
+  threads->addRow(tr("CPU &threads"), m_threads);
+  threads->addRow(tr("&Precision"), m_precision);
   m_execution = shrinkingComboBox();
   m_execution->addItem(tr("eager"), QStringLiteral("eager"));
   m_execution->addItem(tr("graph (CUDA graphs)"), QStringLiteral("graph"));
@@ -192,7 +192,7 @@ QWidget* SetupPanel::buildDeviceGroup() {
                              "plain PyTorch loop; graph captures the whole step as a CUDA graph "
                              "and replays it"));
   connect(m_execution, &QComboBox::currentIndexChanged, this, &SetupPanel::updateRunEnabled);
-  threads->addRow(tr("Execution"), m_execution);
+  threads->addRow(tr("E&xecution"), m_execution);
   layout->addLayout(threads);
   return group;
 }
@@ -230,22 +230,22 @@ QWidget* SetupPanel::buildTrainingGroup() {
   for (QSpinBox* box : {m_repeats, m_epochs, m_batchSize, m_trainLimit, m_testLimit}) {
     connect(box, &QSpinBox::valueChanged, this, &SetupPanel::updateRunEnabled);
   }
-  form->addRow(tr("Length"), m_length);
-  form->addRow(tr("Repeats"), m_repeats);
-  form->addRow(tr("Epochs"), m_epochs);
-  form->addRow(tr("Batch size"), m_batchSize);
-  form->addRow(tr("Learning rate"), m_learningRate);
-  form->addRow(tr("Seed"), m_seed);
-  form->addRow(tr("Training images"), m_trainLimit);
-  form->addRow(tr("Test images"), m_testLimit);
+  form->addRow(tr("&Length"), m_length);
+  form->addRow(tr("Repe&ats"), m_repeats);
+  form->addRow(tr("&Epochs"), m_epochs);
+  form->addRow(tr("&Batch size"), m_batchSize);
+  form->addRow(tr("Learnin&g rate"), m_learningRate);
+  form->addRow(tr("&Seed"), m_seed);
+  form->addRow(tr("Trai&ning images"), m_trainLimit);
+  form->addRow(tr("Test i&mages"), m_testLimit);
   return group;
 }
 
 QWidget* SetupPanel::buildDataGroup() {
   auto* group = new QGroupBox(tr("Data"));
   auto* layout = new QVBoxLayout(group);
-  m_useFiles = new QRadioButton(tr("Dataset files"));
-  m_useSynthetic = new QRadioButton(tr("Synthetic data (not real images)"));
+  m_useFiles = new QRadioButton(tr("Dataset f&iles"));
+  m_useSynthetic = new QRadioButton(tr("S&ynthetic data (not real images)"));
   m_useSynthetic->setToolTip(tr("Random images of the dataset's shapes, made on the spot: the "
                                 "same speed as the real ones, nothing to download, an accuracy "
                                 "that means nothing"));
