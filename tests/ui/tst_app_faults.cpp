@@ -39,6 +39,19 @@ RunResult makeResult(int index) {
       .build();
 }
 
+// The app's stdout up to the line that says its run started (a failed QVERIFY where the app ended
+// before).
+QString untilTraining(QProcess& app) {
+  QString out;
+  while (!out.contains(QLatin1String("Running fashion-mlp on cpu"))) {
+    [&] { QVERIFY2(app.state() == QProcess::Running, qPrintable(app.readAllStandardError())); }();
+    if (QTest::currentTestFailed()) return out;
+    app.waitForReadyRead(200);
+    out += QString::fromUtf8(app.readAllStandardOutput());
+  }
+  return out;
+}
+
 QStringList resultFiles(const QString& folder) {
   return QDir(folder).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
 }
@@ -108,12 +121,8 @@ class TestAppFaults final : public QObject {
     app.setProcessEnvironment(environment());
     app.start(m_app, appRun(QStringLiteral("10000")));
     QVERIFY(app.waitForStarted());
-    QString out;
-    while (!out.contains(QLatin1String("Running fashion-mlp on cpu"))) {
-      QVERIFY2(app.state() == QProcess::Running, qPrintable(app.readAllStandardError()));
-      app.waitForReadyRead(200);
-      out += QString::fromUtf8(app.readAllStandardOutput());
-    }
+    QString out = untilTraining(app);
+    if (QTest::currentTestFailed()) return;
     ::kill(static_cast<pid_t>(app.processId()), signalNumber);
     QVERIFY(app.waitForFinished(120000));
     out += QString::fromUtf8(app.readAllStandardOutput());
@@ -137,12 +146,8 @@ class TestAppFaults final : public QObject {
     args[args.indexOf(QStringLiteral("64"))] = QStringLiteral("640");
     app.start(m_app, args);
     QVERIFY(app.waitForStarted());
-    QString out;
-    while (!out.contains(QLatin1String("Running fashion-mlp on cpu"))) {
-      QVERIFY2(app.state() == QProcess::Running, qPrintable(app.readAllStandardError()));
-      app.waitForReadyRead(200);
-      out += QString::fromUtf8(app.readAllStandardOutput());
-    }
+    QString out = untilTraining(app);
+    if (QTest::currentTestFailed()) return;
     // Still ignored while it trains (the app's handler had replaced the inherited SIG_IGN).
     QFile status(QStringLiteral("/proc/%1/status").arg(app.processId()));
     QVERIFY(status.open(QIODevice::ReadOnly));

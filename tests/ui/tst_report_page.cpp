@@ -26,6 +26,19 @@ double sum(const QVector<double>& widths) {
 
 bool near(double a, double b) { return std::abs(a - b) < 1e-6; }
 
+// An A4 page in memory, as the report lays it out, with a painter on it.
+struct A4Pdf {
+  QBuffer buffer;
+  QPdfWriter writer{&buffer};
+  QPainter painter;
+  A4Pdf() {
+    buffer.open(QIODevice::WriteOnly);
+    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
+                                     QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter));
+    painter.begin(&writer);
+  }
+};
+
 }  // namespace
 
 class ReportPageTest : public QObject {
@@ -35,13 +48,8 @@ class ReportPageTest : public QObject {
   // A made-up 6000-character host name in a shared file cannot make a row taller than a page:
   // its figures would be drawn off the paper. The cell is cut; the row ends above the footer.
   void aHugeCellStaysOnThePage() {
-    QBuffer pdf;
-    QVERIFY(pdf.open(QIODevice::WriteOnly));
-    QPdfWriter writer(&pdf);
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
-                                     QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter));
-    QPainter painter(&writer);
-    tb::ui::ReportPage page(&writer, &painter, QStringLiteral("test"), 1);
+    A4Pdf pdf;
+    tb::ui::ReportPage page(&pdf.writer, &pdf.painter, QStringLiteral("test"), 1);
     const QVector<tb::ui::ReportColumn> columns = {
         {QStringLiteral("Machine"), Qt::AlignLeft, true},
         {QStringLiteral("Total (s)"), Qt::AlignRight, false}};
@@ -54,13 +62,8 @@ class ReportPageTest : public QObject {
   // Two hundred runs' legend prints a line a run, at the tables' size, over as many pages as it
   // takes: as one image it was squeezed onto part of a page, its text too small to read.
   void aLongLegendContinuesOverPages() {
-    QBuffer pdf;
-    QVERIFY(pdf.open(QIODevice::WriteOnly));
-    QPdfWriter writer(&pdf);
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize::A4), QPageLayout::Portrait,
-                                     QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter));
-    QPainter painter(&writer);
-    tb::ui::ReportPage page(&writer, &painter, QStringLiteral("test"), 1);
+    A4Pdf pdf;
+    tb::ui::ReportPage page(&pdf.writer, &pdf.painter, QStringLiteral("test"), 1);
     QVector<QPair<QColor, QString>> runs;
     for (int i = 0; i < 200; ++i) {
       runs.push_back({QColor::fromHsv(i % 360, 200, 200),
