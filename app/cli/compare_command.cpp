@@ -70,8 +70,9 @@ CompareCommand::CompareCommand(CLI::App& app) {
       "--baseline", m_baseline,
       "The row speed-ups are against (in its group): its number as printed, or part of its "
       "label (case-insensitive; the first match; a number past the last row matches a number "
-      "of its own, as in 'RTX 2080', not one within a date). Default: each group's first "
-      "completed row");
+      "of its own, as in 'RTX 2080', not one within a date); the other groups keep their "
+      "default: each group's first completed row that was not disturbed (a disturbed one only "
+      "where none is quiet)");
   m_compare->add_flag("--published", m_published,
                       "Add the seed article's published figures to the group of their size");
   m_compare->add_flag("--json", m_json, "Print JSON (one object per row) instead of tables");

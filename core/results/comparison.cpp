@@ -114,6 +114,16 @@ std::string environmentText(const RunResult& result) {
   return text;
 }
 
+// "LibTorch 2.7.0, driver 570.86.10": what ran the kernels (the driver only where a GPU did).
+std::string softwareText(const RunResult& result) {
+  std::string text;
+  if (!result.system.libtorchVersion.empty()) text = "LibTorch " + result.system.libtorchVersion;
+  if (result.device.driverVersion && !result.device.driverVersion->empty()) {
+    text += (text.empty() ? "" : ", ") + std::string("driver ") + *result.device.driverVersion;
+  }
+  return text;
+}
+
 // Rows of unknown size still compare only within their workload.
 std::string groupOf(const std::string& workload, const std::string& size) {
   return size.empty() ? workload : size;
@@ -131,7 +141,7 @@ bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
                     row.disturbed, row.watched, row.warnings, row.withinNoise, row.group, row.created,
                     row.threads, row.baseline, row.execution, row.optimizer,
                     row.learningRate, row.dataSource, row.noiseJudged, row.environment,
-                    row.error, row.otherMethod);
+                    row.error, row.otherMethod, row.software);
   };
   return fields(a) == fields(b);
 }
@@ -332,6 +342,7 @@ ComparisonRow comparisonRow(const RunResult& result) {
   row.dataSource = table::printable(result.workload.dataSource);
   row.optimizer = table::printable(result.config.optimizer);
   row.environment = table::printable(environmentText(result));
+  row.software = table::printable(softwareText(result));
   row.learningRate = finiteOrNone(result.config.learningRate);
   if (result.validity) {
     row.watched = true;
@@ -366,6 +377,9 @@ std::string foldKey(const RunResult& result) {
   // Two machines of one host name (cloud images are all "ubuntu") are two machines: their CPUs
   // tell them apart, and a GPU run is as fast as its host launches kernels.
   key += '|' + result.system.cpuModel + '|' + std::to_string(result.system.logicalCores);
+  // Nor are one host's runs before and after an upgrade of LibTorch or the GPU driver: each is
+  // its own speed, and their median neither's.
+  key += '|' + softwareText(result);
   // A disturbed run folds only with disturbed ones: it must not widen, or shift, the interval
   // of the quiet runs it sits beside.
   if (result.validity && result.validity->disturbed) key += "|disturbed";

@@ -85,6 +85,9 @@ struct ComparisonRow {
   // What the folding tells apart beyond the settings: "reference BLAS" and the speed switches
   // set ("OMP_WAIT_POLICY=passive"), ", "-joined; empty for neither.
   std::string environment;
+  // The software that ran the kernels: "LibTorch 2.7.0, driver 570.86.10" (the driver for GPU
+  // runs). Runs of one host before and after an upgrade are two machines to compare.
+  std::string software;
 };
 
 // Every field compared (a field added above belongs in operator== too): the comparison panel

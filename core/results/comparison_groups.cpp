@@ -114,7 +114,7 @@ std::vector<std::vector<ComparisonRow*>> alike(const std::vector<ComparisonRow*>
   return sets;
 }
 
-// "reference BLAS, OMP_WAIT_POLICY=passive" as its parts.
+// "reference BLAS, OMP_WAIT_POLICY=passive" (or "LibTorch 2.7.0, driver 570.86.10") as its parts.
 std::vector<std::string> environmentParts(const std::string& environment) {
   std::vector<std::string> parts;
   for (std::size_t start = 0; start < environment.size();) {
@@ -137,6 +137,23 @@ void appendWhereItHelps(const std::vector<ComparisonRow*>& set, Part part) {
   }
 }
 
+// Appends the parts of `field` (", "-joined) that not every row of the set has: a switch every
+// run here was under, or a LibTorch they all had, says nothing.
+void appendDifferingParts(const std::vector<ComparisonRow*>& set,
+                          std::string ComparisonRow::*field) {
+  std::map<std::string, std::size_t> seen;
+  for (const ComparisonRow* row : set) {
+    for (const auto& part : environmentParts(row->*field)) ++seen[part];
+  }
+  appendWhereItHelps(set, [&seen, &set, field](const ComparisonRow& row) {
+    std::string differing;
+    for (const auto& part : environmentParts(row.*field)) {
+      if (seen[part] < set.size()) differing += (differing.empty() ? "" : ", ") + part;
+    }
+    return differing;
+  });
+}
+
 void distinguish(const std::vector<ComparisonRow*>& rows) {
   // What the runs trained with comes first: "cpu · lr 0.01" says why two rows differ, where the
   // date would only say when.
@@ -149,21 +166,14 @@ void distinguish(const std::vector<ComparisonRow*>& rows) {
     });
   }
   for (const auto& set : alike(rows)) {
-    // Only the switches that differ: one every run here was under says nothing.
-    std::map<std::string, std::size_t> seen;
-    for (const ComparisonRow* row : set) {
-      for (const auto& part : environmentParts(row->environment)) ++seen[part];
-    }
-    appendWhereItHelps(set, [&seen, &set](const ComparisonRow& row) {
-      std::string differing;
-      for (const auto& part : environmentParts(row.environment)) {
-        if (seen[part] < set.size()) differing += (differing.empty() ? "" : ", ") + part;
-      }
-      return differing;
-    });
+    appendDifferingParts(set, &ComparisonRow::environment);
   }
   for (const auto& set : alike(rows)) {
     appendWhereItHelps(set, [](const ComparisonRow& row) { return row.machine; });
+  }
+  // One host before and after an upgrade: "LibTorch 2.7.0", or the driver, where they differ.
+  for (const auto& set : alike(rows)) {
+    appendDifferingParts(set, &ComparisonRow::software);
   }
   for (const auto& set : alike(rows)) {
     // To the minute reads best; seconds only where two runs started within one minute.

@@ -107,6 +107,33 @@ class ComparisonFoldingTest : public QObject {
     QCOMPARE(foldKey(base), foldKey(fullRun("cpu", 12.0).created("2027-01-01T00:00:00Z")));
   }
 
+  // One host's runs before and after an upgrade of LibTorch or the GPU driver are two speeds:
+  // folded, their median was neither's and their interval spanned both. Their labels say what
+  // differs, and only that.
+  void runsOfOtherSoftwareFoldApart() {
+    std::vector<RunResult> results;
+    for (const double total : {2.0, 2.1}) {
+      RunResult before = fullRun("cuda:0", total);
+      before.system.libtorchVersion = "2.5.1";
+      before.device.driverVersion = "550.90.07";
+      RunResult after = fullRun("cuda:0", total * 0.75);
+      after.system.libtorchVersion = "2.7.0";
+      after.device.driverVersion = "570.86.10";
+      RunResult driverOnly = before;
+      driverOnly.device.driverVersion = "570.86.10";
+      results.insert(results.end(), {before, after, driverOnly});
+    }
+    const auto rows = allRows(buildComparison(results));
+    QCOMPARE(rows.size(), std::size_t{3});
+    for (const auto& row : rows) QCOMPARE(row.n, 2);
+    QVERIFY2(rows[0].label.find("LibTorch 2.5.1, driver 550.90.07") != std::string::npos,
+             rows[0].label.c_str());
+    QVERIFY2(rows[1].label.find("LibTorch 2.7.0, driver 570.86.10") != std::string::npos,
+             rows[1].label.c_str());
+    QVERIFY2(rows[2].label.find("LibTorch 2.5.1, driver 570.86.10") != std::string::npos,
+             rows[2].label.c_str());
+  }
+
   // A disturbed run never folds into the quiet repeats beside it: it gets a row of its own, so
   // the quiet runs' interval stays theirs.
   void disturbedRunsFoldApart() {

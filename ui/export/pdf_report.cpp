@@ -354,8 +354,10 @@ QVector<ReportGpu> gpusOf(const QVector<RunResult>& results) {
   for (const RunResult& result : results) {
     if (result.device.kind == "cpu" || result.device.id.empty()) continue;
     const bool known = std::any_of(gpus.begin(), gpus.end(), [&](const ReportGpu& gpu) {
+      // A driver upgrade between runs is listed too: the comparison keeps such runs apart.
       return gpu.machine == result.system.hostname && gpu.device.id == result.device.id &&
-             gpu.device.name == result.device.name;
+             gpu.device.name == result.device.name &&
+             gpu.device.driverVersion == result.device.driverVersion;
     });
     if (!known) gpus.push_back({result.system.hostname, result.device});
   }
