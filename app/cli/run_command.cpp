@@ -106,6 +106,7 @@ void printEfficiency(const RunResult& result) {
   if (row.efficiency && row.peakTflops) {
     std::printf(", %s of the measured peak %s TFLOPS\n", formatEfficiency(*row.efficiency).c_str(),
                 formatTflops(*row.peakTflops).c_str());
+    if (const std::string note = efficiencyNote({row}); !note.empty()) std::printf("%s\n", note.c_str());
   } else {
     std::printf("; the device's peak was not measured\n");
   }

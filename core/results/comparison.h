@@ -187,6 +187,9 @@ std::string projectionNote(const std::vector<ComparisonRow>& rows);
 std::string publishedNote(const std::vector<ComparisonRow>& rows);
 // What "(earlier TrainBench)" means, where a row is so marked; empty otherwise.
 std::string methodNote(const std::vector<ComparisonRow>& rows);
+// A line for rows whose efficiency passes 100% (the probe's peak below what the workload
+// reached: a CPU's 1024 x 1024 products), saying the peak is then a lower bound; empty otherwise.
+std::string efficiencyNote(const std::vector<ComparisonRow>& rows);
 // A row's n as tables print it: "n/a" for published figures, which are no runs of this tool.
 std::string runCountText(const ComparisonRow& row);
 

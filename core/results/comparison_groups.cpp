@@ -371,7 +371,8 @@ std::vector<ComparisonGroup> buildComparison(const std::vector<RunResult>& resul
     group.baseline = chooseBaseline(group.rows, options.baselineKey);
     applySpeedups(group.rows, group.baseline);
     for (std::string note :
-         {projectionNote(group.rows), methodNote(group.rows), publishedNote(group.rows)}) {
+         {projectionNote(group.rows), methodNote(group.rows), publishedNote(group.rows),
+          efficiencyNote(group.rows)}) {
       if (!note.empty()) group.notes.push_back(std::move(note));
     }
   }

@@ -79,6 +79,16 @@ std::string methodNote(const std::vector<ComparisonRow>& rows) {
          "runs, and compare only roughly.";
 }
 
+std::string efficiencyNote(const std::vector<ComparisonRow>& rows) {
+  const bool over = std::any_of(rows.begin(), rows.end(), [](const ComparisonRow& row) {
+    return row.efficiency && *row.efficiency > 1.0;
+  });
+  if (!over) return {};
+  return "An efficiency above 100% means the workload ran faster than the peak measured for its "
+         "device (dense matrix products of one size): there that peak is a lower bound, not the "
+         "device's best.";
+}
+
 std::string runCountText(const ComparisonRow& row) {
   return row.published ? "n/a" : std::to_string(row.n);
 }

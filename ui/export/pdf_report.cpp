@@ -156,6 +156,9 @@ class ReportWriter final {
                                     "CLI run with --no-probe skips it), so there is no "
                                     "efficiency."),
                 Qt::AlignLeft);
+    if (const std::string note = efficiencyNote(rows); !note.empty()) {
+      m_page.text(m_page.font(8), kMutedColor, toQString(note), Qt::AlignLeft);
+    }
     m_page.skip(m_page.pt(18));
   }
 
