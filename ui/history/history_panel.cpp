@@ -6,14 +6,13 @@
 #include "common/qt_convert.h"
 #include "history/folder_watch.h"
 #include "history/history_rows.h"
+#include "history/history_texts.h"
 #include "history/path_selection.h"
 #include "history/result_library.h"
 
 #include <QAction>
 #include <QDir>
-#include <QDragEnterEvent>
-#include <QDropEvent>
-#include <QFileDialog>
+#include <QEvent>
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -21,7 +20,6 @@
 #include <QLineEdit>
 #include <QList>
 #include <QMessageBox>
-#include <QMimeData>
 #include <QRegularExpression>
 #include <QSet>
 #include <QSortFilterProxyModel>
@@ -31,7 +29,6 @@
 #include <QStyledItemDelegate>
 #include <QTableView>
 #include <QToolBar>
-#include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -54,14 +51,6 @@ class ElideRightDelegate final : public QStyledItemDelegate {
   }
 };
 
-// Spelled out rather than "%n run(s)": the app ships no translation files to pick plurals.
-QString runCount(qsizetype n) {
-  return n == 1 ? HistoryPanel::tr("1 run") : HistoryPanel::tr("%1 runs").arg(n);
-}
-
-QString fileCount(qsizetype n) {
-  return n == 1 ? HistoryPanel::tr("1 file") : HistoryPanel::tr("%1 files").arg(n);
-}
 
 // How many unreadable files the summary's tooltip and the notice name: a folder shared with
 // 1,500 files of other tools made a tooltip taller than the screen.
@@ -75,11 +64,6 @@ QString someProblems(const QStringList& problems, qsizetype shown, const QString
     listed << HistoryPanel::tr("\u2026and %1 more").arg(problems.size() - shown);
   }
   return listed.join(separator);
-}
-
-bool isResultFile(const QUrl& url) {
-  return url.isLocalFile() &&
-         url.toLocalFile().endsWith(QStringLiteral(".json"), Qt::CaseInsensitive);
 }
 
 // Sorts by kSortRole with the rows that have no value (no total, no date that parses) last in
@@ -423,81 +407,6 @@ bool HistoryPanel::confirmPermanentDelete(const QMap<QString, QString>& untrashe
   return box.exec() == QMessageBox::Yes;
 }
 
-void HistoryPanel::importWithDialog() {
-  const QStringList paths = QFileDialog::getOpenFileNames(
-      this, tr("Import results"), QString(), tr("TrainBench results (*.json);;All files (*)"));
-  if (!paths.isEmpty()) importFiles(paths);
-}
-
-void HistoryPanel::importFiles(const QStringList& paths) { importFiles(paths, {}); }
-
-bool HistoryPanel::carriesResultFiles(const QMimeData* data) {
-  const QList<QUrl> urls = data ? data->urls() : QList<QUrl>();
-  return std::any_of(urls.begin(), urls.end(), isResultFile);
-}
-
-void HistoryPanel::importDropped(const QMimeData* data) {
-  if (!data) return;
-  QStringList paths;
-  QStringList skipped;
-  for (const QUrl& url : data->urls()) {
-    if (isResultFile(url)) {
-      paths << url.toLocalFile();
-    } else {
-      skipped << (url.isLocalFile() ? QDir::toNativeSeparators(url.toLocalFile())
-                                    : url.toDisplayString());
-    }
-  }
-  importFiles(paths, skipped);
-}
-
-void HistoryPanel::importFiles(const QStringList& paths, const QStringList& skipped) {
-  QStringList imported;
-  QStringList failures;
-  int copied = 0;
-  for (const QString& path : paths) {
-    QString error;
-    bool alreadyThere = false;
-    const QString target = m_library->importFile(path, &error, &alreadyThere);
-    if (target.isEmpty()) {
-      failures << error;
-    } else if (!imported.contains(target)) {
-      imported << target;
-      copied += alreadyThere ? 0 : 1;
-    }
-  }
-  if (!imported.isEmpty()) {
-    selectPaths(imported);
-    Q_EMIT openRequested(imported);
-  }
-  // A run that was in the library already is opened, but not called imported.
-  const int known = static_cast<int>(imported.size()) - copied;
-  QString done = copied > 0 ? tr("Imported %1").arg(runCount(copied)) : QString();
-  if (known > 0) {
-    const QString there = known == 1 ? tr("1 run was in the library already")
-                                     : tr("%1 runs were in the library already").arg(known);
-    done = done.isEmpty() ? there : done + QStringLiteral("; ") + there;
-  }
-  if (failures.isEmpty() && skipped.isEmpty()) {
-    if (!imported.isEmpty()) notify(done, false);
-    return;
-  }
-  QStringList parts;
-  if (!imported.isEmpty()) parts << done;
-  // Each failure already starts with the file's path.
-  if (failures.size() == 1) {
-    parts << tr("Could not import %1").arg(failures.front());
-  } else if (!failures.isEmpty()) {
-    parts << tr("Could not import %1: %2")
-                 .arg(fileCount(failures.size()), failures.join(QStringLiteral("; ")));
-  }
-  if (!skipped.isEmpty()) {
-    parts
-        << tr("Not imported, not a .json result file: %1").arg(skipped.join(QStringLiteral("; ")));
-  }
-  notify(parts.join(QStringLiteral(". ")), true);
-}
-
 void HistoryPanel::refresh() {
   m_reportProblems = true;
   m_library->reloadInBackground();
@@ -520,16 +429,6 @@ void HistoryPanel::notify(const QString& text, bool error) {
   m_lastMessage = text;
   m_lastMessageIsError = error;
   Q_EMIT message(text, error);
-}
-
-void HistoryPanel::dragEnterEvent(QDragEnterEvent* event) {
-  if (carriesResultFiles(event->mimeData())) event->acceptProposedAction();
-}
-
-void HistoryPanel::dropEvent(QDropEvent* event) {
-  if (!carriesResultFiles(event->mimeData())) return;
-  event->acceptProposedAction();
-  importDropped(event->mimeData());
 }
 
 bool HistoryPanel::eventFilter(QObject* watched, QEvent* event) {
