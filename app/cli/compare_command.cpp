@@ -75,7 +75,12 @@ CompareCommand::CompareCommand(CLI::App& app) {
       "where none is quiet)");
   m_compare->add_flag("--published", m_published,
                       "Add the seed article's published figures to the group of their size");
-  m_compare->add_flag("--json", m_json, "Print JSON (one object per row) instead of tables");
+  auto* json =
+      m_compare->add_flag("--json", m_json, "Print JSON (one object per row) instead of tables");
+  // For a spreadsheet, from a server with no app to export it: the app's CSV, every row of every
+  // group, each row's size and baseline in its columns.
+  m_compare->add_flag("--csv", m_csv, "Print CSV (a header, then one line per row) instead of tables")
+      ->excludes(json);
 }
 
 bool CompareCommand::parsed() const { return m_compare->parsed(); }
@@ -113,7 +118,14 @@ int CompareCommand::run() const {
     groups = buildComparison(results, options);
   }
 
-  const std::string text = m_json ? comparisonJson(groups) + "\n" : comparisonText(groups);
+  std::string text;
+  if (m_csv) {
+    std::vector<ComparisonRow> rows;
+    for (const auto& group : groups) rows.insert(rows.end(), group.rows.begin(), group.rows.end());
+    text = comparisonCsv(rows);
+  } else {
+    text = m_json ? comparisonJson(groups) + "\n" : comparisonText(groups);
+  }
   std::fwrite(text.data(), 1, text.size(), stdout);
   return kExitOk;
 }

@@ -28,6 +28,7 @@ class CompareCommand {
   std::string m_baseline;  // part of a row's label, or its number as printed
   bool m_published = false;
   bool m_json = false;
+  bool m_csv = false;
 };
 
 }  // namespace tb::cli

@@ -138,6 +138,19 @@ class TestCliCompare : public QObject {
     QVERIFY2(resnet.match(result.out).hasMatch(), result.why());
   }
 
+  // --csv, for a spreadsheet on a server with no app to export from: the app's columns, a line
+  // per row of every group (it had only Markdown and JSON); not with --json.
+  void csvListsEveryRow() {
+    const tbtest::CliRun result = compare({m_runs, "--csv"});
+    QVERIFY2(result.exitCode == 0, result.why());
+    const QStringList lines = result.out.split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 4);  // the header and three rows, as --json has
+    QVERIFY2(lines[0].startsWith(QLatin1String("label,device,")), result.why());
+    QVERIFY2(lines[3].contains(QLatin1String("cifar10-resnet50")), result.why());
+    const tbtest::CliRun both = compare({m_runs, "--csv", "--json"});
+    QVERIFY2(both.exitCode == 2, both.why());
+  }
+
   // Scripts read --json: an array, one object per row, with the keys scripts rely on.
   void jsonParsesWithRequiredKeys() {
     const tbtest::CliRun result = compare({m_runs, "--json"});
