@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QTableView>
+#include <QToolBar>
 #include <QTemporaryDir>
 #include <QUrl>
 #include <QApplication>
@@ -87,8 +88,11 @@ class TestHistoryPanel final : public QObject {
     QCOMPARE(model->rowCount(), 4);
     auto* filter = panel.findChild<QLineEdit*>();
     QVERIFY(filter);
-    panel.view()->setFocus();
-    QTest::keyClick(panel.view(), Qt::Key_F, Qt::ControlModifier);
+    // From anywhere in the window while History shows (here a button of its tool bar).
+    QWidget* elsewhere = panel.findChild<QToolBar*>();
+    QVERIFY(elsewhere);
+    elsewhere->setFocus();
+    QTest::keyClick(elsewhere, Qt::Key_F, Qt::ControlModifier);
     QVERIFY(filter->hasFocus());
     QTest::keyClicks(filter, QStringLiteral("BETA"));
     QCOMPARE(model->rowCount(), 1);

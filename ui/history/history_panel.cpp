@@ -200,7 +200,8 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   m_filter->setAccessibleName(tr("Filter the saved runs"));
   auto* findAction = new QAction(this);
   findAction->setShortcut(QKeySequence::Find);
-  findAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  // Wherever the focus is while History is shown (its tab, just clicked), as F5.
+  findAction->setShortcutContext(Qt::WindowShortcut);
   connect(findAction, &QAction::triggered, m_filter, [this] {
     m_filter->setFocus(Qt::ShortcutFocusReason);
     m_filter->selectAll();
