@@ -59,6 +59,18 @@ std::string formatStepTime(double seconds) {
   return buffer;
 }
 
+// An epoch line's time: hundredths of a second, or milliseconds where that would read "0.00s"
+// (a small or synthetic run on a fast device).
+std::string formatEpochSeconds(double seconds) {
+  char buffer[32];
+  if (seconds >= 0.1) {
+    std::snprintf(buffer, sizeof buffer, "%.2fs", seconds);
+  } else {
+    std::snprintf(buffer, sizeof buffer, "%.1fms", seconds * 1e3);
+  }
+  return buffer;
+}
+
 std::string lossAndAccuracy(double loss, double accuracy) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "loss: %.4f - accuracy: %.4f", loss, accuracy);
@@ -167,8 +179,8 @@ void ProgressPrinter::epochFinished(const EpochRecord& epoch) {
   // An epoch the time budget stopped part way: its time is no epoch's (as `show` marks it).
   const char* cutShort = steps < m_stepsPerEpoch ? " (cut short by the time budget)" : "";
   if (m_style == Style::Lines) {
-    std::fprintf(m_out, "Epoch %d/%d - %.2fs - %.0f samples/s - %s%s\n", epoch.epoch, m_epochs,
-                 epoch.seconds, epoch.samplesPerSecond,
+    std::fprintf(m_out, "Epoch %d/%d - %s - %.0f samples/s - %s%s\n", epoch.epoch, m_epochs,
+                 formatEpochSeconds(epoch.seconds).c_str(), epoch.samplesPerSecond,
                  lossAndAccuracy(epoch.trainLoss, epoch.trainAccuracy).c_str(), cutShort);
     std::fflush(m_out);
     return;

@@ -238,11 +238,27 @@ class TestCli : public CliTestBase {
     const CliRun run = runCli(smallSyntheticRun(QStringLiteral("2")));
     QVERIFY2(run.exitCode == 0, run.why());
     QVERIFY2(!run.out.contains('\r') && !run.out.contains(QLatin1String("\033[")), run.why());
-    static const QRegularExpression epoch(QStringLiteral("^Epoch (\\d)/2 - "),
+    static const QRegularExpression epoch(QStringLiteral("^Epoch (\\d)/2 - ([0-9.]+)(s|ms) - "),
                                           QRegularExpression::MultilineOption);
     QStringList epochs;
-    for (auto it = epoch.globalMatch(run.out); it.hasNext();) epochs << it.next().captured(1);
+    QList<double> shownSeconds;
+    for (auto it = epoch.globalMatch(run.out); it.hasNext();) {
+      const QRegularExpressionMatch line = it.next();
+      epochs << line.captured(1);
+      const double scale = line.captured(3) == QLatin1String("ms") ? 1e-3 : 1.0;
+      shownSeconds << line.captured(2).toDouble() * scale;
+    }
     QCOMPARE(epochs, (QStringList{"1", "2"}));
+    // Each line's time is the saved epoch's, to its last shown digit: a few-millisecond epoch
+    // read "0.00s" before.
+    QString error;
+    const tb::RunResult result = readResult(run.savedPaths().value(0), error);
+    QVERIFY2(error.isEmpty() && result.epochs.size() == 2, qPrintable(error));
+    for (int i = 0; i < 2; ++i) {
+      QVERIFY2(shownSeconds[i] > 0.0, qPrintable(run.out));
+      QVERIFY2(std::abs(shownSeconds[i] - result.epochs[i].seconds) <= 0.05 * shownSeconds[i] + 5e-5,
+               qPrintable(run.out));
+    }
   }
 
   // On a terminal the bar ends each epoch with its time per step as Keras writes it: a step
