@@ -46,6 +46,42 @@ class ComparisonNamesTest : public QObject {
     QVERIFY2(labels.join(u'|').contains(QLatin1String("bf16")), qPrintable(labels.join(u'|')));
   }
 
+  // Two H100s and two A100s on four machines, all "cuda:0 synthetic": the bars leave out the
+  // words every run shares and keep each model and machine, where the cut had kept the shared
+  // words and taken the model ("cuda:0 synthetic — N… · node-1"). The published rows keep
+  // their names.
+  void barsKeepTheModelsWhereEveryRunSharesItsDeviceId() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    panel.setShowPublished(true);
+    const std::vector<std::pair<std::string, std::string>> machines{
+        {"NVIDIA H100 80GB HBM3", "node-1"},
+        {"NVIDIA H100 80GB HBM3", "node-2"},
+        {"NVIDIA A100-SXM4-80GB", "node-3"},
+        {"NVIDIA A100-SXM4-80GB", "node-4"}};
+    for (const auto& [model, host] : machines) {
+      tbtest::RunResultBuilder run;
+      run.workload("fashion-mlp").samples(60000, 10000).plannedEpochs(10).batchSize(32);
+      run.dataSource("synthetic").device("cuda:0", model).host(host);
+      runs.add(run.epoch(8.0, 7500.0).epoch(8.0, 7500.0).totalSeconds(16.2));
+    }
+    panel.refreshNow();
+    const auto ticker = qSharedPointerCast<QCPAxisTickerText>(panel.barChart()->yAxis->ticker());
+    const QStringList labels = ticker->ticks().values();
+    for (const auto& [model, host] : machines) {
+      const QString shown = QString::fromStdString(model).section(u' ', 1, 1);  // "H100"
+      const QString machine = QString::fromStdString(host);
+      QVERIFY2(std::any_of(labels.begin(), labels.end(),
+                           [&](const QString& label) {
+                             return label.contains(shown) && label.endsWith(machine);
+                           }),
+               qPrintable(labels.join(u'|')));
+    }
+    QVERIFY2(labels.contains(QStringLiteral("RTX 2080 Ti (published)")),
+             qPrintable(labels.join(u'|')));
+    for (const QString& label : labels) QVERIFY2(label.size() <= 30, qPrintable(label));
+  }
+
   // The article's RTX 2080 Ti is a row of the MLP's group and of ResNet-50's: the baseline
   // choices say which, and the chart says which group it shows. Every row says its size.
   void choicesAndChartSayTheirGroup() {

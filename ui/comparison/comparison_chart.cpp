@@ -83,13 +83,54 @@ QString elided(const QString& label, const QString& domain) {
   return label.left(head) + ellipsis + label.right(kMaxLabelChars - 1 - head);
 }
 
+const QString kNameSeparator = QStringLiteral(" \u2014 ");
+
+// Where some label is too long, the words before the device's name that every measured row
+// shares ("cuda:0 synthetic — NVIDIA H100 80GB HBM3", "cuda:0 synthetic — NVIDIA L4") are left
+// out of all of them: the models then tell the bars apart, where the cut kept the shared words
+// and took the models. The table beside the chart says every word. The published rows have no
+// device part and keep theirs; so does a lone measured row, which shares nothing with another.
+QStringList withoutSharedHeadWords(const QStringList& labels) {
+  if (std::none_of(labels.begin(), labels.end(),
+                   [](const QString& label) { return label.size() > kMaxLabelChars; })) {
+    return labels;
+  }
+  std::optional<QStringList> shared;
+  int measured = 0;
+  for (const QString& label : labels) {
+    const qsizetype split = label.indexOf(kNameSeparator);
+    if (split <= 0) continue;
+    ++measured;
+    const QStringList words = label.left(split).split(u' ', Qt::SkipEmptyParts);
+    if (!shared) {
+      shared = words;
+    } else {
+      shared->removeIf([&words](const QString& word) { return !words.contains(word); });
+    }
+  }
+  if (measured < 2 || !shared || shared->isEmpty()) return labels;
+  QStringList shortened;
+  for (const QString& label : labels) {
+    const qsizetype split = label.indexOf(kNameSeparator);
+    if (split <= 0) {
+      shortened << label;
+      continue;
+    }
+    QStringList head = label.left(split).split(u' ', Qt::SkipEmptyParts);
+    head.removeIf([&shared](const QString& word) { return shared->contains(word); });
+    const QString name = label.mid(split + kNameSeparator.size());
+    shortened << (head.isEmpty() ? name : head.join(u' ') + kNameSeparator + name);
+  }
+  return shortened;
+}
+
 // Every row's label, shortened; host names lose the domain they all share.
 QStringList elidedLabels(const std::vector<ComparisonRow>& rows) {
   QStringList full;
   for (const ComparisonRow& row : rows) full << toQString(row.label);
   const QString domain = sharedLabelDomain(full);
   QStringList labels;
-  for (const QString& label : full) labels << elided(label, domain);
+  for (const QString& label : withoutSharedHeadWords(full)) labels << elided(label, domain);
   // Two rows that read alike once shortened (bf16 and fp32 runs of one CPU, cut in its name)
   // keep their whole labels: a bar must never be taken for another.
   for (int i = 0; i < labels.size(); ++i) {
