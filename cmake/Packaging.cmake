@@ -31,6 +31,13 @@ else()
       "\n"
       "This package has the headless CLI (trainbench-cli) only, built without Qt.")
 endif()
+# Debian's LibTorch has no CUDA: a package built on it trains on the CPU only, and says so
+# rather than promise the GPUs above.
+if(NOT (TARGET torch_cuda OR TORCH_CUDA_LIBRARIES))
+  string(APPEND CPACK_PACKAGE_DESCRIPTION
+         "\n\nBuilt on a LibTorch without CUDA (Debian's), it trains on the CPU only; for\n"
+         "GPUs, build it against a LibTorch with CUDA (see its README).")
+endif()
 string(REPLACE ";" "" CPACK_PACKAGE_DESCRIPTION "${CPACK_PACKAGE_DESCRIPTION}")
 set(CPACK_STRIP_FILES ON)
 

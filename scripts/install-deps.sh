@@ -20,13 +20,14 @@ packages=(
   nlohmann-json3-dev libcli11-dev zlib1g-dev libarchive-dev
   libcurl4-openssl-dev libssl-dev ca-certificates   # dataset downloads (HTTPS), their checksums
   libgloo-dev   # data-parallel runs: the headers of LibTorch's Gloo process group (c10d)
-  qt6-base-dev  # the app, and Qt Test for the test suites (built by default, app or not)
   # Packaging (man pages from --help, .deb dependencies): light, and looked for when build/ is
   # configured, so installed from the start rather than only for scripts/package.sh.
   help2man dpkg-dev file
 )
 if ! cmake_false "${TRAINBENCH_BUILD_GUI:-ON}"; then
-  packages+=(libqcustomplot-dev libqt6svg6)  # the app's charts; libqt6svg6: its SVG icon
+  packages+=(qt6-base-dev libqcustomplot-dev libqt6svg6)  # the app; libqt6svg6: its SVG icon
+elif [[ $purpose != package ]]; then
+  packages+=(qt6-base-dev)  # Qt Test: the test suites are built, app or not (a package's are not)
 fi
 if [[ $purpose == test ]]; then
   packages+=(clang-14 libclang-rt-14-dev)  # scripts/fuzz.sh: libFuzzer targets of the parsers

@@ -7,6 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/build-dir.sh
 export TRAINBENCH_BUILD_DIR=build-package
+# A CLI-only package (-DTRAINBENCH_BUILD_GUI=OFF among the arguments) needs no Qt to build.
+for arg in "$@"; do
+  if [[ $arg == -DTRAINBENCH_BUILD_GUI=* || $arg == -DTRAINBENCH_BUILD_GUI:BOOL=* ]]; then
+    export TRAINBENCH_BUILD_GUI=${arg#*=}
+  fi
+done
 scripts/install-deps.sh package
 # Every package is configured afresh from the arguments given now: a CLI-only package must not
 # leave the next full one without its app, nor any of them change build/.

@@ -3,6 +3,8 @@
 #   -DINCLUDE=static sections (.h2m) -DGZIP=path (optional: also writes page.1.gz, gzip -9n)
 #   -DSUBCOMMANDS=ON (optional: adds a COMMANDS section made
 #   from "PROGRAM <subcommand> --help" for each subcommand the CLI11 help lists, recursively)
+#   -DVERSION=x.y.z (optional: the page's version; else the program's whole --version line)
+#   -DSOURCE_DATE_EPOCH=seconds (optional: the page's date, else this month's)
 # Output is captured and shown only on failure, so a noisy program does not clutter the build log.
 cmake_minimum_required(VERSION 3.21)
 foreach(var HELP2MAN PROGRAM OUTPUT NAME_LINE INCLUDE)
@@ -14,6 +16,10 @@ endforeach()
 # The desktop app builds a QApplication before it parses --help: no display is needed for that.
 set(ENV{QT_QPA_PLATFORM} offscreen)
 set(ENV{ASAN_OPTIONS} detect_leaks=0)
+# help2man dates the page from it (the release's date: the page reads the same whenever built).
+if(SOURCE_DATE_EPOCH)
+  set(ENV{SOURCE_DATE_EPOCH} "${SOURCE_DATE_EPOCH}")
+endif()
 
 # Man-page text: backslashes, hyphens and leading dots or quotes mean something to roff.
 function(roff_escape text out)
@@ -94,9 +100,15 @@ endif()
 
 set(generated_include "${OUTPUT}.h2m")
 file(WRITE "${generated_include}" "${include_text}")
+# The bare version: the whole --version line ("... (LibTorch 1.13.0; GCC 12.2.0, optimised)")
+# ran into the date in the page's footer.
+set(version_option "")
+if(VERSION)
+  set(version_option "--version-string=${VERSION}")
+endif()
 execute_process(
   COMMAND "${HELP2MAN}" --no-info "--name=${NAME_LINE}" "--include=${generated_include}"
-          "--output=${OUTPUT}.tmp" "${PROGRAM}"
+          ${version_option} "--output=${OUTPUT}.tmp" "${PROGRAM}"
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "help2man failed for ${PROGRAM} (${rc}):\n${out}${err}")

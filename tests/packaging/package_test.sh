@@ -117,9 +117,20 @@ if [[ $man_pages == ON ]]; then
   step "man pages"
   # Gzipped, as Debian policy asks, with no name or time in the header (gzip -n).
   grep -qx "f $prefix/share/man/man1/trainbench-cli.1.gz" "$work/kinds.txt"
-  zgrep -q "trainbench-cli $version" "$prefix/share/man/man1/trainbench-cli.1.gz"
+  # The footer names the bare version: the whole --version line ran into the date there.
+  zgrep -q "^\.TH .* \"trainbench-cli $version\" " "$prefix/share/man/man1/trainbench-cli.1.gz"
   [[ $(od -An -tx1 -j4 -N4 "$prefix/share/man/man1/trainbench-cli.1.gz" | tr -d ' ') == 00000000 ]]
   [[ $gui != ON ]] || grep -qx "f $prefix/share/man/man1/trainbench.1.gz" "$work/kinds.txt"
+fi
+
+step "documents"
+# The programs' help points to docs/result-format.md and docs/cli.md: they are installed.
+for doc in README.md docs/result-format.md docs/cli.md; do
+  grep -qx "f $prefix/share/doc/trainbench/$doc" "$work/kinds.txt"
+done
+# Debian's LibTorch has no CUDA: the description must not leave a GPU user to find that out.
+if trainbench-cli devices 2>&1 | grep -q '(CPU only)'; then
+  [[ $(field Description) == *"CPU only"* ]]
 fi
 
 if [[ $gui == ON ]]; then
