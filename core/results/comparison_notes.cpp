@@ -64,8 +64,11 @@ std::string publishedNote(const std::vector<ComparisonRow>& rows) {
   const bool anyPublished = std::any_of(rows.begin(), rows.end(),
                                         [](const ComparisonRow& row) { return row.published; });
   if (!anyPublished) return {};
+  // The article's clock ran from the loaded data, so TensorFlow's start-up of the device (a
+  // CUDA context, Metal's) was inside it; TrainBench starts the device before its clock.
   return "Rows marked (published) are the seed article's figures (TensorFlow, 2021), not "
-         "measured here.";
+         "measured here; their totals include TensorFlow's start-up of the device, which "
+         "TrainBench's leave out.";
 }
 
 std::string methodNote(const std::vector<ComparisonRow>& rows) {

@@ -155,7 +155,8 @@ std::string comparisonMarkdown(const std::vector<ComparisonRow>& rows) {
     md += "\nPeak ratio: each device's measured peak (in the run's precision) over the baseline's. "
           "Next to the speed-up it shows how much of its peak advantage a device turns into "
           "training speed (the seed article put the M1's spec-sheet peak at 1/3.84 of the RTX "
-          "2080 Ti's and measured ResNet-50 5.46x slower).\n";
+          "2080 Ti's, a ratio its own table takes from the RTX 2080's 10 TFLOPS, and measured "
+          "ResNet-50 5.46x slower).\n";
   }
   if (const std::string note = sizeMismatchNote(rows); !note.empty()) md += "\n" + note + "\n";
   if (!warnings.empty()) md += '\n';

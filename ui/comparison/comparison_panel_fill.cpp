@@ -89,7 +89,9 @@ void ComparisonPanel::fillTable() {
       item->setFont(font);
       if (row.published) {
         item->setForeground(palette().brush(QPalette::PlaceholderText));
-        item->setToolTip(tr("Published in the seed article (TensorFlow); not measured here"));
+        item->setToolTip(tr("Published in the seed article (TensorFlow); not measured here. Its total "
+                              "includes TensorFlow's start-up of the device, which TrainBench's "
+                              "leave out."));
       }
       if (c == DeviceColumn && !row.published) item->setToolTip(plainToolTip(cells[c]));
       if (c == TotalColumn) {
