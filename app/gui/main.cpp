@@ -297,12 +297,18 @@ int main(int argc, char** argv) {
   }
   tb::ui::MainWindow window(parser.value(QStringLiteral("settings")));
   // SIGTERM, SIGINT and SIGHUP close the window as the user would: a running run is stopped and
-  // saved as cancelled, then the app exits with 130. A second signal ends it at once (never
-  // during a save, which runs on this thread).
+  // saved as cancelled, then the app exits with 130. A second SIGTERM or SIGINT (Ctrl+C again)
+  // ends it at once (never during a save, which runs on this thread); a second SIGHUP does not:
+  // closing a terminal sends two at once (the kernel's and the shell's), and the run would be
+  // lost unsaved.
   tb::ui::UnixSignalWatcher unixSignals({SIGTERM, SIGINT, SIGHUP});
   std::signal(SIGXFSZ, SIG_IGN);  // a save past `ulimit -f` fails with a message, not a crash
-  QObject::connect(&unixSignals, &tb::ui::UnixSignalWatcher::received, &window, [&window] {
-    if (window.quitCode()) std::_Exit(kExitCancelled);
+  QObject::connect(&unixSignals, &tb::ui::UnixSignalWatcher::received, &window,
+                   [&window](int signalNumber) {
+    if (window.quitCode()) {
+      if (signalNumber == SIGHUP) return;
+      std::_Exit(kExitCancelled);
+    }
     if (window.controller()->isBusy()) {
       std::fprintf(stderr, "trainbench: stopping: the running run is saved as cancelled first\n");
     }
