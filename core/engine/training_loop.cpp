@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -232,7 +233,8 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep,
   if (const auto bad = stats.firstNonFiniteStep(done)) {
     throw Failure(FailureKind::Run, "training diverged at epoch " + std::to_string(epoch) +
                                         ", step " + std::to_string(*bad + 1) +
-                                        " (the loss became NaN or infinite)");
+                                        " (the loss became NaN or infinite" +
+                                        learningRateHint() + ")");
   }
   record.trainAccuracy = stats.accuracy(done);
   record.seconds = secondsSince(epochStart);
@@ -246,6 +248,13 @@ bool TrainingRun::trainEpoch(int epoch, Classifier& model, TrainStep& trainStep,
   m_observer.epochFinished(record);
   forwardTelemetry();
   return budgetLeft;
+}
+
+// What most often makes a run diverge, for its error message.
+std::string TrainingRun::learningRateHint() const {
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%g", m_result.config.learningRate);
+  return std::string("; the learning rate, ") + rate + ", may be too high";
 }
 
 void TrainingRun::evaluate(Classifier& model) {
@@ -274,6 +283,13 @@ void TrainingRun::evaluate(Classifier& model) {
     done = step + 1;
   }
   const TestRecord test{stats.meanLoss(done), stats.accuracy(done)};
+  // The last steps can ruin weights the training losses never saw (they are measured before
+  // each update): such a run has learnt nothing, and its accuracy is chance, not a result.
+  if (!std::isfinite(test.loss)) {
+    throw Failure(FailureKind::Run,
+                  "training diverged in its last steps: the test loss is NaN or infinite" +
+                      learningRateHint());
+  }
   m_evaluationSeconds = secondsSince(start);  // the stats read above waited for the device
   m_evaluatedSamples = std::min(samples, done * batch);
   m_result.test = test;

@@ -67,6 +67,7 @@ class TrainingRun {
   // Returns false when the time budget ended training within this epoch.
   bool trainEpoch(int epoch, Classifier& model, TrainStep& step, GraphSteps& fullStepRunner);
   void evaluate(Classifier& model);
+  std::string learningRateHint() const;
   bool budgeted() const { return m_config.timeBudgetSeconds > 0; }
   bool budgetSpent() const;
   // fp16: fails a run whose every step overflowed; notes many skipped steps in the result.

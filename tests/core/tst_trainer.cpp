@@ -309,10 +309,29 @@ class TrainerTest : public QObject {
     QCOMPARE(toString(result.status), "failed");
     QVERIFY2(result.error.find("diverged at epoch 1, step ") != std::string::npos,
              result.error.c_str());
+    QVERIFY2(result.error.find("the learning rate, 1e+30, may be too high") != std::string::npos,
+             result.error.c_str());
     QVERIFY(!result.totalSeconds.has_value());
     // Steps timed on NaN weights are no throughput: a failed run keeps no steady state (a
     // script ranking `compare --json` rows by samples/s ranked it).
     QVERIFY(!result.steadyState.has_value());
+  }
+
+  // One step whose update ruins the weights: its training loss was measured before the update,
+  // so only the test pass sees it. The run fails rather than save chance accuracy as completed.
+  void divergenceInTheLastStepFailsTheRun() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    RunConfig config = tbtest::syntheticRun(1, 32, /*testSamples=*/16);
+    config.batchSize = 32;
+    config.learningRate = 1e30;
+    const auto result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.status), "failed");
+    QVERIFY2(result.error.find("diverged in its last steps: the test loss is NaN or infinite") !=
+                 std::string::npos,
+             result.error.c_str());
+    QVERIFY(!result.test.has_value());
+    QVERIFY(!result.totalSeconds.has_value());
   }
 
   // Bad input never throws out of the engine; it becomes a failed result of the right kind.
