@@ -319,9 +319,14 @@ class SetupPanelTest : public QObject {
       for (QLineEdit* edit : panel.findChildren<QLineEdit*>()) {
         if (edit->text() == QLatin1String("0.0002")) field = edit;
       }
-      field->setText(QStringLiteral("1e"));
-      QVERIFY2(panel.problem().contains(QLatin1String("learning rate")), qPrintable(panel.problem()));
-      QVERIFY(!panel.runButton()->isEnabled());
+      // Half a number, or a 0 the trainer would have read as the workload's rate.
+      for (const char* typed : {"1e", "0", "0.0", "0e5"}) {
+        field->setText(QString::fromLatin1(typed));
+        QVERIFY2(panel.problem().contains(QStringLiteral("Learning rate \u201c") + QLatin1String(typed)),
+                 qPrintable(panel.problem()));
+        QVERIFY(!panel.runButton()->isEnabled());
+      }
+      field->setText(QStringLiteral("0.0002"));
     }
     QSettings settings(file, QSettings::IniFormat);
     SetupPanel restored;

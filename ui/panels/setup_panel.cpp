@@ -37,6 +37,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <optional>
 
@@ -339,6 +340,7 @@ QString SetupPanel::problem() const {
       return QString::fromUtf8(e.what());
     }
   }
+  if (const QString why = learningRateProblem(); !why.isEmpty()) return why;
   if (m_dataParallel->isChecked()) {
     if (const QString why = dataParallelProblem(); !why.isEmpty()) return why;
     // What the CLI refuses before starting the ranks (batch too small, too few images), in
@@ -439,7 +441,16 @@ double SetupPanel::learningRate() const {
   if (text.isEmpty()) return 0.0;
   bool ok = false;
   const double rate = QLocale::c().toDouble(text, &ok);
-  return ok ? rate : std::numeric_limits<double>::quiet_NaN();  // "1e": problem() says so
+  // "1e", or a typed "0" (which the trainer would read as the workload's rate): problem() says so.
+  return ok && rate > 0.0 ? rate : std::numeric_limits<double>::quiet_NaN();
+}
+
+QString SetupPanel::learningRateProblem() const {
+  const QString text = m_learningRate->text().trimmed();
+  if (text.isEmpty() || std::isfinite(learningRate())) return QString();  // its range: below
+  return tr("Learning rate \u201c%1\u201d is no rate: type a number above 0, or leave it empty "
+            "for the workload's.")
+      .arg(text);
 }
 
 void SetupPanel::setLearningRate(double rate) {

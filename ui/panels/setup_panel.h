@@ -56,7 +56,8 @@ class SetupPanel final : public QWidget {
   void setSynthetic(bool synthetic);
   void setEpochs(int epochs);
   // Adam's learning rate; 0 (the field empty) for the workload's.
-  double learningRate() const;
+  double learningRate() const;  // 0: the workload's; NaN: typed but no rate
+  QString learningRateProblem() const;
   void setLearningRate(double rate);
   void setTrainLimit(qint64 limit);
   void setTestLimit(qint64 limit);
