@@ -18,6 +18,8 @@ namespace {
 
 using table::fixed;
 
+const std::string kEpochMeansPart = ", epoch means (no steady state)";
+
 // The comparison's samples/s (the steady state's where it is a number, else the epochs'
 // mean), so a run reads the same in both tables; 0 when it has none.
 double throughput(const RunResult& result) {
@@ -55,6 +57,9 @@ std::string seriesTitle(const RunResult& r, const std::string& scaling, int batc
   title += (machine.empty() ? "" : ", on " + machine) +
            (r.workload.dataSource.empty() ? "" : ", " + r.workload.dataSource + " data");
   if (r.validity && r.validity->disturbed) title += ", \u26a0 disturbed";
+  // Too short for a steady state: its samples/s is the epochs' mean, warm-up included, another
+  // measure (as the comparison keeps apart), and a base that can put efficiencies far over 100%.
+  if (!(r.steadyState && r.steadyState->samplesPerSecond > 0.0)) title += kEpochMeansPart;
   // Ranks that named fewer GPUs than there are ranks are no point on a curve of one GPU per
   // rank, and one rank alone is no base for them: a series of their own, without efficiencies.
   if (const RankDevices placement = rankDevices(r); !placement.sharedIds.empty()) {
@@ -171,6 +176,12 @@ std::string scalingText(const std::vector<ScalingSeries>& series) {
               " | " + std::to_string(point.runs) + " |\n";
     }
     if (!single) text += "\nNo one-rank run of this configuration: efficiency needs one.\n";
+    if (one.title.size() >= kEpochMeansPart.size() &&
+        one.title.find(kEpochMeansPart) != std::string::npos) {
+      text += "\nThese runs were too short for a steady state: their samples/s are the epochs' "
+              "means, warm-up included, and efficiencies from them can be far off (even over "
+              "100%). Train more steps for a scaling figure.\n";
+    }
     text += "\n";
   }
   if (series.empty()) text = "No data-parallel runs among these results.\n";
