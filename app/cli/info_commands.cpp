@@ -48,6 +48,7 @@ void printDeviceFigures(const RunResult& result) {
   if (device.computeCapability) std::printf("; compute %s", device.computeCapability->c_str());
   if (device.driverVersion) std::printf("; driver %s", device.driverVersion->c_str());
   if (device.memoryMb) std::printf("; %.1f GiB", *device.memoryMb / 1024.0);
+  if (device.powerLimitW) std::printf("; power limit %.0f W", *device.powerLimitW);
   std::printf("\n");
   if (device.peak) {
     const auto tflops = [](const std::optional<double>& value) {
@@ -95,6 +96,7 @@ int devicesCommand(bool json) {
       if (facts.id.kind == DeviceKind::Cuda) {
         entry["compute_capability"] = optional(facts.computeCapability);
         entry["driver_version"] = optional(facts.driverVersion);
+        entry["power_limit_w"] = optional(facts.powerLimitW);
         entry["pci_bus_id"] = optional(facts.pciBusId);
         entry["telemetry"] = facts.nvmlIndex.has_value();
       }
@@ -117,7 +119,9 @@ int devicesCommand(bool json) {
               std::to_string(system.logicalCores) + " threads, " + gib(system.memoryMb) + ")";
     } else if (facts.id.kind == DeviceKind::Cuda) {
       name += " (" + gib(facts.memoryMb) + ", compute " + facts.computeCapability.value_or("n/a") +
-              ", driver " + facts.driverVersion.value_or("n/a") + ")";
+              ", driver " + facts.driverVersion.value_or("n/a") +
+              (facts.powerLimitW ? ", power limit " + orNa(facts.powerLimitW, "%.0f") + " W" : "") +
+              ")";
     }
     std::string precisions;
     for (const auto& precision : precisionsOf(facts)) {

@@ -61,6 +61,7 @@ DeviceFacts cudaFacts(const DeviceId& id) {
       if (auto capability = nvml->computeCapability(index).value) {
         facts.computeCapability = *capability;
       }
+      facts.powerLimitW = nvml->powerLimitWatts(index).value;
     } else {
       facts.note = "NVML could not tell which GPU is " + id.str() +
                    ": no GPU telemetry (CUDA_DEVICE_ORDER=PCI_BUS_ID helps)";

@@ -17,6 +17,7 @@ struct DeviceFacts {
   std::optional<double> memoryMb;                // GPUs: device memory; CPU: installed memory
   std::optional<std::string> computeCapability;  // CUDA: "9.0"
   std::optional<std::string> driverVersion;      // NVIDIA driver, e.g. "580.65.06"
+  std::optional<double> powerLimitW;             // NVIDIA: the board's enforced power limit
   std::optional<std::string> pciBusId;           // "0000:17:00.0"
   std::optional<int> nvmlIndex;                  // where NVML reads its telemetry
   std::optional<int> physicalCores;              // CPU only

@@ -170,6 +170,7 @@ void TrainingRun::resolve() {
     m_result.device.memoryMb = m_facts.memoryMb;  // the CPU's: system.memory_mb
   m_result.device.computeCapability = m_facts.computeCapability;
   m_result.device.driverVersion = m_facts.driverVersion;
+  m_result.device.powerLimitW = m_facts.powerLimitW;
   resolveDistributed();
   // Measured once per device and process, before the clock starts, so runs can be read as a
   // share of the device's peak. Last: a run cancelled while it measures keeps its settings.

@@ -114,12 +114,19 @@ std::string environmentText(const RunResult& result) {
   return text;
 }
 
-// "LibTorch 2.7.0, driver 570.86.10": what ran the kernels (the driver only where a GPU did).
+// "LibTorch 2.7.0, driver 570.86.10, power limit 350 W": what ran the kernels (the driver only
+// where a GPU did), and the power the GPU was allowed, which an administrator sets as they set
+// the driver: one card at two limits trains at two speeds.
 std::string softwareText(const RunResult& result) {
   std::string text;
   if (!result.system.libtorchVersion.empty()) text = "LibTorch " + result.system.libtorchVersion;
   if (result.device.driverVersion && !result.device.driverVersion->empty()) {
     text += (text.empty() ? "" : ", ") + std::string("driver ") + *result.device.driverVersion;
+  }
+  if (const auto& watts = result.device.powerLimitW; watts && std::isfinite(*watts)) {
+    char limit[48];
+    std::snprintf(limit, sizeof limit, "power limit %.0f W", *watts);
+    text += (text.empty() ? "" : ", ") + std::string(limit);
   }
   return text;
 }

@@ -60,6 +60,7 @@ void checkResultValues(const RunResult& r, const std::string& source) {
   check.amount(r.config.learningRate, "config.learning_rate");
   check.amount(r.config.threads, "config.threads");
   check.amount(r.device.memoryMb, "device.memory_mb");
+  check.amount(r.device.powerLimitW, "device.power_limit_w");
   if (r.device.peak) {
     check.amount(r.device.peak->fp32Tflops, "device.peak.fp32_tflops");
     check.amount(r.device.peak->tf32Tflops, "device.peak.tf32_tflops");

@@ -75,6 +75,7 @@ struct DeviceRecord {
   std::optional<double> memoryMb = std::nullopt;
   std::optional<std::string> computeCapability = std::nullopt;  // "9.0"
   std::optional<std::string> driverVersion = std::nullopt;      // "580.65.06"
+  std::optional<double> powerLimitW = std::nullopt;             // NVIDIA: enforced, in watts
   std::optional<PeakFigures> peak = std::nullopt;               // absent when not probed
 };
 

@@ -101,6 +101,7 @@ struct Nvml::Functions {
   int (*getUtilization)(NvmlDevice, NvmlUtilization*) = nullptr;
   int (*getMemory)(NvmlDevice, NvmlMemoryV1*) = nullptr;
   int (*getPower)(NvmlDevice, unsigned*) = nullptr;
+  int (*getPowerLimit)(NvmlDevice, unsigned*) = nullptr;
   int (*getTemperature)(NvmlDevice, int, unsigned*) = nullptr;
   int (*getClock)(NvmlDevice, int, unsigned*) = nullptr;
   int (*getThrottleReasons)(NvmlDevice, unsigned long long*) = nullptr;
@@ -127,6 +128,8 @@ struct Nvml::Functions {
         loadSymbol<decltype(getUtilization)>(library, {"nvmlDeviceGetUtilizationRates"});
     getMemory = loadSymbol<decltype(getMemory)>(library, {"nvmlDeviceGetMemoryInfo"});
     getPower = loadSymbol<decltype(getPower)>(library, {"nvmlDeviceGetPowerUsage"});
+    getPowerLimit =
+        loadSymbol<decltype(getPowerLimit)>(library, {"nvmlDeviceGetEnforcedPowerLimit"});
     getTemperature = loadSymbol<decltype(getTemperature)>(library, {"nvmlDeviceGetTemperature"});
     getClock = loadSymbol<decltype(getClock)>(library, {"nvmlDeviceGetClockInfo"});
     // Drivers from 535 call throttle reasons "clocks event reasons" and deprecate the old name.
@@ -275,6 +278,16 @@ NvmlResult<NvmlMemory> Nvml::memory(int index) const {
 
 NvmlResult<double> Nvml::powerWatts(int index) const {
   return deviceValue<double>(index, m_fn->getPower,
+                             [](auto* get, NvmlDevice device, double& watts) {
+                               unsigned milliwatts = 0;
+                               const int status = get(device, &milliwatts);
+                               watts = milliwatts / 1000.0;
+                               return status;
+                             });
+}
+
+NvmlResult<double> Nvml::powerLimitWatts(int index) const {
+  return deviceValue<double>(index, m_fn->getPowerLimit,
                              [](auto* get, NvmlDevice device, double& watts) {
                                unsigned milliwatts = 0;
                                const int status = get(device, &milliwatts);

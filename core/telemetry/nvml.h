@@ -79,6 +79,9 @@ class Nvml {
   NvmlResult<double> utilisationPercent(int index) const;
   NvmlResult<NvmlMemory> memory(int index) const;
   NvmlResult<double> powerWatts(int index) const;
+  // The power the board may draw now (NVML's enforced limit): an administrator may have set it
+  // below the card's default, and one model at two limits trains at two speeds.
+  NvmlResult<double> powerLimitWatts(int index) const;
   NvmlResult<double> temperatureC(int index) const;
   NvmlResult<double> smClockMhz(int index) const;
   // Why the clocks are below their maximum at this moment (throttle_reason bits). One reading

@@ -134,6 +134,27 @@ class ComparisonFoldingTest : public QObject {
              rows[2].label.c_str());
   }
 
+  // One card at two power limits (an administrator's cap) trains at two speeds: the runs fold
+  // apart, and only the limit is said, since all else is alike. Unknown (older files) is a third.
+  void runsAtOtherPowerLimitsFoldApart() {
+    std::vector<RunResult> results;
+    for (const double total : {2.0, 2.1}) {
+      RunResult capped = fullRun("cuda:0", total * 1.3);
+      capped.device.driverVersion = "570.86.10";
+      capped.device.powerLimitW = 300.0;
+      RunResult full = capped;
+      full.totalSeconds = total;
+      full.device.powerLimitW = 700.0;
+      results.insert(results.end(), {capped, full});
+    }
+    const auto rows = allRows(buildComparison(results));
+    QCOMPARE(rows.size(), std::size_t{2});
+    for (const auto& row : rows) QCOMPARE(row.n, 2);
+    QVERIFY2(rows[0].label.find("power limit 300 W") != std::string::npos, rows[0].label.c_str());
+    QVERIFY2(rows[1].label.find("power limit 700 W") != std::string::npos, rows[1].label.c_str());
+    QVERIFY2(rows[1].label.find("driver") == std::string::npos, rows[1].label.c_str());
+  }
+
   // A disturbed run never folds into the quiet repeats beside it: it gets a row of its own, so
   // the quiet runs' interval stays theirs.
   void disturbedRunsFoldApart() {

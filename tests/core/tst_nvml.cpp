@@ -36,6 +36,7 @@ const char* const kScriptVariables[] = {"FAKE_NVML_INIT",
                                         "FAKE_NVML_MEMORY_USED_MB",
                                         "FAKE_NVML_MEMORY_TOTAL_MB",
                                         "FAKE_NVML_POWER_MW",
+                                        "FAKE_NVML_POWER_LIMIT_MW",
                                         "FAKE_NVML_TEMP",
                                         "FAKE_NVML_SM_CLOCK",
                                         "FAKE_NVML_LOST_AFTER",
@@ -90,6 +91,7 @@ class NvmlTest : public QObject {
     QCOMPARE(nvml->driverVersion().value_or(""), std::string("999.99.01"));
     QCOMPARE(nvml->name(0).value.value_or(""), std::string("Fake GPU 0"));
     QCOMPARE(nvml->computeCapability(0).value.value_or(""), std::string("8.6"));
+    QCOMPARE(nvml->powerLimitWatts(0).value.value_or(-1), 350.0);  // milliwatts, as the usage
 
     std::optional<GpuSample> sample = GpuPoller(nvml, {"cuda:0", 0}).poll();
     QVERIFY(sample);
@@ -130,6 +132,16 @@ class NvmlTest : public QObject {
     }
     QCOMPARE(m_hooks.calls(kPower), 1);
     QCOMPARE(m_hooks.calls(kUtil), 3);
+  }
+
+  // A board whose limit cannot be read (NOT_SUPPORTED on some consumer cards): no limit, never 0.
+  void unreadablePowerLimitIsAbsent() {
+    script({{"FAKE_NVML_POWER_LIMIT_MW", "NOT_SUPPORTED"}});
+    auto nvml = Nvml::open();
+    QVERIFY(nvml);
+    const NvmlResult<double> limit = nvml->powerLimitWatts(0);
+    QVERIFY(!limit.value);
+    QCOMPARE(limit.status, NvmlStatus::NotSupported);
   }
 
   // Containers often may not read some counters: NO_PERMISSION is handled like NOT_SUPPORTED.
@@ -348,6 +360,7 @@ class NvmlTest : public QObject {
                            .precision("fp32")
                            .device("cuda:0", "Fake GPU 0")
                            .gpuFacts(8192.0, "8.6", "999.99.01");
+    result.device.powerLimitW = 350.0;
     TelemetrySample withGpu{1.0, 50.0, 100.0, 512.0};
     GpuSample gpu;
     gpu.device = "cuda:0";
@@ -363,6 +376,7 @@ class NvmlTest : public QObject {
     QCOMPARE(back.device.computeCapability.value_or(""), std::string("8.6"));
     QCOMPARE(back.device.driverVersion.value_or(""), std::string("999.99.01"));
     QCOMPARE(back.device.memoryMb.value_or(-1), 8192.0);
+    QCOMPARE(back.device.powerLimitW.value_or(-1), 350.0);
     QCOMPARE(back.timeline.size(), std::size_t{2});
     QCOMPARE(back.timeline[0].gpus.size(), std::size_t{1});
     QCOMPARE(back.timeline[0].gpus[0].utilPercent.value_or(-1), 97.0);

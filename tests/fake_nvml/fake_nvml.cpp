@@ -6,7 +6,8 @@
 //   FAKE_NVML_DEVICES=N            number of GPUs (default 1)
 //   FAKE_NVML_UTIL=55              a value, or NOT_SUPPORTED / NO_PERMISSION / GPU_IS_LOST /
 //   UNKNOWN FAKE_NVML_MEMORY_USED_MB, FAKE_NVML_MEMORY_TOTAL_MB, FAKE_NVML_POWER_MW,
-//   FAKE_NVML_TEMP, FAKE_NVML_SM_CLOCK             the same for the other metrics
+//   FAKE_NVML_TEMP, FAKE_NVML_SM_CLOCK,
+//   FAKE_NVML_POWER_LIMIT_MW                       the same for the other metrics
 //   FAKE_NVML_LOST_AFTER=N         after N utilisation reads every device call says GPU_IS_LOST
 //   FAKE_NVML_PCI=id0,id1          PCI bus ids by index (default 00000000:0<i>:00.0)
 //   FAKE_NVML_THROTTLE_REASONS=96  clock throttle reason bits, in decimal (default 0), or an error
@@ -238,6 +239,15 @@ __attribute__((visibility("default"))) int nvmlDeviceGetPowerUsage(void* device,
   g_calls[kPower].fetch_add(1);
   unsigned long long value = 0;
   const int status = scripted("FAKE_NVML_POWER_MW", 150500, &value);
+  if (status == kSuccess) *milliwatts = static_cast<unsigned>(value);
+  return status;
+}
+
+__attribute__((visibility("default"))) int nvmlDeviceGetEnforcedPowerLimit(void* device,
+                                                                           unsigned* milliwatts) {
+  if (!deviceOf(device)) return kInvalidArgument;
+  unsigned long long value = 0;
+  const int status = scripted("FAKE_NVML_POWER_LIMIT_MW", 350000, &value);
   if (status == kSuccess) *milliwatts = static_cast<unsigned>(value);
   return status;
 }
