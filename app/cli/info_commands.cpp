@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -30,7 +31,8 @@ namespace tb::cli {
 namespace {
 
 std::string orNa(const std::optional<double>& value, const char* format) {
-  if (!value) return "n/a";
+  // NaN: a file's null where a number belongs (an earlier version saved a NaN test loss so).
+  if (!value || !std::isfinite(*value)) return "n/a";
   // Sized by a first call: "%.0f" of 1e40 takes 41 characters, and a cut figure reads wrong.
   const int length = std::snprintf(nullptr, 0, format, *value);
   if (length < 0) return "n/a";

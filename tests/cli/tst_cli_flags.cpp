@@ -11,6 +11,8 @@
 
 #include <sched.h>
 
+#include <limits>
+
 using namespace clitest;
 
 class TestCliFlags : public CliTestBase {
@@ -183,6 +185,16 @@ class TestCliFlags : public CliTestBase {
     QVERIFY2(shown.exitCode == 0, shown.why());
     QVERIFY2(!shown.out.contains(QRegularExpression(QStringLiteral("\\binf\\b"))), shown.why());
     QVERIFY2(shown.out.contains(QLatin1String("achieved n/a TFLOPS")), shown.why());
+
+    // A test loss the file has as null (saved NaN by an earlier version): n/a, never "nan".
+    tb::RunResult lost = result;
+    lost.test = tb::TestRecord{std::numeric_limits<double>::quiet_NaN(), 0.125};
+    const QString lostFile = path(QStringLiteral("lost.json"));
+    tb::writeResultFile(lost, lostFile.toStdString());
+    const CliRun lostShown = runCli({"show", lostFile});
+    QVERIFY2(lostShown.exitCode == 0, lostShown.why());
+    QVERIFY2(lostShown.out.contains(QLatin1String("test loss n/a")), lostShown.why());
+    QVERIFY2(!lostShown.out.contains(QLatin1String("nan")), lostShown.why());
   }
 
   // `show --json` prints the whole result: a later 1.x version's keys too (it wrote the file
