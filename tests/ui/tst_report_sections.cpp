@@ -155,6 +155,24 @@ class TestReportSections final : public QObject {
     const QString total = sections[0].rows[0].cells[2];
     QVERIFY2(total.startsWith(QStringLiteral("1.00e+300")), qPrintable(total));
   }
+
+  // A failed run says why under the tables (a diverged run read only "failed"); a run that
+  // completed says nothing there.
+  void failedRunsSayWhy() {
+    tb::RunResult diverged = tbtest::fullRun("cpu", 10.0).failed(
+        tb::FailureKind::Run, "training diverged at epoch 1, step 2 (the loss became NaN)");
+    const auto rows =
+        tbtest::allRows(tb::buildComparison({tbtest::fullRun("cuda:0", 5.0), diverged}));
+    const QStringList lines = tb::ui::failureLines(rows);
+    QCOMPARE(lines.size(), 1);
+    QVERIFY2(lines[0].contains(QLatin1String("failed: training diverged at epoch 1, step 2")),
+             qPrintable(lines[0]));
+    QVERIFY2(lines[0].contains(QLatin1String("cpu")), qPrintable(lines[0]));
+    // What samples/s is, for runs with and without a steady state alike.
+    QVERIFY2(tb::ui::comparisonNotes(rows).join(u' ').contains(
+                 QLatin1String("too short to have a steady state, its epochs' mean")),
+             qPrintable(tb::ui::comparisonNotes(rows).join(u' ')));
+  }
 };
 
 QTEST_MAIN(TestReportSections)

@@ -97,21 +97,12 @@ class ReportWriter final {
       m_page.skip(m_page.pt(12));
     }
 
-    QStringList notes = {QObject::tr("Total time is training plus evaluation on the test set; "
-                                     "lower is better.")};
-    if (std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.published; })) {
-      notes << QObject::tr(
-          "Rows in grey italics are figures published in the reference article, "
-          "not measured here.");
+    m_page.text(m_page.font(8), kMutedColor, comparisonNotes(rows).join(QLatin1Char(' ')),
+                Qt::AlignLeft);
+    for (const QString& line : failureLines(rows)) {
+      m_page.skip(m_page.pt(3));
+      m_page.text(m_page.font(8), kWarningColor, line, Qt::AlignLeft);
     }
-    notes << QObject::tr("n: runs of one configuration folded into the row; samples/s is their "
-                         "steady-state median with its 95% interval.");
-    if (std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.projected; })) {
-      notes << QObject::tr("~: projected from a quick run, not measured in full.");
-    }
-    notes << QObject::tr("n/a: not measured, or not comparable with the baseline.");
-    if (const std::string method = methodNote(rows); !method.empty()) notes << toQString(method);
-    m_page.text(m_page.font(8), kMutedColor, notes.join(QLatin1Char(' ')), Qt::AlignLeft);
     for (const ComparisonRow& row : rows) {
       for (const auto& warning : row.warnings) {
         m_page.skip(m_page.pt(3));

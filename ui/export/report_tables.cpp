@@ -171,4 +171,34 @@ QString runsAndMachines(const std::vector<ComparisonRow>& rows, int machines) {
          (machines == 1 ? QObject::tr("1 machine") : QObject::tr("%1 machines").arg(machines));
 }
 
+QStringList comparisonNotes(const std::vector<ComparisonRow>& rows) {
+  QStringList notes = {QObject::tr("Total time is training plus evaluation on the test set; "
+                                   "lower is better.")};
+  if (std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.published; })) {
+    notes << QObject::tr(
+        "Rows in grey italics are figures published in the reference article, not measured "
+        "here; their totals include TensorFlow's start-up of the device, which TrainBench's "
+        "leave out.");
+  }
+  // A run too short for a steady state has its epochs' mean: said, not passed off as the median.
+  notes << QObject::tr("n: runs of one configuration folded into the row; samples/s is their "
+                       "steady-state median with its 95% interval (for a run too short to have "
+                       "a steady state, its epochs' mean, warm-up included).");
+  if (std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.projected; })) {
+    notes << QObject::tr("~: projected from a quick run, not measured in full.");
+  }
+  notes << QObject::tr("n/a: not measured, or not comparable with the baseline.");
+  if (const std::string method = methodNote(rows); !method.empty()) notes << toQString(method);
+  return notes;
+}
+
+QStringList failureLines(const std::vector<ComparisonRow>& rows) {
+  QStringList lines;
+  for (const ComparisonRow& row : rows) {
+    if (row.status != "failed" || row.error.empty()) continue;
+    lines << QObject::tr("\u2716 %1 failed: %2").arg(textOrNa(row.label), textOrNa(row.error));
+  }
+  return lines;
+}
+
 }  // namespace tb::ui

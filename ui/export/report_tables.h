@@ -6,6 +6,7 @@
 #include "results/comparison.h"
 
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 #include <vector>
@@ -30,6 +31,11 @@ QVector<ReportSection> comparisonSections(const std::vector<ComparisonRow>& rows
 // speed-up are against the group's baseline. Groups without such figures are left out; a group
 // where no device's peak was measured has no peak, efficiency or peak ratio columns.
 QVector<ReportSection> efficiencySections(const std::vector<ComparisonRow>& rows);
+
+// The notes under the comparison tables, one sentence each: what the figures are and what marks
+// mean, then each failed run's reason (a diverged run read only "failed").
+QStringList comparisonNotes(const std::vector<ComparisonRow>& rows);
+QStringList failureLines(const std::vector<ComparisonRow>& rows);
 
 // "1.41×", "1.01× (within noise)", "n/a": a row's speed-up as every table of the report writes it.
 QString speedupText(const ComparisonRow& row);
