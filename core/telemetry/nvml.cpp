@@ -276,24 +276,24 @@ NvmlResult<NvmlMemory> Nvml::memory(int index) const {
       });
 }
 
+namespace {
+
+// Power readings come in milliwatts, the draw's and the limit's alike.
+int readWatts(int (*get)(NvmlDevice, unsigned*), NvmlDevice device, double& watts) {
+  unsigned milliwatts = 0;
+  const int status = get(device, &milliwatts);
+  watts = milliwatts / 1000.0;
+  return status;
+}
+
+}  // namespace
+
 NvmlResult<double> Nvml::powerWatts(int index) const {
-  return deviceValue<double>(index, m_fn->getPower,
-                             [](auto* get, NvmlDevice device, double& watts) {
-                               unsigned milliwatts = 0;
-                               const int status = get(device, &milliwatts);
-                               watts = milliwatts / 1000.0;
-                               return status;
-                             });
+  return deviceValue<double>(index, m_fn->getPower, readWatts);
 }
 
 NvmlResult<double> Nvml::powerLimitWatts(int index) const {
-  return deviceValue<double>(index, m_fn->getPowerLimit,
-                             [](auto* get, NvmlDevice device, double& watts) {
-                               unsigned milliwatts = 0;
-                               const int status = get(device, &milliwatts);
-                               watts = milliwatts / 1000.0;
-                               return status;
-                             });
+  return deviceValue<double>(index, m_fn->getPowerLimit, readWatts);
 }
 
 NvmlResult<double> Nvml::temperatureC(int index) const {
