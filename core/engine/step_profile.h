@@ -6,7 +6,7 @@
 #pragma once
 
 #include "engine/run_config.h"
-#include "engine/train_step.h"
+#include "engine/step_phase.h"
 
 #include <atomic>
 #include <cstdint>
@@ -15,6 +15,11 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+// No LibTorch header here: the app's profile view includes this one in headers Qt's moc reads.
+namespace c10 {
+struct Device;
+}  // namespace c10
 
 namespace tb {
 
@@ -25,7 +30,7 @@ struct ProfileOptions {
   int steps = 200;       // timed steps
   int warmupSteps = 20;  // untimed steps first: allocator, caches, cuDNN's algorithm choice
   // Test seam: the device's queue clock (engine/device_timer.h); deviceQueueClock where unset.
-  std::function<std::unique_ptr<DeviceQueueClock>(const torch::Device&)> deviceClock;
+  std::function<std::unique_ptr<DeviceQueueClock>(const c10::Device&)> deviceClock;
 };
 
 struct PhaseTime {

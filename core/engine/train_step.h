@@ -17,6 +17,7 @@
 #pragma once
 
 #include "engine/precision.h"
+#include "engine/step_phase.h"
 
 #include <torch/types.h>
 
@@ -29,21 +30,6 @@ class EpochStats;
 class GradientExchange;
 class KerasAdam;
 class LossScaler;
-
-// The parts of a step, in the order they run. A step without an exchange skips Exchange.
-enum class StepPhase { Data, Forward, Backward, Exchange, Optimizer };
-inline constexpr StepPhase kStepPhases[] = {StepPhase::Data, StepPhase::Forward,
-                                            StepPhase::Backward, StepPhase::Exchange,
-                                            StepPhase::Optimizer};
-const char* toString(StepPhase phase);  // "data", "forward", "backward", "exchange", "optimizer"
-
-// Told as each phase of a step ends; `trainbench-cli profile` synchronises the device and reads
-// the clock there. A run passes none.
-class PhaseObserver {
- public:
-  virtual ~PhaseObserver() = default;
-  virtual void phaseEnded(StepPhase phase) = 0;
-};
 
 struct TrainStepParts {
   Classifier* model = nullptr;
