@@ -117,7 +117,7 @@ std::string environmentText(const RunResult& result) {
 // "LibTorch 2.7.0, driver 570.86.10, power limit 350 W": what ran the kernels (the driver only
 // where a GPU did), and the power the GPU was allowed, which an administrator sets as they set
 // the driver: one card at two limits trains at two speeds.
-std::string softwareText(const RunResult& result) {
+std::string platformText(const RunResult& result) {
   std::string text;
   if (!result.system.libtorchVersion.empty()) text = "LibTorch " + result.system.libtorchVersion;
   if (result.device.driverVersion && !result.device.driverVersion->empty()) {
@@ -148,7 +148,7 @@ bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
                     row.disturbed, row.watched, row.warnings, row.withinNoise, row.group, row.created,
                     row.threads, row.baseline, row.execution, row.optimizer,
                     row.learningRate, row.dataSource, row.noiseJudged, row.environment,
-                    row.error, row.otherMethod, row.software);
+                    row.error, row.otherMethod, row.platform);
   };
   return fields(a) == fields(b);
 }
@@ -255,7 +255,9 @@ std::string deviceLabel(const RunResult& result, bool sayDataSource) {
   // version's: the note under the table says how they differ.
   if (result.system.measurementMethod < kMeasurementMethod) label += " (earlier TrainBench)";
   if (result.system.measurementMethod > kMeasurementMethod) label += " (newer TrainBench)";
-  if (!result.device.name.empty()) label += " \u2014 " + withoutTrademarks(result.device.name);
+  if (!result.device.name.empty()) {
+    label += kLabelNameSeparator + withoutTrademarks(result.device.name);
+  }
   return label;
 }
 
@@ -316,7 +318,7 @@ ComparisonRow comparisonRow(const RunResult& result) {
   // A failed run is no measurement (a diverged one timed steps on NaN weights): no speed.
   if (result.status == RunStatus::Failed) {
     row.samplesPerSecond.reset();
-  } else if (result.steadyState && result.steadyState->samplesPerSecond > 0.0) {
+  } else if (hasSteadyState(result)) {
     row.samplesPerSecond = finiteOrNone(result.steadyState->samplesPerSecond);
   } else {
     row.samplesPerSecond =
@@ -349,7 +351,7 @@ ComparisonRow comparisonRow(const RunResult& result) {
   row.dataSource = table::printable(result.workload.dataSource);
   row.optimizer = table::printable(result.config.optimizer);
   row.environment = table::printable(environmentText(result));
-  row.software = table::printable(softwareText(result));
+  row.platform = table::printable(platformText(result));
   row.learningRate = finiteOrNone(result.config.learningRate);
   if (result.validity) {
     row.watched = true;
@@ -384,16 +386,15 @@ std::string foldKey(const RunResult& result) {
   // Two machines of one host name (cloud images are all "ubuntu") are two machines: their CPUs
   // tell them apart, and a GPU run is as fast as its host launches kernels.
   key += '|' + result.system.cpuModel + '|' + std::to_string(result.system.logicalCores);
-  // Nor are one host's runs before and after an upgrade of LibTorch or the GPU driver: each is
-  // its own speed, and their median neither's.
-  key += '|' + softwareText(result);
+  // Nor are one host's runs before and after an upgrade of LibTorch or the GPU driver, or at
+  // two power limits: each is its own speed, and their median neither's.
+  key += '|' + platformText(result);
   // A disturbed run folds only with disturbed ones: it must not widen, or shift, the interval
   // of the quiet runs it sits beside.
   if (result.validity && result.validity->disturbed) key += "|disturbed";
   // Files from before the steady state was recorded give the epochs' mean, warm-up included:
   // another measure, whose median with steady-state figures would be neither.
-  const bool steady = result.steadyState && result.steadyState->samplesPerSecond > 0.0;
-  if (!steady) key += "|epoch mean";
+  if (!hasSteadyState(result)) key += "|epoch mean";
   // Nor do figures of another measurement method (another warm-up rule, GPU steps timed as
   // launched) fold with this one's.
   key += "|method " + std::to_string(result.system.measurementMethod);

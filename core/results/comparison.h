@@ -12,6 +12,12 @@
 
 namespace tb {
 
+// How a row's label is put together, for front ends that shorten it: the device part, then
+// " — " and the device's name, then " · " before each part that tells alike rows apart
+// ("cuda:0 synthetic — NVIDIA H100 · node-1 · 2026-12-06 10:15").
+inline constexpr const char* kLabelNameSeparator = " \u2014 ";
+inline constexpr const char* kLabelPartSeparator = " \u00b7 ";
+
 struct ComparisonRow {
   std::string label;    // e.g. "cpu — AMD EPYC" or "RTX 2080 Ti (published)"
   std::string device;   // device id or published device name
@@ -85,9 +91,10 @@ struct ComparisonRow {
   // What the folding tells apart beyond the settings: "reference BLAS" and the speed switches
   // set ("OMP_WAIT_POLICY=passive"), ", "-joined; empty for neither.
   std::string environment;
-  // The software that ran the kernels: "LibTorch 2.7.0, driver 570.86.10" (the driver for GPU
-  // runs). Runs of one host before and after an upgrade are two machines to compare.
-  std::string software;
+  // What ran the kernels and what they were allowed: "LibTorch 2.7.0, driver 570.86.10, power
+  // limit 350 W" (the driver and limit for GPU runs). Runs of one host before and after an
+  // upgrade, or at two power limits, are two machines to compare.
+  std::string platform;
 };
 
 // Every field compared (a field added above belongs in operator== too): the comparison panel

@@ -133,7 +133,7 @@ void appendWhereItHelps(const std::vector<ComparisonRow*>& set, Part part) {
   if (distinct.size() < 2) return;
   for (ComparisonRow* row : set) {
     const std::string text = part(*row);
-    if (!text.empty()) row->label += " \u00b7 " + text;
+    if (!text.empty()) row->label += kLabelPartSeparator + text;
   }
 }
 
@@ -171,9 +171,10 @@ void distinguish(const std::vector<ComparisonRow*>& rows) {
   for (const auto& set : alike(rows)) {
     appendWhereItHelps(set, [](const ComparisonRow& row) { return row.machine; });
   }
-  // One host before and after an upgrade: "LibTorch 2.7.0", or the driver, where they differ.
+  // One host before and after an upgrade: "LibTorch 2.7.0", or the driver or the power limit,
+  // where they differ.
   for (const auto& set : alike(rows)) {
-    appendDifferingParts(set, &ComparisonRow::software);
+    appendDifferingParts(set, &ComparisonRow::platform);
   }
   for (const auto& set : alike(rows)) {
     // To the minute reads best; seconds only where two runs started within one minute.

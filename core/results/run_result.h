@@ -210,4 +210,10 @@ struct RunResult {
 // move a terminal's cursor, fake a line, or reverse a row with a bidi control.
 RunResult withPrintableText(RunResult result);
 
+// Whether the run recorded a steady state with a figure: a run too short for one (or a file from
+// before it was recorded) is measured by its epochs' mean, warm-up included, another measure.
+inline bool hasSteadyState(const RunResult& result) {
+  return result.steadyState && result.steadyState->samplesPerSecond > 0.0;
+}
+
 }  // namespace tb

@@ -59,7 +59,7 @@ std::string seriesTitle(const RunResult& r, const std::string& scaling, int batc
   if (r.validity && r.validity->disturbed) title += ", \u26a0 disturbed";
   // Too short for a steady state: its samples/s is the epochs' mean, warm-up included, another
   // measure (as the comparison keeps apart), and a base that can put efficiencies far over 100%.
-  if (!(r.steadyState && r.steadyState->samplesPerSecond > 0.0)) title += kEpochMeansPart;
+  if (!hasSteadyState(r)) title += kEpochMeansPart;
   // Ranks that named fewer GPUs than there are ranks are no point on a curve of one GPU per
   // rank, and one rank alone is no base for them: a series of their own, without efficiencies.
   if (const RankDevices placement = rankDevices(r); !placement.sharedIds.empty()) {
@@ -134,7 +134,7 @@ std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results) 
   std::vector<ScalingSeries> series;
   for (const std::string& title : order) {
     if (!hasDistributed[title]) continue;
-    ScalingSeries one{title, {}};
+    ScalingSeries one{title, {}, title.find(kEpochMeansPart) != std::string::npos};
     std::optional<double> single;
     for (const auto& [place, values] : byTitle[title]) {
       const auto [world, machines] = place;
@@ -176,8 +176,7 @@ std::string scalingText(const std::vector<ScalingSeries>& series) {
               " | " + std::to_string(point.runs) + " |\n";
     }
     if (!single) text += "\nNo one-rank run of this configuration: efficiency needs one.\n";
-    if (one.title.size() >= kEpochMeansPart.size() &&
-        one.title.find(kEpochMeansPart) != std::string::npos) {
+    if (one.epochMeans) {
       text += "\nThese runs were too short for a steady state: their samples/s are the epochs' "
               "means, warm-up included, and efficiencies from them can be far off (even over "
               "100%). Train more steps for a scaling figure.\n";

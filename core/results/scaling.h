@@ -29,6 +29,9 @@ struct ScalingSeries {
   // bench-a (AMD EPYC 7B13), files data"
   std::string title;
   std::vector<ScalingPoint> points;  // by world size
+  // Its runs were too short for a steady state: their samples/s are the epochs' means, warm-up
+  // included (the title says so too).
+  bool epochMeans = false;
 };
 
 // The CPU threads a run trained with on its (rank 0's) machine: a data-parallel result records

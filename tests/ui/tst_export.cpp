@@ -322,6 +322,11 @@ class TestExport final : public QObject {
     QCOMPARE(QString::fromStdString(gpus[0].machine), QStringLiteral("bench-1"));
     QCOMPARE(QString::fromStdString(gpus[0].device.id), QStringLiteral("cuda:0"));
     QCOMPARE(QString::fromStdString(gpus[0].device.name), QStringLiteral("RTX"));
+    // One card at another power limit is listed again: the comparison keeps its runs apart.
+    tb::RunResult capped = makeResult("cuda:0", "RTX", "bench-1", "Ryzen", 1.3);
+    capped.device.powerLimitW = 250.0;
+    runs.add(capped);
+    QCOMPARE(tb::ui::gpusOf(runs).size(), 2);
   }
 
   // A machine whose LibTorch (or BLAS, or TrainBench) changed between its runs is listed once

@@ -24,7 +24,7 @@ QString text(const char* source) {
   return QCoreApplication::translate("tb::ui::ComparisonPanel", source);
 }
 
-const QString kPartSeparator = QStringLiteral(" \u00b7 ");
+const QString kPartSeparator = QString::fromUtf8(kLabelPartSeparator);
 
 // A part of a label's ending that is a qualified host name ("gpu-node-07.cluster.example.org"),
 // split into its name and a number the comparison added to tell runs apart (" (2)"); an address
@@ -83,7 +83,7 @@ QString elided(const QString& label, const QString& domain) {
   return label.left(head) + ellipsis + label.right(kMaxLabelChars - 1 - head);
 }
 
-const QString kNameSeparator = QStringLiteral(" \u2014 ");
+const QString kNameSeparator = QString::fromUtf8(kLabelNameSeparator);
 
 // Where some label is too long, the words before the device's name that every measured row
 // shares ("cuda:0 synthetic — NVIDIA H100 80GB HBM3", "cuda:0 synthetic — NVIDIA L4") are left

@@ -207,6 +207,7 @@ class ReportWriter final {
         {QObject::tr("Memory"), Qt::AlignRight, false},
         {QObject::tr("Compute capability"), Qt::AlignRight, false},
         {QObject::tr("Driver"), Qt::AlignLeft, false},
+        {QObject::tr("Power limit"), Qt::AlignRight, false},
     };
     QVector<ReportRow> cells;
     for (const ReportGpu& gpu : m_content.gpus) {
@@ -216,7 +217,10 @@ class ReportWriter final {
                      : QStringLiteral("n/a");
       cells.push_back({{textOrNa(gpu.machine), textOrNa(d.id), textOrNa(d.name), memory,
                         textOrNa(d.computeCapability.value_or(std::string())),
-                        textOrNa(d.driverVersion.value_or(std::string()))},
+                        textOrNa(d.driverVersion.value_or(std::string())),
+                        d.powerLimitW && std::isfinite(*d.powerLimitW)
+                            ? toQString(table::fixed(*d.powerLimitW, 0)) + QStringLiteral(" W")
+                            : QStringLiteral("n/a")},
                        false});
     }
     m_page.table(columns, cells);
@@ -348,10 +352,12 @@ QVector<ReportGpu> gpusOf(const QVector<RunResult>& results) {
   for (const RunResult& result : results) {
     if (result.device.kind == "cpu" || result.device.id.empty()) continue;
     const bool known = std::any_of(gpus.begin(), gpus.end(), [&](const ReportGpu& gpu) {
-      // A driver upgrade between runs is listed too: the comparison keeps such runs apart.
+      // A driver upgrade or another power limit between runs is listed too: the comparison
+      // keeps such runs apart.
       return gpu.machine == result.system.hostname && gpu.device.id == result.device.id &&
              gpu.device.name == result.device.name &&
-             gpu.device.driverVersion == result.device.driverVersion;
+             gpu.device.driverVersion == result.device.driverVersion &&
+             gpu.device.powerLimitW == result.device.powerLimitW;
     });
     if (!known) gpus.push_back({result.system.hostname, result.device});
   }

@@ -46,8 +46,8 @@ QVector<SystemRecord> machinesOf(const QVector<RunResult>& results);
 // How many machines (hostname and CPU model) `machines` lists: one listed once per version of
 // its software counts once.
 int distinctMachineCount(const QVector<SystemRecord>& machines);
-// The distinct GPUs (by hostname, device id, name and driver) the runs trained on, in order,
-// then those of other hosts' ranks (their ids alone).
+// The distinct GPUs (by hostname, device id, name, driver and power limit) the runs trained on,
+// in order, then those of other hosts' ranks (their ids alone).
 QVector<ReportGpu> gpusOf(const RunCollection& runs, bool visibleOnly = true);
 QVector<ReportGpu> gpusOf(const QVector<RunResult>& results);
 

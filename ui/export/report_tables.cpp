@@ -174,11 +174,10 @@ QString runsAndMachines(const std::vector<ComparisonRow>& rows, int machines) {
 QStringList comparisonNotes(const std::vector<ComparisonRow>& rows) {
   QStringList notes = {QObject::tr("Total time is training plus evaluation on the test set; "
                                    "lower is better.")};
-  if (std::any_of(rows.begin(), rows.end(), [](const auto& row) { return row.published; })) {
-    notes << QObject::tr(
-        "Rows in grey italics are figures published in the reference article, not measured "
-        "here; their totals include TensorFlow's start-up of the device, which TrainBench's "
-        "leave out.");
+  // The comparison's own note, as the app's tooltip and the exports say it (their grey italics
+  // are the rows marked "(published)").
+  if (const std::string published = publishedNote(rows); !published.empty()) {
+    notes << toQString(published);
   }
   // A run too short for a steady state has its epochs' mean: said, not passed off as the median.
   notes << QObject::tr("n: runs of one configuration folded into the row; samples/s is their "
