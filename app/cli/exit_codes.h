@@ -6,8 +6,10 @@ namespace tb::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitUsage = 2;      // bad flags or arguments
 inline constexpr int kExitData = 3;       // missing or malformed data or result files
-inline constexpr int kExitDevice = 4;     // unknown or unavailable device, unsupported precision
-inline constexpr int kExitRunFailed = 5;  // training failed (diverged, out of memory, ...)
+// unknown or unavailable device, unsupported precision; a device fault: out of memory, a broken
+// CUDA context
+inline constexpr int kExitDevice = 4;
+inline constexpr int kExitRunFailed = 5;  // training failed (diverged, a rank lost, ...)
 inline constexpr int kExitCancelled = 130;  // Ctrl-C, as shells report SIGINT
 
 }  // namespace tb::cli

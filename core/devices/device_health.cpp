@@ -74,7 +74,8 @@ std::optional<std::string> attemptedAllocation(const std::string& message) {
   return match[1].str() + " " + match[2].str();
 }
 
-std::string outOfMemoryMessage(const std::string& deviceId, const std::string& message) {
+std::string outOfMemoryMessage(const std::string& deviceId, const std::string& message,
+                               int batchSize) {
   std::string text = "out of memory on " + deviceId;
   if (const auto size = attemptedAllocation(message)) text += ": tried to allocate " + *size;
   // LibTorch 2.x: "GPU 0 has a total capacity of 79.19 GiB"; 1.x: "(GPU 0; 7.79 GiB total
@@ -86,9 +87,12 @@ std::string outOfMemoryMessage(const std::string& deviceId, const std::string& m
     text += " (" + (match[1].matched ? match[1].str() : match[2].str()) + " in total)";
   }
   // The whole training set lives on the device too (training_loop.cpp): on a big one it, not a
-  // batch, may be what did not fit.
-  return text + "; a smaller batch size, or fewer training images (the run keeps them all on the "
-                "device), may fit";
+  // batch, may be what did not fit. The batch that did not is named: the user's next try.
+  const bool cpu = deviceId.rfind("cpu", 0) == 0;
+  return text + (batchSize > 0 ? "; a batch smaller than " + std::to_string(batchSize)
+                               : std::string("; a smaller batch size")) +
+         ", or fewer training images (the run keeps them all " +
+         (cpu ? "in memory" : "on the device") + "), may fit";
 }
 
 void markDeviceUnusable(const std::string& deviceId, const std::string& reason) {
@@ -115,10 +119,11 @@ std::string firstLine(const std::string& message) {
   return line;
 }
 
-RunFailure describeRunFailure(const std::string& deviceId, bool cuda, const std::string& message) {
+RunFailure describeRunFailure(const std::string& deviceId, bool cuda, const std::string& message,
+                              int batchSize) {
   switch (classifyDeviceError(message)) {
     case DeviceErrorKind::OutOfMemory:
-      return {true, outOfMemoryMessage(deviceId, message)};
+      return {true, outOfMemoryMessage(deviceId, message, batchSize)};
     case DeviceErrorKind::Sticky:
       if (cuda) {
         const std::string reason = firstLine(message);

@@ -21,9 +21,11 @@ DeviceErrorKind classifyDeviceError(const std::string& message);
 // counts become "1.50 GiB"); std::nullopt when the message does not say.
 std::optional<std::string> attemptedAllocation(const std::string& message);
 
-// "out of memory on cuda:0: tried to allocate 2.00 GiB (79.19 GiB in total); a smaller batch
-// size may fit" from an out-of-memory message.
-std::string outOfMemoryMessage(const std::string& deviceId, const std::string& message);
+// "out of memory on cuda:0: tried to allocate 2.00 GiB (79.19 GiB in total); a batch smaller
+// than 2048, or fewer training images (...), may fit" from an out-of-memory message; `batchSize`
+// 0 where unknown.
+std::string outOfMemoryMessage(const std::string& deviceId, const std::string& message,
+                               int batchSize = 0);
 
 // The registry of devices a sticky error has made unusable for the rest of the process.
 void markDeviceUnusable(const std::string& deviceId, const std::string& reason);
@@ -40,6 +42,7 @@ struct RunFailure {
   bool deviceFault = false;
   std::string message;
 };
-RunFailure describeRunFailure(const std::string& deviceId, bool cuda, const std::string& message);
+RunFailure describeRunFailure(const std::string& deviceId, bool cuda, const std::string& message,
+                              int batchSize = 0);
 
 }  // namespace tb

@@ -252,7 +252,8 @@ void TrainingRun::forwardTelemetry() {
 }
 
 void TrainingRun::recordFailure(const std::string& message) {
-  const RunFailure failure = describeRunFailure(m_result.device.id, m_device.is_cuda(), message);
+  const RunFailure failure = describeRunFailure(m_result.device.id, m_device.is_cuda(), message,
+                                                m_result.config.batchSize);
   m_result.failure = failure.deviceFault ? FailureKind::Device : FailureKind::Run;
   m_result.error = failure.message;
 }
