@@ -151,6 +151,49 @@ class TestAppFaults final : public QObject {
     QCOMPARE(result.status, tb::RunStatus::Cancelled);
   }
 
+  // The app killed mid-run (SIGKILL: what the system does when memory runs out) saves nothing
+  // and says nothing. Its next start finds the run unfinished and keeps it in the library as
+  // failed, with the epochs it had finished and why.
+  void killedAppsRunIsKeptAtTheNextStart() {
+    QProcess app;
+    app.setProcessEnvironment(environment());
+    app.start(m_app, appRun(QStringLiteral("10000")));
+    QVERIFY(app.waitForStarted());
+    untilTraining(app);
+    if (QTest::currentTestFailed()) return;
+    const QDir journal(m_results + QStringLiteral("/.running"));
+    const auto epochsInJournal = [&journal] {
+      const QStringList files = journal.entryList({QStringLiteral("*.json")}, QDir::Files);
+      if (files.size() != 1) return std::size_t{0};
+      try {
+        return tb::readResultFile(journal.filePath(files[0]).toStdString()).epochs.size();
+      } catch (const std::exception&) {
+        return std::size_t{0};
+      }
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(epochsInJournal() >= 1, 120000);
+    ::kill(static_cast<pid_t>(app.processId()), SIGKILL);
+    QVERIFY(app.waitForFinished(60000));
+    QVERIFY(resultFiles(m_results).isEmpty());
+
+    QProcess next;
+    next.setProcessEnvironment(environment());
+    next.start(m_app, {QStringLiteral("--settings"), m_dir.filePath(QStringLiteral("settings.ini")),
+                       QStringLiteral("--screenshot"), m_dir.filePath(QStringLiteral("next.png")),
+                       QStringLiteral("--quit-when-done")});
+    QVERIFY(next.waitForFinished(120000));
+    QVERIFY2(next.exitCode() == 0, next.readAllStandardError().constData());
+    const QStringList saved = resultFiles(m_results);
+    QCOMPARE(saved.size(), 1);
+    const RunResult result =
+        tb::readResultFile(QDir(m_results).filePath(saved.first()).toStdString());
+    QCOMPARE(result.status, tb::RunStatus::Failed);
+    QVERIFY(!result.epochs.empty());
+    QVERIFY2(result.error.find("TrainBench ended while this run trained") != std::string::npos,
+             result.error.c_str());
+    QVERIFY(journal.entryList({QStringLiteral("*.json")}, QDir::Files).isEmpty());
+  }
+
   // Started with SIGHUP ignored (`nohup trainbench ... &`, then the terminal closes): the run
   // goes on to its end and is saved as completed (the app took the signal as a request to stop).
   void ignoredHangupLetsTheRunFinish() {

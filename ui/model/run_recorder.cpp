@@ -6,6 +6,7 @@
 #include "results/result_file.h"
 #include "run/run_controller.h"
 
+#include <QDateTime>
 #include <QDir>
 
 #include <exception>
@@ -15,14 +16,22 @@ namespace tb::ui {
 
 RunRecorder::RunRecorder(RunController* controller, RunCollection* collection,
                          ResultLibrary* library, QObject* parent)
-    : QObject(parent), m_collection(collection), m_library(library) {
+    : QObject(parent),
+      m_collection(collection),
+      m_library(library),
+      m_journal(library->folder()) {
   connect(controller, &RunController::runStarted, this,
           [this](int queueId, const RunStarted& event) {
             m_runIds.insert(queueId, m_collection->add(event.header, /*live=*/true));
+            m_journal.write(queueId, event.header);
           });
   connect(controller, &RunController::epochFinished, this,
           [this](int queueId, const EpochRecord& epoch) {
-            m_collection->appendEpoch(m_runIds.value(queueId), epoch);
+            const QString runId = m_runIds.value(queueId);
+            m_collection->appendEpoch(runId, epoch);
+            if (const DisplayedRun* run = m_collection->find(runId)) {
+              m_journal.write(queueId, run->result);
+            }
           });
   connect(controller, &RunController::evaluationFinished, this,
           [this](int queueId, const TestRecord& test) {
@@ -47,12 +56,34 @@ void RunRecorder::onRunFinished(int queueId, const RunResult& result) {
 
   QString error;
   const QString path = m_library->save(result, &error);
+  // Saved, or kept in the window as unsaved (which quitting offers to save): no longer the
+  // journal's to keep.
+  m_journal.remove(queueId);
   if (!runId.isEmpty() && !path.isEmpty()) m_collection->setFilePath(runId, path);
   if (!runId.isEmpty() && path.isEmpty()) {
     m_unsaved.insert(runId);
     Q_EMIT unsavedChanged();
   }
   Q_EMIT runRecorded(result, path, error, !runId.isEmpty());
+}
+
+QStringList RunRecorder::recoverAbandonedRuns() {
+  QStringList lines;
+  for (const RunJournal::Abandoned& run : m_journal.abandoned()) {
+    QString error;
+    // A run another app, or this one's earlier start, already saved is that run (save() keeps
+    // one file per run): the journal file goes either way once the library has it.
+    if (m_library->save(run.result, &error).isEmpty()) continue;  // kept for the next start
+    RunJournal::discard(run.path);
+    const std::size_t epochs = run.result.epochs.size();
+    const QDateTime started =
+        QDateTime::fromString(toQString(run.result.created), Qt::ISODate).toLocalTime();
+    lines << tr("%1 on %2, started %3 (%n epoch(s) finished)", nullptr, static_cast<int>(epochs))
+                 .arg(toQString(run.result.workload.name), toQString(run.result.device.id),
+                      started.isValid() ? started.toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                                        : toQString(run.result.created));
+  }
+  return lines;
 }
 
 int RunRecorder::unsavedCount() const { return static_cast<int>(m_unsaved.size()); }

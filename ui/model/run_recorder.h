@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common/metatypes.h"
+#include "model/run_journal.h"
 
 #include <QHash>
 #include <QSet>
@@ -33,6 +34,9 @@ class RunRecorder final : public QObject {
   // Saves them into `folder` instead (made if needed), for a quit with nobody there to choose:
   // the paths written, and in `errors` why any could not be.
   QStringList saveUnsavedInto(const QString& folder, QStringList* errors);
+  // Saves, as failed, the runs an earlier app left unfinished when it ended without saving them
+  // (RunJournal); a line for each, for the notice that says so.
+  QStringList recoverAbandonedRuns();
 
  Q_SIGNALS:
   // A run ended; `savedPath` is empty when saving failed (then `saveError` says why). `shown`:
@@ -47,6 +51,7 @@ class RunRecorder final : public QObject {
 
   RunCollection* m_collection;
   ResultLibrary* m_library;
+  RunJournal m_journal;
   QHash<int, QString> m_runIds;  // controller queue id -> collection run id
   QSet<QString> m_unsaved;       // collection run ids whose save failed
 };

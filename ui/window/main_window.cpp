@@ -121,6 +121,14 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
   restoreSettings();  // before the menus, so their check marks show the restored state
   buildMenus();
   wireRuns();
+  // A run the last app never finished (killed for lack of memory, say) is said and kept.
+  if (const QStringList lost = m_recorder->recoverAbandonedRuns(); !lost.isEmpty()) {
+    showNotice(tr("TrainBench ended last time while a run trained, without saving it (killed, "
+                  "as the system does when memory runs out, or crashed): %1. It is in History "
+                  "as failed; a smaller batch size may fit.")
+                   .arg(lost.join(QStringLiteral("; "))),
+               true);
+  }
 
   statusBar()->addPermanentWidget(new QLabel(
       tr("TrainBench %1 \u00b7 LibTorch %2 \u00b7 Qt %3")

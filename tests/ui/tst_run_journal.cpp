@@ -1,0 +1,89 @@
+// The journal of runs in progress (ui/model/run_journal.h): a run whose process is gone is found
+// and read back as failed, with its epochs; a live process's run, and another host's, are left.
+#include "model/run_journal.h"
+
+#include "../support/run_result_builder.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using tb::RunResult;
+using tb::ui::RunJournal;
+
+namespace {
+
+RunResult trainingRun() {
+  return tbtest::RunResultBuilder()
+      .created("2026-12-06T02:00:00Z")
+      .workload("cifar10-resnet50", "cifar10")
+      .samples(2048, 32)
+      .plannedEpochs(3)
+      .batchSize(2048)
+      .device("cpu", "Test CPU")
+      .host("bench-1")
+      .epoch(40.0, 51.2)
+      .build();
+}
+
+// The pid of a process that has ended (reused only after the system wraps around its pids).
+qint64 endedPid() {
+  QProcess process;
+  process.start(QStringLiteral("true"), {});
+  if (!process.waitForStarted()) return 0;
+  const qint64 pid = process.processId();
+  process.waitForFinished();
+  return pid;
+}
+
+}  // namespace
+
+class RunJournalTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void runOfAnEndedProcessIsFoundAsFailed() {
+    QTemporaryDir results;
+    const qint64 gone = endedPid();
+    QVERIFY(gone > 0);
+    const RunJournal ended(results.path(), QStringLiteral("bench-1"), gone);
+    ended.write(7, trainingRun());
+
+    const RunJournal now(results.path(), QStringLiteral("bench-1"));
+    const auto runs = now.abandoned();
+    QCOMPARE(runs.size(), 1);
+    const RunResult& run = runs[0].result;
+    QCOMPARE(run.status, tb::RunStatus::Failed);
+    QCOMPARE(run.epochs.size(), std::size_t{1});  // what it finished is kept
+    QCOMPARE(run.workload.name, std::string("cifar10-resnet50"));
+    QVERIFY2(run.error.find("killed (as the system does when memory runs out)") != std::string::npos &&
+                 run.error.find("a batch smaller than 2048") != std::string::npos,
+             run.error.c_str());
+    QVERIFY(!run.totalSeconds);
+
+    RunJournal::discard(runs[0].path);
+    QVERIFY(now.abandoned().isEmpty());
+  }
+
+  // A run still training (this process's, or another live app's) is no abandoned one; nor is a
+  // run of another host sharing the folder, whose process cannot be looked for from here.
+  void liveAndOtherHostsRunsAreLeft() {
+    QTemporaryDir results;
+    const RunJournal mine(results.path(), QStringLiteral("bench-1"));
+    mine.write(1, trainingRun());
+    const RunJournal elsewhere(results.path(), QStringLiteral("bench-2"), endedPid());
+    elsewhere.write(2, trainingRun());
+    QVERIFY(RunJournal(results.path(), QStringLiteral("bench-1")).abandoned().isEmpty());
+
+    // Ended: removed, and the library's own folder never holds the journal's files.
+    mine.remove(1);
+    QVERIFY(QDir(results.path()).entryList({QStringLiteral("*.json")}, QDir::Files).isEmpty());
+    QCOMPARE(QDir(results.filePath(QStringLiteral(".running")))
+                 .entryList({QStringLiteral("*.json")}, QDir::Files)
+                 .size(),
+             1);  // bench-2's, left alone
+  }
+};
+
+QTEST_MAIN(RunJournalTest)
+#include "tst_run_journal.moc"
