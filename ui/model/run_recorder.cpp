@@ -7,12 +7,17 @@
 #include "run/run_controller.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QDir>
 
 #include <exception>
 #include <string>
 
 namespace tb::ui {
+
+namespace {
+constexpr qint64 kJournalIntervalMs = 2000;
+}  // namespace
 
 RunRecorder::RunRecorder(RunController* controller, RunCollection* collection,
                          ResultLibrary* library, QObject* parent)
@@ -24,13 +29,19 @@ RunRecorder::RunRecorder(RunController* controller, RunCollection* collection,
           [this](int queueId, const RunStarted& event) {
             m_runIds.insert(queueId, m_collection->add(event.header, /*live=*/true));
             m_journal.write(queueId, event.header);
+            m_journalWritten[queueId].start();
           });
   connect(controller, &RunController::epochFinished, this,
           [this](int queueId, const EpochRecord& epoch) {
             const QString runId = m_runIds.value(queueId);
             m_collection->appendEpoch(runId, epoch);
-            if (const DisplayedRun* run = m_collection->find(runId)) {
+            // Every few seconds at most: a run of many short epochs must not write (and flush)
+            // a file for each while it is timed.
+            QElapsedTimer& written = m_journalWritten[queueId];
+            const DisplayedRun* run = m_collection->find(runId);
+            if (run && (!written.isValid() || written.elapsed() >= kJournalIntervalMs)) {
               m_journal.write(queueId, run->result);
+              written.start();
             }
           });
   connect(controller, &RunController::evaluationFinished, this,
@@ -59,6 +70,7 @@ void RunRecorder::onRunFinished(int queueId, const RunResult& result) {
   // Saved, or kept in the window as unsaved (which quitting offers to save): no longer the
   // journal's to keep.
   m_journal.remove(queueId);
+  m_journalWritten.remove(queueId);
   if (!runId.isEmpty() && !path.isEmpty()) m_collection->setFilePath(runId, path);
   if (!runId.isEmpty() && path.isEmpty()) {
     m_unsaved.insert(runId);

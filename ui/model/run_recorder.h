@@ -5,6 +5,7 @@
 #include "common/metatypes.h"
 #include "model/run_journal.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QSet>
 #include <QObject>
@@ -52,6 +53,7 @@ class RunRecorder final : public QObject {
   RunCollection* m_collection;
   ResultLibrary* m_library;
   RunJournal m_journal;
+  QHash<int, QElapsedTimer> m_journalWritten;  // queue id -> since its journal was last written
   QHash<int, QString> m_runIds;  // controller queue id -> collection run id
   QSet<QString> m_unsaved;       // collection run ids whose save failed
 };
