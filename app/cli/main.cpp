@@ -16,6 +16,7 @@
 #include "devices/device_id.h"
 #include "devices/system_info.h"
 #include "engine/precision.h"
+#include "engine/run_data.h"
 #include "engine/step_graph.h"
 #include "models/workload.h"
 
@@ -301,6 +302,16 @@ int main(int argc, char** argv) {
     }
     if (const int code = tb::cli::checkRunSettings(runOptions); code != tb::cli::kExitOk) {
       return code;
+    }
+    // Every rank holds the whole training set: ranks that together outgrow the memory would be
+    // killed by the system one by one, saving nothing.
+    if (const auto workload = tb::findWorkload(runOptions.config.workload)) {
+      if (const std::string problem = tb::dataMemoryProblem(
+              runOptions.config, workload->dataset, runOptions.dataParallel);
+          !problem.empty()) {
+        std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
+        return tb::cli::kExitData;
+      }
     }
     return tb::cli::spawnLocalRanks(runOptions, argc, argv);
   }

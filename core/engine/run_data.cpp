@@ -3,9 +3,9 @@
 
 #include "data/dataset_registry.h"
 #include "data/synthetic.h"
+#include "machine/cpu_budget.h"
 
-#include <unistd.h>
-
+#include <algorithm>
 #include <cstdint>
 #include <iomanip>
 #include <locale>
@@ -25,24 +25,6 @@ std::string oneDecimal(double value) {
   return out.str();
 }
 
-// Each image is held as bytes and, once normalised for training, as floats: a --train-limit of
-// a trillion must be a clear data error, not an 8 TiB allocation reported as out of memory.
-void checkSyntheticFits(const ImageShape& shape, std::int64_t train, std::int64_t test) {
-  const double pixels = static_cast<double>(shape.channels * shape.height * shape.width);
-  const double bytes = (static_cast<double>(train) + static_cast<double>(test)) *
-                       (pixels * (1 + sizeof(float)) + sizeof(std::int64_t));
-  const long pages = ::sysconf(_SC_PHYS_PAGES);
-  const long pageSize = ::sysconf(_SC_PAGESIZE);
-  if (pages <= 0 || pageSize <= 0) return;  // unknown: let the allocation decide
-  const double memory = static_cast<double>(pages) * static_cast<double>(pageSize);
-  if (bytes > memory) {
-    throw DataError("--train-limit/--test-limit: " + std::to_string(train) + " + " +
-                    std::to_string(test) + " synthetic images need about " +
-                    oneDecimal(gib(bytes)) + " GiB, more than this machine's " +
-                    oneDecimal(gib(memory)) + " GiB of memory");
-  }
-}
-
 }  // namespace
 
 DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetName,
@@ -56,7 +38,11 @@ DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetNam
     const auto trainSamples = config.trainLimit > 0 ? config.trainLimit : dataset->trainSamples;
     const auto testSamples =
         !withTest ? 0 : config.testLimit > 0 ? config.testLimit : dataset->testSamples;
-    checkSyntheticFits(dataset->shape, trainSamples, testSamples);
+    // A --train-limit of a trillion must be a clear data error, not an 8 TiB allocation
+    // reported as out of memory, or the system's kill.
+    if (const std::string problem = dataMemoryProblem(config, datasetName); !problem.empty()) {
+      throw DataError(problem);
+    }
     data = makeSyntheticDataset(dataset->shape, trainSamples, testSamples, dataset->numClasses,
                                 config.seed);
   } else {
@@ -66,6 +52,41 @@ DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetNam
   }
   if (data.train.size() == 0) throw DataError("the training set is empty");
   return data;
+}
+
+std::string dataMemoryProblem(const RunConfig& config, const std::string& datasetName,
+                              int processes) {
+  const auto dataset = findDataset(datasetName);
+  if (!dataset) return {};
+  // The files hold what they hold; a limit only cuts them. Synthetic sets are as large as asked.
+  const auto sized = [&](std::int64_t limit, std::int64_t files) {
+    if (limit <= 0) return files;
+    return config.synthetic ? limit : std::min(limit, files);
+  };
+  const std::int64_t train = sized(config.trainLimit, dataset->trainSamples);
+  const std::int64_t test = sized(config.testLimit, dataset->testSamples);
+  const ImageShape& shape = dataset->shape;
+  const double pixels = static_cast<double>(shape.channels * shape.height * shape.width);
+  const double perImage = pixels * (1 + sizeof(float)) + sizeof(std::int64_t);
+  // Only rank 0 holds the test set.
+  const double bytes = (static_cast<double>(train) * std::max(processes, 1) +
+                        static_cast<double>(test)) * perImage;
+  const std::optional<double> memory = usableMemoryBytes();
+  if (!memory || bytes <= *memory) return {};
+  const std::string images = std::to_string(train) + " + " + std::to_string(test) +
+                             (config.synthetic ? " synthetic images" : " images");
+  const std::string whose = cgroupMemoryLimitBytes() && *cgroupMemoryLimitBytes() <= *memory
+                                ? "the " + oneDecimal(gib(*memory)) +
+                                      " GiB this process's container (cgroup) may use"
+                                : "this machine's " + oneDecimal(gib(*memory)) + " GiB of memory";
+  if (processes > 1) {
+    return "--data-parallel/--train-limit: " + std::to_string(processes) +
+           " ranks on this machine, each holding " + std::to_string(train) +
+           " training images, need about " + oneDecimal(gib(bytes)) + " GiB, more than " + whose +
+           "; fewer ranks or a smaller --train-limit fit";
+  }
+  return "--train-limit/--test-limit: " + images + " need about " + oneDecimal(gib(bytes)) +
+         " GiB, more than " + whose;
 }
 
 }  // namespace tb

@@ -5,6 +5,7 @@
 #include "telemetry/proc_stats.h"
 
 #include <sched.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -190,6 +191,31 @@ int usableCpuCount(const MachineRoots& roots) {
 int machineCpuCount(const MachineRoots& roots) {
   const int logical = static_cast<int>(std::thread::hardware_concurrency());
   return defaultThreadCount(logical, cgroupCpusetCount(roots), cgroupCpuQuota(roots));
+}
+
+std::optional<double> cgroupMemoryLimitBytes(const MachineRoots& roots) {
+  std::optional<double> tightest;
+  forEachCgroupFolder(roots, "memory", [&](const std::string& folder, bool v2) {
+    const auto text = readTextFile(folder + (v2 ? "/memory.max" : "/memory.limit_in_bytes"));
+    if (!text) return;
+    std::istringstream in(*text);
+    double bytes = 0.0;
+    // v2 says "max" for none; v1 a page-rounded 2^63 (9223372036854771712).
+    if (!(in >> bytes) || bytes <= 0.0 || bytes >= 0x1p62) return;
+    keepTightest(tightest, bytes);
+  });
+  return tightest;
+}
+
+std::optional<double> usableMemoryBytes(const MachineRoots& roots) {
+  std::optional<double> memory;
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long pageSize = ::sysconf(_SC_PAGESIZE);
+  if (pages > 0 && pageSize > 0) {
+    memory = static_cast<double>(pages) * static_cast<double>(pageSize);
+  }
+  keepTightest(memory, cgroupMemoryLimitBytes(roots));
+  return memory;
 }
 
 std::string tooManyThreadsWarning(int threads, int usableCpus) {

@@ -1,6 +1,7 @@
 // How many CPU threads this process can really use: the physical cores, narrowed by the CPU
 // affinity mask (taskset, Slurm) and the cgroup CPU quota (Docker --cpus, Kubernetes limits).
 // More threads than that only queue behind each other and make the benchmark look slower.
+// And how much memory it may use, which a container's cgroup narrows the same way.
 #pragma once
 
 #include "machine/machine_snapshot.h"
@@ -36,6 +37,14 @@ int usableCpuCount(const MachineRoots& roots = {});
 // cgroup's cpuset and quota (a container's, a Slurm job's), whatever any one process's own
 // affinity mask.
 int machineCpuCount(const MachineRoots& roots = {});
+
+// The memory the process's cgroup may use, in bytes (Docker --memory, Kubernetes limits, a
+// Slurm job's): v2 memory.max or v1 memory.limit_in_bytes, the tightest from its cgroup up to
+// the root; nullopt when unlimited or unknown. Past it the kernel kills the process.
+std::optional<double> cgroupMemoryLimitBytes(const MachineRoots& roots = {});
+// The memory this process may use: the machine's installed memory, or its cgroup's limit where
+// that is smaller; nullopt when neither is known.
+std::optional<double> usableMemoryBytes(const MachineRoots& roots = {});
 
 // A CPU run with more threads than `usableCpus` measures its threads queueing for the CPUs more
 // than the CPU: the warning its result carries, or empty when `threads` fit.

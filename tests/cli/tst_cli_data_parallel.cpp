@@ -4,6 +4,7 @@
 #include "cli_fixture.h"
 #include "../support/free_port.h"
 
+#include "machine/cpu_budget.h"
 #include "results/result_file.h"
 
 using namespace clitest;
@@ -125,6 +126,26 @@ class TestCliDataParallel : public CliTestBase {
         << QStringList{"--workload", "cifar10-resnet50", "--data-parallel", "2", "--batch-size",
                        "1"}
         << "batch normalisation";
+  }
+
+  // Every rank holds the whole training set: four ranks whose sets together outgrow the memory
+  // are refused before they start (the system killed them one by one, saving nothing), where
+  // one rank of the same size fits.
+  void ranksThatOutgrowTheMemoryAreRefused() {
+    const std::optional<double> memory = tb::usableMemoryBytes();
+    if (!memory) QSKIP("this machine's memory is unknown");
+    // A third of the memory each (784 pixels, held as bytes and floats, and the label).
+    const auto images = static_cast<qint64>(*memory / 3.0 / (784.0 * 5.0 + 8.0));
+    QStringList args = smallSyntheticRun();
+    args[args.indexOf(QLatin1String("--train-limit")) + 1] = QString::number(images);
+    const CliRun run = runCli(args << "--data-parallel" << "4");
+    if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
+    QVERIFY2(run.exitCode == 3, run.why());
+    QVERIFY2(run.err.contains(QLatin1String("--data-parallel/--train-limit: 4 ranks on this "
+                                            "machine, each holding ")),
+             run.why());
+    QVERIFY2(!run.out.contains(QLatin1String("Starting")), run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
   }
 
   // An --out that cannot take the result is said once, before the ranks start (each printed it).

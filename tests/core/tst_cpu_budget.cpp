@@ -84,6 +84,30 @@ class TestCpuBudget : public QObject {
     QCOMPARE(cgroupCpuQuota(linked.roots()), std::optional<double>(0.5));
   }
 
+  // A container's memory limit (docker --memory=3g): the tightest of the cgroup and its
+  // parents, in v2's memory.max ("max": none) and v1's memory.limit_in_bytes (2^63: none). The
+  // memory a run may use is the machine's or that limit, whichever is smaller.
+  void memoryLimitOfTheCgroup() {
+    FakeCgroups v2;
+    v2.selfCgroup("0::/kubepods/pod1/box\n");
+    v2.cgroupFile("kubepods/pod1/box/memory.max", "max");
+    QVERIFY(!cgroupMemoryLimitBytes(v2.roots()));
+    v2.cgroupFile("kubepods/pod1/memory.max", "3221225472");
+    v2.cgroupFile("kubepods/memory.max", "8589934592");
+    QCOMPARE(cgroupMemoryLimitBytes(v2.roots()), std::optional<double>(3221225472.0));
+    QCOMPARE(usableMemoryBytes(v2.roots()), std::optional<double>(3221225472.0));
+
+    FakeCgroups v1;
+    v1.selfCgroup("7:memory:/docker/abc\n4:cpu,cpuacct:/docker/abc\n");
+    v1.cgroupFile("memory/docker/abc/memory.limit_in_bytes", "9223372036854771712");
+    QVERIFY(!cgroupMemoryLimitBytes(v1.roots()));
+    v1.cgroupFile("memory/docker/abc/memory.limit_in_bytes", "1073741824");
+    QCOMPARE(cgroupMemoryLimitBytes(v1.roots()), std::optional<double>(1073741824.0));
+    // A limit above the machine's memory limits nothing.
+    v1.cgroupFile("memory/docker/abc/memory.limit_in_bytes", "1152921504606846976");
+    QVERIFY(usableMemoryBytes(v1.roots()) < std::optional<double>(1152921504606846976.0));
+  }
+
   // "cpuset" pins CPUs (affinity covers it) but is not the "cpu" controller with a quota.
   void v1CpusetIsNotCpu() {
     FakeCgroups fake;
