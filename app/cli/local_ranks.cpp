@@ -179,9 +179,15 @@ int recordEnd(const Rank& rank, int status, bool expected) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   const int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   if (!expected) {
+    // SIGKILL from no one here is most often the system's out-of-memory killer; and rank 0 is
+    // the one that saves, so its end leaves no result to look for.
+    const char* why = signal == SIGKILL ? " (as the system does when memory runs out: a smaller "
+                                          "--batch-size or --train-limit, or fewer ranks, may fit)"
+                                        : "";
     std::fprintf(stderr, "trainbench-cli: error: rank %d (pid %d) on this machine was killed by "
-                         "signal %d (%s)\n", rank.index, static_cast<int>(rank.pid), signal,
-                 strsignal(signal));
+                         "signal %d (%s)%s%s\n", rank.index, static_cast<int>(rank.pid), signal,
+                 strsignal(signal), why,
+                 rank.index == 0 ? "; rank 0 saves the run, so nothing was saved" : "");
   }
   return signal == SIGINT || signal == SIGTERM ? kExitCancelled : kExitRunFailed;
 }
