@@ -82,6 +82,25 @@ class ComparisonNamesTest : public QObject {
     for (const QString& label : labels) QVERIFY2(label.size() <= 30, qPrintable(label));
   }
 
+  // A thread sweep shares "cpu" and the word "threads)": only whole pieces that every row shares
+  // are left out, so the bars read "(4 threads)" and "(8 threads)", never "(4" and "(8".
+  void barsLeaveOutOnlyWholeSharedPieces() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    for (const int threads : {4, 8}) {
+      tbtest::RunResultBuilder run;
+      run.workload("fashion-mlp").samples(60000, 10000).plannedEpochs(10).batchSize(32);
+      run.device("cpu", "AMD Ryzen 9 7950X 16-Core Processor").host("bench-1").threads(threads);
+      runs.add(run.epoch(4.0, 15000.0).epoch(4.0, 15000.0).totalSeconds(8.0 + threads));
+    }
+    panel.refreshNow();
+    const auto ticker = qSharedPointerCast<QCPAxisTickerText>(panel.barChart()->yAxis->ticker());
+    const QString labels = ticker->ticks().values().join(u'|');
+    QVERIFY2(labels.contains(QLatin1String("(4 threads)")) &&
+                 labels.contains(QLatin1String("(8 threads)")),
+             qPrintable(labels));
+  }
+
   // The article's RTX 2080 Ti is a row of the MLP's group and of ResNet-50's: the baseline
   // choices say which, and the chart says which group it shows. Every row says its size.
   void choicesAndChartSayTheirGroup() {

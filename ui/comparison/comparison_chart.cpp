@@ -85,7 +85,24 @@ QString elided(const QString& label, const QString& domain) {
 
 const QString kNameSeparator = QString::fromUtf8(kLabelNameSeparator);
 
-// Where some label is too long, the words before the device's name that every measured row
+// The part of a label before the device's name, in its pieces: a word, or a group that reads as
+// one ("(4 threads)", "(earlier TrainBench)", "\u00d7 2 ranks"), so that none is cut in two.
+QStringList headPieces(const QString& head) {
+  const QStringList words = head.split(u' ', Qt::SkipEmptyParts);
+  QStringList pieces;
+  for (qsizetype i = 0; i < words.size(); ++i) {
+    QString piece = words[i];
+    if (piece.startsWith(u'(')) {
+      while (!piece.endsWith(u')') && i + 1 < words.size()) piece += u' ' + words[++i];
+    } else if (piece == QStringLiteral("\u00d7")) {
+      for (int more = 0; more < 2 && i + 1 < words.size(); ++more) piece += u' ' + words[++i];
+    }
+    pieces << piece;
+  }
+  return pieces;
+}
+
+// Where some label is too long, the pieces before the device's name that every measured row
 // shares ("cuda:0 synthetic — NVIDIA H100 80GB HBM3", "cuda:0 synthetic — NVIDIA L4") are left
 // out of all of them: the models then tell the bars apart, where the cut kept the shared words
 // and took the models. The table beside the chart says every word. The published rows have no
@@ -101,11 +118,11 @@ QStringList withoutSharedHeadWords(const QStringList& labels) {
     const qsizetype split = label.indexOf(kNameSeparator);
     if (split <= 0) continue;
     ++measured;
-    const QStringList words = label.left(split).split(u' ', Qt::SkipEmptyParts);
+    const QStringList pieces = headPieces(label.left(split));
     if (!shared) {
-      shared = words;
+      shared = pieces;
     } else {
-      shared->removeIf([&words](const QString& word) { return !words.contains(word); });
+      shared->removeIf([&pieces](const QString& piece) { return !pieces.contains(piece); });
     }
   }
   if (measured < 2 || !shared || shared->isEmpty()) return labels;
@@ -116,8 +133,8 @@ QStringList withoutSharedHeadWords(const QStringList& labels) {
       shortened << label;
       continue;
     }
-    QStringList head = label.left(split).split(u' ', Qt::SkipEmptyParts);
-    head.removeIf([&shared](const QString& word) { return shared->contains(word); });
+    QStringList head = headPieces(label.left(split));
+    head.removeIf([&shared](const QString& piece) { return shared->contains(piece); });
     const QString name = label.mid(split + kNameSeparator.size());
     shortened << (head.isEmpty() ? name : head.join(u' ') + kNameSeparator + name);
   }
