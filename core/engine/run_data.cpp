@@ -67,7 +67,10 @@ std::string dataMemoryProblem(const RunConfig& config, const std::string& datase
   const std::int64_t test = sized(config.testLimit, dataset->testSamples);
   const ImageShape& shape = dataset->shape;
   const double pixels = static_cast<double>(shape.channels * shape.height * shape.width);
-  const double perImage = pixels * (1 + sizeof(float)) + sizeof(std::int64_t);
+  // The floats the images are normalised into live on the device: in this memory only for a CPU
+  // run (a GPU run's host keeps the bytes).
+  const bool cpu = config.device.empty() || config.device.rfind("cpu", 0) == 0;
+  const double perImage = pixels * (1 + (cpu ? sizeof(float) : 0)) + sizeof(std::int64_t);
   // Only rank 0 holds the test set.
   const double bytes = (static_cast<double>(train) * std::max(processes, 1) +
                         static_cast<double>(test)) * perImage;

@@ -18,8 +18,8 @@ DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetNam
 // Why the images of `processes` runs of `config` at once (a data-parallel run's ranks on this
 // machine: each holds the whole training set) cannot fit in the memory this process may use
 // (usableMemoryBytes: the machine's, or its container's limit), naming the flags; empty when
-// they fit or the memory is unknown. Images are held as bytes and as the floats they are
-// normalised into. Past that limit the system kills the process, saving nothing.
+// they fit or the memory is unknown. Images are held as bytes and, on a CPU run, as the floats
+// they are normalised into. Past that limit the system kills the process, saving nothing.
 std::string dataMemoryProblem(const RunConfig& config, const std::string& datasetName,
                               int processes = 1);
 
