@@ -66,14 +66,25 @@ class RunJournalTest : public QObject {
   }
 
   // A run still training (this process's, or another live app's) is no abandoned one; nor is a
-  // run of another host sharing the folder, whose process cannot be looked for from here.
+  // run of another host sharing the folder, whose process cannot be looked for from here. Once
+  // the other app ends, its run is.
   void liveAndOtherHostsRunsAreLeft() {
     QTemporaryDir results;
     const RunJournal mine(results.path(), QStringLiteral("bench-1"));
     mine.write(1, trainingRun());
+    QProcess otherApp;  // stands for another app on this host, still training
+    otherApp.start(QStringLiteral("sleep"), {QStringLiteral("300")});
+    QVERIFY(otherApp.waitForStarted());
+    const RunJournal other(results.path(), QStringLiteral("bench-1"), otherApp.processId());
+    other.write(3, trainingRun());
     const RunJournal elsewhere(results.path(), QStringLiteral("bench-2"), endedPid());
     elsewhere.write(2, trainingRun());
     QVERIFY(RunJournal(results.path(), QStringLiteral("bench-1")).abandoned().isEmpty());
+    otherApp.kill();
+    QVERIFY(otherApp.waitForFinished());
+    const auto ended = RunJournal(results.path(), QStringLiteral("bench-1")).abandoned();
+    QCOMPARE(ended.size(), 1);
+    RunJournal::discard(ended[0].path);
 
     // Ended: removed, and the library's own folder never holds the journal's files.
     mine.remove(1);

@@ -39,15 +39,51 @@ bool running(qint64 pid) {
   return end < 0 || end + 2 >= line.size() || line.at(end + 2) != 'Z';
 }
 
+// When process `pid` started, in clock ticks since boot (/proc/PID/stat's 22nd field): with the
+// pid, it names one process, where a pid alone is reused. 0 where unknown.
+qint64 startTicks(qint64 pid) {
+  QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+  if (!stat.open(QIODevice::ReadOnly)) return 0;
+  const QByteArray line = stat.readAll();
+  const qsizetype end = line.lastIndexOf(')');
+  if (end < 0) return 0;
+  // After "pid (name) ": the state is field 3, so field 22 is the 20th here.
+  const QList<QByteArray> fields = line.mid(end + 2).split(' ');
+  return fields.size() > 19 ? fields[19].toLongLong() : 0;
+}
+
+// This boot's id and this process's pid namespace: a pid means one process only within both
+// (a restarted machine, or a container sharing the host's name, reuses pids).
+QString bootId() {
+  QFile file(QStringLiteral("/proc/sys/kernel/random/boot_id"));
+  if (!file.open(QIODevice::ReadOnly)) return QStringLiteral("0");
+  const QString id = QString::fromLatin1(file.readAll()).remove(u'-').trimmed().left(12);
+  return id.isEmpty() ? QStringLiteral("0") : id;
+}
+
+QString pidNamespace() {
+  // "pid:[4026531836]"
+  const QString target = QFile::symLinkTarget(QStringLiteral("/proc/self/ns/pid"));
+  const QString digits = target.section(u'[', 1).section(u']', 0, 0);
+  return digits.isEmpty() ? QStringLiteral("0") : digits;
+}
+
 }  // namespace
 
 RunJournal::RunJournal(const QString& resultsFolder, QString host, qint64 pid)
     : m_folder(QDir(resultsFolder).filePath(kJournalFolder)),
       m_host(safeHost(host.isEmpty() ? QSysInfo::machineHostName() : host)),
-      m_pid(pid > 0 ? pid : QCoreApplication::applicationPid()) {}
+      m_pid(pid > 0 ? pid : QCoreApplication::applicationPid()),
+      m_start(startTicks(m_pid)),
+      m_boot(bootId()),
+      m_namespace(pidNamespace()) {}
 
 QString RunJournal::fileFor(int queueId) const {
-  return QDir(m_folder).filePath(QStringLiteral("%1-%2-%3.json").arg(m_host).arg(m_pid).arg(queueId));
+  return QDir(m_folder).filePath(QStringLiteral("%1_%2_%3_%4_%5_%6.json")
+                                     .arg(m_host, m_namespace, m_boot)
+                                     .arg(m_pid)
+                                     .arg(m_start)
+                                     .arg(queueId));
 }
 
 std::string RunJournal::endedMessage(int batchSize) {
@@ -78,13 +114,24 @@ void RunJournal::remove(int queueId) const { QFile::remove(fileFor(queueId)); }
 
 QVector<RunJournal::Abandoned> RunJournal::abandoned() const {
   QVector<Abandoned> runs;
-  static const QRegularExpression name(QStringLiteral("^(.+)-(\\d+)-(\\d+)\\.json$"));
+  static const QRegularExpression name(
+      QStringLiteral("^(.+)_(\\d+)_([0-9a-f]+)_(\\d+)_(\\d+)_(\\d+)\\.json$"));
   const QDir folder(m_folder);
   for (const QString& file : folder.entryList({QStringLiteral("*.json")}, QDir::Files)) {
     const QRegularExpressionMatch match = name.match(file);
-    if (!match.hasMatch() || match.captured(1) != m_host) continue;
-    const qint64 pid = match.captured(2).toLongLong();
-    if (pid == m_pid || running(pid)) continue;
+    // Another host's, or another pid namespace's (a container sharing this host's name): whether
+    // its process lives cannot be told from here.
+    if (!match.hasMatch() || match.captured(1) != m_host || match.captured(2) != m_namespace) {
+      continue;
+    }
+    const qint64 pid = match.captured(4).toLongLong();
+    const qint64 start = match.captured(5).toLongLong();
+    // Since a restart every process of the last boot is gone; within this one, a pid names the
+    // same process only if it started when the journal's did.
+    if (match.captured(3) == m_boot) {
+      if (pid == m_pid && start == m_start) continue;  // this app's own
+      if (running(pid) && startTicks(pid) == start) continue;
+    }
     const QString path = folder.filePath(file);
     try {
       runs.push_back({path, readResultFile(toStdString(path))});

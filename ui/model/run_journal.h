@@ -19,7 +19,7 @@ class RunJournal {
   explicit RunJournal(const QString& resultsFolder, QString host = QString(), qint64 pid = 0);
 
   // Writes (again, as epochs end) the run `queueId` as it stands: failed, as it would be read
-  // if this process ended now, without its telemetry (kept small: rewritten every epoch).
+  // if this process ended now, without its telemetry (kept small: it is rewritten as it runs).
   // Never throws: a journal that cannot be written costs nothing but itself.
   void write(int queueId, const RunResult& soFar) const;
   // The run ended and was handed to the library (saved, or kept in the window as unsaved).
@@ -29,8 +29,9 @@ class RunJournal {
     QString path;      // its journal file: discard() once the run is saved
     RunResult result;  // failed, saying why
   };
-  // The runs of this host's processes that are gone. Another host's (a results folder shared
-  // over the network) are never taken: whether they live cannot be told from here.
+  // The runs of this host's processes that are gone: of an earlier boot, or whose pid no longer
+  // names the process that started them. Another host's (a results folder shared over the
+  // network), or another pid namespace's, are never taken: whether they live cannot be told.
   QVector<Abandoned> abandoned() const;
   static void discard(const QString& path);
 
@@ -43,6 +44,9 @@ class RunJournal {
   QString m_folder;
   QString m_host;
   qint64 m_pid;
+  qint64 m_start;       // when that process started (clock ticks since boot)
+  QString m_boot;       // this boot's id
+  QString m_namespace;  // this process's pid namespace
 };
 
 }  // namespace tb::ui
