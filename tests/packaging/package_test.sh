@@ -125,7 +125,7 @@ fi
 
 step "documents"
 # The programs' help points to docs/result-format.md and docs/cli.md: they are installed.
-for doc in README.md docs/result-format.md docs/cli.md; do
+for doc in README.md docs/result-format.md docs/cli.md docs/screenshot.png; do
   grep -qx "f $prefix/share/doc/trainbench/$doc" "$work/kinds.txt"
 done
 # Debian's LibTorch has no CUDA: the description must not leave a GPU user to find that out.
