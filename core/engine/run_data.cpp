@@ -78,7 +78,8 @@ std::string dataMemoryProblem(const RunConfig& config, const std::string& datase
   if (!memory || bytes <= *memory) return {};
   const std::string images = std::to_string(train) + " + " + std::to_string(test) +
                              (config.synthetic ? " synthetic images" : " images");
-  const std::string whose = cgroupMemoryLimitBytes() && *cgroupMemoryLimitBytes() <= *memory
+  const std::optional<double> containerLimit = cgroupMemoryLimitBytes();
+  const std::string whose = containerLimit && *containerLimit <= *memory
                                 ? "the " + oneDecimal(gib(*memory)) +
                                       " GiB this process's container (cgroup) may use"
                                 : "this machine's " + oneDecimal(gib(*memory)) + " GiB of memory";

@@ -7,8 +7,8 @@
 #include "run/run_controller.h"
 
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QDir>
+#include <QElapsedTimer>
 
 #include <exception>
 #include <string>
