@@ -1,6 +1,7 @@
 #include "info_commands.h"
 
 #include "exit_codes.h"
+#include "json_values.h"
 
 #include "data/dataset_registry.h"
 #include "devices/blas_library.h"
@@ -81,9 +82,6 @@ int devicesCommand(bool json) {
   };
   const auto unusable = gpusThisBuildCannotUse();
   if (json) {
-    const auto optional = [](const auto& value) {
-      return value ? nlohmann::json(*value) : nlohmann::json();
-    };
     auto list = nlohmann::json::array();
     for (const auto& facts : devices) {
       nlohmann::json entry{
@@ -92,14 +90,14 @@ int devicesCommand(bool json) {
         entry["physical_cores"] = system.physicalCores;
         entry["logical_cores"] = system.logicalCores;
         // The library behind the CPU's matrix products: the reference BLAS is ~6x slower.
-        entry["blas"] = system.blas.empty() ? nlohmann::json() : nlohmann::json(system.blas);
+        entry["blas"] = orNull(system.blas);
       }
-      entry["memory_mb"] = optional(facts.memoryMb);
+      entry["memory_mb"] = orNull(facts.memoryMb);
       if (facts.id.kind == DeviceKind::Cuda) {
-        entry["compute_capability"] = optional(facts.computeCapability);
-        entry["driver_version"] = optional(facts.driverVersion);
-        entry["power_limit_w"] = optional(facts.powerLimitW);
-        entry["pci_bus_id"] = optional(facts.pciBusId);
+        entry["compute_capability"] = orNull(facts.computeCapability);
+        entry["driver_version"] = orNull(facts.driverVersion);
+        entry["power_limit_w"] = orNull(facts.powerLimitW);
+        entry["pci_bus_id"] = orNull(facts.pciBusId);
         entry["telemetry"] = facts.nvmlIndex.has_value();
       }
       entry["precisions"] = precisionsOf(facts);

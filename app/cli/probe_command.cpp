@@ -3,6 +3,7 @@
 #include "probe_command.h"
 
 #include "exit_codes.h"
+#include "json_values.h"
 #include "option_checks.h"
 #include "signal_guard.h"
 
@@ -25,10 +26,6 @@ namespace {
 
 std::string tflops(const std::optional<double>& value) {
   return value ? formatTflops(*value) : "n/a";
-}
-
-nlohmann::json number(const std::optional<double>& value) {
-  return value ? nlohmann::json(*value) : nlohmann::json();
 }
 
 }  // namespace
@@ -105,12 +102,12 @@ int ProbeCommand::run() const {
       list.push_back({{"id", device.str()},
                       {"name", name},
                       {"threads", cpu ? nlohmann::json(at::get_num_threads()) : nlohmann::json()},
-                      {"fp32_tflops", number(peak.fp32Tflops)},
-                      {"tf32_tflops", number(peak.tf32Tflops)},
-                      {"bf16_tflops", number(peak.bf16Tflops)},
-                      {"fp16_tflops", number(peak.fp16Tflops)},
-                      {"bandwidth_gbs", number(peak.bandwidthGbs)},
-                      {"note", peak.note.empty() ? nlohmann::json() : nlohmann::json(peak.note)},
+                      {"fp32_tflops", orNull(peak.fp32Tflops)},
+                      {"tf32_tflops", orNull(peak.tf32Tflops)},
+                      {"bf16_tflops", orNull(peak.bf16Tflops)},
+                      {"fp16_tflops", orNull(peak.fp16Tflops)},
+                      {"bandwidth_gbs", orNull(peak.bandwidthGbs)},
+                      {"note", orNull(peak.note)},
                       {"seconds", seconds},
                       {"error", nullptr}});
       continue;

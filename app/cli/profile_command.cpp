@@ -3,6 +3,7 @@
 
 #include "data_command.h"
 #include "exit_codes.h"
+#include "json_values.h"
 #include "option_checks.h"
 #include "run_command.h"
 #include "signal_guard.h"
@@ -27,13 +28,7 @@ namespace tb::cli {
 
 namespace {
 
-// Figures that were not measured are null.
-nlohmann::ordered_json orNull(const std::optional<double>& value) {
-  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
-}
-nlohmann::ordered_json orNull(const std::string& text) {
-  return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
-}
+using Json = nlohmann::ordered_json;
 
 std::string profileJson(const StepProfile& profile) {
   const auto deviceStep = profile.deviceTimedSteps > 0
@@ -44,7 +39,7 @@ std::string profileJson(const StepProfile& profile) {
     phases.push_back({{"phase", toString(phase.phase)},
                       {"seconds_per_step", phase.secondsPerStep},
                       {"share", phase.share},
-                      {"device_seconds_per_step", orNull(phase.deviceSecondsPerStep)}});
+                      {"device_seconds_per_step", orNull<Json>(phase.deviceSecondsPerStep)}});
   }
   const nlohmann::ordered_json json{{"workload", profile.workload},
                                     {"device", profile.device},
@@ -63,7 +58,7 @@ std::string profileJson(const StepProfile& profile) {
                                     {"operator_calls", profile.operatorCalls},
                                     {"device_step_seconds", deviceStep},
                                     {"device_timed_steps", profile.deviceTimedSteps},
-                                    {"device_time_note", orNull(profile.deviceTimeNote)},
+                                    {"device_time_note", orNull<Json>(profile.deviceTimeNote)},
                                     {"verdict", profile.verdict}};
   return json.dump(2) + "\n";
 }

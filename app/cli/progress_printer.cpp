@@ -1,5 +1,7 @@
 #include "progress_printer.h"
 
+#include "util/clock_text.h"
+
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -30,19 +32,10 @@ int terminalColumns(std::FILE* out) {
   return 80;
 }
 
+// As Keras's progress bar: "45s" under a minute, then "1:05" and "1:02:03".
 std::string formatDuration(double seconds) {
-  char buffer[32];
-  if (seconds >= 3600) {
-    std::snprintf(buffer, sizeof buffer, "%d:%02d:%02d", static_cast<int>(seconds / 3600),
-                  static_cast<int>(std::fmod(seconds, 3600) / 60),
-                  static_cast<int>(std::fmod(seconds, 60)));
-  } else if (seconds >= 60) {
-    std::snprintf(buffer, sizeof buffer, "%d:%02d", static_cast<int>(seconds / 60),
-                  static_cast<int>(std::fmod(seconds, 60)));
-  } else {
-    std::snprintf(buffer, sizeof buffer, "%.0fs", seconds);
-  }
-  return buffer;
+  if (seconds >= 59.5) return clockText(seconds);
+  return std::to_string(seconds > 0 ? std::lround(seconds) : 0L) + "s";  // NaN reads 0s
 }
 
 // As Keras writes it: "2s/step", "12ms/step", "573us/step" (a fast step read "1ms/step", a GPU's

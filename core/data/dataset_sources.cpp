@@ -116,11 +116,15 @@ std::string mirrorUrl(const std::string& base) {
   return url;
 }
 
+}  // namespace
+
 std::int64_t sizeOf(const fs::path& path) {
   std::error_code error;
   const auto size = fs::file_size(path, error);
   return error ? -1 : static_cast<std::int64_t>(size);
 }
+
+namespace {
 
 FileStatus fileStatus(const fs::path& folder, const SourceFile& file, bool verifyChecksums) {
   FileStatus status{file, FileState::Missing, 0};

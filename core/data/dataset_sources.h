@@ -27,6 +27,9 @@ struct SourceFile {
   std::vector<LocalCopy> alternatives;
 };
 
+// A file's size in bytes; -1 where it has none (missing, unreadable, a folder).
+std::int64_t sizeOf(const std::filesystem::path& path);
+
 // Whether `folder` holds one of `file`'s alternatives whole: every file of it a regular file of
 // its size. An empty or half-extracted copy does not count, so a fetch repairs it.
 bool hasLocalCopy(const std::filesystem::path& folder, const SourceFile& file);

@@ -57,12 +57,6 @@ class RateMeter {
   std::deque<std::pair<Clock::time_point, std::int64_t>> m_samples;
 };
 
-std::int64_t sizeOf(const fs::path& path) {
-  std::error_code error;
-  const auto size = fs::file_size(path, error);
-  return error ? -1 : static_cast<std::int64_t>(size);
-}
-
 void removeQuietly(const fs::path& path) {
   std::error_code error;
   fs::remove(path, error);

@@ -48,13 +48,13 @@ std::string operatingSystem() {
   return name.empty() ? "unknown" : name;
 }
 
+}  // namespace
+
 std::string hostName() {
   char buffer[256] = {};
   if (gethostname(buffer, sizeof buffer - 1) != 0) return "unknown";
   return buffer;
 }
-
-}  // namespace
 
 int logicalCoreCount() {
   const unsigned count = std::thread::hardware_concurrency();

@@ -4,12 +4,10 @@
 #include "data/dataset_registry.h"
 #include "data/synthetic.h"
 #include "machine/cpu_budget.h"
+#include "results/table_text.h"
 
 #include <algorithm>
 #include <cstdint>
-#include <iomanip>
-#include <locale>
-#include <sstream>
 #include <string>
 
 namespace tb {
@@ -18,12 +16,7 @@ namespace {
 
 double gib(double bytes) { return bytes / (1024.0 * 1024.0 * 1024.0); }
 
-std::string oneDecimal(double value) {
-  std::ostringstream out;
-  out.imbue(std::locale::classic());
-  out << std::fixed << std::setprecision(1) << value;
-  return out.str();
-}
+std::string oneDecimal(double value) { return table::fixed(value, 1); }
 
 }  // namespace
 

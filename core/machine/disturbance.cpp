@@ -2,15 +2,13 @@
 // busy long before the run but quiet during it raises nothing.
 #include "machine/disturbance.h"
 
+#include "results/table_text.h"
 #include "util/text.h"
 
 #include <unistd.h>
 
 #include <algorithm>
-#include <iomanip>
-#include <locale>
 #include <map>
-#include <sstream>
 #include <thread>
 #include <utility>
 
@@ -22,12 +20,7 @@ namespace {
 constexpr double kMinWallTicks = 50.0;
 
 // Messages end up in result files and bug reports: "1.9", never the user locale's "1,9".
-std::string formatted(double value, int decimals) {
-  std::ostringstream out;
-  out.imbue(std::locale::classic());
-  out << std::fixed << std::setprecision(decimals) << value;
-  return out.str();
-}
+std::string formatted(double value, int decimals) { return table::fixed(value, decimals); }
 
 std::string percent(double share) { return formatted(100.0 * share, 0) + "%"; }
 

@@ -3,11 +3,11 @@
 #include "machine/machine_snapshot.h"
 
 #include "telemetry/proc_stats.h"
+#include "util/text.h"
 
 #include <dirent.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 #include <locale>
 #include <map>
@@ -29,18 +29,14 @@ std::string_view trimmed(std::string_view text) {
   return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
 }
 
-std::optional<std::uint64_t> parseUnsigned(std::string_view text) {
-  text = trimmed(text);
-  std::uint64_t value = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
-  return value;
+// A number with the spaces and line break around it that /proc and /sys files have.
+std::optional<std::uint64_t> parseTrimmed(std::string_view text) {
+  return parseUnsigned(trimmed(text));
 }
 
 std::optional<std::uint64_t> readUnsigned(const std::string& path) {
   auto text = readTextFile(path);
-  return text ? parseUnsigned(*text) : std::nullopt;
+  return text ? parseTrimmed(*text) : std::nullopt;
 }
 
 std::string readWord(const std::string& path) {
@@ -69,7 +65,7 @@ void readCpuLine(std::istringstream& fields, MachineSnapshot& snapshot) {
   std::vector<std::uint64_t> values;
   std::string token;
   while (values.size() < 8 && fields >> token) {
-    auto value = parseUnsigned(token);
+    auto value = parseTrimmed(token);
     if (!value) return;
     values.push_back(*value);
   }
@@ -212,7 +208,7 @@ void readMemInfo(const std::string& text, MachineSnapshot& snapshot) {
     std::istringstream fields(line);  // "MemTotal:       16314916 kB"
     std::string key, value;
     fields >> key >> value;
-    auto kb = parseUnsigned(value);
+    auto kb = parseTrimmed(value);
     if (kb && key == "MemTotal:") snapshot.memTotalMb = static_cast<double>(*kb) / 1024.0;
     if (kb && key == "MemAvailable:") snapshot.memAvailableMb = static_cast<double>(*kb) / 1024.0;
   }

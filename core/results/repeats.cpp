@@ -3,27 +3,14 @@
 
 #include "devices/system_info.h"
 #include "results/comparison.h"
+#include "results/table_text.h"
 
 #include <algorithm>
 #include <iomanip>
-#include <locale>
 #include <random>
 #include <sstream>
 
 namespace tb {
-
-namespace {
-
-// '.' as the decimal point whatever locale a Qt app set.
-std::string fixed(double value, int decimals) {
-  std::ostringstream out;
-  out.imbue(std::locale::classic());
-  out << std::fixed << std::setprecision(decimals) << value;
-  return out.str();
-}
-
-
-}  // namespace
 
 std::string newGroupId() {
   std::string time = isoTimestampUtc();  // "2026-12-02T10:15:00Z"
@@ -74,12 +61,12 @@ std::string repeatSummary(const std::string& device, const std::vector<RunResult
            "warm-up); train on more images or epochs to measure one";
   }
   const int decimals = throughputDecimals(interval->median);
-  const auto rate = [decimals](double value) { return fixed(value, decimals); };
+  const auto rate = [decimals](double value) { return table::fixed(value, decimals); };
   std::string line = device + ": " + rate(interval->median) + " samples/s steady state (median of " +
                      std::to_string(interval->n);
   if (interval->n > 1) {
     line += "; 95% interval " + rate(interval->low) + "-" + rate(interval->high) + ", \u00b1" +
-            fixed(100.0 * interval->relativeHalfWidth(), 1) + "%";
+            table::fixed(100.0 * interval->relativeHalfWidth(), 1) + "%";
   }
   if (disturbedRuns > 0) {
     line += "; \u26a0 " + std::to_string(disturbedRuns) +
@@ -88,7 +75,7 @@ std::string repeatSummary(const std::string& device, const std::vector<RunResult
   line += ")";
   if (gaveUp) {
     line += "\n" + device + ": stopped after " + std::to_string(runs.size()) +
-            " repeats without reaching \u00b1" + fixed(100.0 * kTargetHalfWidth, 0) +
+            " repeats without reaching \u00b1" + table::fixed(100.0 * kTargetHalfWidth, 0) +
             "%: this machine is too noisy for a tighter figure; close other programs and repeat";
   }
   return line;

@@ -3,6 +3,7 @@
 // are used because std::ofstream cannot fsync.
 #include "results/result_file.h"
 
+#include "devices/system_info.h"
 #include "io/regular_file.h"
 
 #include <fcntl.h>
@@ -95,11 +96,8 @@ std::string fileNamePart(const std::string& text) {
   return out.empty() ? "unknown" : out;
 }
 
-std::string hostName() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
-  return fileNamePart(name);
-}
+// This machine's name as it may stand in a file name.
+std::string hostNamePart() { return fileNamePart(hostName()); }
 
 // The umask, read without changing it (umask(2) can only swap, a race with other threads
 // creating files): Linux reports it in /proc/self/status; elsewhere the usual 022.
@@ -122,7 +120,7 @@ constexpr const char* kTempMarker = ".tmp-";
 constexpr std::size_t kMaxFileNameBytes = NAME_MAX;
 
 std::string tempPrefix(const fs::path& target) {
-  const std::string tail = kTempMarker + std::to_string(::getpid()) + "-" + hostName() + "-";
+  const std::string tail = kTempMarker + std::to_string(::getpid()) + "-" + hostNamePart() + "-";
   constexpr std::size_t kUniqueChars = 6;  // mkstemp's XXXXXX
   // A long result name is cut short here, or its temporary file's name would not fit where the
   // result's own does (only the marker and what follows it identify a temporary file).
@@ -259,7 +257,7 @@ void removeAbandonedTempFiles(const std::string& folder) {
   std::error_code ec;
   fs::directory_iterator it(folder, ec), end;
   if (ec) return;  // an unreadable folder is reported by the write that follows
-  const std::string host = hostName();
+  const std::string host = hostNamePart();
   for (; it != end; it.increment(ec)) {
     if (ec) return;
     const std::string name = it->path().filename().string();

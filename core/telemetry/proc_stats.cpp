@@ -2,10 +2,11 @@
 // feed them fixtures; the readers return std::nullopt off Linux or when /proc is unavailable.
 #include "telemetry/proc_stats.h"
 
+#include "util/text.h"
+
 #include <ctime>
 
 #include <algorithm>
-#include <charconv>
 #include <fstream>
 #include <sstream>
 #include <string_view>
@@ -28,14 +29,6 @@ std::vector<std::string_view> splitFields(std::string_view text) {
 }
 
 // The whole token must be a decimal number; "12abc" is garbage, not 12.
-std::optional<std::uint64_t> parseUnsigned(std::string_view token) {
-  std::uint64_t value = 0;
-  const char* end = token.data() + token.size();
-  auto [ptr, ec] = std::from_chars(token.data(), end, value);
-  if (ec != std::errc() || ptr != end || token.empty()) return std::nullopt;
-  return value;
-}
-
 // The line that starts with `prefix`, without it; nullopt when there is none.
 std::optional<std::string_view> findLine(std::string_view text, std::string_view prefix) {
   std::size_t pos = 0;

@@ -1,6 +1,9 @@
 // Small text helpers for the core's messages.
 #pragma once
 
+#include <charconv>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +31,15 @@ inline std::string joined(const std::vector<std::string>& items, const std::stri
   std::string text;
   for (const auto& item : items) text += (text.empty() ? "" : ", ") + item + suffix;
   return text;
+}
+
+// A whole decimal number and nothing around it ("12", not " 12" or "12kB"); nullopt otherwise.
+inline std::optional<std::uint64_t> parseUnsigned(std::string_view text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end) return std::nullopt;
+  return value;
 }
 
 }  // namespace tb

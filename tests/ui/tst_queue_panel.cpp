@@ -17,6 +17,7 @@
 #include <QTreeWidget>
 #include <QtTest>
 
+#include <cmath>
 #include <cstdlib>
 #include <tuple>
 
@@ -157,6 +158,11 @@ class QueuePanelTest : public QObject {
     QCOMPARE(QueuePanel::formatDuration(723), QStringLiteral("12:03"));
     QCOMPARE(QueuePanel::formatDuration(3723), QStringLiteral("1:02:03"));
     QCOMPARE(QueuePanel::formatDuration(-1), QStringLiteral("0:00"));
+    QCOMPARE(QueuePanel::formatDuration(59.6), QStringLiteral("1:00"));
+    QCOMPARE(QueuePanel::formatDuration(90000), QStringLiteral("25:00:00"));
+    // An estimate from a stalled first step must not overflow into a negative or garbage clock.
+    QCOMPARE(QueuePanel::formatDuration(1e30), QStringLiteral("1000000:00:00"));
+    QCOMPARE(QueuePanel::formatDuration(std::nan("")), QStringLiteral("0:00"));
   }
 
   // Users watch the queue to see which run is training, how far it is and what comes next.

@@ -3,6 +3,7 @@
 
 #include "common/qt_convert.h"
 #include "common/status_colors.h"
+#include "util/clock_text.h"
 
 #include <QAction>
 #include <QBrush>
@@ -93,17 +94,7 @@ QueuePanel::QueuePanel(RunController* controller, QWidget* parent)
   refresh();
 }
 
-QString QueuePanel::formatDuration(double seconds) {
-  const auto total = static_cast<long long>(std::llround(std::max(seconds, 0.0)));
-  const long long hours = total / 3600;
-  const long long minutes = (total / 60) % 60;
-  const long long secs = total % 60;
-  const QLatin1Char zero('0');
-  if (hours > 0) {
-    return QStringLiteral("%1:%2:%3").arg(hours).arg(minutes, 2, 10, zero).arg(secs, 2, 10, zero);
-  }
-  return QStringLiteral("%1:%2").arg(minutes).arg(secs, 2, 10, zero);
-}
+QString QueuePanel::formatDuration(double seconds) { return toQString(clockText(seconds)); }
 
 QString QueuePanel::progressText(const QueuedRun& run) {
   switch (run.state) {
