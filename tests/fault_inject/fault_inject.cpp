@@ -6,6 +6,9 @@
 //   TB_FAULT_NOSPACE_DIR=DIR   statvfs() on DIR reports 0 bytes free
 //   TB_FAULT_FSYNC_DELAY_MS=N  fsync() waits N ms first (widens the window of a save, as a
 //                              slow disk or network file system does)
+//   TB_FAULT_SPARE_DIR=DIR     files under DIR (inside a faulty folder) are spared
+//   TB_FAULT_WHILE=FILE        the folder faults hold only while FILE exists (a test turns
+//                              them on mid-run)
 // Without the variables every call goes straight to the C library.
 #include <dlfcn.h>
 #include <fcntl.h>
@@ -28,7 +31,7 @@ Function next(const char* name) {
 }
 
 // True when `path` lies in the folder named by the environment variable `variable`.
-bool under(const char* variable, const std::string& path) {
+bool inFolder(const char* variable, const std::string& path) {
   const char* folder = std::getenv(variable);
   if (folder == nullptr || *folder == '\0') return false;
   std::string prefix = folder;
@@ -39,6 +42,13 @@ bool under(const char* variable, const std::string& path) {
     if (::getcwd(cwd, sizeof cwd) != nullptr) absolute = std::string(cwd) + "/" + absolute;
   }
   return absolute.compare(0, prefix.size(), prefix) == 0 || absolute + "/" == prefix;
+}
+
+// True when the fault of `variable` applies to `path` now.
+bool under(const char* variable, const std::string& path) {
+  if (!inFolder(variable, path) || inFolder("TB_FAULT_SPARE_DIR", path)) return false;
+  const char* trigger = std::getenv("TB_FAULT_WHILE");
+  return trigger == nullptr || *trigger == '\0' || ::access(trigger, F_OK) == 0;
 }
 
 std::string pathOf(int fd) {

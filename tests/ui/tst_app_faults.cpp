@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <unistd.h>
+
 #include <csignal>
 #include <set>
 
@@ -192,6 +194,72 @@ class TestAppFaults final : public QObject {
     QVERIFY2(result.error.find("TrainBench ended while this run trained") != std::string::npos,
              result.error.c_str());
     QVERIFY(journal.entryList({QStringLiteral("*.json")}, QDir::Files).isEmpty());
+  }
+
+  // The results folder refuses the finished run (a read-only mount, here from the fault
+  // library) and nobody is there to choose (--quit-when-done): the run is kept in the temporary
+  // folder, stderr says where, and the next start saves it to the results folder as it ended,
+  // from the journal or, where the journal could not take it either, from that copy. Never as
+  // a run the app was killed during.
+  void aRunTheFolderRefusedIsSavedAtTheNextStart_data() {
+    QTest::addColumn<bool>("journalWritable");
+    QTest::newRow("journal writable") << true;
+    QTest::newRow("journal refused too") << false;
+  }
+  void aRunTheFolderRefusedIsSavedAtTheNextStart() {
+    QFETCH(bool, journalWritable);
+    const QString tag = QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-');
+    const QString trigger = m_dir.filePath(QStringLiteral("refuse-") + tag);
+    const QString tmp = m_dir.filePath(QStringLiteral("tmp-") + tag);
+    QVERIFY(QDir().mkpath(tmp));
+    QProcessEnvironment env = environment();
+    env.insert(QStringLiteral("TMPDIR"), tmp);
+    QProcessEnvironment refusing = env;
+    refusing.insert(QStringLiteral("LD_PRELOAD"), qEnvironmentVariable("TRAINBENCH_FAULT_INJECT"));
+    refusing.insert(QStringLiteral("TB_FAULT_EROFS_DIR"), m_results);
+    refusing.insert(QStringLiteral("TB_FAULT_WHILE"), trigger);
+    if (journalWritable) {
+      refusing.insert(QStringLiteral("TB_FAULT_SPARE_DIR"), m_results + QStringLiteral("/.running"));
+    }
+    QProcess app;
+    app.setProcessEnvironment(refusing);
+    // Ends on its own after about 5 s, long after the folder turns read-only.
+    app.start(m_app, appRun(QStringLiteral("10000")) << QStringLiteral("--time-budget")
+                                                      << QStringLiteral("5"));
+    QVERIFY(app.waitForStarted());
+    untilTraining(app);
+    if (QTest::currentTestFailed()) return;
+    QFile(trigger).open(QIODevice::WriteOnly);
+    QVERIFY(app.waitForFinished(120000));
+    const QString err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 1);
+    QVERIFY2(err.contains(QLatin1String("the result was not saved")), qPrintable(err));
+    QVERIFY(resultFiles(m_results).isEmpty());
+    const QString keptFolder = tmp + QStringLiteral("/trainbench-unsaved-%1").arg(::getuid());
+    const QStringList kept = resultFiles(keptFolder);
+    QCOMPARE(kept.size(), 1);
+    QVERIFY2(err.contains(keptFolder + u'/' + kept.first()), qPrintable(err));
+    const RunResult ended =
+        tb::readResultFile(QDir(keptFolder).filePath(kept.first()).toStdString());
+    QCOMPARE(ended.status, tb::RunStatus::Completed);
+
+    QProcess next;
+    next.setProcessEnvironment(env);
+    next.start(m_app, {QStringLiteral("--settings"), m_dir.filePath(QStringLiteral("settings.ini")),
+                       QStringLiteral("--screenshot"), tmp + QStringLiteral("/next.png"),
+                       QStringLiteral("--quit-when-done")});
+    QVERIFY(next.waitForFinished(120000));
+    QVERIFY2(next.exitCode() == 0, next.readAllStandardError().constData());
+    const QStringList saved = resultFiles(m_results);
+    QCOMPARE(saved.size(), 1);
+    const RunResult result =
+        tb::readResultFile(QDir(m_results).filePath(saved.first()).toStdString());
+    QCOMPARE(result.status, tb::RunStatus::Completed);
+    QCOMPARE(result.epochs.size(), ended.epochs.size());
+    QCOMPARE(result.created, ended.created);
+    QVERIFY(QDir(m_results + QStringLiteral("/.running"))
+                .entryList({QStringLiteral("*.json")}, QDir::Files)
+                .isEmpty());
   }
 
   // Started with SIGHUP ignored (`nohup trainbench ... &`, then the terminal closes): the run

@@ -1,5 +1,6 @@
 // The journal of runs in progress (ui/model/run_journal.h): a run whose process is gone is found
-// and read back as failed, with its epochs; a live process's run, and another host's, are left.
+// and read back as failed, with its epochs; a finished run the results folder refused is read
+// back as it ended; a live process's run, and another host's, are left.
 #include "model/run_journal.h"
 
 #include "../support/run_result_builder.h"
@@ -7,6 +8,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <algorithm>
 
 using tb::RunResult;
 using tb::ui::RunJournal;
@@ -61,8 +64,37 @@ class RunJournalTest : public QObject {
              run.error.c_str());
     QVERIFY(!run.totalSeconds);
 
+    QVERIFY(!runs[0].finished);
+
     RunJournal::discard(runs[0].path);
     QVERIFY(now.abandoned().isEmpty());
+  }
+
+  // A finished run the results folder refused stays in the journal as it ended, failed runs
+  // with their own reason included: the next start saves it as it is, not as one the app was
+  // killed during.
+  void finishedRunIsKeptAsItEnded() {
+    QTemporaryDir results;
+    const qint64 gone = endedPid();
+    QVERIFY(gone > 0);
+    const RunJournal ended(results.path(), QStringLiteral("bench-1"), gone);
+    RunResult completed = trainingRun();
+    completed.totalSeconds = 41.5;
+    RunResult diverged = trainingRun();
+    diverged.status = tb::RunStatus::Failed;
+    diverged.error = "the loss became NaN at epoch 1";
+    ended.write(1, trainingRun());
+    QVERIFY(ended.keep(1, completed));
+    QVERIFY(ended.keep(2, diverged));
+
+    auto runs = RunJournal(results.path(), QStringLiteral("bench-1")).abandoned();
+    QCOMPARE(runs.size(), 2);
+    std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    QVERIFY(runs[0].finished);
+    QCOMPARE(runs[0].result.status, tb::RunStatus::Completed);
+    QCOMPARE(runs[0].result.totalSeconds, std::optional<double>(41.5));
+    QVERIFY(runs[1].finished);
+    QCOMPARE(runs[1].result.error, diverged.error);
   }
 
   // A run still training (this process's, or another live app's) is no abandoned one; nor is a

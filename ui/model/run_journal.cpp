@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <csignal>
 #include <exception>
+#include <utility>
 
 namespace tb::ui {
 
@@ -110,6 +111,16 @@ void RunJournal::write(int queueId, const RunResult& soFar) const {
   }
 }
 
+bool RunJournal::keep(int queueId, const RunResult& finished) const {
+  try {
+    QDir().mkpath(m_folder);
+    writeResultFile(finished, toStdString(fileFor(queueId)));
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 void RunJournal::remove(int queueId) const { QFile::remove(fileFor(queueId)); }
 
 QVector<RunJournal::Abandoned> RunJournal::abandoned() const {
@@ -134,7 +145,11 @@ QVector<RunJournal::Abandoned> RunJournal::abandoned() const {
     }
     const QString path = folder.filePath(file);
     try {
-      runs.push_back({path, readResultFile(toStdString(path))});
+      RunResult result = readResultFile(toStdString(path));
+      // What write() leaves reads as failed with endedMessage(); anything else is what keep() left.
+      const bool finished = !(result.status == RunStatus::Failed &&
+                              result.error == endedMessage(result.config.batchSize));
+      runs.push_back({path, std::move(result), finished});
     } catch (const std::exception&) {
       discard(path);  // cut off as it was written: nothing to keep
     }

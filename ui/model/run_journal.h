@@ -2,7 +2,8 @@
 // never finished is not lost without a word. A run trains inside the app's process: when the
 // system kills that process for lack of memory (or it crashes, or the power goes), the window
 // goes with it and nothing is saved. The next start finds the file of a process that is gone
-// and saves the run as failed, with the epochs it had finished.
+// and saves the run as failed, with the epochs it had finished. A finished run the results folder
+// refused (full, read-only) is kept in its file as it ended, and the next start saves it.
 #pragma once
 
 #include "results/run_result.h"
@@ -22,12 +23,17 @@ class RunJournal {
   // if this process ended now, without its telemetry (kept small: it is rewritten as it runs).
   // Never throws: a journal that cannot be written costs nothing but itself.
   void write(int queueId, const RunResult& soFar) const;
-  // The run ended and was handed to the library (saved, or kept in the window as unsaved).
+  // The run ended, and the results folder refused it: its file now holds the run as it ended,
+  // for the next start to save where this app cannot. False where the file could not be written
+  // (it then still holds the run as it trained).
+  bool keep(int queueId, const RunResult& finished) const;
+  // The run ended and is saved (or was let go): its file goes.
   void remove(int queueId) const;
 
   struct Abandoned {
     QString path;      // its journal file: discard() once the run is saved
-    RunResult result;  // failed, saying why
+    RunResult result;  // failed, saying why; or, where `finished`, the run as it ended
+    bool finished = false;  // kept by keep(): the app ended after the run, not during it
   };
   // The runs of this host's processes that are gone: of an earlier boot, or whose pid no longer
   // names the process that started them. Another host's (a results folder shared over the

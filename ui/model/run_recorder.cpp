@@ -10,6 +10,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 
+#include <unistd.h>
+
 #include <exception>
 #include <string>
 
@@ -53,10 +55,10 @@ RunRecorder::RunRecorder(RunController* controller, RunCollection* collection,
             m_collection->appendTelemetry(m_runIds.value(queueId), sample);
           });
   connect(controller, &RunController::runFinished, this, &RunRecorder::onRunFinished);
-  connect(collection, &RunCollection::runRemoved, this,
-          [this](const QString& id) {
-            if (m_unsaved.remove(id)) Q_EMIT unsavedChanged();
-          });
+  connect(collection, &RunCollection::runRemoved, this, [this](const QString& id) {
+    forgetUnsaved(id);
+    if (m_unsaved.remove(id)) Q_EMIT unsavedChanged();
+  });
 }
 
 void RunRecorder::onRunFinished(int queueId, const RunResult& result) {
@@ -67,35 +69,49 @@ void RunRecorder::onRunFinished(int queueId, const RunResult& result) {
 
   QString error;
   const QString path = m_library->save(result, &error);
-  // Saved, or kept in the window as unsaved (which quitting offers to save): no longer the
-  // journal's to keep.
-  m_journal.remove(queueId);
   m_journalWritten.remove(queueId);
   if (!runId.isEmpty() && !path.isEmpty()) m_collection->setFilePath(runId, path);
   if (!runId.isEmpty() && path.isEmpty()) {
+    // Kept in the window, and in the journal as it ended: if this app is killed before the run
+    // is saved, or quits where the folder still refuses it, the next start saves it.
+    m_journal.keep(queueId, result);
+    m_unsavedJournal.insert(runId, queueId);
     m_unsaved.insert(runId);
     Q_EMIT unsavedChanged();
+  } else {
+    m_journal.remove(queueId);
   }
   Q_EMIT runRecorded(result, path, error, !runId.isEmpty());
 }
 
-QStringList RunRecorder::recoverAbandonedRuns() {
-  QStringList lines;
+RunRecorder::Recovered RunRecorder::recoverAbandonedRuns() {
+  Recovered recovered;
   for (const RunJournal::Abandoned& run : m_journal.abandoned()) {
+    // A run the results folder refused whose journal could not take it either (a read-only
+    // folder) was kept in the temporary folder as the app quit: that copy is the run.
+    std::optional<RunResult> copy;
+    if (!run.finished) copy = unattendedCopyOf(run.result);
+    const RunResult& result = copy ? *copy : run.result;
     QString error;
     // A run another app, or this one's earlier start, already saved is that run (save() keeps
     // one file per run): the journal file goes either way once the library has it.
-    if (m_library->save(run.result, &error).isEmpty()) continue;  // kept for the next start
+    if (m_library->save(result, &error).isEmpty()) continue;  // kept for the next start
     RunJournal::discard(run.path);
-    const std::size_t epochs = run.result.epochs.size();
-    const QDateTime started =
-        QDateTime::fromString(toQString(run.result.created), Qt::ISODate).toLocalTime();
-    lines << tr("%1 on %2, started %3 (%n epoch(s) finished)", nullptr, static_cast<int>(epochs))
-                 .arg(toQString(run.result.workload.name), toQString(run.result.device.id),
-                      started.isValid() ? started.toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-                                        : toQString(run.result.created));
+    const std::size_t epochs = result.epochs.size();
+    const QDateTime started = createdTime(result.created).toLocalTime();
+    const QString when = started.isValid() ? started.toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                                           : toQString(result.created);
+    if (run.finished || copy) {
+      recovered.kept << tr("%1 on %2, started %3")
+                            .arg(toQString(result.workload.name), toQString(result.device.id), when);
+    } else {
+      recovered.killed << tr("%1 on %2, started %3 (%n epoch(s) finished)", nullptr,
+                             static_cast<int>(epochs))
+                              .arg(toQString(result.workload.name), toQString(result.device.id),
+                                   when);
+    }
   }
-  return lines;
+  return recovered;
 }
 
 int RunRecorder::unsavedCount() const { return static_cast<int>(m_unsaved.size()); }
@@ -117,10 +133,43 @@ QStringList RunRecorder::saveUnsaved() {
     } else {
       m_collection->setFilePath(id, path);
       m_unsaved.remove(id);
+      forgetUnsaved(id);
     }
   }
   Q_EMIT unsavedChanged();
   return errors;
+}
+
+void RunRecorder::discardUnsaved() {
+  for (const QString& id : QSet<QString>(m_unsaved)) forgetUnsaved(id);
+}
+
+void RunRecorder::forgetUnsaved(const QString& runId) {
+  const auto journal = m_unsavedJournal.constFind(runId);
+  if (journal == m_unsavedJournal.constEnd()) return;
+  m_journal.remove(*journal);
+  m_unsavedJournal.erase(journal);
+}
+
+QString RunRecorder::unattendedFolder() {
+  return QDir(QDir::tempPath()).filePath(QStringLiteral("trainbench-unsaved-%1").arg(::getuid()));
+}
+
+std::optional<RunResult> RunRecorder::unattendedCopyOf(const RunResult& journal) {
+  const QDir folder(unattendedFolder());
+  for (const QString& name : folder.entryList({QStringLiteral("*.json")}, QDir::Files)) {
+    try {
+      RunResult copy = readResultFile(toStdString(folder.filePath(name)));
+      if (copy.created == journal.created && copy.device.id == journal.device.id &&
+          copy.workload.name == journal.workload.name &&
+          copy.system.hostname == journal.system.hostname) {
+        return copy;
+      }
+    } catch (const std::exception&) {
+      // Not a result file: not the one.
+    }
+  }
+  return std::nullopt;
 }
 
 QStringList RunRecorder::saveUnsavedInto(const QString& folder, QStringList* errors) {

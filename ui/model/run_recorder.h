@@ -12,6 +12,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace tb::ui {
 
 class ResultLibrary;
@@ -33,11 +35,22 @@ class RunRecorder final : public QObject {
   // Saves them again; the messages of those that still fail.
   QStringList saveUnsaved();
   // Saves them into `folder` instead (made if needed), for a quit with nobody there to choose:
-  // the paths written, and in `errors` why any could not be.
+  // the paths written, and in `errors` why any could not be. Their journal files stay, so that
+  // the next start saves them into the results folder too.
   QStringList saveUnsavedInto(const QString& folder, QStringList* errors);
-  // Saves, as failed, the runs an earlier app left unfinished when it ended without saving them
-  // (RunJournal); a line for each, for the notice that says so.
-  QStringList recoverAbandonedRuns();
+  // They are let go (the user chose Discard): their journal files go too.
+  void discardUnsaved();
+  // Where a quit with nobody there to choose keeps them: this user's folder in the temporary one.
+  static QString unattendedFolder();
+
+  struct Recovered {
+    QStringList killed;  // a line for each run an earlier app ended during, saved as failed
+    QStringList kept;    // and for each run it had finished but could not save, saved now
+  };
+  // Saves the runs an earlier app left in its journal (RunJournal): those it ended during, as
+  // failed; those the results folder refused, as they ended (from the journal, or from
+  // unattendedFolder() where the journal could not take them).
+  Recovered recoverAbandonedRuns();
 
  Q_SIGNALS:
   // A run ended; `savedPath` is empty when saving failed (then `saveError` says why). `shown`:
@@ -49,6 +62,11 @@ class RunRecorder final : public QObject {
 
  private:
   void onRunFinished(int queueId, const RunResult& result);
+  // The run is saved or let go: its journal file goes.
+  void forgetUnsaved(const QString& runId);
+  // The same run as `journal` (same start, device and workload) in unattendedFolder(), if an
+  // earlier app left it there.
+  static std::optional<RunResult> unattendedCopyOf(const RunResult& journal);
 
   RunCollection* m_collection;
   ResultLibrary* m_library;
@@ -56,6 +74,7 @@ class RunRecorder final : public QObject {
   QHash<int, QElapsedTimer> m_journalWritten;  // queue id -> since its journal was last written
   QHash<int, QString> m_runIds;  // controller queue id -> collection run id
   QSet<QString> m_unsaved;       // collection run ids whose save failed
+  QHash<QString, int> m_unsavedJournal;  // those run ids -> their queue id (journal file)
 };
 
 }  // namespace tb::ui

@@ -126,8 +126,14 @@ void Automation::finish() {
     m_exitCode = 1;
   }
   if (m_options.quitWhenDone) {
-    // exit() rather than quit(): the code tells scripts whether every run completed.
-    QTimer::singleShot(0, qApp, [code = m_exitCode] { QApplication::exit(code); });
+    // Closed as a signal closes it, with the code that tells scripts whether every run
+    // completed: a result the results folder refused is kept in the temporary folder (and said
+    // on stderr), where exiting the event loop dropped it with the window.
+    // The settings file stays as it was, as after a run from the command line.
+    m_window->keepSavedSettings();
+    QTimer::singleShot(0, m_window, [window = m_window, code = m_exitCode] {
+      window->requestQuit(code);
+    });
   }
 }
 

@@ -121,14 +121,23 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
   restoreSettings();  // before the menus, so their check marks show the restored state
   buildMenus();
   wireRuns();
-  // A run the last app never finished (killed for lack of memory, say) is said and kept.
-  if (const QStringList lost = m_recorder->recoverAbandonedRuns(); !lost.isEmpty()) {
-    showNotice(tr("TrainBench ended last time while a run trained, without saving it (killed, "
-                  "as the system does when memory runs out, or crashed): %1. It is in History "
-                  "as failed; a smaller batch size may fit.")
-                   .arg(lost.join(QStringLiteral("; "))),
-               true);
+  // A run the last app never finished (killed for lack of memory, say) is said and kept; so is
+  // one it finished but could not save.
+  const RunRecorder::Recovered recovered = m_recorder->recoverAbandonedRuns();
+  QStringList said;
+  if (!recovered.killed.isEmpty()) {
+    said << tr("TrainBench ended last time while a run trained, without saving it (killed, as "
+               "the system does when memory runs out, or crashed): %1. It is in History as "
+               "failed; a smaller batch size may fit.")
+                .arg(recovered.killed.join(QStringLiteral("; ")));
   }
+  if (!recovered.kept.isEmpty()) {
+    said << tr("Saved now, to History: %n result(s) the results folder could not take last "
+               "time: %1.",
+               nullptr, static_cast<int>(recovered.kept.size()))
+                .arg(recovered.kept.join(QStringLiteral("; ")));
+  }
+  if (!said.isEmpty()) showNotice(said.join(QLatin1Char(' ')), !recovered.killed.isEmpty());
 
   statusBar()->addPermanentWidget(new QLabel(
       tr("TrainBench %1 \u00b7 LibTorch %2 \u00b7 Qt %3")

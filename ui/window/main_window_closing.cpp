@@ -14,8 +14,6 @@
 
 #include <cstdio>
 
-#include <unistd.h>
-
 namespace tb::ui {
 
 void MainWindow::saveUnsavedResults() {
@@ -88,7 +86,10 @@ bool MainWindow::letUnsavedGo() {
     keepUnsavedUnattended();
     return true;
   }
-  if (answer == QMessageBox::Discard) return true;
+  if (answer == QMessageBox::Discard) {
+    m_recorder->discardUnsaved();
+    return true;
+  }
   if (answer != QMessageBox::Save) return false;
   saveUnsavedResults();  // says why where it fails again; the window stays then
   return m_recorder->unsavedCount() == 0;
@@ -100,8 +101,7 @@ void MainWindow::keepUnsavedUnattended() {
   // The results folder still refuses them (full, read-only, gone): a folder of this user's in
   // the temporary folder takes them (/tmp is shared), and stderr says where, since no window is
   // left to say it. They were lost in silence.
-  const QString fallback = QDir(QDir::tempPath())
-                               .filePath(QStringLiteral("trainbench-unsaved-%1").arg(::getuid()));
+  const QString fallback = RunRecorder::unattendedFolder();
   if (QDir().mkpath(fallback)) {
     QFile::setPermissions(fallback, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
                                         QFileDevice::ExeOwner);
