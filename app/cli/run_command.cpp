@@ -349,8 +349,9 @@ int runCommand(const RunOptions& options) {
   int exitCode = kExitOk;
   const bool severalDevices = options.devices.size() > 1;
   const bool repeating = options.autoRepeat || options.repeats > 1;
+  bool saveRefused = false;
   for (const auto& device : options.devices) {
-    if (signals.cancelled()) break;
+    if (signals.cancelled() || saveRefused) break;
     RunConfig config = options.config;
     config.device = device;
     if (repeating) config.group = newGroupId();
@@ -365,6 +366,17 @@ int runCommand(const RunOptions& options) {
       const RunResult& result = results.back();
       if (result.status != RunStatus::Completed) break;  // a failure repeats the same way
       repeats.push_back(result);
+      // Only a save can fail a completed run: the next run's result would be lost the same way.
+      if (code != kExitOk) {
+        const bool more = &device != &options.devices.back() || options.autoRepeat ||
+                          repeat < options.repeats;
+        if (more) {
+          std::fprintf(stderr, "trainbench-cli: no further run started: the result could not be "
+                               "saved, and the next one would be lost the same way\n");
+        }
+        saveRefused = true;
+        break;
+      }
       if (options.autoRepeat) {
         const RepeatDecision decision =
             autoRepeatDecision(repeats.size(), steadyThroughputs(repeats));

@@ -221,6 +221,45 @@ bool writeDurably(const std::string& text, const std::string& path, WriteMode mo
   return true;
 }
 
+// What checkResultsFolder() asks of the folder `shown` once it exists: a file can be made in it,
+// of the size a result needs, and the disk has room.
+void checkMadeFolder(const std::string& shown) {
+  removeAbandonedTempFiles(shown);
+
+  // Proves that a file can be created here (read-only mounts, permissions, quotas).
+  std::string pattern = (fs::path(shown) / ".trainbench-write-check-XXXXXX").string();
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  const int fd = ::mkostemp(buffer.data(), O_CLOEXEC);
+  if (fd < 0) {
+    throw ResultFileError(shown + ": cannot save results here: " + errnoText(errno));
+  }
+  ::close(fd);
+  ::unlink(buffer.data());
+
+  // A file size limit (ulimit -f, set on some shared servers) under what a result may need
+  // would stop the save after the run, however much the disk has free.
+  struct rlimit fileSize {};
+  if (::getrlimit(RLIMIT_FSIZE, &fileSize) == 0 && fileSize.rlim_cur != RLIM_INFINITY &&
+      fileSize.rlim_cur < kMinFreeBytesForResults) {
+    throw ResultFileError(shown + ": cannot save results: this process may write files of only " +
+                          std::to_string(fileSize.rlim_cur / 1024) +
+                          " KiB (its file size limit, ulimit -f; at least " +
+                          std::to_string(kMinFreeBytesForResults / (1024 * 1024)) + " MiB needed)");
+  }
+
+  struct statvfs space {};
+  if (::statvfs(shown.c_str(), &space) == 0) {
+    const auto freeBytes = static_cast<std::uint64_t>(space.f_bavail) * space.f_frsize;
+    if (freeBytes < kMinFreeBytesForResults) {
+      throw ResultFileError(shown + ": cannot save results here: only " +
+                            std::to_string(freeBytes / 1024) + " KiB free (at least " +
+                            std::to_string(kMinFreeBytesForResults / (1024 * 1024)) +
+                            " MiB needed)");
+    }
+  }
+}
+
 }  // namespace
 
 void writeResultFile(const RunResult& result, const std::string& path) {
@@ -293,41 +332,20 @@ void checkResultsFolder(const std::string& folder, const std::string& fileName) 
       }
     }
   }
+  // The folders made here go again where the folder is refused: a refused --out leaves nothing.
+  std::vector<fs::path> made;
+  for (fs::path p = fs::path(shown).lexically_normal(); !p.empty() && !fs::exists(p, ec);
+       p = p.parent_path()) {
+    made.push_back(p);
+    if (p == p.parent_path()) break;
+  }
   fs::create_directories(shown, ec);
   if (ec) throw ResultFileError(shown + ": cannot create the results folder: " + ec.message());
-  removeAbandonedTempFiles(shown);
-
-  // Proves that a file can be created here (read-only mounts, permissions, quotas).
-  std::string pattern = (fs::path(shown) / ".trainbench-write-check-XXXXXX").string();
-  std::vector<char> buffer(pattern.begin(), pattern.end());
-  buffer.push_back('\0');
-  const int fd = ::mkostemp(buffer.data(), O_CLOEXEC);
-  if (fd < 0) {
-    throw ResultFileError(shown + ": cannot save results here: " + errnoText(errno));
-  }
-  ::close(fd);
-  ::unlink(buffer.data());
-
-  // A file size limit (ulimit -f, set on some shared servers) under what a result may need
-  // would stop the save after the run, however much the disk has free.
-  struct rlimit fileSize {};
-  if (::getrlimit(RLIMIT_FSIZE, &fileSize) == 0 && fileSize.rlim_cur != RLIM_INFINITY &&
-      fileSize.rlim_cur < kMinFreeBytesForResults) {
-    throw ResultFileError(shown + ": cannot save results: this process may write files of only " +
-                          std::to_string(fileSize.rlim_cur / 1024) +
-                          " KiB (its file size limit, ulimit -f; at least " +
-                          std::to_string(kMinFreeBytesForResults / (1024 * 1024)) + " MiB needed)");
-  }
-
-  struct statvfs space {};
-  if (::statvfs(shown.c_str(), &space) == 0) {
-    const auto freeBytes = static_cast<std::uint64_t>(space.f_bavail) * space.f_frsize;
-    if (freeBytes < kMinFreeBytesForResults) {
-      throw ResultFileError(shown + ": cannot save results here: only " +
-                            std::to_string(freeBytes / 1024) + " KiB free (at least " +
-                            std::to_string(kMinFreeBytesForResults / (1024 * 1024)) +
-                            " MiB needed)");
-    }
+  try {
+    checkMadeFolder(shown);
+  } catch (const ResultFileError&) {
+    for (const fs::path& folder : made) fs::remove(folder, ec);  // deepest first; empty only
+    throw;
   }
 }
 

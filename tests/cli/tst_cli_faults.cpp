@@ -149,6 +149,33 @@ class TestCliFaults : public CliTestBase {
     QCOMPARE(resultFiles(m_results).size(), 1);
   }
 
+  // A refused --out folder is left as it was: the folders the save would have needed are not
+  // made (an empty folder left behind on a full disk reads as a run that saved nothing there).
+  void refusedFolderIsNotMade() {
+    QVERIFY(QDir().mkpath(m_results));
+    const QString wanted = m_results + QStringLiteral("/new/deeper/");
+    const CliRun refused =
+        tbtest::runCli(m_cli, smallSyntheticRun() << QStringLiteral("--out") << wanted,
+                       faultyEnvironment(QStringLiteral("TB_FAULT_NOSPACE_DIR"), m_results));
+    QCOMPARE(refused.exitCode, 3);
+    QVERIFY2(refused.err.contains(QLatin1String("free")), refused.why());
+    QVERIFY2(!QFileInfo::exists(m_results + QStringLiteral("/new")), refused.why());
+  }
+
+  // Repeats stop at the first result the folder refuses: each further one would train in full
+  // and be lost the same way.
+  void repeatsStopWhenASaveFails() {
+    QVERIFY(QDir().mkpath(m_results));
+    const CliRun run =
+        tbtest::runCli(m_cli, smallSyntheticRun() << QStringLiteral("--repeat") << QStringLiteral("3"),
+                       faultyEnvironment(QStringLiteral("TB_FAULT_ENOSPC_DIR"), m_results));
+    QCOMPARE(run.exitCode, 3);
+    QVERIFY2(run.out.contains(QLatin1String("Repeat 1 on cpu")) &&
+                 !run.out.contains(QLatin1String("Repeat 2")),
+             run.why());
+    QVERIFY2(run.err.contains(QLatin1String("no further run started")), run.why());
+  }
+
   // A folder that is already full is refused up front; one that fills up during the run fails
   // the save with a message naming the folder, and nothing earlier is damaged or left behind.
   void resultsFolderFull() {
