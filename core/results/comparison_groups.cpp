@@ -2,6 +2,7 @@
 // and JSON outputs are in comparison_groups_text.cpp.
 #include "results/comparison_groups.h"
 
+#include "results/created_time.h"
 #include "results/table_text.h"
 #include "stats/summary.h"
 
@@ -13,7 +14,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <utility>
 
@@ -53,35 +53,12 @@ void addWarnings(std::vector<std::string>& warnings, const std::vector<std::stri
   }
 }
 
-// Seconds east of UTC of an ISO 8601 time's ending after its seconds ("", "Z", ".250Z",
-// "+05:00"): none written is UTC, as the result format says. nullopt for any other ending.
-std::optional<long> utcOffsetSeconds(const std::string& created) {
-  std::size_t at = 19;
-  if (at < created.size() && created[at] == '.') {
-    while (++at < created.size() && std::isdigit(static_cast<unsigned char>(created[at])) != 0) {}
-  }
-  const std::string rest = created.substr(std::min(at, created.size()));
-  if (rest.empty() || rest == "Z") return 0L;
-  const auto digit = [&](std::size_t i) { return std::isdigit(static_cast<unsigned char>(rest[i])) != 0; };
-  if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':' || !digit(1) ||
-      !digit(2) || !digit(4) || !digit(5)) {
-    return std::nullopt;
-  }
-  const long seconds = std::stol(rest.substr(1, 2)) * 3600 + std::stol(rest.substr(4, 2)) * 60;
-  return rest[0] == '+' ? seconds : -seconds;
-}
-
 // "2026-12-02T10:31:05Z" in this machine's local time, as the charts' legends and History show
 // it: "2026-12-02 11:31" in Paris (or with seconds). Other text as it is.
 std::string dateTime(const std::string& created, bool seconds) {
-  std::tm utc{};
-  std::istringstream in(created);
-  in >> std::get_time(&utc, "%Y-%m-%dT%H:%M:%S");
-  const std::optional<long> offset = in.fail() || created.size() < 19 ? std::nullopt : utcOffsetSeconds(created);
-  if (!offset) return created;
-  const std::time_t time = timegm(&utc) - *offset;
+  const std::optional<std::time_t> time = createdSeconds(created);
   std::tm local{};
-  if (time == static_cast<std::time_t>(-1) || localtime_r(&time, &local) == nullptr) return created;
+  if (!time || localtime_r(&*time, &local) == nullptr) return created;
   std::array<char, 32> text{};
   const char* format = seconds ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M";
   if (std::strftime(text.data(), text.size(), format, &local) == 0) return created;
@@ -228,10 +205,11 @@ ComparisonRow foldRows(const std::vector<ComparisonRow>& runs) {
     row.disturbed = row.disturbed || run.disturbed;
     row.watched = row.watched || run.watched;
     addWarnings(row.warnings, run.warnings);
-    if (!run.created.empty() && (row.created.empty() || run.created < row.created)) {
+    if (!run.created.empty() && (row.created.empty() || createdBefore(run.created, row.created))) {
       row.created = run.created;
     }
   }
+  row.created = createdUtc(row.created);
   // Medians: one run slowed by a background job moves them less than it moves a mean.
   row.meanEpochSeconds = median(valuesOf(runs, &ComparisonRow::meanEpochSeconds));
   row.testAccuracy = median(valuesOf(runs, &ComparisonRow::testAccuracy));

@@ -4,6 +4,7 @@
 #include "results/result_file.h"
 
 #include "devices/system_info.h"
+#include "results/created_time.h"
 #include "io/regular_file.h"
 
 #include <fcntl.h>
@@ -386,8 +387,9 @@ std::string readResultText(const std::string& path) {
 }
 
 std::string defaultResultFileName(const RunResult& result) {
+  // In UTC, so that names sort by time and a "+14:00" does not read as "-1400".
   std::string stamp;
-  for (char ch : result.created) {
+  for (char ch : createdUtc(result.created)) {
     if (ch != '-' && ch != ':') stamp += ch;
   }
   // Each part is cut short so that any name, "-999" added, fits NAME_MAX: a foreign result with

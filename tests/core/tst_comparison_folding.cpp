@@ -45,6 +45,12 @@ class ComparisonFoldingTest : public QObject {
     QVERIFY(*row.samplesPerSecondLow < *row.samplesPerSecond);
     QVERIFY(*row.totalLow < 10.0 && *row.totalHigh > 10.0);
     QCOMPARE(row.created, std::string("2026-12-02T10:30:00Z"));  // the earliest
+    // Earliest by the time named, not by the text: a run made at 10:00 in Kiritimati (+14:00)
+    // started two hours before one at 22:00 UTC the day before, and says so in UTC.
+    std::vector<RunResult> zones = repeats("cpu", {10.0, 10.4});
+    zones[0].created = "2026-12-05T22:00:00Z";
+    zones[1].created = "2026-12-06T10:00:00+14:00";
+    QCOMPARE(buildComparison(zones)[0].rows[0].created, std::string("2026-12-05T20:00:00Z"));
     QCOMPARE(groups[0].rows[1].n, 1);
     QVERIFY(!groups[0].rows[1].samplesPerSecondLow);
     // The steady state, not the epochs' mean (which counts warm-up), is the row's throughput.

@@ -3,6 +3,7 @@
 // left behind by a killed saver cleaned, and nonsense numbers refused when a result is read.
 #include "engine/run_config.h"
 #include "results/comparison.h"
+#include "results/created_time.h"
 #include "results/result_file.h"
 #include "telemetry/telemetry_sampler.h"
 
@@ -273,6 +274,24 @@ class TestResultSave : public QObject {
     QCOMPARE(huge.interval().count(), 24.0 * 3600.0);
   }
 
+  // `created` read as the time it names: offsets, fractions, and dates that do not exist.
+  void createdTimes() {
+    QCOMPARE(*createdSeconds("1970-01-01T00:00:10Z"), std::time_t{10});
+    QCOMPARE(*createdSeconds("1970-01-01T00:00:10"), std::time_t{10});  // none written: UTC
+    QCOMPARE(*createdSeconds("1970-01-01T01:00:10.250+01:00"), std::time_t{10});
+    QCOMPARE(*createdSeconds("1969-12-31T20:30:10-03:30"), std::time_t{10});
+    QVERIFY(!createdSeconds("2026-02-30T10:00:00Z"));  // timegm() would make it March 2
+    QVERIFY(!createdSeconds("2026-12-02T10:00:00 UTC"));
+    QVERIFY(!createdSeconds("garbage"));
+    QCOMPARE(createdUtc("2026-12-06T10:00:00+14:00"), std::string("2026-12-05T20:00:00Z"));
+    QCOMPARE(createdUtc("2026-12-06T10:00:00.5Z"), std::string("2026-12-06T10:00:00.5Z"));
+    QCOMPARE(createdUtc("garbage"), std::string("garbage"));
+    QVERIFY(createdBefore("2026-12-06T10:00:00+14:00", "2026-12-05T22:00:00Z"));
+    QVERIFY(createdBefore("2026-12-05T22:00:00Z", "2026-12-05T22:00:00.5Z"));
+    QVERIFY(createdBefore("2026-12-05T22:00:00Z", "garbage"));
+    QVERIFY(!createdBefore("garbage", "2026-12-05T22:00:00Z"));
+  }
+
   // The default name must sort by time and be a valid file name on every system.
   void defaultFileName() {
     RunResult r = RunResultBuilder()
@@ -283,6 +302,12 @@ class TestResultSave : public QObject {
     r.workload.name = "a/b c";
     r.device.id = "cpu";
     QCOMPARE(defaultResultFileName(r), std::string("20261126T143000Z_a-b-c_cpu.json"));
+    // A foreign file's time with an offset is named in UTC: "+14:00" must not read "-1400",
+    // and names must still sort by time.
+    r.created = "2026-12-06T10:00:00+14:00";
+    QCOMPARE(defaultResultFileName(r), std::string("20261205T200000Z_a-b-c_cpu.json"));
+    r.created = "2026-12-05T19:00:00-03:30";
+    QCOMPARE(defaultResultFileName(r), std::string("20261205T223000Z_a-b-c_cpu.json"));
     // A foreign file's 300-character workload and device names still make a name that saves.
     r.workload.name = std::string(300, 'w');
     r.device.id = std::string(300, 'd');
