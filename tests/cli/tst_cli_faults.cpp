@@ -336,8 +336,9 @@ class TestCliFaults : public CliTestBase {
       } else {
         // A random moment of the run: before the first epoch ends, or after epoch 1..4.
         const int epoch = static_cast<int>(random.bounded(5));
-        cli.waitForOutput(epoch == 0 ? QStringLiteral("training")
-                                     : QStringLiteral("Epoch %1/").arg(epoch));
+        QVERIFY2(cli.waitForOutput(epoch == 0 ? QStringLiteral("training")
+                                              : QStringLiteral("Epoch %1/").arg(epoch)),
+                 "the run ended before the moment chosen to kill it");
       }
       cli.signal(SIGKILL);
       cli.finish();

@@ -5,6 +5,7 @@
 #include "history/result_library.h"
 #include "results/result_file.h"
 
+#include "../support/absent_device.h"
 #include "../support/run_result_builder.h"
 
 #include <QDir>
@@ -360,13 +361,13 @@ class TestAppFaults final : public QObject {
     QProcess app;
     app.setProcessEnvironment(environment());
     QStringList args = appRun(QStringLiteral("1"));
-    args << QStringLiteral("--device") << QStringLiteral("cuda:97");
+    const QString absent = QString::fromStdString(tbtest::absentCudaDevice());
+    args << QStringLiteral("--device") << absent;
     app.start(m_app, args);
     QVERIFY(app.waitForFinished(120000));
     QString err = QString::fromUtf8(app.readAllStandardError());
     QCOMPARE(app.exitCode(), 2);
-    QVERIFY2(err.contains(QLatin1String("--device")) && err.contains(QLatin1String("cuda:97")),
-             qPrintable(err));
+    QVERIFY2(err.contains(QLatin1String("--device")) && err.contains(absent), qPrintable(err));
     QVERIFY(resultFiles(m_results).isEmpty());
 
     // A scaling that is not one: a strong run's scaling would otherwise come from the settings.

@@ -93,6 +93,11 @@ class AutomationTest : public QObject {
     window.close();
     QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
     QTRY_COMPARE_WITH_TIMEOUT(automation->appExitCode(0), 1, 60000);
+    const QDir results(dir.filePath(QStringLiteral("results")));
+    const QStringList saved = results.entryList({QStringLiteral("*.json")}, QDir::Files);
+    QCOMPARE(saved.size(), 1);
+    QCOMPARE(tb::readResultFile(results.filePath(saved.first()).toStdString()).status,
+             tb::RunStatus::Cancelled);
   }
 
   // `trainbench --tab history --screenshot shot.png`: the picture is History's, taken once the

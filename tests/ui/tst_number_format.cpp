@@ -6,7 +6,11 @@
 #include "models/workload_catalog.h"
 #include "panels/setup_texts.h"
 
+#include <QFile>
 #include <QLocale>
+#include <QProcess>
+#include <QScopeGuard>
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <clocale>
@@ -60,6 +64,16 @@ class TestNumberFormat : public QObject {
   // profile's table) follows the C library's locale, which QApplication sets from the
   // environment: "29,5 MB" beside "0.08". Needs a decimal-comma locale installed.
   void coreTextUsesADecimalPoint() {
+    // A German locale made here where none is installed (Debian's `locales` has localedef), so
+    // that the check runs on a machine with only C.UTF-8.
+    QTemporaryDir made;
+    QProcess compile;
+    compile.start(QStringLiteral("localedef"),
+                  {"-i", "de_DE", "-f", "UTF-8", made.filePath(QStringLiteral("de_DE.UTF-8"))});
+    if (compile.waitForFinished(60000) && compile.exitCode() == 0) {
+      qputenv("LOCPATH", QFile::encodeName(made.path()));
+    }
+    const auto restoreLocPath = qScopeGuard([] { qunsetenv("LOCPATH"); });
     const std::string before = std::setlocale(LC_NUMERIC, nullptr);
     bool commaLocale = false;
     for (const char* name : {"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8", "ru_RU.UTF-8"})
