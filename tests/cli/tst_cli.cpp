@@ -91,9 +91,20 @@ class TestCli : public CliTestBase {
     QCOMPARE(cpu[QLatin1String("id")].toString(), QStringLiteral("cpu"));
     QCOMPARE(cpu[QLatin1String("kind")].toString(), QStringLiteral("cpu"));
     QVERIFY(cpu[QLatin1String("logical_cores")].toInt() >= 1);
+    // The precisions it can train in: fp32 always, and the table says the same as the JSON.
+    QStringList precisions;
+    for (const QJsonValue& precision : cpu[QLatin1String("precisions")].toArray()) {
+      precisions << precision.toString();
+    }
+    QVERIFY2(precisions.contains(QStringLiteral("fp32")), run.why());
+    const CliRun table = runCli({"devices"});
+    QVERIFY2(table.out.contains(QRegularExpression(
+                 QStringLiteral("^cpu\\s+cpu\\s+") +
+                     QRegularExpression::escape(precisions.join(u',')) + QStringLiteral("\\s"),
+                 QRegularExpression::MultilineOption)),
+             qPrintable(table.out));
     // The BLAS: the same library the table names, or null where none was found.
     QVERIFY(cpu.toObject().contains(QLatin1String("blas")));
-    const CliRun table = runCli({"devices"});
     const QJsonValue blas = cpu[QLatin1String("blas")];
     const QString named = blas.isNull() ? QStringLiteral("not found") : blas.toString();
     QVERIFY2(!named.isEmpty() && table.out.contains(QStringLiteral("CPU BLAS: ") + named + ';'),

@@ -7,6 +7,7 @@
 #include "results/comparison.h"
 #include "results/result_file.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -14,6 +15,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -228,6 +230,56 @@ class TestCliTrust : public CliTestBase {
     }
   }
 
+  // With the device's peak measured, the run's "Achieved" line agrees with its file: the
+  // training FLOPs per sample times the steady-state samples/s, and that figure's share of the
+  // peak the file records.
+  void achievedLineAgreesWithTheFile() {
+    QProcessEnvironment env = environment();
+    env.remove(QStringLiteral("TRAINBENCH_SKIP_PROBE"));
+    const CliRun run = tbtest::runCli(
+        m_cli,
+        {"run", "--workload", "fashion-mlp", "--synthetic", "--epochs", "3", "--train-limit",
+         "4000", "--test-limit", "200", "--threads", "1"},
+        env);
+    QVERIFY2(run.exitCode == 0, run.why());
+    QString error;
+    const tb::RunResult result = readResult(run.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QVERIFY2(result.steadyState && result.workload.flopsPerSample && result.device.peak &&
+                 result.device.peak->fp32Tflops,
+             run.why());
+    const QRegularExpressionMatch line =
+        QRegularExpression(QStringLiteral("Achieved ([0-9.]+) TFLOPS \\(fp32\\), ([0-9.]+)% of "
+                                          "the measured peak ([0-9.]+) TFLOPS"))
+            .match(run.out);
+    QVERIFY2(line.hasMatch(), run.why());
+    const double achieved = *result.workload.flopsPerSample *
+                            result.steadyState->samplesPerSecond / 1e12;
+    const double peak = *result.device.peak->fp32Tflops;
+    // Printed to three significant digits: within 1%.
+    const auto near = [](double printed, double exact) {
+      return std::abs(printed / exact - 1.0) < 0.01;
+    };
+    QVERIFY2(near(line.captured(1).toDouble(), achieved), run.why());
+    QVERIFY2(near(line.captured(3).toDouble(), peak), run.why());
+    QVERIFY2(near(line.captured(2).toDouble(), 100.0 * achieved / peak), run.why());
+  }
+
+  // A working probe: each figure it measures on the CPU is a positive rate, and --json says so
+  // per device, with no error.
+  void probeMeasuresTheCpu() {
+    const CliRun run = runCli({"probe", "--device", "cpu", "--seconds", "0.2", "--json"});
+    QVERIFY2(run.exitCode == 0, run.why());
+    const QJsonDocument json = QJsonDocument::fromJson(run.out.toUtf8());
+    QVERIFY2(json.isArray() && json.array().size() == 1, run.why());
+    const QJsonObject cpu = json.array().first().toObject();
+    QCOMPARE(cpu[QLatin1String("id")].toString(), QStringLiteral("cpu"));
+    QVERIFY2(cpu[QLatin1String("error")].isNull(), run.why());
+    QVERIFY2(cpu[QLatin1String("fp32_tflops")].toDouble() > 0.0, run.why());
+    QVERIFY2(cpu[QLatin1String("bandwidth_gbs")].toDouble() > 0.0, run.why());
+    QVERIFY2(cpu[QLatin1String("threads")].toInt() > 0, run.why());
+  }
+
   // Before training, a machine kept busy by another process gets a warning naming the load;
   // the run still goes ahead.
   void busyMachineIsWarnedAbout() {
@@ -300,6 +352,8 @@ class TestCliTrust : public CliTestBase {
   void resultsNameTheirSpeedSwitches() {
     QProcessEnvironment env = environment();
     env.insert("OMP_WAIT_POLICY", "passive");
+    // cuDNN's autotuning (GPU only) is recorded wherever it is set: a CPU run carries it too.
+    env.insert("TRAINBENCH_CUDNN_BENCHMARK", "1");
     const CliRun passive = tbtest::runCli(m_cli, smallSyntheticRun() << "-q", env, 60000);
     QVERIFY2(passive.exitCode == 0 && passive.savedPaths().size() == 1, passive.why());
     QString error;
@@ -308,11 +362,14 @@ class TestCliTrust : public CliTestBase {
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(result.config.environment.count("OMP_WAIT_POLICY"), std::size_t{1});
     QCOMPARE(result.config.environment.at("OMP_WAIT_POLICY"), std::string("passive"));
+    QCOMPARE(result.config.environment.count("TRAINBENCH_CUDNN_BENCHMARK"), std::size_t{1});
+    QCOMPARE(result.config.environment.at("TRAINBENCH_CUDNN_BENCHMARK"), std::string("1"));
     const CliRun show = runCli({"show", file});
     QVERIFY2(show.out.contains(QLatin1String("environment: OMP_WAIT_POLICY=passive")), show.why());
 
     QProcessEnvironment plain = environment();
     plain.remove("OMP_WAIT_POLICY");
+    plain.remove("TRAINBENCH_CUDNN_BENCHMARK");
     const CliRun again = tbtest::runCli(m_cli, {"run", "--from", file, "-q"}, plain, 60000);
     QVERIFY2(again.exitCode == 0, again.why());
     // The file's switches, then this run's (which may hold others this machine sets).
