@@ -145,6 +145,203 @@ void timeOnDevice(StepProfile& profile, std::unique_ptr<DeviceQueueClock> clock,
   }
 }
 
+// The header of a profile: what it trains, where and how. Throws what a run of these settings
+// would refuse.
+StepProfile describeProfile(const ProfileOptions& options, const WorkloadSpec& workload,
+                            const DeviceId& id, Precision precision) {
+  const RunConfig& config = options.config;
+  StepProfile profile;
+  profile.workload = workload.name;
+  profile.device = id.str();
+  profile.deviceName = deviceFacts(id).name;
+  profile.precision = toString(precision);
+  profile.execution = resolveExecution(id, config.execution);
+  if (profile.execution == "graph") {
+    // A replayed graph is one launch: its phases cannot be timed apart.
+    throw ExecutionError("profile --execution graph: the phases of a captured step cannot be "
+                         "timed apart; profile eagerly and compare the modes with `run "
+                         "--execution graph`");
+  }
+  profile.threads = at::get_num_threads();
+  profile.batchSize = config.batchSize > 0 ? config.batchSize : workload.defaultBatchSize;
+  if (const std::string problem = batchProblem(workload, profile.batchSize, 0); !problem.empty()) {
+    throw ExecutionError(problem);
+  }
+  return profile;
+}
+
+// The images a profile trains on. Synthetic data only needs enough for a few dozen distinct
+// batches, and never more than a run would make (the dataset's size) unless one batch is larger.
+DatasetSplits profileData(const RunConfig& config, const WorkloadSpec& workload,
+                          std::int64_t batch) {
+  RunConfig dataConfig = config;
+  if (config.synthetic && config.trainLimit == 0) {
+    const auto dataset = findDataset(workload.dataset);
+    const std::int64_t full = dataset ? dataset->trainSamples : batch * 64;
+    dataConfig.trainLimit = std::min(batch * 64, std::max(full, batch));
+  }
+  dataConfig.testLimit = 1;
+  DatasetSplits data = loadRunData(dataConfig, workload.dataset);
+  if (data.train.size() < batch) {
+    throw DataError("the training set (" + std::to_string(data.train.size()) +
+                    " images; --train-limit) is smaller than one batch of " +
+                    std::to_string(batch) + " (--batch-size)");
+  }
+  return data;
+}
+
+// A model training the run's full, graph-safe steps over one shuffled order again and again,
+// and the passes that time them; each pass fills its part of the profile and says whether it
+// timed any step (a cancel ends it early).
+class StepProfiler {
+ public:
+  StepProfiler(const ProfileOptions& options, const WorkloadSpec& workload, Precision precision,
+               const torch::Device& device, StepProfile& profile, const std::atomic<bool>& cancel)
+      : m_options(options), m_device(device), m_profile(profile), m_cancel(cancel) {
+    const std::int64_t batch = profile.batchSize;
+    const RunConfig& config = options.config;
+    const DatasetSplits data = profileData(config, workload, batch);
+    m_batches = data.train.size() / batch;
+    torch::manual_seed(config.seed);
+    m_model = workload.makeModel();
+    m_model->to(device);
+    m_model->train();
+    const double rate = config.learningRate > 0 ? config.learningRate : workload.learningRate;
+    const WeightLayout layout = weightLayoutFor(*m_model, precision, device, /*dataParallel=*/false);
+    const std::int64_t allSteps =
+        options.warmupSteps + 4 * static_cast<std::int64_t>(options.steps) + kCountedSteps;
+    m_optimizer = std::make_unique<KerasAdam>(m_model->parameters(), KerasAdamOptions{rate},
+                                              allSteps, layout);
+    profile.bf16WeightCopies = m_optimizer->keepsBf16Copies();
+    const auto parameters = m_model->parameters();
+    profile.channelsLastKernels = layout.channelsLast && m_optimizer->isFlat() &&
+                                  std::any_of(parameters.begin(), parameters.end(),
+                                              [](const torch::Tensor& p) { return p.dim() == 4; });
+    if (precision == Precision::Fp16) {
+      m_scaler = std::make_unique<LossScaler>(LossScalerOptions{}, device);
+    }
+    TrainStepParts parts;
+    parts.model = m_model.get();
+    parts.optimizer = m_optimizer.get();
+    parts.parameters = parameters;
+    parts.images = normalised(data.train.images.to(device));
+    parts.labels = data.train.labels.to(device);
+    parts.batchSize = batch;
+    parts.precision = precision;
+    parts.device = device;
+    parts.scaler = m_scaler.get();
+    m_step = std::make_unique<TrainStep>(parts);
+    m_order =
+        torch::randperm(data.train.size(), torch::TensorOptions().dtype(torch::kLong)).to(device);
+    m_stats = std::make_unique<EpochStats>(m_batches * batch, batch, device);
+  }
+
+  void warmUp() {
+    for (int i = 0; i < m_options.warmupSteps && !cancelled(); ++i) trainOne(nullptr);
+    synchronise(m_device);
+  }
+
+  // As a run trains: no sync inside.
+  bool timeAsRun() {
+    int done = 0;
+    const auto start = Clock::now();
+    for (; done < m_options.steps && !cancelled(); ++done) trainOne(nullptr);
+    synchronise(m_device);
+    if (done == 0) return false;
+    m_done = done;
+    m_profile.runStepSeconds = seconds(Clock::now() - start) / done;
+    return true;
+  }
+
+  // One step at a time from an idle device: the host's time to issue it. (On the CPU that is
+  // the step itself, timed as a run.)
+  bool timeIssue() {
+    m_profile.issueSeconds = m_profile.runStepSeconds;
+    if (m_device.is_cpu()) return true;
+    double issue = 0.0;
+    int issued = 0;
+    for (; issued < m_done && !cancelled(); ++issued) {
+      synchronise(m_device);
+      const auto start = Clock::now();
+      trainOne(nullptr);
+      issue += seconds(Clock::now() - start);
+    }
+    synchronise(m_device);
+    if (issued == 0) return false;
+    m_profile.issueSeconds = issue / issued;
+    return true;
+  }
+
+  bool countOperators() {
+    const OperatorCounter counter;
+    int counted = 0;
+    for (; counted < kCountedSteps && !cancelled(); ++counted) trainOne(nullptr);
+    synchronise(m_device);
+    if (counted == 0) return false;
+    m_profile.operatorCalls = static_cast<double>(counter.calls()) / counted;
+    return true;
+  }
+
+  // Phase by phase, the device synchronised at each phase's end.
+  bool timePhases() {
+    PhaseTimer timer(m_device);
+    int timed = 0;
+    for (; timed < m_done && !cancelled(); ++timed) {
+      timer.startStep();
+      trainOne(&timer);
+    }
+    if (timed == 0) return false;
+    m_profile.steps = timed;
+    for (const StepPhase phase : kStepPhases) {
+      if (phase == StepPhase::Exchange) continue;  // one process: nothing to exchange
+      m_profile.phases.push_back(PhaseTime{phase, timer.total(phase) / timed, 0.0, std::nullopt});
+      m_profile.stepSeconds += m_profile.phases.back().secondsPerStep;
+    }
+    for (auto& phase : m_profile.phases) {
+      phase.share = m_profile.stepSeconds > 0 ? phase.secondsPerStep / m_profile.stepSeconds : 0.0;
+    }
+    return true;
+  }
+
+  // Phase by phase on the device's own clock, where it has one.
+  void timePhasesOnDevice() {
+    timeOnDevice(
+        m_profile,
+        m_options.deviceClock ? m_options.deviceClock(m_device) : deviceQueueClock(m_device),
+        [this](DeviceTimer& timer) {
+          nextBatch();
+          timer.startStep();
+          m_step->runFull(&timer);
+          timer.finishStep();
+        },
+        m_cancel);
+  }
+
+ private:
+  bool cancelled() const { return m_cancel.load(); }
+  void nextBatch() {
+    if (m_next++ % m_batches == 0) m_step->startEpoch(m_order, *m_stats);
+  }
+  void trainOne(PhaseObserver* phases) {
+    nextBatch();
+    m_step->runFull(phases);
+  }
+
+  const ProfileOptions& m_options;
+  torch::Device m_device;
+  StepProfile& m_profile;
+  const std::atomic<bool>& m_cancel;
+  std::int64_t m_batches = 0;
+  std::shared_ptr<Classifier> m_model;
+  std::unique_ptr<KerasAdam> m_optimizer;
+  std::unique_ptr<LossScaler> m_scaler;
+  std::unique_ptr<TrainStep> m_step;
+  torch::Tensor m_order;
+  std::unique_ptr<EpochStats> m_stats;
+  std::int64_t m_next = 0;
+  int m_done = 0;  // steps timed as a run: the other passes time as many
+};
+
 }  // namespace
 
 StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic<bool>& cancel) {
@@ -163,148 +360,14 @@ StepProfile profileTrainingStep(const ProfileOptions& options, const std::atomic
   // set), or the profile would time other kernels than the run's.
   const MathModeScope mathMode(precision, device);
 
-  StepProfile profile;
-  profile.workload = workload->name;
-  profile.device = id.str();
-  profile.deviceName = deviceFacts(id).name;
-  profile.precision = toString(precision);
-  profile.execution = resolveExecution(id, config.execution);
-  if (profile.execution == "graph") {
-    // A replayed graph is one launch: its phases cannot be timed apart.
-    throw ExecutionError("profile --execution graph: the phases of a captured step cannot be "
-                         "timed apart; profile eagerly and compare the modes with `run "
-                         "--execution graph`");
+  StepProfile profile = describeProfile(options, *workload, id, precision);
+  StepProfiler profiler(options, *workload, precision, device, profile, cancel);
+  profiler.warmUp();
+  if (!profiler.timeAsRun() || !profiler.timeIssue() || !profiler.countOperators() ||
+      !profiler.timePhases()) {
+    return profile;
   }
-  profile.threads = at::get_num_threads();
-  profile.batchSize = config.batchSize > 0 ? config.batchSize : workload->defaultBatchSize;
-  const std::int64_t batch = profile.batchSize;
-
-  if (const std::string problem = batchProblem(*workload, batch, 0); !problem.empty()) {
-    throw ExecutionError(problem);
-  }
-  // Synthetic data only needs enough images for a few dozen distinct batches, and never more
-  // than a run would make (the dataset's size) unless one batch is larger.
-  RunConfig dataConfig = config;
-  if (config.synthetic && config.trainLimit == 0) {
-    const auto dataset = findDataset(workload->dataset);
-    const std::int64_t full = dataset ? dataset->trainSamples : batch * 64;
-    dataConfig.trainLimit = std::min(batch * 64, std::max(full, batch));
-  }
-  dataConfig.testLimit = 1;
-  DatasetSplits data = loadRunData(dataConfig, workload->dataset);
-  const std::int64_t batches = data.train.size() / batch;
-  if (batches == 0) {
-    throw DataError("the training set (" + std::to_string(data.train.size()) +
-                    " images; --train-limit) is smaller than one batch of " +
-                    std::to_string(batch) + " (--batch-size)");
-  }
-  const auto images = normalised(data.train.images.to(device));
-  const auto labels = data.train.labels.to(device);
-
-  torch::manual_seed(config.seed);
-  auto model = workload->makeModel();
-  model->to(device);
-  model->train();
-  const double rate = config.learningRate > 0 ? config.learningRate : workload->learningRate;
-  const WeightLayout layout = weightLayoutFor(*model, precision, device, /*dataParallel=*/false);
-  KerasAdam optimizer(model->parameters(), KerasAdamOptions{rate},
-                      options.warmupSteps + 4 * static_cast<std::int64_t>(options.steps) + kCountedSteps,
-                      layout);
-  profile.bf16WeightCopies = optimizer.keepsBf16Copies();
-  const auto parameters = model->parameters();
-  profile.channelsLastKernels = layout.channelsLast && optimizer.isFlat() &&
-                                std::any_of(parameters.begin(), parameters.end(),
-                                            [](const torch::Tensor& p) { return p.dim() == 4; });
-  std::unique_ptr<LossScaler> scaler;
-  if (precision == Precision::Fp16) {
-    scaler = std::make_unique<LossScaler>(LossScalerOptions{}, device);
-  }
-  TrainStepParts parts;
-  parts.model = model.get();
-  parts.optimizer = &optimizer;
-  parts.parameters = parameters;
-  parts.images = images;
-  parts.labels = labels;
-  parts.batchSize = batch;
-  parts.precision = precision;
-  parts.device = device;
-  parts.scaler = scaler.get();
-  TrainStep step(parts);
-  // The run's full, graph-safe steps, over one shuffled order again and again.
-  const auto order =
-      torch::randperm(data.train.size(), torch::TensorOptions().dtype(torch::kLong)).to(device);
-  EpochStats stats(batches * batch, batch, device);
-  std::int64_t next = 0;
-  const auto nextBatch = [&] {
-    if (next++ % batches == 0) step.startEpoch(order, stats);
-  };
-  const auto trainOne = [&](PhaseObserver* phases) {
-    nextBatch();
-    step.runFull(phases);
-  };
-
-  for (int i = 0; i < options.warmupSteps && !cancel.load(); ++i) trainOne(nullptr);
-  synchronise(device);
-
-  // As a run trains: no sync inside.
-  int done = 0;
-  auto start = Clock::now();
-  for (; done < options.steps && !cancel.load(); ++done) trainOne(nullptr);
-  synchronise(device);
-  if (done == 0) return profile;
-  profile.runStepSeconds = seconds(Clock::now() - start) / done;
-
-  // One step at a time from an idle device: the host's time to issue it. (On the CPU that is
-  // the step itself, measured above.)
-  profile.issueSeconds = profile.runStepSeconds;
-  if (!device.is_cpu()) {
-    double issue = 0.0;
-    int issued = 0;
-    for (; issued < done && !cancel.load(); ++issued) {
-      synchronise(device);
-      start = Clock::now();
-      trainOne(nullptr);
-      issue += seconds(Clock::now() - start);
-    }
-    synchronise(device);
-    if (issued == 0) return profile;
-    profile.issueSeconds = issue / issued;
-  }
-
-  {
-    const OperatorCounter counter;
-    int counted = 0;
-    for (; counted < kCountedSteps && !cancel.load(); ++counted) trainOne(nullptr);
-    synchronise(device);
-    if (counted == 0) return profile;
-    profile.operatorCalls = static_cast<double>(counter.calls()) / counted;
-  }
-
-  PhaseTimer timer(device);
-  int timed = 0;
-  for (; timed < done && !cancel.load(); ++timed) {
-    timer.startStep();
-    trainOne(&timer);
-  }
-  if (timed == 0) return profile;
-  profile.steps = timed;
-  for (const StepPhase phase : kStepPhases) {
-    if (phase == StepPhase::Exchange) continue;  // one process: nothing to exchange
-    profile.phases.push_back(PhaseTime{phase, timer.total(phase) / timed, 0.0, std::nullopt});
-    profile.stepSeconds += profile.phases.back().secondsPerStep;
-  }
-  for (auto& phase : profile.phases) {
-    phase.share = profile.stepSeconds > 0 ? phase.secondsPerStep / profile.stepSeconds : 0.0;
-  }
-  timeOnDevice(
-      profile, options.deviceClock ? options.deviceClock(device) : deviceQueueClock(device),
-      [&](DeviceTimer& timer) {
-        nextBatch();
-        timer.startStep();
-        step.runFull(&timer);
-        timer.finishStep();
-      },
-      cancel);
+  profiler.timePhasesOnDevice();
   profile.verdict = stepVerdict(profile, toString(id.kind));
   return profile;
 }

@@ -83,6 +83,30 @@ class ComparisonBaselineTest : public QObject {
     QVERIFY(panel.rows()[0].baseline);
   }
 
+  // Only failed runs: none has a total, so there is no baseline at all; no row's speed-up is
+  // set in bold or called "The baseline" (a failed run's bold "n/a" read as a measured 1.00x).
+  void failedRunsAloneHaveNoBaseline() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    for (const char* device : {"cpu", "cuda:0"}) {
+      RunResult failed = finishedRun(device, 6.70);
+      failed.status = RunStatus::Failed;
+      failed.error = "diverged";
+      failed.totalSeconds.reset();
+      runs.add(failed);
+    }
+    panel.refreshNow();
+    QCOMPARE(panel.table()->rowCount(), 2);
+    for (int row = 0; row < 2; ++row) {
+      const QTableWidgetItem* item = panel.table()->item(row, ComparisonPanel::SpeedupColumn);
+      QVERIFY(item);
+      QCOMPARE(item->text(), QStringLiteral("n/a"));
+      QVERIFY2(!item->font().bold(), qPrintable(QString::number(row)));
+      QVERIFY(item->toolTip().isEmpty());
+      QVERIFY(!panel.rows()[static_cast<std::size_t>(row)].baseline);
+    }
+  }
+
   // A disturbed run shown first was kept as the baseline once a quiet run came (by its key,
   // chosen by no one), where `compare` measured against the quiet one.
   void defaultBaselineIsTheFirstQuietRun() {

@@ -85,7 +85,8 @@ void ComparisonPanel::fillTable() {
       QFont font = m_table->font();
       // Published figures are someone else's measurement: set apart, like a quotation.
       font.setItalic(row.published);
-      font.setBold(c == SpeedupColumn && r == m_baseline);
+      // The baseline's speed-up, where it has one: a group of failed runs has none.
+      font.setBold(c == SpeedupColumn && r == m_baseline && row.baseline);
       item->setFont(font);
       if (row.published) {
         item->setForeground(palette().brush(QPalette::PlaceholderText));
@@ -122,7 +123,9 @@ void ComparisonPanel::fillTable() {
       m_table->setItem(r, c, item);
     }
     m_table->item(r, DeviceColumn)->setIcon(colorSwatch(entry.color));
-    if (r == m_baseline) m_table->item(r, SpeedupColumn)->setToolTip(tr("The baseline"));
+    if (r == m_baseline && row.baseline) {
+      m_table->item(r, SpeedupColumn)->setToolTip(tr("The baseline"));
+    }
   }
   // Figures no row has stay out of the way, so the device names keep their room at 1280 px; a
   // peak ratio needs a second measured device to say anything.
