@@ -71,6 +71,12 @@ inline constexpr double kMaxTimeBudgetSeconds = 7.0 * 24 * 3600;
 // Catches what a front end may let through: NaN or infinite numbers, negative counts.
 // `dataParallel` (or a config with an exchange) skips the last-step check: the ranks leave
 // the remainder out.
+// The seed given to LibTorch's generators for `seed`. Its CPU generator keeps only the low 32
+// bits (its MT19937 state), so the high half is folded in: 42 and 42 + 2^32 train apart. Seeds
+// below 2^32 are used as they are, so the usual ones (42) train as they always did. (Two seeds
+// that fold alike still train alike: 2^64 seeds cannot all fit in 32 bits.)
+constexpr std::uint64_t torchSeed(std::uint64_t seed) { return seed ^ (seed >> 32); }
+
 std::string runConfigProblem(const RunConfig& config, bool dataParallel = false);
 
 // Where `config` trains data-parallel on `ranks` ranks: every step takes a batch on every rank

@@ -202,7 +202,7 @@ class StepProfiler {
     const RunConfig& config = options.config;
     const DatasetSplits data = profileData(config, workload, batch);
     m_batches = data.train.size() / batch;
-    torch::manual_seed(config.seed);
+    torch::manual_seed(torchSeed(config.seed));
     m_model = workload.makeModel();
     m_model->to(device);
     m_model->train();

@@ -65,7 +65,7 @@ void TrainingRun::train() {
     m_data.test.labels = m_data.test.labels.to(m_device);
   }
 
-  torch::manual_seed(m_config.seed);
+  torch::manual_seed(torchSeed(m_config.seed));
   auto model = m_workload.makeModel();
   model->to(m_device);
   m_parameters = model->parameters();

@@ -111,6 +111,23 @@ class TestCli : public CliTestBase {
              qPrintable(table.out));
   }
 
+  // Every 64-bit seed trains its own way on real files (where the data is the same whatever the
+  // seed): LibTorch keeps 32 bits of a seed, and 42 + 2^32 trained exactly as 42.
+  void seedsApartInTheirHighBitsTrainApart() {
+    std::vector<tb::RunResult> results;
+    for (const char* seed : {"42", "4294967338", "42"}) {
+      const CliRun run = runCli({"run", "--workload", "fashion-mlp", "--data-dir", m_data,
+                                 "--epochs", "1", "--threads", "1", "--seed", seed, "-q"});
+      QVERIFY2(run.exitCode == 0, run.why());
+      QString error;
+      results.push_back(readResult(run.savedPath(), error));
+      QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+    QCOMPARE(results[0].epochs.at(0).trainLoss, results[2].epochs.at(0).trainLoss);  // same seed: same run
+    QVERIFY(results[0].epochs.at(0).trainLoss != results[1].epochs.at(0).trainLoss);
+    QCOMPARE(results[1].config.seed, std::uint64_t{4294967338});
+  }
+
   // The main use: train on IDX files (plain and .gz), print the seed's four lines, save a result.
   void runOnIdxFilesPrintsSeedLinesAndSaves() {
     const CliRun run = runCli({"run", "--workload", "fashion-mlp", "--data-dir", m_data, "--epochs",
