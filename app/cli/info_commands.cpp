@@ -104,7 +104,7 @@ int devicesCommand(bool json) {
       if (!facts.note.empty()) entry["note"] = facts.note;
       list.push_back(entry);
     }
-    std::printf("%s\n", list.dump(2).c_str());
+    std::printf("%s\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
   std::printf("%-8s %-6s %-21s %s\n", "ID", "KIND", "PRECISIONS", "NAME");
@@ -158,7 +158,7 @@ int workloadsCommand(bool json) {
                       {"epochs", spec.defaultEpochs},
                       {"batch_size", spec.defaultBatchSize}, {"learning_rate", spec.learningRate}});
     }
-    std::printf("%s\n", list.dump(2).c_str());
+    std::printf("%s\n", list.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     return kExitOk;
   }
   // GFLOP per training sample (forward + backward): what one image costs the device.

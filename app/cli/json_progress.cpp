@@ -15,7 +15,7 @@ using Json = nlohmann::ordered_json;
 Json number(double value) { return std::isfinite(value) ? Json(value) : Json(nullptr); }
 
 void printLine(std::FILE* out, const Json& line) {
-  std::fprintf(out, "%s\n", line.dump().c_str());
+  std::fprintf(out, "%s\n", line.dump(-1, ' ', false, Json::error_handler_t::replace).c_str());
   std::fflush(out);
 }
 

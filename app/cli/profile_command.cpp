@@ -60,7 +60,7 @@ std::string profileJson(const StepProfile& profile) {
                                     {"device_timed_steps", profile.deviceTimedSteps},
                                     {"device_time_note", orNull<Json>(profile.deviceTimeNote)},
                                     {"verdict", profile.verdict}};
-  return json.dump(2) + "\n";
+  return json.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace

@@ -29,18 +29,19 @@ std::optional<double> finiteOrNone(double value) {
   return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
 }
 
-// Mean of the finite values picked from each epoch; absent when there is none.
+// Mean of the finite values picked from each epoch; absent when there is none. Kept as a running
+// mean: a sum of hand-edited 1e308s overflows to infinity, which no output may show.
 template <typename Pick>
 std::optional<double> meanOver(const std::vector<EpochRecord>& epochs, Pick pick) {
-  double sum = 0.0;
+  double mean = 0.0;
   int count = 0;
   for (const auto& epoch : epochs) {
     const double value = pick(epoch);
     if (!std::isfinite(value)) continue;
-    sum += value;
     ++count;
+    mean += (value - mean) / count;
   }
-  return count > 0 ? std::optional<double>(sum / count) : std::nullopt;
+  return count > 0 ? finiteOrNone(mean) : std::nullopt;
 }
 
 
@@ -336,7 +337,7 @@ ComparisonRow comparisonRow(const RunResult& result) {
   if (result.device.peak) {
     const auto peak = peakTflopsFor(*result.device.peak, row.precision);
     // A data-parallel run's throughput is all its devices': so is the peak it is measured against.
-    if (peak) row.peakTflops = *peak * devicesOf(result);
+    if (peak) row.peakTflops = finiteOrNone(*peak * devicesOf(result));
   }
   if (row.achievedTflops && row.peakTflops && *row.peakTflops > 0.0) {
     row.efficiency = finiteOrNone(*row.achievedTflops / *row.peakTflops);

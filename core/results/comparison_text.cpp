@@ -4,6 +4,7 @@
 #include "results/table_text.h"
 
 #include <algorithm>
+#include <cmath>
 #include <iomanip>
 #include <string>
 #include <vector>
@@ -41,7 +42,10 @@ std::string csvField(const std::string& raw) {
   return quoted;
 }
 
-std::string csvNumber(const std::optional<double>& value) { return value ? plain(*value) : ""; }
+// An empty cell for a figure that is missing or not finite (never "inf" or "nan").
+std::string csvNumber(const std::optional<double>& value) {
+  return value && std::isfinite(*value) ? plain(*value) : "";
+}
 
 std::string markdownNumber(const std::optional<double>& value, int decimals) {
   return value ? fixed(*value, decimals) : kMissing;

@@ -15,6 +15,33 @@ class ComparisonExportsTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  // Hand-edited figures at the edge of a double: a mean of epochs of 1e308 s (whose sum
+  // overflows) and a peak of 1.5e308 TFLOPS over two ranks are absent, an empty CSV cell and
+  // "n/a", never "inf"; an efficiency against that peak is absent too, not 0%.
+  void overflowingFiguresAreAbsentNotInfinite() {
+    RunResult huge = fullRun("cpu", 20.0);
+    for (auto& epoch : huge.epochs) {
+      epoch.seconds = 1e308;
+      epoch.samplesPerSecond = 1e308;
+    }
+    huge.steadyState.reset();
+    const ComparisonRow hugeRow = comparisonRow(huge);
+    QCOMPARE(*hugeRow.meanEpochSeconds, 1e308);
+    QCOMPARE(*hugeRow.samplesPerSecond, 1e308);
+
+    RunResult ranks = fullRun("cpu", 20.0)
+                          .distributed("weak", 64, {{"node-1", "cpu"}, {"node-2", "cpu"}})
+                          .peakFp32Tflops(1.5e308);
+    const ComparisonRow ranksRow = comparisonRow(ranks);
+    QVERIFY(!ranksRow.peakTflops);
+    QVERIFY(!ranksRow.efficiency);
+
+    const std::string csv = comparisonCsv({hugeRow, ranksRow});
+    QVERIFY2(!contains(csv, "inf") && !contains(csv, "nan"), csv.c_str());
+    const std::string text = comparisonText(buildComparison({huge, ranks}));
+    QVERIFY2(!contains(text, "inf") && !contains(text, "nan"), text.c_str());
+  }
+
   // The app's CSV and Markdown exports hold the rows of every group: each row says its size and
   // which row is its group's baseline, so a 1.00x of a trial run is not read against a full run.
   void exportsSayEachRowsSizeAndBaseline() {
