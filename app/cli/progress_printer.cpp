@@ -1,5 +1,6 @@
 #include "progress_printer.h"
 
+#include "data/data_paths.h"
 #include "util/clock_text.h"
 
 #include <sys/ioctl.h>
@@ -97,7 +98,10 @@ void ProgressPrinter::runStarted(const RunStarted& event) {
                workload.name.c_str(), event.header.device.id.c_str(),
                event.header.device.name.c_str(), static_cast<long long>(workload.trainSamples),
                static_cast<long long>(workload.testSamples),
-               workload.dataSource == "synthetic" ? " (synthetic data)" : "", m_epochs,
+               workload.dataSource == "synthetic"      ? " (synthetic data)"
+               : workload.dataSource == kCustomFiles ? " (custom files, not the published set)"
+                                                     : "",
+               m_epochs,
                m_epochs == 1 ? "" : "s", event.header.config.batchSize);
   std::fflush(m_out);
 }

@@ -6,6 +6,10 @@
 
 namespace tb {
 
+// The data source of files that are not a dataset's published set: another dataset in its
+// format, or a part of one (runs on them compare apart from runs on the published files).
+inline constexpr const char* kCustomFiles = "custom files";
+
 // $TRAINBENCH_DATA_DIR, else $XDG_DATA_HOME/trainbench/datasets, else
 // ~/.local/share/trainbench/datasets.
 std::string defaultDataRoot();

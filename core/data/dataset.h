@@ -1,6 +1,8 @@
 // In-memory datasets: images load as uint8 (N, C, H, W); the run normalises them on the device.
 #pragma once
 
+#include "data/data_paths.h"
+
 #include <torch/types.h>
 
 #include <cstdint>
@@ -30,8 +32,9 @@ struct LabelledImages {
 struct DatasetSplits {
   LabelledImages train;
   LabelledImages test;
-  std::string source;  // "files" or "synthetic"
+  std::string source;  // "files" (the published set), kCustomFiles or "synthetic"
   std::string location;  // folder the files came from; empty for synthetic data
+  std::string warning;   // why custom files are not the published set
 };
 
 // Keeps the first `limit` samples (0 keeps all).

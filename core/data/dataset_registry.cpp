@@ -208,4 +208,24 @@ DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
   return splits;
 }
 
+std::string notThePublishedSet(const DatasetInfo& info, const DatasetSplits& data) {
+  const std::string apart = ": the run compares apart from runs on the published files, and its "
+                            "accuracy and times are not the seed article's";
+  if (data.train.size() != info.trainSamples || data.test.size() != info.testSamples) {
+    return "not the published " + info.title + " (the files hold " +
+           std::to_string(data.train.size()) + " training and " +
+           std::to_string(data.test.size()) + " test images; the published set has " +
+           std::to_string(info.trainSamples) + " and " + std::to_string(info.testSamples) + ")" +
+           apart;
+  }
+  if (!info.testClassCounts.empty()) {
+    const std::vector<std::int64_t> counts = classCounts(data.test.labels, info.numClasses);
+    if (counts != info.testClassCounts) {
+      return "not the published " + info.title + " (its test set has " + describeCounts(counts) +
+             "; the published one has " + describeCounts(info.testClassCounts) + ")" + apart;
+    }
+  }
+  return {};
+}
+
 }  // namespace tb

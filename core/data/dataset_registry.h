@@ -32,4 +32,8 @@ std::optional<DatasetInfo> findDataset(const std::string& name);
 // or from the default root when `dataDir` is empty. Throws DataError naming what is missing.
 DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir);
 
+// Why `data`, loaded whole, is not `info`'s published set: other numbers of images, or a test
+// set with other images per class; empty where it is.
+std::string notThePublishedSet(const DatasetInfo& info, const DatasetSplits& data);
+
 }  // namespace tb

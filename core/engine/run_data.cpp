@@ -40,6 +40,11 @@ DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetNam
                                 config.seed);
   } else {
     data = loadDataset(*dataset, config.dataDir);
+    // Judged on the whole files, before the limits: a part of the published set is still it.
+    if (std::string why = notThePublishedSet(*dataset, data); !why.empty()) {
+      data.source = kCustomFiles;
+      data.warning = std::move(why);
+    }
     data.train = takeFirst(data.train, config.trainLimit);
     data.test = withTest ? takeFirst(data.test, config.testLimit) : LabelledImages{};
   }

@@ -4,6 +4,7 @@
 
 #include "common/host_names.h"
 #include "common/qt_convert.h"
+#include "data/data_paths.h"
 #include "history/history_panel.h"
 #include "results/comparison.h"
 
@@ -20,6 +21,7 @@ namespace {
 QString dataText(const std::string& source) {
   if (source == "files") return HistoryPanel::tr("files");
   if (source == "synthetic") return HistoryPanel::tr("synthetic");
+  if (source == kCustomFiles) return HistoryPanel::tr("custom files");
   return source.empty() ? QStringLiteral("n/a") : toQString(source);
 }
 
