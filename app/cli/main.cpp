@@ -180,6 +180,65 @@ int checkedOutput(int code) {
   return code == tb::cli::kExitOk ? tb::cli::kExitData : code;
 }
 
+// CLI11 reads a mistyped command as no command at all ("A subcommand is required"): false after
+// naming the commands there are.
+bool knownCommand(const CLI::App& app, int argc, char** argv) {
+  if (argc <= 1 || argv[1][0] == '-') return true;
+  const std::string word = argv[1];
+  bool known = false;
+  std::string names;
+  for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
+    known = known || command->check_name(word);
+    names += (names.empty() ? "" : ", ") + command->get_name();
+  }
+  if (!known) {
+    std::fprintf(stderr, "trainbench-cli: error: unknown command '%s'; the commands are %s "
+                         "(trainbench-cli --help says more)\n",
+                 word.c_str(), names.c_str());
+  }
+  return known;
+}
+
+// `run --data-parallel N` (N > 1) on this machine: checked once here, then its ranks started.
+int launchDataParallel(tb::cli::RunOptions& runOptions, int argc, char** argv) {
+  if (!tb::cli::dataParallelBuilt()) {
+    std::fprintf(stderr, "trainbench-cli: error: --data-parallel: this trainbench-cli was "
+                         "built without data-parallel runs (build it with libgloo-dev)\n");
+    return tb::cli::kExitUsage;
+  }
+  if (const std::string problem =
+          tb::cli::dataParallelProblem(runOptions, runOptions.dataParallel);
+      !problem.empty()) {
+    std::fprintf(stderr, "trainbench-cli: error: --data-parallel: %s\n", problem.c_str());
+    return tb::cli::kExitUsage;
+  }
+  // The device, precision, execution, settings and --out folder are checked once here, not
+  // once by every rank after all of them started.
+  if (const int code = tb::cli::checkRunDevices(runOptions); code != tb::cli::kExitOk) {
+    return code;
+  }
+  if (const std::string problem =
+          tb::cli::rankDevicesProblem(runOptions, runOptions.dataParallel);
+      !problem.empty()) {
+    std::fprintf(stderr, "trainbench-cli: error: --data-parallel: %s\n", problem.c_str());
+    return tb::cli::kExitDevice;
+  }
+  if (const int code = tb::cli::checkRunSettings(runOptions); code != tb::cli::kExitOk) {
+    return code;
+  }
+  // Every rank holds the whole training set: ranks that together outgrow the memory would be
+  // killed by the system one by one, saving nothing.
+  if (const auto workload = tb::findWorkload(runOptions.config.workload)) {
+    if (const std::string problem = tb::dataMemoryProblem(
+            runOptions.config, workload->dataset, runOptions.dataParallel);
+        !problem.empty()) {
+      std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
+      return tb::cli::kExitData;
+    }
+  }
+  return tb::cli::spawnLocalRanks(runOptions, argc, argv);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -214,22 +273,7 @@ int main(int argc, char** argv) {
   tb::cli::ProbeCommand probe(app);  // `probe [--device D] [--json]`
   tb::cli::ProfileCommand profile(app);  // `profile --workload W --device D [--steps N]`
 
-  // CLI11 reads a mistyped command as no command at all ("A subcommand is required").
-  if (argc > 1 && argv[1][0] != '-') {
-    const std::string word = argv[1];
-    bool known = false;
-    std::string names;
-    for (const CLI::App* command : app.get_subcommands([](const CLI::App*) { return true; })) {
-      known = known || command->check_name(word);
-      names += (names.empty() ? "" : ", ") + command->get_name();
-    }
-    if (!known) {
-      std::fprintf(stderr, "trainbench-cli: error: unknown command '%s'; the commands are %s "
-                           "(trainbench-cli --help says more)\n",
-                   word.c_str(), names.c_str());
-      return tb::cli::kExitUsage;
-    }
-  }
+  if (!knownCommand(app, argc, argv)) return tb::cli::kExitUsage;
 
   try {
     app.parse(argc, argv);
@@ -278,42 +322,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!runOptions.config.exchange && runOptions.dataParallel > 1) {
-    if (!tb::cli::dataParallelBuilt()) {
-      std::fprintf(stderr, "trainbench-cli: error: --data-parallel: this trainbench-cli was "
-                           "built without data-parallel runs (build it with libgloo-dev)\n");
-      return tb::cli::kExitUsage;
-    }
-    if (const std::string problem =
-            tb::cli::dataParallelProblem(runOptions, runOptions.dataParallel);
-        !problem.empty()) {
-      std::fprintf(stderr, "trainbench-cli: error: --data-parallel: %s\n", problem.c_str());
-      return tb::cli::kExitUsage;
-    }
-    // The device, precision, execution, settings and --out folder are checked once here, not
-    // once by every rank after all of them started.
-    if (const int code = tb::cli::checkRunDevices(runOptions); code != tb::cli::kExitOk) {
-      return code;
-    }
-    if (const std::string problem =
-            tb::cli::rankDevicesProblem(runOptions, runOptions.dataParallel);
-        !problem.empty()) {
-      std::fprintf(stderr, "trainbench-cli: error: --data-parallel: %s\n", problem.c_str());
-      return tb::cli::kExitDevice;
-    }
-    if (const int code = tb::cli::checkRunSettings(runOptions); code != tb::cli::kExitOk) {
-      return code;
-    }
-    // Every rank holds the whole training set: ranks that together outgrow the memory would be
-    // killed by the system one by one, saving nothing.
-    if (const auto workload = tb::findWorkload(runOptions.config.workload)) {
-      if (const std::string problem = tb::dataMemoryProblem(
-              runOptions.config, workload->dataset, runOptions.dataParallel);
-          !problem.empty()) {
-        std::fprintf(stderr, "trainbench-cli: error: %s\n", problem.c_str());
-        return tb::cli::kExitData;
-      }
-    }
-    return tb::cli::spawnLocalRanks(runOptions, argc, argv);
+    return launchDataParallel(runOptions, argc, argv);
   }
   const int code = tb::cli::runCommand(runOptions);
   return tb::cli::leaveRun(std::move(runOptions.config.exchange), code);

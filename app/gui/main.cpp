@@ -162,6 +162,156 @@ void refuseWithoutDisplay(int argc, char** argv) {
 #endif
 }
 
+// Devices, data and files to show and write (--device, --synthetic, --open, --screenshot, ...);
+// false after saying on stderr what is wrong.
+bool readWhatToRunAndWrite(const QCommandLineParser& parser, tb::ui::AutomationOptions& options) {
+  options.workload = parser.value(QStringLiteral("run"));
+  // A device this machine lacks is refused, as the CLI refuses it, rather than quietly left out
+  // of a scripted comparison.
+  for (const QString& device : parser.values(QStringLiteral("device"))) {
+    try {
+      options.devices << QString::fromStdString(tb::resolveDevice(device.toStdString()).str());
+    } catch (const tb::DeviceError& e) {
+      std::fprintf(stderr, "trainbench: error: --device: %s\n", e.what());
+      return false;
+    }
+  }
+  options.synthetic = parser.isSet(QStringLiteral("synthetic"));
+  options.dataDir = parser.value(QStringLiteral("data-dir"));
+  // Files named without --open (a file manager's "Open with", `trainbench run.json`) too.
+  options.openFiles = parser.values(QStringLiteral("open")) + parser.positionalArguments();
+  options.screenshot = parser.value(QStringLiteral("screenshot"));
+  options.report = parser.value(QStringLiteral("report"));
+  options.quitWhenDone = parser.isSet(QStringLiteral("quit-when-done"));
+  if (parser.isSet(QStringLiteral("tab"))) {
+    const QString tab = parser.value(QStringLiteral("tab"));
+    if (tab != QLatin1String("charts") && tab != QLatin1String("history")) {
+      std::fprintf(stderr, "trainbench: error: --tab: '%s' is not charts or history\n", qPrintable(tab));
+      return false;
+    }
+    options.historyTab = tab == QLatin1String("history");
+  }
+  // The app writes PNG and PDF only: "shot.jpg" would be a PNG under a name that says otherwise.
+  for (const auto& [flag, path, suffix] :
+       {std::tuple{"screenshot", options.screenshot, "png"}, {"report", options.report, "pdf"}}) {
+    if (!path.isEmpty() &&
+        QFileInfo(path).suffix().compare(QLatin1String(suffix), Qt::CaseInsensitive) != 0) {
+      std::fprintf(stderr, "trainbench: error: --%s: '%s' must end in .%s\n", flag,
+                   qPrintable(path), suffix);
+      return false;
+    }
+    // Found now, not when done: a ResNet-50 run can take hours.
+    if (const QString problem = tb::ui::outputFileProblem(path);
+        !path.isEmpty() && !problem.isEmpty()) {
+      std::fprintf(stderr, "trainbench: error: --%s: %s\n", flag, qPrintable(problem));
+      return false;
+    }
+  }
+  return true;
+}
+
+// How much each run trains and how often (--epochs, the limits, --quick, --time-budget,
+// --data-parallel, --scaling, --repeat, --run's workload); false after saying what is wrong.
+bool readRunLength(const QCommandLineParser& parser, tb::ui::AutomationOptions& options) {
+  qint64 epochs = 0;
+  if (!parsePositive(parser, QStringLiteral("epochs"), epochs, tb::kMaxEpochs) ||
+      !parsePositive(parser, QStringLiteral("train-limit"), options.trainLimit, INT_MAX) ||
+      !parsePositive(parser, QStringLiteral("test-limit"), options.testLimit, INT_MAX) ||
+      !parsePositive(parser, QStringLiteral("data-parallel"), options.dataParallelRanks,
+                     tb::ui::SetupPanel::kMaxCpuRanks)) {
+    return false;
+  }
+  options.epochs = static_cast<int>(epochs);
+  if (parser.isSet(QStringLiteral("quick"))) options.timeBudget = tb::ui::SetupPanel::kQuickBudgetSeconds;
+  if (parser.isSet(QStringLiteral("time-budget"))) {
+    bool ok = false;
+    const double seconds = parser.value(QStringLiteral("time-budget")).toDouble(&ok);
+    if (parser.isSet(QStringLiteral("quick"))) {
+      std::fprintf(stderr, "trainbench: error: give --quick or --time-budget, not both\n");
+      return false;
+    }
+    if (!ok || !(seconds >= tb::kMinTimeBudgetSeconds && seconds <= tb::kMaxTimeBudgetSeconds)) {
+      std::fprintf(stderr, "trainbench: error: --time-budget expects %g to %g seconds, got '%s'\n",
+                   tb::kMinTimeBudgetSeconds, tb::kMaxTimeBudgetSeconds,
+                   qPrintable(parser.value(QStringLiteral("time-budget"))));
+      return false;
+    }
+    options.timeBudget = seconds;
+  }
+  if (parser.isSet(QStringLiteral("scaling"))) {
+    options.scaling = parser.value(QStringLiteral("scaling"));
+    if (options.scaling != QLatin1String("weak") && options.scaling != QLatin1String("strong")) {
+      std::fprintf(stderr, "trainbench: error: --scaling expects weak or strong, got '%s'\n",
+                   qPrintable(options.scaling));
+      return false;
+    }
+    // As trainbench-cli refuses it: a user who forgot --data-parallel measured no scaling.
+    if (options.dataParallelRanks <= 0) {
+      std::fprintf(stderr, "trainbench: error: --scaling applies only to a data-parallel run: "
+                           "give --data-parallel N\n");
+      return false;
+    }
+  }
+  if (parser.isSet(QStringLiteral("repeat"))) {
+    const QString repeat = parser.value(QStringLiteral("repeat"));
+    bool ok = false;
+    options.repeats = repeat == QLatin1String("auto") ? 0 : repeat.toInt(&ok);
+    if (repeat != QLatin1String("auto") &&
+        (!ok || options.repeats < 1 || options.repeats > tb::kMaxRepeats)) {
+      std::fprintf(stderr, "trainbench: error: --repeat expects 1 to %d or 'auto', got '%s'\n",
+                   tb::kMaxRepeats, qPrintable(repeat));
+      return false;
+    }
+  }
+  if (options.runs()) {
+    QStringList known;
+    for (const auto& info : tb::workloadCatalog()) known << QString::fromStdString(info.name);
+    if (!known.contains(options.workload)) {
+      std::fprintf(stderr, "trainbench: error: --run: unknown workload '%s'; available: %s\n",
+                   qPrintable(options.workload), qPrintable(known.join(QStringLiteral(", "))));
+      return false;
+    }
+  }
+  return true;
+}
+
+// Whether the settings file and the results folder can be used; false after saying why. The
+// app writes its settings back on closing: a file that is not a settings file (a result JSON or
+// a README named by mistake, say) must not be overwritten.
+bool settingsAndResultsUsable(const QCommandLineParser& parser) {
+  if (const QString file = parser.value(QStringLiteral("settings")); !file.isEmpty()) {
+    if (const QString problem = tb::ui::settingsFileProblem(file); !problem.isEmpty()) {
+      std::fprintf(stderr, "trainbench: error: --settings: %s\n", qPrintable(problem));
+      return false;
+    }
+  }
+  if (const QString problem = tb::ui::resultsFolderProblem(); !problem.isEmpty()) {
+    std::fprintf(stderr, "trainbench: error: %s\n", qPrintable(problem));
+    return false;
+  }
+  return true;
+}
+
+// SIGTERM, SIGINT and SIGHUP close the window as the user would: a running run is stopped and
+// saved as cancelled, then the app exits with 130. A second SIGTERM or SIGINT (Ctrl+C again)
+// ends it at once (never during a save, which runs on this thread); a second SIGHUP does not:
+// closing a terminal sends two at once (the kernel's and the shell's), and the run would be
+// lost unsaved.
+void quitOnSignals(tb::ui::UnixSignalWatcher& unixSignals, tb::ui::MainWindow& window) {
+  std::signal(SIGXFSZ, SIG_IGN);  // a save past `ulimit -f` fails with a message, not a crash
+  QObject::connect(&unixSignals, &tb::ui::UnixSignalWatcher::received, &window,
+                   [&window](int signalNumber) {
+    if (window.quitCode()) {
+      if (signalNumber == SIGHUP) return;
+      std::_Exit(kExitCancelled);
+    }
+    if (window.controller()->isBusy()) {
+      std::fprintf(stderr, "trainbench: stopping: the running run is saved as cancelled first\n");
+    }
+    window.requestQuit(kExitCancelled);
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -179,141 +329,15 @@ int main(int argc, char** argv) {
   QCommandLineParser parser;
   describeOptions(parser);
   parser.process(app);
-
   tb::ui::AutomationOptions options;
-  options.workload = parser.value(QStringLiteral("run"));
-  // A device this machine lacks is refused, as the CLI refuses it, rather than quietly left out
-  // of a scripted comparison.
-  for (const QString& device : parser.values(QStringLiteral("device"))) {
-    try {
-      options.devices << QString::fromStdString(tb::resolveDevice(device.toStdString()).str());
-    } catch (const tb::DeviceError& e) {
-      std::fprintf(stderr, "trainbench: error: --device: %s\n", e.what());
-      return 2;
-    }
-  }
-  options.synthetic = parser.isSet(QStringLiteral("synthetic"));
-  options.dataDir = parser.value(QStringLiteral("data-dir"));
-  // Files named without --open (a file manager's "Open with", `trainbench run.json`) too.
-  options.openFiles = parser.values(QStringLiteral("open")) + parser.positionalArguments();
-  options.screenshot = parser.value(QStringLiteral("screenshot"));
-  options.report = parser.value(QStringLiteral("report"));
-  options.quitWhenDone = parser.isSet(QStringLiteral("quit-when-done"));
-  if (parser.isSet(QStringLiteral("tab"))) {
-    const QString tab = parser.value(QStringLiteral("tab"));
-    if (tab != QLatin1String("charts") && tab != QLatin1String("history")) {
-      std::fprintf(stderr, "trainbench: error: --tab: '%s' is not charts or history\n", qPrintable(tab));
-      return 2;
-    }
-    options.historyTab = tab == QLatin1String("history");
-  }
-  // The app writes PNG and PDF only: "shot.jpg" would be a PNG under a name that says otherwise.
-  for (const auto& [flag, path, suffix] :
-       {std::tuple{"screenshot", options.screenshot, "png"}, {"report", options.report, "pdf"}}) {
-    if (!path.isEmpty() &&
-        QFileInfo(path).suffix().compare(QLatin1String(suffix), Qt::CaseInsensitive) != 0) {
-      std::fprintf(stderr, "trainbench: error: --%s: '%s' must end in .%s\n", flag,
-                   qPrintable(path), suffix);
-      return 2;
-    }
-    // Found now, not when done: a ResNet-50 run can take hours.
-    if (const QString problem = tb::ui::outputFileProblem(path);
-        !path.isEmpty() && !problem.isEmpty()) {
-      std::fprintf(stderr, "trainbench: error: --%s: %s\n", flag, qPrintable(problem));
-      return 2;
-    }
-  }
-  qint64 epochs = 0;
-  if (!parsePositive(parser, QStringLiteral("epochs"), epochs, tb::kMaxEpochs) ||
-      !parsePositive(parser, QStringLiteral("train-limit"), options.trainLimit, INT_MAX) ||
-      !parsePositive(parser, QStringLiteral("test-limit"), options.testLimit, INT_MAX) ||
-      !parsePositive(parser, QStringLiteral("data-parallel"), options.dataParallelRanks,
-                     tb::ui::SetupPanel::kMaxCpuRanks)) {
+  if (!readWhatToRunAndWrite(parser, options) || !readRunLength(parser, options) ||
+      !settingsAndResultsUsable(parser)) {
     return 2;
-  }
-  options.epochs = static_cast<int>(epochs);
-  if (parser.isSet(QStringLiteral("quick"))) options.timeBudget = tb::ui::SetupPanel::kQuickBudgetSeconds;
-  if (parser.isSet(QStringLiteral("time-budget"))) {
-    bool ok = false;
-    const double seconds = parser.value(QStringLiteral("time-budget")).toDouble(&ok);
-    if (parser.isSet(QStringLiteral("quick"))) {
-      std::fprintf(stderr, "trainbench: error: give --quick or --time-budget, not both\n");
-      return 2;
-    }
-    if (!ok || !(seconds >= tb::kMinTimeBudgetSeconds && seconds <= tb::kMaxTimeBudgetSeconds)) {
-      std::fprintf(stderr, "trainbench: error: --time-budget expects %g to %g seconds, got '%s'\n",
-                   tb::kMinTimeBudgetSeconds, tb::kMaxTimeBudgetSeconds,
-                   qPrintable(parser.value(QStringLiteral("time-budget"))));
-      return 2;
-    }
-    options.timeBudget = seconds;
-  }
-  if (parser.isSet(QStringLiteral("scaling"))) {
-    options.scaling = parser.value(QStringLiteral("scaling"));
-    if (options.scaling != QLatin1String("weak") && options.scaling != QLatin1String("strong")) {
-      std::fprintf(stderr, "trainbench: error: --scaling expects weak or strong, got '%s'\n",
-                   qPrintable(options.scaling));
-      return 2;
-    }
-    // As trainbench-cli refuses it: a user who forgot --data-parallel measured no scaling.
-    if (options.dataParallelRanks <= 0) {
-      std::fprintf(stderr, "trainbench: error: --scaling applies only to a data-parallel run: "
-                           "give --data-parallel N\n");
-      return 2;
-    }
-  }
-  if (parser.isSet(QStringLiteral("repeat"))) {
-    const QString repeat = parser.value(QStringLiteral("repeat"));
-    bool ok = false;
-    options.repeats = repeat == QLatin1String("auto") ? 0 : repeat.toInt(&ok);
-    if (repeat != QLatin1String("auto") &&
-        (!ok || options.repeats < 1 || options.repeats > tb::kMaxRepeats)) {
-      std::fprintf(stderr, "trainbench: error: --repeat expects 1 to %d or 'auto', got '%s'\n",
-                   tb::kMaxRepeats, qPrintable(repeat));
-      return 2;
-    }
-  }
-  if (options.runs()) {
-    QStringList known;
-    for (const auto& info : tb::workloadCatalog()) known << QString::fromStdString(info.name);
-    if (!known.contains(options.workload)) {
-      std::fprintf(stderr, "trainbench: error: --run: unknown workload '%s'; available: %s\n",
-                   qPrintable(options.workload), qPrintable(known.join(QStringLiteral(", "))));
-      return 2;
-    }
   }
 
-  // The app writes its settings back on closing: a file that is not a settings file (a result
-  // JSON or a README named by mistake, say) must not be overwritten.
-  if (const QString file = parser.value(QStringLiteral("settings")); !file.isEmpty()) {
-    if (const QString problem = tb::ui::settingsFileProblem(file); !problem.isEmpty()) {
-      std::fprintf(stderr, "trainbench: error: --settings: %s\n", qPrintable(problem));
-      return 2;
-    }
-  }
-  if (const QString problem = tb::ui::resultsFolderProblem(); !problem.isEmpty()) {
-    std::fprintf(stderr, "trainbench: error: %s\n", qPrintable(problem));
-    return 2;
-  }
   tb::ui::MainWindow window(parser.value(QStringLiteral("settings")));
-  // SIGTERM, SIGINT and SIGHUP close the window as the user would: a running run is stopped and
-  // saved as cancelled, then the app exits with 130. A second SIGTERM or SIGINT (Ctrl+C again)
-  // ends it at once (never during a save, which runs on this thread); a second SIGHUP does not:
-  // closing a terminal sends two at once (the kernel's and the shell's), and the run would be
-  // lost unsaved.
   tb::ui::UnixSignalWatcher unixSignals({SIGTERM, SIGINT, SIGHUP});
-  std::signal(SIGXFSZ, SIG_IGN);  // a save past `ulimit -f` fails with a message, not a crash
-  QObject::connect(&unixSignals, &tb::ui::UnixSignalWatcher::received, &window,
-                   [&window](int signalNumber) {
-    if (window.quitCode()) {
-      if (signalNumber == SIGHUP) return;
-      std::_Exit(kExitCancelled);
-    }
-    if (window.controller()->isBusy()) {
-      std::fprintf(stderr, "trainbench: stopping: the running run is saved as cancelled first\n");
-    }
-    window.requestQuit(kExitCancelled);
-  });
+  quitOnSignals(unixSignals, window);
   window.show();
   tb::ui::Automation* automation = nullptr;  // owned by the window
   if (options.active()) {

@@ -61,9 +61,34 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
       m_chart(new QCustomPlot(this)),
       m_scaling(new ScalingChart(this)),
       m_chartTabs(new QTabWidget(this)) {
-  // Tab moves on to the next control, arrows between cells: Tab wrapped inside the table.
-  m_table->setTabKeyNavigation(false);
-  m_table->setAccessibleName(tr("Comparison table"));
+  QHBoxLayout* controls = buildControls();
+  setUpTable();
+  QWidget* splitter = buildCharts();
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(controls);
+  // Comparing a short trial run with a full one is easy to do and easy to misread.
+  useWarningText(m_sizeNote);
+  m_sizeNote->hide();
+  layout->addWidget(m_sizeNote);
+  layout->addWidget(splitter, 1);
+
+  m_refreshTimer.setSingleShot(true);
+  m_refreshTimer.setInterval(kRefreshDelayMs);
+  connect(&m_refreshTimer, &QTimer::timeout, this, &ComparisonPanel::refreshNow);
+  connect(m_runs, &RunCollection::runAdded, this, [this] { scheduleRefresh(); });
+  connect(m_runs, &RunCollection::runChanged, this, [this](const QString& runId) {
+    const DisplayedRun* run = m_runs->find(runId);
+    scheduleRefresh(run != nullptr && run->live ? kLiveRefreshDelayMs : kRefreshDelayMs);
+  });
+  connect(m_runs, &RunCollection::runRemoved, this, [this] { scheduleRefresh(); });
+  connect(m_baselineChooser, &QComboBox::activated, this, &ComparisonPanel::setBaselineRow);
+  connect(m_publishedCheck, &QCheckBox::toggled, this, &ComparisonPanel::setShowPublished);
+
+  refreshNow();
+}
+
+QHBoxLayout* ComparisonPanel::buildControls() {
   auto* controls = new QHBoxLayout;
   auto* baselineLabel = new QLabel(tr("Baseline:"), this);
   baselineLabel->setBuddy(m_baselineChooser);
@@ -84,7 +109,13 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   controls->addSpacing(16);
   controls->addWidget(m_publishedCheck);
   controls->addStretch(0);  // what the box leaves past its maximum
+  return controls;
+}
 
+void ComparisonPanel::setUpTable() {
+  // Tab moves on to the next control, arrows between cells: Tab wrapped inside the table.
+  m_table->setTabKeyNavigation(false);
+  m_table->setAccessibleName(tr("Comparison table"));
   // Headers and tips by column, so the enum alone decides the order: what a comparison is read
   // for (n, samples/s, interval, total, speed-up) comes first, the facts after.
   QStringList headers(ColumnCount);
@@ -147,7 +178,9 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height() +
                             kMinVisibleRows * rowHeight + 2 * m_table->frameWidth() +
                             m_table->horizontalScrollBar()->sizeHint().height());
+}
 
+QWidget* ComparisonPanel::buildCharts() {
   setUpTotalTimeChart(m_chart);
   // The chart beside the table, not under it: the window's height goes to the run charts and the
   // table rows. Its bars keep a readable height and scroll when there are many.
@@ -171,28 +204,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   splitter->setStretchFactor(1, 2);
   splitter->setSizes({600, 400});  // the table's wide content must not squeeze the chart
   splitter->setChildrenCollapsible(false);
-
-  auto* layout = new QVBoxLayout(this);
-  layout->addLayout(controls);
-  // Comparing a short trial run with a full one is easy to do and easy to misread.
-  useWarningText(m_sizeNote);
-  m_sizeNote->hide();
-  layout->addWidget(m_sizeNote);
-  layout->addWidget(splitter, 1);
-
-  m_refreshTimer.setSingleShot(true);
-  m_refreshTimer.setInterval(kRefreshDelayMs);
-  connect(&m_refreshTimer, &QTimer::timeout, this, &ComparisonPanel::refreshNow);
-  connect(m_runs, &RunCollection::runAdded, this, [this] { scheduleRefresh(); });
-  connect(m_runs, &RunCollection::runChanged, this, [this](const QString& runId) {
-    const DisplayedRun* run = m_runs->find(runId);
-    scheduleRefresh(run != nullptr && run->live ? kLiveRefreshDelayMs : kRefreshDelayMs);
-  });
-  connect(m_runs, &RunCollection::runRemoved, this, [this] { scheduleRefresh(); });
-  connect(m_baselineChooser, &QComboBox::activated, this, &ComparisonPanel::setBaselineRow);
-  connect(m_publishedCheck, &QCheckBox::toggled, this, &ComparisonPanel::setShowPublished);
-
-  refreshNow();
+  return splitter;
 }
 
 QString ComparisonPanel::sizeNote() const {

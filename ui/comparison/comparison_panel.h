@@ -17,6 +17,7 @@
 class QCheckBox;
 class QComboBox;
 class QCustomPlot;
+class QHBoxLayout;
 class QLabel;
 class QTabWidget;
 class QTableWidget;
@@ -104,6 +105,11 @@ class ComparisonPanel final : public QWidget {
     int group = 0;  // index into m_groups
   };
 
+  // The constructor's parts: the baseline and published controls, the table's columns and
+  // behaviour, and the total-time and scaling charts beside the table (returned with it).
+  QHBoxLayout* buildControls();
+  void setUpTable();
+  QWidget* buildCharts();
   // Builds the grouped comparison of the collection's runs into `groups` and flattens it.
   QVector<Entry> collectEntries(std::vector<ComparisonGroup>& groups) const;
   void fillTable();

@@ -126,88 +126,14 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
       m_refreshAction(
           new QAction(style()->standardIcon(QStyle::SP_BrowserReload), tr("Refresh"), this)),
       m_folderWatch(new FolderWatch(library->folder(), this)) {
-  m_model->setHorizontalHeaderLabels({tr("Date"), tr("Machine"), tr("Device"), tr("Workload"),
-                                      tr("Data"), tr("Status"), tr("Total time"),
-                                      tr("Test accuracy")});
-  m_proxy->setSourceModel(m_model);
-  m_proxy->setSortRole(kSortRole);
-
-  m_view->setModel(m_proxy);
-  // Tab moves on to the buttons, arrows between rows: Tab wrapped inside the table.
-  m_view->setTabKeyNavigation(false);
-  m_view->installEventFilter(this);
-  m_view->setAccessibleName(tr("Saved runs"));
-  m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-  m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
-  m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  m_view->setSortingEnabled(true);
-  m_view->sortByColumn(DateColumn, Qt::DescendingOrder);
-  m_view->setAlternatingRowColors(true);
-  m_view->setWordWrap(false);
-  // A cut host or device name keeps its start and its end (the node number): their tooltips
-  // have them whole.
-  m_view->setTextElideMode(Qt::ElideMiddle);
-  m_view->setItemDelegateForColumn(DeviceColumn, new ElideRightDelegate(m_view));
-  m_view->verticalHeader()->hide();
-  m_view->horizontalHeader()->setStretchLastSection(false);
-  m_view->horizontalHeader()->setSectionResizeMode(DeviceColumn, QHeaderView::Stretch);
-  m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
-  m_view->addActions({m_openAction, m_useSettingsAction, m_deleteAction});
-
-  m_openAction->setToolTip(tr("Show the selected runs in the charts and the comparison"));
-  m_openAction->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
-  m_openAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-  m_useSettingsAction->setToolTip(
-      tr("Put the selected run's settings in Setup, to run it again (as trainbench-cli run "
-         "--from FILE)"));
-  m_deleteAction->setToolTip(tr("Move the selected result files to the trash"));
-  m_deleteAction->setShortcut(QKeySequence::Delete);
-  m_deleteAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-  m_importAction->setToolTip(
-      tr("Copy result files (.json), e.g. from another machine, into the "
-         "library; you can also drop them here"));
-  m_refreshAction->setToolTip(tr("Rescan the results folder"));
-  // F5, not QKeySequence::Refresh: GNOME's and macOS's key schemes add Ctrl+R (Cmd+R) to it,
-  // which Run has; two actions on one key, Qt fires neither.
-  m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
-  // Wherever the focus is while History is shown (its tab bar, say); nothing else takes F5.
-  m_refreshAction->setShortcutContext(Qt::WindowShortcut);
-  addActions({m_openAction, m_deleteAction, m_refreshAction});
-
+  setUpView();
+  setUpActions();
   m_summary->setWordWrap(true);
   m_summary->setTextFormat(Qt::PlainText);  // it names a folder, which may hold anything
   m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
-  // A tool bar: on a narrow window (a small or scaled screen) the actions that do not fit go
-  // into its » menu, where a row of buttons held the whole window 470 pixels wide. Its buttons
-  // take no Tab stop of their own; these do, as the row's did. (Buttons added as widgets never
-  // reach the » menu outside a main window.)
-  auto* buttons = new QToolBar(this);
-  buttons->setFloatable(false);
-  buttons->setMovable(false);
-  buttons->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-  for (QAction* action :
-       {m_openAction, m_useSettingsAction, m_deleteAction, m_importAction, m_refreshAction}) {
-    buttons->addAction(action);
-    buttons->widgetForAction(action)->setFocusPolicy(Qt::TabFocus);
-  }
-
-  // A year of runs, or a team's shared folder, holds thousands: sorting and scrolling was the
-  // only way to find some. A line of its own, whatever the width.
-  m_filter->setPlaceholderText(tr("Filter: words in a run's host, device, workload, status or "
-                                  "date (Ctrl+F)"));
-  m_filter->setClearButtonEnabled(true);
-  m_filter->setAccessibleName(tr("Filter the saved runs"));
-  auto* findAction = new QAction(this);
-  findAction->setShortcut(QKeySequence::Find);
-  // Wherever the focus is while History is shown (its tab, just clicked), as F5.
-  findAction->setShortcutContext(Qt::WindowShortcut);
-  connect(findAction, &QAction::triggered, m_filter, [this] {
-    m_filter->setFocus(Qt::ShortcutFocusReason);
-    m_filter->selectAll();
-  });
-  addAction(findAction);
-  connect(m_filter, &QLineEdit::textChanged, this, &HistoryPanel::setFilterText);
+  QToolBar* buttons = buildToolBar();
+  setUpFilter();
 
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(buttons);
@@ -240,6 +166,94 @@ HistoryPanel::HistoryPanel(ResultLibrary* library, QWidget* parent)
   });
 
   rebuild();
+}
+
+void HistoryPanel::setUpView() {
+  m_model->setHorizontalHeaderLabels({tr("Date"), tr("Machine"), tr("Device"), tr("Workload"),
+                                      tr("Data"), tr("Status"), tr("Total time"),
+                                      tr("Test accuracy")});
+  m_proxy->setSourceModel(m_model);
+  m_proxy->setSortRole(kSortRole);
+
+  m_view->setModel(m_proxy);
+  // Tab moves on to the buttons, arrows between rows: Tab wrapped inside the table.
+  m_view->setTabKeyNavigation(false);
+  m_view->installEventFilter(this);
+  m_view->setAccessibleName(tr("Saved runs"));
+  m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+  m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+  m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  m_view->setSortingEnabled(true);
+  m_view->sortByColumn(DateColumn, Qt::DescendingOrder);
+  m_view->setAlternatingRowColors(true);
+  m_view->setWordWrap(false);
+  // A cut host or device name keeps its start and its end (the node number): their tooltips
+  // have them whole.
+  m_view->setTextElideMode(Qt::ElideMiddle);
+  m_view->setItemDelegateForColumn(DeviceColumn, new ElideRightDelegate(m_view));
+  m_view->verticalHeader()->hide();
+  m_view->horizontalHeader()->setStretchLastSection(false);
+  m_view->horizontalHeader()->setSectionResizeMode(DeviceColumn, QHeaderView::Stretch);
+  m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+  m_view->addActions({m_openAction, m_useSettingsAction, m_deleteAction});
+}
+
+void HistoryPanel::setUpActions() {
+  m_openAction->setToolTip(tr("Show the selected runs in the charts and the comparison"));
+  m_openAction->setShortcuts({QKeySequence(Qt::Key_Return), QKeySequence(Qt::Key_Enter)});
+  m_openAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  m_useSettingsAction->setToolTip(
+      tr("Put the selected run's settings in Setup, to run it again (as trainbench-cli run "
+         "--from FILE)"));
+  m_deleteAction->setToolTip(tr("Move the selected result files to the trash"));
+  m_deleteAction->setShortcut(QKeySequence::Delete);
+  m_deleteAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  m_importAction->setToolTip(
+      tr("Copy result files (.json), e.g. from another machine, into the "
+         "library; you can also drop them here"));
+  m_refreshAction->setToolTip(tr("Rescan the results folder"));
+  // F5, not QKeySequence::Refresh: GNOME's and macOS's key schemes add Ctrl+R (Cmd+R) to it,
+  // which Run has; two actions on one key, Qt fires neither.
+  m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
+  // Wherever the focus is while History is shown (its tab bar, say); nothing else takes F5.
+  m_refreshAction->setShortcutContext(Qt::WindowShortcut);
+  addActions({m_openAction, m_deleteAction, m_refreshAction});
+}
+
+QToolBar* HistoryPanel::buildToolBar() {
+  // A tool bar: on a narrow window (a small or scaled screen) the actions that do not fit go
+  // into its » menu, where a row of buttons held the whole window 470 pixels wide. Its buttons
+  // take no Tab stop of their own; these do, as the row's did. (Buttons added as widgets never
+  // reach the » menu outside a main window.)
+  auto* buttons = new QToolBar(this);
+  buttons->setFloatable(false);
+  buttons->setMovable(false);
+  buttons->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  for (QAction* action :
+       {m_openAction, m_useSettingsAction, m_deleteAction, m_importAction, m_refreshAction}) {
+    buttons->addAction(action);
+    buttons->widgetForAction(action)->setFocusPolicy(Qt::TabFocus);
+  }
+  return buttons;
+}
+
+void HistoryPanel::setUpFilter() {
+  // A year of runs, or a team's shared folder, holds thousands: sorting and scrolling was the
+  // only way to find some. A line of its own, whatever the width.
+  m_filter->setPlaceholderText(tr("Filter: words in a run's host, device, workload, status or "
+                                  "date (Ctrl+F)"));
+  m_filter->setClearButtonEnabled(true);
+  m_filter->setAccessibleName(tr("Filter the saved runs"));
+  auto* findAction = new QAction(this);
+  findAction->setShortcut(QKeySequence::Find);
+  // Wherever the focus is while History is shown (its tab, just clicked), as F5.
+  findAction->setShortcutContext(Qt::WindowShortcut);
+  connect(findAction, &QAction::triggered, m_filter, [this] {
+    m_filter->setFocus(Qt::ShortcutFocusReason);
+    m_filter->selectAll();
+  });
+  addAction(findAction);
+  connect(m_filter, &QLineEdit::textChanged, this, &HistoryPanel::setFilterText);
 }
 
 void HistoryPanel::rebuild() {

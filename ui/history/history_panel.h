@@ -14,6 +14,7 @@ class QModelIndex;
 class QSortFilterProxyModel;
 class QStandardItemModel;
 class QTableView;
+class QToolBar;
 
 namespace tb::ui {
 
@@ -93,6 +94,12 @@ class HistoryPanel final : public QWidget {
   void hideEvent(QHideEvent* event) override;
 
  private:
+  // The constructor's parts: the table's model and view, the actions' tips and keys, the tool
+  // bar that holds them, and the filter line with its Ctrl+F.
+  void setUpView();
+  void setUpActions();
+  QToolBar* buildToolBar();
+  void setUpFilter();
   void rebuild();
   void updateActions();
   void updateSummary();
