@@ -4,6 +4,7 @@
 #include "exit_codes.h"
 #include "option_checks.h"
 
+#include "data/data_paths.h"
 #include "devices/device_id.h"
 #include "machine/speed_switches.h"
 #include "models/workload.h"
@@ -138,6 +139,15 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
                  "trains eagerly (graph mode is for CUDA devices)\n",
                  options.from.c_str(), fellBack ? "asked for" : "ran in", saved.device.id.c_str(),
                  devices.c_str());
+  }
+  // The file does not record where its own files were: without --data-dir the rerun reads the
+  // data folder's, most often the published set, and measures another benchmark.
+  if (saved.workload.dataSource == kCustomFiles && !given("--data-dir")) {
+    std::fprintf(stderr,
+                 "trainbench-cli: warning: --from: %s trained on custom files (not the published "
+                 "set), whose folder it does not record: give --data-dir with the same files to "
+                 "train the same\n",
+                 options.from.c_str());
   }
   // The libraries read these when they load, before any flag: only the user can set them.
   if (const auto here = speedSwitches(); here != saved.config.environment) {

@@ -67,16 +67,16 @@ inline constexpr double kMaxTelemetryIntervalSeconds = 3600.0;
 inline constexpr double kMinTimeBudgetSeconds = 5.0;
 inline constexpr double kMaxTimeBudgetSeconds = 7.0 * 24 * 3600;
 
-// Empty when `config` can run; otherwise one sentence saying which setting is wrong and why.
-// Catches what a front end may let through: NaN or infinite numbers, negative counts.
-// `dataParallel` (or a config with an exchange) skips the last-step check: the ranks leave
-// the remainder out.
 // The seed given to LibTorch's generators for `seed`. Its CPU generator keeps only the low 32
 // bits (its MT19937 state), so the high half is folded in: 42 and 42 + 2^32 train apart. Seeds
 // below 2^32 are used as they are, so the usual ones (42) train as they always did. (Two seeds
 // that fold alike still train alike: 2^64 seeds cannot all fit in 32 bits.)
 constexpr std::uint64_t torchSeed(std::uint64_t seed) { return seed ^ (seed >> 32); }
 
+// Empty when `config` can run; otherwise one sentence saying which setting is wrong and why.
+// Catches what a front end may let through: NaN or infinite numbers, negative counts.
+// `dataParallel` (or a config with an exchange) skips the last-step check: the ranks leave
+// the remainder out.
 std::string runConfigProblem(const RunConfig& config, bool dataParallel = false);
 
 // Where `config` trains data-parallel on `ranks` ranks: every step takes a batch on every rank

@@ -29,19 +29,22 @@ std::optional<double> finiteOrNone(double value) {
   return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
 }
 
-// Mean of the finite values picked from each epoch; absent when there is none. Kept as a running
-// mean: a sum of hand-edited 1e308s overflows to infinity, which no output may show.
+// Mean of the finite values picked from each epoch; absent when there is none. Where their sum
+// overflows (hand-edited 1e308s) a running mean takes over: no output may show infinity.
 template <typename Pick>
 std::optional<double> meanOver(const std::vector<EpochRecord>& epochs, Pick pick) {
-  double mean = 0.0;
+  double sum = 0.0;
+  double running = 0.0;
   int count = 0;
   for (const auto& epoch : epochs) {
     const double value = pick(epoch);
     if (!std::isfinite(value)) continue;
+    sum += value;
     ++count;
-    mean += (value - mean) / count;
+    running += (value - running) / count;
   }
-  return count > 0 ? finiteOrNone(mean) : std::nullopt;
+  if (count == 0) return std::nullopt;
+  return finiteOrNone(std::isfinite(sum) ? sum / count : running);
 }
 
 

@@ -22,18 +22,22 @@ std::string zoneOf(const std::string& created) {
   return created.substr(std::min(at, created.size()));
 }
 
-// Seconds east of UTC of a zone: none written is UTC. nullopt for anything but "Z" or "+hh:mm".
+// Seconds east of UTC of a zone: none written is UTC. ISO 8601's "+hh:mm", "+hhmm" and "+hh"
+// (as Qt reads them too), within the offsets clocks use (-12:00 to +14:00); nullopt otherwise.
 std::optional<long> offsetSeconds(const std::string& zone) {
   if (zone.empty() || zone == "Z") return 0L;
-  const auto digit = [&](std::size_t i) {
-    return std::isdigit(static_cast<unsigned char>(zone[i])) != 0;
-  };
-  if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':' || !digit(1) ||
-      !digit(2) || !digit(4) || !digit(5)) {
-    return std::nullopt;
+  if (zone[0] != '+' && zone[0] != '-') return std::nullopt;
+  std::string digits = zone.substr(1);
+  if (digits.size() == 5 && digits[2] == ':') digits.erase(2, 1);
+  if (digits.size() != 2 && digits.size() != 4) return std::nullopt;
+  for (const char c : digits) {
+    if (std::isdigit(static_cast<unsigned char>(c)) == 0) return std::nullopt;
   }
-  const long seconds = std::stol(zone.substr(1, 2)) * 3600 + std::stol(zone.substr(4, 2)) * 60;
-  return zone[0] == '+' ? seconds : -seconds;
+  const long hours = std::stol(digits.substr(0, 2));
+  const long minutes = digits.size() == 4 ? std::stol(digits.substr(2, 2)) : 0;
+  const long seconds = (zone[0] == '+' ? 1 : -1) * (hours * 3600 + minutes * 60);
+  if (minutes >= 60 || seconds > 14 * 3600 || seconds < -12 * 3600) return std::nullopt;
+  return seconds;
 }
 
 // The fraction of a second written after the seconds: 0.25 for "...05.250Z".
@@ -62,8 +66,8 @@ std::optional<std::time_t> createdSeconds(const std::string& created) {
   std::tm normalised = fields;
   const std::time_t utc = timegm(&normalised);
   // timegm() moves "February 30" on to March 2 without a word: a date that does not exist is
-  // no time at all.
-  if (utc == static_cast<std::time_t>(-1) || normalised.tm_mday != fields.tm_mday ||
+  // no time at all. (Its -1 is also 1969-12-31T23:59:59, a time: the fields tell.)
+  if (normalised.tm_year != fields.tm_year || normalised.tm_mday != fields.tm_mday ||
       normalised.tm_mon != fields.tm_mon || normalised.tm_hour != fields.tm_hour ||
       normalised.tm_min != fields.tm_min || normalised.tm_sec != fields.tm_sec) {
     return std::nullopt;
@@ -78,8 +82,11 @@ std::string createdUtc(const std::string& created) {
   std::tm utc{};
   if (gmtime_r(&*seconds, &utc) == nullptr) return created;
   char text[32];
-  if (std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc) == 0) return created;
-  return text;
+  if (std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc) == 0) return created;
+  // The fraction of a second as written: "...:00.250+05:30" becomes "...:00.250Z".
+  const std::string fraction =
+      created.substr(kSecondsEnd, created.size() - kSecondsEnd - zone.size());
+  return text + fraction + "Z";
 }
 
 bool createdBefore(const std::string& a, const std::string& b) {

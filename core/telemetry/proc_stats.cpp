@@ -28,7 +28,6 @@ std::vector<std::string_view> splitFields(std::string_view text) {
   return fields;
 }
 
-// The whole token must be a decimal number; "12abc" is garbage, not 12.
 // The line that starts with `prefix`, without it; nullopt when there is none.
 std::optional<std::string_view> findLine(std::string_view text, std::string_view prefix) {
   std::size_t pos = 0;

@@ -57,6 +57,21 @@ class TestCliRunFrom : public CliTestBase {
     }
   }
 
+  // A run on custom files (not the published set) does not record their folder: its rerun
+  // says to give --data-dir, and with it trains on the same files without a word.
+  void customFilesAskForTheirFolder() {
+    const CliRun first = runCli({"run", "--workload", "fashion-mlp", "--data-dir", m_data,
+                                 "--epochs", "1", "--threads", "1", "-q"});
+    QVERIFY2(first.exitCode == 0, first.why());
+    const QString file = first.savedPath();
+    const QString warning = QStringLiteral("trained on custom files (not the published set)");
+    const CliRun bare = runCli({"run", "--from", file, "-q"});
+    QVERIFY2(bare.err.contains(warning) && bare.err.contains(QLatin1String("--data-dir")),
+             bare.why());
+    const CliRun again = runCli({"run", "--from", file, "--data-dir", m_data, "-q"});
+    QVERIFY2(again.exitCode == 0 && !again.err.contains(warning), again.why());
+  }
+
   // A flag given beside --from wins; the rest still come from the file.
   void flagsOverrideTheFile() {
     QString path;

@@ -286,6 +286,14 @@ class TestResultSave : public QObject {
     QCOMPARE(createdUtc("2026-12-06T10:00:00+14:00"), std::string("2026-12-05T20:00:00Z"));
     QCOMPARE(createdUtc("2026-12-06T10:00:00.5Z"), std::string("2026-12-06T10:00:00.5Z"));
     QCOMPARE(createdUtc("garbage"), std::string("garbage"));
+    QCOMPARE(createdUtc("2026-12-06T10:00:00.250+05:30"), std::string("2026-12-06T04:30:00.250Z"));
+    // ISO 8601's other spellings of an offset, as Qt (History) reads them; none beyond a clock's.
+    QCOMPARE(*createdSeconds("1970-01-01T05:30:10+0530"), std::time_t{10});
+    QCOMPARE(*createdSeconds("1970-01-01T05:00:10+05"), std::time_t{10});
+    QVERIFY(!createdSeconds("2026-12-06T10:00:00+99:99"));
+    QVERIFY(!createdSeconds("2026-12-06T10:00:00+05:60"));
+    QVERIFY(!createdSeconds("2026-12-06T10:00:00+5:30"));
+    QCOMPARE(*createdSeconds("1969-12-31T23:59:59Z"), std::time_t{-1});  // timegm's -1, a time
     QVERIFY(createdBefore("2026-12-06T10:00:00+14:00", "2026-12-05T22:00:00Z"));
     QVERIFY(createdBefore("2026-12-05T22:00:00Z", "2026-12-05T22:00:00.5Z"));
     QVERIFY(createdBefore("2026-12-05T22:00:00Z", "garbage"));

@@ -9,6 +9,7 @@
 #include "../support/run_result_builder.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
@@ -19,6 +20,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <set>
 
@@ -204,11 +206,14 @@ class TestAppFaults final : public QObject {
   // a run the app was killed during.
   void aRunTheFolderRefusedIsSavedAtTheNextStart_data() {
     QTest::addColumn<bool>("journalWritable");
-    QTest::newRow("journal writable") << true;
-    QTest::newRow("journal refused too") << false;
+    QTest::addColumn<int>("repeats");
+    QTest::newRow("journal writable") << true << 1;
+    // The second repeat starts after the folder turned read-only: it has no journal at all.
+    QTest::newRow("journal refused too, two repeats") << false << 2;
   }
   void aRunTheFolderRefusedIsSavedAtTheNextStart() {
     QFETCH(bool, journalWritable);
+    QFETCH(int, repeats);
     const QString tag = QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-');
     const QString trigger = m_dir.filePath(QStringLiteral("refuse-") + tag);
     const QString tmp = m_dir.filePath(QStringLiteral("tmp-") + tag);
@@ -225,8 +230,9 @@ class TestAppFaults final : public QObject {
     QProcess app;
     app.setProcessEnvironment(refusing);
     // Ends on its own after about 5 s, long after the folder turns read-only.
-    app.start(m_app, appRun(QStringLiteral("10000")) << QStringLiteral("--time-budget")
-                                                      << QStringLiteral("5"));
+    app.start(m_app, appRun(QStringLiteral("10000"))
+                         << QStringLiteral("--time-budget") << QStringLiteral("5")
+                         << QStringLiteral("--repeat") << QString::number(repeats));
     QVERIFY(app.waitForStarted());
     untilTraining(app);
     if (QTest::currentTestFailed()) return;
@@ -236,13 +242,18 @@ class TestAppFaults final : public QObject {
     QCOMPARE(app.exitCode(), 1);
     QVERIFY2(err.contains(QLatin1String("the result was not saved")), qPrintable(err));
     QVERIFY(resultFiles(m_results).isEmpty());
-    const QString keptFolder = tmp + QStringLiteral("/trainbench-unsaved-%1").arg(::getuid());
-    const QStringList kept = resultFiles(keptFolder);
-    QCOMPARE(kept.size(), 1);
-    QVERIFY2(err.contains(keptFolder + u'/' + kept.first()), qPrintable(err));
-    const RunResult ended =
-        tb::readResultFile(QDir(keptFolder).filePath(kept.first()).toStdString());
-    QCOMPARE(ended.status, tb::RunStatus::Completed);
+    // In this user's folder of the temporary one, in a sub-folder for this results folder.
+    QStringList kept;
+    QDirIterator copies(tmp + QStringLiteral("/trainbench-unsaved-%1").arg(::getuid()),
+                        {QStringLiteral("*.json")}, QDir::Files, QDirIterator::Subdirectories);
+    while (copies.hasNext()) kept << copies.next();
+    QCOMPARE(kept.size(), repeats);
+    std::vector<RunResult> ended;
+    for (const QString& copy : kept) {
+      QVERIFY2(err.contains(copy), qPrintable(err));
+      ended.push_back(tb::readResultFile(copy.toStdString()));
+      QCOMPARE(ended.back().status, tb::RunStatus::Completed);
+    }
 
     QProcess next;
     next.setProcessEnvironment(env);
@@ -251,16 +262,20 @@ class TestAppFaults final : public QObject {
                        QStringLiteral("--quit-when-done")});
     QVERIFY(next.waitForFinished(120000));
     QVERIFY2(next.exitCode() == 0, next.readAllStandardError().constData());
+    // Each run once, as it ended; no journal left, and the copies gone once saved.
     const QStringList saved = resultFiles(m_results);
-    QCOMPARE(saved.size(), 1);
-    const RunResult result =
-        tb::readResultFile(QDir(m_results).filePath(saved.first()).toStdString());
-    QCOMPARE(result.status, tb::RunStatus::Completed);
-    QCOMPARE(result.epochs.size(), ended.epochs.size());
-    QCOMPARE(result.created, ended.created);
+    QCOMPARE(saved.size(), repeats);
+    for (const QString& name : saved) {
+      const RunResult result = tb::readResultFile(QDir(m_results).filePath(name).toStdString());
+      QCOMPARE(result.status, tb::RunStatus::Completed);
+      QVERIFY(std::any_of(ended.begin(), ended.end(), [&](const RunResult& copy) {
+        return copy.created == result.created && copy.epochs.size() == result.epochs.size();
+      }));
+    }
     QVERIFY(QDir(m_results + QStringLiteral("/.running"))
                 .entryList({QStringLiteral("*.json")}, QDir::Files)
                 .isEmpty());
+    for (const QString& copy : kept) QVERIFY2(!QFile::exists(copy), qPrintable(copy));
   }
 
   // Started with SIGHUP ignored (`nohup trainbench ... &`, then the terminal closes): the run

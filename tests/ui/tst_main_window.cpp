@@ -193,8 +193,11 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.quitCode(), std::optional<int>(130));
     QVERIFY(!window.isVisible());
     QVERIFY(!QApplication::activeModalWidget());
-    const QStringList kept = QDir(tmp + QStringLiteral("/trainbench-unsaved-%1").arg(::getuid()))
-                                 .entryList({QStringLiteral("*.json")}, QDir::Files);
+    // In this user's folder of the temporary one, in the sub-folder of this results folder.
+    const QString keptIn = RunRecorder::unattendedFolder(resultsFolder());
+    QVERIFY2(keptIn.startsWith(tmp + QStringLiteral("/trainbench-unsaved-%1/").arg(::getuid())),
+             qPrintable(keptIn));
+    const QStringList kept = QDir(keptIn).entryList({QStringLiteral("*.json")}, QDir::Files);
     QCOMPARE(kept.size(), qsizetype{1});
     QCOMPARE(window.recorder()->unsavedCount(), 0);
   }

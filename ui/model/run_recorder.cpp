@@ -6,12 +6,16 @@
 #include "results/result_file.h"
 #include "run/run_controller.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <exception>
 #include <string>
 
@@ -84,31 +88,65 @@ void RunRecorder::onRunFinished(int queueId, const RunResult& result) {
   Q_EMIT runRecorded(result, path, error, !runId.isEmpty());
 }
 
+namespace {
+
+// "fashion-mlp on cpu, started 2026-12-06 05:11", as the notice lists a recovered run.
+QString recoveredLine(const RunResult& result) {
+  const QDateTime started = createdTime(result.created).toLocalTime();
+  const QString when = started.isValid() ? started.toString(QStringLiteral("yyyy-MM-dd HH:mm"))
+                                         : toQString(result.created);
+  return RunRecorder::tr("%1 on %2, started %3")
+      .arg(toQString(result.workload.name), toQString(result.device.id), when);
+}
+
+// Whether `copies` hold the run `journal` names: the same start, device, workload and host.
+bool startedAs(const QVector<RunResult>& copies, const RunResult& journal) {
+  return std::any_of(copies.begin(), copies.end(), [&](const RunResult& copy) {
+    return copy.created == journal.created && copy.device.id == journal.device.id &&
+           copy.workload.name == journal.workload.name &&
+           copy.system.hostname == journal.system.hostname;
+  });
+}
+
+}  // namespace
+
 RunRecorder::Recovered RunRecorder::recoverAbandonedRuns() {
   Recovered recovered;
+  // The runs an earlier quit kept in the temporary folder, this results folder's refused: each
+  // goes where it belongs, and its copy once the library has it.
+  QVector<RunResult> copies;
+  const QDir unattended(unattendedFolder(m_library->folder()));
+  if (!unattended.path().isEmpty() && unattended.exists()) {
+    for (const QString& name : unattended.entryList({QStringLiteral("*.json")}, QDir::Files)) {
+      try {
+        copies.push_back(readResultFile(toStdString(unattended.filePath(name))));
+      } catch (const std::exception&) {
+        continue;  // not a result file: not one of ours
+      }
+      QString error;
+      if (m_library->save(copies.back(), &error).isEmpty()) continue;  // for the next start
+      QFile::remove(unattended.filePath(name));
+      recovered.kept << recoveredLine(copies.back());
+    }
+  }
   for (const RunJournal::Abandoned& run : m_journal.abandoned()) {
     // A run the results folder refused whose journal could not take it either (a read-only
-    // folder) was kept in the temporary folder as the app quit: that copy is the run.
-    std::optional<RunResult> copy;
-    if (!run.finished) copy = unattendedCopyOf(run.result);
-    const RunResult& result = copy ? *copy : run.result;
+    // folder) is one of those copies: its journal still holds it as it trained.
+    if (!run.finished && startedAs(copies, run.result)) {
+      RunJournal::discard(run.path);
+      continue;
+    }
     QString error;
     // A run another app, or this one's earlier start, already saved is that run (save() keeps
     // one file per run): the journal file goes either way once the library has it.
-    if (m_library->save(result, &error).isEmpty()) continue;  // kept for the next start
+    if (m_library->save(run.result, &error).isEmpty()) continue;  // kept for the next start
     RunJournal::discard(run.path);
-    const std::size_t epochs = result.epochs.size();
-    const QDateTime started = createdTime(result.created).toLocalTime();
-    const QString when = started.isValid() ? started.toString(QStringLiteral("yyyy-MM-dd HH:mm"))
-                                           : toQString(result.created);
-    if (run.finished || copy) {
-      recovered.kept << tr("%1 on %2, started %3")
-                            .arg(toQString(result.workload.name), toQString(result.device.id), when);
+    if (run.finished) {
+      recovered.kept << recoveredLine(run.result);
     } else {
-      recovered.killed << tr("%1 on %2, started %3 (%n epoch(s) finished)", nullptr,
-                             static_cast<int>(epochs))
-                              .arg(toQString(result.workload.name), toQString(result.device.id),
-                                   when);
+      recovered.killed << tr("%1 (%n epoch(s) finished)", nullptr,
+                             static_cast<int>(run.result.epochs.size()))
+                              .arg(recoveredLine(run.result));
     }
   }
   return recovered;
@@ -151,25 +189,20 @@ void RunRecorder::forgetUnsaved(const QString& runId) {
   m_unsavedJournal.erase(journal);
 }
 
-QString RunRecorder::unattendedFolder() {
-  return QDir(QDir::tempPath()).filePath(QStringLiteral("trainbench-unsaved-%1").arg(::getuid()));
-}
-
-std::optional<RunResult> RunRecorder::unattendedCopyOf(const RunResult& journal) {
-  const QDir folder(unattendedFolder());
-  for (const QString& name : folder.entryList({QStringLiteral("*.json")}, QDir::Files)) {
-    try {
-      RunResult copy = readResultFile(toStdString(folder.filePath(name)));
-      if (copy.created == journal.created && copy.device.id == journal.device.id &&
-          copy.workload.name == journal.workload.name &&
-          copy.system.hostname == journal.system.hostname) {
-        return copy;
-      }
-    } catch (const std::exception&) {
-      // Not a result file: not the one.
-    }
+QString RunRecorder::unattendedFolder(const QString& resultsFolder) {
+  const QString mine =
+      QDir(QDir::tempPath()).filePath(QStringLiteral("trainbench-unsaved-%1").arg(::getuid()));
+  // The temporary folder is shared: a folder of that name that another user made (or a link)
+  // is never written to or read from.
+  const QFileInfo info(mine);
+  if (info.isSymLink() || (info.exists() && (!info.isDir() || info.ownerId() != ::getuid()))) {
+    return {};
   }
-  return std::nullopt;
+  const QByteArray key = QCryptographicHash::hash(QDir(resultsFolder).absolutePath().toUtf8(),
+                                                  QCryptographicHash::Sha1)
+                             .toHex()
+                             .left(12);
+  return QDir(mine).filePath(QString::fromLatin1(key));
 }
 
 QStringList RunRecorder::saveUnsavedInto(const QString& folder, QStringList* errors) {

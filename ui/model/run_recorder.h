@@ -12,8 +12,6 @@
 #include <QString>
 #include <QStringList>
 
-#include <optional>
-
 namespace tb::ui {
 
 class ResultLibrary;
@@ -40,16 +38,18 @@ class RunRecorder final : public QObject {
   QStringList saveUnsavedInto(const QString& folder, QStringList* errors);
   // They are let go (the user chose Discard): their journal files go too.
   void discardUnsaved();
-  // Where a quit with nobody there to choose keeps them: this user's folder in the temporary one.
-  static QString unattendedFolder();
+  // Where a quit with nobody there to choose keeps the results `resultsFolder` refused: this
+  // user's folder in the temporary one (another disk, often), a sub-folder per results folder.
+  // Empty where the temporary folder holds another user's folder of that name.
+  static QString unattendedFolder(const QString& resultsFolder);
 
   struct Recovered {
     QStringList killed;  // a line for each run an earlier app ended during, saved as failed
     QStringList kept;    // and for each run it had finished but could not save, saved now
   };
-  // Saves the runs an earlier app left in its journal (RunJournal): those it ended during, as
-  // failed; those the results folder refused, as they ended (from the journal, or from
-  // unattendedFolder() where the journal could not take them).
+  // Saves the runs an earlier app left: those a quit kept in unattendedFolder() (their copies
+  // go once saved), and those in its journal (RunJournal): the ones it ended during as failed,
+  // the ones the results folder refused as they ended.
   Recovered recoverAbandonedRuns();
 
  Q_SIGNALS:
@@ -64,9 +64,6 @@ class RunRecorder final : public QObject {
   void onRunFinished(int queueId, const RunResult& result);
   // The run is saved or let go: its journal file goes.
   void forgetUnsaved(const QString& runId);
-  // The same run as `journal` (same start, device and workload) in unattendedFolder(), if an
-  // earlier app left it there.
-  static std::optional<RunResult> unattendedCopyOf(const RunResult& journal);
 
   RunCollection* m_collection;
   ResultLibrary* m_library;

@@ -3,6 +3,7 @@
 #include "panels/setup_panel.h"
 
 #include "common/qt_convert.h"
+#include "data/data_paths.h"
 #include "machine/speed_switches.h"
 #include "models/workload_catalog.h"
 #include "panels/seed_field.h"
@@ -101,6 +102,12 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
                                                          : QStringLiteral("graph"));
   }
   setSynthetic(result.workload.dataSource == "synthetic");
+  // The file does not record where its own files were: the data folder set here is used.
+  if (result.workload.dataSource == kCustomFiles) {
+    unset << tr("It trained on custom files (not the published set), whose folder the result "
+                "does not record: set the dataset folder under Data to the same files to train "
+                "the same.");
+  }
   // A run that failed before loading its data recorded no image counts: all images. A quick
   // run's are those of the full run it projects (it evaluated only part of the test images).
   const auto limit = [](std::int64_t samples) {

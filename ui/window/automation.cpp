@@ -133,6 +133,8 @@ void Automation::finish() {
     m_window->keepSavedSettings();
     QTimer::singleShot(0, m_window, [window = m_window, code = m_exitCode] {
       window->requestQuit(code);
+      // Closed: the app ends even where another window (a dialog left open) would keep it.
+      if (!window->isVisible()) QApplication::exit(code);
     });
   }
 }

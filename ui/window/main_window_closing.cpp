@@ -3,16 +3,20 @@
 // without asking anyone.
 #include "window/main_window.h"
 
+#include "history/result_library.h"
 #include "model/run_recorder.h"
 #include "run/run_controller.h"
 
 #include <QCloseEvent>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QStatusBar>
 
 #include <cstdio>
+
+#include <unistd.h>
 
 namespace tb::ui {
 
@@ -101,13 +105,23 @@ void MainWindow::keepUnsavedUnattended() {
   // The results folder still refuses them (full, read-only, gone): a folder of this user's in
   // the temporary folder takes them (/tmp is shared), and stderr says where, since no window is
   // left to say it. They were lost in silence.
-  const QString fallback = RunRecorder::unattendedFolder();
-  if (QDir().mkpath(fallback)) {
-    QFile::setPermissions(fallback, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                        QFileDevice::ExeOwner);
-  }
+  const QString fallback = RunRecorder::unattendedFolder(m_library->folder());
   QStringList lost;
-  const QStringList kept = m_recorder->saveUnsavedInto(fallback, &lost);
+  QStringList kept;
+  if (fallback.isEmpty()) {
+    lost << tr("%1/trainbench-unsaved-%2 is another user's folder, or a link")
+                .arg(QDir::tempPath())
+                .arg(::getuid());
+  } else {
+    // Only this user may read them: the temporary folder is shared.
+    for (const QString& folder : {QFileInfo(fallback).path(), fallback}) {
+      if (QDir().mkpath(folder)) {
+        QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                          QFileDevice::ExeOwner);
+      }
+    }
+    kept = m_recorder->saveUnsavedInto(fallback, &lost);
+  }
   if (!kept.isEmpty()) {
     std::fprintf(stderr, "trainbench: warning: the results folder did not take %lld result(s) "
                          "(%s); saved instead:\n",
