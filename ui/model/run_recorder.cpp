@@ -154,7 +154,7 @@ RunRecorder::Recovered RunRecorder::recoverAbandonedRuns() {
 
 int RunRecorder::unsavedCount() const { return static_cast<int>(m_unsaved.size()); }
 
-QStringList RunRecorder::saveUnsaved() {
+QStringList RunRecorder::saveUnsaved(QStringList* saved) {
   // Only runs whose own save failed: a shown run whose file was deleted in History has no
   // file either, and must not be written back.
   QStringList errors;
@@ -172,6 +172,7 @@ QStringList RunRecorder::saveUnsaved() {
       m_collection->setFilePath(id, path);
       m_unsaved.remove(id);
       forgetUnsaved(id);
+      if (saved) *saved << path;
     }
   }
   Q_EMIT unsavedChanged();

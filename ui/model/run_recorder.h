@@ -30,8 +30,9 @@ class RunRecorder final : public QObject {
   int unsavedCount() const;
   // Whether the collection's run `runId` is one of them.
   bool isUnsaved(const QString& runId) const { return m_unsaved.contains(runId); }
-  // Saves them again; the messages of those that still fail.
-  QStringList saveUnsaved();
+  // Saves them again; the messages of those that still fail, and in `saved` the paths of those
+  // that were saved now.
+  QStringList saveUnsaved(QStringList* saved = nullptr);
   // Saves them into `folder` instead (made if needed), for a quit with nobody there to choose:
   // the paths written, and in `errors` why any could not be. Their journal files stay, so that
   // the next start saves them into the results folder too.

@@ -100,7 +100,11 @@ bool MainWindow::letUnsavedGo() {
 }
 
 void MainWindow::keepUnsavedUnattended() {
-  const QStringList errors = m_recorder->saveUnsaved();
+  QStringList saved;
+  const QStringList errors = m_recorder->saveUnsaved(&saved);
+  // The folder took them at last: said as a run's save is, for a script reading the output.
+  for (const QString& path : saved) std::printf("Result saved to %s\n", qPrintable(path));
+  std::fflush(stdout);
   if (errors.isEmpty()) return;
   // The results folder still refuses them (full, read-only, gone): a folder of this user's in
   // the temporary folder takes them (/tmp is shared), and stderr says where, since no window is
