@@ -6,12 +6,14 @@
 #include "data_parallel.h"
 
 #include "exit_codes.h"
+#include "rank_journal.h"
 
 #include "devices/system_info.h"
 #include "engine/run_config.h"
 #include "machine/cpu_budget.h"
 #include "machine/disturbance.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -104,6 +106,7 @@ struct Rank {
   pid_t pid = -1;
   std::optional<int> exitCode;  // set once it has ended
   int endSignal = 0;  // the signal whose default action ended it; 0 when it exited
+  bool endedHere = false;  // killed by this process, for not stopping in time
 };
 
 // What one rank is started with, made before fork: between fork and exec the child may only make
@@ -173,21 +176,26 @@ class RankLaunch {
   std::string m_failure;
 };
 
+// "rank 1 (pid 4242) on this machine was killed by signal 9 (Killed)<when> (as the system does
+// ...)".
+std::string killedText(const Rank& rank, int signal, const std::string& when = {}) {
+  const char* why = signal == SIGKILL ? " (as the system does when memory runs out: a smaller "
+                                        "--batch-size or --train-limit, or fewer ranks, may fit)"
+                                      : "";
+  return "rank " + std::to_string(rank.index) + " (pid " + std::to_string(rank.pid) +
+         ") on this machine was killed by signal " + std::to_string(signal) + " (" +
+         strsignal(signal) + ")" + when + why;
+}
+
 // The exit code a rank's end stands for; a rank killed by a signal is named on stderr, since it
 // could not say so itself.
 int recordEnd(const Rank& rank, int status, bool expected) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   const int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   if (!expected) {
-    // SIGKILL from no one here is most often the system's out-of-memory killer; and rank 0 is
-    // the one that saves, so its end leaves no result to look for.
-    const char* why = signal == SIGKILL ? " (as the system does when memory runs out: a smaller "
-                                          "--batch-size or --train-limit, or fewer ranks, may fit)"
-                                        : "";
-    std::fprintf(stderr, "trainbench-cli: error: rank %d (pid %d) on this machine was killed by "
-                         "signal %d (%s)%s%s\n", rank.index, static_cast<int>(rank.pid), signal,
-                 strsignal(signal), why,
-                 rank.index == 0 ? "; rank 0 saves the run, so nothing was saved" : "");
+    // SIGKILL from no one here is most often the system's out-of-memory killer. (Rank 0 is the
+    // one that saves: what it left is saved once every rank has ended, saveWhatRankZeroLeft.)
+    std::fprintf(stderr, "trainbench-cli: error: %s\n", killedText(rank, signal).c_str());
   }
   return signal == SIGINT || signal == SIGTERM ? kExitCancelled : kExitRunFailed;
 }
@@ -273,8 +281,9 @@ class Supervisor {
   void killStragglers() {
     if (!m_deadline || Clock::now() < *m_deadline || m_killed) return;
     m_killed = true;
-    for (const auto& rank : m_ranks) {
+    for (auto& rank : m_ranks) {
       if (rank.exitCode) continue;
+      rank.endedHere = true;
       // After a run saved as completed it is no error of the run's.
       std::fprintf(stderr, "trainbench-cli: %s: rank %d (pid %d) did not stop %s; ending it\n",
                    m_ranks[0].exitCode == kExitOk ? "warning" : "error", rank.index,
@@ -300,6 +309,38 @@ void sayWhenCancelledBeforeTheRun(const std::vector<Rank>& ranks) {
     std::fprintf(stderr, "trainbench-cli: cancelled before the run started; nothing saved\n");
   }
 }
+
+// An empty file of this process's in the temporary folder, removed (with the ".part" a writer
+// left beside it) when it goes.
+class TemporaryFile {
+ public:
+  static std::optional<TemporaryFile> make(const std::string& prefix) {
+    std::error_code error;
+    const auto folder = std::filesystem::temp_directory_path(error);
+    if (error) return std::nullopt;
+    std::string pattern = (folder / (prefix + "-XXXXXX")).string();
+    const int fd = mkostemp(pattern.data(), O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    close(fd);
+    return TemporaryFile(pattern);
+  }
+  TemporaryFile(TemporaryFile&& other) noexcept : m_path(std::move(other.m_path)) {
+    other.m_path.clear();
+  }
+  TemporaryFile(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(const TemporaryFile&) = delete;
+  TemporaryFile& operator=(TemporaryFile&&) = delete;
+  ~TemporaryFile() {
+    if (m_path.empty()) return;
+    unlink(m_path.c_str());
+    unlink((m_path + ".part").c_str());
+  }
+  const std::string& path() const { return m_path; }
+
+ private:
+  explicit TemporaryFile(std::string path) : m_path(std::move(path)) {}
+  std::string m_path;
+};
 
 // Ctrl-C, SIGTERM and SIGHUP are counted here and forwarded; the previous handlers come back.
 class ForwardedSignals {
@@ -373,6 +414,9 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
     return kExitCancelled;
   }
   const pid_t self = getpid();
+  // Rank 0 keeps the run so far there (rank_journal.h), for this process to save if it is killed.
+  const std::optional<TemporaryFile> journal = TemporaryFile::make("trainbench-rank0");
+  if (journal) setenv(kRankJournalVariable, journal->path().c_str(), 1);
   std::vector<std::unique_ptr<RankLaunch>> launches;
   for (int rank = 0; rank < ranks; ++rank) {
     launches.push_back(std::make_unique<RankLaunch>(rank, ranks, port, program, args));
@@ -402,6 +446,15 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
   sigprocmask(SIG_SETMASK, &previousMask, nullptr);
   const int code = Supervisor(children, options.distTimeoutSeconds).wait();
   sayWhenCancelledBeforeTheRun(children);
+  // Killed (by the system, not a Ctrl-C here), rank 0 could not save the run: what it left is.
+  const Rank& first = children[0];
+  if (journal && first.endSignal != 0 && g_signalsReceived.load() == 0) {
+    saveWhatRankZeroLeft(options, journal->path(),
+                         first.endedHere ? "rank 0 (pid " + std::to_string(first.pid) +
+                                               ") did not stop after the run failed and was ended"
+                                         : killedText(first, first.endSignal,
+                                                      " before it saved the run"));
+  }
   return code;
 }
 

@@ -4,6 +4,7 @@
 #include "exit_codes.h"
 #include "json_progress.h"
 #include "progress_printer.h"
+#include "rank_journal.h"
 #include "signal_guard.h"
 
 #include "devices/blas_library.h"
@@ -27,7 +28,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 
 namespace tb::cli {
@@ -169,7 +172,13 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
     RunObserver& observer = options.jsonProgress && !options.quiet
                                 ? static_cast<RunObserver&>(json)
                                 : static_cast<RunObserver&>(printer);
-    RunResult result = runTraining(config, observer, signals.cancelFlag());
+    // Rank 0 of a local data-parallel run keeps the run so far for its launcher.
+    std::optional<RankJournal> journal;
+    if (const char* path = std::getenv(kRankJournalVariable);
+        path != nullptr && config.exchange && config.exchange->rank() == 0) {
+      journal.emplace(observer, path);
+    }
+    RunResult result = runTraining(config, journal ? *journal : observer, signals.cancelFlag());
     printer.finishLine();
 
     // A data-parallel run is saved once, by rank 0, for all ranks.

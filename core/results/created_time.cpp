@@ -22,10 +22,10 @@ std::string zoneOf(const std::string& created) {
   return created.substr(std::min(at, created.size()));
 }
 
-// Seconds east of UTC of a zone: none written is UTC. ISO 8601's "+hh:mm", "+hhmm" and "+hh"
-// (as Qt reads them too), within the offsets clocks use (-12:00 to +14:00); nullopt otherwise.
+// Seconds east of UTC of a zone: none written is UTC. "Z" (or "z"), and ISO 8601's "+hh:mm",
+// "+hhmm" and "+hh" up to 23:59, as Qt reads them for History; nullopt otherwise.
 std::optional<long> offsetSeconds(const std::string& zone) {
-  if (zone.empty() || zone == "Z") return 0L;
+  if (zone.empty() || zone == "Z" || zone == "z") return 0L;
   if (zone[0] != '+' && zone[0] != '-') return std::nullopt;
   std::string digits = zone.substr(1);
   if (digits.size() == 5 && digits[2] == ':') digits.erase(2, 1);
@@ -36,7 +36,7 @@ std::optional<long> offsetSeconds(const std::string& zone) {
   const long hours = std::stol(digits.substr(0, 2));
   const long minutes = digits.size() == 4 ? std::stol(digits.substr(2, 2)) : 0;
   const long seconds = (zone[0] == '+' ? 1 : -1) * (hours * 3600 + minutes * 60);
-  if (minutes >= 60 || seconds > 14 * 3600 || seconds < -12 * 3600) return std::nullopt;
+  if (hours > 23 || minutes >= 60) return std::nullopt;
   return seconds;
 }
 

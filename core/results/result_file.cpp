@@ -397,8 +397,11 @@ std::string defaultResultFileName(const RunResult& result) {
   const auto part = [](const std::string& text, std::size_t bytes) {
     return fileNamePart(text).substr(0, bytes);
   };
-  return part(stamp, 40) + "_" + part(result.workload.name, 100) + "_" +
-         part(result.device.id, 80) + ".json";
+  std::string name = part(stamp, 40) + "_" + part(result.workload.name, 100) + "_" +
+                     part(result.device.id, 80) + ".json";
+  // A foreign `created` of ".hidden" made a hidden file that no listing showed.
+  if (name.front() == '.') name.front() = '_';
+  return name;
 }
 
 }  // namespace tb

@@ -360,11 +360,22 @@ class TestCliRankFaults : public CliTestBase {
              why().constData());
     QVERIFY2(m_err.contains(QLatin1String("which serves the rendezvous, stopped answering")),
              why().constData());
-    // SIGKILL is most often the system's out-of-memory killer; and no result is to be looked
-    // for, since rank 0 saves the run.
-    QVERIFY2(m_err.contains(QLatin1String("as the system does when memory runs out")) &&
-                 m_err.contains(QLatin1String("rank 0 saves the run, so nothing was saved")),
+    // SIGKILL is most often the system's out-of-memory killer. Rank 0 saves the run: the
+    // command saves what it had kept instead, as failed, with the epochs it finished.
+    QVERIFY2(m_err.contains(QLatin1String("as the system does when memory runs out")),
              why().constData());
+    QVERIFY2(m_out.contains(QLatin1String("Result saved to ")), why().constData());
+    const tb::RunResult saved = savedResult();
+    QCOMPARE(saved.status, tb::RunStatus::Failed);
+    QVERIFY2(!saved.epochs.empty(), why().constData());
+    QVERIFY2(saved.distributed && saved.distributed->worldSize == 2, why().constData());
+    QVERIFY2(QString::fromStdString(saved.error)
+                 .contains(QLatin1String("killed by signal 9 (Killed) before it saved the run")),
+             saved.error.c_str());
+    // Its journal goes with the command.
+    QVERIFY(QDir(QDir::tempPath())
+                .entryList({QStringLiteral("trainbench-rank0-*")}, QDir::Files)
+                .isEmpty());
     // Named once: its error already starts with the rank ("rank 1: rank 1 on node7: ...").
     QVERIFY2(!m_err.contains(QLatin1String("rank 1: rank 1")), why().constData());
     QVERIFY(!processExists(m_ranks[1]));

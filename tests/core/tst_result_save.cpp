@@ -291,6 +291,8 @@ class TestResultSave : public QObject {
     QCOMPARE(*createdSeconds("1970-01-01T05:30:10+0530"), std::time_t{10});
     QCOMPARE(*createdSeconds("1970-01-01T05:00:10+05"), std::time_t{10});
     QVERIFY(!createdSeconds("2026-12-06T10:00:00+99:99"));
+    QCOMPARE(createdUtc("2026-12-06T10:00:00+15:00"), std::string("2026-12-05T19:00:00Z"));
+    QCOMPARE(createdUtc("2026-12-06T09:00:00z"), std::string("2026-12-06T09:00:00Z"));
     QVERIFY(!createdSeconds("2026-12-06T10:00:00+05:60"));
     QVERIFY(!createdSeconds("2026-12-06T10:00:00+5:30"));
     QCOMPARE(*createdSeconds("1969-12-31T23:59:59Z"), std::time_t{-1});  // timegm's -1, a time
@@ -316,6 +318,9 @@ class TestResultSave : public QObject {
     QCOMPARE(defaultResultFileName(r), std::string("20261205T200000Z_a-b-c_cpu.json"));
     r.created = "2026-12-05T19:00:00-03:30";
     QCOMPARE(defaultResultFileName(r), std::string("20261205T223000Z_a-b-c_cpu.json"));
+    // A name never starts with '.': a hidden file no listing (History, compare DIR) shows.
+    r.created = ".hidden";
+    QCOMPARE(defaultResultFileName(r), std::string("_hidden_a-b-c_cpu.json"));
     // A foreign file's 300-character workload and device names still make a name that saves.
     r.workload.name = std::string(300, 'w');
     r.device.id = std::string(300, 'd');

@@ -1,0 +1,78 @@
+// RankJournal and saveWhatRankZeroLeft (rank_journal.h).
+#include "rank_journal.h"
+
+#include "run_command.h"
+
+#include "results/result_file.h"
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+
+namespace tb::cli {
+
+namespace {
+constexpr std::chrono::seconds kInterval{2};
+}  // namespace
+
+void RankJournal::runStarted(const RunStarted& event) {
+  m_soFar = event.header;
+  write();
+  m_inner.runStarted(event);
+}
+
+void RankJournal::epochFinished(const EpochRecord& epoch) {
+  m_soFar.epochs.push_back(epoch);
+  // The first epoch at once: a run killed before its second keeps it.
+  if (!m_written || m_soFar.epochs.size() == 1 ||
+      std::chrono::steady_clock::now() - *m_written >= kInterval) {
+    write();
+  }
+  m_inner.epochFinished(epoch);
+}
+
+void RankJournal::write() {
+  m_written = std::chrono::steady_clock::now();
+  // Written whole, then renamed over the last: the launcher never reads half a file.
+  const std::string part = m_path + ".part";
+  {
+    std::ofstream out(part, std::ios::binary | std::ios::trunc);
+    out << toJson(m_soFar, -1);
+    if (!out) return;  // a journal that cannot be written costs nothing but itself
+  }
+  std::error_code error;
+  std::filesystem::rename(part, m_path, error);
+}
+
+std::string saveWhatRankZeroLeft(const RunOptions& options, const std::string& path,
+                                 const std::string& why) {
+  RunResult result;
+  try {
+    result = readResultFile(path);
+  } catch (const std::exception&) {
+    result.epochs.clear();  // empty (rank 0 never started), or cut off: nothing to keep
+  }
+  if (result.epochs.empty()) {
+    std::fprintf(stderr, "trainbench-cli: nothing was saved: rank 0 had finished no epoch\n");
+    return {};
+  }
+  result.status = RunStatus::Failed;
+  result.failure = FailureKind::Run;
+  result.error = why + "; the " + std::to_string(result.epochs.size()) +
+                 " epoch(s) it had finished are kept";
+  result.test.reset();
+  result.totalSeconds.reset();
+  try {
+    const std::string saved = saveResultUnderFreeName(
+        result, resultPath(options.out, defaultResultFileName(result), result.device.id, false));
+    std::printf("Result saved to %s\n", saved.c_str());
+    std::fflush(stdout);
+    return saved;
+  } catch (const ResultFileError& e) {
+    std::fprintf(stderr, "trainbench-cli: error: cannot save the result: %s\n", e.what());
+    return {};
+  }
+}
+
+}  // namespace tb::cli
