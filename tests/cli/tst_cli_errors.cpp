@@ -5,9 +5,9 @@
 
 #include "cli_fixture.h"
 #include "../support/absent_device.h"
+#include "../support/signal_state.h"
 
 #include <QElapsedTimer>
-#include <QFile>
 #include <QJsonDocument>
 #include <QRegularExpression>
 
@@ -229,15 +229,7 @@ class TestCliErrors : public CliTestBase {
     QVERIFY2(readUntil(process, out, "Epoch 1/20"), out.constData());
     // Still ignored while it trains (nohup execs the CLI: the same pid), and the hangup lands
     // mid-run: a signal after the last epoch would prove nothing.
-    QFile status(QStringLiteral("/proc/%1/status").arg(process.processId()));
-    QVERIFY(status.open(QIODevice::ReadOnly));
-    bool ignored = false;
-    for (const QByteArray& line : status.readAll().split('\n')) {
-      if (line.startsWith("SigIgn:")) {
-        ignored = (line.mid(7).trimmed().toULongLong(nullptr, 16) >> (SIGHUP - 1)) & 1U;
-      }
-    }
-    QVERIFY(ignored);
+    QVERIFY(tbtest::ignoresSignal(process.processId(), SIGHUP));
     QCOMPARE(process.state(), QProcess::Running);
     QVERIFY2(!out.contains("Epoch 20/20"), out.constData());
     QCOMPARE(::kill(static_cast<pid_t>(process.processId()), SIGHUP), 0);

@@ -7,6 +7,7 @@
 
 #include "../support/absent_device.h"
 #include "../support/run_result_builder.h"
+#include "../support/signal_state.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -291,15 +292,7 @@ class TestAppFaults final : public QObject {
     QString out = untilTraining(app);
     if (QTest::currentTestFailed()) return;
     // Still ignored while it trains (the app's handler had replaced the inherited SIG_IGN).
-    QFile status(QStringLiteral("/proc/%1/status").arg(app.processId()));
-    QVERIFY(status.open(QIODevice::ReadOnly));
-    bool ignored = false;
-    for (const QByteArray& line : status.readAll().split('\n')) {
-      if (line.startsWith("SigIgn:")) {
-        ignored = (line.mid(7).trimmed().toULongLong(nullptr, 16) >> (SIGHUP - 1)) & 1U;
-      }
-    }
-    QVERIFY(ignored);
+    QVERIFY(tbtest::ignoresSignal(app.processId(), SIGHUP));
     ::kill(static_cast<pid_t>(app.processId()), SIGHUP);
     QVERIFY(app.waitForFinished(120000));
     const QString err = QString::fromUtf8(app.readAllStandardError());
