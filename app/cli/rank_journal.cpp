@@ -1,6 +1,7 @@
 // RankJournal and saveWhatRankZeroLeft (rank_journal.h).
 #include "rank_journal.h"
 
+#include "json_progress.h"
 #include "run_command.h"
 
 #include "results/result_file.h"
@@ -66,7 +67,12 @@ std::string saveWhatRankZeroLeft(const RunOptions& options, const std::string& p
   try {
     const std::string saved = saveResultUnderFreeName(
         result, resultPath(options.out, defaultResultFileName(result), result.device.id, false));
-    std::printf("Result saved to %s\n", saved.c_str());
+    // Said as rank 0 would have said it: a --progress-json reader gets its "finished" event.
+    if (options.jsonProgress && !options.quiet) {
+      JsonProgress(stdout).runFinished(result, saved);
+    } else {
+      std::printf("Result saved to %s\n", saved.c_str());
+    }
     std::fflush(stdout);
     return saved;
   } catch (const ResultFileError& e) {

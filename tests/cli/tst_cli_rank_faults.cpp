@@ -9,6 +9,9 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <netdb.h>
 #include <signal.h>
@@ -71,7 +74,8 @@ class TestCliRankFaults : public CliTestBase {
 
   // Starts `args` and returns once rank 0 has finished its first epoch (false on timeout); the
   // rank processes are in m_ranks, rank 0 first.
-  bool startTraining(const QStringList& args) {
+  bool startTraining(const QStringList& args,
+                     const QString& firstEpoch = QStringLiteral("Epoch 1/")) {
     m_process.setProcessEnvironment(environment());
     m_process.start(m_cli, args);
     if (!m_process.waitForStarted()) return false;
@@ -80,7 +84,7 @@ class TestCliRankFaults : public CliTestBase {
     while (waited.elapsed() < 120000) {
       m_process.waitForReadyRead(100);
       m_out += QString::fromUtf8(m_process.readAllStandardOutput());
-      if (m_out.contains(QLatin1String("Epoch 1/"))) {
+      if (m_out.contains(firstEpoch)) {
         m_ranks = {rankProcess(m_process.processId(), 0), rankProcess(m_process.processId(), 1)};
         return m_ranks[0] != 0 && m_ranks[1] != 0;
       }
@@ -379,6 +383,24 @@ class TestCliRankFaults : public CliTestBase {
     // Named once: its error already starts with the rank ("rank 1: rank 1 on node7: ...").
     QVERIFY2(!m_err.contains(QLatin1String("rank 1: rank 1")), why().constData());
     QVERIFY(!processExists(m_ranks[1]));
+  }
+
+  // A script reading --progress-json gets the run the command saved for a killed rank 0 as the
+  // "finished" event rank 0 would have printed, never a line of plain text.
+  void killedRankZeroEndsTheEventStream() {
+    QVERIFY2(startTraining(longRun() << "--dist-timeout" << "60" << "--progress-json",
+                           QStringLiteral("\"event\":\"epoch\"")),
+             why().constData());
+    QCOMPARE(kill(static_cast<pid_t>(m_ranks[0]), SIGKILL), 0);
+    QCOMPARE(finish(), 5);
+    QStringList lines = m_out.split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY2(!lines.isEmpty(), why().constData());
+    const QJsonObject last = QJsonDocument::fromJson(lines.last().toUtf8()).object();
+    QCOMPARE(last.value(QLatin1String("event")).toString(), QStringLiteral("finished"));
+    QCOMPARE(last.value(QLatin1String("status")).toString(), QStringLiteral("failed"));
+    const QString path = last.value(QLatin1String("path")).toString();
+    QVERIFY2(QFileInfo::exists(path), why().constData());
+    QVERIFY2(!m_out.contains(QLatin1String("Result saved to")), why().constData());
   }
 
   // Rank 0 cannot serve the rendezvous on a port in use: it says so at once, naming the port
