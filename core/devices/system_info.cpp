@@ -50,12 +50,6 @@ std::string operatingSystem() {
 
 }  // namespace
 
-std::string hostName() {
-  char buffer[256] = {};
-  if (gethostname(buffer, sizeof buffer - 1) != 0) return "unknown";
-  return buffer;
-}
-
 int logicalCoreCount() {
   const unsigned count = std::thread::hardware_concurrency();
   return count > 0 ? static_cast<int>(count) : 1;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "results/run_result.h"
+#include "util/host_name.h"
 
 #include <string>
 
@@ -16,8 +17,6 @@ int physicalCoreCount();
 // the CLI's --threads 0).
 int cpuThreadCount(int requested);
 int logicalCoreCount();
-// This machine's name as gethostname(2) gives it; "unknown" where it fails.
-std::string hostName();
 std::string cpuModelName();
 std::string libtorchVersion();
 std::string appVersion();

@@ -3,9 +3,9 @@
 // are used because std::ofstream cannot fsync.
 #include "results/result_file.h"
 
-#include "devices/system_info.h"
-#include "results/created_time.h"
 #include "io/regular_file.h"
+#include "results/created_time.h"
+#include "util/host_name.h"
 
 #include <fcntl.h>
 #include <signal.h>

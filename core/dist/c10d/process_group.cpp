@@ -1,7 +1,7 @@
 // GlooExchange: the trainer's GradientExchange on a c10d Gloo process group.
 #include "dist/c10d/process_group.h"
 
-#include "devices/system_info.h"
+#include "util/host_name.h"
 
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
