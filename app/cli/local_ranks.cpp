@@ -310,36 +310,39 @@ void sayWhenCancelledBeforeTheRun(const std::vector<Rank>& ranks) {
   }
 }
 
-// An empty file of this process's in the temporary folder, removed (with the ".part" a writer
-// left beside it) when it goes.
+// An empty file of this process's, in a folder of its own (mode 700) in the temporary one; both
+// removed, with the ".part" a writer left beside the file, when it goes.
 class TemporaryFile {
  public:
   static std::optional<TemporaryFile> make(const std::string& prefix) {
     std::error_code error;
-    const auto folder = std::filesystem::temp_directory_path(error);
+    const auto temporary = std::filesystem::temp_directory_path(error);
     if (error) return std::nullopt;
-    std::string pattern = (folder / (prefix + "-XXXXXX")).string();
-    const int fd = mkostemp(pattern.data(), O_CLOEXEC);
+    std::string folder = (temporary / (prefix + "-XXXXXX")).string();
+    if (mkdtemp(folder.data()) == nullptr) return std::nullopt;
+    TemporaryFile file(folder);
+    const int fd = open(file.path().c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) return std::nullopt;
     close(fd);
-    return TemporaryFile(pattern);
+    return file;
   }
-  TemporaryFile(TemporaryFile&& other) noexcept : m_path(std::move(other.m_path)) {
-    other.m_path.clear();
+  TemporaryFile(TemporaryFile&& other) noexcept : m_folder(std::move(other.m_folder)) {
+    other.m_folder.clear();
   }
   TemporaryFile(const TemporaryFile&) = delete;
   TemporaryFile& operator=(const TemporaryFile&) = delete;
   TemporaryFile& operator=(TemporaryFile&&) = delete;
   ~TemporaryFile() {
-    if (m_path.empty()) return;
-    unlink(m_path.c_str());
-    unlink((m_path + ".part").c_str());
+    if (m_folder.empty()) return;
+    unlink(path().c_str());
+    unlink((path() + ".part").c_str());
+    rmdir(m_folder.c_str());
   }
-  const std::string& path() const { return m_path; }
+  std::string path() const { return m_folder + "/run.json"; }
 
  private:
-  explicit TemporaryFile(std::string path) : m_path(std::move(path)) {}
-  std::string m_path;
+  explicit TemporaryFile(std::string folder) : m_folder(std::move(folder)) {}
+  std::string m_folder;
 };
 
 // Ctrl-C, SIGTERM and SIGHUP are counted here and forwarded; the previous handlers come back.

@@ -33,9 +33,26 @@ void RankJournal::epochFinished(const EpochRecord& epoch) {
   m_inner.epochFinished(epoch);
 }
 
+void RankJournal::evaluationStarted() {
+  // Every epoch trained is kept before the test set is read: evaluation may be what runs out
+  // of memory.
+  if (m_soFar.epochs.size() != m_writtenEpochs) write();
+  m_inner.evaluationStarted();
+}
+
+void RankJournal::finish() {
+  m_finished = true;
+  std::error_code error;
+  std::filesystem::remove(m_path, error);
+  std::filesystem::remove(m_path + ".part", error);
+}
+
 void RankJournal::write() {
+  if (m_finished) return;
   m_written = std::chrono::steady_clock::now();
-  // Written whole, then renamed over the last: the launcher never reads half a file.
+  m_writtenEpochs = m_soFar.epochs.size();
+  // Written whole, then renamed over the last: the launcher never reads half a file. (The
+  // launcher's folder is its own, mode 700: ofstream's umask mode exposes nothing.)
   const std::string part = m_path + ".part";
   {
     std::ofstream out(part, std::ios::binary | std::ios::trunc);
@@ -48,6 +65,8 @@ void RankJournal::write() {
 
 std::string saveWhatRankZeroLeft(const RunOptions& options, const std::string& path,
                                  const std::string& why) {
+  std::error_code gone;
+  if (!std::filesystem::exists(path, gone)) return {};  // rank 0 saved it (RankJournal::finish)
   RunResult result;
   try {
     result = readResultFile(path);

@@ -26,10 +26,14 @@ class RankJournal final : public RunObserver {
   void runStarted(const RunStarted& event) override;
   void batchProgress(const BatchProgress& event) override { m_inner.batchProgress(event); }
   void epochFinished(const EpochRecord& epoch) override;
-  void evaluationStarted() override { m_inner.evaluationStarted(); }
+  void evaluationStarted() override;
   void evaluationFinished(const TestRecord& test) override { m_inner.evaluationFinished(test); }
   void telemetry(const TelemetrySample& sample) override { m_inner.telemetry(sample); }
   void runFinished(const RunResult& result) override { m_inner.runFinished(result); }
+
+  // Rank 0 has saved the run (or tried): the file goes, so that the launcher does not save it
+  // again when rank 0 is killed on its way out, and nothing is written after.
+  void finish();
 
  private:
   void write();
@@ -38,13 +42,15 @@ class RankJournal final : public RunObserver {
   std::string m_path;
   RunResult m_soFar;
   std::optional<std::chrono::steady_clock::time_point> m_written;
+  std::size_t m_writtenEpochs = 0;
+  bool m_finished = false;
 };
 
 struct RunOptions;
 
 // The run rank 0 left in `path`, saved as failed beside where rank 0 would have saved it
 // (`options`' --out), `why` first in its error, when it had finished an epoch: the saved path,
-// or empty (said on stderr).
+// or empty (said on stderr). No file at `path`: rank 0 had saved the run itself (finish()).
 std::string saveWhatRankZeroLeft(const RunOptions& options, const std::string& path,
                                  const std::string& why);
 

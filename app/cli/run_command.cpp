@@ -223,6 +223,7 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
       std::fprintf(stderr, "trainbench-cli: error: cannot save the result: %s\n", e.what());
       exitCode = exitCode == kExitOk ? kExitData : exitCode;
     }
+    if (journal) journal->finish();  // saved here, or said why not: never saved twice
     const bool saved = !path.empty();
 
     if (result.status == RunStatus::Completed) {

@@ -385,6 +385,28 @@ class TestCliRankFaults : public CliTestBase {
     QVERIFY(!processExists(m_ranks[1]));
   }
 
+  // Rank 0 killed once it has saved the run (on its way out, as a stuck exit is ended): the
+  // command saves nothing more. It saved a second, stale "failed" copy of the run.
+  void rankZeroKilledAfterItsSaveSavesNothingMore() {
+    QVERIFY2(startTraining({"run", "--synthetic", "--train-limit", "20000", "--test-limit", "64",
+                            "--epochs", "3", "--threads", "1", "--data-parallel", "2"}),
+             why().constData());
+    // The result file itself, not the hidden temporary file a save writes first.
+    const auto results = [this] {
+      return QDir(m_results).entryList({QStringLiteral("*.json")}, QDir::Files);
+    };
+    QElapsedTimer waited;
+    waited.start();
+    while (results().isEmpty() && m_process.state() == QProcess::Running &&
+           waited.elapsed() < 120000) {
+      m_process.waitForFinished(5);
+    }
+    if (kill(static_cast<pid_t>(m_ranks[0]), SIGKILL) != 0) QSKIP("rank 0 had ended");
+    finish();
+    QCOMPARE(results().size(), qsizetype{1});
+    QCOMPARE(savedResult().status, tb::RunStatus::Completed);
+  }
+
   // A script reading --progress-json gets the run the command saved for a killed rank 0 as the
   // "finished" event rank 0 would have printed, never a line of plain text.
   void killedRankZeroEndsTheEventStream() {

@@ -115,17 +115,25 @@ RunRecorder::Recovered RunRecorder::recoverAbandonedRuns() {
   // The runs an earlier quit kept in the temporary folder, this results folder's refused: each
   // goes where it belongs, and its copy once the library has it.
   QVector<RunResult> copies;
-  const QDir unattended(unattendedFolder(m_library->folder()));
-  if (!unattended.path().isEmpty() && unattended.exists()) {
+  const QString folder = unattendedFolder(m_library->folder());
+  // Only a folder of this user's own, never a link: one to a results folder made the library
+  // take each of its files for a copy, and remove it once "saved".
+  const QFileInfo info(folder);
+  if (!folder.isEmpty() && info.isDir() && !info.isSymLink() && info.ownerId() == ::getuid()) {
+    const QDir unattended(folder);
     for (const QString& name : unattended.entryList({QStringLiteral("*.json")}, QDir::Files)) {
+      const QString copy = unattended.filePath(name);
       try {
-        copies.push_back(readResultFile(toStdString(unattended.filePath(name))));
+        copies.push_back(readResultFile(toStdString(copy)));
       } catch (const std::exception&) {
         continue;  // not a result file: not one of ours
       }
       QString error;
-      if (m_library->save(copies.back(), &error).isEmpty()) continue;  // for the next start
-      QFile::remove(unattended.filePath(name));
+      const QString saved = m_library->save(copies.back(), &error);
+      if (saved.isEmpty()) continue;  // for the next start
+      if (QFileInfo(saved).canonicalFilePath() != QFileInfo(copy).canonicalFilePath()) {
+        QFile::remove(copy);
+      }
       recovered.kept << recoveredLine(copies.back());
     }
   }
@@ -199,8 +207,10 @@ QString RunRecorder::unattendedFolder(const QString& resultsFolder) {
   if (info.isSymLink() || (info.exists() && (!info.isDir() || info.ownerId() != ::getuid()))) {
     return {};
   }
-  const QByteArray key = QCryptographicHash::hash(QDir(resultsFolder).absolutePath().toUtf8(),
-                                                  QCryptographicHash::Sha1)
+  // One key for one folder, however it is reached (a link to it, "..").
+  const QString canonical = QFileInfo(resultsFolder).canonicalFilePath();
+  const QString named = canonical.isEmpty() ? QDir(resultsFolder).absolutePath() : canonical;
+  const QByteArray key = QCryptographicHash::hash(named.toUtf8(), QCryptographicHash::Sha1)
                              .toHex()
                              .left(12);
   return QDir(mine).filePath(QString::fromLatin1(key));
