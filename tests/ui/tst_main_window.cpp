@@ -202,25 +202,6 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.recorder()->unsavedCount(), 0);
   }
 
-  // The folder a quit keeps refused results in is never a link: one to the results folder
-  // itself made the next start take each saved result for a copy and remove it once "saved".
-  void linkedUnattendedFolderIsLeftAlone() {
-    QVERIFY(QDir().mkpath(resultsFolder()));
-    const QString saved = QDir(resultsFolder()).filePath(QStringLiteral("earlier.json"));
-    tb::writeResultFile(tbtest::RunResultBuilder().workload("fashion-mlp").device("cpu", "CPU"),
-                        saved.toStdString());
-    const QString tmp = m_dir->filePath(QStringLiteral("tmp"));
-    const QByteArray tmpBefore = qgetenv("TMPDIR");
-    const auto restoreTmp = qScopeGuard([&] { qputenv("TMPDIR", tmpBefore); });
-    qputenv("TMPDIR", QFile::encodeName(tmp));
-    const QString key = RunRecorder::unattendedFolder(resultsFolder());
-    QVERIFY(!key.isEmpty() && QDir().mkpath(QFileInfo(key).path()));
-    QVERIFY(QFile::link(resultsFolder(), key));
-    MainWindow window(settingsFile(), resultsFolder());
-    QVERIFY(QFile::exists(saved));
-    QCOMPARE(QDir(resultsFolder()).entryList({QStringLiteral("*.json")}, QDir::Files).size(), 1);
-  }
-
   // What the user set up last time is there again after a restart.
   void settingsRoundTrip() {
     {

@@ -1,18 +1,29 @@
 // The journal of runs in progress (ui/model/run_journal.h): a run whose process is gone is found
 // and read back as failed, with its epochs; a finished run the results folder refused is read
-// back as it ended; a live process's run, and another host's, are left.
+// back as it ended; a live process's run, and another host's, are left. A link in the place of
+// the folder of runs a quit kept is never read.
+#include "common/metatypes.h"
 #include "model/run_journal.h"
+#include "model/run_recorder.h"
+#include "results/result_file.h"
+#include "window/main_window.h"
 
 #include "../support/run_result_builder.h"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
 
 using tb::RunResult;
+using tb::ui::MainWindow;
 using tb::ui::RunJournal;
+using tb::ui::RunRecorder;
 
 namespace {
 
@@ -45,6 +56,8 @@ class RunJournalTest : public QObject {
   Q_OBJECT
 
  private Q_SLOTS:
+  void initTestCase() { tb::ui::registerMetaTypes(); }
+
   void runOfAnEndedProcessIsFoundAsFailed() {
     QTemporaryDir results;
     const qint64 gone = endedPid();
@@ -125,6 +138,26 @@ class RunJournalTest : public QObject {
                  .entryList({QStringLiteral("*.json")}, QDir::Files)
                  .size(),
              1);  // bench-2's, left alone
+  }
+
+  // The folder a quit keeps refused results in is never a link: one to the results folder
+  // itself made the next start take each saved result for a copy and remove it once "saved".
+  void linkedUnattendedFolderIsLeftAlone() {
+    QTemporaryDir dir;
+    const QString results = dir.filePath(QStringLiteral("results"));
+    QVERIFY(QDir().mkpath(results));
+    const QString saved = QDir(results).filePath(QStringLiteral("earlier.json"));
+    tb::writeResultFile(tbtest::RunResultBuilder().workload("fashion-mlp").device("cpu", "CPU"),
+                        saved.toStdString());
+    const QByteArray tmpBefore = qgetenv("TMPDIR");
+    const auto restoreTmp = qScopeGuard([&] { qputenv("TMPDIR", tmpBefore); });
+    qputenv("TMPDIR", QFile::encodeName(dir.filePath(QStringLiteral("tmp"))));
+    const QString key = RunRecorder::unattendedFolder(results);
+    QVERIFY(!key.isEmpty() && QDir().mkpath(QFileInfo(key).path()));
+    QVERIFY(QFile::link(results, key));
+    const MainWindow window(dir.filePath(QStringLiteral("settings.ini")), results);
+    QVERIFY(QFile::exists(saved));
+    QCOMPARE(QDir(results).entryList({QStringLiteral("*.json")}, QDir::Files).size(), 1);
   }
 };
 
