@@ -138,9 +138,9 @@ RunRecorder::Recovered RunRecorder::recoverAbandonedRuns() {
     }
   }
   for (const RunJournal::Abandoned& run : m_journal.abandoned()) {
-    // A run the results folder refused whose journal could not take it either (a read-only
-    // folder) is one of those copies: its journal still holds it as it trained.
-    if (!run.finished && startedAs(copies, run.result)) {
+    // A run among those copies is saved: its journal goes without a second line in the notice
+    // (where the journal could not take it as it ended, it still holds it as it trained).
+    if (startedAs(copies, run.result)) {
       RunJournal::discard(run.path);
       continue;
     }
