@@ -5,6 +5,7 @@
 
 #include "data/dataset_registry.h"
 #include "devices/blas_library.h"
+#include "devices/cuda_libraries.h"
 #include "devices/cuda_memory.h"
 #include "devices/device_facts.h"
 #include "devices/device_id.h"
@@ -50,6 +51,8 @@ void printDeviceFigures(const RunResult& result) {
   std::printf("precision %s", result.config.precision.c_str());
   if (device.computeCapability) std::printf("; compute %s", device.computeCapability->c_str());
   if (device.driverVersion) std::printf("; driver %s", device.driverVersion->c_str());
+  if (device.cudaRuntime) std::printf("; CUDA %s", device.cudaRuntime->c_str());
+  if (device.cudnnVersion) std::printf("; cuDNN %s", device.cudnnVersion->c_str());
   if (device.memoryMb) std::printf("; %.1f GiB", *device.memoryMb / 1024.0);
   if (device.powerLimitW) std::printf("; power limit %.0f W", *device.powerLimitW);
   std::printf("\n");
@@ -96,6 +99,8 @@ int devicesCommand(bool json) {
       if (facts.id.kind == DeviceKind::Cuda) {
         entry["compute_capability"] = orNull(facts.computeCapability);
         entry["driver_version"] = orNull(facts.driverVersion);
+        entry["cuda_runtime"] = orNull(cudaLibraries().runtime);
+        entry["cudnn_version"] = orNull(cudaLibraries().cudnn);
         entry["power_limit_w"] = orNull(facts.powerLimitW);
         entry["pci_bus_id"] = orNull(facts.pciBusId);
         entry["telemetry"] = facts.nvmlIndex.has_value();
@@ -136,8 +141,12 @@ int devicesCommand(bool json) {
   }
   if (!notes.empty()) std::printf("\n");
   for (const auto& note : notes) std::printf("%s\n", note.c_str());
+  const CudaLibraries cuda = cudaLibraries();
+  const std::string withCuda =
+      " with CUDA" + (cuda.runtime ? " " + *cuda.runtime : std::string()) +
+      (cuda.cudnn ? " and cuDNN " + *cuda.cudnn : std::string());
   std::printf("\nLibTorch %s%s; CPU BLAS: %s; data folder %s\n", system.libtorchVersion.c_str(),
-              builtWithCuda() ? " with CUDA" : " (CPU only)",
+              builtWithCuda() ? withCuda.c_str() : " (CPU only)",
               system.blas.empty() ? "not found" : system.blas.c_str(), defaultDataRoot().c_str());
   if (const std::string warning = referenceBlasWarning(loadedBlasLibrary()); !warning.empty()) {
     std::printf("warning: %s\n", warning.c_str());

@@ -4,6 +4,7 @@
 
 #include "devices/blas_library.h"
 #include "devices/build_info.h"
+#include "devices/cuda_libraries.h"
 #include "devices/device_health.h"
 #include "devices/device_id.h"
 #include "devices/peak_probe.h"
@@ -170,6 +171,11 @@ void TrainingRun::resolve() {
     m_result.device.memoryMb = m_facts.memoryMb;  // the CPU's: system.memory_mb
   m_result.device.computeCapability = m_facts.computeCapability;
   m_result.device.driverVersion = m_facts.driverVersion;
+  if (id.kind == DeviceKind::Cuda) {
+    const CudaLibraries libraries = cudaLibraries();
+    m_result.device.cudaRuntime = libraries.runtime;
+    m_result.device.cudnnVersion = libraries.cudnn;
+  }
   m_result.device.powerLimitW = m_facts.powerLimitW;
   resolveDistributed();
   // Measured once per device and process, before the clock starts, so runs can be read as a

@@ -118,14 +118,20 @@ std::string environmentText(const RunResult& result) {
   return text;
 }
 
-// "LibTorch 2.7.0, driver 570.86.10, power limit 350 W": what ran the kernels (the driver only
-// where a GPU did), and the power the GPU was allowed, which an administrator sets as they set
+// "LibTorch 2.7.0, driver 570.86.10, CUDA 12.4, cuDNN 9.1.0, power limit 350 W": what ran the
+// kernels (the driver and CUDA libraries only where a GPU did), and the power the GPU was allowed, which an administrator sets as they set
 // the driver: one card at two limits trains at two speeds.
 std::string platformText(const RunResult& result) {
   std::string text;
   if (!result.system.libtorchVersion.empty()) text = "LibTorch " + result.system.libtorchVersion;
   if (result.device.driverVersion && !result.device.driverVersion->empty()) {
     text += (text.empty() ? "" : ", ") + std::string("driver ") + *result.device.driverVersion;
+  }
+  // The libraries LibTorch's GPU kernels come from: a cuDNN upgrade alone changes a
+  // convolution network's speed.
+  for (const auto& [name, version] : {std::pair{"CUDA ", &result.device.cudaRuntime},
+                                      std::pair{"cuDNN ", &result.device.cudnnVersion}}) {
+    if (*version && !(*version)->empty()) text += (text.empty() ? "" : ", ") + (name + **version);
   }
   if (const auto& watts = result.device.powerLimitW; watts && std::isfinite(*watts)) {
     char limit[48];

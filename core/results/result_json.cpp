@@ -110,6 +110,8 @@ OrderedJson deviceJson(const DeviceRecord& device) {
   if (device.memoryMb) json["memory_mb"] = number(device.memoryMb);
   if (device.computeCapability) json["compute_capability"] = *device.computeCapability;
   if (device.driverVersion) json["driver_version"] = *device.driverVersion;
+  if (device.cudaRuntime) json["cuda_runtime"] = *device.cudaRuntime;
+  if (device.cudnnVersion) json["cudnn_version"] = *device.cudnnVersion;
   if (device.powerLimitW) json["power_limit_w"] = number(device.powerLimitW);
   if (device.peak) {
     const PeakFigures& peak = *device.peak;
@@ -149,6 +151,8 @@ void readDeviceFacts(const Reader& reader, const Json& d, DeviceRecord& device) 
   device.memoryMb = reader.optionalNumber(d, "device", "memory_mb");
   device.computeCapability = optionalString(reader, d, "device", "compute_capability");
   device.driverVersion = optionalString(reader, d, "device", "driver_version");
+  device.cudaRuntime = optionalString(reader, d, "device", "cuda_runtime");
+  device.cudnnVersion = optionalString(reader, d, "device", "cudnn_version");
   device.powerLimitW = reader.optionalNumber(d, "device", "power_limit_w");
   if (const Json* peak = reader.optionalValue(d, "peak")) {
     if (!peak->is_object()) reader.fail("device.peak must be an object or null");

@@ -66,7 +66,8 @@ RunResult withPrintableText(RunResult result) {
         &result.group}) {
     *text = table::printable(*text);
   }
-  for (auto* optional : {&result.device.computeCapability, &result.device.driverVersion}) {
+  for (auto* optional : {&result.device.computeCapability, &result.device.driverVersion,
+                         &result.device.cudaRuntime, &result.device.cudnnVersion}) {
     if (*optional) **optional = table::printable(**optional);
   }
   if (result.validity) {

@@ -75,6 +75,9 @@ struct DeviceRecord {
   std::optional<double> memoryMb = std::nullopt;
   std::optional<std::string> computeCapability = std::nullopt;  // "9.0"
   std::optional<std::string> driverVersion = std::nullopt;      // "580.65.06"
+  // CUDA: the runtime and cuDNN the run's LibTorch was built with ("12.4", "9.1.0").
+  std::optional<std::string> cudaRuntime = std::nullopt;
+  std::optional<std::string> cudnnVersion = std::nullopt;
   std::optional<double> powerLimitW = std::nullopt;             // NVIDIA: enforced, in watts
   std::optional<PeakFigures> peak = std::nullopt;               // absent when not probed
 };

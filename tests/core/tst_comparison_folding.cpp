@@ -161,6 +161,29 @@ class ComparisonFoldingTest : public QObject {
     QVERIFY2(rows[1].label.find("driver") == std::string::npos, rows[1].label.c_str());
   }
 
+  // A cuDNN upgrade alone (same GPU, driver and LibTorch version number, as a LibTorch rebuilt
+  // against a newer cuDNN has) changes a convolution network's speed: the runs fold apart and the
+  // label says the cuDNN. Files without it (older ones, CPU runs) are a group of their own.
+  void runsOnOtherCudnnFoldApart() {
+    std::vector<RunResult> results;
+    for (const double total : {2.0, 2.1}) {
+      RunResult older = fullRun("cuda:0", total * 1.2);
+      older.device.driverVersion = "570.86.10";
+      older.device.cudaRuntime = "12.4";
+      older.device.cudnnVersion = "8.9.2";
+      RunResult newer = older;
+      newer.totalSeconds = total;
+      newer.device.cudnnVersion = "9.1.0";
+      results.insert(results.end(), {older, newer});
+    }
+    const auto rows = allRows(buildComparison(results));
+    QCOMPARE(rows.size(), std::size_t{2});
+    for (const auto& row : rows) QCOMPARE(row.n, 2);
+    QVERIFY2(rows[0].label.find("cuDNN 8.9.2") != std::string::npos, rows[0].label.c_str());
+    QVERIFY2(rows[1].label.find("cuDNN 9.1.0") != std::string::npos, rows[1].label.c_str());
+    QVERIFY2(rows[1].label.find("driver") == std::string::npos, rows[1].label.c_str());
+  }
+
   // A disturbed run never folds into the quiet repeats beside it: it gets a row of its own, so
   // the quiet runs' interval stays theirs.
   void disturbedRunsFoldApart() {

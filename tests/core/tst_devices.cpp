@@ -1,5 +1,6 @@
 // Devices: parsing what users type, facts, matching CUDA to NVML, reading device errors (out of
 // memory, sticky CUDA errors) from real LibTorch messages, and the registry of retired devices.
+#include "devices/cuda_libraries.h"
 #include "devices/device_facts.h"
 #include "devices/device_health.h"
 #include "devices/device_id.h"
@@ -8,6 +9,7 @@
 
 #include "../support/absent_device.h"
 
+#include <ATen/Context.h>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -149,6 +151,23 @@ class DevicesTest : public QObject {
   }
 
   // Without a bus id, CUDA index i is NVML index i only when CUDA sees every GPU in PCI order.
+  // What results record for a GPU run's CUDA libraries, from the numbers LibTorch reports: cuDNN
+  // 9 changed its version number's layout, and a misread would call cuDNN 9.1 "90.1".
+  void cudaLibraryVersionTexts() {
+    QCOMPARE(cudaRuntimeText(12040), std::string("12.4"));
+    QCOMPARE(cudaRuntimeText(11080), std::string("11.8"));
+    QCOMPARE(cudaRuntimeText(13000), std::string("13.0"));
+    QCOMPARE(cudnnVersionText(8902), std::string("8.9.2"));
+    QCOMPARE(cudnnVersionText(90100), std::string("9.1.0"));
+    QCOMPARE(cudnnVersionText(91002), std::string("9.10.2"));
+    QVERIFY(cudaRuntimeText(0).empty());
+    QVERIFY(cudnnVersionText(-1).empty());
+    // A LibTorch without CUDA has neither; one with CUDA has at least its runtime.
+    const CudaLibraries libraries = cudaLibraries();
+    QCOMPARE(libraries.runtime.has_value(), at::hasCUDA());
+    if (!at::hasCUDA()) QVERIFY(!libraries.cudnn);
+  }
+
   void positionalMatchOnlyWhenOrdersAgree() {
     QVERIFY(cudaOrderMatchesNvml(1, 1, "", ""));
     QVERIFY(cudaOrderMatchesNvml(4, 4, "", "PCI_BUS_ID"));

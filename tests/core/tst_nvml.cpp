@@ -361,6 +361,8 @@ class NvmlTest : public QObject {
                            .device("cuda:0", "Fake GPU 0")
                            .gpuFacts(8192.0, "8.6", "999.99.01");
     result.device.powerLimitW = 350.0;
+    result.device.cudaRuntime = "12.4";
+    result.device.cudnnVersion = "9.1.0";
     TelemetrySample withGpu{1.0, 50.0, 100.0, 512.0};
     GpuSample gpu;
     gpu.device = "cuda:0";
@@ -377,6 +379,8 @@ class NvmlTest : public QObject {
     QCOMPARE(back.device.driverVersion.value_or(""), std::string("999.99.01"));
     QCOMPARE(back.device.memoryMb.value_or(-1), 8192.0);
     QCOMPARE(back.device.powerLimitW.value_or(-1), 350.0);
+    QCOMPARE(back.device.cudaRuntime.value_or(""), std::string("12.4"));
+    QCOMPARE(back.device.cudnnVersion.value_or(""), std::string("9.1.0"));
     QCOMPARE(back.timeline.size(), std::size_t{2});
     QCOMPARE(back.timeline[0].gpus.size(), std::size_t{1});
     QCOMPARE(back.timeline[0].gpus[0].utilPercent.value_or(-1), 97.0);

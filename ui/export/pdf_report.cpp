@@ -195,7 +195,7 @@ class ReportWriter final {
   }
 
   // What a GPU server's runs were measured on: the model alone does not say its memory, or the
-  // driver that can change its speed.
+  // driver and CUDA libraries that can change its speed.
   void gpus() {
     if (m_content.gpus.isEmpty()) return;
     m_page.skip(m_page.pt(10));
@@ -207,6 +207,7 @@ class ReportWriter final {
         {QObject::tr("Memory"), Qt::AlignRight, false},
         {QObject::tr("Compute capability"), Qt::AlignRight, false},
         {QObject::tr("Driver"), Qt::AlignLeft, false},
+        {QObject::tr("CUDA / cuDNN"), Qt::AlignLeft, false},
         {QObject::tr("Power limit"), Qt::AlignRight, false},
     };
     QVector<ReportRow> cells;
@@ -218,6 +219,8 @@ class ReportWriter final {
       cells.push_back({{textOrNa(gpu.machine), textOrNa(d.id), textOrNa(d.name), memory,
                         textOrNa(d.computeCapability.value_or(std::string())),
                         textOrNa(d.driverVersion.value_or(std::string())),
+                        textOrNa(d.cudaRuntime.value_or(std::string())) + QStringLiteral(" / ") +
+                            textOrNa(d.cudnnVersion.value_or(std::string())),
                         d.powerLimitW && std::isfinite(*d.powerLimitW)
                             ? toQString(table::fixed(*d.powerLimitW, 0)) + QStringLiteral(" W")
                             : QStringLiteral("n/a")},
@@ -357,6 +360,8 @@ QVector<ReportGpu> gpusOf(const QVector<RunResult>& results) {
       return gpu.machine == result.system.hostname && gpu.device.id == result.device.id &&
              gpu.device.name == result.device.name &&
              gpu.device.driverVersion == result.device.driverVersion &&
+             gpu.device.cudaRuntime == result.device.cudaRuntime &&
+             gpu.device.cudnnVersion == result.device.cudnnVersion &&
              gpu.device.powerLimitW == result.device.powerLimitW;
     });
     if (!known) gpus.push_back({result.system.hostname, result.device});
