@@ -175,7 +175,7 @@ std::vector<std::string> disturbanceWarnings(const MachineSnapshot& before,
     warnings.push_back("The machine was on battery: laptops slow down to save power; plug it in.");
   if (auto freeMb = lowFreeMemoryMb(before, after, thresholds))
     warnings.push_back("Only " + formatted(*freeMb, 0) +
-                       " MB of memory was free: the run may have swapped; close other programs.");
+                       " MiB of memory was free: the run may have swapped; close other programs.");
   return warnings;
 }
 
@@ -198,7 +198,7 @@ std::vector<std::string> busyMachineWarnings(const MachineSnapshot& before,
     warnings.push_back("The machine is on battery: laptops slow down to save power; plug it in.");
   if (auto freeMb = lowFreeMemoryMb(before, after, thresholds))
     warnings.push_back("Only " + formatted(*freeMb, 0) +
-                       " MB of memory is free: the run may swap; close other programs.");
+                       " MiB of memory is free: the run may swap; close other programs.");
   return warnings;
 }
 

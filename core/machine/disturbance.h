@@ -27,7 +27,7 @@ struct DisturbanceThresholds {
   // little under the single-core maximum, so only a clearly lower clock means power saving or
   // heat.
   double clockRatio = 0.8;
-  // Free memory under this many MB, or under this share of the total, means the run may have
+  // Free memory under this many MiB (1 GiB), or under this share of the total, means the run may have
   // swapped or fought the page cache: either one is enough.
   double lowMemoryMb = 1024.0;
   double lowMemoryShare = 0.05;

@@ -4,6 +4,8 @@
 
 
 #include <cmath>
+#include <optional>
+#include <string>
 #include <utility>
 
 namespace tb {
@@ -141,15 +143,91 @@ TelemetrySample TelemetrySampler::takeSample() {
   return sample;
 }
 
+namespace {
+
+// The time-weighted mean of `value` over samples [begin, end), each weighing the interval it
+// covers (since the sample before it); absent where no sample has it.
+template <typename Value>
+std::optional<double> meanOver(const std::vector<TelemetrySample>& samples, std::size_t begin,
+                               std::size_t end, Value value) {
+  double weighted = 0.0;
+  double weights = 0.0;
+  for (std::size_t i = begin; i < end; ++i) {
+    const std::optional<double> reading = value(samples[i]);
+    if (!reading) continue;
+    const double since = i == 0 ? samples[i].t : samples[i].t - samples[i - 1].t;
+    const double weight = since > 0.0 ? since : 0.0;
+    weighted += *reading * weight;
+    weights += weight;
+  }
+  if (weights > 0.0) return weighted / weights;
+  return value(samples[end - 1]);  // no interval to weigh by: the last reading stands
+}
+
+// The largest `value` among samples [begin, end); absent where no sample has it.
+template <typename Value>
+std::optional<double> peakOver(const std::vector<TelemetrySample>& samples, std::size_t begin,
+                               std::size_t end, Value value) {
+  std::optional<double> peak;
+  for (std::size_t i = begin; i < end; ++i) {
+    if (const std::optional<double> reading = value(samples[i]); reading && (!peak || *reading > *peak)) {
+      peak = reading;
+    }
+  }
+  return peak;
+}
+
+// Samples [begin, end) as one sample at the last one's time: rates (CPU, GPU busy, power,
+// clock) averaged over the whole stretch, levels (memory, temperature) at their peak, so a
+// burst or a peak inside it is not lost with the samples left out.
+TelemetrySample mergedSample(const std::vector<TelemetrySample>& samples, std::size_t begin,
+                             std::size_t end) {
+  TelemetrySample merged = samples[end - 1];
+  merged.cpuPercent = meanOver(samples, begin, end, [](const auto& s) { return s.cpuPercent; });
+  merged.processCpuPercent =
+      meanOver(samples, begin, end, [](const auto& s) { return s.processCpuPercent; });
+  merged.rssMb = peakOver(samples, begin, end, [](const auto& s) { return s.rssMb; });
+  for (std::size_t g = 0; g < merged.gpus.size(); ++g) {
+    const std::string& device = merged.gpus[g].device;
+    // The same GPU's reading in each sample (a sample after the GPU was lost has none).
+    const auto reading = [&device](const TelemetrySample& sample, auto field) {
+      for (const GpuSample& gpu : sample.gpus) {
+        if (gpu.device == device) return gpu.*field;
+      }
+      return std::optional<double>();
+    };
+    const auto mean = [&](auto field) {
+      return meanOver(samples, begin, end, [&](const auto& s) { return reading(s, field); });
+    };
+    const auto peak = [&](auto field) {
+      return peakOver(samples, begin, end, [&](const auto& s) { return reading(s, field); });
+    };
+    GpuSample& gpu = merged.gpus[g];
+    gpu.utilPercent = mean(&GpuSample::utilPercent);
+    gpu.powerW = mean(&GpuSample::powerW);
+    gpu.smClockMhz = mean(&GpuSample::smClockMhz);
+    gpu.memoryUsedMb = peak(&GpuSample::memoryUsedMb);
+    gpu.temperatureC = peak(&GpuSample::temperatureC);
+  }
+  return merged;
+}
+
+}  // namespace
+
 std::vector<TelemetrySample> thinnedTimeline(std::vector<TelemetrySample> samples,
                                              std::size_t maxSamples) {
   if (maxSamples == 0 || samples.size() <= maxSamples) return samples;
   const std::size_t step = (samples.size() + maxSamples - 1) / maxSamples;
   std::vector<TelemetrySample> kept;
   kept.reserve(samples.size() / step + 1);
-  // Counted back from the last sample, the one that closes the run.
+  // Counted back from the last sample, the one that closes the run; each kept sample stands for
+  // the stretch since the one kept before it.
   const std::size_t first = (samples.size() - 1) % step;
-  for (std::size_t i = first; i < samples.size(); i += step) kept.push_back(std::move(samples[i]));
+  std::size_t begin = 0;
+  for (std::size_t i = first; i < samples.size(); i += step) {
+    kept.push_back(mergedSample(samples, begin, i + 1));
+    begin = i + 1;
+  }
   return kept;
 }
 

@@ -74,7 +74,9 @@ class TelemetrySampler {
 
 // The most samples a result keeps: a day-long run sampled every 0.1 s would make a file past
 // what a reader accepts (kMaxResultFileBytes). 100 000 samples with a GPU's fields stay well
-// under it; a longer timeline keeps every k-th sample, the last one always, k as small as fits.
+// under it; a longer timeline keeps every k-th sample, the last one always, k as small as fits,
+// each over the stretch since the one kept before it: CPU and GPU busy, power and clock
+// averaged over it, memory and temperature at their peak in it.
 inline constexpr std::size_t kMaxTimelineSamples = 100000;
 std::vector<TelemetrySample> thinnedTimeline(std::vector<TelemetrySample> samples,
                                              std::size_t maxSamples = kMaxTimelineSamples);

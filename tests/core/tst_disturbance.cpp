@@ -292,18 +292,18 @@ class TestDisturbance : public QObject {
   void memoryThresholds() {
     Window w = quietWindow();
     w.after.memAvailableMb = 1023.0;
-    QVERIFY(fired(w, "Only 1023 MB of memory was free"));
+    QVERIFY(fired(w, "Only 1023 MiB of memory was free"));
     w.after.memAvailableMb = 1025.0;
     QVERIFY(runWarnings(w).isEmpty());
     // On a big machine the share decides: 5% of 64000 MB is 3200 MB.
     w.before.memTotalMb = w.after.memTotalMb = 64000.0;
     w.after.memAvailableMb = 3199.0;
-    QVERIFY(fired(w, "Only 3199 MB of memory was free"));
+    QVERIFY(fired(w, "Only 3199 MiB of memory was free"));
     w.after.memAvailableMb = 3201.0;
     QVERIFY(runWarnings(w).isEmpty());
     // The lower of the two readings counts.
     w.before.memAvailableMb = 480.0;
-    QVERIFY(fired(w, "Only 480 MB of memory was free"));
+    QVERIFY(fired(w, "Only 480 MiB of memory was free"));
   }
 
   // Everything wrong at once: the exact sentences, in the documented order.
@@ -326,7 +326,7 @@ class TestDisturbance : public QObject {
         "The CPU throttled for heat 14 times during the run: let it cool down or improve "
         "cooling before repeating.",
         "The machine was on battery: laptops slow down to save power; plug it in.",
-        "Only 480 MB of memory was free: the run may have swapped; close other programs.",
+        "Only 480 MiB of memory was free: the run may have swapped; close other programs.",
     };
     QCOMPARE(runWarnings(w), expected);
   }
@@ -343,7 +343,7 @@ class TestDisturbance : public QObject {
         "and noisier. Close "
         "them, or run with fewer threads.",
         "The machine is on battery: laptops slow down to save power; plug it in.",
-        "Only 480 MB of memory is free: the run may swap; close other programs.",
+        "Only 480 MiB of memory is free: the run may swap; close other programs.",
     };
     QCOMPARE(busyWarnings(w), expected);
 

@@ -274,6 +274,45 @@ class TestTelemetry : public QObject {
     QCOMPARE(thinnedTimeline(few, 100000).size(), std::size_t{10});
   }
 
+  // A kept sample stands for the stretch since the one kept before it: a burst of CPU or GPU
+  // work in a left-out sample still counts in the average, and a memory peak is not lost.
+  void thinnedSamplesSumUpTheirStretch() {
+    std::vector<TelemetrySample> samples(8);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      samples[i].t = static_cast<double>(i + 1);
+      samples[i].cpuPercent = i % 2 == 0 ? 100.0 : 0.0;  // a burst every other second
+      samples[i].processCpuPercent = i % 2 == 0 ? 200.0 : 0.0;
+      samples[i].rssMb = i == 2 ? 900.0 : 100.0;  // one short peak
+      GpuSample gpu;
+      gpu.device = "cuda:0";
+      gpu.utilPercent = i % 2 == 0 ? 90.0 : 10.0;
+      gpu.memoryUsedMb = i == 4 ? 7000.0 : 1000.0;
+      samples[i].gpus.push_back(gpu);
+    }
+    const auto thinned = thinnedTimeline(samples, 4);
+    QCOMPARE(thinned.size(), std::size_t{4});
+    for (const TelemetrySample& sample : thinned) {
+      QCOMPARE(sample.cpuPercent.value_or(-1), 50.0);
+      QCOMPARE(sample.processCpuPercent.value_or(-1), 100.0);
+      QCOMPARE(sample.gpus.at(0).utilPercent.value_or(-1), 50.0);
+    }
+    QCOMPARE(thinned[1].t, 4.0);
+    QCOMPARE(thinned[1].rssMb.value_or(-1), 900.0);
+    QCOMPARE(thinned[2].gpus.at(0).memoryUsedMb.value_or(-1), 7000.0);
+    QCOMPARE(thinned[3].rssMb.value_or(-1), 100.0);
+    // Uneven intervals weigh by their length: 3 s at 100% and 1 s at 0% is 75%.
+    std::vector<TelemetrySample> uneven(4);
+    const double times[] = {3.0, 4.0, 7.0, 8.0};
+    for (std::size_t i = 0; i < uneven.size(); ++i) {
+      uneven[i].t = times[i];
+      uneven[i].cpuPercent = i % 2 == 0 ? 100.0 : 0.0;
+    }
+    const auto merged = thinnedTimeline(uneven, 2);
+    QCOMPARE(merged.size(), std::size_t{2});
+    QCOMPARE(merged[0].cpuPercent.value_or(-1), 75.0);
+    QCOMPARE(merged[1].cpuPercent.value_or(-1), 75.0);
+  }
+
   // A sampler destroyed while running stops its thread (the destructor joins it).
   void destructorStopsARunningSampler() {
     auto running = std::make_unique<TelemetrySampler>(24h, TelemetrySampler::Clock::now());
