@@ -17,6 +17,8 @@
 #include "results/result_file.h"
 #include "results/table_text.h"
 #include "results/trust_text.h"
+#include "telemetry/timeline_summary.h"
+#include "util/text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +44,24 @@ std::string orNa(const std::optional<double>& value, const char* format) {
   std::snprintf(text.data(), text.size(), format, *value);
   text.resize(static_cast<std::size_t>(length));
   return text;
+}
+
+// The run's telemetry in one line: what kept the machine and the device busy, and the memory
+// it took. Nothing where nothing was sampled.
+void printUtilisation(const std::vector<TelemetrySample>& timeline) {
+  const TimelineSummary summary = summariseTimeline(timeline);
+  std::vector<std::string> parts;
+  if (summary.machineCpuPercent) parts.push_back("machine CPU " + orNa(summary.machineCpuPercent, "%.0f%%"));
+  if (summary.processCpuPercent) {
+    parts.push_back("this process " + orNa(summary.processCpuPercent, "%.0f%%") + " (100% a core)");
+  }
+  if (summary.gpuUtilPercent) parts.push_back("GPU busy " + orNa(summary.gpuUtilPercent, "%.0f%%"));
+  std::string line = parts.empty() ? "" : "mean use: " + joined(parts);
+  std::vector<std::string> peaks;
+  if (summary.peakRssMb) peaks.push_back("process " + orNa(summary.peakRssMb, "%.0f MiB"));
+  if (summary.peakGpuMemoryMb) peaks.push_back("GPU " + orNa(summary.peakGpuMemoryMb, "%.0f MiB"));
+  if (!peaks.empty()) line += (line.empty() ? "" : "; ") + std::string("peak memory: ") + joined(peaks);
+  if (!line.empty()) std::printf("%s\n", line.c_str());
 }
 
 // The device's facts and measured peak, and the run's achieved TFLOPS and efficiency.
@@ -282,6 +302,7 @@ int showCommand(const std::string& path, bool json) {
               orNa(result.totalSeconds, "%.2f s").c_str(), result.projection ? kCutShort : "",
               result.timeline.size(),
               result.timeline.size() == 1 ? "sample" : "samples");
+  printUtilisation(result.timeline);
   printDeviceFigures(result);
   printTrustBlocks(result);
   return kExitOk;

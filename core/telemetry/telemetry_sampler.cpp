@@ -2,6 +2,7 @@
 // queues a sample. Sampling runs outside the lock so readers never wait on /proc.
 #include "telemetry/telemetry_sampler.h"
 
+#include "telemetry/timeline_summary.h"
 
 #include <cmath>
 #include <optional>
@@ -145,48 +146,16 @@ TelemetrySample TelemetrySampler::takeSample() {
 
 namespace {
 
-// The time-weighted mean of `value` over samples [begin, end), each weighing the interval it
-// covers (since the sample before it); absent where no sample has it.
-template <typename Value>
-std::optional<double> meanOver(const std::vector<TelemetrySample>& samples, std::size_t begin,
-                               std::size_t end, Value value) {
-  double weighted = 0.0;
-  double weights = 0.0;
-  for (std::size_t i = begin; i < end; ++i) {
-    const std::optional<double> reading = value(samples[i]);
-    if (!reading) continue;
-    const double since = i == 0 ? samples[i].t : samples[i].t - samples[i - 1].t;
-    const double weight = since > 0.0 ? since : 0.0;
-    weighted += *reading * weight;
-    weights += weight;
-  }
-  if (weights > 0.0) return weighted / weights;
-  return value(samples[end - 1]);  // no interval to weigh by: the last reading stands
-}
-
-// The largest `value` among samples [begin, end); absent where no sample has it.
-template <typename Value>
-std::optional<double> peakOver(const std::vector<TelemetrySample>& samples, std::size_t begin,
-                               std::size_t end, Value value) {
-  std::optional<double> peak;
-  for (std::size_t i = begin; i < end; ++i) {
-    if (const std::optional<double> reading = value(samples[i]); reading && (!peak || *reading > *peak)) {
-      peak = reading;
-    }
-  }
-  return peak;
-}
-
 // Samples [begin, end) as one sample at the last one's time: rates (CPU, GPU busy, power,
 // clock) averaged over the whole stretch, levels (memory, temperature) at their peak, so a
 // burst or a peak inside it is not lost with the samples left out.
 TelemetrySample mergedSample(const std::vector<TelemetrySample>& samples, std::size_t begin,
                              std::size_t end) {
   TelemetrySample merged = samples[end - 1];
-  merged.cpuPercent = meanOver(samples, begin, end, [](const auto& s) { return s.cpuPercent; });
+  merged.cpuPercent = timelineMean(samples, begin, end, [](const auto& s) { return s.cpuPercent; });
   merged.processCpuPercent =
-      meanOver(samples, begin, end, [](const auto& s) { return s.processCpuPercent; });
-  merged.rssMb = peakOver(samples, begin, end, [](const auto& s) { return s.rssMb; });
+      timelineMean(samples, begin, end, [](const auto& s) { return s.processCpuPercent; });
+  merged.rssMb = timelinePeak(samples, begin, end, [](const auto& s) { return s.rssMb; });
   for (std::size_t g = 0; g < merged.gpus.size(); ++g) {
     const std::string& device = merged.gpus[g].device;
     // The same GPU's reading in each sample (a sample after the GPU was lost has none).
@@ -197,10 +166,10 @@ TelemetrySample mergedSample(const std::vector<TelemetrySample>& samples, std::s
       return std::optional<double>();
     };
     const auto mean = [&](auto field) {
-      return meanOver(samples, begin, end, [&](const auto& s) { return reading(s, field); });
+      return timelineMean(samples, begin, end, [&](const auto& s) { return reading(s, field); });
     };
     const auto peak = [&](auto field) {
-      return peakOver(samples, begin, end, [&](const auto& s) { return reading(s, field); });
+      return timelinePeak(samples, begin, end, [&](const auto& s) { return reading(s, field); });
     };
     GpuSample& gpu = merged.gpus[g];
     gpu.utilPercent = mean(&GpuSample::utilPercent);

@@ -374,17 +374,25 @@ class TestCliCompare : public QObject {
     QVERIFY2(result.err.contains(QLatin1String("b ]0;pwned ad.json: ")), result.why());
   }
 
-  // A CPU trains ResNet-50 at a few images/s: `show` keeps the decimals that tell 3.46 from 3.
+  // A CPU trains ResNet-50 at a few images/s: `show` keeps the decimals that tell 3.46 from 3,
+  // and sums up its telemetry.
   void slowDevicesKeepTheirDecimals() {
     const QString file = m_dir.filePath("slow-resnet.json");
     QString error;
-    QVERIFY2(writeRun(file, benchRun("cifar10-resnet50", "cpu", 150000.0, 3.4567, "12:00:00"),
+    QVERIFY2(writeRun(file,
+                      benchRun("cifar10-resnet50", "cpu", 150000.0, 3.4567, "12:00:00")
+                          .sample(tb::TelemetrySample{60.0, 90.0, 710.0, 2048.0})
+                          .sample(tb::TelemetrySample{120.0, 50.0, 390.0, 3072.0}),
                       error),
              qPrintable(error));
     const tbtest::CliRun show = cli("show", {file});
     QVERIFY2(show.exitCode == 0, show.why());
     QVERIFY2(show.out.contains(QLatin1String("steady state: 3.46 samples/s")), show.why());
     QVERIFY2(show.out.contains(QLatin1String(" 3.28\n")), show.why());  // 95% of it, each epoch
+    // What kept the machine busy, and the memory the run took, from its telemetry.
+    QVERIFY2(show.out.contains(QLatin1String("mean use: machine CPU 70%, this process 550% (100% a core)")),
+             show.why());
+    QVERIFY2(show.out.contains(QLatin1String("peak memory: process 3072 MiB")), show.why());
   }
 
   // `show` gives every setting that changes the training: a run at another learning rate, and a

@@ -2,6 +2,7 @@
 // thread's schedule, values and shutdown.
 #include "telemetry/proc_stats.h"
 #include "telemetry/telemetry_sampler.h"
+#include "telemetry/timeline_summary.h"
 
 #include "../support/watchdog.h"
 
@@ -311,6 +312,34 @@ class TestTelemetry : public QObject {
     QCOMPARE(merged.size(), std::size_t{2});
     QCOMPARE(merged[0].cpuPercent.value_or(-1), 75.0);
     QCOMPARE(merged[1].cpuPercent.value_or(-1), 75.0);
+  }
+
+  // What `show` says of a run's telemetry: CPU busy over the run's time (a 3 s stretch at 100%
+  // outweighs a 1 s one at 0%), memory at its peak, the GPU's figures only where one was sampled.
+  void timelineSummaryWeighsByTime() {
+    std::vector<TelemetrySample> samples(2);
+    samples[0].t = 3.0;
+    samples[0].cpuPercent = 100.0;
+    samples[0].processCpuPercent = 150.0;
+    samples[0].rssMb = 400.0;
+    samples[1].t = 4.0;
+    samples[1].cpuPercent = 0.0;
+    samples[1].processCpuPercent = 50.0;
+    samples[1].rssMb = 300.0;
+    TimelineSummary summary = summariseTimeline(samples);
+    QCOMPARE(summary.machineCpuPercent.value_or(-1), 75.0);
+    QCOMPARE(summary.processCpuPercent.value_or(-1), 125.0);
+    QCOMPARE(summary.peakRssMb.value_or(-1), 400.0);
+    QVERIFY(!summary.gpuUtilPercent && !summary.peakGpuMemoryMb);
+    GpuSample gpu;
+    gpu.device = "cuda:1";
+    gpu.utilPercent = 80.0;
+    gpu.memoryUsedMb = 5000.0;
+    samples[1].gpus.push_back(gpu);
+    summary = summariseTimeline(samples);
+    QCOMPARE(summary.gpuUtilPercent.value_or(-1), 80.0);
+    QCOMPARE(summary.peakGpuMemoryMb.value_or(-1), 5000.0);
+    QVERIFY(!summariseTimeline({}).machineCpuPercent);
   }
 
   // A sampler destroyed while running stops its thread (the destructor joins it).
