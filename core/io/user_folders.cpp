@@ -61,8 +61,10 @@ std::string folderFromVariable(const char* name) {
   return error ? text : absolute.string();
 }
 
-std::string userDataHome() {
-  if (fs::path xdg = absoluteVariable("XDG_DATA_HOME"); !xdg.empty()) return xdg.string();
+namespace {
+
+// The home folder, or where there is none, the working folder (made absolute).
+fs::path homeOrWorkingFolder() {
   fs::path home = homeFolder();
   if (home.empty()) {
     std::error_code error;
@@ -70,7 +72,19 @@ std::string userDataHome() {
     if (error) home = fs::temp_directory_path(error);
     if (error) home = "/";
   }
-  return (home / ".local" / "share").string();
+  return home;
+}
+
+}  // namespace
+
+std::string userDataHome() {
+  if (fs::path xdg = absoluteVariable("XDG_DATA_HOME"); !xdg.empty()) return xdg.string();
+  return (homeOrWorkingFolder() / ".local" / "share").string();
+}
+
+std::string userConfigHome() {
+  if (fs::path xdg = absoluteVariable("XDG_CONFIG_HOME"); !xdg.empty()) return xdg.string();
+  return (homeOrWorkingFolder() / ".config").string();
 }
 
 }  // namespace tb

@@ -12,6 +12,11 @@ namespace tb {
 // accounts), the working folder's .local/share, made absolute so that messages say where.
 std::string userDataHome();
 
+// $XDG_CONFIG_HOME when it is an absolute path, else the home folder's .config, found as
+// userDataHome finds it: the app's settings belong there. Qt's own choice, with HOME unset (a
+// service manager's environment), was /.config, where no user can write.
+std::string userConfigHome();
+
 // The folder the environment variable `name` names (TRAINBENCH_RESULTS_DIR, ...); empty when it
 // is unset or empty. A leading "~" is the home folder: shells expand it, but systemd's
 // Environment=, a Dockerfile's ENV and a quoted assignment pass it on, and the results went to

@@ -61,6 +61,23 @@ class TestUserFolders : public QObject {
                              QStringLiteral("/.local/share"));
   }
 
+  // The app's settings folder follows the same rules: $XDG_CONFIG_HOME when absolute, else the
+  // home folder's .config, the account's home without $HOME (Qt's own choice was /.config).
+  void configHomeFollowsTheDataHomesRules() {
+    const ScopedEnv xdg("XDG_CONFIG_HOME", "/xdg-config");
+    const ScopedEnv home("HOME", "/home/someone");
+    QCOMPARE(QString::fromStdString(tb::userConfigHome()), QStringLiteral("/xdg-config"));
+    const ScopedEnv relative("XDG_CONFIG_HOME", "rel");
+    QCOMPARE(QString::fromStdString(tb::userConfigHome()), QStringLiteral("/home/someone/.config"));
+    const passwd* account = getpwuid(getuid());
+    if (account == nullptr || account->pw_dir == nullptr || account->pw_dir[0] != '/') {
+      QSKIP("this account has no absolute home folder in the password database");
+    }
+    const ScopedEnv noHome("HOME", QByteArray());
+    QCOMPARE(QString::fromStdString(tb::userConfigHome()),
+             QDir::cleanPath(QString::fromLocal8Bit(account->pw_dir)) + QStringLiteral("/.config"));
+  }
+
   void anExplicitFolderWins() {
     const ScopedEnv results("TRAINBENCH_RESULTS_DIR", "/r");
     const ScopedEnv data("TRAINBENCH_DATA_DIR", "/d");

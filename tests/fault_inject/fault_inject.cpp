@@ -59,7 +59,9 @@ std::string pathOf(int fd) {
   return n > 0 ? std::string(target, static_cast<std::size_t>(n)) : std::string();
 }
 
-bool creates(int flags) { return (flags & O_CREAT) != 0; }
+// O_TMPFILE makes an unnamed file in the folder it is given, as Qt's QSaveFile and QTemporaryFile
+// do: a read-only mount refuses it too.
+bool creates(int flags) { return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE; }
 
 }  // namespace
 

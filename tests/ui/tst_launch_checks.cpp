@@ -125,6 +125,45 @@ class LaunchChecksTest : public QObject {
       QVERIFY(outputFileProblem(locked + QStringLiteral("/r.pdf")).contains(QStringLiteral("not writable")));
     }
   }
+
+  // Settings that would be lost on closing are said at the start: a folder that takes no new
+  // files (a read-only mount, tests/fault_inject's TB_FAULT_EROFS_DIR) or a read-only file. The
+  // check leaves nothing behind and makes no folder; a missing one QSettings makes is fine.
+  void settingsThatCannotBeSaved() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString fine = dir.filePath(QStringLiteral("s.ini"));
+    QCOMPARE(settingsSaveProblem(fine), QString());
+    writeFile(fine, "[setup]\nepochs=3\n");
+    QCOMPARE(settingsSaveProblem(fine), QString());
+    const QString nested = dir.filePath(QStringLiteral("a/b/s.ini"));
+    QCOMPARE(settingsSaveProblem(nested), QString());
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("a"))));
+    QCOMPARE(settingsSaveProblem(QStringLiteral("/dev/null")), QString());
+    // "--settings /dev/null", a session unsaved, goes to a scratch file, never to the device:
+    // QSettings renames a new file over the old, and as root replaced /dev/null with it.
+    QVERIFY(discardsSettings(QStringLiteral("/dev/null")));
+    const QString link = dir.filePath(QStringLiteral("null-link"));
+    QVERIFY(QFile::link(QStringLiteral("/dev/null"), link));
+    QVERIFY(discardsSettings(link));
+    QVERIFY(!discardsSettings(fine) && !discardsSettings(QString()));
+    QVERIFY(QFile::remove(link));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+             QStringList{QStringLiteral("s.ini")});
+    QFile unchanged(fine);
+    QVERIFY(unchanged.open(QIODevice::ReadOnly));
+    QCOMPARE(unchanged.readAll(), QByteArray("[setup]\nepochs=3\n"));
+
+    if (!qEnvironmentVariable("LD_PRELOAD").contains(QStringLiteral("fault-inject"))) {
+      QSKIP("needs tests/fault_inject preloaded (ctest sets LD_PRELOAD for this test)");
+    }
+    const tbtest::ScopedEnv readOnly("TB_FAULT_EROFS_DIR", dir.path().toUtf8().constData());
+    for (const QString& path : {fine, nested}) {
+      const QString why = settingsSaveProblem(path);
+      QVERIFY2(why.contains(dir.path()) && why.contains(QStringLiteral("takes no new files")),
+               qPrintable(why));
+    }
+  }
 };
 
 QTEST_GUILESS_MAIN(LaunchChecksTest)

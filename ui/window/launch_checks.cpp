@@ -1,12 +1,15 @@
-// settingsFileProblem, resultsFolderProblem and outputFileProblem (launch_checks.h).
+// settingsFileProblem, settingsSaveProblem, resultsFolderProblem and outputFileProblem
+// (launch_checks.h).
 #include "window/launch_checks.h"
 
 #include "results/result_paths.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QSettings>
 #include <QStringList>
+#include <QTemporaryFile>
 
 namespace tb::ui {
 
@@ -87,6 +90,33 @@ QString settingsFileProblem(const QString& path) {
   return QStringLiteral("'%1' is not a TrainBench settings file (it has no [setup], [window], "
                         "[view] or [export] keys), and closing the app would overwrite it")
       .arg(path);
+}
+
+bool discardsSettings(const QString& path) {
+  return !path.isEmpty() && QFileInfo(path).canonicalFilePath() == QLatin1String("/dev/null");
+}
+
+QString settingsSaveProblem(const QString& path) {
+  if (discardsSettings(path)) return {};
+  const QFileInfo info(path);
+  // QSettings makes the folders that are missing: the nearest one there is must take them.
+  QString folder = info.absolutePath();
+  while (!QFileInfo(folder).isDir()) {
+    const QString parent = QFileInfo(folder).absolutePath();
+    if (parent == folder) break;
+    folder = parent;
+  }
+  QTemporaryFile probe(QDir(folder).filePath(QStringLiteral(".trainbench-settings-XXXXXX")));
+  if (!probe.open()) {
+    return QStringLiteral("the folder %1 takes no new files (%2)").arg(folder, probe.errorString());
+  }
+  if (info.exists()) {
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Append)) {
+      return QStringLiteral("%1 cannot be written (%2)").arg(path, file.errorString());
+    }
+  }
+  return {};
 }
 
 QString outputFileProblem(const QString& path) {

@@ -14,6 +14,7 @@
 #include "devices/system_info.h"
 #include "history/history_panel.h"
 #include "history/result_library.h"
+#include "io/user_folders.h"
 #include "machine/disturbance.h"
 #include "model/run_collection.h"
 #include "model/run_recorder.h"
@@ -23,6 +24,7 @@
 #include "results/result_paths.h"
 #include "run/run_controller.h"
 #include "window/export_actions.h"
+#include "window/launch_checks.h"
 #include "window/notice_bar.h"
 
 #include <QAction>
@@ -44,6 +46,7 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QVBoxLayout>
 
@@ -72,13 +75,26 @@ QString dataHint(const RunResult& result) {
                         "damaged files.");
 }
 
+// Where Qt keeps an app's settings on Linux (~/.config/TrainBench/trainbench.conf), the
+// folder found as the results' is: Qt's, with HOME unset, was /.config, where nothing could be
+// saved.
+QString defaultSettingsFile() {
+  return QDir(toQString(userConfigHome()))
+      .filePath(QCoreApplication::organizationName() + QLatin1Char('/') +
+                QCoreApplication::applicationName() + QStringLiteral(".conf"));
+}
+
 }  // namespace
 
 MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder, QWidget* parent)
     : QMainWindow(parent),
-      m_settings(settingsFile.isEmpty() ? std::make_unique<QSettings>()
-                                        : std::make_unique<QSettings>(settingsFile,
-                                                                      QSettings::IniFormat)),
+      m_discardedSettings(discardsSettings(settingsFile) ? std::make_unique<QTemporaryDir>()
+                                                         : nullptr),
+      m_settings(std::make_unique<QSettings>(
+          m_discardedSettings ? m_discardedSettings->filePath(QStringLiteral("discarded.ini"))
+          : settingsFile.isEmpty() ? defaultSettingsFile()
+                                   : settingsFile,
+          QSettings::IniFormat)),
       m_collection(new RunCollection(this)),
       // Read in the background: a folder of thousands of runs must not hold the window back.
       m_library(new ResultLibrary(
@@ -119,6 +135,13 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
   const int sidebar = std::min(380, size.width() * 3 / 10);
   m_mainSplitter->setSizes({sidebar, size.width() - sidebar});
   restoreSettings();  // before the menus, so their check marks show the restored state
+  // Said now, not only on stderr as the window closes: a session's settings would be lost.
+  if (const QString why = settingsSaveProblem(m_settings->fileName()); !why.isEmpty()) {
+    showNotice(tr("The settings cannot be saved: %1. What you change here is lost when "
+                  "TrainBench closes; start it with --settings FILE to keep them in another file.")
+                   .arg(why),
+               true);
+  }
   buildMenus();
   wireRuns();
   // A run the last app never finished (killed for lack of memory, say) is said and kept; so is

@@ -15,6 +15,7 @@ class QScrollArea;
 class QSettings;
 class QSplitter;
 class QTabWidget;
+class QTemporaryDir;
 class QThread;
 
 namespace tb::ui {
@@ -107,6 +108,7 @@ class MainWindow final : public QMainWindow {
   // Warns (a notice, never a block) when other processes already keep the machine busy.
   void checkMachineInBackground();
 
+  std::unique_ptr<QTemporaryDir> m_discardedSettings;  // --settings /dev/null: where they go
   std::unique_ptr<QSettings> m_settings;
   std::optional<int> m_quitCode;
   bool m_closeRequested = false;  // closing waits until the stopped run is saved
