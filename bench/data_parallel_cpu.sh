@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # One machine's CPU as one rank with all its threads against N ranks (--data-parallel N, the
-# threads split between them), alternating, in one run: each configuration's steady-state
-# samples/s (the median of the repeats) and the N-rank figure as a share of the one-rank one.
+# same threads split between them), alternating, in one run: each configuration's training
+# samples/s (the images it trained over the sum of its epoch times, the median of the repeats)
+# and the N-rank figure as a share of the one-rank one. Not the steady state (batch over the
+# median step): the ranks' steps wait on each other unevenly, so a data-parallel run's median
+# step reads faster than it trained (docs/benchmarks.md).
 # On a small CPU this measures correctness and the cost of the gradient exchange, not a speed-up.
 # Usage: bench/data_parallel_cpu.sh [RANKS]   (default 2)
-# Environment: IMAGES (default 12000), EPOCHS (3), REPEATS (3).
+# Environment: THREADS (default: nproc; a multiple of RANKS), IMAGES (default 12000), EPOCHS (3),
+# REPEATS (3).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)  # before the cd: $0 may be relative to the caller
 cd "$here/.."
@@ -12,6 +16,13 @@ ranks=${1:-2}
 images=${IMAGES:-12000}
 epochs=${EPOCHS:-3}
 repeats=${REPEATS:-3}
+threads=${THREADS:-$(nproc)}
+# Both sides get the same threads in all; the CLI gives each rank at least one whole thread, so a
+# total that does not divide would give the N ranks more than the one rank.
+if ((threads % ranks != 0)); then
+  echo "$0: THREADS ($threads) must be a multiple of RANKS ($ranks): set THREADS" >&2
+  exit 2
+fi
 cli=build/app/cli/trainbench-cli
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -25,13 +36,18 @@ run() {  # $1: folder; the rest: extra flags. Saves one result in the folder.
 }
 
 for ((i = 1; i <= repeats; i++)); do
-  run "$out/one" --threads "$(nproc)"
-  run "$out/many" --data-parallel "$ranks"
+  run "$out/one" --threads "$threads"
+  run "$out/many" --threads "$threads" --data-parallel "$ranks"
 done
-median() { python3 "$here/steady_median.py" "$1"; }  # steady-state samples/s in folder $1
+median() { python3 "$here/steady_median.py" --total "$1"; }  # training samples/s in folder $1
 one=$(median "$out/one")
 many=$(median "$out/many")
-echo "fashion-mlp, $images synthetic images x $epochs epochs, $(nproc) logical CPUs, median of $repeats"
-echo "1 rank, $(nproc) threads:       $one samples/s"
-echo "$ranks ranks, threads split:   $many samples/s ($(python3 -c "print(f'{$many / $one:.2f}')")x one rank)"
+echo "fashion-mlp, $images synthetic images x $epochs epochs, $(nproc) logical CPUs," \
+  "training samples/s (images trained / epoch seconds), median of $repeats, alternating"
+printf '%-28s %s samples/s\n' "1 rank, $threads threads:" "$one"
+printf '%-28s %s samples/s (%sx one rank)\n' "$ranks ranks, $threads threads in all:" "$many" \
+  "$(python3 -c "print(f'{$many / $one:.2f}')")"
+# trainbench-cli scaling's table ranks by the steady state: shown for its efficiency column and
+# run counts, labelled so that its higher N-rank figure is not read as this script's.
+echo "trainbench-cli scaling (by steady state, which overstates the ranks):"
 "$cli" scaling "$out/one" "$out/many" 2>/dev/null | sed -n '1,12p' || true

@@ -8,10 +8,12 @@
 # All four train with batch 32, Keras's Adam (core/engine/keras_adam.cpp), the data on the device
 # and normalised once, on synthetic data of the dataset's shape. Configurations: fashion-mlp fp32
 # (10 epochs, 60 000 images), cifar10-resnet50 fp32 and bf16 (one epoch on 10 000 images).
-# Rounds alternate the contenders so that the machine's drift hits all alike; the summary gives
-# per contender the medians of steady-state samples/s and training seconds, and the ratios to
-# the two eager runs. Steady state: PyTorch's script counts the full steps after the run's first
-# 20, between device syncs; TrainBench divides the batch by its median step time after warm-up.
+# Each round runs the contenders in an order rotated by one from the round before, so that the
+# machine's drift hits all alike; the summary gives per contender the medians of steady-state
+# samples/s and training seconds, and the ratios to the two eager runs. Steady state: on both
+# sides the batch over the median step time, each step timed on the device by CUDA events:
+# PyTorch's script over the full steps after the run's first 20, TrainBench after its warm-up.
+# Training seconds: on both sides the sum of the epochs' times.
 # Absolute figures mean something only with the card named (machine.txt, the summary's head).
 #
 #   bench/gpu_vs_pytorch.sh OUTDIR [TRAINBENCH_CLI]
@@ -182,15 +184,18 @@ if [[ -n "${CONFIGS_ONLY:-}" ]]; then
 fi
 [[ -z "${DEADLINE:-}" || "$DEADLINE" =~ ^[0-9]+$ ]] || die "DEADLINE must be seconds, not '$DEADLINE'"
 
-# torch.compile last in each round: its compilation is the longest, so a deadline cuts it first.
+# Round r starts r-1 places further along this order, so that no contender always runs first
+# (on a machine just started or cooled) or always last. torch.compile is last in round 1 (all of
+# a REPEATS=1 run): its compilation is the longest, so a deadline cuts it first there.
+ORDER=("trainbench graph" "trainbench eager" "pytorch eager" "pytorch compile")
 for config in "${CONFIGS[@]}"; do
   read -r cname workload precision epochs images limit <<<"$config"
   for ((round = 1; round <= REPEATS; round++)); do
     args=("$cname" "$workload" "$precision" "$epochs" "$images" "$limit")
-    run_trainbench "${args[@]}" graph "$round"
-    run_trainbench "${args[@]}" eager "$round"
-    run_pytorch "${args[@]}" eager "$round"
-    run_pytorch "${args[@]}" compile "$round"
+    for ((k = 0; k < ${#ORDER[@]}; k++)); do
+      read -r side mode <<<"${ORDER[(round - 1 + k) % ${#ORDER[@]}]}"
+      "run_$side" "${args[@]}" "$mode" "$round"
+    done
   done
 done
 
@@ -204,12 +209,13 @@ runs = [line.split("\t") for line in (out / "runs.tsv").read_text().splitlines()
 
 
 def figures(contender, path):
-    """(steady samples/s or None, training seconds, what ran, why it fell back, total seconds)"""
+    """(steady samples/s (batch / median step) or None, training seconds, what ran, why it fell
+    back, extra: trainbench's total seconds, pytorch's mean samples/s over its steady steps)"""
     data = json.loads((out / path).read_text())
     if contender.startswith("pytorch"):
         ran = data["mode"] if data["mode"] == "eager" else data["compiled"]
         return (data.get("steady_samples_per_second"), data["train_seconds"], ran,
-                data.get("compile_fallback"), None)
+                data.get("compile_fallback"), data.get("steady_mean_samples_per_second"))
     steady = (data.get("steady_state") or {}).get("samples_per_second")
     config = data["config"]
     return (steady, sum(e["seconds"] for e in data["epochs"]), config["execution"],
@@ -234,26 +240,26 @@ for line in (out / "configs.txt").read_text().splitlines():
     rows, notes = {}, []
     for contender in CONTENDERS:
         mine = [r for r in runs if r[0] == name and r[1] == contender]
-        steady, seconds, ran, totals = [], [], [], []
+        steady, seconds, ran, extras = [], [], [], []
         for _, _, round_, result, _, path in mine:
             if result != "ok":
                 where = "" if result.startswith("SKIPPED") else " (logs/)"
                 notes.append(f"{contender}, round {round_}: {result}{where}")
                 continue
             try:
-                s, t, r, why, total = figures(contender, path)
+                s, t, r, why, extra = figures(contender, path)
             except (OSError, ValueError, KeyError, TypeError) as error:
                 notes.append(f"{contender}, round {round_}: unreadable result ({error})")
                 continue
             steady.append(s)
             seconds.append(t)
             ran.append(r)
-            totals.append(total)
+            extras.append(extra)
             if why:
                 notes.append(f"{contender}, round {round_}: {why}")
         rows[contender] = dict(ok=f"{len(steady)}/{len(mine)}",
                                ran=",".join(sorted(set(ran))) or "-", steady=median(steady),
-                               seconds=median(seconds), total=median(totals))
+                               seconds=median(seconds), extra=median(extras))
     print(f"{'contender':<18} {'runs':>5}  {'ran as':<18} {'steady samples/s':>16} "
           f"{'train s':>9} {'/ PT eager':>10} {'/ TB eager':>10}")
     bases = [rows["pytorch eager"]["steady"], rows["trainbench eager"]["steady"]]
@@ -264,14 +270,19 @@ for line in (out / "configs.txt").read_text().splitlines():
               f"{text(row['seconds'], '9.2f')} {text(ratios[0], '9.2f')}x "
               f"{text(ratios[1], '9.2f')}x")
     for contender in ("trainbench eager", "trainbench graph"):
-        if rows[contender]["total"] is not None:
-            notes.append(f"{contender}: median total {rows[contender]['total']:.2f} s "
+        if rows[contender]["extra"] is not None:
+            notes.append(f"{contender}: median total {rows[contender]['extra']:.2f} s "
                          "(training and evaluation of 1000 test images)")
+    for contender in ("pytorch eager", "pytorch compile"):
+        if rows[contender]["extra"] is not None:
+            notes.append(f"{contender}: median {rows[contender]['extra']:.0f} samples/s as the "
+                         "mean over its steady steps (not compared)")
     for note in notes:
         print(f"  {note}")
-print("\nMedians over the rounds. Steady state: pytorch counts full steps after the first 20"
-      "\n(synchronised); trainbench, batch / median step time after its warm-up. Training"
-      "\nseconds: the clock from the data on the device to the end of the last epoch.")
+print("\nMedians over the rounds. Steady state: batch / median step time on both sides, steps"
+      "\ntimed on the device by CUDA events: pytorch's full steps after its first 20, trainbench's"
+      "\nafter its warm-up. Training seconds: the sum of the epochs' times on both sides (model"
+      "\nbuilding and data preparation before the first epoch left out).")
 PY
 
 ok=$(awk -F'\t' 'NR > 1 && $4 == "ok"' "$OUT/runs.tsv" | wc -l)

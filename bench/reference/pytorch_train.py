@@ -1,9 +1,11 @@
 # TrainBench's workloads trained by PyTorch itself, in eager mode or under torch.compile, for
 # comparison with trainbench-cli on the same GPU (bench/gpu_vs_pytorch.sh). It mirrors TrainBench
 # step for step: the same models and Keras initialisation (core/models/), Keras's Adam
-# (core/engine/keras_adam.cpp), batch 32, the data on the device and normalised once on the
-# clock, a reshuffle every epoch, and the last partial batch trained but left out of the
-# steady-state figures. Data are synthetic (uniform random images and labels): the speed, not
+# (core/engine/keras_adam.cpp), batch 32, the data on the device and normalised once, a reshuffle
+# every epoch, the last partial batch trained but left out of the steady-state figures, the
+# steady state as the batch over the median step (each step timed on the device by CUDA events,
+# as TrainBench's core/engine/step_clock.h), and the training time as the sum of the epochs'
+# (model building and normalisation before the first left out). Data are synthetic (uniform random images and labels): the speed, not
 # the accuracy, is measured. Prints one JSON object on stdout. Needs PyTorch 2.x with CUDA; not
 # torchvision (the models are defined here).
 #
@@ -12,6 +14,7 @@
 import argparse
 import json
 import math
+import statistics
 import sys
 import time
 
@@ -264,6 +267,7 @@ def train(args):
 
     epoch_seconds = []
     steady_seconds, steady_steps, done_full = 0.0, 0, 0
+    step_seconds = []  # each steady step as the device ran it, for the median
     for _ in range(args.epochs):
         epoch_start = time.perf_counter()
         loss_sum.zero_()
@@ -271,18 +275,26 @@ def train(args):
         order = torch.randperm(n, device=device)  # Keras reshuffles every epoch
         # The steady state counts full steps after the run's first WARMUP_STEPS, between device
         # synchronisations; an epoch's boundary (shuffle, partial batch, figures) stays outside.
-        segment_start, segment_steps = None, 0
+        # An event queued after each step times it as the device ran it (waits for the host's
+        # launches included) without a sync per step, as TrainBench's CUDA step clock does.
+        segment_start, segment_steps, marks = None, 0, []
         for s in range(full_steps):
             if segment_start is None and done_full >= WARMUP_STEPS:
                 torch.cuda.synchronize(device)
                 segment_start, segment_steps = time.perf_counter(), full_steps - s
+                marks.append(torch.cuda.Event(enable_timing=True))
+                marks[-1].record()
             indices = order[s * batch:(s + 1) * batch]
             run_step(images.index_select(0, indices), labels.index_select(0, indices), step_forward)
             done_full += 1
+            if segment_start is not None:
+                marks.append(torch.cuda.Event(enable_timing=True))
+                marks[-1].record()
         if segment_start is not None:
             torch.cuda.synchronize(device)
             steady_seconds += time.perf_counter() - segment_start
             steady_steps += segment_steps
+            step_seconds += [a.elapsed_time(b) / 1e3 for a, b in zip(marks, marks[1:])]
         if partial:
             # Keras trains the last, smaller batch too. TrainBench's graph mode runs it eagerly;
             # so does compile mode here, rather than compiling a second shape for one step.
@@ -292,15 +304,24 @@ def train(args):
         final_accuracy = correct.item() / n
         torch.cuda.synchronize(device)
         epoch_seconds.append(time.perf_counter() - epoch_start)
-    train_seconds = time.perf_counter() - start
+    # From the data on the device: normalisation and the model's building included. Not the
+    # training seconds compared: TrainBench's are the sum of its epochs' times, as those below.
+    clock_seconds = time.perf_counter() - start
+    median_step = statistics.median(step_seconds) if step_seconds else None
 
     result = dict(
         framework="pytorch", torch_version=torch.__version__, cuda_version=torch.version.cuda,
         device_name=torch.cuda.get_device_name(device), workload=args.workload, mode=args.mode,
         compiled=compiled, precision=args.precision, batch_size=batch, epochs=args.epochs,
-        train_images=n, epoch_seconds=epoch_seconds, train_seconds=train_seconds,
-        # None when the run has no full step after the warm-up (a dry run's tiny sizes).
-        steady_samples_per_second=steady_steps * batch / steady_seconds if steady_steps else None,
+        train_images=n, epoch_seconds=epoch_seconds, train_seconds=sum(epoch_seconds),
+        clock_seconds=clock_seconds,
+        # None when the run has no full step after the warm-up (a dry run's tiny sizes). The
+        # batch over the median step, as TrainBench's steady state; the mean over the same
+        # steps (host clock between syncs) kept for reference.
+        steady_samples_per_second=batch / median_step if median_step else None,
+        steady_step_seconds_p50=median_step,
+        steady_mean_samples_per_second=(steady_steps * batch / steady_seconds
+                                        if steady_steps else None),
         steady_steps=steady_steps, final_epoch_loss=final_loss,
         final_epoch_accuracy=final_accuracy)
     if fallback is not None:
