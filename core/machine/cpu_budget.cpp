@@ -147,21 +147,29 @@ std::optional<int> cgroupCpusetCount(const MachineRoots& roots) {
   return fewest;
 }
 
-std::optional<int> affinityCpuCount() {
+std::set<int> affinityCpus() {
   // cpu_set_t holds 1024 CPUs; the kernel refuses a mask smaller than its own, so grow it.
   for (int cpus = CPU_SETSIZE; cpus <= (1 << 20); cpus *= 2) {
     cpu_set_t* set = CPU_ALLOC(cpus);
-    if (!set) return std::nullopt;
+    if (!set) return {};
     const std::size_t size = CPU_ALLOC_SIZE(cpus);
     CPU_ZERO_S(size, set);
     const int rc = sched_getaffinity(0, size, set);
     const int error = errno;
-    const int count = rc == 0 ? CPU_COUNT_S(size, set) : 0;
+    std::set<int> allowed;
+    for (int cpu = 0; rc == 0 && cpu < cpus; ++cpu) {
+      if (CPU_ISSET_S(cpu, size, set)) allowed.insert(cpu);
+    }
     CPU_FREE(set);
-    if (rc == 0) return count > 0 ? std::optional<int>(count) : std::nullopt;
-    if (error != EINVAL) return std::nullopt;
+    if (rc == 0) return allowed;
+    if (error != EINVAL) return {};
   }
-  return std::nullopt;
+  return {};
+}
+
+std::optional<int> affinityCpuCount() {
+  const std::set<int> allowed = affinityCpus();
+  return allowed.empty() ? std::nullopt : std::optional<int>(static_cast<int>(allowed.size()));
 }
 
 std::optional<double> cgroupCpuQuota(const MachineRoots& roots) {

@@ -7,11 +7,15 @@
 #include "machine/machine_snapshot.h"
 
 #include <optional>
+#include <set>
 #include <string>
 
 namespace tb {
 
-// CPUs this process may run on (sched_getaffinity); nullopt if the call fails.
+// The CPUs this process may run on, by number (sched_getaffinity); empty if the call fails.
+std::set<int> affinityCpus();
+
+// How many CPUs this process may run on (sched_getaffinity); nullopt if the call fails.
 std::optional<int> affinityCpuCount();
 
 // The cgroup CPU quota in CPUs (e.g. 1.5); nullopt when unlimited or unknown. Reads

@@ -2,6 +2,7 @@
 // busy long before the run but quiet during it raises nothing.
 #include "machine/disturbance.h"
 
+#include "machine/cpu_budget.h"
 #include "results/table_text.h"
 #include "util/text.h"
 
@@ -61,6 +62,54 @@ bool wasOnBattery(const MachineSnapshot& before, const MachineSnapshot& after) {
   return before.onBattery.value_or(false) || after.onBattery.value_or(false);
 }
 
+// The machine's CPU time between two snapshots: every CPU's (the aggregate line), or, for a run
+// pinned to fewer CPUs than the machine has, the sum of those CPUs' own lines.
+struct CpuWindow {
+  std::optional<std::uint64_t> total, idle, steal, interrupts;
+  int cpus = 0;
+  bool pinned = false;
+  std::set<int> cpuSet;
+};
+
+CpuWindow cpuWindow(const MachineSnapshot& before, const MachineSnapshot& after,
+                    const std::set<int>& runCpus) {
+  CpuWindow window;
+  const int machineCpus = after.logicalCpus > 0 ? after.logicalCpus : before.logicalCpus;
+  const bool known = std::all_of(runCpus.begin(), runCpus.end(), [&](int cpu) {
+    return before.perCpu.count(cpu) != 0 && after.perCpu.count(cpu) != 0;
+  });
+  if (runCpus.empty() || !known || static_cast<int>(runCpus.size()) >= machineCpus) {
+    window.total = delta(before.cpuTotal, after.cpuTotal);
+    window.idle = delta(before.cpuIdle, after.cpuIdle);
+    window.steal = delta(before.cpuSteal, after.cpuSteal);
+    window.interrupts = delta(before.cpuInterrupts, after.cpuInterrupts);
+    window.cpus = machineCpus;
+    return window;
+  }
+  window.pinned = true;
+  window.cpuSet = runCpus;
+  window.cpus = static_cast<int>(runCpus.size());
+  CpuLineTimes sum;
+  for (const int cpu : runCpus) {
+    const CpuLineTimes& then = before.perCpu.at(cpu);
+    const CpuLineTimes& now = after.perCpu.at(cpu);
+    // A counter that went back (a CPU taken offline and back) makes the window unknown.
+    if (now.total < then.total || now.idle < then.idle || now.steal < then.steal ||
+        now.interrupts < then.interrupts) {
+      return CpuWindow{};
+    }
+    sum.total += now.total - then.total;
+    sum.idle += now.idle - then.idle;
+    sum.steal += now.steal - then.steal;
+    sum.interrupts += now.interrupts - then.interrupts;
+  }
+  window.total = sum.total;
+  window.idle = sum.idle;
+  window.steal = sum.steal;
+  window.interrupts = sum.interrupts;
+  return window;
+}
+
 // The competing load when it is high enough to warn about.
 std::optional<OtherLoad> busyLoad(const MachineSnapshot& before, const MachineSnapshot& after,
                                   const DisturbanceThresholds& thresholds) {
@@ -70,6 +119,10 @@ std::optional<OtherLoad> busyLoad(const MachineSnapshot& before, const MachineSn
 }
 
 std::string coresOf(const OtherLoad& load) {
+  if (load.pinned) {
+    return formatted(load.cores, 1) + " of the " + std::to_string(load.logicalCpus) +
+           (load.logicalCpus == 1 ? " core" : " cores") + " the run may use";
+  }
   return formatted(load.cores, 1) + " of " + std::to_string(load.logicalCpus) + " cores";
 }
 
@@ -85,19 +138,27 @@ std::string whoIsUsing(int processes) {
 
 std::optional<OtherLoad> otherLoad(const MachineSnapshot& before, const MachineSnapshot& after,
                                    const DisturbanceThresholds& thresholds) {
-  const auto total = delta(before.cpuTotal, after.cpuTotal);
-  const int cpus = after.logicalCpus > 0 ? after.logicalCpus : before.logicalCpus;
+  const CpuWindow window = cpuWindow(before, after, thresholds.runCpus);
+  const auto total = window.total;
+  const int cpus = window.cpus;
   if (!total || *total == 0 || cpus <= 0) return std::nullopt;
   // /proc/stat adds up every CPU's jiffies: one CPU busy for the whole window is total / cpus.
   const double wallTicks = static_cast<double>(*total) / cpus;
   if (wallTicks < kMinWallTicks) return std::nullopt;
+  // Pinned, a process counts where it last ran on one of the run's CPUs (or where that is not
+  // known): one that ran elsewhere took nothing from the run.
+  const auto onRunCpus = [&](const ProcessTicks& process) {
+    return !window.pinned || process.lastCpu < 0 || window.cpuSet.count(process.lastCpu) != 0;
+  };
 
   OtherLoad load;
   load.logicalCpus = cpus;
+  load.pinned = window.pinned;
   std::uint64_t sum = 0;
   std::map<std::string, std::uint64_t> byName;  // a parallel build is many cc1plus, one cause
   std::uint64_t runTicks = 0;  // the run's own other processes', seen in both looks
   for (const auto& [pid, process] : after.processes) {
+    if (!onRunCpus(process)) continue;
     if (thresholds.runProcesses.count(pid) != 0) {
       runTicks += ticksBetween(before.processes, pid, process);
       continue;
@@ -111,14 +172,14 @@ std::optional<OtherLoad> otherLoad(const MachineSnapshot& before, const MachineS
   double cores = static_cast<double>(sum) / wallTicks;
   // Processes that start and end within the window (a build's many compiler runs) never show
   // in either listing; the machine's busy time less this process's own still counts them.
-  const auto idle = delta(before.cpuIdle, after.cpuIdle);
-  const auto steal = delta(before.cpuSteal, after.cpuSteal);
+  const auto idle = window.idle;
+  const auto steal = window.steal;
   const auto self = delta(before.selfTicks, after.selfTicks);
   // Kernel threads and interrupts are the machine's own work, much of it for the run: busy
   // time, but no process a user could close.
-  std::uint64_t machineWork = delta(before.cpuInterrupts, after.cpuInterrupts).value_or(0);
+  std::uint64_t machineWork = window.interrupts.value_or(0);
   for (const auto& [pid, thread] : after.kernelThreads) {
-    machineWork += ticksBetween(before.kernelThreads, pid, thread);
+    if (onRunCpus(thread)) machineWork += ticksBetween(before.kernelThreads, pid, thread);
   }
   const std::uint64_t own = self ? *self + runTicks + machineWork : 0;
   if (thresholds.countUnlisted && idle && self && *total >= *idle + steal.value_or(0) + own) {
@@ -223,6 +284,7 @@ std::vector<std::string> checkMachineBeforeRun(std::chrono::milliseconds window)
   // The caller's own children are the run it has just started (the app's data-parallel
   // trainbench-cli and its ranks), not competition.
   DisturbanceThresholds thresholds;
+  thresholds.runCpus = affinityCpus();  // the run will be pinned as this process is
   thresholds.runProcesses = descendantsOf(self, after);
   for (const int pid : descendantsOf(self, before)) thresholds.runProcesses.insert(pid);
   return busyMachineWarnings(before, after, thresholds);

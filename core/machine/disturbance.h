@@ -38,13 +38,19 @@ struct DisturbanceThresholds {
   // catches processes that start and end within the window). Off where the run's own processes
   // come and go: a rank that ended before the last look would read as a stranger's load.
   bool countUnlisted = true;
+  // The CPUs the run may use (its affinity mask: taskset, a container's cpuset) where they are
+  // fewer than the machine's; empty for all. Load on the other CPUs does not slow the run: a
+  // pinned run on a busy shared server counts only its own CPUs' busy time, and the processes
+  // that last ran on them.
+  std::set<int> runCpus;
 };
 
 struct OtherLoad {
   double cores = 0;                   // other processes' average CPU, in cores
   int processes = 0;                  // how many used at least `processCores`
   std::vector<std::string> topNames;  // the two busiest names, same-name processes merged
-  int logicalCpus = 0;
+  int logicalCpus = 0;  // the CPUs counted: the run's own when it is pinned to some
+  bool pinned = false;  // counted on the run's CPUs alone (DisturbanceThresholds::runCpus)
 };
 
 // Other processes' CPU between the snapshots: their tick deltas over the machine's wall ticks

@@ -59,23 +59,27 @@ bool isCpuName(std::string_view name) {
   return name.size() > 3 && name.substr(0, 3) == "cpu" && allDigits(name.substr(3));
 }
 
-// The aggregate line's fields after "cpu": user nice system idle iowait irq softirq steal
-// [guest guest_nice]. Guest time is already inside user and nice, so only eight fields add up.
-void readCpuLine(std::istringstream& fields, MachineSnapshot& snapshot) {
+// A cpu line's fields after its label: user nice system idle iowait irq softirq steal [guest
+// guest_nice]. Guest time is already inside user and nice, so only eight fields add up. nullopt
+// for garbage, and for old kernels' lines that stop before idle.
+std::optional<CpuLineTimes> parseCpuFields(std::istringstream& fields, bool* hasInterrupts,
+                                       bool* hasSteal) {
   std::vector<std::uint64_t> values;
   std::string token;
   while (values.size() < 8 && fields >> token) {
     auto value = parseTrimmed(token);
-    if (!value) return;
+    if (!value) return std::nullopt;
     values.push_back(*value);
   }
-  if (values.size() < 4) return;  // old kernels stop after idle; fewer is garbage
-  std::uint64_t total = 0;
-  for (std::uint64_t value : values) total += value;
-  snapshot.cpuTotal = total;
-  snapshot.cpuIdle = values[3] + (values.size() > 4 ? values[4] : 0);  // waiting is not working
-  if (values.size() >= 7) snapshot.cpuInterrupts = values[5] + values[6];
-  if (values.size() == 8) snapshot.cpuSteal = values[7];
+  if (values.size() < 4) return std::nullopt;
+  CpuLineTimes times;
+  for (std::uint64_t value : values) times.total += value;
+  times.idle = values[3] + (values.size() > 4 ? values[4] : 0);  // waiting is not working
+  *hasInterrupts = values.size() >= 7;
+  if (*hasInterrupts) times.interrupts = values[5] + values[6];
+  *hasSteal = values.size() == 8;
+  if (*hasSteal) times.steal = values[7];
+  return times;
 }
 
 void readProcStat(const std::string& text, MachineSnapshot& snapshot) {
@@ -85,13 +89,27 @@ void readProcStat(const std::string& text, MachineSnapshot& snapshot) {
     std::istringstream fields(line);
     std::string label;
     fields >> label;
-    if (label == "cpu") readCpuLine(fields, snapshot);
-    if (isCpuName(label)) ++snapshot.logicalCpus;
+    bool interrupts = false;
+    bool steal = false;
+    if (label == "cpu") {
+      if (const auto times = parseCpuFields(fields, &interrupts, &steal)) {
+        snapshot.cpuTotal = times->total;
+        snapshot.cpuIdle = times->idle;
+        if (interrupts) snapshot.cpuInterrupts = times->interrupts;
+        if (steal) snapshot.cpuSteal = times->steal;
+      }
+    }
+    if (isCpuName(label)) {
+      ++snapshot.logicalCpus;
+      if (const auto times = parseCpuFields(fields, &interrupts, &steal)) {
+        snapshot.perCpu[std::atoi(label.c_str() + 3)] = *times;
+      }
+    }
   }
 }
 
 // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so it ends at the last ')'.
-// After it: state(3) ppid(4) ... starttime(22), i.e. the 1st, 2nd and 20th fields.
+// After it: state(3) ppid(4) ... starttime(22) ... processor(39), the CPU it last ran on.
 std::optional<ProcessTicks> parseProcessStat(const std::string& text) {
   const auto open = text.find('(');
   const auto close = text.rfind(')');
@@ -102,9 +120,10 @@ std::optional<ProcessTicks> parseProcessStat(const std::string& text) {
   std::istringstream fields(text.substr(close + 1));
   fields.imbue(std::locale::classic());
   std::string field;
-  for (int index = 3; index <= 22 && fields >> field; ++index) {
+  for (int index = 3; index <= 39 && fields >> field; ++index) {
     if (index == 4) process.parent = std::atoi(field.c_str());
     if (index == 22) process.startTime = std::strtoull(field.c_str(), nullptr, 10);
+    if (index == 39) process.lastCpu = std::atoi(field.c_str());
   }
   return process;
 }

@@ -22,6 +22,12 @@ struct ProcessTicks {
   // When it started, in ticks since boot (0: unknown): a pid seen twice with the same start is
   // one process, whatever it renamed itself to (exec, prctl); another start is a reused pid.
   std::uint64_t startTime = 0;
+  int lastCpu = -1;  // the CPU it last ran on (field 39 of its stat); -1: unknown
+};
+
+// One line of /proc/stat, in jiffies, as the aggregate fields below read it.
+struct CpuLineTimes {
+  std::uint64_t total = 0, idle = 0, steal = 0, interrupts = 0;
 };
 
 // Every value is nullopt where its file is missing or unreadable: VMs, containers and ARM boards
@@ -33,6 +39,9 @@ struct MachineSnapshot {
   // irq + softirq: interrupt work, much of it the run's own (disk, network, timers).
   std::optional<std::uint64_t> cpuInterrupts;
   int logicalCpus = 0;                          // the cpuN lines of /proc/stat
+  // Each cpuN line, by N: the CPUs a pinned run (taskset, a container's cpuset) may use are
+  // the ones whose load can disturb it.
+  std::map<int, CpuLineTimes> perCpu;
   std::map<int, ProcessTicks> processes;        // every /proc/<pid> but the caller's own
   // Kernel threads (kworker, ksoftirqd, ...): the machine's own work, often on the run's
   // behalf; left out of `processes` and not held against the run.

@@ -1,6 +1,7 @@
 // ValidityMonitor (validity_monitor.h): the machine rules and the GPU rules, joined.
 #include "machine/validity_monitor.h"
 
+#include "machine/cpu_budget.h"
 #include "machine/disturbance.h"
 #include "machine/gpu_disturbance.h"
 #include "telemetry/nvml.h"
@@ -81,6 +82,7 @@ ValidityRecord ValidityMonitor::finish() {
     }
     thresholds.countUnlisted = false;
   }
+  thresholds.runCpus = affinityCpus();
   record.warnings = disturbanceWarnings(m_before, after, thresholds);
   if (m_otherRanks) addSiblings(after, m_runPids);
   sampleGpu();

@@ -89,6 +89,46 @@ class TestDisturbance : public QObject {
     QCOMPARE(load->topNames, (std::vector<std::string>{"cc1plus", "ninja"}));
   }
 
+  // A run pinned to CPU 0 (taskset, a container's cpuset) is not slowed by a process busy on
+  // CPU 1: counted on its own CPU, the machine is quiet; the same process on CPU 0 is said,
+  // against the one core the run may use. Unpinned, CPU 1's load counts as before.
+  void pinnedRunCountsOnlyItsCpus() {
+    // 100 wall ticks on each of 2 CPUs. Elsewhere: the run has CPU 0, "yes" CPU 1. Shared: the
+    // two take turns on CPU 0, 50 ticks each, and CPU 1 idles.
+    const auto window = [](bool shared) {
+      Window w = quietWindow();
+      const std::uint64_t runTicks = shared ? 50 : 100;
+      w.before.cpuIdle = 500;
+      w.after.cpuIdle = shared ? 600 : 505;
+      w.before.selfTicks = 0;
+      w.after.selfTicks = runTicks;
+      w.before.perCpu[0] = {500, 250, 0, 0};
+      w.before.perCpu[1] = {500, 250, 0, 0};
+      w.after.perCpu[0] = {600, 250, 0, 0};
+      w.after.perCpu[1] = {600, shared ? 350u : 255u, 0, 0};
+      w.after.processes[300] = {"yes", shared ? 50u : 95u, 1, 0, shared ? 0 : 1};
+      return w;
+    };
+    DisturbanceThresholds pinned;
+    pinned.runCpus = {0};
+    const Window elsewhere = window(false);
+    QVERIFY(toList(disturbanceWarnings(elsewhere.before, elsewhere.after, pinned)).isEmpty());
+    QVERIFY(toList(busyMachineWarnings(elsewhere.before, elsewhere.after, pinned)).isEmpty());
+    QCOMPARE(runWarnings(elsewhere).size(), qsizetype{1});  // unpinned: the machine was busy
+    const Window shared = window(true);
+    const QStringList warnings = toList(disturbanceWarnings(shared.before, shared.after, pinned));
+    QCOMPARE(warnings.size(), qsizetype{1});
+    QVERIFY2(warnings.front().contains(QLatin1String("of the 1 core the run may use")),
+             qPrintable(warnings.front()));
+    // CPUs /proc/stat does not list (or a mask of every CPU) count as the whole machine.
+    pinned.runCpus = {0, 1};
+    QCOMPARE(toList(disturbanceWarnings(elsewhere.before, elsewhere.after, pinned)).size(),
+             qsizetype{1});
+    pinned.runCpus = {0, 7};
+    QCOMPARE(toList(disturbanceWarnings(elsewhere.before, elsewhere.after, pinned)).size(),
+             qsizetype{1});
+  }
+
   // A parallel build is many processes with one name: merged, two cc1plus at 50 outrank one
   // ninja at 80, yet each still counts as a busy process.
   void otherLoadMergesNames() {

@@ -49,6 +49,9 @@ class TestMachineSnapshot : public QObject {
     fake.write("proc/78/stat", procStat(78, "yes", 300, 0).replace(" S 1 ", " R 2 "));
     fake.write("proc/42/stat", procStat(42, "my (odd) proc) x", 7, 8));
     fake.write("proc/43/stat", procStat(43, "tmux: server", 1, 2));
+    // A full line, to field 39: the CPU it last ran on.
+    fake.write("proc/44/stat", "44 (stress) R 1 44 1 0 -1 4194560 500 0 12 0 300 0 0 0 20 0 1 0 "
+                               "100 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n");
     fake.mkdir("proc/99");  // exited between the listing and the read
     fake.write("proc/500/stat", procStat(500, "trainbench", 1000, 10));
     fake.write("proc/self/stat", procStat(500, "trainbench", 1000, 10));
@@ -72,7 +75,16 @@ class TestMachineSnapshot : public QObject {
     QCOMPARE(s.cpuIdle, std::optional<std::uint64_t>(450));
     QCOMPARE(s.cpuSteal, std::optional<std::uint64_t>(8));
     QCOMPARE(s.logicalCpus, 2);
-    QCOMPARE(s.processes.size(), std::size_t(5));
+    QCOMPARE(s.processes.size(), std::size_t(6));
+    // Each CPU's own line, for a run pinned to some of them.
+    QCOMPARE(s.perCpu.size(), std::size_t(2));
+    QCOMPARE(s.perCpu.at(0).total, std::uint64_t(50 + 10 + 15 + 200 + 25 + 3 + 3 + 4));
+    QCOMPARE(s.perCpu.at(0).idle, std::uint64_t(225));
+    QCOMPARE(s.perCpu.at(1).interrupts, std::uint64_t(3 + 4));
+    QCOMPARE(s.perCpu.at(1).steal, std::uint64_t(4));
+    QCOMPARE(s.processes.at(44).lastCpu, 1);
+    QCOMPARE(s.processes.at(44).ticks, std::uint64_t(300));
+    QCOMPARE(s.processes.at(1).lastCpu, -1);  // a line that stops early: not known
     QVERIFY(s.processes.count(77) == 0);  // the kworker: the machine's own work
     QCOMPARE(s.kernelThreads.at(77).ticks, std::uint64_t(1800));
     QCOMPARE(s.cpuInterrupts, std::optional<std::uint64_t>(6 + 7));
