@@ -127,8 +127,8 @@ std::string platformText(const RunResult& result) {
   if (result.device.driverVersion && !result.device.driverVersion->empty()) {
     text += (text.empty() ? "" : ", ") + std::string("driver ") + *result.device.driverVersion;
   }
-  // The libraries LibTorch's GPU kernels come from: a cuDNN upgrade alone changes a
-  // convolution network's speed.
+  // The libraries LibTorch's GPU kernels come from: a LibTorch built against another cuDNN
+  // trains a convolution network at another speed.
   for (const auto& [name, version] : {std::pair{"CUDA ", &result.device.cudaRuntime},
                                       std::pair{"cuDNN ", &result.device.cudnnVersion}}) {
     if (*version && !(*version)->empty()) text += (text.empty() ? "" : ", ") + (name + **version);

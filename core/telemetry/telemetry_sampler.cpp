@@ -4,6 +4,7 @@
 
 #include "telemetry/timeline_summary.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -156,6 +157,16 @@ TelemetrySample mergedSample(const std::vector<TelemetrySample>& samples, std::s
   merged.processCpuPercent =
       timelineMean(samples, begin, end, [](const auto& s) { return s.processCpuPercent; });
   merged.rssMb = timelinePeak(samples, begin, end, [](const auto& s) { return s.rssMb; });
+  // Every GPU the stretch saw, at its last reading: one lost part way (absent from the samples
+  // after) keeps what it read before.
+  merged.gpus.clear();
+  for (std::size_t i = end; i-- > begin;) {
+    for (const GpuSample& gpu : samples[i].gpus) {
+      const bool known = std::any_of(merged.gpus.begin(), merged.gpus.end(),
+                                     [&gpu](const GpuSample& seen) { return seen.device == gpu.device; });
+      if (!known) merged.gpus.push_back(gpu);
+    }
+  }
   for (std::size_t g = 0; g < merged.gpus.size(); ++g) {
     const std::string& device = merged.gpus[g].device;
     // The same GPU's reading in each sample (a sample after the GPU was lost has none).

@@ -301,6 +301,12 @@ class TestTelemetry : public QObject {
     QCOMPARE(thinned[1].rssMb.value_or(-1), 900.0);
     QCOMPARE(thinned[2].gpus.at(0).memoryUsedMb.value_or(-1), 7000.0);
     QCOMPARE(thinned[3].rssMb.value_or(-1), 100.0);
+    // A GPU lost part way through a stretch keeps what it read before it went.
+    samples[7].gpus.clear();
+    const auto lost = thinnedTimeline(samples, 4);
+    QCOMPARE(lost[3].gpus.size(), std::size_t{1});
+    QCOMPARE(lost[3].gpus[0].device, std::string("cuda:0"));
+    QCOMPARE(lost[3].gpus[0].memoryUsedMb.value_or(-1), 1000.0);
     // Uneven intervals weigh by their length: 3 s at 100% and 1 s at 0% is 75%.
     std::vector<TelemetrySample> uneven(4);
     const double times[] = {3.0, 4.0, 7.0, 8.0};
