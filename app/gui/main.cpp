@@ -5,6 +5,7 @@
 #include "devices/device_id.h"
 #include "devices/system_info.h"
 #include "engine/run_config.h"
+#include "io/user_folders.h"
 #include "models/workload_catalog.h"
 #include "panels/setup_panel.h"
 #include "run/run_controller.h"
@@ -16,6 +17,7 @@
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <QIcon>
+#include <QSettings>
 
 #include <algorithm>
 #include <climits>
@@ -48,6 +50,10 @@ bool parsePositive(const QCommandLineParser& parser, const QString& name, qint64
 void setApplicationFacts() {
   QCoreApplication::setOrganizationName(QStringLiteral("TrainBench"));
   QCoreApplication::setApplicationName(QStringLiteral("trainbench"));
+  // The user's settings folder found as the results' is: Qt's own, with HOME unset, was
+  // /.config, where nothing could be saved.
+  QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                     QString::fromStdString(tb::userConfigHome()));
   QCoreApplication::setApplicationVersion(
       QStringLiteral("%1 (LibTorch %2, Qt %3; %4)")
           .arg(QString::fromStdString(tb::appVersion()),

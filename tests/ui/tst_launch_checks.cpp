@@ -140,6 +140,12 @@ class LaunchChecksTest : public QObject {
     QCOMPARE(settingsSaveProblem(nested), QString());
     QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("a"))));
     QCOMPARE(settingsSaveProblem(QStringLiteral("/dev/null")), QString());
+    // A file on the way to the settings' folder: QSettings cannot make the folders below it.
+    const QString plain = dir.filePath(QStringLiteral("plain"));
+    writeFile(plain, "x");
+    QVERIFY2(settingsSaveProblem(plain + QStringLiteral("/sub/s.ini")).contains(plain),
+             qPrintable(settingsSaveProblem(plain + QStringLiteral("/sub/s.ini"))));
+    QVERIFY(QFile::remove(plain));
     // "--settings /dev/null", a session unsaved, goes to a scratch file, never to the device:
     // QSettings renames a new file over the old, and as root replaced /dev/null with it.
     QVERIFY(discardsSettings(QStringLiteral("/dev/null")));

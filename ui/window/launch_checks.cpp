@@ -102,6 +102,10 @@ QString settingsSaveProblem(const QString& path) {
   // QSettings makes the folders that are missing: the nearest one there is must take them.
   QString folder = info.absolutePath();
   while (!QFileInfo(folder).isDir()) {
+    // A file (or a link to nowhere) on the way: QSettings cannot make the folders below it.
+    if (const QFileInfo part(folder); part.exists() || part.isSymLink()) {
+      return QStringLiteral("%1 is not a folder").arg(folder);
+    }
     const QString parent = QFileInfo(folder).absolutePath();
     if (parent == folder) break;
     folder = parent;

@@ -14,7 +14,6 @@
 #include "devices/system_info.h"
 #include "history/history_panel.h"
 #include "history/result_library.h"
-#include "io/user_folders.h"
 #include "machine/disturbance.h"
 #include "model/run_collection.h"
 #include "model/run_recorder.h"
@@ -75,26 +74,20 @@ QString dataHint(const RunResult& result) {
                         "damaged files.");
 }
 
-// Where Qt keeps an app's settings on Linux (~/.config/TrainBench/trainbench.conf), the
-// folder found as the results' is: Qt's, with HOME unset, was /.config, where nothing could be
-// saved.
-QString defaultSettingsFile() {
-  return QDir(toQString(userConfigHome()))
-      .filePath(QCoreApplication::organizationName() + QLatin1Char('/') +
-                QCoreApplication::applicationName() + QStringLiteral(".conf"));
-}
-
 }  // namespace
 
 MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder, QWidget* parent)
     : QMainWindow(parent),
       m_discardedSettings(discardsSettings(settingsFile) ? std::make_unique<QTemporaryDir>()
                                                          : nullptr),
-      m_settings(std::make_unique<QSettings>(
-          m_discardedSettings ? m_discardedSettings->filePath(QStringLiteral("discarded.ini"))
-          : settingsFile.isEmpty() ? defaultSettingsFile()
-                                   : settingsFile,
-          QSettings::IniFormat)),
+      // The user's settings where none are named (main() puts them in userConfigHome()).
+      m_settings(m_discardedSettings
+                     ? std::make_unique<QSettings>(
+                           m_discardedSettings->filePath(QStringLiteral("discarded.ini")),
+                           QSettings::IniFormat)
+                 : settingsFile.isEmpty()
+                     ? std::make_unique<QSettings>()
+                     : std::make_unique<QSettings>(settingsFile, QSettings::IniFormat)),
       m_collection(new RunCollection(this)),
       // Read in the background: a folder of thousands of runs must not hold the window back.
       m_library(new ResultLibrary(
@@ -162,6 +155,7 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
   }
   if (!said.isEmpty()) showNotice(said.join(QLatin1Char(' ')), !recovered.killed.isEmpty());
 
+  rememberSettingsAsRestored();
   statusBar()->addPermanentWidget(new QLabel(
       tr("TrainBench %1 \u00b7 LibTorch %2 \u00b7 Qt %3")
           .arg(toQString(appVersion()), toQString(libtorchVersion()), QLatin1String(qVersion()))));
@@ -435,38 +429,6 @@ void MainWindow::dropEvent(QDropEvent* event) {
   if (!HistoryPanel::carriesResultFiles(event->mimeData())) return;
   event->acceptProposedAction();
   m_history->importDropped(event->mimeData());
-}
-
-void MainWindow::restoreSettings() {
-  // Said, not dropped in silence: closing writes the settings back, and a GPU away for now
-  // (a driver reload) turned "devices=cuda:1" into "cpu" for good without a word.
-  if (const QStringList ignored = m_setup->restoreSettings(*m_settings); !ignored.isEmpty()) {
-    showNotice(tr("Settings in %1 that cannot be used now, left at their defaults (closing "
-                  "TrainBench saves the settings shown): %2")
-                   .arg(m_settings->fileName(), ignored.join(QStringLiteral(", "))),
-               false);
-  }
-  restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
-  m_resultsSplitter->restoreState(m_settings->value(QStringLiteral("window/results")).toByteArray());
-  m_mainSplitter->restoreState(m_settings->value(QStringLiteral("window/sidebar")).toByteArray());
-  m_sideSplitter->restoreState(m_settings->value(QStringLiteral("window/setup")).toByteArray());
-  m_comparison->setShowPublished(
-      strictBool(m_settings->value(QStringLiteral("view/showPublished"))).value_or(true));
-}
-
-void MainWindow::saveSettings() {
-  m_setup->saveSettings(*m_settings);
-  m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
-  m_settings->setValue(QStringLiteral("window/results"), m_resultsSplitter->saveState());
-  m_settings->setValue(QStringLiteral("window/sidebar"), m_mainSplitter->saveState());
-  m_settings->setValue(QStringLiteral("window/setup"), m_sideSplitter->saveState());
-  m_settings->setValue(QStringLiteral("view/showPublished"), m_comparison->showPublished());
-  m_settings->sync();
-  // The window is closing: stderr is where a lost setting can still be reported.
-  if (m_settings->status() == QSettings::AccessError) {
-    std::fprintf(stderr, "trainbench: warning: could not save the settings to %s\n",
-                 qPrintable(m_settings->fileName()));
-  }
 }
 
 }  // namespace tb::ui

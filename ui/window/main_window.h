@@ -2,10 +2,12 @@
 // controller and the results library. It holds no panel logic of its own.
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QPointer>
 #include <QString>
+#include <QVariant>
 
 #include <memory>
 #include <optional>
@@ -103,6 +105,11 @@ class MainWindow final : public QMainWindow {
   void buildMenus();
   void wireRuns();
   void restoreSettings();
+  // The settings this window would save, key by key (main_window_settings.cpp).
+  void writeShownSettings(QSettings& settings) const;
+  QHash<QString, QVariant> shownSettings() const;
+  // Notes which keys the file already holds as shown, so closing writes only the others.
+  void rememberSettingsAsRestored();
   void saveSettings();
   void showAbout();
   // Warns (a notice, never a block) when other processes already keep the machine busy.
@@ -110,6 +117,7 @@ class MainWindow final : public QMainWindow {
 
   std::unique_ptr<QTemporaryDir> m_discardedSettings;  // --settings /dev/null: where they go
   std::unique_ptr<QSettings> m_settings;
+  QHash<QString, QString> m_settingsAsRestored;  // key -> its text, as file and window had it
   std::optional<int> m_quitCode;
   bool m_closeRequested = false;  // closing waits until the stopped run is saved
   QPointer<QMessageBox> m_unsavedQuestion;  // while letUnsavedGo() asks

@@ -1,0 +1,79 @@
+// The app's settings file shared by two windows (a second TrainBench started beside the first):
+// each saves what it changed, and a window closed later does not write its old values over the
+// other's changes. Values a window could not take are still written as it shows them.
+#include "panels/setup_panel.h"
+#include "window/main_window.h"
+
+#include <QFile>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tb::ui;
+
+namespace {
+
+QString settingIn(const QString& file, const QString& key) {
+  return QSettings(file, QSettings::IniFormat).value(key).toString();
+}
+
+}  // namespace
+
+class SettingsFileTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void windowsSaveOnlyWhatTheyChanged() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("shared.ini"));
+    const QString results = dir.filePath(QStringLiteral("results"));
+    {
+      QFile ini(file);
+      QVERIFY(ini.open(QIODevice::WriteOnly));
+      ini.write("[setup]\nworkload=fashion-mlp\nepochs=4\n");
+    }
+    auto first = std::make_unique<MainWindow>(file, results);
+    auto second = std::make_unique<MainWindow>(file, results);
+    QCOMPARE(second->setupPanel()->workload(), QStringLiteral("fashion-mlp"));
+    second->setupPanel()->setWorkload(QStringLiteral("cifar10-cnn"));
+    QVERIFY(second->close());
+    second.reset();
+    QCOMPARE(settingIn(file, QStringLiteral("setup/workload")), QStringLiteral("cifar10-cnn"));
+
+    // The first window changed only its epochs: the second's workload stays.
+    first->setupPanel()->setEpochs(7);
+    QVERIFY(first->close());
+    first.reset();
+    QCOMPARE(settingIn(file, QStringLiteral("setup/workload")), QStringLiteral("cifar10-cnn"));
+    QCOMPARE(settingIn(file, QStringLiteral("setup/epochs")), QStringLiteral("7"));
+  }
+
+  // A value the window could not take is left at its default and said; closing writes the
+  // default, as the notice says, though the user changed nothing.
+  void valuesTheWindowCouldNotTakeAreWrittenAsShown() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("bad.ini"));
+    {
+      QFile ini(file);
+      QVERIFY(ini.open(QIODevice::WriteOnly));
+      ini.write("[setup]\nepochs=abc\n");
+    }
+    int shownEpochs = 0;
+    {
+      MainWindow window(file, dir.filePath(QStringLiteral("results")));
+      shownEpochs = window.setupPanel()->configs().isEmpty()
+                        ? 0
+                        : window.setupPanel()->configs().constFirst().epochs;
+      QVERIFY(window.close());
+    }
+    QVERIFY(shownEpochs > 0);
+    QCOMPARE(settingIn(file, QStringLiteral("setup/epochs")), QString::number(shownEpochs));
+    // Keys the file lacked are written too: the next start shows the same window.
+    QVERIFY(!settingIn(file, QStringLiteral("setup/workload")).isEmpty());
+  }
+};
+
+QTEST_MAIN(SettingsFileTest)
+#include "tst_settings_file.moc"

@@ -1,0 +1,96 @@
+// MainWindow's settings: restored when it opens, and on closing saved where this window changed
+// them (another window may share the file).
+#include "window/main_window.h"
+
+#include "charts/chart_panel.h"
+#include "common/settings_values.h"
+#include "comparison/comparison_panel.h"
+#include "panels/setup_panel.h"
+
+#include <QSettings>
+#include <QSplitter>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <cstdio>
+
+namespace tb::ui {
+
+namespace {
+
+// A setting as comparable text: a list (the devices) as the file has it, "a, b".
+QString settingText(const QVariant& value) {
+  if (value.userType() == QMetaType::QStringList) return value.toStringList().join(QStringLiteral(", "));
+  return value.toString();
+}
+
+}  // namespace
+
+void MainWindow::restoreSettings() {
+  // Said, not dropped in silence: closing writes the settings back, and a GPU away for now
+  // (a driver reload) turned "devices=cuda:1" into "cpu" for good without a word.
+  if (const QStringList ignored = m_setup->restoreSettings(*m_settings); !ignored.isEmpty()) {
+    showNotice(tr("Settings in %1 that cannot be used now, left at their defaults (closing "
+                  "TrainBench saves the settings shown): %2")
+                   .arg(m_settings->fileName(), ignored.join(QStringLiteral(", "))),
+               false);
+  }
+  restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
+  m_resultsSplitter->restoreState(m_settings->value(QStringLiteral("window/results")).toByteArray());
+  m_mainSplitter->restoreState(m_settings->value(QStringLiteral("window/sidebar")).toByteArray());
+  m_sideSplitter->restoreState(m_settings->value(QStringLiteral("window/setup")).toByteArray());
+  m_comparison->setShowPublished(
+      strictBool(m_settings->value(QStringLiteral("view/showPublished"))).value_or(true));
+}
+
+void MainWindow::writeShownSettings(QSettings& settings) const {
+  m_setup->saveSettings(settings);
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/results"), m_resultsSplitter->saveState());
+  settings.setValue(QStringLiteral("window/sidebar"), m_mainSplitter->saveState());
+  settings.setValue(QStringLiteral("window/setup"), m_sideSplitter->saveState());
+  settings.setValue(QStringLiteral("view/showPublished"), m_comparison->showPublished());
+}
+
+QHash<QString, QVariant> MainWindow::shownSettings() const {
+  // Set in a scratch QSettings that is never synced: its values are the ones given, typed. (The
+  // folder is declared first, so it outlives the flush the QSettings makes when it goes.)
+  const QTemporaryDir scratchFolder;
+  QSettings scratch(scratchFolder.filePath(QStringLiteral("shown.ini")), QSettings::IniFormat);
+  writeShownSettings(scratch);
+  QHash<QString, QVariant> shown;
+  for (const QString& key : scratch.allKeys()) shown.insert(key, scratch.value(key));
+  return shown;
+}
+
+void MainWindow::rememberSettingsAsRestored() {
+  // A key whose file value is what the window shows is this window's only once it changes it;
+  // one the window could not take (a bad value, a missing key) is written as shown.
+  m_settingsAsRestored.clear();
+  const QHash<QString, QVariant> shown = shownSettings();
+  for (auto it = shown.cbegin(); it != shown.cend(); ++it) {
+    const QVariant inFile = m_settings->value(it.key());
+    if (inFile.isValid() && settingText(inFile) == settingText(it.value())) {
+      m_settingsAsRestored.insert(it.key(), settingText(it.value()));
+    }
+  }
+}
+
+void MainWindow::saveSettings() {
+  // Only what this window changed: another window on the same file (a second TrainBench) may
+  // have saved its own changes since, and QSettings merges the file's keys with ours on sync.
+  const QHash<QString, QVariant> shown = shownSettings();
+  for (auto it = shown.cbegin(); it != shown.cend(); ++it) {
+    const auto restored = m_settingsAsRestored.constFind(it.key());
+    if (restored != m_settingsAsRestored.cend() && *restored == settingText(it.value())) continue;
+    m_settings->setValue(it.key(), it.value());
+  }
+  m_settings->sync();
+  // The window is closing: stderr is where a lost setting can still be reported.
+  if (m_settings->status() == QSettings::AccessError) {
+    std::fprintf(stderr, "trainbench: warning: could not save the settings to %s\n",
+                 qPrintable(m_settings->fileName()));
+  }
+}
+
+}  // namespace tb::ui
