@@ -149,6 +149,28 @@ class SetupPanelTest : public QObject {
              QDir::homePath() + QStringLiteral("/datasets"));
   }
 
+  // A dataset folder that is a file is said before Run offers a download into it (which then
+  // failed with "Not a directory"); synthetic data needs no folder.
+  void dataFolderThatIsAFileIsSaid() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("start.sh"));
+    QFile plain(file);
+    QVERIFY(plain.open(QIODevice::WriteOnly));
+    plain.close();
+    SetupPanel panel;
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    panel.setSynthetic(false);
+    panel.setDataDir(file);
+    QVERIFY2(panel.problem().contains(QStringLiteral("is a file, not a folder")),
+             qPrintable(panel.problem()));
+    QVERIFY(panel.problem().contains(file));
+    panel.setSynthetic(true);
+    QCOMPARE(panel.problem(), QString());
+    panel.setSynthetic(false);
+    panel.setDataDir(dir.path());
+    QCOMPARE(panel.problem(), QString());
+  }
+
   // Values no field takes keep the field's default, and are named (they were dropped without a
   // word, and closing wrote the defaults back); good ones are restored.
   void handEditedSettingsKeepDefaults() {

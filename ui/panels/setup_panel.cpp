@@ -19,6 +19,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -336,6 +337,13 @@ QString SetupPanel::problem() const {
     }
   }
   if (const QString why = learningRateProblem(); !why.isEmpty()) return why;
+  // Said before Run offers a download into it, which failed only after it ("Not a directory").
+  if (const QString folder = dataDir(); !m_useSynthetic->isChecked() && !folder.isEmpty() &&
+                                        QFileInfo::exists(folder) && !QFileInfo(folder).isDir()) {
+    return tr("The dataset folder %1 is a file, not a folder: choose a folder, or train on "
+              "synthetic data.")
+        .arg(folder);
+  }
   if (m_dataParallel->isChecked()) {
     if (const QString why = dataParallelProblem(); !why.isEmpty()) return why;
     // What the CLI refuses before starting the ranks (batch too small, too few images), in
