@@ -3,6 +3,7 @@
 // other's changes. Values a window could not take are still written as it shows them.
 #include "panels/setup_panel.h"
 #include "window/main_window.h"
+#include "window/notice_bar.h"
 
 #include <QFile>
 #include <QSettings>
@@ -72,6 +73,32 @@ class SettingsFileTest : public QObject {
     QCOMPARE(settingIn(file, QStringLiteral("setup/epochs")), QString::number(shownEpochs));
     // Keys the file lacked are written too: the next start shows the same window.
     QVERIFY(!settingIn(file, QStringLiteral("setup/workload")).isEmpty());
+  }
+
+  // Names this version does not read, misspelt by hand ("[Setup]", "epoch"), are said, and
+  // left in the file; the ones it reads, an older version's "quick" among them, are not named.
+  void unknownSettingsAreSaid() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("typo.ini"));
+    {
+      QFile ini(file);
+      QVERIFY(ini.open(QIODevice::WriteOnly));
+      ini.write("[setup]\nepoch=3\nquick=true\nworkload=fashion-mlp\n[Setup]\nworkload=cifar10-cnn\n"
+                "[export]\nfolder=/tmp\n");
+    }
+    {
+      MainWindow window(file, dir.filePath(QStringLiteral("results")));
+      const QString shown = window.noticeBar()->text();
+      QVERIFY2(shown.contains(QLatin1String("does not read")), qPrintable(shown));
+      QVERIFY2(shown.contains(QLatin1String("setup/epoch")) &&
+                   shown.contains(QLatin1String("Setup/workload")),
+               qPrintable(shown));
+      QVERIFY2(!shown.contains(QLatin1String("quick")) && !shown.contains(QLatin1String("export")),
+               qPrintable(shown));
+      QVERIFY(window.close());
+    }
+    QCOMPARE(settingIn(file, QStringLiteral("setup/epoch")), QStringLiteral("3"));
   }
 };
 

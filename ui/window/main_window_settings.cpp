@@ -18,6 +18,11 @@ namespace tb::ui {
 
 namespace {
 
+// Keys read but not written by the window as it closes: an older version's "quick", and the
+// export folder, saved as an export ends.
+const QStringList kOtherKnownSettings = {QStringLiteral("setup/quick"),
+                                         QStringLiteral("export/folder")};
+
 // A setting as comparable text: a list (the devices) as the file has it, "a, b".
 QString settingText(const QVariant& value) {
   if (value.userType() == QMetaType::QStringList) return value.toStringList().join(QStringLiteral(", "));
@@ -68,6 +73,22 @@ void MainWindow::rememberSettingsAsRestored() {
   // one the window could not take (a bad value, a missing key) is written as shown.
   m_settingsAsRestored.clear();
   const QHash<QString, QVariant> shown = shownSettings();
+  // A name this version does not read ("[Setup]", "epoch=3"), misspelt by hand or left by
+  // another version, was passed over without a word.
+  QStringList unknown;
+  for (const QString& key : m_settings->allKeys()) {
+    if (!shown.contains(key) && !kOtherKnownSettings.contains(key)) unknown << key;
+  }
+  if (!unknown.isEmpty()) {
+    constexpr int kNamed = 6;
+    const qsizetype more = unknown.size() - kNamed;
+    const QString names = unknown.mid(0, kNamed).join(QStringLiteral(", ")) +
+                          (more > 0 ? tr(" and %n more", nullptr, static_cast<int>(more)) : QString());
+    showNotice(tr("Settings in %1 that TrainBench does not read (a misspelt name?), left in the "
+                  "file as they are: %2")
+                   .arg(m_settings->fileName(), names),
+               false);
+  }
   for (auto it = shown.cbegin(); it != shown.cend(); ++it) {
     const QVariant inFile = m_settings->value(it.key());
     if (inFile.isValid() && settingText(inFile) == settingText(it.value())) {
