@@ -1,11 +1,15 @@
-// What the window says as a run ends: a disturbed run's every warning, in its notice.
+// What the window says as a run ends (a disturbed run's every warning, in its notice) and when
+// a run cannot start.
 #include "common/metatypes.h"
 #include "model/run_recorder.h"
+#include "panels/setup_panel.h"
+#include "run/run_controller.h"
 #include "window/main_window.h"
 #include "window/notice_bar.h"
 
 #include "../support/run_result_builder.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -35,6 +39,25 @@ class RunNoticesTest : public QObject {
     QVERIFY2(notice.contains(QLatin1String("Other processes used")) &&
                  notice.contains(QLatin1String("trained at 1410 samples/s")),
              qPrintable(notice));
+  }
+
+  // A results folder that cannot be made: nothing runs, and the notice says how to save
+  // elsewhere (the folder comes from the environment; no field in the window sets it).
+  void unusableResultsFolderSaysWhereElse() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("plain"));
+    QFile plain(file);
+    QVERIFY(plain.open(QIODevice::WriteOnly));
+    plain.close();
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")), file + QStringLiteral("/results"));
+    window.setupPanel()->setCheckedDevices({QStringLiteral("cpu")});
+    window.setupPanel()->setSynthetic(true);
+    const QString problem = window.startRuns();
+    QVERIFY2(problem.contains(QLatin1String("nothing was run")) &&
+                 problem.contains(QLatin1String("TRAINBENCH_RESULTS_DIR")),
+             qPrintable(problem));
+    QVERIFY(!window.controller()->isBusy());
   }
 };
 

@@ -27,7 +27,10 @@ QString MainWindow::startRuns() {
     try {
       checkResultsFolder(toStdString(m_library->folder()));
     } catch (const ResultFileError& e) {
-      problem = tr("Results cannot be saved, so nothing was run: %1").arg(toQString(e.what()));
+      // Where to save instead: the folder is the environment's choice, not a field's.
+      problem = tr("Results cannot be saved, so nothing was run: %1. Start TrainBench with "
+                   "TRAINBENCH_RESULTS_DIR set to a folder it can write to, to save there.")
+                    .arg(toQString(e.what()));
     }
   }
   if (!problem.isEmpty()) {
