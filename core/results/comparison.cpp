@@ -10,6 +10,7 @@
 #include "models/workload_catalog.h"
 #include "results/table_text.h"
 #include "stats/summary.h"
+#include "telemetry/timeline_summary.h"
 
 #include <algorithm>
 #include <cmath>
@@ -158,7 +159,8 @@ bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
                     row.disturbed, row.watched, row.warnings, row.withinNoise, row.group, row.created,
                     row.threads, row.baseline, row.execution, row.optimizer,
                     row.learningRate, row.dataSource, row.noiseJudged, row.environment,
-                    row.error, row.otherMethod, row.platform);
+                    row.error, row.otherMethod, row.platform, row.peakRssMb,
+                    row.peakGpuMemoryMb);
   };
   return fields(a) == fields(b);
 }
@@ -352,6 +354,10 @@ ComparisonRow comparisonRow(const RunResult& result) {
     row.efficiency = finiteOrNone(*row.achievedTflops / *row.peakTflops);
   }
   row.otherMethod = result.system.measurementMethod != kMeasurementMethod;
+  const TimelineSummary telemetry = summariseTimeline(result.timeline);
+  row.peakRssMb = telemetry.peakRssMb ? finiteOrNone(*telemetry.peakRssMb) : std::nullopt;
+  row.peakGpuMemoryMb =
+      telemetry.peakGpuMemoryMb ? finiteOrNone(*telemetry.peakGpuMemoryMb) : std::nullopt;
   row.size = resultSize(result);
   row.group = groupOf(row.workload, row.size);
   row.key = foldKey(result);

@@ -45,6 +45,11 @@ struct ComparisonRow {
   // This row's peak over the baseline's: next to the speed-up it shows whether the device trains
   // as much faster as its peak promises (the article's M1: peak 0.26x, ResNet-50 0.18x as fast).
   std::optional<double> peakRatio;
+  // The most memory the run took, from its telemetry (MiB): the process's resident memory, and
+  // for a GPU run the memory in use on its GPU (every process's, as NVML counts it). What a
+  // buyer asks first: will the workload fit? Folded rows keep the largest.
+  std::optional<double> peakRssMb;
+  std::optional<double> peakGpuMemoryMb;
   // How much the run trained ("fashion-mlp, 60000/10000 images x 10 epochs, batch 32"): total
   // times and speed-ups compare only between rows of the same size. Empty where unknown. For a
   // projected row, the size of the full run projected.

@@ -215,6 +215,12 @@ ComparisonRow foldRows(const std::vector<ComparisonRow>& runs) {
   row.testAccuracy = median(valuesOf(runs, &ComparisonRow::testAccuracy));
   row.achievedTflops = median(valuesOf(runs, &ComparisonRow::achievedTflops));
   row.peakTflops = median(valuesOf(runs, &ComparisonRow::peakTflops));
+  // Memory: the largest any repeat took, the figure that says whether the workload fits.
+  for (auto field : {&ComparisonRow::peakRssMb, &ComparisonRow::peakGpuMemoryMb}) {
+    const auto values = valuesOf(runs, field);
+    row.*field = values.empty() ? std::nullopt
+                                : std::optional<double>(*std::max_element(values.begin(), values.end()));
+  }
   row.efficiency.reset();
   if (row.achievedTflops && row.peakTflops && *row.peakTflops > 0.0) {
     const double efficiency = *row.achievedTflops / *row.peakTflops;

@@ -139,6 +139,8 @@ std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int inden
       entry["peak_tflops"] = jsonNumber(row.peakTflops);
       entry["efficiency"] = jsonNumber(row.efficiency);
       entry["peak_ratio"] = jsonNumber(row.peakRatio);
+      entry["peak_rss_mb"] = jsonNumber(row.peakRssMb);
+      entry["peak_gpu_memory_mb"] = jsonNumber(row.peakGpuMemoryMb);
       entry["created"] = jsonText(row.created);
       entry["notes"] = group.notes;
       list.push_back(std::move(entry));

@@ -69,7 +69,7 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
       "label,device,machine,workload,status,published,total_seconds,mean_epoch_seconds,"
       "samples_per_second,test_accuracy,speedup,precision,achieved_tflops,peak_tflops,efficiency,"
       "peak_ratio,n,samples_per_second_low,samples_per_second_high,total_low,total_high,projected,"
-      "disturbed,within_noise,size,baseline,warnings,error\r\n";
+      "disturbed,within_noise,size,baseline,warnings,error,peak_rss_mib,peak_gpu_memory_mib\r\n";
   const auto flag = [](bool value) { return value ? "true" : "false"; };
   for (const auto& row : rows) {
     csv += csvField(row.label) + ',' + csvField(row.device) + ',' + csvField(row.machine) + ',' +
@@ -85,7 +85,8 @@ std::string comparisonCsv(const std::vector<ComparisonRow>& rows) {
            ',' + (row.watched ? flag(row.disturbed) : "") + ',' + (row.noiseJudged ? flag(row.withinNoise) : "") + ',' +
            csvField(row.size) +
            ',' + flag(row.baseline) + ',' + csvField(joinedWarnings(row)) + ',' +
-           csvField(row.error) + "\r\n";
+           csvField(row.error) + ',' + csvNumber(row.peakRssMb) + ',' +
+           csvNumber(row.peakGpuMemoryMb) + "\r\n";
   }
   return csv;
 }

@@ -53,10 +53,10 @@ class ComparisonExportsTest : public QObject {
     QCOMPARE(rows.size(), std::size_t{3});
     QVERIFY(rows[0].baseline && !rows[1].baseline && rows[2].baseline);
     const auto csv = lines(comparisonCsv(rows));
-    QVERIFY(contains(csv[0], ",within_noise,size,baseline,warnings,error\r"));
-    QVERIFY2(contains(csv[1], std::string(",\"") + kFashionFull + "\",true,,\r"), csv[1].c_str());
-    QVERIFY2(contains(csv[2], std::string(",\"") + kFashionFull + "\",false,,\r"), csv[2].c_str());
-    QVERIFY2(contains(csv[3], std::string(",\"") + kFashionTrial + "\",true,,\r"), csv[3].c_str());
+    QVERIFY(contains(csv[0], ",within_noise,size,baseline,warnings,error,peak_rss_mib,peak_gpu_memory_mib\r"));
+    QVERIFY2(contains(csv[1], std::string(",\"") + kFashionFull + "\",true,,,,\r"), csv[1].c_str());
+    QVERIFY2(contains(csv[2], std::string(",\"") + kFashionFull + "\",false,,,,\r"), csv[2].c_str());
+    QVERIFY2(contains(csv[3], std::string(",\"") + kFashionTrial + "\",true,,,,\r"), csv[3].c_str());
 
     const auto table = lines(comparisonMarkdown(rows));
     QVERIFY(contains(table[0], "| Workload and size |"));
@@ -98,9 +98,9 @@ class ComparisonExportsTest : public QObject {
     QVERIFY(!contains(comparisonMarkdown({rows[1]}), "| n |"));
     // The CSV says why too, in its warnings column; a failed row's reason in its error column.
     const auto csv = lines(comparisonCsv(rows));
-    QVERIFY2(contains(csv[2], ",false,3 other processes used 1.5 cores,\r"), csv[2].c_str());
+    QVERIFY2(contains(csv[2], ",false,3 other processes used 1.5 cores,,,\r"), csv[2].c_str());
     ComparisonRow failed = comparisonRow(fullRun("cpu", 10.0).failed(FailureKind::Run, "diverged"));
-    QVERIFY2(contains(lines(comparisonCsv({failed}))[1], ",diverged\r"),
+    QVERIFY2(contains(lines(comparisonCsv({failed}))[1], ",diverged,,\r"),
              lines(comparisonCsv({failed}))[1].c_str());
   }
 

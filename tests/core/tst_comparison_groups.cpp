@@ -365,16 +365,31 @@ class ComparisonGroupsTest : public QObject {
                           "mean_epoch_seconds,samples_per_second,test_accuracy,speedup,precision,"
                           "achieved_tflops,peak_tflops,efficiency,peak_ratio,n,"
                           "samples_per_second_low,samples_per_second_high,total_low,total_high,"
-                          "projected,disturbed,within_noise,size,baseline,warnings,error\r",
+                          "projected,disturbed,within_noise,size,baseline,warnings,error,"
+                          "peak_rss_mib,peak_gpu_memory_mib\r",
                           0) == 0);
     QVERIFY(contains(rows[1], ",3,"));
     // projected; disturbed, empty as no run was watched (files from before validity); then
     // within_noise: empty, as the baseline is never judged.
     QVERIFY(contains(rows[1], ",false,,,\""));
-    QVERIFY(contains(rows[1], "\",true,,\r"));
+    QVERIFY(contains(rows[1], "\",true,,,,\r"));
     std::vector<RunResult> watched = repeats("cpu", {10.0, 10.1, 9.9});
     for (RunResult& run : watched) run.validity = ValidityRecord{false, {}};
     QVERIFY(contains(lines(comparisonCsv(buildComparison(watched)[0].rows))[1], ",false,false,,\""));
+    // Peak memory, from the runs' telemetry: the largest any repeat took (will it fit?).
+    for (std::size_t i = 0; i < watched.size(); ++i) {
+      watched[i].timeline = {TelemetrySample{1.0, 50.0, 100.0, 300.0 + 100.0 * static_cast<double>(i)},
+                             TelemetrySample{2.0, 50.0, 100.0, 250.0}};
+    }
+    const auto folded = buildComparison(watched)[0].rows;
+    QCOMPARE(folded[0].peakRssMb.value_or(-1), 500.0);
+    QVERIFY(!folded[0].peakGpuMemoryMb);
+    QVERIFY(contains(lines(comparisonCsv(folded))[1], ",500,\r"));
+    const QJsonArray json =
+        QJsonDocument::fromJson(QByteArray::fromStdString(comparisonJson(buildComparison(watched))))
+            .array();
+    QCOMPARE(json[0].toObject()[QLatin1String("peak_rss_mb")].toDouble(), 500.0);
+    QVERIFY(json[0].toObject()[QLatin1String("peak_gpu_memory_mb")].isNull());
   }
 };
 
