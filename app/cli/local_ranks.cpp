@@ -394,9 +394,12 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
       !warning.empty()) {
     std::fprintf(stderr, "trainbench-cli: warning: %s\n", warning.c_str());
   }
-  // Each rank checks only its own share: the run's total is checked here.
-  if (const std::string warning =
-          tooManyThreadsWarning(options.config.threads, usableCpuCount());
+  // Each rank checks only its own share: the run's total is checked here, as the ranks will
+  // use it (3 threads over 2 ranks are 2 in all, which the split's warning says).
+  const int usedThreads = options.config.threads > 0
+                              ? std::max(1, options.config.threads / ranks) * ranks
+                              : 0;
+  if (const std::string warning = tooManyThreadsWarning(usedThreads, usableCpuCount());
       cpuRanks && !warning.empty()) {
     std::fprintf(stderr, "trainbench-cli: warning: --threads: %s\n", warning.c_str());
   }

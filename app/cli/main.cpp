@@ -64,12 +64,14 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                  "CPU threads (default: the physical cores); with --data-parallel N, the run's, "
                  "each rank taking its share")
       ->transform(wholeNumber(1, tb::kMaxThreads));
-  run.add_option("--data-dir", config.dataDir,
-                 "Folder with the dataset files (default: $TRAINBENCH_DATA_DIR or "
-                 "$XDG_DATA_HOME/trainbench/datasets/<dataset>)")
-      ->check(pathName());
+  auto* dataDir = run.add_option("--data-dir", config.dataDir,
+                                 "Folder with the dataset files (default: $TRAINBENCH_DATA_DIR or "
+                                 "$XDG_DATA_HOME/trainbench/datasets/<dataset>)")
+                      ->check(pathName());
+  // Two opposite asks: one of them was trained and the other dropped without a word.
   run.add_flag("--synthetic", config.synthetic,
-               "Use built-in synthetic data of the same shapes (recorded as synthetic)");
+               "Use built-in synthetic data of the same shapes (recorded as synthetic)")
+      ->excludes(dataDir);
   run.add_option("--train-limit", config.trainLimit,
                  "Use only the first N training images (with --synthetic: make N, more than the "
                  "dataset has if asked)")
@@ -305,7 +307,9 @@ int main(int argc, char** argv) {
   if (runOptions.devices.empty()) runOptions.devices.push_back("cpu");
   // One spelling from here on: every check below compares the words ("cpu", "cuda").
   for (std::string& device : runOptions.devices) device = tb::canonicalDeviceText(device);
-  for (const char* flag : {"--scaling", "--dist-timeout", "--bucket-mb"}) {
+  // A run address without the ranks to meet there trained one process and said nothing.
+  for (const char* flag :
+       {"--scaling", "--dist-timeout", "--bucket-mb", "--master-addr", "--master-port"}) {
     if (run->count(flag) > 0) runOptions.dataParallelFlagsGiven.emplace_back(flag);
   }
   if (std::getenv("TRAINBENCH_SKIP_MACHINE_CHECK")) runOptions.checkMachine = false;

@@ -85,8 +85,10 @@ ProfileCommand::ProfileCommand(CLI::App& app) {
   m_profile->add_option("--threads", c.threads, "CPU threads (default: the physical cores)")
       ->transform(wholeNumber(1, kMaxThreads));
   m_profile->add_option("--seed", c.seed, "Random seed")->capture_default_str()->transform(unsigned64());
-  m_profile->add_flag("--synthetic", c.synthetic, "Use synthetic data of the dataset's shape");
-  m_profile->add_option("--data-dir", c.dataDir, "Folder with the dataset files")->check(pathName());
+  auto* dataDir =
+      m_profile->add_option("--data-dir", c.dataDir, "Folder with the dataset files")->check(pathName());
+  m_profile->add_flag("--synthetic", c.synthetic, "Use synthetic data of the dataset's shape")
+      ->excludes(dataDir);
   m_profile->add_option("--train-limit", c.trainLimit,
                         "Use only the first N training images (with --synthetic: make N)")
       ->transform(wholeNumber(std::int64_t{1}, std::int64_t{1} << 40));

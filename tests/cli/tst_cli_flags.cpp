@@ -67,6 +67,21 @@ class TestCliFlags : public CliTestBase {
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
+  // Synthetic data and a data folder are opposite asks: one was trained and the other dropped
+  // without a word. Refused, naming both, in run and in profile.
+  void syntheticWithDataDirRefused() {
+    for (const QStringList& args :
+         {smallSyntheticRun() << "--data-dir" << m_data,
+          QStringList{"profile", "--workload", "fashion-mlp", "--synthetic", "--data-dir", m_data}}) {
+      const CliRun run = runCli(args);
+      QVERIFY2(run.exitCode == 2, run.why());
+      QVERIFY2(run.err.contains(QLatin1String("--data-dir excludes --synthetic")) ||
+                   run.err.contains(QLatin1String("--synthetic excludes --data-dir")),
+               run.why());
+    }
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
   // A link named by --out is a taken name, like a file: the result is saved beside it (it was
   // refused as "not a regular file or a folder").
   void outThroughALinkIsATakenName() {
