@@ -1,4 +1,5 @@
 // trainbench: the desktop app. Parses the automation flags and shows the main window.
+#include "common/muted_text.h"
 #include "common/number_format.h"
 #include "common/unix_signal_watcher.h"
 #include "devices/build_info.h"
@@ -325,6 +326,8 @@ int main(int argc, char** argv) {
   refuseWithoutDisplay(argc, argv);
   QApplication app(argc, argv);
   tb::ui::useOneNumberFormat();
+  // A dark theme's captions and notes drawn in its (light-theme) placeholder grey were unreadable.
+  QApplication::setPalette(tb::ui::withReadableMutedText(QApplication::palette()));
   Q_INIT_RESOURCE(trainbench);  // the .qrc lives in the static trainbench_ui library
   setApplicationFacts();
   QApplication::setApplicationDisplayName(QStringLiteral("TrainBench"));
