@@ -2,11 +2,14 @@
 // only mark runs dirty; a single-shot timer then refreshes their data and redraws each chart once.
 #include "charts/chart_panel.h"
 
+#include "charts/run_markers.h"
+
 #include "charts/chart_text.h"
 #include "charts/plot_hover.h"
 #include "charts/plot_style.h"
 #include "charts/roomy_ticks.h"
 #include "charts/run_legend.h"
+#include "charts/run_markers.h"
 #include "common/qcustomplot_include.h"
 #include "export/file_export.h"
 #include "model/run_collection.h"
@@ -33,14 +36,14 @@ constexpr int kPlotMinWidth = 260;
 constexpr int kNarrowPlotMinWidth = 215;
 constexpr int kMaxRows = 8;  // rows whose stretch is reset on relayout
 
-void styleGraph(QCPGraph* graph, const QColor& color, SeriesLook look, bool epochAxis) {
+void styleGraph(QCPGraph* graph, const QColor& color, int marker, SeriesLook look, bool epochAxis) {
   switch (look) {
     case SeriesLook::Line:
       graph->setPen(QPen(color, 2.0));
       graph->setLineStyle(QCPGraph::lsLine);
-      // Per-epoch charts have few points: mark them. A timeline has hundreds: a plain line.
-      graph->setScatterStyle(epochAxis ? QCPScatterStyle(QCPScatterStyle::ssCircle, 5)
-                                       : QCPScatterStyle());
+      // Per-epoch charts have few points: mark them, each run with its shape. A timeline has
+      // hundreds: a plain line.
+      graph->setScatterStyle(epochAxis ? runMarkerStyle(marker, color, 7) : QCPScatterStyle());
       break;
     case SeriesLook::DashedLine:
       graph->setPen(QPen(color, 1.6, Qt::DashLine));
@@ -278,7 +281,7 @@ void ChartPanel::updateGraphs(const DisplayedRun& run, const RunGraphs& graphs) 
       const SeriesData data = series.extract(run.result);
       // Epochs and telemetry arrive in time order: sorted keys skip QCustomPlot's sort.
       graph->setData(data.keys, data.values, /*alreadySorted=*/true);
-      styleGraph(graph, run.color, series.look, spec.integerX);
+      styleGraph(graph, run.color, run.marker, series.look, spec.integerX);
       // A line needs two points: a timeline with one sample so far shows it as a dot.
       if (graph->dataCount() == 1 && graph->scatterStyle().isNone()) {
         graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));

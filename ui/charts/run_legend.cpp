@@ -3,6 +3,7 @@
 #include "charts/run_legend.h"
 
 #include "charts/flow_layout.h"
+#include "charts/run_markers.h"
 #include "common/qt_convert.h"
 #include "model/run_collection.h"
 
@@ -17,20 +18,22 @@ namespace tb::ui {
 namespace {
 
 const char* const kColorProperty = "tbColor";  // the colour an entry's icon was drawn in
+const char* const kMarkerProperty = "tbMarker";  // and its marker
 constexpr int kEntryMinWidth = 90;                 // the box, the swatch and a few letters
 
-// A short line with a dot, like the series it stands for.
-QIcon swatch(const QColor& color, qreal devicePixelRatio) {
+// A short line with the run's marker, like the series it stands for.
+QIcon swatch(const QColor& color, int marker, qreal devicePixelRatio) {
   const QSize size(22, 12);
   QPixmap pixmap(size * devicePixelRatio);
   pixmap.setDevicePixelRatio(devicePixelRatio);
   pixmap.fill(Qt::transparent);
-  QPainter painter(&pixmap);
+  QCPPainter painter(&pixmap);
   painter.setRenderHint(QPainter::Antialiasing);
   painter.setPen(QPen(color, 2.5));
   painter.drawLine(QPointF(1, 6), QPointF(21, 6));
-  painter.setBrush(color);
-  painter.drawEllipse(QPointF(11, 6), 3, 3);
+  const QCPScatterStyle style = runMarkerStyle(marker, color, 8);
+  style.applyTo(&painter, QPen(color));
+  style.drawShape(&painter, 11, 6);
   return QIcon(pixmap);
 }
 
@@ -90,9 +93,11 @@ void RunLegend::sync() {
       // A screen reader reads the whole label, not the cut one shown.
       box->setAccessibleName(label);
     }
-    if (box->property(kColorProperty).value<QColor>() != run.color) {
-      box->setIcon(swatch(run.color, devicePixelRatioF()));
+    if (box->property(kColorProperty).value<QColor>() != run.color ||
+        box->property(kMarkerProperty).toInt() != run.marker) {
+      box->setIcon(swatch(run.color, run.marker, devicePixelRatioF()));
       box->setProperty(kColorProperty, run.color);
+      box->setProperty(kMarkerProperty, run.marker);
     }
     if (box->isChecked() != run.visible) box->setChecked(run.visible);
     // A hidden run's entry fades, so the legend reads like the charts.

@@ -1,5 +1,6 @@
 #include "model/run_collection.h"
 
+
 #include "common/qt_convert.h"
 #include "common/status_colors.h"
 #include "results/comparison.h"
@@ -20,8 +21,11 @@ namespace {
 
 // Distinct colours that read on light and dark backgrounds (Tableau 10, its grey swapped for a
 // cyan: beside the article's grey published rows a tenth run read as one of them).
-constexpr std::array<QRgb, 10> kPalette = {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f,
-                                           0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0x17becf};
+// Ordered so that the first colours stay apart also for the commonest colour-vision deficiencies
+// (deuteranopia, protanopia: Machado 2009): red and green, alike for them, are kept far apart.
+// Beside the colour each run has its own marker shape (run_markers.h).
+constexpr std::array<QRgb, 10> kPalette = {0x4e79a7, 0xf28e2b, 0x9c755f, 0x76b7b2, 0x59a14f,
+                                           0x17becf, 0xedc948, 0xb07aa1, 0xff9da7, 0xe15759};
 
 // A lighter shade of `base` that keeps its hue: QColor::lighter(140) takes the saturation away
 // from a colour already at full value, and the pink's shade came out white.
@@ -139,11 +143,18 @@ QColor RunCollection::nextColor() const {
   return QColor(kPalette[static_cast<std::size_t>(m_runs.size()) % kPalette.size()]);
 }
 
+int RunCollection::nextMarker() const {
+  std::array<int, kRunMarkerCount> uses{};
+  for (const auto& run : m_runs) ++uses[static_cast<std::size_t>(run.marker % kRunMarkerCount)];
+  return static_cast<int>(std::min_element(uses.begin(), uses.end()) - uses.begin());
+}
+
 QString RunCollection::add(const RunResult& result, bool live, const QString& filePath) {
   DisplayedRun run;
   run.id = QStringLiteral("run-%1").arg(m_nextId++);
   run.result = result;
   run.color = nextColor();
+  run.marker = nextMarker();
   run.live = live;
   run.filePath = filePath;
   m_runs.push_back(run);

@@ -13,10 +13,16 @@
 
 namespace tb::ui {
 
+// How many marker shapes runs take in turn (charts/run_markers.h draws them).
+inline constexpr int kRunMarkerCount = 6;
+
 struct DisplayedRun {
   QString id;  // unique while shown
   RunResult result;
   QColor color;
+  // Which marker shape its points are drawn with (charts/run_markers.h): with the colour, it
+  // tells runs apart for a reader who cannot tell two of the colours apart.
+  int marker = 0;
   bool visible = true;
   bool live = false;  // still training
   QString filePath;   // where it is saved; empty until saved
@@ -64,6 +70,7 @@ class RunCollection final : public QObject {
  private:
   DisplayedRun* findMutable(const QString& id);
   QColor nextColor() const;
+  int nextMarker() const;  // the shape fewest shown runs use
   QVector<QString> distinctLabels() const;
   static QString createdLabel(const std::string& created);
 
