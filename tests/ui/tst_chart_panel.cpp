@@ -245,6 +245,29 @@ class ChartPanelTest : public QObject {
     QTRY_COMPARE(panel->columns(), 3);
   }
 
+  // A larger font (a desktop's larger text) makes each chart's least size larger, in text, not
+  // fixed pixels: at 260 px the axis titles and captions were cut off. The same width then
+  // holds fewer charts across.
+  void chartsGrowWithTheFont() {
+    RunCollection runs;
+    QScrollArea area;
+    auto* panel = new ChartPanel(&runs);
+    QFont large = panel->font();
+    large.setPointSizeF(large.pointSizeF() * 2.0);
+    panel->setFont(large);
+    area.setWidget(panel);
+    area.setWidgetResizable(true);
+    area.resize(1300, 700);
+    area.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&area));
+    const int least = QFontMetrics(large).averageCharWidth() * 30;
+    for (const QCustomPlot* plot : panel->findChildren<QCustomPlot*>()) {
+      if (!plot->isVisible()) continue;
+      QVERIFY2(plot->minimumWidth() >= least, qPrintable(QString::number(plot->minimumWidth())));
+    }
+    QTRY_VERIFY(panel->columns() < 3);
+  }
+
   // Hiding a run (from the legend or elsewhere) hides it in every chart, and rescales to the rest.
   void hidingARunHidesItsGraphs() {
     RunCollection runs;

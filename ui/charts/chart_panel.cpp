@@ -34,6 +34,11 @@ constexpr int kColumns = 3;  // three across keeps each chart readable on a 1280
 constexpr int kWideColumns = 4;
 constexpr int kPlotMinWidth = 260;
 constexpr int kNarrowPlotMinWidth = 215;
+// ...or this many average characters where the font is larger (a desktop's larger text, 144 dpi
+// fonts on a 96 dpi screen): at fixed pixels the axis titles and captions were cut off.
+constexpr int kPlotMinChars = 37;
+constexpr int kNarrowPlotMinChars = 31;
+constexpr int kPlotMinLines = 9;
 constexpr int kMaxRows = 8;  // rows whose stretch is reset on relayout
 
 void styleGraph(QCPGraph* graph, const QColor& color, int marker, SeriesLook look, bool epochAxis) {
@@ -101,7 +106,7 @@ ChartPanel::~ChartPanel() = default;
 
 void ChartPanel::addChart(const ChartSpec& spec) {
   auto* plot = new QCustomPlot(this);
-  plot->setMinimumSize(kPlotMinWidth, kPlotMinHeight);
+  plot->setMinimumSize(plotMinWidth(false), plotMinHeight());
   plot->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
   plot->setMouseTracking(true);
   // The run legend (run_legend.h) names the runs; QCustomPlot's own, hidden, would still hold an
@@ -317,6 +322,15 @@ void ChartPanel::updateEmptyNote(const Chart& chart) const {
   chart.emptyNote->setVisible(anyEpoch && !anyPoint);
 }
 
+int ChartPanel::plotMinWidth(bool narrow) const {
+  const int chars = fontMetrics().averageCharWidth() * (narrow ? kNarrowPlotMinChars : kPlotMinChars);
+  return std::max(narrow ? kNarrowPlotMinWidth : kPlotMinWidth, chars);
+}
+
+int ChartPanel::plotMinHeight() const {
+  return std::max(kPlotMinHeight, fontMetrics().lineSpacing() * kPlotMinLines);
+}
+
 void ChartPanel::layoutCharts() {
   for (const Chart& chart : m_charts) m_grid->removeWidget(chart.plot);
   for (int row = 0; row < kMaxRows; ++row) m_grid->setRowStretch(row, 0);
@@ -329,7 +343,7 @@ void ChartPanel::layoutCharts() {
   for (const Chart& chart : m_charts) {
     chart.plot->setVisible(chart.shown);
     if (!chart.shown) continue;
-    chart.plot->setMinimumWidth(columns == kWideColumns ? kNarrowPlotMinWidth : kPlotMinWidth);
+    chart.plot->setMinimumWidth(plotMinWidth(columns == kWideColumns));
     const int row = slot / columns;
     const int column = slot % columns;
     // The last chart of a short row takes the rest of it: a timeline profits from the width.
@@ -368,9 +382,9 @@ void ChartPanel::fitColumnsTo(int width) {
   const QMargins margins = contentsMargins() + m_grid->contentsMargins();
   const int room = width - margins.left() - margins.right();
   const int spacing = std::max(0, m_grid->horizontalSpacing());
-  const int fit = std::max(1, (room + spacing) / (kPlotMinWidth + spacing));
+  const int fit = std::max(1, (room + spacing) / (plotMinWidth(false) + spacing));
   // Four narrower charts across where four of those fit (GPU runs show eight).
-  const int fitNarrow = std::max(1, (room + spacing) / (kNarrowPlotMinWidth + spacing));
+  const int fitNarrow = std::max(1, (room + spacing) / (plotMinWidth(true) + spacing));
   const int allowed =
       fitNarrow >= kWideColumns && fit >= kColumns ? kWideColumns : std::min(fit, kColumns);
   if (allowed == m_maxColumns) return;

@@ -38,7 +38,7 @@ class ChartPanel final : public QWidget {
   static constexpr int kLiveReplotDelayMs = 500;
   // A chart keeps this height at least (readable axes and a title), and the legend of many runs
   // scrolls within this much: 30 runs on a 1366x768 screen leave room for the comparison.
-  static constexpr int kPlotMinHeight = 150;
+  static constexpr int kPlotMinHeight = 150;  // or more, with a larger font (plotMinHeight)
   static constexpr int kLegendMaxHeight = 64;
 
   // `runs` must outlive the panel.
@@ -103,6 +103,9 @@ class ChartPanel final : public QWidget {
   // Shows a chart's empty note where the visible runs have epochs but the chart no point.
   void updateEmptyNote(const Chart& chart) const;
   void layoutCharts();
+  // A chart's least size: fixed pixels, or more where the font is larger.
+  int plotMinWidth(bool narrow) const;
+  int plotMinHeight() const;
   void showHover(int chartIndex, QMouseEvent* event) const;
 
   RunCollection* m_runs;

@@ -42,6 +42,7 @@ constexpr int kMaxColumnWidth = 640;
 // the figures stay in view beside it.
 constexpr double kMaxColumnShare = 0.45;
 constexpr int kMinColumnCap = 160;
+constexpr int kMinColumnChars = 28;
 // Each bar of the chart keeps this many text lines of height (24 px at the usual font); more
 // bars scroll instead of squeezing. A larger font (a high-DPI desktop) needs more: at a fixed
 // 24 px the bars' labels overlapped.
@@ -337,7 +338,9 @@ bool ComparisonPanel::eventFilter(QObject* watched, QEvent* event) {
 
 void ComparisonPanel::fitColumnCap() {
   const int share = static_cast<int>(m_table->viewport()->width() * kMaxColumnShare);
-  const int cap = std::clamp(share, kMinColumnCap, kMaxColumnWidth);
+  // A larger font needs more: at 160 px two labels cut to the same "cpu (… EPYC".
+  const int least = std::max(kMinColumnCap, fontMetrics().averageCharWidth() * kMinColumnChars);
+  const int cap = std::clamp(share, std::min(least, kMaxColumnWidth), kMaxColumnWidth);
   if (m_table->horizontalHeader()->maximumSectionSize() != cap) {
     m_table->horizontalHeader()->setMaximumSectionSize(cap);
   }
