@@ -323,6 +323,21 @@ void checkResultsFolder(const std::string& folder, const std::string& fileName) 
   // A link to a folder that is gone, the folder itself or one above it ("--out dir/" names
   // the folder with a slash): creating it would fail with a baffling "File exists".
   if (!fs::exists(status)) {
+    // A file on the way ("--out notes.txt/", "--out notes.txt/runs"): making the folder failed
+    // with a baffling "File exists" or "Not a directory".
+    fs::path up = fs::path(shown);
+    while (up.has_relative_path() && !up.has_filename()) up = up.parent_path();  // "dir/"
+    for (; !up.empty(); up = up.parent_path()) {
+      const auto upStatus = fs::status(up, ec);
+      if (fs::exists(upStatus)) {
+        if (!fs::is_directory(upStatus)) {
+          throw ResultFileError(shown + ": " + up.string() +
+                                " is a file, not a folder (a file of that name is in the way)");
+        }
+        break;
+      }
+      if (up == up.parent_path()) break;
+    }
     fs::path part = fs::path(shown);
     while (part.has_relative_path() && !part.has_filename()) part = part.parent_path();  // "dir/"
     for (; !part.empty() && part != part.root_path(); part = part.parent_path()) {

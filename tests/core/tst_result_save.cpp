@@ -143,9 +143,14 @@ class TestResultSave : public QObject {
     QVERIFY2(fileError.contains(file) && fileError.contains(QLatin1String("not a folder")),
              qPrintable(fileError));
 
-    const QString under = file + QStringLiteral("/results");
-    const QString underError = errorOf([&] { checkResultsFolder(under.toStdString()); });
-    QVERIFY2(underError.contains(under), qPrintable(underError));
+    // A file on the way, or the file named as a folder ("--out notes.txt/"): said so, not
+    // "File exists" or "Not a directory".
+    for (const QString& under : {file + QStringLiteral("/results"), file + QStringLiteral("/")}) {
+      const QString underError = errorOf([&] { checkResultsFolder(under.toStdString()); });
+      QVERIFY2(underError.startsWith(under + QStringLiteral(": ") + file +
+                                     QStringLiteral(" is a file, not a folder")),
+               qPrintable(underError));
+    }
 
     // A link to a folder that is gone (a drive not mounted) says so; it said "File exists".
     const QString dangling = dir.filePath(QStringLiteral("dangling"));
