@@ -254,12 +254,16 @@ QVector<ComparisonPanel::Entry> ComparisonPanel::collectEntries(
   for (std::size_t g = 0; g < groups.size(); ++g) {
     for (ComparisonRow& row : groups[g].rows) {
       QColor color = kPublishedColor;
-      if (!row.sources.empty()) color = m_runs->at(static_cast<int>(row.sources.front())).color;
+      int marker = -1;
+      if (!row.sources.empty()) {
+        color = m_runs->at(static_cast<int>(row.sources.front())).color;
+        marker = m_runs->at(static_cast<int>(row.sources.front())).marker;
+      }
       // A live run's result has no outcome yet; its totals fill in when it finishes.
       for (const std::size_t source : row.sources) {
         if (m_runs->at(static_cast<int>(source)).live) row.status = "running";
       }
-      entries.push_back(Entry{toQString(row.key), color, row, static_cast<int>(g)});
+      entries.push_back(Entry{toQString(row.key), color, row, static_cast<int>(g), marker});
     }
   }
   return entries;
@@ -302,7 +306,7 @@ void ComparisonPanel::refreshNow() {
   bool same = entries.size() == m_entries.size() && baseline == m_baseline;
   for (int i = 0; same && i < entries.size(); ++i) {
     same = entries[i].key == m_entries[i].key && entries[i].color == m_entries[i].color &&
-           entries[i].row == m_entries[i].row;
+           entries[i].marker == m_entries[i].marker && entries[i].row == m_entries[i].row;
   }
   if (m_filled && same) return;
   m_filled = true;

@@ -102,7 +102,8 @@ class ComparisonPanel final : public QWidget {
     QString key;  // ComparisonRow::key: the folded configuration, or "published:..."
     QColor color;  // the first folded run's
     ComparisonRow row;
-    int group = 0;  // index into m_groups
+    int group = 0;    // index into m_groups
+    int marker = -1;  // the first folded run's marker shape; -1 for a published row
   };
 
   // The constructor's parts: the baseline and published controls, the table's columns and

@@ -2,6 +2,7 @@
 // the panel's layout and refreshes are in comparison_panel.cpp.
 #include "comparison/comparison_panel.h"
 
+#include "charts/run_markers.h"
 #include "common/eliding_combo_box.h"
 #include "common/qt_convert.h"
 #include "common/status_colors.h"
@@ -26,13 +27,21 @@ QString trimmedNumber(const std::optional<double>& value, int decimals) {
   return text;
 }
 
-QIcon colorSwatch(const QColor& color) {
+// A run's colour and marker, as the charts draw its points; a published row's grey square.
+QIcon colorSwatch(const QColor& color, int marker) {
   QPixmap pixmap(12, 12);
   pixmap.fill(Qt::transparent);
-  QPainter painter(&pixmap);
-  painter.setPen(color.darker(120));
-  painter.setBrush(color);
-  painter.drawRect(0, 0, 11, 11);
+  QCPPainter painter(&pixmap);
+  if (marker < 0) {
+    painter.setPen(color.darker(120));
+    painter.setBrush(color);
+    painter.drawRect(0, 0, 11, 11);
+    return QIcon(pixmap);
+  }
+  painter.setRenderHint(QPainter::Antialiasing);
+  const QCPScatterStyle style = runMarkerStyle(marker, color, 10);
+  style.applyTo(&painter, QPen(color));
+  style.drawShape(&painter, 6, 6);
   return QIcon(pixmap);
 }
 
@@ -122,7 +131,7 @@ void ComparisonPanel::fillTable() {
       }
       m_table->setItem(r, c, item);
     }
-    m_table->item(r, DeviceColumn)->setIcon(colorSwatch(entry.color));
+    m_table->item(r, DeviceColumn)->setIcon(colorSwatch(entry.color, entry.marker));
     if (r == m_baseline && row.baseline) {
       m_table->item(r, SpeedupColumn)->setToolTip(tr("The baseline"));
     }
@@ -171,7 +180,7 @@ void ComparisonPanel::fillBaselineChooser() {
       text += QStringLiteral(" \u00b7 ") +
               toQString(byWorkload || group.size.empty() ? group.workload : group.size);
     }
-    m_baselineChooser->addItem(colorSwatch(m_entries[i].color), text);
+    m_baselineChooser->addItem(colorSwatch(m_entries[i].color, m_entries[i].marker), text);
     m_baselineChooser->setItemData(m_baselineChooser->count() - 1, plainToolTip(text),
                                    Qt::ToolTipRole);
   }
