@@ -411,8 +411,11 @@ int spawnLocalRanks(const RunOptions& options, int argc, char** argv) {
     }
   }
   setenv("TRAINBENCH_SKIP_MACHINE_CHECK", "1", 1);
-  std::printf("Starting %d ranks on 127.0.0.1:%d\n", ranks, port);
-  std::fflush(stdout);
+  // Progress, as the ranks' own lines are: -q leaves only the summary.
+  if (!options.quiet) {
+    std::printf("Starting %d ranks on 127.0.0.1:%d\n", ranks, port);
+    std::fflush(stdout);
+  }
   const std::string program = ownProgram();
 
   if (g_signalsReceived.load() > 0) {

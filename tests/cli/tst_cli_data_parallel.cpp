@@ -63,6 +63,15 @@ class TestCliDataParallel : public CliTestBase {
     QVERIFY2(!run.err.contains(QLatin1String("does not divide")), run.why());
   }
 
+  // -q leaves only the summary: the launcher's "Starting 2 ranks" line went out all the same.
+  void quietLeavesOnlyTheSummary() {
+    const CliRun run = runCli(smallSyntheticRun() << "--data-parallel" << "2" << "-q");
+    if (!built(run)) QSKIP("trainbench-cli was built without data-parallel runs");
+    QVERIFY2(run.exitCode == 0, run.why());
+    QVERIFY2(!run.out.contains(QLatin1String("Starting")), run.why());
+    QVERIFY2(run.out.contains(QLatin1String("Result saved to")), run.why());
+  }
+
   // A thread count the ranks cannot share evenly is said before they start (a thread was
   // silently dropped, or with fewer threads than ranks, more run than asked).
   void unevenThreadsAreSaid() {
