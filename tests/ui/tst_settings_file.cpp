@@ -18,6 +18,11 @@ QString settingIn(const QString& file, const QString& key) {
   return QSettings(file, QSettings::IniFormat).value(key).toString();
 }
 
+bool writeIni(const QString& file, const QByteArray& text) {
+  QFile ini(file);
+  return ini.open(QIODevice::WriteOnly) && ini.write(text) == text.size();
+}
+
 }  // namespace
 
 class SettingsFileTest : public QObject {
@@ -29,11 +34,7 @@ class SettingsFileTest : public QObject {
     QVERIFY(dir.isValid());
     const QString file = dir.filePath(QStringLiteral("shared.ini"));
     const QString results = dir.filePath(QStringLiteral("results"));
-    {
-      QFile ini(file);
-      QVERIFY(ini.open(QIODevice::WriteOnly));
-      ini.write("[setup]\nworkload=fashion-mlp\nepochs=4\n");
-    }
+    QVERIFY(writeIni(file, "[setup]\nworkload=fashion-mlp\nepochs=4\n"));
     auto first = std::make_unique<MainWindow>(file, results);
     auto second = std::make_unique<MainWindow>(file, results);
     QCOMPARE(second->setupPanel()->workload(), QStringLiteral("fashion-mlp"));
@@ -56,11 +57,7 @@ class SettingsFileTest : public QObject {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString file = dir.filePath(QStringLiteral("bad.ini"));
-    {
-      QFile ini(file);
-      QVERIFY(ini.open(QIODevice::WriteOnly));
-      ini.write("[setup]\nepochs=abc\n");
-    }
+    QVERIFY(writeIni(file, "[setup]\nepochs=abc\n"));
     int shownEpochs = 0;
     {
       MainWindow window(file, dir.filePath(QStringLiteral("results")));
@@ -81,12 +78,9 @@ class SettingsFileTest : public QObject {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString file = dir.filePath(QStringLiteral("typo.ini"));
-    {
-      QFile ini(file);
-      QVERIFY(ini.open(QIODevice::WriteOnly));
-      ini.write("[setup]\nepoch=3\nquick=true\nworkload=fashion-mlp\n[Setup]\nworkload=cifar10-cnn\n"
-                "[export]\nfolder=/tmp\n");
-    }
+    QVERIFY(writeIni(file,
+                     "[setup]\nepoch=3\nquick=true\nworkload=fashion-mlp\n[Setup]\nworkload=cifar10-cnn\n"
+                     "[export]\nfolder=/tmp\n"));
     {
       MainWindow window(file, dir.filePath(QStringLiteral("results")));
       const QString shown = window.noticeBar()->text();
