@@ -89,6 +89,16 @@ void checkResultValues(const RunResult& r, const std::string& source) {
   }
   if (r.test) check.fraction(r.test->accuracy, "test.accuracy");
   check.amount(r.totalSeconds, "total_seconds");
+  // The total is timed around the epochs: less than they took is an edited or broken file, and
+  // its total would pull a folded median down.
+  double epochSeconds = 0.0;
+  for (const EpochRecord& epoch : r.epochs) {
+    if (std::isfinite(epoch.seconds)) epochSeconds += epoch.seconds;
+  }
+  if (r.totalSeconds && *r.totalSeconds < epochSeconds * (1.0 - 1e-9) - 1e-6) {
+    check.fail("total_seconds (" + Checker::shown(*r.totalSeconds) +
+               ") is less than its epochs took (" + Checker::shown(epochSeconds) + " s)");
+  }
   if (r.steadyState) {
     check.amount(r.steadyState->samplesPerSecond, "steady_state.samples_per_second");
     check.amount(r.steadyState->stepSecondsP50, "steady_state.step_seconds_p50");
@@ -116,6 +126,14 @@ void checkResultValues(const RunResult& r, const std::string& source) {
   if (r.distributed) {
     check.atLeastOne(r.distributed->worldSize, "distributed.world_size");
     check.amount(r.distributed->globalBatch, "distributed.global_batch");
+    // The ranks' figures are gathered before rank 0 saves: a completed run lists every rank, and
+    // its device peak and efficiency count them.
+    if (r.status == RunStatus::Completed &&
+        r.distributed->ranks.size() != static_cast<std::size_t>(r.distributed->worldSize)) {
+      check.fail("distributed.ranks lists " + std::to_string(r.distributed->ranks.size()) +
+                 " ranks, not distributed.world_size (" +
+                 std::to_string(r.distributed->worldSize) + ")");
+    }
     for (std::size_t i = 0; i < r.distributed->ranks.size(); ++i) {
       const auto& rank = r.distributed->ranks[i];
       const std::string at = "distributed.ranks[" + std::to_string(i) + "]";

@@ -451,6 +451,9 @@ RunResult fromJson(const std::string& text, const std::string& sourceName) {
                         reader.number(*test, "test", "accuracy")};
   }
   r.totalSeconds = reader.optionalNumber(root, "", "total_seconds");
+  // Only a completed run has a total (TrainingRun drops it otherwise): one a failed or cancelled
+  // run carried would be compared, with a speed-up, as if the run had finished.
+  if (r.status != RunStatus::Completed) r.totalSeconds.reset();
   // Optional as a whole: a run without telemetry may leave it out.
   if (const Json* timeline = reader.optionalValue(root, "timeline")) {
     r.timeline = readTimeline(reader, *timeline);

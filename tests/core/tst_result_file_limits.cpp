@@ -103,6 +103,7 @@ class TestResultFileLimits : public QObject {
     big.config.epochs = 100000;
     big.epochs.assign(100000, big.epochs.front());
     for (std::size_t e = 0; e < big.epochs.size(); ++e) big.epochs[e].epoch = static_cast<int>(e) + 1;
+    big.totalSeconds = 3.25 * 100000 + 1.0;  // timed around every epoch
     TelemetrySample sample;
     sample.cpuPercent = 50.0;
     sample.processCpuPercent = 90.0;

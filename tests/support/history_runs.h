@@ -6,6 +6,7 @@
 #include <QAbstractItemModel>
 #include <QString>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -19,7 +20,8 @@ inline tb::RunResult makeResult(const std::string& created, const std::string& h
   run.workload("fashion-mlp", "fashion-mnist").dataSource("synthetic").samples(600, 100);
   run.parameters(109386).plannedEpochs(1).batchSize(32).optimizer("adam", 0.001).seed(42);
   run.threads(2).precision("fp32").device("cpu", "Test CPU").host(host);
-  run.epoch(4.2, 14000.0).loss(0.5).accuracy(0.82).totalSeconds(total);
+  // The epoch within the total, which is timed around it (the reader refuses less).
+  run.epoch(std::min(4.2, total.value_or(4.2)), 14000.0).loss(0.5).accuracy(0.82).totalSeconds(total);
   if (tested) run.test(0.4, 0.855);
   return run;
 }
