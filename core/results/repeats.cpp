@@ -48,7 +48,12 @@ std::string repeatSummary(const std::string& device, const std::vector<RunResult
   const auto disturbedRuns = std::count_if(runs.begin(), runs.end(), [](const RunResult& run) {
     return run.status == RunStatus::Completed && disturbed(run);
   });
-  if (!interval && disturbedRuns > 0) {
+  // A disturbed repeat that was too short to measure a steady state would not give one on a
+  // quiet machine either: "close other programs" would send the user to the wrong fix.
+  const bool anySteady = std::any_of(runs.begin(), runs.end(), [](const RunResult& run) {
+    return run.status == RunStatus::Completed && run.steadyState;
+  });
+  if (!interval && anySteady && disturbedRuns > 0) {
     // The comparison still folds them, among themselves and marked: said here, or the two read
     // as a contradiction.
     return device + ": \u26a0 every completed repeat was disturbed by other load, so none gives " +

@@ -146,6 +146,14 @@ class StatisticsTest : public QObject {
     QVERIFY2(allDisturbed.contains(QStringLiteral("every completed repeat was disturbed")) &&
                  allDisturbed.contains(QStringLiteral("the comparison shows them marked disturbed")),
              qPrintable(allDisturbed));
+    // Disturbed, but too short to measure a steady state at all: a quiet machine would not help.
+    RunResult shortAndDisturbed = slow;
+    shortAndDisturbed.steadyState.reset();
+    const QString tooShort =
+        QString::fromStdString(repeatSummary("cpu", {shortAndDisturbed, shortAndDisturbed}, false));
+    QVERIFY2(tooShort.contains(QStringLiteral("no completed repeat measured a steady state")) &&
+                 !tooShort.contains(QStringLiteral("close other programs")),
+             qPrintable(tooShort));
   }
 
   void groupIdsDiffer() {
