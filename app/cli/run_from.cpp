@@ -39,6 +39,13 @@ std::string unrunnable(const RunResult& result, const std::string& path, const F
     return path + " trained in the precision '" + result.config.precision +
            "', which this version does not have";
   }
+  // Unknown data would have been read as the dataset's files ("stream", say, from a newer version).
+  const std::string& source = result.workload.dataSource;
+  if (!given("--synthetic") && !given("--data-dir") && !source.empty() && source != "synthetic" &&
+      source != "files" && source != kCustomFiles) {
+    return path + " trained on the data source '" + source +
+           "', which this version does not have (give --synthetic or --data-dir to choose the data)";
+  }
   return {};
 }
 

@@ -157,6 +157,17 @@ class TestCliRunFrom : public CliTestBase {
     const CliRun unknown = runCli({"run", "--from", newer});
     QVERIFY2(unknown.exitCode == 2, unknown.why());
     QVERIFY2(unknown.err.contains(QLatin1String("the workload 'imagenet-vit'")), unknown.why());
+
+    // Data this version does not know was read as the dataset's files, and failed on them.
+    const QString stream = path(QStringLiteral("stream.json"));
+    tb::writeResultFile(tbtest::RunResultBuilder()
+                            .workload("fashion-mlp", "fashion-mnist")
+                            .dataSource("stream")
+                            .device("cpu", "Test CPU"),
+                        stream.toStdString());
+    const CliRun unknownData = runCli({"run", "--from", stream});
+    QVERIFY2(unknownData.exitCode == 2, unknownData.why());
+    QVERIFY2(unknownData.err.contains(QLatin1String("the data source 'stream'")), unknownData.why());
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
