@@ -32,7 +32,8 @@ double throughput(const RunResult& result) {
 // for a graph one, one on fewer CPU threads, or one with another optimizer. A disturbed run is
 // a series of its own, as in the comparison: it must not shift the quiet runs' medians. A run
 // across machines goes by its rank 0's, as a point of its own (ScalingPoint::machines).
-std::string seriesTitle(const RunResult& r, const std::string& scaling, int batch) {
+std::string seriesTitle(const RunResult& r, const std::string& scaling, int batch,
+                        bool markDisturbed = true) {
   std::string machine = r.system.hostname;
   if (!r.device.name.empty()) {
     machine += (machine.empty() ? "" : " ") + std::string("(") + withoutTrademarks(r.device.name) +
@@ -56,7 +57,7 @@ std::string seriesTitle(const RunResult& r, const std::string& scaling, int batc
   }
   title += (machine.empty() ? "" : ", on " + machine) +
            (r.workload.dataSource.empty() ? "" : ", " + r.workload.dataSource + " data");
-  if (r.validity && r.validity->disturbed) title += ", \u26a0 disturbed";
+  if (markDisturbed && r.validity && r.validity->disturbed) title += ", \u26a0 disturbed";
   // Too short for a steady state: its samples/s is the epochs' mean, warm-up included, another
   // measure (as the comparison keeps apart), and a base that can put efficiencies far over 100%.
   if (!hasSteadyState(r)) title += kEpochMeansPart;
@@ -112,6 +113,9 @@ std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results) 
   std::map<std::string, std::map<std::pair<int, int>, std::vector<double>>> byTitle;
   std::vector<std::string> order;
   std::map<std::string, bool> hasDistributed;
+  // Quiet title -> one-rank runs of it that were disturbed: a series of their own, without a
+  // data-parallel run, so not shown; the quiet series says why it has no base.
+  std::map<std::string, int> disturbedSingles;
   const auto add = [&](const std::string& title, int world, int machines, double value,
                        bool distributed) {
     if (byTitle.count(title) == 0) order.push_back(title);
@@ -130,11 +134,17 @@ std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results) 
       add(seriesTitle(r, "weak", r.config.batchSize), 1, 1, value, false);
       add(seriesTitle(r, "strong", r.config.batchSize), 1, 1, value, false);
     }
+    const bool oneRank = !r.distributed || r.distributed->worldSize == 1;
+    if (oneRank && r.validity && r.validity->disturbed) {
+      for (const char* scaling : {"weak", "strong"}) {
+        ++disturbedSingles[seriesTitle(r, scaling, r.config.batchSize, false)];
+      }
+    }
   }
   std::vector<ScalingSeries> series;
   for (const std::string& title : order) {
     if (!hasDistributed[title]) continue;
-    ScalingSeries one{title, {}, title.find(kEpochMeansPart) != std::string::npos};
+    ScalingSeries one{title, {}, title.find(kEpochMeansPart) != std::string::npos, 0};
     std::optional<double> single;
     for (const auto& [place, values] : byTitle[title]) {
       const auto [world, machines] = place;
@@ -146,6 +156,7 @@ std::vector<ScalingSeries> scalingSeries(const std::vector<RunResult>& results) 
       if (ideal > 0.0 && std::isfinite(ideal)) point.efficiency = point.samplesPerSecond / ideal;
       one.points.push_back(point);
     }
+    if (!single) one.disturbedOneRankRuns = disturbedSingles[title];
     series.push_back(one);
   }
   return series;
@@ -175,7 +186,14 @@ std::string scalingText(const std::vector<ScalingSeries>& series) {
               (point.efficiency ? fixed(100.0 * *point.efficiency, 1) + "%" : std::string("n/a")) +
               " | " + std::to_string(point.runs) + " |\n";
     }
-    if (!single) text += "\nNo one-rank run of this configuration: efficiency needs one.\n";
+    if (!single && one.disturbedOneRankRuns > 0) {
+      text += "\nNo quiet one-rank run of this configuration (" +
+              std::to_string(one.disturbedOneRankRuns) +
+              " disturbed, left out as the comparison keeps it apart): efficiency needs one; run "
+              "it again on a quiet machine.\n";
+    } else if (!single) {
+      text += "\nNo one-rank run of this configuration: efficiency needs one.\n";
+    }
     if (one.epochMeans) {
       text += "\nThese runs were too short for a steady state: their samples/s are the epochs' "
               "means, warm-up included, and efficiencies from them can be far off (even over "
@@ -212,6 +230,7 @@ std::string scalingJson(const std::vector<ScalingSeries>& series, int indent) {
     Json entry;
     entry["title"] = one.title;
     entry["points"] = std::move(points);
+    entry["disturbed_one_rank_runs"] = one.disturbedOneRankRuns;
     list.push_back(std::move(entry));
   }
   // Names from shared files may hold invalid UTF-8: replaced, never an exception.

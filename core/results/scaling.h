@@ -32,6 +32,9 @@ struct ScalingSeries {
   // Its runs were too short for a steady state: their samples/s are the epochs' means, warm-up
   // included (the title says so too).
   bool epochMeans = false;
+  // Without a one-rank point: the one-rank runs of this configuration left out as disturbed
+  // (each a series of its own, which has no data-parallel run to show).
+  int disturbedOneRankRuns = 0;
 };
 
 // The CPU threads a run trained with on its (rank 0's) machine: a data-parallel result records

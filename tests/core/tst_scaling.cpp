@@ -258,6 +258,27 @@ class ScalingTest : public QObject {
     QVERIFY(QString::fromStdString(scalingText(series)).contains("efficiency needs one"));
     QVERIFY(QString::fromStdString(scalingText({})).contains("No data-parallel runs"));
   }
+
+  // A disturbed one-rank run is no base (a series of its own, which has no data-parallel run to
+  // show): the quiet series says it was left out, not that there was none.
+  void aDisturbedOneRankRunIsSaidToBeLeftOut() {
+    RunResult disturbed = run(1000, 1);
+    disturbed.validity = ValidityRecord{true, {"Other processes used 1.0 of 2 cores"}};
+    const auto series = scalingSeries({disturbed, run(1800, 2)});
+    QCOMPARE(series.size(), std::size_t{1});
+    QVERIFY(!series[0].points[0].efficiency);
+    QCOMPARE(series[0].disturbedOneRankRuns, 1);
+    const QString text = QString::fromStdString(scalingText(series));
+    QVERIFY2(text.contains(QLatin1String("No quiet one-rank run of this configuration (1 disturbed")),
+             qPrintable(text));
+    QVERIFY2(QString::fromStdString(scalingJson(series))
+                 .contains(QLatin1String("\"disturbed_one_rank_runs\": 1")),
+             qPrintable(text));
+    // A quiet one beside it is the base, and nothing is said.
+    const auto based = scalingSeries({disturbed, run(1000, 1), run(1800, 2)});
+    QCOMPARE(based[0].disturbedOneRankRuns, 0);
+    QVERIFY(based[0].points[1].efficiency);
+  }
 };
 
 QTEST_GUILESS_MAIN(ScalingTest)
