@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string_view>
 
@@ -319,6 +320,27 @@ int printed(const RunCheck& check, const RunOptions& options) {
   return check.code;
 }
 
+std::string sameDeviceTwiceWarning(const std::vector<std::string>& devices) {
+  std::map<std::string, std::string> givenAs;  // canonical id -> the text that first named it
+  for (const auto& device : devices) {
+    std::string id;
+    try {
+      id = resolveDevice(device).str();
+    } catch (const DeviceError&) {
+      continue;  // refused on its own by runDevicesCheck
+    }
+    if (const auto [first, isNew] = givenAs.emplace(id, device); !isNew) {
+      const std::string same = first->second == device
+                                   ? device + " is given twice"
+                                   : first->second + " and " + device + " are one device (" + id +
+                                         ")";
+      return "--device: " + same + ": it trains once for each, one run after the other; " +
+             "--repeat N repeats every device and says the repeats' spread";
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 int checkRunDevices(const RunOptions& options) {
@@ -337,6 +359,10 @@ int runCommand(const RunOptions& options) {
   if (const int code = checkRunDevices(options); code != kExitOk) return code;
   if (const int code = checkRunSettings(options); code != kExitOk) return code;
 
+  // Two runs of one device are what was asked, but --repeat may have been meant.
+  if (const std::string warning = sameDeviceTwiceWarning(options.devices); !warning.empty()) {
+    std::fprintf(stderr, "trainbench-cli: warning: %s\n", warning.c_str());
+  }
   // Said now, while Ctrl-C costs nothing; the result says it too.
   const bool onCpu = std::find(options.devices.begin(), options.devices.end(), "cpu") !=
                      options.devices.end();
