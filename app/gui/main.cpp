@@ -185,6 +185,11 @@ bool readWhatToRunAndWrite(const QCommandLineParser& parser, tb::ui::AutomationO
   }
   options.synthetic = parser.isSet(QStringLiteral("synthetic"));
   options.dataDir = parser.value(QStringLiteral("data-dir"));
+  // Opposite asks, refused as the CLI refuses them: the folder was dropped without a word.
+  if (options.synthetic && parser.isSet(QStringLiteral("data-dir"))) {
+    std::fprintf(stderr, "trainbench: error: --synthetic excludes --data-dir: give one of them\n");
+    return false;
+  }
   // Files named without --open (a file manager's "Open with", `trainbench run.json`) too.
   options.openFiles = parser.values(QStringLiteral("open")) + parser.positionalArguments();
   options.screenshot = parser.value(QStringLiteral("screenshot"));

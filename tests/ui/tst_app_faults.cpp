@@ -223,6 +223,13 @@ class TestAppFaults final : public tbtest::AppProcessTest {
     QVERIFY(app.waitForFinished(120000));
     QCOMPARE(app.exitCode(), 2);
 
+    // Synthetic data and a data folder are opposite asks: the folder was dropped without a word.
+    app.start(m_app, appRun(QStringLiteral("1")) << QStringLiteral("--data-dir") << m_dir.path());
+    QVERIFY(app.waitForFinished(120000));
+    err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("--synthetic excludes --data-dir")), qPrintable(err));
+
     // The app writes PNG only: a ".jpg" name would hold a PNG.
     const QString shot = m_dir.filePath(QStringLiteral("shot.jpg"));
     app.start(m_app, {QStringLiteral("--screenshot"), shot, QStringLiteral("--quit-when-done")});
