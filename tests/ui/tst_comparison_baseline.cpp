@@ -120,6 +120,13 @@ class ComparisonBaselineTest : public QObject {
     QCOMPARE(speedup(panel, 1), QStringLiteral("1.00x"));
     QCOMPARE(speedup(panel, 0), QStringLiteral("0.25x"));
     QCOMPARE(panel.findChild<QComboBox*>()->currentIndex(), 1);
+    // What hovering tells (the baseline, the disturbance) a screen reader reads too, as text.
+    const auto spoken = [&panel](int row, int column) {
+      return panel.table()->item(row, column)->data(Qt::AccessibleDescriptionRole).toString();
+    };
+    QCOMPARE(spoken(1, ComparisonPanel::SpeedupColumn), QStringLiteral("The baseline"));
+    QCOMPARE(spoken(0, ComparisonPanel::StatusColumn),
+             QStringLiteral("Disturbed run:\nOther processes used 1.5 of 2 cores"));
   }
 
   // Chosen by the user, the disturbed run stays the baseline as runs come.

@@ -52,6 +52,10 @@ class TestHistoryRows final : public QObject {
     QCOMPARE(cell(model, 0, HistoryPanel::StatusColumn), QStringLiteral("completed \u26a0"));
     QVERIFY(cell(model, 0, HistoryPanel::StatusColumn, Qt::ToolTipRole)
                 .contains(QLatin1String("on battery")));
+    // A screen reader reads the cell's description, never its tooltip: the same words, as text.
+    const QString spoken = cell(model, 0, HistoryPanel::StatusColumn, Qt::AccessibleDescriptionRole);
+    QVERIFY2(spoken.startsWith(QLatin1String("Disturbed run:\nThe machine was on battery")),
+             qPrintable(spoken));
     QCOMPARE(cell(model, 1, HistoryPanel::StatusColumn), QStringLiteral("completed"));
     QCOMPARE(cell(model, 1, HistoryPanel::TotalTimeColumn), QStringLiteral("~5088.00 s (projected)"));
     // Its accuracy is the stopped run's, not the full run's: not beside the projected total.

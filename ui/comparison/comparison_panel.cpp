@@ -183,6 +183,7 @@ void ComparisonPanel::setUpTable() {
 
 QWidget* ComparisonPanel::buildCharts() {
   setUpTotalTimeChart(m_chart);
+  m_chart->setAccessibleName(tr("Total time chart"));  // the table beside it has the figures
   // The chart beside the table, not under it: the window's height goes to the run charts and the
   // table rows. Its bars keep a readable height and scroll when there are many.
   auto* chartScroll = new QScrollArea(this);

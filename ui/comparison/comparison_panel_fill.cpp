@@ -3,6 +3,7 @@
 #include "comparison/comparison_panel.h"
 
 #include "charts/run_markers.h"
+#include "common/accessible_tips.h"
 #include "common/eliding_combo_box.h"
 #include "common/qt_convert.h"
 #include "common/status_colors.h"
@@ -136,6 +137,7 @@ void ComparisonPanel::fillTable() {
       m_table->item(r, SpeedupColumn)->setToolTip(tr("The baseline"));
     }
   }
+  describeCellsByTheirToolTips(m_table);
   // Figures no row has stay out of the way, so the device names keep their room at 1280 px; a
   // peak ratio needs a second measured device to say anything.
   int intervals = 0;

@@ -35,6 +35,7 @@ ScalingChart::ScalingChart(QWidget* parent) : QWidget(parent), m_plot(new QCusto
   addPlotTitle(m_plot, tr("Scaling"),
                tr("samples/s against ranks; dashed: ideal (N \u00d7 one rank)\n"
                   "labels: efficiency (\u25c6: ranks across machines)"));
+  m_plot->setAccessibleName(tr("Scaling chart"));
   m_plot->xAxis->setLabel(tr("Ranks (world size)"));
   m_plot->yAxis->setLabel(tr("Samples/s"));
   keepTickLabelsApart(m_plot, /*integerX=*/true);

@@ -41,8 +41,10 @@ ProfileDialog::ProfileDialog(const QVector<tb::RunConfig>& configs, QWidget* par
   layout->addWidget(intro);
 
   auto* stepsRow = new QHBoxLayout;
-  stepsRow->addWidget(new QLabel(tr("Timed steps per run:")));
+  auto* stepsLabel = new QLabel(tr("Timed &steps per run:"));
+  stepsRow->addWidget(stepsLabel);
   m_steps = new QSpinBox;
+  stepsLabel->setBuddy(m_steps);  // its name to a screen reader, and Alt+S
   m_steps->setRange(10, 5000);
   m_steps->setValue(kDefaultSteps);
   stepsRow->addWidget(m_steps);

@@ -46,11 +46,18 @@ std::optional<double> finiteOrNone(double value) {
   return std::isfinite(value) ? std::optional<double>(value) : std::nullopt;
 }
 
+// The tooltip, and the same words for a screen reader, which reads a cell's accessible
+// description and never its tooltip: a disturbed run's warnings, a failed run's error.
+void setTip(QStandardItem* item, const QString& text) {
+  item->setToolTip(plainToolTip(text));
+  item->setData(text.isEmpty() ? QVariant() : QVariant(text), Qt::AccessibleDescriptionRole);
+}
+
 QStandardItem* textItem(const QString& text, const QString& toolTip = QString()) {
   auto* item = new QStandardItem(text);
   item->setEditable(false);
   item->setData(text.toLower(), HistoryPanel::kSortRole);
-  if (!toolTip.isEmpty()) item->setToolTip(plainToolTip(toolTip));
+  if (!toolTip.isEmpty()) setTip(item, toolTip);
   return item;
 }
 
@@ -76,7 +83,7 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry, const Q
   date->setEditable(false);
   date->setData(created.isValid() ? QVariant(created.toMSecsSinceEpoch()) : QVariant(),
                 HistoryPanel::kSortRole);
-  date->setToolTip(plainToolTip(entry.path));
+  setTip(date, entry.path);
 
   // As the comparison and the charts name it: runs that differ in threads, precision, execution
   // or ranks must not look alike here either. The Data column says synthetic.
@@ -123,9 +130,9 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry, const Q
         << numberItem(total, totalText)
         << numberItem(accuracy, formatOptional(accuracy, 2, QStringLiteral(" %")));
   if (r.projection && r.test) {
-    items.back()->setToolTip(plainToolTip(
-        HistoryPanel::tr("A quick run stops early: its accuracy (%1) is not the full run's.")
-            .arg(formatOptional(finiteOrNone(r.test->accuracy * 100.0), 2, QStringLiteral(" %")))));
+    setTip(items.back(),
+           HistoryPanel::tr("A quick run stops early: its accuracy (%1) is not the full run's.")
+               .arg(formatOptional(finiteOrNone(r.test->accuracy * 100.0), 2, QStringLiteral(" %"))));
   }
   for (QStandardItem* item : items) item->setData(entry.path, HistoryPanel::kPathRole);
   // The filter's words: the names whole (a cell may show them cut), and what the cells leave

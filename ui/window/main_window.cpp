@@ -230,6 +230,7 @@ void MainWindow::buildMenus() {
   stop->setShortcut(QKeySequence(Qt::Key_Escape));
   connect(stop, &QAction::triggered, this, &MainWindow::stopRunsAfterAsking);
   run->addSeparator();
+  run->setToolTipsVisible(true);  // a menu hides its actions' tooltips unless told
   auto* probe = run->addAction(tr("&Measure device peaks\u2026"));
   probe->setToolTip(tr("Measure the ticked devices' peak TFLOPS and memory bandwidth"));
   connect(probe, &QAction::triggered, this, &MainWindow::measurePeaks);
