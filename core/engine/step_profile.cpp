@@ -18,6 +18,7 @@
 #include "engine/weight_layout.h"
 #include "data/dataset_registry.h"
 #include "models/workload.h"
+#include "stats/summary.h"
 
 #include <ATen/record_function.h>
 #include <torch/torch.h>
@@ -48,7 +49,11 @@ class PhaseTimer final : public PhaseObserver {
   void startStep() {
     synchronise(m_device);
     m_last = Clock::now();
+    m_stepStart = m_last;
   }
+  // The step just timed, from its start to its last phase's end.
+  void endStep() { m_steps.push_back(seconds(m_last - m_stepStart)); }
+  const std::vector<double>& steps() const { return m_steps; }
   void phaseEnded(StepPhase phase) override {
     synchronise(m_device);
     const auto now = Clock::now();
@@ -60,7 +65,9 @@ class PhaseTimer final : public PhaseObserver {
  private:
   torch::Device m_device;
   Clock::time_point m_last;
+  Clock::time_point m_stepStart;
   std::array<double, std::size(kStepPhases)> m_totals{};
+  std::vector<double> m_steps;
 };
 
 int percent(double share) { return static_cast<int>(share * 100.0 + 0.5); }
@@ -289,9 +296,15 @@ class StepProfiler {
     for (; timed < m_done && !cancelled(); ++timed) {
       timer.startStep();
       trainOne(&timer);
+      timer.endStep();
     }
     if (timed == 0) return false;
     m_profile.steps = timed;
+    // The shares are of the mean step; how far single steps strayed from it says whether the
+    // machine held still while they were timed.
+    m_profile.stepSecondsP10 = percentile(timer.steps(), 0.1).value_or(0.0);
+    m_profile.stepSecondsP50 = percentile(timer.steps(), 0.5).value_or(0.0);
+    m_profile.stepSecondsP90 = percentile(timer.steps(), 0.9).value_or(0.0);
     for (const StepPhase phase : kStepPhases) {
       if (phase == StepPhase::Exchange) continue;  // one process: nothing to exchange
       m_profile.phases.push_back(PhaseTime{phase, timer.total(phase) / timed, 0.0, std::nullopt});
@@ -444,6 +457,14 @@ std::string profileText(const StepProfile& profile) {
   std::snprintf(line, sizeof line, "%-10s %12.3f %7d%%%s\n\n", "step", profile.stepSeconds * 1e3,
                 100, onDevice ? deviceMs(profile.deviceStepSeconds).c_str() : "");
   text += line;
+  if (profile.stepSecondsP50 > 0) {
+    std::snprintf(line, sizeof line,
+                  "Steps varied: median %.3f ms, 80%% of them %.3f-%.3f ms (the table gives "
+                  "means).\n",
+                  profile.stepSecondsP50 * 1e3, profile.stepSecondsP10 * 1e3,
+                  profile.stepSecondsP90 * 1e3);
+    text += line;
+  }
   std::snprintf(line, sizeof line,
                 "Trained as in a run (no sync inside a step): %.3f ms/step; the host issues a step "
                 "in %.3f ms, making %.0f ATen operator calls.\n",

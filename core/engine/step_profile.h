@@ -56,6 +56,11 @@ struct StepProfile {
   int steps = 0;
   std::vector<PhaseTime> phases;  // in step order; Exchange never (a profile runs one process)
   double stepSeconds = 0.0;       // the sum of the phases: a step with a sync after each phase
+  // Single synchronised steps, the 10th, 50th and 90th percentiles: how much they varied (0
+  // where no step was timed).
+  double stepSecondsP10 = 0.0;
+  double stepSecondsP50 = 0.0;
+  double stepSecondsP90 = 0.0;
   // A step as a run trains it, with no sync inside (mean over the same number of steps): on an
   // accelerator, smaller than stepSeconds by the overlap of host and device work.
   double runStepSeconds = 0.0;

@@ -48,6 +48,10 @@ class TestCliProfile : public CliTestBase {
     }
     QCOMPARE(phases, 4);
     QCOMPARE(percents, 100);
+    static const QRegularExpression spread(
+        QStringLiteral("^Steps varied: median [0-9.]+ ms, 80% of them [0-9.]+-[0-9.]+ ms"),
+        QRegularExpression::MultilineOption);
+    QVERIFY2(spread.match(run.out).hasMatch(), run.why());
     // The verdict quotes the table's own figure for the largest phase.
     static const QRegularExpression verdict(QStringLiteral("CPU: (\\w+) takes ([0-9]+) %"));
     const auto said = verdict.match(run.out);
@@ -81,6 +85,11 @@ class TestCliProfile : public CliTestBase {
     }
     QVERIFY(qAbs(share - 1.0) < 1e-9);
     QVERIFY(qAbs(seconds - profile.value(QLatin1String("step_seconds")).toDouble()) < 1e-9);
+    // How single steps varied, in order, around the mean the shares are of.
+    const double p10 = profile.value(QLatin1String("step_seconds_p10")).toDouble();
+    const double p50 = profile.value(QLatin1String("step_seconds_p50")).toDouble();
+    const double p90 = profile.value(QLatin1String("step_seconds_p90")).toDouble();
+    QVERIFY2(p10 > 0.0 && p10 <= p50 && p50 <= p90, run.why());
     // The device's own clock is a GPU's: on the CPU its figures are there, and null.
     QVERIFY(profile.contains(QLatin1String("device_step_seconds")));
     QVERIFY(profile.value(QLatin1String("device_step_seconds")).isNull());
