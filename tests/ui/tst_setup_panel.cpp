@@ -318,6 +318,12 @@ class SetupPanelTest : public QObject {
     unset = panel.useSettingsOf(saved);
     QCOMPARE(unset.size(), 1);
     QVERIFY2(unset.constFirst().contains(QLatin1String("optimizer sgd")), qPrintable(unset.join(u' ')));
+    // Data this version does not know would have trained on the dataset's files.
+    saved.optimizer("adam", 0.001).dataSource("stream");
+    unset = panel.useSettingsOf(saved);
+    QCOMPARE(unset.size(), 1);
+    QVERIFY2(unset.constFirst().contains(QLatin1String("data source stream")),
+             qPrintable(unset.join(u' ')));
     QCOMPARE(panel.precision(), QStringLiteral("bf16"));
     panel.setCheckedDevices({QStringLiteral("cpu")});
     QCOMPARE(panel.configs().constFirst().epochs, 4);

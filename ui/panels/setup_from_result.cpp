@@ -49,6 +49,12 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
     return {tr("The run trained in the precision %1, which this version does not have.")
                 .arg(precision)};
   }
+  // Data this version does not know would train on the dataset's files instead.
+  const std::string& source = result.workload.dataSource;
+  if (!source.empty() && source != "synthetic" && source != "files" && source != kCustomFiles) {
+    return {tr("The run trained on the data source %1, which this version does not have.")
+                .arg(toQString(source))};
+  }
   setWorkload(workloadName);  // first: it sets the workload's default epochs and batch
   const QString device = toQString(result.device.id);
   const bool here = std::any_of(m_devices.begin(), m_devices.end(), [&](const QCheckBox* box) {
