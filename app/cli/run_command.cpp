@@ -320,7 +320,7 @@ int printed(const RunCheck& check, const RunOptions& options) {
   return check.code;
 }
 
-std::string sameDeviceTwiceWarning(const std::vector<std::string>& devices) {
+std::string sameDeviceTwiceWarning(const std::vector<std::string>& devices, bool repeating) {
   std::map<std::string, std::string> givenAs;  // canonical id -> the text that first named it
   for (const auto& device : devices) {
     std::string id;
@@ -334,6 +334,10 @@ std::string sameDeviceTwiceWarning(const std::vector<std::string>& devices) {
                                    ? device + " is given twice"
                                    : first->second + " and " + device + " are one device (" + id +
                                          ")";
+      if (repeating) {
+        return "--device: " + same + ": --repeat runs for each of them, as two groups of " +
+               "repeats; give it once";
+      }
       return "--device: " + same + ": it trains once for each, one run after the other; " +
              "--repeat N repeats every device and says the repeats' spread";
     }
@@ -360,7 +364,7 @@ int runCommand(const RunOptions& options) {
   if (const int code = checkRunSettings(options); code != kExitOk) return code;
 
   // Two runs of one device are what was asked, but --repeat may have been meant.
-  if (const std::string warning = sameDeviceTwiceWarning(options.devices); !warning.empty()) {
+  if (const std::string warning = sameDeviceTwiceWarning(options.devices, options.repeats > 1 || options.autoRepeat); !warning.empty()) {
     std::fprintf(stderr, "trainbench-cli: warning: %s\n", warning.c_str());
   }
   // Said now, while Ctrl-C costs nothing; the result says it too.

@@ -67,6 +67,18 @@ class TestCliFlags : public CliTestBase {
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
+  // One device given twice with --repeat runs two groups of repeats: the warning says so, not
+  // "use --repeat". (A missing data folder ends the runs at once: only the warning matters.)
+  void deviceGivenTwiceWithRepeatSaysTwoGroups() {
+    QStringList args = smallSyntheticRun();
+    args.removeAll(QStringLiteral("--synthetic"));
+    const CliRun run = runCli(args << "--device" << "cpu" << "--device" << "cpu" << "--repeat" << "2"
+                                   << "--data-dir" << QDir(m_data).filePath("missing"));
+    QVERIFY2(run.err.contains(QLatin1String("warning: --device: cpu is given twice: --repeat runs "
+                                            "for each of them")),
+             run.why());
+  }
+
   // Synthetic data and a data folder are opposite asks: one was trained and the other dropped
   // without a word. Refused, naming both, in run and in profile.
   void syntheticWithDataDirRefused() {
