@@ -176,12 +176,23 @@ bool readWhatToRunAndWrite(const QCommandLineParser& parser, tb::ui::AutomationO
   // A device this machine lacks is refused, as the CLI refuses it, rather than quietly left out
   // of a scripted comparison.
   for (const QString& device : parser.values(QStringLiteral("device"))) {
+    QString id;
     try {
-      options.devices << QString::fromStdString(tb::resolveDevice(device.toStdString()).str());
+      id = QString::fromStdString(tb::resolveDevice(device.toStdString()).str());
     } catch (const tb::DeviceError& e) {
       std::fprintf(stderr, "trainbench: error: --device: %s\n", e.what());
       return false;
     }
+    // A device is ticked or not: named twice it still trains once, which is said (the CLI
+    // trains it twice).
+    if (options.devices.contains(id)) {
+      std::fprintf(stderr,
+                   "trainbench: warning: --device: %s is given twice: it trains once; --repeat N "
+                   "trains it N times\n",
+                   qPrintable(id));
+      continue;
+    }
+    options.devices << id;
   }
   options.synthetic = parser.isSet(QStringLiteral("synthetic"));
   options.dataDir = parser.value(QStringLiteral("data-dir"));

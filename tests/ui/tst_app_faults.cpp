@@ -183,6 +183,20 @@ class TestAppFaults final : public tbtest::AppProcessTest {
   // What a script gets wrong is refused up front, naming the flag: a device this machine lacks
   // (it was left out and the run went on without it), and a --settings file that is not one
   // (the app overwrote it with INI text on closing).
+  // A device is ticked or not: named twice, it trains once (the CLI trains it twice), and the
+  // app says so rather than leave a scripted comparison one run short without a word.
+  void deviceGivenTwiceTrainsOnceAndIsSaid() {
+    QProcess app;
+    app.setProcessEnvironment(environment());
+    app.start(m_app, appRun(QStringLiteral("1")) << QStringLiteral("--device") << QStringLiteral("cpu"));
+    QVERIFY(app.waitForFinished(120000));
+    const QString err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 0);
+    QVERIFY2(err.contains(QLatin1String("--device: cpu is given twice: it trains once")),
+             qPrintable(err));
+    QCOMPARE(resultFiles(m_results).size(), 1);
+  }
+
   void badFlagsAreRefused() {
     QProcess app;
     app.setProcessEnvironment(environment());
