@@ -315,6 +315,18 @@ class DataParallelUiTest : public QObject {
     }
     QVERIFY2(labels.contains(QLatin1String("90%")) && labels.contains(QLatin1String("80%")),
              qPrintable(labels.join(QLatin1Char(' '))));
+
+    // Its one-rank run disturbed: no base, and the chart says why, as `scaling` does.
+    RunResult disturbed = scalingRun(1000, 1);
+    disturbed.validity = ValidityRecord{true, {"Other processes used 1.0 of 2 cores"}};
+    chart.setResults({disturbed, scalingRun(1800, 2)});
+    QCOMPARE(chart.plot()->graphCount(), 1);  // no ideal line
+    labels.clear();
+    for (int i = 0; i < chart.plot()->itemCount(); ++i) {
+      if (auto* text = qobject_cast<QCPItemText*>(chart.plot()->item(i))) labels << text->text();
+    }
+    QVERIFY2(labels.join(QLatin1Char(' ')).contains(QLatin1String("the one-rank run was disturbed")),
+             qPrintable(labels.join(QLatin1Char(' '))));
   }
 
   // Two series: a legend under the plot (inside, its long names hid every point) naming each by

@@ -102,7 +102,11 @@ QHBoxLayout* ComparisonPanel::buildControls() {
   m_baselineChooser->setMinimumContentsLength(12);
   m_baselineChooser->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
   m_baselineChooser->setMaximumWidth(60 * fontMetrics().averageCharWidth());
-  m_baselineChooser->setToolTip(tr("Speed-ups are this row's total time divided by each row's"));
+  // Speed-ups compare like with like: rows of another workload or size (and the published
+  // figures) keep a baseline of their own.
+  m_baselineChooser->setToolTip(
+      tr("Speed-ups are this row's total time divided by each row's of the same workload and "
+         "size; other rows are measured against their own group's baseline (its row reads 1.00x)"));
   m_publishedCheck->setToolTip(
       tr("Add the seed article's published times (TensorFlow, 2021) for the workloads shown"));
   controls->addWidget(baselineLabel);

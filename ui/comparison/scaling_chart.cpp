@@ -73,6 +73,7 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
 
   double top = 0.0;
   int widest = 1;
+  int disturbedBases = 0;  // series whose only one-rank runs were disturbed
   for (const ScalingSeries& one : series) {
     for (const ScalingPoint& point : one.points) widest = std::max(widest, point.worldSize);
   }
@@ -115,7 +116,10 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
       label->setColor(color);
       label->setClipToAxisRect(false);  // a point at the top keeps its label whole
     }
-    if (one == points.end()) continue;  // no one-rank run: no ideal to draw
+    if (one == points.end()) {  // no one-rank run: no ideal to draw
+      if (series[s].disturbedOneRankRuns > 0) ++disturbedBases;
+      continue;
+    }
     QCPGraph* ideal = m_plot->addGraph();
     ideal->setName(tr("ideal"));
     ideal->removeFromLegend();  // the caption says dashed is ideal
@@ -124,6 +128,16 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
     ideal->addData(1, one->samplesPerSecond);
     ideal->addData(last, one->samplesPerSecond * last);
     top = std::max(top, one->samplesPerSecond * last);
+  }
+  if (disturbedBases > 0) {
+    // Said where the efficiencies would be, as `trainbench-cli scaling` says it under its table.
+    auto* note = new QCPItemText(m_plot);
+    note->position->setType(QCPItemPosition::ptAxisRectRatio);
+    note->position->setCoords(0.02, 0.02);
+    note->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+    note->setText(tr("No efficiency: the one-rank run was disturbed; run it again on a quiet "
+                     "machine"));
+    note->setColor(m_plot->xAxis->labelColor());
   }
   m_plot->xAxis->setRange(0.5, widest + 0.5);
   // Headroom for the efficiency labels above the highest point.
