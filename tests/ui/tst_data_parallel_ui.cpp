@@ -325,7 +325,7 @@ class DataParallelUiTest : public QObject {
     for (int i = 0; i < chart.plot()->itemCount(); ++i) {
       if (auto* text = qobject_cast<QCPItemText*>(chart.plot()->item(i))) labels << text->text();
     }
-    QVERIFY2(labels.join(QLatin1Char(' ')).contains(QLatin1String("the one-rank run was disturbed")),
+    QVERIFY2(labels.join(QLatin1Char(' ')).contains(QLatin1String("the one-rank run\nwas disturbed")),
              qPrintable(labels.join(QLatin1Char(' '))));
   }
 

@@ -135,8 +135,10 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
     note->position->setType(QCPItemPosition::ptAxisRectRatio);
     note->position->setCoords(0.02, 0.02);
     note->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-    note->setText(tr("No efficiency: the one-rank run was disturbed; run it again on a quiet "
-                     "machine"));
+    note->setTextAlignment(Qt::AlignLeft);
+    // Short lines: the chart beside the comparison is narrow, and an item does not wrap.
+    note->setText(tr("No efficiency: the one-rank run\nwas disturbed (run it again\non a quiet "
+                     "machine)"));
     note->setColor(m_plot->xAxis->labelColor());
   }
   m_plot->xAxis->setRange(0.5, widest + 0.5);
