@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+
 using namespace tb::ui;
 
 class KeyboardTest : public QObject {
@@ -59,9 +61,19 @@ class KeyboardTest : public QObject {
     // The notice's text is its label's accessible name, which the Alert event a screen reader
     // gets names (the offscreen platform that tests run on has no accessibility bridge to
     // catch the event itself).
-    window.showNotice(QStringLiteral("Tick at least one device."), true);
-    const auto* label = window.noticeBar()->findChild<QLabel*>();
+    window.showNotice(QStringLiteral("Tick at least one device."), false);
+    const auto* label = window.noticeBar()->findChild<QLabel*>(QStringLiteral("noticeText"));
+    QVERIFY(label);
     QCOMPARE(label->accessibleName(), QStringLiteral("Tick at least one device."));
+    // An error is said to be one in words, and marked by an icon, not only by the bar's red.
+    window.showNotice(QStringLiteral("Run on cpu failed: out of memory"), true);
+    QVERIFY2(label->accessibleName().startsWith(QLatin1String("Error: Tick at least one device.")),
+             qPrintable(label->accessibleName()));
+    const QList<QLabel*> labels = window.noticeBar()->findChildren<QLabel*>();
+    QVERIFY(std::any_of(labels.begin(), labels.end(), [&](const QLabel* other) {
+      return other != label && other->accessibleName() == QLatin1String("Error") &&
+             other->isVisibleTo(window.noticeBar());
+    }));
   }
 
 };

@@ -418,7 +418,7 @@ class MainWindowTest : public QObject {
     const QString shown = window.noticeBar()->text();
     QVERIFY2(shown.size() < 1000, qPrintable(shown.left(100)));
     QVERIFY(shown.startsWith(QLatin1String("<b>bold</b> yyy")));
-    const auto* label = window.noticeBar()->findChild<QLabel*>();
+    const auto* label = window.noticeBar()->findChild<QLabel*>(QStringLiteral("noticeText"));
     QVERIFY(label);
     QCOMPARE(label->textFormat(), Qt::PlainText);
   }

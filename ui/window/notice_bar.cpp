@@ -5,13 +5,20 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QStyle>
 #include <QToolButton>
 
 namespace tb::ui {
 
-NoticeBar::NoticeBar(QWidget* parent) : QFrame(parent), m_label(new QLabel) {
+NoticeBar::NoticeBar(QWidget* parent)
+    : QFrame(parent), m_label(new QLabel), m_errorIcon(new QLabel) {
   setFrameShape(QFrame::StyledPanel);
   setAutoFillBackground(true);
+  m_label->setObjectName(QStringLiteral("noticeText"));
+  const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
+  m_errorIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSize));
+  m_errorIcon->setAccessibleName(tr("Error"));
+  m_errorIcon->hide();
   m_label->setWordWrap(true);
   // Notices quote file names and file contents: never rendered as HTML.
   m_label->setTextFormat(Qt::PlainText);
@@ -23,6 +30,7 @@ NoticeBar::NoticeBar(QWidget* parent) : QFrame(parent), m_label(new QLabel) {
   close->setAutoRaise(true);
   auto* layout = new QHBoxLayout(this);
   layout->setContentsMargins(8, 4, 4, 4);
+  layout->addWidget(m_errorIcon, 0, Qt::AlignTop);
   layout->addWidget(m_label, 1);
   layout->addWidget(close, 0, Qt::AlignTop);
   connect(close, &QToolButton::clicked, this, &QWidget::hide);
@@ -58,9 +66,11 @@ void NoticeBar::showNotice(const QString& text, bool error, const QString& repla
                                     base.blueF() * (1 - mix) + tint.blueF() * mix));
   setPalette(colours);
   m_label->setText(m_notices.join(QLatin1Char('\n')));
+  m_errorIcon->setVisible(m_error);
   show();
-  // Said by a screen reader as it appears: focus stays where the user works.
-  m_label->setAccessibleName(m_label->text());
+  // Said by a screen reader as it appears: focus stays where the user works. An error says so
+  // in words, as the icon and the red say it to the eye.
+  m_label->setAccessibleName(m_error ? tr("Error: %1").arg(m_label->text()) : m_label->text());
   QAccessibleEvent alert(m_label, QAccessible::Alert);
   QAccessible::updateAccessibility(&alert);
 }

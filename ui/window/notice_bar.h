@@ -24,6 +24,7 @@ class NoticeBar final : public QFrame {
   static constexpr int kMaxNotices = 3;
   static constexpr int kMaxNoticeChars = 600;
   QLabel* m_label;
+  QLabel* m_errorIcon;  // an error is marked by more than the bar's red
   QStringList m_notices;
   bool m_error = false;
 };
