@@ -330,10 +330,9 @@ std::string sameDeviceTwiceWarning(const std::vector<std::string>& devices, bool
       continue;  // refused on its own by runDevicesCheck
     }
     if (const auto [first, isNew] = givenAs.emplace(id, device); !isNew) {
-      const std::string same = first->second == device
-                                   ? device + " is given twice"
-                                   : first->second + " and " + device + " are one device (" + id +
-                                         ")";
+      const std::string same = first->second == device ? device + " is given twice"
+                                                       : first->second + " and " + device +
+                                                             " are one device (" + id + ")";
       if (repeating) {
         return "--device: " + same + ": --repeat runs for each of them, as two groups of " +
                "repeats; give it once";
@@ -364,7 +363,9 @@ int runCommand(const RunOptions& options) {
   if (const int code = checkRunSettings(options); code != kExitOk) return code;
 
   // Two runs of one device are what was asked, but --repeat may have been meant.
-  if (const std::string warning = sameDeviceTwiceWarning(options.devices, options.repeats > 1 || options.autoRepeat); !warning.empty()) {
+  if (const std::string warning =
+          sameDeviceTwiceWarning(options.devices, options.repeats > 1 || options.autoRepeat);
+      !warning.empty()) {
     std::fprintf(stderr, "trainbench-cli: warning: %s\n", warning.c_str());
   }
   // Said now, while Ctrl-C costs nothing; the result says it too.

@@ -44,7 +44,8 @@ std::string unrunnable(const RunResult& result, const std::string& path, const F
   if (!given("--synthetic") && !given("--data-dir") && !source.empty() && source != "synthetic" &&
       source != "files" && source != kCustomFiles) {
     return path + " trained on the data source '" + source +
-           "', which this version does not have (give --synthetic or --data-dir to choose the data)";
+           "', which this version does not have (give --synthetic or --data-dir to choose the "
+           "data)";
   }
   return {};
 }

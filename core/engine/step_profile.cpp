@@ -4,6 +4,7 @@
 // on a GPU phase by phase on the device's own clock.
 #include "engine/step_profile.h"
 
+#include "data/dataset_registry.h"
 #include "devices/device_facts.h"
 #include "devices/device_id.h"
 #include "devices/system_info.h"
@@ -16,7 +17,6 @@
 #include "engine/precision_scope.h"
 #include "engine/run_data.h"
 #include "engine/weight_layout.h"
-#include "data/dataset_registry.h"
 #include "models/workload.h"
 #include "stats/summary.h"
 

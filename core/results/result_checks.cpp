@@ -131,8 +131,8 @@ void checkResultValues(const RunResult& r, const std::string& source) {
     if (r.status == RunStatus::Completed &&
         r.distributed->ranks.size() != static_cast<std::size_t>(r.distributed->worldSize)) {
       check.fail("distributed.ranks lists " + std::to_string(r.distributed->ranks.size()) +
-                 " ranks, not distributed.world_size (" +
-                 std::to_string(r.distributed->worldSize) + ")");
+                 " ranks, not distributed.world_size (" + std::to_string(r.distributed->worldSize) +
+                 ")");
     }
     for (std::size_t i = 0; i < r.distributed->ranks.size(); ++i) {
       const auto& rank = r.distributed->ranks[i];

@@ -289,9 +289,10 @@ class TestCli : public CliTestBase {
     const CliRun run = runCli(args);
     QVERIFY2(run.exitCode == 0, run.why());
     // Trained as asked, but --repeat may have been meant: said before the runs.
-    QVERIFY2(run.err.contains(QLatin1String("trainbench-cli: warning: --device: cpu is given twice: "
-                                            "it trains once for each")),
-             run.why());
+    QVERIFY2(
+        run.err.contains(QLatin1String("trainbench-cli: warning: --device: cpu is given twice: "
+                                       "it trains once for each")),
+        run.why());
     const QStringList saved = run.savedPaths();
     QCOMPARE(saved.size(), 2);
     // Both runs finish within one second, so a name from the time and device alone collides.

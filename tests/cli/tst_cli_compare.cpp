@@ -335,8 +335,12 @@ class TestCliCompare : public QObject {
                                 .peakFp32Tflops(1e-300);
     // The settings `show` prints too (the graph fallback's reason, the data-parallel block).
     hostile.config.executionFallback = "fell\x1b]0;TITLE\x07back\nFAKE LINE: all good";
-    hostile.distributed = tb::DistributedRecord{
-        2, "gloo\x1b[31m", "weak\r", 64, {{0, "a", "cpu", 3000.0, 0.1}, {1, "a", "cpu", 3000.0, 0.1}}};
+    hostile.distributed =
+        tb::DistributedRecord{2,
+                              "gloo\x1b[31m",
+                              "weak\r",
+                              64,
+                              {{0, "a", "cpu", 3000.0, 0.1}, {1, "a", "cpu", 3000.0, 0.1}}};
     QVERIFY2(writeRun(file, hostile, error), qPrintable(error));
     for (const tbtest::CliRun& result : {cli("show", {file}), compare({folder})}) {
       QVERIFY2(result.exitCode == 0, result.why());

@@ -72,8 +72,8 @@ class TestCliFlags : public CliTestBase {
   void deviceGivenTwiceWithRepeatSaysTwoGroups() {
     QStringList args = smallSyntheticRun();
     args.removeAll(QStringLiteral("--synthetic"));
-    const CliRun run = runCli(args << "--device" << "cpu" << "--device" << "cpu" << "--repeat" << "2"
-                                   << "--data-dir" << QDir(m_data).filePath("missing"));
+    args << "--device" << "cpu" << "--device" << "cpu" << "--repeat" << "2";
+    const CliRun run = runCli(args << "--data-dir" << QDir(m_data).filePath("missing"));
     QVERIFY2(run.err.contains(QLatin1String("warning: --device: cpu is given twice: --repeat runs "
                                             "for each of them")),
              run.why());

@@ -167,7 +167,8 @@ class TestCliRunFrom : public CliTestBase {
                         stream.toStdString());
     const CliRun unknownData = runCli({"run", "--from", stream});
     QVERIFY2(unknownData.exitCode == 2, unknownData.why());
-    QVERIFY2(unknownData.err.contains(QLatin1String("the data source 'stream'")), unknownData.why());
+    QVERIFY2(unknownData.err.contains(QLatin1String("the data source 'stream'")),
+             unknownData.why());
     QVERIFY(filesIn(m_results).isEmpty());
   }
 

@@ -360,9 +360,12 @@ class TestResultFile : public QObject {
         << "total_seconds (1) is less than its epochs took (3.25 s)";
     QTest::newRow("ranks short of the world") << variant([](QJsonObject& j) {
       j.insert("distributed",
-               QJsonObject{{"world_size", 4}, {"backend", "gloo"}, {"scaling", "weak"},
+               QJsonObject{{"world_size", 4},
+                           {"backend", "gloo"},
+                           {"scaling", "weak"},
                            {"global_batch", 128},
-                           {"ranks", QJsonArray{QJsonObject{{"rank", 0}, {"host", "a"},
+                           {"ranks", QJsonArray{QJsonObject{{"rank", 0},
+                                                            {"host", "a"},
                                                             {"device", "cuda:0"},
                                                             {"samples_per_second", 100.0},
                                                             {"communication_share", 0.1}}}}});

@@ -269,8 +269,9 @@ class ScalingTest : public QObject {
     QVERIFY(!series[0].points[0].efficiency);
     QCOMPARE(series[0].disturbedOneRankRuns, 1);
     const QString text = QString::fromStdString(scalingText(series));
-    QVERIFY2(text.contains(QLatin1String("No quiet one-rank run of this configuration (1 disturbed")),
-             qPrintable(text));
+    QVERIFY2(
+        text.contains(QLatin1String("No quiet one-rank run of this configuration (1 disturbed")),
+        qPrintable(text));
     QVERIFY2(QString::fromStdString(scalingJson(series))
                  .contains(QLatin1String("\"disturbed_one_rank_runs\": 1")),
              qPrintable(text));

@@ -21,7 +21,10 @@ inline tb::RunResult makeResult(const std::string& created, const std::string& h
   run.parameters(109386).plannedEpochs(1).batchSize(32).optimizer("adam", 0.001).seed(42);
   run.threads(2).precision("fp32").device("cpu", "Test CPU").host(host);
   // The epoch within the total, which is timed around it (the reader refuses less).
-  run.epoch(std::min(4.2, total.value_or(4.2)), 14000.0).loss(0.5).accuracy(0.82).totalSeconds(total);
+  run.epoch(std::min(4.2, total.value_or(4.2)), 14000.0)
+      .loss(0.5)
+      .accuracy(0.82)
+      .totalSeconds(total);
   if (tested) run.test(0.4, 0.855);
   return run;
 }

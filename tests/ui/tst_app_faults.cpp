@@ -188,7 +188,8 @@ class TestAppFaults final : public tbtest::AppProcessTest {
   void deviceGivenTwiceTrainsOnceAndIsSaid() {
     QProcess app;
     app.setProcessEnvironment(environment());
-    app.start(m_app, appRun(QStringLiteral("1")) << QStringLiteral("--device") << QStringLiteral("cpu"));
+    app.start(m_app, appRun(QStringLiteral("1"))
+                         << QStringLiteral("--device") << QStringLiteral("cpu"));
     QVERIFY(app.waitForFinished(120000));
     const QString err = QString::fromUtf8(app.readAllStandardError());
     QCOMPARE(app.exitCode(), 0);

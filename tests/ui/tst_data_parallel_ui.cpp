@@ -325,8 +325,9 @@ class DataParallelUiTest : public QObject {
     for (int i = 0; i < chart.plot()->itemCount(); ++i) {
       if (auto* text = qobject_cast<QCPItemText*>(chart.plot()->item(i))) labels << text->text();
     }
-    QVERIFY2(labels.join(QLatin1Char(' ')).contains(QLatin1String("the one-rank run\nwas disturbed")),
-             qPrintable(labels.join(QLatin1Char(' '))));
+    QVERIFY2(
+        labels.join(QLatin1Char(' ')).contains(QLatin1String("the one-rank run\nwas disturbed")),
+        qPrintable(labels.join(QLatin1Char(' '))));
   }
 
   // Two series: a legend under the plot (inside, its long names hid every point) naming each by

@@ -53,7 +53,8 @@ class TestHistoryRows final : public QObject {
     QVERIFY(cell(model, 0, HistoryPanel::StatusColumn, Qt::ToolTipRole)
                 .contains(QLatin1String("on battery")));
     // A screen reader reads the cell's description, never its tooltip: the same words, as text.
-    const QString spoken = cell(model, 0, HistoryPanel::StatusColumn, Qt::AccessibleDescriptionRole);
+    const QString spoken =
+        cell(model, 0, HistoryPanel::StatusColumn, Qt::AccessibleDescriptionRole);
     QVERIFY2(spoken.startsWith(QLatin1String("Disturbed run:\nThe machine was on battery")),
              qPrintable(spoken));
     QCOMPARE(cell(model, 1, HistoryPanel::StatusColumn), QStringLiteral("completed"));

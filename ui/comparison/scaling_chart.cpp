@@ -137,8 +137,9 @@ void ScalingChart::setResults(const std::vector<RunResult>& results) {
     note->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
     note->setTextAlignment(Qt::AlignLeft);
     // Short lines: the chart beside the comparison is narrow, and an item does not wrap.
-    note->setText(tr("No efficiency: the one-rank run\nwas disturbed (run it again\non a quiet "
-                     "machine)"));
+    note->setText(
+        tr("No efficiency: the one-rank run\nwas disturbed (run it again\non a quiet "
+           "machine)"));
     note->setColor(m_plot->xAxis->labelColor());
   }
   m_plot->xAxis->setRange(0.5, widest + 0.5);

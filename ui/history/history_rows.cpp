@@ -130,9 +130,10 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry, const Q
         << numberItem(total, totalText)
         << numberItem(accuracy, formatOptional(accuracy, 2, QStringLiteral(" %")));
   if (r.projection && r.test) {
-    setTip(items.back(),
-           HistoryPanel::tr("A quick run stops early: its accuracy (%1) is not the full run's.")
-               .arg(formatOptional(finiteOrNone(r.test->accuracy * 100.0), 2, QStringLiteral(" %"))));
+    setTip(
+        items.back(),
+        HistoryPanel::tr("A quick run stops early: its accuracy (%1) is not the full run's.")
+            .arg(formatOptional(finiteOrNone(r.test->accuracy * 100.0), 2, QStringLiteral(" %"))));
   }
   for (QStandardItem* item : items) item->setData(entry.path, HistoryPanel::kPathRole);
   // The filter's words: the names whole (a cell may show them cut), and what the cells leave
