@@ -41,8 +41,7 @@ std::string unrunnable(const RunResult& result, const std::string& path, const F
   }
   // Unknown data would have been read as the dataset's files ("stream", say, from a newer version).
   const std::string& source = result.workload.dataSource;
-  if (!given("--synthetic") && !given("--data-dir") && !source.empty() && source != "synthetic" &&
-      source != "files" && source != kCustomFiles) {
+  if (!given("--synthetic") && !given("--data-dir") && !knownDataSource(source)) {
     return path + " trained on the data source '" + source +
            "', which this version does not have (give --synthetic or --data-dir to choose the "
            "data)";

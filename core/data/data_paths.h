@@ -10,6 +10,12 @@ namespace tb {
 // format, or a part of one (runs on them compare apart from runs on the published files).
 inline constexpr const char* kCustomFiles = "custom files";
 
+// A result's `data_source` this version can train again: "files", "custom files", "synthetic",
+// or empty (files from before it was recorded). Another (a newer version's) is none of them.
+inline bool knownDataSource(const std::string& source) {
+  return source.empty() || source == "files" || source == kCustomFiles || source == "synthetic";
+}
+
 // $TRAINBENCH_DATA_DIR, else $XDG_DATA_HOME/trainbench/datasets, else
 // ~/.local/share/trainbench/datasets.
 std::string defaultDataRoot();

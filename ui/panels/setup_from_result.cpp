@@ -51,7 +51,7 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   }
   // Data this version does not know would train on the dataset's files instead.
   const std::string& source = result.workload.dataSource;
-  if (!source.empty() && source != "synthetic" && source != "files" && source != kCustomFiles) {
+  if (!knownDataSource(source)) {
     return {tr("The run trained on the data source %1, which this version does not have.")
                 .arg(toQString(source))};
   }
