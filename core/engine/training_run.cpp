@@ -241,6 +241,25 @@ void TrainingRun::loadData() {
       !warning.empty()) {
     m_settingsWarnings.push_back(std::move(warning));
   }
+  if (worldSize() <= 1 && m_data.train.size() < batch) noteNoFullBatch();
+}
+
+// Every step trains the whole, smaller set: the run times batches of that size, none of the
+// batch it records, so it has no steady state, and a time budget nothing to project from (it
+// would stop with a run that says neither that it was cut short nor what the full one takes).
+void TrainingRun::noteNoFullBatch() {
+  const std::string images = std::to_string(m_data.train.size()) + " training images";
+  const std::string batch = std::to_string(m_result.config.batchSize);
+  if (budgeted()) {
+    throw Failure(FailureKind::Run,
+                  "a time budget (--time-budget) projects the full run from steps of a whole "
+                  "batch, and the " + images + " are fewer than one batch of " + batch +
+                      " (--batch-size): choose a smaller batch size or more images "
+                      "(--train-limit), or run without a time budget");
+  }
+  m_settingsWarnings.push_back("the " + images + " are fewer than one batch of " + batch +
+                               " (--batch-size): every step trained all of them, so the run has no "
+                               "steady-state samples/s at that batch size");
 }
 
 void TrainingRun::resolveDistributed() {

@@ -70,6 +70,7 @@ class TrainingRun {
   std::string learningRateHint() const;
   bool budgeted() const { return m_config.timeBudgetSeconds > 0; }
   bool budgetSpent() const;
+  void noteNoFullBatch();  // a training set smaller than one batch: refused or warned
   // fp16: fails a run whose every step overflowed; notes many skipped steps in the result.
   void noteSkippedSteps();
   void project();

@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <thread>
@@ -421,6 +422,41 @@ class TrainerTest : public QObject {
     QVERIFY(!result.projection);
     QCOMPARE(result.epochs.size(), std::size_t{1});
     QCOMPARE(result.workload.testSamples, std::int64_t{500});
+  }
+
+  // Fewer images than one batch: every step is a smaller one, so a budget has no full step to
+  // project from. Refused, where it would have trained thousands of epochs into a "completed"
+  // run of the full length that said neither that it stopped early nor what the rest takes.
+  void timeBudgetNeedsOneFullBatch() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    RunConfig config = smallSyntheticRun(100000, 10);
+    config.batchSize = 32;
+    config.timeBudgetSeconds = 5;
+    const RunResult result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.status), "failed");
+    const QString error = QString::fromStdString(result.error);
+    QVERIFY2(error.contains(QLatin1String("--time-budget")) &&
+                 error.contains(QLatin1String("10 training images")) &&
+                 error.contains(QLatin1String("one batch of 32")),
+             qPrintable(error));
+    QVERIFY(result.epochs.empty());
+  }
+
+  // Without a budget such a run trains, and its result says why it has no steady state.
+  void runSmallerThanOneBatchSaysSo() {
+    RecordingObserver observer;
+    std::atomic<bool> cancel{false};
+    RunConfig config = smallSyntheticRun(2, 10);
+    config.batchSize = 32;
+    const RunResult result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.status), "completed");
+    QVERIFY(!result.steadyState);
+    QVERIFY(result.validity);
+    const auto& warnings = result.validity->warnings;
+    QVERIFY(std::any_of(warnings.begin(), warnings.end(), [](const std::string& warning) {
+      return warning.find("fewer than one batch of 32") != std::string::npos;
+    }));
   }
 
   void groupIdIsRecorded() {
