@@ -3,6 +3,7 @@
 #include "results/result_file.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 
@@ -87,6 +88,14 @@ void checkResultValues(const RunResult& r, const std::string& source) {
     check.amount(r.epochs[i].samplesPerSecond, at + ".samples_per_second");
     check.fraction(r.epochs[i].trainAccuracy, at + ".train_accuracy");
   }
+  // Only a time budget stops a completed run early, and it says so in a projection; a shorter
+  // list would be read as the whole run, its total as the full run's.
+  if (r.status == RunStatus::Completed && r.config.epochs > 0 && !r.projection &&
+      r.epochs.size() != static_cast<std::size_t>(r.config.epochs)) {
+    check.fail("a completed run lists " + std::to_string(r.epochs.size()) +
+               " epochs, not config.epochs (" + std::to_string(r.config.epochs) +
+               "), and has no projection to say it was cut short");
+  }
   if (r.test) check.fraction(r.test->accuracy, "test.accuracy");
   check.amount(r.totalSeconds, "total_seconds");
   // The total is timed around the epochs: less than they took is an edited or broken file, and
@@ -126,6 +135,20 @@ void checkResultValues(const RunResult& r, const std::string& source) {
   if (r.distributed) {
     check.atLeastOne(r.distributed->worldSize, "distributed.world_size");
     check.amount(r.distributed->globalBatch, "distributed.global_batch");
+    const std::string& scaling = r.distributed->scaling;
+    if (scaling != "weak" && scaling != "strong") {
+      check.fail("distributed.scaling must be \"weak\" or \"strong\", not \"" + scaling + "\"");
+    }
+    // config.batch_size is each rank's batch in both scalings (docs/result-format.md); compare
+    // and scaling group runs by the global one.
+    const std::int64_t rankImages =
+        static_cast<std::int64_t>(r.config.batchSize) * r.distributed->worldSize;
+    if (r.status == RunStatus::Completed && r.distributed->globalBatch > 0 &&
+        r.config.batchSize > 0 && r.distributed->globalBatch != rankImages) {
+      check.fail("distributed.global_batch is " + std::to_string(r.distributed->globalBatch) +
+                 ", not config.batch_size x distributed.world_size (" +
+                 std::to_string(rankImages) + ")");
+    }
     // The ranks' figures are gathered before rank 0 saves: a completed run lists every rank, and
     // its device peak and efficiency count them.
     if (r.status == RunStatus::Completed &&

@@ -337,8 +337,8 @@ class TestCliCompare : public QObject {
     hostile.config.executionFallback = "fell\x1b]0;TITLE\x07back\nFAKE LINE: all good";
     hostile.distributed =
         tb::DistributedRecord{2,
-                              "gloo\x1b[31m",
-                              "weak\r",
+                              "gloo\r\x1b[31m",
+                              "weak",
                               64,
                               {{0, "a", "cpu", 3000.0, 0.1}, {1, "a", "cpu", 3000.0, 0.1}}};
     QVERIFY2(writeRun(file, hostile, error), qPrintable(error));

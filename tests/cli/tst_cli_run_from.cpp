@@ -99,7 +99,8 @@ class TestCliRunFrom : public CliTestBase {
                             .threads(64)
                             .precision("fp32")
                             .optimizer("adam", 0.001)
-                            .device("cuda:0", "NVIDIA H200");
+                            .device("cuda:0", "NVIDIA H200")
+                            .epoch(1.0, 200.0);
     gpu.config.execution = "graph";
     gpu.system.physicalCores = 64;  // 64 threads were that machine's default
     const QString file = path(QStringLiteral("gpu.json"));

@@ -359,7 +359,8 @@ class NvmlTest : public QObject {
                            .threads(1)
                            .precision("fp32")
                            .device("cuda:0", "Fake GPU 0")
-                           .gpuFacts(8192.0, "8.6", "999.99.01");
+                           .gpuFacts(8192.0, "8.6", "999.99.01")
+                           .epoch(2.0, 5.0);
     result.device.powerLimitW = 350.0;
     result.device.cudaRuntime = "12.4";
     result.device.cudnnVersion = "9.1.0";

@@ -370,6 +370,29 @@ class TestResultFile : public QObject {
                                                             {"samples_per_second", 100.0},
                                                             {"communication_share", 0.1}}}}});
     }) << "distributed.ranks lists 1 ranks, not distributed.world_size (4)";
+    QTest::newRow("completed short of its epochs") << variant([](QJsonObject& j) {
+      QJsonObject config = j.value("config").toObject();
+      config.insert("epochs", 3);
+      j.insert("config", config);
+    }) << "a completed run lists 2 epochs, not config.epochs (3)";
+    const auto twoRanks = [](const char* scaling, int globalBatch) {
+      const QJsonObject rank{{"host", "a"}, {"device", "cpu"}, {"samples_per_second", 100.0},
+                             {"communication_share", 0.1}};
+      QJsonObject first = rank, second = rank;
+      first.insert("rank", 0);
+      second.insert("rank", 1);
+      return QJsonObject{{"world_size", 2},
+                         {"backend", "gloo"},
+                         {"scaling", scaling},
+                         {"global_batch", globalBatch},
+                         {"ranks", QJsonArray{first, second}}};
+    };
+    QTest::newRow("global batch not the ranks'") << variant([&](QJsonObject& j) {
+      j.insert("distributed", twoRanks("weak", 999));
+    }) << "distributed.global_batch is 999, not config.batch_size x distributed.world_size (64)";
+    QTest::newRow("unknown scaling") << variant([&](QJsonObject& j) {
+      j.insert("distributed", twoRanks("diagonal", 64));
+    }) << "distributed.scaling must be \"weak\" or \"strong\", not \"diagonal\"";
     QTest::newRow("deep nesting") << QByteArray(100000, '[') + QByteArray(100000, ']')
                                   << "not a TrainBench result: nested deeper than 64 levels";
     QTest::newRow("deep nesting in a key")

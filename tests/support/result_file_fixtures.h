@@ -29,7 +29,7 @@ inline tb::RunResult fullResult() {
       .samples(60000, 10000)
       .parameters(109386)
       .flopsPerSample(609792.0)
-      .plannedEpochs(5)
+      .plannedEpochs(2)
       .batchSize(32)
       .optimizer("adam", 0.001)
       .seed(18446744073709551615ull)

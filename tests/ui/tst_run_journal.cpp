@@ -92,7 +92,12 @@ class RunJournalTest : public QObject {
     QVERIFY(gone > 0);
     const RunJournal ended(results.path(), QStringLiteral("bench-1"), gone);
     RunResult completed = trainingRun();
-    completed.totalSeconds = 41.5;
+    for (int epoch = 2; epoch <= completed.config.epochs; ++epoch) {
+      tb::EpochRecord next = completed.epochs.front();
+      next.epoch = epoch;
+      completed.epochs.push_back(next);
+    }
+    completed.totalSeconds = 121.5;
     RunResult diverged = trainingRun();
     diverged.status = tb::RunStatus::Failed;
     diverged.error = "the loss became NaN at epoch 1";
@@ -105,7 +110,7 @@ class RunJournalTest : public QObject {
     std::sort(runs.begin(), runs.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
     QVERIFY(runs[0].finished);
     QCOMPARE(runs[0].result.status, tb::RunStatus::Completed);
-    QCOMPARE(runs[0].result.totalSeconds, std::optional<double>(41.5));
+    QCOMPARE(runs[0].result.totalSeconds, std::optional<double>(121.5));
     QVERIFY(runs[1].finished);
     QCOMPARE(runs[1].result.error, diverged.error);
   }
