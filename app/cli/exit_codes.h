@@ -11,5 +11,8 @@ inline constexpr int kExitData = 3;       // missing or malformed data or result
 inline constexpr int kExitDevice = 4;
 inline constexpr int kExitRunFailed = 5;  // training failed (diverged, a rank lost, ...)
 inline constexpr int kExitCancelled = 130;  // Ctrl-C, as shells report SIGINT
+// The reader of standard output went away before it was written (`| head`): as shells report a
+// tool that SIGPIPE ended, with nothing said, since that reader took all it wanted.
+inline constexpr int kExitReaderGone = 141;
 
 }  // namespace tb::cli

@@ -28,6 +28,9 @@
 #include <cstdlib>
 #include <cstring>
 
+#include <poll.h>
+#include <unistd.h>
+
 namespace {
 
 using tb::cli::finiteNumber;
@@ -41,7 +44,8 @@ using tb::cli::workloadNames;
 constexpr const char* kExitCodeHelp =
     "Exit codes: 0 ok, 2 usage, 3 data or file error (also: the result cannot be saved), "
     "4 device error, 5 run failed, "
-    "130 cancelled (Ctrl-C, SIGTERM or SIGHUP; `run` saves the run as cancelled).";
+    "130 cancelled (Ctrl-C, SIGTERM or SIGHUP; `run` saves the run as cancelled), "
+    "141 the output's reader closed it first (`| head`), as for other tools.";
 
 void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   auto& config = options.config;
@@ -170,12 +174,24 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                "(also off when $TRAINBENCH_SKIP_MACHINE_CHECK is set)");
 }
 
+// Standard output is a pipe whose reader has closed it. Asked of the pipe itself: the failed
+// write's errno may be long overwritten when the output is checked.
+bool pipeReaderGone() {
+  pollfd out{STDOUT_FILENO, POLLOUT, 0};
+  return ::poll(&out, 1, 0) == 1 && (out.revents & POLLERR) != 0;
+}
+
 // A command whose product is its standard output (a table, JSON for a script) must not exit 0
-// when that could not be written in full: a full disk or a closed pipe left its reader half a
-// document. (A run's product is its result file; its progress may go to a closed pipe.)
+// when that could not be written in full: a full disk left its reader half a document. A reader
+// that closed the pipe (`| head -1`) wanted no more: the command ends quietly, as other tools
+// do, with SIGPIPE's status. (A run's product is its result file; its progress may go to a
+// closed pipe.)
 int checkedOutput(int code) {
   errno = 0;
   if (std::fflush(stdout) == 0 && !std::ferror(stdout)) return code;
+  if (errno == EPIPE || pipeReaderGone()) {
+    return code == tb::cli::kExitOk ? tb::cli::kExitReaderGone : code;
+  }
   std::fprintf(stderr,
                "trainbench-cli: error: standard output: the output was not written in full%s%s\n",
                errno != 0 ? ": " : "", errno != 0 ? std::strerror(errno) : "");

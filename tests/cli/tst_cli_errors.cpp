@@ -12,7 +12,10 @@
 #include <QRegularExpression>
 
 #include <signal.h>
+#include <fcntl.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -189,6 +192,40 @@ class TestCliErrors : public CliTestBase {
     QCOMPARE(process.exitCode(), 3);
     QVERIFY2(err.contains(QLatin1String("standard output: the output was not written in full")),
              qPrintable(err));
+  }
+
+  // `trainbench-cli show run.json | head -1`: the reader took what it wanted and closed the
+  // pipe. Like any tool ended by SIGPIPE, the command stops quietly with 141, whatever was
+  // still to write; no "error", and no exit 3 that a `set -o pipefail` script would take for a
+  // broken file. (The pipe's reading end is closed before the command starts: every write fails.)
+  void closedPipeEndsQuietly() {
+    int ends[2];
+    QCOMPARE(::pipe(ends), 0);
+    ::close(ends[0]);
+    const QString errPath = path(QStringLiteral("pipe-stderr.txt"));
+    const QByteArray program = QFile::encodeName(m_cli);
+    const QByteArray errName = QFile::encodeName(errPath);
+    std::vector<char*> argv{const_cast<char*>(program.constData()), const_cast<char*>("workloads"),
+                            const_cast<char*>("--json"), nullptr};
+    const pid_t child = ::fork();
+    QVERIFY(child >= 0);
+    if (child == 0) {
+      const int err = ::open(errName.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (err < 0 || ::dup2(ends[1], STDOUT_FILENO) < 0 || ::dup2(err, STDERR_FILENO) < 0) {
+        ::_exit(126);
+      }
+      ::execv(program.constData(), argv.data());
+      ::_exit(127);
+    }
+    ::close(ends[1]);
+    int status = 0;
+    QCOMPARE(::waitpid(child, &status, 0), child);
+    QFile err(errPath);
+    QVERIFY(err.open(QIODevice::ReadOnly));
+    const QByteArray said = err.readAll();
+    QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 141,
+             qPrintable(QStringLiteral("status %1, stderr: %2").arg(status).arg(QString::fromUtf8(said))));
+    QVERIFY2(said.isEmpty(), said.constData());
   }
 
   // Synthetic sets are as large as asked, but one that cannot fit in memory is a data error
