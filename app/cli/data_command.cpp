@@ -4,6 +4,7 @@
 
 #include "exit_codes.h"
 #include "option_checks.h"
+#include "progress_printer.h"
 #include "signal_guard.h"
 
 #include "data/dataset_sources.h"
@@ -19,7 +20,6 @@
 #include <cstring>
 #include <string>
 
-#include <unistd.h>
 
 namespace tb::cli {
 
@@ -38,11 +38,12 @@ std::string formatRate(double bytesPerSecond) {
                             : std::string("--");
 }
 
-// Download progress on stderr: one live line on a terminal, one line per file otherwise.
+// Download progress on stderr: one live line on a terminal that can erase one (as `run`'s bar,
+// progress_printer.h), one line per file otherwise.
 class FetchPrinter {
  public:
   FetchPrinter(std::FILE* out, bool quiet)
-      : m_out(out), m_quiet(quiet), m_live(!quiet && isatty(fileno(out)) != 0) {}
+      : m_out(out), m_quiet(quiet), m_live(styleFor(out, quiet) == ProgressPrinter::Style::Bar) {}
 
   void operator()(const DownloadProgress& event) {
     using Stage = DownloadProgress::Stage;
@@ -110,11 +111,21 @@ class FetchPrinter {
 
   void printLine(const std::string& text, bool final) {
     if (m_live) {
-      std::fprintf(m_out, "\r%s\x1b[K%s", text.c_str(), final ? "\n" : "");
+      const std::string shown = final ? text : fitted(text, terminalColumns(m_out) - 1);
+      std::fprintf(m_out, "\r%s\x1b[K%s", shown.c_str(), final ? "\n" : "");
       m_lineOpen = !final;
     } else if (final) {
       std::fprintf(m_out, "%s\n", text.c_str());
     }
+  }
+
+  // A live line wider than the terminal wraps, and the next erase clears only its last row,
+  // leaving the others behind: it is cut to the width (at a character, not inside one).
+  static std::string fitted(const std::string& text, int columns) {
+    if (columns <= 0 || text.size() <= static_cast<std::size_t>(columns)) return text;
+    std::size_t end = static_cast<std::size_t>(columns);
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return text.substr(0, end);
   }
 
   std::FILE* m_out;

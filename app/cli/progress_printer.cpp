@@ -22,17 +22,6 @@ constexpr int kMinBarWidth = 10;  // narrower says too little; the tail gives wa
 // tail, so that the bar keeps its width while the ETA's length changes.
 constexpr int kUsualTailLength = 45;
 
-// The terminal's width: what it says, else $COLUMNS, else the 80 columns terminals start with.
-int terminalColumns(std::FILE* out) {
-  winsize size{};
-  if (::ioctl(fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
-  if (const char* columns = std::getenv("COLUMNS")) {
-    const int parsed = std::atoi(columns);
-    if (parsed > 0) return parsed;
-  }
-  return 80;
-}
-
 // As Keras's progress bar: "45s" under a minute, then "1:05" and "1:02:03".
 std::string formatDuration(double seconds) {
   if (seconds >= 59.5) return clockText(seconds);
@@ -72,6 +61,16 @@ std::string lossAndAccuracy(double loss, double accuracy) {
 }
 
 }  // namespace
+
+int terminalColumns(std::FILE* out) {
+  winsize size{};
+  if (::ioctl(fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const char* columns = std::getenv("COLUMNS")) {
+    const int parsed = std::atoi(columns);
+    if (parsed > 0) return parsed;
+  }
+  return 80;
+}
 
 ProgressPrinter::Style styleFor(std::FILE* out, bool quiet) {
   if (quiet) return ProgressPrinter::Style::Silent;

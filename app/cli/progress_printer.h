@@ -41,5 +41,7 @@ class ProgressPrinter final : public RunObserver {
 // Bar when `out` is a terminal that can erase a line, plain lines when it is a pipe or file, or
 // a terminal that cannot (TERM=dumb or unset).
 ProgressPrinter::Style styleFor(std::FILE* out, bool quiet);
+// The terminal's width: what it says, else $COLUMNS, else the 80 columns terminals start with.
+int terminalColumns(std::FILE* out);
 
 }  // namespace tb::cli

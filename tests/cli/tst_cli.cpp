@@ -5,6 +5,7 @@
 #include "devices/system_info.h"
 
 #include "cli_fixture.h"
+#include "../support/terminal_process.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -453,35 +454,7 @@ class TestCli : public CliTestBase {
   // `columns` columns and the given TERM.
   QByteArray onTerminal(const QStringList& args, int& exitCode, int columns = 80,
                         const QString& term = QStringLiteral("xterm")) const {
-    const int terminal = posix_openpt(O_RDWR | O_NOCTTY);
-    const winsize size{24, static_cast<unsigned short>(columns), 0, 0};
-    if (terminal < 0 || grantpt(terminal) != 0 || unlockpt(terminal) != 0 ||
-        fcntl(terminal, F_SETFL, O_NONBLOCK) != 0 || ioctl(terminal, TIOCSWINSZ, &size) != 0) {
-      return {};
-    }
-    QProcess process;
-    QProcessEnvironment environment = this->environment();
-    environment.insert(QStringLiteral("TERM"), term);
-    process.setProcessEnvironment(environment);
-    process.setStandardOutputFile(QString::fromLatin1(ptsname(terminal)));
-    process.start(m_cli, args);
-    QByteArray shown;
-    const auto drain = [&] {
-      char buffer[4096];
-      for (ssize_t got; (got = ::read(terminal, buffer, sizeof buffer)) > 0;) shown.append(buffer, got);
-    };
-    QDeadlineTimer deadline(120000);
-    while (!process.waitForFinished(20) && !deadline.hasExpired()) drain();
-    drain();
-    ::close(terminal);
-    if (process.state() != QProcess::NotRunning) {  // hung: a still-running process reads as 0
-      process.kill();
-      process.waitForFinished();
-      exitCode = -1;
-      return shown;
-    }
-    exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    return shown;
+    return tbtest::runOnTerminal(m_cli, args, environment(), exitCode, columns, term);
   }
 };
 

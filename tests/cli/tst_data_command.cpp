@@ -7,6 +7,7 @@
 #include "../support/cli_process.h"
 #include "../support/http_test_server.h"
 #include "../support/idx_fixtures.h"
+#include "../support/terminal_process.h"
 
 #include <QDir>
 #include <QFile>
@@ -112,6 +113,43 @@ class DataCommandTest : public QObject {
     QVERIFY2(run.err.contains("could not download mnist: no mirror reachable (tried " + mirror),
              run.why());
     QVERIFY2(run.err.contains("check your connection or set TRAINBENCH_MIRROR"), run.why());
+  }
+
+  // The live download line keeps to the terminal's width: a longer one wraps, and each redraw
+  // erases only its last row, leaving the rest on screen. A terminal that cannot erase a line
+  // (TERM=dumb) gets plain lines, as `run`'s progress does. (A mirror with none of the files:
+  // the first file's line is drawn, then the fetch fails.)
+  void fetchProgressSuitsTheTerminal() {
+    useDataRoot(QStringLiteral("terminal"));
+    const QString mirror = m_dir.filePath(QStringLiteral("an-empty-mirror-with-a-long-name"));
+    QVERIFY(QDir().mkpath(mirror));
+    int exitCode = 0;
+    const QByteArray live = tbtest::runOnTerminal(m_cli, {"data", "fetch", "mnist"},
+                                                  environment(mirror), exitCode, 40,
+                                                  QStringLiteral("xterm"),
+                                                  tbtest::TerminalChannel::Error);
+    QCOMPARE(exitCode, 3);
+    int drawn = 0;
+    for (QByteArray line : live.split('\n')) {
+      while (line.endsWith('\r')) line.chop(1);  // the terminal's own, before its new line
+      // Drawn over by the next: all but the line's last text, which stays and may wrap.
+      const QList<QByteArray> redraws = line.split('\r');
+      for (qsizetype i = 1; i + 1 < redraws.size(); ++i) {
+        QByteArray text = redraws[i];
+        text.replace("\033[K", "");
+        ++drawn;
+        QVERIFY2(text.size() < 40, live.constData());
+      }
+    }
+    QVERIFY2(drawn > 0, live.constData());
+    const QByteArray plain = tbtest::runOnTerminal(m_cli, {"data", "fetch", "mnist"},
+                                                   environment(mirror), exitCode, 40,
+                                                   QStringLiteral("dumb"),
+                                                   tbtest::TerminalChannel::Error);
+    QCOMPARE(exitCode, 3);
+    QVERIFY2(!plain.contains('\r' + QByteArray("  [")) && !plain.contains("\033["),
+             plain.constData());
+    QVERIFY2(plain.contains("[1/4] train-images-idx3-ubyte.gz: downloading"), plain.constData());
   }
 
   // CIFAR-10 extracted in the data folder itself (`tar xzf` there makes cifar-10-batches-bin/)
