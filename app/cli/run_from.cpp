@@ -58,6 +58,32 @@ std::string deviceKind(const std::string& text) {
   }
 }
 
+// Settings `saved` holds none of (0, or no number: a run that ended before it chose them, a file
+// from before they were recorded) take the workload's defaults, as applySavedSettings leaves
+// them; said, or a rerun of a batch-16 run would measure batch 32 unseen. Empty when none.
+std::string defaultsTaken(const RunResult& saved, const FlagGiven& given, const RunOptions& options) {
+  const auto workload = findWorkload(options.config.workload);
+  const bool sameWorkload = !given("--workload") || options.config.workload == saved.workload.name;
+  if (!workload || !sameWorkload) return {};
+  std::string missing;
+  std::string defaults;
+  const auto add = [&](const char* flag, bool recorded, const char* name, std::string value) {
+    if (recorded || given(flag)) return;
+    missing += (missing.empty() ? "" : ", ") + std::string(name) + " (" + flag + ")";
+    defaults += (defaults.empty() ? "" : ", ") + value;
+  };
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%g", workload->learningRate);
+  add("--epochs", saved.config.epochs > 0, "epochs",
+      std::to_string(workload->defaultEpochs) + " epochs");
+  add("--batch-size", saved.config.batchSize > 0, "batch size",
+      "batch " + std::to_string(workload->defaultBatchSize));
+  add("--learning-rate", saved.config.learningRate > 0.0, "learning rate",
+      std::string("learning rate ") + rate);
+  if (missing.empty()) return {};
+  return "records no " + missing + ": this run takes " + workload->name + "'s " + defaults;
+}
+
 }  // namespace
 
 std::string applySavedSettings(const RunResult& result, const std::string& path,
@@ -132,6 +158,10 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
       !problem.empty()) {
     std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", problem.c_str());
     return kExitUsage;
+  }
+  if (const std::string defaults = defaultsTaken(saved, given, options); !defaults.empty()) {
+    std::fprintf(stderr, "trainbench-cli: warning: --from: %s %s\n", options.from.c_str(),
+                 defaults.c_str());
   }
   // Graph mode captures CUDA steps: on another kind of device the rerun trains eagerly. The
   // figures are another measurement, so it says so rather than dropping the mode unseen.

@@ -194,6 +194,38 @@ class TestCliRunFrom : public CliTestBase {
     QVERIFY2(typed.exitCode == 4 && !typed.err.contains(QLatin1String("from --from")), typed.why());
   }
 
+  // A run that ended before it chose its batch and learning rate recorded 0 for them: the rerun
+  // takes the workload's, and says so (a rerun of a batch-16 file measuring batch 32 unseen is
+  // another benchmark). What the user typed needs no word.
+  void settingsTheFileLacksAreNamedWithTheirDefaults() {
+    const QString file = path(QStringLiteral("unchosen.json"));
+    tb::writeResultFile(tbtest::RunResultBuilder()
+                            .status(tb::RunStatus::Failed)
+                            .workload("fashion-mlp", "fashion-mnist")
+                            .dataSource("synthetic")
+                            .samples(64, 16)
+                            .plannedEpochs(1)
+                            .batchSize(0)
+                            .optimizer("adam", 0.0)
+                            .threads(1)
+                            .device("cpu", "Test CPU"),
+                        file.toStdString());
+    const CliRun rerun = runCli({"run", "--from", file, "-q"});
+    QVERIFY2(rerun.exitCode == 0, rerun.why());
+    QVERIFY2(rerun.err.contains(QStringLiteral("warning: --from: ") + file +
+                                " records no batch size (--batch-size), learning rate "
+                                "(--learning-rate): this run takes fashion-mlp's batch 32, "
+                                "learning rate 0.001"),
+             rerun.why());
+    QString error;
+    const tb::RunResult again = readResult(rerun.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(again.config.batchSize, 32);
+    const CliRun typed = runCli({"run", "--from", file, "-q", "--batch-size", "16",
+                                 "--learning-rate", "0.002"});
+    QVERIFY2(typed.exitCode == 0 && !typed.err.contains(QLatin1String("records no")), typed.why());
+  }
+
   // A quick (--time-budget) run evaluated only part of its test images; running it again runs
   // the full run it projects, not a smaller one (which the comparison would put in another group).
   void aBudgetedRunIsRunAgainAtItsProjectedSize() {
