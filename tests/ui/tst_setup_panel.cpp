@@ -237,6 +237,27 @@ class SetupPanelTest : public QObject {
     QCOMPARE(panel.repeats(), tb::kMaxRepeats);
   }
 
+  // A run that ended before it chose its epochs, batch and learning rate recorded 0: the fields
+  // get the workload's defaults, not what they held before, and the notice names them.
+  void settingsTheRunLacksBecomeTheWorkloadDefaults() {
+    SetupPanel panel;
+    panel.setWorkload(QStringLiteral("fashion-mlp"));
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    tbtest::RunResultBuilder saved;
+    saved.status(tb::RunStatus::Failed).workload("fashion-mlp", "fashion-mnist");
+    saved.dataSource("synthetic").plannedEpochs(7).batchSize(100).device("cpu", "Test CPU");
+    saved.optimizer("adam", 0.0125);
+    panel.useSettingsOf(saved);  // fields now 7 epochs, batch 100, rate 0.0125
+    saved.plannedEpochs(0).batchSize(0).optimizer("adam", 0.0);
+    const QString unset = panel.useSettingsOf(saved).join(u' ');
+    QVERIFY2(unset.contains(QLatin1String("It records no epochs, batch size, learning rate")),
+             qPrintable(unset));
+    const tb::RunConfig config = panel.configs().constFirst();
+    QCOMPARE(config.epochs, 10);
+    QCOMPARE(config.batchSize, 32);
+    QCOMPARE(config.learningRate, 0.0);  // empty: the workload's
+  }
+
   // History's "Use Settings": a saved run's settings go into the fields, so that Run trains the
   // same benchmark again; what the app cannot set is said, not silently replaced.
   void savedRunSettingsFillTheFields() {

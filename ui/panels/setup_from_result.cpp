@@ -55,7 +55,10 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
     return {tr("The run trained on the data source %1, which this version does not have.")
                 .arg(toQString(source))};
   }
-  setWorkload(workloadName);  // first: it sets the workload's default epochs and batch
+  setWorkload(workloadName);
+  // First: what the file does not record stays the workload's default, not whatever the fields
+  // held (setWorkload sets them only when the workload changes).
+  applyWorkloadDefaults();
   const QString device = toQString(result.device.id);
   const bool here = std::any_of(m_devices.begin(), m_devices.end(), [&](const QCheckBox* box) {
     return box->property("deviceId").toString() == device;
@@ -141,6 +144,14 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
                                      : tr("this app has %1").arg(toQString(speedSwitchesText(here)));
     unset << tr("%1; %2 (start the app with the same ones to measure the same benchmark).")
                  .arg(then, now);
+  }
+  // A run that ended before it chose them recorded 0 (as `run --from` says too).
+  QStringList lacking;
+  if (result.config.epochs <= 0) lacking << tr("epochs");
+  if (batch <= 0) lacking << tr("batch size");
+  if (!(result.config.learningRate > 0.0)) lacking << tr("learning rate");
+  if (!lacking.isEmpty()) {
+    unset << tr("It records no %1: the workload's default is set.").arg(lacking.join(tr(", ")));
   }
   // The workload's own rate leaves the field empty (the default); another is typed in.
   const auto workloadRate = catalogLearningRate(result.workload.name);
