@@ -33,6 +33,19 @@ int ScalingCommand::run() const {
   const auto series = scalingSeries(*results);
   const std::string text = m_json ? scalingJson(series) + "\n" : scalingText(series);
   std::fwrite(text.data(), 1, text.size(), stdout);
+  // Only completed runs have a rate to plot: a folder of cancelled ones would otherwise read as
+  // holding no data-parallel run at all.
+  int unfinished = 0;
+  for (const RunResult& r : *results) {
+    const bool parallel = r.distributed && r.distributed->worldSize > 1;
+    if (parallel && r.status != RunStatus::Completed) ++unfinished;
+  }
+  if (series.empty() && unfinished > 0) {
+    std::fprintf(stderr,
+                 "trainbench-cli: note: %d data-parallel run%s did not complete (cancelled or "
+                 "failed): only completed runs are plotted\n",
+                 unfinished, unfinished == 1 ? "" : "s");
+  }
   return kExitOk;
 }
 
