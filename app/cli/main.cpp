@@ -79,10 +79,10 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
   run.add_option("--train-limit", config.trainLimit,
                  "Use only the first N training images (with --synthetic: make N, more than the "
                  "dataset has if asked)")
-      ->transform(wholeNumber(std::int64_t{1}, std::int64_t{1} << 40));
+      ->transform(wholeNumber(std::int64_t{1}, tb::kMaxImageLimit));
   run.add_option("--test-limit", config.testLimit,
                  "Use only the first N test images (with --synthetic: make N)")
-      ->transform(wholeNumber(std::int64_t{1}, std::int64_t{1} << 40));
+      ->transform(wholeNumber(std::int64_t{1}, tb::kMaxImageLimit));
   run.add_option("--telemetry-interval", config.telemetryIntervalSeconds,
                  "Seconds between CPU/memory samples (0.1 or more)")
       ->capture_default_str()

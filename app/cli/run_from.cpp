@@ -60,7 +60,8 @@ std::string deviceKind(const std::string& text) {
 
 // Settings `saved` holds none of (0, or no number: a run that ended before it chose them, a file
 // from before they were recorded) take the workload's defaults, as applySavedSettings leaves
-// them; said, or a rerun of a batch-16 run would measure batch 32 unseen. Empty when none.
+// them; said, or a rerun of a batch-16 run would measure batch 32 unseen. Empty when none. (A
+// failed run's time budget is not recorded at all: only a projection holds it.)
 std::string defaultsTaken(const RunResult& saved, const FlagGiven& given, const RunOptions& options) {
   const auto workload = findWorkload(options.config.workload);
   const bool sameWorkload = !given("--workload") || options.config.workload == saved.workload.name;
@@ -80,6 +81,10 @@ std::string defaultsTaken(const RunResult& saved, const FlagGiven& given, const 
       "batch " + std::to_string(workload->defaultBatchSize));
   add("--learning-rate", saved.config.learningRate > 0.0, "learning rate",
       std::string("learning rate ") + rate);
+  // A run that failed before loading its data counted no images: the rerun trains them all.
+  const auto& projected = saved.projection;
+  add("--train-limit", (projected ? projected->trainSamples : saved.workload.trainSamples) > 0,
+      "image count", "all images");
   if (missing.empty()) return {};
   return "records no " + missing + ": this run takes " + workload->name + "'s " + defaults;
 }

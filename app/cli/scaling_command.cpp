@@ -43,7 +43,7 @@ int ScalingCommand::run() const {
   if (series.empty() && unfinished > 0) {
     std::fprintf(stderr,
                  "trainbench-cli: note: %d data-parallel run%s did not complete (cancelled or "
-                 "failed): only completed runs are plotted\n",
+                 "failed): only completed runs are listed\n",
                  unfinished, unfinished == 1 ? "" : "s");
   }
   return kExitOk;

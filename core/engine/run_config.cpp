@@ -15,26 +15,38 @@ namespace {
 
 std::string number(double value) { return table::shortNumber(value); }
 
+// A count outside 0 (its default) to `max`. Named by its flag first, so that a CLI run that took
+// it from a saved file (`run --from`) says so; the app's fields keep to the same limits.
+std::string countProblem(const char* flag, std::int64_t value, std::int64_t max,
+                         const char* zeroMeans) {
+  if (value >= 0 && value <= max) return {};
+  return std::string(flag) + ": must be 1 to " + std::to_string(max) + " (0: " + zeroMeans +
+         "), not " + std::to_string(value);
+}
+
 }  // namespace
 
 std::string runConfigProblem(const RunConfig& config, bool dataParallel) {
-  if (config.epochs < 0) return "epochs must be 1 or more (0: the workload's default)";
-  if (config.batchSize < 0) return "batch size must be 1 or more (0: the workload's default)";
-  if (config.threads < 0) return "threads must be 1 or more (0: the physical cores)";
-  if (config.trainLimit < 0 || config.testLimit < 0) {
-    return "image limits must be 1 or more (0: all images)";
+  // Above the limits too: a saved file's 100000 threads started as many and hung the CLI.
+  for (const std::string& problem :
+       {countProblem("--epochs", config.epochs, kMaxEpochs, "the workload's default"),
+        countProblem("--batch-size", config.batchSize, kMaxBatchSize, "the workload's default"),
+        countProblem("--threads", config.threads, kMaxThreads, "the physical cores"),
+        countProblem("--train-limit", config.trainLimit, kMaxImageLimit, "all images"),
+        countProblem("--test-limit", config.testLimit, kMaxImageLimit, "all images")}) {
+    if (!problem.empty()) return problem;
   }
   // 0 stands for the workload's default; anything else must be a usable rate.
   const double rate = config.learningRate;
   if (!std::isfinite(rate) || rate < 0 || rate > kMaxLearningRate ||
       (rate > 0 && rate < kMinLearningRate)) {
-    return "learning rate must be a number from " + number(kMinLearningRate) + " to " +
+    return "--learning-rate: must be a number from " + number(kMinLearningRate) + " to " +
            number(kMaxLearningRate) + " (it must fit in float32), not " + number(rate);
   }
   const double interval = config.telemetryIntervalSeconds;
   if (!std::isfinite(interval) || interval < kMinTelemetryIntervalSeconds ||
       interval > kMaxTelemetryIntervalSeconds) {
-    return "telemetry interval must be " + number(kMinTelemetryIntervalSeconds) + " to " +
+    return "--telemetry-interval: must be " + number(kMinTelemetryIntervalSeconds) + " to " +
            number(kMaxTelemetryIntervalSeconds) + " seconds, not " + number(interval);
   }
   if (const auto workload = findWorkload(config.workload)) {
@@ -52,6 +64,11 @@ std::string runConfigProblem(const RunConfig& config, bool dataParallel) {
         !problem.empty()) {
       return problem;
     }
+    // Known here for the official set and synthetic data (the trainer checks custom files).
+    const std::int64_t images = cut ? config.trainLimit : dataset ? dataset->trainSamples : 0;
+    if (config.timeBudgetSeconds > 0 && !config.exchange && !dataParallel) {
+      if (std::string problem = budgetBatchProblem(images, batch); !problem.empty()) return problem;
+    }
   }
   if (config.exchange && config.timeBudgetSeconds > 0) {
     // Each rank would stop at its own moment and leave the others waiting in an allreduce.
@@ -60,10 +77,18 @@ std::string runConfigProblem(const RunConfig& config, bool dataParallel) {
   const double budget = config.timeBudgetSeconds;
   if (!std::isfinite(budget) || budget < 0 ||
       (budget > 0 && (budget < kMinTimeBudgetSeconds || budget > kMaxTimeBudgetSeconds))) {
-    return "time budget must be " + number(kMinTimeBudgetSeconds) + " to " +
+    return "--time-budget: must be " + number(kMinTimeBudgetSeconds) + " to " +
            number(kMaxTimeBudgetSeconds) + " seconds (0: the full run), not " + number(budget);
   }
   return {};
+}
+
+std::string budgetBatchProblem(std::int64_t trainImages, std::int64_t batch) {
+  if (trainImages <= 0 || trainImages >= batch) return {};
+  return "a time budget (--time-budget) projects the full run from steps of a whole batch, and "
+         "the " + std::to_string(trainImages) + " training images are fewer than one batch of " +
+         std::to_string(batch) + " (--batch-size): choose a smaller batch size or more images "
+         "(--train-limit), or run without a time budget";
 }
 
 std::string threadSplitWarning(int threads, int ranks) {

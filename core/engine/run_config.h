@@ -60,6 +60,7 @@ inline constexpr double kMinLearningRate = static_cast<double>(std::numeric_limi
 inline constexpr int kMaxEpochs = 100000;
 inline constexpr int kMaxBatchSize = 1 << 20;
 inline constexpr int kMaxThreads = 4096;
+inline constexpr std::int64_t kMaxImageLimit = std::int64_t{1} << 40;  // --train/--test-limit
 inline constexpr int kMaxRepeats = 100;
 inline constexpr double kMinTelemetryIntervalSeconds = 0.1;
 inline constexpr double kMaxTelemetryIntervalSeconds = 3600.0;
@@ -78,6 +79,10 @@ constexpr std::uint64_t torchSeed(std::uint64_t seed) { return seed ^ (seed >> 3
 // `dataParallel` (or a config with an exchange) skips the last-step check: the ranks leave
 // the remainder out.
 std::string runConfigProblem(const RunConfig& config, bool dataParallel = false);
+
+// Why a time budget cannot project a run of `trainImages` in batches of `batch` (one process):
+// fewer images than one batch leave no full step to project from. Empty when it can.
+std::string budgetBatchProblem(std::int64_t trainImages, std::int64_t batch);
 
 // Where `config` trains data-parallel on `ranks` ranks: every step takes a batch on every rank
 // (one batch in all with `strong` scaling), so a --train-limit below that leaves them nothing to

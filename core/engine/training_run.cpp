@@ -252,10 +252,7 @@ void TrainingRun::noteNoFullBatch() {
   const std::string batch = std::to_string(m_result.config.batchSize);
   if (budgeted()) {
     throw Failure(FailureKind::Run,
-                  "a time budget (--time-budget) projects the full run from steps of a whole "
-                  "batch, and the " + images + " are fewer than one batch of " + batch +
-                      " (--batch-size): choose a smaller batch size or more images "
-                      "(--train-limit), or run without a time budget");
+                  budgetBatchProblem(m_data.train.size(), m_result.config.batchSize));
   }
   m_settingsWarnings.push_back("the " + images + " are fewer than one batch of " + batch +
                                " (--batch-size): every step trained all of them, so the run has no "

@@ -201,7 +201,7 @@ std::string scalingText(const std::vector<ScalingSeries>& series) {
     }
     text += "\n";
   }
-  if (series.empty()) text = "No data-parallel runs among these results.\n";
+  if (series.empty()) text = "No completed data-parallel runs among these results.\n";
   return text;
 }
 

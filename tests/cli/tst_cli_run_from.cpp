@@ -194,6 +194,31 @@ class TestCliRunFrom : public CliTestBase {
     QVERIFY2(typed.exitCode == 4 && !typed.err.contains(QLatin1String("from --from")), typed.why());
   }
 
+  // A file's settings keep to the flags' limits: 100000 threads from an edited file started as
+  // many and hung the CLI, a billion epochs ran. Refused before any work, naming the file.
+  void settingsBeyondTheFlagsLimitsAreRefused() {
+    const QString threads = path(QStringLiteral("threads.json"));
+    tb::writeResultFile(tbtest::RunResultBuilder()
+                            .workload("fashion-mlp", "fashion-mnist")
+                            .dataSource("synthetic")
+                            .samples(64, 16)
+                            .plannedEpochs(1)
+                            .batchSize(32)
+                            .optimizer("adam", 0.001)
+                            .threads(100000)
+                            .device("cpu", "Test CPU")
+                            .epoch(1.0, 64.0),
+                        threads.toStdString());
+    const CliRun many = runCli({"run", "--from", threads, "-q"});
+    QVERIFY2(many.exitCode == 2, many.why());
+    QVERIFY2(many.err.contains(QStringLiteral("--threads: must be 1 to 4096")) &&
+                 many.err.contains(QStringLiteral("--threads from --from ") + threads),
+             many.why());
+    QVERIFY(!many.err.contains(QLatin1String("warning")));  // refused before the threads' check
+    const CliRun typed = runCli({"run", "--from", threads, "-q", "--threads", "1"});
+    QVERIFY2(typed.exitCode == 0, typed.why());
+  }
+
   // A run that ended before it chose its batch and learning rate recorded 0 for them: the rerun
   // takes the workload's, and says so (a rerun of a batch-16 file measuring batch 32 unseen is
   // another benchmark). What the user typed needs no word.

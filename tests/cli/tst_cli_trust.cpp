@@ -160,6 +160,9 @@ class TestCliTrust : public CliTestBase {
     QTest::newRow("repeat word") << QStringList{"--repeat", "often"};
     QTest::newRow("budget 1") << QStringList{"--time-budget", "1"};
     QTest::newRow("budget nan") << QStringList{"--time-budget", "nan"};
+    // 256 images, no full batch of 512 to project from: refused before any data is made.
+    QTest::newRow("budget without a full batch")
+        << QStringList{"--time-budget", "5", "--batch-size", "512"};
   }
   void badTrustFlagsExitTwo() {
     QFETCH(QStringList, flags);

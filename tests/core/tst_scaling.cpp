@@ -256,7 +256,7 @@ class ScalingTest : public QObject {
     QCOMPARE(series.size(), std::size_t{1});
     QVERIFY(!series[0].points[0].efficiency);
     QVERIFY(QString::fromStdString(scalingText(series)).contains("efficiency needs one"));
-    QVERIFY(QString::fromStdString(scalingText({})).contains("No data-parallel runs"));
+    QVERIFY(QString::fromStdString(scalingText({})).contains("No completed data-parallel runs"));
   }
 
   // A disturbed one-rank run is no base (a series of its own, which has no data-parallel run to
