@@ -353,7 +353,12 @@ int main(int argc, char** argv) {
 
   QCommandLineParser parser;
   describeOptions(parser);
-  parser.process(app);
+  // Not process(): its "Unknown option" exits 1, which reads as a run that did not complete.
+  if (!parser.parse(QCoreApplication::arguments())) {
+    std::fprintf(stderr, "trainbench: error: %s (trainbench --help lists the options)\n",
+                 qPrintable(parser.errorText()));
+    return 2;
+  }
   tb::ui::AutomationOptions options;
   if (!readWhatToRunAndWrite(parser, options) || !readRunLength(parser, options) ||
       !settingsAndResultsUsable(parser)) {

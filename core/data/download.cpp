@@ -99,12 +99,25 @@ class Fetcher {
   // any file arrives removes it again (a partial file stays, for the next fetch to resume) —
   // while it holds the folder's lock: a fetch that found another one at work must not remove
   // the folder the other has just made and not yet written into.
+  // "Not a directory" names no path: the file in the way, where one is.
+  std::string whyNotAFolder(const std::error_code& error) const {
+    for (fs::path above = fs::path(m_folder).parent_path(); !above.empty();
+         above = above.parent_path()) {
+      std::error_code ignored;
+      if (fs::exists(above, ignored) && !fs::is_directory(above, ignored)) {
+        return above.string() + " is a file, not a folder";
+      }
+      if (above == above.parent_path()) break;
+    }
+    return error.message();
+  }
+
   FetchSummary run(bool madeHere) {
     std::error_code error;
     fs::create_directories(m_folder, error);
     if (error) {
       throw DownloadError(DownloadError::Kind::Local,
-                          "cannot create " + m_folder + ": " + error.message());
+                          "cannot create " + m_folder + ": " + whyNotAFolder(error));
     }
     FolderLock lock(m_folder);
     try {

@@ -152,6 +152,20 @@ class DataCommandTest : public QObject {
     QVERIFY2(plain.contains("[1/4] train-images-idx3-ubyte.gz: downloading"), plain.constData());
   }
 
+  // A data folder that is a file: said so, naming it (the system's "Not a directory" named the
+  // dataset's folder below it).
+  void dataFolderThatIsAFileIsNamed() {
+    useDataRoot(QStringLiteral("file-root"));
+    const QString file = m_dataRoot + "/datasets";
+    QFile made(file);
+    QVERIFY(made.open(QIODevice::WriteOnly));
+    made.close();
+    const QString mirror = QStringLiteral("http://127.0.0.1:%1/").arg(HttpTestServer::closedPort());
+    const CliRun run = runCli({"data", "fetch", "mnist", "--data-dir", file}, mirror);
+    QVERIFY2(run.exitCode == 3, run.why());
+    QVERIFY2(run.err.contains(file + " is a file, not a folder"), run.why());
+  }
+
   // CIFAR-10 extracted in the data folder itself (`tar xzf` there makes cifar-10-batches-bin/)
   // is where `run` and `data status` find it: `data fetch` finds it too, and downloads nothing.
   void fetchFindsWhatRunFinds() {

@@ -259,6 +259,14 @@ class TestAppFaults final : public tbtest::AppProcessTest {
     err = QString::fromUtf8(app.readAllStandardError());
     QCOMPARE(app.exitCode(), 2);
     QVERIFY2(err.contains(QLatin1String("--tab: 'histroy' is not charts or history")), qPrintable(err));
+    // An option the app does not have is a usage error like the others (2), not Qt's exit 1,
+    // which reads as a run that did not complete.
+    app.start(m_app, {QStringLiteral("--quick-run"), QStringLiteral("--quit-when-done")});
+    QVERIFY(app.waitForFinished(120000));
+    err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("trainbench: error: Unknown option 'quick-run'")),
+             qPrintable(err));
 
     const QString json = m_dir.filePath(QStringLiteral("a-result.json"));
     tb::writeResultFile(makeResult(1), json.toStdString());

@@ -127,6 +127,9 @@ QString outputFileProblem(const QString& path) {
   const QFileInfo info(path);
   if (info.isDir()) return QStringLiteral("'%1' is a folder").arg(path);
   const QFileInfo folder(info.absolutePath());
+  if (folder.exists() && !folder.isDir()) {
+    return QStringLiteral("'%1': %2 is a file, not a folder").arg(path, folder.filePath());
+  }
   if (!folder.isDir()) {
     return QStringLiteral("'%1': the folder %2 does not exist").arg(path, folder.filePath());
   }
