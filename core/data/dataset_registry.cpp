@@ -8,10 +8,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <utility>
+
+#include <unistd.h>
 
 namespace tb {
 namespace {
@@ -152,8 +156,30 @@ std::optional<std::string> findDatasetFolder(const std::string& dataset,
   return std::nullopt;
 }
 
+namespace {
+
+// A data folder that is a file, or one this process may not read, would read as one without the
+// files ("not found"), sending the user to download what is already there.
+void checkDataFolder(const fs::path& root) {
+  std::error_code error;
+  const fs::file_status status = fs::status(root, error);
+  if (error && error != std::errc::no_such_file_or_directory) {
+    throw DataError("the data folder " + root.string() + " cannot be read: " + error.message());
+  }
+  if (fs::exists(status) && !fs::is_directory(status)) {
+    throw DataError("the data folder " + root.string() + " is a file, not a folder");
+  }
+  if (fs::is_directory(status) && ::access(root.c_str(), R_OK | X_OK) != 0) {
+    throw DataError("the data folder " + root.string() + " cannot be read: " +
+                    std::strerror(errno));
+  }
+}
+
+}  // namespace
+
 DatasetSplits loadDataset(const DatasetInfo& info, const std::string& dataDir) {
   const fs::path root = dataDir.empty() ? fs::path(defaultDataRoot()) : fs::path(dataDir);
+  checkDataFolder(root);
   if (info.name == "cifar10") return loadCifar10(root.string());
   const fs::path sub = root / info.name;
 

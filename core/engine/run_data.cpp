@@ -1,6 +1,7 @@
 // loadRunData (run_data.h).
 #include "engine/run_data.h"
 
+#include "data/data_paths.h"
 #include "data/dataset_registry.h"
 #include "data/synthetic.h"
 #include "machine/cpu_budget.h"
@@ -48,7 +49,13 @@ DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetNam
     data.train = takeFirst(data.train, config.trainLimit);
     data.test = withTest ? takeFirst(data.test, config.testLimit) : LabelledImages{};
   }
-  if (data.train.size() == 0) throw DataError("the training set is empty");
+  if (data.train.size() == 0) {
+    // Synthetic sets are at least one image; files can hold none, and the user must find them.
+    const std::string folder = config.dataDir.empty() ? defaultDataRoot() : config.dataDir;
+    throw DataError(config.synthetic ? std::string("the training set is empty")
+                                     : "the training files of " + datasetName + " in " + folder +
+                                           " hold no images");
+  }
   return data;
 }
 

@@ -84,6 +84,27 @@ class TestCliHostileFiles : public QObject {
                            "4294967295 images"),
              result.why());
   }
+
+  // Training files of no images, and a data folder that is a file: each a data error naming
+  // where, not "the training set is empty" or "data not found" (which sent the user to fetch).
+  void emptyOrMisplacedDataIsNamed() {
+    const QString empty = m_dir.filePath("no-images");
+    QVERIFY(QDir().mkpath(empty));
+    for (const auto& [name, bytes] : tbtest::mnistLayoutFiles(0, 8)) {
+      QVERIFY(writeBytes(empty + "/" + QString::fromStdString(name), QByteArray::fromStdString(bytes)));
+    }
+    const tbtest::CliRun none = run({"run", "--data-dir", empty, "--epochs", "1", "--no-probe"});
+    QVERIFY2(none.exitCode == 3, none.why());
+    QVERIFY2(none.err.contains("the training files of fashion-mnist in " + empty + " hold no images"),
+             none.why());
+    const QString file = m_dir.filePath("data-file");
+    QVERIFY(writeBytes(file, QByteArray("not a folder")));
+    const tbtest::CliRun misplaced =
+        run({"run", "--data-dir", file, "--epochs", "1", "--no-probe"});
+    QVERIFY2(misplaced.exitCode == 3, misplaced.why());
+    QVERIFY2(misplaced.err.contains("the data folder " + file + " is a file, not a folder"),
+             misplaced.why());
+  }
 };
 
 QTEST_GUILESS_MAIN(TestCliHostileFiles)
