@@ -76,6 +76,13 @@ class TrustSetupTest : public QObject {
              qPrintable(panel.problem()));
     panel.setTrainLimit(64);
     QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    // A Quick run of fewer images than one batch has no full step to project from, said in
+    // the words of this panel's fields.
+    panel.setQuick(true);
+    panel.setTrainLimit(16);
+    QVERIFY2(panel.problem().contains(QStringLiteral("a time budget (\u201cLength\u201d)")) &&
+                 panel.problem().contains(QStringLiteral("one batch of 32 (\u201cBatch size\u201d)")),
+             qPrintable(panel.problem()));
   }
 
   void autoStartsWithOneGroupedRun() {

@@ -19,7 +19,8 @@ QString SetupPanel::inFieldNames(QString text) {
   const std::pair<const char*, QString> names[] = {
       {"--scaling strong", tr("Strong scaling")},
       {"--batch-size", tr("\u201cBatch size\u201d")},
-      {"--train-limit", tr("\u201cTraining images\u201d")}};
+      {"--train-limit", tr("\u201cTraining images\u201d")},
+      {"--time-budget", tr("\u201cLength\u201d")}};
   for (const auto& [flag, field] : names) text.replace(QLatin1String(flag), field);
   return text;
 }

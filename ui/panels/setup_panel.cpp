@@ -361,7 +361,7 @@ QString SetupPanel::problem() const {
   const QVector<RunConfig> runs = configs();
   if (!runs.isEmpty()) {
     if (const std::string why = runConfigProblem(runs.first()); !why.empty()) {
-      return QString::fromStdString(why);
+      return inFieldNames(QString::fromStdString(why));
     }
   }
   return QString();
