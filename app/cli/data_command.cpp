@@ -20,7 +20,6 @@
 #include <cstring>
 #include <string>
 
-
 namespace tb::cli {
 
 namespace {

@@ -62,7 +62,8 @@ std::string deviceKind(const std::string& text) {
 // from before they were recorded) take the workload's defaults, as applySavedSettings leaves
 // them; said, or a rerun of a batch-16 run would measure batch 32 unseen. Empty when none. (A
 // failed run's time budget is not recorded at all: only a projection holds it.)
-std::string defaultsTaken(const RunResult& saved, const FlagGiven& given, const RunOptions& options) {
+std::string defaultsTaken(const RunResult& saved, const FlagGiven& given,
+                          const RunOptions& options) {
   const auto workload = findWorkload(options.config.workload);
   const bool sameWorkload = !given("--workload") || options.config.workload == saved.workload.name;
   if (!workload || !sameWorkload) return {};

@@ -170,8 +170,8 @@ void checkDataFolder(const fs::path& root) {
     throw DataError("the data folder " + root.string() + " is a file, not a folder");
   }
   if (fs::is_directory(status) && ::access(root.c_str(), R_OK | X_OK) != 0) {
-    throw DataError("the data folder " + root.string() + " cannot be read: " +
-                    std::strerror(errno));
+    throw DataError("the data folder " + root.string() +
+                    " cannot be read: " + std::strerror(errno));
   }
 }
 

@@ -85,10 +85,12 @@ std::string runConfigProblem(const RunConfig& config, bool dataParallel) {
 
 std::string budgetBatchProblem(std::int64_t trainImages, std::int64_t batch) {
   if (trainImages <= 0 || trainImages >= batch) return {};
-  return "a time budget (--time-budget) projects the full run from steps of a whole batch, and "
-         "the " + std::to_string(trainImages) + " training images are fewer than one batch of " +
-         std::to_string(batch) + " (--batch-size): choose a smaller batch size or more images "
-         "(--train-limit), or run without a time budget";
+  const std::string budget =
+      "a time budget (--time-budget) projects the full run from steps of a whole batch";
+  return budget + ", and the " + std::to_string(trainImages) +
+         " training images are fewer than one batch of " + std::to_string(batch) +
+         " (--batch-size): choose a smaller batch size or more images (--train-limit), or run "
+         "without a time budget";
 }
 
 std::string threadSplitWarning(int threads, int ranks) {

@@ -146,8 +146,8 @@ void checkResultValues(const RunResult& r, const std::string& source) {
     if (r.status == RunStatus::Completed && r.distributed->globalBatch > 0 &&
         r.config.batchSize > 0 && r.distributed->globalBatch != rankImages) {
       check.fail("distributed.global_batch is " + std::to_string(r.distributed->globalBatch) +
-                 ", not config.batch_size x distributed.world_size (" +
-                 std::to_string(rankImages) + ")");
+                 ", not config.batch_size x distributed.world_size (" + std::to_string(rankImages) +
+                 ")");
     }
     // The ranks' figures are gathered before rank 0 saves: a completed run lists every rank, and
     // its device peak and efficiency count them.

@@ -4,8 +4,8 @@
 #include "devices/build_info.h"
 #include "devices/system_info.h"
 
-#include "cli_fixture.h"
 #include "../support/terminal_process.h"
+#include "cli_fixture.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

@@ -498,8 +498,8 @@ class TestCliCompare : public QObject {
     const tbtest::CliRun cancelled = cli("scaling", {folder});
     QVERIFY2(cancelled.exitCode == 0 &&
                  cancelled.out.contains(QLatin1String("No completed data-parallel runs")) &&
-                 cancelled.err.contains(QLatin1String(
-                     "1 data-parallel run did not complete (cancelled or failed)")),
+                 cancelled.err.contains(
+                     QLatin1String("1 data-parallel run did not complete (cancelled or failed)")),
              cancelled.why());
   }
 };

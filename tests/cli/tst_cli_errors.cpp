@@ -11,8 +11,8 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 
-#include <signal.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -224,7 +224,8 @@ class TestCliErrors : public CliTestBase {
     QVERIFY(err.open(QIODevice::ReadOnly));
     const QByteArray said = err.readAll();
     QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 141,
-             qPrintable(QStringLiteral("status %1, stderr: %2").arg(status).arg(QString::fromUtf8(said))));
+             qPrintable(
+                 QStringLiteral("status %1, stderr: %2").arg(status).arg(QString::fromUtf8(said))));
     QVERIFY2(said.isEmpty(), said.constData());
   }
 

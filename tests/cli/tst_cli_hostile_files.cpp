@@ -91,12 +91,14 @@ class TestCliHostileFiles : public QObject {
     const QString empty = m_dir.filePath("no-images");
     QVERIFY(QDir().mkpath(empty));
     for (const auto& [name, bytes] : tbtest::mnistLayoutFiles(0, 8)) {
-      QVERIFY(writeBytes(empty + "/" + QString::fromStdString(name), QByteArray::fromStdString(bytes)));
+      QVERIFY(
+          writeBytes(empty + "/" + QString::fromStdString(name), QByteArray::fromStdString(bytes)));
     }
     const tbtest::CliRun none = run({"run", "--data-dir", empty, "--epochs", "1", "--no-probe"});
     QVERIFY2(none.exitCode == 3, none.why());
-    QVERIFY2(none.err.contains("the training files of fashion-mnist in " + empty + " hold no images"),
-             none.why());
+    QVERIFY2(
+        none.err.contains("the training files of fashion-mnist in " + empty + " hold no images"),
+        none.why());
     const QString file = m_dir.filePath("data-file");
     QVERIFY(writeBytes(file, QByteArray("not a folder")));
     const tbtest::CliRun misplaced =

@@ -246,8 +246,8 @@ class TestCliRunFrom : public CliTestBase {
     const tb::RunResult again = readResult(rerun.savedPath(), error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(again.config.batchSize, 32);
-    const CliRun typed = runCli({"run", "--from", file, "-q", "--batch-size", "16",
-                                 "--learning-rate", "0.002"});
+    const CliRun typed =
+        runCli({"run", "--from", file, "-q", "--batch-size", "16", "--learning-rate", "0.002"});
     QVERIFY2(typed.exitCode == 0 && !typed.err.contains(QLatin1String("records no")), typed.why());
   }
 

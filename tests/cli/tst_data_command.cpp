@@ -124,10 +124,9 @@ class DataCommandTest : public QObject {
     const QString mirror = m_dir.filePath(QStringLiteral("an-empty-mirror-with-a-long-name"));
     QVERIFY(QDir().mkpath(mirror));
     int exitCode = 0;
-    const QByteArray live = tbtest::runOnTerminal(m_cli, {"data", "fetch", "mnist"},
-                                                  environment(mirror), exitCode, 40,
-                                                  QStringLiteral("xterm"),
-                                                  tbtest::TerminalChannel::Error);
+    const QByteArray live =
+        tbtest::runOnTerminal(m_cli, {"data", "fetch", "mnist"}, environment(mirror), exitCode, 40,
+                              QStringLiteral("xterm"), tbtest::TerminalChannel::Error);
     QCOMPARE(exitCode, 3);
     int drawn = 0;
     for (QByteArray line : live.split('\n')) {
@@ -142,10 +141,9 @@ class DataCommandTest : public QObject {
       }
     }
     QVERIFY2(drawn > 0, live.constData());
-    const QByteArray plain = tbtest::runOnTerminal(m_cli, {"data", "fetch", "mnist"},
-                                                   environment(mirror), exitCode, 40,
-                                                   QStringLiteral("dumb"),
-                                                   tbtest::TerminalChannel::Error);
+    const QByteArray plain =
+        tbtest::runOnTerminal(m_cli, {"data", "fetch", "mnist"}, environment(mirror), exitCode, 40,
+                              QStringLiteral("dumb"), tbtest::TerminalChannel::Error);
     QCOMPARE(exitCode, 3);
     QVERIFY2(!plain.contains('\r' + QByteArray("  [")) && !plain.contains("\033["),
              plain.constData());

@@ -376,7 +376,9 @@ class TestResultFile : public QObject {
       j.insert("config", config);
     }) << "a completed run lists 2 epochs, not config.epochs (3)";
     const auto twoRanks = [](const char* scaling, int globalBatch) {
-      const QJsonObject rank{{"host", "a"}, {"device", "cpu"}, {"samples_per_second", 100.0},
+      const QJsonObject rank{{"host", "a"},
+                             {"device", "cpu"},
+                             {"samples_per_second", 100.0},
                              {"communication_share", 0.1}};
       QJsonObject first = rank, second = rank;
       first.insert("rank", 0);
@@ -387,12 +389,12 @@ class TestResultFile : public QObject {
                          {"global_batch", globalBatch},
                          {"ranks", QJsonArray{first, second}}};
     };
-    QTest::newRow("global batch not the ranks'") << variant([&](QJsonObject& j) {
-      j.insert("distributed", twoRanks("weak", 999));
-    }) << "distributed.global_batch is 999, not config.batch_size x distributed.world_size (64)";
-    QTest::newRow("unknown scaling") << variant([&](QJsonObject& j) {
-      j.insert("distributed", twoRanks("diagonal", 64));
-    }) << "distributed.scaling must be \"weak\" or \"strong\", not \"diagonal\"";
+    QTest::newRow("global batch not the ranks'")
+        << variant([&](QJsonObject& j) { j.insert("distributed", twoRanks("weak", 999)); })
+        << "distributed.global_batch is 999, not config.batch_size x distributed.world_size (64)";
+    QTest::newRow("unknown scaling")
+        << variant([&](QJsonObject& j) { j.insert("distributed", twoRanks("diagonal", 64)); })
+        << "distributed.scaling must be \"weak\" or \"strong\", not \"diagonal\"";
     QTest::newRow("deep nesting") << QByteArray(100000, '[') + QByteArray(100000, ']')
                                   << "not a TrainBench result: nested deeper than 64 levels";
     QTest::newRow("deep nesting in a key")

@@ -45,7 +45,8 @@ inline QByteArray runOnTerminal(const QString& program, const QStringList& args,
   QByteArray shown;
   const auto drain = [&] {
     char buffer[4096];
-    for (ssize_t got; (got = ::read(terminal, buffer, sizeof buffer)) > 0;) shown.append(buffer, got);
+    for (ssize_t got; (got = ::read(terminal, buffer, sizeof buffer)) > 0;)
+      shown.append(buffer, got);
   };
   QDeadlineTimer deadline(120000);
   while (!process.waitForFinished(20) && !deadline.hasExpired()) drain();

@@ -112,8 +112,9 @@ class LaunchChecksTest : public QObject {
     QVERIFY(outputFileProblem(missing).contains(missing));
     // A file where the folder should be is said as such, not as a folder that does not exist.
     const QString inFile = existing + QStringLiteral("/shot.png");
-    QVERIFY2(outputFileProblem(inFile).contains(existing + QStringLiteral(" is a file, not a folder")),
-             qPrintable(outputFileProblem(inFile)));
+    QVERIFY2(
+        outputFileProblem(inFile).contains(existing + QStringLiteral(" is a file, not a folder")),
+        qPrintable(outputFileProblem(inFile)));
     QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("a.pdf")));
     QVERIFY(outputFileProblem(dir.filePath(QStringLiteral("a.pdf"))).contains(QStringLiteral("folder")));
     // A read-only report of an earlier run is not replaced (QSaveFile refuses it).

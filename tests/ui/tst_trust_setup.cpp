@@ -80,9 +80,10 @@ class TrustSetupTest : public QObject {
     // the words of this panel's fields.
     panel.setQuick(true);
     panel.setTrainLimit(16);
-    QVERIFY2(panel.problem().contains(QStringLiteral("a time budget (\u201cLength\u201d)")) &&
-                 panel.problem().contains(QStringLiteral("one batch of 32 (\u201cBatch size\u201d)")),
-             qPrintable(panel.problem()));
+    QVERIFY2(
+        panel.problem().contains(QStringLiteral("a time budget (\u201cLength\u201d)")) &&
+            panel.problem().contains(QStringLiteral("one batch of 32 (\u201cBatch size\u201d)")),
+        qPrintable(panel.problem()));
   }
 
   void autoStartsWithOneGroupedRun() {
