@@ -3,9 +3,10 @@
 // with a complete "cancelled" result saved).
 #include "devices/device_id.h"
 
-#include "cli_fixture.h"
 #include "../support/absent_device.h"
+#include "../support/run_result_builder.h"
 #include "../support/signal_state.h"
+#include "cli_fixture.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>
@@ -227,6 +228,28 @@ class TestCliErrors : public CliTestBase {
              qPrintable(
                  QStringLiteral("status %1, stderr: %2").arg(status).arg(QString::fromUtf8(said))));
     QVERIFY2(said.isEmpty(), said.constData());
+  }
+
+  // `scaling` on data-parallel runs that were all cancelled lists none, and says why rather than
+  // leaving "no data-parallel runs" to stand for a folder that holds them.
+  void scalingSaysItsRunsDidNotComplete() {
+    const QString folder = path(QStringLiteral("cancelled-ranks"));
+    QVERIFY(QDir().mkpath(folder));
+    tb::RunResult cancelled = tbtest::RunResultBuilder()
+                                  .status(tb::RunStatus::Cancelled)
+                                  .workload("fashion-mlp", "fashion-mnist")
+                                  .plannedEpochs(2)
+                                  .batchSize(32)
+                                  .device("cpu", "Test CPU")
+                                  .epoch(1.0, 3000.0)
+                                  .distributed("weak", 64, {{"a", "cpu"}, {"a", "cpu"}});
+    tb::writeResultFile(cancelled, (folder + "/two.json").toStdString());
+    const CliRun scaling = runCli({"scaling", folder});
+    QVERIFY2(scaling.exitCode == 0 &&
+                 scaling.out.contains(QLatin1String("No completed data-parallel runs")) &&
+                 scaling.err.contains(
+                     QLatin1String("1 data-parallel run did not complete (cancelled or failed)")),
+             scaling.why());
   }
 
   // Synthetic sets are as large as asked, but one that cannot fit in memory is a data error
