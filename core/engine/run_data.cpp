@@ -83,11 +83,7 @@ std::string dataMemoryProblem(const RunConfig& config, const std::string& datase
   if (!memory || bytes <= *memory) return {};
   const std::string images = std::to_string(train) + " + " + std::to_string(test) +
                              (config.synthetic ? " synthetic images" : " images");
-  const std::optional<double> containerLimit = cgroupMemoryLimitBytes();
-  const std::string whose = containerLimit && *containerLimit <= *memory
-                                ? "the " + oneDecimal(gib(*memory)) +
-                                      " GiB this process's container (cgroup) may use"
-                                : "this machine's " + oneDecimal(gib(*memory)) + " GiB of memory";
+  const std::string whose = usableMemoryName(*memory);
   if (processes > 1) {
     return "--data-parallel/--train-limit: " + std::to_string(processes) +
            " ranks on this machine, each holding " + std::to_string(train) +
@@ -96,6 +92,14 @@ std::string dataMemoryProblem(const RunConfig& config, const std::string& datase
   }
   return "--train-limit/--test-limit: " + images + " need about " + oneDecimal(gib(bytes)) +
          " GiB, more than " + whose;
+}
+
+std::string usableMemoryName(double usableBytes) {
+  const std::optional<double> containerLimit = cgroupMemoryLimitBytes();
+  return containerLimit && *containerLimit <= usableBytes
+             ? "the " + oneDecimal(gib(usableBytes)) +
+                   " GiB this process's container (cgroup) may use"
+             : "this machine's " + oneDecimal(gib(usableBytes)) + " GiB of memory";
 }
 
 }  // namespace tb

@@ -23,4 +23,8 @@ DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetNam
 std::string dataMemoryProblem(const RunConfig& config, const std::string& datasetName,
                               int processes = 1);
 
+// The memory usableMemoryBytes() gave, named for a message: "this machine's 15.5 GiB of memory",
+// or "the 2.0 GiB this process's container (cgroup) may use".
+std::string usableMemoryName(double usableBytes);
+
 }  // namespace tb

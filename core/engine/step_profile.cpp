@@ -16,6 +16,7 @@
 #include "engine/loss_scaler.h"
 #include "engine/precision_scope.h"
 #include "engine/run_data.h"
+#include "engine/step_memory.h"
 #include "engine/weight_layout.h"
 #include "models/workload.h"
 #include "stats/summary.h"
@@ -208,6 +209,12 @@ class StepProfiler {
     const std::int64_t batch = profile.batchSize;
     const RunConfig& config = options.config;
     const DatasetSplits data = profileData(config, workload, batch);
+    if (device.is_cpu()) {
+      if (std::string problem = cpuStepMemoryProblem(workload, precision, batch, data);
+          !problem.empty()) {
+        throw std::runtime_error(problem);
+      }
+    }
     m_batches = data.train.size() / batch;
     torch::manual_seed(torchSeed(config.seed));
     m_model = workload.makeModel();

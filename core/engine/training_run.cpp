@@ -13,9 +13,11 @@
 #include "engine/execution.h"
 #include "engine/rank_data.h"
 #include "engine/rank_records.h"
+#include "engine/step_memory.h"
 #include "machine/cpu_budget.h"
 #include "machine/speed_switches.h"
 
+#include <algorithm>
 #include <exception>
 #include <string>
 #include <utility>
@@ -242,6 +244,17 @@ void TrainingRun::loadData() {
     m_settingsWarnings.push_back(std::move(warning));
   }
   if (worldSize() <= 1 && m_data.train.size() < batch) noteNoFullBatch();
+  if (m_device.is_cpu()) refuseStepBeyondMemory();
+}
+
+// A GPU says when it is out of memory; the system kills a CPU run past it, and the app with it
+// when the app trains in its own process (step_memory.h).
+void TrainingRun::refuseStepBeyondMemory() {
+  const std::int64_t batch = std::min<std::int64_t>(m_result.config.batchSize, m_data.train.size());
+  if (std::string problem = cpuStepMemoryProblem(m_workload, m_precision, batch, m_data);
+      !problem.empty()) {
+    throw Failure(FailureKind::Run, problem);
+  }
 }
 
 // Every step trains the whole, smaller set: the run times batches of that size, none of the

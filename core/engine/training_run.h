@@ -70,7 +70,8 @@ class TrainingRun {
   std::string learningRateHint() const;
   bool budgeted() const { return m_config.timeBudgetSeconds > 0; }
   bool budgetSpent() const;
-  void noteNoFullBatch();  // a training set smaller than one batch: refused or warned
+  void noteNoFullBatch();         // a training set smaller than one batch: refused or warned
+  void refuseStepBeyondMemory();  // a CPU step of the batch that outgrows the memory
   // fp16: fails a run whose every step overflowed; notes many skipped steps in the result.
   void noteSkippedSteps();
   void project();

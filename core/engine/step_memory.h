@@ -1,0 +1,46 @@
+// The memory a training step takes on the CPU, measured, so that a batch the machine cannot hold
+// is refused with a message naming --batch-size. Past the memory the system kills the process
+// without a word: the CLI's run, or the app itself, which trains a single device in its own
+// process, and nothing of the run is saved.
+#pragma once
+
+#include "engine/precision.h"
+
+#include <cstdint>
+#include <string>
+
+namespace tb {
+
+struct DatasetSplits;
+struct WorkloadSpec;
+
+struct StepMemory {
+  // What a step holds whatever its batch: the weights, their gradients, the optimiser's two
+  // moments, the kernels' workspaces.
+  double fixedBytes = 0;
+  // The activations the forward pass keeps for the backward pass, and their gradients.
+  double bytesPerImage = 0;
+
+  double bytesFor(std::int64_t batch) const {
+    return fixedBytes + bytesPerImage * static_cast<double>(batch);
+  }
+};
+
+// Trains two small steps of a fresh model of `workload` on the CPU and counts the bytes
+// LibTorch's allocator holds at their peaks: a line through the two. The model is not the run's
+// (its weights and BatchNorm statistics stay as they were) and torch's global generator is left
+// as it was. A fraction of a second for ResNet-50.
+StepMemory measureStepMemory(const WorkloadSpec& workload, Precision precision);
+
+// Why a step of `batch` images cannot train within `usableBytes` (the machine's memory, or its
+// container's limit, named by `usableName`) beside the `heldBytes` the run already holds (its
+// data): the need, and the largest batch that fits. Empty when it fits.
+std::string stepMemoryProblem(const StepMemory& memory, std::int64_t batch, double heldBytes,
+                              double usableBytes, const std::string& usableName);
+
+// stepMemoryProblem for a CPU run about to train `data` in steps of `batch` images, within
+// usableMemoryBytes(): the training images are held as the floats they are normalised into.
+std::string cpuStepMemoryProblem(const WorkloadSpec& workload, Precision precision,
+                                 std::int64_t batch, const DatasetSplits& data);
+
+}  // namespace tb

@@ -1,0 +1,115 @@
+// The memory a CPU training step takes, measured from two small steps, and the refusal of a
+// batch that outgrows the machine (past it the system kills the run, or the app training it).
+#include "data/dataset_registry.h"
+#include "engine/step_memory.h"
+#include "engine/trainer.h"
+#include "machine/cpu_budget.h"
+#include "models/workload.h"
+
+#include "../support/synthetic_run.h"
+
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <atomic>
+#include <optional>
+
+using namespace tb;
+
+namespace {
+
+constexpr double kMiB = 1024.0 * 1024.0;
+constexpr double kGiB = 1024.0 * kMiB;
+
+StepMemory measured(const std::string& workloadName) {
+  const auto workload = findWorkload(workloadName);
+  if (!workload) throw std::runtime_error("no workload " + workloadName);
+  return measureStepMemory(*workload, Precision::Fp32);
+}
+
+}  // namespace
+
+class StepMemoryTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  void aStepHoldsItsImagesAndTheOptimisersMoments() {
+    const auto workload = findWorkload("fashion-mlp");
+    QVERIFY(workload);
+    const StepMemory memory = measureStepMemory(*workload, Precision::Fp32);
+    const auto dataset = findDataset(workload->dataset);
+    QVERIFY(dataset);
+    const ImageShape& shape = dataset->shape;
+    // Each image's floats are kept for the backward pass, at the least.
+    QVERIFY(memory.bytesPerImage >= shape.channels * shape.height * shape.width * sizeof(float));
+    // The weights, their gradients and Adam's two moments: four floats a weight.
+    QVERIFY(memory.fixedBytes >= 4.0 * workload->parameters * sizeof(float));
+  }
+
+  void deeperModelsKeepMoreForTheirBackwardPass() {
+    QVERIFY(measured("cifar10-resnet50").bytesPerImage >
+            10 * measured("fashion-mlp").bytesPerImage);
+  }
+
+  void measuringLeavesTheRunsRandomNumbersAlone() {
+    torch::manual_seed(7);
+    const auto expected = torch::rand({4});
+    torch::manual_seed(7);
+    measured("fashion-mlp");
+    QVERIFY(torch::equal(torch::rand({4}), expected));
+  }
+
+  void aBatchBeyondTheMemoryIsRefusedWithOneThatFits() {
+    const StepMemory memory{1 * kGiB, 1 * kMiB};
+    const std::string problem =
+        stepMemoryProblem(memory, 10000, 1 * kGiB, 8 * kGiB, "this machine's 8.0 GiB of memory");
+    QVERIFY2(
+        problem.find("--batch-size: a training step of 10000 images needs about 10.8 GiB "
+                     "beside the data's 1.0 GiB, more than this machine's 8.0 GiB of memory") !=
+            std::string::npos,
+        problem.c_str());
+    // 8 GiB less the data and the fixed gigabyte: 6 GiB of images at 1 MiB each.
+    QVERIFY2(problem.find("a batch of at most 6144 fits") != std::string::npos, problem.c_str());
+    QVERIFY(stepMemoryProblem(memory, 6144, 1 * kGiB, 8 * kGiB, "memory").empty());
+  }
+
+  void dataThatFillTheMemoryLeaveNoBatch() {
+    const StepMemory memory{1 * kGiB, 1 * kMiB};
+    const std::string problem = stepMemoryProblem(memory, 64, 7.5 * kGiB, 8 * kGiB, "memory");
+    QVERIFY2(
+        problem.find("no batch fits beside the data (a smaller --train-limit") != std::string::npos,
+        problem.c_str());
+  }
+
+  void anUnmeasuredStepIsNeverRefused() {
+    QVERIFY(stepMemoryProblem(StepMemory{}, 1 << 20, 0, 1 * kGiB, "memory").empty());
+  }
+
+  // Refused before it trains: a failed run that says why, where the system would have killed the
+  // process (the app's, for a single device) and saved nothing.
+  void aRunWhoseStepOutgrowsTheMemoryFailsBeforeTraining() {
+    const std::optional<double> usable = usableMemoryBytes();
+    if (!usable) QSKIP("this machine's memory is not known");
+    const double perImage = measured("cifar10-resnet50").bytesPerImage;
+    QVERIFY(perImage > 0);
+    const auto batch = static_cast<std::int64_t>(*usable / perImage) + 1;
+    // As many synthetic images as the batch: 3 KiB each, made in a second for 30 GiB of memory.
+    if (batch > 32768) QSKIP("this machine's memory needs more images than the suite should make");
+    RunConfig config = tbtest::syntheticRun(1, batch, 8);
+    config.workload = "cifar10-resnet50";
+    config.batchSize = static_cast<int>(batch);
+    RunObserver observer;
+    std::atomic<bool> cancel{false};
+    const RunResult result = runTraining(config, observer, cancel);
+    QCOMPARE(toString(result.status), "failed");
+    const std::string expected =
+        "--batch-size: a training step of " + std::to_string(batch) + " images needs about ";
+    QVERIFY2(result.error.find(expected) != std::string::npos, result.error.c_str());
+    QVERIFY(result.epochs.empty());
+    QCOMPARE(result.config.batchSize, static_cast<int>(batch));
+  }
+};
+
+QTEST_GUILESS_MAIN(StepMemoryTest)
+#include "tst_step_memory.moc"
