@@ -154,6 +154,25 @@ class TestHistoryRows final : public QObject {
                 .contains(QLatin1String("fashion-mlp")));
   }
 
+  // In a 1024-pixel window History is about 690 pixels wide: the device, stretched into what the
+  // other columns left, read "c…". It keeps 16 letters and the table scrolls; wide, it still
+  // takes all the room the others leave.
+  void deviceStaysReadableInANarrowTable() {
+    ResultLibrary library(m_dir.path());
+    library.save(makeResult("2026-11-26T10:00:00Z", "alpha", 10.0));
+    HistoryPanel panel(&library);
+    panel.resize(690, 400);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    const QTableView* view = panel.view();
+    const int letter = view->fontMetrics().averageCharWidth();
+    QTRY_VERIFY2(view->columnWidth(HistoryPanel::DeviceColumn) >= 16 * letter,
+                 qPrintable(QString::number(view->columnWidth(HistoryPanel::DeviceColumn))));
+    panel.resize(1600, 400);
+    const QHeaderView* header = view->horizontalHeader();
+    QTRY_COMPARE(header->length(), view->viewport()->width());
+  }
+
   // A shared file's text is shown as text: no bidi control reversing the device, no line break
   // splitting the machine cell, no markup rendered in a tooltip, no 300-digit total.
   void fileTextIsShownAsText() {

@@ -1,11 +1,13 @@
 // The window on a small or scaled screen: a 1024x768 screen at 150% scaling leaves 683 logical
 // pixels across, a 1280x720 one at 150% 853x480. The window must shrink to fit such a screen and
 // the dialogs open within it, their buttons on it.
+#include "comparison/comparison_panel.h"
 #include "devices/probe_dialog.h"
 #include "devices/profile_dialog.h"
+#include "engine/run_config.h"
 #include "history/history_panel.h"
 #include "history/result_library.h"
-#include "engine/run_config.h"
+#include "panels/setup_panel.h"
 #include "results/result_file.h"
 #include "window/main_window.h"
 
@@ -14,12 +16,15 @@
 #include <QApplication>
 #include <QMenu>
 #include <QScreen>
+#include <QScrollArea>
+#include <QSettings>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
-#include <QScrollArea>
-#include <QTabWidget>
-#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
@@ -102,6 +107,105 @@ class SmallScreenTest : public QObject {
                  qPrintable(QStringLiteral("%1 > %2\n").arg(area->widget()->width())
                                 .arg(area->viewport()->width()) +
                             widthReport(area->widget())));
+  }
+
+  // On a 1024x600 netbook, runs of different sizes put the comparison's note of three lines above
+  // the table: the layout counted the note as one line shorter, and the table's last rows and
+  // its horizontal scroll bar (the columns after Speed-up) lay below the end of the scrolled area,
+  // out of reach.
+  void tableUnderTheNoteCanBeScrolledTo() {
+    MainWindow window(m_dir->filePath(QStringLiteral("settings.ini")),
+                      m_dir->filePath(QStringLiteral("results")));
+    QStringList paths;
+    for (int images : {256, 1024, 2048, 4096, 8192}) {
+      const QString path = m_dir->filePath(QStringLiteral("run-%1.json").arg(images));
+      tbtest::RunResultBuilder run;
+      run.workload("fashion-mlp", "fashion-mnist").samples(images, 64).plannedEpochs(2);
+      run.device("cpu", "AMD EPYC").host("vm").steadyState(9000.0);
+      for (int epoch = 0; epoch < 2; ++epoch) run.epoch(0.3, 9000.0).loss(0.6).accuracy(0.8);
+      tb::writeResultFile(run.test(0.55, 0.81).totalSeconds(0.7), path.toStdString());
+      paths << path;
+    }
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openResultFiles(paths).isEmpty());
+    window.comparisonPanel()->refreshNow();
+    window.resize(1024, 552);  // the screen less a title bar and a panel
+    QVERIFY(!window.comparisonPanel()->sizeNote().isEmpty());
+    auto* area = qobject_cast<QScrollArea*>(window.findChild<QTabWidget*>()->widget(0));
+    QVERIFY(area && area->widget());
+    const QTableWidget* table = window.comparisonPanel()->table();
+    const auto tableBottom = [&] {
+      return table->mapTo(area->widget(), QPoint(0, table->height())).y();
+    };
+    QTRY_VERIFY2(tableBottom() <= area->widget()->height(),
+                 qPrintable(QStringLiteral("the table ends at %1 px of %2")
+                                .arg(tableBottom())
+                                .arg(area->widget()->height())));
+    QVERIFY(table->height() >= table->minimumHeight());
+  }
+
+  // A tiled window manager's 700-pixel column: the total-time chart beside the table held it to
+  // one column of cut device names, and the whole results area scrolled sideways. The chart
+  // goes under the table; nothing scrolls sideways.
+  void narrowWindowStacksTheComparison() {
+    MainWindow window(m_dir->filePath(QStringLiteral("settings.ini")),
+                      m_dir->filePath(QStringLiteral("results")));
+    QStringList paths;
+    for (const char* host : {"alpha", "beta"}) {
+      const QString path = m_dir->filePath(QString::fromLatin1(host) + ".json");
+      tb::RunResult run =
+          tbtest::RunResultBuilder().workload("fashion-mlp").device("cpu", "AMD EPYC").host(host);
+      tb::writeResultFile(run, path.toStdString());
+      paths << path;
+    }
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.openResultFiles(paths).isEmpty());
+    window.comparisonPanel()->refreshNow();
+    window.resize(700, 1000);
+    auto* area = qobject_cast<QScrollArea*>(window.findChild<QTabWidget*>()->widget(0));
+    QVERIFY(area && area->widget());
+    const QTableWidget* table = window.comparisonPanel()->table();
+    const QWidget* chart = window.comparisonPanel()->chartTabs();
+    QTRY_VERIFY2(chart->mapTo(area->widget(), QPoint()).y() >=
+                     table->mapTo(area->widget(), QPoint(0, table->height())).y(),
+                 "the chart is not under the table");
+    QTRY_VERIFY2(area->widget()->width() <= area->viewport()->width(),
+                 qPrintable(QStringLiteral("%1 > %2\n")
+                                .arg(area->widget()->width())
+                                .arg(area->viewport()->width()) +
+                            widthReport(area->widget())));
+    QVERIFY(table->width() >= window.comparisonPanel()->width() * 3 / 4);
+    // Wide again, side by side.
+    window.resize(1280, 720);
+    QTRY_VERIFY(chart->mapTo(area->widget(), QPoint()).x() >=
+                table->mapTo(area->widget(), QPoint(table->width(), 0)).x());
+  }
+
+  // The sidebar dragged to the window's edge was gone, Setup, Run and the queue with it, and a
+  // saved layout kept it gone at the next start: no pane can be dragged to nothing now, whatever
+  // an older layout says.
+  void aCollapsedSidebarComesBack() {
+    const QString settingsPath = m_dir->filePath(QStringLiteral("settings.ini"));
+    {
+      QSplitter collapsed;  // as an older TrainBench saved it: Qt's default, collapsible
+      collapsed.addWidget(new QWidget);
+      collapsed.addWidget(new QWidget);
+      collapsed.resize(1000, 600);
+      collapsed.setSizes({0, 1000});
+      QSettings settings(settingsPath, QSettings::IniFormat);
+      settings.setValue(QStringLiteral("window/sidebar"), collapsed.saveState());
+    }
+    MainWindow window(settingsPath, m_dir->filePath(QStringLiteral("results")));
+    window.resize(1024, 552);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    for (const QSplitter* splitter : window.findChildren<QSplitter*>()) {
+      QVERIFY(!splitter->childrenCollapsible());
+    }
+    QTRY_VERIFY2(window.setupPanel()->width() >= window.setupPanel()->minimumSizeHint().width(),
+                 qPrintable(QString::number(window.setupPanel()->width())));
   }
 
   // On a narrow window History's buttons that do not fit are in its tool bar's » menu, every

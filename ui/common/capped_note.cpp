@@ -7,6 +7,8 @@
 #include <QResizeEvent>
 #include <QShowEvent>
 
+#include <algorithm>
+
 namespace tb::ui {
 
 CappedNote::CappedNote(int maxLines, QWidget* parent) : QLabel(parent), m_maxLines(maxLines) {
@@ -44,6 +46,7 @@ void CappedNote::fit() {
   if (!isVisible() || width <= 0) {
     setText(m_note);
     setToolTip(QString());
+    setMinimumHeight(0);
     return;
   }
   m_fittedWidth = width;
@@ -55,6 +58,7 @@ void CappedNote::fit() {
   if (heightOf(m_note) <= limit) {
     setText(m_note);
     setToolTip(QString());
+    holdShownHeight();
     return;
   }
   const QString more = tr("\u2026 (hover for the whole note)");
@@ -67,6 +71,12 @@ void CappedNote::fit() {
   }
   setText(m_note.left(fits).trimmed() + more);
   setToolTip(plainToolTip(m_note));
+  holdShownHeight();
 }
+
+// A word-wrapped label's minimum height is reckoned at a width of Qt's choosing: three lines at
+// this width counted as two, and in a scrolled area the table under the note lay a line past
+// its end, out of reach.
+void CappedNote::holdShownHeight() { setMinimumHeight(std::max(0, heightForWidth(width()))); }
 
 }  // namespace tb::ui

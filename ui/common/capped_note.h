@@ -27,6 +27,7 @@ class CappedNote final : public QLabel {
 
  private:
   void fit();
+  void holdShownHeight();
 
   int m_maxLines;
   QString m_note;

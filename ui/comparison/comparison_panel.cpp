@@ -48,7 +48,14 @@ constexpr int kMinColumnChars = 28;
 // 24 px the bars' labels overlapped.
 constexpr double kBarLines = 1.75;
 constexpr double kChartFrameLines = 5.75;  // title, caption and axis
-
+// The table's device names and figures and the chart beside them: below this, one above the other.
+constexpr int kSideBySideLetters = 90;
+// Under the table, the chart keeps the height of its frame and a few bars.
+constexpr int kChartUnderTableLines = 12;
+constexpr int kChartBesideTableWidth = 260;
+// The published figures' box's place in the controls' row: after the baseline's label, box
+// and spacing.
+constexpr int kPublishedCheckSlot = 3;
 
 }  // namespace
 
@@ -62,7 +69,7 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
       m_chart(new QCustomPlot(this)),
       m_scaling(new ScalingChart(this)),
       m_chartTabs(new QTabWidget(this)) {
-  QHBoxLayout* controls = buildControls();
+  QBoxLayout* controls = buildControls();
   setUpTable();
   QWidget* splitter = buildCharts();
 
@@ -89,8 +96,9 @@ ComparisonPanel::ComparisonPanel(RunCollection* runs, QWidget* parent)
   refreshNow();
 }
 
-QHBoxLayout* ComparisonPanel::buildControls() {
+QBoxLayout* ComparisonPanel::buildControls() {
   auto* controls = new QHBoxLayout;
+  m_controls = controls;
   auto* baselineLabel = new QLabel(tr("Baseline:"), this);
   baselineLabel->setBuddy(m_baselineChooser);
   // Not as wide as the longest label: a 170-character host name grew it over the check box
@@ -114,7 +122,10 @@ QHBoxLayout* ComparisonPanel::buildControls() {
   controls->addSpacing(16);
   controls->addWidget(m_publishedCheck);
   controls->addStretch(0);  // what the box leaves past its maximum
-  return controls;
+  // Where the published figures' box goes in a narrow panel.
+  m_controlRows = new QVBoxLayout;
+  m_controlRows->addLayout(controls);
+  return m_controlRows;
 }
 
 void ComparisonPanel::setUpTable() {
@@ -196,9 +207,10 @@ QWidget* ComparisonPanel::buildCharts() {
   chartScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   chartScroll->setFrameShape(QFrame::NoFrame);
   chartScroll->setFocusPolicy(Qt::NoFocus);  // a Tab stop that showed no focus
-  chartScroll->setMinimumWidth(260);
+  chartScroll->setMinimumWidth(kChartBesideTableWidth);
 
   auto* splitter = new QSplitter(Qt::Horizontal, this);
+  m_tableAndChart = splitter;
   splitter->addWidget(m_table);
   // Scaling shares the place: its tab shows while an open run is data-parallel.
   m_chartTabs->addTab(chartScroll, tr("Total time"));
@@ -338,6 +350,30 @@ void ComparisonPanel::refreshNow() {
   m_sizeNote->setVisible(!notes.isEmpty());
   m_sizeNote->setNote(notes.isEmpty() ? QString() : QStringLiteral("\u26a0 ") + notes.join(u' '));
   Q_EMIT rowsChanged();
+}
+
+void ComparisonPanel::resizeEvent(QResizeEvent* event) {
+  QWidget::resizeEvent(event);
+  arrangeTableAndChart();
+}
+
+void ComparisonPanel::arrangeTableAndChart() {
+  const int letter = fontMetrics().averageCharWidth();
+  const Qt::Orientation wanted =
+      width() >= kSideBySideLetters * letter ? Qt::Horizontal : Qt::Vertical;
+  if (m_tableAndChart->orientation() == wanted) return;
+  const bool sideBySide = wanted == Qt::Horizontal;
+  m_tableAndChart->setOrientation(wanted);
+  m_chartTabs->setMinimumHeight(sideBySide ? 0 : kChartUnderTableLines * fontMetrics().height());
+  m_chartTabs->widget(0)->setMinimumWidth(sideBySide ? kChartBesideTableWidth : 0);
+  // The published figures' box under the baseline's: beside it they were wider than the pane.
+  if (sideBySide) {
+    m_controlRows->removeWidget(m_publishedCheck);
+    m_controls->insertWidget(kPublishedCheckSlot, m_publishedCheck);
+  } else {
+    m_controls->removeWidget(m_publishedCheck);
+    m_controlRows->addWidget(m_publishedCheck);
+  }
 }
 
 bool ComparisonPanel::eventFilter(QObject* watched, QEvent* event) {

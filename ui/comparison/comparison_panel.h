@@ -17,8 +17,9 @@
 class QCheckBox;
 class QComboBox;
 class QCustomPlot;
-class QHBoxLayout;
+class QBoxLayout;
 class QLabel;
+class QSplitter;
 class QTabWidget;
 class QTableWidget;
 
@@ -93,11 +94,16 @@ class ComparisonPanel final : public QWidget {
   void changeEvent(QEvent* event) override;
   // The table's width caps its columns (fitColumnCap).
   bool eventFilter(QObject* watched, QEvent* event) override;
+  // Narrow, the chart goes under the table (arrangeTableAndChart).
+  void resizeEvent(QResizeEvent* event) override;
 
  private:
   // No column wider than a share of the table: a long device label (up to kMaxColumnWidth) left
   // the figures out of view in a window of common size.
   void fitColumnCap();
+  // Side by side where there is room for both; in a narrow window (a tiled one, 700 pixels
+  // across) the chart beside the table squeezed it to one column of device names.
+  void arrangeTableAndChart();
   struct Entry {
     QString key;  // ComparisonRow::key: the folded configuration, or "published:..."
     QColor color;  // the first folded run's
@@ -108,7 +114,7 @@ class ComparisonPanel final : public QWidget {
 
   // The constructor's parts: the baseline and published controls, the table's columns and
   // behaviour, and the total-time and scaling charts beside the table (returned with it).
-  QHBoxLayout* buildControls();
+  QBoxLayout* buildControls();
   void setUpTable();
   QWidget* buildCharts();
   // Builds the grouped comparison of the collection's runs into `groups` and flattens it.
@@ -127,6 +133,9 @@ class ComparisonPanel final : public QWidget {
   QCustomPlot* m_chart;
   ScalingChart* m_scaling;
   QTabWidget* m_chartTabs;  // the total-time bars, and the scaling chart when there is one
+  QSplitter* m_tableAndChart = nullptr;
+  QBoxLayout* m_controls = nullptr;     // the row of the baseline and the published figures' box
+  QBoxLayout* m_controlRows = nullptr;  // that row, and the box under it in a narrow panel
   static constexpr int kScalingTab = 1;
   std::vector<ComparisonGroup> m_groups;
   QTimer m_refreshTimer;

@@ -86,7 +86,8 @@ class HistoryPanel final : public QWidget {
   void message(const QString& text, bool error);
 
  protected:
-  // Tabbing into the table selects the row the keyboard lands on, so Enter and Delete act on it.
+  // Tabbing into the table selects the row the keyboard lands on, so Enter and Delete act on it;
+  // the table's new width goes to its device column.
   bool eventFilter(QObject* watched, QEvent* event) override;
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
@@ -101,6 +102,7 @@ class HistoryPanel final : public QWidget {
   QToolBar* buildToolBar();
   void setUpFilter();
   void rebuild();
+  void fitDeviceColumn();
   void updateActions();
   void updateSummary();
   void openIndex(const QModelIndex& index);

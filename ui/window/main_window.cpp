@@ -4,13 +4,14 @@
 #include "charts/gpu_charts.h"
 #include "common/focus_in_view.h"
 #include "common/qt_convert.h"
+#include "common/screen_fit.h"
 #include "common/settings_values.h"
 #include "comparison/comparison_panel.h"
 #include "data/dataset_gate.h"
-#include "devices/probe_dialog.h"
-#include "devices/profile_dialog.h"
 #include "devices/blas_library.h"
 #include "devices/build_info.h"
+#include "devices/probe_dialog.h"
+#include "devices/profile_dialog.h"
 #include "devices/system_info.h"
 #include "history/history_panel.h"
 #include "history/result_library.h"
@@ -28,23 +29,23 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QDir>
 #include <QFileInfo>
-#include <QPushButton>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QScreen>
-#include <QSettings>
+#include <QPushButton>
+#include <QResizeEvent>
 #include <QScrollArea>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
-#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QVBoxLayout>
@@ -113,13 +114,12 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
 
   m_export = new ExportActions(this);
   m_gate = new DatasetGate(this);
-  // 1280x800, or the screen's free area where that is smaller (a 1366x768 laptop). The offscreen
-  // platform's made-up 800x600 screen is no user's: bounded to it, a --screenshot cut the charts
-  // off at epoch 1 and left the comparison out.
+  // 1280x800, or the screen's free area less the frame's title bar where that is smaller (a
+  // 1366x768 laptop). The offscreen platform's made-up 800x600 screen is no user's: bounded to
+  // it, a --screenshot cut the charts off at epoch 1 and left the comparison out.
   QSize size(1280, 800);
-  const QScreen* screen = QGuiApplication::primaryScreen();
-  if (screen && QGuiApplication::platformName() != QLatin1String("offscreen")) {
-    size = size.boundedTo(screen->availableGeometry().size());
+  if (QGuiApplication::platformName() != QLatin1String("offscreen")) {
+    size = sizeWithinScreen(this, size);
   }
   resize(size);
   // The sidebar takes 30% of the window, at most 380 pixels: on a small or scaled screen (853
@@ -163,6 +163,18 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
 
 MainWindow::~MainWindow() {
   if (m_machineCheck) m_machineCheck->wait();  // at most its one-second sample
+}
+
+// The sidebar keeps its width as the window narrows, down to two fifths of it: at 380 pixels it
+// left a window tiled to 700 across 290 for the charts and the table, which scrolled sideways.
+// (The window's layout has already resized the splitter.)
+void MainWindow::resizeEvent(QResizeEvent* event) {
+  QMainWindow::resizeEvent(event);
+  const QList<int> sizes = m_mainSplitter->sizes();
+  const int most =
+      std::max(m_sideSplitter->minimumSizeHint().width(), event->size().width() * 2 / 5);
+  if (sizes.size() == 2 && sizes[0] > most)
+    m_mainSplitter->setSizes({most, sizes[0] + sizes[1] - most});
 }
 
 QWidget* MainWindow::buildSidebar() {

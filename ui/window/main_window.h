@@ -89,6 +89,7 @@ class MainWindow final : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
   // Whether closing may drop the results the library could not save: asks the user, who may
   // save them again first; true at once where there are none.
   bool letUnsavedGo();

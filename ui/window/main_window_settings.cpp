@@ -3,20 +3,40 @@
 #include "window/main_window.h"
 
 #include "charts/chart_panel.h"
+#include "common/screen_fit.h"
 #include "common/settings_values.h"
 #include "comparison/comparison_panel.h"
 #include "panels/setup_panel.h"
 
+#include <QGuiApplication>
 #include <QSettings>
 #include <QSplitter>
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace tb::ui {
 
 namespace {
+
+// No pane of `splitter` can be dragged to nothing, and one restored at nothing gets the room it
+// needs back, from the largest.
+void keepPanesOpen(QSplitter* splitter) {
+  splitter->setChildrenCollapsible(false);
+  QList<int> sizes = splitter->sizes();
+  const auto largest = std::max_element(sizes.begin(), sizes.end());
+  // Not laid out yet (no saved state): all at nothing, and Qt shares the room out.
+  if (largest == sizes.end() || *largest == 0 || !sizes.contains(0)) return;
+  for (int i = 0; i < sizes.size(); ++i) {
+    if (sizes[i] != 0) continue;
+    const QSize needed = splitter->widget(i)->minimumSizeHint();
+    sizes[i] = splitter->orientation() == Qt::Horizontal ? needed.width() : needed.height();
+    *largest -= sizes[i];
+  }
+  splitter->setSizes(sizes);
+}
 
 // Keys read but not written by the window as it closes: an older version's "quick", and the
 // export folder, saved as an export ends.
@@ -41,9 +61,20 @@ void MainWindow::restoreSettings() {
                false);
   }
   restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
+  // Saved on a larger screen, the window opened as tall as this one, its frame's title bar
+  // pushing the status bar below the screen's edge.
+  if (!isMaximized() && !isFullScreen() &&
+      QGuiApplication::platformName() != QLatin1String("offscreen")) {
+    resize(sizeWithinScreen(this, size()));
+  }
   m_resultsSplitter->restoreState(m_settings->value(QStringLiteral("window/results")).toByteArray());
   m_mainSplitter->restoreState(m_settings->value(QStringLiteral("window/sidebar")).toByteArray());
   m_sideSplitter->restoreState(m_settings->value(QStringLiteral("window/setup")).toByteArray());
+  // After the saved states, which carry Qt's default: the sidebar (Setup, Run, the queue) or the
+  // table dragged to nothing stayed gone at the next start, a few-pixel handle the only way back.
+  for (QSplitter* splitter : {m_resultsSplitter, m_mainSplitter, m_sideSplitter}) {
+    keepPanesOpen(splitter);
+  }
   m_comparison->setShowPublished(
       strictBool(m_settings->value(QStringLiteral("view/showPublished"))).value_or(true));
 }
