@@ -146,8 +146,8 @@ std::string applySavedSettings(const RunResult& result, const std::string& path,
   if (!given("--synthetic") && !given("--data-dir")) {
     config.synthetic = result.workload.dataSource == "synthetic";
   }
-  if (result.projection && result.projection->budgetSeconds > 0.0) {
-    take("--time-budget", config.timeBudgetSeconds, result.projection->budgetSeconds);
+  if (const double budget = savedTimeBudget(result); budget > 0.0) {
+    take("--time-budget", config.timeBudgetSeconds, budget);
   }
   return {};
 }

@@ -30,6 +30,9 @@ RunResult TrainingRun::execute() {
   m_result.system = collectSystemInfo();
   m_result.config.seed = m_config.seed;
   m_result.config.precision = m_config.precision;
+  // Kept by a run cancelled or failed, which has no projection to hold it: `run --from` it runs
+  // as long again, not the full length (hours of ResNet-50 on a CPU).
+  m_result.config.timeBudgetSeconds = m_config.timeBudgetSeconds;
   m_result.device.id = m_config.device;
   m_result.workload.name = m_config.workload;
   // As asked, so a run that fails before its data loads still says which it was.

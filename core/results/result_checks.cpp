@@ -59,6 +59,7 @@ void checkResultValues(const RunResult& r, const std::string& source) {
   check.amount(r.config.epochs, "config.epochs");
   check.amount(r.config.batchSize, "config.batch_size");
   check.amount(r.config.learningRate, "config.learning_rate");
+  check.amount(r.config.timeBudgetSeconds, "config.time_budget_seconds");
   check.amount(r.config.threads, "config.threads");
   check.amount(r.device.memoryMb, "device.memory_mb");
   check.amount(r.device.powerLimitW, "device.power_limit_w");

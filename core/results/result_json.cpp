@@ -278,6 +278,8 @@ ConfigRecord readConfig(const Reader& reader, const Json& c) {
   if (reader.optionalValue(c, "execution_fallback") != nullptr) {
     config.executionFallback = reader.string(c, "config", "execution_fallback");
   }
+  config.timeBudgetSeconds =
+      reader.optionalNumber(c, "config", "time_budget_seconds").value_or(0.0);
   if (reader.optionalValue(c, "environment") != nullptr) {
     const Json& environment = reader.object(c, "config", "environment");
     for (const auto& [name, value] : environment.items()) {
@@ -387,6 +389,9 @@ std::string toJson(const RunResult& r, int indent) {
                     {"execution", r.config.execution}};
   if (!r.config.executionFallback.empty()) {
     root["config"]["execution_fallback"] = r.config.executionFallback;
+  }
+  if (r.config.timeBudgetSeconds > 0) {
+    root["config"]["time_budget_seconds"] = number(r.config.timeBudgetSeconds);
   }
   if (!r.config.environment.empty()) {
     OrderedJson environment = OrderedJson::object();

@@ -52,6 +52,9 @@ struct ConfigRecord {
   // The speed-changing environment variables that were set (machine/speed_switches.h), name to
   // value; empty where none was, or in files from before they were recorded.
   std::map<std::string, std::string> environment;
+  // The --time-budget asked for, in seconds; 0: none. Files from before it was recorded hold it
+  // only in a projection, which a run cancelled or failed does not have.
+  double timeBudgetSeconds = 0.0;
 };
 
 // A device's measured peak (core/devices/peak_probe.h); a figure not measured is absent.
@@ -217,6 +220,13 @@ RunResult withPrintableText(RunResult result);
 // before it was recorded) is measured by its epochs' mean, warm-up included, another measure.
 inline bool hasSteadyState(const RunResult& result) {
   return result.steadyState && result.steadyState->samplesPerSecond > 0.0;
+}
+
+// The --time-budget the run asked for (0: none): its config's, or, in a file from before that
+// was recorded, its projection's.
+inline double savedTimeBudget(const RunResult& result) {
+  if (result.config.timeBudgetSeconds > 0.0) return result.config.timeBudgetSeconds;
+  return result.projection ? result.projection->budgetSeconds : 0.0;
 }
 
 }  // namespace tb

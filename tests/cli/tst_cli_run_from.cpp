@@ -274,6 +274,32 @@ class TestCliRunFrom : public CliTestBase {
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(second.workload.trainSamples, std::int64_t{200});
     QCOMPARE(second.workload.testSamples, std::int64_t{40});
+    QCOMPARE(second.config.timeBudgetSeconds, 30.0);  // recorded, as asked, by the new run
+  }
+
+  // A budgeted run cancelled or failed has no projection: its config keeps the budget, so that
+  // running it again is as long, not the full run.
+  void aCancelledBudgetedRunIsRunAgainWithItsBudget() {
+    tb::RunResult cancelled = tbtest::RunResultBuilder()
+                                  .status(tb::RunStatus::Cancelled)
+                                  .workload("fashion-mlp", "fashion-mnist")
+                                  .dataSource("synthetic")
+                                  .samples(200, 16)
+                                  .plannedEpochs(1)
+                                  .batchSize(16)
+                                  .threads(1)
+                                  .precision("fp32")
+                                  .optimizer("adam", 0.001)
+                                  .device("cpu", "Test CPU")
+                                  .timeBudget(45.0);
+    const QString file = path(QStringLiteral("cancelled.json"));
+    tb::writeResultFile(cancelled, file.toStdString());
+    const CliRun again = runCli({"run", "--from", file, "-q"});
+    QVERIFY2(again.exitCode == 0, again.why());
+    QString error;
+    const tb::RunResult second = readResult(again.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(second.config.timeBudgetSeconds, 45.0);
   }
 };
 

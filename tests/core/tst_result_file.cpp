@@ -346,6 +346,11 @@ class TestResultFile : public QObject {
       config.insert("epochs", 1);
       j.insert("config", config);
     }) << "epochs[1].epoch is 2, past config.epochs (1)";
+    QTest::newRow("negative budget") << variant([](QJsonObject& j) {
+      QJsonObject config = j.value("config").toObject();
+      config.insert("time_budget_seconds", -60.0);
+      j.insert("config", config);
+    }) << "config.time_budget_seconds must not be negative, not -60";
     QTest::newRow("negative timeline") << variant([](QJsonObject& j) {
       j.insert("timeline", QJsonArray{QJsonObject{{"t", -5.0}, {"rss_mb", 10.0}}});
     }) << "timeline[0].t must not be negative, not -5";

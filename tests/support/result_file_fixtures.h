@@ -45,6 +45,7 @@ inline tb::RunResult fullResult() {
       .blas("OpenBLAS 0.3.21 (OpenMP)")
       .build("GCC 12.2.0, optimised")
       .environment({{"OMP_WAIT_POLICY", "passive"}, {"TRAINBENCH_CHANNELS_LAST", ""}})
+      .timeBudget(86400.5)
       .epoch(3.25, 18461.538461538461)
       .loss(0.5123456789012345)
       .accuracy(0.8123)
@@ -63,7 +64,7 @@ inline auto fields(const tb::WorkloadRecord& w) {
 }
 inline auto fields(const tb::ConfigRecord& c) {
   return std::tie(c.epochs, c.batchSize, c.optimizer, c.learningRate, c.seed, c.threads,
-                  c.precision, c.environment);
+                  c.precision, c.environment, c.timeBudgetSeconds);
 }
 inline auto fields(const tb::DeviceRecord& d) { return std::tie(d.id, d.kind, d.name); }
 inline auto fields(const tb::SystemRecord& s) {

@@ -143,6 +143,10 @@ class RunResultBuilder {
     m_result.system.appVersion = std::move(app);
     return *this;
   }
+  RunResultBuilder& timeBudget(double seconds) {
+    m_result.config.timeBudgetSeconds = seconds;
+    return *this;
+  }
   RunResultBuilder& environment(std::map<std::string, std::string> switches) {
     m_result.config.environment = std::move(switches);
     return *this;

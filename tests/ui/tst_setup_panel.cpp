@@ -321,6 +321,16 @@ class SetupPanelTest : public QObject {
     QVERIFY2(budgetNotes.isEmpty(), qPrintable(budgetNotes.join(u' ')));
     panel.setCheckedDevices({QStringLiteral("cpu")});
     QCOMPARE(panel.configs().constFirst().timeBudgetSeconds, 120.0);
+    // A budgeted run cancelled before its end has no projection: its settings keep the budget,
+    // and Use Settings does not train the full run (hours of ResNet-50 on a CPU).
+    tbtest::RunResultBuilder cancelled;
+    cancelled.workload("fashion-mlp", "fashion-mnist").plannedEpochs(10).batchSize(32);
+    cancelled.device("cpu", "Test CPU");
+    cancelled.optimizer("adam", 0.001).status(tb::RunStatus::Cancelled).timeBudget(300.0);
+    const QStringList cancelledNotes = panel.useSettingsOf(cancelled);
+    QVERIFY2(cancelledNotes.isEmpty(), qPrintable(cancelledNotes.join(u' ')));
+    panel.setCheckedDevices({QStringLiteral("cpu")});
+    QCOMPARE(panel.configs().constFirst().timeBudgetSeconds, 300.0);
   }
 
   // A setting this version does not have is refused as `run --from` refuses it, the fields left

@@ -125,7 +125,7 @@ QStringList SetupPanel::useSettingsOf(const RunResult& result) {
   const auto& projected = result.projection;
   setTrainLimit(limit(projected ? projected->trainSamples : result.workload.trainSamples));
   setTestLimit(limit(projected ? projected->testSamples : result.workload.testSamples));
-  const double budget = result.projection ? result.projection->budgetSeconds : 0.0;
+  const double budget = savedTimeBudget(result);
   // Length gains an entry for a budget it does not offer (the CLI takes any).
   if (!setTimeBudget(budget)) {
     setQuick(true);
