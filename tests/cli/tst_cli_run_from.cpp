@@ -287,8 +287,6 @@ class TestCliRunFrom : public CliTestBase {
                                   .samples(200, 16)
                                   .plannedEpochs(1)
                                   .batchSize(16)
-                                  .threads(1)
-                                  .precision("fp32")
                                   .optimizer("adam", 0.001)
                                   .device("cpu", "Test CPU")
                                   .timeBudget(45.0);
