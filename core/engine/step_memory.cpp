@@ -132,26 +132,35 @@ StepMemory measureStepMemory(const WorkloadSpec& workload, Precision precision) 
     model = workload.makeModel();
   }
   model->train();
-  const auto counter = std::make_shared<PeakCounter>();
-  const c10::DebugInfoGuard reporting(c10::DebugInfoKind::PROFILER_STATE, counter);
-  const double small = stepPeak(*model, kSmallBatch, dataset->shape, precision, *counter);
-  const double large = stepPeak(*model, kLargeBatch, dataset->shape, precision, *counter);
+  const double weights = parameterBytes(*model);
+  double small = 0;
+  double large = 0;
+  {
+    const auto counter = std::make_shared<PeakCounter>();
+    const c10::DebugInfoGuard reporting(c10::DebugInfoKind::PROFILER_STATE, counter);
+    small = stepPeak(*model, kSmallBatch, dataset->shape, precision, *counter);
+    large = stepPeak(*model, kLargeBatch, dataset->shape, precision, *counter);
+    // Released while counted: LibTorch's reporter forgets an allocation's size only then, and
+    // would otherwise keep the gradients' entries for as long as the process lives.
+    model.reset();
+  }
   StepMemory memory;
   memory.bytesPerImage = std::max(0.0, (large - small) / (kLargeBatch - kSmallBatch));
   // The weights were made before the measured steps, and the optimiser's two moments per weight
   // are made at its first step.
-  memory.fixedBytes =
-      std::max(0.0, small - memory.bytesPerImage * kSmallBatch) + 3 * parameterBytes(*model);
+  memory.fixedBytes = std::max(0.0, small - memory.bytesPerImage * kSmallBatch) + 3 * weights;
   return memory;
 }
 
 std::string stepMemoryProblem(const StepMemory& memory, std::int64_t batch, double heldBytes,
-                              double usableBytes, const std::string& usableName) {
+                              double usableBytes, const std::string& usableName,
+                              std::int64_t smallestBatch) {
   const double need = memory.bytesFor(batch);
   if (memory.bytesPerImage <= 0 || heldBytes + need <= usableBytes) return {};
   const double room = usableBytes - heldBytes - memory.fixedBytes;
-  const auto fits =
-      room > memory.bytesPerImage ? static_cast<std::int64_t>(room / memory.bytesPerImage) : 0;
+  // One the workload cannot train (BatchNorm's two images) is none.
+  const auto most = room > 0 ? static_cast<std::int64_t>(room / memory.bytesPerImage) : 0;
+  const std::int64_t fits = most >= std::max<std::int64_t>(smallestBatch, 1) ? most : 0;
   std::string text = "--batch-size: a training step of " + std::to_string(batch) +
                      " images needs about " + table::fixed(gib(need), 1) + " GiB";
   if (heldBytes > 0) text += " beside the data's " + table::fixed(gib(heldBytes), 1) + " GiB";
@@ -170,7 +179,7 @@ std::string cpuStepMemoryProblem(const WorkloadSpec& workload, Precision precisi
       tensorElements(data.train.images) * sizeof(float) + tensorElements(data.test.images) +
       (tensorElements(data.train.labels) + tensorElements(data.test.labels)) * sizeof(std::int64_t);
   return stepMemoryProblem(measureStepMemory(workload, precision), batch, held, *usable,
-                           usableMemoryName(*usable));
+                           usableMemoryName(*usable), workload.minimumBatch);
 }
 
 }  // namespace tb

@@ -34,9 +34,11 @@ StepMemory measureStepMemory(const WorkloadSpec& workload, Precision precision);
 
 // Why a step of `batch` images cannot train within `usableBytes` (the machine's memory, or its
 // container's limit, named by `usableName`) beside the `heldBytes` the run already holds (its
-// data): the need, and the largest batch that fits. Empty when it fits.
+// data): the need, and the largest batch that fits, if one of at least `smallestBatch` does.
+// Empty when it fits.
 std::string stepMemoryProblem(const StepMemory& memory, std::int64_t batch, double heldBytes,
-                              double usableBytes, const std::string& usableName);
+                              double usableBytes, const std::string& usableName,
+                              std::int64_t smallestBatch = 1);
 
 // stepMemoryProblem for a CPU run about to train `data` in steps of `batch` images, within
 // usableMemoryBytes(): the training images are held as the floats they are normalised into.

@@ -82,6 +82,16 @@ class StepMemoryTest : public QObject {
         problem.c_str());
   }
 
+  // Room for one image is no batch for a workload whose BatchNorm needs two: not offered.
+  void aBatchTheWorkloadCannotTrainIsNotOffered() {
+    const StepMemory memory{1 * kGiB, 1 * kMiB};
+    const double usable = 2 * kGiB + 1.5 * kMiB;
+    QVERIFY(stepMemoryProblem(memory, 64, 1 * kGiB, usable, "memory", 1).find("at most 1 fits") !=
+            std::string::npos);
+    QVERIFY(stepMemoryProblem(memory, 64, 1 * kGiB, usable, "memory", 2).find("no batch fits") !=
+            std::string::npos);
+  }
+
   void anUnmeasuredStepIsNeverRefused() {
     QVERIFY(stepMemoryProblem(StepMemory{}, 1 << 20, 0, 1 * kGiB, "memory").empty());
   }

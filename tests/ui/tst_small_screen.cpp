@@ -183,6 +183,25 @@ class SmallScreenTest : public QObject {
                 table->mapTo(area->widget(), QPoint(table->width(), 0)).x());
   }
 
+  // The sidebar gives up width as the window narrows, never as it grows or changes height: one
+  // dragged wider stays so.
+  void aWiderSidebarStaysThroughOtherResizes() {
+    MainWindow window(m_dir->filePath(QStringLiteral("settings.ini")),
+                      m_dir->filePath(QStringLiteral("results")));
+    window.resize(1600, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* sidebar = qobject_cast<QSplitter*>(window.setupPanel()->parentWidget()->parentWidget());
+    QVERIFY(sidebar);
+    const int total = sidebar->sizes().at(0) + sidebar->sizes().at(1);
+    sidebar->setSizes({900, total - 900});
+    window.resize(1600, 700);
+    QTRY_COMPARE(window.height(), 700);
+    QCOMPARE(sidebar->sizes().at(0), 900);
+    window.resize(1000, 700);
+    QTRY_VERIFY(sidebar->sizes().at(0) <= 400);
+  }
+
   // The sidebar dragged to the window's edge was gone, Setup, Run and the queue with it, and a
   // saved layout kept it gone at the next start: no pane can be dragged to nothing now, whatever
   // an older layout says.

@@ -285,6 +285,7 @@ RunResult CliRun::unsavedResult() const {
     result.config.epochs = m_config.epochs;
     result.config.precision = m_config.precision;
     result.config.seed = m_config.seed;
+    result.config.timeBudgetSeconds = m_config.timeBudgetSeconds;
     DistributedRecord distributed;
     distributed.worldSize = m_ranks;
     distributed.scaling = m_config.strongScaling ? "strong" : "weak";

@@ -170,6 +170,9 @@ MainWindow::~MainWindow() {
 // (The window's layout has already resized the splitter.)
 void MainWindow::resizeEvent(QResizeEvent* event) {
   QMainWindow::resizeEvent(event);
+  // Only as it narrows: a sidebar dragged wider stays so through other changes.
+  const int before = event->oldSize().width();
+  if (before > 0 && event->size().width() >= before) return;
   const QList<int> sizes = m_mainSplitter->sizes();
   const int most =
       std::max(m_sideSplitter->minimumSizeHint().width(), event->size().width() * 2 / 5);
