@@ -2,6 +2,8 @@
 // exchange.
 #include "engine/rank_records.h"
 
+#include "results/table_text.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <iomanip>
@@ -131,6 +133,48 @@ std::string sharedCpuWarning(GradientExchange& exchange, const std::string& host
                "the CPU. " + fix;
   }
   return warning;
+}
+
+std::string memoryLine(const std::string& host, double neededBytes, double usableBytes) {
+  // Whole bytes: no locale's decimal point between the ranks.
+  return host + '\t' + std::to_string(static_cast<long long>(neededBytes)) + '\t' +
+         std::to_string(static_cast<long long>(usableBytes));
+}
+
+std::string sharedMemoryProblem(const std::vector<std::string>& lines) {
+  struct Host {
+    int ranks = 0;  // those that need memory of their own: CPU ranks
+    double needed = 0;
+    double usable = 0;
+  };
+  std::map<std::string, Host> hosts;
+  for (const std::string& line : lines) {
+    const std::vector<std::string> fields = fieldsOf(line);
+    if (fields.size() != 3) continue;
+    const double needed = static_cast<double>(std::strtoll(fields[1].c_str(), nullptr, 10));
+    if (needed <= 0) continue;
+    Host& shared = hosts[fields[0]];
+    ++shared.ranks;
+    shared.needed += needed;
+    shared.usable = static_cast<double>(std::strtoll(fields[2].c_str(), nullptr, 10));
+  }
+  const auto gib = [](double bytes) { return table::fixed(bytes / (1024.0 * 1024 * 1024), 1); };
+  std::string problem;
+  // One rank alone checked its own (step_memory.h).
+  for (const auto& [name, shared] : hosts) {
+    if (shared.ranks < 2 || shared.usable <= 0 || shared.needed <= shared.usable) continue;
+    problem += std::string(problem.empty() ? "--data-parallel: " : "; ") + "the " +
+               std::to_string(shared.ranks) + " CPU ranks on " + name + " need about " +
+               gib(shared.needed) + " GiB together for their data and training steps, more than " +
+               "its " + gib(shared.usable) + " GiB of memory";
+  }
+  if (!problem.empty()) problem += "; fewer ranks on a machine, or a smaller --batch-size, fit";
+  return problem;
+}
+
+std::string sharedMemoryProblem(GradientExchange& exchange, const std::string& host,
+                                double neededBytes, double usableBytes) {
+  return sharedMemoryProblem(exchange.gatherStrings(memoryLine(host, neededBytes, usableBytes)));
 }
 
 }  // namespace tb

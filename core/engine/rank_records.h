@@ -6,6 +6,7 @@
 #include "engine/gradient_exchange.h"
 #include "results/run_result.h"
 
+#include <string>
 #include <vector>
 
 namespace tb {
@@ -32,5 +33,16 @@ void averageOverRanks(GradientExchange& exchange, EpochRecord& epoch);
 // rank gets the same.
 std::string sharedCpuWarning(GradientExchange& exchange, const std::string& host, bool cpuRank,
                              int threads, int machineCpus);
+
+// A collective call once the ranks hold their data: the bytes each rank's data and training step
+// need (`neededBytes`: 0 for a GPU rank), added up over the ranks of each host and checked
+// against that host's `usableBytes` (usableMemoryBytes). Each rank checks only its own
+// (step_memory.h); ranks sharing a machine can still outgrow it together, and the system then
+// kills them one by one. Returns the reason, the same on every rank, or empty.
+std::string sharedMemoryProblem(GradientExchange& exchange, const std::string& host,
+                                double neededBytes, double usableBytes);
+// Its reckoning, on the lines the ranks sent (memoryLine).
+std::string sharedMemoryProblem(const std::vector<std::string>& lines);
+std::string memoryLine(const std::string& host, double neededBytes, double usableBytes);
 
 }  // namespace tb

@@ -126,22 +126,24 @@ double gib(double bytes) { return bytes / (1024.0 * 1024.0 * 1024.0); }
 StepMemory measureStepMemory(const WorkloadSpec& workload, Precision precision) {
   const auto dataset = findDataset(workload.dataset);
   if (!dataset) return {};
-  std::shared_ptr<Classifier> model;
-  {
-    const GeneratorKept kept;
-    model = workload.makeModel();
-  }
-  model->train();
-  const double weights = parameterBytes(*model);
+  double weights = 0;
   double small = 0;
   double large = 0;
   {
+    // Counted from the model's making to its release: LibTorch's reporter knows the size of what
+    // it saw allocated only (and warns on stderr of a release it did not), and forgets an
+    // allocation only while it counts.
     const auto counter = std::make_shared<PeakCounter>();
     const c10::DebugInfoGuard reporting(c10::DebugInfoKind::PROFILER_STATE, counter);
+    std::shared_ptr<Classifier> model;
+    {
+      const GeneratorKept kept;
+      model = workload.makeModel();
+    }
+    model->train();
+    weights = parameterBytes(*model);
     small = stepPeak(*model, kSmallBatch, dataset->shape, precision, *counter);
     large = stepPeak(*model, kLargeBatch, dataset->shape, precision, *counter);
-    // Released while counted: LibTorch's reporter forgets an allocation's size only then, and
-    // would otherwise keep the gradients' entries for as long as the process lives.
     model.reset();
   }
   StepMemory memory;
@@ -170,16 +172,18 @@ std::string stepMemoryProblem(const StepMemory& memory, std::int64_t batch, doub
   return text;
 }
 
+double heldDataBytes(const DatasetSplits& data) {
+  return tensorElements(data.train.images) * sizeof(float) + tensorElements(data.test.images) +
+         (tensorElements(data.train.labels) + tensorElements(data.test.labels)) *
+             sizeof(std::int64_t);
+}
+
 std::string cpuStepMemoryProblem(const WorkloadSpec& workload, Precision precision,
                                  std::int64_t batch, const DatasetSplits& data) {
   const std::optional<double> usable = usableMemoryBytes();
   if (!usable) return {};
-  // Images as bytes (the test set's) or floats (the training set's), labels as 64-bit integers.
-  const double held =
-      tensorElements(data.train.images) * sizeof(float) + tensorElements(data.test.images) +
-      (tensorElements(data.train.labels) + tensorElements(data.test.labels)) * sizeof(std::int64_t);
-  return stepMemoryProblem(measureStepMemory(workload, precision), batch, held, *usable,
-                           usableMemoryName(*usable), workload.minimumBatch);
+  return stepMemoryProblem(measureStepMemory(workload, precision), batch, heldDataBytes(data),
+                           *usable, usableMemoryName(*usable), workload.minimumBatch);
 }
 
 }  // namespace tb

@@ -40,6 +40,10 @@ std::string stepMemoryProblem(const StepMemory& memory, std::int64_t batch, doub
                               double usableBytes, const std::string& usableName,
                               std::int64_t smallestBatch = 1);
 
+// The bytes a CPU run holds for `data`: the training images as the floats they are normalised
+// into, the test images as bytes, the labels.
+double heldDataBytes(const DatasetSplits& data);
+
 // stepMemoryProblem for a CPU run about to train `data` in steps of `batch` images, within
 // usableMemoryBytes(): the training images are held as the floats they are normalised into.
 std::string cpuStepMemoryProblem(const WorkloadSpec& workload, Precision precision,

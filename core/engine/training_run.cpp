@@ -225,6 +225,12 @@ void TrainingRun::loadDataOnEveryRank() {
                                         machineCpuCount());
   // Said once: a rank over its own CPUs already said it (resolve()).
   if (!shared.empty() && !m_threadsWarned) m_settingsWarnings.push_back(std::move(shared));
+  // Each CPU rank checked its own step against the memory (loadData); ranks of one machine add up.
+  if (std::string problem = sharedMemoryProblem(*m_config.exchange, m_result.system.hostname,
+                                                m_memoryNeeded, usableMemoryBytes().value_or(0.0));
+      !problem.empty()) {
+    throw Failure(FailureKind::Run, problem);
+  }
 }
 
 void TrainingRun::loadData() {
@@ -253,8 +259,14 @@ void TrainingRun::loadData() {
 // A GPU says when it is out of memory; the system kills a CPU run past it, and the app with it
 // when the app trains in its own process (step_memory.h).
 void TrainingRun::refuseStepBeyondMemory() {
+  const std::optional<double> usable = usableMemoryBytes();
+  if (!usable) return;
   const std::int64_t batch = std::min<std::int64_t>(m_result.config.batchSize, m_data.train.size());
-  if (std::string problem = cpuStepMemoryProblem(m_workload, m_precision, batch, m_data);
+  const StepMemory step = measureStepMemory(m_workload, m_precision);
+  const double held = heldDataBytes(m_data);
+  m_memoryNeeded = held + step.bytesFor(batch);
+  if (std::string problem = stepMemoryProblem(step, batch, held, *usable, usableMemoryName(*usable),
+                                              m_workload.minimumBatch);
       !problem.empty()) {
     throw Failure(FailureKind::Run, problem);
   }

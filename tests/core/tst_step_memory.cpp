@@ -1,6 +1,7 @@
 // The memory a CPU training step takes, measured from two small steps, and the refusal of a
 // batch that outgrows the machine (past it the system kills the run, or the app training it).
 #include "data/dataset_registry.h"
+#include "engine/rank_records.h"
 #include "engine/step_memory.h"
 #include "engine/trainer.h"
 #include "machine/cpu_budget.h"
@@ -90,6 +91,21 @@ class StepMemoryTest : public QObject {
             std::string::npos);
     QVERIFY(stepMemoryProblem(memory, 64, 1 * kGiB, usable, "memory", 2).find("no batch fits") !=
             std::string::npos);
+  }
+
+  // CPU ranks of one machine each fit, but not together: every rank is told, with the host; a
+  // GPU rank (nothing needed here) and ranks on other machines do not count.
+  void ranksOfOneMachineAddUp() {
+    const std::vector<std::string> lines{
+        memoryLine("node1", 10 * kGiB, 16 * kGiB), memoryLine("node1", 10 * kGiB, 16 * kGiB),
+        memoryLine("node1", 0, 16 * kGiB), memoryLine("node2", 10 * kGiB, 16 * kGiB)};
+    const std::string problem = sharedMemoryProblem(lines);
+    QVERIFY2(problem ==
+                 "--data-parallel: the 2 CPU ranks on node1 need about 20.0 GiB together "
+                 "for their data and training steps, more than its 16.0 GiB of memory; "
+                 "fewer ranks on a machine, or a smaller --batch-size, fit",
+             problem.c_str());
+    QVERIFY(sharedMemoryProblem({lines[0], lines[2], lines[3]}).empty());
   }
 
   void anUnmeasuredStepIsNeverRefused() {
