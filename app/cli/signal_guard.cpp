@@ -1,6 +1,10 @@
 #include "signal_guard.h"
 
+#include "exit_codes.h"
+
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 
 namespace tb::cli {
 namespace {
@@ -52,9 +56,12 @@ SignalGuard::SaveSection::SaveSection() { g_saving.store(true); }
 
 SignalGuard::SaveSection::~SaveSection() {
   g_saving.store(false);
-  if (const int signal = g_pendingSignal.exchange(0); signal != 0) {
-    std::signal(signal, SIG_DFL);
-    std::raise(signal);
+  // Ended as a cancelled command (130, what a shell shows for Ctrl-C), its output flushed: dying
+  // of the signal reads as a crash to a caller that tells the two apart (QProcess), after a
+  // clean save.
+  if (g_pendingSignal.exchange(0) != 0) {
+    std::fflush(nullptr);
+    std::_Exit(kExitCancelled);
   }
 }
 
