@@ -14,7 +14,32 @@
 namespace tb::cli {
 
 namespace {
+
 constexpr std::chrono::seconds kInterval{2};
+
+// Rank 0 killed between its save and its journal's removal (finish) saved the run: its file is
+// under the name it wanted or the next free "_N". The same run started at the same second on the
+// same device, and its first epoch took the same time to the last digit (a repeat of a short run
+// may start within the second of the one before).
+bool savedByRankZero(const RunResult& left, const std::string& wanted) {
+  for (int n = 1; n <= kMaxNameSuffix; ++n) {
+    const std::string candidate = numberedPath(wanted, n, "_");
+    std::error_code error;
+    if (!std::filesystem::exists(candidate, error)) return false;
+    try {
+      const RunResult saved = readResultFile(candidate);
+      if (saved.created == left.created && saved.device.id == left.device.id &&
+          !saved.epochs.empty() && saved.epochs.front().seconds == left.epochs.front().seconds &&
+          saved.epochs.front().trainLoss == left.epochs.front().trainLoss) {
+        return true;
+      }
+    } catch (const std::exception&) {
+      // Another file under the name, unreadable: not rank 0's.
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 void RankJournal::runStarted(const RunStarted& event) {
@@ -77,6 +102,9 @@ std::string saveWhatRankZeroLeft(const RunOptions& options, const std::string& p
     std::fprintf(stderr, "trainbench-cli: nothing was saved: rank 0 had finished no epoch\n");
     return {};
   }
+  const std::string wanted =
+      resultPath(options.out, defaultResultFileName(result), result.device.id, false);
+  if (savedByRankZero(result, wanted)) return {};
   result.status = RunStatus::Failed;
   result.failure = FailureKind::Run;
   result.error = why + "; the " + std::to_string(result.epochs.size()) +
@@ -84,8 +112,7 @@ std::string saveWhatRankZeroLeft(const RunOptions& options, const std::string& p
   result.test.reset();
   result.totalSeconds.reset();
   try {
-    const std::string saved = saveResultUnderFreeName(
-        result, resultPath(options.out, defaultResultFileName(result), result.device.id, false));
+    const std::string saved = saveResultUnderFreeName(result, wanted);
     // Said as rank 0 would have said it: a --progress-json reader gets its "finished" event.
     if (options.jsonProgress && !options.quiet) {
       JsonProgress(stdout).runFinished(result, saved);
