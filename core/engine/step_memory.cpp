@@ -172,6 +172,16 @@ std::string stepMemoryProblem(const StepMemory& memory, std::int64_t batch, doub
   return text;
 }
 
+std::string stepMemoryWarning(const StepMemory& memory, std::int64_t batch, double availableBytes) {
+  const double need = memory.bytesFor(batch);
+  if (memory.bytesPerImage <= 0 || need <= availableBytes) return {};
+  return "a training step of " + std::to_string(batch) + " images needs about " +
+         table::fixed(gib(need), 1) + " GiB of memory, more than the " +
+         table::fixed(gib(std::max(0.0, availableBytes)), 1) +
+         " GiB free when the run started: the system may have moved memory to disk, which " +
+         "slows the steps it times. Close other programs or train a smaller --batch-size.";
+}
+
 double heldDataBytes(const DatasetSplits& data) {
   return tensorElements(data.train.images) * sizeof(float) + tensorElements(data.test.images) +
          (tensorElements(data.train.labels) + tensorElements(data.test.labels)) *

@@ -40,6 +40,12 @@ std::string stepMemoryProblem(const StepMemory& memory, std::int64_t batch, doub
                               double usableBytes, const std::string& usableName,
                               std::int64_t smallestBatch = 1);
 
+// Why a step of `batch` images that the machine can hold (stepMemoryProblem) may still not have
+// found its memory free: more than the `availableBytes` the system could give when the run
+// started without moving other memory to disk, which slows the steps the run times, or stops
+// it. The warning its result carries; empty when the step fits.
+std::string stepMemoryWarning(const StepMemory& memory, std::int64_t batch, double availableBytes);
+
 // The bytes a CPU run holds for `data`: the training images as the floats they are normalised
 // into, the test images as bytes, the labels.
 double heldDataBytes(const DatasetSplits& data);

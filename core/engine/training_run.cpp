@@ -270,6 +270,12 @@ void TrainingRun::refuseStepBeyondMemory() {
       !problem.empty()) {
     throw Failure(FailureKind::Run, problem);
   }
+  // The data is held already, so what is free now is for the step alone.
+  if (const std::optional<double> available = availableMemoryBytes()) {
+    if (std::string warning = stepMemoryWarning(step, batch, *available); !warning.empty()) {
+      m_settingsWarnings.push_back(std::move(warning));
+    }
+  }
 }
 
 // Every step trains the whole, smaller set: the run times batches of that size, none of the

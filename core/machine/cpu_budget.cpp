@@ -132,6 +132,38 @@ void forEachCgroupFolder(const MachineRoots& roots, const std::string& controlle
   }
 }
 
+// The number a file holds, if it starts with one.
+std::optional<double> readNumber(const std::string& file) {
+  const auto text = readTextFile(file);
+  if (!text) return std::nullopt;
+  std::istringstream in(*text);
+  double number = 0.0;
+  if (!(in >> number)) return std::nullopt;
+  return number;
+}
+
+// A memory cgroup's limit in bytes; nullopt for none. v2 says "max" for none; v1 a page-rounded
+// 2^63 (9223372036854771712).
+std::optional<double> readMemoryLimit(const std::string& folder, bool v2) {
+  const auto bytes = readNumber(folder + (v2 ? "/memory.max" : "/memory.limit_in_bytes"));
+  if (!bytes || *bytes <= 0.0 || *bytes >= 0x1p62) return std::nullopt;
+  return bytes;
+}
+
+// The number after `key` on its line of a "key value" file: /proc/meminfo's "MemAvailable:
+// 123 kB", a cgroup's memory.stat "inactive_file 123".
+std::optional<double> keyedNumber(const std::string& text, const std::string& key) {
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string name;
+    double number = 0.0;
+    if (fields >> name >> number && name == key) return number;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<int> cgroupCpusetCount(const MachineRoots& roots) {
@@ -204,15 +236,29 @@ int machineCpuCount(const MachineRoots& roots) {
 std::optional<double> cgroupMemoryLimitBytes(const MachineRoots& roots) {
   std::optional<double> tightest;
   forEachCgroupFolder(roots, "memory", [&](const std::string& folder, bool v2) {
-    const auto text = readTextFile(folder + (v2 ? "/memory.max" : "/memory.limit_in_bytes"));
-    if (!text) return;
-    std::istringstream in(*text);
-    double bytes = 0.0;
-    // v2 says "max" for none; v1 a page-rounded 2^63 (9223372036854771712).
-    if (!(in >> bytes) || bytes <= 0.0 || bytes >= 0x1p62) return;
-    keepTightest(tightest, bytes);
+    keepTightest(tightest, readMemoryLimit(folder, v2));
   });
   return tightest;
+}
+
+std::optional<double> availableMemoryBytes(const MachineRoots& roots) {
+  std::optional<double> available;
+  if (const auto meminfo = readTextFile(roots.proc + "/meminfo")) {
+    if (const auto kb = keyedNumber(*meminfo, "MemAvailable:")) available = *kb * 1024.0;
+  }
+  forEachCgroupFolder(roots, "memory", [&](const std::string& folder, bool v2) {
+    const auto limit = readMemoryLimit(folder, v2);
+    const auto usage = readNumber(folder + (v2 ? "/memory.current" : "/memory.usage_in_bytes"));
+    if (!limit || !usage) return;
+    // The usage counts the cache of files read, which the kernel hands back before the limit
+    // kills anything: only the rest is in use.
+    double cache = 0.0;
+    if (const auto stat = readTextFile(folder + "/memory.stat")) {
+      cache = keyedNumber(*stat, v2 ? "inactive_file" : "total_inactive_file").value_or(0.0);
+    }
+    keepTightest(available, std::max(0.0, *limit - std::max(0.0, *usage - cache)));
+  });
+  return available;
 }
 
 std::optional<double> usableMemoryBytes(const MachineRoots& roots) {

@@ -50,6 +50,11 @@ std::optional<double> cgroupMemoryLimitBytes(const MachineRoots& roots = {});
 // that is smaller; nullopt when neither is known.
 std::optional<double> usableMemoryBytes(const MachineRoots& roots = {});
 
+// The memory this process could take now without the system moving other memory to disk: the
+// kernel's estimate (MemAvailable), or what the cgroup's limit leaves beside what its processes
+// use, where that is less; nullopt when neither is known.
+std::optional<double> availableMemoryBytes(const MachineRoots& roots = {});
+
 // A CPU run with more threads than `usableCpus` measures its threads queueing for the CPUs more
 // than the CPU: the warning its result carries, or empty when `threads` fit.
 std::string tooManyThreadsWarning(int threads, int usableCpus);

@@ -15,6 +15,7 @@ class FakeCgroups {
  public:
   tb::MachineRoots roots() const { return m_machine.roots(); }
   void selfCgroup(const QByteArray& text) { m_machine.write("proc/self/cgroup", text); }
+  void meminfo(const QByteArray& text) { m_machine.write("proc/meminfo", text); }
   // A file under sys/fs/cgroup.
   void cgroupFile(const QString& relative, const QByteArray& text) {
     m_machine.write("sys/fs/cgroup/" + relative, text + "\n");
@@ -106,6 +107,33 @@ class TestCpuBudget : public QObject {
     // A limit above the machine's memory limits nothing.
     v1.cgroupFile("memory/docker/abc/memory.limit_in_bytes", "1152921504606846976");
     QVERIFY(usableMemoryBytes(v1.roots()) < std::optional<double>(1152921504606846976.0));
+  }
+
+  // Free memory is the kernel's MemAvailable, or what a container's limit leaves beside its
+  // processes' memory where that is less; the cache of files read counts as free.
+  void freeMemoryIsTheTightestOfMachineAndContainer() {
+    FakeCgroups fake;
+    fake.meminfo(
+        "MemTotal:       16384000 kB\nMemFree:         1000000 kB\n"
+        "MemAvailable:    8192000 kB\n");
+    QCOMPARE(availableMemoryBytes(fake.roots()), std::optional<double>(8192000.0 * 1024));
+    fake.selfCgroup("0::/box\n");
+    fake.cgroupFile("box/memory.max", "4294967296");
+    fake.cgroupFile("box/memory.current", "3221225472");
+    fake.cgroupFile("box/memory.stat", "anon 1073741824\ninactive_file 2147483648\n");
+    // 4 GiB less the 1 GiB in use beside 2 GiB of cache: 3 GiB.
+    QCOMPARE(availableMemoryBytes(fake.roots()), std::optional<double>(3221225472.0));
+    fake.cgroupFile("box/memory.max", "max");
+    QCOMPARE(availableMemoryBytes(fake.roots()), std::optional<double>(8192000.0 * 1024));
+
+    FakeCgroups v1;
+    v1.selfCgroup("7:memory:/docker/abc\n");
+    v1.cgroupFile("memory/docker/abc/memory.limit_in_bytes", "1073741824");
+    v1.cgroupFile("memory/docker/abc/memory.usage_in_bytes", "1073741824");
+    v1.cgroupFile("memory/docker/abc/memory.stat", "total_inactive_file 0\n");
+    // At its limit it has none free, whatever the machine has; without MemAvailable too.
+    QCOMPARE(availableMemoryBytes(v1.roots()), std::optional<double>(0.0));
+    QVERIFY(!availableMemoryBytes(FakeCgroups().roots()));
   }
 
   // "cpuset" pins CPUs (affinity covers it) but is not the "cpu" controller with a quota.

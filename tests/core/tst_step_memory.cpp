@@ -108,6 +108,21 @@ class StepMemoryTest : public QObject {
     QVERIFY(sharedMemoryProblem({lines[0], lines[2], lines[3]}).empty());
   }
 
+  // A step the machine holds but other programs' memory leaves no room for now: the run trains,
+  // and its result says why its steps may have been slow.
+  void aStepBeyondTheFreeMemoryIsWarnedOf() {
+    const StepMemory memory{1 * kGiB, 1 * kMiB};
+    const std::string warning = stepMemoryWarning(memory, 3072, 3.5 * kGiB);
+    QVERIFY2(warning ==
+                 "a training step of 3072 images needs about 4.0 GiB of memory, more than the "
+                 "3.5 GiB free when the run started: the system may have moved memory to disk, "
+                 "which slows the steps it times. Close other programs or train a smaller "
+                 "--batch-size.",
+             warning.c_str());
+    QVERIFY(stepMemoryWarning(memory, 2048, 3.5 * kGiB).empty());
+    QVERIFY(stepMemoryWarning(StepMemory{}, 1 << 20, 0).empty());
+  }
+
   void anUnmeasuredStepIsNeverRefused() {
     QVERIFY(stepMemoryProblem(StepMemory{}, 1 << 20, 0, 1 * kGiB, "memory").empty());
   }
