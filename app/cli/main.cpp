@@ -269,6 +269,7 @@ int main(int argc, char** argv) {
                                         tb::libtorchVersion() + "; " +
                                         tb::buildText(tb::thisBuild()) + ")");
   app.require_subcommand(1);
+  app.failure_message(tb::cli::usageFailure);
 
   bool json = false;
   auto* devices = app.add_subcommand("devices", "List the devices this machine can train on");

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <regex>
 
 namespace tb::cli {
 
@@ -107,6 +108,47 @@ CLI::Validator unsigned64() {
         return {};
       },
       "UINT64");
+}
+
+namespace {
+
+// The value a check's description ("INT from 1 to 4096", "{fp32,bf16}", "PATH") asks for, in
+// words; empty for one that checks nothing.
+std::string valueWanted(const std::string& description) {
+  const auto startsWith = [&](const std::string& prefix) {
+    return description.compare(0, prefix.size(), prefix) == 0;
+  };
+  if (startsWith("INT ")) return "a whole number " + description.substr(4);
+  if (startsWith("NUMBER ")) return "a number " + description.substr(7);
+  if (description == "UINT64") return "a whole number from 0 to 18446744073709551615";
+  if (description == "PATH") return "a file or folder name";
+  if (description == "WORKLOAD") return "a workload: " + workloadNames();
+  if (description.size() > 2 && description.front() == '{' && description.back() == '}') {
+    std::string choices = description.substr(1, description.size() - 2);
+    for (std::size_t comma = choices.find(','); comma != std::string::npos;
+         comma = choices.find(',', comma + 2)) {
+      choices.replace(comma, 1, ", ");
+    }
+    return "one of " + choices;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string usageFailure(const CLI::App* app, const CLI::Error& error) {
+  // "NAME: 1 required TYPE[:CHECK] missing": CLI11 2.x's ArgumentMismatch::TypedAtLeast.
+  static const std::regex missing(R"(^(\S+): 1 required [A-Z0-9]+(?::(.+))? missing$)");
+  std::smatch match;
+  const std::string what = error.what();
+  if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) &&
+      std::regex_match(what, match, missing)) {
+    const std::string wanted = valueWanted(match[2].str());
+    return CLI::FailureMessage::simple(
+        app, CLI::ArgumentMismatch(match[1].str() + ": needs a value after it" +
+                                   (wanted.empty() ? "" : ": " + wanted)));
+  }
+  return CLI::FailureMessage::simple(app, error);
 }
 
 }  // namespace tb::cli

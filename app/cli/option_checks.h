@@ -31,4 +31,10 @@ CLI::Validator unsigned64();
 // option taken as the value (`--out= --synthetic` saved into a folder named --synthetic).
 CLI::Validator pathName();
 
+// What the CLI prints for a command line it cannot parse (CLI::App::failure_message): CLI11's
+// own text, but a flag given without its value says what value it needs in the words of the
+// checks above, not in CLI11's notation ("--epochs: 1 required INT:INT from 1 to 100000
+// missing").
+std::string usageFailure(const CLI::App* app, const CLI::Error& error);
+
 }  // namespace tb::cli

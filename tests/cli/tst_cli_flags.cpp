@@ -120,6 +120,36 @@ class TestCliFlags : public CliTestBase {
     QVERIFY(filesIn(m_results).isEmpty());
   }
 
+  // A flag at the end of the line without its value says what value it needs, in the words of
+  // the checks of a wrong one (CLI11 said "1 required INT:INT from 1 to 100000 missing").
+  void flagWithoutValueSaysWhatItNeeds_data() {
+    QTest::addColumn<QString>("flag");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("epochs") << QStringLiteral("--epochs")
+                            << QStringLiteral(
+                                   "--epochs: needs a value after it: a whole number "
+                                   "from 1 to 100000\n");
+    QTest::newRow("precision") << QStringLiteral("--precision")
+                               << QStringLiteral(
+                                      "--precision: needs a value after it: one of "
+                                      "fp32, tf32, bf16, fp16\n");
+    QTest::newRow("out") << QStringLiteral("--out")
+                         << QStringLiteral(
+                                "--out: needs a value after it: a file or folder "
+                                "name\n");
+    QTest::newRow("device") << QStringLiteral("-d")
+                            << QStringLiteral("--device: needs a value after it\n");
+  }
+  void flagWithoutValueSaysWhatItNeeds() {
+    QFETCH(QString, flag);
+    QFETCH(QString, message);
+    const CliRun run = runCli(smallSyntheticRun() << flag);
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.startsWith(message), run.why());
+    QVERIFY2(run.err.contains(QLatin1String("Run with --help")), run.why());
+    QVERIFY(filesIn(m_results).isEmpty());
+  }
+
   // `probe --seconds nan` measured nothing and printed negative peaks with exit code 0.
   void probeRefusesBadSeconds_data() {
     QTest::addColumn<QString>("value");
