@@ -3,7 +3,6 @@
 
 #include "data/dataset.h"
 #include "data/dataset_registry.h"
-#include "engine/precision_scope.h"
 #include "engine/run_data.h"
 #include "machine/cpu_budget.h"
 #include "models/classifier.h"
@@ -93,17 +92,13 @@ class GeneratorKept {
 };
 
 // The peak bytes of one step of `batch` blank images, from no gradients, as the run's first.
-double stepPeak(Classifier& model, std::int64_t batch, const ImageShape& shape, Precision precision,
+double stepPeak(Classifier& model, std::int64_t batch, const ImageShape& shape,
                 PeakCounter& counter) {
   for (auto& parameter : model.parameters()) parameter.mutable_grad().reset();
   counter.restart();
   const auto images = torch::zeros({batch, shape.channels, shape.height, shape.width});
   const auto labels = torch::zeros({batch}, torch::kLong);
-  torch::Tensor loss;
-  {
-    const AutocastScope autocast(precision, torch::Device(torch::kCPU));
-    loss = torch::nn::functional::cross_entropy(model.forward(images).to(torch::kFloat), labels);
-  }
+  const auto loss = torch::nn::functional::cross_entropy(model.forward(images), labels);
   loss.backward();
   return counter.peak();
 }
@@ -123,7 +118,7 @@ double gib(double bytes) { return bytes / (1024.0 * 1024.0 * 1024.0); }
 
 }  // namespace
 
-StepMemory measureStepMemory(const WorkloadSpec& workload, Precision precision) {
+StepMemory measureStepMemory(const WorkloadSpec& workload) {
   const auto dataset = findDataset(workload.dataset);
   if (!dataset) return {};
   double weights = 0;
@@ -142,8 +137,8 @@ StepMemory measureStepMemory(const WorkloadSpec& workload, Precision precision) 
     }
     model->train();
     weights = parameterBytes(*model);
-    small = stepPeak(*model, kSmallBatch, dataset->shape, precision, *counter);
-    large = stepPeak(*model, kLargeBatch, dataset->shape, precision, *counter);
+    small = stepPeak(*model, kSmallBatch, dataset->shape, *counter);
+    large = stepPeak(*model, kLargeBatch, dataset->shape, *counter);
     model.reset();
   }
   StepMemory memory;
@@ -188,12 +183,12 @@ double heldDataBytes(const DatasetSplits& data) {
              sizeof(std::int64_t);
 }
 
-std::string cpuStepMemoryProblem(const WorkloadSpec& workload, Precision precision,
-                                 std::int64_t batch, const DatasetSplits& data) {
+std::string cpuStepMemoryProblem(const WorkloadSpec& workload, std::int64_t batch,
+                                 const DatasetSplits& data) {
   const std::optional<double> usable = usableMemoryBytes();
   if (!usable) return {};
-  return stepMemoryProblem(measureStepMemory(workload, precision), batch, heldDataBytes(data),
-                           *usable, usableMemoryName(*usable), workload.minimumBatch);
+  return stepMemoryProblem(measureStepMemory(workload), batch, heldDataBytes(data), *usable,
+                           usableMemoryName(*usable), workload.minimumBatch);
 }
 
 }  // namespace tb

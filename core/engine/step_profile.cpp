@@ -210,8 +210,7 @@ class StepProfiler {
     const RunConfig& config = options.config;
     const DatasetSplits data = profileData(config, workload, batch);
     if (device.is_cpu()) {
-      if (std::string problem = cpuStepMemoryProblem(workload, precision, batch, data);
-          !problem.empty()) {
+      if (std::string problem = cpuStepMemoryProblem(workload, batch, data); !problem.empty()) {
         throw std::runtime_error(problem);
       }
     }

@@ -262,7 +262,7 @@ void TrainingRun::refuseStepBeyondMemory() {
   const std::optional<double> usable = usableMemoryBytes();
   if (!usable) return;
   const std::int64_t batch = std::min<std::int64_t>(m_result.config.batchSize, m_data.train.size());
-  const StepMemory step = measureStepMemory(m_workload, m_precision);
+  const StepMemory step = measureStepMemory(m_workload);
   const double held = heldDataBytes(m_data);
   m_memoryNeeded = held + step.bytesFor(batch);
   if (std::string problem = stepMemoryProblem(step, batch, held, *usable, usableMemoryName(*usable),
