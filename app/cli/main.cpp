@@ -133,8 +133,9 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
           "N|auto"));
   run.add_option("--time-budget", config.timeBudgetSeconds,
                  "Train for about this many seconds, then project the full run from the "
-                 "steady-state step time (e.g. 60); a run that fits in the budget runs in full")
-      ->check(finiteNumber(tb::kMinTimeBudgetSeconds, tb::kMaxTimeBudgetSeconds));
+                 "steady-state step time (e.g. 60); a run that fits in the budget runs in full; "
+                 "0: none (for a --from run that had one)")
+      ->check(tb::cli::finiteNumberOrNone(tb::kMinTimeBudgetSeconds, tb::kMaxTimeBudgetSeconds));
   run.add_option("--from", options.from,
                  "Run again with the settings of a saved result file (workload, device, epochs, "
                  "batch size, learning rate, seed, threads, precision, execution, images, data "

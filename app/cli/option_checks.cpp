@@ -66,6 +66,20 @@ CLI::Validator finiteNumber(double min, double max, bool aboveMin) {
       "NUMBER " + bounds);
 }
 
+CLI::Validator finiteNumberOrNone(double min, double max) {
+  const std::string bounds = "from " + number(min) + " to " + number(max) + ", or 0 for none";
+  const CLI::Validator range = finiteNumber(min, max);
+  return CLI::Validator(
+      [=](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double value = std::strtod(text.c_str(), &end);
+        if (!text.empty() && end == text.c_str() + text.size() && value == 0.0) return {};
+        return range(text).empty() ? std::string()
+                                   : "expects a number " + bounds + ", not '" + text + "'";
+      },
+      "NUMBER " + bounds);
+}
+
 namespace {
 
 // Decimal digits only, and without their leading zeros: CLI11 converts with base 0, reading

@@ -20,6 +20,8 @@ std::vector<std::string> precisionNames();
 // A finite number in [min, max] (above min when `aboveMin`). CLI11's own ranges let NaN through
 // and print their bounds as 309-digit numbers; this says what is wrong in a few words.
 CLI::Validator finiteNumber(double min, double max, bool aboveMin = false);
+// finiteNumber(min, max), or 0 for none: a setting whose 0 turns off what --from's file set.
+CLI::Validator finiteNumberOrNone(double min, double max);
 // Both are transforms (Option::transform): they read decimal digits only and drop leading
 // zeros before CLI11 converts, which would read "010" as octal 8 and "0x20" as 32.
 // A whole number in [min, max].

@@ -309,13 +309,20 @@ namespace {
 
 int printed(const RunCheck& check, const RunOptions& options) {
   if (check.code == kExitOk) return check.code;
-  // A setting the user did not type came from the file: say so, and how to change it.
-  const std::string flag = check.message.substr(0, check.message.find(':'));
-  const bool fromFile = std::find(options.flagsFromFile.begin(), options.flagsFromFile.end(),
-                                  flag) != options.flagsFromFile.end();
-  const std::string from =
-      fromFile ? " (" + flag + " from --from " + options.from + "; give " + flag + " to override it)"
-               : std::string();
+  // Settings the user did not type came from the file: say so, and how to change them.
+  std::string flags;
+  for (const std::string& flag : options.flagsFromFile) {
+    const std::string& text = check.message;
+    if (text.compare(0, flag.size() + 1, flag + ":") == 0 ||
+        text.find("(" + flag + ")") != std::string::npos) {
+      flags += (flags.empty() ? "" : ", ") + flag;
+    }
+  }
+  const bool one = flags.find(',') == std::string::npos;
+  const std::string from = flags.empty() ? std::string()
+                                         : " (" + flags + " from --from " + options.from +
+                                               "; give " + (one ? flags : "them") +
+                                               " to override " + (one ? "it" : "them") + ")";
   std::fprintf(stderr, "trainbench-cli: error: %s%s\n", check.message.c_str(), from.c_str());
   return check.code;
 }

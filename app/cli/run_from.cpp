@@ -6,6 +6,7 @@
 
 #include "data/data_paths.h"
 #include "devices/device_id.h"
+#include "dist/launch_env.h"
 #include "machine/speed_switches.h"
 #include "models/workload.h"
 #include "results/result_file.h"
@@ -16,6 +17,17 @@
 namespace tb::cli {
 
 namespace {
+
+// A rank of a data-parallel run, or the command that starts its ranks: it trains its full
+// length, with no time budget. A launch that cannot be read counts as none (refused later).
+bool dataParallelRun(const FlagGiven& given, const RunOptions& options) {
+  if (given("--data-parallel")) return true;
+  try {
+    return readPlacement(processEnvironment(), options.launch).worldSize > 1;
+  } catch (const LaunchError&) {
+    return false;
+  }
+}
 
 // The reason `result` cannot run again in this version, or empty.
 std::string unrunnable(const RunResult& result, const std::string& path, const FlagGiven& given) {
@@ -60,8 +72,7 @@ std::string deviceKind(const std::string& text) {
 
 // Settings `saved` holds none of (0, or no number: a run that ended before it chose them, a file
 // from before they were recorded) take the workload's defaults, as applySavedSettings leaves
-// them; said, or a rerun of a batch-16 run would measure batch 32 unseen. Empty when none. (A
-// failed run's time budget is not recorded at all: only a projection holds it.)
+// them; said, or a rerun of a batch-16 run would measure batch 32 unseen. Empty when none.
 std::string defaultsTaken(const RunResult& saved, const FlagGiven& given,
                           const RunOptions& options) {
   const auto workload = findWorkload(options.config.workload);
@@ -146,7 +157,9 @@ std::string applySavedSettings(const RunResult& result, const std::string& path,
   if (!given("--synthetic") && !given("--data-dir")) {
     config.synthetic = result.workload.dataSource == "synthetic";
   }
-  if (const double budget = savedTimeBudget(result); budget > 0.0) {
+  // A data-parallel run trains its full length: the rerun asked for one.
+  if (const double budget = savedTimeBudget(result);
+      budget > 0.0 && !dataParallelRun(given, options)) {
     take("--time-budget", config.timeBudgetSeconds, budget);
   }
   return {};
@@ -168,6 +181,13 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
   if (const std::string defaults = defaultsTaken(saved, given, options); !defaults.empty()) {
     std::fprintf(stderr, "trainbench-cli: warning: --from: %s %s\n", options.from.c_str(),
                  defaults.c_str());
+  }
+  if (const double budget = savedTimeBudget(saved);
+      budget > 0.0 && given("--data-parallel") && !given("--time-budget")) {
+    std::fprintf(stderr,
+                 "trainbench-cli: warning: --from: %s ran within a time budget of %g s; this "
+                 "data-parallel run trains its full length\n",
+                 options.from.c_str(), budget);
   }
   // Graph mode captures CUDA steps: on another kind of device the rerun trains eagerly. The
   // figures are another measurement, so it says so rather than dropping the mode unseen.

@@ -19,9 +19,9 @@ using FlagGiven = std::function<bool(const std::string& flag)>;
 // the file's: they are that workload's); the seed; the threads (where the run chose them: a count
 // equal to its machine's cores was that machine's default, and this one's applies); the
 // precision; the execution (only on the file's kind of device); synthetic or not (a --data-dir
-// asks for the files); the time budget. Returns the reason, naming `path`, where the file cannot
-// be run again (a data-parallel run, a workload, precision or optimizer this version lacks);
-// empty otherwise.
+// asks for the files); the time budget (not for a data-parallel run). Returns the reason, naming
+// `path`, where the file cannot be run again (a data-parallel run, a workload, precision or
+// optimizer this version lacks); empty otherwise.
 std::string applySavedSettings(const RunResult& result, const std::string& path,
                                const FlagGiven& given, RunOptions& options);
 

@@ -299,6 +299,41 @@ class TestCliRunFrom : public CliTestBase {
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(second.config.timeBudgetSeconds, 45.0);
   }
+
+  // The file's budget is not a flag the user typed, yet it can always be undone: --time-budget 0
+  // runs in full, a refusal it causes names the file, and a data-parallel rerun (which trains its
+  // full length) leaves it out with a word instead of refusing a flag nobody gave.
+  void aFilesTimeBudgetCanBeLeftOut() {
+    const QString file = path(QStringLiteral("budgeted.json"));
+    tb::writeResultFile(tbtest::RunResultBuilder()
+                            .status(tb::RunStatus::Cancelled)
+                            .workload("fashion-mlp", "fashion-mnist")
+                            .dataSource("synthetic")
+                            .samples(200, 16)
+                            .plannedEpochs(1)
+                            .batchSize(16)
+                            .optimizer("adam", 0.001)
+                            .device("cpu", "Test CPU")
+                            .timeBudget(45.0),
+                        file.toStdString());
+    const CliRun small = runCli({"run", "--from", file, "--train-limit", "8", "-q"});
+    QVERIFY2(small.exitCode == 2, small.why());
+    QVERIFY2(small.err.contains(QStringLiteral("--time-budget from --from ") + file), small.why());
+    const CliRun none =
+        runCli({"run", "--from", file, "--train-limit", "8", "--time-budget", "0", "-q"});
+    QVERIFY2(none.exitCode == 0, none.why());
+    QString error;
+    QCOMPARE(readResult(none.savedPath(), error).config.timeBudgetSeconds, 0.0);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const CliRun ranks = runCli({"run", "--from", file, "--data-parallel", "2", "-q"});
+    QVERIFY2(ranks.exitCode == 0, ranks.why());
+    QVERIFY2(ranks.err.contains(QLatin1String("this data-parallel run trains its full length")),
+             ranks.why());
+    const tb::RunResult full = readResult(ranks.savedPath(), error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(full.config.timeBudgetSeconds, 0.0);
+    QVERIFY(full.distributed && full.distributed->worldSize == 2);
+  }
 };
 
 QTEST_MAIN(TestCliRunFrom)
