@@ -33,7 +33,7 @@ void keepPanesOpen(QSplitter* splitter) {
     if (sizes[i] != 0) continue;
     const QSize needed = splitter->widget(i)->minimumSizeHint();
     sizes[i] = splitter->orientation() == Qt::Horizontal ? needed.width() : needed.height();
-    *largest -= sizes[i];
+    *largest = std::max(0, *largest - sizes[i]);  // the splitter keeps each pane's minimum
   }
   splitter->setSizes(sizes);
 }
