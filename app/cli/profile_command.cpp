@@ -113,6 +113,19 @@ int ProfileCommand::run() const {
   check.devices = {m_config.device};
   check.config = m_config;
   if (const int code = checkRunDevices(check); code != kExitOk) return code;
+  // Steps of a whole batch are what it times: too few images asked for is a flag's mistake, said
+  // before any data is made or read.
+  const auto workload = findWorkload(m_config.workload);
+  const std::int64_t batch = m_config.batchSize > 0 ? m_config.batchSize
+                             : workload             ? workload->defaultBatchSize
+                                                    : 0;
+  if (m_config.trainLimit > 0 && m_config.trainLimit < batch) {
+    std::fprintf(stderr,
+                 "trainbench-cli: error: --train-limit: %lld images are fewer than one batch of "
+                 "%lld (--batch-size): profile times steps of a whole batch\n",
+                 static_cast<long long>(m_config.trainLimit), static_cast<long long>(batch));
+    return kExitUsage;
+  }
   // A busy machine distorts every phase, as it does a run: warn, never block.
   if (m_checkMachine && std::getenv("TRAINBENCH_SKIP_MACHINE_CHECK") == nullptr) {
     for (const auto& warning : checkMachineBeforeRun()) {

@@ -69,6 +69,17 @@ class TestCliProfile : public CliTestBase {
     QVERIFY2(!run.err.contains(QLatin1String("frame #")), run.why());
   }
 
+  // Fewer images asked for than one batch (the workload's default of 32 here) is the flag's
+  // mistake: exit 2 naming it, where it was "missing or malformed data" (3) after making them.
+  void trainLimitBelowOneBatchExitsTwo() {
+    const CliRun run = runCli({"profile", "--workload", "fashion-mlp", "--synthetic",
+                               "--train-limit", "10", "--steps", "1", "--warmup", "0"});
+    QVERIFY2(run.exitCode == 2, run.why());
+    QVERIFY2(run.err.contains(QLatin1String(
+                 "--train-limit: 10 images are fewer than one batch of 32 (--batch-size)")),
+             run.why());
+  }
+
   void jsonSharesAddUp() {
     const CliRun run = runCli(profileArgs() << "--json");
     QVERIFY2(run.exitCode == 0, run.why());
