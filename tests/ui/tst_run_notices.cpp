@@ -41,6 +41,39 @@ class RunNoticesTest : public QObject {
              qPrintable(notice));
   }
 
+  // The core says its settings in the command line's flags and lower case; the window's notice
+  // says them as the Setup panel's fields, each warning a sentence of its own.
+  void noticesNameTheSetupFields() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
+                      dir.filePath(QStringLiteral("results")));
+    tbtest::RunResultBuilder warned;
+    warned.device("cpu", "Test CPU").epoch(1.0, 1000.0).totalSeconds(1.2);
+    warned.validity(false, {"3 CPU threads, but this process may run on only 2 CPUs.",
+                            "a training step of 32 images needs about 0.4 GiB of memory, more "
+                            "than the 0.3 GiB free when the run started: train a smaller "
+                            "--batch-size"});
+    Q_EMIT window.recorder()->runRecorded(warned.build(), dir.filePath(QStringLiteral("w.json")),
+                                          QString(), true);
+    QString notice = window.noticeBar()->text();
+    QVERIFY2(notice.contains(QStringLiteral("only 2 CPUs. A training step of 32 images")) &&
+                 notice.contains(QStringLiteral("a smaller \u201cBatch size\u201d.")),
+             qPrintable(notice));
+
+    tbtest::RunResultBuilder refused;
+    refused
+        .failed(tb::FailureKind::Run,
+                "--batch-size: a training step of 50000 images needs about 75.3 GiB")
+        .device("cpu", "Test CPU");
+    Q_EMIT window.recorder()->runRecorded(refused.build(), dir.filePath(QStringLiteral("f.json")),
+                                          QString(), true);
+    notice = window.noticeBar()->text();
+    QVERIFY2(notice.contains(QStringLiteral(
+                 "Run on cpu failed: \u201cBatch size\u201d: a training step of 50000 images")),
+             qPrintable(notice));
+  }
+
   // A results folder that cannot be made: nothing runs, and the notice says how to save
   // elsewhere (the folder comes from the environment; no field in the window sets it).
   void unusableResultsFolderSaysWhereElse() {

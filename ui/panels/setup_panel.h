@@ -41,6 +41,10 @@ class SetupPanel final : public QWidget {
 
   explicit SetupPanel(QWidget* parent = nullptr);
 
+  // A core message about the run's settings with the CLI's flags named as this panel's fields
+  // ("--batch-size" as "Batch size").
+  static QString inFieldNames(QString text);
+
   // The runs to queue: each ticked device's, in the order shown (CPU first), once per repeat.
   QVector<RunConfig> configs() const;
   // One config per ticked device whatever the repeats: what to measure or profile.
@@ -127,9 +131,6 @@ class SetupPanel final : public QWidget {
   void applyWorkloadDefaults();
   void updateDataStatus();
   void updateRunEnabled();
-  // A core message about the run's settings with the CLI's flags named as this panel's fields
-  // ("--batch-size" as "Batch size").
-  static QString inFieldNames(QString text);
   QString dataParallelProblem() const;
 
   QComboBox* m_workload = nullptr;

@@ -64,6 +64,19 @@ QString sentence(const std::string& text) {
   return message;
 }
 
+// A core warning as a sentence of the notice, in the Setup panel's words: "a training step ...
+// --batch-size" as "A training step ... “Batch size”". Only a plain word is capitalised, not a
+// device or a flag ("cuda:0", "--threads").
+QString warningSentence(const std::string& text) {
+  QString message = SetupPanel::inFieldNames(sentence(text));
+  const QString firstWord = message.section(u' ', 0, 0);
+  const bool plainWord =
+      !firstWord.isEmpty() && std::all_of(firstWord.begin(), firstWord.end(),
+                                          [](QChar letter) { return letter.isLetter(); });
+  if (plainWord && message.front().isLower()) message.front() = message.front().toUpper();
+  return message;
+}
+
 // What the Download dataset menu can do about a run that failed on its data: fetch data that is
 // not there, or check a downloaded copy and replace damaged files.
 QString dataHint(const RunResult& result) {
@@ -334,7 +347,8 @@ void MainWindow::wireRuns() {
             }
             if (result.status == RunStatus::Failed) {
               showNotice(tr("Run on %1 failed: %2")
-                                 .arg(toQString(result.device.id), sentence(result.error)) +
+                                 .arg(toQString(result.device.id),
+                                      SetupPanel::inFieldNames(sentence(result.error))) +
                              dataHint(result),
                          true);
             }
@@ -343,7 +357,7 @@ void MainWindow::wireRuns() {
               // that made its median-step samples/s overstate the run.
               QStringList warnings;
               for (const std::string& warning : result.validity->warnings) {
-                warnings << toQString(warning);
+                warnings << warningSentence(warning);
               }
               // A note about the run itself (left-out images) is no disturbance.
               showNotice((result.validity->disturbed ? tr("\u26a0 The run on %1 was disturbed: %2")
