@@ -72,8 +72,12 @@ CLI::Validator finiteNumberOrNone(double min, double max) {
   return CLI::Validator(
       [=](std::string& text) -> std::string {
         char* end = nullptr;
+        errno = 0;
         const double value = std::strtod(text.c_str(), &end);
-        if (!text.empty() && end == text.c_str() + text.size() && value == 0.0) return {};
+        // Not 1e-400, which rounds to 0 with ERANGE: no budget is asked for by a plain 0.
+        if (!text.empty() && end == text.c_str() + text.size() && errno == 0 && value == 0.0) {
+          return {};
+        }
         return range(text).empty() ? std::string()
                                    : "expects a number " + bounds + ", not '" + text + "'";
       },
@@ -152,12 +156,14 @@ std::string valueWanted(const std::string& description) {
 
 std::string usageFailure(const CLI::App* app, const CLI::Error& error) {
   // "NAME: 1 required TYPE[:CHECK] missing": CLI11 2.x's ArgumentMismatch::TypedAtLeast.
-  static const std::regex missing(R"(^(\S+): 1 required [A-Z0-9]+(?::(.+))? missing$)");
+  static const std::regex missing(R"(^(\S+): 1 required ([A-Z0-9]+)(?::(.+))? missing$)");
   std::smatch match;
   const std::string what = error.what();
   if (dynamic_cast<const CLI::ArgumentMismatch*>(&error) &&
       std::regex_match(what, match, missing)) {
-    const std::string wanted = valueWanted(match[2].str());
+    // A FILE (--from) is a file's name, checked as any path.
+    const std::string wanted =
+        match[2].str() == "FILE" ? "a file name" : valueWanted(match[3].str());
     return CLI::FailureMessage::simple(
         app, CLI::ArgumentMismatch(match[1].str() + ": needs a value after it" +
                                    (wanted.empty() ? "" : ": " + wanted)));

@@ -20,8 +20,9 @@ namespace {
 
 // A rank of a data-parallel run, or the command that starts its ranks: it trains its full
 // length, with no time budget. A launch that cannot be read counts as none (refused later).
-bool dataParallelRun(const FlagGiven& given, const RunOptions& options) {
-  if (given("--data-parallel")) return true;
+// (--data-parallel 1 is an ordinary run, the one-rank base of a scaling series.)
+bool dataParallelRun(const RunOptions& options) {
+  if (options.dataParallel > 1) return true;
   try {
     return readPlacement(processEnvironment(), options.launch).worldSize > 1;
   } catch (const LaunchError&) {
@@ -158,8 +159,7 @@ std::string applySavedSettings(const RunResult& result, const std::string& path,
     config.synthetic = result.workload.dataSource == "synthetic";
   }
   // A data-parallel run trains its full length: the rerun asked for one.
-  if (const double budget = savedTimeBudget(result);
-      budget > 0.0 && !dataParallelRun(given, options)) {
+  if (const double budget = savedTimeBudget(result); budget > 0.0 && !dataParallelRun(options)) {
     take("--time-budget", config.timeBudgetSeconds, budget);
   }
   return {};
@@ -183,7 +183,7 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
                  defaults.c_str());
   }
   if (const double budget = savedTimeBudget(saved);
-      budget > 0.0 && given("--data-parallel") && !given("--time-budget")) {
+      budget > 0.0 && options.dataParallel > 1 && !given("--time-budget")) {
     std::fprintf(stderr,
                  "trainbench-cli: warning: --from: %s ran within a time budget of %g s; this "
                  "data-parallel run trains its full length\n",

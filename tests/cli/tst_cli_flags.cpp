@@ -34,6 +34,10 @@ class TestCliFlags : public CliTestBase {
     for (const char* value : {"-1", "18446744073709551616", "1.5", "0x10", ""})
       QTest::newRow(qPrintable(QStringLiteral("seed '%1'").arg(value)))
           << QStringLiteral("--seed") << QString::fromLatin1(value);
+    // 0 is none (for a --from run's budget); 1e-400 only rounds to it.
+    for (const char* value : {"1", "1e-400", "-0.5", "nan"})
+      QTest::newRow(qPrintable(QStringLiteral("budget %1").arg(value)))
+          << QStringLiteral("--time-budget") << QString::fromLatin1(value);
     QTest::newRow("epochs -1") << QStringLiteral("--epochs") << QStringLiteral("-1");
     QTest::newRow("batch nan") << QStringLiteral("--batch-size") << QStringLiteral("nan");
     QTest::newRow("threads 0") << QStringLiteral("--threads") << QStringLiteral("0");
@@ -137,6 +141,8 @@ class TestCliFlags : public CliTestBase {
                          << QStringLiteral(
                                 "--out: needs a value after it: a file or folder "
                                 "name\n");
+    QTest::newRow("from") << QStringLiteral("--from")
+                          << QStringLiteral("--from: needs a value after it: a file name\n");
     QTest::newRow("device") << QStringLiteral("-d")
                             << QStringLiteral("--device: needs a value after it\n");
   }
