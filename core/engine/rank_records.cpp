@@ -9,6 +9,7 @@
 #include <iomanip>
 #include <locale>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -135,46 +136,72 @@ std::string sharedCpuWarning(GradientExchange& exchange, const std::string& host
   return warning;
 }
 
-std::string memoryLine(const std::string& host, double neededBytes, double usableBytes) {
+std::string memoryLine(const std::string& host, const RankMemory& memory) {
   // Whole bytes: no locale's decimal point between the ranks.
-  return host + '\t' + std::to_string(static_cast<long long>(neededBytes)) + '\t' +
-         std::to_string(static_cast<long long>(usableBytes));
+  std::string line = host;
+  for (const double bytes :
+       {memory.neededBytes, memory.usableBytes, memory.stepBytes, memory.availableBytes}) {
+    line += '\t' + std::to_string(static_cast<long long>(bytes));
+  }
+  return line;
 }
 
-std::string sharedMemoryProblem(const std::vector<std::string>& lines) {
+SharedMemory sharedMemory(const std::vector<std::string>& lines) {
   struct Host {
     int ranks = 0;  // those that need memory of their own: CPU ranks
-    double needed = 0;
-    double usable = 0;
+    RankMemory together;
+    std::optional<double> leastFree;  // the lowest reading: ranks load their data at their pace
   };
   std::map<std::string, Host> hosts;
   for (const std::string& line : lines) {
     const std::vector<std::string> fields = fieldsOf(line);
-    if (fields.size() != 3) continue;
-    const double needed = static_cast<double>(std::strtoll(fields[1].c_str(), nullptr, 10));
-    if (needed <= 0) continue;
+    if (fields.size() != 5) continue;
+    const auto bytes = [&fields](int field) {
+      return static_cast<double>(std::strtoll(fields[field].c_str(), nullptr, 10));
+    };
+    if (bytes(1) <= 0) continue;
     Host& shared = hosts[fields[0]];
     ++shared.ranks;
-    shared.needed += needed;
-    shared.usable = static_cast<double>(std::strtoll(fields[2].c_str(), nullptr, 10));
+    shared.together.neededBytes += bytes(1);
+    shared.together.usableBytes = bytes(2);
+    shared.together.stepBytes += bytes(3);
+    if (bytes(4) > 0) shared.leastFree = std::min(shared.leastFree.value_or(bytes(4)), bytes(4));
   }
   const auto gib = [](double bytes) { return table::fixed(bytes / (1024.0 * 1024 * 1024), 1); };
-  std::string problem;
-  // One rank alone checked its own (step_memory.h).
+  SharedMemory memory;
   for (const auto& [name, shared] : hosts) {
-    if (shared.ranks < 2 || shared.usable <= 0 || shared.needed <= shared.usable) continue;
-    problem += std::string(problem.empty() ? "--data-parallel: " : "; ") + "the " +
-               std::to_string(shared.ranks) + " CPU ranks on " + name + " need about " +
-               gib(shared.needed) + " GiB together for their data and training steps, more than " +
-               "its " + gib(shared.usable) + " GiB of memory";
+    const RankMemory& together = shared.together;
+    const std::string ranks = "the " + std::to_string(shared.ranks) + " CPU ranks on " + name;
+    // One rank alone checked its own against the machine (step_memory.h).
+    if (shared.ranks >= 2 && together.usableBytes > 0 &&
+        together.neededBytes > together.usableBytes) {
+      memory.problem += std::string(memory.problem.empty() ? "--data-parallel: " : "; ") + ranks +
+                        " need about " + gib(together.neededBytes) +
+                        " GiB together for their data and training steps, more than its " +
+                        gib(together.usableBytes) + " GiB of memory";
+    } else if (shared.leastFree && together.stepBytes > *shared.leastFree) {
+      memory.warning +=
+          std::string(memory.warning.empty() ? "" : "; ") +
+          (shared.ranks >= 2 ? "the training steps of " + ranks + " need about "
+                             : "the training step of the CPU rank on " + name + " needs about ") +
+          gib(together.stepBytes) + " GiB of memory, more than the " + gib(*shared.leastFree) +
+          " GiB free when the run started";
+    }
   }
-  if (!problem.empty()) problem += "; fewer ranks on a machine, or a smaller --batch-size, fit";
-  return problem;
+  if (!memory.problem.empty()) {
+    memory.problem += "; fewer ranks on a machine, or a smaller --batch-size, fit";
+  }
+  if (!memory.warning.empty()) {
+    memory.warning +=
+        ": the system may have moved memory to disk, which slows the steps it "
+        "times. Close other programs or train a smaller --batch-size.";
+  }
+  return memory;
 }
 
-std::string sharedMemoryProblem(GradientExchange& exchange, const std::string& host,
-                                double neededBytes, double usableBytes) {
-  return sharedMemoryProblem(exchange.gatherStrings(memoryLine(host, neededBytes, usableBytes)));
+SharedMemory sharedMemory(GradientExchange& exchange, const std::string& host,
+                          const RankMemory& mine) {
+  return sharedMemory(exchange.gatherStrings(memoryLine(host, mine)));
 }
 
 }  // namespace tb

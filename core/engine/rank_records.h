@@ -34,15 +34,29 @@ void averageOverRanks(GradientExchange& exchange, EpochRecord& epoch);
 std::string sharedCpuWarning(GradientExchange& exchange, const std::string& host, bool cpuRank,
                              int threads, int machineCpus);
 
-// A collective call once the ranks hold their data: the bytes each rank's data and training step
-// need (`neededBytes`: 0 for a GPU rank), added up over the ranks of each host and checked
-// against that host's `usableBytes` (usableMemoryBytes). Each rank checks only its own
-// (step_memory.h); ranks sharing a machine can still outgrow it together, and the system then
-// kills them one by one. Returns the reason, the same on every rank, or empty.
-std::string sharedMemoryProblem(GradientExchange& exchange, const std::string& host,
-                                double neededBytes, double usableBytes);
+// What a CPU rank's run needs of its machine's memory (all 0 for a GPU rank).
+struct RankMemory {
+  double neededBytes = 0;     // its data and training step
+  double usableBytes = 0;     // the machine's memory (usableMemoryBytes)
+  double stepBytes = 0;       // its training step alone
+  double availableBytes = 0;  // free when it checked, its data held (availableMemoryBytes)
+};
+
+// What the ranks of one machine need together: `problem`, the reason none can train (their data
+// and steps outgrow the machine's memory: the system would kill them one by one); `warning`,
+// the run's warning that their steps need more than was free (the system moves memory to disk,
+// slowing the steps). Each the same on every rank, or empty.
+struct SharedMemory {
+  std::string problem;
+  std::string warning;
+};
+
+// A collective call once the ranks hold their data: each rank's RankMemory, added up over the
+// ranks of each host. Each rank checks only its own against the machine (step_memory.h).
+SharedMemory sharedMemory(GradientExchange& exchange, const std::string& host,
+                          const RankMemory& mine);
 // Its reckoning, on the lines the ranks sent (memoryLine).
-std::string sharedMemoryProblem(const std::vector<std::string>& lines);
-std::string memoryLine(const std::string& host, double neededBytes, double usableBytes);
+SharedMemory sharedMemory(const std::vector<std::string>& lines);
+std::string memoryLine(const std::string& host, const RankMemory& memory);
 
 }  // namespace tb

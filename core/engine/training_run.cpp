@@ -226,11 +226,9 @@ void TrainingRun::loadDataOnEveryRank() {
   // Said once: a rank over its own CPUs already said it (resolve()).
   if (!shared.empty() && !m_threadsWarned) m_settingsWarnings.push_back(std::move(shared));
   // Each CPU rank checked its own step against the memory (loadData); ranks of one machine add up.
-  if (std::string problem = sharedMemoryProblem(*m_config.exchange, m_result.system.hostname,
-                                                m_memoryNeeded, usableMemoryBytes().value_or(0.0));
-      !problem.empty()) {
-    throw Failure(FailureKind::Run, problem);
-  }
+  SharedMemory memory = sharedMemory(*m_config.exchange, m_result.system.hostname, m_memory);
+  if (!memory.problem.empty()) throw Failure(FailureKind::Run, memory.problem);
+  if (!memory.warning.empty()) m_settingsWarnings.push_back(std::move(memory.warning));
 }
 
 void TrainingRun::loadData() {
@@ -264,14 +262,19 @@ void TrainingRun::refuseStepBeyondMemory() {
   const std::int64_t batch = std::min<std::int64_t>(m_result.config.batchSize, m_data.train.size());
   const StepMemory step = measureStepMemory(m_workload);
   const double held = heldDataBytes(m_data);
-  m_memoryNeeded = held + step.bytesFor(batch);
+  m_memory.neededBytes = held + step.bytesFor(batch);
+  m_memory.usableBytes = *usable;
+  m_memory.stepBytes = step.bytesFor(batch);
   if (std::string problem = stepMemoryProblem(step, batch, held, *usable, usableMemoryName(*usable),
                                               m_workload.minimumBatch);
       !problem.empty()) {
     throw Failure(FailureKind::Run, problem);
   }
-  // The data is held already, so what is free now is for the step alone.
-  if (const std::optional<double> available = availableMemoryBytes()) {
+  // The data is held already, so what is free now is for the step alone. Ranks sharing a
+  // machine share it: they add up in loadDataOnEveryRank.
+  const std::optional<double> available = availableMemoryBytes();
+  m_memory.availableBytes = available.value_or(0.0);
+  if (available && worldSize() <= 1) {
     if (std::string warning = stepMemoryWarning(step, batch, *available); !warning.empty()) {
       m_settingsWarnings.push_back(std::move(warning));
     }

@@ -9,6 +9,7 @@
 #include "engine/graph_steps.h"
 #include "engine/loss_scaler.h"
 #include "engine/precision.h"
+#include "engine/rank_records.h"
 #include "engine/run_config.h"
 #include "engine/run_data.h"
 #include "engine/run_observer.h"
@@ -105,7 +106,7 @@ class TrainingRun {
   // epoch that leaves out more than 1% of the images, more CPU threads than CPUs.
   std::vector<std::string> m_settingsWarnings;
   bool m_threadsWarned = false;  // this rank has more threads than CPUs (said once)
-  double m_memoryNeeded = 0;     // bytes of this CPU run's data and training step (0: a GPU's)
+  RankMemory m_memory;           // what this CPU run needs of the machine's memory (all 0: a GPU's)
   std::unique_ptr<StepClock> m_stepClock;  // made as training starts, for the run's device
   StepTimes m_stepTimes;                   // the steps the clock has read back
   std::optional<double> m_setupSeconds;  // clock start to the first step

@@ -96,16 +96,38 @@ class StepMemoryTest : public QObject {
   // CPU ranks of one machine each fit, but not together: every rank is told, with the host; a
   // GPU rank (nothing needed here) and ranks on other machines do not count.
   void ranksOfOneMachineAddUp() {
-    const std::vector<std::string> lines{
-        memoryLine("node1", 10 * kGiB, 16 * kGiB), memoryLine("node1", 10 * kGiB, 16 * kGiB),
-        memoryLine("node1", 0, 16 * kGiB), memoryLine("node2", 10 * kGiB, 16 * kGiB)};
-    const std::string problem = sharedMemoryProblem(lines);
+    const RankMemory cpuRank{10 * kGiB, 16 * kGiB, 1 * kGiB, 5 * kGiB};
+    const std::vector<std::string> lines{memoryLine("node1", cpuRank), memoryLine("node1", cpuRank),
+                                         memoryLine("node1", RankMemory{}),
+                                         memoryLine("node2", cpuRank)};
+    const std::string problem = sharedMemory(lines).problem;
     QVERIFY2(problem ==
                  "--data-parallel: the 2 CPU ranks on node1 need about 20.0 GiB together "
                  "for their data and training steps, more than its 16.0 GiB of memory; "
                  "fewer ranks on a machine, or a smaller --batch-size, fit",
              problem.c_str());
-    QVERIFY(sharedMemoryProblem({lines[0], lines[2], lines[3]}).empty());
+    QVERIFY(sharedMemory({lines[0], lines[2], lines[3]}).problem.empty());
+  }
+
+  // CPU ranks of one machine whose steps each fit in the memory free, but not together: the run
+  // trains, and its result says why its steps may have been slow. Each rank read the free memory
+  // at its own moment, its siblings' data loaded or not: the lowest reading counts.
+  void ranksOfOneMachineShareItsFreeMemory() {
+    const RankMemory first{2 * kGiB, 16 * kGiB, 1.5 * kGiB, 2.5 * kGiB};
+    const RankMemory second{2 * kGiB, 16 * kGiB, 1.5 * kGiB, 2 * kGiB};
+    const SharedMemory memory =
+        sharedMemory({memoryLine("node1", first), memoryLine("node1", second),
+                      memoryLine("node2", first), memoryLine("node3", RankMemory{})});
+    QVERIFY(memory.problem.empty());
+    QVERIFY2(
+        memory.warning ==
+            "the training steps of the 2 CPU ranks on node1 need about 3.0 GiB of memory, "
+            "more than the 2.0 GiB free when the run started: the system may have moved memory "
+            "to disk, which slows the steps it times. Close other programs or train a "
+            "smaller --batch-size.",
+        memory.warning.c_str());
+    QVERIFY(
+        sharedMemory({memoryLine("node1", first), memoryLine("node2", second)}).warning.empty());
   }
 
   // A step the machine holds but other programs' memory leaves no room for now: the run trains,
