@@ -17,6 +17,10 @@
 #include "machine/cpu_budget.h"
 #include "machine/speed_switches.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <exception>
 #include <string>
@@ -271,7 +275,12 @@ void TrainingRun::refuseStepBeyondMemory() {
     throw Failure(FailureKind::Run, problem);
   }
   // The data is held already, so what is free now is for the step alone. Ranks sharing a
-  // machine share it: they add up in loadDataOnEveryRank.
+  // machine share it: they add up in loadDataOnEveryRank. The heap an earlier run in this
+  // process freed (a repeat's, the app's last) is the C library's to reuse, unseen by the
+  // system's count until handed back.
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
   const std::optional<double> available = availableMemoryBytes();
   m_memory.availableBytes = available.value_or(0.0);
   if (available && worldSize() <= 1) {
