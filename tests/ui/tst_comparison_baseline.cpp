@@ -129,6 +129,23 @@ class ComparisonBaselineTest : public QObject {
              QStringLiteral("Disturbed run:\nOther processes used 1.5 of 2 cores"));
   }
 
+  // A quiet run's warnings (here: its library) are there to hover and to hear, unmarked.
+  void quietRunsWarningsAreSaid() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    RunResult quiet = finishedRun("cpu", 8.0);
+    quiet.validity = ValidityRecord{false, {"The CPU's matrix products ran on reference BLAS."}};
+    runs.add(quiet);
+    panel.refreshNow();
+    const QTableWidgetItem* status = panel.table()->item(0, ComparisonPanel::StatusColumn);
+    QCOMPARE(status->data(Qt::AccessibleDescriptionRole).toString(),
+             QStringLiteral("Warnings:\nThe CPU's matrix products ran on reference BLAS."));
+    QVERIFY(panel.table()
+                ->item(0, ComparisonPanel::DeviceColumn)
+                ->toolTip()
+                .contains(QLatin1String("reference BLAS")));
+  }
+
   // Chosen by the user, the disturbed run stays the baseline as runs come.
   void chosenBaselineStays() {
     RunCollection runs;

@@ -45,7 +45,8 @@ class TestHistoryRows final : public QObject {
     library.save(disturbed);
     RunResult projected = makeResult("2026-11-25T10:00:00Z", "beta", 70.0);
     projected.projection = tb::ProjectionRecord{5088.0, 4747.0, 5423.0, 167, 60, 10, 50000, 10000};
-    projected.validity = tb::ValidityRecord{false, {}};
+    projected.validity =
+        tb::ValidityRecord{false, {"The CPU's matrix products ran on reference BLAS."}};
     library.save(projected);
     HistoryPanel panel(&library);
     const QAbstractItemModel* model = panel.view()->model();
@@ -57,7 +58,10 @@ class TestHistoryRows final : public QObject {
         cell(model, 0, HistoryPanel::StatusColumn, Qt::AccessibleDescriptionRole);
     QVERIFY2(spoken.startsWith(QLatin1String("Disturbed run:\nThe machine was on battery")),
              qPrintable(spoken));
+    // A quiet run's warning is said, unmarked.
     QCOMPARE(cell(model, 1, HistoryPanel::StatusColumn), QStringLiteral("completed"));
+    QCOMPARE(cell(model, 1, HistoryPanel::StatusColumn, Qt::AccessibleDescriptionRole),
+             QStringLiteral("Warnings:\nThe CPU's matrix products ran on reference BLAS."));
     QCOMPARE(cell(model, 1, HistoryPanel::TotalTimeColumn), QStringLiteral("~5088.00 s (projected)"));
     // Its accuracy is the stopped run's, not the full run's: not beside the projected total.
     QCOMPARE(cell(model, 1, HistoryPanel::TestAccuracyColumn), QStringLiteral("n/a"));

@@ -122,13 +122,17 @@ void ComparisonPanel::fillTable() {
       if (c == StatusColumn && !row.error.empty()) {
         item->setToolTip(plainToolTip(tr("Failed: %1").arg(toQString(row.error))));
       }
-      if (row.disturbed && (c == DeviceColumn || c == StatusColumn)) {
+      // A quiet run's warnings matter too (reference BLAS, more threads than CPUs, a step
+      // beyond the free memory): said where a disturbed run's are, without its colour.
+      if ((row.disturbed || !row.warnings.empty()) && (c == DeviceColumn || c == StatusColumn)) {
+        const QString heading = row.disturbed ? tr("Disturbed run:") : tr("Warnings:");
         // The Device cell's label may be cut to the column: its tooltip has it whole, first.
-        QStringList warnings{c == DeviceColumn ? cells[c] + QStringLiteral("\n\n") + tr("Disturbed run:")
-                                               : tr("Disturbed run:")};
+        QStringList warnings{c == DeviceColumn ? cells[c] + QStringLiteral("\n\n") + heading
+                                               : heading};
         for (const auto& warning : row.warnings) warnings << toQString(warning);
         item->setToolTip(plainToolTip(warnings.join(u'\n')));
-        item->setForeground(warningTextColor(palette()));  // the table's may be the old one
+        // The table's may be the old one.
+        if (row.disturbed) item->setForeground(warningTextColor(palette()));
       }
       m_table->setItem(r, c, item);
     }

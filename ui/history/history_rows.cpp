@@ -99,10 +99,12 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry, const Q
   const QString machineTip = machineLines.join(QLatin1Char('\n'));
   QString statusTip = r.error.empty() ? QString() : toQString(r.error);
   QString status = statusText(r.status);
-  if (r.validity && r.validity->disturbed) {
+  if (r.validity && (r.validity->disturbed || !r.validity->warnings.empty())) {
     // Marked, never hidden: the user decides whether a disturbed run still tells them something.
-    status += QStringLiteral(" \u26a0");
-    QStringList warnings{HistoryPanel::tr("Disturbed run:")};
+    // A quiet run's warnings (reference BLAS, a step beyond the free memory) are said unmarked.
+    if (r.validity->disturbed) status += QStringLiteral(" \u26a0");
+    QStringList warnings{r.validity->disturbed ? HistoryPanel::tr("Disturbed run:")
+                                               : HistoryPanel::tr("Warnings:")};
     for (const auto& warning : r.validity->warnings) warnings << toQString(warning);
     statusTip = warnings.join(QLatin1Char('\n'));
   }
