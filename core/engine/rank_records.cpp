@@ -204,4 +204,52 @@ SharedMemory sharedMemory(GradientExchange& exchange, const std::string& host,
   return sharedMemory(exchange.gatherStrings(memoryLine(host, mine)));
 }
 
+namespace {
+// Between a rank's host and its warnings, which are sentences (a tab or a line break may be in
+// one).
+constexpr char kRecordSeparator = '\x1e';
+}  // namespace
+
+std::string warningsLine(const std::string& host, const std::vector<std::string>& warnings) {
+  std::string line = host;
+  for (const std::string& warning : warnings) line += kRecordSeparator + warning;
+  return line;
+}
+
+std::vector<std::string> otherRanksWarnings(const std::vector<std::string>& lines,
+                                            const std::vector<std::string>& mine) {
+  std::vector<std::string> order;             // each warning as first said
+  std::map<std::string, std::string> saidBy;  // warning -> "rank 1 on node2, rank 3 on node3"
+  for (std::size_t rank = 1; rank < lines.size(); ++rank) {
+    std::vector<std::string> fields;
+    std::string field;
+    for (const char c : lines[rank] + kRecordSeparator) {
+      if (c != kRecordSeparator) {
+        field += c;
+        continue;
+      }
+      fields.push_back(field);
+      field.clear();
+    }
+    const std::string who = "rank " + std::to_string(rank) + " on " + fields.front();
+    for (std::size_t i = 1; i < fields.size(); ++i) {
+      const std::string& warning = fields[i];
+      if (warning.empty() || std::find(mine.begin(), mine.end(), warning) != mine.end()) continue;
+      std::string& ranks = saidBy[warning];
+      if (ranks.empty()) order.push_back(warning);
+      ranks += (ranks.empty() ? "" : ", ") + who;
+    }
+  }
+  std::vector<std::string> warnings;
+  for (const std::string& warning : order) warnings.push_back(saidBy[warning] + ": " + warning);
+  return warnings;
+}
+
+std::vector<std::string> otherRanksWarnings(GradientExchange& exchange, const std::string& host,
+                                            const std::vector<std::string>& mine) {
+  const std::vector<std::string> lines = exchange.gatherStrings(warningsLine(host, mine));
+  if (exchange.rank() != 0) return {};
+  return otherRanksWarnings(lines, mine);
+}
+
 }  // namespace tb

@@ -59,4 +59,15 @@ SharedMemory sharedMemory(GradientExchange& exchange, const std::string& host,
 SharedMemory sharedMemory(const std::vector<std::string>& lines);
 std::string memoryLine(const std::string& host, const RankMemory& memory);
 
+// A collective call once each rank knows its settings' warnings (`mine`: its BLAS library, its
+// threads, its data), which otherwise reach only its own process, not rank 0's result. Returns,
+// on rank 0, the other ranks' warnings that rank 0's own do not hold, named by rank and host
+// ("rank 1 on node2: ..."), a warning several ranks share once; empty on the other ranks.
+std::vector<std::string> otherRanksWarnings(GradientExchange& exchange, const std::string& host,
+                                            const std::vector<std::string>& mine);
+// Its reckoning, on the lines the ranks sent (warningsLine), for rank 0.
+std::vector<std::string> otherRanksWarnings(const std::vector<std::string>& lines,
+                                            const std::vector<std::string>& mine);
+std::string warningsLine(const std::string& host, const std::vector<std::string>& warnings);
+
 }  // namespace tb

@@ -233,6 +233,10 @@ void TrainingRun::loadDataOnEveryRank() {
   SharedMemory memory = sharedMemory(*m_config.exchange, m_result.system.hostname, m_memory);
   if (!memory.problem.empty()) throw Failure(FailureKind::Run, memory.problem);
   if (!memory.warning.empty()) m_settingsWarnings.push_back(std::move(memory.warning));
+  for (std::string& warning :
+       otherRanksWarnings(*m_config.exchange, m_result.system.hostname, m_settingsWarnings)) {
+    m_settingsWarnings.push_back(std::move(warning));
+  }
 }
 
 void TrainingRun::loadData() {
