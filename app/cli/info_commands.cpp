@@ -278,9 +278,10 @@ int showCommand(const std::string& path, bool json) {
               result.system.physicalCores, result.system.libtorchVersion.c_str(),
               result.system.appVersion.c_str(), build.c_str(),
               result.system.blas.empty() ? "" : "; CPU BLAS: ", result.system.blas.c_str());
-  std::printf("created: %s; data: %s (%lld train / %lld test)\n", result.created.c_str(),
-              result.workload.dataSource.c_str(),
-              static_cast<long long>(result.workload.trainSamples),
+  const std::string& fingerprint = result.workload.dataFingerprint;
+  std::printf("created: %s; data: %s%s%s (%lld train / %lld test)\n", result.created.c_str(),
+              result.workload.dataSource.c_str(), fingerprint.empty() ? "" : ", ",
+              fingerprint.c_str(), static_cast<long long>(result.workload.trainSamples),
               static_cast<long long>(result.workload.testSamples));
   printSettings(result);
   std::printf("\n%6s %10s %10s %10s %12s\n", "EPOCH", "LOSS", "ACCURACY", "SECONDS", "SAMPLES/S");

@@ -35,7 +35,14 @@ struct DatasetSplits {
   std::string source;  // "files" (the published set), kCustomFiles or "synthetic"
   std::string location;  // folder the files came from; empty for synthetic data
   std::string warning;   // why custom files are not the published set
+  // Tells two sets of custom files of one size apart (dataFingerprint); empty for the published
+  // set and synthetic data, which their source names already.
+  std::string fingerprint;
 };
+
+// "crc32 0a1b2c3d": a CRC-32 of the images and labels of both splits, in order. Not a
+// security hash: it only has to tell apart two datasets a user trains on, of one size.
+std::string dataFingerprint(const DatasetSplits& data);
 
 // Keeps the first `limit` samples (0 keeps all).
 LabelledImages takeFirst(const LabelledImages& data, std::int64_t limit);

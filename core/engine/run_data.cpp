@@ -45,6 +45,9 @@ DatasetSplits loadRunData(const RunConfig& config, const std::string& datasetNam
     if (std::string why = notThePublishedSet(*dataset, data); !why.empty()) {
       data.source = kCustomFiles;
       data.warning = std::move(why);
+      // Two sets of one's own of one size must not fold into one median, whose accuracy
+      // would be neither's.
+      data.fingerprint = dataFingerprint(data);
     }
     data.train = takeFirst(data.train, config.trainLimit);
     data.test = withTest ? takeFirst(data.test, config.testLimit) : LabelledImages{};

@@ -242,6 +242,7 @@ void TrainingRun::loadDataOnEveryRank() {
 void TrainingRun::loadData() {
   m_data = loadRunData(m_config, m_workload.dataset, /*withTest=*/rank() == 0);
   m_result.workload.dataSource = m_data.source;
+  m_result.workload.dataFingerprint = m_data.fingerprint;
   if (!m_data.warning.empty()) m_settingsWarnings.push_back(m_data.warning);
   m_result.workload.trainSamples = m_data.train.size();
   m_result.workload.testSamples = m_data.test.size();

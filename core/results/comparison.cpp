@@ -156,10 +156,10 @@ bool operator==(const ComparisonRow& a, const ComparisonRow& b) {
                     row.speedup, row.precision, row.achievedTflops, row.peakTflops, row.efficiency,
                     row.peakRatio, row.size, row.key, row.sources, row.n, row.samplesPerSecondLow,
                     row.samplesPerSecondHigh, row.totalLow, row.totalHigh, row.projected,
-                    row.disturbed, row.watched, row.warnings, row.withinNoise, row.group, row.created,
-                    row.threads, row.baseline, row.execution, row.optimizer,
-                    row.learningRate, row.dataSource, row.noiseJudged, row.environment,
-                    row.error, row.otherMethod, row.platform, row.peakRssMb,
+                    row.disturbed, row.watched, row.warnings, row.withinNoise, row.group,
+                    row.created, row.threads, row.baseline, row.execution, row.optimizer,
+                    row.learningRate, row.dataSource, row.dataFingerprint, row.noiseJudged,
+                    row.environment, row.error, row.otherMethod, row.platform, row.peakRssMb,
                     row.peakGpuMemoryMb);
   };
   return fields(a) == fields(b);
@@ -365,6 +365,7 @@ ComparisonRow comparisonRow(const RunResult& result) {
   row.threads = result.config.threads;
   row.execution = result.config.execution;
   row.dataSource = table::printable(result.workload.dataSource);
+  row.dataFingerprint = table::printable(result.workload.dataFingerprint);
   row.optimizer = table::printable(result.config.optimizer);
   row.environment = table::printable(environmentText(result));
   row.platform = table::printable(platformText(result));
@@ -390,9 +391,9 @@ std::string foldKey(const RunResult& result) {
                     result.config.precision + '|' + result.config.execution + '|' +
                     std::to_string(result.config.threads) + '|' +
                     std::to_string(result.distributed ? result.distributed->worldSize : 1) + '|' +
-                    rankDevicesText(result) + '|' +
-                    std::to_string(stepBatch(result)) + '|' + result.workload.dataSource +
-                    '|' + (result.projection ? "projected" : "measured");
+                    rankDevicesText(result) + '|' + std::to_string(stepBatch(result)) + '|' +
+                    result.workload.dataSource + '|' + result.workload.dataFingerprint + '|' +
+                    (result.projection ? "projected" : "measured");
   // A different optimizer, learning rate or model is another experiment, whatever its speed:
   // its accuracy must not become a repeat's. "%.17g" tells every two doubles apart.
   char learningRate[32];

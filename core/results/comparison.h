@@ -92,7 +92,8 @@ struct ComparisonRow {
   std::string execution;                // "eager" or "graph"
   std::string optimizer;                // "adam", "sgd"
   std::optional<double> learningRate;
-  std::string dataSource;               // "files" or "synthetic"
+  std::string dataSource;       // "files", "custom files" or "synthetic"
+  std::string dataFingerprint;  // custom files' "crc32 0a1b2c3d"; empty otherwise
   // What the folding tells apart beyond the settings: "reference BLAS" and the speed switches
   // set ("OMP_WAIT_POLICY=passive"), ", "-joined; empty for neither.
   std::string environment;

@@ -136,6 +136,10 @@ void distinguish(const std::vector<ComparisonRow*>& rows) {
   for (const auto& set : alike(rows)) {
     appendDifferingParts(set, &ComparisonRow::environment);
   }
+  // Two sets of custom files of one size: "cpu custom files · crc32 0a1b2c3d".
+  for (const auto& set : alike(rows)) {
+    appendWhereItHelps(set, [](const ComparisonRow& row) { return row.dataFingerprint; });
+  }
   for (const auto& set : alike(rows)) {
     appendWhereItHelps(set, [](const ComparisonRow& row) { return row.machine; });
   }

@@ -113,6 +113,7 @@ std::string comparisonJson(const std::vector<ComparisonGroup>& groups, int inden
       entry["learning_rate"] = jsonNumber(row.learningRate);
       entry["environment"] = jsonText(row.environment);
       entry["data_source"] = jsonText(row.dataSource);
+      entry["data_fingerprint"] = jsonText(row.dataFingerprint);
       entry["n"] = row.published ? OrderedJson(nullptr) : OrderedJson(row.n);
       // null where no folded run was watched: false would read as "checked, and quiet".
       entry["disturbed"] = row.watched ? OrderedJson(row.disturbed) : OrderedJson(nullptr);

@@ -252,6 +252,9 @@ WorkloadRecord readWorkload(const Reader& reader, const Json& w) {
   workload.name = reader.string(w, "workload", "name");
   workload.dataset = reader.string(w, "workload", "dataset");
   workload.dataSource = reader.string(w, "workload", "data_source");
+  if (reader.optionalValue(w, "data_fingerprint") != nullptr) {
+    workload.dataFingerprint = reader.string(w, "workload", "data_fingerprint");
+  }
   workload.trainSamples = reader.integer(w, "workload", "train_samples");
   workload.testSamples = reader.integer(w, "workload", "test_samples");
   workload.parameters = reader.integer(w, "workload", "parameters");
@@ -379,6 +382,9 @@ std::string toJson(const RunResult& r, int indent) {
                       {"test_samples", r.workload.testSamples},
                       {"parameters", r.workload.parameters},
                       {"flops_per_sample", number(r.workload.flopsPerSample)}};
+  if (!r.workload.dataFingerprint.empty()) {
+    root["workload"]["data_fingerprint"] = r.workload.dataFingerprint;
+  }
   root["config"] = {{"epochs", r.config.epochs},
                     {"batch_size", r.config.batchSize},
                     {"optimizer", r.config.optimizer},

@@ -57,6 +57,7 @@ std::optional<double> peakTflopsFor(const PeakFigures& peak, const std::string& 
 RunResult withPrintableText(RunResult result) {
   for (std::string* text :
        {&result.workload.name, &result.workload.dataset, &result.workload.dataSource,
+        &result.workload.dataFingerprint,
         &result.device.id, &result.device.name, &result.error, &result.created,
         &result.system.hostname, &result.system.os, &result.system.cpuModel,
         &result.system.libtorchVersion, &result.system.appVersion, &result.system.blas,

@@ -27,7 +27,10 @@ std::optional<FailureKind> parseFailureKind(const std::string& text);
 struct WorkloadRecord {
   std::string name;        // e.g. "fashion-mlp"
   std::string dataset;     // e.g. "fashion-mnist"
-  std::string dataSource;  // "files" or "synthetic"
+  std::string dataSource;  // "files", "custom files" or "synthetic"
+  // Custom files' identity (dataFingerprint in data/dataset.h); empty for any other source, and
+  // in files from before it was recorded.
+  std::string dataFingerprint;
   std::int64_t trainSamples = 0;
   std::int64_t testSamples = 0;
   std::int64_t parameters = 0;

@@ -135,7 +135,9 @@ class TestCli : public CliTestBase {
                                 "--train-limit", "256", "--test-limit", "64", "--epochs", "1",
                                 "--threads", "1"});
     QVERIFY2(part.exitCode == 0, part.why());
-    QCOMPARE(readResult(part.savedPath(), error).workload.dataSource, std::string("files"));
+    const tb::RunResult partResult = readResult(part.savedPath(), error);
+    QCOMPARE(partResult.workload.dataSource, std::string("files"));
+    QVERIFY(partResult.workload.dataFingerprint.empty());  // the source says which files
     QVERIFY2(!part.err.contains(QLatin1String("not the published")), part.why());
 
     const CliRun own = runCli({"run", "--workload", "fashion-mlp", "--data-dir", m_data,
@@ -148,6 +150,12 @@ class TestCli : public CliTestBase {
     QVERIFY2(own.err.contains(why), own.why());
     const tb::RunResult result = readResult(own.savedPath(), error);
     QCOMPARE(result.workload.dataSource, std::string("custom files"));
+    // Its fingerprint tells it from other custom files of its size, and `show` says it.
+    const QString fingerprint = QString::fromStdString(result.workload.dataFingerprint);
+    QVERIFY2(QRegularExpression("^crc32 [0-9a-f]{8}$").match(fingerprint).hasMatch(),
+             qPrintable(fingerprint));
+    const CliRun show = runCli({"show", own.savedPath()});
+    QVERIFY2(show.out.contains("data: custom files, " + fingerprint + " (256 train"), show.why());
     QVERIFY(result.validity && !result.validity->warnings.empty());
     QVERIFY(QString::fromStdString(result.validity->warnings.front()).contains(why));
   }

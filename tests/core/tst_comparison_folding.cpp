@@ -3,6 +3,7 @@
 // without a steady state, data-parallel). Grouping and notes: tst_comparison_groups.
 #include "results/comparison.h"
 #include "results/comparison_groups.h"
+#include "results/result_file.h"
 #include "stats/summary.h"
 
 #include "../support/comparison_runs.h"
@@ -197,6 +198,26 @@ class ComparisonFoldingTest : public QObject {
     QVERIFY(!rows[0].disturbed);
     QCOMPARE(rows[1].n, 1);
     QVERIFY(rows[1].disturbed);
+  }
+
+  // Two sets of custom files of one size (a user's own digits, and another's) train as fast but
+  // learn differently: their runs fold apart, labelled by the files' fingerprint, while runs on
+  // one set fold. The fingerprint survives the file.
+  void customFilesOfOneSizeFoldApartByFingerprint() {
+    std::vector<RunResult> results;
+    for (const char* fingerprint : {"crc32 0000beef", "crc32 0000beef", "crc32 12345678"}) {
+      RunResult run = fullRun("cpu", 10.0).dataSource("custom files").dataFingerprint(fingerprint);
+      results.push_back(fromJson(toJson(run), "run.json"));
+    }
+    QCOMPARE(results[2].workload.dataFingerprint, std::string("crc32 12345678"));
+    const auto rows = allRows(buildComparison(results));
+    QCOMPARE(rows.size(), std::size_t{2});
+    QCOMPARE(rows[0].n, 2);
+    QCOMPARE(rows[1].n, 1);
+    QVERIFY2(QString::fromStdString(rows[0].label).endsWith("crc32 0000beef"),
+             rows[0].label.c_str());
+    QVERIFY2(QString::fromStdString(rows[1].label).endsWith("crc32 12345678"),
+             rows[1].label.c_str());
   }
 
   // A file from before the steady state was recorded gives the epochs' mean, warm-up included:

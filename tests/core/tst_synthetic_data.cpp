@@ -1,4 +1,5 @@
-// Tests for the synthetic dataset, takeFirst and the dataset registry (finding files on disk).
+// Tests for the synthetic dataset, takeFirst, fingerprints and the dataset registry (finding files
+// on disk).
 #include "data/dataset_registry.h"
 #include "data/dataset_sources.h"
 #include "data/synthetic.h"
@@ -142,6 +143,28 @@ class TestSyntheticData : public QObject {
     QVERIFY(torch::equal(first.images, data.train.images.narrow(0, 0, 12)));
     QCOMPARE(tb::takeFirst(data.train, 0).size(), std::int64_t{30});
     QCOMPARE(tb::takeFirst(data.train, 1000).size(), std::int64_t{30});
+  }
+
+  // Custom files are told apart by their fingerprint: the same data gives the same one, a single
+  // pixel or label changed (or a split cut) another.
+  void fingerprintTellsDataApart() {
+    const auto data = tb::makeSyntheticDataset(kMnistShape, 30, 10, 10, 9);
+    const std::string fingerprint = tb::dataFingerprint(data);
+    QVERIFY2(QRegularExpression("^crc32 [0-9a-f]{8}$")
+                 .match(QString::fromStdString(fingerprint))
+                 .hasMatch(),
+             fingerprint.c_str());
+    QCOMPARE(tb::dataFingerprint(tb::makeSyntheticDataset(kMnistShape, 30, 10, 10, 9)),
+             fingerprint);
+    tb::DatasetSplits pixel = tb::makeSyntheticDataset(kMnistShape, 30, 10, 10, 9);
+    pixel.test.images[9][0][27][27] += 1;
+    QVERIFY(tb::dataFingerprint(pixel) != fingerprint);
+    tb::DatasetSplits label = tb::makeSyntheticDataset(kMnistShape, 30, 10, 10, 9);
+    label.train.labels[0] = (label.train.labels[0].item<std::int64_t>() + 1) % 10;
+    QVERIFY(tb::dataFingerprint(label) != fingerprint);
+    tb::DatasetSplits cut = data;
+    cut.train = tb::takeFirst(data.train, 29);
+    QVERIFY(tb::dataFingerprint(cut) != fingerprint);
   }
 
   // The CLI and GUI list these names; their shapes must match the real files.

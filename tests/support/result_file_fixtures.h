@@ -60,7 +60,8 @@ inline tb::RunResult fullResult() {
 
 // Every field as a tuple; == on the tuples is exact (QCOMPARE on doubles would be fuzzy).
 inline auto fields(const tb::WorkloadRecord& w) {
-  return std::tie(w.name, w.dataset, w.dataSource, w.trainSamples, w.testSamples, w.parameters);
+  return std::tie(w.name, w.dataset, w.dataSource, w.dataFingerprint, w.trainSamples, w.testSamples,
+                  w.parameters);
 }
 inline auto fields(const tb::ConfigRecord& c) {
   return std::tie(c.epochs, c.batchSize, c.optimizer, c.learningRate, c.seed, c.threads,

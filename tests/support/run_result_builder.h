@@ -51,6 +51,10 @@ class RunResultBuilder {
     m_result.workload.dataSource = std::move(source);
     return *this;
   }
+  RunResultBuilder& dataFingerprint(std::string fingerprint) {  // custom files' "crc32 ..."
+    m_result.workload.dataFingerprint = std::move(fingerprint);
+    return *this;
+  }
   RunResultBuilder& samples(std::int64_t train, std::int64_t test) {
     m_result.workload.trainSamples = train;
     m_result.workload.testSamples = test;
