@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -74,10 +76,15 @@ std::string seriesTitle(const RunResult& r, const std::string& scaling, int batc
 int threadsOnMachine(const RunResult& r) {
   if (!r.distributed) return r.config.threads;
   const auto& ranks = r.distributed->ranks;
-  if (ranks.empty()) return r.config.threads * r.distributed->worldSize;
-  const auto local = std::count_if(ranks.begin(), ranks.end(),
-                                   [&](const RankRecord& rank) { return rank.host == ranks[0].host; });
-  return r.config.threads * static_cast<int>(local);
+  const auto local = ranks.empty()
+                         ? std::int64_t{r.distributed->worldSize}
+                         : std::count_if(ranks.begin(), ranks.end(), [&](const RankRecord& rank) {
+                             return rank.host == ranks[0].host;
+                           });
+  // In 64 bits, capped: a shared file's threads and ranks (each as large as an int) would
+  // overflow their product.
+  const std::int64_t threads = std::int64_t{r.config.threads} * local;
+  return static_cast<int>(std::min<std::int64_t>(threads, std::numeric_limits<int>::max()));
 }
 
 std::vector<std::string> shortSeriesNames(const std::vector<ScalingSeries>& series) {

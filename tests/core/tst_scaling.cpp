@@ -192,6 +192,11 @@ class ScalingTest : public QObject {
     QVERIFY2(text.find("inf") == std::string::npos, text.c_str());
     QVERIFY2(text.find("| 2 | ") != std::string::npos && text.find("| n/a | n/a |") != std::string::npos,
              text.c_str());
+    // Threads and ranks each as large as a file's int holds: their product is capped, not an
+    // overflow (undefined behaviour, a negative count in the series' name).
+    RunResult many = run(100.0, 2);
+    many.config.threads = std::numeric_limits<int>::max();
+    QCOMPARE(threadsOnMachine(many), std::numeric_limits<int>::max());
   }
 
   // `--device cuda:0 --data-parallel 4` puts four ranks on one GPU: no point on the curve of

@@ -71,6 +71,25 @@ class TestHistoryRows final : public QObject {
     QCOMPARE(cell(model, 0, HistoryPanel::TestAccuracyColumn), QStringLiteral("85.50 %"));
   }
 
+  // A failed run's error stays in its Status tip when its file also has warnings (an older or
+  // edited one's): the warnings took its place.
+  void failedRunsErrorComesBeforeItsWarnings() {
+    ResultLibrary library(m_dir.path());
+    RunResult failed = makeResult("2026-11-26T10:00:00Z", "alpha", 10.0);
+    failed.status = tb::RunStatus::Failed;
+    failed.failure = tb::FailureKind::Data;
+    failed.error = "train-images-idx3-ubyte: file is truncated";
+    failed.validity =
+        tb::ValidityRecord{false, {"The CPU's matrix products ran on reference BLAS."}};
+    library.save(failed);
+    HistoryPanel panel(&library);
+    const QString tip =
+        cell(panel.view()->model(), 0, HistoryPanel::StatusColumn, Qt::AccessibleDescriptionRole);
+    QVERIFY2(tip.startsWith(QLatin1String("train-images-idx3-ubyte: file is truncated\n")) &&
+                 tip.contains(QLatin1String("reference BLAS")),
+             qPrintable(tip));
+  }
+
   // Repeats a few seconds apart read apart by their dates (to the minute they read alike), as
   // the comparison's labels give them.
   void datesTellRunsOfOneMinuteApart() {

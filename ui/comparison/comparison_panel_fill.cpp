@@ -129,6 +129,10 @@ void ComparisonPanel::fillTable() {
         // The Device cell's label may be cut to the column: its tooltip has it whole, first.
         QStringList warnings{c == DeviceColumn ? cells[c] + QStringLiteral("\n\n") + heading
                                                : heading};
+        // A failed run's error stays first: its warnings must not hide it.
+        if (c == StatusColumn && !row.error.empty()) {
+          warnings.prepend(tr("Failed: %1\n").arg(toQString(row.error)));
+        }
         for (const auto& warning : row.warnings) warnings << toQString(warning);
         item->setToolTip(plainToolTip(warnings.join(u'\n')));
         // The table's may be the old one.

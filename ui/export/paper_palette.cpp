@@ -5,7 +5,8 @@
 namespace tb::ui {
 
 QPalette PaperPalette::paper() {
-  QPalette palette(QColor(Qt::white));  // derived from a white button: light throughout
+  // Braces: clang reads "palette(QColor(Qt::white))" as a function's declaration.
+  QPalette palette{QColor(Qt::white)};  // derived from a white button: light throughout
   palette.setColor(QPalette::Window, Qt::white);
   palette.setColor(QPalette::Base, Qt::white);
   palette.setColor(QPalette::WindowText, Qt::black);

@@ -106,6 +106,8 @@ QList<QStandardItem*> historyRowItems(const ResultLibrary::Entry& entry, const Q
     QStringList warnings{r.validity->disturbed ? HistoryPanel::tr("Disturbed run:")
                                                : HistoryPanel::tr("Warnings:")};
     for (const auto& warning : r.validity->warnings) warnings << toQString(warning);
+    // A failed run's error first: its warnings (an older or edited file's) must not hide it.
+    if (!statusTip.isEmpty()) warnings.prepend(statusTip + QLatin1Char('\n'));
     statusTip = warnings.join(QLatin1Char('\n'));
   }
   // A budgeted run stopped early: its accuracy is not the full run's its total projects, and
