@@ -10,6 +10,7 @@
 #include "panels/setup_panel.h"
 #include "window/main_window.h"
 
+#include "../support/answer_dialogs.h"
 #include "../support/run_result_builder.h"
 
 #include <QDir>
@@ -90,7 +91,10 @@ class AutomationTest : public QObject {
     automation->start();
     QVERIFY(epochs.wait(60000));
     QCOMPARE(automation->appExitCode(0), 0);  // nothing has gone wrong yet
+    bool asked = false;
+    const auto stop = tbtest::answerStopQuestion(QMessageBox::Yes, &asked);
     window.close();
+    QVERIFY(asked);  // a person closed it: asked, as in any run
     QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isBusy(), 60000);
     QTRY_COMPARE_WITH_TIMEOUT(automation->appExitCode(0), 1, 60000);
     const QDir results(dir.filePath(QStringLiteral("results")));

@@ -12,6 +12,8 @@
 #include "../support/run_result_builder.h"
 #include "../support/tick_labels.h"
 
+#include <QAction>
+#include <QClipboard>
 #include <QComboBox>
 #include <QLabel>
 #include <QTableWidget>
@@ -65,6 +67,35 @@ class ComparisonPanelTest : public QObject {
     QCOMPARE(*rows[1].totalSeconds, 6.70);
     QVERIFY(qAbs(*rows[1].speedup - 7.78 / 6.70) < 1e-12);
     QCOMPARE(panel.barChart()->plottableCount(), 2);
+  }
+
+  // Ctrl+C copies the selected rows under the headers, tab-separated, as a spreadsheet pastes
+  // them (it copied one cell); Copy Table in the context menu copies every row.
+  void copyGivesRowsWithHeaders() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cuda:0", 7.78, 0.88));
+    runs.add(finishedRun("cpu", 6.70, 0.87));
+    QTRY_COMPARE(panel.table()->rowCount(), 2);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.table()->setFocus();
+    panel.table()->selectRow(1);
+    QTest::keyClick(panel.table(), Qt::Key_C, Qt::ControlModifier);
+    const QStringList lines = QGuiApplication::clipboard()->text().split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 2);
+    QVERIFY2(lines[0].startsWith(QStringLiteral("Device\tn\tSamples/s\t")), qPrintable(lines[0]));
+    // The columns shown (not those hidden, with nothing to show), each under its header.
+    const QStringList headers = lines[0].split(u'\t');
+    const QStringList cells = lines[1].split(u'\t');
+    QCOMPARE(cells.size(), headers.size());
+    QVERIFY(!headers.contains(QStringLiteral("TFLOPS")));
+    QCOMPARE(cells[headers.indexOf(QStringLiteral("Total (s)"))], QStringLiteral("6.70"));
+    QCOMPARE(cells[headers.indexOf(QStringLiteral("Speed-up"))], QStringLiteral("1.16x"));
+    QAction* copyAll = panel.table()->actions().last();
+    QCOMPARE(copyAll->text(), QStringLiteral("Copy &Table"));
+    copyAll->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text().count(u'\n'), 3);
   }
 
   // The bar chart beside the table is narrow, its names take much of it: its seconds still read

@@ -449,6 +449,37 @@ class TestHistoryPanel final : public QObject {
     QVERIFY2(panel.lastMessage().startsWith(QStringLiteral("Imported 1")),
              qPrintable(panel.lastMessage()));
   }
+
+  // A folder of results (a server's, copied over) dropped imports the .json files in it, not
+  // those of its sub-folders; a folder without any is named, not passed over in silence.
+  void droppedFolderImportsItsResults() {
+    ResultLibrary library(m_dir.path());
+    HistoryPanel panel(&library);
+    QTemporaryDir server;
+    tb::writeResultFile(makeResult("2026-11-21T10:00:00Z", "eps", 5.0),
+                        server.filePath(QStringLiteral("a.json")).toStdString());
+    tb::writeResultFile(makeResult("2026-11-22T10:00:00Z", "eps", 6.0),
+                        server.filePath(QStringLiteral("b.JSON")).toStdString());
+    QVERIFY(QDir(server.path()).mkpath(QStringLiteral("deeper/empty")));
+    tb::writeResultFile(makeResult("2026-11-23T10:00:00Z", "eps", 7.0),
+                        server.filePath(QStringLiteral("deeper/c.json")).toStdString());
+    QMimeData folder;
+    folder.setUrls({QUrl::fromLocalFile(server.path())});
+    QVERIFY(HistoryPanel::carriesResultFiles(&folder));
+    QVERIFY(!HistoryPanel::carriesResultFiles(&folder, /*foldersToo=*/false));
+    panel.importDropped(&folder);
+    QCOMPARE(library.entries().size(), 2);
+    QVERIFY2(
+        !panel.lastMessageIsError() && panel.lastMessage() == QStringLiteral("Imported 2 runs"),
+        qPrintable(panel.lastMessage()));
+    QMimeData empty;
+    empty.setUrls({QUrl::fromLocalFile(server.filePath(QStringLiteral("deeper/empty")))});
+    panel.importDropped(&empty);
+    QCOMPARE(library.entries().size(), 2);
+    QVERIFY(panel.lastMessageIsError());
+    QVERIFY2(panel.lastMessage().contains(QStringLiteral("empty (a folder with none in it)")),
+             qPrintable(panel.lastMessage()));
+  }
 };
 
 QTEST_MAIN(TestHistoryPanel)

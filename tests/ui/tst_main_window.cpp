@@ -20,10 +20,13 @@
 #include <QAbstractButton>
 #include <QApplication>
 #include <QCheckBox>
+#include <QDropEvent>
 #include <QFileDialog>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSettings>
@@ -32,7 +35,6 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
-#include <QLabel>
 #include <QtTest>
 
 #include <unistd.h>
@@ -156,9 +158,12 @@ class MainWindowTest : public QObject {
     startRunThenBlockTheFolder(window);
     if (QTest::currentTestFailed()) return;
     {
+      bool stopAsked = false;
+      const auto stop = tbtest::answerStopQuestion(QMessageBox::Yes, &stopAsked);
       bool asked = false;
       const auto answers = tbtest::answerDialogs(QString(), QMessageBox::Cancel, &asked);
       QVERIFY(!window.close());  // stops the run first
+      QVERIFY(stopAsked);
       QTRY_VERIFY_WITH_TIMEOUT(asked, kGenerousMs);
     }
     QVERIFY(window.isVisible());
@@ -257,37 +262,6 @@ class MainWindowTest : public QObject {
     window.library()->reload();
     // This test's own results folder holds this run and nothing else.
     QCOMPARE(window.library()->entries().size(), qsizetype{1});
-  }
-
-  // Closing during a run stops it and waits for its save; closing again (an impatient second
-  // click, Ctrl+Q twice) still waits, and Ctrl+R starts nothing meanwhile. The run is in the
-  // library, cancelled, when the window goes.
-  void closingTwiceDuringARunStillSavesIt() {
-    MainWindow window(settingsFile(), resultsFolder());
-    window.show();
-    tbtest::setTinyRun(window.setupPanel());
-    window.setupPanel()->setEpochs(100000);
-    QSignalSpy progress(window.controller(), &RunController::batchProgress);
-    QSignalSpy idle(window.controller(), &RunController::idle);
-    QTest::mouseClick(window.setupPanel()->runButton(), Qt::LeftButton);
-    QVERIFY(progress.wait(kGenerousMs));
-    // A download now would distort the measurement: File › Download dataset is off.
-    const auto menus = window.findChildren<QMenu*>();
-    const auto download = std::find_if(menus.begin(), menus.end(), [](const QMenu* menu) {
-      return menu->title() == QStringLiteral("&Download dataset");
-    });
-    QVERIFY(download != menus.end());
-    QVERIFY(!(*download)->menuAction()->isEnabled());
-    QVERIFY(!window.close());
-    QVERIFY(!window.close());
-    QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
-    QVERIFY(window.isVisible());
-    QVERIFY(idle.wait(kGenerousMs));
-    QTRY_VERIFY(!window.isVisible());
-    window.library()->reload();
-    QCOMPARE(window.library()->entries().size(), qsizetype{1});
-    QCOMPARE(window.library()->entries().first().result.status, tb::RunStatus::Cancelled);
-    QCOMPARE(window.controller()->queue().size(), std::size_t{1});  // Ctrl+R queued nothing
   }
 
   // A name with a dot ("results-2026.12.03") still gets ".csv"; the file starts with a UTF-8
@@ -468,6 +442,36 @@ class MainWindowTest : public QObject {
     tb::writeResultFile(other, second.toStdString());
     QVERIFY(window.openResultFiles({second}).isEmpty());
     QCOMPARE(window.collection()->count(), 2);
+  }
+
+  // A result file dropped on a text field (History's filter, the learning rate) is imported as
+  // anywhere else, not pasted in as text; a good import's notice takes the place of the last
+  // one's error, whose red went with it (it stayed above "Imported 1 run").
+  void resultFileDroppedOnATextFieldIsImported() {
+    MainWindow window(settingsFile(), resultsFolder());
+    const QString bad = m_dir->filePath(QStringLiteral("bad.json"));
+    QVERIFY(QFile(bad).open(QIODevice::WriteOnly));  // empty: no result
+    const QString good = m_dir->filePath(QStringLiteral("good.json"));
+    tb::writeResultFile(tbtest::RunResultBuilder().workload("fashion-mlp").device("cpu", "CPU"),
+                        good.toStdString());
+    for (const QString& file : {bad, good}) {
+      for (QLineEdit* field : window.findChildren<QLineEdit*>()) {
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(file)});
+        mime.setText(file);
+        QDragEnterEvent enter(QPoint(2, 2), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(field, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(2, 2), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(field, &drop);
+        QVERIFY2(!field->text().contains(file), qPrintable(field->accessibleName()));
+      }
+      QCOMPARE(window.noticeBar()->showsError(), file == bad);
+    }
+    window.library()->reload();
+    QCOMPARE(window.library()->entries().size(), qsizetype{1});
+    QVERIFY2(!window.noticeBar()->text().contains(QStringLiteral("Could not import")),
+             qPrintable(window.noticeBar()->text()));
   }
 
   // A failing run shows its error without a modal dialog, and the next queued run still runs.

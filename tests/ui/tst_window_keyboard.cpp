@@ -1,8 +1,9 @@
-// The main window from the keyboard: Esc asks before it stops a run (and the question goes when
-// the run does), Tab stops only where the focus shows, a field reached by Tab is scrolled into
-// view, and leaving History puts the focus on the comparison table.
-#include "comparison/comparison_panel.h"
+// The main window from the keyboard: Esc and Ctrl+Q ask before they stop a run (and the
+// question goes when the run does), Tab stops only where the focus shows, a field reached by Tab is
+// scrolled into view, and leaving History puts the focus on the comparison table.
 #include "common/metatypes.h"
+#include "comparison/comparison_panel.h"
+#include "history/result_library.h"
 #include "panels/setup_panel.h"
 #include "results/result_file.h"
 #include "run/run_controller.h"
@@ -18,6 +19,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QMap>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -30,6 +32,7 @@
 #include <QTimer>
 #include <QtTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace tb::ui;
@@ -113,6 +116,81 @@ class WindowKeyboardTest : public QObject {
     QTRY_COMPARE(QApplication::focusWidget(), inHistory);
     QVERIFY(window.openResultFiles({file}).isEmpty());
     QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(window.comparisonPanel()->table()));
+  }
+
+  // Closing during a run asks first: Keep Training keeps it training (a stray Ctrl+Q ended runs
+  // of hours). Stop and Quit stops it and waits for its save; closing again (an impatient second
+  // click, Ctrl+Q twice) still waits, and Ctrl+R starts nothing meanwhile. The run is in the
+  // library, cancelled, when the window goes.
+  void closingTwiceDuringARunStillSavesIt() {
+    MainWindow window(settingsFile(), resultsFolder());
+    window.show();
+    tbtest::setTinyRun(window.setupPanel());
+    window.setupPanel()->setEpochs(100000);
+    QSignalSpy progress(window.controller(), &RunController::batchProgress);
+    QSignalSpy idle(window.controller(), &RunController::idle);
+    QTest::mouseClick(window.setupPanel()->runButton(), Qt::LeftButton);
+    QVERIFY(progress.wait(kGenerousMs));
+    // A download now would distort the measurement: File › Download dataset is off.
+    const auto menus = window.findChildren<QMenu*>();
+    const auto download = std::find_if(menus.begin(), menus.end(), [](const QMenu* menu) {
+      return menu->title() == QStringLiteral("&Download dataset");
+    });
+    QVERIFY(download != menus.end());
+    QVERIFY(!(*download)->menuAction()->isEnabled());
+    bool asked = false;
+    {
+      const auto keep = tbtest::answerStopQuestion(QMessageBox::No, &asked);
+      QVERIFY(!window.close());
+    }
+    QVERIFY(asked);
+    QVERIFY(window.controller()->isBusy());
+    progress.clear();
+    QVERIFY(progress.wait(kGenerousMs));  // still training
+    asked = false;
+    const auto stop = tbtest::answerStopQuestion(QMessageBox::Yes, &asked);
+    QVERIFY(!window.close());
+    QVERIFY(asked);
+    asked = false;
+    QVERIFY(!window.close());
+    QVERIFY(!asked);  // stopping already: nothing more to ask
+    QTest::keyClick(&window, Qt::Key_R, Qt::ControlModifier);
+    QVERIFY(window.isVisible());
+    QVERIFY(idle.wait(kGenerousMs));
+    QTRY_VERIFY(!window.isVisible());
+    window.library()->reload();
+    QCOMPARE(window.library()->entries().size(), qsizetype{1});
+    QCOMPARE(window.library()->entries().first().result.status, tb::RunStatus::Cancelled);
+    QCOMPARE(window.controller()->queue().size(), std::size_t{1});  // Ctrl+R queued nothing
+  }
+
+  // Help › About names the versions a bug report needs, in text that can be selected and copied
+  // (it could not be); About Qt is beside it.
+  void aboutTextCanBeCopied() {
+    MainWindow window(settingsFile(), resultsFolder());
+    QAction* about = nullptr;
+    QStringList helpItems;
+    for (QAction* menu : window.menuBar()->actions()) {
+      if (menu->text() != QStringLiteral("&Help")) continue;
+      for (QAction* item : menu->menu()->actions()) {
+        helpItems << item->text();
+        if (item->text() == QStringLiteral("&About TrainBench")) about = item;
+      }
+    }
+    QVERIFY2(about && helpItems.contains(QStringLiteral("About &Qt")),
+             qPrintable(helpItems.join(',')));
+    QString text;
+    Qt::TextInteractionFlags flags;
+    QTimer::singleShot(0, &window, [&] {
+      if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+        text = box->text();
+        flags = box->textInteractionFlags();
+        box->accept();
+      }
+    });
+    about->trigger();
+    QVERIFY2(text.contains(QStringLiteral("LibTorch ")), qPrintable(text));
+    QVERIFY(flags.testFlag(Qt::TextSelectableByMouse));
   }
 
   // A stop question left open while the run ends closes by itself: it named a run that had

@@ -7,6 +7,7 @@
 #include "common/qcustomplot_include.h"
 #include "common/qt_convert.h"
 #include "common/status_colors.h"
+#include "common/table_copy.h"
 #include "comparison/comparison_chart.h"
 #include "comparison/scaling_chart.h"
 #include "model/run_collection.h"
@@ -177,6 +178,8 @@ void ComparisonPanel::setUpTable() {
   }
   m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
   m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+  // Ctrl+C copied one cell: the rows go to a spreadsheet or a post with their headers.
+  addCopyActions(m_table);
   m_table->verticalHeader()->setVisible(false);
   // Every column keeps its content's width, device names included (never "c…0"); a crowded
   // table scrolls sideways instead. Up to a limit: a 170-character device or host name pushed

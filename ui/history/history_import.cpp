@@ -8,6 +8,7 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMimeData>
 #include <QUrl>
 
@@ -22,6 +23,12 @@ bool isResultFile(const QUrl& url) {
          url.toLocalFile().endsWith(QStringLiteral(".json"), Qt::CaseInsensitive);
 }
 
+// A folder of results (a server's, copied over) is the obvious thing to drag: its .json files
+// are imported, not the folders within it.
+bool isFolder(const QUrl& url) { return url.isLocalFile() && QFileInfo(url.toLocalFile()).isDir(); }
+
+bool isResultFileOrFolder(const QUrl& url) { return isResultFile(url) || isFolder(url); }
+
 }  // namespace
 
 void HistoryPanel::importWithDialog() {
@@ -32,9 +39,9 @@ void HistoryPanel::importWithDialog() {
 
 void HistoryPanel::importFiles(const QStringList& paths) { importFiles(paths, {}); }
 
-bool HistoryPanel::carriesResultFiles(const QMimeData* data) {
+bool HistoryPanel::carriesResultFiles(const QMimeData* data, bool foldersToo) {
   const QList<QUrl> urls = data ? data->urls() : QList<QUrl>();
-  return std::any_of(urls.begin(), urls.end(), isResultFile);
+  return std::any_of(urls.begin(), urls.end(), foldersToo ? isResultFileOrFolder : isResultFile);
 }
 
 void HistoryPanel::importDropped(const QMimeData* data) {
@@ -42,7 +49,16 @@ void HistoryPanel::importDropped(const QMimeData* data) {
   QStringList paths;
   QStringList skipped;
   for (const QUrl& url : data->urls()) {
-    if (isResultFile(url)) {
+    if (isFolder(url)) {
+      const QDir folder(url.toLocalFile());
+      const QStringList names =
+          folder.entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name | QDir::IgnoreCase);
+      for (const QString& name : names) paths << folder.filePath(name);
+      if (names.isEmpty()) {
+        skipped
+            << tr("%1 (a folder with none in it)").arg(QDir::toNativeSeparators(url.toLocalFile()));
+      }
+    } else if (isResultFile(url)) {
       paths << url.toLocalFile();
     } else {
       skipped << (url.isLocalFile() ? QDir::toNativeSeparators(url.toLocalFile())
@@ -80,7 +96,10 @@ void HistoryPanel::importFiles(const QStringList& paths, const QStringList& skip
     done = done.isEmpty() ? there : done + QStringLiteral("; ") + there;
   }
   if (failures.isEmpty() && skipped.isEmpty()) {
-    if (!imported.isEmpty()) notify(done, false);
+    if (!imported.isEmpty()) {
+      notify(done, false, m_lastImportMessage);
+      m_lastImportMessage = done;
+    }
     return;
   }
   QStringList parts;
@@ -96,7 +115,9 @@ void HistoryPanel::importFiles(const QStringList& paths, const QStringList& skip
     parts
         << tr("Not imported, not a .json result file: %1").arg(skipped.join(QStringLiteral("; ")));
   }
-  notify(parts.join(QStringLiteral(". ")), true);
+  const QString said = parts.join(QStringLiteral(". "));
+  notify(said, true, m_lastImportMessage);
+  m_lastImportMessage = said;
 }
 
 void HistoryPanel::dragEnterEvent(QDragEnterEvent* event) {

@@ -4,6 +4,7 @@
 
 #include "common/host_names.h"
 #include "common/qt_convert.h"
+#include "common/table_copy.h"
 #include "history/folder_watch.h"
 #include "history/history_rows.h"
 #include "history/history_texts.h"
@@ -197,8 +198,8 @@ void HistoryPanel::setUpView() {
   connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, [this](int column) {
     if (column != DeviceColumn) fitDeviceColumn();
   });
-  m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
   m_view->addActions({m_openAction, m_useSettingsAction, m_deleteAction});
+  addCopyActions(m_view);  // the context menu's Copy and Copy Table, and Ctrl+C
 }
 
 void HistoryPanel::setUpActions() {
@@ -457,10 +458,10 @@ void HistoryPanel::reportProblemsOnceRead() {
   }
 }
 
-void HistoryPanel::notify(const QString& text, bool error) {
+void HistoryPanel::notify(const QString& text, bool error, const QString& replacing) {
   m_lastMessage = text;
   m_lastMessageIsError = error;
-  Q_EMIT message(text, error);
+  Q_EMIT message(text, error, replacing);
 }
 
 bool HistoryPanel::eventFilter(QObject* watched, QEvent* event) {

@@ -48,9 +48,10 @@ class HistoryPanel final : public QWidget {
   void importFiles(const QStringList& paths);
 
   // Files dragged onto this panel or onto the window (which hands them here), one rule for both:
-  // a drag is taken when it carries a result file (a local `.json`, in any case); on the drop
-  // those are imported and every other file is named in the message instead of imported.
-  static bool carriesResultFiles(const QMimeData* data);
+  // a drag is taken when it carries a result file (a local `.json`, in any case) or, with
+  // `foldersToo`, a folder; on the drop those (and a folder's .json files) are imported and
+  // every other file is named in the message instead of imported.
+  static bool carriesResultFiles(const QMimeData* data, bool foldersToo = true);
   void importDropped(const QMimeData* data);
 
   // The table; its model() is in display (sorted, filtered) order.
@@ -82,8 +83,9 @@ class HistoryPanel final : public QWidget {
   void settingsRequested(const QString& path);
   // Result files just deleted, so anything showing them can forget their paths.
   void filesRemoved(const QStringList& paths);
-  // A short notice for the status bar; `error` marks it as a failure.
-  void message(const QString& text, bool error);
+  // A short notice for the status bar; `error` marks it as a failure. It takes the place of
+  // `replacing` (an earlier import's, which this one makes out of date) where that is shown.
+  void message(const QString& text, bool error, const QString& replacing);
 
  protected:
   // Tabbing into the table selects the row the keyboard lands on, so Enter and Delete act on it;
@@ -107,7 +109,7 @@ class HistoryPanel final : public QWidget {
   void updateSummary();
   void openIndex(const QModelIndex& index);
   void importFiles(const QStringList& paths, const QStringList& skipped);
-  void notify(const QString& text, bool error);
+  void notify(const QString& text, bool error, const QString& replacing = {});
   // After Refresh: names the files that could not be read, once the rescan has read them.
   void reportProblemsOnceRead();
   // Whether to delete for good what the trash refused (path to reason).
@@ -133,6 +135,7 @@ class HistoryPanel final : public QWidget {
   FolderWatch* m_folderWatch;
   QString m_lastMessage;
   bool m_lastMessageIsError = false;
+  QString m_lastImportMessage;  // a drop's "Could not import" must not outlive the next import
 };
 
 }  // namespace tb::ui

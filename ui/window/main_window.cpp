@@ -34,6 +34,7 @@
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
@@ -169,6 +170,7 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
   if (!said.isEmpty()) showNotice(said.join(QLatin1Char(' ')), !recovered.killed.isEmpty());
 
   rememberSettingsAsRestored();
+  for (QLineEdit* field : findChildren<QLineEdit*>()) field->installEventFilter(this);
   statusBar()->addPermanentWidget(new QLabel(
       tr("TrainBench %1 \u00b7 LibTorch %2 \u00b7 Qt %3")
           .arg(toQString(appVersion()), toQString(libtorchVersion()), QLatin1String(qVersion()))));
@@ -310,6 +312,7 @@ void MainWindow::buildMenus() {
   auto* help = menuBar()->addMenu(tr("&Help"));
   auto* about = help->addAction(tr("&About TrainBench"));
   connect(about, &QAction::triggered, this, &MainWindow::showAbout);
+  connect(help->addAction(tr("About &Qt")), &QAction::triggered, qApp, &QApplication::aboutQt);
 }
 
 void MainWindow::wireRuns() {
@@ -373,8 +376,7 @@ void MainWindow::wireRuns() {
             if (!path.isEmpty()) statusBar()->showMessage(tr("Saved %1").arg(path), 8000);
           });
   connect(m_history, &HistoryPanel::openRequested, this, &MainWindow::openResultFiles);
-  connect(m_history, &HistoryPanel::message, this,
-          [this](const QString& text, bool error) { showNotice(text, error); });
+  connect(m_history, &HistoryPanel::message, this, &MainWindow::showNotice);
   connect(m_history, &HistoryPanel::settingsRequested, this, [this](const QString& path) {
     for (const auto& entry : m_library->entries()) {
       if (entry.path != path) continue;
@@ -435,8 +437,8 @@ void MainWindow::showResultsTab() {
 void MainWindow::showHistoryTab() { m_tabs->setCurrentWidget(m_history); }
 
 void MainWindow::showAbout() {
-  QMessageBox::about(
-      this, tr("About TrainBench"),
+  QMessageBox box(
+      QMessageBox::Information, tr("About TrainBench"),
       tr("<h3>TrainBench %1</h3>"
          "<p>How fast does this machine, and each device in it, train a neural network?</p>"
          "<p>Runs the same training workload on each device and compares them side by side, "
@@ -445,9 +447,15 @@ void MainWindow::showAbout() {
          "<p>CPU BLAS: %4</p>"
          "<p>Built with %5</p>")
           .arg(toQString(appVersion()), toQString(libtorchVersion()), QLatin1String(qVersion()),
-               loadedBlasLibrary().name.empty() ? tr("not found")
-                                                : toQString(loadedBlasLibrary().name).toHtmlEscaped(),
-               toQString(buildText(thisBuild())).toHtmlEscaped()));
+               loadedBlasLibrary().name.empty()
+                   ? tr("not found")
+                   : toQString(loadedBlasLibrary().name).toHtmlEscaped(),
+               toQString(buildText(thisBuild())).toHtmlEscaped()),
+      QMessageBox::Ok, this);
+  box.setIconPixmap(windowIcon().pixmap(64));
+  // The versions go into bug reports: they can be selected and copied.
+  box.setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+  box.exec();
 }
 
 // Drops anywhere on the window follow the history panel's rule (HistoryPanel::importDropped).
@@ -459,6 +467,20 @@ void MainWindow::dropEvent(QDropEvent* event) {
   if (!HistoryPanel::carriesResultFiles(event->mimeData())) return;
   event->acceptProposedAction();
   m_history->importDropped(event->mimeData());
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event) {
+  const QEvent::Type type = event->type();
+  if (type == QEvent::DragEnter || type == QEvent::DragMove || type == QEvent::Drop) {
+    auto* drop = static_cast<QDropEvent*>(event);  // DragEnter and DragMove derive from it
+    // A folder alone is left to the field: the dataset folder's takes one as its text.
+    if (HistoryPanel::carriesResultFiles(drop->mimeData(), /*foldersToo=*/false)) {
+      drop->acceptProposedAction();
+      if (type == QEvent::Drop) m_history->importDropped(drop->mimeData());
+      return true;
+    }
+  }
+  return QMainWindow::eventFilter(watched, event);
 }
 
 }  // namespace tb::ui

@@ -93,12 +93,18 @@ class MainWindow final : public QMainWindow {
   // Whether closing may drop the results the library could not save: asks the user, who may
   // save them again first; true at once where there are none.
   bool letUnsavedGo();
+  // Asks whether to stop the runs (Run › Stop's question, or Quit's during a run); true for
+  // Stop. A question the run's end or a signal closed answers false.
+  bool askToStopRuns(bool quitting);
   // The same when quitting on a signal: they are saved again, and where the results folder
   // still refuses them, into this user's folder in the temporary one; stderr says where, or
   // that one is lost.
   void keepUnsavedUnattended();
   void dragEnterEvent(QDragEnterEvent* event) override;
   void dropEvent(QDropEvent* event) override;
+  // Result files dropped on a text field (History's filter, a setup field) are imported, as
+  // anywhere else in the window: the field took them as text.
+  bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
   QWidget* buildSidebar();
@@ -122,7 +128,7 @@ class MainWindow final : public QMainWindow {
   std::optional<int> m_quitCode;
   bool m_closeRequested = false;  // closing waits until the stopped run is saved
   QPointer<QMessageBox> m_unsavedQuestion;  // while letUnsavedGo() asks
-  QPointer<QMessageBox> m_stopQuestion;     // while stopRunsAfterAsking() asks
+  QPointer<QMessageBox> m_stopQuestion;     // while askToStopRuns() asks
   bool m_keepSavedSettings = false;
   RunCollection* m_collection;
   ResultLibrary* m_library;

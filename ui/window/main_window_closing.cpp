@@ -1,6 +1,6 @@
-// MainWindow (main_window.h): how the window ends. A run still training is stopped and saved
-// first; results the library could not save are offered for saving again; a signal quits
-// without asking anyone.
+// MainWindow (main_window.h): how the window ends. A run still training is stopped (after
+// asking) and saved first; results the library could not save are offered for saving again;
+// a signal quits without asking anyone.
 #include "window/main_window.h"
 
 #include "history/result_library.h"
@@ -46,6 +46,21 @@ void MainWindow::requestQuit(int exitCode) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  // Quit during a run asks first, as Stop does: a stray Ctrl+Q or click on the window's close
+  // button ended runs of hours without a word. A signal has nobody to ask.
+  if (m_controller->isBusy() && !m_closeRequested && !m_quitCode) {
+    if (m_stopQuestion) {  // Stop's question is open: it is answered first
+      event->ignore();
+      return;
+    }
+    const bool stop = askToStopRuns(true);
+    // A signal while asking closed the question, and its own close stopped the run.
+    if (m_quitCode || (!stop && m_controller->isBusy())) {
+      event->ignore();
+      return;
+    }
+    // Stop and Quit, or the run ended while asking: quitting goes on.
+  }
   // Closing during a run cancels it, and the window stays until the cancelled run is saved
   // (the idle handler closes it then): the worker's last result must not be dropped.
   // A second close waits too: letting the window go would not stop the run any sooner (the

@@ -107,6 +107,10 @@ void MainWindow::profileSteps() {
 
 void MainWindow::stopRunsAfterAsking() {
   if (!m_controller->isBusy() || m_stopQuestion) return;
+  if (askToStopRuns(false)) stopRuns();
+}
+
+bool MainWindow::askToStopRuns(bool quitting) {
   const auto& queue = m_controller->queue();
   const auto running = std::find_if(queue.cbegin(), queue.cend(), [](const QueuedRun& run) {
     return run.state == QueuedRun::State::Running;
@@ -120,14 +124,14 @@ void MainWindow::stopRunsAfterAsking() {
           : tr("Stopping drops the runs still waiting.");
   QMessageBox box(QMessageBox::Question, tr("Stop the run?"), text,
                   QMessageBox::Yes | QMessageBox::No, this);
-  box.button(QMessageBox::Yes)->setText(tr("Stop"));
+  box.button(QMessageBox::Yes)->setText(quitting ? tr("Stop and Quit") : tr("Stop"));
   box.button(QMessageBox::No)->setText(tr("Keep Training"));
   box.setDefaultButton(QMessageBox::Yes);  // Esc, Enter: a deliberate second key
   box.setEscapeButton(QMessageBox::No);    // Esc, Esc: the run goes on
   m_stopQuestion = &box;
   const int answer = box.exec();
   m_stopQuestion = nullptr;
-  if (answer == QMessageBox::Yes) stopRuns();
+  return answer == QMessageBox::Yes;
 }
 
 void MainWindow::stopRuns() {

@@ -42,23 +42,26 @@ void NoticeBar::showNotice(const QString& text, bool error, const QString& repla
   // disturbed): the latest few stay, newest last, until dismissed.
   if (isHidden()) {
     m_notices.clear();
-    m_error = false;
+    m_errors.clear();
   }
   // A word-wrapping label takes minutes to lay out a megabyte: a notice is a few lines.
   const auto shortened = [](const QString& notice) {
     return notice.size() > kMaxNoticeChars ? notice.left(kMaxNoticeChars) + QChar(0x2026) : notice;
   };
   const QString shown = shortened(text);
-  m_notices.removeAll(shown);
-  if (!replacing.isEmpty()) m_notices.removeAll(shortened(replacing));
+  for (const QString& gone : {shown, replacing.isEmpty() ? QString() : shortened(replacing)}) {
+    m_notices.removeAll(gone);
+    m_errors.removeAll(gone);
+  }
   m_notices.append(shown);
-  while (m_notices.size() > kMaxNotices) m_notices.removeFirst();
-  m_error = m_error || error;
+  if (error) m_errors.append(shown);
+  while (m_notices.size() > kMaxNotices) m_errors.removeAll(m_notices.takeFirst());
+  const bool anError = !m_errors.isEmpty();
   // Tinted from the palette's highlight or a warm red, so it reads in light and dark themes;
   // always from the window's own colours, never the bar's (each notice would tint it further).
   QPalette colours = parentWidget() ? parentWidget()->palette() : QApplication::palette(this);
   const QColor base = colours.color(QPalette::Window);
-  const QColor tint = m_error ? QColor(220, 60, 50) : colours.color(QPalette::Highlight);
+  const QColor tint = anError ? QColor(220, 60, 50) : colours.color(QPalette::Highlight);
   const double mix = 0.22;
   colours.setColor(QPalette::Window,
                    QColor::fromRgbF(base.redF() * (1 - mix) + tint.redF() * mix,
@@ -66,11 +69,11 @@ void NoticeBar::showNotice(const QString& text, bool error, const QString& repla
                                     base.blueF() * (1 - mix) + tint.blueF() * mix));
   setPalette(colours);
   m_label->setText(m_notices.join(QLatin1Char('\n')));
-  m_errorIcon->setVisible(m_error);
+  m_errorIcon->setVisible(anError);
   show();
   // Said by a screen reader as it appears: focus stays where the user works. An error says so
   // in words, as the icon and the red say it to the eye.
-  m_label->setAccessibleName(m_error ? tr("Error: %1").arg(m_label->text()) : m_label->text());
+  m_label->setAccessibleName(anError ? tr("Error: %1").arg(m_label->text()) : m_label->text());
   QAccessibleEvent alert(m_label, QAccessible::Alert);
   QAccessible::updateAccessibility(&alert);
 }

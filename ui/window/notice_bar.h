@@ -19,6 +19,8 @@ class NoticeBar final : public QFrame {
   // place of `replacing` where that is one of them: a notice the new one makes out of date.
   void showNotice(const QString& text, bool error, const QString& replacing = {});
   QString text() const;
+  // Whether a notice shown is an error (the bar is red).
+  bool showsError() const { return !isHidden() && !m_errors.isEmpty(); }
 
  private:
   static constexpr int kMaxNotices = 3;
@@ -26,7 +28,7 @@ class NoticeBar final : public QFrame {
   QLabel* m_label;
   QLabel* m_errorIcon;  // an error is marked by more than the bar's red
   QStringList m_notices;
-  bool m_error = false;
+  QStringList m_errors;  // those of m_notices that are errors: the red goes with the last one
 };
 
 }  // namespace tb::ui
