@@ -79,7 +79,7 @@ def result_seed():
         "created": "2026-01-01T00:00:00Z",
         "workload": {"name": "fashion-mlp", "dataset": "fashion-mnist", "data_source": "synthetic",
                      "train_samples": 1, "test_samples": 1, "parameters": 1,
-                     "flops_per_sample": 1.5},
+                     "flops_per_sample": 1.5, "data_fingerprint": "crc32 0000beef"},
         "config": {"epochs": 1, "batch_size": 1, "optimizer": "adam", "learning_rate": 0.001,
                    "seed": 1, "threads": 1, "precision": "fp32"},
         "device": {"id": "cuda:0", "kind": "cuda", "name": "g", "memory_mb": 1,

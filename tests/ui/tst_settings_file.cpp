@@ -1,13 +1,23 @@
 // The app's settings file shared by two windows (a second TrainBench started beside the first):
 // each saves what it changed, and a window closed later does not write its old values over the
-// other's changes. Values a window could not take are still written as it shows them.
+// other's changes. Values a window could not take are still written as it shows them; the
+// import folder is kept.
+#include "history/history_panel.h"
 #include "panels/setup_panel.h"
+#include "results/result_file.h"
 #include "window/main_window.h"
 #include "window/notice_bar.h"
 
+#include "../support/run_result_builder.h"
+
+#include <QApplication>
+#include <QDir>
 #include <QFile>
+#include <QFileDialog>
+#include <QLineEdit>
 #include <QSettings>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest>
 
 using namespace tb::ui;
@@ -93,6 +103,40 @@ class SettingsFileTest : public QObject {
       QVERIFY(window.close());
     }
     QCOMPARE(settingIn(file, QStringLiteral("setup/epoch")), QStringLiteral("3"));
+  }
+
+  // File › Import opens where files were last imported from (a server's results, copied over
+  // again), after a restart too: it opened in the working folder every time.
+  void importOpensInTheLastFolder() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("settings.ini"));
+    const QString server = dir.filePath(QStringLiteral("server"));
+    QVERIFY(QDir().mkpath(server));
+    tb::writeResultFile(tbtest::RunResultBuilder().workload("fashion-mlp").device("cpu", "CPU"),
+                        (server + QStringLiteral("/run.json")).toStdString());
+    QStringList openedIn;  // the folder each dialog opened in
+    QTimer answer;         // picks the server's file in the first dialog, cancels the second
+    connect(&answer, &QTimer::timeout, this, [&] {
+      auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+      if (!dialog || dialog->property("seen").toBool()) return;
+      dialog->setProperty("seen", true);
+      openedIn << dialog->directory().absolutePath();
+      if (openedIn.size() > 1) return dialog->reject();
+      dialog->setDirectory(server);  // as typed: the name field has the focus
+      dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"))
+          ->setText(QStringLiteral("run.json"));
+      QMetaObject::invokeMethod(dialog, "accept", Qt::QueuedConnection);
+    });
+    answer.start(50);
+    for (int start = 0; start < 2; ++start) {
+      MainWindow window(file, dir.filePath(QStringLiteral("results")));
+      window.findChild<HistoryPanel*>()->importWithDialog();
+      QVERIFY(window.close());
+    }
+    QCOMPARE(openedIn.size(), 2);
+    QVERIFY(openedIn[0] != server);
+    QCOMPARE(openedIn[1], server);
   }
 };
 

@@ -164,6 +164,30 @@ class WindowKeyboardTest : public QObject {
     QCOMPARE(window.controller()->queue().size(), std::size_t{1});  // Ctrl+R queued nothing
   }
 
+  // SIGTERM while Quit's question is up stops the run, saves it and quits with 130: the
+  // signal's own close came inside the one asking, and was lost (the run trained on).
+  void signalWhileQuitAsksStillQuits() {
+    MainWindow window(settingsFile(), resultsFolder());
+    window.show();
+    tbtest::setTinyRun(window.setupPanel());
+    window.setupPanel()->setEpochs(100000);
+    QSignalSpy progress(window.controller(), &RunController::batchProgress);
+    QVERIFY(window.startRuns().isEmpty());
+    QVERIFY(progress.wait(kGenerousMs));
+    QTimer signal;  // SIGTERM's handler, once the question is up
+    connect(&signal, &QTimer::timeout, &window, [&window] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      if (box && box->windowTitle() == QStringLiteral("Stop the run?")) window.requestQuit(130);
+    });
+    signal.start(50);
+    QVERIFY(!window.close());  // it waits for the stopped run's save
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isVisible(), kGenerousMs);
+    QCOMPARE(window.quitCode(), std::optional<int>(130));
+    window.library()->reload();
+    QCOMPARE(window.library()->entries().size(), qsizetype{1});
+    QCOMPARE(window.library()->entries().first().result.status, tb::RunStatus::Cancelled);
+  }
+
   // Help › About names the versions a bug report needs, in text that can be selected and copied
   // (it could not be); About Qt is beside it.
   void aboutTextCanBeCopied() {

@@ -33,8 +33,11 @@ bool isResultFileOrFolder(const QUrl& url) { return isResultFile(url) || isFolde
 
 void HistoryPanel::importWithDialog() {
   const QStringList paths = QFileDialog::getOpenFileNames(
-      this, tr("Import results"), QString(), tr("TrainBench results (*.json);;All files (*)"));
-  if (!paths.isEmpty()) importFiles(paths);
+      this, tr("Import results"), m_importFolder, tr("TrainBench results (*.json);;All files (*)"));
+  if (paths.isEmpty()) return;
+  m_importFolder = QFileInfo(paths.constFirst()).absolutePath();
+  Q_EMIT importFolderChosen(m_importFolder);
+  importFiles(paths);
 }
 
 void HistoryPanel::importFiles(const QStringList& paths) { importFiles(paths, {}); }

@@ -68,6 +68,9 @@ class HistoryPanel final : public QWidget {
   void setConfirmDeletes(bool confirm) { m_confirmDeletes = confirm; }
   // The last text sent through message(), so tests (and a late-connecting window) can see it.
   const QString& lastMessage() const { return m_lastMessage; }
+  // The folder Import's dialog opens in: the last one files were imported from (a server's
+  // results, copied over again), which importFolderChosen reports to be kept.
+  void setImportFolder(const QString& folder) { m_importFolder = folder; }
   bool lastMessageIsError() const { return m_lastMessageIsError; }
 
  public Q_SLOTS:
@@ -83,6 +86,7 @@ class HistoryPanel final : public QWidget {
   void settingsRequested(const QString& path);
   // Result files just deleted, so anything showing them can forget their paths.
   void filesRemoved(const QStringList& paths);
+  void importFolderChosen(const QString& folder);
   // A short notice for the status bar; `error` marks it as a failure. It takes the place of
   // `replacing` (an earlier import's, which this one makes out of date) where that is shown.
   void message(const QString& text, bool error, const QString& replacing);
@@ -135,6 +139,7 @@ class HistoryPanel final : public QWidget {
   FolderWatch* m_folderWatch;
   QString m_lastMessage;
   bool m_lastMessageIsError = false;
+  QString m_importFolder;
   QString m_lastImportMessage;  // a drop's "Could not import" must not outlive the next import
 };
 

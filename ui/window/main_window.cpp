@@ -212,6 +212,11 @@ QWidget* MainWindow::buildMainArea() {
   for (const ChartSpec& spec : gpuChartSpecs()) m_charts->addChart(spec);
   m_comparison = new ComparisonPanel(m_collection);
   m_history = new HistoryPanel(m_library);
+  // Kept as it is chosen, as the export folder is.
+  m_history->setImportFolder(m_settings->value(QStringLiteral("import/folder")).toString());
+  connect(m_history, &HistoryPanel::importFolderChosen, this, [this](const QString& folder) {
+    m_settings->setValue(QStringLiteral("import/folder"), folder);
+  });
   m_resultsSplitter = new QSplitter(Qt::Vertical);
   m_resultsSplitter->addWidget(m_charts);
   m_resultsSplitter->addWidget(m_comparison);

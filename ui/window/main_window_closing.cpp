@@ -40,7 +40,7 @@ void MainWindow::requestQuit(int exitCode) {
     m_unsavedQuestion->reject();
     return;
   }
-  // Asking whether to stop: the close stops the run anyway.
+  // Asking whether to stop: the close stops the run anyway (where a close asked, that one does).
   if (m_stopQuestion) m_stopQuestion->reject();
   close();
 }
@@ -54,12 +54,13 @@ void MainWindow::closeEvent(QCloseEvent* event) {
       return;
     }
     const bool stop = askToStopRuns(true);
-    // A signal while asking closed the question, and its own close stopped the run.
-    if (m_quitCode || (!stop && m_controller->isBusy())) {
+    // Keep Training. A signal while asking (requestQuit) closed the question and goes on below:
+    // its own close() came inside this one, which Qt ignores.
+    if (!stop && !m_quitCode && m_controller->isBusy()) {
       event->ignore();
       return;
     }
-    // Stop and Quit, or the run ended while asking: quitting goes on.
+    // Stop and Quit, a signal, or the run ended while asking: quitting goes on.
   }
   // Closing during a run cancels it, and the window stays until the cancelled run is saved
   // (the idle handler closes it then): the worker's last result must not be dropped.

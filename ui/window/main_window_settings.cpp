@@ -39,9 +39,10 @@ void keepPanesOpen(QSplitter* splitter) {
 }
 
 // Keys read but not written by the window as it closes: an older version's "quick", and the
-// export folder, saved as an export ends.
+// export and import folders, saved as an export ends or files are chosen to import.
 const QStringList kOtherKnownSettings = {QStringLiteral("setup/quick"),
-                                         QStringLiteral("export/folder")};
+                                         QStringLiteral("export/folder"),
+                                         QStringLiteral("import/folder")};
 
 // A setting as comparable text: a list (the devices) as the file has it, "a, b".
 QString settingText(const QVariant& value) {
