@@ -2,6 +2,7 @@
 // each saves what it changed, and a window closed later does not write its old values over the
 // other's changes. Values a window could not take are still written as it shows them; the
 // import folder is kept.
+#include "comparison/comparison_panel.h"
 #include "history/history_panel.h"
 #include "panels/setup_panel.h"
 #include "results/result_file.h"
@@ -14,8 +15,11 @@
 #include <QDir>
 #include <QFile>
 #include <QFileDialog>
+#include <QHeaderView>
 #include <QLineEdit>
 #include <QSettings>
+#include <QSplitter>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
@@ -137,6 +141,73 @@ class SettingsFileTest : public QObject {
     QCOMPARE(openedIn.size(), 2);
     QVERIFY(openedIn[0] != server);
     QCOMPARE(openedIn[1], server);
+  }
+
+  // History's sort and a column dragged wider outlive a rescan (a run saved) and a restart; so
+  // does where the comparison's table and chart part. All were back at their defaults.
+  void historyViewAndComparisonLayoutAreKept() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("settings.ini"));
+    const QString results = dir.filePath(QStringLiteral("results"));
+    QVERIFY(QDir().mkpath(results));
+    const auto save = [&](const char* name, double seconds) {
+      tb::writeResultFile(tbtest::RunResultBuilder().device("cpu", "CPU").totalSeconds(seconds),
+                          (results + u'/' + QLatin1String(name)).toStdString());
+    };
+    save("a.json", 30);
+    save("b.json", 10);
+    QList<int> parted;
+    {
+      MainWindow window(file, results);
+      window.show();
+      auto* history = window.findChild<HistoryPanel*>();
+      QTableView* view = history->view();
+      QTRY_COMPARE(view->model()->rowCount(), 2);
+      view->sortByColumn(HistoryPanel::TotalTimeColumn, Qt::AscendingOrder);
+      view->horizontalHeader()->resizeSection(HistoryPanel::WorkloadColumn, 333);
+      save("c.json", 20);
+      history->refresh();
+      QTRY_COMPARE(view->model()->rowCount(), 3);
+      QCOMPARE(view->columnWidth(HistoryPanel::WorkloadColumn), 333);
+      auto* splitter = window.comparisonPanel()->findChild<QSplitter*>();
+      QVERIFY(splitter);
+      parted = QList<int>{300, splitter->sizes().value(0) + splitter->sizes().value(1) - 300};
+      splitter->setSizes(parted);
+      parted = splitter->sizes();
+      QVERIFY(window.close());
+    }
+    QCOMPARE(settingIn(file, QStringLiteral("history/sort")), QStringLiteral("total ascending"));
+    MainWindow window(file, results);
+    window.show();
+    QTableView* view = window.findChild<HistoryPanel*>()->view();
+    QTRY_COMPARE(view->model()->rowCount(), 3);
+    QCOMPARE(view->horizontalHeader()->sortIndicatorSection(), int(HistoryPanel::TotalTimeColumn));
+    QCOMPARE(view->horizontalHeader()->sortIndicatorOrder(), Qt::AscendingOrder);
+    QCOMPARE(view->model()
+                 ->index(0, HistoryPanel::TotalTimeColumn)
+                 .data(HistoryPanel::kSortRole)
+                 .toDouble(),
+             10.0);
+    QCOMPARE(view->columnWidth(HistoryPanel::WorkloadColumn), 333);
+    QCOMPARE(window.comparisonPanel()->findChild<QSplitter*>()->sizes(), parted);
+    QVERIFY(window.close());
+  }
+
+  // A sort or width the window cannot use is named, like Setup's, and the defaults stay.
+  void unusableHistoryViewSettingsAreSaid() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString file = dir.filePath(QStringLiteral("view.ini"));
+    QVERIFY(writeIni(file, "[history]\nsort=speed descending\ncolumnWidths=status=0\n"));
+    MainWindow window(file, dir.filePath(QStringLiteral("results")));
+    const QString shown = window.noticeBar()->text();
+    QVERIFY2(shown.contains(QLatin1String("history/sort=speed descending")) &&
+                 shown.contains(QLatin1String("history/columnWidths=status=0")),
+             qPrintable(shown));
+    QTableView* view = window.findChild<HistoryPanel*>()->view();
+    QCOMPARE(view->horizontalHeader()->sortIndicatorSection(), int(HistoryPanel::DateColumn));
+    QVERIFY(window.close());
   }
 };
 

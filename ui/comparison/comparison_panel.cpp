@@ -228,6 +228,12 @@ QWidget* ComparisonPanel::buildCharts() {
   return splitter;
 }
 
+QByteArray ComparisonPanel::splitterState() const { return m_tableAndChart->saveState(); }
+
+void ComparisonPanel::restoreSplitterState(const QByteArray& state) {
+  m_tableAndChart->restoreState(state);
+}
+
 QString ComparisonPanel::sizeNote() const {
   return m_sizeNote->isHidden() ? QString() : m_sizeNote->note();
 }

@@ -70,6 +70,10 @@ class ComparisonPanel final : public QWidget {
   // Makes table row `row` the baseline of the speed-ups; it stays the baseline while it is shown.
   void setBaselineRow(int row);
 
+  // Where the table and the chart beside it part, kept across restarts (QSplitter's state).
+  QByteArray splitterState() const;
+  void restoreSplitterState(const QByteArray& state);
+
   QTableWidget* table() const { return m_table; }
   QCustomPlot* barChart() const { return m_chart; }
   ScalingChart* scalingChart() const { return m_scaling; }

@@ -195,9 +195,8 @@ void HistoryPanel::setUpView() {
   m_view->verticalHeader()->hide();
   m_view->horizontalHeader()->setStretchLastSection(false);
   m_view->viewport()->installEventFilter(this);
-  connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this, [this](int column) {
-    if (column != DeviceColumn) fitDeviceColumn();
-  });
+  connect(m_view->horizontalHeader(), &QHeaderView::sectionResized, this,
+          [this](int column, int, int width) { columnResized(column, width); });
   m_view->addActions({m_openAction, m_useSettingsAction, m_deleteAction});
   addCopyActions(m_view);  // the context menu's Copy and Copy Table, and Ctrl+C
 }
@@ -275,34 +274,11 @@ void HistoryPanel::rebuild() {
   for (const ResultLibrary::Entry& entry : m_library->entries()) {
     m_model->appendRow(historyRowItems(entry, hostDomain));
   }
-  m_view->resizeColumnsToContents();
-  // As wide as their content up to a limit (a host name 16 letters, the others 28): a long host
-  // name took the whole width and pushed the status, the total and the accuracy out of view.
-  // The device keeps the rest.
-  const int letter = m_view->fontMetrics().averageCharWidth();
-  for (int column = 0; column < ColumnCount; ++column) {
-    const int widest = letter * (column == MachineColumn ? 16 : 28);
-    if (column != DeviceColumn && m_view->columnWidth(column) > widest) m_view->setColumnWidth(column, widest);
-  }
-  fitDeviceColumn();
+  fitColumns();
   selectPaths(selected);
   restoreKeyboardRow(m_view, keyboard, kPathRole, DateColumn);
   updateActions();
   updateSummary();
-}
-
-// The device tells one machine's runs apart (threads, precision, ranks): it takes the width the
-// other columns leave, but not under 16 letters, where the table scrolls sideways instead. In a
-// 1024-pixel window, stretched into what was left, it read "c…".
-void HistoryPanel::fitDeviceColumn() {
-  int others = 0;
-  for (int column = 0; column < ColumnCount; ++column) {
-    if (column != DeviceColumn && !m_view->isColumnHidden(column)) {
-      others += m_view->columnWidth(column);
-    }
-  }
-  const int fewest = 16 * m_view->fontMetrics().averageCharWidth();
-  m_view->setColumnWidth(DeviceColumn, std::max(fewest, m_view->viewport()->width() - others));
 }
 
 void HistoryPanel::updateActions() {

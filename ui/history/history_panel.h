@@ -66,6 +66,14 @@ class HistoryPanel final : public QWidget {
   // Off in tests, which cannot click a modal dialog (every question is then answered yes); on by
   // default.
   void setConfirmDeletes(bool confirm) { m_confirmDeletes = confirm; }
+  // The table's sort and the widths of the columns a person dragged, as settings text ("total
+  // ascending"; "machine=140 status=90"), so a restart keeps them. restore*() take that text;
+  // on anything else they change nothing and return false.
+  QString sortSetting() const;
+  bool restoreSort(const QString& setting);
+  QString columnWidthsSetting() const;
+  bool restoreColumnWidths(const QString& setting);
+
   // The last text sent through message(), so tests (and a late-connecting window) can see it.
   const QString& lastMessage() const { return m_lastMessage; }
   // The folder Import's dialog opens in: the last one files were imported from (a server's
@@ -108,7 +116,11 @@ class HistoryPanel final : public QWidget {
   QToolBar* buildToolBar();
   void setUpFilter();
   void rebuild();
+  // Each column as wide as its content, up to a limit, or as a person dragged it; the device
+  // column takes the width left.
+  void fitColumns();
   void fitDeviceColumn();
+  void columnResized(int column, int width);
   void updateActions();
   void updateSummary();
   void openIndex(const QModelIndex& index);
@@ -140,7 +152,10 @@ class HistoryPanel final : public QWidget {
   QString m_lastMessage;
   bool m_lastMessageIsError = false;
   QString m_importFolder;
-  QString m_lastImportMessage;  // a drop's "Could not import" must not outlive the next import
+  QString m_lastImportMessage;
+  QMap<int, int> m_draggedWidths;  // column to the width a person gave it
+  bool m_fittingColumns = false;   // the widths changing now are ours, not a person's  // a drop's
+                                   // "Could not import" must not outlive the next import
 };
 
 }  // namespace tb::ui

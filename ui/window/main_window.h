@@ -112,6 +112,8 @@ class MainWindow final : public QMainWindow {
   void buildMenus();
   void wireRuns();
   void restoreSettings();
+  // History's sort and column widths; returns the settings it could not use, as "key=value".
+  QStringList restoreHistoryView();
   // The settings this window would save, key by key (main_window_settings.cpp).
   void writeShownSettings(QSettings& settings) const;
   QHash<QString, QVariant> shownSettings() const;

@@ -6,6 +6,7 @@
 #include "common/screen_fit.h"
 #include "common/settings_values.h"
 #include "comparison/comparison_panel.h"
+#include "history/history_panel.h"
 #include "panels/setup_panel.h"
 
 #include <QGuiApplication>
@@ -55,7 +56,9 @@ QString settingText(const QVariant& value) {
 void MainWindow::restoreSettings() {
   // Said, not dropped in silence: closing writes the settings back, and a GPU away for now
   // (a driver reload) turned "devices=cuda:1" into "cpu" for good without a word.
-  if (const QStringList ignored = m_setup->restoreSettings(*m_settings); !ignored.isEmpty()) {
+  QStringList ignored = m_setup->restoreSettings(*m_settings);
+  ignored << restoreHistoryView();
+  if (!ignored.isEmpty()) {
     showNotice(tr("Settings in %1 that cannot be used now, left at their defaults (closing "
                   "TrainBench saves the settings shown): %2")
                    .arg(m_settings->fileName(), ignored.join(QStringLiteral(", "))),
@@ -71,6 +74,8 @@ void MainWindow::restoreSettings() {
   m_resultsSplitter->restoreState(m_settings->value(QStringLiteral("window/results")).toByteArray());
   m_mainSplitter->restoreState(m_settings->value(QStringLiteral("window/sidebar")).toByteArray());
   m_sideSplitter->restoreState(m_settings->value(QStringLiteral("window/setup")).toByteArray());
+  m_comparison->restoreSplitterState(
+      m_settings->value(QStringLiteral("window/comparison")).toByteArray());
   // After the saved states, which carry Qt's default: the sidebar (Setup, Run, the queue) or the
   // table dragged to nothing stayed gone at the next start, a few-pixel handle the only way back.
   for (QSplitter* splitter : {m_resultsSplitter, m_mainSplitter, m_sideSplitter}) {
@@ -80,12 +85,28 @@ void MainWindow::restoreSettings() {
       strictBool(m_settings->value(QStringLiteral("view/showPublished"))).value_or(true));
 }
 
+QStringList MainWindow::restoreHistoryView() {
+  QStringList ignored;
+  const QVariant sort = m_settings->value(QStringLiteral("history/sort"));
+  if (sort.isValid() && !m_history->restoreSort(settingText(sort))) {
+    ignored << QStringLiteral("history/sort=") + settingText(sort);
+  }
+  const QVariant widths = m_settings->value(QStringLiteral("history/columnWidths"));
+  if (widths.isValid() && !m_history->restoreColumnWidths(settingText(widths))) {
+    ignored << QStringLiteral("history/columnWidths=") + settingText(widths);
+  }
+  return ignored;
+}
+
 void MainWindow::writeShownSettings(QSettings& settings) const {
   m_setup->saveSettings(settings);
   settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
   settings.setValue(QStringLiteral("window/results"), m_resultsSplitter->saveState());
   settings.setValue(QStringLiteral("window/sidebar"), m_mainSplitter->saveState());
   settings.setValue(QStringLiteral("window/setup"), m_sideSplitter->saveState());
+  settings.setValue(QStringLiteral("window/comparison"), m_comparison->splitterState());
+  settings.setValue(QStringLiteral("history/sort"), m_history->sortSetting());
+  settings.setValue(QStringLiteral("history/columnWidths"), m_history->columnWidthsSetting());
   settings.setValue(QStringLiteral("view/showPublished"), m_comparison->showPublished());
 }
 
