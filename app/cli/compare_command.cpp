@@ -65,7 +65,7 @@ CompareCommand::CompareCommand(CLI::App& app) {
       ->add_option("paths", m_paths,
                    "Result files, or folders (every *.json directly inside, in name order)")
       ->required()
-      ->check(pathName());
+      ->check(pathName(/*positional=*/true));
   m_baselineOption = m_compare->add_option(
       "--baseline", m_baseline,
       "The row speed-ups are against (in its group): its number as printed, or part of its "

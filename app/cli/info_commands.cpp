@@ -247,7 +247,9 @@ int showCommand(const std::string& path, bool json) {
   try {
     result = readResultFile(path);
   } catch (const ResultFileError& e) {
-    std::fprintf(stderr, "trainbench-cli: error: %s\n", e.what());
+    // The message quotes the file's name: a bidi control or line break in it must not reorder or
+    // split the line (as compare's messages do not).
+    std::fprintf(stderr, "trainbench-cli: error: %s\n", table::printable(e.what()).c_str());
     return kExitData;
   }
   if (json) {
@@ -256,8 +258,8 @@ int showCommand(const std::string& path, bool json) {
     std::ifstream in(path, std::ios::binary);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in && !in.eof()) {
-      std::fprintf(stderr, "trainbench-cli: error: %s: cannot read: %s\n", path.c_str(),
-                   std::strerror(errno));
+      std::fprintf(stderr, "trainbench-cli: error: %s: cannot read: %s\n",
+                   table::printable(path).c_str(), std::strerror(errno));
       return kExitData;
     }
     // A byte-order mark (an editor's) is no JSON: Python's json.load refuses the output.

@@ -284,7 +284,9 @@ int main(int argc, char** argv) {
 
   std::string showPath;
   auto* show = app.add_subcommand("show", "Summarise a result file");
-  show->add_option("file", showPath, "Result file (.json)")->required()->check(pathName());
+  show->add_option("file", showPath, "Result file (.json)")
+      ->required()
+      ->check(pathName(/*positional=*/true));
   show->add_flag("--json", json, "Print the whole result as JSON");
 
   tb::cli::CompareCommand compare(app);  // `compare FILE|DIR... [--json] [--baseline TEXT]`

@@ -35,11 +35,15 @@ std::vector<std::string> precisionNames() {
   return names;
 }
 
-CLI::Validator pathName() {
+CLI::Validator pathName(bool positional) {
   return CLI::Validator(
-      [](std::string& text) -> std::string {
+      [positional](std::string& text) -> std::string {
         if (text.empty()) return "expects a file or folder name, not an empty one";
-        if (text.front() == '-') {
+        if (positional && text == "-") {
+          return "expects a file or folder name, not '-' (standard input is not read; ./- for a "
+                 "file named -)";
+        }
+        if (!positional && text.front() == '-') {
           return "expects a file or folder name, not the option '" + text +
                  "' (a name that starts with '-': ./" + text + ")";
         }

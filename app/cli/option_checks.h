@@ -31,7 +31,9 @@ CLI::Validator unsigned64();
 // A file or folder name: an empty one ("$DIR" unset in a script) was read as no option at all,
 // and --out "" saved to the default folder without a word; one that starts with '-' is an
 // option taken as the value (`--out= --synthetic` saved into a folder named --synthetic).
-CLI::Validator pathName();
+// A positional name gets such a value only after "--", which says it is a name (`show --
+// -x.json`), so it only refuses "-", which would mean standard input.
+CLI::Validator pathName(bool positional = false);
 
 // What the CLI prints for a command line it cannot parse (CLI::App::failure_message): CLI11's
 // own text, but a flag given without its value says what value it needs in the words of the

@@ -10,6 +10,7 @@
 #include "machine/speed_switches.h"
 #include "models/workload.h"
 #include "results/result_file.h"
+#include "results/table_text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -170,24 +171,24 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
   try {
     saved = readResultFile(options.from);
   } catch (const ResultFileError& e) {
-    std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", e.what());
+    std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", table::printable(e.what()).c_str());
     return kExitData;
   }
   if (const std::string problem = applySavedSettings(saved, options.from, given, options);
       !problem.empty()) {
-    std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", problem.c_str());
+    std::fprintf(stderr, "trainbench-cli: error: --from: %s\n", table::printable(problem).c_str());
     return kExitUsage;
   }
   if (const std::string defaults = defaultsTaken(saved, given, options); !defaults.empty()) {
-    std::fprintf(stderr, "trainbench-cli: warning: --from: %s %s\n", options.from.c_str(),
-                 defaults.c_str());
+    std::fprintf(stderr, "trainbench-cli: warning: --from: %s %s\n",
+                 table::printable(options.from).c_str(), defaults.c_str());
   }
   if (const double budget = savedTimeBudget(saved);
       budget > 0.0 && options.dataParallel > 1 && !given("--time-budget")) {
     std::fprintf(stderr,
                  "trainbench-cli: warning: --from: %s ran within a time budget of %g s; this "
                  "data-parallel run trains its full length\n",
-                 options.from.c_str(), budget);
+                 table::printable(options.from).c_str(), budget);
   }
   // Graph mode captures CUDA steps: on another kind of device the rerun trains eagerly. The
   // figures are another measurement, so it says so rather than dropping the mode unseen.
@@ -200,8 +201,8 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
     std::fprintf(stderr,
                  "trainbench-cli: warning: --from: %s %s graph mode on %s; this run on %s "
                  "trains eagerly (graph mode is for CUDA devices)\n",
-                 options.from.c_str(), fellBack ? "asked for" : "ran in", saved.device.id.c_str(),
-                 devices.c_str());
+                 table::printable(options.from).c_str(), fellBack ? "asked for" : "ran in",
+                 saved.device.id.c_str(), devices.c_str());
   }
   // The file does not record where its own files were: without --data-dir the rerun reads the
   // data folder's, most often the published set, and measures another benchmark.
@@ -210,7 +211,7 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
                  "trainbench-cli: warning: --from: %s trained on custom files (not the published "
                  "set), whose folder it does not record: give --data-dir with the same files to "
                  "train the same\n",
-                 options.from.c_str());
+                 table::printable(options.from).c_str());
   }
   // The libraries read these when they load, before any flag: only the user can set them.
   if (const auto here = speedSwitches(); here != saved.config.environment) {
@@ -222,7 +223,7 @@ int useSavedSettings(const FlagGiven& given, RunOptions& options) {
     std::fprintf(stderr,
                  "trainbench-cli: warning: --from: %s ran with %s; this run has %s: set the "
                  "same ones to measure the same benchmark\n",
-                 options.from.c_str(), then.c_str(), now.c_str());
+                 table::printable(options.from).c_str(), then.c_str(), now.c_str());
   }
   return kExitOk;
 }

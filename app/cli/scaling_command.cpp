@@ -21,7 +21,7 @@ ScalingCommand::ScalingCommand(CLI::App& app) {
                    "Result files, or folders (every *.json directly inside); include a one-rank "
                    "run of the same configuration for the efficiency")
       ->required()
-      ->check(pathName());
+      ->check(pathName(/*positional=*/true));
   m_scaling->add_flag("--json", m_json, "Print JSON (one object per configuration) instead of tables");
 }
 

@@ -357,6 +357,13 @@ int main(int argc, char** argv) {
   if (!parser.parse(QCoreApplication::arguments())) {
     std::fprintf(stderr, "trainbench: error: %s (trainbench --help lists the options)\n",
                  qPrintable(parser.errorText()));
+    // A result file named "-x.json" read as the options -x, -., -j...: say how to open it.
+    for (const QString& argument : QCoreApplication::arguments().mid(1)) {
+      if (argument.startsWith(u'-') && QFileInfo(argument).isFile()) {
+        std::fprintf(stderr, "trainbench: %s is a file: to open it, give it as ./%s or after --\n",
+                     qPrintable(argument), qPrintable(argument));
+      }
+    }
     return 2;
   }
   tb::ui::AutomationOptions options;

@@ -39,9 +39,15 @@ void EpochStats::add(const torch::Tensor& step, const torch::Tensor& meanLoss,
 
 double EpochStats::meanLoss(std::int64_t steps) const {
   if (steps <= 0) return 0.0;
-  const auto weights = m_stepWeights.narrow(0, 0, steps);
-  return (m_stepLosses.narrow(0, 0, steps) * weights).sum().item<double>() /
-         weights.sum().item<double>();
+  // Summed in double: finite losses near float's limit summed to infinity in float, which ended
+  // the epoch early as if it diverged, without saying at which step. Copied to the CPU first, as
+  // float, and made double there: MPS has no double, and a copy that also casts casts on the
+  // device.
+  const auto onHost = [steps](const torch::Tensor& perStep) {
+    return perStep.narrow(0, 0, steps).to(torch::kCPU).to(torch::kFloat64);
+  };
+  const auto weights = onHost(m_stepWeights);
+  return (onHost(m_stepLosses) * weights).sum().item<double>() / weights.sum().item<double>();
 }
 
 double EpochStats::accuracy(std::int64_t steps) const {

@@ -53,6 +53,23 @@ DistributedRecord distributedRecord(const GradientExchange& exchange, bool stron
   return record;
 }
 
+std::int64_t batchAsGiven(const std::optional<DistributedRecord>& distributed,
+                          std::int64_t rankBatch) {
+  const bool strong =
+      distributed && distributed->scaling == "strong" && distributed->globalBatch > 0;
+  return strong ? distributed->globalBatch : rankBatch;
+}
+
+std::string rankShareNote(const std::optional<DistributedRecord>& distributed,
+                          std::int64_t rankBatch) {
+  if (batchAsGiven(distributed, rankBatch) == rankBatch) return {};
+  const std::string ranks = std::to_string(distributed->worldSize);
+  return " (with --scaling strong each of the " + ranks + " ranks trains " +
+         std::to_string(rankBatch) + " of --batch-size " +
+         std::to_string(distributed->globalBatch) +
+         "'s images: these batches are a rank's, and --batch-size is " + ranks + " times one)";
+}
+
 std::vector<RankRecord> gatherRankRecords(GradientExchange& exchange, const RunResult& result) {
   double seconds = 0.0;
   double images = 0.0;

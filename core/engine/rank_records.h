@@ -6,6 +6,8 @@
 #include "engine/gradient_exchange.h"
 #include "results/run_result.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,15 @@ namespace tb {
 // std::invalid_argument when that batch does not split evenly across the ranks.
 DistributedRecord distributedRecord(const GradientExchange& exchange, bool strongScaling,
                                     int& batchSize);
+// The --batch-size the user gave: under strong scaling the global one, which `rankBatch` (the
+// result's config.batch_size) is a share of; otherwise `rankBatch` itself.
+std::int64_t batchAsGiven(const std::optional<DistributedRecord>& distributed,
+                          std::int64_t rankBatch);
+// Appended to a message that names a rank's batch (a step that does not fit the memory): under
+// strong scaling that batch is a share of --batch-size, which the message must not pass for the
+// flag's value. Empty for any other run.
+std::string rankShareNote(const std::optional<DistributedRecord>& distributed,
+                          std::int64_t rankBatch);
 
 // A collective call: every rank makes it, in the same order. `result` is this rank's, with its
 // epochs (whose samples/s are the whole run's) and system facts filled in.

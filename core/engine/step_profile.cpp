@@ -434,12 +434,13 @@ std::string profileText(const StepProfile& profile) {
   char line[256];
   const std::string layout = std::string(profile.bf16WeightCopies ? ", bf16 weight copies" : "") +
                              (profile.channelsLastKernels ? ", channels-last kernels" : "");
-  std::snprintf(line, sizeof line, "%s on %s (%s), %s, %s%s, batch %lld, %d thread%s: %d step%s\n\n",
-                profile.workload.c_str(), profile.device.c_str(), profile.deviceName.c_str(),
-                profile.precision.c_str(), profile.execution.c_str(), layout.c_str(),
-                static_cast<long long>(profile.batchSize), profile.threads,
-                profile.threads == 1 ? "" : "s", profile.steps, profile.steps == 1 ? "" : "s");
-  text += line;
+  // Built whole, not in `line`: a GPU's name (NVML's, up to 96 bytes) and the layout's words cut
+  // the step count and the blank line off, and the table's header ran on after it.
+  text += profile.workload + " on " + profile.device + " (" + profile.deviceName + "), " +
+          profile.precision + ", " + profile.execution + layout + ", batch " +
+          std::to_string(profile.batchSize) + ", " + std::to_string(profile.threads) +
+          (profile.threads == 1 ? " thread: " : " threads: ") + std::to_string(profile.steps) +
+          (profile.steps == 1 ? " step\n\n" : " steps\n\n");
   // The device's own time, where measured, in a column of its own.
   const bool onDevice = profile.deviceTimedSteps > 0;
   const auto deviceMs = [](std::optional<double> seconds) {

@@ -277,7 +277,8 @@ void TrainingRun::refuseStepBeyondMemory() {
   if (std::string problem = stepMemoryProblem(step, batch, held, *usable, usableMemoryName(*usable),
                                               m_workload.minimumBatch);
       !problem.empty()) {
-    throw Failure(FailureKind::Run, problem);
+    throw Failure(FailureKind::Run,
+                  problem + rankShareNote(m_result.distributed, m_result.config.batchSize));
   }
   // The data is held already, so what is free now is for the step alone. Ranks sharing a
   // machine share it: they add up in loadDataOnEveryRank. The heap an earlier run in this
@@ -326,8 +327,10 @@ void TrainingRun::forwardTelemetry() {
 }
 
 void TrainingRun::recordFailure(const std::string& message) {
-  const RunFailure failure = describeRunFailure(m_result.device.id, m_device.is_cuda(), message,
-                                                m_result.config.batchSize);
+  // The batch named is the --batch-size to lower, not a strong-scaling rank's share of it.
+  const RunFailure failure = describeRunFailure(
+      m_result.device.id, m_device.is_cuda(), message,
+      static_cast<int>(batchAsGiven(m_result.distributed, m_result.config.batchSize)));
   m_result.failure = failure.deviceFault ? FailureKind::Device : FailureKind::Run;
   m_result.error = failure.message;
 }

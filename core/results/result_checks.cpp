@@ -120,6 +120,12 @@ void checkResultValues(const RunResult& r, const std::string& source) {
     const TelemetrySample& sample = r.timeline[i];
     const std::string at = "timeline[" + std::to_string(i) + "]";
     check.amount(sample.t, at + ".t");
+    // In time order: the charts draw them so, and the mean utilisation weighs each sample by the
+    // time since the one before (an earlier sample after a later weighed less than nothing).
+    if (i > 0 && sample.t < r.timeline[i - 1].t) {
+      check.fail(at + ".t is " + Checker::shown(sample.t) + ", before the " +
+                 Checker::shown(r.timeline[i - 1].t) + " before it");
+    }
     check.amount(sample.cpuPercent, at + ".cpu_percent");
     check.amount(sample.processCpuPercent, at + ".process_cpu_percent");
     check.amount(sample.rssMb, at + ".rss_mb");

@@ -65,6 +65,33 @@ class TestCliHostileFiles : public QObject {
              result.why());
   }
 
+  // A file named with a right-to-left override and a line break: `show` and `run --from` quoted
+  // the name as it was, the error's line printed mirrored and split in two (compare did not).
+  void errorsQuoteOddNamesPrintably() {
+    const QString name = m_dir.filePath(QStringLiteral("\u202Eevil\nname.json"));
+    QVERIFY(writeBytes(name, "{\"nope\": 1}"));
+    for (const QStringList& args :
+         {QStringList{"show", name}, QStringList{"run", "--from", name}}) {
+      const tbtest::CliRun result = run(args);
+      QVERIFY2(result.exitCode == 3, result.why());
+      QVERIFY2(result.err.contains(QStringLiteral(" evil name.json")), result.why());
+      QVERIFY2(!result.err.contains(QChar(0x202E)) && result.err.count(u'\n') == 1, result.why());
+    }
+  }
+
+  // After "--" a name is a name: `show -- -x.json` was refused as an option given as a file.
+  // "-" alone is still refused: it would mean standard input, which is not read.
+  void nameAfterDoubleDashIsAFile() {
+    const QString here = QDir::currentPath();
+    QVERIFY(QDir::setCurrent(m_dir.path()));
+    QVERIFY(writeBytes(QStringLiteral("-x.json"), "{\"nope\": 1}"));
+    const tbtest::CliRun dashed = run({"show", "--", "-x.json"});
+    const tbtest::CliRun dash = run({"show", "--", "-"});
+    QVERIFY(QDir::setCurrent(here));
+    QVERIFY2(dashed.exitCode == 3 && dashed.err.contains(QStringLiteral("-x.json:")), dashed.why());
+    QVERIFY2(dash.exitCode == 2 && dash.err.contains(QStringLiteral("standard input")), dash.why());
+  }
+
   // A small gzip whose header claims 2^32-1 images once took gigabytes, and under a memory limit
   // failed as a batch-size problem (exit 4). It is a data error, refused before any allocation
   // of the claimed size.

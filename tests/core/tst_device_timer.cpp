@@ -4,6 +4,7 @@
 // one is. The profile on such a clock (a stand-in, on the CPU): every phase timed, or a note why
 // not; and what it makes of the figures on a GPU: how long the device sits idle.
 #include "engine/device_timer.h"
+#include "engine/epoch_stats.h"
 #include "engine/step_profile.h"
 
 #include <QtTest>
@@ -204,6 +205,39 @@ class TestDeviceTimer : public QObject {
     QVERIFY2(text.find("device ms/step") != std::string::npos, text.c_str());
     QVERIFY2(text.find("1.400") != std::string::npos, text.c_str());  // backward on the device
     QVERIFY2(text.find("CUDA events, 50 steps") != std::string::npos, text.c_str());
+  }
+
+  // The first line whole under a long GPU name and the layout's words: it was cut at 255 bytes,
+  // and the table's header ran on after a device name without its step count.
+  void profileHeaderKeepsItsStepCount() {
+    StepProfile profile;
+    profile.workload = "cifar10-resnet50";
+    profile.device = "cuda:0";
+    profile.deviceName = std::string(96, 'G');
+    profile.precision = "bf16";
+    profile.execution = "graph";
+    profile.bf16WeightCopies = true;
+    profile.channelsLastKernels = true;
+    profile.batchSize = 128;
+    profile.threads = 16;
+    profile.steps = 200;
+    const std::string text = profileText(profile);
+    QVERIFY2(text.find(", channels-last kernels, batch 128, 16 threads: 200 steps\n\nphase") !=
+                 std::string::npos,
+             text.c_str());
+  }
+
+  // Losses near float's limit, finite each, summed to infinity in float: the epoch's mean then
+  // read as a divergence no step had. The mean is taken in double.
+  void meanOfHugeFiniteLossesIsFinite() {
+    EpochStats stats(4, 1, torch::kCPU);
+    const auto logits = torch::zeros({1, 10});
+    const auto label = torch::zeros({1}, torch::kLong);
+    for (std::int64_t step = 0; step < 4; ++step)
+      stats.add(step, torch::tensor(3e38F), logits, label);
+    QVERIFY(!stats.firstNonFiniteStep(4));
+    QVERIFY(std::isfinite(stats.meanLoss(4)));
+    QVERIFY(std::abs(stats.meanLoss(4) / 3e38 - 1.0) < 1e-6);
   }
 };
 

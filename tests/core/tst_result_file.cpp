@@ -354,6 +354,10 @@ class TestResultFile : public QObject {
     QTest::newRow("negative timeline") << variant([](QJsonObject& j) {
       j.insert("timeline", QJsonArray{QJsonObject{{"t", -5.0}, {"rss_mb", 10.0}}});
     }) << "timeline[0].t must not be negative, not -5";
+    QTest::newRow("timeline out of order") << variant([](QJsonObject& j) {
+      j.insert("timeline", QJsonArray{QJsonObject{{"t", 1.0}}, QJsonObject{{"t", 8.0}},
+                                      QJsonObject{{"t", 4.0}}});
+    }) << "timeline[2].t is 4, before the 8 before it";
     QTest::newRow("projection upside down") << variant([](QJsonObject& j) {
       j.insert("projection", QJsonObject{{"total_seconds", 10.0}, {"low", 50.0}, {"high", 1.0},
                                          {"basis_steps", 100}, {"budget_seconds", 60.0},

@@ -75,6 +75,27 @@ class StepMemoryTest : public QObject {
     QVERIFY(stepMemoryProblem(memory, 6144, 1 * kGiB, 8 * kGiB, "memory").empty());
   }
 
+  // Under --scaling strong a rank's step trains its share of --batch-size: the refusal said
+  // "a training step of 16 images ... at most N fits" of a --batch-size 32 across two ranks, and
+  // a failure's "a batch smaller than" named the share, not the flag's value.
+  void aStrongScalingRanksBatchIsSaidToBeItsShare() {
+    DistributedRecord strong;
+    strong.worldSize = 2;
+    strong.scaling = "strong";
+    strong.globalBatch = 32;
+    QCOMPARE(batchAsGiven(strong, 16), std::int64_t{32});
+    const std::string note = rankShareNote(strong, 16);
+    QVERIFY2(
+        note.find("each of the 2 ranks trains 16 of --batch-size 32's images") != std::string::npos,
+        note.c_str());
+    DistributedRecord weak = strong;
+    weak.scaling = "weak";
+    weak.globalBatch = 64;
+    QCOMPARE(batchAsGiven(weak, 32), std::int64_t{32});
+    QVERIFY(rankShareNote(weak, 32).empty());
+    QVERIFY(rankShareNote(std::nullopt, 32).empty());
+  }
+
   void dataThatFillTheMemoryLeaveNoBatch() {
     const StepMemory memory{1 * kGiB, 1 * kMiB};
     const std::string problem = stepMemoryProblem(memory, 64, 7.5 * kGiB, 8 * kGiB, "memory");

@@ -269,6 +269,15 @@ class TestAppFaults final : public tbtest::AppProcessTest {
     QCOMPARE(app.exitCode(), 2);
     QVERIFY2(err.contains(QLatin1String("trainbench: error: Unknown option 'quick-run'")),
              qPrintable(err));
+    // A result file named "-x.json" read as options: the error says how to open it.
+    app.setWorkingDirectory(m_dir.path());
+    QVERIFY(QFile(m_dir.filePath(QStringLiteral("-x.json"))).open(QIODevice::WriteOnly));
+    app.start(m_app, {QStringLiteral("-x.json"), QStringLiteral("--quit-when-done")});
+    QVERIFY(app.waitForFinished(120000));
+    err = QString::fromUtf8(app.readAllStandardError());
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY2(err.contains(QLatin1String("-x.json is a file: to open it, give it as ./-x.json")),
+             qPrintable(err));
 
     const QString json = m_dir.filePath(QStringLiteral("a-result.json"));
     tb::writeResultFile(makeResult(1), json.toStdString());

@@ -56,6 +56,27 @@ class ChartLabelsTest : public QObject {
     QVERIFY2(second.endsWith(QLatin1String("2026-12-04 10:07:35")), qPrintable(second));
   }
 
+  // Three workloads' runs on one device, overlaid: each label names its workload (they read
+  // alike but for the date); the date then tells apart two runs of one workload.
+  void legendsSayTheWorkloadWhereItDiffers() {
+    RunCollection runs;
+    RunResult result;
+    result.device.id = "cpu";
+    result.created = "2026-12-04T08:07:33Z";
+    for (const char* workload : {"fashion-mlp", "mnist-mlp", "cifar10-cnn", "cifar10-cnn"}) {
+      result.workload.name = workload;
+      runs.add(result);
+    }
+    QVERIFY2(runs.distinctLabel(0).endsWith(QStringLiteral(" \u00b7 fashion-mlp")),
+             qPrintable(runs.distinctLabel(0)));
+    QVERIFY2(runs.distinctLabel(1).endsWith(QStringLiteral(" \u00b7 mnist-mlp")),
+             qPrintable(runs.distinctLabel(1)));
+    QVERIFY2(
+        runs.distinctLabel(3).contains(QStringLiteral(" \u00b7 cifar10-cnn \u00b7 2026-12-04")),
+        qPrintable(runs.distinctLabel(3)));
+    QVERIFY(runs.distinctLabel(2) != runs.distinctLabel(3));
+  }
+
   // Runs that differ only in learning rate say so in the legend, as the comparison's labels do;
   // the date comes after only where the rate does not tell them apart.
   void legendsSayTheLearningRate() {

@@ -123,6 +123,27 @@ class ChartPanelTest : public QObject {
     QCOMPARE(panel.plots()[4]->graph(0)->dataCount(), 210);
   }
 
+  // Every other machine CPU reading missing (a /proc read that failed now and then): each reading
+  // left stood alone between gaps, and the machine's line showed nothing at all. Its readings
+  // show as dots; the process's line, whole, keeps its plain line.
+  void readingsBetweenGapsShowAsDots() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    tbtest::RunResultBuilder run;
+    run.device("cpu", "Test CPU").host("test-host").cores(0, 4);
+    run.epoch(6.0, 25000.0).loss(0.5).accuracy(0.8);
+    for (int i = 0; i < 6; ++i) {
+      run.sample({i + 1.0, i % 2 == 0 ? std::optional<double>(90.0) : std::nullopt, 80.0, 100.0});
+    }
+    runs.add(run.totalSeconds(6.5));
+    panel.replotNow();
+    QCustomPlot* cpu = panel.plots()[4];
+    QCOMPARE(cpu->graphCount(), 2);
+    int dotted = 0;
+    for (int g = 0; g < cpu->graphCount(); ++g) dotted += cpu->graph(g)->scatterStyle().isNone() ? 0 : 1;
+    QCOMPARE(dotted, 1);
+  }
+
   // Two short runs with one CPU sample each, microseconds apart in their runs' time: each shows
   // as a dot, on a time axis of sensible width.
   void loneTelemetrySamplesShowAsDots() {

@@ -1,6 +1,6 @@
 // The folder File > Export remembers for its next dialog: only one that took an export. A failed
 // export (here a full disk, tests/fault_inject's TB_FAULT_ENOSPC_DIR) offered the
-// same folder again.
+// same folder again. And the name the export is saved under.
 #include "window/export_actions.h"
 #include "window/main_window.h"
 #include "window/notice_bar.h"
@@ -50,6 +50,29 @@ class ExportFolderTest : public QObject {
     QVERIFY2(window.findChild<NoticeBar*>()->text().contains(QStringLiteral("Export failed")),
              qPrintable(window.findChild<NoticeBar*>()->text()));
     QCOMPARE(window.settings()->value(QStringLiteral("export/folder")).toString(), good);
+  }
+
+  // "chart." typed in the dialog is saved as "chart.csv" (it was "chart..csv"), "table.csv."
+  // as "table.csv".
+  void nameEndingInADotGetsTheSuffixOnce() {
+    QTemporaryDir dir;
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")),
+                      dir.filePath(QStringLiteral("results")));
+    QAction* csv = nullptr;
+    for (QAction* action : window.exportActions()->menu()->actions()) {
+      if (action->text().remove(QLatin1Char('&')).contains(QStringLiteral("CSV"))) csv = action;
+    }
+    QVERIFY(csv);
+    bool asked = false;
+    for (const char* typed : {"chart.", "table.csv."}) {
+      const auto answers =
+          tbtest::answerDialogs(dir.filePath(QLatin1String(typed)), QMessageBox::Yes, &asked);
+      csv->trigger();
+    }
+    QVERIFY(QFileInfo(dir.filePath(QStringLiteral("chart.csv"))).isFile());
+    QVERIFY(QFileInfo(dir.filePath(QStringLiteral("table.csv"))).isFile());
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("chart..csv"))));
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("table.csv.csv"))));
   }
 };
 

@@ -201,6 +201,19 @@ class TestResultReading final : public QObject {
              qPrintable(library.problems()[0]));
   }
 
+  // A damaged file named with a right-to-left override and a line break: History's "could not be
+  // read" tip quoted the name as it was, and showed its line mirrored and split.
+  void aDamagedFilesOddNameIsQuotedPrintably() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    writeBytes(dir.filePath(QStringLiteral("\u202Eevil\nname.json")), "{\"nope\": 1}");
+    const ResultLibrary library(dir.path());
+    QCOMPARE(library.problems().size(), qsizetype{1});
+    const QString problem = library.problems()[0];
+    QVERIFY2(problem.contains(QLatin1String(" evil name.json")) && !problem.contains(QChar(0x202E)),
+             qPrintable(problem));
+  }
+
   // History says it is reading (how far) rather than "No saved runs yet", then lists the runs;
   // Refresh names the damaged file once its rescan has read it.
   void historySaysItIsReadingThenListsTheRuns() {

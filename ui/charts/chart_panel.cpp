@@ -23,6 +23,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
 
 namespace tb::ui {
 
@@ -62,6 +63,17 @@ void styleGraph(QCPGraph* graph, const QColor& color, int marker, SeriesLook loo
           QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(color, 1.5), QBrush(color), 11));
       break;
   }
+}
+
+// Whether some value has no value beside it to draw a line to (its neighbours missing, NaN).
+bool hasLonePoint(const QVector<double>& values) {
+  const auto present = [&values](qsizetype i) {
+    return i >= 0 && i < values.size() && std::isfinite(values[i]);
+  };
+  for (qsizetype i = 0; i < values.size(); ++i) {
+    if (present(i) && !present(i - 1) && !present(i + 1)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -287,9 +299,11 @@ void ChartPanel::updateGraphs(const DisplayedRun& run, const RunGraphs& graphs) 
       // Epochs and telemetry arrive in time order: sorted keys skip QCustomPlot's sort.
       graph->setData(data.keys, data.values, /*alreadySorted=*/true);
       styleGraph(graph, run.color, run.marker, series.look, spec.integerX);
-      // A line needs two points: a timeline with one sample so far shows it as a dot.
-      if (graph->dataCount() == 1 && graph->scatterStyle().isNone()) {
-        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 6));
+      // A line needs two points in a row: a timeline with one sample so far, or a sample alone
+      // between readings that failed (every other one, say), drew nothing; they show as dots.
+      if (graph->scatterStyle().isNone() && hasLonePoint(data.values)) {
+        graph->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssDisc, data.values.size() == 1 ? 6 : 4));
       }
     }
   }

@@ -231,7 +231,16 @@ QWidget* ComparisonPanel::buildCharts() {
 QByteArray ComparisonPanel::splitterState() const { return m_tableAndChart->saveState(); }
 
 void ComparisonPanel::restoreSplitterState(const QByteArray& state) {
+  // The state holds the orientation too: a split saved with the table over the chart (a narrow
+  // panel) came back so in a wide one, which arrangeTableAndChart() then took as arranged. A
+  // split of the other orientation is no use: the sizes stay as they are.
+  const Qt::Orientation arranged = m_tableAndChart->orientation();
+  const QList<int> sizes = m_tableAndChart->sizes();
   m_tableAndChart->restoreState(state);
+  if (m_tableAndChart->orientation() != arranged) {
+    m_tableAndChart->setOrientation(arranged);
+    m_tableAndChart->setSizes(sizes);
+  }
 }
 
 QString ComparisonPanel::sizeNote() const {

@@ -152,10 +152,9 @@ class HistoryPanel final : public QWidget {
   QString m_lastMessage;
   bool m_lastMessageIsError = false;
   QString m_importFolder;
-  QString m_lastImportMessage;
+  QString m_lastImportMessage;     // a drop's "Could not import" must not outlive the next import
   QMap<int, int> m_draggedWidths;  // column to the width a person gave it
-  bool m_fittingColumns = false;   // the widths changing now are ours, not a person's  // a drop's
-                                   // "Could not import" must not outlive the next import
+  bool m_fittingColumns = false;   // the widths changing now are ours, not a person's
 };
 
 }  // namespace tb::ui

@@ -17,6 +17,10 @@ namespace {
 constexpr std::array<const char*, HistoryPanel::ColumnCount> kColumnNames = {
     "date", "machine", "device", "workload", "data", "status", "total", "accuracy"};
 
+// The widths a column may be given: from a sliver to wider than any screen.
+constexpr int kNarrowest = 8;
+constexpr int kWidest = 8000;
+
 int columnNamed(const QString& name) {
   for (int column = 0; column < HistoryPanel::ColumnCount; ++column) {
     if (name == QLatin1String(kColumnNames[static_cast<std::size_t>(column)])) return column;
@@ -62,7 +66,8 @@ void HistoryPanel::fitDeviceColumn() {
 
 void HistoryPanel::columnResized(int column, int width) {
   if (column == DeviceColumn) return;  // it is what the others leave
-  if (!m_fittingColumns && width > 0) m_draggedWidths.insert(column, width);
+  if (!m_fittingColumns && width > 0)
+    m_draggedWidths.insert(column, std::clamp(width, kNarrowest, kWidest));
   fitDeviceColumn();
 }
 
@@ -97,19 +102,18 @@ QString HistoryPanel::columnWidthsSetting() const {
 }
 
 bool HistoryPanel::restoreColumnWidths(const QString& setting) {
-  // A width no one could mean (a typo's 0 or 90000) is refused with the rest: all or nothing.
-  constexpr int kWidest = 2000;
+  // A width no one means (a typo's 0) is refused with the rest: all or nothing. One past what a
+  // screen shows is kept within it.
   QMap<int, int> widths;
   for (const QString& pair : setting.simplified().split(u' ', Qt::SkipEmptyParts)) {
     const QStringList parts = pair.split(u'=');
     bool number = false;
     const int column = columnNamed(parts.value(0).toLower());
     const int width = parts.value(1).toInt(&number);
-    if (parts.size() != 2 || column < 0 || column == DeviceColumn || !number || width < 8 ||
-        width > kWidest) {
+    if (parts.size() != 2 || column < 0 || column == DeviceColumn || !number || width < 1) {
       return false;
     }
-    widths.insert(column, width);
+    widths.insert(column, std::clamp(width, kNarrowest, kWidest));
   }
   m_draggedWidths = widths;
   fitColumns();

@@ -7,6 +7,7 @@
 #include "history/trash.h"
 #include "results/result_file.h"
 #include "results/result_paths.h"
+#include "results/table_text.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -379,7 +380,7 @@ QString ResultLibrary::importFile(const QString& sourcePath, QString* error, boo
     bytes = readResultText(toStdString(source));
     result = fromJson(bytes, toStdString(source));
   } catch (const std::exception& e) {
-    QString why = QString::fromStdString(e.what());
+    QString why = toQString(table::printable(e.what()));
     // A name that is not UTF-8 (an old Latin-1 name, say) reached Qt with a replacement
     // character for its odd bytes, so the name asked for is not the file's.
     if (source.contains(QChar::ReplacementCharacter))

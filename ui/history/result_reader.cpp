@@ -2,6 +2,7 @@
 
 #include "common/qt_convert.h"
 #include "results/result_file.h"
+#include "results/table_text.h"
 
 #include <QElapsedTimer>
 
@@ -19,9 +20,10 @@ ResultFileRead readResultFileAt(const FileToRead& file) {
   try {
     read.result = readResultFile(toStdString(file.path));
   } catch (const ResultFileError& e) {
-    read.problem = QString::fromStdString(e.what());  // already starts with the path
+    // Already starts with the path, whose bidi controls or line breaks would garble the notice.
+    read.problem = toQString(table::printable(e.what()));
   } catch (const std::exception& e) {
-    read.problem = file.path + QStringLiteral(": ") + QString::fromStdString(e.what());
+    read.problem = toQString(table::printable(toStdString(file.path) + ": " + e.what()));
   }
   return read;
 }

@@ -10,9 +10,11 @@
 #include <QDateTime>
 #include <QGuiApplication>
 #include <QHash>
+#include <QSet>
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <utility>
 
 namespace tb::ui {
@@ -32,6 +34,18 @@ constexpr std::array<QRgb, 10> kPalette = {0x4e79a7, 0xf28e2b, 0x9c755f, 0x76b7b
 QColor lighterShade(const QColor& base) {
   return QColor::fromHsvF(base.hsvHueF(), base.hsvSaturationF() * 0.75,
                           std::min(1.0F, base.valueF() * 1.4F));
+}
+
+// Where runs share a label but differ in `partOf` theirs, each label gets its part.
+void tellApart(QVector<QString>& labels, const std::function<QString(int)>& partOf) {
+  QHash<QString, QVector<int>> alike;  // runs by label, in order
+  for (int i = 0; i < labels.size(); ++i) alike[labels[i]] << i;
+  for (const QVector<int>& group : std::as_const(alike)) {
+    QSet<QString> parts;
+    for (const int i : group) parts.insert(partOf(i));
+    if (parts.size() < 2) continue;
+    for (const int i : group) labels[i] += QStringLiteral(" \u00b7 ") + partOf(i);
+  }
 }
 
 }  // namespace
@@ -57,30 +71,26 @@ QString RunCollection::distinctLabel(int index) const {
 QVector<QString> RunCollection::distinctLabels() const {
   QVector<QString> labels;
   labels.reserve(m_runs.size());
-  QHash<QString, QVector<int>> alike;  // runs by label, in order
-  for (int i = 0; i < m_runs.size(); ++i) {
-    labels << m_runs[i].label();
-    alike[labels.back()] << i;
-  }
+  for (const DisplayedRun& run : m_runs) labels << run.label();
+  // Runs that share a label but not the workload say it, then those that differ in learning
+  // rate say so (as the comparison's labels do): three workloads' loss curves in one chart all
+  // read "cpu (1 thread) — host", told apart by a date only.
+  tellApart(labels,
+            [this](int i) { return toQString(table::printable(m_runs[i].result.workload.name)); });
+  tellApart(labels, [this](int i) {
+    return QStringLiteral("lr ") +
+           toQString(table::shortNumber(m_runs[i].result.config.learningRate));
+  });
+  // Then the date; runs started the same second get "(2)", "(3)" in order.
+  QHash<QString, QVector<int>> alike;
+  for (int i = 0; i < labels.size(); ++i) alike[labels[i]] << i;
   for (const QVector<int>& group : std::as_const(alike)) {
     if (group.size() < 2) continue;
-    // Runs that differ in learning rate say so, as the comparison's labels do, before the date.
-    QHash<QString, QVector<int>> byRate;
+    QHash<QString, int> startedAlike;
     for (const int i : group) {
-      byRate[QStringLiteral("lr ") + toQString(table::shortNumber(m_runs[i].result.config.learningRate))] << i;
-    }
-    for (auto rate = byRate.cbegin(); rate != byRate.cend(); ++rate) {
-      if (byRate.size() > 1) {
-        for (const int i : rate.value()) labels[i] += QStringLiteral(" · ") + rate.key();
-      }
-      if (rate.value().size() < 2) continue;
-      // Then the date; runs started the same second get "(2)", "(3)" in order.
-      QHash<QString, int> startedAlike;
-      for (const int i : rate.value()) {
-        const int earlierSame = startedAlike[toQString(m_runs[i].result.created)]++;
-        labels[i] += QStringLiteral(" · ") + createdLabel(m_runs[i].result.created);
-        if (earlierSame > 0) labels[i] += QStringLiteral(" (%1)").arg(earlierSame + 1);
-      }
+      const int earlierSame = startedAlike[toQString(m_runs[i].result.created)]++;
+      labels[i] += QStringLiteral(" \u00b7 ") + createdLabel(m_runs[i].result.created);
+      if (earlierSame > 0) labels[i] += QStringLiteral(" (%1)").arg(earlierSame + 1);
     }
   }
   return labels;

@@ -100,13 +100,18 @@ QString ExportActions::askPath(const QString& filter, const QString& suffix) {
   dialog.setFileMode(QFileDialog::AnyFile);
   dialog.setDefaultSuffix(suffix);
   if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty()) return {};
-  QString path = dialog.selectedFiles().first();
+  const QString chosen = dialog.selectedFiles().first();
+  QString path = chosen;
+  // "chart." typed means "chart" (it was saved as "chart..png"), "chart.png." "chart.png".
+  while (path.endsWith(QLatin1Char('.')) && !QFileInfo(path).fileName().startsWith(u'.'))
+    path.chop(1);
   // "results-2026.12.03" has a suffix to Qt, and "chart.jpg" the wrong one: the file gets the
   // export's own, so it opens as what it is.
-  if (QFileInfo(path).suffix().compare(suffix, Qt::CaseInsensitive) != 0) {
+  if (QFileInfo(path).suffix().compare(suffix, Qt::CaseInsensitive) != 0)
+    path += QLatin1Char('.') + suffix;
+  if (path != chosen) {
     // A dialog that kept the name as typed (a platform's own, or one with a dot): ask here
     // before replacing.
-    path += QLatin1Char('.') + suffix;
     const QString question =
         tr("%1 already exists. Replace it?").arg(QDir::toNativeSeparators(path));
     if (QFileInfo::exists(path) &&

@@ -22,6 +22,7 @@
 #include "panels/setup_panel.h"
 #include "results/result_file.h"
 #include "results/result_paths.h"
+#include "results/table_text.h"
 #include "run/run_controller.h"
 #include "window/export_actions.h"
 #include "window/launch_checks.h"
@@ -418,7 +419,8 @@ QStringList MainWindow::openResultFiles(const QStringList& paths) {
       }
       m_collection->add(result, /*live=*/false, path);
     } catch (const ResultFileError& e) {
-      problems << toQString(e.what());
+      // The file's name from anywhere: a bidi control in it showed the notice mirrored.
+      problems << toQString(table::printable(e.what()));
       showNotice(problems.last(), true);
     }
   }
