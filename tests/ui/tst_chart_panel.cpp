@@ -107,6 +107,46 @@ class ChartPanelTest : public QObject {
     QVERIFY(plots[0]->xAxis->range().contains(1.0) && plots[0]->xAxis->range().contains(2.0));
   }
 
+  // A rectangle dragged over a chart shows that part, and stays as the run adds epochs (an outlier
+  // flattened the rest of the curve, and nothing could show it); a double-click fits the data
+  // again.
+  void dragZoomsAndDoubleClickFitsAgain() {
+    RunCollection runs;
+    ChartPanel panel(&runs);
+    panel.resize(1200, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    tbtest::RunResultBuilder run;
+    run.device("cpu", "Test CPU");
+    for (int e = 1; e <= 10; ++e) run.epoch(1.0, 1000.0).loss(e == 5 ? 1e5 : 1.0 / e).accuracy(0.5);
+    const QString id = runs.add(run, true);
+    panel.replotNow();
+    QCustomPlot* loss = panel.plots()[0];
+    const QRect area = loss->axisRect()->rect();
+    const auto send = [loss](QEvent::Type type, QPoint at, Qt::MouseButton button,
+                             Qt::MouseButtons held) {
+      QMouseEvent event(type, at, loss->mapToGlobal(at), button, held, Qt::NoModifier);
+      QCoreApplication::sendEvent(loss, &event);
+    };
+    const QPoint from(static_cast<int>(loss->xAxis->coordToPixel(1.5)), area.top() + 2);
+    const QPoint to(static_cast<int>(loss->xAxis->coordToPixel(4.5)), area.bottom() - 2);
+    send(QEvent::MouseButtonPress, from, Qt::LeftButton, Qt::LeftButton);
+    send(QEvent::MouseMove, to, Qt::NoButton, Qt::LeftButton);
+    send(QEvent::MouseButtonRelease, to, Qt::LeftButton, Qt::NoButton);
+    const QCPRange zoomed = loss->xAxis->range();
+    QVERIFY2(zoomed.lower > 1.0 && zoomed.upper < 5.0,
+             qPrintable(QStringLiteral("%1..%2").arg(zoomed.lower).arg(zoomed.upper)));
+
+    runs.appendEpoch(id, {11, 0.05, 0.9, 1.0, 900.0});
+    panel.replotNow();
+    QCOMPARE(loss->xAxis->range().lower, zoomed.lower);
+    QCOMPARE(loss->xAxis->range().upper, zoomed.upper);
+
+    send(QEvent::MouseButtonDblClick, to, Qt::LeftButton, Qt::LeftButton);
+    QVERIFY(loss->xAxis->range().contains(1.0) && loss->xAxis->range().contains(11.0));
+    QVERIFY(loss->yAxis->range().contains(1e5));
+  }
+
   // A live run emits a change per telemetry sample; drawing each would stall the GUI.
   void burstOfChangesReplotsOnce() {
     RunCollection runs;
@@ -140,7 +180,8 @@ class ChartPanelTest : public QObject {
     QCustomPlot* cpu = panel.plots()[4];
     QCOMPARE(cpu->graphCount(), 2);
     int dotted = 0;
-    for (int g = 0; g < cpu->graphCount(); ++g) dotted += cpu->graph(g)->scatterStyle().isNone() ? 0 : 1;
+    for (int g = 0; g < cpu->graphCount(); ++g)
+      dotted += cpu->graph(g)->scatterStyle().isNone() ? 0 : 1;
     QCOMPARE(dotted, 1);
   }
 

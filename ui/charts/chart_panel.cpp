@@ -136,6 +136,15 @@ void ChartPanel::addChart(const ChartSpec& spec) {
   const int index = static_cast<int>(m_charts.size());
   connect(plot, &QCustomPlot::mouseMove, this,
           [this, index](QMouseEvent* event) { showHover(index, event); });
+  // A closer look: one outlier epoch (a loss of 1e5) flattened the rest of a curve, and nothing
+  // could show it. A drag zooms to its rectangle; a double-click fits the data again.
+  plot->setSelectionRectMode(QCP::srmZoom);
+  connect(plot->selectionRect(), &QCPSelectionRect::accepted, this,
+          [this, index] { m_charts[index].zoomed = true; });
+  connect(plot, &QCustomPlot::mouseDoubleClick, this, [this, index] {
+    m_charts[index].zoomed = false;
+    replotNow();
+  });
   QCPItemText* note = nullptr;
   if (!spec.emptyNote.isEmpty()) {
     note = new QCPItemText(plot);
@@ -231,9 +240,12 @@ void ChartPanel::replotNow() {
   m_legend->sync();
   fitLegend();
   if (updateChartVisibility()) layoutCharts();
-  for (const Chart& chart : m_charts) {
+  for (Chart& chart : m_charts) {
     if (!chart.shown) continue;
-    fitAxesToData(chart.plot, {chart.spec.nonNegative, chart.spec.integerX, chart.spec.percent});
+    if (m_runs->count() == 0) chart.zoomed = false;  // cleared: the next runs start fitted
+    if (!chart.zoomed) {
+      fitAxesToData(chart.plot, {chart.spec.nonNegative, chart.spec.integerX, chart.spec.percent});
+    }
     updateEmptyNote(chart);
     chart.plot->replot();
     chart.plot->setAccessibleDescription(

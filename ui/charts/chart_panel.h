@@ -87,6 +87,9 @@ class ChartPanel final : public QWidget {
     QCustomPlot* plot = nullptr;
     bool shown = true;
     QCPItemText* emptyNote = nullptr;  // spec.emptyNote across the axis rect, when it has one
+    // A rectangle dragged over it shows that part; its axes then stay put as runs add points,
+    // until a double-click (or no runs left) fits them to the data again.
+    bool zoomed = false;
   };
   // One run's graphs, [chart][series], parallel to m_charts and their specs.
   using RunGraphs = QVector<QVector<QCPGraph*>>;
