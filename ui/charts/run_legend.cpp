@@ -7,6 +7,7 @@
 #include "common/qt_convert.h"
 #include "model/run_collection.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QLabel>
 #include <QPainter>
@@ -63,6 +64,15 @@ QCheckBox* RunLegend::createEntry(const QString& runId) {
   // clicked, not toggled: only the user's click changes the collection, sync() never loops.
   connect(box, &QCheckBox::clicked, this,
           [this, runId](bool checked) { m_runs->setVisible(runId, checked); });
+  auto* remove = new QAction(tr("Remove from View"), box);
+  remove->setToolTip(
+      tr("Take this run off the charts and the comparison (Run › Undo Remove "
+         "brings it back; its file stays)"));
+  remove->setShortcut(QKeySequence::Delete);
+  remove->setShortcutContext(Qt::WidgetShortcut);
+  connect(remove, &QAction::triggered, this, [this, runId] { Q_EMIT removeRequested(runId); });
+  box->addAction(remove);
+  box->setContextMenuPolicy(Qt::ActionsContextMenu);
   m_layout->addWidget(box);
   // Shown now, not when the event loop gets to it: the legend's height for its width, which the
   // chart panel reads right after sync(), counts only entries that are not hidden.
@@ -93,6 +103,8 @@ void RunLegend::sync() {
       // A screen reader reads the whole label, not the cut one shown.
       box->setAccessibleName(label);
     }
+    // A run still training is Stop's to end, not this menu's.
+    box->actions().constFirst()->setEnabled(!run.live);
     if (box->property(kColorProperty).value<QColor>() != run.color ||
         box->property(kMarkerProperty).toInt() != run.marker) {
       box->setIcon(swatch(run.color, run.marker, devicePixelRatioF()));

@@ -27,6 +27,11 @@ class RunLegend final : public QWidget {
   // The entry of a run, or nullptr (tests click it).
   QCheckBox* entry(const QString& runId) const { return m_entries.value(runId); }
 
+ Q_SIGNALS:
+  // An entry's Remove from View (its context menu, or Delete on it): the owner removes the run
+  // from the charts and the comparison. Not offered for a run still training.
+  void removeRequested(const QString& runId);
+
  protected:
   void resizeEvent(QResizeEvent* event) override;
 

@@ -2,6 +2,7 @@
 
 #include "charts/chart_panel.h"
 #include "charts/gpu_charts.h"
+#include "charts/run_legend.h"
 #include "common/focus_in_view.h"
 #include "common/qt_convert.h"
 #include "common/screen_fit.h"
@@ -16,6 +17,7 @@
 #include "history/history_panel.h"
 #include "history/result_library.h"
 #include "machine/disturbance.h"
+#include "model/removed_runs.h"
 #include "model/run_collection.h"
 #include "model/run_recorder.h"
 #include "panels/queue_panel.h"
@@ -113,6 +115,7 @@ MainWindow::MainWindow(const QString& settingsFile, const QString& resultsFolder
   setWindowTitle(tr("TrainBench"));
   setAcceptDrops(true);
   m_recorder = new RunRecorder(m_controller, m_collection, m_library, this);
+  m_removed = new RemovedRuns(m_collection, this);
 
   m_mainSplitter = new QSplitter(Qt::Horizontal);
   m_mainSplitter->addWidget(buildSidebar());
@@ -211,6 +214,8 @@ QWidget* MainWindow::buildMainArea() {
   m_charts = new ChartPanel(m_collection);
   // GPU utilisation and memory: hidden until a run has GPU telemetry.
   for (const ChartSpec& spec : gpuChartSpecs()) m_charts->addChart(spec);
+  connect(m_charts->legend(), &RunLegend::removeRequested, this,
+          [this](const QString& id) { removeFromView({id}); });
   m_comparison = new ComparisonPanel(m_collection);
   m_history = new HistoryPanel(m_library);
   // Kept as it is chosen, as the export folder is.
@@ -276,23 +281,13 @@ void MainWindow::buildMenus() {
   connect(profile, &QAction::triggered, this, &MainWindow::profileSteps);
   auto* clear = run->addAction(tr("&Clear charts"));
   clear->setObjectName(QStringLiteral("clearCharts"));
-  connect(clear, &QAction::triggered, this, [this] {
-    // A run the library could not save lives only here: clearing must not drop it.
-    int kept = 0;
-    for (int i = m_collection->count() - 1; i >= 0; --i) {
-      if (m_collection->at(i).live) continue;
-      const QString id = m_collection->at(i).id;
-      if (m_recorder->isUnsaved(id)) {
-        ++kept;
-      } else {
-        m_collection->remove(id);
-      }
-    }
-    if (kept > 0) {
-      statusBar()->showMessage(tr("%n unsaved result(s) kept: File › Save unsaved results "
-                                  "saves them", nullptr, kept), 8000);
-    }
-  });
+  connect(clear, &QAction::triggered, this, &MainWindow::clearCharts);
+  m_undoRemove = run->addAction(tr("&Undo Remove"));
+  m_undoRemove->setObjectName(QStringLiteral("undoRemove"));
+  m_undoRemove->setShortcut(QKeySequence::Undo);  // a text field with the focus keeps its own
+  m_undoRemove->setToolTip(tr("Show the runs last cleared or removed from view again"));
+  m_undoRemove->setEnabled(false);
+  connect(m_undoRemove, &QAction::triggered, this, &MainWindow::undoRemove);
 
   auto* view = menuBar()->addMenu(tr("&View"));
   auto* published = view->addAction(tr("Show &published figures"));

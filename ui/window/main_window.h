@@ -29,6 +29,7 @@ class ExportActions;
 class HistoryPanel;
 class NoticeBar;
 class QueuePanel;
+class RemovedRuns;
 class ResultLibrary;
 class RunCollection;
 class RunController;
@@ -110,6 +111,11 @@ class MainWindow final : public QMainWindow {
   QWidget* buildSidebar();
   QWidget* buildMainArea();
   void buildMenus();
+  // Run › Clear charts, a legend entry's Remove from View and Run › Undo Remove
+  // (main_window_removal.cpp).
+  void clearCharts();
+  void removeFromView(const QStringList& ids);
+  void undoRemove();
   void wireRuns();
   void restoreSettings();
   // History's sort and column widths; returns the settings it could not use, as "key=value".
@@ -136,6 +142,8 @@ class MainWindow final : public QMainWindow {
   ResultLibrary* m_library;
   RunController* m_controller;
   RunRecorder* m_recorder = nullptr;
+  RemovedRuns* m_removed = nullptr;
+  QAction* m_undoRemove = nullptr;
   SetupPanel* m_setup = nullptr;
   QueuePanel* m_queue = nullptr;
   ChartPanel* m_charts = nullptr;

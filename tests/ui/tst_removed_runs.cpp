@@ -1,0 +1,101 @@
+// Runs taken off the charts and the comparison come back with Run › Undo Remove: Clear charts
+// and a legend entry's Remove from View were for good, an evening's overlay lost to a misclick.
+#include "charts/chart_panel.h"
+#include "charts/run_legend.h"
+#include "model/removed_runs.h"
+#include "model/run_collection.h"
+#include "results/result_file.h"
+#include "window/main_window.h"
+
+#include "../support/run_result_builder.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace tb::ui;
+
+namespace {
+
+tb::RunResult runAt(const char* created) {
+  return tbtest::RunResultBuilder()
+      .device("cpu", "CPU")
+      .created(created)
+      .epoch(1.0, 100.0)
+      .totalSeconds(1.5);
+}
+
+}  // namespace
+
+class RemovedRunsTest : public QObject {
+  Q_OBJECT
+
+ private Q_SLOTS:
+  // A training run stays; the others come back as they were, a hidden one hidden, and one undo
+  // brings back one removal.
+  void undoShowsTheLastRemovalAgain() {
+    RunCollection runs;
+    RemovedRuns removed(&runs);
+    QSignalSpy available(&removed, &RemovedRuns::undoAvailable);
+    const QString first = runs.add(runAt("2026-12-07T08:00:00Z"));
+    const QString hidden =
+        runs.add(runAt("2026-12-07T09:00:00Z"), false, QStringLiteral("/r/b.json"));
+    runs.setVisible(hidden, false);
+    const QString live = runs.add(runAt("2026-12-07T10:00:00Z"), /*live=*/true);
+    QCOMPARE(removed.remove({first}), 1);
+    QCOMPARE(removed.remove({hidden, live}), 1);
+    QCOMPARE(runs.count(), 1);
+    QCOMPARE(runs.at(0).id, live);
+    QCOMPARE(available.count(), 2);
+
+    QCOMPARE(removed.undo(), 1);  // the last removal: the hidden run
+    QCOMPARE(runs.count(), 2);
+    QCOMPARE(runs.at(1).filePath, QStringLiteral("/r/b.json"));
+    QVERIFY(!runs.at(1).visible);
+    QVERIFY(removed.canUndo());
+    QCOMPARE(removed.undo(), 1);
+    QCOMPARE(runs.count(), 3);
+    QVERIFY(!removed.canUndo());
+    QCOMPARE(removed.undo(), 0);
+  }
+
+  // In the window: a legend entry's Remove from View, then Clear charts; Run › Undo Remove
+  // brings back each in turn, and its files are never touched.
+  void windowRemovesAndUndoes() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString results = dir.filePath(QStringLiteral("results"));
+    QStringList files;
+    for (const char* created : {"2026-12-07T08:00:00Z", "2026-12-07T09:00:00Z"}) {
+      files << dir.filePath(QStringLiteral("run-%1.json").arg(files.size()));
+      tb::writeResultFile(runAt(created), files.last().toStdString());
+    }
+    MainWindow window(dir.filePath(QStringLiteral("settings.ini")), results);
+    QVERIFY(window.openResultFiles(files).isEmpty());
+    window.chartPanel()->replotNow();
+    auto* undo = window.findChild<QAction*>(QStringLiteral("undoRemove"));
+    QVERIFY(undo && !undo->isEnabled());
+
+    const QString first = window.collection()->at(0).id;
+    QCheckBox* entry = window.chartPanel()->legend()->entry(first);
+    QVERIFY(entry);
+    entry->actions().constFirst()->trigger();  // Remove from View
+    QCOMPARE(window.collection()->count(), 1);
+    QVERIFY(undo->isEnabled());
+    window.findChild<QAction*>(QStringLiteral("clearCharts"))->trigger();
+    QCOMPARE(window.collection()->count(), 0);
+
+    undo->trigger();
+    QCOMPARE(window.collection()->count(), 1);
+    QCOMPARE(window.collection()->at(0).filePath, files[1]);
+    undo->trigger();
+    QCOMPARE(window.collection()->count(), 2);
+    QVERIFY(!undo->isEnabled());
+    QVERIFY(QFileInfo::exists(files[0]) && QFileInfo::exists(files[1]));
+  }
+};
+
+QTEST_MAIN(RemovedRunsTest)
+#include "tst_removed_runs.moc"
