@@ -60,7 +60,8 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
       ->transform(wholeNumber(1, tb::kMaxBatchSize));
   run.add_option("--learning-rate", config.learningRate,
                  "Adam learning rate (default: the workload's, Keras's 1e-3)")
-      ->check(finiteNumber(tb::kMinLearningRate, tb::kMaxLearningRate));
+      ->check(finiteNumber(tb::kMinLearningRate, tb::kMaxLearningRate, false,
+                           "above 0 that float32 holds (1.2e-38 to 3.4e+38)"));
   run.add_option("--seed", config.seed, "Random seed for weights, shuffling and synthetic data")
       ->capture_default_str()
       ->transform(unsigned64());

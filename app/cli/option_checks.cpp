@@ -52,9 +52,11 @@ CLI::Validator pathName(bool positional) {
       "PATH");
 }
 
-CLI::Validator finiteNumber(double min, double max, bool aboveMin) {
-  const std::string bounds = (aboveMin ? "above " : "from ") + number(min) +
-                             (aboveMin ? " and at most " : " to ") + number(max);
+CLI::Validator finiteNumber(double min, double max, bool aboveMin, const std::string& described) {
+  const std::string bounds = !described.empty()
+                                 ? described
+                                 : (aboveMin ? "above " : "from ") + number(min) +
+                                       (aboveMin ? " and at most " : " to ") + number(max);
   return CLI::Validator(
       [=](std::string& text) -> std::string {
         char* end = nullptr;

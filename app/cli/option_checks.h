@@ -19,7 +19,10 @@ CLI::Validator knownWorkload();
 std::vector<std::string> precisionNames();
 // A finite number in [min, max] (above min when `aboveMin`). CLI11's own ranges let NaN through
 // and print their bounds as 309-digit numbers; this says what is wrong in a few words.
-CLI::Validator finiteNumber(double min, double max, bool aboveMin = false);
+// `bounds`, where given, says the range in words instead of "from MIN to MAX" (float32's limits
+// read 1.17549e-38 and 3.40282e+38).
+CLI::Validator finiteNumber(double min, double max, bool aboveMin = false,
+                            const std::string& bounds = std::string());
 // finiteNumber(min, max), or 0 for none: a setting whose 0 turns off what --from's file set.
 CLI::Validator finiteNumberOrNone(double min, double max);
 // Both are transforms (Option::transform): they read decimal digits only and drop leading

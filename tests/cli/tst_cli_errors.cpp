@@ -67,6 +67,10 @@ class TestCliErrors : public CliTestBase {
     // `--out= --synthetic` took the next option as the folder's name and saved there.
     QTest::newRow("out option") << (QStringList{"run", "--out=", "--synthetic"})
                                 << "--out: expects a file or folder name, not the option '--synthetic'";
+    // Float32's limits in words, not "from 1.17549e-38 to 3.40282e+38".
+    QTest::newRow("learning rate")
+        << (QStringList{"run", "--learning-rate", "0"})
+        << "--learning-rate: expects a number above 0 that float32 holds";
     QTest::newRow("no-command") << QStringList{} << "subcommand";
     QTest::newRow("mistyped command") << QStringList{"runn", "--epochs", "1"}
                                       << "unknown command 'runn'; the commands are devices,";

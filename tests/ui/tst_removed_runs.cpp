@@ -2,6 +2,7 @@
 // and a legend entry's Remove from View were for good, an evening's overlay lost to a misclick.
 #include "charts/chart_panel.h"
 #include "charts/run_legend.h"
+#include "comparison/comparison_panel.h"
 #include "model/removed_runs.h"
 #include "model/run_collection.h"
 #include "results/result_file.h"
@@ -12,6 +13,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -94,6 +96,22 @@ class RemovedRunsTest : public QObject {
     QCOMPARE(window.collection()->count(), 2);
     QVERIFY(!undo->isEnabled());
     QVERIFY(QFileInfo::exists(files[0]) && QFileInfo::exists(files[1]));
+
+    // The comparison's row folds both repeats: its Remove from View takes both.
+    ComparisonPanel* comparison = window.comparisonPanel();
+    comparison->refreshNow();
+    QCOMPARE(comparison->table()->rowCount(), 1);
+    QAction* remove = nullptr;
+    for (QAction* action : comparison->table()->actions()) {
+      if (action->shortcut() == QKeySequence(QKeySequence::Delete)) remove = action;
+    }
+    QVERIFY(remove && !remove->isEnabled());
+    comparison->table()->selectRow(0);
+    QVERIFY(remove->isEnabled());
+    remove->trigger();
+    QCOMPARE(window.collection()->count(), 0);
+    undo->trigger();
+    QCOMPARE(window.collection()->count(), 2);
   }
 };
 

@@ -180,6 +180,7 @@ void ComparisonPanel::setUpTable() {
   m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
   // Ctrl+C copied one cell: the rows go to a spreadsheet or a post with their headers.
   addCopyActions(m_table);
+  addRemoveAction();
   m_table->verticalHeader()->setVisible(false);
   // Every column keeps its content's width, device names included (never "c…0"); a crowded
   // table scrolls sideways instead. Up to a limit: a 170-character device or host name pushed
@@ -295,10 +296,13 @@ QVector<ComparisonPanel::Entry> ComparisonPanel::collectEntries(
         marker = m_runs->at(static_cast<int>(row.sources.front())).marker;
       }
       // A live run's result has no outcome yet; its totals fill in when it finishes.
+      QStringList runIds;
       for (const std::size_t source : row.sources) {
-        if (m_runs->at(static_cast<int>(source)).live) row.status = "running";
+        const DisplayedRun& run = m_runs->at(static_cast<int>(source));
+        if (run.live) row.status = "running";
+        runIds << run.id;
       }
-      entries.push_back(Entry{toQString(row.key), color, row, static_cast<int>(g), marker});
+      entries.push_back(Entry{toQString(row.key), color, row, static_cast<int>(g), marker, runIds});
     }
   }
   return entries;
@@ -341,7 +345,8 @@ void ComparisonPanel::refreshNow() {
   bool same = entries.size() == m_entries.size() && baseline == m_baseline;
   for (int i = 0; same && i < entries.size(); ++i) {
     same = entries[i].key == m_entries[i].key && entries[i].color == m_entries[i].color &&
-           entries[i].marker == m_entries[i].marker && entries[i].row == m_entries[i].row;
+           entries[i].marker == m_entries[i].marker && entries[i].row == m_entries[i].row &&
+           entries[i].runIds == m_entries[i].runIds;
   }
   if (m_filled && same) return;
   m_filled = true;

@@ -8,6 +8,7 @@
 
 #include <QColor>
 #include <QString>
+#include <QStringList>
 #include <QTimer>
 #include <QVector>
 #include <QWidget>
@@ -90,8 +91,13 @@ class ComparisonPanel final : public QWidget {
   // Rebuilds the rows at once instead of waiting for the timer.
   void refreshNow();
 
+  // The shown runs folded into the selected rows (a published row has none).
+  QStringList selectedRunIds() const;
+
  Q_SIGNALS:
   void rowsChanged();  // the displayed rows or speed-ups changed
+  // The table's Remove from View (its context menu, or Delete): the owner removes these runs.
+  void removeRequested(const QStringList& runIds);
   void showPublishedChanged(bool show);  // from its own checkbox or setShowPublished()
 
  protected:
@@ -114,12 +120,16 @@ class ComparisonPanel final : public QWidget {
     ComparisonRow row;
     int group = 0;    // index into m_groups
     int marker = -1;  // the first folded run's marker shape; -1 for a published row
+    QStringList runIds;  // the collection's runs folded into it; none for a published row
   };
 
   // The constructor's parts: the baseline and published controls, the table's columns and
   // behaviour, and the total-time and scaling charts beside the table (returned with it).
   QBoxLayout* buildControls();
   void setUpTable();
+  // The table's Remove from View, enabled while a selected row holds runs
+  // (comparison_removal.cpp).
+  void addRemoveAction();
   QWidget* buildCharts();
   // Builds the grouped comparison of the collection's runs into `groups` and flattens it.
   QVector<Entry> collectEntries(std::vector<ComparisonGroup>& groups) const;

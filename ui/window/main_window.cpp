@@ -217,6 +217,7 @@ QWidget* MainWindow::buildMainArea() {
   connect(m_charts->legend(), &RunLegend::removeRequested, this,
           [this](const QString& id) { removeFromView({id}); });
   m_comparison = new ComparisonPanel(m_collection);
+  connect(m_comparison, &ComparisonPanel::removeRequested, this, &MainWindow::removeFromView);
   m_history = new HistoryPanel(m_library);
   // Kept as it is chosen, as the export folder is.
   m_history->setImportFolder(m_settings->value(QStringLiteral("import/folder")).toString());
