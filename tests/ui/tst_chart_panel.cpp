@@ -145,6 +145,17 @@ class ChartPanelTest : public QObject {
     send(QEvent::MouseButtonDblClick, to, Qt::LeftButton, Qt::LeftButton);
     QVERIFY(loss->xAxis->range().contains(1.0) && loss->xAxis->range().contains(11.0));
     QVERIFY(loss->yAxis->range().contains(1e5));
+
+    // Zoomed again, a run added (one starting, files opened) is brought into view.
+    send(QEvent::MouseButtonPress, from, Qt::LeftButton, Qt::LeftButton);
+    send(QEvent::MouseMove, to, Qt::NoButton, Qt::LeftButton);
+    send(QEvent::MouseButtonRelease, to, Qt::LeftButton, Qt::NoButton);
+    QVERIFY(loss->xAxis->range().upper < 11.0);
+    tbtest::RunResultBuilder longer = run;  // its ten epochs and ten more
+    for (int e = 11; e <= 20; ++e) longer.epoch(1.0, 1000.0).loss(0.5).accuracy(0.5);
+    runs.add(longer);
+    panel.replotNow();
+    QVERIFY(loss->xAxis->range().contains(20.0));
   }
 
   // A live run emits a change per telemetry sample; drawing each would stall the GUI.

@@ -63,6 +63,43 @@ class RemovedRunsTest : public QObject {
     QCOMPARE(removed.undo(), 0);
   }
 
+  // A removed run whose file History then deleted comes back without that file, as a shown
+  // run of it stays on screen without one.
+  void undoForgetsDeletedFiles() {
+    RunCollection runs;
+    RemovedRuns removed(&runs);
+    const QString id = runs.add(runAt("2026-12-07T08:00:00Z"), false, QStringLiteral("/r/a.json"));
+    QCOMPARE(removed.remove({id}), 1);
+    removed.forgetFiles({QStringLiteral("/r/a.json")});
+    QCOMPARE(removed.undo(), 1);
+    QVERIFY(runs.at(0).filePath.isEmpty());
+  }
+
+  // The comparison's selection follows its row when rows move (a run joining an earlier
+  // workload's group): Delete took the runs of the row that moved into its place.
+  void comparisonSelectionFollowsItsRow() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    const auto run = [](const char* workload, int threads) {
+      return tbtest::RunResultBuilder()
+          .workload(workload)
+          .device("cpu", "CPU")
+          .threads(threads)
+          .epoch(1.0, 100.0)
+          .totalSeconds(1.5)
+          .build();
+    };
+    runs.add(run("fashion-mlp", 1));
+    const QString mnist = runs.add(run("mnist-mlp", 1));
+    panel.refreshNow();
+    panel.table()->selectRow(1);
+    QCOMPARE(panel.selectedRunIds(), QStringList{mnist});
+    runs.add(run("fashion-mlp", 2));  // its row goes before mnist's
+    panel.refreshNow();
+    QCOMPARE(panel.table()->rowCount(), 3);
+    QCOMPARE(panel.selectedRunIds(), QStringList{mnist});
+  }
+
   // In the window: a legend entry's Remove from View, then Clear charts; Run › Undo Remove
   // brings back each in turn, and its files are never touched.
   void windowRemovesAndUndoes() {

@@ -102,6 +102,9 @@ ChartPanel::ChartPanel(RunCollection* runs, QWidget* parent)
 
   connect(m_runs, &RunCollection::runAdded, this, [this](const QString& runId) {
     m_dirty.insert(runId);
+    // A run added (one that starts, files opened, an undo) must be in view: a zoom kept it off
+    // the charts with nothing to say so.
+    fitChartsToData(/*now=*/false);
     scheduleReplot();  // a run that starts shows at once
   });
   connect(m_runs, &RunCollection::runChanged, this, &ChartPanel::markDirty);
@@ -160,6 +163,11 @@ void ChartPanel::addChart(const ChartSpec& spec) {
   // Existing runs need graphs on the new chart.
   for (auto it = m_graphs.cbegin(); it != m_graphs.cend(); ++it) m_dirty.insert(it.key());
   scheduleReplot();
+}
+
+void ChartPanel::fitChartsToData(bool now) {
+  for (Chart& chart : m_charts) chart.zoomed = false;
+  if (now) replotNow();
 }
 
 QVector<QCustomPlot*> ChartPanel::plots() const {
@@ -241,8 +249,9 @@ void ChartPanel::replotNow() {
   fitLegend();
   if (updateChartVisibility()) layoutCharts();
   for (Chart& chart : m_charts) {
+    // A chart gone (a GPU's, its runs removed) comes back fitted, as all do once cleared.
+    if (!chart.shown || m_runs->count() == 0) chart.zoomed = false;
     if (!chart.shown) continue;
-    if (m_runs->count() == 0) chart.zoomed = false;  // cleared: the next runs start fitted
     if (!chart.zoomed) {
       fitAxesToData(chart.plot, {chart.spec.nonNegative, chart.spec.integerX, chart.spec.percent});
     }

@@ -55,6 +55,9 @@ class ChartPanel final : public QWidget {
 
   // Brings every chart up to date at once instead of waiting for the timer.
   void replotNow();
+  // Undoes every chart's zoom (View › Fit Charts to Data; a double-click on a chart undoes its
+  // own), redrawing `now` or at the next redraw.
+  void fitChartsToData(bool now = true);
   // How many coalesced redraws happened (tests check that bursts of changes cost one).
   int replotCount() const { return m_replotCount; }
   // A coalesced redraw is scheduled (tests check that nothing more is pending after a burst).

@@ -17,11 +17,13 @@
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QScrollArea>
-#include <QTabWidget>
 #include <QScrollBar>
+#include <QSet>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -350,10 +352,22 @@ void ComparisonPanel::refreshNow() {
   }
   if (m_filled && same) return;
   m_filled = true;
+  // The selection follows its rows, not their places: rows move as runs join an earlier group,
+  // and Remove from View took the runs of whichever row had moved in.
+  QSet<QString> selectedKeys;
+  for (const QModelIndex& index : m_table->selectionModel()->selectedRows()) {
+    if (index.row() < m_entries.size()) selectedKeys.insert(m_entries[index.row()].key);
+  }
   m_entries = entries;
   m_groups = std::move(groups);
   m_baseline = baseline;
   fillTable();
+  m_table->clearSelection();
+  for (int r = 0; r < m_entries.size(); ++r) {
+    if (!selectedKeys.contains(m_entries[r].key)) continue;
+    m_table->selectionModel()->select(m_table->model()->index(r, 0),
+                                      QItemSelectionModel::Select | QItemSelectionModel::Rows);
+  }
   fillBaselineChooser();
   drawChart();
   QStringList notes;

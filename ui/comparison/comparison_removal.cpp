@@ -2,6 +2,8 @@
 // charts and the comparison (the window keeps them for Run › Undo Remove).
 #include "comparison/comparison_panel.h"
 
+#include "model/run_collection.h"
+
 #include <QAction>
 #include <QItemSelectionModel>
 #include <QTableWidget>
@@ -28,7 +30,11 @@ void ComparisonPanel::addRemoveAction() {
 QStringList ComparisonPanel::selectedRunIds() const {
   QStringList ids;
   for (const QModelIndex& index : m_table->selectionModel()->selectedRows()) {
-    if (index.row() < m_entries.size()) ids << m_entries[index.row()].runIds;
+    if (index.row() >= m_entries.size()) continue;
+    for (const QString& id : m_entries[index.row()].runIds) {
+      const DisplayedRun* run = m_runs->find(id);
+      if (run != nullptr && !run->live) ids << id;  // a run still training is Stop's to end
+    }
   }
   return ids;
 }

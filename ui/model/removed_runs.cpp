@@ -26,6 +26,14 @@ int RemovedRuns::remove(const QStringList& ids) {
   return static_cast<int>(removed.size());
 }
 
+void RemovedRuns::forgetFiles(const QStringList& paths) {
+  for (QVector<DisplayedRun>& removal : m_removals) {
+    for (DisplayedRun& run : removal) {
+      if (paths.contains(run.filePath)) run.filePath.clear();
+    }
+  }
+}
+
 int RemovedRuns::undo() {
   if (m_removals.isEmpty()) return 0;
   const QVector<DisplayedRun> removed = m_removals.takeLast();

@@ -25,6 +25,9 @@ class RemovedRuns final : public QObject {
   // Shows the last removal's runs again, as they were (shown or hidden); returns how many. A
   // run opened again meanwhile (its file) is not shown twice.
   int undo();
+  // Files deleted (History's Delete): a removed run saved in one comes back on undo without a
+  // file, as a shown run of that file stays on screen without one.
+  void forgetFiles(const QStringList& paths);
 
  Q_SIGNALS:
   void undoAvailable(bool available);

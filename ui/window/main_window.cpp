@@ -297,6 +297,12 @@ void MainWindow::buildMenus() {
   connect(published, &QAction::toggled, m_comparison, &ComparisonPanel::setShowPublished);
   // The panel's own checkbox sets the same thing: the menu's tick follows it.
   connect(m_comparison, &ComparisonPanel::showPublishedChanged, published, &QAction::setChecked);
+  auto* fit = view->addAction(tr("&Fit Charts to Data"));
+  fit->setObjectName(QStringLiteral("fitCharts"));
+  fit->setToolTip(
+      tr("Undo the charts' zoom (a rectangle dragged over a chart); a double-click "
+         "on a chart fits that one"));
+  connect(fit, &QAction::triggered, m_charts, [this] { m_charts->fitChartsToData(); });
   // Each tab with the keyboard's focus in it: Tab took some twenty presses to get there.
   auto* history = view->addAction(tr("&History"));
   history->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_H));
@@ -395,6 +401,7 @@ void MainWindow::wireRuns() {
   connect(m_history, &HistoryPanel::filesRemoved, this, [this](const QStringList& paths) {
     // Deleted runs stay on screen until closed, but are no longer backed by a file.
     for (const QString& path : paths) m_collection->setFilePath(m_collection->idForFile(path), QString());
+    m_removed->forgetFiles(paths);
   });
 }
 
