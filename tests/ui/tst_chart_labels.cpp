@@ -57,7 +57,8 @@ class ChartLabelsTest : public QObject {
   }
 
   // Three workloads' runs on one device, overlaid: each label names its workload (they read
-  // alike but for the date); the date then tells apart two runs of one workload.
+  // alike but for the date); the date then tells apart two runs of one workload. Runs of one
+  // workload need not say it.
   void legendsSayTheWorkloadWhereItDiffers() {
     RunCollection runs;
     RunResult result;
@@ -75,6 +76,18 @@ class ChartLabelsTest : public QObject {
         runs.distinctLabel(3).contains(QStringLiteral(" \u00b7 cifar10-cnn \u00b7 2026-12-04")),
         qPrintable(runs.distinctLabel(3)));
     QVERIFY(runs.distinctLabel(2) != runs.distinctLabel(3));
+    runs.remove(runs.at(0).id);
+    runs.remove(runs.at(0).id);
+    QVERIFY2(!runs.distinctLabel(0).contains(QStringLiteral("cifar10-cnn")),
+             qPrintable(runs.distinctLabel(0)));
+    // Labels that differ already (another device) still say the workload where there are two.
+    result.device.id = "cuda:0";
+    result.workload.name = "cifar10-resnet50";
+    runs.add(result);
+    QVERIFY2(runs.distinctLabel(0).contains(QStringLiteral(" \u00b7 cifar10-cnn")),
+             qPrintable(runs.distinctLabel(0)));
+    QVERIFY2(runs.distinctLabel(2).endsWith(QStringLiteral(" \u00b7 cifar10-resnet50")),
+             qPrintable(runs.distinctLabel(2)));
   }
 
   // Runs that differ only in learning rate say so in the legend, as the comparison's labels do;

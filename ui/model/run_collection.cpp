@@ -72,11 +72,18 @@ QVector<QString> RunCollection::distinctLabels() const {
   QVector<QString> labels;
   labels.reserve(m_runs.size());
   for (const DisplayedRun& run : m_runs) labels << run.label();
-  // Runs that share a label but not the workload say it, then those that differ in learning
-  // rate say so (as the comparison's labels do): three workloads' loss curves in one chart all
-  // read "cpu (1 thread) — host", told apart by a date only.
-  tellApart(labels,
-            [this](int i) { return toQString(table::printable(m_runs[i].result.workload.name)); });
+  // Runs of more than one workload all say theirs: three workloads' loss curves in one chart
+  // read "cpu (1 thread) — host", told apart by a date only, and an H200's ResNet-50 beside a
+  // laptop's MLP read as the same work. Then runs that differ in learning rate say so (as the
+  // comparison's labels do).
+  const auto workloadOf = [this](int i) {
+    return toQString(table::printable(m_runs[i].result.workload.name));
+  };
+  QSet<QString> workloads;
+  for (int i = 0; i < m_runs.size(); ++i) workloads.insert(workloadOf(i));
+  if (workloads.size() > 1) {
+    for (int i = 0; i < m_runs.size(); ++i) labels[i] += QStringLiteral(" \u00b7 ") + workloadOf(i);
+  }
   tellApart(labels, [this](int i) {
     return QStringLiteral("lr ") +
            toQString(table::shortNumber(m_runs[i].result.config.learningRate));
