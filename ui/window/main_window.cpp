@@ -289,6 +289,7 @@ void MainWindow::buildMenus() {
   m_undoRemove->setToolTip(tr("Show the runs last cleared or removed from view again"));
   m_undoRemove->setEnabled(false);
   connect(m_undoRemove, &QAction::triggered, this, &MainWindow::undoRemove);
+  connect(m_removed, &RemovedRuns::undoAvailable, m_undoRemove, &QAction::setEnabled);
 
   auto* view = menuBar()->addMenu(tr("&View"));
   auto* published = view->addAction(tr("Show &published figures"));

@@ -32,7 +32,6 @@ void MainWindow::removeFromView(const QStringList& ids) {
     }
   }
   const int removed = m_removed->remove(removable);
-  m_undoRemove->setEnabled(m_removed->canUndo());
   QString message;
   if (removed > 0) {
     message =
@@ -49,7 +48,6 @@ void MainWindow::removeFromView(const QStringList& ids) {
 
 void MainWindow::undoRemove() {
   const int restored = m_removed->undo();
-  m_undoRemove->setEnabled(m_removed->canUndo());
   statusBar()->showMessage(tr("%n run(s) shown again", nullptr, restored), 5000);
 }
 
