@@ -12,6 +12,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QLayout>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -54,13 +55,67 @@ class RemovedRunsTest : public QObject {
 
     QCOMPARE(removed.undo(), 1);  // the last removal: the hidden run
     QCOMPARE(runs.count(), 2);
-    QCOMPARE(runs.at(1).filePath, QStringLiteral("/r/b.json"));
-    QVERIFY(!runs.at(1).visible);
+    QCOMPARE(runs.at(0).id, hidden);
+    QCOMPARE(runs.at(0).filePath, QStringLiteral("/r/b.json"));
+    QVERIFY(!runs.at(0).visible);
     QVERIFY(removed.canUndo());
     QCOMPARE(removed.undo(), 1);
     QCOMPARE(runs.count(), 3);
+    QCOMPARE((QStringList{runs.at(0).id, runs.at(1).id, runs.at(2).id}),
+             (QStringList{first, hidden, live}));
     QVERIFY(!removed.canUndo());
     QCOMPARE(removed.undo(), 0);
+  }
+
+  // Undo puts a run back as it was: in its colour and marker shape (it was repainted in the next
+  // free ones), at its place in the legend and the table (it went to the end), and as the
+  // comparison's baseline where the user had chosen it (the default stayed).
+  void undoPutsRunsBackAsTheyWere() {
+    RunCollection runs;
+    RemovedRuns removed(&runs);
+    ChartPanel charts(&runs);
+    ComparisonPanel comparison(&runs);
+    const auto run = [](const char* device, double total) {
+      return tbtest::RunResultBuilder()
+          .device(device, device)
+          .epoch(total, 60000.0 / total)
+          .totalSeconds(total)
+          .build();
+    };
+    const QString cpu = runs.add(run("cpu", 8.0));
+    const QString gpu = runs.add(run("cuda:0", 2.0));
+    const QString other = runs.add(run("cuda:1", 4.0));
+    const DisplayedRun before = *runs.find(gpu);
+    comparison.refreshNow();
+    comparison.setBaselineRow(1);
+    const auto speedup = [&comparison](int row) {
+      comparison.refreshNow();
+      return comparison.table()->item(row, ComparisonPanel::SpeedupColumn)->text();
+    };
+    QCOMPARE(speedup(0), QStringLiteral("0.25x"));
+
+    QCOMPARE(removed.remove({cpu, gpu}), 2);
+    QCOMPARE(speedup(0), QStringLiteral("1.00x"));  // the one left, by default
+    QCOMPARE(removed.undo(), 2);
+    QCOMPARE((QStringList{runs.at(0).id, runs.at(1).id, runs.at(2).id}),
+             (QStringList{cpu, gpu, other}));
+    QCOMPARE(runs.find(gpu)->color, before.color);
+    QCOMPARE(runs.find(gpu)->marker, before.marker);
+    QCOMPARE(speedup(0), QStringLiteral("0.25x"));  // the chosen baseline again
+    charts.replotNow();
+    const QLayout* legend = charts.legend()->layout();
+    QVERIFY(legend->indexOf(charts.legend()->entry(cpu)) <
+            legend->indexOf(charts.legend()->entry(gpu)));
+    QVERIFY(legend->indexOf(charts.legend()->entry(gpu)) <
+            legend->indexOf(charts.legend()->entry(other)));
+
+    // A colour taken meanwhile by a run opened since stays with that run.
+    QCOMPARE(removed.remove({gpu}), 1);
+    const QString opened = runs.add(run("cuda:2", 3.0));
+    QCOMPARE(runs.find(opened)->color, before.color);
+    QCOMPARE(removed.undo(), 1);
+    QVERIFY(runs.find(gpu)->color != before.color);
+    QCOMPARE(runs.at(1).id, gpu);
   }
 
   // A removed run whose file History then deleted comes back without that file, as a shown

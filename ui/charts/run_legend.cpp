@@ -127,7 +127,13 @@ void RunLegend::sync() {
   m_empty->setVisible(m_entries.isEmpty());
   // A new widget joins the end of the window's Tab order: the entries, at the top of the charts,
   // came after the whole comparison. They follow the legend itself, in the runs' order.
+  // Placed in that order too: a run put back by Undo Remove goes back to its old place.
   if (added) {
+    for (int i = 0; i < m_runs->count(); ++i) {
+      QCheckBox* box = m_entries.value(m_runs->at(i).id);
+      m_layout->removeWidget(box);
+      m_layout->addWidget(box);
+    }
     // setTabOrder ignores a widget that takes no focus, as the legend does not: it may while
     // the chain is set, so the entries hang from it.
     setFocusPolicy(Qt::TabFocus);

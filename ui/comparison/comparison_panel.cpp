@@ -267,8 +267,7 @@ void ComparisonPanel::setShowPublished(bool show) {
 
 void ComparisonPanel::setBaselineRow(int row) {
   if (row < 0 || row >= m_entries.size()) return;
-  m_baselineKey = m_entries[row].key;
-  m_baselineChosen = true;
+  m_chosenBaselineKey = m_entries[row].key;
   refreshNow();
 }
 
@@ -283,9 +282,7 @@ QVector<ComparisonPanel::Entry> ComparisonPanel::collectEntries(
   for (int i = 0; i < m_runs->count(); ++i) results.push_back(m_runs->at(i).result);
   ComparisonOptions options;
   options.includePublished = m_showPublished;
-  if (m_baselineChosen && !m_baselineKey.isEmpty()) {
-    options.baselineKey = toStdString(m_baselineKey);
-  }
+  if (!m_chosenBaselineKey.isEmpty()) options.baselineKey = toStdString(m_chosenBaselineKey);
   groups = buildComparison(results, options);
 
   QVector<Entry> entries;
@@ -320,14 +317,14 @@ void ComparisonPanel::refreshNow() {
   // disturbed run shown first stayed the baseline after quiet ones came.
   int baseline = 0;
   bool found = false;
-  for (int i = 0; m_baselineChosen && i < entries.size(); ++i) {
-    if (entries[i].key == m_baselineKey) {
+  for (int i = 0; !m_chosenBaselineKey.isEmpty() && i < entries.size(); ++i) {
+    if (entries[i].key == m_chosenBaselineKey) {
       baseline = i;
       found = true;
     }
   }
-  // The chosen run gone (removed, cleared), the default takes over again, until the next choice.
-  if (!found) m_baselineChosen = false;
+  // The chosen run gone (removed, cleared), the default stands in until it comes back (Undo
+  // Remove, the same setup run again) or another is chosen.
   if (!found && !groups.empty()) baseline = static_cast<int>(groups.front().baseline);
   // A row without a total (a failed run) cannot be the baseline: its group measured against
   // another, and the combo, the bold speed-up and the exports must all name that one.

@@ -154,8 +154,10 @@ class ComparisonPanel final : public QWidget {
   std::vector<ComparisonGroup> m_groups;
   QTimer m_refreshTimer;
   QVector<Entry> m_entries;
-  QString m_baselineKey;
-  bool m_baselineChosen = false;  // by the user (setBaselineRow), not the comparison's default
+  QString m_baselineKey;  // the baseline row's, shown
+  // The user's choice (setBaselineRow); empty for the comparison's default. Kept while its row
+  // is gone, so that Run › Undo Remove brings the choice back with the run.
+  QString m_chosenBaselineKey;
   int m_baseline = 0;
   bool m_showPublished = false;
   bool m_filled = false;  // the table and chart show m_entries

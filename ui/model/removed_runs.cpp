@@ -1,5 +1,7 @@
 #include "model/removed_runs.h"
 
+#include <QSet>
+
 namespace tb::ui {
 
 namespace {
@@ -12,13 +14,15 @@ constexpr int kKeptRemovals = 20;
 RemovedRuns::RemovedRuns(RunCollection* runs, QObject* parent) : QObject(parent), m_runs(runs) {}
 
 int RemovedRuns::remove(const QStringList& ids) {
-  QVector<DisplayedRun> removed;
-  for (const QString& id : ids) {
-    const DisplayedRun* run = m_runs->find(id);
-    if (run == nullptr || run->live) continue;
-    removed.push_back(*run);
-    m_runs->remove(id);
+  // Places taken before any run goes, in the runs' order: put back in that order, each at its
+  // old place, they stand as they stood.
+  const QSet<QString> wanted(ids.begin(), ids.end());
+  QVector<Removed> removed;
+  for (int i = 0; i < m_runs->count(); ++i) {
+    const DisplayedRun& run = m_runs->at(i);
+    if (!run.live && wanted.contains(run.id)) removed.push_back(Removed{run, i});
   }
+  for (const Removed& entry : removed) m_runs->remove(entry.run.id);
   if (removed.isEmpty()) return 0;
   m_removals.push_back(removed);
   if (m_removals.size() > kKeptRemovals) m_removals.removeFirst();
@@ -27,22 +31,22 @@ int RemovedRuns::remove(const QStringList& ids) {
 }
 
 void RemovedRuns::forgetFiles(const QStringList& paths) {
-  for (QVector<DisplayedRun>& removal : m_removals) {
-    for (DisplayedRun& run : removal) {
-      if (paths.contains(run.filePath)) run.filePath.clear();
+  for (QVector<Removed>& removal : m_removals) {
+    for (Removed& entry : removal) {
+      if (paths.contains(entry.run.filePath)) entry.run.filePath.clear();
     }
   }
 }
 
 int RemovedRuns::undo() {
   if (m_removals.isEmpty()) return 0;
-  const QVector<DisplayedRun> removed = m_removals.takeLast();
+  const QVector<Removed> removed = m_removals.takeLast();
   int restored = 0;
-  for (const DisplayedRun& run : removed) {
+  for (const Removed& entry : removed) {
+    const DisplayedRun& run = entry.run;
     if (!run.filePath.isEmpty() && !m_runs->idForFile(run.filePath).isEmpty()) continue;
     if (!m_runs->idForRun(run.result).isEmpty()) continue;
-    const QString id = m_runs->add(run.result, /*live=*/false, run.filePath);
-    if (!run.visible) m_runs->setVisible(id, false);
+    m_runs->restore(run, entry.index);
     ++restored;
   }
   Q_EMIT undoAvailable(canUndo());

@@ -22,8 +22,8 @@ class RemovedRuns final : public QObject {
   // as one removal that undo() brings back; returns how many it removed.
   int remove(const QStringList& ids);
   bool canUndo() const { return !m_removals.isEmpty(); }
-  // Shows the last removal's runs again, as they were (shown or hidden); returns how many. A
-  // run opened again meanwhile (its file) is not shown twice.
+  // Shows the last removal's runs again, as they were (shown or hidden, in their colours and
+  // places); returns how many. A run opened again meanwhile (its file) is not shown twice.
   int undo();
   // Files deleted (History's Delete): a removed run saved in one comes back on undo without a
   // file, as a shown run of that file stays on screen without one.
@@ -33,8 +33,14 @@ class RemovedRuns final : public QObject {
   void undoAvailable(bool available);
 
  private:
+  // A removed run and its place among the runs before the removal.
+  struct Removed {
+    DisplayedRun run;
+    int index = 0;
+  };
+
   RunCollection* m_runs;
-  QVector<QVector<DisplayedRun>> m_removals;  // oldest first
+  QVector<QVector<Removed>> m_removals;  // oldest first; each removal's runs in their order
 };
 
 }  // namespace tb::ui

@@ -240,6 +240,24 @@ void RunCollection::remove(const QString& id) {
   Q_EMIT runRemoved(id);
 }
 
+void RunCollection::restore(const DisplayedRun& run, int index) {
+  DisplayedRun restored = run;
+  restored.live = false;
+  // Ids are never handed out twice (m_nextId), so the run's own is free unless it is shown.
+  if (restored.id.isEmpty() || find(restored.id) != nullptr) {
+    restored.id = QStringLiteral("run-%1").arg(m_nextId++);
+  }
+  for (const auto& shown : m_runs) {
+    if (shown.color.rgb() == restored.color.rgb()) {
+      restored.color = nextColor();
+      break;
+    }
+  }
+  m_runs.insert(std::clamp(index, 0, count()), restored);
+  m_distinctLabels.clear();
+  Q_EMIT runAdded(restored.id);
+}
+
 void RunCollection::clear() {
   while (!m_runs.isEmpty()) remove(m_runs.back().id);
 }

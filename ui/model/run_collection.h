@@ -59,6 +59,10 @@ class RunCollection final : public QObject {
   void appendTelemetry(const QString& id, const TelemetrySample& sample);
   void setVisible(const QString& id, bool visible);
   void remove(const QString& id);
+  // Puts a removed run back as it was (Run › Undo Remove): its id, colour, marker shape and
+  // place among the runs, so an undo does not repaint it or move it in the legend and the
+  // table. A colour that a run shown since has taken gives way to the next free one.
+  void restore(const DisplayedRun& run, int index);
   void clear();
 
  Q_SIGNALS:
