@@ -14,6 +14,7 @@
 #include "devices/probe_dialog.h"
 #include "devices/profile_dialog.h"
 #include "devices/system_info.h"
+#include "help/user_guide.h"
 #include "history/history_panel.h"
 #include "history/result_library.h"
 #include "machine/disturbance.h"
@@ -319,6 +320,7 @@ void MainWindow::buildMenus() {
   });
 
   auto* help = menuBar()->addMenu(tr("&Help"));
+  addUserGuideAction(help, this);
   auto* about = help->addAction(tr("&About TrainBench"));
   connect(about, &QAction::triggered, this, &MainWindow::showAbout);
   connect(help->addAction(tr("About &Qt")), &QAction::triggered, qApp, &QApplication::aboutQt);
