@@ -56,6 +56,14 @@ class UserGuideTest : public QObject {
     QVERIFY(browser->isBackwardAvailable());
     browser->backward();
     QVERIFY(browser->toPlainText().contains(QStringLiteral("Two commands")));
+
+    // Escape closes it, as a help window does; F1 brings the same one back.
+    QVERIFY(QTest::qWaitForWindowActive(guide));
+    QTest::keyClick(browser, Qt::Key_Escape);
+    QVERIFY(!guide->isVisible());
+    action->trigger();
+    QVERIFY(guide->isVisible());
+    QCOMPARE(window.findChildren<UserGuideWindow*>().size(), 1);
   }
 };
 

@@ -68,6 +68,11 @@ UserGuideWindow::UserGuideWindow(const QString& readmePath, QWidget* parent)
   connect(m_browser, &QTextBrowser::sourceChanged, this, [this](const QUrl& page) {
     setWindowTitle(tr("TrainBench User Guide \u2014 %1").arg(page.fileName()));
   });
+  // Closed from the keyboard as help windows are: Escape, or Ctrl+W.
+  auto* close = new QAction(tr("Close"), this);
+  close->setShortcuts({QKeySequence(Qt::Key_Escape), QKeySequence(QKeySequence::Close)});
+  connect(close, &QAction::triggered, this, &QWidget::close);
+  addAction(close);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
   layout->setSpacing(0);
