@@ -178,6 +178,26 @@ class ComparisonBaselineTest : public QObject {
     QCOMPARE(speedup(panel, 1), QStringLiteral("1.00x"));
     QCOMPARE(speedup(panel, 0), QStringLiteral("0.25x"));
   }
+
+  // The choice was of runs, not of a setup: a new run of the chosen run's setup, after that run
+  // was cleared, is measured against the default like any other (the next day's GPU run took
+  // the baseline from the CPU run shown first).
+  void aNewRunOfTheChosenSetupIsNotChosen() {
+    RunCollection runs;
+    ComparisonPanel panel(&runs);
+    runs.add(finishedRun("cpu", 8.0));
+    runs.add(finishedRun("cuda:0", 2.0));
+    panel.refreshNow();
+    panel.setBaselineRow(1);
+    QCOMPARE(speedup(panel, 0), QStringLiteral("0.25x"));
+    while (runs.count() > 0) runs.remove(runs.at(0).id);
+    panel.refreshNow();
+    runs.add(finishedRun("cpu", 8.0));
+    runs.add(finishedRun("cuda:0", 2.0));
+    panel.refreshNow();
+    QCOMPARE(speedup(panel, 0), QStringLiteral("1.00x"));
+    QCOMPARE(speedup(panel, 1), QStringLiteral("4.00x"));
+  }
 };
 
 QTEST_MAIN(ComparisonBaselineTest)

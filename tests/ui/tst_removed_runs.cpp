@@ -118,6 +118,37 @@ class RemovedRunsTest : public QObject {
     QCOMPARE(runs.at(1).id, gpu);
   }
 
+  // One removal's runs come back together: only a run whose colour a run opened since has
+  // taken is repainted (it took the next run's colour, which was repainted in turn), and a run
+  // opened again meanwhile leaves the others their places.
+  void undoRepaintsOnlyWhatItMust() {
+    RunCollection runs;
+    RemovedRuns removed(&runs);
+    QStringList ids;
+    for (const char* created : {"2026-12-07T08:00:00Z", "2026-12-07T09:00:00Z",
+                                "2026-12-07T10:00:00Z", "2026-12-07T11:00:00Z"}) {
+      ids << runs.add(runAt(created), false, QStringLiteral("/r/%1.json").arg(ids.size()));
+    }
+    const QColor second = runs.find(ids[1])->color;
+    QCOMPARE(removed.remove({ids[0], ids[1], ids[2]}), 3);
+    const QString opened = runs.add(runAt("2026-12-07T12:00:00Z"));  // takes the first's colour
+    QCOMPARE(removed.undo(), 3);
+    QCOMPARE(runs.find(ids[1])->color, second);
+    QVERIFY(runs.find(ids[0])->color != runs.find(opened)->color);
+    QVERIFY(runs.find(ids[0])->color != second);
+    QCOMPARE(
+        (QStringList{runs.at(0).id, runs.at(1).id, runs.at(2).id, runs.at(3).id, runs.at(4).id}),
+        (QStringList{ids[0], ids[1], ids[2], ids[3], opened}));
+
+    QCOMPARE(removed.remove({ids[0], ids[1], ids[2]}), 3);
+    const QString reopened = runs.add(runAt("2026-12-07T09:00:00Z"), false,
+                                      QStringLiteral("/r/1.json"));  // History opens it again
+    QCOMPARE(removed.undo(), 2);
+    QCOMPARE(
+        (QStringList{runs.at(0).id, runs.at(1).id, runs.at(2).id, runs.at(3).id, runs.at(4).id}),
+        (QStringList{ids[0], ids[2], ids[3], opened, reopened}));
+  }
+
   // A removed run whose file History then deleted comes back without that file, as a shown
   // run of it stays on screen without one.
   void undoForgetsDeletedFiles() {

@@ -129,11 +129,7 @@ void RunLegend::sync() {
   // came after the whole comparison. They follow the legend itself, in the runs' order.
   // Placed in that order too: a run put back by Undo Remove goes back to its old place.
   if (added) {
-    for (int i = 0; i < m_runs->count(); ++i) {
-      QCheckBox* box = m_entries.value(m_runs->at(i).id);
-      m_layout->removeWidget(box);
-      m_layout->addWidget(box);
-    }
+    placeInRunOrder();
     // setTabOrder ignores a widget that takes no focus, as the legend does not: it may while
     // the chain is set, so the entries hang from it.
     setFocusPolicy(Qt::TabFocus);
@@ -146,6 +142,22 @@ void RunLegend::sync() {
     setFocusPolicy(Qt::NoFocus);
   }
   fitLabels();
+}
+
+void RunLegend::placeInRunOrder() {
+  // Entries are added at the end, where a new run is: the layout is rebuilt only where a run
+  // went back elsewhere (rebuilding it at each run added was quadratic in the runs).
+  bool inOrder = true;
+  for (int i = 0; inOrder && i < m_runs->count(); ++i) {
+    const QLayoutItem* item = m_layout->itemAt(i + 1);  // after the "no runs" label
+    inOrder = item != nullptr && item->widget() == m_entries.value(m_runs->at(i).id);
+  }
+  if (inOrder) return;
+  for (int i = 0; i < m_runs->count(); ++i) {
+    QCheckBox* box = m_entries.value(m_runs->at(i).id);
+    m_layout->removeWidget(box);
+    m_layout->addWidget(box);
+  }
 }
 
 void RunLegend::resizeEvent(QResizeEvent* event) {

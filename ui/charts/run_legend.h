@@ -40,6 +40,8 @@ class RunLegend final : public QWidget {
   // Shows each label whole where it fits the legend's width, else cut in its middle: the
   // device at its start and the host at its end both stay in view.
   void fitLabels();
+  // The entries laid out in the runs' order: a run put back by Undo Remove returns to its place.
+  void placeInRunOrder();
 
   RunCollection* m_runs;
   FlowLayout* m_layout;

@@ -267,7 +267,8 @@ void ComparisonPanel::setShowPublished(bool show) {
 
 void ComparisonPanel::setBaselineRow(int row) {
   if (row < 0 || row >= m_entries.size()) return;
-  m_chosenBaselineKey = m_entries[row].key;
+  m_chosenRunIds = m_entries[row].runIds;
+  m_chosenPublishedKey = m_chosenRunIds.isEmpty() ? m_entries[row].key : QString();
   refreshNow();
 }
 
@@ -282,7 +283,10 @@ QVector<ComparisonPanel::Entry> ComparisonPanel::collectEntries(
   for (int i = 0; i < m_runs->count(); ++i) results.push_back(m_runs->at(i).result);
   ComparisonOptions options;
   options.includePublished = m_showPublished;
-  if (!m_chosenBaselineKey.isEmpty()) options.baselineKey = toStdString(m_chosenBaselineKey);
+  if (!m_chosenPublishedKey.isEmpty()) options.baselineKey = toStdString(m_chosenPublishedKey);
+  for (int i = 0; i < m_runs->count() && !options.baselineKey; ++i) {
+    if (m_chosenRunIds.contains(m_runs->at(i).id)) options.baselineKey = foldKey(results[i]);
+  }
   groups = buildComparison(results, options);
 
   QVector<Entry> entries;
@@ -317,14 +321,17 @@ void ComparisonPanel::refreshNow() {
   // disturbed run shown first stayed the baseline after quiet ones came.
   int baseline = 0;
   bool found = false;
-  for (int i = 0; !m_chosenBaselineKey.isEmpty() && i < entries.size(); ++i) {
-    if (entries[i].key == m_chosenBaselineKey) {
-      baseline = i;
-      found = true;
-    }
+  for (int i = 0; i < entries.size() && !found; ++i) {
+    const Entry& entry = entries[i];
+    found = (!m_chosenPublishedKey.isEmpty() && entry.key == m_chosenPublishedKey) ||
+            std::any_of(entry.runIds.begin(), entry.runIds.end(),
+                        [this](const QString& id) { return m_chosenRunIds.contains(id); });
+    if (found) baseline = i;
   }
-  // The chosen run gone (removed, cleared), the default stands in until it comes back (Undo
-  // Remove, the same setup run again) or another is chosen.
+  // Repeats folded into the chosen row since are chosen with it.
+  if (found && m_chosenPublishedKey.isEmpty()) m_chosenRunIds = entries[baseline].runIds;
+  // The chosen runs gone (removed, cleared), the default stands in until they come back (Undo
+  // Remove) or another is chosen.
   if (!found && !groups.empty()) baseline = static_cast<int>(groups.front().baseline);
   // A row without a total (a failed run) cannot be the baseline: its group measured against
   // another, and the combo, the bold speed-up and the exports must all name that one.

@@ -155,9 +155,11 @@ class ComparisonPanel final : public QWidget {
   QTimer m_refreshTimer;
   QVector<Entry> m_entries;
   QString m_baselineKey;  // the baseline row's, shown
-  // The user's choice (setBaselineRow); empty for the comparison's default. Kept while its row
-  // is gone, so that Run › Undo Remove brings the choice back with the run.
-  QString m_chosenBaselineKey;
+  // The user's choice (setBaselineRow), by its runs (ids are never reused: the choice returns
+  // with them on Run › Undo Remove, not with a new run of the same setup), or by its key for a
+  // published row; both empty for the comparison's default.
+  QStringList m_chosenRunIds;
+  QString m_chosenPublishedKey;
   int m_baseline = 0;
   bool m_showPublished = false;
   bool m_filled = false;  // the table and chart show m_entries

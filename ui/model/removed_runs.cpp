@@ -14,41 +14,42 @@ constexpr int kKeptRemovals = 20;
 RemovedRuns::RemovedRuns(RunCollection* runs, QObject* parent) : QObject(parent), m_runs(runs) {}
 
 int RemovedRuns::remove(const QStringList& ids) {
-  // Places taken before any run goes, in the runs' order: put back in that order, each at its
-  // old place, they stand as they stood.
+  // The order before any run goes: undo puts each back after the runs it followed.
   const QSet<QString> wanted(ids.begin(), ids.end());
-  QVector<Removed> removed;
+  Removal removal;
   for (int i = 0; i < m_runs->count(); ++i) {
     const DisplayedRun& run = m_runs->at(i);
-    if (!run.live && wanted.contains(run.id)) removed.push_back(Removed{run, i});
+    removal.orderBefore << run.id;
+    if (!run.live && wanted.contains(run.id)) removal.runs.push_back(run);
   }
-  for (const Removed& entry : removed) m_runs->remove(entry.run.id);
-  if (removed.isEmpty()) return 0;
-  m_removals.push_back(removed);
+  if (removal.runs.isEmpty()) return 0;
+  for (const DisplayedRun& run : removal.runs) m_runs->remove(run.id);
+  const int removed = static_cast<int>(removal.runs.size());
+  m_removals.push_back(removal);
   if (m_removals.size() > kKeptRemovals) m_removals.removeFirst();
   Q_EMIT undoAvailable(true);
-  return static_cast<int>(removed.size());
+  return removed;
 }
 
 void RemovedRuns::forgetFiles(const QStringList& paths) {
-  for (QVector<Removed>& removal : m_removals) {
-    for (Removed& entry : removal) {
-      if (paths.contains(entry.run.filePath)) entry.run.filePath.clear();
+  for (Removal& removal : m_removals) {
+    for (DisplayedRun& run : removal.runs) {
+      if (paths.contains(run.filePath)) run.filePath.clear();
     }
   }
 }
 
 int RemovedRuns::undo() {
   if (m_removals.isEmpty()) return 0;
-  const QVector<Removed> removed = m_removals.takeLast();
-  int restored = 0;
-  for (const Removed& entry : removed) {
-    const DisplayedRun& run = entry.run;
+  const Removal removal = m_removals.takeLast();
+  QVector<DisplayedRun> back;
+  for (const DisplayedRun& run : removal.runs) {
     if (!run.filePath.isEmpty() && !m_runs->idForFile(run.filePath).isEmpty()) continue;
     if (!m_runs->idForRun(run.result).isEmpty()) continue;
-    m_runs->restore(run, entry.index);
-    ++restored;
+    back.push_back(run);
   }
+  m_runs->restore(back, removal.orderBefore);
+  const int restored = static_cast<int>(back.size());
   Q_EMIT undoAvailable(canUndo());
   return restored;
 }

@@ -33,14 +33,13 @@ class RemovedRuns final : public QObject {
   void undoAvailable(bool available);
 
  private:
-  // A removed run and its place among the runs before the removal.
-  struct Removed {
-    DisplayedRun run;
-    int index = 0;
+  struct Removal {
+    QVector<DisplayedRun> runs;  // in their order
+    QStringList orderBefore;     // every run's id before the removal, for their places
   };
 
   RunCollection* m_runs;
-  QVector<QVector<Removed>> m_removals;  // oldest first; each removal's runs in their order
+  QVector<Removal> m_removals;  // oldest first
 };
 
 }  // namespace tb::ui

@@ -240,22 +240,35 @@ void RunCollection::remove(const QString& id) {
   Q_EMIT runRemoved(id);
 }
 
-void RunCollection::restore(const DisplayedRun& run, int index) {
-  DisplayedRun restored = run;
-  restored.live = false;
-  // Ids are never handed out twice (m_nextId), so the run's own is free unless it is shown.
-  if (restored.id.isEmpty() || find(restored.id) != nullptr) {
-    restored.id = QStringLiteral("run-%1").arg(m_nextId++);
-  }
-  for (const auto& shown : m_runs) {
-    if (shown.color.rgb() == restored.color.rgb()) {
-      restored.color = nextColor();
-      break;
+void RunCollection::restore(const QVector<DisplayedRun>& runs, const QStringList& orderBefore) {
+  QSet<QRgb> taken;
+  for (const auto& shown : m_runs) taken.insert(shown.color.rgb());
+  QStringList added;
+  QStringList repaint;
+  for (DisplayedRun run : runs) {
+    run.live = false;
+    int at = 0;
+    for (int k = static_cast<int>(orderBefore.indexOf(run.id)) - 1; k >= 0; --k) {
+      const int shown = indexOf(orderBefore[k]);
+      if (shown >= 0) {
+        at = shown + 1;
+        break;
+      }
     }
+    // Ids are never handed out twice (m_nextId), so the run's own is free unless it is shown.
+    if (run.id.isEmpty() || find(run.id) != nullptr) {
+      run.id = QStringLiteral("run-%1").arg(m_nextId++);
+    }
+    if (taken.contains(run.color.rgb())) {
+      repaint << run.id;
+      run.color = QColor();  // none, until every run of the batch has its own back
+    }
+    m_runs.insert(at, run);
+    added << run.id;
   }
-  m_runs.insert(std::clamp(index, 0, count()), restored);
+  for (const QString& id : repaint) findMutable(id)->color = nextColor();
   m_distinctLabels.clear();
-  Q_EMIT runAdded(restored.id);
+  for (const QString& id : added) Q_EMIT runAdded(id);
 }
 
 void RunCollection::clear() {

@@ -7,6 +7,7 @@
 #include <QColor>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 #include <string>
@@ -59,10 +60,12 @@ class RunCollection final : public QObject {
   void appendTelemetry(const QString& id, const TelemetrySample& sample);
   void setVisible(const QString& id, bool visible);
   void remove(const QString& id);
-  // Puts a removed run back as it was (Run › Undo Remove): its id, colour, marker shape and
-  // place among the runs, so an undo does not repaint it or move it in the legend and the
-  // table. A colour that a run shown since has taken gives way to the next free one.
-  void restore(const DisplayedRun& run, int index);
+  // Puts removed runs back as they were (Run › Undo Remove): their ids, colours, marker shapes
+  // and places among the runs, so an undo does not repaint them or move them in the legend and
+  // the table. `orderBefore` is every run's id, in order, before the removal: each goes back
+  // after the nearest run before it that is shown. A colour that a run shown since has taken
+  // gives way to a free one.
+  void restore(const QVector<DisplayedRun>& runs, const QStringList& orderBefore);
   void clear();
 
  Q_SIGNALS:
