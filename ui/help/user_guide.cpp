@@ -1,15 +1,18 @@
 #include "help/user_guide.h"
 
 #include <QAction>
-#include <QCoreApplication>
-#include <QDir>
-#include <QFileInfo>
 #include <QImage>
 #include <QMenu>
-#include <QMessageBox>
+#include <QRegularExpression>
+#include <QTextBlock>
 #include <QTextBrowser>
+#include <QTextCursor>
 #include <QToolBar>
 #include <QVBoxLayout>
+
+// Outside any namespace, as Q_INIT_RESOURCE must be: resources/guide.qrc lives in the static
+// trainbench_ui library, which would otherwise leave it out of the programs.
+static void initGuideResources() { Q_INIT_RESOURCE(guide); }
 
 namespace tb::ui {
 
@@ -20,7 +23,19 @@ namespace {
 constexpr int kGuideWidth = 900;
 constexpr int kImageWidth = kGuideWidth - 80;
 
-// The guide's pages, their screenshots scaled down to kImageWidth.
+// GitHub's name for a heading's anchor, which the pages' links use: "Building by hand, and
+// other LibTorch builds" is #building-by-hand-and-other-libtorch-builds.
+QString headingAnchor(const QString& heading) {
+  static const QRegularExpression dropped(QStringLiteral("[^\\w\\- ]"),
+                                          QRegularExpression::UseUnicodePropertiesOption);
+  QString anchor = heading.trimmed().toLower();
+  anchor.remove(dropped);
+  return anchor.replace(u' ', u'-');
+}
+
+// The guide's pages: screenshots scaled down to kImageWidth, and headings given the anchors
+// that links within and between the pages name (Qt's Markdown reader gives them none, and
+// "see below" links did nothing).
 class GuideBrowser final : public QTextBrowser {
  public:
   using QTextBrowser::QTextBrowser;
@@ -34,24 +49,34 @@ class GuideBrowser final : public QTextBrowser {
     if (image.isNull() || image.width() <= kImageWidth) return resource;
     return image.scaledToWidth(kImageWidth, Qt::SmoothTransformation);
   }
-};
 
-QString installedReadme() {
-  return QDir::cleanPath(QDir(QCoreApplication::applicationDirPath())
-                             .filePath(QStringLiteral("../share/doc/trainbench/README.md")));
-}
+  void doSetSource(const QUrl& name, QTextDocument::ResourceType type) override {
+    // Named at each call: a link to a heading of the page shown may load that page again.
+    QTextBrowser::doSetSource(name, type);
+    nameHeadings();
+    // The page loaded just now, its fragment found no anchor before nameHeadings.
+    if (!name.fragment().isEmpty()) scrollToAnchor(name.fragment());
+  }
+
+ private:
+  void nameHeadings() {
+    for (QTextBlock block = document()->begin(); block.isValid(); block = block.next()) {
+      if (block.blockFormat().headingLevel() == 0) continue;
+      QTextCursor cursor(block);  // the heading's text (BlockUnderCursor began a line above)
+      cursor.movePosition(QTextCursor::EndOfBlock, QTextCursor::KeepAnchor);
+      QTextCharFormat anchor;
+      anchor.setAnchor(true);
+      anchor.setAnchorNames({headingAnchor(block.text())});
+      cursor.mergeCharFormat(anchor);
+    }
+  }
+};
 
 }  // namespace
 
-QString userGuidePath() {
-  for (const QString& candidate : {installedReadme(), QStringLiteral(TRAINBENCH_SOURCE_README)}) {
-    if (QFileInfo(candidate).isFile()) return candidate;
-  }
-  return QString();
-}
-
-UserGuideWindow::UserGuideWindow(const QString& readmePath, QWidget* parent)
+UserGuideWindow::UserGuideWindow(QWidget* parent)
     : QWidget(parent, Qt::Window), m_browser(new GuideBrowser(this)) {
+  initGuideResources();
   setObjectName(QStringLiteral("userGuide"));
   // The web's links (the project's page) go to the browser; the guide's own pages open here.
   m_browser->setOpenExternalLinks(true);
@@ -80,7 +105,8 @@ UserGuideWindow::UserGuideWindow(const QString& readmePath, QWidget* parent)
   layout->addWidget(m_browser);
   resize(kGuideWidth, 700);
   // Markdown by its suffix, here and for the docs/*.md its links lead to.
-  m_browser->setSource(QUrl::fromLocalFile(readmePath), QTextDocument::MarkdownResource);
+  m_browser->setSource(QUrl(QStringLiteral("qrc:/guide/README.md")),
+                       QTextDocument::MarkdownResource);
 }
 
 void addUserGuideAction(QMenu* help, QWidget* window) {
@@ -89,20 +115,7 @@ void addUserGuideAction(QMenu* help, QWidget* window) {
   guide->setShortcut(QKeySequence::HelpContents);
   QObject::connect(guide, &QAction::triggered, window, [window] {
     auto* shown = window->findChild<UserGuideWindow*>(QString(), Qt::FindDirectChildrenOnly);
-    if (shown == nullptr) {
-      const QString readme = userGuidePath();
-      if (readme.isEmpty()) {
-        QMessageBox::information(
-            window, QObject::tr("User Guide"),
-            QObject::tr("The user guide (README.md) is neither in %1 nor in %2, where this "
-                        "TrainBench was built.")
-                .arg(QDir::toNativeSeparators(QFileInfo(installedReadme()).path()),
-                     QDir::toNativeSeparators(
-                         QFileInfo(QStringLiteral(TRAINBENCH_SOURCE_README)).path())));
-        return;
-      }
-      shown = new UserGuideWindow(readme, window);
-    }
+    if (shown == nullptr) shown = new UserGuideWindow(window);
     shown->show();
     shown->raise();
     shown->activateWindow();
