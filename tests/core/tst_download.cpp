@@ -24,14 +24,7 @@
 #include <vector>
 
 using namespace tb;
-using tbtest::fileOf;
-using tbtest::fileReply;
-using tbtest::HttpReply;
-using tbtest::HttpRequest;
-using tbtest::HttpTestServer;
-using tbtest::payload;
-using tbtest::readAll;
-using tbtest::writeAll;
+using namespace tbtest;
 
 namespace {
 
