@@ -2,9 +2,8 @@
 // only mark runs dirty; a single-shot timer then refreshes their data and redraws each chart once.
 #include "charts/chart_panel.h"
 
-#include "charts/run_markers.h"
-
 #include "charts/chart_text.h"
+#include "charts/chart_zoom.h"
 #include "charts/plot_hover.h"
 #include "charts/plot_style.h"
 #include "charts/roomy_ticks.h"
@@ -139,15 +138,8 @@ void ChartPanel::addChart(const ChartSpec& spec) {
   const int index = static_cast<int>(m_charts.size());
   connect(plot, &QCustomPlot::mouseMove, this,
           [this, index](QMouseEvent* event) { showHover(index, event); });
-  // A closer look: one outlier epoch (a loss of 1e5) flattened the rest of a curve, and nothing
-  // could show it. A drag zooms to its rectangle; a double-click fits the data again.
-  plot->setSelectionRectMode(QCP::srmZoom);
-  connect(plot->selectionRect(), &QCPSelectionRect::accepted, this,
-          [this, index] { m_charts[index].zoomed = true; });
-  connect(plot, &QCustomPlot::mouseDoubleClick, this, [this, index] {
-    m_charts[index].zoomed = false;
-    replotNow();
-  });
+  auto* zoom = new ChartZoom(plot);
+  connect(zoom, &ChartZoom::fitRequested, this, [this] { replotNow(); });
   QCPItemText* note = nullptr;
   if (!spec.emptyNote.isEmpty()) {
     note = new QCPItemText(plot);
@@ -158,7 +150,7 @@ void ChartPanel::addChart(const ChartSpec& spec) {
     note->setColor(palette().color(QPalette::PlaceholderText));
     note->setVisible(false);
   }
-  m_charts.push_back(Chart{spec, plot, spec.showWhenEmpty, note});
+  m_charts.push_back(Chart{spec, plot, spec.showWhenEmpty, note, zoom});
   layoutCharts();
   // Existing runs need graphs on the new chart.
   for (auto it = m_graphs.cbegin(); it != m_graphs.cend(); ++it) m_dirty.insert(it.key());
@@ -166,7 +158,7 @@ void ChartPanel::addChart(const ChartSpec& spec) {
 }
 
 void ChartPanel::fitChartsToData(bool now) {
-  for (Chart& chart : m_charts) chart.zoomed = false;
+  for (Chart& chart : m_charts) chart.zoom->setZoomed(false);
   if (now) replotNow();
 }
 
@@ -250,9 +242,9 @@ void ChartPanel::replotNow() {
   if (updateChartVisibility()) layoutCharts();
   for (Chart& chart : m_charts) {
     // A chart gone (a GPU's, its runs removed) comes back fitted, as all do once cleared.
-    if (!chart.shown || m_runs->count() == 0) chart.zoomed = false;
+    if (!chart.shown || m_runs->count() == 0) chart.zoom->setZoomed(false);
     if (!chart.shown) continue;
-    if (!chart.zoomed) {
+    if (!chart.zoom->zoomed()) {
       fitAxesToData(chart.plot, {chart.spec.nonNegative, chart.spec.integerX, chart.spec.percent});
     }
     updateEmptyNote(chart);

@@ -22,6 +22,7 @@ class QMouseEvent;
 
 namespace tb::ui {
 
+class ChartZoom;
 class RunCollection;
 struct DisplayedRun;
 class RunLegend;
@@ -92,7 +93,7 @@ class ChartPanel final : public QWidget {
     QCPItemText* emptyNote = nullptr;  // spec.emptyNote across the axis rect, when it has one
     // A rectangle dragged over it shows that part; its axes then stay put as runs add points,
     // until a double-click (or no runs left) fits them to the data again.
-    bool zoomed = false;
+    ChartZoom* zoom = nullptr;
   };
   // One run's graphs, [chart][series], parallel to m_charts and their specs.
   using RunGraphs = QVector<QVector<QCPGraph*>>;
