@@ -283,8 +283,11 @@ void TrainingRun::refuseStepBeyondMemory() {
   // The data is held already, so what is free now is for the step alone. Ranks sharing a
   // machine share it: they add up in loadDataOnEveryRank. The heap an earlier run in this
   // process freed (a repeat's, the app's last) is the C library's to reuse, unseen by the
-  // system's count until handed back.
-#ifdef __GLIBC__
+  // system's count until handed back. Not where AddressSanitizer's allocator stands in for the C
+  // library's, which then holds nothing to trim and sets itself up on this first call without a
+  // lock: two ranks' threads trimming at once there both take its main heap, and the second to end
+  // aborts the process.
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
   malloc_trim(0);
 #endif
   const std::optional<double> available = availableMemoryBytes();
