@@ -85,7 +85,7 @@ void addRunOptions(CLI::App& run, tb::cli::RunOptions& options) {
                  "Use only the first N test images (with --synthetic: make N)")
       ->transform(wholeNumber(std::int64_t{1}, tb::kMaxImageLimit));
   run.add_option("--telemetry-interval", config.telemetryIntervalSeconds,
-                 "Seconds between CPU/memory samples (0.1 or more)")
+                 "Seconds between CPU, GPU and memory samples (0.1 or more)")
       ->capture_default_str()
       ->check(finiteNumber(tb::kMinTelemetryIntervalSeconds, tb::kMaxTelemetryIntervalSeconds));
   run.add_option("-o,--out", options.out,

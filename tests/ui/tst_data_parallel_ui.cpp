@@ -140,6 +140,7 @@ class DataParallelUiTest : public QObject {
     QVERIFY2(line.contains(QLatin1String("--progress-json")), qPrintable(line));
     QVERIFY2(line.contains(QLatin1String("--out /tmp/out/")), qPrintable(line));
     QVERIFY2(!line.contains(QLatin1String("--learning-rate")), qPrintable(line));  // the workload's
+    QVERIFY2(line.contains(QLatin1String("--telemetry-interval 1 ")), qPrintable(line));
 
     // A typed rate reaches the ranks as typed, not rounded to 6 digits.
     config.learningRate = 0.0012345678;
@@ -148,6 +149,11 @@ class DataParallelUiTest : public QObject {
     QVERIFY(flag >= 0 && flag + 1 < rated.size());
     QCOMPARE(rated.at(flag + 1), QStringLiteral("0.0012345678"));
     QCOMPARE(rated.at(flag + 1).toDouble(), config.learningRate);
+
+    // The app's utilisation interval is the ranks' sampling interval.
+    config.telemetryIntervalSeconds = 0.5;
+    const QString sampled = CliRun::arguments(config, 2, QStringLiteral("/tmp/out")).join(u' ');
+    QVERIFY2(sampled.contains(QLatin1String("--telemetry-interval 0.5 ")), qPrintable(sampled));
   }
 
   // Through the controller, as the Run button does: live epochs, then one result of two ranks.

@@ -10,12 +10,13 @@
 
 #include <QApplication>
 #include <QComboBox>
-#include <QSet>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSet>
 #include <QSettings>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -392,6 +393,44 @@ class SetupPanelTest : public QObject {
     restored.restoreSettings(settings);
     restored.setCheckedDevices({QStringLiteral("cpu")});
     QCOMPARE(restored.configs().constFirst().learningRate, 2e-4);
+  }
+
+  // How often utilisation is sampled (the CLI's --telemetry-interval, which the app lacked):
+  // the field reaches the run and the settings file; a hand-edited interval the trainer would
+  // refuse keeps the default and is named.
+  void utilisationIntervalReachesTheRun() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("interval.ini"));
+    {
+      SetupPanel panel;
+      panel.setCheckedDevices({QStringLiteral("cpu")});
+      QCOMPARE(panel.configs().constFirst().telemetryIntervalSeconds, 1.0);
+      QDoubleSpinBox* interval = nullptr;
+      for (const QLabel* label : panel.findChildren<QLabel*>()) {
+        if (QString(label->text()).remove(u'&') == QLatin1String("Utilisation every")) {
+          interval = qobject_cast<QDoubleSpinBox*>(label->buddy());
+        }
+      }
+      QVERIFY(interval);
+      interval->setValue(0.5);
+      QCOMPARE(panel.configs().constFirst().telemetryIntervalSeconds, 0.5);
+      QSettings settings(file, QSettings::IniFormat);
+      panel.saveSettings(settings);
+    }
+    {
+      QSettings settings(file, QSettings::IniFormat);
+      SetupPanel restored;
+      QVERIFY(restored.restoreSettings(settings).isEmpty());
+      restored.setCheckedDevices({QStringLiteral("cpu")});
+      QCOMPARE(restored.configs().constFirst().telemetryIntervalSeconds, 0.5);
+      settings.setValue(QStringLiteral("setup/telemetryInterval"), QStringLiteral("0.01"));
+    }
+    QSettings settings(file, QSettings::IniFormat);
+    SetupPanel refused;
+    QCOMPARE(refused.restoreSettings(settings),
+             QStringList{QStringLiteral("telemetryInterval=0.01")});
+    refused.setCheckedDevices({QStringLiteral("cpu")});
+    QCOMPARE(refused.configs().constFirst().telemetryIntervalSeconds, 1.0);
   }
 
   // Any seed the CLI takes and a result file records (up to 2^64-1) can be typed in, saved and

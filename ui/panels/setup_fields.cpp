@@ -11,6 +11,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QLineEdit>
 #include <QLocale>
@@ -45,6 +46,7 @@ QVector<RunConfig> SetupPanel::configs() const {
   base.execution = toStdString(execution());
   base.trainLimit = m_trainLimit->value();
   base.testLimit = m_testLimit->value();
+  base.telemetryIntervalSeconds = m_telemetryInterval->value();
   base.synthetic = m_useSynthetic->isChecked();
   base.dataDir = toStdString(dataDir());
   base.timeBudgetSeconds = timeBudget();

@@ -18,6 +18,7 @@
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -27,10 +28,10 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QRegularExpressionValidator>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSpinBox>
-#include <QRegularExpressionValidator>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -211,6 +212,17 @@ QWidget* SetupPanel::buildTrainingGroup() {
   m_trainLimit->setSingleStep(1000);
   m_testLimit = spinBox(0, 2147483647, 0, tr("all"));
   m_testLimit->setSingleStep(1000);
+  // trainbench-cli's --telemetry-interval: a shorter one shows the bursts and dips of a run
+  // whose epochs take seconds; saved timelines are thinned, so a long run's file stays small.
+  m_telemetryInterval = new QDoubleSpinBox;
+  m_telemetryInterval->setRange(kMinTelemetryIntervalSeconds, kMaxTelemetryIntervalSeconds);
+  m_telemetryInterval->setDecimals(1);
+  m_telemetryInterval->setSingleStep(0.5);
+  m_telemetryInterval->setSuffix(tr(" s"));
+  m_telemetryInterval->setValue(RunConfig{}.telemetryIntervalSeconds);
+  m_telemetryInterval->setToolTip(
+      tr("How often CPU and GPU utilisation and memory are sampled "
+         "for the charts"));
   m_length = shrinkingComboBox();
   m_length->addItem(tr("Full: the seed's epochs"), 0.0);
   for (const double minutes : {1.0, 5.0, 15.0}) setTimeBudget(minutes * 60.0);
@@ -235,6 +247,7 @@ QWidget* SetupPanel::buildTrainingGroup() {
   form->addRow(tr("&Seed"), m_seed);
   form->addRow(tr("Trai&ning images"), m_trainLimit);
   form->addRow(tr("Test i&mages"), m_testLimit);
+  form->addRow(tr("&Utilisation every"), m_telemetryInterval);
   return group;
 }
 

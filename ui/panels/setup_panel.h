@@ -13,6 +13,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -148,6 +149,7 @@ class SetupPanel final : public QWidget {
   SeedField* m_seed = nullptr;
   QSpinBox* m_trainLimit = nullptr;
   QSpinBox* m_testLimit = nullptr;
+  QDoubleSpinBox* m_telemetryInterval = nullptr;  // seconds between utilisation samples
   QComboBox* m_length = nullptr;  // full run or quick projected run
   QSpinBox* m_repeats = nullptr;
   QRadioButton* m_useFiles = nullptr;

@@ -4,8 +4,9 @@
 #include "common/settings_values.h"
 #include "panels/seed_field.h"
 
-#include <QComboBox>
 #include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QLineEdit>
 #include <QLocale>
 #include <QRadioButton>
@@ -30,6 +31,7 @@ void SetupPanel::saveSettings(QSettings& settings) const {
   settings.setValue(QStringLiteral("learningRate"), m_learningRate->text().trimmed());
   settings.setValue(QStringLiteral("trainLimit"), m_trainLimit->value());
   settings.setValue(QStringLiteral("testLimit"), m_testLimit->value());
+  settings.setValue(QStringLiteral("telemetryInterval"), m_telemetryInterval->value());
   settings.setValue(QStringLiteral("synthetic"), m_useSynthetic->isChecked());
   settings.setValue(QStringLiteral("dataDir"), m_dataDir->text());
   settings.setValue(QStringLiteral("repeats"), repeats());
@@ -117,6 +119,16 @@ QStringList SetupPanel::restoreSettings(const QSettings& settings) {
   }
   number(m_trainLimit, "trainLimit");
   number(m_testLimit, "testLimit");
+  if (value("telemetryInterval").isValid()) {
+    bool ok = false;
+    const double seconds = QLocale::c().toDouble(text("telemetryInterval"), &ok);
+    if (ok && seconds >= m_telemetryInterval->minimum() &&
+        seconds <= m_telemetryInterval->maximum()) {
+      m_telemetryInterval->setValue(seconds);
+    } else {
+      ignored << entry("telemetryInterval", value("telemetryInterval"));
+    }
+  }
   const auto flag = [&](const char* key) {
     const auto on = strictBool(value(key));
     if (!on && value(key).isValid()) ignored << entry(key, value(key));

@@ -134,6 +134,7 @@ QStringList CliRun::arguments(const RunConfig& config, int ranks, const QString&
   add("--learning-rate", config.learningRate);
   add("--train-limit", config.trainLimit);
   add("--test-limit", config.testLimit);
+  add("--telemetry-interval", config.telemetryIntervalSeconds);
   // The app's thread count is the run's; the CLI gives each rank its share.
   add("--threads", config.threads);
   if (!config.execution.empty()) args << QStringLiteral("--execution") << toQString(config.execution);
