@@ -140,7 +140,6 @@ class DataParallelUiTest : public QObject {
     QVERIFY2(line.contains(QLatin1String("--progress-json")), qPrintable(line));
     QVERIFY2(line.contains(QLatin1String("--out /tmp/out/")), qPrintable(line));
     QVERIFY2(!line.contains(QLatin1String("--learning-rate")), qPrintable(line));  // the workload's
-    QVERIFY2(line.contains(QLatin1String("--telemetry-interval 1 ")), qPrintable(line));
 
     // A typed rate reaches the ranks as typed, not rounded to 6 digits.
     config.learningRate = 0.0012345678;
