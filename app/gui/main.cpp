@@ -340,6 +340,9 @@ void quitOnSignals(tb::ui::UnixSignalWatcher& unixSignals, tb::ui::MainWindow& w
 int main(int argc, char** argv) {
   answerHelpAndVersion(argc, argv);
   refuseWithoutDisplay(argc, argv);
+  // Its output's reader gone (`trainbench | tee log` closed, a restarted journal) must not end
+  // the app mid-run with the run unsaved: a write there fails instead, and the app goes on.
+  std::signal(SIGPIPE, SIG_IGN);
   QApplication app(argc, argv);
   tb::ui::useOneNumberFormat();
   // A dark theme's captions and notes drawn in its (light-theme) placeholder grey were unreadable.

@@ -1,7 +1,8 @@
 // The desktop app under faults: SIGTERM, SIGINT and SIGHUP stop the run and save it as
-// cancelled before the app exits (130); a results folder that cannot take results stops the
-// run before it starts (and --quit-when-done exits non-zero); and the app's library saving at
-// the same moment as two CLI processes never loses or replaces a result.
+// cancelled before the app exits (130); an output nobody reads does not end it; a results
+// folder that cannot take results stops the run before it starts (and --quit-when-done exits
+// non-zero); and the app's library saving at the same moment as two CLI processes never loses
+// or replaces a result.
 #include "history/result_library.h"
 #include "results/result_file.h"
 
@@ -19,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <unistd.h>
 #include <csignal>
 #include <set>
 
@@ -123,6 +125,33 @@ class TestAppFaults final : public tbtest::AppProcessTest {
     const RunResult result =
         tb::readResultFile(QDir(m_results).filePath(saved.first()).toStdString());
     QCOMPARE(result.status, tb::RunStatus::Completed);
+  }
+
+  // Its output's reader gone (`trainbench ... | tee log` closed): the app's next line, a Qt
+  // warning or "Running ...", ended it with SIGPIPE, before the run was trained or saved.
+  void outputWithoutReaderLetsTheRunFinish() {
+    QProcess app;
+    app.setProcessEnvironment(environment());
+    app.setChildProcessModifier([] {
+      // As a shell starts it: QProcess ignores SIGPIPE here, which a child would inherit.
+      ::signal(SIGPIPE, SIG_DFL);
+      // Its output and errors into a pipe whose reading end is closed already.
+      int ends[2];
+      if (::pipe(ends) != 0) ::_exit(99);
+      ::close(ends[0]);
+      ::dup2(ends[1], STDOUT_FILENO);
+      ::dup2(ends[1], STDERR_FILENO);
+      ::close(ends[1]);
+    });
+    app.start(m_app, appRun(QStringLiteral("2")));
+    QVERIFY(app.waitForFinished(120000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(app.exitCode(), 0);
+    const QStringList saved = resultFiles(m_results);
+    QCOMPARE(saved.size(), 1);
+    const RunResult result =
+        tb::readResultFile(QDir(m_results).filePath(saved.first()).toStdString());
+    QVERIFY(result.status == tb::RunStatus::Completed);
   }
 
   // A file where the results folder should be: nothing trains, the error is printed, and
