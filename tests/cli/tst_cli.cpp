@@ -14,6 +14,7 @@
 
 #include <QDeadlineTimer>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <utility>
@@ -156,8 +157,14 @@ class TestCli : public CliTestBase {
              qPrintable(fingerprint));
     const CliRun show = runCli({"show", own.savedPath()});
     QVERIFY2(show.out.contains("data: custom files, " + fingerprint + " (256 train"), show.why());
-    QVERIFY(result.validity && !result.validity->warnings.empty());
-    QVERIFY(QString::fromStdString(result.validity->warnings.front()).contains(why));
+    // Among the run's warnings: a busy or battery-powered machine's come first.
+    QVERIFY(result.validity);
+    const auto& warnings = result.validity->warnings;
+    QVERIFY2(std::any_of(warnings.begin(), warnings.end(),
+                         [&](const std::string& warning) {
+                           return QString::fromStdString(warning).contains(why);
+                         }),
+             own.why());
   }
 
   // Every 64-bit seed trains its own way on real files (where the data is the same whatever the

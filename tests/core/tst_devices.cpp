@@ -6,6 +6,7 @@
 #include "devices/device_id.h"
 #include "devices/system_info.h"
 #include "engine/trainer.h"
+#include "machine/cpu_budget.h"
 
 #include "../support/absent_device.h"
 
@@ -133,10 +134,15 @@ class DevicesTest : public QObject {
     QVERIFY(parseDeviceId("mps").kind == DeviceKind::Mps);
   }
 
-  // --threads 0 and the GUI's "auto" mean the physical cores; a positive count is taken as is.
+  // --threads 0 and the GUI's "auto" mean the physical cores, within the CPUs this process may
+  // use (`taskset`, a container's quota: the CI's box may have either); a positive count is
+  // taken as is.
   void threadCountDefaultsToPhysicalCores() {
-    QCOMPARE(cpuThreadCount(0), physicalCoreCount());
-    QCOMPARE(cpuThreadCount(-1), physicalCoreCount());
+    const int usable =
+        defaultThreadCount(physicalCoreCount(), affinityCpuCount(), cgroupCpuQuota());
+    QVERIFY(usable >= 1 && usable <= physicalCoreCount());
+    QCOMPARE(cpuThreadCount(0), usable);
+    QCOMPARE(cpuThreadCount(-1), usable);
     QCOMPARE(cpuThreadCount(3), 3);
   }
 

@@ -2,6 +2,8 @@
 // the tests of what it does under faults and what its next start recovers.
 #pragma once
 
+#include "cli_process.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QProcess>
@@ -52,7 +54,7 @@ class AppProcessTest : public QObject {
   }
 
   QProcessEnvironment environment() const {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = hermeticEnvironment();
     env.insert(QStringLiteral("TRAINBENCH_RESULTS_DIR"), m_results);
     env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.filePath(QStringLiteral("xdg")));
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));

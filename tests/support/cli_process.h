@@ -2,6 +2,7 @@
 // end-to-end CLI tests: its exit code, both streams, and the result files it says it saved.
 #pragma once
 
+#include "machine/speed_switches.h"
 #include "results/result_file.h"
 
 #include <QByteArray>
@@ -37,16 +38,27 @@ struct CliRun {
   }
 };
 
-// The system environment with the results folder, the data root and XDG_DATA_HOME pointed into
-// the test's own folders, and no HTTP proxy (test servers listen on 127.0.0.1).
+// The system environment without what the machine's own settings would add to what a test
+// sees: speed switches (a run warns of and records them), a network interface for data-parallel
+// ranks, and proxies (test servers listen on 127.0.0.1). A test sets the ones it is about.
+inline QProcessEnvironment hermeticEnvironment() {
+  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  for (const std::string& name : tb::speedSwitchNames()) env.remove(QString::fromStdString(name));
+  for (const char* name : {"GLOO_SOCKET_IFNAME", "http_proxy", "HTTP_PROXY", "https_proxy",
+                           "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
+    env.remove(QLatin1String(name));
+  }
+  return env;
+}
+
+// That environment with the results folder, the data root and XDG_DATA_HOME pointed into the
+// test's own folders.
 inline QProcessEnvironment cliEnvironment(const QString& resultsDir, const QString& dataRoot,
                                           const QString& xdgDataHome) {
-  QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+  QProcessEnvironment env = hermeticEnvironment();
   env.insert(QStringLiteral("TRAINBENCH_RESULTS_DIR"), resultsDir);
   env.insert(QStringLiteral("TRAINBENCH_DATA_DIR"), dataRoot);
   env.insert(QStringLiteral("XDG_DATA_HOME"), xdgDataHome);
-  for (const char* proxy : {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"})
-    env.remove(QLatin1String(proxy));
   return env;
 }
 

@@ -288,12 +288,15 @@ class SetupPanelTest : public QObject {
 
     // A quick run comes back as Quick, another learning rate as typed; a device this computer
     // lacks is named.
-    saved.optimizer("adam", 0.0125).device("cuda:7", "Far GPU").projection(30.0, 28.0, 32.0, 10,
-                                                                            60000, 10000);
+    const std::string absent = tbtest::absentCudaDevice();
+    saved.optimizer("adam", 0.0125)
+        .device(absent, "Far GPU")
+        .projection(30.0, 28.0, 32.0, 10, 60000, 10000);
     const QStringList unset = panel.useSettingsOf(saved);
     QVERIFY(panel.quick());
     QCOMPARE(unset.size(), 1);
-    QVERIFY2(unset.join(u' ').contains(QLatin1String("cuda:7 is not on this computer")),
+    QVERIFY2(unset.join(u' ').contains(QString::fromStdString(absent) +
+                                       QLatin1String(" is not on this computer")),
              qPrintable(unset.join(u' ')));
     // Nothing stays ticked: one click on Run must not train the CPU in the GPU's place.
     QVERIFY(panel.configs().isEmpty());

@@ -7,6 +7,7 @@
 #include "window/main_window.h"
 #include "window/notice_bar.h"
 
+#include "../support/absent_device.h"
 #include "../support/run_result_builder.h"
 
 #include <QDir>
@@ -38,8 +39,12 @@ class UseSettingsTest : public QObject {
  private Q_SLOTS:
   void serverRunLeavesNothingToTrainAndOneNotice() {
     const int threadsHere = QThread::idealThreadCount();
-    const QString first = saveRun(QStringLiteral("a.json"), "cuda:7", threadsHere + 30);
-    const QString second = saveRun(QStringLiteral("b.json"), "cuda:6", threadsHere + 30);
+    // Two GPUs this computer lacks (whatever GPUs it has).
+    const std::string absent = tbtest::absentCudaDevice();
+    const QString gpu1 = QString::fromStdString(absent);
+    const QString gpu2 = QStringLiteral("cuda:%1").arg(gpu1.mid(5).toInt() + 1);
+    const QString first = saveRun(QStringLiteral("a.json"), gpu2.toStdString(), threadsHere + 30);
+    const QString second = saveRun(QStringLiteral("b.json"), absent, threadsHere + 30);
     MainWindow window(m_dir.filePath(QStringLiteral("settings.ini")),
                       m_dir.filePath(QStringLiteral("results")));
     window.show();
@@ -53,20 +58,20 @@ class UseSettingsTest : public QObject {
     QVERIFY(window.setupPanel()->configs().isEmpty());
     QVERIFY(!window.setupPanel()->runButton()->isEnabled());
     QString shown = window.noticeBar()->text();
-    QVERIFY2(shown.contains(QLatin1String("cuda:7 is not on this computer")), qPrintable(shown));
+    QVERIFY2(shown.contains(gpu2 + QLatin1String(" is not on this computer")), qPrintable(shown));
     QVERIFY2(shown.contains(QStringLiteral("It trained with %1 CPU threads").arg(threadsHere + 30)),
              qPrintable(shown));
 
     // The second run's settings replace the first's, and so does what is said of them.
     Q_EMIT history->settingsRequested(second);
     shown = window.noticeBar()->text();
-    QVERIFY2(shown.contains(QLatin1String("cuda:6 is not on this computer")), qPrintable(shown));
-    QVERIFY2(!shown.contains(QLatin1String("cuda:7")), qPrintable(shown));
+    QVERIFY2(shown.contains(gpu1 + QLatin1String(" is not on this computer")), qPrintable(shown));
+    QVERIFY2(!shown.contains(gpu2), qPrintable(shown));
     // Other notices stay.
     window.showNotice(QStringLiteral("Run on cpu failed: out of memory"), true);
     Q_EMIT history->settingsRequested(first);
     shown = window.noticeBar()->text();
-    QVERIFY2(shown.contains(QLatin1String("out of memory")) && !shown.contains(QLatin1String("cuda:6")),
+    QVERIFY2(shown.contains(QLatin1String("out of memory")) && !shown.contains(gpu1),
              qPrintable(shown));
   }
 
