@@ -56,7 +56,7 @@ void JsonProgress::evaluationFinished(const TestRecord& test) {
                         {"accuracy", number(test.accuracy)}});
 }
 
-void JsonProgress::runFinished(const RunResult& result, const std::string& path) {
+void JsonProgress::finishedEvent(const RunResult& result, const std::string& path) {
   const bool failed = result.status == RunStatus::Failed;
   printLine(m_out, Json{{"event", "finished"},
                         {"device", result.device.id},

@@ -21,8 +21,9 @@ class JsonProgress final : public RunObserver {
  public:
   explicit JsonProgress(std::FILE* out) : m_out(out) {}
 
-  // How the run ended and where its result was saved (`path` empty: it could not be saved).
-  void runFinished(const RunResult& result, const std::string& path);
+  // The "finished" line: how the run ended and where its result was saved (`path` empty: it
+  // could not be saved). Not RunObserver::runFinished, which knows no path.
+  void finishedEvent(const RunResult& result, const std::string& path);
 
   void runStarted(const RunStarted& event) override;
   void batchProgress(const BatchProgress& event) override;

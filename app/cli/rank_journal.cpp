@@ -115,7 +115,7 @@ std::string saveWhatRankZeroLeft(const RunOptions& options, const std::string& p
     const std::string saved = saveResultUnderFreeName(result, wanted);
     // Said as rank 0 would have said it: a --progress-json reader gets its "finished" event.
     if (options.jsonProgress && !options.quiet) {
-      JsonProgress(stdout).runFinished(result, saved);
+      JsonProgress(stdout).finishedEvent(result, saved);
     } else {
       std::printf("Result saved to %s\n", saved.c_str());
     }

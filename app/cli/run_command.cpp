@@ -239,7 +239,7 @@ int runOnce(const RunConfig& config, const RunOptions& options, bool severalFile
           fetchHint(result.error, result.workload.dataset, options.config.dataDir);
       std::fputs(hint.c_str(), stderr);
     }
-    if (options.jsonProgress && !options.quiet) json.runFinished(result, path);
+    if (options.jsonProgress && !options.quiet) json.finishedEvent(result, path);
     if (saved) std::printf("Result saved to %s\n", path.c_str());
     if (result.status == RunStatus::Completed) {
       printTrustFigures(result);

@@ -334,7 +334,9 @@ class TestCliCompare : public QObject {
                                 .flopsPerSample(6e5)
                                 .peakFp32Tflops(1e-300);
     // The settings `show` prints too (the graph fallback's reason, the data-parallel block).
-    hostile.config.executionFallback = "fell\x1b]0;TITLE\x07back\nFAKE LINE: all good";
+    hostile.config.executionFallback =
+        "fell\x1b]0;TITLE\x07"
+        "back\nFAKE LINE: all good";
     hostile.distributed =
         tb::DistributedRecord{2,
                               "gloo\r\x1b[31m",
@@ -354,6 +356,8 @@ class TestCliCompare : public QObject {
     const tbtest::CliRun show = cli("show", {file});
     static const QRegularExpression longNumber(QStringLiteral("[0-9]{20}"));
     QVERIFY2(!longNumber.match(show.out).hasMatch(), show.why());
+    QVERIFY2(show.out.contains(QLatin1String("fell ]0;TITLE back FAKE LINE: all good")),
+             show.why());
     QVERIFY2(show.out.contains(QLatin1String("efficiency ")) && show.out.contains(QLatin1String("e+")),
              show.why());
   }
