@@ -67,6 +67,8 @@ class DataCommandTest : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     QVERIFY(m_dir.isValid());
+    // fetchedFilesAreUsedByRun() downloads in this process; the CLI gets cliEnvironment().
+    tbtest::clearProxyVariables();
     m_cli = qEnvironmentVariable("TRAINBENCH_CLI");
     QVERIFY2(QFileInfo(m_cli).isExecutable(), "TRAINBENCH_CLI must name the built trainbench-cli");
   }

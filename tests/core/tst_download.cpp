@@ -7,6 +7,7 @@
 #include "../support/download_fixtures.h"
 #include "../support/fifo_guard.h"
 #include "../support/http_test_server.h"
+#include "../support/proxy_variables.h"
 #include "../support/watchdog.h"
 
 #include <sys/stat.h>
@@ -73,11 +74,7 @@ class DownloadTest : public QObject {
  private Q_SLOTS:
   void initTestCase() {
     QVERIFY(m_dir.isValid());
-    // A proxy from the environment would swallow the requests to 127.0.0.1.
-    for (const char* name :
-         {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
-      qunsetenv(name);
-    }
+    tbtest::clearProxyVariables();
   }
 
   // The normal case: every file arrives, is verified and sits under its own name, no .part left.

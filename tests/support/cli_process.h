@@ -3,6 +3,7 @@
 #pragma once
 
 #include "machine/speed_switches.h"
+#include "proxy_variables.h"
 #include "results/result_file.h"
 
 #include <QByteArray>
@@ -44,10 +45,8 @@ struct CliRun {
 inline QProcessEnvironment hermeticEnvironment() {
   QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
   for (const std::string& name : tb::speedSwitchNames()) env.remove(QString::fromStdString(name));
-  for (const char* name : {"GLOO_SOCKET_IFNAME", "http_proxy", "HTTP_PROXY", "https_proxy",
-                           "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}) {
-    env.remove(QLatin1String(name));
-  }
+  env.remove(QStringLiteral("GLOO_SOCKET_IFNAME"));
+  for (const char* name : kProxyVariables) env.remove(QLatin1String(name));
   return env;
 }
 

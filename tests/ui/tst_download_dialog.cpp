@@ -11,6 +11,7 @@
 
 #include "../support/http_test_server.h"
 #include "../support/idx_fixtures.h"
+#include "../support/proxy_variables.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -144,7 +145,8 @@ class DownloadDialogTest : public QObject {
   void initTestCase() {
     QVERIFY(m_dir.isValid());
     registerMetaTypes();
-    for (const char* name : {"http_proxy", "HTTP_PROXY", "TRAINBENCH_MIRROR"}) qunsetenv(name);
+    tbtest::clearProxyVariables();
+    qunsetenv("TRAINBENCH_MIRROR");
   }
 
   // The dialog shows the bytes and the rate while it downloads, then closes by itself.
