@@ -334,9 +334,7 @@ class TestCliCompare : public QObject {
                                 .flopsPerSample(6e5)
                                 .peakFp32Tflops(1e-300);
     // The settings `show` prints too (the graph fallback's reason, the data-parallel block).
-    hostile.config.executionFallback =
-        "fell\x1b]0;TITLE\x07"
-        "back\nFAKE LINE: all good";
+    hostile.config.executionFallback = "fell\x1b]0;TITLE\aback\nFAKE LINE: all good";  // \a: BEL
     hostile.distributed =
         tb::DistributedRecord{2,
                               "gloo\r\x1b[31m",
